@@ -1,0 +1,1 @@
+"""Talent: training, certification, pay and retention of township social workers."""

@@ -1,0 +1,35 @@
+from talent.web.forms import Field
+from talent.web.i18n import N_
+
+LOGIN_FIELDS = [
+    Field("username", N_("Username"), required=True, max_length=64, autocomplete="username"),
+    Field("password", N_("Password"), kind="password", required=True, max_length=200, autocomplete="current-password"),
+]
+
+PASSWORD_FIELDS = [
+    Field(
+        "current",
+        N_("Current password"),
+        kind="password",
+        required=True,
+        max_length=200,
+        autocomplete="current-password",
+    ),
+    Field(
+        "new",
+        N_("New password"),
+        kind="password",
+        required=True,
+        max_length=200,
+        autocomplete="new-password",
+        help=N_("At least 10 characters."),
+    ),
+    Field(
+        "confirm",
+        N_("Repeat the new password"),
+        kind="password",
+        required=True,
+        max_length=200,
+        autocomplete="new-password",
+    ),
+]

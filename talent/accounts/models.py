@@ -1,0 +1,68 @@
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    BUREAU = "bureau"
+    HR = "hr"
+    SUPERVISOR = "supervisor"
+    WORKER = "worker"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, unique=True)
+    display_name = fields.CharField(max_length=100, default="")
+    password_hash = fields.CharField(max_length=255)
+    role = fields.CharEnumField(Role, max_length=16)
+    # The scope: which one applies depends on the role (bureau → region, hr → organisation,
+    # worker → worker record; a supervisor's scope is their station assignments).
+    region = fields.ForeignKeyField("models.Region", null=True, related_name="users", on_delete=fields.RESTRICT)
+    organisation = fields.ForeignKeyField(
+        "models.Organisation", null=True, related_name="users", on_delete=fields.RESTRICT
+    )
+    worker = fields.ForeignKeyField("models.Worker", null=True, related_name="users", on_delete=fields.RESTRICT)
+    locale = fields.CharField(max_length=8, null=True)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+    password_changed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "users"
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Session(Model):
+    """A server-side login session; the cookie holds a random token whose SHA-256 is the key."""
+
+    id = fields.CharField(max_length=64, primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="sessions", on_delete=fields.CASCADE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(db_index=True)
+    ip = fields.CharField(max_length=64, default="")
+    user_agent = fields.CharField(max_length=255, default="")
+    # Flash messages waiting for the next page view.
+    flashes = fields.JSONField(default=list)
+
+    class Meta:
+        table = "sessions"
+
+
+class LoginAttempt(Model):
+    """Failed sign-ins, counted per account and per address to throttle guessing."""
+
+    id = fields.BigIntField(primary_key=True)
+    username = fields.CharField(max_length=64, db_index=True)
+    ip = fields.CharField(max_length=64, db_index=True)
+    at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "login_attempts"

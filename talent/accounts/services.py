@@ -1,0 +1,201 @@
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from talent.accounts import selectors
+from talent.accounts.models import LoginAttempt, Role, Session, User
+from talent.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from talent.audit.services import audit_record, snapshot
+from talent.settings import get_settings
+from talent.web.errors import ServiceError
+from talent.web.i18n import gettext as _
+
+USER_AUDIT_FIELDS = ["username", "display_name", "role", "region_id", "organisation_id", "worker_id", "is_active"]
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def token_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LoginError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+async def login_authenticate(*, username: str, password: str, ip: str) -> User:
+    """Check a sign-in, counting failures per account and per address; raises LoginError."""
+    settings = get_settings()
+    now = now_utc()
+    since = now - timedelta(minutes=settings.login_window_minutes)
+    by_account, by_address = await selectors.login_failures(username=username, ip=ip, since=since)
+    if by_account >= settings.login_max_failures_per_account or by_address >= settings.login_max_failures_per_address:
+        raise LoginError(
+            _("Too many failed sign-ins. Wait %(n)s minutes and try again.") % {"n": settings.login_window_minutes}
+        )
+    user = await selectors.user_by_username(username=username)
+    ok = await verify_password(password, user.password_hash if user else None)
+    if not ok or user is None or not user.is_active:
+        await LoginAttempt.create(username=username[:64], ip=ip[:64], at=now)
+        raise LoginError(_("Wrong username or password."))
+    return user
+
+
+async def session_create(*, user: User, ip: str, user_agent: str) -> str:
+    """Start a fresh session (a new id at every sign-in) and return the cookie token."""
+    settings = get_settings()
+    now = now_utc()
+    token = secrets.token_urlsafe(32)
+    async with in_transaction():
+        await Session.create(
+            id=token_key(token),
+            user=user,
+            last_seen_at=now,
+            expires_at=now + timedelta(days=settings.session_days),
+            ip=ip[:64],
+            user_agent=user_agent[:255],
+        )
+        await User.filter(id=user.id).update(last_login_at=now)
+        await LoginAttempt.filter(username=user.username).delete()
+    return token
+
+
+async def session_touch(*, session: Session) -> None:
+    settings = get_settings()
+    now = now_utc()
+    if now - session.last_seen_at > timedelta(minutes=settings.session_touch_minutes):
+        await Session.filter(id=session.id).update(
+            last_seen_at=now, expires_at=now + timedelta(days=settings.session_days)
+        )
+
+
+async def session_revoke(*, session_id: str) -> None:
+    await Session.filter(id=session_id).delete()
+
+
+async def session_revoke_all(*, user: User, except_session_id: str | None = None) -> int:
+    qs = Session.filter(user_id=user.id)
+    if except_session_id:
+        qs = qs.exclude(id=except_session_id)
+    return await qs.delete()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError("password", _("Use at least %(n)s characters.") % {"n": MIN_PASSWORD_LENGTH})
+
+
+async def user_change_password(*, user: User, current: str, new: str, session_id: str | None) -> None:
+    if not await verify_password(current, user.password_hash):
+        raise ServiceError("current", _("The current password is wrong."))
+    _check_password(new)
+    hashed = await hash_password(new)
+    async with in_transaction():
+        await User.filter(id=user.id).update(password_hash=hashed, password_changed_at=now_utc())
+        # Other devices must sign in again with the new password.
+        await session_revoke_all(user=user, except_session_id=session_id)
+        await audit_record(actor=user, action="password", entity="user", entity_id=user.id, summary=user.username)
+
+
+async def user_set_locale(*, user: User, locale: str) -> None:
+    await User.filter(id=user.id).update(locale=locale)
+
+
+def _check_scope_fields(role: Role, region_id, organisation_id, worker_id) -> None:
+    if role == Role.BUREAU and not region_id:
+        raise ServiceError("region_code", _("A bureau account needs a region."))
+    if role == Role.HR and not organisation_id:
+        raise ServiceError("organisation", _("An HR account needs an organisation."))
+    if role == Role.WORKER and not worker_id:
+        raise ServiceError("worker_no", _("A worker account needs a worker record."))
+
+
+async def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
+    region_id: int | None = None,
+    organisation_id: int | None = None,
+    worker_id: int | None = None,
+    locale: str | None = None,
+) -> User:
+    _check_password(password)
+    _check_scope_fields(role, region_id, organisation_id, worker_id)
+    if await User.filter(username=username).exists():
+        raise ServiceError("username", _("This username is taken."))
+    hashed = await hash_password(password)
+    async with in_transaction():
+        user = await User.create(
+            username=username,
+            password_hash=hashed,
+            role=role,
+            display_name=display_name or "",
+            region_id=region_id if role == Role.BUREAU else None,
+            organisation_id=organisation_id if role == Role.HR else None,
+            worker_id=worker_id if role == Role.WORKER else None,
+            locale=locale,
+        )
+        await audit_record(
+            actor=actor,
+            action="create",
+            entity="user",
+            entity_id=user.id,
+            summary=username,
+            after=snapshot(user, USER_AUDIT_FIELDS),
+        )
+    return user
+
+
+async def user_update(
+    *,
+    actor: User,
+    user: User,
+    display_name: str,
+    role: Role,
+    region_id: int | None,
+    organisation_id: int | None,
+    worker_id: int | None,
+    is_active: bool,
+) -> User:
+    _check_scope_fields(role, region_id, organisation_id, worker_id)
+    if user.id == actor.id and (not is_active or role != Role.ADMIN):
+        raise ServiceError("role", _("You cannot demote or deactivate your own account."))
+    async with in_transaction():
+        before = snapshot(user, USER_AUDIT_FIELDS)
+        user.display_name = display_name
+        user.role = role
+        user.region_id = region_id if role == Role.BUREAU else None
+        user.organisation_id = organisation_id if role == Role.HR else None
+        user.worker_id = worker_id if role == Role.WORKER else None
+        user.is_active = is_active
+        await user.save()
+        if not is_active:
+            await session_revoke_all(user=user)
+        await audit_record(
+            actor=actor,
+            action="update",
+            entity="user",
+            entity_id=user.id,
+            summary=user.username,
+            before=before,
+            after=snapshot(user, USER_AUDIT_FIELDS),
+        )
+    return user
+
+
+async def user_reset_password(*, actor: User, user: User, password: str) -> None:
+    _check_password(password)
+    hashed = await hash_password(password)
+    async with in_transaction():
+        await User.filter(id=user.id).update(password_hash=hashed, password_changed_at=now_utc())
+        await session_revoke_all(user=user)
+        await audit_record(actor=actor, action="password", entity="user", entity_id=user.id, summary=user.username)

@@ -1,0 +1,153 @@
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from talent.accounts import selectors as account_selectors
+from talent.accounts import services as account_services
+from talent.accounts.models import Role
+from talent.admin.forms import PASSWORD_RESET_FIELDS, USER_CREATE_FIELDS, USER_EDIT_FIELDS
+from talent.admin.selectors import scope_ids
+from talent.web.auth import AdminViewer
+from talent.web.errors import ServiceError
+from talent.web.forms import Form
+from talent.web.i18n import gettext as _
+from talent.web.labels import choices
+from talent.web.pagination import Listing
+from talent.web.templating import flash, render, see_other
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+@router.get("")
+async def admin_home(request: Request, viewer: AdminViewer) -> Response:
+    return see_other(request, "/admin/users")
+
+
+@router.get("/users")
+async def user_list(request: Request, viewer: AdminViewer, params: Listing, role: str = "") -> Response:
+    role = role if role in {r.value for r in Role} else ""
+    params.extra = {"role": role}
+    page = await account_selectors.user_list(params=params, role=role)
+    return render(
+        request,
+        "admin/users.html",
+        {"page": page, "role": role, "roles": choices(Role)},
+        fragment="admin/_users.html",
+    )
+
+
+def _form_page(request, form, *, title, action, user=None, status_code=200):
+    return render(
+        request,
+        "admin/user_form.html",
+        {"form": form, "title": title, "action": action, "user": user},
+        fragment="admin/_user_form.html",
+        status_code=status_code,
+    )
+
+
+@router.get("/users/new")
+async def user_new(request: Request, viewer: AdminViewer) -> Response:
+    return _form_page(request, Form.initial(USER_CREATE_FIELDS), title=_("New account"), action="/admin/users")
+
+
+async def _resolve_scope(form: Form) -> dict | None:
+    ids = await scope_ids(
+        region_code=form.cleaned.get("region_code"),
+        organisation=form.cleaned.get("organisation"),
+        worker_no=form.cleaned.get("worker_no"),
+    )
+    for name in ids.pop("unknown"):
+        form.add_error(name, _("No such record."))
+    return None if form.errors else ids
+
+
+@router.post("/users")
+async def user_create(request: Request, viewer: AdminViewer) -> Response:
+    form = Form.bind(USER_CREATE_FIELDS, await request.form())
+    if form.validate() and (ids := await _resolve_scope(form)) is not None:
+        try:
+            user = await account_services.user_create(
+                actor=viewer.user,
+                username=form.cleaned["username"],
+                password=form.cleaned["password"],
+                role=Role(form.cleaned["role"]),
+                display_name=form.cleaned["display_name"] or "",
+                **ids,
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/admin/users/{user.id}"), _("Account created."))
+    return _form_page(request, form, title=_("New account"), action="/admin/users", status_code=422)
+
+
+def _edit_initial(user) -> dict:
+    return {
+        "display_name": user.display_name,
+        "role": user.role,
+        "region_code": user.region.code if user.region else None,
+        "organisation": user.organisation.name if user.organisation else None,
+        "worker_no": user.worker.worker_no if user.worker else None,
+        "is_active": user.is_active,
+    }
+
+
+@router.get("/users/{user_id}")
+async def user_edit(request: Request, viewer: AdminViewer, user_id: int) -> Response:
+    user = await account_selectors.user_get(user_id=user_id)
+    return render(
+        request,
+        "admin/user_edit.html",
+        {
+            "form": Form.initial(USER_EDIT_FIELDS, _edit_initial(user)),
+            "user": user,
+            "pw_form": Form.initial(PASSWORD_RESET_FIELDS),
+            "action": f"/admin/users/{user.id}",
+        },
+    )
+
+
+@router.post("/users/{user_id}")
+async def user_update(request: Request, viewer: AdminViewer, user_id: int) -> Response:
+    user = await account_selectors.user_get(user_id=user_id)
+    form = Form.bind(USER_EDIT_FIELDS, await request.form())
+    if form.validate() and (ids := await _resolve_scope(form)) is not None:
+        try:
+            await account_services.user_update(
+                actor=viewer.user,
+                user=user,
+                display_name=form.cleaned["display_name"] or "",
+                role=Role(form.cleaned["role"]),
+                is_active=form.cleaned["is_active"],
+                **ids,
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/admin/users/{user.id}"), _("Account saved."))
+    return _form_page(request, form, title=user.username, action=f"/admin/users/{user.id}", user=user, status_code=422)
+
+
+@router.post("/users/{user_id}/password")
+async def user_password(request: Request, viewer: AdminViewer, user_id: int) -> Response:
+    user = await account_selectors.user_get(user_id=user_id)
+    form = Form.bind(PASSWORD_RESET_FIELDS, await request.form())
+    if form.validate():
+        try:
+            await account_services.user_reset_password(actor=viewer.user, user=user, password=form.cleaned["password"])
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/admin/users/{user.id}"), _("Password reset; the user was signed out."))
+    return render(
+        request,
+        "admin/user_edit.html",
+        {
+            "form": Form.initial(USER_EDIT_FIELDS, _edit_initial(user)),
+            "user": user,
+            "pw_form": form,
+            "action": f"/admin/users/{user.id}",
+        },
+        fragment="admin/_password_reset.html",
+        status_code=422,
+    )

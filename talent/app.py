@@ -1,0 +1,68 @@
+"""create_app(): middleware, routers, templates, static files and the database lifespan."""
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from tortoise.contrib.fastapi import RegisterTortoise
+
+from talent.db import tortoise_config
+from talent.web.errors import install_error_handlers
+from talent.web.security import WebMiddleware, csrf_protect
+from talent.web.templating import ROOT
+
+log = logging.getLogger("talent")
+
+
+class UnmigratedDatabase(RuntimeError):
+    pass
+
+
+async def pending_migrations() -> list[str]:
+    from tortoise.connection import get_connection
+    from tortoise.migrations.executor import MigrationExecutor
+
+    config = tortoise_config()
+    executor = MigrationExecutor(get_connection("default"), config["apps"])
+    plan = await executor.plan()
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in plan if not step.backward]
+
+
+def create_app(*, manage_db: bool = True) -> FastAPI:
+    """manage_db=False lets tests and the demo loader own the Tortoise context themselves."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if not manage_db:
+            yield
+            return
+        async with RegisterTortoise(app, config=tortoise_config()):
+            pending = await pending_migrations()
+            if pending:
+                raise UnmigratedDatabase(
+                    "The database is not migrated (pending: " + ", ".join(pending) + "). Run `talent migrate` first."
+                )
+            yield
+
+    app = FastAPI(
+        title="Talent",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.add_middleware(WebMiddleware)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
+
+    from talent.accounts.router import router as accounts_router
+    from talent.admin.router import router as admin_router
+    from talent.audit.router import router as audit_router
+    from talent.dashboard.router import router as dashboard_router
+    from talent.people.router import router as people_router
+    from talent.places.router import router as places_router
+
+    for router in (accounts_router, dashboard_router, places_router, people_router, audit_router, admin_router):
+        app.include_router(router)
+    return app

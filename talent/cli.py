@@ -1,0 +1,124 @@
+"""The `talent` command."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from talent.db import tortoise_config
+
+app = typer.Typer(
+    help="Talent: training, certification, pay and retention of township social workers.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+
+def run_with_db(fn: Callable[[], Awaitable[Any]]) -> Any:
+    """Run a coroutine inside an initialised Tortoise context, closing connections afterwards."""
+    from tortoise.context import TortoiseContext
+
+    async def runner():
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=tortoise_config())
+            return await fn()
+
+    return asyncio.run(runner())
+
+
+async def _migrate() -> None:
+    from tortoise.cli.cli import tortoise_cli_context
+    from tortoise.migrations.api import migrate
+
+    config = tortoise_config()
+    async with tortoise_cli_context(config):
+        await migrate(
+            config=config,
+            progress=lambda event, app_label, name: (
+                console.print(f"  applied {app_label}.{name}") if event == "apply_done" else None
+            ),
+        )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply every pending database migration."""
+    asyncio.run(_migrate())
+    console.print("[green]Database is up to date.[/green]")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    reload: bool = False,
+) -> None:
+    """Serve the web application."""
+    import uvicorn
+
+    from talent.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "talent.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        proxy_headers=True,
+    )
+
+
+@app.command("create-admin")
+def create_admin(username: str, password: Annotated[str | None, typer.Option()] = None) -> None:
+    """Create an administrator account (prompts for the password when omitted)."""
+    from talent.accounts import services
+    from talent.accounts.models import Role
+    from talent.web.errors import ServiceError
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+    async def create():
+        return await services.user_create(actor=None, username=username, password=password, role=Role.ADMIN)
+
+    try:
+        run_with_db(create)
+    except ServiceError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"[green]Administrator {username} created.[/green]")
+
+
+class Scale(StrEnum):
+    small = "small"
+    county = "county"
+    national = "national"
+
+
+@app.command()
+def demo(
+    scale: Annotated[Scale, typer.Option()] = Scale.small,
+    seed: int = 2026,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if data exists.")] = False,
+) -> None:
+    """Load realistic demo data and the demo accounts."""
+    from talent.demo import load_demo
+
+    result = run_with_db(lambda: load_demo(scale=scale.value, seed=seed, if_empty=if_empty, console=console))
+    if result is None:
+        console.print("The database already holds data; demo not loaded.")
+        return
+    console.print(result)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+from datetime import date, timedelta
+
+from tortoise.expressions import Q, Subquery
+
+from talent.accounts.scope import Scope
+from talent.certification.models import Certificate
+from talent.people.models import EmploymentSpell, Worker
+from talent.places.models import Station
+
+
+def active_on(day: date, prefix: str = "") -> Q:
+    """A spell is active on day d iff start_on ≤ d ≤ end_on (or no end_on)."""
+    return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": day}))
+
+
+def active_fulltime_worker_ids(scope: Scope, day: date) -> Subquery:
+    return Subquery(
+        EmploymentSpell.filter(scope.stations(prefix="station__"), active_on(day), full_time=True).values("worker_id")
+    )
+
+
+async def dashboard_figures(*, scope: Scope, today: date) -> dict:
+    """Headline numbers for a staff dashboard; each is one COUNT in SQL over the viewer's scope."""
+    active = active_fulltime_worker_ids(scope, today)
+    certified_ids = Subquery(Certificate.filter(obtained_on__lte=today).values("worker_id"))
+    year_ago = today - timedelta(days=365)
+    return {
+        "stations": await Station.filter(scope.stations()).count(),
+        "headcount": await Worker.filter(id__in=active).count(),
+        "certified": await Worker.filter(Q(id__in=active) & Q(id__in=certified_ids)).count(),
+        "exits_12m": await EmploymentSpell.filter(
+            scope.stations(prefix="station__"), full_time=True, end_on__gte=year_ago, end_on__lte=today
+        ).count(),
+    }

@@ -1,0 +1,78 @@
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from talent.places.models import Education
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+class Source(StrEnum):
+    INCUBATED = "incubated"
+    INTRODUCED = "introduced"
+    TRANSFERRED = "transferred"
+    OTHER = "other"
+
+
+class ExitType(StrEnum):
+    VOLUNTARY = "voluntary"
+    INVOLUNTARY = "involuntary"
+    TRANSFER = "transfer"
+    RETIREMENT = "retirement"
+    OTHER = "other"
+
+
+class ExitReason(StrEnum):
+    PAY = "pay"
+    CAREER = "career"
+    FAMILY = "family"
+    STUDY = "study"
+    WORKLOAD = "workload"
+    CONTRACT_END = "contract_end"
+    DISMISSAL = "dismissal"
+    HEALTH = "health"
+    OTHER = "other"
+
+
+class Worker(Model):
+    id = fields.IntField(primary_key=True)
+    worker_no = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=50, db_index=True)
+    gender = fields.CharEnumField(Gender, max_length=8, null=True)
+    birth_date = fields.DateField(null=True)
+    education = fields.CharEnumField(Education, max_length=16, null=True)
+    social_work_major = fields.BooleanField(default=False)
+    source = fields.CharEnumField(Source, max_length=16, default=Source.OTHER)
+    phone = fields.CharField(max_length=32, default="")
+    id_number = fields.CharField(max_length=18, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "workers"
+        ordering = ["worker_no"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmploymentSpell(Model):
+    """Worker × station. end_on is the last working day; empty while the spell is active."""
+
+    id = fields.IntField(primary_key=True)
+    worker = fields.ForeignKeyField("models.Worker", related_name="spells", on_delete=fields.RESTRICT)
+    station = fields.ForeignKeyField("models.Station", related_name="spells", on_delete=fields.RESTRICT)
+    start_on = fields.DateField(db_index=True)
+    end_on = fields.DateField(null=True, db_index=True)
+    full_time = fields.BooleanField(default=True)
+    position = fields.CharField(max_length=64, default="")
+    exit_type = fields.CharEnumField(ExitType, max_length=16, null=True)
+    exit_reason = fields.CharEnumField(ExitReason, max_length=16, null=True)
+    exit_note = fields.CharField(max_length=255, default="")
+
+    class Meta:
+        table = "employment_spells"
+        ordering = ["-start_on", "-id"]

@@ -1,0 +1,105 @@
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class RegionLevel(StrEnum):
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+
+
+class CertLevel(StrEnum):
+    ASSISTANT = "assistant"
+    INTERMEDIATE = "intermediate"
+    SENIOR = "senior"
+
+
+class Education(StrEnum):
+    SECONDARY = "secondary"
+    ASSOCIATE = "associate"
+    BACHELOR = "bachelor"
+    MASTER = "master"
+    DOCTORATE = "doctorate"
+
+
+class Region(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=12, unique=True)
+    name = fields.CharField(max_length=100)
+    level = fields.CharEnumField(RegionLevel, max_length=16)
+    parent = fields.ForeignKeyField("models.Region", null=True, related_name="children", on_delete=fields.RESTRICT)
+    # Materialised path of codes ("320000/320100/320102/"): a subtree is one prefix query on an index.
+    path = fields.CharField(max_length=255, unique=True)
+    depth = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "regions"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200, unique=True)
+    credit_code = fields.CharField(max_length=32, default="")
+    contact = fields.CharField(max_length=100, default="")
+    phone = fields.CharField(max_length=32, default="")
+    region = fields.ForeignKeyField("models.Region", null=True, related_name="organisations", on_delete=fields.RESTRICT)
+
+    class Meta:
+        table = "organisations"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StationTier(Model):
+    """A programme level with its staffing norms; every norm is data a bureau edits."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100)
+    region = fields.ForeignKeyField("models.Region", null=True, related_name="tiers", on_delete=fields.RESTRICT)
+    min_fulltime = fields.SmallIntField(default=1)
+    min_certified = fields.SmallIntField(default=0)
+    min_level = fields.CharEnumField(CertLevel, max_length=16, null=True)
+    max_age = fields.SmallIntField(null=True)
+    min_education = fields.CharEnumField(Education, max_length=16, null=True)
+    major_required = fields.BooleanField(default=False)
+    certificate_required = fields.BooleanField(default=False)
+    notes = fields.TextField(default="")
+
+    class Meta:
+        table = "station_tiers"
+        ordering = ["name"]
+        unique_together = (("region", "name"),)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Station(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=200)
+    region = fields.ForeignKeyField("models.Region", related_name="stations", on_delete=fields.RESTRICT)
+    # Copied from the region so scope filters need no join; kept in step by the services.
+    region_path = fields.CharField(max_length=255, db_index=True)
+    organisation = fields.ForeignKeyField(
+        "models.Organisation", null=True, related_name="stations", on_delete=fields.RESTRICT
+    )
+    tier = fields.ForeignKeyField("models.StationTier", null=True, related_name="stations", on_delete=fields.RESTRICT)
+    opened_on = fields.DateField(null=True)
+    address = fields.CharField(max_length=255, default="")
+
+    class Meta:
+        table = "stations"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name

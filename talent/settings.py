@@ -1,0 +1,35 @@
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every knob of the platform, read from the environment (prefix TALENT_) or `.env`."""
+
+    model_config = SettingsConfigDict(env_prefix="TALENT_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite://{ROOT / 'var' / 'talent.sqlite3'}"
+    # Secure cookies and HSTS only make sense behind TLS.
+    https: bool = False
+    default_locale: str = "zh_CN"
+    session_days: int = 14
+    # Server-side session rows are refreshed at most this often, so reads stay read-only.
+    session_touch_minutes: int = 5
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    argon2_parallelism: int = 2
+    login_window_minutes: int = 15
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 30
+    page_size: int = 25
+    storage_dir: Path = ROOT / "var" / "storage"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,81 @@
+"""Who is asking: the session cookie → user → scope, as Annotated FastAPI dependencies."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from talent.accounts import selectors, services
+from talent.accounts.models import Role, User
+from talent.accounts.scope import Scope
+from talent.web.errors import Forbidden, NotAuthenticated
+from talent.web.i18n import set_locale
+
+SESSION_COOKIE = "talent_session"
+
+
+@dataclass
+class Viewer:
+    user: User
+    session_id: str
+    scope: Scope
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    def has(self, *roles: Role) -> bool:
+        return self.user.role in roles
+
+
+async def optional_viewer(request: Request) -> Viewer | None:
+    if hasattr(request.state, "viewer"):
+        return request.state.viewer
+    request.state.viewer = None
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token or len(token) > 100:
+        return None
+    session_id = services.token_key(token)
+    session = await selectors.session_get(session_id=session_id, now=services.now_utc())
+    if session is None:
+        return None
+    await services.session_touch(session=session)
+    user = session.user
+    if user.locale:
+        set_locale(user.locale)
+    viewer = Viewer(user=user, session_id=session_id, scope=await selectors.scope_for(user, today=date.today()))
+    request.state.viewer = viewer
+    return viewer
+
+
+async def require_viewer(viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> Viewer:
+    if viewer is None:
+        raise NotAuthenticated()
+    return viewer
+
+
+CurrentViewer = Annotated[Viewer, Depends(require_viewer)]
+MaybeViewer = Annotated[Viewer | None, Depends(optional_viewer)]
+
+
+def roles(*allowed: Role):
+    """A dependency that admits only the given roles (others get 403)."""
+
+    async def check(viewer: CurrentViewer) -> Viewer:
+        if viewer.user.role not in allowed:
+            raise Forbidden()
+        return viewer
+
+    return Depends(check)
+
+
+STAFF = (Role.ADMIN, Role.BUREAU, Role.HR, Role.SUPERVISOR)
+EDITORS = (Role.ADMIN, Role.BUREAU, Role.HR)
+REGION_EDITORS = (Role.ADMIN, Role.BUREAU)
+
+AdminViewer = Annotated[Viewer, roles(Role.ADMIN)]
+StaffViewer = Annotated[Viewer, roles(*STAFF)]
+EditorViewer = Annotated[Viewer, roles(*EDITORS)]
+BureauViewer = Annotated[Viewer, roles(*REGION_EDITORS)]
+AuditViewer = Annotated[Viewer, roles(Role.ADMIN, Role.BUREAU, Role.HR)]

@@ -1,0 +1,119 @@
+"""Translations: the active locale lives in a ContextVar, so concurrent requests never mix languages.
+
+Catalogs are the .po files under locale/, read once with Babel (no compile step to forget).
+"""
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as _babel_decimal
+from babel.numbers import format_percent as _babel_percent
+
+LOCALES = ("zh_CN", "en")
+LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
+LOCALE_DIR = Path(__file__).resolve().parent.parent.parent / "locale"
+
+_current: ContextVar[str] = ContextVar("talent_locale", default="zh_CN")
+
+
+def set_locale(locale: str) -> None:
+    _current.set(locale if locale in LOCALES else "zh_CN")
+
+
+def get_locale() -> str:
+    return _current.get()
+
+
+@lru_cache
+def _catalog(locale: str) -> dict[str, str | tuple[str, ...]]:
+    path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    out: dict[str, str | tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or not message.string or message.fuzzy:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        out[key] = tuple(message.string) if isinstance(message.string, tuple) else message.string
+    return out
+
+
+def gettext(message: str, **variables) -> str:
+    text = _catalog(get_locale()).get(message, message)
+    if isinstance(text, tuple):
+        text = text[0]
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables) -> str:
+    text = _catalog(get_locale()).get(singular)
+    if isinstance(text, tuple):
+        index = Locale.parse(get_locale()).plural_form(n)
+        chosen = text[{"one": 0}.get(index, len(text) - 1)] if len(text) > 1 else text[0]
+    else:
+        chosen = singular if n == 1 else plural
+    variables.setdefault("num", n)
+    return chosen % variables
+
+
+def lazy(message: str) -> str:
+    """Marks a module-level string for extraction; translate it with gettext() where it is shown."""
+    return message
+
+
+_ = gettext
+
+
+def negotiate(accept_language: str | None, fallback: str) -> str:
+    """Pick zh_CN or en from an Accept-Language header; anything unrecognised falls back."""
+    if not accept_language:
+        return fallback
+    choices = []
+    for part in accept_language.split(","):
+        lang, _sep, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        choices.append((q, lang.strip().lower()))
+    for _q, lang in sorted(choices, key=lambda c: -c[0]):
+        if lang.startswith("zh"):
+            return "zh_CN"
+        if lang.startswith("en"):
+            return "en"
+    return fallback
+
+
+def format_date(value: date | datetime | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return _babel_datetime(value, format="short" if format == "medium" else format, locale=get_locale())
+    return _babel_date(value, format=format, locale=get_locale())
+
+
+def format_number(value: int | float | Decimal | None, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return _babel_decimal(value, format=fmt, locale=get_locale())
+
+
+def format_percent(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return _babel_percent(value, format="#,##0." + "0" * digits + "%", locale=get_locale())
+
+
+N_ = lazy

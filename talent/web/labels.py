@@ -1,0 +1,81 @@
+"""Human labels (English msgids) for every coded value, translated when shown."""
+
+from enum import Enum
+
+from talent.accounts.models import Role
+from talent.people.models import ExitReason, ExitType, Gender, Source
+from talent.places.models import CertLevel, Education, RegionLevel
+from talent.web.i18n import N_, gettext
+
+LABELS: dict[type[Enum], dict[str, str]] = {
+    Role: {
+        "admin": N_("Administrator"),
+        "bureau": N_("Civil-affairs bureau"),
+        "hr": N_("HR"),
+        "supervisor": N_("Supervisor"),
+        "worker": N_("Social worker"),
+    },
+    RegionLevel: {
+        "province": N_("Province"),
+        "city": N_("City"),
+        "county": N_("County / district"),
+        "township": N_("Township / street"),
+    },
+    CertLevel: {
+        "assistant": N_("Assistant social worker"),
+        "intermediate": N_("Social worker (intermediate)"),
+        "senior": N_("Senior social worker"),
+    },
+    Education: {
+        "secondary": N_("Secondary school"),
+        "associate": N_("Associate degree"),
+        "bachelor": N_("Bachelor"),
+        "master": N_("Master"),
+        "doctorate": N_("Doctorate"),
+    },
+    Gender: {"female": N_("Female"), "male": N_("Male")},
+    Source: {
+        "incubated": N_("Incubated"),
+        "introduced": N_("Introduced"),
+        "transferred": N_("Transferred"),
+        "other": N_("Other"),
+    },
+    ExitType: {
+        "voluntary": N_("Voluntary"),
+        "involuntary": N_("Involuntary"),
+        "transfer": N_("Transfer"),
+        "retirement": N_("Retirement"),
+        "other": N_("Other"),
+    },
+    ExitReason: {
+        "pay": N_("Pay"),
+        "career": N_("Career move"),
+        "family": N_("Family"),
+        "study": N_("Further study"),
+        "workload": N_("Workload"),
+        "contract_end": N_("Contract ended"),
+        "dismissal": N_("Dismissal"),
+        "health": N_("Health"),
+        "other": N_("Other"),
+    },
+}
+
+
+def choices(enum: type[Enum]) -> list[tuple[str, str]]:
+    return list(LABELS[enum].items())
+
+
+def label(value) -> str:
+    """Translate an enum member (or None) for display."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Enum):
+        text = LABELS.get(type(value), {}).get(value.value, value.value)
+        return gettext(text)
+    return gettext(str(value))
+
+
+def label_of(enum: type[Enum], value: str | None) -> str:
+    if not value:
+        return ""
+    return gettext(LABELS[enum].get(value, value))

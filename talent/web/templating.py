@@ -1,0 +1,175 @@
+"""Jinja2 set-up and render(): the same URL returns the full page, or its fragment to htmx."""
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+import jinja2
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import JSONResponse, Response
+
+from talent.web import i18n
+from talent.web.i18n import gettext as _
+from talent.web.i18n import lazy
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FLASH_COOKIE = "talent_flash"
+
+env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(ROOT / "templates")),
+    autoescape=True,
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=env)
+env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+env.globals.update(
+    format_date=i18n.format_date,
+    format_number=i18n.format_number,
+    format_percent=i18n.format_percent,
+    get_locale=i18n.get_locale,
+    LOCALES=i18n.LOCALES,
+    LOCALE_NAMES=i18n.LOCALE_NAMES,
+)
+
+
+def mask_phone(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[:3] + "*" * max(0, len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
+
+
+def mask_id(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[:4] + "*" * max(0, len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
+
+
+env.filters["mask_phone"] = mask_phone
+env.filters["mask_id"] = mask_id
+
+
+def is_htmx(request: Request) -> bool:
+    """A fragment is wanted for htmx requests, but not for history restores or full-body swaps."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-history-restore-request") != "true"
+        and headers.get("hx-request-type") != "full"
+    )
+
+
+def flash(response: Response, message: str, level: str = "success") -> Response:
+    """Queue a message for the next full page, in a short-lived cookie (no server state needed)."""
+    response.set_cookie(
+        FLASH_COOKIE,
+        quote(json.dumps([[level, message]], ensure_ascii=False)),
+        max_age=60,
+        httponly=True,
+        samesite="lax",
+        path="/",
+    )
+    return response
+
+
+def _take_flashes(request: Request) -> list[tuple[str, str]]:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return []
+    try:
+        items = json.loads(unquote(raw))
+        return [(str(level), str(text)) for level, text in items][:5]
+    except (ValueError, TypeError):
+        return []
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Render `template`, or `fragment` when htmx asks; `template` must include `fragment`."""
+    use_fragment = fragment is not None and is_htmx(request)
+    ctx: dict[str, Any] = {
+        "request": request,
+        "viewer": getattr(request.state, "viewer", None),
+        "csrf_token": getattr(request.state, "csrf", ""),
+        "flashes": [] if use_fragment else _take_flashes(request),
+    }
+    ctx.update(context or {})
+    response = templates.TemplateResponse(
+        request, fragment if use_fragment else template, ctx, status_code=status_code, headers=headers
+    )
+    if ctx["flashes"]:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+ERROR_TITLES = {
+    400: lazy("Bad request"),
+    401: lazy("Please sign in"),
+    403: lazy("Not allowed"),
+    404: lazy("Not found"),
+    405: lazy("Not allowed"),
+    409: lazy("Conflict"),
+    413: lazy("Too large"),
+    422: lazy("Check your input"),
+    429: lazy("Too many requests"),
+    500: lazy("Something went wrong"),
+}
+
+
+def render_error(request: Request, status: int, *, headers=None, csrf: bool = False) -> Response:
+    title = ERROR_TITLES.get(status, "Error")
+    messages = {
+        401: _("Please sign in."),
+        403: _("Your form expired. Reload the page and try again.") if csrf else _("You may not do this."),
+        404: _("There is nothing here, or you may not see it."),
+        405: _("This address does not accept that kind of request."),
+        409: _("This change conflicts with existing data; nothing was saved."),
+        422: _("Some of what was sent is not valid."),
+        500: _("The error has been logged. Please try again later."),
+    }
+    message = messages.get(status, _(title))
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    return render(
+        request,
+        "errors/page.html",
+        {"status": status, "title": _(title), "message": message},
+        fragment="errors/_error.html",
+        status_code=status,
+        headers=headers,
+    )
+
+
+def see_other(request: Request, url: str) -> Response:
+    """Redirect after a successful post; htmx gets HX-Redirect so it loads the page, not swaps it."""
+    from starlette.responses import RedirectResponse
+
+    if request.headers.get("hx-request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(url: str | None, default: str = "/") -> str:
+    """Only local paths are followed after sign-in, never another site."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return default
+    return url
+
+
+def _install_labels() -> None:
+    from talent.web.labels import label
+
+    env.filters["label"] = label
+
+
+_install_labels()
