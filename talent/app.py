@@ -62,7 +62,16 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.dashboard.router import router as dashboard_router
     from talent.people.router import router as people_router
     from talent.places.router import router as places_router
+    from talent.web.health import router as health_router
 
-    for router in (accounts_router, dashboard_router, places_router, people_router, audit_router, admin_router):
+    for router in (
+        health_router,
+        accounts_router,
+        dashboard_router,
+        places_router,
+        people_router,
+        audit_router,
+        admin_router,
+    ):
         app.include_router(router)
     return app

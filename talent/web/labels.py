@@ -79,3 +79,33 @@ def label_of(enum: type[Enum], value: str | None) -> str:
     if not value:
         return ""
     return gettext(LABELS[enum].get(value, value))
+
+
+ENTITY_LABELS = {
+    "region": N_("Region"),
+    "organisation": N_("Organisation"),
+    "tier": N_("Station tier"),
+    "station": N_("Station"),
+    "worker": N_("Worker"),
+    "spell": N_("Employment spell"),
+    "certificate": N_("Certificate"),
+    "user": N_("Account"),
+}
+
+ACTION_LABELS = {
+    "create": N_("Created"),
+    "update": N_("Changed"),
+    "delete": N_("Deleted"),
+    "hire": N_("Hired"),
+    "exit": N_("Exit recorded"),
+    "transfer": N_("Transferred"),
+    "password": N_("Password changed"),
+}
+
+
+def entity_label(value: str) -> str:
+    return gettext(ENTITY_LABELS.get(value, value))
+
+
+def action_label(value: str) -> str:
+    return gettext(ACTION_LABELS.get(value, value))

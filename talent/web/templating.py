@@ -167,9 +167,11 @@ def safe_next(url: str | None, default: str = "/") -> str:
 
 
 def _install_labels() -> None:
-    from talent.web.labels import label
+    from talent.web.labels import action_label, entity_label, label
 
     env.filters["label"] = label
+    env.filters["entity_label"] = entity_label
+    env.filters["action_label"] = action_label
 
 
 _install_labels()

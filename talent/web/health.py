@@ -1,0 +1,15 @@
+from fastapi import APIRouter
+from starlette.responses import JSONResponse
+from tortoise.connection import get_connection
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> JSONResponse:
+    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
+    try:
+        await get_connection("default").execute_query("SELECT 1")
+    except Exception:  # noqa: BLE001 — any failure means unhealthy
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok"})
