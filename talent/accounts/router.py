@@ -123,7 +123,7 @@ async def me_password(request: Request, viewer: CurrentViewer) -> Response:
                     session_id=viewer.session_id,
                 )
             except ServiceError as exc:
-                form.add_error(exc.field, exc.message)
+                form.add_error("new" if exc.field == "password" else exc.field, exc.message)
             else:
                 return flash(see_other(request, "/me"), _("Your password was changed."))
     form.data = {k: "" for k in form.data}

@@ -69,6 +69,9 @@ class Form:
         raise KeyError(name)
 
     def add_error(self, name: str, message: str) -> None:
+        """Attach a message to a field; one the form does not show goes to the form-wide message."""
+        if name not in {f.name for f in self.fields}:
+            name = "__all__"
         self.errors.setdefault(name, message)
 
     def validate(self) -> bool:
