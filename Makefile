@@ -28,10 +28,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
-# Re-extract translatable strings and merge them into both catalogs.
+# Re-extract translatable strings into both catalogs (English filled in), then list what zh_CN lacks.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy -o locale/messages.pot .
-	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching
+	$(BIN)/python -m talent.web.catalogs update
+	$(BIN)/python -m talent.web.catalogs check || true
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
