@@ -40,7 +40,7 @@ class User(Model):
 
 
 class Session(Model):
-    """A server-side login session; the cookie holds a random token whose SHA-256 is the key."""
+    """A server-side login session: the cookie holds a random token whose SHA-256 is the key."""
 
     id = fields.CharField(max_length=64, primary_key=True)
     user = fields.ForeignKeyField("models.User", related_name="sessions", on_delete=fields.CASCADE)

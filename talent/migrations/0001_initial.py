@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('certificate_required', fields.BooleanField(default=False)),
                 ('notes', fields.TextField(default='', unique=False)),
             ],
-            options={'table': 'station_tiers', 'app': 'models', 'unique_together': (('region', 'name'),), 'pk_attr': 'id', 'table_description': 'A programme level with its staffing norms; every norm is data a bureau edits.'},
+            options={'table': 'station_tiers', 'app': 'models', 'unique_together': (('region', 'name'),), 'pk_attr': 'id', 'table_description': 'A programme level with its staffing norms, every norm is data a bureau edits.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 ('exit_reason', fields.CharEnumField(null=True, description='PAY: pay\nCAREER: career\nFAMILY: family\nSTUDY: study\nWORKLOAD: workload\nCONTRACT_END: contract_end\nDISMISSAL: dismissal\nHEALTH: health\nOTHER: other', enum_type=ExitReason, max_length=16)),
                 ('exit_note', fields.CharField(default='', max_length=255)),
             ],
-            options={'table': 'employment_spells', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Worker × station. end_on is the last working day; empty while the spell is active.'},
+            options={'table': 'employment_spells', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Worker × station. end_on is the last working day, empty while the spell is active.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
                 ('user_agent', fields.CharField(default='', max_length=255)),
                 ('flashes', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
             ],
-            options={'table': 'sessions', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A server-side login session; the cookie holds a random token whose SHA-256 is the key.'},
+            options={'table': 'sessions', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A server-side login session: the cookie holds a random token whose SHA-256 is the key.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -208,7 +208,7 @@ class Migration(migrations.Migration):
                 ('start_on', fields.DateField()),
                 ('end_on', fields.DateField(null=True)),
             ],
-            options={'table': 'supervision_assignments', 'app': 'models', 'pk_attr': 'id', 'table_description': "A supervisor assigned to a station for a period; the supervisor's scope."},
+            options={'table': 'supervision_assignments', 'app': 'models', 'pk_attr': 'id', 'table_description': "A supervisor assigned to a station for a period, which is the supervisor's scope."},
             bases=['Model'],
         ),
     ]

@@ -60,7 +60,7 @@ class Worker(Model):
 
 
 class EmploymentSpell(Model):
-    """Worker × station. end_on is the last working day; empty while the spell is active."""
+    """Worker × station. end_on is the last working day, empty while the spell is active."""
 
     id = fields.IntField(primary_key=True)
     worker = fields.ForeignKeyField("models.Worker", related_name="spells", on_delete=fields.RESTRICT)

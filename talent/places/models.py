@@ -60,7 +60,7 @@ class Organisation(Model):
 
 
 class StationTier(Model):
-    """A programme level with its staffing norms; every norm is data a bureau edits."""
+    """A programme level with its staffing norms, every norm is data a bureau edits."""
 
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=100)

@@ -17,7 +17,7 @@ class Supervisor(Model):
 
 
 class Assignment(Model):
-    """A supervisor assigned to a station for a period; the supervisor's scope."""
+    """A supervisor assigned to a station for a period, which is the supervisor's scope."""
 
     id = fields.IntField(primary_key=True)
     supervisor = fields.ForeignKeyField("models.Supervisor", related_name="assignments", on_delete=fields.CASCADE)
