@@ -12,6 +12,7 @@ from talent.web.forms import Form
 from talent.web.i18n import gettext as _
 from talent.web.labels import choices
 from talent.web.pagination import Listing
+from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -93,7 +94,7 @@ def _edit_initial(user) -> dict:
 
 
 @router.get("/users/{user_id}")
-async def user_edit(request: Request, viewer: AdminViewer, user_id: int) -> Response:
+async def user_edit(request: Request, viewer: AdminViewer, user_id: Id) -> Response:
     user = await account_selectors.user_get(user_id=user_id)
     return render(
         request,
@@ -108,7 +109,7 @@ async def user_edit(request: Request, viewer: AdminViewer, user_id: int) -> Resp
 
 
 @router.post("/users/{user_id}")
-async def user_update(request: Request, viewer: AdminViewer, user_id: int) -> Response:
+async def user_update(request: Request, viewer: AdminViewer, user_id: Id) -> Response:
     user = await account_selectors.user_get(user_id=user_id)
     form = Form.bind(USER_EDIT_FIELDS, await request.form())
     if form.validate() and (ids := await _resolve_scope(form)) is not None:
@@ -129,7 +130,7 @@ async def user_update(request: Request, viewer: AdminViewer, user_id: int) -> Re
 
 
 @router.post("/users/{user_id}/password")
-async def user_password(request: Request, viewer: AdminViewer, user_id: int) -> Response:
+async def user_password(request: Request, viewer: AdminViewer, user_id: Id) -> Response:
     user = await account_selectors.user_get(user_id=user_id)
     form = Form.bind(PASSWORD_RESET_FIELDS, await request.form())
     if form.validate():
