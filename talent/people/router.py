@@ -1,3 +1,247 @@
-from fastapi import APIRouter
+"""Workers and employment spells: list, detail, create/edit, hire, exit (inline htmx), transfer."""
 
-router = APIRouter()
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from talent.accounts.models import Role
+from talent.people import selectors, services
+from talent.people.forms import EXIT_FIELDS, SPELL_FIELDS, TRANSFER_FIELDS, WORKER_FIELDS, worker_create_fields
+from talent.people.models import Source
+from talent.web.auth import EDITORS, CurrentViewer, EditorViewer, StaffViewer, Viewer
+from talent.web.errors import ServiceError
+from talent.web.forms import Form
+from talent.web.i18n import N_
+from talent.web.i18n import gettext as _
+from talent.web.labels import choices
+from talent.web.pagination import Listing
+from talent.web.templating import flash, is_htmx, render, see_other
+
+router = APIRouter(prefix="/workers", tags=["people"])
+
+STATUS_CHOICES = [("active", N_("Active")), ("left", N_("Left")), ("all", N_("All"))]
+WORKER_KEYS = [f.name for f in WORKER_FIELDS]
+
+
+@router.get("")
+async def worker_list(
+    request: Request,
+    viewer: StaffViewer,
+    params: Listing,
+    status: Annotated[str, Query(max_length=10)] = "active",
+    station: Annotated[str, Query(max_length=32)] = "",
+    source: Annotated[str, Query(max_length=16)] = "",
+) -> Response:
+    status = status if status in selectors.STATUSES else "active"
+    station = station.strip()
+    source = source if source in {s.value for s in Source} else ""
+    params.extra = {"status": "" if status == "active" else status, "station": station, "source": source}
+    page = await selectors.worker_list(
+        scope=viewer.scope, params=params, today=date.today(), status=status, station_code=station, source=source
+    )
+    return render(
+        request,
+        "people/workers.html",
+        {
+            "page": page,
+            "status": status,
+            "station": station,
+            "source": source,
+            "statuses": STATUS_CHOICES,
+            "sources": choices(Source),
+            "can_edit": viewer.has(*EDITORS),
+        },
+        fragment="people/_workers.html",
+    )
+
+
+@router.get("/suggest")
+async def worker_suggest(
+    request: Request, viewer: StaffViewer, q: Annotated[str, Query(max_length=50)] = ""
+) -> Response:
+    rows = await selectors.worker_suggest(scope=viewer.scope, q=q.strip())
+    return render(request, "people/_suggest.html", {"rows": rows})
+
+
+def _create_fields(viewer: Viewer):
+    return worker_create_fields(hire_required=viewer.role != Role.ADMIN)
+
+
+def _worker_form_page(request, form, *, title, action, worker=None, status_code=200) -> Response:
+    return render(
+        request,
+        "people/worker_form.html",
+        {"form": form, "title": title, "action": action, "worker": worker},
+        fragment="people/_worker_form.html",
+        status_code=status_code,
+    )
+
+
+@router.get("/new")
+async def worker_new(request: Request, viewer: EditorViewer) -> Response:
+    form = Form.initial(_create_fields(viewer), {"full_time": True, "source": "other"})
+    return _worker_form_page(request, form, title=_("New worker"), action="/workers")
+
+
+@router.post("")
+async def worker_create(request: Request, viewer: EditorViewer) -> Response:
+    form = Form.bind(_create_fields(viewer), await request.form())
+    if form.validate():
+        try:
+            worker = await services.worker_create(actor=viewer.user, scope=viewer.scope, **form.cleaned)
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/workers/{worker.id}"), _("Worker created."))
+    return _worker_form_page(request, form, title=_("New worker"), action="/workers", status_code=422)
+
+
+async def _detail_context(viewer: Viewer, worker) -> dict:
+    spells = await selectors.worker_spells(scope=viewer.scope, worker_id=worker.id)
+    return {
+        "worker": worker,
+        "spells": spells,
+        "has_active": any(s.end_on is None for s in spells),
+        "can_edit": viewer.has(*EDITORS),
+        "show_sensitive": viewer.role != Role.SUPERVISOR,
+        "can_audit": viewer.has(Role.ADMIN, Role.BUREAU, Role.HR),
+    }
+
+
+@router.get("/{worker_id}")
+async def worker_detail(request: Request, viewer: CurrentViewer, worker_id: int) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    ctx = await _detail_context(viewer, worker)
+    ctx["certificates"] = await selectors.worker_certificates(worker_id=worker.id)
+    return render(request, "people/worker_detail.html", ctx)
+
+
+@router.get("/{worker_id}/edit")
+async def worker_edit(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    form = Form.initial(WORKER_FIELDS, {k: getattr(worker, k) for k in WORKER_KEYS})
+    return _worker_form_page(request, form, title=worker.name, action=f"/workers/{worker.id}", worker=worker)
+
+
+@router.post("/{worker_id}")
+async def worker_update(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    form = Form.bind(WORKER_FIELDS, await request.form())
+    if form.validate():
+        try:
+            await services.worker_update(actor=viewer.user, scope=viewer.scope, worker=worker, **form.cleaned)
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/workers/{worker.id}"), _("Saved."))
+    return _worker_form_page(
+        request, form, title=worker.name, action=f"/workers/{worker.id}", worker=worker, status_code=422
+    )
+
+
+def _exit_page(request, form, worker, spell, status_code=200) -> Response:
+    return render(
+        request,
+        "people/spell_exit.html",
+        {"form": form, "worker": worker, "spell": spell, "action": f"/workers/{worker.id}/spells/{spell.id}/exit"},
+        fragment="people/_exit_form.html",
+        status_code=status_code,
+    )
+
+
+@router.get("/{worker_id}/spells/{spell_id}/exit")
+async def spell_exit_form(request: Request, viewer: EditorViewer, worker_id: int, spell_id: int) -> Response:
+    spell = await selectors.spell_get(scope=viewer.scope, worker_id=worker_id, spell_id=spell_id)
+    form = Form.initial(EXIT_FIELDS, {"end_on": date.today()})
+    return _exit_page(request, form, spell.worker, spell)
+
+
+@router.post("/{worker_id}/spells/{spell_id}/exit")
+async def spell_exit(request: Request, viewer: EditorViewer, worker_id: int, spell_id: int) -> Response:
+    spell = await selectors.spell_get(scope=viewer.scope, worker_id=worker_id, spell_id=spell_id)
+    worker = spell.worker
+    form = Form.bind(EXIT_FIELDS, await request.form())
+    if form.validate():
+        try:
+            await services.spell_exit(actor=viewer.user, scope=viewer.scope, spell=spell, **form.cleaned)
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            notice = _("Exit recorded.")
+            if is_htmx(request):
+                # The form sits inside the spells table: re-render the whole section in its place.
+                ctx = await _detail_context(viewer, worker)
+                ctx["notice"] = notice
+                return render(
+                    request,
+                    "people/_spells.html",
+                    ctx,
+                    headers={"HX-Retarget": "#spells", "HX-Reswap": "outerHTML"},
+                )
+            return flash(see_other(request, f"/workers/{worker.id}"), notice)
+    return _exit_page(request, form, worker, spell, status_code=422)
+
+
+def _transfer_page(request, form, worker, current, status_code=200) -> Response:
+    return render(
+        request,
+        "people/transfer.html",
+        {"form": form, "worker": worker, "current": current, "action": f"/workers/{worker.id}/transfer"},
+        fragment="people/_transfer_form.html",
+        status_code=status_code,
+    )
+
+
+@router.get("/{worker_id}/transfer")
+async def transfer_form(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    current = await selectors.active_spell(scope=viewer.scope, worker_id=worker.id)
+    form = Form.initial(TRANSFER_FIELDS, {"full_time": current.full_time if current else True})
+    return _transfer_page(request, form, worker, current)
+
+
+@router.post("/{worker_id}/transfer")
+async def transfer(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    form = Form.bind(TRANSFER_FIELDS, await request.form())
+    if form.validate():
+        try:
+            await services.spell_transfer(actor=viewer.user, scope=viewer.scope, worker=worker, **form.cleaned)
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/workers/{worker.id}"), _("Transfer recorded."))
+    current = await selectors.active_spell(scope=viewer.scope, worker_id=worker.id)
+    return _transfer_page(request, form, worker, current, status_code=422)
+
+
+def _spell_page(request, form, worker, status_code=200) -> Response:
+    return render(
+        request,
+        "people/spell_form.html",
+        {"form": form, "worker": worker, "action": f"/workers/{worker.id}/spells/new"},
+        fragment="people/_spell_form.html",
+        status_code=status_code,
+    )
+
+
+@router.get("/{worker_id}/spells/new")
+async def spell_new(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    return _spell_page(request, Form.initial(SPELL_FIELDS, {"full_time": True}), worker)
+
+
+@router.post("/{worker_id}/spells/new")
+async def spell_create(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    form = Form.bind(SPELL_FIELDS, await request.form())
+    if form.validate():
+        try:
+            await services.spell_hire(actor=viewer.user, scope=viewer.scope, worker=worker, **form.cleaned)
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/workers/{worker.id}"), _("Spell added."))
+    return _spell_page(request, form, worker, status_code=422)

@@ -1,0 +1,146 @@
+"""Reads for workers and employment spells, always through the viewer's scope.
+
+A worker is in scope when any of their spells (current or past) is at a station in scope; a worker
+account sees only its own record. The spells and the "current station" a viewer sees are the ones at
+stations in scope, so nothing about another organisation's stations leaks into a list or a page.
+"""
+
+from datetime import date
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Max
+from tortoise.query_utils import Prefetch
+
+from talent.accounts.models import Role
+from talent.accounts.scope import Scope
+from talent.certification.models import Certificate
+from talent.people.models import EmploymentSpell, Source, Worker
+from talent.places.models import Station
+from talent.web.pagination import ListParams, Page, paginate
+
+STATUSES = ("active", "left", "all")
+SORTS = {"worker_no": "worker_no", "name": "name", "start": "since"}
+
+
+def active_on(day: date, prefix: str = "") -> Q:
+    """A spell is active on day d iff start_on ≤ d ≤ end_on (or no end_on)."""
+    return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": day}))
+
+
+def spell_scope(scope: Scope, prefix: str = "") -> Q:
+    """Spells the viewer may see: at stations in scope (a worker sees all of their own).
+    `prefix` filters through a relation to spells (e.g. "spells__" from Worker)."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    if scope.role == Role.WORKER:
+        return Q(**{f"{prefix}worker_id": scope.worker_id or 0})
+    return Q(**{f"{prefix}station_id__in": Subquery(Station.filter(scope.stations()).values("id"))})
+
+
+def worker_scope(scope: Scope) -> Q:
+    """Workers the viewer may see, as one subquery (no join, so no duplicate rows)."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    if scope.role == Role.WORKER:
+        return Q(id=scope.worker_id or 0)
+    return Q(id__in=Subquery(EmploymentSpell.filter(scope.stations(prefix="station__")).values("worker_id")))
+
+
+def _current_spells(scope: Scope, today: date):
+    return EmploymentSpell.filter(spell_scope(scope), active_on(today)).select_related("station")
+
+
+async def worker_list(
+    *,
+    scope: Scope,
+    params: ListParams,
+    today: date,
+    status: str = "active",
+    station_code: str = "",
+    source: str = "",
+) -> Page:
+    """Workers in scope; each item carries `current` (its active in-scope spells, station included)
+    and `since` (the start of the latest active spell). Three queries whatever the page size."""
+    current = _current_spells(scope, today)
+    qs = Worker.filter(worker_scope(scope))
+    if params.q:
+        qs = qs.filter(Q(name__icontains=params.q) | Q(worker_no__icontains=params.q))
+    active_ids = Subquery(current.values("worker_id"))
+    if status == "active":
+        qs = qs.filter(id__in=active_ids)
+    elif status == "left":
+        qs = qs.exclude(id__in=active_ids)
+    if station_code:
+        at_station = EmploymentSpell.filter(spell_scope(scope), station__code=station_code)
+        if status == "active":
+            at_station = at_station.filter(active_on(today))
+        qs = qs.filter(id__in=Subquery(at_station.values("worker_id")))
+    if source in {s.value for s in Source}:
+        qs = qs.filter(source=source)
+    # `since`: the start of the latest active in-scope spell, an aggregate in SQL so the list sorts by it.
+    since_filter = spell_scope(scope, prefix="spells__") & active_on(today, "spells__")
+    qs = qs.annotate(since=Max("spells__start_on", _filter=since_filter)).prefetch_related(
+        Prefetch("spells", queryset=current.order_by("-start_on"), to_attr="current")
+    )
+    page = await paginate(qs, params, SORTS, default="worker_no")
+    for worker in page.items:
+        # SQLite hands MAX() of a date back as text; PostgreSQL as a date.
+        if isinstance(worker.since, str):
+            worker.since = date.fromisoformat(worker.since)
+    return page
+
+
+async def worker_get(*, scope: Scope, worker_id: int) -> Worker:
+    """The worker if in scope; DoesNotExist (→ 404) otherwise."""
+    return await Worker.filter(worker_scope(scope)).get(id=worker_id)
+
+
+async def worker_spells(*, scope: Scope, worker_id: int) -> list[EmploymentSpell]:
+    return await (
+        EmploymentSpell.filter(spell_scope(scope), worker_id=worker_id)
+        .select_related("station")
+        .order_by("-start_on", "-id")
+    )
+
+
+async def worker_certificates(*, worker_id: int) -> list[Certificate]:
+    return await Certificate.filter(worker_id=worker_id).order_by("-obtained_on", "-id")
+
+
+async def spell_get(*, scope: Scope, worker_id: int, spell_id: int) -> EmploymentSpell:
+    return await (
+        EmploymentSpell.filter(spell_scope(scope), worker_id=worker_id)
+        .select_related("station", "worker")
+        .get(id=spell_id)
+    )
+
+
+async def active_spell(*, scope: Scope, worker_id: int) -> EmploymentSpell | None:
+    """The open spell (no end_on) at a station in scope, if any."""
+    return await (
+        EmploymentSpell.filter(spell_scope(scope), worker_id=worker_id, end_on=None)
+        .select_related("station")
+        .order_by("-start_on")
+        .first()
+    )
+
+
+async def station_by_code(*, scope: Scope, code: str) -> Station | None:
+    """A station in the viewer's scope by its code, or None."""
+    if not code:
+        return None
+    return await Station.filter(scope.stations(), code=code).first()
+
+
+async def worker_suggest(*, scope: Scope, q: str, limit: int = 20) -> list[dict]:
+    qs = Worker.filter(worker_scope(scope))
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
+    return await qs.order_by("worker_no").limit(limit).values("worker_no", "name")
+
+
+async def worker_no_taken(*, worker_no: str, exclude_id: int | None = None) -> bool:
+    qs = Worker.filter(worker_no=worker_no)
+    if exclude_id:
+        qs = qs.exclude(id=exclude_id)
+    return await qs.exists()

@@ -1,0 +1,401 @@
+"""Writes for workers and employment spells: one transaction each, every change audited.
+
+Rules: a worker's spells never overlap (an open spell runs forever); a spell ends on or after it
+starts; an exit has a type and a reason; stations must be in the actor's scope; a transfer goes to
+another station and is atomic (the old spell ends and the new one starts, or nothing changes).
+"""
+
+import re
+from datetime import date, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from talent.accounts.models import User
+from talent.accounts.scope import Scope
+from talent.audit.services import audit_record, snapshot
+from talent.people.models import EmploymentSpell, ExitReason, ExitType, Gender, Source, Worker
+from talent.people.selectors import spell_scope
+from talent.places.models import Education, Station
+from talent.web.errors import ServiceError
+from talent.web.i18n import gettext as _
+
+WORKER_AUDIT_FIELDS = [
+    "worker_no",
+    "name",
+    "gender",
+    "birth_date",
+    "education",
+    "social_work_major",
+    "source",
+    "phone",
+    "id_number",
+]
+SPELL_AUDIT_FIELDS = [
+    "worker_id",
+    "station_id",
+    "start_on",
+    "end_on",
+    "full_time",
+    "position",
+    "exit_type",
+    "exit_reason",
+    "exit_note",
+]
+
+ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")
+PHONE_RE = re.compile(r"^[0-9+\-() ]{5,32}$")
+
+
+def clean_id_number(value: str | None) -> str:
+    """A national ID number: 18 characters, digits with an optional final X (empty is allowed)."""
+    value = (value or "").strip().upper()
+    if value and not ID_NUMBER_RE.match(value):
+        raise ServiceError("id_number", _("An ID number has 18 characters: 17 digits, then a digit or X."))
+    return value
+
+
+def clean_phone(value: str | None) -> str:
+    value = (value or "").strip()
+    if value and not PHONE_RE.match(value):
+        raise ServiceError("phone", _("Enter a phone number (digits, spaces, + - and brackets)."))
+    return value
+
+
+async def _station_in_scope(scope: Scope, code: str | None, field: str = "station_code") -> Station:
+    if not code:
+        raise ServiceError(field, _("Choose a station."))
+    station = await Station.filter(scope.stations(), code=code).first()
+    if station is None:
+        raise ServiceError(field, _("No station with this code in your scope."))
+    return station
+
+
+async def _check_no_overlap(
+    *, worker_id: int, start_on: date, end_on: date | None, exclude_id: int | None = None, field: str = "start_on"
+) -> None:
+    """Refuse a spell [start_on, end_on] that overlaps another spell of the worker (open = forever)."""
+    others = EmploymentSpell.filter(Q(end_on=None) | Q(end_on__gte=start_on), worker_id=worker_id)
+    if end_on is not None:
+        others = others.filter(start_on__lte=end_on)
+    if exclude_id is not None:
+        others = others.exclude(id=exclude_id)
+    clash = await others.select_related("station").order_by("start_on").first()
+    if clash is not None:
+        raise ServiceError(
+            field,
+            _(
+                "This overlaps the spell at %(station)s from %(start)s to %(end)s; "
+                "a worker's spells may not overlap. Nothing was saved."
+            )
+            % {
+                "station": f"{clash.station.name} ({clash.station.code})",
+                "start": clash.start_on.isoformat(),
+                "end": clash.end_on.isoformat() if clash.end_on else _("now"),
+            },
+        )
+
+
+def _check_dates(start_on: date, end_on: date | None, field: str = "end_on") -> None:
+    if end_on is not None and end_on < start_on:
+        raise ServiceError(field, _("The last working day cannot be before the start date."))
+
+
+def _check_exit(end_on: date | None, exit_type, exit_reason) -> None:
+    if end_on is None:
+        return
+    if not exit_type:
+        raise ServiceError("exit_type", _("An exit needs a type."))
+    if not exit_reason:
+        raise ServiceError("exit_reason", _("An exit needs a reason."))
+
+
+async def _lock_worker(worker_id: int) -> None:
+    """Serialise concurrent spell changes of one worker (row lock on PostgreSQL)."""
+    await Worker.filter(id=worker_id).select_for_update().first()
+
+
+def _audit_scope(station: Station | None) -> dict:
+    if station is None:
+        return {"region_path": "", "organisation_id": None}
+    return {"region_path": station.region_path, "organisation_id": station.organisation_id}
+
+
+def _enum(enum, value):
+    return enum(value) if value not in (None, "") else None
+
+
+async def worker_create(
+    *,
+    actor: User,
+    scope: Scope,
+    worker_no: str,
+    name: str,
+    gender: str | None = None,
+    birth_date: date | None = None,
+    education: str | None = None,
+    social_work_major: bool = False,
+    source: str | None = None,
+    phone: str = "",
+    id_number: str = "",
+    station_code: str | None = None,
+    start_on: date | None = None,
+    full_time: bool = True,
+    position: str = "",
+) -> Worker:
+    """Create a worker, with a first hire. Only an admin may create one without a hire (anyone else
+    could not see the record afterwards)."""
+    id_number = clean_id_number(id_number)
+    phone = clean_phone(phone)
+    station = None
+    if station_code or start_on or not scope.is_admin:
+        station = await _station_in_scope(scope, station_code)
+        if start_on is None:
+            raise ServiceError("start_on", _("Enter the start date of the hire."))
+    if await Worker.filter(worker_no=worker_no).exists():
+        raise ServiceError("worker_no", _("This worker number is taken."))
+    try:
+        async with in_transaction():
+            worker = await Worker.create(
+                worker_no=worker_no,
+                name=name,
+                gender=_enum(Gender, gender),
+                birth_date=birth_date,
+                education=_enum(Education, education),
+                social_work_major=social_work_major,
+                source=_enum(Source, source) or Source.OTHER,
+                phone=phone,
+                id_number=id_number,
+            )
+            await audit_record(
+                actor=actor,
+                action="create",
+                entity="worker",
+                entity_id=worker.id,
+                summary=f"{worker.worker_no} {worker.name}",
+                after=snapshot(worker, WORKER_AUDIT_FIELDS),
+                **_audit_scope(station),
+            )
+            if station is not None:
+                spell = await EmploymentSpell.create(
+                    worker=worker, station=station, start_on=start_on, full_time=full_time, position=position or ""
+                )
+                await audit_record(
+                    actor=actor,
+                    action="hire",
+                    entity="spell",
+                    entity_id=spell.id,
+                    summary=f"{worker.worker_no} {worker.name} → {station.code}",
+                    after=snapshot(spell, SPELL_AUDIT_FIELDS),
+                    **_audit_scope(station),
+                )
+    except IntegrityError:
+        # A concurrent create took the number between the check and the insert.
+        raise ServiceError("worker_no", _("This worker number is taken.")) from None
+    return worker
+
+
+async def worker_update(
+    *,
+    actor: User,
+    scope: Scope,
+    worker: Worker,
+    worker_no: str,
+    name: str,
+    gender: str | None = None,
+    birth_date: date | None = None,
+    education: str | None = None,
+    social_work_major: bool = False,
+    source: str | None = None,
+    phone: str = "",
+    id_number: str = "",
+) -> Worker:
+    id_number = clean_id_number(id_number)
+    phone = clean_phone(phone)
+    if await Worker.filter(worker_no=worker_no).exclude(id=worker.id).exists():
+        raise ServiceError("worker_no", _("This worker number is taken."))
+    latest = (
+        await EmploymentSpell.filter(spell_scope(scope), worker_id=worker.id)
+        .select_related("station")
+        .order_by("-start_on", "-id")
+        .first()
+    )
+    try:
+        async with in_transaction():
+            before = snapshot(worker, WORKER_AUDIT_FIELDS)
+            worker.worker_no = worker_no
+            worker.name = name
+            worker.gender = _enum(Gender, gender)
+            worker.birth_date = birth_date
+            worker.education = _enum(Education, education)
+            worker.social_work_major = social_work_major
+            worker.source = _enum(Source, source) or Source.OTHER
+            worker.phone = phone
+            worker.id_number = id_number
+            await worker.save()
+            await audit_record(
+                actor=actor,
+                action="update",
+                entity="worker",
+                entity_id=worker.id,
+                summary=f"{worker.worker_no} {worker.name}",
+                before=before,
+                after=snapshot(worker, WORKER_AUDIT_FIELDS),
+                **_audit_scope(latest.station if latest else None),
+            )
+    except IntegrityError:
+        raise ServiceError("worker_no", _("This worker number is taken.")) from None
+    return worker
+
+
+async def spell_hire(
+    *,
+    actor: User,
+    scope: Scope,
+    worker: Worker,
+    station_code: str | None,
+    start_on: date,
+    end_on: date | None = None,
+    full_time: bool = True,
+    position: str = "",
+    exit_type: str | None = None,
+    exit_reason: str | None = None,
+    exit_note: str = "",
+) -> EmploymentSpell:
+    """A new spell (a re-hire, or a past spell recorded with its end and exit)."""
+    station = await _station_in_scope(scope, station_code)
+    _check_dates(start_on, end_on)
+    _check_exit(end_on, exit_type, exit_reason)
+    async with in_transaction():
+        await _lock_worker(worker.id)
+        await _check_no_overlap(worker_id=worker.id, start_on=start_on, end_on=end_on)
+        spell = await EmploymentSpell.create(
+            worker=worker,
+            station=station,
+            start_on=start_on,
+            end_on=end_on,
+            full_time=full_time,
+            position=position or "",
+            exit_type=_enum(ExitType, exit_type) if end_on else None,
+            exit_reason=_enum(ExitReason, exit_reason) if end_on else None,
+            exit_note=(exit_note or "") if end_on else "",
+        )
+        await audit_record(
+            actor=actor,
+            action="hire",
+            entity="spell",
+            entity_id=spell.id,
+            summary=f"{worker.worker_no} {worker.name} → {station.code}",
+            after=snapshot(spell, SPELL_AUDIT_FIELDS),
+            **_audit_scope(station),
+        )
+    return spell
+
+
+async def spell_exit(
+    *,
+    actor: User,
+    scope: Scope,
+    spell: EmploymentSpell,
+    end_on: date,
+    exit_type: str | None,
+    exit_reason: str | None,
+    exit_note: str = "",
+) -> EmploymentSpell:
+    """End an active spell on its last working day, with a coded type and reason."""
+    if not await EmploymentSpell.filter(spell_scope(scope), id=spell.id).exists():
+        raise ServiceError("__all__", _("This spell is not in your scope."))
+    if spell.end_on is not None:
+        raise ServiceError("__all__", _("This spell has already ended."))
+    if end_on is None:
+        raise ServiceError("end_on", _("Enter the last working day."))
+    _check_dates(spell.start_on, end_on)
+    _check_exit(end_on, exit_type, exit_reason)
+    station = await Station.get(id=spell.station_id)
+    async with in_transaction():
+        await _lock_worker(spell.worker_id)
+        before = snapshot(spell, SPELL_AUDIT_FIELDS)
+        spell.end_on = end_on
+        spell.exit_type = ExitType(exit_type)
+        spell.exit_reason = ExitReason(exit_reason)
+        spell.exit_note = exit_note or ""
+        await _check_no_overlap(worker_id=spell.worker_id, start_on=spell.start_on, end_on=end_on, exclude_id=spell.id)
+        await spell.save(update_fields=["end_on", "exit_type", "exit_reason", "exit_note"])
+        await audit_record(
+            actor=actor,
+            action="exit",
+            entity="spell",
+            entity_id=spell.id,
+            summary=f"{station.code} {end_on.isoformat()}",
+            before=before,
+            after=snapshot(spell, SPELL_AUDIT_FIELDS),
+            **_audit_scope(station),
+        )
+    return spell
+
+
+async def spell_transfer(
+    *,
+    actor: User,
+    scope: Scope,
+    worker: Worker,
+    end_on: date,
+    exit_reason: str | None,
+    station_code: str | None,
+    full_time: bool = True,
+    position: str = "",
+    exit_note: str = "",
+) -> EmploymentSpell:
+    """End the active spell on `end_on` (exit type transfer) and start a spell at another station in
+    scope the next day; both or neither. Returns the new spell."""
+    old = (
+        await EmploymentSpell.filter(spell_scope(scope), worker_id=worker.id, end_on=None)
+        .select_related("station")
+        .order_by("-start_on")
+        .first()
+    )
+    if old is None:
+        raise ServiceError("__all__", _("This worker has no active spell to transfer from."))
+    target = await _station_in_scope(scope, station_code)
+    if target.id == old.station_id:
+        raise ServiceError("station_code", _("Choose a station other than the current one."))
+    if end_on is None:
+        raise ServiceError("end_on", _("Enter the last working day."))
+    _check_dates(old.start_on, end_on)
+    if not exit_reason:
+        raise ServiceError("exit_reason", _("An exit needs a reason."))
+    start_on = end_on + timedelta(days=1)
+    async with in_transaction():
+        await _lock_worker(worker.id)
+        before = snapshot(old, SPELL_AUDIT_FIELDS)
+        old.end_on = end_on
+        old.exit_type = ExitType.TRANSFER
+        old.exit_reason = ExitReason(exit_reason)
+        old.exit_note = exit_note or ""
+        await old.save(update_fields=["end_on", "exit_type", "exit_reason", "exit_note"])
+        await audit_record(
+            actor=actor,
+            action="transfer",
+            entity="spell",
+            entity_id=old.id,
+            summary=f"{worker.worker_no} {old.station.code} → {target.code}",
+            before=before,
+            after=snapshot(old, SPELL_AUDIT_FIELDS),
+            **_audit_scope(old.station),
+        )
+        # Checked after the old spell is closed, inside the transaction: a refusal rolls both back.
+        await _check_no_overlap(worker_id=worker.id, start_on=start_on, end_on=None, field="end_on")
+        new = await EmploymentSpell.create(
+            worker=worker, station=target, start_on=start_on, full_time=full_time, position=position or ""
+        )
+        await audit_record(
+            actor=actor,
+            action="transfer",
+            entity="spell",
+            entity_id=new.id,
+            summary=f"{worker.worker_no} {old.station.code} → {target.code}",
+            after=snapshot(new, SPELL_AUDIT_FIELDS),
+            **_audit_scope(target),
+        )
+    return new
