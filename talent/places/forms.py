@@ -1,0 +1,87 @@
+from talent.places.models import CertLevel, Education, RegionLevel
+from talent.web.forms import Field
+from talent.web.i18n import N_
+from talent.web.labels import choices
+
+REGION_CREATE_FIELDS = [
+    Field(
+        "parent_code",
+        N_("Parent region code"),
+        kind="lookup",
+        max_length=12,
+        lookup_url="/regions/suggest",
+        help=N_("Empty only for a province."),
+    ),
+    Field("level", N_("Level"), kind="choice", required=True, choices=choices(RegionLevel)),
+    Field(
+        "code",
+        N_("Administrative code"),
+        required=True,
+        max_length=12,
+        help=N_("Digits: 6 for a province, city or county; 9 (or 12) for a township or street. Cannot be changed."),
+    ),
+    Field("name", N_("Name"), required=True, max_length=100),
+]
+
+REGION_EDIT_FIELDS = [Field("name", N_("Name"), required=True, max_length=100)]
+
+ORGANISATION_FIELDS = [
+    Field("name", N_("Name"), required=True, max_length=200),
+    Field(
+        "region_code",
+        N_("Region code"),
+        kind="lookup",
+        max_length=12,
+        lookup_url="/regions/suggest",
+        help=N_("Where the organisation is registered."),
+    ),
+    Field("credit_code", N_("Unified social credit code"), max_length=32),
+    Field("contact", N_("Contact person"), max_length=100),
+    Field("phone", N_("Phone"), max_length=32),
+]
+
+TIER_FIELDS = [
+    Field("name", N_("Name"), required=True, max_length=100, help=N_("For example 1.0, 2.0 or a programme batch.")),
+    Field(
+        "region_code",
+        N_("Region code"),
+        kind="lookup",
+        max_length=12,
+        lookup_url="/regions/suggest",
+        help=N_("The region that set this tier; empty for a national tier."),
+    ),
+    Field("min_fulltime", N_("Minimum full-time workers"), kind="int", required=True, min_value=0, max_value=999),
+    Field("min_certified", N_("Minimum certified workers"), kind="int", required=True, min_value=0, max_value=999),
+    Field("min_level", N_("Minimum certificate level"), kind="choice", choices=choices(CertLevel)),
+    Field("max_age", N_("Maximum age at recruitment"), kind="int", min_value=16, max_value=80),
+    Field("min_education", N_("Minimum education"), kind="choice", choices=choices(Education)),
+    Field("major_required", N_("Social-work major required"), kind="bool"),
+    Field("certificate_required", N_("Certificate required at recruitment"), kind="bool"),
+    Field("notes", N_("Notes"), kind="textarea", max_length=2000),
+]
+
+
+def station_fields(tier_choices: list[tuple[str, str]]) -> list[Field]:
+    """The station form; the tier select lists the tiers the viewer may see."""
+    return [
+        Field("code", N_("Station code"), required=True, max_length=32),
+        Field("name", N_("Name"), required=True, max_length=200),
+        Field(
+            "region_code",
+            N_("Township / street code"),
+            kind="lookup",
+            required=True,
+            max_length=12,
+            lookup_url="/regions/suggest?level=township",
+        ),
+        Field(
+            "organisation",
+            N_("Operating organisation"),
+            kind="lookup",
+            max_length=200,
+            lookup_url="/stations/organisations/suggest",
+        ),
+        Field("tier", N_("Tier"), kind="choice", choices=tier_choices),
+        Field("opened_on", N_("Opened on"), kind="date"),
+        Field("address", N_("Address"), max_length=255),
+    ]

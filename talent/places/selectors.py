@@ -1,0 +1,312 @@
+"""Reads for the places registry, always filtered by the viewer's scope.
+
+Lists paginate with a sort whitelist; counts are SQL aggregates (one query per figure, never a query per row).
+"""
+
+from datetime import date
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+
+from talent.accounts.scope import Scope, _ancestor_paths
+from talent.certification.models import Certificate
+from talent.people.models import EmploymentSpell, Worker
+from talent.places.models import CertLevel, Organisation, Region, RegionLevel, Station, StationTier
+from talent.web.pagination import ListParams, Page, paginate
+
+SUGGEST_LIMIT = 20
+LEVEL_ORDER = [CertLevel.ASSISTANT, CertLevel.INTERMEDIATE, CertLevel.SENIOR]
+
+
+def active_on(day: date, prefix: str = "") -> Q:
+    """A spell is active on day d iff start_on ≤ d ≤ end_on (or no end_on)."""
+    return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": day}))
+
+
+def levels_at_or_above(level: CertLevel | str | None) -> list[str]:
+    if not level:
+        return [lv.value for lv in LEVEL_ORDER]
+    index = LEVEL_ORDER.index(CertLevel(level))
+    return [lv.value for lv in LEVEL_ORDER[index:]]
+
+
+# ── regions ──────────────────────────────────────────────────────────────────────────────────────
+
+REGION_SORTS = {"code": "code", "name": "name", "level": "depth", "path": "path"}
+
+
+async def region_list(*, scope: Scope, params: ListParams, level: str = "") -> Page:
+    qs = Region.filter(scope.regions()).select_related("parent")
+    if level:
+        qs = qs.filter(level=level)
+    if params.q:
+        qs = qs.filter(Q(name__icontains=params.q) | Q(code__startswith=params.q))
+    return await paginate(qs, params, REGION_SORTS, default="path")
+
+
+async def region_get(*, scope: Scope, region_id: int) -> Region:
+    """The region if the viewer may see it; DoesNotExist (→ 404) otherwise."""
+    return await Region.filter(scope.regions()).select_related("parent").get(id=region_id)
+
+
+async def region_for_code(*, scope: Scope, code: str) -> Region | None:
+    if not code:
+        return None
+    return await Region.filter(scope.regions(), code=code).first()
+
+
+async def region_detail(*, scope: Scope, region: Region) -> dict:
+    """Breadcrumb (ancestors, marked visible or not), children, and stations in the subtree in scope."""
+    ancestor_paths = [p for p in _ancestor_paths(region.path) if p != region.path]
+    ancestors = await Region.filter(path__in=ancestor_paths).order_by("path") if ancestor_paths else []
+    visible_ids = set(
+        await Region.filter(scope.regions(), path__in=ancestor_paths).values_list("id", flat=True)
+        if ancestor_paths
+        else []
+    )
+    children = await Region.filter(scope.regions(), parent_id=region.id).order_by("code")
+    station_count = await Station.filter(scope.stations(), region_path__startswith=region.path).count()
+    return {
+        "ancestors": [(a, a.id in visible_ids) for a in ancestors],
+        "children": children,
+        "station_count": station_count,
+    }
+
+
+async def region_suggest(*, scope: Scope, term: str) -> list[dict]:
+    qs = Region.filter(scope.regions())
+    if term:
+        qs = qs.filter(Q(name__icontains=term) | Q(code__startswith=term))
+    return await qs.order_by("path").limit(SUGGEST_LIMIT).values("code", "name")
+
+
+async def township_suggest(*, scope: Scope, term: str) -> list[dict]:
+    qs = Region.filter(scope.regions(), level=RegionLevel.TOWNSHIP)
+    if term:
+        qs = qs.filter(Q(name__icontains=term) | Q(code__startswith=term))
+    return await qs.order_by("path").limit(SUGGEST_LIMIT).values("code", "name")
+
+
+# ── organisations ────────────────────────────────────────────────────────────────────────────────
+
+ORGANISATION_SORTS = {"name": "name", "region": "region__name"}
+
+
+def _visible_organisations(scope: Scope):
+    # The scope filter may join stations (one row per station); an id subquery keeps each organisation once.
+    if scope.is_admin:
+        return Organisation.all()
+    return Organisation.filter(id__in=Subquery(Organisation.filter(scope.organisations()).values("id")))
+
+
+async def organisation_list(*, scope: Scope, params: ListParams) -> Page:
+    """One page of organisations, each with `station_count` (its stations in scope) from one aggregate query."""
+    qs = _visible_organisations(scope).select_related("region")
+    if params.q:
+        qs = qs.filter(Q(name__icontains=params.q) | Q(credit_code__icontains=params.q))
+    page = await paginate(qs, params, ORGANISATION_SORTS, default="name")
+    counts: dict[int, int] = {}
+    if page.items:
+        rows = (
+            await Station.filter(scope.stations(), organisation_id__in=[o.id for o in page.items])
+            .annotate(n=Count("id"))
+            .group_by("organisation_id")
+            .values("organisation_id", "n")
+        )
+        counts = {r["organisation_id"]: r["n"] for r in rows}
+    for org in page.items:
+        org.station_count = counts.get(org.id, 0)
+    return page
+
+
+async def organisation_get(*, scope: Scope, organisation_id: int) -> Organisation:
+    return await _visible_organisations(scope).select_related("region").get(id=organisation_id)
+
+
+async def organisation_for_name(*, scope: Scope, name: str) -> Organisation | None:
+    if not name:
+        return None
+    return await _visible_organisations(scope).filter(name=name).first()
+
+
+async def organisation_suggest(*, scope: Scope, term: str) -> list[dict]:
+    qs = _visible_organisations(scope)
+    if term:
+        qs = qs.filter(name__icontains=term)
+    return await qs.order_by("name").limit(SUGGEST_LIMIT).values("name")
+
+
+async def organisation_stations(*, scope: Scope, organisation: Organisation) -> list[Station]:
+    return (
+        await Station.filter(scope.stations(), organisation_id=organisation.id)
+        .select_related("region", "tier")
+        .order_by("code")
+        .limit(200)
+    )
+
+
+# ── tiers ────────────────────────────────────────────────────────────────────────────────────────
+
+TIER_SORTS = {
+    "name": "name",
+    "region": "region__path",
+    "min_fulltime": "min_fulltime",
+    "min_certified": "min_certified",
+}
+
+
+async def tier_list(*, scope: Scope, params: ListParams) -> Page:
+    qs = StationTier.filter(scope.tiers()).select_related("region")
+    if params.q:
+        qs = qs.filter(name__icontains=params.q)
+    return await paginate(qs, params, TIER_SORTS, default="name")
+
+
+async def tier_get(*, scope: Scope, tier_id: int) -> StationTier:
+    return await StationTier.filter(scope.tiers()).select_related("region").get(id=tier_id)
+
+
+async def tier_choices(*, scope: Scope) -> list[tuple[str, str]]:
+    """Visible tiers as (id, "name · region") for a select."""
+    rows = await StationTier.filter(scope.tiers()).order_by("name", "id").values("id", "name", "region__name")
+    return [(str(r["id"]), r["name"] + (f" · {r['region__name']}" if r["region__name"] else "")) for r in rows]
+
+
+async def tier_station_count(*, scope: Scope, tier: StationTier) -> int:
+    return await Station.filter(scope.stations(), tier_id=tier.id).count()
+
+
+# ── stations ─────────────────────────────────────────────────────────────────────────────────────
+
+STATION_SORTS = {
+    "code": "code",
+    "name": "name",
+    "township": "region__name",
+    "organisation": "organisation__name",
+    "tier": "tier__name",
+}
+
+
+async def station_list(
+    *, scope: Scope, params: ListParams, today: date, tier_id: int | None = None, organisation_id: int | None = None
+) -> Page:
+    """One page of stations, each with `headcount` (active full-time workers today) from one aggregate query."""
+    qs = Station.filter(scope.stations()).select_related("region", "organisation", "tier")
+    if tier_id:
+        qs = qs.filter(tier_id=tier_id)
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    if params.q:
+        qs = qs.filter(Q(code__icontains=params.q) | Q(name__icontains=params.q))
+    page = await paginate(qs, params, STATION_SORTS, default="code")
+    counts = await _headcounts([s.id for s in page.items], today)
+    for station in page.items:
+        station.headcount = counts.get(station.id, 0)
+    return page
+
+
+async def _headcounts(station_ids: list[int], today: date) -> dict[int, int]:
+    if not station_ids:
+        return {}
+    rows = (
+        await EmploymentSpell.filter(active_on(today), station_id__in=station_ids, full_time=True)
+        .annotate(n=Count("worker_id", distinct=True))
+        .group_by("station_id")
+        .values("station_id", "n")
+    )
+    return {r["station_id"]: r["n"] for r in rows}
+
+
+async def station_filter_options(*, scope: Scope) -> dict:
+    """Tiers and organisations used by stations in scope, for the list filters (two queries)."""
+    in_scope = Station.filter(scope.stations())
+    tiers = await StationTier.filter(id__in=Subquery(in_scope.values("tier_id"))).order_by("name").values("id", "name")
+    orgs = (
+        await Organisation.filter(id__in=Subquery(Station.filter(scope.stations()).values("organisation_id")))
+        .order_by("name")
+        .values("id", "name")
+    )
+    return {"tiers": tiers, "organisations": orgs}
+
+
+async def station_get(*, scope: Scope, station_id: int) -> Station:
+    return await Station.filter(scope.stations()).select_related("region", "organisation", "tier").get(id=station_id)
+
+
+async def station_for_code(*, scope: Scope, code: str) -> Station | None:
+    """The station with this code if the viewer may see it, else None."""
+    if not code:
+        return None
+    return await Station.filter(scope.stations(), code=code).select_related("region", "organisation", "tier").first()
+
+
+async def station_suggest(*, scope: Scope, term: str) -> list[dict]:
+    qs = Station.filter(scope.stations())
+    if term:
+        qs = qs.filter(Q(code__icontains=term) | Q(name__icontains=term))
+    return await qs.order_by("code").limit(SUGGEST_LIMIT).values("code", "name")
+
+
+async def station_staff(*, station: Station, today: date) -> dict:
+    """Current staff (spells active today) with each worker's highest certificate, and ended spells."""
+    current = await EmploymentSpell.filter(active_on(today), station_id=station.id).select_related("worker")
+    current = sorted(current, key=lambda s: (not s.full_time, s.start_on, s.id))
+    worker_ids = [s.worker_id for s in current]
+    best: dict[int, str] = {}
+    if worker_ids:
+        rows = await Certificate.filter(worker_id__in=worker_ids, obtained_on__lte=today).values("worker_id", "level")
+        for row in rows:
+            level = CertLevel(row["level"])
+            held = best.get(row["worker_id"])
+            if held is None or LEVEL_ORDER.index(level) > LEVEL_ORDER.index(CertLevel(held)):
+                best[row["worker_id"]] = level
+    history = (
+        await EmploymentSpell.filter(station_id=station.id, end_on__lt=today)
+        .select_related("worker")
+        .order_by("-end_on", "-id")
+        .limit(200)
+    )
+    return {"current": current, "certificates": best, "history": history}
+
+
+async def station_compliance(*, station: Station, today: date) -> list[dict]:
+    """Staffing of the station on `today` against its tier's norms; one COUNT per figure.
+
+    headcount  = active full-time workers (a spell with start_on ≤ today ≤ end_on, or no end_on)
+    certified  = those of them holding a certificate obtained on or before today
+    at level   = those holding a certificate of the tier's minimum level or higher (when the tier sets one)
+    """
+    tier = station.tier
+    if tier is None:
+        return []
+    active_ids = Subquery(
+        EmploymentSpell.filter(active_on(today), station_id=station.id, full_time=True).values("worker_id")
+    )
+    headcount = await Worker.filter(id__in=active_ids).count()
+    certified_ids = Subquery(Certificate.filter(obtained_on__lte=today).values("worker_id"))
+    certified = await Worker.filter(Q(id__in=active_ids) & Q(id__in=certified_ids)).count()
+    checks = [
+        {"key": "fulltime", "actual": headcount, "required": tier.min_fulltime, "met": headcount >= tier.min_fulltime},
+        {
+            "key": "certified",
+            "actual": certified,
+            "required": tier.min_certified,
+            "met": certified >= tier.min_certified,
+        },
+    ]
+    if tier.min_level:
+        level_ids = Subquery(
+            Certificate.filter(obtained_on__lte=today, level__in=levels_at_or_above(tier.min_level)).values("worker_id")
+        )
+        at_level = await Worker.filter(Q(id__in=active_ids) & Q(id__in=level_ids)).count()
+        required = max(tier.min_certified, 1)
+        checks.append(
+            {
+                "key": "level",
+                "actual": at_level,
+                "required": required,
+                "met": at_level >= required,
+                "level": tier.min_level,
+            }
+        )
+    return checks

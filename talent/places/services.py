@@ -1,0 +1,404 @@
+"""Writes for the places registry: regions, organisations, station tiers and stations.
+
+Each function runs in one transaction and records an audit entry. Rules broken raise ServiceError(field, message).
+A bureau writes only inside its own region's subtree (and never its own root region).
+"""
+
+from datetime import date
+
+from tortoise.transactions import in_transaction
+
+from talent.accounts.models import Role, User
+from talent.accounts.scope import Scope
+from talent.audit.services import audit_record, snapshot
+from talent.places.models import CertLevel, Education, Organisation, Region, RegionLevel, Station, StationTier
+from talent.web.errors import ServiceError
+from talent.web.i18n import gettext as _
+from talent.web.labels import label_of
+
+REGION_FIELDS = ["code", "name", "level", "parent_id", "path"]
+ORGANISATION_FIELDS = ["name", "credit_code", "contact", "phone", "region_id"]
+TIER_FIELDS = [
+    "name",
+    "region_id",
+    "min_fulltime",
+    "min_certified",
+    "min_level",
+    "max_age",
+    "min_education",
+    "major_required",
+    "certificate_required",
+    "notes",
+]
+STATION_FIELDS = ["code", "name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on", "address"]
+
+LEVELS = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
+CODE_LENGTHS = {
+    RegionLevel.PROVINCE: (6,),
+    RegionLevel.CITY: (6,),
+    RegionLevel.COUNTY: (6,),
+    RegionLevel.TOWNSHIP: (9, 12),
+}
+
+
+# ── permissions (pure; routers use them to answer 403 before showing an edit form) ──────────────
+
+
+def _is_bureau(scope: Scope) -> bool:
+    return scope.role == Role.BUREAU and bool(scope.region_path)
+
+
+def is_writer(scope: Scope) -> bool:
+    """Admins, and bureaus with a region, create and change places records."""
+    return scope.is_admin or _is_bureau(scope)
+
+
+def can_write_under(scope: Scope, path: str | None) -> bool:
+    """May the viewer create or change a record attached to the region at `path` ('' or None = national)?"""
+    if scope.is_admin:
+        return True
+    return _is_bureau(scope) and bool(path) and path.startswith(scope.region_path)
+
+
+def region_editable(scope: Scope, region: Region) -> bool:
+    if scope.is_admin:
+        return True
+    return _is_bureau(scope) and region.path.startswith(scope.region_path) and region.path != scope.region_path
+
+
+def organisation_editable(scope: Scope, organisation: Organisation) -> bool:
+    return can_write_under(scope, organisation.region.path if organisation.region else "")
+
+
+def tier_editable(scope: Scope, tier: StationTier) -> bool:
+    return can_write_under(scope, tier.region.path if tier.region else "")
+
+
+def station_editable(scope: Scope, station: Station) -> bool:
+    return can_write_under(scope, station.region_path)
+
+
+def _forbidden() -> ServiceError:
+    return ServiceError("__all__", _("You may not change records outside your region."))
+
+
+# ── regions ──────────────────────────────────────────────────────────────────────────────────────
+
+
+def _check_region_code(code: str, level: RegionLevel) -> None:
+    lengths = CODE_LENGTHS[level]
+    if not code.isascii() or not code.isdigit() or len(code) not in lengths:
+        raise ServiceError(
+            "code",
+            _("A %(level)s code has %(digits)s digits.")
+            % {"level": label_of(RegionLevel, level.value), "digits": " / ".join(str(n) for n in lengths)},
+        )
+
+
+async def region_create(
+    *, actor: User | None, scope: Scope, code: str, name: str, level: RegionLevel, parent: Region | None
+) -> Region:
+    level = RegionLevel(level)
+    _check_region_code(code, level)
+    if level == RegionLevel.PROVINCE:
+        if parent is not None:
+            raise ServiceError("parent_code", _("A province has no parent region."))
+    else:
+        if parent is None:
+            raise ServiceError("parent_code", _("This level needs a parent region."))
+        if LEVELS.index(RegionLevel(parent.level)) != LEVELS.index(level) - 1:
+            raise ServiceError("level", _("A region must be exactly one level below its parent."))
+    if not scope.is_admin and not (parent is not None and can_write_under(scope, parent.path)):
+        raise ServiceError("parent_code", _("You may not change records outside your region."))
+    async with in_transaction():
+        if await Region.filter(code=code).exists():
+            raise ServiceError("code", _("This code is already used."))
+        region = await Region.create(
+            code=code,
+            name=name,
+            level=level,
+            parent=parent,
+            path=(parent.path if parent else "") + code + "/",
+            depth=(parent.depth + 1) if parent else 0,
+        )
+        await audit_record(
+            actor=actor,
+            action="create",
+            entity="region",
+            entity_id=region.id,
+            summary=f"{code} {name}",
+            after=snapshot(region, REGION_FIELDS),
+            region_path=region.path,
+        )
+    return region
+
+
+async def region_update(*, actor: User | None, scope: Scope, region: Region, name: str) -> Region:
+    """Only the name changes; the code (and so the path of the whole subtree) is immutable."""
+    if not region_editable(scope, region):
+        raise _forbidden()
+    async with in_transaction():
+        before = snapshot(region, REGION_FIELDS)
+        region.name = name
+        await region.save(update_fields=["name"])
+        await audit_record(
+            actor=actor,
+            action="update",
+            entity="region",
+            entity_id=region.id,
+            summary=f"{region.code} {name}",
+            before=before,
+            after=snapshot(region, REGION_FIELDS),
+            region_path=region.path,
+        )
+    return region
+
+
+# ── organisations ────────────────────────────────────────────────────────────────────────────────
+
+
+async def organisation_create(
+    *,
+    actor: User | None,
+    scope: Scope,
+    name: str,
+    region: Region | None,
+    credit_code: str = "",
+    contact: str = "",
+    phone: str = "",
+) -> Organisation:
+    if not can_write_under(scope, region.path if region else ""):
+        raise ServiceError("region_code", _("Choose a region inside your own."))
+    async with in_transaction():
+        if await Organisation.filter(name=name).exists():
+            raise ServiceError("name", _("An organisation with this name already exists."))
+        org = await Organisation.create(name=name, region=region, credit_code=credit_code, contact=contact, phone=phone)
+        await audit_record(
+            actor=actor,
+            action="create",
+            entity="organisation",
+            entity_id=org.id,
+            summary=name,
+            after=snapshot(org, ORGANISATION_FIELDS),
+            region_path=region.path if region else "",
+            organisation_id=org.id,
+        )
+    return org
+
+
+async def organisation_update(
+    *,
+    actor: User | None,
+    scope: Scope,
+    organisation: Organisation,
+    name: str,
+    region: Region | None,
+    credit_code: str = "",
+    contact: str = "",
+    phone: str = "",
+) -> Organisation:
+    if not organisation_editable(scope, organisation):
+        raise _forbidden()
+    if not can_write_under(scope, region.path if region else ""):
+        raise ServiceError("region_code", _("Choose a region inside your own."))
+    async with in_transaction():
+        if await Organisation.filter(name=name).exclude(id=organisation.id).exists():
+            raise ServiceError("name", _("An organisation with this name already exists."))
+        before = snapshot(organisation, ORGANISATION_FIELDS)
+        organisation.name = name
+        organisation.region = region
+        organisation.credit_code = credit_code
+        organisation.contact = contact
+        organisation.phone = phone
+        await organisation.save()
+        await audit_record(
+            actor=actor,
+            action="update",
+            entity="organisation",
+            entity_id=organisation.id,
+            summary=name,
+            before=before,
+            after=snapshot(organisation, ORGANISATION_FIELDS),
+            region_path=region.path if region else "",
+            organisation_id=organisation.id,
+        )
+    return organisation
+
+
+# ── tiers ────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _tier_values(
+    *,
+    name: str,
+    region: Region | None,
+    min_fulltime: int,
+    min_certified: int,
+    min_level: CertLevel | str | None,
+    max_age: int | None,
+    min_education: Education | str | None,
+    major_required: bool,
+    certificate_required: bool,
+    notes: str,
+) -> dict:
+    if min_certified > min_fulltime:
+        raise ServiceError("min_certified", _("Cannot exceed the minimum full-time workers."))
+    return {
+        "name": name,
+        "region": region,
+        "min_fulltime": min_fulltime,
+        "min_certified": min_certified,
+        "min_level": CertLevel(min_level) if min_level else None,
+        "max_age": max_age,
+        "min_education": Education(min_education) if min_education else None,
+        "major_required": major_required,
+        "certificate_required": certificate_required,
+        "notes": notes,
+    }
+
+
+async def _check_tier_name(name: str, region: Region | None, exclude_id: int | None = None) -> None:
+    qs = StationTier.filter(name=name, region_id=region.id if region else None)
+    if exclude_id:
+        qs = qs.exclude(id=exclude_id)
+    if await qs.exists():
+        raise ServiceError("name", _("A tier with this name already exists for this region."))
+
+
+async def tier_create(*, actor: User | None, scope: Scope, **values) -> StationTier:
+    data = _tier_values(**values)
+    region = data["region"]
+    if not can_write_under(scope, region.path if region else ""):
+        raise ServiceError("region_code", _("Choose a region inside your own."))
+    async with in_transaction():
+        await _check_tier_name(data["name"], region)
+        tier = await StationTier.create(**data)
+        await audit_record(
+            actor=actor,
+            action="create",
+            entity="tier",
+            entity_id=tier.id,
+            summary=tier.name,
+            after=snapshot(tier, TIER_FIELDS),
+            region_path=region.path if region else "",
+        )
+    return tier
+
+
+async def tier_update(*, actor: User | None, scope: Scope, tier: StationTier, **values) -> StationTier:
+    if not tier_editable(scope, tier):
+        raise _forbidden()
+    data = _tier_values(**values)
+    region = data["region"]
+    if not can_write_under(scope, region.path if region else ""):
+        raise ServiceError("region_code", _("Choose a region inside your own."))
+    async with in_transaction():
+        await _check_tier_name(data["name"], region, exclude_id=tier.id)
+        before = snapshot(tier, TIER_FIELDS)
+        for key, value in data.items():
+            setattr(tier, key, value)
+        await tier.save()
+        await audit_record(
+            actor=actor,
+            action="update",
+            entity="tier",
+            entity_id=tier.id,
+            summary=tier.name,
+            before=before,
+            after=snapshot(tier, TIER_FIELDS),
+            region_path=region.path if region else "",
+        )
+    return tier
+
+
+# ── stations ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def _check_station_region(scope: Scope, region: Region) -> None:
+    if region.level != RegionLevel.TOWNSHIP:
+        raise ServiceError("region_code", _("A station belongs to a township or street."))
+    if not can_write_under(scope, region.path):
+        raise ServiceError("region_code", _("Choose a region inside your own."))
+
+
+async def station_create(
+    *,
+    actor: User | None,
+    scope: Scope,
+    code: str,
+    name: str,
+    region: Region,
+    organisation: Organisation | None = None,
+    tier: StationTier | None = None,
+    opened_on: date | None = None,
+    address: str = "",
+) -> Station:
+    _check_station_region(scope, region)
+    async with in_transaction():
+        if await Station.filter(code=code).exists():
+            raise ServiceError("code", _("A station with this code already exists."))
+        station = await Station.create(
+            code=code,
+            name=name,
+            region=region,
+            region_path=region.path,
+            organisation=organisation,
+            tier=tier,
+            opened_on=opened_on,
+            address=address,
+        )
+        await audit_record(
+            actor=actor,
+            action="create",
+            entity="station",
+            entity_id=station.id,
+            summary=f"{code} {name}",
+            after=snapshot(station, STATION_FIELDS),
+            region_path=station.region_path,
+            organisation_id=station.organisation_id,
+        )
+    return station
+
+
+async def station_update(
+    *,
+    actor: User | None,
+    scope: Scope,
+    station: Station,
+    code: str,
+    name: str,
+    region: Region,
+    organisation: Organisation | None = None,
+    tier: StationTier | None = None,
+    opened_on: date | None = None,
+    address: str = "",
+) -> Station:
+    """Change a station; moving it to another township moves its region_path with it."""
+    if not station_editable(scope, station):
+        raise _forbidden()
+    _check_station_region(scope, region)
+    async with in_transaction():
+        if await Station.filter(code=code).exclude(id=station.id).exists():
+            raise ServiceError("code", _("A station with this code already exists."))
+        before = snapshot(station, STATION_FIELDS)
+        station.code = code
+        station.name = name
+        station.region = region
+        station.region_path = region.path
+        station.organisation = organisation
+        station.tier = tier
+        station.opened_on = opened_on
+        station.address = address
+        await station.save()
+        await audit_record(
+            actor=actor,
+            action="update",
+            entity="station",
+            entity_id=station.id,
+            summary=f"{code} {name}",
+            before=before,
+            after=snapshot(station, STATION_FIELDS),
+            region_path=station.region_path,
+            organisation_id=station.organisation_id,
+        )
+    return station
