@@ -25,6 +25,7 @@ from talent.web.forms import Form
 from talent.web.i18n import gettext as _
 from talent.web.labels import choices
 from talent.web.pagination import Listing
+from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
 router = APIRouter(tags=["places"])
@@ -145,7 +146,7 @@ async def region_create(request: Request, viewer: BureauViewer) -> Response:
 
 
 @router.get("/regions/{region_id}")
-async def region_detail(request: Request, viewer: BureauViewer, region_id: int) -> Response:
+async def region_detail(request: Request, viewer: BureauViewer, region_id: Id) -> Response:
     region = await selectors.region_get(scope=viewer.scope, region_id=region_id)
     detail = await selectors.region_detail(scope=viewer.scope, region=region)
     return render(
@@ -167,7 +168,7 @@ def _region_crumbs(region) -> list:
 
 
 @router.get("/regions/{region_id}/edit")
-async def region_edit(request: Request, viewer: BureauViewer, region_id: int) -> Response:
+async def region_edit(request: Request, viewer: BureauViewer, region_id: Id) -> Response:
     region = await _editable_region(viewer, region_id)
     return _form_page(
         request,
@@ -180,7 +181,7 @@ async def region_edit(request: Request, viewer: BureauViewer, region_id: int) ->
 
 
 @router.post("/regions/{region_id}")
-async def region_update(request: Request, viewer: BureauViewer, region_id: int) -> Response:
+async def region_update(request: Request, viewer: BureauViewer, region_id: Id) -> Response:
     region = await _editable_region(viewer, region_id)
     form = Form.bind(REGION_EDIT_FIELDS, await request.form())
     if form.validate():
@@ -287,7 +288,7 @@ async def organisation_create(request: Request, viewer: BureauViewer) -> Respons
 
 
 @router.get("/stations/organisations/{organisation_id}")
-async def organisation_detail(request: Request, viewer: EditorViewer, organisation_id: int) -> Response:
+async def organisation_detail(request: Request, viewer: EditorViewer, organisation_id: Id) -> Response:
     org = await selectors.organisation_get(scope=viewer.scope, organisation_id=organisation_id)
     stations = await selectors.organisation_stations(scope=viewer.scope, organisation=org)
     return render(
@@ -305,7 +306,7 @@ async def _editable_org(viewer, organisation_id: int):
 
 
 @router.get("/stations/organisations/{organisation_id}/edit")
-async def organisation_edit(request: Request, viewer: BureauViewer, organisation_id: int) -> Response:
+async def organisation_edit(request: Request, viewer: BureauViewer, organisation_id: Id) -> Response:
     org = await _editable_org(viewer, organisation_id)
     initial = {
         "name": org.name,
@@ -325,7 +326,7 @@ async def organisation_edit(request: Request, viewer: BureauViewer, organisation
 
 
 @router.post("/stations/organisations/{organisation_id}")
-async def organisation_update(request: Request, viewer: BureauViewer, organisation_id: int) -> Response:
+async def organisation_update(request: Request, viewer: BureauViewer, organisation_id: Id) -> Response:
     org = await _editable_org(viewer, organisation_id)
     form = Form.bind(ORGANISATION_FIELDS, await request.form())
     if form.validate():
@@ -418,7 +419,7 @@ async def tier_create(request: Request, viewer: BureauViewer) -> Response:
 
 
 @router.get("/stations/tiers/{tier_id}")
-async def tier_detail(request: Request, viewer: BureauViewer, tier_id: int) -> Response:
+async def tier_detail(request: Request, viewer: BureauViewer, tier_id: Id) -> Response:
     tier = await selectors.tier_get(scope=viewer.scope, tier_id=tier_id)
     count = await selectors.tier_station_count(scope=viewer.scope, tier=tier)
     return render(
@@ -436,7 +437,7 @@ async def _editable_tier(viewer, tier_id: int):
 
 
 @router.get("/stations/tiers/{tier_id}/edit")
-async def tier_edit(request: Request, viewer: BureauViewer, tier_id: int) -> Response:
+async def tier_edit(request: Request, viewer: BureauViewer, tier_id: Id) -> Response:
     tier = await _editable_tier(viewer, tier_id)
     initial = {f.name: getattr(tier, f.name, None) for f in TIER_FIELDS if f.name != "region_code"}
     initial["region_code"] = tier.region.code if tier.region else ""
@@ -451,7 +452,7 @@ async def tier_edit(request: Request, viewer: BureauViewer, tier_id: int) -> Res
 
 
 @router.post("/stations/tiers/{tier_id}")
-async def tier_update(request: Request, viewer: BureauViewer, tier_id: int) -> Response:
+async def tier_update(request: Request, viewer: BureauViewer, tier_id: Id) -> Response:
     tier = await _editable_tier(viewer, tier_id)
     form = Form.bind(TIER_FIELDS, await request.form())
     if form.validate():
@@ -576,7 +577,7 @@ async def station_create(request: Request, viewer: BureauViewer) -> Response:
 
 
 @router.get("/stations/{station_id}")
-async def station_detail(request: Request, viewer: StaffViewer, station_id: int) -> Response:
+async def station_detail(request: Request, viewer: StaffViewer, station_id: Id) -> Response:
     station = await selectors.station_get(scope=viewer.scope, station_id=station_id)
     today = date.today()
     staff = await selectors.station_staff(station=station, today=today)
@@ -607,7 +608,7 @@ def _station_crumbs(station) -> list:
 
 
 @router.get("/stations/{station_id}/edit")
-async def station_edit(request: Request, viewer: BureauViewer, station_id: int) -> Response:
+async def station_edit(request: Request, viewer: BureauViewer, station_id: Id) -> Response:
     station = await _editable_station(viewer, station_id)
     fields = station_fields(await selectors.tier_choices(scope=viewer.scope))
     initial = {
@@ -630,7 +631,7 @@ async def station_edit(request: Request, viewer: BureauViewer, station_id: int) 
 
 
 @router.post("/stations/{station_id}")
-async def station_update(request: Request, viewer: BureauViewer, station_id: int) -> Response:
+async def station_update(request: Request, viewer: BureauViewer, station_id: Id) -> Response:
     station = await _editable_station(viewer, station_id)
     form = Form.bind(station_fields(await selectors.tier_choices(scope=viewer.scope)), await request.form())
     if form.validate() and (values := await _station_refs(viewer, form)) is not None:

@@ -1,0 +1,84 @@
+from datetime import date
+
+from talent.places import selectors
+from talent.places.models import StationTier
+from talent.web.pagination import ListParams
+from tests.factories import world
+from tests.places.helpers import scope_of
+
+
+async def _codes(scope) -> list[str]:
+    page = await selectors.station_list(scope=scope, params=ListParams(), today=date.today())
+    return [s.code for s in page.items]
+
+
+async def test_a_county_bureau_does_not_see_the_other_countys_stations(db):
+    w = await world()
+    scope = await scope_of(w["users"]["bureau"])
+    assert await _codes(scope) == ["S1", "S2"]
+    assert await selectors.station_for_code(scope=scope, code="S3") is None
+    assert (await selectors.station_for_code(scope=scope, code="S1")).id == w["stations"][0].id
+    assert [r["code"] for r in await selectors.station_suggest(scope=scope, term="S")] == ["S1", "S2"]
+
+
+async def test_a_city_bureau_sees_both_counties_and_admin_sees_everything(db):
+    w = await world()
+    assert await _codes(await scope_of(w["users"]["citybureau"])) == ["S1", "S2", "S3", "S4"]
+    assert await _codes(await scope_of(w["users"]["admin"])) == ["S1", "S2", "S3", "S4"]
+
+
+async def test_hr_sees_only_its_own_organisations_stations_and_the_organisation_itself(db):
+    w = await world()
+    scope = await scope_of(w["users"]["hr"])
+    assert await _codes(scope) == ["S1", "S2"]
+    assert await selectors.station_for_code(scope=scope, code="S4") is None
+    orgs = await selectors.organisation_list(scope=scope, params=ListParams())
+    assert [(o.name, o.station_count) for o in orgs.items] == [("玄武社工服务中心", 2)]
+    assert await selectors.organisation_for_name(scope=scope, name="秦淮社工服务中心") is None
+    # HR is given no regions to browse; suggestions are empty rather than an error.
+    assert await selectors.region_for_code(scope=scope, code="320102001") is None
+    assert await selectors.region_suggest(scope=scope, term="32") == []
+
+
+async def test_a_supervisor_sees_only_assigned_stations(db):
+    w = await world()
+    assert await _codes(await scope_of(w["users"]["supervisor"])) == ["S1"]
+
+
+async def test_regions_are_limited_to_the_bureaus_subtree(db):
+    w = await world()
+    scope = await scope_of(w["users"]["bureau"])
+    page = await selectors.region_list(scope=scope, params=ListParams())
+    assert [r.code for r in page.items] == ["320102", "320102001"]
+    assert await selectors.region_for_code(scope=scope, code="320104001") is None
+    assert (await selectors.region_for_code(scope=scope, code="320102001")).id == w["regions"]["street_a"].id
+    township = await selectors.township_suggest(scope=scope, term="")
+    assert [r["code"] for r in township] == ["320102001"]
+
+
+async def test_a_region_page_counts_stations_in_its_whole_subtree(db):
+    w = await world()
+    scope = await scope_of(w["users"]["citybureau"])
+    city = await selectors.region_get(scope=scope, region_id=w["regions"]["city"].id)
+    detail = await selectors.region_detail(scope=scope, region=city)
+    # 2 stations under 320102001 + 2 under 320104001
+    assert detail["station_count"] == 4
+    assert [c.code for c in detail["children"]] == ["320102", "320104"]
+    # The province is above the city bureau: shown in the breadcrumb but not as a link.
+    assert [(a.code, visible) for a, visible in detail["ancestors"]] == [("320000", False)]
+
+
+async def test_a_bureau_sees_national_ancestor_and_own_tiers_but_not_a_sibling_countys(db):
+    w = await world()
+    await StationTier.create(name="市级", region=w["regions"]["city"])
+    await StationTier.create(name="玄武", region=w["regions"]["county_a"])
+    await StationTier.create(name="秦淮", region=w["regions"]["county_b"])
+    page = await selectors.tier_list(scope=await scope_of(w["users"]["bureau"]), params=ListParams())
+    assert sorted(t.name for t in page.items) == sorted(["2.0", "市级", "玄武"])
+
+
+async def test_an_organisation_operating_two_stations_is_listed_once(db):
+    w = await world()
+    page = await selectors.organisation_list(scope=await scope_of(w["users"]["citybureau"]), params=ListParams())
+    assert [(o.name, o.station_count) for o in page.items] == [("玄武社工服务中心", 2), ("秦淮社工服务中心", 2)]
+    assert page.total == 2
