@@ -1,0 +1,1008 @@
+"""`talent demo`: realistic, deterministic demo data and the demo accounts.
+
+The data is planned first, in memory and without the database (`build_plan`), from one `random.Random(seed)`
+and one seeded Faker, so the same seed always gives the same regions, stations, people and histories. Dates
+are day offsets from an origin about seven years before "today", so the demo always looks current.
+The plan is then written with bulk inserts in batches, inside one transaction, with one audit entry.
+
+History model: stations open over the first years; each is staffed to a target head count that depends on
+its tier. Every 30 days each full-time worker leaves with a probability that gives roughly 17 % a year
+(more in the first year, less for incubated workers); a leaver's post is refilled after two weeks to three
+months, sometimes by a colleague transferring from another station of the county the day after leaving
+(exit_type=transfer), sometimes by a former worker coming back. A worker's spells never overlap.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from talent import demo_data as data
+
+DEMO_PASSWORD = "talent-demo-2026"
+STEP = 30  # days per simulation step
+STEPS = 85  # about seven years of history
+HISTORY_DAYS = STEP * STEPS
+BATCH = 1000
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def id_check_digit(first17: str) -> str:
+    """GB 11643 check character of a resident ID number."""
+    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
+def id_number_valid(number: str) -> bool:
+    return len(number) == 18 and number[:17].isdigit() and id_check_digit(number[:17]) == number[17]
+
+
+def credit_check_char(first17: str) -> str:
+    """GB 32100 check character of a unified social credit code."""
+    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
+    return CREDIT_CHARS[(31 - total % 31) % 31]
+
+
+# ── the plan ──────────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class CountySpec:
+    province: tuple[str, str]
+    city: tuple[str, str]
+    code: str
+    name: str
+    streets: list[tuple[str, list[str]]]
+    stations: int
+    area_code: str = ""
+
+
+@dataclass
+class RegionRow:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    path: str
+    depth: int
+
+
+@dataclass
+class OrgRow:
+    name: str
+    credit_code: str
+    contact: str
+    phone: str
+    region: str
+
+
+@dataclass
+class TierRow:
+    region: str
+    name: str
+    min_fulltime: int
+    min_certified: int
+    min_level: str | None
+    max_age: int | None
+    min_education: str | None
+    major_required: bool
+    certificate_required: bool
+    notes: str
+
+
+@dataclass(eq=False)
+class StationRow:
+    code: str
+    name: str
+    region: str
+    region_path: str
+    county: str
+    org: str
+    tier: str
+    province: str
+    opened: int
+    address: str
+    target_ft: int
+    pt_slots: int
+    started: bool = False
+    active: list = field(default_factory=list)
+    fills: list = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class WorkerRow:
+    no: str
+    name: str
+    gender: str
+    birth: int
+    education: str
+    major: bool
+    source: str
+    phone: str
+    id_number: str
+    county: str
+    spells: list = field(default_factory=list)
+    current: Any = None
+
+
+@dataclass(eq=False)
+class SpellRow:
+    worker: WorkerRow
+    station: StationRow
+    start: int
+    full_time: bool
+    position: str
+    end: int | None = None
+    exit_type: str | None = None
+    exit_reason: str | None = None
+    note: str = ""
+
+
+@dataclass
+class CertRow:
+    worker: str
+    level: str
+    number: str
+    obtained: int
+    registered: int | None
+
+
+@dataclass
+class SupervisorRow:
+    name: str
+    affiliation: str
+    level: str
+    bio: str
+    county: str
+    assignments: list[tuple[str, int, int | None]] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    scale: str
+    seed: int
+    today: date
+    regions: list[RegionRow] = field(default_factory=list)
+    tiers: list[TierRow] = field(default_factory=list)
+    orgs: list[OrgRow] = field(default_factory=list)
+    stations: list[StationRow] = field(default_factory=list)
+    workers: list[WorkerRow] = field(default_factory=list)
+    spells: list[SpellRow] = field(default_factory=list)
+    certificates: list[CertRow] = field(default_factory=list)
+    supervisors: list[SupervisorRow] = field(default_factory=list)
+    county: str = ""
+    city: str = ""
+    hr_org: str = ""
+    worker_no: str = ""
+    supervisor: str = ""
+
+    @property
+    def origin(self) -> date:
+        return self.today - timedelta(days=HISTORY_DAYS)
+
+    def day(self, offset: int | None) -> date | None:
+        return None if offset is None else self.origin + timedelta(days=offset)
+
+
+TIER_NORMS = [
+    # name, min full-time, min certified, min level, max age, min education, major, certificate, notes
+    ("1.0", 1, 0, None, 45, "associate", False, False, "基础型社工站：至少 1 名专职社工。"),
+    ("2.0", 2, 1, "assistant", 45, "associate", False, False, "标准化社工站：至少 2 名专职社工，其中 1 名持证。"),
+    (
+        "3.0",
+        3,
+        2,
+        "assistant",
+        40,
+        "bachelor",
+        False,
+        True,
+        "示范型社工站：至少 3 名专职社工，其中 2 名持证；新进人员须持证。",
+    ),
+]
+TARGET_FT = {"1.0": (2, 3), "2.0": (3, 5), "3.0": (5, 8)}
+
+
+def _weighted(rng: random.Random, pairs: list[tuple[Any, float]]) -> Any:
+    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+
+
+class _Planner:
+    def __init__(self, scale: str, seed: int, today: date, progress=None) -> None:
+        from faker import Faker
+
+        self.rng = random.Random(seed)
+        self.fake = Faker("zh_CN")
+        self.fake.seed_instance(seed)
+        self.plan = Plan(scale=scale, seed=seed, today=today)
+        self.progress = progress
+        self.staff_factor = 0.6 if scale == "national" else 1.0
+        self.phones: set[str] = set()
+        self.id_numbers: set[str] = set()
+        self.person_names: set[str] = set()
+        self.worker_seq: dict[str, int] = {}
+        self.alumni: dict[str, list[WorkerRow]] = {}
+        self.by_county: dict[str, list[StationRow]] = {}
+        self.county_codes: list[str] = []
+
+    # people ------------------------------------------------------------------------------------------
+    def person_name(self, female: bool) -> str:
+        return self.fake.last_name() + self.rng.choice(data.GIVEN_FEMALE if female else data.GIVEN_MALE)
+
+    def unique_person_name(self) -> str:
+        for _ in range(100):
+            name = self.person_name(self.rng.random() < 0.6)
+            if name not in self.person_names:
+                break
+        self.person_names.add(name)
+        return name
+
+    def phone(self) -> str:
+        while True:
+            number = self.rng.choice(data.PHONE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+            if number not in self.phones:
+                self.phones.add(number)
+                return number
+
+    def id_number(self, county: str, birth: date, female: bool) -> str:
+        rng = self.rng
+        while True:
+            r = rng.random()
+            if r < 0.55:
+                prefix = county
+            elif r < 0.75 and len(self.county_codes) > 1:
+                prefix = rng.choice(self.county_codes)
+            else:
+                prefix = rng.choice(data.BIRTHPLACE_CODES)
+            seq = rng.randrange(500) * 2 + (0 if female else 1)  # odd for men, even for women
+            first17 = f"{prefix}{birth:%Y%m%d}{seq:03d}"
+            number = first17 + id_check_digit(first17)
+            if number not in self.id_numbers:
+                self.id_numbers.add(number)
+                return number
+
+    def new_worker(self, st: StationRow, day: int) -> WorkerRow:
+        rng = self.rng
+        female = rng.random() < 0.74
+        r = rng.random()
+        age = rng.randint(22, 29) if r < 0.55 else rng.randint(30, 39) if r < 0.85 else rng.randint(40, 47)
+        if r > 0.97:
+            age = rng.randint(48, 54)
+        birth = day - age * 365 - rng.randrange(365)
+        education = _weighted(rng, [("secondary", 0.05), ("associate", 0.30), ("bachelor", 0.55), ("master", 0.10)])
+        major = rng.random() < {"secondary": 0.05, "associate": 0.35, "bachelor": 0.45, "master": 0.6}[education]
+        early = day < 36 * STEP
+        source = _weighted(
+            rng,
+            [("incubated", 0.15), ("introduced", 0.45), ("transferred", 0.20), ("other", 0.20)]
+            if early
+            else [("incubated", 0.32), ("introduced", 0.45), ("transferred", 0.08), ("other", 0.15)],
+        )
+        seq = self.worker_seq[st.county] = self.worker_seq.get(st.county, 0) + 1
+        worker = WorkerRow(
+            no=f"W{st.county}{seq:04d}",
+            name=self.person_name(female),
+            gender="female" if female else "male",
+            birth=birth,
+            education=education,
+            major=major,
+            source=source,
+            phone=self.phone(),
+            id_number=self.id_number(st.county, self.plan.day(birth), female),
+            county=st.county,
+        )
+        self.plan.workers.append(worker)
+        return worker
+
+    # places ------------------------------------------------------------------------------------------
+    def counties(self) -> list[CountySpec]:
+        scale = self.plan.scale
+        province, city = ("320000", "江苏省"), ("320100", "南京市")
+        nanjing = data.NANJING_DISTRICTS if scale != "small" else data.NANJING_DISTRICTS[:1]
+        total = 20 if scale == "small" else 150
+        n_streets = sum(len(d[2]) for d in nanjing)
+        specs = [
+            CountySpec(province, city, code, name, streets, round(total * len(streets) / n_streets), "025")
+            for code, name, streets in nanjing
+        ]
+        specs[0].stations += total - sum(s.stations for s in specs)
+        if scale == "national":
+            specs += self.synthetic_counties()
+        return specs
+
+    def synthetic_counties(self) -> list[CountySpec]:
+        rng, fake = self.rng, self.fake
+        specs = []
+        for pcode, pname in data.PROVINCES:
+            if pname.endswith("市"):  # a municipality: one "city" level holding many districts
+                cities = [(pcode[:2] + "0100", "市辖区")]
+                per_city = 16
+            else:
+                cities = []
+                names: set[str] = set()
+                if pcode == "320000":
+                    cities = list(data.JIANGSU_CITIES)
+                    names = {c[1] for c in cities}
+                while len(cities) < 6:
+                    name = fake.city_name() + "市"
+                    if name not in names and name != "南京市":
+                        names.add(name)
+                        cities.append((f"{pcode[:2]}{len(cities) + 1 + (1 if pcode == '320000' else 0):02d}00", name))
+                per_city = 8
+            for ccode, cname in cities:
+                used: set[str] = set()
+                for k in range(per_city):
+                    district = k < per_city // 2
+                    base = fake.district()
+                    name = base + ("区" if district else "县")
+                    if name in used:
+                        name = f"{base}{k + 1}{'区' if district else '县'}"
+                    used.add(name)
+                    streets = []
+                    street_names: set[str] = set()
+                    for _ in range(rng.randint(7, 11)):
+                        stem = rng.choice(data.TOWN_STEMS)
+                        sname = stem + ("街道" if district else rng.choice(["镇", "镇", "乡"]))
+                        if sname not in street_names:
+                            street_names.add(sname)
+                            streets.append((sname, []))
+                    specs.append(
+                        CountySpec(
+                            (pcode, pname),
+                            (ccode, cname),
+                            f"{ccode[:4]}{k + 1:02d}",
+                            name,
+                            streets,
+                            rng.randint(22, 32),
+                        )
+                    )
+        return specs
+
+    def add_region(self, code: str, name: str, level: str, parent: RegionRow | None) -> RegionRow:
+        row = RegionRow(
+            code,
+            name,
+            level,
+            parent.code if parent else None,
+            (parent.path if parent else "") + code + "/",
+            parent.depth + 1 if parent else 0,
+        )
+        self.plan.regions.append(row)
+        return row
+
+    def places(self, specs: list[CountySpec]) -> None:
+        rng, plan = self.rng, self.plan
+        provinces: dict[str, RegionRow] = {}
+        cities: dict[str, RegionRow] = {}
+        org_names: set[str] = set()
+        self.county_codes = [s.code for s in specs]
+        for spec in specs:
+            if spec.province[0] not in provinces:
+                provinces[spec.province[0]] = self.add_region(*spec.province, "province", None)
+                for norm in TIER_NORMS:
+                    plan.tiers.append(TierRow(spec.province[0], *norm))
+            if spec.city[0] not in cities:
+                cities[spec.city[0]] = self.add_region(*spec.city, "city", provinces[spec.province[0]])
+            county = self.add_region(spec.code, spec.name, "county", cities[spec.city[0]])
+            streets = [
+                self.add_region(f"{spec.code}{i:03d}", name, "township", county)
+                for i, (name, _) in enumerate(spec.streets, 1)
+            ]
+            city_short = spec.city[1] if spec.city[1] != "市辖区" else spec.province[1]
+            # Organisations: two or three per county; each street contracts one of them.
+            n_orgs = 3 if plan.scale == "small" else rng.randint(2, 3)
+            orgs = []
+            for stem in rng.sample(data.ORG_STEMS, n_orgs):
+                name = f"{city_short}{spec.name}{stem}{rng.choice(data.ORG_SUFFIXES)}"
+                while name in org_names:
+                    name = f"{city_short}{spec.name}{rng.choice(data.ORG_STEMS)}{rng.choice(data.ORG_SUFFIXES)}"
+                org_names.add(name)
+                first17 = f"52{spec.code}MJ" + "".join(rng.choice(CREDIT_CHARS[:10]) for _ in range(7))
+                orgs.append(name)
+                plan.orgs.append(
+                    OrgRow(
+                        name=name,
+                        credit_code=first17 + credit_check_char(first17),
+                        contact=self.person_name(rng.random() < 0.7),
+                        phone=f"{spec.area_code}-8{rng.randrange(10**7):07d}" if spec.area_code else self.phone(),
+                        region=spec.code,
+                    )
+                )
+            # Stations: one per street, then community rooms spread over the streets.
+            rooms = [0] * len(streets)
+            for _ in range(max(0, spec.stations - len(streets))):
+                rooms[rng.randrange(len(streets))] += 1
+            # Each street contracts one organisation; the largest gets about half the stations.
+            shares = (0.5, 0.3, 0.2)[:n_orgs]
+            load = [0] * n_orgs
+            street_org = {}
+            for s in sorted(range(len(streets)), key=lambda s: (-rooms[s], s)):
+                k = max(range(n_orgs), key=lambda k: (shares[k] * spec.stations - load[k], -k))
+                street_org[s] = orgs[k]
+                load[k] += rooms[s] + 1
+            county_stations = []
+            for s, street in enumerate(streets):
+                known = list(spec.streets[s][1])
+                communities: list[str] = []
+                while len(communities) < rooms[s]:
+                    name = known.pop(0) if known else rng.choice(data.COMMUNITY_STEMS) + "社区"
+                    if name not in communities:
+                        communities.append(name)
+                for k, community in enumerate([None, *communities], 1):
+                    if community is None:
+                        tier = _weighted(rng, [("3.0", 0.3), ("2.0", 0.5), ("1.0", 0.2)])
+                        name = f"{street.name}社会工作服务站"
+                        opened = rng.randrange(12 * STEP)
+                    else:
+                        tier = _weighted(rng, [("1.0", 0.5), ("2.0", 0.42), ("3.0", 0.08)])
+                        name = f"{street.name}{community}社会工作室"
+                        opened = rng.randrange(2 * STEP, 36 * STEP)
+                    lo, hi = TARGET_FT[tier]
+                    st = StationRow(
+                        code=f"ST{street.code}-{k:02d}",
+                        name=name,
+                        region=street.code,
+                        region_path=street.path,
+                        county=spec.code,
+                        org=street_org[s],
+                        tier=tier,
+                        province=spec.province[0],
+                        opened=opened,
+                        address=f"{city_short}{spec.name}{rng.choice(data.ROADS)}{rng.randint(1, 399)}号",
+                        target_ft=max(1, round(rng.randint(lo, hi) * self.staff_factor)),
+                        pt_slots=1 if rng.random() < 0.3 else 0,
+                    )
+                    plan.stations.append(st)
+                    county_stations.append(st)
+            self.by_county[spec.code] = county_stations
+
+    # history -----------------------------------------------------------------------------------------
+    def hire(self, st: StationRow, day: int, full_time: bool, position: str = "") -> None:
+        worker = None
+        pool = self.alumni.get(st.county)
+        if pool and self.rng.random() < 0.05:
+            candidates = [w for w in pool if w.current is None and w.spells[-1].end < day - 180]
+            if candidates:
+                worker = self.rng.choice(candidates)
+                pool.remove(worker)
+        if worker is None:
+            worker = self.new_worker(st, day)
+        position = position or ("专职社工" if full_time else "兼职社工")
+        self.start_spell(worker, st, day, full_time, position)
+
+    def start_spell(self, worker: WorkerRow, st: StationRow, day: int, full_time: bool, position: str) -> None:
+        spell = SpellRow(worker=worker, station=st, start=day, full_time=full_time, position=position)
+        worker.spells.append(spell)
+        worker.current = spell
+        st.active.append(spell)
+        self.plan.spells.append(spell)
+
+    def end_spell(self, spell: SpellRow, day: int, exit_type: str, reason: str, note: str) -> None:
+        spell.end, spell.exit_type, spell.exit_reason, spell.note = day, exit_type, reason, note
+        spell.station.active.remove(spell)
+        spell.worker.current = None
+
+    def exit_of(self, spell: SpellRow) -> tuple[str, str]:
+        rng = self.rng
+        if spell.full_time:
+            kind = _weighted(rng, [("voluntary", 0.70), ("involuntary", 0.10), ("transfer", 0.14), ("other", 0.06)])
+        else:
+            kind = _weighted(rng, [("voluntary", 0.75), ("involuntary", 0.10), ("other", 0.15)])
+        reasons = {
+            "voluntary": [
+                ("pay", 34),
+                ("career", 26),
+                ("family", 14),
+                ("study", 8),
+                ("workload", 12),
+                ("health", 3),
+                ("other", 3),
+            ],
+            "involuntary": [("contract_end", 55), ("dismissal", 35), ("other", 10)],
+            "transfer": [("career", 60), ("family", 25), ("other", 15)],
+            "other": [("health", 40), ("family", 30), ("other", 30)],
+        }[kind]
+        return kind, _weighted(rng, reasons)
+
+    def step_station(self, st: StationRow, w0: int, w1: int) -> None:
+        rng = self.rng
+        if not st.started:
+            st.started = True
+            st.fills = [(st.opened if i == 0 else st.opened + rng.randint(0, 60), True) for i in range(st.target_ft)]
+            st.fills += [(st.opened + rng.randint(30, 200), False) for _ in range(st.pt_slots)]
+        if st.fills:
+            due = sorted(f for f in st.fills if f[0] < w1)
+            if due:
+                st.fills = [f for f in st.fills if f[0] >= w1]
+                for day, full_time in due:
+                    first = not st.active and full_time and day == st.opened
+                    self.hire(st, day, full_time, "站长" if first else "")
+        last = min(w1, HISTORY_DAYS) - 1
+        for spell in list(st.active):
+            if spell.start >= w0:
+                continue
+            worker = spell.worker
+            age = (w0 - worker.birth) / 365.25
+            if age >= (55 if worker.gender == "female" else 60):
+                self.end_spell(spell, rng.randint(w0, last), "retirement", "other", "到龄退休")
+                st.fills.append((spell.end + rng.randint(15, 90), spell.full_time))
+                continue
+            annual = 0.15 if spell.full_time else 0.30
+            if w0 - spell.start < 365:
+                annual *= 1.35
+            annual *= {"incubated": 0.75, "introduced": 1.1}.get(worker.source, 1.0)
+            if rng.random() >= 1 - (1 - annual) ** (STEP / 365):
+                continue
+            day = rng.randint(w0, last)
+            kind, reason = self.exit_of(spell)
+            destination = None
+            if kind == "transfer":
+                # Preferably to a station with an open post; otherwise to any other station of the county.
+                others = [s for s in self.by_county[st.county] if s is not st and s.started]
+                open_posts = [s for s in others if any(f[1] for f in s.fills)]
+                if open_posts or others:
+                    destination = rng.choice(open_posts or others)
+                else:
+                    kind, reason = "voluntary", "career"
+            note = f"调往{destination.name}" if destination else rng.choice(data.EXIT_NOTES[reason])
+            self.end_spell(spell, day, kind, reason, note)
+            st.fills.append((day + rng.randint(15, 90), spell.full_time))
+            if destination is not None:
+                fills = sorted(f for f in destination.fills if f[1])
+                if fills:
+                    destination.fills.remove(fills[0])
+                self.start_spell(worker, destination, day + 1, True, "专职社工")
+            elif kind == "voluntary":
+                self.alumni.setdefault(st.county, []).append(worker)
+
+    def history(self) -> None:
+        stations = self.plan.stations
+        for s in range(STEPS):
+            w0, w1 = s * STEP, (s + 1) * STEP
+            for st in stations:
+                if st.opened < w1:
+                    self.step_station(st, w0, w1)
+            if self.progress:
+                self.progress(1)
+
+    # certificates and supervision ----------------------------------------------------------------------
+    def certificates(self) -> None:
+        rng, plan = self.rng, self.plan
+        numbers = 0
+        level_codes = {"assistant": "03", "intermediate": "04", "senior": "05"}
+
+        def add(worker: WorkerRow, level: str, day: int) -> None:
+            nonlocal numbers
+            numbers += 1
+            registered = day + rng.randint(15, 330) if rng.random() < 0.85 else None
+            if registered is not None and registered > HISTORY_DAYS:
+                registered = None
+            obtained = plan.day(day)
+            number = f"{obtained.year}{level_codes[level]}{worker.county[:2]}{numbers:08d}"
+            plan.certificates.append(CertRow(worker.no, level, number, day, registered))
+
+        for worker in plan.workers:
+            factor = (1.3 if worker.major else 0.85) * (1.15 if worker.education in ("bachelor", "master") else 1.0)
+            u = rng.random()
+            if u < 0.01 * factor and worker.education in ("bachelor", "master"):
+                top = "senior"
+            elif u < 0.13 * factor:
+                top = "intermediate"
+            elif u < 0.48 * factor:
+                top = "assistant"
+            else:
+                continue
+            first = worker.spells[0].start
+            last = worker.spells[-1].end if worker.current is None else HISTORY_DAYS
+            adult = worker.birth + 22 * 365
+            lo, hi = max(adult, first - 3 * 365), min(last, HISTORY_DAYS)
+            if hi - lo < 30:
+                continue
+            day = rng.randint(lo, hi)
+            chain = [(top, day)]
+            if top == "senior":
+                chain.append(("intermediate", day - rng.randint(3 * 365, 6 * 365)))
+                if rng.random() < 0.5:
+                    chain.append(("assistant", chain[-1][1] - rng.randint(365, 4 * 365)))
+            elif top == "intermediate" and rng.random() < 0.6:
+                chain.append(("assistant", day - rng.randint(365, 4 * 365)))
+            for level, when in reversed(chain):
+                if when >= worker.birth + 21 * 365:
+                    add(worker, level, when)
+
+    def supervision(self) -> None:
+        rng, plan = self.rng, self.plan
+        names = {r.code: r.name for r in plan.regions if r.level != "township"}
+        for county, stations in self.by_county.items():
+            order = list(stations)
+            rng.shuffle(order)
+            n = max(1, round(len(order) * 0.85 / 5))
+            for i in range(n):
+                chunk = order[i * 5 : i * 5 + 5]
+                if not chunk:
+                    break
+                affiliation = (
+                    rng.choice(data.SUPERVISOR_AFFILIATIONS)
+                    if county.startswith("3201")
+                    else rng.choice([f"{names[county[:2] + '0000']}社会工作协会", f"{names[county]}民政局"])
+                )
+                focus = "、".join(rng.sample(data.EXPERTISE, 2))
+                years = rng.randint(5, 20)
+                level = rng.choice(data.SUPERVISOR_LEVELS)
+                sup = SupervisorRow(
+                    name=self.unique_person_name(),
+                    affiliation=affiliation,
+                    level=level,
+                    bio=f"{affiliation}{level}，从事社会工作教学与实务督导 {years} 年，擅长{focus}。",
+                    county=county,
+                )
+                for st in chunk:
+                    start = min(st.opened + rng.randint(30, 365), HISTORY_DAYS - 30)
+                    sup.assignments.append((st.code, start, None))
+                if i > 0 and rng.random() < 0.3:
+                    st = rng.choice(order)
+                    start = st.opened + rng.randint(0, 200)
+                    end = start + rng.randint(180, 720)
+                    if end < HISTORY_DAYS - 1 and all(a[0] != st.code for a in sup.assignments):
+                        sup.assignments.append((st.code, start, end))
+                plan.supervisors.append(sup)
+
+    def accounts(self, specs: list[CountySpec]) -> None:
+        plan = self.plan
+        plan.county, plan.city = specs[0].code, specs[0].city[0]
+        counts: dict[str, int] = {}
+        for st in self.by_county[plan.county]:
+            counts[st.org] = counts.get(st.org, 0) + 1
+        plan.hr_org = max(counts, key=lambda org: (counts[org], org))
+        certified = {c.worker for c in plan.certificates}
+        candidates = [
+            w
+            for w in plan.workers
+            if w.current is not None
+            and w.current.full_time
+            and w.current.station.org == plan.hr_org
+            and w.current.station.county == plan.county
+        ]
+        candidates.sort(key=lambda w: (w.no not in certified, w.current.start, w.no))
+        plan.worker_no = candidates[0].no
+        plan.supervisor = next(s.name for s in plan.supervisors if s.county == plan.county)
+
+
+def build_plan(scale: str = "small", seed: int = 2026, today: date | None = None, progress=None) -> Plan:
+    """Plan the whole demo in memory; the same arguments always give the same plan."""
+    if scale not in ("small", "county", "national"):
+        raise ValueError(f"unknown scale {scale!r}")
+    planner = _Planner(scale, seed, today or date.today(), progress)
+    specs = planner.counties()
+    planner.places(specs)
+    planner.history()
+    planner.certificates()
+    planner.supervision()
+    planner.accounts(specs)
+    return planner.plan
+
+
+# ── writing ──────────────────────────────────────────────────────────────────────────────────────────
+
+
+class _NoProgress:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def add_task(self, *args, **kwargs) -> int:
+        return 0
+
+    def advance(self, *args, **kwargs) -> None:
+        return None
+
+
+def _progress(console):
+    if console is None:
+        return _NoProgress()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+async def _bulk(model, objects: list, progress, label: str) -> None:
+    task = progress.add_task(label, total=len(objects))
+    for i in range(0, len(objects), BATCH):
+        chunk = objects[i : i + BATCH]
+        await model.bulk_create(chunk)
+        progress.advance(task, len(chunk))
+
+
+async def _write(plan: Plan, progress) -> dict[str, int]:
+    from talent.accounts.models import Role, User
+    from talent.accounts.passwords import hash_password
+    from talent.audit.services import audit_record
+    from talent.certification.models import Certificate
+    from talent.people.models import EmploymentSpell, Worker
+    from talent.places.models import Organisation, Region, Station, StationTier
+    from talent.supervision.models import Assignment, Supervisor
+
+    day = plan.day
+    region_ids: dict[str, int] = {}
+    for level in ("province", "city", "county", "township"):
+        rows = [r for r in plan.regions if r.level == level]
+        await _bulk(
+            Region,
+            [
+                Region(
+                    code=r.code,
+                    name=r.name,
+                    level=r.level,
+                    parent_id=region_ids.get(r.parent) if r.parent else None,
+                    path=r.path,
+                    depth=r.depth,
+                )
+                for r in rows
+            ],
+            progress,
+            f"Regions ({level})",
+        )
+        region_ids.update(await Region.filter(level=level).values_list("code", "id"))
+
+    await _bulk(
+        Organisation,
+        [
+            Organisation(
+                name=o.name, credit_code=o.credit_code, contact=o.contact, phone=o.phone, region_id=region_ids[o.region]
+            )
+            for o in plan.orgs
+        ],
+        progress,
+        "Organisations",
+    )
+    org_ids = dict(await Organisation.all().values_list("name", "id"))
+    await _bulk(
+        StationTier,
+        [
+            StationTier(
+                region_id=region_ids[t.region],
+                name=t.name,
+                min_fulltime=t.min_fulltime,
+                min_certified=t.min_certified,
+                min_level=t.min_level,
+                max_age=t.max_age,
+                min_education=t.min_education,
+                major_required=t.major_required,
+                certificate_required=t.certificate_required,
+                notes=t.notes,
+            )
+            for t in plan.tiers
+        ],
+        progress,
+        "Station tiers",
+    )
+    tier_ids = {(r, n): i for r, n, i in await StationTier.all().values_list("region_id", "name", "id")}
+    await _bulk(
+        Station,
+        [
+            Station(
+                code=s.code,
+                name=s.name,
+                region_id=region_ids[s.region],
+                region_path=s.region_path,
+                organisation_id=org_ids[s.org],
+                tier_id=tier_ids[(region_ids[s.province], s.tier)],
+                opened_on=day(s.opened),
+                address=s.address,
+            )
+            for s in plan.stations
+        ],
+        progress,
+        "Stations",
+    )
+    station_ids = dict(await Station.all().values_list("code", "id"))
+    await _bulk(
+        Worker,
+        [
+            Worker(
+                worker_no=w.no,
+                name=w.name,
+                gender=w.gender,
+                birth_date=day(w.birth),
+                education=w.education,
+                social_work_major=w.major,
+                source=w.source,
+                phone=w.phone,
+                id_number=w.id_number,
+            )
+            for w in plan.workers
+        ],
+        progress,
+        "Workers",
+    )
+    worker_ids = dict(await Worker.all().values_list("worker_no", "id"))
+    await _bulk(
+        EmploymentSpell,
+        [
+            EmploymentSpell(
+                worker_id=worker_ids[s.worker.no],
+                station_id=station_ids[s.station.code],
+                start_on=day(s.start),
+                end_on=day(s.end),
+                full_time=s.full_time,
+                position=s.position,
+                exit_type=s.exit_type,
+                exit_reason=s.exit_reason,
+                exit_note=s.note,
+            )
+            for s in sorted(plan.spells, key=lambda s: (s.start, s.worker.no))
+        ],
+        progress,
+        "Employment spells",
+    )
+    await _bulk(
+        Certificate,
+        [
+            Certificate(
+                worker_id=worker_ids[c.worker],
+                level=c.level,
+                number=c.number,
+                obtained_on=day(c.obtained),
+                registered_on=day(c.registered),
+            )
+            for c in plan.certificates
+        ],
+        progress,
+        "Certificates",
+    )
+
+    # The demo accounts; an account that already exists (say, from create-admin) is left as it is.
+    password_hash = await hash_password(DEMO_PASSWORD)
+    county = next(r for r in plan.regions if r.code == plan.county)
+    city = next(r for r in plan.regions if r.code == plan.city)
+    hr_org = next(o for o in plan.orgs if o.name == plan.hr_org)
+    worker = next(w for w in plan.workers if w.no == plan.worker_no)
+    wanted = [
+        ("admin", Role.ADMIN, "系统管理员", {}),
+        ("bureau", Role.BUREAU, f"{county.name}民政局", {"region_id": region_ids[county.code]}),
+        ("citybureau", Role.BUREAU, f"{city.name}民政局", {"region_id": region_ids[city.code]}),
+        ("hr", Role.HR, f"{hr_org.contact}（人事）", {"organisation_id": org_ids[hr_org.name]}),
+        ("supervisor", Role.SUPERVISOR, plan.supervisor, {}),
+        ("worker", Role.WORKER, worker.name, {"worker_id": worker_ids[worker.no]}),
+    ]
+    existing = set(await User.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True))
+    users: dict[str, User | None] = {}
+    for username, role, display, scope in wanted:
+        if username in existing:
+            users[username] = None
+            continue
+        users[username] = await User.create(
+            username=username, display_name=display, password_hash=password_hash, role=role, **scope
+        )
+    demo_user = users.get("supervisor")
+    await _bulk(
+        Supervisor,
+        [
+            Supervisor(
+                name=s.name,
+                affiliation=s.affiliation,
+                level=s.level,
+                bio=s.bio,
+                user_id=demo_user.id if demo_user is not None and s.name == plan.supervisor else None,
+            )
+            for s in plan.supervisors
+        ],
+        progress,
+        "Supervisors",
+    )
+    supervisor_ids = dict(
+        await Supervisor.filter(name__in=[s.name for s in plan.supervisors]).values_list("name", "id")
+    )
+    await _bulk(
+        Assignment,
+        [
+            Assignment(
+                supervisor_id=supervisor_ids[s.name],
+                station_id=station_ids[code],
+                start_on=day(start),
+                end_on=day(end),
+            )
+            for s in plan.supervisors
+            for code, start, end in s.assignments
+        ],
+        progress,
+        "Supervisor assignments",
+    )
+    counts = {
+        "regions": len(plan.regions),
+        "organisations": len(plan.orgs),
+        "stations": len(plan.stations),
+        "workers": len(plan.workers),
+        "active_workers": sum(1 for w in plan.workers if w.current is not None),
+        "spells": len(plan.spells),
+        "certificates": len(plan.certificates),
+        "supervisors": len(plan.supervisors),
+        "assignments": sum(len(s.assignments) for s in plan.supervisors),
+        "accounts": sum(1 for u in users.values() if u is not None),
+    }
+    await audit_record(
+        actor=None,
+        action="create",
+        entity="demo",
+        entity_id=f"{plan.scale}:{plan.seed}",
+        summary=(
+            f"Demo data ({plan.scale}, seed {plan.seed}): {counts['stations']} stations, "
+            f"{counts['workers']} workers ({counts['active_workers']} active), {counts['spells']} spells, "
+            f"{counts['certificates']} certificates"
+        ),
+        after=counts,
+    )
+    assigned = next(len(s.assignments) for s in plan.supervisors if s.name == plan.supervisor)
+    scopes = {
+        "admin": "everything",
+        "bureau": f"{county.name} {county.code}",
+        "citybureau": f"{city.name} {city.code}",
+        "hr": hr_org.name,
+        "supervisor": f"{assigned} assigned stations",
+        "worker": f"own record {worker.no}",
+    }
+    return {"counts": counts, "users": users, "scopes": scopes}
+
+
+def _result_table(plan: Plan, written: dict):
+    from rich.console import Group
+    from rich.table import Table
+
+    accounts = Table(title=f"Demo accounts — password: {DEMO_PASSWORD}")
+    accounts.add_column("Username")
+    accounts.add_column("Role")
+    accounts.add_column("Name")
+    accounts.add_column("Scope")
+    for username, user in written["users"].items():
+        if user is None:
+            accounts.add_row(username, "", "(existing account kept)", "")
+        else:
+            accounts.add_row(username, str(user.role.value), user.display_name, written["scopes"].get(username, ""))
+    counts = Table(title=f"Demo data: {plan.scale}, seed {plan.seed}")
+    counts.add_column("What")
+    counts.add_column("Count", justify="right")
+    for key, value in written["counts"].items():
+        counts.add_row(key.replace("_", " ").capitalize(), f"{value:,}")
+    return Group(counts, accounts)
+
+
+async def load_demo(
+    *, scale: str = "small", seed: int = 2026, if_empty: bool = False, console=None, today: date | None = None
+):
+    """Load the demo; returns a rich renderable listing the accounts, or None if `if_empty` and data exists."""
+    from tortoise.transactions import in_transaction
+
+    from talent.people.models import Worker
+    from talent.places.models import Region
+    from talent.web.errors import ServiceError
+
+    if if_empty and await Region.exists():
+        return None
+    with _progress(console) as progress:
+        task = progress.add_task("Planning history", total=STEPS)
+        plan = build_plan(scale, seed, today, progress=lambda n: progress.advance(task, n))
+        codes = [r.code for r in plan.regions if r.level != "township"]
+        if (
+            await Region.filter(code__in=codes).exists()
+            or await Worker.filter(worker_no__in=[w.no for w in plan.workers[:50]]).exists()
+        ):
+            raise ServiceError(
+                "__all__", "The database already holds regions or workers of the demo; load it into an empty database."
+            )
+        async with in_transaction():
+            written = await _write(plan, progress)
+    return _result_table(plan, written)

@@ -1,0 +1,204 @@
+"""The demo data: `talent demo` builds a realistic, deterministic county with its accounts."""
+
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from tortoise.connection import get_connection
+
+from talent.accounts.models import Role, User
+from talent.audit.models import AuditEntry
+from talent.certification.models import Certificate
+from talent.demo import DEMO_PASSWORD, build_plan, id_check_digit, id_number_valid, load_demo
+from talent.people.models import EmploymentSpell, Worker
+from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
+from talent.supervision.models import Assignment
+from talent.web.errors import ServiceError
+from tests.conftest import login
+
+TODAY = date(2026, 11, 27)
+USERNAMES = ["admin", "bureau", "citybureau", "hr", "supervisor", "worker"]
+
+
+async def test_the_small_demo_builds_one_county_of_about_20_stations_and_80_current_workers(db):
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    levels = {level: await Region.filter(level=level).count() for level in RegionLevel}
+    # 江苏省 › 南京市 › 玄武区 › its seven streets.
+    assert levels == {"province": 1, "city": 1, "county": 1, "township": 7}
+    assert await Region.get(code="320102").values_list("name", flat=True) == "玄武区"
+    assert await Station.all().count() == 20
+    assert 2 <= await Organisation.all().count() <= 3
+    assert sorted(await StationTier.all().values_list("name", flat=True)) == ["1.0", "2.0", "3.0"]
+    # Nobody has two open spells, so counting workers with an open spell counts the current staff.
+    active = await Worker.filter(spells__end_on__isnull=True).distinct().count()
+    assert 60 <= active <= 100
+    assert await Worker.all().count() > active  # several years of exits
+    assert await EmploymentSpell.filter(exit_type="transfer").exists()
+    assert await EmploymentSpell.filter(full_time=False).exists()
+    # One audit entry summarises the whole load.
+    entry = await AuditEntry.get(entity="demo")
+    assert entry.action == "create" and entry.after["stations"] == 20
+
+
+async def test_about_one_in_six_full_time_workers_leaves_each_year_mostly_for_pay_or_career(db):
+    await load_demo(scale="county", seed=2026, today=TODAY)
+    assert await Station.all().count() == 150
+    assert 500 <= await Worker.filter(spells__end_on__isnull=True).distinct().count() <= 700
+    # Turnover over the last three full years: separations ÷ mid-year head count, each year within 12–25 %.
+    for year in range(TODAY.year - 3, TODAY.year):
+        mid = date(year, 7, 1)
+        leavers = await EmploymentSpell.filter(
+            full_time=True, end_on__gte=date(year, 1, 1), end_on__lte=date(year, 12, 31)
+        ).count()
+        headcount = (
+            await EmploymentSpell.filter(full_time=True, start_on__lte=mid).filter(end_on__isnull=True).count()
+            + await EmploymentSpell.filter(full_time=True, start_on__lte=mid, end_on__gte=mid).count()
+        )
+        assert 0.12 <= leavers / headcount <= 0.25, (year, leavers, headcount)
+    reasons = {}
+    for reason in await EmploymentSpell.filter(exit_type="voluntary").values_list("exit_reason", flat=True):
+        reasons[reason] = reasons.get(reason, 0) + 1
+    top_two = sorted(reasons, key=reasons.get, reverse=True)[:2]
+    assert set(top_two) == {"pay", "career"}
+    # Certificates: of all workers, roughly 35 % assistant, 12 % intermediate, 1 % senior.
+    workers = await Worker.all().count()
+    for level, share in [("assistant", 0.35), ("intermediate", 0.12)]:
+        holders = await Certificate.filter(level=level).count()
+        assert share * 0.6 <= holders / workers <= share * 1.6, (level, holders, workers)
+
+
+async def test_every_demo_account_signs_in_with_the_demo_password(client):
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    for username in USERNAMES:
+        client.cookies.clear()
+        await login(client, username, DEMO_PASSWORD)
+        # Signed in: the profile page shows the account's Chinese display name.
+        profile = await client.get("/me")
+        assert profile.status_code == 200, username
+        assert (await User.get(username=username)).display_name in profile.text
+    users = {u.username: u for u in await User.all().prefetch_related("region", "organisation")}
+    assert users["admin"].role == Role.ADMIN
+    assert users["bureau"].region.code == "320102" and users["citybureau"].region.code == "320100"
+    assert all(users[name].display_name for name in USERNAMES)
+
+
+async def test_hr_runs_the_largest_organisation_and_the_worker_and_supervisor_have_real_scopes(db):
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    hr = await User.get(username="hr")
+    per_org = {}
+    for org_id in await Station.filter(region_path__startswith="320000/320100/320102/").values_list(
+        "organisation_id", flat=True
+    ):
+        per_org[org_id] = per_org.get(org_id, 0) + 1
+    assert per_org[hr.organisation_id] == max(per_org.values())
+    worker = await User.get(username="worker")
+    spell = await EmploymentSpell.get(worker_id=worker.worker_id, end_on__isnull=True).prefetch_related("station")
+    assert spell.full_time and spell.station.organisation_id == hr.organisation_id
+    supervisor = await User.get(username="supervisor").prefetch_related("supervisor")
+    active = await Assignment.filter(supervisor_id=supervisor.supervisor.id, end_on__isnull=True).count()
+    assert active == 5
+
+
+async def test_the_same_seed_gives_the_same_names_and_counts(db):
+    await load_demo(scale="small", seed=7, today=TODAY)
+    in_db = await Worker.all().order_by("worker_no").values_list("worker_no", "name", "id_number", "birth_date")
+    again = build_plan("small", 7, TODAY)
+    planned = sorted((w.no, w.name, w.id_number, again.day(w.birth)) for w in again.workers)
+    assert [tuple(row) for row in in_db] == planned
+    assert await EmploymentSpell.all().count() == len(again.spells)
+    assert sorted(await Certificate.all().values_list("number", flat=True)) == sorted(
+        c.number for c in again.certificates
+    )
+    other = build_plan("small", 8, TODAY)
+    assert [w.name for w in other.workers] != [w.name for w in again.workers]
+
+
+async def test_no_worker_has_overlapping_spells_and_a_transfer_starts_elsewhere_the_next_day(db):
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    rows = await get_connection("default").execute_query_dict(
+        """
+        SELECT COUNT(*) AS n FROM employment_spells a JOIN employment_spells b
+          ON a.worker_id = b.worker_id AND a.id < b.id
+         WHERE a.start_on <= COALESCE(b.end_on, '9999-12-31') AND b.start_on <= COALESCE(a.end_on, '9999-12-31')
+        """
+    )
+    assert rows[0]["n"] == 0
+    assert not await EmploymentSpell.filter(end_on__isnull=False, exit_type__isnull=True).exists()
+    assert all(s.end_on is None or s.end_on >= s.start_on for s in await EmploymentSpell.all())
+    transfers = await EmploymentSpell.filter(exit_type="transfer")
+    assert transfers
+    for spell in transfers:
+        following = await EmploymentSpell.get(worker_id=spell.worker_id, start_on=spell.end_on + timedelta(days=1))
+        assert following.station_id != spell.station_id
+    assert await EmploymentSpell.filter(start_on__gt=TODAY).count() == 0
+    assert await EmploymentSpell.filter(end_on__gte=TODAY).count() == 0
+
+
+async def test_every_station_sits_in_a_township_and_carries_its_region_path(db):
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    stations = await Station.all().prefetch_related("region", "tier", "organisation")
+    assert len(stations) == 20
+    for station in stations:
+        assert station.region.level == RegionLevel.TOWNSHIP
+        assert station.region_path == station.region.path
+        assert station.code.startswith(f"ST{station.region.code}-")
+        assert station.tier is not None and station.organisation is not None
+    for region in await Region.all().prefetch_related("parent"):
+        parent_path = region.parent.path if region.parent else ""
+        assert region.path == parent_path + region.code + "/"
+        assert region.depth == region.path.count("/") - 1
+
+
+async def test_id_numbers_carry_the_birth_date_the_gender_and_a_valid_check_digit(db):
+    # GB 11643's own example: 11010519491231002 → weighted sum mod 11 = 2 → check character "X".
+    assert id_check_digit("11010519491231002") == "X"
+    assert id_number_valid("11010519491231002X") and not id_number_valid("110105194912310021")
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    workers = await Worker.all()
+    assert len({w.id_number for w in workers}) == len(workers)
+    for w in workers:
+        assert id_number_valid(w.id_number), w.id_number
+        assert w.id_number[6:14] == w.birth_date.strftime("%Y%m%d")
+        assert int(w.id_number[16]) % 2 == (1 if w.gender == "male" else 0)
+        assert len(w.phone) == 11 and w.phone.startswith("1")
+    for cert in await Certificate.all():
+        assert cert.registered_on is None or timedelta(0) < cert.registered_on - cert.obtained_on <= timedelta(365)
+        assert cert.obtained_on <= TODAY
+
+
+async def test_if_empty_does_nothing_once_data_exists_and_a_second_load_is_refused(db):
+    assert await load_demo(scale="small", seed=2026, today=TODAY) is not None
+    counts = (await Worker.all().count(), await AuditEntry.all().count(), await User.all().count())
+    assert await load_demo(scale="small", seed=2026, if_empty=True, today=TODAY) is None
+    with pytest.raises(ServiceError):
+        await load_demo(scale="small", seed=2026, today=TODAY)
+    assert (await Worker.all().count(), await AuditEntry.all().count(), await User.all().count()) == counts
+
+
+async def test_an_existing_account_is_kept_and_the_rest_are_created(db):
+    from talent.accounts import services
+
+    await services.user_create(actor=None, username="admin", password="my-own-password", role=Role.ADMIN)
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    assert await User.all().count() == 6
+    assert await User.filter(username="admin", display_name="").exists()  # untouched
+
+
+def test_the_talent_command_migrates_and_loads_the_demo_end_to_end(tmp_path: Path):
+    database = tmp_path / "demo.sqlite3"
+    env = {**os.environ, "TALENT_DATABASE_URL": f"sqlite://{database}", "COLUMNS": "200"}
+    talent = [sys.executable, "-m", "talent.cli"]
+    migrated = subprocess.run([*talent, "migrate"], env=env, capture_output=True, text=True, timeout=120)
+    assert migrated.returncode == 0, migrated.stderr
+    loaded = subprocess.run(
+        [*talent, "demo", "--scale", "small", "--seed", "7"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    for username in USERNAMES:
+        assert username in loaded.stdout
+    assert DEMO_PASSWORD in loaded.stdout
+    again = subprocess.run([*talent, "demo", "--if-empty"], env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "already holds data" in again.stdout
