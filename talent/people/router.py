@@ -17,12 +17,18 @@ from talent.web.i18n import N_
 from talent.web.i18n import gettext as _
 from talent.web.labels import choices
 from talent.web.pagination import Listing
+from talent.web.params import Id
 from talent.web.templating import flash, is_htmx, render, see_other
 
 router = APIRouter(prefix="/workers", tags=["people"])
 
 STATUS_CHOICES = [("active", N_("Active")), ("left", N_("Left")), ("all", N_("All"))]
 WORKER_KEYS = [f.name for f in WORKER_FIELDS]
+
+
+def _printable(value: str) -> str:
+    """Drop control characters from a query value (PostgreSQL refuses NUL in text)."""
+    return "".join(ch for ch in value if ch.isprintable()).strip()
 
 
 @router.get("")
@@ -35,7 +41,8 @@ async def worker_list(
     source: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     status = status if status in selectors.STATUSES else "active"
-    station = station.strip()
+    params.q = _printable(params.q)
+    station = _printable(station)
     source = source if source in {s.value for s in Source} else ""
     params.extra = {"status": "" if status == "active" else status, "station": station, "source": source}
     page = await selectors.worker_list(
@@ -61,7 +68,7 @@ async def worker_list(
 async def worker_suggest(
     request: Request, viewer: StaffViewer, q: Annotated[str, Query(max_length=50)] = ""
 ) -> Response:
-    rows = await selectors.worker_suggest(scope=viewer.scope, q=q.strip())
+    rows = await selectors.worker_suggest(scope=viewer.scope, q=_printable(q))
     return render(request, "people/_suggest.html", {"rows": rows})
 
 
@@ -111,7 +118,7 @@ async def _detail_context(viewer: Viewer, worker) -> dict:
 
 
 @router.get("/{worker_id}")
-async def worker_detail(request: Request, viewer: CurrentViewer, worker_id: int) -> Response:
+async def worker_detail(request: Request, viewer: CurrentViewer, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     ctx = await _detail_context(viewer, worker)
     ctx["certificates"] = await selectors.worker_certificates(worker_id=worker.id)
@@ -119,14 +126,14 @@ async def worker_detail(request: Request, viewer: CurrentViewer, worker_id: int)
 
 
 @router.get("/{worker_id}/edit")
-async def worker_edit(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+async def worker_edit(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     form = Form.initial(WORKER_FIELDS, {k: getattr(worker, k) for k in WORKER_KEYS})
     return _worker_form_page(request, form, title=worker.name, action=f"/workers/{worker.id}", worker=worker)
 
 
 @router.post("/{worker_id}")
-async def worker_update(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+async def worker_update(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     form = Form.bind(WORKER_FIELDS, await request.form())
     if form.validate():
@@ -152,14 +159,14 @@ def _exit_page(request, form, worker, spell, status_code=200) -> Response:
 
 
 @router.get("/{worker_id}/spells/{spell_id}/exit")
-async def spell_exit_form(request: Request, viewer: EditorViewer, worker_id: int, spell_id: int) -> Response:
+async def spell_exit_form(request: Request, viewer: EditorViewer, worker_id: Id, spell_id: Id) -> Response:
     spell = await selectors.spell_get(scope=viewer.scope, worker_id=worker_id, spell_id=spell_id)
     form = Form.initial(EXIT_FIELDS, {"end_on": date.today()})
     return _exit_page(request, form, spell.worker, spell)
 
 
 @router.post("/{worker_id}/spells/{spell_id}/exit")
-async def spell_exit(request: Request, viewer: EditorViewer, worker_id: int, spell_id: int) -> Response:
+async def spell_exit(request: Request, viewer: EditorViewer, worker_id: Id, spell_id: Id) -> Response:
     spell = await selectors.spell_get(scope=viewer.scope, worker_id=worker_id, spell_id=spell_id)
     worker = spell.worker
     form = Form.bind(EXIT_FIELDS, await request.form())
@@ -195,7 +202,7 @@ def _transfer_page(request, form, worker, current, status_code=200) -> Response:
 
 
 @router.get("/{worker_id}/transfer")
-async def transfer_form(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+async def transfer_form(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     current = await selectors.active_spell(scope=viewer.scope, worker_id=worker.id)
     form = Form.initial(TRANSFER_FIELDS, {"full_time": current.full_time if current else True})
@@ -203,7 +210,7 @@ async def transfer_form(request: Request, viewer: EditorViewer, worker_id: int) 
 
 
 @router.post("/{worker_id}/transfer")
-async def transfer(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+async def transfer(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     form = Form.bind(TRANSFER_FIELDS, await request.form())
     if form.validate():
@@ -228,13 +235,13 @@ def _spell_page(request, form, worker, status_code=200) -> Response:
 
 
 @router.get("/{worker_id}/spells/new")
-async def spell_new(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+async def spell_new(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     return _spell_page(request, Form.initial(SPELL_FIELDS, {"full_time": True}), worker)
 
 
 @router.post("/{worker_id}/spells/new")
-async def spell_create(request: Request, viewer: EditorViewer, worker_id: int) -> Response:
+async def spell_create(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     form = Form.bind(SPELL_FIELDS, await request.form())
     if form.validate():

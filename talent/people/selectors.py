@@ -7,8 +7,7 @@ stations in scope, so nothing about another organisation's stations leaks into a
 
 from datetime import date
 
-from tortoise.expressions import Q, Subquery
-from tortoise.functions import Max
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.query_utils import Prefetch
 
 from talent.accounts.models import Role
@@ -43,7 +42,7 @@ def worker_scope(scope: Scope) -> Q:
         return Q()
     if scope.role == Role.WORKER:
         return Q(id=scope.worker_id or 0)
-    return Q(id__in=Subquery(EmploymentSpell.filter(scope.stations(prefix="station__")).values("worker_id")))
+    return Q(id__in=Subquery(EmploymentSpell.filter(spell_scope(scope)).values("worker_id")))
 
 
 def _current_spells(scope: Scope, today: date):
@@ -77,14 +76,21 @@ async def worker_list(
         qs = qs.filter(id__in=Subquery(at_station.values("worker_id")))
     if source in {s.value for s in Source}:
         qs = qs.filter(source=source)
-    # `since`: the start of the latest active in-scope spell, an aggregate in SQL so the list sorts by it.
-    since_filter = spell_scope(scope, prefix="spells__") & active_on(today, "spells__")
-    qs = qs.annotate(since=Max("spells__start_on", _filter=since_filter)).prefetch_related(
+    # `since`: the start of the latest active in-scope spell, a correlated subquery (no GROUP BY, so
+    # the page count stays one cheap COUNT) that the list can sort by.
+    since = (
+        _current_spells(scope, today)
+        .filter(worker_id=RawSQL('"workers"."id"'))  # the outer row: Tortoise has no OuterRef
+        .order_by("-start_on")
+        .limit(1)
+        .values("start_on")
+    )
+    qs = qs.annotate(since=Subquery(since)).prefetch_related(
         Prefetch("spells", queryset=current.order_by("-start_on"), to_attr="current")
     )
     page = await paginate(qs, params, SORTS, default="worker_no")
     for worker in page.items:
-        # SQLite hands MAX() of a date back as text; PostgreSQL as a date.
+        # SQLite hands a subquery's date back as text; PostgreSQL as a date.
         if isinstance(worker.since, str):
             worker.since = date.fromisoformat(worker.since)
     return page
