@@ -338,7 +338,7 @@ class _Planner:
                 used: set[str] = set()
                 for k in range(per_city):
                     district = k < per_city // 2
-                    base = fake.district()
+                    base = fake.district().rstrip("区县")
                     name = base + ("区" if district else "县")
                     if name in used:
                         name = f"{base}{k + 1}{'区' if district else '县'}"
@@ -972,7 +972,7 @@ def _result_table(plan: Plan, written: dict):
             accounts.add_row(username, "", "(existing account kept)", "")
         else:
             accounts.add_row(username, str(user.role.value), user.display_name, written["scopes"].get(username, ""))
-    counts = Table(title=f"Demo data: {plan.scale}, seed {plan.seed}")
+    counts = Table(title=f"Demo data: {plan.scale}, seed {plan.seed}", min_width=40)
     counts.add_column("What")
     counts.add_column("Count", justify="right")
     for key, value in written["counts"].items():
