@@ -108,8 +108,13 @@ def demo(
 ) -> None:
     """Load realistic demo data and the demo accounts."""
     from talent.demo import load_demo
+    from talent.web.errors import ServiceError
 
-    result = run_with_db(lambda: load_demo(scale=scale.value, seed=seed, if_empty=if_empty, console=console))
+    try:
+        result = run_with_db(lambda: load_demo(scale=scale.value, seed=seed, if_empty=if_empty, console=console))
+    except ServiceError as exc:
+        console.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(1) from None
     if result is None:
         console.print("The database already holds data; demo not loaded.")
         return

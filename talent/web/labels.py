@@ -90,6 +90,7 @@ ENTITY_LABELS = {
     "spell": N_("Employment spell"),
     "certificate": N_("Certificate"),
     "user": N_("Account"),
+    "demo": N_("Demo data"),
 }
 
 ACTION_LABELS = {
