@@ -66,9 +66,13 @@ async def worker_list(
 
 @router.get("/suggest")
 async def worker_suggest(
-    request: Request, viewer: StaffViewer, q: Annotated[str, Query(max_length=50)] = ""
+    request: Request,
+    viewer: StaffViewer,
+    q: Annotated[str, Query(max_length=100)] = "",
+    worker_no: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    rows = await selectors.worker_suggest(scope=viewer.scope, q=_printable(q))
+    """Options for a worker lookup; the typed text comes as `q`, or under the lookup input's own name."""
+    rows = await selectors.worker_suggest(scope=viewer.scope, q=_printable(q or worker_no))
     return render(request, "people/_suggest.html", {"rows": rows})
 
 

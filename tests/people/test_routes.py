@@ -273,3 +273,10 @@ async def test_the_worker_list_makes_the_same_number_of_queries_for_3_and_30_wor
         response = await client.get("/workers", params={"per_page": 100})
     assert response.text.count('href="/workers/') >= 2 * 15  # 15 of the 30 are at org A's stations
     assert few.count == many.count, (few.statements, many.statements)
+
+
+async def test_suggest_also_reads_the_lookup_inputs_own_name(client):
+    await world()
+    await login(client, "admin")
+    response = await client.get("/workers/suggest", params={"worker_no": "W4"})
+    assert '<option value="W4">工作者4 (W4)</option>' in response.text and "W1" not in response.text
