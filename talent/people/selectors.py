@@ -143,10 +143,3 @@ async def worker_suggest(*, scope: Scope, q: str, limit: int = 20) -> list[dict]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
     return await qs.order_by("worker_no").limit(limit).values("worker_no", "name")
-
-
-async def worker_no_taken(*, worker_no: str, exclude_id: int | None = None) -> bool:
-    qs = Worker.filter(worker_no=worker_no)
-    if exclude_id:
-        qs = qs.exclude(id=exclude_id)
-    return await qs.exists()

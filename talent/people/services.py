@@ -16,7 +16,7 @@ from talent.accounts.models import User
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Gender, Source, Worker
-from talent.people.selectors import spell_scope
+from talent.people.selectors import spell_scope, station_by_code
 from talent.places.models import Education, Station
 from talent.web.errors import ServiceError
 from talent.web.i18n import gettext as _
@@ -66,7 +66,7 @@ def clean_phone(value: str | None) -> str:
 async def _station_in_scope(scope: Scope, code: str | None, field: str = "station_code") -> Station:
     if not code:
         raise ServiceError(field, _("Choose a station."))
-    station = await Station.filter(scope.stations(), code=code).first()
+    station = await station_by_code(scope=scope, code=code)
     if station is None:
         raise ServiceError(field, _("No station with this code in your scope."))
     return station
