@@ -9,7 +9,7 @@ from tortoise.contrib.fastapi import RegisterTortoise
 
 from talent.db import tortoise_config
 from talent.web.errors import install_error_handlers
-from talent.web.security import WebMiddleware, csrf_protect
+from talent.web.security import WebMiddleware, csrf_protect, reject_control_characters
 from talent.web.templating import ROOT
 
 log = logging.getLogger("talent")
@@ -48,7 +48,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     app = FastAPI(
         title="Talent",
         lifespan=lifespan,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(reject_control_characters), Depends(csrf_protect)],
         docs_url=None,
         redoc_url=None,
     )

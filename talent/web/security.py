@@ -1,8 +1,9 @@
 """Security headers and CSRF: one mechanism each, applied to every route."""
 
+import re
 import secrets
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -119,3 +120,13 @@ async def csrf_protect(request: Request) -> None:
             sent = value if isinstance(value, str) else None
     if not expected or not sent or not secrets.compare_digest(expected, sent):
         raise CsrfError()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+async def reject_control_characters(request: Request) -> None:
+    """Global dependency: no query value may carry control characters (PostgreSQL refuses NUL outright)."""
+    for value in request.query_params.values():
+        if _CONTROL.search(value):
+            raise HTTPException(status_code=400)
