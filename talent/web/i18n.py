@@ -20,7 +20,7 @@ LOCALES = ("zh_CN", "en")
 LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
 LOCALE_DIR = Path(__file__).resolve().parent.parent.parent / "locale"
 
-_current: ContextVar[str] = ContextVar("talent_locale", default="zh_CN")
+_current: ContextVar[str | None] = ContextVar("talent_locale", default=None)
 
 
 def set_locale(locale: str) -> None:
@@ -28,7 +28,13 @@ def set_locale(locale: str) -> None:
 
 
 def get_locale() -> str:
-    return _current.get()
+    """The request's locale; outside a request (CLI, services in tests) the configured default."""
+    locale = _current.get()
+    if locale is None:
+        from talent.settings import get_settings
+
+        locale = get_settings().default_locale
+    return locale
 
 
 @lru_cache
