@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "talent.people.models",
     "talent.certification.models",
     "talent.supervision.models",
+    "talent.imports.models",
 ]
 MIGRATIONS_MODULE = "talent.migrations"
 
