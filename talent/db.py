@@ -15,6 +15,14 @@ MODEL_MODULES = [
     "talent.imports.models",
 ]
 MIGRATIONS_MODULE = "talent.migrations"
+# The learning side is its own Tortoise app with its own migration chain, so it can grow independently;
+# its foreign keys still point at "models.X".
+COURSE_MODULES: list[str] = []
+APPS = {
+    "models": (MODEL_MODULES, MIGRATIONS_MODULE),
+    "courses": (COURSE_MODULES, "courses.migrations"),
+}
+ALL_MODULES = MODEL_MODULES + COURSE_MODULES
 
 
 def normalise_url(url: str) -> str:
@@ -39,11 +47,9 @@ def tortoise_config(url: str | None = None) -> dict:
     return {
         "connections": {"default": url},
         "apps": {
-            "models": {
-                "models": MODEL_MODULES,
-                "default_connection": "default",
-                "migrations": MIGRATIONS_MODULE,
-            }
+            label: {"models": modules, "default_connection": "default", "migrations": migrations}
+            for label, (modules, migrations) in APPS.items()
+            if modules
         },
         "use_tz": True,
         "timezone": "UTC",

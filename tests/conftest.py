@@ -16,9 +16,9 @@ os.environ.setdefault("TALENT_DEFAULT_LOCALE", "en")
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402
-from tortoise.context import TortoiseContext, tortoise_test_context  # noqa: E402
+from tortoise.context import TortoiseContext  # noqa: E402
 
-from talent.db import MODEL_MODULES, normalise_url, tortoise_config  # noqa: E402
+from talent.db import normalise_url, tortoise_config  # noqa: E402
 
 PG_URL = os.environ.get("TALENT_TEST_DATABASE_URL", "")
 TEMPLATE_DB = f"talent_tpl_{os.getpid()}"
@@ -85,7 +85,10 @@ async def db(pg_template):
         async with _pg_database(pg_template) as ctx:
             yield ctx
     else:
-        async with tortoise_test_context(MODEL_MODULES) as ctx:
+        # Like tortoise_test_context, but with every app of talent.db (it supports only one).
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=tortoise_config("sqlite://:memory:"), _create_db=True)
+            await ctx.generate_schemas(safe=False)
             yield ctx
 
 

@@ -13,7 +13,7 @@ import pytest
 from tortoise.context import TortoiseContext
 from tortoise.models import Model
 
-from talent.db import MODEL_MODULES, is_postgres, tortoise_config
+from talent.db import ALL_MODULES, is_postgres, tortoise_config
 from tests.conftest import PG_URL, _admin, _with_database
 
 
@@ -123,7 +123,7 @@ def _comments_with_semicolons() -> list[str]:
     """Tortoise's SQLite schema editor runs a migration's DDL split on ';', so a model docstring or field
     description holding a ';' (it becomes a /* comment */ in CREATE TABLE) breaks `talent migrate` on SQLite."""
     found = []
-    for module_name in MODEL_MODULES:
+    for module_name in ALL_MODULES:
         module = importlib.import_module(module_name)
         for model in vars(module).values():
             if isinstance(model, type) and issubclass(model, Model) and model.__module__ == module_name:
