@@ -18,11 +18,14 @@ MIGRATIONS_MODULE = "talent.migrations"
 # The learning side is its own Tortoise app with its own migration chain, so it can grow independently;
 # its foreign keys still point at "models.X".
 COURSE_MODULES: list[str] = []
+# Exam preparation (question bank, practice, mock exams) likewise has its own app and chain.
+EXAMPREP_MODULES: list[str] = []
 APPS = {
     "models": (MODEL_MODULES, MIGRATIONS_MODULE),
     "courses": (COURSE_MODULES, "courses.migrations"),
+    "examprep": (EXAMPREP_MODULES, "courses.examprep.migrations"),
 }
-ALL_MODULES = MODEL_MODULES + COURSE_MODULES
+ALL_MODULES = MODEL_MODULES + COURSE_MODULES + EXAMPREP_MODULES
 
 
 def normalise_url(url: str) -> str:
