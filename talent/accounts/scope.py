@@ -7,7 +7,7 @@ stations with an active assignment, a worker only themself. Anything else answer
 from dataclasses import dataclass, field
 from datetime import date
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from talent.accounts.models import Role
 
@@ -49,21 +49,30 @@ class Scope:
         return NOTHING
 
     def workers(self) -> Q:
-        """Workers with any spell (current or past) at a station in scope; a worker sees themself."""
+        """Workers with any spell (current or past) at a station in scope; a worker sees themself.
+
+        A subquery rather than a join, so a worker with several spells is still one row.
+        """
+        from talent.people.models import EmploymentSpell
+        from talent.places.models import Station
+
         if self.role == Role.ADMIN:
             return Q()
         if self.role == Role.WORKER:
             return Q(id=self.worker_id or 0)
-        return self.stations(prefix="spells__station__")
+        stations = Subquery(Station.filter(self.stations()).values("id"))
+        return Q(id__in=Subquery(EmploymentSpell.filter(station_id__in=stations).values("worker_id")))
 
     def organisations(self) -> Q:
+        """Organisations of the bureau's region or operating a station in it; HR its own (no join)."""
+        from talent.places.models import Station
+
         match self.role:
             case Role.ADMIN:
                 return Q()
             case Role.BUREAU if self.region_path:
-                return Q(region__path__startswith=self.region_path) | Q(
-                    stations__region_path__startswith=self.region_path
-                )
+                operating = Subquery(Station.filter(region_path__startswith=self.region_path).values("organisation_id"))
+                return Q(region__path__startswith=self.region_path) | Q(id__in=operating)
             case Role.HR if self.organisation_id:
                 return Q(id=self.organisation_id)
         return NOTHING
