@@ -4,6 +4,8 @@ A column has an English header (what `talent export` writes) and a Chinese one; 
 in any column order. Coded values are written as English codes and read as the English code or the Chinese word.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from enum import Enum
 
