@@ -62,10 +62,12 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.dashboard.router import router as dashboard_router
     from talent.people.router import router as people_router
     from talent.places.router import router as places_router
+    from talent.web.docs import router as docs_router
     from talent.web.health import router as health_router
 
     for router in (
         health_router,
+        docs_router,
         accounts_router,
         dashboard_router,
         places_router,
