@@ -1,11 +1,13 @@
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 
 from talent.accounts.models import LoginAttempt, Role, Session, User
 from talent.accounts.scope import Scope
+from talent.exports.writers import keyset_rows
 from talent.supervision.models import Assignment
-from talent.web.pagination import ListParams, Page, paginate
+from talent.web.pagination import ListParams, Page, order_for, paginate
 
 
 async def session_get(*, session_id: str, now: datetime) -> Session | None:
@@ -50,13 +52,22 @@ async def scope_for(user: User, *, today) -> Scope:
 USER_SORTS = {"username": "username", "name": "display_name", "role": "role", "last_login": "last_login_at"}
 
 
-async def user_list(*, params: ListParams, role: str = "") -> Page:
+def _user_filtered(*, params: ListParams, role: str = ""):
     qs = User.all().select_related("region", "organisation", "worker")
     if params.q:
         qs = qs.filter(Q(username__icontains=params.q) | Q(display_name__icontains=params.q))
     if role:
         qs = qs.filter(role=role)
-    return await paginate(qs, params, USER_SORTS, default="username")
+    return qs
+
+
+async def user_list(*, params: ListParams, role: str = "") -> Page:
+    return await paginate(_user_filtered(params=params, role=role), params, USER_SORTS, default="username")
+
+
+def user_export(*, params: ListParams, role: str = "") -> AsyncIterator[User]:
+    """Every account of the filtered list (all pages) in the list's order, read in keyset batches."""
+    return keyset_rows(_user_filtered(params=params, role=role), order_for(params, USER_SORTS, "username"))
 
 
 async def user_get(*, user_id: int) -> User:

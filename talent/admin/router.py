@@ -6,6 +6,7 @@ from talent.accounts import services as account_services
 from talent.accounts.models import Role
 from talent.admin.forms import PASSWORD_RESET_FIELDS, USER_CREATE_FIELDS, USER_EDIT_FIELDS
 from talent.admin.selectors import scope_ids
+from talent.exports import lists as exports
 from talent.web.auth import AdminViewer
 from talent.web.errors import ServiceError
 from talent.web.forms import Form
@@ -23,10 +24,24 @@ async def admin_home(request: Request, viewer: AdminViewer) -> Response:
     return see_other(request, "/admin/users")
 
 
-@router.get("/users")
-async def user_list(request: Request, viewer: AdminViewer, params: Listing, role: str = "") -> Response:
+def _role_filter(params, role: str) -> str:
     role = role if role in {r.value for r in Role} else ""
     params.extra = {"role": role}
+    return role
+
+
+@router.get("/users/export")
+async def user_export(
+    viewer: AdminViewer, params: Listing, fmt: exports.ExportFormat = "xlsx", role: str = ""
+) -> Response:
+    """The filtered account list (every page) as .xlsx or .csv."""
+    users = account_selectors.user_export(params=params, role=_role_filter(params, role))
+    return exports.respond(fmt, "accounts", exports.headers(exports.USER_HEADERS), exports.user_rows(users))
+
+
+@router.get("/users")
+async def user_list(request: Request, viewer: AdminViewer, params: Listing, role: str = "") -> Response:
+    role = _role_filter(params, role)
     page = await account_selectors.user_list(params=params, role=role)
     return render(
         request,

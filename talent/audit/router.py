@@ -3,7 +3,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from talent.audit.selectors import audit_list
+from talent.audit.selectors import audit_export, audit_list
+from talent.exports import lists as exports
 from talent.web.auth import AuditViewer
 from talent.web.pagination import Listing
 from talent.web.templating import render
@@ -11,6 +12,24 @@ from talent.web.templating import render
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 ENTITIES = ["region", "organisation", "tier", "station", "worker", "spell", "certificate", "user"]
+
+
+def _audit_filters(params, entity: str, entity_id: str) -> None:
+    params.extra = {"entity": entity, "entity_id": entity_id}
+
+
+@router.get("/export")
+async def audit_export_file(
+    viewer: AuditViewer,
+    params: Listing,
+    fmt: exports.ExportFormat = "xlsx",
+    entity: Annotated[str, Query(max_length=32)] = "",
+    entity_id: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """The filtered audit log (every page) as .xlsx or .csv."""
+    _audit_filters(params, entity, entity_id)
+    entries = audit_export(scope=viewer.scope, params=params, entity=entity, entity_id=entity_id)
+    return exports.respond(fmt, "audit", exports.headers(exports.AUDIT_HEADERS), exports.audit_rows(entries))
 
 
 @router.get("")
@@ -21,7 +40,7 @@ async def audit_page(
     entity: Annotated[str, Query(max_length=32)] = "",
     entity_id: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
-    params.extra = {"entity": entity, "entity_id": entity_id}
+    _audit_filters(params, entity, entity_id)
     page = await audit_list(scope=viewer.scope, params=params, entity=entity, entity_id=entity_id)
     return render(
         request,

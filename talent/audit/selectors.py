@@ -1,9 +1,12 @@
+from collections.abc import AsyncIterator
+
 from tortoise.expressions import Q
 
 from talent.accounts.models import Role
 from talent.accounts.scope import NOTHING, Scope
 from talent.audit.models import AuditEntry
-from talent.web.pagination import ListParams, Page, paginate
+from talent.exports.writers import keyset_rows
+from talent.web.pagination import ListParams, Page, order_for, paginate
 
 SORTS = {"at": "id", "entity": "entity", "action": "action", "actor": "actor_name"}
 
@@ -18,7 +21,7 @@ def _scope_filter(scope: Scope) -> Q:
     return NOTHING
 
 
-async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", entity_id: str = "") -> Page:
+def _audit_filtered(*, scope: Scope, params: ListParams, entity: str = "", entity_id: str = ""):
     qs = AuditEntry.filter(_scope_filter(scope))
     if entity:
         qs = qs.filter(entity=entity)
@@ -26,4 +29,17 @@ async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", enti
         qs = qs.filter(entity_id=entity_id)
     if params.q:
         qs = qs.filter(Q(summary__icontains=params.q) | Q(actor_name__icontains=params.q))
+    return qs
+
+
+async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", entity_id: str = "") -> Page:
+    qs = _audit_filtered(scope=scope, params=params, entity=entity, entity_id=entity_id)
     return await paginate(qs, params, SORTS, default="-at")
+
+
+def audit_export(
+    *, scope: Scope, params: ListParams, entity: str = "", entity_id: str = ""
+) -> AsyncIterator[AuditEntry]:
+    """Every entry of the filtered log (all pages) in the list's order, read in keyset batches."""
+    qs = _audit_filtered(scope=scope, params=params, entity=entity, entity_id=entity_id)
+    return keyset_rows(qs, order_for(params, SORTS, "-at"))

@@ -8,13 +8,14 @@ import csv
 import io
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import StreamingResponse
+from tortoise.expressions import Q
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 64 * 1024
@@ -31,6 +32,9 @@ def neutralise(value: Any) -> Any:
 
 def _cell(value: Any) -> Any:
     value = neutralise(value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # Spreadsheets have no time zones (openpyxl refuses aware datetimes): times are written in UTC.
+        value = value.astimezone(UTC).replace(tzinfo=None)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, bool):
@@ -109,3 +113,61 @@ async def batched(queryset, size: int = 2000) -> AsyncIterator[Any]:
         for item in batch:
             yield item
         last_id = batch[-1].id
+
+
+# Rows per keyset query of a list export; read at call time so tests can make it small.
+BATCH_SIZE = 1000
+
+
+def _sort_value(item: Any, path: str) -> Any:
+    """The value of an ordering path ("name", "region__name", an annotation) on a fetched row."""
+    for part in path.split("__"):
+        if item is None:
+            return None
+        item = getattr(item, part, None)
+    return item
+
+
+def _nulls_first(queryset, descending: bool) -> bool:
+    """Where the database puts NULLs: SQLite sorts them lowest, PostgreSQL highest."""
+    smallest = queryset.model._meta.db.capabilities.dialect == "sqlite"
+    return smallest != descending
+
+
+async def keyset_batches(queryset, order: Sequence[str], size: int | None = None) -> AsyncIterator[list[Any]]:
+    """The queryset's rows in `order` (a column, then the id tie-breaker, as talent.web.pagination.order_for
+    gives), fetched `size` rows per query; each next query starts after the last row seen (keyset, not
+    OFFSET), so memory holds one batch and the number of queries is rows / size + 1 at most."""
+    size = size or BATCH_SIZE
+    column = order[0].lstrip("-")
+    descending = order[0].startswith("-")
+    op = "lt" if descending else "gt"
+    ordered = queryset.order_by(column if column == "id" else order[0], "-id" if descending else "id")
+    after: Q | None = None
+    while True:
+        batch = list(await (ordered.filter(after) if after is not None else ordered).limit(size))
+        if batch:
+            yield batch
+        if len(batch) < size:
+            return
+        last = batch[-1]
+        after_id = Q(**{f"id__{op}": last.id})
+        if column == "id":
+            after = after_id
+            continue
+        value = _sort_value(last, column)
+        nulls_first = _nulls_first(queryset, descending)
+        if value is None:
+            after = Q(**{f"{column}__isnull": True}) & after_id
+            if nulls_first:
+                after = after | Q(**{f"{column}__isnull": False})
+        else:
+            after = Q(**{f"{column}__{op}": value}) | (Q(**{column: value}) & after_id)
+            if not nulls_first:
+                after = after | Q(**{f"{column}__isnull": True})
+
+
+async def keyset_rows(queryset, order: Sequence[str], size: int | None = None) -> AsyncIterator[Any]:
+    async for batch in keyset_batches(queryset, order, size):
+        for item in batch:
+            yield item

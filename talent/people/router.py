@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from talent.accounts.models import Role
+from talent.exports import lists as exports
 from talent.people import selectors, services
 from talent.people.forms import EXIT_FIELDS, SPELL_FIELDS, TRANSFER_FIELDS, WORKER_FIELDS, worker_create_fields
 from talent.people.models import Source
@@ -22,6 +23,8 @@ from talent.web.templating import flash, is_htmx, render, see_other
 
 router = APIRouter(prefix="/workers", tags=["people"])
 
+# Who sees phone and ID numbers in full in an export (a supervisor gets them masked).
+SENSITIVE_VIEWERS = (Role.ADMIN, Role.BUREAU, Role.HR)
 STATUS_CHOICES = [("active", N_("Active")), ("left", N_("Left")), ("all", N_("All"))]
 WORKER_KEYS = [f.name for f in WORKER_FIELDS]
 
@@ -40,11 +43,7 @@ async def worker_list(
     station: Annotated[str, Query(max_length=32)] = "",
     source: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
-    status = status if status in selectors.STATUSES else "active"
-    params.q = _printable(params.q)
-    station = _printable(station)
-    source = source if source in {s.value for s in Source} else ""
-    params.extra = {"status": "" if status == "active" else status, "station": station, "source": source}
+    status, station, source = _list_filters(params, status, station, source)
     page = await selectors.worker_list(
         scope=viewer.scope, params=params, today=date.today(), status=status, station_code=station, source=source
     )
@@ -62,6 +61,34 @@ async def worker_list(
         },
         fragment="people/_workers.html",
     )
+
+
+def _list_filters(params, status: str, station: str, source: str) -> tuple[str, str, str]:
+    """The list's filters, cleaned the same way for the page and its export."""
+    status = status if status in selectors.STATUSES else "active"
+    params.q = _printable(params.q)
+    station = _printable(station)
+    source = source if source in {s.value for s in Source} else ""
+    params.extra = {"status": "" if status == "active" else status, "station": station, "source": source}
+    return status, station, source
+
+
+@router.get("/export")
+async def worker_export(
+    viewer: StaffViewer,
+    params: Listing,
+    fmt: exports.ExportFormat = "xlsx",
+    status: Annotated[str, Query(max_length=10)] = "active",
+    station: Annotated[str, Query(max_length=32)] = "",
+    source: Annotated[str, Query(max_length=16)] = "",
+) -> Response:
+    """The filtered list (every page) as .xlsx or .csv, in the columns of the workers import."""
+    status, station, source = _list_filters(params, status, station, source)
+    workers = selectors.worker_export(
+        scope=viewer.scope, params=params, today=date.today(), status=status, station_code=station, source=source
+    )
+    rows = exports.worker_rows(workers, show_sensitive=viewer.has(*SENSITIVE_VIEWERS))
+    return exports.respond(fmt, "workers", exports.kind_headers("workers"), rows)
 
 
 @router.get("/suggest")

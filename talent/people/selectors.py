@@ -5,6 +5,7 @@ account sees only its own record. The spells and the "current station" a viewer 
 stations in scope, so nothing about another organisation's stations leaks into a list or a page.
 """
 
+from collections.abc import AsyncIterator
 from datetime import date
 
 from tortoise.expressions import Q, RawSQL, Subquery
@@ -13,9 +14,10 @@ from tortoise.query_utils import Prefetch
 from talent.accounts.models import Role
 from talent.accounts.scope import Scope
 from talent.certification.models import Certificate
+from talent.exports.writers import keyset_rows
 from talent.people.models import EmploymentSpell, Source, Worker
 from talent.places.models import Station
-from talent.web.pagination import ListParams, Page, paginate
+from talent.web.pagination import ListParams, Page, order_for, paginate
 
 STATUSES = ("active", "left", "all")
 SORTS = {"worker_no": "worker_no", "name": "name", "start": "since"}
@@ -49,17 +51,10 @@ def _current_spells(scope: Scope, today: date):
     return EmploymentSpell.filter(spell_scope(scope), active_on(today)).select_related("station")
 
 
-async def worker_list(
-    *,
-    scope: Scope,
-    params: ListParams,
-    today: date,
-    status: str = "active",
-    station_code: str = "",
-    source: str = "",
-) -> Page:
-    """Workers in scope; each item carries `current` (its active in-scope spells, station included)
-    and `since` (the start of the latest active spell). Three queries whatever the page size."""
+def _worker_filtered(
+    *, scope: Scope, params: ListParams, today: date, status: str = "active", station_code: str = "", source: str = ""
+):
+    """Workers in scope matching the list's search and filters (shared by the list page and its export)."""
     current = _current_spells(scope, today)
     qs = Worker.filter(worker_scope(scope))
     if params.q:
@@ -76,6 +71,10 @@ async def worker_list(
         qs = qs.filter(id__in=Subquery(at_station.values("worker_id")))
     if source in {s.value for s in Source}:
         qs = qs.filter(source=source)
+    return qs
+
+
+def _with_since(qs, scope: Scope, today: date):
     # `since`: the start of the latest active in-scope spell, a correlated subquery (no GROUP BY, so
     # the page count stays one cheap COUNT) that the list can sort by.
     since = (
@@ -85,7 +84,25 @@ async def worker_list(
         .limit(1)
         .values("start_on")
     )
-    qs = qs.annotate(since=Subquery(since)).prefetch_related(
+    return qs.annotate(since=Subquery(since))
+
+
+async def worker_list(
+    *,
+    scope: Scope,
+    params: ListParams,
+    today: date,
+    status: str = "active",
+    station_code: str = "",
+    source: str = "",
+) -> Page:
+    """Workers in scope; each item carries `current` (its active in-scope spells, station included)
+    and `since` (the start of the latest active spell). Three queries whatever the page size."""
+    qs = _worker_filtered(
+        scope=scope, params=params, today=today, status=status, station_code=station_code, source=source
+    )
+    current = _current_spells(scope, today)
+    qs = _with_since(qs, scope, today).prefetch_related(
         Prefetch("spells", queryset=current.order_by("-start_on"), to_attr="current")
     )
     page = await paginate(qs, params, SORTS, default="worker_no")
@@ -94,6 +111,25 @@ async def worker_list(
         if isinstance(worker.since, str):
             worker.since = date.fromisoformat(worker.since)
     return page
+
+
+def worker_export(
+    *,
+    scope: Scope,
+    params: ListParams,
+    today: date,
+    status: str = "active",
+    station_code: str = "",
+    source: str = "",
+) -> AsyncIterator[Worker]:
+    """Every worker of the filtered list (all pages) in the list's order, read in keyset batches."""
+    qs = _worker_filtered(
+        scope=scope, params=params, today=today, status=status, station_code=station_code, source=source
+    )
+    order = order_for(params, SORTS, "worker_no")
+    if order[0].lstrip("-") == "since":
+        qs = _with_since(qs, scope, today)
+    return keyset_rows(qs, order)
 
 
 async def worker_get(*, scope: Scope, worker_id: int) -> Worker:

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from talent.accounts.models import Role
+from talent.exports import lists as exports
+from talent.exports.lists import ExportFormat
 from talent.places import selectors, services
 from talent.places.forms import (
     ORGANISATION_FIELDS,
@@ -68,10 +70,15 @@ def regions_crumb() -> tuple[str, str]:
     return ("/regions", _("Regions"))
 
 
-@router.get("/regions")
-async def region_list(request: Request, viewer: BureauViewer, params: Listing, level: str = "") -> Response:
+def _region_level(params, level: str) -> str:
     level = level if level in {lv.value for lv in RegionLevel} else ""
     params.extra = {"level": level}
+    return level
+
+
+@router.get("/regions")
+async def region_list(request: Request, viewer: BureauViewer, params: Listing, level: str = "") -> Response:
+    level = _region_level(params, level)
     page = await selectors.region_list(scope=viewer.scope, params=params, level=level)
     return render(
         request,
@@ -79,6 +86,14 @@ async def region_list(request: Request, viewer: BureauViewer, params: Listing, l
         {"page": page, "level": level, "levels": choices(RegionLevel)},
         fragment="places/_regions.html",
     )
+
+
+@router.get("/regions/export")
+async def region_export(viewer: BureauViewer, params: Listing, fmt: ExportFormat = "xlsx", level: str = "") -> Response:
+    """The filtered region list (every page), in the columns of the regions import."""
+    level = _region_level(params, level)
+    rows = exports.region_rows(selectors.region_export(scope=viewer.scope, params=params, level=level))
+    return exports.respond(fmt, "regions", exports.kind_headers("regions"), rows)
 
 
 @router.get("/regions/suggest")
@@ -220,6 +235,12 @@ async def organisation_list(request: Request, viewer: EditorViewer, params: List
         {"page": page, "can_create": services.is_writer(viewer.scope)},
         fragment="places/_organisations.html",
     )
+
+
+@router.get("/stations/organisations/export")
+async def organisation_export(viewer: EditorViewer, params: Listing, fmt: ExportFormat = "xlsx") -> Response:
+    rows = exports.organisation_rows(selectors.organisation_export(scope=viewer.scope, params=params))
+    return exports.respond(fmt, "organisations", exports.headers(exports.ORGANISATION_HEADERS), rows)
 
 
 @router.get("/stations/organisations/suggest")
@@ -364,6 +385,12 @@ async def tier_list(request: Request, viewer: BureauViewer, params: Listing) -> 
     return render(request, "places/tiers.html", {"page": page}, fragment="places/_tiers.html")
 
 
+@router.get("/stations/tiers/export")
+async def tier_export(viewer: BureauViewer, params: Listing, fmt: ExportFormat = "xlsx") -> Response:
+    rows = exports.tier_rows(selectors.tier_export(scope=viewer.scope, params=params))
+    return exports.respond(fmt, "tiers", exports.headers(exports.TIER_HEADERS), rows)
+
+
 @router.get("/stations/tiers/new")
 async def tier_new(request: Request, viewer: BureauViewer) -> Response:
     _require_writer(viewer)
@@ -484,13 +511,18 @@ def stations_crumb() -> tuple[str, str]:
     return ("/stations", _("Stations"))
 
 
+def _station_filters(params, tier: str, organisation: str) -> tuple[int | None, int | None]:
+    tier_id = _int_or_none(tier)
+    organisation_id = _int_or_none(organisation)
+    params.extra = {"tier": str(tier_id or ""), "organisation": str(organisation_id or "")}
+    return tier_id, organisation_id
+
+
 @router.get("/stations")
 async def station_list(
     request: Request, viewer: StaffViewer, params: Listing, tier: str = "", organisation: str = ""
 ) -> Response:
-    tier_id = _int_or_none(tier)
-    organisation_id = _int_or_none(organisation)
-    params.extra = {"tier": str(tier_id or ""), "organisation": str(organisation_id or "")}
+    tier_id, organisation_id = _station_filters(params, tier, organisation)
     page = await selectors.station_list(
         scope=viewer.scope, params=params, today=date.today(), tier_id=tier_id, organisation_id=organisation_id
     )
@@ -507,6 +539,18 @@ async def station_list(
         },
         fragment="places/_stations.html",
     )
+
+
+@router.get("/stations/export")
+async def station_export(
+    viewer: StaffViewer, params: Listing, fmt: ExportFormat = "xlsx", tier: str = "", organisation: str = ""
+) -> Response:
+    """The filtered station list (every page), in the columns of the stations import."""
+    tier_id, organisation_id = _station_filters(params, tier, organisation)
+    stations = selectors.station_export(
+        scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id
+    )
+    return exports.respond(fmt, "stations", exports.kind_headers("stations"), exports.station_rows(stations))
 
 
 @router.get("/stations/suggest")

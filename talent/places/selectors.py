@@ -3,6 +3,7 @@
 Lists paginate with a sort whitelist; counts are SQL aggregates (one query per figure, never a query per row).
 """
 
+from collections.abc import AsyncIterator
 from datetime import date
 
 from tortoise.expressions import Q, Subquery
@@ -10,9 +11,10 @@ from tortoise.functions import Count
 
 from talent.accounts.scope import Scope, _ancestor_paths
 from talent.certification.models import Certificate
+from talent.exports.writers import keyset_batches, keyset_rows
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import CertLevel, Organisation, Region, RegionLevel, Station, StationTier
-from talent.web.pagination import ListParams, Page, paginate
+from talent.web.pagination import ListParams, Page, order_for, paginate
 
 SUGGEST_LIMIT = 20
 LEVEL_ORDER = [CertLevel.ASSISTANT, CertLevel.INTERMEDIATE, CertLevel.SENIOR]
@@ -35,13 +37,25 @@ def levels_at_or_above(level: CertLevel | str | None) -> list[str]:
 REGION_SORTS = {"code": "code", "name": "name", "level": "depth", "path": "path"}
 
 
-async def region_list(*, scope: Scope, params: ListParams, level: str = "") -> Page:
+def _region_filtered(*, scope: Scope, params: ListParams, level: str = ""):
     qs = Region.filter(scope.regions()).select_related("parent")
     if level:
         qs = qs.filter(level=level)
     if params.q:
         qs = qs.filter(Q(name__icontains=params.q) | Q(code__startswith=params.q))
-    return await paginate(qs, params, REGION_SORTS, default="path")
+    return qs
+
+
+async def region_list(*, scope: Scope, params: ListParams, level: str = "") -> Page:
+    return await paginate(
+        _region_filtered(scope=scope, params=params, level=level), params, REGION_SORTS, default="path"
+    )
+
+
+def region_export(*, scope: Scope, params: ListParams, level: str = "") -> AsyncIterator[Region]:
+    """Every region of the filtered list (all pages) in the list's order, read in keyset batches."""
+    qs = _region_filtered(scope=scope, params=params, level=level)
+    return keyset_rows(qs, order_for(params, REGION_SORTS, "path"))
 
 
 async def region_get(*, scope: Scope, region_id: int) -> Region:
@@ -99,24 +113,43 @@ def _visible_organisations(scope: Scope):
     return Organisation.filter(id__in=Subquery(Organisation.filter(scope.organisations()).values("id")))
 
 
-async def organisation_list(*, scope: Scope, params: ListParams) -> Page:
-    """One page of organisations, each with `station_count` (its stations in scope) from one aggregate query."""
+def _organisation_filtered(*, scope: Scope, params: ListParams):
     qs = _visible_organisations(scope).select_related("region")
     if params.q:
         qs = qs.filter(Q(name__icontains=params.q) | Q(credit_code__icontains=params.q))
-    page = await paginate(qs, params, ORGANISATION_SORTS, default="name")
+    return qs
+
+
+async def _add_station_counts(scope: Scope, organisations: list[Organisation]) -> None:
+    """Sets `station_count` (stations in scope) on each organisation, from one aggregate query."""
     counts: dict[int, int] = {}
-    if page.items:
+    if organisations:
         rows = (
-            await Station.filter(scope.stations(), organisation_id__in=[o.id for o in page.items])
+            await Station.filter(scope.stations(), organisation_id__in=[o.id for o in organisations])
             .annotate(n=Count("id"))
             .group_by("organisation_id")
             .values("organisation_id", "n")
         )
         counts = {r["organisation_id"]: r["n"] for r in rows}
-    for org in page.items:
+    for org in organisations:
         org.station_count = counts.get(org.id, 0)
+
+
+async def organisation_list(*, scope: Scope, params: ListParams) -> Page:
+    """One page of organisations, each with `station_count` (its stations in scope) from one aggregate query."""
+    qs = _organisation_filtered(scope=scope, params=params)
+    page = await paginate(qs, params, ORGANISATION_SORTS, default="name")
+    await _add_station_counts(scope, page.items)
     return page
+
+
+async def organisation_export(*, scope: Scope, params: ListParams) -> AsyncIterator[Organisation]:
+    """Every organisation of the filtered list with its `station_count`: two queries per keyset batch."""
+    qs = _organisation_filtered(scope=scope, params=params)
+    async for batch in keyset_batches(qs, order_for(params, ORGANISATION_SORTS, "name")):
+        await _add_station_counts(scope, batch)
+        for org in batch:
+            yield org
 
 
 async def organisation_get(*, scope: Scope, organisation_id: int) -> Organisation:
@@ -155,11 +188,19 @@ TIER_SORTS = {
 }
 
 
-async def tier_list(*, scope: Scope, params: ListParams) -> Page:
+def _tier_filtered(*, scope: Scope, params: ListParams):
     qs = StationTier.filter(scope.tiers()).select_related("region")
     if params.q:
         qs = qs.filter(name__icontains=params.q)
-    return await paginate(qs, params, TIER_SORTS, default="name")
+    return qs
+
+
+async def tier_list(*, scope: Scope, params: ListParams) -> Page:
+    return await paginate(_tier_filtered(scope=scope, params=params), params, TIER_SORTS, default="name")
+
+
+def tier_export(*, scope: Scope, params: ListParams) -> AsyncIterator[StationTier]:
+    return keyset_rows(_tier_filtered(scope=scope, params=params), order_for(params, TIER_SORTS, "name"))
 
 
 async def tier_get(*, scope: Scope, tier_id: int) -> StationTier:
@@ -187,10 +228,9 @@ STATION_SORTS = {
 }
 
 
-async def station_list(
-    *, scope: Scope, params: ListParams, today: date, tier_id: int | None = None, organisation_id: int | None = None
-) -> Page:
-    """One page of stations, each with `headcount` (active full-time workers today) from one aggregate query."""
+def _station_filtered(
+    *, scope: Scope, params: ListParams, tier_id: int | None = None, organisation_id: int | None = None
+):
     qs = Station.filter(scope.stations()).select_related("region", "organisation", "tier")
     if tier_id:
         qs = qs.filter(tier_id=tier_id)
@@ -198,6 +238,22 @@ async def station_list(
         qs = qs.filter(organisation_id=organisation_id)
     if params.q:
         qs = qs.filter(Q(code__icontains=params.q) | Q(name__icontains=params.q))
+    return qs
+
+
+def station_export(
+    *, scope: Scope, params: ListParams, tier_id: int | None = None, organisation_id: int | None = None
+) -> AsyncIterator[Station]:
+    """Every station of the filtered list (all pages) in the list's order, read in keyset batches."""
+    qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id)
+    return keyset_rows(qs, order_for(params, STATION_SORTS, "code"))
+
+
+async def station_list(
+    *, scope: Scope, params: ListParams, today: date, tier_id: int | None = None, organisation_id: int | None = None
+) -> Page:
+    """One page of stations, each with `headcount` (active full-time workers today) from one aggregate query."""
+    qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id)
     page = await paginate(qs, params, STATION_SORTS, default="code")
     counts = await _headcounts([s.id for s in page.items], today)
     for station in page.items:

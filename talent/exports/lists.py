@@ -1,0 +1,182 @@
+"""List-page exports: the header row and the row tuples of each list, in the viewer's language.
+
+Workers, regions and stations export exactly the columns of their import kind (talent/imports/columns.py), with
+English codes, ISO dates and yes/no, so a downloaded list re-imports unchanged. Other lists export the columns
+their page shows. Rows arrive from the domain selectors' keyset-batched iterators; every cell passes through
+writers.neutralise when it is written.
+"""
+
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Query
+from starlette.responses import StreamingResponse
+
+from talent.imports.columns import KINDS
+from talent.web.i18n import N_, get_locale, set_locale
+from talent.web.i18n import gettext as _
+from talent.web.labels import action_label, entity_label, label
+from talent.web.templating import mask_id, mask_phone
+
+from .writers import export_response
+
+FORMATS = ("xlsx", "csv")
+# The `format` query parameter of every /export route (named `fmt` in Python).
+ExportFormat = Annotated[str, Query(alias="format", max_length=8)]
+
+
+def export_format(value: str) -> str:
+    """The requested file type; anything unknown is .xlsx."""
+    return value if value in FORMATS else "xlsx"
+
+
+def file_name(kind: str, today: date | None = None) -> str:
+    """`workers-2026-11-27` (ASCII, no extension)."""
+    return f"{kind}-{(today or date.today()).isoformat()}"
+
+
+def kind_headers(kind: str) -> list[str]:
+    locale = get_locale()
+    return [column.header(locale) for column in KINDS[kind].columns]
+
+
+async def _in_locale(locale: str, rows: AsyncIterable[Sequence[Any]]) -> AsyncIterator[Sequence[Any]]:
+    """Rows are produced while the body streams: keep the request's language for labels made then."""
+    set_locale(locale)
+    async for row in rows:
+        yield row
+
+
+def respond(fmt: str, kind: str, headers: Sequence[str], rows: AsyncIterable[Sequence[Any]]) -> StreamingResponse:
+    return export_response(export_format(fmt), file_name(kind), headers, _in_locale(get_locale(), rows))
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+# ── import kinds (re-importable) ────────────────────────────────────────────────────────────────
+
+
+async def worker_rows(workers: AsyncIterable, *, show_sensitive: bool) -> AsyncIterator[tuple]:
+    """KINDS["workers"]: phone and ID number in full only for viewers who may see them, else masked."""
+    async for w in workers:
+        phone, id_number = (w.phone, w.id_number) if show_sensitive else (mask_phone(w.phone), mask_id(w.id_number))
+        yield (
+            w.worker_no,
+            w.name,
+            w.gender,
+            w.birth_date,
+            w.education,
+            bool(w.social_work_major),
+            w.source,
+            phone,
+            id_number,
+        )
+
+
+async def region_rows(regions: AsyncIterable) -> AsyncIterator[tuple]:
+    """KINDS["regions"]: code, name, level, parent_code."""
+    async for r in regions:
+        yield (r.code, r.name, r.level, r.parent.code if r.parent else "")
+
+
+async def station_rows(stations: AsyncIterable) -> AsyncIterator[tuple]:
+    """KINDS["stations"]: code, name, region_code, organisation, tier, opened_on."""
+    async for s in stations:
+        yield (
+            s.code,
+            s.name,
+            s.region.code,
+            s.organisation.name if s.organisation else "",
+            s.tier.name if s.tier else "",
+            s.opened_on,
+        )
+
+
+# ── other lists: their visible columns ──────────────────────────────────────────────────────────
+
+ORGANISATION_HEADERS = [N_("Name"), N_("Region"), N_("Contact"), N_("Phone"), N_("Stations")]
+
+
+async def organisation_rows(organisations: AsyncIterable) -> AsyncIterator[tuple]:
+    async for o in organisations:
+        yield (o.name, o.region.name if o.region else "", o.contact, o.phone, o.station_count)
+
+
+TIER_HEADERS = [
+    N_("Name"),
+    N_("Region"),
+    N_("Min. full-time"),
+    N_("Min. certified"),
+    N_("Min. level"),
+    N_("Max. age"),
+    N_("Min. education"),
+    N_("Social-work major"),
+    N_("Certificate"),
+]
+
+
+async def tier_rows(tiers: AsyncIterable) -> AsyncIterator[tuple]:
+    async for t in tiers:
+        yield (
+            t.name,
+            t.region.name if t.region else _("National"),
+            t.min_fulltime,
+            t.min_certified,
+            label(t.min_level),
+            t.max_age,
+            label(t.min_education),
+            _yes_no(t.major_required),
+            _yes_no(t.certificate_required),
+        )
+
+
+AUDIT_HEADERS = [N_("When (UTC)"), N_("Who"), N_("Action"), N_("Record"), N_("ID"), N_("Summary"), N_("Change")]
+
+
+def _change(entry) -> str:
+    """The page's "Change" column as text: `field: before → after`, one per line."""
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    if after:
+        lines = []
+        for key, value in after.items():
+            new = "—" if value is None else value
+            if entry.before:
+                old = before.get(key)
+                lines.append(f"{key}: {'—' if old is None else old} → {new}")
+            else:
+                lines.append(f"{key}: {new}")
+        return "\n".join(lines)
+    return "\n".join(f"{key}: {value}" for key, value in before.items())
+
+
+async def audit_rows(entries: AsyncIterable) -> AsyncIterator[tuple]:
+    async for e in entries:
+        yield (e.at, e.actor_name, action_label(e.action), entity_label(e.entity), e.entity_id, e.summary, _change(e))
+
+
+USER_HEADERS = [N_("Username"), N_("Name"), N_("Role"), N_("Scope"), N_("Last sign-in (UTC)"), N_("Status")]
+
+
+async def user_rows(users: AsyncIterable) -> AsyncIterator[tuple]:
+    async for u in users:
+        scope = (
+            u.region.name
+            if u.region
+            else (u.organisation.name if u.organisation else (u.worker.name if u.worker else ""))
+        )
+        yield (
+            u.username,
+            u.display_name,
+            label(u.role),
+            scope,
+            u.last_login_at,
+            _("Active") if u.is_active else _("Inactive"),
+        )
+
+
+def headers(msgids: Sequence[str]) -> list[str]:
+    return [_(m) for m in msgids]
