@@ -13,6 +13,7 @@ MODEL_MODULES = [
     "talent.certification.models",
     "talent.supervision.models",
     "talent.imports.models",
+    "talent.notifications.models",
 ]
 MIGRATIONS_MODULE = "talent.migrations"
 # The learning side is its own Tortoise app with its own migration chain, so it can grow independently;

@@ -1,24 +1,199 @@
+"""The national exam catalogue (levels, subjects, paper structures, pass lines, exam years, eligibility),
+national exam results, certificates with their registrations, and the continuing-education ledger.
+
+Every rule is a row with a default (seeded by migration 0003 and by services.catalogue_seed), so a
+province or a year that differs is an edit, not a code change.
+"""
+
 from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
 
-from talent.places.models import CertLevel
+from talent.places.models import CertLevel, Education
+
+
+class QuestionKind(StrEnum):
+    SINGLE = "single"  # single choice
+    MULTIPLE = "multiple"  # multiple choice, national marking rule
+    CASE = "case"  # case analysis, model answer and rubric
+    PROGRAMME = "programme"  # programme design
+    ESSAY = "essay"
+
+
+class ExamLevel(Model):
+    """A certificate level with its carry-over window, registration and continuing-education rules."""
+
+    id = fields.IntField(primary_key=True)
+    level = fields.CharEnumField(CertLevel, max_length=16, unique=True)
+    # Every subject of the level must be passed within this many consecutive exam years.
+    carry_over_years = fields.SmallIntField(default=1)
+    # A passed level needs a further review (senior: provincial review) before a certificate is issued.
+    review_required = fields.BooleanField(default=False)
+    # How long an exam pass stays valid for that review.
+    review_valid_years = fields.SmallIntField(default=0)
+    first_registration_months = fields.SmallIntField(default=12)
+    registration_valid_years = fields.SmallIntField(default=3)
+    renewal_window_months = fields.SmallIntField(default=3)
+    ce_hours_per_period = fields.SmallIntField(default=90)
+    position = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "exam_levels"
+        ordering = ["position", "id"]
+
+
+class ExamSubject(Model):
+    """One paper of the national exam, e.g. A-ZH. pass_mark is the national default line."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=16, unique=True)
+    level = fields.CharEnumField(CertLevel, max_length=16, db_index=True)
+    name = fields.CharField(max_length=100)
+    name_en = fields.CharField(max_length=100, default="")
+    minutes = fields.SmallIntField(default=120)
+    full_marks = fields.DecimalField(max_digits=5, decimal_places=1, default=100)
+    pass_mark = fields.DecimalField(max_digits=5, decimal_places=1, default=60)
+    position = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "exam_subjects"
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class PaperSection(Model):
+    """A block of a subject's paper: so many questions of one kind at so many points each."""
+
+    id = fields.IntField(primary_key=True)
+    subject = fields.ForeignKeyField("models.ExamSubject", related_name="sections", on_delete=fields.CASCADE)
+    kind = fields.CharEnumField(QuestionKind, max_length=16)
+    count = fields.SmallIntField()
+    points = fields.DecimalField(max_digits=5, decimal_places=1)
+    position = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "exam_paper_sections"
+        ordering = ["position", "id"]
+        unique_together = (("subject", "kind"),)
+
+
+class ExamYear(Model):
+    """One exam sitting: its date and the cut-off date years of social work are counted to."""
+
+    id = fields.IntField(primary_key=True)
+    year = fields.SmallIntField(unique=True)
+    exam_on = fields.DateField()
+    cutoff_on = fields.DateField()
+    note = fields.CharField(max_length=255, default="")
+
+    class Meta:
+        table = "exam_years"
+        ordering = ["-year"]
+
+
+class PassLine(Model):
+    """A pass line for a subject, optionally for one year and/or one region (designated areas are lower).
+    For a result the line of the deepest region containing it wins, then a year-specific line over an
+    any-year one; without any line the subject's pass_mark applies."""
+
+    id = fields.IntField(primary_key=True)
+    subject = fields.ForeignKeyField("models.ExamSubject", related_name="pass_lines", on_delete=fields.CASCADE)
+    year = fields.SmallIntField(null=True)
+    region = fields.ForeignKeyField("models.Region", null=True, related_name="pass_lines", on_delete=fields.RESTRICT)
+    pass_mark = fields.DecimalField(max_digits=5, decimal_places=1)
+    note = fields.CharField(max_length=255, default="")
+
+    class Meta:
+        table = "exam_pass_lines"
+        ordering = ["subject_id", "year", "id"]
+        unique_together = (("subject", "year", "region"),)
+
+
+class EligibilityRule(Model):
+    """Who may sit a level: education × social-work major or not × years of social work by the cut-off
+    (or a lower certificate held for so many years). A worker is eligible when any rule of the level holds."""
+
+    id = fields.IntField(primary_key=True)
+    level = fields.CharEnumField(CertLevel, max_length=16, db_index=True)
+    min_education = fields.CharEnumField(Education, max_length=16, null=True)
+    social_work_major = fields.BooleanField(null=True)  # None: any major
+    min_years = fields.SmallIntField(default=0)
+    requires_level = fields.CharEnumField(CertLevel, max_length=16, null=True)
+    note = fields.CharField(max_length=255, default="")
+
+    class Meta:
+        table = "exam_eligibility_rules"
+        ordering = ["level", "min_years", "id"]
+
+
+class ExamResult(Model):
+    """A worker's national exam score in one subject and year, and whether it passed the line that applied."""
+
+    id = fields.IntField(primary_key=True)
+    worker = fields.ForeignKeyField("models.Worker", related_name="exam_results", on_delete=fields.RESTRICT)
+    year = fields.SmallIntField(db_index=True)
+    subject = fields.ForeignKeyField("models.ExamSubject", related_name="results", on_delete=fields.RESTRICT)
+    score = fields.DecimalField(max_digits=5, decimal_places=1)
+    pass_mark = fields.DecimalField(max_digits=5, decimal_places=1)
+    passed = fields.BooleanField()
+    # Where the worker sat (their station's region): decides the pass line and scopes pass rates.
+    region_path = fields.CharField(max_length=255, default="", db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "exam_results"
+        ordering = ["-year", "subject_id"]
+        unique_together = (("worker", "year", "subject"),)
+
+
+class CertSource(StrEnum):
+    EXAM = "exam"  # created by the carry-over rule from recorded results
+    RECORDED = "recorded"  # entered or imported directly
 
 
 class Certificate(Model):
-    """A national social-work certificate held by a worker (registry grows in the certification issue)."""
+    """A national social-work certificate held by a worker, with its current registration."""
 
     id = fields.IntField(primary_key=True)
     worker = fields.ForeignKeyField("models.Worker", related_name="certificates", on_delete=fields.RESTRICT)
     level = fields.CharEnumField(CertLevel, max_length=16)
     number = fields.CharField(max_length=64, unique=True)
     obtained_on = fields.DateField()
+    # The start of the current registration period (empty until first registered).
     registered_on = fields.DateField(null=True)
+    registration_expires_on = fields.DateField(null=True)
+    source = fields.CharEnumField(CertSource, max_length=16, default=CertSource.RECORDED)
+    exam_year = fields.SmallIntField(null=True)
 
     class Meta:
         table = "certificates"
         ordering = ["-obtained_on"]
+        unique_together = (("worker", "level"),)
+
+
+class RegistrationKind(StrEnum):
+    FIRST = "first"
+    RENEWAL = "renewal"
+
+
+class Registration(Model):
+    """One registration period of a certificate (first registration or a renewal), kept as history."""
+
+    id = fields.IntField(primary_key=True)
+    certificate = fields.ForeignKeyField("models.Certificate", related_name="registrations", on_delete=fields.CASCADE)
+    kind = fields.CharEnumField(RegistrationKind, max_length=16)
+    registered_on = fields.DateField()
+    expires_on = fields.DateField()
+    # CE hours credited in the previous period when a renewal was accepted.
+    ce_hours = fields.DecimalField(max_digits=6, decimal_places=1, default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "certificate_registrations"
+        ordering = ["-registered_on", "-id"]
 
 
 class CeSource(StrEnum):
