@@ -142,7 +142,8 @@ async def keyset_batches(queryset, order: Sequence[str], size: int | None = None
     column = order[0].lstrip("-")
     descending = order[0].startswith("-")
     op = "lt" if descending else "gt"
-    ordered = queryset.order_by(column if column == "id" else order[0], "-id" if descending else "id")
+    tie_breaker = "-id" if descending else "id"
+    ordered = queryset.order_by(tie_breaker) if column == "id" else queryset.order_by(order[0], tie_breaker)
     after: Q | None = None
     while True:
         batch = list(await (ordered.filter(after) if after is not None else ordered).limit(size))

@@ -1,0 +1,103 @@
+"""Audit log and account list exports: visible columns, localised labels, scope and roles."""
+
+from datetime import UTC, datetime
+
+from talent.accounts.models import User
+from talent.audit.services import audit_record
+from tests.conftest import login
+from tests.exports.helpers import attachment_name, csv_rows, xlsx_rows
+from tests.factories import world
+
+
+async def _entries(w) -> None:
+    street_a, street_b = w["regions"]["street_a"], w["regions"]["street_b"]
+    admin = w["users"]["admin"]
+    await audit_record(
+        actor=admin,
+        action="update",
+        entity="station",
+        entity_id=w["stations"][0].id,
+        summary="S1",
+        before={"name": "旧名"},
+        after={"name": "=1+1"},
+        region_path=street_a.path,
+        organisation_id=w["orgs"][0].id,
+    )
+    await audit_record(
+        actor=admin,
+        action="create",
+        entity="station",
+        entity_id=w["stations"][2].id,
+        summary="S3",
+        after={"code": "S3"},
+        region_path=street_b.path,
+        organisation_id=w["orgs"][1].id,
+    )
+
+
+async def test_the_audit_export_holds_the_entries_in_scope_with_their_change_neutralised(client):
+    w = await world()
+    await _entries(w)
+    await login(client, "hr")  # organisation A: only the S1 entry
+    response = await client.get("/audit/export", params={"format": "csv"})
+    assert response.status_code == 200
+    assert attachment_name(response).startswith("audit-") and attachment_name(response).endswith(".csv")
+    rows = csv_rows(response)
+    assert rows[0] == ["When (UTC)", "Who", "Action", "Record", "ID", "Summary", "Change"]
+    assert len(rows) == 2
+    when, who, action, record, entity_id, summary, change = rows[1]
+    assert datetime.fromisoformat(when).year == datetime.now(UTC).year
+    assert [who, action, record, entity_id, summary] == ["admin", "Changed", "Station", str(w["stations"][0].id), "S1"]
+    assert change == "name: 旧名 → =1+1"
+
+
+async def test_the_audit_export_follows_the_search_and_type_filter_in_chinese(client):
+    w = await world()
+    await _entries(w)
+    await login(client, "admin")
+    client.cookies.set("talent_lang", "zh_CN")
+    rows = xlsx_rows(await client.get("/audit/export", params={"entity": "station", "q": "S3"}))
+    assert rows[0][1:4] == ["操作人", "操作", "记录"]
+    assert len(rows) == 2 and rows[1][5] == "S3"
+    assert isinstance(rows[1][0], datetime)  # a real date-time cell (UTC, no time zone)
+    # Labels in the viewer's language, produced while the file streams.
+    assert rows[1][3] != "Station" and rows[1][6] == "code: S3"
+
+
+async def test_a_formula_in_an_audit_change_is_neutralised_when_it_starts_the_cell(client):
+    w = await world()
+    await audit_record(actor=None, action="create", entity="worker", entity_id=1, summary="@SUM(A1)")
+    await login(client, "admin")
+    rows = csv_rows(await client.get("/audit/export", params={"format": "csv", "q": "SUM"}))
+    assert rows[1][5] == "'@SUM(A1)"
+    assert w
+
+
+async def test_supervisors_and_workers_may_not_export_the_audit_log(client):
+    await world()
+    for role in ("supervisor", "worker"):
+        client.cookies.delete("talent_session")
+        await login(client, role)
+        assert (await client.get("/audit/export")).status_code == 403
+
+
+async def test_the_account_export_is_for_admins_and_lists_the_filtered_accounts(client):
+    w = await world()
+    await User.filter(id=w["users"]["bureau"].id).update(display_name="县局", is_active=False)
+    await login(client, "admin")
+    response = await client.get("/admin/users/export", params={"format": "csv", "role": "bureau"})
+    assert attachment_name(response).startswith("accounts-")
+    rows = csv_rows(response)
+    assert rows[0] == ["Username", "Name", "Role", "Scope", "Last sign-in (UTC)", "Status"]
+    assert rows[1:] == [
+        ["bureau", "县局", "Civil-affairs bureau", "玄武区", "", "Inactive"],
+        ["citybureau", "", "Civil-affairs bureau", "南京市", "", "Active"],
+    ]
+    # Sorted by last sign-in, most recent first: only admin has signed in.
+    rows = xlsx_rows(await client.get("/admin/users/export", params={"sort": "-last_login"}))
+    assert len(rows) == 1 + 6
+    assert isinstance(rows[1 if rows[1][0] == "admin" else -1][4], datetime)
+    for role in ("citybureau", "hr", "supervisor"):
+        client.cookies.delete("talent_session")
+        await login(client, role)
+        assert (await client.get("/admin/users/export")).status_code == 403
