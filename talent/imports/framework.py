@@ -1,0 +1,422 @@
+"""The import framework every domain registers its spreadsheet kinds with.
+
+A kind is its `KindSpec` (columns with English and Chinese headers, types, required, natural key; see
+columns.py), a `validate` step that checks the parsed rows in bulk against the database and returns a
+plan, and a `write` step that carries the plan out in batches. `run()` drives them:
+
+1. read the whole file (in a thread, so the event loop stays free), mapping headers in either language and
+   parsing every cell; find duplicate natural keys inside the file;
+2. validate in bulk (set lookups, keys fetched in chunks with `__in`, no per-row queries);
+3. unless something is wrong or it is a dry run, write everything in ONE transaction, in batches, with the
+   audit entries bulk-inserted beside the rows. Nothing is written when any row has a problem.
+
+Later issues register `certificates`, `exam_results`, `salaries` and `questions` with `register()` and
+add their module to KIND_MODULES.
+"""
+
+import asyncio
+import importlib
+from collections import namedtuple
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from talent.accounts.models import Role, User
+from talent.accounts.scope import Scope
+from talent.audit.models import AuditEntry
+from talent.audit.services import _jsonable
+from talent.imports import readers
+from talent.imports.columns import Column, KindSpec
+from talent.web.i18n import gettext as _
+
+# Modules that register kinds when imported; a domain adds its own here.
+KIND_MODULES = ["talent.imports.kinds"]
+FETCH_CHUNK = 1000  # keys per `__in` lookup
+WRITE_BATCH = 2000  # rows per bulk insert/update
+MAX_PROBLEMS = 10_000  # problems kept for the report (all are counted)
+PREVIEW_ROWS = 10
+
+Progress = Callable[[str, int, int | None], Awaitable[None]]
+
+
+@dataclass
+class Problem:
+    row: int | None  # as the spreadsheet numbers it (header = 1); None for the file as a whole
+    column: str  # the header as the user wrote it
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+@dataclass
+class Context:
+    """What a kind's validate/write steps need: who imports, where problems go, how far we got."""
+
+    scope: Scope
+    actor: User | None
+    headers: dict[str, str] = field(default_factory=dict)  # column key → header as written
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    progress: Progress | None = None
+
+    def problem(self, row: int | None, key: str, value: Any, reason: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            column = self.headers.get(key, key)
+            self.problems.append(Problem(row, column, readers.display(value), reason))
+
+    async def report(self, phase: str, done: int, total: int | None) -> None:
+        if self.progress is not None:
+            await self.progress(phase, done, total)
+
+    # ── audit ──
+    @property
+    def actor_id(self) -> int | None:
+        return getattr(self.actor, "id", None)
+
+    @property
+    def actor_name(self) -> str:
+        return (getattr(self.actor, "username", "") or "system")[:100]
+
+    def audit(
+        self,
+        *,
+        action: str,
+        entity: str,
+        entity_id: Any,
+        summary: str = "",
+        before: dict | None = None,
+        after: dict | None = None,
+        region_path: str = "",
+        organisation_id: int | None = None,
+    ) -> AuditEntry:
+        """An unsaved audit entry with exactly what talent.audit.services.audit_record would write;
+        the kinds bulk-insert them in the same transaction as the rows."""
+        if before is not None and after is not None:
+            changed = [k for k in after if before.get(k) != after.get(k)]
+            before = {k: before.get(k) for k in changed}
+            after = {k: after[k] for k in changed}
+        return AuditEntry(
+            actor_id=self.actor_id,
+            actor_name=self.actor_name,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            summary=summary[:255],
+            before=before,
+            after=after,
+            region_path=region_path or "",
+            organisation_id=organisation_id,
+        )
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, **self.extra}
+
+
+class Kind:
+    """Subclass per kind: set `spec`, `roles`, `title`, `example`; implement `validate` and `write`."""
+
+    spec: KindSpec
+    roles: tuple[Role, ...] = (Role.ADMIN,)
+    title: str = ""  # an English msgid
+    note: str = ""  # an English msgid shown on the import page
+    example: dict[str, str] = {}
+
+    def __init__(self) -> None:
+        self.Row = namedtuple(f"{self.spec.name}_row", ["row", *[c.key for c in self.spec.columns]])
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def allowed(self, role: Role) -> bool:
+        return role in self.roles
+
+    def natural_key(self, row) -> tuple:
+        return tuple(getattr(row, key) for key in self.spec.natural_key)
+
+    async def validate(self, ctx: Context, rows: list) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    async def write(self, ctx: Context, plan: Any) -> Counts:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def counts(self, plan: Any) -> Counts:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+_REGISTRY: dict[str, Kind] = {}
+_loaded = False
+
+
+def register(kind: Kind) -> Kind:
+    _REGISTRY[kind.name] = kind
+    return kind
+
+
+def _load() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for module in KIND_MODULES:
+            importlib.import_module(module)
+
+
+def get_kind(name: str) -> Kind | None:
+    _load()
+    return _REGISTRY.get(name)
+
+
+def all_kinds() -> list[Kind]:
+    _load()
+    return list(_REGISTRY.values())
+
+
+def kinds_for(role: Role) -> list[Kind]:
+    return [kind for kind in all_kinds() if kind.allowed(role)]
+
+
+# ── reading ──────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class Parsed:
+    rows: list = field(default_factory=list)
+    rows_read: int = 0
+    total: int | None = None
+    preview_headers: list[str] = field(default_factory=list)
+    preview: list[list[str]] = field(default_factory=list)
+    fatal: bool = False
+
+
+def map_headers(spec: KindSpec, headers: Sequence[str], ctx: Context) -> list[tuple[int, Column]] | None:
+    """(position in the file, column) for each known header; None (with problems) when the header row is wrong."""
+    index = readers.header_index(spec.columns)
+    positions: list[tuple[int, Column]] = []
+    seen: dict[str, str] = {}
+    unknown: list[str] = []
+    for position, header in enumerate(headers):
+        if not header:
+            continue
+        column = index.get(readers.normalise_header(header))
+        if column is None:
+            unknown.append(header)
+            continue
+        if column.key in seen:
+            ctx.problem(1, header, header, _("This column appears twice."))
+            continue
+        seen[column.key] = header
+        positions.append((position, column))
+    expected = ", ".join(c.header(_locale()) for c in spec.columns)
+    if not positions:
+        ctx.problem(
+            1,
+            "",
+            " | ".join(headers[:12]),
+            _("The first row must name the columns; none of its cells is a column of this kind. Expected: %(columns)s.")
+            % {"columns": expected},
+        )
+        return None
+    for header in unknown:
+        ctx.problem(1, header, header, _("Unknown column. Expected: %(columns)s.") % {"columns": expected})
+    ctx.headers.update(seen)
+    for column in spec.columns:
+        ctx.headers.setdefault(column.key, column.header(_locale()))
+        if column.required and column.key not in seen:
+            ctx.problem(1, column.key, "", _("This required column is missing."))
+    return None if ctx.problem_count else positions
+
+
+def _locale() -> str:
+    from talent.web.i18n import get_locale
+
+    return get_locale()
+
+
+def read_rows(kind: Kind, path: Path, ctx: Context, state: dict, limit: int | None = None) -> Parsed:
+    """Synchronous: runs in a worker thread. `state['done']` tells the event loop how far it got."""
+    parsed = Parsed()
+    try:
+        sheet = readers.open_sheet(path, limit)
+    except readers.FileError as exc:
+        ctx.problem(None, "", "", exc.message)
+        parsed.fatal = True
+        return parsed
+    try:
+        parsed.total = sheet.total
+        state["total"] = sheet.total
+        positions = map_headers(kind.spec, sheet.headers, ctx)
+        if positions is None:
+            parsed.fatal = True
+            return parsed
+        parsed.preview_headers = [ctx.headers[c.key] for _p, c in positions]
+        width = max(p for p, _c in positions) + 1
+        key_positions = [i for i, (_p, c) in enumerate(positions) if c.key in kind.spec.natural_key]
+        full = [c.key for c in kind.spec.columns]
+        present = {c.key for _p, c in positions}
+        missing = [k for k in full if k not in present]
+        seen: dict[tuple, tuple[int, tuple]] = {}
+        Row = kind.Row
+        parse = readers.parse_cell
+        CellError = readers.CellError
+        for number, cells in sheet.rows:
+            if len(cells) < width:
+                cells = list(cells) + [None] * (width - len(cells))
+            if all(readers.is_blank(cells[p]) for p, _c in positions):
+                continue
+            parsed.rows_read += 1
+            if parsed.rows_read % 1000 == 0:
+                state["done"] = parsed.rows_read
+            if len(parsed.preview) < PREVIEW_ROWS:
+                parsed.preview.append([readers.display(cells[p]) for p, _c in positions])
+            values: dict[str, Any] = dict.fromkeys(missing)
+            ok = True
+            for position, column in positions:
+                raw = cells[position]
+                try:
+                    value = parse(column, raw)
+                except CellError as exc:
+                    ctx.problem(number, column.key, raw, str(exc))
+                    ok = False
+                    continue
+                if value is None and column.required:
+                    ctx.problem(number, column.key, raw, _("This value is required."))
+                    ok = False
+                values[column.key] = value
+            if not ok:
+                continue
+            row = Row(row=number, **values)
+            key = kind.natural_key(row)
+            earlier = seen.get(key)
+            if earlier is not None:
+                first_key = positions[key_positions[0]][1].key if key_positions else ""
+                if earlier[1] == row[1:]:
+                    ctx.problem(
+                        number,
+                        first_key,
+                        getattr(row, first_key, ""),
+                        _("This row repeats row %(row)s.") % {"row": earlier[0]},
+                    )
+                else:
+                    ctx.problem(
+                        number,
+                        first_key,
+                        getattr(row, first_key, ""),
+                        _("Row %(row)s has the same %(key)s with different data.")
+                        % {"row": earlier[0], "key": " + ".join(ctx.headers[k] for k in kind.spec.natural_key)},
+                    )
+                continue
+            seen[key] = (number, row[1:])
+            parsed.rows.append(row)
+        state["done"] = parsed.rows_read
+        if parsed.rows_read == 0:
+            ctx.problem(None, "", "", _("The file has no data rows below the header."))
+            parsed.fatal = True
+    except readers.FileError as exc:
+        ctx.problem(None, "", "", exc.message)
+        parsed.fatal = True
+    finally:
+        sheet.close()
+    return parsed
+
+
+# ── running ──────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class Outcome:
+    kind: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    preview_headers: list[str] = field(default_factory=list)
+    preview: list[list[str]] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "errors": [p.as_dict() for p in self.problems],
+            "error_count": self.problem_count,
+            "preview": {"headers": self.preview_headers, "rows": self.preview},
+            "counts": self.counts.as_dict(),
+            "written": self.written,
+        }
+
+
+async def run(
+    kind: Kind,
+    path: Path,
+    *,
+    scope: Scope,
+    actor: User | None,
+    dry_run: bool,
+    progress: Progress | None = None,
+    limit: int | None = None,
+) -> Outcome:
+    """Check the whole file; when it is valid and this is not a dry run, write it in one transaction."""
+    ctx = Context(scope=scope, actor=actor, progress=progress)
+    state: dict[str, Any] = {"done": 0, "total": None}
+    reading = asyncio.ensure_future(asyncio.to_thread(read_rows, kind, path, ctx, state, limit))
+    while not reading.done():
+        await asyncio.wait({reading}, timeout=0.5)
+        await ctx.report("reading", state["done"], state["total"])
+    parsed = reading.result()
+    outcome = Outcome(
+        kind=kind.name, rows=parsed.rows_read, preview_headers=parsed.preview_headers, preview=parsed.preview
+    )
+    if not parsed.fatal:
+        await ctx.report("checking", parsed.rows_read, parsed.rows_read)
+        plan = await kind.validate(ctx, parsed.rows)
+        outcome.counts = kind.counts(plan)
+        if not ctx.problem_count and not dry_run:
+            async with in_transaction():
+                outcome.counts = await kind.write(ctx, plan)
+            outcome.written = True
+    outcome.problems = ctx.problems
+    outcome.problem_count = ctx.problem_count
+    return outcome
+
+
+# ── helpers for kinds ────────────────────────────────────────────────────────────────────────────
+
+
+def chunks(items: Sequence, size: int) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+async def fetch_by(queryset_for: Callable[[Sequence], Any], keys: Iterable, size: int = FETCH_CHUNK) -> list:
+    """Run `queryset_for(chunk)` (a query filtered with `__in=chunk`) for each chunk of the distinct keys."""
+    distinct = list(dict.fromkeys(k for k in keys if k is not None))
+    out: list = []
+    for chunk in chunks(distinct, size):
+        out.extend(await queryset_for(chunk))
+    return out
+
+
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: _jsonable(v) for k, v in values.items()}
+
+
+async def bulk_insert(model, objects: list, batch: int = WRITE_BATCH) -> None:
+    for chunk in chunks(objects, batch):
+        await model.bulk_create(chunk)

@@ -1,0 +1,152 @@
+"""Import jobs: store an upload by its SHA-256, check it (dry run), and on confirmation import it.
+
+Small files are checked and imported inside the request; larger ones in a background asyncio task that
+keeps ImportJob.status/rows_done current, so the user can leave the page and come back.
+"""
+
+import asyncio
+import hashlib
+import logging
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from talent.accounts.models import User
+from talent.accounts.scope import Scope
+from talent.imports import framework, readers
+from talent.imports.models import ImportJob, ImportStatus
+from talent.web.errors import ServiceError
+from talent.web.i18n import gettext as _
+
+log = logging.getLogger("talent.imports")
+
+# Files up to this size are handled within the request; larger ones in the background.
+INLINE_BYTES = 256 * 1024
+_TASKS: set[asyncio.Task] = set()  # references keep running tasks from being garbage-collected
+
+
+class TooLarge(ServiceError):
+    pass
+
+
+def storage_root() -> Path:
+    from talent.settings import get_settings
+
+    return Path(get_settings().storage_dir) / "imports"
+
+
+def stored_path(sha256: str) -> Path:
+    return storage_root() / sha256[:2] / sha256
+
+
+async def upload_store(*, upload, limit: int | None = None) -> tuple[str, int]:
+    """Copy an uploaded file into storage under its SHA-256 (never its own name); refuse it past the limit."""
+    limit = readers.max_bytes() if limit is None else limit
+    root = storage_root()
+    root.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fd, temp_name = tempfile.mkstemp(dir=root, prefix="upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := await upload.read(256 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge("file", readers.too_large_message(limit))
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise ServiceError("file", _("The file is empty."))
+        sha = digest.hexdigest()
+        target = stored_path(sha)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp_name, target)
+        return sha, size
+    finally:
+        if os.path.exists(temp_name):
+            os.unlink(temp_name)
+
+
+async def job_create(*, actor: User, kind: str, file_name: str, sha256: str, size: int) -> ImportJob:
+    return await ImportJob.create(
+        kind=kind, user_id=actor.id, file_name=(file_name or "")[:255], file_sha256=sha256, file_size=size
+    )
+
+
+def _progress(job_id: int):
+    async def update(phase: str, done: int, total: int | None) -> None:
+        # Writes happen in one transaction; progress rows written inside it would only show at the end.
+        if phase in ("reading", "checking"):
+            await ImportJob.filter(id=job_id).update(rows_done=done, rows_total=total or done)
+
+    return update
+
+
+async def _execute(job: ImportJob, *, scope: Scope, actor: User | None, dry_run: bool) -> None:
+    kind = framework.get_kind(job.kind)
+    try:
+        outcome = await framework.run(
+            kind,
+            stored_path(job.file_sha256),
+            scope=scope,
+            actor=actor,
+            dry_run=dry_run,
+            progress=_progress(job.id),
+        )
+    except Exception:  # noqa: BLE001 — a failure must leave a readable job, never a stuck one
+        log.exception("import job %s failed", job.id)
+        report = dict(job.report or {})
+        report["failure"] = _("The import failed unexpectedly; nothing was written. Try again later.")
+        await ImportJob.filter(id=job.id).update(
+            status=ImportStatus.FAILED, report=report, finished_at=datetime.now(UTC)
+        )
+        return
+    if not outcome.ok:
+        status = ImportStatus.INVALID
+    elif dry_run:
+        status = ImportStatus.VALID
+    else:
+        status = ImportStatus.DONE
+    await ImportJob.filter(id=job.id).update(
+        status=status,
+        rows_total=outcome.rows,
+        rows_done=outcome.rows,
+        report=outcome.report(),
+        finished_at=None if status == ImportStatus.VALID else datetime.now(UTC),
+    )
+
+
+def _launch(job: ImportJob, coro_factory) -> asyncio.Task | None:
+    task = asyncio.create_task(coro_factory())
+    _TASKS.add(task)
+    task.add_done_callback(_TASKS.discard)
+    return task
+
+
+async def job_check(*, job: ImportJob, scope: Scope) -> None:
+    """Dry run: the whole file is checked and the preview and problems stored on the job."""
+    await ImportJob.filter(id=job.id).update(status=ImportStatus.CHECKING, rows_done=0)
+    if job.file_size <= INLINE_BYTES:
+        await _execute(job, scope=scope, actor=None, dry_run=True)
+    else:
+        _launch(job, lambda: _execute(job, scope=scope, actor=None, dry_run=True))
+
+
+async def job_confirm(*, job: ImportJob, scope: Scope, actor: User) -> None:
+    """Import a checked job: checked again (the data may have changed since) and written in one transaction."""
+    started = await ImportJob.filter(id=job.id, user_id=actor.id, status=ImportStatus.VALID).update(
+        status=ImportStatus.IMPORTING
+    )
+    if not started:
+        raise ServiceError("__all__", _("This import is not ready to be confirmed."))
+    if job.file_size <= INLINE_BYTES:
+        await _execute(job, scope=scope, actor=actor, dry_run=False)
+    else:
+        _launch(job, lambda: _execute(job, scope=scope, actor=actor, dry_run=False))
+
+
+async def wait_for_background() -> None:
+    """Let running background checks and imports finish (tests, shutdown)."""
+    while _TASKS:
+        await asyncio.gather(*list(_TASKS), return_exceptions=True)

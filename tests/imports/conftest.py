@@ -1,0 +1,57 @@
+"""Import tests: an app with the imports router, and builders for small spreadsheet files."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from talent.accounts.models import Role
+from talent.accounts.scope import Scope
+
+
+@pytest.fixture
+def app(db):
+    from talent.app import create_app
+    from talent.imports.router import router
+
+    app = create_app(manage_db=False)
+    if not any(getattr(r, "path", "") == "/imports" for r in app.routes):
+        app.include_router(router)
+    return app
+
+
+@pytest.fixture
+def storage(tmp_path, monkeypatch):
+    from talent.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "storage_dir", tmp_path / "storage")
+    return tmp_path / "storage"
+
+
+ADMIN = Scope(user_id=0, role=Role.ADMIN)
+
+
+def xlsx_bytes(rows: list[list], title: str = "data") -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows: list[list], encoding: str = "utf-8") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
