@@ -9,10 +9,45 @@ One transaction each, every change audited. The rules (DESIGN §1):
   `ce_hours_per_period` hours credited in the period.
 """
 
+from datetime import date, timedelta
+from decimal import Decimal
+
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
+from talent.audit.services import audit_record, snapshot
 from talent.certification import defaults
-from talent.certification.models import EligibilityRule, ExamLevel, ExamSubject, ExamYear, PaperSection
+from talent.certification.models import (
+    CeCredit,
+    Certificate,
+    CertSource,
+    CeSource,
+    EligibilityRule,
+    ExamLevel,
+    ExamResult,
+    ExamSubject,
+    ExamYear,
+    PaperSection,
+    Registration,
+    RegistrationKind,
+)
+from talent.certification.rules import (
+    LevelRules,
+    effective_expiry,
+    first_registration_allowed,
+    first_registration_deadline,
+    level_passed_in,
+    period_end,
+    renewal_allowed,
+    renewal_opens,
+)
+from talent.certification.selectors import pass_mark_for, subject_by_code
+from talent.people.models import EmploymentSpell, Worker
+from talent.people.selectors import active_on
+from talent.places.models import CertLevel
+from talent.web.errors import ServiceError
+from talent.web.i18n import gettext as _
 
 _MODELS = {
     "ExamLevel": ExamLevel,
@@ -27,3 +62,385 @@ async def catalogue_seed() -> int:
     """Add the default exam catalogue rows that are missing (idempotent); returns how many were added."""
     async with in_transaction():
         return await defaults.seed_catalogue(_MODELS.__getitem__)
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+async def _level_rules(level) -> LevelRules:
+    return LevelRules.of(await ExamLevel.get_or_none(level=level))
+
+
+async def _latest_spell(worker_id: int, on: date | None = None) -> EmploymentSpell | None:
+    """The spell active on `on` (else the latest one starting before it, else the latest), station loaded."""
+    qs = EmploymentSpell.filter(worker_id=worker_id).select_related("station")
+    if on is not None:
+        spell = await qs.filter(active_on(on)).order_by("-start_on", "-id").first()
+        if spell is None:
+            spell = await qs.filter(start_on__lte=on).order_by("-start_on", "-id").first()
+        if spell is not None:
+            return spell
+    return await qs.order_by("-start_on", "-id").first()
+
+
+async def _audit_scope(worker_id: int) -> dict:
+    spell = await _latest_spell(worker_id)
+    if spell is None:
+        return {"region_path": "", "organisation_id": None}
+    return {"region_path": spell.station.region_path, "organisation_id": spell.station.organisation_id}
+
+
+async def _exam_day(year: int) -> date:
+    sitting = await ExamYear.get_or_none(year=year)
+    return sitting.exam_on if sitting else date(year, 6, 30)
+
+
+async def ce_hours_between(*, worker_id: int, start: date, end: date) -> Decimal:
+    """CE hours credited to a worker with earned_on in [start, end], summed in SQL."""
+    rows = (
+        await CeCredit.filter(worker_id=worker_id, earned_on__gte=start, earned_on__lte=end)
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    total = rows[0]["total"] if rows else None
+    return Decimal(str(total or 0))
+
+
+RESULT_FIELDS = ["worker_id", "year", "subject_id", "score", "pass_mark", "passed", "region_path"]
+CERTIFICATE_FIELDS = [
+    "worker_id",
+    "level",
+    "number",
+    "obtained_on",
+    "registered_on",
+    "registration_expires_on",
+    "source",
+    "exam_year",
+]
+REGISTRATION_FIELDS = ["certificate_id", "kind", "registered_on", "expires_on", "ce_hours"]
+CE_FIELDS = ["worker_id", "hours", "source", "source_ref", "earned_on", "note"]
+
+
+# --- national exam results → carry-over → certificates --------------------------------------------------
+
+
+async def _award_level(*, actor, worker: Worker, level, audit_scope: dict) -> Certificate | None:
+    """Create the certificate of `level` when the carry-over rule says it is passed and none exists."""
+    if await Certificate.filter(worker_id=worker.id, level=level).exists():
+        return None
+    rules = await _level_rules(level)
+    if rules.review_required:
+        return None  # e.g. senior: the certificate follows a provincial review, recorded directly
+    codes = [s.code for s in await ExamSubject.filter(level=level)]
+    rows = await ExamResult.filter(worker_id=worker.id, subject__level=level, passed=True).values(
+        "year", "subject__code"
+    )
+    passes: dict[str, set[int]] = {}
+    for row in rows:
+        passes.setdefault(row["subject__code"], set()).add(row["year"])
+    year = level_passed_in(codes, passes, rules.carry_over_years)
+    if year is None:
+        return None
+    level_value = CertLevel(level)
+    number = f"EX{year}-{level_value.value[0].upper()}-{worker.worker_no}"
+    certificate = await Certificate.create(
+        worker_id=worker.id,
+        level=level_value,
+        number=number,
+        obtained_on=await _exam_day(year),
+        source=CertSource.EXAM,
+        exam_year=year,
+    )
+    await audit_record(
+        actor=actor,
+        action="create",
+        entity="certificate",
+        entity_id=certificate.id,
+        summary=f"{worker.worker_no} {level_value.value} {number}",
+        after=snapshot(certificate, CERTIFICATE_FIELDS),
+        **audit_scope,
+    )
+    return certificate
+
+
+def _check_year(year: int | None) -> int:
+    if year is None or not 1990 <= year <= 2100:
+        raise ServiceError("year", _("Enter an exam year between 1990 and 2100."))
+    return year
+
+
+async def result_record(
+    *, actor, worker: Worker, year: int, subject: str, score: Decimal
+) -> tuple[ExamResult, Certificate | None]:
+    """Record (or correct) a worker's score in one subject and year; a level passed by the carry-over rule
+    creates its certificate, once. Returns the result and the certificate created now, if any."""
+    year = _check_year(year)
+    exam_subject = await subject_by_code(subject or "")
+    if exam_subject is None:
+        raise ServiceError("subject", _("Unknown subject code."))
+    if score is None or not Decimal(0) <= Decimal(score) <= Decimal(exam_subject.full_marks):
+        raise ServiceError(
+            "score", _("A score lies between 0 and %(full)s.") % {"full": format(exam_subject.full_marks, "f")}
+        )
+    score = Decimal(score).quantize(Decimal("0.1"))
+    spell = await _latest_spell(worker.id, await _exam_day(year))
+    region_path = spell.station.region_path if spell else ""
+    pass_mark = await pass_mark_for(subject=exam_subject, year=year, region_path=region_path)
+    scope = await _audit_scope(worker.id)
+    async with in_transaction():
+        await Worker.filter(id=worker.id).select_for_update().first()
+        result = await ExamResult.get_or_none(worker_id=worker.id, year=year, subject_id=exam_subject.id)
+        summary = f"{worker.worker_no} {year} {exam_subject.code} {score}"
+        if result is None:
+            result = await ExamResult.create(
+                worker_id=worker.id,
+                year=year,
+                subject_id=exam_subject.id,
+                score=score,
+                pass_mark=pass_mark,
+                passed=score >= pass_mark,
+                region_path=region_path,
+            )
+            await audit_record(
+                actor=actor,
+                action="create",
+                entity="exam_result",
+                entity_id=result.id,
+                summary=summary,
+                after=snapshot(result, RESULT_FIELDS),
+                **scope,
+            )
+        else:
+            before = snapshot(result, RESULT_FIELDS)
+            result.score, result.pass_mark = score, pass_mark
+            result.passed, result.region_path = score >= pass_mark, region_path
+            after = snapshot(result, RESULT_FIELDS)
+            if before != after:
+                await result.save()
+                await audit_record(
+                    actor=actor,
+                    action="update",
+                    entity="exam_result",
+                    entity_id=result.id,
+                    summary=summary,
+                    before=before,
+                    after=after,
+                    **scope,
+                )
+        certificate = await _award_level(actor=actor, worker=worker, level=exam_subject.level, audit_scope=scope)
+    return result, certificate
+
+
+# --- certificates and registration ----------------------------------------------------------------------
+
+
+def _registration_dates_check(obtained_on: date, registered_on: date, rules: LevelRules) -> None:
+    if registered_on < obtained_on:
+        raise ServiceError("registered_on", _("A certificate cannot be registered before it was obtained."))
+    if not first_registration_allowed(registered_on, obtained_on, rules.first_registration_months):
+        deadline = first_registration_deadline(obtained_on, rules.first_registration_months)
+        raise ServiceError(
+            "registered_on",
+            _("The first registration must be within %(months)s months of the certificate, by %(date)s.")
+            % {"months": rules.first_registration_months, "date": deadline.isoformat()},
+        )
+
+
+async def certificate_record(
+    *,
+    actor,
+    worker: Worker,
+    level: str,
+    number: str,
+    obtained_on: date,
+    registered_on: date | None = None,
+) -> Certificate:
+    """Record a certificate directly (form or the `certificates` import), idempotent on its number: the
+    same number again updates it. With `registered_on`, the first registration is recorded too."""
+    number = (number or "").strip()
+    if not number:
+        raise ServiceError("number", _("Enter the certificate number."))
+    try:
+        level_value = CertLevel(level)
+    except ValueError:
+        raise ServiceError("level", _("Choose one of the options.")) from None
+    if obtained_on is None:
+        raise ServiceError("obtained_on", _("This field is required."))
+    rules = await _level_rules(level_value)
+    if registered_on is not None:
+        _registration_dates_check(obtained_on, registered_on, rules)
+    existing = await Certificate.get_or_none(number=number)
+    if existing is not None and existing.worker_id != worker.id:
+        raise ServiceError("number", _("This certificate number belongs to another worker."))
+    same_level = await Certificate.filter(worker_id=worker.id, level=level_value).first()
+    if same_level is not None and (existing is None or same_level.id != existing.id):
+        raise ServiceError(
+            "level",
+            _("This worker already holds a certificate of this level (number %(number)s).")
+            % {"number": same_level.number},
+        )
+    scope = await _audit_scope(worker.id)
+    summary = f"{worker.worker_no} {level_value.value} {number}"
+    try:
+        async with in_transaction():
+            if existing is None:
+                certificate = await Certificate.create(
+                    worker_id=worker.id, level=level_value, number=number, obtained_on=obtained_on
+                )
+                await audit_record(
+                    actor=actor,
+                    action="create",
+                    entity="certificate",
+                    entity_id=certificate.id,
+                    summary=summary,
+                    after=snapshot(certificate, CERTIFICATE_FIELDS),
+                    **scope,
+                )
+            else:
+                certificate = existing
+                before = snapshot(certificate, CERTIFICATE_FIELDS)
+                certificate.level, certificate.obtained_on = level_value, obtained_on
+                after = snapshot(certificate, CERTIFICATE_FIELDS)
+                if before != after:
+                    await certificate.save()
+                    await audit_record(
+                        actor=actor,
+                        action="update",
+                        entity="certificate",
+                        entity_id=certificate.id,
+                        summary=summary,
+                        before=before,
+                        after=after,
+                        **scope,
+                    )
+            if registered_on is not None and certificate.registered_on is None:
+                await _register(actor=actor, certificate=certificate, worker=worker, on=registered_on, scope=scope)
+    except IntegrityError:
+        raise ServiceError("number", _("This certificate number is taken.")) from None
+    return certificate
+
+
+async def _register(*, actor, certificate: Certificate, worker: Worker, on: date, scope: dict) -> Registration:
+    """First registration or renewal of `certificate` on day `on` (the caller checked the rules)."""
+    rules = await _level_rules(certificate.level)
+    before = snapshot(certificate, CERTIFICATE_FIELDS)
+    expiry = effective_expiry(certificate.registered_on, certificate.registration_expires_on, rules)
+    if certificate.registered_on is None:
+        kind, start, hours = RegistrationKind.FIRST, on, Decimal(0)
+    else:
+        kind, start = RegistrationKind.RENEWAL, expiry + timedelta(days=1)
+        hours = await ce_hours_between(worker_id=worker.id, start=certificate.registered_on, end=expiry)
+    registration = await Registration.create(
+        certificate_id=certificate.id,
+        kind=kind,
+        registered_on=start,
+        expires_on=period_end(start, rules.registration_valid_years),
+        ce_hours=hours,
+    )
+    certificate.registered_on = registration.registered_on
+    certificate.registration_expires_on = registration.expires_on
+    await certificate.save(update_fields=["registered_on", "registration_expires_on"])
+    await audit_record(
+        actor=actor,
+        action="register" if kind == RegistrationKind.FIRST else "renew",
+        entity="certificate",
+        entity_id=certificate.id,
+        summary=f"{worker.worker_no} {certificate.number} → {registration.expires_on.isoformat()}",
+        before=before,
+        after=snapshot(certificate, CERTIFICATE_FIELDS),
+        **scope,
+    )
+    return registration
+
+
+async def certificate_register(*, actor, certificate: Certificate, on: date) -> Registration:
+    """Register a certificate on day `on`: the first registration within the allowed months of obtaining
+    it, or a renewal inside the window before expiry with the period's CE hours credited. The new period
+    of a renewal starts the day after the old one ends, so periods never overlap or leave a gap."""
+    if on is None:
+        raise ServiceError("registered_on", _("This field is required."))
+    worker = await Worker.get(id=certificate.worker_id)
+    rules = await _level_rules(certificate.level)
+    scope = await _audit_scope(worker.id)
+    if certificate.registered_on is None:
+        _registration_dates_check(certificate.obtained_on, on, rules)
+    else:
+        expiry = effective_expiry(certificate.registered_on, certificate.registration_expires_on, rules)
+        opens = renewal_opens(expiry, rules.renewal_window_months)
+        if on > expiry:
+            raise ServiceError(
+                "registered_on",
+                _("The registration lapsed on %(date)s; it can no longer be renewed.") % {"date": expiry.isoformat()},
+            )
+        if not renewal_allowed(on, expiry, rules.renewal_window_months):
+            raise ServiceError(
+                "registered_on",
+                _("Renewal opens on %(date)s, %(months)s months before the registration expires.")
+                % {"date": opens.isoformat(), "months": rules.renewal_window_months},
+            )
+        hours = await ce_hours_between(worker_id=worker.id, start=certificate.registered_on, end=expiry)
+        if hours < rules.ce_hours_per_period:
+            raise ServiceError(
+                "registered_on",
+                _("Renewal needs %(required)s continuing-education hours in the period; %(hours)s are credited.")
+                % {"required": rules.ce_hours_per_period, "hours": format(hours, "f")},
+            )
+    async with in_transaction():
+        await Certificate.filter(id=certificate.id).select_for_update().first()
+        fresh = await Certificate.get(id=certificate.id)
+        if fresh.registration_expires_on != certificate.registration_expires_on:
+            raise ServiceError("__all__", _("This certificate was registered meanwhile. Reload the page."))
+        return await _register(actor=actor, certificate=fresh, worker=worker, on=on, scope=scope)
+
+
+# --- continuing education -------------------------------------------------------------------------------
+
+
+async def ce_credit_add(
+    *,
+    actor,
+    worker: Worker,
+    hours: Decimal,
+    source: str,
+    earned_on: date,
+    note: str = "",
+    source_ref: str | None = None,
+) -> CeCredit:
+    """Credit CE hours to a worker. External training needs its evidence in the note; a source_ref
+    (e.g. "course:12") credits a worker at most once."""
+    if hours is None or not Decimal("0") < Decimal(hours) <= Decimal("500"):
+        raise ServiceError("hours", _("Enter between 0.1 and 500 hours."))
+    try:
+        source_value = CeSource(source)
+    except ValueError:
+        raise ServiceError("source", _("Choose one of the options.")) from None
+    if earned_on is None:
+        raise ServiceError("earned_on", _("This field is required."))
+    note = (note or "").strip()
+    if source_value == CeSource.EXTERNAL and not note:
+        raise ServiceError("note", _("External training needs its evidence (certificate, organiser) in the note."))
+    if source_ref and await CeCredit.filter(worker_id=worker.id, source_ref=source_ref).exists():
+        raise ServiceError("__all__", _("These hours are already credited."))
+    scope = await _audit_scope(worker.id)
+    try:
+        async with in_transaction():
+            credit = await CeCredit.create(
+                worker_id=worker.id,
+                hours=Decimal(hours).quantize(Decimal("0.1")),
+                source=source_value,
+                source_ref=source_ref or None,
+                earned_on=earned_on,
+                note=note[:255],
+            )
+            await audit_record(
+                actor=actor,
+                action="create",
+                entity="ce_credit",
+                entity_id=credit.id,
+                summary=f"{worker.worker_no} {credit.hours} h {source_value.value}",
+                after=snapshot(credit, CE_FIELDS),
+                **scope,
+            )
+    except IntegrityError:
+        raise ServiceError("__all__", _("These hours are already credited.")) from None
+    return credit
