@@ -60,6 +60,8 @@ class Context:
     scope: Scope
     actor: User | None
     headers: dict[str, str] = field(default_factory=dict)  # column key → header as written
+    # Columns the file has: on an update, a column the file leaves out keeps its stored value.
+    present: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     progress: Progress | None = None
@@ -267,6 +269,7 @@ def read_rows(kind: Kind, path: Path, ctx: Context, state: dict, limit: int | No
         key_positions = [i for i, (_p, c) in enumerate(positions) if c.key in kind.spec.natural_key]
         full = [c.key for c in kind.spec.columns]
         present = {c.key for _p, c in positions}
+        ctx.present = present
         missing = [k for k in full if k not in present]
         seen: dict[tuple, tuple[int, tuple]] = {}
         Row = kind.Row

@@ -108,7 +108,8 @@ class RegionsKind(Kind):
             parent_code = row.parent_code or None
             current = existing.get(row.code)
             if current is not None:
-                if RegionLevel(current["level"]) != level or (current["parent__code"] or None) != parent_code:
+                moved = "parent_code" in ctx.present and (current["parent__code"] or None) != parent_code
+                if RegionLevel(current["level"]) != level or moved:
                     ctx.problem(
                         row.row, "level", row.level, _("The level and parent of an existing region cannot be changed.")
                     )
@@ -334,11 +335,14 @@ class StationsKind(Kind):
             if current is None:
                 plan.creates.append((row, after))
                 continue
+            for key, column in (("organisation_id", "organisation"), ("tier_id", "tier"), ("opened_on", "opened_on")):
+                if column not in ctx.present:
+                    after[key] = current[key]
             before = {k: current[k] for k in after}
             if not (scope.is_admin or current["code"] in visible):
                 ctx.problem(row.row, "code", row.code, _outside())
                 continue
-            if before == after and not (row.organisation and org_id is None):
+            if before == after and not (row.organisation and org_id is None and "organisation" in ctx.present):
                 plan.unchanged += 1
                 continue
             if not can_write_under(scope, current["region_path"]):
@@ -518,6 +522,9 @@ class WorkersKind(Kind):
             if allowed is not None and current["id"] not in allowed:
                 ctx.problem(row.row, "worker_no", row.worker_no, _outside())
                 continue
+            for key in WORKER_FIELDS:
+                if key not in ctx.present:
+                    after[key] = current[key]
             before = jsonable({k: current[k] for k in WORKER_AUDIT_FIELDS})
             after_json = jsonable(after)
             if before == after_json:
@@ -662,22 +669,37 @@ class EmploymentKind(Kind):
             elif row.station_code not in visible:
                 ctx.problem(row.row, "station_code", row.station_code, _outside())
                 ok = False
-            if row.end_on is not None and row.end_on < row.start_on:
-                ctx.problem(row.row, "end_on", row.end_on, _("The last working day cannot be before the start date."))
+            current = None
+            if worker_id is not None and station is not None:
+                current = next(
+                    (
+                        s
+                        for s in spells.get(worker_id, ())
+                        if s["station_id"] == station["id"] and s["start_on"] == row.start_on
+                    ),
+                    None,
+                )
+            # A column the file leaves out keeps the stored value of an existing spell.
+            value = {key: getattr(row, key) for key in ("end_on", "full_time", "exit_type", "exit_reason")}
+            if current is not None:
+                for key in value:
+                    if key not in ctx.present:
+                        value[key] = current[key]
+            end_on = value["end_on"]
+            if end_on is not None and end_on < row.start_on:
+                ctx.problem(row.row, "end_on", end_on, _("The last working day cannot be before the start date."))
                 ok = False
-            if row.end_on is not None:
-                if not row.exit_type:
+            if end_on is not None:
+                if not value["exit_type"]:
                     ctx.problem(row.row, "exit_type", "", _("An exit needs a type."))
                     ok = False
-                if not row.exit_reason:
+                if not value["exit_reason"]:
                     ctx.problem(row.row, "exit_reason", "", _("An exit needs a reason."))
                     ok = False
             else:
                 for key in ("exit_type", "exit_reason"):
-                    if getattr(row, key):
-                        ctx.problem(
-                            row.row, key, getattr(row, key), _("Only a spell with a last working day has an exit.")
-                        )
+                    if value[key]:
+                        ctx.problem(row.row, key, value[key], _("Only a spell with a last working day has an exit."))
                         ok = False
             if not ok:
                 continue
@@ -685,20 +707,12 @@ class EmploymentKind(Kind):
                 "worker_id": worker_id,
                 "station_id": station["id"],
                 "start_on": row.start_on,
-                "end_on": row.end_on,
-                "full_time": True if row.full_time is None else row.full_time,
-                "exit_type": row.exit_type,
-                "exit_reason": row.exit_reason,
+                "end_on": end_on,
+                "full_time": True if value["full_time"] is None else value["full_time"],
+                "exit_type": value["exit_type"],
+                "exit_reason": value["exit_reason"],
             }
-            current = next(
-                (
-                    s
-                    for s in spells.get(worker_id, ())
-                    if s["station_id"] == station["id"] and s["start_on"] == row.start_on
-                ),
-                None,
-            )
-            periods[worker_id].append((row.start_on, row.end_on, row, current))
+            periods[worker_id].append((row.start_on, end_on, row, current))
             if current is None:
                 plan.creates.append((row, after, station))
                 continue

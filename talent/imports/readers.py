@@ -163,17 +163,20 @@ def _open_csv(path: Path) -> Sheet:
 def _open_xlsx(path: Path) -> Sheet:
     from openpyxl import load_workbook
 
+    fh = path.open("rb")  # a file object: openpyxl would judge a path by its extension, and ours have none
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False)
+        workbook = load_workbook(fh, read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
         iterator = sheet.iter_rows(values_only=True)
         header = next(iterator, None)
     except FileError:
         raise
     except Exception:  # noqa: BLE001 — any failure inside openpyxl means an unreadable workbook
+        fh.close()
         raise FileError(_("The workbook could not be read; open it in Excel and save it again as .xlsx.")) from None
     if header is None:
         workbook.close()
+        fh.close()
         raise FileError(_("The file is empty."))
     total = None
     try:
@@ -191,7 +194,9 @@ def _open_xlsx(path: Path) -> Sheet:
         except Exception:  # noqa: BLE001
             raise FileError(_("The workbook could not be read; open it in Excel and save it again as .xlsx.")) from None
 
-    return Sheet(headers=[_text(h) for h in header], rows=rows(), total=total, format="xlsx", _closers=[workbook.close])
+    return Sheet(
+        headers=[_text(h) for h in header], rows=rows(), total=total, format="xlsx", _closers=[workbook.close, fh.close]
+    )
 
 
 # ── headers ──────────────────────────────────────────────────────────────────────────────────────
