@@ -12,12 +12,38 @@ A fresh test database built from the models has no catalogue: call
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL, Subquery
+from tortoise.functions import Count, Sum
+from tortoise.query_utils import Prefetch
 
-from talent.certification.models import ExamLevel, ExamSubject, ExamYear, PaperSection, PassLine
+from talent.accounts.scope import Scope
+from talent.certification.models import (
+    CeCredit,
+    Certificate,
+    ExamLevel,
+    ExamResult,
+    ExamSubject,
+    ExamYear,
+    PaperSection,
+    PassLine,
+    Registration,
+)
+from talent.certification.rules import (
+    STATUSES,
+    LevelRules,
+    Thresholds,
+    effective_expiry,
+    first_registration_deadline,
+    registration_status,
+    renewal_opens,
+)
+from talent.people.models import EmploymentSpell, Worker
+from talent.people.selectors import active_on, spell_scope, worker_scope
 from talent.places.models import CertLevel
+from talent.web.pagination import ListParams, Page, paginate
 
 
 @dataclass(frozen=True)
@@ -132,3 +158,203 @@ async def pass_mark_for(*, subject: ExamSubject, year: int, region_path: str = "
         if best_key is None or key > best_key:
             best, best_key = line, key
     return Decimal(best.pass_mark) if best is not None else Decimal(subject.pass_mark)
+
+
+# --- certificates, registration status and CE per worker ------------------------------------------------
+
+LEVEL_ORDER = ("assistant", "intermediate", "senior")
+LIST_SORTS = {"worker_no": "worker_no", "name": "name", "level": "cert_level", "expires": "cert_expires"}
+
+
+async def level_rules_map() -> dict[str, LevelRules]:
+    """Rules per level value; a level without a row gets the defaults."""
+    rows = {lv.level.value: LevelRules.of(lv) for lv in await ExamLevel.all()}
+    return {level: rows.get(level, LevelRules()) for level in LEVEL_ORDER}
+
+
+def _is_postgres(model=Certificate) -> bool:
+    return model._meta.db.capabilities.dialect == "postgres"
+
+
+def _lit(day: date, pg: bool) -> str:
+    # Dates are formatted by Python (never user text), so inlining them is safe.
+    return f"DATE '{day.isoformat()}'" if pg else f"'{day.isoformat()}'"
+
+
+def _by_level(values: dict[str, str], default: str) -> str:
+    whens = " ".join(f"WHEN '{level}' THEN {value}" for level, value in values.items())
+    return f"(CASE c.level {whens} ELSE {default} END)"
+
+
+def _expiry_sql(rules: dict[str, LevelRules], pg: bool) -> str:
+    """The registration's last day; for a legacy row with only registered_on, that plus the valid years."""
+    if pg:
+        years = _by_level({lv: str(r.registration_valid_years) for lv, r in rules.items()}, "3")
+        fallback = f"(CAST(c.registered_on + make_interval(years => {years}) AS DATE) - 1)"
+    else:
+        years = _by_level({lv: f"'+{r.registration_valid_years} years'" for lv, r in rules.items()}, "'+3 years'")
+        fallback = f"date(c.registered_on, {years}, '-1 day')"
+    return f"COALESCE(c.registration_expires_on, {fallback})"
+
+
+def _ce_sql(expiry: str) -> str:
+    return (
+        "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e WHERE e.worker_id = c.worker_id"
+        f" AND e.earned_on >= c.registered_on AND e.earned_on <= {expiry})"
+    )
+
+
+def status_case_sql(rules: dict[str, LevelRules], today: date, pg: bool) -> str:
+    """rules.registration_status as one SQL CASE over a certificate row aliased `c`."""
+    t = {level: Thresholds.of(r, today) for level, r in rules.items()}
+    first_from = _by_level({lv: _lit(x.first_registration_from, pg) for lv, x in t.items()}, "NULL")
+    renewal_from = _by_level({lv: _lit(x.renewal_from, pg) for lv, x in t.items()}, "NULL")
+    required = _by_level({lv: str(r.ce_hours_per_period) for lv, r in rules.items()}, "90")
+    expiry = _expiry_sql(rules, pg)
+    ce = _ce_sql(expiry)
+    last_year = _lit(Thresholds.of(LevelRules(), today).last_year_from, pg)
+    return (
+        "CASE"
+        f" WHEN c.registered_on IS NULL THEN"
+        f" (CASE WHEN c.obtained_on >= {first_from} THEN 'unregistered' ELSE 'lapsed' END)"
+        f" WHEN {expiry} < {_lit(today, pg)} THEN 'lapsed'"
+        f" WHEN {expiry} <= {renewal_from} THEN"
+        f" (CASE WHEN {ce} < {required} THEN 'ce_shortfall' ELSE 'renewal_open' END)"
+        f" WHEN {expiry} < {last_year} AND {ce} < {required} THEN 'ce_shortfall'"
+        " ELSE 'registered' END"
+    )
+
+
+def _top_certificate(expression: str) -> str:
+    """A correlated subquery reading `expression` from the worker's highest certificate (senior >
+    intermediate > assistant, which is also the alphabetical order of the level codes)."""
+    return (
+        f'(SELECT {expression} FROM certificates c WHERE c.worker_id = "workers"."id"'
+        " ORDER BY c.level DESC, c.obtained_on DESC, c.id DESC LIMIT 1)"
+    )
+
+
+async def certificate_list(
+    *, scope: Scope, params: ListParams, today: date, level: str = "", status: str = "", station_code: str = ""
+) -> Page:
+    """Workers in scope with an active spell in scope, each with their highest certificate: level, number,
+    registration expiry, CE hours in the current period and registration status, all computed in SQL
+    (correlated subqueries, so the page costs the same few queries whatever the number of rows)."""
+    rules = await level_rules_map()
+    pg = _is_postgres()
+    expiry = _expiry_sql(rules, pg)
+    current = EmploymentSpell.filter(spell_scope(scope), active_on(today))
+    if station_code:
+        current = current.filter(station__code=station_code)
+    qs = Worker.filter(worker_scope(scope), id__in=Subquery(current.values("worker_id")))
+    if params.q:
+        qs = qs.filter(Q(name__icontains=params.q) | Q(worker_no__icontains=params.q))
+    qs = qs.annotate(
+        cert_level=RawSQL(_top_certificate("c.level")),
+        cert_number=RawSQL(_top_certificate("c.number")),
+        cert_expires=RawSQL(_top_certificate(expiry)),
+        cert_ce=RawSQL(_top_certificate(f"CASE WHEN c.registered_on IS NULL THEN 0 ELSE {_ce_sql(expiry)} END")),
+        cert_status=RawSQL(f"COALESCE({_top_certificate(status_case_sql(rules, today, pg))}, 'none')"),
+    )
+    if level in LEVEL_ORDER:
+        qs = qs.filter(cert_level=level)
+    elif level == "none":
+        qs = qs.filter(cert_status="none")
+    if status in STATUSES:
+        qs = qs.filter(cert_status=status)
+    page = await paginate(
+        qs,
+        params,
+        LIST_SORTS,
+        default="worker_no",
+        values=("id", "worker_no", "name", "cert_level", "cert_number", "cert_expires", "cert_ce", "cert_status"),
+    )
+    for row in page.items:
+        if isinstance(row["cert_expires"], str):
+            row["cert_expires"] = date.fromisoformat(row["cert_expires"])
+        row["cert_ce"] = Decimal(str(row["cert_ce"] or 0))
+        row["required"] = rules[row["cert_level"]].ce_hours_per_period if row["cert_level"] else None
+    return page
+
+
+async def worker_get(*, scope: Scope, worker_id: int) -> Worker:
+    return await Worker.filter(worker_scope(scope)).get(id=worker_id)
+
+
+async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker | None:
+    if not worker_no:
+        return None
+    return await Worker.filter(worker_scope(scope), worker_no=worker_no.strip()).first()
+
+
+async def worker_certificates(*, worker_id: int, today: date) -> list[Certificate]:
+    """The worker's certificates, highest level first, each with `rules`, `expiry`, `ce_hours` (this
+    period), `status`, `renewal_opens`, `registration_deadline` and its `registrations` history."""
+    rules = await level_rules_map()
+    certificates = await (
+        Certificate.filter(worker_id=worker_id)
+        .prefetch_related(Prefetch("registrations", queryset=Registration.all().order_by("-registered_on")))
+        .order_by("-level", "-obtained_on")
+    )
+    for cert in certificates:
+        r = rules.get(cert.level.value, LevelRules())
+        cert.rules = r
+        cert.expiry = effective_expiry(cert.registered_on, cert.registration_expires_on, r)
+        cert.ce_hours = Decimal(0)
+        if cert.registered_on is not None:
+            cert.ce_hours = await ce_hours_between(worker_id=worker_id, start=cert.registered_on, end=cert.expiry)
+        cert.status = registration_status(
+            obtained_on=cert.obtained_on,
+            registered_on=cert.registered_on,
+            expires_on=cert.expiry,
+            ce_hours=cert.ce_hours,
+            rules=r,
+            today=today,
+        )
+        cert.renewal_opens = renewal_opens(cert.expiry, r.renewal_window_months) if cert.expiry else None
+        cert.registration_deadline = first_registration_deadline(cert.obtained_on, r.first_registration_months)
+    return certificates
+
+
+async def ce_hours_between(*, worker_id: int, start: date, end: date) -> Decimal:
+    """CE hours credited to a worker with earned_on in [start, end], summed in SQL."""
+    rows = (
+        await CeCredit.filter(worker_id=worker_id, earned_on__gte=start, earned_on__lte=end)
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    total = rows[0]["total"] if rows else None
+    return Decimal(str(total or 0))
+
+
+async def ce_ledger(*, worker_id: int, limit: int = 200) -> list[CeCredit]:
+    return await CeCredit.filter(worker_id=worker_id).order_by("-earned_on", "-id").limit(limit)
+
+
+async def worker_results(*, worker_id: int) -> list[ExamResult]:
+    return await ExamResult.filter(worker_id=worker_id).select_related("subject").order_by("-year", "subject__position")
+
+
+async def certificate_get(*, scope: Scope, worker_id: int, certificate_id: int) -> Certificate:
+    worker = await worker_get(scope=scope, worker_id=worker_id)
+    return await Certificate.filter(worker_id=worker.id).select_related("worker").get(id=certificate_id)
+
+
+async def pass_rates(*, scope: Scope, region_path: str = "", year: int | None = None) -> list[dict]:
+    """Sat, passed and pass rate per subject and year, for results sat in the region (a path prefix)
+    inside the viewer's scope, aggregated in SQL."""
+    qs = ExamResult.filter(worker_id__in=Subquery(Worker.filter(worker_scope(scope)).values("id")))
+    if region_path:
+        qs = qs.filter(region_path__startswith=region_path)
+    if year:
+        qs = qs.filter(year=year)
+    rows = (
+        await qs.annotate(sat=Count("id"), passed_count=Sum(RawSQL("CASE WHEN passed THEN 1 ELSE 0 END")))
+        .group_by("year", "subject__code", "subject__position")
+        .order_by("-year", "subject__position")
+        .values("year", "subject__code", "sat", "passed_count")
+    )
+    for row in rows:
+        row["passed_count"] = int(row["passed_count"] or 0)
+        row["rate"] = row["passed_count"] / row["sat"] if row["sat"] else None
+    return rows

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
-from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
 from talent.audit.services import audit_record, snapshot
@@ -42,7 +41,7 @@ from talent.certification.rules import (
     renewal_allowed,
     renewal_opens,
 )
-from talent.certification.selectors import pass_mark_for, subject_by_code
+from talent.certification.selectors import ce_hours_between, pass_mark_for, subject_by_code
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on
 from talent.places.models import CertLevel
@@ -93,17 +92,6 @@ async def _audit_scope(worker_id: int) -> dict:
 async def _exam_day(year: int) -> date:
     sitting = await ExamYear.get_or_none(year=year)
     return sitting.exam_on if sitting else date(year, 6, 30)
-
-
-async def ce_hours_between(*, worker_id: int, start: date, end: date) -> Decimal:
-    """CE hours credited to a worker with earned_on in [start, end], summed in SQL."""
-    rows = (
-        await CeCredit.filter(worker_id=worker_id, earned_on__gte=start, earned_on__lte=end)
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
-    total = rows[0]["total"] if rows else None
-    return Decimal(str(total or 0))
 
 
 RESULT_FIELDS = ["worker_id", "year", "subject_id", "score", "pass_mark", "passed", "region_path"]
