@@ -1,0 +1,38 @@
+"""The shared writers: every cell neutralised, times without a time zone, an attachment response."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from talent.exports.lists import export_format, file_name
+from talent.exports.writers import _cell, csv_chunks
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_every_formula_prefix_gets_an_apostrophe(value):
+    assert _cell(value) == "'" + value
+
+
+def test_plain_values_pass_unchanged_and_booleans_become_yes_or_no():
+    assert _cell("社工站1") == "社工站1"
+    assert _cell(-3) == -3  # a number is not a formula
+    assert _cell(True) == "yes" and _cell(False) == "no" and _cell(None) == ""
+
+
+def test_an_aware_time_is_written_in_utc_without_a_time_zone():
+    shanghai = timezone(timedelta(hours=8))
+    assert _cell(datetime(2026, 1, 1, 8, 30, tzinfo=shanghai)) == datetime(2026, 1, 1, 0, 30)
+    assert _cell(datetime(2026, 1, 1, 8, 30, tzinfo=UTC)).tzinfo is None
+
+
+async def test_csv_starts_with_a_bom_and_neutralises_headers_and_cells():
+    async def rows():
+        yield ["=evil", "ok"]
+
+    body = b"".join([chunk async for chunk in csv_chunks(["-h", "b"], rows())]).decode("utf-8")
+    assert body == "\ufeff'-h,b\r\n'=evil,ok\r\n"
+
+
+def test_file_names_are_ascii_with_the_date_and_unknown_formats_are_xlsx():
+    assert file_name("workers", datetime(2026, 11, 27).date()) == "workers-2026-11-27"
+    assert export_format("csv") == "csv" and export_format("pdf") == "xlsx" and export_format("") == "xlsx"
