@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -119,6 +120,42 @@ def demo(
         console.print("The database already holds data; demo not loaded.")
         return
     console.print(result)
+
+
+@app.command("import")
+def import_(
+    kind: Annotated[str, typer.Argument(help="regions, stations, workers, employment, …")],
+    file: Annotated[Path, typer.Argument(help="An .xlsx or .csv file (UTF-8 or GBK).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only check the file; write nothing.")] = False,
+) -> None:
+    """Import a spreadsheet: checked whole first, then written in one transaction (nothing on any error).
+
+    On errors the exit code is 1 and the report is written next to the file as FILE.errors.csv.
+    """
+    from talent.imports import framework
+    from talent.imports.commands import import_command
+
+    names = [k.name for k in framework.all_kinds()]
+    if kind not in names:
+        console.print(f"[red]Unknown kind {kind!r}; choose one of: {', '.join(names)}.[/red]")
+        raise typer.Exit(2)
+    if not file.is_file():
+        console.print(f"[red]No such file: {file}[/red]")
+        raise typer.Exit(2)
+    code = run_with_db(lambda: import_command(kind, file, dry_run=dry_run, console=console))
+    raise typer.Exit(code)
+
+
+@app.command("export")
+def export(
+    kind: Annotated[str, typer.Argument(help="regions, stations, workers or employment")],
+    file: Annotated[Path, typer.Argument(help="The .xlsx or .csv file to write.")],
+) -> None:
+    """Export every record of a kind with the import columns (English headers); it re-imports unchanged."""
+    from talent.imports.commands import export_command
+
+    code = run_with_db(lambda: export_command(kind, file, console=console))
+    raise typer.Exit(code)
 
 
 def main() -> None:
