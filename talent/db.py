@@ -18,7 +18,13 @@ MODEL_MODULES = [
 MIGRATIONS_MODULE = "talent.migrations"
 # The learning side is its own Tortoise app with its own migration chain, so it can grow independently;
 # its foreign keys still point at "models.X".
-COURSE_MODULES: list[str] = []
+COURSE_MODULES: list[str] = [
+    "courses.catalog.models",
+    "courses.materials.models",
+    "courses.enrolment.models",
+    "courses.classroom.models",
+    "courses.completion.models",
+]
 # Exam preparation (question bank, practice, mock exams) likewise has its own app and chain.
 EXAMPREP_MODULES: list[str] = []
 APPS = {

@@ -1,0 +1,73 @@
+from courses.catalog.models import Category, CourseStatus, Delivery
+from talent.places.models import CertLevel
+from talent.web.forms import Field
+from talent.web.i18n import N_
+
+CATEGORY_LABELS = {
+    "exam_prep": N_("Exam preparation"),
+    "practical": N_("Practical training"),
+    "policy": N_("Policy"),
+    "case_work": N_("Case work"),
+    "group_work": N_("Group work"),
+    "community_work": N_("Community work"),
+    "supervision": N_("Supervision"),
+    "ethics": N_("Ethics"),
+}
+DELIVERY_LABELS = {"online": N_("Online"), "classroom": N_("Classroom"), "blended": N_("Blended")}
+STATUS_LABELS = {"draft": N_("Draft"), "published": N_("Published"), "archived": N_("Archived")}
+LEVEL_LABELS = {
+    "assistant": N_("Assistant social worker"),
+    "intermediate": N_("Social worker (intermediate)"),
+    "senior": N_("Senior social worker"),
+}
+
+
+def _choices(enum, labels) -> list[tuple[str, str]]:
+    return [(m.value, labels[m.value]) for m in enum]
+
+
+CATEGORY_CHOICES = _choices(Category, CATEGORY_LABELS)
+DELIVERY_CHOICES = _choices(Delivery, DELIVERY_LABELS)
+STATUS_CHOICES = _choices(CourseStatus, STATUS_LABELS)
+LEVEL_CHOICES = _choices(CertLevel, LEVEL_LABELS)
+
+COURSE_FIELDS = [
+    Field("title", N_("Title"), required=True, max_length=200),
+    Field("summary", N_("Summary"), max_length=500, help=N_("One or two sentences shown in the catalog.")),
+    Field("description", N_("Description"), kind="textarea", max_length=20000, help=N_("Markdown.")),
+    Field("category", N_("Category"), kind="choice", required=True, choices=CATEGORY_CHOICES),
+    Field("target_level", N_("Target level"), kind="choice", choices=LEVEL_CHOICES, help=N_("Empty: every level.")),
+    Field("delivery", N_("Delivery"), kind="choice", required=True, choices=DELIVERY_CHOICES),
+    Field("ce_hours", N_("CE hours"), kind="decimal", required=True),
+    Field("capacity", N_("Capacity"), kind="int", min_value=1, max_value=100000, help=N_("Empty: no limit.")),
+    Field("enrol_opens_on", N_("Enrolment opens"), kind="date"),
+    Field("enrol_closes_on", N_("Enrolment closes"), kind="date"),
+    Field("starts_on", N_("Starts"), kind="date"),
+    Field("ends_on", N_("Ends"), kind="date"),
+    Field(
+        "attendance_threshold",
+        N_("Attendance needed (percent)"),
+        kind="int",
+        min_value=0,
+        max_value=100,
+        help=N_("Classroom and blended courses: share of sessions a learner must attend."),
+    ),
+    Field(
+        "region_code",
+        N_("Region code"),
+        kind="lookup",
+        max_length=12,
+        lookup_url="/regions/suggest",
+        help=N_("The region whose stations' workers may take the course. Empty (admins only): national."),
+    ),
+]
+
+LESSON_FIELDS = [
+    Field("title", N_("Title"), required=True, max_length=200),
+    Field("body", N_("Content"), kind="textarea", max_length=100000, help=N_("Markdown.")),
+    Field("position", N_("Order"), kind="int", min_value=1, max_value=10000),
+    Field("minutes", N_("Minutes"), kind="int", min_value=1, max_value=10000),
+    Field("required", N_("Required for completion"), kind="bool"),
+]
+
+STATUS_FIELDS = [Field("status", N_("Status"), kind="choice", required=True, choices=STATUS_CHOICES)]

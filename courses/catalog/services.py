@@ -1,0 +1,265 @@
+"""Authoring: courses and lessons (one transaction each, audited). Publishing is draft › published ›
+archived; a published course may go back to draft only while nobody is enrolled."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from courses.catalog.models import Category, Course, CourseStatus, Delivery, Lesson
+from courses.scope import can_author
+from talent.accounts.models import User
+from talent.accounts.scope import Scope
+from talent.audit.services import audit_record, snapshot
+from talent.places.models import CertLevel, Region
+from talent.web.errors import ServiceError
+from talent.web.i18n import gettext as _
+
+COURSE_AUDIT_FIELDS = [
+    "title",
+    "category",
+    "target_level",
+    "delivery",
+    "ce_hours",
+    "capacity",
+    "enrol_opens_on",
+    "enrol_closes_on",
+    "starts_on",
+    "ends_on",
+    "attendance_threshold",
+    "region_id",
+    "status",
+]
+LESSON_AUDIT_FIELDS = ["course_id", "position", "title", "required", "minutes"]
+
+# Allowed status moves.
+TRANSITIONS = {
+    CourseStatus.DRAFT: {CourseStatus.PUBLISHED},
+    CourseStatus.PUBLISHED: {CourseStatus.ARCHIVED, CourseStatus.DRAFT},
+    CourseStatus.ARCHIVED: {CourseStatus.PUBLISHED},
+}
+
+
+async def lock_course(course_id: int) -> Course:
+    """Serialise every change to a course's seats. Call first inside the transaction.
+
+    The first statement is a write to the course row: on PostgreSQL it takes the row lock until commit;
+    on SQLite it takes the database write lock at once (what BEGIN IMMEDIATE would do), so no other
+    connection or process can slip in between reading the counters and writing them. Returns the fresh
+    row (DoesNotExist if it is gone)."""
+    await Course.filter(id=course_id).update(seats_taken=F("seats_taken"))
+    return await Course.get(id=course_id)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def audit_scope(course: Course) -> dict:
+    return {"region_path": course.region_path, "organisation_id": None}
+
+
+async def _region_for(scope: Scope, region_code: str | None) -> Region | None:
+    if not region_code:
+        if scope.is_admin:
+            return None  # a national course
+        raise ServiceError("region_code", _("Choose the region the course belongs to."))
+    region = await Region.filter(code=region_code).first()
+    if region is None or not can_author(scope, region_path=region.path):
+        raise ServiceError("region_code", _("No region with this code in your scope."))
+    return region
+
+
+def _check(values: dict) -> None:
+    opens, closes = values.get("enrol_opens_on"), values.get("enrol_closes_on")
+    if opens and closes and closes < opens:
+        raise ServiceError("enrol_closes_on", _("The enrolment window closes before it opens."))
+    starts, ends = values.get("starts_on"), values.get("ends_on")
+    if starts and ends and ends < starts:
+        raise ServiceError("ends_on", _("The course ends before it starts."))
+    hours = values.get("ce_hours")
+    if hours is not None and not Decimal("0") <= hours <= Decimal("999.9"):
+        raise ServiceError("ce_hours", _("Enter hours between 0 and 999.9."))
+    if hours is not None and hours != hours.quantize(Decimal("0.1")):
+        raise ServiceError("ce_hours", _("Use at most one decimal place."))
+    threshold = values.get("attendance_threshold")
+    if threshold is not None and not 0 <= threshold <= 100:
+        raise ServiceError("attendance_threshold", _("Enter a percentage from 0 to 100."))
+
+
+def _course_values(values: dict) -> dict:
+    return {
+        "title": values["title"],
+        "summary": values.get("summary") or "",
+        "description": values.get("description") or "",
+        "category": Category(values["category"]),
+        "target_level": CertLevel(values["target_level"]) if values.get("target_level") else None,
+        "delivery": Delivery(values["delivery"]),
+        "ce_hours": values.get("ce_hours") if values.get("ce_hours") is not None else Decimal("0"),
+        "capacity": values.get("capacity"),
+        "enrol_opens_on": values.get("enrol_opens_on"),
+        "enrol_closes_on": values.get("enrol_closes_on"),
+        "starts_on": values.get("starts_on"),
+        "ends_on": values.get("ends_on"),
+        "attendance_threshold": values.get("attendance_threshold")
+        if values.get("attendance_threshold") is not None
+        else 80,
+    }
+
+
+async def course_create(*, actor: User, scope: Scope, region_code: str | None = None, **values) -> Course:
+    _check(values)
+    region = await _region_for(scope, region_code)
+    async with in_transaction():
+        course = await Course.create(
+            **_course_values(values),
+            region=region,
+            region_path=region.path if region else "",
+            created_by=actor,
+            status=CourseStatus.DRAFT,
+        )
+        await audit_record(
+            actor=actor,
+            action="create",
+            entity="course",
+            entity_id=course.id,
+            summary=course.title,
+            after=snapshot(course, COURSE_AUDIT_FIELDS),
+            **audit_scope(course),
+        )
+    return course
+
+
+async def course_update(
+    *, actor: User, scope: Scope, course: Course, region_code: str | None = None, **values
+) -> Course:
+    if not can_author(scope, course):
+        raise ServiceError("__all__", _("You may not edit this course."))
+    _check(values)
+    region = await _region_for(scope, region_code)
+    async with in_transaction():
+        # Lock the row: the seat counter must not move while the capacity changes.
+        fresh = await lock_course(course.id)
+        before = snapshot(fresh, COURSE_AUDIT_FIELDS)
+        cleaned = _course_values(values)
+        if cleaned["capacity"] is not None and cleaned["capacity"] < fresh.seats_taken:
+            raise ServiceError(
+                "capacity",
+                _("%(n)s learners already hold a seat; the capacity cannot be lower.") % {"n": fresh.seats_taken},
+            )
+        for key, value in cleaned.items():
+            setattr(fresh, key, value)
+        fresh.region = region
+        fresh.region_path = region.path if region else ""
+        await fresh.save()
+        # A larger capacity lets the head of the waitlist in.
+        from courses.enrolment.services import promote_waitlisted
+
+        if await promote_waitlisted(fresh):
+            await Course.filter(id=fresh.id).update(seats_taken=fresh.seats_taken, waitlisted=fresh.waitlisted)
+        await audit_record(
+            actor=actor,
+            action="update",
+            entity="course",
+            entity_id=fresh.id,
+            summary=fresh.title,
+            before=before,
+            after=snapshot(fresh, COURSE_AUDIT_FIELDS),
+            **audit_scope(fresh),
+        )
+    return fresh
+
+
+async def course_set_status(*, actor: User, scope: Scope, course: Course, status: str) -> Course:
+    if not can_author(scope, course):
+        raise ServiceError("__all__", _("You may not edit this course."))
+    try:
+        target = CourseStatus(status)
+    except ValueError:
+        raise ServiceError("status", _("Choose one of the options.")) from None
+    if target not in TRANSITIONS[course.status]:
+        raise ServiceError("status", _("A course cannot move from this status to that one."))
+    async with in_transaction():
+        fresh = await Course.get(id=course.id)
+        if target == CourseStatus.PUBLISHED and not await Lesson.filter(course_id=course.id).exists():
+            raise ServiceError("status", _("Add at least one lesson before publishing."))
+        if target == CourseStatus.DRAFT:
+            from courses.enrolment.models import Enrolment
+
+            if await Enrolment.filter(course_id=course.id).exists():
+                raise ServiceError("status", _("Learners have enrolled; archive the course instead."))
+        before = snapshot(fresh, ["status"])
+        fresh.status = target
+        if target == CourseStatus.PUBLISHED and fresh.published_at is None:
+            fresh.published_at = _now()
+        await fresh.save(update_fields=["status", "published_at", "updated_at"])
+        action = {"published": "publish", "archived": "archive", "draft": "unpublish"}[target.value]
+        await audit_record(
+            actor=actor,
+            action=action,
+            entity="course",
+            entity_id=fresh.id,
+            summary=fresh.title,
+            before=before,
+            after=snapshot(fresh, ["status"]),
+            **audit_scope(fresh),
+        )
+    return fresh
+
+
+async def lesson_create(
+    *, actor: User, scope: Scope, course: Course, title: str, body: str = "", required: bool = True,
+    minutes: int | None = None, position: int | None = None,
+) -> Lesson:  # fmt: skip
+    if not can_author(scope, course):
+        raise ServiceError("__all__", _("You may not edit this course."))
+    async with in_transaction():
+        if position is None:
+            last = await Lesson.filter(course_id=course.id).order_by("-position").first()
+            position = (last.position + 1) if last else 1
+        lesson = await Lesson.create(
+            course=course, title=title, body=body or "", required=required, minutes=minutes, position=position
+        )
+        await audit_record(
+            actor=actor,
+            action="create",
+            entity="lesson",
+            entity_id=lesson.id,
+            summary=f"{course.title} · {title}"[:255],
+            after=snapshot(lesson, LESSON_AUDIT_FIELDS),
+            **audit_scope(course),
+        )
+    return lesson
+
+
+async def lesson_update(
+    *, actor: User, scope: Scope, course: Course, lesson: Lesson, title: str, body: str = "",
+    required: bool = True, minutes: int | None = None, position: int | None = None,
+) -> Lesson:  # fmt: skip
+    if not can_author(scope, course):
+        raise ServiceError("__all__", _("You may not edit this course."))
+    async with in_transaction():
+        before = snapshot(lesson, LESSON_AUDIT_FIELDS)
+        lesson.title = title
+        lesson.body = body or ""
+        lesson.required = required
+        lesson.minutes = minutes
+        if position is not None:
+            lesson.position = position
+        await lesson.save()
+        await audit_record(
+            actor=actor,
+            action="update",
+            entity="lesson",
+            entity_id=lesson.id,
+            summary=f"{course.title} · {title}"[:255],
+            before=before,
+            after=snapshot(lesson, LESSON_AUDIT_FIELDS),
+            **audit_scope(course),
+        )
+    return lesson
+
+
+def today() -> date:
+    return date.today()

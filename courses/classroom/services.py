@@ -1,0 +1,82 @@
+"""Classroom sessions (authors) and attendance (admin, bureau and HR, for learners in their scope)."""
+
+from datetime import datetime
+
+from tortoise.expressions import Subquery
+from tortoise.transactions import in_transaction
+
+from courses.catalog.models import Course
+from courses.catalog.services import audit_scope
+from courses.classroom.models import Attendance, ClassSession
+from courses.enrolment.models import SEATED, Enrolment
+from courses.scope import can_author, can_manage_learners
+from talent.accounts.models import User
+from talent.accounts.scope import Scope
+from talent.audit.services import audit_record, snapshot
+from talent.people.models import Worker
+from talent.people.selectors import worker_scope
+from talent.web.errors import ServiceError
+from talent.web.i18n import gettext as _
+
+SESSION_AUDIT_FIELDS = ["course_id", "title", "starts_at", "minutes", "place", "trainer"]
+
+
+async def session_create(
+    *, actor: User, scope: Scope, course: Course, starts_at: datetime, minutes: int | None = None, place: str = "",
+    title: str = "", trainer: str = "",
+) -> ClassSession:  # fmt: skip
+    if not can_author(scope, course):
+        raise ServiceError("__all__", _("You may not edit this course."))
+    async with in_transaction():
+        session = await ClassSession.create(
+            course=course,
+            starts_at=starts_at,
+            minutes=minutes or 120,
+            place=place or "",
+            title=title or "",
+            trainer=trainer or "",
+        )
+        await audit_record(
+            actor=actor,
+            action="create",
+            entity="class_session",
+            entity_id=session.id,
+            summary=f"{course.title} · {starts_at:%Y-%m-%d %H:%M}"[:255],
+            after=snapshot(session, SESSION_AUDIT_FIELDS),
+            **audit_scope(course),
+        )
+    return session
+
+
+async def attendance_set(
+    *, actor: User, scope: Scope, course: Course, session: ClassSession, enrolment_id: int, present: bool
+) -> bool:
+    """Mark a learner present or absent at a session; being present may complete the course."""
+    from courses.completion.services import completion_evaluate
+
+    if not can_manage_learners(scope):
+        raise ServiceError("__all__", _("You may not take attendance."))
+    in_scope = Subquery(Worker.filter(worker_scope(scope)).values("id"))
+    enrolment = await Enrolment.filter(
+        id=enrolment_id, course_id=course.id, worker_id__in=in_scope, status__in=list(SEATED)
+    ).first()
+    if enrolment is None or session.course_id != course.id:
+        raise ServiceError("__all__", _("This learner does not hold a seat on this course."))
+    async with in_transaction():
+        exists = await Attendance.filter(session_id=session.id, enrolment_id=enrolment.id).exists()
+        if present and not exists:
+            await Attendance.create(session_id=session.id, enrolment_id=enrolment.id, marked_by=actor)
+        elif not present and exists:
+            await Attendance.filter(session_id=session.id, enrolment_id=enrolment.id).delete()
+        if present != exists:
+            await audit_record(
+                actor=actor,
+                action="present" if present else "absent",
+                entity="enrolment",
+                entity_id=enrolment.id,
+                summary=f"session {session.id}",
+                **audit_scope(course),
+            )
+        if present:
+            await completion_evaluate(actor=actor, enrolment=enrolment)
+    return present

@@ -1,0 +1,37 @@
+"""Reads of completion certificates: the public verification by code, and scoped lookups."""
+
+from tortoise.expressions import Subquery
+
+from courses.completion.models import CompletionCertificate
+from talent.accounts.models import Role
+from talent.accounts.scope import Scope
+from talent.people.models import Worker
+from talent.people.selectors import worker_scope
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张*丰, 张三 → 张*, Li Ming → L*****g: enough to recognise, not to identify."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" if name else ""
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+async def certificate_by_code(*, code: str) -> CompletionCertificate | None:
+    if not code or len(code) > 64:
+        return None
+    return await CompletionCertificate.filter(code=code).select_related("course", "worker").first()
+
+
+async def certificate_get(*, scope: Scope, certificate_id: int) -> CompletionCertificate:
+    """A certificate the viewer may see: their own (a worker), or a worker's in the viewer's scope."""
+    qs = CompletionCertificate.all()
+    if scope.role != Role.ADMIN:
+        qs = qs.filter(worker_id__in=Subquery(Worker.filter(worker_scope(scope)).values("id")))
+    return await qs.select_related("course", "worker").get(id=certificate_id)
+
+
+async def certificates_of_worker(*, worker_id: int) -> list[CompletionCertificate]:
+    return await CompletionCertificate.filter(worker_id=worker_id).select_related("course").order_by("-issued_on")

@@ -1,0 +1,55 @@
+"""Enrolments (one row per course × worker) and lesson progress."""
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class EnrolmentStatus(StrEnum):
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    WITHDRAWN = "withdrawn"
+    COMPLETED = "completed"
+
+
+# Statuses that hold a seat.
+SEATED = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+
+
+class Enrolment(Model):
+    id = fields.IntField(primary_key=True)
+    course = fields.ForeignKeyField("courses.Course", related_name="enrolments", on_delete=fields.CASCADE)
+    worker = fields.ForeignKeyField("models.Worker", related_name="enrolments", on_delete=fields.RESTRICT)
+    status = fields.CharEnumField(EnrolmentStatus, max_length=16, db_index=True)
+    # Place on the waitlist (1 = next to be promoted); empty unless waitlisted.
+    position = fields.IntField(null=True)
+    enrolled_by = fields.ForeignKeyField(
+        "models.User", null=True, related_name="enrolments_made", on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    enrolled_at = fields.DatetimeField(null=True)
+    withdrawn_at = fields.DatetimeField(null=True)
+    completed_at = fields.DatetimeField(null=True)
+    # "Continue where you left off".
+    last_lesson = fields.ForeignKeyField(
+        "courses.Lesson", null=True, related_name="last_seen_by", on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "course_enrolments"
+        app = "courses"
+        ordering = ["id"]
+        unique_together = (("course", "worker"),)
+
+
+class LessonProgress(Model):
+    id = fields.IntField(primary_key=True)
+    enrolment = fields.ForeignKeyField("courses.Enrolment", related_name="progress", on_delete=fields.CASCADE)
+    lesson = fields.ForeignKeyField("courses.Lesson", related_name="progress", on_delete=fields.CASCADE)
+    done_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "course_lesson_progress"
+        app = "courses"
+        unique_together = (("enrolment", "lesson"),)

@@ -1,0 +1,132 @@
+"""Reads of enrolments, progress and a worker's learning, with aggregates in SQL."""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count, Sum
+
+from courses.catalog.models import Course, Lesson
+from courses.classroom.models import ClassSession
+from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
+from talent.accounts.scope import Scope
+from talent.certification.models import CeCredit
+from talent.people.models import Worker
+from talent.people.selectors import worker_scope
+from talent.web.pagination import ListParams, Page, paginate
+
+SORTS = {"worker_no": "worker__worker_no", "name": "worker__name", "status": "status", "position": "position"}
+STATUS_FILTERS = ("", "enrolled", "waitlisted", "withdrawn", "completed")
+
+
+async def enrolment_of(*, course_id: int, worker_id: int | None) -> Enrolment | None:
+    if not worker_id:
+        return None
+    return await Enrolment.filter(course_id=course_id, worker_id=worker_id).first()
+
+
+async def enrolment_get(*, scope: Scope, course: Course, enrolment_id: int) -> Enrolment:
+    """An enrolment of the course whose worker is in the viewer's scope; DoesNotExist otherwise."""
+    in_scope = Subquery(Worker.filter(worker_scope(scope)).values("id"))
+    return (
+        await Enrolment.filter(course_id=course.id, worker_id__in=in_scope)
+        .select_related("worker")
+        .get(id=enrolment_id)
+    )
+
+
+async def progress(*, enrolment: Enrolment | None, lessons: list[Lesson]) -> dict:
+    """Lessons done (ids), required done of required, percent, and the lesson to continue with: the last
+    one opened if it is not done yet, else the first lesson not done."""
+    done_ids: set[int] = set()
+    if enrolment is not None:
+        done_ids = set(await LessonProgress.filter(enrolment_id=enrolment.id).values_list("lesson_id", flat=True))
+    required = [lesson for lesson in lessons if lesson.required]
+    required_done = sum(1 for lesson in required if lesson.id in done_ids)
+    total = len(required) or len(lessons)
+    done = required_done if required else len(done_ids & {lesson.id for lesson in lessons})
+    percent = round(100 * done / total) if total else 0
+    resume = None
+    if enrolment is not None and lessons:
+        by_id = {lesson.id: lesson for lesson in lessons}
+        last = by_id.get(enrolment.last_lesson_id) if enrolment.last_lesson_id else None
+        if last is not None and last.id not in done_ids:
+            resume = last
+        else:
+            resume = next((lesson for lesson in lessons if lesson.id not in done_ids), None)
+    return {"done_ids": done_ids, "done": done, "total": total, "percent": percent, "resume": resume}
+
+
+async def course_enrolments(*, scope: Scope, course: Course, params: ListParams, status: str = "") -> Page:
+    """Learners of a course the viewer may see (HR: their organisation's workers), with sessions attended."""
+    in_scope = Subquery(Worker.filter(worker_scope(scope)).values("id"))
+    qs = Enrolment.filter(course_id=course.id, worker_id__in=in_scope)
+    if status in STATUS_FILTERS and status:
+        qs = qs.filter(status=status)
+    if params.q:
+        qs = qs.filter(Q(worker__name__icontains=params.q) | Q(worker__worker_no__icontains=params.q))
+    qs = qs.select_related("worker").annotate(attended=Count("attendance", distinct=True))
+    return await paginate(qs, params, SORTS, default="worker_no")
+
+
+async def status_counts(*, course: Course) -> dict[str, int]:
+    rows = await Enrolment.filter(course_id=course.id).annotate(n=Count("id")).group_by("status").values("status", "n")
+    return {(r["status"].value if hasattr(r["status"], "value") else r["status"]): r["n"] for r in rows}
+
+
+async def my_enrolments(*, worker_id: int, course_ids: list[int]) -> dict[int, Enrolment]:
+    if not course_ids:
+        return {}
+    return {e.course_id: e for e in await Enrolment.filter(worker_id=worker_id, course_id__in=course_ids)}
+
+
+async def my_learning(*, worker_id: int, today: date) -> dict:
+    """The "My learning" page: current and waitlisted courses with progress, upcoming sessions, completed
+    courses with certificates, CE hours this year and over the last three years. Fixed query count."""
+    current = await (
+        Enrolment.filter(worker_id=worker_id, status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED])
+        .select_related("course", "last_lesson")
+        .order_by("status", "-id")
+    )
+    course_ids = [e.course_id for e in current]
+    done_rows = await (
+        LessonProgress.filter(enrolment_id__in=[e.id for e in current] or [0], lesson__required=True)
+        .annotate(n=Count("id"))
+        .group_by("enrolment_id")
+        .values("enrolment_id", "n")
+    )
+    done = {r["enrolment_id"]: r["n"] for r in done_rows}
+    required_rows = await (
+        Lesson.filter(course_id__in=course_ids or [0], required=True)
+        .annotate(n=Count("id"))
+        .group_by("course_id")
+        .values("course_id", "n")
+    )
+    required = {r["course_id"]: r["n"] for r in required_rows}
+    for e in current:
+        e.done = done.get(e.id, 0)
+        e.required = required.get(e.course_id, 0)
+        e.percent = round(100 * e.done / e.required) if e.required else 0
+    seated = [e.course_id for e in current if e.status == EnrolmentStatus.ENROLLED]
+    upcoming = await (
+        ClassSession.filter(course_id__in=seated or [0], starts_at__gte=datetime.now(UTC) - timedelta(hours=3))
+        .select_related("course")
+        .order_by("starts_at")
+        .limit(10)
+    )
+    completed = await (
+        Enrolment.filter(worker_id=worker_id, status=EnrolmentStatus.COMPLETED)
+        .select_related("course", "certificate")
+        .order_by("-completed_at")
+    )
+    year_start = date(today.year, 1, 1)
+    three_years = today - timedelta(days=3 * 365)
+    sums = await CeCredit.filter(worker_id=worker_id, earned_on__gte=year_start).annotate(h=Sum("hours")).values("h")
+    sums3 = await CeCredit.filter(worker_id=worker_id, earned_on__gte=three_years).annotate(h=Sum("hours")).values("h")
+    return {
+        "current": current,
+        "upcoming": upcoming,
+        "completed": completed,
+        "hours_year": Decimal(str(sums[0]["h"] or 0)) if sums else Decimal("0"),
+        "hours_3y": Decimal(str(sums3[0]["h"] or 0)) if sums3 else Decimal("0"),
+    }

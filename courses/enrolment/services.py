@@ -1,0 +1,277 @@
+"""Enrolment, waitlist, withdrawal and lesson progress.
+
+Rules: a worker enrols in a published course they are eligible for (a station of theirs lies in the
+course's region), inside the enrolment window, at most once; while seats are left they are enrolled,
+after that waitlisted with a position (1 = next); a withdrawal of an enrolled learner promotes the first
+of the waitlist, and every position behind a leaver moves up one. The capacity is never exceeded: every
+change to a course's seats runs under lock_course() (row lock on PostgreSQL, write lock on SQLite).
+"""
+
+from datetime import UTC, date, datetime
+
+from tortoise.expressions import F, Q, Subquery
+from tortoise.transactions import in_transaction
+
+from courses.catalog.models import Course, CourseStatus, Lesson
+from courses.catalog.services import audit_scope, lock_course
+from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
+from courses.scope import can_manage_learners
+from talent.accounts.models import Role, User
+from talent.accounts.scope import Scope
+from talent.audit.services import audit_record
+from talent.people.models import EmploymentSpell, Worker
+from talent.people.selectors import worker_scope
+from talent.places.models import Station
+from talent.web.errors import ServiceError
+from talent.web.i18n import gettext as _
+
+MAX_BULK = 500
+HOLDING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED, EnrolmentStatus.COMPLETED)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _active(day: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": day}))
+
+
+def eligible_workers(course: Course, day: date) -> Q:
+    """Workers with an active spell at a station inside the course's region (a filter on Worker)."""
+    spells = EmploymentSpell.filter(_active(day), station__region_path__startswith=course.region_path)
+    return Q(id__in=Subquery(spells.values("worker_id")))
+
+
+def _check_open(course: Course, day: date) -> None:
+    if course.status != CourseStatus.PUBLISHED:
+        raise ServiceError("__all__", _("This course is not open for enrolment."))
+    if course.enrol_opens_on and day < course.enrol_opens_on:
+        raise ServiceError("__all__", _("Enrolment opens on %(date)s.") % {"date": course.enrol_opens_on.isoformat()})
+    if course.enrol_closes_on and day > course.enrol_closes_on:
+        raise ServiceError("__all__", _("Enrolment closed on %(date)s.") % {"date": course.enrol_closes_on.isoformat()})
+
+
+async def _place(*, actor: User | None, course: Course, worker_id: int, existing: Enrolment | None) -> Enrolment:
+    """Give one worker a seat or a waitlist place; `course` is the locked, fresh row and is updated."""
+    now = _now()
+    if course.capacity is None or course.seats_taken < course.capacity:
+        status, position = EnrolmentStatus.ENROLLED, None
+        course.seats_taken += 1
+    else:
+        course.waitlisted += 1
+        status, position = EnrolmentStatus.WAITLISTED, course.waitlisted
+    values = {
+        "status": status,
+        "position": position,
+        "enrolled_by_id": getattr(actor, "id", None),
+        "enrolled_at": now if status == EnrolmentStatus.ENROLLED else None,
+        "withdrawn_at": None,
+    }
+    if existing is not None:
+        await Enrolment.filter(id=existing.id).update(**values)
+        enrolment = await Enrolment.get(id=existing.id)
+    else:
+        enrolment = await Enrolment.create(course_id=course.id, worker_id=worker_id, **values)
+    await audit_record(
+        actor=actor,
+        action="enrol" if status == EnrolmentStatus.ENROLLED else "waitlist",
+        entity="enrolment",
+        entity_id=enrolment.id,
+        summary=f"course {course.id} · worker {worker_id}" + (f" · #{position}" if position else ""),
+        after={"course_id": course.id, "worker_id": worker_id, "status": status.value, "position": position},
+        **audit_scope(course),
+    )
+    return enrolment
+
+
+async def _save_counters(course: Course) -> None:
+    await Course.filter(id=course.id).update(seats_taken=course.seats_taken, waitlisted=course.waitlisted)
+
+
+async def enrolment_enrol(*, actor: User, scope: Scope, course: Course, worker_id: int, today: date) -> Enrolment:
+    """Enrol one worker: the worker themself, or a worker in the staff member's scope."""
+    if scope.role == Role.WORKER:
+        if worker_id != scope.worker_id:
+            raise ServiceError("__all__", _("You may enrol only yourself."))
+    elif not can_manage_learners(scope):
+        raise ServiceError("__all__", _("You may not enrol workers."))
+    elif not await Worker.filter(worker_scope(scope), id=worker_id).exists():
+        raise ServiceError("worker_nos", _("This worker is not in your scope."))
+    if not await Worker.filter(eligible_workers(course, today), id=worker_id).exists():
+        raise ServiceError("__all__", _("This course is not offered at the worker's station."))
+    async with in_transaction():
+        fresh = await lock_course(course.id)
+        _check_open(fresh, today)
+        existing = await Enrolment.filter(course_id=fresh.id, worker_id=worker_id).first()
+        if existing is not None and existing.status in HOLDING:
+            raise ServiceError("__all__", _already(existing))
+        enrolment = await _place(actor=actor, course=fresh, worker_id=worker_id, existing=existing)
+        await _save_counters(fresh)
+    return enrolment
+
+
+def _already(enrolment: Enrolment) -> str:
+    if enrolment.status == EnrolmentStatus.WAITLISTED:
+        return _("Already on the waitlist (position %(n)s).") % {"n": enrolment.position}
+    if enrolment.status == EnrolmentStatus.COMPLETED:
+        return _("Already completed this course.")
+    return _("Already enrolled in this course.")
+
+
+async def enrolment_bulk(
+    *, actor: User, scope: Scope, course: Course, today: date, station_code: str = "", worker_nos: list[str] = ()
+) -> dict:
+    """Enrol a whole station (its active workers) and/or a list of worker numbers, in one transaction.
+    Unknown or out-of-scope numbers refuse the whole request; workers already holding a place are
+    skipped and reported. Returns counts and the skipped worker numbers."""
+    if not can_manage_learners(scope):
+        raise ServiceError("__all__", _("You may not enrol workers."))
+    numbers = list(dict.fromkeys(n.strip() for n in worker_nos if n and n.strip()))
+    if not station_code and not numbers:
+        raise ServiceError("worker_nos", _("Give a station or at least one worker number."))
+    if len(numbers) > MAX_BULK:
+        raise ServiceError("worker_nos", _("At most %(n)s worker numbers at a time.") % {"n": MAX_BULK})
+    in_scope = Worker.filter(worker_scope(scope))
+    ids: dict[int, str] = {}
+    if station_code:
+        station = await Station.filter(scope.stations(), code=station_code).first()
+        if station is None:
+            raise ServiceError("station_code", _("No station with this code in your scope."))
+        at_station = EmploymentSpell.filter(_active(today), station_id=station.id).values("worker_id")
+        rows = await in_scope.filter(id__in=Subquery(at_station)).values("id", "worker_no")
+        ids.update({r["id"]: r["worker_no"] for r in rows})
+    if numbers:
+        rows = await in_scope.filter(worker_no__in=numbers).values("id", "worker_no")
+        found = {r["worker_no"] for r in rows}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise ServiceError(
+                "worker_nos",
+                _("Not found in your scope: %(list)s. Nothing was saved.") % {"list": ", ".join(missing[:20])},
+            )
+        ids.update({r["id"]: r["worker_no"] for r in rows})
+    eligible = set(await Worker.filter(eligible_workers(course, today), id__in=list(ids)).values_list("id", flat=True))
+    outside = [ids[i] for i in ids if i not in eligible]
+    if outside:
+        raise ServiceError(
+            "worker_nos",
+            _("This course is not offered at the station of: %(list)s. Nothing was saved.")
+            % {"list": ", ".join(sorted(outside)[:20])},
+        )
+    result = {"enrolled": 0, "waitlisted": 0, "skipped": []}
+    async with in_transaction():
+        fresh = await lock_course(course.id)
+        _check_open(fresh, today)
+        existing = {e.worker_id: e for e in await Enrolment.filter(course_id=fresh.id, worker_id__in=list(ids))}
+        for worker_id in sorted(ids, key=lambda i: ids[i]):
+            current = existing.get(worker_id)
+            if current is not None and current.status in HOLDING:
+                result["skipped"].append(ids[worker_id])
+                continue
+            enrolment = await _place(actor=actor, course=fresh, worker_id=worker_id, existing=current)
+            result[enrolment.status.value] += 1
+        await _save_counters(fresh)
+    return result
+
+
+async def promote_waitlisted(course: Course) -> int:
+    """Fill free seats from the head of the waitlist (inside the caller's transaction, course locked)."""
+    promoted = 0
+    while course.waitlisted and (course.capacity is None or course.seats_taken < course.capacity):
+        first = (
+            await Enrolment.filter(course_id=course.id, status=EnrolmentStatus.WAITLISTED).order_by("position").first()
+        )
+        if first is None:
+            course.waitlisted = 0
+            break
+        await Enrolment.filter(id=first.id).update(status=EnrolmentStatus.ENROLLED, position=None, enrolled_at=_now())
+        await Enrolment.filter(course_id=course.id, status=EnrolmentStatus.WAITLISTED).update(
+            position=F("position") - 1
+        )
+        course.seats_taken += 1
+        course.waitlisted -= 1
+        promoted += 1
+        await audit_record(
+            actor=None,
+            action="promote",
+            entity="enrolment",
+            entity_id=first.id,
+            summary=f"course {course.id} · worker {first.worker_id}",
+            before={"status": "waitlisted", "position": first.position},
+            after={"status": "enrolled", "position": None},
+            **audit_scope(course),
+        )
+    return promoted
+
+
+async def enrolment_withdraw(*, actor: User, scope: Scope, enrolment: Enrolment) -> Enrolment:
+    """Withdraw a learner (themself, or by staff in scope); frees the seat for the first waitlisted."""
+    if scope.role == Role.WORKER and enrolment.worker_id != scope.worker_id:
+        raise ServiceError("__all__", _("You may withdraw only yourself."))
+    if scope.role != Role.WORKER and not can_manage_learners(scope):
+        raise ServiceError("__all__", _("You may not withdraw learners."))
+    async with in_transaction():
+        course = await lock_course(enrolment.course_id)
+        fresh = await Enrolment.get(id=enrolment.id)
+        before = {"status": fresh.status.value, "position": fresh.position}
+        if fresh.status == EnrolmentStatus.ENROLLED:
+            course.seats_taken -= 1
+        elif fresh.status == EnrolmentStatus.WAITLISTED:
+            await Enrolment.filter(
+                course_id=course.id, status=EnrolmentStatus.WAITLISTED, position__gt=fresh.position
+            ).update(position=F("position") - 1)
+            course.waitlisted -= 1
+        elif fresh.status == EnrolmentStatus.COMPLETED:
+            raise ServiceError("__all__", _("A completed course cannot be withdrawn from."))
+        else:
+            raise ServiceError("__all__", _("Already withdrawn."))
+        await Enrolment.filter(id=fresh.id).update(status=EnrolmentStatus.WITHDRAWN, position=None, withdrawn_at=_now())
+        await audit_record(
+            actor=actor,
+            action="withdraw",
+            entity="enrolment",
+            entity_id=fresh.id,
+            summary=f"course {course.id} · worker {fresh.worker_id}",
+            before=before,
+            after={"status": "withdrawn", "position": None},
+            **audit_scope(course),
+        )
+        await promote_waitlisted(course)
+        await _save_counters(course)
+    return await Enrolment.get(id=enrolment.id)
+
+
+async def lesson_seen(*, enrolment: Enrolment, lesson: Lesson) -> None:
+    """Remember the lesson a learner opened last ("continue where you left off")."""
+    if enrolment.last_lesson_id != lesson.id:
+        await Enrolment.filter(id=enrolment.id).update(last_lesson_id=lesson.id)
+
+
+async def lesson_mark_done(*, actor: User, scope: Scope, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
+    """Mark a lesson done for the learner; may complete the course (see completion_evaluate)."""
+    from courses.completion.services import completion_evaluate
+
+    if scope.role != Role.WORKER or enrolment.worker_id != scope.worker_id:
+        raise ServiceError("__all__", _("Only the learner marks their lessons done."))
+    if lesson.course_id != enrolment.course_id:
+        raise ServiceError("__all__", _("This lesson belongs to another course."))
+    if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
+        raise ServiceError("__all__", _("Enrol in the course first."))
+    async with in_transaction():
+        if not await LessonProgress.filter(enrolment_id=enrolment.id, lesson_id=lesson.id).exists():
+            await LessonProgress.create(enrolment_id=enrolment.id, lesson_id=lesson.id)
+            course = await Course.get(id=enrolment.course_id)
+            await audit_record(
+                actor=actor,
+                action="lesson_done",
+                entity="enrolment",
+                entity_id=enrolment.id,
+                summary=f"lesson {lesson.id}",
+                **audit_scope(course),
+            )
+        await Enrolment.filter(id=enrolment.id).update(last_lesson_id=lesson.id)
+        fresh = await Enrolment.get(id=enrolment.id)
+        if fresh.status == EnrolmentStatus.ENROLLED:
+            await completion_evaluate(actor=actor, enrolment=fresh)
+    return await Enrolment.get(id=enrolment.id)

@@ -1,0 +1,189 @@
+"""Materials: add (upload or link), new versions, history (staff), and downloads as attachments."""
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import UploadFile
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+import courses.labels  # noqa: F401
+from courses.catalog import selectors as catalog_selectors
+from courses.materials import selectors, services, storage
+from courses.materials.forms import MATERIAL_FIELDS, VERSION_FIELDS
+from courses.materials.models import MaterialKind
+from courses.scope import can_author
+from talent.web.auth import BureauViewer, CurrentViewer, StaffViewer, Viewer
+from talent.web.errors import Forbidden, ServiceError
+from talent.web.forms import Form
+from talent.web.i18n import gettext as _
+from talent.web.params import Id
+from talent.web.templating import flash, render, see_other
+
+router = APIRouter(prefix="/courses", tags=["courses"])
+
+
+async def _course(viewer: Viewer, course_id: int):
+    return await catalog_selectors.course_get(scope=viewer.scope, course_id=course_id, today=date.today())
+
+
+async def _authored(viewer: Viewer, course_id: int):
+    course = await _course(viewer, course_id)
+    if not can_author(viewer.scope, course):
+        raise Forbidden()
+    return course
+
+
+def _upload(data) -> UploadFile | None:
+    value = data.get("file")
+    return value if isinstance(value, UploadFile) and value.filename else None
+
+
+def _too_big(request: Request) -> bool:
+    try:
+        length = int(request.headers.get("content-length") or 0)
+    except ValueError:
+        return False
+    return length > storage.max_upload_bytes() + 64 * 1024
+
+
+def _max_mb() -> str:
+    return f"{storage.max_upload_bytes() / 1024 / 1024:.0f}"
+
+
+def _too_big_message() -> str:
+    return _("The file is larger than %(mb)s MB.") % {"mb": f"{storage.max_upload_bytes() / 1024 / 1024:.0f}"}
+
+
+def _material_form_page(request, form, course, status_code=200) -> Response:
+    return render(
+        request,
+        "courses/material_form.html",
+        {"form": form, "course": course, "action": f"/courses/{course.id}/materials", "max_mb": _max_mb()},
+        fragment="courses/_material_form.html",
+        status_code=status_code,
+    )
+
+
+@router.get("/{course_id}/materials/new")
+async def material_new(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
+    course = await _authored(viewer, course_id)
+    return _material_form_page(request, Form.initial(MATERIAL_FIELDS), course)
+
+
+@router.post("/{course_id}/materials")
+async def material_create(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
+    course = await _authored(viewer, course_id)
+    if _too_big(request):
+        form = Form.initial(MATERIAL_FIELDS)
+        form.errors["file"] = _too_big_message()
+        return _material_form_page(request, form, course, status_code=422)
+    data = await request.form()
+    form = Form.bind(MATERIAL_FIELDS, data)
+    if form.validate():
+        try:
+            material = await services.material_create(
+                actor=viewer.user,
+                scope=viewer.scope,
+                course=course,
+                title=form.cleaned["title"],
+                upload=_upload(data),
+                url=form.cleaned.get("url"),
+                change_note=form.cleaned.get("change_note") or "",
+            )
+        except ServiceError as exc:
+            form.errors[exc.field if exc.field in ("file", "url") else "__all__"] = exc.message
+        else:
+            return flash(see_other(request, f"/courses/{course.id}/materials/{material.id}"), _("Material added."))
+    return _material_form_page(request, form, course, status_code=422)
+
+
+def _material_page(request, viewer, course, material, history, form, status_code=200) -> Response:
+    return render(
+        request,
+        "courses/material.html",
+        {
+            "course": course,
+            "material": material,
+            "history": history,
+            "form": form,
+            "can_author": can_author(viewer.scope, course),
+            "action": f"/courses/{course.id}/materials/{material.id}/versions",
+            "max_mb": _max_mb(),
+        },
+        fragment="courses/_version_form.html" if status_code != 200 else None,
+        status_code=status_code,
+    )
+
+
+@router.get("/{course_id}/materials/{material_id}")
+async def material_detail(request: Request, viewer: StaffViewer, course_id: Id, material_id: Id) -> Response:
+    course = await _course(viewer, course_id)
+    material = await selectors.material_get(course=course, material_id=material_id)
+    history = await selectors.material_history(material=material)
+    return _material_page(request, viewer, course, material, history, Form.initial(VERSION_FIELDS))
+
+
+@router.post("/{course_id}/materials/{material_id}/versions")
+async def version_create(request: Request, viewer: BureauViewer, course_id: Id, material_id: Id) -> Response:
+    course = await _authored(viewer, course_id)
+    material = await selectors.material_get(course=course, material_id=material_id)
+    if _too_big(request):
+        form = Form.initial(VERSION_FIELDS)
+        form.errors["file"] = _too_big_message()
+    else:
+        data = await request.form()
+        form = Form.bind(VERSION_FIELDS, data)
+        if form.validate():
+            try:
+                await services.material_add_version(
+                    actor=viewer.user,
+                    scope=viewer.scope,
+                    course=course,
+                    material=material,
+                    upload=_upload(data),
+                    url=form.cleaned.get("url"),
+                    change_note=form.cleaned["change_note"],
+                )
+            except ServiceError as exc:
+                form.errors[exc.field if exc.field in ("file", "url") else "__all__"] = exc.message
+            else:
+                url = f"/courses/{course.id}/materials/{material.id}"
+                return flash(see_other(request, url), _("New version saved."))
+    history = await selectors.material_history(material=material)
+    return _material_page(request, viewer, course, material, history, form, status_code=422)
+
+
+def _serve(version) -> Response:
+    if version.url:
+        return RedirectResponse(version.url, status_code=303)
+    path = storage.blob_path(version.sha256)
+    if not path.exists():
+        from starlette.exceptions import HTTPException
+
+        raise HTTPException(status_code=404)
+    return FileResponse(
+        path,
+        media_type=version.content_type or "application/octet-stream",
+        filename=version.file_name,
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )
+
+
+@router.get("/{course_id}/materials/{material_id}/download")
+async def material_download(request: Request, viewer: CurrentViewer, course_id: Id, material_id: Id) -> Response:
+    course = await _course(viewer, course_id)
+    material = await selectors.material_get(course=course, material_id=material_id)
+    return _serve(await selectors.version_get(material=material))
+
+
+@router.get("/{course_id}/materials/{material_id}/versions/{version_id}/download")
+async def version_download(
+    request: Request, viewer: StaffViewer, course_id: Id, material_id: Id, version_id: Id
+) -> Response:
+    course = await _course(viewer, course_id)
+    material = await selectors.material_get(course=course, material_id=material_id)
+    return _serve(await selectors.version_get(material=material, version_id=version_id))
+
+
+__all__ = ["router", "MaterialKind"]

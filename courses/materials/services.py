@@ -1,0 +1,140 @@
+"""Materials and their versions. Each upload (or changed link) is a new version with its uploader,
+change note, size and SHA-256; learners get the newest; staff keep the whole history.
+
+Refused: file names with path parts (/, \\, ..) or control characters, files over the size limit,
+empty files, and any content that is not an allowed type or does not match its name's extension."""
+
+import unicodedata
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from courses.catalog.models import Course
+from courses.catalog.services import audit_scope
+from courses.materials import storage
+from courses.materials.models import Material, MaterialKind, MaterialVersion
+from courses.materials.sniff import sniff
+from courses.scope import can_author
+from talent.accounts.models import User
+from talent.accounts.scope import Scope
+from talent.audit.services import audit_record
+from talent.web.errors import ServiceError
+from talent.web.i18n import gettext as _
+
+ALLOWED_TEXT = "PDF, DOCX, PPTX, XLSX, PNG, JPEG, GIF, WebP, MP4"
+
+
+def clean_file_name(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("file", _("Choose a file."))
+    if len(name) > 200:
+        raise ServiceError("file", _("The file name is too long (at most 200 characters)."))
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
+        raise ServiceError("file", _("The file name contains control characters."))
+    if "/" in name or "\\" in name or ".." in name or name.startswith("."):
+        raise ServiceError("file", _("The file name may not contain a path (/, \\ or ..)."))
+    return name
+
+
+def clean_url(url: str | None) -> str:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or len(url) > 1000
+        or any(ch.isspace() or not ch.isprintable() for ch in url)
+    ):
+        raise ServiceError("url", _("Enter a web address starting with http:// or https://."))
+    return url
+
+
+async def _store(upload) -> dict:
+    name = clean_file_name(getattr(upload, "filename", None))
+    limit = storage.max_upload_bytes()
+    try:
+        temp, sha256, size = await storage.spool(upload, limit)
+    except storage.TooLarge:
+        raise ServiceError(
+            "file", _("The file is larger than %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:.0f}"}
+        ) from None
+    if size == 0:
+        temp.unlink(missing_ok=True)
+        raise ServiceError("file", _("The file is empty."))
+    kind = sniff(temp)
+    if kind is None or PurePosixPath(name.lower()).suffix not in kind.extensions:
+        temp.unlink(missing_ok=True)
+        raise ServiceError(
+            "file",
+            _("This type of file is not allowed, or its content does not match its name. Allowed: %(types)s.")
+            % {"types": ALLOWED_TEXT},
+        )
+    storage.keep(temp, sha256)
+    return {"file_name": name, "size": size, "sha256": sha256, "content_type": kind.content_type}
+
+
+async def _version_values(kind: MaterialKind, upload, url: str | None) -> dict:
+    if kind == MaterialKind.LINK:
+        return {"url": clean_url(url)}
+    if upload is None or not getattr(upload, "filename", None):
+        raise ServiceError("file", _("Choose a file."))
+    return await _store(upload)
+
+
+async def material_create(
+    *, actor: User, scope: Scope, course: Course, title: str, upload=None, url: str | None = None,
+    change_note: str = "",
+) -> Material:  # fmt: skip
+    if not can_author(scope, course):
+        raise ServiceError("__all__", _("You may not edit this course."))
+    kind = MaterialKind.LINK if url and not getattr(upload, "filename", None) else MaterialKind.FILE
+    values = await _version_values(kind, upload, url)
+    async with in_transaction():
+        material = await Material.create(course=course, title=title, kind=kind, current_no=1)
+        version = await MaterialVersion.create(
+            material=material, number=1, change_note=change_note or "", uploaded_by=actor, **values
+        )
+        await _audit(actor, course, material, version, "create")
+    return material
+
+
+async def material_add_version(
+    *, actor: User, scope: Scope, course: Course, material: Material, upload=None, url: str | None = None,
+    change_note: str = "",
+) -> MaterialVersion:  # fmt: skip
+    if not can_author(scope, course) or material.course_id != course.id:
+        raise ServiceError("__all__", _("You may not edit this course."))
+    values = await _version_values(material.kind, upload, url)
+    async with in_transaction():
+        # Lock the material row so two uploads at once get numbers n+1 and n+2.
+        await Material.filter(id=material.id).update(current_no=F("current_no"))
+        fresh = await Material.get(id=material.id)
+        number = fresh.current_no + 1
+        version = await MaterialVersion.create(
+            material=fresh, number=number, change_note=change_note or "", uploaded_by=actor, **values
+        )
+        await Material.filter(id=fresh.id).update(current_no=number)
+        await _audit(actor, course, fresh, version, "new_version")
+    return version
+
+
+async def _audit(actor, course: Course, material: Material, version: MaterialVersion, action: str) -> None:
+    await audit_record(
+        actor=actor,
+        action=action,
+        entity="material",
+        entity_id=material.id,
+        summary=f"{course.title} · {material.title} v{version.number}"[:255],
+        after={
+            "version": version.number,
+            "file_name": version.file_name,
+            "size": version.size,
+            "sha256": version.sha256,
+            "url": version.url,
+            "change_note": version.change_note,
+        },
+        **audit_scope(course),
+    )

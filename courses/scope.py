@@ -1,0 +1,76 @@
+"""Which courses a viewer may see, and which they may author.
+
+A course belongs to a region (empty = national) and is visible to workers at stations in that region's
+subtree: its region path is an ancestor of (or equal to) the path of a station the viewer works at or
+looks after. Admins see everything; a bureau authors the courses of its own subtree (every status) and
+reads published courses of the regions above it. Drafts are seen only by their authors' side.
+"""
+
+from datetime import date
+
+from tortoise.expressions import Q, Subquery
+
+from courses.catalog.models import Course, CourseStatus
+from talent.accounts.models import Role
+from talent.accounts.scope import Scope
+from talent.people.models import EmploymentSpell
+from talent.places.models import Station
+
+LIVE = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """ "32/3201/" → ["32/", "32/3201/"] (every enclosing region's path, itself included)."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _paths_above(paths) -> list[str]:
+    out = {""}
+    for path in paths:
+        out.update(ancestor_paths(path or ""))
+    return sorted(out)
+
+
+async def station_paths(scope: Scope, today: date) -> list[str]:
+    """Region paths of the stations the viewer works at (a worker: active spells) or looks after."""
+    if scope.role == Role.WORKER:
+        qs = EmploymentSpell.filter(Q(end_on=None) | Q(end_on__gte=today), worker_id=scope.worker_id or 0)
+        qs = qs.filter(start_on__lte=today)
+        return list(await qs.distinct().values_list("station__region_path", flat=True))
+    return list(await Station.filter(scope.stations()).distinct().values_list("region_path", flat=True))
+
+
+async def course_visibility(scope: Scope, today: date) -> Q:
+    """A filter on Course: the courses this viewer may open."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    if scope.role == Role.BUREAU:
+        if not scope.region_path:
+            return Q(id__in=[])
+        own = Q(region_path__startswith=scope.region_path)
+        above = Q(region_path__in=_paths_above([scope.region_path]), status__in=list(LIVE))
+        return own | above
+    visible = Q(region_path__in=_paths_above(await station_paths(scope, today)), status__in=list(LIVE))
+    if scope.role == Role.WORKER:
+        # A course the worker is (or was) enrolled in stays open to them after a transfer.
+        from courses.enrolment.models import Enrolment
+
+        mine = Subquery(Enrolment.filter(worker_id=scope.worker_id or 0).values("course_id"))
+        visible = visible | Q(id__in=mine, status__in=list(LIVE))
+    return visible
+
+
+def can_author(scope: Scope, course: Course | None = None, region_path: str | None = None) -> bool:
+    """Admins author anywhere; a bureau inside its own subtree (never a national course)."""
+    path = course.region_path if course is not None else region_path
+    if scope.role == Role.ADMIN:
+        return True
+    if scope.role != Role.BUREAU or not scope.region_path:
+        return False
+    return path is None or (bool(path) and path.startswith(scope.region_path))
+
+
+def can_manage_learners(scope: Scope) -> bool:
+    """Enrol others, take attendance: admin, bureau and HR (each for the workers in their scope)."""
+    return scope.role in (Role.ADMIN, Role.BUREAU, Role.HR)
