@@ -23,6 +23,7 @@ from talent.accounts.scope import Scope
 from talent.certification.models import (
     CeCredit,
     Certificate,
+    EligibilityRule,
     ExamLevel,
     ExamResult,
     ExamSubject,
@@ -42,7 +43,7 @@ from talent.certification.rules import (
 )
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on, spell_scope, worker_scope
-from talent.places.models import CertLevel
+from talent.places.models import CertLevel, Region
 from talent.web.pagination import ListParams, Page, paginate
 
 
@@ -234,12 +235,12 @@ def _top_certificate(expression: str) -> str:
     )
 
 
-async def certificate_list(
-    *, scope: Scope, params: ListParams, today: date, level: str = "", status: str = "", station_code: str = ""
-) -> Page:
-    """Workers in scope with an active spell in scope, each with their highest certificate: level, number,
-    registration expiry, CE hours in the current period and registration status, all computed in SQL
-    (correlated subqueries, so the page costs the same few queries whatever the number of rows)."""
+async def certificate_queryset(
+    *, scope: Scope, today: date, q: str = "", level: str = "", status: str = "", station_code: str = ""
+):
+    """Workers in scope with an active spell in scope, each annotated with their highest certificate:
+    cert_level, cert_number, cert_expires, cert_ce (CE hours in the current period) and cert_status, all
+    computed in SQL (correlated subqueries, so a page costs the same few queries whatever the rows)."""
     rules = await level_rules_map()
     pg = _is_postgres()
     expiry = _expiry_sql(rules, pg)
@@ -247,8 +248,8 @@ async def certificate_list(
     if station_code:
         current = current.filter(station__code=station_code)
     qs = Worker.filter(worker_scope(scope), id__in=Subquery(current.values("worker_id")))
-    if params.q:
-        qs = qs.filter(Q(name__icontains=params.q) | Q(worker_no__icontains=params.q))
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
     qs = qs.annotate(
         cert_level=RawSQL(_top_certificate("c.level")),
         cert_number=RawSQL(_top_certificate("c.number")),
@@ -262,19 +263,47 @@ async def certificate_list(
         qs = qs.filter(cert_status="none")
     if status in STATUSES:
         qs = qs.filter(cert_status=status)
-    page = await paginate(
-        qs,
-        params,
-        LIST_SORTS,
-        default="worker_no",
-        values=("id", "worker_no", "name", "cert_level", "cert_number", "cert_expires", "cert_ce", "cert_status"),
+    return qs, rules
+
+
+def clean_row(row: dict, rules: dict[str, LevelRules]) -> dict:
+    """Normalise one annotated row (SQLite hands dates back as text, sums as floats)."""
+    if isinstance(row["cert_expires"], str):
+        row["cert_expires"] = date.fromisoformat(row["cert_expires"][:10])
+    row["cert_ce"] = Decimal(str(row["cert_ce"] or 0)).quantize(Decimal("0.1"))
+    row["required"] = rules[row["cert_level"]].ce_hours_per_period if row["cert_level"] in rules else None
+    return row
+
+
+LIST_VALUES = ("id", "worker_no", "name", "cert_level", "cert_number", "cert_expires", "cert_ce", "cert_status")
+
+
+async def certificate_list(
+    *, scope: Scope, params: ListParams, today: date, level: str = "", status: str = "", station_code: str = ""
+) -> Page:
+    qs, rules = await certificate_queryset(
+        scope=scope, today=today, q=params.q, level=level, status=status, station_code=station_code
     )
-    for row in page.items:
-        if isinstance(row["cert_expires"], str):
-            row["cert_expires"] = date.fromisoformat(row["cert_expires"])
-        row["cert_ce"] = Decimal(str(row["cert_ce"] or 0))
-        row["required"] = rules[row["cert_level"]].ce_hours_per_period if row["cert_level"] else None
+    page = await paginate(qs, params, LIST_SORTS, default="worker_no", values=LIST_VALUES)
+    page.items = [clean_row(row, rules) for row in page.items]
     return page
+
+
+async def certificate_export_rows(
+    *, scope: Scope, today: date, q: str = "", level: str = "", status: str = "", station_code: str = "", size=1000
+):
+    """Every row of the filtered list, in keyset batches by worker id (bounded memory)."""
+    qs, rules = await certificate_queryset(
+        scope=scope, today=today, q=q, level=level, status=status, station_code=station_code
+    )
+    last_id = 0
+    while True:
+        batch = await qs.filter(id__gt=last_id).order_by("id").limit(size).values(*LIST_VALUES)
+        for row in batch:
+            yield clean_row(row, rules)
+        if len(batch) < size:
+            return
+        last_id = batch[-1]["id"]
 
 
 async def worker_get(*, scope: Scope, worker_id: int) -> Worker:
@@ -358,3 +387,18 @@ async def pass_rates(*, scope: Scope, region_path: str = "", year: int | None = 
         row["passed_count"] = int(row["passed_count"] or 0)
         row["rate"] = row["passed_count"] / row["sat"] if row["sat"] else None
     return rows
+
+
+async def eligibility_rules() -> list[EligibilityRule]:
+    return await EligibilityRule.all().order_by("level", "min_years", "id")
+
+
+async def eligibility_rule_get(*, rule_id: int) -> EligibilityRule:
+    return await EligibilityRule.get(id=rule_id)
+
+
+async def region_by_code(*, scope: Scope, code: str) -> Region | None:
+    """A region in the viewer's scope by code (None for an unknown or out-of-scope code)."""
+    if not code:
+        return None
+    return await Region.filter(scope.regions(), code=code.strip()).first()

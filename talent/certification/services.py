@@ -28,6 +28,7 @@ from talent.certification.models import (
     ExamSubject,
     ExamYear,
     PaperSection,
+    PassLine,
     Registration,
     RegistrationKind,
 )
@@ -44,7 +45,7 @@ from talent.certification.rules import (
 from talent.certification.selectors import ce_hours_between, pass_mark_for, subject_by_code
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on
-from talent.places.models import CertLevel
+from talent.places.models import CertLevel, Region
 from talent.web.errors import ServiceError
 from talent.web.i18n import gettext as _
 
@@ -432,3 +433,221 @@ async def ce_credit_add(
     except IntegrityError:
         raise ServiceError("__all__", _("These hours are already credited.")) from None
     return credit
+
+
+# --- exam catalogue edits (admins); the audit log keeps the history -------------------------------------
+
+LEVEL_FIELDS = [
+    "carry_over_years",
+    "review_required",
+    "review_valid_years",
+    "first_registration_months",
+    "registration_valid_years",
+    "renewal_window_months",
+    "ce_hours_per_period",
+]
+SUBJECT_FIELDS = ["name", "name_en", "minutes", "full_marks", "pass_mark"]
+SECTION_FIELDS = ["count", "points"]
+YEAR_FIELDS = ["year", "exam_on", "cutoff_on", "note"]
+PASS_LINE_FIELDS = ["subject_id", "year", "region_id", "pass_mark", "note"]
+ELIGIBILITY_FIELDS = ["min_years", "note"]
+
+
+async def _save_audited(*, actor, instance, entity: str, fields: list[str], values: dict, summary: str):
+    before = snapshot(instance, fields)
+    for name in fields:
+        if name in values:
+            setattr(instance, name, values[name])
+    after = snapshot(instance, fields)
+    if before == after:
+        return instance
+    async with in_transaction():
+        await instance.save()
+        await audit_record(
+            actor=actor,
+            action="update",
+            entity=entity,
+            entity_id=instance.id,
+            summary=summary,
+            before=before,
+            after=after,
+        )
+    return instance
+
+
+def _points(value, field: str, *, positive: bool = True) -> Decimal:
+    if value is None:
+        raise ServiceError(field, _("This field is required."))
+    value = Decimal(value)
+    if not value.is_finite() or value < 0 or (positive and value == 0) or value > 1000:
+        raise ServiceError(field, _("Enter a number between 0 and 1000."))
+    if value != value.quantize(Decimal("0.1")):
+        raise ServiceError(field, _("At most one decimal place."))
+    return value.quantize(Decimal("0.1"))
+
+
+async def level_update(*, actor, level: ExamLevel, **values) -> ExamLevel:
+    values["review_valid_years"] = values.get("review_valid_years") or 0
+    return await _save_audited(
+        actor=actor, instance=level, entity="exam_level", fields=LEVEL_FIELDS, values=values, summary=level.level.value
+    )
+
+
+async def subject_update(*, actor, subject: ExamSubject, **values) -> ExamSubject:
+    values["full_marks"] = _points(values.get("full_marks"), "full_marks")
+    values["pass_mark"] = _points(values.get("pass_mark"), "pass_mark")
+    if values["pass_mark"] > values["full_marks"]:
+        raise ServiceError("pass_mark", _("The pass mark cannot exceed the full marks."))
+    values["name_en"] = values.get("name_en") or ""
+    return await _save_audited(
+        actor=actor, instance=subject, entity="exam_subject", fields=SUBJECT_FIELDS, values=values, summary=subject.code
+    )
+
+
+async def section_update(*, actor, section: PaperSection, count: int, points: Decimal) -> PaperSection:
+    points = _points(points, "points")
+    return await _save_audited(
+        actor=actor,
+        instance=section,
+        entity="paper_section",
+        fields=SECTION_FIELDS,
+        values={"count": count, "points": points},
+        summary=f"{section.subject.code} {section.kind.value}",
+    )
+
+
+def _check_year_dates(year: int, exam_on: date, cutoff_on: date) -> None:
+    if exam_on is None or exam_on.year != year:
+        raise ServiceError("exam_on", _("The exam date must fall in the exam year."))
+    if cutoff_on is None:
+        raise ServiceError("cutoff_on", _("This field is required."))
+
+
+async def exam_year_create(*, actor, year: int, exam_on: date, cutoff_on: date, note: str = "") -> ExamYear:
+    _check_year(year)
+    _check_year_dates(year, exam_on, cutoff_on)
+    if await ExamYear.filter(year=year).exists():
+        raise ServiceError("year", _("This exam year exists already."))
+    try:
+        async with in_transaction():
+            sitting = await ExamYear.create(year=year, exam_on=exam_on, cutoff_on=cutoff_on, note=note or "")
+            await audit_record(
+                actor=actor,
+                action="create",
+                entity="exam_year",
+                entity_id=sitting.id,
+                summary=str(year),
+                after=snapshot(sitting, YEAR_FIELDS),
+            )
+    except IntegrityError:
+        raise ServiceError("year", _("This exam year exists already.")) from None
+    return sitting
+
+
+async def exam_year_update(*, actor, sitting: ExamYear, year: int, exam_on: date, cutoff_on: date, note: str = ""):
+    _check_year(year)
+    _check_year_dates(year, exam_on, cutoff_on)
+    if await ExamYear.filter(year=year).exclude(id=sitting.id).exists():
+        raise ServiceError("year", _("This exam year exists already."))
+    return await _save_audited(
+        actor=actor,
+        instance=sitting,
+        entity="exam_year",
+        fields=YEAR_FIELDS,
+        values={"year": year, "exam_on": exam_on, "cutoff_on": cutoff_on, "note": note or ""},
+        summary=str(year),
+    )
+
+
+async def _pass_line_values(subject: str, year: int | None, region_code: str | None, pass_mark) -> dict:
+    exam_subject = await subject_by_code(subject or "")
+    if exam_subject is None:
+        raise ServiceError("subject", _("Unknown subject code."))
+    if year is not None:
+        _check_year(year)
+    region = None
+    if region_code:
+        region = await Region.get_or_none(code=region_code.strip())
+        if region is None:
+            raise ServiceError("region_code", _("No region with this code."))
+    mark = _points(pass_mark, "pass_mark")
+    if mark > Decimal(exam_subject.full_marks):
+        raise ServiceError("pass_mark", _("The pass mark cannot exceed the full marks."))
+    return {"subject": exam_subject, "year": year, "region": region, "pass_mark": mark}
+
+
+async def _check_line_unique(values: dict, exclude_id: int | None = None) -> None:
+    # NULL year or region never collide in a UNIQUE index, so the rule is checked here as well.
+    clash = PassLine.filter(subject_id=values["subject"].id, year=values["year"], region=values["region"])
+    if exclude_id is not None:
+        clash = clash.exclude(id=exclude_id)
+    if await clash.exists():
+        raise ServiceError("__all__", _("A pass line for this subject, year and region exists already."))
+
+
+async def pass_line_create(
+    *, actor, subject: str, year: int | None, region_code: str | None, pass_mark, note: str = ""
+) -> PassLine:
+    values = await _pass_line_values(subject, year, region_code, pass_mark)
+    await _check_line_unique(values)
+    try:
+        async with in_transaction():
+            line = await PassLine.create(note=note or "", **values)
+            await audit_record(
+                actor=actor,
+                action="create",
+                entity="pass_line",
+                entity_id=line.id,
+                summary=f"{values['subject'].code} {year or '*'} {region_code or '*'} {line.pass_mark}",
+                after=snapshot(line, PASS_LINE_FIELDS),
+                region_path=values["region"].path if values["region"] else "",
+            )
+    except IntegrityError:
+        raise ServiceError("__all__", _("A pass line for this subject, year and region exists already.")) from None
+    return line
+
+
+async def pass_line_update(
+    *, actor, line: PassLine, subject: str, year: int | None, region_code: str | None, pass_mark, note: str = ""
+) -> PassLine:
+    values = await _pass_line_values(subject, year, region_code, pass_mark)
+    await _check_line_unique(values, exclude_id=line.id)
+    before = snapshot(line, PASS_LINE_FIELDS)
+    line.subject, line.year, line.region = values["subject"], values["year"], values["region"]
+    line.pass_mark, line.note = values["pass_mark"], note or ""
+    try:
+        async with in_transaction():
+            await line.save()
+            await audit_record(
+                actor=actor,
+                action="update",
+                entity="pass_line",
+                entity_id=line.id,
+                summary=f"{values['subject'].code} {year or '*'} {region_code or '*'} {line.pass_mark}",
+                before=before,
+                after=snapshot(line, PASS_LINE_FIELDS),
+                region_path=values["region"].path if values["region"] else "",
+            )
+    except IntegrityError:
+        raise ServiceError("__all__", _("A pass line for this subject, year and region exists already.")) from None
+    return line
+
+
+async def pass_line_delete(*, actor, line: PassLine) -> None:
+    async with in_transaction():
+        before = snapshot(line, PASS_LINE_FIELDS)
+        await PassLine.filter(id=line.id).delete()
+        await audit_record(
+            actor=actor, action="delete", entity="pass_line", entity_id=line.id, summary=str(line.id), before=before
+        )
+
+
+async def eligibility_rule_update(*, actor, rule: EligibilityRule, min_years: int, note: str = "") -> EligibilityRule:
+    return await _save_audited(
+        actor=actor,
+        instance=rule,
+        entity="eligibility_rule",
+        fields=ELIGIBILITY_FIELDS,
+        values={"min_years": min_years, "note": note or ""},
+        summary=f"{rule.level.value} {rule.note}"[:255],
+    )

@@ -1,0 +1,328 @@
+"""Certificates: the HR/bureau list, a worker's certificates with registration and CE ledger, results entry,
+direct certificate records, registration and renewal, CE credits, and pass rates."""
+
+from dataclasses import replace
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from talent.accounts.models import Role
+from talent.certification import selectors, services
+from talent.certification.forms import CE_FIELDS, CERTIFICATE_FIELDS, REGISTER_FIELDS, RESULT_FIELDS
+from talent.certification.labels import STATUS_BADGES, STATUS_LABELS, clabel
+from talent.certification.rules import STATUSES
+from talent.exports.writers import export_response
+from talent.places.models import CertLevel
+from talent.web.auth import EDITORS, CurrentViewer, EditorViewer, StaffViewer
+from talent.web.errors import ServiceError
+from talent.web.forms import Form
+from talent.web.i18n import N_
+from talent.web.i18n import gettext as _
+from talent.web.labels import choices, label_of
+from talent.web.pagination import Listing
+from talent.web.params import Id
+from talent.web.templating import flash, render, see_other
+
+router = APIRouter(prefix="/certificates", tags=["certification"])
+
+
+def _printable(value: str) -> str:
+    return "".join(ch for ch in value if ch.isprintable()).strip()
+
+
+def _common() -> dict:
+    return {"clabel": clabel, "status_badges": STATUS_BADGES}
+
+
+def _filters(level: str, status: str, station: str) -> tuple[str, str, str]:
+    level = level if level in (*selectors.LEVEL_ORDER, "none") else ""
+    status = status if status in STATUSES else ""
+    return level, status, _printable(station)
+
+
+Level = Annotated[str, Query(max_length=16)]
+Status = Annotated[str, Query(max_length=16)]
+Station = Annotated[str, Query(max_length=32)]
+
+
+@router.get("")
+async def certificate_list(
+    request: Request,
+    viewer: CurrentViewer,
+    params: Listing,
+    level: Level = "",
+    status: Status = "",
+    station: Station = "",
+) -> Response:
+    if viewer.role == Role.WORKER:
+        # A worker's certificate page is their own.
+        return see_other(request, f"/certificates/workers/{viewer.user.worker_id or 0}")
+    if viewer.role not in (Role.ADMIN, Role.BUREAU, Role.HR, Role.SUPERVISOR):
+        return see_other(request, "/")
+    level, status, station = _filters(level, status, station)
+    params.q = _printable(params.q)
+    params.extra = {"level": level, "status": status, "station": station}
+    page = await selectors.certificate_list(
+        scope=viewer.scope, params=params, today=date.today(), level=level, status=status, station_code=station
+    )
+    return render(
+        request,
+        "certification/list.html",
+        {
+            **_common(),
+            "page": page,
+            "level": level,
+            "status": status,
+            "station": station,
+            "levels": [*choices(CertLevel), ("none", N_("No certificate"))],
+            "statuses": list(STATUS_LABELS.items()),
+            "can_edit": viewer.has(*EDITORS),
+        },
+        fragment="certification/_list.html",
+    )
+
+
+@router.get("/export")
+async def certificate_export(
+    request: Request,
+    viewer: StaffViewer,
+    q: Annotated[str, Query(max_length=100)] = "",
+    level: Level = "",
+    status: Status = "",
+    station: Station = "",
+    fmt: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
+) -> Response:
+    level, status, station = _filters(level, status, station)
+    rows = selectors.certificate_export_rows(
+        scope=viewer.scope, today=date.today(), q=_printable(q), level=level, status=status, station_code=station
+    )
+
+    async def cells():
+        async for row in rows:
+            yield (
+                row["worker_no"],
+                row["name"],
+                label_of(CertLevel, row["cert_level"]),
+                row["cert_number"] or "",
+                row["cert_expires"],
+                row["cert_ce"],
+                row["required"],
+                clabel("status", row["cert_status"]),
+            )
+
+    headers = [
+        _("Worker no."),
+        _("Name"),
+        _("Highest level"),
+        _("Certificate number"),
+        _("Registration expires"),
+        _("CE hours this period"),
+        _("CE hours required"),
+        _("Status"),
+    ]
+    return export_response(
+        "csv" if fmt == "csv" else "xlsx", f"certificates-{date.today().isoformat()}", headers, cells()
+    )
+
+
+# --- a worker's certificates ----------------------------------------------------------------------------
+
+
+async def _worker_context(viewer, worker) -> dict:
+    today = date.today()
+    return {
+        **_common(),
+        "worker": worker,
+        "certificates": await selectors.worker_certificates(worker_id=worker.id, today=today),
+        "results": await selectors.worker_results(worker_id=worker.id),
+        "ledger": await selectors.ce_ledger(worker_id=worker.id),
+        "can_edit": viewer.has(*EDITORS),
+        "today": today,
+    }
+
+
+@router.get("/workers/{worker_id}")
+async def worker_certificates(request: Request, viewer: CurrentViewer, worker_id: Id) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    return render(request, "certification/worker.html", await _worker_context(viewer, worker))
+
+
+def _form_page(request, template, fragment, ctx, status_code=200) -> Response:
+    return render(request, template, {**_common(), **ctx}, fragment=fragment, status_code=status_code)
+
+
+def _certificate_page(request, form, worker, status_code=200):
+    return _form_page(
+        request,
+        "certification/certificate_form.html",
+        "certification/_certificate_form.html",
+        {"form": form, "worker": worker, "action": f"/certificates/workers/{worker.id}/certificates/new"},
+        status_code,
+    )
+
+
+@router.get("/workers/{worker_id}/certificates/new")
+async def certificate_new(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    return _certificate_page(request, Form.initial(CERTIFICATE_FIELDS), worker)
+
+
+@router.post("/workers/{worker_id}/certificates/new")
+async def certificate_create(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    form = Form.bind(CERTIFICATE_FIELDS, await request.form())
+    if form.validate():
+        try:
+            await services.certificate_record(actor=viewer.user, worker=worker, **form.cleaned)
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/certificates/workers/{worker.id}"), _("Saved."))
+    return _certificate_page(request, form, worker, 422)
+
+
+def _register_page(request, form, certificate, status_code=200):
+    worker = certificate.worker
+    return _form_page(
+        request,
+        "certification/register_form.html",
+        "certification/_register_form.html",
+        {
+            "form": form,
+            "worker": worker,
+            "certificate": certificate,
+            "action": f"/certificates/workers/{worker.id}/certificates/{certificate.id}/register",
+        },
+        status_code,
+    )
+
+
+@router.get("/workers/{worker_id}/certificates/{certificate_id}/register")
+async def register_form(request: Request, viewer: EditorViewer, worker_id: Id, certificate_id: Id) -> Response:
+    certificate = await selectors.certificate_get(
+        scope=viewer.scope, worker_id=worker_id, certificate_id=certificate_id
+    )
+    return _register_page(request, Form.initial(REGISTER_FIELDS, {"on": date.today()}), certificate)
+
+
+@router.post("/workers/{worker_id}/certificates/{certificate_id}/register")
+async def register(request: Request, viewer: EditorViewer, worker_id: Id, certificate_id: Id) -> Response:
+    certificate = await selectors.certificate_get(
+        scope=viewer.scope, worker_id=worker_id, certificate_id=certificate_id
+    )
+    form = Form.bind(REGISTER_FIELDS, await request.form())
+    if form.validate():
+        try:
+            await services.certificate_register(actor=viewer.user, certificate=certificate, on=form.cleaned["on"])
+        except ServiceError as exc:
+            form.add_error("on" if exc.field == "registered_on" else exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/certificates/workers/{worker_id}"), _("Registration recorded."))
+    return _register_page(request, form, certificate, 422)
+
+
+def _ce_page(request, form, worker, status_code=200):
+    return _form_page(
+        request,
+        "certification/ce_form.html",
+        "certification/_ce_form.html",
+        {"form": form, "worker": worker, "action": f"/certificates/workers/{worker.id}/ce/new"},
+        status_code,
+    )
+
+
+@router.get("/workers/{worker_id}/ce/new")
+async def ce_new(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    return _ce_page(request, Form.initial(CE_FIELDS, {"earned_on": date.today(), "source": "external"}), worker)
+
+
+@router.post("/workers/{worker_id}/ce/new")
+async def ce_create(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    form = Form.bind(CE_FIELDS, await request.form())
+    if form.validate():
+        try:
+            await services.ce_credit_add(actor=viewer.user, worker=worker, **form.cleaned)
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/certificates/workers/{worker.id}"), _("CE hours credited."))
+    return _ce_page(request, form, worker, 422)
+
+
+# --- national exam results ------------------------------------------------------------------------------
+
+
+async def _result_fields():
+    subjects = await selectors.subjects()
+    options = [(s.code, f"{s.code} {s.name}") for s in subjects]
+    return [replace(f, choices=options) if f.name == "subject" else f for f in RESULT_FIELDS]
+
+
+def _result_page(request, form, status_code=200, notice=""):
+    return _form_page(
+        request,
+        "certification/result_form.html",
+        "certification/_result_form.html",
+        {"form": form, "action": "/certificates/results", "notice": notice},
+        status_code,
+    )
+
+
+@router.get("/results/new")
+async def result_new(
+    request: Request, viewer: EditorViewer, worker_no: Annotated[str, Query(max_length=32)] = ""
+) -> Response:
+    initial = {"year": date.today().year, "worker_no": _printable(worker_no)}
+    return _result_page(request, Form.initial(await _result_fields(), initial))
+
+
+@router.post("/results")
+async def result_create(request: Request, viewer: EditorViewer) -> Response:
+    form = Form.bind(await _result_fields(), await request.form())
+    if form.validate():
+        worker = await selectors.worker_by_no(scope=viewer.scope, worker_no=form.cleaned["worker_no"])
+        if worker is None:
+            form.add_error("worker_no", _("No worker with this number in your scope."))
+        else:
+            try:
+                _result, certificate = await services.result_record(
+                    actor=viewer.user,
+                    worker=worker,
+                    year=form.cleaned["year"],
+                    subject=form.cleaned["subject"],
+                    score=form.cleaned["score"],
+                )
+            except ServiceError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                message = _("Result saved.")
+                if certificate is not None:
+                    message = _(
+                        "Result saved. All subjects of the level are passed: certificate %(number)s created."
+                    ) % {"number": certificate.number}
+                return flash(see_other(request, f"/certificates/workers/{worker.id}"), message)
+    return _result_page(request, form, 422)
+
+
+# --- pass rates -----------------------------------------------------------------------------------------
+
+
+@router.get("/pass-rates")
+async def pass_rates(
+    request: Request,
+    viewer: StaffViewer,
+    region: Annotated[str, Query(max_length=12)] = "",
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+) -> Response:
+    region_obj = await selectors.region_by_code(scope=viewer.scope, code=_printable(region))
+    rows = await selectors.pass_rates(scope=viewer.scope, region_path=region_obj.path if region_obj else "", year=year)
+    return render(
+        request,
+        "certification/pass_rates.html",
+        {**_common(), "rows": rows, "region": region_obj, "region_code": _printable(region), "year": year},
+        fragment="certification/_pass_rates.html",
+    )

@@ -1,0 +1,70 @@
+"""/notifications: the signed-in user's notifications, mark as read, and the header bell."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from talent.certification.labels import clabel
+from talent.notifications import selectors, services
+from talent.web.auth import CurrentViewer
+from talent.web.i18n import format_date
+from talent.web.i18n import gettext as _
+from talent.web.pagination import Listing
+from talent.web.params import Id
+from talent.web.templating import flash, render, see_other
+
+router = APIRouter(prefix="/notifications", tags=["notifications"])
+
+
+def message(notification) -> str:
+    """The notification's text in the viewer's language, its parameters formatted."""
+    params = dict(notification.params or {})
+    if "level" in params:
+        params["level"] = clabel("level", params["level"])
+    if "date" in params:
+        try:
+            from datetime import date
+
+            params["date"] = format_date(date.fromisoformat(params["date"]))
+        except (TypeError, ValueError):
+            pass
+    try:
+        return _(notification.text) % params
+    except (KeyError, TypeError, ValueError):
+        return _(notification.text)
+
+
+@router.get("")
+async def notification_list(
+    request: Request, viewer: CurrentViewer, params: Listing, unread: Annotated[str, Query(max_length=1)] = ""
+) -> Response:
+    unread_only = unread == "1"
+    params.extra = {"unread": "1" if unread_only else ""}
+    page = await selectors.notification_list(user_id=viewer.user.id, params=params, unread_only=unread_only)
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "message": message, "unread": unread_only},
+        fragment="notifications/_list.html",
+    )
+
+
+@router.get("/bell")
+async def bell(request: Request, viewer: CurrentViewer) -> Response:
+    count = await selectors.unread_count(user_id=viewer.user.id)
+    return render(request, "notifications/_bell.html", {"unread_count": count})
+
+
+@router.post("/read-all")
+async def read_all(request: Request, viewer: CurrentViewer) -> Response:
+    await services.notifications_read_all(user=viewer.user)
+    return flash(see_other(request, "/notifications"), _("All notifications marked as read."))
+
+
+@router.post("/{notification_id}/read")
+async def read(request: Request, viewer: CurrentViewer, notification_id: Id) -> Response:
+    notification = await selectors.notification_get(user_id=viewer.user.id, notification_id=notification_id)
+    await services.notification_read(user=viewer.user, notification=notification)
+    target = notification.link if notification.link.startswith("/") and not notification.link.startswith("//") else ""
+    return see_other(request, target or "/notifications")
