@@ -113,6 +113,11 @@ def _ce_expression(pg: bool, years_sql: str) -> str:
     )
 
 
+def _hours_text(hours: Decimal) -> str:
+    text = format(hours.quantize(Decimal("0.1")), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
 async def reminders_send(*, today: date | None = None) -> dict[str, int]:
     """Create every due reminder once; returns how many of each kind were created now."""
     today = today or date.today()
@@ -180,7 +185,7 @@ async def reminders_send(*, today: date | None = None) -> dict[str, int]:
                         "ce_shortfall",
                         SHORTFALL_TEXT,
                         f"ce-shortfall:{cert.id}:{expiry.isoformat()}:{uid}",
-                        {**params, "hours": str(hours.normalize()), "required": r.ce_hours_per_period},
+                        {**params, "hours": _hours_text(hours), "required": r.ce_hours_per_period},
                         link,
                     )
                 )
