@@ -1,0 +1,40 @@
+"""The app for the course browser test: the platform app plus the course routes (if it lacks them)."""
+
+
+def create_app():
+    from courses.router import router
+    from talent.app import create_app as platform_app
+
+    app = platform_app()
+    if not any(getattr(r, "path", "").startswith("/courses") for r in app.routes):
+        app.include_router(router)
+    return app
+
+
+async def seed() -> None:
+    """A published 20-seat online course with two lessons in the demo bureau's county."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from courses.catalog import services
+    from talent.accounts.models import User
+    from talent.accounts.selectors import scope_for
+
+    bureau = await User.get(username="bureau").select_related("region")
+    scope = await scope_for(bureau, today=date.today())
+    course = await services.course_create(
+        actor=bureau, scope=scope, region_code=bureau.region.code, title="浏览器测试课程 Browser course",
+        summary="个案工作实务", category="case_work", delivery="online", ce_hours=Decimal("6"), capacity=20,
+        enrol_closes_on=date.today() + timedelta(days=30), description="## 课程简介\n\n**个案**工作。",
+    )  # fmt: skip
+    for i in (1, 2):
+        await services.lesson_create(
+            actor=bureau, scope=scope, course=course, title=f"第{i}课 Lesson {i}", body=f"第{i}课的内容。"
+        )
+    await services.course_set_status(actor=bureau, scope=scope, course=course, status="published")
+
+
+if __name__ == "__main__":
+    from talent.cli import run_with_db
+
+    run_with_db(seed)
