@@ -26,7 +26,7 @@ COURSE_MODULES: list[str] = [
     "courses.completion.models",
 ]
 # Exam preparation (question bank, practice, mock exams) likewise has its own app and chain.
-EXAMPREP_MODULES: list[str] = []
+EXAMPREP_MODULES: list[str] = ["courses.examprep.models"]
 APPS = {
     "models": (MODEL_MODULES, MIGRATIONS_MODULE),
     "courses": (COURSE_MODULES, "courses.migrations"),

@@ -1,0 +1,85 @@
+"""The exam catalogue as exam prep needs it: subjects and their paper structures.
+
+The certification package owns the catalogue as data (talent.certification.selectors: subject_by_code and
+paper_structure). Until that exists this adapter answers with DESIGN §1's defaults, so exam prep never
+hard-codes a paper anywhere else.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from talent.web.i18n import N_
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str  # single | multiple | case
+    count: int
+    points: Decimal  # per question
+
+    @property
+    def total(self) -> Decimal:
+        return self.points * self.count
+
+
+@dataclass(frozen=True)
+class Subject:
+    code: str
+    name: str  # the official Chinese name
+    level: str  # assistant | intermediate | senior
+    minutes: int
+    full_marks: Decimal
+    pass_mark: Decimal
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+    def as_structure(self) -> dict:
+        """What an attempt stores: the structure it was assembled to."""
+        return {
+            "minutes": self.minutes,
+            "full_marks": str(self.full_marks),
+            "pass_mark": str(self.pass_mark),
+            "sections": [{"kind": s.kind, "count": s.count, "points": str(s.points)} for s in self.sections],
+        }
+
+
+def _choice_paper() -> tuple[Section, ...]:
+    return (Section("single", 60, Decimal(1)), Section("multiple", 20, Decimal(2)))
+
+
+DEFAULT_SUBJECTS: tuple[Subject, ...] = (
+    Subject("A-ZH", "社会工作综合能力（初级）", "assistant", 120, Decimal(100), Decimal(60), _choice_paper()),
+    Subject("A-SW", "社会工作实务（初级）", "assistant", 120, Decimal(100), Decimal(60), _choice_paper()),
+    Subject("I-ZH", "社会工作综合能力（中级）", "intermediate", 120, Decimal(100), Decimal(60), _choice_paper()),
+    Subject("I-FG", "社会工作法规与政策", "intermediate", 120, Decimal(100), Decimal(60), _choice_paper()),
+    Subject(
+        "I-SW",
+        "社会工作实务（中级）",
+        "intermediate",
+        150,
+        Decimal(100),
+        Decimal(60),
+        (Section("case", 5, Decimal(20)),),
+    ),
+    Subject(
+        "S-SW", "社会工作实务（高级）", "senior", 180, Decimal(100), Decimal(60), (Section("case", 4, Decimal(25)),)
+    ),
+)
+
+KIND_LABELS = {"single": N_("Single choice"), "multiple": N_("Multiple choice"), "case": N_("Case analysis")}
+
+
+def _defaults() -> dict[str, Subject]:
+    return {s.code: s for s in DEFAULT_SUBJECTS}
+
+
+async def subjects() -> list[Subject]:
+    """Every subject, in catalogue order."""
+    return list(_defaults().values())
+
+
+async def subject_by_code(code: str) -> Subject | None:
+    return _defaults().get(code)
+
+
+def subject_codes() -> list[str]:
+    return [s.code for s in DEFAULT_SUBJECTS]

@@ -1,0 +1,121 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from courses.examprep.models import AnswerSource, AttemptStatus, Kind
+from json import dumps, loads
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0003_exam_catalogue_results_registrations_notifications')]
+
+    initial = True
+
+    operations = [
+        ops.CreateModel(
+            name='MockAttempt',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='examprep_attempts', on_delete=OnDelete.RESTRICT)),
+                ('subject', fields.CharField(max_length=16)),
+                ('seed', fields.BigIntField()),
+                ('status', fields.CharEnumField(default=AttemptStatus.IN_PROGRESS, description='IN_PROGRESS: in_progress\nSUBMITTED: submitted\nEXPIRED: expired', enum_type=AttemptStatus, max_length=16)),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('deadline_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('finished_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('structure', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('full_marks', fields.DecimalField(max_digits=6, decimal_places=1)),
+                ('pass_mark', fields.DecimalField(max_digits=6, decimal_places=1)),
+                ('score', fields.DecimalField(null=True, max_digits=6, decimal_places=1)),
+                ('question_count', fields.IntField(default=0)),
+            ],
+            options={'table': 'examprep_attempts', 'app': 'examprep', 'indexes': [Index(fields=['worker_id', 'status']), Index(fields=['worker_id', 'subject', 'started_at'])], 'pk_attr': 'id', 'table_description': 'A timed mock exam. The deadline is kept here, and answers after it are refused.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Question',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('subject', fields.CharField(db_index=True, max_length=16)),
+                ('topic', fields.CharField(max_length=100)),
+                ('kind', fields.CharEnumField(description='SINGLE: single\nMULTIPLE: multiple\nCASE: case', enum_type=Kind, max_length=16)),
+                ('difficulty', fields.SmallIntField(default=2)),
+                ('is_active', fields.BooleanField(default=True)),
+                ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
+                ('version', fields.IntField(default=1)),
+                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='examprep_questions', on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'examprep_questions', 'app': 'examprep', 'indexes': [Index(fields=['subject', 'topic'])], 'pk_attr': 'id', 'table_description': "A question's identity: subject, topic, kind, difficulty. Its text lives in versions."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='NotebookEntry',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='examprep_notebook', on_delete=OnDelete.RESTRICT)),
+                ('question', fields.ForeignKeyField('examprep.Question', source_field='question_id', db_constraint=True, to_field='id', related_name='notebook_entries', on_delete=OnDelete.CASCADE)),
+                ('box', fields.SmallIntField(default=1)),
+                ('due_on', fields.DateField()),
+                ('wrong_count', fields.IntField(default=1)),
+                ('reviewed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('added_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'examprep_notebook', 'app': 'examprep', 'unique_together': (('worker', 'question'),), 'indexes': [Index(fields=['worker_id', 'due_on'])], 'pk_attr': 'id', 'table_description': 'A question the worker got wrong, scheduled by Leitner boxes (1, 2, 4, 8, 16 days).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='QuestionVersion',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('question', fields.ForeignKeyField('examprep.Question', source_field='question_id', db_constraint=True, to_field='id', related_name='versions', on_delete=OnDelete.CASCADE)),
+                ('number', fields.IntField()),
+                ('is_current', fields.BooleanField(default=True)),
+                ('stem', fields.TextField(unique=False)),
+                ('options', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('answer', fields.CharField(default='', max_length=8)),
+                ('model_answer', fields.TextField(default='', unique=False)),
+                ('rubric', fields.TextField(default='', unique=False)),
+                ('explanation', fields.TextField(default='', unique=False)),
+                ('note', fields.CharField(default='', max_length=255)),
+                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='examprep_versions', on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'examprep_question_versions', 'app': 'examprep', 'unique_together': (('question', 'number'),), 'indexes': [Index(fields=['question_id', 'is_current'])], 'pk_attr': 'id', 'table_description': 'One wording of a question. Editing adds a version, and attempts keep pointing at the one they used.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Answer',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='examprep_answers', on_delete=OnDelete.RESTRICT)),
+                ('question', fields.ForeignKeyField('examprep.Question', source_field='question_id', db_constraint=True, to_field='id', related_name='answers', on_delete=OnDelete.CASCADE)),
+                ('version', fields.ForeignKeyField('examprep.QuestionVersion', source_field='version_id', db_constraint=True, to_field='id', related_name='answers', on_delete=OnDelete.CASCADE)),
+                ('source', fields.CharEnumField(description='PRACTICE: practice\nREVIEW: review\nMOCK: mock', enum_type=AnswerSource, max_length=16)),
+                ('response', fields.TextField(default='', unique=False)),
+                ('correct', fields.BooleanField(null=True)),
+                ('answered_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'examprep_answers', 'app': 'examprep', 'indexes': [Index(fields=['worker_id', 'answered_at']), Index(fields=['worker_id', 'question_id'])], 'pk_attr': 'id', 'table_description': 'Every answer a worker gives: in practice, in review, and each answered item of a scored mock.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='AttemptItem',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('attempt', fields.ForeignKeyField('examprep.MockAttempt', source_field='attempt_id', db_constraint=True, to_field='id', related_name='items', on_delete=OnDelete.CASCADE)),
+                ('position', fields.SmallIntField()),
+                ('question', fields.ForeignKeyField('examprep.Question', source_field='question_id', db_constraint=True, to_field='id', related_name='attempt_items', on_delete=OnDelete.RESTRICT)),
+                ('version', fields.ForeignKeyField('examprep.QuestionVersion', source_field='version_id', db_constraint=True, to_field='id', related_name='attempt_items', on_delete=OnDelete.RESTRICT)),
+                ('kind', fields.CharEnumField(description='SINGLE: single\nMULTIPLE: multiple\nCASE: case', enum_type=Kind, max_length=16)),
+                ('points', fields.DecimalField(max_digits=5, decimal_places=1)),
+                ('response', fields.TextField(default='', unique=False)),
+                ('answered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('awarded', fields.DecimalField(null=True, max_digits=5, decimal_places=1)),
+            ],
+            options={'table': 'examprep_attempt_items', 'app': 'examprep', 'unique_together': (('attempt', 'question'), ('attempt', 'position')), 'pk_attr': 'id', 'table_description': "One question of an attempt's stored paper, and the taker's saved answer to it."},
+            bases=['Model'],
+        ),
+    ]

@@ -1,0 +1,423 @@
+"""Exam prep pages. Workers: /exam-prep (home, practice, review, notebook, readiness, mock exams) — each sees
+only their own. Admins and bureaus: /exam-prep/bank (question authoring)."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from starlette.responses import Response
+
+from courses.examprep import catalogue, selectors, services
+from courses.examprep.forms import OPTION_KEYS, question_fields, service_arguments
+from courses.examprep.models import AttemptStatus, Kind
+from talent.accounts.models import Role
+from talent.settings import get_settings
+from talent.web.auth import BureauViewer, CurrentViewer, Viewer
+from talent.web.errors import Forbidden, ServiceError
+from talent.web.forms import Form
+from talent.web.i18n import gettext as _
+from talent.web.pagination import Listing, ListParams
+from talent.web.params import Id
+from talent.web.templating import flash, is_htmx, render, see_other
+
+router = APIRouter(prefix="/exam-prep", tags=["examprep"])
+bank_router = APIRouter(prefix="/exam-prep/bank", tags=["examprep"])
+
+ShortText = Annotated[str, Query(max_length=100)]
+
+
+async def _worker(viewer: CurrentViewer) -> Viewer:
+    if viewer.role != Role.WORKER or not viewer.user.worker_id:
+        raise Forbidden()
+    return viewer
+
+
+WorkerViewer = Annotated[Viewer, Depends(_worker)]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _printable(value: str) -> str:
+    return "".join(ch for ch in value if ch.isprintable()).strip()
+
+
+async def _subject_or_none(code: str) -> catalogue.Subject | None:
+    return await catalogue.subject_by_code(_printable(code)) if code else None
+
+
+# ── home ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@router.get("")
+async def home(request: Request, viewer: WorkerViewer) -> Response:
+    worker_id, now = viewer.user.worker_id, _now()
+    await services.mock_expire_overdue(worker_id=worker_id, now=now)
+    counts = await selectors.bank_subject_counts()
+    subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
+    return render(
+        request,
+        "examprep/home.html",
+        {
+            "subjects": subjects,
+            "counts": counts,
+            "readiness": await selectors.readiness_for(worker_id=worker_id, subjects=subjects, now=now),
+            "due": await selectors.notebook_due_count(worker_id=worker_id, today=now.date()),
+            "running": await selectors.attempt_in_progress(worker_id=worker_id, now=now),
+            "recent": await selectors.attempts_recent(worker_id=worker_id),
+        },
+    )
+
+
+@router.get("/readiness/{subject}")
+async def readiness(request: Request, viewer: WorkerViewer, subject: Annotated[str, Path(max_length=16)]) -> Response:
+    spec = await _subject_or_none(subject)
+    if spec is None:
+        raise HTTPException(404)
+    result = await selectors.readiness_for(worker_id=viewer.user.worker_id, subjects=[spec], now=_now())
+    return render(request, "examprep/readiness.html", {"subject": spec, "r": result[spec.code]})
+
+
+# ── practice, review, notebook ─────────────────────────────────────────────────────────────────────────────
+
+
+def _practice_page(request, ctx: dict, status_code: int = 200) -> Response:
+    return render(request, "examprep/practice.html", ctx, fragment="examprep/_practice.html", status_code=status_code)
+
+
+@router.get("/practice")
+async def practice(
+    request: Request,
+    viewer: WorkerViewer,
+    subject: ShortText = "",
+    topic: ShortText = "",
+    after: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
+) -> Response:
+    spec = await _subject_or_none(subject)
+    topic = _printable(topic)
+    if spec is None:
+        counts = await selectors.bank_subject_counts()
+        subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
+        return render(request, "examprep/practice_start.html", {"subjects": subjects, "counts": counts})
+    version = await selectors.practice_pick(subject=spec.code, topic=topic, exclude=after or None)
+    topics = await selectors.bank_topics(subject=spec.code)
+    return _practice_page(
+        request, {"subject": spec, "topic": topic, "topics": topics, "version": version, "review": False}
+    )
+
+
+@router.get("/review")
+async def review(request: Request, viewer: WorkerViewer) -> Response:
+    today = _now().date()
+    entry = await selectors.notebook_next_due(worker_id=viewer.user.worker_id, today=today)
+    version = await selectors.current_version(question_id=entry.question_id) if entry else None
+    if version is not None:
+        version.question = entry.question
+    due = await selectors.notebook_due_count(worker_id=viewer.user.worker_id, today=today)
+    return _practice_page(request, {"version": version, "review": True, "entry": entry, "due": due, "topic": ""})
+
+
+@router.post("/practice/{question_id}")
+async def practice_answer(request: Request, viewer: WorkerViewer, question_id: Id) -> Response:
+    form = await request.form()
+    review_mode = form.get("review") == "1"
+    version_id = str(form.get("version", ""))
+    version = await selectors.practice_version(
+        question_id=question_id, version_id=int(version_id) if str(version_id).isdigit() and len(version_id) < 10 else 0
+    )
+    ctx = {"version": version, "review": review_mode, "topic": _printable(str(form.get("topic", "")))[:100]}
+    if not review_mode:
+        ctx["subject"] = await catalogue.subject_by_code(version.question.subject)
+    try:
+        answer = await services.practice_answer(
+            worker_id=viewer.user.worker_id,
+            question_id=question_id,
+            version_id=version.id,
+            choices=[str(c) for c in form.getlist("choice")][:8],
+            text=str(form.get("text", "")),
+            review=review_mode,
+            now=_now(),
+        )
+    except ServiceError as exc:
+        ctx.update(error=exc.message, typed=str(form.get("text", ""))[:20000])
+        return _practice_page(request, ctx, status_code=422)
+    ctx["answer"] = answer
+    return _practice_page(request, ctx)
+
+
+@router.post("/practice/answers/{answer_id}/mark")
+async def practice_mark(request: Request, viewer: WorkerViewer, answer_id: Id) -> Response:
+    form = await request.form()
+    answer = await selectors.answer_get(worker_id=viewer.user.worker_id, answer_id=answer_id)
+    ctx = {"version": answer.version, "answer": answer, "review": answer.source.value == "review", "topic": ""}
+    answer.version.question = answer.question
+    ctx["subject"] = await catalogue.subject_by_code(answer.question.subject)
+    if form.get("correct") not in ("0", "1"):
+        ctx["error"] = _("Choose whether your answer matched.")
+        return _practice_page(request, ctx, status_code=422)
+    try:
+        ctx["answer"] = await services.practice_self_mark(
+            worker_id=viewer.user.worker_id, answer_id=answer.id, correct=form.get("correct") == "1", now=_now()
+        )
+        ctx["answer"].version = answer.version
+    except ServiceError as exc:
+        ctx["error"] = exc.message
+        return _practice_page(request, ctx, status_code=422)
+    return _practice_page(request, ctx)
+
+
+@router.get("/notebook")
+async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subject: ShortText = "") -> Response:
+    params.q = _printable(params.q)
+    spec = await _subject_or_none(subject)
+    params.extra = {"subject": spec.code if spec else ""}
+    today = _now().date()
+    page = await selectors.notebook_list(
+        worker_id=viewer.user.worker_id, params=params, subject=spec.code if spec else "", today=today
+    )
+    return render(
+        request,
+        "examprep/notebook.html",
+        {
+            "page": page,
+            "subject": spec.code if spec else "",
+            "subjects": await catalogue.subjects(),
+            "today": today,
+            "due": await selectors.notebook_due_count(worker_id=viewer.user.worker_id, today=today),
+        },
+        fragment="examprep/_notebook.html",
+    )
+
+
+# ── mock exams ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@router.get("/mock")
+async def mock_list(request: Request, viewer: WorkerViewer, params: Listing) -> Response:
+    now = _now()
+    await services.mock_expire_overdue(worker_id=viewer.user.worker_id, now=now)
+    page = await selectors.attempt_list(worker_id=viewer.user.worker_id, params=params)
+    counts = await selectors.bank_subject_counts()
+    subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
+    return render(
+        request,
+        "examprep/mocks.html",
+        {"page": page, "subjects": subjects, "error": ""},
+        fragment="examprep/_mocks.html",
+    )
+
+
+@router.post("/mock")
+async def mock_start(request: Request, viewer: WorkerViewer) -> Response:
+    form = await request.form()
+    subject = _printable(str(form.get("subject", "")))[:16]
+    try:
+        attempt = await services.mock_start(worker_id=viewer.user.worker_id, subject=subject, now=_now())
+    except ServiceError as exc:
+        counts = await selectors.bank_subject_counts()
+        subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
+        page = await selectors.attempt_list(
+            worker_id=viewer.user.worker_id, params=ListParams(per_page=get_settings().page_size)
+        )
+        return render(
+            request,
+            "examprep/mocks.html",
+            {"page": page, "subjects": subjects, "error": exc.message},
+            fragment="examprep/_mocks.html",
+            status_code=422,
+        )
+    return see_other(request, f"/exam-prep/mock/{attempt.id}")
+
+
+@router.get("/mock/{attempt_id}")
+async def mock_detail(request: Request, viewer: WorkerViewer, attempt_id: Id) -> Response:
+    worker_id, now = viewer.user.worker_id, _now()
+    attempt = await selectors.attempt_get(worker_id=worker_id, attempt_id=attempt_id)
+    if attempt.status == AttemptStatus.IN_PROGRESS and attempt.deadline_at <= now:
+        await services.mock_expire_overdue(worker_id=worker_id, now=now)
+        attempt = await selectors.attempt_get(worker_id=worker_id, attempt_id=attempt_id)
+    items = await selectors.attempt_items(attempt_id=attempt.id)
+    subject = await catalogue.subject_by_code(attempt.subject)
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        return render(
+            request,
+            "examprep/mock_take.html",
+            {
+                "attempt": attempt,
+                "items": items,
+                "subject": subject,
+                "answered": sum(1 for i in items if i.response),
+                "minutes_left": max(0, int((attempt.deadline_at - now).total_seconds() // 60)),
+            },
+        )
+    return render(
+        request,
+        "examprep/mock_result.html",
+        {
+            "attempt": attempt,
+            "items": items,
+            "subject": subject,
+            "sections": await selectors.attempt_breakdown(attempt_id=attempt.id, by="section"),
+            "topics": await selectors.attempt_breakdown(attempt_id=attempt.id, by="topic"),
+            "passed": attempt.score is not None and attempt.score >= attempt.pass_mark,
+        },
+    )
+
+
+@router.post("/mock/{attempt_id}/answers/{question_id}")
+async def mock_answer(request: Request, viewer: WorkerViewer, attempt_id: Id, question_id: Id) -> Response:
+    """Autosave one answer (htmx on change; a plain post from the Save button works too)."""
+    form = await request.form()
+    choices = [str(c) for c in form.getlist("choice")][:8]
+    text = form.get("text")
+    status, message, level = 200, "", "success"
+    try:
+        await services.mock_save_answer(
+            worker_id=viewer.user.worker_id,
+            attempt_id=attempt_id,
+            question_id=question_id,
+            choices=choices,
+            text=str(text) if text is not None else None,
+            now=_now(),
+        )
+    except services.AttemptClosed as exc:
+        status, message, level = 409, exc.message, "danger"
+    except ServiceError as exc:
+        status, message, level = 422, exc.message, "danger"
+    if status == 200 and not is_htmx(request):
+        return see_other(request, f"/exam-prep/mock/{attempt_id}#q-{question_id}")
+    ctx = {"message": message, "level": level, "attempt_id": attempt_id, "saved_at": _now()}
+    return render(request, "examprep/save_status.html", ctx, fragment="examprep/_save_status.html", status_code=status)
+
+
+@router.post("/mock/{attempt_id}/submit")
+async def mock_submit(request: Request, viewer: WorkerViewer, attempt_id: Id) -> Response:
+    try:
+        await services.mock_submit(worker_id=viewer.user.worker_id, attempt_id=attempt_id, now=_now())
+    except services.AttemptClosed as exc:
+        return flash(see_other(request, f"/exam-prep/mock/{attempt_id}"), exc.message, "warning")
+    return flash(see_other(request, f"/exam-prep/mock/{attempt_id}"), _("Handed in and scored."))
+
+
+# ── the question bank (admin, bureau) ──────────────────────────────────────────────────────────────────────
+
+
+@bank_router.get("")
+async def bank_list(
+    request: Request,
+    viewer: BureauViewer,
+    params: Listing,
+    subject: ShortText = "",
+    kind: ShortText = "",
+    mine: ShortText = "",
+) -> Response:
+    params.q = _printable(params.q)
+    spec = await _subject_or_none(subject)
+    kind = kind if kind in {k.value for k in Kind} else ""
+    mine_only = mine == "1"
+    params.extra = {"subject": spec.code if spec else "", "kind": kind, "mine": "1" if mine_only else ""}
+    page = await selectors.bank_list(
+        scope=viewer.scope, params=params, subject=spec.code if spec else "", kind=kind, mine=mine_only
+    )
+    return render(
+        request,
+        "examprep/bank.html",
+        {
+            "page": page,
+            "subject": spec.code if spec else "",
+            "kind": kind,
+            "mine": mine_only,
+            "subjects": await catalogue.subjects(),
+            "kinds": list(catalogue.KIND_LABELS.items()),
+        },
+        fragment="examprep/_bank.html",
+    )
+
+
+def _bank_form(request, form: Form, *, title: str, action: str, question=None, status_code: int = 200) -> Response:
+    return render(
+        request,
+        "examprep/bank_form.html",
+        {"form": form, "title": title, "action": action, "question": question, "option_keys": OPTION_KEYS},
+        fragment="examprep/_bank_form.html",
+        status_code=status_code,
+    )
+
+
+@bank_router.get("/new")
+async def bank_new(request: Request, viewer: BureauViewer) -> Response:
+    form = Form.initial(question_fields(), {"kind": "single", "difficulty": "2", "is_active": True})
+    return _bank_form(request, form, title=_("New question"), action="/exam-prep/bank")
+
+
+@bank_router.post("")
+async def bank_create(request: Request, viewer: BureauViewer) -> Response:
+    form = Form.bind(question_fields(), await request.form())
+    if form.validate():
+        try:
+            question = await services.question_create(
+                actor=viewer.user, scope=viewer.scope, **service_arguments(form.cleaned)
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/exam-prep/bank/{question.id}"), _("Question created."))
+    return _bank_form(request, form, title=_("New question"), action="/exam-prep/bank", status_code=422)
+
+
+@bank_router.get("/{question_id}")
+async def bank_detail(request: Request, viewer: BureauViewer, question_id: Id) -> Response:
+    question = await selectors.question_get(scope=viewer.scope, question_id=question_id)
+    versions = await selectors.question_versions(question_id=question.id)
+    return render(
+        request,
+        "examprep/bank_detail.html",
+        {"question": question, "versions": versions, "can_edit": selectors.can_edit(viewer.scope, question)},
+    )
+
+
+@bank_router.get("/{question_id}/edit")
+async def bank_edit(request: Request, viewer: BureauViewer, question_id: Id) -> Response:
+    question = await selectors.question_get(scope=viewer.scope, question_id=question_id, for_edit=True)
+    current = await selectors.current_version(question_id=question.id)
+    values = {
+        "subject": question.subject,
+        "topic": question.topic,
+        "kind": question.kind,
+        "difficulty": str(question.difficulty),
+        "stem": current.stem,
+        "answer": current.answer,
+        "model_answer": current.model_answer,
+        "rubric": current.rubric,
+        "explanation": current.explanation,
+        "is_active": question.is_active,
+    }
+    values.update({key: text for key, text in zip(OPTION_KEYS, current.options, strict=False)})
+    form = Form.initial(question_fields(editing=True), values)
+    return _bank_form(
+        request, form, title=_("Edit question"), action=f"/exam-prep/bank/{question.id}", question=question
+    )
+
+
+@bank_router.post("/{question_id}")
+async def bank_update(request: Request, viewer: BureauViewer, question_id: Id) -> Response:
+    question = await selectors.question_get(scope=viewer.scope, question_id=question_id, for_edit=True)
+    form = Form.bind(question_fields(editing=True), await request.form())
+    if form.validate():
+        try:
+            await services.question_update(
+                actor=viewer.user, scope=viewer.scope, question=question, **service_arguments(form.cleaned)
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, f"/exam-prep/bank/{question.id}"), _("Saved."))
+    return _bank_form(
+        request,
+        form,
+        title=_("Edit question"),
+        action=f"/exam-prep/bank/{question.id}",
+        question=question,
+        status_code=422,
+    )

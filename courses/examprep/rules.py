@@ -1,0 +1,141 @@
+"""The rules of exam prep as pure functions: marking, Leitner scheduling, paper assembly, readiness."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+LETTERS = "ABCDEFGH"
+# Leitner boxes 1..5 and the days until a question in that box comes back.
+BOX_DAYS = (1, 2, 4, 8, 16)
+HALF = Decimal("0.5")
+
+
+def normalise_letters(raw: str | list[str]) -> str:
+    """'ca', ['C', 'A'] → 'AC'; anything that is not an option letter is dropped."""
+    text = "".join(raw) if isinstance(raw, list | tuple) else raw
+    return "".join(sorted({ch for ch in text.upper() if ch in LETTERS}))
+
+
+def mark(kind: str, answer: str, response: str, points: Decimal) -> Decimal:
+    """The national marking rule.
+
+    single: full points if the one letter is right, else 0.
+    multiple: any wrong option → 0; all the right options → full points; some of them and nothing wrong →
+    0.5 per option chosen, capped at the item's points. An empty answer scores 0. Cases are not auto-marked.
+    """
+    chosen, right = set(normalise_letters(response)), set(normalise_letters(answer))
+    if kind == "single":
+        return points if chosen and chosen == right else Decimal(0)
+    if kind == "multiple":
+        if not chosen or chosen - right:
+            return Decimal(0)
+        if chosen == right:
+            return points
+        return min(points, HALF * len(chosen))
+    return Decimal(0)
+
+
+def is_correct(kind: str, answer: str, response: str) -> bool | None:
+    """Right or wrong for the notebook: only an exact answer counts as right; a case is self-marked (None)."""
+    if kind == "case":
+        return None
+    return bool(normalise_letters(response)) and normalise_letters(response) == normalise_letters(answer)
+
+
+def leitner_next(box: int | None, correct: bool, today: date) -> tuple[int, date]:
+    """Right → the next box (5 is the last), wrong → box 1; due again after that box's days."""
+    new_box = 1 if (not correct or box is None) else min(box + 1, len(BOX_DAYS))
+    return new_box, today + timedelta(days=BOX_DAYS[new_box - 1])
+
+
+@dataclass(frozen=True)
+class PoolQuestion:
+    question_id: int
+    version_id: int
+    kind: str
+    topic: str
+
+
+def assemble(
+    sections: list[dict], pool: list[PoolQuestion], seen: set[int], seed: int
+) -> list[tuple[PoolQuestion, Decimal]]:
+    """Draw each section's questions from the pool, unseen ones first, in an order fixed by the seed.
+
+    Returns (question, points) in paper order: sections in structure order. A section the bank cannot fill
+    gets what there is (the paper is then shorter, and its full marks smaller).
+    """
+    rng = random.Random(seed)
+    paper: list[tuple[PoolQuestion, Decimal]] = []
+    for section in sections:
+        candidates = sorted((q for q in pool if q.kind == section["kind"]), key=lambda q: q.question_id)
+        unseen = [q for q in candidates if q.question_id not in seen]
+        seen_before = [q for q in candidates if q.question_id in seen]
+        rng.shuffle(unseen)
+        rng.shuffle(seen_before)
+        chosen = (unseen + seen_before)[: int(section["count"])]
+        paper.extend((q, Decimal(str(section["points"]))) for q in chosen)
+    return paper
+
+
+# Readiness: a blend of recent mock results and accuracy by topic.
+MOCK_WEIGHT = Decimal("0.6")
+TOPIC_WEIGHT = Decimal("0.4")
+RECENT_MOCKS = 3
+MIN_TOPIC_ANSWERS = 3
+
+
+@dataclass
+class TopicStat:
+    topic: str
+    answered: int
+    correct: int
+    share: Decimal  # the topic's share of the subject's bank
+
+    @property
+    def accuracy(self) -> Decimal:
+        return Decimal(self.correct) / Decimal(self.answered) if self.answered else Decimal(0)
+
+
+@dataclass
+class Readiness:
+    full_marks: Decimal
+    pass_mark: Decimal
+    mock_percents: list[Decimal] = field(default_factory=list)
+    topics: list[TopicStat] = field(default_factory=list)
+    mock_mean: Decimal | None = None  # fraction 0..1
+    topic_accuracy: Decimal | None = None  # fraction 0..1, weighted by the topics' shares of the bank
+    expected: Decimal | None = None  # in marks
+    weakest: list[TopicStat] = field(default_factory=list)
+
+    @property
+    def likely_pass(self) -> bool:
+        return self.expected is not None and self.expected >= self.pass_mark
+
+
+def readiness(
+    *, mock_percents: list[Decimal], topics: list[TopicStat], full_marks: Decimal, pass_mark: Decimal
+) -> Readiness:
+    """Expected score = full marks × (0.6 × mean of the last 3 mock results + 0.4 × topic accuracy);
+    with only one of the two, that one alone; with neither, unknown.
+
+    Topic accuracy weights each answered topic's accuracy by its share of the bank (the paper draws
+    topics roughly in those proportions). The weakest topics are the three lowest accuracies among topics
+    with at least 3 answers.
+    """
+    result = Readiness(full_marks=full_marks, pass_mark=pass_mark, mock_percents=mock_percents[:RECENT_MOCKS])
+    result.topics = sorted(topics, key=lambda t: (t.accuracy, -t.answered, t.topic))
+    if result.mock_percents:
+        result.mock_mean = sum(result.mock_percents, Decimal(0)) / len(result.mock_percents)
+    answered = [t for t in topics if t.answered]
+    weight = sum((t.share for t in answered), Decimal(0))
+    if answered and weight > 0:
+        result.topic_accuracy = sum((t.share * t.accuracy for t in answered), Decimal(0)) / weight
+    if result.mock_mean is not None and result.topic_accuracy is not None:
+        fraction = MOCK_WEIGHT * result.mock_mean + TOPIC_WEIGHT * result.topic_accuracy
+    else:
+        fraction = result.mock_mean if result.mock_mean is not None else result.topic_accuracy
+    if fraction is not None:
+        result.expected = (full_marks * fraction).quantize(Decimal("0.1"))
+    result.weakest = [t for t in result.topics if t.answered >= MIN_TOPIC_ANSWERS][:3]
+    return result

@@ -1,0 +1,273 @@
+"""Reads for exam prep. A worker reads only their own answers, notebook and attempts (every query here is
+filtered by worker_id, so another worker's attempt id is simply not found → 404). The question bank is shared
+by every worker; who may edit a question is decided by its region path."""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from tortoise.expressions import Q
+from tortoise.functions import Count, Sum
+
+from courses.examprep import catalogue, rules
+from courses.examprep.models import (
+    Answer,
+    AttemptItem,
+    AttemptStatus,
+    MockAttempt,
+    NotebookEntry,
+    Question,
+    QuestionVersion,
+)
+from talent.accounts.models import Role
+from talent.accounts.scope import Scope
+from talent.web.pagination import ListParams, Page, paginate
+
+READINESS_DAYS = 90
+BANK_SORTS = {"subject": "question__subject", "topic": "question__topic", "kind": "question__kind", "id": "question_id"}
+NOTEBOOK_SORTS = {"due": "due_on", "box": "box", "wrong": "wrong_count", "topic": "question__topic"}
+ATTEMPT_SORTS = {"started": "started_at", "subject": "subject", "score": "score"}
+
+
+# ── the bank ──────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def editable(scope: Scope) -> Q:
+    """Questions the viewer may edit: all for an admin, those authored inside a bureau's region for a bureau."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    if scope.role == Role.BUREAU and scope.region_path:
+        return Q(region_path__startswith=scope.region_path)
+    return Q(id__in=[])
+
+
+def can_edit(scope: Scope, question: Question) -> bool:
+    if scope.role == Role.ADMIN:
+        return True
+    return scope.role == Role.BUREAU and bool(scope.region_path) and question.region_path.startswith(scope.region_path)
+
+
+async def bank_list(
+    *, scope: Scope, params: ListParams, subject: str = "", kind: str = "", topic: str = "", mine: bool = False
+) -> Page:
+    """Current versions of the bank's questions (two queries whatever the page size)."""
+    qs = QuestionVersion.filter(is_current=True).select_related("question")
+    if mine:
+        qs = qs.filter(question_id__in=Question.filter(editable(scope)).values("id"))
+    if subject:
+        qs = qs.filter(question__subject=subject)
+    if kind:
+        qs = qs.filter(question__kind=kind)
+    if topic:
+        qs = qs.filter(question__topic=topic)
+    if params.q:
+        qs = qs.filter(Q(stem__icontains=params.q) | Q(question__topic__icontains=params.q))
+    return await paginate(qs, params, BANK_SORTS, default="subject")
+
+
+async def question_get(*, scope: Scope, question_id: int, for_edit: bool = False) -> Question:
+    qs = Question.filter(id=question_id)
+    if for_edit:
+        qs = qs.filter(editable(scope))
+    return await qs.get()
+
+
+async def question_versions(*, question_id: int) -> list[QuestionVersion]:
+    return await QuestionVersion.filter(question_id=question_id).select_related("created_by").order_by("-number")
+
+
+async def current_version(*, question_id: int) -> QuestionVersion:
+    return await QuestionVersion.get(question_id=question_id, is_current=True)
+
+
+async def bank_topics(*, subject: str) -> list[dict]:
+    """Topics of a subject's active questions with their counts, one grouped query."""
+    return (
+        await Question.filter(subject=subject, is_active=True)
+        .annotate(n=Count("id"))
+        .group_by("topic")
+        .order_by("topic")
+        .values("topic", "n")
+    )
+
+
+async def bank_subject_counts() -> dict[str, int]:
+    rows = await Question.filter(is_active=True).annotate(n=Count("id")).group_by("subject").values("subject", "n")
+    return {r["subject"]: r["n"] for r in rows}
+
+
+# ── practice and the notebook ──────────────────────────────────────────────────────────────────────────────
+
+
+async def practice_pick(*, subject: str, topic: str = "", exclude: int | None = None) -> QuestionVersion | None:
+    """A random active question of the subject (and topic), other than the one just answered if possible."""
+    qs = Question.filter(subject=subject, is_active=True)
+    if topic:
+        qs = qs.filter(topic=topic)
+    ids = await qs.values_list("id", flat=True)
+    if len(ids) > 1 and exclude in ids:
+        ids = [i for i in ids if i != exclude]
+    if not ids:
+        return None
+    return await QuestionVersion.get(question_id=random.choice(ids), is_current=True).select_related("question")
+
+
+async def practice_version(*, question_id: int, version_id: int) -> QuestionVersion:
+    """The version a worker answered: any version of an active question (the one they were shown)."""
+    return await QuestionVersion.get(id=version_id, question_id=question_id, question__is_active=True).select_related(
+        "question"
+    )
+
+
+async def answer_get(*, worker_id: int, answer_id: int) -> Answer:
+    return await Answer.get(id=answer_id, worker_id=worker_id).select_related("question", "version")
+
+
+async def notebook_due_count(*, worker_id: int, today: date) -> int:
+    return await NotebookEntry.filter(worker_id=worker_id, due_on__lte=today, question__is_active=True).count()
+
+
+async def notebook_next_due(*, worker_id: int, today: date) -> NotebookEntry | None:
+    return (
+        await NotebookEntry.filter(worker_id=worker_id, due_on__lte=today, question__is_active=True)
+        .select_related("question")
+        .order_by("due_on", "box", "id")
+        .first()
+    )
+
+
+async def notebook_list(*, worker_id: int, params: ListParams, subject: str = "", due_only: bool = False, today: date):
+    qs = NotebookEntry.filter(worker_id=worker_id).select_related("question")
+    if subject:
+        qs = qs.filter(question__subject=subject)
+    if due_only:
+        qs = qs.filter(due_on__lte=today)
+    if params.q:
+        qs = qs.filter(question__topic__icontains=params.q)
+    return await paginate(qs, params, NOTEBOOK_SORTS, default="due")
+
+
+# ── mock exams ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+async def attempt_get(*, worker_id: int, attempt_id: int) -> MockAttempt:
+    """The worker's own attempt; anyone else's id is not found (404)."""
+    return await MockAttempt.get(id=attempt_id, worker_id=worker_id)
+
+
+async def attempt_items(*, attempt_id: int) -> list[AttemptItem]:
+    return await AttemptItem.filter(attempt_id=attempt_id).select_related("version", "question").order_by("position")
+
+
+async def attempt_list(*, worker_id: int, params: ListParams) -> Page:
+    return await paginate(MockAttempt.filter(worker_id=worker_id), params, ATTEMPT_SORTS, default="-started")
+
+
+async def attempts_recent(*, worker_id: int, limit: int = 5) -> list[MockAttempt]:
+    return await MockAttempt.filter(worker_id=worker_id).order_by("-started_at", "-id").limit(limit)
+
+
+async def attempt_in_progress(*, worker_id: int, now: datetime) -> list[MockAttempt]:
+    return await MockAttempt.filter(
+        worker_id=worker_id, status=AttemptStatus.IN_PROGRESS, deadline_at__gt=now
+    ).order_by("deadline_at")
+
+
+@dataclass
+class Breakdown:
+    key: str
+    questions: int
+    answered: int
+    points: Decimal
+    awarded: Decimal
+
+    @property
+    def share(self) -> float:
+        return float(self.awarded / self.points) if self.points else 0.0
+
+
+async def attempt_breakdown(*, attempt_id: int, by: str) -> list[Breakdown]:
+    """Points and marks of an attempt by section (question kind) or by topic, aggregated in SQL."""
+    column = "kind" if by == "section" else "question__topic"
+    base = AttemptItem.filter(attempt_id=attempt_id)
+    totals = (
+        await base.annotate(n=Count("id"), points_total=Sum("points"), awarded_total=Sum("awarded"))
+        .group_by(column)
+        .values(column, "n", "points_total", "awarded_total")
+    )
+    answered = {
+        r[column]: r["n"]
+        for r in await base.exclude(response="").annotate(n=Count("id")).group_by(column).values(column, "n")
+    }
+    rows = [
+        Breakdown(
+            key=str(r[column]),
+            questions=r["n"],
+            answered=answered.get(r[column], 0),
+            points=Decimal(str(r["points_total"] or 0)),
+            awarded=Decimal(str(r["awarded_total"] or 0)),
+        )
+        for r in totals
+    ]
+    if by == "section":
+        order = {"single": 0, "multiple": 1, "case": 2}
+        return sorted(rows, key=lambda b: order.get(b.key, 9))
+    return sorted(rows, key=lambda b: (b.share, b.key))
+
+
+# ── readiness ──────────────────────────────────────────────────────────────────────────────────────────────
+
+
+async def readiness_for(
+    *, worker_id: int, subjects: list[catalogue.Subject], now: datetime
+) -> dict[str, rules.Readiness]:
+    """Readiness for several subjects in four queries: recent scored mocks, answers and right answers by
+    subject × topic over the last 90 days, and the bank's topic sizes."""
+    codes = [s.code for s in subjects]
+    if not codes:
+        return {}
+    since = now - timedelta(days=READINESS_DAYS)
+    mocks = (
+        await MockAttempt.filter(worker_id=worker_id, subject__in=codes, score__not_isnull=True)
+        .order_by("-finished_at", "-id")
+        .limit(rules.RECENT_MOCKS * len(codes) * 10)
+        .values("subject", "score", "full_marks")
+    )
+    answers = Answer.filter(
+        worker_id=worker_id, answered_at__gte=since, correct__not_isnull=True, question__subject__in=codes
+    )
+    keys = ("question__subject", "question__topic")
+    answered = await answers.annotate(n=Count("id")).group_by(*keys).values(*keys, "n")
+    right = await answers.filter(correct=True).annotate(n=Count("id")).group_by(*keys).values(*keys, "n")
+    sizes = (
+        await Question.filter(subject__in=codes, is_active=True)
+        .annotate(n=Count("id"))
+        .group_by("subject", "topic")
+        .values("subject", "topic", "n")
+    )
+    answered_by = {(r["question__subject"], r["question__topic"]): r["n"] for r in answered}
+    right_by = {(r["question__subject"], r["question__topic"]): r["n"] for r in right}
+    size_by = {(r["subject"], r["topic"]): r["n"] for r in sizes}
+    out = {}
+    for subject in subjects:
+        percents = [
+            Decimal(str(m["score"])) / Decimal(str(m["full_marks"]))
+            for m in mocks
+            if m["subject"] == subject.code and m["full_marks"]
+        ][: rules.RECENT_MOCKS]
+        bank_total = sum(n for (code, _t), n in size_by.items() if code == subject.code)
+        topics = {t for (code, t) in list(size_by) + list(answered_by) if code == subject.code}
+        stats = [
+            rules.TopicStat(
+                topic=t,
+                answered=answered_by.get((subject.code, t), 0),
+                correct=right_by.get((subject.code, t), 0),
+                share=Decimal(size_by.get((subject.code, t), 0)) / Decimal(bank_total) if bank_total else Decimal(0),
+            )
+            for t in sorted(topics)
+        ]
+        out[subject.code] = rules.readiness(
+            mock_percents=percents, topics=stats, full_marks=subject.full_marks, pass_mark=subject.pass_mark
+        )
+    return out

@@ -1,0 +1,520 @@
+"""Writes for exam prep: authoring questions (versioned, audited), practice answers and the Leitner notebook,
+and mock exams (start, autosave, submit/expire and scoring).
+
+An autosave is one UPDATE of one item row, conditional on the attempt being the worker's, in progress and
+before its deadline; only when it changes nothing does a second read find out why.
+"""
+
+import secrets
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from tortoise.expressions import Subquery
+from tortoise.transactions import in_transaction
+
+from courses.examprep import catalogue, rules
+from courses.examprep.models import (
+    Answer,
+    AnswerSource,
+    AttemptItem,
+    AttemptStatus,
+    Kind,
+    MockAttempt,
+    NotebookEntry,
+    Question,
+    QuestionVersion,
+)
+from talent.accounts.models import Role
+from talent.accounts.scope import Scope
+from talent.audit.services import audit_record, snapshot
+from talent.web.errors import ServiceError
+from talent.web.i18n import gettext as _
+
+MAX_OPTIONS = 8
+MAX_CASE_ANSWER = 20000
+QUESTION_AUDIT_FIELDS = ["subject", "topic", "kind", "difficulty", "is_active", "version"]
+VERSION_FIELDS = ("stem", "options", "answer", "model_answer", "rubric", "explanation")
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer takes answers (submitted, or past its deadline): answered with 409."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# ── authoring ──────────────────────────────────────────────────────────────────────────────────────────────
+
+
+async def _check_question(
+    *, subject: str, kind: str, stem: str, options: Sequence[str], answer: str, model_answer: str
+) -> tuple[list[str], str]:
+    if await catalogue.subject_by_code(subject) is None:
+        raise ServiceError("subject", _("Unknown subject."))
+    if kind not in {k.value for k in Kind}:
+        raise ServiceError("kind", _("Choose one of the options."))
+    if not stem.strip():
+        raise ServiceError("stem", _("This field is required."))
+    options = [o.strip() for o in options]
+    while options and not options[-1]:
+        options.pop()
+    if kind == Kind.CASE:
+        if not model_answer.strip():
+            raise ServiceError("model_answer", _("A case needs a model answer."))
+        return [], ""
+    if "" in options:
+        raise ServiceError(f"option_{'abcdefgh'[options.index('')]}", _("Fill the options in order, without gaps."))
+    if len(options) < 2 or len(options) > MAX_OPTIONS:
+        raise ServiceError("option_b", _("Give at least two options."))
+    letters = rules.normalise_letters(answer)
+    if not letters or len(letters) != len(answer.replace(" ", "").replace(",", "")):
+        raise ServiceError("answer", _("Give the correct option letters, e.g. B or ACD."))
+    if any(rules.LETTERS.index(ch) >= len(options) for ch in letters):
+        raise ServiceError("answer", _("The answer names an option that does not exist."))
+    if kind == Kind.SINGLE and len(letters) != 1:
+        raise ServiceError("answer", _("A single-choice question has exactly one correct option."))
+    if kind == Kind.MULTIPLE and not 2 <= len(letters) < len(options):
+        raise ServiceError(
+            "answer", _("A multiple-choice question has at least two correct options and at least one wrong one.")
+        )
+    return options, letters
+
+
+async def question_create(
+    *,
+    actor,
+    scope: Scope,
+    subject: str,
+    topic: str,
+    kind: str,
+    difficulty: int,
+    stem: str,
+    options: Sequence[str],
+    answer: str = "",
+    model_answer: str = "",
+    rubric: str = "",
+    explanation: str = "",
+    is_active: bool = True,
+    note: str = "",
+) -> Question:
+    if scope.role not in (Role.ADMIN, Role.BUREAU):
+        raise ServiceError("__all__", _("You may not do this."))
+    options, letters = await _check_question(
+        subject=subject, kind=kind, stem=stem, options=options, answer=answer, model_answer=model_answer
+    )
+    region_path = scope.region_path or "" if scope.role == Role.BUREAU else ""
+    async with in_transaction():
+        question = await Question.create(
+            subject=subject,
+            topic=topic.strip(),
+            kind=Kind(kind),
+            difficulty=difficulty,
+            is_active=is_active,
+            region_path=region_path,
+            version=1,
+            created_by=actor,
+        )
+        await QuestionVersion.create(
+            question=question,
+            number=1,
+            is_current=True,
+            stem=stem.strip(),
+            options=options,
+            answer=letters,
+            model_answer=model_answer.strip(),
+            rubric=rubric.strip(),
+            explanation=explanation.strip(),
+            note=note.strip(),
+            created_by=actor,
+        )
+        await audit_record(
+            actor=actor,
+            action="create",
+            entity="question",
+            entity_id=question.id,
+            summary=f"{subject} {stem.strip()[:60]}",
+            after=snapshot(question, QUESTION_AUDIT_FIELDS),
+            region_path=region_path,
+        )
+    return question
+
+
+async def question_update(
+    *,
+    actor,
+    scope: Scope,
+    question: Question,
+    subject: str,
+    topic: str,
+    kind: str,
+    difficulty: int,
+    stem: str,
+    options: Sequence[str],
+    answer: str = "",
+    model_answer: str = "",
+    rubric: str = "",
+    explanation: str = "",
+    is_active: bool = True,
+    note: str = "",
+) -> Question:
+    """Change a question. New wording (stem, options, answer, model answer, rubric, explanation) becomes a new
+    version; the old version stays for the attempts and answers that used it."""
+    from courses.examprep.selectors import can_edit
+
+    if not can_edit(scope, question):
+        raise ServiceError("__all__", _("You may not do this."))
+    options, letters = await _check_question(
+        subject=subject, kind=kind, stem=stem, options=options, answer=answer, model_answer=model_answer
+    )
+    async with in_transaction():
+        question = await Question.select_for_update().get(id=question.id)
+        current = await QuestionVersion.get(question_id=question.id, is_current=True)
+        before = snapshot(question, QUESTION_AUDIT_FIELDS)
+        wording = {
+            "stem": stem.strip(),
+            "options": options,
+            "answer": letters,
+            "model_answer": model_answer.strip(),
+            "rubric": rubric.strip(),
+            "explanation": explanation.strip(),
+        }
+        if any(getattr(current, k) != v for k, v in wording.items()):
+            await QuestionVersion.filter(id=current.id).update(is_current=False)
+            question.version = current.number + 1
+            await QuestionVersion.create(
+                question_id=question.id,
+                number=question.version,
+                is_current=True,
+                note=note.strip(),
+                created_by=actor,
+                **wording,
+            )
+        question.subject = subject
+        question.topic = topic.strip()
+        question.kind = Kind(kind)
+        question.difficulty = difficulty
+        question.is_active = is_active
+        await question.save()
+        await audit_record(
+            actor=actor,
+            action="update",
+            entity="question",
+            entity_id=question.id,
+            summary=f"{subject} {stem.strip()[:60]}",
+            before=before,
+            after=snapshot(question, QUESTION_AUDIT_FIELDS),
+            region_path=question.region_path,
+        )
+    return question
+
+
+async def demo_bank_load(*, actor=None) -> int:
+    """Load the demo bank into the national bank once; returns how many questions were added (0 if present)."""
+    from courses.examprep.demo_bank import questions
+
+    demo = questions()
+    if await Question.filter(region_path="", subject__in=sorted({q.subject for q in demo})).exists():
+        return 0
+    async with in_transaction():
+        rows = [
+            Question(subject=q.subject, topic=q.topic, kind=Kind(q.kind), difficulty=q.difficulty, version=1)
+            for q in demo
+        ]
+        await Question.bulk_create(rows)
+        created = await Question.filter(region_path="", subject__in=sorted({q.subject for q in demo})).order_by("id")
+        await QuestionVersion.bulk_create(
+            [
+                QuestionVersion(
+                    question_id=row.id,
+                    number=1,
+                    is_current=True,
+                    stem=q.stem,
+                    options=list(q.options),
+                    answer=q.answer,
+                    explanation=q.explanation,
+                    note="demo",
+                )
+                for row, q in zip(created, demo, strict=True)
+            ]
+        )
+        await audit_record(
+            actor=actor, action="create", entity="demo", entity_id="examprep", summary="demo question bank"
+        )
+    return len(demo)
+
+
+# ── practice and the Leitner notebook ──────────────────────────────────────────────────────────────────────
+
+
+async def _notebook_apply(*, worker_id: int, results: dict[int, bool], today: date, now: datetime) -> None:
+    """Wrong → into the notebook at box 1 (or back to box 1); right on a due entry → the next box.
+    A right answer to a question not yet due leaves its schedule alone."""
+    if not results:
+        return
+    existing = {
+        e.question_id: e for e in await NotebookEntry.filter(worker_id=worker_id, question_id__in=list(results))
+    }
+    new, changed = [], []
+    for question_id, correct in results.items():
+        entry = existing.get(question_id)
+        if entry is None:
+            if not correct:
+                box, due = rules.leitner_next(None, False, today)
+                new.append(
+                    NotebookEntry(
+                        worker_id=worker_id,
+                        question_id=question_id,
+                        box=box,
+                        due_on=due,
+                        wrong_count=1,
+                        reviewed_at=now,
+                    )
+                )
+            continue
+        if correct and entry.due_on > today:
+            continue
+        entry.box, entry.due_on = rules.leitner_next(entry.box, correct, today)
+        entry.wrong_count += 0 if correct else 1
+        entry.reviewed_at = now
+        changed.append(entry)
+    if new:
+        await NotebookEntry.bulk_create(new, ignore_conflicts=True)
+    if changed:
+        await NotebookEntry.bulk_update(changed, fields=["box", "due_on", "wrong_count", "reviewed_at"])
+
+
+def _letters_or_error(choices: Sequence[str], kind: str, option_count: int | None) -> str:
+    raw = "".join(choices).upper().replace(" ", "")
+    letters = rules.normalise_letters(raw)
+    if len(letters) != len(raw):
+        raise ServiceError("choice", _("Choose among the options shown."))
+    if option_count is not None and any(rules.LETTERS.index(ch) >= option_count for ch in letters):
+        raise ServiceError("choice", _("Choose among the options shown."))
+    if kind == Kind.SINGLE and len(letters) > 1:
+        raise ServiceError("choice", _("A single-choice question takes exactly one option."))
+    return letters
+
+
+async def practice_answer(
+    *,
+    worker_id: int,
+    question_id: int,
+    version_id: int,
+    choices: Sequence[str] = (),
+    text: str = "",
+    review: bool = False,
+    now: datetime,
+) -> Answer:
+    """Store a practice (or review) answer and update the notebook; returns the stored answer."""
+    from courses.examprep.selectors import practice_version
+
+    version = await practice_version(question_id=question_id, version_id=version_id)
+    kind = version.question.kind
+    if kind == Kind.CASE:
+        response = text.strip()
+        if not response:
+            raise ServiceError("text", _("Write your answer first."))
+        if len(response) > MAX_CASE_ANSWER:
+            raise ServiceError("text", _("At most %(n)s characters.") % {"n": MAX_CASE_ANSWER})
+        correct = None
+    else:
+        response = _letters_or_error(choices, kind, len(version.options))
+        if not response:
+            raise ServiceError("choice", _("Choose an option."))
+        correct = rules.is_correct(kind, version.answer, response)
+    async with in_transaction():
+        answer = await Answer.create(
+            worker_id=worker_id,
+            question_id=question_id,
+            version_id=version.id,
+            source=AnswerSource.REVIEW if review else AnswerSource.PRACTICE,
+            response=response,
+            correct=correct,
+            answered_at=now,
+        )
+        if correct is not None:
+            await _notebook_apply(worker_id=worker_id, results={question_id: correct}, today=now.date(), now=now)
+    answer.version = version
+    return answer
+
+
+async def practice_self_mark(*, worker_id: int, answer_id: int, correct: bool, now: datetime) -> Answer:
+    """A case answer is marked by the worker against the model answer and rubric, once."""
+    async with in_transaction():
+        answer = await Answer.get(id=answer_id, worker_id=worker_id).select_related("question")
+        if answer.question.kind != Kind.CASE or answer.correct is not None:
+            raise ServiceError("__all__", _("This answer is already marked."))
+        await Answer.filter(id=answer.id).update(correct=correct)
+        answer.correct = correct
+        await _notebook_apply(worker_id=worker_id, results={answer.question_id: correct}, today=now.date(), now=now)
+    return answer
+
+
+# ── mock exams ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+async def mock_start(*, worker_id: int, subject: str, now: datetime, seed: int | None = None) -> MockAttempt:
+    """Assemble a paper to the subject's structure, preferring questions the worker has not seen, and store it.
+    An attempt of the same subject still in progress is resumed instead."""
+    spec = await catalogue.subject_by_code(subject)
+    if spec is None:
+        raise ServiceError("subject", _("Unknown subject."))
+    async with in_transaction():
+        running = await MockAttempt.filter(
+            worker_id=worker_id, subject=subject, status=AttemptStatus.IN_PROGRESS, deadline_at__gt=now
+        ).first()
+        if running is not None:
+            return running
+        pool_rows = await QuestionVersion.filter(
+            is_current=True, question__subject=subject, question__is_active=True
+        ).values("id", "question_id", "question__kind", "question__topic")
+        if not pool_rows:
+            raise ServiceError("subject", _("The question bank has no questions for this subject yet."))
+        seen = set(
+            await Answer.filter(worker_id=worker_id, question__subject=subject)
+            .order_by("question_id")
+            .distinct()
+            .values_list("question_id", flat=True)
+        )
+        seen |= set(
+            await AttemptItem.filter(attempt__worker_id=worker_id, attempt__subject=subject)
+            .order_by("question_id")
+            .distinct()
+            .values_list("question_id", flat=True)
+        )
+        pool = [
+            rules.PoolQuestion(r["question_id"], r["id"], str(r["question__kind"]), r["question__topic"])
+            for r in pool_rows
+        ]
+        seed = seed if seed is not None else secrets.randbits(31)
+        structure = spec.as_structure()
+        paper = rules.assemble(structure["sections"], pool, seen, seed)
+        full = sum((points for _q, points in paper), Decimal(0))
+        pass_mark = (spec.pass_mark * full / spec.full_marks).quantize(Decimal("0.1")) if spec.full_marks else full
+        attempt = await MockAttempt.create(
+            worker_id=worker_id,
+            subject=subject,
+            seed=seed,
+            status=AttemptStatus.IN_PROGRESS,
+            started_at=now,
+            deadline_at=now + timedelta(minutes=spec.minutes),
+            structure=structure,
+            full_marks=full,
+            pass_mark=pass_mark,
+            question_count=len(paper),
+        )
+        await AttemptItem.bulk_create(
+            [
+                AttemptItem(
+                    attempt_id=attempt.id,
+                    position=i,
+                    question_id=q.question_id,
+                    version_id=q.version_id,
+                    kind=Kind(q.kind),
+                    points=points,
+                )
+                for i, (q, points) in enumerate(paper, 1)
+            ]
+        )
+    return attempt
+
+
+async def mock_save_answer(
+    *, worker_id: int, attempt_id: int, question_id: int, choices: Sequence[str] = (), text: str | None = None, now
+) -> None:
+    """Autosave one answer: a single conditional UPDATE of the item row (attempt × question).
+
+    Refused with AttemptClosed after the stored deadline or once submitted; a question that is not part of
+    the attempt, or a second option on a single-choice item, is a ServiceError; another worker's attempt is
+    not found. Nothing is written when refused."""
+    if text is not None and not choices:
+        response, kinds = text.strip()[:MAX_CASE_ANSWER], [Kind.CASE]
+    else:
+        response = _letters_or_error(choices, Kind.MULTIPLE, None)
+        kinds = [Kind.SINGLE, Kind.MULTIPLE] if len(response) <= 1 else [Kind.MULTIPLE]
+    live = MockAttempt.filter(
+        id=attempt_id, worker_id=worker_id, status=AttemptStatus.IN_PROGRESS, deadline_at__gt=now
+    ).values("id")
+    updated = await AttemptItem.filter(
+        attempt_id=attempt_id, question_id=question_id, kind__in=kinds, attempt_id__in=Subquery(live)
+    ).update(response=response, answered_at=now if response else None)
+    if updated:
+        return
+    attempt = await MockAttempt.get(id=attempt_id, worker_id=worker_id)
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise AttemptClosed(_("This exam has been handed in; answers can no longer change."))
+    if attempt.deadline_at <= now:
+        raise AttemptClosed(_("Time is up: answers after the deadline are not accepted."))
+    if not await AttemptItem.filter(attempt_id=attempt_id, question_id=question_id).exists():
+        raise ServiceError("question", _("This question is not part of this exam."))
+    raise ServiceError("choice", _("A single-choice question takes exactly one option."))
+
+
+async def mock_submit(*, worker_id: int, attempt_id: int, now: datetime) -> MockAttempt:
+    """Hand in an attempt and score it (after its deadline this is the expiry scoring: answers saved in time
+    count, the attempt is marked expired). A second submission is refused and changes nothing."""
+    async with in_transaction():
+        attempt = await MockAttempt.get(id=attempt_id, worker_id=worker_id)
+        expired = now >= attempt.deadline_at
+        status = AttemptStatus.EXPIRED if expired else AttemptStatus.SUBMITTED
+        finished = attempt.deadline_at if expired else now
+        claimed = await MockAttempt.filter(id=attempt.id, status=AttemptStatus.IN_PROGRESS).update(
+            status=status, finished_at=finished
+        )
+        if not claimed:
+            raise AttemptClosed(_("This exam has already been handed in."))
+        attempt.score = await _score(attempt=attempt, worker_id=worker_id, now=now)
+        attempt.status, attempt.finished_at = status, finished
+    return attempt
+
+
+async def _score(*, attempt: MockAttempt, worker_id: int, now: datetime) -> Decimal:
+    items = await AttemptItem.filter(attempt_id=attempt.id).select_related("version")
+    total = Decimal(0)
+    results: dict[int, bool] = {}
+    answers = []
+    for item in items:
+        if item.kind == Kind.CASE:
+            item.awarded = None  # marked by the worker against the model answer
+        else:
+            item.awarded = rules.mark(item.kind, item.version.answer, item.response, item.points)
+            total += item.awarded
+        if item.response:
+            correct = rules.is_correct(item.kind, item.version.answer, item.response)
+            if correct is not None:
+                results[item.question_id] = correct
+            answers.append(
+                Answer(
+                    worker_id=worker_id,
+                    question_id=item.question_id,
+                    version_id=item.version_id,
+                    source=AnswerSource.MOCK,
+                    response=item.response,
+                    correct=correct,
+                    answered_at=item.answered_at or now,
+                )
+            )
+    if items:
+        await AttemptItem.bulk_update(items, fields=["awarded"])
+    if answers:
+        await Answer.bulk_create(answers)
+    await MockAttempt.filter(id=attempt.id).update(score=total)
+    await _notebook_apply(worker_id=worker_id, results=results, today=now.date(), now=now)
+    return total
+
+
+async def mock_expire_overdue(*, worker_id: int, now: datetime) -> int:
+    """Score the worker's attempts whose deadline has passed without a submission."""
+    ids = await MockAttempt.filter(
+        worker_id=worker_id, status=AttemptStatus.IN_PROGRESS, deadline_at__lte=now
+    ).values_list("id", flat=True)
+    done = 0
+    for attempt_id in ids:
+        try:
+            await mock_submit(worker_id=worker_id, attempt_id=attempt_id, now=now)
+            done += 1
+        except AttemptClosed:
+            pass
+    return done
