@@ -1,8 +1,9 @@
 """The exam catalogue as exam prep needs it: subjects and their paper structures.
 
-The certification package owns the catalogue as data (talent.certification.selectors: subject_by_code and
-paper_structure). Until that exists this adapter answers with DESIGN §1's defaults, so exam prep never
-hard-codes a paper anywhere else.
+The certification package owns the catalogue as data (talent.certification: ExamSubject and PaperSection,
+editable by admins, seeded by its migration). This adapter reads it; a subject the catalogue does not hold
+(e.g. a schema built without the seed) falls back to DESIGN §1's defaults. Section kinds the bank does not
+have ('programme', 'essay') are drawn from its case questions.
 """
 
 from dataclasses import dataclass, field
@@ -72,12 +73,52 @@ def _defaults() -> dict[str, Subject]:
     return {s.code: s for s in DEFAULT_SUBJECTS}
 
 
+def _bank_kind(kind: str) -> str:
+    return kind if kind in ("single", "multiple") else "case"
+
+
+def _from_catalogue(row, sections) -> Subject:
+    level = row.level.value if hasattr(row.level, "value") else str(row.level)
+    return Subject(
+        code=row.code,
+        name=row.name,
+        level=level,
+        minutes=int(row.minutes),
+        full_marks=Decimal(str(row.full_marks)),
+        pass_mark=Decimal(str(row.pass_mark)),
+        sections=tuple(
+            Section(_bank_kind(str(getattr(s.kind, "value", s.kind))), int(s.count), Decimal(str(s.points)))
+            for s in sections
+        ),
+    )
+
+
 async def subjects() -> list[Subject]:
-    """Every subject, in catalogue order."""
-    return list(_defaults().values())
+    """Every subject, in catalogue order (two queries)."""
+    from talent.certification.models import ExamSubject, PaperSection
+
+    rows = await ExamSubject.all().order_by("position", "code")
+    if not rows:
+        return list(_defaults().values())
+    sections: dict[int, list] = {}
+    for section in await PaperSection.filter(subject_id__in=[r.id for r in rows]).order_by("position", "id"):
+        sections.setdefault(section.subject_id, []).append(section)
+    out = [_from_catalogue(r, sections[r.id]) for r in rows if sections.get(r.id)]
+    known = {s.code for s in out}
+    return out + [s for s in DEFAULT_SUBJECTS if s.code not in known]
 
 
 async def subject_by_code(code: str) -> Subject | None:
+    from talent.certification import selectors as catalogue
+
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16:
+        return None
+    row = await catalogue.subject_by_code(code)
+    if row is not None:
+        structure = await catalogue.paper_structure(row)
+        if structure.sections:
+            return _from_catalogue(row, structure.sections)
     return _defaults().get(code)
 
 
