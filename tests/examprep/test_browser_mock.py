@@ -1,0 +1,137 @@
+"""Browser test: a worker starts a mock exam, answers three questions, reloads the page and finds the answers
+kept, hands in and sees the score. The live server serves the platform with the exam-prep routes
+(courses.examprep.asgi) on a fresh database with the small demo and the demo question bank."""
+
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import (
+    BIN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    _free_port,
+    _require_chromium,
+    _run,
+    _server_env,
+    _wait_until_healthy,
+    sign_in,
+    watch,
+)
+from tests.conftest import PG_URL, _admin, _with_database
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def examprep_server(tmp_path_factory):
+    import asyncio
+
+    _require_chromium()
+    tmp: Path = tmp_path_factory.mktemp("examprep_live")
+    pg_database = None
+    if PG_URL:
+        pg_database = "talent_ep_browser_" + uuid.uuid4().hex[:12]
+        asyncio.run(_admin(f'CREATE DATABASE "{pg_database}"'))
+        database_url = _with_database(PG_URL, pg_database)
+    else:
+        database_url = f"sqlite://{tmp / 'browser.sqlite3'}"
+    env = _server_env(database_url)
+    proc = None
+    try:
+        _run([str(BIN / "talent"), "migrate"], env, timeout=120)
+        _run([str(BIN / "talent"), "demo", "--scale", "small", "--seed", "1"], env, timeout=300)
+        _run([str(BIN / "python"), "-m", "courses.examprep.demo"], env, timeout=120)
+        port = _free_port()
+        log_path = tmp / "server.log"
+        with log_path.open("w") as log:
+            proc = subprocess.Popen(
+                [
+                    str(BIN / "python"),
+                    "-m",
+                    "uvicorn",
+                    "courses.examprep.asgi:create_app",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        base_url = f"http://127.0.0.1:{port}"
+        _wait_until_healthy(base_url, proc, log_path)
+        yield base_url
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        if pg_database:
+            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="module")
+def chromium(examprep_server):
+    """Module scope: Playwright's sync loop must be gone before the package's async tests run."""
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(chromium, examprep_server):
+    ctx = chromium.new_context(base_url=examprep_server, locale="en-GB", viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(10_000)
+    page = ctx.new_page()
+    watch(page)
+    yield page
+    ctx.close()
+
+
+def test_a_worker_answers_three_questions_reloads_sees_them_kept_hands_in_and_sees_the_score(page):
+    sign_in(page, "worker")
+    page.goto("/exam-prep/mock")
+    page.select_option("#mock-subject", "A-ZH")
+    page.click("#start-mock")
+    page.wait_for_selector("form.question")
+    assert "/exam-prep/mock/" in page.url
+    questions = page.locator("form.question")
+    assert questions.count() == 80
+    # Three single-choice questions: choose option A of the first, B of the second, C of the third.
+    chosen = []
+    for index, letter in ((0, "A"), (1, "B"), (2, "C")):
+        form = questions.nth(index)
+        question_id = form.get_attribute("id").split("-")[1]
+        with page.expect_response(lambda r, q=question_id: r.url.endswith(f"/answers/{q}") and r.status == 200):
+            form.locator(f"input[value={letter}]").check()
+        page.wait_for_selector(f"#s-{question_id} .text-success")
+        chosen.append((question_id, letter))
+    page.reload()
+    page.wait_for_selector("form.question")
+    for question_id, letter in chosen:
+        assert page.is_checked(f"#c-{question_id}-{letter}"), (question_id, letter)
+    assert "3 of 80 answered" in page.inner_text("#clock")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#submit-exam")
+    page.wait_for_selector("#score")
+    score = page.inner_text("#score")
+    assert float(score) in (0.0, 1.0, 2.0, 3.0)
+    assert "By section" in page.content()
+    assert not page.js_errors, page.js_errors
+    assert not page.bad_responses, page.bad_responses
