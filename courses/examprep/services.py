@@ -48,11 +48,9 @@ class AttemptClosed(Exception):
 # ── authoring ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
-async def _check_question(
-    *, subject: str, kind: str, stem: str, options: Sequence[str], answer: str, model_answer: str
-) -> tuple[list[str], str]:
-    if await catalogue.subject_by_code(subject) is None:
-        raise ServiceError("subject", _("Unknown subject."))
+def check_wording(*, kind: str, stem: str, options: Sequence[str], answer: str, model_answer: str) -> tuple[list, str]:
+    """The authoring rules for a question's wording; returns the cleaned options and answer letters.
+    Raises ServiceError naming the form field (also the spreadsheet column) at fault."""
     if kind not in {k.value for k in Kind}:
         raise ServiceError("kind", _("Choose one of the options."))
     if not stem.strip():
@@ -80,6 +78,14 @@ async def _check_question(
             "answer", _("A multiple-choice question has at least two correct options and at least one wrong one.")
         )
     return options, letters
+
+
+async def _check_question(
+    *, subject: str, kind: str, stem: str, options: Sequence[str], answer: str, model_answer: str
+) -> tuple[list[str], str]:
+    if await catalogue.subject_by_code(subject) is None:
+        raise ServiceError("subject", _("Unknown subject."))
+    return check_wording(kind=kind, stem=stem, options=options, answer=answer, model_answer=model_answer)
 
 
 async def question_create(

@@ -1,0 +1,307 @@
+"""Load benchmark: N concurrent mock-exam takers against a running server, over HTTP (issue 5, DESIGN §4).
+
+    .venv/bin/python bench/mock_exam_load.py --takers 100 --scale 0.01
+        starts its own server (courses.examprep.asgi on a fresh SQLite file, or PostgreSQL with --pg URL),
+    .venv/bin/python bench/mock_exam_load.py --url http://127.0.0.1:8000 --database-url sqlite:///path --takers 100
+        uses a running one (the database URL is needed to create the takers' accounts and to count stored answers).
+
+Each taker: starts an A-ZH mock exam (POST /exam-prep/mock), opens the paper, then for every question thinks
+for 30–90 s × scale and autosaves an answer (the htmx POST of the page), then hands in. Takers start spread over
+one mean think time. Takers are bench workers with server-side sessions created directly in the database
+(no sign-in, so password hashing is not what is measured).
+
+It reports throughput (requests/s), p50/p95 latency per request kind, errors (non-2xx/3xx answers and failed
+requests) and lost answers: autosaves the server acknowledged whose value is not what the database holds
+afterwards. With think times scaled by s, N takers send requests at the rate of N ÷ s takers at real think
+times (80 autosaves per 30–90 s each), which is how the 10,000-taker goal is approached on one machine;
+concurrent in-progress attempts are N (each a stored 80-question paper).
+"""
+
+import argparse
+import asyncio
+import hashlib
+import os
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+INPUT = re.compile(r'type="(radio|checkbox)" name="choice" value="([A-H])" id="c-(\d+)-[A-H]"')
+CSRF = "bench-csrf-token"
+
+
+# ── set-up: accounts, and optionally a server ──────────────────────────────────────────────────────────────
+
+
+async def create_takers(database_url: str, n: int, run: str) -> list[str]:
+    """N bench workers with worker accounts and sessions; returns their session tokens."""
+    from tortoise.context import TortoiseContext
+
+    from talent.accounts.models import Role, Session, User
+    from talent.db import tortoise_config
+    from talent.people.models import Worker
+
+    tokens = [secrets.token_urlsafe(24) for _ in range(n)]
+    now = datetime.now(UTC)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(database_url))
+        await Worker.bulk_create(
+            [Worker(worker_no=f"B{run}{i:05d}", name=f"压测{i}") for i in range(n)], batch_size=1000
+        )
+        workers = (
+            await Worker.filter(worker_no__startswith=f"B{run}").order_by("worker_no").values_list("id", flat=True)
+        )
+        await User.bulk_create(
+            [
+                User(username=f"b{run}{i:05d}", password_hash="!", role=Role.WORKER, worker_id=wid)
+                for i, wid in enumerate(workers)
+            ],
+            batch_size=1000,
+        )
+        users = await User.filter(username__startswith=f"b{run}").order_by("username").values_list("id", flat=True)
+        await Session.bulk_create(
+            [
+                Session(
+                    id=hashlib.sha256(token.encode()).hexdigest(),
+                    user_id=uid,
+                    last_seen_at=now,
+                    expires_at=now + timedelta(days=2),
+                )
+                for token, uid in zip(tokens, users, strict=True)
+            ],
+            batch_size=1000,
+        )
+    return tokens
+
+
+async def stored_answers(database_url: str, attempt_ids: list[int]) -> dict[tuple[int, int], str]:
+    from tortoise.context import TortoiseContext
+
+    from courses.examprep.models import AttemptItem
+    from talent.db import tortoise_config
+
+    out = {}
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(database_url))
+        for start in range(0, len(attempt_ids), 500):
+            rows = await AttemptItem.filter(attempt_id__in=attempt_ids[start : start + 500]).values_list(
+                "attempt_id", "question_id", "response"
+            )
+            out.update({(a, q): r for a, q, r in rows})
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url: str, workers: int, log_path: Path) -> tuple[subprocess.Popen, str]:
+    env = dict(os.environ, TALENT_DATABASE_URL=database_url)
+    for args in ([str(BIN / "talent"), "migrate"], [str(BIN / "python"), "-m", "courses.examprep.demo"]):
+        subprocess.run(args, env=env, check=True, capture_output=True, cwd=ROOT)
+    port = _free_port()
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [str(BIN / "python"), "-m", "uvicorn", "courses.examprep.asgi:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning",
+         "--backlog", "4096"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("the server did not start:\n" + log_path.read_text()[-2000:])
+
+
+# ── the takers ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.latency: dict[str, list[float]] = {"start": [], "paper": [], "autosave": [], "submit": []}
+        self.errors: list[str] = []
+        self.acked: dict[tuple[int, int], str] = {}
+        self.sent = 0
+        self.attempts: list[int] = []
+
+    def requests(self) -> int:
+        return sum(len(v) for v in self.latency.values())
+
+
+async def taker(client, token: str, stats: Stats, scale: float, delay: float, rng: random.Random, subject: str):
+    await asyncio.sleep(delay)
+    headers = {"Cookie": f"talent_session={token}; talent_csrf={CSRF}", "X-CSRF-Token": CSRF}
+
+    async def call(kind: str, method: str, url: str, **kw):
+        started = time.perf_counter()
+        try:
+            response = await client.request(method, url, headers={**headers, **kw.pop("headers", {})}, **kw)
+        except Exception as exc:  # noqa: BLE001 — any failure is an error of the run
+            stats.errors.append(f"{kind}: {type(exc).__name__} {exc}"[:200])
+            return None
+        stats.latency[kind].append(time.perf_counter() - started)
+        if response.status_code >= 400:
+            stats.errors.append(f"{kind}: HTTP {response.status_code} {url}")
+            return None
+        return response
+
+    started = await call("start", "POST", "/exam-prep/mock", data={"subject": subject})
+    if started is None or "location" not in started.headers:
+        if started is not None:
+            stats.errors.append(f"start: no redirect ({started.status_code})")
+        return
+    path = started.headers["location"]
+    attempt_id = int(path.rsplit("/", 1)[1])
+    stats.attempts.append(attempt_id)
+    paper = await call("paper", "GET", path)
+    if paper is None:
+        return
+    questions: dict[int, tuple[str, list[str]]] = {}
+    for kind, letter, qid in INPUT.findall(paper.text):
+        questions.setdefault(int(qid), (kind, []))[1].append(letter)
+    if not questions:
+        stats.errors.append("paper: no questions")
+        return
+    for qid, (kind, letters) in questions.items():
+        await asyncio.sleep(rng.uniform(30, 90) * scale)
+        chosen = [rng.choice(letters)] if kind == "radio" else sorted(rng.sample(letters, rng.randint(1, 3)))
+        stats.sent += 1
+        saved = await call(
+            "autosave", "POST", f"{path}/answers/{qid}", data={"choice": chosen}, headers={"HX-Request": "true"}
+        )
+        if saved is not None and saved.status_code == 200:
+            stats.acked[(attempt_id, qid)] = "".join(chosen)
+    await asyncio.sleep(rng.uniform(30, 90) * scale)
+    await call("submit", "POST", f"{path}/submit")
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+async def run(url: str, database_url: str, n: int, scale: float, connections: int, subject: str, seed: int) -> dict:
+    import httpx
+
+    run_id = uuid.uuid4().hex[:6]
+    tokens = await create_takers(database_url, n, run_id)
+    stats = Stats()
+    rng = random.Random(seed)
+    ramp = 60 * scale  # takers start spread over one mean think time
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120, follow_redirects=False) as client:
+        began = time.perf_counter()
+        await asyncio.gather(
+            *(
+                taker(client, t, stats, scale, rng.uniform(0, ramp), random.Random(rng.random()), subject)
+                for t in tokens
+            )
+        )
+        elapsed = time.perf_counter() - began
+    stored = await stored_answers(database_url, stats.attempts)
+    lost = sum(1 for key, value in stats.acked.items() if stored.get(key) != value)
+    return {
+        "takers": n,
+        "scale": scale,
+        "equivalent_real_takers": round(n / scale),
+        "seconds": round(elapsed, 1),
+        "requests": stats.requests(),
+        "throughput_rps": round(stats.requests() / elapsed, 1),
+        "autosave_p50_ms": round(pct(stats.latency["autosave"], 50), 1),
+        "autosave_p95_ms": round(pct(stats.latency["autosave"], 95), 1),
+        "all_p50_ms": round(pct(sum(stats.latency.values(), []), 50), 1),
+        "all_p95_ms": round(pct(sum(stats.latency.values(), []), 95), 1),
+        "start_p95_ms": round(pct(stats.latency["start"], 95), 1),
+        "submit_p95_ms": round(pct(stats.latency["submit"], 95), 1),
+        "answers_sent": stats.sent,
+        "answers_acknowledged": len(stats.acked),
+        "answers_stored_matching": len(stats.acked) - lost,
+        "lost_answers": lost,
+        "errors": len(stats.errors),
+        "error_samples": stats.errors[:5],
+        "mean_autosave_ms": round(statistics.mean(stats.latency["autosave"]) * 1000, 1)
+        if stats.latency["autosave"]
+        else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--takers", type=int, nargs="+", default=[50], help="one or more N, run in turn")
+    parser.add_argument("--scale", type=float, default=0.01, help="think time factor (0.01: 0.3–0.9 s)")
+    parser.add_argument("--url", help="a running server; without it one is started")
+    parser.add_argument("--database-url", help="the running server's database (required with --url)")
+    parser.add_argument("--pg", help="with a started server: a PostgreSQL URL whose server gets a fresh database")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of a started server")
+    parser.add_argument("--connections", type=int, default=400, help="client connection pool size")
+    parser.add_argument("--subject", default="A-ZH")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--stop-on-failure", action="store_true", help="stop at the first N with errors or losses")
+    args = parser.parse_args()
+    proc = None
+    pg_name = None
+    tmp = tempfile.TemporaryDirectory(prefix="mock_load_")
+    try:
+        if args.url:
+            if not args.database_url:
+                parser.error("--url needs --database-url")
+            url, database_url = args.url, args.database_url
+        else:
+            if args.pg:
+                from tests.conftest import _admin, _with_database  # noqa: PLC0415
+
+                os.environ.setdefault("TALENT_TEST_DATABASE_URL", args.pg)
+                pg_name = "talent_bench_" + uuid.uuid4().hex[:10]
+                import tests.conftest as tc
+
+                tc.PG_URL = args.pg
+                asyncio.run(_admin(f'CREATE DATABASE "{pg_name}"'))
+                database_url = _with_database(args.pg, pg_name)
+            else:
+                database_url = f"sqlite://{Path(tmp.name) / 'bench.sqlite3'}"
+            proc, url = start_server(database_url, args.workers, Path(tmp.name) / "server.log")
+            print(f"server {url} ({args.workers} worker(s)) on {database_url.split('?')[0]}", flush=True)
+        for n in args.takers:
+            result = asyncio.run(run(url, database_url, n, args.scale, args.connections, args.subject, args.seed))
+            print(" ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+            if args.stop_on_failure and (result["errors"] or result["lost_answers"]):
+                break
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if pg_name:
+            from tests.conftest import _admin  # noqa: PLC0415
+
+            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""The `questions` spreadsheet kind (DESIGN §3): subject, topic, kind, stem, option_a … option_h, answer,
+explanation, difficulty — on the import framework, and the rows `talent export questions` writes back.
+
+A question is identified by subject + stem: importing the same file again changes nothing; a row whose other
+columns differ updates the question (new wording → a new version, as in the form). Everything is checked in
+bulk first and nothing is written while any row has a problem. Admins import into the national bank, a bureau
+into its region's bank, and a bureau cannot change another bank's question.
+"""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from courses.examprep import catalogue, services
+from courses.examprep.forms import OPTION_KEYS
+from courses.examprep.models import Question, QuestionVersion
+from courses.examprep.selectors import can_edit
+from talent.accounts.models import Role
+from talent.imports.columns import Column, KindSpec
+from talent.imports.framework import Context, Counts, Kind, fetch_by, register
+from talent.web.errors import ServiceError
+from talent.web.i18n import N_
+from talent.web.i18n import gettext as _
+
+OPTION_ZH = "ABCDEFGH"
+QUESTIONS = KindSpec(
+    "questions",
+    [
+        Column("subject", "科目", required=True, max_length=16),
+        Column("topic", "章节", required=True, max_length=100),
+        Column("kind", "题型", required=True, max_length=16),
+        Column("stem", "题干", required=True, max_length=4000),
+        *[Column(key, f"选项{OPTION_ZH[i]}", max_length=500) for i, key in enumerate(OPTION_KEYS)],
+        Column("answer", "答案", max_length=16),
+        Column("explanation", "解析", max_length=4000),
+        Column("difficulty", "难度", "int"),
+    ],
+    ("subject", "stem"),
+)
+KIND_WORDS = {"单选": "single", "单选题": "single", "多选": "multiple", "多选题": "multiple", "案例": "case"}
+KIND_WORDS.update({"案例分析": "case", "single": "single", "multiple": "multiple", "case": "case"})
+
+
+@dataclass
+class Plan:
+    create: list = field(default_factory=list)  # service keyword arguments
+    update: list = field(default_factory=list)  # (question, service keyword arguments)
+    unchanged: int = 0
+
+    def counts(self) -> Counts:
+        return Counts(created=len(self.create), updated=len(self.update), unchanged=self.unchanged)
+
+
+class QuestionsKind(Kind):
+    spec = QUESTIONS
+    roles = (Role.ADMIN, Role.BUREAU)
+    title = N_("Question bank")
+    note = N_(
+        "One row per question. kind is single, multiple or case (单选 / 多选 / 案例); answer holds the correct "
+        "letters (B, ACD); a case row puts its model answer in explanation. A question is identified by subject "
+        "and stem: the same file imported again changes nothing."
+    )
+    example = {
+        "subject": "A-ZH",
+        "topic": "个案工作",
+        "kind": "single",
+        "stem": "个案工作接案阶段的首要任务是（ ）。",
+        "option_a": "制定服务计划",
+        "option_b": "建立专业关系",
+        "option_c": "评估成效",
+        "option_d": "结案",
+        "answer": "B",
+        "explanation": "接案阶段要建立初步的专业关系。",
+        "difficulty": "1",
+    }
+
+    def counts(self, plan: Plan) -> Counts:
+        return plan.counts()
+
+    async def validate(self, ctx: Context, rows: list) -> Plan:
+        plan = Plan()
+        codes = {s.code for s in await catalogue.subjects()}
+        stems = [r.stem.strip() for r in rows if r.stem]
+        existing: dict[tuple[str, str], Any] = {}
+        for version in await fetch_by(
+            lambda chunk: QuestionVersion.filter(is_current=True, stem__in=list(chunk)).select_related("question"),
+            stems,
+        ):
+            existing[(version.question.subject, version.stem)] = version
+        for row in rows:
+            subject = (row.subject or "").strip().upper()
+            kind = KIND_WORDS.get((row.kind or "").strip().lower(), "")
+            ok = True
+            if subject not in codes:
+                ctx.problem(row.row, "subject", row.subject, _("Unknown subject code."))
+                ok = False
+            if not kind:
+                ctx.problem(row.row, "kind", row.kind, _("Use single, multiple or case."))
+                ok = False
+            difficulty = row.difficulty if row.difficulty is not None else 2
+            if difficulty not in (1, 2, 3):
+                ctx.problem(row.row, "difficulty", row.difficulty, _("Use 1 (easy), 2 or 3 (hard)."))
+                ok = False
+            if not ok:
+                continue
+            options = [getattr(row, key) or "" for key in OPTION_KEYS]
+            explanation = row.explanation or ""
+            try:
+                options, letters = services.check_wording(
+                    kind=kind, stem=row.stem or "", options=options, answer=row.answer or "",
+                    model_answer=explanation,
+                )  # fmt: skip
+            except ServiceError as exc:
+                column = exc.field if exc.field in {c.key for c in QUESTIONS.columns} else "explanation"
+                ctx.problem(row.row, column, getattr(row, column, ""), exc.message)
+                continue
+            args = {
+                "subject": subject,
+                "topic": (row.topic or "").strip(),
+                "kind": kind,
+                "difficulty": difficulty,
+                "stem": row.stem.strip(),
+                "options": options,
+                "answer": letters,
+                "model_answer": explanation if kind == "case" else "",
+                "explanation": "" if kind == "case" else explanation,
+            }
+            current = existing.get((subject, args["stem"]))
+            if current is None:
+                plan.create.append(args)
+                continue
+            question = current.question
+            if not can_edit(ctx.scope, question):
+                ctx.problem(
+                    row.row, "stem", row.stem, _("This question belongs to another bank; you may not change it.")
+                )
+                continue
+            same = (
+                question.topic == args["topic"]
+                and question.kind.value == kind
+                and question.difficulty == difficulty
+                and current.options == options
+                and current.answer == letters
+                and current.model_answer == args["model_answer"]
+                and current.explanation == args["explanation"]
+            )
+            if same:
+                plan.unchanged += 1
+            else:
+                plan.update.append((question, args))
+        return plan
+
+    async def write(self, ctx: Context, plan: Plan) -> Counts:
+        for args in plan.create:
+            await services.question_create(actor=ctx.actor, scope=ctx.scope, **args)
+        for question, args in plan.update:
+            await services.question_update(
+                actor=ctx.actor, scope=ctx.scope, question=question, is_active=question.is_active, note="import", **args
+            )
+        return plan.counts()
+
+
+register(QuestionsKind())
+
+
+async def question_rows(batch: int = 1000) -> AsyncIterator[list[list[Any]]]:
+    """Rows for `talent export questions` in the import's column order (a case's model answer in explanation)."""
+    last = 0
+    while True:
+        versions = (
+            await QuestionVersion.filter(is_current=True, question_id__gt=last)
+            .select_related("question")
+            .order_by("question_id")
+            .limit(batch)
+        )
+        if not versions:
+            return
+        out = []
+        for v in versions:
+            q: Question = v.question
+            options = list(v.options) + [""] * (len(OPTION_KEYS) - len(v.options))
+            note = v.model_answer if q.kind.value == "case" else v.explanation
+            out.append([q.subject, q.topic, q.kind.value, v.stem, *options, v.answer, note, q.difficulty])
+        yield out
+        last = versions[-1].question_id
