@@ -37,8 +37,9 @@ async def station_paths(scope: Scope, today: date) -> list[str]:
     if scope.role == Role.WORKER:
         qs = EmploymentSpell.filter(Q(end_on=None) | Q(end_on__gte=today), worker_id=scope.worker_id or 0)
         qs = qs.filter(start_on__lte=today)
-        return list(await qs.distinct().values_list("station__region_path", flat=True))
-    return list(await Station.filter(scope.stations()).distinct().values_list("region_path", flat=True))
+        return list(await qs.order_by("station__region_path").distinct().values_list("station__region_path", flat=True))
+    stations = Station.filter(scope.stations()).order_by("region_path").distinct()
+    return list(await stations.values_list("region_path", flat=True))
 
 
 async def course_visibility(scope: Scope, today: date) -> Q:

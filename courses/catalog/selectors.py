@@ -73,8 +73,8 @@ async def region_choices(*, scope: Scope, today: date) -> list[dict]:
     qs = await visible_courses(scope=scope, today=today)
     return list(
         await qs.filter(region_id__not_isnull=True)
+        .order_by("region__code")
         .distinct()
-        .order_by("region__path")
         .values("region__code", "region__name")
     )
 

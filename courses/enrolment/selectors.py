@@ -7,7 +7,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Sum
 
 from courses.catalog.models import Course, Lesson
-from courses.classroom.models import ClassSession
+from courses.classroom.models import Attendance, ClassSession
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from talent.accounts.scope import Scope
 from talent.certification.models import CeCredit
@@ -65,8 +65,17 @@ async def course_enrolments(*, scope: Scope, course: Course, params: ListParams,
         qs = qs.filter(status=status)
     if params.q:
         qs = qs.filter(Q(worker__name__icontains=params.q) | Q(worker__worker_no__icontains=params.q))
-    qs = qs.select_related("worker").annotate(attended=Count("attendance", distinct=True))
-    return await paginate(qs, params, SORTS, default="worker_no")
+    page = await paginate(qs.select_related("worker"), params, SORTS, default="worker_no")
+    rows = await (
+        Attendance.filter(enrolment_id__in=[e.id for e in page.items] or [0])
+        .annotate(n=Count("id"))
+        .group_by("enrolment_id")
+        .values("enrolment_id", "n")
+    )
+    attended = {r["enrolment_id"]: r["n"] for r in rows}
+    for e in page.items:
+        e.attended = attended.get(e.id, 0)
+    return page
 
 
 async def status_counts(*, course: Course) -> dict[str, int]:
