@@ -196,11 +196,11 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
-    for label, seconds, rss, again, spells, spells_rss in results:
+    for label, read, seconds, rss, again, spells, spells_rss in results:
         verdict = "ok" if seconds / read <= 2.0 and rss < 300 else "MISSED"
         print(
-            f"{label:<11} {seconds:>9.2f}s {seconds / read:>6.2f} {rss:>6.0f} MB {again:>9.2f}s {spells:>10.2f}s "
-            f"{spells_rss:>5.0f} MB  {verdict}"
+            f"{label:<11} {read:>8.2f}s {seconds:>9.2f}s {seconds / read:>6.2f} {rss:>6.0f} MB {again:>9.2f}s "
+            f"{spells:>10.2f}s {spells_rss:>5.0f} MB  {verdict}"
         )
 
 
