@@ -1,5 +1,7 @@
 """Reads of completion certificates: the public verification by code, and scoped lookups."""
 
+import re
+
 from tortoise.expressions import Subquery
 
 from courses.completion.models import CompletionCertificate
@@ -7,6 +9,8 @@ from talent.accounts.models import Role
 from talent.accounts.scope import Scope
 from talent.people.models import Worker
 from talent.people.selectors import worker_scope
+
+CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def mask_name(name: str) -> str:
@@ -20,7 +24,8 @@ def mask_name(name: str) -> str:
 
 
 async def certificate_by_code(*, code: str) -> CompletionCertificate | None:
-    if not code or len(code) > 64:
+    # Codes are URL-safe base64 (secrets.token_urlsafe); anything else (NUL included) matches nothing.
+    if not CODE_RE.fullmatch(code or ""):
         return None
     return await CompletionCertificate.filter(code=code).select_related("course", "worker").first()
 

@@ -182,3 +182,9 @@ async def test_the_attendance_page_marks_with_one_tap(client):
     assert 'aria-pressed="false"' in untap.text
     await login(client, "worker")
     assert (await client.get(f"/courses/{course.id}/sessions/{session.id}")).status_code == 403
+
+
+async def test_a_verification_code_with_odd_characters_is_simply_not_found(client):
+    await world()
+    for code in ["%00", "a%0Ab", "x" * 65, "%E4%B8%AD"]:
+        assert (await client.get(f"/verify/{code}")).status_code == 404
