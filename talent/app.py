@@ -60,6 +60,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.admin.router import router as admin_router
     from talent.audit.router import router as audit_router
     from talent.dashboard.router import router as dashboard_router
+    from talent.imports.router import router as imports_router
     from talent.people.router import router as people_router
     from talent.places.router import router as places_router
     from talent.web.docs import router as docs_router
@@ -72,6 +73,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         dashboard_router,
         places_router,
         people_router,
+        imports_router,
         audit_router,
         admin_router,
     ):

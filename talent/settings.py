@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = 30
     page_size: int = 25
     storage_dir: Path = ROOT / "var" / "storage"
+    import_max_bytes: int = 20 * 1024 * 1024
+    upload_max_bytes: int = 50 * 1024 * 1024
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -110,6 +110,15 @@ async def csrf_protect(request: Request) -> None:
     expected = request.cookies.get(CSRF_COOKIE)
     sent = request.headers.get(CSRF_HEADER)
     if not sent:
+        # An oversized body is refused before anything parses (and spools) it.
+        settings = get_settings()
+        limit = max(settings.import_max_bytes, settings.upload_max_bytes) + 1024 * 1024
+        try:
+            length = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            raise HTTPException(status_code=413)
         content_type = request.headers.get("content-type", "")
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             try:
