@@ -34,6 +34,7 @@ import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -103,6 +104,20 @@ async def stored_answers(database_url: str, attempt_ids: list[int]) -> dict[tupl
     return out
 
 
+async def pg_admin(url: str, sql: str) -> None:
+    import asyncpg
+
+    parts = urlsplit(url.replace("postgresql://", "postgres://", 1))
+    conn = await asyncpg.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres", password=parts.password,
+        database=parts.path.lstrip("/") or "postgres",
+    )  # fmt: skip
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -118,7 +133,7 @@ def start_server(database_url: str, workers: int, log_path: Path) -> tuple[subpr
     proc = subprocess.Popen(
         [str(BIN / "python"), "-m", "uvicorn", "courses.examprep.asgi:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning",
-         "--backlog", "4096"],
+         "--backlog", "4096", "--timeout-keep-alive", "75"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -271,15 +286,9 @@ def main() -> None:
             url, database_url = args.url, args.database_url
         else:
             if args.pg:
-                from tests.conftest import _admin, _with_database  # noqa: PLC0415
-
-                os.environ.setdefault("TALENT_TEST_DATABASE_URL", args.pg)
                 pg_name = "talent_bench_" + uuid.uuid4().hex[:10]
-                import tests.conftest as tc
-
-                tc.PG_URL = args.pg
-                asyncio.run(_admin(f'CREATE DATABASE "{pg_name}"'))
-                database_url = _with_database(args.pg, pg_name)
+                asyncio.run(pg_admin(args.pg, f'CREATE DATABASE "{pg_name}"'))
+                database_url = urlunsplit(urlsplit(args.pg)._replace(path="/" + pg_name))
             else:
                 database_url = f"sqlite://{Path(tmp.name) / 'bench.sqlite3'}"
             proc, url = start_server(database_url, args.workers, Path(tmp.name) / "server.log")
@@ -297,9 +306,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
         if pg_name:
-            from tests.conftest import _admin  # noqa: PLC0415
-
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+            asyncio.run(pg_admin(args.pg, f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
         tmp.cleanup()
 
 
