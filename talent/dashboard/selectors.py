@@ -5,12 +5,8 @@ from tortoise.expressions import Q, Subquery
 from talent.accounts.scope import Scope
 from talent.certification.models import Certificate
 from talent.people.models import EmploymentSpell, Worker
+from talent.people.selectors import active_on
 from talent.places.models import Station
-
-
-def active_on(day: date, prefix: str = "") -> Q:
-    """A spell is active on day d iff start_on ≤ d ≤ end_on (or no end_on)."""
-    return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": day}))
 
 
 def active_fulltime_worker_ids(scope: Scope, day: date) -> Subquery:

@@ -13,16 +13,12 @@ from talent.accounts.scope import Scope, _ancestor_paths
 from talent.certification.models import Certificate
 from talent.exports.writers import keyset_batches, keyset_rows
 from talent.people.models import EmploymentSpell, Worker
+from talent.people.selectors import active_on
 from talent.places.models import CertLevel, Organisation, Region, RegionLevel, Station, StationTier
 from talent.web.pagination import ListParams, Page, order_for, paginate
 
 SUGGEST_LIMIT = 20
 LEVEL_ORDER = [CertLevel.ASSISTANT, CertLevel.INTERMEDIATE, CertLevel.SENIOR]
-
-
-def active_on(day: date, prefix: str = "") -> Q:
-    """A spell is active on day d iff start_on ≤ d ≤ end_on (or no end_on)."""
-    return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": day}))
 
 
 def levels_at_or_above(level: CertLevel | str | None) -> list[str]:
