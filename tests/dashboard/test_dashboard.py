@@ -1,0 +1,59 @@
+from datetime import date, timedelta
+
+from talent.accounts.selectors import scope_for
+from talent.certification.models import Certificate
+from talent.dashboard.selectors import dashboard_figures
+from talent.people.models import EmploymentSpell
+from talent.places.models import CertLevel
+from tests.conftest import login
+from tests.factories import world
+from tests.querycount import count_queries
+
+
+async def test_the_county_bureau_figures_count_only_its_own_stations_and_workers(db):
+    w = await world()
+    today = date.today()
+    # County A has S1 and S2 with W1 and W2 (full-time since 2022). W1 holds a certificate; W2 left 10 days ago;
+    # W3 at S3 (county B) is certified too but outside the scope.
+    await Certificate.create(
+        worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=date(2023, 6, 1)
+    )
+    await Certificate.create(
+        worker=w["workers"][2], level=CertLevel.ASSISTANT, number="C3", obtained_on=date(2023, 6, 1)
+    )
+    await EmploymentSpell.filter(worker=w["workers"][1]).update(
+        end_on=today - timedelta(days=10), exit_type="voluntary", exit_reason="pay"
+    )
+    user = w["users"]["bureau"]
+    await user.fetch_related("region")
+    figures = await dashboard_figures(scope=await scope_for(user, today=today), today=today)
+    # stations: S1, S2 → 2; headcount: W1 only → 1; certified: W1 → 1; exits in 12 months: W2 → 1.
+    assert figures == {"stations": 2, "headcount": 1, "certified": 1, "exits_12m": 1}
+
+
+async def test_the_dashboard_page_shows_the_rate_and_costs_the_same_queries_for_any_size(client):
+    w = await world()
+    await login(client, "admin")
+    async with count_queries() as few:
+        response = await client.get("/")
+    assert response.status_code == 200
+    # Admin sees 4 full-time workers, none certified: the rate reads 0.0%.
+    assert "0.0%" in response.text
+    for i in range(20):
+        await EmploymentSpell.create(
+            worker=w["workers"][i % 4],
+            station=w["stations"][i % 4],
+            start_on=date(2010 + i % 5, 1, 1),
+            end_on=date(2010 + i % 5, 6, 1),
+        )
+    async with count_queries() as many:
+        await client.get("/")
+    assert few.count == many.count
+
+
+async def test_a_worker_is_sent_to_their_own_record(client):
+    w = await world()
+    await login(client, "worker")
+    response = await client.get("/")
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/workers/{w['workers'][0].id}"
