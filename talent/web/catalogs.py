@@ -51,7 +51,7 @@ def update() -> dict[str, int]:
         for message in catalog:
             if not message.id:
                 continue
-            if locale == "en" and not message.string:
+            if locale == "en" and not _translated(message):
                 message.string = message.id
             message.flags.discard("fuzzy")
         path = _po_path(locale)
