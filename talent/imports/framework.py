@@ -20,6 +20,7 @@ from collections import namedtuple
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -269,46 +270,58 @@ def read_rows(kind: Kind, path: Path, ctx: Context, state: dict, limit: int | No
         parsed.preview_headers = [ctx.headers[c.key] for _p, c in positions]
         width = max(p for p, _c in positions) + 1
         key_positions = [i for i, (_p, c) in enumerate(positions) if c.key in kind.spec.natural_key]
-        full = [c.key for c in kind.spec.columns]
+        first_key = positions[key_positions[0]][1].key if key_positions else ""
+        keys = [c.key for c in kind.spec.columns]
         present = {c.key for _p, c in positions}
         ctx.present = present
-        missing = [k for k in full if k not in present]
-        seen: dict[tuple, tuple[int, tuple]] = {}
+        # Per column in the file: its position, its slot in the row tuple (0 is the row number), a parser that
+        # gives exactly what readers.parse_cell gives, and whether it is required. Missing columns stay None.
+        plan = [(p, keys.index(c.key) + 1, c, readers.cell_parser(c), c.required) for p, c in positions]
+        cell_positions = [p for p, _c in positions]
+        empty = [None] * (len(keys) + 1)
+        key_slots = [keys.index(k) + 1 for k in kind.spec.natural_key]
+        custom_key = type(kind).natural_key is not Kind.natural_key
+        seen: dict[tuple, Any] = {}
         Row = kind.Row
-        parse = readers.parse_cell
+        make_row = Row._make
         CellError = readers.CellError
+        rows_append = parsed.rows.append
         for number, cells in sheet.rows:
             if len(cells) < width:
                 cells = list(cells) + [None] * (width - len(cells))
-            if all(readers.is_blank(cells[p]) for p, _c in positions):
-                continue
+            for p in cell_positions:
+                raw = cells[p]
+                if raw is not None and (not isinstance(raw, str) or raw.strip()):
+                    break
+            else:
+                continue  # a blank row
             parsed.rows_read += 1
             if parsed.rows_read % 1000 == 0:
                 state["done"] = parsed.rows_read
             if len(parsed.preview) < PREVIEW_ROWS:
-                parsed.preview.append([readers.display(cells[p]) for p, _c in positions])
-            values: dict[str, Any] = dict.fromkeys(missing)
+                parsed.preview.append([readers.display(cells[p]) for p in cell_positions])
+            values = empty.copy()
+            values[0] = number
             ok = True
-            for position, column in positions:
+            for position, slot, column, parse, required in plan:
                 raw = cells[position]
                 try:
-                    value = parse(column, raw)
+                    value = parse(raw)
                 except CellError as exc:
                     ctx.problem(number, column.key, raw, str(exc))
                     ok = False
                     continue
-                if value is None and column.required:
+                if value is None and required:
                     ctx.problem(number, column.key, raw, _("This value is required."))
                     ok = False
-                values[column.key] = value
+                values[slot] = value
             if not ok:
                 continue
-            row = Row(row=number, **values)
-            key = kind.natural_key(row)
+            row = make_row(values)
+            key = kind.natural_key(row) if custom_key else tuple([values[i] for i in key_slots])
             earlier = seen.get(key)
             if earlier is not None:
-                first_key = positions[key_positions[0]][1].key if key_positions else ""
-                if earlier[1] == row[1:]:
+                if earlier[1:] == row[1:]:
                     ctx.problem(
                         number,
                         first_key,
@@ -324,8 +337,8 @@ def read_rows(kind: Kind, path: Path, ctx: Context, state: dict, limit: int | No
                         % {"row": earlier[0], "key": " + ".join(ctx.headers[k] for k in kind.spec.natural_key)},
                     )
                 continue
-            seen[key] = (number, row[1:])
-            parsed.rows.append(row)
+            seen[key] = row
+            rows_append(row)
         state["done"] = parsed.rows_read
         if parsed.rows_read == 0:
             ctx.problem(None, "", "", _("The file has no data rows below the header."))
@@ -418,8 +431,78 @@ async def fetch_by(queryset_for: Callable[[Sequence], Any], keys: Iterable, size
     return out
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: _jsonable(v) for k, v in values.items()}
+    """The values as talent.audit.services.audit_record stores them (enums as codes, dates as ISO text)."""
+    plain = _PLAIN
+    return {k: v if v.__class__ in plain else _jsonable(v) for k, v in values.items()}
+
+
+# ── bulk reads and writes ────────────────────────────────────────────────────────────────────────
+#
+# On PostgreSQL through asyncpg (the production database) rows go in with COPY on the connection of the current
+# transaction, and keys are looked up with one `= ANY($1)` array query per chunk. Elsewhere (SQLite, the test
+# default) rows go in with Tortoise's own INSERT statement and executemany, keys with `IN (?, …)` in chunks.
+# Either way the same values reach the same columns: see tests/imports/test_postgres_fast_path.py.
+
+POSTGRES_FAST = True  # tests switch it off to compare the COPY path with the executemany path
+ANY_CHUNK = 20_000  # keys per `= ANY($1)` lookup on PostgreSQL
+
+
+def _asyncpg(conn) -> bool:
+    if not POSTGRES_FAST:
+        return False
+    try:
+        from tortoise.backends.asyncpg.client import AsyncpgDBClient
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    return isinstance(conn, AsyncpgDBClient)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+async def values_in(model, key: str, keys: Iterable, fields: Sequence[str]) -> list[dict[str, Any]]:
+    """`model.filter(<key>__in=keys).values(*fields)` for plain (non-relation) fields, as Tortoise would return
+    them (the same to-Python conversions), without building a query object per chunk: the import looks up
+    100,000 keys at a time. Rows come in no particular order."""
+    distinct = list(dict.fromkeys(k for k in keys if k is not None))
+    if not distinct:
+        return []
+    meta = model._meta
+    conn = meta.db
+    projection = meta.fields_db_projection
+    native = {model_field for _db, model_field, _f in meta.db_native_fields}
+    select = ", ".join(f"{_quote(projection[f])} AS {_quote(f)}" for f in fields)
+    column = _quote(projection[key])
+    table = _quote(meta.db_table)
+    out: list[dict[str, Any]] = []
+    if _asyncpg(conn):
+        sql = f"SELECT {select} FROM {table} WHERE {column} = ANY($1)"
+        for chunk in chunks(distinct, ANY_CHUNK):
+            out.extend(await conn.execute_query_dict(sql, [list(chunk)]))
+    elif conn.capabilities.dialect == "sqlite":
+        for chunk in chunks(distinct, FETCH_CHUNK):
+            marks = ", ".join("?" * len(chunk))
+            out.extend(
+                await conn.execute_query_dict(f"SELECT {select} FROM {table} WHERE {column} IN ({marks})", chunk)
+            )
+    else:  # another driver: Tortoise's own query, which converts as it reads
+        return await fetch_by(lambda chunk: model.filter(**{f"{key}__in": list(chunk)}).values(*fields), distinct)
+    converters = [(f, meta.fields_map[f].to_python_value) for f in fields if f not in native]
+    if converters:
+        for row in out:
+            for name, convert in converters:
+                row[name] = convert(row[name])
+    return out
+
+
+async def ids_by(model, key: str, keys: Iterable) -> dict[Any, int]:
+    """key value → id for the rows whose `key` is one of `keys`."""
+    return {row[key]: row["id"] for row in await values_in(model, key, keys, [key, "id"])}
 
 
 _INSERTS: dict[tuple, tuple[list[str], str, list]] = {}
@@ -459,22 +542,76 @@ def _json_encoder(encoder):
     return convert
 
 
+def _lines(columns: list[str], converters: list, rows: Sequence[dict[str, Any]], now) -> list[list]:
+    """Each row's values in `columns` order, converted for the database: the value given, else the field's default
+    (an auto_now datetime gets `now`)."""
+    if not rows:
+        return []
+    first = rows[0]
+    names = first.keys()
+    fill: dict[str, Any] = {}
+    for name, (_convert, default, auto_now) in zip(columns, converters, strict=True):
+        if name not in first:
+            if callable(default):
+                return _lines_slowly(columns, converters, rows, now)
+            fill[name] = now if auto_now and default is None else default
+    converting = [
+        (i, convert, auto_now)
+        for i, (name, (convert, _d, auto_now)) in enumerate(zip(columns, converters, strict=True))
+        if convert is not None or (auto_now and name in first)
+    ]
+    get = itemgetter(*columns)
+    lines = []
+    append = lines.append
+    for row in rows:
+        if row.keys() != names:
+            return _lines_slowly(columns, converters, rows, now)
+        line = list(get({**row, **fill} if fill else row)) if len(columns) > 1 else [get({**row, **fill})]
+        for i, convert, auto_now in converting:
+            value = line[i]
+            if auto_now and value is None:
+                value = now
+            if convert is not None:
+                value = convert(value)
+            line[i] = value
+        append(line)
+    return lines
+
+
+def _lines_slowly(columns: list[str], converters: list, rows: Sequence[dict[str, Any]], now) -> list[list]:
+    values = []
+    for row in rows:
+        line = []
+        for name, (convert, default, auto_now) in zip(columns, converters, strict=True):
+            value = row[name] if name in row else (default() if callable(default) else default)
+            if auto_now and value is None:
+                value = now
+            line.append(convert(value) if convert is not None else value)
+        values.append(line)
+    return values
+
+
+async def _copy(client, table: str, columns: list[str], records: list[list]) -> None:
+    async with client.acquire_connection() as connection:
+        client.log.debug("COPY %s (%s): %s rows", table, ", ".join(columns), len(records))
+        await connection.copy_records_to_table(table, records=records, columns=columns)
+
+
 async def insert_rows(model, rows: list[dict[str, Any]], batch: int = WRITE_BATCH) -> None:
-    """Bulk-insert plain dicts of field values with Tortoise's own INSERT statement and executemany, without
-    building a model instance per row (the import's hot path; bulk_create spends most of its time there)."""
+    """Bulk-insert plain dicts of field values without building a model instance per row (the import's hot path;
+    bulk_create spends most of its time there): with COPY on PostgreSQL, else with Tortoise's own INSERT statement
+    and executemany. Inside `in_transaction()` both run on the transaction's connection."""
     if not rows:
         return
     conn = model._meta.db
     columns, sql, converters = _insert_plan(model, conn)
     now = timezone.now()
+    if _asyncpg(conn):
+        table = model._meta.db_table
+        db_columns = [model._meta.fields_db_projection[name] for name in columns]
+        for chunk in chunks(rows, batch):
+            # Tortoise's own translation of asyncpg errors (IntegrityError, OperationalError) applies.
+            await conn._translate_exceptions(_copy, table, db_columns, _lines(columns, converters, chunk, now))
+        return
     for chunk in chunks(rows, batch):
-        values = []
-        for row in chunk:
-            line = []
-            for name, (convert, default, auto_now) in zip(columns, converters, strict=True):
-                value = row[name] if name in row else (default() if callable(default) else default)
-                if auto_now and value is None:
-                    value = now
-                line.append(convert(value) if convert is not None else value)
-            values.append(line)
-        await conn.execute_many(sql, values)
+        await conn.execute_many(sql, _lines(columns, converters, chunk, now))

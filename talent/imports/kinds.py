@@ -19,9 +19,11 @@ from talent.imports.framework import (
     Kind,
     chunks,
     fetch_by,
+    ids_by,
     insert_rows,
     jsonable,
     register,
+    values_in,
 )
 from talent.people.models import EmploymentSpell, Source, Worker
 from talent.people.selectors import spell_scope
@@ -62,8 +64,7 @@ def _actor_audit_scope(ctx: Context) -> dict:
 
 
 async def _ids_by(model, key: str, values: list) -> dict:
-    rows = await fetch_by(lambda chunk: model.filter(**{f"{key}__in": list(chunk)}).values_list(key, "id"), values)
-    return dict(rows)
+    return await ids_by(model, key, values)
 
 
 # ── regions ──────────────────────────────────────────────────────────────────────────────────────
@@ -473,10 +474,7 @@ class WorkersKind(Kind):
         plan = Plan()
         existing = {
             w["worker_no"]: w
-            for w in await fetch_by(
-                lambda chunk: Worker.filter(worker_no__in=list(chunk)).values("id", *WORKER_AUDIT_FIELDS),
-                [r.worker_no for r in rows],
-            )
+            for w in await values_in(Worker, "worker_no", [r.worker_no for r in rows], ["id", *WORKER_AUDIT_FIELDS])
         }
         allowed: set[int] | None = None
         if not scope.is_admin and existing:
@@ -770,12 +768,9 @@ class EmploymentKind(Kind):
             await insert_rows(EmploymentSpell, [{**after, "position": "", "exit_note": ""} for _r, after, _s in chunk])
             worker_ids = list({after["worker_id"] for _r, after, _s in chunk})
             ids = {
-                (w, s, start): sid
-                for sid, w, s, start in await fetch_by(
-                    lambda part: EmploymentSpell.filter(worker_id__in=list(part)).values_list(
-                        "id", "worker_id", "station_id", "start_on"
-                    ),
-                    worker_ids,
+                (s["worker_id"], s["station_id"], s["start_on"]): s["id"]
+                for s in await values_in(
+                    EmploymentSpell, "worker_id", worker_ids, ["id", "worker_id", "station_id", "start_on"]
                 )
             }
             await insert_rows(

@@ -405,3 +405,68 @@ def csv_text(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return buffer.getvalue()
+
+
+# ── compiled per-column parsers (the import's hot path) ──────────────────────────────────────────
+
+_MEMO_LIMIT = 4096  # distinct raw texts remembered per coded column (enum, yes/no)
+_EARLIEST, _LATEST = date(1900, 1, 1), date(2200, 12, 31)
+
+
+def cell_parser(column: Column):
+    """A function raw → value that gives exactly what `parse_cell(column, raw)` gives (raising the same CellError),
+    with fast paths for the common cells: a trimmed text, a known code, an Excel date. Anything unusual goes
+    through `parse_cell` itself."""
+    kind = column.type
+    if kind == "str":
+        max_length = column.max_length
+        control = _CONTROL.search
+
+        def parse_str(raw: Any) -> Any:
+            if raw.__class__ is not str:
+                return None if raw is None else parse_cell(column, raw)
+            text = raw.strip()
+            if not text:
+                return None
+            first = text[0]
+            if first == "=" or first == "'" or control(text) or (max_length and len(text) > max_length):
+                return parse_cell(column, raw)  # a formula, a neutralised cell, or a problem: the general path
+            return text
+
+        return parse_str
+    if kind == "date":
+
+        def parse_date_cell(raw: Any) -> Any:
+            if raw.__class__ is datetime:
+                value = raw.date()
+                if _EARLIEST <= value <= _LATEST:
+                    return value
+            elif raw is None:
+                return None
+            return parse_cell(column, raw)
+
+        return parse_date_cell
+    if kind in ("enum", "bool"):
+        # Coded values repeat: remember what each raw text parsed to (successes only; a problem is always
+        # reported by parse_cell itself, in the current language).
+        memo: dict[str, Any] = {}
+
+        def parse_coded(raw: Any) -> Any:
+            if raw.__class__ is str:
+                value = memo.get(raw, memo)
+                if value is not memo:
+                    return value
+                value = parse_cell(column, raw)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[raw] = value
+                return value
+            if raw is None:
+                return None
+            return parse_cell(column, raw)
+
+        return parse_coded
+
+    def parse_other(raw: Any) -> Any:
+        return None if raw is None else parse_cell(column, raw)
+
+    return parse_other
