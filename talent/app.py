@@ -59,8 +59,11 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.accounts.router import router as accounts_router
     from talent.admin.router import router as admin_router
     from talent.audit.router import router as audit_router
+    from talent.certification.admin_router import router as exams_admin_router
+    from talent.certification.router import router as certification_router
     from talent.dashboard.router import router as dashboard_router
     from talent.imports.router import router as imports_router
+    from talent.notifications.router import router as notifications_router
     from talent.people.router import router as people_router
     from talent.places.router import router as places_router
     from talent.web.docs import router as docs_router
@@ -74,6 +77,9 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         places_router,
         people_router,
         imports_router,
+        certification_router,
+        exams_admin_router,
+        notifications_router,
         audit_router,
         admin_router,
     ):

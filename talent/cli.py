@@ -158,6 +158,14 @@ def export(
     raise typer.Exit(code)
 
 
+@app.command()
+def remind() -> None:
+    """Send the due reminders once (registration expiry, CE shortfall); meant for cron."""
+    from talent.notifications.services import remind_main
+
+    remind_main()
+
+
 def main() -> None:
     app()
 

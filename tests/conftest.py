@@ -89,6 +89,10 @@ async def db(pg_template):
         async with TortoiseContext() as ctx:
             await ctx.init(config=tortoise_config("sqlite://:memory:"), _create_db=True)
             await ctx.generate_schemas(safe=False)
+            # PostgreSQL templates get the exam catalogue from migration 0003; SQLite schemas from the models.
+            from talent.certification.services import catalogue_seed
+
+            await catalogue_seed()
             yield ctx
 
 

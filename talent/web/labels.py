@@ -91,6 +91,14 @@ ENTITY_LABELS = {
     "certificate": N_("Certificate"),
     "user": N_("Account"),
     "demo": N_("Demo data"),
+    "exam_result": N_("Exam result"),
+    "ce_credit": N_("CE credit"),
+    "exam_level": N_("Exam level"),
+    "exam_subject": N_("Exam subject"),
+    "paper_section": N_("Paper section"),
+    "exam_year": N_("Exam year"),
+    "pass_line": N_("Pass line"),
+    "eligibility_rule": N_("Eligibility rule"),
 }
 
 ACTION_LABELS = {
@@ -101,6 +109,8 @@ ACTION_LABELS = {
     "exit": N_("Exit recorded"),
     "transfer": N_("Transferred"),
     "password": N_("Password changed"),
+    "register": N_("Registered"),
+    "renew": N_("Renewed"),
 }
 
 
