@@ -8,11 +8,14 @@ Invariants checked for each (route, role, side):
 """
 
 import re
+from datetime import date
 
 import pytest
 
+from talent.certification.models import Certificate
+from talent.notifications.models import Notification
 from talent.people.models import EmploymentSpell
-from talent.places.models import StationTier
+from talent.places.models import CertLevel, StationTier
 from tests.conftest import PASSWORD, csrf_of, ensure_csrf
 from tests.factories import world
 
@@ -43,6 +46,15 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
     tier_b = await StationTier.create(name="B-only", region=w["regions"]["county_b"])
     spell_a = await EmploymentSpell.get(worker=w["workers"][0])
     spell_b = await EmploymentSpell.get(worker=w["workers"][2])
+    cert_a = await Certificate.create(
+        worker=w["workers"][0], level=CertLevel.ASSISTANT, number="WALK-A", obtained_on=date(2023, 6, 1)
+    )
+    cert_b = await Certificate.create(
+        worker=w["workers"][2], level=CertLevel.ASSISTANT, number="WALK-B", obtained_on=date(2023, 6, 1)
+    )
+    # Side A's notification belongs to hr; side B's to the admin, so it is someone else's for every other role.
+    note_a = await Notification.create(user=w["users"]["hr"], kind="walk", text="Walk", dedupe_key="walk-a")
+    note_b = await Notification.create(user=w["users"]["admin"], kind="walk", text="Walk", dedupe_key="walk-b")
     return {
         "A": {
             "region_id": w["regions"]["street_a"].id,
@@ -52,6 +64,8 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
             "worker_id": w["workers"][0].id,
             "spell_id": spell_a.id,
             "user_id": w["users"]["hr"].id,
+            "certificate_id": cert_a.id,
+            "notification_id": note_a.id,
         },
         "B": {
             "region_id": w["regions"]["street_b"].id,
@@ -61,6 +75,8 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
             "worker_id": w["workers"][2].id,
             "spell_id": spell_b.id,
             "user_id": w["users"]["hr"].id,
+            "certificate_id": cert_b.id,
+            "notification_id": note_b.id,
         },
     }
 
