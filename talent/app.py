@@ -56,6 +56,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
 
+    from courses.router import router as courses_router
     from talent.accounts.router import router as accounts_router
     from talent.admin.router import router as admin_router
     from talent.audit.router import router as audit_router
@@ -77,6 +78,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         places_router,
         people_router,
         imports_router,
+        courses_router,
         certification_router,
         exams_admin_router,
         notifications_router,

@@ -99,6 +99,12 @@ ENTITY_LABELS = {
     "exam_year": N_("Exam year"),
     "pass_line": N_("Pass line"),
     "eligibility_rule": N_("Eligibility rule"),
+    "course": N_("Course"),
+    "lesson": N_("Lesson"),
+    "enrolment": N_("Enrolment"),
+    "material": N_("Material"),
+    "class_session": N_("Classroom session"),
+    "course_certificate": N_("Completion certificate"),
 }
 
 ACTION_LABELS = {
@@ -111,6 +117,19 @@ ACTION_LABELS = {
     "password": N_("Password changed"),
     "register": N_("Registered"),
     "renew": N_("Renewed"),
+    "publish": N_("Published"),
+    "archive": N_("Archived"),
+    "unpublish": N_("Returned to draft"),
+    "enrol": N_("Enrolled"),
+    "waitlist": N_("Waitlisted"),
+    "promote": N_("Promoted from the waitlist"),
+    "withdraw": N_("Withdrew"),
+    "lesson_done": N_("Lesson done"),
+    "present": N_("Marked present"),
+    "absent": N_("Marked absent"),
+    "complete": N_("Completed"),
+    "revoke": N_("Revoked"),
+    "new_version": N_("New version"),
 }
 
 

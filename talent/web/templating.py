@@ -168,6 +168,9 @@ def safe_next(url: str | None, default: str = "/") -> str:
 
 def _install_labels() -> None:
     from talent.web.labels import action_label, entity_label, label
+    from talent.web.nav import nav_items
+
+    env.globals["nav_items"] = nav_items
 
     env.filters["label"] = label
     env.filters["entity_label"] = entity_label

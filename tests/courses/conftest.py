@@ -4,17 +4,6 @@ directory for uploads."""
 import pytest
 
 
-@pytest.fixture
-def app(db):
-    from courses.router import router as courses_router
-    from talent.app import create_app
-
-    app = create_app(manage_db=False)
-    if not any(getattr(r, "path", "").startswith("/courses") for r in app.routes):
-        app.include_router(courses_router)  # until talent/app.py includes it
-    return app
-
-
 @pytest.fixture(autouse=True)
 def storage(tmp_path, monkeypatch):
     from courses.materials import storage

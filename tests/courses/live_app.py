@@ -1,14 +1,10 @@
-"""The app for the course browser test: the platform app plus the course routes (if it lacks them)."""
+"""The course browser test's server: the platform app, and a seeding step for one course."""
 
 
 def create_app():
-    from courses.router import router
     from talent.app import create_app as platform_app
 
-    app = platform_app()
-    if not any(getattr(r, "path", "").startswith("/courses") for r in app.routes):
-        app.include_router(router)
-    return app
+    return platform_app()
 
 
 async def seed() -> None:

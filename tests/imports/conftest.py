@@ -11,17 +11,6 @@ from talent.accounts.scope import Scope
 
 
 @pytest.fixture
-def app(db):
-    from talent.app import create_app
-    from talent.imports.router import router
-
-    app = create_app(manage_db=False)
-    if not any(getattr(r, "path", "") == "/imports" for r in app.routes):
-        app.include_router(router)
-    return app
-
-
-@pytest.fixture
 def storage(tmp_path, monkeypatch):
     from talent.settings import get_settings
 
