@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from talent import demo_data as data
@@ -150,6 +151,28 @@ class CertRow:
     number: str
     obtained: int
     registered: int | None
+    # Filled by _Planner.registrations(): the current period's end and every period (kind, start, end, CE hours).
+    expires: int | None = None
+    periods: list[tuple[str, int, int, float]] = field(default_factory=list)
+
+
+@dataclass
+class CeRow:
+    worker: str
+    hours: float
+    source: str
+    earned: int
+    note: str
+
+
+@dataclass
+class ResultRow:
+    worker: str
+    year: int
+    subject: str
+    score: float
+    pass_mark: int
+    region_path: str
 
 
 @dataclass
@@ -174,6 +197,8 @@ class Plan:
     workers: list[WorkerRow] = field(default_factory=list)
     spells: list[SpellRow] = field(default_factory=list)
     certificates: list[CertRow] = field(default_factory=list)
+    ce_credits: list[CeRow] = field(default_factory=list)
+    results: list[ResultRow] = field(default_factory=list)
     supervisors: list[SupervisorRow] = field(default_factory=list)
     county: str = ""
     city: str = ""
@@ -672,6 +697,132 @@ class _Planner:
         plan.worker_no = candidates[0].no
         plan.supervisor = next(s.name for s in plan.supervisors if s.county == plan.county)
 
+    # registration periods, the CE ledger and national exam results ------------------------------------
+    # A separate random stream, so adding these leaves every earlier part of the plan (and its tests) as it was.
+    def offset(self, day: date) -> int:
+        return (day - self.plan.origin).days
+
+    def registrations(self) -> None:
+        """Every registered certificate gets its periods: the first one, then renewals (most certificates
+        are renewed on time, with the period's CE hours credited; the rest lapse). The current period's
+        CE hours grow with the time elapsed, some falling short, so the certificates page shows every status."""
+        from talent.certification.defaults import LEVELS
+        from talent.certification.rules import period_end
+
+        plan = self.plan
+        rng = random.Random(plan.seed * 7919 + 17)
+        rules = {level: (valid, ce) for level, _c, _r, _ry, _fm, valid, _w, ce in LEVELS}
+        ledger = plan.scale != "national"  # the national scale keeps its size: no ledger rows
+        today = HISTORY_DAYS
+        for cert in plan.certificates:
+            if cert.registered is None:
+                continue
+            valid, required = rules[cert.level]
+            kind, start, previous_hours = "first", cert.registered, 0.0
+            while True:
+                end = self.offset(period_end(plan.day(start), valid))
+                if end >= today:  # the current period
+                    elapsed = (today - start) / (end - start)
+                    hours = round(required * elapsed * rng.uniform(0.55, 1.45))
+                    cert.periods.append((kind, start, end, previous_hours))
+                    if ledger:
+                        self.ce_blocks(cert.worker, hours, start, today)
+                    break
+                renewed = rng.random() < 0.85
+                hours = required + rng.randint(0, 30) if renewed else rng.randint(10, required - 10)
+                cert.periods.append((kind, start, end, previous_hours))
+                if ledger:
+                    self.ce_blocks(cert.worker, hours, start, end)
+                if not renewed:
+                    break  # lapsed at `end`
+                kind, start, previous_hours = "renewal", end + 1, float(hours)
+            cert.registered, cert.expires = cert.periods[-1][1], cert.periods[-1][2]
+        if not ledger:
+            return
+        # A renewal records the hours credited in the period before; the ledger is the worker's (a holder of
+        # two levels earns for both), so count it from the ledger rather than from one certificate's blocks.
+        earned: dict[str, list[tuple[int, float]]] = {}
+        for credit in plan.ce_credits:
+            earned.setdefault(credit.worker, []).append((credit.earned, credit.hours))
+        for cert in plan.certificates:
+            rows = earned.get(cert.worker, [])
+            cert.periods = cert.periods[:1] + [
+                (kind, start, end, sum(h for day, h in rows if before[1] <= day <= before[2]))
+                for before, (kind, start, end, _h) in zip(cert.periods, cert.periods[1:], strict=False)
+            ]
+
+    def ce_blocks(self, worker: str, hours: int, start: int, end: int) -> None:
+        """Split `hours` into a few ledger rows earned between `start` and `end`."""
+        rng = random.Random(f"{self.plan.seed}:{worker}:{start}:{hours}")
+        left = hours
+        while left > 0:
+            block = min(left, rng.choice([4, 6, 8, 12, 16, 24]))
+            source, note = rng.choice(data.CE_ACTIVITIES)
+            self.plan.ce_credits.append(CeRow(worker, float(block), source, rng.randint(start, max(start, end)), note))
+            left -= block
+
+    def exam_results(self) -> None:
+        """Passing results behind the certificates of the exam years the catalogue knows (consistent with the
+        carry-over rule), a failed first try for some, and failed attempts by some uncertified workers."""
+        if self.plan.scale == "national":
+            return
+        from talent.certification.defaults import EXAM_DATES, SUBJECTS
+
+        plan = self.plan
+        rng = random.Random(plan.seed * 7919 + 29)
+        subjects: dict[str, list[tuple[str, int]]] = {}
+        for code, level, _n, _e, _m, _full, pass_mark, _s in SUBJECTS:
+            subjects.setdefault(level, []).append((code, pass_mark))
+        workers = {w.no: w for w in plan.workers}
+        sat = {self.offset(d): y for y, d in EXAM_DATES.items() if self.offset(d) <= HISTORY_DAYS}
+
+        def region_at(worker: WorkerRow, day: int) -> str:
+            spell = worker.spells[0]
+            for candidate in worker.spells:
+                if candidate.start <= day:
+                    spell = candidate
+            return spell.station.region_path
+
+        def sitting_before(day: int) -> tuple[int, int] | None:
+            earlier = [(d, y) for d, y in sat.items() if d <= day]
+            return max(earlier) if earlier else None
+
+        def add(worker: WorkerRow, year: int, day: int, code: str, pass_mark: int, passed: bool) -> None:
+            score = rng.uniform(pass_mark, pass_mark + 26) if passed else rng.uniform(pass_mark - 24, pass_mark - 0.5)
+            score = round(score * 2) / 2  # whole or half points
+            plan.results.append(ResultRow(worker.no, year, code, score, pass_mark, region_at(worker, day)))
+
+        certified: set[str] = set()
+        for cert in plan.certificates:
+            certified.add(cert.worker)
+            if cert.level == "senior":
+                continue  # a senior certificate follows a provincial review: no carry-over from results here
+            sitting = sitting_before(cert.obtained)
+            if sitting is None or cert.obtained - sitting[0] > 365:
+                continue
+            day, year = sitting
+            worker = workers[cert.worker]
+            earlier = sitting_before(day - 1)
+            carry = cert.level == "intermediate" and earlier is not None and rng.random() < 0.4
+            for i, (code, mark) in enumerate(subjects[cert.level]):
+                if carry and i == 0:
+                    add(worker, earlier[1], earlier[0], code, mark, True)  # passed a year earlier, carried over
+                else:
+                    add(worker, year, day, code, mark, True)
+                    if carry:
+                        add(worker, earlier[1], earlier[0], code, mark, False)
+        for worker in plan.workers:
+            if worker.no in certified or worker.current is None or rng.random() > 0.3:
+                continue
+            sitting = sitting_before(HISTORY_DAYS)
+            if sitting is None or sitting[0] < worker.spells[0].start:
+                continue
+            day, year = sitting
+            codes = subjects["assistant"]
+            failed = rng.randrange(len(codes))
+            for i, (code, mark) in enumerate(codes):
+                add(worker, year, day, code, mark, i != failed and rng.random() < 0.6)
+
 
 def build_plan(scale: str = "small", seed: int = 2026, today: date | None = None, progress=None) -> Plan:
     """Plan the whole demo in memory; the same arguments always give the same plan."""
@@ -684,6 +835,8 @@ def build_plan(scale: str = "small", seed: int = 2026, today: date | None = None
     planner.certificates()
     planner.supervision()
     planner.accounts(specs)
+    planner.registrations()
+    planner.exam_results()
     return planner.plan
 
 
@@ -731,7 +884,7 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
     from talent.accounts.models import Role, User
     from talent.accounts.passwords import hash_password
     from talent.audit.services import audit_record
-    from talent.certification.models import Certificate
+    from talent.certification.models import CeCredit, Certificate, ExamResult, ExamSubject, Registration
     from talent.people.models import EmploymentSpell, Worker
     from talent.places.models import Organisation, Region, Station, StationTier
     from talent.supervision.models import Assignment, Supervisor
@@ -858,11 +1011,67 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
                 number=c.number,
                 obtained_on=day(c.obtained),
                 registered_on=day(c.registered),
+                registration_expires_on=day(c.expires),
             )
             for c in plan.certificates
         ],
         progress,
         "Certificates",
+    )
+    certificate_ids = dict(
+        await Certificate.filter(number__in=[c.number for c in plan.certificates if c.periods]).values_list(
+            "number", "id"
+        )
+    )
+    await _bulk(
+        Registration,
+        [
+            Registration(
+                certificate_id=certificate_ids[c.number],
+                kind=kind,
+                registered_on=day(start),
+                expires_on=day(end),
+                ce_hours=Decimal(str(hours)),
+            )
+            for c in plan.certificates
+            for kind, start, end, hours in c.periods
+        ],
+        progress,
+        "Registrations",
+    )
+    await _bulk(
+        CeCredit,
+        [
+            CeCredit(
+                worker_id=worker_ids[c.worker],
+                hours=Decimal(str(c.hours)),
+                source=c.source,
+                earned_on=day(c.earned),
+                note=c.note,
+            )
+            for c in sorted(plan.ce_credits, key=lambda c: (c.earned, c.worker))
+        ],
+        progress,
+        "CE credits",
+    )
+    subject_ids = dict(await ExamSubject.all().values_list("code", "id"))
+    await _bulk(
+        ExamResult,
+        [
+            ExamResult(
+                worker_id=worker_ids[r.worker],
+                year=r.year,
+                subject_id=subject_ids[r.subject],
+                score=Decimal(str(r.score)),
+                pass_mark=Decimal(r.pass_mark),
+                passed=r.score >= r.pass_mark,
+                region_path=r.region_path,
+            )
+            for r in plan.results
+            if r.subject in subject_ids
+        ],
+        progress,
+        "Exam results",
     )
 
     # The demo accounts; an account that already exists (say, from create-admin) is left as it is.
@@ -930,6 +1139,9 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         "active_workers": sum(1 for w in plan.workers if w.current is not None),
         "spells": len(plan.spells),
         "certificates": len(plan.certificates),
+        "registrations": sum(len(c.periods) for c in plan.certificates),
+        "ce_credits": len(plan.ce_credits),
+        "exam_results": len(plan.results),
         "supervisors": len(plan.supervisors),
         "assignments": sum(len(s.assignments) for s in plan.supervisors),
         "accounts": sum(1 for u in users.values() if u is not None),

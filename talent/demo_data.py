@@ -224,3 +224,13 @@ TOWN_STEMS = (
     "城关 城东 城西 城南 城北 新华 人民 解放 东风 红旗 前进 太平 永丰 长安 新安 兴隆 和平 安定 民主 团结 "
     "白沙 清水 石桥 黄河 长江 青山 南山 北山 东湖 西湖 柳河 杨村 李庄 王集 马镇 高桥 大营 新集 双河 三里"
 ).split()
+# Continuing-education activities: (source, note). External training names its evidence in the note.
+CE_ACTIVITIES = [
+    ("supervision", "参加机构专业督导（小组督导）"),
+    ("supervision", "接受个别督导"),
+    ("external", "市社会工作协会继续教育培训班（证明：结业证书）"),
+    ("external", "省民政厅社会工作专业人才培训（证明：培训证明）"),
+    ("external", "线上继续教育课程（证明：学时证明截图）"),
+    ("other", "社会工作专业论坛交流"),
+    ("other", "发表社会工作实务案例"),
+]

@@ -11,7 +11,16 @@ from tortoise.connection import get_connection
 
 from talent.accounts.models import Role, User
 from talent.audit.models import AuditEntry
-from talent.certification.models import Certificate
+from talent.certification.models import (
+    CeCredit,
+    Certificate,
+    ExamResult,
+    ExamSubject,
+    Registration,
+    RegistrationKind,
+)
+from talent.certification.rules import level_passed_in, period_end, registration_status
+from talent.certification.selectors import ce_hours_between, level_rules_map
 from talent.demo import DEMO_PASSWORD, build_plan, id_check_digit, id_number_valid, load_demo
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
@@ -165,8 +174,77 @@ async def test_id_numbers_carry_the_birth_date_the_gender_and_a_valid_check_digi
         assert int(w.id_number[16]) % 2 == (1 if w.gender == "male" else 0)
         assert len(w.phone) == 11 and w.phone.startswith("1")
     for cert in await Certificate.all():
-        assert cert.registered_on is None or timedelta(0) < cert.registered_on - cert.obtained_on <= timedelta(365)
         assert cert.obtained_on <= TODAY
+    # The first registration comes within a year of the certificate (a renewal may be much later).
+    for reg in await Registration.filter(kind="first").prefetch_related("certificate"):
+        assert timedelta(0) < reg.registered_on - reg.certificate.obtained_on <= timedelta(365)
+
+
+async def test_certificates_carry_consistent_registration_periods_ce_hours_and_exam_results(db):
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    certificates = await Certificate.all()
+    registered = [c for c in certificates if c.registered_on is not None]
+    assert registered and len(registered) < len(certificates)
+    rules = await level_rules_map()
+    for cert in certificates:
+        # Valid three years less a day: registered 2024-03-01 → expires 2027-02-28; unregistered → no expiry.
+        expected = period_end(cert.registered_on, 3) if cert.registered_on else None
+        assert cert.registration_expires_on == expected, cert.number
+    # The registration history: periods follow each other without gap or overlap, the last one is the
+    # certificate's current registration, and a renewal carries the CE hours credited in the period before.
+    periods: dict[int, list[Registration]] = {}
+    for reg in await Registration.all().order_by("registered_on"):
+        periods.setdefault(reg.certificate_id, []).append(reg)
+    assert set(periods) == {c.id for c in registered}
+    by_id = {c.id: c for c in certificates}
+    renewals = 0
+    for cert_id, regs in periods.items():
+        cert = by_id[cert_id]
+        assert regs[0].kind == RegistrationKind.FIRST
+        assert (regs[-1].registered_on, regs[-1].expires_on) == (cert.registered_on, cert.registration_expires_on)
+        for before, after in zip(regs, regs[1:], strict=False):
+            renewals += 1
+            assert after.kind == RegistrationKind.RENEWAL
+            assert after.registered_on == before.expires_on + timedelta(days=1)
+            credited = await ce_hours_between(
+                worker_id=cert.worker_id, start=before.registered_on, end=before.expires_on
+            )
+            assert after.ce_hours == credited >= rules[cert.level.value].ce_hours_per_period
+    assert renewals > 0
+    assert await CeCredit.filter(earned_on__gt=TODAY).count() == 0
+    # The certificates page shows every kind of status.
+    statuses = set()
+    for cert in certificates:
+        hours = 0
+        if cert.registered_on:
+            hours = await ce_hours_between(
+                worker_id=cert.worker_id, start=cert.registered_on, end=cert.registration_expires_on
+            )
+        statuses.add(
+            registration_status(
+                obtained_on=cert.obtained_on,
+                registered_on=cert.registered_on,
+                expires_on=cert.registration_expires_on,
+                ce_hours=hours,
+                rules=rules[cert.level.value],
+                today=TODAY,
+            )
+        )
+    assert {"registered", "renewal_open", "ce_shortfall", "lapsed"} <= statuses
+    # Exam results: a certificate with results behind it passed every subject of its level within the
+    # carry-over window; the results of uncertified workers never add up to a pass.
+    results = await ExamResult.all().prefetch_related("subject")
+    assert results and any(not r.passed for r in results)
+    codes = {level: [s.code for s in await ExamSubject.filter(level=level)] for level in ("assistant", "intermediate")}
+    passes: dict[tuple[int, str], dict[str, set[int]]] = {}
+    for r in results:
+        assert r.passed == (r.score >= r.pass_mark)
+        if r.passed:
+            passes.setdefault((r.worker_id, r.subject.level.value), {}).setdefault(r.subject.code, set()).add(r.year)
+    held = {(c.worker_id, c.level.value) for c in certificates}
+    for (worker_id, level), by_code in passes.items():
+        passed = level_passed_in(codes[level], by_code, rules[level].carry_over_years)
+        assert (passed is not None) == ((worker_id, level) in held), (worker_id, level)
 
 
 async def test_if_empty_does_nothing_once_data_exists_and_a_second_load_is_refused(db):
