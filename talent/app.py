@@ -56,6 +56,8 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
 
+    from courses.examprep.router import bank_router as examprep_bank_router
+    from courses.examprep.router import router as examprep_router
     from courses.router import router as courses_router
     from talent.accounts.router import router as accounts_router
     from talent.admin.router import router as admin_router
@@ -79,6 +81,8 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         people_router,
         imports_router,
         courses_router,
+        examprep_bank_router,
+        examprep_router,
         certification_router,
         exams_admin_router,
         notifications_router,

@@ -105,6 +105,7 @@ ENTITY_LABELS = {
     "material": N_("Material"),
     "class_session": N_("Classroom session"),
     "course_certificate": N_("Completion certificate"),
+    "question": N_("Question"),
 }
 
 ACTION_LABELS = {

@@ -13,6 +13,8 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/workers/{worker_id}", N_("My record"), ("worker",)),
     ("/courses/my", N_("My learning"), ("worker",)),
     ("/courses", N_("Courses"), ALL),
+    ("/exam-prep", N_("Exam prep"), ("worker",)),
+    ("/exam-prep/bank", N_("Question bank"), ("admin", "bureau")),
     ("/certificates", N_("Certificates"), ALL),
     ("/imports", N_("Import"), ("admin", "bureau", "hr")),
     ("/audit", N_("Audit log"), ("admin", "bureau", "hr")),
