@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -1170,6 +1170,244 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
     return {"counts": counts, "users": users, "scopes": scopes}
 
 
+# ── courses and the exam-prep bank (written through their services, after the bulk load) ───────────────
+
+
+async def _courses(plan: Plan) -> dict[str, int]:
+    """The demo courses of the county bureau (and one of the city bureau), written through the course
+    services so seat counters, waitlists, completions, CE credits and audit entries are what the app
+    itself would have written. Skipped when the bureau accounts are not the demo's."""
+    from courses.catalog import services as catalog
+    from courses.classroom.services import attendance_set, session_create
+    from courses.enrolment.models import Enrolment
+    from courses.enrolment.services import enrolment_bulk, enrolment_enrol, lesson_mark_done
+    from courses.materials.services import material_create
+    from talent.accounts.models import Role, User
+    from talent.accounts.scope import Scope
+    from talent.accounts.selectors import scope_for
+
+    today = plan.today
+    users = {
+        u.username: u
+        for u in await User.filter(username__in=["bureau", "citybureau", "worker"]).select_related("region")
+    }
+    bureau, city, me = users.get("bureau"), users.get("citybureau"), users.get("worker")
+    if (
+        bureau is None
+        or city is None
+        or me is None
+        or bureau.role != Role.BUREAU
+        or city.role != Role.BUREAU
+        or me.role != Role.WORKER
+        or bureau.region is None
+        or bureau.region.code != plan.county
+        or city.region is None
+        or city.region.code != plan.city
+    ):
+        return {}
+    rng = random.Random(plan.seed * 7919 + 41)
+    scope = await scope_for(bureau, today=today)
+    days = timedelta(days=1)
+    learners = sorted(
+        w.no
+        for w in plan.workers
+        if w.current is not None and w.current.station.county == plan.county and w.no != plan.worker_no
+    )
+
+    async def course(actor, actor_scope, region, lessons, status="published", **values):
+        created = await catalog.course_create(actor=actor, scope=actor_scope, region_code=region, **values)
+        for title, body in lessons:
+            await catalog.lesson_create(
+                actor=actor, scope=actor_scope, course=created, title=title, body=body, minutes=40
+            )
+        if status == "published":
+            created = await catalog.course_set_status(
+                actor=actor, scope=actor_scope, course=created, status="published"
+            )
+        return created
+
+    # 1. Online exam preparation, no seat limit; the demo worker is enrolled and has done two lessons.
+    prep = await course(
+        bureau,
+        scope,
+        plan.county,
+        data.EXAM_PREP_LESSONS,
+        title="助理社会工作师综合能力备考",
+        summary="系统梳理《社会工作综合能力（初级）》考点，配套练习题。",
+        description=data.EXAM_PREP_DESCRIPTION,
+        category="exam_prep",
+        target_level="assistant",
+        delivery="online",
+        ce_hours=Decimal("12"),
+        capacity=None,
+        enrol_opens_on=today - 30 * days,
+        enrol_closes_on=today + 90 * days,
+        starts_on=today - 30 * days,
+        ends_on=today + 120 * days,
+    )
+    await material_create(
+        actor=bureau, scope=scope, course=prep, title=data.EXAM_PREP_LINK[0], url=data.EXAM_PREP_LINK[1]
+    )
+    my_scope = await scope_for(me, today=today)
+    mine = await enrolment_enrol(actor=me, scope=my_scope, course=prep, worker_id=me.worker_id, today=today)
+    for lesson in (await prep.lessons.all())[:2]:
+        mine = await lesson_mark_done(actor=me, scope=my_scope, enrolment=mine, lesson=lesson)
+
+    # 2. A classroom workshop: 30 seats, 80 % attendance, four sessions of which two are past.
+    workshop = await course(
+        bureau,
+        scope,
+        plan.county,
+        [data.WORKSHOP_LESSON],
+        title="个案工作实务工作坊",
+        summary="以真实个案为线索的分组演练，共 4 次集中授课。",
+        description=data.WORKSHOP_DESCRIPTION,
+        category="case_work",
+        delivery="classroom",
+        ce_hours=Decimal("16"),
+        capacity=30,
+        attendance_threshold=80,
+        enrol_opens_on=today - 45 * days,
+        enrol_closes_on=today + 7 * days,
+        starts_on=today - 21 * days,
+        ends_on=today + 21 * days,
+    )
+    sessions = []
+    for offset, title in zip((-21, -7, 7, 21), data.WORKSHOP_SESSIONS, strict=True):
+        sessions.append(
+            await session_create(
+                actor=bureau,
+                scope=scope,
+                course=workshop,
+                starts_at=datetime.combine(today + offset * days, time(1, 30), tzinfo=UTC),  # 09:30 in Nanjing
+                minutes=180,
+                place=f"{bureau.region.name}社会工作服务指导中心 多功能厅",
+                title=title,
+                trainer="南京师范大学社会工作系 督导",
+            )
+        )
+    await enrolment_bulk(
+        actor=bureau, scope=scope, course=workshop, today=today, worker_nos=rng.sample(learners, min(25, len(learners)))
+    )
+    seated = await Enrolment.filter(course_id=workshop.id).order_by("id")
+    for session in sessions[:2]:
+        for enrolment in seated:
+            if rng.random() < 0.88:
+                await attendance_set(
+                    actor=bureau,
+                    scope=scope,
+                    course=workshop,
+                    session=session,
+                    enrolment_id=enrolment.id,
+                    present=True,
+                )
+
+    # 3. A finished online course: twelve learners, ten completed (CE credit and certificate each).
+    ethics = await course(
+        bureau,
+        scope,
+        plan.county,
+        data.ETHICS_LESSONS,
+        title=data.ETHICS_COURSE[0],
+        summary=data.ETHICS_COURSE[1],
+        category="ethics",
+        delivery="online",
+        ce_hours=Decimal("8"),
+        capacity=40,
+        enrol_opens_on=today - 120 * days,
+        enrol_closes_on=today + 30 * days,
+        starts_on=today - 120 * days,
+    )
+    await enrolment_bulk(
+        actor=bureau, scope=scope, course=ethics, today=today, worker_nos=rng.sample(learners, min(12, len(learners)))
+    )
+    lessons = await ethics.lessons.all()
+    for i, enrolment in enumerate(await Enrolment.filter(course_id=ethics.id).order_by("id")):
+        learner = Scope(user_id=0, role=Role.WORKER, worker_id=enrolment.worker_id)
+        for lesson in lessons if i < 10 else lessons[:1]:
+            enrolment = await lesson_mark_done(actor=None, scope=learner, enrolment=enrolment, lesson=lesson)
+
+    # 4. A draft the bureau is still writing, and 5. a city-level policy course.
+    await course(
+        bureau,
+        scope,
+        plan.county,
+        [("第一讲 社区议事规则", "## 要点\n\n- 议事规则的制定\n")],
+        status="draft",
+        title=data.DRAFT_COURSE[0],
+        summary=data.DRAFT_COURSE[1],
+        category="community_work",
+        delivery="blended",
+        ce_hours=Decimal("10"),
+        capacity=40,
+    )
+    city_scope = await scope_for(city, today=today)
+    title, description, policy_lessons = data.POLICY_COURSE
+    await course(
+        city,
+        city_scope,
+        plan.city,
+        policy_lessons,
+        title=title,
+        summary="全市社工站建设政策与考核要求解读。",
+        description=description,
+        category="policy",
+        delivery="online",
+        ce_hours=Decimal("4"),
+        capacity=None,
+        enrol_opens_on=today - 10 * days,
+    )
+    return {"courses": 5, "enrolments": await Enrolment.all().count()}
+
+
+async def _exam_prep(plan: Plan) -> dict[str, int]:
+    """The demo question bank (courses.examprep.demo's loader), and for the demo worker a few practice
+    answers and one handed-in mock exam, through the exam-prep services."""
+    from courses.examprep.demo import load_demo_bank
+    from courses.examprep.models import AttemptItem, Question, QuestionVersion
+    from courses.examprep.services import mock_save_answer, mock_start, mock_submit, practice_answer
+    from talent.accounts.models import Role, User
+
+    added = await load_demo_bank()
+    me = await User.get_or_none(username="worker", role=Role.WORKER)
+    if me is None or me.worker_id is None or not added:
+        return {"questions": added}
+    rng = random.Random(plan.seed * 7919 + 53)
+
+    def respond(answer: str, options: int) -> list[str]:
+        if rng.random() < 0.7:
+            return list(answer)
+        letters = [chr(ord("A") + i) for i in range(options)]
+        wrong = [letter for letter in letters if letter not in answer] or letters
+        return [rng.choice(wrong)]
+
+    now = datetime.combine(plan.today - timedelta(days=2), time(12, 0), tzinfo=UTC)  # 20:00 in Nanjing
+    practice = await Question.filter(subject="A-ZH", kind="single", region_path="").order_by("id").limit(8)
+    for i, question in enumerate(practice):
+        version = await QuestionVersion.get(question_id=question.id, is_current=True)
+        await practice_answer(
+            worker_id=me.worker_id,
+            question_id=question.id,
+            version_id=version.id,
+            choices=respond(version.answer, len(version.options)),
+            now=now + timedelta(minutes=2 * i),
+        )
+    start = now - timedelta(days=3)
+    attempt = await mock_start(worker_id=me.worker_id, subject="A-ZH", now=start, seed=plan.seed)
+    items = await AttemptItem.filter(attempt_id=attempt.id).select_related("version").order_by("position")
+    for i, item in enumerate(items):
+        if item.kind in ("single", "multiple") and rng.random() < 0.95:
+            await mock_save_answer(
+                worker_id=me.worker_id,
+                attempt_id=attempt.id,
+                question_id=item.question_id,
+                choices=respond(item.version.answer, len(item.version.options)),
+                now=start + timedelta(seconds=60 * (i + 1)),
+            )
+    await mock_submit(worker_id=me.worker_id, attempt_id=attempt.id, now=start + timedelta(minutes=100))
+    return {"questions": added, "practice_answers": len(practice), "mock_attempts": 1}
+
+
 def _result_table(plan: Plan, written: dict):
     from rich.console import Group
     from rich.table import Table
@@ -1217,4 +1455,7 @@ async def load_demo(
             )
         async with in_transaction():
             written = await _write(plan, progress)
+            if scale != "national":
+                written["counts"].update(await _courses(plan))
+                written["counts"].update(await _exam_prep(plan))
     return _result_table(plan, written)

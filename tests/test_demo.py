@@ -47,8 +47,8 @@ async def test_the_small_demo_builds_one_county_of_about_20_stations_and_80_curr
     assert await Worker.all().count() > active  # several years of exits
     assert await EmploymentSpell.filter(exit_type="transfer").exists()
     assert await EmploymentSpell.filter(full_time=False).exists()
-    # One audit entry summarises the whole load.
-    entry = await AuditEntry.get(entity="demo")
+    # One audit entry summarises the bulk load (the courses are written through their audited services).
+    entry = await AuditEntry.get(entity="demo", entity_id="small:2026")
     assert entry.action == "create" and entry.after["stations"] == 20
 
 
@@ -211,7 +211,7 @@ async def test_certificates_carry_consistent_registration_periods_ce_hours_and_e
             )
             assert after.ce_hours == credited >= rules[cert.level.value].ce_hours_per_period
     assert renewals > 0
-    assert await CeCredit.filter(earned_on__gt=TODAY).count() == 0
+    assert await CeCredit.filter(earned_on__gt=TODAY, source_ref=None).count() == 0
     # The certificates page shows every kind of status.
     statuses = set()
     for cert in certificates:
@@ -280,3 +280,48 @@ def test_the_talent_command_migrates_and_loads_the_demo_end_to_end(tmp_path: Pat
     assert DEMO_PASSWORD in loaded.stdout
     again = subprocess.run([*talent, "demo", "--if-empty"], env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "already holds data" in again.stdout
+
+
+async def test_the_small_demo_has_courses_with_right_seats_progress_completions_and_a_question_bank(db):
+    from courses.catalog.models import Course, CourseStatus
+    from courses.classroom.models import Attendance, ClassSession
+    from courses.completion.models import CompletionCertificate
+    from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
+    from courses.examprep.models import MockAttempt, Question
+
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    courses = {c.title: c for c in await Course.all().prefetch_related("region")}
+    assert len(courses) == 5
+    # Seat counters match the enrolments: enrolled + completed hold a seat.
+    for course in courses.values():
+        seated = await Enrolment.filter(
+            course_id=course.id, status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED]
+        ).count()
+        assert course.seats_taken == seated, course.title
+        assert course.capacity is None or course.seats_taken <= course.capacity
+    prep = courses["助理社会工作师综合能力备考"]
+    assert prep.status == CourseStatus.PUBLISHED and prep.capacity is None and prep.ce_hours == 12
+    assert prep.region.code == "320102" and await prep.lessons.all().count() == 6
+    worker = await User.get(username="worker")
+    mine = await Enrolment.get(course_id=prep.id, worker_id=worker.worker_id)
+    assert mine.status == EnrolmentStatus.ENROLLED
+    assert await LessonProgress.filter(enrolment_id=mine.id).count() == 2
+    workshop = courses["个案工作实务工作坊"]
+    assert (workshop.capacity, workshop.attendance_threshold, workshop.ce_hours) == (30, 80, 16)
+    assert workshop.seats_taken == 25
+    assert await ClassSession.filter(course_id=workshop.id).count() == 4
+    # Two past sessions with attendance; nobody completed (2 of 4 sessions is below 80 %).
+    assert await Attendance.filter(session__course_id=workshop.id).count() > 25
+    assert not await Enrolment.filter(course_id=workshop.id, status=EnrolmentStatus.COMPLETED).exists()
+    # The finished course: ten completions, each with a CE credit of the course's hours and a certificate.
+    completed = await Enrolment.filter(status=EnrolmentStatus.COMPLETED).prefetch_related("course")
+    assert len(completed) == 10
+    for enrolment in completed:
+        credit = await CeCredit.get(worker_id=enrolment.worker_id, source_ref=f"course:{enrolment.course_id}")
+        assert credit.hours == enrolment.course.ce_hours
+        assert await CompletionCertificate.filter(enrolment_id=enrolment.id, revoked_at=None).exists()
+    statuses = sorted((c.status.value, c.region.code) for c in courses.values())
+    assert ("draft", "320102") in statuses and ("published", "320100") in statuses
+    # The exam-prep bank, and the worker's practice and one handed-in mock exam.
+    assert await Question.all().count() >= 150
+    assert await MockAttempt.filter(worker_id=worker.worker_id, status="submitted").count() == 1
