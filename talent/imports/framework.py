@@ -15,17 +15,20 @@ add their module to KIND_MODULES.
 """
 
 import asyncio
+import functools
 import importlib
+import json
 from collections import namedtuple
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from tortoise import timezone
-from tortoise.fields.data import CharEnumFieldInstance, DatetimeField, JSONField
+from tortoise.fields.data import JSON_DUMPS, CharEnumFieldInstance, DatetimeField, JSONField
 from tortoise.transactions import in_transaction
 
 from talent.accounts.models import Role, User
@@ -434,10 +437,23 @@ async def fetch_by(queryset_for: Callable[[Sequence], Any], keys: Iterable, size
 _PLAIN = frozenset({str, int, bool, float, type(None)})
 
 
+def _enum_code(value: Enum) -> Any:
+    return value._value_
+
+
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
     """The values as talent.audit.services.audit_record stores them (enums as codes, dates as ISO text)."""
     plain = _PLAIN
-    return {k: v if v.__class__ in plain else _jsonable(v) for k, v in values.items()}
+    out = {}
+    for k, v in values.items():
+        cls = v.__class__
+        if cls in plain:
+            out[k] = v
+        elif issubclass(cls, Enum):
+            out[k] = _enum_code(v)  # what _jsonable gives (value.value), without the property lookup
+        else:
+            out[k] = _jsonable(v)
+    return out
 
 
 # ── bulk reads and writes ────────────────────────────────────────────────────────────────────────
@@ -520,7 +536,7 @@ def _insert_plan(model, conn) -> tuple[list[str], str, list]:
         for name in columns:
             f = model._meta.fields_map[name]
             if isinstance(f, CharEnumFieldInstance):
-                convert = _enum_value
+                convert = _enum_converter(f.enum_type)
             elif isinstance(f, JSONField):
                 convert = _json_encoder(f.encoder)
             else:
@@ -535,7 +551,24 @@ def _enum_value(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
+def _enum_converter(enum: type[Enum]):
+    """A member → its code (anything else as it is), by one dict lookup: `_enum_value` for the field's enum."""
+    codes = {member: member.value for member in enum}
+
+    def convert(value: Any) -> Any:
+        try:
+            return codes.get(value, value) if value.__class__ is enum else _enum_value(value)
+        except TypeError:  # unhashable: not a member
+            return value
+
+    return convert
+
+
 def _json_encoder(encoder):
+    if encoder is JSON_DUMPS and isinstance(encoder, functools.partial) and encoder.func is json.dumps:
+        # The same text json.dumps(value, **keywords) gives, without building an encoder per value.
+        encoder = json.JSONEncoder(**encoder.keywords).encode
+
     def convert(value: Any) -> Any:
         return None if value is None else encoder(value)
 
@@ -597,21 +630,57 @@ async def _copy(client, table: str, columns: list[str], records: list[list]) -> 
         await connection.copy_records_to_table(table, records=records, columns=columns)
 
 
-async def insert_rows(model, rows: list[dict[str, Any]], batch: int = WRITE_BATCH) -> None:
+def _batches(rows: Iterable, size: int) -> Iterable[list]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+async def insert_rows(
+    model,
+    rows: Iterable[dict[str, Any]],
+    batch: int = WRITE_BATCH,
+    progress: Callable[[int], Awaitable[None]] | None = None,
+) -> None:
     """Bulk-insert plain dicts of field values without building a model instance per row (the import's hot path;
     bulk_create spends most of its time there): with COPY on PostgreSQL, else with Tortoise's own INSERT statement
-    and executemany. Inside `in_transaction()` both run on the transaction's connection."""
-    if not rows:
-        return
+    and executemany. Inside `in_transaction()` both run on the transaction's connection, in the order given.
+
+    `rows` may be a generator: it is consumed a batch at a time, and the next batch is prepared while the
+    database stores the previous one (one statement in flight at a time). `progress(n)` follows each batch."""
     conn = model._meta.db
     columns, sql, converters = _insert_plan(model, conn)
     now = timezone.now()
     if _asyncpg(conn):
         table = model._meta.db_table
         db_columns = [model._meta.fields_db_projection[name] for name in columns]
-        for chunk in chunks(rows, batch):
+
+        def store(lines: list[list]) -> Awaitable[None]:
             # Tortoise's own translation of asyncpg errors (IntegrityError, OperationalError) applies.
-            await conn._translate_exceptions(_copy, table, db_columns, _lines(columns, converters, chunk, now))
-        return
-    for chunk in chunks(rows, batch):
-        await conn.execute_many(sql, _lines(columns, converters, chunk, now))
+            return conn._translate_exceptions(_copy, table, db_columns, lines)
+
+    else:
+
+        def store(lines: list[list]) -> Awaitable[None]:
+            return conn.execute_many(sql, lines)
+
+    pending: asyncio.Future | None = None
+    done = 0
+    try:
+        for chunk in _batches(rows, batch):
+            lines = _lines(columns, converters, chunk, now)
+            if pending is not None:
+                await pending
+                pending = None
+                if progress is not None:
+                    await progress(done)
+            pending = asyncio.ensure_future(store(lines))
+            done += len(chunk)
+        if pending is not None:
+            await pending
+            pending = None
+            if progress is not None:
+                await progress(done)
+    finally:
+        if pending is not None:  # the rows or the progress failed: let the statement in flight finish first
+            await asyncio.gather(pending, return_exceptions=True)
