@@ -39,7 +39,7 @@ from talent.imports.columns import Column, KindSpec
 from talent.web.i18n import gettext as _
 
 # Modules that register kinds when imported; a domain adds its own here.
-KIND_MODULES = ["talent.imports.kinds"]
+KIND_MODULES = ["talent.imports.kinds", "talent.certification.imports", "courses.examprep.imports"]
 FETCH_CHUNK = 1000  # keys per `__in` lookup
 WRITE_BATCH = 2000  # rows per bulk insert/update
 MAX_PROBLEMS = 10_000  # problems kept for the report (all are counted)
