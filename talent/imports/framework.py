@@ -16,10 +16,13 @@ add their module to KIND_MODULES.
 
 import asyncio
 import functools
+import gc
 import importlib
 import json
+import threading
 from collections import namedtuple
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import islice
@@ -383,6 +386,36 @@ class Outcome:
         }
 
 
+GC_GEN0 = 10_000  # allocations between young-generation collections while an import runs (CPython's default: 700)
+_gc_lock = threading.Lock()
+_gc_users = 0
+_gc_saved: tuple[int, ...] | None = None
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Reading a large workbook allocates millions of short-lived objects (openpyxl parses every cell into
+    elements); at the default threshold the cyclic collector runs tens of thousands of times and costs about a
+    quarter of the reading time. While imports run, the young generation is collected every GC_GEN0 allocations
+    instead; the previous thresholds come back when the last running import ends. Nothing else changes: every
+    collection still happens, only less often."""
+    global _gc_users, _gc_saved
+    with _gc_lock:
+        if _gc_users == 0:
+            _gc_saved = gc.get_threshold()
+            if 0 < _gc_saved[0] < GC_GEN0:
+                gc.set_threshold(GC_GEN0, *_gc_saved[1:])
+        _gc_users += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_users -= 1
+            if _gc_users == 0 and _gc_saved is not None:
+                gc.set_threshold(*_gc_saved)
+                _gc_saved = None
+
+
 async def run(
     kind: Kind,
     path: Path,
@@ -394,6 +427,20 @@ async def run(
     limit: int | None = None,
 ) -> Outcome:
     """Check the whole file; when it is valid and this is not a dry run, write it in one transaction."""
+    with fewer_collections():
+        return await _run(kind, path, scope=scope, actor=actor, dry_run=dry_run, progress=progress, limit=limit)
+
+
+async def _run(
+    kind: Kind,
+    path: Path,
+    *,
+    scope: Scope,
+    actor: User | None,
+    dry_run: bool,
+    progress: Progress | None,
+    limit: int | None,
+) -> Outcome:
     ctx = Context(scope=scope, actor=actor, progress=progress)
     state: dict[str, Any] = {"done": 0, "total": None}
     reading = asyncio.ensure_future(asyncio.to_thread(read_rows, kind, path, ctx, state, limit))

@@ -204,3 +204,22 @@ async def test_a_bulk_insert_that_breaks_a_unique_key_raises_tortoise_integrity_
         async with in_transaction():
             await framework.insert_rows(Worker, [{"worker_no": "N9", "name": "新"}, {"worker_no": "W1", "name": "重"}])
     assert await Worker.all().count() == before
+
+
+def test_an_import_collects_garbage_less_often_while_it_runs_and_restores_the_thresholds_after():
+    import gc
+
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with framework.fewer_collections():
+            assert gc.get_threshold() == (framework.GC_GEN0, 10, 10)
+            with framework.fewer_collections():  # a second import at the same time
+                assert gc.get_threshold() == (framework.GC_GEN0, 10, 10)
+            assert gc.get_threshold() == (framework.GC_GEN0, 10, 10)  # the first is still running
+        assert gc.get_threshold() == (700, 10, 10)
+        with pytest.raises(RuntimeError), framework.fewer_collections():
+            raise RuntimeError
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*saved)
