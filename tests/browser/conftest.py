@@ -15,7 +15,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -104,24 +105,28 @@ def _wait_until_healthy(base_url: str, proc: subprocess.Popen, log_path: Path) -
     )
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """Base URL of a running `talent serve` with the small demo (seed 1) in a database of its own."""
+@contextmanager
+def running_server(tmp: Path, name: str, *, steps: Sequence[Sequence[str]] = (), env_extra=None) -> Iterator[str]:
+    """Base URL of a `talent serve` on a fresh database (a temp SQLite file, or a new PostgreSQL database)
+    that was migrated and loaded with the small demo (seed 1), then with any extra `steps` (argv lists run
+    with the server's environment); everything is torn down afterwards."""
     _require_chromium()
-    tmp = tmp_path_factory.mktemp("live")
     pg_database = None
     if PG_URL:
-        pg_database = "talent_browser_" + uuid.uuid4().hex[:12]
+        pg_database = f"talent_{name}_" + uuid.uuid4().hex[:12]
         asyncio.run(_admin(f'CREATE DATABASE "{pg_database}"'))
         database_url = _with_database(PG_URL, pg_database)
     else:
-        database_url = f"sqlite://{tmp / 'browser.sqlite3'}"
+        database_url = f"sqlite://{tmp / (name + '.sqlite3')}"
     env = _server_env(database_url)
+    env.update(env_extra or {})
     log_path = tmp / "server.log"
     proc = None
     try:
         _run([str(BIN / "talent"), "migrate"], env, timeout=120)
         _run([str(BIN / "talent"), "demo", "--scale", "small", "--seed", "1"], env, timeout=300)
+        for step in steps:
+            _run(list(step), env, timeout=120)
         port = _free_port()
         with log_path.open("w") as log:
             proc = subprocess.Popen(
@@ -145,12 +150,10 @@ def live_server(tmp_path_factory) -> Iterator[str]:
             asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)'))
 
 
-@pytest.fixture(scope="package")
-def browser(live_server):
-    """Chromium for the tests of this package. Package scope matters: while the sync Playwright runs, its
-    event loop counts as running in this thread, so async tests elsewhere (pytest-asyncio) could not start
-    theirs; the browser is closed when the browser tests are done. It depends on live_server so that the
-    server's set-up and tear-down (asyncio.run for PostgreSQL) happen outside Playwright's lifetime."""
+@contextmanager
+def launched_chromium():
+    """Debian's Chromium under Playwright's sync API. Callers scope it (package or module) so that the sync
+    Playwright loop, which counts as running in this thread, is gone before pytest-asyncio tests start theirs."""
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
@@ -162,6 +165,21 @@ def browser(live_server):
             chromium.close()
     finally:
         playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """Base URL of a running `talent serve` with the small demo (seed 1) in a database of its own."""
+    with running_server(tmp_path_factory.mktemp("live"), "browser") as url:
+        yield url
+
+
+@pytest.fixture(scope="package")
+def browser(live_server):
+    """Chromium for this package's tests; it depends on live_server so the server's set-up and tear-down
+    (asyncio.run for PostgreSQL) happen outside Playwright's lifetime."""
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -1,10 +1,4 @@
-"""The course browser test's server: the platform app, and a seeding step for one course."""
-
-
-def create_app():
-    from talent.app import create_app as platform_app
-
-    return platform_app()
+"""The course browser test's seeding step: one published course (`python -m tests.courses.live_app`)."""
 
 
 async def seed() -> None:

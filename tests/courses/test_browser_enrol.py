@@ -6,88 +6,34 @@ fresh migrated database with the small demo and one seeded course; everything el
 tests/browser/conftest.py.
 """
 
-import asyncio
-import subprocess
-import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     BIN,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    _free_port,
-    _require_chromium,
-    _run,
-    _server_env,
-    _wait_until_healthy,
+    launched_chromium,
+    running_server,
     sign_in,
     watch,
 )
-from tests.conftest import PG_URL, _admin, _with_database
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent.parent
 TITLE = "浏览器测试课程"
 
 
 @pytest.fixture(scope="module")
 def course_server(tmp_path_factory):
-    _require_chromium()
     tmp = tmp_path_factory.mktemp("courses-live")
-    pg_database = None
-    if PG_URL:
-        pg_database = "talent_cbrowser_" + uuid.uuid4().hex[:12]
-        asyncio.run(_admin(f'CREATE DATABASE "{pg_database}"'))
-        database_url = _with_database(PG_URL, pg_database)
-    else:
-        database_url = f"sqlite://{tmp / 'courses.sqlite3'}"
-    env = _server_env(database_url)
-    env["TALENT_STORAGE_DIR"] = str(tmp / "storage")
-    log_path = tmp / "server.log"
-    proc = None
-    try:
-        _run([str(BIN / "talent"), "migrate"], env, timeout=120)
-        _run([str(BIN / "talent"), "demo", "--scale", "small", "--seed", "1"], env, timeout=300)
-        _run([str(BIN / "python"), "-m", "tests.courses.live_app"], env, timeout=60)
-        port = _free_port()
-        with log_path.open("w") as log:
-            proc = subprocess.Popen(
-                [str(BIN / "python"), "-m", "uvicorn", "--factory", "tests.courses.live_app:create_app",
-                 "--host", "127.0.0.1", "--port", str(port)],
-                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_until_healthy(base_url, proc, log_path)
-        yield base_url
-    finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        if pg_database:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)'))
+    seed = [str(BIN / "python"), "-m", "tests.courses.live_app"]
+    with running_server(tmp, "cbrowser", steps=[seed], env_extra={"TALENT_STORAGE_DIR": str(tmp / "storage")}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def chromium(course_server):
-    """Module scope: Playwright's loop must be gone before the async tests of later modules run."""
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    with launched_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -2,96 +2,29 @@
 kept, hands in and sees the score. The live server serves the platform with the exam-prep routes
 (courses.examprep.asgi) on a fresh database with the small demo and the demo question bank."""
 
-import subprocess
-import uuid
-from pathlib import Path
-
 import pytest
 
 from tests.browser.conftest import (
-    BIN,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    _free_port,
-    _require_chromium,
-    _run,
-    _server_env,
-    _wait_until_healthy,
+    launched_chromium,
+    running_server,
     sign_in,
     watch,
 )
-from tests.conftest import PG_URL, _admin, _with_database
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def examprep_server(tmp_path_factory):
-    import asyncio
-
-    _require_chromium()
-    tmp: Path = tmp_path_factory.mktemp("examprep_live")
-    pg_database = None
-    if PG_URL:
-        pg_database = "talent_ep_browser_" + uuid.uuid4().hex[:12]
-        asyncio.run(_admin(f'CREATE DATABASE "{pg_database}"'))
-        database_url = _with_database(PG_URL, pg_database)
-    else:
-        database_url = f"sqlite://{tmp / 'browser.sqlite3'}"
-    env = _server_env(database_url)
-    proc = None
-    try:
-        _run([str(BIN / "talent"), "migrate"], env, timeout=120)
-        _run([str(BIN / "talent"), "demo", "--scale", "small", "--seed", "1"], env, timeout=300)
-        _run([str(BIN / "python"), "-m", "courses.examprep.demo"], env, timeout=120)
-        port = _free_port()
-        log_path = tmp / "server.log"
-        with log_path.open("w") as log:
-            proc = subprocess.Popen(
-                [
-                    str(BIN / "python"),
-                    "-m",
-                    "uvicorn",
-                    "courses.examprep.asgi:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_until_healthy(base_url, proc, log_path)
-        yield base_url
-    finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        if pg_database:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)'))
+    # The small demo includes the demo question bank.
+    with running_server(tmp_path_factory.mktemp("examprep_live"), "ep_browser") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def chromium(examprep_server):
-    """Module scope: Playwright's sync loop must be gone before the package's async tests run."""
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    with launched_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
