@@ -160,10 +160,13 @@ def export(
 
 @app.command()
 def remind() -> None:
-    """Send the due reminders once (registration expiry, CE shortfall); meant for cron."""
+    """Send the due reminders once (registration expiry, CE shortfall) and purge expired sessions; for cron."""
+    from talent.accounts.services import sessions_purge
     from talent.notifications.services import remind_main
 
     remind_main()
+    purged = run_with_db(sessions_purge)
+    console.print(f"Purged {purged['sessions']} expired sessions and {purged['login_attempts']} old failed sign-ins.")
 
 
 def main() -> None:

@@ -199,3 +199,13 @@ async def user_reset_password(*, actor: User, user: User, password: str) -> None
         await User.filter(id=user.id).update(password_hash=hashed, password_changed_at=now_utc())
         await session_revoke_all(user=user)
         await audit_record(actor=actor, action="password", entity="user", entity_id=user.id, summary=user.username)
+
+
+async def sessions_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """Housekeeping for cron: drop expired sessions and failed sign-ins older than the throttling window."""
+    now = now or now_utc()
+    window = timedelta(minutes=get_settings().login_window_minutes)
+    return {
+        "sessions": await Session.filter(expires_at__lte=now).delete(),
+        "login_attempts": await LoginAttempt.filter(at__lt=now - window).delete(),
+    }

@@ -66,3 +66,21 @@ async def test_pages_carry_security_headers(client):
     assert "unsafe-inline" not in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
+
+
+async def test_housekeeping_drops_expired_sessions_and_old_failed_sign_ins_only(db):
+    from datetime import UTC, datetime, timedelta
+
+    from talent.accounts.models import LoginAttempt, Session
+    from talent.accounts.services import session_create, sessions_purge
+
+    w = await world()
+    await session_create(user=w["users"]["hr"], ip="1.2.3.4", user_agent="test")  # live
+    await session_create(user=w["users"]["bureau"], ip="1.2.3.4", user_agent="test")  # made to expire below
+    await Session.filter(user__username="bureau").update(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+    now = datetime.now(UTC)
+    await LoginAttempt.create(username="hr", ip="1.2.3.4", at=now - timedelta(minutes=16))  # outside the 15-min window
+    await LoginAttempt.create(username="hr", ip="1.2.3.4", at=now - timedelta(minutes=5))  # still counts
+    assert await sessions_purge(now=now) == {"sessions": 1, "login_attempts": 1}
+    assert await Session.filter(user__username="hr").count() == 1
+    assert await LoginAttempt.all().count() == 1
