@@ -15,6 +15,15 @@ requests) and lost answers: autosaves the server acknowledged whose value is not
 afterwards. With think times scaled by s, N takers send requests at the rate of N ÷ s takers at real think
 times (80 autosaves per 30–90 s each), which is how the 10,000-taker goal is approached on one machine;
 concurrent in-progress attempts are N (each a stored 80-question paper).
+
+The 10,000-taker goal itself, at real think times (scale 1):
+
+    .venv/bin/python bench/mock_exam_load.py --takers 10000 --scale 1 --ramp 300 --workers 2 [--answers 20]
+
+--ramp spreads the starts over that many seconds; --answers K answers the first K questions and then hands in
+(a shorter window of the same load: the request rate of N takers does not depend on K). A run of a started
+server also reports the server's CPU time per request (all its processes), which does not depend on how busy
+the rest of the machine is. Long runs print progress every minute.
 """
 
 import argparse
@@ -159,12 +168,15 @@ class Stats:
         self.acked: dict[tuple[int, int], str] = {}
         self.sent = 0
         self.attempts: list[int] = []
+        self.finished = 0
 
     def requests(self) -> int:
         return sum(len(v) for v in self.latency.values())
 
 
-async def taker(client, token: str, stats: Stats, scale: float, delay: float, rng: random.Random, subject: str):
+async def taker(
+    client, token: str, stats: Stats, scale: float, delay: float, rng: random.Random, subject: str, answers: int
+):
     await asyncio.sleep(delay)
     headers = {"Cookie": f"talent_session={token}; talent_csrf={CSRF}", "X-CSRF-Token": CSRF}
 
@@ -198,7 +210,7 @@ async def taker(client, token: str, stats: Stats, scale: float, delay: float, rn
     if not questions:
         stats.errors.append("paper: no questions")
         return
-    for qid, (kind, letters) in questions.items():
+    for qid, (kind, letters) in list(questions.items())[:answers]:
         await asyncio.sleep(rng.uniform(30, 90) * scale)
         chosen = [rng.choice(letters)] if kind == "radio" else sorted(rng.sample(letters, rng.randint(1, 3)))
         stats.sent += 1
@@ -209,6 +221,7 @@ async def taker(client, token: str, stats: Stats, scale: float, delay: float, rn
             stats.acked[(attempt_id, qid)] = "".join(chosen)
     await asyncio.sleep(rng.uniform(30, 90) * scale)
     await call("submit", "POST", f"{path}/submit")
+    stats.finished += 1
 
 
 def pct(values: list[float], p: float) -> float:
@@ -218,30 +231,74 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
 
 
-async def run(url: str, database_url: str, n: int, scale: float, connections: int, subject: str, seed: int) -> dict:
+def server_cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a started server and its worker processes (Linux /proc), 0 when unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+        ticks = 0
+        for p in pids:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
+async def progress(stats: Stats, n: int, began: float, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        print(
+            f"  … {time.perf_counter() - began:,.0f} s: {len(stats.attempts)}/{n} started, {stats.finished} handed in, "
+            f"{stats.sent} answers sent, {stats.requests()} requests, {len(stats.errors)} errors",
+            flush=True,
+        )
+
+
+async def run(
+    url: str,
+    database_url: str,
+    n: int,
+    scale: float,
+    connections: int,
+    subject: str,
+    seed: int,
+    *,
+    ramp: float | None = None,
+    answers: int = 1000,
+    server_pid: int | None = None,
+) -> dict:
     import httpx
 
     run_id = uuid.uuid4().hex[:6]
     tokens = await create_takers(database_url, n, run_id)
     stats = Stats()
     rng = random.Random(seed)
-    ramp = 60 * scale  # takers start spread over one mean think time
+    ramp = 60 * scale if ramp is None else ramp  # by default takers start spread over one mean think time
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120, follow_redirects=False) as client:
         began = time.perf_counter()
+        cpu_before = server_cpu_seconds(server_pid)
+        reporter = asyncio.create_task(progress(stats, n, began, 60)) if n * scale >= 100 else None
         await asyncio.gather(
             *(
-                taker(client, t, stats, scale, rng.uniform(0, ramp), random.Random(rng.random()), subject)
+                taker(client, t, stats, scale, rng.uniform(0, ramp), random.Random(rng.random()), subject, answers)
                 for t in tokens
             )
         )
         elapsed = time.perf_counter() - began
+        cpu = server_cpu_seconds(server_pid) - cpu_before
+        if reporter:
+            reporter.cancel()
     stored = await stored_answers(database_url, stats.attempts)
     lost = sum(1 for key, value in stats.acked.items() if stored.get(key) != value)
     return {
         "takers": n,
         "scale": scale,
         "equivalent_real_takers": round(n / scale),
+        "ramp_s": round(ramp, 1),
+        "answers_per_taker": round(stats.sent / max(1, len(stats.attempts)), 1),
         "seconds": round(elapsed, 1),
         "requests": stats.requests(),
         "throughput_rps": round(stats.requests() / elapsed, 1),
@@ -255,6 +312,9 @@ async def run(url: str, database_url: str, n: int, scale: float, connections: in
         "answers_acknowledged": len(stats.acked),
         "answers_stored_matching": len(stats.acked) - lost,
         "lost_answers": lost,
+        "handed_in": stats.finished,
+        "server_cpu_s": round(cpu, 1),
+        "server_cpu_ms_per_request": round(1000 * cpu / max(1, stats.requests()), 2),
         "errors": len(stats.errors),
         "error_samples": stats.errors[:5],
         "mean_autosave_ms": round(statistics.mean(stats.latency["autosave"]) * 1000, 1)
@@ -273,6 +333,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of a started server")
     parser.add_argument("--connections", type=int, default=400, help="client connection pool size")
     parser.add_argument("--subject", default="A-ZH")
+    parser.add_argument("--ramp", type=float, help="seconds over which takers start (default: 60 × scale)")
+    parser.add_argument("--answers", type=int, default=1000, help="answer only the first K questions, then hand in")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--stop-on-failure", action="store_true", help="stop at the first N with errors or losses")
     args = parser.parse_args()
@@ -294,7 +356,12 @@ def main() -> None:
             proc, url = start_server(database_url, args.workers, Path(tmp.name) / "server.log")
             print(f"server {url} ({args.workers} worker(s)) on {database_url.split('?')[0]}", flush=True)
         for n in args.takers:
-            result = asyncio.run(run(url, database_url, n, args.scale, args.connections, args.subject, args.seed))
+            result = asyncio.run(
+                run(
+                    url, database_url, n, args.scale, args.connections, args.subject, args.seed,
+                    ramp=args.ramp, answers=args.answers, server_pid=proc.pid if proc else None,
+                )
+            )  # fmt: skip
             print(" ".join(f"{k}={v}" for k, v in result.items()), flush=True)
             if args.stop_on_failure and (result["errors"] or result["lost_answers"]):
                 break

@@ -74,6 +74,9 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
 
     for router in (
         health_router,
+        # Matched first: a sitting exam's autosaves are by far the most frequent requests.
+        examprep_bank_router,
+        examprep_router,
         docs_router,
         accounts_router,
         dashboard_router,
@@ -81,8 +84,6 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         people_router,
         imports_router,
         courses_router,
-        examprep_bank_router,
-        examprep_router,
         certification_router,
         exams_admin_router,
         notifications_router,

@@ -9,8 +9,8 @@ import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
-from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from courses.examprep import catalogue, rules
@@ -25,6 +25,7 @@ from courses.examprep.models import (
     Question,
     QuestionVersion,
 )
+from talent import rawsql
 from talent.accounts.models import Role
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
@@ -427,6 +428,18 @@ async def mock_start(*, worker_id: int, subject: str, now: datetime, seed: int |
     return attempt
 
 
+@cache
+def _save_answer_sql() -> str:
+    # The hot path of a sitting exam (about 170 a second at 10,000 takers): one fixed UPDATE that only
+    # matches while the attempt is the worker's, in progress and before its deadline.
+    return (
+        f"UPDATE {AttemptItem._meta.db_table} SET response = $1, answered_at = $2 "
+        "WHERE attempt_id = $3 AND question_id = $4 AND kind IN ($5, $6) AND attempt_id IN ("
+        f"SELECT id FROM {MockAttempt._meta.db_table} "
+        "WHERE id = $3 AND worker_id = $7 AND status = $8 AND deadline_at > $9)"
+    )
+
+
 async def mock_save_answer(
     *, worker_id: int, attempt_id: int, question_id: int, choices: Sequence[str] = (), text: str | None = None, now
 ) -> None:
@@ -440,12 +453,19 @@ async def mock_save_answer(
     else:
         response = _letters_or_error(choices, Kind.MULTIPLE, None)
         kinds = [Kind.SINGLE, Kind.MULTIPLE] if len(response) <= 1 else [Kind.MULTIPLE]
-    live = MockAttempt.filter(
-        id=attempt_id, worker_id=worker_id, status=AttemptStatus.IN_PROGRESS, deadline_at__gt=now
-    ).values("id")
-    updated = await AttemptItem.filter(
-        attempt_id=attempt_id, question_id=question_id, kind__in=kinds, attempt_id__in=Subquery(live)
-    ).update(response=response, answered_at=now if response else None)
+    updated = await rawsql.execute(
+        AttemptItem,
+        _save_answer_sql(),
+        response,
+        rawsql.db_value(AttemptItem, "answered_at", now if response else None),
+        attempt_id,
+        question_id,
+        kinds[0].value,
+        kinds[-1].value,
+        worker_id,
+        AttemptStatus.IN_PROGRESS.value,
+        rawsql.db_value(MockAttempt, "deadline_at", now),
+    )
     if updated:
         return
     attempt = await MockAttempt.get(id=attempt_id, worker_id=worker_id)
