@@ -52,6 +52,15 @@ def is_postgres(url: str) -> bool:
     return urlsplit(normalise_url(url)).scheme in {"postgres", "asyncpg", "psycopg"}
 
 
+def connection_config(url: str) -> str | dict:
+    """PostgreSQL by URL; SQLite through talent.sqlite_engine (transactions that begin IMMEDIATE)."""
+    if not url.startswith("sqlite://"):
+        return url
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    return {**expand_db_url(url), "engine": "talent.sqlite_engine"}
+
+
 def tortoise_config(url: str | None = None) -> dict:
     url = normalise_url(url or get_settings().database_url)
     if url.startswith("sqlite://") and ":memory:" not in url:
@@ -59,7 +68,7 @@ def tortoise_config(url: str | None = None) -> dict:
 
         Path(urlsplit(url).netloc + urlsplit(url).path).parent.mkdir(parents=True, exist_ok=True)
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection_config(url)},
         "apps": {
             label: {"models": modules, "default_connection": "default", "migrations": migrations}
             for label, (modules, migrations) in APPS.items()
