@@ -160,13 +160,16 @@ def export(
 
 @app.command()
 def remind() -> None:
-    """Send the due reminders once (registration expiry, CE shortfall) and purge expired sessions; for cron."""
+    """Create the due reminders once (registration expiry, CE shortfall, course sessions), e-mail them when
+    SMTP is set up, and purge expired sessions; for cron. Exit code 1 if the SMTP server could not be used."""
     from talent.accounts.services import sessions_purge
     from talent.notifications.services import remind_main
 
-    remind_main()
+    counts = remind_main()
     purged = run_with_db(sessions_purge)
     console.print(f"Purged {purged['sessions']} expired sessions and {purged['login_attempts']} old failed sign-ins.")
+    if counts["mail"].error:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,21 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 50 * 1024 * 1024
     host: str = "127.0.0.1"
     port: int = 8000
+    # Absolute links in e-mails start with this (no trailing slash needed).
+    base_url: str = "http://127.0.0.1:8000"
+    # `talent remind` e-mails each new notification through this server; an empty host turns e-mail off.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    # The From address; empty: the username if it is an address, else talent@localhost.
+    smtp_from: str = ""
+    # STARTTLS on a plain connection (port 587), or TLS from the first byte (smtp_ssl, port 465).
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False
+    smtp_timeout: float = 30.0
+    # Remind enrolled learners of a classroom session starting within this many hours.
+    session_reminder_hours: int = 48
 
 
 @lru_cache

@@ -33,3 +33,13 @@ PASSWORD_FIELDS = [
         autocomplete="new-password",
     ),
 ]
+
+EMAIL_FIELDS = [
+    Field(
+        "email",
+        N_("E-mail address"),
+        max_length=254,
+        autocomplete="email",
+        help=N_("Your notifications are also e-mailed here. Leave it empty to get them in the app only."),
+    ),
+]

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from talent.accounts import selectors, services
-from talent.accounts.forms import LOGIN_FIELDS, PASSWORD_FIELDS
+from talent.accounts.forms import EMAIL_FIELDS, LOGIN_FIELDS, PASSWORD_FIELDS
 from talent.settings import get_settings
 from talent.web.auth import SESSION_COOKIE, CurrentViewer, MaybeViewer
 from talent.web.errors import ServiceError
@@ -105,7 +105,23 @@ async def _me_context(viewer) -> dict:
 async def me(request: Request, viewer: CurrentViewer) -> Response:
     ctx = await _me_context(viewer)
     ctx["form"] = BoundForm.initial(PASSWORD_FIELDS)
+    ctx["email_form"] = BoundForm.initial(EMAIL_FIELDS, {"email": viewer.user.email})
     return render(request, "accounts/me.html", ctx)
+
+
+@router.post("/me/email")
+async def me_email(request: Request, viewer: CurrentViewer) -> Response:
+    form = BoundForm.bind(EMAIL_FIELDS, await request.form())
+    if form.validate():
+        try:
+            await services.user_email_set(actor=viewer.user, user=viewer.user, email=form.cleaned["email"] or "")
+        except ServiceError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return flash(see_other(request, "/me"), _("Your e-mail address was saved."))
+    ctx = await _me_context(viewer)
+    ctx.update(form=BoundForm.initial(PASSWORD_FIELDS), email_form=form)
+    return render(request, "accounts/me.html", ctx, fragment="accounts/_email_form.html", status_code=422)
 
 
 @router.post("/me/password")
@@ -129,6 +145,7 @@ async def me_password(request: Request, viewer: CurrentViewer) -> Response:
     form.data = {k: "" for k in form.data}
     ctx = await _me_context(viewer)
     ctx["form"] = form
+    ctx["email_form"] = BoundForm.initial(EMAIL_FIELDS, {"email": viewer.user.email})
     return render(request, "accounts/me.html", ctx, fragment="accounts/_password_form.html", status_code=422)
 
 

@@ -8,11 +8,21 @@ from talent.accounts import selectors
 from talent.accounts.models import LoginAttempt, Role, Session, User
 from talent.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from talent.audit.services import audit_record, snapshot
+from talent.notifications.mail import email_normalise
 from talent.settings import get_settings
 from talent.web.errors import ServiceError
 from talent.web.i18n import gettext as _
 
-USER_AUDIT_FIELDS = ["username", "display_name", "role", "region_id", "organisation_id", "worker_id", "is_active"]
+USER_AUDIT_FIELDS = [
+    "username",
+    "display_name",
+    "email",
+    "role",
+    "region_id",
+    "organisation_id",
+    "worker_id",
+    "is_active",
+]
 
 
 def now_utc() -> datetime:
@@ -127,8 +137,10 @@ async def user_create(
     organisation_id: int | None = None,
     worker_id: int | None = None,
     locale: str | None = None,
+    email: str = "",
 ) -> User:
     _check_password(password)
+    email = _checked_email(email)
     _check_scope_fields(role, region_id, organisation_id, worker_id)
     if await User.filter(username=username).exists():
         raise ServiceError("username", _("This username is taken."))
@@ -139,6 +151,7 @@ async def user_create(
             password_hash=hashed,
             role=role,
             display_name=display_name or "",
+            email=email,
             region_id=region_id if role == Role.BUREAU else None,
             organisation_id=organisation_id if role == Role.HR else None,
             worker_id=worker_id if role == Role.WORKER else None,
@@ -155,6 +168,34 @@ async def user_create(
     return user
 
 
+def _checked_email(email: str) -> str:
+    normalised = email_normalise(email)
+    if normalised is None:
+        raise ServiceError("email", _("Enter a valid e-mail address, like name@example.com."))
+    return normalised
+
+
+async def user_email_set(*, actor: User, user: User, email: str) -> User:
+    """Set the address notifications are e-mailed to ("" for none), audited like every account change."""
+    normalised = _checked_email(email)
+    if normalised == user.email:
+        return user
+    async with in_transaction():
+        before = {"email": user.email}
+        await User.filter(id=user.id).update(email=normalised)
+        user.email = normalised
+        await audit_record(
+            actor=actor,
+            action="update",
+            entity="user",
+            entity_id=user.id,
+            summary=user.username,
+            before=before,
+            after={"email": normalised},
+        )
+    return user
+
+
 async def user_update(
     *,
     actor: User,
@@ -165,13 +206,16 @@ async def user_update(
     organisation_id: int | None,
     worker_id: int | None,
     is_active: bool,
+    email: str | None = None,
 ) -> User:
     _check_scope_fields(role, region_id, organisation_id, worker_id)
+    email = user.email if email is None else _checked_email(email)
     if user.id == actor.id and (not is_active or role != Role.ADMIN):
         raise ServiceError("role", _("You cannot demote or deactivate your own account."))
     async with in_transaction():
         before = snapshot(user, USER_AUDIT_FIELDS)
         user.display_name = display_name
+        user.email = email
         user.role = role
         user.region_id = region_id if role == Role.BUREAU else None
         user.organisation_id = organisation_id if role == Role.HR else None

@@ -33,6 +33,12 @@ _SCOPE = [
 USER_CREATE_FIELDS = [
     Field("username", N_("Username"), required=True, max_length=64),
     Field("display_name", N_("Name"), max_length=100),
+    Field(
+        "email",
+        N_("E-mail address"),
+        max_length=254,
+        help=N_("Notifications are also e-mailed here; empty: in the app only."),
+    ),
     Field("role", N_("Role"), kind="choice", required=True, choices=choices(Role)),
     *_SCOPE,
     Field(
@@ -48,6 +54,12 @@ USER_CREATE_FIELDS = [
 
 USER_EDIT_FIELDS = [
     Field("display_name", N_("Name"), max_length=100),
+    Field(
+        "email",
+        N_("E-mail address"),
+        max_length=254,
+        help=N_("Notifications are also e-mailed here; empty: in the app only."),
+    ),
     Field("role", N_("Role"), kind="choice", required=True, choices=choices(Role)),
     *_SCOPE,
     Field("is_active", N_("Active"), kind="bool"),

@@ -84,6 +84,7 @@ async def user_create(request: Request, viewer: AdminViewer) -> Response:
         try:
             user = await account_services.user_create(
                 actor=viewer.user,
+                email=form.cleaned["email"] or "",
                 username=form.cleaned["username"],
                 password=form.cleaned["password"],
                 role=Role(form.cleaned["role"]),
@@ -100,6 +101,7 @@ async def user_create(request: Request, viewer: AdminViewer) -> Response:
 def _edit_initial(user) -> dict:
     return {
         "display_name": user.display_name,
+        "email": user.email,
         "role": user.role,
         "region_code": user.region.code if user.region else None,
         "organisation": user.organisation.name if user.organisation else None,
@@ -132,6 +134,7 @@ async def user_update(request: Request, viewer: AdminViewer, user_id: Id) -> Res
             await account_services.user_update(
                 actor=viewer.user,
                 user=user,
+                email=form.cleaned["email"] or "",
                 display_name=form.cleaned["display_name"] or "",
                 role=Role(form.cleaned["role"]),
                 is_active=form.cleaned["is_active"],

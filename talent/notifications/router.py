@@ -5,34 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from talent.certification.labels import clabel
 from talent.notifications import selectors, services
+from talent.notifications.text import message
 from talent.web.auth import CurrentViewer
-from talent.web.i18n import format_date
 from talent.web.i18n import gettext as _
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
-
-
-def message(notification) -> str:
-    """The notification's text in the viewer's language, its parameters formatted."""
-    params = dict(notification.params or {})
-    if "level" in params:
-        params["level"] = clabel("level", params["level"])
-    if "date" in params:
-        try:
-            from datetime import date
-
-            params["date"] = format_date(date.fromisoformat(params["date"]))
-        except (TypeError, ValueError):
-            pass
-    try:
-        return _(notification.text) % params
-    except (KeyError, TypeError, ValueError):
-        return _(notification.text)
 
 
 @router.get("")

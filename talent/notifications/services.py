@@ -1,14 +1,20 @@
-"""In-app notifications and the reminders `talent remind` sends (meant for cron, safe to run any number
-of times: each reminder has a unique dedupe key, so it is created once).
+"""In-app notifications, the reminders `talent remind` creates, and the e-mail copy of each (meant for cron,
+safe to run any number of times: each reminder has a unique dedupe key, so it is created once, and each
+notification is e-mailed once).
 
 Reminders:
 - registration expiry at 90, 60, 30 and 7 days before the registration's last day (the smallest threshold
   reached; a first run never floods with the larger ones), to the worker's accounts and their HR;
-- a CE shortfall in the last year of a registration period, once per period, to the same people.
-Upcoming course sessions belong to the courses side; `notify_many` is the entry point it can call.
-E-mail is not sent: accounts have no e-mail address yet.
+- a CE shortfall in the last year of a registration period, once per period, to the same people;
+- a classroom session starting within `session_reminder_hours`, once per session, to the accounts of the
+  workers enrolled (not waitlisted or withdrawn) in its course.
+
+E-mail: when `smtp_host` is set, every notification of the last 14 days not yet e-mailed goes to its user's
+address (active accounts with an address only), in the user's language, over one SMTP connection. `emailed_at`
+is set only once the server accepted the message, so a failed send is tried again by the next run.
 """
 
+import smtplib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -16,14 +22,20 @@ from decimal import Decimal
 from tortoise.expressions import Q, RawSQL
 from tortoise.transactions import in_transaction
 
+from courses.classroom.models import ClassSession
+from courses.enrolment.models import Enrolment, EnrolmentStatus
 from talent.accounts.models import Role, User
 from talent.certification.models import Certificate
 from talent.certification.rules import add_months, effective_expiry
 from talent.certification.selectors import level_rules_map
+from talent.notifications import mail
 from talent.notifications.models import Notification
+from talent.notifications.text import in_locale, message, subject
 from talent.people.models import EmploymentSpell
 from talent.people.selectors import active_on
+from talent.settings import Settings, get_settings
 from talent.web.i18n import N_
+from talent.web.i18n import gettext as _
 
 EXPIRY_THRESHOLDS = (90, 60, 30, 7)
 
@@ -31,6 +43,22 @@ EXPIRY_TEXT = N_("The registration of certificate %(number)s (%(worker)s, %(leve
 SHORTFALL_TEXT = N_(
     "Certificate %(number)s (%(worker)s, %(level)s) has %(hours)s of the %(required)s CE hours its "
     "registration period needs; the period ends on %(date)s."
+)
+# By (the session has a title, it has a place), so no sentence has an empty gap.
+SESSION_TEXTS = {
+    (True, True): N_("The session “%(session)s” of the course “%(course)s” starts at %(starts_at)s in %(place)s."),
+    (True, False): N_("The session “%(session)s” of the course “%(course)s” starts at %(starts_at)s."),
+    (False, True): N_("A session of the course “%(course)s” starts at %(starts_at)s in %(place)s."),
+    (False, False): N_("A session of the course “%(course)s” starts at %(starts_at)s."),
+}
+# Older notifications are not e-mailed: news of a reminder that late would mislead more than help.
+EMAIL_WITHIN_DAYS = 14
+EMAIL_BATCH = 200
+MAIL_GREETING = N_("Hello %(name)s,")
+MAIL_LINK = N_("Details: %(url)s")
+MAIL_FOOTER = N_(
+    "%(app)s sent this message automatically because your account has this e-mail address. "
+    "You can change or remove it on your account page: %(url)s"
 )
 
 
@@ -194,6 +222,124 @@ async def reminders_send(*, today: date | None = None) -> dict[str, int]:
     return counts
 
 
+async def session_reminders_send(*, now: datetime | None = None, hours: int | None = None) -> int:
+    """Remind the active accounts of workers enrolled (not waitlisted or withdrawn) in a course of each of its
+    sessions starting within `hours` (the setting by default); returns how many notifications were created.
+    Two queries whatever the size: the sessions in the window, then the enrolled accounts of their courses."""
+    now = now or datetime.now(UTC)
+    hours = get_settings().session_reminder_hours if hours is None else hours
+    sessions = await (
+        ClassSession.filter(starts_at__gt=now, starts_at__lte=now + timedelta(hours=hours))
+        .select_related("course")
+        .order_by("starts_at", "id")
+    )
+    if not sessions:
+        return 0
+    rows = await Enrolment.filter(
+        course_id__in=sorted({s.course_id for s in sessions}),
+        status=EnrolmentStatus.ENROLLED,
+        worker__users__is_active=True,
+        worker__users__role=Role.WORKER,
+    ).values("course_id", "worker__users__id")
+    users_by_course: dict[int, set[int]] = {}
+    for row in rows:
+        users_by_course.setdefault(row["course_id"], set()).add(row["worker__users__id"])
+    drafts = []
+    for session in sessions:
+        params = {
+            "course": session.course.title,
+            "session": session.title,
+            # Wall-clock time as entered, the way the course pages show it.
+            "starts_at": session.starts_at.strftime("%Y-%m-%d %H:%M"),
+            "place": session.place,
+        }
+        text = SESSION_TEXTS[(bool(session.title), bool(session.place))]
+        link = f"/courses/{session.course_id}#sessions"
+        for uid in sorted(users_by_course.get(session.course_id, ())):
+            drafts.append(Draft(uid, "course_session", text, f"session:{session.id}:{uid}", params, link))
+    return await notify_many(drafts)
+
+
+def _absolute(settings: Settings, link: str) -> str:
+    return settings.base_url.rstrip("/") + link if link.startswith("/") and not link.startswith("//") else ""
+
+
+def _email_for(settings: Settings, notification: Notification):
+    """The notification as an e-mail in its user's language."""
+    user = notification.user
+    with in_locale(user.locale or settings.default_locale):
+        lines = [_(MAIL_GREETING) % {"name": str(user)}, "", message(notification)]
+        url = _absolute(settings, notification.link)
+        if url:
+            lines += ["", _(MAIL_LINK) % {"url": url}]
+        lines += ["", "-- ", _(MAIL_FOOTER) % {"app": _("Talent"), "url": _absolute(settings, "/me")}]
+        return mail.build(settings=settings, to=user.email, subject=subject(notification), body="\n".join(lines))
+
+
+def _connection_error(settings: Settings, exc: BaseException) -> str:
+    where = f"{settings.smtp_host}:{settings.smtp_port}"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return f"the SMTP server {where} refused the username or password ({exc.smtp_code})"
+    return f"SMTP server {where}: {type(exc).__name__}: {exc}".rstrip(": ")
+
+
+@dataclass
+class MailReport:
+    enabled: bool = True
+    emailed: int = 0
+    failed: int = 0
+    # Why sending stopped early (no connection, or the connection broke); the rest goes out next run.
+    error: str = ""
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (username, reason), per refused message
+
+
+async def emails_send(*, now: datetime | None = None, settings: Settings | None = None) -> MailReport:
+    """E-mail each recent notification not e-mailed yet to its active user's address, one SMTP connection for
+    the run. A refused message is counted and skipped; a lost connection ends the run. Either way what was
+    not accepted keeps `emailed_at` empty, so the next run tries it again."""
+    settings = settings or get_settings()
+    report = MailReport(enabled=bool(settings.smtp_host))
+    if not report.enabled:
+        return report
+    now = now or datetime.now(UTC)
+    pending = (
+        Notification.filter(emailed_at=None, created_at__gte=now - timedelta(days=EMAIL_WITHIN_DAYS))
+        .filter(user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("id")
+    )
+    mailer = mail.Mailer(settings)
+    last_id = 0
+    try:
+        while batch := await pending.filter(id__gt=last_id).limit(EMAIL_BATCH):
+            last_id = batch[-1].id
+            if mailer.smtp is None:
+                await mailer.open()
+            for notification in batch:
+                try:
+                    await mailer.send(_email_for(settings, notification))
+                except mail.MESSAGE_ERRORS as exc:
+                    report.failed += 1
+                    report.failures.append((notification.user.username, mail.refusal(exc)))
+                    continue
+                await Notification.filter(id=notification.id, emailed_at=None).update(emailed_at=datetime.now(UTC))
+                report.emailed += 1
+    except (OSError, smtplib.SMTPException) as exc:
+        report.error = _connection_error(settings, exc)
+    finally:
+        await mailer.close()
+    return report
+
+
+async def remind(*, now: datetime | None = None) -> dict:
+    """`talent remind`'s work: create the due reminders of every kind, then e-mail what is new."""
+    counts: dict = await reminders_send(today=now.date() if now else None)
+    counts["course_session"] = await session_reminders_send(now=now)
+    counts["mail"] = await emails_send(now=now)
+    return counts
+
+
 async def notification_read(*, user: User, notification: Notification) -> None:
     if notification.user_id != user.id or notification.read_at is not None:
         return
@@ -204,15 +350,36 @@ async def notifications_read_all(*, user: User) -> int:
     return await Notification.filter(user_id=user.id, read_at=None).update(read_at=datetime.now(UTC))
 
 
-def remind_main() -> dict[str, int]:
-    """`talent remind`: send the due reminders once (for cron) and print what was created."""
+def print_counts(counts: dict, console) -> None:
+    """What a `talent remind` run did, for the cron log: counts, refused messages, why e-mail stopped."""
+    from rich.markup import escape
+
+    console.print(
+        f"[green]Reminders created:[/green] {counts['registration_expiry']} registration expiry, "
+        f"{counts['ce_shortfall']} CE shortfall, {counts['course_session']} course session."
+    )
+    report: MailReport = counts["mail"]
+    if not report.enabled:
+        console.print("E-mail is off (TALENT_SMTP_HOST is empty): nothing e-mailed.")
+        return
+    console.print(f"[green]E-mailed:[/green] {report.emailed}, failed: {report.failed}.")
+    for username, reason in report.failures[:20]:
+        console.print(f"  [yellow]not accepted for {escape(username)}:[/yellow] {escape(reason)}")
+    if len(report.failures) > 20:
+        console.print(f"  … and {len(report.failures) - 20} more.")
+    if report.error:
+        console.print(
+            f"[red]E-mail stopped: {escape(report.error)}.[/red] The notifications are in the app; the next run "
+            "e-mails those not sent."
+        )
+
+
+def remind_main() -> dict:
+    """`talent remind`: create the due reminders once (for cron), e-mail them, and print what happened."""
     from rich.console import Console
 
     from talent.cli import run_with_db
 
-    counts = run_with_db(reminders_send)
-    Console().print(
-        f"[green]Reminders created:[/green] {counts['registration_expiry']} registration expiry, "
-        f"{counts['ce_shortfall']} CE shortfall."
-    )
+    counts = run_with_db(remind)
+    print_counts(counts, Console(highlight=False))
     return counts

@@ -77,3 +77,39 @@ async def test_the_language_switch_stores_the_users_choice(client):
 async def test_the_language_switch_never_redirects_off_site(client):
     response = await post(client, "/language", {"locale": "en", "next": "//evil.example/"})
     assert response.headers["location"] == "/"
+
+
+async def test_a_user_sets_their_email_address_on_the_profile_page_and_the_change_is_audited(client):
+    await world()
+    await login(client, "hr")
+    page = await client.get("/me")
+    assert 'id="email-form"' in page.text and 'name="email"' in page.text
+    response = await post(client, "/me/email", {"email": "  HR.Office@Example.ORG "})
+    assert response.status_code == 303 and response.headers["location"] == "/me"
+    # Trimmed, the domain lower-cased (the mailbox name kept as typed).
+    assert (await User.get(username="hr")).email == "HR.Office@example.org"
+    entry = await AuditEntry.get(entity="user", action="update")
+    assert entry.before == {"email": ""} and entry.after == {"email": "HR.Office@example.org"}
+    assert "HR.Office@example.org" in (await client.get("/me")).text
+    # Emptying it turns e-mail off again.
+    assert (await post(client, "/me/email", {"email": ""})).status_code == 303
+    assert (await User.get(username="hr")).email == ""
+
+
+async def test_an_invalid_email_address_is_refused_with_422_and_nothing_is_saved(client):
+    await world()
+    await login(client, "hr")
+    await post(client, "/me/email", {"email": "hr@example.org"})
+    entries = await AuditEntry.filter(entity="user", action="update").count()
+    cases = {
+        "not-an-address": "Enter a valid e-mail address",
+        "hr@localhost": "Enter a valid e-mail address",
+        "两@example.org": "Enter a valid e-mail address",  # a non-ASCII mailbox name needs SMTPUTF8
+        "a" * 250 + "@example.org": "At most 254 characters.",
+    }
+    for bad, error in cases.items():
+        response = await post(client, "/me/email", {"email": bad}, headers={"HX-Request": "true"})
+        assert response.status_code == 422 and error in response.text, bad
+        assert "<html" not in response.text and 'id="email-form"' in response.text
+        assert (await User.get(username="hr")).email == "hr@example.org"
+    assert await AuditEntry.filter(entity="user", action="update").count() == entries

@@ -104,3 +104,45 @@ async def test_the_account_list_searches_and_filters_by_role(client):
     assert "citybureau" in response.text and ">hr<" not in response.text
     by_role = await client.get("/admin/users?role=worker")
     assert ">worker</a>" in by_role.text and ">hr</a>" not in by_role.text
+
+
+async def test_an_admin_sets_and_clears_an_accounts_email_address_in_the_user_form(client):
+    w = await world()
+    await login(client, "admin")
+    hr = w["users"]["hr"]
+    form = {"display_name": "", "role": "hr", "organisation": w["orgs"][0].name, "is_active": "1"}
+    assert 'name="email"' in (await client.get(f"/admin/users/{hr.id}")).text
+    response = await post(client, f"/admin/users/{hr.id}", {**form, "email": "hr@example.org"})
+    assert response.status_code == 303
+    assert (await User.get(id=hr.id)).email == "hr@example.org"
+    assert 'value="hr@example.org"' in (await client.get(f"/admin/users/{hr.id}")).text
+    entry = await AuditEntry.filter(entity="user", action="update", entity_id=str(hr.id)).order_by("-id").first()
+    assert entry.after == {"email": "hr@example.org"} and entry.actor_name == "admin"
+    assert (await post(client, f"/admin/users/{hr.id}", {**form, "email": ""})).status_code == 303
+    assert (await User.get(id=hr.id)).email == ""
+
+
+async def test_an_invalid_email_in_the_user_form_saves_nothing_of_the_form(client):
+    w = await world()
+    await login(client, "admin")
+    hr = w["users"]["hr"]
+    response = await post(
+        client,
+        f"/admin/users/{hr.id}",
+        {"display_name": "新名字", "role": "hr", "organisation": w["orgs"][0].name, "is_active": "1", "email": "hr@"},
+    )
+    assert response.status_code == 422 and "Enter a valid e-mail address" in response.text
+    user = await User.get(id=hr.id)
+    # The name change went back with the refused address: one transaction.
+    assert (user.display_name, user.email) == ("", "")
+    assert not await AuditEntry.filter(entity="user", action="update").exists()
+
+
+async def test_an_account_created_with_an_email_address_has_it(client):
+    await world()
+    await login(client, "admin")
+    data = {"username": "hr2", "role": "hr", "organisation": "玄武社工服务中心", "password": "long-enough-pass"}
+    bad = await post(client, "/admin/users", {**data, "email": "nope"})
+    assert bad.status_code == 422 and not await User.filter(username="hr2").exists()
+    assert (await post(client, "/admin/users", {**data, "email": "hr2@example.org"})).status_code == 303
+    assert (await User.get(username="hr2")).email == "hr2@example.org"

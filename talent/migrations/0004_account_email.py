@@ -1,0 +1,16 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0003_exam_catalogue_results_registrations_notifications')]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name='User',
+            name='email',
+            field=fields.CharField(default='', max_length=254),
+        ),
+    ]
