@@ -153,7 +153,9 @@ class AttemptItem(Model):
     points = fields.DecimalField(max_digits=5, decimal_places=1)
     response = fields.TextField(default="")
     answered_at = fields.DatetimeField(null=True)
-    awarded = fields.DecimalField(max_digits=5, decimal_places=1, null=True)
+    awarded = fields.DecimalField(max_digits=5, decimal_places=1, null=True)  # auto-marked, empty for a case
+    # A case answer's mark, given by the worker against the model answer and rubric after hand-in.
+    self_score = fields.DecimalField(max_digits=5, decimal_places=1, null=True)
 
     class Meta:
         table = "examprep_attempt_items"

@@ -11,6 +11,7 @@ from courses.examprep import catalogue, selectors, services
 from courses.examprep.forms import OPTION_KEYS, question_fields, service_arguments
 from courses.examprep.models import AttemptStatus, Kind
 from talent.accounts.models import Role
+from talent.certification import selectors as certification
 from talent.settings import get_settings
 from talent.web.auth import BureauViewer, CurrentViewer, Viewer
 from talent.web.errors import Forbidden, ServiceError
@@ -37,6 +38,13 @@ WorkerViewer = Annotated[Viewer, Depends(_worker)]
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    """An instant as ISO 8601 in UTC with milliseconds ('2026-03-02T11:00:00.000Z'), which every browser parses."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _printable(value: str) -> str:
@@ -66,6 +74,7 @@ async def home(request: Request, viewer: WorkerViewer) -> Response:
             "due": await selectors.notebook_due_count(worker_id=worker_id, today=now.date()),
             "running": await selectors.attempt_in_progress(worker_id=worker_id, now=now),
             "recent": await selectors.attempts_recent(worker_id=worker_id),
+            "eligibility": await certification.worker_eligibility(worker_id=worker_id, today=now.date()),
         },
     )
 
@@ -249,19 +258,74 @@ async def mock_detail(request: Request, viewer: WorkerViewer, attempt_id: Id) ->
                 "subject": subject,
                 "answered": sum(1 for i in items if i.response),
                 "minutes_left": max(0, int((attempt.deadline_at - now).total_seconds() // 60)),
+                "seconds_left": max(0, int((attempt.deadline_at - now).total_seconds())),
+                # The countdown runs on the server's clock: the page carries both instants.
+                "deadline_iso": _iso(attempt.deadline_at),
+                "server_now_iso": _iso(now),
             },
         )
+    return render(request, "examprep/mock_result.html", await _result_context(attempt, items, subject))
+
+
+async def _result_context(attempt, items, subject, **extra) -> dict:
+    return {
+        "attempt": attempt,
+        "items": items,
+        "subject": subject,
+        "sections": await selectors.attempt_breakdown(attempt_id=attempt.id, by="section"),
+        "topics": await selectors.attempt_breakdown(attempt_id=attempt.id, by="topic"),
+        "marking": await selectors.attempt_marking(attempt_id=attempt.id),
+        "passed": attempt.score is not None and attempt.score >= attempt.pass_mark,
+        "mark_errors": {},
+        "typed": {},
+        **extra,
+    }
+
+
+@router.post("/mock/{attempt_id}/items/{question_id}/mark")
+async def mock_self_mark(request: Request, viewer: WorkerViewer, attempt_id: Id, question_id: Id) -> Response:
+    """Save the worker's own mark of a case answer after hand-in. htmx gets the item's mark form back with the
+    score and breakdowns swapped out of band; a plain post goes back to the result page."""
+    worker_id = viewer.user.worker_id
+    attempt = await selectors.attempt_get(worker_id=worker_id, attempt_id=attempt_id)
+    raw = _printable(str((await request.form()).get("score", "")))[:16]
+    error, page_error = "", ""
+    try:
+        await services.mock_item_self_mark(
+            worker_id=worker_id, attempt_id=attempt.id, question_id=question_id, score=raw
+        )
+    except ServiceError as exc:
+        error = exc.message
+        # Not about the number typed (before hand-in, a choice item, no answer): said at the top of the page.
+        page_error = exc.message if exc.field == "__all__" else ""
+    if not error and not is_htmx(request):
+        return flash(see_other(request, f"/exam-prep/mock/{attempt.id}#mark-{question_id}"), _("Mark saved."))
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        # Refused; and the result page (model answers included) is not shown before hand-in.
+        ctx = {"message": error, "level": "danger", "attempt_id": attempt.id, "saved_at": _now()}
+        return render(request, "examprep/save_status.html", ctx, fragment="examprep/_save_status.html", status_code=422)
+    attempt = await selectors.attempt_get(worker_id=worker_id, attempt_id=attempt.id)
+    items = await selectors.attempt_items(attempt_id=attempt.id)
+    item = next((i for i in items if i.question_id == question_id), None)
+    if item is None:
+        raise HTTPException(404)
+    ctx = await _result_context(
+        attempt,
+        items,
+        await catalogue.subject_by_code(attempt.subject),
+        item=item,
+        oob=True,
+        saved=not error,
+        page_error=page_error,
+        mark_errors={question_id: error} if error else {},
+        typed={question_id: raw} if error else {},
+    )
     return render(
         request,
         "examprep/mock_result.html",
-        {
-            "attempt": attempt,
-            "items": items,
-            "subject": subject,
-            "sections": await selectors.attempt_breakdown(attempt_id=attempt.id, by="section"),
-            "topics": await selectors.attempt_breakdown(attempt_id=attempt.id, by="topic"),
-            "passed": attempt.score is not None and attempt.score >= attempt.pass_mark,
-        },
+        ctx,
+        fragment="examprep/_self_mark.html",
+        status_code=422 if error else 200,
     )
 
 

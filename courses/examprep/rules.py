@@ -63,17 +63,22 @@ def assemble(
     """Draw each section's questions from the pool, unseen ones first, in an order fixed by the seed.
 
     Returns (question, points) in paper order: sections in structure order. A section the bank cannot fill
-    gets what there is (the paper is then shorter, and its full marks smaller).
+    gets what there is (the paper is then shorter, and its full marks smaller). A question appears once in a
+    paper, even when two sections draw on the same kind (programme design and essays come from the cases).
     """
     rng = random.Random(seed)
     paper: list[tuple[PoolQuestion, Decimal]] = []
+    taken: set[int] = set()
     for section in sections:
-        candidates = sorted((q for q in pool if q.kind == section["kind"]), key=lambda q: q.question_id)
+        candidates = sorted(
+            (q for q in pool if q.kind == section["kind"] and q.question_id not in taken), key=lambda q: q.question_id
+        )
         unseen = [q for q in candidates if q.question_id not in seen]
         seen_before = [q for q in candidates if q.question_id in seen]
         rng.shuffle(unseen)
         rng.shuffle(seen_before)
         chosen = (unseen + seen_before)[: int(section["count"])]
+        taken.update(q.question_id for q in chosen)
         paper.extend((q, Decimal(str(section["points"]))) for q in chosen)
     return paper
 
@@ -83,6 +88,16 @@ MOCK_WEIGHT = Decimal("0.6")
 TOPIC_WEIGHT = Decimal("0.4")
 RECENT_MOCKS = 3
 MIN_TOPIC_ANSWERS = 3
+
+
+def mock_fraction(score, full_marks, unmarked_points=0) -> Decimal | None:
+    """A scored mock's result as a fraction of the marks it was marked on: case answers the worker has not
+    yet self-marked count neither for nor against (score 30 of 100 with 40 points unmarked → 30 / 60 = 0.5).
+    None when nothing of it is marked yet."""
+    marked = Decimal(str(full_marks or 0)) - Decimal(str(unmarked_points or 0))
+    if marked <= 0:
+        return None
+    return Decimal(str(score or 0)) / marked
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count, Sum
 
 from courses.examprep import catalogue, rules
@@ -15,6 +15,7 @@ from courses.examprep.models import (
     Answer,
     AttemptItem,
     AttemptStatus,
+    Kind,
     MockAttempt,
     NotebookEntry,
     Question,
@@ -188,13 +189,16 @@ class Breakdown:
 
 
 async def attempt_breakdown(*, attempt_id: int, by: str) -> list[Breakdown]:
-    """Points and marks of an attempt by section (question kind) or by topic, aggregated in SQL."""
+    """Points and marks (auto-marked plus self-marked) of an attempt by section (question kind) or by topic,
+    aggregated in SQL."""
     column = "kind" if by == "section" else "question__topic"
     base = AttemptItem.filter(attempt_id=attempt_id)
     totals = (
-        await base.annotate(n=Count("id"), points_total=Sum("points"), awarded_total=Sum("awarded"))
+        await base.annotate(
+            n=Count("id"), points_total=Sum("points"), awarded_total=Sum("awarded"), self_total=Sum("self_score")
+        )
         .group_by(column)
-        .values(column, "n", "points_total", "awarded_total")
+        .values(column, "n", "points_total", "awarded_total", "self_total")
     )
     answered = {
         r[column]: r["n"]
@@ -206,7 +210,7 @@ async def attempt_breakdown(*, attempt_id: int, by: str) -> list[Breakdown]:
             questions=r["n"],
             answered=answered.get(r[column], 0),
             points=Decimal(str(r["points_total"] or 0)),
-            awarded=Decimal(str(r["awarded_total"] or 0)),
+            awarded=Decimal(str(r["awarded_total"] or 0)) + Decimal(str(r["self_total"] or 0)),
         )
         for r in totals
     ]
@@ -216,6 +220,54 @@ async def attempt_breakdown(*, attempt_id: int, by: str) -> list[Breakdown]:
     return sorted(rows, key=lambda b: (b.share, b.key))
 
 
+@dataclass
+class Marking:
+    """How an attempt's score is made up: auto-marked points, self-marked points, case answers still to mark."""
+
+    auto: Decimal
+    own: Decimal
+    unmarked: int
+    unmarked_points: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.auto + self.own
+
+
+def _unmarked() -> Q:
+    return Q(kind=Kind.CASE, self_score__isnull=True) & ~Q(response="")
+
+
+async def attempt_marking(*, attempt_id: int) -> Marking:
+    """Two aggregate queries: the sums of auto and self marks, and the answered case items not yet marked."""
+    rows = (
+        await AttemptItem.filter(attempt_id=attempt_id)
+        .annotate(auto=Sum("awarded"), own=Sum("self_score"))
+        .values("auto", "own")
+    )
+    waiting = (
+        await AttemptItem.filter(_unmarked(), attempt_id=attempt_id)
+        .annotate(n=Count("id"), points_total=Sum("points"))
+        .values("n", "points_total")
+    )
+    row, wait = (rows or [{}])[0], (waiting or [{}])[0]
+    return Marking(
+        auto=Decimal(str(row.get("auto") or 0)),
+        own=Decimal(str(row.get("own") or 0)),
+        unmarked=int(wait.get("n") or 0),
+        unmarked_points=Decimal(str(wait.get("points_total") or 0)),
+    )
+
+
+def _unmarked_points_sql() -> RawSQL:
+    """Per attempt row: the points of its answered case items not yet self-marked (a correlated subquery)."""
+    return RawSQL(
+        "(SELECT COALESCE(SUM(i.points), 0) FROM examprep_attempt_items i"
+        ' WHERE i.attempt_id = "examprep_attempts"."id"'
+        " AND i.kind = 'case' AND i.self_score IS NULL AND i.response <> '')"
+    )
+
+
 # ── readiness ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -223,16 +275,18 @@ async def readiness_for(
     *, worker_id: int, subjects: list[catalogue.Subject], now: datetime
 ) -> dict[str, rules.Readiness]:
     """Readiness for several subjects in four queries: recent scored mocks, answers and right answers by
-    subject × topic over the last 90 days, and the bank's topic sizes."""
+    subject × topic over the last 90 days, and the bank's topic sizes. A mock's result leaves out the case
+    answers not yet self-marked (their points are neither scored nor counted in its full marks)."""
     codes = [s.code for s in subjects]
     if not codes:
         return {}
     since = now - timedelta(days=READINESS_DAYS)
     mocks = (
         await MockAttempt.filter(worker_id=worker_id, subject__in=codes, score__not_isnull=True)
+        .annotate(unmarked=_unmarked_points_sql())
         .order_by("-finished_at", "-id")
         .limit(rules.RECENT_MOCKS * len(codes) * 10)
-        .values("subject", "score", "full_marks")
+        .values("subject", "score", "full_marks", "unmarked")
     )
     answers = Answer.filter(
         worker_id=worker_id, answered_at__gte=since, correct__not_isnull=True, question__subject__in=codes
@@ -252,9 +306,10 @@ async def readiness_for(
     out = {}
     for subject in subjects:
         percents = [
-            Decimal(str(m["score"])) / Decimal(str(m["full_marks"]))
+            p
             for m in mocks
-            if m["subject"] == subject.code and m["full_marks"]
+            if m["subject"] == subject.code
+            and (p := rules.mock_fraction(m["score"], m["full_marks"], m["unmarked"])) is not None
         ][: rules.RECENT_MOCKS]
         bank_total = sum(n for (code, _t), n in size_by.items() if code == subject.code)
         topics = {t for (code, t) in list(size_by) + list(answered_by) if code == subject.code}

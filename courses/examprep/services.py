@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
+from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
 from courses.examprep import catalogue, rules
@@ -544,3 +545,61 @@ async def mock_expire_overdue(*, worker_id: int, now: datetime) -> int:
         except AttemptClosed:
             pass
     return done
+
+
+# ── self-marking of case answers after hand-in ─────────────────────────────────────────────────────────────
+
+
+def _half_points(raw) -> Decimal:
+    """A self-mark as a Decimal in steps of 0.5 ('12', '12.5', 12.5); anything else is a ServiceError."""
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite() or value * 2 != (value * 2).to_integral_value():
+        raise ServiceError("score", _("Give the points in steps of 0.5, e.g. 12 or 12.5."))
+    return value
+
+
+async def attempt_total(*, attempt_id: int) -> Decimal:
+    """An attempt's score: its auto-marked items plus its self-marked case answers, summed in SQL."""
+    rows = (
+        await AttemptItem.filter(attempt_id=attempt_id)
+        .annotate(auto=Sum("awarded"), own=Sum("self_score"))
+        .values("auto", "own")
+    )
+    row = rows[0] if rows else {}
+    return (Decimal(str(row.get("auto") or 0)) + Decimal(str(row.get("own") or 0))).quantize(Decimal("0.1"))
+
+
+async def mock_item_self_mark(*, worker_id: int, attempt_id: int, question_id: int, score) -> AttemptItem:
+    """The worker marks a case answer of a handed-in (or expired) attempt against the model answer and rubric:
+    0 to the item's points in steps of 0.5. A mark may be changed; the attempt's score becomes the
+    auto-marked points plus the self-marked ones again.
+
+    Another worker's attempt, or a question not in it, is not found. Refused with a ServiceError, nothing
+    written: before hand-in, for an auto-marked (choice) item, for an unanswered case (it scores 0) and for a
+    score outside 0..points or not in steps of 0.5."""
+    async with in_transaction():
+        # Locks the attempt row, so two marks saved at once each add up every item.
+        attempt = await MockAttempt.select_for_update().get(id=attempt_id, worker_id=worker_id)
+        item = await AttemptItem.get(attempt_id=attempt.id, question_id=question_id)
+        if attempt.status == AttemptStatus.IN_PROGRESS:
+            raise ServiceError("__all__", _("Hand the exam in first; then mark your case answers."))
+        if item.kind != Kind.CASE:
+            raise ServiceError(
+                "__all__", _("Only case answers are self-marked; this question is marked automatically.")
+            )
+        if not item.response:
+            raise ServiceError("__all__", _("This question was not answered, so it scores 0."))
+        value = _half_points(score)
+        if not Decimal(0) <= value <= item.points:
+            raise ServiceError(
+                "score", _("Give between 0 and %(p)s points.") % {"p": format(item.points.normalize(), "f")}
+            )
+        await AttemptItem.filter(id=item.id).update(self_score=value)
+        item.self_score = value
+        attempt.score = await attempt_total(attempt_id=attempt.id)
+        await MockAttempt.filter(id=attempt.id).update(score=attempt.score)
+    item.attempt = attempt
+    return item

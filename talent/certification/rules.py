@@ -8,7 +8,7 @@ import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 STATUSES = ("none", "unregistered", "registered", "renewal_open", "ce_shortfall", "lapsed")
 
@@ -141,3 +141,134 @@ def renewal_opens(expiry: date, window_months: int) -> date:
     while not renewal_allowed(day, expiry, window_months):
         day += timedelta(days=1)
     return day
+
+
+# --- eligibility to sit a level --------------------------------------------------------------------------
+
+LEVELS = ("assistant", "intermediate", "senior")
+EDUCATION_ORDER = ("secondary", "associate", "bachelor", "master", "doctorate")
+YEAR_DAYS = Decimal("365.25")
+
+
+def years_of(days: int | Decimal) -> Decimal:
+    """Days of social work as years: days / 365.25, to 0.01 (5 calendar years of 1826 days → 5.00)."""
+    return (Decimal(days or 0) / YEAR_DAYS).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One eligibility rule as the catalogue holds it (EligibilityRule)."""
+
+    level: str
+    min_education: str | None = None  # None: any education
+    social_work_major: bool | None = None  # None: any major
+    min_years: int = 0
+    requires_level: str | None = None  # a certificate held first; min_years then counts from obtaining it
+    note: str = ""
+    id: int | None = None
+
+    @classmethod
+    def of(cls, row) -> "Rule":
+        return cls(
+            level=row.level,
+            min_education=row.min_education,
+            social_work_major=row.social_work_major,
+            min_years=int(row.min_years),
+            requires_level=row.requires_level,
+            note=row.note,
+            id=row.id,
+        )
+
+
+@dataclass(frozen=True)
+class Held:
+    """A certificate the worker holds: its level, when it was obtained, and the years of social work
+    from that day to the cut-off (what a rule with requires_level counts)."""
+
+    level: str
+    obtained_on: date
+    years_since: Decimal
+
+
+@dataclass(frozen=True)
+class LevelEligibility:
+    level: str
+    eligible: bool
+    # The rule that admits the worker; when not eligible, the nearest rule (the fewest years missing).
+    rule: Rule | None = None
+    years_missing: Decimal = Decimal(0)  # > 0: that many more years of social work by the cut-off
+    level_missing: str | None = None  # that certificate is needed first
+    held: bool = False  # the worker already holds this level
+
+    @property
+    def years_to_show(self) -> Decimal:
+        """The years missing rounded up to 0.1, so a few days missing never reads as 0."""
+        return self.years_missing.quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+
+    @property
+    def no_rule_fits(self) -> bool:
+        """No rule of the level admits the worker's education and major, whatever the years."""
+        return not self.eligible and self.rule is None and self.level_missing is None
+
+
+def _education_rank(education: str | None) -> int:
+    return EDUCATION_ORDER.index(education) if education in EDUCATION_ORDER else -1
+
+
+def _shortfall(rule: Rule, years: Decimal, held: Mapping[str, Held]) -> Decimal | None:
+    """Years still missing under one rule (0: it admits), or None when the rule cannot apply yet
+    (education, major, or the certificate it requires)."""
+    counted = years
+    if rule.requires_level:
+        if rule.requires_level not in held:
+            return None
+        counted = held[rule.requires_level].years_since
+    return max(Decimal(0), Decimal(rule.min_years) - counted)
+
+
+def eligibility_for(
+    *,
+    education: str | None,
+    social_work_major: bool,
+    years: Decimal,
+    held: Iterable[Held] = (),
+    rules: Iterable[Rule],
+) -> list[LevelEligibility]:
+    """For each level (assistant, intermediate, senior, then any other level the rules name): may the worker
+    sit it, by which rule, or what is missing.
+
+    A rule admits when the education is at least its minimum (None: any), the major matches (None: any),
+    a certificate it requires is held, and the years of social work by the cut-off (for a rule requiring a
+    certificate: the years since obtaining it) reach its minimum. Any admitting rule will do; the first in
+    the catalogue's order (fewest years) is named. Otherwise the nearest rule is named with the years
+    missing, or the certificate missing when only certificate rules fit.
+
+    Worked example: a bachelor in social work with 0 years may sit assistant ("associate, social work,
+    0 years") but not intermediate: the nearest rule, "bachelor, social work, 3 years", misses 3 years.
+    """
+    held_by_level = {h.level: h for h in held}
+    years = Decimal(years)
+    rules = sorted(rules, key=lambda r: (r.min_years, r.id or 0))
+    named = list(LEVELS) + sorted({r.level for r in rules} - set(LEVELS))
+    out = []
+    for level in named:
+        fitting = [
+            r
+            for r in rules
+            if r.level == level
+            and _education_rank(education) >= _education_rank(r.min_education)
+            and (r.social_work_major is None or r.social_work_major == bool(social_work_major))
+        ]
+        gaps = [(gap, r) for r in fitting if (gap := _shortfall(r, years, held_by_level)) is not None]
+        is_held = level in held_by_level
+        admitting = [r for gap, r in gaps if gap == 0]
+        if admitting:
+            out.append(LevelEligibility(level, True, rule=admitting[0], held=is_held))
+        elif gaps:
+            gap, rule = min(gaps, key=lambda pair: pair[0])
+            out.append(LevelEligibility(level, False, rule=rule, years_missing=gap, held=is_held))
+        elif fitting:
+            out.append(LevelEligibility(level, False, level_missing=fitting[0].requires_level, held=is_held))
+        else:
+            out.append(LevelEligibility(level, False, held=is_held))
+    return out

@@ -11,6 +11,7 @@ A fresh test database built from the models has no catalogue: call
 `await talent.certification.services.catalogue_seed()` first (idempotent; migration 0003 seeds real databases).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -34,12 +35,17 @@ from talent.certification.models import (
 )
 from talent.certification.rules import (
     STATUSES,
+    Held,
+    LevelEligibility,
     LevelRules,
+    Rule,
     Thresholds,
     effective_expiry,
+    eligibility_for,
     first_registration_deadline,
     registration_status,
     renewal_opens,
+    years_of,
 )
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on, spell_scope, worker_scope
@@ -402,3 +408,99 @@ async def region_by_code(*, scope: Scope, code: str) -> Region | None:
     if not code:
         return None
     return await Region.filter(scope.regions(), code=code.strip()).first()
+
+
+# --- eligibility to sit a level ---------------------------------------------------------------------------
+
+
+async def eligibility_cutoff(*, today: date) -> date:
+    """The day years of social work are counted to: the cut-off of the next exam (the first exam year whose
+    exam is today or later), else 31 December of this year."""
+    upcoming = await ExamYear.filter(exam_on__gte=today).order_by("exam_on").first()
+    return upcoming.cutoff_on if upcoming is not None else date(today.year, 12, 31)
+
+
+def social_work_days_sql(*, worker_id: int, cutoff: date, since: date | None, pg: bool) -> str:
+    """A scalar subquery: the days covered by the worker's employment spells between `since` (or their
+    start) and `cutoff`, both inclusive. An unfinished spell runs to the cut-off, a spell starting after it
+    counts nothing, and days two spells share count once: each spell, in order of start, adds only the days
+    after the latest end of the spells before it (a running MAX window)."""
+    hi = _lit(cutoff, pg)
+    lo = _lit(since, pg) if since is not None else None
+    start = f"CASE WHEN sp.start_on < {lo} THEN {lo} ELSE sp.start_on END" if lo else "sp.start_on"
+    after_lo = f" AND (sp.end_on IS NULL OR sp.end_on >= {lo})" if lo else ""
+    next_day = "o.prev + 1" if pg else "date(o.prev, '+1 day')"
+    first = f"CASE WHEN o.prev IS NULL OR o.prev < o.s THEN o.s ELSE {next_day} END"
+    days = f"(o.e - ({first}) + 1)" if pg else f"(CAST(julianday(o.e) - julianday({first}) AS INTEGER) + 1)"
+    return (
+        f"(SELECT COALESCE(SUM(CASE WHEN {days} > 0 THEN {days} ELSE 0 END), 0) FROM ("
+        " SELECT c.s, c.e, MAX(c.e) OVER (ORDER BY c.s, c.e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+        " AS prev FROM ("
+        f" SELECT {start} AS s,"
+        f" CASE WHEN sp.end_on IS NULL OR sp.end_on > {hi} THEN {hi} ELSE sp.end_on END AS e"
+        f" FROM employment_spells sp WHERE sp.worker_id = {int(worker_id)} AND sp.start_on <= {hi}{after_lo}"
+        ") c) o)"
+    )
+
+
+async def social_work_days(*, worker_id: int, cutoff: date, since: Iterable[date] = ()) -> tuple[int, dict]:
+    """Days of social work to the cut-off, and from each of the `since` days to it: one SQL statement of
+    aggregate subqueries (no rows come back to Python)."""
+    pg = _is_postgres(EmploymentSpell)
+    since = sorted(set(since))
+    columns = [f"{social_work_days_sql(worker_id=worker_id, cutoff=cutoff, since=None, pg=pg)} AS total"]
+    columns += [
+        f"{social_work_days_sql(worker_id=worker_id, cutoff=cutoff, since=day, pg=pg)} AS since_{i}"
+        for i, day in enumerate(since)
+    ]
+    rows = await EmploymentSpell._meta.db.execute_query_dict("SELECT " + ", ".join(columns))
+    row = rows[0]
+    return int(row["total"] or 0), {day: int(row[f"since_{i}"] or 0) for i, day in enumerate(since)}
+
+
+@dataclass
+class Eligibility:
+    """A worker's eligibility to sit each level, with what it was computed from."""
+
+    cutoff: date
+    days: int
+    years: Decimal
+    education: str | None
+    social_work_major: bool
+    levels: list[LevelEligibility]
+    rule_count: int
+
+
+async def worker_eligibility(*, worker_id: int, today: date, worker: Worker | None = None) -> Eligibility:
+    """Eligibility by the catalogue's rules (rows, so an edited rule changes the answer), counted to the
+    next cut-off date; five queries whatever the worker's history (four when the worker row is given).
+    The caller has already decided the viewer may see this worker."""
+    if worker is None or worker.id != worker_id:
+        worker = await Worker.get(id=worker_id)
+    cutoff = await eligibility_cutoff(today=today)
+    rule_rows = await eligibility_rules()
+    certificates = await Certificate.filter(worker_id=worker.id).order_by("obtained_on").values("level", "obtained_on")
+    days, days_since = await social_work_days(
+        worker_id=worker.id, cutoff=cutoff, since=[c["obtained_on"] for c in certificates]
+    )
+    held = [
+        Held(level=str(c["level"]), obtained_on=c["obtained_on"], years_since=years_of(days_since[c["obtained_on"]]))
+        for c in certificates
+    ]
+    years = years_of(days)
+    levels = eligibility_for(
+        education=worker.education,
+        social_work_major=bool(worker.social_work_major),
+        years=years,
+        held=held,
+        rules=[Rule.of(r) for r in rule_rows],
+    )
+    return Eligibility(
+        cutoff=cutoff,
+        days=days,
+        years=years,
+        education=worker.education,
+        social_work_major=bool(worker.social_work_major),
+        levels=levels,
+        rule_count=len(rule_rows),
+    )

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from talent.accounts.models import Role
+from talent.certification import selectors as certification_selectors
 from talent.exports import lists as exports
 from talent.people import selectors, services
 from talent.people.forms import EXIT_FIELDS, SPELL_FIELDS, TRANSFER_FIELDS, WORKER_FIELDS, worker_create_fields
@@ -153,6 +154,9 @@ async def worker_detail(request: Request, viewer: CurrentViewer, worker_id: Id) 
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     ctx = await _detail_context(viewer, worker)
     ctx["certificates"] = await selectors.worker_certificates(worker_id=worker.id)
+    ctx["eligibility"] = await certification_selectors.worker_eligibility(
+        worker_id=worker.id, worker=worker, today=date.today()
+    )
     return render(request, "people/worker_detail.html", ctx)
 
 

@@ -2,6 +2,10 @@
 kept, hands in and sees the score. The live server serves the platform with the exam-prep routes
 (courses.examprep.asgi) on a fresh database with the small demo and the demo question bank."""
 
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 import pytest
 
 from tests.browser.conftest import (
@@ -44,6 +48,9 @@ def test_a_worker_answers_three_questions_reloads_sees_them_kept_hands_in_and_se
     page.click("#start-mock")
     page.wait_for_selector("form.question")
     assert "/exam-prep/mock/" in page.url
+    # The live countdown has started and shows h:mm:ss (A-ZH lasts two hours).
+    page.wait_for_selector("#countdown[data-countdown-started]")
+    assert re.fullmatch(r"[12]:\d\d:\d\d", page.inner_text("#countdown")), page.inner_text("#countdown")
     questions = page.locator("form.question")
     assert questions.count() == 80
     # Three single-choice questions: choose option A of the first, B of the second, C of the third.
@@ -68,3 +75,87 @@ def test_a_worker_answers_three_questions_reloads_sees_them_kept_hands_in_and_se
     assert "By section" in page.content()
     assert not page.js_errors, page.js_errors
     assert not page.bad_responses, page.bad_responses
+
+
+COUNTDOWN_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "mock-countdown.js"
+COUNTDOWN_PAGE = """<!doctype html><html><head><script src="/mock-countdown.js" defer></script></head><body>
+<div class="alert alert-info" id="clock" data-countdown-box>
+  <span id="countdown" data-countdown data-deadline="{deadline}" data-server-now="{server_now}"
+    data-warn-seconds="300" data-hand-in="hand-in" data-up-text="Time is up">0:00:00</span>
+  <span id="countdown-alert"></span>
+</div>
+<form class="question" id="q-1">
+  <input type="radio" name="choice" value="A" id="c-1-A"><textarea name="text"></textarea>
+</form>
+<form method="post" action="/submit" id="hand-in" hx-confirm="Hand in now?">
+  <input type="hidden" name="csrf_token" value="token"><button id="submit-exam">Hand in</button>
+</form></body></html>"""
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def test_at_zero_the_countdown_disables_the_answers_and_hands_in_on_the_servers_clock(chromium):
+    # This computer's clock is an hour behind the server's: the page says the server's time is now + 1 h and
+    # the deadline 3 s after that. Corrected for the skew, the countdown ends in about 3 s (uncorrected it
+    # would wait an hour, and the wait below would time out).
+    server_now = datetime.now(UTC) + timedelta(hours=1)
+    html = COUNTDOWN_PAGE.format(deadline=_iso(server_now + timedelta(seconds=3)), server_now=_iso(server_now))
+    posts: list[str] = []
+
+    def serve(route):
+        request = route.request
+        if request.url.endswith("/mock-countdown.js"):
+            route.fulfill(body=COUNTDOWN_JS.read_text(), content_type="text/javascript")
+        elif request.url.endswith("/submit"):
+            posts.append(request.post_data or "")
+            route.fulfill(body="<p id='handed-in'>handed in</p>", content_type="text/html")
+        else:
+            route.fulfill(body=html, content_type="text/html")
+
+    ctx = chromium.new_context(locale="en-GB")
+    ctx.set_default_timeout(15_000)
+    try:
+        page = ctx.new_page()
+        watch(page)
+        page.route("http://countdown.test/**", serve)
+        page.goto("http://countdown.test/take")
+        page.wait_for_selector("#countdown[data-countdown-started]")
+        # Under 5 minutes left: the warning style, and mm:ss.
+        assert "alert-warning" in page.get_attribute("#clock", "class")
+        assert re.fullmatch(r"00:0[0-3]", page.inner_text("#countdown"))
+        page.wait_for_selector("#handed-in")
+        assert posts == ["csrf_token=token"]
+        assert not page.js_errors, page.js_errors
+    finally:
+        ctx.close()
+
+
+def test_the_countdown_stops_at_zero_with_the_answers_disabled(chromium):
+    server_now = datetime.now(UTC) - timedelta(minutes=30)  # this clock 30 minutes ahead
+    html = COUNTDOWN_PAGE.format(deadline=_iso(server_now + timedelta(seconds=2)), server_now=_iso(server_now))
+    html = html.replace('action="/submit"', 'action="/never"')
+
+    def serve(route):
+        if route.request.url.endswith("/mock-countdown.js"):
+            route.fulfill(body=COUNTDOWN_JS.read_text(), content_type="text/javascript")
+        elif route.request.url.endswith("/never"):
+            route.fulfill(status=204)  # no navigation: the page stays to be inspected
+        else:
+            route.fulfill(body=html, content_type="text/html")
+
+    ctx = chromium.new_context(locale="en-GB")
+    ctx.set_default_timeout(15_000)
+    try:
+        page = ctx.new_page()
+        watch(page)
+        page.route("http://countdown.test/**", serve)
+        page.goto("http://countdown.test/take")
+        page.wait_for_selector("#countdown[data-countdown-done]")
+        assert page.inner_text("#countdown") == "00:00"
+        assert page.is_disabled("#c-1-A") and page.is_disabled("textarea")
+        assert page.is_disabled("#submit-exam") and page.inner_text("#countdown-alert") == "Time is up"
+        assert not page.js_errors, page.js_errors
+    finally:
+        ctx.close()

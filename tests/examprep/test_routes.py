@@ -278,3 +278,60 @@ async def test_a_worker_account_without_a_worker_record_is_refused(client):
     await User.filter(id=user.id).update(worker_id=None)
     await login(client, "w2")
     assert (await client.get("/exam-prep")).status_code == 403
+
+
+# ── the live countdown on the take page ────────────────────────────────────────────────────────────────────
+
+
+def _countdown(html: str) -> dict[str, str]:
+    tag = re.search(r'<span id="countdown"[^>]*>', html, re.S)
+    assert tag, "no countdown element"
+    attrs = dict(re.findall(r'(data-[a-z-]+)="([^"]*)"', tag.group(0)))
+    attrs["text"] = re.search(r'<span id="countdown"[^>]*>([^<]*)</span>', html, re.S).group(1)
+    return attrs
+
+
+async def test_the_take_page_carries_the_deadline_and_the_servers_clock_for_the_countdown(client):
+    await world()
+    await make_bank()
+    await login(client, "worker")
+    attempt = await _start_over_http(client)
+    before = datetime.now(UTC)
+    page = await client.get(f"/exam-prep/mock/{attempt.id}")
+    after = datetime.now(UTC)
+    countdown = _countdown(page.text)
+    deadline = datetime.fromisoformat(countdown["data-deadline"].replace("Z", "+00:00"))
+    server_now = datetime.fromisoformat(countdown["data-server-now"].replace("Z", "+00:00"))
+    stored = (await MockAttempt.get(id=attempt.id)).deadline_at
+    assert countdown["data-deadline"].endswith("Z") and abs(deadline - stored) < timedelta(milliseconds=1)
+    assert before - timedelta(seconds=1) <= server_now <= after + timedelta(seconds=1)
+    assert countdown["data-hand-in"] == "hand-in" and 'id="hand-in"' in page.text
+    assert countdown["data-warn-seconds"] == "300"
+    # A-ZH lasts 120 minutes: the first value, rendered by the server, is h:mm:ss (2:00:00 or a second less).
+    assert re.fullmatch(r"(2:00:00|1:59:5\d)", countdown["text"]), countdown["text"]
+    # The script is a file loaded with defer (CSP allows no inline script), and the text without it stays.
+    assert '<script src="/static/js/mock-countdown.js" defer></script>' in page.text
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page.text)
+    assert re.search(r"<noscript>.*minutes left when this page loaded.*</noscript>", page.text, re.S)
+    assert 'id="clock"' in page.text and "alert-info" in page.text
+
+
+async def test_the_countdown_shows_mm_ss_and_warns_in_the_last_5_minutes(client):
+    await world()
+    await make_bank()
+    await login(client, "worker")
+    attempt = await _start_over_http(client)
+    await MockAttempt.filter(id=attempt.id).update(deadline_at=datetime.now(UTC) + timedelta(minutes=4, seconds=30))
+    page = await client.get(f"/exam-prep/mock/{attempt.id}")
+    countdown = _countdown(page.text)
+    # 4 min 30 s left (less the time the request took): 04:30 or 04:29 …
+    assert re.fullmatch(r"04:(30|29|28)", countdown["text"]), countdown["text"]
+    assert re.search(r'class="alert alert-warning[^"]*" id="clock"', page.text)
+    assert re.search(r'<span id="countdown" class="[^"]*text-danger', page.text)
+
+
+async def test_the_countdown_script_is_served_as_javascript(client):
+    response = await client.get("/static/js/mock-countdown.js")
+    assert response.status_code == 200 and "javascript" in response.headers["content-type"]
+    # It hands in through the form's own submit, which skips htmx's confirmation, and starts after swaps too.
+    assert "HTMLFormElement.prototype.submit" in response.text and "htmx:after:swap" in response.text

@@ -90,3 +90,22 @@ def test_readiness_worked_example_blends_mock_results_and_topic_accuracy():
     assert alone.expected == Decimal("66.7")
     # Nothing at all → unknown.
     assert rules.readiness(mock_percents=[], topics=[], full_marks=Decimal(100), pass_mark=Decimal(60)).expected is None
+
+
+def test_two_sections_drawing_on_the_same_kind_never_repeat_a_question():
+    # I-SW: 4 cases and 1 programme design, both drawn from the bank's cases. With exactly 5 cases every
+    # seed must use each of them once (drawing the sections independently used to repeat one).
+    pool = [PoolQuestion(i, 100 + i, "case", "T") for i in range(1, 6)]
+    sections = [{"kind": "case", "count": 4, "points": "20"}, {"kind": "case", "count": 1, "points": "20"}]
+    for seed in range(30):
+        paper = rules.assemble(sections, pool, set(), seed=seed)
+        assert sorted(q.question_id for q, _p in paper) == [1, 2, 3, 4, 5], seed
+
+
+def test_a_mock_result_leaves_out_the_case_answers_not_yet_self_marked():
+    # 30 marks scored on a 100-mark paper with 40 points of case answers still to mark: 30 of 60 → 0.5.
+    assert rules.mock_fraction(Decimal(30), Decimal(100), Decimal(40)) == Decimal("0.5")
+    # Once everything is marked the whole paper counts: 30 of 100.
+    assert rules.mock_fraction(Decimal(30), Decimal(100), 0) == Decimal("0.3")
+    # Nothing marked yet (an all-case paper): no result to count.
+    assert rules.mock_fraction(Decimal(0), Decimal(100), Decimal(100)) is None
