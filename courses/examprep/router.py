@@ -246,9 +246,9 @@ async def mock_detail(request: Request, viewer: WorkerViewer, attempt_id: Id) ->
     if attempt.status == AttemptStatus.IN_PROGRESS and attempt.deadline_at <= now:
         await services.mock_expire_overdue(worker_id=worker_id, now=now)
         attempt = await selectors.attempt_get(worker_id=worker_id, attempt_id=attempt_id)
-    items = await selectors.attempt_items(attempt_id=attempt.id)
     subject = await catalogue.subject_by_code(attempt.subject)
     if attempt.status == AttemptStatus.IN_PROGRESS:
+        items = await selectors.attempt_paper(attempt_id=attempt.id)
         return render(
             request,
             "examprep/mock_take.html",
@@ -264,6 +264,7 @@ async def mock_detail(request: Request, viewer: WorkerViewer, attempt_id: Id) ->
                 "server_now_iso": _iso(now),
             },
         )
+    items = await selectors.attempt_items(attempt_id=attempt.id)
     return render(request, "examprep/mock_result.html", await _result_context(attempt, items, subject))
 
 

@@ -2,6 +2,7 @@
 filtered by worker_id, so another worker's attempt id is simply not found → 404). The question bank is shared
 by every worker; who may edit a question is decided by its region path."""
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -155,6 +156,41 @@ async def notebook_list(*, worker_id: int, params: ListParams, subject: str = ""
 async def attempt_get(*, worker_id: int, attempt_id: int) -> MockAttempt:
     """The worker's own attempt; anyone else's id is not found (404)."""
     return await MockAttempt.get(id=attempt_id, worker_id=worker_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperItem:
+    """One question of a paper as the taker sees it: no answer key, no timestamps."""
+
+    position: int
+    question_id: int
+    kind: str
+    points: Decimal
+    response: str
+    stem: str
+    options: list[str]
+
+
+async def attempt_paper(*, attempt_id: int) -> list[PaperItem]:
+    """The paper of an attempt in progress, in order. Plain rows rather than three models per question:
+    every taker opens this 80-question page at the start of a sitting."""
+    rows = (
+        await AttemptItem.filter(attempt_id=attempt_id)
+        .order_by("position")
+        .values_list("position", "question_id", "kind", "points", "response", "version__stem", "version__options")
+    )
+    return [
+        PaperItem(
+            pos,
+            qid,
+            str(kind),
+            points,
+            response or "",
+            stem,
+            json.loads(options) if isinstance(options, str) else options,
+        )
+        for pos, qid, kind, points, response, stem, options in rows
+    ]
 
 
 async def attempt_items(*, attempt_id: int) -> list[AttemptItem]:

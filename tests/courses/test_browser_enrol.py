@@ -6,7 +6,6 @@ fresh migrated database with the small demo and one seeded course; everything el
 tests/browser/conftest.py.
 """
 
-
 import pytest
 from playwright.sync_api import expect
 

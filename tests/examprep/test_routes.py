@@ -97,6 +97,27 @@ async def test_the_mock_exam_flow_autosaves_keeps_answers_on_reload_and_scores_o
     assert (await MockAttempt.get(id=attempt.id)).score == 3
 
 
+async def test_the_paper_escapes_question_texts_and_a_saved_case_answer(client):
+    # The paper fragment turns autoescaping off for its numbers and letters, so the texts must be escaped
+    # one by one: a stem, an option and a case answer holding markup come back as text.
+    await world()
+    await make_question(stem="<script>alert(1)</script>", options=("<b>甲</b>", "乙", "丙", "丁"))
+    case = await make_question(subject="I-SW", kind="case", stem="案例")
+    await login(client, "worker")
+    choice = await _start_over_http(client)
+    page = await client.get(f"/exam-prep/mock/{choice.id}")
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "<b>甲</b>" not in page.text and "&lt;b&gt;甲&lt;/b&gt;" in page.text
+    started = await post(client, "/exam-prep/mock", {"subject": "I-SW"})
+    cases = int(started.headers["location"].rsplit("/", 1)[1])
+    hostile = "</textarea><img src=x onerror=alert(1)>"
+    saved = await _hx_post(client, f"/exam-prep/mock/{cases}/answers/{case.id}", {"text": hostile})
+    assert saved.status_code == 200
+    page = await client.get(f"/exam-prep/mock/{cases}")
+    assert "<img src=x" not in page.text and "&lt;/textarea&gt;&lt;img src=x onerror=alert(1)&gt;" in page.text
+
+
 async def test_an_answer_after_the_deadline_answers_409_and_changes_nothing(client):
     await world()
     await make_bank()
