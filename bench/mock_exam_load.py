@@ -207,6 +207,7 @@ async def taker(
     questions: dict[int, tuple[str, list[str]]] = {}
     for kind, letter, qid in INPUT.findall(paper.text):
         questions.setdefault(int(qid), (kind, []))[1].append(letter)
+    del paper  # 10,000 takers each holding an 80-question page would cost gigabytes
     if not questions:
         stats.errors.append("paper: no questions")
         return
@@ -363,6 +364,8 @@ def main() -> None:
                 )
             )  # fmt: skip
             print(" ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+            if result["errors"] and proc is not None:
+                print("server log (end):\n" + (Path(tmp.name) / "server.log").read_text()[-3000:], flush=True)
             if args.stop_on_failure and (result["errors"] or result["lost_answers"]):
                 break
     finally:
