@@ -184,16 +184,20 @@ async def user_email_set(*, actor: User, user: User, email: str) -> User:
         before = {"email": user.email}
         await User.filter(id=user.id).update(email=normalised)
         user.email = normalised
-        await audit_record(
-            actor=actor,
-            action="update",
-            entity="user",
-            entity_id=user.id,
-            summary=user.username,
-            before=before,
-            after={"email": normalised},
-        )
+        await _audit_update(actor=actor, user=user, before=before, after={"email": normalised})
     return user
+
+
+async def _audit_update(*, actor: User, user: User, before: dict, after: dict) -> None:
+    await audit_record(
+        actor=actor,
+        action="update",
+        entity="user",
+        entity_id=user.id,
+        summary=user.username,
+        before=before,
+        after=after,
+    )
 
 
 async def user_update(
@@ -224,15 +228,7 @@ async def user_update(
         await user.save()
         if not is_active:
             await session_revoke_all(user=user)
-        await audit_record(
-            actor=actor,
-            action="update",
-            entity="user",
-            entity_id=user.id,
-            summary=user.username,
-            before=before,
-            after=snapshot(user, USER_AUDIT_FIELDS),
-        )
+        await _audit_update(actor=actor, user=user, before=before, after=snapshot(user, USER_AUDIT_FIELDS))
     return user
 
 
