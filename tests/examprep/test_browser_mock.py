@@ -3,6 +3,7 @@ kept, hands in and sees the score. The live server serves the platform with the 
 (courses.examprep.asgi) on a fresh database with the small demo and the demo question bank."""
 
 import re
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -96,13 +97,10 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def test_at_zero_the_countdown_disables_the_answers_and_hands_in_on_the_servers_clock(chromium):
-    # This computer's clock is an hour behind the server's: the page says the server's time is now + 1 h and
-    # the deadline 3 s after that. Corrected for the skew, the countdown ends in about 3 s (uncorrected it
-    # would wait an hour, and the wait below would time out).
-    server_now = datetime.now(UTC) + timedelta(hours=1)
-    html = COUNTDOWN_PAGE.format(deadline=_iso(server_now + timedelta(seconds=3)), server_now=_iso(server_now))
-    posts: list[str] = []
+@contextmanager
+def countdown_page(chromium, html: str, posts: list[str], hand_in_status: int = 200):
+    """A page with only the countdown and one question, served from memory: the hand-in is recorded in `posts`
+    and answered with #handed-in (or, with 204, not answered, so the page stays to be inspected)."""
 
     def serve(route):
         request = route.request
@@ -110,7 +108,10 @@ def test_at_zero_the_countdown_disables_the_answers_and_hands_in_on_the_servers_
             route.fulfill(body=COUNTDOWN_JS.read_text(), content_type="text/javascript")
         elif request.url.endswith("/submit"):
             posts.append(request.post_data or "")
-            route.fulfill(body="<p id='handed-in'>handed in</p>", content_type="text/html")
+            if hand_in_status == 204:
+                route.fulfill(status=204)
+            else:
+                route.fulfill(body="<p id='handed-in'>handed in</p>", content_type="text/html")
         else:
             route.fulfill(body=html, content_type="text/html")
 
@@ -121,6 +122,19 @@ def test_at_zero_the_countdown_disables_the_answers_and_hands_in_on_the_servers_
         watch(page)
         page.route("http://countdown.test/**", serve)
         page.goto("http://countdown.test/take")
+        yield page
+    finally:
+        ctx.close()
+
+
+def test_at_zero_the_countdown_disables_the_answers_and_hands_in_on_the_servers_clock(chromium):
+    # This computer's clock is an hour behind the server's: the page says the server's time is now + 1 h and
+    # the deadline 3 s after that. Corrected for the skew, the countdown ends in about 3 s (uncorrected it
+    # would wait an hour, and the wait below would time out).
+    server_now = datetime.now(UTC) + timedelta(hours=1)
+    html = COUNTDOWN_PAGE.format(deadline=_iso(server_now + timedelta(seconds=3)), server_now=_iso(server_now))
+    posts: list[str] = []
+    with countdown_page(chromium, html, posts) as page:
         page.wait_for_selector("#countdown[data-countdown-started]")
         # Under 5 minutes left: the warning style, and mm:ss.
         assert "alert-warning" in page.get_attribute("#clock", "class")
@@ -128,34 +142,14 @@ def test_at_zero_the_countdown_disables_the_answers_and_hands_in_on_the_servers_
         page.wait_for_selector("#handed-in")
         assert posts == ["csrf_token=token"]
         assert not page.js_errors, page.js_errors
-    finally:
-        ctx.close()
 
 
 def test_the_countdown_stops_at_zero_with_the_answers_disabled(chromium):
     server_now = datetime.now(UTC) - timedelta(minutes=30)  # this clock 30 minutes ahead
     html = COUNTDOWN_PAGE.format(deadline=_iso(server_now + timedelta(seconds=2)), server_now=_iso(server_now))
-    html = html.replace('action="/submit"', 'action="/never"')
-
-    def serve(route):
-        if route.request.url.endswith("/mock-countdown.js"):
-            route.fulfill(body=COUNTDOWN_JS.read_text(), content_type="text/javascript")
-        elif route.request.url.endswith("/never"):
-            route.fulfill(status=204)  # no navigation: the page stays to be inspected
-        else:
-            route.fulfill(body=html, content_type="text/html")
-
-    ctx = chromium.new_context(locale="en-GB")
-    ctx.set_default_timeout(15_000)
-    try:
-        page = ctx.new_page()
-        watch(page)
-        page.route("http://countdown.test/**", serve)
-        page.goto("http://countdown.test/take")
+    with countdown_page(chromium, html, [], hand_in_status=204) as page:
         page.wait_for_selector("#countdown[data-countdown-done]")
         assert page.inner_text("#countdown") == "00:00"
         assert page.is_disabled("#c-1-A") and page.is_disabled("textarea")
         assert page.is_disabled("#submit-exam") and page.inner_text("#countdown-alert") == "Time is up"
         assert not page.js_errors, page.js_errors
-    finally:
-        ctx.close()
