@@ -3,8 +3,7 @@
 from datetime import date
 
 from fastapi import APIRouter, Request
-from starlette.datastructures import UploadFile
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 import courses.labels  # noqa: F401
 from courses.catalog import selectors as catalog_selectors
@@ -12,6 +11,7 @@ from courses.materials import selectors, services, storage
 from courses.materials.forms import MATERIAL_FIELDS, VERSION_FIELDS
 from courses.materials.models import MaterialKind
 from courses.scope import can_author
+from talent.web import uploads
 from talent.web.auth import BureauViewer, CurrentViewer, StaffViewer, Viewer
 from talent.web.errors import Forbidden, ServiceError
 from talent.web.forms import Form
@@ -33,32 +33,11 @@ async def _authored(viewer: Viewer, course_id: int):
     return course
 
 
-def _upload(data) -> UploadFile | None:
-    value = data.get("file")
-    return value if isinstance(value, UploadFile) and value.filename else None
-
-
-def _too_big(request: Request) -> bool:
-    try:
-        length = int(request.headers.get("content-length") or 0)
-    except ValueError:
-        return False
-    return length > storage.max_upload_bytes() + 64 * 1024
-
-
-def _max_mb() -> str:
-    return f"{storage.max_upload_bytes() / 1024 / 1024:.0f}"
-
-
-def _too_big_message() -> str:
-    return _("The file is larger than %(mb)s MB.") % {"mb": f"{storage.max_upload_bytes() / 1024 / 1024:.0f}"}
-
-
 def _material_form_page(request, form, course, status_code=200) -> Response:
     return render(
         request,
         "courses/material_form.html",
-        {"form": form, "course": course, "action": f"/courses/{course.id}/materials", "max_mb": _max_mb()},
+        {"form": form, "course": course, "action": f"/courses/{course.id}/materials", "max_mb": uploads.max_mb()},
         fragment="courses/_material_form.html",
         status_code=status_code,
     )
@@ -73,9 +52,9 @@ async def material_new(request: Request, viewer: BureauViewer, course_id: Id) ->
 @router.post("/{course_id}/materials")
 async def material_create(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
     course = await _authored(viewer, course_id)
-    if _too_big(request):
+    if uploads.body_too_big(request):
         form = Form.initial(MATERIAL_FIELDS)
-        form.errors["file"] = _too_big_message()
+        form.errors["file"] = uploads.too_big_message()
         return _material_form_page(request, form, course, status_code=422)
     data = await request.form()
     form = Form.bind(MATERIAL_FIELDS, data)
@@ -86,7 +65,7 @@ async def material_create(request: Request, viewer: BureauViewer, course_id: Id)
                 scope=viewer.scope,
                 course=course,
                 title=form.cleaned["title"],
-                upload=_upload(data),
+                upload=uploads.upload_field(data),
                 url=form.cleaned.get("url"),
                 change_note=form.cleaned.get("change_note") or "",
             )
@@ -108,7 +87,7 @@ def _material_page(request, viewer, course, material, history, form, status_code
             "form": form,
             "can_author": can_author(viewer.scope, course),
             "action": f"/courses/{course.id}/materials/{material.id}/versions",
-            "max_mb": _max_mb(),
+            "max_mb": uploads.max_mb(),
         },
         fragment="courses/_version_form.html" if status_code != 200 else None,
         status_code=status_code,
@@ -127,9 +106,9 @@ async def material_detail(request: Request, viewer: StaffViewer, course_id: Id, 
 async def version_create(request: Request, viewer: BureauViewer, course_id: Id, material_id: Id) -> Response:
     course = await _authored(viewer, course_id)
     material = await selectors.material_get(course=course, material_id=material_id)
-    if _too_big(request):
+    if uploads.body_too_big(request):
         form = Form.initial(VERSION_FIELDS)
-        form.errors["file"] = _too_big_message()
+        form.errors["file"] = uploads.too_big_message()
     else:
         data = await request.form()
         form = Form.bind(VERSION_FIELDS, data)
@@ -140,7 +119,7 @@ async def version_create(request: Request, viewer: BureauViewer, course_id: Id, 
                     scope=viewer.scope,
                     course=course,
                     material=material,
-                    upload=_upload(data),
+                    upload=uploads.upload_field(data),
                     url=form.cleaned.get("url"),
                     change_note=form.cleaned["change_note"],
                 )
@@ -156,17 +135,8 @@ async def version_create(request: Request, viewer: BureauViewer, course_id: Id, 
 def _serve(version) -> Response:
     if version.url:
         return RedirectResponse(version.url, status_code=303)
-    path = storage.blob_path(version.sha256)
-    if not path.exists():
-        from starlette.exceptions import HTTPException
-
-        raise HTTPException(status_code=404)
-    return FileResponse(
-        path,
-        media_type=version.content_type or "application/octet-stream",
-        filename=version.file_name,
-        content_disposition_type="attachment",
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    return uploads.attachment(
+        storage.blob_path(version.sha256), content_type=version.content_type, file_name=version.file_name
     )
 
 

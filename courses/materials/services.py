@@ -5,6 +5,7 @@ Refused: file names with path parts (/, \\, ..) or control characters, files ove
 empty files, and any content that is not an allowed type or does not match its name's extension."""
 
 import unicodedata
+from collections.abc import Collection
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -52,7 +53,10 @@ def clean_url(url: str | None) -> str:
     return url
 
 
-async def _store(upload) -> dict:
+async def upload_check(upload, *, kinds: Collection[str] | None = None, types_text: str = ALLOWED_TEXT) -> tuple:
+    """Check an upload (a clean name, the size limit, content of an allowed kind that agrees with the name)
+    and leave it in a temporary file: returns (temp path, {file_name, size, sha256, content_type}). The
+    caller keeps it with storage.keep or drops it. `kinds` narrows the allowed kinds by name."""
     name = clean_file_name(getattr(upload, "filename", None))
     limit = storage.max_upload_bytes()
     try:
@@ -65,15 +69,21 @@ async def _store(upload) -> dict:
         temp.unlink(missing_ok=True)
         raise ServiceError("file", _("The file is empty."))
     kind = sniff(temp)
-    if kind is None or PurePosixPath(name.lower()).suffix not in kind.extensions:
+    allowed = kind is not None and (kinds is None or kind.name in kinds)
+    if not allowed or PurePosixPath(name.lower()).suffix not in kind.extensions:
         temp.unlink(missing_ok=True)
         raise ServiceError(
             "file",
             _("This type of file is not allowed, or its content does not match its name. Allowed: %(types)s.")
-            % {"types": ALLOWED_TEXT},
+            % {"types": types_text},
         )
-    storage.keep(temp, sha256)
-    return {"file_name": name, "size": size, "sha256": sha256, "content_type": kind.content_type}
+    return temp, {"file_name": name, "size": size, "sha256": sha256, "content_type": kind.content_type}
+
+
+async def _store(upload) -> dict:
+    temp, values = await upload_check(upload)
+    storage.keep(temp, values["sha256"])
+    return values
 
 
 async def _version_values(kind: MaterialKind, upload, url: str | None) -> dict:

@@ -47,7 +47,12 @@ CE_FIELDS = [
     Field("hours", N_("Hours"), kind="decimal", required=True, max_length=8),
     Field("source", N_("Source"), kind="choice", required=True, choices=choices_of("ce_source")),
     Field("earned_on", N_("Earned on"), kind="date", required=True),
-    Field("note", N_("Evidence or note"), max_length=255, help=N_("Required for external training.")),
+    Field(
+        "note",
+        N_("Evidence or note"),
+        max_length=255,
+        help=N_("External training needs a note describing its evidence or an attached certificate."),
+    ),
 ]
 
 # --- exam catalogue (admin) ---

@@ -205,7 +205,11 @@ class CeSource(StrEnum):
 
 
 class CeCredit(Model):
-    """The continuing-education ledger: one row per credited hour block, with where it came from."""
+    """The continuing-education ledger: one row per credited hour block, with where it came from.
+
+    A manual credit may carry an evidence file (the scan or PDF of an outside training certificate). The
+    file lives in the checksum-addressed upload store of courses.materials, so its SHA-256 is its storage
+    key and no user-supplied name reaches the file system. The evidence fields are all empty or all set."""
 
     id = fields.IntField(primary_key=True)
     worker = fields.ForeignKeyField("models.Worker", related_name="ce_credits", on_delete=fields.RESTRICT)
@@ -216,6 +220,12 @@ class CeCredit(Model):
     source_ref = fields.CharField(max_length=64, null=True)
     earned_on = fields.DateField(db_index=True)
     note = fields.CharField(max_length=255, default="")
+    # The uploader's file name (checked clean), for the download and the ledger only.
+    evidence_name = fields.CharField(max_length=200, null=True)
+    evidence_size = fields.IntField(null=True)
+    evidence_sha256 = fields.CharField(max_length=64, null=True)
+    # Decided from the bytes (PDF, JPEG or PNG), never from the name or the browser.
+    evidence_type = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from courses.materials import storage
 from talent.accounts.models import Role
 from talent.certification import selectors, services
 from talent.certification.forms import CE_FIELDS, CERTIFICATE_FIELDS, REGISTER_FIELDS, RESULT_FIELDS
@@ -15,6 +16,7 @@ from talent.certification.labels import STATUS_BADGES, STATUS_LABELS, clabel
 from talent.certification.rules import STATUSES
 from talent.exports.writers import export_response
 from talent.places.models import CertLevel
+from talent.web import uploads
 from talent.web.auth import EDITORS, CurrentViewer, EditorViewer, StaffViewer
 from talent.web.errors import ServiceError
 from talent.web.forms import Form
@@ -138,6 +140,7 @@ async def _worker_context(viewer, worker) -> dict:
         "certificates": await selectors.worker_certificates(worker_id=worker.id, today=today),
         "results": await selectors.worker_results(worker_id=worker.id),
         "ledger": await selectors.ce_ledger(worker_id=worker.id),
+        "ledger_total": await selectors.ce_ledger_total(worker_id=worker.id),
         "can_edit": viewer.has(*EDITORS),
         "today": today,
     }
@@ -228,7 +231,12 @@ def _ce_page(request, form, worker, status_code=200):
         request,
         "certification/ce_form.html",
         "certification/_ce_form.html",
-        {"form": form, "worker": worker, "action": f"/certificates/workers/{worker.id}/ce/new"},
+        {
+            "form": form,
+            "worker": worker,
+            "action": f"/certificates/workers/{worker.id}/ce/new",
+            "max_mb": uploads.max_mb(),
+        },
         status_code,
     )
 
@@ -242,15 +250,33 @@ async def ce_new(request: Request, viewer: EditorViewer, worker_id: Id) -> Respo
 @router.post("/workers/{worker_id}/ce/new")
 async def ce_create(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
-    form = Form.bind(CE_FIELDS, await request.form())
+    if uploads.body_too_big(request):
+        form = Form.initial(CE_FIELDS)
+        form.errors["file"] = uploads.too_big_message()
+        return _ce_page(request, form, worker, 422)
+    data = await request.form()
+    form = Form.bind(CE_FIELDS, data)
     if form.validate():
         try:
-            await services.ce_credit_add(actor=viewer.user, worker=worker, **form.cleaned)
+            await services.ce_credit_add(
+                actor=viewer.user, worker=worker, evidence=uploads.upload_field(data), **form.cleaned
+            )
         except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
+            if exc.field == "file":
+                form.errors["file"] = exc.message
+            else:
+                form.add_error(exc.field, exc.message)
         else:
             return flash(see_other(request, f"/certificates/workers/{worker.id}"), _("CE hours credited."))
     return _ce_page(request, form, worker, 422)
+
+
+@router.get("/workers/{worker_id}/ce/{credit_id}/evidence")
+async def ce_evidence(request: Request, viewer: CurrentViewer, worker_id: Id, credit_id: Id) -> Response:
+    credit = await selectors.ce_evidence_get(scope=viewer.scope, worker_id=worker_id, credit_id=credit_id)
+    return uploads.attachment(
+        storage.blob_path(credit.evidence_sha256), content_type=credit.evidence_type, file_name=credit.evidence_name
+    )
 
 
 # --- national exam results ------------------------------------------------------------------------------

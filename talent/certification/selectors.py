@@ -366,6 +366,19 @@ async def ce_ledger(*, worker_id: int, limit: int = 200) -> list[CeCredit]:
     return await CeCredit.filter(worker_id=worker_id).order_by("-earned_on", "-id").limit(limit)
 
 
+async def ce_ledger_total(*, worker_id: int) -> Decimal:
+    """Every CE hour ever credited to the worker (not only the rows the ledger lists), summed in SQL."""
+    rows = await CeCredit.filter(worker_id=worker_id).annotate(total=Sum("hours")).values("total")
+    total = rows[0]["total"] if rows else None
+    return Decimal(str(total or 0))
+
+
+async def ce_evidence_get(*, scope: Scope, worker_id: int, credit_id: int) -> CeCredit:
+    """A credit with an evidence file, of a worker in the viewer's scope (DoesNotExist, i.e. 404, otherwise)."""
+    worker = await worker_get(scope=scope, worker_id=worker_id)
+    return await CeCredit.get(id=credit_id, worker_id=worker.id, evidence_sha256__isnull=False)
+
+
 async def worker_results(*, worker_id: int) -> list[ExamResult]:
     return await ExamResult.filter(worker_id=worker_id).select_related("subject").order_by("-year", "subject__position")
 

@@ -11,10 +11,13 @@ One transaction each, every change audited. The rules (DESIGN §1):
 
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from courses.materials import storage
+from courses.materials.services import upload_check
 from talent.audit.services import audit_record, snapshot
 from talent.certification import defaults
 from talent.certification.models import (
@@ -384,6 +387,27 @@ async def certificate_register(*, actor, certificate: Certificate, on: date) -> 
 
 # --- continuing education -------------------------------------------------------------------------------
 
+# Evidence of outside training is a scanned or printed certificate: PDF or a photo.
+EVIDENCE_KINDS = ("pdf", "jpeg", "png")
+EVIDENCE_TYPES_TEXT = "PDF, JPEG, PNG"
+EVIDENCE_FIELDS = ["evidence_name", "evidence_size", "evidence_sha256", "evidence_type"]
+
+
+def _has_file(upload) -> bool:
+    return upload is not None and bool(getattr(upload, "filename", None))
+
+
+async def _evidence_spool(upload) -> tuple[Path, dict]:
+    """Check an evidence upload (clean name, size limit, content PDF/JPEG/PNG agreeing with its name) and
+    leave it in a temporary file. Returns the file and the row values; the caller keeps or drops it."""
+    temp, checked = await upload_check(upload, kinds=EVIDENCE_KINDS, types_text=EVIDENCE_TYPES_TEXT)
+    return temp, {
+        "evidence_name": checked["file_name"],
+        "evidence_size": checked["size"],
+        "evidence_sha256": checked["sha256"],
+        "evidence_type": checked["content_type"],
+    }
+
 
 async def ce_credit_add(
     *,
@@ -394,9 +418,11 @@ async def ce_credit_add(
     earned_on: date,
     note: str = "",
     source_ref: str | None = None,
+    evidence=None,
 ) -> CeCredit:
-    """Credit CE hours to a worker. External training needs its evidence in the note; a source_ref
-    (e.g. "course:12") credits a worker at most once."""
+    """Credit CE hours to a worker. External training needs its evidence: an uploaded certificate
+    (`evidence`, an UploadFile-like object) or a description in the note. A source_ref (e.g. "course:12")
+    credits a worker at most once."""
     if hours is None or not Decimal("0") < Decimal(hours) <= Decimal("500"):
         raise ServiceError("hours", _("Enter between 0.1 and 500 hours."))
     try:
@@ -406,11 +432,14 @@ async def ce_credit_add(
     if earned_on is None:
         raise ServiceError("earned_on", _("This field is required."))
     note = (note or "").strip()
-    if source_value == CeSource.EXTERNAL and not note:
-        raise ServiceError("note", _("External training needs its evidence (certificate, organiser) in the note."))
+    if source_value == CeSource.EXTERNAL and not note and not _has_file(evidence):
+        raise ServiceError(
+            "note", _("External training needs its evidence: attach the certificate or describe it in the note.")
+        )
     if source_ref and await CeCredit.filter(worker_id=worker.id, source_ref=source_ref).exists():
         raise ServiceError("__all__", _("These hours are already credited."))
     scope = await _audit_scope(worker.id)
+    temp, file_values = await _evidence_spool(evidence) if _has_file(evidence) else (None, {})
     try:
         async with in_transaction():
             credit = await CeCredit.create(
@@ -420,18 +449,29 @@ async def ce_credit_add(
                 source_ref=source_ref or None,
                 earned_on=earned_on,
                 note=note[:255],
+                **file_values,
             )
+            summary = f"{worker.worker_no} {credit.hours} h {source_value.value}"
+            if credit.evidence_name:
+                summary += f" · {credit.evidence_name}"
             await audit_record(
                 actor=actor,
                 action="create",
                 entity="ce_credit",
                 entity_id=credit.id,
-                summary=f"{worker.worker_no} {credit.hours} h {source_value.value}",
-                after=snapshot(credit, CE_FIELDS),
+                summary=summary[:255],
+                after=snapshot(credit, CE_FIELDS + EVIDENCE_FIELDS),
                 **scope,
             )
+            # Stored last, inside the transaction: a failed move rolls the row back. A rollback after the
+            # move leaves an unreferenced blob, harmless in a checksum-addressed store.
+            if temp is not None:
+                storage.keep(temp, file_values["evidence_sha256"])
     except IntegrityError:
         raise ServiceError("__all__", _("These hours are already credited.")) from None
+    finally:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
     return credit
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from talent.certification.models import Certificate
+from talent.certification.models import CeCredit, Certificate
 from talent.notifications.models import Notification
 from talent.people.models import EmploymentSpell
 from talent.places.models import CertLevel, StationTier
@@ -52,6 +52,14 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
     cert_b = await Certificate.create(
         worker=w["workers"][2], level=CertLevel.ASSISTANT, number="WALK-B", obtained_on=date(2023, 6, 1)
     )
+    # CE credits with evidence metadata but no stored file: the download answers 404 after the scope check.
+    evidence = {"evidence_name": "walk.pdf", "evidence_size": 1, "evidence_sha256": "0" * 64}
+    credit_a = await CeCredit.create(
+        worker=w["workers"][0], hours=6, source="external", earned_on=date(2025, 5, 1), **evidence
+    )
+    credit_b = await CeCredit.create(
+        worker=w["workers"][2], hours=6, source="external", earned_on=date(2025, 5, 1), **evidence
+    )
     # Side A's notification belongs to hr; side B's to the admin, so it is someone else's for every other role.
     note_a = await Notification.create(user=w["users"]["hr"], kind="walk", text="Walk", dedupe_key="walk-a")
     note_b = await Notification.create(user=w["users"]["admin"], kind="walk", text="Walk", dedupe_key="walk-b")
@@ -65,6 +73,7 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
             "spell_id": spell_a.id,
             "user_id": w["users"]["hr"].id,
             "certificate_id": cert_a.id,
+            "credit_id": credit_a.id,
             "notification_id": note_a.id,
         },
         "B": {
@@ -76,6 +85,7 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
             "spell_id": spell_b.id,
             "user_id": w["users"]["hr"].id,
             "certificate_id": cert_b.id,
+            "credit_id": credit_b.id,
             "notification_id": note_b.id,
         },
     }
