@@ -8,10 +8,11 @@ Invariants checked for each (route, role, side):
 """
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from courses.examprep.models import MockAttempt
 from talent.certification.models import CeCredit, Certificate
 from talent.notifications.models import Notification
 from talent.people.models import EmploymentSpell
@@ -43,6 +44,7 @@ def fill(path: str, ids: dict[str, int]) -> str:
 
 
 async def _sides(w: dict) -> dict[str, dict[str, int]]:
+    now = datetime.now(UTC)
     tier_b = await StationTier.create(name="B-only", region=w["regions"]["county_b"])
     spell_a = await EmploymentSpell.get(worker=w["workers"][0])
     spell_b = await EmploymentSpell.get(worker=w["workers"][2])
@@ -60,6 +62,19 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
     credit_b = await CeCredit.create(
         worker=w["workers"][2], hours=6, source="external", earned_on=date(2025, 5, 1), **evidence
     )
+    # A mock exam each (an empty paper will do: the walk is about who may open it).
+    attempts = [
+        await MockAttempt.create(
+            worker=w["workers"][i],
+            subject="A-ZH",
+            seed=1,
+            started_at=now,
+            deadline_at=now + timedelta(hours=2),
+            full_marks=0,
+            pass_mark=0,
+        )  # fmt: skip
+        for i in (0, 2)
+    ]
     # Side A's notification belongs to hr; side B's to the admin, so it is someone else's for every other role.
     note_a = await Notification.create(user=w["users"]["hr"], kind="walk", text="Walk", dedupe_key="walk-a")
     note_b = await Notification.create(user=w["users"]["admin"], kind="walk", text="Walk", dedupe_key="walk-b")
@@ -74,6 +89,7 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
             "user_id": w["users"]["hr"].id,
             "certificate_id": cert_a.id,
             "credit_id": credit_a.id,
+            "attempt_id": attempts[0].id,
             "notification_id": note_a.id,
         },
         "B": {
@@ -86,6 +102,7 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
             "user_id": w["users"]["hr"].id,
             "certificate_id": cert_b.id,
             "credit_id": credit_b.id,
+            "attempt_id": attempts[1].id,
             "notification_id": note_b.id,
         },
     }
