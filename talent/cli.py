@@ -57,6 +57,7 @@ def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
     reload: bool = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="server processes, one per core")] = 1,
 ) -> None:
     """Serve the web application."""
     import uvicorn
@@ -70,6 +71,7 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
+        workers=None if reload else workers,
         proxy_headers=True,
     )
 
