@@ -35,6 +35,16 @@ async def _handed_in(worker_id: int, answered: int = 4, now=NOW) -> MockAttempt:
     return await services.mock_submit(worker_id=worker_id, attempt_id=attempt.id, now=now + timedelta(minutes=30))
 
 
+async def _first_case_answered(worker_id: int) -> tuple[MockAttempt, AttemptItem]:
+    """An I-SW attempt in progress whose first case has an answer."""
+    attempt = await services.mock_start(worker_id=worker_id, subject="I-SW", now=NOW, seed=3)
+    first = (await _items(attempt.id))[0]
+    await services.mock_save_answer(
+        worker_id=worker_id, attempt_id=attempt.id, question_id=first.question_id, text="答", now=NOW
+    )
+    return attempt, first
+
+
 async def _items(attempt_id: int) -> list[AttemptItem]:
     return await selectors.attempt_items(attempt_id=attempt_id)
 
@@ -102,11 +112,7 @@ async def test_marking_is_refused_before_hand_in_for_choice_items_and_unanswered
     w = await world()
     await _case_bank()
     worker_id = w["workers"][0].id
-    running = await services.mock_start(worker_id=worker_id, subject="I-SW", now=NOW, seed=3)
-    first = (await _items(running.id))[0]
-    await services.mock_save_answer(
-        worker_id=worker_id, attempt_id=running.id, question_id=first.question_id, text="答", now=NOW
-    )
+    running, first = await _first_case_answered(worker_id)
     with pytest.raises(ServiceError, match="Hand the exam in first"):
         await services.mock_item_self_mark(
             worker_id=worker_id, attempt_id=running.id, question_id=first.question_id, score=10
@@ -136,11 +142,7 @@ async def test_an_expired_attempt_may_be_self_marked(db):
     w = await world()
     await _case_bank()
     worker_id = w["workers"][0].id
-    attempt = await services.mock_start(worker_id=worker_id, subject="I-SW", now=NOW, seed=3)
-    first = (await _items(attempt.id))[0]
-    await services.mock_save_answer(
-        worker_id=worker_id, attempt_id=attempt.id, question_id=first.question_id, text="答", now=NOW
-    )
+    attempt, first = await _first_case_answered(worker_id)
     await services.mock_expire_overdue(worker_id=worker_id, now=NOW + timedelta(minutes=151))
     item = await services.mock_item_self_mark(
         worker_id=worker_id, attempt_id=attempt.id, question_id=first.question_id, score="7.5"
