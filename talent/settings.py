@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     # Secure cookies and HSTS only make sense behind TLS.
     https: bool = False
     default_locale: str = "zh_CN"
+    # Times are stored in UTC and shown, and typed in, in this zone.
+    time_zone: str = "Asia/Shanghai"
     session_days: int = 14
     # Server-side session rows are refreshed at most this often, so reads stay read-only.
     session_touch_minutes: int = 5

@@ -15,6 +15,7 @@ from talent.web.auth import BureauViewer, EditorViewer, Viewer
 from talent.web.errors import Forbidden, ServiceError
 from talent.web.forms import Form
 from talent.web.i18n import gettext as _
+from talent.web.i18n import local_zone
 from talent.web.params import Id
 from talent.web.templating import flash, is_htmx, render, see_other
 
@@ -55,8 +56,10 @@ async def session_create(request: Request, viewer: BureauViewer, course_id: Id) 
         if not match:
             form.add_error("time", _("Enter a time as HH:MM."))
         else:
-            # Wall-clock time as entered; shown back exactly as entered.
-            starts_at = datetime.combine(form.cleaned["day"], time(int(match[1]), int(match[2])), tzinfo=UTC)
+            # Typed on the local clock (settings.time_zone); stored in UTC.
+            starts_at = datetime.combine(
+                form.cleaned["day"], time(int(match[1]), int(match[2])), tzinfo=local_zone()
+            ).astimezone(UTC)
             try:
                 await services.session_create(
                     actor=viewer.user,

@@ -34,7 +34,7 @@ from talent.notifications.text import in_locale, message, subject
 from talent.people.models import EmploymentSpell
 from talent.people.selectors import active_on
 from talent.settings import Settings, get_settings
-from talent.web.i18n import N_
+from talent.web.i18n import N_, format_local
 from talent.web.i18n import gettext as _
 
 EXPIRY_THRESHOLDS = (90, 60, 30, 7)
@@ -249,8 +249,8 @@ async def session_reminders_send(*, now: datetime | None = None, hours: int | No
         params = {
             "course": session.course.title,
             "session": session.title,
-            # Wall-clock time as entered, the way the course pages show it.
-            "starts_at": session.starts_at.strftime("%Y-%m-%d %H:%M"),
+            # On the local clock, the way the course pages show it.
+            "starts_at": format_local(session.starts_at),
             "place": session.place,
         }
         text = SESSION_TEXTS[(bool(session.title), bool(session.place))]

@@ -4,10 +4,11 @@ Catalogs are the .po files under locale/, read once with Babel (no compile step 
 """
 
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -101,11 +102,33 @@ def negotiate(accept_language: str | None, fallback: str) -> str:
     return fallback
 
 
+@lru_cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_zone() -> ZoneInfo:
+    """The zone times are shown and typed in (settings.time_zone); the database holds UTC."""
+    from talent.settings import get_settings
+
+    return _zone(get_settings().time_zone)
+
+
+def local_time(value: datetime) -> datetime:
+    """A stored time on the local clock (a naive value is taken as UTC, as the database gives it)."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(local_zone())
+
+
+def format_local(value: datetime | None) -> str:
+    """2026-03-02 09:30, on the local clock: for lists where the locale's long forms are too wide."""
+    return local_time(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
 def format_date(value: date | datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return _babel_datetime(value, format="short" if format == "medium" else format, locale=get_locale())
+        return _babel_datetime(local_time(value), format="short" if format == "medium" else format, locale=get_locale())
     return _babel_date(value, format=format, locale=get_locale())
 
 

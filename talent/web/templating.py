@@ -28,6 +28,7 @@ templates = Jinja2Templates(env=env)
 env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 env.globals.update(
     format_date=i18n.format_date,
+    format_local=i18n.format_local,
     format_number=i18n.format_number,
     format_percent=i18n.format_percent,
     get_locale=i18n.get_locale,

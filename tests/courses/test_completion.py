@@ -8,6 +8,7 @@ import pytest
 
 from courses.catalog.models import Lesson
 from courses.classroom import services as classroom
+from courses.classroom.models import ClassSession
 from courses.completion import services as completion
 from courses.completion.models import CompletionCertificate
 from courses.completion.selectors import mask_name
@@ -188,3 +189,19 @@ async def test_a_verification_code_with_odd_characters_is_simply_not_found(clien
     await world()
     for code in ["%00", "a%0Ab", "x" * 65, "%E4%B8%AD"]:
         assert (await client.get(f"/verify/{code}")).status_code == 404
+
+
+async def test_a_session_time_is_typed_and_shown_on_the_local_clock_and_stored_in_utc(client):
+    # Nanjing is UTC+8 (settings.time_zone Asia/Shanghai): 09:30 typed on 1 March is 01:30 UTC, and the
+    # course and attendance pages show 09:30 again.
+    w = await world()
+    course = await make_course(w, delivery="classroom")
+    await login(client, "bureau")
+    created = await post(
+        client, f"/courses/{course.id}/sessions", {"title": "第一次课", "day": "2026-03-01", "time": "09:30"}
+    )
+    assert created.status_code == 303, created.text[:300]
+    session = await ClassSession.get(course_id=course.id)
+    assert session.starts_at == datetime(2026, 3, 1, 1, 30, tzinfo=UTC)
+    assert "2026-03-01 09:30" in (await client.get(f"/courses/{course.id}")).text
+    assert "2026-03-01 09:30" in (await client.get(f"/courses/{course.id}/sessions/{session.id}")).text

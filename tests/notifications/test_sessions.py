@@ -15,6 +15,7 @@ from talent.notifications.text import message
 from tests.conftest import login, text_of
 from tests.factories import world
 
+# 06:00 UTC is 14:00 in Nanjing (Asia/Shanghai, UTC+8): reminders give the local time.
 NOW = datetime(2026, 5, 4, 6, 0, tzinfo=UTC)
 
 
@@ -53,7 +54,7 @@ async def test_only_the_enrolled_learner_is_reminded_of_a_session_within_48_hour
     assert note.dedupe_key == f"session:{soon.id}:{enrolled.id}"
     assert note.link == f"/courses/{w['course'].id}#sessions"
     assert message(note) == (
-        "The session “第一次课” of the course “小组工作 Group work” starts at 2026-05-05 06:00 in 站点会议室."
+        "The session “第一次课” of the course “小组工作 Group work” starts at 2026-05-05 14:00 in 站点会议室."
     )
     # The same run again, and an hour later (the session still within the window): nothing new.
     assert await session_reminders_send(now=NOW, hours=48) == 0
@@ -69,7 +70,7 @@ async def test_an_untitled_session_without_a_place_reads_as_a_whole_sentence(w):
     await _session(w["course"], 3)
     assert await session_reminders_send(now=NOW, hours=48) == 1
     note = await Notification.get(kind="course_session")
-    assert message(note) == "A session of the course “小组工作 Group work” starts at 2026-05-04 09:00."
+    assert message(note) == "A session of the course “小组工作 Group work” starts at 2026-05-04 17:00."
 
 
 async def test_an_inactive_account_is_not_reminded(w):
@@ -93,5 +94,5 @@ async def test_the_learner_sees_the_session_reminder_in_the_app(client, w):
     await session_reminders_send(now=NOW, hours=48)
     await login(client, "worker")
     page = await client.get("/notifications")
-    expected = "The session “第一次课” of the course “小组工作 Group work” starts at 2026-05-05 06:00."
+    expected = "The session “第一次课” of the course “小组工作 Group work” starts at 2026-05-05 14:00."
     assert expected in text_of(page.text)
