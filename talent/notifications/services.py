@@ -317,13 +317,21 @@ async def emails_send(*, now: datetime | None = None, settings: Settings | None 
             if mailer.smtp is None:
                 await mailer.open()
             for notification in batch:
+                # Claimed before sending, so a second `talent remind` running at the same time skips it
+                # (never the same reminder twice); released again if the server does not take it.
+                claim = Notification.filter(id=notification.id)
+                if not await claim.filter(emailed_at=None).update(emailed_at=datetime.now(UTC)):
+                    continue
                 try:
                     await mailer.send(_email_for(settings, notification))
                 except mail.MESSAGE_ERRORS as exc:
+                    await claim.update(emailed_at=None)
                     report.failed += 1
                     report.failures.append((notification.user.username, mail.refusal(exc)))
                     continue
-                await Notification.filter(id=notification.id, emailed_at=None).update(emailed_at=datetime.now(UTC))
+                except BaseException:
+                    await claim.update(emailed_at=None)
+                    raise
                 report.emailed += 1
     except (OSError, smtplib.SMTPException) as exc:
         report.error = _connection_error(settings, exc)

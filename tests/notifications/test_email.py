@@ -1,6 +1,7 @@
 """`talent remind` e-mails each new notification once, in its user's language, over SMTP; a refused recipient
 or a server that is down loses nothing: what was not accepted goes out on the next run."""
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -136,3 +137,16 @@ async def test_nothing_is_emailed_while_no_smtp_host_is_set(w, smtp, monkeypatch
     assert not report.enabled and report.emailed == 0
     assert smtp.inbox.messages == []
     assert await Notification.filter(emailed_at=None).count() == 1
+
+
+async def test_two_runs_at_the_same_time_email_each_notification_once(w, smtp):
+    # Cron started twice: both runs see the same two pending notifications; each message is claimed by
+    # one run before it is sent, so the inboxes get 2 messages in all, not 4.
+    smtp.start()
+    worker_user, hr = await _addresses(w)
+    for user in (worker_user, hr):
+        await _expiry_note(user, w["workers"][0], f"twice-{user.username}")
+    first, second = await asyncio.gather(emails_send(), emails_send())
+    assert first.emailed + second.emailed == 2
+    assert len(smtp.inbox.to("worker@example.org")) == 1 and len(smtp.inbox.to("hr@example.org")) == 1
+    assert await Notification.filter(emailed_at=None).count() == 0
