@@ -1,6 +1,5 @@
 """The catalog, course pages, and authoring of courses and lessons."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -27,6 +26,7 @@ from talent.web.auth import BureauViewer, CurrentViewer, Viewer
 from talent.web.errors import ServiceError
 from talent.web.forms import Form
 from talent.web.i18n import gettext as _
+from talent.web.i18n import local_today
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
@@ -70,7 +70,7 @@ async def course_list(
         "open": "1" if filters.open_only else "",
         "status": filters.status,
     }
-    today = date.today()
+    today = local_today()
     page = await selectors.course_list(scope=viewer.scope, params=params, filters=filters, today=today)
     mine = {}
     if viewer.role == Role.WORKER:
@@ -137,7 +137,7 @@ async def course_create(request: Request, viewer: BureauViewer) -> Response:
 
 
 async def _course(viewer: Viewer, course_id: int) -> Course:
-    return await selectors.course_get(scope=viewer.scope, course_id=course_id, today=date.today())
+    return await selectors.course_get(scope=viewer.scope, course_id=course_id, today=local_today())
 
 
 async def _authored(viewer: Viewer, course_id: int) -> Course:
@@ -174,7 +174,7 @@ async def detail_context(viewer: Viewer, course: Course) -> dict:
         "completion": status,
         "certificate": certificate,
         "is_open": _is_open(course),
-        "today": date.today(),
+        "today": local_today(),
         "can_author": can_author(viewer.scope, course),
         "can_manage": can_manage_learners(viewer.scope),
         "is_worker": viewer.role == Role.WORKER,
@@ -185,7 +185,7 @@ async def detail_context(viewer: Viewer, course: Course) -> dict:
 
 
 def _is_open(course: Course) -> bool:
-    today = date.today()
+    today = local_today()
     return (
         course.status == CourseStatus.PUBLISHED
         and (course.enrol_opens_on is None or course.enrol_opens_on <= today)

@@ -15,6 +15,7 @@ from talent.audit.services import audit_record, snapshot
 from talent.places.models import CertLevel, Region
 from talent.web.errors import ServiceError
 from talent.web.i18n import gettext as _
+from talent.web.i18n import local_today
 
 COURSE_AUDIT_FIELDS = [
     "title",
@@ -262,4 +263,4 @@ async def lesson_update(
 
 
 def today() -> date:
-    return date.today()
+    return local_today()

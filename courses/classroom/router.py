@@ -1,7 +1,7 @@
 """Classroom sessions and the phone-friendly attendance page (one tap per learner, htmx)."""
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -15,7 +15,7 @@ from talent.web.auth import BureauViewer, EditorViewer, Viewer
 from talent.web.errors import Forbidden, ServiceError
 from talent.web.forms import Form
 from talent.web.i18n import gettext as _
-from talent.web.i18n import local_zone
+from talent.web.i18n import local_today, local_zone
 from talent.web.params import Id
 from talent.web.templating import flash, is_htmx, render, see_other
 
@@ -24,7 +24,7 @@ TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 async def _course(viewer: Viewer, course_id: int):
-    return await catalog_selectors.course_get(scope=viewer.scope, course_id=course_id, today=date.today())
+    return await catalog_selectors.course_get(scope=viewer.scope, course_id=course_id, today=local_today())
 
 
 def _session_page(request, form, course, status_code=200) -> Response:

@@ -19,6 +19,7 @@ from talent.audit.services import audit_record
 from talent.certification.models import CeCredit, CeSource
 from talent.web.errors import ServiceError
 from talent.web.i18n import gettext as _
+from talent.web.i18n import local_today
 
 
 def source_ref(course_id: int) -> str:
@@ -57,7 +58,7 @@ async def completion_evaluate(*, actor: User | None, enrolment: Enrolment, today
     status = await completion_status(enrolment=enrolment, course=course)
     if not status["met"]:
         return None
-    today = today or date.today()
+    today = today or local_today()
     now = datetime.now(UTC)
     updated = await Enrolment.filter(id=enrolment.id, status=EnrolmentStatus.ENROLLED).update(
         status=EnrolmentStatus.COMPLETED, completed_at=now

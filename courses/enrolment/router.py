@@ -2,7 +2,6 @@
 staff, the learners of a course, and "My learning"."""
 
 import re
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +19,7 @@ from talent.web.auth import CurrentViewer, EditorViewer, Viewer
 from talent.web.errors import Forbidden, ServiceError
 from talent.web.forms import Form
 from talent.web.i18n import gettext as _
+from talent.web.i18n import local_today
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, is_htmx, render, see_other
@@ -35,14 +35,14 @@ def _worker(viewer: Viewer) -> None:
 @router.get("/my")
 async def my_learning(request: Request, viewer: CurrentViewer) -> Response:
     _worker(viewer)
-    today = date.today()
+    today = local_today()
     data = await selectors.my_learning(worker_id=viewer.user.worker_id, today=today)
     data["certificates"] = await certificates_of_worker(worker_id=viewer.user.worker_id)
     return render(request, "courses/my.html", {**data, "today": today})
 
 
 async def _course(viewer: Viewer, course_id: int):
-    return await catalog_selectors.course_get(scope=viewer.scope, course_id=course_id, today=date.today())
+    return await catalog_selectors.course_get(scope=viewer.scope, course_id=course_id, today=local_today())
 
 
 async def _box(request: Request, viewer: Viewer, course, *, error: str = "", notice: str = "") -> Response:
@@ -57,7 +57,7 @@ async def enrol(request: Request, viewer: CurrentViewer, course_id: Id) -> Respo
     course = await _course(viewer, course_id)
     try:
         enrolment = await services.enrolment_enrol(
-            actor=viewer.user, scope=viewer.scope, course=course, worker_id=viewer.user.worker_id, today=date.today()
+            actor=viewer.user, scope=viewer.scope, course=course, worker_id=viewer.user.worker_id, today=local_today()
         )
     except ServiceError as exc:
         if is_htmx(request):
@@ -171,7 +171,7 @@ async def bulk_enrol(request: Request, viewer: EditorViewer, course_id: Id) -> R
                 actor=viewer.user,
                 scope=viewer.scope,
                 course=course,
-                today=date.today(),
+                today=local_today(),
                 station_code=form.cleaned.get("station_code") or "",
                 worker_nos=_numbers(form.cleaned.get("worker_nos")),
             )

@@ -1,7 +1,5 @@
 """Materials: add (upload or link), new versions, history (staff), and downloads as attachments."""
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
@@ -16,6 +14,7 @@ from talent.web.auth import BureauViewer, CurrentViewer, StaffViewer, Viewer
 from talent.web.errors import Forbidden, ServiceError
 from talent.web.forms import Form
 from talent.web.i18n import gettext as _
+from talent.web.i18n import local_today
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
@@ -23,7 +22,7 @@ router = APIRouter(prefix="/courses", tags=["courses"])
 
 
 async def _course(viewer: Viewer, course_id: int):
-    return await catalog_selectors.course_get(scope=viewer.scope, course_id=course_id, today=date.today())
+    return await catalog_selectors.course_get(scope=viewer.scope, course_id=course_id, today=local_today())
 
 
 async def _authored(viewer: Viewer, course_id: int):

@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -10,7 +9,7 @@ from talent.settings import get_settings
 from talent.web.auth import SESSION_COOKIE, CurrentViewer, MaybeViewer
 from talent.web.errors import ServiceError
 from talent.web.forms import Form as BoundForm
-from talent.web.i18n import LOCALES, set_locale
+from talent.web.i18n import LOCALES, local_today, set_locale
 from talent.web.i18n import gettext as _
 from talent.web.security import LANG_COOKIE
 from talent.web.templating import flash, render, safe_next, see_other
@@ -98,7 +97,7 @@ async def language(
 
 async def _me_context(viewer) -> dict:
     sessions = await selectors.session_list_for_user(user_id=viewer.user.id, now=services.now_utc())
-    return {"sessions": sessions, "current_session": viewer.session_id, "today": date.today()}
+    return {"sessions": sessions, "current_session": viewer.session_id, "today": local_today()}
 
 
 @router.get("/me")

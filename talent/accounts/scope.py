@@ -10,6 +10,7 @@ from datetime import date
 from tortoise.expressions import Q, Subquery
 
 from talent.accounts.models import Role
+from talent.web.i18n import local_today
 
 NOTHING = Q(id__in=[])
 
@@ -98,4 +99,4 @@ def _ancestor_paths(path: str) -> list[str]:
 
 
 def today() -> date:
-    return date.today()
+    return local_today()

@@ -2,7 +2,6 @@
 direct certificate records, registration and renewal, CE credits, and pass rates."""
 
 from dataclasses import replace
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -20,7 +19,7 @@ from talent.web import uploads
 from talent.web.auth import EDITORS, CurrentViewer, EditorViewer, StaffViewer
 from talent.web.errors import ServiceError
 from talent.web.forms import Form
-from talent.web.i18n import N_
+from talent.web.i18n import N_, local_today
 from talent.web.i18n import gettext as _
 from talent.web.labels import choices, label_of
 from talent.web.pagination import Listing
@@ -67,7 +66,7 @@ async def certificate_list(
     params.q = _printable(params.q)
     params.extra = {"level": level, "status": status, "station": station}
     page = await selectors.certificate_list(
-        scope=viewer.scope, params=params, today=date.today(), level=level, status=status, station_code=station
+        scope=viewer.scope, params=params, today=local_today(), level=level, status=status, station_code=station
     )
     return render(
         request,
@@ -98,7 +97,7 @@ async def certificate_export(
 ) -> Response:
     level, status, station = _filters(level, status, station)
     rows = selectors.certificate_export_rows(
-        scope=viewer.scope, today=date.today(), q=_printable(q), level=level, status=status, station_code=station
+        scope=viewer.scope, today=local_today(), q=_printable(q), level=level, status=status, station_code=station
     )
 
     async def cells():
@@ -125,7 +124,7 @@ async def certificate_export(
         _("Status"),
     ]
     return export_response(
-        "csv" if fmt == "csv" else "xlsx", f"certificates-{date.today().isoformat()}", headers, cells()
+        "csv" if fmt == "csv" else "xlsx", f"certificates-{local_today().isoformat()}", headers, cells()
     )
 
 
@@ -133,7 +132,7 @@ async def certificate_export(
 
 
 async def _worker_context(viewer, worker) -> dict:
-    today = date.today()
+    today = local_today()
     return {
         **_common(),
         "worker": worker,
@@ -207,7 +206,7 @@ async def register_form(request: Request, viewer: EditorViewer, worker_id: Id, c
     certificate = await selectors.certificate_get(
         scope=viewer.scope, worker_id=worker_id, certificate_id=certificate_id
     )
-    return _register_page(request, Form.initial(REGISTER_FIELDS, {"on": date.today()}), certificate)
+    return _register_page(request, Form.initial(REGISTER_FIELDS, {"on": local_today()}), certificate)
 
 
 @router.post("/workers/{worker_id}/certificates/{certificate_id}/register")
@@ -244,7 +243,7 @@ def _ce_page(request, form, worker, status_code=200):
 @router.get("/workers/{worker_id}/ce/new")
 async def ce_new(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
-    return _ce_page(request, Form.initial(CE_FIELDS, {"earned_on": date.today(), "source": "external"}), worker)
+    return _ce_page(request, Form.initial(CE_FIELDS, {"earned_on": local_today(), "source": "external"}), worker)
 
 
 @router.post("/workers/{worker_id}/ce/new")
@@ -302,7 +301,7 @@ def _result_page(request, form, status_code=200, notice=""):
 async def result_new(
     request: Request, viewer: EditorViewer, worker_no: Annotated[str, Query(max_length=32)] = ""
 ) -> Response:
-    initial = {"year": date.today().year, "worker_no": _printable(worker_no)}
+    initial = {"year": local_today().year, "worker_no": _printable(worker_no)}
     return _result_page(request, Form.initial(await _result_fields(), initial))
 
 

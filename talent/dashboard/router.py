@@ -1,11 +1,10 @@
-from datetime import date
-
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from talent.accounts.models import Role
 from talent.dashboard.selectors import dashboard_figures
 from talent.web.auth import CurrentViewer
+from talent.web.i18n import local_today
 from talent.web.templating import render, see_other
 
 router = APIRouter(tags=["dashboard"])
@@ -15,6 +14,6 @@ router = APIRouter(tags=["dashboard"])
 async def dashboard(request: Request, viewer: CurrentViewer) -> Response:
     if viewer.role == Role.WORKER:
         return see_other(request, f"/workers/{viewer.user.worker_id}")
-    today = date.today()
+    today = local_today()
     figures = await dashboard_figures(scope=viewer.scope, today=today)
     return render(request, "dashboard/page.html", {"figures": figures, "today": today})

@@ -14,7 +14,7 @@ from fastapi import Query
 from starlette.responses import StreamingResponse
 
 from talent.imports.columns import KINDS
-from talent.web.i18n import N_, get_locale, set_locale
+from talent.web.i18n import N_, get_locale, local_today, set_locale
 from talent.web.i18n import gettext as _
 from talent.web.labels import action_label, entity_label, label
 from talent.web.templating import mask_id, mask_phone
@@ -33,7 +33,7 @@ def export_format(value: str) -> str:
 
 def file_name(kind: str, today: date | None = None) -> str:
     """`workers-2026-11-27` (ASCII, no extension)."""
-    return f"{kind}-{(today or date.today()).isoformat()}"
+    return f"{kind}-{(today or local_today()).isoformat()}"
 
 
 def kind_headers(kind: str) -> list[str]:

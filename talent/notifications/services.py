@@ -34,7 +34,7 @@ from talent.notifications.text import in_locale, message, subject
 from talent.people.models import EmploymentSpell
 from talent.people.selectors import active_on
 from talent.settings import Settings, get_settings
-from talent.web.i18n import N_, format_local
+from talent.web.i18n import N_, format_local, local_time, local_today
 from talent.web.i18n import gettext as _
 
 EXPIRY_THRESHOLDS = (90, 60, 30, 7)
@@ -148,7 +148,7 @@ def _hours_text(hours: Decimal) -> str:
 
 async def reminders_send(*, today: date | None = None) -> dict[str, int]:
     """Create every due reminder once; returns how many of each kind were created now."""
-    today = today or date.today()
+    today = today or local_today()
     rules = await level_rules_map()
     longest = max(r.registration_valid_years for r in rules.values())
     shortest = min(r.registration_valid_years for r in rules.values())
@@ -342,7 +342,7 @@ async def emails_send(*, now: datetime | None = None, settings: Settings | None 
 
 async def remind(*, now: datetime | None = None) -> dict:
     """`talent remind`'s work: create the due reminders of every kind, then e-mail what is new."""
-    counts: dict = await reminders_send(today=now.date() if now else None)
+    counts: dict = await reminders_send(today=local_time(now).date() if now else None)
     counts["course_session"] = await session_reminders_send(now=now)
     counts["mail"] = await emails_send(now=now)
     return counts

@@ -1,6 +1,5 @@
 """Workers and employment spells: list, detail, create/edit, hire, exit (inline htmx), transfer."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -15,7 +14,7 @@ from talent.people.models import Source
 from talent.web.auth import EDITORS, CurrentViewer, EditorViewer, StaffViewer, Viewer
 from talent.web.errors import ServiceError
 from talent.web.forms import Form
-from talent.web.i18n import N_
+from talent.web.i18n import N_, local_today
 from talent.web.i18n import gettext as _
 from talent.web.labels import choices
 from talent.web.pagination import Listing
@@ -46,7 +45,7 @@ async def worker_list(
 ) -> Response:
     status, station, source = _list_filters(params, status, station, source)
     page = await selectors.worker_list(
-        scope=viewer.scope, params=params, today=date.today(), status=status, station_code=station, source=source
+        scope=viewer.scope, params=params, today=local_today(), status=status, station_code=station, source=source
     )
     return render(
         request,
@@ -86,7 +85,7 @@ async def worker_export(
     """The filtered list (every page) as .xlsx or .csv, in the columns of the workers import."""
     status, station, source = _list_filters(params, status, station, source)
     workers = selectors.worker_export(
-        scope=viewer.scope, params=params, today=date.today(), status=status, station_code=station, source=source
+        scope=viewer.scope, params=params, today=local_today(), status=status, station_code=station, source=source
     )
     rows = exports.worker_rows(workers, show_sensitive=viewer.has(*SENSITIVE_VIEWERS))
     return exports.respond(fmt, "workers", exports.kind_headers("workers"), rows)
@@ -155,7 +154,7 @@ async def worker_detail(request: Request, viewer: CurrentViewer, worker_id: Id) 
     ctx = await _detail_context(viewer, worker)
     ctx["certificates"] = await selectors.worker_certificates(worker_id=worker.id)
     ctx["eligibility"] = await certification_selectors.worker_eligibility(
-        worker_id=worker.id, worker=worker, today=date.today()
+        worker_id=worker.id, worker=worker, today=local_today()
     )
     return render(request, "people/worker_detail.html", ctx)
 
@@ -196,7 +195,7 @@ def _exit_page(request, form, worker, spell, status_code=200) -> Response:
 @router.get("/{worker_id}/spells/{spell_id}/exit")
 async def spell_exit_form(request: Request, viewer: EditorViewer, worker_id: Id, spell_id: Id) -> Response:
     spell = await selectors.spell_get(scope=viewer.scope, worker_id=worker_id, spell_id=spell_id)
-    form = Form.initial(EXIT_FIELDS, {"end_on": date.today()})
+    form = Form.initial(EXIT_FIELDS, {"end_on": local_today()})
     return _exit_page(request, form, spell.worker, spell)
 
 

@@ -4,8 +4,6 @@ Routes with a fixed segment (/stations/organisations, /stations/tiers, /stations
 declared before /stations/{station_id}.
 """
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -25,6 +23,7 @@ from talent.web.auth import BureauViewer, EditorViewer, StaffViewer
 from talent.web.errors import Forbidden, ServiceError
 from talent.web.forms import Form
 from talent.web.i18n import gettext as _
+from talent.web.i18n import local_today
 from talent.web.labels import choices
 from talent.web.pagination import Listing
 from talent.web.params import Id
@@ -524,7 +523,7 @@ async def station_list(
 ) -> Response:
     tier_id, organisation_id = _station_filters(params, tier, organisation)
     page = await selectors.station_list(
-        scope=viewer.scope, params=params, today=date.today(), tier_id=tier_id, organisation_id=organisation_id
+        scope=viewer.scope, params=params, today=local_today(), tier_id=tier_id, organisation_id=organisation_id
     )
     options = await selectors.station_filter_options(scope=viewer.scope)
     return render(
@@ -623,7 +622,7 @@ async def station_create(request: Request, viewer: BureauViewer) -> Response:
 @router.get("/stations/{station_id}")
 async def station_detail(request: Request, viewer: StaffViewer, station_id: Id) -> Response:
     station = await selectors.station_get(scope=viewer.scope, station_id=station_id)
-    today = date.today()
+    today = local_today()
     staff = await selectors.station_staff(station=station, today=today)
     compliance = await selectors.station_compliance(station=station, today=today)
     return render(

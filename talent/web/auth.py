@@ -1,7 +1,6 @@
 """Who is asking: the session cookie → user → scope, as Annotated FastAPI dependencies."""
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -10,7 +9,7 @@ from talent.accounts import selectors, services
 from talent.accounts.models import Role, User
 from talent.accounts.scope import Scope
 from talent.web.errors import Forbidden, NotAuthenticated
-from talent.web.i18n import set_locale
+from talent.web.i18n import local_today, set_locale
 
 SESSION_COOKIE = "talent_session"
 
@@ -44,7 +43,7 @@ async def optional_viewer(request: Request) -> Viewer | None:
     user = session.user
     if user.locale:
         set_locale(user.locale)
-    viewer = Viewer(user=user, session_id=session_id, scope=await selectors.scope_for(user, today=date.today()))
+    viewer = Viewer(user=user, session_id=session_id, scope=await selectors.scope_for(user, today=local_today()))
     request.state.viewer = viewer
     return viewer
 

@@ -114,6 +114,12 @@ def local_zone() -> ZoneInfo:
     return _zone(get_settings().time_zone)
 
 
+def local_today() -> date:
+    """Today on the local clock: a worker hired at 07:00 in Nanjing is active that day, though UTC is still
+    on the day before."""
+    return datetime.now(local_zone()).date()
+
+
 def local_time(value: datetime) -> datetime:
     """A stored time on the local clock (a naive value is taken as UTC, as the database gives it)."""
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(local_zone())

@@ -8,12 +8,12 @@ which language the interface starts in (the browser asks for zh-CN; the server's
 
 import os
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from talent.web.i18n import local_today
 from tests.browser.conftest import sign_in, watch
 
 pytestmark = pytest.mark.browser
@@ -94,7 +94,7 @@ def test_hr_finds_a_worker_records_an_exit_switches_to_english_and_signs_out(pag
     assert page.url == worker_url
 
     # Submitting without an exit type or reason: 422, the errors appear inline and the date is kept.
-    today = date.today().isoformat()
+    today = local_today().isoformat()
     form.locator("#f-end_on").fill(today)
     with page.expect_response(lambda r: r.url.endswith(f"/spells/{spell_id}/exit") and r.request.method == "POST") as r:
         form.locator("button.btn-danger").click()

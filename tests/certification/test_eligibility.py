@@ -12,6 +12,7 @@ from talent.certification.defaults import ELIGIBILITY
 from talent.certification.models import Certificate, EligibilityRule, ExamYear
 from talent.certification.rules import Held, Rule, eligibility_for, years_of
 from talent.people.models import EmploymentSpell, Worker
+from talent.web.i18n import local_today
 from tests.conftest import login, text_of
 from tests.factories import world
 from tests.querycount import count_queries
@@ -216,7 +217,7 @@ async def test_eligibility_costs_the_same_queries_with_one_spell_or_many(w):
 
 async def test_the_worker_sees_what_they_may_sit_on_the_exam_prep_home(client, w):
     worker = await _worker(w, "bachelor", major=True)
-    await _spell(w, worker, date.today().replace(month=1, day=1))
+    await _spell(w, worker, local_today().replace(month=1, day=1))
     await login(client, "worker")
     response = await client.get("/exam-prep")
     assert response.status_code == 200
@@ -231,7 +232,7 @@ async def test_the_worker_sees_what_they_may_sit_on_the_exam_prep_home(client, w
 
 async def test_staff_see_a_workers_eligibility_on_the_worker_page(client, w):
     worker = await _worker(w, "bachelor", major=False)
-    await _spell(w, worker, date.today().replace(month=1, day=1))
+    await _spell(w, worker, local_today().replace(month=1, day=1))
     await login(client, "hr")
     response = await client.get(f"/workers/{worker.id}")
     assert response.status_code == 200

@@ -9,6 +9,7 @@ from talent.certification import services
 from talent.certification.models import Registration
 from talent.certification.rules import LevelRules, add_months, period_end, registration_status
 from talent.web.errors import ServiceError
+from talent.web.i18n import local_today
 from tests.factories import world
 
 ASSISTANT = LevelRules(carry_over_years=1, ce_hours_per_period=72)
@@ -124,16 +125,18 @@ async def test_external_ce_hours_need_evidence_and_hours_must_be_positive(w):
     hr, worker = w["users"]["hr"], w["workers"][0]
     with pytest.raises(ServiceError) as exc:
         await services.ce_credit_add(
-            actor=hr, worker=worker, hours=Decimal(8), source="external", earned_on=date.today()
+            actor=hr, worker=worker, hours=Decimal(8), source="external", earned_on=local_today()
         )
     assert exc.value.field == "note"
     with pytest.raises(ServiceError) as exc:
-        await services.ce_credit_add(actor=hr, worker=worker, hours=Decimal(0), source="course", earned_on=date.today())
+        await services.ce_credit_add(
+            actor=hr, worker=worker, hours=Decimal(0), source="course", earned_on=local_today()
+        )
     assert exc.value.field == "hours"
     await services.ce_credit_add(
-        actor=hr, worker=worker, hours=Decimal(8), source="course", earned_on=date.today(), source_ref="course:1"
+        actor=hr, worker=worker, hours=Decimal(8), source="course", earned_on=local_today(), source_ref="course:1"
     )
     with pytest.raises(ServiceError):
         await services.ce_credit_add(
-            actor=hr, worker=worker, hours=Decimal(8), source="course", earned_on=date.today(), source_ref="course:1"
+            actor=hr, worker=worker, hours=Decimal(8), source="course", earned_on=local_today(), source_ref="course:1"
         )

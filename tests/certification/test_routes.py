@@ -9,6 +9,7 @@ from talent.audit.models import AuditEntry
 from talent.certification import services
 from talent.certification.models import CeCredit, Certificate, ExamResult, ExamSubject, PassLine
 from talent.people.models import EmploymentSpell, Worker
+from talent.web.i18n import local_today
 from tests.conftest import login, post, text_of
 from tests.factories import world
 from tests.querycount import count_queries
@@ -23,7 +24,7 @@ async def w(db):
 
 async def test_hr_sees_the_workers_of_its_stations_with_level_status_and_ce_hours(client, w):
     w1 = w["workers"][0]
-    today = date.today()
+    today = local_today()
     await Certificate.create(
         worker=w1,
         level="assistant",

@@ -7,8 +7,9 @@ from courses.catalog import services as catalog
 from courses.catalog.models import Course, CourseStatus
 from talent.accounts.selectors import scope_for
 from talent.people.models import EmploymentSpell, Worker
+from talent.web.i18n import local_today
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 async def scope_of(user):

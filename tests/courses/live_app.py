@@ -3,19 +3,20 @@
 
 async def seed() -> None:
     """A published 20-seat online course with two lessons in the demo bureau's county."""
-    from datetime import date, timedelta
+    from datetime import timedelta
     from decimal import Decimal
 
     from courses.catalog import services
     from talent.accounts.models import User
     from talent.accounts.selectors import scope_for
+    from talent.web.i18n import local_today
 
     bureau = await User.get(username="bureau").select_related("region")
-    scope = await scope_for(bureau, today=date.today())
+    scope = await scope_for(bureau, today=local_today())
     course = await services.course_create(
         actor=bureau, scope=scope, region_code=bureau.region.code, title="浏览器测试课程 Browser course",
         summary="个案工作实务", category="case_work", delivery="online", ce_hours=Decimal("6"), capacity=20,
-        enrol_closes_on=date.today() + timedelta(days=30), description="## 课程简介\n\n**个案**工作。",
+        enrol_closes_on=local_today() + timedelta(days=30), description="## 课程简介\n\n**个案**工作。",
     )  # fmt: skip
     for i in (1, 2):
         await services.lesson_create(

@@ -5,6 +5,7 @@ from talent.certification.models import Certificate
 from talent.dashboard.selectors import dashboard_figures
 from talent.people.models import EmploymentSpell
 from talent.places.models import CertLevel
+from talent.web.i18n import local_today
 from tests.conftest import login
 from tests.factories import world
 from tests.querycount import count_queries
@@ -12,7 +13,7 @@ from tests.querycount import count_queries
 
 async def test_the_county_bureau_figures_count_only_its_own_stations_and_workers(db):
     w = await world()
-    today = date.today()
+    today = local_today()
     # County A has S1 and S2 with W1 and W2 (full-time since 2022). W1 holds a certificate; W2 left 10 days ago;
     # W3 at S3 (county B) is certified too but outside the scope.
     await Certificate.create(

@@ -4,6 +4,7 @@ from datetime import date
 
 from talent.imports.columns import KINDS
 from talent.places.models import CertLevel, Education, StationTier
+from talent.web.i18n import local_today
 from tests.conftest import login
 from tests.exports.helpers import attachment_name, csv_rows, xlsx_rows
 from tests.factories import world
@@ -13,7 +14,7 @@ async def test_a_county_bureau_exports_only_its_subtree_of_regions_in_the_import
     await world()
     await login(client, "bureau")  # county 320102 and its street 320102001
     response = await client.get("/regions/export", params={"format": "csv"})
-    assert attachment_name(response) == f"regions-{date.today().isoformat()}.csv"
+    assert attachment_name(response) == f"regions-{local_today().isoformat()}.csv"
     rows = csv_rows(response)
     assert rows[0] == [c.en for c in KINDS["regions"].columns]
     # Sorted by path (the list's default); the county's parent 320100 is outside scope but is its parent code.
@@ -83,7 +84,7 @@ async def test_organisations_export_their_visible_columns_with_station_counts_in
     await org_a.save()
     await login(client, "admin")
     response = await client.get("/stations/organisations/export", params={"format": "csv"})
-    assert attachment_name(response) == f"organisations-{date.today().isoformat()}.csv"
+    assert attachment_name(response) == f"organisations-{local_today().isoformat()}.csv"
     rows = csv_rows(response)
     assert rows[0] == ["Name", "Region", "Contact", "Phone", "Stations"]
     # Each organisation runs two of the four stations (the name order of Chinese text is the database's collation).

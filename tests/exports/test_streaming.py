@@ -15,6 +15,7 @@ from talent.people import selectors as people_selectors
 from talent.people.models import EmploymentSpell, Worker
 from talent.places import selectors as place_selectors
 from talent.places.models import Organisation, Station, StationTier
+from talent.web.i18n import local_today
 from talent.web.pagination import ListParams
 from tests.conftest import login
 from tests.exports.helpers import csv_rows, xlsx_rows
@@ -54,7 +55,7 @@ async def test_the_worker_rows_are_fetched_lazily_one_batch_at_a_time(db, monkey
     await world()
     monkeypatch.setattr(writers, "BATCH_SIZE", 2)
     rows = people_selectors.worker_export(
-        scope=Scope(user_id=0, role="admin"), params=ListParams(), today=date.today(), status="all"
+        scope=Scope(user_id=0, role="admin"), params=ListParams(), today=local_today(), status="all"
     )
     async with count_queries() as counter:
         first = await anext(rows)
@@ -91,7 +92,7 @@ async def test_the_keyset_walk_matches_the_list_order_for_every_sort_with_nulls_
     await _varied_world()
     monkeypatch.setattr(writers, "BATCH_SIZE", 1)  # every row is its own batch: each keyset step is exercised
     admin = Scope(user_id=0, role="admin")
-    today = date.today()
+    today = local_today()
     places, people, audit = place_selectors, people_selectors, audit_selectors
     # (sorts, list selector, its keyword arguments, export selector, its keyword arguments)
     cases = [

@@ -5,6 +5,7 @@ from datetime import date
 
 from talent.imports.columns import KINDS
 from talent.people.models import EmploymentSpell, Gender, Source, Worker
+from talent.web.i18n import local_today
 from tests.conftest import login
 from tests.exports.helpers import attachment_name, csv_rows, xlsx_rows
 from tests.factories import world
@@ -21,7 +22,7 @@ async def test_a_csv_export_has_the_import_columns_and_only_the_searched_rows_in
     await w1.save()
     response = await client.get("/workers/export", params={"format": "csv"})
     assert response.status_code == 200
-    assert attachment_name(response) == f"workers-{date.today().isoformat()}.csv"
+    assert attachment_name(response) == f"workers-{local_today().isoformat()}.csv"
     rows = csv_rows(response)
     assert rows[0] == EN_HEADERS
     # W3 and W4 work for organisation B: out of HR's scope.
@@ -57,7 +58,7 @@ async def test_an_xlsx_export_opens_with_openpyxl_and_holds_every_page_of_the_fi
     assert "Page 1 of 2" in page.text
     response = await client.get("/workers/export", params={"format": "xlsx", "q": "批量", "sort": "-worker_no"})
     assert response.status_code == 200
-    assert attachment_name(response) == f"workers-{date.today().isoformat()}.xlsx"
+    assert attachment_name(response) == f"workers-{local_today().isoformat()}.xlsx"
     rows = xlsx_rows(response)
     assert rows[0] == EN_HEADERS
     # All 30 matches, in the list's current sort (worker number descending).

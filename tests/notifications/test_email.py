@@ -12,6 +12,7 @@ from talent.certification.models import Certificate
 from talent.notifications.models import Notification
 from talent.notifications.services import EXPIRY_TEXT, emails_send, print_counts, remind
 from talent.settings import get_settings
+from talent.web.i18n import local_today
 from tests.factories import world
 
 
@@ -107,8 +108,8 @@ async def test_with_the_smtp_server_down_the_notifications_stay_and_the_next_run
         level="assistant",
         number="A-1",
         obtained_on=date(2020, 1, 1),
-        registered_on=date.today() - timedelta(days=3 * 365),
-        registration_expires_on=date.today() + timedelta(days=20),
+        registered_on=local_today() - timedelta(days=3 * 365),
+        registration_expires_on=local_today() + timedelta(days=20),
     )
     down = await remind()
     assert (down["registration_expiry"], down["ce_shortfall"]) == (2, 2)

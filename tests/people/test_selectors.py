@@ -6,6 +6,7 @@ from tortoise.exceptions import DoesNotExist
 from talent.accounts.selectors import scope_for
 from talent.people import selectors
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Worker
+from talent.web.i18n import local_today
 from talent.web.pagination import ListParams
 from tests.factories import world
 
@@ -16,7 +17,7 @@ TODAY = date(2025, 6, 15)
 
 async def _scope(user):
     await user.fetch_related("region")
-    return await scope_for(user, today=date.today())
+    return await scope_for(user, today=local_today())
 
 
 async def _nos(scope, **kwargs) -> list[str]:

@@ -7,6 +7,7 @@ from talent.audit.models import AuditEntry
 from talent.people import services
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Worker
 from talent.web.errors import ServiceError
+from talent.web.i18n import local_today
 from tests.factories import world
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("db")
 
 async def _scope(user):
     await user.fetch_related("region")
-    return await scope_for(user, today=date.today())
+    return await scope_for(user, today=local_today())
 
 
 async def test_a_new_spell_overlapping_an_open_spell_is_refused_and_nothing_is_written():

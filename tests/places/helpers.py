@@ -1,10 +1,9 @@
-from datetime import date
-
 from talent.accounts.models import User
 from talent.accounts.scope import Scope
 from talent.accounts.selectors import scope_for
+from talent.web.i18n import local_today
 
 
 async def scope_of(user: User) -> Scope:
     user = await User.get(id=user.id).select_related("region")
-    return await scope_for(user, today=date.today())
+    return await scope_for(user, today=local_today())

@@ -4,6 +4,7 @@ from talent.certification.models import Certificate
 from talent.people.models import EmploymentSpell, Worker
 from talent.places import selectors
 from talent.places.models import CertLevel, Station
+from talent.web.i18n import local_today
 from tests.conftest import login, text_of
 from tests.factories import world
 
@@ -36,7 +37,7 @@ async def _example():
     tier.min_fulltime, tier.min_certified, tier.min_level = 3, 2, CertLevel.INTERMEDIATE
     await tier.save()
     s1 = w["stations"][0]
-    today = date.today()
+    today = local_today()
     await _staff(s1, 5, cert=CertLevel.ASSISTANT)
     await _staff(s1, 6, cert=CertLevel.INTERMEDIATE)
     await _staff(s1, 7, full_time=False, cert=CertLevel.SENIOR)

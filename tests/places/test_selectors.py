@@ -1,14 +1,13 @@
-from datetime import date
-
 from talent.places import selectors
 from talent.places.models import StationTier
+from talent.web.i18n import local_today
 from talent.web.pagination import ListParams
 from tests.factories import world
 from tests.places.helpers import scope_of
 
 
 async def _codes(scope) -> list[str]:
-    page = await selectors.station_list(scope=scope, params=ListParams(), today=date.today())
+    page = await selectors.station_list(scope=scope, params=ListParams(), today=local_today())
     return [s.code for s in page.items]
 
 

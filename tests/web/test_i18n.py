@@ -271,3 +271,17 @@ def test_the_chinese_catalog_translates_the_sign_in_page():
 def test_timezone_aware_datetimes_format_in_both_locales():
     stamp = datetime(2026, 3, 1, 8, 5, tzinfo=UTC)
     assert in_locale("en", format_date, stamp) != in_locale("zh_CN", format_date, stamp)
+
+
+def test_times_and_today_are_on_the_configured_clock(monkeypatch):
+    from talent.settings import get_settings
+    from talent.web.i18n import format_local, local_today
+
+    # 2026-03-01 20:30 UTC is already 2 March 04:30 in Nanjing (UTC+8).
+    assert format_local(datetime(2026, 3, 1, 20, 30, tzinfo=UTC)) == "2026-03-02 04:30"
+    # Kiritimati (UTC+14) and Baker Island time (UTC-12) are 26 hours apart: never on the same day, and
+    # "today" follows the setting.
+    monkeypatch.setattr(get_settings(), "time_zone", "Pacific/Kiritimati")
+    east = local_today()
+    monkeypatch.setattr(get_settings(), "time_zone", "Etc/GMT+12")
+    assert (east - local_today()).days in (1, 2)
