@@ -163,13 +163,18 @@ def export(
 @app.command()
 def remind() -> None:
     """Create the due reminders once (registration expiry, CE shortfall, course sessions), e-mail them when
-    SMTP is set up, and purge expired sessions; for cron. Exit code 1 if the SMTP server could not be used."""
+    SMTP is set up, purge expired sessions and mark interrupted imports failed; for cron. Exit code 1 if the
+    SMTP server could not be used."""
     from talent.accounts.services import sessions_purge
+    from talent.imports.services import jobs_recover
     from talent.notifications.services import remind_main
 
     counts = remind_main()
     purged = run_with_db(sessions_purge)
     console.print(f"Purged {purged['sessions']} expired sessions and {purged['login_attempts']} old failed sign-ins.")
+    recovered = run_with_db(jobs_recover)
+    if recovered:
+        console.print(f"Marked {recovered} interrupted import job(s) as failed.")
     if counts["mail"].error:
         raise typer.Exit(1)
 

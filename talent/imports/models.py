@@ -30,6 +30,9 @@ class ImportJob(Model):
     # {"errors": [{row, column, value, reason}], "preview": [...], "counts": {created, updated, unchanged}}
     report = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Last sign of life of a check or import in progress (start, progress): a job whose server process died
+    # stays "checking" or "importing" until jobs_recover marks it failed.
+    touched_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)
 
     class Meta:

@@ -39,6 +39,8 @@ def _kind(viewer: Viewer, name: str) -> Kind:
 
 @router.get("")
 async def import_index(request: Request, viewer: EditorViewer) -> Response:
+    # Cheap (one indexed read) and it means a job orphaned by a restart shows as failed without waiting for cron.
+    await services.jobs_recover()
     jobs = await selectors.job_recent(user_id=viewer.user.id)
     kinds = framework.kinds_for(viewer.role)
     return render(request, "imports/index.html", {"kinds": kinds, "jobs": jobs, "titles": _titles()})

@@ -9,8 +9,10 @@ import hashlib
 import logging
 import os
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from tortoise.expressions import Q
 
 from talent.accounts.models import User
 from talent.accounts.scope import Scope
@@ -78,7 +80,9 @@ def _progress(job_id: int):
     async def update(phase: str, done: int, total: int | None) -> None:
         # Writes happen in one transaction; progress rows written inside it would only show at the end.
         if phase in ("reading", "checking"):
-            await ImportJob.filter(id=job_id).update(rows_done=done, rows_total=total or done)
+            await ImportJob.filter(id=job_id).update(
+                rows_done=done, rows_total=total or done, touched_at=datetime.now(UTC)
+            )
 
     return update
 
@@ -126,7 +130,7 @@ def _launch(job: ImportJob, coro_factory) -> asyncio.Task | None:
 
 async def job_check(*, job: ImportJob, scope: Scope) -> None:
     """Dry run: the whole file is checked and the preview and problems stored on the job."""
-    await ImportJob.filter(id=job.id).update(status=ImportStatus.CHECKING, rows_done=0)
+    await ImportJob.filter(id=job.id).update(status=ImportStatus.CHECKING, rows_done=0, touched_at=datetime.now(UTC))
     if job.file_size <= INLINE_BYTES:
         await _execute(job, scope=scope, actor=None, dry_run=True)
     else:
@@ -136,7 +140,7 @@ async def job_check(*, job: ImportJob, scope: Scope) -> None:
 async def job_confirm(*, job: ImportJob, scope: Scope, actor: User) -> None:
     """Import a checked job: checked again (the data may have changed since) and written in one transaction."""
     started = await ImportJob.filter(id=job.id, user_id=actor.id, status=ImportStatus.VALID).update(
-        status=ImportStatus.IMPORTING
+        status=ImportStatus.IMPORTING, touched_at=datetime.now(UTC)
     )
     if not started:
         raise ServiceError("__all__", _("This import is not ready to be confirmed."))
@@ -144,6 +148,29 @@ async def job_confirm(*, job: ImportJob, scope: Scope, actor: User) -> None:
         await _execute(job, scope=scope, actor=actor, dry_run=False)
     else:
         _launch(job, lambda: _execute(job, scope=scope, actor=actor, dry_run=False))
+
+
+# A check reports progress every few thousand rows, but an import writes in one transaction without a word:
+# a job silent for this long has lost its server process (a restart, a crash).
+STALE_AFTER = timedelta(minutes=30)
+
+
+async def jobs_recover(*, now: datetime | None = None) -> int:
+    """Mark checks and imports whose server process died as failed (nothing was written: the write is one
+    transaction), so their owners see what happened and can start again. Returns how many were marked."""
+    now = now or datetime.now(UTC)
+    stale = now - STALE_AFTER
+    failure = _("The import was interrupted (the server stopped); nothing was written. Start it again.")
+    stuck = ImportJob.filter(status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING]).filter(
+        Q(touched_at__lt=stale) | Q(touched_at=None, created_at__lt=stale)
+    )
+    recovered = 0
+    for job in await stuck.only("id", "report"):
+        report = {**(job.report or {}), "failure": failure}
+        recovered += await ImportJob.filter(
+            id=job.id, status__in=[ImportStatus.CHECKING, ImportStatus.IMPORTING]
+        ).update(status=ImportStatus.FAILED, report=report, finished_at=now)
+    return recovered
 
 
 async def wait_for_background() -> None:

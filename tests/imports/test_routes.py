@@ -1,6 +1,7 @@
 """Import pages: upload → dry-run preview → confirm, templates, background jobs, ownership and roles."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 
@@ -209,3 +210,29 @@ async def test_the_imports_page_costs_the_same_queries_with_few_and_many_jobs(cl
     async with count_queries() as many:
         page = await client.get("/imports")
     assert few.count == many.count and "29.csv" in page.text
+
+
+async def test_a_job_orphaned_by_a_server_restart_is_shown_failed_and_a_live_one_is_left_alone(client, storage):
+    # services.STALE_AFTER is 30 minutes: a check last heard of 31 minutes ago and an import started 2 hours
+    # ago without a word have lost their process; a check touched 5 minutes ago is still running.
+    w = await world()
+    now = datetime.now(UTC)
+    common = {"kind": "workers", "user": w["users"]["admin"], "file_name": "w.csv", "file_sha256": "0" * 64}
+    orphan = await ImportJob.create(**common, status="checking", touched_at=now - timedelta(minutes=31))
+    silent = await ImportJob.create(**common, status="importing")
+    await ImportJob.filter(id=silent.id).update(created_at=now - timedelta(hours=2))
+    live = await ImportJob.create(**common, status="checking", touched_at=now - timedelta(minutes=5))
+    done = await ImportJob.create(**common, status="done", touched_at=now - timedelta(days=3))
+    await login(client, "admin")
+    page = await client.get("/imports")
+    assert page.status_code == 200
+    states = {j.id: j.status for j in await ImportJob.all()}
+    assert states == {
+        orphan.id: ImportStatus.FAILED,
+        silent.id: ImportStatus.FAILED,
+        live.id: ImportStatus.CHECKING,
+        done.id: ImportStatus.DONE,
+    }
+    job_page = await client.get(f"/imports/jobs/{orphan.id}")
+    assert "The import was interrupted (the server stopped); nothing was written." in text_of(job_page.text)
+    assert await services.jobs_recover() == 0  # a second pass finds nothing more
