@@ -150,7 +150,7 @@ def import_(
 
 @app.command("export")
 def export(
-    kind: Annotated[str, typer.Argument(help="regions, stations, workers or employment")],
+    kind: Annotated[str, typer.Argument(help="regions, stations, workers, employment or questions")],
     file: Annotated[Path, typer.Argument(help="The .xlsx or .csv file to write.")],
 ) -> None:
     """Export every record of a kind with the import columns (English headers); it re-imports unchanged."""

@@ -34,6 +34,10 @@ QUESTIONS = KindSpec(
         Column("answer", "答案", max_length=16),
         Column("explanation", "解析", max_length=4000),
         Column("difficulty", "难度", "int"),
+        # Beyond DESIGN's columns, optional, so a case keeps all it has on a round trip. Without model_answer
+        # a case's model answer is read from explanation (DESIGN's layout); an empty rubric keeps the rubric.
+        Column("model_answer", "参考答案", max_length=4000),
+        Column("rubric", "评分要点", max_length=4000),
     ],
     ("subject", "stem"),
 )
@@ -57,8 +61,9 @@ class QuestionsKind(Kind):
     title = N_("Question bank")
     note = N_(
         "One row per question. kind is single, multiple or case (单选 / 多选 / 案例); answer holds the correct "
-        "letters (B, ACD); a case row puts its model answer in explanation. A question is identified by subject "
-        "and stem: the same file imported again changes nothing."
+        "letters (B, ACD); a case row puts its model answer in model_answer (or, without that column, in "
+        "explanation) and may give a rubric. A question is identified by subject and stem: the same file "
+        "imported again changes nothing."
     )
     example = {
         "subject": "A-ZH",
@@ -104,11 +109,13 @@ class QuestionsKind(Kind):
             if not ok:
                 continue
             options = [getattr(row, key) or "" for key in OPTION_KEYS]
-            explanation = row.explanation or ""
+            explanation, model_answer = row.explanation or "", row.model_answer or ""
+            if kind == "case" and not model_answer:
+                model_answer, explanation = explanation, ""
             try:
                 options, letters = services.check_wording(
                     kind=kind, stem=row.stem or "", options=options, answer=row.answer or "",
-                    model_answer=explanation,
+                    model_answer=model_answer,
                 )  # fmt: skip
             except ServiceError as exc:
                 column = exc.field if exc.field in {c.key for c in QUESTIONS.columns} else "explanation"
@@ -122,10 +129,12 @@ class QuestionsKind(Kind):
                 "stem": row.stem.strip(),
                 "options": options,
                 "answer": letters,
-                "model_answer": explanation if kind == "case" else "",
-                "explanation": "" if kind == "case" else explanation,
+                "model_answer": model_answer if kind == "case" else "",
+                "explanation": explanation,
             }
             current = existing.get((subject, args["stem"]))
+            kept_rubric = current.rubric if current is not None else ""
+            args["rubric"] = (row.rubric or kept_rubric) if kind == "case" else ""
             if current is None:
                 plan.create.append(args)
                 continue
@@ -142,6 +151,7 @@ class QuestionsKind(Kind):
                 and current.options == options
                 and current.answer == letters
                 and current.model_answer == args["model_answer"]
+                and current.rubric == args["rubric"]
                 and current.explanation == args["explanation"]
             )
             if same:
@@ -163,8 +173,18 @@ class QuestionsKind(Kind):
 register(QuestionsKind())
 
 
-async def question_rows(batch: int = 1000) -> AsyncIterator[list[list[Any]]]:
-    """Rows for `talent export questions` in the import's column order (a case's model answer in explanation)."""
+def question_row(version: QuestionVersion) -> list[Any]:
+    """A question's current version as a `questions` spreadsheet row, in the column order."""
+    q: Question = version.question
+    options = list(version.options) + [""] * (len(OPTION_KEYS) - len(version.options))
+    return [
+        q.subject, q.topic, q.kind.value, version.stem, *options, version.answer, version.explanation,
+        q.difficulty, version.model_answer, version.rubric,
+    ]  # fmt: skip
+
+
+async def question_rows(batch: int = 1000) -> AsyncIterator[list[Any]]:
+    """Rows for `talent export questions` in the import's column order, read in keyset batches."""
     last = 0
     while True:
         versions = (
@@ -175,11 +195,6 @@ async def question_rows(batch: int = 1000) -> AsyncIterator[list[list[Any]]]:
         )
         if not versions:
             return
-        out = []
-        for v in versions:
-            q: Question = v.question
-            options = list(v.options) + [""] * (len(OPTION_KEYS) - len(v.options))
-            note = v.model_answer if q.kind.value == "case" else v.explanation
-            out.append([q.subject, q.topic, q.kind.value, v.stem, *options, v.answer, note, q.difficulty])
-        yield out
+        for version in versions:
+            yield question_row(version)
         last = versions[-1].question_id

@@ -9,13 +9,16 @@ from starlette.responses import Response
 
 from courses.examprep import catalogue, selectors, services
 from courses.examprep.forms import OPTION_KEYS, question_fields, service_arguments
+from courses.examprep.imports import QUESTIONS, question_row
 from courses.examprep.models import AttemptStatus, Kind
 from talent.accounts.models import Role
 from talent.certification import selectors as certification
+from talent.exports.writers import export_response
 from talent.settings import get_settings
 from talent.web.auth import BureauViewer, CurrentViewer, Viewer
 from talent.web.errors import Forbidden, ServiceError
 from talent.web.forms import Form
+from talent.web.i18n import get_locale, local_today
 from talent.web.i18n import gettext as _
 from talent.web.pagination import Listing, ListParams
 from talent.web.params import Id
@@ -398,6 +401,36 @@ async def bank_list(
         },
         fragment="examprep/_bank.html",
     )
+
+
+@bank_router.get("/export")
+async def bank_export(
+    request: Request,
+    viewer: BureauViewer,
+    q: ShortText = "",
+    subject: ShortText = "",
+    kind: ShortText = "",
+    mine: ShortText = "",
+    fmt: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
+) -> Response:
+    """The questions of the list's current search as a `questions` spreadsheet (headers in the user's
+    language), which imports back unchanged."""
+    spec = await _subject_or_none(subject)
+    versions = selectors.bank_export_versions(
+        scope=viewer.scope,
+        q=_printable(q),
+        subject=spec.code if spec else "",
+        kind=kind if kind in {k.value for k in Kind} else "",
+        mine=mine == "1",
+    )
+
+    async def rows():
+        async for version in versions:
+            yield question_row(version)
+
+    chinese = get_locale() == "zh_CN"
+    headers = [c.zh if chinese else c.key for c in QUESTIONS.columns]
+    return export_response("csv" if fmt == "csv" else "xlsx", f"questions-{local_today().isoformat()}", headers, rows())
 
 
 def _bank_form(request, form: Form, *, title: str, action: str, question=None, status_code: int = 200) -> Response:

@@ -4,6 +4,7 @@ by every worker; who may edit a question is decided by its region path."""
 
 import json
 import random
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -24,6 +25,7 @@ from courses.examprep.models import (
 )
 from talent.accounts.models import Role
 from talent.accounts.scope import Scope
+from talent.exports.writers import batched
 from talent.web.pagination import ListParams, Page, paginate
 
 READINESS_DAYS = 90
@@ -50,10 +52,7 @@ def can_edit(scope: Scope, question: Question) -> bool:
     return scope.role == Role.BUREAU and bool(scope.region_path) and question.region_path.startswith(scope.region_path)
 
 
-async def bank_list(
-    *, scope: Scope, params: ListParams, subject: str = "", kind: str = "", topic: str = "", mine: bool = False
-) -> Page:
-    """Current versions of the bank's questions (two queries whatever the page size)."""
+def _bank_query(*, scope: Scope, q: str, subject: str, kind: str, topic: str, mine: bool):
     qs = QuestionVersion.filter(is_current=True).select_related("question")
     if mine:
         qs = qs.filter(question_id__in=Question.filter(editable(scope)).values("id"))
@@ -63,9 +62,24 @@ async def bank_list(
         qs = qs.filter(question__kind=kind)
     if topic:
         qs = qs.filter(question__topic=topic)
-    if params.q:
-        qs = qs.filter(Q(stem__icontains=params.q) | Q(question__topic__icontains=params.q))
+    if q:
+        qs = qs.filter(Q(stem__icontains=q) | Q(question__topic__icontains=q))
+    return qs
+
+
+async def bank_list(
+    *, scope: Scope, params: ListParams, subject: str = "", kind: str = "", topic: str = "", mine: bool = False
+) -> Page:
+    """Current versions of the bank's questions (two queries whatever the page size)."""
+    qs = _bank_query(scope=scope, q=params.q, subject=subject, kind=kind, topic=topic, mine=mine)
     return await paginate(qs, params, BANK_SORTS, default="subject")
+
+
+def bank_export_versions(
+    *, scope: Scope, q: str = "", subject: str = "", kind: str = "", topic: str = "", mine: bool = False
+) -> AsyncIterator[QuestionVersion]:
+    """Every current version the bank list shows for these filters, read in keyset batches (for the export)."""
+    return batched(_bank_query(scope=scope, q=q, subject=subject, kind=kind, topic=topic, mine=mine))
 
 
 async def question_get(*, scope: Scope, question_id: int, for_edit: bool = False) -> Question:

@@ -1,16 +1,20 @@
 """`talent export KIND FILE`: the import kinds' own columns with English headers, read in keyset batches,
 so that an export imports back unchanged."""
 
-from collections.abc import AsyncIterator
+import importlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 from talent.exports.writers import batched, csv_chunks, write_xlsx
+from talent.imports import framework
 from talent.imports.columns import KINDS
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, Station
 
-EXPORTABLE = ("regions", "stations", "workers", "employment")
+# Kinds of other packages export through their own row generators ("module:function"), loaded when asked for.
+ELSEWHERE = {"questions": "courses.examprep.imports:question_rows"}
+EXPORTABLE = ("regions", "stations", "workers", "employment", *ELSEWHERE)
 BATCH = 2000
 
 
@@ -69,11 +73,23 @@ async def _counting(rows: AsyncIterator[list[Any]], counter: list[int], progress
         yield row
 
 
+def _rows_of(kind: str) -> Callable[[], AsyncIterator[list[Any]]]:
+    if kind in ROWS:
+        return ROWS[kind]
+    module, _, name = ELSEWHERE[kind].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def headers_of(kind: str) -> list[str]:
+    spec = KINDS.get(kind) or framework.get_kind(kind).spec
+    return [c.en for c in spec.columns]
+
+
 async def export_kind(kind: str, target: Path, progress=None) -> int:
     """Write every record of `kind` to `target` (.xlsx, or .csv in UTF-8 with BOM); returns the row count."""
-    headers = [c.en for c in KINDS[kind].columns]
+    headers = headers_of(kind)
     counter = [0]
-    rows = _counting(ROWS[kind](), counter, progress)
+    rows = _counting(_rows_of(kind)(), counter, progress)
     if target.suffix.lower() == ".csv":
         with target.open("wb") as out:
             async for chunk in csv_chunks(headers, rows):
