@@ -150,7 +150,9 @@ def import_(
 
 @app.command("export")
 def export(
-    kind: Annotated[str, typer.Argument(help="regions, stations, workers, employment or questions")],
+    kind: Annotated[
+        str, typer.Argument(help="regions, stations, workers, employment, exam_results, certificates or questions")
+    ],
     file: Annotated[Path, typer.Argument(help="The .xlsx or .csv file to write.")],
 ) -> None:
     """Export every record of a kind with the import columns (English headers); it re-imports unchanged."""

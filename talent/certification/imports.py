@@ -6,14 +6,17 @@ as the forms (results → carry-over → certificates, once; certificates idempo
 the framework's single transaction, so the rules and the audit entries are exactly those of the forms.
 """
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from talent.accounts.models import Role
 from talent.certification import services
 from talent.certification.models import Certificate, ExamResult, ExamSubject
 from talent.certification.rules import first_registration_allowed
 from talent.certification.selectors import level_rules_map
+from talent.exports.writers import batched
 from talent.imports.columns import Column, KindSpec
 from talent.imports.framework import Context, Counts, Kind, fetch_by, register
 from talent.people.models import Worker
@@ -262,3 +265,15 @@ class CertificatesKind(Kind):
 
 register(ExamResultsKind())
 register(CertificatesKind())
+
+
+async def exam_result_rows() -> AsyncIterator[list[Any]]:
+    """Rows for `talent export exam_results`, in the import's column order (keyset batches)."""
+    async for result in batched(ExamResult.all().select_related("worker", "subject")):
+        yield [result.worker.worker_no, result.year, result.subject.code, result.score]
+
+
+async def certificate_rows() -> AsyncIterator[list[Any]]:
+    """Rows for `talent export certificates`: the certificate and its first registration date."""
+    async for cert in batched(Certificate.all().select_related("worker")):
+        yield [cert.worker.worker_no, cert.level, cert.number, cert.obtained_on, cert.registered_on]

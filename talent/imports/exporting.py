@@ -13,7 +13,11 @@ from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, Station
 
 # Kinds of other packages export through their own row generators ("module:function"), loaded when asked for.
-ELSEWHERE = {"questions": "courses.examprep.imports:question_rows"}
+ELSEWHERE = {
+    "exam_results": "talent.certification.imports:exam_result_rows",
+    "certificates": "talent.certification.imports:certificate_rows",
+    "questions": "courses.examprep.imports:question_rows",
+}
 EXPORTABLE = ("regions", "stations", "workers", "employment", *ELSEWHERE)
 BATCH = 2000
 

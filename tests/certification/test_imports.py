@@ -9,6 +9,8 @@ from talent.accounts.scope import Scope
 from talent.certification import services
 from talent.certification.models import Certificate, ExamResult
 from talent.imports import framework
+from talent.imports.commands import CLI_SCOPE
+from talent.imports.exporting import export_kind
 from tests.factories import world
 from tests.imports.conftest import csv_bytes, write
 
@@ -83,3 +85,23 @@ async def test_a_certificates_file_is_idempotent_on_the_number_and_checks_the_re
     assert (await run(w, "certificates", path)).counts.as_dict() == {"created": 0, "updated": 0, "unchanged": 2}
     cert = await Certificate.get(number="2024030001")
     assert (cert.level.value, str(cert.registration_expires_on)) == ("assistant", "2027-08-31")
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+async def test_talent_export_of_results_and_certificates_imports_back_unchanged(w, tmp_path, suffix):
+    # 3 results (W1 passes both assistant subjects → 1 certificate) and 2 recorded certificates: exported with
+    # English headers, each file re-imports with nothing created or changed.
+    results = [RESULTS, ["W1", "2024", "A-ZH", "70"], ["W1", "2024", "A-SW", "61.5"], ["W2", "2024", "A-ZH", "40"]]
+    certs = [
+        CERTS,
+        ["W2", "intermediate", "2023040002", "2023-06-10", "2024-01-01"],
+        ["W1", "intermediate", "2022050003", "2022-06-10", ""],
+    ]
+    assert (await run(w, "exam_results", write(tmp_path, "r.csv", csv_bytes(results)))).written
+    assert (await run(w, "certificates", write(tmp_path, "c.csv", csv_bytes(certs)))).written
+    for kind, count in (("exam_results", 3), ("certificates", 3)):
+        path = tmp_path / f"{kind}{suffix}"
+        assert await export_kind(kind, path) == count
+        outcome = await framework.run(framework.get_kind(kind), path, scope=CLI_SCOPE, actor=None, dry_run=True)
+        assert outcome.ok, outcome.problems
+        assert (outcome.counts.created, outcome.counts.updated, outcome.counts.unchanged) == (0, 0, count)
