@@ -162,6 +162,49 @@ def export(
     raise typer.Exit(code)
 
 
+@app.command("backup")
+def backup_command(
+    file: Annotated[Path, typer.Argument(help="The archive to write, e.g. talent-2026-11-27.tar.gz.")],
+) -> None:
+    """Write the database and the uploaded files to one archive (safe while the server runs)."""
+    from talent.backup import BackupError, backup
+
+    try:
+        with console.status("Backing up…"):
+            summary = backup(file)
+    except BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(
+        f"[green]Backed up[/green] the {summary.engine} database and {summary.files} stored files "
+        f"({summary.bytes / 1024 / 1024:,.1f} MB before compression) to {file}. It holds personal data: keep it safe."
+    )
+
+
+@app.command("restore")
+def restore_command(
+    file: Annotated[Path, typer.Argument(help="An archive written by talent backup.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the database and the uploaded files with a backup's, then migrate. Stop the server first."""
+    from talent.backup import BackupError, restore
+    from talent.settings import get_settings
+
+    target = get_settings().database_url.split("?")[0]
+    if not yes and not typer.confirm(f"This replaces ALL data in {target} with the backup's. Continue?"):
+        raise typer.Exit(1)
+    try:
+        with console.status("Restoring…"):
+            summary = restore(file)
+    except BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    asyncio.run(_migrate())
+    console.print(
+        f"[green]Restored[/green] the {summary.engine} backup of {summary.created_at} and {summary.files} stored files."
+    )
+
+
 @app.command()
 def remind() -> None:
     """Create the due reminders once (registration expiry, CE shortfall, course sessions), e-mail them when
