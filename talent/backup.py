@@ -22,6 +22,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,10 +88,8 @@ def _dump_database(url: str, work: Path) -> tuple[str, Path]:
         raise BackupError(f"There is no database at {source}.")
     target = work / SQLITE_MEMBER
     # The online backup API copies a consistent state even while the server writes (WAL included).
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
-    dst.close()
-    src.close()
     return "sqlite", target
 
 

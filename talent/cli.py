@@ -162,19 +162,26 @@ def export(
     raise typer.Exit(code)
 
 
+def _archive_step(status: str, step: Callable[[], Any]) -> Any:
+    """Run a backup or restore step; a BackupError is printed and ends the command with exit code 1."""
+    from talent.backup import BackupError
+
+    try:
+        with console.status(status):
+            return step()
+    except BackupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+
+
 @app.command("backup")
 def backup_command(
     file: Annotated[Path, typer.Argument(help="The archive to write, e.g. talent-2026-11-27.tar.gz.")],
 ) -> None:
     """Write the database and the uploaded files to one archive (safe while the server runs)."""
-    from talent.backup import BackupError, backup
+    from talent.backup import backup
 
-    try:
-        with console.status("Backing up…"):
-            summary = backup(file)
-    except BackupError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
+    summary = _archive_step("Backing up…", lambda: backup(file))
     console.print(
         f"[green]Backed up[/green] the {summary.engine} database and {summary.files} stored files "
         f"({summary.bytes / 1024 / 1024:,.1f} MB before compression) to {file}. It holds personal data: keep it safe."
@@ -187,18 +194,13 @@ def restore_command(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Replace the database and the uploaded files with a backup's, then migrate. Stop the server first."""
-    from talent.backup import BackupError, restore
+    from talent.backup import restore
     from talent.settings import get_settings
 
     target = get_settings().database_url.split("?")[0]
     if not yes and not typer.confirm(f"This replaces ALL data in {target} with the backup's. Continue?"):
         raise typer.Exit(1)
-    try:
-        with console.status("Restoring…"):
-            summary = restore(file)
-    except BackupError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
+    summary = _archive_step("Restoring…", lambda: restore(file))
     asyncio.run(_migrate())
     console.print(
         f"[green]Restored[/green] the {summary.engine} backup of {summary.created_at} and {summary.files} stored files."

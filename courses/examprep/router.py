@@ -428,8 +428,7 @@ async def bank_export(
         async for version in versions:
             yield question_row(version)
 
-    chinese = get_locale() == "zh_CN"
-    headers = [c.zh if chinese else c.key for c in QUESTIONS.columns]
+    headers = [c.header(get_locale()) for c in QUESTIONS.columns]
     return export_response("csv" if fmt == "csv" else "xlsx", f"questions-{local_today().isoformat()}", headers, rows())
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from talent.exports.writers import batched, csv_chunks, write_xlsx
 from talent.imports import framework
-from talent.imports.columns import KINDS
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, Station
 
@@ -84,14 +83,9 @@ def _rows_of(kind: str) -> Callable[[], AsyncIterator[list[Any]]]:
     return getattr(importlib.import_module(module), name)
 
 
-def headers_of(kind: str) -> list[str]:
-    spec = KINDS.get(kind) or framework.get_kind(kind).spec
-    return [c.en for c in spec.columns]
-
-
 async def export_kind(kind: str, target: Path, progress=None) -> int:
     """Write every record of `kind` to `target` (.xlsx, or .csv in UTF-8 with BOM); returns the row count."""
-    headers = headers_of(kind)
+    headers = [c.en for c in framework.get_kind(kind).spec.columns]
     counter = [0]
     rows = _counting(_rows_of(kind)(), counter, progress)
     if target.suffix.lower() == ".csv":
