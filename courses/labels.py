@@ -7,7 +7,7 @@ from courses.catalog.models import Category, CourseStatus, Delivery
 from courses.enrolment.models import EnrolmentStatus
 from courses.materials.models import MaterialKind
 from talent.places.models import CertLevel
-from talent.web.i18n import N_, gettext
+from talent.web.i18n import N_
 from talent.web.templating import env
 
 ENROLMENT_LABELS = {
@@ -32,8 +32,9 @@ def course_label(value) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, Enum):
-        return gettext(LABELS.get(type(value), {}).get(value.value, value.value))
-    return gettext(str(value))
+        msgid = LABELS.get(type(value), {}).get(value.value)
+        return msgid.tr() if msgid is not None else str(value.value)
+    return str(value)
 
 
 def install() -> None:

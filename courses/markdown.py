@@ -32,4 +32,6 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return Markup(clean)  # noqa: S704 — sanitised above
+    # hx-ignore: should anything ever slip through the sanitiser, htmx still does not act on it (it would send
+    # requests with the reader's CSRF header).
+    return Markup(f'<div class="md" hx-ignore>{clean}</div>')  # noqa: S704 — sanitised above

@@ -51,6 +51,8 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         dependencies=[Depends(reject_control_characters), Depends(csrf_protect)],
         docs_url=None,
         redoc_url=None,
+        # Served by talent.web.docs to signed-in users only.
+        openapi_url=None,
     )
     app.add_middleware(WebMiddleware)
     install_error_handlers(app)

@@ -123,6 +123,16 @@ def backup(file: Path, *, url: str | None = None, storage: Path | None = None) -
     return Summary(engine=engine, files=len(stored), bytes=total, created_at=created_at)
 
 
+def _plain_member(name: str, work: Path) -> bool:
+    """A manifest name is a plain relative path inside the archive: no "..", no absolute path, no backslash.
+    The tar filter already keeps extraction inside `work`; the manifest is read separately, and a name like
+    "storage/../../x" would otherwise send a restore to read, and write, outside its folders."""
+    parts = name.split("/")
+    if not name or name.startswith("/") or "\\" in name or any(part in ("", ".", "..") for part in parts):
+        return False
+    return (work / name).resolve().is_relative_to(work.resolve())
+
+
 def _unpack(file: Path, work: Path) -> dict:
     if not file.exists():
         raise BackupError(f"There is no file {file}.")
@@ -139,6 +149,8 @@ def _unpack(file: Path, work: Path) -> dict:
     if manifest.get("format") != FORMAT:
         raise BackupError(f"{file} is a backup of format {manifest.get('format')}; this version reads {FORMAT}.")
     for name, meta in files.items():
+        if not _plain_member(name, work):
+            raise BackupError(f"{file} names a file outside the archive ({name!r}); nothing was restored.")
         path = work / name
         if not path.is_file() or _sha256(path) != meta["sha256"]:
             raise BackupError(f"{name} in {file} is missing or damaged; nothing was restored.")

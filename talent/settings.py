@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     page_size: int = 25
     storage_dir: Path = ROOT / "var" / "storage"
     import_max_bytes: int = 20 * 1024 * 1024
+    # Bodies are limited while they stream in: a sign-in form or any request without a session is a few fields,
+    # a signed-in form without a file a little more; only signed-in multipart posts may carry an upload.
+    anonymous_body_max_bytes: int = 64 * 1024
+    form_body_max_bytes: int = 2 * 1024 * 1024
     upload_max_bytes: int = 50 * 1024 * 1024
     host: str = "127.0.0.1"
     port: int = 8000

@@ -124,11 +124,14 @@ def password() -> str:
 
 
 def csrf_of(client: httpx.AsyncClient) -> str:
-    return client.cookies.get("talent_csrf") or ""
+    """The CSRF token the client's pages carry: bound to its session once signed in (see talent.web.security)."""
+    from talent.web.security import csrf_token_for
+
+    return csrf_token_for({c.name: c.value for c in client.cookies.jar}) or ""
 
 
 async def ensure_csrf(client: httpx.AsyncClient) -> str:
-    if not csrf_of(client):
+    if not client.cookies.get("talent_csrf"):
         await client.get("/login")
     return csrf_of(client)
 

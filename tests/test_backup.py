@@ -118,3 +118,31 @@ def test_a_postgresql_backup_restores_the_database(tmp_path):
         assert listed.stdout.split() == ["first"]
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_a_manifest_naming_a_file_outside_the_archive_is_refused_before_anything_changes(sqlite_env, tmp_path):
+    # A crafted archive: its manifest lists "storage/../../…/victim" with the victim's real checksum, so on
+    # restore it would be read from outside the unpacked archive and written outside the storage folder.
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"not yours")
+    archive = tmp_path / "backup.tar.gz"
+    assert talent(sqlite_env, "backup", str(archive)).returncode == 0
+    assert talent(sqlite_env, "create-admin", "second", "--password", PASSWORD).returncode == 0
+    with tarfile.open(archive, "r:gz") as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+    manifest = json.loads(members["manifest.json"])
+    sneaky = "storage/" + "../" * 30 + str(victim).lstrip("/")
+    import hashlib
+
+    manifest["files"][sneaky] = {"sha256": hashlib.sha256(b"not yours").hexdigest(), "size": 9}
+    members["manifest.json"] = json.dumps(manifest).encode()
+    crafted = tmp_path / "crafted.tar.gz"
+    with tarfile.open(crafted, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    with pytest.raises(BackupError, match="outside the archive"):
+        restore(crafted, url=sqlite_env["TALENT_DATABASE_URL"], storage=tmp_path / "storage")
+    assert usernames_sqlite(tmp_path / "db" / "talent.sqlite3") == ["first", "second"]
+    assert victim.read_bytes() == b"not yours"

@@ -1,7 +1,7 @@
 """Display labels (English msgids) for the certification codes; translated when shown."""
 
 from talent.places.models import CertLevel
-from talent.web.i18n import N_, gettext
+from talent.web.i18n import N_
 from talent.web.labels import LABELS
 
 STATUS_LABELS = {
@@ -52,7 +52,8 @@ def clabel(group: str, value) -> str:
     if value is None or value == "":
         return ""
     value = getattr(value, "value", value)
-    return gettext(_ALL[group].get(value, value))
+    msgid = _ALL[group].get(value)
+    return msgid.tr() if msgid is not None else str(value)
 
 
 def choices_of(group: str) -> list[tuple[str, str]]:

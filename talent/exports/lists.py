@@ -14,7 +14,7 @@ from fastapi import Query
 from starlette.responses import StreamingResponse
 
 from talent.imports.columns import KINDS
-from talent.web.i18n import N_, get_locale, local_today, set_locale
+from talent.web.i18n import N_, Msgid, get_locale, local_today, set_locale
 from talent.web.i18n import gettext as _
 from talent.web.labels import action_label, entity_label, label
 from talent.web.templating import mask_id, mask_phone
@@ -178,5 +178,5 @@ async def user_rows(users: AsyncIterable) -> AsyncIterator[tuple]:
         )
 
 
-def headers(msgids: Sequence[str]) -> list[str]:
-    return [_(m) for m in msgids]
+def headers(msgids: Sequence[Msgid]) -> list[str]:
+    return [m.tr() for m in msgids]

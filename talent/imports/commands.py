@@ -36,9 +36,17 @@ def write_errors(path: Path, problems: list[framework.Problem]) -> None:
             writer.writerow([cell(p.row), cell(p.column), cell(p.value), cell(p.reason)])
 
 
+SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
+
+
 async def import_command(kind_name: str, file: Path, *, dry_run: bool, console: Console) -> int:
     """Returns the exit code: 0 when the file is valid (and, unless a dry run, imported), 1 otherwise."""
     kind = framework.get_kind(kind_name)
+    # The name says what the file is meant to be; a .txt or .xls that happens to parse as CSV is refused
+    # rather than guessed at (the web upload, which has no reliable name, goes by content alone).
+    if file.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        console.print("[red]The file name must end in .xlsx or .csv.[/red]")
+        return 2
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -97,7 +105,7 @@ async def export_command(kind: str, file: Path, *, console: Console) -> int:
     if kind not in EXPORTABLE:
         console.print(f"[red]Unknown kind {kind!r}; choose one of: {', '.join(EXPORTABLE)}.[/red]")
         return 2
-    if file.suffix.lower() not in (".xlsx", ".csv"):
+    if file.suffix.lower() not in SPREADSHEET_SUFFIXES:
         console.print("[red]The file name must end in .xlsx or .csv.[/red]")
         return 2
     with console.status(f"Exporting {kind}…") as status:

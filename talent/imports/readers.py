@@ -18,6 +18,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from talent.core.text import CONTROL, INVISIBLE
 from talent.imports.columns import CODE_WORDS, NO_WORDS, YES_WORDS, Column
 from talent.web.i18n import gettext as _
 
@@ -26,7 +27,9 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_INFLATE_RATIO = 200
 MAX_INFLATED = 1024 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = CONTROL
+# Either kind of unwanted character; the general path says which one it found.
+_SUSPECT = re.compile(f"{CONTROL.pattern}|{INVISIBLE.pattern}")
 _DATE = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
@@ -139,7 +142,9 @@ def _open_csv(path: Path) -> Sheet:
     if encoding == "utf-8-sig":
         first = first.lstrip("\ufeff")
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    reader = csv.reader(fh, delimiter=delimiter)
+    # strict: a quote left open to the end of the file, or text after a closing quote, is an error instead of
+    # a row quietly glued together from the rest of the file.
+    reader = csv.reader(fh, delimiter=delimiter, strict=True)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
@@ -289,6 +294,10 @@ def parse_text(raw: Any, max_length: int | None = None) -> str:
         text = text[1:]
     if _CONTROL.search(text):
         raise CellError(_("Contains control characters."))
+    if INVISIBLE.search(text):
+        raise CellError(
+            _("Contains invisible characters that reverse or hide text (copied from another program?). Type it again.")
+        )
     if max_length and len(text) > max_length:
         raise CellError(_("At most %(n)s characters.") % {"n": max_length})
     return text
@@ -420,7 +429,7 @@ def cell_parser(column: Column):
     kind = column.type
     if kind == "str":
         max_length = column.max_length
-        control = _CONTROL.search
+        control = _SUSPECT.search
 
         def parse_str(raw: Any) -> Any:
             if raw.__class__ is not str:

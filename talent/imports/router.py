@@ -47,7 +47,7 @@ async def import_index(request: Request, viewer: EditorViewer) -> Response:
 
 
 def _titles() -> dict[str, str]:
-    return {kind.name: _(kind.title) for kind in framework.all_kinds()}
+    return {kind.name: kind.title.tr() for kind in framework.all_kinds()}
 
 
 def _job_context(job, params) -> dict:
@@ -63,7 +63,7 @@ def _job_context(job, params) -> dict:
         "job": job,
         "report": report,
         "errors": page,
-        "kind_title": _(kind.title) if kind else job.kind,
+        "kind_title": kind.title.tr() if kind else job.kind,
         "in_progress": job.status in IN_PROGRESS,
         "percent": min(100, round(100 * job.rows_done / job.rows_total)) if job.rows_total else 0,
     }
@@ -122,7 +122,7 @@ def _kind_page(request: Request, kind: Kind, error: str = "", status_code: int =
         "imports/kind.html",
         {
             "kind": kind,
-            "title": _(kind.title),
+            "title": kind.title.tr(),
             "columns": column_rows(kind),
             "error": error,
             "limit": readers.format_size(readers.max_bytes()),

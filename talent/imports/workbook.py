@@ -27,7 +27,7 @@ def column_rows(kind: Kind) -> list[dict]:
             {
                 "en": column.en,
                 "zh": column.zh,
-                "type": _(TYPE_LABELS.get(column.type, "Text")),
+                "type": TYPE_LABELS.get(column.type, TYPE_LABELS["str"]).tr(),
                 "required": column.required,
                 "codes": allowed_codes(column.enum) if column.enum else "",
                 "max_length": column.max_length,
@@ -73,7 +73,7 @@ def template_xlsx(kind: Kind, locale: str) -> bytes:
     help_sheet.append([])
     help_sheet.append([_("Either header name is accepted, in any column order. Fill in the first sheet only.")])
     if kind.note:
-        help_sheet.append([_(kind.note)])
+        help_sheet.append([kind.note.tr()])
     for letter, width in zip("ABCDE", (20, 24, 26, 10, 60), strict=True):
         help_sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()

@@ -30,7 +30,7 @@ from talent.certification.rules import add_months, effective_expiry
 from talent.certification.selectors import level_rules_map
 from talent.notifications import mail
 from talent.notifications.models import Notification
-from talent.notifications.text import in_locale, message, subject
+from talent.notifications.text import EXPIRY_TEXT, SESSION_TEXTS, SHORTFALL_TEXT, in_locale, message, subject
 from talent.people.models import EmploymentSpell
 from talent.people.selectors import active_on
 from talent.settings import Settings, get_settings
@@ -39,18 +39,6 @@ from talent.web.i18n import gettext as _
 
 EXPIRY_THRESHOLDS = (90, 60, 30, 7)
 
-EXPIRY_TEXT = N_("The registration of certificate %(number)s (%(worker)s, %(level)s) expires on %(date)s.")
-SHORTFALL_TEXT = N_(
-    "Certificate %(number)s (%(worker)s, %(level)s) has %(hours)s of the %(required)s CE hours its "
-    "registration period needs; the period ends on %(date)s."
-)
-# By (the session has a title, it has a place), so no sentence has an empty gap.
-SESSION_TEXTS = {
-    (True, True): N_("The session “%(session)s” of the course “%(course)s” starts at %(starts_at)s in %(place)s."),
-    (True, False): N_("The session “%(session)s” of the course “%(course)s” starts at %(starts_at)s."),
-    (False, True): N_("A session of the course “%(course)s” starts at %(starts_at)s in %(place)s."),
-    (False, False): N_("A session of the course “%(course)s” starts at %(starts_at)s."),
-}
 # Older notifications are not e-mailed: news of a reminder that late would mislead more than help.
 EMAIL_WITHIN_DAYS = 14
 EMAIL_BATCH = 200
@@ -268,11 +256,11 @@ def _email_for(settings: Settings, notification: Notification):
     """The notification as an e-mail in its user's language."""
     user = notification.user
     with in_locale(user.locale or settings.default_locale):
-        lines = [_(MAIL_GREETING) % {"name": str(user)}, "", message(notification)]
+        lines = [MAIL_GREETING.tr() % {"name": str(user)}, "", message(notification)]
         url = _absolute(settings, notification.link)
         if url:
-            lines += ["", _(MAIL_LINK) % {"url": url}]
-        lines += ["", "-- ", _(MAIL_FOOTER) % {"app": _("Talent"), "url": _absolute(settings, "/me")}]
+            lines += ["", MAIL_LINK.tr() % {"url": url}]
+        lines += ["", "-- ", MAIL_FOOTER.tr() % {"app": _("Talent"), "url": _absolute(settings, "/me")}]
         return mail.build(settings=settings, to=user.email, subject=subject(notification), body="\n".join(lines))
 
 

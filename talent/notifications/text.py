@@ -9,6 +9,22 @@ from talent.web import i18n
 from talent.web.i18n import N_, format_date
 from talent.web.i18n import gettext as _
 
+EXPIRY_TEXT = N_("The registration of certificate %(number)s (%(worker)s, %(level)s) expires on %(date)s.")
+SHORTFALL_TEXT = N_(
+    "Certificate %(number)s (%(worker)s, %(level)s) has %(hours)s of the %(required)s CE hours its "
+    "registration period needs; the period ends on %(date)s."
+)
+# By (the session has a title, it has a place), so no sentence has an empty gap.
+SESSION_TEXTS = {
+    (True, True): N_("The session “%(session)s” of the course “%(course)s” starts at %(starts_at)s in %(place)s."),
+    (True, False): N_("The session “%(session)s” of the course “%(course)s” starts at %(starts_at)s."),
+    (False, True): N_("A session of the course “%(course)s” starts at %(starts_at)s in %(place)s."),
+    (False, False): N_("A session of the course “%(course)s” starts at %(starts_at)s."),
+}
+# A notification stores the msgid of its sentence; only these are ever translated (anything else in the
+# column is shown as it is), so stored text can never reach gettext.
+TEXTS = {text: text for text in (EXPIRY_TEXT, SHORTFALL_TEXT, *SESSION_TEXTS.values())}
+
 # E-mail subjects by notification kind; an unknown kind gets the generic one.
 SUBJECTS = {
     "registration_expiry": N_("Certificate registration expiring"),
@@ -28,14 +44,17 @@ def message(notification) -> str:
             params["date"] = format_date(date.fromisoformat(params["date"]))
         except (TypeError, ValueError):
             pass
+    msgid = TEXTS.get(notification.text)
+    if msgid is None:
+        return notification.text
     try:
-        return _(notification.text) % params
+        return msgid.tr() % params
     except (KeyError, TypeError, ValueError):
-        return _(notification.text)
+        return msgid.tr()
 
 
 def subject(notification) -> str:
-    return f"{_(SUBJECTS.get(notification.kind, GENERIC_SUBJECT))} · {_('Talent')}"
+    return f"{SUBJECTS.get(notification.kind, GENERIC_SUBJECT).tr()} · {_('Talent')}"
 
 
 @contextmanager

@@ -10,8 +10,7 @@ from talent.accounts.models import Role, User
 from talent.accounts.scope import Scope
 from talent.web.errors import Forbidden, NotAuthenticated
 from talent.web.i18n import local_today, set_locale
-
-SESSION_COOKIE = "talent_session"
+from talent.web.security import SESSION_COOKIE
 
 
 @dataclass

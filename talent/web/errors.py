@@ -29,7 +29,7 @@ class Forbidden(Exception):
 
 
 def install_error_handlers(app) -> None:
-    from talent.web.security import CsrfError
+    from talent.web.security import BodyTooLarge, CsrfError, InvalidText
     from talent.web.templating import is_htmx, render_error
 
     async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
@@ -64,6 +64,12 @@ def install_error_handlers(app) -> None:
     async def csrf_failed(request: Request, exc: CsrfError) -> Response:
         return render_error(request, 403, csrf=True)
 
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return render_error(request, 413)
+
+    async def invalid_text(request: Request, exc: InvalidText) -> Response:
+        return render_error(request, 400)
+
     async def integrity(request: Request, exc: IntegrityError) -> Response:
         log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
         return render_error(request, 409)
@@ -78,5 +84,7 @@ def install_error_handlers(app) -> None:
     app.add_exception_handler(DoesNotExist, missing)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(CsrfError, csrf_failed)
+    app.add_exception_handler(BodyTooLarge, too_large)
+    app.add_exception_handler(InvalidText, invalid_text)
     app.add_exception_handler(IntegrityError, integrity)
     app.add_exception_handler(Exception, crashed)

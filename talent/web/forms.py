@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from talent.core.text import INVISIBLE
 from talent.web.i18n import gettext as _
 
 
@@ -95,6 +96,10 @@ def _clean(f: Field, raw: str) -> Any:
         raise ValueError(_("At most %(n)s characters.") % {"n": f.max_length})
     if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in raw):
         raise ValueError(_("Contains control characters."))
+    if f.kind != "password" and INVISIBLE.search(raw):
+        raise ValueError(
+            _("Contains invisible characters that reverse or hide text (copied from another program?). Type it again.")
+        )
     if f.kind == "int":
         try:
             value = int(raw)

@@ -16,6 +16,7 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _babel_decimal
 from babel.numbers import format_percent as _babel_percent
+from markupsafe import escape
 
 LOCALES = ("zh_CN", "en")
 LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -58,6 +59,7 @@ def gettext(message: str, **variables) -> str:
     text = _catalog(get_locale()).get(message, message)
     if isinstance(text, tuple):
         text = text[0]
+    text = str(text)  # a plain str: an untranslated Msgid must not come back as one
     return text % variables if variables else text
 
 
@@ -72,9 +74,27 @@ def ngettext(singular: str, plural: str, n: int, **variables) -> str:
     return chosen % variables
 
 
-def lazy(message: str) -> str:
-    """Marks a module-level string for extraction; translate it with gettext() where it is shown."""
-    return message
+class Msgid(str):
+    """An English msgid declared in code with N_("…"): the only kind of text that is ever translated.
+
+    Data (names, titles, anything stored or typed) is a plain str and can only be escaped: gettext's output
+    is trusted HTML in Jinja, so a stored name passed through `_()` would reach the page unescaped. A Msgid
+    shows its translation, escaped, when a template prints it (`{{ field.label }}`), and `.tr()` translates
+    it in Python; a plain str has no `.tr()`, so data cannot be translated by mistake.
+    """
+
+    __slots__ = ()
+
+    def tr(self, **variables) -> str:
+        return gettext(self, **variables)
+
+    def __html__(self) -> str:
+        return str(escape(gettext(self)))
+
+
+def lazy(message: str) -> Msgid:
+    """Marks a literal for extraction; it is translated where it is shown (see Msgid)."""
+    return Msgid(message)
 
 
 _ = gettext

@@ -5,9 +5,9 @@ from enum import Enum
 from talent.accounts.models import Role
 from talent.people.models import ExitReason, ExitType, Gender, Source
 from talent.places.models import CertLevel, Education, RegionLevel
-from talent.web.i18n import N_, gettext
+from talent.web.i18n import N_, Msgid
 
-LABELS: dict[type[Enum], dict[str, str]] = {
+LABELS: dict[type[Enum], dict[str, Msgid]] = {
     Role: {
         "admin": N_("Administrator"),
         "bureau": N_("Civil-affairs bureau"),
@@ -61,24 +61,28 @@ LABELS: dict[type[Enum], dict[str, str]] = {
 }
 
 
-def choices(enum: type[Enum]) -> list[tuple[str, str]]:
+def choices(enum: type[Enum]) -> list[tuple[str, Msgid]]:
     return list(LABELS[enum].items())
 
 
+def _shown(msgid: Msgid | None, value: str) -> str:
+    """The label's translation; a code without a label is shown as it is (escaped), never translated."""
+    return msgid.tr() if msgid is not None else value
+
+
 def label(value) -> str:
-    """Translate an enum member (or None) for display."""
+    """The label of an enum member (None → ""); anything else is data, shown as it is."""
     if value is None or value == "":
         return ""
     if isinstance(value, Enum):
-        text = LABELS.get(type(value), {}).get(value.value, value.value)
-        return gettext(text)
-    return gettext(str(value))
+        return _shown(LABELS.get(type(value), {}).get(value.value), str(value.value))
+    return str(value)
 
 
 def label_of(enum: type[Enum], value: str | None) -> str:
     if not value:
         return ""
-    return gettext(LABELS[enum].get(value, value))
+    return _shown(LABELS[enum].get(value), value)
 
 
 ENTITY_LABELS = {
@@ -135,8 +139,8 @@ ACTION_LABELS = {
 
 
 def entity_label(value: str) -> str:
-    return gettext(ENTITY_LABELS.get(value, value))
+    return _shown(ENTITY_LABELS.get(value), value)
 
 
 def action_label(value: str) -> str:
-    return gettext(ACTION_LABELS.get(value, value))
+    return _shown(ACTION_LABELS.get(value), value)

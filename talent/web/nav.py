@@ -1,11 +1,11 @@
 """The main navigation: which sections each role sees, and which one the current page belongs to."""
 
-from talent.web.i18n import N_, gettext
+from talent.web.i18n import N_, Msgid
 
 ALL = ("admin", "bureau", "hr", "supervisor", "worker")
 STAFF = ("admin", "bureau", "hr", "supervisor")
 
-NAV: list[tuple[str, str, tuple[str, ...]]] = [
+NAV: list[tuple[str, Msgid, tuple[str, ...]]] = [
     ("/", N_("Dashboard"), ALL),
     ("/regions", N_("Regions"), ("admin", "bureau")),
     ("/stations", N_("Stations"), STAFF),
@@ -35,4 +35,4 @@ def nav_items(viewer, path: str) -> list[tuple[str, str, bool]]:
     matches = [href for href, _label in items if path == href or (href != "/" and path.startswith(href + "/"))]
     matches += [href for href, _label in items if href != "/" and path == href]
     active = max(matches, key=len) if matches else None
-    return [(href, gettext(label), href == active) for href, label in items]
+    return [(href, label.tr(), href == active) for href, label in items]

@@ -128,7 +128,7 @@ ERROR_TITLES = {
 
 
 def render_error(request: Request, status: int, *, headers=None, csrf: bool = False) -> Response:
-    title = ERROR_TITLES.get(status, "Error")
+    title = ERROR_TITLES.get(status, ERROR_TITLES[400] if status < 500 else ERROR_TITLES[500])
     messages = {
         401: _("Please sign in."),
         403: _("Your form expired. Reload the page and try again.") if csrf else _("You may not do this."),
@@ -138,13 +138,13 @@ def render_error(request: Request, status: int, *, headers=None, csrf: bool = Fa
         422: _("Some of what was sent is not valid."),
         500: _("The error has been logged. Please try again later."),
     }
-    message = messages.get(status, _(title))
+    message = messages.get(status, title.tr())
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     return render(
         request,
         "errors/page.html",
-        {"status": status, "title": _(title), "message": message},
+        {"status": status, "title": title.tr(), "message": message},
         fragment="errors/_error.html",
         status_code=status,
         headers=headers,
@@ -161,8 +161,15 @@ def see_other(request: Request, url: str) -> Response:
 
 
 def safe_next(url: str | None, default: str = "/") -> str:
-    """Only local paths are followed after sign-in, never another site."""
-    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+    """Only a path of this site is followed after sign-in, never another site.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so "/\t/evil.example" or
+    "/\\evil.example" would leave the site; CR/LF would split the response's headers. A path with any
+    whitespace, control or invisible character, or a backslash, is refused whole rather than cleaned.
+    """
+    if not url or not url.startswith("/") or url.startswith("//"):
+        return default
+    if any(ch == "\\" or ch.isspace() or not ch.isprintable() for ch in url):
         return default
     return url
 

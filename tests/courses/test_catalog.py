@@ -183,3 +183,10 @@ async def test_catalog_page_query_count_is_the_same_for_10_and_1000_courses(clie
     assert few == many
     page = await client.get("/courses?per_page=100&category=policy")
     assert page.text.count('class="card h-100 course-card"') == 100
+
+
+def test_markdown_drops_htmx_attributes_and_is_shown_where_htmx_does_not_act():
+    html = str(render_markdown('<b hx-get="/admin/users" hx-trigger="load">x</b> <div hx-post="/logout">y</div>'))
+    assert "hx-get" not in html and "hx-post" not in html and "hx-trigger" not in html
+    # Whatever a future sanitiser lets through, the container tells htmx to leave it alone.
+    assert html.startswith('<div class="md" hx-ignore>')
