@@ -24,9 +24,17 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 2
+    # Sign-in throttling (talent.accounts.services.login_authenticate). A failed sign-in counts this long.
     login_window_minutes: int = 15
-    login_max_failures_per_account: int = 5
+    # One address is refused for one account after this many failures; the account stays open elsewhere.
+    login_max_failures_per_account_address: int = 5
+    # One address is refused for every account after this many failures (password spraying).
     login_max_failures_per_address: int = 30
+    # An account is never locked: after this many failures from anywhere, addresses that failed for it wait
+    # between attempts, base seconds doubling with each further failure, up to max seconds.
+    login_slowdown_after_failures: int = 5
+    login_slowdown_base_seconds: int = 2
+    login_slowdown_max_seconds: int = 60
     page_size: int = 25
     storage_dir: Path = ROOT / "var" / "storage"
     import_max_bytes: int = 20 * 1024 * 1024

@@ -22,7 +22,7 @@ PASSWORD_FIELDS = [
         required=True,
         max_length=200,
         autocomplete="new-password",
-        help=N_("At least 10 characters."),
+        help=N_("At least 10 characters and hard to guess: a few unrelated words work well."),
     ),
     Field(
         "confirm",

@@ -1,14 +1,18 @@
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from tortoise.expressions import Q
+from tortoise.functions import Count, Max
 
 from talent import rawsql
+from talent.accounts import throttling
 from talent.accounts.models import LoginAttempt, Role, Session, User
 from talent.accounts.scope import Scope
 from talent.exports.writers import keyset_rows
 from talent.places.models import Region
+from talent.settings import get_settings
 from talent.supervision.models import Assignment
 from talent.web.pagination import ListParams, Page, order_for, paginate
 
@@ -43,10 +47,100 @@ async def session_list_for_user(*, user_id: int, now: datetime) -> list[Session]
     return await Session.filter(user_id=user_id, expires_at__gt=now).order_by("-last_seen_at")
 
 
-async def login_failures(*, username: str, ip: str, since: datetime) -> tuple[int, int]:
-    by_account = await LoginAttempt.filter(username=username, at__gte=since).count()
-    by_address = await LoginAttempt.filter(ip=ip, at__gte=since).count()
-    return by_account, by_address
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite can give back a naive value; stored times are UTC.
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+@dataclass(frozen=True)
+class LoginFailures:
+    """Failed sign-ins inside the throttling window (after `since`)."""
+
+    by_address: int
+    by_account_address: int
+    by_account: int
+    account_last_at: datetime | None
+
+
+async def login_failures(*, username: str, ip: str, since: datetime) -> LoginFailures:
+    recent = LoginAttempt.filter(at__gt=since)
+    last = await recent.filter(username=username).order_by("-at").limit(1).values_list("at", flat=True)
+    return LoginFailures(
+        by_address=await recent.filter(ip=ip).count(),
+        by_account_address=await recent.filter(username=username, ip=ip).count(),
+        by_account=await recent.filter(username=username).count(),
+        account_last_at=_aware(last[0]) if last else None,
+    )
+
+
+async def login_failure_nth_latest(*, ip: str, since: datetime, n: int, username: str | None = None) -> datetime | None:
+    """The n-th latest failure from this address (for this account, if given): once it leaves the window,
+    fewer than n remain."""
+    qs = LoginAttempt.filter(ip=ip, at__gt=since)
+    if username is not None:
+        qs = qs.filter(username=username)
+    found = await qs.order_by("-at").offset(n - 1).limit(1).values_list("at", flat=True)
+    return _aware(found[0]) if found else None
+
+
+@dataclass(frozen=True)
+class ThrottledAddress:
+    ip: str
+    failures: int
+    last_at: datetime
+    refused: bool
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """What the throttling of sign-ins holds against one account now, for the admin's account page."""
+
+    window_minutes: int
+    failures: int
+    addresses: list[ThrottledAddress]
+    address_count: int
+    slowdown_seconds: int
+
+    @property
+    def refused_count(self) -> int:
+        return sum(1 for a in self.addresses if a.refused)
+
+
+THROTTLE_ADDRESSES_SHOWN = 10
+
+
+async def login_throttle(*, username: str, now: datetime) -> LoginThrottle:
+    settings = get_settings()
+    since = now - timedelta(minutes=settings.login_window_minutes)
+    rows = (
+        await LoginAttempt.filter(username=username, at__gt=since)
+        .annotate(n=Count("id"), last_at=Max("at"))
+        .group_by("ip")
+        .order_by("-n", "ip")
+        .values("ip", "n", "last_at")
+    )
+    addresses = [
+        ThrottledAddress(
+            ip=row["ip"],
+            failures=row["n"],
+            last_at=_aware(_as_datetime(row["last_at"])),
+            refused=row["n"] >= settings.login_max_failures_per_account_address,
+        )
+        for row in rows
+    ]
+    failures = sum(a.failures for a in addresses)
+    return LoginThrottle(
+        window_minutes=settings.login_window_minutes,
+        failures=failures,
+        addresses=addresses[:THROTTLE_ADDRESSES_SHOWN],
+        address_count=len(addresses),
+        slowdown_seconds=throttling.slowdown_seconds(failures),
+    )
+
+
+def _as_datetime(value) -> datetime:
+    # An aggregate comes back as text on SQLite.
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 async def user_by_username(*, username: str) -> User | None:

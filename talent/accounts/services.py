@@ -1,12 +1,14 @@
 import hashlib
+import math
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 from tortoise.transactions import in_transaction
 
-from talent.accounts import selectors
+from talent.accounts import selectors, throttling
 from talent.accounts.models import LoginAttempt, Role, Session, User
-from talent.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from talent.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, password_weakness, verify_password
 from talent.audit.services import audit_record, snapshot
 from talent.notifications.mail import email_normalise
 from talent.settings import get_settings
@@ -39,22 +41,58 @@ class LoginError(Exception):
         self.message = message
 
 
-async def login_authenticate(*, username: str, password: str, ip: str) -> User:
-    """Check a sign-in, counting failures per account and per address; raises LoginError."""
+async def login_authenticate(*, username: str, password: str, ip: str, now: datetime | None = None) -> User:
+    """Check a sign-in, throttling guesses without ever locking the account itself; raises LoginError.
+
+    Refused before the password is even checked (and not counted again), within the window:
+    - an address with too many failures across all accounts (password spraying);
+    - an address with too many failures for this account: that address only, so an attacker cannot lock
+      the real user out, who signs in from anywhere else;
+    - an address that has failed for this account, while the account is slowed down (see below).
+    """
     settings = get_settings()
-    now = now_utc()
+    now = now or now_utc()
+    username, ip = username[:64], ip[:64]
     since = now - timedelta(minutes=settings.login_window_minutes)
-    by_account, by_address = await selectors.login_failures(username=username, ip=ip, since=since)
-    if by_account >= settings.login_max_failures_per_account or by_address >= settings.login_max_failures_per_address:
-        raise LoginError(
-            _("Too many failed sign-ins. Wait %(n)s minutes and try again.") % {"n": settings.login_window_minutes}
+    failures = await selectors.login_failures(username=username, ip=ip, since=since)
+    if failures.by_address >= settings.login_max_failures_per_address:
+        await _refuse_until_window_frees(ip=ip, since=since, now=now, limit=settings.login_max_failures_per_address)
+    if failures.by_account_address >= settings.login_max_failures_per_account_address:
+        await _refuse_until_window_frees(
+            username=username, ip=ip, since=since, now=now, limit=settings.login_max_failures_per_account_address
         )
+    # Per account a slow-down, not a lock: once the account has many failures from anywhere, the next attempt
+    # is allowed only some seconds after its latest failure, the wait doubling with each further failure up
+    # to a cap. It is computed from the stored failures (no extra state), and refused at once with the wait
+    # rather than by sleeping, which would hold a connection and let parallel requests pile up. Addresses
+    # with no failure for this account in the window are not slowed: that is how the real user gets in while
+    # an attacker hammers the account from elsewhere. A spread-out attacker gains one guess per new address,
+    # which the address limits and the password strength rule (zxcvbn score 3 or more) make useless.
+    if failures.by_account_address and failures.account_last_at:
+        ready_at = failures.account_last_at + timedelta(seconds=throttling.slowdown_seconds(failures.by_account))
+        if now < ready_at:
+            raise LoginError(
+                _("Too many failed sign-ins for this account. Try again in %(n)s seconds.")
+                % {"n": math.ceil((ready_at - now).total_seconds())}
+            )
     user = await selectors.user_by_username(username=username)
     ok = await verify_password(password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
-        await LoginAttempt.create(username=username[:64], ip=ip[:64], at=now)
+        await LoginAttempt.create(username=username, ip=ip, at=now)
         raise LoginError(_("Wrong username or password."))
     return user
+
+
+async def _refuse_until_window_frees(
+    *, ip: str, since: datetime, now: datetime, limit: int, username: str | None = None
+) -> NoReturn:
+    """Refuse, naming the minutes until enough of these failures have left the window to allow a try."""
+    freeing = await selectors.login_failure_nth_latest(ip=ip, username=username, since=since, n=limit)
+    window = timedelta(minutes=get_settings().login_window_minutes)
+    seconds = ((freeing + window - now).total_seconds()) if freeing else 60
+    raise LoginError(
+        _("Too many failed sign-ins. Wait %(n)s minutes and try again.") % {"n": max(1, math.ceil(seconds / 60))}
+    )
 
 
 async def session_create(*, user: User, ip: str, user_agent: str) -> str:
@@ -72,7 +110,9 @@ async def session_create(*, user: User, ip: str, user_agent: str) -> str:
             user_agent=user_agent[:255],
         )
         await User.filter(id=user.id).update(last_login_at=now)
-        await LoginAttempt.filter(username=user.username).delete()
+        # Only the failures from this address (the user's own typos): clearing the account's others would
+        # hand an attacker elsewhere fresh guesses each time the real user signs in.
+        await LoginAttempt.filter(username=user.username, ip=ip[:64]).delete()
     return token
 
 
@@ -96,15 +136,41 @@ async def session_revoke_all(*, user: User, except_session_id: str | None = None
     return await qs.delete()
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
+def _weakness_message(weakness: str) -> str:
+    """Our own sentence for what password_weakness found (zxcvbn's feedback is English prose)."""
+    match weakness:
+        case "user_inputs":
+            reason = _("This password is too easy to guess: it contains the username or the name.")
+        case "common":
+            reason = _("This password is too easy to guess: it is, or is close to, a commonly used password.")
+        case "keyboard":
+            reason = _("This password is too easy to guess: it follows a pattern of keys on the keyboard.")
+        case "repeat":
+            reason = _(
+                "This password is too easy to guess: it repeats characters or follows a sequence like abc or 123."
+            )
+        case "date":
+            reason = _("This password is too easy to guess: it is built on a date or a year.")
+        case "words":
+            reason = _("This password is too easy to guess: it is built on common words or names.")
+        case _:
+            reason = _("This password is too easy to guess.")
+    return reason + " " + _("A few unrelated words together work well.")
+
+
+def _check_password(password: str, *, user_inputs: list[str]) -> None:
+    """The rule for every password a person sets (the demo data hashes its one known password directly)."""
+    weakness = password_weakness(password, user_inputs)
+    if weakness == "short":
         raise ServiceError("password", _("Use at least %(n)s characters.") % {"n": MIN_PASSWORD_LENGTH})
+    if weakness:
+        raise ServiceError("password", _weakness_message(weakness))
 
 
 async def user_change_password(*, user: User, current: str, new: str, session_id: str | None) -> None:
     if not await verify_password(current, user.password_hash):
         raise ServiceError("current", _("The current password is wrong."))
-    _check_password(new)
+    _check_password(new, user_inputs=[user.username, user.display_name])
     hashed = await hash_password(new)
     async with in_transaction():
         await User.filter(id=user.id).update(password_hash=hashed, password_changed_at=now_utc())
@@ -139,7 +205,7 @@ async def user_create(
     locale: str | None = None,
     email: str = "",
 ) -> User:
-    _check_password(password)
+    _check_password(password, user_inputs=[username, display_name])
     email = _checked_email(email)
     _check_scope_fields(role, region_id, organisation_id, worker_id)
     if await User.filter(username=username).exists():
@@ -233,12 +299,28 @@ async def user_update(
 
 
 async def user_reset_password(*, actor: User, user: User, password: str) -> None:
-    _check_password(password)
+    _check_password(password, user_inputs=[user.username, user.display_name])
     hashed = await hash_password(password)
     async with in_transaction():
         await User.filter(id=user.id).update(password_hash=hashed, password_changed_at=now_utc())
         await session_revoke_all(user=user)
         await audit_record(actor=actor, action="password", entity="user", entity_id=user.id, summary=user.username)
+
+
+async def user_unlock(*, actor: User, user: User) -> int:
+    """Clear an account's failed sign-ins, so every address refused or slowed down for it may try again at
+    once (the password itself is unchanged); returns how many were cleared."""
+    async with in_transaction():
+        cleared = await LoginAttempt.filter(username=user.username).delete()
+        await audit_record(
+            actor=actor,
+            action="unlock",
+            entity="user",
+            entity_id=user.id,
+            summary=user.username,
+            after={"failed_sign_ins_cleared": cleared},
+        )
+    return cleared
 
 
 async def sessions_purge(*, now: datetime | None = None) -> dict[str, int]:
@@ -247,5 +329,5 @@ async def sessions_purge(*, now: datetime | None = None) -> dict[str, int]:
     window = timedelta(minutes=get_settings().login_window_minutes)
     return {
         "sessions": await Session.filter(expires_at__lte=now).delete(),
-        "login_attempts": await LoginAttempt.filter(at__lt=now - window).delete(),
+        "login_attempts": await LoginAttempt.filter(at__lte=now - window).delete(),
     }

@@ -48,7 +48,7 @@ USER_CREATE_FIELDS = [
         required=True,
         max_length=200,
         autocomplete="new-password",
-        help=N_("At least 10 characters."),
+        help=N_("At least 10 characters and hard to guess: a few unrelated words work well."),
     ),
 ]
 
@@ -73,6 +73,6 @@ PASSWORD_RESET_FIELDS = [
         required=True,
         max_length=200,
         autocomplete="new-password",
-        help=N_("At least 10 characters. The user is signed out everywhere."),
+        help=N_("At least 10 characters and hard to guess. The user is signed out everywhere."),
     ),
 ]

@@ -110,19 +110,20 @@ def _edit_initial(user) -> dict:
     }
 
 
+async def _edit_context(user, pw_form: Form) -> dict:
+    return {
+        "form": Form.initial(USER_EDIT_FIELDS, _edit_initial(user)),
+        "user": user,
+        "pw_form": pw_form,
+        "action": f"/admin/users/{user.id}",
+        "throttle": await account_selectors.login_throttle(username=user.username, now=account_services.now_utc()),
+    }
+
+
 @router.get("/users/{user_id}")
 async def user_edit(request: Request, viewer: AdminViewer, user_id: Id) -> Response:
     user = await account_selectors.user_get(user_id=user_id)
-    return render(
-        request,
-        "admin/user_edit.html",
-        {
-            "form": Form.initial(USER_EDIT_FIELDS, _edit_initial(user)),
-            "user": user,
-            "pw_form": Form.initial(PASSWORD_RESET_FIELDS),
-            "action": f"/admin/users/{user.id}",
-        },
-    )
+    return render(request, "admin/user_edit.html", await _edit_context(user, Form.initial(PASSWORD_RESET_FIELDS)))
 
 
 @router.post("/users/{user_id}")
@@ -161,12 +162,17 @@ async def user_password(request: Request, viewer: AdminViewer, user_id: Id) -> R
     return render(
         request,
         "admin/user_edit.html",
-        {
-            "form": Form.initial(USER_EDIT_FIELDS, _edit_initial(user)),
-            "user": user,
-            "pw_form": form,
-            "action": f"/admin/users/{user.id}",
-        },
+        await _edit_context(user, form),
         fragment="admin/_password_reset.html",
         status_code=422,
+    )
+
+
+@router.post("/users/{user_id}/unlock")
+async def user_unlock(request: Request, viewer: AdminViewer, user_id: Id) -> Response:
+    user = await account_selectors.user_get(user_id=user_id)
+    cleared = await account_services.user_unlock(actor=viewer.user, user=user)
+    return flash(
+        see_other(request, f"/admin/users/{user.id}"),
+        _("Failed sign-ins cleared: %(n)s. The account can sign in again from every address.") % {"n": cleared},
     )

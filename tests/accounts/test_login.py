@@ -27,9 +27,10 @@ async def test_a_wrong_password_rerenders_the_form_with_422_and_keeps_the_userna
     assert 'value="hr"' in response.text
 
 
-async def test_repeated_failures_lock_the_account_even_with_the_right_password(client):
+async def test_repeated_failures_from_one_address_refuse_it_for_that_account_even_with_the_right_password(client):
     await world()
-    # Default: 5 failures per account per 15 minutes; the sixth attempt is refused even if correct.
+    # Default: 5 failures per account from one address per 15 minutes; the sixth attempt from that address is
+    # refused even if correct (other addresses: tests/accounts/test_throttling.py).
     for _ in range(5):
         await post(client, "/login", {"username": "hr", "password": "wrong-password"})
     response = await post(client, "/login", {"username": "hr", "password": PASSWORD})
