@@ -18,7 +18,7 @@ from talent.settings import get_settings
 from talent.web.auth import BureauViewer, CurrentViewer, Viewer
 from talent.web.errors import Forbidden, ServiceError
 from talent.web.forms import Form
-from talent.web.i18n import get_locale, local_today
+from talent.web.i18n import get_locale, local_time, local_today
 from talent.web.i18n import gettext as _
 from talent.web.pagination import Listing, ListParams
 from talent.web.params import Id
@@ -50,6 +50,11 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+async def _reach(viewer: Viewer, now: datetime) -> list[str]:
+    """The region paths of the questions this worker draws, read once per request."""
+    return await selectors.worker_reach(worker_id=viewer.user.worker_id, today=local_time(now).date())
+
+
 def _printable(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()
 
@@ -65,7 +70,8 @@ async def _subject_or_none(code: str) -> catalogue.Subject | None:
 async def home(request: Request, viewer: WorkerViewer) -> Response:
     worker_id, now = viewer.user.worker_id, _now()
     await services.mock_expire_overdue(worker_id=worker_id, now=now)
-    counts = await selectors.bank_subject_counts()
+    reach = await _reach(viewer, now)
+    counts = await selectors.bank_subject_counts(reach=reach)
     subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
     return render(
         request,
@@ -73,8 +79,8 @@ async def home(request: Request, viewer: WorkerViewer) -> Response:
         {
             "subjects": subjects,
             "counts": counts,
-            "readiness": await selectors.readiness_for(worker_id=worker_id, subjects=subjects, now=now),
-            "due": await selectors.notebook_due_count(worker_id=worker_id, today=now.date()),
+            "readiness": await selectors.readiness_for(worker_id=worker_id, subjects=subjects, now=now, reach=reach),
+            "due": await selectors.notebook_due_count(worker_id=worker_id, today=now.date(), reach=reach),
             "running": await selectors.attempt_in_progress(worker_id=worker_id, now=now),
             "recent": await selectors.attempts_recent(worker_id=worker_id),
             "eligibility": await certification.worker_eligibility(worker_id=worker_id, today=now.date()),
@@ -87,7 +93,10 @@ async def readiness(request: Request, viewer: WorkerViewer, subject: Annotated[s
     spec = await _subject_or_none(subject)
     if spec is None:
         raise HTTPException(404)
-    result = await selectors.readiness_for(worker_id=viewer.user.worker_id, subjects=[spec], now=_now())
+    now = _now()
+    result = await selectors.readiness_for(
+        worker_id=viewer.user.worker_id, subjects=[spec], now=now, reach=await _reach(viewer, now)
+    )
     return render(request, "examprep/readiness.html", {"subject": spec, "r": result[spec.code]})
 
 
@@ -108,12 +117,13 @@ async def practice(
 ) -> Response:
     spec = await _subject_or_none(subject)
     topic = _printable(topic)
+    reach = await _reach(viewer, _now())
     if spec is None:
-        counts = await selectors.bank_subject_counts()
+        counts = await selectors.bank_subject_counts(reach=reach)
         subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
         return render(request, "examprep/practice_start.html", {"subjects": subjects, "counts": counts})
-    version = await selectors.practice_pick(subject=spec.code, topic=topic, exclude=after or None)
-    topics = await selectors.bank_topics(subject=spec.code)
+    version = await selectors.practice_pick(subject=spec.code, reach=reach, topic=topic, exclude=after or None)
+    topics = await selectors.bank_topics(subject=spec.code, reach=reach)
     return _practice_page(
         request, {"subject": spec, "topic": topic, "topics": topics, "version": version, "review": False}
     )
@@ -121,12 +131,13 @@ async def practice(
 
 @router.get("/review")
 async def review(request: Request, viewer: WorkerViewer) -> Response:
-    today = _now().date()
-    entry = await selectors.notebook_next_due(worker_id=viewer.user.worker_id, today=today)
+    now = _now()
+    today, reach = now.date(), await _reach(viewer, now)
+    entry = await selectors.notebook_next_due(worker_id=viewer.user.worker_id, today=today, reach=reach)
     version = await selectors.current_version(question_id=entry.question_id) if entry else None
     if version is not None:
         version.question = entry.question
-    due = await selectors.notebook_due_count(worker_id=viewer.user.worker_id, today=today)
+    due = await selectors.notebook_due_count(worker_id=viewer.user.worker_id, today=today, reach=reach)
     return _practice_page(request, {"version": version, "review": True, "entry": entry, "due": due, "topic": ""})
 
 
@@ -135,8 +146,12 @@ async def practice_answer(request: Request, viewer: WorkerViewer, question_id: I
     form = await request.form()
     review_mode = form.get("review") == "1"
     version_id = str(form.get("version", ""))
+    now = _now()
+    reach = await _reach(viewer, now)
     version = await selectors.practice_version(
-        question_id=question_id, version_id=int(version_id) if str(version_id).isdigit() and len(version_id) < 10 else 0
+        question_id=question_id,
+        version_id=int(version_id) if str(version_id).isdigit() and len(version_id) < 10 else 0,
+        reach=reach,
     )
     ctx = {"version": version, "review": review_mode, "topic": _printable(str(form.get("topic", "")))[:100]}
     if not review_mode:
@@ -149,7 +164,8 @@ async def practice_answer(request: Request, viewer: WorkerViewer, question_id: I
             choices=[str(c) for c in form.getlist("choice")][:8],
             text=str(form.get("text", "")),
             review=review_mode,
-            now=_now(),
+            now=now,
+            reach=reach,
         )
     except ServiceError as exc:
         ctx.update(error=exc.message, typed=str(form.get("text", ""))[:20000])
@@ -184,9 +200,10 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
     params.q = _printable(params.q)
     spec = await _subject_or_none(subject)
     params.extra = {"subject": spec.code if spec else ""}
-    today = _now().date()
+    now = _now()
+    today, reach = now.date(), await _reach(viewer, now)
     page = await selectors.notebook_list(
-        worker_id=viewer.user.worker_id, params=params, subject=spec.code if spec else "", today=today
+        worker_id=viewer.user.worker_id, params=params, subject=spec.code if spec else "", today=today, reach=reach
     )
     return render(
         request,
@@ -196,7 +213,7 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
             "subject": spec.code if spec else "",
             "subjects": await catalogue.subjects(),
             "today": today,
-            "due": await selectors.notebook_due_count(worker_id=viewer.user.worker_id, today=today),
+            "due": await selectors.notebook_due_count(worker_id=viewer.user.worker_id, today=today, reach=reach),
         },
         fragment="examprep/_notebook.html",
     )
@@ -210,7 +227,7 @@ async def mock_list(request: Request, viewer: WorkerViewer, params: Listing) -> 
     now = _now()
     await services.mock_expire_overdue(worker_id=viewer.user.worker_id, now=now)
     page = await selectors.attempt_list(worker_id=viewer.user.worker_id, params=params)
-    counts = await selectors.bank_subject_counts()
+    counts = await selectors.bank_subject_counts(reach=await _reach(viewer, now))
     subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
     return render(
         request,
@@ -224,10 +241,12 @@ async def mock_list(request: Request, viewer: WorkerViewer, params: Listing) -> 
 async def mock_start(request: Request, viewer: WorkerViewer) -> Response:
     form = await request.form()
     subject = _printable(str(form.get("subject", "")))[:16]
+    now = _now()
+    reach = await _reach(viewer, now)
     try:
-        attempt = await services.mock_start(worker_id=viewer.user.worker_id, subject=subject, now=_now())
+        attempt = await services.mock_start(worker_id=viewer.user.worker_id, subject=subject, now=now, reach=reach)
     except ServiceError as exc:
-        counts = await selectors.bank_subject_counts()
+        counts = await selectors.bank_subject_counts(reach=reach)
         subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
         page = await selectors.attempt_list(
             worker_id=viewer.user.worker_id, params=ListParams(per_page=get_settings().page_size)
@@ -378,16 +397,12 @@ async def bank_list(
     params: Listing,
     subject: ShortText = "",
     kind: ShortText = "",
-    mine: ShortText = "",
 ) -> Response:
     params.q = _printable(params.q)
     spec = await _subject_or_none(subject)
     kind = kind if kind in {k.value for k in Kind} else ""
-    mine_only = mine == "1"
-    params.extra = {"subject": spec.code if spec else "", "kind": kind, "mine": "1" if mine_only else ""}
-    page = await selectors.bank_list(
-        scope=viewer.scope, params=params, subject=spec.code if spec else "", kind=kind, mine=mine_only
-    )
+    params.extra = {"subject": spec.code if spec else "", "kind": kind}
+    page = await selectors.bank_list(scope=viewer.scope, params=params, subject=spec.code if spec else "", kind=kind)
     return render(
         request,
         "examprep/bank.html",
@@ -395,7 +410,6 @@ async def bank_list(
             "page": page,
             "subject": spec.code if spec else "",
             "kind": kind,
-            "mine": mine_only,
             "subjects": await catalogue.subjects(),
             "kinds": list(catalogue.KIND_LABELS.items()),
         },
@@ -410,7 +424,6 @@ async def bank_export(
     q: ShortText = "",
     subject: ShortText = "",
     kind: ShortText = "",
-    mine: ShortText = "",
     fmt: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
 ) -> Response:
     """The questions of the list's current search as a `questions` spreadsheet (headers in the user's
@@ -421,7 +434,6 @@ async def bank_export(
         q=_printable(q),
         subject=spec.code if spec else "",
         kind=kind if kind in {k.value for k in Kind} else "",
-        mine=mine == "1",
     )
 
     async def rows():

@@ -1,10 +1,15 @@
 """Reads for exam prep. A worker reads only their own answers, notebook and attempts (every query here is
-filtered by worker_id, so another worker's attempt id is simply not found → 404). The question bank is shared
-by every worker; who may edit a question is decided by its region path."""
+filtered by worker_id, so another worker's attempt id is simply not found → 404).
+
+A question belongs to the national bank (region path '') or to a region (DESIGN §1). A worker draws from their
+*reach*: the national bank and the regions enclosing a station where they work today (`worker_reach`, one
+query, passed down as a list of paths so every bank read is a plain `region_path IN (…)`). In the bank pages an
+admin sees everything and a bureau its own region's questions and those below it — not the national bank nor
+the regions above, whose questions its workers still draw."""
 
 import json
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -26,6 +31,8 @@ from courses.examprep.models import (
 from talent.accounts.models import Role
 from talent.accounts.scope import Scope
 from talent.exports.writers import batched
+from talent.people.models import EmploymentSpell
+from talent.web.i18n import local_time
 from talent.web.pagination import ListParams, Page, paginate
 
 READINESS_DAYS = 90
@@ -37,13 +44,20 @@ ATTEMPT_SORTS = {"started": "started_at", "subject": "subject", "score": "score"
 # ── the bank ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def editable(scope: Scope) -> Q:
-    """Questions the viewer may edit: all for an admin, those authored inside a bureau's region for a bureau."""
+def editable(scope: Scope, prefix: str = "") -> Q:
+    """Questions the viewer may edit (on Question, or with prefix 'question__' on a relation to it): all for
+    an admin, those of a bureau's region and the regions below it for a bureau, none for anyone else."""
     if scope.role == Role.ADMIN:
         return Q()
     if scope.role == Role.BUREAU and scope.region_path:
-        return Q(region_path__startswith=scope.region_path)
+        return Q(**{f"{prefix}region_path__startswith": scope.region_path})
     return Q(id__in=[])
+
+
+def visible(scope: Scope, prefix: str = "") -> Q:
+    """Questions the viewer sees in the bank pages. DESIGN §1 gives a bureau the same reach for reading as for
+    editing (its region's and those below), so national and higher regions' questions are not listed to it."""
+    return editable(scope, prefix)
 
 
 def can_edit(scope: Scope, question: Question) -> bool:
@@ -52,10 +66,30 @@ def can_edit(scope: Scope, question: Question) -> bool:
     return scope.role == Role.BUREAU and bool(scope.region_path) and question.region_path.startswith(scope.region_path)
 
 
-def _bank_query(*, scope: Scope, q: str, subject: str, kind: str, topic: str, mine: bool):
-    qs = QuestionVersion.filter(is_current=True).select_related("question")
-    if mine:
-        qs = qs.filter(question_id__in=Question.filter(editable(scope)).values("id"))
+def _enclosing(path: str) -> list[str]:
+    """ "32/3201/320102/" → ["32/", "32/3201/", "32/3201/320102/"]."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+async def worker_reach(*, worker_id: int, today: date) -> list[str]:
+    """The region paths whose questions the worker draws: '' (the national bank) and every region enclosing a
+    station where they have an active spell today; only '' without one. One query."""
+    paths = await EmploymentSpell.filter(
+        Q(end_on=None) | Q(end_on__gte=today), worker_id=worker_id, start_on__lte=today
+    ).values_list("station__region_path", flat=True)
+    reach = {""}
+    for path in paths:
+        reach.update(_enclosing(path or ""))
+    return sorted(reach)
+
+
+async def _reach_or_read(reach: Sequence[str] | None, worker_id: int, today: date) -> list[str]:
+    return list(reach) if reach is not None else await worker_reach(worker_id=worker_id, today=today)
+
+
+def _bank_query(*, scope: Scope, q: str, subject: str, kind: str, topic: str):
+    qs = QuestionVersion.filter(visible(scope, "question__"), is_current=True).select_related("question")
     if subject:
         qs = qs.filter(question__subject=subject)
     if kind:
@@ -67,26 +101,22 @@ def _bank_query(*, scope: Scope, q: str, subject: str, kind: str, topic: str, mi
     return qs
 
 
-async def bank_list(
-    *, scope: Scope, params: ListParams, subject: str = "", kind: str = "", topic: str = "", mine: bool = False
-) -> Page:
-    """Current versions of the bank's questions (two queries whatever the page size)."""
-    qs = _bank_query(scope=scope, q=params.q, subject=subject, kind=kind, topic=topic, mine=mine)
+async def bank_list(*, scope: Scope, params: ListParams, subject: str = "", kind: str = "", topic: str = "") -> Page:
+    """Current versions of the questions the viewer sees in the bank (two queries whatever the page size)."""
+    qs = _bank_query(scope=scope, q=params.q, subject=subject, kind=kind, topic=topic)
     return await paginate(qs, params, BANK_SORTS, default="subject")
 
 
 def bank_export_versions(
-    *, scope: Scope, q: str = "", subject: str = "", kind: str = "", topic: str = "", mine: bool = False
+    *, scope: Scope, q: str = "", subject: str = "", kind: str = "", topic: str = ""
 ) -> AsyncIterator[QuestionVersion]:
     """Every current version the bank list shows for these filters, read in keyset batches (for the export)."""
-    return batched(_bank_query(scope=scope, q=q, subject=subject, kind=kind, topic=topic, mine=mine))
+    return batched(_bank_query(scope=scope, q=q, subject=subject, kind=kind, topic=topic))
 
 
 async def question_get(*, scope: Scope, question_id: int, for_edit: bool = False) -> Question:
-    qs = Question.filter(id=question_id)
-    if for_edit:
-        qs = qs.filter(editable(scope))
-    return await qs.get()
+    """A question of the bank pages; one outside the viewer's bank is not found (404)."""
+    return await Question.filter(editable(scope) if for_edit else visible(scope), id=question_id).get()
 
 
 async def question_versions(*, question_id: int) -> list[QuestionVersion]:
@@ -97,10 +127,10 @@ async def current_version(*, question_id: int) -> QuestionVersion:
     return await QuestionVersion.get(question_id=question_id, is_current=True)
 
 
-async def bank_topics(*, subject: str) -> list[dict]:
-    """Topics of a subject's active questions with their counts, one grouped query."""
+async def bank_topics(*, subject: str, reach: Sequence[str]) -> list[dict]:
+    """Topics of a subject's active questions within the worker's reach, with their counts, one grouped query."""
     return (
-        await Question.filter(subject=subject, is_active=True)
+        await Question.filter(subject=subject, is_active=True, region_path__in=list(reach))
         .annotate(n=Count("id"))
         .group_by("topic")
         .order_by("topic")
@@ -108,17 +138,26 @@ async def bank_topics(*, subject: str) -> list[dict]:
     )
 
 
-async def bank_subject_counts() -> dict[str, int]:
-    rows = await Question.filter(is_active=True).annotate(n=Count("id")).group_by("subject").values("subject", "n")
+async def bank_subject_counts(*, reach: Sequence[str]) -> dict[str, int]:
+    """Active questions per subject within the worker's reach."""
+    rows = (
+        await Question.filter(is_active=True, region_path__in=list(reach))
+        .annotate(n=Count("id"))
+        .group_by("subject")
+        .values("subject", "n")
+    )
     return {r["subject"]: r["n"] for r in rows}
 
 
 # ── practice and the notebook ──────────────────────────────────────────────────────────────────────────────
 
 
-async def practice_pick(*, subject: str, topic: str = "", exclude: int | None = None) -> QuestionVersion | None:
-    """A random active question of the subject (and topic), other than the one just answered if possible."""
-    qs = Question.filter(subject=subject, is_active=True)
+async def practice_pick(
+    *, subject: str, reach: Sequence[str], topic: str = "", exclude: int | None = None
+) -> QuestionVersion | None:
+    """A random active question of the subject (and topic) within the worker's reach, other than the one just
+    answered if possible."""
+    qs = Question.filter(subject=subject, is_active=True, region_path__in=list(reach))
     if topic:
         qs = qs.filter(topic=topic)
     ids = await qs.values_list("id", flat=True)
@@ -129,32 +168,52 @@ async def practice_pick(*, subject: str, topic: str = "", exclude: int | None = 
     return await QuestionVersion.get(question_id=random.choice(ids), is_current=True).select_related("question")
 
 
-async def practice_version(*, question_id: int, version_id: int) -> QuestionVersion:
-    """The version a worker answered: any version of an active question (the one they were shown)."""
-    return await QuestionVersion.get(id=version_id, question_id=question_id, question__is_active=True).select_related(
-        "question"
-    )
+async def practice_version(*, question_id: int, version_id: int, reach: Sequence[str]) -> QuestionVersion:
+    """The version a worker answered: any version of an active question within their reach (the one they were
+    shown). A question outside it is not found, so its answer key is not given away either."""
+    return await QuestionVersion.get(
+        id=version_id, question_id=question_id, question__is_active=True, question__region_path__in=list(reach)
+    ).select_related("question")
 
 
 async def answer_get(*, worker_id: int, answer_id: int) -> Answer:
     return await Answer.get(id=answer_id, worker_id=worker_id).select_related("question", "version")
 
 
-async def notebook_due_count(*, worker_id: int, today: date) -> int:
-    return await NotebookEntry.filter(worker_id=worker_id, due_on__lte=today, question__is_active=True).count()
+# The notebook shows only questions within the worker's reach: after a move to another region the old region's
+# questions are no longer theirs to practise (they come back with a move back, schedule intact).
 
 
-async def notebook_next_due(*, worker_id: int, today: date) -> NotebookEntry | None:
+async def notebook_due_count(*, worker_id: int, today: date, reach: Sequence[str] | None = None) -> int:
+    reach = await _reach_or_read(reach, worker_id, today)
+    return await NotebookEntry.filter(
+        worker_id=worker_id, due_on__lte=today, question__is_active=True, question__region_path__in=reach
+    ).count()
+
+
+async def notebook_next_due(*, worker_id: int, today: date, reach: Sequence[str] | None = None) -> NotebookEntry | None:
+    reach = await _reach_or_read(reach, worker_id, today)
     return (
-        await NotebookEntry.filter(worker_id=worker_id, due_on__lte=today, question__is_active=True)
+        await NotebookEntry.filter(
+            worker_id=worker_id, due_on__lte=today, question__is_active=True, question__region_path__in=reach
+        )
         .select_related("question")
         .order_by("due_on", "box", "id")
         .first()
     )
 
 
-async def notebook_list(*, worker_id: int, params: ListParams, subject: str = "", due_only: bool = False, today: date):
-    qs = NotebookEntry.filter(worker_id=worker_id).select_related("question")
+async def notebook_list(
+    *,
+    worker_id: int,
+    params: ListParams,
+    subject: str = "",
+    due_only: bool = False,
+    today: date,
+    reach: Sequence[str] | None = None,
+):
+    reach = await _reach_or_read(reach, worker_id, today)
+    qs = NotebookEntry.filter(worker_id=worker_id, question__region_path__in=reach).select_related("question")
     if subject:
         qs = qs.filter(question__subject=subject)
     if due_only:
@@ -322,14 +381,16 @@ def _unmarked_points_sql() -> RawSQL:
 
 
 async def readiness_for(
-    *, worker_id: int, subjects: list[catalogue.Subject], now: datetime
+    *, worker_id: int, subjects: list[catalogue.Subject], now: datetime, reach: Sequence[str] | None = None
 ) -> dict[str, rules.Readiness]:
-    """Readiness for several subjects in four queries: recent scored mocks, answers and right answers by
-    subject × topic over the last 90 days, and the bank's topic sizes. A mock's result leaves out the case
-    answers not yet self-marked (their points are neither scored nor counted in its full marks)."""
+    """Readiness for several subjects in four queries (five when the worker's reach is not given): recent
+    scored mocks, answers and right answers by subject × topic over the last 90 days, and the topic sizes of
+    the bank within the worker's reach. A mock's result leaves out the case answers not yet self-marked (their
+    points are neither scored nor counted in its full marks)."""
     codes = [s.code for s in subjects]
     if not codes:
         return {}
+    reach = await _reach_or_read(reach, worker_id, local_time(now).date())
     since = now - timedelta(days=READINESS_DAYS)
     mocks = (
         await MockAttempt.filter(worker_id=worker_id, subject__in=codes, score__not_isnull=True)
@@ -345,7 +406,7 @@ async def readiness_for(
     answered = await answers.annotate(n=Count("id")).group_by(*keys).values(*keys, "n")
     right = await answers.filter(correct=True).annotate(n=Count("id")).group_by(*keys).values(*keys, "n")
     sizes = (
-        await Question.filter(subject__in=codes, is_active=True)
+        await Question.filter(subject__in=codes, is_active=True, region_path__in=reach)
         .annotate(n=Count("id"))
         .group_by("subject", "topic")
         .values("subject", "topic", "n")

@@ -32,6 +32,7 @@ from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
 from talent.web.errors import ServiceError
 from talent.web.i18n import gettext as _
+from talent.web.i18n import local_time
 
 MAX_OPTIONS = 8
 MAX_CASE_ANSWER = 20000
@@ -314,11 +315,15 @@ async def practice_answer(
     text: str = "",
     review: bool = False,
     now: datetime,
+    reach: Sequence[str] | None = None,
 ) -> Answer:
-    """Store a practice (or review) answer and update the notebook; returns the stored answer."""
-    from courses.examprep.selectors import practice_version
+    """Store a practice (or review) answer and update the notebook; returns the stored answer. A question
+    outside the worker's reach (read here unless given) is not found."""
+    from courses.examprep.selectors import practice_version, worker_reach
 
-    version = await practice_version(question_id=question_id, version_id=version_id)
+    if reach is None:
+        reach = await worker_reach(worker_id=worker_id, today=local_time(now).date())
+    version = await practice_version(question_id=question_id, version_id=version_id, reach=reach)
     kind = version.question.kind
     if kind == Kind.CASE:
         response = text.strip()
@@ -363,9 +368,14 @@ async def practice_self_mark(*, worker_id: int, answer_id: int, correct: bool, n
 # ── mock exams ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
-async def mock_start(*, worker_id: int, subject: str, now: datetime, seed: int | None = None) -> MockAttempt:
-    """Assemble a paper to the subject's structure, preferring questions the worker has not seen, and store it.
-    An attempt of the same subject still in progress is resumed instead."""
+async def mock_start(
+    *, worker_id: int, subject: str, now: datetime, seed: int | None = None, reach: Sequence[str] | None = None
+) -> MockAttempt:
+    """Assemble a paper to the subject's structure from the questions within the worker's reach (read here
+    unless given), preferring those the worker has not seen, and store it. An attempt of the same subject
+    still in progress is resumed instead."""
+    from courses.examprep.selectors import worker_reach
+
     spec = await catalogue.subject_by_code(subject)
     if spec is None:
         raise ServiceError("subject", _("Unknown subject."))
@@ -375,8 +385,10 @@ async def mock_start(*, worker_id: int, subject: str, now: datetime, seed: int |
         ).first()
         if running is not None:
             return running
+        if reach is None:
+            reach = await worker_reach(worker_id=worker_id, today=local_time(now).date())
         pool_rows = await QuestionVersion.filter(
-            is_current=True, question__subject=subject, question__is_active=True
+            is_current=True, question__subject=subject, question__is_active=True, question__region_path__in=list(reach)
         ).values("id", "question_id", "question__kind", "question__topic")
         if not pool_rows:
             raise ServiceError("subject", _("The question bank has no questions for this subject yet."))

@@ -243,9 +243,10 @@ async def test_a_bureau_creates_a_question_and_an_invalid_one_is_refused_with_42
     assert edit.status_code == 303
     detail = await client.get(f"/exam-prep/bank/{question.id}")
     assert "改过的题干" in detail.text and "我的题干" in detail.text  # both versions shown
-    # A national question is visible to the bureau but not editable (404 for the edit page and post).
+    # A national question is neither shown to a county bureau nor editable by it (DESIGN §1: a bureau sees and
+    # edits its region's questions and those below): 404 for the page, the edit page and the post.
     national = await make_question(stem="全国题")
-    assert (await client.get(f"/exam-prep/bank/{national.id}")).status_code == 200
+    assert (await client.get(f"/exam-prep/bank/{national.id}")).status_code == 404
     assert (await client.get(f"/exam-prep/bank/{national.id}/edit")).status_code == 404
     assert (await post(client, f"/exam-prep/bank/{national.id}", {"subject": "A-ZH"})).status_code == 404
     assert (await client.get("/exam-prep/bank/999999")).status_code == 404
