@@ -9,6 +9,7 @@ from courses.catalog.models import Course
 from courses.catalog.services import audit_scope
 from courses.classroom.models import Attendance, ClassSession
 from courses.enrolment.models import SEATED, Enrolment
+from courses.enrolment.services import learner_audit_scope
 from courses.scope import can_author, can_manage_learners
 from talent.accounts.models import User
 from talent.accounts.scope import Scope
@@ -75,7 +76,7 @@ async def attendance_set(
                 entity="enrolment",
                 entity_id=enrolment.id,
                 summary=f"session {session.id}",
-                **audit_scope(course),
+                **(await learner_audit_scope(course, [enrolment.worker_id]))[enrolment.worker_id],
             )
         if present:
             await completion_evaluate(actor=actor, enrolment=enrolment)

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 from tortoise.transactions import in_transaction
 
 from courses.catalog.models import Course, Lesson
-from courses.catalog.services import audit_scope
 from courses.classroom.models import Attendance, ClassSession
 from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
+from courses.enrolment.services import learner_audit_scope
 from courses.scope import can_author
 from talent.accounts.models import User
 from talent.accounts.scope import Scope
@@ -91,7 +91,7 @@ async def completion_evaluate(*, actor: User | None, enrolment: Enrolment, today
         summary=f"course {course.id} · worker {enrolment.worker_id} · {course.ce_hours} h",
         before={"status": "enrolled"},
         after={"status": "completed", "certificate_id": certificate.id, "ce_hours": str(course.ce_hours)},
-        **audit_scope(course),
+        **(await learner_audit_scope(course, [enrolment.worker_id]))[enrolment.worker_id],
     )
     return certificate
 
@@ -120,6 +120,6 @@ async def certificate_revoke(
             summary=f"course {course.id} · worker {certificate.worker_id}: {reason}"[:255],
             before={"status": "valid"},
             after={"status": "revoked", "reason": reason[:255]},
-            **audit_scope(course),
+            **(await learner_audit_scope(course, [certificate.worker_id]))[certificate.worker_id],
         )
     return await CompletionCertificate.get(id=certificate.id)

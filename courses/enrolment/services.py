@@ -5,6 +5,9 @@ course's region), inside the enrolment window, at most once; while seats are lef
 after that waitlisted with a position (1 = next); a withdrawal of an enrolled learner promotes the first
 of the waitlist, and every position behind a leaver moves up one. The capacity is never exceeded: every
 change to a course's seats runs under lock_course() (row lock on PostgreSQL, write lock on SQLite).
+Staff enrol only workers in their scope, and a worker is eligible through a station the staff member
+sees: an enrolment never rests on (nor reveals) a station outside the actor's scope. Every entry about an
+enrolment is filed under the course's region and under the jurisdictions that see the worker.
 """
 
 from datetime import UTC, date, datetime
@@ -20,7 +23,7 @@ from talent.accounts.models import Role, User
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record
 from talent.people.models import EmploymentSpell, Worker
-from talent.people.selectors import worker_scope
+from talent.people.selectors import spell_scope, worker_jurisdictions, worker_scope
 from talent.places.models import Station
 from talent.web.errors import ServiceError
 from talent.web.i18n import gettext as _
@@ -37,10 +40,20 @@ def _active(day: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": day}))
 
 
-def eligible_workers(course: Course, day: date) -> Q:
-    """Workers with an active spell at a station inside the course's region (a filter on Worker)."""
+def eligible_workers(course: Course, day: date, scope: Scope | None = None) -> Q:
+    """Workers with an active spell at a station inside the course's region (a filter on Worker); with a
+    scope, only spells the viewer sees count (a worker's own, or at a station in a staff member's scope)."""
     spells = EmploymentSpell.filter(_active(day), station__region_path__startswith=course.region_path)
+    if scope is not None:
+        spells = spells.filter(spell_scope(scope))
     return Q(id__in=Subquery(spells.values("worker_id")))
+
+
+async def learner_audit_scope(course: Course, worker_ids) -> dict[int, dict]:
+    """Per worker, audit_record's filing for a change to their enrolment: the course's region, and `also`
+    every jurisdiction that sees the worker (their stations' regions and organisations)."""
+    places = await worker_jurisdictions(worker_ids)
+    return {wid: {**audit_scope(course), "also": places.get(wid, [])} for wid in dict.fromkeys(worker_ids)}
 
 
 def _check_open(course: Course, day: date) -> None:
@@ -52,8 +65,11 @@ def _check_open(course: Course, day: date) -> None:
         raise ServiceError("__all__", _("Enrolment closed on %(date)s.") % {"date": course.enrol_closes_on.isoformat()})
 
 
-async def _place(*, actor: User | None, course: Course, worker_id: int, existing: Enrolment | None) -> Enrolment:
-    """Give one worker a seat or a waitlist place; `course` is the locked, fresh row and is updated."""
+async def _place(
+    *, actor: User | None, course: Course, worker_id: int, existing: Enrolment | None, filed: dict
+) -> Enrolment:
+    """Give one worker a seat or a waitlist place; `course` is the locked, fresh row and is updated. `filed`:
+    the audit filing (learner_audit_scope)."""
     now = _now()
     if course.capacity is None or course.seats_taken < course.capacity:
         status, position = EnrolmentStatus.ENROLLED, None
@@ -80,7 +96,7 @@ async def _place(*, actor: User | None, course: Course, worker_id: int, existing
         entity_id=enrolment.id,
         summary=f"course {course.id} · worker {worker_id}" + (f" · #{position}" if position else ""),
         after={"course_id": course.id, "worker_id": worker_id, "status": status.value, "position": position},
-        **audit_scope(course),
+        **filed,
     )
     return enrolment
 
@@ -98,15 +114,16 @@ async def enrolment_enrol(*, actor: User, scope: Scope, course: Course, worker_i
         raise ServiceError("__all__", _("You may not enrol workers."))
     elif not await Worker.filter(worker_scope(scope), id=worker_id).exists():
         raise ServiceError("worker_nos", _("This worker is not in your scope."))
-    if not await Worker.filter(eligible_workers(course, today), id=worker_id).exists():
+    if not await Worker.filter(eligible_workers(course, today, scope), id=worker_id).exists():
         raise ServiceError("__all__", _("This course is not offered at the worker's station."))
+    filed = (await learner_audit_scope(course, [worker_id]))[worker_id]
     async with in_transaction():
         fresh = await lock_course(course.id)
         _check_open(fresh, today)
         existing = await Enrolment.filter(course_id=fresh.id, worker_id=worker_id).first()
         if existing is not None and existing.status in HOLDING:
             raise ServiceError("__all__", _already(existing))
-        enrolment = await _place(actor=actor, course=fresh, worker_id=worker_id, existing=existing)
+        enrolment = await _place(actor=actor, course=fresh, worker_id=worker_id, existing=existing, filed=filed)
         await _save_counters(fresh)
     return enrolment
 
@@ -151,7 +168,9 @@ async def enrolment_bulk(
                 _("Not found in your scope: %(list)s. Nothing was saved.") % {"list": ", ".join(missing[:20])},
             )
         ids.update({r["id"]: r["worker_no"] for r in rows})
-    eligible = set(await Worker.filter(eligible_workers(course, today), id__in=list(ids)).values_list("id", flat=True))
+    eligible = set(
+        await Worker.filter(eligible_workers(course, today, scope), id__in=list(ids)).values_list("id", flat=True)
+    )
     outside = [ids[i] for i in ids if i not in eligible]
     if outside:
         raise ServiceError(
@@ -160,6 +179,7 @@ async def enrolment_bulk(
             % {"list": ", ".join(sorted(outside)[:20])},
         )
     result = {"enrolled": 0, "waitlisted": 0, "skipped": []}
+    filed = await learner_audit_scope(course, list(ids))
     async with in_transaction():
         fresh = await lock_course(course.id)
         _check_open(fresh, today)
@@ -169,7 +189,9 @@ async def enrolment_bulk(
             if current is not None and current.status in HOLDING:
                 result["skipped"].append(ids[worker_id])
                 continue
-            enrolment = await _place(actor=actor, course=fresh, worker_id=worker_id, existing=current)
+            enrolment = await _place(
+                actor=actor, course=fresh, worker_id=worker_id, existing=current, filed=filed[worker_id]
+            )
             result[enrolment.status.value] += 1
         await _save_counters(fresh)
     return result
@@ -200,7 +222,7 @@ async def promote_waitlisted(course: Course) -> int:
             summary=f"course {course.id} · worker {first.worker_id}",
             before={"status": "waitlisted", "position": first.position},
             after={"status": "enrolled", "position": None},
-            **audit_scope(course),
+            **(await learner_audit_scope(course, [first.worker_id]))[first.worker_id],
         )
     return promoted
 
@@ -235,7 +257,7 @@ async def enrolment_withdraw(*, actor: User, scope: Scope, enrolment: Enrolment)
             summary=f"course {course.id} · worker {fresh.worker_id}",
             before=before,
             after={"status": "withdrawn", "position": None},
-            **audit_scope(course),
+            **(await learner_audit_scope(course, [fresh.worker_id]))[fresh.worker_id],
         )
         await promote_waitlisted(course)
         await _save_counters(course)
@@ -268,7 +290,7 @@ async def lesson_mark_done(*, actor: User, scope: Scope, enrolment: Enrolment, l
                 entity="enrolment",
                 entity_id=enrolment.id,
                 summary=f"lesson {lesson.id}",
-                **audit_scope(course),
+                **(await learner_audit_scope(course, [enrolment.worker_id]))[enrolment.worker_id],
             )
         await Enrolment.filter(id=enrolment.id).update(last_lesson_id=lesson.id)
         fresh = await Enrolment.get(id=enrolment.id)

@@ -4,17 +4,23 @@ explanation, difficulty — on the import framework, and the rows `talent export
 A question is identified by subject + stem: importing the same file again changes nothing; a row whose other
 columns differ updates the question (new wording → a new version, as in the form). Everything is checked in
 bulk first and nothing is written while any row has a problem. Admins import into the national bank, a bureau
-into its region's bank, and a bureau cannot change another bank's question.
+into its region's bank. A row is matched only with the questions within the importer's reach: those it may
+edit (a bureau: its region's and those below) and those its workers draw from (the national bank and the regions
+enclosing its own), which it may not change. A question of any other bank with the same stem is neither changed
+nor mentioned: the row adds the question to the importer's own bank.
 """
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from tortoise.expressions import Q, Subquery
+
 from courses.examprep import catalogue, services
 from courses.examprep.forms import OPTION_KEYS
 from courses.examprep.models import Question, QuestionVersion
-from courses.examprep.selectors import can_edit
+from courses.examprep.selectors import can_edit, editable
+from courses.scope import ancestor_paths
 from talent.accounts.models import Role
 from talent.imports.columns import Column, KindSpec
 from talent.imports.framework import Context, Counts, Kind, fetch_by, register
@@ -86,12 +92,25 @@ class QuestionsKind(Kind):
         plan = Plan()
         codes = {s.code for s in await catalogue.subjects()}
         stems = [r.stem.strip() for r in rows if r.stem]
+        home = (ctx.scope.region_path or "") if ctx.scope.role == Role.BUREAU else ""
+        reach = Subquery(
+            Question.filter(editable(ctx.scope) | Q(region_path__in=["", *ancestor_paths(home)])).values("id")
+        )
         existing: dict[tuple[str, str], Any] = {}
         for version in await fetch_by(
-            lambda chunk: QuestionVersion.filter(is_current=True, stem__in=list(chunk)).select_related("question"),
+            lambda chunk: (
+                QuestionVersion.filter(is_current=True, stem__in=list(chunk), question_id__in=reach)
+                .select_related("question")
+                .order_by("question_id")
+            ),
             stems,
         ):
-            existing[(version.question.subject, version.stem)] = version
+            # With the same stem in several banks within reach: the importer's own bank first, then one it
+            # may edit, then one it may not.
+            key = (version.question.subject, version.stem)
+            rank = (version.question.region_path == home, can_edit(ctx.scope, version.question))
+            if key not in existing or rank > existing[key][0]:
+                existing[key] = (rank, version)
         for row in rows:
             subject = (row.subject or "").strip().upper()
             kind = KIND_WORDS.get((row.kind or "").strip().lower(), "")
@@ -132,7 +151,7 @@ class QuestionsKind(Kind):
                 "model_answer": model_answer if kind == "case" else "",
                 "explanation": explanation,
             }
-            current = existing.get((subject, args["stem"]))
+            _rank, current = existing.get((subject, args["stem"]), (None, None))
             kept_rubric = current.rubric if current is not None else ""
             args["rubric"] = (row.rubric or kept_rubric) if kind == "case" else ""
             if current is None:

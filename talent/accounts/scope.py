@@ -7,12 +7,33 @@ stations with an active assignment, a worker only themself. Anything else answer
 from dataclasses import dataclass, field
 from datetime import date
 
+from pypika_tortoise.context import SqlContext
+from pypika_tortoise.terms import Term
 from tortoise.expressions import Q, Subquery
 
 from talent.accounts.models import Role
 from talent.web.i18n import local_today
 
 NOTHING = Q(id__in=[])
+
+
+class Union(Term):
+    """`(SELECT … UNION SELECT …)` of one-column queries, for an `__in` filter: one subquery the planner can
+    turn into a semi-join, where an OR of two IN-subqueries makes it read the whole outer table."""
+
+    def __init__(self, *queries) -> None:
+        super().__init__()
+        self.queries = queries
+
+    def get_sql(self, ctx: SqlContext) -> str:
+        parts = []
+        for query in self.queries:
+            query._choose_db_if_not_chosen()
+            query._make_query()
+            # A model's default ordering would put ORDER BY inside the compound SELECT (an SQLite syntax error).
+            query.query._orderbys = []
+            parts.append(query.query.get_sql(ctx.copy(subquery=False)))
+        return "(" + " UNION ".join(parts) + ")"
 
 
 @dataclass(frozen=True)
@@ -50,10 +71,11 @@ class Scope:
         return NOTHING
 
     def workers(self) -> Q:
-        """Workers with any spell (current or past) at a station in scope; a worker sees themself.
+        """Workers with any spell (current or past) at a station in scope, and workers with no spell at all
+        whom this jurisdiction registered (see Worker.registered_*); a worker sees themself.
 
-        A subquery rather than a join, so a worker with several spells is still one row.
-        """
+        One `id IN (… UNION …)` subquery rather than a join (a worker with several spells is still one row)
+        or an OR of two subqueries (which the planner can only answer by reading every worker)."""
         from talent.people.models import EmploymentSpell
         from talent.places.models import Station
 
@@ -62,7 +84,32 @@ class Scope:
         if self.role == Role.WORKER:
             return Q(id=self.worker_id or 0)
         stations = Subquery(Station.filter(self.stations()).values("id"))
-        return Q(id__in=Subquery(EmploymentSpell.filter(station_id__in=stations).values("worker_id")))
+        spelled = EmploymentSpell.filter(station_id__in=stations).values("worker_id")
+        unplaced = self.unplaced_workers()
+        if unplaced is None:
+            return Q(id__in=Subquery(spelled))
+        return Q(id__in=Union(spelled, unplaced))
+
+    def registered_here(self) -> Q | None:
+        """A filter on Worker: registered by this jurisdiction (a bureau's subtree, HR's organisation);
+        None for a role that registers nobody."""
+        match self.role:
+            case Role.BUREAU if self.region_path:
+                return Q(registered_region_path__startswith=self.region_path)
+            case Role.HR if self.organisation_id:
+                return Q(registered_organisation_id=self.organisation_id)
+        return None
+
+    def unplaced_workers(self):
+        """Ids of the workers this jurisdiction registered who have no spell anywhere yet (a values query),
+        or None. Once a worker has a spell, only spells decide who sees them."""
+        from talent.people.models import Worker
+
+        registered = self.registered_here()
+        if registered is None:
+            return None
+        # A LEFT JOIN … IS NULL: the planner reads it as an anti-join on the spells' worker index.
+        return Worker.filter(registered, spells__id__isnull=True).values("id")
 
     def organisations(self) -> Q:
         """Organisations of the bureau's region or operating a station in it; HR its own (no join)."""

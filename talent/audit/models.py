@@ -22,3 +22,18 @@ class AuditEntry(Model):
     class Meta:
         table = "audit_entries"
         ordering = ["-id"]
+
+
+class AuditJurisdiction(Model):
+    """A further jurisdiction an entry is filed under. A change that touches records of several jurisdictions
+    (a transfer between organisations, an enrolment into another region's course, a station moved to another
+    organisation) is read by the audit readers of each; the entry's own region_path/organisation_id hold the
+    first, these rows the others. Written with the entry, never changed."""
+
+    id = fields.BigIntField(primary_key=True)
+    entry = fields.ForeignKeyField("models.AuditEntry", related_name="jurisdictions", on_delete=fields.CASCADE)
+    region_path = fields.CharField(max_length=255, default="", db_index=True)
+    organisation_id = fields.IntField(null=True, db_index=True)
+
+    class Meta:
+        table = "audit_jurisdictions"

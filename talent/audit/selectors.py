@@ -3,22 +3,31 @@ from collections.abc import AsyncIterator
 from tortoise.expressions import Q
 
 from talent.accounts.models import Role
-from talent.accounts.scope import NOTHING, Scope
-from talent.audit.models import AuditEntry
+from talent.accounts.scope import NOTHING, Scope, Union
+from talent.audit.models import AuditEntry, AuditJurisdiction
 from talent.exports.writers import keyset_rows
 from talent.web.pagination import ListParams, Page, order_for, paginate
 
 SORTS = {"at": "id", "entity": "entity", "action": "action", "actor": "actor_name"}
 
 
-def _scope_filter(scope: Scope) -> Q:
-    if scope.role == Role.ADMIN:
-        return Q()
+def _jurisdiction(scope: Scope) -> Q | None:
     if scope.role == Role.BUREAU and scope.region_path:
         return Q(region_path__startswith=scope.region_path)
     if scope.role == Role.HR and scope.organisation_id:
         return Q(organisation_id=scope.organisation_id)
-    return NOTHING
+    return None
+
+
+def _scope_filter(scope: Scope) -> Q:
+    """Entries filed under the viewer's jurisdiction, first-hand or as one of the further jurisdictions of a
+    change that touched several (AuditJurisdiction)."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    mine = _jurisdiction(scope)
+    if mine is None:
+        return NOTHING
+    return Q(id__in=Union(AuditEntry.filter(mine).values("id"), AuditJurisdiction.filter(mine).values("entry_id")))
 
 
 def _audit_filtered(*, scope: Scope, params: ListParams, entity: str = "", entity_id: str = ""):

@@ -1,5 +1,10 @@
-"""The single way anything is written to the audit log. Call it inside the service's transaction."""
+"""The single way anything is written to the audit log. Call it inside the service's transaction.
 
+An entry is filed under the jurisdiction of the record it describes (region_path, organisation_id); a change
+that touches records of other jurisdictions too names them in `also`, so the audit readers of each see it.
+"""
+
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -7,7 +12,9 @@ from typing import Any
 
 from tortoise.models import Model
 
-from talent.audit.models import AuditEntry
+from talent.audit.models import AuditEntry, AuditJurisdiction
+
+Jurisdiction = tuple[str, int | None]  # (region path, organisation id)
 
 
 def snapshot(instance: Model | None, fields: list[str]) -> dict[str, Any] | None:
@@ -37,13 +44,16 @@ async def audit_record(
     after: dict | None = None,
     region_path: str = "",
     organisation_id: int | None = None,
+    also: Iterable[Any] = (),
 ) -> AuditEntry:
+    """`also`: further jurisdictions the change touched, each a (region_path, organisation_id) pair, a dict
+    with those keys or a record with those attributes (a Station)."""
     if before is not None and after is not None:
         # Keep only what changed (plus nothing else), so entries read as diffs.
         changed = [k for k in after if before.get(k) != after.get(k)]
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
-    return await AuditEntry.create(
+    entry = await AuditEntry.create(
         actor_id=getattr(actor, "id", None),
         actor_name=(getattr(actor, "username", "") or "system")[:100],
         action=action,
@@ -55,3 +65,33 @@ async def audit_record(
         region_path=region_path,
         organisation_id=organisation_id,
     )
+    extra = further_jurisdictions((region_path, organisation_id), also)
+    if extra:
+        await AuditJurisdiction.bulk_create(
+            [AuditJurisdiction(entry_id=entry.id, region_path=path, organisation_id=org) for path, org in extra]
+        )
+    return entry
+
+
+def jurisdiction_of(item: Any) -> Jurisdiction:
+    if isinstance(item, tuple):
+        path, org = item
+    elif isinstance(item, dict):
+        path, org = item.get("region_path"), item.get("organisation_id")
+    else:
+        path, org = getattr(item, "region_path", ""), getattr(item, "organisation_id", None)
+    return (path or "", org)
+
+
+def further_jurisdictions(primary: Any, also: Iterable[Any]) -> list[Jurisdiction]:
+    """The distinct jurisdictions of `also` other than the primary one, in order; empty ones (no region and
+    no organisation: seen by admins only, as the primary already is) are dropped."""
+    seen = {jurisdiction_of(primary)}
+    out = []
+    for item in also or ():
+        j = jurisdiction_of(item)
+        if j in seen or j == ("", None):
+            continue
+        seen.add(j)
+        out.append(j)
+    return out

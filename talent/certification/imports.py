@@ -62,25 +62,17 @@ class Plan:
 
 
 async def _workers_in_scope(ctx: Context, rows: list) -> dict[str, Worker]:
-    numbers = [r.worker_no for r in rows]
-    found = await fetch_by(lambda chunk: Worker.filter(worker_no__in=list(chunk)), numbers)
-    visible = await fetch_by(
-        lambda chunk: Worker.filter(worker_scope(ctx.scope), worker_no__in=list(chunk)).values_list(
-            "worker_no", flat=True
-        ),
-        numbers,
+    """The rows' workers, looked up inside the importer's scope only: a number that exists outside it gets the
+    answer an unknown number gets (DESIGN §4), so a file cannot tell where a worker is, nor touch them."""
+    found = await fetch_by(
+        lambda chunk: Worker.filter(worker_scope(ctx.scope), worker_no__in=list(chunk)), [r.worker_no for r in rows]
     )
-    allowed = set(visible)
     by_no = {w.worker_no: w for w in found}
     result = {}
     for row in rows:
         worker = by_no.get(row.worker_no)
         if worker is None:
-            ctx.problem(
-                row.row, "worker_no", row.worker_no, _("No worker with this number; import the workers file first.")
-            )
-        elif row.worker_no not in allowed:
-            ctx.problem(row.row, "worker_no", row.worker_no, _("This is outside your jurisdiction."))
+            ctx.problem(row.row, "worker_no", row.worker_no, _("No worker with this number in your scope."))
         else:
             result[row.worker_no] = worker
     return result
@@ -189,6 +181,13 @@ class CertificatesKind(Kind):
                 [r.number for r in rows],
             )
         }
+        # Holders of the file's existing numbers whom the importer sees (the others' numbers are just taken).
+        seen = set(
+            await fetch_by(
+                lambda chunk: Worker.filter(worker_scope(ctx.scope), id__in=list(chunk)).values_list("id", flat=True),
+                [c["worker_id"] for c in by_number.values()],
+            )
+        )
         held = {
             (c["worker_id"], c["level"]): c["number"]
             for c in await fetch_by(
@@ -204,7 +203,7 @@ class CertificatesKind(Kind):
             worker = workers.get(row.worker_no)
             if worker is not None:
                 if current is not None and current["worker_id"] != worker.id:
-                    ctx.problem(row.row, "number", row.number, _("This certificate number belongs to another worker."))
+                    ctx.problem(row.row, "number", row.number, services.number_clash(current["worker_id"], seen))
                     ok = False
                 other = held.get((worker.id, level.value))
                 if other is not None and other != row.number:
@@ -259,6 +258,7 @@ class CertificatesKind(Kind):
                 number=row.number,
                 obtained_on=row.obtained_on,
                 registered_on=row.registered_on,
+                scope=ctx.scope,
             )
         return plan.counts()
 

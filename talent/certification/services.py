@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from courses.materials import storage
 from courses.materials.services import upload_check
+from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
 from talent.certification import defaults
 from talent.certification.models import (
@@ -47,7 +48,7 @@ from talent.certification.rules import (
 )
 from talent.certification.selectors import ce_hours_between, pass_mark_for, subject_by_code
 from talent.people.models import EmploymentSpell, Worker
-from talent.people.selectors import active_on
+from talent.people.selectors import active_on, worker_audit_scope, worker_scope
 from talent.places.models import CertLevel, Region
 from talent.web.errors import ServiceError
 from talent.web.i18n import gettext as _
@@ -87,10 +88,17 @@ async def _latest_spell(worker_id: int, on: date | None = None) -> EmploymentSpe
 
 
 async def _audit_scope(worker_id: int) -> dict:
-    spell = await _latest_spell(worker_id)
-    if spell is None:
-        return {"region_path": "", "organisation_id": None}
-    return {"region_path": spell.station.region_path, "organisation_id": spell.station.organisation_id}
+    """Where a change to a worker's records is filed: their latest spell's station, and every other
+    jurisdiction that sees the worker (audit_record's `also`)."""
+    return await worker_audit_scope(worker_id)
+
+
+def number_clash(holder_id: int, visible_ids) -> str:
+    """The refusal of a certificate number another worker holds. It says whose only when the caller sees that
+    worker; otherwise the number is just "taken", which tells nothing of the holder or where they work."""
+    if holder_id in visible_ids:
+        return _("This certificate number belongs to another worker.")
+    return _("This certificate number is taken.")
 
 
 async def _exam_day(year: int) -> date:
@@ -246,9 +254,11 @@ async def certificate_record(
     number: str,
     obtained_on: date,
     registered_on: date | None = None,
+    scope: Scope | None = None,
 ) -> Certificate:
     """Record a certificate directly (form or the `certificates` import), idempotent on its number: the
-    same number again updates it. With `registered_on`, the first registration is recorded too."""
+    same number again updates it. With `registered_on`, the first registration is recorded too. `scope`
+    (the caller's) decides only how a number held by another worker is refused (number_clash)."""
     number = (number or "").strip()
     if not number:
         raise ServiceError("number", _("Enter the certificate number."))
@@ -263,7 +273,12 @@ async def certificate_record(
         _registration_dates_check(obtained_on, registered_on, rules)
     existing = await Certificate.get_or_none(number=number)
     if existing is not None and existing.worker_id != worker.id:
-        raise ServiceError("number", _("This certificate number belongs to another worker."))
+        visible = (
+            await Worker.filter(worker_scope(scope), id=existing.worker_id).values_list("id", flat=True)
+            if scope
+            else []
+        )
+        raise ServiceError("number", number_clash(existing.worker_id, visible))
     same_level = await Certificate.filter(worker_id=worker.id, level=level_value).first()
     if same_level is not None and (existing is None or same_level.id != existing.id):
         raise ServiceError(

@@ -36,7 +36,8 @@ from tortoise.transactions import in_transaction
 
 from talent.accounts.models import Role, User
 from talent.accounts.scope import Scope
-from talent.audit.services import _jsonable
+from talent.audit.models import AuditEntry, AuditJurisdiction
+from talent.audit.services import _jsonable, further_jurisdictions
 from talent.imports import readers
 from talent.imports.columns import Column, KindSpec
 from talent.web.i18n import gettext as _
@@ -105,9 +106,11 @@ class Context:
         after: dict | None = None,
         region_path: str = "",
         organisation_id: int | None = None,
+        also: Iterable[Any] = (),
     ) -> dict[str, Any]:
-        """The fields of an audit entry exactly as talent.audit.services.audit_record writes them; the kinds
-        insert them in bulk (insert_rows) in the same transaction as the rows they describe."""
+        """The fields of an audit entry exactly as talent.audit.services.audit_record writes them (`also`: the
+        further jurisdictions the change touched); the kinds insert them in bulk with insert_audit, in the same
+        transaction as the rows they describe."""
         if before is not None and after is not None:
             changed = [k for k in after if before.get(k) != after.get(k)]
             before = {k: before.get(k) for k in changed}
@@ -123,6 +126,7 @@ class Context:
             "after": after,
             "region_path": region_path or "",
             "organisation_id": organisation_id,
+            "also": further_jurisdictions((region_path, organisation_id), also) if also else (),
         }
 
 
@@ -571,14 +575,14 @@ async def ids_by(model, key: str, keys: Iterable) -> dict[Any, int]:
 _INSERTS: dict[tuple, tuple[list[str], str, list]] = {}
 
 
-def _insert_plan(model, conn) -> tuple[list[str], str, list]:
+def _insert_plan(model, conn, with_pk: bool = False) -> tuple[list[str], str, list]:
     """The INSERT statement Tortoise itself would use for `model` on this backend, its columns, and for each
-    column a converter and default."""
-    key = (model, type(conn))
+    column a converter and default. `with_pk`: the statement that takes the primary key too."""
+    key = (model, type(conn), with_pk)
     plan = _INSERTS.get(key)
     if plan is None:
         executor = conn.executor_class(model=model, db=conn)
-        columns = list(executor.regular_columns)
+        columns = list(executor.regular_columns_all if with_pk else executor.regular_columns)
         converters = []
         for name in columns:
             f = model._meta.fields_map[name]
@@ -590,7 +594,8 @@ def _insert_plan(model, conn) -> tuple[list[str], str, list]:
                 convert = None
             auto_now = isinstance(f, DatetimeField) and (f.auto_now or f.auto_now_add)
             converters.append((convert, f.default, auto_now))
-        plan = _INSERTS[key] = (columns, executor.insert_query, converters)
+        query = executor.insert_query_all if with_pk else executor.insert_query
+        plan = _INSERTS[key] = (columns, query, converters)
     return plan
 
 
@@ -688,6 +693,7 @@ async def insert_rows(
     rows: Iterable[dict[str, Any]],
     batch: int = WRITE_BATCH,
     progress: Callable[[int], Awaitable[None]] | None = None,
+    with_pk: bool = False,
 ) -> None:
     """Bulk-insert plain dicts of field values without building a model instance per row (the import's hot path;
     bulk_create spends most of its time there): with COPY on PostgreSQL, else with Tortoise's own INSERT statement
@@ -696,7 +702,7 @@ async def insert_rows(
     `rows` may be a generator: it is consumed a batch at a time, and the next batch is prepared while the
     database stores the previous one (one statement in flight at a time). `progress(n)` follows each batch."""
     conn = model._meta.db
-    columns, sql, converters = _insert_plan(model, conn)
+    columns, sql, converters = _insert_plan(model, conn, with_pk)
     now = timezone.now()
     if _asyncpg(conn):
         table = model._meta.db_table
@@ -731,3 +737,46 @@ async def insert_rows(
     finally:
         if pending is not None:  # the rows or the progress failed: let the statement in flight finish first
             await asyncio.gather(pending, return_exceptions=True)
+
+
+async def _reserve_ids(model, count: int) -> list[int]:
+    """`count` fresh primary keys for `model`, to insert rows whose ids other rows must name at once (COPY and
+    executemany return none). PostgreSQL: from the key's sequence. SQLite: after the largest id, which is safe
+    because the import runs in a transaction that began IMMEDIATE (talent.sqlite_engine): no other writer
+    can insert until it ends."""
+    conn = model._meta.db
+    table = model._meta.db_table
+    column = model._meta.fields_db_projection[model._meta.pk_attr]
+    if conn.capabilities.dialect == "postgres":
+        sequence = f"pg_get_serial_sequence('{_quote(table)}', '{column}')"
+        rows = await conn.execute_query_dict(
+            f"SELECT nextval({sequence}) AS id FROM generate_series(1, {int(count)}) ORDER BY 1"
+        )
+        return [int(row["id"]) for row in rows]
+    rows = await conn.execute_query_dict(f"SELECT COALESCE(MAX({_quote(column)}), 0) AS top FROM {_quote(table)}")
+    top = int(rows[0]["top"])
+    return list(range(top + 1, top + 1 + count))
+
+
+async def insert_audit(entries: Iterable[dict[str, Any]], batch: int = WRITE_BATCH) -> None:
+    """Bulk-insert audit entries made by Context.audit, with their further jurisdictions (AuditJurisdiction
+    rows). A batch without any goes in as plain rows; otherwise its entries get reserved ids first, so the
+    jurisdiction rows can name them."""
+    for chunk in _batches(entries, batch):
+        further = [entry.pop("also", None) or () for entry in chunk]
+        if not any(further):
+            await insert_rows(AuditEntry, chunk, batch=batch)
+            continue
+        ids = await _reserve_ids(AuditEntry, len(chunk))
+        for entry, entry_id in zip(chunk, ids, strict=True):
+            entry["id"] = entry_id
+        await insert_rows(AuditEntry, chunk, batch=batch, with_pk=True)
+        await insert_rows(
+            AuditJurisdiction,
+            [
+                {"entry_id": entry_id, "region_path": path, "organisation_id": org}
+                for entry_id, jurisdictions in zip(ids, further, strict=True)
+                for path, org in jurisdictions
+            ],
+            batch=batch,
+        )

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from talent.accounts.models import Role
-from talent.audit.models import AuditEntry
 from talent.imports.columns import KINDS
 from talent.imports.framework import (
     WRITE_BATCH,
@@ -20,14 +19,15 @@ from talent.imports.framework import (
     chunks,
     fetch_by,
     ids_by,
+    insert_audit,
     insert_rows,
     jsonable,
     register,
     values_in,
 )
 from talent.people.models import EmploymentSpell, Source, Worker
-from talent.people.selectors import spell_scope
-from talent.people.services import ID_NUMBER_RE, PHONE_RE, WORKER_AUDIT_FIELDS
+from talent.people.selectors import spell_scope, worker_jurisdictions, worker_scope
+from talent.people.services import ID_NUMBER_RE, PHONE_RE, WORKER_AUDIT_FIELDS, registered_by
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
 from talent.places.services import (
     CODE_LENGTHS,
@@ -43,8 +43,25 @@ EDITORS = (Role.ADMIN, Role.BUREAU, Role.HR)
 REGION_EDITORS = (Role.ADMIN, Role.BUREAU)
 
 
-def _outside() -> str:
-    return _("This is outside your jurisdiction.")
+# Every reference in a row is resolved inside the importer's scope (DESIGN §1, §4): a code or number that
+# exists only outside it gets exactly the answer an unknown one gets, never "outside your jurisdiction".
+# A row whose own natural key (the region, station or worker number it would create) belongs to a record the
+# importer cannot see cannot be written either way: it is refused as "taken", the answer the forms give for a
+# duplicate number, which says neither whose the record is nor where it lives.
+def _no_region() -> str:
+    return _("No region with this code in your scope.")
+
+
+def _no_station() -> str:
+    return _("No station with this code in your scope.")
+
+
+def _no_worker() -> str:
+    return _("No worker with this number in your scope.")
+
+
+def _not_allowed() -> str:
+    return _("You may not do this.")
 
 
 @dataclass
@@ -109,17 +126,18 @@ class RegionsKind(Kind):
             parent_code = row.parent_code or None
             current = existing.get(row.code)
             if current is not None:
+                path = current["path"]
+                # Checked before anything about the stored region is said (its level, parent or name).
+                if not (scope.is_admin or (scope.region_path and path.startswith(scope.region_path))):
+                    ctx.problem(row.row, "code", row.code, _("This region code is taken."))
+                    continue
                 moved = "parent_code" in ctx.present and (current["parent__code"] or None) != parent_code
                 if RegionLevel(current["level"]) != level or moved:
                     ctx.problem(
                         row.row, "level", row.level, _("The level and parent of an existing region cannot be changed.")
                     )
                     continue
-                path = current["path"]
                 if current["name"] == row.name:
-                    if not (scope.is_admin or (scope.region_path and path.startswith(scope.region_path))):
-                        ctx.problem(row.row, "code", row.code, _outside())
-                        continue
                     plan.unchanged += 1
                 else:
                     editable = scope.is_admin or (
@@ -128,8 +146,8 @@ class RegionsKind(Kind):
                         and path.startswith(scope.region_path)
                         and path != scope.region_path
                     )
-                    if not editable:
-                        ctx.problem(row.row, "code", row.code, _outside())
+                    if not editable:  # the bureau's own region: visible, renamed only from above
+                        ctx.problem(row.row, "code", row.code, _not_allowed())
                         continue
                     plan.updates.append((current["id"], {"name": current["name"]}, {"name": row.name}, (row, path)))
                 continue
@@ -139,7 +157,7 @@ class RegionsKind(Kind):
                     ctx.problem(row.row, "parent_code", parent_code, _("A province has no parent region."))
                     continue
                 if not scope.is_admin:
-                    ctx.problem(row.row, "code", row.code, _outside())
+                    ctx.problem(row.row, "code", row.code, _not_allowed())
                     continue
                 parent_path = ""
             else:
@@ -148,12 +166,9 @@ class RegionsKind(Kind):
                     continue
                 if parent_code in in_file:
                     parent_level, parent_path = in_file[parent_code]
-                elif parent_code in existing:
+                elif parent_code in existing and can_write_under(scope, existing[parent_code]["path"]):
                     parent = existing[parent_code]
                     parent_level, parent_path = RegionLevel(parent["level"]), parent["path"]
-                    if not can_write_under(scope, parent_path):
-                        ctx.problem(row.row, "parent_code", parent_code, _outside())
-                        continue
                 else:
                     ctx.problem(
                         row.row,
@@ -193,8 +208,7 @@ class RegionsKind(Kind):
                 )
                 created = await _ids_by(Region, "code", [row.code for row, _p in chunk])
                 ids.update(created)
-                await insert_rows(
-                    AuditEntry,
+                await insert_audit(
                     [
                         ctx.audit(
                             action="create",
@@ -217,8 +231,7 @@ class RegionsKind(Kind):
                 await ctx.report("writing", done, len(plan.creates) + len(plan.updates))
         for chunk in chunks(plan.updates, WRITE_BATCH):
             await Region.bulk_update([Region(id=rid, name=after["name"]) for rid, _b, after, _row in chunk], ["name"])
-            await insert_rows(
-                AuditEntry,
+            await insert_audit(
                 [
                     ctx.audit(
                         action="update",
@@ -272,7 +285,22 @@ class StationsKind(Kind):
                 [r.region_code for r in rows],
             )
         }
-        orgs = await _ids_by(Organisation, "name", [r.organisation for r in rows if r.organisation])
+        names = [r.organisation for r in rows if r.organisation]
+        orgs = await _ids_by(Organisation, "name", names)
+        # An organisation is named inside the importer's scope; a name taken by one outside it can neither be
+        # attached nor created (names are unique).
+        usable = (
+            set(orgs)
+            if scope.is_admin
+            else set(
+                await fetch_by(
+                    lambda chunk: Organisation.filter(scope.organisations(), name__in=list(chunk)).values_list(
+                        "name", flat=True
+                    ),
+                    list(orgs),
+                )
+            )
+        )
         tiers: dict[str, list[tuple[int, str]]] = defaultdict(list)
         tier_names = list({r.tier for r in rows if r.tier})
         if tier_names:
@@ -303,14 +331,11 @@ class StationsKind(Kind):
         new_orgs: dict[str, None] = {}
         for row in rows:
             region = regions.get(row.region_code)
-            if region is None:
-                ctx.problem(row.row, "region_code", row.region_code, _("No region with this code."))
+            if region is None or not can_write_under(scope, region["path"]):
+                ctx.problem(row.row, "region_code", row.region_code, _no_region())
                 continue
             if region["level"] != RegionLevel.TOWNSHIP:
                 ctx.problem(row.row, "region_code", row.region_code, _("A station belongs to a township or street."))
-                continue
-            if not can_write_under(scope, region["path"]):
-                ctx.problem(row.row, "region_code", row.region_code, _outside())
                 continue
             tier_id = None
             if row.tier:
@@ -326,6 +351,9 @@ class StationsKind(Kind):
                 org_id = orgs.get(row.organisation)
                 if org_id is None:
                     new_orgs[row.organisation] = None
+                elif row.organisation not in usable:
+                    ctx.problem(row.row, "organisation", row.organisation, _("This organisation name is taken."))
+                    continue
             after = {
                 "code": row.code,
                 "name": row.name,
@@ -339,18 +367,15 @@ class StationsKind(Kind):
             if current is None:
                 plan.creates.append((row, after))
                 continue
+            if not (scope.is_admin or current["code"] in visible) or not can_write_under(scope, current["region_path"]):
+                ctx.problem(row.row, "code", row.code, _("This station code is taken."))
+                continue
             for key, column in (("organisation_id", "organisation"), ("tier_id", "tier"), ("opened_on", "opened_on")):
                 if column not in ctx.present:
                     after[key] = current[key]
             before = {k: current[k] for k in after}
-            if not (scope.is_admin or current["code"] in visible):
-                ctx.problem(row.row, "code", row.code, _outside())
-                continue
             if before == after and not (row.organisation and org_id is None and "organisation" in ctx.present):
                 plan.unchanged += 1
-                continue
-            if not can_write_under(scope, current["region_path"]):
-                ctx.problem(row.row, "code", row.code, _outside())
                 continue
             plan.updates.append((current["id"], before, after, row))
         plan.extra["new_orgs"] = list(new_orgs)
@@ -365,8 +390,7 @@ class StationsKind(Kind):
                 Organisation, [{"name": name, "region_id": home.id if home else None} for name in new_orgs]
             )
             org_ids = await _ids_by(Organisation, "name", new_orgs)
-            await insert_rows(
-                AuditEntry,
+            await insert_audit(
                 [
                     ctx.audit(
                         action="create",
@@ -397,8 +421,7 @@ class StationsKind(Kind):
         for chunk in chunks(plan.creates, WRITE_BATCH):
             await insert_rows(Station, [{**after, "address": ""} for _row, after in chunk])
             ids = await _ids_by(Station, "code", [after["code"] for _row, after in chunk])
-            await insert_rows(
-                AuditEntry,
+            await insert_audit(
                 [
                     ctx.audit(
                         action="create",
@@ -420,8 +443,7 @@ class StationsKind(Kind):
                 [Station(id=sid, code=after["code"], **{k: after[k] for k in fields}) for sid, _b, after, _r in chunk],
                 fields,
             )
-            await insert_rows(
-                AuditEntry,
+            await insert_audit(
                 [
                     ctx.audit(
                         action="update",
@@ -432,6 +454,8 @@ class StationsKind(Kind):
                         after=jsonable(after),
                         region_path=after["region_path"],
                         organisation_id=after["organisation_id"],
+                        # A station moved to another region or organisation: the old jurisdiction sees it leave.
+                        also=[before],
                     )
                     for sid, before, after, _r in chunk
                 ],
@@ -451,8 +475,8 @@ class WorkersKind(Kind):
     roles = EDITORS
     title = N_("Workers")
     note = N_(
-        "A worker is visible to HR and bureaus only through an employment spell at one of their stations: "
-        "after importing new workers, import their employment file too."
+        "New workers are visible to your jurisdiction alone until an employment spell places them at one of your "
+        "stations: after importing new workers, import their employment file too."
     )
     example = {
         "worker_no": "W2024001",
@@ -478,19 +502,15 @@ class WorkersKind(Kind):
         }
         allowed: set[int] | None = None
         if not scope.is_admin and existing:
-            ids = [w["id"] for w in existing.values()]
-            in_scope = await fetch_by(
-                lambda chunk: EmploymentSpell.filter(spell_scope(scope), worker_id__in=list(chunk)).values_list(
-                    "worker_id", flat=True
-                ),
-                ids,
+            # The workers the importer sees (worker_scope: a spell in scope, or registered here and not placed
+            # yet). A worker without a spell registered by another jurisdiction is no more theirs than one
+            # employed elsewhere.
+            allowed = set(
+                await fetch_by(
+                    lambda chunk: Worker.filter(worker_scope(scope), id__in=list(chunk)).values_list("id", flat=True),
+                    [w["id"] for w in existing.values()],
+                )
             )
-            with_spells = await fetch_by(
-                lambda chunk: EmploymentSpell.filter(worker_id__in=list(chunk)).values_list("worker_id", flat=True),
-                ids,
-            )
-            # In scope, or on no station at all (imported, waiting for its employment file).
-            allowed = set(in_scope) | (set(ids) - set(with_spells))
         for row in rows:
             ok = True
             phone = row.phone or ""
@@ -524,7 +544,7 @@ class WorkersKind(Kind):
                 plan.creates.append(after)
                 continue
             if allowed is not None and current["id"] not in allowed:
-                ctx.problem(row.row, "worker_no", row.worker_no, _outside())
+                ctx.problem(row.row, "worker_no", row.worker_no, _("This worker number is taken."))
                 continue
             for key in WORKER_FIELDS:
                 if key not in ctx.present:
@@ -541,11 +561,12 @@ class WorkersKind(Kind):
         total = len(plan.creates) + len(plan.updates)
         done = 0
         home = _actor_audit_scope(ctx)
+        # New workers stay in the importer's view until their employment file places them (worker_scope).
+        registration = registered_by(ctx.scope)
         for chunk in chunks(plan.creates, WRITE_BATCH):
-            await insert_rows(Worker, chunk)
+            await insert_rows(Worker, [{**after, **registration} for after in chunk])
             ids = await _ids_by(Worker, "worker_no", [after["worker_no"] for after in chunk])
-            await insert_rows(
-                AuditEntry,
+            await insert_audit(
                 [
                     ctx.audit(
                         action="create",
@@ -564,9 +585,9 @@ class WorkersKind(Kind):
             await Worker.bulk_update(
                 [Worker(id=wid, **after) for wid, _b, after, _r in chunk], ["worker_no", *WORKER_FIELDS]
             )
-            where = await _latest_station_scope([wid for wid, _b, _a, _r in chunk])
-            await insert_rows(
-                AuditEntry,
+            # Filed under every jurisdiction that sees the worker, the latest spell's station first.
+            where = await worker_jurisdictions([wid for wid, _b, _a, _r in chunk])
+            await insert_audit(
                 [
                     ctx.audit(
                         action="update",
@@ -575,7 +596,7 @@ class WorkersKind(Kind):
                         summary=f"{after['worker_no']} {after['name']}",
                         before=before,
                         after=jsonable(after),
-                        **where.get(wid, home),
+                        **_filed_under(where.get(wid), home),
                     )
                     for wid, before, after, _r in chunk
                 ],
@@ -585,14 +606,12 @@ class WorkersKind(Kind):
         return plan.counts()
 
 
-async def _latest_station_scope(worker_ids: list[int]) -> dict[int, dict]:
-    """Per worker, the audit scope of their latest spell's station (as worker_update files it)."""
-    rows = await (
-        EmploymentSpell.filter(worker_id__in=worker_ids)
-        .order_by("start_on", "id")
-        .values_list("worker_id", "station__region_path", "station__organisation_id")
-    )
-    return {wid: {"region_path": path or "", "organisation_id": org} for wid, path, org in rows}
+def _filed_under(places: list | None, home: dict) -> dict:
+    """Context.audit's region_path, organisation_id and also for a list of jurisdictions (first = primary)."""
+    if not places:
+        return home
+    (path, org), *rest = places
+    return {"region_path": path, "organisation_id": org, "also": rest}
 
 
 # ── employment ───────────────────────────────────────────────────────────────────────────────────
@@ -622,25 +641,30 @@ class EmploymentKind(Kind):
     async def validate(self, ctx: Context, rows: list) -> Plan:
         scope = ctx.scope
         plan = Plan()
-        workers = await _ids_by(Worker, "worker_no", [r.worker_no for r in rows])
+        # Worker and station are both looked up inside the importer's scope: a worker employed (or registered)
+        # elsewhere is as unknown here as a number nobody has, so a row cannot pull them into this jurisdiction.
+        numbers = [r.worker_no for r in rows]
+        if scope.is_admin:
+            workers = await _ids_by(Worker, "worker_no", numbers)
+        else:
+            workers = {
+                no: wid
+                for no, wid in await fetch_by(
+                    lambda chunk: Worker.filter(worker_scope(scope), worker_no__in=list(chunk)).values_list(
+                        "worker_no", "id"
+                    ),
+                    numbers,
+                )
+            }
         stations = {
             s["code"]: s
             for s in await fetch_by(
-                lambda chunk: Station.filter(code__in=list(chunk)).values(
+                lambda chunk: Station.filter(scope.stations(), code__in=list(chunk)).values(
                     "id", "code", "region_path", "organisation_id"
                 ),
                 [r.station_code for r in rows],
             )
         }
-        if scope.is_admin:
-            visible = set(stations)
-        else:
-            visible = set(
-                await fetch_by(
-                    lambda chunk: Station.filter(scope.stations(), code__in=list(chunk)).values_list("code", flat=True),
-                    list(stations),
-                )
-            )
         spells: dict[int, list[dict]] = defaultdict(list)
         for s in await fetch_by(
             lambda chunk: EmploymentSpell.filter(worker_id__in=list(chunk)).values(
@@ -657,6 +681,15 @@ class EmploymentKind(Kind):
             list(workers.values()),
         ):
             spells[s["worker_id"]].append(s)
+        # The overlap check weighs every spell of the worker, but names only those at stations in scope.
+        shown = set(
+            await fetch_by(
+                lambda chunk: EmploymentSpell.filter(spell_scope(scope), worker_id__in=list(chunk)).values_list(
+                    "id", flat=True
+                ),
+                list(workers.values()),
+            )
+        )
         # Per worker: (start, end, row or None, existing spell or None) for the overlap check.
         periods: dict[int, list[tuple]] = defaultdict(list)
         matched: set[int] = set()
@@ -664,16 +697,11 @@ class EmploymentKind(Kind):
             ok = True
             worker_id = workers.get(row.worker_no)
             if worker_id is None:
-                ctx.problem(
-                    row.row, "worker_no", row.worker_no, _("No worker with this number; import the workers file first.")
-                )
+                ctx.problem(row.row, "worker_no", row.worker_no, _no_worker())
                 ok = False
             station = stations.get(row.station_code)
             if station is None:
-                ctx.problem(row.row, "station_code", row.station_code, _("No station with this code."))
-                ok = False
-            elif row.station_code not in visible:
-                ctx.problem(row.row, "station_code", row.station_code, _outside())
+                ctx.problem(row.row, "station_code", row.station_code, _no_station())
                 ok = False
             current = None
             if worker_id is not None and station is not None:
@@ -728,10 +756,10 @@ class EmploymentKind(Kind):
             else:
                 before = jsonable({k: current[k] for k in after})
                 plan.updates.append((current["id"], before, after, (row, station)))
-        self._check_overlaps(ctx, periods, spells, matched)
+        self._check_overlaps(ctx, periods, spells, matched, shown)
         return plan
 
-    def _check_overlaps(self, ctx: Context, periods, spells, matched: set[int]) -> None:
+    def _check_overlaps(self, ctx: Context, periods, spells, matched: set[int], shown: set[int]) -> None:
         far = date.max
         for worker_id, items in periods.items():
             items = items + [
@@ -742,7 +770,14 @@ class EmploymentKind(Kind):
             for item in items:
                 if holder is not None and item[0] <= (holder[1] or far):
                     row, other = (item[2], holder) if item[2] is not None else (holder[2], item)
-                    if row is not None:
+                    if row is not None and other[2] is None and other[3]["id"] not in shown:
+                        ctx.problem(
+                            row.row,
+                            "start_on",
+                            row.start_on,
+                            _("This spell overlaps another spell of the same worker."),
+                        )
+                    elif row is not None:
                         if other[2] is not None:
                             where = _("row %(row)s") % {"row": other[2].row}
                         else:
@@ -773,8 +808,7 @@ class EmploymentKind(Kind):
                     EmploymentSpell, "worker_id", worker_ids, ["id", "worker_id", "station_id", "start_on"]
                 )
             }
-            await insert_rows(
-                AuditEntry,
+            await insert_audit(
                 [
                     ctx.audit(
                         action="create",
@@ -795,8 +829,7 @@ class EmploymentKind(Kind):
             await EmploymentSpell.bulk_update(
                 [EmploymentSpell(id=sid, **{k: after[k] for k in fields}) for sid, _b, after, _x in chunk], fields
             )
-            await insert_rows(
-                AuditEntry,
+            await insert_audit(
                 [
                     ctx.audit(
                         action="update",

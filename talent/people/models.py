@@ -50,6 +50,19 @@ class Worker(Model):
     phone = fields.CharField(max_length=32, default="")
     id_number = fields.CharField(max_length=18, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The jurisdiction that registered the worker (a bureau's region, or an HR user's organisation). A
+    # worker is otherwise seen through their spells only; these keep a worker who has no spell yet (the
+    # workers import runs before the employment import) in the view of whoever registered them, and of
+    # nobody else (DESIGN §1). Once the worker has a spell they no longer decide anything.
+    # db_default: the column is added to tables that already hold workers.
+    registered_region_path = fields.CharField(max_length=255, default="", db_default="", db_index=True)
+    registered_organisation = fields.ForeignKeyField(
+        "models.Organisation",
+        null=True,
+        related_name="registered_workers",
+        on_delete=fields.SET_NULL,
+        db_index=True,
+    )
 
     class Meta:
         table = "workers"

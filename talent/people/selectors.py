@@ -1,8 +1,9 @@
 """Reads for workers and employment spells, always through the viewer's scope.
 
-A worker is in scope when any of their spells (current or past) is at a station in scope; a worker
-account sees only its own record. The spells and the "current station" a viewer sees are the ones at
-stations in scope, so nothing about another organisation's stations leaks into a list or a page.
+A worker is in scope when any of their spells (current or past) is at a station in scope, or when they
+have no spell yet and the viewer's jurisdiction registered them; a worker account sees only its own
+record. The spells and the "current station" a viewer sees are the ones at stations in scope, so nothing
+about another organisation's stations leaks into a list or a page.
 """
 
 from collections.abc import AsyncIterator
@@ -39,12 +40,8 @@ def spell_scope(scope: Scope, prefix: str = "") -> Q:
 
 
 def worker_scope(scope: Scope) -> Q:
-    """Workers the viewer may see, as one subquery (no join, so no duplicate rows)."""
-    if scope.role == Role.ADMIN:
-        return Q()
-    if scope.role == Role.WORKER:
-        return Q(id=scope.worker_id or 0)
-    return Q(id__in=Subquery(EmploymentSpell.filter(spell_scope(scope)).values("worker_id")))
+    """Workers the viewer may see: Scope.workers (spells in scope, or registered here and not placed yet)."""
+    return scope.workers()
 
 
 def _current_spells(scope: Scope, today: date):
@@ -179,3 +176,37 @@ async def worker_suggest(*, scope: Scope, q: str, limit: int = 20) -> list[dict]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
     return await qs.order_by("worker_no").limit(limit).values("worker_no", "name")
+
+
+async def worker_jurisdictions(worker_ids) -> dict[int, list[tuple[str, int | None]]]:
+    """Per worker, every jurisdiction (region path, organisation id) that sees them: the stations of their
+    spells, latest spell first, or for a worker without a spell the jurisdiction that registered them. The
+    audit log files a change to a worker under all of these. Two queries per thousand workers."""
+    ids = list(dict.fromkeys(worker_ids))
+    out: dict[int, list[tuple[str, int | None]]] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        rows = await (
+            EmploymentSpell.filter(worker_id__in=chunk)
+            .order_by("-start_on", "-id")
+            .values_list("worker_id", "station__region_path", "station__organisation_id")
+        )
+        for worker_id, path, org in rows:
+            places = out.setdefault(worker_id, [])
+            if (path or "", org) not in places:
+                places.append((path or "", org))
+        unplaced = [i for i in chunk if i not in out]
+        if unplaced:
+            for worker_id, path, org in await Worker.filter(id__in=unplaced).values_list(
+                "id", "registered_region_path", "registered_organisation_id"
+            ):
+                out[worker_id] = [(path or "", org)]
+    return out
+
+
+async def worker_audit_scope(worker_id: int) -> dict:
+    """audit_record's region_path, organisation_id and `also` for a change to the worker (or to a record of
+    theirs: certificate, CE credit, exam result): every jurisdiction that sees them, the latest spell's first."""
+    places = (await worker_jurisdictions([worker_id])).get(worker_id) or [("", None)]
+    (path, org), *rest = places
+    return {"region_path": path, "organisation_id": org, "also": rest}

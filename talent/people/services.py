@@ -3,6 +3,8 @@
 Rules: a worker's spells never overlap (an open spell runs forever); a spell ends on or after it
 starts; an exit has a type and a reason; stations must be in the actor's scope; a transfer goes to
 another station and is atomic (the old spell ends and the new one starts, or nothing changes).
+Nothing outside the actor's scope is named in an answer: a clash with a spell at a station the actor
+cannot see is refused without saying where it is.
 """
 
 import re
@@ -12,11 +14,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from talent.accounts.models import User
+from talent.accounts.models import Role, User
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Gender, Source, Worker
-from talent.people.selectors import spell_scope, station_by_code
+from talent.people.selectors import spell_scope, station_by_code, worker_jurisdictions
 from talent.places.models import Education, Station
 from talent.web.errors import ServiceError
 from talent.web.i18n import gettext as _
@@ -72,16 +74,36 @@ async def _station_in_scope(scope: Scope, code: str | None, field: str = "statio
     return station
 
 
+def registered_by(scope: Scope) -> dict:
+    """Worker fields recording the jurisdiction that registers a new worker (see Worker.registered_*)."""
+    return {
+        "registered_region_path": (scope.region_path or "") if scope.role == Role.BUREAU else "",
+        "registered_organisation_id": scope.organisation_id if scope.role == Role.HR else None,
+    }
+
+
 async def _check_no_overlap(
-    *, worker_id: int, start_on: date, end_on: date | None, exclude_id: int | None = None, field: str = "start_on"
+    *,
+    scope: Scope,
+    worker_id: int,
+    start_on: date,
+    end_on: date | None,
+    exclude_id: int | None = None,
+    field: str = "start_on",
 ) -> None:
-    """Refuse a spell [start_on, end_on] that overlaps another spell of the worker (open = forever)."""
+    """Refuse a spell [start_on, end_on] that overlaps another spell of the worker (open = forever). Every
+    spell counts, but only one at a station in the actor's scope is described."""
     others = EmploymentSpell.filter(Q(end_on=None) | Q(end_on__gte=start_on), worker_id=worker_id)
     if end_on is not None:
         others = others.filter(start_on__lte=end_on)
     if exclude_id is not None:
         others = others.exclude(id=exclude_id)
     clash = await others.select_related("station").order_by("start_on").first()
+    if clash is not None and not await EmploymentSpell.filter(spell_scope(scope), id=clash.id).exists():
+        raise ServiceError(
+            field,
+            _("This overlaps another spell of this worker; a worker's spells may not overlap. Nothing was saved."),
+        )
     if clash is not None:
         raise ServiceError(
             field,
@@ -167,6 +189,7 @@ async def worker_create(
                 source=_enum(Source, source) or Source.OTHER,
                 phone=phone,
                 id_number=id_number,
+                **registered_by(scope),
             )
             await audit_record(
                 actor=actor,
@@ -221,6 +244,8 @@ async def worker_update(
         .order_by("-start_on", "-id")
         .first()
     )
+    # Filed under the actor's latest station of the worker, and under every other jurisdiction that sees them.
+    everywhere = (await worker_jurisdictions([worker.id])).get(worker.id, [])
     try:
         async with in_transaction():
             before = snapshot(worker, WORKER_AUDIT_FIELDS)
@@ -243,6 +268,7 @@ async def worker_update(
                 before=before,
                 after=snapshot(worker, WORKER_AUDIT_FIELDS),
                 **_audit_scope(latest.station if latest else None),
+                also=everywhere,
             )
     except IntegrityError:
         raise ServiceError("worker_no", _("This worker number is taken.")) from None
@@ -269,7 +295,7 @@ async def spell_hire(
     _check_exit(end_on, exit_type, exit_reason)
     async with in_transaction():
         await _lock_worker(worker.id)
-        await _check_no_overlap(worker_id=worker.id, start_on=start_on, end_on=end_on)
+        await _check_no_overlap(scope=scope, worker_id=worker.id, start_on=start_on, end_on=end_on)
         spell = await EmploymentSpell.create(
             worker=worker,
             station=station,
@@ -320,7 +346,9 @@ async def spell_exit(
         spell.exit_type = ExitType(exit_type)
         spell.exit_reason = ExitReason(exit_reason)
         spell.exit_note = exit_note or ""
-        await _check_no_overlap(worker_id=spell.worker_id, start_on=spell.start_on, end_on=end_on, exclude_id=spell.id)
+        await _check_no_overlap(
+            scope=scope, worker_id=spell.worker_id, start_on=spell.start_on, end_on=end_on, exclude_id=spell.id
+        )
         await spell.save(update_fields=["end_on", "exit_type", "exit_reason", "exit_note"])
         await audit_record(
             actor=actor,
@@ -383,9 +411,10 @@ async def spell_transfer(
             before=before,
             after=snapshot(old, SPELL_AUDIT_FIELDS),
             **_audit_scope(old.station),
+            also=[target],  # a transfer touches both stations: the readers of each see both halves
         )
         # Checked after the old spell is closed, inside the transaction: a refusal rolls both back.
-        await _check_no_overlap(worker_id=worker.id, start_on=start_on, end_on=None, field="end_on")
+        await _check_no_overlap(scope=scope, worker_id=worker.id, start_on=start_on, end_on=None, field="end_on")
         new = await EmploymentSpell.create(
             worker=worker, station=target, start_on=start_on, full_time=full_time, position=position or ""
         )
@@ -397,5 +426,6 @@ async def spell_transfer(
             summary=f"{worker.worker_no} {old.station.code} → {target.code}",
             after=snapshot(new, SPELL_AUDIT_FIELDS),
             **_audit_scope(target),
+            also=[old.station],
         )
     return new

@@ -128,7 +128,8 @@ async def test_a_row_referencing_a_station_outside_the_users_scope_is_refused(db
         ["W1", "S3", "2031-01-01", "", "yes", "", ""],  # S3 belongs to the other organisation
     ]
     problems = await check(write(tmp_path, "e.csv", csv_bytes(rows)), kind="employment", scope=hr)
-    assert (3, "station_code", "S3", "This is outside your jurisdiction.") in problems
+    # Answered as an unknown code: nothing says the station exists elsewhere.
+    assert (3, "station_code", "S3", "No station with this code in your scope.") in problems
 
 
 async def test_every_problem_of_a_file_is_reported_with_its_row_column_value_and_reason(db, tmp_path):

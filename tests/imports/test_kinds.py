@@ -68,11 +68,14 @@ async def test_a_bureau_cannot_import_regions_or_stations_outside_its_county(db,
     w = await world()
     regions = [["code", "name", "level", "parent_code"], ["320104002", "外区街道", "township", "320104"]]
     outcome = await run("regions", write(tmp_path, "r.csv", csv_bytes(regions)), scope=bureau_scope(w))
-    assert problems(outcome) == [(2, "parent_code", "320104", "This is outside your jurisdiction.")]
+    # Another county's code is answered as an unknown one.
+    assert problems(outcome) == [
+        (2, "parent_code", "320104", "No region with this code in your jurisdiction or in an earlier row.")
+    ]
     stations = [["code", "name", "region_code"], ["S9", "外站", "320104001"], ["S10", "区级站", "320102"]]
     outcome = await run("stations", write(tmp_path, "s.csv", csv_bytes(stations)), scope=bureau_scope(w))
     assert problems(outcome) == [
-        (2, "region_code", "320104001", "This is outside your jurisdiction."),
+        (2, "region_code", "320104001", "No region with this code in your scope."),
         (3, "region_code", "320102", "A station belongs to a township or street."),
     ]
     assert not await Station.filter(code__in=["S9", "S10"]).exists()
@@ -128,8 +131,8 @@ async def test_employment_rows_are_checked_against_each_other_and_the_database(d
         (5, "end_on", "2019-01-01", "The last working day cannot be before the start date."),
         (6, "exit_type", "", "An exit needs a type."),
         (6, "exit_reason", "", "An exit needs a reason."),
-        (7, "worker_no", "W9", "No worker with this number; import the workers file first."),
-        (7, "station_code", "S9", "No station with this code."),
+        (7, "worker_no", "W9", "No worker with this number in your scope."),
+        (7, "station_code", "S9", "No station with this code in your scope."),
         (4, "start_on", "2021-01-01", "This spell overlaps another spell of the same worker (S2, 2022-01-01 – now)."),
         (
             9,
@@ -150,8 +153,8 @@ async def test_hr_may_update_only_workers_it_can_see(db, tmp_path):
     w = await world()
     rows = [["worker_no", "name"], ["W1", "甲改"], ["W3", "丙改"]]
     outcome = await run("workers", write(tmp_path, "w.csv", csv_bytes(rows)), scope=hr_scope(w))
-    # W1 works at S1 (HR's organisation), W3 at S3 (the other one).
-    assert problems(outcome) == [(3, "worker_no", "W3", "This is outside your jurisdiction.")]
+    # W1 works at S1 (HR's organisation), W3 at S3 (the other one): refused without saying where W3 is.
+    assert problems(outcome) == [(3, "worker_no", "W3", "This worker number is taken.")]
 
 
 async def test_a_column_left_out_of_the_file_keeps_its_stored_value_on_update(db, tmp_path):

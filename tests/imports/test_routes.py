@@ -69,7 +69,7 @@ async def test_a_file_with_problems_lists_them_offers_no_confirmation_and_a_csv_
     page = await client.get(response.headers["location"])
     text = text_of(page.text)
     assert "The file has 2 problems; nothing was written." in text
-    assert "There is no such date." in text and "This is outside your jurisdiction." in text
+    assert "There is no such date." in text and "This worker number is taken." in text
     assert "Confirm import" not in text
     job = await ImportJob.get()
     assert job.status == ImportStatus.INVALID
