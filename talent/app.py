@@ -9,7 +9,7 @@ from tortoise.contrib.fastapi import RegisterTortoise
 
 from talent.db import tortoise_config
 from talent.web.errors import install_error_handlers
-from talent.web.security import WebMiddleware, csrf_protect, reject_control_characters
+from talent.web.security import WebMiddleware, csrf_protect, refuse_undecodable_multipart, reject_control_characters
 from talent.web.templating import ROOT
 
 log = logging.getLogger("talent")
@@ -55,6 +55,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         openapi_url=None,
     )
     app.add_middleware(WebMiddleware)
+    refuse_undecodable_multipart()
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
 

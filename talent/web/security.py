@@ -166,6 +166,22 @@ class WebMiddleware:
         await self.app(scope, checked_receive, send_or_refuse)
 
 
+def _strict_decode(src: bytes | bytearray, codec: str) -> str:
+    try:
+        return bytes(src).decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        raise InvalidText() from None
+
+
+def refuse_undecodable_multipart() -> None:
+    """Starlette decodes a multipart text field (and a file name) that is not valid in its charset as Latin-1,
+    storing mojibake without a word; make it refuse instead. Its decoder is a private function, so
+    tests/web/test_hardening.py checks that a bad field is still refused after any upgrade."""
+    from starlette import formparsers
+
+    formparsers._user_safe_decode = _strict_decode
+
+
 def urlencoded_is_utf8(body: bytes) -> bool:
     """A browser percent-encodes every non-ASCII byte of a form and encodes text as UTF-8. Starlette reads raw
     bytes as Latin-1 and bad escapes as U+FFFD, so either would be stored as mojibake: refuse them instead."""

@@ -43,7 +43,8 @@ async def test_a_signed_in_form_post_over_the_form_limit_is_refused_while_stream
     limit = get_settings().form_body_max_bytes
     # Fields under Starlette's own 1 MiB per-field cap, together over the limit.
     field = b"a" * (900 * 1024)
-    body = f"csrf_token={csrf_of(client)}".encode() + b"".join(b"&name=" + field for _ in range(limit // len(field) + 1))
+    fields = b"".join(b"&name=" + field for _ in range(limit // len(field) + 1))
+    body = f"csrf_token={csrf_of(client)}".encode() + fields
     response = await client.post(
         "/stations/tiers", content=_chunks(body), headers={"content-type": "application/x-www-form-urlencoded"}
     )
@@ -154,6 +155,22 @@ async def test_a_form_that_is_not_utf8_is_refused_not_stored_as_mojibake(client,
     assert await StationTier.all().count() == 1  # the world's own tier only
 
 
+async def test_a_multipart_form_field_that_is_not_utf8_is_refused(client):
+    await world()
+    await login(client, "admin")
+    boundary = "talentboundary"
+    parts = [("csrf_token", csrf_of(client).encode()), ("name", b"\xff\xfe\xe5\xbc"), ("min_fulltime", b"1")]
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value + b"\r\n"
+        for name, value in parts
+    ) + f"--{boundary}--\r\n".encode()
+    response = await client.post(
+        "/stations/tiers", content=body, headers={"content-type": f"multipart/form-data; boundary={boundary}"}
+    )
+    assert response.status_code == 400
+    assert await StationTier.all().count() == 1
+
+
 @pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u2067", "\ufeff"])
 async def test_a_name_with_invisible_or_direction_override_characters_is_refused_with_a_message(client, char):
     await world()
@@ -161,7 +178,7 @@ async def test_a_name_with_invisible_or_direction_override_characters_is_refused
     response = await post(
         client,
         "/regions",
-        {"csrf_token": csrf_of(client), "code": "320105", "name": f"建邺{char}区", "level": "county", "parent_code": "320100"},
+        {"code": "320105", "name": f"建邺{char}区", "level": "county", "parent_code": "320100"},
     )
     assert response.status_code == 422
     assert "invisible characters" in response.text

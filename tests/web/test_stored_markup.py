@@ -67,7 +67,8 @@ def _text_columns() -> list[tuple[str, str, int | None, bool]]:
         for model in models.values():
             table = model._meta.db_table
             for name, field in model._meta.fields_map.items():
-                if not isinstance(field, fields.CharField | fields.TextField) or isinstance(field, CharEnumFieldInstance):
+                text = isinstance(field, fields.CharField | fields.TextField)
+                if not text or isinstance(field, CharEnumFieldInstance):
                     continue
                 column = field.source_field or name
                 if (table, column) in NOT_TEXT or column.endswith(NOT_TEXT_SUFFIXES):
