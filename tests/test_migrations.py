@@ -222,3 +222,44 @@ async def test_the_app_starts_on_a_migrated_database(tmp_path, database_env):
         async with app.router.lifespan_context(app):
             started = True
         assert started
+
+
+async def test_upgrading_a_database_that_holds_accounts_and_workers_keeps_them(tmp_path):
+    # Columns added to tables that already have rows need a database default (an ORM default is not one):
+    # 0004 (users.email) once failed on an upgrade from 0003 with accounts in it.
+    from tortoise.cli.cli import tortoise_cli_context
+    from tortoise.migrations.api import migrate
+
+    async with _fresh_database_url(tmp_path, "upgrade") as url:
+        config = tortoise_config(url)
+        async with tortoise_cli_context(config):
+            await migrate(
+                config=config,
+                app_labels=["models"],
+                target="models.0003_exam_catalogue_results_registrations_notifications",
+            )
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=config)
+            from tortoise.connection import get_connection
+
+            conn = get_connection("default")
+            now = "2026-01-01 00:00:00+00" if is_postgres(url) else "2026-01-01 00:00:00"
+            await conn.execute_script(
+                "INSERT INTO users (username, display_name, password_hash, role, is_active, created_at) "
+                f"VALUES ('old', '', 'x', 'admin', TRUE, '{now}')"
+            )
+            await conn.execute_script(
+                "INSERT INTO workers (worker_no, name, social_work_major, source, phone, id_number, created_at) "
+                f"VALUES ('W-OLD', '旧', FALSE, 'other', '', '', '{now}')"
+            )
+        await _apply_migrations(url)
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=config)
+            from tortoise.connection import get_connection
+
+            rows = await get_connection("default").execute_query_dict("SELECT username, email FROM users")
+            assert rows == [{"username": "old", "email": ""}]
+            workers = await get_connection("default").execute_query_dict(
+                "SELECT worker_no, registered_region_path FROM workers"
+            )
+            assert workers == [{"worker_no": "W-OLD", "registered_region_path": ""}]

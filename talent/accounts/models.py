@@ -27,7 +27,7 @@ class User(Model):
     worker = fields.ForeignKeyField("models.Worker", null=True, related_name="users", on_delete=fields.RESTRICT)
     locale = fields.CharField(max_length=8, null=True)
     # Where `talent remind` e-mails notifications; empty: in-app only.
-    email = fields.CharField(max_length=254, default="")
+    email = fields.CharField(max_length=254, default="", db_default="")
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)

@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='User',
             name='email',
-            field=fields.CharField(default='', max_length=254),
+            # db_default: the column is added to a table that may already hold accounts.
+            field=fields.CharField(default='', db_default='', max_length=254),
         ),
     ]
