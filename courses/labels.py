@@ -6,8 +6,8 @@ from courses.catalog.forms import CATEGORY_LABELS, DELIVERY_LABELS, LEVEL_LABELS
 from courses.catalog.models import Category, CourseStatus, Delivery
 from courses.enrolment.models import EnrolmentStatus
 from courses.materials.models import MaterialKind
+from talent.core.i18n import N_
 from talent.places.models import CertLevel
-from talent.web.i18n import N_
 from talent.web.templating import env
 
 ENROLMENT_LABELS = {

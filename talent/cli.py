@@ -81,7 +81,7 @@ def create_admin(username: str, password: Annotated[str | None, typer.Option()] 
     """Create an administrator account (prompts for the password when omitted)."""
     from talent.accounts import services
     from talent.accounts.models import Role
-    from talent.web.errors import ServiceError
+    from talent.core.errors import ServiceError
 
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -110,8 +110,8 @@ def demo(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if data exists.")] = False,
 ) -> None:
     """Load realistic demo data and the demo accounts."""
+    from talent.core.errors import ServiceError
     from talent.demo import load_demo
-    from talent.web.errors import ServiceError
 
     try:
         result = run_with_db(lambda: load_demo(scale=scale.value, seed=seed, if_empty=if_empty, console=console))

@@ -1436,9 +1436,9 @@ async def load_demo(
     """Load the demo; returns a rich renderable listing the accounts, or None if `if_empty` and data exists."""
     from tortoise.transactions import in_transaction
 
+    from talent.core.errors import ServiceError
     from talent.people.models import Worker
     from talent.places.models import Region
-    from talent.web.errors import ServiceError
 
     if if_empty and await Region.exists():
         return None

@@ -96,6 +96,16 @@ async def db(pg_template):
             yield ctx
 
 
+@pytest.fixture(autouse=True)
+def storage_dir(tmp_path, monkeypatch):
+    """Every test stores uploads in its own directory, never in var/storage."""
+    from talent.settings import get_settings
+
+    root = tmp_path / "storage"
+    monkeypatch.setattr(get_settings(), "storage_dir", root)
+    return root
+
+
 @pytest.fixture
 def is_postgres() -> bool:
     return bool(PG_URL)

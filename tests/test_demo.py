@@ -21,11 +21,11 @@ from talent.certification.models import (
 )
 from talent.certification.rules import level_passed_in, period_end, registration_status
 from talent.certification.selectors import ce_hours_between, level_rules_map
+from talent.core.errors import ServiceError
 from talent.demo import DEMO_PASSWORD, build_plan, id_check_digit, id_number_valid, load_demo
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
 from talent.supervision.models import Assignment
-from talent.web.errors import ServiceError
 from tests.conftest import login
 
 TODAY = date(2026, 11, 27)

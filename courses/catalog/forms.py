@@ -1,7 +1,7 @@
 from courses.catalog.models import Category, CourseStatus, Delivery
+from talent.core.i18n import N_
 from talent.places.models import CertLevel
 from talent.web.forms import Field
-from talent.web.i18n import N_
 
 CATEGORY_LABELS = {
     "exam_prep": N_("Exam preparation"),

@@ -22,11 +22,11 @@ from courses.enrolment import selectors as enrolment_selectors
 from courses.materials.selectors import course_materials
 from courses.scope import can_author, can_manage_learners
 from talent.accounts.models import Role
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.web.auth import BureauViewer, CurrentViewer, Viewer
-from talent.web.errors import ServiceError
 from talent.web.forms import Form
-from talent.web.i18n import gettext as _
-from talent.web.i18n import local_today
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other

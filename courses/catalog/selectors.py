@@ -10,8 +10,8 @@ from courses.catalog.models import Category, Course, CourseStatus, Delivery, Les
 from courses.scope import course_visibility
 from talent.accounts.models import Role
 from talent.accounts.scope import Scope
+from talent.core.pagination import ListParams, Page, paginate
 from talent.places.models import CertLevel, Region
-from talent.web.pagination import ListParams, Page, paginate
 
 SORTS = {"title": "title", "hours": "ce_hours", "starts": "starts_on", "new": "id"}
 

@@ -12,10 +12,10 @@ from courses.scope import can_author
 from talent.accounts.models import User
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.places.models import CertLevel, Region
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
-from talent.web.i18n import local_today
 
 COURSE_AUDIT_FIELDS = [
     "title",

@@ -1,5 +1,5 @@
+from talent.core.i18n import N_
 from talent.web.forms import Field
-from talent.web.i18n import N_
 
 SESSION_FIELDS = [
     Field("title", N_("Title"), max_length=200),

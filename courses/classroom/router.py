@@ -11,11 +11,12 @@ from courses.catalog import selectors as catalog_selectors
 from courses.classroom import selectors, services
 from courses.classroom.forms import SESSION_FIELDS
 from courses.scope import can_author, can_manage_learners
+from talent.core.clock import local_today, local_zone
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.web.auth import BureauViewer, EditorViewer, Viewer
-from talent.web.errors import Forbidden, ServiceError
+from talent.web.errors import Forbidden
 from talent.web.forms import Form
-from talent.web.i18n import gettext as _
-from talent.web.i18n import local_today, local_zone
 from talent.web.params import Id
 from talent.web.templating import flash, is_htmx, render, see_other
 

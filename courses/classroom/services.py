@@ -14,10 +14,10 @@ from courses.scope import can_author, can_manage_learners
 from talent.accounts.models import User
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.people.models import Worker
 from talent.people.selectors import worker_scope
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
 
 SESSION_AUDIT_FIELDS = ["course_id", "title", "starts_at", "minutes", "place", "trainer"]
 

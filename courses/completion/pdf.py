@@ -11,8 +11,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from courses.completion.models import CompletionCertificate
-from talent.web.i18n import format_date
-from talent.web.i18n import gettext as _
+from talent.core.i18n import format_date
+from talent.core.i18n import gettext as _
 
 FONT = "STSong-Light"
 

@@ -9,9 +9,9 @@ from starlette.responses import Response
 import courses.labels  # noqa: F401
 from courses.completion import selectors, services
 from courses.completion.pdf import certificate_pdf
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.web.auth import BureauViewer, CurrentViewer
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 

@@ -17,9 +17,9 @@ from talent.accounts.models import User
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record
 from talent.certification.models import CeCredit, CeSource
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
-from talent.web.i18n import local_today
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 
 
 def source_ref(course_id: int) -> str:

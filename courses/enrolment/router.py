@@ -15,11 +15,12 @@ from courses.enrolment import selectors, services
 from courses.enrolment.forms import BULK_FIELDS
 from courses.scope import can_manage_learners
 from talent.accounts.models import Role
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.web.auth import CurrentViewer, EditorViewer, Viewer
-from talent.web.errors import Forbidden, ServiceError
+from talent.web.errors import Forbidden
 from talent.web.forms import Form
-from talent.web.i18n import gettext as _
-from talent.web.i18n import local_today
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, is_htmx, render, see_other
@@ -186,7 +187,7 @@ async def bulk_enrol(request: Request, viewer: EditorViewer, course_id: Id) -> R
             return flash(see_other(request, f"/courses/{course.id}/enrolments"), message)
     if is_htmx(request):
         return render(request, "courses/_bulk_form.html", {"course": course, "form": form}, status_code=422)
-    from talent.web.pagination import ListParams
+    from talent.core.pagination import ListParams
 
     return await _learners_page(request, viewer, course, ListParams(), "", form, status_code=422)
 

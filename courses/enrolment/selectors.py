@@ -11,9 +11,9 @@ from courses.classroom.models import Attendance, ClassSession
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from talent.accounts.scope import Scope
 from talent.certification.models import CeCredit
+from talent.core.pagination import ListParams, Page, paginate
 from talent.people.models import Worker
 from talent.people.selectors import worker_scope
-from talent.web.pagination import ListParams, Page, paginate
 
 SORTS = {"worker_no": "worker__worker_no", "name": "worker__name", "status": "status", "position": "position"}
 STATUS_FILTERS = ("", "enrolled", "waitlisted", "withdrawn", "completed")

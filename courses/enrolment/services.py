@@ -22,11 +22,11 @@ from courses.scope import can_manage_learners
 from talent.accounts.models import Role, User
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import spell_scope, worker_jurisdictions, worker_scope
 from talent.places.models import Station
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
 
 MAX_BULK = 500
 HOLDING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED, EnrolmentStatus.COMPLETED)

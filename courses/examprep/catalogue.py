@@ -9,7 +9,7 @@ have ('programme', 'essay') are drawn from its case questions.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from talent.web.i18n import N_
+from talent.core.i18n import N_
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The question authoring form (its option columns match the `questions` spreadsheet kind)."""
 
 from courses.examprep.catalogue import DEFAULT_SUBJECTS, KIND_LABELS
+from talent.core.i18n import N_
 from talent.web.forms import Field
-from talent.web.i18n import N_
 
 OPTION_KEYS = [f"option_{c}" for c in "abcdefgh"]
 OPTION_LABELS = [

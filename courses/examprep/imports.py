@@ -22,11 +22,12 @@ from courses.examprep.models import Question, QuestionVersion
 from courses.examprep.selectors import can_edit, editable
 from courses.scope import ancestor_paths
 from talent.accounts.models import Role
+from talent.core.bulk import fetch_by
+from talent.core.errors import ServiceError
+from talent.core.i18n import N_
+from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
-from talent.imports.framework import Context, Counts, Kind, fetch_by, register
-from talent.web.errors import ServiceError
-from talent.web.i18n import N_
-from talent.web.i18n import gettext as _
+from talent.imports.framework import Context, Counts, Kind, register
 
 OPTION_ZH = "ABCDEFGH"
 QUESTIONS = KindSpec(

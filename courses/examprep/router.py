@@ -13,14 +13,17 @@ from courses.examprep.imports import QUESTIONS, question_row
 from courses.examprep.models import AttemptStatus, Kind
 from talent.accounts.models import Role
 from talent.certification import selectors as certification
-from talent.exports.writers import export_response
+from talent.core.clock import local_time, local_today
+from talent.core.errors import ServiceError
+from talent.core.i18n import get_locale
+from talent.core.i18n import gettext as _
+from talent.core.pagination import ListParams
 from talent.settings import get_settings
 from talent.web.auth import BureauViewer, CurrentViewer, Viewer
-from talent.web.errors import Forbidden, ServiceError
+from talent.web.errors import Forbidden
+from talent.web.exports import export_response
 from talent.web.forms import Form
-from talent.web.i18n import get_locale, local_time, local_today
-from talent.web.i18n import gettext as _
-from talent.web.pagination import Listing, ListParams
+from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, is_htmx, render, see_other
 

@@ -30,10 +30,10 @@ from courses.examprep.models import (
 )
 from talent.accounts.models import Role
 from talent.accounts.scope import Scope
-from talent.exports.writers import batched
+from talent.core.clock import local_time
+from talent.core.export import batched
+from talent.core.pagination import ListParams, Page, paginate
 from talent.people.models import EmploymentSpell
-from talent.web.i18n import local_time
-from talent.web.pagination import ListParams, Page, paginate
 
 READINESS_DAYS = 90
 BANK_SORTS = {"subject": "question__subject", "topic": "question__topic", "kind": "question__kind", "id": "question_id"}

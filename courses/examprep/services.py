@@ -30,9 +30,9 @@ from talent import rawsql
 from talent.accounts.models import Role
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
-from talent.web.i18n import local_time
+from talent.core.clock import local_time
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 
 MAX_OPTIONS = 8
 MAX_CASE_ANSWER = 20000

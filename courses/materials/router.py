@@ -5,16 +5,18 @@ from starlette.responses import RedirectResponse, Response
 
 import courses.labels  # noqa: F401
 from courses.catalog import selectors as catalog_selectors
-from courses.materials import selectors, services, storage
+from courses.materials import selectors, services
 from courses.materials.forms import MATERIAL_FIELDS, VERSION_FIELDS
 from courses.materials.models import MaterialKind
 from courses.scope import can_author
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
+from talent.core.storage import UPLOADS
 from talent.web import uploads
 from talent.web.auth import BureauViewer, CurrentViewer, StaffViewer, Viewer
-from talent.web.errors import Forbidden, ServiceError
+from talent.web.errors import Forbidden
 from talent.web.forms import Form
-from talent.web.i18n import gettext as _
-from talent.web.i18n import local_today
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
@@ -135,7 +137,7 @@ def _serve(version) -> Response:
     if version.url:
         return RedirectResponse(version.url, status_code=303)
     return uploads.attachment(
-        storage.blob_path(version.sha256), content_type=version.content_type, file_name=version.file_name
+        UPLOADS.path(version.sha256), content_type=version.content_type, file_name=version.file_name
     )
 
 

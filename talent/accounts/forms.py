@@ -1,5 +1,5 @@
+from talent.core.i18n import N_
 from talent.web.forms import Field
-from talent.web.i18n import N_
 
 LOGIN_FIELDS = [
     Field("username", N_("Username"), required=True, max_length=64, autocomplete="username"),

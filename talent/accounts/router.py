@@ -5,12 +5,13 @@ from starlette.responses import RedirectResponse, Response
 
 from talent.accounts import selectors, services
 from talent.accounts.forms import EMAIL_FIELDS, LOGIN_FIELDS, PASSWORD_FIELDS
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
+from talent.core.i18n import LOCALES, set_locale
+from talent.core.i18n import gettext as _
 from talent.settings import get_settings
 from talent.web.auth import SESSION_COOKIE, CurrentViewer, MaybeViewer
-from talent.web.errors import ServiceError
 from talent.web.forms import Form as BoundForm
-from talent.web.i18n import LOCALES, local_today, set_locale
-from talent.web.i18n import gettext as _
 from talent.web.security import LANG_COOKIE
 from talent.web.templating import flash, render, safe_next, see_other
 

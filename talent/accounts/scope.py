@@ -12,7 +12,7 @@ from pypika_tortoise.terms import Term
 from tortoise.expressions import Q, Subquery
 
 from talent.accounts.models import Role
-from talent.web.i18n import local_today
+from talent.core.clock import local_today
 
 NOTHING = Q(id__in=[])
 

@@ -10,11 +10,11 @@ from talent import rawsql
 from talent.accounts import throttling
 from talent.accounts.models import LoginAttempt, Role, Session, User
 from talent.accounts.scope import Scope
-from talent.exports.writers import keyset_rows
+from talent.core.export import keyset_rows
+from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.places.models import Region
 from talent.settings import get_settings
 from talent.supervision.models import Assignment
-from talent.web.pagination import ListParams, Page, order_for, paginate
 
 
 @cache

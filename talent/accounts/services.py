@@ -10,10 +10,10 @@ from talent.accounts import selectors, throttling
 from talent.accounts.models import LoginAttempt, Role, Session, User
 from talent.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, password_weakness, verify_password
 from talent.audit.services import audit_record, snapshot
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.notifications.mail import email_normalise
 from talent.settings import get_settings
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
 
 USER_AUDIT_FIELDS = [
     "username",

@@ -1,6 +1,6 @@
 from talent.accounts.models import Role
+from talent.core.i18n import N_
 from talent.web.forms import Field
-from talent.web.i18n import N_
 from talent.web.labels import choices
 
 _SCOPE = [

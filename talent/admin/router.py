@@ -6,11 +6,11 @@ from talent.accounts import services as account_services
 from talent.accounts.models import Role
 from talent.admin.forms import PASSWORD_RESET_FIELDS, USER_CREATE_FIELDS, USER_EDIT_FIELDS
 from talent.admin.selectors import scope_ids
-from talent.exports import lists as exports
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
+from talent.web import exports
 from talent.web.auth import AdminViewer
-from talent.web.errors import ServiceError
 from talent.web.forms import Form
-from talent.web.i18n import gettext as _
 from talent.web.labels import choices
 from talent.web.pagination import Listing
 from talent.web.params import Id

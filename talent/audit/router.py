@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from talent.audit.selectors import audit_export, audit_list
-from talent.exports import lists as exports
+from talent.web import exports
 from talent.web.auth import AuditViewer
 from talent.web.pagination import Listing
 from talent.web.templating import render

@@ -5,8 +5,8 @@ from tortoise.expressions import Q
 from talent.accounts.models import Role
 from talent.accounts.scope import NOTHING, Scope, Union
 from talent.audit.models import AuditEntry, AuditJurisdiction
-from talent.exports.writers import keyset_rows
-from talent.web.pagination import ListParams, Page, order_for, paginate
+from talent.core.export import keyset_rows
+from talent.core.pagination import ListParams, Page, order_for, paginate
 
 SORTS = {"at": "id", "entity": "entity", "action": "action", "actor": "actor_name"}
 

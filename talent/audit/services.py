@@ -13,6 +13,7 @@ from typing import Any
 from tortoise.models import Model
 
 from talent.audit.models import AuditEntry, AuditJurisdiction
+from talent.core.bulk import WRITE_BATCH, batches, insert_rows, reserve_ids
 
 Jurisdiction = tuple[str, int | None]  # (region path, organisation id)
 
@@ -33,7 +34,25 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-async def audit_record(
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    """The values as an entry stores them (enums as codes, dates as ISO text), fast for the common types: an
+    import turns 100,000 rows into entries."""
+    out = {}
+    for k, v in values.items():
+        cls = v.__class__
+        if cls in _PLAIN:
+            out[k] = v
+        elif issubclass(cls, Enum):
+            out[k] = v._value_
+        else:
+            out[k] = _jsonable(v)
+    return out
+
+
+def audit_entry(
     *,
     actor,
     action: str,
@@ -45,32 +64,64 @@ async def audit_record(
     region_path: str = "",
     organisation_id: int | None = None,
     also: Iterable[Any] = (),
-) -> AuditEntry:
-    """`also`: further jurisdictions the change touched, each a (region_path, organisation_id) pair, a dict
-    with those keys or a record with those attributes (a Station)."""
+) -> dict[str, Any]:
+    """The fields of an entry, before and after reduced to what changed. `also`: further jurisdictions the change
+    touched, each a (region_path, organisation_id) pair, a dict with those keys or a record with those
+    attributes (a Station); its readers in each see it."""
     if before is not None and after is not None:
-        # Keep only what changed (plus nothing else), so entries read as diffs.
+        # Keep only what changed, so entries read as diffs.
         changed = [k for k in after if before.get(k) != after.get(k)]
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
-    entry = await AuditEntry.create(
-        actor_id=getattr(actor, "id", None),
-        actor_name=(getattr(actor, "username", "") or "system")[:100],
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        summary=summary[:255],
-        before=before,
-        after=after,
-        region_path=region_path,
-        organisation_id=organisation_id,
-    )
-    extra = further_jurisdictions((region_path, organisation_id), also)
+    return {
+        "actor_id": getattr(actor, "id", None),
+        "actor_name": (getattr(actor, "username", "") or "system")[:100],
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "summary": summary[:255],
+        "before": before,
+        "after": after,
+        "region_path": region_path or "",
+        "organisation_id": organisation_id,
+        "also": further_jurisdictions((region_path, organisation_id), also) if also else [],
+    }
+
+
+async def audit_record(**fields) -> AuditEntry:
+    """Write one entry (see audit_entry for the fields)."""
+    values = audit_entry(**fields)
+    extra = values.pop("also")
+    entry = await AuditEntry.create(**values)
     if extra:
         await AuditJurisdiction.bulk_create(
             [AuditJurisdiction(entry_id=entry.id, region_path=path, organisation_id=org) for path, org in extra]
         )
     return entry
+
+
+async def audit_record_many(entries: Iterable[dict[str, Any]], batch: int = WRITE_BATCH) -> None:
+    """Write many entries made by audit_entry, in bulk (imports, the demo), in the caller's transaction. A batch
+    without further jurisdictions goes in as plain rows; otherwise its entries get reserved ids first, so the
+    jurisdiction rows can name them."""
+    for chunk in batches(entries, batch):
+        further = [entry.pop("also", None) or () for entry in chunk]
+        if not any(further):
+            await insert_rows(AuditEntry, chunk, batch=batch)
+            continue
+        ids = await reserve_ids(AuditEntry, len(chunk))
+        for entry, entry_id in zip(chunk, ids, strict=True):
+            entry["id"] = entry_id
+        await insert_rows(AuditEntry, chunk, batch=batch, with_pk=True)
+        await insert_rows(
+            AuditJurisdiction,
+            [
+                {"entry_id": entry_id, "region_path": path, "organisation_id": org}
+                for entry_id, jurisdictions in zip(ids, further, strict=True)
+                for path, org in jurisdictions
+            ],
+            batch=batch,
+        )
 
 
 def jurisdiction_of(item: Any) -> Jurisdiction:

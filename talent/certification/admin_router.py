@@ -17,10 +17,10 @@ from talent.certification.forms import (
     YEAR_FIELDS,
 )
 from talent.certification.labels import clabel
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.web.auth import AdminViewer
-from talent.web.errors import ServiceError
 from talent.web.forms import Form
-from talent.web.i18n import gettext as _
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 

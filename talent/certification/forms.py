@@ -1,7 +1,7 @@
 from talent.certification.labels import choices_of
+from talent.core.i18n import N_
 from talent.places.models import CertLevel
 from talent.web.forms import Field
-from talent.web.i18n import N_
 from talent.web.labels import choices
 
 _WORKER = Field(

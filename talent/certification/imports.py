@@ -16,14 +16,15 @@ from talent.certification import services
 from talent.certification.models import Certificate, ExamResult, ExamSubject
 from talent.certification.rules import first_registration_allowed
 from talent.certification.selectors import level_rules_map
-from talent.exports.writers import batched
+from talent.core.bulk import fetch_by
+from talent.core.export import batched
+from talent.core.i18n import N_
+from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
-from talent.imports.framework import Context, Counts, Kind, fetch_by, register
+from talent.imports.framework import Context, Counts, Kind, register
 from talent.people.models import Worker
 from talent.people.selectors import worker_scope
 from talent.places.models import CertLevel
-from talent.web.i18n import N_
-from talent.web.i18n import gettext as _
 
 EDITORS = (Role.ADMIN, Role.BUREAU, Role.HR)
 

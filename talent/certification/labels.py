@@ -1,7 +1,7 @@
 """Display labels (English msgids) for the certification codes; translated when shown."""
 
+from talent.core.i18n import N_
 from talent.places.models import CertLevel
-from talent.web.i18n import N_
 from talent.web.labels import LABELS
 
 STATUS_LABELS = {

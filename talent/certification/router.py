@@ -7,20 +7,21 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from courses.materials import storage
 from talent.accounts.models import Role
 from talent.certification import selectors, services
 from talent.certification.forms import CE_FIELDS, CERTIFICATE_FIELDS, REGISTER_FIELDS, RESULT_FIELDS
 from talent.certification.labels import STATUS_BADGES, STATUS_LABELS, clabel
 from talent.certification.rules import STATUSES
-from talent.exports.writers import export_response
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
+from talent.core.i18n import N_
+from talent.core.i18n import gettext as _
+from talent.core.storage import UPLOADS
 from talent.places.models import CertLevel
 from talent.web import uploads
 from talent.web.auth import EDITORS, CurrentViewer, EditorViewer, StaffViewer
-from talent.web.errors import ServiceError
+from talent.web.exports import export_response
 from talent.web.forms import Form
-from talent.web.i18n import N_, local_today
-from talent.web.i18n import gettext as _
 from talent.web.labels import choices, label_of
 from talent.web.pagination import Listing
 from talent.web.params import Id
@@ -274,7 +275,7 @@ async def ce_create(request: Request, viewer: EditorViewer, worker_id: Id) -> Re
 async def ce_evidence(request: Request, viewer: CurrentViewer, worker_id: Id, credit_id: Id) -> Response:
     credit = await selectors.ce_evidence_get(scope=viewer.scope, worker_id=worker_id, credit_id=credit_id)
     return uploads.attachment(
-        storage.blob_path(credit.evidence_sha256), content_type=credit.evidence_type, file_name=credit.evidence_name
+        UPLOADS.path(credit.evidence_sha256), content_type=credit.evidence_type, file_name=credit.evidence_name
     )
 
 

@@ -47,10 +47,10 @@ from talent.certification.rules import (
     renewal_opens,
     years_of,
 )
+from talent.core.pagination import ListParams, Page, paginate
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on, spell_scope, worker_scope
 from talent.places.models import CertLevel, Region
-from talent.web.pagination import ListParams, Page, paginate
 
 
 @dataclass(frozen=True)

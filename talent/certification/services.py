@@ -16,8 +16,6 @@ from pathlib import Path
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from courses.materials import storage
-from courses.materials.services import upload_check
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
 from talent.certification import defaults
@@ -47,11 +45,13 @@ from talent.certification.rules import (
     renewal_opens,
 )
 from talent.certification.selectors import ce_hours_between, pass_mark_for, subject_by_code
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
+from talent.core.storage import UPLOADS
+from talent.core.uploads import upload_check
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on, worker_audit_scope, worker_scope
 from talent.places.models import CertLevel, Region
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
 
 _MODELS = {
     "ExamLevel": ExamLevel,
@@ -481,7 +481,7 @@ async def ce_credit_add(
             # Stored last, inside the transaction: a failed move rolls the row back. A rollback after the
             # move leaves an unreferenced blob, harmless in a checksum-addressed store.
             if temp is not None:
-                storage.keep(temp, file_values["evidence_sha256"])
+                UPLOADS.keep(temp, file_values["evidence_sha256"])
     except IntegrityError:
         raise ServiceError("__all__", _("These hours are already credited.")) from None
     finally:

@@ -2,9 +2,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from talent.accounts.models import Role
+from talent.core.clock import local_today
 from talent.dashboard.selectors import dashboard_figures
 from talent.web.auth import CurrentViewer
-from talent.web.i18n import local_today
 from talent.web.templating import render, see_other
 
 router = APIRouter(tags=["dashboard"])

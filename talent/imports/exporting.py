@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-from talent.exports.writers import batched, csv_chunks, write_xlsx
+from talent.core.export import batched, csv_chunks, write_xlsx
 from talent.imports import framework
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, Station

@@ -10,21 +10,12 @@ from datetime import date
 from typing import Any
 
 from talent.accounts.models import Role
+from talent.audit.services import audit_record_many, jsonable
+from talent.core.bulk import WRITE_BATCH, chunks, fetch_by, ids_by, insert_rows, values_in
+from talent.core.i18n import N_
+from talent.core.i18n import gettext as _
 from talent.imports.columns import KINDS
-from talent.imports.framework import (
-    WRITE_BATCH,
-    Context,
-    Counts,
-    Kind,
-    chunks,
-    fetch_by,
-    ids_by,
-    insert_audit,
-    insert_rows,
-    jsonable,
-    register,
-    values_in,
-)
+from talent.imports.framework import Context, Counts, Kind, register
 from talent.people.models import EmploymentSpell, Source, Worker
 from talent.people.selectors import spell_scope, worker_jurisdictions, worker_scope
 from talent.people.services import ID_NUMBER_RE, PHONE_RE, WORKER_AUDIT_FIELDS, registered_by
@@ -35,8 +26,6 @@ from talent.places.services import (
     STATION_FIELDS,
     can_write_under,
 )
-from talent.web.i18n import N_
-from talent.web.i18n import gettext as _
 from talent.web.labels import label_of
 
 EDITORS = (Role.ADMIN, Role.BUREAU, Role.HR)
@@ -208,7 +197,7 @@ class RegionsKind(Kind):
                 )
                 created = await _ids_by(Region, "code", [row.code for row, _p in chunk])
                 ids.update(created)
-                await insert_audit(
+                await audit_record_many(
                     [
                         ctx.audit(
                             action="create",
@@ -231,7 +220,7 @@ class RegionsKind(Kind):
                 await ctx.report("writing", done, len(plan.creates) + len(plan.updates))
         for chunk in chunks(plan.updates, WRITE_BATCH):
             await Region.bulk_update([Region(id=rid, name=after["name"]) for rid, _b, after, _row in chunk], ["name"])
-            await insert_audit(
+            await audit_record_many(
                 [
                     ctx.audit(
                         action="update",
@@ -390,7 +379,7 @@ class StationsKind(Kind):
                 Organisation, [{"name": name, "region_id": home.id if home else None} for name in new_orgs]
             )
             org_ids = await _ids_by(Organisation, "name", new_orgs)
-            await insert_audit(
+            await audit_record_many(
                 [
                     ctx.audit(
                         action="create",
@@ -421,7 +410,7 @@ class StationsKind(Kind):
         for chunk in chunks(plan.creates, WRITE_BATCH):
             await insert_rows(Station, [{**after, "address": ""} for _row, after in chunk])
             ids = await _ids_by(Station, "code", [after["code"] for _row, after in chunk])
-            await insert_audit(
+            await audit_record_many(
                 [
                     ctx.audit(
                         action="create",
@@ -443,7 +432,7 @@ class StationsKind(Kind):
                 [Station(id=sid, code=after["code"], **{k: after[k] for k in fields}) for sid, _b, after, _r in chunk],
                 fields,
             )
-            await insert_audit(
+            await audit_record_many(
                 [
                     ctx.audit(
                         action="update",
@@ -566,7 +555,7 @@ class WorkersKind(Kind):
         for chunk in chunks(plan.creates, WRITE_BATCH):
             await insert_rows(Worker, [{**after, **registration} for after in chunk])
             ids = await _ids_by(Worker, "worker_no", [after["worker_no"] for after in chunk])
-            await insert_audit(
+            await audit_record_many(
                 [
                     ctx.audit(
                         action="create",
@@ -587,7 +576,7 @@ class WorkersKind(Kind):
             )
             # Filed under every jurisdiction that sees the worker, the latest spell's station first.
             where = await worker_jurisdictions([wid for wid, _b, _a, _r in chunk])
-            await insert_audit(
+            await audit_record_many(
                 [
                     ctx.audit(
                         action="update",
@@ -808,7 +797,7 @@ class EmploymentKind(Kind):
                     EmploymentSpell, "worker_id", worker_ids, ["id", "worker_id", "station_id", "start_on"]
                 )
             }
-            await insert_audit(
+            await audit_record_many(
                 [
                     ctx.audit(
                         action="create",
@@ -829,7 +818,7 @@ class EmploymentKind(Kind):
             await EmploymentSpell.bulk_update(
                 [EmploymentSpell(id=sid, **{k: after[k] for k in fields}) for sid, _b, after, _x in chunk], fields
             )
-            await insert_audit(
+            await audit_record_many(
                 [
                     ctx.audit(
                         action="update",

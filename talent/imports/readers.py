@@ -18,9 +18,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from talent.core.i18n import gettext as _
 from talent.core.text import CONTROL, INVISIBLE
 from talent.imports.columns import CODE_WORDS, NO_WORDS, YES_WORDS, Column
-from talent.web.i18n import gettext as _
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # A zip that inflates to more than this many times its size (or 1 GB) is refused: a zip bomb, not a workbook.

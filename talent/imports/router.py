@@ -9,15 +9,17 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from talent.core.errors import ServiceError
+from talent.core.i18n import get_locale
+from talent.core.i18n import gettext as _
+from talent.core.pagination import Page
 from talent.imports import framework, readers, selectors, services
 from talent.imports.framework import Kind
 from talent.imports.models import ImportStatus
 from talent.imports.workbook import column_rows, template_xlsx
 from talent.web.auth import EditorViewer, Viewer
-from talent.web.errors import Forbidden, ServiceError
-from talent.web.i18n import get_locale
-from talent.web.i18n import gettext as _
-from talent.web.pagination import Listing, Page
+from talent.web.errors import Forbidden
+from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 

@@ -5,10 +5,7 @@ keeps ImportJob.status/rows_done current, so the user can leave the page and com
 """
 
 import asyncio
-import hashlib
 import logging
-import os
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,10 +13,12 @@ from tortoise.expressions import Q
 
 from talent.accounts.models import User
 from talent.accounts.scope import Scope
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
+from talent.core.storage import IMPORTS
+from talent.core.storage import TooLarge as StorageTooLarge
 from talent.imports import framework, readers
 from talent.imports.models import ImportJob, ImportStatus
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
 
 log = logging.getLogger("talent.imports")
 
@@ -32,42 +31,22 @@ class TooLarge(ServiceError):
     pass
 
 
-def storage_root() -> Path:
-    from talent.settings import get_settings
-
-    return Path(get_settings().storage_dir) / "imports"
-
-
 def stored_path(sha256: str) -> Path:
-    return storage_root() / sha256[:2] / sha256
+    return IMPORTS.path(sha256)
 
 
 async def upload_store(*, upload, limit: int | None = None) -> tuple[str, int]:
     """Copy an uploaded file into storage under its SHA-256 (never its own name); refuse it past the limit."""
     limit = readers.max_bytes() if limit is None else limit
-    root = storage_root()
-    root.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    fd, temp_name = tempfile.mkstemp(dir=root, prefix="upload-")
     try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := await upload.read(256 * 1024):
-                size += len(chunk)
-                if size > limit:
-                    raise TooLarge("file", readers.too_large_message(limit))
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise ServiceError("file", _("The file is empty."))
-        sha = digest.hexdigest()
-        target = stored_path(sha)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp_name, target)
-        return sha, size
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
+        temp, sha, size = await IMPORTS.spool(upload, limit)
+    except StorageTooLarge:
+        raise TooLarge("file", readers.too_large_message(limit)) from None
+    if size == 0:
+        temp.unlink(missing_ok=True)
+        raise ServiceError("file", _("The file is empty."))
+    IMPORTS.keep(temp, sha)
+    return sha, size
 
 
 async def job_create(*, actor: User, kind: str, file_name: str, sha256: str, size: int) -> ImportJob:

@@ -3,11 +3,11 @@
 import io
 from datetime import date
 
+from talent.core.i18n import N_
+from talent.core.i18n import gettext as _
 from talent.imports.columns import Column
 from talent.imports.framework import Kind
 from talent.imports.readers import allowed_codes
-from talent.web.i18n import N_
-from talent.web.i18n import gettext as _
 
 TYPE_LABELS = {
     "str": N_("Text"),

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from talent.core.i18n import gettext as _
 from talent.notifications import selectors, services
 from talent.notifications.text import message
 from talent.web.auth import CurrentViewer
-from talent.web.i18n import gettext as _
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other

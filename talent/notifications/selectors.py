@@ -1,7 +1,7 @@
 """Reads: a user's own notifications only (anyone else's answer 404)."""
 
+from talent.core.pagination import ListParams, Page, paginate
 from talent.notifications.models import Notification
-from talent.web.pagination import ListParams, Page, paginate
 
 SORTS = {"created": "created_at"}
 

@@ -28,14 +28,15 @@ from talent.accounts.models import Role, User
 from talent.certification.models import Certificate
 from talent.certification.rules import add_months, effective_expiry
 from talent.certification.selectors import level_rules_map
+from talent.core.clock import local_time, local_today
+from talent.core.i18n import N_, format_local
+from talent.core.i18n import gettext as _
 from talent.notifications import mail
 from talent.notifications.models import Notification
 from talent.notifications.text import EXPIRY_TEXT, SESSION_TEXTS, SHORTFALL_TEXT, in_locale, message, subject
 from talent.people.models import EmploymentSpell
 from talent.people.selectors import active_on
 from talent.settings import Settings, get_settings
-from talent.web.i18n import N_, format_local, local_time, local_today
-from talent.web.i18n import gettext as _
 
 EXPIRY_THRESHOLDS = (90, 60, 30, 7)
 

@@ -5,9 +5,9 @@ from contextlib import contextmanager
 from datetime import date
 
 from talent.certification.labels import clabel
-from talent.web import i18n
-from talent.web.i18n import N_, format_date
-from talent.web.i18n import gettext as _
+from talent.core import i18n
+from talent.core.i18n import N_, format_date
+from talent.core.i18n import gettext as _
 
 EXPIRY_TEXT = N_("The registration of certificate %(number)s (%(worker)s, %(level)s) expires on %(date)s.")
 SHORTFALL_TEXT = N_(

@@ -1,9 +1,9 @@
 from dataclasses import replace
 
+from talent.core.i18n import N_
 from talent.people.models import ExitReason, ExitType, Gender, Source
 from talent.places.models import Education
 from talent.web.forms import Field
-from talent.web.i18n import N_
 from talent.web.labels import choices
 
 WORKER_FIELDS = [

@@ -7,15 +7,16 @@ from starlette.responses import Response
 
 from talent.accounts.models import Role
 from talent.certification import selectors as certification_selectors
-from talent.exports import lists as exports
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
+from talent.core.i18n import N_
+from talent.core.i18n import gettext as _
 from talent.people import selectors, services
 from talent.people.forms import EXIT_FIELDS, SPELL_FIELDS, TRANSFER_FIELDS, WORKER_FIELDS, worker_create_fields
 from talent.people.models import Source
+from talent.web import exports
 from talent.web.auth import EDITORS, CurrentViewer, EditorViewer, StaffViewer, Viewer
-from talent.web.errors import ServiceError
 from talent.web.forms import Form
-from talent.web.i18n import N_, local_today
-from talent.web.i18n import gettext as _
 from talent.web.labels import choices
 from talent.web.pagination import Listing
 from talent.web.params import Id

@@ -15,10 +15,10 @@ from tortoise.query_utils import Prefetch
 from talent.accounts.models import Role
 from talent.accounts.scope import Scope
 from talent.certification.models import Certificate
-from talent.exports.writers import keyset_rows
+from talent.core.export import keyset_rows
+from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.people.models import EmploymentSpell, Source, Worker
 from talent.places.models import Station
-from talent.web.pagination import ListParams, Page, order_for, paginate
 
 STATUSES = ("active", "left", "all")
 SORTS = {"worker_no": "worker_no", "name": "name", "start": "since"}

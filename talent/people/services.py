@@ -17,11 +17,11 @@ from tortoise.transactions import in_transaction
 from talent.accounts.models import Role, User
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Gender, Source, Worker
 from talent.people.selectors import spell_scope, station_by_code, worker_jurisdictions
 from talent.places.models import Education, Station
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
 
 WORKER_AUDIT_FIELDS = [
     "worker_no",

@@ -1,6 +1,6 @@
+from talent.core.i18n import N_
 from talent.places.models import CertLevel, Education, RegionLevel
 from talent.web.forms import Field
-from talent.web.i18n import N_
 from talent.web.labels import choices
 
 REGION_CREATE_FIELDS = [

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from talent.accounts.models import Role
-from talent.exports import lists as exports
-from talent.exports.lists import ExportFormat
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.places import selectors, services
 from talent.places.forms import (
     ORGANISATION_FIELDS,
@@ -19,11 +20,11 @@ from talent.places.forms import (
     station_fields,
 )
 from talent.places.models import RegionLevel
+from talent.web import exports
 from talent.web.auth import BureauViewer, EditorViewer, StaffViewer
-from talent.web.errors import Forbidden, ServiceError
+from talent.web.errors import Forbidden
+from talent.web.exports import ExportFormat
 from talent.web.forms import Form
-from talent.web.i18n import gettext as _
-from talent.web.i18n import local_today
 from talent.web.labels import choices
 from talent.web.pagination import Listing
 from talent.web.params import Id

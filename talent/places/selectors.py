@@ -11,11 +11,11 @@ from tortoise.functions import Count
 
 from talent.accounts.scope import Scope, _ancestor_paths
 from talent.certification.models import Certificate
-from talent.exports.writers import keyset_batches, keyset_rows
+from talent.core.export import keyset_batches, keyset_rows
+from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on
 from talent.places.models import CertLevel, Organisation, Region, RegionLevel, Station, StationTier
-from talent.web.pagination import ListParams, Page, order_for, paginate
 
 SUGGEST_LIMIT = 20
 LEVEL_ORDER = [CertLevel.ASSISTANT, CertLevel.INTERMEDIATE, CertLevel.SENIOR]

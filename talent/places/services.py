@@ -11,9 +11,9 @@ from tortoise.transactions import in_transaction
 from talent.accounts.models import Role, User
 from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
+from talent.core.errors import ServiceError
+from talent.core.i18n import gettext as _
 from talent.places.models import CertLevel, Education, Organisation, Region, RegionLevel, Station, StationTier
-from talent.web.errors import ServiceError
-from talent.web.i18n import gettext as _
 from talent.web.labels import label_of
 
 REGION_FIELDS = ["code", "name", "level", "parent_id", "path"]

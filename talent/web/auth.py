@@ -8,8 +8,9 @@ from fastapi import Depends, Request
 from talent.accounts import selectors, services
 from talent.accounts.models import Role, User
 from talent.accounts.scope import Scope
+from talent.core.clock import local_today
+from talent.core.i18n import set_locale
 from talent.web.errors import Forbidden, NotAuthenticated
-from talent.web.i18n import local_today, set_locale
 from talent.web.security import SESSION_COOKIE
 
 

@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
-from talent.web.i18n import LOCALE_DIR, LOCALES
+from talent.core.i18n import LOCALE_DIR, LOCALES
 
 ROOT = LOCALE_DIR.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "lazy": None}

@@ -1,4 +1,5 @@
-"""Errors the services raise and the handlers that turn every failure into a friendly page."""
+"""The web's own errors (not signed in, not allowed) and the handlers that turn every failure into a friendly
+page."""
 
 import logging
 
@@ -9,15 +10,6 @@ from starlette.responses import RedirectResponse, Response
 from tortoise.exceptions import DoesNotExist, IntegrityError
 
 log = logging.getLogger("talent")
-
-
-class ServiceError(Exception):
-    """A rule a write would break; `field` names the form field to show it on ('' for the form)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 class NotAuthenticated(Exception):

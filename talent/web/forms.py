@@ -10,8 +10,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from talent.core.i18n import gettext as _
 from talent.core.text import INVISIBLE
-from talent.web.i18n import gettext as _
 
 
 @dataclass

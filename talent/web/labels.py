@@ -3,9 +3,9 @@
 from enum import Enum
 
 from talent.accounts.models import Role
+from talent.core.i18n import N_, Msgid
 from talent.people.models import ExitReason, ExitType, Gender, Source
 from talent.places.models import CertLevel, Education, RegionLevel
-from talent.web.i18n import N_, Msgid
 
 LABELS: dict[type[Enum], dict[str, Msgid]] = {
     Role: {

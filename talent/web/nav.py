@@ -1,6 +1,6 @@
 """The main navigation: which sections each role sees, and which one the current page belongs to."""
 
-from talent.web.i18n import N_, Msgid
+from talent.core.i18n import N_, Msgid
 
 ALL = ("admin", "bureau", "hr", "supervisor", "worker")
 STAFF = ("admin", "bureau", "hr", "supervisor")

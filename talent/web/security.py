@@ -11,8 +11,8 @@ from fastapi import HTTPException, Request
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from talent.core.i18n import LOCALES, negotiate, set_locale
 from talent.settings import get_settings
-from talent.web.i18n import LOCALES, negotiate, set_locale
 
 CSRF_COOKIE = "talent_csrf"
 LANG_COOKIE = "talent_lang"

@@ -10,9 +10,9 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import JSONResponse, Response
 
-from talent.web import i18n
-from talent.web.i18n import gettext as _
-from talent.web.i18n import lazy
+from talent.core import i18n
+from talent.core.i18n import gettext as _
+from talent.core.i18n import lazy
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FLASH_COOKIE = "talent_flash"

@@ -8,8 +8,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
+from talent.core.i18n import gettext as _
 from talent.settings import get_settings
-from talent.web.i18n import gettext as _
 
 # Room for the other fields and the multipart framing around the file.
 FORM_OVERHEAD_BYTES = 64 * 1024

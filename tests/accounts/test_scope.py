@@ -3,9 +3,9 @@
 from datetime import date
 
 from talent.accounts.selectors import scope_for
+from talent.core.clock import local_today
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Organisation
-from talent.web.i18n import local_today
 from tests.factories import world
 
 

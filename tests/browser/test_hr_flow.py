@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from talent.web.i18n import local_today
+from talent.core.clock import local_today
 from tests.browser.conftest import sign_in, watch
 
 pytestmark = pytest.mark.browser

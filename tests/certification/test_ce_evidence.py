@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 from starlette.datastructures import UploadFile
 
-from courses.materials import storage as storage_module
 from talent.accounts import services as account_services
 from talent.accounts.models import Role
 from talent.audit.models import AuditEntry
 from talent.certification import services
 from talent.certification.models import CeCredit
-from talent.web.errors import ServiceError
+from talent.core import uploads as uploads_module
+from talent.core.errors import ServiceError
 from tests.conftest import PASSWORD, ensure_csrf, login, text_of
 from tests.factories import world
 
@@ -32,11 +32,9 @@ def docx_bytes() -> bytes:
     return buf.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def storage(tmp_path, monkeypatch):
-    root = tmp_path / "storage"
-    monkeypatch.setattr(storage_module, "storage_root", lambda: root / "materials")
-    return root
+@pytest.fixture
+def storage(storage_dir):
+    return storage_dir
 
 
 @pytest.fixture
@@ -187,7 +185,7 @@ async def test_bad_evidence_files_are_refused_before_anything_is_written(w, stor
 
 
 async def test_an_oversized_file_is_refused_and_nothing_is_written(client, w, storage, monkeypatch):
-    monkeypatch.setattr(storage_module, "max_upload_bytes", lambda: 1024)
+    monkeypatch.setattr(uploads_module, "max_upload_bytes", lambda: 1024)
     await login(client, "hr")
     url = f"/certificates/workers/{w['workers'][0].id}/ce/new"
     # Slightly over the limit: read, counted and refused while spooling.

@@ -11,8 +11,8 @@ from talent.certification import selectors
 from talent.certification.defaults import ELIGIBILITY
 from talent.certification.models import Certificate, EligibilityRule, ExamYear
 from talent.certification.rules import Held, Rule, eligibility_for, years_of
+from talent.core.clock import local_today
 from talent.people.models import EmploymentSpell, Worker
-from talent.web.i18n import local_today
 from tests.conftest import login, text_of
 from tests.factories import world
 from tests.querycount import count_queries

@@ -8,8 +8,8 @@ import pytest
 from talent.certification import services
 from talent.certification.models import Registration
 from talent.certification.rules import LevelRules, add_months, period_end, registration_status
-from talent.web.errors import ServiceError
-from talent.web.i18n import local_today
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
 from tests.factories import world
 
 ASSISTANT = LevelRules(carry_over_years=1, ce_hours_per_period=72)

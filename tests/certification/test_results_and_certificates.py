@@ -9,7 +9,7 @@ from talent.audit.models import AuditEntry
 from talent.certification import services
 from talent.certification.models import Certificate, ExamResult, ExamYear, PassLine
 from talent.certification.rules import level_passed_in
-from talent.web.errors import ServiceError
+from talent.core.errors import ServiceError
 from tests.factories import world
 
 

@@ -8,8 +8,8 @@ import pytest
 from talent.audit.models import AuditEntry
 from talent.certification import services
 from talent.certification.models import CeCredit, Certificate, ExamResult, ExamSubject, PassLine
+from talent.core.clock import local_today
 from talent.people.models import EmploymentSpell, Worker
-from talent.web.i18n import local_today
 from tests.conftest import login, post, text_of
 from tests.factories import world
 from tests.querycount import count_queries

@@ -8,7 +8,7 @@ import pytest
 from talent.accounts.selectors import scope_for
 from talent.certification import selectors, services
 from talent.certification.models import CeCredit, Certificate
-from talent.web.pagination import ListParams
+from talent.core.pagination import ListParams
 from tests.factories import world
 
 TODAY = date(2026, 10, 1)

@@ -1,13 +1,8 @@
-"""The course routers on top of the platform app (until talent/app.py includes them), and a private storage
-directory for uploads."""
+"""A private storage directory for uploads (tests/conftest.py sets it for every test)."""
 
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def storage(tmp_path, monkeypatch):
-    from courses.materials import storage
-
-    root = tmp_path / "storage"
-    monkeypatch.setattr(storage, "storage_root", lambda: root / "materials")
-    return root
+@pytest.fixture
+def storage(storage_dir):
+    return storage_dir

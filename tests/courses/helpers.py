@@ -6,8 +6,8 @@ from decimal import Decimal
 from courses.catalog import services as catalog
 from courses.catalog.models import Course, CourseStatus
 from talent.accounts.selectors import scope_for
+from talent.core.clock import local_today
 from talent.people.models import EmploymentSpell, Worker
-from talent.web.i18n import local_today
 
 TODAY = local_today()
 

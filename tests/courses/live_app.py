@@ -9,7 +9,7 @@ async def seed() -> None:
     from courses.catalog import services
     from talent.accounts.models import User
     from talent.accounts.selectors import scope_for
-    from talent.web.i18n import local_today
+    from talent.core.clock import local_today
 
     bureau = await User.get(username="bureau").select_related("region")
     scope = await scope_for(bureau, today=local_today())

@@ -9,8 +9,8 @@ from courses.catalog import selectors, services
 from courses.catalog.models import Course, CourseStatus
 from courses.markdown import render_markdown
 from talent.audit.models import AuditEntry
-from talent.web.errors import ServiceError
-from talent.web.pagination import ListParams
+from talent.core.errors import ServiceError
+from talent.core.pagination import ListParams
 from tests.conftest import login, post
 from tests.courses.helpers import TODAY, make_course, scope_of
 from tests.factories import world

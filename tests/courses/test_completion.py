@@ -15,7 +15,7 @@ from courses.completion.selectors import mask_name
 from courses.enrolment import services as enrolment
 from courses.enrolment.models import Enrolment, EnrolmentStatus
 from talent.certification.models import CeCredit
-from talent.web.errors import ServiceError
+from talent.core.errors import ServiceError
 from tests.conftest import login, post
 from tests.courses.helpers import TODAY, make_course, scope_of
 from tests.factories import world

@@ -8,7 +8,7 @@ from courses.catalog.models import Course
 from courses.enrolment import services
 from courses.enrolment.models import Enrolment, EnrolmentStatus
 from talent.audit.models import AuditEntry
-from talent.web.errors import ServiceError
+from talent.core.errors import ServiceError
 from tests.conftest import login, post
 from tests.courses.helpers import TODAY, make_course, more_workers, scope_of
 from tests.factories import world

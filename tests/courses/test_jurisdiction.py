@@ -11,8 +11,8 @@ import pytest
 
 from courses.enrolment import services
 from courses.enrolment.models import Enrolment
+from talent.core.errors import ServiceError
 from talent.people.models import EmploymentSpell
-from talent.web.errors import ServiceError
 from tests.conftest import login, post, text_of
 from tests.courses.helpers import TODAY, make_course, scope_of
 from tests.factories import world

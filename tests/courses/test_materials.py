@@ -7,9 +7,10 @@ import zipfile
 import pytest
 from starlette.datastructures import UploadFile
 
-from courses.materials import services, storage
+from courses.materials import services
 from courses.materials.models import Material, MaterialVersion
-from talent.web.errors import ServiceError
+from talent.core import uploads as uploads_module
+from talent.core.errors import ServiceError
 from tests.conftest import ensure_csrf, login
 from tests.courses.helpers import make_course, scope_of
 from tests.factories import world
@@ -91,15 +92,11 @@ async def test_bad_uploads_are_refused_and_nothing_is_stored(db, storage, data, 
 
 
 async def test_an_oversized_upload_is_refused(db, storage, monkeypatch):
-    monkeypatch.setattr(storage_module(), "max_upload_bytes", lambda: 1024)
+    monkeypatch.setattr(uploads_module, "max_upload_bytes", lambda: 1024)
     w = await world()
     with pytest.raises(ServiceError, match="larger than"):
         await _create(w, PDF + b"0" * 2000, "big.pdf")
     assert await Material.all().count() == 0
-
-
-def storage_module():
-    return storage
 
 
 async def test_a_link_material_needs_a_web_address(db):

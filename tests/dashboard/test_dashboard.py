@@ -2,10 +2,10 @@ from datetime import date, timedelta
 
 from talent.accounts.selectors import scope_for
 from talent.certification.models import Certificate
+from talent.core.clock import local_today
 from talent.dashboard.selectors import dashboard_figures
 from talent.people.models import EmploymentSpell
 from talent.places.models import CertLevel
-from talent.web.i18n import local_today
 from tests.conftest import login
 from tests.factories import world
 from tests.querycount import count_queries

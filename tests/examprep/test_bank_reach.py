@@ -14,8 +14,8 @@ from tortoise.exceptions import DoesNotExist
 
 from courses.examprep import services
 from courses.examprep.models import Answer, AttemptItem, NotebookEntry, Question, QuestionVersion
+from talent.core.clock import local_today
 from talent.people.models import EmploymentSpell
-from talent.web.i18n import local_today
 from tests.conftest import login, post, text_of
 from tests.examprep.conftest import make_question
 from tests.factories import world

@@ -9,7 +9,7 @@ import pytest
 
 from courses.examprep import selectors, services
 from courses.examprep.models import AttemptItem, MockAttempt
-from talent.web.errors import ServiceError
+from talent.core.errors import ServiceError
 from tests.conftest import csrf_of, login, post, text_of
 from tests.examprep.conftest import NOW, make_question
 from tests.factories import world

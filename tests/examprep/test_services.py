@@ -18,7 +18,7 @@ from courses.examprep.models import (
 )
 from talent.accounts.scope import Scope
 from talent.audit.models import AuditEntry
-from talent.web.errors import ServiceError
+from talent.core.errors import ServiceError
 from tests.examprep.conftest import NOW, make_bank, make_question
 from tests.factories import world
 

@@ -2,9 +2,9 @@
 
 from datetime import date
 
+from talent.core.clock import local_today
 from talent.imports.columns import KINDS
 from talent.places.models import CertLevel, Education, StationTier
-from talent.web.i18n import local_today
 from tests.conftest import login
 from tests.exports.helpers import attachment_name, csv_rows, xlsx_rows
 from tests.factories import world

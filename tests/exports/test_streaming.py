@@ -10,13 +10,13 @@ from talent.accounts.models import User
 from talent.accounts.scope import Scope
 from talent.audit import selectors as audit_selectors
 from talent.audit.services import audit_record
-from talent.exports import writers
+from talent.core import export as writers
+from talent.core.clock import local_today
+from talent.core.pagination import ListParams
 from talent.people import selectors as people_selectors
 from talent.people.models import EmploymentSpell, Worker
 from talent.places import selectors as place_selectors
 from talent.places.models import Organisation, Station, StationTier
-from talent.web.i18n import local_today
-from talent.web.pagination import ListParams
 from tests.conftest import login
 from tests.exports.helpers import csv_rows, xlsx_rows
 from tests.factories import world

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from talent.exports.lists import export_format, file_name
-from talent.exports.writers import _cell, csv_chunks
+from talent.core.export import _cell, csv_chunks
+from talent.web.exports import export_format, file_name
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx"])

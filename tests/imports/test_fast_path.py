@@ -8,6 +8,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from talent.audit.models import AuditEntry
+from talent.core import bulk
 from talent.imports import framework
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Organisation, Region, Station
@@ -119,14 +120,14 @@ async def _import_everything(tmp_path, fast: bool, monkeypatch, actor) -> tuple[
     """Import the four files with the fast path on or off; returns the counts, a snapshot and the COPYs made.
     Everything is rolled back afterwards, so both runs start from the same world."""
     copies = []
-    real_copy = framework._copy
+    real_copy = bulk._copy
 
     async def counting_copy(*args):
         copies.append(args[1])
         await real_copy(*args)
 
-    monkeypatch.setattr(framework, "POSTGRES_FAST", fast)
-    monkeypatch.setattr(framework, "_copy", counting_copy)
+    monkeypatch.setattr(bulk, "POSTGRES_FAST", fast)
+    monkeypatch.setattr(bulk, "_copy", counting_copy)
     counts = []
     snapshot: dict = {}
     try:
@@ -188,13 +189,13 @@ async def test_values_in_reads_what_tortoise_values_reads(db):
     fields = ["id", "worker_no", "name", "gender", "birth_date", "education", "social_work_major", "source"]
     numbers = ["W1", "W2", "W3", "nobody", None, "W1"]
     expected = await Worker.filter(worker_no__in=["W1", "W2", "W3"]).values(*fields)
-    got = await framework.values_in(Worker, "worker_no", numbers, fields)
+    got = await bulk.values_in(Worker, "worker_no", numbers, fields)
     assert sorted(got, key=lambda r: r["worker_no"]) == sorted(expected, key=lambda r: r["worker_no"])
     w2 = next(r for r in got if r["worker_no"] == "W2")
     assert (w2["gender"], w2["birth_date"], w2["social_work_major"]) == ("male", date(1990, 1, 2), True)
-    ids = await framework.ids_by(Worker, "worker_no", ["W1", "W4"])
+    ids = await bulk.ids_by(Worker, "worker_no", ["W1", "W4"])
     assert ids == {"W1": w["workers"][0].id, "W4": w["workers"][3].id}
-    assert await framework.values_in(Worker, "worker_no", [], fields) == []
+    assert await bulk.values_in(Worker, "worker_no", [], fields) == []
 
 
 async def test_a_bulk_insert_that_breaks_a_unique_key_raises_tortoise_integrity_error_and_writes_nothing(db):
@@ -202,7 +203,7 @@ async def test_a_bulk_insert_that_breaks_a_unique_key_raises_tortoise_integrity_
     before = await Worker.all().count()
     with pytest.raises(IntegrityError):
         async with in_transaction():
-            await framework.insert_rows(Worker, [{"worker_no": "N9", "name": "新"}, {"worker_no": "W1", "name": "重"}])
+            await bulk.insert_rows(Worker, [{"worker_no": "N9", "name": "新"}, {"worker_no": "W1", "name": "重"}])
     assert await Worker.all().count() == before
 
 

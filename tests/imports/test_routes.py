@@ -33,7 +33,7 @@ async def test_an_upload_is_checked_previewed_and_imported_after_confirmation(cl
     assert response.headers["location"] == f"/imports/jobs/{job.id}"
     assert job.status == ImportStatus.VALID and job.file_name == "我的工人.csv"
     # Stored under its SHA-256, never under the user's file name.
-    assert (storage / "imports" / job.file_sha256[:2] / job.file_sha256).exists()
+    assert (storage / "imports" / job.file_sha256[:2] / job.file_sha256[2:4] / job.file_sha256).exists()
     assert not list(storage.rglob("*.csv"))
     page = await client.get(response.headers["location"])
     text = text_of(page.text)

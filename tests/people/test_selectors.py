@@ -4,10 +4,10 @@ import pytest
 from tortoise.exceptions import DoesNotExist
 
 from talent.accounts.selectors import scope_for
+from talent.core.clock import local_today
+from talent.core.pagination import ListParams
 from talent.people import selectors
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Worker
-from talent.web.i18n import local_today
-from talent.web.pagination import ListParams
 from tests.factories import world
 
 pytestmark = pytest.mark.usefixtures("db")

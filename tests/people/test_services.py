@@ -4,10 +4,10 @@ import pytest
 
 from talent.accounts.selectors import scope_for
 from talent.audit.models import AuditEntry
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
 from talent.people import services
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Worker
-from talent.web.errors import ServiceError
-from talent.web.i18n import local_today
 from tests.factories import world
 
 pytestmark = pytest.mark.usefixtures("db")

@@ -1,7 +1,7 @@
 from talent.accounts.models import User
 from talent.accounts.scope import Scope
 from talent.accounts.selectors import scope_for
-from talent.web.i18n import local_today
+from talent.core.clock import local_today
 
 
 async def scope_of(user: User) -> Scope:

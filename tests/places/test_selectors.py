@@ -1,7 +1,7 @@
+from talent.core.clock import local_today
+from talent.core.pagination import ListParams
 from talent.places import selectors
 from talent.places.models import StationTier
-from talent.web.i18n import local_today
-from talent.web.pagination import ListParams
 from tests.factories import world
 from tests.places.helpers import scope_of
 

@@ -3,9 +3,9 @@ from datetime import date
 import pytest
 
 from talent.audit.models import AuditEntry
+from talent.core.errors import ServiceError
 from talent.places import services
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
-from talent.web.errors import ServiceError
 from tests.factories import world
 from tests.places.helpers import scope_of
 

@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from talent.accounts.models import User
+from talent.core.i18n import format_date, format_number, gettext, negotiate, set_locale
 from talent.settings import Settings
-from talent.web.i18n import format_date, format_number, gettext, negotiate, set_locale
 from tests.conftest import login, post
 from tests.factories import world
 
@@ -274,8 +274,9 @@ def test_timezone_aware_datetimes_format_in_both_locales():
 
 
 def test_times_and_today_are_on_the_configured_clock(monkeypatch):
+    from talent.core.clock import local_today
+    from talent.core.i18n import format_local
     from talent.settings import get_settings
-    from talent.web.i18n import format_local, local_today
 
     # 2026-03-01 20:30 UTC is already 2 March 04:30 in Nanjing (UTC+8).
     assert format_local(datetime(2026, 3, 1, 20, 30, tzinfo=UTC)) == "2026-03-02 04:30"

@@ -54,15 +54,10 @@ DOWNLOAD_SUFFIXES = ("/export", ".xlsx", ".csv", "/pdf", "/download", "/evidence
 HTMX = {"HX-Request": "true"}
 
 
-@pytest.fixture(autouse=True)
-def storage(tmp_path, monkeypatch):
-    """Uploads of the import probes go to a private directory, never to var/storage."""
-    from courses.materials import storage as material_storage
-    from talent.settings import get_settings
-
-    monkeypatch.setattr(get_settings(), "storage_dir", tmp_path / "storage")
-    monkeypatch.setattr(material_storage, "storage_root", lambda: tmp_path / "storage" / "materials")
-    return tmp_path / "storage"
+@pytest.fixture
+def storage(storage_dir):
+    """Uploads of the import probes go to the test's own directory (tests/conftest.py), never to var/storage."""
+    return storage_dir
 
 
 def get_routes(app) -> dict[str, list[str]]:

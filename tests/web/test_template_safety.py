@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from jinja2 import nodes
 
-from talent.web.i18n import N_, Msgid, gettext
+from talent.core.i18n import N_, Msgid, gettext
 from talent.web.templating import env
 
 ROOT = Path(__file__).resolve().parents[2]

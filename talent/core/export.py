@@ -12,9 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
-from urllib.parse import quote
 
-from starlette.responses import StreamingResponse
 from tortoise.expressions import Q
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -90,19 +88,6 @@ async def xlsx_chunks(headers: Sequence[str], rows: AsyncIterable[Sequence[Any]]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def export_response(
-    fmt: str, filename: str, headers: Sequence[str], rows: AsyncIterable[Sequence[Any]]
-) -> StreamingResponse:
-    """An attachment download of the rows as .xlsx (default) or .csv."""
-    if fmt == "csv":
-        body, media, ext = csv_chunks(headers, rows), "text/csv; charset=utf-8", "csv"
-    else:
-        body, media, ext = xlsx_chunks(headers, rows, filename), XLSX_TYPE, "xlsx"
-    name = f"{filename}.{ext}"
-    disposition = f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"; filename*=UTF-8''{quote(name)}"
-    return StreamingResponse(body, media_type=media, headers={"Content-Disposition": disposition})
-
-
 async def batched(queryset, size: int = 2000) -> AsyncIterator[Any]:
     """Iterate a queryset in keyset pages of `size`, so no query loads every row at once."""
     last_id = 0
@@ -135,7 +120,7 @@ def _nulls_first(queryset, descending: bool) -> bool:
 
 
 async def keyset_batches(queryset, order: Sequence[str], size: int | None = None) -> AsyncIterator[list[Any]]:
-    """The queryset's rows in `order` (a column, then the id tie-breaker, as talent.web.pagination.order_for
+    """The queryset's rows in `order` (a column, then the id tie-breaker, as talent.core.pagination.order_for
     gives), fetched `size` rows per query; each next query starts after the last row seen (keyset, not
     OFFSET), so memory holds one batch and the number of queries is rows / size + 1 at most."""
     size = size or BATCH_SIZE

@@ -1,14 +1,13 @@
-"""Translations: the active locale lives in a ContextVar, so concurrent requests never mix languages.
+"""Translations and formatting: the active locale lives in a ContextVar, so concurrent requests never mix languages.
 
 Catalogs are the .po files under locale/, read once with Babel (no compile step to forget).
 """
 
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -17,6 +16,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _babel_decimal
 from babel.numbers import format_percent as _babel_percent
 from markupsafe import escape
+
+from talent.core.clock import local_time
 
 LOCALES = ("zh_CN", "en")
 LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -120,29 +121,6 @@ def negotiate(accept_language: str | None, fallback: str) -> str:
         if lang.startswith("en"):
             return "en"
     return fallback
-
-
-@lru_cache
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def local_zone() -> ZoneInfo:
-    """The zone times are shown and typed in (settings.time_zone); the database holds UTC."""
-    from talent.settings import get_settings
-
-    return _zone(get_settings().time_zone)
-
-
-def local_today() -> date:
-    """Today on the local clock: a worker hired at 07:00 in Nanjing is active that day, though UTC is still
-    on the day before."""
-    return datetime.now(local_zone()).date()
-
-
-def local_time(value: datetime) -> datetime:
-    """A stored time on the local clock (a naive value is taken as UTC, as the database gives it)."""
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(local_zone())
 
 
 def format_local(value: datetime | None) -> str:

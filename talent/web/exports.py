@@ -9,17 +9,18 @@ writers.neutralise when it is written.
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Query
 from starlette.responses import StreamingResponse
 
+from talent.core.clock import local_today
+from talent.core.export import XLSX_TYPE, csv_chunks, xlsx_chunks
+from talent.core.i18n import N_, Msgid, get_locale, set_locale
+from talent.core.i18n import gettext as _
 from talent.imports.columns import KINDS
-from talent.web.i18n import N_, Msgid, get_locale, local_today, set_locale
-from talent.web.i18n import gettext as _
 from talent.web.labels import action_label, entity_label, label
 from talent.web.templating import mask_id, mask_phone
-
-from .writers import export_response
 
 FORMATS = ("xlsx", "csv")
 # The `format` query parameter of every /export route (named `fmt` in Python).
@@ -180,3 +181,16 @@ async def user_rows(users: AsyncIterable) -> AsyncIterator[tuple]:
 
 def headers(msgids: Sequence[Msgid]) -> list[str]:
     return [m.tr() for m in msgids]
+
+
+def export_response(
+    fmt: str, filename: str, headers: Sequence[str], rows: AsyncIterable[Sequence[Any]]
+) -> StreamingResponse:
+    """An attachment download of the rows as .xlsx (default) or .csv."""
+    if fmt == "csv":
+        body, media, ext = csv_chunks(headers, rows), "text/csv; charset=utf-8", "csv"
+    else:
+        body, media, ext = xlsx_chunks(headers, rows, filename), XLSX_TYPE, "xlsx"
+    name = f"{filename}.{ext}"
+    disposition = f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"; filename*=UTF-8''{quote(name)}"
+    return StreamingResponse(body, media_type=media, headers={"Content-Disposition": disposition})
