@@ -60,7 +60,8 @@ async def create_takers(database_url: str, n: int, run: str) -> list[str]:
     """N bench workers with worker accounts and sessions; returns their session tokens."""
     from tortoise.context import TortoiseContext
 
-    from talent.accounts.models import Role, Session, User
+    from talent.accounts.models import Session, User
+    from talent.core.access import Role
     from talent.db import tortoise_config
     from talent.people.models import Worker
 

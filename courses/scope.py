@@ -11,18 +11,13 @@ from datetime import date
 from tortoise.expressions import Q, Subquery
 
 from courses.catalog.models import Course, CourseStatus
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
+from talent.core.access import Role, Scope
 from talent.people.models import EmploymentSpell
+from talent.places.access import stations_q
 from talent.places.models import Station
+from talent.places.rules import ancestor_paths
 
 LIVE = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """ "32/3201/" → ["32/", "32/3201/"] (every enclosing region's path, itself included)."""
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def _paths_above(paths) -> list[str]:
@@ -38,7 +33,7 @@ async def station_paths(scope: Scope, today: date) -> list[str]:
         qs = EmploymentSpell.filter(Q(end_on=None) | Q(end_on__gte=today), worker_id=scope.worker_id or 0)
         qs = qs.filter(start_on__lte=today)
         return list(await qs.order_by("station__region_path").distinct().values_list("station__region_path", flat=True))
-    stations = Station.filter(scope.stations()).order_by("region_path").distinct()
+    stations = Station.filter(stations_q(scope)).order_by("region_path").distinct()
     return list(await stations.values_list("region_path", flat=True))
 
 

@@ -80,7 +80,7 @@ def serve(
 def create_admin(username: str, password: Annotated[str | None, typer.Option()] = None) -> None:
     """Create an administrator account (prompts for the password when omitted)."""
     from talent.accounts import services
-    from talent.accounts.models import Role
+    from talent.core.access import Role
     from talent.core.errors import ServiceError
 
     if password is None:

@@ -881,10 +881,11 @@ async def _bulk(model, objects: list, progress, label: str) -> None:
 
 
 async def _write(plan: Plan, progress) -> dict[str, int]:
-    from talent.accounts.models import Role, User
+    from talent.accounts.models import User
     from talent.accounts.passwords import hash_password
     from talent.audit.services import audit_record
     from talent.certification.models import CeCredit, Certificate, ExamResult, ExamSubject, Registration
+    from talent.core.access import Role
     from talent.people.models import EmploymentSpell, Worker
     from talent.places.models import Organisation, Region, Station, StationTier
     from talent.supervision.models import Assignment, Supervisor
@@ -1182,9 +1183,9 @@ async def _courses(plan: Plan) -> dict[str, int]:
     from courses.enrolment.models import Enrolment
     from courses.enrolment.services import enrolment_bulk, enrolment_enrol, lesson_mark_done
     from courses.materials.services import material_create
-    from talent.accounts.models import Role, User
-    from talent.accounts.scope import Scope
+    from talent.accounts.models import User
     from talent.accounts.selectors import scope_for
+    from talent.core.access import Role, Scope
 
     today = plan.today
     users = {
@@ -1366,7 +1367,8 @@ async def _exam_prep(plan: Plan) -> dict[str, int]:
     from courses.examprep.demo import load_demo_bank
     from courses.examprep.models import AttemptItem, Question, QuestionVersion
     from courses.examprep.services import mock_save_answer, mock_start, mock_submit, practice_answer
-    from talent.accounts.models import Role, User
+    from talent.accounts.models import User
+    from talent.core.access import Role
 
     added = await load_demo_bank()
     me = await User.get_or_none(username="worker", role=Role.WORKER)

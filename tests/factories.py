@@ -3,7 +3,7 @@
 from datetime import date
 
 from talent.accounts import services as account_services
-from talent.accounts.models import Role
+from talent.core.access import Role
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
 

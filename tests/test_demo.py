@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tortoise.connection import get_connection
 
-from talent.accounts.models import Role, User
+from talent.accounts.models import User
 from talent.audit.models import AuditEntry
 from talent.certification.models import (
     CeCredit,
@@ -21,6 +21,7 @@ from talent.certification.models import (
 )
 from talent.certification.rules import level_passed_in, period_end, registration_status
 from talent.certification.selectors import ce_hours_between, level_rules_map
+from talent.core.access import Role
 from talent.core.errors import ServiceError
 from talent.demo import DEMO_PASSWORD, build_plan, id_check_digit, id_number_valid, load_demo
 from talent.people.models import EmploymentSpell, Worker

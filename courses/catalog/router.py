@@ -21,7 +21,7 @@ from courses.completion.services import completion_status
 from courses.enrolment import selectors as enrolment_selectors
 from courses.materials.selectors import course_materials
 from courses.scope import can_author, can_manage_learners
-from talent.accounts.models import Role
+from talent.core.access import Role
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _

@@ -8,8 +8,7 @@ from tortoise.functions import Count
 
 from courses.catalog.models import Category, Course, CourseStatus, Delivery, Lesson
 from courses.scope import course_visibility
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
+from talent.core.access import Role, Scope
 from talent.core.pagination import ListParams, Page, paginate
 from talent.places.models import CertLevel, Region
 

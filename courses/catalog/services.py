@@ -10,8 +10,8 @@ from tortoise.transactions import in_transaction
 from courses.catalog.models import Category, Course, CourseStatus, Delivery, Lesson
 from courses.scope import can_author
 from talent.accounts.models import User
-from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
+from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _

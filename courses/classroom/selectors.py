@@ -3,9 +3,9 @@ from tortoise.expressions import Subquery
 from courses.catalog.models import Course
 from courses.classroom.models import Attendance, ClassSession
 from courses.enrolment.models import SEATED, Enrolment
-from talent.accounts.scope import Scope
+from talent.core.access import Scope
+from talent.people.access import workers_q
 from talent.people.models import Worker
-from talent.people.selectors import worker_scope
 
 
 async def course_sessions(*, course_id: int) -> list[ClassSession]:
@@ -18,7 +18,7 @@ async def session_get(*, course: Course, session_id: int) -> ClassSession:
 
 async def roster(*, scope: Scope, course: Course, session: ClassSession) -> list[Enrolment]:
     """Learners holding a seat whose worker is in the viewer's scope, each with `present`. Two queries."""
-    in_scope = Subquery(Worker.filter(worker_scope(scope)).values("id"))
+    in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
     rows = await (
         Enrolment.filter(course_id=course.id, status__in=list(SEATED), worker_id__in=in_scope)
         .select_related("worker")

@@ -12,12 +12,12 @@ from courses.enrolment.models import SEATED, Enrolment
 from courses.enrolment.services import learner_audit_scope
 from courses.scope import can_author, can_manage_learners
 from talent.accounts.models import User
-from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
+from talent.core.access import Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
+from talent.people.access import workers_q
 from talent.people.models import Worker
-from talent.people.selectors import worker_scope
 
 SESSION_AUDIT_FIELDS = ["course_id", "title", "starts_at", "minutes", "place", "trainer"]
 
@@ -57,7 +57,7 @@ async def attendance_set(
 
     if not can_manage_learners(scope):
         raise ServiceError("__all__", _("You may not take attendance."))
-    in_scope = Subquery(Worker.filter(worker_scope(scope)).values("id"))
+    in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
     enrolment = await Enrolment.filter(
         id=enrolment_id, course_id=course.id, worker_id__in=in_scope, status__in=list(SEATED)
     ).first()

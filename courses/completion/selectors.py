@@ -5,10 +5,9 @@ import re
 from tortoise.expressions import Subquery
 
 from courses.completion.models import CompletionCertificate
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
+from talent.core.access import Role, Scope
+from talent.people.access import workers_q
 from talent.people.models import Worker
-from talent.people.selectors import worker_scope
 
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -34,7 +33,7 @@ async def certificate_get(*, scope: Scope, certificate_id: int) -> CompletionCer
     """A certificate the viewer may see: their own (a worker), or a worker's in the viewer's scope."""
     qs = CompletionCertificate.all()
     if scope.role != Role.ADMIN:
-        qs = qs.filter(worker_id__in=Subquery(Worker.filter(worker_scope(scope)).values("id")))
+        qs = qs.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
     return await qs.select_related("course", "worker").get(id=certificate_id)
 
 

@@ -14,9 +14,9 @@ from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from courses.enrolment.services import learner_audit_scope
 from courses.scope import can_author
 from talent.accounts.models import User
-from talent.accounts.scope import Scope
 from talent.audit.services import audit_record
 from talent.certification.models import CeCredit, CeSource
+from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _

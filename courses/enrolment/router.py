@@ -14,7 +14,7 @@ from courses.completion.selectors import certificates_of_worker
 from courses.enrolment import selectors, services
 from courses.enrolment.forms import BULK_FIELDS
 from courses.scope import can_manage_learners
-from talent.accounts.models import Role
+from talent.core.access import Role
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _

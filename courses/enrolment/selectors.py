@@ -9,11 +9,11 @@ from tortoise.functions import Count, Sum
 from courses.catalog.models import Course, Lesson
 from courses.classroom.models import Attendance, ClassSession
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
-from talent.accounts.scope import Scope
 from talent.certification.models import CeCredit
+from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, paginate
+from talent.people.access import workers_q
 from talent.people.models import Worker
-from talent.people.selectors import worker_scope
 
 SORTS = {"worker_no": "worker__worker_no", "name": "worker__name", "status": "status", "position": "position"}
 STATUS_FILTERS = ("", "enrolled", "waitlisted", "withdrawn", "completed")
@@ -27,7 +27,7 @@ async def enrolment_of(*, course_id: int, worker_id: int | None) -> Enrolment | 
 
 async def enrolment_get(*, scope: Scope, course: Course, enrolment_id: int) -> Enrolment:
     """An enrolment of the course whose worker is in the viewer's scope; DoesNotExist otherwise."""
-    in_scope = Subquery(Worker.filter(worker_scope(scope)).values("id"))
+    in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
     return (
         await Enrolment.filter(course_id=course.id, worker_id__in=in_scope)
         .select_related("worker")
@@ -59,7 +59,7 @@ async def progress(*, enrolment: Enrolment | None, lessons: list[Lesson]) -> dic
 
 async def course_enrolments(*, scope: Scope, course: Course, params: ListParams, status: str = "") -> Page:
     """Learners of a course the viewer may see (HR: their organisation's workers), with sessions attended."""
-    in_scope = Subquery(Worker.filter(worker_scope(scope)).values("id"))
+    in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
     qs = Enrolment.filter(course_id=course.id, worker_id__in=in_scope)
     if status in STATUS_FILTERS and status:
         qs = qs.filter(status=status)

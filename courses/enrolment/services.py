@@ -19,13 +19,15 @@ from courses.catalog.models import Course, CourseStatus, Lesson
 from courses.catalog.services import audit_scope, lock_course
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from courses.scope import can_manage_learners
-from talent.accounts.models import Role, User
-from talent.accounts.scope import Scope
+from talent.accounts.models import User
 from talent.audit.services import audit_record
+from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
+from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, Worker
-from talent.people.selectors import spell_scope, worker_jurisdictions, worker_scope
+from talent.people.selectors import worker_jurisdictions
+from talent.places.access import stations_q
 from talent.places.models import Station
 
 MAX_BULK = 500
@@ -45,7 +47,7 @@ def eligible_workers(course: Course, day: date, scope: Scope | None = None) -> Q
     scope, only spells the viewer sees count (a worker's own, or at a station in a staff member's scope)."""
     spells = EmploymentSpell.filter(_active(day), station__region_path__startswith=course.region_path)
     if scope is not None:
-        spells = spells.filter(spell_scope(scope))
+        spells = spells.filter(spells_q(scope))
     return Q(id__in=Subquery(spells.values("worker_id")))
 
 
@@ -112,7 +114,7 @@ async def enrolment_enrol(*, actor: User, scope: Scope, course: Course, worker_i
             raise ServiceError("__all__", _("You may enrol only yourself."))
     elif not can_manage_learners(scope):
         raise ServiceError("__all__", _("You may not enrol workers."))
-    elif not await Worker.filter(worker_scope(scope), id=worker_id).exists():
+    elif not await Worker.filter(workers_q(scope), id=worker_id).exists():
         raise ServiceError("worker_nos", _("This worker is not in your scope."))
     if not await Worker.filter(eligible_workers(course, today, scope), id=worker_id).exists():
         raise ServiceError("__all__", _("This course is not offered at the worker's station."))
@@ -149,10 +151,10 @@ async def enrolment_bulk(
         raise ServiceError("worker_nos", _("Give a station or at least one worker number."))
     if len(numbers) > MAX_BULK:
         raise ServiceError("worker_nos", _("At most %(n)s worker numbers at a time.") % {"n": MAX_BULK})
-    in_scope = Worker.filter(worker_scope(scope))
+    in_scope = Worker.filter(workers_q(scope))
     ids: dict[int, str] = {}
     if station_code:
-        station = await Station.filter(scope.stations(), code=station_code).first()
+        station = await Station.filter(stations_q(scope), code=station_code).first()
         if station is None:
             raise ServiceError("station_code", _("No station with this code in your scope."))
         at_station = EmploymentSpell.filter(_active(today), station_id=station.id).values("worker_id")

@@ -20,14 +20,14 @@ from courses.examprep import catalogue, services
 from courses.examprep.forms import OPTION_KEYS
 from courses.examprep.models import Question, QuestionVersion
 from courses.examprep.selectors import can_edit, editable
-from courses.scope import ancestor_paths
-from talent.accounts.models import Role
+from talent.core.access import Role
 from talent.core.bulk import fetch_by
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
 from talent.imports.framework import Context, Counts, Kind, register
+from talent.places.rules import ancestor_paths
 
 OPTION_ZH = "ABCDEFGH"
 QUESTIONS = KindSpec(

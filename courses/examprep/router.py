@@ -11,8 +11,8 @@ from courses.examprep import catalogue, selectors, services
 from courses.examprep.forms import OPTION_KEYS, question_fields, service_arguments
 from courses.examprep.imports import QUESTIONS, question_row
 from courses.examprep.models import AttemptStatus, Kind
-from talent.accounts.models import Role
 from talent.certification import selectors as certification
+from talent.core.access import Role
 from talent.core.clock import local_time, local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import get_locale

@@ -28,12 +28,12 @@ from courses.examprep.models import (
     Question,
     QuestionVersion,
 )
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
+from talent.core.access import Role, Scope
 from talent.core.clock import local_time
 from talent.core.export import batched
 from talent.core.pagination import ListParams, Page, paginate
 from talent.people.models import EmploymentSpell
+from talent.places.rules import ancestor_paths
 
 READINESS_DAYS = 90
 BANK_SORTS = {"subject": "question__subject", "topic": "question__topic", "kind": "question__kind", "id": "question_id"}
@@ -66,12 +66,6 @@ def can_edit(scope: Scope, question: Question) -> bool:
     return scope.role == Role.BUREAU and bool(scope.region_path) and question.region_path.startswith(scope.region_path)
 
 
-def _enclosing(path: str) -> list[str]:
-    """ "32/3201/320102/" → ["32/", "32/3201/", "32/3201/320102/"]."""
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 async def worker_reach(*, worker_id: int, today: date) -> list[str]:
     """The region paths whose questions the worker draws: '' (the national bank) and every region enclosing a
     station where they have an active spell today; only '' without one. One query."""
@@ -80,7 +74,7 @@ async def worker_reach(*, worker_id: int, today: date) -> list[str]:
     ).values_list("station__region_path", flat=True)
     reach = {""}
     for path in paths:
-        reach.update(_enclosing(path or ""))
+        reach.update(ancestor_paths(path))
     return sorted(reach)
 
 

@@ -27,9 +27,8 @@ from courses.examprep.models import (
     QuestionVersion,
 )
 from talent import rawsql
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
+from talent.core.access import Role, Scope
 from talent.core.clock import local_time
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _

@@ -14,8 +14,8 @@ from courses.catalog.services import audit_scope
 from courses.materials.models import Material, MaterialKind, MaterialVersion
 from courses.scope import can_author
 from talent.accounts.models import User
-from talent.accounts.scope import Scope
 from talent.audit.services import audit_record
+from talent.core.access import Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.core.storage import UPLOADS

@@ -1,15 +1,8 @@
-from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    BUREAU = "bureau"
-    HR = "hr"
-    SUPERVISOR = "supervisor"
-    WORKER = "worker"
+from talent.core.access import Role
 
 
 class User(Model):

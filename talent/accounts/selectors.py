@@ -8,8 +8,8 @@ from tortoise.functions import Count, Max
 
 from talent import rawsql
 from talent.accounts import throttling
-from talent.accounts.models import LoginAttempt, Role, Session, User
-from talent.accounts.scope import Scope
+from talent.accounts.models import LoginAttempt, Session, User
+from talent.core.access import Role, Scope
 from talent.core.export import keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.places.models import Region

@@ -7,9 +7,10 @@ from typing import NoReturn
 from tortoise.transactions import in_transaction
 
 from talent.accounts import selectors, throttling
-from talent.accounts.models import LoginAttempt, Role, Session, User
+from talent.accounts.models import LoginAttempt, Session, User
 from talent.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, password_weakness, verify_password
 from talent.audit.services import audit_record, snapshot
+from talent.core.access import Role
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.notifications.mail import email_normalise

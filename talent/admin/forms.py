@@ -1,4 +1,4 @@
-from talent.accounts.models import Role
+from talent.core.access import Role
 from talent.core.i18n import N_
 from talent.web.forms import Field
 from talent.web.labels import choices

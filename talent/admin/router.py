@@ -3,9 +3,9 @@ from starlette.responses import Response
 
 from talent.accounts import selectors as account_selectors
 from talent.accounts import services as account_services
-from talent.accounts.models import Role
 from talent.admin.forms import PASSWORD_RESET_FIELDS, USER_CREATE_FIELDS, USER_EDIT_FIELDS
 from talent.admin.selectors import scope_ids
+from talent.core.access import Role
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.web import exports

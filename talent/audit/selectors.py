@@ -2,11 +2,11 @@ from collections.abc import AsyncIterator
 
 from tortoise.expressions import Q
 
-from talent.accounts.models import Role
-from talent.accounts.scope import NOTHING, Scope, Union
 from talent.audit.models import AuditEntry, AuditJurisdiction
+from talent.core.access import Role, Scope
 from talent.core.export import keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
+from talent.core.sql import NOTHING, Union
 
 SORTS = {"at": "id", "entity": "entity", "action": "action", "actor": "actor_name"}
 

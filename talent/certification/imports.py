@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from talent.accounts.models import Role
 from talent.certification import services
 from talent.certification.models import Certificate, ExamResult, ExamSubject
 from talent.certification.rules import first_registration_allowed
 from talent.certification.selectors import level_rules_map
+from talent.core.access import Role
 from talent.core.bulk import fetch_by
 from talent.core.export import batched
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
 from talent.imports.framework import Context, Counts, Kind, register
+from talent.people.access import workers_q
 from talent.people.models import Worker
-from talent.people.selectors import worker_scope
 from talent.places.models import CertLevel
 
 EDITORS = (Role.ADMIN, Role.BUREAU, Role.HR)
@@ -66,7 +66,7 @@ async def _workers_in_scope(ctx: Context, rows: list) -> dict[str, Worker]:
     """The rows' workers, looked up inside the importer's scope only: a number that exists outside it gets the
     answer an unknown number gets (DESIGN §4), so a file cannot tell where a worker is, nor touch them."""
     found = await fetch_by(
-        lambda chunk: Worker.filter(worker_scope(ctx.scope), worker_no__in=list(chunk)), [r.worker_no for r in rows]
+        lambda chunk: Worker.filter(workers_q(ctx.scope), worker_no__in=list(chunk)), [r.worker_no for r in rows]
     )
     by_no = {w.worker_no: w for w in found}
     result = {}
@@ -185,7 +185,7 @@ class CertificatesKind(Kind):
         # Holders of the file's existing numbers whom the importer sees (the others' numbers are just taken).
         seen = set(
             await fetch_by(
-                lambda chunk: Worker.filter(worker_scope(ctx.scope), id__in=list(chunk)).values_list("id", flat=True),
+                lambda chunk: Worker.filter(workers_q(ctx.scope), id__in=list(chunk)).values_list("id", flat=True),
                 [c["worker_id"] for c in by_number.values()],
             )
         )

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from talent.accounts.models import Role
 from talent.certification import selectors, services
 from talent.certification.forms import CE_FIELDS, CERTIFICATE_FIELDS, REGISTER_FIELDS, RESULT_FIELDS
 from talent.certification.labels import STATUS_BADGES, STATUS_LABELS, clabel
 from talent.certification.rules import STATUSES
+from talent.core.access import Role
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_

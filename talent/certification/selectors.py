@@ -20,7 +20,6 @@ from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.query_utils import Prefetch
 
-from talent.accounts.scope import Scope
 from talent.certification.models import (
     CeCredit,
     Certificate,
@@ -47,10 +46,14 @@ from talent.certification.rules import (
     renewal_opens,
     years_of,
 )
+from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, paginate
+from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, Worker
-from talent.people.selectors import active_on, spell_scope, worker_scope
+from talent.people.selectors import active_on
+from talent.places.access import regions_q
 from talent.places.models import CertLevel, Region
+from talent.places.rules import ancestor_paths
 
 
 @dataclass(frozen=True)
@@ -145,11 +148,6 @@ async def pass_line_get(*, line_id: int) -> PassLine:
     return await PassLine.all().select_related("subject", "region").get(id=line_id)
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in (path or "").split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 async def pass_mark_for(*, subject: ExamSubject, year: int, region_path: str = "") -> Decimal:
     """The pass line for a subject in a year for someone sitting in the region with this path: the line
     of the deepest region containing it (no region = national) wins, then a line for this year over an
@@ -157,7 +155,7 @@ async def pass_mark_for(*, subject: ExamSubject, year: int, region_path: str = "
     lines = await PassLine.filter(Q(year=year) | Q(year=None), subject_id=subject.id).select_related("region")
     best = None
     best_key = None
-    ancestors = set(_ancestor_paths(region_path))
+    ancestors = set(ancestor_paths(region_path))
     for line in lines:
         if line.region_id is not None and line.region.path not in ancestors:
             continue
@@ -250,10 +248,10 @@ async def certificate_queryset(
     rules = await level_rules_map()
     pg = _is_postgres()
     expiry = _expiry_sql(rules, pg)
-    current = EmploymentSpell.filter(spell_scope(scope), active_on(today))
+    current = EmploymentSpell.filter(spells_q(scope), active_on(today))
     if station_code:
         current = current.filter(station__code=station_code)
-    qs = Worker.filter(worker_scope(scope), id__in=Subquery(current.values("worker_id")))
+    qs = Worker.filter(workers_q(scope), id__in=Subquery(current.values("worker_id")))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
     qs = qs.annotate(
@@ -313,13 +311,13 @@ async def certificate_export_rows(
 
 
 async def worker_get(*, scope: Scope, worker_id: int) -> Worker:
-    return await Worker.filter(worker_scope(scope)).get(id=worker_id)
+    return await Worker.filter(workers_q(scope)).get(id=worker_id)
 
 
 async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker | None:
     if not worker_no:
         return None
-    return await Worker.filter(worker_scope(scope), worker_no=worker_no.strip()).first()
+    return await Worker.filter(workers_q(scope), worker_no=worker_no.strip()).first()
 
 
 async def worker_certificates(*, worker_id: int, today: date) -> list[Certificate]:
@@ -391,7 +389,7 @@ async def certificate_get(*, scope: Scope, worker_id: int, certificate_id: int) 
 async def pass_rates(*, scope: Scope, region_path: str = "", year: int | None = None) -> list[dict]:
     """Sat, passed and pass rate per subject and year, for results sat in the region (a path prefix)
     inside the viewer's scope, aggregated in SQL."""
-    qs = ExamResult.filter(worker_id__in=Subquery(Worker.filter(worker_scope(scope)).values("id")))
+    qs = ExamResult.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
     if region_path:
         qs = qs.filter(region_path__startswith=region_path)
     if year:
@@ -420,7 +418,7 @@ async def region_by_code(*, scope: Scope, code: str) -> Region | None:
     """A region in the viewer's scope by code (None for an unknown or out-of-scope code)."""
     if not code:
         return None
-    return await Region.filter(scope.regions(), code=code.strip()).first()
+    return await Region.filter(regions_q(scope), code=code.strip()).first()
 
 
 # --- eligibility to sit a level ---------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from pathlib import Path
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from talent.accounts.scope import Scope
 from talent.audit.services import audit_record, snapshot
 from talent.certification import defaults
 from talent.certification.models import (
@@ -45,12 +44,14 @@ from talent.certification.rules import (
     renewal_opens,
 )
 from talent.certification.selectors import ce_hours_between, pass_mark_for, subject_by_code
+from talent.core.access import Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.core.storage import UPLOADS
 from talent.core.uploads import upload_check
+from talent.people.access import workers_q
 from talent.people.models import EmploymentSpell, Worker
-from talent.people.selectors import active_on, worker_audit_scope, worker_scope
+from talent.people.selectors import active_on, worker_audit_scope
 from talent.places.models import CertLevel, Region
 
 _MODELS = {
@@ -274,7 +275,7 @@ async def certificate_record(
     existing = await Certificate.get_or_none(number=number)
     if existing is not None and existing.worker_id != worker.id:
         visible = (
-            await Worker.filter(worker_scope(scope), id=existing.worker_id).values_list("id", flat=True)
+            await Worker.filter(workers_q(scope), id=existing.worker_id).values_list("id", flat=True)
             if scope
             else []
         )

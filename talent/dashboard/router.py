@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from talent.accounts.models import Role
+from talent.core.access import Role
 from talent.core.clock import local_today
 from talent.dashboard.selectors import dashboard_figures
 from talent.web.auth import CurrentViewer

@@ -2,16 +2,19 @@ from datetime import date, timedelta
 
 from tortoise.expressions import Q, Subquery
 
-from talent.accounts.scope import Scope
 from talent.certification.models import Certificate
+from talent.core.access import Scope
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on
+from talent.places.access import stations_q
 from talent.places.models import Station
 
 
 def active_fulltime_worker_ids(scope: Scope, day: date) -> Subquery:
     return Subquery(
-        EmploymentSpell.filter(scope.stations(prefix="station__"), active_on(day), full_time=True).values("worker_id")
+        EmploymentSpell.filter(stations_q(scope, prefix="station__"), active_on(day), full_time=True).values(
+            "worker_id"
+        )
     )
 
 
@@ -21,10 +24,10 @@ async def dashboard_figures(*, scope: Scope, today: date) -> dict:
     certified_ids = Subquery(Certificate.filter(obtained_on__lte=today).values("worker_id"))
     year_ago = today - timedelta(days=365)
     return {
-        "stations": await Station.filter(scope.stations()).count(),
+        "stations": await Station.filter(stations_q(scope)).count(),
         "headcount": await Worker.filter(id__in=active).count(),
         "certified": await Worker.filter(Q(id__in=active) & Q(id__in=certified_ids)).count(),
         "exits_12m": await EmploymentSpell.filter(
-            scope.stations(prefix="station__"), full_time=True, end_on__gte=year_ago, end_on__lte=today
+            stations_q(scope, prefix="station__"), full_time=True, end_on__gte=year_ago, end_on__lte=today
         ).count(),
     }

@@ -10,8 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
+from talent.core.access import Role, Scope
 from talent.imports import framework
 from talent.imports.exporting import EXPORTABLE, export_kind
 from talent.imports.readers import FORMULA_PREFIXES

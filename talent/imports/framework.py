@@ -27,9 +27,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from talent.accounts.models import Role, User
-from talent.accounts.scope import Scope
+from talent.accounts.models import User
 from talent.audit.services import audit_entry
+from talent.core.access import Role, Scope
 from talent.core.bulk import FETCH_CHUNK, WRITE_BATCH  # noqa: F401 — the kinds' batch sizes
 from talent.core.i18n import gettext as _
 from talent.imports import readers

@@ -9,23 +9,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from talent.accounts.models import Role
 from talent.audit.services import audit_record_many, jsonable
+from talent.core.access import Role
 from talent.core.bulk import WRITE_BATCH, chunks, fetch_by, ids_by, insert_rows, values_in
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.imports.columns import KINDS
 from talent.imports.framework import Context, Counts, Kind, register
+from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, Source, Worker
-from talent.people.selectors import spell_scope, worker_jurisdictions, worker_scope
+from talent.people.selectors import worker_jurisdictions
 from talent.people.services import ID_NUMBER_RE, PHONE_RE, WORKER_AUDIT_FIELDS, registered_by
+from talent.places.access import can_write_under, organisations_q, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
-from talent.places.services import (
-    CODE_LENGTHS,
-    LEVELS,
-    STATION_FIELDS,
-    can_write_under,
-)
+from talent.places.services import CODE_LENGTHS, LEVELS, STATION_FIELDS
 from talent.web.labels import label_of
 
 EDITORS = (Role.ADMIN, Role.BUREAU, Role.HR)
@@ -283,7 +280,7 @@ class StationsKind(Kind):
             if scope.is_admin
             else set(
                 await fetch_by(
-                    lambda chunk: Organisation.filter(scope.organisations(), name__in=list(chunk)).values_list(
+                    lambda chunk: Organisation.filter(organisations_q(scope), name__in=list(chunk)).values_list(
                         "name", flat=True
                     ),
                     list(orgs),
@@ -294,7 +291,7 @@ class StationsKind(Kind):
         tier_names = list({r.tier for r in rows if r.tier})
         if tier_names:
             for t in await fetch_by(
-                lambda chunk: StationTier.filter(scope.tiers(), name__in=list(chunk)).values(
+                lambda chunk: StationTier.filter(tiers_q(scope), name__in=list(chunk)).values(
                     "id", "name", "region__path"
                 ),
                 tier_names,
@@ -313,7 +310,9 @@ class StationsKind(Kind):
         if not scope.is_admin and existing:
             visible = set(
                 await fetch_by(
-                    lambda chunk: Station.filter(scope.stations(), code__in=list(chunk)).values_list("code", flat=True),
+                    lambda chunk: Station.filter(stations_q(scope), code__in=list(chunk)).values_list(
+                        "code", flat=True
+                    ),
                     list(existing),
                 )
             )
@@ -491,12 +490,12 @@ class WorkersKind(Kind):
         }
         allowed: set[int] | None = None
         if not scope.is_admin and existing:
-            # The workers the importer sees (worker_scope: a spell in scope, or registered here and not placed
+            # The workers the importer sees (workers_q: a spell in scope, or registered here and not placed
             # yet). A worker without a spell registered by another jurisdiction is no more theirs than one
             # employed elsewhere.
             allowed = set(
                 await fetch_by(
-                    lambda chunk: Worker.filter(worker_scope(scope), id__in=list(chunk)).values_list("id", flat=True),
+                    lambda chunk: Worker.filter(workers_q(scope), id__in=list(chunk)).values_list("id", flat=True),
                     [w["id"] for w in existing.values()],
                 )
             )
@@ -550,7 +549,7 @@ class WorkersKind(Kind):
         total = len(plan.creates) + len(plan.updates)
         done = 0
         home = _actor_audit_scope(ctx)
-        # New workers stay in the importer's view until their employment file places them (worker_scope).
+        # New workers stay in the importer's view until their employment file places them (workers_q).
         registration = registered_by(ctx.scope)
         for chunk in chunks(plan.creates, WRITE_BATCH):
             await insert_rows(Worker, [{**after, **registration} for after in chunk])
@@ -639,7 +638,7 @@ class EmploymentKind(Kind):
             workers = {
                 no: wid
                 for no, wid in await fetch_by(
-                    lambda chunk: Worker.filter(worker_scope(scope), worker_no__in=list(chunk)).values_list(
+                    lambda chunk: Worker.filter(workers_q(scope), worker_no__in=list(chunk)).values_list(
                         "worker_no", "id"
                     ),
                     numbers,
@@ -648,7 +647,7 @@ class EmploymentKind(Kind):
         stations = {
             s["code"]: s
             for s in await fetch_by(
-                lambda chunk: Station.filter(scope.stations(), code__in=list(chunk)).values(
+                lambda chunk: Station.filter(stations_q(scope), code__in=list(chunk)).values(
                     "id", "code", "region_path", "organisation_id"
                 ),
                 [r.station_code for r in rows],
@@ -673,7 +672,7 @@ class EmploymentKind(Kind):
         # The overlap check weighs every spell of the worker, but names only those at stations in scope.
         shown = set(
             await fetch_by(
-                lambda chunk: EmploymentSpell.filter(spell_scope(scope), worker_id__in=list(chunk)).values_list(
+                lambda chunk: EmploymentSpell.filter(spells_q(scope), worker_id__in=list(chunk)).values_list(
                     "id", flat=True
                 ),
                 list(workers.values()),

@@ -12,7 +12,7 @@ from pathlib import Path
 from tortoise.expressions import Q
 
 from talent.accounts.models import User
-from talent.accounts.scope import Scope
+from talent.core.access import Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.core.storage import IMPORTS

@@ -2,7 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from talent.accounts.models import Role
+from talent.core.access import Role
 from talent.people.models import ExitReason, ExitType, Gender, Source
 from talent.places.models import CertLevel, Education, RegionLevel
 from tortoise.fields.base import OnDelete

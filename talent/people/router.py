@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from talent.accounts.models import Role
 from talent.certification import selectors as certification_selectors
+from talent.core.access import Role
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_

@@ -12,12 +12,13 @@ from datetime import date
 from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.query_utils import Prefetch
 
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
 from talent.certification.models import Certificate
+from talent.core.access import Scope
 from talent.core.export import keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
+from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, Source, Worker
+from talent.places.access import stations_q
 from talent.places.models import Station
 
 STATUSES = ("active", "left", "all")
@@ -29,23 +30,8 @@ def active_on(day: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": day}))
 
 
-def spell_scope(scope: Scope, prefix: str = "") -> Q:
-    """Spells the viewer may see: at stations in scope (a worker sees all of their own).
-    `prefix` filters through a relation to spells (e.g. "spells__" from Worker)."""
-    if scope.role == Role.ADMIN:
-        return Q()
-    if scope.role == Role.WORKER:
-        return Q(**{f"{prefix}worker_id": scope.worker_id or 0})
-    return Q(**{f"{prefix}station_id__in": Subquery(Station.filter(scope.stations()).values("id"))})
-
-
-def worker_scope(scope: Scope) -> Q:
-    """Workers the viewer may see: Scope.workers (spells in scope, or registered here and not placed yet)."""
-    return scope.workers()
-
-
 def _current_spells(scope: Scope, today: date):
-    return EmploymentSpell.filter(spell_scope(scope), active_on(today)).select_related("station")
+    return EmploymentSpell.filter(spells_q(scope), active_on(today)).select_related("station")
 
 
 def _worker_filtered(
@@ -53,7 +39,7 @@ def _worker_filtered(
 ):
     """Workers in scope matching the list's search and filters (shared by the list page and its export)."""
     current = _current_spells(scope, today)
-    qs = Worker.filter(worker_scope(scope))
+    qs = Worker.filter(workers_q(scope))
     if params.q:
         qs = qs.filter(Q(name__icontains=params.q) | Q(worker_no__icontains=params.q))
     active_ids = Subquery(current.values("worker_id"))
@@ -62,7 +48,7 @@ def _worker_filtered(
     elif status == "left":
         qs = qs.exclude(id__in=active_ids)
     if station_code:
-        at_station = EmploymentSpell.filter(spell_scope(scope), station__code=station_code)
+        at_station = EmploymentSpell.filter(spells_q(scope), station__code=station_code)
         if status == "active":
             at_station = at_station.filter(active_on(today))
         qs = qs.filter(id__in=Subquery(at_station.values("worker_id")))
@@ -131,12 +117,12 @@ def worker_export(
 
 async def worker_get(*, scope: Scope, worker_id: int) -> Worker:
     """The worker if in scope; DoesNotExist (→ 404) otherwise."""
-    return await Worker.filter(worker_scope(scope)).get(id=worker_id)
+    return await Worker.filter(workers_q(scope)).get(id=worker_id)
 
 
 async def worker_spells(*, scope: Scope, worker_id: int) -> list[EmploymentSpell]:
     return await (
-        EmploymentSpell.filter(spell_scope(scope), worker_id=worker_id)
+        EmploymentSpell.filter(spells_q(scope), worker_id=worker_id)
         .select_related("station")
         .order_by("-start_on", "-id")
     )
@@ -148,7 +134,7 @@ async def worker_certificates(*, worker_id: int) -> list[Certificate]:
 
 async def spell_get(*, scope: Scope, worker_id: int, spell_id: int) -> EmploymentSpell:
     return await (
-        EmploymentSpell.filter(spell_scope(scope), worker_id=worker_id)
+        EmploymentSpell.filter(spells_q(scope), worker_id=worker_id)
         .select_related("station", "worker")
         .get(id=spell_id)
     )
@@ -157,7 +143,7 @@ async def spell_get(*, scope: Scope, worker_id: int, spell_id: int) -> Employmen
 async def active_spell(*, scope: Scope, worker_id: int) -> EmploymentSpell | None:
     """The open spell (no end_on) at a station in scope, if any."""
     return await (
-        EmploymentSpell.filter(spell_scope(scope), worker_id=worker_id, end_on=None)
+        EmploymentSpell.filter(spells_q(scope), worker_id=worker_id, end_on=None)
         .select_related("station")
         .order_by("-start_on")
         .first()
@@ -168,11 +154,11 @@ async def station_by_code(*, scope: Scope, code: str) -> Station | None:
     """A station in the viewer's scope by its code, or None."""
     if not code:
         return None
-    return await Station.filter(scope.stations(), code=code).first()
+    return await Station.filter(stations_q(scope), code=code).first()
 
 
 async def worker_suggest(*, scope: Scope, q: str, limit: int = 20) -> list[dict]:
-    qs = Worker.filter(worker_scope(scope))
+    qs = Worker.filter(workers_q(scope))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
     return await qs.order_by("worker_no").limit(limit).values("worker_no", "name")

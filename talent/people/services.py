@@ -14,13 +14,14 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from talent.accounts.models import Role, User
-from talent.accounts.scope import Scope
+from talent.accounts.models import User
 from talent.audit.services import audit_record, snapshot
+from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
+from talent.people.access import spells_q
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Gender, Source, Worker
-from talent.people.selectors import spell_scope, station_by_code, worker_jurisdictions
+from talent.people.selectors import station_by_code, worker_jurisdictions
 from talent.places.models import Education, Station
 
 WORKER_AUDIT_FIELDS = [
@@ -99,7 +100,7 @@ async def _check_no_overlap(
     if exclude_id is not None:
         others = others.exclude(id=exclude_id)
     clash = await others.select_related("station").order_by("start_on").first()
-    if clash is not None and not await EmploymentSpell.filter(spell_scope(scope), id=clash.id).exists():
+    if clash is not None and not await EmploymentSpell.filter(spells_q(scope), id=clash.id).exists():
         raise ServiceError(
             field,
             _("This overlaps another spell of this worker; a worker's spells may not overlap. Nothing was saved."),
@@ -239,7 +240,7 @@ async def worker_update(
     if await Worker.filter(worker_no=worker_no).exclude(id=worker.id).exists():
         raise ServiceError("worker_no", _("This worker number is taken."))
     latest = (
-        await EmploymentSpell.filter(spell_scope(scope), worker_id=worker.id)
+        await EmploymentSpell.filter(spells_q(scope), worker_id=worker.id)
         .select_related("station")
         .order_by("-start_on", "-id")
         .first()
@@ -330,7 +331,7 @@ async def spell_exit(
     exit_note: str = "",
 ) -> EmploymentSpell:
     """End an active spell on its last working day, with a coded type and reason."""
-    if not await EmploymentSpell.filter(spell_scope(scope), id=spell.id).exists():
+    if not await EmploymentSpell.filter(spells_q(scope), id=spell.id).exists():
         raise ServiceError("__all__", _("This spell is not in your scope."))
     if spell.end_on is not None:
         raise ServiceError("__all__", _("This spell has already ended."))
@@ -378,7 +379,7 @@ async def spell_transfer(
     """End the active spell on `end_on` (exit type transfer) and start a spell at another station in
     scope the next day; both or neither. Returns the new spell."""
     old = (
-        await EmploymentSpell.filter(spell_scope(scope), worker_id=worker.id, end_on=None)
+        await EmploymentSpell.filter(spells_q(scope), worker_id=worker.id, end_on=None)
         .select_related("station")
         .order_by("-start_on")
         .first()

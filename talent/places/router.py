@@ -7,7 +7,7 @@ declared before /stations/{station_id}.
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from talent.accounts.models import Role
+from talent.core.access import Role
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _

@@ -9,13 +9,15 @@ from datetime import date
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
-from talent.accounts.scope import Scope, _ancestor_paths
 from talent.certification.models import Certificate
+from talent.core.access import Scope
 from talent.core.export import keyset_batches, keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on
+from talent.places.access import organisations_q, regions_q, stations_q, tiers_q
 from talent.places.models import CertLevel, Organisation, Region, RegionLevel, Station, StationTier
+from talent.places.rules import ancestor_paths as _ancestor_paths
 
 SUGGEST_LIMIT = 20
 LEVEL_ORDER = [CertLevel.ASSISTANT, CertLevel.INTERMEDIATE, CertLevel.SENIOR]
@@ -34,7 +36,7 @@ REGION_SORTS = {"code": "code", "name": "name", "level": "depth", "path": "path"
 
 
 def _region_filtered(*, scope: Scope, params: ListParams, level: str = ""):
-    qs = Region.filter(scope.regions()).select_related("parent")
+    qs = Region.filter(regions_q(scope)).select_related("parent")
     if level:
         qs = qs.filter(level=level)
     if params.q:
@@ -56,13 +58,13 @@ def region_export(*, scope: Scope, params: ListParams, level: str = "") -> Async
 
 async def region_get(*, scope: Scope, region_id: int) -> Region:
     """The region if the viewer may see it; DoesNotExist (→ 404) otherwise."""
-    return await Region.filter(scope.regions()).select_related("parent").get(id=region_id)
+    return await Region.filter(regions_q(scope)).select_related("parent").get(id=region_id)
 
 
 async def region_for_code(*, scope: Scope, code: str) -> Region | None:
     if not code:
         return None
-    return await Region.filter(scope.regions(), code=code).first()
+    return await Region.filter(regions_q(scope), code=code).first()
 
 
 async def region_detail(*, scope: Scope, region: Region) -> dict:
@@ -70,12 +72,12 @@ async def region_detail(*, scope: Scope, region: Region) -> dict:
     ancestor_paths = [p for p in _ancestor_paths(region.path) if p != region.path]
     ancestors = await Region.filter(path__in=ancestor_paths).order_by("path") if ancestor_paths else []
     visible_ids = set(
-        await Region.filter(scope.regions(), path__in=ancestor_paths).values_list("id", flat=True)
+        await Region.filter(regions_q(scope), path__in=ancestor_paths).values_list("id", flat=True)
         if ancestor_paths
         else []
     )
-    children = await Region.filter(scope.regions(), parent_id=region.id).order_by("code")
-    station_count = await Station.filter(scope.stations(), region_path__startswith=region.path).count()
+    children = await Region.filter(regions_q(scope), parent_id=region.id).order_by("code")
+    station_count = await Station.filter(stations_q(scope), region_path__startswith=region.path).count()
     return {
         "ancestors": [(a, a.id in visible_ids) for a in ancestors],
         "children": children,
@@ -84,14 +86,14 @@ async def region_detail(*, scope: Scope, region: Region) -> dict:
 
 
 async def region_suggest(*, scope: Scope, term: str) -> list[dict]:
-    qs = Region.filter(scope.regions())
+    qs = Region.filter(regions_q(scope))
     if term:
         qs = qs.filter(Q(name__icontains=term) | Q(code__startswith=term))
     return await qs.order_by("path").limit(SUGGEST_LIMIT).values("code", "name")
 
 
 async def township_suggest(*, scope: Scope, term: str) -> list[dict]:
-    qs = Region.filter(scope.regions(), level=RegionLevel.TOWNSHIP)
+    qs = Region.filter(regions_q(scope), level=RegionLevel.TOWNSHIP)
     if term:
         qs = qs.filter(Q(name__icontains=term) | Q(code__startswith=term))
     return await qs.order_by("path").limit(SUGGEST_LIMIT).values("code", "name")
@@ -106,7 +108,7 @@ def _visible_organisations(scope: Scope):
     # The scope filter may join stations (one row per station); an id subquery keeps each organisation once.
     if scope.is_admin:
         return Organisation.all()
-    return Organisation.filter(id__in=Subquery(Organisation.filter(scope.organisations()).values("id")))
+    return Organisation.filter(id__in=Subquery(Organisation.filter(organisations_q(scope)).values("id")))
 
 
 def _organisation_filtered(*, scope: Scope, params: ListParams):
@@ -121,7 +123,7 @@ async def _add_station_counts(scope: Scope, organisations: list[Organisation]) -
     counts: dict[int, int] = {}
     if organisations:
         rows = (
-            await Station.filter(scope.stations(), organisation_id__in=[o.id for o in organisations])
+            await Station.filter(stations_q(scope), organisation_id__in=[o.id for o in organisations])
             .annotate(n=Count("id"))
             .group_by("organisation_id")
             .values("organisation_id", "n")
@@ -167,7 +169,7 @@ async def organisation_suggest(*, scope: Scope, term: str) -> list[dict]:
 
 async def organisation_stations(*, scope: Scope, organisation: Organisation) -> list[Station]:
     return (
-        await Station.filter(scope.stations(), organisation_id=organisation.id)
+        await Station.filter(stations_q(scope), organisation_id=organisation.id)
         .select_related("region", "tier")
         .order_by("code")
         .limit(200)
@@ -185,7 +187,7 @@ TIER_SORTS = {
 
 
 def _tier_filtered(*, scope: Scope, params: ListParams):
-    qs = StationTier.filter(scope.tiers()).select_related("region")
+    qs = StationTier.filter(tiers_q(scope)).select_related("region")
     if params.q:
         qs = qs.filter(name__icontains=params.q)
     return qs
@@ -200,17 +202,17 @@ def tier_export(*, scope: Scope, params: ListParams) -> AsyncIterator[StationTie
 
 
 async def tier_get(*, scope: Scope, tier_id: int) -> StationTier:
-    return await StationTier.filter(scope.tiers()).select_related("region").get(id=tier_id)
+    return await StationTier.filter(tiers_q(scope)).select_related("region").get(id=tier_id)
 
 
 async def tier_choices(*, scope: Scope) -> list[tuple[str, str]]:
     """Visible tiers as (id, "name · region") for a select."""
-    rows = await StationTier.filter(scope.tiers()).order_by("name", "id").values("id", "name", "region__name")
+    rows = await StationTier.filter(tiers_q(scope)).order_by("name", "id").values("id", "name", "region__name")
     return [(str(r["id"]), r["name"] + (f" · {r['region__name']}" if r["region__name"] else "")) for r in rows]
 
 
 async def tier_station_count(*, scope: Scope, tier: StationTier) -> int:
-    return await Station.filter(scope.stations(), tier_id=tier.id).count()
+    return await Station.filter(stations_q(scope), tier_id=tier.id).count()
 
 
 # ── stations ─────────────────────────────────────────────────────────────────────────────────────
@@ -227,7 +229,7 @@ STATION_SORTS = {
 def _station_filtered(
     *, scope: Scope, params: ListParams, tier_id: int | None = None, organisation_id: int | None = None
 ):
-    qs = Station.filter(scope.stations()).select_related("region", "organisation", "tier")
+    qs = Station.filter(stations_q(scope)).select_related("region", "organisation", "tier")
     if tier_id:
         qs = qs.filter(tier_id=tier_id)
     if organisation_id:
@@ -271,10 +273,10 @@ async def _headcounts(station_ids: list[int], today: date) -> dict[int, int]:
 
 async def station_filter_options(*, scope: Scope) -> dict:
     """Tiers and organisations used by stations in scope, for the list filters (two queries)."""
-    in_scope = Station.filter(scope.stations())
+    in_scope = Station.filter(stations_q(scope))
     tiers = await StationTier.filter(id__in=Subquery(in_scope.values("tier_id"))).order_by("name").values("id", "name")
     orgs = (
-        await Organisation.filter(id__in=Subquery(Station.filter(scope.stations()).values("organisation_id")))
+        await Organisation.filter(id__in=Subquery(Station.filter(stations_q(scope)).values("organisation_id")))
         .order_by("name")
         .values("id", "name")
     )
@@ -282,18 +284,18 @@ async def station_filter_options(*, scope: Scope) -> dict:
 
 
 async def station_get(*, scope: Scope, station_id: int) -> Station:
-    return await Station.filter(scope.stations()).select_related("region", "organisation", "tier").get(id=station_id)
+    return await Station.filter(stations_q(scope)).select_related("region", "organisation", "tier").get(id=station_id)
 
 
 async def station_for_code(*, scope: Scope, code: str) -> Station | None:
     """The station with this code if the viewer may see it, else None."""
     if not code:
         return None
-    return await Station.filter(scope.stations(), code=code).select_related("region", "organisation", "tier").first()
+    return await Station.filter(stations_q(scope), code=code).select_related("region", "organisation", "tier").first()
 
 
 async def station_suggest(*, scope: Scope, term: str) -> list[dict]:
-    qs = Station.filter(scope.stations())
+    qs = Station.filter(stations_q(scope))
     if term:
         qs = qs.filter(Q(code__icontains=term) | Q(name__icontains=term))
     return await qs.order_by("code").limit(SUGGEST_LIMIT).values("code", "name")

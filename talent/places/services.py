@@ -8,11 +8,12 @@ from datetime import date
 
 from tortoise.transactions import in_transaction
 
-from talent.accounts.models import Role, User
-from talent.accounts.scope import Scope
+from talent.accounts.models import User
 from talent.audit.services import audit_record, snapshot
+from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
+from talent.places.access import can_write_under, region_editable  # noqa: F401 — routers ask services
 from talent.places.models import CertLevel, Education, Organisation, Region, RegionLevel, Station, StationTier
 from talent.web.labels import label_of
 
@@ -51,19 +52,6 @@ def _is_bureau(scope: Scope) -> bool:
 def is_writer(scope: Scope) -> bool:
     """Admins, and bureaus with a region, create and change places records."""
     return scope.is_admin or _is_bureau(scope)
-
-
-def can_write_under(scope: Scope, path: str | None) -> bool:
-    """May the viewer create or change a record attached to the region at `path` ('' or None = national)?"""
-    if scope.is_admin:
-        return True
-    return _is_bureau(scope) and bool(path) and path.startswith(scope.region_path)
-
-
-def region_editable(scope: Scope, region: Region) -> bool:
-    if scope.is_admin:
-        return True
-    return _is_bureau(scope) and region.path.startswith(scope.region_path) and region.path != scope.region_path
 
 
 def organisation_editable(scope: Scope, organisation: Organisation) -> bool:

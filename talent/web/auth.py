@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from talent.accounts import selectors, services
-from talent.accounts.models import Role, User
-from talent.accounts.scope import Scope
+from talent.accounts.models import User
+from talent.core.access import Role, Scope
 from talent.core.clock import local_today
 from talent.core.i18n import set_locale
 from talent.web.errors import Forbidden, NotAuthenticated

@@ -2,7 +2,7 @@
 
 from enum import Enum
 
-from talent.accounts.models import Role
+from talent.core.access import Role
 from talent.core.i18n import N_, Msgid
 from talent.people.models import ExitReason, ExitType, Gender, Source
 from talent.places.models import CertLevel, Education, RegionLevel

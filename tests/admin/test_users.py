@@ -1,5 +1,6 @@
-from talent.accounts.models import Role, Session, User
+from talent.accounts.models import Session, User
 from talent.audit.models import AuditEntry
+from talent.core.access import Role
 from tests.conftest import login, post
 from tests.factories import world
 from tests.querycount import count_queries

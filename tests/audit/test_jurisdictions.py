@@ -9,8 +9,8 @@ import html
 from datetime import date
 
 from talent.accounts import services as account_services
-from talent.accounts.models import Role
 from talent.audit.models import AuditEntry
+from talent.core.access import Role
 from talent.imports import framework
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Organisation, Station

@@ -11,11 +11,11 @@ import pytest
 from starlette.datastructures import UploadFile
 
 from talent.accounts import services as account_services
-from talent.accounts.models import Role
 from talent.audit.models import AuditEntry
 from talent.certification import services
 from talent.certification.models import CeCredit
 from talent.core import uploads as uploads_module
+from talent.core.access import Role
 from talent.core.errors import ServiceError
 from tests.conftest import PASSWORD, ensure_csrf, login, text_of
 from tests.factories import world

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 
 import talent.certification.imports  # noqa: F401  (registers the kinds until KIND_MODULES lists the module)
-from talent.accounts.scope import Scope
 from talent.certification import services
 from talent.certification.models import Certificate, ExamResult
+from talent.core.access import Scope
 from talent.imports import framework
 from talent.imports.commands import CLI_SCOPE
 from talent.imports.exporting import export_kind

@@ -6,7 +6,7 @@ import pytest
 import courses.examprep.imports  # noqa: F401  (registers the kind until KIND_MODULES lists the module)
 from courses.examprep.imports import QUESTIONS, question_rows
 from courses.examprep.models import Question, QuestionVersion
-from talent.accounts.scope import Scope
+from talent.core.access import Scope
 from talent.imports import framework
 from talent.imports.commands import CLI_SCOPE
 from talent.imports.exporting import export_kind

@@ -9,7 +9,7 @@ import pytest
 from courses.examprep import services
 from courses.examprep.models import AttemptItem, MockAttempt, NotebookEntry, Question, QuestionVersion
 from talent.accounts import services as account_services
-from talent.accounts.models import Role
+from talent.core.access import Role
 from tests.conftest import PASSWORD, csrf_of, login, post, text_of
 from tests.examprep.conftest import make_bank, make_question
 from tests.factories import world

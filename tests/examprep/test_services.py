@@ -16,8 +16,8 @@ from courses.examprep.models import (
     Question,
     QuestionVersion,
 )
-from talent.accounts.scope import Scope
 from talent.audit.models import AuditEntry
+from talent.core.access import Scope
 from talent.core.errors import ServiceError
 from tests.examprep.conftest import NOW, make_bank, make_question
 from tests.factories import world

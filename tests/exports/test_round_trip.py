@@ -2,8 +2,7 @@
 
 import pytest
 
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
+from talent.core.access import Role, Scope
 from talent.imports.framework import get_kind, run
 from talent.people.models import Education, Gender, Source
 from tests.conftest import login

@@ -7,10 +7,10 @@ import pytest
 
 from talent.accounts import selectors as account_selectors
 from talent.accounts.models import User
-from talent.accounts.scope import Scope
 from talent.audit import selectors as audit_selectors
 from talent.audit.services import audit_record
 from talent.core import export as writers
+from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.pagination import ListParams
 from talent.people import selectors as people_selectors

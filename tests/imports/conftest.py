@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
+from talent.core.access import Role, Scope
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import zipfile
 
 import pytest
 
-from talent.accounts.scope import Scope
 from talent.audit.models import AuditEntry
+from talent.core.access import Scope
 from talent.imports import framework
 from talent.people.models import EmploymentSpell, Worker
 from tests.factories import world

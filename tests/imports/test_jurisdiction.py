@@ -7,10 +7,10 @@ workers W1, W2); organisation B runs S3 and S4 in county B (workers W3, W4)."""
 from datetime import date
 
 from courses.examprep.models import Question, QuestionVersion
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
 from talent.certification.models import Certificate, ExamResult
+from talent.core.access import Role, Scope
 from talent.imports import framework
+from talent.people.access import workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, Station
 from tests.factories import world
@@ -41,7 +41,7 @@ def bureau_a(w) -> Scope:
 
 
 async def visible_numbers(scope: Scope) -> list[str]:
-    return sorted(await Worker.filter(scope.workers()).values_list("worker_no", flat=True))
+    return sorted(await Worker.filter(workers_q(scope)).values_list("worker_no", flat=True))
 
 
 async def test_an_employment_row_cannot_pull_another_organisations_worker_into_hr_scope(db, tmp_path):

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from talent.accounts.scope import Scope
 from talent.audit.models import AuditEntry
+from talent.core.access import Scope
 from talent.imports import framework
 from talent.people.models import EmploymentSpell, ExitReason, ExitType
 from talent.places.models import Organisation, Region, Station

@@ -8,7 +8,8 @@ import pytest
 from courses.catalog.models import Course, CourseStatus
 from courses.classroom.models import ClassSession
 from courses.enrolment.models import Enrolment, EnrolmentStatus
-from talent.accounts.models import Role, User
+from talent.accounts.models import User
+from talent.core.access import Role
 from talent.notifications.models import Notification
 from talent.notifications.services import remind, session_reminders_send
 from talent.notifications.text import message

@@ -7,8 +7,7 @@ runs S3 and S4 (workers W3, W4)."""
 import html
 from datetime import date
 
-from talent.accounts.models import Role
-from talent.accounts.scope import Scope
+from talent.core.access import Role, Scope
 from talent.imports import framework
 from talent.people.models import EmploymentSpell, Worker
 from tests.conftest import login, post, text_of

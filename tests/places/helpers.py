@@ -1,6 +1,6 @@
 from talent.accounts.models import User
-from talent.accounts.scope import Scope
 from talent.accounts.selectors import scope_for
+from talent.core.access import Scope
 from talent.core.clock import local_today
 
 

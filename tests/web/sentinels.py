@@ -52,9 +52,9 @@ from courses.enrolment.models import Enrolment, EnrolmentStatus
 from courses.examprep.models import Answer, AnswerSource, Kind, MockAttempt, NotebookEntry, Question, QuestionVersion
 from courses.materials.models import Material, MaterialKind, MaterialVersion
 from talent.accounts import services as account_services
-from talent.accounts.models import Role
 from talent.audit.services import audit_record
 from talent.certification.models import CeCredit, Certificate, ExamResult, ExamSubject
+from talent.core.access import Role
 from talent.imports.models import ImportJob, ImportStatus
 from talent.notifications.models import Notification
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Worker

@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 import pytest
 from openpyxl import load_workbook
 
-from talent.accounts.models import Role
+from talent.core.access import Role
 from talent.imports import framework
 from tests.conftest import ensure_csrf
 from tests.factories import world

@@ -1,0 +1,148 @@
+"""Who may do what: the one permission table, and the viewer's scope as plain data.
+
+Access is decided in exactly two ways, both from here:
+- by role, through PERMISSIONS and `can(role, permission)`: route dependencies (talent.web.auth.Allowed),
+  navigation and templates (`can("workers.edit")`) all ask it; nothing else compares role names;
+- by row, through the one scoped queryset per entity that each domain keeps in its `access.py`
+  (readable_workers(scope), readable_stations(scope), …), built from the Scope below.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from talent.core.i18n import N_, Msgid
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    BUREAU = "bureau"
+    HR = "hr"
+    SUPERVISOR = "supervisor"
+    WORKER = "worker"
+
+    @property
+    def label(self) -> Msgid:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: N_("Administrator"),
+    Role.BUREAU: N_("Civil-affairs bureau"),
+    Role.HR: N_("HR"),
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.WORKER: N_("Social worker"),
+}
+
+
+class Permission(StrEnum):
+    DASHBOARD = "dashboard"
+    NOTIFICATIONS = "notifications"
+    API_DOCS = "api.docs"
+    # Pickers (regions, organisations, stations, workers typed into a form) of every staff form.
+    PICKERS = "pickers"
+    REGIONS_VIEW = "regions.view"
+    REGIONS_EDIT = "regions.edit"
+    ORGANISATIONS_VIEW = "organisations.view"
+    ORGANISATIONS_EDIT = "organisations.edit"
+    TIERS_VIEW = "tiers.view"
+    TIERS_EDIT = "tiers.edit"
+    STATIONS_VIEW = "stations.view"
+    STATIONS_EDIT = "stations.edit"
+    WORKERS_VIEW = "workers.view"
+    WORKERS_EDIT = "workers.edit"
+    # A worker record without a hire is seen by its registering jurisdiction only; an admin may create one.
+    WORKERS_CREATE_UNPLACED = "workers.create_unplaced"
+    # The full national ID number and phone (masked for everyone else; a worker sees their own).
+    WORKERS_SENSITIVE = "workers.sensitive"
+    OWN_RECORD = "own_record"
+    CERTIFICATES_VIEW = "certificates.view"
+    CERTIFICATES_EDIT = "certificates.edit"
+    PASS_RATES = "certificates.pass_rates"
+    EXAM_CATALOGUE = "exams.catalogue"
+    COURSES_VIEW = "courses.view"
+    COURSES_AUTHOR = "courses.author"
+    LEARNERS_MANAGE = "courses.learners"
+    LEARN = "courses.learn"
+    EXAM_PREP = "exam_prep"
+    QUESTION_BANK = "exam_prep.bank"
+    IMPORTS = "imports"
+    AUDIT_VIEW = "audit.view"
+    ACCOUNTS = "accounts"
+
+
+ALL = frozenset(Role)
+STAFF = frozenset({Role.ADMIN, Role.BUREAU, Role.HR, Role.SUPERVISOR})
+EDITORS = frozenset({Role.ADMIN, Role.BUREAU, Role.HR})
+REGION_EDITORS = frozenset({Role.ADMIN, Role.BUREAU})
+ADMIN = frozenset({Role.ADMIN})
+WORKER = frozenset({Role.WORKER})
+
+# permission → the roles that have it. Rows decide *what* a role may do; the scoped querysets decide *which*
+# records (a bureau edits the workers of its region only).
+PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.DASHBOARD: ALL,
+    Permission.NOTIFICATIONS: ALL,
+    Permission.API_DOCS: ALL,
+    Permission.PICKERS: STAFF,
+    Permission.REGIONS_VIEW: REGION_EDITORS,
+    Permission.REGIONS_EDIT: REGION_EDITORS,
+    Permission.ORGANISATIONS_VIEW: EDITORS,
+    Permission.ORGANISATIONS_EDIT: REGION_EDITORS,
+    Permission.TIERS_VIEW: REGION_EDITORS,
+    Permission.TIERS_EDIT: REGION_EDITORS,
+    Permission.STATIONS_VIEW: STAFF,
+    Permission.STATIONS_EDIT: REGION_EDITORS,
+    Permission.WORKERS_VIEW: STAFF,
+    Permission.WORKERS_EDIT: EDITORS,
+    Permission.WORKERS_CREATE_UNPLACED: ADMIN,
+    Permission.WORKERS_SENSITIVE: EDITORS,
+    Permission.OWN_RECORD: WORKER,
+    Permission.CERTIFICATES_VIEW: ALL,
+    Permission.CERTIFICATES_EDIT: EDITORS,
+    Permission.PASS_RATES: STAFF,
+    Permission.EXAM_CATALOGUE: ADMIN,
+    Permission.COURSES_VIEW: ALL,
+    Permission.COURSES_AUTHOR: REGION_EDITORS,
+    Permission.LEARNERS_MANAGE: EDITORS,
+    Permission.LEARN: WORKER,
+    Permission.EXAM_PREP: WORKER,
+    Permission.QUESTION_BANK: REGION_EDITORS,
+    Permission.IMPORTS: EDITORS,
+    Permission.AUDIT_VIEW: EDITORS,
+    Permission.ACCOUNTS: ADMIN,
+}
+
+
+def can(role: Role | str | None, permission: Permission | str) -> bool:
+    """Whether `role` has `permission` (an unknown permission is nobody's: a typo never opens a door)."""
+    if role is None:
+        return False
+    try:
+        return Role(role) in PERMISSIONS[Permission(permission)]
+    except (KeyError, ValueError):
+        return False
+
+
+def roles_with(permission: Permission) -> frozenset[Role]:
+    return PERMISSIONS[permission]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which records a signed-in user's role reaches: a bureau its region's subtree (region_path), HR its
+    organisation, a supervisor the stations of its active assignments, a worker its own record. Plain data;
+    each domain turns it into row filters (its access.py)."""
+
+    user_id: int
+    role: Role
+    region_path: str | None = None
+    organisation_id: int | None = None
+    worker_id: int | None = None
+    station_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def can(self, permission: Permission | str) -> bool:
+        return can(self.role, permission)

@@ -1,0 +1,64 @@
+"""Which workers and employment spells a viewer reaches: the one row filter of each, used by every page,
+export, import and report. A worker is reached through any of their spells (current or past) at a station in
+scope, or, while they have no spell at all, by the jurisdiction that registered them; a worker account reaches
+only its own record."""
+
+from tortoise.expressions import Q, Subquery
+
+from talent.core.access import Role, Scope
+from talent.core.sql import Union
+from talent.people.models import EmploymentSpell, Worker
+from talent.places.access import station_ids
+
+
+def spells_q(scope: Scope, prefix: str = "") -> Q:
+    """Spells the viewer may see: at stations in scope (a worker sees all of their own). `prefix` filters
+    through a relation to spells (e.g. "spells__" from Worker)."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    if scope.role == Role.WORKER:
+        return Q(**{f"{prefix}worker_id": scope.worker_id or 0})
+    return Q(**{f"{prefix}station_id__in": station_ids(scope)})
+
+
+def registered_here(scope: Scope) -> Q | None:
+    """A filter on Worker: registered by this jurisdiction (a bureau's subtree, HR's organisation); None for a
+    role that registers nobody."""
+    match scope.role:
+        case Role.BUREAU if scope.region_path:
+            return Q(registered_region_path__startswith=scope.region_path)
+        case Role.HR if scope.organisation_id:
+            return Q(registered_organisation_id=scope.organisation_id)
+    return None
+
+
+def unplaced_workers(scope: Scope):
+    """Ids of the workers this jurisdiction registered who have no spell anywhere yet (a values query), or
+    None. Once a worker has a spell, only spells decide who sees them."""
+    registered = registered_here(scope)
+    if registered is None:
+        return None
+    # A LEFT JOIN … IS NULL: the planner reads it as an anti-join on the spells' worker index.
+    return Worker.filter(registered, spells__id__isnull=True).values("id")
+
+
+def workers_q(scope: Scope) -> Q:
+    """Filter on Worker. One `id IN (… UNION …)` subquery rather than a join (a worker with several spells is
+    still one row) or an OR of two subqueries (which the planner can only answer by reading every worker)."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    if scope.role == Role.WORKER:
+        return Q(id=scope.worker_id or 0)
+    spelled = EmploymentSpell.filter(station_id__in=station_ids(scope)).values("worker_id")
+    unplaced = unplaced_workers(scope)
+    if unplaced is None:
+        return Q(id__in=Subquery(spelled))
+    return Q(id__in=Union(spelled, unplaced))
+
+
+def readable_workers(scope: Scope):
+    return Worker.filter(workers_q(scope))
+
+
+def readable_spells(scope: Scope):
+    return EmploymentSpell.filter(spells_q(scope))

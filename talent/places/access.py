@@ -1,0 +1,92 @@
+"""Which places a viewer reaches: the one row filter per entity (regions, organisations, tiers, stations) that
+every page, export, import and report of places uses. See talent.core.access for the scope itself."""
+
+from tortoise.expressions import Q, Subquery
+
+from talent.core.access import Role, Scope
+from talent.core.sql import NOTHING
+from talent.places.models import Organisation, Region, Station, StationTier
+from talent.places.rules import ancestor_paths, within
+
+
+def stations_q(scope: Scope, prefix: str = "") -> Q:
+    """Filter on Station (or, with a prefix such as 'station__', on a relation to it): a bureau its region's
+    subtree, HR its organisation's stations, a supervisor its assigned ones; a worker none here (a worker's own
+    station is reached through their spells)."""
+    match scope.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.BUREAU if scope.region_path:
+            return Q(**{f"{prefix}region_path__startswith": scope.region_path})
+        case Role.HR if scope.organisation_id:
+            return Q(**{f"{prefix}organisation_id": scope.organisation_id})
+        case Role.SUPERVISOR:
+            return Q(**{f"{prefix}id__in": list(scope.station_ids)})
+    return Q(**{f"{prefix}id__in": []})
+
+
+def station_ids(scope: Scope) -> Subquery:
+    """The ids of the stations in scope, as a subquery for `station_id__in`."""
+    return Subquery(Station.filter(stations_q(scope)).values("id"))
+
+
+def regions_q(scope: Scope) -> Q:
+    match scope.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.BUREAU if scope.region_path:
+            return Q(path__startswith=scope.region_path)
+    return NOTHING
+
+
+def organisations_q(scope: Scope) -> Q:
+    """Organisations of the bureau's region or operating a station in it; HR its own (no join)."""
+    match scope.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.BUREAU if scope.region_path:
+            operating = Subquery(Station.filter(region_path__startswith=scope.region_path).values("organisation_id"))
+            return Q(region__path__startswith=scope.region_path) | Q(id__in=operating)
+        case Role.HR if scope.organisation_id:
+            return Q(id=scope.organisation_id)
+    return NOTHING
+
+
+def tiers_q(scope: Scope) -> Q:
+    """National tiers (no region), and tiers of regions above or inside a bureau's region."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    if scope.role == Role.BUREAU and scope.region_path:
+        ancestors = ancestor_paths(scope.region_path)
+        return Q(region_id=None) | Q(region__path__in=ancestors) | Q(region__path__startswith=scope.region_path)
+    return NOTHING
+
+
+def readable_stations(scope: Scope):
+    return Station.filter(stations_q(scope))
+
+
+def readable_regions(scope: Scope):
+    return Region.filter(regions_q(scope))
+
+
+def readable_organisations(scope: Scope):
+    return Organisation.filter(organisations_q(scope))
+
+
+def readable_tiers(scope: Scope):
+    return StationTier.filter(tiers_q(scope))
+
+
+def can_write_under(scope: Scope, path: str | None) -> bool:
+    """May the viewer create or change a record attached to the region at `path` ('' or None = national)?"""
+    if scope.is_admin:
+        return True
+    return scope.role == Role.BUREAU and within(path, scope.region_path)
+
+
+def region_editable(scope: Scope, region: Region) -> bool:
+    """A bureau edits the regions below its own, not its own region (that is the level above's)."""
+    if scope.is_admin:
+        return True
+    return scope.role == Role.BUREAU and within(region.path, scope.region_path) and region.path != scope.region_path
