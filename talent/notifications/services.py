@@ -24,10 +24,11 @@ from tortoise.transactions import in_transaction
 
 from courses.classroom.models import ClassSession
 from courses.enrolment.models import Enrolment, EnrolmentStatus
-from talent.accounts.models import Role, User
+from talent.accounts.models import User
 from talent.certification.models import Certificate
 from talent.certification.rules import add_months, effective_expiry
 from talent.certification.selectors import level_rules_map
+from talent.core.access import Role
 from talent.core.clock import local_time, local_today
 from talent.core.i18n import N_, format_local
 from talent.core.i18n import gettext as _
@@ -194,7 +195,9 @@ async def reminders_send(*, today: date | None = None) -> dict[str, int]:
                     )
                 )
         hours = Decimal(str(cert.ce or 0))
-        if hours < r.ce_hours_per_period:
+        # The period's last year, as the certificate status has it (rules.registration_status): the expiry is
+        # before today + 12 months. On the day it equals today + 12 months the last year has not begun.
+        if hours < r.ce_hours_per_period and expiry < horizon:
             for uid in recipients.get(cert.worker_id, []):
                 drafts.append(
                     Draft(

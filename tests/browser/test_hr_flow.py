@@ -143,18 +143,25 @@ def test_hr_finds_a_worker_records_an_exit_switches_to_english_and_signs_out(pag
     assert_no_js_errors(page)
 
 
-# Elements reaching past the right edge of the window that a scroll box does not hold in.
+# Elements reaching past the right edge of the window that a scroll box does not hold in (named in a failure).
+# An absolutely positioned element is held in only when its containing block lies inside the box.
 WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')].filter(el => {
   if (el.getBoundingClientRect().right <= window.innerWidth + 1) return false;
-  const boxed = el.closest('.table-responsive') && !['absolute', 'fixed'].includes(getComputedStyle(el).position);
-  return !boxed && !el.classList.contains('table-responsive');
+  if (el.classList.contains('table-responsive')) return false;
+  const box = el.closest('.table-responsive');
+  if (!box) return true;
+  const position = getComputedStyle(el).position;
+  if (position === 'fixed') return true;
+  if (position === 'absolute') return !(el.offsetParent && box.contains(el.offsetParent));
+  return false;
 }).slice(0, 10).map(el => el.tagName.toLowerCase() + (el.className ? '.' + [...el.classList].join('.') : ''))"""
 
 
 @pytest.mark.parametrize(("label", "width", "height"), [("phone", 390, 844), ("desktop", 1280, 900)])
 def test_the_workers_pages_fit_a_phone_and_a_desktop(browser, live_server, tmp_path, label, width, height):
-    """No page scrolls sideways (wide tables scroll inside their own box); screenshots are kept for review
-    in $TALENT_SCREENSHOT_DIR (e.g. /tmp/shots) when set."""
+    """No page scrolls sideways (wide tables scroll inside their own box, and the visually-hidden helpers inside
+    them stay in it: static/css/talent.css gives .table-responsive position: relative); screenshots are kept for
+    review in $TALENT_SCREENSHOT_DIR (e.g. /tmp/shots) when set."""
     shots = Path(os.environ.get("TALENT_SCREENSHOT_DIR") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": width, "height": height})
@@ -162,7 +169,6 @@ def test_the_workers_pages_fit_a_phone_and_a_desktop(browser, live_server, tmp_p
     try:
         page = context.new_page()
         watch(page)
-        known: list[str] = []
         sign_in(page, "bureau")
         for url, name in [("/workers", "workers"), (None, "worker")]:
             if url is None:
@@ -174,17 +180,11 @@ def test_the_workers_pages_fit_a_phone_and_a_desktop(browser, live_server, tmp_p
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(shots / f"{name}-{label}.png"), full_page=True)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            if overflow > 0:
-                offenders = page.evaluate(WIDE_ELEMENTS)
-                if offenders and all("visually-hidden" in o for o in offenders):
-                    known.append(f"{name} page at {width}px: {offenders}")
-                else:
-                    pytest.fail(f"{name} page scrolls sideways by {overflow}px at {width}px: {offenders}")
+            # Any sideways scroll fails, whatever causes it (an invisible element included); the offenders are
+            # named to show where to look.
+            assert overflow <= 0, (
+                f"{name} page scrolls sideways by {overflow}px at {width}px: {page.evaluate(WIDE_ELEMENTS)}"
+            )
         assert_no_js_errors(page)
     finally:
         context.close()
-    if known:
-        pytest.xfail(
-            "an invisible .visually-hidden element inside .table-responsive widens the page (position:absolute "
-            "escapes the scroll box); fix: .table-responsive { position: relative } — " + "; ".join(known)
-        )
