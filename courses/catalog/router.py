@@ -21,7 +21,7 @@ from courses.completion.services import completion_status
 from courses.enrolment import selectors as enrolment_selectors
 from courses.materials.selectors import course_materials
 from courses.scope import can_author, can_manage_learners
-from talent.core.access import Role
+from talent.core.access import Permission, Role
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
@@ -90,8 +90,8 @@ async def course_list(
             "levels": LEVEL_CHOICES,
             "deliveries": DELIVERY_CHOICES,
             "statuses": STATUS_CHOICES,
-            "can_create": viewer.has(Role.ADMIN, Role.BUREAU),
-            "is_author_role": viewer.has(Role.ADMIN, Role.BUREAU),
+            "can_create": viewer.can(Permission.COURSES_AUTHOR),
+            "is_author_role": viewer.can(Permission.COURSES_AUTHOR),
         },
         fragment="courses/_catalog.html",
     )

@@ -1,6 +1,66 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from talent.core.codes import Coded
+from talent.core.i18n import N_
+
+
+class Entity(Coded):
+    """What an audit entry is about (its `entity` column)."""
+
+    REGION = "region", N_("Region")
+    ORGANISATION = "organisation", N_("Organisation")
+    TIER = "tier", N_("Station tier")
+    STATION = "station", N_("Station")
+    WORKER = "worker", N_("Worker")
+    SPELL = "spell", N_("Employment spell")
+    CERTIFICATE = "certificate", N_("Certificate")
+    USER = "user", N_("Account")
+    DEMO = "demo", N_("Demo data")
+    EXAM_RESULT = "exam_result", N_("Exam result")
+    CE_CREDIT = "ce_credit", N_("CE credit")
+    EXAM_LEVEL = "exam_level", N_("Exam level")
+    EXAM_SUBJECT = "exam_subject", N_("Exam subject")
+    PAPER_SECTION = "paper_section", N_("Paper section")
+    EXAM_YEAR = "exam_year", N_("Exam year")
+    PASS_LINE = "pass_line", N_("Pass line")
+    ELIGIBILITY_RULE = "eligibility_rule", N_("Eligibility rule")
+    COURSE = "course", N_("Course")
+    LESSON = "lesson", N_("Lesson")
+    ENROLMENT = "enrolment", N_("Enrolment")
+    MATERIAL = "material", N_("Material")
+    CLASS_SESSION = "class_session", N_("Classroom session")
+    COURSE_CERTIFICATE = "course_certificate", N_("Completion certificate")
+    QUESTION = "question", N_("Question")
+
+
+class Action(Coded):
+    """What happened (an audit entry's `action` column)."""
+
+    CREATE = "create", N_("Created")
+    UPDATE = "update", N_("Changed")
+    DELETE = "delete", N_("Deleted")
+    HIRE = "hire", N_("Hired")
+    EXIT = "exit", N_("Exit recorded")
+    TRANSFER = "transfer", N_("Transferred")
+    PASSWORD = "password", N_("Password changed")
+    UNLOCK = "unlock", N_("Failed sign-ins cleared")
+    REGISTER = "register", N_("Registered")
+    RENEW = "renew", N_("Renewed")
+    PUBLISH = "publish", N_("Published")
+    ARCHIVE = "archive", N_("Archived")
+    UNPUBLISH = "unpublish", N_("Returned to draft")
+    ENROL = "enrol", N_("Enrolled")
+    WAITLIST = "waitlist", N_("Waitlisted")
+    PROMOTE = "promote", N_("Promoted from the waitlist")
+    WITHDRAW = "withdraw", N_("Withdrew")
+    LESSON_DONE = "lesson_done", N_("Lesson done")
+    PRESENT = "present", N_("Marked present")
+    ABSENT = "absent", N_("Marked absent")
+    COMPLETE = "complete", N_("Completed")
+    REVOKE = "revoke", N_("Revoked")
+    NEW_VERSION = "new_version", N_("New version")
+
 
 class AuditEntry(Model):
     """Append-only: written only by talent.audit.services.audit_record, never updated or deleted."""

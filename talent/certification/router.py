@@ -11,7 +11,7 @@ from talent.certification import selectors, services
 from talent.certification.forms import CE_FIELDS, CERTIFICATE_FIELDS, REGISTER_FIELDS, RESULT_FIELDS
 from talent.certification.labels import STATUS_BADGES, STATUS_LABELS, clabel
 from talent.certification.rules import STATUSES
-from talent.core.access import Role
+from talent.core.access import Permission, Role
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
@@ -19,7 +19,7 @@ from talent.core.i18n import gettext as _
 from talent.core.storage import UPLOADS
 from talent.places.models import CertLevel
 from talent.web import uploads
-from talent.web.auth import EDITORS, CurrentViewer, EditorViewer, StaffViewer
+from talent.web.auth import CurrentViewer, EditorViewer, StaffViewer
 from talent.web.exports import export_response
 from talent.web.forms import Form
 from talent.web.labels import choices, label_of
@@ -80,7 +80,7 @@ async def certificate_list(
             "station": station,
             "levels": [*choices(CertLevel), ("none", N_("No certificate"))],
             "statuses": list(STATUS_LABELS.items()),
-            "can_edit": viewer.has(*EDITORS),
+            "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),
         },
         fragment="certification/_list.html",
     )
@@ -141,7 +141,7 @@ async def _worker_context(viewer, worker) -> dict:
         "results": await selectors.worker_results(worker_id=worker.id),
         "ledger": await selectors.ce_ledger(worker_id=worker.id),
         "ledger_total": await selectors.ce_ledger_total(worker_id=worker.id),
-        "can_edit": viewer.has(*EDITORS),
+        "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),
         "today": today,
     }
 

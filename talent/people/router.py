@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from talent.certification import selectors as certification_selectors
-from talent.core.access import Role
+from talent.core.access import Permission, Role
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
@@ -15,7 +15,7 @@ from talent.people import selectors, services
 from talent.people.forms import EXIT_FIELDS, SPELL_FIELDS, TRANSFER_FIELDS, WORKER_FIELDS, worker_create_fields
 from talent.people.models import Source
 from talent.web import exports
-from talent.web.auth import EDITORS, CurrentViewer, EditorViewer, StaffViewer, Viewer
+from talent.web.auth import CurrentViewer, EditorViewer, StaffViewer, Viewer
 from talent.web.forms import Form
 from talent.web.labels import choices
 from talent.web.pagination import Listing
@@ -25,7 +25,6 @@ from talent.web.templating import flash, is_htmx, render, see_other
 router = APIRouter(prefix="/workers", tags=["people"])
 
 # Who sees phone and ID numbers in full in an export (a supervisor gets them masked).
-SENSITIVE_VIEWERS = (Role.ADMIN, Role.BUREAU, Role.HR)
 STATUS_CHOICES = [("active", N_("Active")), ("left", N_("Left")), ("all", N_("All"))]
 WORKER_KEYS = [f.name for f in WORKER_FIELDS]
 
@@ -58,7 +57,7 @@ async def worker_list(
             "source": source,
             "statuses": STATUS_CHOICES,
             "sources": choices(Source),
-            "can_edit": viewer.has(*EDITORS),
+            "can_edit": viewer.can(Permission.WORKERS_EDIT),
         },
         fragment="people/_workers.html",
     )
@@ -88,7 +87,7 @@ async def worker_export(
     workers = selectors.worker_export(
         scope=viewer.scope, params=params, today=local_today(), status=status, station_code=station, source=source
     )
-    rows = exports.worker_rows(workers, show_sensitive=viewer.has(*SENSITIVE_VIEWERS))
+    rows = exports.worker_rows(workers, show_sensitive=viewer.can(Permission.WORKERS_SENSITIVE))
     return exports.respond(fmt, "workers", exports.kind_headers("workers"), rows)
 
 
@@ -143,9 +142,9 @@ async def _detail_context(viewer: Viewer, worker) -> dict:
         "worker": worker,
         "spells": spells,
         "has_active": any(s.end_on is None for s in spells),
-        "can_edit": viewer.has(*EDITORS),
+        "can_edit": viewer.can(Permission.WORKERS_EDIT),
         "show_sensitive": viewer.role != Role.SUPERVISOR,
-        "can_audit": viewer.has(Role.ADMIN, Role.BUREAU, Role.HR),
+        "can_audit": viewer.can(Permission.AUDIT_VIEW),
     }
 
 

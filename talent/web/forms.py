@@ -4,14 +4,17 @@ Domain forms declare their fields; one template macro renders any field, so crea
 share markup and every error is shown next to its field.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
+from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.core.text import INVISIBLE
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -62,6 +65,22 @@ class Form:
             else:
                 raw[f.name] = str(v)
         return cls(fields=fields, data=raw)
+
+    @classmethod
+    async def posted(cls, fields: list[Field], request) -> "Form":
+        """The form bound to the request's posted fields."""
+        return cls.bind(fields, await request.form())
+
+    async def run(self, action: Callable[[dict[str, Any]], Awaitable[T]]) -> T | None:
+        """Validate, then call `action(cleaned)`; a ServiceError it raises goes onto its field. Returns what the
+        action returned, or None when the form has errors (the caller shows it again, with 422)."""
+        if not self.validate():
+            return None
+        try:
+            return await action(self.cleaned)
+        except ServiceError as exc:
+            self.add_error(exc.field, exc.message)
+            return None
 
     def __getitem__(self, name: str) -> Field:
         for f in self.fields:

@@ -2,7 +2,9 @@
 
 from enum import Enum
 
+from talent.audit.models import Action, Entity
 from talent.core.access import Role
+from talent.core.codes import Coded
 from talent.core.i18n import N_, Msgid
 from talent.people.models import ExitReason, ExitType, Gender, Source
 from talent.places.models import CertLevel, Education, RegionLevel
@@ -74,6 +76,8 @@ def label(value) -> str:
     """The label of an enum member (None → ""); anything else is data, shown as it is."""
     if value is None or value == "":
         return ""
+    if isinstance(value, Coded):
+        return value.label.tr()
     if isinstance(value, Enum):
         return _shown(LABELS.get(type(value), {}).get(value.value), str(value.value))
     return str(value)
@@ -85,62 +89,11 @@ def label_of(enum: type[Enum], value: str | None) -> str:
     return _shown(LABELS[enum].get(value), value)
 
 
-ENTITY_LABELS = {
-    "region": N_("Region"),
-    "organisation": N_("Organisation"),
-    "tier": N_("Station tier"),
-    "station": N_("Station"),
-    "worker": N_("Worker"),
-    "spell": N_("Employment spell"),
-    "certificate": N_("Certificate"),
-    "user": N_("Account"),
-    "demo": N_("Demo data"),
-    "exam_result": N_("Exam result"),
-    "ce_credit": N_("CE credit"),
-    "exam_level": N_("Exam level"),
-    "exam_subject": N_("Exam subject"),
-    "paper_section": N_("Paper section"),
-    "exam_year": N_("Exam year"),
-    "pass_line": N_("Pass line"),
-    "eligibility_rule": N_("Eligibility rule"),
-    "course": N_("Course"),
-    "lesson": N_("Lesson"),
-    "enrolment": N_("Enrolment"),
-    "material": N_("Material"),
-    "class_session": N_("Classroom session"),
-    "course_certificate": N_("Completion certificate"),
-    "question": N_("Question"),
-}
-
-ACTION_LABELS = {
-    "create": N_("Created"),
-    "update": N_("Changed"),
-    "delete": N_("Deleted"),
-    "hire": N_("Hired"),
-    "exit": N_("Exit recorded"),
-    "transfer": N_("Transferred"),
-    "password": N_("Password changed"),
-    "register": N_("Registered"),
-    "renew": N_("Renewed"),
-    "publish": N_("Published"),
-    "archive": N_("Archived"),
-    "unpublish": N_("Returned to draft"),
-    "enrol": N_("Enrolled"),
-    "waitlist": N_("Waitlisted"),
-    "promote": N_("Promoted from the waitlist"),
-    "withdraw": N_("Withdrew"),
-    "lesson_done": N_("Lesson done"),
-    "present": N_("Marked present"),
-    "absent": N_("Marked absent"),
-    "complete": N_("Completed"),
-    "revoke": N_("Revoked"),
-    "new_version": N_("New version"),
-}
-
-
 def entity_label(value: str) -> str:
-    return _shown(ENTITY_LABELS.get(value), value)
+    member = Entity._value2member_map_.get(value)
+    return _shown(member.label if member is not None else None, value)
 
 
 def action_label(value: str) -> str:
-    return _shown(ACTION_LABELS.get(value), value)
+    member = Action._value2member_map_.get(value)
+    return _shown(member.label if member is not None else None, value)

@@ -1,36 +1,33 @@
-"""The main navigation: which sections each role sees, and which one the current page belongs to."""
+"""The main navigation: which sections the viewer's permissions open, and which one the current page is in."""
 
+from talent.core.access import Permission
 from talent.core.i18n import N_, Msgid
 
-ALL = ("admin", "bureau", "hr", "supervisor", "worker")
-STAFF = ("admin", "bureau", "hr", "supervisor")
-
-NAV: list[tuple[str, Msgid, tuple[str, ...]]] = [
-    ("/", N_("Dashboard"), ALL),
-    ("/regions", N_("Regions"), ("admin", "bureau")),
-    ("/stations", N_("Stations"), STAFF),
-    ("/workers", N_("Workers"), STAFF),
-    ("/workers/{worker_id}", N_("My record"), ("worker",)),
-    ("/courses/my", N_("My learning"), ("worker",)),
-    ("/courses", N_("Courses"), ALL),
-    ("/exam-prep", N_("Exam prep"), ("worker",)),
-    ("/exam-prep/bank", N_("Question bank"), ("admin", "bureau")),
-    ("/certificates", N_("Certificates"), ALL),
-    ("/imports", N_("Import"), ("admin", "bureau", "hr")),
-    ("/audit", N_("Audit log"), ("admin", "bureau", "hr")),
-    ("/admin", N_("Administration"), ("admin",)),
+NAV: list[tuple[str, Msgid, Permission]] = [
+    ("/", N_("Dashboard"), Permission.DASHBOARD),
+    ("/regions", N_("Regions"), Permission.REGIONS_VIEW),
+    ("/stations", N_("Stations"), Permission.STATIONS_VIEW),
+    ("/workers", N_("Workers"), Permission.WORKERS_VIEW),
+    ("/workers/{worker_id}", N_("My record"), Permission.OWN_RECORD),
+    ("/courses/my", N_("My learning"), Permission.LEARN),
+    ("/courses", N_("Courses"), Permission.COURSES_VIEW),
+    ("/exam-prep", N_("Exam prep"), Permission.EXAM_PREP),
+    ("/exam-prep/bank", N_("Question bank"), Permission.QUESTION_BANK),
+    ("/certificates", N_("Certificates"), Permission.CERTIFICATES_VIEW),
+    ("/imports", N_("Import"), Permission.IMPORTS),
+    ("/audit", N_("Audit log"), Permission.AUDIT_VIEW),
+    ("/admin", N_("Administration"), Permission.ACCOUNTS),
 ]
 
 
 def nav_items(viewer, path: str) -> list[tuple[str, str, bool]]:
-    """(href, label, active) for the viewer's role; the longest matching href is the active one."""
+    """(href, label, active) the viewer may open; the longest matching href is the active one."""
     if viewer is None:
         return []
-    role = viewer.user.role.value
     items = [
         (href.replace("{worker_id}", str(viewer.user.worker_id or 0)), label)
-        for href, label, roles in NAV
-        if role in roles
+        for href, label, permission in NAV
+        if viewer.can(permission)
     ]
     matches = [href for href, _label in items if path == href or (href != "/" and path.startswith(href + "/"))]
     matches += [href for href, _label in items if href != "/" and path == href]

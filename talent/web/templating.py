@@ -174,6 +174,16 @@ def safe_next(url: str | None, default: str = "/") -> str:
     return url
 
 
+@jinja2.pass_context
+def _can(context, permission: str) -> bool:
+    """`{% if can("workers.edit") %}` in templates: the permission table, for the page's viewer."""
+    viewer = context.get("viewer")
+    return viewer is not None and viewer.can(permission)
+
+
+env.globals["can"] = _can
+
+
 def _install_labels() -> None:
     from talent.web.labels import action_label, entity_label, label
     from talent.web.nav import nav_items
