@@ -26,7 +26,7 @@ async def measure(url: str, database_url: str, pid: int, n: int) -> dict:
     import httpx
 
     tokens = await load.create_takers(database_url, n, "c" + uuid.uuid4().hex[:5])
-    headers = [{"Cookie": f"talent_session={t}; talent_csrf={load.CSRF}", "X-CSRF-Token": load.CSRF} for t in tokens]
+    headers = [load.taker_headers(t) for t in tokens]
     cpu = [load.server_cpu_seconds(pid)]
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
         starts = await asyncio.gather(

@@ -1,7 +1,7 @@
 """Load benchmark: N concurrent mock-exam takers against a running server, over HTTP (issue 5, DESIGN §4).
 
     .venv/bin/python bench/mock_exam_load.py --takers 100 --scale 0.01
-        starts its own server (courses.examprep.asgi on a fresh SQLite file, or PostgreSQL with --pg URL),
+        starts its own server (talent.app:create_app on a fresh SQLite file, or PostgreSQL with --pg URL),
     .venv/bin/python bench/mock_exam_load.py --url http://127.0.0.1:8000 --database-url sqlite:///path --takers 100
         uses a running one (the database URL is needed to create the takers' accounts and to count stored answers).
 
@@ -51,6 +51,11 @@ sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 INPUT = re.compile(r'type="(radio|checkbox)" name="choice" value="([A-H])" id="c-(\d+)-[A-H]"')
 CSRF = "bench-csrf-token"
+# The demo question bank, loaded through the exam-prep service into the configured database.
+LOAD_BANK = (
+    "from courses.examprep.services import demo_bank_load; from talent.cli import run_with_db; "
+    "print('demo question bank:', run_with_db(demo_bank_load), 'questions added')"
+)
 
 
 # ── set-up: accounts, and optionally a server ──────────────────────────────────────────────────────────────
@@ -137,12 +142,12 @@ def _free_port() -> int:
 
 def start_server(database_url: str, workers: int, log_path: Path) -> tuple[subprocess.Popen, str]:
     env = dict(os.environ, TALENT_DATABASE_URL=database_url)
-    for args in ([str(BIN / "talent"), "migrate"], [str(BIN / "python"), "-m", "courses.examprep.demo"]):
+    for args in ([str(BIN / "talent"), "migrate"], [str(BIN / "python"), "-c", LOAD_BANK]):
         subprocess.run(args, env=env, check=True, capture_output=True, cwd=ROOT)
     port = _free_port()
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [str(BIN / "python"), "-m", "uvicorn", "courses.examprep.asgi:create_app", "--factory", "--host", "127.0.0.1",
+        [str(BIN / "python"), "-m", "uvicorn", "talent.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning",
          "--backlog", "4096", "--timeout-keep-alive", "75"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
@@ -176,11 +181,20 @@ class Stats:
         return sum(len(v) for v in self.latency.values())
 
 
+def taker_headers(token: str) -> dict[str, str]:
+    """A signed-in taker's cookies and CSRF header. A signed-in user's CSRF token is bound to their session (an
+    HMAC of the session cookie, talent.web.security), so it is worked out here as the server does."""
+    from talent.web.security import csrf_token_for
+
+    csrf = csrf_token_for({"talent_session": token})
+    return {"Cookie": f"talent_session={token}; talent_csrf={CSRF}", "X-CSRF-Token": csrf}
+
+
 async def taker(
     client, token: str, stats: Stats, scale: float, delay: float, rng: random.Random, subject: str, answers: int
 ):
     await asyncio.sleep(delay)
-    headers = {"Cookie": f"talent_session={token}; talent_csrf={CSRF}", "X-CSRF-Token": CSRF}
+    headers = taker_headers(token)
 
     async def call(kind: str, method: str, url: str, **kw):
         started = time.perf_counter()

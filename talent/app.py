@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from tortoise.contrib.fastapi import RegisterTortoise
 
 from talent.db import tortoise_config
-from talent.web.errors import install_error_handlers
+from talent.web.handlers import install_error_handlers
 from talent.web.security import WebMiddleware, csrf_protect, refuse_undecodable_multipart, reject_control_characters
 from talent.web.templating import ROOT
 
@@ -68,13 +68,18 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.certification.admin_router import router as exams_admin_router
     from talent.certification.router import router as certification_router
     from talent.dashboard.router import router as dashboard_router
+    from talent.domains import load as load_domains
     from talent.imports.router import router as imports_router
     from talent.notifications.router import router as notifications_router
     from talent.people.router import router as people_router
-    from talent.places.router import router as places_router
+    from talent.places.organisations_router import router as organisations_router
+    from talent.places.regions_router import router as regions_router
+    from talent.places.stations_router import router as stations_router
+    from talent.places.tiers_router import router as tiers_router
     from talent.web.docs import router as docs_router
     from talent.web.health import router as health_router
 
+    load_domains()  # the domains register their import kinds and reminder providers
     for router in (
         health_router,
         # Matched first: a sitting exam's autosaves are by far the most frequent requests.
@@ -83,7 +88,11 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         docs_router,
         accounts_router,
         dashboard_router,
-        places_router,
+        regions_router,
+        # Before the stations router: /stations/{station_id} would take /stations/organisations and /stations/tiers.
+        organisations_router,
+        tiers_router,
+        stations_router,
         people_router,
         imports_router,
         courses_router,

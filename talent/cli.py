@@ -134,9 +134,11 @@ def import_(
 
     On errors the exit code is 1 and the report is written next to the file as FILE.errors.csv.
     """
+    from talent.domains import load as load_domains
     from talent.imports import framework
     from talent.imports.commands import import_command
 
+    load_domains()
     names = [k.name for k in framework.all_kinds()]
     if kind not in names:
         console.print(f"[red]Unknown kind {kind!r}; choose one of: {', '.join(names)}.[/red]")
@@ -156,8 +158,10 @@ def export(
     file: Annotated[Path, typer.Argument(help="The .xlsx or .csv file to write.")],
 ) -> None:
     """Export every record of a kind with the import columns (English headers); it re-imports unchanged."""
+    from talent.domains import load as load_domains
     from talent.imports.commands import export_command
 
+    load_domains()
     code = run_with_db(lambda: export_command(kind, file, console=console))
     raise typer.Exit(code)
 
@@ -213,10 +217,12 @@ def remind() -> None:
     SMTP is set up, purge expired sessions and mark interrupted imports failed; for cron. Exit code 1 if the
     SMTP server could not be used."""
     from talent.accounts.services import sessions_purge
+    from talent.domains import load as load_domains
     from talent.imports.services import jobs_recover
     from talent.notifications.services import remind_main
 
-    counts = remind_main()
+    load_domains()
+    counts = remind_main(run_with_db)
     purged = run_with_db(sessions_purge)
     console.print(f"Purged {purged['sessions']} expired sessions and {purged['login_attempts']} old failed sign-ins.")
     recovered = run_with_db(jobs_recover)

@@ -1179,9 +1179,10 @@ async def _courses(plan: Plan) -> dict[str, int]:
     services so seat counters, waitlists, completions, CE credits and audit entries are what the app
     itself would have written. Skipped when the bureau accounts are not the demo's."""
     from courses.catalog import services as catalog
-    from courses.classroom.services import attendance_set, session_create
+    from courses.classroom.services import session_create
+    from courses.completion.services import attendance_set, lesson_mark_done
     from courses.enrolment.models import Enrolment
-    from courses.enrolment.services import enrolment_bulk, enrolment_enrol, lesson_mark_done
+    from courses.enrolment.services import enrolment_bulk, enrolment_enrol
     from courses.materials.services import material_create
     from talent.accounts.models import User
     from talent.accounts.selectors import scope_for
@@ -1362,10 +1363,10 @@ async def _courses(plan: Plan) -> dict[str, int]:
 
 
 async def _exam_prep(plan: Plan) -> dict[str, int]:
-    """The demo question bank (courses.examprep.demo's loader), and for the demo worker a few practice
+    """The demo question bank (courses.examprep.services.demo_bank_load), and for the demo worker a few practice
     answers and one handed-in mock exam, through the exam-prep services."""
-    from courses.examprep.demo import load_demo_bank
     from courses.examprep.models import AttemptItem, Question, QuestionVersion
+    from courses.examprep.services import demo_bank_load as load_demo_bank
     from courses.examprep.services import mock_save_answer, mock_start, mock_submit, practice_answer
     from talent.accounts.models import User
     from talent.core.access import Role

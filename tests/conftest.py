@@ -18,7 +18,12 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 from tortoise.context import TortoiseContext  # noqa: E402
 
+from talent import domains  # noqa: E402
 from talent.db import normalise_url, tortoise_config  # noqa: E402
+
+# Import kinds and reminder providers register themselves when the composition root loads them; the app and
+# the command line do it, and so do the tests.
+domains.load()
 
 PG_URL = os.environ.get("TALENT_TEST_DATABASE_URL", "")
 TEMPLATE_DB = f"talent_tpl_{os.getpid()}"

@@ -1,35 +1,13 @@
 from courses.catalog.models import Category, CourseStatus, Delivery
+from talent.core.codes import choices
 from talent.core.i18n import N_
 from talent.places.models import CertLevel
 from talent.web.forms import Field
 
-CATEGORY_LABELS = {
-    "exam_prep": N_("Exam preparation"),
-    "practical": N_("Practical training"),
-    "policy": N_("Policy"),
-    "case_work": N_("Case work"),
-    "group_work": N_("Group work"),
-    "community_work": N_("Community work"),
-    "supervision": N_("Supervision"),
-    "ethics": N_("Ethics"),
-}
-DELIVERY_LABELS = {"online": N_("Online"), "classroom": N_("Classroom"), "blended": N_("Blended")}
-STATUS_LABELS = {"draft": N_("Draft"), "published": N_("Published"), "archived": N_("Archived")}
-LEVEL_LABELS = {
-    "assistant": N_("Assistant social worker"),
-    "intermediate": N_("Social worker (intermediate)"),
-    "senior": N_("Senior social worker"),
-}
-
-
-def _choices(enum, labels) -> list[tuple[str, str]]:
-    return [(m.value, labels[m.value]) for m in enum]
-
-
-CATEGORY_CHOICES = _choices(Category, CATEGORY_LABELS)
-DELIVERY_CHOICES = _choices(Delivery, DELIVERY_LABELS)
-STATUS_CHOICES = _choices(CourseStatus, STATUS_LABELS)
-LEVEL_CHOICES = _choices(CertLevel, LEVEL_LABELS)
+CATEGORY_CHOICES = choices(Category)
+DELIVERY_CHOICES = choices(Delivery)
+STATUS_CHOICES = choices(CourseStatus)
+LEVEL_CHOICES = choices(CertLevel)
 
 COURSE_FIELDS = [
     Field("title", N_("Title"), required=True, max_length=200),

@@ -2,35 +2,36 @@
 stations in that region's subtree; a course without a region is national (authored by an admin)."""
 
 from decimal import Decimal
-from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
 
+from talent.core.codes import Coded
+from talent.core.i18n import N_
 from talent.places.models import CertLevel
 
 
-class Category(StrEnum):
-    EXAM_PREP = "exam_prep"
-    PRACTICAL = "practical"
-    POLICY = "policy"
-    CASE_WORK = "case_work"
-    GROUP_WORK = "group_work"
-    COMMUNITY_WORK = "community_work"
-    SUPERVISION = "supervision"
-    ETHICS = "ethics"
+class Category(Coded):
+    EXAM_PREP = "exam_prep", N_("Exam preparation")
+    PRACTICAL = "practical", N_("Practical training")
+    POLICY = "policy", N_("Policy")
+    CASE_WORK = "case_work", N_("Case work")
+    GROUP_WORK = "group_work", N_("Group work")
+    COMMUNITY_WORK = "community_work", N_("Community work")
+    SUPERVISION = "supervision", N_("Supervision")
+    ETHICS = "ethics", N_("Ethics")
 
 
-class Delivery(StrEnum):
-    ONLINE = "online"
-    CLASSROOM = "classroom"
-    BLENDED = "blended"
+class Delivery(Coded):
+    ONLINE = "online", N_("Online")
+    CLASSROOM = "classroom", N_("Classroom")
+    BLENDED = "blended", N_("Blended")
 
 
-class CourseStatus(StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    ARCHIVED = "archived"
+class CourseStatus(Coded):
+    DRAFT = "draft", N_("Draft")
+    PUBLISHED = "published", N_("Published")
+    ARCHIVED = "archived", N_("Archived")
 
 
 class Course(Model):

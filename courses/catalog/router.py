@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-import courses.labels  # noqa: F401 — installs the course_label and markdown filters
 from courses.catalog import selectors, services
+from courses.catalog.access import can_author
 from courses.catalog.forms import (
     CATEGORY_CHOICES,
     COURSE_FIELDS,
@@ -15,17 +15,20 @@ from courses.catalog.forms import (
     LEVEL_CHOICES,
     STATUS_CHOICES,
 )
-from courses.catalog.models import Course, CourseStatus
+from courses.catalog.models import Course
+from courses.catalog.rules import is_open
 from courses.classroom.selectors import course_sessions
-from courses.completion.services import completion_status
+from courses.completion import selectors as completion_selectors
 from courses.enrolment import selectors as enrolment_selectors
+from courses.enrolment import services as enrolment_services
+from courses.enrolment.models import SEATED, EnrolmentStatus
 from courses.materials.selectors import course_materials
-from courses.scope import can_author, can_manage_learners
-from talent.core.access import Permission, Role
+from courses.pages import Author, CourseReader, authored_course, course_of, printable
+from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
-from talent.web.auth import BureauViewer, CurrentViewer, Viewer
+from talent.web.auth import Viewer
 from talent.web.forms import Form
 from talent.web.pagination import Listing
 from talent.web.params import Id
@@ -37,14 +40,10 @@ COURSE_KEYS = [f.name for f in COURSE_FIELDS if f.name != "region_code"]
 LESSON_KEYS = [f.name for f in LESSON_FIELDS]
 
 
-def _printable(value: str) -> str:
-    return "".join(ch for ch in value if ch.isprintable()).strip()
-
-
 @router.get("")
 async def course_list(
     request: Request,
-    viewer: CurrentViewer,
+    viewer: CourseReader,
     params: Listing,
     category: Annotated[str, Query(max_length=20)] = "",
     level: Annotated[str, Query(max_length=20)] = "",
@@ -53,7 +52,7 @@ async def course_list(
     open: Annotated[str, Query(max_length=1)] = "",
     status: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
-    params.q = _printable(params.q)
+    params.q = printable(params.q)
     filters = selectors.CatalogFilters(
         category=category if category in dict(CATEGORY_CHOICES) else "",
         level=level if level in dict(LEVEL_CHOICES) else "",
@@ -73,7 +72,7 @@ async def course_list(
     today = local_today()
     page = await selectors.course_list(scope=viewer.scope, params=params, filters=filters, today=today)
     mine = {}
-    if viewer.role == Role.WORKER:
+    if viewer.can(Permission.LEARN):
         mine = await enrolment_selectors.my_enrolments(
             worker_id=viewer.user.worker_id, course_ids=[c.id for c in page.items]
         )
@@ -108,8 +107,9 @@ def _course_form_page(request, form, *, title, action, course=None, status_code=
 
 
 @router.get("/new")
-async def course_new(request: Request, viewer: BureauViewer) -> Response:
-    region = viewer.user.region.code if viewer.role == Role.BUREAU and viewer.user.region_id else ""
+async def course_new(request: Request, viewer: Author) -> Response:
+    # A bureau's courses belong to its own region by default; an admin's are national unless a region is chosen.
+    region = viewer.user.region.code if viewer.scope.region_path and viewer.user.region_id else ""
     form = Form.initial(
         COURSE_FIELDS,
         {
@@ -124,84 +124,58 @@ async def course_new(request: Request, viewer: BureauViewer) -> Response:
 
 
 @router.post("")
-async def course_create(request: Request, viewer: BureauViewer) -> Response:
-    form = Form.bind(COURSE_FIELDS, await request.form())
-    if form.validate():
-        try:
-            course = await services.course_create(actor=viewer.user, scope=viewer.scope, **form.cleaned)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/courses/{course.id}"), _("Course created. Add lessons, then publish."))
+async def course_create(request: Request, viewer: Author) -> Response:
+    form = await Form.posted(COURSE_FIELDS, request)
+    course = await form.run(lambda c: services.course_create(actor=viewer.user, scope=viewer.scope, **c))
+    if course is not None:
+        return flash(see_other(request, f"/courses/{course.id}"), _("Course created. Add lessons, then publish."))
     return _course_form_page(request, form, title=_("New course"), action="/courses", status_code=422)
-
-
-async def _course(viewer: Viewer, course_id: int) -> Course:
-    return await selectors.course_get(scope=viewer.scope, course_id=course_id, today=local_today())
-
-
-async def _authored(viewer: Viewer, course_id: int) -> Course:
-    course = await _course(viewer, course_id)
-    if not can_author(viewer.scope, course):
-        from talent.web.errors import Forbidden
-
-        raise Forbidden()
-    return course
 
 
 async def detail_context(viewer: Viewer, course: Course) -> dict:
     """Everything the course page shows; the enrol box and progress read `enrolment` and `progress`."""
-    lessons = await selectors.course_lessons(course_id=course.id)
+    lessons = await selectors.course_lessons(course=course)
+    learner = viewer.can(Permission.LEARN)
     enrolment = None
-    if viewer.role == Role.WORKER:
-        enrolment = await enrolment_selectors.enrolment_of(course_id=course.id, worker_id=viewer.user.worker_id)
+    if learner:
+        enrolment = await enrolment_selectors.enrolment_of(course=course, worker_id=viewer.user.worker_id)
     progress = await enrolment_selectors.progress(enrolment=enrolment, lessons=lessons)
     status = None
-    if enrolment is not None and enrolment.status.value in ("enrolled", "completed"):
-        status = await completion_status(enrolment=enrolment, course=course)
+    if enrolment is not None and enrolment.status in SEATED:
+        status = await completion_selectors.completion_status(enrolment=enrolment, course=course)
     certificate = None
-    if enrolment is not None and enrolment.status.value == "completed":
-        from courses.completion.models import CompletionCertificate
-
-        certificate = await CompletionCertificate.filter(enrolment_id=enrolment.id).first()
+    if enrolment is not None and enrolment.status == EnrolmentStatus.COMPLETED:
+        certificate = await completion_selectors.certificate_of(enrolment=enrolment)
+    today = local_today()
     return {
         "course": course,
         "lessons": lessons,
-        "materials": await course_materials(course_id=course.id),
-        "sessions": await course_sessions(course_id=course.id),
+        "materials": await course_materials(course=course),
+        "sessions": await course_sessions(course=course),
         "enrolment": enrolment,
         "progress": progress,
         "completion": status,
         "certificate": certificate,
-        "is_open": _is_open(course),
-        "today": local_today(),
+        "is_open": is_open(course, today),
+        "today": today,
         "can_author": can_author(viewer.scope, course),
-        "can_manage": can_manage_learners(viewer.scope),
-        "is_worker": viewer.role == Role.WORKER,
-        "is_staff": viewer.role != Role.WORKER,
-        "counts": await enrolment_selectors.status_counts(course=course) if viewer.role != Role.WORKER else {},
+        "can_manage": viewer.can(Permission.LEARNERS_MANAGE),
+        "is_worker": learner,
+        "is_staff": not learner,
+        "counts": await enrolment_selectors.status_counts(course=course) if not learner else {},
         "next_statuses": [s.value for s in services.TRANSITIONS[course.status]],
     }
 
 
-def _is_open(course: Course) -> bool:
-    today = local_today()
-    return (
-        course.status == CourseStatus.PUBLISHED
-        and (course.enrol_opens_on is None or course.enrol_opens_on <= today)
-        and (course.enrol_closes_on is None or course.enrol_closes_on >= today)
-    )
-
-
 @router.get("/{course_id}")
-async def course_detail(request: Request, viewer: CurrentViewer, course_id: Id) -> Response:
-    course = await _course(viewer, course_id)
+async def course_detail(request: Request, viewer: CourseReader, course_id: Id) -> Response:
+    course = await course_of(viewer, course_id)
     return render(request, "courses/detail.html", await detail_context(viewer, course))
 
 
 @router.get("/{course_id}/edit")
-async def course_edit(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
-    course = await _authored(viewer, course_id)
+async def course_edit(request: Request, viewer: Author, course_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
     values = {k: getattr(course, k) for k in COURSE_KEYS}
     values["region_code"] = course.region.code if course.region else ""
     form = Form.initial(COURSE_FIELDS, values)
@@ -209,24 +183,23 @@ async def course_edit(request: Request, viewer: BureauViewer, course_id: Id) -> 
 
 
 @router.post("/{course_id}")
-async def course_update(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
-    course = await _authored(viewer, course_id)
-    form = Form.bind(COURSE_FIELDS, await request.form())
-    if form.validate():
-        try:
-            await services.course_update(actor=viewer.user, scope=viewer.scope, course=course, **form.cleaned)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/courses/{course.id}"), _("Saved."))
+async def course_update(request: Request, viewer: Author, course_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
+    form = await Form.posted(COURSE_FIELDS, request)
+    # Through enrolment: a larger capacity lets the head of the waitlist in, in the same transaction.
+    saved = await form.run(
+        lambda c: enrolment_services.course_update(actor=viewer.user, scope=viewer.scope, course=course, **c)
+    )
+    if saved is not None:
+        return flash(see_other(request, f"/courses/{course.id}"), _("Saved."))
     return _course_form_page(
         request, form, title=course.title, action=f"/courses/{course.id}", course=course, status_code=422
     )
 
 
 @router.post("/{course_id}/status")
-async def course_status(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
-    course = await _authored(viewer, course_id)
+async def course_status(request: Request, viewer: Author, course_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
     data = await request.form()
     try:
         await services.course_set_status(
@@ -249,37 +222,33 @@ def _lesson_form_page(request, form, *, course, lesson=None, status_code=200) ->
 
 
 @router.get("/{course_id}/lessons/new")
-async def lesson_new(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
-    course = await _authored(viewer, course_id)
-    position = await selectors.next_lesson_position(course_id=course.id)
+async def lesson_new(request: Request, viewer: Author, course_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
+    position = await selectors.next_lesson_position(course=course)
     form = Form.initial(LESSON_FIELDS, {"required": True, "position": position})
     return _lesson_form_page(request, form, course=course)
 
 
 @router.post("/{course_id}/lessons")
-async def lesson_create(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
-    course = await _authored(viewer, course_id)
-    form = Form.bind(LESSON_FIELDS, await request.form())
-    if form.validate():
-        try:
-            lesson = await services.lesson_create(actor=viewer.user, scope=viewer.scope, course=course, **form.cleaned)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/courses/{course.id}/lessons/{lesson.id}"), _("Lesson added."))
+async def lesson_create(request: Request, viewer: Author, course_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
+    form = await Form.posted(LESSON_FIELDS, request)
+    lesson = await form.run(lambda c: services.lesson_create(actor=viewer.user, scope=viewer.scope, course=course, **c))
+    if lesson is not None:
+        return flash(see_other(request, f"/courses/{course.id}/lessons/{lesson.id}"), _("Lesson added."))
     return _lesson_form_page(request, form, course=course, status_code=422)
 
 
 @router.get("/{course_id}/lessons/{lesson_id}")
-async def lesson_detail(request: Request, viewer: CurrentViewer, course_id: Id, lesson_id: Id) -> Response:
-    from courses.enrolment.services import lesson_seen
-
-    course = await _course(viewer, course_id)
+async def lesson_detail(request: Request, viewer: CourseReader, course_id: Id, lesson_id: Id) -> Response:
+    course = await course_of(viewer, course_id)
     lesson = await selectors.lesson_get(course=course, lesson_id=lesson_id)
     ctx = await detail_context(viewer, course)
     enrolment = ctx["enrolment"]
-    if enrolment is not None and enrolment.status.value in ("enrolled", "completed"):
-        await lesson_seen(enrolment=enrolment, lesson=lesson)
+    if enrolment is not None and enrolment.status in SEATED:
+        # "Continue where you left off" remembers the lesson opened: the one write a GET of the learning side
+        # still makes (the learner's own bookmark; not audited, changes no record anyone else reads).
+        await enrolment_services.lesson_seen(enrolment=enrolment, lesson=lesson)
     lessons = ctx["lessons"]
     index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
     ctx.update(
@@ -291,25 +260,21 @@ async def lesson_detail(request: Request, viewer: CurrentViewer, course_id: Id, 
 
 
 @router.get("/{course_id}/lessons/{lesson_id}/edit")
-async def lesson_edit(request: Request, viewer: BureauViewer, course_id: Id, lesson_id: Id) -> Response:
-    course = await _authored(viewer, course_id)
+async def lesson_edit(request: Request, viewer: Author, course_id: Id, lesson_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
     lesson = await selectors.lesson_get(course=course, lesson_id=lesson_id)
     form = Form.initial(LESSON_FIELDS, {k: getattr(lesson, k) for k in LESSON_KEYS})
     return _lesson_form_page(request, form, course=course, lesson=lesson)
 
 
 @router.post("/{course_id}/lessons/{lesson_id}")
-async def lesson_update(request: Request, viewer: BureauViewer, course_id: Id, lesson_id: Id) -> Response:
-    course = await _authored(viewer, course_id)
+async def lesson_update(request: Request, viewer: Author, course_id: Id, lesson_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
     lesson = await selectors.lesson_get(course=course, lesson_id=lesson_id)
-    form = Form.bind(LESSON_FIELDS, await request.form())
-    if form.validate():
-        try:
-            await services.lesson_update(
-                actor=viewer.user, scope=viewer.scope, course=course, lesson=lesson, **form.cleaned
-            )
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/courses/{course.id}/lessons/{lesson.id}"), _("Saved."))
+    form = await Form.posted(LESSON_FIELDS, request)
+    saved = await form.run(
+        lambda c: services.lesson_update(actor=viewer.user, scope=viewer.scope, course=course, lesson=lesson, **c)
+    )
+    if saved is not None:
+        return flash(see_other(request, f"/courses/{course.id}/lessons/{lesson.id}"), _("Saved."))
     return _lesson_form_page(request, form, course=course, lesson=lesson, status_code=422)

@@ -1,14 +1,14 @@
-"""Reads of the catalog, always through course_visibility()."""
+"""Reads of the catalog, always through the courses the viewer may open (courses.catalog.access)."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from tortoise.expressions import Q
-from tortoise.functions import Count
 
+from courses.catalog.access import readable_courses
 from courses.catalog.models import Category, Course, CourseStatus, Delivery, Lesson
-from courses.scope import course_visibility
-from talent.core.access import Role, Scope
+from courses.catalog.rules import open_on
+from talent.core.access import Permission, Scope
 from talent.core.pagination import ListParams, Page, paginate
 from talent.places.models import CertLevel, Region
 
@@ -25,24 +25,11 @@ class CatalogFilters:
     status: str = ""  # authors only
 
 
-def open_on(day: date) -> Q:
-    """Published and inside the enrolment window on `day` (an empty end of the window is open)."""
-    return (
-        Q(status=CourseStatus.PUBLISHED)
-        & (Q(enrol_opens_on=None) | Q(enrol_opens_on__lte=day))
-        & (Q(enrol_closes_on=None) | Q(enrol_closes_on__gte=day))
-    )
-
-
-async def visible_courses(*, scope: Scope, today: date):
-    return Course.filter(await course_visibility(scope, today))
-
-
 async def course_list(*, scope: Scope, params: ListParams, filters: CatalogFilters, today: date) -> Page:
     """The catalog page. Learners see published courses only; authors may filter by status.
     Query count is fixed: the visibility paths, the count, the page (region joined)."""
-    qs = await visible_courses(scope=scope, today=today)
-    if scope.role in (Role.ADMIN, Role.BUREAU):
+    qs = await readable_courses(scope, today)
+    if scope.can(Permission.COURSES_AUTHOR):
         if filters.status in {s.value for s in CourseStatus}:
             qs = qs.filter(status=filters.status)
     else:
@@ -69,7 +56,7 @@ async def _region_path(code: str) -> str:
 
 async def region_choices(*, scope: Scope, today: date) -> list[dict]:
     """Regions that own a course the viewer can see (for the catalog's region filter)."""
-    qs = await visible_courses(scope=scope, today=today)
+    qs = await readable_courses(scope, today)
     return list(
         await qs.filter(region_id__not_isnull=True)
         .order_by("region__code")
@@ -79,26 +66,20 @@ async def region_choices(*, scope: Scope, today: date) -> list[dict]:
 
 
 async def course_get(*, scope: Scope, course_id: int, today: date) -> Course:
-    """The course if the viewer may see it; DoesNotExist (→ 404) otherwise."""
-    qs = await visible_courses(scope=scope, today=today)
+    """The course if the viewer may see it; DoesNotExist (→ 404) otherwise. The other reads of a course's parts
+    take the course this returns."""
+    qs = await readable_courses(scope, today)
     return await qs.select_related("region").get(id=course_id)
 
 
-async def course_lessons(*, course_id: int) -> list[Lesson]:
-    return await Lesson.filter(course_id=course_id).order_by("position", "id")
+async def course_lessons(*, course: Course) -> list[Lesson]:
+    return await Lesson.filter(course_id=course.id).order_by("position", "id")
 
 
 async def lesson_get(*, course: Course, lesson_id: int) -> Lesson:
     return await Lesson.get(course_id=course.id, id=lesson_id)
 
 
-async def lesson_counts(*, course_ids: list[int]) -> dict[int, int]:
-    rows = await (
-        Lesson.filter(course_id__in=course_ids).annotate(n=Count("id")).group_by("course_id").values("course_id", "n")
-    )
-    return {r["course_id"]: r["n"] for r in rows}
-
-
-async def next_lesson_position(*, course_id: int) -> int:
-    last = await Lesson.filter(course_id=course_id).order_by("-position").values_list("position", flat=True)
+async def next_lesson_position(*, course: Course) -> int:
+    last = await Lesson.filter(course_id=course.id).order_by("-position").values_list("position", flat=True)
     return (last[0] + 1) if last else 1

@@ -1,20 +1,20 @@
 """Authoring: courses and lessons (one transaction each, audited). Publishing is draft › published ›
 archived; a published course may go back to draft only while nobody is enrolled."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from courses.catalog.access import can_author
 from courses.catalog.models import Category, Course, CourseStatus, Delivery, Lesson
-from courses.scope import can_author
 from talent.accounts.models import User
+from talent.audit.models import Action, Entity
 from talent.audit.services import audit_record, snapshot
 from talent.core.access import Scope
-from talent.core.clock import local_today
 from talent.core.errors import ServiceError
-from talent.core.i18n import gettext as _
+from talent.core.i18n import N_
 from talent.places.models import CertLevel, Region
 
 COURSE_AUDIT_FIELDS = [
@@ -39,6 +39,12 @@ TRANSITIONS = {
     CourseStatus.DRAFT: {CourseStatus.PUBLISHED},
     CourseStatus.PUBLISHED: {CourseStatus.ARCHIVED, CourseStatus.DRAFT},
     CourseStatus.ARCHIVED: {CourseStatus.PUBLISHED},
+}
+# The audit action of each move, by the status moved to.
+STATUS_ACTIONS = {
+    CourseStatus.PUBLISHED: Action.PUBLISH,
+    CourseStatus.ARCHIVED: Action.ARCHIVE,
+    CourseStatus.DRAFT: Action.UNPUBLISH,
 }
 
 
@@ -65,28 +71,28 @@ async def _region_for(scope: Scope, region_code: str | None) -> Region | None:
     if not region_code:
         if scope.is_admin:
             return None  # a national course
-        raise ServiceError("region_code", _("Choose the region the course belongs to."))
+        raise ServiceError("region_code", N_("Choose the region the course belongs to."))
     region = await Region.filter(code=region_code).first()
     if region is None or not can_author(scope, region_path=region.path):
-        raise ServiceError("region_code", _("No region with this code in your scope."))
+        raise ServiceError("region_code", N_("No region with this code in your scope."))
     return region
 
 
 def _check(values: dict) -> None:
     opens, closes = values.get("enrol_opens_on"), values.get("enrol_closes_on")
     if opens and closes and closes < opens:
-        raise ServiceError("enrol_closes_on", _("The enrolment window closes before it opens."))
+        raise ServiceError("enrol_closes_on", N_("The enrolment window closes before it opens."))
     starts, ends = values.get("starts_on"), values.get("ends_on")
     if starts and ends and ends < starts:
-        raise ServiceError("ends_on", _("The course ends before it starts."))
+        raise ServiceError("ends_on", N_("The course ends before it starts."))
     hours = values.get("ce_hours")
     if hours is not None and not Decimal("0") <= hours <= Decimal("999.9"):
-        raise ServiceError("ce_hours", _("Enter hours between 0 and 999.9."))
+        raise ServiceError("ce_hours", N_("Enter hours between 0 and 999.9."))
     if hours is not None and hours != hours.quantize(Decimal("0.1")):
-        raise ServiceError("ce_hours", _("Use at most one decimal place."))
+        raise ServiceError("ce_hours", N_("Use at most one decimal place."))
     threshold = values.get("attendance_threshold")
     if threshold is not None and not 0 <= threshold <= 100:
-        raise ServiceError("attendance_threshold", _("Enter a percentage from 0 to 100."))
+        raise ServiceError("attendance_threshold", N_("Enter a percentage from 0 to 100."))
 
 
 def _course_values(values: dict) -> dict:
@@ -122,8 +128,8 @@ async def course_create(*, actor: User, scope: Scope, region_code: str | None = 
         )
         await audit_record(
             actor=actor,
-            action="create",
-            entity="course",
+            action=Action.CREATE,
+            entity=Entity.COURSE,
             entity_id=course.id,
             summary=course.title,
             after=snapshot(course, COURSE_AUDIT_FIELDS),
@@ -135,8 +141,10 @@ async def course_create(*, actor: User, scope: Scope, region_code: str | None = 
 async def course_update(
     *, actor: User, scope: Scope, course: Course, region_code: str | None = None, **values
 ) -> Course:
+    """Change a course's details (the seat counters stay). A larger capacity does not by itself let the waitlist
+    in: courses.enrolment.services.course_update does both in one transaction, and is what the pages call."""
     if not can_author(scope, course):
-        raise ServiceError("__all__", _("You may not edit this course."))
+        raise ServiceError("__all__", N_("You may not edit this course."))
     _check(values)
     region = await _region_for(scope, region_code)
     async with in_transaction():
@@ -147,22 +155,18 @@ async def course_update(
         if cleaned["capacity"] is not None and cleaned["capacity"] < fresh.seats_taken:
             raise ServiceError(
                 "capacity",
-                _("%(n)s learners already hold a seat; the capacity cannot be lower.") % {"n": fresh.seats_taken},
+                N_("%(n)s learners already hold a seat; the capacity cannot be lower."),
+                n=fresh.seats_taken,
             )
         for key, value in cleaned.items():
             setattr(fresh, key, value)
         fresh.region = region
         fresh.region_path = region.path if region else ""
         await fresh.save()
-        # A larger capacity lets the head of the waitlist in.
-        from courses.enrolment.services import promote_waitlisted
-
-        if await promote_waitlisted(fresh):
-            await Course.filter(id=fresh.id).update(seats_taken=fresh.seats_taken, waitlisted=fresh.waitlisted)
         await audit_record(
             actor=actor,
-            action="update",
-            entity="course",
+            action=Action.UPDATE,
+            entity=Entity.COURSE,
             entity_id=fresh.id,
             summary=fresh.title,
             before=before,
@@ -174,32 +178,30 @@ async def course_update(
 
 async def course_set_status(*, actor: User, scope: Scope, course: Course, status: str) -> Course:
     if not can_author(scope, course):
-        raise ServiceError("__all__", _("You may not edit this course."))
+        raise ServiceError("__all__", N_("You may not edit this course."))
     try:
         target = CourseStatus(status)
     except ValueError:
-        raise ServiceError("status", _("Choose one of the options.")) from None
+        raise ServiceError("status", N_("Choose one of the options.")) from None
     if target not in TRANSITIONS[course.status]:
-        raise ServiceError("status", _("A course cannot move from this status to that one."))
+        raise ServiceError("status", N_("A course cannot move from this status to that one."))
     async with in_transaction():
         fresh = await Course.get(id=course.id)
         if target == CourseStatus.PUBLISHED and not await Lesson.filter(course_id=course.id).exists():
-            raise ServiceError("status", _("Add at least one lesson before publishing."))
-        if target == CourseStatus.DRAFT:
-            from courses.enrolment.models import Enrolment
-
-            if await Enrolment.filter(course_id=course.id).exists():
-                raise ServiceError("status", _("Learners have enrolled; archive the course instead."))
+            raise ServiceError("status", N_("Add at least one lesson before publishing."))
+        # Any enrolment (withdrawn ones too) keeps a course out of draft. Read through the `enrolments`
+        # relation the enrolment package declares on Course, so the catalog (below enrolment) need not import it.
+        if target == CourseStatus.DRAFT and await Course.filter(id=course.id, enrolments__id__not_isnull=True).exists():
+            raise ServiceError("status", N_("Learners have enrolled; archive the course instead."))
         before = snapshot(fresh, ["status"])
         fresh.status = target
         if target == CourseStatus.PUBLISHED and fresh.published_at is None:
             fresh.published_at = _now()
         await fresh.save(update_fields=["status", "published_at", "updated_at"])
-        action = {"published": "publish", "archived": "archive", "draft": "unpublish"}[target.value]
         await audit_record(
             actor=actor,
-            action=action,
-            entity="course",
+            action=STATUS_ACTIONS[target],
+            entity=Entity.COURSE,
             entity_id=fresh.id,
             summary=fresh.title,
             before=before,
@@ -214,7 +216,7 @@ async def lesson_create(
     minutes: int | None = None, position: int | None = None,
 ) -> Lesson:  # fmt: skip
     if not can_author(scope, course):
-        raise ServiceError("__all__", _("You may not edit this course."))
+        raise ServiceError("__all__", N_("You may not edit this course."))
     async with in_transaction():
         if position is None:
             last = await Lesson.filter(course_id=course.id).order_by("-position").first()
@@ -224,8 +226,8 @@ async def lesson_create(
         )
         await audit_record(
             actor=actor,
-            action="create",
-            entity="lesson",
+            action=Action.CREATE,
+            entity=Entity.LESSON,
             entity_id=lesson.id,
             summary=f"{course.title} · {title}"[:255],
             after=snapshot(lesson, LESSON_AUDIT_FIELDS),
@@ -239,7 +241,7 @@ async def lesson_update(
     required: bool = True, minutes: int | None = None, position: int | None = None,
 ) -> Lesson:  # fmt: skip
     if not can_author(scope, course):
-        raise ServiceError("__all__", _("You may not edit this course."))
+        raise ServiceError("__all__", N_("You may not edit this course."))
     async with in_transaction():
         before = snapshot(lesson, LESSON_AUDIT_FIELDS)
         lesson.title = title
@@ -251,8 +253,8 @@ async def lesson_update(
         await lesson.save()
         await audit_record(
             actor=actor,
-            action="update",
-            entity="lesson",
+            action=Action.UPDATE,
+            entity=Entity.LESSON,
             entity_id=lesson.id,
             summary=f"{course.title} · {title}"[:255],
             before=before,
@@ -260,7 +262,3 @@ async def lesson_update(
             **audit_scope(course),
         )
     return lesson
-
-
-def today() -> date:
-    return local_today()

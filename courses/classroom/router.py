@@ -6,26 +6,20 @@ from datetime import UTC, datetime, time
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-import courses.labels  # noqa: F401
-from courses.catalog import selectors as catalog_selectors
 from courses.classroom import selectors, services
 from courses.classroom.forms import SESSION_FIELDS
-from courses.scope import can_author, can_manage_learners
-from talent.core.clock import local_today, local_zone
+from courses.completion import services as completion_services
+from courses.pages import Author, LearnerManager, authored_course, course_of
+from talent.core.clock import local_zone
 from talent.core.errors import ServiceError
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
-from talent.web.auth import BureauViewer, EditorViewer, Viewer
-from talent.web.errors import Forbidden
 from talent.web.forms import Form
 from talent.web.params import Id
 from talent.web.templating import flash, is_htmx, render, see_other
 
 router = APIRouter(prefix="/courses", tags=["courses"])
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
-
-async def _course(viewer: Viewer, course_id: int):
-    return await catalog_selectors.course_get(scope=viewer.scope, course_id=course_id, today=local_today())
 
 
 def _session_page(request, form, course, status_code=200) -> Response:
@@ -39,43 +33,38 @@ def _session_page(request, form, course, status_code=200) -> Response:
 
 
 @router.get("/{course_id}/sessions/new")
-async def session_new(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
-    course = await _course(viewer, course_id)
-    if not can_author(viewer.scope, course):
-        raise Forbidden()
+async def session_new(request: Request, viewer: Author, course_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
     return _session_page(request, Form.initial(SESSION_FIELDS, {"minutes": 120, "time": "09:00"}), course)
 
 
+def _starts_at(cleaned: dict) -> datetime:
+    """The start typed on the local clock (settings.time_zone), in UTC as stored."""
+    match = TIME_RE.match(cleaned["time"])
+    if not match:
+        raise ServiceError("time", N_("Enter a time as HH:MM."))
+    local = datetime.combine(cleaned["day"], time(int(match[1]), int(match[2])), tzinfo=local_zone())
+    return local.astimezone(UTC)
+
+
 @router.post("/{course_id}/sessions")
-async def session_create(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
-    course = await _course(viewer, course_id)
-    if not can_author(viewer.scope, course):
-        raise Forbidden()
-    form = Form.bind(SESSION_FIELDS, await request.form())
-    if form.validate():
-        match = TIME_RE.match(form.cleaned["time"])
-        if not match:
-            form.add_error("time", _("Enter a time as HH:MM."))
-        else:
-            # Typed on the local clock (settings.time_zone); stored in UTC.
-            starts_at = datetime.combine(
-                form.cleaned["day"], time(int(match[1]), int(match[2])), tzinfo=local_zone()
-            ).astimezone(UTC)
-            try:
-                await services.session_create(
-                    actor=viewer.user,
-                    scope=viewer.scope,
-                    course=course,
-                    starts_at=starts_at,
-                    minutes=form.cleaned.get("minutes"),
-                    place=form.cleaned.get("place") or "",
-                    title=form.cleaned.get("title") or "",
-                    trainer=form.cleaned.get("trainer") or "",
-                )
-            except ServiceError as exc:
-                form.add_error(exc.field, exc.message)
-            else:
-                return flash(see_other(request, f"/courses/{course.id}#sessions"), _("Session added."))
+async def session_create(request: Request, viewer: Author, course_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
+    form = await Form.posted(SESSION_FIELDS, request)
+    session = await form.run(
+        lambda c: services.session_create(
+            actor=viewer.user,
+            scope=viewer.scope,
+            course=course,
+            starts_at=_starts_at(c),
+            minutes=c.get("minutes"),
+            place=c.get("place") or "",
+            title=c.get("title") or "",
+            trainer=c.get("trainer") or "",
+        )
+    )
+    if session is not None:
+        return flash(see_other(request, f"/courses/{course.id}#sessions"), _("Session added."))
     return _session_page(request, form, course, status_code=422)
 
 
@@ -90,27 +79,24 @@ async def _attendance_ctx(viewer, course, session) -> dict:
 
 
 @router.get("/{course_id}/sessions/{session_id}")
-async def attendance_page(request: Request, viewer: EditorViewer, course_id: Id, session_id: Id) -> Response:
-    if not can_manage_learners(viewer.scope):
-        raise Forbidden()
-    course = await _course(viewer, course_id)
+async def attendance_page(request: Request, viewer: LearnerManager, course_id: Id, session_id: Id) -> Response:
+    course = await course_of(viewer, course_id)
     session = await selectors.session_get(course=course, session_id=session_id)
     return render(request, "courses/attendance.html", await _attendance_ctx(viewer, course, session))
 
 
 @router.post("/{course_id}/sessions/{session_id}/attendance/{enrolment_id}")
 async def attendance_mark(
-    request: Request, viewer: EditorViewer, course_id: Id, session_id: Id, enrolment_id: Id
+    request: Request, viewer: LearnerManager, course_id: Id, session_id: Id, enrolment_id: Id
 ) -> Response:
-    if not can_manage_learners(viewer.scope):
-        raise Forbidden()
-    course = await _course(viewer, course_id)
+    course = await course_of(viewer, course_id)
     session = await selectors.session_get(course=course, session_id=session_id)
     data = await request.form()
     present = data.get("present") == "1"
     url = f"/courses/{course.id}/sessions/{session.id}"
     try:
-        await services.attendance_set(
+        # Through completion: being present may complete the course, in the same transaction.
+        await completion_services.attendance_set(
             actor=viewer.user, scope=viewer.scope, course=course, session=session, enrolment_id=enrolment_id,
             present=present,
         )  # fmt: skip

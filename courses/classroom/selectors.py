@@ -1,15 +1,20 @@
+"""Reads of classroom sessions and attendance."""
+
+from datetime import datetime
+
 from tortoise.expressions import Subquery
+from tortoise.functions import Count
 
 from courses.catalog.models import Course
 from courses.classroom.models import Attendance, ClassSession
-from courses.enrolment.models import SEATED, Enrolment
+from courses.enrolment.models import SEATED, Enrolment, EnrolmentStatus
 from talent.core.access import Scope
 from talent.people.access import workers_q
 from talent.people.models import Worker
 
 
-async def course_sessions(*, course_id: int) -> list[ClassSession]:
-    return await ClassSession.filter(course_id=course_id).order_by("starts_at", "id")
+async def course_sessions(*, course: Course) -> list[ClassSession]:
+    return await ClassSession.filter(course_id=course.id).order_by("starts_at", "id")
 
 
 async def session_get(*, course: Course, session_id: int) -> ClassSession:
@@ -32,3 +37,26 @@ async def roster(*, scope: Scope, course: Course, session: ClassSession) -> list
     for e in rows:
         e.present = e.id in present
     return rows
+
+
+async def sessions_attended(*, enrolments: list[Enrolment]) -> dict[int, int]:
+    """Sessions attended per enrolment (the enrolments of a learners page, read through the viewer's scope),
+    counted in SQL."""
+    rows = await (
+        Attendance.filter(enrolment_id__in=[e.id for e in enrolments] or [0])
+        .annotate(n=Count("id"))
+        .group_by("enrolment_id")
+        .values("enrolment_id", "n")
+    )
+    return {r["enrolment_id"]: r["n"] for r in rows}
+
+
+async def upcoming_sessions(*, worker_id: int, since: datetime, limit: int = 10) -> list[ClassSession]:
+    """The next sessions of the courses the worker holds a seat on (enrolled, not yet completed), from `since`."""
+    seated = Subquery(Enrolment.filter(worker_id=worker_id, status=EnrolmentStatus.ENROLLED).values("course_id"))
+    return await (
+        ClassSession.filter(course_id__in=seated, starts_at__gte=since)
+        .select_related("course")
+        .order_by("starts_at")
+        .limit(limit)
+    )

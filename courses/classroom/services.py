@@ -1,21 +1,25 @@
-"""Classroom sessions (authors) and attendance (admin, bureau and HR, for learners in their scope)."""
+"""Classroom sessions (authors) and attendance (admin, bureau and HR, for learners in their scope).
+
+Being present may complete a course: that is courses.completion.services.attendance_set, which records the
+attendance through attendance_record here and then evaluates, in one transaction."""
 
 from datetime import datetime
 
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
+from courses.catalog.access import can_author
 from courses.catalog.models import Course
 from courses.catalog.services import audit_scope
 from courses.classroom.models import Attendance, ClassSession
 from courses.enrolment.models import SEATED, Enrolment
 from courses.enrolment.services import learner_audit_scope
-from courses.scope import can_author, can_manage_learners
 from talent.accounts.models import User
+from talent.audit.models import Action, Entity
 from talent.audit.services import audit_record, snapshot
-from talent.core.access import Scope
+from talent.core.access import Permission, Scope
 from talent.core.errors import ServiceError
-from talent.core.i18n import gettext as _
+from talent.core.i18n import N_
 from talent.people.access import workers_q
 from talent.people.models import Worker
 
@@ -27,7 +31,7 @@ async def session_create(
     title: str = "", trainer: str = "",
 ) -> ClassSession:  # fmt: skip
     if not can_author(scope, course):
-        raise ServiceError("__all__", _("You may not edit this course."))
+        raise ServiceError("__all__", N_("You may not edit this course."))
     async with in_transaction():
         session = await ClassSession.create(
             course=course,
@@ -39,8 +43,8 @@ async def session_create(
         )
         await audit_record(
             actor=actor,
-            action="create",
-            entity="class_session",
+            action=Action.CREATE,
+            entity=Entity.CLASS_SESSION,
             entity_id=session.id,
             summary=f"{course.title} · {starts_at:%Y-%m-%d %H:%M}"[:255],
             after=snapshot(session, SESSION_AUDIT_FIELDS),
@@ -49,20 +53,19 @@ async def session_create(
     return session
 
 
-async def attendance_set(
-    *, actor: User, scope: Scope, course: Course, session: ClassSession, enrolment_id: int, present: bool
-) -> bool:
-    """Mark a learner present or absent at a session; being present may complete the course."""
-    from courses.completion.services import completion_evaluate
-
-    if not can_manage_learners(scope):
-        raise ServiceError("__all__", _("You may not take attendance."))
+async def attendance_record(
+    *, actor: User | None, scope: Scope, course: Course, session: ClassSession, enrolment_id: int, present: bool
+) -> Enrolment:
+    """Mark a learner present or absent at a session (audited when it changes); runs in the caller's transaction
+    when there is one. Returns the learner's enrolment."""
+    if not scope.can(Permission.LEARNERS_MANAGE):
+        raise ServiceError("__all__", N_("You may not take attendance."))
     in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
     enrolment = await Enrolment.filter(
         id=enrolment_id, course_id=course.id, worker_id__in=in_scope, status__in=list(SEATED)
     ).first()
     if enrolment is None or session.course_id != course.id:
-        raise ServiceError("__all__", _("This learner does not hold a seat on this course."))
+        raise ServiceError("__all__", N_("This learner does not hold a seat on this course."))
     async with in_transaction():
         exists = await Attendance.filter(session_id=session.id, enrolment_id=enrolment.id).exists()
         if present and not exists:
@@ -72,12 +75,10 @@ async def attendance_set(
         if present != exists:
             await audit_record(
                 actor=actor,
-                action="present" if present else "absent",
-                entity="enrolment",
+                action=Action.PRESENT if present else Action.ABSENT,
+                entity=Entity.ENROLMENT,
                 entity_id=enrolment.id,
                 summary=f"session {session.id}",
                 **(await learner_audit_scope(course, [enrolment.worker_id]))[enrolment.worker_id],
             )
-        if present:
-            await completion_evaluate(actor=actor, enrolment=enrolment)
-    return present
+    return enrolment

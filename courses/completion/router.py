@@ -6,12 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
-import courses.labels  # noqa: F401
 from courses.completion import selectors, services
 from courses.completion.pdf import certificate_pdf
+from courses.pages import Author, CourseReader
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
-from talent.web.auth import BureauViewer, CurrentViewer
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
@@ -24,7 +23,7 @@ def verify_url(request: Request, code: str) -> str:
 
 
 @router.get("/{certificate_id}/pdf")
-async def certificate_download(request: Request, viewer: CurrentViewer, certificate_id: Id) -> Response:
+async def certificate_download(request: Request, viewer: CourseReader, certificate_id: Id) -> Response:
     certificate = await selectors.certificate_get(scope=viewer.scope, certificate_id=certificate_id)
     pdf = certificate_pdf(certificate, verify_url(request, certificate.code))
     return Response(
@@ -39,7 +38,7 @@ async def certificate_download(request: Request, viewer: CurrentViewer, certific
 
 
 @router.post("/{certificate_id}/revoke")
-async def certificate_revoke(request: Request, viewer: BureauViewer, certificate_id: Id) -> Response:
+async def certificate_revoke(request: Request, viewer: Author, certificate_id: Id) -> Response:
     certificate = await selectors.certificate_get(scope=viewer.scope, certificate_id=certificate_id)
     data = await request.form()
     reason = str(data.get("reason") or "").strip()[:255]
@@ -52,7 +51,7 @@ async def certificate_revoke(request: Request, viewer: BureauViewer, certificate
 
 
 @router.get("/{certificate_id}")
-async def certificate_page(request: Request, viewer: CurrentViewer, certificate_id: Id) -> Response:
+async def certificate_page(request: Request, viewer: CourseReader, certificate_id: Id) -> Response:
     certificate = await selectors.certificate_get(scope=viewer.scope, certificate_id=certificate_id)
     return see_other(request, f"/verify/{certificate.code}")
 

@@ -1,11 +1,15 @@
-"""Reads of completion certificates: the public verification by code, and scoped lookups."""
+"""Reads of completion: where a learner stands, completed courses with their certificates, the public
+verification by code, and scoped lookups."""
 
 import re
 
 from tortoise.expressions import Subquery
 
+from courses.catalog.models import Course, Lesson
+from courses.classroom.models import Attendance, ClassSession
 from courses.completion.models import CompletionCertificate
-from talent.core.access import Role, Scope
+from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
+from talent.core.access import Scope
 from talent.people.access import workers_q
 from talent.people.models import Worker
 
@@ -22,6 +26,43 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+async def completion_status(*, enrolment: Enrolment, course: Course) -> dict:
+    """Where a learner stands: required lessons done of total, sessions attended of total, and whether
+    both rules are met. Four COUNT queries."""
+    required = await Lesson.filter(course_id=course.id, required=True).count()
+    done = await LessonProgress.filter(enrolment_id=enrolment.id, lesson__required=True).count()
+    sessions = await ClassSession.filter(course_id=course.id).count() if course.needs_attendance else 0
+    attended = await Attendance.filter(enrolment_id=enrolment.id).count() if sessions else 0
+    rate = (attended / sessions) if sessions else None
+    lessons_ok = done >= required
+    # A classroom course without sessions has nothing to attend.
+    attendance_ok = rate is None or attended * 100 >= course.attendance_threshold * sessions
+    return {
+        "required": required,
+        "done": done,
+        "sessions": sessions,
+        "attended": attended,
+        "rate": rate,
+        "lessons_ok": lessons_ok,
+        "attendance_ok": attendance_ok,
+        "met": lessons_ok and attendance_ok,
+    }
+
+
+async def certificate_of(*, enrolment: Enrolment) -> CompletionCertificate | None:
+    """The certificate of an enrolment (the viewer's own, read through the course they may open)."""
+    return await CompletionCertificate.filter(enrolment_id=enrolment.id).first()
+
+
+async def completed_courses(*, worker_id: int) -> list[Enrolment]:
+    """The worker's completed enrolments, newest first, each with its course and certificate (one query)."""
+    return await (
+        Enrolment.filter(worker_id=worker_id, status=EnrolmentStatus.COMPLETED)
+        .select_related("course", "certificate")
+        .order_by("-completed_at")
+    )
+
+
 async def certificate_by_code(*, code: str) -> CompletionCertificate | None:
     # Codes are URL-safe base64 (secrets.token_urlsafe); anything else (NUL included) matches nothing.
     if not CODE_RE.fullmatch(code or ""):
@@ -32,10 +73,6 @@ async def certificate_by_code(*, code: str) -> CompletionCertificate | None:
 async def certificate_get(*, scope: Scope, certificate_id: int) -> CompletionCertificate:
     """A certificate the viewer may see: their own (a worker), or a worker's in the viewer's scope."""
     qs = CompletionCertificate.all()
-    if scope.role != Role.ADMIN:
+    if not scope.is_admin:
         qs = qs.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
     return await qs.select_related("course", "worker").get(id=certificate_id)
-
-
-async def certificates_of_worker(*, worker_id: int) -> list[CompletionCertificate]:
-    return await CompletionCertificate.filter(worker_id=worker_id).select_related("course").order_by("-issued_on")

@@ -1,52 +1,32 @@
 """Completion: required lessons done and, for classroom and blended courses, attendance at or above the
-course's threshold. Completing credits the worker's CE ledger once per course and issues a certificate
-with an unguessable verification code."""
+course's threshold. Completing credits the worker's CE ledger once per course (through certification's
+service) and issues a certificate with an unguessable verification code.
+
+The acts that may complete a course live here, each one transaction: a learner marking a lesson done
+(enrolment records the progress) and staff marking a learner present (the classroom records the attendance),
+each followed by the evaluation."""
 
 import secrets
 from datetime import UTC, date, datetime
 
 from tortoise.transactions import in_transaction
 
+from courses.catalog.access import can_author
 from courses.catalog.models import Course, Lesson
-from courses.classroom.models import Attendance, ClassSession
+from courses.classroom.models import ClassSession
+from courses.classroom.services import attendance_record
 from courses.completion.models import CompletionCertificate
-from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
-from courses.enrolment.services import learner_audit_scope
-from courses.scope import can_author
+from courses.completion.selectors import completion_status
+from courses.enrolment.models import Enrolment, EnrolmentStatus
+from courses.enrolment.services import learner_audit_scope, lesson_progress_add
 from talent.accounts.models import User
+from talent.audit.models import Action, Entity
 from talent.audit.services import audit_record
-from talent.certification.models import CeCredit, CeSource
+from talent.certification.for_courses import course_hours_credit, course_hours_withdraw
 from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
-from talent.core.i18n import gettext as _
-
-
-def source_ref(course_id: int) -> str:
-    return f"course:{course_id}"
-
-
-async def completion_status(*, enrolment: Enrolment, course: Course) -> dict:
-    """Where a learner stands: required lessons done of total, sessions attended of total, and whether
-    both rules are met. Four COUNT queries."""
-    required = await Lesson.filter(course_id=course.id, required=True).count()
-    done = await LessonProgress.filter(enrolment_id=enrolment.id, lesson__required=True).count()
-    sessions = await ClassSession.filter(course_id=course.id).count() if course.needs_attendance else 0
-    attended = await Attendance.filter(enrolment_id=enrolment.id).count() if sessions else 0
-    rate = (attended / sessions) if sessions else None
-    lessons_ok = done >= required
-    # A classroom course without sessions has nothing to attend.
-    attendance_ok = rate is None or attended * 100 >= course.attendance_threshold * sessions
-    return {
-        "required": required,
-        "done": done,
-        "sessions": sessions,
-        "attended": attended,
-        "rate": rate,
-        "lessons_ok": lessons_ok,
-        "attendance_ok": attendance_ok,
-        "met": lessons_ok and attendance_ok,
-    }
+from talent.core.i18n import N_
 
 
 async def completion_evaluate(*, actor: User | None, enrolment: Enrolment, today: date | None = None):
@@ -65,16 +45,14 @@ async def completion_evaluate(*, actor: User | None, enrolment: Enrolment, today
     )
     if not updated:
         return None  # someone else completed it a moment ago
-    ref = source_ref(course.id)
-    if course.ce_hours > 0 and not await CeCredit.filter(worker_id=enrolment.worker_id, source_ref=ref).exists():
-        await CeCredit.create(
-            worker_id=enrolment.worker_id,
-            hours=course.ce_hours,
-            source=CeSource.COURSE,
-            source_ref=ref,
-            earned_on=today,
-            note=course.title[:255],
-        )
+    await course_hours_credit(
+        actor=actor,
+        worker_id=enrolment.worker_id,
+        course_id=course.id,
+        hours=course.ce_hours,
+        earned_on=today,
+        note=course.title,
+    )
     certificate = await CompletionCertificate.create(
         enrolment_id=enrolment.id,
         worker_id=enrolment.worker_id,
@@ -85,8 +63,8 @@ async def completion_evaluate(*, actor: User | None, enrolment: Enrolment, today
     )
     await audit_record(
         actor=actor,
-        action="complete",
-        entity="enrolment",
+        action=Action.COMPLETE,
+        entity=Entity.ENROLMENT,
         entity_id=enrolment.id,
         summary=f"course {course.id} · worker {enrolment.worker_id} · {course.ce_hours} h",
         before={"status": "enrolled"},
@@ -96,26 +74,49 @@ async def completion_evaluate(*, actor: User | None, enrolment: Enrolment, today
     return certificate
 
 
+async def lesson_mark_done(*, actor: User | None, scope: Scope, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
+    """The learner marks a lesson done; with every required lesson done (and the attendance a classroom course
+    needs) the course is completed. Returns the fresh enrolment."""
+    async with in_transaction():
+        fresh = await lesson_progress_add(actor=actor, scope=scope, enrolment=enrolment, lesson=lesson)
+        if fresh.status == EnrolmentStatus.ENROLLED:
+            await completion_evaluate(actor=actor, enrolment=fresh)
+    return await Enrolment.get(id=enrolment.id)
+
+
+async def attendance_set(
+    *, actor: User | None, scope: Scope, course: Course, session: ClassSession, enrolment_id: int, present: bool
+) -> bool:
+    """Mark a learner present or absent at a session; being present may complete the course."""
+    async with in_transaction():
+        enrolment = await attendance_record(
+            actor=actor, scope=scope, course=course, session=session, enrolment_id=enrolment_id, present=present
+        )
+        if present:
+            await completion_evaluate(actor=actor, enrolment=enrolment)
+    return present
+
+
 async def certificate_revoke(
     *, actor: User, scope: Scope, certificate: CompletionCertificate, reason: str
 ) -> CompletionCertificate:
     """Revoke a certificate (its course's authors only); the CE hours it credited are taken back."""
     course = await Course.get(id=certificate.course_id)
     if not can_author(scope, course):
-        raise ServiceError("__all__", _("You may not revoke this certificate."))
+        raise ServiceError("__all__", N_("You may not revoke this certificate."))
     if certificate.revoked_at is not None:
-        raise ServiceError("__all__", _("This certificate is already revoked."))
+        raise ServiceError("__all__", N_("This certificate is already revoked."))
     if not reason:
-        raise ServiceError("reason", _("Give a reason."))
+        raise ServiceError("reason", N_("Give a reason."))
     async with in_transaction():
         await CompletionCertificate.filter(id=certificate.id).update(
             revoked_at=datetime.now(UTC), revoked_reason=reason[:255]
         )
-        await CeCredit.filter(worker_id=certificate.worker_id, source_ref=source_ref(course.id)).delete()
+        await course_hours_withdraw(actor=actor, worker_id=certificate.worker_id, course_id=course.id, reason=reason)
         await audit_record(
             actor=actor,
-            action="revoke",
-            entity="course_certificate",
+            action=Action.REVOKE,
+            entity=Entity.COURSE_CERTIFICATE,
             entity_id=certificate.id,
             summary=f"course {course.id} · worker {certificate.worker_id}: {reason}"[:255],
             before={"status": "valid"},

@@ -1,16 +1,17 @@
 """Enrolments (one row per course × worker) and lesson progress."""
 
-from enum import StrEnum
-
 from tortoise import fields
 from tortoise.models import Model
 
+from talent.core.codes import Coded
+from talent.core.i18n import N_
 
-class EnrolmentStatus(StrEnum):
-    ENROLLED = "enrolled"
-    WAITLISTED = "waitlisted"
-    WITHDRAWN = "withdrawn"
-    COMPLETED = "completed"
+
+class EnrolmentStatus(Coded):
+    ENROLLED = "enrolled", N_("Enrolled")
+    WAITLISTED = "waitlisted", N_("Waitlisted")
+    WITHDRAWN = "withdrawn", N_("Withdrawn")
+    COMPLETED = "completed", N_("Completed")
 
 
 # Statuses that hold a seat.

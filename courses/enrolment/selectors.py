@@ -1,13 +1,13 @@
-"""Reads of enrolments, progress and a worker's learning, with aggregates in SQL."""
+"""Reads of enrolments, progress and a worker's learning, with aggregates in SQL. (Sessions attended and
+upcoming sessions are the classroom's: courses.classroom.selectors.)"""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Sum
 
 from courses.catalog.models import Course, Lesson
-from courses.classroom.models import Attendance, ClassSession
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from talent.certification.models import CeCredit
 from talent.core.access import Scope
@@ -16,13 +16,14 @@ from talent.people.access import workers_q
 from talent.people.models import Worker
 
 SORTS = {"worker_no": "worker__worker_no", "name": "worker__name", "status": "status", "position": "position"}
-STATUS_FILTERS = ("", "enrolled", "waitlisted", "withdrawn", "completed")
+STATUS_FILTERS = ("", *EnrolmentStatus)
 
 
-async def enrolment_of(*, course_id: int, worker_id: int | None) -> Enrolment | None:
+async def enrolment_of(*, course: Course, worker_id: int | None) -> Enrolment | None:
+    """The viewer's own enrolment in the course (a worker account's worker id), if any."""
     if not worker_id:
         return None
-    return await Enrolment.filter(course_id=course_id, worker_id=worker_id).first()
+    return await Enrolment.filter(course_id=course.id, worker_id=worker_id).first()
 
 
 async def enrolment_get(*, scope: Scope, course: Course, enrolment_id: int) -> Enrolment:
@@ -58,24 +59,14 @@ async def progress(*, enrolment: Enrolment | None, lessons: list[Lesson]) -> dic
 
 
 async def course_enrolments(*, scope: Scope, course: Course, params: ListParams, status: str = "") -> Page:
-    """Learners of a course the viewer may see (HR: their organisation's workers), with sessions attended."""
+    """Learners of a course the viewer may see (HR: their organisation's workers)."""
     in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
     qs = Enrolment.filter(course_id=course.id, worker_id__in=in_scope)
     if status in STATUS_FILTERS and status:
         qs = qs.filter(status=status)
     if params.q:
         qs = qs.filter(Q(worker__name__icontains=params.q) | Q(worker__worker_no__icontains=params.q))
-    page = await paginate(qs.select_related("worker"), params, SORTS, default="worker_no")
-    rows = await (
-        Attendance.filter(enrolment_id__in=[e.id for e in page.items] or [0])
-        .annotate(n=Count("id"))
-        .group_by("enrolment_id")
-        .values("enrolment_id", "n")
-    )
-    attended = {r["enrolment_id"]: r["n"] for r in rows}
-    for e in page.items:
-        e.attended = attended.get(e.id, 0)
-    return page
+    return await paginate(qs.select_related("worker"), params, SORTS, default="worker_no")
 
 
 async def status_counts(*, course: Course) -> dict[str, int]:
@@ -90,8 +81,9 @@ async def my_enrolments(*, worker_id: int, course_ids: list[int]) -> dict[int, E
 
 
 async def my_learning(*, worker_id: int, today: date) -> dict:
-    """The "My learning" page: current and waitlisted courses with progress, upcoming sessions, completed
-    courses with certificates, CE hours this year and over the last three years. Fixed query count."""
+    """The "My learning" page: current and waitlisted courses with progress, CE hours this year and over the
+    last three years. Fixed query count. (Completed courses with their certificates are
+    courses.completion.selectors.completed_courses; upcoming sessions courses.classroom.selectors.)"""
     current = await (
         Enrolment.filter(worker_id=worker_id, status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED])
         .select_related("course", "last_lesson")
@@ -116,26 +108,12 @@ async def my_learning(*, worker_id: int, today: date) -> dict:
         e.done = done.get(e.id, 0)
         e.required = required.get(e.course_id, 0)
         e.percent = round(100 * e.done / e.required) if e.required else 0
-    seated = [e.course_id for e in current if e.status == EnrolmentStatus.ENROLLED]
-    upcoming = await (
-        ClassSession.filter(course_id__in=seated or [0], starts_at__gte=datetime.now(UTC) - timedelta(hours=3))
-        .select_related("course")
-        .order_by("starts_at")
-        .limit(10)
-    )
-    completed = await (
-        Enrolment.filter(worker_id=worker_id, status=EnrolmentStatus.COMPLETED)
-        .select_related("course", "certificate")
-        .order_by("-completed_at")
-    )
     year_start = date(today.year, 1, 1)
     three_years = today - timedelta(days=3 * 365)
     sums = await CeCredit.filter(worker_id=worker_id, earned_on__gte=year_start).annotate(h=Sum("hours")).values("h")
     sums3 = await CeCredit.filter(worker_id=worker_id, earned_on__gte=three_years).annotate(h=Sum("hours")).values("h")
     return {
         "current": current,
-        "upcoming": upcoming,
-        "completed": completed,
         "hours_year": Decimal(str(sums[0]["h"] or 0)) if sums else Decimal("0"),
         "hours_3y": Decimal(str(sums3[0]["h"] or 0)) if sums3 else Decimal("0"),
     }

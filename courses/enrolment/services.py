@@ -8,6 +8,9 @@ change to a course's seats runs under lock_course() (row lock on PostgreSQL, wri
 Staff enrol only workers in their scope, and a worker is eligible through a station the staff member
 sees: an enrolment never rests on (nor reveals) a station outside the actor's scope. Every entry about an
 enrolment is filed under the course's region and under the jurisdictions that see the worker.
+
+Completing a course (lessons done, attendance) is courses.completion's: it records progress through
+lesson_progress_add here and then evaluates, in one transaction.
 """
 
 from datetime import UTC, date, datetime
@@ -15,15 +18,16 @@ from datetime import UTC, date, datetime
 from tortoise.expressions import F, Q, Subquery
 from tortoise.transactions import in_transaction
 
+from courses.catalog import services as catalog
 from courses.catalog.models import Course, CourseStatus, Lesson
 from courses.catalog.services import audit_scope, lock_course
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
-from courses.scope import can_manage_learners
 from talent.accounts.models import User
+from talent.audit.models import Action, Entity
 from talent.audit.services import audit_record
-from talent.core.access import Role, Scope
+from talent.core.access import Permission, Scope
 from talent.core.errors import ServiceError
-from talent.core.i18n import gettext as _
+from talent.core.i18n import N_
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import worker_jurisdictions
@@ -60,11 +64,11 @@ async def learner_audit_scope(course: Course, worker_ids) -> dict[int, dict]:
 
 def _check_open(course: Course, day: date) -> None:
     if course.status != CourseStatus.PUBLISHED:
-        raise ServiceError("__all__", _("This course is not open for enrolment."))
+        raise ServiceError("__all__", N_("This course is not open for enrolment."))
     if course.enrol_opens_on and day < course.enrol_opens_on:
-        raise ServiceError("__all__", _("Enrolment opens on %(date)s.") % {"date": course.enrol_opens_on.isoformat()})
+        raise ServiceError("__all__", N_("Enrolment opens on %(date)s."), date=course.enrol_opens_on.isoformat())
     if course.enrol_closes_on and day > course.enrol_closes_on:
-        raise ServiceError("__all__", _("Enrolment closed on %(date)s.") % {"date": course.enrol_closes_on.isoformat()})
+        raise ServiceError("__all__", N_("Enrolment closed on %(date)s."), date=course.enrol_closes_on.isoformat())
 
 
 async def _place(
@@ -93,8 +97,8 @@ async def _place(
         enrolment = await Enrolment.create(course_id=course.id, worker_id=worker_id, **values)
     await audit_record(
         actor=actor,
-        action="enrol" if status == EnrolmentStatus.ENROLLED else "waitlist",
-        entity="enrolment",
+        action=Action.ENROL if status == EnrolmentStatus.ENROLLED else Action.WAITLIST,
+        entity=Entity.ENROLMENT,
         entity_id=enrolment.id,
         summary=f"course {course.id} · worker {worker_id}" + (f" · #{position}" if position else ""),
         after={"course_id": course.id, "worker_id": worker_id, "status": status.value, "position": position},
@@ -109,33 +113,33 @@ async def _save_counters(course: Course) -> None:
 
 async def enrolment_enrol(*, actor: User, scope: Scope, course: Course, worker_id: int, today: date) -> Enrolment:
     """Enrol one worker: the worker themself, or a worker in the staff member's scope."""
-    if scope.role == Role.WORKER:
+    if scope.can(Permission.LEARN):
         if worker_id != scope.worker_id:
-            raise ServiceError("__all__", _("You may enrol only yourself."))
-    elif not can_manage_learners(scope):
-        raise ServiceError("__all__", _("You may not enrol workers."))
+            raise ServiceError("__all__", N_("You may enrol only yourself."))
+    elif not scope.can(Permission.LEARNERS_MANAGE):
+        raise ServiceError("__all__", N_("You may not enrol workers."))
     elif not await Worker.filter(workers_q(scope), id=worker_id).exists():
-        raise ServiceError("worker_nos", _("This worker is not in your scope."))
+        raise ServiceError("worker_nos", N_("This worker is not in your scope."))
     if not await Worker.filter(eligible_workers(course, today, scope), id=worker_id).exists():
-        raise ServiceError("__all__", _("This course is not offered at the worker's station."))
+        raise ServiceError("__all__", N_("This course is not offered at the worker's station."))
     filed = (await learner_audit_scope(course, [worker_id]))[worker_id]
     async with in_transaction():
         fresh = await lock_course(course.id)
         _check_open(fresh, today)
         existing = await Enrolment.filter(course_id=fresh.id, worker_id=worker_id).first()
         if existing is not None and existing.status in HOLDING:
-            raise ServiceError("__all__", _already(existing))
+            raise _already(existing)
         enrolment = await _place(actor=actor, course=fresh, worker_id=worker_id, existing=existing, filed=filed)
         await _save_counters(fresh)
     return enrolment
 
 
-def _already(enrolment: Enrolment) -> str:
+def _already(enrolment: Enrolment) -> ServiceError:
     if enrolment.status == EnrolmentStatus.WAITLISTED:
-        return _("Already on the waitlist (position %(n)s).") % {"n": enrolment.position}
+        return ServiceError("__all__", N_("Already on the waitlist (position %(n)s)."), n=enrolment.position)
     if enrolment.status == EnrolmentStatus.COMPLETED:
-        return _("Already completed this course.")
-    return _("Already enrolled in this course.")
+        return ServiceError("__all__", N_("Already completed this course."))
+    return ServiceError("__all__", N_("Already enrolled in this course."))
 
 
 async def enrolment_bulk(
@@ -144,19 +148,19 @@ async def enrolment_bulk(
     """Enrol a whole station (its active workers) and/or a list of worker numbers, in one transaction.
     Unknown or out-of-scope numbers refuse the whole request; workers already holding a place are
     skipped and reported. Returns counts and the skipped worker numbers."""
-    if not can_manage_learners(scope):
-        raise ServiceError("__all__", _("You may not enrol workers."))
+    if not scope.can(Permission.LEARNERS_MANAGE):
+        raise ServiceError("__all__", N_("You may not enrol workers."))
     numbers = list(dict.fromkeys(n.strip() for n in worker_nos if n and n.strip()))
     if not station_code and not numbers:
-        raise ServiceError("worker_nos", _("Give a station or at least one worker number."))
+        raise ServiceError("worker_nos", N_("Give a station or at least one worker number."))
     if len(numbers) > MAX_BULK:
-        raise ServiceError("worker_nos", _("At most %(n)s worker numbers at a time.") % {"n": MAX_BULK})
+        raise ServiceError("worker_nos", N_("At most %(n)s worker numbers at a time."), n=MAX_BULK)
     in_scope = Worker.filter(workers_q(scope))
     ids: dict[int, str] = {}
     if station_code:
         station = await Station.filter(stations_q(scope), code=station_code).first()
         if station is None:
-            raise ServiceError("station_code", _("No station with this code in your scope."))
+            raise ServiceError("station_code", N_("No station with this code in your scope."))
         at_station = EmploymentSpell.filter(_active(today), station_id=station.id).values("worker_id")
         rows = await in_scope.filter(id__in=Subquery(at_station)).values("id", "worker_no")
         ids.update({r["id"]: r["worker_no"] for r in rows})
@@ -167,7 +171,8 @@ async def enrolment_bulk(
         if missing:
             raise ServiceError(
                 "worker_nos",
-                _("Not found in your scope: %(list)s. Nothing was saved.") % {"list": ", ".join(missing[:20])},
+                N_("Not found in your scope: %(list)s. Nothing was saved."),
+                list=", ".join(missing[:20]),
             )
         ids.update({r["id"]: r["worker_no"] for r in rows})
     eligible = set(
@@ -177,8 +182,8 @@ async def enrolment_bulk(
     if outside:
         raise ServiceError(
             "worker_nos",
-            _("This course is not offered at the station of: %(list)s. Nothing was saved.")
-            % {"list": ", ".join(sorted(outside)[:20])},
+            N_("This course is not offered at the station of: %(list)s. Nothing was saved."),
+            list=", ".join(sorted(outside)[:20]),
         )
     result = {"enrolled": 0, "waitlisted": 0, "skipped": []}
     filed = await learner_audit_scope(course, list(ids))
@@ -218,8 +223,8 @@ async def promote_waitlisted(course: Course) -> int:
         promoted += 1
         await audit_record(
             actor=None,
-            action="promote",
-            entity="enrolment",
+            action=Action.PROMOTE,
+            entity=Entity.ENROLMENT,
             entity_id=first.id,
             summary=f"course {course.id} · worker {first.worker_id}",
             before={"status": "waitlisted", "position": first.position},
@@ -231,10 +236,10 @@ async def promote_waitlisted(course: Course) -> int:
 
 async def enrolment_withdraw(*, actor: User, scope: Scope, enrolment: Enrolment) -> Enrolment:
     """Withdraw a learner (themself, or by staff in scope); frees the seat for the first waitlisted."""
-    if scope.role == Role.WORKER and enrolment.worker_id != scope.worker_id:
-        raise ServiceError("__all__", _("You may withdraw only yourself."))
-    if scope.role != Role.WORKER and not can_manage_learners(scope):
-        raise ServiceError("__all__", _("You may not withdraw learners."))
+    if scope.can(Permission.LEARN) and enrolment.worker_id != scope.worker_id:
+        raise ServiceError("__all__", N_("You may withdraw only yourself."))
+    if not scope.can(Permission.LEARN) and not scope.can(Permission.LEARNERS_MANAGE):
+        raise ServiceError("__all__", N_("You may not withdraw learners."))
     async with in_transaction():
         course = await lock_course(enrolment.course_id)
         fresh = await Enrolment.get(id=enrolment.id)
@@ -247,14 +252,14 @@ async def enrolment_withdraw(*, actor: User, scope: Scope, enrolment: Enrolment)
             ).update(position=F("position") - 1)
             course.waitlisted -= 1
         elif fresh.status == EnrolmentStatus.COMPLETED:
-            raise ServiceError("__all__", _("A completed course cannot be withdrawn from."))
+            raise ServiceError("__all__", N_("A completed course cannot be withdrawn from."))
         else:
-            raise ServiceError("__all__", _("Already withdrawn."))
+            raise ServiceError("__all__", N_("Already withdrawn."))
         await Enrolment.filter(id=fresh.id).update(status=EnrolmentStatus.WITHDRAWN, position=None, withdrawn_at=_now())
         await audit_record(
             actor=actor,
-            action="withdraw",
-            entity="enrolment",
+            action=Action.WITHDRAW,
+            entity=Entity.ENROLMENT,
             entity_id=fresh.id,
             summary=f"course {course.id} · worker {fresh.worker_id}",
             before=before,
@@ -272,30 +277,39 @@ async def lesson_seen(*, enrolment: Enrolment, lesson: Lesson) -> None:
         await Enrolment.filter(id=enrolment.id).update(last_lesson_id=lesson.id)
 
 
-async def lesson_mark_done(*, actor: User, scope: Scope, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
-    """Mark a lesson done for the learner; may complete the course (see completion_evaluate)."""
-    from courses.completion.services import completion_evaluate
-
-    if scope.role != Role.WORKER or enrolment.worker_id != scope.worker_id:
-        raise ServiceError("__all__", _("Only the learner marks their lessons done."))
+async def lesson_progress_add(*, actor: User | None, scope: Scope, enrolment: Enrolment, lesson: Lesson) -> Enrolment:
+    """Record a lesson as done by the learner (once; audited) and remember it as the one opened last. Call it
+    through courses.completion.services.lesson_mark_done, which also completes the course when the rule is met;
+    runs in the caller's transaction when there is one. Returns the fresh enrolment."""
+    if not scope.can(Permission.LEARN) or enrolment.worker_id != scope.worker_id:
+        raise ServiceError("__all__", N_("Only the learner marks their lessons done."))
     if lesson.course_id != enrolment.course_id:
-        raise ServiceError("__all__", _("This lesson belongs to another course."))
+        raise ServiceError("__all__", N_("This lesson belongs to another course."))
     if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
-        raise ServiceError("__all__", _("Enrol in the course first."))
+        raise ServiceError("__all__", N_("Enrol in the course first."))
     async with in_transaction():
         if not await LessonProgress.filter(enrolment_id=enrolment.id, lesson_id=lesson.id).exists():
             await LessonProgress.create(enrolment_id=enrolment.id, lesson_id=lesson.id)
             course = await Course.get(id=enrolment.course_id)
             await audit_record(
                 actor=actor,
-                action="lesson_done",
-                entity="enrolment",
+                action=Action.LESSON_DONE,
+                entity=Entity.ENROLMENT,
                 entity_id=enrolment.id,
                 summary=f"lesson {lesson.id}",
                 **(await learner_audit_scope(course, [enrolment.worker_id]))[enrolment.worker_id],
             )
         await Enrolment.filter(id=enrolment.id).update(last_lesson_id=lesson.id)
-        fresh = await Enrolment.get(id=enrolment.id)
-        if fresh.status == EnrolmentStatus.ENROLLED:
-            await completion_evaluate(actor=actor, enrolment=fresh)
-    return await Enrolment.get(id=enrolment.id)
+        return await Enrolment.get(id=enrolment.id)
+
+
+async def course_update(
+    *, actor: User, scope: Scope, course: Course, region_code: str | None = None, **values
+) -> Course:
+    """The catalog's course_update, and, when the capacity grew, the head of the waitlist let in: one
+    transaction under the course's lock, so no enrolment can take a freed seat ahead of the waitlist."""
+    async with in_transaction():
+        fresh = await catalog.course_update(actor=actor, scope=scope, course=course, region_code=region_code, **values)
+        if await promote_waitlisted(fresh):
+            await _save_counters(fresh)
+    return fresh

@@ -1,10 +1,12 @@
 """The question authoring form (its option columns match the `questions` spreadsheet kind)."""
 
-from courses.examprep.catalogue import DEFAULT_SUBJECTS, KIND_LABELS
+from courses.examprep.models import Kind
+from courses.examprep.rules import OPTION_KEYS
+from talent.certification.defaults import SUBJECTS
+from talent.core.codes import choices
 from talent.core.i18n import N_
 from talent.web.forms import Field
 
-OPTION_KEYS = [f"option_{c}" for c in "abcdefgh"]
 OPTION_LABELS = [
     N_("Option A"),
     N_("Option B"),
@@ -16,15 +18,16 @@ OPTION_LABELS = [
     N_("Option H"),
 ]
 DIFFICULTIES = [("1", N_("Easy")), ("2", N_("Medium")), ("3", N_("Hard"))]
+# The catalogue's subject codes (talent.certification.defaults): fixed, so the form needs no query for them; the
+# service checks the subject against the catalogue as it stands.
+SUBJECT_CHOICES = [(code, code) for code, *_rest in SUBJECTS]
 
 
 def question_fields(*, editing: bool = False) -> list[Field]:
     fields = [
-        Field(
-            "subject", N_("Subject"), kind="choice", required=True, choices=[(s.code, s.code) for s in DEFAULT_SUBJECTS]
-        ),
+        Field("subject", N_("Subject"), kind="choice", required=True, choices=SUBJECT_CHOICES),
         Field("topic", N_("Topic / chapter"), required=True, max_length=100),
-        Field("kind", N_("Kind"), kind="choice", required=True, choices=list(KIND_LABELS.items())),
+        Field("kind", N_("Kind"), kind="choice", required=True, choices=choices(Kind)),
         Field("difficulty", N_("Difficulty"), kind="choice", required=True, choices=DIFFICULTIES),
         Field("stem", N_("Question"), kind="textarea", required=True, max_length=4000),
     ]

@@ -14,20 +14,20 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Subquery
 
-from courses.examprep import catalogue, services
-from courses.examprep.forms import OPTION_KEYS
+from courses.examprep import services
+from courses.examprep.access import can_edit, home_bank, import_reach
 from courses.examprep.models import Question, QuestionVersion
-from courses.examprep.selectors import can_edit, editable
-from talent.core.access import Role
+from courses.examprep.rules import OPTION_KEYS
+from talent.certification.for_examprep import exam_papers
+from talent.core.access import Permission
 from talent.core.bulk import fetch_by
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
 from talent.imports.framework import Context, Counts, Kind, register
-from talent.places.rules import ancestor_paths
 
 OPTION_ZH = "ABCDEFGH"
 QUESTIONS = KindSpec(
@@ -64,7 +64,8 @@ class Plan:
 
 class QuestionsKind(Kind):
     spec = QUESTIONS
-    roles = (Role.ADMIN, Role.BUREAU)
+    # Who authors the bank may import into it.
+    permission = Permission.QUESTION_BANK
     title = N_("Question bank")
     note = N_(
         "One row per question. kind is single, multiple or case (单选 / 多选 / 案例); answer holds the correct "
@@ -91,12 +92,10 @@ class QuestionsKind(Kind):
 
     async def validate(self, ctx: Context, rows: list) -> Plan:
         plan = Plan()
-        codes = {s.code for s in await catalogue.subjects()}
+        codes = {s.code for s in await exam_papers()}
         stems = [r.stem.strip() for r in rows if r.stem]
-        home = (ctx.scope.region_path or "") if ctx.scope.role == Role.BUREAU else ""
-        reach = Subquery(
-            Question.filter(editable(ctx.scope) | Q(region_path__in=["", *ancestor_paths(home)])).values("id")
-        )
+        home = home_bank(ctx.scope)
+        reach = Subquery(Question.filter(import_reach(ctx.scope)).values("id"))
         existing: dict[tuple[str, str], Any] = {}
         for version in await fetch_by(
             lambda chunk: (

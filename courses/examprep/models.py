@@ -4,16 +4,22 @@ A mock attempt stores its paper as one item row per question (the version used i
 always shows the same paper, and the item row is also where the taker's answer is saved.
 """
 
+from datetime import datetime
 from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
 
+from talent.core.codes import Coded
+from talent.core.i18n import N_
 
-class Kind(StrEnum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    CASE = "case"
+
+class Kind(Coded):
+    """A question's kind in the bank. A paper's programme-design and essay sections draw on the cases."""
+
+    SINGLE = "single", N_("Single choice")
+    MULTIPLE = "multiple", N_("Multiple choice")
+    CASE = "case", N_("Case analysis")
 
 
 class AnswerSource(StrEnum):
@@ -22,10 +28,10 @@ class AnswerSource(StrEnum):
     MOCK = "mock"
 
 
-class AttemptStatus(StrEnum):
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    EXPIRED = "expired"
+class AttemptStatus(Coded):
+    IN_PROGRESS = "in_progress", N_("In progress")
+    SUBMITTED = "submitted", N_("Handed in")
+    EXPIRED = "expired", N_("Time ran out")
 
 
 class Question(Model):
@@ -137,6 +143,13 @@ class MockAttempt(Model):
         table = "examprep_attempts"
         ordering = ["-started_at", "-id"]
         indexes = (("worker_id", "status"), ("worker_id", "subject", "started_at"))
+
+    def status_at(self, now: datetime) -> AttemptStatus:
+        """The status as of `now`: an attempt still in progress at its deadline has run out of time, though it is
+        stored (and scored) as expired only by the next write (services.mock_expire_overdue); reads never write."""
+        if self.status == AttemptStatus.IN_PROGRESS and self.deadline_at <= now:
+            return AttemptStatus.EXPIRED
+        return self.status
 
 
 class AttemptItem(Model):

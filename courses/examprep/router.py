@@ -1,5 +1,8 @@
 """Exam prep pages. Workers: /exam-prep (home, practice, review, notebook, readiness, mock exams) — each sees
-only their own. Admins and bureaus: /exam-prep/bank (question authoring)."""
+only their own. Admins and bureaus: /exam-prep/bank (question authoring).
+
+Pages read; only posts write. An attempt whose time ran out while nobody had it open is shown as run out, and
+scored as expired by the worker's next post (handing it in, or starting another mock)."""
 
 from datetime import UTC, datetime
 from typing import Annotated
@@ -7,19 +10,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
-from courses.examprep import catalogue, selectors, services
-from courses.examprep.forms import OPTION_KEYS, question_fields, service_arguments
+from courses.examprep import selectors, services
+from courses.examprep.access import can_edit, worker_reach
+from courses.examprep.forms import question_fields, service_arguments
 from courses.examprep.imports import QUESTIONS, question_row
 from courses.examprep.models import AttemptStatus, Kind
+from courses.examprep.rules import OPTION_KEYS
 from talent.certification import selectors as certification
-from talent.core.access import Role
+from talent.certification.for_examprep import exam_paper, exam_papers, exam_subject
+from talent.core.access import Permission
 from talent.core.clock import local_time, local_today
+from talent.core.codes import choices
 from talent.core.errors import ServiceError
 from talent.core.i18n import get_locale
 from talent.core.i18n import gettext as _
 from talent.core.pagination import ListParams
 from talent.settings import get_settings
-from talent.web.auth import BureauViewer, CurrentViewer, Viewer
+from talent.web.auth import Allowed, Viewer
 from talent.web.errors import Forbidden
 from talent.web.exports import export_response
 from talent.web.forms import Form
@@ -31,10 +38,12 @@ router = APIRouter(prefix="/exam-prep", tags=["examprep"])
 bank_router = APIRouter(prefix="/exam-prep/bank", tags=["examprep"])
 
 ShortText = Annotated[str, Query(max_length=100)]
+BankViewer = Allowed(Permission.QUESTION_BANK)
 
 
-async def _worker(viewer: CurrentViewer) -> Viewer:
-    if viewer.role != Role.WORKER or not viewer.user.worker_id:
+async def _worker(viewer: Allowed(Permission.EXAM_PREP)) -> Viewer:
+    # A worker account whose worker record is gone has nothing to practise with.
+    if not viewer.user.worker_id:
         raise Forbidden()
     return viewer
 
@@ -53,17 +62,27 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _today(now: datetime):
+    """The day on the platform's clock (at 07:00 in Nanjing, UTC is still on the day before)."""
+    return local_time(now).date()
+
+
 async def _reach(viewer: Viewer, now: datetime) -> list[str]:
     """The region paths of the questions this worker draws, read once per request."""
-    return await selectors.worker_reach(worker_id=viewer.user.worker_id, today=local_time(now).date())
+    return await worker_reach(worker_id=viewer.user.worker_id, today=_today(now))
 
 
 def _printable(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()
 
 
-async def _subject_or_none(code: str) -> catalogue.Subject | None:
-    return await catalogue.subject_by_code(_printable(code)) if code else None
+async def _subject_or_none(code: str):
+    """The catalogue's subject with its paper (talent.certification), or None."""
+    return await exam_paper(_printable(code)) if code else None
+
+
+async def _subjects_in_bank(counts: dict[str, int]) -> list:
+    return [s for s in await exam_papers() if counts.get(s.code)]
 
 
 # ── home ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -72,10 +91,9 @@ async def _subject_or_none(code: str) -> catalogue.Subject | None:
 @router.get("")
 async def home(request: Request, viewer: WorkerViewer) -> Response:
     worker_id, now = viewer.user.worker_id, _now()
-    await services.mock_expire_overdue(worker_id=worker_id, now=now)
-    reach = await _reach(viewer, now)
+    today, reach = _today(now), await _reach(viewer, now)
     counts = await selectors.bank_subject_counts(reach=reach)
-    subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
+    subjects = await _subjects_in_bank(counts)
     return render(
         request,
         "examprep/home.html",
@@ -83,10 +101,10 @@ async def home(request: Request, viewer: WorkerViewer) -> Response:
             "subjects": subjects,
             "counts": counts,
             "readiness": await selectors.readiness_for(worker_id=worker_id, subjects=subjects, now=now, reach=reach),
-            "due": await selectors.notebook_due_count(worker_id=worker_id, today=now.date(), reach=reach),
+            "due": await selectors.notebook_due_count(worker_id=worker_id, today=today, reach=reach),
             "running": await selectors.attempt_in_progress(worker_id=worker_id, now=now),
-            "recent": await selectors.attempts_recent(worker_id=worker_id),
-            "eligibility": await certification.worker_eligibility(worker_id=worker_id, today=now.date()),
+            "recent": await selectors.attempts_recent(worker_id=worker_id, now=now),
+            "eligibility": await certification.worker_eligibility(scope=viewer.scope, worker_id=worker_id, today=today),
         },
     )
 
@@ -123,7 +141,7 @@ async def practice(
     reach = await _reach(viewer, _now())
     if spec is None:
         counts = await selectors.bank_subject_counts(reach=reach)
-        subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
+        subjects = await _subjects_in_bank(counts)
         return render(request, "examprep/practice_start.html", {"subjects": subjects, "counts": counts})
     version = await selectors.practice_pick(subject=spec.code, reach=reach, topic=topic, exclude=after or None)
     topics = await selectors.bank_topics(subject=spec.code, reach=reach)
@@ -135,9 +153,9 @@ async def practice(
 @router.get("/review")
 async def review(request: Request, viewer: WorkerViewer) -> Response:
     now = _now()
-    today, reach = now.date(), await _reach(viewer, now)
+    today, reach = _today(now), await _reach(viewer, now)
     entry = await selectors.notebook_next_due(worker_id=viewer.user.worker_id, today=today, reach=reach)
-    version = await selectors.current_version(question_id=entry.question_id) if entry else None
+    version = await selectors.current_version(question=entry.question) if entry else None
     if version is not None:
         version.question = entry.question
     due = await selectors.notebook_due_count(worker_id=viewer.user.worker_id, today=today, reach=reach)
@@ -158,7 +176,7 @@ async def practice_answer(request: Request, viewer: WorkerViewer, question_id: I
     )
     ctx = {"version": version, "review": review_mode, "topic": _printable(str(form.get("topic", "")))[:100]}
     if not review_mode:
-        ctx["subject"] = await catalogue.subject_by_code(version.question.subject)
+        ctx["subject"] = await exam_subject(version.question.subject)
     try:
         answer = await services.practice_answer(
             worker_id=viewer.user.worker_id,
@@ -183,7 +201,7 @@ async def practice_mark(request: Request, viewer: WorkerViewer, answer_id: Id) -
     answer = await selectors.answer_get(worker_id=viewer.user.worker_id, answer_id=answer_id)
     ctx = {"version": answer.version, "answer": answer, "review": answer.source.value == "review", "topic": ""}
     answer.version.question = answer.question
-    ctx["subject"] = await catalogue.subject_by_code(answer.question.subject)
+    ctx["subject"] = await exam_subject(answer.question.subject)
     if form.get("correct") not in ("0", "1"):
         ctx["error"] = _("Choose whether your answer matched.")
         return _practice_page(request, ctx, status_code=422)
@@ -204,7 +222,7 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
     spec = await _subject_or_none(subject)
     params.extra = {"subject": spec.code if spec else ""}
     now = _now()
-    today, reach = now.date(), await _reach(viewer, now)
+    today, reach = _today(now), await _reach(viewer, now)
     page = await selectors.notebook_list(
         worker_id=viewer.user.worker_id, params=params, subject=spec.code if spec else "", today=today, reach=reach
     )
@@ -214,7 +232,7 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
         {
             "page": page,
             "subject": spec.code if spec else "",
-            "subjects": await catalogue.subjects(),
+            "subjects": await exam_papers(),
             "today": today,
             "due": await selectors.notebook_due_count(worker_id=viewer.user.worker_id, today=today, reach=reach),
         },
@@ -228,10 +246,9 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
 @router.get("/mock")
 async def mock_list(request: Request, viewer: WorkerViewer, params: Listing) -> Response:
     now = _now()
-    await services.mock_expire_overdue(worker_id=viewer.user.worker_id, now=now)
-    page = await selectors.attempt_list(worker_id=viewer.user.worker_id, params=params)
+    page = await selectors.attempt_list(worker_id=viewer.user.worker_id, params=params, now=now)
     counts = await selectors.bank_subject_counts(reach=await _reach(viewer, now))
-    subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
+    subjects = await _subjects_in_bank(counts)
     return render(
         request,
         "examprep/mocks.html",
@@ -250,9 +267,9 @@ async def mock_start(request: Request, viewer: WorkerViewer) -> Response:
         attempt = await services.mock_start(worker_id=viewer.user.worker_id, subject=subject, now=now, reach=reach)
     except ServiceError as exc:
         counts = await selectors.bank_subject_counts(reach=reach)
-        subjects = [s for s in await catalogue.subjects() if counts.get(s.code)]
+        subjects = await _subjects_in_bank(counts)
         page = await selectors.attempt_list(
-            worker_id=viewer.user.worker_id, params=ListParams(per_page=get_settings().page_size)
+            worker_id=viewer.user.worker_id, params=ListParams(per_page=get_settings().page_size), now=now
         )
         return render(
             request,
@@ -268,12 +285,13 @@ async def mock_start(request: Request, viewer: WorkerViewer) -> Response:
 async def mock_detail(request: Request, viewer: WorkerViewer, attempt_id: Id) -> Response:
     worker_id, now = viewer.user.worker_id, _now()
     attempt = await selectors.attempt_get(worker_id=worker_id, attempt_id=attempt_id)
+    subject = await exam_subject(attempt.subject)
     if attempt.status == AttemptStatus.IN_PROGRESS and attempt.deadline_at <= now:
-        await services.mock_expire_overdue(worker_id=worker_id, now=now)
-        attempt = await selectors.attempt_get(worker_id=worker_id, attempt_id=attempt_id)
-    subject = await catalogue.subject_by_code(attempt.subject)
+        # Time ran out with the page closed. Shown as such; scored (as expired, with the answers saved in time)
+        # when the worker hands it in from here or starts another mock: a page read never writes.
+        return render(request, "examprep/mock_expired.html", {"attempt": attempt, "subject": subject, "now": now})
     if attempt.status == AttemptStatus.IN_PROGRESS:
-        items = await selectors.attempt_paper(attempt_id=attempt.id)
+        items = await selectors.attempt_paper(attempt=attempt)
         return render(
             request,
             "examprep/mock_take.html",
@@ -289,7 +307,7 @@ async def mock_detail(request: Request, viewer: WorkerViewer, attempt_id: Id) ->
                 "server_now_iso": _iso(now),
             },
         )
-    items = await selectors.attempt_items(attempt_id=attempt.id)
+    items = await selectors.attempt_items(attempt=attempt)
     return render(request, "examprep/mock_result.html", await _result_context(attempt, items, subject))
 
 
@@ -298,9 +316,9 @@ async def _result_context(attempt, items, subject, **extra) -> dict:
         "attempt": attempt,
         "items": items,
         "subject": subject,
-        "sections": await selectors.attempt_breakdown(attempt_id=attempt.id, by="section"),
-        "topics": await selectors.attempt_breakdown(attempt_id=attempt.id, by="topic"),
-        "marking": await selectors.attempt_marking(attempt_id=attempt.id),
+        "sections": await selectors.attempt_breakdown(attempt=attempt, by="section"),
+        "topics": await selectors.attempt_breakdown(attempt=attempt, by="topic"),
+        "marking": await selectors.attempt_marking(attempt=attempt),
         "passed": attempt.score is not None and attempt.score >= attempt.pass_mark,
         "mark_errors": {},
         "typed": {},
@@ -331,14 +349,14 @@ async def mock_self_mark(request: Request, viewer: WorkerViewer, attempt_id: Id,
         ctx = {"message": error, "level": "danger", "attempt_id": attempt.id, "saved_at": _now()}
         return render(request, "examprep/save_status.html", ctx, fragment="examprep/_save_status.html", status_code=422)
     attempt = await selectors.attempt_get(worker_id=worker_id, attempt_id=attempt.id)
-    items = await selectors.attempt_items(attempt_id=attempt.id)
+    items = await selectors.attempt_items(attempt=attempt)
     item = next((i for i in items if i.question_id == question_id), None)
     if item is None:
         raise HTTPException(404)
     ctx = await _result_context(
         attempt,
         items,
-        await catalogue.subject_by_code(attempt.subject),
+        await exam_subject(attempt.subject),
         item=item,
         oob=True,
         saved=not error,
@@ -396,7 +414,7 @@ async def mock_submit(request: Request, viewer: WorkerViewer, attempt_id: Id) ->
 @bank_router.get("")
 async def bank_list(
     request: Request,
-    viewer: BureauViewer,
+    viewer: BankViewer,
     params: Listing,
     subject: ShortText = "",
     kind: ShortText = "",
@@ -413,8 +431,8 @@ async def bank_list(
             "page": page,
             "subject": spec.code if spec else "",
             "kind": kind,
-            "subjects": await catalogue.subjects(),
-            "kinds": list(catalogue.KIND_LABELS.items()),
+            "subjects": await exam_papers(),
+            "kinds": choices(Kind),
         },
         fragment="examprep/_bank.html",
     )
@@ -423,7 +441,7 @@ async def bank_list(
 @bank_router.get("/export")
 async def bank_export(
     request: Request,
-    viewer: BureauViewer,
+    viewer: BankViewer,
     q: ShortText = "",
     subject: ShortText = "",
     kind: ShortText = "",
@@ -458,41 +476,37 @@ def _bank_form(request, form: Form, *, title: str, action: str, question=None, s
 
 
 @bank_router.get("/new")
-async def bank_new(request: Request, viewer: BureauViewer) -> Response:
+async def bank_new(request: Request, viewer: BankViewer) -> Response:
     form = Form.initial(question_fields(), {"kind": "single", "difficulty": "2", "is_active": True})
     return _bank_form(request, form, title=_("New question"), action="/exam-prep/bank")
 
 
 @bank_router.post("")
-async def bank_create(request: Request, viewer: BureauViewer) -> Response:
-    form = Form.bind(question_fields(), await request.form())
-    if form.validate():
-        try:
-            question = await services.question_create(
-                actor=viewer.user, scope=viewer.scope, **service_arguments(form.cleaned)
-            )
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/exam-prep/bank/{question.id}"), _("Question created."))
+async def bank_create(request: Request, viewer: BankViewer) -> Response:
+    form = await Form.posted(question_fields(), request)
+    question = await form.run(
+        lambda c: services.question_create(actor=viewer.user, scope=viewer.scope, **service_arguments(c))
+    )
+    if question is not None:
+        return flash(see_other(request, f"/exam-prep/bank/{question.id}"), _("Question created."))
     return _bank_form(request, form, title=_("New question"), action="/exam-prep/bank", status_code=422)
 
 
 @bank_router.get("/{question_id}")
-async def bank_detail(request: Request, viewer: BureauViewer, question_id: Id) -> Response:
+async def bank_detail(request: Request, viewer: BankViewer, question_id: Id) -> Response:
     question = await selectors.question_get(scope=viewer.scope, question_id=question_id)
-    versions = await selectors.question_versions(question_id=question.id)
+    versions = await selectors.question_versions(question=question)
     return render(
         request,
         "examprep/bank_detail.html",
-        {"question": question, "versions": versions, "can_edit": selectors.can_edit(viewer.scope, question)},
+        {"question": question, "versions": versions, "can_edit": can_edit(viewer.scope, question)},
     )
 
 
 @bank_router.get("/{question_id}/edit")
-async def bank_edit(request: Request, viewer: BureauViewer, question_id: Id) -> Response:
+async def bank_edit(request: Request, viewer: BankViewer, question_id: Id) -> Response:
     question = await selectors.question_get(scope=viewer.scope, question_id=question_id, for_edit=True)
-    current = await selectors.current_version(question_id=question.id)
+    current = await selectors.current_version(question=question)
     values = {
         "subject": question.subject,
         "topic": question.topic,
@@ -513,18 +527,16 @@ async def bank_edit(request: Request, viewer: BureauViewer, question_id: Id) -> 
 
 
 @bank_router.post("/{question_id}")
-async def bank_update(request: Request, viewer: BureauViewer, question_id: Id) -> Response:
+async def bank_update(request: Request, viewer: BankViewer, question_id: Id) -> Response:
     question = await selectors.question_get(scope=viewer.scope, question_id=question_id, for_edit=True)
-    form = Form.bind(question_fields(editing=True), await request.form())
-    if form.validate():
-        try:
-            await services.question_update(
-                actor=viewer.user, scope=viewer.scope, question=question, **service_arguments(form.cleaned)
-            )
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/exam-prep/bank/{question.id}"), _("Saved."))
+    form = await Form.posted(question_fields(editing=True), request)
+    saved = await form.run(
+        lambda c: services.question_update(
+            actor=viewer.user, scope=viewer.scope, question=question, **service_arguments(c)
+        )
+    )
+    if saved is not None:
+        return flash(see_other(request, f"/exam-prep/bank/{question.id}"), _("Saved."))
     return _bank_form(
         request,
         form,

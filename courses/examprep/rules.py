@@ -6,9 +6,29 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 LETTERS = "ABCDEFGH"
+# A question's options as form fields and spreadsheet columns, A first.
+OPTION_KEYS = [f"option_{c}" for c in LETTERS.lower()]
 # Leitner boxes 1..5 and the days until a question in that box comes back.
 BOX_DAYS = (1, 2, 4, 8, 16)
 HALF = Decimal("0.5")
+# Kinds of paper section the bank holds questions of; programme design and essays are drawn from the cases.
+BANK_KINDS = ("single", "multiple", "case")
+
+
+def bank_kind(section_kind: str) -> str:
+    """The bank's question kind a paper section draws on ('programme', 'essay' → 'case')."""
+    return section_kind if section_kind in BANK_KINDS else "case"
+
+
+def attempt_structure(paper) -> dict:
+    """What an attempt stores of the paper it was assembled to (a PaperStructure of the exam catalogue): its
+    minutes, marks and sections, each section in the bank's kinds."""
+    return {
+        "minutes": paper.minutes,
+        "full_marks": str(paper.full_marks),
+        "pass_mark": str(paper.pass_mark),
+        "sections": [{"kind": bank_kind(s.kind), "count": s.count, "points": str(s.points)} for s in paper.sections],
+    }
 
 
 def normalise_letters(raw: str | list[str]) -> str:

@@ -1,11 +1,7 @@
 """Reads for exam prep. A worker reads only their own answers, notebook and attempts (every query here is
-filtered by worker_id, so another worker's attempt id is simply not found → 404).
-
-A question belongs to the national bank (region path '') or to a region (DESIGN §1). A worker draws from their
-*reach*: the national bank and the regions enclosing a station where they work today (`worker_reach`, one
-query, passed down as a list of paths so every bank read is a plain `region_path IN (…)`). In the bank pages an
-admin sees everything and a bureau its own region's questions and those below it — not the national bank nor
-the regions above, whose questions its workers still draw."""
+filtered by worker_id, or takes an attempt read that way, so another worker's attempt id is simply not found →
+404). Which questions a viewer reaches is courses.examprep.access's; no read here writes (an attempt past its
+deadline is shown as run out until the next write scores it)."""
 
 import json
 import random
@@ -17,7 +13,8 @@ from decimal import Decimal
 from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count, Sum
 
-from courses.examprep import catalogue, rules
+from courses.examprep import rules
+from courses.examprep.access import readable_questions, visible, worker_reach
 from courses.examprep.models import (
     Answer,
     AttemptItem,
@@ -28,12 +25,11 @@ from courses.examprep.models import (
     Question,
     QuestionVersion,
 )
-from talent.core.access import Role, Scope
+from talent.certification.models import ExamSubject
+from talent.core.access import Scope
 from talent.core.clock import local_time
 from talent.core.export import batched
 from talent.core.pagination import ListParams, Page, paginate
-from talent.people.models import EmploymentSpell
-from talent.places.rules import ancestor_paths
 
 READINESS_DAYS = 90
 BANK_SORTS = {"subject": "question__subject", "topic": "question__topic", "kind": "question__kind", "id": "question_id"}
@@ -42,40 +38,6 @@ ATTEMPT_SORTS = {"started": "started_at", "subject": "subject", "score": "score"
 
 
 # ── the bank ──────────────────────────────────────────────────────────────────────────────────────────────
-
-
-def editable(scope: Scope, prefix: str = "") -> Q:
-    """Questions the viewer may edit (on Question, or with prefix 'question__' on a relation to it): all for
-    an admin, those of a bureau's region and the regions below it for a bureau, none for anyone else."""
-    if scope.role == Role.ADMIN:
-        return Q()
-    if scope.role == Role.BUREAU and scope.region_path:
-        return Q(**{f"{prefix}region_path__startswith": scope.region_path})
-    return Q(id__in=[])
-
-
-def visible(scope: Scope, prefix: str = "") -> Q:
-    """Questions the viewer sees in the bank pages. DESIGN §1 gives a bureau the same reach for reading as for
-    editing (its region's and those below), so national and higher regions' questions are not listed to it."""
-    return editable(scope, prefix)
-
-
-def can_edit(scope: Scope, question: Question) -> bool:
-    if scope.role == Role.ADMIN:
-        return True
-    return scope.role == Role.BUREAU and bool(scope.region_path) and question.region_path.startswith(scope.region_path)
-
-
-async def worker_reach(*, worker_id: int, today: date) -> list[str]:
-    """The region paths whose questions the worker draws: '' (the national bank) and every region enclosing a
-    station where they have an active spell today; only '' without one. One query."""
-    paths = await EmploymentSpell.filter(
-        Q(end_on=None) | Q(end_on__gte=today), worker_id=worker_id, start_on__lte=today
-    ).values_list("station__region_path", flat=True)
-    reach = {""}
-    for path in paths:
-        reach.update(ancestor_paths(path))
-    return sorted(reach)
 
 
 async def _reach_or_read(reach: Sequence[str] | None, worker_id: int, today: date) -> list[str]:
@@ -110,15 +72,17 @@ def bank_export_versions(
 
 async def question_get(*, scope: Scope, question_id: int, for_edit: bool = False) -> Question:
     """A question of the bank pages; one outside the viewer's bank is not found (404)."""
-    return await Question.filter(editable(scope) if for_edit else visible(scope), id=question_id).get()
+    return await readable_questions(scope, for_edit=for_edit).get(id=question_id)
 
 
-async def question_versions(*, question_id: int) -> list[QuestionVersion]:
-    return await QuestionVersion.filter(question_id=question_id).select_related("created_by").order_by("-number")
+async def question_versions(*, question: Question) -> list[QuestionVersion]:
+    """Every version of a question read through the viewer's reach (question_get), newest first."""
+    return await QuestionVersion.filter(question_id=question.id).select_related("created_by").order_by("-number")
 
 
-async def current_version(*, question_id: int) -> QuestionVersion:
-    return await QuestionVersion.get(question_id=question_id, is_current=True)
+async def current_version(*, question: Question) -> QuestionVersion:
+    """The current wording of a question read through the viewer's reach (the bank, or their own notebook)."""
+    return await QuestionVersion.get(question_id=question.id, is_current=True)
 
 
 async def bank_topics(*, subject: str, reach: Sequence[str]) -> list[dict]:
@@ -231,18 +195,18 @@ class PaperItem:
 
     position: int
     question_id: int
-    kind: str
+    kind: Kind
     points: Decimal
     response: str
     stem: str
     options: list[str]
 
 
-async def attempt_paper(*, attempt_id: int) -> list[PaperItem]:
-    """The paper of an attempt in progress, in order. Plain rows rather than three models per question:
-    every taker opens this 80-question page at the start of a sitting."""
+async def attempt_paper(*, attempt: MockAttempt) -> list[PaperItem]:
+    """The paper of an attempt in progress (read with attempt_get), in order. Plain rows rather than three models
+    per question: every taker opens this 80-question page at the start of a sitting."""
     rows = (
-        await AttemptItem.filter(attempt_id=attempt_id)
+        await AttemptItem.filter(attempt_id=attempt.id)
         .order_by("position")
         .values_list("position", "question_id", "kind", "points", "response", "version__stem", "version__options")
     )
@@ -250,7 +214,7 @@ async def attempt_paper(*, attempt_id: int) -> list[PaperItem]:
         PaperItem(
             pos,
             qid,
-            str(kind),
+            Kind(kind),
             points,
             response or "",
             stem,
@@ -260,16 +224,26 @@ async def attempt_paper(*, attempt_id: int) -> list[PaperItem]:
     ]
 
 
-async def attempt_items(*, attempt_id: int) -> list[AttemptItem]:
-    return await AttemptItem.filter(attempt_id=attempt_id).select_related("version", "question").order_by("position")
+async def attempt_items(*, attempt: MockAttempt) -> list[AttemptItem]:
+    """The items of an attempt read with attempt_get, with their versions and questions, in paper order."""
+    return await AttemptItem.filter(attempt_id=attempt.id).select_related("version", "question").order_by("position")
 
 
-async def attempt_list(*, worker_id: int, params: ListParams) -> Page:
-    return await paginate(MockAttempt.filter(worker_id=worker_id), params, ATTEMPT_SORTS, default="-started")
+def _shown_at(attempts, now: datetime):
+    """Each attempt with `shown`, its status as of now (one past its deadline has run out, though unscored)."""
+    for attempt in attempts:
+        attempt.shown = attempt.status_at(now)
+    return attempts
 
 
-async def attempts_recent(*, worker_id: int, limit: int = 5) -> list[MockAttempt]:
-    return await MockAttempt.filter(worker_id=worker_id).order_by("-started_at", "-id").limit(limit)
+async def attempt_list(*, worker_id: int, params: ListParams, now: datetime) -> Page:
+    page = await paginate(MockAttempt.filter(worker_id=worker_id), params, ATTEMPT_SORTS, default="-started")
+    _shown_at(page.items, now)
+    return page
+
+
+async def attempts_recent(*, worker_id: int, now: datetime, limit: int = 5) -> list[MockAttempt]:
+    return _shown_at(await MockAttempt.filter(worker_id=worker_id).order_by("-started_at", "-id").limit(limit), now)
 
 
 async def attempt_in_progress(*, worker_id: int, now: datetime) -> list[MockAttempt]:
@@ -291,11 +265,11 @@ class Breakdown:
         return float(self.awarded / self.points) if self.points else 0.0
 
 
-async def attempt_breakdown(*, attempt_id: int, by: str) -> list[Breakdown]:
+async def attempt_breakdown(*, attempt: MockAttempt, by: str) -> list[Breakdown]:
     """Points and marks (auto-marked plus self-marked) of an attempt by section (question kind) or by topic,
     aggregated in SQL."""
     column = "kind" if by == "section" else "question__topic"
-    base = AttemptItem.filter(attempt_id=attempt_id)
+    base = AttemptItem.filter(attempt_id=attempt.id)
     totals = (
         await base.annotate(
             n=Count("id"), points_total=Sum("points"), awarded_total=Sum("awarded"), self_total=Sum("self_score")
@@ -309,7 +283,7 @@ async def attempt_breakdown(*, attempt_id: int, by: str) -> list[Breakdown]:
     }
     rows = [
         Breakdown(
-            key=str(r[column]),
+            key=Kind(r[column]) if by == "section" else str(r[column]),
             questions=r["n"],
             answered=answered.get(r[column], 0),
             points=Decimal(str(r["points_total"] or 0)),
@@ -341,15 +315,15 @@ def _unmarked() -> Q:
     return Q(kind=Kind.CASE, self_score__isnull=True) & ~Q(response="")
 
 
-async def attempt_marking(*, attempt_id: int) -> Marking:
+async def attempt_marking(*, attempt: MockAttempt) -> Marking:
     """Two aggregate queries: the sums of auto and self marks, and the answered case items not yet marked."""
     rows = (
-        await AttemptItem.filter(attempt_id=attempt_id)
+        await AttemptItem.filter(attempt_id=attempt.id)
         .annotate(auto=Sum("awarded"), own=Sum("self_score"))
         .values("auto", "own")
     )
     waiting = (
-        await AttemptItem.filter(_unmarked(), attempt_id=attempt_id)
+        await AttemptItem.filter(_unmarked(), attempt_id=attempt.id)
         .annotate(n=Count("id"), points_total=Sum("points"))
         .values("n", "points_total")
     )
@@ -375,7 +349,7 @@ def _unmarked_points_sql() -> RawSQL:
 
 
 async def readiness_for(
-    *, worker_id: int, subjects: list[catalogue.Subject], now: datetime, reach: Sequence[str] | None = None
+    *, worker_id: int, subjects: list[ExamSubject], now: datetime, reach: Sequence[str] | None = None
 ) -> dict[str, rules.Readiness]:
     """Readiness for several subjects in four queries (five when the worker's reach is not given): recent
     scored mocks, answers and right answers by subject × topic over the last 90 days, and the topic sizes of
@@ -428,6 +402,9 @@ async def readiness_for(
             for t in sorted(topics)
         ]
         out[subject.code] = rules.readiness(
-            mock_percents=percents, topics=stats, full_marks=subject.full_marks, pass_mark=subject.pass_mark
+            mock_percents=percents,
+            topics=stats,
+            full_marks=Decimal(str(subject.full_marks)),
+            pass_mark=Decimal(str(subject.pass_mark)),
         )
     return out

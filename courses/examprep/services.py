@@ -2,7 +2,9 @@
 and mock exams (start, autosave, submit/expire and scoring).
 
 An autosave is one UPDATE of one item row, conditional on the attempt being the worker's, in progress and
-before its deadline; only when it changes nothing does a second read find out why.
+before its deadline; only when it changes nothing does a second read find out why. An attempt whose deadline
+passed without a hand-in is scored as expired by the worker's next write (starting a mock, handing in, marking),
+never by a page read. Dates (the notebook's schedule) are days on the platform's clock, not in UTC.
 """
 
 import secrets
@@ -14,7 +16,9 @@ from functools import cache
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
-from courses.examprep import catalogue, rules
+from courses.examprep import rules
+from courses.examprep.access import can_edit, home_bank, worker_reach
+from courses.examprep.demo_bank import questions as demo_questions
 from courses.examprep.models import (
     Answer,
     AnswerSource,
@@ -26,11 +30,15 @@ from courses.examprep.models import (
     Question,
     QuestionVersion,
 )
+from courses.examprep.selectors import practice_version
 from talent import rawsql
+from talent.audit.models import Action, Entity
 from talent.audit.services import audit_record, snapshot
-from talent.core.access import Role, Scope
+from talent.certification.for_examprep import exam_paper, exam_subject
+from talent.core.access import Permission, Scope
 from talent.core.clock import local_time
 from talent.core.errors import ServiceError
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 
 MAX_OPTIONS = 8
@@ -54,39 +62,44 @@ def check_wording(*, kind: str, stem: str, options: Sequence[str], answer: str, 
     """The authoring rules for a question's wording; returns the cleaned options and answer letters.
     Raises ServiceError naming the form field (also the spreadsheet column) at fault."""
     if kind not in {k.value for k in Kind}:
-        raise ServiceError("kind", _("Choose one of the options."))
+        raise ServiceError("kind", N_("Choose one of the options."))
     if not stem.strip():
-        raise ServiceError("stem", _("This field is required."))
+        raise ServiceError("stem", N_("This field is required."))
     options = [o.strip() for o in options]
     while options and not options[-1]:
         options.pop()
     if kind == Kind.CASE:
         if not model_answer.strip():
-            raise ServiceError("model_answer", _("A case needs a model answer."))
+            raise ServiceError("model_answer", N_("A case needs a model answer."))
         return [], ""
     if "" in options:
-        raise ServiceError(f"option_{'abcdefgh'[options.index('')]}", _("Fill the options in order, without gaps."))
+        raise ServiceError(f"option_{'abcdefgh'[options.index('')]}", N_("Fill the options in order, without gaps."))
     if len(options) < 2 or len(options) > MAX_OPTIONS:
-        raise ServiceError("option_b", _("Give at least two options."))
+        raise ServiceError("option_b", N_("Give at least two options."))
     letters = rules.normalise_letters(answer)
     if not letters or len(letters) != len(answer.replace(" ", "").replace(",", "")):
-        raise ServiceError("answer", _("Give the correct option letters, e.g. B or ACD."))
+        raise ServiceError("answer", N_("Give the correct option letters, e.g. B or ACD."))
     if any(rules.LETTERS.index(ch) >= len(options) for ch in letters):
-        raise ServiceError("answer", _("The answer names an option that does not exist."))
+        raise ServiceError("answer", N_("The answer names an option that does not exist."))
     if kind == Kind.SINGLE and len(letters) != 1:
-        raise ServiceError("answer", _("A single-choice question has exactly one correct option."))
+        raise ServiceError("answer", N_("A single-choice question has exactly one correct option."))
     if kind == Kind.MULTIPLE and not 2 <= len(letters) < len(options):
         raise ServiceError(
-            "answer", _("A multiple-choice question has at least two correct options and at least one wrong one.")
+            "answer", N_("A multiple-choice question has at least two correct options and at least one wrong one.")
         )
     return options, letters
+
+
+def _day(now: datetime) -> date:
+    """The day `now` falls on, on the platform's clock (at 07:00 in Nanjing it is already the next day in UTC+8)."""
+    return local_time(now).date()
 
 
 async def _check_question(
     *, subject: str, kind: str, stem: str, options: Sequence[str], answer: str, model_answer: str
 ) -> tuple[list[str], str]:
-    if await catalogue.subject_by_code(subject) is None:
-        raise ServiceError("subject", _("Unknown subject."))
+    if await exam_subject(subject) is None:
+        raise ServiceError("subject", N_("Unknown subject."))
     return check_wording(kind=kind, stem=stem, options=options, answer=answer, model_answer=model_answer)
 
 
@@ -107,12 +120,12 @@ async def question_create(
     is_active: bool = True,
     note: str = "",
 ) -> Question:
-    if scope.role not in (Role.ADMIN, Role.BUREAU):
-        raise ServiceError("__all__", _("You may not do this."))
+    if not scope.can(Permission.QUESTION_BANK):
+        raise ServiceError("__all__", N_("You may not do this."))
     options, letters = await _check_question(
         subject=subject, kind=kind, stem=stem, options=options, answer=answer, model_answer=model_answer
     )
-    region_path = scope.region_path or "" if scope.role == Role.BUREAU else ""
+    region_path = home_bank(scope)
     async with in_transaction():
         question = await Question.create(
             subject=subject,
@@ -139,8 +152,8 @@ async def question_create(
         )
         await audit_record(
             actor=actor,
-            action="create",
-            entity="question",
+            action=Action.CREATE,
+            entity=Entity.QUESTION,
             entity_id=question.id,
             summary=f"{subject} {stem.strip()[:60]}",
             after=snapshot(question, QUESTION_AUDIT_FIELDS),
@@ -169,10 +182,8 @@ async def question_update(
 ) -> Question:
     """Change a question. New wording (stem, options, answer, model answer, rubric, explanation) becomes a new
     version; the old version stays for the attempts and answers that used it."""
-    from courses.examprep.selectors import can_edit
-
     if not can_edit(scope, question):
-        raise ServiceError("__all__", _("You may not do this."))
+        raise ServiceError("__all__", N_("You may not do this."))
     options, letters = await _check_question(
         subject=subject, kind=kind, stem=stem, options=options, answer=answer, model_answer=model_answer
     )
@@ -207,8 +218,8 @@ async def question_update(
         await question.save()
         await audit_record(
             actor=actor,
-            action="update",
-            entity="question",
+            action=Action.UPDATE,
+            entity=Entity.QUESTION,
             entity_id=question.id,
             summary=f"{subject} {stem.strip()[:60]}",
             before=before,
@@ -219,10 +230,9 @@ async def question_update(
 
 
 async def demo_bank_load(*, actor=None) -> int:
-    """Load the demo bank into the national bank once; returns how many questions were added (0 if present)."""
-    from courses.examprep.demo_bank import questions
-
-    demo = questions()
+    """Load the demo bank into the national bank once; returns how many questions were added (0 if present).
+    `talent demo` loads it with the demo data."""
+    demo = demo_questions()
     if await Question.filter(region_path="", subject__in=sorted({q.subject for q in demo})).exists():
         return 0
     async with in_transaction():
@@ -248,7 +258,7 @@ async def demo_bank_load(*, actor=None) -> int:
             ]
         )
         await audit_record(
-            actor=actor, action="create", entity="demo", entity_id="examprep", summary="demo question bank"
+            actor=actor, action=Action.CREATE, entity=Entity.DEMO, entity_id="examprep", summary="demo question bank"
         )
     return len(demo)
 
@@ -297,11 +307,11 @@ def _letters_or_error(choices: Sequence[str], kind: str, option_count: int | Non
     raw = "".join(choices).upper().replace(" ", "")
     letters = rules.normalise_letters(raw)
     if len(letters) != len(raw):
-        raise ServiceError("choice", _("Choose among the options shown."))
+        raise ServiceError("choice", N_("Choose among the options shown."))
     if option_count is not None and any(rules.LETTERS.index(ch) >= option_count for ch in letters):
-        raise ServiceError("choice", _("Choose among the options shown."))
+        raise ServiceError("choice", N_("Choose among the options shown."))
     if kind == Kind.SINGLE and len(letters) > 1:
-        raise ServiceError("choice", _("A single-choice question takes exactly one option."))
+        raise ServiceError("choice", N_("A single-choice question takes exactly one option."))
     return letters
 
 
@@ -318,23 +328,21 @@ async def practice_answer(
 ) -> Answer:
     """Store a practice (or review) answer and update the notebook; returns the stored answer. A question
     outside the worker's reach (read here unless given) is not found."""
-    from courses.examprep.selectors import practice_version, worker_reach
-
     if reach is None:
-        reach = await worker_reach(worker_id=worker_id, today=local_time(now).date())
+        reach = await worker_reach(worker_id=worker_id, today=_day(now))
     version = await practice_version(question_id=question_id, version_id=version_id, reach=reach)
     kind = version.question.kind
     if kind == Kind.CASE:
         response = text.strip()
         if not response:
-            raise ServiceError("text", _("Write your answer first."))
+            raise ServiceError("text", N_("Write your answer first."))
         if len(response) > MAX_CASE_ANSWER:
-            raise ServiceError("text", _("At most %(n)s characters.") % {"n": MAX_CASE_ANSWER})
+            raise ServiceError("text", N_("At most %(n)s characters."), n=MAX_CASE_ANSWER)
         correct = None
     else:
         response = _letters_or_error(choices, kind, len(version.options))
         if not response:
-            raise ServiceError("choice", _("Choose an option."))
+            raise ServiceError("choice", N_("Choose an option."))
         correct = rules.is_correct(kind, version.answer, response)
     async with in_transaction():
         answer = await Answer.create(
@@ -347,7 +355,7 @@ async def practice_answer(
             answered_at=now,
         )
         if correct is not None:
-            await _notebook_apply(worker_id=worker_id, results={question_id: correct}, today=now.date(), now=now)
+            await _notebook_apply(worker_id=worker_id, results={question_id: correct}, today=_day(now), now=now)
     answer.version = version
     return answer
 
@@ -357,10 +365,10 @@ async def practice_self_mark(*, worker_id: int, answer_id: int, correct: bool, n
     async with in_transaction():
         answer = await Answer.get(id=answer_id, worker_id=worker_id).select_related("question")
         if answer.question.kind != Kind.CASE or answer.correct is not None:
-            raise ServiceError("__all__", _("This answer is already marked."))
+            raise ServiceError("__all__", N_("This answer is already marked."))
         await Answer.filter(id=answer.id).update(correct=correct)
         answer.correct = correct
-        await _notebook_apply(worker_id=worker_id, results={answer.question_id: correct}, today=now.date(), now=now)
+        await _notebook_apply(worker_id=worker_id, results={answer.question_id: correct}, today=_day(now), now=now)
     return answer
 
 
@@ -370,27 +378,27 @@ async def practice_self_mark(*, worker_id: int, answer_id: int, correct: bool, n
 async def mock_start(
     *, worker_id: int, subject: str, now: datetime, seed: int | None = None, reach: Sequence[str] | None = None
 ) -> MockAttempt:
-    """Assemble a paper to the subject's structure from the questions within the worker's reach (read here
-    unless given), preferring those the worker has not seen, and store it. An attempt of the same subject
-    still in progress is resumed instead."""
-    from courses.examprep.selectors import worker_reach
-
-    spec = await catalogue.subject_by_code(subject)
+    """Assemble a paper to the subject's structure (the exam catalogue's) from the questions within the worker's
+    reach (read here unless given), preferring those the worker has not seen, and store it. An attempt of the
+    same subject still in progress is resumed instead. The worker's attempts past their deadline are scored as
+    expired first (this is the next write after their time ran out)."""
+    spec = await exam_paper(subject)
     if spec is None:
-        raise ServiceError("subject", _("Unknown subject."))
+        raise ServiceError("subject", N_("Unknown subject."))
     async with in_transaction():
+        await mock_expire_overdue(worker_id=worker_id, now=now)
         running = await MockAttempt.filter(
             worker_id=worker_id, subject=subject, status=AttemptStatus.IN_PROGRESS, deadline_at__gt=now
         ).first()
         if running is not None:
             return running
         if reach is None:
-            reach = await worker_reach(worker_id=worker_id, today=local_time(now).date())
+            reach = await worker_reach(worker_id=worker_id, today=_day(now))
         pool_rows = await QuestionVersion.filter(
             is_current=True, question__subject=subject, question__is_active=True, question__region_path__in=list(reach)
         ).values("id", "question_id", "question__kind", "question__topic")
         if not pool_rows:
-            raise ServiceError("subject", _("The question bank has no questions for this subject yet."))
+            raise ServiceError("subject", N_("The question bank has no questions for this subject yet."))
         seen = set(
             await Answer.filter(worker_id=worker_id, question__subject=subject)
             .order_by("question_id")
@@ -408,17 +416,18 @@ async def mock_start(
             for r in pool_rows
         ]
         seed = seed if seed is not None else secrets.randbits(31)
-        structure = spec.as_structure()
+        structure = rules.attempt_structure(spec.paper)
         paper = rules.assemble(structure["sections"], pool, seen, seed)
         full = sum((points for _q, points in paper), Decimal(0))
-        pass_mark = (spec.pass_mark * full / spec.full_marks).quantize(Decimal("0.1")) if spec.full_marks else full
+        marks = spec.paper
+        pass_mark = (marks.pass_mark * full / marks.full_marks).quantize(Decimal("0.1")) if marks.full_marks else full
         attempt = await MockAttempt.create(
             worker_id=worker_id,
             subject=subject,
             seed=seed,
             status=AttemptStatus.IN_PROGRESS,
             started_at=now,
-            deadline_at=now + timedelta(minutes=spec.minutes),
+            deadline_at=now + timedelta(minutes=spec.paper.minutes),
             structure=structure,
             full_marks=full,
             pass_mark=pass_mark,
@@ -486,8 +495,8 @@ async def mock_save_answer(
     if attempt.deadline_at <= now:
         raise AttemptClosed(_("Time is up: answers after the deadline are not accepted."))
     if not await AttemptItem.filter(attempt_id=attempt_id, question_id=question_id).exists():
-        raise ServiceError("question", _("This question is not part of this exam."))
-    raise ServiceError("choice", _("A single-choice question takes exactly one option."))
+        raise ServiceError("question", N_("This question is not part of this exam."))
+    raise ServiceError("choice", N_("A single-choice question takes exactly one option."))
 
 
 async def mock_submit(*, worker_id: int, attempt_id: int, now: datetime) -> MockAttempt:
@@ -539,7 +548,7 @@ async def _score(*, attempt: MockAttempt, worker_id: int, now: datetime) -> Deci
     if answers:
         await Answer.bulk_create(answers)
     await MockAttempt.filter(id=attempt.id).update(score=total)
-    await _notebook_apply(worker_id=worker_id, results=results, today=now.date(), now=now)
+    await _notebook_apply(worker_id=worker_id, results=results, today=_day(now), now=now)
     return total
 
 
@@ -568,7 +577,7 @@ def _half_points(raw) -> Decimal:
     except ArithmeticError:
         value = None
     if value is None or not value.is_finite() or value * 2 != (value * 2).to_integral_value():
-        raise ServiceError("score", _("Give the points in steps of 0.5, e.g. 12 or 12.5."))
+        raise ServiceError("score", N_("Give the points in steps of 0.5, e.g. 12 or 12.5."))
     return value
 
 
@@ -596,18 +605,16 @@ async def mock_item_self_mark(*, worker_id: int, attempt_id: int, question_id: i
         attempt = await MockAttempt.select_for_update().get(id=attempt_id, worker_id=worker_id)
         item = await AttemptItem.get(attempt_id=attempt.id, question_id=question_id)
         if attempt.status == AttemptStatus.IN_PROGRESS:
-            raise ServiceError("__all__", _("Hand the exam in first; then mark your case answers."))
+            raise ServiceError("__all__", N_("Hand the exam in first; then mark your case answers."))
         if item.kind != Kind.CASE:
             raise ServiceError(
-                "__all__", _("Only case answers are self-marked; this question is marked automatically.")
+                "__all__", N_("Only case answers are self-marked; this question is marked automatically.")
             )
         if not item.response:
-            raise ServiceError("__all__", _("This question was not answered, so it scores 0."))
+            raise ServiceError("__all__", N_("This question was not answered, so it scores 0."))
         value = _half_points(score)
         if not Decimal(0) <= value <= item.points:
-            raise ServiceError(
-                "score", _("Give between 0 and %(p)s points.") % {"p": format(item.points.normalize(), "f")}
-            )
+            raise ServiceError("score", N_("Give between 0 and %(p)s points."), p=format(item.points.normalize(), "f"))
         await AttemptItem.filter(id=item.id).update(self_score=value)
         item.self_score = value
         attempt.score = await attempt_total(attempt_id=attempt.id)

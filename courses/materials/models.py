@@ -1,14 +1,15 @@
 """Teaching materials: a file or a link with versions; files live in the storage directory by checksum."""
 
-from enum import StrEnum
-
 from tortoise import fields
 from tortoise.models import Model
 
+from talent.core.codes import Coded
+from talent.core.i18n import N_
 
-class MaterialKind(StrEnum):
-    FILE = "file"
-    LINK = "link"
+
+class MaterialKind(Coded):
+    FILE = "file", N_("File")
+    LINK = "link", N_("Link")
 
 
 class Material(Model):

@@ -3,35 +3,22 @@
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-import courses.labels  # noqa: F401
-from courses.catalog import selectors as catalog_selectors
+from courses.catalog.access import can_author
 from courses.materials import selectors, services
 from courses.materials.forms import MATERIAL_FIELDS, VERSION_FIELDS
-from courses.materials.models import MaterialKind
-from courses.scope import can_author
-from talent.core.clock import local_today
+from courses.pages import Author, CourseReader, Staff, authored_course, course_of
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.core.storage import UPLOADS
 from talent.web import uploads
-from talent.web.auth import BureauViewer, CurrentViewer, StaffViewer, Viewer
-from talent.web.errors import Forbidden
 from talent.web.forms import Form
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
 router = APIRouter(prefix="/courses", tags=["courses"])
-
-
-async def _course(viewer: Viewer, course_id: int):
-    return await catalog_selectors.course_get(scope=viewer.scope, course_id=course_id, today=local_today())
-
-
-async def _authored(viewer: Viewer, course_id: int):
-    course = await _course(viewer, course_id)
-    if not can_author(viewer.scope, course):
-        raise Forbidden()
-    return course
+# Upload refusals name the file input (or the link), which are no fields of the form: so these posts map a
+# ServiceError themselves rather than through Form.run (which would move it to the form-wide message).
+UPLOAD_FIELDS = ("file", "url")
 
 
 def _material_form_page(request, form, course, status_code=200) -> Response:
@@ -45,14 +32,14 @@ def _material_form_page(request, form, course, status_code=200) -> Response:
 
 
 @router.get("/{course_id}/materials/new")
-async def material_new(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
-    course = await _authored(viewer, course_id)
+async def material_new(request: Request, viewer: Author, course_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
     return _material_form_page(request, Form.initial(MATERIAL_FIELDS), course)
 
 
 @router.post("/{course_id}/materials")
-async def material_create(request: Request, viewer: BureauViewer, course_id: Id) -> Response:
-    course = await _authored(viewer, course_id)
+async def material_create(request: Request, viewer: Author, course_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
     if uploads.body_too_big(request):
         form = Form.initial(MATERIAL_FIELDS)
         form.errors["file"] = uploads.too_big_message()
@@ -71,7 +58,7 @@ async def material_create(request: Request, viewer: BureauViewer, course_id: Id)
                 change_note=form.cleaned.get("change_note") or "",
             )
         except ServiceError as exc:
-            form.errors[exc.field if exc.field in ("file", "url") else "__all__"] = exc.message
+            form.errors[exc.field if exc.field in UPLOAD_FIELDS else "__all__"] = exc.message
         else:
             return flash(see_other(request, f"/courses/{course.id}/materials/{material.id}"), _("Material added."))
     return _material_form_page(request, form, course, status_code=422)
@@ -96,16 +83,16 @@ def _material_page(request, viewer, course, material, history, form, status_code
 
 
 @router.get("/{course_id}/materials/{material_id}")
-async def material_detail(request: Request, viewer: StaffViewer, course_id: Id, material_id: Id) -> Response:
-    course = await _course(viewer, course_id)
+async def material_detail(request: Request, viewer: Staff, course_id: Id, material_id: Id) -> Response:
+    course = await course_of(viewer, course_id)
     material = await selectors.material_get(course=course, material_id=material_id)
     history = await selectors.material_history(material=material)
     return _material_page(request, viewer, course, material, history, Form.initial(VERSION_FIELDS))
 
 
 @router.post("/{course_id}/materials/{material_id}/versions")
-async def version_create(request: Request, viewer: BureauViewer, course_id: Id, material_id: Id) -> Response:
-    course = await _authored(viewer, course_id)
+async def version_create(request: Request, viewer: Author, course_id: Id, material_id: Id) -> Response:
+    course = await authored_course(viewer, course_id)
     material = await selectors.material_get(course=course, material_id=material_id)
     if uploads.body_too_big(request):
         form = Form.initial(VERSION_FIELDS)
@@ -125,7 +112,7 @@ async def version_create(request: Request, viewer: BureauViewer, course_id: Id, 
                     change_note=form.cleaned["change_note"],
                 )
             except ServiceError as exc:
-                form.errors[exc.field if exc.field in ("file", "url") else "__all__"] = exc.message
+                form.errors[exc.field if exc.field in UPLOAD_FIELDS else "__all__"] = exc.message
             else:
                 url = f"/courses/{course.id}/materials/{material.id}"
                 return flash(see_other(request, url), _("New version saved."))
@@ -142,19 +129,14 @@ def _serve(version) -> Response:
 
 
 @router.get("/{course_id}/materials/{material_id}/download")
-async def material_download(request: Request, viewer: CurrentViewer, course_id: Id, material_id: Id) -> Response:
-    course = await _course(viewer, course_id)
+async def material_download(request: Request, viewer: CourseReader, course_id: Id, material_id: Id) -> Response:
+    course = await course_of(viewer, course_id)
     material = await selectors.material_get(course=course, material_id=material_id)
     return _serve(await selectors.version_get(material=material))
 
 
 @router.get("/{course_id}/materials/{material_id}/versions/{version_id}/download")
-async def version_download(
-    request: Request, viewer: StaffViewer, course_id: Id, material_id: Id, version_id: Id
-) -> Response:
-    course = await _course(viewer, course_id)
+async def version_download(request: Request, viewer: Staff, course_id: Id, material_id: Id, version_id: Id) -> Response:
+    course = await course_of(viewer, course_id)
     material = await selectors.material_get(course=course, material_id=material_id)
     return _serve(await selectors.version_get(material=material, version_id=version_id))
-
-
-__all__ = ["router", "MaterialKind"]

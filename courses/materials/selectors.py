@@ -1,13 +1,16 @@
+"""Reads of a course's materials and their versions; each takes the course (or material) read through the
+viewer's scope (courses.catalog.selectors.course_get)."""
+
 from courses.catalog.models import Course
 from courses.materials.models import Material, MaterialVersion
 
 
-async def course_materials(*, course_id: int) -> list[Material]:
+async def course_materials(*, course: Course) -> list[Material]:
     """Materials of a course, each with `current` (the newest version) and `history` (all, newest first).
     Two queries."""
-    materials = await Material.filter(course_id=course_id).order_by("title", "id")
+    materials = await Material.filter(course_id=course.id).order_by("title", "id")
     versions = await (
-        MaterialVersion.filter(material__course_id=course_id).select_related("uploaded_by").order_by("-number")
+        MaterialVersion.filter(material__course_id=course.id).select_related("uploaded_by").order_by("-number")
     )
     by_material: dict[int, list[MaterialVersion]] = {}
     for v in versions:

@@ -9,15 +9,16 @@ from urllib.parse import urlsplit
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from courses.catalog.access import can_author
 from courses.catalog.models import Course
 from courses.catalog.services import audit_scope
 from courses.materials.models import Material, MaterialKind, MaterialVersion
-from courses.scope import can_author
 from talent.accounts.models import User
+from talent.audit.models import Action, Entity
 from talent.audit.services import audit_record
 from talent.core.access import Scope
 from talent.core.errors import ServiceError
-from talent.core.i18n import gettext as _
+from talent.core.i18n import N_
 from talent.core.storage import UPLOADS
 from talent.core.uploads import upload_check
 
@@ -31,7 +32,7 @@ def clean_url(url: str | None) -> str:
         or len(url) > 1000
         or any(ch.isspace() or not ch.isprintable() for ch in url)
     ):
-        raise ServiceError("url", _("Enter a web address starting with http:// or https://."))
+        raise ServiceError("url", N_("Enter a web address starting with http:// or https://."))
     return url
 
 
@@ -45,7 +46,7 @@ async def _version_values(kind: MaterialKind, upload, url: str | None) -> dict:
     if kind == MaterialKind.LINK:
         return {"url": clean_url(url)}
     if upload is None or not getattr(upload, "filename", None):
-        raise ServiceError("file", _("Choose a file."))
+        raise ServiceError("file", N_("Choose a file."))
     return await _store(upload)
 
 
@@ -54,7 +55,7 @@ async def material_create(
     change_note: str = "",
 ) -> Material:  # fmt: skip
     if not can_author(scope, course):
-        raise ServiceError("__all__", _("You may not edit this course."))
+        raise ServiceError("__all__", N_("You may not edit this course."))
     kind = MaterialKind.LINK if url and not getattr(upload, "filename", None) else MaterialKind.FILE
     values = await _version_values(kind, upload, url)
     async with in_transaction():
@@ -62,7 +63,7 @@ async def material_create(
         version = await MaterialVersion.create(
             material=material, number=1, change_note=change_note or "", uploaded_by=actor, **values
         )
-        await _audit(actor, course, material, version, "create")
+        await _audit(actor, course, material, version, Action.CREATE)
     return material
 
 
@@ -71,7 +72,7 @@ async def material_add_version(
     change_note: str = "",
 ) -> MaterialVersion:  # fmt: skip
     if not can_author(scope, course) or material.course_id != course.id:
-        raise ServiceError("__all__", _("You may not edit this course."))
+        raise ServiceError("__all__", N_("You may not edit this course."))
     values = await _version_values(material.kind, upload, url)
     async with in_transaction():
         # Lock the material row so two uploads at once get numbers n+1 and n+2.
@@ -82,15 +83,15 @@ async def material_add_version(
             material=fresh, number=number, change_note=change_note or "", uploaded_by=actor, **values
         )
         await Material.filter(id=fresh.id).update(current_no=number)
-        await _audit(actor, course, fresh, version, "new_version")
+        await _audit(actor, course, fresh, version, Action.NEW_VERSION)
     return version
 
 
-async def _audit(actor, course: Course, material: Material, version: MaterialVersion, action: str) -> None:
+async def _audit(actor, course: Course, material: Material, version: MaterialVersion, action: Action) -> None:
     await audit_record(
         actor=actor,
         action=action,
-        entity="material",
+        entity=Entity.MATERIAL,
         entity_id=material.id,
         summary=f"{course.title} · {material.title} v{version.number}"[:255],
         after={

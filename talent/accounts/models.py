@@ -1,4 +1,3 @@
-
 from tortoise import fields
 from tortoise.models import Model
 

@@ -97,7 +97,7 @@ async def language(
 
 
 async def _me_context(viewer) -> dict:
-    sessions = await selectors.session_list_for_user(user_id=viewer.user.id, now=services.now_utc())
+    sessions = await selectors.own_sessions(scope=viewer.scope, now=services.now_utc())
     return {"sessions": sessions, "current_session": viewer.session_id, "today": local_today()}
 
 
@@ -111,14 +111,11 @@ async def me(request: Request, viewer: CurrentViewer) -> Response:
 
 @router.post("/me/email")
 async def me_email(request: Request, viewer: CurrentViewer) -> Response:
-    form = BoundForm.bind(EMAIL_FIELDS, await request.form())
-    if form.validate():
-        try:
-            await services.user_email_set(actor=viewer.user, user=viewer.user, email=form.cleaned["email"] or "")
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, "/me"), _("Your e-mail address was saved."))
+    form = await BoundForm.posted(EMAIL_FIELDS, request)
+    if await form.run(
+        lambda cleaned: services.user_email_set(actor=viewer.user, user=viewer.user, email=cleaned["email"] or "")
+    ):
+        return flash(see_other(request, "/me"), _("Your e-mail address was saved."))
     ctx = await _me_context(viewer)
     ctx.update(form=BoundForm.initial(PASSWORD_FIELDS), email_form=form)
     return render(request, "accounts/me.html", ctx, fragment="accounts/_email_form.html", status_code=422)

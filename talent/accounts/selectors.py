@@ -14,7 +14,7 @@ from talent.core.export import keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.places.models import Region
 from talent.settings import get_settings
-from talent.supervision.models import Assignment
+from talent.supervision.selectors import assigned_station_ids
 
 
 @cache
@@ -43,8 +43,9 @@ async def session_get(*, session_id: str, now: datetime) -> Session | None:
     return session
 
 
-async def session_list_for_user(*, user_id: int, now: datetime) -> list[Session]:
-    return await Session.filter(user_id=user_id, expires_at__gt=now).order_by("-last_seen_at")
+async def own_sessions(*, scope: Scope, now: datetime) -> list[Session]:
+    """The viewer's own live sessions, latest first (nobody lists another account's sessions)."""
+    return await Session.filter(user_id=scope.user_id, expires_at__gt=now).order_by("-last_seen_at")
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -148,12 +149,10 @@ async def user_by_username(*, username: str) -> User | None:
 
 
 async def scope_for(user: User, *, today) -> Scope:
+    """The records the user's role reaches (talent.core.access.Scope); `user.region` must be loaded."""
     station_ids: frozenset[int] = frozenset()
     if user.role == Role.SUPERVISOR:
-        ids = await Assignment.filter(
-            Q(end_on=None) | Q(end_on__gte=today), supervisor__user_id=user.id, start_on__lte=today
-        ).values_list("station_id", flat=True)
-        station_ids = frozenset(ids)
+        station_ids = await assigned_station_ids(user_id=user.id, today=today)
     return Scope(
         user_id=user.id,
         role=user.role,
@@ -185,8 +184,10 @@ def user_export(*, params: ListParams, role: str = "") -> AsyncIterator[User]:
     return keyset_rows(_user_filtered(params=params, role=role), order_for(params, USER_SORTS, "username"))
 
 
-async def user_get(*, user_id: int) -> User:
-    return await User.get(id=user_id).select_related("region", "organisation", "worker")
+async def user_get(*, scope: Scope, user_id: int) -> User:
+    """The account if the viewer may manage it (an admin: any; anyone else: their own); DoesNotExist otherwise."""
+    mine = Q() if scope.is_admin else Q(id=scope.user_id)
+    return await User.filter(mine).select_related("region", "organisation", "worker").get(id=user_id)
 
 
 def session_expiry(now: datetime, days: int) -> datetime:

@@ -7,13 +7,15 @@ from typing import NoReturn
 from tortoise.transactions import in_transaction
 
 from talent.accounts import selectors, throttling
+from talent.accounts.email import email_normalise
 from talent.accounts.models import LoginAttempt, Session, User
 from talent.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, password_weakness, verify_password
+from talent.audit.models import Action, Entity
 from talent.audit.services import audit_record, snapshot
 from talent.core.access import Role
 from talent.core.errors import ServiceError
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
-from talent.notifications.mail import email_normalise
 from talent.settings import get_settings
 
 USER_AUDIT_FIELDS = [
@@ -163,21 +165,23 @@ def _check_password(password: str, *, user_inputs: list[str]) -> None:
     """The rule for every password a person sets (the demo data hashes its one known password directly)."""
     weakness = password_weakness(password, user_inputs)
     if weakness == "short":
-        raise ServiceError("password", _("Use at least %(n)s characters.") % {"n": MIN_PASSWORD_LENGTH})
+        raise ServiceError("password", N_("Use at least %(n)s characters."), n=MIN_PASSWORD_LENGTH)
     if weakness:
         raise ServiceError("password", _weakness_message(weakness))
 
 
 async def user_change_password(*, user: User, current: str, new: str, session_id: str | None) -> None:
     if not await verify_password(current, user.password_hash):
-        raise ServiceError("current", _("The current password is wrong."))
+        raise ServiceError("current", N_("The current password is wrong."))
     _check_password(new, user_inputs=[user.username, user.display_name])
     hashed = await hash_password(new)
     async with in_transaction():
         await User.filter(id=user.id).update(password_hash=hashed, password_changed_at=now_utc())
         # Other devices must sign in again with the new password.
         await session_revoke_all(user=user, except_session_id=session_id)
-        await audit_record(actor=user, action="password", entity="user", entity_id=user.id, summary=user.username)
+        await audit_record(
+            actor=user, action=Action.PASSWORD, entity=Entity.USER, entity_id=user.id, summary=user.username
+        )
 
 
 async def user_set_locale(*, user: User, locale: str) -> None:
@@ -186,11 +190,11 @@ async def user_set_locale(*, user: User, locale: str) -> None:
 
 def _check_scope_fields(role: Role, region_id, organisation_id, worker_id) -> None:
     if role == Role.BUREAU and not region_id:
-        raise ServiceError("region_code", _("A bureau account needs a region."))
+        raise ServiceError("region_code", N_("A bureau account needs a region."))
     if role == Role.HR and not organisation_id:
-        raise ServiceError("organisation", _("An HR account needs an organisation."))
+        raise ServiceError("organisation", N_("An HR account needs an organisation."))
     if role == Role.WORKER and not worker_id:
-        raise ServiceError("worker_no", _("A worker account needs a worker record."))
+        raise ServiceError("worker_no", N_("A worker account needs a worker record."))
 
 
 async def user_create(
@@ -210,7 +214,7 @@ async def user_create(
     email = _checked_email(email)
     _check_scope_fields(role, region_id, organisation_id, worker_id)
     if await User.filter(username=username).exists():
-        raise ServiceError("username", _("This username is taken."))
+        raise ServiceError("username", N_("This username is taken."))
     hashed = await hash_password(password)
     async with in_transaction():
         user = await User.create(
@@ -226,8 +230,8 @@ async def user_create(
         )
         await audit_record(
             actor=actor,
-            action="create",
-            entity="user",
+            action=Action.CREATE,
+            entity=Entity.USER,
             entity_id=user.id,
             summary=username,
             after=snapshot(user, USER_AUDIT_FIELDS),
@@ -238,7 +242,7 @@ async def user_create(
 def _checked_email(email: str) -> str:
     normalised = email_normalise(email)
     if normalised is None:
-        raise ServiceError("email", _("Enter a valid e-mail address, like name@example.com."))
+        raise ServiceError("email", N_("Enter a valid e-mail address, like name@example.com."))
     return normalised
 
 
@@ -258,8 +262,8 @@ async def user_email_set(*, actor: User, user: User, email: str) -> User:
 async def _audit_update(*, actor: User, user: User, before: dict, after: dict) -> None:
     await audit_record(
         actor=actor,
-        action="update",
-        entity="user",
+        action=Action.UPDATE,
+        entity=Entity.USER,
         entity_id=user.id,
         summary=user.username,
         before=before,
@@ -282,7 +286,7 @@ async def user_update(
     _check_scope_fields(role, region_id, organisation_id, worker_id)
     email = user.email if email is None else _checked_email(email)
     if user.id == actor.id and (not is_active or role != Role.ADMIN):
-        raise ServiceError("role", _("You cannot demote or deactivate your own account."))
+        raise ServiceError("role", N_("You cannot demote or deactivate your own account."))
     async with in_transaction():
         before = snapshot(user, USER_AUDIT_FIELDS)
         user.display_name = display_name
@@ -305,7 +309,9 @@ async def user_reset_password(*, actor: User, user: User, password: str) -> None
     async with in_transaction():
         await User.filter(id=user.id).update(password_hash=hashed, password_changed_at=now_utc())
         await session_revoke_all(user=user)
-        await audit_record(actor=actor, action="password", entity="user", entity_id=user.id, summary=user.username)
+        await audit_record(
+            actor=actor, action=Action.PASSWORD, entity=Entity.USER, entity_id=user.id, summary=user.username
+        )
 
 
 async def user_unlock(*, actor: User, user: User) -> int:
@@ -315,8 +321,8 @@ async def user_unlock(*, actor: User, user: User) -> int:
         cleared = await LoginAttempt.filter(username=user.username).delete()
         await audit_record(
             actor=actor,
-            action="unlock",
-            entity="user",
+            action=Action.UNLOCK,
+            entity=Entity.USER,
             entity_id=user.id,
             summary=user.username,
             after={"failed_sign_ins_cleared": cleared},

@@ -1,7 +1,7 @@
 from talent.core.access import Role
+from talent.core.codes import choices
 from talent.core.i18n import N_
 from talent.web.forms import Field
-from talent.web.labels import choices
 
 _SCOPE = [
     Field(

@@ -5,22 +5,23 @@ from talent.accounts import selectors as account_selectors
 from talent.accounts import services as account_services
 from talent.admin.forms import PASSWORD_RESET_FIELDS, USER_CREATE_FIELDS, USER_EDIT_FIELDS
 from talent.admin.selectors import scope_ids
-from talent.core.access import Role
-from talent.core.errors import ServiceError
+from talent.core.access import Permission, Role
+from talent.core.codes import choices
 from talent.core.i18n import gettext as _
 from talent.web import exports
-from talent.web.auth import AdminViewer
+from talent.web.auth import Allowed, Viewer
 from talent.web.forms import Form
-from talent.web.labels import choices
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
+ManagesAccounts = Allowed(Permission.ACCOUNTS)
+
 
 @router.get("")
-async def admin_home(request: Request, viewer: AdminViewer) -> Response:
+async def admin_home(request: Request, viewer: ManagesAccounts) -> Response:
     return see_other(request, "/admin/users")
 
 
@@ -32,7 +33,7 @@ def _role_filter(params, role: str) -> str:
 
 @router.get("/users/export")
 async def user_export(
-    viewer: AdminViewer, params: Listing, fmt: exports.ExportFormat = "xlsx", role: str = ""
+    viewer: ManagesAccounts, params: Listing, fmt: exports.ExportFormat = "xlsx", role: str = ""
 ) -> Response:
     """The filtered account list (every page) as .xlsx or .csv."""
     users = account_selectors.user_export(params=params, role=_role_filter(params, role))
@@ -40,7 +41,7 @@ async def user_export(
 
 
 @router.get("/users")
-async def user_list(request: Request, viewer: AdminViewer, params: Listing, role: str = "") -> Response:
+async def user_list(request: Request, viewer: ManagesAccounts, params: Listing, role: str = "") -> Response:
     role = _role_filter(params, role)
     page = await account_selectors.user_list(params=params, role=role)
     return render(
@@ -62,12 +63,14 @@ def _form_page(request, form, *, title, action, user=None, status_code=200):
 
 
 @router.get("/users/new")
-async def user_new(request: Request, viewer: AdminViewer) -> Response:
+async def user_new(request: Request, viewer: ManagesAccounts) -> Response:
     return _form_page(request, Form.initial(USER_CREATE_FIELDS), title=_("New account"), action="/admin/users")
 
 
-async def _resolve_scope(form: Form) -> dict | None:
+async def _resolve_scope(viewer: Viewer, form: Form) -> dict | None:
+    """The ids of the typed region, organisation and worker; None (with field errors) when one is unknown."""
     ids = await scope_ids(
+        scope=viewer.scope,
         region_code=form.cleaned.get("region_code"),
         organisation=form.cleaned.get("organisation"),
         worker_no=form.cleaned.get("worker_no"),
@@ -78,23 +81,24 @@ async def _resolve_scope(form: Form) -> dict | None:
 
 
 @router.post("/users")
-async def user_create(request: Request, viewer: AdminViewer) -> Response:
-    form = Form.bind(USER_CREATE_FIELDS, await request.form())
-    if form.validate() and (ids := await _resolve_scope(form)) is not None:
-        try:
-            user = await account_services.user_create(
-                actor=viewer.user,
-                email=form.cleaned["email"] or "",
-                username=form.cleaned["username"],
-                password=form.cleaned["password"],
-                role=Role(form.cleaned["role"]),
-                display_name=form.cleaned["display_name"] or "",
-                **ids,
-            )
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/admin/users/{user.id}"), _("Account created."))
+async def user_create(request: Request, viewer: ManagesAccounts) -> Response:
+    form = await Form.posted(USER_CREATE_FIELDS, request)
+
+    async def create(cleaned: dict):
+        if (ids := await _resolve_scope(viewer, form)) is None:
+            return None
+        return await account_services.user_create(
+            actor=viewer.user,
+            email=cleaned["email"] or "",
+            username=cleaned["username"],
+            password=cleaned["password"],
+            role=Role(cleaned["role"]),
+            display_name=cleaned["display_name"] or "",
+            **ids,
+        )
+
+    if user := await form.run(create):
+        return flash(see_other(request, f"/admin/users/{user.id}"), _("Account created."))
     return _form_page(request, form, title=_("New account"), action="/admin/users", status_code=422)
 
 
@@ -121,44 +125,45 @@ async def _edit_context(user, pw_form: Form) -> dict:
 
 
 @router.get("/users/{user_id}")
-async def user_edit(request: Request, viewer: AdminViewer, user_id: Id) -> Response:
-    user = await account_selectors.user_get(user_id=user_id)
+async def user_edit(request: Request, viewer: ManagesAccounts, user_id: Id) -> Response:
+    user = await account_selectors.user_get(scope=viewer.scope, user_id=user_id)
     return render(request, "admin/user_edit.html", await _edit_context(user, Form.initial(PASSWORD_RESET_FIELDS)))
 
 
 @router.post("/users/{user_id}")
-async def user_update(request: Request, viewer: AdminViewer, user_id: Id) -> Response:
-    user = await account_selectors.user_get(user_id=user_id)
-    form = Form.bind(USER_EDIT_FIELDS, await request.form())
-    if form.validate() and (ids := await _resolve_scope(form)) is not None:
-        try:
-            await account_services.user_update(
-                actor=viewer.user,
-                user=user,
-                email=form.cleaned["email"] or "",
-                display_name=form.cleaned["display_name"] or "",
-                role=Role(form.cleaned["role"]),
-                is_active=form.cleaned["is_active"],
-                **ids,
-            )
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/admin/users/{user.id}"), _("Account saved."))
+async def user_update(request: Request, viewer: ManagesAccounts, user_id: Id) -> Response:
+    user = await account_selectors.user_get(scope=viewer.scope, user_id=user_id)
+    form = await Form.posted(USER_EDIT_FIELDS, request)
+
+    async def update(cleaned: dict):
+        if (ids := await _resolve_scope(viewer, form)) is None:
+            return None
+        return await account_services.user_update(
+            actor=viewer.user,
+            user=user,
+            email=cleaned["email"] or "",
+            display_name=cleaned["display_name"] or "",
+            role=Role(cleaned["role"]),
+            is_active=cleaned["is_active"],
+            **ids,
+        )
+
+    if await form.run(update):
+        return flash(see_other(request, f"/admin/users/{user.id}"), _("Account saved."))
     return _form_page(request, form, title=user.username, action=f"/admin/users/{user.id}", user=user, status_code=422)
 
 
 @router.post("/users/{user_id}/password")
-async def user_password(request: Request, viewer: AdminViewer, user_id: Id) -> Response:
-    user = await account_selectors.user_get(user_id=user_id)
-    form = Form.bind(PASSWORD_RESET_FIELDS, await request.form())
-    if form.validate():
-        try:
-            await account_services.user_reset_password(actor=viewer.user, user=user, password=form.cleaned["password"])
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/admin/users/{user.id}"), _("Password reset; the user was signed out."))
+async def user_password(request: Request, viewer: ManagesAccounts, user_id: Id) -> Response:
+    user = await account_selectors.user_get(scope=viewer.scope, user_id=user_id)
+    form = await Form.posted(PASSWORD_RESET_FIELDS, request)
+
+    async def reset(cleaned: dict) -> bool:
+        await account_services.user_reset_password(actor=viewer.user, user=user, password=cleaned["password"])
+        return True  # form.run answers None when the form has errors
+
+    if await form.run(reset):
+        return flash(see_other(request, f"/admin/users/{user.id}"), _("Password reset; the user was signed out."))
     return render(
         request,
         "admin/user_edit.html",
@@ -169,8 +174,8 @@ async def user_password(request: Request, viewer: AdminViewer, user_id: Id) -> R
 
 
 @router.post("/users/{user_id}/unlock")
-async def user_unlock(request: Request, viewer: AdminViewer, user_id: Id) -> Response:
-    user = await account_selectors.user_get(user_id=user_id)
+async def user_unlock(request: Request, viewer: ManagesAccounts, user_id: Id) -> Response:
+    user = await account_selectors.user_get(scope=viewer.scope, user_id=user_id)
     cleared = await account_services.user_unlock(actor=viewer.user, user=user)
     return flash(
         see_other(request, f"/admin/users/{user.id}"),

@@ -4,10 +4,13 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from talent.audit.selectors import audit_export, audit_list
+from talent.core.access import Permission
 from talent.web import exports
-from talent.web.auth import AuditViewer
+from talent.web.auth import Allowed
 from talent.web.pagination import Listing
 from talent.web.templating import render
+
+AuditViewer = Allowed(Permission.AUDIT_VIEW)
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from talent.audit.models import Entity
 from talent.certification import selectors, services
 from talent.certification.forms import (
     ELIGIBILITY_FIELDS,
@@ -16,16 +17,17 @@ from talent.certification.forms import (
     SUBJECT_FIELDS,
     YEAR_FIELDS,
 )
-from talent.certification.labels import clabel
-from talent.core.errors import ServiceError
+from talent.core.access import Permission
 from talent.core.i18n import gettext as _
-from talent.web.auth import AdminViewer
+from talent.web.auth import Allowed
 from talent.web.forms import Form
+from talent.web.labels import label
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
 router = APIRouter(prefix="/admin/exams", tags=["admin"])
 HOME = "/admin/exams"
+AdminViewer = Allowed(Permission.EXAM_CATALOGUE)
 
 
 @router.get("")
@@ -35,7 +37,6 @@ async def catalogue(request: Request, viewer: AdminViewer) -> Response:
         request,
         "certification/admin/catalogue.html",
         {
-            "clabel": clabel,
             "levels": await selectors.levels(),
             "subjects": subjects,
             "papers": {s.id: await selectors.sections_of(subject_id=s.id) for s in subjects},
@@ -63,13 +64,9 @@ def _edit_page(request, *, form, title, action, entity, entity_id, status_code=2
 
 
 async def _apply(request, form: Form, call, **kwargs) -> Response | None:
-    if form.validate():
-        try:
-            await call(actor=request.state.viewer.user, **kwargs, **form.cleaned)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, HOME), _("Saved."))
+    """Run the service on the valid form and go back to the catalogue; None when the form must be shown again."""
+    if await form.run(lambda values: call(actor=request.state.viewer.user, **kwargs, **values)):
+        return flash(see_other(request, HOME), _("Saved."))
     return None
 
 
@@ -83,9 +80,9 @@ async def level_edit(request: Request, viewer: AdminViewer, level_id: Id) -> Res
     return _edit_page(
         request,
         form=form,
-        title=clabel("level", level.level),
+        title=label(level.level),
         action=f"{HOME}/levels/{level.id}",
-        entity="exam_level",
+        entity=Entity.EXAM_LEVEL,
         entity_id=level.id,
     )
 
@@ -93,14 +90,14 @@ async def level_edit(request: Request, viewer: AdminViewer, level_id: Id) -> Res
 @router.post("/levels/{level_id}")
 async def level_update(request: Request, viewer: AdminViewer, level_id: Id) -> Response:
     level = await selectors.level_get(level_id=level_id)
-    form = Form.bind(LEVEL_FIELDS, await request.form())
+    form = await Form.posted(LEVEL_FIELDS, request)
     done = await _apply(request, form, services.level_update, level=level)
     return done or _edit_page(
         request,
         form=form,
-        title=clabel("level", level.level),
+        title=label(level.level),
         action=f"{HOME}/levels/{level.id}",
-        entity="exam_level",
+        entity=Entity.EXAM_LEVEL,
         entity_id=level.id,
         status_code=422,
     )
@@ -118,7 +115,7 @@ async def subject_edit(request: Request, viewer: AdminViewer, subject_id: Id) ->
         form=form,
         title=subject.code,
         action=f"{HOME}/subjects/{subject.id}",
-        entity="exam_subject",
+        entity=Entity.EXAM_SUBJECT,
         entity_id=subject.id,
     )
 
@@ -126,14 +123,14 @@ async def subject_edit(request: Request, viewer: AdminViewer, subject_id: Id) ->
 @router.post("/subjects/{subject_id}")
 async def subject_update(request: Request, viewer: AdminViewer, subject_id: Id) -> Response:
     subject = await selectors.subject_get(subject_id=subject_id)
-    form = Form.bind(SUBJECT_FIELDS, await request.form())
+    form = await Form.posted(SUBJECT_FIELDS, request)
     done = await _apply(request, form, services.subject_update, subject=subject)
     return done or _edit_page(
         request,
         form=form,
         title=subject.code,
         action=f"{HOME}/subjects/{subject.id}",
-        entity="exam_subject",
+        entity=Entity.EXAM_SUBJECT,
         entity_id=subject.id,
         status_code=422,
     )
@@ -146,9 +143,9 @@ async def section_edit(request: Request, viewer: AdminViewer, subject_id: Id, se
     return _edit_page(
         request,
         form=form,
-        title=f"{section.subject.code} · {clabel('kind', section.kind)}",
+        title=f"{section.subject.code} · {label(section.kind)}",
         action=f"{HOME}/subjects/{subject_id}/sections/{section.id}",
-        entity="paper_section",
+        entity=Entity.PAPER_SECTION,
         entity_id=section.id,
     )
 
@@ -156,14 +153,14 @@ async def section_edit(request: Request, viewer: AdminViewer, subject_id: Id, se
 @router.post("/subjects/{subject_id}/sections/{section_id}")
 async def section_update(request: Request, viewer: AdminViewer, subject_id: Id, section_id: Id) -> Response:
     section = await selectors.section_get(subject_id=subject_id, section_id=section_id)
-    form = Form.bind(SECTION_FIELDS, await request.form())
+    form = await Form.posted(SECTION_FIELDS, request)
     done = await _apply(request, form, services.section_update, section=section)
     return done or _edit_page(
         request,
         form=form,
-        title=f"{section.subject.code} · {clabel('kind', section.kind)}",
+        title=f"{section.subject.code} · {label(section.kind)}",
         action=f"{HOME}/subjects/{subject_id}/sections/{section.id}",
-        entity="paper_section",
+        entity=Entity.PAPER_SECTION,
         entity_id=section.id,
         status_code=422,
     )
@@ -179,21 +176,21 @@ async def year_new(request: Request, viewer: AdminViewer) -> Response:
         form=Form.initial(YEAR_FIELDS),
         title=_("New exam year"),
         action=f"{HOME}/years",
-        entity="exam_year",
+        entity=Entity.EXAM_YEAR,
         entity_id=None,
     )
 
 
 @router.post("/years")
 async def year_create(request: Request, viewer: AdminViewer) -> Response:
-    form = Form.bind(YEAR_FIELDS, await request.form())
+    form = await Form.posted(YEAR_FIELDS, request)
     done = await _apply(request, form, services.exam_year_create)
     return done or _edit_page(
         request,
         form=form,
         title=_("New exam year"),
         action=f"{HOME}/years",
-        entity="exam_year",
+        entity=Entity.EXAM_YEAR,
         entity_id=None,
         status_code=422,
     )
@@ -208,7 +205,7 @@ async def year_edit(request: Request, viewer: AdminViewer, year_id: Id) -> Respo
         form=form,
         title=str(sitting.year),
         action=f"{HOME}/years/{sitting.id}",
-        entity="exam_year",
+        entity=Entity.EXAM_YEAR,
         entity_id=sitting.id,
     )
 
@@ -216,14 +213,14 @@ async def year_edit(request: Request, viewer: AdminViewer, year_id: Id) -> Respo
 @router.post("/years/{year_id}")
 async def year_update(request: Request, viewer: AdminViewer, year_id: Id) -> Response:
     sitting = await selectors.exam_year_get(year_id=year_id)
-    form = Form.bind(YEAR_FIELDS, await request.form())
+    form = await Form.posted(YEAR_FIELDS, request)
     done = await _apply(request, form, services.exam_year_update, sitting=sitting)
     return done or _edit_page(
         request,
         form=form,
         title=str(sitting.year),
         action=f"{HOME}/years/{sitting.id}",
-        entity="exam_year",
+        entity=Entity.EXAM_YEAR,
         entity_id=sitting.id,
         status_code=422,
     )
@@ -244,21 +241,21 @@ async def pass_line_new(request: Request, viewer: AdminViewer) -> Response:
         form=Form.initial(await _line_fields()),
         title=_("New pass line"),
         action=f"{HOME}/pass-lines",
-        entity="pass_line",
+        entity=Entity.PASS_LINE,
         entity_id=None,
     )
 
 
 @router.post("/pass-lines")
 async def pass_line_create(request: Request, viewer: AdminViewer) -> Response:
-    form = Form.bind(await _line_fields(), await request.form())
+    form = await Form.posted(await _line_fields(), request)
     done = await _apply(request, form, services.pass_line_create)
     return done or _edit_page(
         request,
         form=form,
         title=_("New pass line"),
         action=f"{HOME}/pass-lines",
-        entity="pass_line",
+        entity=Entity.PASS_LINE,
         entity_id=None,
         status_code=422,
     )
@@ -282,7 +279,7 @@ async def pass_line_edit(request: Request, viewer: AdminViewer, line_id: Id) -> 
         form=Form.initial(await _line_fields(), _line_initial(line)),
         title=_("Pass line"),
         action=f"{HOME}/pass-lines/{line.id}",
-        entity="pass_line",
+        entity=Entity.PASS_LINE,
         entity_id=line.id,
         delete_url=f"{HOME}/pass-lines/{line.id}/delete",
     )
@@ -291,14 +288,14 @@ async def pass_line_edit(request: Request, viewer: AdminViewer, line_id: Id) -> 
 @router.post("/pass-lines/{line_id}")
 async def pass_line_update(request: Request, viewer: AdminViewer, line_id: Id) -> Response:
     line = await selectors.pass_line_get(line_id=line_id)
-    form = Form.bind(await _line_fields(), await request.form())
+    form = await Form.posted(await _line_fields(), request)
     done = await _apply(request, form, services.pass_line_update, line=line)
     return done or _edit_page(
         request,
         form=form,
         title=_("Pass line"),
         action=f"{HOME}/pass-lines/{line.id}",
-        entity="pass_line",
+        entity=Entity.PASS_LINE,
         entity_id=line.id,
         status_code=422,
         delete_url=f"{HOME}/pass-lines/{line.id}/delete",
@@ -322,9 +319,9 @@ async def rule_edit(request: Request, viewer: AdminViewer, rule_id: Id) -> Respo
     return _edit_page(
         request,
         form=form,
-        title=clabel("level", rule.level),
+        title=label(rule.level),
         action=f"{HOME}/eligibility/{rule.id}",
-        entity="eligibility_rule",
+        entity=Entity.ELIGIBILITY_RULE,
         entity_id=rule.id,
     )
 
@@ -332,14 +329,14 @@ async def rule_edit(request: Request, viewer: AdminViewer, rule_id: Id) -> Respo
 @router.post("/eligibility/{rule_id}")
 async def rule_update(request: Request, viewer: AdminViewer, rule_id: Id) -> Response:
     rule = await selectors.eligibility_rule_get(rule_id=rule_id)
-    form = Form.bind(ELIGIBILITY_FIELDS, await request.form())
+    form = await Form.posted(ELIGIBILITY_FIELDS, request)
     done = await _apply(request, form, services.eligibility_rule_update, rule=rule)
     return done or _edit_page(
         request,
         form=form,
-        title=clabel("level", rule.level),
+        title=label(rule.level),
         action=f"{HOME}/eligibility/{rule.id}",
-        entity="eligibility_rule",
+        entity=Entity.ELIGIBILITY_RULE,
         entity_id=rule.id,
         status_code=422,
     )

@@ -1,8 +1,8 @@
-from talent.certification.labels import choices_of
+from talent.certification.models import CeSource
+from talent.core.codes import choices
 from talent.core.i18n import N_
 from talent.places.models import CertLevel
 from talent.web.forms import Field
-from talent.web.labels import choices
 
 _WORKER = Field(
     "worker_no",
@@ -45,7 +45,7 @@ REGISTER_FIELDS = [
 
 CE_FIELDS = [
     Field("hours", N_("Hours"), kind="decimal", required=True, max_length=8),
-    Field("source", N_("Source"), kind="choice", required=True, choices=choices_of("ce_source")),
+    Field("source", N_("Source"), kind="choice", required=True, choices=choices(CeSource)),
     Field("earned_on", N_("Earned on"), kind="date", required=True),
     Field(
         "note",

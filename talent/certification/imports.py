@@ -15,7 +15,7 @@ from talent.certification import services
 from talent.certification.models import Certificate, ExamResult, ExamSubject
 from talent.certification.rules import first_registration_allowed
 from talent.certification.selectors import level_rules_map
-from talent.core.access import Role
+from talent.core.access import Permission
 from talent.core.bulk import fetch_by
 from talent.core.export import batched
 from talent.core.i18n import N_
@@ -26,7 +26,8 @@ from talent.people.access import workers_q
 from talent.people.models import Worker
 from talent.places.models import CertLevel
 
-EDITORS = (Role.ADMIN, Role.BUREAU, Role.HR)
+# The certificate levels' Chinese names, accepted besides the codes (DESIGN §3).
+CERT_LEVEL_WORDS = {"助理社会工作师": "assistant", "社会工作师": "intermediate", "高级社会工作师": "senior"}
 
 EXAM_RESULTS = KindSpec(
     "exam_results",
@@ -42,7 +43,7 @@ CERTIFICATES = KindSpec(
     "certificates",
     [
         Column("worker_no", "工号", required=True, max_length=32),
-        Column("level", "证书等级", "enum", required=True, enum=CertLevel),
+        Column("level", "证书等级", "enum", required=True, enum=CertLevel, words=CERT_LEVEL_WORDS),
         Column("number", "证书编号", required=True, max_length=64),
         Column("obtained_on", "取得日期", "date", required=True),
         Column("registered_on", "登记日期", "date"),
@@ -81,7 +82,7 @@ async def _workers_in_scope(ctx: Context, rows: list) -> dict[str, Worker]:
 
 class ExamResultsKind(Kind):
     spec = EXAM_RESULTS
-    roles = EDITORS
+    permission = Permission.CERTIFICATES_EDIT
     title = N_("National exam results")
     note = N_(
         "One row per worker, exam year and subject (A-ZH, A-SW, I-ZH, I-FG, I-SW, S-SW). A score lies between 0 and "
@@ -151,7 +152,7 @@ class ExamResultsKind(Kind):
 
 class CertificatesKind(Kind):
     spec = CERTIFICATES
-    roles = EDITORS
+    permission = Permission.CERTIFICATES_EDIT
     title = N_("Certificates")
     note = N_(
         "One row per certificate, identified by its number; importing the same number again updates it. A worker "

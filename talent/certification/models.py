@@ -5,20 +5,20 @@ Every rule is a row with a default (seeded by migration 0003 and by services.cat
 province or a year that differs is an edit, not a code change.
 """
 
-from enum import StrEnum
-
 from tortoise import fields
 from tortoise.models import Model
 
+from talent.core.codes import Coded
+from talent.core.i18n import N_
 from talent.places.models import CertLevel, Education
 
 
-class QuestionKind(StrEnum):
-    SINGLE = "single"  # single choice
-    MULTIPLE = "multiple"  # multiple choice, national marking rule
-    CASE = "case"  # case analysis, model answer and rubric
-    PROGRAMME = "programme"  # programme design
-    ESSAY = "essay"
+class QuestionKind(Coded):
+    SINGLE = "single", N_("Single choice")
+    MULTIPLE = "multiple", N_("Multiple choice")  # the national marking rule
+    CASE = "case", N_("Case analysis")  # model answer and rubric
+    PROGRAMME = "programme", N_("Programme design")
+    ESSAY = "essay", N_("Essay")
 
 
 class ExamLevel(Model):
@@ -149,9 +149,9 @@ class ExamResult(Model):
         unique_together = (("worker", "year", "subject"),)
 
 
-class CertSource(StrEnum):
-    EXAM = "exam"  # created by the carry-over rule from recorded results
-    RECORDED = "recorded"  # entered or imported directly
+class CertSource(Coded):
+    EXAM = "exam", N_("From exam results")  # created by the carry-over rule from recorded results
+    RECORDED = "recorded", N_("Recorded")  # entered or imported directly
 
 
 class Certificate(Model):
@@ -174,9 +174,9 @@ class Certificate(Model):
         unique_together = (("worker", "level"),)
 
 
-class RegistrationKind(StrEnum):
-    FIRST = "first"
-    RENEWAL = "renewal"
+class RegistrationKind(Coded):
+    FIRST = "first", N_("First registration")
+    RENEWAL = "renewal", N_("Renewal")
 
 
 class Registration(Model):
@@ -196,12 +196,12 @@ class Registration(Model):
         ordering = ["-registered_on", "-id"]
 
 
-class CeSource(StrEnum):
-    COURSE = "course"  # a completed certified course
-    SUPERVISION = "supervision"
-    EXTERNAL = "external"  # outside training, with evidence
-    DEGREE = "degree"
-    OTHER = "other"
+class CeSource(Coded):
+    COURSE = "course", N_("Course completion")  # a completed certified course
+    SUPERVISION = "supervision", N_("Supervision")
+    EXTERNAL = "external", N_("External training")  # outside training, with evidence
+    DEGREE = "degree", N_("Degree study")
+    OTHER = "other", N_("Other")
 
 
 class CeCredit(Model):

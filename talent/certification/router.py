@@ -9,33 +9,31 @@ from starlette.responses import Response
 
 from talent.certification import selectors, services
 from talent.certification.forms import CE_FIELDS, CERTIFICATE_FIELDS, REGISTER_FIELDS, RESULT_FIELDS
-from talent.certification.labels import STATUS_BADGES, STATUS_LABELS, clabel
-from talent.certification.rules import STATUSES
-from talent.core.access import Permission, Role
+from talent.certification.rules import STATUSES, CertStatus
+from talent.core.access import Permission
 from talent.core.clock import local_today
+from talent.core.codes import choices
 from talent.core.errors import ServiceError
-from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.core.storage import UPLOADS
 from talent.places.models import CertLevel
 from talent.web import uploads
-from talent.web.auth import CurrentViewer, EditorViewer, StaffViewer
-from talent.web.exports import export_response
+from talent.web.auth import Allowed
+from talent.web.exports import ExportFormat, respond
 from talent.web.forms import Form
-from talent.web.labels import choices, label_of
+from talent.web.labels import label
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
 router = APIRouter(prefix="/certificates", tags=["certification"])
 
+Viewer = Allowed(Permission.CERTIFICATES_VIEW)
+Editor = Allowed(Permission.CERTIFICATES_EDIT)
+
 
 def _printable(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()
-
-
-def _common() -> dict:
-    return {"clabel": clabel, "status_badges": STATUS_BADGES}
 
 
 def _filters(level: str, status: str, station: str) -> tuple[str, str, str]:
@@ -52,17 +50,15 @@ Station = Annotated[str, Query(max_length=32)]
 @router.get("")
 async def certificate_list(
     request: Request,
-    viewer: CurrentViewer,
+    viewer: Viewer,
     params: Listing,
     level: Level = "",
     status: Status = "",
     station: Station = "",
 ) -> Response:
-    if viewer.role == Role.WORKER:
+    if viewer.can(Permission.OWN_RECORD):
         # A worker's certificate page is their own.
         return see_other(request, f"/certificates/workers/{viewer.user.worker_id or 0}")
-    if viewer.role not in (Role.ADMIN, Role.BUREAU, Role.HR, Role.SUPERVISOR):
-        return see_other(request, "/")
     level, status, station = _filters(level, status, station)
     params.q = _printable(params.q)
     params.extra = {"level": level, "status": status, "station": station}
@@ -73,13 +69,12 @@ async def certificate_list(
         request,
         "certification/list.html",
         {
-            **_common(),
             "page": page,
             "level": level,
             "status": status,
             "station": station,
-            "levels": [*choices(CertLevel), ("none", N_("No certificate"))],
-            "statuses": list(STATUS_LABELS.items()),
+            "levels": [*choices(CertLevel), (CertStatus.NONE.value, CertStatus.NONE.label)],
+            "statuses": choices(CertStatus),
             "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),
         },
         fragment="certification/_list.html",
@@ -89,12 +84,13 @@ async def certificate_list(
 @router.get("/export")
 async def certificate_export(
     request: Request,
-    viewer: StaffViewer,
+    # The list of every worker in scope: for those who see worker lists (a worker has only their own page).
+    viewer: Allowed(Permission.WORKERS_VIEW),
     q: Annotated[str, Query(max_length=100)] = "",
     level: Level = "",
     status: Status = "",
     station: Station = "",
-    fmt: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
+    fmt: ExportFormat = "xlsx",
 ) -> Response:
     level, status, station = _filters(level, status, station)
     rows = selectors.certificate_export_rows(
@@ -106,12 +102,12 @@ async def certificate_export(
             yield (
                 row["worker_no"],
                 row["name"],
-                label_of(CertLevel, row["cert_level"]),
+                label(row["cert_level"]),
                 row["cert_number"] or "",
                 row["cert_expires"],
                 row["cert_ce"],
                 row["required"],
-                clabel("status", row["cert_status"]),
+                label(row["cert_status"]),
             )
 
     headers = [
@@ -124,9 +120,7 @@ async def certificate_export(
         _("CE hours required"),
         _("Status"),
     ]
-    return export_response(
-        "csv" if fmt == "csv" else "xlsx", f"certificates-{local_today().isoformat()}", headers, cells()
-    )
+    return respond(fmt, "certificates", headers, cells())
 
 
 # --- a worker's certificates ----------------------------------------------------------------------------
@@ -134,76 +128,68 @@ async def certificate_export(
 
 async def _worker_context(viewer, worker) -> dict:
     today = local_today()
+    scope = viewer.scope
     return {
-        **_common(),
         "worker": worker,
-        "certificates": await selectors.worker_certificates(worker_id=worker.id, today=today),
-        "results": await selectors.worker_results(worker_id=worker.id),
-        "ledger": await selectors.ce_ledger(worker_id=worker.id),
-        "ledger_total": await selectors.ce_ledger_total(worker_id=worker.id),
+        "certificates": await selectors.worker_certificates(scope=scope, worker_id=worker.id, today=today),
+        "results": await selectors.worker_results(scope=scope, worker_id=worker.id),
+        "ledger": await selectors.ce_ledger(scope=scope, worker_id=worker.id),
+        "ledger_total": await selectors.ce_ledger_total(scope=scope, worker_id=worker.id),
         "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),
         "today": today,
     }
 
 
 @router.get("/workers/{worker_id}")
-async def worker_certificates(request: Request, viewer: CurrentViewer, worker_id: Id) -> Response:
+async def worker_certificates(request: Request, viewer: Viewer, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     return render(request, "certification/worker.html", await _worker_context(viewer, worker))
 
 
-def _form_page(request, template, fragment, ctx, status_code=200) -> Response:
-    return render(request, template, {**_common(), **ctx}, fragment=fragment, status_code=status_code)
-
-
-def _certificate_page(request, form, worker, status_code=200):
-    return _form_page(
+def _form_page(request, name: str, context: dict, status_code: int = 200) -> Response:
+    """certification/<name>_form.html, or its fragment _<name>_form.html for htmx."""
+    return render(
         request,
-        "certification/certificate_form.html",
-        "certification/_certificate_form.html",
-        {"form": form, "worker": worker, "action": f"/certificates/workers/{worker.id}/certificates/new"},
-        status_code,
+        f"certification/{name}_form.html",
+        context,
+        fragment=f"certification/_{name}_form.html",
+        status_code=status_code,
     )
 
 
+def _certificate_page(request, form, worker, status_code=200):
+    action = f"/certificates/workers/{worker.id}/certificates/new"
+    return _form_page(request, "certificate", {"form": form, "worker": worker, "action": action}, status_code)
+
+
 @router.get("/workers/{worker_id}/certificates/new")
-async def certificate_new(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+async def certificate_new(request: Request, viewer: Editor, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     return _certificate_page(request, Form.initial(CERTIFICATE_FIELDS), worker)
 
 
 @router.post("/workers/{worker_id}/certificates/new")
-async def certificate_create(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+async def certificate_create(request: Request, viewer: Editor, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
-    form = Form.bind(CERTIFICATE_FIELDS, await request.form())
-    if form.validate():
-        try:
-            await services.certificate_record(actor=viewer.user, worker=worker, **form.cleaned)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/certificates/workers/{worker.id}"), _("Saved."))
+    form = await Form.posted(CERTIFICATE_FIELDS, request)
+    if await form.run(lambda values: services.certificate_record(actor=viewer.user, worker=worker, **values)):
+        return flash(see_other(request, f"/certificates/workers/{worker.id}"), _("Saved."))
     return _certificate_page(request, form, worker, 422)
 
 
 def _register_page(request, form, certificate, status_code=200):
     worker = certificate.worker
-    return _form_page(
-        request,
-        "certification/register_form.html",
-        "certification/_register_form.html",
-        {
-            "form": form,
-            "worker": worker,
-            "certificate": certificate,
-            "action": f"/certificates/workers/{worker.id}/certificates/{certificate.id}/register",
-        },
-        status_code,
-    )
+    context = {
+        "form": form,
+        "worker": worker,
+        "certificate": certificate,
+        "action": f"/certificates/workers/{worker.id}/certificates/{certificate.id}/register",
+    }
+    return _form_page(request, "register", context, status_code)
 
 
 @router.get("/workers/{worker_id}/certificates/{certificate_id}/register")
-async def register_form(request: Request, viewer: EditorViewer, worker_id: Id, certificate_id: Id) -> Response:
+async def register_form(request: Request, viewer: Editor, worker_id: Id, certificate_id: Id) -> Response:
     certificate = await selectors.certificate_get(
         scope=viewer.scope, worker_id=worker_id, certificate_id=certificate_id
     )
@@ -211,44 +197,44 @@ async def register_form(request: Request, viewer: EditorViewer, worker_id: Id, c
 
 
 @router.post("/workers/{worker_id}/certificates/{certificate_id}/register")
-async def register(request: Request, viewer: EditorViewer, worker_id: Id, certificate_id: Id) -> Response:
+async def register(request: Request, viewer: Editor, worker_id: Id, certificate_id: Id) -> Response:
     certificate = await selectors.certificate_get(
         scope=viewer.scope, worker_id=worker_id, certificate_id=certificate_id
     )
-    form = Form.bind(REGISTER_FIELDS, await request.form())
-    if form.validate():
+    form = await Form.posted(REGISTER_FIELDS, request)
+
+    async def record(values):
         try:
-            await services.certificate_register(actor=viewer.user, certificate=certificate, on=form.cleaned["on"])
+            return await services.certificate_register(actor=viewer.user, certificate=certificate, on=values["on"])
         except ServiceError as exc:
-            form.add_error("on" if exc.field == "registered_on" else exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/certificates/workers/{worker_id}"), _("Registration recorded."))
+            # The service names the date by the model's field; the form calls it `on`.
+            if exc.field == "registered_on":
+                exc.field = "on"
+            raise
+
+    if await form.run(record):
+        return flash(see_other(request, f"/certificates/workers/{worker_id}"), _("Registration recorded."))
     return _register_page(request, form, certificate, 422)
 
 
 def _ce_page(request, form, worker, status_code=200):
-    return _form_page(
-        request,
-        "certification/ce_form.html",
-        "certification/_ce_form.html",
-        {
-            "form": form,
-            "worker": worker,
-            "action": f"/certificates/workers/{worker.id}/ce/new",
-            "max_mb": uploads.max_mb(),
-        },
-        status_code,
-    )
+    context = {
+        "form": form,
+        "worker": worker,
+        "action": f"/certificates/workers/{worker.id}/ce/new",
+        "max_mb": uploads.max_mb(),
+    }
+    return _form_page(request, "ce", context, status_code)
 
 
 @router.get("/workers/{worker_id}/ce/new")
-async def ce_new(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+async def ce_new(request: Request, viewer: Editor, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     return _ce_page(request, Form.initial(CE_FIELDS, {"earned_on": local_today(), "source": "external"}), worker)
 
 
 @router.post("/workers/{worker_id}/ce/new")
-async def ce_create(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+async def ce_create(request: Request, viewer: Editor, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     if uploads.body_too_big(request):
         form = Form.initial(CE_FIELDS)
@@ -256,23 +242,25 @@ async def ce_create(request: Request, viewer: EditorViewer, worker_id: Id) -> Re
         return _ce_page(request, form, worker, 422)
     data = await request.form()
     form = Form.bind(CE_FIELDS, data)
-    if form.validate():
+
+    async def credit(values):
         try:
-            await services.ce_credit_add(
-                actor=viewer.user, worker=worker, evidence=uploads.upload_field(data), **form.cleaned
+            return await services.ce_credit_add(
+                actor=viewer.user, worker=worker, evidence=uploads.upload_field(data), **values
             )
         except ServiceError as exc:
-            if exc.field == "file":
-                form.errors["file"] = exc.message
-            else:
-                form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/certificates/workers/{worker.id}"), _("CE hours credited."))
+            if exc.field != "file":
+                raise
+            # The file input is not a declared field: its message goes next to it, not to the form's top.
+            form.errors["file"] = exc.message
+
+    if await form.run(credit):
+        return flash(see_other(request, f"/certificates/workers/{worker.id}"), _("CE hours credited."))
     return _ce_page(request, form, worker, 422)
 
 
 @router.get("/workers/{worker_id}/ce/{credit_id}/evidence")
-async def ce_evidence(request: Request, viewer: CurrentViewer, worker_id: Id, credit_id: Id) -> Response:
+async def ce_evidence(request: Request, viewer: Viewer, worker_id: Id, credit_id: Id) -> Response:
     credit = await selectors.ce_evidence_get(scope=viewer.scope, worker_id=worker_id, credit_id=credit_id)
     return uploads.attachment(
         UPLOADS.path(credit.evidence_sha256), content_type=credit.evidence_type, file_name=credit.evidence_name
@@ -288,50 +276,41 @@ async def _result_fields():
     return [replace(f, choices=options) if f.name == "subject" else f for f in RESULT_FIELDS]
 
 
-def _result_page(request, form, status_code=200, notice=""):
-    return _form_page(
-        request,
-        "certification/result_form.html",
-        "certification/_result_form.html",
-        {"form": form, "action": "/certificates/results", "notice": notice},
-        status_code,
-    )
+def _result_page(request, form, status_code=200):
+    return _form_page(request, "result", {"form": form, "action": "/certificates/results"}, status_code)
 
 
 @router.get("/results/new")
 async def result_new(
-    request: Request, viewer: EditorViewer, worker_no: Annotated[str, Query(max_length=32)] = ""
+    request: Request, viewer: Editor, worker_no: Annotated[str, Query(max_length=32)] = ""
 ) -> Response:
     initial = {"year": local_today().year, "worker_no": _printable(worker_no)}
     return _result_page(request, Form.initial(await _result_fields(), initial))
 
 
 @router.post("/results")
-async def result_create(request: Request, viewer: EditorViewer) -> Response:
-    form = Form.bind(await _result_fields(), await request.form())
-    if form.validate():
-        worker = await selectors.worker_by_no(scope=viewer.scope, worker_no=form.cleaned["worker_no"])
+async def result_create(request: Request, viewer: Editor) -> Response:
+    form = await Form.posted(await _result_fields(), request)
+
+    async def record(values):
+        worker = await selectors.worker_by_no(scope=viewer.scope, worker_no=values["worker_no"])
         if worker is None:
-            form.add_error("worker_no", _("No worker with this number in your scope."))
-        else:
-            try:
-                _result, certificate = await services.result_record(
-                    actor=viewer.user,
-                    worker=worker,
-                    year=form.cleaned["year"],
-                    subject=form.cleaned["subject"],
-                    score=form.cleaned["score"],
-                )
-            except ServiceError as exc:
-                form.add_error(exc.field, exc.message)
-            else:
-                message = _("Result saved.")
-                if certificate is not None:
-                    message = _(
-                        "Result saved. All subjects of the level are passed: certificate %(number)s created."
-                    ) % {"number": certificate.number}
-                return flash(see_other(request, f"/certificates/workers/{worker.id}"), message)
-    return _result_page(request, form, 422)
+            raise ServiceError("worker_no", _("No worker with this number in your scope."))
+        _result, certificate = await services.result_record(
+            actor=viewer.user, worker=worker, year=values["year"], subject=values["subject"], score=values["score"]
+        )
+        return worker, certificate
+
+    done = await form.run(record)
+    if done is None:
+        return _result_page(request, form, 422)
+    worker, certificate = done
+    message = _("Result saved.")
+    if certificate is not None:
+        message = _("Result saved. All subjects of the level are passed: certificate %(number)s created.") % {
+            "number": certificate.number
+        }
+    return flash(see_other(request, f"/certificates/workers/{worker.id}"), message)
 
 
 # --- pass rates -----------------------------------------------------------------------------------------
@@ -340,7 +319,7 @@ async def result_create(request: Request, viewer: EditorViewer) -> Response:
 @router.get("/pass-rates")
 async def pass_rates(
     request: Request,
-    viewer: StaffViewer,
+    viewer: Allowed(Permission.PASS_RATES),
     region: Annotated[str, Query(max_length=12)] = "",
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
 ) -> Response:
@@ -349,6 +328,6 @@ async def pass_rates(
     return render(
         request,
         "certification/pass_rates.html",
-        {**_common(), "rows": rows, "region": region_obj, "region_code": _printable(region), "year": year},
+        {"rows": rows, "region": region_obj, "region_code": _printable(region), "year": year},
         fragment="certification/_pass_rates.html",
     )

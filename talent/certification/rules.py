@@ -1,7 +1,10 @@
 """The certification rules as pure functions (no database): carry-over, registration dates and status.
 
-Every date rule is written as "a date compared with a threshold computed from today", so the list
-page's SQL (selectors.status_sql) computes exactly what these functions compute.
+Registration expiry, the CE hours of the current period, the certificate status and the days of social work
+are also built as SQL (talent.certification.expressions), which the pages, exports and reminders read; these
+functions are its Python mirror, used by the services that check one certificate before a write, and
+tests/certification/test_mirror.py holds the two to the same answers. Every date rule is written as "a date
+compared with a threshold computed from today" (Thresholds), so the SQL compares with the very same dates.
 """
 
 import calendar
@@ -10,7 +13,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-STATUSES = ("none", "unregistered", "registered", "renewal_open", "ce_shortfall", "lapsed")
+from talent.core.codes import Coded
+from talent.core.i18n import N_
+
+
+class CertStatus(Coded):
+    """Where a worker's certificate stands today (registration_status)."""
+
+    NONE = "none", N_("No certificate")
+    UNREGISTERED = "unregistered", N_("Awaiting first registration")
+    REGISTERED = "registered", N_("Registered")
+    RENEWAL_OPEN = "renewal_open", N_("Renewal window open")
+    CE_SHORTFALL = "ce_shortfall", N_("CE shortfall")
+    LAPSED = "lapsed", N_("Lapsed")
+
+
+STATUSES = tuple(CertStatus)
 
 
 def add_months(day: date, months: int) -> date:
@@ -91,6 +109,16 @@ class Thresholds:
         )
 
 
+def period_ce_hours(
+    credits: Iterable[tuple[date, Decimal]], registered_on: date | None, expiry: date | None
+) -> Decimal:
+    """CE hours of the current registration period: the credits (earned_on, hours) earned from its first day to
+    its last, both included; nothing before a first registration."""
+    if registered_on is None or expiry is None:
+        return Decimal(0)
+    return sum((Decimal(hours) for day, hours in credits if registered_on <= day <= expiry), Decimal(0))
+
+
 def registration_status(
     *,
     obtained_on: date | None,
@@ -99,22 +127,22 @@ def registration_status(
     ce_hours: Decimal | int | float,
     rules: LevelRules,
     today: date,
-) -> str:
+) -> CertStatus:
     """none / unregistered / registered / renewal_open / ce_shortfall / lapsed for one certificate."""
     if obtained_on is None:
-        return "none"
+        return CertStatus.NONE
     t = Thresholds.of(rules, today)
     if registered_on is None:
-        return "unregistered" if obtained_on >= t.first_registration_from else "lapsed"
+        return CertStatus.UNREGISTERED if obtained_on >= t.first_registration_from else CertStatus.LAPSED
     expiry = effective_expiry(registered_on, expires_on, rules)
     short = Decimal(str(ce_hours)) < rules.ce_hours_per_period
     if expiry < today:
-        return "lapsed"
+        return CertStatus.LAPSED
     if expiry <= t.renewal_from:
-        return "ce_shortfall" if short else "renewal_open"
+        return CertStatus.CE_SHORTFALL if short else CertStatus.RENEWAL_OPEN
     if expiry < t.last_year_from and short:
-        return "ce_shortfall"
-    return "registered"
+        return CertStatus.CE_SHORTFALL
+    return CertStatus.REGISTERED
 
 
 def first_registration_allowed(day: date, obtained_on: date, months: int) -> bool:
@@ -151,8 +179,46 @@ YEAR_DAYS = Decimal("365.25")
 
 
 def years_of(days: int | Decimal) -> Decimal:
-    """Days of social work as years: days / 365.25, to 0.01 (5 calendar years of 1826 days → 5.00)."""
+    """Days of social work as years for display: days / 365.25, to 0.01 (5 calendar years of 1826 days → 5.00).
+    Eligibility compares calendar years instead (years_to_cutoff)."""
     return (Decimal(days or 0) / YEAR_DAYS).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def days_of_years(years: int, cutoff: date) -> int:
+    """The days of the `years` whole calendar years that end on the cut-off: from the day after the same date
+    `years` earlier to the cut-off, both included (2 years to 2026-05-31: 2024-06-01 … 2026-05-31, 730 days)."""
+    return (cutoff - add_months(cutoff, -12 * years)).days
+
+
+def years_to_cutoff(days: int, cutoff: date) -> Decimal:
+    """Days of social work as the years an eligibility rule counts: whole calendar years back from the cut-off,
+    plus the share of the calendar year before them. Exactly N years when the days cover the N calendar years
+    to the cut-off, so N years are reached on the day they are and not a day sooner (729 days to 2026-05-31
+    are 1 + 364/365 years, short of 2; days / 365.25 would read 2.00)."""
+    whole = 0
+    while days_of_years(whole + 1, cutoff) <= days:
+        whole += 1
+    low, high = days_of_years(whole, cutoff), days_of_years(whole + 1, cutoff)
+    return whole + Decimal(days - low) / Decimal(high - low)
+
+
+def social_work_days(spells: Iterable[tuple[date, date | None]], cutoff: date, since: date | None = None) -> int:
+    """Days covered by employment spells (start_on, end_on or None while unfinished) from `since` (or their
+    start) to the cut-off, both included, days two spells share counted once. The Python mirror of
+    expressions.social_work_days_sql."""
+    clipped = sorted(
+        (max(start, since) if since is not None else start, end if end is not None and end < cutoff else cutoff)
+        for start, end in spells
+    )
+    total = 0
+    reached: date | None = None  # the last day counted so far
+    for start, end in clipped:
+        if reached is not None and start <= reached:
+            start = reached + timedelta(days=1)
+        if start <= end:
+            total += (end - start).days + 1
+            reached = end
+    return total
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ A fresh test database built from the models has no catalogue: call
 `await talent.certification.services.catalogue_seed()` first (idempotent; migration 0003 seeds real databases).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,6 +20,7 @@ from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.query_utils import Prefetch
 
+from talent.certification.expressions import CertificateSql, social_work_days_sql
 from talent.certification.models import (
     CeCredit,
     Certificate,
@@ -34,17 +35,16 @@ from talent.certification.models import (
 )
 from talent.certification.rules import (
     STATUSES,
+    CertStatus,
     Held,
     LevelEligibility,
     LevelRules,
     Rule,
-    Thresholds,
-    effective_expiry,
     eligibility_for,
     first_registration_deadline,
-    registration_status,
     renewal_opens,
     years_of,
+    years_to_cutoff,
 )
 from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, paginate
@@ -181,53 +181,9 @@ def _is_postgres(model=Certificate) -> bool:
     return model._meta.db.capabilities.dialect == "postgres"
 
 
-def _lit(day: date, pg: bool) -> str:
-    # Dates are formatted by Python (never user text), so inlining them is safe.
-    return f"DATE '{day.isoformat()}'" if pg else f"'{day.isoformat()}'"
-
-
-def _by_level(values: dict[str, str], default: str) -> str:
-    whens = " ".join(f"WHEN '{level}' THEN {value}" for level, value in values.items())
-    return f"(CASE c.level {whens} ELSE {default} END)"
-
-
-def _expiry_sql(rules: dict[str, LevelRules], pg: bool) -> str:
-    """The registration's last day; for a legacy row with only registered_on, that plus the valid years."""
-    if pg:
-        years = _by_level({lv: str(r.registration_valid_years) for lv, r in rules.items()}, "3")
-        fallback = f"(CAST(c.registered_on + make_interval(years => {years}) AS DATE) - 1)"
-    else:
-        years = _by_level({lv: f"'+{r.registration_valid_years} years'" for lv, r in rules.items()}, "'+3 years'")
-        fallback = f"date(c.registered_on, {years}, '-1 day')"
-    return f"COALESCE(c.registration_expires_on, {fallback})"
-
-
-def _ce_sql(expiry: str) -> str:
-    return (
-        "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e WHERE e.worker_id = c.worker_id"
-        f" AND e.earned_on >= c.registered_on AND e.earned_on <= {expiry})"
-    )
-
-
-def status_case_sql(rules: dict[str, LevelRules], today: date, pg: bool) -> str:
-    """rules.registration_status as one SQL CASE over a certificate row aliased `c`."""
-    t = {level: Thresholds.of(r, today) for level, r in rules.items()}
-    first_from = _by_level({lv: _lit(x.first_registration_from, pg) for lv, x in t.items()}, "NULL")
-    renewal_from = _by_level({lv: _lit(x.renewal_from, pg) for lv, x in t.items()}, "NULL")
-    required = _by_level({lv: str(r.ce_hours_per_period) for lv, r in rules.items()}, "90")
-    expiry = _expiry_sql(rules, pg)
-    ce = _ce_sql(expiry)
-    last_year = _lit(Thresholds.of(LevelRules(), today).last_year_from, pg)
-    return (
-        "CASE"
-        f" WHEN c.registered_on IS NULL THEN"
-        f" (CASE WHEN c.obtained_on >= {first_from} THEN 'unregistered' ELSE 'lapsed' END)"
-        f" WHEN {expiry} < {_lit(today, pg)} THEN 'lapsed'"
-        f" WHEN {expiry} <= {renewal_from} THEN"
-        f" (CASE WHEN {ce} < {required} THEN 'ce_shortfall' ELSE 'renewal_open' END)"
-        f" WHEN {expiry} < {last_year} AND {ce} < {required} THEN 'ce_shortfall'"
-        " ELSE 'registered' END"
-    )
+async def certificate_sql(row: str = "c") -> CertificateSql:
+    """The certification rules as SQL on this database, with the catalogue's level rules of now."""
+    return CertificateSql(rules=await level_rules_map(), pg=_is_postgres(), row=row)
 
 
 def _top_certificate(expression: str) -> str:
@@ -245,9 +201,7 @@ async def certificate_queryset(
     """Workers in scope with an active spell in scope, each annotated with their highest certificate:
     cert_level, cert_number, cert_expires, cert_ce (CE hours in the current period) and cert_status, all
     computed in SQL (correlated subqueries, so a page costs the same few queries whatever the rows)."""
-    rules = await level_rules_map()
-    pg = _is_postgres()
-    expiry = _expiry_sql(rules, pg)
+    sql = await certificate_sql()
     current = EmploymentSpell.filter(spells_q(scope), active_on(today))
     if station_code:
         current = current.filter(station__code=station_code)
@@ -257,9 +211,9 @@ async def certificate_queryset(
     qs = qs.annotate(
         cert_level=RawSQL(_top_certificate("c.level")),
         cert_number=RawSQL(_top_certificate("c.number")),
-        cert_expires=RawSQL(_top_certificate(expiry)),
-        cert_ce=RawSQL(_top_certificate(f"CASE WHEN c.registered_on IS NULL THEN 0 ELSE {_ce_sql(expiry)} END")),
-        cert_status=RawSQL(f"COALESCE({_top_certificate(status_case_sql(rules, today, pg))}, 'none')"),
+        cert_expires=RawSQL(_top_certificate(sql.expiry())),
+        cert_ce=RawSQL(_top_certificate(sql.ce_hours())),
+        cert_status=RawSQL(f"COALESCE({_top_certificate(sql.status(today))}, 'none')"),
     )
     if level in LEVEL_ORDER:
         qs = qs.filter(cert_level=level)
@@ -267,14 +221,25 @@ async def certificate_queryset(
         qs = qs.filter(cert_status="none")
     if status in STATUSES:
         qs = qs.filter(cert_status=status)
-    return qs, rules
+    return qs, sql.rules
 
 
-def clean_row(row: dict, rules: dict[str, LevelRules]) -> dict:
-    """Normalise one annotated row (SQLite hands dates back as text, sums as floats)."""
-    if isinstance(row["cert_expires"], str):
-        row["cert_expires"] = date.fromisoformat(row["cert_expires"][:10])
-    row["cert_ce"] = Decimal(str(row["cert_ce"] or 0)).quantize(Decimal("0.1"))
+def _as_date(value) -> date | None:
+    """A date the SQL computed (SQLite hands dates back as text)."""
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _as_hours(value) -> Decimal:
+    """Hours the SQL summed (SQLite hands sums back as floats), to the ledger's 0.1."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.1"))
+
+
+def clean_row(row: dict, rules: Mapping[str, LevelRules]) -> dict:
+    """Normalise one annotated row: dates and hours as Python values, level and status as their codes."""
+    row["cert_expires"] = _as_date(row["cert_expires"])
+    row["cert_ce"] = _as_hours(row["cert_ce"])
+    row["cert_level"] = CertLevel(row["cert_level"]) if row["cert_level"] else None
+    row["cert_status"] = CertStatus(row["cert_status"])
     row["required"] = rules[row["cert_level"]].ce_hours_per_period if row["cert_level"] in rules else None
     return row
 
@@ -320,30 +285,23 @@ async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker | None:
     return await Worker.filter(workers_q(scope), worker_no=worker_no.strip()).first()
 
 
-async def worker_certificates(*, worker_id: int, today: date) -> list[Certificate]:
-    """The worker's certificates, highest level first, each with `rules`, `expiry`, `ce_hours` (this
-    period), `status`, `renewal_opens`, `registration_deadline` and its `registrations` history."""
-    rules = await level_rules_map()
+async def worker_certificates(*, scope: Scope, worker_id: int, today: date) -> list[Certificate]:
+    """The certificates of a worker in the viewer's scope (none otherwise), highest level first, each with
+    `rules`, `expiry`, `ce_hours` (this period) and `status` computed by the same SQL as the list, and
+    `renewal_opens`, `registration_deadline` and its `registrations` history."""
+    sql = await certificate_sql(row='"certificates"')
     certificates = await (
-        Certificate.filter(worker_id=worker_id)
+        Certificate.filter(worker_id=worker_id, worker_id__in=_workers_in(scope))
+        .annotate(expiry=RawSQL(sql.expiry()), ce_hours=RawSQL(sql.ce_hours()), status=RawSQL(sql.status(today)))
         .prefetch_related(Prefetch("registrations", queryset=Registration.all().order_by("-registered_on")))
         .order_by("-level", "-obtained_on")
     )
     for cert in certificates:
-        r = rules.get(cert.level.value, LevelRules())
+        r = sql.rules.get(cert.level, LevelRules())
         cert.rules = r
-        cert.expiry = effective_expiry(cert.registered_on, cert.registration_expires_on, r)
-        cert.ce_hours = Decimal(0)
-        if cert.registered_on is not None:
-            cert.ce_hours = await ce_hours_between(worker_id=worker_id, start=cert.registered_on, end=cert.expiry)
-        cert.status = registration_status(
-            obtained_on=cert.obtained_on,
-            registered_on=cert.registered_on,
-            expires_on=cert.expiry,
-            ce_hours=cert.ce_hours,
-            rules=r,
-            today=today,
-        )
+        cert.expiry = _as_date(cert.expiry)
+        cert.ce_hours = _as_hours(cert.ce_hours)
+        cert.status = CertStatus(cert.status)
         cert.renewal_opens = renewal_opens(cert.expiry, r.renewal_window_months) if cert.expiry else None
         cert.registration_deadline = first_registration_deadline(cert.obtained_on, r.first_registration_months)
     return certificates
@@ -360,13 +318,26 @@ async def ce_hours_between(*, worker_id: int, start: date, end: date) -> Decimal
     return Decimal(str(total or 0))
 
 
-async def ce_ledger(*, worker_id: int, limit: int = 200) -> list[CeCredit]:
-    return await CeCredit.filter(worker_id=worker_id).order_by("-earned_on", "-id").limit(limit)
+def _workers_in(scope: Scope) -> Subquery:
+    """Ids of the workers the viewer reaches, for `worker_id__in`: a row of a worker out of scope is not found."""
+    return Subquery(Worker.filter(workers_q(scope)).values("id"))
 
 
-async def ce_ledger_total(*, worker_id: int) -> Decimal:
+async def ce_ledger(*, scope: Scope, worker_id: int, limit: int = 200) -> list[CeCredit]:
+    return (
+        await CeCredit.filter(worker_id=worker_id, worker_id__in=_workers_in(scope))
+        .order_by("-earned_on", "-id")
+        .limit(limit)
+    )
+
+
+async def ce_ledger_total(*, scope: Scope, worker_id: int) -> Decimal:
     """Every CE hour ever credited to the worker (not only the rows the ledger lists), summed in SQL."""
-    rows = await CeCredit.filter(worker_id=worker_id).annotate(total=Sum("hours")).values("total")
+    rows = (
+        await CeCredit.filter(worker_id=worker_id, worker_id__in=_workers_in(scope))
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
     total = rows[0]["total"] if rows else None
     return Decimal(str(total or 0))
 
@@ -377,8 +348,12 @@ async def ce_evidence_get(*, scope: Scope, worker_id: int, credit_id: int) -> Ce
     return await CeCredit.get(id=credit_id, worker_id=worker.id, evidence_sha256__isnull=False)
 
 
-async def worker_results(*, worker_id: int) -> list[ExamResult]:
-    return await ExamResult.filter(worker_id=worker_id).select_related("subject").order_by("-year", "subject__position")
+async def worker_results(*, scope: Scope, worker_id: int) -> list[ExamResult]:
+    return (
+        await ExamResult.filter(worker_id=worker_id, worker_id__in=_workers_in(scope))
+        .select_related("subject")
+        .order_by("-year", "subject__position")
+    )
 
 
 async def certificate_get(*, scope: Scope, worker_id: int, certificate_id: int) -> Certificate:
@@ -389,7 +364,7 @@ async def certificate_get(*, scope: Scope, worker_id: int, certificate_id: int) 
 async def pass_rates(*, scope: Scope, region_path: str = "", year: int | None = None) -> list[dict]:
     """Sat, passed and pass rate per subject and year, for results sat in the region (a path prefix)
     inside the viewer's scope, aggregated in SQL."""
-    qs = ExamResult.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
+    qs = ExamResult.filter(worker_id__in=_workers_in(scope))
     if region_path:
         qs = qs.filter(region_path__startswith=region_path)
     if year:
@@ -431,29 +406,6 @@ async def eligibility_cutoff(*, today: date) -> date:
     return upcoming.cutoff_on if upcoming is not None else date(today.year, 12, 31)
 
 
-def social_work_days_sql(*, worker_id: int, cutoff: date, since: date | None, pg: bool) -> str:
-    """A scalar subquery: the days covered by the worker's employment spells between `since` (or their
-    start) and `cutoff`, both inclusive. An unfinished spell runs to the cut-off, a spell starting after it
-    counts nothing, and days two spells share count once: each spell, in order of start, adds only the days
-    after the latest end of the spells before it (a running MAX window)."""
-    hi = _lit(cutoff, pg)
-    lo = _lit(since, pg) if since is not None else None
-    start = f"CASE WHEN sp.start_on < {lo} THEN {lo} ELSE sp.start_on END" if lo else "sp.start_on"
-    after_lo = f" AND (sp.end_on IS NULL OR sp.end_on >= {lo})" if lo else ""
-    next_day = "o.prev + 1" if pg else "date(o.prev, '+1 day')"
-    first = f"CASE WHEN o.prev IS NULL OR o.prev < o.s THEN o.s ELSE {next_day} END"
-    days = f"(o.e - ({first}) + 1)" if pg else f"(CAST(julianday(o.e) - julianday({first}) AS INTEGER) + 1)"
-    return (
-        f"(SELECT COALESCE(SUM(CASE WHEN {days} > 0 THEN {days} ELSE 0 END), 0) FROM ("
-        " SELECT c.s, c.e, MAX(c.e) OVER (ORDER BY c.s, c.e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
-        " AS prev FROM ("
-        f" SELECT {start} AS s,"
-        f" CASE WHEN sp.end_on IS NULL OR sp.end_on > {hi} THEN {hi} ELSE sp.end_on END AS e"
-        f" FROM employment_spells sp WHERE sp.worker_id = {int(worker_id)} AND sp.start_on <= {hi}{after_lo}"
-        ") c) o)"
-    )
-
-
 async def social_work_days(*, worker_id: int, cutoff: date, since: Iterable[date] = ()) -> tuple[int, dict]:
     """Days of social work to the cut-off, and from each of the `since` days to it: one SQL statement of
     aggregate subqueries (no rows come back to Python)."""
@@ -482,12 +434,14 @@ class Eligibility:
     rule_count: int
 
 
-async def worker_eligibility(*, worker_id: int, today: date, worker: Worker | None = None) -> Eligibility:
+async def worker_eligibility(
+    *, scope: Scope, worker_id: int, today: date, worker: Worker | None = None
+) -> Eligibility:
     """Eligibility by the catalogue's rules (rows, so an edited rule changes the answer), counted to the
-    next cut-off date; five queries whatever the worker's history (four when the worker row is given).
-    The caller has already decided the viewer may see this worker."""
+    next cut-off date in whole calendar years (rules.years_to_cutoff); five queries whatever the worker's history
+    (four when the worker row, read in the viewer's scope, is given). A worker out of `scope`: DoesNotExist."""
     if worker is None or worker.id != worker_id:
-        worker = await Worker.get(id=worker_id)
+        worker = await worker_get(scope=scope, worker_id=worker_id)
     cutoff = await eligibility_cutoff(today=today)
     rule_rows = await eligibility_rules()
     certificates = await Certificate.filter(worker_id=worker.id).order_by("obtained_on").values("level", "obtained_on")
@@ -495,21 +449,24 @@ async def worker_eligibility(*, worker_id: int, today: date, worker: Worker | No
         worker_id=worker.id, cutoff=cutoff, since=[c["obtained_on"] for c in certificates]
     )
     held = [
-        Held(level=str(c["level"]), obtained_on=c["obtained_on"], years_since=years_of(days_since[c["obtained_on"]]))
+        Held(
+            level=str(c["level"]),
+            obtained_on=c["obtained_on"],
+            years_since=years_to_cutoff(days_since[c["obtained_on"]], cutoff),
+        )
         for c in certificates
     ]
-    years = years_of(days)
     levels = eligibility_for(
         education=worker.education,
         social_work_major=bool(worker.social_work_major),
-        years=years,
+        years=years_to_cutoff(days, cutoff),
         held=held,
         rules=[Rule.of(r) for r in rule_rows],
     )
     return Eligibility(
         cutoff=cutoff,
         days=days,
-        years=years,
+        years=years_of(days),
         education=worker.education,
         social_work_major=bool(worker.social_work_major),
         levels=levels,

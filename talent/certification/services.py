@@ -16,6 +16,7 @@ from pathlib import Path
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from talent.audit.models import Action, Entity
 from talent.audit.services import audit_record, snapshot
 from talent.certification import defaults
 from talent.certification.models import (
@@ -154,8 +155,8 @@ async def _award_level(*, actor, worker: Worker, level, audit_scope: dict) -> Ce
     )
     await audit_record(
         actor=actor,
-        action="create",
-        entity="certificate",
+        action=Action.CREATE,
+        entity=Entity.CERTIFICATE,
         entity_id=certificate.id,
         summary=f"{worker.worker_no} {level_value.value} {number}",
         after=snapshot(certificate, CERTIFICATE_FIELDS),
@@ -204,8 +205,8 @@ async def result_record(
             )
             await audit_record(
                 actor=actor,
-                action="create",
-                entity="exam_result",
+                action=Action.CREATE,
+                entity=Entity.EXAM_RESULT,
                 entity_id=result.id,
                 summary=summary,
                 after=snapshot(result, RESULT_FIELDS),
@@ -220,8 +221,8 @@ async def result_record(
                 await result.save()
                 await audit_record(
                     actor=actor,
-                    action="update",
-                    entity="exam_result",
+                    action=Action.UPDATE,
+                    entity=Entity.EXAM_RESULT,
                     entity_id=result.id,
                     summary=summary,
                     before=before,
@@ -275,9 +276,7 @@ async def certificate_record(
     existing = await Certificate.get_or_none(number=number)
     if existing is not None and existing.worker_id != worker.id:
         visible = (
-            await Worker.filter(workers_q(scope), id=existing.worker_id).values_list("id", flat=True)
-            if scope
-            else []
+            await Worker.filter(workers_q(scope), id=existing.worker_id).values_list("id", flat=True) if scope else []
         )
         raise ServiceError("number", number_clash(existing.worker_id, visible))
     same_level = await Certificate.filter(worker_id=worker.id, level=level_value).first()
@@ -297,8 +296,8 @@ async def certificate_record(
                 )
                 await audit_record(
                     actor=actor,
-                    action="create",
-                    entity="certificate",
+                    action=Action.CREATE,
+                    entity=Entity.CERTIFICATE,
                     entity_id=certificate.id,
                     summary=summary,
                     after=snapshot(certificate, CERTIFICATE_FIELDS),
@@ -313,8 +312,8 @@ async def certificate_record(
                     await certificate.save()
                     await audit_record(
                         actor=actor,
-                        action="update",
-                        entity="certificate",
+                        action=Action.UPDATE,
+                        entity=Entity.CERTIFICATE,
                         entity_id=certificate.id,
                         summary=summary,
                         before=before,
@@ -350,8 +349,8 @@ async def _register(*, actor, certificate: Certificate, worker: Worker, on: date
     await certificate.save(update_fields=["registered_on", "registration_expires_on"])
     await audit_record(
         actor=actor,
-        action="register" if kind == RegistrationKind.FIRST else "renew",
-        entity="certificate",
+        action=Action.REGISTER if kind == RegistrationKind.FIRST else Action.RENEW,
+        entity=Entity.CERTIFICATE,
         entity_id=certificate.id,
         summary=f"{worker.worker_no} {certificate.number} → {registration.expires_on.isoformat()}",
         before=before,
@@ -472,8 +471,8 @@ async def ce_credit_add(
                 summary += f" · {credit.evidence_name}"
             await audit_record(
                 actor=actor,
-                action="create",
-                entity="ce_credit",
+                action=Action.CREATE,
+                entity=Entity.CE_CREDIT,
                 entity_id=credit.id,
                 summary=summary[:255],
                 after=snapshot(credit, CE_FIELDS + EVIDENCE_FIELDS),
@@ -509,7 +508,7 @@ PASS_LINE_FIELDS = ["subject_id", "year", "region_id", "pass_mark", "note"]
 ELIGIBILITY_FIELDS = ["min_years", "note"]
 
 
-async def _save_audited(*, actor, instance, entity: str, fields: list[str], values: dict, summary: str):
+async def _save_audited(*, actor, instance, entity: Entity, fields: list[str], values: dict, summary: str):
     before = snapshot(instance, fields)
     for name in fields:
         if name in values:
@@ -521,7 +520,7 @@ async def _save_audited(*, actor, instance, entity: str, fields: list[str], valu
         await instance.save()
         await audit_record(
             actor=actor,
-            action="update",
+            action=Action.UPDATE,
             entity=entity,
             entity_id=instance.id,
             summary=summary,
@@ -545,7 +544,12 @@ def _points(value, field: str, *, positive: bool = True) -> Decimal:
 async def level_update(*, actor, level: ExamLevel, **values) -> ExamLevel:
     values["review_valid_years"] = values.get("review_valid_years") or 0
     return await _save_audited(
-        actor=actor, instance=level, entity="exam_level", fields=LEVEL_FIELDS, values=values, summary=level.level.value
+        actor=actor,
+        instance=level,
+        entity=Entity.EXAM_LEVEL,
+        fields=LEVEL_FIELDS,
+        values=values,
+        summary=level.level.value,
     )
 
 
@@ -556,7 +560,12 @@ async def subject_update(*, actor, subject: ExamSubject, **values) -> ExamSubjec
         raise ServiceError("pass_mark", _("The pass mark cannot exceed the full marks."))
     values["name_en"] = values.get("name_en") or ""
     return await _save_audited(
-        actor=actor, instance=subject, entity="exam_subject", fields=SUBJECT_FIELDS, values=values, summary=subject.code
+        actor=actor,
+        instance=subject,
+        entity=Entity.EXAM_SUBJECT,
+        fields=SUBJECT_FIELDS,
+        values=values,
+        summary=subject.code,
     )
 
 
@@ -565,7 +574,7 @@ async def section_update(*, actor, section: PaperSection, count: int, points: De
     return await _save_audited(
         actor=actor,
         instance=section,
-        entity="paper_section",
+        entity=Entity.PAPER_SECTION,
         fields=SECTION_FIELDS,
         values={"count": count, "points": points},
         summary=f"{section.subject.code} {section.kind.value}",
@@ -589,8 +598,8 @@ async def exam_year_create(*, actor, year: int, exam_on: date, cutoff_on: date, 
             sitting = await ExamYear.create(year=year, exam_on=exam_on, cutoff_on=cutoff_on, note=note or "")
             await audit_record(
                 actor=actor,
-                action="create",
-                entity="exam_year",
+                action=Action.CREATE,
+                entity=Entity.EXAM_YEAR,
                 entity_id=sitting.id,
                 summary=str(year),
                 after=snapshot(sitting, YEAR_FIELDS),
@@ -608,7 +617,7 @@ async def exam_year_update(*, actor, sitting: ExamYear, year: int, exam_on: date
     return await _save_audited(
         actor=actor,
         instance=sitting,
-        entity="exam_year",
+        entity=Entity.EXAM_YEAR,
         fields=YEAR_FIELDS,
         values={"year": year, "exam_on": exam_on, "cutoff_on": cutoff_on, "note": note or ""},
         summary=str(year),
@@ -651,8 +660,8 @@ async def pass_line_create(
             line = await PassLine.create(note=note or "", **values)
             await audit_record(
                 actor=actor,
-                action="create",
-                entity="pass_line",
+                action=Action.CREATE,
+                entity=Entity.PASS_LINE,
                 entity_id=line.id,
                 summary=f"{values['subject'].code} {year or '*'} {region_code or '*'} {line.pass_mark}",
                 after=snapshot(line, PASS_LINE_FIELDS),
@@ -676,8 +685,8 @@ async def pass_line_update(
             await line.save()
             await audit_record(
                 actor=actor,
-                action="update",
-                entity="pass_line",
+                action=Action.UPDATE,
+                entity=Entity.PASS_LINE,
                 entity_id=line.id,
                 summary=f"{values['subject'].code} {year or '*'} {region_code or '*'} {line.pass_mark}",
                 before=before,
@@ -694,7 +703,12 @@ async def pass_line_delete(*, actor, line: PassLine) -> None:
         before = snapshot(line, PASS_LINE_FIELDS)
         await PassLine.filter(id=line.id).delete()
         await audit_record(
-            actor=actor, action="delete", entity="pass_line", entity_id=line.id, summary=str(line.id), before=before
+            actor=actor,
+            action=Action.DELETE,
+            entity=Entity.PASS_LINE,
+            entity_id=line.id,
+            summary=str(line.id),
+            before=before,
         )
 
 
@@ -702,7 +716,7 @@ async def eligibility_rule_update(*, actor, rule: EligibilityRule, min_years: in
     return await _save_audited(
         actor=actor,
         instance=rule,
-        entity="eligibility_rule",
+        entity=Entity.ELIGIBILITY_RULE,
         fields=ELIGIBILITY_FIELDS,
         values={"min_years": min_years, "note": note or ""},
         summary=f"{rule.level.value} {rule.note}"[:255],

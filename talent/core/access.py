@@ -61,6 +61,8 @@ class Permission(StrEnum):
     EXAM_CATALOGUE = "exams.catalogue"
     COURSES_VIEW = "courses.view"
     COURSES_AUTHOR = "courses.author"
+    # The staff side of a course: every version of its materials, learner counts.
+    COURSES_STAFF = "courses.staff"
     LEARNERS_MANAGE = "courses.learners"
     LEARN = "courses.learn"
     EXAM_PREP = "exam_prep"
@@ -103,6 +105,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.EXAM_CATALOGUE: ADMIN,
     Permission.COURSES_VIEW: ALL,
     Permission.COURSES_AUTHOR: REGION_EDITORS,
+    Permission.COURSES_STAFF: STAFF,
     Permission.LEARNERS_MANAGE: EDITORS,
     Permission.LEARN: WORKER,
     Permission.EXAM_PREP: WORKER,

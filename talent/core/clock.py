@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from talent.settings import get_settings
+
 
 @lru_cache
 def _zone(name: str) -> ZoneInfo:
@@ -12,8 +14,6 @@ def _zone(name: str) -> ZoneInfo:
 
 def local_zone() -> ZoneInfo:
     """The zone times are shown and typed in (settings.time_zone); the database holds UTC."""
-    from talent.settings import get_settings
-
     return _zone(get_settings().time_zone)
 
 

@@ -18,6 +18,7 @@ from babel.numbers import format_percent as _babel_percent
 from markupsafe import escape
 
 from talent.core.clock import local_time
+from talent.settings import get_settings
 
 LOCALES = ("zh_CN", "en")
 LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -34,9 +35,7 @@ def get_locale() -> str:
     """The request's locale; outside a request (CLI, services in tests) the configured default."""
     locale = _current.get()
     if locale is None:
-        from talent.settings import get_settings
-
-        locale = get_settings().default_locale
+            locale = get_settings().default_locale
     return locale
 
 

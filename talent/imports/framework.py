@@ -10,13 +10,14 @@ plan, and a `write` step that carries the plan out in batches. `run()` drives th
 3. unless something is wrong or it is a dry run, write everything in ONE transaction, in batches, with the
    audit entries bulk-inserted beside the rows. Nothing is written when any row has a problem.
 
-Later issues register `certificates`, `exam_results`, `salaries` and `questions` with `register()` and
-add their module to KIND_MODULES.
+The framework knows no domain: each domain's module declares its kinds and calls `register()` when it is
+imported, and the composition root (talent.domains) names those modules and imports them (`domains.load()`,
+called by the app and the command line). A kind says which permission may import it (`Kind.permission`), so
+the import pages ask the permission table, like every other page.
 """
 
 import asyncio
 import gc
-import importlib
 import threading
 from collections import namedtuple
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -27,16 +28,14 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from talent.accounts.models import User
 from talent.audit.services import audit_entry
-from talent.core.access import Role, Scope
+from talent.core.access import Permission, Role, Scope, can
 from talent.core.bulk import FETCH_CHUNK, WRITE_BATCH  # noqa: F401 — the kinds' batch sizes
+from talent.core.i18n import get_locale
 from talent.core.i18n import gettext as _
 from talent.imports import readers
 from talent.imports.columns import Column, KindSpec
 
-# Modules that register kinds when imported; a domain adds its own here.
-KIND_MODULES = ["talent.imports.kinds", "talent.certification.imports", "courses.examprep.imports"]
 MAX_PROBLEMS = 10_000  # problems kept for the report (all are counted)
 PREVIEW_ROWS = 10
 
@@ -59,7 +58,7 @@ class Context:
     """What a kind's validate/write steps need: who imports, where problems go, how far we got."""
 
     scope: Scope
-    actor: User | None
+    actor: Any  # the importing account (talent.accounts.models.User), None on the command line
     headers: dict[str, str] = field(default_factory=dict)  # column key → header as written
     # Columns the file has: on an update, a column the file leaves out keeps its stored value.
     present: set[str] = field(default_factory=set)
@@ -104,10 +103,10 @@ class Counts:
 
 
 class Kind:
-    """Subclass per kind: set `spec`, `roles`, `title`, `example`; implement `validate` and `write`."""
+    """Subclass per kind: set `spec`, `permission`, `title`, `example`; implement `validate` and `write`."""
 
     spec: KindSpec
-    roles: tuple[Role, ...] = (Role.ADMIN,)
+    permission: Permission = Permission.ACCOUNTS  # who may import it (a kind that names none: admins only)
     title: str = ""  # an English msgid
     note: str = ""  # an English msgid shown on the import page
     example: dict[str, str] = {}
@@ -120,7 +119,7 @@ class Kind:
         return self.spec.name
 
     def allowed(self, role: Role) -> bool:
-        return role in self.roles
+        return can(role, self.permission)
 
     def natural_key(self, row) -> tuple:
         return tuple(getattr(row, key) for key in self.spec.natural_key)
@@ -136,7 +135,6 @@ class Kind:
 
 
 _REGISTRY: dict[str, Kind] = {}
-_loaded = False
 
 
 def register(kind: Kind) -> Kind:
@@ -144,25 +142,16 @@ def register(kind: Kind) -> Kind:
     return kind
 
 
-def _load() -> None:
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        for module in KIND_MODULES:
-            importlib.import_module(module)
-
-
 def get_kind(name: str) -> Kind | None:
-    _load()
     return _REGISTRY.get(name)
 
 
 def all_kinds() -> list[Kind]:
-    _load()
     return list(_REGISTRY.values())
 
 
 def kinds_for(role: Role) -> list[Kind]:
+    """The kinds a role may import (the permission table decides)."""
     return [kind for kind in all_kinds() if kind.allowed(role)]
 
 
@@ -197,7 +186,7 @@ def map_headers(spec: KindSpec, headers: Sequence[str], ctx: Context) -> list[tu
             continue
         seen[column.key] = header
         positions.append((position, column))
-    expected = ", ".join(c.header(_locale()) for c in spec.columns)
+    expected = ", ".join(c.header(get_locale()) for c in spec.columns)
     if not positions:
         ctx.problem(
             1,
@@ -211,16 +200,10 @@ def map_headers(spec: KindSpec, headers: Sequence[str], ctx: Context) -> list[tu
         ctx.problem(1, header, header, _("Unknown column. Expected: %(columns)s.") % {"columns": expected})
     ctx.headers.update(seen)
     for column in spec.columns:
-        ctx.headers.setdefault(column.key, column.header(_locale()))
+        ctx.headers.setdefault(column.key, column.header(get_locale()))
         if column.required and column.key not in seen:
             ctx.problem(1, column.key, "", _("This required column is missing."))
     return None if ctx.problem_count else positions
-
-
-def _locale() -> str:
-    from talent.core.i18n import get_locale
-
-    return get_locale()
 
 
 def read_rows(kind: Kind, path: Path, ctx: Context, state: dict, limit: int | None = None) -> Parsed:
@@ -387,7 +370,7 @@ async def run(
     path: Path,
     *,
     scope: Scope,
-    actor: User | None,
+    actor: Any,
     dry_run: bool,
     progress: Progress | None = None,
     limit: int | None = None,
@@ -402,7 +385,7 @@ async def _run(
     path: Path,
     *,
     scope: Scope,
-    actor: User | None,
+    actor: Any,
     dry_run: bool,
     progress: Progress | None,
     limit: int | None,
@@ -428,9 +411,3 @@ async def _run(
     outcome.problems = ctx.problems
     outcome.problem_count = ctx.problem_count
     return outcome
-
-
-# ── helpers for kinds ────────────────────────────────────────────────────────────────────────────
-
-
-

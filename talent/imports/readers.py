@@ -10,7 +10,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -20,7 +20,8 @@ from typing import Any
 
 from talent.core.i18n import gettext as _
 from talent.core.text import CONTROL, INVISIBLE
-from talent.imports.columns import CODE_WORDS, NO_WORDS, YES_WORDS, Column
+from talent.imports.columns import NO_WORDS, YES_WORDS, Column
+from talent.settings import get_settings
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # A zip that inflates to more than this many times its size (or 1 GB) is refused: a zip bomb, not a workbook.
@@ -49,8 +50,6 @@ class CellError(ValueError):
 
 
 def max_bytes() -> int:
-    from talent.settings import get_settings
-
     return int(getattr(get_settings(), "import_max_bytes", DEFAULT_MAX_BYTES))
 
 
@@ -271,7 +270,7 @@ def parse_cell(column: Column, raw: Any) -> Any:
     if kind == "decimal":
         return parse_decimal(raw)
     if kind == "enum":
-        return parse_enum(column.enum, raw)
+        return parse_enum(column.enum, raw, column.words)
     return parse_text(raw, column.max_length)
 
 
@@ -379,21 +378,24 @@ def parse_int(raw: Any) -> int:
     return int(value)
 
 
-_ENUM_LOOKUP: dict[type[Enum], dict[str, str]] = {}
+# (enum, id of its words) → (those words, casefolded text → code): built once per column's code list.
+_ENUM_LOOKUP: dict[tuple[type[Enum], int], tuple[Mapping[str, str], dict[str, str]]] = {}
 
 
-def _enum_lookup(enum: type[Enum]) -> dict[str, str]:
-    lookup = _ENUM_LOOKUP.get(enum)
-    if lookup is None:
-        lookup = {member.value.casefold(): member.value for member in enum}
-        for word, code in CODE_WORDS.get(enum, {}).items():
-            lookup[word.casefold()] = code
-        _ENUM_LOOKUP[enum] = lookup
+def _enum_lookup(enum: type[Enum], words: Mapping[str, str]) -> dict[str, str]:
+    cached = _ENUM_LOOKUP.get((enum, id(words)))
+    if cached is not None and cached[0] is words:
+        return cached[1]
+    lookup = {member.value.casefold(): member.value for member in enum}
+    for word, code in words.items():
+        lookup[word.casefold()] = code
+    _ENUM_LOOKUP[(enum, id(words))] = (words, lookup)
     return lookup
 
 
-def allowed_codes(enum: type[Enum]) -> str:
-    words = CODE_WORDS.get(enum, {})
+def allowed_codes(enum: type[Enum], words: Mapping[str, str] | None = None) -> str:
+    """The codes a column takes, each with its Chinese words: `province (省), city (市), …`."""
+    words = words or {}
     parts = []
     for member in enum:
         zh = [w for w, code in words.items() if code == member.value]
@@ -401,12 +403,14 @@ def allowed_codes(enum: type[Enum]) -> str:
     return ", ".join(parts)
 
 
-def parse_enum(enum: type[Enum] | None, raw: Any) -> Enum:
+def parse_enum(enum: type[Enum] | None, raw: Any, words: Mapping[str, str] | None = None) -> Enum:
+    """The member whose code, or one of whose Chinese `words`, the cell holds (case and spaces aside)."""
     assert enum is not None
+    words = words or {}
     text = re.sub(r"\s+", "", _text(raw)).casefold()
-    code = _enum_lookup(enum).get(text)
+    code = _enum_lookup(enum, words).get(text)
     if code is None:
-        raise CellError(_("Unknown code; use one of: %(codes)s.") % {"codes": allowed_codes(enum)})
+        raise CellError(_("Unknown code; use one of: %(codes)s.") % {"codes": allowed_codes(enum, words)})
     return enum(code)
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from talent.core.access import Permission
 from talent.core.errors import ServiceError
 from talent.core.i18n import get_locale
 from talent.core.i18n import gettext as _
@@ -17,13 +18,14 @@ from talent.imports import framework, readers, selectors, services
 from talent.imports.framework import Kind
 from talent.imports.models import ImportStatus
 from talent.imports.workbook import column_rows, template_xlsx
-from talent.web.auth import EditorViewer, Viewer
+from talent.web.auth import Allowed, Viewer
 from talent.web.errors import Forbidden
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
 router = APIRouter(prefix="/imports", tags=["imports"])
+Importer = Allowed(Permission.IMPORTS)
 
 ERRORS_PER_PAGE = 50
 IN_PROGRESS = (ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.IMPORTING)
@@ -40,7 +42,7 @@ def _kind(viewer: Viewer, name: str) -> Kind:
 
 
 @router.get("")
-async def import_index(request: Request, viewer: EditorViewer) -> Response:
+async def import_index(request: Request, viewer: Importer) -> Response:
     # Cheap (one indexed read) and it means a job orphaned by a restart shows as failed without waiting for cron.
     await services.jobs_recover()
     jobs = await selectors.job_recent(user_id=viewer.user.id)
@@ -72,13 +74,13 @@ def _job_context(job, params) -> dict:
 
 
 @router.get("/jobs/{job_id}")
-async def job_page(request: Request, viewer: EditorViewer, job_id: Id, params: Listing) -> Response:
+async def job_page(request: Request, viewer: Importer, job_id: Id, params: Listing) -> Response:
     job = await selectors.job_get(user_id=viewer.user.id, job_id=job_id)
     return render(request, "imports/job.html", _job_context(job, params), fragment="imports/_job.html")
 
 
 @router.get("/jobs/{job_id}/progress")
-async def job_progress(request: Request, viewer: EditorViewer, job_id: Id, params: Listing) -> Response:
+async def job_progress(request: Request, viewer: Importer, job_id: Id, params: Listing) -> Response:
     job = await selectors.job_get(user_id=viewer.user.id, job_id=job_id)
     context = _job_context(job, params)
     headers = None if context["in_progress"] else {"HX-Refresh": "true"}
@@ -86,7 +88,7 @@ async def job_progress(request: Request, viewer: EditorViewer, job_id: Id, param
 
 
 @router.post("/jobs/{job_id}/confirm")
-async def job_confirm(request: Request, viewer: EditorViewer, job_id: Id) -> Response:
+async def job_confirm(request: Request, viewer: Importer, job_id: Id) -> Response:
     job = await selectors.job_get(user_id=viewer.user.id, job_id=job_id)
     _kind(viewer, job.kind)
     url = f"/imports/jobs/{job.id}"
@@ -98,7 +100,7 @@ async def job_confirm(request: Request, viewer: EditorViewer, job_id: Id) -> Res
 
 
 @router.get("/jobs/{job_id}/errors.csv")
-async def job_errors(request: Request, viewer: EditorViewer, job_id: Id) -> Response:
+async def job_errors(request: Request, viewer: Importer, job_id: Id) -> Response:
     job = await selectors.job_get(user_id=viewer.user.id, job_id=job_id)
     rows = [[_("Row"), _("Column"), _("Value"), _("Reason")]]
     for e in (job.report or {}).get("errors", []):
@@ -113,7 +115,7 @@ def _neutral(value) -> str:
 
 
 @router.get("/{kind}")
-async def kind_page(request: Request, viewer: EditorViewer, kind: str) -> Response:
+async def kind_page(request: Request, viewer: Importer, kind: str) -> Response:
     spec = _kind(viewer, kind)
     return _kind_page(request, spec)
 
@@ -135,13 +137,13 @@ def _kind_page(request: Request, kind: Kind, error: str = "", status_code: int =
 
 
 @router.get("/{kind}/template.xlsx")
-async def kind_template(request: Request, viewer: EditorViewer, kind: str) -> Response:
+async def kind_template(request: Request, viewer: Importer, kind: str) -> Response:
     spec = _kind(viewer, kind)
     return attachment(template_xlsx(spec, get_locale()), f"{spec.name}-template.xlsx", XLSX_TYPE)
 
 
 @router.post("/{kind}")
-async def kind_upload(request: Request, viewer: EditorViewer, kind: str) -> Response:
+async def kind_upload(request: Request, viewer: Importer, kind: str) -> Response:
     spec = _kind(viewer, kind)
     limit = readers.max_bytes()
     length = request.headers.get("content-length", "")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from tortoise.expressions import Q
 
-from talent.accounts.models import User
 from talent.core.access import Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
@@ -49,7 +48,7 @@ async def upload_store(*, upload, limit: int | None = None) -> tuple[str, int]:
     return sha, size
 
 
-async def job_create(*, actor: User, kind: str, file_name: str, sha256: str, size: int) -> ImportJob:
+async def job_create(*, actor, kind: str, file_name: str, sha256: str, size: int) -> ImportJob:
     return await ImportJob.create(
         kind=kind, user_id=actor.id, file_name=(file_name or "")[:255], file_sha256=sha256, file_size=size
     )
@@ -66,7 +65,7 @@ def _progress(job_id: int):
     return update
 
 
-async def _execute(job: ImportJob, *, scope: Scope, actor: User | None, dry_run: bool) -> None:
+async def _execute(job: ImportJob, *, scope: Scope, actor, dry_run: bool) -> None:
     kind = framework.get_kind(job.kind)
     try:
         outcome = await framework.run(
@@ -116,7 +115,7 @@ async def job_check(*, job: ImportJob, scope: Scope) -> None:
         _launch(job, lambda: _execute(job, scope=scope, actor=None, dry_run=True))
 
 
-async def job_confirm(*, job: ImportJob, scope: Scope, actor: User) -> None:
+async def job_confirm(*, job: ImportJob, scope: Scope, actor) -> None:
     """Import a checked job: checked again (the data may have changed since) and written in one transaction."""
     started = await ImportJob.filter(id=job.id, user_id=actor.id, status=ImportStatus.VALID).update(
         status=ImportStatus.IMPORTING, touched_at=datetime.now(UTC)

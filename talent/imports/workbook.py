@@ -29,7 +29,7 @@ def column_rows(kind: Kind) -> list[dict]:
                 "zh": column.zh,
                 "type": TYPE_LABELS.get(column.type, TYPE_LABELS["str"]).tr(),
                 "required": column.required,
-                "codes": allowed_codes(column.enum) if column.enum else "",
+                "codes": allowed_codes(column.enum, column.words) if column.enum else "",
                 "max_length": column.max_length,
             }
         )

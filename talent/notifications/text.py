@@ -1,44 +1,51 @@
-"""A notification's words in the current language: shared by the web pages and the e-mails, so both say the same."""
+"""A notification's words in the current language: shared by the web pages and the e-mails, so both say the same.
 
-from collections.abc import Iterator
+Notifications know no domain: each domain that sends some registers its kinds here (`register_kind`, from the
+module that makes them, which the composition root talent.domains imports) with their sentences, their e-mail
+subject and how their stored parameters read.
+"""
+
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 
-from talent.certification.labels import clabel
 from talent.core import i18n
-from talent.core.i18n import N_, format_date
+from talent.core.i18n import N_, Msgid, format_date
 from talent.core.i18n import gettext as _
 
-EXPIRY_TEXT = N_("The registration of certificate %(number)s (%(worker)s, %(level)s) expires on %(date)s.")
-SHORTFALL_TEXT = N_(
-    "Certificate %(number)s (%(worker)s, %(level)s) has %(hours)s of the %(required)s CE hours its "
-    "registration period needs; the period ends on %(date)s."
-)
-# By (the session has a title, it has a place), so no sentence has an empty gap.
-SESSION_TEXTS = {
-    (True, True): N_("The session “%(session)s” of the course “%(course)s” starts at %(starts_at)s in %(place)s."),
-    (True, False): N_("The session “%(session)s” of the course “%(course)s” starts at %(starts_at)s."),
-    (False, True): N_("A session of the course “%(course)s” starts at %(starts_at)s in %(place)s."),
-    (False, False): N_("A session of the course “%(course)s” starts at %(starts_at)s."),
-}
-# A notification stores the msgid of its sentence; only these are ever translated (anything else in the
-# column is shown as it is), so stored text can never reach gettext.
-TEXTS = {text: text for text in (EXPIRY_TEXT, SHORTFALL_TEXT, *SESSION_TEXTS.values())}
 
-# E-mail subjects by notification kind; an unknown kind gets the generic one.
-SUBJECTS = {
-    "registration_expiry": N_("Certificate registration expiring"),
-    "ce_shortfall": N_("Continuing education hours short"),
-    "course_session": N_("Course session coming up"),
-}
+@dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification (its `kind` column) as the domain that sends it declares it."""
+
+    name: str
+    subject: Msgid  # the e-mail subject
+    texts: tuple[Msgid, ...]  # the sentences a notification of this kind may store
+    counted_as: str = ""  # how `talent remind` names what it created, e.g. "registration expiry"
+    # Stored parameters → parameters to show (a code → its label, in the current language).
+    readable: Callable[[dict], dict] | None = None
+
+
+KINDS: dict[str, NotificationKind] = {}
+# A notification stores the msgid of its sentence; only registered sentences are ever translated (anything else
+# in the column is shown as it is), so stored text can never reach gettext.
+TEXTS: dict[str, Msgid] = {}
 GENERIC_SUBJECT = N_("New notification")
+
+
+def register_kind(kind: NotificationKind) -> NotificationKind:
+    KINDS[kind.name] = kind
+    TEXTS.update({text: text for text in kind.texts})
+    return kind
 
 
 def message(notification) -> str:
     """The notification's text in the current language, its parameters formatted."""
     params = dict(notification.params or {})
-    if "level" in params:
-        params["level"] = clabel("level", params["level"])
+    kind = KINDS.get(notification.kind)
+    if kind is not None and kind.readable is not None:
+        params = kind.readable(params)
     if "date" in params:
         try:
             params["date"] = format_date(date.fromisoformat(params["date"]))
@@ -54,7 +61,8 @@ def message(notification) -> str:
 
 
 def subject(notification) -> str:
-    return f"{SUBJECTS.get(notification.kind, GENERIC_SUBJECT).tr()} · {_('Talent')}"
+    kind = KINDS.get(notification.kind)
+    return f"{(kind.subject if kind is not None else GENERIC_SUBJECT).tr()} · {_('Talent')}"
 
 
 @contextmanager

@@ -1,10 +1,10 @@
 from dataclasses import replace
 
+from talent.core.codes import choices
 from talent.core.i18n import N_
 from talent.people.models import ExitReason, ExitType, Gender, Source
 from talent.places.models import Education
 from talent.web.forms import Field
-from talent.web.labels import choices
 
 WORKER_FIELDS = [
     Field("worker_no", N_("Worker number"), required=True, max_length=32),

@@ -1,41 +1,41 @@
-from enum import StrEnum
-
 from tortoise import fields
 from tortoise.models import Model
 
+from talent.core.codes import Coded
+from talent.core.i18n import N_
 from talent.places.models import Education
 
 
-class Gender(StrEnum):
-    FEMALE = "female"
-    MALE = "male"
+class Gender(Coded):
+    FEMALE = "female", N_("Female")
+    MALE = "male", N_("Male")
 
 
-class Source(StrEnum):
-    INCUBATED = "incubated"
-    INTRODUCED = "introduced"
-    TRANSFERRED = "transferred"
-    OTHER = "other"
+class Source(Coded):
+    INCUBATED = "incubated", N_("Incubated")
+    INTRODUCED = "introduced", N_("Introduced")
+    TRANSFERRED = "transferred", N_("Transferred")
+    OTHER = "other", N_("Other")
 
 
-class ExitType(StrEnum):
-    VOLUNTARY = "voluntary"
-    INVOLUNTARY = "involuntary"
-    TRANSFER = "transfer"
-    RETIREMENT = "retirement"
-    OTHER = "other"
+class ExitType(Coded):
+    VOLUNTARY = "voluntary", N_("Voluntary")
+    INVOLUNTARY = "involuntary", N_("Involuntary")
+    TRANSFER = "transfer", N_("Transfer")
+    RETIREMENT = "retirement", N_("Retirement")
+    OTHER = "other", N_("Other")
 
 
-class ExitReason(StrEnum):
-    PAY = "pay"
-    CAREER = "career"
-    FAMILY = "family"
-    STUDY = "study"
-    WORKLOAD = "workload"
-    CONTRACT_END = "contract_end"
-    DISMISSAL = "dismissal"
-    HEALTH = "health"
-    OTHER = "other"
+class ExitReason(Coded):
+    PAY = "pay", N_("Pay")
+    CAREER = "career", N_("Career move")
+    FAMILY = "family", N_("Family")
+    STUDY = "study", N_("Further study")
+    WORKLOAD = "workload", N_("Workload")
+    CONTRACT_END = "contract_end", N_("Contract ended")
+    DISMISSAL = "dismissal", N_("Dismissal")
+    HEALTH = "health", N_("Health")
+    OTHER = "other", N_("Other")
 
 
 class Worker(Model):

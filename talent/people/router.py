@@ -6,25 +6,27 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from talent.certification import selectors as certification_selectors
-from talent.core.access import Permission, Role
+from talent.certification.for_people import certificates_of
+from talent.core.access import Permission
 from talent.core.clock import local_today
-from talent.core.errors import ServiceError
+from talent.core.codes import choices
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.people import selectors, services
 from talent.people.forms import EXIT_FIELDS, SPELL_FIELDS, TRANSFER_FIELDS, WORKER_FIELDS, worker_create_fields
 from talent.people.models import Source
 from talent.web import exports
-from talent.web.auth import CurrentViewer, EditorViewer, StaffViewer, Viewer
+from talent.web.auth import Allowed, CurrentViewer, Viewer
 from talent.web.forms import Form
-from talent.web.labels import choices
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, is_htmx, render, see_other
 
 router = APIRouter(prefix="/workers", tags=["people"])
 
-# Who sees phone and ID numbers in full in an export (a supervisor gets them masked).
+Viewing = Allowed(Permission.WORKERS_VIEW)
+Editing = Allowed(Permission.WORKERS_EDIT)
+
 STATUS_CHOICES = [("active", N_("Active")), ("left", N_("Left")), ("all", N_("All"))]
 WORKER_KEYS = [f.name for f in WORKER_FIELDS]
 
@@ -37,7 +39,7 @@ def _printable(value: str) -> str:
 @router.get("")
 async def worker_list(
     request: Request,
-    viewer: StaffViewer,
+    viewer: Viewing,
     params: Listing,
     status: Annotated[str, Query(max_length=10)] = "active",
     station: Annotated[str, Query(max_length=32)] = "",
@@ -75,7 +77,7 @@ def _list_filters(params, status: str, station: str, source: str) -> tuple[str, 
 
 @router.get("/export")
 async def worker_export(
-    viewer: StaffViewer,
+    viewer: Viewing,
     params: Listing,
     fmt: exports.ExportFormat = "xlsx",
     status: Annotated[str, Query(max_length=10)] = "active",
@@ -87,6 +89,7 @@ async def worker_export(
     workers = selectors.worker_export(
         scope=viewer.scope, params=params, today=local_today(), status=status, station_code=station, source=source
     )
+    # Phone and ID numbers in full only for those who may see them (a supervisor gets them masked).
     rows = exports.worker_rows(workers, show_sensitive=viewer.can(Permission.WORKERS_SENSITIVE))
     return exports.respond(fmt, "workers", exports.kind_headers("workers"), rows)
 
@@ -94,7 +97,7 @@ async def worker_export(
 @router.get("/suggest")
 async def worker_suggest(
     request: Request,
-    viewer: StaffViewer,
+    viewer: Allowed(Permission.PICKERS),
     q: Annotated[str, Query(max_length=100)] = "",
     worker_no: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
@@ -104,7 +107,8 @@ async def worker_suggest(
 
 
 def _create_fields(viewer: Viewer):
-    return worker_create_fields(hire_required=viewer.role != Role.ADMIN)
+    # A worker without a hire is seen by nobody but an admin, so everyone else must hire at once.
+    return worker_create_fields(hire_required=not viewer.can(Permission.WORKERS_CREATE_UNPLACED))
 
 
 def _worker_form_page(request, form, *, title, action, worker=None, status_code=200) -> Response:
@@ -118,21 +122,18 @@ def _worker_form_page(request, form, *, title, action, worker=None, status_code=
 
 
 @router.get("/new")
-async def worker_new(request: Request, viewer: EditorViewer) -> Response:
+async def worker_new(request: Request, viewer: Editing) -> Response:
     form = Form.initial(_create_fields(viewer), {"full_time": True, "source": "other"})
     return _worker_form_page(request, form, title=_("New worker"), action="/workers")
 
 
 @router.post("")
-async def worker_create(request: Request, viewer: EditorViewer) -> Response:
-    form = Form.bind(_create_fields(viewer), await request.form())
-    if form.validate():
-        try:
-            worker = await services.worker_create(actor=viewer.user, scope=viewer.scope, **form.cleaned)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/workers/{worker.id}"), _("Worker created."))
+async def worker_create(request: Request, viewer: Editing) -> Response:
+    form = await Form.posted(_create_fields(viewer), request)
+    if worker := await form.run(
+        lambda cleaned: services.worker_create(actor=viewer.user, scope=viewer.scope, **cleaned)
+    ):
+        return flash(see_other(request, f"/workers/{worker.id}"), _("Worker created."))
     return _worker_form_page(request, form, title=_("New worker"), action="/workers", status_code=422)
 
 
@@ -143,40 +144,39 @@ async def _detail_context(viewer: Viewer, worker) -> dict:
         "spells": spells,
         "has_active": any(s.end_on is None for s in spells),
         "can_edit": viewer.can(Permission.WORKERS_EDIT),
-        "show_sensitive": viewer.role != Role.SUPERVISOR,
+        # A worker sees their own numbers; staff who may see them, everyone's.
+        "show_sensitive": viewer.can(Permission.WORKERS_SENSITIVE) or viewer.can(Permission.OWN_RECORD),
         "can_audit": viewer.can(Permission.AUDIT_VIEW),
     }
 
 
 @router.get("/{worker_id}")
 async def worker_detail(request: Request, viewer: CurrentViewer, worker_id: Id) -> Response:
+    # Every role: staff reach the workers in their scope, a worker account its own record only (worker_get).
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     ctx = await _detail_context(viewer, worker)
-    ctx["certificates"] = await selectors.worker_certificates(worker_id=worker.id)
+    ctx["certificates"] = await certificates_of(scope=viewer.scope, worker_id=worker.id)
     ctx["eligibility"] = await certification_selectors.worker_eligibility(
-        worker_id=worker.id, worker=worker, today=local_today()
+        scope=viewer.scope, worker_id=worker.id, worker=worker, today=local_today()
     )
     return render(request, "people/worker_detail.html", ctx)
 
 
 @router.get("/{worker_id}/edit")
-async def worker_edit(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+async def worker_edit(request: Request, viewer: Editing, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     form = Form.initial(WORKER_FIELDS, {k: getattr(worker, k) for k in WORKER_KEYS})
     return _worker_form_page(request, form, title=worker.name, action=f"/workers/{worker.id}", worker=worker)
 
 
 @router.post("/{worker_id}")
-async def worker_update(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+async def worker_update(request: Request, viewer: Editing, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
-    form = Form.bind(WORKER_FIELDS, await request.form())
-    if form.validate():
-        try:
-            await services.worker_update(actor=viewer.user, scope=viewer.scope, worker=worker, **form.cleaned)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/workers/{worker.id}"), _("Saved."))
+    form = await Form.posted(WORKER_FIELDS, request)
+    if await form.run(
+        lambda cleaned: services.worker_update(actor=viewer.user, scope=viewer.scope, worker=worker, **cleaned)
+    ):
+        return flash(see_other(request, f"/workers/{worker.id}"), _("Saved."))
     return _worker_form_page(
         request, form, title=worker.name, action=f"/workers/{worker.id}", worker=worker, status_code=422
     )
@@ -193,35 +193,32 @@ def _exit_page(request, form, worker, spell, status_code=200) -> Response:
 
 
 @router.get("/{worker_id}/spells/{spell_id}/exit")
-async def spell_exit_form(request: Request, viewer: EditorViewer, worker_id: Id, spell_id: Id) -> Response:
+async def spell_exit_form(request: Request, viewer: Editing, worker_id: Id, spell_id: Id) -> Response:
     spell = await selectors.spell_get(scope=viewer.scope, worker_id=worker_id, spell_id=spell_id)
     form = Form.initial(EXIT_FIELDS, {"end_on": local_today()})
     return _exit_page(request, form, spell.worker, spell)
 
 
 @router.post("/{worker_id}/spells/{spell_id}/exit")
-async def spell_exit(request: Request, viewer: EditorViewer, worker_id: Id, spell_id: Id) -> Response:
+async def spell_exit(request: Request, viewer: Editing, worker_id: Id, spell_id: Id) -> Response:
     spell = await selectors.spell_get(scope=viewer.scope, worker_id=worker_id, spell_id=spell_id)
     worker = spell.worker
-    form = Form.bind(EXIT_FIELDS, await request.form())
-    if form.validate():
-        try:
-            await services.spell_exit(actor=viewer.user, scope=viewer.scope, spell=spell, **form.cleaned)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            notice = _("Exit recorded.")
-            if is_htmx(request):
-                # The form sits inside the spells table: re-render the whole section in its place.
-                ctx = await _detail_context(viewer, worker)
-                ctx["notice"] = notice
-                return render(
-                    request,
-                    "people/_spells.html",
-                    ctx,
-                    headers={"HX-Retarget": "#spells", "HX-Reswap": "outerHTML"},
-                )
-            return flash(see_other(request, f"/workers/{worker.id}"), notice)
+    form = await Form.posted(EXIT_FIELDS, request)
+    if await form.run(
+        lambda cleaned: services.spell_exit(actor=viewer.user, scope=viewer.scope, spell=spell, **cleaned)
+    ):
+        notice = _("Exit recorded.")
+        if is_htmx(request):
+            # The form sits inside the spells table: re-render the whole section in its place.
+            ctx = await _detail_context(viewer, worker)
+            ctx["notice"] = notice
+            return render(
+                request,
+                "people/_spells.html",
+                ctx,
+                headers={"HX-Retarget": "#spells", "HX-Reswap": "outerHTML"},
+            )
+        return flash(see_other(request, f"/workers/{worker.id}"), notice)
     return _exit_page(request, form, worker, spell, status_code=422)
 
 
@@ -236,7 +233,7 @@ def _transfer_page(request, form, worker, current, status_code=200) -> Response:
 
 
 @router.get("/{worker_id}/transfer")
-async def transfer_form(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+async def transfer_form(request: Request, viewer: Editing, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     current = await selectors.active_spell(scope=viewer.scope, worker_id=worker.id)
     form = Form.initial(TRANSFER_FIELDS, {"full_time": current.full_time if current else True})
@@ -244,16 +241,13 @@ async def transfer_form(request: Request, viewer: EditorViewer, worker_id: Id) -
 
 
 @router.post("/{worker_id}/transfer")
-async def transfer(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+async def transfer(request: Request, viewer: Editing, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
-    form = Form.bind(TRANSFER_FIELDS, await request.form())
-    if form.validate():
-        try:
-            await services.spell_transfer(actor=viewer.user, scope=viewer.scope, worker=worker, **form.cleaned)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/workers/{worker.id}"), _("Transfer recorded."))
+    form = await Form.posted(TRANSFER_FIELDS, request)
+    if await form.run(
+        lambda cleaned: services.spell_transfer(actor=viewer.user, scope=viewer.scope, worker=worker, **cleaned)
+    ):
+        return flash(see_other(request, f"/workers/{worker.id}"), _("Transfer recorded."))
     current = await selectors.active_spell(scope=viewer.scope, worker_id=worker.id)
     return _transfer_page(request, form, worker, current, status_code=422)
 
@@ -269,20 +263,17 @@ def _spell_page(request, form, worker, status_code=200) -> Response:
 
 
 @router.get("/{worker_id}/spells/new")
-async def spell_new(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+async def spell_new(request: Request, viewer: Editing, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
     return _spell_page(request, Form.initial(SPELL_FIELDS, {"full_time": True}), worker)
 
 
 @router.post("/{worker_id}/spells/new")
-async def spell_create(request: Request, viewer: EditorViewer, worker_id: Id) -> Response:
+async def spell_create(request: Request, viewer: Editing, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
-    form = Form.bind(SPELL_FIELDS, await request.form())
-    if form.validate():
-        try:
-            await services.spell_hire(actor=viewer.user, scope=viewer.scope, worker=worker, **form.cleaned)
-        except ServiceError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return flash(see_other(request, f"/workers/{worker.id}"), _("Spell added."))
+    form = await Form.posted(SPELL_FIELDS, request)
+    if await form.run(
+        lambda cleaned: services.spell_hire(actor=viewer.user, scope=viewer.scope, worker=worker, **cleaned)
+    ):
+        return flash(see_other(request, f"/workers/{worker.id}"), _("Spell added."))
     return _spell_page(request, form, worker, status_code=422)

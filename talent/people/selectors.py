@@ -12,22 +12,15 @@ from datetime import date
 from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.query_utils import Prefetch
 
-from talent.certification.models import Certificate
 from talent.core.access import Scope
 from talent.core.export import keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, Source, Worker
-from talent.places.access import stations_q
-from talent.places.models import Station
+from talent.people.rules import active_on  # certification and notifications still import it from here
 
 STATUSES = ("active", "left", "all")
 SORTS = {"worker_no": "worker_no", "name": "name", "start": "since"}
-
-
-def active_on(day: date, prefix: str = "") -> Q:
-    """A spell is active on day d iff start_on ≤ d ≤ end_on (or no end_on)."""
-    return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": day}))
 
 
 def _current_spells(scope: Scope, today: date):
@@ -128,10 +121,6 @@ async def worker_spells(*, scope: Scope, worker_id: int) -> list[EmploymentSpell
     )
 
 
-async def worker_certificates(*, worker_id: int) -> list[Certificate]:
-    return await Certificate.filter(worker_id=worker_id).order_by("-obtained_on", "-id")
-
-
 async def spell_get(*, scope: Scope, worker_id: int, spell_id: int) -> EmploymentSpell:
     return await (
         EmploymentSpell.filter(spells_q(scope), worker_id=worker_id)
@@ -150,13 +139,6 @@ async def active_spell(*, scope: Scope, worker_id: int) -> EmploymentSpell | Non
     )
 
 
-async def station_by_code(*, scope: Scope, code: str) -> Station | None:
-    """A station in the viewer's scope by its code, or None."""
-    if not code:
-        return None
-    return await Station.filter(stations_q(scope), code=code).first()
-
-
 async def worker_suggest(*, scope: Scope, q: str, limit: int = 20) -> list[dict]:
     qs = Worker.filter(workers_q(scope))
     if q:
@@ -167,7 +149,10 @@ async def worker_suggest(*, scope: Scope, q: str, limit: int = 20) -> list[dict]
 async def worker_jurisdictions(worker_ids) -> dict[int, list[tuple[str, int | None]]]:
     """Per worker, every jurisdiction (region path, organisation id) that sees them: the stations of their
     spells, latest spell first, or for a worker without a spell the jurisdiction that registered them. The
-    audit log files a change to a worker under all of these. Two queries per thousand workers."""
+    audit log files a change to a worker under all of these. Two queries per thousand workers.
+
+    No scope on purpose: it names where a change is filed, never shows a record, and must reach the
+    jurisdictions the actor cannot see (a transfer's other organisation), or their auditors would miss it."""
     ids = list(dict.fromkeys(worker_ids))
     out: dict[int, list[tuple[str, int | None]]] = {}
     for start in range(0, len(ids), 1000):

@@ -7,22 +7,24 @@ Nothing outside the actor's scope is named in an answer: a clash with a spell at
 cannot see is refused without saying where it is.
 """
 
-import re
 from datetime import date, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from talent.accounts.models import User
+from talent.audit.models import Action, Entity
 from talent.audit.services import audit_record, snapshot
 from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.people.access import spells_q
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Gender, Source, Worker
-from talent.people.selectors import station_by_code, worker_jurisdictions
+from talent.people.rules import clean_id_number, clean_phone, overlapping
+from talent.people.selectors import worker_jurisdictions
 from talent.places.models import Education, Station
+from talent.places.selectors import station_for_code
 
 WORKER_AUDIT_FIELDS = [
     "worker_no",
@@ -47,31 +49,13 @@ SPELL_AUDIT_FIELDS = [
     "exit_note",
 ]
 
-ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")
-PHONE_RE = re.compile(r"^[0-9+\-() ]{5,32}$")
-
-
-def clean_id_number(value: str | None) -> str:
-    """A national ID number: 18 characters, digits with an optional final X (empty is allowed)."""
-    value = (value or "").strip().upper()
-    if value and not ID_NUMBER_RE.match(value):
-        raise ServiceError("id_number", _("An ID number has 18 characters: 17 digits, then a digit or X."))
-    return value
-
-
-def clean_phone(value: str | None) -> str:
-    value = (value or "").strip()
-    if value and not PHONE_RE.match(value):
-        raise ServiceError("phone", _("Enter a phone number (digits, spaces, + - and brackets)."))
-    return value
-
 
 async def _station_in_scope(scope: Scope, code: str | None, field: str = "station_code") -> Station:
     if not code:
-        raise ServiceError(field, _("Choose a station."))
-    station = await station_by_code(scope=scope, code=code)
+        raise ServiceError(field, N_("Choose a station."))
+    station = await station_for_code(scope=scope, code=code)
     if station is None:
-        raise ServiceError(field, _("No station with this code in your scope."))
+        raise ServiceError(field, N_("No station with this code in your scope."))
     return station
 
 
@@ -94,44 +78,40 @@ async def _check_no_overlap(
 ) -> None:
     """Refuse a spell [start_on, end_on] that overlaps another spell of the worker (open = forever). Every
     spell counts, but only one at a station in the actor's scope is described."""
-    others = EmploymentSpell.filter(Q(end_on=None) | Q(end_on__gte=start_on), worker_id=worker_id)
-    if end_on is not None:
-        others = others.filter(start_on__lte=end_on)
+    others = EmploymentSpell.filter(overlapping(start_on, end_on), worker_id=worker_id)
     if exclude_id is not None:
         others = others.exclude(id=exclude_id)
     clash = await others.select_related("station").order_by("start_on").first()
     if clash is not None and not await EmploymentSpell.filter(spells_q(scope), id=clash.id).exists():
         raise ServiceError(
             field,
-            _("This overlaps another spell of this worker; a worker's spells may not overlap. Nothing was saved."),
+            N_("This overlaps another spell of this worker; a worker's spells may not overlap. Nothing was saved."),
         )
     if clash is not None:
         raise ServiceError(
             field,
-            _(
+            N_(
                 "This overlaps the spell at %(station)s from %(start)s to %(end)s; "
                 "a worker's spells may not overlap. Nothing was saved."
-            )
-            % {
-                "station": f"{clash.station.name} ({clash.station.code})",
-                "start": clash.start_on.isoformat(),
-                "end": clash.end_on.isoformat() if clash.end_on else _("now"),
-            },
+            ),
+            station=f"{clash.station.name} ({clash.station.code})",
+            start=clash.start_on.isoformat(),
+            end=clash.end_on.isoformat() if clash.end_on else _("now"),
         )
 
 
 def _check_dates(start_on: date, end_on: date | None, field: str = "end_on") -> None:
     if end_on is not None and end_on < start_on:
-        raise ServiceError(field, _("The last working day cannot be before the start date."))
+        raise ServiceError(field, N_("The last working day cannot be before the start date."))
 
 
 def _check_exit(end_on: date | None, exit_type, exit_reason) -> None:
     if end_on is None:
         return
     if not exit_type:
-        raise ServiceError("exit_type", _("An exit needs a type."))
+        raise ServiceError("exit_type", N_("An exit needs a type."))
     if not exit_reason:
-        raise ServiceError("exit_reason", _("An exit needs a reason."))
+        raise ServiceError("exit_reason", N_("An exit needs a reason."))
 
 
 async def _lock_worker(worker_id: int) -> None:
@@ -175,9 +155,9 @@ async def worker_create(
     if station_code or start_on or not scope.is_admin:
         station = await _station_in_scope(scope, station_code)
         if start_on is None:
-            raise ServiceError("start_on", _("Enter the start date of the hire."))
+            raise ServiceError("start_on", N_("Enter the start date of the hire."))
     if await Worker.filter(worker_no=worker_no).exists():
-        raise ServiceError("worker_no", _("This worker number is taken."))
+        raise ServiceError("worker_no", N_("This worker number is taken."))
     try:
         async with in_transaction():
             worker = await Worker.create(
@@ -194,8 +174,8 @@ async def worker_create(
             )
             await audit_record(
                 actor=actor,
-                action="create",
-                entity="worker",
+                action=Action.CREATE,
+                entity=Entity.WORKER,
                 entity_id=worker.id,
                 summary=f"{worker.worker_no} {worker.name}",
                 after=snapshot(worker, WORKER_AUDIT_FIELDS),
@@ -207,8 +187,8 @@ async def worker_create(
                 )
                 await audit_record(
                     actor=actor,
-                    action="hire",
-                    entity="spell",
+                    action=Action.HIRE,
+                    entity=Entity.SPELL,
                     entity_id=spell.id,
                     summary=f"{worker.worker_no} {worker.name} → {station.code}",
                     after=snapshot(spell, SPELL_AUDIT_FIELDS),
@@ -216,7 +196,7 @@ async def worker_create(
                 )
     except IntegrityError:
         # A concurrent create took the number between the check and the insert.
-        raise ServiceError("worker_no", _("This worker number is taken.")) from None
+        raise ServiceError("worker_no", N_("This worker number is taken.")) from None
     return worker
 
 
@@ -238,7 +218,7 @@ async def worker_update(
     id_number = clean_id_number(id_number)
     phone = clean_phone(phone)
     if await Worker.filter(worker_no=worker_no).exclude(id=worker.id).exists():
-        raise ServiceError("worker_no", _("This worker number is taken."))
+        raise ServiceError("worker_no", N_("This worker number is taken."))
     latest = (
         await EmploymentSpell.filter(spells_q(scope), worker_id=worker.id)
         .select_related("station")
@@ -262,8 +242,8 @@ async def worker_update(
             await worker.save()
             await audit_record(
                 actor=actor,
-                action="update",
-                entity="worker",
+                action=Action.UPDATE,
+                entity=Entity.WORKER,
                 entity_id=worker.id,
                 summary=f"{worker.worker_no} {worker.name}",
                 before=before,
@@ -272,7 +252,7 @@ async def worker_update(
                 also=everywhere,
             )
     except IntegrityError:
-        raise ServiceError("worker_no", _("This worker number is taken.")) from None
+        raise ServiceError("worker_no", N_("This worker number is taken.")) from None
     return worker
 
 
@@ -310,8 +290,8 @@ async def spell_hire(
         )
         await audit_record(
             actor=actor,
-            action="hire",
-            entity="spell",
+            action=Action.HIRE,
+            entity=Entity.SPELL,
             entity_id=spell.id,
             summary=f"{worker.worker_no} {worker.name} → {station.code}",
             after=snapshot(spell, SPELL_AUDIT_FIELDS),
@@ -332,11 +312,11 @@ async def spell_exit(
 ) -> EmploymentSpell:
     """End an active spell on its last working day, with a coded type and reason."""
     if not await EmploymentSpell.filter(spells_q(scope), id=spell.id).exists():
-        raise ServiceError("__all__", _("This spell is not in your scope."))
+        raise ServiceError("__all__", N_("This spell is not in your scope."))
     if spell.end_on is not None:
-        raise ServiceError("__all__", _("This spell has already ended."))
+        raise ServiceError("__all__", N_("This spell has already ended."))
     if end_on is None:
-        raise ServiceError("end_on", _("Enter the last working day."))
+        raise ServiceError("end_on", N_("Enter the last working day."))
     _check_dates(spell.start_on, end_on)
     _check_exit(end_on, exit_type, exit_reason)
     station = await Station.get(id=spell.station_id)
@@ -353,8 +333,8 @@ async def spell_exit(
         await spell.save(update_fields=["end_on", "exit_type", "exit_reason", "exit_note"])
         await audit_record(
             actor=actor,
-            action="exit",
-            entity="spell",
+            action=Action.EXIT,
+            entity=Entity.SPELL,
             entity_id=spell.id,
             summary=f"{station.code} {end_on.isoformat()}",
             before=before,
@@ -385,15 +365,15 @@ async def spell_transfer(
         .first()
     )
     if old is None:
-        raise ServiceError("__all__", _("This worker has no active spell to transfer from."))
+        raise ServiceError("__all__", N_("This worker has no active spell to transfer from."))
     target = await _station_in_scope(scope, station_code)
     if target.id == old.station_id:
-        raise ServiceError("station_code", _("Choose a station other than the current one."))
+        raise ServiceError("station_code", N_("Choose a station other than the current one."))
     if end_on is None:
-        raise ServiceError("end_on", _("Enter the last working day."))
+        raise ServiceError("end_on", N_("Enter the last working day."))
     _check_dates(old.start_on, end_on)
     if not exit_reason:
-        raise ServiceError("exit_reason", _("An exit needs a reason."))
+        raise ServiceError("exit_reason", N_("An exit needs a reason."))
     start_on = end_on + timedelta(days=1)
     async with in_transaction():
         await _lock_worker(worker.id)
@@ -405,8 +385,8 @@ async def spell_transfer(
         await old.save(update_fields=["end_on", "exit_type", "exit_reason", "exit_note"])
         await audit_record(
             actor=actor,
-            action="transfer",
-            entity="spell",
+            action=Action.TRANSFER,
+            entity=Entity.SPELL,
             entity_id=old.id,
             summary=f"{worker.worker_no} {old.station.code} → {target.code}",
             before=before,
@@ -421,8 +401,8 @@ async def spell_transfer(
         )
         await audit_record(
             actor=actor,
-            action="transfer",
-            entity="spell",
+            action=Action.TRANSFER,
+            entity=Entity.SPELL,
             entity_id=new.id,
             summary=f"{worker.worker_no} {old.station.code} → {target.code}",
             after=snapshot(new, SPELL_AUDIT_FIELDS),

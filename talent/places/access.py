@@ -1,5 +1,6 @@
 """Which places a viewer reaches: the one row filter per entity (regions, organisations, tiers, stations) that
-every page, export, import and report of places uses. See talent.core.access for the scope itself."""
+every page, export, import and report of places uses, and which of them the viewer may change (the services
+enforce it, the pages ask it to show or refuse an edit form). See talent.core.access for the scope itself."""
 
 from tortoise.expressions import Q, Subquery
 
@@ -78,6 +79,11 @@ def readable_tiers(scope: Scope):
     return StationTier.filter(tiers_q(scope))
 
 
+def is_writer(scope: Scope) -> bool:
+    """Admins, and bureaus with a region, create and change places records (which ones: can_write_under)."""
+    return scope.is_admin or (scope.role == Role.BUREAU and bool(scope.region_path))
+
+
 def can_write_under(scope: Scope, path: str | None) -> bool:
     """May the viewer create or change a record attached to the region at `path` ('' or None = national)?"""
     if scope.is_admin:
@@ -85,8 +91,23 @@ def can_write_under(scope: Scope, path: str | None) -> bool:
     return scope.role == Role.BUREAU and within(path, scope.region_path)
 
 
-def region_editable(scope: Scope, region: Region) -> bool:
-    """A bureau edits the regions below its own, not its own region (that is the level above's)."""
+def region_editable(scope: Scope, path: str) -> bool:
+    """May the viewer rename the region at `path`? A bureau edits the regions below its own, not its own region
+    (that is the level above's)."""
     if scope.is_admin:
         return True
-    return scope.role == Role.BUREAU and within(region.path, scope.region_path) and region.path != scope.region_path
+    return scope.role == Role.BUREAU and within(path, scope.region_path) and path != scope.region_path
+
+
+def organisation_editable(scope: Scope, organisation: Organisation) -> bool:
+    """An organisation is changed by whoever may write under its region (an admin only for one without)."""
+    return can_write_under(scope, organisation.region.path if organisation.region else "")
+
+
+def tier_editable(scope: Scope, tier: StationTier) -> bool:
+    """A tier is changed by whoever may write under the region that set it (an admin only for a national one)."""
+    return can_write_under(scope, tier.region.path if tier.region else "")
+
+
+def station_editable(scope: Scope, station: Station) -> bool:
+    return can_write_under(scope, station.region_path)

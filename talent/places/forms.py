@@ -1,7 +1,7 @@
+from talent.core.codes import choices
 from talent.core.i18n import N_
 from talent.places.models import CertLevel, Education, RegionLevel
 from talent.web.forms import Field
-from talent.web.labels import choices
 
 REGION_CREATE_FIELDS = [
     Field(

@@ -1,28 +1,33 @@
-from enum import StrEnum
-
 from tortoise import fields
 from tortoise.models import Model
 
-
-class RegionLevel(StrEnum):
-    PROVINCE = "province"
-    CITY = "city"
-    COUNTY = "county"
-    TOWNSHIP = "township"
+from talent.core.codes import Coded
+from talent.core.i18n import N_
 
 
-class CertLevel(StrEnum):
-    ASSISTANT = "assistant"
-    INTERMEDIATE = "intermediate"
-    SENIOR = "senior"
+class RegionLevel(Coded):
+    """Levels of the region tree, top down (the order is the tree's: a region is one level below its parent)."""
+
+    PROVINCE = "province", N_("Province")
+    CITY = "city", N_("City")
+    COUNTY = "county", N_("County / district")
+    TOWNSHIP = "township", N_("Township / street")
 
 
-class Education(StrEnum):
-    SECONDARY = "secondary"
-    ASSOCIATE = "associate"
-    BACHELOR = "bachelor"
-    MASTER = "master"
-    DOCTORATE = "doctorate"
+class CertLevel(Coded):
+    """Levels of the national certificate, lowest first (a tier's minimum level means this one or above)."""
+
+    ASSISTANT = "assistant", N_("Assistant social worker")
+    INTERMEDIATE = "intermediate", N_("Social worker (intermediate)")
+    SENIOR = "senior", N_("Senior social worker")
+
+
+class Education(Coded):
+    SECONDARY = "secondary", N_("Secondary school")
+    ASSOCIATE = "associate", N_("Associate degree")
+    BACHELOR = "bachelor", N_("Bachelor")
+    MASTER = "master", N_("Master")
+    DOCTORATE = "doctorate", N_("Doctorate")
 
 
 class Region(Model):

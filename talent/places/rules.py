@@ -1,5 +1,23 @@
-"""Region ancestry on the materialised path: a region's path is its ancestors' codes, each followed by "/"
-("32/3201/320102/"), so a subtree is one prefix match and the enclosing regions are the path's prefixes."""
+"""Rules of the places registry, each written once.
+
+Region ancestry on the materialised path: a region's path is its ancestors' codes, each followed by "/"
+("32/3201/320102/"), so a subtree is one prefix match and the enclosing regions are the path's prefixes.
+Region codes and levels: an administrative code has 6 digits for a province, city or county and 9 or 12 for a
+township or street, and a region sits exactly one level below its parent. The form, the service and the regions
+import all check a code here, so they refuse the same codes with the same message.
+"""
+
+from talent.core.errors import ServiceError
+from talent.core.i18n import N_
+from talent.places.models import RegionLevel
+
+LEVELS = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
+CODE_LENGTHS = {
+    RegionLevel.PROVINCE: (6,),
+    RegionLevel.CITY: (6,),
+    RegionLevel.COUNTY: (6,),
+    RegionLevel.TOWNSHIP: (9, 12),
+}
 
 
 def ancestor_paths(path: str | None) -> list[str]:
@@ -11,3 +29,28 @@ def ancestor_paths(path: str | None) -> list[str]:
 def within(path: str | None, root: str | None) -> bool:
     """Is the region at `path` the region at `root` or below it? (An empty root is nobody's.)"""
     return bool(root) and bool(path) and path.startswith(root)
+
+
+def check_region_code(code: str, level: RegionLevel | str) -> None:
+    """ServiceError on `code` unless it is an administrative code of the level (ASCII digits: full-width digits
+    pass str.isdigit but are no code)."""
+    level = RegionLevel(level)
+    lengths = CODE_LENGTHS[level]
+    if not code.isascii() or not code.isdigit() or len(code) not in lengths:
+        raise ServiceError(
+            "code",
+            N_("A %(level)s code has %(digits)s digits."),
+            level=level.label.tr(),
+            digits=" / ".join(str(n) for n in lengths),
+        )
+
+
+def is_child_level(parent: RegionLevel | str, level: RegionLevel | str) -> bool:
+    """Is `level` exactly one level below `parent`?"""
+    return LEVELS.index(RegionLevel(parent)) == LEVELS.index(RegionLevel(level)) - 1
+
+
+def next_level(level: RegionLevel | str) -> RegionLevel | None:
+    """The level of a region's children (None below a township)."""
+    index = LEVELS.index(RegionLevel(level)) + 1
+    return LEVELS[index] if index < len(LEVELS) else None

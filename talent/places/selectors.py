@@ -9,25 +9,14 @@ from datetime import date
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
-from talent.certification.models import Certificate
 from talent.core.access import Scope
 from talent.core.export import keyset_batches, keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.people.models import EmploymentSpell, Worker
-from talent.people.selectors import active_on
 from talent.places.access import organisations_q, regions_q, stations_q, tiers_q
-from talent.places.models import CertLevel, Organisation, Region, RegionLevel, Station, StationTier
+from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
 
 SUGGEST_LIMIT = 20
-LEVEL_ORDER = [CertLevel.ASSISTANT, CertLevel.INTERMEDIATE, CertLevel.SENIOR]
-
-
-def levels_at_or_above(level: CertLevel | str | None) -> list[str]:
-    if not level:
-        return [lv.value for lv in LEVEL_ORDER]
-    index = LEVEL_ORDER.index(CertLevel(level))
-    return [lv.value for lv in LEVEL_ORDER[index:]]
 
 
 # ── regions ──────────────────────────────────────────────────────────────────────────────────────
@@ -248,27 +237,18 @@ def station_export(
 
 
 async def station_list(
-    *, scope: Scope, params: ListParams, today: date, tier_id: int | None = None, organisation_id: int | None = None
+    *,
+    scope: Scope,
+    params: ListParams,
+    tier_id: int | None = None,
+    organisation_id: int | None = None,
+    today: date | None = None,
 ) -> Page:
-    """One page of stations, each with `headcount` (active full-time workers today) from one aggregate query."""
+    """One page of stations. Who works there is people's business: the page adds each station's head count
+    (talent.staffing.selectors.add_headcounts). `today` is not used; it stays until tests/exports stops
+    passing it."""
     qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id)
-    page = await paginate(qs, params, STATION_SORTS, default="code")
-    counts = await _headcounts([s.id for s in page.items], today)
-    for station in page.items:
-        station.headcount = counts.get(station.id, 0)
-    return page
-
-
-async def _headcounts(station_ids: list[int], today: date) -> dict[int, int]:
-    if not station_ids:
-        return {}
-    rows = (
-        await EmploymentSpell.filter(active_on(today), station_id__in=station_ids, full_time=True)
-        .annotate(n=Count("worker_id", distinct=True))
-        .group_by("station_id")
-        .values("station_id", "n")
-    )
-    return {r["station_id"]: r["n"] for r in rows}
+    return await paginate(qs, params, STATION_SORTS, default="code")
 
 
 async def station_filter_options(*, scope: Scope) -> dict:
@@ -299,68 +279,3 @@ async def station_suggest(*, scope: Scope, term: str) -> list[dict]:
     if term:
         qs = qs.filter(Q(code__icontains=term) | Q(name__icontains=term))
     return await qs.order_by("code").limit(SUGGEST_LIMIT).values("code", "name")
-
-
-async def station_staff(*, station: Station, today: date) -> dict:
-    """Current staff (spells active today) with each worker's highest certificate, and ended spells."""
-    current = await EmploymentSpell.filter(active_on(today), station_id=station.id).select_related("worker")
-    current = sorted(current, key=lambda s: (not s.full_time, s.start_on, s.id))
-    worker_ids = [s.worker_id for s in current]
-    best: dict[int, str] = {}
-    if worker_ids:
-        rows = await Certificate.filter(worker_id__in=worker_ids, obtained_on__lte=today).values("worker_id", "level")
-        for row in rows:
-            level = CertLevel(row["level"])
-            held = best.get(row["worker_id"])
-            if held is None or LEVEL_ORDER.index(level) > LEVEL_ORDER.index(CertLevel(held)):
-                best[row["worker_id"]] = level
-    history = (
-        await EmploymentSpell.filter(station_id=station.id, end_on__lt=today)
-        .select_related("worker")
-        .order_by("-end_on", "-id")
-        .limit(200)
-    )
-    return {"current": current, "certificates": best, "history": history}
-
-
-async def station_compliance(*, station: Station, today: date) -> list[dict]:
-    """Staffing of the station on `today` against its tier's norms; one COUNT per figure.
-
-    headcount  = active full-time workers (a spell with start_on ≤ today ≤ end_on, or no end_on)
-    certified  = those of them holding a certificate obtained on or before today
-    at level   = those holding a certificate of the tier's minimum level or higher (when the tier sets one)
-    """
-    tier = station.tier
-    if tier is None:
-        return []
-    active_ids = Subquery(
-        EmploymentSpell.filter(active_on(today), station_id=station.id, full_time=True).values("worker_id")
-    )
-    headcount = await Worker.filter(id__in=active_ids).count()
-    certified_ids = Subquery(Certificate.filter(obtained_on__lte=today).values("worker_id"))
-    certified = await Worker.filter(Q(id__in=active_ids) & Q(id__in=certified_ids)).count()
-    checks = [
-        {"key": "fulltime", "actual": headcount, "required": tier.min_fulltime, "met": headcount >= tier.min_fulltime},
-        {
-            "key": "certified",
-            "actual": certified,
-            "required": tier.min_certified,
-            "met": certified >= tier.min_certified,
-        },
-    ]
-    if tier.min_level:
-        level_ids = Subquery(
-            Certificate.filter(obtained_on__lte=today, level__in=levels_at_or_above(tier.min_level)).values("worker_id")
-        )
-        at_level = await Worker.filter(Q(id__in=active_ids) & Q(id__in=level_ids)).count()
-        required = max(tier.min_certified, 1)
-        checks.append(
-            {
-                "key": "level",
-                "actual": at_level,
-                "required": required,
-                "met": at_level >= required,
-                "level": tier.min_level,
-            }
-        )
-    return checks

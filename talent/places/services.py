@@ -6,16 +6,27 @@ A bureau writes only inside its own region's subtree (and never its own root reg
 
 from datetime import date
 
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from talent.accounts.models import User
+from talent.audit.models import Action, Entity
 from talent.audit.services import audit_record, snapshot
-from talent.core.access import Role, Scope
+from talent.core.access import Scope
 from talent.core.errors import ServiceError
-from talent.core.i18n import gettext as _
-from talent.places.access import can_write_under, region_editable  # noqa: F401 — routers ask services
+from talent.core.i18n import N_
+from talent.places.access import (
+    can_write_under,
+    organisation_editable,
+    region_editable,
+    station_editable,
+    tier_editable,
+)
 from talent.places.models import CertLevel, Education, Organisation, Region, RegionLevel, Station, StationTier
-from talent.web.labels import label_of
+from talent.places.rules import check_region_code, is_child_level
+
+# The actor is the signed-in account (talent.accounts.models.User), or None for the system; only its id and
+# username are read (by the audit log), so places need not import the accounts package that sits above them.
+Actor = Model | None
 
 REGION_FIELDS = ["code", "name", "level", "parent_id", "path"]
 ORGANISATION_FIELDS = ["name", "credit_code", "contact", "phone", "region_id"]
@@ -33,74 +44,32 @@ TIER_FIELDS = [
 ]
 STATION_FIELDS = ["code", "name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on", "address"]
 
-LEVELS = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
-CODE_LENGTHS = {
-    RegionLevel.PROVINCE: (6,),
-    RegionLevel.CITY: (6,),
-    RegionLevel.COUNTY: (6,),
-    RegionLevel.TOWNSHIP: (9, 12),
-}
-
-
-# ── permissions (pure; routers use them to answer 403 before showing an edit form) ──────────────
-
-
-def _is_bureau(scope: Scope) -> bool:
-    return scope.role == Role.BUREAU and bool(scope.region_path)
-
-
-def is_writer(scope: Scope) -> bool:
-    """Admins, and bureaus with a region, create and change places records."""
-    return scope.is_admin or _is_bureau(scope)
-
-
-def organisation_editable(scope: Scope, organisation: Organisation) -> bool:
-    return can_write_under(scope, organisation.region.path if organisation.region else "")
-
-
-def tier_editable(scope: Scope, tier: StationTier) -> bool:
-    return can_write_under(scope, tier.region.path if tier.region else "")
-
-
-def station_editable(scope: Scope, station: Station) -> bool:
-    return can_write_under(scope, station.region_path)
-
 
 def _forbidden() -> ServiceError:
-    return ServiceError("__all__", _("You may not change records outside your region."))
+    return ServiceError("__all__", N_("You may not change records outside your region."))
 
 
 # ── regions ──────────────────────────────────────────────────────────────────────────────────────
 
 
-def _check_region_code(code: str, level: RegionLevel) -> None:
-    lengths = CODE_LENGTHS[level]
-    if not code.isascii() or not code.isdigit() or len(code) not in lengths:
-        raise ServiceError(
-            "code",
-            _("A %(level)s code has %(digits)s digits.")
-            % {"level": label_of(RegionLevel, level.value), "digits": " / ".join(str(n) for n in lengths)},
-        )
-
-
 async def region_create(
-    *, actor: User | None, scope: Scope, code: str, name: str, level: RegionLevel, parent: Region | None
+    *, actor: Actor, scope: Scope, code: str, name: str, level: RegionLevel, parent: Region | None
 ) -> Region:
     level = RegionLevel(level)
-    _check_region_code(code, level)
+    check_region_code(code, level)
     if level == RegionLevel.PROVINCE:
         if parent is not None:
-            raise ServiceError("parent_code", _("A province has no parent region."))
+            raise ServiceError("parent_code", N_("A province has no parent region."))
     else:
         if parent is None:
-            raise ServiceError("parent_code", _("This level needs a parent region."))
-        if LEVELS.index(RegionLevel(parent.level)) != LEVELS.index(level) - 1:
-            raise ServiceError("level", _("A region must be exactly one level below its parent."))
+            raise ServiceError("parent_code", N_("This level needs a parent region."))
+        if not is_child_level(parent.level, level):
+            raise ServiceError("level", N_("A region must be exactly one level below its parent."))
     if not scope.is_admin and not (parent is not None and can_write_under(scope, parent.path)):
-        raise ServiceError("parent_code", _("You may not change records outside your region."))
+        raise ServiceError("parent_code", N_("You may not change records outside your region."))
     async with in_transaction():
         if await Region.filter(code=code).exists():
-            raise ServiceError("code", _("This code is already used."))
+            raise ServiceError("code", N_("This code is already used."))
         region = await Region.create(
             code=code,
             name=name,
@@ -111,8 +80,8 @@ async def region_create(
         )
         await audit_record(
             actor=actor,
-            action="create",
-            entity="region",
+            action=Action.CREATE,
+            entity=Entity.REGION,
             entity_id=region.id,
             summary=f"{code} {name}",
             after=snapshot(region, REGION_FIELDS),
@@ -121,9 +90,9 @@ async def region_create(
     return region
 
 
-async def region_update(*, actor: User | None, scope: Scope, region: Region, name: str) -> Region:
+async def region_update(*, actor: Actor, scope: Scope, region: Region, name: str) -> Region:
     """Only the name changes; the code (and so the path of the whole subtree) is immutable."""
-    if not region_editable(scope, region):
+    if not region_editable(scope, region.path):
         raise _forbidden()
     async with in_transaction():
         before = snapshot(region, REGION_FIELDS)
@@ -131,8 +100,8 @@ async def region_update(*, actor: User | None, scope: Scope, region: Region, nam
         await region.save(update_fields=["name"])
         await audit_record(
             actor=actor,
-            action="update",
-            entity="region",
+            action=Action.UPDATE,
+            entity=Entity.REGION,
             entity_id=region.id,
             summary=f"{region.code} {name}",
             before=before,
@@ -147,7 +116,7 @@ async def region_update(*, actor: User | None, scope: Scope, region: Region, nam
 
 async def organisation_create(
     *,
-    actor: User | None,
+    actor: Actor,
     scope: Scope,
     name: str,
     region: Region | None,
@@ -156,15 +125,15 @@ async def organisation_create(
     phone: str = "",
 ) -> Organisation:
     if not can_write_under(scope, region.path if region else ""):
-        raise ServiceError("region_code", _("Choose a region inside your own."))
+        raise ServiceError("region_code", N_("Choose a region inside your own."))
     async with in_transaction():
         if await Organisation.filter(name=name).exists():
-            raise ServiceError("name", _("An organisation with this name already exists."))
+            raise ServiceError("name", N_("An organisation with this name already exists."))
         org = await Organisation.create(name=name, region=region, credit_code=credit_code, contact=contact, phone=phone)
         await audit_record(
             actor=actor,
-            action="create",
-            entity="organisation",
+            action=Action.CREATE,
+            entity=Entity.ORGANISATION,
             entity_id=org.id,
             summary=name,
             after=snapshot(org, ORGANISATION_FIELDS),
@@ -176,7 +145,7 @@ async def organisation_create(
 
 async def organisation_update(
     *,
-    actor: User | None,
+    actor: Actor,
     scope: Scope,
     organisation: Organisation,
     name: str,
@@ -188,10 +157,10 @@ async def organisation_update(
     if not organisation_editable(scope, organisation):
         raise _forbidden()
     if not can_write_under(scope, region.path if region else ""):
-        raise ServiceError("region_code", _("Choose a region inside your own."))
+        raise ServiceError("region_code", N_("Choose a region inside your own."))
     async with in_transaction():
         if await Organisation.filter(name=name).exclude(id=organisation.id).exists():
-            raise ServiceError("name", _("An organisation with this name already exists."))
+            raise ServiceError("name", N_("An organisation with this name already exists."))
         before = snapshot(organisation, ORGANISATION_FIELDS)
         organisation.name = name
         organisation.region = region
@@ -201,8 +170,8 @@ async def organisation_update(
         await organisation.save()
         await audit_record(
             actor=actor,
-            action="update",
-            entity="organisation",
+            action=Action.UPDATE,
+            entity=Entity.ORGANISATION,
             entity_id=organisation.id,
             summary=name,
             before=before,
@@ -230,7 +199,7 @@ def _tier_values(
     notes: str,
 ) -> dict:
     if min_certified > min_fulltime:
-        raise ServiceError("min_certified", _("Cannot exceed the minimum full-time workers."))
+        raise ServiceError("min_certified", N_("Cannot exceed the minimum full-time workers."))
     return {
         "name": name,
         "region": region,
@@ -250,21 +219,21 @@ async def _check_tier_name(name: str, region: Region | None, exclude_id: int | N
     if exclude_id:
         qs = qs.exclude(id=exclude_id)
     if await qs.exists():
-        raise ServiceError("name", _("A tier with this name already exists for this region."))
+        raise ServiceError("name", N_("A tier with this name already exists for this region."))
 
 
-async def tier_create(*, actor: User | None, scope: Scope, **values) -> StationTier:
+async def tier_create(*, actor: Actor, scope: Scope, **values) -> StationTier:
     data = _tier_values(**values)
     region = data["region"]
     if not can_write_under(scope, region.path if region else ""):
-        raise ServiceError("region_code", _("Choose a region inside your own."))
+        raise ServiceError("region_code", N_("Choose a region inside your own."))
     async with in_transaction():
         await _check_tier_name(data["name"], region)
         tier = await StationTier.create(**data)
         await audit_record(
             actor=actor,
-            action="create",
-            entity="tier",
+            action=Action.CREATE,
+            entity=Entity.TIER,
             entity_id=tier.id,
             summary=tier.name,
             after=snapshot(tier, TIER_FIELDS),
@@ -273,13 +242,13 @@ async def tier_create(*, actor: User | None, scope: Scope, **values) -> StationT
     return tier
 
 
-async def tier_update(*, actor: User | None, scope: Scope, tier: StationTier, **values) -> StationTier:
+async def tier_update(*, actor: Actor, scope: Scope, tier: StationTier, **values) -> StationTier:
     if not tier_editable(scope, tier):
         raise _forbidden()
     data = _tier_values(**values)
     region = data["region"]
     if not can_write_under(scope, region.path if region else ""):
-        raise ServiceError("region_code", _("Choose a region inside your own."))
+        raise ServiceError("region_code", N_("Choose a region inside your own."))
     async with in_transaction():
         await _check_tier_name(data["name"], region, exclude_id=tier.id)
         before = snapshot(tier, TIER_FIELDS)
@@ -288,8 +257,8 @@ async def tier_update(*, actor: User | None, scope: Scope, tier: StationTier, **
         await tier.save()
         await audit_record(
             actor=actor,
-            action="update",
-            entity="tier",
+            action=Action.UPDATE,
+            entity=Entity.TIER,
             entity_id=tier.id,
             summary=tier.name,
             before=before,
@@ -304,14 +273,14 @@ async def tier_update(*, actor: User | None, scope: Scope, tier: StationTier, **
 
 def _check_station_region(scope: Scope, region: Region) -> None:
     if region.level != RegionLevel.TOWNSHIP:
-        raise ServiceError("region_code", _("A station belongs to a township or street."))
+        raise ServiceError("region_code", N_("A station belongs to a township or street."))
     if not can_write_under(scope, region.path):
-        raise ServiceError("region_code", _("Choose a region inside your own."))
+        raise ServiceError("region_code", N_("Choose a region inside your own."))
 
 
 async def station_create(
     *,
-    actor: User | None,
+    actor: Actor,
     scope: Scope,
     code: str,
     name: str,
@@ -324,7 +293,7 @@ async def station_create(
     _check_station_region(scope, region)
     async with in_transaction():
         if await Station.filter(code=code).exists():
-            raise ServiceError("code", _("A station with this code already exists."))
+            raise ServiceError("code", N_("A station with this code already exists."))
         station = await Station.create(
             code=code,
             name=name,
@@ -337,8 +306,8 @@ async def station_create(
         )
         await audit_record(
             actor=actor,
-            action="create",
-            entity="station",
+            action=Action.CREATE,
+            entity=Entity.STATION,
             entity_id=station.id,
             summary=f"{code} {name}",
             after=snapshot(station, STATION_FIELDS),
@@ -350,7 +319,7 @@ async def station_create(
 
 async def station_update(
     *,
-    actor: User | None,
+    actor: Actor,
     scope: Scope,
     station: Station,
     code: str,
@@ -367,7 +336,7 @@ async def station_update(
     _check_station_region(scope, region)
     async with in_transaction():
         if await Station.filter(code=code).exclude(id=station.id).exists():
-            raise ServiceError("code", _("A station with this code already exists."))
+            raise ServiceError("code", N_("A station with this code already exists."))
         before = snapshot(station, STATION_FIELDS)
         station.code = code
         station.name = name
@@ -380,8 +349,8 @@ async def station_update(
         await station.save()
         await audit_record(
             actor=actor,
-            action="update",
-            entity="station",
+            action=Action.UPDATE,
+            entity=Entity.STATION,
             entity_id=station.id,
             summary=f"{code} {name}",
             before=before,

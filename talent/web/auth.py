@@ -71,26 +71,3 @@ def allowed(permission: Permission):
 
 def Allowed(permission: Permission):  # noqa: N802 — reads as a type in signatures: viewer: Allowed(P.X)
     return Annotated[Viewer, allowed(permission)]
-
-
-# ── transitional: role sets from before the permission table; removed once every router asks `Allowed` ──
-
-
-def roles(*allowed_roles: Role):
-    async def check(viewer: CurrentViewer) -> Viewer:
-        if viewer.user.role not in allowed_roles:
-            raise Forbidden()
-        return viewer
-
-    return Depends(check)
-
-
-STAFF = (Role.ADMIN, Role.BUREAU, Role.HR, Role.SUPERVISOR)
-EDITORS = (Role.ADMIN, Role.BUREAU, Role.HR)
-REGION_EDITORS = (Role.ADMIN, Role.BUREAU)
-
-AdminViewer = Annotated[Viewer, roles(Role.ADMIN)]
-StaffViewer = Annotated[Viewer, roles(*STAFF)]
-EditorViewer = Annotated[Viewer, roles(*EDITORS)]
-BureauViewer = Annotated[Viewer, roles(*REGION_EDITORS)]
-AuditViewer = Annotated[Viewer, roles(Role.ADMIN, Role.BUREAU, Role.HR)]

@@ -18,7 +18,7 @@ from talent.core.clock import local_today
 from talent.core.export import XLSX_TYPE, csv_chunks, xlsx_chunks
 from talent.core.i18n import N_, Msgid, get_locale, set_locale
 from talent.core.i18n import gettext as _
-from talent.imports.columns import KINDS
+from talent.imports.framework import get_kind
 from talent.web.labels import action_label, entity_label, label
 from talent.web.templating import mask_id, mask_phone
 
@@ -39,7 +39,7 @@ def file_name(kind: str, today: date | None = None) -> str:
 
 def kind_headers(kind: str) -> list[str]:
     locale = get_locale()
-    return [column.header(locale) for column in KINDS[kind].columns]
+    return [column.header(locale) for column in get_kind(kind).spec.columns]
 
 
 async def _in_locale(locale: str, rows: AsyncIterable[Sequence[Any]]) -> AsyncIterator[Sequence[Any]]:
@@ -61,7 +61,7 @@ def _yes_no(value: bool) -> str:
 
 
 async def worker_rows(workers: AsyncIterable, *, show_sensitive: bool) -> AsyncIterator[tuple]:
-    """KINDS["workers"]: phone and ID number in full only for viewers who may see them, else masked."""
+    """The workers kind's columns: phone and ID number in full only for viewers who may see them, else masked."""
     async for w in workers:
         phone, id_number = (w.phone, w.id_number) if show_sensitive else (mask_phone(w.phone), mask_id(w.id_number))
         yield (
@@ -78,13 +78,13 @@ async def worker_rows(workers: AsyncIterable, *, show_sensitive: bool) -> AsyncI
 
 
 async def region_rows(regions: AsyncIterable) -> AsyncIterator[tuple]:
-    """KINDS["regions"]: code, name, level, parent_code."""
+    """The regions kind's columns: code, name, level, parent_code."""
     async for r in regions:
         yield (r.code, r.name, r.level, r.parent.code if r.parent else "")
 
 
 async def station_rows(stations: AsyncIterable) -> AsyncIterator[tuple]:
-    """KINDS["stations"]: code, name, region_code, organisation, tier, opened_on."""
+    """The stations kind's columns: code, name, region_code, organisation, tier, opened_on."""
     async for s in stations:
         yield (
             s.code,

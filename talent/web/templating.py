@@ -8,11 +8,14 @@ from urllib.parse import quote, unquote
 import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from talent.core import i18n
 from talent.core.i18n import gettext as _
 from talent.core.i18n import lazy
+from talent.web.labels import action_label, entity_label, label
+from talent.web.markdown import render_markdown
+from talent.web.nav import nav_items
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FLASH_COOKIE = "talent_flash"
@@ -153,7 +156,6 @@ def render_error(request: Request, status: int, *, headers=None, csrf: bool = Fa
 
 def see_other(request: Request, url: str) -> Response:
     """Redirect after a successful post; htmx gets HX-Redirect so it loads the page, not swaps it."""
-    from starlette.responses import RedirectResponse
 
     if request.headers.get("hx-request") == "true":
         return Response(status_code=204, headers={"HX-Redirect": url})
@@ -184,15 +186,9 @@ def _can(context, permission: str) -> bool:
 env.globals["can"] = _can
 
 
-def _install_labels() -> None:
-    from talent.web.labels import action_label, entity_label, label
-    from talent.web.nav import nav_items
-
-    env.globals["nav_items"] = nav_items
-
-    env.filters["label"] = label
-    env.filters["entity_label"] = entity_label
-    env.filters["action_label"] = action_label
-
-
-_install_labels()
+env.globals["nav_items"] = nav_items
+env.filters["label"] = label
+env.filters["entity_label"] = entity_label
+env.filters["action_label"] = action_label
+# User-written text (course descriptions, lessons): sanitised, and shown inside hx-ignore.
+env.filters["markdown"] = render_markdown

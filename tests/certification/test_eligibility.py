@@ -11,11 +11,14 @@ from talent.certification import selectors
 from talent.certification.defaults import ELIGIBILITY
 from talent.certification.models import Certificate, EligibilityRule, ExamYear
 from talent.certification.rules import Held, Rule, eligibility_for, years_of
+from talent.core.access import Role, Scope
 from talent.core.clock import local_today
 from talent.people.models import EmploymentSpell, Worker
 from tests.conftest import login, text_of
 from tests.factories import world
 from tests.querycount import count_queries
+
+ADMIN = Scope(user_id=0, role=Role.ADMIN)
 
 # The seeded 2026 exam is on 2026-06-13 with its cut-off on 2026-12-31: on this day that is the next exam.
 TODAY = date(2026, 3, 2)
@@ -122,20 +125,20 @@ async def test_an_other_major_bachelor_with_4_years_needs_1_more_and_with_5_may_
     worker = await _worker(w, "bachelor", major=False)
     # An unfinished spell from 2023-01-01 counts to the cut-off 2026-12-31: 1461 days = 4.00 years.
     await _spell(w, worker, date(2023, 1, 1))
-    e = await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)
+    e = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)
     assert (e.cutoff, e.days, e.years) == (date(2026, 12, 31), 1461, Decimal("4.00"))
     intermediate = _by_level(e.levels)["intermediate"]
     assert not intermediate.eligible and intermediate.years_missing == Decimal(1)
     # An earlier finished spell 2022-01-01..2022-12-31 adds 365 days: 1826 days = 5.00 years.
     await _spell(w, worker, date(2022, 1, 1), date(2022, 12, 31), station=1)
-    e = await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)
+    e = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)
     assert (e.days, e.years) == (1826, Decimal("5.00"))
     assert _by_level(e.levels)["intermediate"].eligible
 
 
 async def test_a_social_work_bachelor_without_spells_may_sit_assistant_only(w):
     worker = await _worker(w, "bachelor", major=True)
-    e = await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)
+    e = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)
     levels = _by_level(e.levels)
     assert e.days == 0 and levels["assistant"].eligible
     assert not levels["intermediate"].eligible and levels["intermediate"].years_missing == Decimal(3)
@@ -144,10 +147,10 @@ async def test_a_social_work_bachelor_without_spells_may_sit_assistant_only(w):
 async def test_spells_after_the_cut_off_do_not_count_and_one_across_it_counts_up_to_it(w):
     worker = await _worker(w)
     await _spell(w, worker, date(2027, 1, 1))  # starts after the cut-off 2026-12-31
-    assert (await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)).days == 0
+    assert (await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)).days == 0
     # 2026-12-01..2027-03-31 counts 2026-12-01..2026-12-31: 31 days.
     await _spell(w, worker, date(2026, 12, 1), date(2027, 3, 31), station=1)
-    assert (await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)).days == 31
+    assert (await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)).days == 31
 
 
 async def test_overlapping_spells_count_their_shared_days_once(w):
@@ -158,12 +161,12 @@ async def test_overlapping_spells_count_their_shared_days_once(w):
     await _spell(w, worker, date(2020, 1, 1), date(2021, 12, 31))
     await _spell(w, worker, date(2021, 7, 1), date(2022, 6, 30), station=1)
     await _spell(w, worker, date(2020, 3, 1), date(2020, 3, 31), station=1)
-    e = await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)
+    e = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)
     assert e.days == 912 and e.years == Decimal("2.50")  # 912 / 365.25 = 2.4969 → 2.50
     # An unfinished spell from 2022-01-01 overlaps B and runs to the cut-off: union 2020-01-01..2026-12-31
     # = 2557 days (2020 and 2024 are leap years: 7 × 365 + 2).
     await _spell(w, worker, date(2022, 1, 1))
-    e = await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)
+    e = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)
     assert e.days == 2557 and e.years == Decimal("7.00")
 
 
@@ -174,7 +177,7 @@ async def test_years_since_a_certificate_count_only_the_social_work_after_it(w):
     await _spell(w, worker, date(2012, 1, 1), date(2018, 12, 31))
     await _spell(w, worker, date(2023, 1, 1), station=1)
     await Certificate.create(worker=worker, level="intermediate", number="I-ELIG", obtained_on=date(2019, 6, 1))
-    e = await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)
+    e = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)
     senior = _by_level(e.levels)["senior"]
     assert not senior.eligible and senior.years_missing == Decimal(1)
     assert _by_level(e.levels)["intermediate"].held
@@ -183,18 +186,18 @@ async def test_years_since_a_certificate_count_only_the_social_work_after_it(w):
 async def test_rules_are_catalogue_data_and_an_edited_rule_changes_the_answer(w):
     worker = await _worker(w, "bachelor", major=False)
     await _spell(w, worker, date(2023, 1, 1))  # 4.00 years
-    assert not _by_level((await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)).levels)[
+    assert not _by_level((await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)).levels)[
         "intermediate"
     ].eligible
     # A province lowers "bachelor, any major" from 5 years to 4.
     await EligibilityRule.filter(level="intermediate", min_education="bachelor", social_work_major=None).update(
         min_years=4
     )
-    levels = _by_level((await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)).levels)
+    levels = _by_level((await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)).levels)
     assert levels["intermediate"].eligible and levels["intermediate"].rule.min_years == 4
     # Without any assistant rule nobody may sit assistant.
     await EligibilityRule.filter(level="assistant").delete()
-    levels = _by_level((await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)).levels)
+    levels = _by_level((await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)).levels)
     assert levels["assistant"].no_rule_fits
 
 
@@ -202,11 +205,11 @@ async def test_eligibility_costs_the_same_queries_with_one_spell_or_many(w):
     worker = await _worker(w)
     await _spell(w, worker, date(2010, 1, 1), date(2010, 12, 31))
     async with count_queries() as few:
-        await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)
+        await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)
     for year in range(2011, 2026):
         await _spell(w, worker, date(year, 1, 1), date(year, 6, 30), station=year % 2)
     async with count_queries() as many:
-        e = await selectors.worker_eligibility(worker_id=worker.id, today=TODAY)
+        e = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=TODAY)
     assert few.count == many.count
     # 2010: 365 days; 2011..2025 each 1 January..30 June: 181 days, or 182 in 2012, 2016, 2020, 2024.
     assert e.days == 365 + 15 * 181 + 4

@@ -1,16 +1,20 @@
 """Catalog visibility, filters, authoring rules, sanitised Markdown, and a catalog query count that does not
 grow with the number of courses."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from tortoise.exceptions import DoesNotExist
 
 from courses.catalog import selectors, services
 from courses.catalog.models import Course, CourseStatus
-from courses.markdown import render_markdown
+from courses.enrolment import services as enrolment
 from talent.audit.models import AuditEntry
 from talent.core.errors import ServiceError
 from talent.core.pagination import ListParams
+from talent.people.models import EmploymentSpell
+from talent.web.markdown import render_markdown
 from tests.conftest import login, post
 from tests.courses.helpers import TODAY, make_course, scope_of
 from tests.factories import world
@@ -44,8 +48,6 @@ async def test_workers_see_published_courses_of_their_region_and_above_but_not_d
 
 
 async def test_catalog_filters_by_category_level_delivery_region_and_open_window(db):
-    from datetime import timedelta
-
     w = await world()
     await make_course(w, title="Ethics", category="ethics", target_level="assistant")
     await make_course(w, title="Classroom", delivery="classroom")
@@ -93,6 +95,38 @@ async def test_publishing_needs_a_lesson_and_is_audited(db):
     assert await AuditEntry.filter(entity="course", action="publish", entity_id=str(course.id)).exists()
     with pytest.raises(ServiceError, match="cannot move"):
         await services.course_set_status(actor=bureau, scope=scope, course=course, status="published")
+
+
+async def test_a_worker_keeps_a_course_they_enrolled_in_after_moving_to_another_county(db):
+    # The catalog reads the worker's enrolments through the relation on Course (it does not import enrolment).
+    w = await world()
+    course = await make_course(w, title="A county")  # county A; worker W1 works at S1 there
+    other = await make_course(w, title="A county, not enrolled")
+    worker = w["users"]["worker"]
+    await enrolment.enrolment_enrol(
+        actor=worker, scope=await scope_of(worker), course=course, worker_id=w["workers"][0].id, today=TODAY
+    )
+    await EmploymentSpell.filter(worker_id=w["workers"][0].id).update(end_on=TODAY - timedelta(days=1))
+    await EmploymentSpell.create(
+        worker=w["workers"][0], station=w["stations"][2], start_on=TODAY - timedelta(days=1), full_time=True
+    )
+    scope = await scope_of(worker)
+    assert (await selectors.course_get(scope=scope, course_id=course.id, today=TODAY)).id == course.id
+    with pytest.raises(DoesNotExist):
+        await selectors.course_get(scope=scope, course_id=other.id, today=TODAY)
+
+
+async def test_a_course_anyone_ever_enrolled_in_does_not_go_back_to_draft(db):
+    w = await world()
+    course = await make_course(w)
+    bureau, worker = w["users"]["bureau"], w["users"]["worker"]
+    e = await enrolment.enrolment_enrol(
+        actor=worker, scope=await scope_of(worker), course=course, worker_id=w["workers"][0].id, today=TODAY
+    )
+    await enrolment.enrolment_withdraw(actor=worker, scope=await scope_of(worker), enrolment=e)
+    with pytest.raises(ServiceError, match="archive the course instead"):
+        await services.course_set_status(actor=bureau, scope=await scope_of(bureau), course=course, status="draft")
+    assert (await Course.get(id=course.id)).status == CourseStatus.PUBLISHED
 
 
 def test_markdown_is_rendered_and_script_is_removed():

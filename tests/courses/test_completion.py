@@ -14,6 +14,7 @@ from courses.completion.models import CompletionCertificate
 from courses.completion.selectors import mask_name
 from courses.enrolment import services as enrolment
 from courses.enrolment.models import Enrolment, EnrolmentStatus
+from talent.audit.models import AuditEntry
 from talent.certification.models import CeCredit
 from talent.core.errors import ServiceError
 from tests.conftest import login, post
@@ -30,7 +31,7 @@ async def _enrolled(w, course):
 
 async def _done(w, e, lesson):
     worker = w["users"]["worker"]
-    return await enrolment.lesson_mark_done(actor=worker, scope=await scope_of(worker), enrolment=e, lesson=lesson)
+    return await completion.lesson_mark_done(actor=worker, scope=await scope_of(worker), enrolment=e, lesson=lesson)
 
 
 async def test_an_online_course_completes_when_every_required_lesson_is_done_and_credits_ce_once(db):
@@ -47,6 +48,8 @@ async def test_an_online_course_completes_when_every_required_lesson_is_done_and
     assert e.status == EnrolmentStatus.COMPLETED and e.completed_at is not None
     credit = await CeCredit.get(worker_id=w["workers"][0].id)
     assert (credit.hours, credit.source, credit.source_ref) == (Decimal("12.5"), "course", f"course:{course.id}")
+    # Written by certification's ledger service, which files its own audit entry.
+    assert await AuditEntry.filter(entity="ce_credit", action="create", entity_id=str(credit.id)).exists()
     certificate = await CompletionCertificate.get(enrolment_id=e.id)
     assert len(certificate.code) >= 32 and certificate.hours == Decimal("12.5")
     # Marking again changes nothing: one credit, one certificate.
@@ -75,11 +78,11 @@ async def test_a_classroom_course_also_needs_attendance_at_the_threshold(db):
     hr = w["users"]["hr"]
     hr_scope = await scope_of(hr)
     for s in sessions[:2]:
-        await classroom.attendance_set(
+        await completion.attendance_set(
             actor=hr, scope=hr_scope, course=course, session=s, enrolment_id=e.id, present=True
         )
     assert (await Enrolment.get(id=e.id)).status == EnrolmentStatus.ENROLLED
-    await classroom.attendance_set(
+    await completion.attendance_set(
         actor=hr, scope=hr_scope, course=course, session=sessions[2], enrolment_id=e.id, present=True
     )
     assert (await Enrolment.get(id=e.id)).status == EnrolmentStatus.COMPLETED
@@ -98,7 +101,7 @@ async def test_attendance_cannot_be_taken_for_a_learner_outside_the_takers_scope
     )
     hr = w["users"]["hr"]
     with pytest.raises(ServiceError):
-        await classroom.attendance_set(
+        await completion.attendance_set(
             actor=hr, scope=await scope_of(hr), course=course, session=session, enrolment_id=e.id, present=True
         )
 
@@ -136,6 +139,7 @@ async def test_certificate_pdf_and_public_verification_page(client):
     page = await client.get(f"/verify/{certificate.code}")
     assert "Revoked" in page.text
     assert await CeCredit.all().count() == 0
+    assert await AuditEntry.filter(entity="ce_credit", action="delete").count() == 1
     # Another worker's certificate PDF is out of scope.
     await login(client, "hr")
     assert (await client.get(f"/courses/certificates/{certificate.id}/pdf")).status_code == 200

@@ -90,8 +90,6 @@ async def test_a_withdrawn_worker_may_enrol_again_on_the_same_row(db):
 
 
 async def test_raising_the_capacity_lets_the_waitlist_in(db):
-    from courses.catalog import services as catalog
-
     w = await world()
     course = await make_course(w, capacity=1)
     workers = await more_workers(w["stations"][0], 3)
@@ -99,14 +97,14 @@ async def test_raising_the_capacity_lets_the_waitlist_in(db):
         await _enrol(w, course, wk)
     bureau = w["users"]["bureau"]
     values = {"title": course.title, "category": "practical", "delivery": "online", "ce_hours": course.ce_hours}
-    await catalog.course_update(
+    await services.course_update(
         actor=bureau, scope=await scope_of(bureau), course=course, region_code="320102", capacity=2, **values
     )
     fresh = await Course.get(id=course.id)
     assert (fresh.seats_taken, fresh.waitlisted) == (2, 1)
     assert await Enrolment.filter(course_id=course.id, status="waitlisted", position=1).count() == 1
     with pytest.raises(ServiceError, match="cannot be lower"):
-        await catalog.course_update(
+        await services.course_update(
             actor=bureau, scope=await scope_of(bureau), course=fresh, region_code="320102", capacity=1, **values
         )
 

@@ -8,7 +8,9 @@ import pytest
 
 from courses.classroom import services as classroom
 from courses.completion.models import CompletionCertificate
+from courses.completion.services import completion_evaluate
 from courses.enrolment import services as enrolment
+from courses.enrolment.models import LessonProgress
 from courses.materials import services as materials
 from courses.materials.models import MaterialVersion
 from tests.conftest import ensure_csrf
@@ -35,13 +37,9 @@ async def _side(w, author: str, region: str, worker_index: int) -> dict[str, int
     e = await enrolment.enrolment_enrol(
         actor=user, scope=scope, course=course, worker_id=w["workers"][worker_index].id, today=TODAY
     )
-    from courses.completion.services import completion_evaluate
-
-    await classroom.attendance_set(
+    await classroom.attendance_record(
         actor=user, scope=scope, course=course, session=session, enrolment_id=e.id, present=True
     )
-    from courses.enrolment.models import LessonProgress
-
     await LessonProgress.create(enrolment_id=e.id, lesson_id=lesson.id)
     await completion_evaluate(actor=user, enrolment=e)
     certificate = await CompletionCertificate.get(enrolment_id=e.id)

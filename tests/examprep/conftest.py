@@ -1,19 +1,8 @@
-"""Exam-prep tests run against the platform app with the exam-prep routers included (until talent/app.py
-includes them itself, which makes the inclusion here a no-op)."""
+"""Builders for exam-prep tests (the app is the platform's, talent.app.create_app, from tests/conftest.py)."""
 
 from datetime import UTC, datetime
 
-import pytest
-
 from courses.examprep.models import Kind, Question, QuestionVersion
-
-
-@pytest.fixture
-def app(db):
-    from courses.examprep.asgi import create_app
-
-    return create_app(manage_db=False)
-
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from courses.examprep import selectors, services
+from courses.examprep import access, selectors, services
 from courses.examprep.models import AttemptStatus, MockAttempt, NotebookEntry
 from talent.core.pagination import ListParams
 from talent.people.models import EmploymentSpell
@@ -76,19 +76,19 @@ async def test_the_review_page_shows_the_question_due_today(client, db, today, d
     assert f'id="due-count">{int(due)}<' in home.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: courses/examprep/router.py review() :136, home() :84 (and its eligibility, :87), notebook() :205 "
-    "take today as now.date() with now in UTC, so from 00:00 to 08:00 in Nanjing the queue is a day behind",
-)
 async def test_at_seven_in_the_morning_in_nanjing_the_review_queue_is_already_todays(client, db):
-    # 2026-03-02 07:00 in Nanjing is 2026-03-01 23:00 UTC. The entry is due on 2026-03-02, the local today.
+    # 2026-03-02 07:00 in Nanjing is 2026-03-01 23:00 UTC. The entry is due on 2026-03-02, the local today: the
+    # review page, the home page's count and the notebook's due filter all count it.
     w = await world()
     await _due_entry(w["workers"][0].id)
     with time_machine.travel(at(DUE, hour=7), tick=False):
         await login(client, "worker")
         review = await client.get("/exam-prep/review")
+        home = await client.get("/exam-prep")
+        notebook = await client.get("/exam-prep/notebook")
     assert "到期的题" in review.text
+    assert 'id="due-count">1<' in home.text
+    assert "Review 1 due" in notebook.text
 
 
 # --- Leitner boxes ------------------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ async def test_the_leitner_schedule_moves_up_on_the_due_day_and_not_before(db):
     w = await world()
     worker_id = w["workers"][0].id
     q = await make_question(answer="B")
-    version = await selectors.current_version(question_id=q.id)
+    version = await selectors.current_version(question=q)
     day0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Nanjing, the same date in UTC
 
     async def answer(letter: str, days: int) -> NotebookEntry:
@@ -131,18 +131,13 @@ async def test_the_leitner_schedule_moves_up_on_the_due_day_and_not_before(db):
     assert ((e := await answer("A", 40)).box, e.due_on, e.wrong_count) == (1, d + timedelta(days=41), 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: courses/examprep/services.py:351 (practice_answer), :364 (practice_self_mark), :543 (_score) "
-    "schedule the notebook from now.date() in UTC, not the local day",
-)
 async def test_a_wrong_answer_at_seven_in_the_morning_in_nanjing_comes_back_the_next_local_day(db):
     # 2026-03-02 07:00 in Nanjing = 2026-03-01 23:00 UTC. Wrong today (03-02) → box 1, due tomorrow (03-03);
     # scheduled from the UTC date it would be due on 03-02, the same day.
     w = await world()
     worker_id = w["workers"][0].id
     q = await make_question(answer="B")
-    version = await selectors.current_version(question_id=q.id)
+    version = await selectors.current_version(question=q)
     await services.practice_answer(
         worker_id=worker_id,
         question_id=q.id,
@@ -163,7 +158,7 @@ async def _attempt(w) -> tuple[MockAttempt, list]:
     await make_bank()
     attempt = await services.mock_start(worker_id=w["workers"][0].id, subject="A-ZH", now=START, seed=3)
     assert attempt.deadline_at == START + timedelta(minutes=120)
-    return attempt, await selectors.attempt_items(attempt_id=attempt.id)
+    return attempt, await selectors.attempt_items(attempt=attempt)
 
 
 async def test_an_answer_a_second_before_the_deadline_is_saved_and_one_at_the_deadline_is_refused(db):
@@ -182,7 +177,7 @@ async def test_an_answer_a_second_before_the_deadline_is_saved_and_one_at_the_de
         await services.mock_save_answer(
             worker_id=worker_id, attempt_id=attempt.id, question_id=items[1].question_id, choices=["B"], now=deadline
         )
-    saved = await selectors.attempt_items(attempt_id=attempt.id)
+    saved = await selectors.attempt_items(attempt=attempt)
     assert [i.response for i in saved[:2]] == ["B", ""]
 
 
@@ -199,7 +194,7 @@ async def test_the_autosave_route_follows_the_servers_clock_at_the_deadline(clie
         late = await client.post(url, data={"csrf_token": token, "choice": "C"}, headers=headers)
     assert before.status_code == 200, before.text[:300]
     assert late.status_code == 409 and "Time is up" in late.text
-    assert (await selectors.attempt_items(attempt_id=attempt.id))[0].response == "B"
+    assert (await selectors.attempt_items(attempt=attempt))[0].response == "B"
 
 
 @pytest.mark.parametrize(
@@ -241,6 +236,6 @@ async def test_regional_questions_are_in_reach_through_the_last_working_day(db, 
     worker_id = w["workers"][0].id
     await EmploymentSpell.filter(worker_id=worker_id).update(end_on=date(2026, 3, 20))
     county = w["regions"]["county_a"].path
-    reach = await selectors.worker_reach(worker_id=worker_id, today=today)
+    reach = await access.worker_reach(worker_id=worker_id, today=today)
     assert (county in reach) is regional
     assert "" in reach  # the national bank, always

@@ -1,6 +1,6 @@
 """Browser test: a worker starts a mock exam, answers three questions, reloads the page and finds the answers
-kept, hands in and sees the score. The live server serves the platform with the exam-prep routes
-(courses.examprep.asgi) on a fresh database with the small demo and the demo question bank."""
+kept, hands in and sees the score. The live server serves the platform (talent.app:create_app, exam prep
+included) on a fresh database with the small demo and the demo question bank."""
 
 import re
 from contextlib import contextmanager

@@ -128,9 +128,35 @@ async def test_an_answer_after_the_deadline_answers_409_and_changes_nothing(clie
     response = await _hx_post(client, f"/exam-prep/mock/{attempt.id}/answers/{question_id}", {"choice": "B"})
     assert response.status_code == 409 and "Time is up" in response.text
     assert not await AttemptItem.filter(attempt_id=attempt.id).exclude(response="").exists()
-    # Opening it now scores it as expired.
+    # Opening it now shows that the time ran out, and writes nothing: the hand-in scores it as expired.
     page = await client.get(f"/exam-prep/mock/{attempt.id}")
     assert page.status_code == 200 and "Time ran out" in page.text
+    assert (await MockAttempt.get(id=attempt.id)).status.value == "in_progress"
+    handed_in = await post(client, f"/exam-prep/mock/{attempt.id}/submit")
+    assert handed_in.status_code == 303
+    expired = await MockAttempt.get(id=attempt.id)
+    assert expired.status.value == "expired" and expired.score == 0
+
+
+async def test_no_page_of_exam_prep_scores_an_overdue_attempt_and_the_next_start_does(client):
+    # GETs never write (DESIGN §2): an attempt whose time ran out with the page closed is shown as run out on
+    # every page, and scored as expired by the worker's next write, here starting another mock.
+    await world()
+    await make_bank()
+    await make_bank(subject="A-SW", singles=2, multiples=1)
+    await login(client, "worker")
+    attempt = await _start_over_http(client)
+    await MockAttempt.filter(id=attempt.id).update(deadline_at=datetime.now(UTC) - timedelta(seconds=1))
+    for url in ("/exam-prep", "/exam-prep/mock", f"/exam-prep/mock/{attempt.id}", "/exam-prep/readiness/A-ZH"):
+        response = await client.get(url)
+        assert response.status_code == 200, url
+        assert "Time ran out" in response.text or url.startswith("/exam-prep/readiness"), url
+    unchanged = await MockAttempt.get(id=attempt.id)
+    assert unchanged.status.value == "in_progress" and unchanged.score is None and unchanged.finished_at is None
+    started = await post(client, "/exam-prep/mock", {"subject": "A-SW"})
+    assert started.status_code == 303
+    expired = await MockAttempt.get(id=attempt.id)
+    assert expired.status.value == "expired" and expired.score == 0 and expired.finished_at == expired.deadline_at
 
 
 async def test_a_question_not_in_the_attempt_answers_422_and_changes_nothing(client):

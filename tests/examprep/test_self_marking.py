@@ -9,6 +9,7 @@ import pytest
 
 from courses.examprep import selectors, services
 from courses.examprep.models import AttemptItem, MockAttempt
+from talent.certification.for_examprep import exam_paper
 from talent.core.errors import ServiceError
 from tests.conftest import csrf_of, login, post, text_of
 from tests.examprep.conftest import NOW, make_question
@@ -27,7 +28,7 @@ async def _case_bank(singles: int = 0) -> None:
 async def _handed_in(worker_id: int, answered: int = 4, now=NOW) -> MockAttempt:
     """An I-SW attempt with the first `answered` items answered, handed in 30 minutes later."""
     attempt = await services.mock_start(worker_id=worker_id, subject="I-SW", now=now, seed=3)
-    items = await selectors.attempt_items(attempt_id=attempt.id)
+    items = await selectors.attempt_items(attempt=attempt)
     for item in items[:answered]:
         await services.mock_save_answer(
             worker_id=worker_id, attempt_id=attempt.id, question_id=item.question_id, text=f"答{item.position}", now=now
@@ -46,7 +47,7 @@ async def _first_case_answered(worker_id: int) -> tuple[MockAttempt, AttemptItem
 
 
 async def _items(attempt_id: int) -> list[AttemptItem]:
-    return await selectors.attempt_items(attempt_id=attempt_id)
+    return await selectors.attempt_items(attempt=await MockAttempt.get(id=attempt_id))
 
 
 async def _state(attempt_id: int) -> tuple:
@@ -62,7 +63,7 @@ async def test_self_marks_add_up_to_the_score_and_the_breakdowns(db):
     attempt = await _handed_in(worker_id)
     items = await _items(attempt.id)
     assert [i.points for i in items] == [Decimal(20)] * 5 and attempt.score == 0
-    marking = await selectors.attempt_marking(attempt_id=attempt.id)
+    marking = await selectors.attempt_marking(attempt=attempt)
     # Four answered cases wait for a mark; the fifth was not answered and scores 0.
     assert (marking.auto, marking.own, marking.unmarked, marking.unmarked_points) == (0, 0, 4, Decimal(80))
 
@@ -79,11 +80,11 @@ async def test_self_marks_add_up_to_the_score_and_the_breakdowns(db):
     item = await mark(0, "14")
     assert item.self_score == Decimal(14) and item.attempt.score == Decimal(34)
     assert (await MockAttempt.get(id=attempt.id)).score == Decimal(34)
-    marking = await selectors.attempt_marking(attempt_id=attempt.id)
+    marking = await selectors.attempt_marking(attempt=attempt)
     assert (marking.auto, marking.own, marking.unmarked, marking.total) == (0, Decimal(34), 1, Decimal(34))
-    sections = await selectors.attempt_breakdown(attempt_id=attempt.id, by="section")
+    sections = await selectors.attempt_breakdown(attempt=attempt, by="section")
     assert [(b.key, b.awarded, b.points) for b in sections] == [("case", Decimal(34), Decimal(100))]
-    topics = {b.key: b.awarded for b in await selectors.attempt_breakdown(attempt_id=attempt.id, by="topic")}
+    topics = {b.key: b.awarded for b in await selectors.attempt_breakdown(attempt=attempt, by="topic")}
     expected: dict[str, Decimal] = {}
     for position, score in ((0, 14), (1, 20), (2, 0)):
         topic = items[position].question.topic
@@ -171,7 +172,7 @@ async def test_readiness_counts_a_case_paper_by_its_marked_answers_only(db):
     await _case_bank()
     worker_id = w["workers"][0].id
     attempt = await _handed_in(worker_id, answered=2)
-    spec = await services.catalogue.subject_by_code("I-SW")
+    spec = await exam_paper("I-SW")
     # Nothing marked yet: of 100 marks, the 40 of the two answered cases wait, so 0 of 60 is known (the
     # three unanswered cases score 0) → 0.
     r = (await selectors.readiness_for(worker_id=worker_id, subjects=[spec], now=NOW + timedelta(hours=1)))["I-SW"]
@@ -191,7 +192,7 @@ async def test_an_all_unmarked_case_paper_is_left_out_of_readiness(db):
     await _case_bank()
     worker_id = w["workers"][0].id
     await _handed_in(worker_id, answered=5)
-    spec = await services.catalogue.subject_by_code("I-SW")
+    spec = await exam_paper("I-SW")
     r = (await selectors.readiness_for(worker_id=worker_id, subjects=[spec], now=NOW + timedelta(hours=1)))["I-SW"]
     # Every case answered and none marked: no result yet, rather than 0 of 100.
     assert r.mock_percents == [] and r.expected is None

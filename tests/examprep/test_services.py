@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from courses.examprep import catalogue, selectors, services
+from courses.examprep import selectors, services
 from courses.examprep.models import (
     Answer,
     AttemptItem,
@@ -17,6 +17,8 @@ from courses.examprep.models import (
     QuestionVersion,
 )
 from talent.audit.models import AuditEntry
+from talent.certification.for_examprep import exam_paper
+from talent.certification.models import ExamSubject, PaperSection
 from talent.core.access import Scope
 from talent.core.errors import ServiceError
 from tests.examprep.conftest import NOW, make_bank, make_question
@@ -35,7 +37,7 @@ async def test_a_mock_paper_follows_the_subject_structure_and_is_stored_with_the
     w = await world()
     await make_bank(singles=70, multiples=25)
     attempt = await _start(w["workers"][0].id)
-    items = await selectors.attempt_items(attempt_id=attempt.id)
+    items = await selectors.attempt_items(attempt=attempt)
     # A-ZH: 60 single × 1 point, then 20 multiple × 2 points; 100 marks, pass 60, 120 minutes.
     assert [i.kind.value for i in items] == ["single"] * 60 + ["multiple"] * 20
     assert sum(i.points for i in items) == Decimal(100) == attempt.full_marks
@@ -45,7 +47,25 @@ async def test_a_mock_paper_follows_the_subject_structure_and_is_stored_with_the
     # Starting again while it runs resumes the same attempt and paper.
     again = await _start(w["workers"][0].id, seed=99)
     assert again.id == attempt.id
-    assert [i.question_id for i in await selectors.attempt_items(attempt_id=again.id)] == [i.question_id for i in items]
+    assert [i.question_id for i in await selectors.attempt_items(attempt=again)] == [i.question_id for i in items]
+
+
+async def test_a_mock_paper_follows_the_exam_catalogue_of_certification_as_an_admin_edits_it(db):
+    # Exam prep keeps no catalogue of its own: the subject's minutes and sections are certification's rows.
+    w = await world()
+    await make_bank()
+    subject = await ExamSubject.get(code="A-ZH")
+    await ExamSubject.filter(id=subject.id).update(minutes=90)
+    await PaperSection.filter(subject_id=subject.id, kind="multiple").update(count=10, points=Decimal(3))
+    attempt = await _start(w["workers"][0].id)
+    items = await selectors.attempt_items(attempt=attempt)
+    assert [i.kind.value for i in items] == ["single"] * 60 + ["multiple"] * 10
+    assert attempt.full_marks == Decimal(90) and attempt.deadline_at - attempt.started_at == timedelta(minutes=90)
+    assert attempt.structure["sections"][1] == {"kind": "multiple", "count": 10, "points": "3.0"}
+    # A subject without a paper is not offered.
+    await PaperSection.filter(subject_id=subject.id).delete()
+    with pytest.raises(ServiceError, match="Unknown subject"):
+        await services.mock_start(worker_id=w["workers"][1].id, subject="A-ZH", now=NOW)
 
 
 async def test_a_new_paper_prefers_questions_the_worker_has_not_seen(db):
@@ -65,7 +85,7 @@ async def test_an_edited_question_keeps_its_old_version_in_the_attempts_that_use
     w = await world()
     await make_bank()
     attempt = await _start(w["workers"][0].id)
-    item = (await selectors.attempt_items(attempt_id=attempt.id))[0]
+    item = (await selectors.attempt_items(attempt=attempt))[0]
     question = await Question.get(id=item.question_id)
     old_stem = item.version.stem
     admin = Scope(user_id=w["users"]["admin"].id, role=w["users"]["admin"].role)
@@ -85,7 +105,7 @@ async def test_an_edited_question_keeps_its_old_version_in_the_attempts_that_use
     )
     versions = await QuestionVersion.filter(question_id=question.id).order_by("number")
     assert [(v.number, v.is_current, v.answer) for v in versions] == [(1, False, "B"), (2, True, "C")]
-    kept = (await selectors.attempt_items(attempt_id=attempt.id))[0]
+    kept = (await selectors.attempt_items(attempt=attempt))[0]
     assert kept.version.stem == old_stem and kept.version.answer == "B"
     assert await AuditEntry.filter(entity="question", action="update", entity_id=str(question.id)).exists()
 
@@ -97,7 +117,7 @@ async def test_autosave_is_one_update_and_answers_after_the_deadline_are_refused
     await make_bank()
     worker_id = w["workers"][0].id
     attempt = await _start(worker_id)
-    items = await selectors.attempt_items(attempt_id=attempt.id)
+    items = await selectors.attempt_items(attempt=attempt)
     async with count_queries() as counter:
         await services.mock_save_answer(
             worker_id=worker_id, attempt_id=attempt.id, question_id=items[0].question_id, choices=["B"], now=NOW
@@ -132,7 +152,7 @@ async def test_answering_a_question_not_in_the_attempt_is_refused_and_nothing_ch
         await services.mock_save_answer(
             worker_id=worker_id, attempt_id=attempt.id, question_id=outsider.id, choices=["B"], now=NOW
         )
-    single = (await selectors.attempt_items(attempt_id=attempt.id))[0]
+    single = (await selectors.attempt_items(attempt=attempt))[0]
     with pytest.raises(ServiceError, match="exactly one option"):
         await services.mock_save_answer(
             worker_id=worker_id, attempt_id=attempt.id, question_id=single.question_id, choices=["A", "B"], now=NOW
@@ -151,7 +171,7 @@ async def test_another_workers_attempt_is_not_found_for_reading_answering_or_sub
     await make_bank()
     owner, other = w["workers"][0].id, w["workers"][1].id
     attempt = await _start(owner)
-    item = (await selectors.attempt_items(attempt_id=attempt.id))[0]
+    item = (await selectors.attempt_items(attempt=attempt))[0]
     before = await _snapshot(attempt.id)
     with pytest.raises(DoesNotExist):
         await selectors.attempt_get(worker_id=other, attempt_id=attempt.id)
@@ -170,7 +190,7 @@ async def test_submission_scores_by_the_national_rule_and_a_second_submission_ch
     await make_bank()
     worker_id = w["workers"][0].id
     attempt = await _start(worker_id)
-    items = await selectors.attempt_items(attempt_id=attempt.id)
+    items = await selectors.attempt_items(attempt=attempt)
     singles = [i for i in items if i.kind.value == "single"]
     multiples = [i for i in items if i.kind.value == "multiple"]
 
@@ -197,7 +217,7 @@ async def test_submission_scores_by_the_national_rule_and_a_second_submission_ch
     done = await services.mock_submit(worker_id=worker_id, attempt_id=attempt.id, now=NOW + timedelta(minutes=30))
     # Total 50 + 25.5 = 75.5.
     assert done.score == Decimal("75.5") and done.status == AttemptStatus.SUBMITTED
-    sections = {b.key: b for b in await selectors.attempt_breakdown(attempt_id=attempt.id, by="section")}
+    sections = {b.key: b for b in await selectors.attempt_breakdown(attempt=attempt, by="section")}
     assert sections["single"].awarded == Decimal(50) and sections["single"].answered == 55
     assert sections["multiple"].awarded == Decimal("25.5") and sections["multiple"].answered == 19
     # Every answered item is kept as an answer; the wrong ones (5 singles, 4 + 3 + 2 multiples) enter the notebook.
@@ -218,7 +238,7 @@ async def test_an_attempt_past_its_deadline_is_scored_as_expired_with_the_answer
     await make_bank()
     worker_id = w["workers"][0].id
     attempt = await _start(worker_id)
-    first = (await selectors.attempt_items(attempt_id=attempt.id))[0]
+    first = (await selectors.attempt_items(attempt=attempt))[0]
     await services.mock_save_answer(
         worker_id=worker_id, attempt_id=attempt.id, question_id=first.question_id, choices=["B"], now=NOW
     )
@@ -233,7 +253,7 @@ async def test_practice_answers_are_stored_and_the_notebook_follows_the_leitner_
     w = await world()
     worker_id = w["workers"][0].id
     q = await make_question(answer="B")
-    version = await selectors.current_version(question_id=q.id)
+    version = await selectors.current_version(question=q)
 
     async def answer(letter, days, review=False):
         return await services.practice_answer(
@@ -272,7 +292,7 @@ async def test_practice_answers_are_stored_and_the_notebook_follows_the_leitner_
 async def test_a_practice_answer_without_an_option_is_refused_and_nothing_is_written(db):
     w = await world()
     q = await make_question()
-    version = await selectors.current_version(question_id=q.id)
+    version = await selectors.current_version(question=q)
     with pytest.raises(ServiceError, match="Choose an option"):
         await services.practice_answer(
             worker_id=w["workers"][0].id, question_id=q.id, version_id=version.id, choices=[], now=NOW
@@ -284,7 +304,7 @@ async def test_a_case_answer_is_self_marked_once_against_the_model_answer(db):
     w = await world()
     worker_id = w["workers"][0].id
     q = await make_question(subject="I-SW", kind="case")
-    version = await selectors.current_version(question_id=q.id)
+    version = await selectors.current_version(question=q)
     answer = await services.practice_answer(
         worker_id=worker_id, question_id=q.id, version_id=version.id, text="我的分析", now=NOW
     )
@@ -321,7 +341,7 @@ async def test_readiness_worked_example_from_stored_mocks_and_answers(db):
     async def answers(questions, total, right):
         for i in range(total):
             q = questions[i % len(questions)]
-            v = await selectors.current_version(question_id=q.id)
+            v = await selectors.current_version(question=q)
             await Answer.create(
                 worker_id=worker_id,
                 question=q,
@@ -335,7 +355,7 @@ async def test_readiness_worked_example_from_stored_mocks_and_answers(db):
     await answers(t1, 10, 8)  # T1: 8 of 10 right
     await answers(t2, 5, 2)  # T2: 2 of 5 right
     # An answer older than 90 days does not count.
-    v = await selectors.current_version(question_id=t2[0].id)
+    v = await selectors.current_version(question=t2[0])
     await Answer.create(
         worker_id=worker_id,
         question=t2[0],
@@ -345,7 +365,7 @@ async def test_readiness_worked_example_from_stored_mocks_and_answers(db):
         correct=False,
         answered_at=NOW - timedelta(days=91),
     )
-    subject = await catalogue.subject_by_code("A-ZH")
+    subject = await exam_paper("A-ZH")
     r = (await selectors.readiness_for(worker_id=worker_id, subjects=[subject], now=NOW))["A-ZH"]
     # Mock mean (60 + 80 + 70) ÷ 300 = 0.70; topic accuracy (0.6 × 0.8 + 0.3 × 0.4) ÷ 0.9 = 0.6667;
     # expected 100 × (0.6 × 0.70 + 0.4 × 0.6667) = 68.7.

@@ -3,9 +3,9 @@
 from datetime import date
 
 from talent.core.clock import local_today
-from talent.imports.columns import KINDS
 from talent.places.models import CertLevel, Education, StationTier
 from tests.conftest import login
+from tests.exports.conftest import headers_of
 from tests.exports.helpers import attachment_name, csv_rows, xlsx_rows
 from tests.factories import world
 
@@ -16,7 +16,7 @@ async def test_a_county_bureau_exports_only_its_subtree_of_regions_in_the_import
     response = await client.get("/regions/export", params={"format": "csv"})
     assert attachment_name(response) == f"regions-{local_today().isoformat()}.csv"
     rows = csv_rows(response)
-    assert rows[0] == [c.en for c in KINDS["regions"].columns]
+    assert rows[0] == headers_of("regions")
     # Sorted by path (the list's default); the county's parent 320100 is outside scope but is its parent code.
     assert rows[1:] == [["320102", "玄武区", "county", "320100"], ["320102001", "梅园新村街道", "township", "320102"]]
     rows = csv_rows(await client.get("/regions/export", params={"format": "csv", "level": "township"}))
@@ -28,7 +28,7 @@ async def test_a_city_bureau_exports_regions_as_xlsx_with_chinese_headers(client
     await login(client, "citybureau")
     client.cookies.set("talent_lang", "zh_CN")
     rows = xlsx_rows(await client.get("/regions/export", params={"q": "3201", "sort": "-code"}))
-    assert rows[0] == [c.zh for c in KINDS["regions"].columns]
+    assert rows[0] == headers_of("regions", "zh")
     # The city 320100, two counties and two streets, code descending.
     assert [r[0] for r in rows[1:]] == ["320104001", "320104", "320102001", "320102", "320100"]
 
@@ -39,7 +39,7 @@ async def test_stations_export_in_the_import_columns_within_scope_and_filters(cl
     w["stations"][0].opened_on = date(2021, 5, 1)
     await w["stations"][0].save()
     rows = csv_rows(await client.get("/stations/export", params={"format": "csv"}))
-    assert rows[0] == [c.en for c in KINDS["stations"].columns]
+    assert rows[0] == headers_of("stations")
     assert rows[1:] == [
         ["S1", "社工站1", "320102001", "玄武社工服务中心", "2.0", "2021-05-01"],
         ["S2", "社工站2", "320102001", "玄武社工服务中心", "2.0", ""],

@@ -4,14 +4,14 @@ import re
 from datetime import date
 
 from talent.core.clock import local_today
-from talent.imports.columns import KINDS
 from talent.people.models import EmploymentSpell, Gender, Source, Worker
 from tests.conftest import login
+from tests.exports.conftest import headers_of
 from tests.exports.helpers import attachment_name, csv_rows, xlsx_rows
 from tests.factories import world
 
-EN_HEADERS = [c.en for c in KINDS["workers"].columns]
-ZH_HEADERS = [c.zh for c in KINDS["workers"].columns]
+EN_HEADERS = headers_of("workers")
+ZH_HEADERS = headers_of("workers", "zh")
 
 
 async def test_a_csv_export_has_the_import_columns_and_only_the_searched_rows_in_scope(client):

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from talent import domains
 from talent.core.access import Role, Scope
+from talent.imports import framework
+
+# The kinds register themselves when their modules are imported, which the app and the command line do
+# (talent.domains); so do these tests.
+domains.load()
 
 
 @pytest.fixture
@@ -18,6 +24,15 @@ def storage(tmp_path, monkeypatch):
 
 
 ADMIN = Scope(user_id=0, role=Role.ADMIN)
+
+
+def columns_of(kind: str):
+    """The spreadsheet columns of a registered kind."""
+    return framework.get_kind(kind).spec.columns
+
+
+def column_of(kind: str, key: str):
+    return next(column for column in columns_of(kind) if column.key == key)
 
 
 def xlsx_bytes(rows: list[list], title: str = "data") -> bytes:

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from talent.imports import readers
-from talent.imports.columns import KINDS
 from talent.people.models import ExitReason
 from talent.places.models import RegionLevel
+from tests.imports.conftest import column_of, columns_of
 
 
 @pytest.mark.parametrize(
@@ -60,9 +60,10 @@ def test_yes_and_no_words_are_understood(raw, value):
 
 
 def test_codes_are_read_as_english_codes_or_chinese_words():
-    assert readers.parse_enum(RegionLevel, "街道") == RegionLevel.TOWNSHIP
-    assert readers.parse_enum(RegionLevel, " County ") == RegionLevel.COUNTY
-    assert readers.parse_enum(ExitReason, "合同到期") == ExitReason.CONTRACT_END
+    level, reason = column_of("regions", "level"), column_of("employment", "exit_reason")
+    assert readers.parse_cell(level, "街道") == RegionLevel.TOWNSHIP
+    assert readers.parse_cell(level, " County ") == RegionLevel.COUNTY
+    assert readers.parse_cell(reason, "合同到期") == ExitReason.CONTRACT_END
 
 
 def test_text_keeps_long_numbers_whole_and_reads_neutralised_cells_back():
@@ -74,7 +75,7 @@ def test_text_keeps_long_numbers_whole_and_reads_neutralised_cells_back():
 
 
 def test_headers_match_trimmed_case_insensitively_in_either_language():
-    index = readers.header_index(KINDS["stations"].columns)
+    index = readers.header_index(columns_of("stations"))
     assert index[readers.normalise_header(" Region_Code ")].key == "region_code"
     assert index[readers.normalise_header("所在乡镇(街道)代码")].key == "region_code"
     assert index[readers.normalise_header("Opened On")].key == "opened_on"

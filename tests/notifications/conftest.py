@@ -7,7 +7,12 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from talent import domains
 from talent.settings import get_settings
+
+# `talent remind` and the notification pages run with every domain's reminders registered (the app and the
+# command line call domains.load()); so do these tests.
+domains.load()
 
 
 def free_port() -> int:

@@ -21,12 +21,13 @@ import time_machine
 
 from courses.catalog.models import Course, CourseStatus
 from courses.classroom.models import ClassSession
+from courses.classroom.reminders import session_reminders_send
 from courses.enrolment.models import Enrolment, EnrolmentStatus
 from talent.certification import services as cert_services
 from talent.certification.models import CeCredit, Certificate
+from talent.certification.reminders import reminders_send
 from talent.certification.rules import LevelRules, registration_status
 from talent.notifications.models import Notification
-from talent.notifications.services import reminders_send, session_reminders_send
 from talent.people.models import EmploymentSpell
 from tests.factories import world
 

@@ -9,9 +9,10 @@ from rich.console import Console
 
 from talent.accounts.models import User
 from talent.certification.models import Certificate
+from talent.certification.reminders import EXPIRY_TEXT
 from talent.core.clock import local_today
 from talent.notifications.models import Notification
-from talent.notifications.services import EXPIRY_TEXT, emails_send, print_counts, remind
+from talent.notifications.services import emails_send, print_counts, remind
 from talent.settings import get_settings
 from tests.factories import world
 

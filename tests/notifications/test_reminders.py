@@ -8,8 +8,9 @@ import pytest
 
 from talent.certification import services as cert_services
 from talent.certification.models import CeCredit, Certificate
+from talent.certification.reminders import reminders_send
 from talent.notifications.models import Notification
-from talent.notifications.services import Draft, notify_many, reminders_send
+from talent.notifications.services import Draft, notify_many
 from tests.conftest import login, post, text_of
 from tests.factories import world
 

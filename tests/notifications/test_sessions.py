@@ -7,11 +7,12 @@ import pytest
 
 from courses.catalog.models import Course, CourseStatus
 from courses.classroom.models import ClassSession
+from courses.classroom.reminders import session_reminders_send
 from courses.enrolment.models import Enrolment, EnrolmentStatus
 from talent.accounts.models import User
 from talent.core.access import Role
 from talent.notifications.models import Notification
-from talent.notifications.services import remind, session_reminders_send
+from talent.notifications.services import remind
 from talent.notifications.text import message
 from tests.conftest import login, text_of
 from tests.factories import world

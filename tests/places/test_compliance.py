@@ -3,8 +3,8 @@ from datetime import date, timedelta
 from talent.certification.models import Certificate
 from talent.core.clock import local_today
 from talent.people.models import EmploymentSpell, Worker
-from talent.places import selectors
 from talent.places.models import CertLevel, Station
+from talent.staffing import selectors
 from tests.conftest import login, text_of
 from tests.factories import world
 

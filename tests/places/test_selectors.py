@@ -1,4 +1,3 @@
-from talent.core.clock import local_today
 from talent.core.pagination import ListParams
 from talent.places import selectors
 from talent.places.models import StationTier
@@ -7,7 +6,7 @@ from tests.places.helpers import scope_of
 
 
 async def _codes(scope) -> list[str]:
-    page = await selectors.station_list(scope=scope, params=ListParams(), today=local_today())
+    page = await selectors.station_list(scope=scope, params=ListParams())
     return [s.code for s in page.items]
 
 

@@ -1,17 +1,20 @@
-"""Which courses a viewer may see, and which they may author.
+"""Which courses a viewer reaches: the one row filter of courses, used by every page, download and write of the
+learning side (a course's lessons, materials, sessions, enrolments and certificates are reached through it).
 
 A course belongs to a region (empty = national) and is visible to workers at stations in that region's
-subtree: its region path is an ancestor of (or equal to) the path of a station the viewer works at or
-looks after. Admins see everything; a bureau authors the courses of its own subtree (every status) and
-reads published courses of the regions above it. Drafts are seen only by their authors' side.
+subtree: its region path is an ancestor of (or equal to) the path of a station the viewer works at or looks
+after. Admins see everything; a bureau authors the courses of its own subtree (every status) and reads
+published courses of the regions above it. Drafts are seen only by their authors' side.
 """
 
 from datetime import date
 
 from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
 
 from courses.catalog.models import Course, CourseStatus
 from talent.core.access import Role, Scope
+from talent.core.sql import NOTHING
 from talent.people.models import EmploymentSpell
 from talent.places.access import stations_q
 from talent.places.models import Station
@@ -37,24 +40,30 @@ async def station_paths(scope: Scope, today: date) -> list[str]:
     return list(await stations.values_list("region_path", flat=True))
 
 
-async def course_visibility(scope: Scope, today: date) -> Q:
-    """A filter on Course: the courses this viewer may open."""
+async def courses_q(scope: Scope, today: date) -> Q:
+    """A filter on Course: the courses this viewer may open (one query for a worker's or staff member's
+    station paths)."""
     if scope.role == Role.ADMIN:
         return Q()
     if scope.role == Role.BUREAU:
         if not scope.region_path:
-            return Q(id__in=[])
+            return NOTHING
         own = Q(region_path__startswith=scope.region_path)
         above = Q(region_path__in=_paths_above([scope.region_path]), status__in=list(LIVE))
         return own | above
     visible = Q(region_path__in=_paths_above(await station_paths(scope, today)), status__in=list(LIVE))
     if scope.role == Role.WORKER:
-        # A course the worker is (or was) enrolled in stays open to them after a transfer.
-        from courses.enrolment.models import Enrolment
-
-        mine = Subquery(Enrolment.filter(worker_id=scope.worker_id or 0).values("course_id"))
+        # A course the worker is (or was) enrolled in stays open to them after a transfer. Read through the
+        # `enrolments` relation the enrolment package declares on Course, so the catalog (below enrolment)
+        # need not import it.
+        mine = Subquery(Course.filter(enrolments__worker_id=scope.worker_id or 0).values("id"))
         visible = visible | Q(id__in=mine, status__in=list(LIVE))
     return visible
+
+
+async def readable_courses(scope: Scope, today: date) -> QuerySet[Course]:
+    """The courses this viewer may open; anything else answers 404."""
+    return Course.filter(await courses_q(scope, today))
 
 
 def can_author(scope: Scope, course: Course | None = None, region_path: str | None = None) -> bool:
@@ -65,8 +74,3 @@ def can_author(scope: Scope, course: Course | None = None, region_path: str | No
     if scope.role != Role.BUREAU or not scope.region_path:
         return False
     return path is None or (bool(path) and path.startswith(scope.region_path))
-
-
-def can_manage_learners(scope: Scope) -> bool:
-    """Enrol others, take attendance: admin, bureau and HR (each for the workers in their scope)."""
-    return scope.role in (Role.ADMIN, Role.BUREAU, Role.HR)

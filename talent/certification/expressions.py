@@ -1,0 +1,127 @@
+"""The certification rules as SQL expressions over a certificate row, for SQLite and PostgreSQL.
+
+Each rule is built here once and mirrored once in Python (talent.certification.rules):
+
+    registration expiry            CertificateSql.expiry()    rules.effective_expiry
+    CE hours of the current period CertificateSql.ce_hours()  rules.period_ce_hours
+    certificate status             CertificateSql.status(d)   rules.registration_status
+    days of social work            social_work_days_sql(…)    rules.social_work_days
+
+The certificate list, its filters and export, the worker page and the reminders read the SQL; services that
+check one certificate before writing it read the Python. tests/certification/test_mirror.py runs both on a
+grid of dated cases on the test database (SQLite, and PostgreSQL in CI) and asserts they agree.
+
+"Today" enters only as dates computed in Python (rules.Thresholds) and inlined as literals: they are formatted
+from date objects, never from user text.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from talent.certification.rules import LevelRules, Thresholds
+
+DEFAULT_RULES = LevelRules()
+
+
+def date_literal(day: date, pg: bool) -> str:
+    return f"DATE '{day.isoformat()}'" if pg else f"'{day.isoformat()}'"
+
+
+@dataclass(frozen=True)
+class CertificateSql:
+    """The rules of one certificate row. `row` is how the statement names that row: an alias (`c` in a
+    correlated subquery) or the table (`"certificates"` when annotating a Certificate queryset). The level
+    rules are inlined per level, so every value of the statement comes from the same catalogue read."""
+
+    rules: Mapping[str, LevelRules]
+    pg: bool
+    row: str = "c"
+
+    def column(self, name: str) -> str:
+        return f'{self.row}."{name}"'
+
+    def _by_level(self, values: Mapping[str, str], default: str) -> str:
+        whens = " ".join(f"WHEN '{level}' THEN {value}" for level, value in values.items())
+        return f"(CASE {self.column('level')} {whens} ELSE {default} END)"
+
+    def valid_years(self) -> str:
+        values = {level: str(int(r.registration_valid_years)) for level, r in self.rules.items()}
+        return self._by_level(values, str(DEFAULT_RULES.registration_valid_years))
+
+    def required_hours(self) -> str:
+        values = {level: str(int(r.ce_hours_per_period)) for level, r in self.rules.items()}
+        return self._by_level(values, str(DEFAULT_RULES.ce_hours_per_period))
+
+    def expiry(self) -> str:
+        """rules.effective_expiry: the stored last day, or for a row with only registered_on, the day before the
+        same date `registration_valid_years` on (rules.period_end: 29 February + 3 years → 28 February, − 1 day)."""
+        registered = self.column("registered_on")
+        years = self.valid_years()
+        if self.pg:
+            # PostgreSQL clamps 29 February + N years to 28 February itself.
+            fallback = f"(CAST({registered} + make_interval(years => {years}) AS DATE) - 1)"
+        else:
+            # SQLite's '+N years' overflows 29 February into 1 March; the month's last day N years on is the
+            # clamp, and the earlier of the two is the same date N years on (rules.add_months).
+            plus = f"'+' || {years} || ' years'"
+            same_day = f"date({registered}, {plus})"
+            month_end = f"date({registered}, 'start of month', {plus}, '+1 month', '-1 day')"
+            fallback = f"date(MIN({same_day}, {month_end}), '-1 day')"
+        return f"COALESCE({self.column('registration_expires_on')}, {fallback})"
+
+    def ce_hours(self) -> str:
+        """rules.period_ce_hours: hours credited to the worker from the period's first day to its last, both
+        included; 0 before a first registration."""
+        period = (
+            "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e"
+            f" WHERE e.worker_id = {self.column('worker_id')}"
+            f" AND e.earned_on >= {self.column('registered_on')} AND e.earned_on <= {self.expiry()})"
+        )
+        return f"(CASE WHEN {self.column('registered_on')} IS NULL THEN 0 ELSE {period} END)"
+
+    def status(self, today: date) -> str:
+        """rules.registration_status as one CASE: the same comparisons with the same thresholds."""
+        thresholds = {level: Thresholds.of(r, today) for level, r in self.rules.items()}
+        first_from = self._by_level(
+            {level: date_literal(t.first_registration_from, self.pg) for level, t in thresholds.items()},
+            date_literal(Thresholds.of(DEFAULT_RULES, today).first_registration_from, self.pg),
+        )
+        renewal_from = self._by_level(
+            {level: date_literal(t.renewal_from, self.pg) for level, t in thresholds.items()},
+            date_literal(Thresholds.of(DEFAULT_RULES, today).renewal_from, self.pg),
+        )
+        last_year_from = date_literal(Thresholds.of(DEFAULT_RULES, today).last_year_from, self.pg)
+        expiry, short = self.expiry(), f"{self.ce_hours()} < {self.required_hours()}"
+        return (
+            "(CASE"
+            f" WHEN {self.column('registered_on')} IS NULL THEN"
+            f" (CASE WHEN {self.column('obtained_on')} >= {first_from} THEN 'unregistered' ELSE 'lapsed' END)"
+            f" WHEN {expiry} < {date_literal(today, self.pg)} THEN 'lapsed'"
+            f" WHEN {expiry} <= {renewal_from} THEN (CASE WHEN {short} THEN 'ce_shortfall' ELSE 'renewal_open' END)"
+            f" WHEN {expiry} < {last_year_from} AND {short} THEN 'ce_shortfall'"
+            " ELSE 'registered' END)"
+        )
+
+
+def social_work_days_sql(*, worker_id: int, cutoff: date, since: date | None, pg: bool) -> str:
+    """A scalar subquery, rules.social_work_days: the days covered by the worker's employment spells between
+    `since` (or their start) and `cutoff`, both inclusive. An unfinished spell runs to the cut-off, a spell
+    starting after it counts nothing, and days two spells share count once: each spell, in order of start, adds
+    only the days after the latest end of the spells before it (a running MAX window)."""
+    hi = date_literal(cutoff, pg)
+    lo = date_literal(since, pg) if since is not None else None
+    start = f"CASE WHEN sp.start_on < {lo} THEN {lo} ELSE sp.start_on END" if lo else "sp.start_on"
+    after_lo = f" AND (sp.end_on IS NULL OR sp.end_on >= {lo})" if lo else ""
+    next_day = "o.prev + 1" if pg else "date(o.prev, '+1 day')"
+    first = f"CASE WHEN o.prev IS NULL OR o.prev < o.s THEN o.s ELSE {next_day} END"
+    days = f"(o.e - ({first}) + 1)" if pg else f"(CAST(julianday(o.e) - julianday({first}) AS INTEGER) + 1)"
+    return (
+        f"(SELECT COALESCE(SUM(CASE WHEN {days} > 0 THEN {days} ELSE 0 END), 0) FROM ("
+        " SELECT c.s, c.e, MAX(c.e) OVER (ORDER BY c.s, c.e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+        " AS prev FROM ("
+        f" SELECT {start} AS s,"
+        f" CASE WHEN sp.end_on IS NULL OR sp.end_on > {hi} THEN {hi} ELSE sp.end_on END AS e"
+        f" FROM employment_spells sp WHERE sp.worker_id = {int(worker_id)} AND sp.start_on <= {hi}{after_lo}"
+        ") c) o)"
+    )

@@ -1,0 +1,52 @@
+"""What pages about workers and stations show of certificates, for the packages above certification to compose
+(people's worker page, staffing's station page, the dashboard). People itself sits below certification and
+never reads a certificate: the router of a page puts the two together."""
+
+from datetime import date
+
+from tortoise.expressions import Subquery
+
+from talent.certification.models import Certificate
+from talent.core.access import Scope
+from talent.people.access import workers_q
+from talent.people.models import Worker
+from talent.places.models import CertLevel
+
+LEVEL_ORDER = list(CertLevel)  # lowest first, the order CertLevel declares
+
+
+def levels_at_or_above(level: CertLevel | str | None) -> list[str]:
+    """The codes of `level` and every higher level (every level when none is given)."""
+    if not level:
+        return [lv.value for lv in LEVEL_ORDER]
+    return [lv.value for lv in LEVEL_ORDER[LEVEL_ORDER.index(CertLevel(level)) :]]
+
+
+def certified_worker_ids(on: date, min_level: CertLevel | str | None = None) -> Subquery:
+    """Ids of the workers holding a certificate obtained on or before `on` (of `min_level` or higher, if given),
+    as a subquery for `id__in` / `worker_id__in`."""
+    qs = Certificate.filter(obtained_on__lte=on)
+    if min_level:
+        qs = qs.filter(level__in=levels_at_or_above(min_level))
+    return Subquery(qs.values("worker_id"))
+
+
+async def levels_for(*, worker_ids: list[int], on: date) -> dict[int, CertLevel]:
+    """Each worker's highest certificate level obtained on or before `on`; a worker without one is absent.
+    One query over their certificates (a handful per worker)."""
+    if not worker_ids:
+        return {}
+    rows = await Certificate.filter(worker_id__in=worker_ids, obtained_on__lte=on).values_list("worker_id", "level")
+    best: dict[int, CertLevel] = {}
+    for worker_id, level in rows:
+        level = CertLevel(level)
+        held = best.get(worker_id)
+        if held is None or LEVEL_ORDER.index(level) > LEVEL_ORDER.index(held):
+            best[worker_id] = level
+    return best
+
+
+async def certificates_of(*, scope: Scope, worker_id: int) -> list[Certificate]:
+    """The certificates of a worker the viewer may see (none for a worker out of scope), latest first."""
+    in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
+    return await Certificate.filter(worker_id=worker_id, worker_id__in=in_scope).order_by("-obtained_on", "-id")

@@ -1,0 +1,493 @@
+"""The places import kinds, regions and stations (DESIGN §3), and their export rows; the module registers its
+kinds with the import framework when it is imported (talent.domains names it).
+
+Each kind validates the parsed rows in bulk (every lookup is a chunked `__in` query), returns a plan of what to
+create, update and leave alone, and writes it with bulk inserts/updates plus bulk-inserted audit entries.
+"""
+
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from talent.audit.models import Action, Entity
+from talent.audit.services import audit_record_many, jsonable
+from talent.core.access import Permission
+from talent.core.bulk import WRITE_BATCH, chunks, fetch_by, ids_by, insert_rows
+from talent.core.errors import ServiceError
+from talent.core.export import batched
+from talent.core.i18n import N_
+from talent.core.i18n import gettext as _
+from talent.imports.columns import Column, KindSpec
+from talent.imports.framework import Context, Counts, Kind, register
+from talent.places.access import can_write_under, organisations_q, region_editable, stations_q, tiers_q
+from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
+from talent.places.rules import LEVELS, check_region_code, is_child_level, within
+from talent.places.services import STATION_FIELDS
+
+# Chinese words accepted for a region level besides the codes (DESIGN §3).
+REGION_LEVEL_WORDS = {
+    "省": "province",
+    "市": "city",
+    "县": "county",
+    "区": "county",
+    "县区": "county",
+    "乡镇": "township",
+    "街道": "township",
+    "乡镇街道": "township",
+}
+REGIONS = KindSpec(
+    "regions",
+    [
+        Column("code", "代码", required=True, max_length=12),
+        Column("name", "名称", required=True, max_length=100),
+        Column("level", "级别", "enum", required=True, enum=RegionLevel, words=REGION_LEVEL_WORDS),
+        Column("parent_code", "上级代码", max_length=12),
+    ],
+    ("code",),
+)
+STATIONS = KindSpec(
+    "stations",
+    [
+        Column("code", "站点编码", required=True, max_length=32),
+        Column("name", "站点名称", required=True, max_length=200),
+        Column("region_code", "所在乡镇（街道）代码", required=True, max_length=12),
+        Column("organisation", "运营机构", max_length=200),
+        Column("tier", "站点等级", max_length=100),
+        Column("opened_on", "建站日期", "date"),
+    ],
+    ("code",),
+)
+EXPORT_BATCH = 2000  # regions read per query by the export (core.export.batched reads as many)
+
+
+# Every reference in a row is resolved inside the importer's scope (DESIGN §1, §4): a code or number that
+# exists only outside it gets exactly the answer an unknown one gets, never "outside your jurisdiction".
+# A row whose own natural key (the region, station or worker number it would create) belongs to a record the
+# importer cannot see cannot be written either way: it is refused as "taken", the answer the forms give for a
+# duplicate number, which says neither whose the record is nor where it lives.
+def _no_region() -> str:
+    return _("No region with this code in your scope.")
+
+
+def _not_allowed() -> str:
+    return _("You may not do this.")
+
+
+@dataclass
+class Plan:
+    creates: list = field(default_factory=list)
+    updates: list = field(default_factory=list)  # (id, before, after, row)
+    unchanged: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> Counts:
+        return Counts(created=len(self.creates), updated=len(self.updates), unchanged=self.unchanged)
+
+
+def actor_audit_scope(ctx: Context) -> dict:
+    """Where a record without a station of its own is filed in the audit log: the importer's own scope."""
+    return {"region_path": ctx.scope.region_path or "", "organisation_id": ctx.scope.organisation_id}
+
+
+# ── regions ──────────────────────────────────────────────────────────────────────────────────────
+
+
+class RegionsKind(Kind):
+    spec = REGIONS
+    permission = Permission.REGIONS_EDIT
+    title = N_("Regions")
+    note = N_("A parent region must exist in your jurisdiction or appear in an earlier row of the same file.")
+    example = {"code": "320102001", "name": "梅园新村街道", "level": "township", "parent_code": "320102"}
+
+    def counts(self, plan: Plan) -> Counts:
+        return plan.counts()
+
+    async def validate(self, ctx: Context, rows: list) -> Plan:
+        scope = ctx.scope
+        plan = Plan()
+        codes = [r.code for r in rows] + [r.parent_code for r in rows if r.parent_code]
+        existing = {
+            r["code"]: r
+            for r in await fetch_by(
+                lambda chunk: Region.filter(code__in=list(chunk)).values(
+                    "id", "code", "name", "level", "path", "parent__code"
+                ),
+                codes,
+            )
+        }
+        in_file: dict[str, tuple[RegionLevel, str]] = {}  # code → (level, path), for new regions earlier in the file
+        for row in rows:
+            level = RegionLevel(row.level)
+            try:
+                check_region_code(row.code, level)
+            except ServiceError as exc:
+                ctx.problem(row.row, "code", row.code, exc.message)
+                continue
+            parent_code = row.parent_code or None
+            current = existing.get(row.code)
+            if current is not None:
+                path = current["path"]
+                # Checked before anything about the stored region is said (its level, parent or name).
+                if not (scope.is_admin or within(path, scope.region_path)):
+                    ctx.problem(row.row, "code", row.code, _("This region code is taken."))
+                    continue
+                moved = "parent_code" in ctx.present and (current["parent__code"] or None) != parent_code
+                if RegionLevel(current["level"]) != level or moved:
+                    ctx.problem(
+                        row.row, "level", row.level, _("The level and parent of an existing region cannot be changed.")
+                    )
+                    continue
+                if current["name"] == row.name:
+                    plan.unchanged += 1
+                else:
+                    if not region_editable(scope, path):  # the bureau's own region: renamed only from above
+                        ctx.problem(row.row, "code", row.code, _not_allowed())
+                        continue
+                    plan.updates.append((current["id"], {"name": current["name"]}, {"name": row.name}, (row, path)))
+                continue
+            # A new region.
+            if level == RegionLevel.PROVINCE:
+                if parent_code:
+                    ctx.problem(row.row, "parent_code", parent_code, _("A province has no parent region."))
+                    continue
+                if not scope.is_admin:
+                    ctx.problem(row.row, "code", row.code, _not_allowed())
+                    continue
+                parent_path = ""
+            else:
+                if not parent_code:
+                    ctx.problem(row.row, "parent_code", "", _("This level needs a parent region."))
+                    continue
+                if parent_code in in_file:
+                    parent_level, parent_path = in_file[parent_code]
+                elif parent_code in existing and can_write_under(scope, existing[parent_code]["path"]):
+                    parent = existing[parent_code]
+                    parent_level, parent_path = RegionLevel(parent["level"]), parent["path"]
+                else:
+                    ctx.problem(
+                        row.row,
+                        "parent_code",
+                        parent_code,
+                        _("No region with this code in your jurisdiction or in an earlier row."),
+                    )
+                    continue
+                if not is_child_level(parent_level, level):
+                    ctx.problem(row.row, "level", row.level, _("A region must be exactly one level below its parent."))
+                    continue
+            path = parent_path + row.code + "/"
+            in_file[row.code] = (level, path)
+            plan.creates.append((row, path))
+        return plan
+
+    async def write(self, ctx: Context, plan: Plan) -> Counts:
+        parent_codes = [row.parent_code for row, _p in plan.creates if row.parent_code]
+        ids: dict[str, int] = await ids_by(Region, "code", parent_codes)
+        done = 0
+        for level in LEVELS:
+            batch = [(row, path) for row, path in plan.creates if RegionLevel(row.level) == level]
+            for chunk in chunks(batch, WRITE_BATCH):
+                await insert_rows(
+                    Region,
+                    [
+                        {
+                            "code": row.code,
+                            "name": row.name,
+                            "level": level,
+                            "parent_id": ids.get(row.parent_code) if row.parent_code else None,
+                            "path": path,
+                            "depth": path.count("/") - 1,
+                        }
+                        for row, path in chunk
+                    ],
+                )
+                created = await ids_by(Region, "code", [row.code for row, _p in chunk])
+                ids.update(created)
+                await audit_record_many(
+                    [
+                        ctx.audit(
+                            action=Action.CREATE,
+                            entity=Entity.REGION,
+                            entity_id=created[row.code],
+                            summary=f"{row.code} {row.name}",
+                            after={
+                                "code": row.code,
+                                "name": row.name,
+                                "level": level.value,
+                                "parent_id": ids.get(row.parent_code) if row.parent_code else None,
+                                "path": path,
+                            },
+                            region_path=path,
+                        )
+                        for row, path in chunk
+                    ],
+                )
+                done += len(chunk)
+                await ctx.report("writing", done, len(plan.creates) + len(plan.updates))
+        for chunk in chunks(plan.updates, WRITE_BATCH):
+            await Region.bulk_update([Region(id=rid, name=after["name"]) for rid, _b, after, _row in chunk], ["name"])
+            await audit_record_many(
+                [
+                    ctx.audit(
+                        action=Action.UPDATE,
+                        entity=Entity.REGION,
+                        entity_id=rid,
+                        summary=f"{row.code} {after['name']}",
+                        before=before,
+                        after=after,
+                        region_path=path,
+                    )
+                    for rid, before, after, (row, path) in chunk
+                ],
+            )
+            done += len(chunk)
+            await ctx.report("writing", done, len(plan.creates) + len(plan.updates))
+        return plan.counts()
+
+
+# ── stations ─────────────────────────────────────────────────────────────────────────────────────
+
+
+class StationsKind(Kind):
+    spec = STATIONS
+    permission = Permission.STATIONS_EDIT
+    title = N_("Stations")
+    note = N_(
+        "The region is a township or street in your jurisdiction. An organisation that does not exist yet is "
+        "created; the tier may be left empty."
+    )
+    example = {
+        "code": "S-320102001-01",
+        "name": "梅园新村街道社工站",
+        "region_code": "320102001",
+        "organisation": "玄武社工服务中心",
+        "tier": "",
+        "opened_on": "2024-03-01",
+    }
+
+    def counts(self, plan: Plan) -> Counts:
+        counts = plan.counts()
+        counts.extra["organisations_created"] = len(plan.extra.get("new_orgs", []))
+        return counts
+
+    async def validate(self, ctx: Context, rows: list) -> Plan:
+        scope = ctx.scope
+        plan = Plan()
+        regions = {
+            r["code"]: r
+            for r in await fetch_by(
+                lambda chunk: Region.filter(code__in=list(chunk)).values("id", "code", "level", "path"),
+                [r.region_code for r in rows],
+            )
+        }
+        names = [r.organisation for r in rows if r.organisation]
+        orgs = await ids_by(Organisation, "name", names)
+        # An organisation is named inside the importer's scope; a name taken by one outside it can neither be
+        # attached nor created (names are unique).
+        usable = (
+            set(orgs)
+            if scope.is_admin
+            else set(
+                await fetch_by(
+                    lambda chunk: Organisation.filter(organisations_q(scope), name__in=list(chunk)).values_list(
+                        "name", flat=True
+                    ),
+                    list(orgs),
+                )
+            )
+        )
+        tiers: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        tier_names = list({r.tier for r in rows if r.tier})
+        if tier_names:
+            for t in await fetch_by(
+                lambda chunk: StationTier.filter(tiers_q(scope), name__in=list(chunk)).values(
+                    "id", "name", "region__path"
+                ),
+                tier_names,
+            ):
+                tiers[t["name"]].append((t["id"], t["region__path"] or ""))
+        existing = {
+            s["code"]: s
+            for s in await fetch_by(
+                lambda chunk: Station.filter(code__in=list(chunk)).values(
+                    "id", "code", "name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on"
+                ),
+                [r.code for r in rows],
+            )
+        }
+        visible = set()
+        if not scope.is_admin and existing:
+            visible = set(
+                await fetch_by(
+                    lambda chunk: Station.filter(stations_q(scope), code__in=list(chunk)).values_list(
+                        "code", flat=True
+                    ),
+                    list(existing),
+                )
+            )
+        new_orgs: dict[str, None] = {}
+        for row in rows:
+            region = regions.get(row.region_code)
+            if region is None or not can_write_under(scope, region["path"]):
+                ctx.problem(row.row, "region_code", row.region_code, _no_region())
+                continue
+            if region["level"] != RegionLevel.TOWNSHIP:
+                ctx.problem(row.row, "region_code", row.region_code, _("A station belongs to a township or street."))
+                continue
+            tier_id = None
+            if row.tier:
+                candidates = [
+                    (len(path), tid) for tid, path in tiers.get(row.tier, []) if region["path"].startswith(path)
+                ] or [(0, tid) for tid, _path in tiers.get(row.tier, [])]
+                if not candidates:
+                    ctx.problem(row.row, "tier", row.tier, _("No station tier with this name that you may use."))
+                    continue
+                tier_id = max(candidates)[1]
+            org_id = None
+            if row.organisation:
+                org_id = orgs.get(row.organisation)
+                if org_id is None:
+                    new_orgs[row.organisation] = None
+                elif row.organisation not in usable:
+                    ctx.problem(row.row, "organisation", row.organisation, _("This organisation name is taken."))
+                    continue
+            after = {
+                "code": row.code,
+                "name": row.name,
+                "region_id": region["id"],
+                "region_path": region["path"],
+                "organisation_id": org_id,
+                "tier_id": tier_id,
+                "opened_on": row.opened_on,
+            }
+            current = existing.get(row.code)
+            if current is None:
+                plan.creates.append((row, after))
+                continue
+            if not (scope.is_admin or current["code"] in visible) or not can_write_under(scope, current["region_path"]):
+                ctx.problem(row.row, "code", row.code, _("This station code is taken."))
+                continue
+            for key, column in (("organisation_id", "organisation"), ("tier_id", "tier"), ("opened_on", "opened_on")):
+                if column not in ctx.present:
+                    after[key] = current[key]
+            before = {k: current[k] for k in after}
+            if before == after and not (row.organisation and org_id is None and "organisation" in ctx.present):
+                plan.unchanged += 1
+                continue
+            plan.updates.append((current["id"], before, after, row))
+        plan.extra["new_orgs"] = list(new_orgs)
+        return plan
+
+    async def write(self, ctx: Context, plan: Plan) -> Counts:
+        new_orgs = plan.extra["new_orgs"]
+        org_ids: dict[str, int] = {}
+        if new_orgs:
+            home = await Region.filter(path=ctx.scope.region_path).first() if ctx.scope.region_path else None
+            await insert_rows(
+                Organisation, [{"name": name, "region_id": home.id if home else None} for name in new_orgs]
+            )
+            org_ids = await ids_by(Organisation, "name", new_orgs)
+            await audit_record_many(
+                [
+                    ctx.audit(
+                        action=Action.CREATE,
+                        entity=Entity.ORGANISATION,
+                        entity_id=org_ids[name],
+                        summary=name,
+                        after={
+                            "name": name,
+                            "credit_code": "",
+                            "contact": "",
+                            "phone": "",
+                            "region_id": home.id if home else None,
+                        },
+                        region_path=home.path if home else "",
+                        organisation_id=org_ids[name],
+                    )
+                    for name in new_orgs
+                ],
+            )
+        for _row, after in plan.creates:
+            if after["organisation_id"] is None and _row.organisation:
+                after["organisation_id"] = org_ids[_row.organisation]
+        for _id, _before, after, row in plan.updates:
+            if after["organisation_id"] is None and row.organisation:
+                after["organisation_id"] = org_ids[row.organisation]
+        done = 0
+        total = len(plan.creates) + len(plan.updates)
+        for chunk in chunks(plan.creates, WRITE_BATCH):
+            await insert_rows(Station, [{**after, "address": ""} for _row, after in chunk])
+            ids = await ids_by(Station, "code", [after["code"] for _row, after in chunk])
+            await audit_record_many(
+                [
+                    ctx.audit(
+                        action=Action.CREATE,
+                        entity=Entity.STATION,
+                        entity_id=ids[after["code"]],
+                        summary=f"{after['code']} {after['name']}",
+                        after=jsonable({**{k: None for k in STATION_FIELDS}, **after, "address": ""}),
+                        region_path=after["region_path"],
+                        organisation_id=after["organisation_id"],
+                    )
+                    for _row, after in chunk
+                ],
+            )
+            done += len(chunk)
+            await ctx.report("writing", done, total)
+        fields = ["name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on"]
+        for chunk in chunks(plan.updates, WRITE_BATCH):
+            await Station.bulk_update(
+                [Station(id=sid, code=after["code"], **{k: after[k] for k in fields}) for sid, _b, after, _r in chunk],
+                fields,
+            )
+            await audit_record_many(
+                [
+                    ctx.audit(
+                        action=Action.UPDATE,
+                        entity=Entity.STATION,
+                        entity_id=sid,
+                        summary=f"{after['code']} {after['name']}",
+                        before=jsonable(before),
+                        after=jsonable(after),
+                        region_path=after["region_path"],
+                        organisation_id=after["organisation_id"],
+                        # A station moved to another region or organisation: the old jurisdiction sees it leave.
+                        also=[before],
+                    )
+                    for sid, before, after, _r in chunk
+                ],
+            )
+            done += len(chunk)
+            await ctx.report("writing", done, total)
+        return self.counts(plan)
+
+
+# ── exports (`talent export regions|stations`): the kinds' own columns, so an export imports back unchanged ──
+
+
+async def region_rows() -> AsyncIterator[list[Any]]:
+    # In path order, so a parent always comes before its children (the import needs that).
+    last = ""
+    while True:
+        batch = await Region.filter(path__gt=last).order_by("path").limit(EXPORT_BATCH).select_related("parent")
+        if not batch:
+            return
+        for r in batch:
+            yield [r.code, r.name, r.level, r.parent.code if r.parent else ""]
+        last = batch[-1].path
+
+
+async def station_rows() -> AsyncIterator[list[Any]]:
+    async for s in batched(Station.all().select_related("region", "organisation", "tier")):
+        yield [
+            s.code,
+            s.name,
+            s.region.code,
+            s.organisation.name if s.organisation else "",
+            s.tier.name if s.tier else "",
+            s.opened_on,
+        ]
+
+
+register(RegionsKind())
+register(StationsKind())

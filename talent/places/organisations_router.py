@@ -1,0 +1,168 @@
+"""Organisation pages: the social-work organisations that operate stations.
+
+Under /stations/organisations; this router is included before the stations router, whose /stations/{station_id}
+would otherwise take the path."""
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from talent.core.access import Permission
+from talent.core.i18n import gettext as _
+from talent.places import selectors, services
+from talent.places.access import is_writer, organisation_editable
+from talent.places.forms import ORGANISATION_FIELDS
+from talent.places.models import Organisation
+from talent.places.pages import form_page, options, region_from_form, saved, term
+from talent.web import exports
+from talent.web.auth import Allowed, Viewer
+from talent.web.errors import Forbidden
+from talent.web.exports import ExportFormat
+from talent.web.forms import Form
+from talent.web.pagination import Listing
+from talent.web.params import Id
+from talent.web.templating import render
+
+router = APIRouter(tags=["places"])
+
+
+def orgs_crumb() -> tuple[str, str]:
+    return ("/stations/organisations", _("Organisations"))
+
+
+@router.get("/stations/organisations")
+async def organisation_list(request: Request, viewer: Allowed(Permission.ORGANISATIONS_VIEW), params: Listing):
+    page = await selectors.organisation_list(scope=viewer.scope, params=params)
+    return render(
+        request,
+        "places/organisations.html",
+        {"page": page, "can_create": is_writer(viewer.scope)},
+        fragment="places/_organisations.html",
+    )
+
+
+@router.get("/stations/organisations/export")
+async def organisation_export(
+    viewer: Allowed(Permission.ORGANISATIONS_VIEW), params: Listing, fmt: ExportFormat = "xlsx"
+) -> Response:
+    rows = exports.organisation_rows(selectors.organisation_export(scope=viewer.scope, params=params))
+    return exports.respond(fmt, "organisations", exports.headers(exports.ORGANISATION_HEADERS), rows)
+
+
+@router.get("/stations/organisations/suggest")
+async def organisation_suggest(request: Request, viewer: Allowed(Permission.PICKERS)) -> Response:
+    rows = await selectors.organisation_suggest(scope=viewer.scope, term=term(request))
+    return options(request, [(r["name"], r["name"]) for r in rows])
+
+
+def _writer(viewer: Viewer) -> Viewer:
+    """The edit permission is the role's; a bureau also needs a region of its own to write under."""
+    if not is_writer(viewer.scope):
+        raise Forbidden()
+    return viewer
+
+
+def _org_values(cleaned: dict) -> dict:
+    return {k: cleaned[k] or "" for k in ("name", "credit_code", "contact", "phone")}
+
+
+def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
+    return form_page(
+        request,
+        form,
+        title=_("New organisation"),
+        action="/stations/organisations",
+        back="/stations/organisations",
+        crumbs=[orgs_crumb()],
+        status_code=status_code,
+    )
+
+
+@router.get("/stations/organisations/new")
+async def organisation_new(request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT)) -> Response:
+    _writer(viewer)
+    return _new_page(request, Form.initial(ORGANISATION_FIELDS))
+
+
+@router.post("/stations/organisations")
+async def organisation_create(request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT)) -> Response:
+    _writer(viewer)
+    form = await Form.posted(ORGANISATION_FIELDS, request)
+
+    async def create(cleaned: dict) -> Organisation | None:
+        region = await region_from_form(viewer.scope, form)
+        if form.errors:
+            return None
+        return await services.organisation_create(
+            actor=viewer.user, scope=viewer.scope, region=region, **_org_values(cleaned)
+        )
+
+    if org := await form.run(create):
+        return saved(request, f"/stations/organisations/{org.id}")
+    return _new_page(request, form, status_code=422)
+
+
+@router.get("/stations/organisations/{organisation_id}")
+async def organisation_detail(
+    request: Request, viewer: Allowed(Permission.ORGANISATIONS_VIEW), organisation_id: Id
+) -> Response:
+    org = await selectors.organisation_get(scope=viewer.scope, organisation_id=organisation_id)
+    stations = await selectors.organisation_stations(scope=viewer.scope, organisation=org)
+    return render(
+        request,
+        "places/organisation_detail.html",
+        {"org": org, "stations": stations, "editable": organisation_editable(viewer.scope, org)},
+    )
+
+
+async def _editable_org(viewer: Viewer, organisation_id: int) -> Organisation:
+    org = await selectors.organisation_get(scope=viewer.scope, organisation_id=organisation_id)
+    if not organisation_editable(viewer.scope, org):
+        raise Forbidden()
+    return org
+
+
+def _edit_page(request: Request, form: Form, org: Organisation, status_code: int = 200) -> Response:
+    return form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": org.name},
+        action=f"/stations/organisations/{org.id}",
+        back=f"/stations/organisations/{org.id}",
+        crumbs=[orgs_crumb(), (f"/stations/organisations/{org.id}", org.name)],
+        status_code=status_code,
+    )
+
+
+@router.get("/stations/organisations/{organisation_id}/edit")
+async def organisation_edit(
+    request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT), organisation_id: Id
+) -> Response:
+    org = await _editable_org(viewer, organisation_id)
+    initial = {
+        "name": org.name,
+        "region_code": org.region.code if org.region else "",
+        "credit_code": org.credit_code,
+        "contact": org.contact,
+        "phone": org.phone,
+    }
+    return _edit_page(request, Form.initial(ORGANISATION_FIELDS, initial), org)
+
+
+@router.post("/stations/organisations/{organisation_id}")
+async def organisation_update(
+    request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT), organisation_id: Id
+) -> Response:
+    org = await _editable_org(viewer, organisation_id)
+    form = await Form.posted(ORGANISATION_FIELDS, request)
+
+    async def update(cleaned: dict) -> Organisation | None:
+        region = await region_from_form(viewer.scope, form)
+        if form.errors:
+            return None
+        return await services.organisation_update(
+            actor=viewer.user, scope=viewer.scope, organisation=org, region=region, **_org_values(cleaned)
+        )
+
+    if await form.run(update):
+        return saved(request, f"/stations/organisations/{org.id}")
+    return _edit_page(request, form, org, status_code=422)

@@ -1,0 +1,162 @@
+"""Region pages: the tree of administrative regions, which a bureau browses and extends below its own region.
+
+/regions/export, /regions/suggest and /regions/new are declared before /regions/{region_id}."""
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from talent.core.access import Permission
+from talent.core.codes import choices
+from talent.core.i18n import gettext as _
+from talent.places import selectors, services
+from talent.places.access import region_editable
+from talent.places.forms import REGION_CREATE_FIELDS, REGION_EDIT_FIELDS
+from talent.places.models import Region, RegionLevel
+from talent.places.pages import form_page, options, region_from_form, saved, term
+from talent.places.rules import next_level
+from talent.web import exports
+from talent.web.auth import Allowed, Viewer
+from talent.web.errors import Forbidden
+from talent.web.exports import ExportFormat
+from talent.web.forms import Form
+from talent.web.pagination import Listing
+from talent.web.params import Id
+from talent.web.templating import render
+
+router = APIRouter(tags=["places"])
+
+
+def regions_crumb() -> tuple[str, str]:
+    return ("/regions", _("Regions"))
+
+
+def _region_level(params, level: str) -> str:
+    level = level if level in {lv.value for lv in RegionLevel} else ""
+    params.extra = {"level": level}
+    return level
+
+
+@router.get("/regions")
+async def region_list(
+    request: Request, viewer: Allowed(Permission.REGIONS_VIEW), params: Listing, level: str = ""
+) -> Response:
+    level = _region_level(params, level)
+    page = await selectors.region_list(scope=viewer.scope, params=params, level=level)
+    return render(
+        request,
+        "places/regions.html",
+        {"page": page, "level": level, "levels": choices(RegionLevel)},
+        fragment="places/_regions.html",
+    )
+
+
+@router.get("/regions/export")
+async def region_export(
+    viewer: Allowed(Permission.REGIONS_VIEW), params: Listing, fmt: ExportFormat = "xlsx", level: str = ""
+) -> Response:
+    """The filtered region list (every page), in the columns of the regions import."""
+    level = _region_level(params, level)
+    rows = exports.region_rows(selectors.region_export(scope=viewer.scope, params=params, level=level))
+    return exports.respond(fmt, "regions", exports.kind_headers("regions"), rows)
+
+
+@router.get("/regions/suggest")
+async def region_suggest(request: Request, viewer: Allowed(Permission.PICKERS), level: str = "") -> Response:
+    if level == RegionLevel.TOWNSHIP.value:
+        rows = await selectors.township_suggest(scope=viewer.scope, term=term(request))
+    else:
+        rows = await selectors.region_suggest(scope=viewer.scope, term=term(request))
+    return options(request, [(r["code"], f"{r['name']} ({r['code']})") for r in rows])
+
+
+def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
+    return form_page(
+        request,
+        form,
+        title=_("New region"),
+        action="/regions",
+        back="/regions",
+        crumbs=[regions_crumb()],
+        status_code=status_code,
+    )
+
+
+@router.get("/regions/new")
+async def region_new(request: Request, viewer: Allowed(Permission.REGIONS_EDIT), parent: str = "") -> Response:
+    initial = {}
+    parent_region = await selectors.region_for_code(scope=viewer.scope, code=parent[:12])
+    if parent_region is not None:
+        initial["parent_code"] = parent_region.code
+        initial["level"] = next_level(parent_region.level)
+    return _new_page(request, Form.initial(REGION_CREATE_FIELDS, initial))
+
+
+@router.post("/regions")
+async def region_create(request: Request, viewer: Allowed(Permission.REGIONS_EDIT)) -> Response:
+    form = await Form.posted(REGION_CREATE_FIELDS, request)
+
+    async def create(cleaned: dict) -> Region | None:
+        parent = await region_from_form(viewer.scope, form, "parent_code")
+        if form.errors:
+            return None
+        return await services.region_create(
+            actor=viewer.user,
+            scope=viewer.scope,
+            code=cleaned["code"],
+            name=cleaned["name"],
+            level=RegionLevel(cleaned["level"]),
+            parent=parent,
+        )
+
+    if region := await form.run(create):
+        return saved(request, f"/regions/{region.id}")
+    return _new_page(request, form, status_code=422)
+
+
+@router.get("/regions/{region_id}")
+async def region_detail(request: Request, viewer: Allowed(Permission.REGIONS_VIEW), region_id: Id) -> Response:
+    region = await selectors.region_get(scope=viewer.scope, region_id=region_id)
+    detail = await selectors.region_detail(scope=viewer.scope, region=region)
+    return render(
+        request,
+        "places/region_detail.html",
+        {"region": region, "editable": region_editable(viewer.scope, region.path), **detail},
+    )
+
+
+async def _editable_region(viewer: Viewer, region_id: int) -> Region:
+    region = await selectors.region_get(scope=viewer.scope, region_id=region_id)
+    if not region_editable(viewer.scope, region.path):
+        raise Forbidden()
+    return region
+
+
+def _edit_page(request: Request, form: Form, region: Region, status_code: int = 200) -> Response:
+    return form_page(
+        request,
+        form,
+        title=_("Edit %(name)s (%(code)s)") % {"name": region.name, "code": region.code},
+        action=f"/regions/{region.id}",
+        back=f"/regions/{region.id}",
+        crumbs=[regions_crumb(), (f"/regions/{region.id}", region.name)],
+        status_code=status_code,
+    )
+
+
+@router.get("/regions/{region_id}/edit")
+async def region_edit(request: Request, viewer: Allowed(Permission.REGIONS_EDIT), region_id: Id) -> Response:
+    region = await _editable_region(viewer, region_id)
+    return _edit_page(request, Form.initial(REGION_EDIT_FIELDS, {"name": region.name}), region)
+
+
+@router.post("/regions/{region_id}")
+async def region_update(request: Request, viewer: Allowed(Permission.REGIONS_EDIT), region_id: Id) -> Response:
+    region = await _editable_region(viewer, region_id)
+    form = await Form.posted(REGION_EDIT_FIELDS, request)
+    if await form.run(
+        lambda cleaned: services.region_update(
+            actor=viewer.user, scope=viewer.scope, region=region, name=cleaned["name"]
+        )
+    ):
+        return saved(request, f"/regions/{region.id}")
+    return _edit_page(request, form, region, status_code=422)

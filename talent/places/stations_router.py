@@ -1,0 +1,225 @@
+"""Station pages: the list, a station with its staff and staffing compliance, and the station form.
+
+/stations/export, /stations/suggest and /stations/new are declared before /stations/{station_id}; the
+organisations and tiers routers (/stations/organisations…, /stations/tiers…) are included before this one."""
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from talent.core.access import Permission
+from talent.core.clock import local_today
+from talent.core.i18n import gettext as _
+from talent.places import selectors, services
+from talent.places.access import is_writer, station_editable
+from talent.places.forms import station_fields
+from talent.places.models import Station
+from talent.places.pages import form_page, int_or_none, options, region_from_form, saved, term
+from talent.staffing import selectors as staffing
+from talent.web import exports
+from talent.web.auth import Allowed, Viewer
+from talent.web.errors import Forbidden
+from talent.web.exports import ExportFormat
+from talent.web.forms import Form
+from talent.web.pagination import Listing
+from talent.web.params import Id
+from talent.web.templating import render
+
+router = APIRouter(tags=["places"])
+
+
+def stations_crumb() -> tuple[str, str]:
+    return ("/stations", _("Stations"))
+
+
+def _station_filters(params, tier: str, organisation: str) -> tuple[int | None, int | None]:
+    tier_id = int_or_none(tier)
+    organisation_id = int_or_none(organisation)
+    params.extra = {"tier": str(tier_id or ""), "organisation": str(organisation_id or "")}
+    return tier_id, organisation_id
+
+
+@router.get("/stations")
+async def station_list(
+    request: Request,
+    viewer: Allowed(Permission.STATIONS_VIEW),
+    params: Listing,
+    tier: str = "",
+    organisation: str = "",
+) -> Response:
+    tier_id, organisation_id = _station_filters(params, tier, organisation)
+    page = await selectors.station_list(
+        scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id
+    )
+    await staffing.add_headcounts(page.items, today=local_today())
+    filter_options = await selectors.station_filter_options(scope=viewer.scope)
+    return render(
+        request,
+        "places/stations.html",
+        {
+            "page": page,
+            "tier_id": tier_id,
+            "organisation_id": organisation_id,
+            "can_create": is_writer(viewer.scope),
+            **filter_options,
+        },
+        fragment="places/_stations.html",
+    )
+
+
+@router.get("/stations/export")
+async def station_export(
+    viewer: Allowed(Permission.STATIONS_VIEW),
+    params: Listing,
+    fmt: ExportFormat = "xlsx",
+    tier: str = "",
+    organisation: str = "",
+) -> Response:
+    """The filtered station list (every page), in the columns of the stations import."""
+    tier_id, organisation_id = _station_filters(params, tier, organisation)
+    stations = selectors.station_export(
+        scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id
+    )
+    return exports.respond(fmt, "stations", exports.kind_headers("stations"), exports.station_rows(stations))
+
+
+@router.get("/stations/suggest")
+async def station_suggest(request: Request, viewer: Allowed(Permission.PICKERS)) -> Response:
+    rows = await selectors.station_suggest(scope=viewer.scope, term=term(request))
+    return options(request, [(r["code"], f"{r['name']} ({r['code']})") for r in rows])
+
+
+async def _fields(viewer: Viewer):
+    """The station form; its tier select lists the tiers the viewer may see."""
+    return station_fields(await selectors.tier_choices(scope=viewer.scope))
+
+
+async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
+    """The service's keyword arguments: the typed township code, organisation name and tier resolved in the
+    viewer's scope; None when one is unknown (each unknown one gets its field error)."""
+    region = await region_from_form(viewer.scope, form)
+    org = None
+    if cleaned.get("organisation"):
+        org = await selectors.organisation_for_name(scope=viewer.scope, name=cleaned["organisation"])
+        if org is None:
+            form.add_error("organisation", _("No such organisation in your scope."))
+    tier = None
+    if cleaned.get("tier"):
+        tier = await selectors.tier_get(scope=viewer.scope, tier_id=int(cleaned["tier"]))
+    if form.errors:
+        return None
+    return {
+        "code": cleaned["code"],
+        "name": cleaned["name"],
+        "region": region,
+        "organisation": org,
+        "tier": tier,
+        "opened_on": cleaned["opened_on"],
+        "address": cleaned["address"] or "",
+    }
+
+
+def _writer(viewer: Viewer) -> None:
+    """The edit permission is the role's; a bureau also needs a region of its own to write under."""
+    if not is_writer(viewer.scope):
+        raise Forbidden()
+
+
+def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
+    return form_page(
+        request,
+        form,
+        title=_("New station"),
+        action="/stations",
+        back="/stations",
+        crumbs=[stations_crumb()],
+        status_code=status_code,
+    )
+
+
+@router.get("/stations/new")
+async def station_new(request: Request, viewer: Allowed(Permission.STATIONS_EDIT)) -> Response:
+    _writer(viewer)
+    return _new_page(request, Form.initial(await _fields(viewer)))
+
+
+@router.post("/stations")
+async def station_create(request: Request, viewer: Allowed(Permission.STATIONS_EDIT)) -> Response:
+    _writer(viewer)
+    form = await Form.posted(await _fields(viewer), request)
+
+    async def create(cleaned: dict) -> Station | None:
+        values = await _values(viewer, form, cleaned)
+        return values and await services.station_create(actor=viewer.user, scope=viewer.scope, **values)
+
+    if station := await form.run(create):
+        return saved(request, f"/stations/{station.id}")
+    return _new_page(request, form, status_code=422)
+
+
+@router.get("/stations/{station_id}")
+async def station_detail(request: Request, viewer: Allowed(Permission.STATIONS_VIEW), station_id: Id) -> Response:
+    station = await selectors.station_get(scope=viewer.scope, station_id=station_id)
+    today = local_today()
+    staff = await staffing.station_staff(scope=viewer.scope, station=station, today=today)
+    compliance = await staffing.station_compliance(station=station, today=today)
+    return render(
+        request,
+        "places/station_detail.html",
+        {
+            "station": station,
+            "today": today,
+            "compliance": compliance,
+            "editable": station_editable(viewer.scope, station),
+            **staff,
+        },
+    )
+
+
+async def _editable_station(viewer: Viewer, station_id: int) -> Station:
+    station = await selectors.station_get(scope=viewer.scope, station_id=station_id)
+    if not station_editable(viewer.scope, station):
+        raise Forbidden()
+    return station
+
+
+def _edit_page(request: Request, form: Form, station: Station, status_code: int = 200) -> Response:
+    return form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": station.name},
+        action=f"/stations/{station.id}",
+        back=f"/stations/{station.id}",
+        crumbs=[stations_crumb(), (f"/stations/{station.id}", station.name)],
+        status_code=status_code,
+    )
+
+
+@router.get("/stations/{station_id}/edit")
+async def station_edit(request: Request, viewer: Allowed(Permission.STATIONS_EDIT), station_id: Id) -> Response:
+    station = await _editable_station(viewer, station_id)
+    initial = {
+        "code": station.code,
+        "name": station.name,
+        "region_code": station.region.code,
+        "organisation": station.organisation.name if station.organisation else "",
+        "tier": str(station.tier_id or ""),
+        "opened_on": station.opened_on.isoformat() if station.opened_on else "",
+        "address": station.address,
+    }
+    return _edit_page(request, Form.initial(await _fields(viewer), initial), station)
+
+
+@router.post("/stations/{station_id}")
+async def station_update(request: Request, viewer: Allowed(Permission.STATIONS_EDIT), station_id: Id) -> Response:
+    station = await _editable_station(viewer, station_id)
+    form = await Form.posted(await _fields(viewer), request)
+
+    async def update(cleaned: dict) -> Station | None:
+        values = await _values(viewer, form, cleaned)
+        return values and await services.station_update(
+            actor=viewer.user, scope=viewer.scope, station=station, **values
+        )
+
+    if await form.run(update):
+        return saved(request, f"/stations/{station.id}")
+    return _edit_page(request, form, station, status_code=422)

@@ -1,0 +1,142 @@
+"""Station tier pages: programme levels with their staffing norms, set nationally or by a bureau.
+
+Under /stations/tiers; this router is included before the stations router, whose /stations/{station_id} would
+otherwise take the path."""
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from talent.core.access import Permission
+from talent.core.i18n import gettext as _
+from talent.places import selectors, services
+from talent.places.access import is_writer, tier_editable
+from talent.places.forms import TIER_FIELDS
+from talent.places.models import StationTier
+from talent.places.pages import form_page, region_from_form, saved
+from talent.web import exports
+from talent.web.auth import Allowed, Viewer
+from talent.web.errors import Forbidden
+from talent.web.exports import ExportFormat
+from talent.web.forms import Form
+from talent.web.pagination import Listing
+from talent.web.params import Id
+from talent.web.templating import render
+
+router = APIRouter(tags=["places"])
+
+# The form's fields that go to the services as they are (the region is typed as a code and looked up).
+TIER_VALUES = [f.name for f in TIER_FIELDS if f.name != "region_code"]
+
+
+def tiers_crumb() -> tuple[str, str]:
+    return ("/stations/tiers", _("Station tiers"))
+
+
+@router.get("/stations/tiers")
+async def tier_list(request: Request, viewer: Allowed(Permission.TIERS_VIEW), params: Listing) -> Response:
+    page = await selectors.tier_list(scope=viewer.scope, params=params)
+    return render(request, "places/tiers.html", {"page": page}, fragment="places/_tiers.html")
+
+
+@router.get("/stations/tiers/export")
+async def tier_export(viewer: Allowed(Permission.TIERS_VIEW), params: Listing, fmt: ExportFormat = "xlsx") -> Response:
+    rows = exports.tier_rows(selectors.tier_export(scope=viewer.scope, params=params))
+    return exports.respond(fmt, "tiers", exports.headers(exports.TIER_HEADERS), rows)
+
+
+def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
+    return form_page(
+        request,
+        form,
+        title=_("New station tier"),
+        action="/stations/tiers",
+        back="/stations/tiers",
+        crumbs=[tiers_crumb()],
+        status_code=status_code,
+    )
+
+
+def _writer(viewer: Viewer) -> None:
+    """The edit permission is the role's; a bureau also needs a region of its own to write under."""
+    if not is_writer(viewer.scope):
+        raise Forbidden()
+
+
+async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
+    """The service's keyword arguments, or None when the typed region code is unknown (a field error)."""
+    region = await region_from_form(viewer.scope, form)
+    if form.errors:
+        return None
+    return {**{name: cleaned[name] for name in TIER_VALUES}, "notes": cleaned["notes"] or "", "region": region}
+
+
+@router.get("/stations/tiers/new")
+async def tier_new(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) -> Response:
+    _writer(viewer)
+    return _new_page(request, Form.initial(TIER_FIELDS, {"min_fulltime": 1, "min_certified": 0}))
+
+
+@router.post("/stations/tiers")
+async def tier_create(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) -> Response:
+    _writer(viewer)
+    form = await Form.posted(TIER_FIELDS, request)
+
+    async def create(cleaned: dict) -> StationTier | None:
+        values = await _values(viewer, form, cleaned)
+        return values and await services.tier_create(actor=viewer.user, scope=viewer.scope, **values)
+
+    if tier := await form.run(create):
+        return saved(request, f"/stations/tiers/{tier.id}")
+    return _new_page(request, form, status_code=422)
+
+
+@router.get("/stations/tiers/{tier_id}")
+async def tier_detail(request: Request, viewer: Allowed(Permission.TIERS_VIEW), tier_id: Id) -> Response:
+    tier = await selectors.tier_get(scope=viewer.scope, tier_id=tier_id)
+    count = await selectors.tier_station_count(scope=viewer.scope, tier=tier)
+    return render(
+        request,
+        "places/tier_detail.html",
+        {"tier": tier, "station_count": count, "editable": tier_editable(viewer.scope, tier)},
+    )
+
+
+async def _editable_tier(viewer: Viewer, tier_id: int) -> StationTier:
+    tier = await selectors.tier_get(scope=viewer.scope, tier_id=tier_id)
+    if not tier_editable(viewer.scope, tier):
+        raise Forbidden()
+    return tier
+
+
+def _edit_page(request: Request, form: Form, tier: StationTier, status_code: int = 200) -> Response:
+    return form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": tier.name},
+        action=f"/stations/tiers/{tier.id}",
+        back=f"/stations/tiers/{tier.id}",
+        crumbs=[tiers_crumb(), (f"/stations/tiers/{tier.id}", tier.name)],
+        status_code=status_code,
+    )
+
+
+@router.get("/stations/tiers/{tier_id}/edit")
+async def tier_edit(request: Request, viewer: Allowed(Permission.TIERS_EDIT), tier_id: Id) -> Response:
+    tier = await _editable_tier(viewer, tier_id)
+    initial = {name: getattr(tier, name) for name in TIER_VALUES}
+    initial["region_code"] = tier.region.code if tier.region else ""
+    return _edit_page(request, Form.initial(TIER_FIELDS, initial), tier)
+
+
+@router.post("/stations/tiers/{tier_id}")
+async def tier_update(request: Request, viewer: Allowed(Permission.TIERS_EDIT), tier_id: Id) -> Response:
+    tier = await _editable_tier(viewer, tier_id)
+    form = await Form.posted(TIER_FIELDS, request)
+
+    async def update(cleaned: dict) -> StationTier | None:
+        values = await _values(viewer, form, cleaned)
+        return values and await services.tier_update(actor=viewer.user, scope=viewer.scope, tier=tier, **values)
+
+    if await form.run(update):
+        return saved(request, f"/stations/tiers/{tier.id}")
+    return _edit_page(request, form, tier, status_code=422)

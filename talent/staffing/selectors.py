@@ -1,0 +1,84 @@
+"""Reads about the staff of stations: head counts, staff lists and compliance with the tier's norms. Counts are
+SQL aggregates (one query per figure, never one per row)."""
+
+from datetime import date
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+
+from talent.certification.for_people import certified_worker_ids, levels_for
+from talent.core.access import Scope
+from talent.people.access import spells_q
+from talent.people.models import EmploymentSpell, Worker
+from talent.people.rules import active_on
+from talent.places.models import Station
+
+
+async def add_headcounts(stations: list[Station], *, today: date) -> None:
+    """Sets `headcount` (workers active on `today` in a full-time spell) on each station, from one aggregate
+    query."""
+    counts: dict[int, int] = {}
+    if stations:
+        rows = (
+            await EmploymentSpell.filter(active_on(today), station_id__in=[s.id for s in stations], full_time=True)
+            .annotate(n=Count("worker_id", distinct=True))
+            .group_by("station_id")
+            .values("station_id", "n")
+        )
+        counts = {r["station_id"]: r["n"] for r in rows}
+    for station in stations:
+        station.headcount = counts.get(station.id, 0)
+
+
+async def station_staff(*, scope: Scope, station: Station, today: date) -> dict:
+    """Current staff (spells active today, full-time first) with each one's highest certificate held today, and
+    the spells that ended before today (latest first, at most 200)."""
+    spells = EmploymentSpell.filter(spells_q(scope), station_id=station.id)
+    current = await spells.filter(active_on(today)).select_related("worker")
+    current = sorted(current, key=lambda s: (not s.full_time, s.start_on, s.id))
+    history = await spells.filter(end_on__lt=today).select_related("worker").order_by("-end_on", "-id").limit(200)
+    return {
+        "current": current,
+        "certificates": await levels_for(worker_ids=[s.worker_id for s in current], on=today),
+        "history": history,
+    }
+
+
+async def station_compliance(*, station: Station, today: date) -> list[dict]:
+    """Staffing of the station on `today` against its tier's norms; one COUNT per figure.
+
+    headcount  = active full-time workers (a spell with start_on ≤ today ≤ end_on, or no end_on)
+    certified  = those of them holding a certificate obtained on or before today
+    at level   = those holding a certificate of the tier's minimum level or higher (when the tier sets one)
+    """
+    tier = station.tier
+    if tier is None:
+        return []
+    active_ids = Subquery(
+        EmploymentSpell.filter(active_on(today), station_id=station.id, full_time=True).values("worker_id")
+    )
+    headcount = await Worker.filter(id__in=active_ids).count()
+    certified = await Worker.filter(Q(id__in=active_ids) & Q(id__in=certified_worker_ids(today))).count()
+    checks = [
+        {"key": "fulltime", "actual": headcount, "required": tier.min_fulltime, "met": headcount >= tier.min_fulltime},
+        {
+            "key": "certified",
+            "actual": certified,
+            "required": tier.min_certified,
+            "met": certified >= tier.min_certified,
+        },
+    ]
+    if tier.min_level:
+        level_ids = certified_worker_ids(today, tier.min_level)
+        at_level = await Worker.filter(Q(id__in=active_ids) & Q(id__in=level_ids)).count()
+        required = max(tier.min_certified, 1)
+        checks.append(
+            {
+                "key": "level",
+                "actual": at_level,
+                "required": required,
+                "met": at_level >= required,
+                "level": tier.min_level,
+            }
+        )
+    return checks
