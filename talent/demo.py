@@ -872,12 +872,15 @@ def _progress(console):
     )
 
 
-async def _bulk(model, objects: list, progress, label: str) -> None:
+async def _bulk(model, objects: list, progress, label: str, key: str | None = None) -> dict:
+    """Insert the rows in batches; with `key`, answer the ids of the model's rows by that field (the later rows
+    name them)."""
     task = progress.add_task(label, total=len(objects))
     for i in range(0, len(objects), BATCH):
         chunk = objects[i : i + BATCH]
         await model.bulk_create(chunk)
         progress.advance(task, len(chunk))
+    return dict(await model.all().values_list(key, "id")) if key else {}
 
 
 async def _write(plan: Plan, progress) -> dict[str, int]:
@@ -912,7 +915,7 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         )
         region_ids.update(await Region.filter(level=level).values_list("code", "id"))
 
-    await _bulk(
+    org_ids = await _bulk(
         Organisation,
         [
             Organisation(
@@ -922,8 +925,8 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         ],
         progress,
         "Organisations",
+        key="name",
     )
-    org_ids = dict(await Organisation.all().values_list("name", "id"))
     await _bulk(
         StationTier,
         [
@@ -945,7 +948,7 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         "Station tiers",
     )
     tier_ids = {(r, n): i for r, n, i in await StationTier.all().values_list("region_id", "name", "id")}
-    await _bulk(
+    station_ids = await _bulk(
         Station,
         [
             Station(
@@ -962,9 +965,9 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         ],
         progress,
         "Stations",
+        key="code",
     )
-    station_ids = dict(await Station.all().values_list("code", "id"))
-    await _bulk(
+    worker_ids = await _bulk(
         Worker,
         [
             Worker(
@@ -982,8 +985,8 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         ],
         progress,
         "Workers",
+        key="worker_no",
     )
-    worker_ids = dict(await Worker.all().values_list("worker_no", "id"))
     await _bulk(
         EmploymentSpell,
         [

@@ -1,6 +1,7 @@
 from courses.catalog.models import Category, CourseStatus, Delivery
 from talent.core.codes import choices
 from talent.core.i18n import N_
+from talent.places.forms import region_lookup
 from talent.places.models import CertLevel
 from talent.web.forms import Field
 
@@ -30,14 +31,7 @@ COURSE_FIELDS = [
         max_value=100,
         help=N_("Classroom and blended courses: share of sessions a learner must attend."),
     ),
-    Field(
-        "region_code",
-        N_("Region code"),
-        kind="lookup",
-        max_length=12,
-        lookup_url="/regions/suggest",
-        help=N_("The region whose stations' workers may take the course. Empty (admins only): national."),
-    ),
+    region_lookup(help=N_("The region whose stations' workers may take the course. Empty (admins only): national.")),
 ]
 
 LESSON_FIELDS = [

@@ -32,7 +32,7 @@ from talent.web.auth import Viewer
 from talent.web.forms import Form
 from talent.web.pagination import Listing
 from talent.web.params import Id
-from talent.web.templating import flash, render, see_other
+from talent.web.templating import flash, form_page, render, see_other
 
 router = APIRouter(prefix="/courses", tags=["courses"])
 
@@ -97,13 +97,8 @@ async def course_list(
 
 
 def _course_form_page(request, form, *, title, action, course=None, status_code=200) -> Response:
-    return render(
-        request,
-        "courses/course_form.html",
-        {"form": form, "title": title, "action": action, "course": course},
-        fragment="courses/_course_form.html",
-        status_code=status_code,
-    )
+    context = {"form": form, "title": title, "action": action, "course": course}
+    return form_page(request, "courses/course_form.html", context, status_code)
 
 
 @router.get("/new")
@@ -212,13 +207,8 @@ async def course_status(request: Request, viewer: Author, course_id: Id) -> Resp
 
 def _lesson_form_page(request, form, *, course, lesson=None, status_code=200) -> Response:
     action = f"/courses/{course.id}/lessons" + (f"/{lesson.id}" if lesson else "")
-    return render(
-        request,
-        "courses/lesson_form.html",
-        {"form": form, "course": course, "lesson": lesson, "action": action},
-        fragment="courses/_lesson_form.html",
-        status_code=status_code,
-    )
+    context = {"form": form, "course": course, "lesson": lesson, "action": action}
+    return form_page(request, "courses/lesson_form.html", context, status_code)
 
 
 @router.get("/{course_id}/lessons/new")

@@ -11,9 +11,9 @@ from courses.catalog.access import can_author
 from courses.catalog.models import Category, Course, CourseStatus, Delivery, Lesson
 from talent.accounts.models import User
 from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record, snapshot
+from talent.audit.services import Audited
 from talent.core.access import Scope
-from talent.core.errors import ServiceError
+from talent.core.errors import ServiceError, chosen
 from talent.core.i18n import N_
 from talent.places.models import CertLevel, Region
 
@@ -33,6 +33,9 @@ COURSE_AUDIT_FIELDS = [
     "status",
 ]
 LESSON_AUDIT_FIELDS = ["course_id", "position", "title", "required", "minutes"]
+COURSE = Audited(Entity.COURSE, COURSE_AUDIT_FIELDS)
+COURSE_STATUS = Audited(Entity.COURSE, ["status"])  # a status move's entry shows the status alone
+LESSON = Audited(Entity.LESSON, LESSON_AUDIT_FIELDS)
 
 # Allowed status moves.
 TRANSITIONS = {
@@ -126,15 +129,7 @@ async def course_create(*, actor: User, scope: Scope, region_code: str | None = 
             created_by=actor,
             status=CourseStatus.DRAFT,
         )
-        await audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            entity=Entity.COURSE,
-            entity_id=course.id,
-            summary=course.title,
-            after=snapshot(course, COURSE_AUDIT_FIELDS),
-            **audit_scope(course),
-        )
+        await COURSE.created(actor, course, course.title, **audit_scope(course))
     return course
 
 
@@ -150,7 +145,6 @@ async def course_update(
     async with in_transaction():
         # Lock the row: the seat counter must not move while the capacity changes.
         fresh = await lock_course(course.id)
-        before = snapshot(fresh, COURSE_AUDIT_FIELDS)
         cleaned = _course_values(values)
         if cleaned["capacity"] is not None and cleaned["capacity"] < fresh.seats_taken:
             raise ServiceError(
@@ -158,31 +152,16 @@ async def course_update(
                 N_("%(n)s learners already hold a seat; the capacity cannot be lower."),
                 n=fresh.seats_taken,
             )
-        for key, value in cleaned.items():
-            setattr(fresh, key, value)
-        fresh.region = region
-        fresh.region_path = region.path if region else ""
-        await fresh.save()
-        await audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            entity=Entity.COURSE,
-            entity_id=fresh.id,
-            summary=fresh.title,
-            before=before,
-            after=snapshot(fresh, COURSE_AUDIT_FIELDS),
-            **audit_scope(fresh),
-        )
+        region_path = region.path if region else ""
+        cleaned |= {"region": region, "region_path": region_path}
+        await COURSE.update(actor, fresh, cleaned, cleaned["title"], region_path=region_path, organisation_id=None)
     return fresh
 
 
 async def course_set_status(*, actor: User, scope: Scope, course: Course, status: str) -> Course:
     if not can_author(scope, course):
         raise ServiceError("__all__", N_("You may not edit this course."))
-    try:
-        target = CourseStatus(status)
-    except ValueError:
-        raise ServiceError("status", N_("Choose one of the options.")) from None
+    target = chosen(CourseStatus, status, "status")
     if target not in TRANSITIONS[course.status]:
         raise ServiceError("status", N_("A course cannot move from this status to that one."))
     async with in_transaction():
@@ -193,20 +172,13 @@ async def course_set_status(*, actor: User, scope: Scope, course: Course, status
         # relation the enrolment package declares on Course, so the catalog (below enrolment) need not import it.
         if target == CourseStatus.DRAFT and await Course.filter(id=course.id, enrolments__id__not_isnull=True).exists():
             raise ServiceError("status", N_("Learners have enrolled; archive the course instead."))
-        before = snapshot(fresh, ["status"])
-        fresh.status = target
+        values = {"status": target}
         if target == CourseStatus.PUBLISHED and fresh.published_at is None:
-            fresh.published_at = _now()
-        await fresh.save(update_fields=["status", "published_at", "updated_at"])
-        await audit_record(
-            actor=actor,
-            action=STATUS_ACTIONS[target],
-            entity=Entity.COURSE,
-            entity_id=fresh.id,
-            summary=fresh.title,
-            before=before,
-            after=snapshot(fresh, ["status"]),
-            **audit_scope(fresh),
+            values["published_at"] = _now()
+        update_fields = ["status", "published_at", "updated_at"]
+        action = STATUS_ACTIONS[target]
+        await COURSE_STATUS.update(
+            actor, fresh, values, fresh.title, action=action, update_fields=update_fields, **audit_scope(fresh)
         )
     return fresh
 
@@ -224,15 +196,7 @@ async def lesson_create(
         lesson = await Lesson.create(
             course=course, title=title, body=body or "", required=required, minutes=minutes, position=position
         )
-        await audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            entity=Entity.LESSON,
-            entity_id=lesson.id,
-            summary=f"{course.title} · {title}"[:255],
-            after=snapshot(lesson, LESSON_AUDIT_FIELDS),
-            **audit_scope(course),
-        )
+        await LESSON.created(actor, lesson, f"{course.title} · {title}"[:255], **audit_scope(course))
     return lesson
 
 
@@ -243,22 +207,8 @@ async def lesson_update(
     if not can_author(scope, course):
         raise ServiceError("__all__", N_("You may not edit this course."))
     async with in_transaction():
-        before = snapshot(lesson, LESSON_AUDIT_FIELDS)
-        lesson.title = title
-        lesson.body = body or ""
-        lesson.required = required
-        lesson.minutes = minutes
+        values = {"title": title, "body": body or "", "required": required, "minutes": minutes}
         if position is not None:
-            lesson.position = position
-        await lesson.save()
-        await audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            entity=Entity.LESSON,
-            entity_id=lesson.id,
-            summary=f"{course.title} · {title}"[:255],
-            before=before,
-            after=snapshot(lesson, LESSON_AUDIT_FIELDS),
-            **audit_scope(course),
-        )
+            values["position"] = position
+        await LESSON.update(actor, lesson, values, f"{course.title} · {title}"[:255], **audit_scope(course))
     return lesson

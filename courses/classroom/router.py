@@ -16,20 +16,15 @@ from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.web.forms import Form
 from talent.web.params import Id
-from talent.web.templating import flash, is_htmx, render, see_other
+from talent.web.templating import flash, form_page, is_htmx, render, see_other
 
 router = APIRouter(prefix="/courses", tags=["courses"])
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 def _session_page(request, form, course, status_code=200) -> Response:
-    return render(
-        request,
-        "courses/session_form.html",
-        {"form": form, "course": course, "action": f"/courses/{course.id}/sessions"},
-        fragment="courses/_session_form.html",
-        status_code=status_code,
-    )
+    context = {"form": form, "course": course, "action": f"/courses/{course.id}/sessions"}
+    return form_page(request, "courses/session_form.html", context, status_code)
 
 
 @router.get("/{course_id}/sessions/new")

@@ -13,10 +13,10 @@ from courses.catalog.models import Course
 from courses.catalog.services import audit_scope
 from courses.classroom.models import Attendance, ClassSession
 from courses.enrolment.models import SEATED, Enrolment
-from courses.enrolment.services import learner_audit_scope
+from courses.enrolment.services import ENROLMENT, learner_filed
 from talent.accounts.models import User
 from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record, snapshot
+from talent.audit.services import Audited
 from talent.core.access import Permission, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
@@ -24,6 +24,7 @@ from talent.people.access import workers_q
 from talent.people.models import Worker
 
 SESSION_AUDIT_FIELDS = ["course_id", "title", "starts_at", "minutes", "place", "trainer"]
+SESSION = Audited(Entity.CLASS_SESSION, SESSION_AUDIT_FIELDS)
 
 
 async def session_create(
@@ -41,14 +42,8 @@ async def session_create(
             title=title or "",
             trainer=trainer or "",
         )
-        await audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            entity=Entity.CLASS_SESSION,
-            entity_id=session.id,
-            summary=f"{course.title} · {starts_at:%Y-%m-%d %H:%M}"[:255],
-            after=snapshot(session, SESSION_AUDIT_FIELDS),
-            **audit_scope(course),
+        await SESSION.created(
+            actor, session, f"{course.title} · {starts_at:%Y-%m-%d %H:%M}"[:255], **audit_scope(course)
         )
     return session
 
@@ -73,12 +68,7 @@ async def attendance_record(
         elif not present and exists:
             await Attendance.filter(session_id=session.id, enrolment_id=enrolment.id).delete()
         if present != exists:
-            await audit_record(
-                actor=actor,
-                action=Action.PRESENT if present else Action.ABSENT,
-                entity=Entity.ENROLMENT,
-                entity_id=enrolment.id,
-                summary=f"session {session.id}",
-                **(await learner_audit_scope(course, [enrolment.worker_id]))[enrolment.worker_id],
-            )
+            action = Action.PRESENT if present else Action.ABSENT
+            filed = await learner_filed(course, enrolment.worker_id)
+            await ENROLMENT.record(actor, action, enrolment, f"session {session.id}", **filed)
     return enrolment

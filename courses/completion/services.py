@@ -18,15 +18,17 @@ from courses.classroom.services import attendance_record
 from courses.completion.models import CompletionCertificate
 from courses.completion.selectors import completion_status
 from courses.enrolment.models import Enrolment, EnrolmentStatus
-from courses.enrolment.services import learner_audit_scope, lesson_progress_add
+from courses.enrolment.services import ENROLMENT, learner_filed, lesson_progress_add
 from talent.accounts.models import User
 from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record
+from talent.audit.services import Audited
 from talent.certification.for_courses import course_hours_credit, course_hours_withdraw
 from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
+
+COURSE_CERTIFICATE = Audited(Entity.COURSE_CERTIFICATE)
 
 
 async def completion_evaluate(*, actor: User | None, enrolment: Enrolment, today: date | None = None):
@@ -61,15 +63,11 @@ async def completion_evaluate(*, actor: User | None, enrolment: Enrolment, today
         hours=course.ce_hours,
         issued_on=today,
     )
-    await audit_record(
-        actor=actor,
-        action=Action.COMPLETE,
-        entity=Entity.ENROLMENT,
-        entity_id=enrolment.id,
-        summary=f"course {course.id} · worker {enrolment.worker_id} · {course.ce_hours} h",
-        before={"status": "enrolled"},
-        after={"status": "completed", "certificate_id": certificate.id, "ce_hours": str(course.ce_hours)},
-        **(await learner_audit_scope(course, [enrolment.worker_id]))[enrolment.worker_id],
+    summary = f"course {course.id} · worker {enrolment.worker_id} · {course.ce_hours} h"
+    after = {"status": "completed", "certificate_id": certificate.id, "ce_hours": str(course.ce_hours)}
+    filed = await learner_filed(course, enrolment.worker_id)
+    await ENROLMENT.record(
+        actor, Action.COMPLETE, enrolment, summary, before={"status": "enrolled"}, after=after, **filed
     )
     return certificate
 
@@ -113,14 +111,10 @@ async def certificate_revoke(
             revoked_at=datetime.now(UTC), revoked_reason=reason[:255]
         )
         await course_hours_withdraw(actor=actor, worker_id=certificate.worker_id, course_id=course.id, reason=reason)
-        await audit_record(
-            actor=actor,
-            action=Action.REVOKE,
-            entity=Entity.COURSE_CERTIFICATE,
-            entity_id=certificate.id,
-            summary=f"course {course.id} · worker {certificate.worker_id}: {reason}"[:255],
-            before={"status": "valid"},
-            after={"status": "revoked", "reason": reason[:255]},
-            **(await learner_audit_scope(course, [certificate.worker_id]))[certificate.worker_id],
+        summary = f"course {course.id} · worker {certificate.worker_id}: {reason}"[:255]
+        after = {"status": "revoked", "reason": reason[:255]}
+        filed = await learner_filed(course, certificate.worker_id)
+        await COURSE_CERTIFICATE.record(
+            actor, Action.REVOKE, certificate, summary, before={"status": "valid"}, after=after, **filed
         )
     return await CompletionCertificate.get(id=certificate.id)

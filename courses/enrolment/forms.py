@@ -1,15 +1,9 @@
 from talent.core.i18n import N_
+from talent.places.forms import station_lookup
 from talent.web.forms import Field
 
 BULK_FIELDS = [
-    Field(
-        "station_code",
-        N_("Whole station (code)"),
-        kind="lookup",
-        max_length=32,
-        lookup_url="/stations/suggest",
-        help=N_("Every worker active at the station."),
-    ),
+    station_lookup(N_("Whole station (code)"), help=N_("Every worker active at the station.")),
     Field(
         "worker_nos",
         N_("Worker numbers"),

@@ -24,7 +24,7 @@ from courses.catalog.services import audit_scope, lock_course
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from talent.accounts.models import User
 from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record
+from talent.audit.services import Audited
 from talent.core.access import Permission, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
@@ -36,6 +36,7 @@ from talent.places.models import Station
 
 MAX_BULK = 500
 HOLDING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED, EnrolmentStatus.COMPLETED)
+ENROLMENT = Audited(Entity.ENROLMENT)
 
 
 def _now() -> datetime:
@@ -60,6 +61,11 @@ async def learner_audit_scope(course: Course, worker_ids) -> dict[int, dict]:
     every jurisdiction that sees the worker (their stations' regions and organisations)."""
     places = await worker_jurisdictions(worker_ids)
     return {wid: {**audit_scope(course), "also": places.get(wid, [])} for wid in dict.fromkeys(worker_ids)}
+
+
+async def learner_filed(course: Course, worker_id: int) -> dict:
+    """learner_audit_scope of one learner."""
+    return (await learner_audit_scope(course, [worker_id]))[worker_id]
 
 
 def _check_open(course: Course, day: date) -> None:
@@ -95,15 +101,10 @@ async def _place(
         enrolment = await Enrolment.get(id=existing.id)
     else:
         enrolment = await Enrolment.create(course_id=course.id, worker_id=worker_id, **values)
-    await audit_record(
-        actor=actor,
-        action=Action.ENROL if status == EnrolmentStatus.ENROLLED else Action.WAITLIST,
-        entity=Entity.ENROLMENT,
-        entity_id=enrolment.id,
-        summary=f"course {course.id} · worker {worker_id}" + (f" · #{position}" if position else ""),
-        after={"course_id": course.id, "worker_id": worker_id, "status": status.value, "position": position},
-        **filed,
-    )
+    action = Action.ENROL if status == EnrolmentStatus.ENROLLED else Action.WAITLIST
+    summary = f"course {course.id} · worker {worker_id}" + (f" · #{position}" if position else "")
+    after = {"course_id": course.id, "worker_id": worker_id, "status": status.value, "position": position}
+    await ENROLMENT.record(actor, action, enrolment, summary, after=after, **filed)
     return enrolment
 
 
@@ -221,16 +222,11 @@ async def promote_waitlisted(course: Course) -> int:
         course.seats_taken += 1
         course.waitlisted -= 1
         promoted += 1
-        await audit_record(
-            actor=None,
-            action=Action.PROMOTE,
-            entity=Entity.ENROLMENT,
-            entity_id=first.id,
-            summary=f"course {course.id} · worker {first.worker_id}",
-            before={"status": "waitlisted", "position": first.position},
-            after={"status": "enrolled", "position": None},
-            **(await learner_audit_scope(course, [first.worker_id]))[first.worker_id],
-        )
+        before = {"status": "waitlisted", "position": first.position}
+        after = {"status": "enrolled", "position": None}
+        summary = f"course {course.id} · worker {first.worker_id}"
+        filed = await learner_filed(course, first.worker_id)
+        await ENROLMENT.record(None, Action.PROMOTE, first, summary, before=before, after=after, **filed)
     return promoted
 
 
@@ -256,16 +252,10 @@ async def enrolment_withdraw(*, actor: User, scope: Scope, enrolment: Enrolment)
         else:
             raise ServiceError("__all__", N_("Already withdrawn."))
         await Enrolment.filter(id=fresh.id).update(status=EnrolmentStatus.WITHDRAWN, position=None, withdrawn_at=_now())
-        await audit_record(
-            actor=actor,
-            action=Action.WITHDRAW,
-            entity=Entity.ENROLMENT,
-            entity_id=fresh.id,
-            summary=f"course {course.id} · worker {fresh.worker_id}",
-            before=before,
-            after={"status": "withdrawn", "position": None},
-            **(await learner_audit_scope(course, [fresh.worker_id]))[fresh.worker_id],
-        )
+        after = {"status": "withdrawn", "position": None}
+        summary = f"course {course.id} · worker {fresh.worker_id}"
+        filed = await learner_filed(course, fresh.worker_id)
+        await ENROLMENT.record(actor, Action.WITHDRAW, fresh, summary, before=before, after=after, **filed)
         await promote_waitlisted(course)
         await _save_counters(course)
     return await Enrolment.get(id=enrolment.id)
@@ -291,14 +281,8 @@ async def lesson_progress_add(*, actor: User | None, scope: Scope, enrolment: En
         if not await LessonProgress.filter(enrolment_id=enrolment.id, lesson_id=lesson.id).exists():
             await LessonProgress.create(enrolment_id=enrolment.id, lesson_id=lesson.id)
             course = await Course.get(id=enrolment.course_id)
-            await audit_record(
-                actor=actor,
-                action=Action.LESSON_DONE,
-                entity=Entity.ENROLMENT,
-                entity_id=enrolment.id,
-                summary=f"lesson {lesson.id}",
-                **(await learner_audit_scope(course, [enrolment.worker_id]))[enrolment.worker_id],
-            )
+            filed = await learner_filed(course, enrolment.worker_id)
+            await ENROLMENT.record(actor, Action.LESSON_DONE, enrolment, f"lesson {lesson.id}", **filed)
         await Enrolment.filter(id=enrolment.id).update(last_lesson_id=lesson.id)
         return await Enrolment.get(id=enrolment.id)
 

@@ -11,7 +11,6 @@ nor mentioned: the row adds the question to the importer's own bank.
 """
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.expressions import Subquery
@@ -27,7 +26,7 @@ from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
-from talent.imports.framework import Context, Counts, Kind, register
+from talent.imports.framework import Context, Counts, Kind, Plan, register
 
 OPTION_ZH = "ABCDEFGH"
 QUESTIONS = KindSpec(
@@ -50,16 +49,6 @@ QUESTIONS = KindSpec(
 )
 KIND_WORDS = {"单选": "single", "单选题": "single", "多选": "multiple", "多选题": "multiple", "案例": "case"}
 KIND_WORDS.update({"案例分析": "case", "single": "single", "multiple": "multiple", "case": "case"})
-
-
-@dataclass
-class Plan:
-    create: list = field(default_factory=list)  # service keyword arguments
-    update: list = field(default_factory=list)  # (question, service keyword arguments)
-    unchanged: int = 0
-
-    def counts(self) -> Counts:
-        return Counts(created=len(self.create), updated=len(self.update), unchanged=self.unchanged)
 
 
 class QuestionsKind(Kind):
@@ -86,9 +75,6 @@ class QuestionsKind(Kind):
         "explanation": "接案阶段要建立初步的专业关系。",
         "difficulty": "1",
     }
-
-    def counts(self, plan: Plan) -> Counts:
-        return plan.counts()
 
     async def validate(self, ctx: Context, rows: list) -> Plan:
         plan = Plan()
@@ -155,7 +141,7 @@ class QuestionsKind(Kind):
             kept_rubric = current.rubric if current is not None else ""
             args["rubric"] = (row.rubric or kept_rubric) if kind == "case" else ""
             if current is None:
-                plan.create.append(args)
+                plan.creates.append(args)  # the service's keyword arguments
                 continue
             question = current.question
             if not can_edit(ctx.scope, question):
@@ -176,13 +162,13 @@ class QuestionsKind(Kind):
             if same:
                 plan.unchanged += 1
             else:
-                plan.update.append((question, args))
+                plan.updates.append((question, args))
         return plan
 
     async def write(self, ctx: Context, plan: Plan) -> Counts:
-        for args in plan.create:
+        for args in plan.creates:
             await services.question_create(actor=ctx.actor, scope=ctx.scope, **args)
-        for question, args in plan.update:
+        for question, args in plan.updates:
             await services.question_update(
                 actor=ctx.actor, scope=ctx.scope, question=question, is_active=question.is_active, note="import", **args
             )

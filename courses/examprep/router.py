@@ -32,7 +32,7 @@ from talent.web.exports import export_response
 from talent.web.forms import Form
 from talent.web.pagination import Listing
 from talent.web.params import Id
-from talent.web.templating import flash, is_htmx, render, see_other
+from talent.web.templating import flash, form_page, is_htmx, render, see_other
 
 router = APIRouter(prefix="/exam-prep", tags=["examprep"])
 bank_router = APIRouter(prefix="/exam-prep/bank", tags=["examprep"])
@@ -466,13 +466,8 @@ async def bank_export(
 
 
 def _bank_form(request, form: Form, *, title: str, action: str, question=None, status_code: int = 200) -> Response:
-    return render(
-        request,
-        "examprep/bank_form.html",
-        {"form": form, "title": title, "action": action, "question": question, "option_keys": OPTION_KEYS},
-        fragment="examprep/_bank_form.html",
-        status_code=status_code,
-    )
+    context = {"form": form, "title": title, "action": action, "question": question, "option_keys": OPTION_KEYS}
+    return form_page(request, "examprep/bank_form.html", context, status_code)
 
 
 @bank_router.get("/new")

@@ -33,7 +33,7 @@ from courses.examprep.models import (
 from courses.examprep.selectors import practice_version
 from talent import rawsql
 from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record, snapshot
+from talent.audit.services import Audited, audit_record
 from talent.certification.for_examprep import exam_paper, exam_subject
 from talent.core.access import Permission, Scope
 from talent.core.clock import local_time
@@ -45,6 +45,7 @@ MAX_OPTIONS = 8
 MAX_CASE_ANSWER = 20000
 QUESTION_AUDIT_FIELDS = ["subject", "topic", "kind", "difficulty", "is_active", "version"]
 VERSION_FIELDS = ("stem", "options", "answer", "model_answer", "rubric", "explanation")
+QUESTION = Audited(Entity.QUESTION, QUESTION_AUDIT_FIELDS)
 
 
 class AttemptClosed(Exception):
@@ -103,10 +104,8 @@ async def _check_question(
     return check_wording(kind=kind, stem=stem, options=options, answer=answer, model_answer=model_answer)
 
 
-async def question_create(
+async def _question_values(
     *,
-    actor,
-    scope: Scope,
     subject: str,
     topic: str,
     kind: str,
@@ -119,113 +118,62 @@ async def question_create(
     explanation: str = "",
     is_active: bool = True,
     note: str = "",
-) -> Question:
-    if not scope.can(Permission.QUESTION_BANK):
-        raise ServiceError("__all__", N_("You may not do this."))
+) -> tuple[dict, dict, str]:
+    """A question as question_create and question_update take it, checked: (the question's own fields, the
+    wording its version holds, the version's note)."""
     options, letters = await _check_question(
         subject=subject, kind=kind, stem=stem, options=options, answer=answer, model_answer=model_answer
     )
+    values = {"subject": subject, "topic": topic.strip(), "kind": Kind(kind), "difficulty": difficulty}
+    wording = {
+        "stem": stem.strip(),
+        "options": options,
+        "answer": letters,
+        "model_answer": model_answer.strip(),
+        "rubric": rubric.strip(),
+        "explanation": explanation.strip(),
+    }
+    return {**values, "is_active": is_active}, wording, note.strip()
+
+
+async def question_create(*, actor, scope: Scope, **fields) -> Question:
+    """Add a question to the actor's own bank, with its first version. `fields`: see _question_values."""
+    if not scope.can(Permission.QUESTION_BANK):
+        raise ServiceError("__all__", N_("You may not do this."))
+    values, wording, note = await _question_values(**fields)
     region_path = home_bank(scope)
     async with in_transaction():
-        question = await Question.create(
-            subject=subject,
-            topic=topic.strip(),
-            kind=Kind(kind),
-            difficulty=difficulty,
-            is_active=is_active,
-            region_path=region_path,
-            version=1,
-            created_by=actor,
-        )
+        question = await Question.create(**values, region_path=region_path, version=1, created_by=actor)
         await QuestionVersion.create(
-            question=question,
-            number=1,
-            is_current=True,
-            stem=stem.strip(),
-            options=options,
-            answer=letters,
-            model_answer=model_answer.strip(),
-            rubric=rubric.strip(),
-            explanation=explanation.strip(),
-            note=note.strip(),
-            created_by=actor,
+            question=question, number=1, is_current=True, note=note, created_by=actor, **wording
         )
-        await audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            entity=Entity.QUESTION,
-            entity_id=question.id,
-            summary=f"{subject} {stem.strip()[:60]}",
-            after=snapshot(question, QUESTION_AUDIT_FIELDS),
-            region_path=region_path,
-        )
+        summary = f"{values['subject']} {wording['stem'][:60]}"
+        await QUESTION.created(actor, question, summary, region_path=region_path)
     return question
 
 
-async def question_update(
-    *,
-    actor,
-    scope: Scope,
-    question: Question,
-    subject: str,
-    topic: str,
-    kind: str,
-    difficulty: int,
-    stem: str,
-    options: Sequence[str],
-    answer: str = "",
-    model_answer: str = "",
-    rubric: str = "",
-    explanation: str = "",
-    is_active: bool = True,
-    note: str = "",
-) -> Question:
-    """Change a question. New wording (stem, options, answer, model answer, rubric, explanation) becomes a new
-    version; the old version stays for the attempts and answers that used it."""
+async def question_update(*, actor, scope: Scope, question: Question, **fields) -> Question:
+    """Change a question (`fields`: see _question_values). New wording (stem, options, answer, model answer,
+    rubric, explanation) becomes a new version; the old version stays for the attempts and answers that used it."""
     if not can_edit(scope, question):
         raise ServiceError("__all__", N_("You may not do this."))
-    options, letters = await _check_question(
-        subject=subject, kind=kind, stem=stem, options=options, answer=answer, model_answer=model_answer
-    )
+    values, wording, note = await _question_values(**fields)
     async with in_transaction():
         question = await Question.select_for_update().get(id=question.id)
         current = await QuestionVersion.get(question_id=question.id, is_current=True)
-        before = snapshot(question, QUESTION_AUDIT_FIELDS)
-        wording = {
-            "stem": stem.strip(),
-            "options": options,
-            "answer": letters,
-            "model_answer": model_answer.strip(),
-            "rubric": rubric.strip(),
-            "explanation": explanation.strip(),
-        }
         if any(getattr(current, k) != v for k, v in wording.items()):
             await QuestionVersion.filter(id=current.id).update(is_current=False)
-            question.version = current.number + 1
+            values["version"] = current.number + 1
             await QuestionVersion.create(
                 question_id=question.id,
-                number=question.version,
+                number=values["version"],
                 is_current=True,
-                note=note.strip(),
+                note=note,
                 created_by=actor,
                 **wording,
             )
-        question.subject = subject
-        question.topic = topic.strip()
-        question.kind = Kind(kind)
-        question.difficulty = difficulty
-        question.is_active = is_active
-        await question.save()
-        await audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            entity=Entity.QUESTION,
-            entity_id=question.id,
-            summary=f"{subject} {stem.strip()[:60]}",
-            before=before,
-            after=snapshot(question, QUESTION_AUDIT_FIELDS),
-            region_path=question.region_path,
-        )
+        summary = f"{values['subject']} {wording['stem'][:60]}"
+        await QUESTION.update(actor, question, values, summary, region_path=question.region_path)
     return question
 
 

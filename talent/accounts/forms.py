@@ -6,6 +6,14 @@ LOGIN_FIELDS = [
     Field("password", N_("Password"), kind="password", required=True, max_length=200, autocomplete="current-password"),
 ]
 
+
+def new_password(
+    name: str, label: str, help: str = N_("At least 10 characters and hard to guess: a few unrelated words work well.")
+) -> Field:
+    """A field where a person sets a password (the browser may offer to generate one)."""
+    return Field(name, label, kind="password", required=True, max_length=200, autocomplete="new-password", help=help)
+
+
 PASSWORD_FIELDS = [
     Field(
         "current",
@@ -15,23 +23,8 @@ PASSWORD_FIELDS = [
         max_length=200,
         autocomplete="current-password",
     ),
-    Field(
-        "new",
-        N_("New password"),
-        kind="password",
-        required=True,
-        max_length=200,
-        autocomplete="new-password",
-        help=N_("At least 10 characters and hard to guess: a few unrelated words work well."),
-    ),
-    Field(
-        "confirm",
-        N_("Repeat the new password"),
-        kind="password",
-        required=True,
-        max_length=200,
-        autocomplete="new-password",
-    ),
+    new_password("new", N_("New password")),
+    new_password("confirm", N_("Repeat the new password"), help=""),
 ]
 
 EMAIL_FIELDS = [

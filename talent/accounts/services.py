@@ -11,7 +11,7 @@ from talent.accounts.email import email_normalise
 from talent.accounts.models import LoginAttempt, Session, User
 from talent.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, password_weakness, verify_password
 from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record, snapshot
+from talent.audit.services import Audited
 from talent.core.access import Role
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
@@ -28,6 +28,7 @@ USER_AUDIT_FIELDS = [
     "worker_id",
     "is_active",
 ]
+USER = Audited(Entity.USER, USER_AUDIT_FIELDS)
 
 
 def now_utc() -> datetime:
@@ -179,13 +180,20 @@ async def user_change_password(*, user: User, current: str, new: str, session_id
         await User.filter(id=user.id).update(password_hash=hashed, password_changed_at=now_utc())
         # Other devices must sign in again with the new password.
         await session_revoke_all(user=user, except_session_id=session_id)
-        await audit_record(
-            actor=user, action=Action.PASSWORD, entity=Entity.USER, entity_id=user.id, summary=user.username
-        )
+        await USER.record(user, Action.PASSWORD, user, user.username)
 
 
 async def user_set_locale(*, user: User, locale: str) -> None:
     await User.filter(id=user.id).update(locale=locale)
+
+
+def _scope_fields(role: Role, region_id, organisation_id, worker_id) -> dict:
+    """An account keeps only the link its role reads: a bureau its region, HR its organisation, a worker its record."""
+    return {
+        "region_id": region_id if role == Role.BUREAU else None,
+        "organisation_id": organisation_id if role == Role.HR else None,
+        "worker_id": worker_id if role == Role.WORKER else None,
+    }
 
 
 def _check_scope_fields(role: Role, region_id, organisation_id, worker_id) -> None:
@@ -223,19 +231,10 @@ async def user_create(
             role=role,
             display_name=display_name or "",
             email=email,
-            region_id=region_id if role == Role.BUREAU else None,
-            organisation_id=organisation_id if role == Role.HR else None,
-            worker_id=worker_id if role == Role.WORKER else None,
             locale=locale,
+            **_scope_fields(role, region_id, organisation_id, worker_id),
         )
-        await audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            entity=Entity.USER,
-            entity_id=user.id,
-            summary=username,
-            after=snapshot(user, USER_AUDIT_FIELDS),
-        )
+        await USER.created(actor, user, username)
     return user
 
 
@@ -252,23 +251,8 @@ async def user_email_set(*, actor: User, user: User, email: str) -> User:
     if normalised == user.email:
         return user
     async with in_transaction():
-        before = {"email": user.email}
-        await User.filter(id=user.id).update(email=normalised)
-        user.email = normalised
-        await _audit_update(actor=actor, user=user, before=before, after={"email": normalised})
+        await USER.update(actor, user, {"email": normalised}, user.username, update_fields=["email"])
     return user
-
-
-async def _audit_update(*, actor: User, user: User, before: dict, after: dict) -> None:
-    await audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        entity=Entity.USER,
-        entity_id=user.id,
-        summary=user.username,
-        before=before,
-        after=after,
-    )
 
 
 async def user_update(
@@ -287,19 +271,13 @@ async def user_update(
     email = user.email if email is None else _checked_email(email)
     if user.id == actor.id and (not is_active or role != Role.ADMIN):
         raise ServiceError("role", N_("You cannot demote or deactivate your own account."))
+    values = {"display_name": display_name, "email": email, "role": role, "is_active": is_active}
     async with in_transaction():
-        before = snapshot(user, USER_AUDIT_FIELDS)
-        user.display_name = display_name
-        user.email = email
-        user.role = role
-        user.region_id = region_id if role == Role.BUREAU else None
-        user.organisation_id = organisation_id if role == Role.HR else None
-        user.worker_id = worker_id if role == Role.WORKER else None
-        user.is_active = is_active
-        await user.save()
+        await USER.update(
+            actor, user, values | _scope_fields(role, region_id, organisation_id, worker_id), user.username
+        )
         if not is_active:
             await session_revoke_all(user=user)
-        await _audit_update(actor=actor, user=user, before=before, after=snapshot(user, USER_AUDIT_FIELDS))
     return user
 
 
@@ -309,9 +287,7 @@ async def user_reset_password(*, actor: User, user: User, password: str) -> None
     async with in_transaction():
         await User.filter(id=user.id).update(password_hash=hashed, password_changed_at=now_utc())
         await session_revoke_all(user=user)
-        await audit_record(
-            actor=actor, action=Action.PASSWORD, entity=Entity.USER, entity_id=user.id, summary=user.username
-        )
+        await USER.record(actor, Action.PASSWORD, user, user.username)
 
 
 async def user_unlock(*, actor: User, user: User) -> int:
@@ -319,14 +295,7 @@ async def user_unlock(*, actor: User, user: User) -> int:
     once (the password itself is unchanged); returns how many were cleared."""
     async with in_transaction():
         cleared = await LoginAttempt.filter(username=user.username).delete()
-        await audit_record(
-            actor=actor,
-            action=Action.UNLOCK,
-            entity=Entity.USER,
-            entity_id=user.id,
-            summary=user.username,
-            after={"failed_sign_ins_cleared": cleared},
-        )
+        await USER.record(actor, Action.UNLOCK, user, user.username, after={"failed_sign_ins_cleared": cleared})
     return cleared
 
 

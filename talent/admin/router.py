@@ -11,9 +11,9 @@ from talent.core.i18n import gettext as _
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.forms import Form
-from talent.web.pagination import Listing
+from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
-from talent.web.templating import flash, render, see_other
+from talent.web.templating import flash, form_page, render, see_other
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -25,24 +25,18 @@ async def admin_home(request: Request, viewer: ManagesAccounts) -> Response:
     return see_other(request, "/admin/users")
 
 
-def _role_filter(params, role: str) -> str:
-    role = role if role in {r.value for r in Role} else ""
-    params.extra = {"role": role}
-    return role
-
-
 @router.get("/users/export")
 async def user_export(
     viewer: ManagesAccounts, params: Listing, fmt: exports.ExportFormat = "xlsx", role: str = ""
 ) -> Response:
     """The filtered account list (every page) as .xlsx or .csv."""
-    users = account_selectors.user_export(params=params, role=_role_filter(params, role))
+    users = account_selectors.user_export(params=params, role=code_filter(params, "role", role, Role))
     return exports.respond(fmt, "accounts", exports.headers(exports.USER_HEADERS), exports.user_rows(users))
 
 
 @router.get("/users")
 async def user_list(request: Request, viewer: ManagesAccounts, params: Listing, role: str = "") -> Response:
-    role = _role_filter(params, role)
+    role = code_filter(params, "role", role, Role)
     page = await account_selectors.user_list(params=params, role=role)
     return render(
         request,
@@ -53,13 +47,8 @@ async def user_list(request: Request, viewer: ManagesAccounts, params: Listing, 
 
 
 def _form_page(request, form, *, title, action, user=None, status_code=200):
-    return render(
-        request,
-        "admin/user_form.html",
-        {"form": form, "title": title, "action": action, "user": user},
-        fragment="admin/_user_form.html",
-        status_code=status_code,
-    )
+    context = {"form": form, "title": title, "action": action, "user": user}
+    return form_page(request, "admin/user_form.html", context, status_code)
 
 
 @router.get("/users/new")

@@ -4,7 +4,8 @@ An entry is filed under the jurisdiction of the record it describes (region_path
 that touches records of other jurisdictions too names them in `also`, so the audit readers of each see it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -12,7 +13,7 @@ from typing import Any
 
 from tortoise.models import Model
 
-from talent.audit.models import AuditEntry, AuditJurisdiction
+from talent.audit.models import Action, AuditEntry, AuditJurisdiction
 from talent.core.bulk import WRITE_BATCH, batches, insert_rows, reserve_ids
 
 Jurisdiction = tuple[str, int | None]  # (region path, organisation id)
@@ -122,6 +123,69 @@ async def audit_record_many(entries: Iterable[dict[str, Any]], batch: int = WRIT
             ],
             batch=batch,
         )
+
+
+@dataclass(frozen=True)
+class Audited:
+    """One kind of record as the audit log shows it: its entity and the fields its entries hold before and after.
+    A service declares one per kind it writes and records each change through it, in its own transaction, so
+    "snapshot, change, save, record what changed" is written once. `where` is audit_record's jurisdiction
+    (region_path, organisation_id, also)."""
+
+    entity: str
+    fields: Sequence[str] = ()
+
+    def snapshot(self, instance: Model | None) -> dict[str, Any] | None:
+        return snapshot(instance, list(self.fields))
+
+    def entry(self, actor, action: str, entity_id: Any, summary: str = "", **fields) -> dict[str, Any]:
+        """The values of an entry about the record `entity_id` (audit_entry: before, after, jurisdiction), for
+        audit_record_many."""
+        return audit_entry(
+            actor=actor, action=action, entity=self.entity, entity_id=entity_id, summary=summary, **fields
+        )
+
+    async def record(self, actor, action: str, instance: Model, summary: str = "", **fields) -> AuditEntry:
+        """Write an entry about `instance` (audit_record: before, after, jurisdiction), for an act that is not a
+        plain field change."""
+        return await audit_record(
+            actor=actor, action=action, entity=self.entity, entity_id=instance.id, summary=summary, **fields
+        )
+
+    async def created(self, actor, instance: Model, summary: str, *, action: str = Action.CREATE, **where) -> None:
+        """Record that `instance` was just created (or a like act that starts a record: a hire), with its fields
+        after."""
+        await self.record(actor, action, instance, summary, after=self.snapshot(instance), **where)
+
+    async def update(
+        self,
+        actor,
+        instance: Model,
+        values: dict[str, Any],
+        summary: str,
+        *,
+        action: str = Action.UPDATE,
+        update_fields: list[str] | None = None,
+        only_changed: bool = False,
+        **where,
+    ) -> bool:
+        """Set `values` on the record, save it and record its fields before and after. With `only_changed`, a
+        change that leaves the audited fields as they were saves and records nothing (False)."""
+        before = self.snapshot(instance)
+        for name, value in values.items():
+            setattr(instance, name, value)
+        after = self.snapshot(instance)
+        if only_changed and before == after:
+            return False
+        await instance.save(update_fields=update_fields)
+        await self.record(actor, action, instance, summary, before=before, after=after, **where)
+        return True
+
+    async def delete(self, actor, instance: Model, summary: str, **where) -> None:
+        """Delete the record and record its fields before."""
+        before = self.snapshot(instance)
+        await type(instance).filter(id=instance.id).delete()
+        await self.record(actor, Action.DELETE, instance, summary, before=before, **where)
 
 
 def jurisdiction_of(item: Any) -> Jurisdiction:

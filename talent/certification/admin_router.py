@@ -2,7 +2,7 @@
 subjects and their paper structures, exam years, pass lines per subject × year × region, eligibility.
 Every edit is audited; the audit log is the history."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -23,7 +23,7 @@ from talent.web.auth import Allowed
 from talent.web.forms import Form
 from talent.web.labels import label
 from talent.web.params import Id
-from talent.web.templating import flash, render, see_other
+from talent.web.templating import flash, form_page, render, see_other
 
 router = APIRouter(prefix="/admin/exams", tags=["admin"])
 HOME = "/admin/exams"
@@ -47,183 +47,132 @@ async def catalogue(request: Request, viewer: AdminViewer) -> Response:
     )
 
 
-def _edit_page(request, *, form, title, action, entity, entity_id, status_code=200, delete_url=None):
-    return render(
-        request,
-        "certification/admin/edit.html",
-        {
-            "form": form,
-            "title": title,
-            "action": action,
-            "history": f"/audit?entity={entity}&entity_id={entity_id}" if entity_id else None,
-            "delete_url": delete_url,
-        },
-        fragment="certification/admin/_edit_form.html",
-        status_code=status_code,
+@dataclass(frozen=True)
+class _Page:
+    """What an edit page shows around its form: the title, where it posts, whose history it links to, and where
+    the record may be deleted (pass lines)."""
+
+    title: str
+    action: str
+    entity: Entity
+    entity_id: int | None = None
+    delete_url: str | None = None
+
+
+def _edit_page(request, form: Form, page: _Page, status_code: int = 200) -> Response:
+    history = f"/audit?entity={page.entity}&entity_id={page.entity_id}" if page.entity_id else None
+    context = {
+        "form": form,
+        "title": page.title,
+        "action": page.action,
+        "history": history,
+        "delete_url": page.delete_url,
+    }
+    return form_page(
+        request, "certification/admin/edit.html", context, status_code, fragment="certification/admin/_edit_form.html"
     )
 
 
-async def _apply(request, form: Form, call, **kwargs) -> Response | None:
-    """Run the service on the valid form and go back to the catalogue; None when the form must be shown again."""
+def _initial(fields, record) -> Form:
+    """The form filled with the record's values of its fields."""
+    return Form.initial(fields, {f.name: getattr(record, f.name) for f in fields})
+
+
+async def _save(request, fields, page: _Page, call, **kwargs) -> Response:
+    """Run the service on the posted form and go back to the catalogue; the form again (422) when it has errors."""
+    form = await Form.posted(fields, request)
     if await form.run(lambda values: call(actor=request.state.viewer.user, **kwargs, **values)):
         return flash(see_other(request, HOME), _("Saved."))
-    return None
+    return _edit_page(request, form, page, status_code=422)
 
 
 # --- levels ---
 
 
+def _level_page(level) -> _Page:
+    return _Page(label(level.level), f"{HOME}/levels/{level.id}", Entity.EXAM_LEVEL, level.id)
+
+
 @router.get("/levels/{level_id}")
 async def level_edit(request: Request, viewer: AdminViewer, level_id: Id) -> Response:
     level = await selectors.level_get(level_id=level_id)
-    form = Form.initial(LEVEL_FIELDS, {f.name: getattr(level, f.name) for f in LEVEL_FIELDS})
-    return _edit_page(
-        request,
-        form=form,
-        title=label(level.level),
-        action=f"{HOME}/levels/{level.id}",
-        entity=Entity.EXAM_LEVEL,
-        entity_id=level.id,
-    )
+    return _edit_page(request, _initial(LEVEL_FIELDS, level), _level_page(level))
 
 
 @router.post("/levels/{level_id}")
 async def level_update(request: Request, viewer: AdminViewer, level_id: Id) -> Response:
     level = await selectors.level_get(level_id=level_id)
-    form = await Form.posted(LEVEL_FIELDS, request)
-    done = await _apply(request, form, services.level_update, level=level)
-    return done or _edit_page(
-        request,
-        form=form,
-        title=label(level.level),
-        action=f"{HOME}/levels/{level.id}",
-        entity=Entity.EXAM_LEVEL,
-        entity_id=level.id,
-        status_code=422,
-    )
+    return await _save(request, LEVEL_FIELDS, _level_page(level), services.level_update, level=level)
 
 
 # --- subjects and paper sections ---
 
 
+def _subject_page(subject) -> _Page:
+    return _Page(subject.code, f"{HOME}/subjects/{subject.id}", Entity.EXAM_SUBJECT, subject.id)
+
+
 @router.get("/subjects/{subject_id}")
 async def subject_edit(request: Request, viewer: AdminViewer, subject_id: Id) -> Response:
     subject = await selectors.subject_get(subject_id=subject_id)
-    form = Form.initial(SUBJECT_FIELDS, {f.name: getattr(subject, f.name) for f in SUBJECT_FIELDS})
-    return _edit_page(
-        request,
-        form=form,
-        title=subject.code,
-        action=f"{HOME}/subjects/{subject.id}",
-        entity=Entity.EXAM_SUBJECT,
-        entity_id=subject.id,
-    )
+    return _edit_page(request, _initial(SUBJECT_FIELDS, subject), _subject_page(subject))
 
 
 @router.post("/subjects/{subject_id}")
 async def subject_update(request: Request, viewer: AdminViewer, subject_id: Id) -> Response:
     subject = await selectors.subject_get(subject_id=subject_id)
-    form = await Form.posted(SUBJECT_FIELDS, request)
-    done = await _apply(request, form, services.subject_update, subject=subject)
-    return done or _edit_page(
-        request,
-        form=form,
-        title=subject.code,
-        action=f"{HOME}/subjects/{subject.id}",
-        entity=Entity.EXAM_SUBJECT,
-        entity_id=subject.id,
-        status_code=422,
-    )
+    return await _save(request, SUBJECT_FIELDS, _subject_page(subject), services.subject_update, subject=subject)
+
+
+def _section_page(section) -> _Page:
+    title = f"{section.subject.code} · {label(section.kind)}"
+    action = f"{HOME}/subjects/{section.subject_id}/sections/{section.id}"
+    return _Page(title, action, Entity.PAPER_SECTION, section.id)
 
 
 @router.get("/subjects/{subject_id}/sections/{section_id}")
 async def section_edit(request: Request, viewer: AdminViewer, subject_id: Id, section_id: Id) -> Response:
     section = await selectors.section_get(subject_id=subject_id, section_id=section_id)
-    form = Form.initial(SECTION_FIELDS, {"count": section.count, "points": section.points})
-    return _edit_page(
-        request,
-        form=form,
-        title=f"{section.subject.code} · {label(section.kind)}",
-        action=f"{HOME}/subjects/{subject_id}/sections/{section.id}",
-        entity=Entity.PAPER_SECTION,
-        entity_id=section.id,
-    )
+    return _edit_page(request, _initial(SECTION_FIELDS, section), _section_page(section))
 
 
 @router.post("/subjects/{subject_id}/sections/{section_id}")
 async def section_update(request: Request, viewer: AdminViewer, subject_id: Id, section_id: Id) -> Response:
     section = await selectors.section_get(subject_id=subject_id, section_id=section_id)
-    form = await Form.posted(SECTION_FIELDS, request)
-    done = await _apply(request, form, services.section_update, section=section)
-    return done or _edit_page(
-        request,
-        form=form,
-        title=f"{section.subject.code} · {label(section.kind)}",
-        action=f"{HOME}/subjects/{subject_id}/sections/{section.id}",
-        entity=Entity.PAPER_SECTION,
-        entity_id=section.id,
-        status_code=422,
-    )
+    return await _save(request, SECTION_FIELDS, _section_page(section), services.section_update, section=section)
 
 
 # --- exam years ---
 
 
+def _new_year_page() -> _Page:
+    return _Page(_("New exam year"), f"{HOME}/years", Entity.EXAM_YEAR)
+
+
+def _year_page(sitting) -> _Page:
+    return _Page(str(sitting.year), f"{HOME}/years/{sitting.id}", Entity.EXAM_YEAR, sitting.id)
+
+
 @router.get("/years/new")
 async def year_new(request: Request, viewer: AdminViewer) -> Response:
-    return _edit_page(
-        request,
-        form=Form.initial(YEAR_FIELDS),
-        title=_("New exam year"),
-        action=f"{HOME}/years",
-        entity=Entity.EXAM_YEAR,
-        entity_id=None,
-    )
+    return _edit_page(request, Form.initial(YEAR_FIELDS), _new_year_page())
 
 
 @router.post("/years")
 async def year_create(request: Request, viewer: AdminViewer) -> Response:
-    form = await Form.posted(YEAR_FIELDS, request)
-    done = await _apply(request, form, services.exam_year_create)
-    return done or _edit_page(
-        request,
-        form=form,
-        title=_("New exam year"),
-        action=f"{HOME}/years",
-        entity=Entity.EXAM_YEAR,
-        entity_id=None,
-        status_code=422,
-    )
+    return await _save(request, YEAR_FIELDS, _new_year_page(), services.exam_year_create)
 
 
 @router.get("/years/{year_id}")
 async def year_edit(request: Request, viewer: AdminViewer, year_id: Id) -> Response:
     sitting = await selectors.exam_year_get(year_id=year_id)
-    form = Form.initial(YEAR_FIELDS, {f.name: getattr(sitting, f.name) for f in YEAR_FIELDS})
-    return _edit_page(
-        request,
-        form=form,
-        title=str(sitting.year),
-        action=f"{HOME}/years/{sitting.id}",
-        entity=Entity.EXAM_YEAR,
-        entity_id=sitting.id,
-    )
+    return _edit_page(request, _initial(YEAR_FIELDS, sitting), _year_page(sitting))
 
 
 @router.post("/years/{year_id}")
 async def year_update(request: Request, viewer: AdminViewer, year_id: Id) -> Response:
     sitting = await selectors.exam_year_get(year_id=year_id)
-    form = await Form.posted(YEAR_FIELDS, request)
-    done = await _apply(request, form, services.exam_year_update, sitting=sitting)
-    return done or _edit_page(
-        request,
-        form=form,
-        title=str(sitting.year),
-        action=f"{HOME}/years/{sitting.id}",
-        entity=Entity.EXAM_YEAR,
-        entity_id=sitting.id,
-        status_code=422,
-    )
+    return await _save(request, YEAR_FIELDS, _year_page(sitting), services.exam_year_update, sitting=sitting)
 
 
 # --- pass lines ---
@@ -232,33 +181,6 @@ async def year_update(request: Request, viewer: AdminViewer, year_id: Id) -> Res
 async def _line_fields():
     options = [(s.code, f"{s.code} {s.name}") for s in await selectors.subjects()]
     return [replace(f, choices=options) if f.name == "subject" else f for f in PASS_LINE_FIELDS]
-
-
-@router.get("/pass-lines/new")
-async def pass_line_new(request: Request, viewer: AdminViewer) -> Response:
-    return _edit_page(
-        request,
-        form=Form.initial(await _line_fields()),
-        title=_("New pass line"),
-        action=f"{HOME}/pass-lines",
-        entity=Entity.PASS_LINE,
-        entity_id=None,
-    )
-
-
-@router.post("/pass-lines")
-async def pass_line_create(request: Request, viewer: AdminViewer) -> Response:
-    form = await Form.posted(await _line_fields(), request)
-    done = await _apply(request, form, services.pass_line_create)
-    return done or _edit_page(
-        request,
-        form=form,
-        title=_("New pass line"),
-        action=f"{HOME}/pass-lines",
-        entity=Entity.PASS_LINE,
-        entity_id=None,
-        status_code=422,
-    )
 
 
 def _line_initial(line) -> dict:
@@ -271,35 +193,35 @@ def _line_initial(line) -> dict:
     }
 
 
+def _new_line_page() -> _Page:
+    return _Page(_("New pass line"), f"{HOME}/pass-lines", Entity.PASS_LINE)
+
+
+def _line_page(line) -> _Page:
+    url = f"{HOME}/pass-lines/{line.id}"
+    return _Page(_("Pass line"), url, Entity.PASS_LINE, line.id, delete_url=f"{url}/delete")
+
+
+@router.get("/pass-lines/new")
+async def pass_line_new(request: Request, viewer: AdminViewer) -> Response:
+    return _edit_page(request, Form.initial(await _line_fields()), _new_line_page())
+
+
+@router.post("/pass-lines")
+async def pass_line_create(request: Request, viewer: AdminViewer) -> Response:
+    return await _save(request, await _line_fields(), _new_line_page(), services.pass_line_create)
+
+
 @router.get("/pass-lines/{line_id}")
 async def pass_line_edit(request: Request, viewer: AdminViewer, line_id: Id) -> Response:
     line = await selectors.pass_line_get(line_id=line_id)
-    return _edit_page(
-        request,
-        form=Form.initial(await _line_fields(), _line_initial(line)),
-        title=_("Pass line"),
-        action=f"{HOME}/pass-lines/{line.id}",
-        entity=Entity.PASS_LINE,
-        entity_id=line.id,
-        delete_url=f"{HOME}/pass-lines/{line.id}/delete",
-    )
+    return _edit_page(request, Form.initial(await _line_fields(), _line_initial(line)), _line_page(line))
 
 
 @router.post("/pass-lines/{line_id}")
 async def pass_line_update(request: Request, viewer: AdminViewer, line_id: Id) -> Response:
     line = await selectors.pass_line_get(line_id=line_id)
-    form = await Form.posted(await _line_fields(), request)
-    done = await _apply(request, form, services.pass_line_update, line=line)
-    return done or _edit_page(
-        request,
-        form=form,
-        title=_("Pass line"),
-        action=f"{HOME}/pass-lines/{line.id}",
-        entity=Entity.PASS_LINE,
-        entity_id=line.id,
-        status_code=422,
-        delete_url=f"{HOME}/pass-lines/{line.id}/delete",
-    )
+    return await _save(request, await _line_fields(), _line_page(line), services.pass_line_update, line=line)
 
 
 @router.post("/pass-lines/{line_id}/delete")
@@ -312,31 +234,17 @@ async def pass_line_delete(request: Request, viewer: AdminViewer, line_id: Id) -
 # --- eligibility ---
 
 
+def _rule_page(rule) -> _Page:
+    return _Page(label(rule.level), f"{HOME}/eligibility/{rule.id}", Entity.ELIGIBILITY_RULE, rule.id)
+
+
 @router.get("/eligibility/{rule_id}")
 async def rule_edit(request: Request, viewer: AdminViewer, rule_id: Id) -> Response:
     rule = await selectors.eligibility_rule_get(rule_id=rule_id)
-    form = Form.initial(ELIGIBILITY_FIELDS, {"min_years": rule.min_years, "note": rule.note})
-    return _edit_page(
-        request,
-        form=form,
-        title=label(rule.level),
-        action=f"{HOME}/eligibility/{rule.id}",
-        entity=Entity.ELIGIBILITY_RULE,
-        entity_id=rule.id,
-    )
+    return _edit_page(request, _initial(ELIGIBILITY_FIELDS, rule), _rule_page(rule))
 
 
 @router.post("/eligibility/{rule_id}")
 async def rule_update(request: Request, viewer: AdminViewer, rule_id: Id) -> Response:
     rule = await selectors.eligibility_rule_get(rule_id=rule_id)
-    form = await Form.posted(ELIGIBILITY_FIELDS, request)
-    done = await _apply(request, form, services.eligibility_rule_update, rule=rule)
-    return done or _edit_page(
-        request,
-        form=form,
-        title=label(rule.level),
-        action=f"{HOME}/eligibility/{rule.id}",
-        entity=Entity.ELIGIBILITY_RULE,
-        entity_id=rule.id,
-        status_code=422,
-    )
+    return await _save(request, ELIGIBILITY_FIELDS, _rule_page(rule), services.eligibility_rule_update, rule=rule)

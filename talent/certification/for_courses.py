@@ -10,12 +10,15 @@ from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
-from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record, snapshot
+from talent.audit.models import Entity
+from talent.audit.services import Audited
 from talent.certification.models import CeCredit, CeSource
 from talent.certification.services import CE_FIELDS, ce_credit_add
 from talent.people.models import Worker
 from talent.people.selectors import worker_audit_scope
+
+# A course's credit carries no evidence file: its entries hold the ledger's own fields.
+COURSE_CREDIT = Audited(Entity.CE_CREDIT, CE_FIELDS)
 
 
 def course_ref(course_id: int) -> str:
@@ -52,14 +55,5 @@ async def course_hours_withdraw(*, actor, worker_id: int, course_id: int, reason
     scope = await worker_audit_scope(worker_id)
     async with in_transaction():
         for credit in credits:
-            await CeCredit.filter(id=credit.id).delete()
-            await audit_record(
-                actor=actor,
-                action=Action.DELETE,
-                entity=Entity.CE_CREDIT,
-                entity_id=credit.id,
-                summary=f"{credit.source_ref} {credit.hours} h: {reason}"[:255],
-                before=snapshot(credit, CE_FIELDS),
-                **scope,
-            )
+            await COURSE_CREDIT.delete(actor, credit, f"{credit.source_ref} {credit.hours} h: {reason}"[:255], **scope)
     return len(credits)

@@ -1,17 +1,13 @@
 from talent.certification.models import CeSource
 from talent.core.codes import choices
 from talent.core.i18n import N_
+from talent.people.forms import worker_lookup
+from talent.places.forms import region_lookup
 from talent.places.models import CertLevel
 from talent.web.forms import Field
 
-_WORKER = Field(
-    "worker_no",
-    N_("Worker number"),
-    kind="lookup",
-    required=True,
-    max_length=32,
-    lookup_url="/workers/suggest",
-    help=N_("Type a name or worker number and pick it from the list."),
+_WORKER = worker_lookup(
+    N_("Worker number"), required=True, help=N_("Type a name or worker number and pick it from the list.")
 )
 
 RESULT_FIELDS = [
@@ -111,14 +107,7 @@ YEAR_FIELDS = [
 PASS_LINE_FIELDS = [
     Field("subject", N_("Subject"), kind="choice", required=True),
     Field("year", N_("Exam year"), kind="int", min_value=1990, max_value=2100, help=N_("Empty: every year.")),
-    Field(
-        "region_code",
-        N_("Region code"),
-        kind="lookup",
-        max_length=12,
-        lookup_url="/regions/suggest",
-        help=N_("Empty: national. A designated area's code gives it its own line."),
-    ),
+    region_lookup(help=N_("Empty: national. A designated area's code gives it its own line.")),
     Field("pass_mark", N_("Pass mark"), kind="decimal", required=True, max_length=8),
     Field("note", N_("Note"), max_length=255),
 ]

@@ -7,7 +7,6 @@ the framework's single transaction, so the rules and the audit entries are exact
 """
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +20,7 @@ from talent.core.export import batched
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
-from talent.imports.framework import Context, Counts, Kind, register
+from talent.imports.framework import Context, Counts, Kind, Plan, register
 from talent.people.access import workers_q
 from talent.people.models import Worker
 from talent.places.models import CertLevel
@@ -52,17 +51,6 @@ CERTIFICATES = KindSpec(
 )
 
 
-@dataclass
-class Plan:
-    rows: list = field(default_factory=list)  # (row, worker)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def counts(self) -> Counts:
-        return Counts(created=self.created, updated=self.updated, unchanged=self.unchanged)
-
-
 async def _workers_in_scope(ctx: Context, rows: list) -> dict[str, Worker]:
     """The rows' workers, looked up inside the importer's scope only: a number that exists outside it gets the
     answer an unknown number gets (DESIGN §4), so a file cannot tell where a worker is, nor touch them."""
@@ -90,9 +78,6 @@ class ExamResultsKind(Kind):
         "certificate of that level is created once; importing the same file again changes nothing."
     )
     example = {"worker_no": "W2024001", "year": "2025", "subject": "A-ZH", "score": "68.5"}
-
-    def counts(self, plan: Plan) -> Counts:
-        return plan.counts()
 
     async def validate(self, ctx: Context, rows: list) -> Plan:
         plan = Plan()
@@ -129,13 +114,14 @@ class ExamResultsKind(Kind):
                 continue
             worker = workers[row.worker_no]
             before = existing.get((worker.id, row.year, code))
+            item = (row, worker, code)
             if before is None:
-                plan.created += 1
+                plan.creates.append(item)
             elif before == Decimal(row.score).quantize(Decimal("0.1")):
                 plan.unchanged += 1
             else:
-                plan.updated += 1
-            plan.rows.append((row, worker, code))
+                plan.updates.append(item)
+            plan.rows.append(item)
         return plan
 
     async def write(self, ctx: Context, plan: Plan) -> Counts:
@@ -166,9 +152,6 @@ class CertificatesKind(Kind):
         "obtained_on": "2024-06-15",
         "registered_on": "2024-09-01",
     }
-
-    def counts(self, plan: Plan) -> Counts:
-        return plan.counts()
 
     async def validate(self, ctx: Context, rows: list) -> Plan:
         plan = Plan()
@@ -240,15 +223,16 @@ class CertificatesKind(Kind):
                 ok = False
             if not ok:
                 continue
+            item = (row, worker, level)
             if current is None:
-                plan.created += 1
+                plan.creates.append(item)
             elif (current["level"], current["obtained_on"]) == (level.value, row.obtained_on) and (
                 row.registered_on is None or current["registered_on"] is not None
             ):
                 plan.unchanged += 1
             else:
-                plan.updated += 1
-            plan.rows.append((row, worker, level))
+                plan.updates.append(item)
+            plan.rows.append(item)
         return plan
 
     async def write(self, ctx: Context, plan: Plan) -> Counts:

@@ -24,7 +24,7 @@ from talent.web.forms import Form
 from talent.web.labels import label
 from talent.web.pagination import Listing
 from talent.web.params import Id
-from talent.web.templating import flash, render, see_other
+from talent.web.templating import flash, form_page, render, see_other
 
 router = APIRouter(prefix="/certificates", tags=["certification"])
 
@@ -146,20 +146,11 @@ async def worker_certificates(request: Request, viewer: Viewer, worker_id: Id) -
     return render(request, "certification/worker.html", await _worker_context(viewer, worker))
 
 
-def _form_page(request, name: str, context: dict, status_code: int = 200) -> Response:
-    """certification/<name>_form.html, or its fragment _<name>_form.html for htmx."""
-    return render(
-        request,
-        f"certification/{name}_form.html",
-        context,
-        fragment=f"certification/_{name}_form.html",
-        status_code=status_code,
-    )
-
-
 def _certificate_page(request, form, worker, status_code=200):
     action = f"/certificates/workers/{worker.id}/certificates/new"
-    return _form_page(request, "certificate", {"form": form, "worker": worker, "action": action}, status_code)
+    return form_page(
+        request, "certification/certificate_form.html", {"form": form, "worker": worker, "action": action}, status_code
+    )
 
 
 @router.get("/workers/{worker_id}/certificates/new")
@@ -185,7 +176,7 @@ def _register_page(request, form, certificate, status_code=200):
         "certificate": certificate,
         "action": f"/certificates/workers/{worker.id}/certificates/{certificate.id}/register",
     }
-    return _form_page(request, "register", context, status_code)
+    return form_page(request, "certification/register_form.html", context, status_code)
 
 
 @router.get("/workers/{worker_id}/certificates/{certificate_id}/register")
@@ -224,7 +215,7 @@ def _ce_page(request, form, worker, status_code=200):
         "action": f"/certificates/workers/{worker.id}/ce/new",
         "max_mb": uploads.max_mb(),
     }
-    return _form_page(request, "ce", context, status_code)
+    return form_page(request, "certification/ce_form.html", context, status_code)
 
 
 @router.get("/workers/{worker_id}/ce/new")
@@ -277,7 +268,9 @@ async def _result_fields():
 
 
 def _result_page(request, form, status_code=200):
-    return _form_page(request, "result", {"form": form, "action": "/certificates/results"}, status_code)
+    return form_page(
+        request, "certification/result_form.html", {"form": form, "action": "/certificates/results"}, status_code
+    )
 
 
 @router.get("/results/new")

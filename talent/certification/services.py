@@ -17,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record, snapshot
+from talent.audit.services import Audited
 from talent.certification import defaults
 from talent.certification.models import (
     CeCredit,
@@ -46,7 +46,7 @@ from talent.certification.rules import (
 )
 from talent.certification.selectors import ce_hours_between, pass_mark_for, subject_by_code
 from talent.core.access import Scope
-from talent.core.errors import ServiceError
+from talent.core.errors import ServiceError, chosen
 from talent.core.i18n import gettext as _
 from talent.core.storage import UPLOADS
 from talent.core.uploads import upload_check
@@ -121,6 +121,8 @@ CERTIFICATE_FIELDS = [
 ]
 REGISTRATION_FIELDS = ["certificate_id", "kind", "registered_on", "expires_on", "ce_hours"]
 CE_FIELDS = ["worker_id", "hours", "source", "source_ref", "earned_on", "note"]
+RESULT = Audited(Entity.EXAM_RESULT, RESULT_FIELDS)
+CERTIFICATE = Audited(Entity.CERTIFICATE, CERTIFICATE_FIELDS)
 
 
 # --- national exam results → carry-over → certificates --------------------------------------------------
@@ -153,15 +155,7 @@ async def _award_level(*, actor, worker: Worker, level, audit_scope: dict) -> Ce
         source=CertSource.EXAM,
         exam_year=year,
     )
-    await audit_record(
-        actor=actor,
-        action=Action.CREATE,
-        entity=Entity.CERTIFICATE,
-        entity_id=certificate.id,
-        summary=f"{worker.worker_no} {level_value.value} {number}",
-        after=snapshot(certificate, CERTIFICATE_FIELDS),
-        **audit_scope,
-    )
+    await CERTIFICATE.created(actor, certificate, f"{worker.worker_no} {level_value.value} {number}", **audit_scope)
     return certificate
 
 
@@ -203,32 +197,10 @@ async def result_record(
                 passed=score >= pass_mark,
                 region_path=region_path,
             )
-            await audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                entity=Entity.EXAM_RESULT,
-                entity_id=result.id,
-                summary=summary,
-                after=snapshot(result, RESULT_FIELDS),
-                **scope,
-            )
+            await RESULT.created(actor, result, summary, **scope)
         else:
-            before = snapshot(result, RESULT_FIELDS)
-            result.score, result.pass_mark = score, pass_mark
-            result.passed, result.region_path = score >= pass_mark, region_path
-            after = snapshot(result, RESULT_FIELDS)
-            if before != after:
-                await result.save()
-                await audit_record(
-                    actor=actor,
-                    action=Action.UPDATE,
-                    entity=Entity.EXAM_RESULT,
-                    entity_id=result.id,
-                    summary=summary,
-                    before=before,
-                    after=after,
-                    **scope,
-                )
+            values = {"score": score, "pass_mark": pass_mark, "passed": score >= pass_mark, "region_path": region_path}
+            await RESULT.update(actor, result, values, summary, only_changed=True, **scope)
         certificate = await _award_level(actor=actor, worker=worker, level=exam_subject.level, audit_scope=scope)
     return result, certificate
 
@@ -264,10 +236,7 @@ async def certificate_record(
     number = (number or "").strip()
     if not number:
         raise ServiceError("number", _("Enter the certificate number."))
-    try:
-        level_value = CertLevel(level)
-    except ValueError:
-        raise ServiceError("level", _("Choose one of the options.")) from None
+    level_value = chosen(CertLevel, level, "level")
     if obtained_on is None:
         raise ServiceError("obtained_on", _("This field is required."))
     rules = await _level_rules(level_value)
@@ -294,32 +263,11 @@ async def certificate_record(
                 certificate = await Certificate.create(
                     worker_id=worker.id, level=level_value, number=number, obtained_on=obtained_on
                 )
-                await audit_record(
-                    actor=actor,
-                    action=Action.CREATE,
-                    entity=Entity.CERTIFICATE,
-                    entity_id=certificate.id,
-                    summary=summary,
-                    after=snapshot(certificate, CERTIFICATE_FIELDS),
-                    **scope,
-                )
+                await CERTIFICATE.created(actor, certificate, summary, **scope)
             else:
                 certificate = existing
-                before = snapshot(certificate, CERTIFICATE_FIELDS)
-                certificate.level, certificate.obtained_on = level_value, obtained_on
-                after = snapshot(certificate, CERTIFICATE_FIELDS)
-                if before != after:
-                    await certificate.save()
-                    await audit_record(
-                        actor=actor,
-                        action=Action.UPDATE,
-                        entity=Entity.CERTIFICATE,
-                        entity_id=certificate.id,
-                        summary=summary,
-                        before=before,
-                        after=after,
-                        **scope,
-                    )
+                values = {"level": level_value, "obtained_on": obtained_on}
+                await CERTIFICATE.update(actor, certificate, values, summary, only_changed=True, **scope)
             if registered_on is not None and certificate.registered_on is None:
                 await _register(actor=actor, certificate=certificate, worker=worker, on=registered_on, scope=scope)
     except IntegrityError:
@@ -330,7 +278,6 @@ async def certificate_record(
 async def _register(*, actor, certificate: Certificate, worker: Worker, on: date, scope: dict) -> Registration:
     """First registration or renewal of `certificate` on day `on` (the caller checked the rules)."""
     rules = await _level_rules(certificate.level)
-    before = snapshot(certificate, CERTIFICATE_FIELDS)
     expiry = effective_expiry(certificate.registered_on, certificate.registration_expires_on, rules)
     if certificate.registered_on is None:
         kind, start, hours = RegistrationKind.FIRST, on, Decimal(0)
@@ -344,19 +291,10 @@ async def _register(*, actor, certificate: Certificate, worker: Worker, on: date
         expires_on=period_end(start, rules.registration_valid_years),
         ce_hours=hours,
     )
-    certificate.registered_on = registration.registered_on
-    certificate.registration_expires_on = registration.expires_on
-    await certificate.save(update_fields=["registered_on", "registration_expires_on"])
-    await audit_record(
-        actor=actor,
-        action=Action.REGISTER if kind == RegistrationKind.FIRST else Action.RENEW,
-        entity=Entity.CERTIFICATE,
-        entity_id=certificate.id,
-        summary=f"{worker.worker_no} {certificate.number} → {registration.expires_on.isoformat()}",
-        before=before,
-        after=snapshot(certificate, CERTIFICATE_FIELDS),
-        **scope,
-    )
+    values = {"registered_on": registration.registered_on, "registration_expires_on": registration.expires_on}
+    summary = f"{worker.worker_no} {certificate.number} → {registration.expires_on.isoformat()}"
+    action = Action.REGISTER if kind == RegistrationKind.FIRST else Action.RENEW
+    await CERTIFICATE.update(actor, certificate, values, summary, action=action, update_fields=list(values), **scope)
     return registration
 
 
@@ -406,6 +344,7 @@ async def certificate_register(*, actor, certificate: Certificate, on: date) -> 
 EVIDENCE_KINDS = ("pdf", "jpeg", "png")
 EVIDENCE_TYPES_TEXT = "PDF, JPEG, PNG"
 EVIDENCE_FIELDS = ["evidence_name", "evidence_size", "evidence_sha256", "evidence_type"]
+CE_CREDIT = Audited(Entity.CE_CREDIT, CE_FIELDS + EVIDENCE_FIELDS)
 
 
 def _has_file(upload) -> bool:
@@ -440,10 +379,7 @@ async def ce_credit_add(
     credits a worker at most once."""
     if hours is None or not Decimal("0") < Decimal(hours) <= Decimal("500"):
         raise ServiceError("hours", _("Enter between 0.1 and 500 hours."))
-    try:
-        source_value = CeSource(source)
-    except ValueError:
-        raise ServiceError("source", _("Choose one of the options.")) from None
+    source_value = chosen(CeSource, source, "source")
     if earned_on is None:
         raise ServiceError("earned_on", _("This field is required."))
     note = (note or "").strip()
@@ -469,15 +405,7 @@ async def ce_credit_add(
             summary = f"{worker.worker_no} {credit.hours} h {source_value.value}"
             if credit.evidence_name:
                 summary += f" · {credit.evidence_name}"
-            await audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                entity=Entity.CE_CREDIT,
-                entity_id=credit.id,
-                summary=summary[:255],
-                after=snapshot(credit, CE_FIELDS + EVIDENCE_FIELDS),
-                **scope,
-            )
+            await CE_CREDIT.created(actor, credit, summary[:255], **scope)
             # Stored last, inside the transaction: a failed move rolls the row back. A rollback after the
             # move leaves an unreferenced blob, harmless in a checksum-addressed store.
             if temp is not None:
@@ -506,27 +434,19 @@ SECTION_FIELDS = ["count", "points"]
 YEAR_FIELDS = ["year", "exam_on", "cutoff_on", "note"]
 PASS_LINE_FIELDS = ["subject_id", "year", "region_id", "pass_mark", "note"]
 ELIGIBILITY_FIELDS = ["min_years", "note"]
+LEVEL = Audited(Entity.EXAM_LEVEL, LEVEL_FIELDS)
+SUBJECT = Audited(Entity.EXAM_SUBJECT, SUBJECT_FIELDS)
+SECTION = Audited(Entity.PAPER_SECTION, SECTION_FIELDS)
+YEAR = Audited(Entity.EXAM_YEAR, YEAR_FIELDS)
+PASS_LINE = Audited(Entity.PASS_LINE, PASS_LINE_FIELDS)
+ELIGIBILITY_RULE = Audited(Entity.ELIGIBILITY_RULE, ELIGIBILITY_FIELDS)
 
 
-async def _save_audited(*, actor, instance, entity: Entity, fields: list[str], values: dict, summary: str):
-    before = snapshot(instance, fields)
-    for name in fields:
-        if name in values:
-            setattr(instance, name, values[name])
-    after = snapshot(instance, fields)
-    if before == after:
-        return instance
+async def _save_audited(audited: Audited, actor, instance, values: dict, summary: str):
+    """A catalogue edit: the audited fields among `values` are set; saved and recorded only when one changed."""
     async with in_transaction():
-        await instance.save()
-        await audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            entity=entity,
-            entity_id=instance.id,
-            summary=summary,
-            before=before,
-            after=after,
-        )
+        values = {name: values[name] for name in audited.fields if name in values}
+        await audited.update(actor, instance, values, summary, only_changed=True)
     return instance
 
 
@@ -543,14 +463,7 @@ def _points(value, field: str, *, positive: bool = True) -> Decimal:
 
 async def level_update(*, actor, level: ExamLevel, **values) -> ExamLevel:
     values["review_valid_years"] = values.get("review_valid_years") or 0
-    return await _save_audited(
-        actor=actor,
-        instance=level,
-        entity=Entity.EXAM_LEVEL,
-        fields=LEVEL_FIELDS,
-        values=values,
-        summary=level.level.value,
-    )
+    return await _save_audited(LEVEL, actor, level, values, level.level.value)
 
 
 async def subject_update(*, actor, subject: ExamSubject, **values) -> ExamSubject:
@@ -559,25 +472,13 @@ async def subject_update(*, actor, subject: ExamSubject, **values) -> ExamSubjec
     if values["pass_mark"] > values["full_marks"]:
         raise ServiceError("pass_mark", _("The pass mark cannot exceed the full marks."))
     values["name_en"] = values.get("name_en") or ""
-    return await _save_audited(
-        actor=actor,
-        instance=subject,
-        entity=Entity.EXAM_SUBJECT,
-        fields=SUBJECT_FIELDS,
-        values=values,
-        summary=subject.code,
-    )
+    return await _save_audited(SUBJECT, actor, subject, values, subject.code)
 
 
 async def section_update(*, actor, section: PaperSection, count: int, points: Decimal) -> PaperSection:
     points = _points(points, "points")
     return await _save_audited(
-        actor=actor,
-        instance=section,
-        entity=Entity.PAPER_SECTION,
-        fields=SECTION_FIELDS,
-        values={"count": count, "points": points},
-        summary=f"{section.subject.code} {section.kind.value}",
+        SECTION, actor, section, {"count": count, "points": points}, f"{section.subject.code} {section.kind.value}"
     )
 
 
@@ -596,14 +497,7 @@ async def exam_year_create(*, actor, year: int, exam_on: date, cutoff_on: date, 
     try:
         async with in_transaction():
             sitting = await ExamYear.create(year=year, exam_on=exam_on, cutoff_on=cutoff_on, note=note or "")
-            await audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                entity=Entity.EXAM_YEAR,
-                entity_id=sitting.id,
-                summary=str(year),
-                after=snapshot(sitting, YEAR_FIELDS),
-            )
+            await YEAR.created(actor, sitting, str(year))
     except IntegrityError:
         raise ServiceError("year", _("This exam year exists already.")) from None
     return sitting
@@ -615,12 +509,7 @@ async def exam_year_update(*, actor, sitting: ExamYear, year: int, exam_on: date
     if await ExamYear.filter(year=year).exclude(id=sitting.id).exists():
         raise ServiceError("year", _("This exam year exists already."))
     return await _save_audited(
-        actor=actor,
-        instance=sitting,
-        entity=Entity.EXAM_YEAR,
-        fields=YEAR_FIELDS,
-        values={"year": year, "exam_on": exam_on, "cutoff_on": cutoff_on, "note": note or ""},
-        summary=str(year),
+        YEAR, actor, sitting, {"year": year, "exam_on": exam_on, "cutoff_on": cutoff_on, "note": note or ""}, str(year)
     )
 
 
@@ -641,6 +530,15 @@ async def _pass_line_values(subject: str, year: int | None, region_code: str | N
     return {"subject": exam_subject, "year": year, "region": region, "pass_mark": mark}
 
 
+def _line_summary(values: dict, year: int | None, region_code: str | None) -> str:
+    return f"{values['subject'].code} {year or '*'} {region_code or '*'} {values['pass_mark']}"
+
+
+def _line_where(values: dict) -> dict:
+    """A regional pass line's entries are filed under its region; a national one's under none."""
+    return {"region_path": values["region"].path if values["region"] else ""}
+
+
 async def _check_line_unique(values: dict, exclude_id: int | None = None) -> None:
     # NULL year or region never collide in a UNIQUE index, so the rule is checked here as well.
     clash = PassLine.filter(subject_id=values["subject"].id, year=values["year"], region=values["region"])
@@ -658,15 +556,7 @@ async def pass_line_create(
     try:
         async with in_transaction():
             line = await PassLine.create(note=note or "", **values)
-            await audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                entity=Entity.PASS_LINE,
-                entity_id=line.id,
-                summary=f"{values['subject'].code} {year or '*'} {region_code or '*'} {line.pass_mark}",
-                after=snapshot(line, PASS_LINE_FIELDS),
-                region_path=values["region"].path if values["region"] else "",
-            )
+            await PASS_LINE.created(actor, line, _line_summary(values, year, region_code), **_line_where(values))
     except IntegrityError:
         raise ServiceError("__all__", _("A pass line for this subject, year and region exists already.")) from None
     return line
@@ -677,22 +567,10 @@ async def pass_line_update(
 ) -> PassLine:
     values = await _pass_line_values(subject, year, region_code, pass_mark)
     await _check_line_unique(values, exclude_id=line.id)
-    before = snapshot(line, PASS_LINE_FIELDS)
-    line.subject, line.year, line.region = values["subject"], values["year"], values["region"]
-    line.pass_mark, line.note = values["pass_mark"], note or ""
     try:
         async with in_transaction():
-            await line.save()
-            await audit_record(
-                actor=actor,
-                action=Action.UPDATE,
-                entity=Entity.PASS_LINE,
-                entity_id=line.id,
-                summary=f"{values['subject'].code} {year or '*'} {region_code or '*'} {line.pass_mark}",
-                before=before,
-                after=snapshot(line, PASS_LINE_FIELDS),
-                region_path=values["region"].path if values["region"] else "",
-            )
+            summary = _line_summary(values, year, region_code)
+            await PASS_LINE.update(actor, line, {**values, "note": note or ""}, summary, **_line_where(values))
     except IntegrityError:
         raise ServiceError("__all__", _("A pass line for this subject, year and region exists already.")) from None
     return line
@@ -700,24 +578,14 @@ async def pass_line_update(
 
 async def pass_line_delete(*, actor, line: PassLine) -> None:
     async with in_transaction():
-        before = snapshot(line, PASS_LINE_FIELDS)
-        await PassLine.filter(id=line.id).delete()
-        await audit_record(
-            actor=actor,
-            action=Action.DELETE,
-            entity=Entity.PASS_LINE,
-            entity_id=line.id,
-            summary=str(line.id),
-            before=before,
-        )
+        await PASS_LINE.delete(actor, line, str(line.id))
 
 
 async def eligibility_rule_update(*, actor, rule: EligibilityRule, min_years: int, note: str = "") -> EligibilityRule:
     return await _save_audited(
-        actor=actor,
-        instance=rule,
-        entity=Entity.ELIGIBILITY_RULE,
-        fields=ELIGIBILITY_FIELDS,
-        values={"min_years": min_years, "note": note or ""},
-        summary=f"{rule.level.value} {rule.note}"[:255],
+        ELIGIBILITY_RULE,
+        actor,
+        rule,
+        {"min_years": min_years, "note": note or ""},
+        f"{rule.level.value} {rule.note}"[:255],
     )

@@ -2,7 +2,12 @@
 one (a page, an API answer, a command's output) translates it in its reader's language, so a service never
 needs the web layer or a request to say what went wrong."""
 
-from talent.core.i18n import Msgid
+from enum import Enum
+from typing import TypeVar
+
+from talent.core.i18n import N_, Msgid
+
+E = TypeVar("E", bound=Enum)
 
 
 class ServiceError(Exception):
@@ -26,3 +31,11 @@ class ServiceError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def chosen(codes: type[E], value, field: str) -> E:
+    """`value` as one of `codes` (a choice a service takes as its code); ServiceError on `field` when it is none."""
+    try:
+        return codes(value)
+    except ValueError:
+        raise ServiceError(field, N_("Choose one of the options.")) from None

@@ -28,9 +28,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from talent.audit.services import audit_entry
+from talent.audit.services import audit_record_many
 from talent.core.access import Permission, Role, Scope, can
-from talent.core.bulk import FETCH_CHUNK, WRITE_BATCH  # noqa: F401 — the kinds' batch sizes
+from talent.core.bulk import FETCH_CHUNK, WRITE_BATCH, chunks  # noqa: F401 — the kinds' batch sizes
 from talent.core.i18n import get_locale
 from talent.core.i18n import gettext as _
 from talent.imports import readers
@@ -65,6 +65,7 @@ class Context:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     progress: Progress | None = None
+    written: int = 0  # rows written so far (write_batches)
 
     def problem(self, row: int | None, key: str, value: Any, reason: str) -> None:
         self.problem_count += 1
@@ -85,10 +86,14 @@ class Context:
     def actor_name(self) -> str:
         return (getattr(self.actor, "username", "") or "system")[:100]
 
-    def audit(self, **fields) -> dict[str, Any]:
-        """An audit entry by this import's actor (talent.audit.services.audit_entry); the kinds write them with
-        audit_record_many, in the same transaction as the rows they describe."""
-        return audit_entry(actor=self.actor, **fields)
+    async def write_batches(self, plan: "Plan", items: list, write: Callable[[list], Awaitable[list[dict]]]) -> None:
+        """Write `items` (some of the plan's) in batches of WRITE_BATCH: `write(batch)` stores the batch's rows and
+        returns their audit entries (talent.audit.services.audit_entry, by this import's actor), which go in
+        beside them in the same transaction; progress is reported against the whole plan."""
+        for batch in chunks(items, WRITE_BATCH):
+            await audit_record_many(await write(batch))
+            self.written += len(batch)
+            await self.report("writing", self.written, plan.total)
 
 
 @dataclass
@@ -100,6 +105,27 @@ class Counts:
 
     def as_dict(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, **self.extra}
+
+
+@dataclass
+class Plan:
+    """What a kind's validate step found and its write step carries out: what to create and what to update (in the
+    form the kind's write needs; a kind that writes rows itself keeps an update as (id, before, after, more)), how
+    many valid rows change nothing, and what else the kind keeps. A kind that writes through its services, row by
+    row in the file's order, also keeps every valid row in `rows`."""
+
+    creates: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+    unchanged: int = 0
+    rows: list = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.creates) + len(self.updates)
+
+    def counts(self) -> Counts:
+        return Counts(created=len(self.creates), updated=len(self.updates), unchanged=self.unchanged)
 
 
 class Kind:
@@ -124,14 +150,14 @@ class Kind:
     def natural_key(self, row) -> tuple:
         return tuple(getattr(row, key) for key in self.spec.natural_key)
 
-    async def validate(self, ctx: Context, rows: list) -> Any:  # pragma: no cover - abstract
+    async def validate(self, ctx: Context, rows: list) -> Plan:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    async def write(self, ctx: Context, plan: Any) -> Counts:  # pragma: no cover - abstract
+    async def write(self, ctx: Context, plan: Plan) -> Counts:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def counts(self, plan: Any) -> Counts:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def counts(self, plan: Plan) -> Counts:
+        return plan.counts()
 
 
 _REGISTRY: dict[str, Kind] = {}

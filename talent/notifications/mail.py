@@ -1,13 +1,11 @@
-"""E-mail: checking an address, and one SMTP connection per `talent remind` run (stdlib smtplib in a worker
-thread, so the event loop never blocks on the network)."""
+"""E-mail: one SMTP connection per `talent remind` run (stdlib smtplib in a worker thread, so the event loop never
+blocks on the network). An address is checked where it is set (talent.accounts.email); here it is only read."""
 
 import asyncio
 import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-
-from email_validator import EmailNotValidError, validate_email
 
 from talent.settings import Settings
 
@@ -31,22 +29,6 @@ def refusal(exc: BaseException) -> str:
         reply = exc.smtp_error
         return f"{exc.smtp_code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
     return f"{type(exc).__name__}: {exc}"
-
-
-def email_normalise(raw: str) -> str | None:
-    """The address as stored (domain lower-cased, an international domain in its ASCII form), "" for an empty
-    input, None if it is not a deliverable-looking address. Syntax only: no DNS look-up."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    if len(raw) > 254:
-        return None
-    try:
-        # Plain SMTP cannot carry a non-ASCII mailbox name without SMTPUTF8, which many servers lack.
-        result = validate_email(raw, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError:
-        return None
-    return result.ascii_email or result.normalized
 
 
 def sender(settings: Settings) -> str:

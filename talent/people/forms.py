@@ -3,6 +3,7 @@ from dataclasses import replace
 from talent.core.codes import choices
 from talent.core.i18n import N_
 from talent.people.models import ExitReason, ExitType, Gender, Source
+from talent.places.forms import station_lookup
 from talent.places.models import Education
 from talent.web.forms import Field
 
@@ -23,14 +24,13 @@ WORKER_FIELDS = [
     ),
 ]
 
-_STATION = Field(
-    "station_code",
-    N_("Station code"),
-    kind="lookup",
-    max_length=32,
-    lookup_url="/stations/suggest",
-    help=N_("Type a station name or code and pick it from the list."),
-)
+_STATION = station_lookup(help=N_("Type a station name or code and pick it from the list."))
+
+
+def worker_lookup(label: str, **options) -> Field:
+    """A worker, typed as a name or worker number and picked from the suggestions of the workers pages."""
+    return Field("worker_no", label, kind="lookup", max_length=32, lookup_url="/workers/suggest", **options)
+
 
 HIRE_FIELDS = [
     _STATION,

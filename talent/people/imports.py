@@ -11,23 +11,23 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
-from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record_many, jsonable
+from talent.audit.models import Action
+from talent.audit.services import jsonable
 from talent.core.access import Permission
-from talent.core.bulk import WRITE_BATCH, chunks, fetch_by, ids_by, insert_rows, values_in
+from talent.core.bulk import fetch_by, ids_by, insert_rows, values_in
 from talent.core.errors import ServiceError
 from talent.core.export import batched
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
-from talent.imports.framework import Context, Counts, Kind, register
+from talent.imports.framework import Context, Counts, Kind, Plan, register
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Gender, Source, Worker
 from talent.people.rules import clean_id_number, clean_phone, overlaps
 from talent.people.selectors import worker_jurisdictions
-from talent.people.services import WORKER_AUDIT_FIELDS, registered_by
+from talent.people.services import SPELL, WORKER, WORKER_AUDIT_FIELDS, registered_by
 from talent.places.access import stations_q
-from talent.places.imports import Plan, actor_audit_scope
+from talent.places.imports import actor_audit_scope, filed_at_station
 from talent.places.models import Education, Station
 
 # Chinese words accepted for coded values besides the codes (DESIGN §3).
@@ -136,9 +136,6 @@ class WorkersKind(Kind):
         "id_number": "320102199506011234",
     }
 
-    def counts(self, plan: Plan) -> Counts:
-        return plan.counts()
-
     async def validate(self, ctx: Context, rows: list) -> Plan:
         scope = ctx.scope
         plan = Plan()
@@ -201,56 +198,50 @@ class WorkersKind(Kind):
         return plan
 
     async def write(self, ctx: Context, plan: Plan) -> Counts:
-        total = len(plan.creates) + len(plan.updates)
-        done = 0
         home = actor_audit_scope(ctx)
         # New workers stay in the importer's view until their employment file places them (workers_q).
         registration = registered_by(ctx.scope)
-        for chunk in chunks(plan.creates, WRITE_BATCH):
-            await insert_rows(Worker, [{**after, **registration} for after in chunk])
-            ids = await ids_by(Worker, "worker_no", [after["worker_no"] for after in chunk])
-            await audit_record_many(
-                [
-                    ctx.audit(
-                        action=Action.CREATE,
-                        entity=Entity.WORKER,
-                        entity_id=ids[after["worker_no"]],
-                        summary=f"{after['worker_no']} {after['name']}",
-                        after=jsonable(after),
-                        **home,
-                    )
-                    for after in chunk
-                ],
-            )
-            done += len(chunk)
-            await ctx.report("writing", done, total)
-        for chunk in chunks(plan.updates, WRITE_BATCH):
+
+        async def create(batch: list) -> list[dict]:
+            await insert_rows(Worker, [{**after, **registration} for after in batch])
+            ids = await ids_by(Worker, "worker_no", [after["worker_no"] for after in batch])
+            return [
+                WORKER.entry(
+                    ctx.actor, Action.CREATE, ids[after["worker_no"]], _summary(after), after=jsonable(after), **home
+                )
+                for after in batch
+            ]
+
+        async def update(batch: list) -> list[dict]:
             await Worker.bulk_update(
-                [Worker(id=wid, **after) for wid, _b, after, _r in chunk], ["worker_no", *WORKER_FIELDS]
+                [Worker(id=wid, **after) for wid, _b, after, _r in batch], ["worker_no", *WORKER_FIELDS]
             )
             # Filed under every jurisdiction that sees the worker, the latest spell's station first.
-            where = await worker_jurisdictions([wid for wid, _b, _a, _r in chunk])
-            await audit_record_many(
-                [
-                    ctx.audit(
-                        action=Action.UPDATE,
-                        entity=Entity.WORKER,
-                        entity_id=wid,
-                        summary=f"{after['worker_no']} {after['name']}",
-                        before=before,
-                        after=jsonable(after),
-                        **_filed_under(where.get(wid), home),
-                    )
-                    for wid, before, after, _r in chunk
-                ],
-            )
-            done += len(chunk)
-            await ctx.report("writing", done, total)
+            where = await worker_jurisdictions([wid for wid, _b, _a, _r in batch])
+            return [
+                WORKER.entry(
+                    ctx.actor,
+                    Action.UPDATE,
+                    wid,
+                    _summary(after),
+                    before=before,
+                    after=jsonable(after),
+                    **_filed_under(where.get(wid), home),
+                )
+                for wid, before, after, _r in batch
+            ]
+
+        await ctx.write_batches(plan, plan.creates, create)
+        await ctx.write_batches(plan, plan.updates, update)
         return plan.counts()
 
 
+def _summary(worker: dict) -> str:
+    return f"{worker['worker_no']} {worker['name']}"
+
+
 def _filed_under(places: list | None, home: dict) -> dict:
-    """Context.audit's region_path, organisation_id and also for a list of jurisdictions (first = primary)."""
+    """An entry's region_path, organisation_id and also for a list of jurisdictions (first = primary)."""
     if not places:
         return home
     (path, org), *rest = places
@@ -277,9 +268,6 @@ class EmploymentKind(Kind):
         "exit_type": "",
         "exit_reason": "",
     }
-
-    def counts(self, plan: Plan) -> Counts:
-        return plan.counts()
 
     async def validate(self, ctx: Context, rows: list) -> Plan:
         scope = ctx.scope
@@ -442,74 +430,72 @@ class EmploymentKind(Kind):
                     holder = item
 
     async def write(self, ctx: Context, plan: Plan) -> Counts:
-        total = len(plan.creates) + len(plan.updates)
-        done = 0
-        for chunk in chunks(plan.creates, WRITE_BATCH):
-            await insert_rows(EmploymentSpell, [{**after, "position": "", "exit_note": ""} for _r, after, _s in chunk])
-            worker_ids = list({after["worker_id"] for _r, after, _s in chunk})
+        async def create(batch: list) -> list[dict]:
+            await insert_rows(EmploymentSpell, [{**after, "position": "", "exit_note": ""} for _r, after, _s in batch])
+            worker_ids = list({after["worker_id"] for _r, after, _s in batch})
             ids = {
                 (s["worker_id"], s["station_id"], s["start_on"]): s["id"]
                 for s in await values_in(
                     EmploymentSpell, "worker_id", worker_ids, ["id", "worker_id", "station_id", "start_on"]
                 )
             }
-            await audit_record_many(
-                [
-                    ctx.audit(
-                        action=Action.CREATE,
-                        entity=Entity.SPELL,
-                        entity_id=ids[(after["worker_id"], after["station_id"], after["start_on"])],
-                        summary=f"{row.worker_no} → {row.station_code}",
-                        after=jsonable({**after, "position": "", "exit_note": ""}),
-                        region_path=station["region_path"],
-                        organisation_id=station["organisation_id"],
-                    )
-                    for row, after, station in chunk
-                ],
-            )
-            done += len(chunk)
-            await ctx.report("writing", done, total)
+            return [
+                SPELL.entry(
+                    ctx.actor,
+                    Action.CREATE,
+                    ids[(after["worker_id"], after["station_id"], after["start_on"])],
+                    f"{row.worker_no} → {row.station_code}",
+                    after=jsonable({**after, "position": "", "exit_note": ""}),
+                    **filed_at_station(station),
+                )
+                for row, after, station in batch
+            ]
+
         fields = ["end_on", "full_time", "exit_type", "exit_reason"]
-        for chunk in chunks(plan.updates, WRITE_BATCH):
+
+        async def update(batch: list) -> list[dict]:
             await EmploymentSpell.bulk_update(
-                [EmploymentSpell(id=sid, **{k: after[k] for k in fields}) for sid, _b, after, _x in chunk], fields
+                [EmploymentSpell(id=sid, **{k: after[k] for k in fields}) for sid, _b, after, _x in batch], fields
             )
-            await audit_record_many(
-                [
-                    ctx.audit(
-                        action=Action.UPDATE,
-                        entity=Entity.SPELL,
-                        entity_id=sid,
-                        summary=f"{row.worker_no} → {row.station_code}",
-                        before=before,
-                        after=jsonable(after),
-                        region_path=station["region_path"],
-                        organisation_id=station["organisation_id"],
-                    )
-                    for sid, before, after, (row, station) in chunk
-                ],
-            )
-            done += len(chunk)
-            await ctx.report("writing", done, total)
+            return [
+                SPELL.entry(
+                    ctx.actor,
+                    Action.UPDATE,
+                    sid,
+                    f"{row.worker_no} → {row.station_code}",
+                    before=before,
+                    after=jsonable(after),
+                    **filed_at_station(station),
+                )
+                for sid, before, after, (row, station) in batch
+            ]
+
+        await ctx.write_batches(plan, plan.creates, create)
+        await ctx.write_batches(plan, plan.updates, update)
         return plan.counts()
 
 
 # ── exports (`talent export workers|employment`): the kinds' own columns, so an export imports back unchanged ──
 
 
+def worker_row(w: Worker) -> list[Any]:
+    """A worker in the workers kind's columns (phone and ID number last): also the row of the worker list's export."""
+    return [
+        w.worker_no,
+        w.name,
+        w.gender,
+        w.birth_date,
+        w.education,
+        bool(w.social_work_major),
+        w.source,
+        w.phone,
+        w.id_number,
+    ]
+
+
 async def worker_rows() -> AsyncIterator[list[Any]]:
     async for w in batched(Worker.all()):
-        yield [
-            w.worker_no,
-            w.name,
-            w.gender,
-            w.birth_date,
-            w.education,
-            w.social_work_major,
-            w.source,
-            w.phone,
-            w.id_number,
-        ]
+        yield worker_row(w)
 
 
 async def employment_rows() -> AsyncIterator[list[Any]]:

@@ -20,7 +20,7 @@ from talent.web.auth import Allowed, CurrentViewer, Viewer
 from talent.web.forms import Form
 from talent.web.pagination import Listing
 from talent.web.params import Id
-from talent.web.templating import flash, is_htmx, render, see_other
+from talent.web.templating import flash, form_page, is_htmx, render, see_other
 
 router = APIRouter(prefix="/workers", tags=["people"])
 
@@ -112,13 +112,8 @@ def _create_fields(viewer: Viewer):
 
 
 def _worker_form_page(request, form, *, title, action, worker=None, status_code=200) -> Response:
-    return render(
-        request,
-        "people/worker_form.html",
-        {"form": form, "title": title, "action": action, "worker": worker},
-        fragment="people/_worker_form.html",
-        status_code=status_code,
-    )
+    context = {"form": form, "title": title, "action": action, "worker": worker}
+    return form_page(request, "people/worker_form.html", context, status_code)
 
 
 @router.get("/new")
@@ -183,13 +178,8 @@ async def worker_update(request: Request, viewer: Editing, worker_id: Id) -> Res
 
 
 def _exit_page(request, form, worker, spell, status_code=200) -> Response:
-    return render(
-        request,
-        "people/spell_exit.html",
-        {"form": form, "worker": worker, "spell": spell, "action": f"/workers/{worker.id}/spells/{spell.id}/exit"},
-        fragment="people/_exit_form.html",
-        status_code=status_code,
-    )
+    context = {"form": form, "worker": worker, "spell": spell, "action": f"/workers/{worker.id}/spells/{spell.id}/exit"}
+    return form_page(request, "people/spell_exit.html", context, status_code, fragment="people/_exit_form.html")
 
 
 @router.get("/{worker_id}/spells/{spell_id}/exit")
@@ -223,13 +213,8 @@ async def spell_exit(request: Request, viewer: Editing, worker_id: Id, spell_id:
 
 
 def _transfer_page(request, form, worker, current, status_code=200) -> Response:
-    return render(
-        request,
-        "people/transfer.html",
-        {"form": form, "worker": worker, "current": current, "action": f"/workers/{worker.id}/transfer"},
-        fragment="people/_transfer_form.html",
-        status_code=status_code,
-    )
+    context = {"form": form, "worker": worker, "current": current, "action": f"/workers/{worker.id}/transfer"}
+    return form_page(request, "people/transfer.html", context, status_code, fragment="people/_transfer_form.html")
 
 
 @router.get("/{worker_id}/transfer")
@@ -253,13 +238,8 @@ async def transfer(request: Request, viewer: Editing, worker_id: Id) -> Response
 
 
 def _spell_page(request, form, worker, status_code=200) -> Response:
-    return render(
-        request,
-        "people/spell_form.html",
-        {"form": form, "worker": worker, "action": f"/workers/{worker.id}/spells/new"},
-        fragment="people/_spell_form.html",
-        status_code=status_code,
-    )
+    context = {"form": form, "worker": worker, "action": f"/workers/{worker.id}/spells/new"}
+    return form_page(request, "people/spell_form.html", context, status_code)
 
 
 @router.get("/{worker_id}/spells/new")

@@ -63,20 +63,11 @@ def _with_since(qs, scope: Scope, today: date):
     return qs.annotate(since=Subquery(since))
 
 
-async def worker_list(
-    *,
-    scope: Scope,
-    params: ListParams,
-    today: date,
-    status: str = "active",
-    station_code: str = "",
-    source: str = "",
-) -> Page:
-    """Workers in scope; each item carries `current` (its active in-scope spells, station included)
-    and `since` (the start of the latest active spell). Three queries whatever the page size."""
-    qs = _worker_filtered(
-        scope=scope, params=params, today=today, status=status, station_code=station_code, source=source
-    )
+async def worker_list(*, scope: Scope, params: ListParams, today: date, **filters) -> Page:
+    """Workers in scope (`filters`: status, station_code, source, as _worker_filtered takes them); each item
+    carries `current` (its active in-scope spells, station included) and `since` (the start of the latest active
+    spell). Three queries whatever the page size."""
+    qs = _worker_filtered(scope=scope, params=params, today=today, **filters)
     current = _current_spells(scope, today)
     qs = _with_since(qs, scope, today).prefetch_related(
         Prefetch("spells", queryset=current.order_by("-start_on"), to_attr="current")
@@ -89,19 +80,9 @@ async def worker_list(
     return page
 
 
-def worker_export(
-    *,
-    scope: Scope,
-    params: ListParams,
-    today: date,
-    status: str = "active",
-    station_code: str = "",
-    source: str = "",
-) -> AsyncIterator[Worker]:
+def worker_export(*, scope: Scope, params: ListParams, today: date, **filters) -> AsyncIterator[Worker]:
     """Every worker of the filtered list (all pages) in the list's order, read in keyset batches."""
-    qs = _worker_filtered(
-        scope=scope, params=params, today=today, status=status, station_code=station_code, source=source
-    )
+    qs = _worker_filtered(scope=scope, params=params, today=today, **filters)
     order = order_for(params, SORTS, "worker_no")
     if order[0].lstrip("-") == "since":
         qs = _with_since(qs, scope, today)

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from talent.accounts.models import User
 from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record, snapshot
+from talent.audit.services import Audited
 from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
@@ -48,6 +48,8 @@ SPELL_AUDIT_FIELDS = [
     "exit_reason",
     "exit_note",
 ]
+WORKER = Audited(Entity.WORKER, WORKER_AUDIT_FIELDS)
+SPELL = Audited(Entity.SPELL, SPELL_AUDIT_FIELDS)
 
 
 async def _station_in_scope(scope: Scope, code: str | None, field: str = "station_code") -> Station:
@@ -105,6 +107,16 @@ def _check_dates(start_on: date, end_on: date | None, field: str = "end_on") -> 
         raise ServiceError(field, N_("The last working day cannot be before the start date."))
 
 
+def _exit_values(end_on: date, exit_type: ExitType, exit_reason, exit_note: str) -> dict:
+    """The fields an exit (or the first half of a transfer) sets on the spell it ends."""
+    return {
+        "end_on": end_on,
+        "exit_type": exit_type,
+        "exit_reason": ExitReason(exit_reason),
+        "exit_note": exit_note or "",
+    }
+
+
 def _check_exit(end_on: date | None, exit_type, exit_reason) -> None:
     if end_on is None:
         return
@@ -129,10 +141,8 @@ def _enum(enum, value):
     return enum(value) if value not in (None, "") else None
 
 
-async def worker_create(
+def _worker_values(
     *,
-    actor: User,
-    scope: Scope,
     worker_no: str,
     name: str,
     gender: str | None = None,
@@ -142,82 +152,64 @@ async def worker_create(
     source: str | None = None,
     phone: str = "",
     id_number: str = "",
+) -> dict:
+    """A worker's own fields as worker_create and worker_update take them (codes), checked and as stored (phone
+    and ID number cleaned, codes as enums, no source = other)."""
+    id_number = clean_id_number(id_number)
+    phone = clean_phone(phone)
+    return {
+        "worker_no": worker_no,
+        "name": name,
+        "gender": _enum(Gender, gender),
+        "birth_date": birth_date,
+        "education": _enum(Education, education),
+        "social_work_major": social_work_major,
+        "source": _enum(Source, source) or Source.OTHER,
+        "phone": phone,
+        "id_number": id_number,
+    }
+
+
+async def worker_create(
+    *,
+    actor: User,
+    scope: Scope,
     station_code: str | None = None,
     start_on: date | None = None,
     full_time: bool = True,
     position: str = "",
+    **fields,
 ) -> Worker:
     """Create a worker, with a first hire. Only an admin may create one without a hire (anyone else
-    could not see the record afterwards)."""
-    id_number = clean_id_number(id_number)
-    phone = clean_phone(phone)
+    could not see the record afterwards). `fields`: the worker's own (_worker_values)."""
+    values = _worker_values(**fields)
     station = None
     if station_code or start_on or not scope.is_admin:
         station = await _station_in_scope(scope, station_code)
         if start_on is None:
             raise ServiceError("start_on", N_("Enter the start date of the hire."))
-    if await Worker.filter(worker_no=worker_no).exists():
+    if await Worker.filter(worker_no=values["worker_no"]).exists():
         raise ServiceError("worker_no", N_("This worker number is taken."))
     try:
         async with in_transaction():
-            worker = await Worker.create(
-                worker_no=worker_no,
-                name=name,
-                gender=_enum(Gender, gender),
-                birth_date=birth_date,
-                education=_enum(Education, education),
-                social_work_major=social_work_major,
-                source=_enum(Source, source) or Source.OTHER,
-                phone=phone,
-                id_number=id_number,
-                **registered_by(scope),
-            )
-            await audit_record(
-                actor=actor,
-                action=Action.CREATE,
-                entity=Entity.WORKER,
-                entity_id=worker.id,
-                summary=f"{worker.worker_no} {worker.name}",
-                after=snapshot(worker, WORKER_AUDIT_FIELDS),
-                **_audit_scope(station),
-            )
+            worker = await Worker.create(**values, **registered_by(scope))
+            await WORKER.created(actor, worker, f"{worker.worker_no} {worker.name}", **_audit_scope(station))
             if station is not None:
                 spell = await EmploymentSpell.create(
                     worker=worker, station=station, start_on=start_on, full_time=full_time, position=position or ""
                 )
-                await audit_record(
-                    actor=actor,
-                    action=Action.HIRE,
-                    entity=Entity.SPELL,
-                    entity_id=spell.id,
-                    summary=f"{worker.worker_no} {worker.name} → {station.code}",
-                    after=snapshot(spell, SPELL_AUDIT_FIELDS),
-                    **_audit_scope(station),
-                )
+                summary = f"{worker.worker_no} {worker.name} → {station.code}"
+                await SPELL.created(actor, spell, summary, action=Action.HIRE, **_audit_scope(station))
     except IntegrityError:
         # A concurrent create took the number between the check and the insert.
         raise ServiceError("worker_no", N_("This worker number is taken.")) from None
     return worker
 
 
-async def worker_update(
-    *,
-    actor: User,
-    scope: Scope,
-    worker: Worker,
-    worker_no: str,
-    name: str,
-    gender: str | None = None,
-    birth_date: date | None = None,
-    education: str | None = None,
-    social_work_major: bool = False,
-    source: str | None = None,
-    phone: str = "",
-    id_number: str = "",
-) -> Worker:
-    id_number = clean_id_number(id_number)
-    phone = clean_phone(phone)
-    if await Worker.filter(worker_no=worker_no).exclude(id=worker.id).exists():
+async def worker_update(*, actor: User, scope: Scope, worker: Worker, **fields) -> Worker:
+    """Change a worker's own fields (_worker_values)."""
+    values = _worker_values(**fields)
+    if await Worker.filter(worker_no=values["worker_no"]).exclude(id=worker.id).exists():
         raise ServiceError("worker_no", N_("This worker number is taken."))
     latest = (
         await EmploymentSpell.filter(spells_q(scope), worker_id=worker.id)
@@ -229,28 +221,9 @@ async def worker_update(
     everywhere = (await worker_jurisdictions([worker.id])).get(worker.id, [])
     try:
         async with in_transaction():
-            before = snapshot(worker, WORKER_AUDIT_FIELDS)
-            worker.worker_no = worker_no
-            worker.name = name
-            worker.gender = _enum(Gender, gender)
-            worker.birth_date = birth_date
-            worker.education = _enum(Education, education)
-            worker.social_work_major = social_work_major
-            worker.source = _enum(Source, source) or Source.OTHER
-            worker.phone = phone
-            worker.id_number = id_number
-            await worker.save()
-            await audit_record(
-                actor=actor,
-                action=Action.UPDATE,
-                entity=Entity.WORKER,
-                entity_id=worker.id,
-                summary=f"{worker.worker_no} {worker.name}",
-                before=before,
-                after=snapshot(worker, WORKER_AUDIT_FIELDS),
-                **_audit_scope(latest.station if latest else None),
-                also=everywhere,
-            )
+            summary = f"{values['worker_no']} {values['name']}"
+            where = _audit_scope(latest.station if latest else None)
+            await WORKER.update(actor, worker, values, summary, **where, also=everywhere)
     except IntegrityError:
         raise ServiceError("worker_no", N_("This worker number is taken.")) from None
     return worker
@@ -288,15 +261,8 @@ async def spell_hire(
             exit_reason=_enum(ExitReason, exit_reason) if end_on else None,
             exit_note=(exit_note or "") if end_on else "",
         )
-        await audit_record(
-            actor=actor,
-            action=Action.HIRE,
-            entity=Entity.SPELL,
-            entity_id=spell.id,
-            summary=f"{worker.worker_no} {worker.name} → {station.code}",
-            after=snapshot(spell, SPELL_AUDIT_FIELDS),
-            **_audit_scope(station),
-        )
+        summary = f"{worker.worker_no} {worker.name} → {station.code}"
+        await SPELL.created(actor, spell, summary, action=Action.HIRE, **_audit_scope(station))
     return spell
 
 
@@ -322,24 +288,13 @@ async def spell_exit(
     station = await Station.get(id=spell.station_id)
     async with in_transaction():
         await _lock_worker(spell.worker_id)
-        before = snapshot(spell, SPELL_AUDIT_FIELDS)
-        spell.end_on = end_on
-        spell.exit_type = ExitType(exit_type)
-        spell.exit_reason = ExitReason(exit_reason)
-        spell.exit_note = exit_note or ""
         await _check_no_overlap(
             scope=scope, worker_id=spell.worker_id, start_on=spell.start_on, end_on=end_on, exclude_id=spell.id
         )
-        await spell.save(update_fields=["end_on", "exit_type", "exit_reason", "exit_note"])
-        await audit_record(
-            actor=actor,
-            action=Action.EXIT,
-            entity=Entity.SPELL,
-            entity_id=spell.id,
-            summary=f"{station.code} {end_on.isoformat()}",
-            before=before,
-            after=snapshot(spell, SPELL_AUDIT_FIELDS),
-            **_audit_scope(station),
+        values = _exit_values(end_on, ExitType(exit_type), exit_reason, exit_note)
+        summary = f"{station.code} {end_on.isoformat()}"
+        await SPELL.update(
+            actor, spell, values, summary, action=Action.EXIT, update_fields=list(values), **_audit_scope(station)
         )
     return spell
 
@@ -377,36 +332,23 @@ async def spell_transfer(
     start_on = end_on + timedelta(days=1)
     async with in_transaction():
         await _lock_worker(worker.id)
-        before = snapshot(old, SPELL_AUDIT_FIELDS)
-        old.end_on = end_on
-        old.exit_type = ExitType.TRANSFER
-        old.exit_reason = ExitReason(exit_reason)
-        old.exit_note = exit_note or ""
-        await old.save(update_fields=["end_on", "exit_type", "exit_reason", "exit_note"])
-        await audit_record(
-            actor=actor,
+        values = _exit_values(end_on, ExitType.TRANSFER, exit_reason, exit_note)
+        summary = f"{worker.worker_no} {old.station.code} → {target.code}"
+        # A transfer touches both stations: the readers of each see both halves.
+        await SPELL.update(
+            actor,
+            old,
+            values,
+            summary,
             action=Action.TRANSFER,
-            entity=Entity.SPELL,
-            entity_id=old.id,
-            summary=f"{worker.worker_no} {old.station.code} → {target.code}",
-            before=before,
-            after=snapshot(old, SPELL_AUDIT_FIELDS),
+            update_fields=list(values),
             **_audit_scope(old.station),
-            also=[target],  # a transfer touches both stations: the readers of each see both halves
+            also=[target],
         )
         # Checked after the old spell is closed, inside the transaction: a refusal rolls both back.
         await _check_no_overlap(scope=scope, worker_id=worker.id, start_on=start_on, end_on=None, field="end_on")
         new = await EmploymentSpell.create(
             worker=worker, station=target, start_on=start_on, full_time=full_time, position=position or ""
         )
-        await audit_record(
-            actor=actor,
-            action=Action.TRANSFER,
-            entity=Entity.SPELL,
-            entity_id=new.id,
-            summary=f"{worker.worker_no} {old.station.code} → {target.code}",
-            after=snapshot(new, SPELL_AUDIT_FIELDS),
-            **_audit_scope(target),
-            also=[old.station],
-        )
+        await SPELL.created(actor, new, summary, action=Action.TRANSFER, **_audit_scope(target), also=[old.station])
     return new

@@ -3,15 +3,27 @@ from talent.core.i18n import N_
 from talent.places.models import CertLevel, Education, RegionLevel
 from talent.web.forms import Field
 
+
+# The lookups of places, typed as a code or name and picked from the suggestions of the places pages; every form
+# that names a region, organisation or station uses these.
+def region_lookup(name: str = "region_code", label: str = N_("Region code"), *, level: str = "", **options) -> Field:
+    """A region, typed as its code (`level="township"`: suggestions of townships and streets only)."""
+    url = f"/regions/suggest?level={level}" if level else "/regions/suggest"
+    return Field(name, label, kind="lookup", max_length=12, lookup_url=url, **options)
+
+
+def organisation_lookup(label: str, **options) -> Field:
+    return Field(
+        "organisation", label, kind="lookup", max_length=200, lookup_url="/stations/organisations/suggest", **options
+    )
+
+
+def station_lookup(label: str = N_("Station code"), **options) -> Field:
+    return Field("station_code", label, kind="lookup", max_length=32, lookup_url="/stations/suggest", **options)
+
+
 REGION_CREATE_FIELDS = [
-    Field(
-        "parent_code",
-        N_("Parent region code"),
-        kind="lookup",
-        max_length=12,
-        lookup_url="/regions/suggest",
-        help=N_("Empty only for a province."),
-    ),
+    region_lookup("parent_code", N_("Parent region code"), help=N_("Empty only for a province.")),
     Field("level", N_("Level"), kind="choice", required=True, choices=choices(RegionLevel)),
     Field(
         "code",
@@ -27,14 +39,7 @@ REGION_EDIT_FIELDS = [Field("name", N_("Name"), required=True, max_length=100)]
 
 ORGANISATION_FIELDS = [
     Field("name", N_("Name"), required=True, max_length=200),
-    Field(
-        "region_code",
-        N_("Region code"),
-        kind="lookup",
-        max_length=12,
-        lookup_url="/regions/suggest",
-        help=N_("Where the organisation is registered."),
-    ),
+    region_lookup(help=N_("Where the organisation is registered.")),
     Field("credit_code", N_("Unified social credit code"), max_length=32),
     Field("contact", N_("Contact person"), max_length=100),
     Field("phone", N_("Phone"), max_length=32),
@@ -42,14 +47,7 @@ ORGANISATION_FIELDS = [
 
 TIER_FIELDS = [
     Field("name", N_("Name"), required=True, max_length=100, help=N_("For example 1.0, 2.0 or a programme batch.")),
-    Field(
-        "region_code",
-        N_("Region code"),
-        kind="lookup",
-        max_length=12,
-        lookup_url="/regions/suggest",
-        help=N_("The region that set this tier; empty for a national tier."),
-    ),
+    region_lookup(help=N_("The region that set this tier; empty for a national tier.")),
     Field("min_fulltime", N_("Minimum full-time workers"), kind="int", required=True, min_value=0, max_value=999),
     Field("min_certified", N_("Minimum certified workers"), kind="int", required=True, min_value=0, max_value=999),
     Field("min_level", N_("Minimum certificate level"), kind="choice", choices=choices(CertLevel)),
@@ -66,21 +64,8 @@ def station_fields(tier_choices: list[tuple[str, str]]) -> list[Field]:
     return [
         Field("code", N_("Station code"), required=True, max_length=32),
         Field("name", N_("Name"), required=True, max_length=200),
-        Field(
-            "region_code",
-            N_("Township / street code"),
-            kind="lookup",
-            required=True,
-            max_length=12,
-            lookup_url="/regions/suggest?level=township",
-        ),
-        Field(
-            "organisation",
-            N_("Operating organisation"),
-            kind="lookup",
-            max_length=200,
-            lookup_url="/stations/organisations/suggest",
-        ),
+        region_lookup(label=N_("Township / street code"), required=True, level="township"),
+        organisation_lookup(N_("Operating organisation")),
         Field("tier", N_("Tier"), kind="choice", choices=tier_choices),
         Field("opened_on", N_("Opened on"), kind="date"),
         Field("address", N_("Address"), max_length=255),

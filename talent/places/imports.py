@@ -7,23 +7,23 @@ create, update and leave alone, and writes it with bulk inserts/updates plus bul
 
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from talent.audit.models import Action, Entity
+from talent.audit.models import Action
 from talent.audit.services import audit_record_many, jsonable
 from talent.core.access import Permission
-from talent.core.bulk import WRITE_BATCH, chunks, fetch_by, ids_by, insert_rows
+from talent.core.bulk import fetch_by, ids_by, insert_rows
 from talent.core.errors import ServiceError
 from talent.core.export import batched
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
-from talent.imports.framework import Context, Counts, Kind, register
+from talent.imports.framework import Context, Counts, Kind, Plan, register
 from talent.places.access import can_write_under, organisations_q, region_editable, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
 from talent.places.rules import LEVELS, check_region_code, is_child_level, within
-from talent.places.services import STATION_FIELDS
+from talent.places.services import ORGANISATION, REGION, STATION, STATION_FIELDS
 
 # Chinese words accepted for a region level besides the codes (DESIGN §3).
 REGION_LEVEL_WORDS = {
@@ -74,17 +74,6 @@ def _not_allowed() -> str:
     return _("You may not do this.")
 
 
-@dataclass
-class Plan:
-    creates: list = field(default_factory=list)
-    updates: list = field(default_factory=list)  # (id, before, after, row)
-    unchanged: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def counts(self) -> Counts:
-        return Counts(created=len(self.creates), updated=len(self.updates), unchanged=self.unchanged)
-
-
 def actor_audit_scope(ctx: Context) -> dict:
     """Where a record without a station of its own is filed in the audit log: the importer's own scope."""
     return {"region_path": ctx.scope.region_path or "", "organisation_id": ctx.scope.organisation_id}
@@ -99,9 +88,6 @@ class RegionsKind(Kind):
     title = N_("Regions")
     note = N_("A parent region must exist in your jurisdiction or appear in an earlier row of the same file.")
     example = {"code": "320102001", "name": "梅园新村街道", "level": "township", "parent_code": "320102"}
-
-    def counts(self, plan: Plan) -> Counts:
-        return plan.counts()
 
     async def validate(self, ctx: Context, rows: list) -> Plan:
         scope = ctx.scope
@@ -183,65 +169,51 @@ class RegionsKind(Kind):
     async def write(self, ctx: Context, plan: Plan) -> Counts:
         parent_codes = [row.parent_code for row, _p in plan.creates if row.parent_code]
         ids: dict[str, int] = await ids_by(Region, "code", parent_codes)
-        done = 0
+
+        async def create(level: RegionLevel, batch: list) -> list[dict]:
+            values = [
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "level": level,
+                    "parent_id": ids.get(row.parent_code) if row.parent_code else None,
+                    "path": path,
+                }
+                for row, path in batch
+            ]
+            await insert_rows(Region, [{**v, "depth": v["path"].count("/") - 1} for v in values])
+            ids.update(await ids_by(Region, "code", [v["code"] for v in values]))
+            return [
+                REGION.entry(
+                    ctx.actor,
+                    Action.CREATE,
+                    ids[v["code"]],
+                    f"{v['code']} {v['name']}",
+                    after=jsonable(v),
+                    region_path=v["path"],
+                )
+                for v in values
+            ]
+
+        async def update(batch: list) -> list[dict]:
+            await Region.bulk_update([Region(id=rid, name=after["name"]) for rid, _b, after, _row in batch], ["name"])
+            return [
+                REGION.entry(
+                    ctx.actor,
+                    Action.UPDATE,
+                    rid,
+                    f"{row.code} {after['name']}",
+                    before=before,
+                    after=after,
+                    region_path=path,
+                )
+                for rid, before, after, (row, path) in batch
+            ]
+
         for level in LEVELS:
             batch = [(row, path) for row, path in plan.creates if RegionLevel(row.level) == level]
-            for chunk in chunks(batch, WRITE_BATCH):
-                await insert_rows(
-                    Region,
-                    [
-                        {
-                            "code": row.code,
-                            "name": row.name,
-                            "level": level,
-                            "parent_id": ids.get(row.parent_code) if row.parent_code else None,
-                            "path": path,
-                            "depth": path.count("/") - 1,
-                        }
-                        for row, path in chunk
-                    ],
-                )
-                created = await ids_by(Region, "code", [row.code for row, _p in chunk])
-                ids.update(created)
-                await audit_record_many(
-                    [
-                        ctx.audit(
-                            action=Action.CREATE,
-                            entity=Entity.REGION,
-                            entity_id=created[row.code],
-                            summary=f"{row.code} {row.name}",
-                            after={
-                                "code": row.code,
-                                "name": row.name,
-                                "level": level.value,
-                                "parent_id": ids.get(row.parent_code) if row.parent_code else None,
-                                "path": path,
-                            },
-                            region_path=path,
-                        )
-                        for row, path in chunk
-                    ],
-                )
-                done += len(chunk)
-                await ctx.report("writing", done, len(plan.creates) + len(plan.updates))
-        for chunk in chunks(plan.updates, WRITE_BATCH):
-            await Region.bulk_update([Region(id=rid, name=after["name"]) for rid, _b, after, _row in chunk], ["name"])
-            await audit_record_many(
-                [
-                    ctx.audit(
-                        action=Action.UPDATE,
-                        entity=Entity.REGION,
-                        entity_id=rid,
-                        summary=f"{row.code} {after['name']}",
-                        before=before,
-                        after=after,
-                        region_path=path,
-                    )
-                    for rid, before, after, (row, path) in chunk
-                ],
-            )
-            done += len(chunk)
-            await ctx.report("writing", done, len(plan.creates) + len(plan.updates))
+            await ctx.write_batches(plan, batch, partial(create, level))
+        await ctx.write_batches(plan, plan.updates, update)
         return plan.counts()
 
 
@@ -387,20 +359,15 @@ class StationsKind(Kind):
                 Organisation, [{"name": name, "region_id": home.id if home else None} for name in new_orgs]
             )
             org_ids = await ids_by(Organisation, "name", new_orgs)
+            blank = {"credit_code": "", "contact": "", "phone": "", "region_id": home.id if home else None}
             await audit_record_many(
                 [
-                    ctx.audit(
-                        action=Action.CREATE,
-                        entity=Entity.ORGANISATION,
-                        entity_id=org_ids[name],
-                        summary=name,
-                        after={
-                            "name": name,
-                            "credit_code": "",
-                            "contact": "",
-                            "phone": "",
-                            "region_id": home.id if home else None,
-                        },
+                    ORGANISATION.entry(
+                        ctx.actor,
+                        Action.CREATE,
+                        org_ids[name],
+                        name,
+                        after={"name": name, **blank},
                         region_path=home.path if home else "",
                         organisation_id=org_ids[name],
                     )
@@ -413,56 +380,75 @@ class StationsKind(Kind):
         for _id, _before, after, row in plan.updates:
             if after["organisation_id"] is None and row.organisation:
                 after["organisation_id"] = org_ids[row.organisation]
-        done = 0
-        total = len(plan.creates) + len(plan.updates)
-        for chunk in chunks(plan.creates, WRITE_BATCH):
-            await insert_rows(Station, [{**after, "address": ""} for _row, after in chunk])
-            ids = await ids_by(Station, "code", [after["code"] for _row, after in chunk])
-            await audit_record_many(
-                [
-                    ctx.audit(
-                        action=Action.CREATE,
-                        entity=Entity.STATION,
-                        entity_id=ids[after["code"]],
-                        summary=f"{after['code']} {after['name']}",
-                        after=jsonable({**{k: None for k in STATION_FIELDS}, **after, "address": ""}),
-                        region_path=after["region_path"],
-                        organisation_id=after["organisation_id"],
-                    )
-                    for _row, after in chunk
-                ],
-            )
-            done += len(chunk)
-            await ctx.report("writing", done, total)
+
+        async def create(batch: list) -> list[dict]:
+            await insert_rows(Station, [{**after, "address": ""} for _row, after in batch])
+            ids = await ids_by(Station, "code", [after["code"] for _row, after in batch])
+            empty = dict.fromkeys(STATION_FIELDS)
+            return [
+                STATION.entry(
+                    ctx.actor,
+                    Action.CREATE,
+                    ids[after["code"]],
+                    f"{after['code']} {after['name']}",
+                    after=jsonable({**empty, **after, "address": ""}),
+                    **filed_at_station(after),
+                )
+                for _row, after in batch
+            ]
+
         fields = ["name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on"]
-        for chunk in chunks(plan.updates, WRITE_BATCH):
+
+        async def update(batch: list) -> list[dict]:
             await Station.bulk_update(
-                [Station(id=sid, code=after["code"], **{k: after[k] for k in fields}) for sid, _b, after, _r in chunk],
+                [Station(id=sid, code=after["code"], **{k: after[k] for k in fields}) for sid, _b, after, _r in batch],
                 fields,
             )
-            await audit_record_many(
-                [
-                    ctx.audit(
-                        action=Action.UPDATE,
-                        entity=Entity.STATION,
-                        entity_id=sid,
-                        summary=f"{after['code']} {after['name']}",
-                        before=jsonable(before),
-                        after=jsonable(after),
-                        region_path=after["region_path"],
-                        organisation_id=after["organisation_id"],
-                        # A station moved to another region or organisation: the old jurisdiction sees it leave.
-                        also=[before],
-                    )
-                    for sid, before, after, _r in chunk
-                ],
-            )
-            done += len(chunk)
-            await ctx.report("writing", done, total)
+            # A station moved to another region or organisation: the old jurisdiction sees it leave.
+            return [
+                STATION.entry(
+                    ctx.actor,
+                    Action.UPDATE,
+                    sid,
+                    f"{after['code']} {after['name']}",
+                    before=jsonable(before),
+                    after=jsonable(after),
+                    **filed_at_station(after),
+                    also=[before],
+                )
+                for sid, before, after, _r in batch
+            ]
+
+        await ctx.write_batches(plan, plan.creates, create)
+        await ctx.write_batches(plan, plan.updates, update)
         return self.counts(plan)
 
 
+def filed_at_station(station: dict) -> dict:
+    """Where the entries about a station (or a spell at it) are filed: its township and the organisation that
+    operates it."""
+    return {"region_path": station["region_path"], "organisation_id": station["organisation_id"]}
+
+
 # ── exports (`talent export regions|stations`): the kinds' own columns, so an export imports back unchanged ──
+
+
+def region_row(r: Region) -> list[Any]:
+    """A region in the regions kind's columns (its parent loaded): also the row of the region list's export."""
+    return [r.code, r.name, r.level, r.parent.code if r.parent else ""]
+
+
+def station_row(s: Station) -> list[Any]:
+    """A station in the stations kind's columns (region, organisation and tier loaded): also the row of the
+    station list's export."""
+    return [
+        s.code,
+        s.name,
+        s.region.code,
+        s.organisation.name if s.organisation else "",
+        s.tier.name if s.tier else "",
+        s.opened_on,
+    ]
 
 
 async def region_rows() -> AsyncIterator[list[Any]]:
@@ -473,20 +459,13 @@ async def region_rows() -> AsyncIterator[list[Any]]:
         if not batch:
             return
         for r in batch:
-            yield [r.code, r.name, r.level, r.parent.code if r.parent else ""]
+            yield region_row(r)
         last = batch[-1].path
 
 
 async def station_rows() -> AsyncIterator[list[Any]]:
     async for s in batched(Station.all().select_related("region", "organisation", "tier")):
-        yield [
-            s.code,
-            s.name,
-            s.region.code,
-            s.organisation.name if s.organisation else "",
-            s.tier.name if s.tier else "",
-            s.opened_on,
-        ]
+        yield station_row(s)
 
 
 register(RegionsKind())

@@ -12,10 +12,9 @@ from talent.places import selectors, services
 from talent.places.access import is_writer, organisation_editable
 from talent.places.forms import ORGANISATION_FIELDS
 from talent.places.models import Organisation
-from talent.places.pages import form_page, options, region_from_form, saved, term
+from talent.places.pages import edit_page, editable, new_page, options, saved, term, with_region, writer_only
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
-from talent.web.errors import Forbidden
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
 from talent.web.pagination import Listing
@@ -54,47 +53,30 @@ async def organisation_suggest(request: Request, viewer: Allowed(Permission.PICK
     return options(request, [(r["name"], r["name"]) for r in rows])
 
 
-def _writer(viewer: Viewer) -> Viewer:
-    """The edit permission is the role's; a bureau also needs a region of its own to write under."""
-    if not is_writer(viewer.scope):
-        raise Forbidden()
-    return viewer
-
-
-def _org_values(cleaned: dict) -> dict:
-    return {k: cleaned[k] or "" for k in ("name", "credit_code", "contact", "phone")}
+async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
+    """The service's keyword arguments, or None when the typed region code is unknown (a field error)."""
+    values = {k: cleaned[k] or "" for k in ("name", "credit_code", "contact", "phone")}
+    return await with_region(viewer.scope, form, values)
 
 
 def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return form_page(
-        request,
-        form,
-        title=_("New organisation"),
-        action="/stations/organisations",
-        back="/stations/organisations",
-        crumbs=[orgs_crumb()],
-        status_code=status_code,
-    )
+    return new_page(request, form, orgs_crumb(), _("New organisation"), status_code)
 
 
 @router.get("/stations/organisations/new")
 async def organisation_new(request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT)) -> Response:
-    _writer(viewer)
+    writer_only(viewer)
     return _new_page(request, Form.initial(ORGANISATION_FIELDS))
 
 
 @router.post("/stations/organisations")
 async def organisation_create(request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT)) -> Response:
-    _writer(viewer)
+    writer_only(viewer)
     form = await Form.posted(ORGANISATION_FIELDS, request)
 
     async def create(cleaned: dict) -> Organisation | None:
-        region = await region_from_form(viewer.scope, form)
-        if form.errors:
-            return None
-        return await services.organisation_create(
-            actor=viewer.user, scope=viewer.scope, region=region, **_org_values(cleaned)
-        )
+        values = await _values(viewer, form, cleaned)
+        return values and await services.organisation_create(actor=viewer.user, scope=viewer.scope, **values)
 
     if org := await form.run(create):
         return saved(request, f"/stations/organisations/{org.id}")
@@ -116,21 +98,11 @@ async def organisation_detail(
 
 async def _editable_org(viewer: Viewer, organisation_id: int) -> Organisation:
     org = await selectors.organisation_get(scope=viewer.scope, organisation_id=organisation_id)
-    if not organisation_editable(viewer.scope, org):
-        raise Forbidden()
-    return org
+    return editable(org, organisation_editable(viewer.scope, org))
 
 
 def _edit_page(request: Request, form: Form, org: Organisation, status_code: int = 200) -> Response:
-    return form_page(
-        request,
-        form,
-        title=_("Edit %(name)s") % {"name": org.name},
-        action=f"/stations/organisations/{org.id}",
-        back=f"/stations/organisations/{org.id}",
-        crumbs=[orgs_crumb(), (f"/stations/organisations/{org.id}", org.name)],
-        status_code=status_code,
-    )
+    return edit_page(request, form, orgs_crumb(), f"/stations/organisations/{org.id}", org.name, status_code)
 
 
 @router.get("/stations/organisations/{organisation_id}/edit")
@@ -156,11 +128,9 @@ async def organisation_update(
     form = await Form.posted(ORGANISATION_FIELDS, request)
 
     async def update(cleaned: dict) -> Organisation | None:
-        region = await region_from_form(viewer.scope, form)
-        if form.errors:
-            return None
-        return await services.organisation_update(
-            actor=viewer.user, scope=viewer.scope, organisation=org, region=region, **_org_values(cleaned)
+        values = await _values(viewer, form, cleaned)
+        return values and await services.organisation_update(
+            actor=viewer.user, scope=viewer.scope, organisation=org, **values
         )
 
     if await form.run(update):

@@ -1,5 +1,5 @@
 """Web helpers the four places routers share (regions, organisations, tiers, stations): lookup options, the one
-form page, and resolving a typed region code."""
+form page (new and edit), who may write, and resolving a typed region code."""
 
 from fastapi import Request
 from starlette.responses import Response
@@ -7,9 +7,12 @@ from starlette.responses import Response
 from talent.core.access import Scope
 from talent.core.i18n import gettext as _
 from talent.places import selectors
+from talent.places.access import is_writer
 from talent.places.models import Region
+from talent.web.auth import Viewer
+from talent.web.errors import Forbidden
 from talent.web.forms import Form
-from talent.web.templating import flash, render, see_other
+from talent.web.templating import flash, form_page, render, see_other
 
 LOOKUP_PARAMS = ("q", "parent_code", "region_code", "organisation", "station", "station_code")
 
@@ -27,15 +30,45 @@ def options(request: Request, rows: list[tuple[str, str]]) -> Response:
     return render(request, "places/_options.html", {"options": rows})
 
 
-def form_page(request: Request, form: Form, *, title: str, action: str, back: str, crumbs, status_code: int = 200):
-    """A create or edit form; shown again with 422 when the post has errors (htmx swaps only the form)."""
-    return render(
-        request,
-        "places/form.html",
-        {"form": form, "title": title, "action": action, "back": back, "crumbs": crumbs},
-        fragment="places/_form.html",
-        status_code=status_code,
-    )
+def _form(request: Request, form: Form, title: str, url: str, crumbs: list, status_code: int) -> Response:
+    """A create or edit form, posting to `url` (where Back leads too); shown again with 422 when the post has
+    errors (htmx swaps only the form)."""
+    context = {"form": form, "title": title, "action": url, "back": url, "crumbs": crumbs}
+    return form_page(request, "places/form.html", context, status_code)
+
+
+def new_page(request: Request, form: Form, crumb: tuple[str, str], title: str, status_code: int = 200) -> Response:
+    """The form of a new record of the list page `crumb` (its url and name); it posts to the list's url."""
+    url = crumb[0]
+    return _form(request, form, title, url, [crumb], status_code)
+
+
+def edit_page(
+    request: Request, form: Form, crumb: tuple[str, str], url: str, name: str, status_code: int = 200, title=None
+) -> Response:
+    """The form of the record at `url` called `name`, below its list page `crumb`; it posts to the record's url."""
+    title = title or _("Edit %(name)s") % {"name": name}
+    return _form(request, form, title, url, [crumb, (url, name)], status_code)
+
+
+def writer_only(viewer: Viewer) -> None:
+    """The edit permission is the role's; a bureau also needs a region of its own to write under."""
+    if not is_writer(viewer.scope):
+        raise Forbidden()
+
+
+def editable(record, allowed: bool):
+    """The record, when the viewer may change it (`allowed`, from places.access); otherwise Forbidden."""
+    if not allowed:
+        raise Forbidden()
+    return record
+
+
+async def with_region(scope: Scope, form: Form, values: dict) -> dict | None:
+    """The service's keyword arguments: `values` and the region of the typed code; None when the code is unknown
+    (a field error)."""
+    region = await region_from_form(scope, form)
+    return None if form.errors else {**values, "region": region}
 
 
 def saved(request: Request, url: str) -> Response:

@@ -12,14 +12,13 @@ from talent.places import selectors, services
 from talent.places.access import region_editable
 from talent.places.forms import REGION_CREATE_FIELDS, REGION_EDIT_FIELDS
 from talent.places.models import Region, RegionLevel
-from talent.places.pages import form_page, options, region_from_form, saved, term
+from talent.places.pages import edit_page, editable, new_page, options, region_from_form, saved, term
 from talent.places.rules import next_level
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
-from talent.web.errors import Forbidden
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
-from talent.web.pagination import Listing
+from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
 from talent.web.templating import render
 
@@ -30,17 +29,11 @@ def regions_crumb() -> tuple[str, str]:
     return ("/regions", _("Regions"))
 
 
-def _region_level(params, level: str) -> str:
-    level = level if level in {lv.value for lv in RegionLevel} else ""
-    params.extra = {"level": level}
-    return level
-
-
 @router.get("/regions")
 async def region_list(
     request: Request, viewer: Allowed(Permission.REGIONS_VIEW), params: Listing, level: str = ""
 ) -> Response:
-    level = _region_level(params, level)
+    level = code_filter(params, "level", level, RegionLevel)
     page = await selectors.region_list(scope=viewer.scope, params=params, level=level)
     return render(
         request,
@@ -55,7 +48,7 @@ async def region_export(
     viewer: Allowed(Permission.REGIONS_VIEW), params: Listing, fmt: ExportFormat = "xlsx", level: str = ""
 ) -> Response:
     """The filtered region list (every page), in the columns of the regions import."""
-    level = _region_level(params, level)
+    level = code_filter(params, "level", level, RegionLevel)
     rows = exports.region_rows(selectors.region_export(scope=viewer.scope, params=params, level=level))
     return exports.respond(fmt, "regions", exports.kind_headers("regions"), rows)
 
@@ -70,15 +63,7 @@ async def region_suggest(request: Request, viewer: Allowed(Permission.PICKERS), 
 
 
 def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return form_page(
-        request,
-        form,
-        title=_("New region"),
-        action="/regions",
-        back="/regions",
-        crumbs=[regions_crumb()],
-        status_code=status_code,
-    )
+    return new_page(request, form, regions_crumb(), _("New region"), status_code)
 
 
 @router.get("/regions/new")
@@ -126,21 +111,12 @@ async def region_detail(request: Request, viewer: Allowed(Permission.REGIONS_VIE
 
 async def _editable_region(viewer: Viewer, region_id: int) -> Region:
     region = await selectors.region_get(scope=viewer.scope, region_id=region_id)
-    if not region_editable(viewer.scope, region.path):
-        raise Forbidden()
-    return region
+    return editable(region, region_editable(viewer.scope, region.path))
 
 
 def _edit_page(request: Request, form: Form, region: Region, status_code: int = 200) -> Response:
-    return form_page(
-        request,
-        form,
-        title=_("Edit %(name)s (%(code)s)") % {"name": region.name, "code": region.code},
-        action=f"/regions/{region.id}",
-        back=f"/regions/{region.id}",
-        crumbs=[regions_crumb(), (f"/regions/{region.id}", region.name)],
-        status_code=status_code,
-    )
+    title = _("Edit %(name)s (%(code)s)") % {"name": region.name, "code": region.code}
+    return edit_page(request, form, regions_crumb(), f"/regions/{region.id}", region.name, status_code, title)
 
 
 @router.get("/regions/{region_id}/edit")

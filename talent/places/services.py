@@ -9,8 +9,8 @@ from datetime import date
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from talent.audit.models import Action, Entity
-from talent.audit.services import audit_record, snapshot
+from talent.audit.models import Entity
+from talent.audit.services import Audited
 from talent.core.access import Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
@@ -43,6 +43,10 @@ TIER_FIELDS = [
     "notes",
 ]
 STATION_FIELDS = ["code", "name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on", "address"]
+REGION = Audited(Entity.REGION, REGION_FIELDS)
+ORGANISATION = Audited(Entity.ORGANISATION, ORGANISATION_FIELDS)
+TIER = Audited(Entity.TIER, TIER_FIELDS)
+STATION = Audited(Entity.STATION, STATION_FIELDS)
 
 
 def _forbidden() -> ServiceError:
@@ -78,15 +82,7 @@ async def region_create(
             path=(parent.path if parent else "") + code + "/",
             depth=(parent.depth + 1) if parent else 0,
         )
-        await audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            entity=Entity.REGION,
-            entity_id=region.id,
-            summary=f"{code} {name}",
-            after=snapshot(region, REGION_FIELDS),
-            region_path=region.path,
-        )
+        await REGION.created(actor, region, f"{code} {name}", region_path=region.path)
     return region
 
 
@@ -95,18 +91,8 @@ async def region_update(*, actor: Actor, scope: Scope, region: Region, name: str
     if not region_editable(scope, region.path):
         raise _forbidden()
     async with in_transaction():
-        before = snapshot(region, REGION_FIELDS)
-        region.name = name
-        await region.save(update_fields=["name"])
-        await audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            entity=Entity.REGION,
-            entity_id=region.id,
-            summary=f"{region.code} {name}",
-            before=before,
-            after=snapshot(region, REGION_FIELDS),
-            region_path=region.path,
+        await REGION.update(
+            actor, region, {"name": name}, f"{region.code} {name}", update_fields=["name"], region_path=region.path
         )
     return region
 
@@ -114,71 +100,43 @@ async def region_update(*, actor: Actor, scope: Scope, region: Region, name: str
 # ── organisations ────────────────────────────────────────────────────────────────────────────────
 
 
-async def organisation_create(
-    *,
-    actor: Actor,
-    scope: Scope,
-    name: str,
-    region: Region | None,
-    credit_code: str = "",
-    contact: str = "",
-    phone: str = "",
-) -> Organisation:
+def _organisation_values(
+    *, name: str, region: Region | None, credit_code: str = "", contact: str = "", phone: str = ""
+) -> dict:
+    """An organisation's fields as organisation_create and organisation_update take them."""
+    return {"name": name, "region": region, "credit_code": credit_code, "contact": contact, "phone": phone}
+
+
+def _organisation_where(organisation: Organisation, region: Region | None) -> dict:
+    return {"region_path": region.path if region else "", "organisation_id": organisation.id}
+
+
+async def organisation_create(*, actor: Actor, scope: Scope, **fields) -> Organisation:
+    """Register an organisation (`fields`: see _organisation_values)."""
+    values = _organisation_values(**fields)
+    region, name = values["region"], values["name"]
     if not can_write_under(scope, region.path if region else ""):
         raise ServiceError("region_code", N_("Choose a region inside your own."))
     async with in_transaction():
         if await Organisation.filter(name=name).exists():
             raise ServiceError("name", N_("An organisation with this name already exists."))
-        org = await Organisation.create(name=name, region=region, credit_code=credit_code, contact=contact, phone=phone)
-        await audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            entity=Entity.ORGANISATION,
-            entity_id=org.id,
-            summary=name,
-            after=snapshot(org, ORGANISATION_FIELDS),
-            region_path=region.path if region else "",
-            organisation_id=org.id,
-        )
+        org = await Organisation.create(**values)
+        await ORGANISATION.created(actor, org, name, **_organisation_where(org, region))
     return org
 
 
-async def organisation_update(
-    *,
-    actor: Actor,
-    scope: Scope,
-    organisation: Organisation,
-    name: str,
-    region: Region | None,
-    credit_code: str = "",
-    contact: str = "",
-    phone: str = "",
-) -> Organisation:
+async def organisation_update(*, actor: Actor, scope: Scope, organisation: Organisation, **fields) -> Organisation:
+    """Change an organisation (`fields`: see _organisation_values)."""
     if not organisation_editable(scope, organisation):
         raise _forbidden()
+    values = _organisation_values(**fields)
+    region, name = values["region"], values["name"]
     if not can_write_under(scope, region.path if region else ""):
         raise ServiceError("region_code", N_("Choose a region inside your own."))
     async with in_transaction():
         if await Organisation.filter(name=name).exclude(id=organisation.id).exists():
             raise ServiceError("name", N_("An organisation with this name already exists."))
-        before = snapshot(organisation, ORGANISATION_FIELDS)
-        organisation.name = name
-        organisation.region = region
-        organisation.credit_code = credit_code
-        organisation.contact = contact
-        organisation.phone = phone
-        await organisation.save()
-        await audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            entity=Entity.ORGANISATION,
-            entity_id=organisation.id,
-            summary=name,
-            before=before,
-            after=snapshot(organisation, ORGANISATION_FIELDS),
-            region_path=region.path if region else "",
-            organisation_id=organisation.id,
-        )
+        await ORGANISATION.update(actor, organisation, values, name, **_organisation_where(organisation, region))
     return organisation
 
 
@@ -230,15 +188,7 @@ async def tier_create(*, actor: Actor, scope: Scope, **values) -> StationTier:
     async with in_transaction():
         await _check_tier_name(data["name"], region)
         tier = await StationTier.create(**data)
-        await audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            entity=Entity.TIER,
-            entity_id=tier.id,
-            summary=tier.name,
-            after=snapshot(tier, TIER_FIELDS),
-            region_path=region.path if region else "",
-        )
+        await TIER.created(actor, tier, tier.name, region_path=region.path if region else "")
     return tier
 
 
@@ -251,24 +201,21 @@ async def tier_update(*, actor: Actor, scope: Scope, tier: StationTier, **values
         raise ServiceError("region_code", N_("Choose a region inside your own."))
     async with in_transaction():
         await _check_tier_name(data["name"], region, exclude_id=tier.id)
-        before = snapshot(tier, TIER_FIELDS)
-        for key, value in data.items():
-            setattr(tier, key, value)
-        await tier.save()
-        await audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            entity=Entity.TIER,
-            entity_id=tier.id,
-            summary=tier.name,
-            before=before,
-            after=snapshot(tier, TIER_FIELDS),
-            region_path=region.path if region else "",
-        )
+        await TIER.update(actor, tier, data, data["name"], region_path=region.path if region else "")
     return tier
 
 
 # ── stations ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def _filed_under(station: dict) -> dict:
+    """A station's entries are filed under its township and the organisation that operates it."""
+    organisation = station["organisation"]
+    return {"region_path": station["region_path"], "organisation_id": organisation.id if organisation else None}
+
+
+def _station_summary(station: dict) -> str:
+    return f"{station['code']} {station['name']}"
 
 
 def _check_station_region(scope: Scope, region: Region) -> None:
@@ -278,10 +225,8 @@ def _check_station_region(scope: Scope, region: Region) -> None:
         raise ServiceError("region_code", N_("Choose a region inside your own."))
 
 
-async def station_create(
+def _station_values(
     *,
-    actor: Actor,
-    scope: Scope,
     code: str,
     name: str,
     region: Region,
@@ -289,73 +234,41 @@ async def station_create(
     tier: StationTier | None = None,
     opened_on: date | None = None,
     address: str = "",
-) -> Station:
-    _check_station_region(scope, region)
+) -> dict:
+    """A station's fields as station_create and station_update take them; its region path is its township's."""
+    return {
+        "code": code,
+        "name": name,
+        "region": region,
+        "region_path": region.path,
+        "organisation": organisation,
+        "tier": tier,
+        "opened_on": opened_on,
+        "address": address,
+    }
+
+
+async def station_create(*, actor: Actor, scope: Scope, **fields) -> Station:
+    """Open a station (`fields`: see _station_values)."""
+    values = _station_values(**fields)
+    _check_station_region(scope, values["region"])
     async with in_transaction():
-        if await Station.filter(code=code).exists():
+        if await Station.filter(code=values["code"]).exists():
             raise ServiceError("code", N_("A station with this code already exists."))
-        station = await Station.create(
-            code=code,
-            name=name,
-            region=region,
-            region_path=region.path,
-            organisation=organisation,
-            tier=tier,
-            opened_on=opened_on,
-            address=address,
-        )
-        await audit_record(
-            actor=actor,
-            action=Action.CREATE,
-            entity=Entity.STATION,
-            entity_id=station.id,
-            summary=f"{code} {name}",
-            after=snapshot(station, STATION_FIELDS),
-            region_path=station.region_path,
-            organisation_id=station.organisation_id,
-        )
+        station = await Station.create(**values)
+        await STATION.created(actor, station, _station_summary(values), **_filed_under(values))
     return station
 
 
-async def station_update(
-    *,
-    actor: Actor,
-    scope: Scope,
-    station: Station,
-    code: str,
-    name: str,
-    region: Region,
-    organisation: Organisation | None = None,
-    tier: StationTier | None = None,
-    opened_on: date | None = None,
-    address: str = "",
-) -> Station:
-    """Change a station; moving it to another township moves its region_path with it."""
+async def station_update(*, actor: Actor, scope: Scope, station: Station, **fields) -> Station:
+    """Change a station (`fields`: see _station_values); moving it to another township moves its region_path with
+    it."""
     if not station_editable(scope, station):
         raise _forbidden()
-    _check_station_region(scope, region)
+    values = _station_values(**fields)
+    _check_station_region(scope, values["region"])
     async with in_transaction():
-        if await Station.filter(code=code).exclude(id=station.id).exists():
+        if await Station.filter(code=values["code"]).exclude(id=station.id).exists():
             raise ServiceError("code", N_("A station with this code already exists."))
-        before = snapshot(station, STATION_FIELDS)
-        station.code = code
-        station.name = name
-        station.region = region
-        station.region_path = region.path
-        station.organisation = organisation
-        station.tier = tier
-        station.opened_on = opened_on
-        station.address = address
-        await station.save()
-        await audit_record(
-            actor=actor,
-            action=Action.UPDATE,
-            entity=Entity.STATION,
-            entity_id=station.id,
-            summary=f"{code} {name}",
-            before=before,
-            after=snapshot(station, STATION_FIELDS),
-            region_path=station.region_path,
-            organisation_id=station.organisation_id,
-        )
+        await STATION.update(actor, station, values, _station_summary(values), **_filed_under(values))
     return station

@@ -13,11 +13,20 @@ from talent.places import selectors, services
 from talent.places.access import is_writer, station_editable
 from talent.places.forms import station_fields
 from talent.places.models import Station
-from talent.places.pages import form_page, int_or_none, options, region_from_form, saved, term
+from talent.places.pages import (
+    edit_page,
+    editable,
+    int_or_none,
+    new_page,
+    options,
+    region_from_form,
+    saved,
+    term,
+    writer_only,
+)
 from talent.staffing import selectors as staffing
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
-from talent.web.errors import Forbidden
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
 from talent.web.pagination import Listing
@@ -118,33 +127,19 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     }
 
 
-def _writer(viewer: Viewer) -> None:
-    """The edit permission is the role's; a bureau also needs a region of its own to write under."""
-    if not is_writer(viewer.scope):
-        raise Forbidden()
-
-
 def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return form_page(
-        request,
-        form,
-        title=_("New station"),
-        action="/stations",
-        back="/stations",
-        crumbs=[stations_crumb()],
-        status_code=status_code,
-    )
+    return new_page(request, form, stations_crumb(), _("New station"), status_code)
 
 
 @router.get("/stations/new")
 async def station_new(request: Request, viewer: Allowed(Permission.STATIONS_EDIT)) -> Response:
-    _writer(viewer)
+    writer_only(viewer)
     return _new_page(request, Form.initial(await _fields(viewer)))
 
 
 @router.post("/stations")
 async def station_create(request: Request, viewer: Allowed(Permission.STATIONS_EDIT)) -> Response:
-    _writer(viewer)
+    writer_only(viewer)
     form = await Form.posted(await _fields(viewer), request)
 
     async def create(cleaned: dict) -> Station | None:
@@ -177,21 +172,11 @@ async def station_detail(request: Request, viewer: Allowed(Permission.STATIONS_V
 
 async def _editable_station(viewer: Viewer, station_id: int) -> Station:
     station = await selectors.station_get(scope=viewer.scope, station_id=station_id)
-    if not station_editable(viewer.scope, station):
-        raise Forbidden()
-    return station
+    return editable(station, station_editable(viewer.scope, station))
 
 
 def _edit_page(request: Request, form: Form, station: Station, status_code: int = 200) -> Response:
-    return form_page(
-        request,
-        form,
-        title=_("Edit %(name)s") % {"name": station.name},
-        action=f"/stations/{station.id}",
-        back=f"/stations/{station.id}",
-        crumbs=[stations_crumb(), (f"/stations/{station.id}", station.name)],
-        status_code=status_code,
-    )
+    return edit_page(request, form, stations_crumb(), f"/stations/{station.id}", station.name, status_code)
 
 
 @router.get("/stations/{station_id}/edit")

@@ -9,13 +9,12 @@ from starlette.responses import Response
 from talent.core.access import Permission
 from talent.core.i18n import gettext as _
 from talent.places import selectors, services
-from talent.places.access import is_writer, tier_editable
+from talent.places.access import tier_editable
 from talent.places.forms import TIER_FIELDS
 from talent.places.models import StationTier
-from talent.places.pages import form_page, region_from_form, saved
+from talent.places.pages import edit_page, editable, new_page, saved, with_region, writer_only
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
-from talent.web.errors import Forbidden
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
 from talent.web.pagination import Listing
@@ -45,40 +44,24 @@ async def tier_export(viewer: Allowed(Permission.TIERS_VIEW), params: Listing, f
 
 
 def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return form_page(
-        request,
-        form,
-        title=_("New station tier"),
-        action="/stations/tiers",
-        back="/stations/tiers",
-        crumbs=[tiers_crumb()],
-        status_code=status_code,
-    )
-
-
-def _writer(viewer: Viewer) -> None:
-    """The edit permission is the role's; a bureau also needs a region of its own to write under."""
-    if not is_writer(viewer.scope):
-        raise Forbidden()
+    return new_page(request, form, tiers_crumb(), _("New station tier"), status_code)
 
 
 async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     """The service's keyword arguments, or None when the typed region code is unknown (a field error)."""
-    region = await region_from_form(viewer.scope, form)
-    if form.errors:
-        return None
-    return {**{name: cleaned[name] for name in TIER_VALUES}, "notes": cleaned["notes"] or "", "region": region}
+    values = {name: cleaned[name] for name in TIER_VALUES}
+    return await with_region(viewer.scope, form, {**values, "notes": cleaned["notes"] or ""})
 
 
 @router.get("/stations/tiers/new")
 async def tier_new(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) -> Response:
-    _writer(viewer)
+    writer_only(viewer)
     return _new_page(request, Form.initial(TIER_FIELDS, {"min_fulltime": 1, "min_certified": 0}))
 
 
 @router.post("/stations/tiers")
 async def tier_create(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) -> Response:
-    _writer(viewer)
+    writer_only(viewer)
     form = await Form.posted(TIER_FIELDS, request)
 
     async def create(cleaned: dict) -> StationTier | None:
@@ -103,21 +86,11 @@ async def tier_detail(request: Request, viewer: Allowed(Permission.TIERS_VIEW), 
 
 async def _editable_tier(viewer: Viewer, tier_id: int) -> StationTier:
     tier = await selectors.tier_get(scope=viewer.scope, tier_id=tier_id)
-    if not tier_editable(viewer.scope, tier):
-        raise Forbidden()
-    return tier
+    return editable(tier, tier_editable(viewer.scope, tier))
 
 
 def _edit_page(request: Request, form: Form, tier: StationTier, status_code: int = 200) -> Response:
-    return form_page(
-        request,
-        form,
-        title=_("Edit %(name)s") % {"name": tier.name},
-        action=f"/stations/tiers/{tier.id}",
-        back=f"/stations/tiers/{tier.id}",
-        crumbs=[tiers_crumb(), (f"/stations/tiers/{tier.id}", tier.name)],
-        status_code=status_code,
-    )
+    return edit_page(request, form, tiers_crumb(), f"/stations/tiers/{tier.id}", tier.name, status_code)
 
 
 @router.get("/stations/tiers/{tier_id}/edit")

@@ -19,6 +19,8 @@ from talent.core.export import XLSX_TYPE, csv_chunks, xlsx_chunks
 from talent.core.i18n import N_, Msgid, get_locale, set_locale
 from talent.core.i18n import gettext as _
 from talent.imports.framework import get_kind
+from talent.people.imports import worker_row
+from talent.places.imports import region_row, station_row
 from talent.web.labels import action_label, entity_label, label
 from talent.web.templating import mask_id, mask_phone
 
@@ -63,37 +65,22 @@ def _yes_no(value: bool) -> str:
 async def worker_rows(workers: AsyncIterable, *, show_sensitive: bool) -> AsyncIterator[tuple]:
     """The workers kind's columns: phone and ID number in full only for viewers who may see them, else masked."""
     async for w in workers:
-        phone, id_number = (w.phone, w.id_number) if show_sensitive else (mask_phone(w.phone), mask_id(w.id_number))
-        yield (
-            w.worker_no,
-            w.name,
-            w.gender,
-            w.birth_date,
-            w.education,
-            bool(w.social_work_major),
-            w.source,
-            phone,
-            id_number,
-        )
+        row = worker_row(w)
+        if not show_sensitive:
+            row[-2:] = [mask_phone(w.phone), mask_id(w.id_number)]
+        yield tuple(row)
 
 
 async def region_rows(regions: AsyncIterable) -> AsyncIterator[tuple]:
     """The regions kind's columns: code, name, level, parent_code."""
     async for r in regions:
-        yield (r.code, r.name, r.level, r.parent.code if r.parent else "")
+        yield tuple(region_row(r))
 
 
 async def station_rows(stations: AsyncIterable) -> AsyncIterator[tuple]:
     """The stations kind's columns: code, name, region_code, organisation, tier, opened_on."""
     async for s in stations:
-        yield (
-            s.code,
-            s.name,
-            s.region.code,
-            s.organisation.name if s.organisation else "",
-            s.tier.name if s.tier else "",
-            s.opened_on,
-        )
+        yield tuple(station_row(s))
 
 
 # ── other lists: their visible columns ──────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 """List parameters read from the query string (the FastAPI dependency every list page takes)."""
 
+from enum import Enum
 from typing import Annotated
 
 from fastapi import Depends, Query
@@ -18,3 +19,11 @@ def list_params(
 
 
 Listing = Annotated[ListParams, Depends(list_params)]
+
+
+def code_filter(params: ListParams, name: str, value: str, codes: type[Enum]) -> str:
+    """A list's one filter by a code of `codes`: the value when it is one (the page's links then carry it), else
+    "" (no filter)."""
+    value = value if value in {c.value for c in codes} else ""
+    params.extra = {name: value}
+    return value

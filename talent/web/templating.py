@@ -116,6 +116,17 @@ def render(
     return response
 
 
+def form_page(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200, *, fragment: str | None = None
+) -> Response:
+    """A page around a form: `template` whole, or to htmx the form alone, the fragment `_<name>` beside the
+    template (`fragment` when it is named otherwise); 422 when a posted form is shown again with its errors."""
+    if fragment is None:
+        folder, slash, name = template.rpartition("/")
+        fragment = f"{folder}{slash}_{name}"
+    return render(request, template, context, fragment=fragment, status_code=status_code)
+
+
 ERROR_TITLES = {
     400: lazy("Bad request"),
     401: lazy("Please sign in"),
