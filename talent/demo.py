@@ -1443,6 +1443,7 @@ async def load_demo(
     from tortoise.transactions import in_transaction
 
     from talent.core.errors import ServiceError
+    from talent.domains import demo_contribute
     from talent.people.models import Worker
     from talent.places.models import Region
 
@@ -1464,4 +1465,5 @@ async def load_demo(
             if scale != "national":
                 written["counts"].update(await _courses(plan))
                 written["counts"].update(await _exam_prep(plan))
+            written["counts"].update(await demo_contribute(scale=scale, seed=seed, today=plan.today))
     return _result_table(plan, written)

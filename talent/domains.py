@@ -20,7 +20,20 @@ REMINDERS = (
     "talent.certification.reminders",
     "courses.classroom.reminders",
 )
+# Modules that add their domain's demo data after the core demo (places, people, certification, courses) is
+# written: each has `async def demo_contribute(*, scale: str, seed: int, today: date) -> dict[str, int]`, reads
+# the rows it builds on from the database, writes its own in bulk (inside the demo's transaction) and returns
+# counts for the summary table. A new domain adds its module here instead of growing talent/demo.py.
+DEMO = ()
 MODULES = IMPORT_KINDS + REMINDERS
+
+
+async def demo_contribute(*, scale: str, seed: int, today) -> dict[str, int]:
+    """Let every domain of DEMO add its demo data, in the order listed; their counts, merged."""
+    counts: dict[str, int] = {}
+    for module in DEMO:
+        counts.update(await importlib.import_module(module).demo_contribute(scale=scale, seed=seed, today=today))
+    return counts
 
 
 def load() -> None:
