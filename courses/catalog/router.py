@@ -235,10 +235,8 @@ async def lesson_detail(request: Request, viewer: CourseReader, course_id: Id, l
     lesson = await selectors.lesson_get(course=course, lesson_id=lesson_id)
     ctx = await detail_context(viewer, course)
     enrolment = ctx["enrolment"]
-    if enrolment is not None and enrolment.status in SEATED:
-        # "Continue where you left off" remembers the lesson opened: the one write a GET of the learning side
-        # still makes (the learner's own bookmark; not audited, changes no record anyone else reads).
-        await enrolment_services.lesson_seen(enrolment=enrolment, lesson=lesson)
+    # "Continue where you left off" is remembered by the page posting to /seen once shown (a GET writes nothing).
+    ctx["bookmark"] = enrolment is not None and enrolment.status in SEATED
     lessons = ctx["lessons"]
     index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
     ctx.update(
@@ -247,6 +245,20 @@ async def lesson_detail(request: Request, viewer: CourseReader, course_id: Id, l
         next_lesson=lessons[index + 1] if index + 1 < len(lessons) else None,
     )
     return render(request, "courses/lesson.html", ctx)
+
+
+@router.post("/{course_id}/lessons/{lesson_id}/seen", status_code=204)
+async def lesson_seen(viewer: CourseReader, course_id: Id, lesson_id: Id) -> Response:
+    """The learner's bookmark: the lesson page posts here when shown (not audited: it changes no record anyone
+    else reads). Anyone else, or a learner without a seat, changes nothing."""
+    course = await course_of(viewer, course_id)
+    lesson = await selectors.lesson_get(course=course, lesson_id=lesson_id)
+    if not viewer.can(Permission.LEARN):
+        return Response(status_code=204)
+    enrolment = await enrolment_selectors.enrolment_of(course=course, worker_id=viewer.user.worker_id)
+    if enrolment is not None and enrolment.status in SEATED:
+        await enrolment_services.lesson_seen(enrolment=enrolment, lesson=lesson)
+    return Response(status_code=204)
 
 
 @router.get("/{course_id}/lessons/{lesson_id}/edit")

@@ -159,7 +159,11 @@ async def test_continue_where_you_left_off_points_at_the_last_opened_lesson(clie
     await login(client, "worker")
     await post(client, f"/courses/{course.id}/enrol")
     lessons = await Lesson.filter(course_id=course.id).order_by("position")
-    await client.get(f"/courses/{course.id}/lessons/{lessons[1].id}")
+    opened = await client.get(f"/courses/{course.id}/lessons/{lessons[1].id}")
+    # Opening the lesson writes nothing; the page posts the bookmark once shown.
+    assert f'hx-post="/courses/{course.id}/lessons/{lessons[1].id}/seen" hx-trigger="load"' in opened.text
+    assert (await Enrolment.get(course_id=course.id)).last_lesson_id is None
+    assert (await post(client, f"/courses/{course.id}/lessons/{lessons[1].id}/seen")).status_code == 204
     page = await client.get(f"/courses/{course.id}")
     assert f'id="continue" href="/courses/{course.id}/lessons/{lessons[1].id}"' in page.text
     await post(client, f"/courses/{course.id}/lessons/{lessons[1].id}/done")
