@@ -64,6 +64,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from courses.router import router as courses_router
     from talent.accounts.router import router as accounts_router
     from talent.admin.router import router as admin_router
+    from talent.api.router import router as api_router
     from talent.audit.router import router as audit_router
     from talent.certification.admin_router import router as exams_admin_router
     from talent.certification.router import router as certification_router
@@ -101,6 +102,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         notifications_router,
         audit_router,
         admin_router,
+        api_router,
     ):
         app.include_router(router)
     return app

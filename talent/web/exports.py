@@ -19,10 +19,9 @@ from talent.core.export import XLSX_TYPE, csv_chunks, xlsx_chunks
 from talent.core.i18n import N_, Msgid, get_locale, set_locale
 from talent.core.i18n import gettext as _
 from talent.imports.framework import get_kind
-from talent.people.imports import worker_row
+from talent.people.schemas import WorkerOut
 from talent.places.imports import region_row, station_row
 from talent.web.labels import action_label, entity_label, label
-from talent.web.templating import mask_id, mask_phone
 
 FORMATS = ("xlsx", "csv")
 # The `format` query parameter of every /export route (named `fmt` in Python).
@@ -63,12 +62,10 @@ def _yes_no(value: bool) -> str:
 
 
 async def worker_rows(workers: AsyncIterable, *, show_sensitive: bool) -> AsyncIterator[tuple]:
-    """The workers kind's columns: phone and ID number in full only for viewers who may see them, else masked."""
+    """The workers kind's columns (the worker read model): phone and ID number in full only for viewers who may
+    see them, else masked."""
     async for w in workers:
-        row = worker_row(w)
-        if not show_sensitive:
-            row[-2:] = [mask_phone(w.phone), mask_id(w.id_number)]
-        yield tuple(row)
+        yield tuple(WorkerOut.of(w, sensitive=show_sensitive).model_dump().values())
 
 
 async def region_rows(regions: AsyncIterable) -> AsyncIterator[tuple]:

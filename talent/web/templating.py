@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from talent.core import i18n
 from talent.core.i18n import gettext as _
 from talent.core.i18n import lazy
+from talent.core.masking import mask_id, mask_phone
 from talent.web.labels import action_label, entity_label, label
 from talent.web.markdown import render_markdown
 from talent.web.nav import nav_items
@@ -38,18 +39,6 @@ env.globals.update(
     LOCALES=i18n.LOCALES,
     LOCALE_NAMES=i18n.LOCALE_NAMES,
 )
-
-
-def mask_phone(value: str | None) -> str:
-    if not value:
-        return ""
-    return value[:3] + "*" * max(0, len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
-
-
-def mask_id(value: str | None) -> str:
-    if not value:
-        return ""
-    return value[:4] + "*" * max(0, len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
 
 
 env.filters["mask_phone"] = mask_phone
