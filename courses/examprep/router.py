@@ -151,15 +151,17 @@ async def practice(
 
 
 @router.get("/review")
-async def review(request: Request, viewer: WorkerViewer) -> Response:
+async def review(request: Request, viewer: WorkerViewer, topic: ShortText = "") -> Response:
+    """The next notebook question due today (of one topic when `topic` is given)."""
     now = _now()
-    today, reach = _today(now), await _reach(viewer, now)
-    entry = await selectors.notebook_next_due(worker_id=viewer.user.worker_id, today=today, reach=reach)
+    today, reach, topic = _today(now), await _reach(viewer, now), _printable(topic)
+    worker_id = viewer.user.worker_id
+    entry = await selectors.notebook_next_due(worker_id=worker_id, today=today, reach=reach, topic=topic)
     version = await selectors.current_version(question=entry.question) if entry else None
     if version is not None:
         version.question = entry.question
-    due = await selectors.notebook_due_count(worker_id=viewer.user.worker_id, today=today, reach=reach)
-    return _practice_page(request, {"version": version, "review": True, "entry": entry, "due": due, "topic": ""})
+    due = await selectors.notebook_due_count(worker_id=worker_id, today=today, reach=reach, topic=topic)
+    return _practice_page(request, {"version": version, "review": True, "entry": entry, "due": due, "topic": topic})
 
 
 @router.post("/practice/{question_id}")
@@ -222,9 +224,9 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
     spec = await _subject_or_none(subject)
     params.extra = {"subject": spec.code if spec else ""}
     now = _now()
-    today, reach = _today(now), await _reach(viewer, now)
+    today, reach, worker_id = _today(now), await _reach(viewer, now), viewer.user.worker_id
     page = await selectors.notebook_list(
-        worker_id=viewer.user.worker_id, params=params, subject=spec.code if spec else "", today=today, reach=reach
+        worker_id=worker_id, params=params, subject=spec.code if spec else "", today=today, reach=reach
     )
     return render(
         request,
@@ -234,10 +236,21 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
             "subject": spec.code if spec else "",
             "subjects": await exam_papers(),
             "today": today,
-            "due": await selectors.notebook_due_count(worker_id=viewer.user.worker_id, today=today, reach=reach),
+            "due": await selectors.notebook_due_count(worker_id=worker_id, today=today, reach=reach),
+            "due_topics": await selectors.notebook_due_topics(worker_id=worker_id, today=today, reach=reach),
         },
         fragment="examprep/_notebook.html",
     )
+
+
+@router.get("/notebook/{entry_id}")
+async def notebook_entry(request: Request, viewer: WorkerViewer, entry_id: Id) -> Response:
+    """One notebook question: the question, my last wrong answer, the right one and the explanation."""
+    now = _now()
+    entry = await selectors.notebook_entry(
+        worker_id=viewer.user.worker_id, entry_id=entry_id, reach=await _reach(viewer, now)
+    )
+    return render(request, "examprep/notebook_entry.html", {"entry": entry, "today": _today(now)})
 
 
 # ── mock exams ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -282,7 +295,7 @@ async def mock_start(request: Request, viewer: WorkerViewer) -> Response:
 
 
 @router.get("/mock/{attempt_id}")
-async def mock_detail(request: Request, viewer: WorkerViewer, attempt_id: Id) -> Response:
+async def mock_detail(request: Request, viewer: WorkerViewer, attempt_id: Id, show: ShortText = "") -> Response:
     worker_id, now = viewer.user.worker_id, _now()
     attempt = await selectors.attempt_get(worker_id=worker_id, attempt_id=attempt_id)
     subject = await exam_subject(attempt.subject)
@@ -308,7 +321,8 @@ async def mock_detail(request: Request, viewer: WorkerViewer, attempt_id: Id) ->
             },
         )
     items = await selectors.attempt_items(attempt=attempt)
-    return render(request, "examprep/mock_result.html", await _result_context(attempt, items, subject))
+    ctx = await _result_context(attempt, items, subject, wrong_only=show == "wrong")
+    return render(request, "examprep/mock_result.html", ctx)
 
 
 async def _result_context(attempt, items, subject, **extra) -> dict:
@@ -322,6 +336,7 @@ async def _result_context(attempt, items, subject, **extra) -> dict:
         "passed": attempt.score is not None and attempt.score >= attempt.pass_mark,
         "mark_errors": {},
         "typed": {},
+        "wrong_only": False,
         **extra,
     }
 

@@ -142,23 +142,55 @@ async def answer_get(*, worker_id: int, answer_id: int) -> Answer:
 # questions are no longer theirs to practise (they come back with a move back, schedule intact).
 
 
-async def notebook_due_count(*, worker_id: int, today: date, reach: Sequence[str] | None = None) -> int:
-    reach = await _reach_or_read(reach, worker_id, today)
-    return await NotebookEntry.filter(
+def _due(worker_id: int, today: date, reach: Sequence[str], topic: str = ""):
+    """The worker's notebook entries due on `today` (of active questions they may draw), optionally of one topic."""
+    qs = NotebookEntry.filter(
         worker_id=worker_id, due_on__lte=today, question__is_active=True, question__region_path__in=reach
-    ).count()
+    )
+    return qs.filter(question__topic=topic) if topic else qs
 
 
-async def notebook_next_due(*, worker_id: int, today: date, reach: Sequence[str] | None = None) -> NotebookEntry | None:
+async def notebook_due_count(
+    *, worker_id: int, today: date, reach: Sequence[str] | None = None, topic: str = ""
+) -> int:
     reach = await _reach_or_read(reach, worker_id, today)
+    return await _due(worker_id, today, reach, topic).count()
+
+
+async def notebook_next_due(
+    *, worker_id: int, today: date, reach: Sequence[str] | None = None, topic: str = ""
+) -> NotebookEntry | None:
+    reach = await _reach_or_read(reach, worker_id, today)
+    return await _due(worker_id, today, reach, topic).select_related("question").order_by("due_on", "box", "id").first()
+
+
+async def notebook_due_topics(*, worker_id: int, today: date, reach: Sequence[str]) -> list[dict]:
+    """The topics with entries due today and how many each (one query), for "practise what is due" by topic."""
     return (
-        await NotebookEntry.filter(
-            worker_id=worker_id, due_on__lte=today, question__is_active=True, question__region_path__in=reach
-        )
+        await _due(worker_id, today, reach)
+        .annotate(n=Count("id"))
+        .group_by("question__subject", "question__topic")
+        .order_by("question__subject", "question__topic")
+        .values(subject="question__subject", topic="question__topic", n="n")
+    )
+
+
+async def notebook_entry(*, worker_id: int, entry_id: int, reach: Sequence[str]) -> NotebookEntry:
+    """One of the worker's own entries, with its question, the question's current version (`version`) and the
+    worker's latest wrong answer to it (`last_wrong`, or None); anyone else's is not found (404)."""
+    entry = (
+        await NotebookEntry.filter(id=entry_id, worker_id=worker_id, question__region_path__in=reach)
         .select_related("question")
-        .order_by("due_on", "box", "id")
+        .get()
+    )
+    entry.version = await QuestionVersion.get(question_id=entry.question_id, is_current=True)
+    entry.last_wrong = (
+        await Answer.filter(worker_id=worker_id, question_id=entry.question_id, correct=False)
+        .select_related("version")
+        .order_by("-answered_at", "-id")
         .first()
     )
+    return entry
 
 
 async def notebook_list(

@@ -67,7 +67,8 @@ def test_a_worker_answers_three_questions_reloads_sees_them_kept_hands_in_and_se
     page.wait_for_selector("form.question")
     for question_id, letter in chosen:
         assert page.is_checked(f"#c-{question_id}-{letter}"), (question_id, letter)
-    assert "3 of 80 answered" in page.inner_text("#clock")
+    assert page.inner_text("#answered-count") == "3"
+    assert page.locator("#palette .palette-item.answered").count() == 3
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit-exam")
     page.wait_for_selector("#score")
@@ -76,6 +77,57 @@ def test_a_worker_answers_three_questions_reloads_sees_them_kept_hands_in_and_se
     assert "By section" in page.content()
     assert not page.js_errors, page.js_errors
     assert not page.bad_responses, page.bad_responses
+
+
+def test_a_worker_takes_a_mock_exam_with_the_keyboard_alone(page):
+    sign_in(page, "worker")
+    page.goto("/exam-prep/mock")
+    page.select_option("#mock-subject", "A-ZH")
+    page.click("#start-mock")
+    page.wait_for_selector("#paper[data-ready]")
+    first = page.locator("form.question").nth(0).get_attribute("data-question")
+    second = page.locator("form.question").nth(1).get_attribute("data-question")
+    # 2 chooses option B of question 1 (saved by itself); → moves on; 1 chooses A of question 2; F flags it.
+    with page.expect_response(lambda r: r.url.endswith(f"/answers/{first}") and r.status == 200):
+        page.keyboard.press("2")
+    page.keyboard.press("ArrowRight")
+    with page.expect_response(lambda r: r.url.endswith(f"/answers/{second}") and r.status == 200):
+        page.keyboard.press("1")
+    page.keyboard.press("f")
+    assert page.is_checked(f"#c-{first}-B") and page.is_checked(f"#c-{second}-A")
+    assert page.inner_text("#answered-count") == "2"
+    flagged = page.locator(f'#palette [data-question="{second}"]')
+    assert "flagged" in flagged.get_attribute("class") and page.inner_text("#flagged-count") == "1"
+    # End goes to the last question; → from there to Hand in; Enter hands in after the confirmation.
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.id") == "submit-exam"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#score")
+    assert not page.js_errors, page.js_errors
+    assert not page.bad_responses, page.bad_responses
+
+
+def test_on_a_phone_the_paper_shows_one_question_at_a_time(chromium, examprep_server):
+    ctx = chromium.new_context(base_url=examprep_server, locale="zh-CN", viewport={"width": 390, "height": 844})
+    ctx.set_default_timeout(10_000)
+    page = ctx.new_page()
+    watch(page)
+    try:
+        sign_in(page, "worker")
+        page.goto("/exam-prep/mock")
+        page.select_option("#mock-subject", "A-SW")
+        page.click("#start-mock")
+        page.wait_for_selector("#paper.one-at-a-time")
+        assert page.locator("form.question:visible").count() == 1
+        page.click("[data-step='1']")
+        visible = page.locator("form.question:visible")
+        assert visible.count() == 1 and visible.get_attribute("data-position") == "2"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert not page.js_errors, page.js_errors
+    finally:
+        ctx.close()
 
 
 COUNTDOWN_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "mock-countdown.js"
