@@ -135,6 +135,11 @@ def format_date(value: date | datetime | None, format: str = "medium") -> str:
     return _babel_date(value, format=format, locale=get_locale())
 
 
+def colon() -> str:
+    """The colon after a label: full-width "：" in Chinese, ": " in English."""
+    return "：" if get_locale().startswith("zh") else ": "
+
+
 def format_number(value: int | float | Decimal | None, digits: int = 0) -> str:
     if value is None:
         return ""

@@ -31,6 +31,7 @@ env = jinja2.Environment(
 templates = Jinja2Templates(env=env)
 env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 env.globals.update(
+    colon=i18n.colon,
     format_date=i18n.format_date,
     format_local=i18n.format_local,
     format_number=i18n.format_number,
