@@ -7,6 +7,7 @@ from talent.admin.forms import PASSWORD_RESET_FIELDS, USER_CREATE_FIELDS, USER_E
 from talent.admin.selectors import scope_ids
 from talent.core.access import Permission, Role
 from talent.core.codes import choices
+from talent.core.i18n import N_, Msgid
 from talent.core.i18n import gettext as _
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
@@ -20,9 +21,43 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 ManagesAccounts = Allowed(Permission.ACCOUNTS)
 
 
+# Every area an administrator looks after: (address, title, what it is for, the permission that opens it).
+ADMIN_AREAS: list[tuple[str, Msgid, Msgid, Permission]] = [
+    ("/admin/users", N_("Accounts"), N_("Users, roles and scopes; passwords and sign-in blocks."), Permission.ACCOUNTS),
+    (
+        "/admin/exams",
+        N_("Exam catalogue"),
+        N_("Levels, subjects, papers, exam dates, pass lines and eligibility rules."),
+        Permission.EXAM_CATALOGUE,
+    ),  # noqa: E501
+    ("/regions", N_("Regions"), N_("The region tree and its administrative codes."), Permission.REGIONS_VIEW),
+    (
+        "/stations/organisations",
+        N_("Organisations"),
+        N_("Service organisations that operate stations."),
+        Permission.ORGANISATIONS_VIEW,
+    ),  # noqa: E501
+    ("/stations/tiers", N_("Station tiers"), N_("Programme levels and their staffing norms."), Permission.TIERS_VIEW),
+    (
+        "/exam-prep/bank",
+        N_("Question bank"),
+        N_("National and regional exam-practice questions."),
+        Permission.QUESTION_BANK,
+    ),  # noqa: E501
+    (
+        "/imports",
+        N_("Import"),
+        N_("Spreadsheets of regions, stations, workers, certificates and more."),
+        Permission.IMPORTS,
+    ),  # noqa: E501
+    ("/audit", N_("Audit log"), N_("Who changed what, when, before and after."), Permission.AUDIT_VIEW),
+]
+
+
 @router.get("")
 async def admin_home(request: Request, viewer: ManagesAccounts) -> Response:
-    return see_other(request, "/admin/users")
+    areas = [(href, title, text) for href, title, text, permission in ADMIN_AREAS if viewer.can(permission)]
+    return render(request, "admin/home.html", {"areas": areas})
 
 
 @router.get("/users/export")
