@@ -1,35 +1,91 @@
-"""The main navigation: which sections the viewer's permissions open, and which one the current page is in."""
+"""The main navigation: which sections the viewer's permissions open, grouped into menus so that it fits one line
+at desk width in both languages, and which one the current page is in."""
+
+from dataclasses import dataclass, field
 
 from talent.core.access import Permission
 from talent.core.i18n import N_, Msgid
 
-NAV: list[tuple[str, Msgid, Permission]] = [
-    ("/", N_("Dashboard"), Permission.DASHBOARD),
-    ("/regions", N_("Regions"), Permission.REGIONS_VIEW),
-    ("/stations", N_("Stations"), Permission.STATIONS_VIEW),
-    ("/workers", N_("Workers"), Permission.WORKERS_VIEW),
-    ("/workers/{worker_id}", N_("My record"), Permission.OWN_RECORD),
-    ("/courses/my", N_("My learning"), Permission.LEARN),
-    ("/courses", N_("Courses"), Permission.COURSES_VIEW),
-    ("/exam-prep", N_("Exam prep"), Permission.EXAM_PREP),
-    ("/exam-prep/bank", N_("Question bank"), Permission.QUESTION_BANK),
-    ("/certificates", N_("Certificates"), Permission.CERTIFICATES_VIEW),
-    ("/imports", N_("Import"), Permission.IMPORTS),
-    ("/audit", N_("Audit log"), Permission.AUDIT_VIEW),
-    ("/admin", N_("Administration"), Permission.ACCOUNTS),
+# (address, label, permission, menu). Entries of one menu show as a dropdown when the viewer has two or more of
+# them, else as a plain link; "" is the top level.
+NAV: list[tuple[str, Msgid, Permission, str]] = [
+    ("/", N_("Dashboard"), Permission.DASHBOARD, ""),
+    ("/workers/{worker_id}", N_("My record"), Permission.OWN_RECORD, ""),
+    ("/courses/my", N_("My learning"), Permission.LEARN, "learning"),
+    ("/exam-prep", N_("Exam prep"), Permission.EXAM_PREP, "learning"),
+    ("/courses", N_("Courses"), Permission.COURSES_VIEW, "learning"),
+    ("/exam-prep/bank", N_("Question bank"), Permission.QUESTION_BANK, "learning"),
+    ("/workers", N_("Workers"), Permission.WORKERS_VIEW, "records"),
+    ("/certificates", N_("Certificates"), Permission.CERTIFICATES_VIEW, "records"),
+    ("/stations", N_("Stations"), Permission.STATIONS_VIEW, "records"),
+    ("/regions", N_("Regions"), Permission.REGIONS_VIEW, "records"),
+    ("/imports", N_("Import"), Permission.IMPORTS, "admin"),
+    ("/audit", N_("Audit log"), Permission.AUDIT_VIEW, "admin"),
+    ("/admin", N_("Administration"), Permission.ACCOUNTS, "admin"),
 ]
+# Menu → (label, icon). Icons are files of static/vendor/bootstrap-icons-*/ (talent.css names them).
+MENUS: dict[str, tuple[Msgid, str]] = {
+    "learning": (N_("Learning"), "mortarboard"),
+    "records": (N_("Records"), "people"),
+    "admin": (N_("Manage"), "gear"),
+}
+ICONS = {"/": "house", "/workers/{worker_id}": "person-circle", "/certificates": "award"}
+
+
+@dataclass
+class NavEntry:
+    """A top-level entry: a link (`href`) or a menu of links (`items`: (href, label, active))."""
+
+    label: str
+    icon: str = ""
+    href: str = ""
+    items: list[tuple[str, str, bool]] = field(default_factory=list)
+    active: bool = False
+
+
+def _allowed(viewer) -> list[tuple[str, Msgid, str, str]]:
+    """(address, label, menu, icon key) of every entry the viewer may open, in NAV's order."""
+    worker_id = str(viewer.user.worker_id or 0)
+    return [
+        (href.replace("{worker_id}", worker_id), label, menu, href)
+        for href, label, permission, menu in NAV
+        if viewer.can(permission)
+    ]
+
+
+def _active(hrefs: list[str], path: str) -> str | None:
+    """The longest address the path is at or below ("/" only for itself)."""
+    matches = [href for href in hrefs if path == href or (href != "/" and path.startswith(href + "/"))]
+    return max(matches, key=len) if matches else None
+
+
+def nav_menu(viewer, path: str) -> list[NavEntry]:
+    if viewer is None:
+        return []
+    allowed = _allowed(viewer)
+    active = _active([href for href, *_rest in allowed], path)
+    per_menu: dict[str, int] = {}
+    for _href, _label, menu, _key in allowed:
+        per_menu[menu] = per_menu.get(menu, 0) + 1
+    entries: list[NavEntry] = []
+    menus: dict[str, NavEntry] = {}
+    for href, label, menu, key in allowed:
+        if not menu or per_menu[menu] == 1:
+            entries.append(NavEntry(label=label.tr(), icon=ICONS.get(key, ""), href=href, active=href == active))
+            continue
+        if menu not in menus:
+            title, icon = MENUS[menu]
+            menus[menu] = NavEntry(label=title.tr(), icon=icon)
+            entries.append(menus[menu])
+        menus[menu].items.append((href, label.tr(), href == active))
+        menus[menu].active = menus[menu].active or href == active
+    return entries
 
 
 def nav_items(viewer, path: str) -> list[tuple[str, str, bool]]:
-    """(href, label, active) the viewer may open; the longest matching href is the active one."""
+    """(href, label, active) of every section the viewer may open, flat (the help page and tests list them)."""
     if viewer is None:
         return []
-    items = [
-        (href.replace("{worker_id}", str(viewer.user.worker_id or 0)), label)
-        for href, label, permission in NAV
-        if viewer.can(permission)
-    ]
-    matches = [href for href, _label in items if path == href or (href != "/" and path.startswith(href + "/"))]
-    matches += [href for href, _label in items if href != "/" and path == href]
-    active = max(matches, key=len) if matches else None
-    return [(href, label.tr(), href == active) for href, label in items]
+    allowed = _allowed(viewer)
+    active = _active([href for href, *_rest in allowed], path)
+    return [(href, label.tr(), href == active) for href, label, _menu, _key in allowed]

@@ -16,7 +16,7 @@ from talent.core.i18n import lazy
 from talent.core.masking import mask_id, mask_phone
 from talent.web.labels import action_label, entity_label, label
 from talent.web.markdown import render_markdown
-from talent.web.nav import nav_items
+from talent.web.nav import nav_items, nav_menu
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FLASH_COOKIE = "talent_flash"
@@ -188,6 +188,7 @@ env.globals["can"] = _can
 
 
 env.globals["nav_items"] = nav_items
+env.globals["nav_menu"] = nav_menu
 env.filters["label"] = label
 env.filters["entity_label"] = entity_label
 env.filters["action_label"] = action_label

@@ -131,7 +131,8 @@ def test_hr_finds_a_worker_records_an_exit_switches_to_english_and_signs_out(pag
     expect(page.locator("button#logout")).to_have_text("Sign out")
     expect(page.locator('form[action="/language"] button[value=en]')).to_have_attribute("aria-pressed", "true")
 
-    # Signing out lands on the sign-in page, still in English.
+    # Signing out (from the account menu) lands on the sign-in page, still in English.
+    page.locator("#account-menu").click()
     page.locator("button#logout").click()
     page.wait_for_url(re.compile(r"/login(\?.*)?$"))
     expect(page.locator("#login-form")).to_be_visible()
