@@ -16,7 +16,8 @@ pytestmark = pytest.mark.browser
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js").read_text(encoding="utf-8")
 ROLES = ["admin", "bureau", "citybureau", "hr", "supervisor", "worker"]
 # Sections as the navigation lists them (menus included), and the account page.
-SECTIONS = "() => [...new Set([...document.querySelectorAll('#nav-sections a[href]')].map(a => a.getAttribute('href')))]"
+SECTIONS = """() => [...new Set([...document.querySelectorAll('#nav-sections a[href]')]
+  .map(a => a.getAttribute('href')))]"""
 # Navigation entries whose text wraps onto a second line.
 WRAPPED_NAV = """() => [...document.querySelectorAll('#nav-sections > li > a, #account-menu, #bell')]
   .filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 44).map(a => a.textContent.trim())"""
@@ -35,7 +36,8 @@ def test_every_section_fits_both_widths_in_both_languages_and_passes_axe(browser
     visited = 0
     for locale in ("zh-CN", "en-GB"):
         for width, height in ((1280, 900), (390, 844)):
-            context = browser.new_context(base_url=live_server, locale=locale, viewport={"width": width, "height": height})
+            viewport = {"width": width, "height": height}
+            context = browser.new_context(base_url=live_server, locale=locale, viewport=viewport)
             context.set_default_timeout(15_000)
             try:
                 page = context.new_page()

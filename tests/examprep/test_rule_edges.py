@@ -1,6 +1,7 @@
 """Edges of the exam-prep rules that mutation testing found untested: defaults, ties, zero weights and the
 bank an importer reaches."""
 
+from datetime import date
 from decimal import Decimal
 
 from courses.examprep.access import home_bank, import_reach
@@ -62,3 +63,53 @@ async def test_an_importer_matches_rows_with_the_banks_of_enclosing_regions_but_
     scope = Scope(user_id=1, role=Role.BUREAU, region_path="32/3201/320102/")
     reached = set(await Question.filter(import_reach(scope)).values_list("id", flat=True))
     assert national.id in reached and city.id in reached and other.id not in reached
+
+
+def test_letters_given_as_a_list_are_joined_and_sorted():
+    from courses.examprep.rules import normalise_letters
+
+    assert normalise_letters(["C", "a"]) == "AC" and normalise_letters(("B",)) == "B"
+
+
+def test_a_case_answer_is_never_auto_marked():
+    from courses.examprep.rules import mark
+
+    assert mark("case", "", "我的答案", Decimal(20)) == Decimal(0)
+
+
+def test_an_attempt_stores_the_papers_minutes_marks_and_sections_in_bank_kinds():
+    from types import SimpleNamespace
+
+    from courses.examprep.rules import attempt_structure
+
+    section = SimpleNamespace(kind="programme", count=1, points=Decimal(20))
+    paper = SimpleNamespace(minutes=150, full_marks=Decimal(100), pass_mark=Decimal(60), sections=[section])
+    assert attempt_structure(paper) == {
+        "minutes": 150,
+        "full_marks": "100",
+        "pass_mark": "60",
+        "sections": [{"kind": "case", "count": 1, "points": "20"}],
+    }
+
+
+def test_only_admins_and_bureaus_with_a_region_edit_questions():
+    from courses.examprep.access import editable
+    from talent.core.sql import NOTHING
+
+    assert editable(Scope(user_id=1, role=Role.HR, region_path="32/", organisation_id=1)) is NOTHING
+    assert editable(Scope(user_id=1, role=Role.BUREAU, region_path=None)) is NOTHING
+
+
+async def test_a_spell_starting_tomorrow_does_not_yet_widen_a_workers_reach(db):
+    from datetime import timedelta
+
+    from courses.examprep.access import worker_reach
+    from talent.people.models import EmploymentSpell
+    from tests.factories import world
+
+    w = await world()
+    worker, station = w["workers"][0], w["stations"][2]  # W1 works in county A; S3 is in county B
+    today = date(2026, 12, 1)
+    await EmploymentSpell.create(worker=worker, station=station, start_on=today + timedelta(days=1))
+    reach = await worker_reach(worker_id=worker.id, today=today)
+    assert station.region_path not in reach and w["stations"][0].region_path in reach

@@ -16,3 +16,13 @@ def test_letters_in_a_phone_number_are_refused_on_the_phone_field():
         clean_phone("138-call-me")
     assert refused.value.field == "phone"
     assert refused.value.code == "Enter a phone number (digits, spaces, + - and brackets)."
+
+
+def test_a_short_id_number_is_refused_on_the_id_number_field():
+    from talent.people.rules import clean_id_number
+
+    with pytest.raises(ServiceError) as refused:
+        clean_id_number("32010219900101123")  # 17 characters
+    assert refused.value.field == "id_number"
+    assert refused.value.code == "An ID number has 18 characters: 17 digits, then a digit or X."
+    assert clean_id_number(" 32010219900101123x ") == "32010219900101123X"

@@ -6,3 +6,37 @@ from talent.places.rules import next_level
 def test_a_township_has_no_level_below_it():
     assert next_level("township") is None
     assert next_level("county") == "township"
+
+
+def test_a_wrong_region_code_names_the_level_and_its_digits():
+    import pytest
+
+    from talent.core.errors import ServiceError
+    from talent.places.rules import check_region_code
+
+    with pytest.raises(ServiceError) as refused:
+        check_region_code("3201", "township")
+    assert refused.value.field == "code"
+    assert refused.value.code == "A %(level)s code has %(digits)s digits."
+    assert refused.value.params["digits"] == "9 / 12" and refused.value.params["level"]
+    check_region_code("320102001", "township")  # nine digits: accepted
+
+
+async def test_a_bureau_sees_tiers_of_its_region_below_it_and_organisations_operating_in_it(db):
+    from talent.core.access import Role, Scope
+    from talent.places.access import organisations_q, tiers_q
+    from talent.places.models import Organisation, Station, StationTier
+    from tests.factories import world
+
+    w = await world()
+    street_a, county_a = w["regions"]["street_a"], w["regions"]["county_a"]
+    below = await StationTier.create(name="街道试点", region=street_a)
+    # Organisation B (of county B) operates a station in county A's street.
+    await Station.create(
+        code="S9", name="社工站9", region=street_a, region_path=street_a.path, organisation=w["orgs"][1]
+    )
+    bureau = Scope(user_id=1, role=Role.BUREAU, region_path=county_a.path)
+    assert below.id in await StationTier.filter(tiers_q(bureau)).values_list("id", flat=True)
+    assert w["orgs"][1].id in await Organisation.filter(organisations_q(bureau)).values_list("id", flat=True)
+    hr = Scope(user_id=1, role=Role.HR, region_path=county_a.path, organisation_id=w["orgs"][0].id)
+    assert await StationTier.filter(tiers_q(hr)).count() == 0

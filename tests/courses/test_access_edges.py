@@ -1,0 +1,29 @@
+"""Edges of course access that mutation testing found untested."""
+
+from datetime import date, timedelta
+
+from courses.catalog.access import can_author, station_paths
+from talent.core.access import Role, Scope
+from talent.people.models import EmploymentSpell
+from tests.factories import world
+
+
+def test_only_admins_and_bureaus_with_a_region_author_courses():
+    assert can_author(Scope(user_id=1, role=Role.ADMIN), region_path="")
+    assert not can_author(Scope(user_id=1, role=Role.HR, region_path="32/", organisation_id=1), region_path="32/")
+    assert not can_author(Scope(user_id=1, role=Role.BUREAU, region_path=None), region_path="32/")
+    assert can_author(Scope(user_id=1, role=Role.BUREAU, region_path="32/"), region_path="32/3201/")
+
+
+async def test_a_worker_reaches_the_stations_of_spells_active_today_only(db):
+    w = await world()
+    today = date(2026, 12, 1)
+    worker = w["workers"][0]
+    ended = w["stations"][2]  # county B: a spell that ended yesterday
+    await EmploymentSpell.create(
+        worker=worker, station=ended, start_on=date(2020, 1, 1), end_on=today - timedelta(days=1)
+    )
+    paths = await station_paths(Scope(user_id=1, role=Role.WORKER, worker_id=worker.id), today)
+    assert paths == [w["stations"][0].region_path]
+    # A worker account with no worker record reaches nothing (not worker id 1's stations).
+    assert await station_paths(Scope(user_id=1, role=Role.WORKER, worker_id=None), today) == []
