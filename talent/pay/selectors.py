@@ -125,6 +125,15 @@ async def standard_for_worker(*, worker_id: int, on: date) -> tuple[SalaryStanda
     return await standard_applying(region_path=spell.station.region_path, on=on), spell.station
 
 
+async def applying_standard(*, standard_id: int) -> SalaryStandard:
+    """A published standard with its bands and allowances, for the worker it applies to ("My pay": the id comes
+    from the worker's own compliance row, never from the request)."""
+    standard = await SalaryStandard.filter(status=StandardStatus.PUBLISHED).select_related("region").get(id=standard_id)
+    await standard.fetch_related("bands", "allowances")
+    standard.sorted_bands = sorted(standard.bands, key=lambda b: (list(PayLevel).index(b.level), b.years_from))
+    return standard
+
+
 # ── salary records ────────────────────────────────────────────────────────────────────────────────
 
 
@@ -366,11 +375,16 @@ async def compliance_export(*, scope: Scope, on: date, region: Region | None = N
         yield _row(row)
 
 
-async def worker_pay(*, worker_id: int, on: date) -> dict | None:
-    """One worker's compliance row on `on` (their spell active that day, whatever the scope: a worker's own
-    page), or None when they are not active full-time that day."""
+async def worker_pay(*, worker_id: int, on: date, scope: Scope | None = None) -> dict | None:
+    """One worker's compliance row on `on`, or None when they are not active full-time that day: at a station in
+    `scope` (a staff page: a worker who moved out of scope shows nothing of their new station), or, without a
+    scope, at any station of theirs (the worker's own page)."""
     sql = PaySql(on, _pg())
-    base = _workforce(sql, f"(SELECT sp0.station_id FROM employment_spells sp0 WHERE sp0.worker_id = {int(worker_id)})")
+    if scope is not None:
+        stations = station_ids_sql(scope)
+    else:
+        stations = f"(SELECT sp0.station_id FROM employment_spells sp0 WHERE sp0.worker_id = {int(worker_id)})"
+    base = _workforce(sql, stations)
     rows = await fetch_all(
         SalaryStandard,
         f"{base} SELECT {ROW_COLUMNS} FROM cw JOIN workers w ON w.id = cw.worker_id"
