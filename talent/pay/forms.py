@@ -28,7 +28,10 @@ STANDARD_FIELDS = [
     ),
     Field("benchmark", N_("Benchmark wage (yuan per month)"), kind="decimal"),
     Field(
-        "benchmark_label", N_("Benchmark"), max_length=100, help=N_("For example the region's average wage of 2025.")
+        "benchmark_label",
+        N_("Benchmark name"),
+        max_length=100,
+        help=N_("For example the region's average wage of 2025."),
     ),
     Field("notes", N_("Notes"), kind="textarea", max_length=4000),
 ]

@@ -97,12 +97,8 @@ async def compliance_page(
     status: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
     day = _day(on)
-    chosen = await _region(viewer.scope, region)
-    group = (
-        group
-        if group in selectors.GROUPS
-        else ("station" if chosen is None and viewer.scope.region_path is None else "region")
-    )
+    chosen = await _region(viewer.scope, region or _own_region_code(viewer))
+    group = group if group in selectors.GROUPS else ("region" if viewer.can(Permission.REGIONS_VIEW) else "station")
     status = status if status in {s.value for s in STATUSES} | {"below", "uncovered"} else ""
     summary = await selectors.compliance_summary(scope=viewer.scope, on=day, region=chosen, group_by=group)
     page = await selectors.compliance_rows(scope=viewer.scope, on=day, params=params, region=chosen, status=status)
@@ -139,7 +135,7 @@ async def compliance_export(
         N_("Station code"),
         N_("Certificate level"),
         N_("Years of service"),
-        N_("Pay"),
+        N_("Monthly pay"),
         N_("Floor"),
         N_("Band min"),
         N_("Band mid"),

@@ -217,6 +217,7 @@ class Summary:
     uncovered: int = 0
     shortfall_total: Decimal = Decimal("0.00")
     groups: list[dict] = field(default_factory=list)
+    truncated: bool = False
 
     @property
     def below(self) -> int:
@@ -247,6 +248,7 @@ def _child_key(pg: bool, root_len: int) -> str:
 
 
 GROUPS = ("region", "station", "level")
+MAX_GROUPS = 500  # station rows shown at most (a national admin has tens of thousands: choose a region first)
 
 
 async def compliance_summary(*, scope: Scope, on: date, region: Region | None = None, group_by: str = "") -> Summary:
@@ -256,9 +258,11 @@ async def compliance_summary(*, scope: Scope, on: date, region: Region | None = 
     pg = _pg()
     sql = PaySql(on, pg)
     base = _workforce(sql, station_ids_sql(scope, region.path if region else ""))
-    rows = await fetch_all(SalaryStandard, f"{base} SELECT {_counts_sql()} FROM cw")
     summary = Summary(on=on)
-    _fill(summary, rows[0] if rows else {})
+    if group_by not in GROUPS:
+        rows = await fetch_all(SalaryStandard, f"{base} SELECT {_counts_sql()} FROM cw")
+        _fill(summary, rows[0] if rows else {})
+        return summary
     if group_by == "region":
         key = _child_key(pg, len(region.path) if region else 0)
         grouped = await fetch_all(
@@ -272,7 +276,7 @@ async def compliance_summary(*, scope: Scope, on: date, region: Region | None = 
             SalaryStandard,
             f"{base}, g AS (SELECT station_id AS gkey, cw.* FROM cw) SELECT g.gkey, s.name AS gname, s.code AS gcode,"
             f" {_counts_sql()} FROM g JOIN stations s ON s.id = g.gkey GROUP BY g.gkey, s.name, s.code"
-            " ORDER BY s.code",
+            f" ORDER BY s.code LIMIT {MAX_GROUPS}",
         )
     elif group_by == "level":
         grouped = await fetch_all(
@@ -283,12 +287,21 @@ async def compliance_summary(*, scope: Scope, on: date, region: Region | None = 
         grouped = sorted(grouped, key=lambda r: order.index(r["gkey"]) if r["gkey"] in order else 99)
         for row in grouped:
             row["gname"], row["gcode"] = PayLevel(row["gkey"]).label.tr(), ""
-    else:
-        grouped = []
     for row in grouped:
         group = Summary(on=on)
         _fill(group, row)
         summary.groups.append({"key": row["gkey"], "name": row.get("gname"), "code": row.get("gcode"), "s": group})
+        # The whole is the sum of its groups (a handful of aggregated rows): one statement, not two.
+        summary.headcount += group.headcount
+        summary.uncovered += group.uncovered
+        summary.shortfall_total += group.shortfall_total
+        for status, n in group.counts.items():
+            summary.counts[status] = summary.counts.get(status, 0) + n
+    summary.counts = {s.value: summary.counts.get(s.value, 0) for s in STATUSES}
+    if len(grouped) >= MAX_GROUPS:  # cut short: the whole needs its own statement
+        summary.truncated = True
+        rows = await fetch_all(SalaryStandard, f"{base} SELECT {_counts_sql()} FROM cw")
+        _fill(summary, rows[0] if rows else {})
     return summary
 
 
