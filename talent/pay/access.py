@@ -27,7 +27,12 @@ async def standards_q(scope: Scope) -> Q:
                 region_path__in=above, status=StandardStatus.PUBLISHED
             )
         case Role.HR if scope.organisation_id:
-            paths = await Station.filter(stations_q(scope)).distinct().values_list("region_path", flat=True)
+            paths = (
+                await Station.filter(stations_q(scope))
+                .order_by("region_path")
+                .distinct()
+                .values_list("region_path", flat=True)
+            )
             enclosing = sorted({a for path in paths for a in ancestor_paths(path)})
             return Q(region_path__in=enclosing, status=StandardStatus.PUBLISHED)
     return NOTHING
