@@ -72,6 +72,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.domains import load as load_domains
     from talent.imports.router import router as imports_router
     from talent.notifications.router import router as notifications_router
+    from talent.pay.router import router as pay_router
     from talent.people.router import router as people_router
     from talent.places.organisations_router import router as organisations_router
     from talent.places.regions_router import router as regions_router
@@ -98,6 +99,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         imports_router,
         courses_router,
         certification_router,
+        pay_router,
         exams_admin_router,
         notifications_router,
         audit_router,

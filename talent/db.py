@@ -27,12 +27,15 @@ COURSE_MODULES: list[str] = [
 ]
 # Exam preparation (question bank, practice, mock exams) likewise has its own app and chain.
 EXAMPREP_MODULES: list[str] = ["courses.examprep.models"]
+# Pay (salary standards, salary records) is its own app with its own chain; its foreign keys point at "models.X".
+PAY_MODULES: list[str] = ["talent.pay.models"]
 APPS = {
     "models": (MODEL_MODULES, MIGRATIONS_MODULE),
     "courses": (COURSE_MODULES, "courses.migrations"),
     "examprep": (EXAMPREP_MODULES, "courses.examprep.migrations"),
+    "pay": (PAY_MODULES, "talent.pay.migrations"),
 }
-ALL_MODULES = MODEL_MODULES + COURSE_MODULES + EXAMPREP_MODULES
+ALL_MODULES = MODEL_MODULES + COURSE_MODULES + EXAMPREP_MODULES + PAY_MODULES
 
 
 def normalise_url(url: str) -> str:

@@ -14,6 +14,7 @@ IMPORT_KINDS = (
     "talent.people.imports",
     "talent.certification.imports",
     "courses.examprep.imports",
+    "talent.pay.imports",
 )
 # Modules that register reminder providers with talent.notifications.services.reminder_provider.
 REMINDERS = (
@@ -24,7 +25,7 @@ REMINDERS = (
 # written: each has `async def demo_contribute(*, scale: str, seed: int, today: date) -> dict[str, int]`, reads
 # the rows it builds on from the database, writes its own in bulk (inside the demo's transaction) and returns
 # counts for the summary table. A new domain adds its module here instead of growing talent/demo.py.
-DEMO = ()
+DEMO = ("talent.pay.demo",)
 MODULES = IMPORT_KINDS + REMINDERS
 
 

@@ -32,6 +32,8 @@ class Entity(Coded):
     CLASS_SESSION = "class_session", N_("Classroom session")
     COURSE_CERTIFICATE = "course_certificate", N_("Completion certificate")
     QUESTION = "question", N_("Question")
+    SALARY_STANDARD = "salary_standard", N_("Salary standard")
+    SALARY_RECORD = "salary_record", N_("Salary record")
 
 
 class Action(Coded):

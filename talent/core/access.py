@@ -70,6 +70,11 @@ class Permission(StrEnum):
     IMPORTS = "imports"
     AUDIT_VIEW = "audit.view"
     ACCOUNTS = "accounts"
+    # Pay: standards and compliance (read), issuing standards, recording salaries, one's own pay.
+    PAY_VIEW = "pay.view"
+    PAY_STANDARDS_EDIT = "pay.standards"
+    PAY_SALARIES_EDIT = "pay.salaries"
+    PAY_OWN = "pay.own"
 
 
 ALL = frozenset(Role)
@@ -113,6 +118,10 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.IMPORTS: EDITORS,
     Permission.AUDIT_VIEW: EDITORS,
     Permission.ACCOUNTS: ADMIN,
+    Permission.PAY_VIEW: EDITORS,
+    Permission.PAY_STANDARDS_EDIT: REGION_EDITORS,
+    Permission.PAY_SALARIES_EDIT: frozenset({Role.ADMIN, Role.HR}),
+    Permission.PAY_OWN: WORKER,
 }
 
 

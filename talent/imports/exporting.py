@@ -19,6 +19,7 @@ ROWS = {
     "exam_results": "talent.certification.imports:exam_result_rows",
     "certificates": "talent.certification.imports:certificate_rows",
     "questions": "courses.examprep.imports:question_rows",
+    "salaries": "talent.pay.imports:salary_rows",
 }
 EXPORTABLE = tuple(ROWS)
 

@@ -19,6 +19,8 @@ NAV: list[tuple[str, Msgid, Permission, str]] = [
     ("/certificates", N_("Certificates"), Permission.CERTIFICATES_VIEW, "records"),
     ("/stations", N_("Stations"), Permission.STATIONS_VIEW, "records"),
     ("/regions", N_("Regions"), Permission.REGIONS_VIEW, "records"),
+    ("/pay", N_("Pay"), Permission.PAY_VIEW, ""),
+    ("/pay/my", N_("My pay"), Permission.PAY_OWN, ""),
     ("/imports", N_("Import"), Permission.IMPORTS, "admin"),
     ("/audit", N_("Audit log"), Permission.AUDIT_VIEW, "admin"),
     ("/admin", N_("Administration"), Permission.ACCOUNTS, "admin"),
@@ -29,7 +31,7 @@ MENUS: dict[str, tuple[Msgid, str]] = {
     "records": (N_("Records"), "people"),
     "admin": (N_("Manage"), "gear"),
 }
-ICONS = {"/": "house", "/workers/{worker_id}": "person-circle", "/certificates": "award"}
+ICONS = {"/": "house", "/workers/{worker_id}": "person-circle", "/certificates": "award", "/pay": "cash-stack"}
 
 
 @dataclass

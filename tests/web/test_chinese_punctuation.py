@@ -20,13 +20,16 @@ AFTER_LABEL = re.compile(r'_\("[^"]*"\)\s*\}\}\s?[:(,]')
 
 
 def ascii_beside_chinese(text: str) -> bool:
-    return bool(MIXED.search(PLACEHOLDER.sub("", text)))
+    """ASCII punctuation beside a Chinese character. A formula (a text with "=") keeps the mathematical notation
+    max(a, b) and (a − b) ÷ c, which is written the same in Chinese."""
+    return "=" not in text and bool(MIXED.search(PLACEHOLDER.sub("", text)))
 
 
 def test_the_check_sees_ascii_punctuation_beside_chinese_and_nothing_else():
     assert ascii_beside_chinese("剩余时间: %(n)s") and ascii_beside_chinese("证书(已注册)")
     assert not ascii_beside_chinese("剩余时间：%(n)s") and not ascii_beside_chinese("由%(app)s发送（自动）")
     assert not ascii_beside_chinese("A-ZH (2025)")
+    assert not ascii_beside_chinese("每月差额 = max(0, 薪级下限 − 薪酬)")
 
 
 def test_no_zh_cn_translation_mixes_ascii_punctuation_into_chinese():

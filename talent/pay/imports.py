@@ -1,0 +1,199 @@
+"""The `salaries` spreadsheet kind (DESIGN §3: worker_no, effective_from, monthly_base, monthly_allowances) and
+its export rows; the module registers the kind when imported (talent.domains names it).
+
+A row is identified by worker and effective date (a worker's record from that date is created or updated). The
+worker is looked up in the importer's scope (people.access.workers_q): a number outside it is "not found". The
+services' rules apply: amounts not negative (rules.money), no salary dated before the worker's first hire.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from talent.audit.models import Action
+from talent.audit.services import jsonable
+from talent.core.access import Permission
+from talent.core.bulk import fetch_by, ids_by, insert_rows, values_in
+from talent.core.errors import ServiceError
+from talent.core.i18n import N_
+from talent.core.i18n import gettext as _
+from talent.imports.columns import Column, KindSpec
+from talent.imports.framework import Context, Counts, Kind, Plan, register
+from talent.pay.models import SalaryRecord
+from talent.pay.rules import money
+from talent.pay.services import RECORD
+from talent.people.access import workers_q
+from talent.people.models import EmploymentSpell, Worker
+from talent.people.selectors import worker_jurisdictions
+
+SALARIES = KindSpec(
+    "salaries",
+    [
+        Column("worker_no", "工号", required=True, max_length=32),
+        Column("effective_from", "生效日期", "date", required=True),
+        Column("monthly_base", "月基本工资", "decimal", required=True),
+        Column("monthly_allowances", "月津贴补贴", "decimal"),
+    ],
+    ("worker_no", "effective_from"),
+)
+FIELDS = ("monthly_base", "monthly_allowances")
+
+
+class SalariesKind(Kind):
+    spec = SALARIES
+    permission = Permission.PAY_SALARIES_EDIT
+    title = N_("Salaries")
+    note = N_(
+        "One row per worker and effective date, amounts in yuan per month; a worker's record from the same date is "
+        "updated. A salary cannot start before the worker's first hire."
+    )
+    example = {
+        "worker_no": "W2024001",
+        "effective_from": "2026-01-01",
+        "monthly_base": "4200",
+        "monthly_allowances": "300",
+    }
+
+    async def validate(self, ctx: Context, rows: list) -> Plan:
+        scope = ctx.scope
+        plan = Plan()
+        numbers = [r.worker_no for r in rows]
+        if scope.is_admin:
+            workers = await ids_by(Worker, "worker_no", numbers)
+        else:
+            workers = dict(
+                await fetch_by(
+                    lambda chunk: Worker.filter(workers_q(scope), worker_no__in=list(chunk)).values_list(
+                        "worker_no", "id"
+                    ),
+                    numbers,
+                )
+            )
+        ids = list(workers.values())
+        first_hire: dict[int, Any] = {}
+        for s in await values_in(EmploymentSpell, "worker_id", ids, ["worker_id", "start_on"]):
+            held = first_hire.get(s["worker_id"])
+            if held is None or s["start_on"] < held:
+                first_hire[s["worker_id"]] = s["start_on"]
+        existing = {
+            (r["worker_id"], r["effective_from"]): r
+            for r in await values_in(
+                SalaryRecord,
+                "worker_id",
+                ids,
+                ["id", "worker_id", "effective_from", "monthly_base", "monthly_allowances"],
+            )
+        }
+        for row in rows:
+            worker_id = workers.get(row.worker_no)
+            if worker_id is None:
+                ctx.problem(row.row, "worker_no", row.worker_no, _("No worker with this number in your scope."))
+                continue
+            ok = True
+            values = {}
+            for key in FIELDS:
+                raw = getattr(row, key)
+                if raw is None and key == "monthly_allowances":
+                    raw = 0
+                try:
+                    values[key] = money(raw, key)
+                except ServiceError as exc:
+                    ctx.problem(row.row, key, raw, exc.message)
+                    ok = False
+            hired = first_hire.get(worker_id)
+            if hired is None:
+                ctx.problem(
+                    row.row, "worker_no", row.worker_no, _("This worker has no employment yet: record the hire first.")
+                )
+                ok = False
+            elif row.effective_from < hired:
+                ctx.problem(
+                    row.row,
+                    "effective_from",
+                    row.effective_from,
+                    _("A salary cannot start before the worker was hired (%(day)s).") % {"day": hired.isoformat()},
+                )
+                ok = False
+            if not ok:
+                continue
+            current = existing.get((worker_id, row.effective_from))
+            if current is not None and "monthly_allowances" not in ctx.present:
+                values["monthly_allowances"] = current["monthly_allowances"]
+            after = {"worker_id": worker_id, "effective_from": row.effective_from, **values}
+            if current is None:
+                plan.creates.append((row, after))
+            elif all(current[k] == values[k] for k in FIELDS):
+                plan.unchanged += 1
+            else:
+                before = jsonable({k: current[k] for k in FIELDS})
+                plan.updates.append((current["id"], before, after, row))
+        return plan
+
+    async def write(self, ctx: Context, plan: Plan) -> Counts:
+        async def create(batch: list) -> list[dict]:
+            await insert_rows(SalaryRecord, [{**after, "note": ""} for _row, after in batch])
+            worker_ids = list({after["worker_id"] for _row, after in batch})
+            ids = {
+                (r["worker_id"], r["effective_from"]): r["id"]
+                for r in await values_in(SalaryRecord, "worker_id", worker_ids, ["id", "worker_id", "effective_from"])
+            }
+            where = await worker_jurisdictions(worker_ids)
+            return [
+                RECORD.entry(
+                    ctx.actor,
+                    Action.CREATE,
+                    ids[(after["worker_id"], after["effective_from"])],
+                    f"{row.worker_no} {row.effective_from.isoformat()}",
+                    after=jsonable({**after, "note": ""}),
+                    **_filed(where.get(after["worker_id"])),
+                )
+                for row, after in batch
+            ]
+
+        async def update(batch: list) -> list[dict]:
+            await SalaryRecord.bulk_update(
+                [SalaryRecord(id=rid, **{k: after[k] for k in FIELDS}) for rid, _b, after, _r in batch], list(FIELDS)
+            )
+            where = await worker_jurisdictions([after["worker_id"] for _i, _b, after, _r in batch])
+            return [
+                RECORD.entry(
+                    ctx.actor,
+                    Action.UPDATE,
+                    rid,
+                    f"{row.worker_no} {row.effective_from.isoformat()}",
+                    before=before,
+                    after=jsonable({k: after[k] for k in FIELDS}),
+                    **_filed(where.get(after["worker_id"])),
+                )
+                for rid, before, after, row in batch
+            ]
+
+        await ctx.write_batches(plan, plan.creates, create)
+        await ctx.write_batches(plan, plan.updates, update)
+        return plan.counts()
+
+
+def _filed(places: list | None) -> dict:
+    if not places:
+        return {"region_path": "", "organisation_id": None}
+    (path, org), *rest = places
+    return {"region_path": path, "organisation_id": org, "also": rest}
+
+
+register(SalariesKind())
+
+
+async def salary_rows(size: int = 2000) -> AsyncIterator[list[Any]]:
+    """Every salary record in the kind's columns (`talent export salaries`), in keyset batches by id."""
+    last_id = 0
+    while True:
+        batch = (
+            await SalaryRecord.filter(id__gt=last_id)
+            .order_by("id")
+            .limit(size)
+            .values_list("id", "worker__worker_no", "effective_from", "monthly_base", "monthly_allowances")
+        )
+        for _id, worker_no, effective_from, base, allowances in batch:
+            yield [worker_no, effective_from, base, allowances]
+        if len(batch) < size:
+            return
+        last_id = batch[-1][0]

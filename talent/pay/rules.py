@@ -1,0 +1,263 @@
+"""The pay rules, each written once: as SQL (used by compliance, the simulator, reports and the API) and as a
+Python mirror (used by the services on one record and by the tests, which hold the two to the same answers).
+
+Definitions (shown on the pages next to the figures):
+- **Years of service** on day d: whole years completed from the start of the worker's first employment spell
+  (any station) to d. A worker hired 2020-03-01 has 5 years on 2025-03-01 and 4 on 2025-02-28.
+- **Certificate level** on d: the highest certificate obtained on or before d (certification's rule, Python
+  mirror talent.certification.for_people.levels_for), "none" without one.
+- **Band**: certificate level × years of service in [years_from, years_to) → monthly min / mid / max of total
+  monthly pay (base + allowances); an empty years_to is open-ended.
+- **Pay** on d: monthly base + monthly allowances of the latest salary record effective on or before d.
+- **Status** on d: no_record (no record yet), below_floor (pay < floor), below_band (pay < band min),
+  within_band (pay ≤ band max), above_band; a worker whose level has no band is held to the floor only.
+- **Compa-ratio** = pay ÷ band mid; **range penetration** = (pay − min) ÷ (max − min) (none when max = min);
+  **monthly shortfall** = max(0, max(floor, band min) − pay): what lifts the worker to both.
+- **Applicable standard** on d for a station: the published standard, effective on or before d, of the most
+  specific region enclosing the station; among one region's, the latest effective, then the latest published.
+- **Back pay** of a standard published after its effective date: the monthly shortfall × whole months from
+  the effective date to d.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from talent.certification.expressions import date_literal
+from talent.core.codes import Coded
+from talent.core.errors import ServiceError
+from talent.core.i18n import N_
+from talent.pay.models import PayLevel
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+class PayStatus(Coded):
+    BELOW_FLOOR = "below_floor", N_("Below floor")
+    BELOW_BAND = "below_band", N_("Below band")
+    WITHIN_BAND = "within_band", N_("Within band")
+    ABOVE_BAND = "above_band", N_("Above band")
+    NO_RECORD = "no_record", N_("No salary record")
+
+
+STATUSES = tuple(PayStatus)
+LEVELS = tuple(PayLevel)
+
+
+# ── amounts and bands ─────────────────────────────────────────────────────────────────────────────
+
+
+def money(value, field: str) -> Decimal:
+    """A monthly amount in yuan: finite, not negative, to the fen."""
+    try:
+        amount = Decimal(value)
+    except (ArithmeticError, ValueError, TypeError):
+        raise ServiceError(field, N_("Enter an amount in yuan.")) from None
+    if not amount.is_finite():
+        raise ServiceError(field, N_("Enter an amount in yuan."))
+    if amount < 0:
+        raise ServiceError(field, N_("An amount cannot be negative."))
+    if amount > MAX_AMOUNT:
+        raise ServiceError(field, N_("This amount is too large."))
+    return amount.quantize(CENT)
+
+
+@dataclass(frozen=True)
+class Band:
+    level: str
+    years_from: int
+    years_to: int | None
+    min_pay: Decimal
+    mid_pay: Decimal
+    max_pay: Decimal
+
+    def covers(self, years: int) -> bool:
+        return self.years_from <= years and (self.years_to is None or years < self.years_to)
+
+
+def default_mid(min_pay: Decimal, max_pay: Decimal) -> Decimal:
+    return ((min_pay + max_pay) / 2).quantize(CENT)
+
+
+def check_bands(bands: Iterable[Band], *, complete: bool = False) -> list[Band]:
+    """Bands sorted by level and years; ServiceError("bands", …) on min > max, a mid outside [min, max], an empty
+    or reversed years range, or bands of one level that overlap or leave a gap in years of service. `complete`
+    (publishing): each level's bands start at 0 years and the last is open-ended, so every worker of a level
+    with bands has exactly one."""
+    out = sorted(bands, key=lambda b: (LEVELS.index(PayLevel(b.level)), b.years_from))
+    for band in out:
+        label = PayLevel(band.level).label.tr()
+        if band.years_from < 0 or (band.years_to is not None and band.years_to <= band.years_from):
+            raise ServiceError("bands", N_("%(level)s: a years range must end after it starts."), level=label)
+        if band.min_pay > band.max_pay:
+            raise ServiceError("bands", N_("%(level)s: the minimum is above the maximum."), level=label)
+        if not band.min_pay <= band.mid_pay <= band.max_pay:
+            raise ServiceError(
+                "bands", N_("%(level)s: the midpoint must lie between minimum and maximum."), level=label
+            )
+    for level in LEVELS:
+        mine = [b for b in out if b.level == level]
+        label = PayLevel(level).label.tr()
+        for before, after in zip(mine, mine[1:], strict=False):
+            if before.years_to is None or after.years_from < before.years_to:
+                raise ServiceError(
+                    "bands",
+                    N_("%(level)s: bands overlap at %(years)s years of service."),
+                    level=label,
+                    years=after.years_from,
+                )
+            if after.years_from > before.years_to:
+                raise ServiceError(
+                    "bands",
+                    N_("%(level)s: no band covers %(start)s to %(end)s years of service."),
+                    level=label,
+                    start=before.years_to,
+                    end=after.years_from,
+                )
+        if complete and mine:
+            if mine[0].years_from != 0:
+                raise ServiceError(
+                    "bands",
+                    N_("%(level)s: no band covers %(start)s to %(end)s years of service."),
+                    level=label,
+                    start=0,
+                    end=mine[0].years_from,
+                )
+            if mine[-1].years_to is not None:
+                raise ServiceError(
+                    "bands", N_("%(level)s: the last band must be open-ended (no upper years)."), level=label
+                )
+    return out
+
+
+def band_for(bands: Iterable[Band], level: str, years: int) -> Band | None:
+    return next((b for b in bands if b.level == level and b.covers(years)), None)
+
+
+# ── years, months, status (Python mirrors) ─────────────────────────────────────────────────────────
+
+
+def years_of_service(first_start: date | None, day: date) -> int:
+    """Whole years from `first_start` to `day` (0 before the first anniversary; 0 without a spell)."""
+    if first_start is None or first_start > day:
+        return 0
+    return day.year - first_start.year - ((day.month, day.day) < (first_start.month, first_start.day))
+
+
+def whole_months(start: date, day: date) -> int:
+    """Whole months from `start` to `day`: 2026-01-01 → 2026-07-01 is 6, → 2026-06-30 is 5; 0 if day < start."""
+    if day <= start:
+        return 0
+    months = (day.year - start.year) * 12 + day.month - start.month
+    return months - (1 if day.day < start.day else 0)
+
+
+def pay_status(pay: Decimal | None, floor: Decimal, band: Band | None) -> PayStatus:
+    if pay is None:
+        return PayStatus.NO_RECORD
+    if pay < floor:
+        return PayStatus.BELOW_FLOOR
+    if band is None:
+        return PayStatus.WITHIN_BAND
+    if pay < band.min_pay:
+        return PayStatus.BELOW_BAND
+    if pay <= band.max_pay:
+        return PayStatus.WITHIN_BAND
+    return PayStatus.ABOVE_BAND
+
+
+def shortfall(pay: Decimal | None, floor: Decimal, band: Band | None) -> Decimal:
+    if pay is None:
+        return ZERO
+    target = max(floor, band.min_pay) if band else floor
+    return max(ZERO, target - pay)
+
+
+def compa_ratio(pay: Decimal | None, band: Band | None) -> Decimal | None:
+    if pay is None or band is None or band.mid_pay == 0:
+        return None
+    return pay / band.mid_pay
+
+
+def penetration(pay: Decimal | None, band: Band | None) -> Decimal | None:
+    if pay is None or band is None or band.max_pay == band.min_pay:
+        return None
+    return (pay - band.min_pay) / (band.max_pay - band.min_pay)
+
+
+# ── SQL ───────────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class PaySql:
+    """The rules above as SQL expressions for SQLite or PostgreSQL; `day` is inlined as a date literal formatted
+    from a date object (never from user text)."""
+
+    day: date
+    pg: bool
+
+    @property
+    def d(self) -> str:
+        return date_literal(self.day, self.pg)
+
+    def num(self, column: str) -> str:
+        """A money column as a number: SQLite keeps Decimal as text, and text compares as text."""
+        return column if self.pg else f"CAST({column} AS REAL)"
+
+    def years(self, first_start: str) -> str:
+        """years_of_service: the year difference, less one before the anniversary in day's year."""
+        md = f"'{self.day:%m-%d}'"
+        if self.pg:
+            return (
+                f"({self.day.year} - CAST(EXTRACT(YEAR FROM {first_start}) AS INTEGER)"
+                f" - CASE WHEN to_char({first_start}, 'MM-DD') > {md} THEN 1 ELSE 0 END)"
+            )
+        return (
+            f"({self.day.year} - CAST(strftime('%Y', {first_start}) AS INTEGER)"
+            f" - CASE WHEN strftime('%m-%d', {first_start}) > {md} THEN 1 ELSE 0 END)"
+        )
+
+    def level(self, worker: str) -> str:
+        """The highest certificate level obtained on or before day (the level codes sort lowest first), or
+        'none'."""
+        return (
+            f"COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = {worker}"
+            f" AND c.obtained_on <= {self.d}), 'none')"
+        )
+
+    def pay(self, worker: str) -> str:
+        """Base + allowances of the latest salary record effective on or before day (NULL without one)."""
+        return (
+            f"(SELECT {self.num('r.monthly_base')} + {self.num('r.monthly_allowances')} FROM pay_salary_records r"
+            f" WHERE r.worker_id = {worker} AND r.effective_from <= {self.d}"
+            " ORDER BY r.effective_from DESC LIMIT 1)"
+        )
+
+    def first_start(self, worker: str) -> str:
+        return f"(SELECT MIN(f.start_on) FROM employment_spells f WHERE f.worker_id = {worker})"
+
+    def applicable(self, region_path: str, standards: str = "pay_standards") -> str:
+        """The id of the standard applying on day at a station whose region path is `region_path`: published,
+        effective on or before day, of the most specific enclosing region (of paths that are all prefixes of one
+        path, the longest sorts last), the latest effective, then the latest published."""
+        return (
+            f"(SELECT a.id FROM {standards} a WHERE a.status = 'published' AND a.effective_from <= {self.d}"
+            f" AND substr({region_path}, 1, length(a.region_path)) = a.region_path"
+            " ORDER BY a.region_path DESC, a.effective_from DESC, a.published_at DESC, a.id DESC LIMIT 1)"
+        )
+
+    @staticmethod
+    def status(pay: str, floor: str, band_min: str, band_max: str) -> str:
+        return (
+            f"(CASE WHEN {pay} IS NULL THEN 'no_record' WHEN {pay} < {floor} THEN 'below_floor'"
+            f" WHEN {band_min} IS NULL THEN 'within_band' WHEN {pay} < {band_min} THEN 'below_band'"
+            f" WHEN {pay} <= {band_max} THEN 'within_band' ELSE 'above_band' END)"
+        )
+
+    @staticmethod
+    def shortfall(pay: str, floor: str, band_min: str) -> str:
+        target = f"(CASE WHEN {band_min} IS NOT NULL AND {band_min} > {floor} THEN {band_min} ELSE {floor} END)"
+        return f"(CASE WHEN {pay} IS NULL OR {pay} >= {target} THEN 0 ELSE {target} - {pay} END)"

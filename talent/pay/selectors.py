@@ -1,0 +1,457 @@
+"""Reads of pay: standards (list, detail, version chain, diff), the standard applying on a day, salary records,
+and compliance, back pay and the simulator, each computed by one SQL statement over the workforce (talent.pay
+.rules.PaySql), so a page costs the same few queries at any scale."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from tortoise.expressions import Q
+
+from talent.core.access import Scope
+from talent.core.pagination import ListParams, Page, order_for, paginate
+from talent.pay.access import readable_salary_records, readable_standards, station_ids_sql
+from talent.pay.models import PayLevel, SalaryAllowance, SalaryBand, SalaryRecord, SalaryStandard, StandardStatus
+from talent.pay.rules import CENT, STATUSES, PaySql, PayStatus, whole_months
+from talent.people.access import workers_q
+from talent.people.models import EmploymentSpell, Worker
+from talent.places.models import Region, Station
+from talent.places.rules import ancestor_paths
+from talent.rawsql import fetch_all
+
+# ── standards ─────────────────────────────────────────────────────────────────────────────────────
+
+STANDARD_SORTS = {"effective": "effective_from", "title": "title", "region": "region_path", "floor": "floor"}
+
+
+async def standard_list(*, scope: Scope, params: ListParams, status: str = "") -> Page:
+    qs = (await readable_standards(scope)).select_related("region")
+    if params.q:
+        qs = qs.filter(Q(title__icontains=params.q) | Q(document_no__icontains=params.q))
+    if status in {s.value for s in StandardStatus}:
+        qs = qs.filter(status=status)
+    return await paginate(qs, params, STANDARD_SORTS, default="-effective")
+
+
+async def standard_get(*, scope: Scope, standard_id: int) -> SalaryStandard:
+    """The standard (404 out of scope) with its region, bands (by level, years) and allowances."""
+    standard = await (await readable_standards(scope)).select_related("region").get(id=standard_id)
+    await standard.fetch_related("bands", "allowances")
+    standard.sorted_bands = sorted(standard.bands, key=lambda b: (list(PayLevel).index(b.level), b.years_from))
+    return standard
+
+
+async def standard_chain(*, scope: Scope, standard: SalaryStandard) -> list[SalaryStandard]:
+    """The version chain through `standard`: its earlier versions (following `previous`) and the later ones
+    copied from it, oldest first, as far as the viewer may see. A chain is short: one query per step back,
+    one for the copies."""
+    readable = await readable_standards(scope)
+    back: list[SalaryStandard] = []
+    current = standard
+    seen = {standard.id}
+    while current.previous_id and current.previous_id not in seen and len(back) < 50:
+        prev = await readable.filter(id=current.previous_id).first()
+        if prev is None:
+            break
+        seen.add(prev.id)
+        back.append(prev)
+        current = prev
+    later = await readable.filter(previous_id=standard.id).order_by("effective_from", "id")
+    return [*reversed(back), standard, *later]
+
+
+@dataclass
+class DiffLine:
+    what: str  # a field name, or "band" / "allowance"
+    key: Any
+    before: Any
+    after: Any
+
+
+async def standard_diff(*, old: SalaryStandard, new: SalaryStandard) -> list[DiffLine]:
+    """What changed from `old` to `new`: the fields, then the bands (keyed by level and years) and the allowances
+    (keyed by name and level) added, removed or changed."""
+    lines = [
+        DiffLine(name, None, getattr(old, name), getattr(new, name))
+        for name in ("title", "document_no", "effective_from", "floor", "benchmark")
+        if getattr(old, name) != getattr(new, name)
+    ]
+    bands = await SalaryBand.filter(standard_id__in=[old.id, new.id])
+    allowances = await SalaryAllowance.filter(standard_id__in=[old.id, new.id])
+
+    def keyed(rows, key, value, sid):
+        return {key(r): value(r) for r in rows if r.standard_id == sid}
+
+    def band_key(b):
+        return (list(PayLevel).index(b.level), b.level, b.years_from, b.years_to)
+
+    def band_value(b):
+        return (b.min_pay, b.mid_pay, b.max_pay)
+
+    for what, rows, key, value in (
+        ("band", bands, band_key, band_value),
+        ("allowance", allowances, lambda a: (a.name, a.level or ""), lambda a: a.amount),
+    ):
+        before, after = keyed(rows, key, value, old.id), keyed(rows, key, value, new.id)
+        for k in sorted(set(before) | set(after), key=str):
+            if before.get(k) != after.get(k):
+                lines.append(DiffLine(what, k, before.get(k), after.get(k)))
+    return lines
+
+
+async def standard_applying(*, region_path: str, on: date) -> SalaryStandard | None:
+    """The standard applying on `on` at a station whose region path is `region_path` (rules: the applicable
+    standard): the same choice as PaySql.applicable, for one station."""
+    return (
+        await SalaryStandard.filter(
+            region_path__in=ancestor_paths(region_path), status=StandardStatus.PUBLISHED, effective_from__lte=on
+        )
+        .order_by("-region_path", "-effective_from", "-published_at", "-id")
+        .first()
+    )
+
+
+async def standard_for_worker(*, worker_id: int, on: date) -> tuple[SalaryStandard | None, Station | None]:
+    """The standard applying to a worker on `on`, through the station of their spell active that day."""
+    spell = (
+        await EmploymentSpell.filter(worker_id=worker_id, start_on__lte=on)
+        .filter(Q(end_on=None) | Q(end_on__gte=on))
+        .select_related("station")
+        .first()
+    )
+    if spell is None:
+        return None, None
+    return await standard_applying(region_path=spell.station.region_path, on=on), spell.station
+
+
+async def applying_standard(*, standard_id: int) -> SalaryStandard:
+    """A published standard with its bands and allowances, for the worker it applies to ("My pay": the id comes
+    from the worker's own compliance row, never from the request)."""
+    standard = await SalaryStandard.filter(status=StandardStatus.PUBLISHED).select_related("region").get(id=standard_id)
+    await standard.fetch_related("bands", "allowances")
+    standard.sorted_bands = sorted(standard.bands, key=lambda b: (list(PayLevel).index(b.level), b.years_from))
+    return standard
+
+
+# ── salary records ────────────────────────────────────────────────────────────────────────────────
+
+
+async def worker_in_scope(*, scope: Scope, worker_id: int) -> Worker:
+    return await Worker.filter(workers_q(scope)).get(id=worker_id)
+
+
+async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker | None:
+    if not worker_no:
+        return None
+    return await Worker.filter(workers_q(scope), worker_no=worker_no.strip()).first()
+
+
+async def salary_history(*, scope: Scope, worker_id: int) -> list[SalaryRecord]:
+    """A worker's salary records, latest first (none for a worker out of scope)."""
+    return await readable_salary_records(scope).filter(worker_id=worker_id).order_by("-effective_from", "-id")
+
+
+async def salary_record_get(*, scope: Scope, record_id: int) -> SalaryRecord:
+    return await readable_salary_records(scope).select_related("worker").get(id=record_id)
+
+
+# ── compliance ────────────────────────────────────────────────────────────────────────────────────
+
+
+def _pg() -> bool:
+    return SalaryStandard._meta.db.capabilities.dialect == "postgres"
+
+
+def _workforce(sql: PaySql, stations: str, standard: str | None = None) -> str:
+    """WITH clauses ending in `cw`: one row per full-time worker active on the day at a station of `stations`,
+    with the applicable standard (or `standard`, an SQL expression, for every one), certificate level, years of
+    service, band, pay, status and monthly shortfall."""
+    num = sql.num
+    picked = standard if standard is not None else sql.applicable("p.region_path")
+    return f"""WITH ws AS (
+  SELECT sp.worker_id, sp.station_id, st.region_path, st.organisation_id
+  FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
+  WHERE sp.full_time = TRUE AND sp.start_on <= {sql.d} AND (sp.end_on IS NULL OR sp.end_on >= {sql.d})
+    AND sp.station_id IN {stations}
+), pk AS (
+  SELECT p.region_path, {picked} AS standard_id FROM (SELECT DISTINCT region_path FROM ws) p
+), w1 AS (
+  SELECT ws.worker_id, ws.station_id, ws.region_path, ws.organisation_id, pk.standard_id,
+    {sql.level("ws.worker_id")} AS level, {sql.first_start("ws.worker_id")} AS first_start,
+    {sql.pay("ws.worker_id")} AS pay
+  FROM ws JOIN pk ON pk.region_path = ws.region_path
+), w2 AS (
+  SELECT w1.*, {sql.years("w1.first_start")} AS years FROM w1
+), w3 AS (
+  SELECT w2.*, {num("s.floor")} AS floor, {num("b.min_pay")} AS bmin, {num("b.mid_pay")} AS bmid,
+    {num("b.max_pay")} AS bmax
+  FROM w2 LEFT JOIN pay_standards s ON s.id = w2.standard_id
+  LEFT JOIN pay_bands b ON b.standard_id = w2.standard_id AND b.level = w2.level AND b.years_from <= w2.years
+    AND (b.years_to IS NULL OR w2.years < b.years_to)
+), cw AS (
+  SELECT w3.*,
+    CASE WHEN w3.standard_id IS NULL THEN 'uncovered'
+      ELSE {PaySql.status("w3.pay", "w3.floor", "w3.bmin", "w3.bmax")} END AS status,
+    CASE WHEN w3.standard_id IS NULL THEN 0 ELSE {PaySql.shortfall("w3.pay", "w3.floor", "w3.bmin")} END AS shortfall
+  FROM w3
+)"""
+
+
+def _money(value) -> Decimal:
+    """A sum the SQL computed (SQLite: a float) as yuan to the fen."""
+    if value is None:
+        return Decimal("0.00")
+    return Decimal(str(value)).quantize(CENT)
+
+
+def _opt_money(value) -> Decimal | None:
+    return None if value is None else _money(value)
+
+
+@dataclass
+class Summary:
+    on: date
+    headcount: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    uncovered: int = 0
+    shortfall_total: Decimal = Decimal("0.00")
+    groups: list[dict] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def below(self) -> int:
+        return self.counts.get("below_floor", 0) + self.counts.get("below_band", 0)
+
+    def share(self, status: str) -> float | None:
+        covered = self.headcount - self.uncovered
+        return self.counts.get(status, 0) / covered if covered else None
+
+
+def _counts_sql() -> str:
+    parts = [f"SUM(CASE WHEN status = '{s.value}' THEN 1 ELSE 0 END) AS n_{s.value}" for s in STATUSES]
+    return ", ".join(
+        [
+            "COUNT(*) AS headcount",
+            *parts,
+            "SUM(CASE WHEN status = 'uncovered' THEN 1 ELSE 0 END) AS uncovered",
+            "SUM(shortfall) AS shortfall",
+        ]
+    )
+
+
+def _child_key(pg: bool, root_len: int) -> str:
+    """The path of the region one level below the root (a path of length root_len) that holds the station."""
+    rest = f"substr(region_path, {root_len + 1})"
+    slash = f"strpos({rest}, '/')" if pg else f"instr({rest}, '/')"
+    return f"substr(region_path, 1, {root_len} + {slash})"
+
+
+GROUPS = ("region", "station", "level")
+MAX_GROUPS = 500  # station rows shown at most (a national admin has tens of thousands: choose a region first)
+
+
+async def compliance_summary(*, scope: Scope, on: date, region: Region | None = None, group_by: str = "") -> Summary:
+    """Counts by status, headcount, workers no standard covers and the total monthly shortfall on `on`, for the
+    workers in scope (inside `region` if given); with `group_by` (region: the regions one level below; station;
+    level) the same per group. Two statements at most."""
+    pg = _pg()
+    sql = PaySql(on, pg)
+    base = _workforce(sql, station_ids_sql(scope, region.path if region else ""))
+    summary = Summary(on=on)
+    if group_by not in GROUPS:
+        rows = await fetch_all(SalaryStandard, f"{base} SELECT {_counts_sql()} FROM cw")
+        _fill(summary, rows[0] if rows else {})
+        return summary
+    if group_by == "region":
+        key = _child_key(pg, len(region.path) if region else 0)
+        grouped = await fetch_all(
+            SalaryStandard,
+            f"{base}, g AS (SELECT {key} AS gkey, cw.* FROM cw) SELECT g.gkey, r.name AS gname, r.code AS gcode,"
+            f" {_counts_sql()} FROM g LEFT JOIN regions r ON r.path = g.gkey GROUP BY g.gkey, r.name, r.code"
+            " ORDER BY g.gkey",
+        )
+    elif group_by == "station":
+        grouped = await fetch_all(
+            SalaryStandard,
+            f"{base}, g AS (SELECT station_id AS gkey, cw.* FROM cw) SELECT g.gkey, s.name AS gname, s.code AS gcode,"
+            f" {_counts_sql()} FROM g JOIN stations s ON s.id = g.gkey GROUP BY g.gkey, s.name, s.code"
+            f" ORDER BY s.code LIMIT {MAX_GROUPS}",
+        )
+    elif group_by == "level":
+        grouped = await fetch_all(
+            SalaryStandard,
+            f"{base}, g AS (SELECT level AS gkey, cw.* FROM cw) SELECT g.gkey, {_counts_sql()} FROM g GROUP BY g.gkey",
+        )
+        order = [lv.value for lv in PayLevel]
+        grouped = sorted(grouped, key=lambda r: order.index(r["gkey"]) if r["gkey"] in order else 99)
+        for row in grouped:
+            row["gname"], row["gcode"] = PayLevel(row["gkey"]).label.tr(), ""
+    for row in grouped:
+        group = Summary(on=on)
+        _fill(group, row)
+        summary.groups.append({"key": row["gkey"], "name": row.get("gname"), "code": row.get("gcode"), "s": group})
+        # The whole is the sum of its groups (a handful of aggregated rows): one statement, not two.
+        summary.headcount += group.headcount
+        summary.uncovered += group.uncovered
+        summary.shortfall_total += group.shortfall_total
+        for status, n in group.counts.items():
+            summary.counts[status] = summary.counts.get(status, 0) + n
+    summary.counts = {s.value: summary.counts.get(s.value, 0) for s in STATUSES}
+    if len(grouped) >= MAX_GROUPS:  # cut short: the whole needs its own statement
+        summary.truncated = True
+        rows = await fetch_all(SalaryStandard, f"{base} SELECT {_counts_sql()} FROM cw")
+        _fill(summary, rows[0] if rows else {})
+    return summary
+
+
+def _fill(summary: Summary, row: dict) -> None:
+    summary.headcount = int(row.get("headcount") or 0)
+    summary.counts = {s.value: int(row.get(f"n_{s.value}") or 0) for s in STATUSES}
+    summary.uncovered = int(row.get("uncovered") or 0)
+    summary.shortfall_total = _money(row.get("shortfall"))
+
+
+ROW_SORTS = {
+    "shortfall": "cw.shortfall",
+    "pay": "cw.pay",
+    "worker_no": "w.worker_no",
+    "name": "w.name",
+    "station": "st.code",
+}
+
+
+def _row(row: dict) -> dict:
+    for key in ("pay", "floor", "bmin", "bmid", "bmax", "shortfall"):
+        row[key] = _opt_money(row.get(key))
+    pay, bmin, bmid, bmax = row["pay"], row["bmin"], row["bmid"], row["bmax"]
+    row["compa_ratio"] = (pay / bmid) if pay is not None and bmid else None
+    row["penetration"] = (pay - bmin) / (bmax - bmin) if pay is not None and bmin is not None and bmax != bmin else None
+    row["level"] = PayLevel(row["level"])
+    row["status"] = PayStatus(row["status"]) if row["status"] in {s.value for s in STATUSES} else None
+    if isinstance(row.get("first_start"), str):
+        row["first_start"] = date.fromisoformat(row["first_start"][:10])
+    return row
+
+
+def _row_filter(status: str) -> str:
+    if status == "below":
+        return "cw.status IN ('below_floor', 'below_band')"
+    if status in {s.value for s in STATUSES} or status == "uncovered":
+        return f"cw.status = '{status}'"
+    return "1 = 1"
+
+
+ROW_COLUMNS = (
+    "cw.worker_id, w.worker_no, w.name, st.code AS station_code, st.name AS station_name, cw.standard_id,"
+    " cw.level, cw.years, cw.first_start, cw.pay, cw.floor, cw.bmin, cw.bmid, cw.bmax, cw.status, cw.shortfall"
+)
+
+
+async def compliance_rows(
+    *, scope: Scope, on: date, params: ListParams, region: Region | None = None, status: str = ""
+) -> Page:
+    """One page of the workers in scope on `on` with their pay, band, status, compa-ratio, penetration and
+    shortfall (filter `status`: a status, 'below' for below floor or band, 'uncovered'). Two statements."""
+    sql = PaySql(on, _pg())
+    base = _workforce(sql, station_ids_sql(scope, region.path if region else ""))
+    where = _row_filter(status)
+    total = (await fetch_all(SalaryStandard, f"{base} SELECT COUNT(*) AS n FROM cw WHERE {where}"))[0]["n"]
+    order = order_for(params, ROW_SORTS, "-shortfall")
+    # order_for maps the public key through ROW_SORTS (a whitelist) and adds "id" as the tie-breaker.
+    order_sql = ", ".join(
+        f"{o.lstrip('-')}{' DESC' if o.startswith('-') else ''}" for o in order if o.lstrip("-") != "id"
+    )
+    order_sql += ", cw.worker_id" + (" DESC" if params.sort.startswith("-") else "")
+    per_page = params.per_page
+    if params.page > 1 and (params.page - 1) * per_page >= total:
+        params.page = max(1, -(-total // per_page))
+    rows = await fetch_all(
+        SalaryStandard,
+        f"{base} SELECT {ROW_COLUMNS} FROM cw JOIN workers w ON w.id = cw.worker_id"
+        f" JOIN stations st ON st.id = cw.station_id WHERE {where} ORDER BY {order_sql}"
+        f" LIMIT {int(per_page)} OFFSET {int((params.page - 1) * per_page)}",
+    )
+    return Page(items=[_row(r) for r in rows], total=int(total), params=params)
+
+
+async def compliance_export(*, scope: Scope, on: date, region: Region | None = None, status: str = "below"):
+    """Every row of the filtered list (the list's columns), by worker number."""
+    sql = PaySql(on, _pg())
+    base = _workforce(sql, station_ids_sql(scope, region.path if region else ""))
+    rows = await fetch_all(
+        SalaryStandard,
+        f"{base} SELECT {ROW_COLUMNS} FROM cw JOIN workers w ON w.id = cw.worker_id"
+        f" JOIN stations st ON st.id = cw.station_id WHERE {_row_filter(status)} ORDER BY w.worker_no",
+    )
+    for row in rows:
+        yield _row(row)
+
+
+async def worker_pay(*, worker_id: int, on: date, scope: Scope | None = None) -> dict | None:
+    """One worker's compliance row on `on`, or None when they are not active full-time that day: at a station in
+    `scope` (a staff page: a worker who moved out of scope shows nothing of their new station), or, without a
+    scope, at any station of theirs (the worker's own page)."""
+    sql = PaySql(on, _pg())
+    if scope is not None:
+        stations = station_ids_sql(scope)
+    else:
+        stations = f"(SELECT sp0.station_id FROM employment_spells sp0 WHERE sp0.worker_id = {int(worker_id)})"
+    base = _workforce(sql, stations)
+    rows = await fetch_all(
+        SalaryStandard,
+        f"{base} SELECT {ROW_COLUMNS} FROM cw JOIN workers w ON w.id = cw.worker_id"
+        f" JOIN stations st ON st.id = cw.station_id WHERE cw.worker_id = {int(worker_id)}",
+    )
+    return _row(rows[0]) if rows else None
+
+
+# ── back pay ──────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class BackPay:
+    day: date
+    months: int
+    workers: int = 0
+    monthly_total: Decimal = Decimal("0.00")
+    total: Decimal = Decimal("0.00")
+    rows: list[dict] = field(default_factory=list)
+
+
+def is_retroactive(standard: SalaryStandard) -> bool:
+    return bool(
+        standard.status == StandardStatus.PUBLISHED
+        and standard.published_at
+        and standard.published_at.date() > standard.effective_from
+    )
+
+
+async def back_pay(*, scope: Scope, standard: SalaryStandard, limit: int = 200) -> BackPay | None:
+    """For a standard published after its effective date: per worker it applies to on its publication day, the
+    monthly shortfall that day × whole months from the effective date to it (rules: back pay); None otherwise."""
+    if not is_retroactive(standard):
+        return None
+    day = standard.published_at.date()
+    months = whole_months(standard.effective_from, day)
+    sql = PaySql(day, _pg())
+    base = _workforce(sql, station_ids_sql(scope, standard.region_path))
+    mine = f"cw.standard_id = {int(standard.id)} AND cw.shortfall > 0"
+    totals = (
+        await fetch_all(
+            SalaryStandard, f"{base} SELECT COUNT(*) AS n, SUM(cw.shortfall) AS monthly FROM cw WHERE {mine}"
+        )
+    )[0]
+    rows = await fetch_all(
+        SalaryStandard,
+        f"{base} SELECT {ROW_COLUMNS} FROM cw JOIN workers w ON w.id = cw.worker_id"
+        f" JOIN stations st ON st.id = cw.station_id WHERE {mine} ORDER BY cw.shortfall DESC, w.worker_no"
+        f" LIMIT {int(limit)}",
+    )
+    result = BackPay(day=day, months=months, workers=int(totals["n"] or 0), monthly_total=_money(totals["monthly"]))
+    result.total = result.monthly_total * months
+    for row in rows:
+        row = _row(row)
+        row["back_pay"] = row["shortfall"] * months
+        result.rows.append(row)
+    return result
