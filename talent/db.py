@@ -27,12 +27,15 @@ COURSE_MODULES: list[str] = [
 ]
 # Exam preparation (question bank, practice, mock exams) likewise has its own app and chain.
 EXAMPREP_MODULES: list[str] = ["courses.examprep.models"]
+# Incubation cohorts: their own app and chain (talent/cohorts/migrations).
+COHORT_MODULES: list[str] = ["talent.cohorts.models"]
 APPS = {
     "models": (MODEL_MODULES, MIGRATIONS_MODULE),
     "courses": (COURSE_MODULES, "courses.migrations"),
     "examprep": (EXAMPREP_MODULES, "courses.examprep.migrations"),
+    "cohorts": (COHORT_MODULES, "talent.cohorts.migrations"),
 }
-ALL_MODULES = MODEL_MODULES + COURSE_MODULES + EXAMPREP_MODULES
+ALL_MODULES = MODEL_MODULES + COURSE_MODULES + EXAMPREP_MODULES + COHORT_MODULES
 
 
 def normalise_url(url: str) -> str:

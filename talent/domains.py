@@ -24,7 +24,7 @@ REMINDERS = (
 # written: each has `async def demo_contribute(*, scale: str, seed: int, today: date) -> dict[str, int]`, reads
 # the rows it builds on from the database, writes its own in bulk (inside the demo's transaction) and returns
 # counts for the summary table. A new domain adds its module here instead of growing talent/demo.py.
-DEMO = ()
+DEMO = ("talent.cohorts.demo",)
 MODULES = IMPORT_KINDS + REMINDERS
 
 
@@ -40,3 +40,21 @@ def load() -> None:
     """Import every contributing module (once: Python keeps imported modules), so its registrations are made."""
     for module in MODULES:
         importlib.import_module(module)
+    plug_learning()
+
+
+def plug_learning() -> None:
+    """Give incubation cohorts (talent.cohorts.learning) the learning side they may not import themselves: the
+    courses a viewer may open, completed enrolments (course milestones) and bulk enrolment."""
+    from courses.catalog.access import readable_courses
+    from courses.enrolment.models import Enrolment, EnrolmentStatus
+    from courses.enrolment.services import enrolment_bulk
+    from talent.cohorts.learning import Learning, plug
+
+    plug(
+        Learning(
+            courses=readable_courses,
+            completions=lambda: Enrolment.filter(status=EnrolmentStatus.COMPLETED),
+            enrol=enrolment_bulk,
+        )
+    )

@@ -32,6 +32,12 @@ class Entity(Coded):
     CLASS_SESSION = "class_session", N_("Classroom session")
     COURSE_CERTIFICATE = "course_certificate", N_("Completion certificate")
     QUESTION = "question", N_("Question")
+    SUPERVISOR = "supervisor", N_("Supervisor")
+    ASSIGNMENT = "assignment", N_("Supervisor assignment")
+    SUPERVISION_SESSION = "supervision_session", N_("Supervision session")
+    COHORT = "cohort", N_("Cohort")
+    COHORT_MEMBER = "cohort_member", N_("Cohort member")
+    MILESTONE = "milestone", N_("Cohort milestone")
 
 
 class Action(Coded):

@@ -70,6 +70,19 @@ class Permission(StrEnum):
     IMPORTS = "imports"
     AUDIT_VIEW = "audit.view"
     ACCOUNTS = "accounts"
+    # The supervisor expert pool (which profiles: talent.supervision.access), and keeping it.
+    SUPERVISORS_VIEW = "supervisors.view"
+    SUPERVISORS_EDIT = "supervisors.edit"
+    # Assigning supervisors to stations, and reading coverage ("one station, one supervisor").
+    SUPERVISION_COVERAGE = "supervision.coverage"
+    # A supervisor's own stations, mentees and sessions; logging a session.
+    SUPERVISION_MINE = "supervision.mine"
+    SESSIONS_VIEW = "supervision.sessions"
+    # Incubation cohorts: reading (in scope), running them (create, members, milestones, enrolment).
+    COHORTS_VIEW = "cohorts.view"
+    COHORTS_EDIT = "cohorts.edit"
+    # A worker's own cohort, milestones and mentor.
+    MY_COHORT = "cohorts.mine"
 
 
 ALL = frozenset(Role)
@@ -113,6 +126,14 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.IMPORTS: EDITORS,
     Permission.AUDIT_VIEW: EDITORS,
     Permission.ACCOUNTS: ADMIN,
+    Permission.SUPERVISORS_VIEW: STAFF,
+    Permission.SUPERVISORS_EDIT: REGION_EDITORS,
+    Permission.SUPERVISION_COVERAGE: REGION_EDITORS,
+    Permission.SUPERVISION_MINE: frozenset({Role.SUPERVISOR}),
+    Permission.SESSIONS_VIEW: STAFF,
+    Permission.COHORTS_VIEW: STAFF,
+    Permission.COHORTS_EDIT: REGION_EDITORS,
+    Permission.MY_COHORT: WORKER,
 }
 
 
