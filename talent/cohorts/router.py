@@ -74,8 +74,9 @@ async def _session_page(
         "station": station,
         "page_title": _("Log a supervision session"),
         "crumbs": [("/supervision/mine", _("My stations and mentees"))],
+        "fragment": "supervision/_session_form.html",
     }
-    return form_page(request, "supervision/session_form.html", context, status_code)
+    return form_page(request, "layouts/form_page.html", context, status_code, fragment="supervision/_session_form.html")
 
 
 @router.get("/supervision/sessions/new")
@@ -132,7 +133,7 @@ async def session_calendar(
     for row in rows:
         by_day.setdefault(row["held_on"], []).append(row)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    previous = (first.replace(day=1) - (first - first.replace(day=1)) - date.resolution).replace(day=1)
+    previous = (first - date.resolution).replace(day=1)
     following = (last + date.resolution).replace(day=1)
     context = {
         "weeks": weeks,

@@ -10,7 +10,9 @@ from tests.querycount import count_queries
 
 
 async def _based(w, name: str, county: str, tags=("儿童保护",)) -> Supervisor:
-    sup = await Supervisor.create(name=name, region=w["regions"][county], affiliation="某大学", affiliation_type="university")
+    sup = await Supervisor.create(
+        name=name, region=w["regions"][county], affiliation="某大学", affiliation_type="university"
+    )
     for tag in tags:
         await SupervisorExpertise.create(supervisor=sup, tag=tag)
     return sup
@@ -84,7 +86,7 @@ async def test_coverage_pages_show_the_worked_figures_and_drill_down(client, db)
     assert "50.0%" in text_of(county.text)
     uncovered = await client.get("/supervision/coverage/uncovered", params={"region": "320102"})
     assert "社工站2" in uncovered.text and "社工站1" not in uncovered.text
-    await client.get("/logout")
+    client.cookies.clear()
     await login(client, "bureau")
     assert (await client.get("/supervision/coverage", params={"region": "320104"})).status_code == 404
 
@@ -96,7 +98,7 @@ async def test_a_supervisor_sees_their_stations_and_not_others_and_hr_and_worker
     assert mine.status_code == 200
     assert "社工站1" in mine.text and "社工站3" not in mine.text
     assert (await client.get("/supervision/coverage")).status_code == 403
-    await client.get("/logout")
+    client.cookies.clear()
     await login(client, "worker")
     assert (await client.get("/supervision")).status_code == 403
 

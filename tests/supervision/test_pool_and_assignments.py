@@ -137,7 +137,12 @@ async def test_an_assisting_supervisor_may_join_a_covered_station_but_not_the_sa
     w = await world()
     helper = await _profile(w, bureau(w), "协助督导", w["regions"]["county_a"])
     await services.assignment_create(
-        actor=None, scope=bureau(w), supervisor_id=helper.id, station_code="S1", start_on=date(2026, 1, 1), is_primary=False
+        actor=None,
+        scope=bureau(w),
+        supervisor_id=helper.id,
+        station_code="S1",
+        start_on=date(2026, 1, 1),
+        is_primary=False,
     )
     with pytest.raises(ServiceError) as err:
         await services.assignment_create(
