@@ -15,6 +15,7 @@ from talent.cohorts.access import may_run
 from talent.cohorts.forms import COHORT_FIELDS, member_fields, mentor_fields, milestone_fields, session_fields
 from talent.cohorts.learning import learning
 from talent.cohorts.models import Cohort, CohortKind, MilestoneKind
+from talent.cohorts.rules import RETENTION_DAYS
 from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.codes import choices
@@ -568,7 +569,20 @@ async def enrol(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), coho
 
 @router.get("/cohorts/{cohort_id}/outcomes")
 async def outcomes(request: Request, viewer: Allowed(Permission.COHORTS_VIEW), cohort_id: Id) -> Response:
+    """The comparison groups reach every worker of the cohort's region: for those who see the whole region (an admin,
+    a bureau above it)."""
     cohort = await selectors.cohort_get(scope=viewer.scope, cohort_id=cohort_id)
+    if not may_run(viewer.scope, cohort):
+        raise Forbidden()
     today = local_today()
     figures = await cohort_outcomes.compare(cohort=cohort, on=today)
-    return render(request, "cohorts/outcomes.html", {"cohort": cohort, "figures": figures, "today": today})
+    formulas = {key: value.tr() for key, value in cohort_outcomes.FORMULAS.items() if key != "retention"}
+    formulas["retention"] = {m: cohort_outcomes.FORMULAS["retention"].tr(days=d) for m, d in RETENTION_DAYS.items()}
+    context = {
+        "cohort": cohort,
+        "figures": figures,
+        "today": today,
+        "formulas": formulas,
+        "retention_days": list(RETENTION_DAYS.items()),
+    }
+    return render(request, "cohorts/outcomes.html", context)

@@ -12,10 +12,11 @@ needed).
   milestone when the member has a passed result of the subject; a CE-hours milestone when the member's CE credits
   earned from the cohort's start up to today add up to the hours; a custom one when it is ticked off. A milestone
   not met whose due date has passed is overdue.
-- Retention (DESIGN §1 Measures, "retention curve" read at a point): a member hired (first spell start in the
-  region) at least N months before the report date is retained at N months when their first spell in the region
-  had not ended within N months of its start; first-year attrition = hires whose first spell ended within 365 days
-  ÷ hires (members hired at least 365 days before the report date).
+- Retention (DESIGN §1 Measures, the retention curve read at 6, 12 and 24 months): among a group's hires (their
+  first full-time spell in the cohort's region) who started at least D days before the report date (D = 183, 365,
+  730), the share whose first spell lasted D days or more, or is still open. First-year attrition = hires whose
+  first spell ended within 365 days ÷ hires who started at least 365 days before the report date (so it is 1 −
+  12-month retention). Simplification: a transfer to another station counts as leaving the first spell.
 """
 
 from dataclasses import dataclass
@@ -72,29 +73,26 @@ def is_overdue(met: bool, due_on: date, today: date) -> bool:
     return not met and due_on < today
 
 
-def months_later(day: date, months: int) -> date:
-    """The same day `months` calendar months later (the month's last day when it has fewer days)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+# Retention at 6, 12 and 24 months, counted in days of the first spell in the region (DESIGN §1 Measures counts tenure
+# in days): 183, 365 and 730.
+RETENTION_DAYS = {6: 183, 12: 365, 24: 730}
 
 
 def retained(start: date, end: date | None, months: int, on: date) -> bool | None:
-    """Retained at `months` (None: hired too recently to tell on `on`): the first spell had not ended before the
-    day `months` months after its start."""
-    mark = months_later(start, months)
-    if mark > on:
+    """Retained at `months` (None: hired too recently to tell on `on`): the first spell in the region lasted at
+    least RETENTION_DAYS[months] days (end − start, the end being the last working day) or is still open."""
+    days = RETENTION_DAYS[months]
+    if start + timedelta(days=days) > on:
         return None
-    return end is None or end >= mark
+    return end is None or (end - start).days >= days
 
 
 def left_in_first_year(start: date, end: date | None, on: date) -> bool | None:
-    """First-year attrition of one hire (None: hired less than 365 days before `on`)."""
-    if start + timedelta(days=365) > on:
-        return None
-    return end is not None and end < start + timedelta(days=365)
+    """First-year attrition of one hire: the first spell ended within 365 days of its start (None: hired less than
+    365 days before `on`). Always the opposite of retained at 12 months."""
+    kept = retained(start, end, 12, on)
+    return None if kept is None else not kept
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001")) if whole else None

@@ -317,12 +317,15 @@ async def milestone_counts(*, scope: Scope, cohort: Cohort, milestones: list[Mil
             out[m.id] = counts.get(m.subject_id, 0)
     for m in milestones:
         if m.kind == MilestoneKind.CE_HOURS:
-            out[m.id] = await (
+            reached = (
                 CeCredit.filter(worker_id__in=members, earned_on__gte=cohort.start_on, earned_on__lte=today)
                 .annotate(total=Sum("hours"))
                 .group_by("worker_id")
-                .filter(total__gte=m.hours)
-                .count()
+                .filter(total__gte=float(m.hours))  # SQLite binds a Decimal as text, which sorts above any number
+                .values("worker_id")
+            )
+            out[m.id] = (
+                await readable_members(scope).filter(cohort_id=cohort.id, worker_id__in=Subquery(reached)).count()
             )
     custom = [m.id for m in milestones if m.kind == MilestoneKind.CUSTOM]
     if custom:
