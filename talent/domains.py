@@ -31,6 +31,7 @@ MODULES = IMPORT_KINDS + REMINDERS
 async def demo_contribute(*, scale: str, seed: int, today) -> dict[str, int]:
     """Let every domain of DEMO add its demo data, in the order listed; their counts, merged."""
     counts: dict[str, int] = {}
+    plug_learning()
     for module in DEMO:
         counts.update(await importlib.import_module(module).demo_contribute(scale=scale, seed=seed, today=today))
     return counts

@@ -28,6 +28,7 @@ from talent.web.templating import flash, render, see_other
 router = APIRouter(tags=["supervision"])
 
 Code = Annotated[str, Query(max_length=32)]
+RegionCode = Annotated[str, Query(max_length=12)]
 
 
 def pool_crumb() -> tuple[str, str]:
@@ -41,7 +42,7 @@ async def supervisor_list(
     params: Listing,
     expertise: Code = "",
     kind: Code = "",
-    region: Code = "",
+    region: RegionCode = "",
 ) -> Response:
     kind = kind if kind in {a.value for a in Affiliation} else ""
     place = await region_for_code(scope=viewer.scope, code=region.strip())
@@ -227,7 +228,7 @@ async def assignment_end(
 
 
 @router.get("/supervision/coverage")
-async def coverage(request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), region: Code = "") -> Response:
+async def coverage(request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), region: RegionCode = "") -> Response:
     place = await selectors.coverage_region(scope=viewer.scope, code=region.strip())
     today = local_today()
     figures = await selectors.coverage(scope=viewer.scope, region=place, today=today)
@@ -237,7 +238,7 @@ async def coverage(request: Request, viewer: Allowed(Permission.SUPERVISION_COVE
 
 @router.get("/supervision/coverage/uncovered")
 async def uncovered(
-    request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), params: Listing, region: Code = ""
+    request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), params: Listing, region: RegionCode = ""
 ) -> Response:
     place = await selectors.coverage_region(scope=viewer.scope, code=region.strip())
     params.extra = {"region": place.code if place else ""}
