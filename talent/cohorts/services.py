@@ -153,7 +153,7 @@ def _fraction(value, field: str) -> Decimal | None:
         return None
     value = Decimal(value)
     if not Decimal("0") <= value <= Decimal("1"):
-        raise ServiceError(field, N_("Enter a share between 0 and 1 (0.6 for 60 %%)."))
+        raise ServiceError(field, N_("Enter a share between 0 and 1, e.g. 0.6."))
     return value.quantize(Decimal("0.001"))
 
 
