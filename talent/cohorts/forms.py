@@ -31,9 +31,13 @@ COHORT_FIELDS = [
     organisation_lookup(N_("Organisation"), help=N_("Optional: the organisation that hosts it.")),
     Field("start_on", N_("Starts"), kind="date", required=True),
     Field("end_on", N_("Ends"), kind="date", required=True),
-    Field("goal_cert_rate", N_("Goal: certification rate"), kind="decimal", help=N_("A share between 0 and 1, e.g. 0.6.")),
+    Field(
+        "goal_cert_rate", N_("Goal: certification rate"), kind="decimal", help=N_("A share between 0 and 1, e.g. 0.6.")
+    ),
     Field("goal_ce_hours", N_("Goal: CE hours per member"), kind="decimal"),
-    Field("goal_retention", N_("Goal: 12-month retention"), kind="decimal", help=N_("A share between 0 and 1, e.g. 0.9.")),
+    Field(
+        "goal_retention", N_("Goal: 12-month retention"), kind="decimal", help=N_("A share between 0 and 1, e.g. 0.9.")
+    ),
     Field("description", N_("Description"), kind="textarea", max_length=4000),
 ]
 

@@ -19,6 +19,7 @@ ROWS = {
     "exam_results": "talent.certification.imports:exam_result_rows",
     "certificates": "talent.certification.imports:certificate_rows",
     "questions": "courses.examprep.imports:question_rows",
+    "cohort_members": "talent.cohorts.imports:cohort_member_rows",
 }
 EXPORTABLE = tuple(ROWS)
 
