@@ -4,10 +4,10 @@ writes in bulk, deterministic from the seed.
 - Supervisor profiles completed from what the core demo wrote: affiliation type (from the institution's name),
   home county (of their first station), expertise tags (from the bio's "擅长…"), a certificate level.
 - "One station, one supervisor": an assignment overlapping an earlier primary one of its station becomes assisting.
-- Per county (all at the small and county scales, the demo county's city at the national scale): an internal
-  incubation cohort of last year's incubated hires and an external introduction cohort of the introduced ones, with
-  a mentor each (a supervisor of their station, else one of their county), milestones of every kind, a few custom
-  ones ticked off. The demo worker belongs to their county's internal cohort.
+- Per county (the first twelve; the demo county alone at the national scale): an internal incubation cohort of
+  the last two years' incubated hires and an external introduction cohort of the introduced ones, with a mentor
+  each (a supervisor of their station, else one of their county), milestones of every kind, a few custom ones
+  ticked off. The demo worker belongs to their county's internal cohort.
 - Supervision sessions over the last half year at the stations of the demo county's supervisors; the demo
   supervisor's latest sessions credit CE hours to their attendees through the sessions' service (and so through
   certification's ledger service).
@@ -121,10 +121,12 @@ async def _cohorts(rng: random.Random, scale: str, today: date) -> dict[str, int
     if side is not None:
         completed = await side.completions().order_by("course_id").values_list("course_id", flat=True)
         course = completed[0] if completed else None
-    year = today.year - 1
+    # A two-year programme that began about nine months ago, for the hires of the two years before today.
+    start = (today - timedelta(days=270)).replace(day=1)
+    end = date(start.year + 2, start.month, 1) - timedelta(days=1)
     for county in await _counties(scale):
         active = EmploymentSpell.filter(station__region_path__startswith=county.path, full_time=True)
-        hires = await active.filter(start_on__gte=date(year - 1, 1, 1), start_on__lte=date(year, 12, 31)).values(
+        hires = await active.filter(start_on__gte=today - timedelta(days=730), start_on__lte=today).values(
             "worker_id", "station_id", "worker__source", "start_on"
         )
         if demo_worker is not None:
@@ -153,14 +155,13 @@ async def _cohorts(rng: random.Random, scale: str, today: date) -> dict[str, int
                     chosen[r["worker_id"]] = r
             if not chosen:
                 continue
-            start = date(year - 1, 3, 1)
             cohort = await Cohort.create(
-                name=f"{county.name}{year - 1}—{year + 1}年{name}",
+                name=f"{county.name}{start.year}—{end.year}年{name}",
                 kind=kind,
                 region_id=county.id,
                 region_path=county.path,
                 start_on=start,
-                end_on=date(year + 1, 12, 31),
+                end_on=end,
                 goal_cert_rate=Decimal("0.6"),
                 goal_ce_hours=Decimal("30"),
                 goal_retention=Decimal("0.85"),
@@ -185,7 +186,7 @@ async def _cohorts(rng: random.Random, scale: str, today: date) -> dict[str, int
                 {
                     "kind": MilestoneKind.CE_HOURS,
                     "title": "继续教育满 20 学时",
-                    "due_on": date(year, 12, 31),
+                    "due_on": today + timedelta(days=90),
                     "hours": Decimal(20),
                 },
             ]
@@ -194,7 +195,7 @@ async def _cohorts(rng: random.Random, scale: str, today: date) -> dict[str, int
                     {
                         "kind": MilestoneKind.SUBJECT,
                         "title": "通过综合能力（初级）",
-                        "due_on": date(year + 1, 10, 31),
+                        "due_on": min(end, today + timedelta(days=150)),
                         "subject_id": subject.id,
                     }
                 )
@@ -203,7 +204,7 @@ async def _cohorts(rng: random.Random, scale: str, today: date) -> dict[str, int
                     {
                         "kind": MilestoneKind.COURSE,
                         "title": "完成岗前培训课程",
-                        "due_on": date(year, 6, 30),
+                        "due_on": start + timedelta(days=120),
                         "course_id": course,
                     }
                 )

@@ -16,7 +16,7 @@ NAV: list[tuple[str, Msgid, Permission]] = [
     ("/certificates", N_("Certificates"), Permission.CERTIFICATES_VIEW),
     ("/cohorts/mine", N_("My cohort"), Permission.MY_COHORT),
     ("/cohorts", N_("Cohorts"), Permission.COHORTS_VIEW),
-    ("/supervision/mine", N_("My stations and mentees"), Permission.SUPERVISION_MINE),
+    ("/supervision/mine", N_("My supervision"), Permission.SUPERVISION_MINE),
     ("/supervision", N_("Supervision"), Permission.SUPERVISORS_VIEW),
     ("/imports", N_("Import"), Permission.IMPORTS),
     ("/audit", N_("Audit log"), Permission.AUDIT_VIEW),
