@@ -14,6 +14,7 @@ IMPORT_KINDS = (
     "talent.people.imports",
     "talent.certification.imports",
     "courses.examprep.imports",
+    "talent.supervision.imports",
     "talent.cohorts.imports",
 )
 # Modules that register reminder providers with talent.notifications.services.reminder_provider.

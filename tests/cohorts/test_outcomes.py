@@ -88,3 +88,33 @@ async def test_outcomes_worked_example_against_the_other_kind_and_workers_outsid
     client.cookies.clear()
     await login(client, "worker")
     assert (await client.get(f"/cohorts/{internal.id}/outcomes")).status_code == 403
+
+
+async def test_the_sql_retention_counts_agree_with_the_python_rule_on_the_boundary_days(db):
+    """First spells ending exactly 182/183, 364/365 and 729/730 days after their start: the SQL aggregate and
+    talent.cohorts.rules.retained count the same members retained at 6, 12 and 24 months."""
+    w = await world()
+    region = w["regions"]["county_a"]
+    cohort = await Cohort.create(
+        name="边界",
+        kind="internal_incubation",
+        region=region,
+        region_path=region.path,
+        start_on=date(2020, 1, 1),
+        end_on=date(2026, 12, 31),
+    )
+    start = date(2020, 1, 1)
+    spans = [182, 183, 364, 365, 729, 730, None]
+    firsts = []
+    for i, days in enumerate(spans):
+        worker = await Worker.create(worker_no=f"B{i}", name=f"边界{i}")
+        end = None if days is None else date.fromordinal(start.toordinal() + days)
+        await EmploymentSpell.create(worker=worker, station=w["stations"][0], start_on=start, end_on=end)
+        await CohortMember.create(cohort=cohort, worker=worker, joined_on=start)
+        firsts.append((start, end))
+    figures = await compare(cohort=cohort, on=ON)
+    for months in (6, 12, 24):
+        expected = sum(1 for s, e in firsts if retained(s, e, months, ON))
+        assert figures["cohort"].retained[months] == expected
+        assert figures["cohort"].eligible[months] == len(spans)
+    assert [figures["cohort"].retained[m] for m in (6, 12, 24)] == [6, 4, 2]
