@@ -67,6 +67,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.audit.router import router as audit_router
     from talent.certification.admin_router import router as exams_admin_router
     from talent.certification.router import router as certification_router
+    from talent.cohorts.api import router as cohorts_api_router
     from talent.cohorts.router import router as cohorts_router
     from talent.dashboard.router import router as dashboard_router
     from talent.domains import load as load_domains
@@ -105,6 +106,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         admin_router,
         # Before the supervision router: /supervision/sessions… are the cohorts router's.
         cohorts_router,
+        cohorts_api_router,
         supervision_router,
     ):
         app.include_router(router)
