@@ -228,11 +228,15 @@ async def assignment_end(
 
 
 @router.get("/supervision/coverage")
-async def coverage(request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), region: RegionCode = "") -> Response:
+async def coverage(
+    request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), region: RegionCode = ""
+) -> Response:
     place = await selectors.coverage_region(scope=viewer.scope, code=region.strip())
     today = local_today()
     figures = await selectors.coverage(scope=viewer.scope, region=place, today=today)
-    context = {"region": place, "figures": figures, "today": today}
+    loads = await selectors.region_loads(scope=viewer.scope, region=place, today=today)
+    mentees = await cohort_selectors.mentee_loads(supervisor_ids=[r["supervisor_id"] for r in loads], today=today)
+    context = {"region": place, "figures": figures, "today": today, "loads": loads, "mentees": mentees}
     return render(request, "supervision/coverage.html", context)
 
 

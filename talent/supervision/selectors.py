@@ -212,6 +212,24 @@ def _covered(today: date) -> Subquery:
     return Subquery(Assignment.filter(primary_on(today)).values("station_id"))
 
 
+async def region_loads(*, scope: Scope, region: Region | None, today: date, limit: int = 20) -> list[dict]:
+    """The supervisors working in the region on `today`, busiest first: stations assigned and those as primary
+    (one grouped query)."""
+    qs = Assignment.filter(active_on(today), station_id__in=Subquery(Station.filter(stations_q(scope)).values("id")))
+    if region is not None:
+        qs = qs.filter(station__region_path__startswith=region.path)
+    return (
+        await qs.annotate(
+            stations=Count("station_id", distinct=True),
+            primary=Count("id", _filter=Q(is_primary=True)),
+        )
+        .group_by("supervisor_id", "supervisor__name")
+        .order_by("-stations", "supervisor__name")
+        .limit(limit)
+        .values("supervisor_id", "supervisor__name", "stations", "primary")
+    )
+
+
 UNCOVERED_SORTS = {"code": "code", "name": "name", "region": "region_path"}
 
 

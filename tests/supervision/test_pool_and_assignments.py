@@ -194,3 +194,13 @@ async def test_coverage_worked_example_per_region_with_the_uncovered_stations(db
     before = await selectors.coverage(scope=admin(w), region=None, today=date(2019, 12, 31))
     assert (before["stations"], before["covered"]) == (4, 0)
     assert [r["code"] for r in before["children"]] == ["320000"]
+
+
+async def test_supervisor_load_in_a_region_counts_stations_and_primaries(db):
+    """督导甲: primary at S1; 协助 assists at S1 and S2 → load 1 (1 primary) and 2 (0 primary)."""
+    w = await world()
+    helper = await _profile(w, admin(w), "协助", w["regions"]["county_a"])
+    for station in w["stations"][:2]:
+        await Assignment.create(supervisor=helper, station=station, start_on=date(2025, 1, 1), is_primary=False)
+    rows = await selectors.region_loads(scope=admin(w), region=w["regions"]["county_a"], today=date(2026, 6, 1))
+    assert [(r["supervisor__name"], r["stations"], r["primary"]) for r in rows] == [("协助", 2, 0), ("督导甲", 1, 1)]
