@@ -81,11 +81,21 @@ async def _session_page(
 
 
 @router.get("/supervision/sessions/new")
-async def session_new(request: Request, viewer: Allowed(Permission.SUPERVISION_MINE), station: Code = "") -> Response:
+async def session_new(
+    request: Request,
+    viewer: Allowed(Permission.SUPERVISION_MINE),
+    station_code: Code = "",
+    held_on: Annotated[date | None, Query()] = None,
+) -> Response:
+    """The form; choosing a station (htmx sends the form's values here) shows its workers on the chosen day."""
     stations = await _my_station_choices(viewer)
-    code = station if station in {c for c, _label in stations} else (stations[0][0] if len(stations) == 1 else "")
-    initial = {"station_code": code, "held_on": local_today(), "format": "on_site", "hours": "2"}
-    return await _session_page(request, viewer, Form.initial(session_fields(stations), initial), set())
+    codes = {c for c, _label in stations}
+    code = station_code if station_code in codes else (stations[0][0] if len(stations) == 1 else "")
+    day = held_on if held_on and held_on <= local_today() else local_today()
+    initial = {"station_code": code, "held_on": day, "format": "on_site", "hours": "2"}
+    form = Form.initial(session_fields(stations), initial)
+    form.cleaned["held_on"] = day
+    return await _session_page(request, viewer, form, set())
 
 
 @router.post("/supervision/sessions")

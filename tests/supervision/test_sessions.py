@@ -163,3 +163,21 @@ async def test_the_session_list_sends_the_same_number_of_queries_for_2_and_20_se
     for day in range(3, 21):
         await _log(w, held_on=date(2026, 4, day), ce_hours=Decimal(0))
     assert await queries() == few
+
+
+async def test_choosing_a_station_shows_its_workers_on_the_chosen_day(client, db):
+    w = await world()
+    await login(client, "supervisor")
+    fragment = await client.get(
+        "/supervision/sessions/new",
+        params={"station_code": "S1", "held_on": "2021-06-01"},
+        headers={"HX-Request": "true"},
+    )
+    # W1 started at S1 on 2022-01-01: not yet a worker there on 2021-06-01.
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "工作者1" not in fragment.text and 'value="S1" selected' in fragment.text
+    later = await client.get("/supervision/sessions/new", params={"station_code": "S1", "held_on": "2023-06-01"})
+    assert "工作者1" in later.text
+    # A station that is not theirs is not offered, whatever the address says.
+    other = await client.get("/supervision/sessions/new", params={"station_code": "S3"})
+    assert "工作者3" not in other.text and w
