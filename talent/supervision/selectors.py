@@ -185,15 +185,17 @@ async def coverage(*, scope: Scope, region: Region | None, today: date) -> dict:
     primary supervisor ÷ stations. Two queries. The viewer must reach the region (coverage_region)."""
     true = rawsql.db_value(Assignment, "is_primary", True)
     day = rawsql.db_value(Assignment, "start_on", today)
+    in_scope = Station.filter(stations_q(scope))
     if region is None:
         children = await rawsql.fetch_all(Station, COVERAGE_SQL.format(where="r.parent_id IS NULL"), true, day)
-        total_stations = await Station.filter(stations_q(scope)).count()
-        total_covered = await Station.filter(stations_q(scope), id__in=_covered(today)).count()
     else:
         children = await rawsql.fetch_all(Station, COVERAGE_SQL.format(where="r.parent_id = $3"), true, day, region.id)
-        in_region = Station.filter(stations_q(scope), region_path__startswith=region.path)
-        total_stations = await in_region.count()
-        total_covered = await in_region.filter(id__in=_covered(today)).count()
+        in_scope = in_scope.filter(region_path__startswith=region.path)
+    totals = await in_scope.annotate(n=Count("id"), covered=Count("id", _filter=Q(id__in=_covered(today)))).values(
+        "n", "covered"
+    )
+    total_stations = int(totals[0]["n"] or 0) if totals else 0
+    total_covered = int(totals[0]["covered"] or 0) if totals else 0
     rows = [
         {**r, "stations": int(r["stations"]), "covered": int(r["covered"] or 0)}
         | {"rate": coverage_rate(int(r["covered"] or 0), int(r["stations"]))}
