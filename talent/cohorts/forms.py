@@ -41,26 +41,23 @@ COHORT_FIELDS = [
     Field("description", N_("Description"), kind="textarea", max_length=4000),
 ]
 
-MEMBER_FIELDS = [
-    Field(
-        "worker_nos",
-        N_("Worker numbers"),
-        kind="textarea",
-        max_length=20000,
-        help=N_("One or more, separated by spaces, commas or new lines."),
-    ),
-    station_lookup(
-        N_("Or every worker of a station"), help=N_("Its workers active today; those already members are skipped.")
-    ),
-    Field("mentor", N_("Mentor"), kind="choice"),
-    Field("joined_on", N_("Joined on"), kind="date", help=N_("Empty: today (or the cohort's start).")),
-]
-
 
 def member_fields(mentor_choices: list[tuple[str, str]]) -> list[Field]:
-    fields = [f for f in MEMBER_FIELDS]
-    fields[2] = Field("mentor", N_("Mentor"), kind="choice", choices=mentor_choices)
-    return fields
+    """Adding members: by number and/or a station's workers, with one mentor for all."""
+    return [
+        Field(
+            "worker_nos",
+            N_("Worker numbers"),
+            kind="textarea",
+            max_length=20000,
+            help=N_("One or more, separated by spaces, commas or new lines."),
+        ),
+        station_lookup(
+            N_("Or every worker of a station"), help=N_("Its workers active today; those already members are skipped.")
+        ),
+        Field("mentor", N_("Mentor"), kind="choice", choices=mentor_choices),
+        Field("joined_on", N_("Joined on"), kind="date", help=N_("Empty: today (or the cohort's start).")),
+    ]
 
 
 def mentor_fields(mentor_choices: list[tuple[str, str]]) -> list[Field]:
@@ -77,6 +74,3 @@ def milestone_fields(course_choices: list[tuple[str, str]], subject_choices: lis
         Field("subject", N_("Exam subject"), kind="choice", choices=subject_choices),
         Field("hours", N_("CE hours"), kind="decimal", help=N_("Hours earned from the cohort's start.")),
     ]
-
-
-ENROL_FIELDS_NAME = "course"
