@@ -12,7 +12,13 @@ def session_fields(station_choices: list[tuple[str, str]]) -> list[Field]:
     return [
         Field("station_code", N_("Station"), kind="choice", required=True, choices=station_choices),
         Field("held_on", N_("Day"), kind="date", required=True),
-        Field("hours", N_("Hours"), kind="decimal", required=True, help=N_("Length of the session, e.g. 2 or 1.5.")),
+        Field(
+            "hours",
+            N_("Length (hours)"),
+            kind="decimal",
+            required=True,
+            help=N_("Length of the session, e.g. 2 or 1.5."),
+        ),
         Field("format", N_("Format"), kind="choice", required=True, choices=choices(SessionFormat)),
         Field("topics", N_("Topics"), kind="textarea", max_length=2000),
         Field(
