@@ -236,7 +236,15 @@ async def coverage(
     figures = await selectors.coverage(scope=viewer.scope, region=place, today=today)
     loads = await selectors.region_loads(scope=viewer.scope, region=place, today=today)
     mentees = await cohort_selectors.mentee_loads(supervisor_ids=[r["supervisor_id"] for r in loads], today=today)
-    context = {"region": place, "figures": figures, "today": today, "loads": loads, "mentees": mentees}
+    context = {
+        "region": place,
+        "figures": figures,
+        "today": today,
+        "loads": loads,
+        "mentees": mentees,
+        # Drilled down below the viewer's own view (a bureau's region, or the country for an admin).
+        "below_top": place is not None and place.path != (viewer.scope.region_path or ""),
+    }
     return render(request, "supervision/coverage.html", context)
 
 

@@ -82,8 +82,9 @@ async def test_coverage_pages_show_the_worked_figures_and_drill_down(client, db)
     text = text_of(page.text)
     assert page.status_code == 200
     assert "25.0%" in text and "玄武区" in text and "秦淮区" in text
+    assert "Back to the top" not in page.text
     county = await client.get("/supervision/coverage", params={"region": "320102"})
-    assert "50.0%" in text_of(county.text)
+    assert "50.0%" in text_of(county.text) and "Back to the top" in county.text
     uncovered = await client.get("/supervision/coverage/uncovered", params={"region": "320102"})
     assert "社工站2" in uncovered.text and "社工站1" not in uncovered.text
     client.cookies.clear()
