@@ -68,6 +68,8 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.audit.router import router as audit_router
     from talent.certification.admin_router import router as exams_admin_router
     from talent.certification.router import router as certification_router
+    from talent.cohorts.api import router as cohorts_api_router
+    from talent.cohorts.router import router as cohorts_router
     from talent.dashboard.router import router as dashboard_router
     from talent.domains import load as load_domains
     from talent.imports.router import router as imports_router
@@ -78,6 +80,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.places.regions_router import router as regions_router
     from talent.places.stations_router import router as stations_router
     from talent.places.tiers_router import router as tiers_router
+    from talent.supervision.router import router as supervision_router
     from talent.web.docs import router as docs_router
     from talent.web.health import router as health_router
 
@@ -105,6 +108,10 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         audit_router,
         admin_router,
         api_router,
+        # Before the supervision router: /supervision/sessions… are the cohorts router's.
+        cohorts_router,
+        cohorts_api_router,
+        supervision_router,
     ):
         app.include_router(router)
     return app

@@ -29,13 +29,16 @@ COURSE_MODULES: list[str] = [
 EXAMPREP_MODULES: list[str] = ["courses.examprep.models"]
 # Pay (salary standards, salary records) is its own app with its own chain; its foreign keys point at "models.X".
 PAY_MODULES: list[str] = ["talent.pay.models"]
+# Incubation cohorts: their own app and chain (talent/cohorts/migrations).
+COHORT_MODULES: list[str] = ["talent.cohorts.models"]
 APPS = {
     "models": (MODEL_MODULES, MIGRATIONS_MODULE),
     "courses": (COURSE_MODULES, "courses.migrations"),
     "examprep": (EXAMPREP_MODULES, "courses.examprep.migrations"),
     "pay": (PAY_MODULES, "talent.pay.migrations"),
+    "cohorts": (COHORT_MODULES, "talent.cohorts.migrations"),
 }
-ALL_MODULES = MODEL_MODULES + COURSE_MODULES + EXAMPREP_MODULES + PAY_MODULES
+ALL_MODULES = MODEL_MODULES + COURSE_MODULES + EXAMPREP_MODULES + PAY_MODULES + COHORT_MODULES
 
 
 def normalise_url(url: str) -> str:

@@ -15,6 +15,8 @@ IMPORT_KINDS = (
     "talent.certification.imports",
     "courses.examprep.imports",
     "talent.pay.imports",
+    "talent.supervision.imports",
+    "talent.cohorts.imports",
 )
 # Modules that register reminder providers with talent.notifications.services.reminder_provider.
 REMINDERS = (
@@ -25,13 +27,14 @@ REMINDERS = (
 # written: each has `async def demo_contribute(*, scale: str, seed: int, today: date) -> dict[str, int]`, reads
 # the rows it builds on from the database, writes its own in bulk (inside the demo's transaction) and returns
 # counts for the summary table. A new domain adds its module here instead of growing talent/demo.py.
-DEMO = ("talent.pay.demo",)
+DEMO = ("talent.pay.demo", "talent.cohorts.demo")
 MODULES = IMPORT_KINDS + REMINDERS
 
 
 async def demo_contribute(*, scale: str, seed: int, today) -> dict[str, int]:
     """Let every domain of DEMO add its demo data, in the order listed; their counts, merged."""
     counts: dict[str, int] = {}
+    plug_learning()
     for module in DEMO:
         counts.update(await importlib.import_module(module).demo_contribute(scale=scale, seed=seed, today=today))
     return counts
@@ -41,3 +44,21 @@ def load() -> None:
     """Import every contributing module (once: Python keeps imported modules), so its registrations are made."""
     for module in MODULES:
         importlib.import_module(module)
+    plug_learning()
+
+
+def plug_learning() -> None:
+    """Give incubation cohorts (talent.cohorts.learning) the learning side they may not import themselves: the
+    courses a viewer may open, completed enrolments (course milestones) and bulk enrolment."""
+    from courses.catalog.access import readable_courses
+    from courses.enrolment.models import Enrolment, EnrolmentStatus
+    from courses.enrolment.services import enrolment_bulk
+    from talent.cohorts.learning import Learning, plug
+
+    plug(
+        Learning(
+            courses=readable_courses,
+            completions=lambda: Enrolment.filter(status=EnrolmentStatus.COMPLETED),
+            enrol=enrolment_bulk,
+        )
+    )

@@ -34,6 +34,12 @@ class Entity(Coded):
     QUESTION = "question", N_("Question")
     SALARY_STANDARD = "salary_standard", N_("Salary standard")
     SALARY_RECORD = "salary_record", N_("Salary record")
+    SUPERVISOR = "supervisor", N_("Supervisor")
+    ASSIGNMENT = "assignment", N_("Supervisor assignment")
+    SUPERVISION_SESSION = "supervision_session", N_("Supervision session")
+    COHORT = "cohort", N_("Cohort")
+    COHORT_MEMBER = "cohort_member", N_("Cohort member")
+    MILESTONE = "milestone", N_("Cohort milestone")
 
 
 class Action(Coded):

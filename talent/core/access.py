@@ -75,6 +75,19 @@ class Permission(StrEnum):
     PAY_STANDARDS_EDIT = "pay.standards"
     PAY_SALARIES_EDIT = "pay.salaries"
     PAY_OWN = "pay.own"
+    # The supervisor expert pool (which profiles: talent.supervision.access), and keeping it.
+    SUPERVISORS_VIEW = "supervisors.view"
+    SUPERVISORS_EDIT = "supervisors.edit"
+    # Assigning supervisors to stations, and reading coverage ("one station, one supervisor").
+    SUPERVISION_COVERAGE = "supervision.coverage"
+    # A supervisor's own stations, mentees and sessions; logging a session.
+    SUPERVISION_MINE = "supervision.mine"
+    SESSIONS_VIEW = "supervision.sessions"
+    # Incubation cohorts: reading (in scope), running them (create, members, milestones, enrolment).
+    COHORTS_VIEW = "cohorts.view"
+    COHORTS_EDIT = "cohorts.edit"
+    # A worker's own cohort, milestones and mentor.
+    MY_COHORT = "cohorts.mine"
 
 
 ALL = frozenset(Role)
@@ -122,6 +135,14 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.PAY_STANDARDS_EDIT: REGION_EDITORS,
     Permission.PAY_SALARIES_EDIT: frozenset({Role.ADMIN, Role.HR}),
     Permission.PAY_OWN: WORKER,
+    Permission.SUPERVISORS_VIEW: STAFF,
+    Permission.SUPERVISORS_EDIT: REGION_EDITORS,
+    Permission.SUPERVISION_COVERAGE: REGION_EDITORS,
+    Permission.SUPERVISION_MINE: frozenset({Role.SUPERVISOR}),
+    Permission.SESSIONS_VIEW: STAFF,
+    Permission.COHORTS_VIEW: STAFF,
+    Permission.COHORTS_EDIT: REGION_EDITORS,
+    Permission.MY_COHORT: WORKER,
 }
 
 

@@ -1,16 +1,245 @@
-"""Reads about supervisors' assignments to stations."""
+"""Reads of supervision: the expert pool, assignments, coverage ("one station, one supervisor") and a
+supervisor's own stations. Every getter takes the viewer's scope; aggregates are SQL."""
 
 from datetime import date
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
 
-from talent.supervision.models import Assignment
+from talent import rawsql
+from talent.core.access import Scope
+from talent.core.pagination import ListParams, Page, paginate
+from talent.places.access import readable_regions, stations_q
+from talent.places.models import Region, Station
+from talent.supervision.access import readable_assignments, readable_supervisors, supervisors_q
+from talent.supervision.models import Assignment, Supervisor, SupervisorExpertise
+from talent.supervision.rules import active_on, coverage_rate, primary_on
 
 
 async def assigned_station_ids(*, user_id: int, today: date) -> frozenset[int]:
     """The stations the supervisor signed in as `user_id` is assigned to on `today` (an assignment runs from
     start_on to end_on, or on while end_on is empty): a supervisor's scope."""
-    ids = await Assignment.filter(
-        Q(end_on=None) | Q(end_on__gte=today), supervisor__user_id=user_id, start_on__lte=today
-    ).values_list("station_id", flat=True)
+    ids = await Assignment.filter(active_on(today), supervisor__user_id=user_id).values_list("station_id", flat=True)
     return frozenset(ids)
+
+
+# ── the expert pool ──────────────────────────────────────────────────────────────────────────────
+
+
+SUPERVISOR_SORTS = {"name": "name", "affiliation": "affiliation", "level": "level", "region": "region__path"}
+
+
+def _supervisor_filtered(*, scope: Scope, params: ListParams, expertise: str, region: Region | None, kind: str):
+    qs = readable_supervisors(scope).select_related("region")
+    if params.q:
+        tagged = SupervisorExpertise.filter(tag__icontains=params.q).values("supervisor_id")
+        qs = qs.filter(
+            Q(name__icontains=params.q)
+            | Q(affiliation__icontains=params.q)
+            | Q(bio__icontains=params.q)
+            | Q(id__in=Subquery(tagged))
+        )
+    if expertise:
+        qs = qs.filter(id__in=Subquery(SupervisorExpertise.filter(tag=expertise).values("supervisor_id")))
+    if kind:
+        qs = qs.filter(affiliation_type=kind)
+    if region is not None:
+        # Based in the region, or assigned (at some time) to a station inside it.
+        working = Assignment.filter(station__region_path__startswith=region.path).values("supervisor_id")
+        qs = qs.filter(Q(region__path__startswith=region.path) | Q(id__in=Subquery(working)))
+    return qs
+
+
+async def supervisor_list(
+    *,
+    scope: Scope,
+    params: ListParams,
+    today: date,
+    expertise: str = "",
+    region: Region | None = None,
+    kind: str = "",
+) -> Page:
+    """A page of supervisors with their expertise and `load` (stations assigned on `today`): three queries."""
+    qs = _supervisor_filtered(scope=scope, params=params, expertise=expertise, region=region, kind=kind)
+    page = await paginate(qs.prefetch_related("expertise"), params, SUPERVISOR_SORTS, default="name")
+    loads = await station_loads(supervisor_ids=[s.id for s in page.items], today=today)
+    for supervisor in page.items:
+        supervisor.load = loads.get(supervisor.id, 0)
+    return page
+
+
+async def station_loads(*, supervisor_ids: list[int], today: date) -> dict[int, int]:
+    """Per supervisor, the stations assigned to them on `today` (one grouped query)."""
+    if not supervisor_ids:
+        return {}
+    rows = (
+        await Assignment.filter(active_on(today), supervisor_id__in=supervisor_ids)
+        .annotate(n=Count("station_id", distinct=True))
+        .group_by("supervisor_id")
+        .values("supervisor_id", "n")
+    )
+    return {r["supervisor_id"]: r["n"] for r in rows}
+
+
+async def expertise_facets(*, scope: Scope, limit: int = 40) -> list[tuple[str, int]]:
+    """The most common expertise tags among the supervisors the viewer sees, with their counts."""
+    rows = (
+        await SupervisorExpertise.filter(
+            supervisor_id__in=Subquery(Supervisor.filter(supervisors_q(scope)).values("id"))
+        )
+        .annotate(n=Count("id"))
+        .group_by("tag")
+        .order_by("-n", "tag")
+        .limit(limit)
+        .values("tag", "n")
+    )
+    return [(r["tag"], r["n"]) for r in rows]
+
+
+async def supervisor_get(*, scope: Scope, supervisor_id: int) -> Supervisor:
+    return (
+        await readable_supervisors(scope)
+        .select_related("region", "user")
+        .prefetch_related("expertise")
+        .get(id=supervisor_id)
+    )
+
+
+async def supervisor_of_user(*, user_id: int) -> Supervisor | None:
+    """The profile of the supervisor signed in as `user_id`, if any."""
+    return await Supervisor.filter(user_id=user_id).select_related("region").prefetch_related("expertise").first()
+
+
+async def supervisor_choices(*, scope: Scope) -> list[tuple[str, str]]:
+    """Active supervisors the viewer sees, as (id, "name · institution") for a select."""
+    rows = (
+        await readable_supervisors(scope).filter(active=True).order_by("name", "id").values("id", "name", "affiliation")
+    )
+    return [(str(r["id"]), r["name"] + (f" · {r['affiliation']}" if r["affiliation"] else "")) for r in rows]
+
+
+# ── assignments ──────────────────────────────────────────────────────────────────────────────────
+
+
+async def supervisor_assignments(*, scope: Scope, supervisor: Supervisor) -> list[Assignment]:
+    """The supervisor's assignments the viewer sees, latest first, with their stations."""
+    return (
+        await readable_assignments(scope)
+        .filter(supervisor_id=supervisor.id)
+        .select_related("station", "station__region")
+        .order_by("-start_on", "-id")
+    )
+
+
+async def station_assignments(*, scope: Scope, station_id: int) -> list[Assignment]:
+    """The assignments of a station in the viewer's scope, latest first."""
+    return (
+        await readable_assignments(scope)
+        .filter(station_id=station_id)
+        .select_related("supervisor")
+        .order_by("-start_on", "-id")
+    )
+
+
+async def assignment_get(*, scope: Scope, assignment_id: int) -> Assignment:
+    return await readable_assignments(scope).select_related("station", "supervisor").get(id=assignment_id)
+
+
+async def my_assignments(*, user_id: int, today: date) -> list[Assignment]:
+    """The active assignments of the supervisor signed in as `user_id`, with stations and their regions."""
+    return (
+        await Assignment.filter(active_on(today), supervisor__user_id=user_id)
+        .select_related("station", "station__region", "station__organisation")
+        .order_by("station__code")
+    )
+
+
+# ── coverage ─────────────────────────────────────────────────────────────────────────────────────
+
+
+async def coverage_region(*, scope: Scope, code: str = "") -> Region | None:
+    """The region a coverage page is about: the typed code inside the viewer's scope, else the viewer's own region
+    (a bureau), else None (the whole country, for an admin). Raises DoesNotExist for a code out of scope."""
+    if code:
+        return await readable_regions(scope).get(code=code)
+    if scope.region_path:
+        return await Region.get(path=scope.region_path)
+    return None
+
+
+COVERAGE_SQL = """
+SELECT r.id AS id, r.code AS code, r.name AS name, COUNT(s.id) AS stations,
+       COALESCE(SUM(CASE WHEN EXISTS (
+           SELECT 1 FROM supervision_assignments a
+           WHERE a.station_id = s.id AND a.is_primary = $1 AND a.start_on <= $2
+             AND (a.end_on IS NULL OR a.end_on >= $2)) THEN 1 ELSE 0 END), 0) AS covered
+FROM regions r JOIN stations s ON s.region_path LIKE r.path || '%'
+WHERE {where}
+GROUP BY r.id, r.code, r.name
+ORDER BY r.code
+"""
+
+
+async def coverage(*, scope: Scope, region: Region | None, today: date) -> dict:
+    """Coverage of the region (or the country) on `today` and of each child region: stations with an active
+    primary supervisor ÷ stations. Two queries. The viewer must reach the region (coverage_region)."""
+    true = rawsql.db_value(Assignment, "is_primary", True)
+    day = rawsql.db_value(Assignment, "start_on", today)
+    in_scope = Station.filter(stations_q(scope))
+    if region is None:
+        children = await rawsql.fetch_all(Station, COVERAGE_SQL.format(where="r.parent_id IS NULL"), true, day)
+    else:
+        children = await rawsql.fetch_all(Station, COVERAGE_SQL.format(where="r.parent_id = $3"), true, day, region.id)
+        in_scope = in_scope.filter(region_path__startswith=region.path)
+    totals = await in_scope.annotate(n=Count("id"), covered=Count("id", _filter=Q(id__in=_covered(today)))).values(
+        "n", "covered"
+    )
+    total_stations = int(totals[0]["n"] or 0) if totals else 0
+    total_covered = int(totals[0]["covered"] or 0) if totals else 0
+    rows = [
+        {**r, "stations": int(r["stations"]), "covered": int(r["covered"] or 0)}
+        | {"rate": coverage_rate(int(r["covered"] or 0), int(r["stations"]))}
+        for r in children
+    ]
+    return {
+        "stations": total_stations,
+        "covered": total_covered,
+        "uncovered": total_stations - total_covered,
+        "rate": coverage_rate(total_covered, total_stations),
+        "children": rows,
+    }
+
+
+def _covered(today: date) -> Subquery:
+    return Subquery(Assignment.filter(primary_on(today)).values("station_id"))
+
+
+async def region_loads(*, scope: Scope, region: Region | None, today: date, limit: int = 20) -> list[dict]:
+    """The supervisors working in the region on `today`, busiest first: stations assigned and those as primary
+    (one grouped query)."""
+    qs = Assignment.filter(active_on(today), station_id__in=Subquery(Station.filter(stations_q(scope)).values("id")))
+    if region is not None:
+        qs = qs.filter(station__region_path__startswith=region.path)
+    return (
+        await qs.annotate(
+            stations=Count("station_id", distinct=True),
+            primary=Count("id", _filter=Q(is_primary=True)),
+        )
+        .group_by("supervisor_id", "supervisor__name")
+        .order_by("-stations", "supervisor__name")
+        .limit(limit)
+        .values("supervisor_id", "supervisor__name", "stations", "primary")
+    )
+
+
+UNCOVERED_SORTS = {"code": "code", "name": "name", "region": "region_path"}
+
+
+async def uncovered_stations(*, scope: Scope, region: Region | None, today: date, params: ListParams) -> Page:
+    """Stations in the region (and the viewer's scope) without an active primary supervisor on `today`."""
+    qs = Station.filter(stations_q(scope)).exclude(id__in=_covered(today)).select_related("region", "organisation")
+    if region is not None:
+        qs = qs.filter(region_path__startswith=region.path)
+    if params.q:
+        qs = qs.filter(Q(code__icontains=params.q) | Q(name__icontains=params.q))
+    return await paginate(qs, params, UNCOVERED_SORTS, default="code")

@@ -21,6 +21,10 @@ NAV: list[tuple[str, Msgid, Permission, str]] = [
     ("/regions", N_("Regions"), Permission.REGIONS_VIEW, "records"),
     ("/pay", N_("Pay"), Permission.PAY_VIEW, ""),
     ("/pay/my", N_("My pay"), Permission.PAY_OWN, ""),
+    ("/cohorts/mine", N_("My cohort"), Permission.MY_COHORT, ""),
+    ("/supervision/mine", N_("My supervision"), Permission.SUPERVISION_MINE, ""),
+    ("/cohorts", N_("Cohorts"), Permission.COHORTS_VIEW, "development"),
+    ("/supervision", N_("Supervision"), Permission.SUPERVISORS_VIEW, "development"),
     ("/imports", N_("Import"), Permission.IMPORTS, "admin"),
     ("/audit", N_("Audit log"), Permission.AUDIT_VIEW, "admin"),
     ("/admin", N_("Administration"), Permission.ACCOUNTS, "admin"),
@@ -29,6 +33,7 @@ NAV: list[tuple[str, Msgid, Permission, str]] = [
 MENUS: dict[str, tuple[Msgid, str]] = {
     "learning": (N_("Learning"), "mortarboard"),
     "records": (N_("Records"), "people"),
+    "development": (N_("Development"), "diagram-3"),
     "admin": (N_("Manage"), "gear"),
 }
 ICONS = {"/": "house", "/workers/{worker_id}": "person-circle", "/certificates": "award", "/pay": "cash-stack"}

@@ -14,9 +14,11 @@ import pytest
 
 from courses.examprep.models import MockAttempt
 from talent.certification.models import CeCredit, Certificate
+from talent.cohorts.models import Cohort, CohortMember, Milestone
 from talent.notifications.models import Notification
 from talent.people.models import EmploymentSpell
 from talent.places.models import CertLevel, StationTier
+from talent.supervision.models import Assignment, SupervisionSession, Supervisor
 from tests.conftest import PASSWORD, csrf_of, ensure_csrf
 from tests.factories import world
 
@@ -104,6 +106,7 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
     # Side A's notification belongs to hr; side B's to the admin, so it is someone else's for every other role.
     note_a = await Notification.create(user=w["users"]["hr"], kind="walk", text="Walk", dedupe_key="walk-a")
     note_b = await Notification.create(user=w["users"]["admin"], kind="walk", text="Walk", dedupe_key="walk-b")
+    supervision = await _supervision_sides(w)
     return {
         "A": {
             "region_id": w["regions"]["street_a"].id,
@@ -117,6 +120,7 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
             "credit_id": credit_a.id,
             "attempt_id": attempts[0].id,
             "notification_id": note_a.id,
+            **supervision["A"],
         },
         "B": {
             "region_id": w["regions"]["street_b"].id,
@@ -130,8 +134,43 @@ async def _sides(w: dict) -> dict[str, dict[str, int]]:
             "credit_id": credit_b.id,
             "attempt_id": attempts[1].id,
             "notification_id": note_b.id,
+            **supervision["B"],
         },
     }
+
+
+async def _supervision_sides(w: dict) -> dict[str, dict[str, int]]:
+    """Supervision and cohorts: side A is S1's supervisor (督导甲), their assignment and a session at S1, a county-A
+    cohort whose member W1 they mentor, with a milestone; side B the same in county B (a supervisor based there)."""
+    ids: dict[str, dict[str, int]] = {}
+    for side, county, station, worker in (("A", "county_a", 0, 0), ("B", "county_b", 2, 2)):
+        if side == "A":
+            supervisor = await Supervisor.get(name="督导甲")
+        else:
+            supervisor = await Supervisor.create(name="县乙督导", region=w["regions"][county])
+            await Assignment.create(supervisor=supervisor, station=w["stations"][station], start_on=date(2020, 1, 1))
+        assignment = await Assignment.get(supervisor=supervisor, station=w["stations"][station])
+        session = await SupervisionSession.create(
+            supervisor=supervisor, station=w["stations"][station], held_on=date(2025, 5, 1), hours=2, format="group"
+        )
+        region = w["regions"][county]
+        cohort = await Cohort.create(
+            name=f"Walk {side}", kind="internal_incubation", region=region, region_path=region.path,
+            start_on=date(2025, 1, 1), end_on=date(2030, 12, 31),
+        )  # fmt: skip
+        member = await CohortMember.create(
+            cohort=cohort, worker=w["workers"][worker], mentor=supervisor, joined_on=date(2025, 1, 1)
+        )
+        milestone = await Milestone.create(cohort=cohort, kind="custom", title="Walk", due_on=date(2026, 1, 1))
+        ids[side] = {
+            "supervisor_id": supervisor.id,
+            "assignment_id": assignment.id,
+            "session_id": session.id,
+            "cohort_id": cohort.id,
+            "member_id": member.id,
+            "milestone_id": milestone.id,
+        }
+    return ids
 
 
 async def _request(client, method: str, url: str):

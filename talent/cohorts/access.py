@@ -1,0 +1,60 @@
+"""Which cohorts, members and supervision sessions a viewer reaches: the one row filter of each.
+
+- cohorts: an admin all; a bureau those of its region's subtree; HR those of its organisation and those with a
+  member working at one of its stations; a supervisor those where they mentor a member; a worker those they
+  belong to.
+- members: of the cohorts above; HR, a supervisor and a worker see only the members they reach otherwise
+  (HR: workers at its stations; a supervisor: their mentees and the workers at their stations; a worker: self).
+"""
+
+from tortoise.expressions import Q, Subquery
+
+from talent.cohorts.models import Cohort, CohortMember
+from talent.core.access import Role, Scope
+from talent.core.sql import NOTHING, Union
+from talent.people.access import workers_q
+from talent.people.models import Worker
+
+
+def cohorts_q(scope: Scope) -> Q:
+    match scope.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.BUREAU if scope.region_path:
+            return Q(region_path__startswith=scope.region_path)
+        case Role.HR if scope.organisation_id:
+            members = CohortMember.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
+            return Q(organisation_id=scope.organisation_id) | Q(id__in=Subquery(members.values("cohort_id")))
+        case Role.SUPERVISOR:
+            return Q(id__in=Subquery(CohortMember.filter(mentor__user_id=scope.user_id).values("cohort_id")))
+        case Role.WORKER if scope.worker_id:
+            return Q(id__in=Subquery(CohortMember.filter(worker_id=scope.worker_id).values("cohort_id")))
+    return NOTHING
+
+
+def readable_cohorts(scope: Scope):
+    return Cohort.filter(cohorts_q(scope))
+
+
+def members_q(scope: Scope) -> Q:
+    """Filter on CohortMember: of readable cohorts; below a bureau, only the members the viewer reaches."""
+    cohorts = Subquery(Cohort.filter(cohorts_q(scope)).values("id"))
+    if scope.role in (Role.ADMIN, Role.BUREAU):
+        return Q(cohort_id__in=cohorts)
+    reached = Worker.filter(workers_q(scope)).values("id")
+    if scope.role == Role.SUPERVISOR:
+        mentees = CohortMember.filter(mentor__user_id=scope.user_id).values("worker_id")
+        return Q(cohort_id__in=cohorts, worker_id__in=Union(reached, mentees))
+    return Q(cohort_id__in=cohorts, worker_id__in=Subquery(reached))
+
+
+def readable_members(scope: Scope):
+    return CohortMember.filter(members_q(scope))
+
+
+def may_run(scope: Scope, cohort: Cohort | None = None, region_path: str | None = None) -> bool:
+    """Admins run any cohort; a bureau those of its subtree."""
+    path = cohort.region_path if cohort is not None else region_path
+    if scope.is_admin:
+        return True
+    return scope.role == Role.BUREAU and bool(scope.region_path) and bool(path) and path.startswith(scope.region_path)

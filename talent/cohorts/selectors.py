@@ -1,0 +1,356 @@
+"""Reads of cohorts (list, members, milestone progress from the real records), mentees, and supervision sessions.
+Every getter takes the viewer's scope; aggregates are SQL and a page's query count does not grow with its rows."""
+
+from datetime import date
+from decimal import Decimal
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count, Max, Min, Sum
+
+from talent.certification.models import CeCredit, ExamResult
+from talent.cohorts.access import cohorts_q, members_q, readable_cohorts, readable_members
+from talent.cohorts.learning import learning
+from talent.cohorts.models import Cohort, CohortMember, Milestone, MilestoneKind, MilestoneMark
+from talent.cohorts.rules import is_overdue
+from talent.core.access import Scope
+from talent.core.pagination import ListParams, Page, paginate
+from talent.people.models import EmploymentSpell, Worker
+from talent.people.rules import active_on as spell_active_on
+from talent.supervision.access import readable_sessions
+from talent.supervision.models import SessionAttendee, SupervisionSession
+
+# ── supervision sessions ─────────────────────────────────────────────────────────────────────────
+
+SESSION_SORTS = {"held_on": "held_on", "station": "station__code", "supervisor": "supervisor__name", "hours": "hours"}
+
+
+async def session_list(*, scope: Scope, params: ListParams, supervisor_id: int | None = None) -> Page:
+    """Sessions the viewer sees, latest first, with supervisor, station and the number of attendees."""
+    qs = readable_sessions(scope).select_related("supervisor", "station")
+    if supervisor_id is not None:
+        qs = qs.filter(supervisor_id=supervisor_id)
+    if params.q:
+        qs = qs.filter(Q(topics__icontains=params.q) | Q(station__name__icontains=params.q) | Q(station__code=params.q))
+    page = await paginate(qs, params, SESSION_SORTS, default="-held_on")
+    counts = await attendee_counts([s.id for s in page.items])
+    for s in page.items:
+        s.attendee_count = counts.get(s.id, 0)
+    return page
+
+
+async def attendee_counts(session_ids: list[int]) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    rows = (
+        await SessionAttendee.filter(session_id__in=session_ids)
+        .annotate(n=Count("id"))
+        .group_by("session_id")
+        .values("session_id", "n")
+    )
+    return {r["session_id"]: r["n"] for r in rows}
+
+
+async def session_get(*, scope: Scope, session_id: int) -> SupervisionSession:
+    return (
+        await readable_sessions(scope)
+        .select_related("supervisor", "station")
+        .prefetch_related("attendees__worker")
+        .get(id=session_id)
+    )
+
+
+async def session_summary(*, scope: Scope, supervisor_id: int) -> dict:
+    """Sessions of a supervisor the viewer sees: how many, their hours, the last one's day."""
+    rows = (
+        await readable_sessions(scope)
+        .filter(supervisor_id=supervisor_id)
+        .annotate(n=Count("id"), total=Sum("hours"), last=Max("held_on"))
+        .values("n", "total", "last")
+    )
+    row = rows[0] if rows else {}
+    return {"count": row.get("n") or 0, "hours": Decimal(row.get("total") or 0), "last": row.get("last")}
+
+
+async def recent_sessions(*, scope: Scope, user_id: int, limit: int = 10) -> list[SupervisionSession]:
+    """The latest sessions of the supervisor signed in as `user_id`."""
+    return (
+        await readable_sessions(scope)
+        .filter(supervisor__user_id=user_id)
+        .select_related("station")
+        .order_by("-held_on", "-id")
+        .limit(limit)
+    )
+
+
+async def session_calendar(*, scope: Scope, user_id: int, first: date, last: date) -> list[dict]:
+    """The signed-in supervisor's sessions between two days (a month's calendar): day, station, hours, format."""
+    return (
+        await readable_sessions(scope)
+        .filter(supervisor__user_id=user_id, held_on__gte=first, held_on__lte=last)
+        .order_by("held_on", "id")
+        .values("id", "held_on", "hours", "format", "station__name", "station__code")
+    )
+
+
+async def station_workers(*, station_id: int, day: date) -> list[dict]:
+    """Workers active at the station on `day`, for a session's attendee list."""
+    spells = EmploymentSpell.filter(spell_active_on(day), station_id=station_id).values("worker_id")
+    return await Worker.filter(id__in=Subquery(spells)).order_by("worker_no").values("id", "worker_no", "name")
+
+
+# ── mentees ──────────────────────────────────────────────────────────────────────────────────────
+
+
+def _running_cohorts(today: date) -> Subquery:
+    return Subquery(Cohort.filter(start_on__lte=today, end_on__gte=today).values("id"))
+
+
+async def mentee_count(*, scope: Scope, supervisor_id: int, today: date) -> int:
+    """Members of running cohorts mentored by the supervisor, among the members the viewer sees."""
+    return await readable_members(scope).filter(mentor_id=supervisor_id, cohort_id__in=_running_cohorts(today)).count()
+
+
+async def mentee_loads(*, supervisor_ids: list[int], today: date) -> dict[int, int]:
+    if not supervisor_ids:
+        return {}
+    rows = (
+        await CohortMember.filter(mentor_id__in=supervisor_ids, cohort_id__in=_running_cohorts(today))
+        .annotate(n=Count("id"))
+        .group_by("mentor_id")
+        .values("mentor_id", "n")
+    )
+    return {r["mentor_id"]: r["n"] for r in rows}
+
+
+async def my_mentees(*, user_id: int, today: date) -> list[CohortMember]:
+    """Members of running cohorts whose mentor is the supervisor signed in as `user_id`."""
+    return (
+        await CohortMember.filter(mentor__user_id=user_id, cohort_id__in=_running_cohorts(today))
+        .select_related("worker", "cohort")
+        .order_by("cohort__name", "worker__worker_no")
+    )
+
+
+# ── cohorts ──────────────────────────────────────────────────────────────────────────────────────
+
+COHORT_SORTS = {"name": "name", "kind": "kind", "start_on": "start_on", "region": "region_path"}
+
+
+async def cohort_list(*, scope: Scope, params: ListParams, kind: str = "") -> Page:
+    qs = readable_cohorts(scope).select_related("region", "organisation")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if params.q:
+        qs = qs.filter(Q(name__icontains=params.q) | Q(region__name__icontains=params.q))
+    page = await paginate(qs, params, COHORT_SORTS, default="-start_on")
+    ids = [c.id for c in page.items]
+    rows = (
+        await CohortMember.filter(members_q(scope), cohort_id__in=ids)
+        .annotate(n=Count("id"))
+        .group_by("cohort_id")
+        .values("cohort_id", "n")
+        if ids
+        else []
+    )
+    counts = {r["cohort_id"]: r["n"] for r in rows}
+    for c in page.items:
+        c.member_count = counts.get(c.id, 0)
+    return page
+
+
+async def cohort_get(*, scope: Scope, cohort_id: int) -> Cohort:
+    return await readable_cohorts(scope).select_related("region", "organisation").get(id=cohort_id)
+
+
+async def milestones_of(*, cohort: Cohort) -> list[Milestone]:
+    return await Milestone.filter(cohort_id=cohort.id).select_related("subject").order_by("due_on", "id")
+
+
+MEMBER_SORTS = {"worker_no": "worker__worker_no", "name": "worker__name", "joined_on": "joined_on"}
+
+
+async def member_page(*, scope: Scope, cohort: Cohort, params: ListParams) -> Page:
+    """A page of the cohort's members the viewer sees, with worker and mentor."""
+    qs = readable_members(scope).filter(cohort_id=cohort.id).select_related("worker", "mentor")
+    if params.q:
+        qs = qs.filter(Q(worker__worker_no__icontains=params.q) | Q(worker__name__icontains=params.q))
+    return await paginate(qs, params, MEMBER_SORTS, default="worker_no")
+
+
+async def member_get(*, scope: Scope, cohort: Cohort, member_id: int) -> CohortMember:
+    return (
+        await readable_members(scope)
+        .filter(cohort_id=cohort.id)
+        .select_related("worker", "mentor", "cohort")
+        .get(id=member_id)
+    )
+
+
+async def milestone_get(*, cohort: Cohort, milestone_id: int) -> Milestone:
+    return await Milestone.filter(cohort_id=cohort.id).get(id=milestone_id)
+
+
+async def member_numbers(*, scope: Scope, cohort: Cohort) -> list[str]:
+    """The worker numbers of the cohort's members the viewer sees (for bulk enrolment)."""
+    return (
+        await readable_members(scope)
+        .filter(cohort_id=cohort.id)
+        .order_by("worker__worker_no")
+        .values_list("worker__worker_no", flat=True)
+    )
+
+
+async def member_count(*, scope: Scope, cohort: Cohort) -> int:
+    return await readable_members(scope).filter(cohort_id=cohort.id).count()
+
+
+# ── milestone progress (from the real records) ───────────────────────────────────────────────────
+
+
+async def progress(
+    *, cohort: Cohort, milestones: list[Milestone], members: list[CohortMember], today: date
+) -> dict[tuple[int, int], dict]:
+    """Per (milestone id, member id): {"met": bool, "overdue": bool, "on": date | None, "hours": Decimal | None}.
+    At most four queries whatever the number of members or milestones: completed enrolments of the course
+    milestones, passed results of the subject milestones, CE hours since the cohort's start, and the ticks."""
+    if not milestones or not members:
+        return {}
+    workers = [m.worker_id for m in members]
+    by_worker = {m.worker_id: m.id for m in members}
+    met: dict[tuple[int, int], dict] = {}
+    kinds = {k: [m for m in milestones if m.kind == k] for k in MilestoneKind}
+    course_ids = [m.course_id for m in kinds[MilestoneKind.COURSE]]
+    side = learning()
+    if course_ids and side is not None:
+        rows = await (
+            side.completions()
+            .filter(course_id__in=course_ids, worker_id__in=workers)
+            .values("course_id", "worker_id", "completed_at")
+        )
+        done = {(r["course_id"], r["worker_id"]): r["completed_at"] for r in rows}
+        for m in kinds[MilestoneKind.COURSE]:
+            for w in workers:
+                if (m.course_id, w) in done:
+                    at = done[(m.course_id, w)]
+                    met[(m.id, by_worker[w])] = {"on": at.date() if at else None}
+    subject_ids = [m.subject_id for m in kinds[MilestoneKind.SUBJECT]]
+    if subject_ids:
+        rows = (
+            await ExamResult.filter(passed=True, subject_id__in=subject_ids, worker_id__in=workers)
+            .annotate(first=Min("year"))
+            .group_by("subject_id", "worker_id")
+            .values("subject_id", "worker_id", "first")
+        )
+        passed = {(r["subject_id"], r["worker_id"]): r["first"] for r in rows}
+        for m in kinds[MilestoneKind.SUBJECT]:
+            for w in workers:
+                if (m.subject_id, w) in passed:
+                    met[(m.id, by_worker[w])] = {"year": passed[(m.subject_id, w)]}
+    hours: dict[int, Decimal] = {}
+    if kinds[MilestoneKind.CE_HOURS]:
+        hours = await ce_hours_since(workers=workers, since=cohort.start_on, until=today)
+        for m in kinds[MilestoneKind.CE_HOURS]:
+            for w in workers:
+                if hours.get(w, Decimal(0)) >= m.hours:
+                    met[(m.id, by_worker[w])] = {}
+    custom = [m.id for m in kinds[MilestoneKind.CUSTOM]]
+    if custom:
+        rows = await MilestoneMark.filter(milestone_id__in=custom, member_id__in=list(by_worker.values())).values(
+            "milestone_id", "member_id", "done_on"
+        )
+        for r in rows:
+            met[(r["milestone_id"], r["member_id"])] = {"on": r["done_on"]}
+    out = {}
+    for m in milestones:
+        for member in members:
+            cell = met.get((m.id, member.id))
+            out[(m.id, member.id)] = {
+                "met": cell is not None,
+                "overdue": is_overdue(cell is not None, m.due_on, today),
+                "on": (cell or {}).get("on"),
+                "year": (cell or {}).get("year"),
+                "hours": hours.get(member.worker_id, Decimal(0)) if m.kind == MilestoneKind.CE_HOURS else None,
+            }
+    return out
+
+
+async def ce_hours_since(*, workers: list[int], since: date, until: date) -> dict[int, Decimal]:
+    """Per worker, the CE hours credited with earned_on in [since, until] (one grouped query)."""
+    rows = (
+        await CeCredit.filter(worker_id__in=workers, earned_on__gte=since, earned_on__lte=until)
+        .annotate(total=Sum("hours"))
+        .group_by("worker_id")
+        .values("worker_id", "total")
+    )
+    return {r["worker_id"]: Decimal(str(r["total"] or 0)) for r in rows}
+
+
+async def milestone_counts(*, scope: Scope, cohort: Cohort, milestones: list[Milestone], today: date) -> dict[int, int]:
+    """Per milestone, how many of the members the viewer sees have met it (one query per milestone kind present,
+    plus one per CE-hours milestone; none grows with the members)."""
+    members = Subquery(readable_members(scope).filter(cohort_id=cohort.id).values("worker_id"))
+    member_ids = Subquery(readable_members(scope).filter(cohort_id=cohort.id).values("id"))
+    out = {m.id: 0 for m in milestones}
+    course = [m for m in milestones if m.kind == MilestoneKind.COURSE]
+    side = learning()
+    if course and side is not None:
+        rows = await (
+            side.completions()
+            .filter(course_id__in=[m.course_id for m in course], worker_id__in=members)
+            .annotate(n=Count("id"))
+            .group_by("course_id")
+            .values("course_id", "n")
+        )
+        counts = {r["course_id"]: r["n"] for r in rows}
+        for m in course:
+            out[m.id] = counts.get(m.course_id, 0)
+    subject = [m for m in milestones if m.kind == MilestoneKind.SUBJECT]
+    if subject:
+        rows = (
+            await ExamResult.filter(passed=True, subject_id__in=[m.subject_id for m in subject], worker_id__in=members)
+            .annotate(n=Count("worker_id", distinct=True))
+            .group_by("subject_id")
+            .values("subject_id", "n")
+        )
+        counts = {r["subject_id"]: r["n"] for r in rows}
+        for m in subject:
+            out[m.id] = counts.get(m.subject_id, 0)
+    for m in milestones:
+        if m.kind == MilestoneKind.CE_HOURS:
+            reached = (
+                CeCredit.filter(worker_id__in=members, earned_on__gte=cohort.start_on, earned_on__lte=today)
+                .annotate(total=Sum("hours"))
+                .group_by("worker_id")
+                .filter(total__gte=float(m.hours))  # SQLite binds a Decimal as text, which sorts above any number
+                .values("worker_id")
+            )
+            out[m.id] = (
+                await readable_members(scope).filter(cohort_id=cohort.id, worker_id__in=Subquery(reached)).count()
+            )
+    custom = [m.id for m in milestones if m.kind == MilestoneKind.CUSTOM]
+    if custom:
+        rows = (
+            await MilestoneMark.filter(milestone_id__in=custom, member_id__in=member_ids)
+            .annotate(n=Count("id"))
+            .group_by("milestone_id")
+            .values("milestone_id", "n")
+        )
+        for r in rows:
+            out[r["milestone_id"]] = r["n"]
+    return out
+
+
+# ── a worker's own cohort ────────────────────────────────────────────────────────────────────────
+
+
+async def my_memberships(*, worker_id: int) -> list[CohortMember]:
+    """The worker's cohort memberships, latest cohort first, with cohort, region and mentor."""
+    return (
+        await CohortMember.filter(worker_id=worker_id)
+        .select_related("cohort", "cohort__region", "mentor")
+        .order_by("-cohort__start_on", "-id")
+    )
+
+
+def cohorts_of_scope(scope: Scope):
+    return Cohort.filter(cohorts_q(scope))

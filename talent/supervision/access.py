@@ -1,0 +1,83 @@
+"""Which supervisors, assignments and sessions a viewer reaches: the one row filter of each, used by every page,
+export and report of supervision (and by talent.cohorts for sessions and mentors).
+
+- supervisors: an admin all; a bureau those of its region's subtree, those of the regions above it and of the
+  national pool (the experts it may call on), and any assigned at some time to a station in its subtree; HR those
+  ever assigned to its organisation's stations; a supervisor their own profile; a worker none.
+- assignments and sessions: those at the stations in the viewer's scope (places.access.stations_q); a supervisor
+  also sees all of their own.
+"""
+
+from tortoise.expressions import Q, Subquery
+
+from talent.core.access import Role, Scope
+from talent.core.sql import NOTHING, Union
+from talent.places.access import station_ids
+from talent.places.rules import ancestor_paths, within
+from talent.supervision.models import Assignment, SupervisionSession, Supervisor
+
+
+def supervisors_q(scope: Scope) -> Q:
+    match scope.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.BUREAU if scope.region_path:
+            pool = Supervisor.filter(
+                Q(region_id=None)
+                | Q(region__path__startswith=scope.region_path)
+                | Q(region__path__in=ancestor_paths(scope.region_path))
+            ).values("id")
+            assigned = Assignment.filter(station__region_path__startswith=scope.region_path).values("supervisor_id")
+            return Q(id__in=Union(pool, assigned))
+        case Role.HR if scope.organisation_id:
+            assigned = Assignment.filter(station__organisation_id=scope.organisation_id).values("supervisor_id")
+            return Q(id__in=Subquery(assigned))
+        case Role.SUPERVISOR:
+            return Q(user_id=scope.user_id)
+    return NOTHING
+
+
+def readable_supervisors(scope: Scope):
+    return Supervisor.filter(supervisors_q(scope))
+
+
+def supervisor_editable(scope: Scope, supervisor: Supervisor) -> bool:
+    """An admin changes any profile; a bureau those whose home region lies in its subtree (`region` loaded)."""
+    if scope.is_admin:
+        return True
+    return scope.role == Role.BUREAU and within(supervisor.region.path if supervisor.region else "", scope.region_path)
+
+
+def may_assign(scope: Scope) -> bool:
+    """Admins and bureaus with a region assign supervisors (to stations in their scope)."""
+    return scope.is_admin or (scope.role == Role.BUREAU and bool(scope.region_path))
+
+
+def assignments_q(scope: Scope, prefix: str = "") -> Q:
+    """Filter on Assignment: at stations in scope; a supervisor also all of their own."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    q = Q(**{f"{prefix}station_id__in": station_ids(scope)})
+    if scope.role == Role.SUPERVISOR:
+        q |= Q(**{f"{prefix}supervisor__user_id": scope.user_id})
+    return q
+
+
+def readable_assignments(scope: Scope):
+    return Assignment.filter(assignments_q(scope))
+
+
+def sessions_q(scope: Scope) -> Q:
+    """Filter on SupervisionSession: held at stations in scope; a supervisor also all of their own."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    if scope.role == Role.WORKER:
+        return NOTHING
+    q = Q(station_id__in=station_ids(scope))
+    if scope.role == Role.SUPERVISOR:
+        q |= Q(supervisor__user_id=scope.user_id)
+    return q
+
+
+def readable_sessions(scope: Scope):
+    return SupervisionSession.filter(sessions_q(scope))

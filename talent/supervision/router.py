@@ -1,0 +1,273 @@
+"""Supervision pages under /supervision: the expert pool (list, search by expertise and region, profile, form),
+assignments of supervisors to stations, coverage per region with the uncovered stations, and a supervisor's own
+page. Sessions and mentees are talent.cohorts' (its router adds /supervision/sessions and the mentees here)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from talent.cohorts import selectors as cohort_selectors
+from talent.core.access import Permission
+from talent.core.clock import local_today
+from talent.core.codes import choices
+from talent.core.i18n import gettext as _
+from talent.places.pages import edit_page, new_page, region_from_form, saved
+from talent.places.selectors import region_for_code
+from talent.supervision import selectors, services
+from talent.supervision.access import may_assign, supervisor_editable
+from talent.supervision.forms import ASSIGNMENT_FIELDS, END_FIELDS, SUPERVISOR_FIELDS
+from talent.supervision.models import Affiliation, Supervisor
+from talent.web.auth import Allowed, Viewer
+from talent.web.errors import Forbidden
+from talent.web.forms import Form
+from talent.web.pagination import Listing
+from talent.web.params import Id
+from talent.web.templating import flash, render, see_other
+
+router = APIRouter(tags=["supervision"])
+
+Code = Annotated[str, Query(max_length=32)]
+RegionCode = Annotated[str, Query(max_length=12)]
+
+
+def pool_crumb() -> tuple[str, str]:
+    return ("/supervision", _("Supervisors"))
+
+
+@router.get("/supervision")
+async def supervisor_list(
+    request: Request,
+    viewer: Allowed(Permission.SUPERVISORS_VIEW),
+    params: Listing,
+    expertise: Code = "",
+    kind: Code = "",
+    region: RegionCode = "",
+) -> Response:
+    kind = kind if kind in {a.value for a in Affiliation} else ""
+    place = await region_for_code(scope=viewer.scope, code=region.strip())
+    params.extra = {"expertise": expertise, "kind": kind, "region": place.code if place else ""}
+    page = await selectors.supervisor_list(
+        scope=viewer.scope, params=params, today=local_today(), expertise=expertise, region=place, kind=kind
+    )
+    facets = await selectors.expertise_facets(scope=viewer.scope)
+    context = {
+        "page": page,
+        "facets": facets,
+        "expertise": expertise,
+        "kind": kind,
+        "region": place,
+        "affiliations": choices(Affiliation),
+    }
+    return render(request, "supervision/supervisors.html", context, fragment="supervision/_supervisors.html")
+
+
+# ── profiles ─────────────────────────────────────────────────────────────────────────────────────
+
+PROFILE_VALUES = [f.name for f in SUPERVISOR_FIELDS if f.name != "region_code"]
+
+
+def _may_keep_pool(viewer: Viewer) -> None:
+    if not may_assign(viewer.scope):
+        raise Forbidden()
+
+
+async def _profile_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
+    region = await region_from_form(viewer.scope, form)
+    if form.errors:
+        return None
+    return {name: cleaned[name] for name in PROFILE_VALUES} | {"region": region}
+
+
+@router.get("/supervision/supervisors/new")
+async def supervisor_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+    _may_keep_pool(viewer)
+    initial = {"active": True, "affiliation_type": Affiliation.UNIVERSITY.value}
+    if viewer.scope.region_path:
+        place = await selectors.coverage_region(scope=viewer.scope)
+        initial["region_code"] = place.code if place else ""
+    return new_page(request, Form.initial(SUPERVISOR_FIELDS, initial), pool_crumb(), _("New supervisor"))
+
+
+@router.post("/supervision/supervisors")
+async def supervisor_create(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+    _may_keep_pool(viewer)
+    form = await Form.posted(SUPERVISOR_FIELDS, request)
+
+    async def create(cleaned: dict) -> Supervisor | None:
+        values = await _profile_values(viewer, form, cleaned)
+        return values and await services.supervisor_create(actor=viewer.user, scope=viewer.scope, **values)
+
+    if supervisor := await form.run(create):
+        return saved(request, f"/supervision/supervisors/{supervisor.id}")
+    return new_page(request, form, pool_crumb(), _("New supervisor"), status_code=422)
+
+
+@router.get("/supervision/supervisors/{supervisor_id}")
+async def supervisor_detail(
+    request: Request, viewer: Allowed(Permission.SUPERVISORS_VIEW), supervisor_id: Id
+) -> Response:
+    supervisor = await selectors.supervisor_get(scope=viewer.scope, supervisor_id=supervisor_id)
+    return await _detail(request, viewer, supervisor, Form.initial(ASSIGNMENT_FIELDS, {"is_primary": True}))
+
+
+async def _detail(request: Request, viewer: Viewer, supervisor: Supervisor, form: Form, status_code: int = 200):
+    today = local_today()
+    assignments = await selectors.supervisor_assignments(scope=viewer.scope, supervisor=supervisor)
+    mentees = await cohort_selectors.mentee_count(scope=viewer.scope, supervisor_id=supervisor.id, today=today)
+    sessions = await cohort_selectors.session_summary(scope=viewer.scope, supervisor_id=supervisor.id)
+    context = {
+        "supervisor": supervisor,
+        "assignments": assignments,
+        "active": [a for a in assignments if a.start_on <= today and (a.end_on is None or a.end_on >= today)],
+        "mentees": mentees,
+        "sessions": sessions,
+        "today": today,
+        "editable": supervisor_editable(viewer.scope, supervisor),
+        "may_assign": may_assign(viewer.scope) and viewer.can(Permission.SUPERVISION_COVERAGE),
+        "form": form,
+        "action": f"/supervision/supervisors/{supervisor.id}/assignments",
+    }
+    return render(
+        request,
+        "supervision/supervisor_detail.html",
+        context,
+        fragment="supervision/_assign_form.html" if status_code == 422 else None,
+        status_code=status_code,
+    )
+
+
+async def _editable(viewer: Viewer, supervisor_id: int) -> Supervisor:
+    supervisor = await selectors.supervisor_get(scope=viewer.scope, supervisor_id=supervisor_id)
+    if not supervisor_editable(viewer.scope, supervisor):
+        raise Forbidden()
+    return supervisor
+
+
+def _edit_page(request: Request, form: Form, supervisor: Supervisor, status_code: int = 200) -> Response:
+    url = f"/supervision/supervisors/{supervisor.id}"
+    return edit_page(request, form, pool_crumb(), url, supervisor.name, status_code)
+
+
+@router.get("/supervision/supervisors/{supervisor_id}/edit")
+async def supervisor_edit(
+    request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
+) -> Response:
+    supervisor = await _editable(viewer, supervisor_id)
+    initial = {name: getattr(supervisor, name) for name in PROFILE_VALUES if name != "expertise"}
+    initial["expertise"] = "、".join(t.tag for t in supervisor.expertise)
+    initial["region_code"] = supervisor.region.code if supervisor.region else ""
+    return _edit_page(request, Form.initial(SUPERVISOR_FIELDS, initial), supervisor)
+
+
+@router.post("/supervision/supervisors/{supervisor_id}")
+async def supervisor_update(
+    request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
+) -> Response:
+    supervisor = await _editable(viewer, supervisor_id)
+    form = await Form.posted(SUPERVISOR_FIELDS, request)
+
+    async def update(cleaned: dict) -> Supervisor | None:
+        values = await _profile_values(viewer, form, cleaned)
+        return values and await services.supervisor_update(
+            actor=viewer.user, scope=viewer.scope, supervisor=supervisor, **values
+        )
+
+    if await form.run(update):
+        return saved(request, f"/supervision/supervisors/{supervisor.id}")
+    return _edit_page(request, form, supervisor, status_code=422)
+
+
+# ── assignments ──────────────────────────────────────────────────────────────────────────────────
+
+
+@router.post("/supervision/supervisors/{supervisor_id}/assignments")
+async def assignment_create(
+    request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), supervisor_id: Id
+) -> Response:
+    supervisor = await selectors.supervisor_get(scope=viewer.scope, supervisor_id=supervisor_id)
+    if not may_assign(viewer.scope):
+        raise Forbidden()
+    form = await Form.posted(ASSIGNMENT_FIELDS, request)
+
+    async def create(cleaned: dict):
+        return await services.assignment_create(
+            actor=viewer.user,
+            scope=viewer.scope,
+            supervisor_id=supervisor.id,
+            station_code=cleaned["station_code"],
+            start_on=cleaned["start_on"],
+            end_on=cleaned["end_on"],
+            is_primary=cleaned["is_primary"],
+        )
+
+    if await form.run(create):
+        return flash(see_other(request, f"/supervision/supervisors/{supervisor.id}"), _("Assigned."))
+    return await _detail(request, viewer, supervisor, form, status_code=422)
+
+
+@router.post("/supervision/assignments/{assignment_id}/end")
+async def assignment_end(
+    request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), assignment_id: Id
+) -> Response:
+    assignment = await selectors.assignment_get(scope=viewer.scope, assignment_id=assignment_id)
+    form = await Form.posted(END_FIELDS, request)
+
+    async def end(cleaned: dict):
+        return await services.assignment_end(
+            actor=viewer.user, scope=viewer.scope, assignment=assignment, end_on=cleaned["end_on"]
+        )
+
+    url = f"/supervision/supervisors/{assignment.supervisor_id}"
+    if await form.run(end):
+        return flash(see_other(request, url), _("Assignment ended."))
+    return flash(see_other(request, url), next(iter(form.errors.values())), "danger")
+
+
+# ── coverage ─────────────────────────────────────────────────────────────────────────────────────
+
+
+@router.get("/supervision/coverage")
+async def coverage(
+    request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), region: RegionCode = ""
+) -> Response:
+    place = await selectors.coverage_region(scope=viewer.scope, code=region.strip())
+    today = local_today()
+    figures = await selectors.coverage(scope=viewer.scope, region=place, today=today)
+    loads = await selectors.region_loads(scope=viewer.scope, region=place, today=today)
+    mentees = await cohort_selectors.mentee_loads(supervisor_ids=[r["supervisor_id"] for r in loads], today=today)
+    context = {
+        "region": place,
+        "figures": figures,
+        "today": today,
+        "loads": loads,
+        "mentees": mentees,
+        # Drilled down below the viewer's own view (a bureau's region, or the country for an admin).
+        "below_top": place is not None and place.path != (viewer.scope.region_path or ""),
+    }
+    return render(request, "supervision/coverage.html", context)
+
+
+@router.get("/supervision/coverage/uncovered")
+async def uncovered(
+    request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), params: Listing, region: RegionCode = ""
+) -> Response:
+    place = await selectors.coverage_region(scope=viewer.scope, code=region.strip())
+    params.extra = {"region": place.code if place else ""}
+    page = await selectors.uncovered_stations(scope=viewer.scope, region=place, today=local_today(), params=params)
+    context = {"page": page, "region": place}
+    return render(request, "supervision/uncovered.html", context, fragment="supervision/_uncovered.html")
+
+
+# ── a supervisor's own page ──────────────────────────────────────────────────────────────────────
+
+
+@router.get("/supervision/mine")
+async def mine(request: Request, viewer: Allowed(Permission.SUPERVISION_MINE)) -> Response:
+    today = local_today()
+    profile = await selectors.supervisor_of_user(user_id=viewer.user.id)
+    assignments = await selectors.my_assignments(user_id=viewer.user.id, today=today)
+    mentees = await cohort_selectors.my_mentees(user_id=viewer.user.id, today=today)
+    sessions = await cohort_selectors.recent_sessions(scope=viewer.scope, user_id=viewer.user.id)
+    context = {"profile": profile, "assignments": assignments, "mentees": mentees, "sessions": sessions}
+    return render(request, "supervision/mine.html", context)

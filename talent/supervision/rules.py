@@ -1,0 +1,53 @@
+"""The rules of supervision, each written once as a SQL expression (a Q on Assignment) with its Python mirror.
+
+An assignment runs from start_on to end_on, its last day; an open one (no end_on) runs on. It is active on day d
+iff start_on ≤ d ≤ end_on (or no end_on) — the same reading as an employment spell (DESIGN §1). "One station, one
+supervisor": two primary assignments of a station may not share a day. Coverage of a set of stations on day d =
+stations with an active primary assignment on d ÷ stations (DESIGN §1 "Cohorts and supervision").
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from tortoise.expressions import Q
+
+
+def overlapping(start_on: date, end_on: date | None, prefix: str = "") -> Q:
+    """Assignments sharing at least one day with [start_on, end_on] (end_on None: open)."""
+    q = Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": start_on})
+    if end_on is not None:
+        q &= Q(**{f"{prefix}start_on__lte": end_on})
+    return q
+
+
+def overlaps(start_on: date, end_on: date | None, other_start: date, other_end: date | None) -> bool:
+    """The Python mirror of `overlapping`."""
+    return (other_end is None or other_end >= start_on) and (end_on is None or other_start <= end_on)
+
+
+def active_on(day: date, prefix: str = "") -> Q:
+    """Assignments active on day d: start_on ≤ d ≤ end_on (or no end_on)."""
+    return overlapping(day, day, prefix)
+
+
+def is_active_on(start_on: date, end_on: date | None, day: date) -> bool:
+    return overlaps(start_on, end_on, day, day)
+
+
+def primary_on(day: date, prefix: str = "") -> Q:
+    """Primary assignments active on day d: what makes a station covered."""
+    return active_on(day, prefix) & Q(**{f"{prefix}is_primary": True})
+
+
+def coverage_rate(covered: int, stations: int) -> Decimal | None:
+    """covered ÷ stations, as a fraction to three places; None when there is no station."""
+    if not stations:
+        return None
+    return (Decimal(covered) / Decimal(stations)).quantize(Decimal("0.001"))
+
+
+def parse_tags(text: str | None) -> list[str]:
+    """Expertise tags typed as one line: separated by commas, 、, ；, semicolons or new lines; trimmed, each at most
+    32 characters, duplicates dropped, order kept."""
+    raw = (text or "").replace("，", ",").replace("、", ",").replace("；", ",").replace(";", ",").replace("\n", ",")
+    return list(dict.fromkeys(t.strip()[:32] for t in raw.split(",") if t.strip()))

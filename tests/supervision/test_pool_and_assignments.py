@@ -1,0 +1,206 @@
+"""The supervisor expert pool and assignments: who sees and keeps which profiles, search by expertise and region,
+"one station, one supervisor" on the boundary day, and coverage worked out on the small world.
+
+world(): city 320100 › county A 320102 (S1, S2, org A) and county B 320104 (S3, S4, org B); supervisor 督导甲
+(national pool, account "supervisor") is the primary supervisor of S1 since 2020-01-01.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from talent.audit.models import AuditEntry
+from talent.core.access import Role, Scope
+from talent.core.errors import ServiceError
+from talent.core.pagination import ListParams
+from talent.supervision import selectors, services
+from talent.supervision.models import Assignment, Supervisor, SupervisorExpertise
+from talent.supervision.rules import coverage_rate, is_active_on, overlaps, parse_tags
+from tests.factories import world
+
+
+def bureau(w, name="bureau") -> Scope:
+    user = w["users"][name]
+    region = w["regions"]["county_a" if name == "bureau" else "city"]
+    return Scope(user_id=user.id, role=Role.BUREAU, region_path=region.path)
+
+
+def admin(w) -> Scope:
+    return Scope(user_id=w["users"]["admin"].id, role=Role.ADMIN)
+
+
+def hr(w) -> Scope:
+    return Scope(user_id=w["users"]["hr"].id, role=Role.HR, organisation_id=w["orgs"][0].id)
+
+
+async def _profile(w, scope, name, region, tags="", **extra):
+    values = {
+        "name": name,
+        "affiliation_type": "university",
+        "affiliation": "南京大学社会学院",
+        "level": "市级督导",
+        "cert_level": "intermediate",
+        "region": region,
+        "bio": "",
+        "active": True,
+        "expertise": tags,
+    }
+    values.update(extra)
+    return await services.supervisor_create(actor=None, scope=scope, **values)
+
+
+def test_expertise_tags_are_split_on_commas_and_enumeration_commas_trimmed_and_deduplicated():
+    assert parse_tags("儿童保护、社区治理， 儿童保护;老年社会工作\n") == ["儿童保护", "社区治理", "老年社会工作"]
+    assert parse_tags("") == []
+
+
+def test_an_assignment_is_active_from_its_first_to_its_last_day_and_periods_sharing_a_day_overlap():
+    assert is_active_on(date(2026, 1, 1), date(2026, 6, 30), date(2026, 6, 30))
+    assert not is_active_on(date(2026, 1, 1), date(2026, 6, 30), date(2026, 7, 1))
+    assert overlaps(date(2026, 1, 1), date(2026, 6, 30), date(2026, 6, 30), None)
+    assert not overlaps(date(2026, 1, 1), date(2026, 6, 30), date(2026, 7, 1), None)
+    # 1 of 4 stations covered: 0.25; no station: no rate.
+    assert coverage_rate(1, 4) == Decimal("0.250")
+    assert coverage_rate(0, 0) is None
+
+
+async def test_a_bureau_keeps_profiles_of_its_region_with_tags_and_the_change_is_audited(db):
+    w = await world()
+    sup = await _profile(w, bureau(w), "王督导", w["regions"]["county_a"], "儿童保护、社区治理")
+    tags = await SupervisorExpertise.filter(supervisor_id=sup.id).order_by("tag").values_list("tag", flat=True)
+    assert sorted(tags) == ["儿童保护", "社区治理"]
+    assert await AuditEntry.filter(entity="supervisor", entity_id=str(sup.id), action="create").exists()
+    with pytest.raises(ServiceError) as err:
+        await _profile(w, bureau(w), "李督导", w["regions"]["county_b"])
+    assert err.value.field == "region_code"
+    assert await Supervisor.filter(name="李督导").count() == 0
+
+
+async def test_the_pool_a_viewer_sees_and_search_by_expertise_and_region(db):
+    w = await world()
+    a = await _profile(w, admin(w), "县A督导", w["regions"]["county_a"], "儿童保护")
+    b = await _profile(w, admin(w), "县B督导", w["regions"]["county_b"], "社区治理")
+    city = await _profile(w, admin(w), "市督导", w["regions"]["city"], "儿童保护")
+    today = date(2026, 6, 1)
+
+    async def names(scope, **filters):
+        page = await selectors.supervisor_list(scope=scope, params=ListParams(), today=today, **filters)
+        return sorted(s.name for s in page.items)
+
+    # County A's bureau: its own, the city's above it and the national pool (督导甲) — not county B's.
+    assert await names(bureau(w)) == sorted(["县A督导", "市督导", "督导甲"])
+    assert await names(bureau(w, "citybureau")) == sorted(["县A督导", "县B督导", "市督导", "督导甲"])
+    # HR of organisation A: only supervisors assigned to its stations (督导甲 at S1).
+    assert await names(hr(w)) == ["督导甲"]
+    assert await names(admin(w), expertise="儿童保护") == sorted(["县A督导", "市督导"])
+    # Region: based in county B, or assigned to a station there.
+    await Assignment.create(supervisor=a, station=w["stations"][2], start_on=date(2026, 1, 1), is_primary=False)
+    assert await names(admin(w), region=w["regions"]["county_b"]) == sorted(["县A督导", "县B督导"])
+    assert await names(admin(w), kind="university") == sorted(["县A督导", "县B督导", "市督导"])
+    facets = dict(await selectors.expertise_facets(scope=admin(w)))
+    assert facets == {"儿童保护": 2, "社区治理": 1}
+    assert b.id and city.id
+
+
+async def _end_first(w, last_day: date) -> Assignment:
+    first = await Assignment.get(station_id=w["stations"][0].id).select_related("station")
+    return await services.assignment_end(actor=None, scope=admin(w), assignment=first, end_on=last_day)
+
+
+@pytest.mark.parametrize(
+    ("start", "allowed"),
+    [
+        (date(2026, 6, 30), False),  # the outgoing supervisor's last day: two primaries that day
+        (date(2026, 7, 1), True),  # the day after
+    ],
+)
+async def test_a_station_has_one_primary_supervisor_on_any_day_checked_on_the_boundary_day(db, start, allowed):
+    w = await world()
+    new = await _profile(w, bureau(w), "接任督导", w["regions"]["county_a"])
+    await _end_first(w, date(2026, 6, 30))
+    assign = services.assignment_create(
+        actor=None, scope=bureau(w), supervisor_id=new.id, station_code="S1", start_on=start, is_primary=True
+    )
+    if allowed:
+        await assign
+        assert await Assignment.filter(station_id=w["stations"][0].id, is_primary=True).count() == 2
+    else:
+        with pytest.raises(ServiceError) as err:
+            await assign
+        assert err.value.field == "start_on"
+        assert "督导甲" in err.value.message
+        assert await Assignment.filter(station_id=w["stations"][0].id).count() == 1
+
+
+async def test_an_assisting_supervisor_may_join_a_covered_station_but_not_the_same_one_twice(db):
+    w = await world()
+    helper = await _profile(w, bureau(w), "协助督导", w["regions"]["county_a"])
+    await services.assignment_create(
+        actor=None,
+        scope=bureau(w),
+        supervisor_id=helper.id,
+        station_code="S1",
+        start_on=date(2026, 1, 1),
+        is_primary=False,
+    )
+    with pytest.raises(ServiceError) as err:
+        await services.assignment_create(
+            actor=None, scope=bureau(w), supervisor_id=helper.id, station_code="S1", start_on=date(2026, 3, 1)
+        )
+    assert err.value.field == "supervisor"
+
+
+async def test_a_bureau_assigns_only_to_stations_of_its_region_and_only_active_supervisors(db):
+    w = await world()
+    sup = await _profile(w, bureau(w), "甲", w["regions"]["county_a"])
+    with pytest.raises(ServiceError) as err:
+        await services.assignment_create(
+            actor=None, scope=bureau(w), supervisor_id=sup.id, station_code="S3", start_on=date(2026, 1, 1)
+        )
+    assert err.value.field == "station_code"
+    resting = await _profile(w, bureau(w), "乙", w["regions"]["county_a"], active=False)
+    with pytest.raises(ServiceError):
+        await services.assignment_create(
+            actor=None, scope=bureau(w), supervisor_id=resting.id, station_code="S2", start_on=date(2026, 1, 1)
+        )
+    # A supervisor based in county B is "not found" for county A's bureau, never "outside your region".
+    other = await _profile(w, admin(w), "丙", w["regions"]["county_b"])
+    with pytest.raises(ServiceError) as err:
+        await services.assignment_create(
+            actor=None, scope=bureau(w), supervisor_id=other.id, station_code="S2", start_on=date(2026, 1, 1)
+        )
+    assert err.value.field == "supervisor"
+    assert await Assignment.all().count() == 1
+
+
+async def test_coverage_worked_example_per_region_with_the_uncovered_stations(db):
+    """S1 has a primary supervisor (督导甲, since 2020); S2 only an assisting one; S3 and S4 none.
+    City: 1 covered ÷ 4 stations = 0.25. County A: 1 ÷ 2 = 0.5. County B: 0 ÷ 2 = 0."""
+    w = await world()
+    helper = await _profile(w, admin(w), "协助", w["regions"]["county_a"])
+    await Assignment.create(supervisor=helper, station=w["stations"][1], start_on=date(2025, 1, 1), is_primary=False)
+    today = date(2026, 6, 1)
+    figures = await selectors.coverage(scope=bureau(w, "citybureau"), region=w["regions"]["city"], today=today)
+    assert (figures["stations"], figures["covered"], figures["uncovered"]) == (4, 1, 3)
+    assert figures["rate"] == Decimal("0.250")
+    by_code = {r["code"]: (r["stations"], r["covered"], r["rate"]) for r in figures["children"]}
+    assert by_code == {"320102": (2, 1, Decimal("0.500")), "320104": (2, 0, Decimal("0.000"))}
+    page = await selectors.uncovered_stations(
+        scope=bureau(w), region=w["regions"]["county_a"], today=today, params=ListParams()
+    )
+    assert [s.code for s in page.items] == ["S2"]
+    # The day before 督导甲's assignment began, S1 was not covered either.
+    before = await selectors.coverage(scope=admin(w), region=None, today=date(2019, 12, 31))
+    assert (before["stations"], before["covered"]) == (4, 0)
+    assert [r["code"] for r in before["children"]] == ["320000"]
+
+
+async def test_supervisor_load_in_a_region_counts_stations_and_primaries(db):
+    """督导甲: primary at S1; 协助 assists at S1 and S2 → load 1 (1 primary) and 2 (0 primary)."""
+    w = await world()
+    helper = await _profile(w, admin(w), "协助", w["regions"]["county_a"])
+    for station in w["stations"][:2]:
+        await Assignment.create(supervisor=helper, station=station, start_on=date(2025, 1, 1), is_primary=False)
+    rows = await selectors.region_loads(scope=admin(w), region=w["regions"]["county_a"], today=date(2026, 6, 1))
+    assert [(r["supervisor__name"], r["stations"], r["primary"]) for r in rows] == [("协助", 2, 0), ("督导甲", 1, 1)]

@@ -1,0 +1,183 @@
+"""Supervision sessions: a supervisor logs a session at a station of theirs; attendees are that station's workers on
+the day and earn CE hours through the certification domain's ledger (once per session); bad input writes nothing.
+
+world(): 督导甲 (account "supervisor") is assigned to S1 since 2020-01-01; W1 works at S1, W3 at S3, since 2022."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from talent.certification.models import CeCredit, CeSource
+from talent.cohorts import services
+from talent.core.access import Role, Scope
+from talent.core.errors import ServiceError
+from talent.supervision.models import SessionAttendee, SupervisionSession
+from tests.conftest import login, post
+from tests.factories import world
+from tests.querycount import count_queries
+
+TODAY = date(2026, 6, 1)
+
+
+def supervisor(w) -> Scope:
+    user = w["users"]["supervisor"]
+    return Scope(user_id=user.id, role=Role.SUPERVISOR, station_ids=frozenset({w["stations"][0].id}))
+
+
+async def _log(w, **changes):
+    values = {
+        "actor": w["users"]["supervisor"],
+        "scope": supervisor(w),
+        "station_code": "S1",
+        "held_on": date(2026, 5, 20),
+        "hours": Decimal("2"),
+        "format": "group",
+        "topics": "个案会谈技巧",
+        "attendee_ids": [w["workers"][0].id],
+        "ce_hours": Decimal("2"),
+        "today": TODAY,
+    }
+    values.update(changes)
+    return await services.session_log(**values)
+
+
+async def test_a_logged_session_credits_each_attendee_its_ce_hours_in_the_ledger_once(db):
+    w = await world()
+    session = await _log(w)
+    credit = await CeCredit.get(worker_id=w["workers"][0].id)
+    assert (credit.hours, credit.source, credit.source_ref) == (
+        Decimal("2.0"),
+        CeSource.SUPERVISION,
+        f"supervision:{session.id}",
+    )
+    assert credit.earned_on == date(2026, 5, 20)
+    assert await SessionAttendee.filter(session_id=session.id).count() == 1
+    # A session without CE hours credits nothing.
+    await _log(w, ce_hours=Decimal("0"), held_on=date(2026, 5, 21))
+    assert await CeCredit.filter(worker_id=w["workers"][0].id).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"attendee_ids": "W3"}, "attendees"),  # a worker of another station
+        ({"station_code": "S3"}, "station_code"),  # not one of the supervisor's stations
+        ({"held_on": date(2019, 12, 31)}, "station_code"),  # the day before the assignment began
+        ({"held_on": date(2026, 6, 2)}, "held_on"),  # tomorrow
+        ({"ce_hours": Decimal("2.5")}, "ce_hours"),  # more CE hours than the session lasted
+        ({"hours": Decimal("0")}, "hours"),
+        ({"format": "party"}, "format"),
+    ],
+)
+async def test_bad_session_input_is_refused_and_nothing_is_written(db, changes, field):
+    w = await world()
+    if changes.get("attendee_ids") == "W3":
+        changes = {"attendee_ids": [w["workers"][0].id, w["workers"][2].id]}
+    with pytest.raises(ServiceError) as err:
+        await _log(w, **changes)
+    assert err.value.field == field
+    assert await SupervisionSession.all().count() == 0
+    assert await CeCredit.all().count() == 0
+
+
+async def test_only_a_supervisor_with_a_profile_logs_sessions(db):
+    w = await world()
+    hr = Scope(user_id=w["users"]["hr"].id, role=Role.HR, organisation_id=w["orgs"][0].id)
+    with pytest.raises(ServiceError):
+        await _log(w, scope=hr, actor=w["users"]["hr"])
+
+
+async def test_the_session_pages_log_show_and_scope_sessions(client, db):
+    w = await world()
+    with time_machine.travel(date(2026, 6, 1).isoformat() + "T09:00+08:00", tick=False):
+        await login(client, "supervisor")
+        form = await client.get("/supervision/sessions/new")
+        assert form.status_code == 200 and "工作者1" in form.text and "工作者3" not in form.text
+        bad = await post(
+            client,
+            "/supervision/sessions",
+            {"station_code": "S1", "held_on": "2026-05-20", "hours": "2", "format": "group", "attendees": "999999"},
+            headers={"HX-Request": "true"},
+        )
+        assert bad.status_code == 422 and "<html" not in bad.text
+        done = await post(
+            client,
+            "/supervision/sessions",
+            {
+                "station_code": "S1",
+                "held_on": "2026-05-20",
+                "hours": "1.5",
+                "format": "on_site",
+                "topics": "哨兵议题",
+                "attendees": str(w["workers"][0].id),
+                "ce_hours": "1.5",
+            },
+        )
+        assert done.status_code == 303, done.text[:3000]
+        detail = await client.get(done.headers["location"])
+        assert "哨兵议题" in detail.text and "工作者1" in detail.text
+        calendar = await client.get("/supervision/sessions/calendar", params={"month": "2026-05"})
+        assert calendar.status_code == 200 and "社工站1" in calendar.text
+    session = await SupervisionSession.get(topics="哨兵议题")
+    client.cookies.clear()
+    await login(client, "bureau")  # county A: S1 is in its region
+    listed = await client.get("/supervision/sessions")
+    assert "社工站1" in listed.text
+    client.cookies.clear()
+    await login(client, "citybureau")
+    assert (await client.get(f"/supervision/sessions/{session.id}")).status_code == 200
+    client.cookies.clear()
+    await login(client, "hr")  # organisation A operates S1
+    assert (await client.get(f"/supervision/sessions/{session.id}")).status_code == 200
+
+
+async def test_another_organisations_hr_does_not_see_the_session(client, db):
+    w = await world()
+    from talent.accounts import services as account_services
+
+    await account_services.user_create(
+        actor=None, username="hrb", password="correct-horse-42", role=Role.HR, organisation_id=w["orgs"][1].id
+    )
+    session = await _log(w, topics="哨兵B")
+    await login(client, "hrb")
+    assert (await client.get(f"/supervision/sessions/{session.id}")).status_code == 404
+    assert "哨兵B" not in (await client.get("/supervision/sessions")).text
+
+
+async def test_the_session_list_sends_the_same_number_of_queries_for_2_and_20_sessions(client, db):
+    w = await world()
+    await login(client, "admin")
+
+    async def queries() -> int:
+        await client.get("/supervision/sessions?per_page=50")
+        async with count_queries() as counter:
+            response = await client.get("/supervision/sessions?per_page=50")
+        assert response.status_code == 200
+        return counter.count
+
+    for day in range(1, 3):
+        await _log(w, held_on=date(2026, 4, day), ce_hours=Decimal(0))
+    few = await queries()
+    for day in range(3, 21):
+        await _log(w, held_on=date(2026, 4, day), ce_hours=Decimal(0))
+    assert await queries() == few
+
+
+async def test_choosing_a_station_shows_its_workers_on_the_chosen_day(client, db):
+    w = await world()
+    await login(client, "supervisor")
+    fragment = await client.get(
+        "/supervision/sessions/new",
+        params={"station_code": "S1", "held_on": "2021-06-01"},
+        headers={"HX-Request": "true"},
+    )
+    # W1 started at S1 on 2022-01-01: not yet a worker there on 2021-06-01.
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "工作者1" not in fragment.text and 'value="S1" selected' in fragment.text
+    later = await client.get("/supervision/sessions/new", params={"station_code": "S1", "held_on": "2023-06-01"})
+    assert "工作者1" in later.text
+    # A station that is not theirs is not offered, whatever the address says.
+    other = await client.get("/supervision/sessions/new", params={"station_code": "S3"})
+    assert "工作者3" not in other.text and w
