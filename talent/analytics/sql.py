@@ -1,0 +1,62 @@
+"""SQL pieces the measures share that Tortoise's query builder lacks: date arithmetic per dialect, and the one
+statement of the transfer rule (a transfer followed within 31 days by a spell inside the area is no separation),
+used by separations, turnover, first-year attrition and retention alike."""
+
+from pypika_tortoise.context import SqlContext
+from pypika_tortoise.terms import Term
+
+from talent.people.models import EmploymentSpell
+from talent.places.models import Station
+
+# DESIGN §1 "Measures": a transfer is no separation when the worker starts at another station inside the region
+# within this many days of the last working day.
+TRANSFER_DAYS = 31
+
+
+def is_postgres() -> bool:
+    return EmploymentSpell._meta.db.capabilities.dialect == "postgres"
+
+
+def plus_days(column: str, days: int, pg: bool) -> str:
+    """`column` + `days` as a date (days is an int, formatted here, never user text)."""
+    return f"({column} + {int(days)})" if pg else f"date({column}, '{int(days):+d} days')"
+
+
+def days_between(later: str, earlier: str, pg: bool) -> str:
+    """Whole days from `earlier` to `later` (2024-01-31 − 2024-01-01 = 30)."""
+    if pg:
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def date_literal(day, pg: bool) -> str:
+    return f"DATE '{day.isoformat()}'" if pg else f"'{day.isoformat()}'"
+
+
+def followed_transfers_sql(stations_sql: str, pg: bool) -> str:
+    """Ids of spells ending in a transfer whose worker starts a spell at another station of `stations_sql` (a
+    subquery of station ids) from the last working day to TRANSFER_DAYS days after it."""
+    return (
+        "SELECT a.id FROM employment_spells a JOIN employment_spells b"
+        " ON b.worker_id = a.worker_id AND b.id <> a.id AND b.station_id <> a.station_id"
+        " WHERE a.exit_type = 'transfer' AND a.end_on IS NOT NULL AND b.start_on >= a.end_on"
+        f" AND b.start_on <= {plus_days('a.end_on', TRANSFER_DAYS, pg)} AND b.station_id IN ({stations_sql})"
+    )
+
+
+class FollowedTransfers(Term):
+    """followed_transfers_sql as a term for `id__in` (the stations subquery keeps its parameters)."""
+
+    def __init__(self, stations_q, pg: bool) -> None:
+        super().__init__()
+        self.stations_q = stations_q
+        self.pg = pg
+
+    def get_sql(self, ctx: SqlContext) -> str:
+        query = Station.filter(self.stations_q).values("id")
+        query._choose_db_if_not_chosen()
+        query._make_query()
+        query.query._orderbys = []
+        # As talent.core.sql.Union does: the inner query's parameters join the outer statement's.
+        stations = query.query.get_sql(ctx.copy(subquery=False))
+        return "(" + followed_transfers_sql(stations, self.pg) + ")"
