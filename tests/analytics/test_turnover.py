@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from talent.analytics.measures import TOTAL, Grouping, exit_reasons, headcount, headcounts, separations_qs, turnover
 from talent.analytics.area import child_regions
+from talent.analytics.measures import TOTAL, Grouping, exit_reasons, headcount, headcounts, separations_qs, turnover
 from talent.people.models import EmploymentSpell
 from tests.analytics.data import area_of, build
 
