@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tortoise.expressions import Case, F, Q, Value, When
-from tortoise.functions import Count, Sum
+from tortoise.functions import Count
 
 from talent.analytics.area import Area
 from talent.analytics.periods import months_touched, split
@@ -110,8 +110,8 @@ def separations_qs(area: Area, start: date, end: date):
     return _spells(area, ~(Q(exit_type=ExitType.TRANSFER) & Q(id__in=followed)), end_on__gte=start, end_on__lte=end)
 
 
-def _kind_count(kind: str) -> Sum:
-    return Sum(Case(When(Q(exit_type=kind), then=Value(1)), default=Value(0)))
+def _kind_count(kind: str) -> Count:
+    return Count(Case(When(Q(exit_type=kind), then=F("worker_id")), default=None))  # one per spell
 
 
 @dataclass
