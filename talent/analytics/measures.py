@@ -49,7 +49,7 @@ class Grouping:
 TOTAL = ""
 
 
-def _spells(area: Area, *filters: Q, **kwargs):
+def spells_of(area: Area, *filters: Q, **kwargs):
     return EmploymentSpell.filter(area.spells(), *filters, full_time=True, **kwargs)
 
 
@@ -82,7 +82,7 @@ async def headcounts(area: Area, days: list[date], grouping: Grouping | None = N
     days = sorted(set(days))
     if not days:
         return {}
-    qs = _spells(area, Q(end_on=None) | Q(end_on__gte=days[0]), start_on__lte=days[-1])
+    qs = spells_of(area, Q(end_on=None) | Q(end_on__gte=days[0]), start_on__lte=days[-1])
     aggregates = {f"h{i}": _distinct_workers_when(active_on(day)) for i, day in enumerate(days)}
     rows = await _grouped(qs, grouping, **aggregates)
     return {key: {day: int(row.get(f"h{i}") or 0) for i, day in enumerate(days)} for key, row in rows.items()}
@@ -107,7 +107,7 @@ def separations_qs(area: Area, start: date, end: date):
     """separations(R, from, to): full-time spells at stations in R ending in [from, to], except a transfer whose
     worker starts at another station inside R within 31 days."""
     followed = FollowedTransfers(area.stations(), is_postgres())
-    return _spells(area, ~(Q(exit_type=ExitType.TRANSFER) & Q(id__in=followed)), end_on__gte=start, end_on__lte=end)
+    return spells_of(area, ~(Q(exit_type=ExitType.TRANSFER) & Q(id__in=followed)), end_on__gte=start, end_on__lte=end)
 
 
 def _kind_count(kind: str) -> Count:
@@ -258,7 +258,7 @@ async def certification(area: Area, on: date, grouping: Grouping | None = None) 
     # differences of neighbours.
     for i, level in enumerate(LEVELS):
         aggregates[f"ge{i}"] = _certified_when(on, level)
-    rows = await _grouped(_spells(area, active_on(on)), grouping, **aggregates)
+    rows = await _grouped(spells_of(area, active_on(on)), grouping, **aggregates)
     out = {}
     for key, row in rows.items():
         at_or_above = [int(row.get(f"ge{i}") or 0) for i in range(len(LEVELS))] + [0]
@@ -276,7 +276,7 @@ async def certification_series(area: Area, days: list[date]) -> list[Certificati
     days = sorted(set(days))
     if not days:
         return []
-    qs = _spells(area, Q(end_on=None) | Q(end_on__gte=days[0]), start_on__lte=days[-1])
+    qs = spells_of(area, Q(end_on=None) | Q(end_on__gte=days[0]), start_on__lte=days[-1])
     aggregates = {}
     for i, day in enumerate(days):
         aggregates[f"h{i}"] = _distinct_workers_when(active_on(day))
@@ -290,8 +290,8 @@ async def certification_series(area: Area, days: list[date]) -> list[Certificati
 
 def certified_on_qs(area: Area, on: date, level: str | None = None):
     """The spells counted as certified on `on` (for the lists a dashboard card opens)."""
-    return _spells(area, active_on(on), Q(worker_id__in=certified_worker_ids(on, level)))
+    return spells_of(area, active_on(on), Q(worker_id__in=certified_worker_ids(on, level)))
 
 
 def active_qs(area: Area, on: date):
-    return _spells(area, active_on(on))
+    return spells_of(area, active_on(on))

@@ -60,3 +60,9 @@ class FollowedTransfers(Term):
         # As talent.core.sql.Union does: the inner query's parameters join the outer statement's.
         stations = query.query.get_sql(ctx.copy(subquery=False))
         return "(" + followed_transfers_sql(stations, self.pg) + ")"
+
+
+def safe_path(path: str) -> bool:
+    """Region paths are administrative codes (ASCII digits, checked where regions are written) joined by '/':
+    safe to write into a statement as a literal."""
+    return bool(path) and path.isascii() and path.replace("/", "").isdigit()
