@@ -91,6 +91,8 @@ async def _region_expr(area: Area, on: date, pg: bool) -> str:
 
 
 GROUPS: dict[str, Callable] = {"level": _level_expr, "source": _source_expr, "region": _region_expr}
+# Pay compliance and cohort kind are added here by the domains that know them (an extension point).
+RETENTION_GROUPS = GROUPS
 
 
 def area_stations_sql(area: Area) -> str:

@@ -70,6 +70,10 @@ class Permission(StrEnum):
     IMPORTS = "imports"
     AUDIT_VIEW = "audit.view"
     ACCOUNTS = "accounts"
+    # Reports and the JSON report API (talent/analytics): every figure of the viewer's scope.
+    REPORTS = "reports"
+    # Personal API tokens on /me (read-only access to the JSON API as oneself).
+    API_TOKENS = "api_tokens"
 
 
 ALL = frozenset(Role)
@@ -113,6 +117,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.IMPORTS: EDITORS,
     Permission.AUDIT_VIEW: EDITORS,
     Permission.ACCOUNTS: ADMIN,
+    Permission.REPORTS: STAFF,
+    Permission.API_TOKENS: STAFF,
 }
 
 

@@ -14,6 +14,7 @@ NAV: list[tuple[str, Msgid, Permission]] = [
     ("/exam-prep", N_("Exam prep"), Permission.EXAM_PREP),
     ("/exam-prep/bank", N_("Question bank"), Permission.QUESTION_BANK),
     ("/certificates", N_("Certificates"), Permission.CERTIFICATES_VIEW),
+    ("/reports", N_("Reports"), Permission.REPORTS),
     ("/imports", N_("Import"), Permission.IMPORTS),
     ("/audit", N_("Audit log"), Permission.AUDIT_VIEW),
     ("/admin", N_("Administration"), Permission.ACCOUNTS),
