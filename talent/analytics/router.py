@@ -8,15 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from talent.analytics import formulas, reports, tables
+from talent.analytics import formulas, lists, reports, tables
 from talent.analytics.area import area_for, region_chain
 from talent.analytics.params import ReportDates, report_dates
 from talent.analytics.retention import RETENTION_GROUPS
 from talent.core.access import Permission
 from talent.core.clock import local_today
+from talent.core.i18n import N_
 from talent.places.models import CertLevel
 from talent.web.auth import Allowed
 from talent.web.exports import ExportFormat, respond
+from talent.web.pagination import Listing
 from talent.web.templating import render, render_error
 
 router = APIRouter(tags=["reports"])
@@ -98,3 +100,49 @@ async def reports_yearly(
     ctx["year"] = chosen
     ctx["years"] = list(range(today.year, today.year - 6, -1))
     return render(request, "analytics/yearly.html", ctx)
+
+
+LIST_TITLES = {
+    "headcount": N_("Full-time workers counted"),
+    "certified": N_("Certified full-time workers counted"),
+    "separations": N_("Separations counted"),
+}
+
+
+@router.get("/reports/list/{measure}")
+async def reports_list(
+    request: Request,
+    measure: str,
+    viewer: Allowed(Permission.REPORTS),
+    params: Listing,
+    region: Text = "",
+    on: Text = "",
+    from_: Annotated[str, Query(alias="from", max_length=20)] = "",
+    to: Text = "",
+) -> Response:
+    """The rows a figure counts (its total is the figure): workers of a headcount or certified count on a day,
+    or the spells of a separations count over a period."""
+    if measure not in LIST_TITLES:
+        return render_error(request, 404)
+    dates, _valid = report_dates(local_today(), on, from_, to)
+    area = await area_for(viewer.scope, region)
+    if area is None:
+        return render_error(request, 404)
+    query = {"region": area.key, **dates.query} if area.key else dates.query
+    params.extra = query
+    if measure == "separations":
+        page = await lists.separation_spells(area=area, start=dates.start, end=dates.end, params=params)
+        formula = formulas.TURNOVER
+    else:
+        page = await lists.measure_workers(area=area, measure=measure, on=dates.on, params=params)
+        formula = formulas.CERTIFICATION if measure == "certified" else formulas.HEADCOUNT
+    context = {
+        "page": page,
+        "measure": measure,
+        "title": LIST_TITLES[measure],
+        "formula": formula,
+        "area": area,
+        "dates": dates,
+        "action": f"/reports/list/{measure}",
+    }
+    return render(request, "analytics/list.html", context, fragment="analytics/_list.html")
