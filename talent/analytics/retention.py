@@ -104,11 +104,14 @@ def tenure_sql(area: Area, on: date) -> str:
     exit_on (the first separation there on or before `on`, NULL while still there)."""
     followed = EmploymentSpell.filter(area.spells(), Q(full_time=True), start_on__lte=on).values("id")
     separations = separations_qs(area, EARLIEST, on).values("id")
+    # Two grouped subqueries joined on the worker (a correlated subquery per worker re-ran the separations rule
+    # for each one).
     return (
-        "SELECT s.worker_id AS worker_id, MIN(s.start_on) AS first_on,"
-        " (SELECT MIN(e.end_on) FROM employment_spells e WHERE e.worker_id = s.worker_id"
-        f" AND e.id IN ({separations.sql(params_inline=True)})) AS exit_on"
-        f" FROM employment_spells s WHERE s.id IN ({followed.sql(params_inline=True)}) GROUP BY s.worker_id"
+        "SELECT f.worker_id AS worker_id, f.first_on AS first_on, x.exit_on AS exit_on FROM"
+        " (SELECT s.worker_id AS worker_id, MIN(s.start_on) AS first_on FROM employment_spells s"
+        f" WHERE s.id IN ({followed.sql(params_inline=True)}) GROUP BY s.worker_id) f"
+        " LEFT JOIN (SELECT e.worker_id AS worker_id, MIN(e.end_on) AS exit_on FROM employment_spells e"
+        f" WHERE e.id IN ({separations.sql(params_inline=True)}) GROUP BY e.worker_id) x ON x.worker_id = f.worker_id"
     )
 
 
