@@ -2,15 +2,15 @@
 // <script type="application/json" id="ID"> beside it; the same numbers are in the data table below each chart,
 // so the page reads fine without this file. Runs on load and after htmx swaps in a report (drill-down).
 (function () {
-  const charts = new Map();
   const percent = (v) => (v === null || v === undefined ? null : Math.round(v * 1000) / 10);
 
   function build(canvas) {
     const source = document.getElementById(canvas.dataset.chart);
-    if (!source || typeof Chart === "undefined") return;
+    // A canvas already drawn is left alone (charts are never destroyed: Chart.js would write a style attribute
+    // back, which the CSP refuses); a swapped-out canvas goes with its chart.
+    if (!source || typeof Chart === "undefined" || canvas.dataset.drawn) return;
+    canvas.dataset.drawn = "1";
     const spec = JSON.parse(source.textContent);
-    const previous = charts.get(canvas.dataset.chart);
-    if (previous) previous.destroy();
     let config;
     const yPercent = { beginAtZero: true, ticks: { callback: (v) => v + "%" } };
     if (spec.kind === "step") {
@@ -40,14 +40,20 @@
         options: { animation: false, maintainAspectRatio: false, scales: { y: spec.percent ? yPercent : { beginAtZero: true } } },
       };
     }
-    charts.set(canvas.dataset.chart, new Chart(canvas, config));
+    new Chart(canvas, config);
   }
 
   function buildAll() {
     document.querySelectorAll("canvas[data-chart]").forEach(build);
   }
 
-  document.addEventListener("DOMContentLoaded", buildAll);
+  // htmx runs this file again when a history restore swaps the whole body in: listen once only.
+  if (window.talentReportCharts) {
+    buildAll();
+    return;
+  }
+  window.talentReportCharts = true;
   document.addEventListener("htmx:after:swap", buildAll);
-  if (document.readyState !== "loading") buildAll();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", buildAll);
+  else buildAll();
 })();

@@ -61,7 +61,7 @@ async def reports_home(
     return render(request, "analytics/page.html", ctx, fragment="analytics/_fragment.html")
 
 
-@router.get("/reports/export/{table}")
+@router.get("/reports/{table}/export")
 async def reports_export(
     request: Request,
     table: str,

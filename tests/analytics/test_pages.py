@@ -66,7 +66,7 @@ async def test_the_page_prints_the_numbers_the_api_returns(client, db):
 async def test_exports_carry_the_tables(client, db):
     await build()
     await login(client, "citybureau")
-    r = await client.get("/reports/export/children", params={**PERIOD, "format": "csv"})
+    r = await client.get("/reports/children/export", params={**PERIOD, "format": "csv"})
     assert r.status_code == 200
     body = r.content.decode("utf-8-sig")
     assert "玄武区" in body and "秦淮区" in body
@@ -80,8 +80,8 @@ async def test_exports_carry_the_tables(client, db):
         "ce",
         "retention",
     ):
-        assert (await client.get(f"/reports/export/{table}", params={**PERIOD, "format": "xlsx"})).status_code == 200
-    assert (await client.get("/reports/export/nope")).status_code == 404
+        assert (await client.get(f"/reports/{table}/export", params={**PERIOD, "format": "xlsx"})).status_code == 200
+    assert (await client.get("/reports/nope/export")).status_code == 404
 
 
 async def test_the_yearly_report_is_one_printable_page(client, db):
