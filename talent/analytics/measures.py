@@ -14,7 +14,7 @@ from tortoise.functions import Count
 
 from talent.analytics.area import Area
 from talent.analytics.periods import months_touched, split
-from talent.analytics.sql import FollowedTransfers, is_postgres
+from talent.analytics.sql import FollowedTransfers, is_postgres, safe_path
 from talent.certification.for_people import certified_worker_ids
 from talent.people.models import EmploymentSpell, ExitType
 from talent.people.rules import active_on
@@ -30,6 +30,9 @@ class Grouping:
 
     cases: tuple[tuple[str, Q], ...] = ()
     field_name: str = ""
+    # Child regions' paths (safe literals: digits and '/'), so a transfer counts as "inside" only within the
+    # same child region (see sql.followed_transfers_sql).
+    paths: tuple[str, ...] = ()
 
     def expression(self):
         if self.field_name:
@@ -39,7 +42,24 @@ class Grouping:
 
     @classmethod
     def child_regions(cls, regions: list[Region]) -> "Grouping":
-        return cls(cases=tuple((r.code, Q(station__region_path__startswith=r.path)) for r in regions))
+        return cls(
+            cases=tuple((r.code, Q(station__region_path__startswith=r.path)) for r in regions),
+            paths=tuple(r.path for r in regions if safe_path(r.path)),
+        )
+
+    def same_group_sql(self) -> str:
+        """SQL over the stations `sa` (ending spell) and `sb` (next spell): both in the same group. Per station
+        no move is inside; per child region, both stations under the same child; otherwise no restriction."""
+        if self.field_name == "station_id":
+            return "1 = 0"
+        if self.paths:
+
+            def which(alias: str) -> str:
+                whens = " ".join(f"WHEN {alias}.region_path LIKE '{p}%' THEN '{p}'" for p in self.paths)
+                return f"(CASE {whens} ELSE '' END)"
+
+            return f"{which('sa')} = {which('sb')}"
+        return ""
 
     @classmethod
     def stations(cls) -> "Grouping":
@@ -103,10 +123,11 @@ def average_of(counts: dict[date, int], start: date, end: date) -> float:
 # ── separations and turnover ────────────────────────────────────────────────────────────────────────────
 
 
-def separations_qs(area: Area, start: date, end: date):
+def separations_qs(area: Area, start: date, end: date, grouping: "Grouping | None" = None):
     """separations(R, from, to): full-time spells at stations in R ending in [from, to], except a transfer whose
-    worker starts at another station inside R within 31 days."""
-    followed = FollowedTransfers(area.stations(), is_postgres())
+    worker starts at another station inside R within 31 days (inside the spell's own group when grouped)."""
+    same_group = grouping.same_group_sql() if grouping is not None else ""
+    followed = FollowedTransfers(area.stations(), is_postgres(), same_group)
     return spells_of(area, ~(Q(exit_type=ExitType.TRANSFER) & Q(id__in=followed)), end_on__gte=start, end_on__lte=end)
 
 
@@ -156,7 +177,7 @@ async def turnover(area: Area, start: date, end: date, grouping: Grouping | None
     """turnover rate(R, from, to) = separations ÷ average headcount (voluntary and involuntary over the same
     denominator); two statements however many groups."""
     counted = await _grouped(
-        separations_qs(area, start, end),
+        separations_qs(area, start, end, grouping),
         grouping,
         n=Count("id"),
         voluntary=_kind_count(ExitType.VOLUNTARY),

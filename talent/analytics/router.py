@@ -2,6 +2,7 @@
 down; HR and a supervisor their stations), every table's export, and the yearly region report. Every URL is a
 full page; htmx gets the fragment of the same URL (drill-down pushes the URL)."""
 
+import io
 from datetime import date
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from talent.analytics.params import ReportDates, report_dates
 from talent.analytics.retention import RETENTION_GROUPS
 from talent.core.access import Permission
 from talent.core.clock import local_today
+from talent.core.export import XLSX_TYPE
 from talent.core.i18n import N_
 from talent.places.models import CertLevel
 from talent.web.auth import Allowed
@@ -61,6 +63,31 @@ async def reports_home(
     return render(request, "analytics/page.html", ctx, fragment="analytics/_fragment.html")
 
 
+@router.get("/reports/yearly/export")
+async def reports_yearly_workbook(
+    request: Request, viewer: Allowed(Permission.REPORTS), region: Text = "", year: Text = ""
+) -> Response:
+    """The yearly region report as an .xlsx workbook, one sheet per table."""
+    dates, chosen = _year_dates(year)
+    area = await area_for(viewer.scope, region)
+    if area is None:
+        return render_error(request, 404)
+    report = await reports.full_report(area, dates, "level")
+    buffer = io.BytesIO()
+    tables.workbook(report, buffer)
+    name = f"yearly-report-{area.key or 'all'}-{chosen}.xlsx"
+    return Response(
+        buffer.getvalue(), media_type=XLSX_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def _year_dates(year: str) -> tuple[ReportDates, int]:
+    today = local_today()
+    chosen = int(year) if year.isdigit() and 1990 <= int(year) <= today.year else today.year
+    end = min(date(chosen, 12, 31), today)
+    return ReportDates(on=end, start=date(chosen, 1, 1), end=end, grain="month"), chosen
+
+
 @router.get("/reports/{table}/export")
 async def reports_export(
     request: Request,
@@ -91,9 +118,7 @@ async def reports_yearly(
 ) -> Response:
     """The yearly region report: the year's figures, tables and charts on one printable page."""
     today = local_today()
-    chosen = int(year) if year.isdigit() and 1990 <= int(year) <= today.year else today.year
-    end = min(date(chosen, 12, 31), today)
-    dates = ReportDates(on=end, start=date(chosen, 1, 1), end=end, grain="month")
+    dates, chosen = _year_dates(year)
     ctx = await _context(request, viewer, region, dates, "level")
     if ctx is None:
         return render_error(request, 404)

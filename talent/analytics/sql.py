@@ -33,24 +33,29 @@ def date_literal(day, pg: bool) -> str:
     return f"DATE '{day.isoformat()}'" if pg else f"'{day.isoformat()}'"
 
 
-def followed_transfers_sql(stations_sql: str, pg: bool) -> str:
+def followed_transfers_sql(stations_sql: str, pg: bool, same_group: str = "") -> str:
     """Ids of spells ending in a transfer whose worker starts a spell at another station of `stations_sql` (a
-    subquery of station ids) from the last working day to TRANSFER_DAYS days after it."""
+    subquery of station ids) from the last working day to TRANSFER_DAYS days after it. `same_group` (SQL over
+    the two spells' stations `sa` and `sb`) narrows "inside" to the ending spell's own group: a county's row of
+    a city report counts a move to the neighbouring county as a separation, as the county's own report does."""
     return (
         "SELECT a.id FROM employment_spells a JOIN employment_spells b"
         " ON b.worker_id = a.worker_id AND b.id <> a.id AND b.station_id <> a.station_id"
+        " JOIN stations sa ON sa.id = a.station_id JOIN stations sb ON sb.id = b.station_id"
         " WHERE a.exit_type = 'transfer' AND a.end_on IS NOT NULL AND b.start_on >= a.end_on"
         f" AND b.start_on <= {plus_days('a.end_on', TRANSFER_DAYS, pg)} AND b.station_id IN ({stations_sql})"
+        + (f" AND {same_group}" if same_group else "")
     )
 
 
 class FollowedTransfers(Term):
     """followed_transfers_sql as a term for `id__in` (the stations subquery keeps its parameters)."""
 
-    def __init__(self, stations_q, pg: bool) -> None:
+    def __init__(self, stations_q, pg: bool, same_group: str = "") -> None:
         super().__init__()
         self.stations_q = stations_q
         self.pg = pg
+        self.same_group = same_group
 
     def get_sql(self, ctx: SqlContext) -> str:
         query = Station.filter(self.stations_q).values("id")
@@ -59,7 +64,7 @@ class FollowedTransfers(Term):
         query.query._orderbys = []
         # As talent.core.sql.Union does: the inner query's parameters join the outer statement's.
         stations = query.query.get_sql(ctx.copy(subquery=False))
-        return "(" + followed_transfers_sql(stations, self.pg) + ")"
+        return "(" + followed_transfers_sql(stations, self.pg, self.same_group) + ")"
 
 
 def safe_path(path: str) -> bool:

@@ -3,6 +3,7 @@ language, rates as fractions rounded to 4 places."""
 
 from collections.abc import AsyncIterator, Iterable
 
+from talent.core.export import neutralise
 from talent.core.i18n import N_
 from talent.people.models import ExitReason, ExitType
 
@@ -204,3 +205,34 @@ TABLES = {
 async def aiter_rows(rows: Iterable) -> AsyncIterator:
     for row in rows:
         yield row
+
+
+SHEET_TITLES = {
+    "children": N_("By region"),
+    "stations": N_("By station and level"),
+    "exit-reasons": N_("Exit reasons"),
+    "pass-rates": N_("Exam pass rates"),
+    "certification-series": N_("Certification rate, month by month"),
+    "turnover-series": N_("Turnover rate by period"),
+    "staffing": N_("Staffing against tiers"),
+    "ce": N_("CE compliance by station"),
+    "retention": N_("Retention"),
+}
+
+
+def workbook(report: dict, target) -> None:
+    """The yearly report as one workbook, one sheet per table (cells neutralised as every export's are)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for key, build in TABLES.items():
+        if key == "children" and "children" not in report or key == "stations" and "stations" not in report:
+            continue
+        headers, rows = build(report)
+        # Sheet titles may not hold []:*?/\\ and have at most 31 characters.
+        title = "".join(c for c in SHEET_TITLES[key].tr() if c not in "[]:*?/\\\\")[:31]
+        sheet = book.create_sheet(title=title)
+        sheet.append([neutralise(h) for h in headers])
+        for row in rows:
+            sheet.append([neutralise(v) for v in row])
+    book.save(target)

@@ -109,3 +109,19 @@ async def test_the_reports_page_costs_the_same_queries_for_more_data(client, db)
     async with count_queries() as many:
         assert (await client.get("/reports", params=PERIOD)).status_code == 200
     assert many.count == few.count
+
+
+async def test_the_yearly_workbook_has_one_sheet_per_table(client, db):
+    import io
+
+    from openpyxl import load_workbook
+
+    await build()
+    await login(client, "citybureau")
+    r = await client.get("/reports/yearly/export", params={"year": "2024"})
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(r.content))
+    assert "By region" in book.sheetnames and "Exit reasons" in book.sheetnames and len(book.sheetnames) == 8
+    rows = list(book["By region"].values)
+    # 2024 in the city: county A and county B (tests/analytics/test_turnover.py: 2 + 2 separations).
+    assert [(row[1], row[5]) for row in rows[1:]] == [("玄武区", 2), ("秦淮区", 2)]

@@ -96,3 +96,19 @@ async def test_exit_reasons_count_separations_only(db):
         ("transfer", "career", 1),
         ("voluntary", "pay", 1),
     ]
+
+
+async def test_each_child_row_of_a_city_equals_the_childs_own_report(db):
+    w = await build()
+    year = (date(2024, 1, 1), date(2024, 12, 31))
+    city = await area_of(w, "citybureau")
+    rows = await turnover(city, *year, Grouping.child_regions(await child_regions(city)))
+    # County A: W2 (moved to S3 in county B: a separation for A) and W5 → 2; county B: W3 and W4 → 2; the city
+    # itself 3 (W2's move stays inside it).
+    for code in ("320102", "320104"):
+        own = (await turnover(await area_of(w, "citybureau", code), *year))[TOTAL]
+        assert (rows[code].separations, rows[code].average_headcount) == (own.separations, own.average_headcount)
+    assert (rows["320102"].separations, rows["320104"].separations) == (2, 2)
+    # Per station nothing is inside: W2's and W4's transfers both count at their stations.
+    stations = await turnover(city, *year, Grouping.stations())
+    assert sum(t.separations for t in stations.values()) == 4
