@@ -169,9 +169,11 @@ async def staffing_summary(area: Area, on: date, children: list[Region] | None =
     if children:
         whens = " ".join(f"WHEN s.region_path LIKE '{r.path}%' THEN '{r.code}'" for r in children if safe_path(r.path))
         group = f"(CASE {whens} ELSE '' END)"
+    # Grouped by a column of a derived table: PostgreSQL refuses a constant ('' without children) in GROUP BY.
     sql = (
-        f"SELECT {group} AS g, COUNT(*) AS stations, SUM(CASE WHEN s.met IS NULL THEN 0 ELSE 1 END) AS tiered,"
-        f" SUM(CASE WHEN s.met = 1 THEN 1 ELSE 0 END) AS met FROM ({_staffing_sql(area, on, pg)}) s GROUP BY {group}"
+        "SELECT t.g AS g, COUNT(*) AS stations, SUM(CASE WHEN t.met IS NULL THEN 0 ELSE 1 END) AS tiered,"
+        " SUM(CASE WHEN t.met = 1 THEN 1 ELSE 0 END) AS met"
+        f" FROM (SELECT {group} AS g, s.met AS met FROM ({_staffing_sql(area, on, pg)}) s) t GROUP BY t.g"
     )
     rows = await fetch_all(EmploymentSpell, sql)
     return {
