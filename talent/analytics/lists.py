@@ -3,13 +3,16 @@ counts. A dashboard card or a report figure links here, and the list's total is 
 never a second definition)."""
 
 from datetime import date
+from math import ceil
 
 from tortoise.expressions import Subquery
 
 from talent.analytics.area import Area
 from talent.analytics.measures import active_qs, certified_on_qs, separations_qs
+from talent.analytics.workforce import registration_list
 from talent.core.pagination import ListParams, Page, paginate
 from talent.people.models import Worker
+from talent.places.models import CertLevel
 
 WORKER_MEASURES = ("headcount", "certified")
 WORKER_SORTS = {"worker_no": "worker_no", "name": "name"}
@@ -48,3 +51,22 @@ async def separation_spells(*, area: Area, start: date, end: date, params: ListP
             "exit_reason",
         ),
     )
+
+
+ATTENTION = ("renewal_open", "ce_short", "expired", "unregistered")
+
+
+async def attention_certificates(*, area: Area, key: str, on: date, params: ListParams) -> Page:
+    """The certificates of one registration heading (renewal open, CE short, expired, awaiting first
+    registration), as the report counts them."""
+    per_page = params.per_page
+    rows, total = await registration_list(area, on, key, offset=(params.page - 1) * per_page, limit=per_page)
+    if not rows and total and params.page > 1:
+        params.page = max(1, ceil(total / per_page))
+        rows, total = await registration_list(area, on, key, offset=(params.page - 1) * per_page, limit=per_page)
+    for row in rows:
+        row["level"] = CertLevel(row["level"])
+        for name in ("obtained_on", "registered_on"):
+            if isinstance(row[name], str):  # SQLite gives dates back as text from a raw statement
+                row[name] = date.fromisoformat(row[name])
+    return Page(items=rows, total=total, params=params)

@@ -131,6 +131,10 @@ LIST_TITLES = {
     "headcount": N_("Full-time workers counted"),
     "certified": N_("Certified full-time workers counted"),
     "separations": N_("Separations counted"),
+    "renewal_open": N_("Certificates with the renewal window open"),
+    "ce_short": N_("Certificates short of CE hours"),
+    "expired": N_("Expired certificates"),
+    "unregistered": N_("Certificates awaiting first registration"),
 }
 
 
@@ -158,6 +162,9 @@ async def reports_list(
     if measure == "separations":
         page = await lists.separation_spells(area=area, start=dates.start, end=dates.end, params=params)
         formula = formulas.TURNOVER
+    elif measure in lists.ATTENTION:
+        page = await lists.attention_certificates(area=area, key=measure, on=dates.on, params=params)
+        formula = formulas.REGISTRATION
     else:
         page = await lists.measure_workers(area=area, measure=measure, on=dates.on, params=params)
         formula = formulas.CERTIFICATION if measure == "certified" else formulas.HEADCOUNT

@@ -36,13 +36,9 @@ def _active_workers_sql(area: Area, on: date) -> str:
     return spells_of(area, active_on(on)).values("worker_id").sql(params_inline=True)
 
 
-async def registration_counts(area: Area, on: date) -> dict[str, int]:
-    """Certificates (obtained on or before d) of the full-time workers active in the area on d, counted under
-    each status that applies — not exclusive: a valid registration may also have its renewal window open or be
-    short of CE hours.
-    valid = registered and the period's last day ≥ d; renewal_open = valid and the last day within the renewal
-    window; expired = lapsed (registration ended, or never registered within the first-registration window);
-    ce_short = valid and the period's CE hours below the required; unregistered = awaiting first registration."""
+async def _registration_sql(area: Area, on: date) -> tuple[str, dict[str, str]]:
+    """The certificates counted (a FROM … WHERE over `certificates c`) and each status's condition, shared by
+    the counts and by the lists they link to."""
     cert = await certificate_sql("c")
     pg = cert.pg
     day = date_literal(on, pg)
@@ -53,17 +49,45 @@ async def registration_counts(area: Area, on: date) -> dict[str, int]:
     expiry = cert.expiry()
     valid = f"c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
     status = cert.status(on)
-    sql = (
-        "SELECT COUNT(*) AS certificates,"
-        f" SUM(CASE WHEN {valid} THEN 1 ELSE 0 END) AS valid,"
-        f" SUM(CASE WHEN {valid} AND {expiry} <= (CASE c.level {renewal_from} END) THEN 1 ELSE 0 END) AS renewal_open,"
-        f" SUM(CASE WHEN {status} = 'lapsed' THEN 1 ELSE 0 END) AS expired,"
-        f" SUM(CASE WHEN {valid} AND {cert.ce_hours()} < {cert.required_hours()} THEN 1 ELSE 0 END) AS ce_short,"
-        f" SUM(CASE WHEN {status} = 'unregistered' THEN 1 ELSE 0 END) AS unregistered"
-        f" FROM certificates c WHERE c.obtained_on <= {day} AND c.worker_id IN ({_active_workers_sql(area, on)})"
-    )
-    row = (await fetch_all(EmploymentSpell, sql))[0]
+    conditions = {
+        "certificates": "1 = 1",
+        "valid": valid,
+        "renewal_open": f"{valid} AND {expiry} <= (CASE c.level {renewal_from} END)",
+        "expired": f"{status} = 'lapsed'",
+        "ce_short": f"{valid} AND {cert.ce_hours()} < {cert.required_hours()}",
+        "unregistered": f"{status} = 'unregistered'",
+    }
+    base = f" FROM certificates c WHERE c.obtained_on <= {day} AND c.worker_id IN ({_active_workers_sql(area, on)})"
+    return base, conditions
+
+
+async def registration_counts(area: Area, on: date) -> dict[str, int]:
+    """Certificates (obtained on or before d) of the full-time workers active in the area on d, counted under
+    each status that applies — not exclusive: a valid registration may also have its renewal window open or be
+    short of CE hours.
+    valid = registered and the period's last day ≥ d; renewal_open = valid and the last day within the renewal
+    window; expired = lapsed (registration ended, or never registered within the first-registration window);
+    ce_short = valid and the period's CE hours below the required; unregistered = awaiting first registration."""
+    base, conditions = await _registration_sql(area, on)
+    columns = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {key}" for key, cond in conditions.items())
+    row = (await fetch_all(EmploymentSpell, f"SELECT {columns}{base}"))[0]
     return {key: int(row[key] or 0) for key in REGISTRATION_KEYS}
+
+
+async def registration_list(area: Area, on: date, key: str, *, offset: int, limit: int) -> tuple[list[dict], int]:
+    """The certificates a registration count counts (the same conditions), a page of them by worker number, and
+    their total."""
+    base, conditions = await _registration_sql(area, on)
+    where = f"{base} AND {conditions[key]}"
+    total = (await fetch_all(EmploymentSpell, f"SELECT COUNT(*) AS n{where}"))[0]["n"]
+    rows = await fetch_all(
+        EmploymentSpell,
+        "SELECT c.id AS id, c.number AS number, c.level AS level, c.obtained_on AS obtained_on,"
+        " c.registered_on AS registered_on, w.id AS worker_id, w.worker_no AS worker_no, w.name AS name"
+        f" FROM certificates c JOIN workers w ON w.id = c.worker_id WHERE c.id IN (SELECT c.id{where})"
+        f" ORDER BY w.worker_no, c.id LIMIT {int(limit)} OFFSET {int(offset)}",
+    )
+    return rows, int(total)
 
 
 # ── CE compliance ───────────────────────────────────────────────────────────────────────────────────────

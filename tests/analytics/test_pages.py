@@ -125,3 +125,21 @@ async def test_the_yearly_workbook_has_one_sheet_per_table(client, db):
     rows = list(book["By region"].values)
     # 2024 in the city: county A and county B (tests/analytics/test_turnover.py: 2 + 2 separations).
     assert [(row[1], row[5]) for row in rows[1:]] == [("玄武区", 2), ("秦淮区", 2)]
+
+
+async def test_each_registration_heading_opens_the_certificates_it_counts(client, db):
+    from tests.analytics.test_workforce import registrations
+
+    w = await build()
+    await registrations(w)
+    await login(client, "citybureau")
+    # On 30 June 2024 (tests/analytics/test_workforce.py): renewal open 1 (W3), CE short 2 (W1, W3), expired 1
+    # (W5), awaiting first registration 1 (W2).
+    expected = {"renewal_open": ["W3"], "ce_short": ["W1", "W3"], "expired": ["W5"], "unregistered": ["W2"]}
+    page = (await client.get("/reports", params={"on": "2024-06-30"})).text
+    for key, workers in expected.items():
+        assert f"/reports/list/{key}?" in page
+        r = await client.get(f"/reports/list/{key}", params={"on": "2024-06-30"})
+        assert r.status_code == 200
+        text = text_of(r.text)
+        assert f"of {len(workers)}" in text and all(f" {no} " in f" {text} " for no in workers), key

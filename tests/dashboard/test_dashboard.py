@@ -67,6 +67,7 @@ async def test_a_worker_is_sent_to_their_own_record(client):
 CARD = re.compile(
     r'<a class="card h-100 text-decoration-none" href="([^"]+)">.*?<div class="stat">([\d,]+)</div>', re.S
 )
+ATTENTION = re.compile(r'<a href="(/reports/list/\w+\?[^"]+)">[^<]+</a>: <strong class="attention-\w+">(\d+)</strong>')
 TOTAL = re.compile(r"–[\d,]+ of ([\d,]+)")
 
 
@@ -95,6 +96,12 @@ async def test_every_card_opens_a_list_of_exactly_the_rows_it_counts(client, use
     assert len(cards) == 4
     for href, number in cards:
         assert await _list_total(client, href) == int(number.replace(",", "")), href
+    # The registration headings open the certificates they count, too (W1's certificate, never registered, has
+    # lapsed: W1 works at S1, in every scope here).
+    headings = ATTENTION.findall(page)
+    assert len(headings) == 4
+    for href, number in headings:
+        assert await _list_total(client, href) == int(number), href
 
 
 async def test_a_city_bureau_sees_its_counties_and_a_county_bureau_its_townships(client):
