@@ -127,7 +127,7 @@ def separations_qs(area: Area, start: date, end: date, grouping: "Grouping | Non
     """separations(R, from, to): full-time spells at stations in R ending in [from, to], except a transfer whose
     worker starts at another station inside R within 31 days (inside the spell's own group when grouped)."""
     same_group = grouping.same_group_sql() if grouping is not None else ""
-    followed = FollowedTransfers(area.stations(), is_postgres(), same_group)
+    followed = FollowedTransfers(area.stations(), is_postgres(), same_group, start, end)
     return spells_of(area, ~(Q(exit_type=ExitType.TRANSFER) & Q(id__in=followed)), end_on__gte=start, end_on__lte=end)
 
 

@@ -33,7 +33,7 @@ def date_literal(day, pg: bool) -> str:
     return f"DATE '{day.isoformat()}'" if pg else f"'{day.isoformat()}'"
 
 
-def followed_transfers_sql(stations_sql: str, pg: bool, same_group: str = "") -> str:
+def followed_transfers_sql(stations_sql: str, pg: bool, same_group: str = "", ending: str = "") -> str:
     """Ids of spells ending in a transfer whose worker starts a spell at another station of `stations_sql` (a
     subquery of station ids) from the last working day to TRANSFER_DAYS days after it. `same_group` (SQL over
     the two spells' stations `sa` and `sb`) narrows "inside" to the ending spell's own group: a county's row of
@@ -45,17 +45,19 @@ def followed_transfers_sql(stations_sql: str, pg: bool, same_group: str = "") ->
         " WHERE a.exit_type = 'transfer' AND a.end_on IS NOT NULL AND b.start_on >= a.end_on"
         f" AND b.start_on <= {plus_days('a.end_on', TRANSFER_DAYS, pg)} AND b.station_id IN ({stations_sql})"
         + (f" AND {same_group}" if same_group else "")
+        + ending
     )
 
 
 class FollowedTransfers(Term):
     """followed_transfers_sql as a term for `id__in` (the stations subquery keeps its parameters)."""
 
-    def __init__(self, stations_q, pg: bool, same_group: str = "") -> None:
+    def __init__(self, stations_q, pg: bool, same_group: str = "", start=None, end=None) -> None:
         super().__init__()
         self.stations_q = stations_q
         self.pg = pg
         self.same_group = same_group
+        self.start, self.end = start, end
 
     def get_sql(self, ctx: SqlContext) -> str:
         query = Station.filter(self.stations_q).values("id")
@@ -64,7 +66,12 @@ class FollowedTransfers(Term):
         query.query._orderbys = []
         # As talent.core.sql.Union does: the inner query's parameters join the outer statement's.
         stations = query.query.get_sql(ctx.copy(subquery=False))
-        return "(" + followed_transfers_sql(stations, self.pg, self.same_group) + ")"
+        # Only the spells the outer query can count are looked at (the period's ends).
+        ending = ""
+        if self.start is not None and self.end is not None:
+            first, last = date_literal(self.start, self.pg), date_literal(self.end, self.pg)
+            ending = f" AND a.end_on >= {first} AND a.end_on <= {last}"
+        return "(" + followed_transfers_sql(stations, self.pg, self.same_group, ending) + ")"
 
 
 def safe_path(path: str) -> bool:
