@@ -20,7 +20,7 @@ from tortoise.expressions import Q
 
 from talent.analytics.area import Area, child_regions
 from talent.analytics.measures import LEVELS, separations_qs
-from talent.analytics.sql import date_literal, days_between, is_postgres
+from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
 from talent.people.models import EmploymentSpell
 from talent.places.models import Station
 from talent.rawsql import fetch_all
@@ -84,9 +84,7 @@ async def _region_expr(area: Area, on: date, pg: bool) -> str:
         f" AND f.station_id IN ({area_stations_sql(area)}) ORDER BY f.id LIMIT 1)"
     )
     # Region codes are digits (checked where regions are written), so the paths are safe literals.
-    whens = " ".join(
-        f"WHEN {first_path} LIKE '{r.path}%' THEN '{r.code}'" for r in children if r.path.replace("/", "").isdigit()
-    )
+    whens = " ".join(f"WHEN {first_path} LIKE '{r.path}%' THEN '{r.code}'" for r in children if safe_path(r.path))
     return f"(CASE {whens} ELSE '' END)" if whens else "''"
 
 

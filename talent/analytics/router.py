@@ -83,7 +83,7 @@ async def reports_yearly_workbook(
 
 def _year_dates(year: str) -> tuple[ReportDates, int]:
     today = local_today()
-    chosen = int(year) if year.isdigit() and 1990 <= int(year) <= today.year else today.year
+    chosen = int(year) if year.isascii() and year.isdigit() and 1990 <= int(year) <= today.year else today.year
     end = min(date(chosen, 12, 31), today)
     return ReportDates(on=end, start=date(chosen, 1, 1), end=end, grain="month"), chosen
 

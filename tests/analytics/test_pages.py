@@ -143,3 +143,17 @@ async def test_each_registration_heading_opens_the_certificates_it_counts(client
         assert r.status_code == 200
         text = text_of(r.text)
         assert f"of {len(workers)}" in text and all(f" {no} " in f" {text} " for no in workers), key
+
+
+async def test_odd_parameters_fall_back_to_the_defaults_and_never_fail(client, db):
+    await build()
+    await login(client, "citybureau")
+    for params in (
+        {"on": "2024-02-30", "from": "x", "to": "9999-01-01", "group": "nope", "grain": "decade"},
+        {"region": "３２０１０２"},  # full-width digits are no code
+        {"from": "2024-07-01", "to": "2024-06-01"},
+    ):
+        r = await client.get("/reports", params=params)
+        assert r.status_code in (200, 404), params
+    assert (await client.get("/reports/yearly", params={"year": "²⁰²⁴"})).status_code == 200
+    assert (await client.get("/reports/list/headcount", params={"on": "nonsense", "page": 99})).status_code == 200
