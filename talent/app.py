@@ -63,6 +63,9 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from courses.examprep.router import router as examprep_router
     from courses.router import router as courses_router
     from talent.accounts.router import router as accounts_router
+    from talent.accounts.tokens_router import router as tokens_router
+    from talent.analytics.api import router as reports_api_router
+    from talent.analytics.router import router as reports_router
     from talent.admin.router import router as admin_router
     from talent.api.router import router as api_router
     from talent.audit.router import router as audit_router
@@ -92,6 +95,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         examprep_router,
         docs_router,
         accounts_router,
+        tokens_router,
         dashboard_router,
         regions_router,
         # Before the stations router: /stations/{station_id} would take /stations/organisations and /stations/tiers.
@@ -112,6 +116,8 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         cohorts_router,
         cohorts_api_router,
         supervision_router,
+        reports_router,
+        reports_api_router,
     ):
         app.include_router(router)
     return app

@@ -36,3 +36,13 @@ EMAIL_FIELDS = [
         help=N_("Your notifications are also e-mailed here. Leave it empty to get them in the app only."),
     ),
 ]
+
+TOKEN_FIELDS = [
+    Field(
+        "name",
+        N_("Token name"),
+        required=True,
+        max_length=100,
+        help=N_("Where the token is used, e.g. “monthly report spreadsheet”."),
+    ),
+]

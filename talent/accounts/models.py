@@ -60,3 +60,22 @@ class LoginAttempt(Model):
 
     class Meta:
         table = "login_attempts"
+
+
+class ApiToken(Model):
+    """A personal API token: read-only access to the JSON API (GET /api/v1/…) as its owner, scoped like them.
+    The secret is shown once at creation; only its SHA-256 is stored (`token_hash`), with its first characters
+    (`prefix`) to tell tokens apart in the list. Revoking sets `revoked_at`; a revoked token never answers."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="api_tokens", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=100)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    prefix = fields.CharField(max_length=12)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_tokens"
+        ordering = ["-created_at", "-id"]

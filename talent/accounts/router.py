@@ -3,8 +3,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from talent.accounts import selectors, services
-from talent.accounts.forms import EMAIL_FIELDS, LOGIN_FIELDS, PASSWORD_FIELDS
+from talent.accounts import selectors, services, tokens
+from talent.accounts.forms import EMAIL_FIELDS, LOGIN_FIELDS, PASSWORD_FIELDS, TOKEN_FIELDS
+from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import LOCALES, set_locale
@@ -98,15 +99,25 @@ async def language(
 
 async def _me_context(viewer) -> dict:
     sessions = await selectors.own_sessions(scope=viewer.scope, now=services.now_utc())
-    return {"sessions": sessions, "current_session": viewer.session_id, "today": local_today()}
+    ctx = {"sessions": sessions, "current_session": viewer.session_id, "today": local_today()}
+    if viewer.can(Permission.API_TOKENS):
+        ctx["api_tokens"] = await tokens.own_api_tokens(user=viewer.user)
+        ctx["token_form"] = BoundForm.initial(TOKEN_FIELDS)
+    return ctx
+
+
+async def me_page(request: Request, viewer, *, status_code: int = 200, **extra) -> Response:
+    """The whole /me page (also what the token form answers: the new secret is shown there, once)."""
+    ctx = await _me_context(viewer)
+    ctx["form"] = BoundForm.initial(PASSWORD_FIELDS)
+    ctx["email_form"] = BoundForm.initial(EMAIL_FIELDS, {"email": viewer.user.email})
+    ctx.update(extra)
+    return render(request, "accounts/me.html", ctx, status_code=status_code)
 
 
 @router.get("/me")
 async def me(request: Request, viewer: CurrentViewer) -> Response:
-    ctx = await _me_context(viewer)
-    ctx["form"] = BoundForm.initial(PASSWORD_FIELDS)
-    ctx["email_form"] = BoundForm.initial(EMAIL_FIELDS, {"email": viewer.user.email})
-    return render(request, "accounts/me.html", ctx)
+    return await me_page(request, viewer)
 
 
 @router.post("/me/email")

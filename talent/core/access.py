@@ -88,6 +88,10 @@ class Permission(StrEnum):
     COHORTS_EDIT = "cohorts.edit"
     # A worker's own cohort, milestones and mentor.
     MY_COHORT = "cohorts.mine"
+    # Reports and the JSON report API (talent/analytics): every figure of the viewer's scope.
+    REPORTS = "reports"
+    # Personal API tokens on /me (read-only access to the JSON API as oneself).
+    API_TOKENS = "api_tokens"
 
 
 ALL = frozenset(Role)
@@ -143,6 +147,8 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.COHORTS_VIEW: STAFF,
     Permission.COHORTS_EDIT: REGION_EDITORS,
     Permission.MY_COHORT: WORKER,
+    Permission.REPORTS: STAFF,
+    Permission.API_TOKENS: STAFF,
 }
 
 

@@ -3,7 +3,7 @@ from starlette.responses import Response
 
 from talent.core.access import Permission
 from talent.core.clock import local_today
-from talent.dashboard.selectors import dashboard_figures
+from talent.dashboard.selectors import dashboard_attention, dashboard_figures, dashboard_regions, year_to
 from talent.web.auth import Allowed
 from talent.web.templating import render, see_other
 
@@ -16,5 +16,11 @@ async def dashboard(request: Request, viewer: Allowed(Permission.DASHBOARD)) -> 
         # A worker's home is their own record.
         return see_other(request, f"/workers/{viewer.user.worker_id}")
     today = local_today()
-    figures = await dashboard_figures(scope=viewer.scope, today=today)
-    return render(request, "dashboard/page.html", {"figures": figures, "today": today})
+    context = {
+        "figures": await dashboard_figures(scope=viewer.scope, today=today),
+        "regions": await dashboard_regions(scope=viewer.scope, today=today),
+        "attention": await dashboard_attention(scope=viewer.scope, today=today),
+        "today": today,
+        "year_from": year_to(today),
+    }
+    return render(request, "dashboard/page.html", context)

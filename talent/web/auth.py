@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from talent.accounts import selectors, services
+from talent.accounts import selectors, services, tokens
 from talent.accounts.models import User
 from talent.core.access import Permission, Role, Scope, can
 from talent.core.clock import local_today
@@ -71,3 +71,38 @@ def allowed(permission: Permission):
 
 def Allowed(permission: Permission):  # noqa: N802 — reads as a type in signatures: viewer: Allowed(P.X)
     return Annotated[Viewer, allowed(permission)]
+
+
+async def api_viewer(request: Request) -> Viewer | None:
+    """The JSON API's caller: the signed-in session, or else the owner of a personal API token sent as
+    `Authorization: Bearer …`. A token is read here only, and only for a GET under /api/v1/: it never signs
+    anyone in to a page or a form, and never stands in for the CSRF token (unsafe requests are checked before)."""
+    viewer = await optional_viewer(request)
+    if viewer is not None:
+        return viewer
+    if request.method != "GET" or not request.url.path.startswith("/api/v1/"):
+        return None
+    scheme, _sep, secret = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    user = await tokens.api_token_owner(secret=secret.strip())
+    if user is None:
+        return None
+    if user.locale:
+        set_locale(user.locale)
+    return Viewer(user=user, session_id="", scope=await selectors.scope_for(user, today=local_today()))
+
+
+def api_allowed(permission: Permission):
+    async def check(viewer: Annotated[Viewer | None, Depends(api_viewer)]) -> Viewer:
+        if viewer is None:
+            raise NotAuthenticated()
+        if not viewer.can(permission):
+            raise Forbidden()
+        return viewer
+
+    return Depends(check)
+
+
+def ApiAllowed(permission: Permission):  # noqa: N802 — as Allowed, for the JSON API (session or API token)
+    return Annotated[Viewer, api_allowed(permission)]

@@ -19,6 +19,7 @@ NAV: list[tuple[str, Msgid, Permission, str]] = [
     ("/certificates", N_("Certificates"), Permission.CERTIFICATES_VIEW, "records"),
     ("/stations", N_("Stations"), Permission.STATIONS_VIEW, "records"),
     ("/regions", N_("Regions"), Permission.REGIONS_VIEW, "records"),
+    ("/reports", N_("Reports"), Permission.REPORTS, ""),
     ("/pay", N_("Pay"), Permission.PAY_VIEW, ""),
     ("/pay/my", N_("My pay"), Permission.PAY_OWN, ""),
     ("/cohorts/mine", N_("My cohort"), Permission.MY_COHORT, ""),
@@ -36,7 +37,7 @@ MENUS: dict[str, tuple[Msgid, str]] = {
     "development": (N_("Development"), "diagram-3"),
     "admin": (N_("Manage"), "gear"),
 }
-ICONS = {"/": "house", "/workers/{worker_id}": "person-circle", "/certificates": "award", "/pay": "cash-stack"}
+ICONS = {"/": "house", "/workers/{worker_id}": "person-circle", "/certificates": "award", "/pay": "cash-stack", "/reports": "bar-chart"}
 
 
 @dataclass

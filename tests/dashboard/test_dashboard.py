@@ -1,4 +1,8 @@
+import html
+import re
 from datetime import date, timedelta
+
+import pytest
 
 from talent.accounts.selectors import scope_for
 from talent.certification.models import Certificate
@@ -6,7 +10,7 @@ from talent.core.clock import local_today
 from talent.dashboard.selectors import dashboard_figures
 from talent.people.models import EmploymentSpell
 from talent.places.models import CertLevel
-from tests.conftest import login
+from tests.conftest import login, text_of
 from tests.factories import world
 from tests.querycount import count_queries
 
@@ -58,3 +62,57 @@ async def test_a_worker_is_sent_to_their_own_record(client):
     response = await client.get("/")
     assert response.status_code == 303
     assert response.headers["location"] == f"/workers/{w['workers'][0].id}"
+
+
+CARD = re.compile(
+    r'<a class="card h-100 text-decoration-none" href="([^"]+)">.*?<div class="stat">([\d,]+)</div>', re.S
+)
+ATTENTION = re.compile(r'<a href="(/reports/list/\w+\?[^"]+)">[^<]+</a>: <strong class="attention-\w+">(\d+)</strong>')
+TOTAL = re.compile(r"–[\d,]+ of ([\d,]+)")
+
+
+async def _list_total(client, href: str) -> int:
+    text = (await client.get(html.unescape(href))).text
+    match = TOTAL.search(text)
+    return int(match.group(1).replace(",", "")) if match else 0
+
+
+@pytest.mark.parametrize("username", ["admin", "citybureau", "bureau", "hr", "supervisor"])
+async def test_every_card_opens_a_list_of_exactly_the_rows_it_counts(client, username):
+    from tests.analytics.data import build
+
+    w = await build()
+    today = local_today()
+    # Recent events so that every card counts something: W1 certified; W5's twin left last month.
+    await Certificate.create(
+        worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=date(2023, 6, 1)
+    )
+    await EmploymentSpell.filter(worker=w["workers"][3], end_on=None).update(
+        end_on=today - timedelta(days=30), exit_type="voluntary", exit_reason="pay"
+    )
+    await login(client, username)
+    page = (await client.get("/")).text
+    cards = CARD.findall(page)
+    assert len(cards) == 4
+    for href, number in cards:
+        assert await _list_total(client, href) == int(number.replace(",", "")), href
+    # The registration headings open the certificates they count, too (W1's certificate, never registered, has
+    # lapsed: W1 works at S1, in every scope here).
+    headings = ATTENTION.findall(page)
+    assert len(headings) == 4
+    for href, number in headings:
+        assert await _list_total(client, href) == int(number), href
+
+
+async def test_a_city_bureau_sees_its_counties_and_a_county_bureau_its_townships(client):
+    from tests.analytics.data import build
+
+    await build()
+    await login(client, "citybureau")
+    city = text_of((await client.get("/")).text)
+    assert "By County / district" in city and "玄武区" in city and "秦淮区" in city
+    await login(client, "bureau")
+    county = text_of((await client.get("/")).text)
+    assert (
+        "By Township / street" in county and "梅园新村街道" in county and "玄武区" not in county.split("By Township")[1]
+    )

@@ -1,0 +1,77 @@
+"""The JSON report API (DESIGN §3): GET /api/v1/reports/… for a signed-in session or a personal API token.
+`region` is a code resolved inside the caller's scope (404 outside it); rates are fractions; every answer
+carries its `formula` and the counted inputs. The numbers come from talent.analytics.reports, as the pages'."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import JSONResponse, Response
+
+from talent.analytics import reports
+from talent.analytics.area import area_for
+from talent.analytics.params import report_dates
+from talent.core.access import Permission
+from talent.core.clock import local_today
+from talent.web.auth import ApiAllowed
+from talent.web.templating import render_error
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+
+Text = Annotated[str, Query(max_length=20)]
+
+
+async def _prepare(request, viewer, region: str, on: str = "", start: str = "", end: str = ""):
+    dates, valid = report_dates(local_today(), on, start, end)
+    if not valid:
+        return None, None, render_error(request, 422)
+    area = await area_for(viewer.scope, region)
+    if area is None:
+        return None, None, render_error(request, 404)
+    return area, dates, None
+
+
+@router.get("/certification")
+async def certification(
+    request: Request, viewer: ApiAllowed(Permission.REPORTS), region: Text = "", on: Text = ""
+) -> Response:
+    """headcount, certified, rate and by_level (counts of the highest level held) on `on`."""
+    area, dates, error = await _prepare(request, viewer, region, on)
+    return error or JSONResponse(await reports.certification_report(area, dates.on))
+
+
+@router.get("/turnover")
+async def turnover(
+    request: Request,
+    viewer: ApiAllowed(Permission.REPORTS),
+    region: Text = "",
+    from_: Annotated[str, Query(alias="from", max_length=20)] = "",
+    to: Text = "",
+) -> Response:
+    """separations, voluntary, involuntary, average_headcount and the three rates over [from, to]."""
+    area, dates, error = await _prepare(request, viewer, region, "", from_, to)
+    return error or JSONResponse(await reports.turnover_report(area, dates.start, dates.end))
+
+
+@router.get("/retention")
+async def retention(
+    request: Request, viewer: ApiAllowed(Permission.REPORTS), region: Text = "", on: Text = "", group_by: Text = ""
+) -> Response:
+    """Kaplan–Meier curves by group (level, source, region): groups of {group, at_risk, events, points}."""
+    area, dates, error = await _prepare(request, viewer, region, on)
+    return error or JSONResponse(await reports.retention_report(area, dates.on, group_by))
+
+
+@router.get("/staffing")
+async def staffing(
+    request: Request, viewer: ApiAllowed(Permission.REPORTS), region: Text = "", on: Text = ""
+) -> Response:
+    """Per-station staffing against the tier's norms, and totals."""
+    area, dates, error = await _prepare(request, viewer, region, on)
+    return error or JSONResponse(await reports.staffing_report(area, dates.on))
+
+
+@router.get("/ce")
+async def ce(request: Request, viewer: ApiAllowed(Permission.REPORTS), region: Text = "", on: Text = "") -> Response:
+    """Per-station CE compliance of registered certificates, totals, and registration status counts."""
+    area, dates, error = await _prepare(request, viewer, region, on)
+    return error or JSONResponse(await reports.ce_report(area, dates.on))

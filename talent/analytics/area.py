@@ -1,0 +1,75 @@
+"""The population a report counts: the viewer's scope, narrowed to one region of it (a region code resolved
+inside the scope; outside it there is no area, and the page answers 404).
+
+Every measure filters employment spells with `Area.spells()` and stations with `Area.stations()`; both are
+built from the one row filter of stations (talent.places.access.stations_q) and the region ancestry rule
+(a region's subtree is a prefix of the materialised path, talent.places.rules), never written again here.
+"""
+
+from dataclasses import dataclass
+
+from tortoise.expressions import Q, Subquery
+
+from talent.core.access import Role, Scope
+from talent.places.access import readable_regions, stations_q
+from talent.places.models import Region, Station
+from talent.places.rules import ancestor_paths
+
+
+@dataclass(frozen=True)
+class Area:
+    scope: Scope
+    region: Region | None = None  # None: the whole scope
+
+    @property
+    def path(self) -> str:
+        """The region subtree's path prefix ('' = every region the scope reaches)."""
+        return self.region.path if self.region is not None else ""
+
+    def stations(self, prefix: str = "") -> Q:
+        """Filter on Station (or through `prefix`, e.g. 'station__'): in scope and in the region's subtree. The
+        path condition is always there (LIKE '' || '%' for the whole scope), so a join to stations exists for
+        grouping expressions."""
+        return stations_q(self.scope, prefix=prefix) & Q(**{f"{prefix}region_path__startswith": self.path})
+
+    def spells(self) -> Q:
+        """Filter on EmploymentSpell: spells at the area's stations."""
+        return self.stations(prefix="station__")
+
+    def station_ids(self) -> Subquery:
+        return Subquery(Station.filter(self.stations()).values("id"))
+
+    @property
+    def key(self) -> str:
+        return self.region.code if self.region is not None else ""
+
+
+async def area_for(scope: Scope, code: str = "") -> Area | None:
+    """The area of a report: the region with this code inside the viewer's scope, or the viewer's whole scope
+    when no code is given. None (→ 404) for a code the scope does not reach, whatever exists elsewhere."""
+    code = (code or "").strip()
+    if not code:
+        if scope.role == Role.BUREAU and scope.region_path:
+            region = await Region.filter(path=scope.region_path).first()
+            return Area(scope, region)
+        return Area(scope, None)
+    if len(code) > 12 or not code.isascii() or not code.isdigit():
+        return None
+    region = await readable_regions(scope).filter(code=code).first()
+    return Area(scope, region) if region is not None else None
+
+
+async def child_regions(area: Area) -> list[Region]:
+    """The regions one level below the area's region (the top regions of the scope without one), in scope."""
+    if area.region is not None:
+        qs = readable_regions(area.scope).filter(parent_id=area.region.id)
+    else:
+        qs = readable_regions(area.scope).filter(parent_id=None)
+    return await qs.order_by("code")
+
+
+async def region_chain(area: Area) -> list[Region]:
+    """The area's region and the regions above it that the viewer reaches, top first (breadcrumbs)."""
+    if area.region is None:
+        return []
+    return await readable_regions(area.scope).filter(path__in=ancestor_paths(area.region.path)).order_by("depth")

@@ -1,0 +1,214 @@
+"""The reports the pages, the exports and the JSON API all show: each builds one plain dict from the measures,
+so a page and an API answer for the same area and dates carry the same numbers (DESIGN §3)."""
+
+from datetime import date
+
+from talent.analytics import formulas
+from talent.analytics.area import Area, child_regions
+from talent.analytics.measures import (
+    TOTAL,
+    Grouping,
+    certification,
+    certification_series,
+    exit_reasons,
+    turnover,
+    turnover_series,
+)
+from talent.analytics.periods import months_back
+from talent.analytics.retention import RETENTION_GROUPS, first_year_attrition, retention
+from talent.analytics.workforce import (
+    ce_compliance,
+    pass_rates,
+    registration_counts,
+    staffing,
+    staffing_summary,
+    totals,
+)
+from talent.core.i18n import N_
+from talent.people.models import Source
+from talent.places.models import CertLevel
+
+MAX_STATIONS = 500
+
+
+def _region(area: Area) -> dict | None:
+    if area.region is None:
+        return None
+    return {"code": area.region.code, "name": area.region.name, "level": area.region.level.value}
+
+
+async def certification_report(area: Area, on: date) -> dict:
+    figure = (await certification(area, on))[TOTAL]
+    return {"region": _region(area), "formula": formulas.CERTIFICATION.tr(), **figure.as_dict()}
+
+
+async def turnover_report(area: Area, start: date, end: date) -> dict:
+    figure = (await turnover(area, start, end))[TOTAL]
+    out = {"region": _region(area), "formula": formulas.TURNOVER.tr(), **figure.as_dict()}
+    out["exit_reasons"] = await exit_reasons(area, start, end)
+    attrition = await first_year_attrition(area, start, end, end)
+    out["first_year_attrition"] = {"hires": attrition.hires, "left": attrition.left, "rate": attrition.rate}
+    return out
+
+
+async def _group_labels(area: Area, group_by: str) -> dict[str, str]:
+    if group_by == "level":
+        return {lv.value: lv.label.tr() for lv in CertLevel} | {"none": N_("No certificate").tr()}
+    if group_by == "source":
+        return {s.value: s.label.tr() for s in Source}
+    if group_by == "region":
+        return {r.code: r.name for r in await child_regions(area)} | {"": N_("Directly in this region").tr()}
+    return {"all": N_("Everyone").tr()}
+
+
+async def retention_report(area: Area, on: date, group_by: str = "") -> dict:
+    group_by = group_by if group_by in RETENTION_GROUPS else ""
+    curves = await retention(area, on, group_by)
+    labels = await _group_labels(area, group_by)
+    return {
+        "region": _region(area),
+        "on": on.isoformat(),
+        "group_by": group_by,
+        "formula": formulas.RETENTION.tr(),
+        "groups": [
+            {
+                **c.as_dict(),
+                "label": labels.get(c.group, c.group),
+                "survival_365": c.survival_at(365),
+                "survival_730": c.survival_at(730),
+            }
+            for c in curves
+        ],
+    }
+
+
+async def staffing_report(area: Area, on: date) -> dict:
+    rows = await staffing(area, on, limit=MAX_STATIONS)
+    summary = (await staffing_summary(area, on)).get(TOTAL, {"stations": 0, "tiered": 0, "met": 0})
+    return {
+        "region": _region(area),
+        "on": on.isoformat(),
+        "formula": formulas.STAFFING.tr(),
+        "stations": [
+            {
+                "station": r["code"],
+                "name": r["name"],
+                "tier": r["tier"],
+                "min_fulltime": r["min_fulltime"],
+                "min_certified": r["min_certified"],
+                "min_level": r["min_level"],
+                "headcount": int(r["headcount"]),
+                "certified": int(r["certified"]),
+                "at_level": r["at_level"],
+                "met": r["met"],
+            }
+            for r in rows
+        ],
+        "truncated": summary["stations"] > len(rows),
+        "totals": {**summary, "rate": summary["met"] / summary["tiered"] if summary["tiered"] else None},
+    }
+
+
+async def ce_report(area: Area, on: date) -> dict:
+    rows = await ce_compliance(area, on)
+    total = totals(rows, ("registered", "on_track"))
+    total["rate"] = total["on_track"] / total["registered"] if total["registered"] else None
+    return {
+        "region": _region(area),
+        "on": on.isoformat(),
+        "formula": formulas.CE.tr(),
+        "stations": rows,
+        "totals": total,
+        "registration": await registration_counts(area, on),
+    }
+
+
+async def children_overview(area: Area, on: date, start: date, end: date) -> dict:
+    """One row per child region (the bureau's drill-down table): headcount, certified, rate, separations and
+    turnover rate, stations meeting their tier; four statements whatever the number of rows."""
+    children = await child_regions(area)
+    grouping = Grouping.child_regions(children)
+    cert = await certification(area, on, grouping)
+    turn = await turnover(area, start, end, grouping)
+    staff = await staffing_summary(area, on, children)
+    rows = []
+    for region in children:
+        c, t, s = cert.get(region.code), turn.get(region.code), staff.get(region.code, {})
+        rows.append(
+            {
+                "code": region.code,
+                "name": region.name,
+                "headcount": c.headcount if c else 0,
+                "certified": c.certified if c else 0,
+                "rate": c.rate if c else None,
+                "separations": t.separations if t else 0,
+                "turnover_rate": t.rate if t else None,
+                "stations": s.get("stations", 0),
+                "met": s.get("met", 0),
+            }
+        )
+    return {"children": rows}
+
+
+async def stations_overview(area: Area, on: date, start: date, end: date) -> list[dict]:
+    """One row per station of the area (the lowest level of the drill-down, and HR's and a supervisor's view):
+    tier, headcount, certified per level, rate, separations, turnover rate, norms met; four statements."""
+    rows = await staffing(area, on, limit=MAX_STATIONS)
+    cert = await certification(area, on, Grouping.stations())
+    turn = await turnover(area, start, end, Grouping.stations())
+    out = []
+    for r in rows:
+        key = str(r["station_id"])
+        c, t = cert.get(key), turn.get(key)
+        out.append(
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "tier": r["tier"] or "",
+                "headcount": int(r["headcount"]),
+                "certified": c.certified if c else 0,
+                "by_level": c.by_level if c else {},
+                "rate": c.rate if c else None,
+                "separations": t.separations if t else 0,
+                "turnover_rate": t.rate if t else None,
+                "met": r["met"],
+            }
+        )
+    return out
+
+
+async def full_report(area: Area, dates, group_by: str = "") -> dict:
+    """Everything the reports page shows for an area, from the measures above (a fixed number of statements)."""
+    on, start, end = dates.on, dates.start, dates.end
+    cert = await certification_report(area, on)
+    turn = await turnover_report(area, start, end)
+    children = await child_regions(area)
+    report = {
+        "certification": cert,
+        "turnover": turn,
+        "staffing": await staffing_report(area, on),
+        "ce": await ce_report(area, on),
+        "retention": await retention_report(area, on, group_by),
+        "series": await series_report(area, on, start, end, dates.grain),
+        "pass_rates": [
+            {"year": p.year, "subject": p.subject, "sat": p.sat, "passed": p.passed, "rate": p.rate}
+            for p in await pass_rates(area, None)
+        ],
+    }
+    if children:
+        report["children"] = (await children_overview(area, on, start, end))["children"]
+    else:
+        report["stations"] = await stations_overview(area, on, start, end)
+    return report
+
+
+async def series_report(area: Area, on: date, start: date, end: date, grain: str = "month") -> dict:
+    """The trend charts' data: the certification rate at each month's end of the last twelve months, and turnover
+    per month (or quarter, year) of the period."""
+    cert = await certification_series(area, months_back(on, 12))
+    turn = await turnover_series(area, start, end, grain)
+    return {
+        "certification": [c.as_dict() for c in cert],
+        "turnover": [t.as_dict() for t in turn],
+        "grain": grain,
+    }

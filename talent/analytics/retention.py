@@ -1,0 +1,169 @@
+"""Retention: Kaplan–Meier survival of tenure in a region, by group, with censoring (DESIGN §1 "Measures").
+
+A worker's tenure in the area runs from their first full-time start there to their first separation there (a
+spell end that `separations_qs` counts: a transfer followed within 31 days by a spell inside the area is no
+end), censored at the report date while they are still there. A worker who left and came back is followed
+until the first separation only. The SQL returns, per group and tenure length, the number of workers and of
+separations; the product-limit estimate is computed from those few aggregate rows.
+
+Groups: certificate level (the highest held on the report date, or none), source (incubated, introduced, …),
+child region (of the station of the first spell). GROUPS is the extension point: a domain that knows another
+grouping (cohort kind, pay compliance) adds an entry (a function returning a SQL expression over the tenure
+row `x` with its `worker_id`, `first_on`, and the workers row `w`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from tortoise.expressions import Q
+
+from talent.analytics.area import Area, child_regions
+from talent.analytics.measures import LEVELS, separations_qs
+from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
+from talent.people.models import EmploymentSpell
+from talent.places.models import Station
+from talent.rawsql import fetch_all
+
+EARLIEST = date(1900, 1, 1)
+NONE = "none"
+
+
+@dataclass
+class Curve:
+    group: str
+    at_risk: int = 0  # workers followed
+    events: int = 0  # separations observed
+    points: list[dict] = field(default_factory=list)  # [{days, survival}], a step at every separation
+
+    def survival_at(self, days: int) -> float:
+        value = 1.0
+        for point in self.points:
+            if point["days"] > days:
+                break
+            value = point["survival"]
+        return value
+
+    def as_dict(self) -> dict:
+        return {"group": self.group, "at_risk": self.at_risk, "events": self.events, "points": self.points}
+
+
+def kaplan_meier(rows: list[tuple[int, int, int]]) -> tuple[int, int, list[dict]]:
+    """Product-limit estimate from (days, workers ending then, of whom separated) rows: S(t) = ∏ (1 − d_i ÷
+    n_i) over the tenure lengths t_i ≤ t with a separation, n_i the workers still followed at t_i (censored
+    ones leave the risk set after their time)."""
+    rows = sorted(rows)
+    at_risk = sum(n for _days, n, _d in rows)
+    total, events, survival, points = at_risk, 0, 1.0, [{"days": 0, "survival": 1.0}]
+    for days, n, d in rows:
+        if d:
+            survival *= 1 - d / at_risk
+            points.append({"days": days, "survival": round(survival, 6)})
+            events += d
+        at_risk -= n
+    return total, events, points
+
+
+async def _level_expr(area: Area, on: date, pg: bool) -> str:
+    whens = " ".join(f"WHEN '{level}' THEN {i + 1}" for i, level in enumerate(LEVELS))
+    return (
+        f"(SELECT MAX(CASE c.level {whens} ELSE 0 END) FROM certificates c"
+        f" WHERE c.worker_id = x.worker_id AND c.obtained_on <= {date_literal(on, pg)})"
+    )
+
+
+async def _source_expr(area: Area, on: date, pg: bool) -> str:
+    return "w.source"
+
+
+async def _region_expr(area: Area, on: date, pg: bool) -> str:
+    children = await child_regions(area)
+    first_path = (
+        "(SELECT st.region_path FROM employment_spells f JOIN stations st ON st.id = f.station_id"
+        " WHERE f.worker_id = x.worker_id AND f.start_on = x.first_on AND f.full_time"
+        f" AND f.station_id IN ({area_stations_sql(area)}) ORDER BY f.id LIMIT 1)"
+    )
+    # Region codes are digits (checked where regions are written), so the paths are safe literals.
+    whens = " ".join(f"WHEN {first_path} LIKE '{r.path}%' THEN '{r.code}'" for r in children if safe_path(r.path))
+    return f"(CASE {whens} ELSE '' END)" if whens else "''"
+
+
+GROUPS: dict[str, Callable] = {"level": _level_expr, "source": _source_expr, "region": _region_expr}
+# Pay compliance and cohort kind are added here by the domains that know them (an extension point).
+RETENTION_GROUPS = GROUPS
+
+
+def area_stations_sql(area: Area) -> str:
+    return Station.filter(area.stations()).values("id").sql(params_inline=True)
+
+
+def tenure_sql(area: Area, on: date) -> str:
+    """One row per worker followed in the area up to `on`: worker_id, first_on (first full-time start there),
+    exit_on (the first separation there on or before `on`, NULL while still there)."""
+    followed = EmploymentSpell.filter(area.spells(), Q(full_time=True), start_on__lte=on).values("id")
+    separations = separations_qs(area, EARLIEST, on).values("id")
+    # Two grouped subqueries joined on the worker (a correlated subquery per worker re-ran the separations rule
+    # for each one).
+    return (
+        "SELECT f.worker_id AS worker_id, f.first_on AS first_on, x.exit_on AS exit_on FROM"
+        " (SELECT s.worker_id AS worker_id, MIN(s.start_on) AS first_on FROM employment_spells s"
+        f" WHERE s.id IN ({followed.sql(params_inline=True)}) GROUP BY s.worker_id) f"
+        " LEFT JOIN (SELECT e.worker_id AS worker_id, MIN(e.end_on) AS exit_on FROM employment_spells e"
+        f" WHERE e.id IN ({separations.sql(params_inline=True)}) GROUP BY e.worker_id) x ON x.worker_id = f.worker_id"
+    )
+
+
+async def retention(area: Area, on: date, group_by: str = "") -> list[Curve]:
+    """Kaplan–Meier curves of tenure in the area up to `on`, one per group (one curve 'all' without grouping)."""
+    pg = is_postgres()
+    group_sql = await GROUPS[group_by](area, on, pg) if group_by in GROUPS else "'all'"
+    on_sql = date_literal(on, pg)
+    sql = (
+        "SELECT y.g AS g, y.days AS days, COUNT(*) AS n, SUM(y.event) AS d FROM ("
+        f" SELECT {group_sql} AS g,"
+        f" {days_between(f'COALESCE(x.exit_on, {on_sql})', 'x.first_on', pg)} + 1 AS days,"
+        " CASE WHEN x.exit_on IS NULL THEN 0 ELSE 1 END AS event"
+        f" FROM ({tenure_sql(area, on)}) x JOIN workers w ON w.id = x.worker_id) y GROUP BY y.g, y.days"
+    )
+    rows = await fetch_all(EmploymentSpell, sql)
+    by_group: dict[str, list[tuple[int, int, int]]] = {}
+    for row in rows:
+        by_group.setdefault(_group_key(group_by, row["g"]), []).append(
+            (int(row["days"]), int(row["n"]), int(row["d"] or 0))
+        )
+    curves = []
+    for group, group_rows in sorted(by_group.items()):
+        total, events, points = kaplan_meier(group_rows)
+        curves.append(Curve(group, total, events, points))
+    return curves
+
+
+@dataclass
+class Attrition:
+    hires: int
+    left: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.left / self.hires if self.hires else None
+
+
+async def first_year_attrition(area: Area, start: date, end: date, on: date) -> Attrition:
+    """first-year attrition = hires (first full-time start in the area in [start, end]) whose tenure there
+    ended within 365 days (exit − first start < 365), known by `on` ÷ hires."""
+    pg = is_postgres()
+    within = f"{days_between('x.exit_on', 'x.first_on', pg)} < 365"
+    sql = (
+        f"SELECT COUNT(*) AS hires, SUM(CASE WHEN x.exit_on IS NOT NULL AND {within} THEN 1 ELSE 0 END) AS left_"
+        f" FROM ({tenure_sql(area, on)}) x"
+        f" WHERE x.first_on >= {date_literal(start, pg)} AND x.first_on <= {date_literal(end, pg)}"
+    )
+    row = (await fetch_all(EmploymentSpell, sql))[0]
+    return Attrition(hires=int(row["hires"] or 0), left=int(row["left_"] or 0))
+
+
+def _group_key(group_by: str, value) -> str:
+    if group_by == "level":
+        index = int(value or 0)
+        return LEVELS[index - 1] if index else NONE
+    return str(value if value is not None else "")

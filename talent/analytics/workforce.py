@@ -1,0 +1,246 @@
+"""Registration status counts, CE compliance, station staffing against tiers and exam pass rates: the measures
+that read certificates, CE credits, tiers and exam results, each one SQL statement over the area.
+
+The certificate rules come from talent.certification (CertificateSql: registration expiry, period CE hours,
+required hours; Thresholds: the renewal window), the active-spell rule from talent.people.rules, the station and
+region filters from Area; the SQL here only composes them.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from tortoise.expressions import Case, Q, RawSQL, Subquery, Value, When
+from tortoise.functions import Count, Sum
+
+from talent.analytics.area import Area
+from talent.analytics.measures import LEVELS, spells_of
+from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
+from talent.certification.for_people import levels_at_or_above
+from talent.certification.models import ExamResult
+from talent.certification.rules import Thresholds
+from talent.certification.selectors import certificate_sql
+from talent.people.access import readable_workers
+from talent.people.models import EmploymentSpell
+from talent.people.rules import active_on
+from talent.places.models import Region, Station
+from talent.rawsql import fetch_all
+
+REGISTRATION_KEYS = ("certificates", "valid", "renewal_open", "expired", "ce_short", "unregistered")
+
+
+def _activespells_of_sql(area: Area, on: date) -> str:
+    return spells_of(area, active_on(on)).values("id").sql(params_inline=True)
+
+
+def _active_workers_sql(area: Area, on: date) -> str:
+    return spells_of(area, active_on(on)).values("worker_id").sql(params_inline=True)
+
+
+async def _registration_sql(area: Area, on: date) -> tuple[str, dict[str, str]]:
+    """The certificates counted (a FROM … WHERE over `certificates c`) and each status's condition, shared by
+    the counts and by the lists they link to."""
+    cert = await certificate_sql("c")
+    pg = cert.pg
+    day = date_literal(on, pg)
+    renewal_from = " ".join(
+        f"WHEN '{level}' THEN {date_literal(Thresholds.of(rules, on).renewal_from, pg)}"
+        for level, rules in cert.rules.items()
+    )
+    expiry = cert.expiry()
+    valid = f"c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
+    status = cert.status(on)
+    conditions = {
+        "certificates": "1 = 1",
+        "valid": valid,
+        "renewal_open": f"{valid} AND {expiry} <= (CASE c.level {renewal_from} END)",
+        "expired": f"{status} = 'lapsed'",
+        "ce_short": f"{valid} AND {cert.ce_hours()} < {cert.required_hours()}",
+        "unregistered": f"{status} = 'unregistered'",
+    }
+    base = f" FROM certificates c WHERE c.obtained_on <= {day} AND c.worker_id IN ({_active_workers_sql(area, on)})"
+    return base, conditions
+
+
+async def registration_counts(area: Area, on: date) -> dict[str, int]:
+    """Certificates (obtained on or before d) of the full-time workers active in the area on d, counted under
+    each status that applies — not exclusive: a valid registration may also have its renewal window open or be
+    short of CE hours.
+    valid = registered and the period's last day ≥ d; renewal_open = valid and the last day within the renewal
+    window; expired = lapsed (registration ended, or never registered within the first-registration window);
+    ce_short = valid and the period's CE hours below the required; unregistered = awaiting first registration."""
+    base, conditions = await _registration_sql(area, on)
+    columns = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {key}" for key, cond in conditions.items())
+    row = (await fetch_all(EmploymentSpell, f"SELECT {columns}{base}"))[0]
+    return {key: int(row[key] or 0) for key in REGISTRATION_KEYS}
+
+
+async def registration_list(area: Area, on: date, key: str, *, offset: int, limit: int) -> tuple[list[dict], int]:
+    """The certificates a registration count counts (the same conditions), a page of them by worker number, and
+    their total."""
+    base, conditions = await _registration_sql(area, on)
+    where = f"{base} AND {conditions[key]}"
+    total = (await fetch_all(EmploymentSpell, f"SELECT COUNT(*) AS n{where}"))[0]["n"]
+    rows = await fetch_all(
+        EmploymentSpell,
+        "SELECT c.id AS id, c.number AS number, c.level AS level, c.obtained_on AS obtained_on,"
+        " c.registered_on AS registered_on, w.id AS worker_id, w.worker_no AS worker_no, w.name AS name"
+        f" FROM certificates c JOIN workers w ON w.id = c.worker_id WHERE c.id IN (SELECT c.id{where})"
+        f" ORDER BY w.worker_no, c.id LIMIT {int(limit)} OFFSET {int(offset)}",
+    )
+    return rows, int(total)
+
+
+# ── CE compliance ───────────────────────────────────────────────────────────────────────────────────────
+
+
+async def ce_compliance(area: Area, on: date) -> list[dict]:
+    """Per station (of the worker's active full-time spell on d): registered certificates (registration period
+    running on d) and those on track (rules.ce_on_track: hours from the period's first day to d ≥ required ×
+    elapsed share of the period). One statement."""
+    cert = await certificate_sql("c")
+    pg = cert.pg
+    day = date_literal(on, pg)
+    expiry = cert.expiry()
+    hours = (
+        "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e WHERE e.worker_id = c.worker_id"
+        f" AND e.earned_on >= c.registered_on AND e.earned_on <= {day})"
+    )
+    period_days = f"({days_between(expiry, 'c.registered_on', pg)} + 1)"
+    elapsed = f"({days_between(day, 'c.registered_on', pg)} + 1)"
+    on_track = f"{hours} * {period_days} >= {cert.required_hours()} * {elapsed}"
+    sql = (
+        "SELECT sp.station_id AS station_id, st.code AS code, st.name AS name, COUNT(*) AS registered,"
+        f" SUM(CASE WHEN {on_track} THEN 1 ELSE 0 END) AS on_track"
+        " FROM certificates c JOIN employment_spells sp ON sp.worker_id = c.worker_id"
+        " JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.id IN ({_activespells_of_sql(area, on)})"
+        f" AND c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
+        " GROUP BY sp.station_id, st.code, st.name ORDER BY st.code"
+    )
+    rows = await fetch_all(EmploymentSpell, sql)
+    return [
+        {
+            "station": r["code"],
+            "name": r["name"],
+            "registered": int(r["registered"]),
+            "on_track": int(r["on_track"] or 0),
+            "rate": int(r["on_track"] or 0) / int(r["registered"]) if r["registered"] else None,
+        }
+        for r in rows
+    ]
+
+
+def totals(rows: list[dict], keys: tuple[str, ...]) -> dict:
+    return {key: sum(r[key] for r in rows) for key in keys}
+
+
+# ── staffing against tiers ──────────────────────────────────────────────────────────────────────────────
+
+
+def _staffing_sql(area: Area, on: date, pg: bool) -> str:
+    """Per station of the area: its tier's norms and its counts on d (full-time workers; certified; at or above
+    each level), as one statement; `met` is rules.staffing_met in SQL."""
+    counts = spells_of(area, active_on(on))
+    cert_cols = []
+    for i, level in enumerate(LEVELS):
+        certified = (
+            f"SELECT c.worker_id FROM certificates c WHERE c.obtained_on <= {date_literal(on, pg)}"
+            " AND c.level IN (" + ", ".join(f"'{lv}'" for lv in levels_at_or_above(level)) + ")"
+        )
+        cert_cols.append(f"COUNT(DISTINCT CASE WHEN sp.worker_id IN ({certified}) THEN sp.worker_id END) AS ge{i}")
+    inner = (
+        "SELECT sp.station_id AS station_id, COUNT(DISTINCT sp.worker_id) AS hc, "
+        + ", ".join(cert_cols)
+        + f" FROM employment_spells sp WHERE sp.id IN ({counts.values('id').sql(params_inline=True)})"
+        " GROUP BY sp.station_id"
+    )
+    at_level = " ".join(f"WHEN '{level}' THEN COALESCE(x.ge{i}, 0)" for i, level in enumerate(LEVELS))
+    stations = _stations_sql(area)
+    return (
+        "SELECT st.id AS station_id, st.code AS code, st.name AS name, st.region_path AS region_path,"
+        " t.name AS tier, t.min_fulltime AS min_fulltime, t.min_certified AS min_certified, t.min_level AS min_level,"
+        " COALESCE(x.hc, 0) AS headcount, COALESCE(x.ge0, 0) AS certified,"
+        f" (CASE t.min_level {at_level} END) AS at_level,"
+        " CASE WHEN t.id IS NULL THEN NULL"
+        " WHEN COALESCE(x.hc, 0) >= t.min_fulltime AND COALESCE(x.ge0, 0) >= t.min_certified"
+        f" AND (t.min_level IS NULL OR (CASE t.min_level {at_level} END) >="
+        " (CASE WHEN t.min_certified > 1 THEN t.min_certified ELSE 1 END)) THEN 1 ELSE 0 END AS met"
+        " FROM stations st LEFT JOIN station_tiers t ON t.id = st.tier_id"
+        f" LEFT JOIN ({inner}) x ON x.station_id = st.id"
+        f" WHERE st.id IN ({stations})"
+    )
+
+
+def _stations_sql(area: Area) -> str:
+    return Station.filter(area.stations()).values("id").sql(params_inline=True)
+
+
+async def staffing(area: Area, on: date, limit: int = 500) -> list[dict]:
+    """Per station: tier, norms, full-time workers, certified, at the tier's level, met (None without a tier)."""
+    pg = is_postgres()
+    sql = f"SELECT * FROM ({_staffing_sql(area, on, pg)}) s ORDER BY s.code LIMIT {int(limit)}"
+    rows = await fetch_all(EmploymentSpell, sql)
+    for r in rows:
+        r["met"] = None if r["met"] is None else bool(r["met"])
+        r["at_level"] = None if r["min_level"] is None else int(r["at_level"] or 0)
+    return rows
+
+
+async def staffing_summary(area: Area, on: date, children: list[Region] | None = None) -> dict[str, dict]:
+    """Stations, stations with a tier, and those meeting it: in all ('') or per child region, one statement."""
+    pg = is_postgres()
+    group = "''"
+    if children:
+        whens = " ".join(f"WHEN s.region_path LIKE '{r.path}%' THEN '{r.code}'" for r in children if safe_path(r.path))
+        group = f"(CASE {whens} ELSE '' END)"
+    # Grouped by a column of a derived table: PostgreSQL refuses a constant ('' without children) in GROUP BY.
+    sql = (
+        "SELECT t.g AS g, COUNT(*) AS stations, SUM(CASE WHEN t.met IS NULL THEN 0 ELSE 1 END) AS tiered,"
+        " SUM(CASE WHEN t.met = 1 THEN 1 ELSE 0 END) AS met"
+        f" FROM (SELECT {group} AS g, s.met AS met FROM ({_staffing_sql(area, on, pg)}) s) t GROUP BY t.g"
+    )
+    rows = await fetch_all(EmploymentSpell, sql)
+    return {
+        r["g"] or "": {"stations": int(r["stations"]), "tiered": int(r["tiered"] or 0), "met": int(r["met"] or 0)}
+        for r in rows
+    }
+
+
+# ── exam pass rates ─────────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class PassRate:
+    year: int
+    subject: str
+    group: str
+    sat: int
+    passed: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.sat if self.sat else None
+
+
+async def pass_rates(area: Area, year: int | None = None, children: list[Region] | None = None) -> list[PassRate]:
+    """Exam results sat in the area (the result's region) by workers in scope: sat, passed, rate per year and
+    subject (and child region when given); one statement."""
+    qs = ExamResult.filter(
+        Q(worker_id__in=Subquery(readable_workers(area.scope).values("id"))), region_path__startswith=area.path
+    )
+    if year:
+        qs = qs.filter(year=year)
+    qs = qs.annotate(sat=Count("id"), passed_n=Sum(RawSQL('CASE WHEN "exam_results"."passed" THEN 1 ELSE 0 END')))
+    if children:
+        group = Case(
+            *[When(Q(region_path__startswith=r.path), then=Value(r.code)) for r in children], default=Value("")
+        )
+        qs = qs.annotate(g=group)
+        rows = await qs.group_by("year", "subject__code", "g").values("year", "subject__code", "g", "sat", "passed_n")
+    else:
+        rows = await qs.group_by("year", "subject__code").values("year", "subject__code", "sat", "passed_n")
+    out = [
+        PassRate(int(r["year"]), r["subject__code"], r.get("g") or "", int(r["sat"]), int(r["passed_n"] or 0))
+        for r in rows
+    ]
+    return sorted(out, key=lambda p: (-p.year, p.subject, p.group))

@@ -1,0 +1,125 @@
+"""Certification rate, Kaplan–Meier retention and first-year attrition on the data set of tests/analytics/data.py."""
+
+from datetime import date
+
+import pytest
+
+from talent.analytics.measures import TOTAL, certification, certification_series
+from talent.analytics.periods import months_back
+from talent.analytics.retention import first_year_attrition, kaplan_meier, retention
+from talent.certification.models import Certificate
+from talent.people.models import Worker
+from tests.analytics.data import area_of, build
+
+
+async def certificates(w: dict) -> None:
+    w1, w2, _w3, _w4, _w5, w6 = w["workers"]
+    await Certificate.create(worker=w1, level="assistant", number="A1", obtained_on=date(2023, 6, 1))
+    await Certificate.create(worker=w1, level="intermediate", number="I1", obtained_on=date(2024, 7, 1))
+    await Certificate.create(worker=w2, level="assistant", number="A2", obtained_on=date(2024, 3, 1))
+    await Certificate.create(worker=w6, level="senior", number="S6", obtained_on=date(2020, 1, 1))  # part-time
+
+
+async def test_certification_rate_counts_certificates_obtained_by_the_day_and_the_highest_level(db):
+    w = await build()
+    await certificates(w)
+    city = await area_of(w, "citybureau")
+    june = (await certification(city, date(2024, 6, 30)))[TOTAL]
+    # 30 June: headcount W1 W2 W3 W5 = 4; certified W1 (assistant), W2 (assistant) = 2; rate 2 ÷ 4 = 0.5.
+    # W6 holds a senior certificate but works part-time: not counted.
+    assert (june.headcount, june.certified, june.rate) == (4, 2, 0.5)
+    assert june.by_level == {"assistant": 2, "intermediate": 0, "senior": 0}
+    august = (await certification(city, date(2024, 8, 1)))[TOTAL]
+    # 1 August: headcount W1 W2 W4 W5 = 4; W1 is intermediate since 1 July (counted once, at that level).
+    assert (august.headcount, august.certified) == (4, 2)
+    assert august.by_level == {"assistant": 1, "intermediate": 1, "senior": 0}
+
+
+async def test_the_monthly_certification_series_ends_on_the_report_day(db):
+    w = await build()
+    await certificates(w)
+    city = await area_of(w, "citybureau")
+    series = await certification_series(city, months_back(date(2024, 8, 1), 3))
+    # 30 Jun: 2 of 4; 31 Jul: W1 W2 W4 W5, certified W1 W2 → 2 of 4; 1 Aug: 2 of 4. 29 Feb is not asked.
+    assert [(c.on, c.headcount, c.certified) for c in series] == [
+        (date(2024, 6, 30), 4, 2),
+        (date(2024, 7, 31), 4, 2),
+        (date(2024, 8, 1), 4, 2),
+    ]
+    # 29 Feb: W1 W2 W3 W4 W5 = 5, certified W1 only (W2's certificate dates from 1 March) → 1.
+    feb = await certification_series(city, [date(2024, 2, 29)])
+    assert (feb[0].headcount, feb[0].certified) == (5, 1)
+
+
+def test_kaplan_meier_drops_censored_workers_from_the_risk_set_after_their_time():
+    # Five workers: separations at 100, 300 and 500 days, censored at 200 and 400.
+    # S(100) = 1 − 1/5 = 0.8; at 300 three remain: 0.8 × (1 − 1/3) = 0.5333; at 500 one remains: 0.
+    total, events, points = kaplan_meier([(100, 1, 1), (200, 1, 0), (300, 1, 1), (400, 1, 0), (500, 1, 1)])
+    assert (total, events) == (5, 3)
+    assert points == [
+        {"days": 0, "survival": 1.0},
+        {"days": 100, "survival": 0.8},
+        {"days": 300, "survival": pytest.approx(0.533333)},
+        {"days": 500, "survival": 0.0},
+    ]
+
+
+async def test_retention_follows_tenure_in_the_region_with_transfers_inside_it_continuing(db):
+    w = await build()
+    city = await area_of(w, "citybureau")
+    (curve,) = await retention(city, date(2024, 12, 31))
+    # Tenure from the first full-time start in the city to the first separation, censored on 31 Dec 2024:
+    # W1 2022-01-01 →, censored: 1096 days (365 + 365 + 366).  W2: the transfer inside the city continues: 1096.
+    # W3 → 2024-06-30: 912 days (730 + 181, + the first day).  W4 → 2024-05-31 (45-day gap: a separation): 882.
+    # W5 2024-02-01 → 2024-10-15: 258.   KM: 258: 1 − 1/5 = 0.8; 882: × (1 − 1/4) = 0.6; 912: × (1 − 1/3) = 0.4.
+    assert (curve.group, curve.at_risk, curve.events) == ("all", 5, 3)
+    assert curve.points == [
+        {"days": 0, "survival": 1.0},
+        {"days": 258, "survival": 0.8},
+        {"days": 882, "survival": pytest.approx(0.6)},
+        {"days": 912, "survival": pytest.approx(0.4)},
+    ]
+    assert curve.survival_at(365) == 0.8
+
+
+async def test_retention_by_source_and_by_certificate_level(db):
+    w = await build()
+    await certificates(w)
+    for worker in w["workers"][:2]:
+        await Worker.filter(id=worker.id).update(source="incubated")
+    for worker in w["workers"][2:5]:
+        await Worker.filter(id=worker.id).update(source="introduced")
+    city = await area_of(w, "citybureau")
+    curves = {c.group: c for c in await retention(city, date(2024, 12, 31), "source")}
+    # Incubated W1, W2: both censored → survival stays 1. Introduced W3 (912), W4 (882), W5 (258): 2/3, 1/3, 0.
+    assert (curves["incubated"].at_risk, curves["incubated"].events, curves["incubated"].survival_at(2000)) == (2, 0, 1)
+    assert [p["survival"] for p in curves["introduced"].points] == [1.0, pytest.approx(2 / 3), pytest.approx(1 / 3), 0]
+    by_level = {c.group: (c.at_risk, c.events) for c in await retention(city, date(2024, 12, 31), "level")}
+    # On 31 Dec: W1 intermediate, W2 assistant, W3 W4 W5 none.
+    assert by_level == {"assistant": (1, 0), "intermediate": (1, 0), "none": (3, 3)}
+
+
+async def test_retention_by_child_region(db):
+    w = await build()
+    city = await area_of(w, "citybureau")
+    curves = {c.group: (c.at_risk, c.events) for c in await retention(city, date(2024, 12, 31), "region")}
+    # By the station of the first spell: county A W1 (S1), W2 (S2), W5 (S1) — W5 separated; county B W3, W4, both
+    # separated.
+    assert curves == {"320102": (3, 1), "320104": (2, 2)}
+
+
+async def test_first_year_attrition_counts_hires_of_the_period_leaving_within_365_days(db):
+    w = await build()
+    day = date(2024, 12, 31)
+    city = await area_of(w, "citybureau")
+    county_a = await area_of(w, "bureau")
+    county_b = await area_of(w, "citybureau", "320104")
+    # City hires in 2024: W5 only (the others first started in the city in 2022); left after 258 days → 1 of 1.
+    city_rate = await first_year_attrition(city, date(2024, 1, 1), day, day)
+    assert (city_rate.hires, city_rate.left, city_rate.rate) == (1, 1, 1.0)
+    # County A: W5 and W4 (first at S1 on 15 July, still there) → 1 of 2.
+    a = await first_year_attrition(county_a, date(2024, 1, 1), day, day)
+    assert (a.hires, a.left, a.rate) == (2, 1, 0.5)
+    # County B: W2 (S3 from 10 April, still there) → 0 of 1.
+    b = await first_year_attrition(county_b, date(2024, 1, 1), day, day)
+    assert (b.hires, b.left) == (1, 0)

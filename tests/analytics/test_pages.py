@@ -1,0 +1,159 @@
+"""The reports pages: each staff role's home, drill-down by child region (full page and htmx fragment), the
+page's figures equal to the API's, exports, the yearly report, and a constant number of queries."""
+
+from datetime import date
+
+from talent.people.models import EmploymentSpell, Worker
+from tests.analytics.data import build
+from tests.conftest import login, text_of
+from tests.querycount import count_queries
+
+PERIOD = {"on": "2024-08-01", "from": "2024-01-01", "to": "2024-12-31"}
+
+
+async def test_the_city_bureau_sees_one_row_per_county_and_drills_down_to_stations(client, db):
+    await build()
+    await login(client, "citybureau")
+    r = await client.get("/reports", params=PERIOD)
+    assert r.status_code == 200
+    text = text_of(r.text)
+    assert "玄武区" in text and "秦淮区" in text and "By region" in text
+    assert 'hx-push-url="true"' in r.text and "region=320102" in r.text
+    # Drill-down: the same URL as a fragment for htmx, and as a full page.
+    fragment = await client.get("/reports", params={**PERIOD, "region": "320102"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "梅园新村街道" in fragment.text and "秦虹街道" not in fragment.text
+    full = await client.get("/reports", params={**PERIOD, "region": "320102001"})
+    assert "<html" in full.text and "By station and level" in full.text
+    assert "社工站1" in full.text and "社工站3" not in full.text
+
+
+async def test_a_county_bureau_cannot_open_the_neighbouring_county(client, db):
+    await build()
+    await login(client, "bureau")
+    assert (await client.get("/reports", params={"region": "320104"})).status_code == 404
+    assert (await client.get("/reports", params={"region": "320100"})).status_code == 404
+    r = await client.get("/reports", params=PERIOD)
+    assert r.status_code == 200 and "秦淮区" not in r.text and "社工站3" not in r.text
+
+
+async def test_hr_sees_its_organisation_by_station_and_a_supervisor_its_stations(client, db):
+    await build()
+    await login(client, "hr")
+    r = await client.get("/reports", params=PERIOD)
+    assert r.status_code == 200 and "社工站1" in r.text and "社工站2" in r.text and "社工站3" not in r.text
+    await login(client, "supervisor")
+    r = await client.get("/reports", params=PERIOD)
+    assert r.status_code == 200 and "社工站1" in r.text and "社工站2" not in r.text
+    await login(client, "worker")
+    assert (await client.get("/reports")).status_code == 403
+
+
+async def test_the_page_prints_the_numbers_the_api_returns(client, db):
+    await build()
+    await login(client, "citybureau")
+    page = text_of((await client.get("/reports", params=PERIOD)).text)
+    api = (await client.get("/api/v1/reports/turnover", params={"from": "2024-01-01", "to": "2024-12-31"})).json()
+    cert = (await client.get("/api/v1/reports/certification", params={"on": "2024-08-01"})).json()
+    # 2024: 3 separations in the city (tests/analytics/test_turnover.py); 4 full-time workers on 1 August.
+    assert api["separations"] == 3 and cert["headcount"] == 4
+    assert f"{api['separations']} separations ÷ average headcount" in page
+    assert f"{cert['certified']} certified of {cert['headcount']}" in page
+    rate = f"{api['rate'] * 100:.1f}%"
+    assert rate in page
+
+
+async def test_exports_carry_the_tables(client, db):
+    await build()
+    await login(client, "citybureau")
+    r = await client.get("/reports/children/export", params={**PERIOD, "format": "csv"})
+    assert r.status_code == 200
+    body = r.content.decode("utf-8-sig")
+    assert "玄武区" in body and "秦淮区" in body
+    for table in (
+        "stations",
+        "exit-reasons",
+        "pass-rates",
+        "certification-series",
+        "turnover-series",
+        "staffing",
+        "ce",
+        "retention",
+    ):
+        assert (await client.get(f"/reports/{table}/export", params={**PERIOD, "format": "xlsx"})).status_code == 200
+    assert (await client.get("/reports/nope/export")).status_code == 404
+
+
+async def test_the_yearly_report_is_one_printable_page(client, db):
+    await build()
+    await login(client, "citybureau")
+    r = await client.get("/reports/yearly", params={"year": "2024"})
+    assert r.status_code == 200 and "Yearly region report" in r.text and "2024" in r.text
+    assert "Exit reasons" in r.text and "Exam pass rates" in r.text and "Retention" in r.text
+
+
+async def test_the_reports_page_costs_the_same_queries_for_more_data(client, db):
+    w = await build()
+    await login(client, "citybureau")
+    async with count_queries() as few:
+        assert (await client.get("/reports", params=PERIOD)).status_code == 200
+    for i in range(30):
+        worker = await Worker.create(worker_no=f"X{i}", name=f"X{i}")
+        await EmploymentSpell.create(
+            worker=worker,
+            station=w["stations"][i % 4],
+            start_on=date(2023, 1 + i % 12, 1),
+            end_on=date(2024, 1 + i % 12, 3),
+            exit_type="voluntary",
+        )
+    async with count_queries() as many:
+        assert (await client.get("/reports", params=PERIOD)).status_code == 200
+    assert many.count == few.count
+
+
+async def test_the_yearly_workbook_has_one_sheet_per_table(client, db):
+    import io
+
+    from openpyxl import load_workbook
+
+    await build()
+    await login(client, "citybureau")
+    r = await client.get("/reports/yearly/export", params={"year": "2024"})
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(r.content))
+    assert "By region" in book.sheetnames and "Exit reasons" in book.sheetnames and len(book.sheetnames) == 8
+    rows = list(book["By region"].values)
+    # 2024 in the city: county A and county B (tests/analytics/test_turnover.py: 2 + 2 separations).
+    assert [(row[1], row[5]) for row in rows[1:]] == [("玄武区", 2), ("秦淮区", 2)]
+
+
+async def test_each_registration_heading_opens_the_certificates_it_counts(client, db):
+    from tests.analytics.test_workforce import registrations
+
+    w = await build()
+    await registrations(w)
+    await login(client, "citybureau")
+    # On 30 June 2024 (tests/analytics/test_workforce.py): renewal open 1 (W3), CE short 2 (W1, W3), expired 1
+    # (W5), awaiting first registration 1 (W2).
+    expected = {"renewal_open": ["W3"], "ce_short": ["W1", "W3"], "expired": ["W5"], "unregistered": ["W2"]}
+    page = (await client.get("/reports", params={"on": "2024-06-30"})).text
+    for key, workers in expected.items():
+        assert f"/reports/list/{key}?" in page
+        r = await client.get(f"/reports/list/{key}", params={"on": "2024-06-30"})
+        assert r.status_code == 200
+        text = text_of(r.text)
+        assert f"of {len(workers)}" in text and all(f" {no} " in f" {text} " for no in workers), key
+
+
+async def test_odd_parameters_fall_back_to_the_defaults_and_never_fail(client, db):
+    await build()
+    await login(client, "citybureau")
+    for params in (
+        {"on": "2024-02-30", "from": "x", "to": "9999-01-01", "group": "nope", "grain": "decade"},
+        {"region": "３２０１０２"},  # full-width digits are no code
+        {"from": "2024-07-01", "to": "2024-06-01"},
+    ):
+        r = await client.get("/reports", params=params)
+        assert r.status_code in (200, 404), params
+    assert (await client.get("/reports/yearly", params={"year": "²⁰²⁴"})).status_code == 200
+    assert (await client.get("/reports/list/headcount", params={"on": "nonsense", "page": 99})).status_code == 200

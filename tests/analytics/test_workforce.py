@@ -1,0 +1,134 @@
+"""Registration status counts, CE compliance, staffing against tiers and exam pass rates on the data set of
+tests/analytics/data.py, on 30 June 2024 (W1 W5 at S1, W2 W3 at S3; S2 and S4 empty)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from talent.analytics.area import child_regions
+from talent.analytics.rules import ce_on_track
+from talent.analytics.workforce import ce_compliance, pass_rates, registration_counts, staffing, staffing_summary
+from talent.certification.models import CeCredit, Certificate, ExamResult, ExamSubject
+from talent.places.models import Station
+from talent.staffing.selectors import station_compliance
+from tests.analytics.data import area_of, build
+
+DAY = date(2024, 6, 30)
+
+
+async def registrations(w: dict) -> None:
+    w1, w2, w3, _w4, w5, w6 = w["workers"]
+    # W1 assistant, registered 2023-07-01 → 2026-06-30, 30 CE hours.
+    await Certificate.create(
+        worker=w1, level="assistant", number="A1", obtained_on=date(2023, 6, 1), registered_on=date(2023, 7, 1)
+    )
+    await CeCredit.create(worker=w1, hours=Decimal(30), source="external", earned_on=date(2024, 1, 10))
+    # W2 assistant obtained 2024-03-01, not registered yet.
+    await Certificate.create(worker=w2, level="assistant", number="A2", obtained_on=date(2024, 3, 1))
+    # W3 intermediate, registered 2021-08-01 → 2024-07-31 (renewal window open on 30 June), 80 CE hours.
+    await Certificate.create(
+        worker=w3, level="intermediate", number="I3", obtained_on=date(2020, 1, 1), registered_on=date(2021, 8, 1)
+    )
+    await CeCredit.create(worker=w3, hours=Decimal(80), source="external", earned_on=date(2022, 5, 1))
+    # W5 assistant registered 2019-02-01 → 2022-01-31: lapsed.
+    await Certificate.create(
+        worker=w5, level="assistant", number="A5", obtained_on=date(2019, 1, 1), registered_on=date(2019, 2, 1)
+    )
+    # W6 works part-time: never counted.
+    await Certificate.create(worker=w6, level="senior", number="S6", obtained_on=date(2020, 1, 1))
+
+
+async def test_registration_status_counts_are_not_exclusive(db):
+    w = await build()
+    await registrations(w)
+    city = await area_of(w, "citybureau")
+    # Certificates of W1 W2 W3 W5 (active full-time on 30 June): 4.
+    # valid: W1 (to 2026-06-30), W3 (to 2024-07-31) → 2; renewal open (ends by 30 Sep): W3 → 1;
+    # expired: W5 → 1; CE short (below 72 / 90 hours in the period): W1 (30), W3 (80) → 2 (W3 also renewal open);
+    # unregistered (obtained within 12 months): W2 → 1.
+    assert await registration_counts(city, DAY) == {
+        "certificates": 4,
+        "valid": 2,
+        "renewal_open": 1,
+        "expired": 1,
+        "ce_short": 2,
+        "unregistered": 1,
+    }
+
+
+async def test_ce_compliance_compares_hours_with_the_elapsed_share_of_the_period(db):
+    w = await build()
+    await registrations(w)
+    city = await area_of(w, "citybureau")
+    rows = await ce_compliance(city, DAY)
+    # W1 (S1): period 2023-07-01 … 2026-06-30 = 1096 days, 366 elapsed on 30 June: needs 72 × 366 ÷ 1096 = 24.0 h;
+    # has 30 → on track.  W3 (S3): period 2021-08-01 … 2024-07-31 = 1096 days, 1065 elapsed: needs
+    # 90 × 1065 ÷ 1096 = 87.5 h; has 80 → not on track.
+    assert [(r["station"], r["registered"], r["on_track"]) for r in rows] == [("S1", 1, 1), ("S3", 1, 0)]
+    assert ce_on_track(hours=30, required=72, registered_on=date(2023, 7, 1), expiry=date(2026, 6, 30), day=DAY)
+    assert not ce_on_track(hours=80, required=90, registered_on=date(2021, 8, 1), expiry=date(2024, 7, 31), day=DAY)
+
+
+async def test_staffing_against_tiers_agrees_with_the_station_page_and_sums_by_child_region(db):
+    w = await build()
+    await registrations(w)
+    city = await area_of(w, "citybureau")
+    rows = {r["code"]: r for r in await staffing(city, DAY)}
+    # Tier 2.0: at least 2 full-time, 1 certified. S1: W1 W5, W1 certified → met. S2: nobody → not.
+    # S3: W2 W3, both certified → met. S4: nobody → not.
+    assert {code: (r["headcount"], r["certified"], r["met"]) for code, r in rows.items()} == {
+        "S1": (2, 2, True),
+        "S2": (0, 0, False),
+        "S3": (2, 2, True),
+        "S4": (0, 0, False),
+    }
+    # (S1 counts W5's lapsed certificate too: holding a certificate, as the station page counts it.)
+    for station in await Station.filter(code__in=["S1", "S2", "S3", "S4"]).select_related("tier"):
+        checks = await station_compliance(station=station, today=DAY)
+        assert all(c["met"] for c in checks) == rows[station.code]["met"]
+    summary = await staffing_summary(city, DAY, await child_regions(city))
+    assert summary == {
+        "320102": {"stations": 2, "tiered": 2, "met": 1},
+        "320104": {"stations": 2, "tiered": 2, "met": 1},
+    }
+
+
+async def test_a_minimum_level_needs_that_many_workers_at_the_level_or_above(db):
+    w = await build()
+    await registrations(w)
+    tier = w["tier"]
+    tier.min_level = "intermediate"
+    await tier.save()
+    city = await area_of(w, "citybureau")
+    rows = {r["code"]: r for r in await staffing(city, DAY)}
+    # S1: W1 assistant, W5 assistant → 0 at intermediate or above: not met. S3: W3 intermediate → 1 ≥ 1: met.
+    assert (rows["S1"]["at_level"], rows["S1"]["met"]) == (0, False)
+    assert (rows["S3"]["at_level"], rows["S3"]["met"]) == (1, True)
+
+
+@pytest.mark.parametrize("username", ["citybureau", "bureau"])
+async def test_pass_rates_per_subject_year_and_child_region_inside_the_scope(db, username):
+    w = await build()
+    w1, _w2, w3 = w["workers"][:3]
+    a_zh = await ExamSubject.get(code="A-ZH")
+    a_sw = await ExamSubject.get(code="A-SW")
+    street_a, street_b = w["regions"]["street_a"].path, w["regions"]["street_b"].path
+    for worker, subject, score, path in [
+        (w1, a_zh, 65, street_a),
+        (w1, a_sw, 55, street_a),
+        (w3, a_zh, 50, street_b),
+    ]:
+        await ExamResult.create(
+            worker=worker, year=2023, subject=subject, score=score, pass_mark=60, passed=score >= 60, region_path=path
+        )
+    area = await area_of(w, username)
+    rates = {(r.subject, r.group): (r.sat, r.passed) for r in await pass_rates(area, 2023, await child_regions(area))}
+    if username == "citybureau":
+        # City 2023: A-ZH sat 2 passed 1 (W1 in county A, W3 in county B failed); A-SW sat 1 passed 0.
+        assert rates == {("A-SW", "320102"): (1, 0), ("A-ZH", "320102"): (1, 1), ("A-ZH", "320104"): (1, 0)}
+        totals = {r.subject: r.rate for r in await pass_rates(area, 2023)}
+        assert totals == {"A-ZH": 0.5, "A-SW": 0.0}
+    else:
+        # County A's bureau never counts W3's result in county B; its child is the street.
+        assert rates == {("A-SW", "320102001"): (1, 0), ("A-ZH", "320102001"): (1, 1)}
