@@ -455,3 +455,60 @@ async def back_pay(*, scope: Scope, standard: SalaryStandard, limit: int = 200) 
         row["back_pay"] = row["shortfall"] * months
         result.rows.append(row)
     return result
+
+
+# ── pay and retention ─────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class RetentionLine:
+    status: str
+    at_risk: int
+    stayed: int
+
+    @property
+    def left(self) -> int:
+        return self.at_risk - self.stayed
+
+    @property
+    def retention(self) -> float | None:
+        return self.stayed / self.at_risk if self.at_risk else None
+
+    @property
+    def turnover(self) -> float | None:
+        return self.left / self.at_risk if self.at_risk else None
+
+
+def year_before(day: date) -> date:
+    """The same day a year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+async def retention_by_status(*, scope: Scope, on: date, region: Region | None = None) -> tuple[date, list]:
+    """12-month retention by pay status: the full-time workers active a year before `on` at stations in scope
+    (inside `region`), grouped by their pay status that day; stayed = still active on `on` at a station of the same
+    stations (a move inside the region is no loss). One statement."""
+    start = year_before(on)
+    stations = station_ids_sql(scope, region.path if region else "")
+    base = _workforce(PaySql(start, _pg()), stations)
+    end = PaySql(on, _pg()).d
+    rows = await fetch_all(
+        SalaryStandard,
+        f"""{base}, kept AS (
+  SELECT cw.status, CASE WHEN EXISTS (SELECT 1 FROM employment_spells s2 WHERE s2.worker_id = cw.worker_id
+    AND s2.start_on <= {end} AND (s2.end_on IS NULL OR s2.end_on >= {end}) AND s2.station_id IN {stations})
+    THEN 1 ELSE 0 END AS stayed
+  FROM cw
+) SELECT status, COUNT(*) AS at_risk, SUM(stayed) AS stayed FROM kept GROUP BY status""",
+    )
+    found = {r["status"]: r for r in rows}
+    order = [s.value for s in STATUSES] + ["uncovered"]
+    lines = [
+        RetentionLine(status, int(found[status]["at_risk"]), int(found[status]["stayed"] or 0))
+        for status in order
+        if status in found
+    ]
+    return start, lines
