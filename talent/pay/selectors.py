@@ -176,11 +176,13 @@ def _workforce(sql: PaySql, stations: str, standard: str | None = None) -> str:
     AND sp.station_id IN {stations}
 ), pk AS (
   SELECT p.region_path, {picked} AS standard_id FROM (SELECT DISTINCT region_path FROM ws) p
+), fs AS (
+  SELECT f.worker_id, MIN(f.start_on) AS first_start FROM employment_spells f
+  WHERE f.worker_id IN (SELECT worker_id FROM ws) GROUP BY f.worker_id
 ), w1 AS (
   SELECT ws.worker_id, ws.station_id, ws.region_path, ws.organisation_id, pk.standard_id,
-    {sql.level("ws.worker_id")} AS level, {sql.first_start("ws.worker_id")} AS first_start,
-    {sql.pay("ws.worker_id")} AS pay
-  FROM ws JOIN pk ON pk.region_path = ws.region_path
+    {sql.level("ws.worker_id")} AS level, fs.first_start, {sql.pay("ws.worker_id")} AS pay
+  FROM ws JOIN pk ON pk.region_path = ws.region_path JOIN fs ON fs.worker_id = ws.worker_id
 ), w2 AS (
   SELECT w1.*, {sql.years("w1.first_start")} AS years FROM w1
 ), w3 AS (
