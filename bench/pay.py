@@ -48,7 +48,7 @@ def raw_compliance(day: date, pg: bool, prefix: str = "") -> str:
 WITH a AS (
   SELECT sp.worker_id, st.region_path FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
   WHERE sp.full_time = TRUE AND sp.start_on <= {d} AND (sp.end_on IS NULL OR sp.end_on >= {d}){where}
-), p AS (
+), p AS MATERIALIZED (
   SELECT q.region_path, (SELECT s.id FROM pay_standards s WHERE s.status = 'published' AND s.effective_from <= {d}
     AND substr(q.region_path, 1, length(s.region_path)) = s.region_path
     ORDER BY s.region_path DESC, s.effective_from DESC, s.published_at DESC, s.id DESC LIMIT 1) AS sid
@@ -56,14 +56,14 @@ WITH a AS (
 ), fs AS (
   SELECT worker_id, MIN(start_on) AS first_start FROM employment_spells
   WHERE worker_id IN (SELECT worker_id FROM a) GROUP BY worker_id
-), x AS (
+), x AS MATERIALIZED (
   SELECT p.sid,
     COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = a.worker_id AND c.obtained_on <= {d}), 'none')
       AS lvl, fs.first_start,
     (SELECT {num("r.monthly_base")} + {num("r.monthly_allowances")} FROM pay_salary_records r
       WHERE r.worker_id = a.worker_id AND r.effective_from <= {d} ORDER BY r.effective_from DESC LIMIT 1) AS pay
-  FROM a JOIN p ON p.region_path = a.region_path JOIN fs ON fs.worker_id = a.worker_id
-), y AS (
+  FROM a LEFT JOIN p ON p.region_path = a.region_path LEFT JOIN fs ON fs.worker_id = a.worker_id
+), y AS MATERIALIZED (
   SELECT x.sid, x.pay, {num("s.floor")} AS fl, {num("b.min_pay")} AS lo, {num("b.max_pay")} AS hi
   FROM x LEFT JOIN pay_standards s ON s.id = x.sid
   LEFT JOIN pay_bands b ON b.standard_id = x.sid AND b.level = x.lvl AND b.years_from <= {years}
@@ -98,12 +98,12 @@ def raw_simulation(day: date, pg: bool, standard_id: int, prefix: str, floor: De
     return f"""
 WITH fs AS (
   SELECT worker_id, MIN(start_on) AS first_start FROM employment_spells GROUP BY worker_id
-), x AS (
+), x AS MATERIALIZED (
   SELECT COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = sp.worker_id AND c.obtained_on <= {d}),
       'none') AS lvl, fs.first_start,
     (SELECT {num("r.monthly_base")} + {num("r.monthly_allowances")} FROM pay_salary_records r
       WHERE r.worker_id = sp.worker_id AND r.effective_from <= {d} ORDER BY r.effective_from DESC LIMIT 1) AS pay
-  FROM employment_spells sp JOIN stations st ON st.id = sp.station_id JOIN fs ON fs.worker_id = sp.worker_id
+  FROM employment_spells sp JOIN stations st ON st.id = sp.station_id LEFT JOIN fs ON fs.worker_id = sp.worker_id
   WHERE sp.full_time = TRUE AND sp.start_on <= {d} AND (sp.end_on IS NULL OR sp.end_on >= {d})
     AND st.region_path LIKE '{prefix}%'
 ), t AS (

@@ -164,7 +164,8 @@ def _pg() -> bool:
 
 
 def _workforce(sql: PaySql, stations: str, standard: str | None = None) -> str:
-    """WITH clauses ending in `cw`: one row per full-time worker active on the day at a station of `stations`,
+    """WITH clauses ending in `cw` (the per-worker lookups are MATERIALIZED, so each runs once per worker, not once
+    per mention in the expressions after it): one row per full-time worker active on the day at a station of `stations`,
     with the applicable standard (or `standard`, an SQL expression, for every one), certificate level, years of
     service, band, pay, status and monthly shortfall."""
     num = sql.num
@@ -174,18 +175,18 @@ def _workforce(sql: PaySql, stations: str, standard: str | None = None) -> str:
   FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
   WHERE sp.full_time = TRUE AND sp.start_on <= {sql.d} AND (sp.end_on IS NULL OR sp.end_on >= {sql.d})
     AND sp.station_id IN {stations}
-), pk AS (
+), pk AS MATERIALIZED (
   SELECT p.region_path, {picked} AS standard_id FROM (SELECT DISTINCT region_path FROM ws) p
 ), fs AS (
   SELECT f.worker_id, MIN(f.start_on) AS first_start FROM employment_spells f
   WHERE f.worker_id IN (SELECT worker_id FROM ws) GROUP BY f.worker_id
-), w1 AS (
+), w1 AS MATERIALIZED (
   SELECT ws.worker_id, ws.station_id, ws.region_path, ws.organisation_id, pk.standard_id,
     {sql.level("ws.worker_id")} AS level, fs.first_start, {sql.pay("ws.worker_id")} AS pay
-  FROM ws JOIN pk ON pk.region_path = ws.region_path JOIN fs ON fs.worker_id = ws.worker_id
+  FROM ws LEFT JOIN pk ON pk.region_path = ws.region_path LEFT JOIN fs ON fs.worker_id = ws.worker_id
 ), w2 AS (
   SELECT w1.*, {sql.years("w1.first_start")} AS years FROM w1
-), w3 AS (
+), w3 AS MATERIALIZED (
   SELECT w2.*, {num("s.floor")} AS floor, {num("b.min_pay")} AS bmin, {num("b.mid_pay")} AS bmid,
     {num("b.max_pay")} AS bmax
   FROM w2 LEFT JOIN pay_standards s ON s.id = w2.standard_id
