@@ -96,16 +96,19 @@ def raw_simulation(day: date, pg: bool, standard_id: int, prefix: str, floor: De
         f" x.first_start) > '{day:%m-%d}' THEN 1 ELSE 0 END)"
     )
     return f"""
-WITH fs AS (
-  SELECT worker_id, MIN(start_on) AS first_start FROM employment_spells GROUP BY worker_id
-), x AS MATERIALIZED (
-  SELECT COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = sp.worker_id AND c.obtained_on <= {d}),
-      'none') AS lvl, fs.first_start,
-    (SELECT {num("r.monthly_base")} + {num("r.monthly_allowances")} FROM pay_salary_records r
-      WHERE r.worker_id = sp.worker_id AND r.effective_from <= {d} ORDER BY r.effective_from DESC LIMIT 1) AS pay
-  FROM employment_spells sp JOIN stations st ON st.id = sp.station_id LEFT JOIN fs ON fs.worker_id = sp.worker_id
+WITH a AS (
+  SELECT sp.worker_id FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
   WHERE sp.full_time = TRUE AND sp.start_on <= {d} AND (sp.end_on IS NULL OR sp.end_on >= {d})
     AND st.region_path LIKE '{prefix}%'
+), fs AS (
+  SELECT worker_id, MIN(start_on) AS first_start FROM employment_spells
+  WHERE worker_id IN (SELECT worker_id FROM a) GROUP BY worker_id
+), x AS MATERIALIZED (
+  SELECT COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = a.worker_id AND c.obtained_on <= {d}),
+      'none') AS lvl, fs.first_start,
+    (SELECT {num("r.monthly_base")} + {num("r.monthly_allowances")} FROM pay_salary_records r
+      WHERE r.worker_id = a.worker_id AND r.effective_from <= {d} ORDER BY r.effective_from DESC LIMIT 1) AS pay
+  FROM a LEFT JOIN fs ON fs.worker_id = a.worker_id
 ), t AS (
   SELECT x.pay, CASE WHEN {num("b.min_pay")} > {floor:f} THEN {num("b.min_pay")} ELSE {floor:f} END AS target
   FROM x LEFT JOIN pay_bands b ON b.standard_id = {int(standard_id)} AND b.level = x.lvl
@@ -177,7 +180,9 @@ async def main() -> None:
 
     # 2. the simulator: the demo county's draft, and a draft for the first province (made here, removed after).
     county_draft = await SalaryStandard.filter(status=StandardStatus.DRAFT).order_by("id").first()
-    published = await SalaryStandard.get(region_path=province.path, status="published", previous_id__isnull=False)
+    published = (
+        await SalaryStandard.filter(region_path=province.path, status="published").order_by("-effective_from").first()
+    )
     province_draft = await services.standard_new_version(
         actor=None, scope=ADMIN, source=published, effective_from=day, uplift_pct=Decimal(5)
     )
