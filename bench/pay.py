@@ -48,20 +48,22 @@ def raw_compliance(day: date, pg: bool, prefix: str = "") -> str:
 WITH a AS (
   SELECT sp.worker_id, st.region_path FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
   WHERE sp.full_time = TRUE AND sp.start_on <= {d} AND (sp.end_on IS NULL OR sp.end_on >= {d}){where}
-), p AS (
+), p AS MATERIALIZED (
   SELECT q.region_path, (SELECT s.id FROM pay_standards s WHERE s.status = 'published' AND s.effective_from <= {d}
     AND substr(q.region_path, 1, length(s.region_path)) = s.region_path
     ORDER BY s.region_path DESC, s.effective_from DESC, s.published_at DESC, s.id DESC LIMIT 1) AS sid
   FROM (SELECT DISTINCT region_path FROM a) q
-), x AS (
+), fs AS (
+  SELECT worker_id, MIN(start_on) AS first_start FROM employment_spells
+  WHERE worker_id IN (SELECT worker_id FROM a) GROUP BY worker_id
+), x AS MATERIALIZED (
   SELECT p.sid,
     COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = a.worker_id AND c.obtained_on <= {d}), 'none')
-      AS lvl,
-    (SELECT MIN(f.start_on) FROM employment_spells f WHERE f.worker_id = a.worker_id) AS first_start,
+      AS lvl, fs.first_start,
     (SELECT {num("r.monthly_base")} + {num("r.monthly_allowances")} FROM pay_salary_records r
       WHERE r.worker_id = a.worker_id AND r.effective_from <= {d} ORDER BY r.effective_from DESC LIMIT 1) AS pay
-  FROM a JOIN p ON p.region_path = a.region_path
-), y AS (
+  FROM a LEFT JOIN p ON p.region_path = a.region_path LEFT JOIN fs ON fs.worker_id = a.worker_id
+), y AS MATERIALIZED (
   SELECT x.sid, x.pay, {num("s.floor")} AS fl, {num("b.min_pay")} AS lo, {num("b.max_pay")} AS hi
   FROM x LEFT JOIN pay_standards s ON s.id = x.sid
   LEFT JOIN pay_bands b ON b.standard_id = x.sid AND b.level = x.lvl AND b.years_from <= {years}
@@ -94,15 +96,19 @@ def raw_simulation(day: date, pg: bool, standard_id: int, prefix: str, floor: De
         f" x.first_start) > '{day:%m-%d}' THEN 1 ELSE 0 END)"
     )
     return f"""
-WITH x AS (
-  SELECT COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = sp.worker_id AND c.obtained_on <= {d}),
-      'none') AS lvl,
-    (SELECT MIN(f.start_on) FROM employment_spells f WHERE f.worker_id = sp.worker_id) AS first_start,
-    (SELECT {num("r.monthly_base")} + {num("r.monthly_allowances")} FROM pay_salary_records r
-      WHERE r.worker_id = sp.worker_id AND r.effective_from <= {d} ORDER BY r.effective_from DESC LIMIT 1) AS pay
-  FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
+WITH a AS (
+  SELECT sp.worker_id FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
   WHERE sp.full_time = TRUE AND sp.start_on <= {d} AND (sp.end_on IS NULL OR sp.end_on >= {d})
     AND st.region_path LIKE '{prefix}%'
+), fs AS (
+  SELECT worker_id, MIN(start_on) AS first_start FROM employment_spells
+  WHERE worker_id IN (SELECT worker_id FROM a) GROUP BY worker_id
+), x AS MATERIALIZED (
+  SELECT COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = a.worker_id AND c.obtained_on <= {d}),
+      'none') AS lvl, fs.first_start,
+    (SELECT {num("r.monthly_base")} + {num("r.monthly_allowances")} FROM pay_salary_records r
+      WHERE r.worker_id = a.worker_id AND r.effective_from <= {d} ORDER BY r.effective_from DESC LIMIT 1) AS pay
+  FROM a LEFT JOIN fs ON fs.worker_id = a.worker_id
 ), t AS (
   SELECT x.pay, CASE WHEN {num("b.min_pay")} > {floor:f} THEN {num("b.min_pay")} ELSE {floor:f} END AS target
   FROM x LEFT JOIN pay_bands b ON b.standard_id = {int(standard_id)} AND b.level = x.lvl
@@ -174,7 +180,9 @@ async def main() -> None:
 
     # 2. the simulator: the demo county's draft, and a draft for the first province (made here, removed after).
     county_draft = await SalaryStandard.filter(status=StandardStatus.DRAFT).order_by("id").first()
-    published = await SalaryStandard.get(region_path=province.path, status="published", previous_id__isnull=False)
+    published = (
+        await SalaryStandard.filter(region_path=province.path, status="published").order_by("-effective_from").first()
+    )
     province_draft = await services.standard_new_version(
         actor=None, scope=ADMIN, source=published, effective_from=day, uplift_pct=Decimal(5)
     )

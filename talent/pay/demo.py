@@ -124,6 +124,7 @@ async def demo_contribute(*, scale: str, seed: int, today: date) -> dict[str, in
             [
                 (date(y0, 1, 1), Decimal(2600), _at(date(y0 - 1, 12, 1)), None),
                 (date(y0 + 3, 1, 1), Decimal(3000), _at(date(y0 + 2, 12, 1)), 15),
+                (date(today.year - 1, 1, 1), Decimal(3450), _at(date(today.year - 2, 12, 1)), 15),
             ],
             "民发",
         )

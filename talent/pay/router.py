@@ -690,3 +690,32 @@ async def my_pay(request: Request, viewer: Allowed(Permission.PAY_OWN)) -> Respo
         "formula": FORMULAS.tr(),
     }
     return render(request, "pay/my.html", context)
+
+
+RETENTION_FORMULA = N_(
+    "Workers: full-time workers active on the first day at stations in the region, grouped by their pay status "
+    "that day. 12-month retention = those still active on the last day at a station of the region ÷ workers; "
+    "turnover = 1 − retention (a move inside the region is not a loss)."
+)
+
+
+@router.get("/pay/retention")
+async def pay_retention(
+    request: Request,
+    viewer: Allowed(Permission.PAY_VIEW),
+    on: Annotated[str, Query(max_length=10)] = "",
+    region: Annotated[str, Query(max_length=12)] = "",
+) -> Response:
+    day = _day(on)
+    chosen = await _region(viewer.scope, region or _own_region_code(viewer))
+    start, lines = await selectors.retention_by_status(scope=viewer.scope, on=day, region=chosen)
+    context = {
+        "day": day,
+        "start": start,
+        "lines": lines,
+        "region": chosen,
+        "region_code": region,
+        "formula": RETENTION_FORMULA.tr(),
+        "labels": {s.value: s.label for s in STATUSES},
+    }
+    return render(request, "pay/retention.html", context, fragment="pay/_retention.html")

@@ -236,9 +236,6 @@ class PaySql:
             " ORDER BY r.effective_from DESC LIMIT 1)"
         )
 
-    def first_start(self, worker: str) -> str:
-        return f"(SELECT MIN(f.start_on) FROM employment_spells f WHERE f.worker_id = {worker})"
-
     def applicable(self, region_path: str, standards: str = "pay_standards") -> str:
         """The id of the standard applying on day at a station whose region path is `region_path`: published,
         effective on or before day, of the most specific enclosing region (of paths that are all prefixes of one

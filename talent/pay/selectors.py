@@ -164,7 +164,8 @@ def _pg() -> bool:
 
 
 def _workforce(sql: PaySql, stations: str, standard: str | None = None) -> str:
-    """WITH clauses ending in `cw`: one row per full-time worker active on the day at a station of `stations`,
+    """WITH clauses ending in `cw` (the per-worker lookups are MATERIALIZED, so each runs once per worker, not once
+    per mention in the expressions after it): one row per full-time worker active on the day at a station of `stations`,
     with the applicable standard (or `standard`, an SQL expression, for every one), certificate level, years of
     service, band, pay, status and monthly shortfall."""
     num = sql.num
@@ -174,16 +175,18 @@ def _workforce(sql: PaySql, stations: str, standard: str | None = None) -> str:
   FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
   WHERE sp.full_time = TRUE AND sp.start_on <= {sql.d} AND (sp.end_on IS NULL OR sp.end_on >= {sql.d})
     AND sp.station_id IN {stations}
-), pk AS (
+), pk AS MATERIALIZED (
   SELECT p.region_path, {picked} AS standard_id FROM (SELECT DISTINCT region_path FROM ws) p
-), w1 AS (
+), fs AS (
+  SELECT f.worker_id, MIN(f.start_on) AS first_start FROM employment_spells f
+  WHERE f.worker_id IN (SELECT worker_id FROM ws) GROUP BY f.worker_id
+), w1 AS MATERIALIZED (
   SELECT ws.worker_id, ws.station_id, ws.region_path, ws.organisation_id, pk.standard_id,
-    {sql.level("ws.worker_id")} AS level, {sql.first_start("ws.worker_id")} AS first_start,
-    {sql.pay("ws.worker_id")} AS pay
-  FROM ws JOIN pk ON pk.region_path = ws.region_path
+    {sql.level("ws.worker_id")} AS level, fs.first_start, {sql.pay("ws.worker_id")} AS pay
+  FROM ws LEFT JOIN pk ON pk.region_path = ws.region_path LEFT JOIN fs ON fs.worker_id = ws.worker_id
 ), w2 AS (
   SELECT w1.*, {sql.years("w1.first_start")} AS years FROM w1
-), w3 AS (
+), w3 AS MATERIALIZED (
   SELECT w2.*, {num("s.floor")} AS floor, {num("b.min_pay")} AS bmin, {num("b.mid_pay")} AS bmid,
     {num("b.max_pay")} AS bmax
   FROM w2 LEFT JOIN pay_standards s ON s.id = w2.standard_id
@@ -455,3 +458,60 @@ async def back_pay(*, scope: Scope, standard: SalaryStandard, limit: int = 200) 
         row["back_pay"] = row["shortfall"] * months
         result.rows.append(row)
     return result
+
+
+# ── pay and retention ─────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class RetentionLine:
+    status: str
+    at_risk: int
+    stayed: int
+
+    @property
+    def left(self) -> int:
+        return self.at_risk - self.stayed
+
+    @property
+    def retention(self) -> float | None:
+        return self.stayed / self.at_risk if self.at_risk else None
+
+    @property
+    def turnover(self) -> float | None:
+        return self.left / self.at_risk if self.at_risk else None
+
+
+def year_before(day: date) -> date:
+    """The same day a year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+async def retention_by_status(*, scope: Scope, on: date, region: Region | None = None) -> tuple[date, list]:
+    """12-month retention by pay status: the full-time workers active a year before `on` at stations in scope
+    (inside `region`), grouped by their pay status that day; stayed = still active on `on` at a station of the same
+    stations (a move inside the region is no loss). One statement."""
+    start = year_before(on)
+    stations = station_ids_sql(scope, region.path if region else "")
+    base = _workforce(PaySql(start, _pg()), stations)
+    end = PaySql(on, _pg()).d
+    rows = await fetch_all(
+        SalaryStandard,
+        f"""{base}, kept AS (
+  SELECT cw.status, CASE WHEN EXISTS (SELECT 1 FROM employment_spells s2 WHERE s2.worker_id = cw.worker_id
+    AND s2.start_on <= {end} AND (s2.end_on IS NULL OR s2.end_on >= {end}) AND s2.station_id IN {stations})
+    THEN 1 ELSE 0 END AS stayed
+  FROM cw
+) SELECT status, COUNT(*) AS at_risk, SUM(stayed) AS stayed FROM kept GROUP BY status""",
+    )
+    found = {r["status"]: r for r in rows}
+    order = [s.value for s in STATUSES] + ["uncovered"]
+    lines = [
+        RetentionLine(status, int(found[status]["at_risk"]), int(found[status]["stayed"] or 0))
+        for status in order
+        if status in found
+    ]
+    return start, lines
