@@ -230,8 +230,10 @@ class Rule:
     social_work_major: bool | None = None  # None: any major
     min_years: int = 0
     requires_level: str | None = None  # a certificate held first; min_years then counts from obtaining it
-    note: str = ""
+    note: str = ""  # the route as the notice words it
     id: int | None = None
+    source: str = ""  # the document the route comes from
+    source_year: int | None = None
 
     @classmethod
     def of(cls, row) -> "Rule":
@@ -243,6 +245,8 @@ class Rule:
             requires_level=row.requires_level,
             note=row.note,
             id=row.id,
+            source=getattr(row, "source", ""),
+            source_year=getattr(row, "source_year", None),
         )
 
 
@@ -309,8 +313,9 @@ def eligibility_for(
     the catalogue's order (fewest years) is named. Otherwise the nearest rule is named with the years
     missing, or the certificate missing when only certificate rules fit.
 
-    Worked example: a bachelor in social work with 0 years may sit assistant ("associate, social work,
-    0 years") but not intermediate: the nearest rule, "bachelor, social work, 3 years", misses 3 years.
+    Worked example (national defaults): a bachelor in social work with 0 years may sit assistant ("bachelor,
+    social work, 0 years") but not intermediate: the nearest rule, "bachelor, social work, 3 years", misses
+    3 years. An associate in social work with 0 years may sit nothing yet: "associate, social work, 2 years".
     """
     held_by_level = {h.level: h for h in held}
     years = Decimal(years)

@@ -346,8 +346,9 @@ async def test_a_score_equal_to_the_pass_line_passes_and_one_tenth_below_fails(w
 
 @pytest.fixture
 async def exam_years(w):
-    """2026: exam 2026-06-13, cut-off moved to 2026-05-31; 2027: exam 2027-06-12, cut-off 2027-05-31."""
-    await ExamYear.filter(year=2026).update(cutoff_on=date(2026, 5, 31))
+    """A province's calendar made up for these tests (not the national dates): 2026: exam 2026-06-13, cut-off
+    2026-05-31; 2027: exam 2027-06-12, cut-off 2027-05-31."""
+    await ExamYear.filter(year=2026).update(exam_on=date(2026, 6, 13), cutoff_on=date(2026, 5, 31))
     await ExamYear.filter(year=2027).delete()
     await ExamYear.create(year=2027, exam_on=date(2027, 6, 12), cutoff_on=date(2027, 5, 31))
 
@@ -399,14 +400,14 @@ async def test_a_spell_ending_on_the_day_the_next_starts_counts_that_day_once(w,
 @pytest.mark.parametrize(
     ("start", "eligible"),
     [
-        # Other-major associate degree: assistant after 2 years of social work. Cut-off 2026-05-31.
+        # Other-major bachelor: assistant after 2 years of social work. Cut-off 2026-05-31.
         (date(2024, 6, 1), True),  # 2024-06-01 … 2026-05-31 = 730 days = two full years
         (date(2024, 5, 25), True),
         (date(2024, 6, 8), False),  # a week short: 723 days = 1.98 years
     ],
 )
 async def test_eligibility_to_sit_needs_the_years_by_the_cut_off(w, exam_years, start, eligible):
-    worker = await _fresh_worker([(start, None)], education="associate", social_work_major=False)
+    worker = await _fresh_worker([(start, None)], education="bachelor", social_work_major=False)
     # Today is the day after the cut-off but before the exam: the years are still counted to 2026-05-31.
     result = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=date(2026, 6, 10))
     assistant = next(level for level in result.levels if level.level == "assistant")
@@ -414,10 +415,10 @@ async def test_eligibility_to_sit_needs_the_years_by_the_cut_off(w, exam_years, 
 
 
 async def test_one_day_short_of_the_years_by_the_cut_off_is_not_eligible(w, exam_years):
-    # Other-major associate degree: 2 years for assistant. Two full years to the cut-off 2026-05-31 start on
+    # Other-major bachelor: 2 years for assistant. Two full years to the cut-off 2026-05-31 start on
     # 2024-06-01 (730 days, eligible above); starting 2024-06-02 gives 729 days, one day short. Years are counted
     # as calendar years back from the cut-off (rules.years_to_cutoff), not as days / 365.25, which read 2.00.
-    worker = await _fresh_worker([(date(2024, 6, 2), None)], education="associate", social_work_major=False)
+    worker = await _fresh_worker([(date(2024, 6, 2), None)], education="bachelor", social_work_major=False)
     result = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=date(2026, 6, 10))
     assert result.days == 729
     assert next(level for level in result.levels if level.level == "assistant").eligible is False

@@ -20,11 +20,21 @@ from tests.querycount import count_queries
 
 ADMIN = Scope(user_id=0, role=Role.ADMIN)
 
-# The seeded 2026 exam is on 2026-06-13 with its cut-off on 2026-12-31: on this day that is the next exam.
+# The seeded 2026 exam is on 2026-05-23 with its cut-off on 2026-12-31: on this day that is the next exam.
 TODAY = date(2026, 3, 2)
 NATIONAL = [
-    Rule(level=lv, min_education=edu, social_work_major=major, min_years=years, requires_level=req, note=note, id=i)
-    for i, (lv, edu, major, years, req, note) in enumerate(ELIGIBILITY, 1)
+    Rule(
+        level=lv,
+        min_education=edu,
+        social_work_major=major,
+        min_years=years,
+        requires_level=req,
+        note=note,
+        id=i,
+        source=source,
+        source_year=source_year,
+    )
+    for i, (lv, edu, major, years, req, note, source, source_year) in enumerate(ELIGIBILITY, 1)
 ]
 
 
@@ -37,9 +47,9 @@ def _by_level(results) -> dict:
 
 def test_a_social_work_bachelor_with_no_years_may_sit_assistant_but_needs_3_years_for_intermediate():
     result = _by_level(eligibility_for(education="bachelor", social_work_major=True, years=Decimal(0), rules=NATIONAL))
-    # Assistant: "associate or higher, social-work major, 0 years" admits a bachelor at once.
+    # Assistant: "social-work bachelor or higher, 0 years" (本科应届毕业生, including graduates) admits at once.
     assert result["assistant"].eligible
-    assert (result["assistant"].rule.min_education, result["assistant"].rule.min_years) == ("associate", 0)
+    assert (result["assistant"].rule.min_education, result["assistant"].rule.min_years) == ("bachelor", 0)
     # Intermediate: the nearest rule is "bachelor, social-work major, 3 years" (not the 4-year associate one).
     assert not result["intermediate"].eligible
     assert result["intermediate"].years_missing == Decimal(3)
@@ -54,7 +64,7 @@ def test_an_other_major_bachelor_needs_5_years_for_intermediate():
     assert not four["intermediate"].eligible
     assert four["intermediate"].years_missing == Decimal(1)
     assert four["intermediate"].rule.min_years == 5 and four["intermediate"].rule.social_work_major is None
-    # Assistant: "associate or higher, any major, 2 years" admits with 4 years.
+    # Assistant: "bachelor or higher, any major, 2 years" admits with 4 years.
     assert four["assistant"].eligible and four["assistant"].rule.min_years == 2
     five = _by_level(eligibility_for(education="bachelor", social_work_major=False, years=Decimal(5), rules=NATIONAL))
     assert five["intermediate"].eligible and five["intermediate"].rule.min_years == 5
@@ -82,7 +92,10 @@ def test_without_a_fitting_rule_nothing_is_named_and_secondary_school_needs_4_ye
     assert result["assistant"].no_rule_fits and result["intermediate"].no_rule_fits
     result = _by_level(eligibility_for(education="secondary", social_work_major=True, years=Decimal(3), rules=NATIONAL))
     assert not result["assistant"].eligible and result["assistant"].years_missing == Decimal(1)
-    assert result["intermediate"].no_rule_fits
+    # Intermediate from 高中/中专 goes through the assistant certificate first (then 6 years after it).
+    assert not result["intermediate"].eligible and result["intermediate"].level_missing == "assistant"
+    # Senior asks for a bachelor's degree or higher: no senior route fits secondary school.
+    assert result["senior"].no_rule_fits
 
 
 def test_years_are_days_over_365_25_to_a_hundredth():
