@@ -66,6 +66,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.admin.router import router as admin_router
     from talent.audit.router import router as audit_router
     from talent.certification.admin_router import router as exams_admin_router
+    from talent.certification.api_router import router as certification_api_router
     from talent.certification.router import router as certification_router
     from talent.dashboard.router import router as dashboard_router
     from talent.domains import load as load_domains
@@ -97,6 +98,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         imports_router,
         courses_router,
         certification_router,
+        certification_api_router,
         exams_admin_router,
         notifications_router,
         audit_router,

@@ -162,3 +162,9 @@ async def worker_audit_scope(worker_id: int) -> dict:
     places = (await worker_jurisdictions([worker_id])).get(worker_id) or [("", None)]
     (path, org), *rest = places
     return {"region_path": path, "organisation_id": org, "also": rest}
+
+
+async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker:
+    """The worker with this number if in scope (the same scoped queryset as the worker page); DoesNotExist
+    (→ 404) otherwise, whether the number is unknown or out of scope."""
+    return await Worker.filter(workers_q(scope)).get(worker_no=worker_no.strip())
