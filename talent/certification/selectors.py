@@ -49,7 +49,7 @@ from talent.certification.rules import (
 from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, paginate
 from talent.people.access import spells_q, workers_q
-from talent.people.models import EmploymentSpell, Worker
+from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on
 from talent.places.access import regions_q
 from talent.places.models import CertLevel, Region
@@ -445,19 +445,28 @@ class Eligibility:
     social_work_major: bool
     levels: list[LevelEligibility]
     rule_count: int
+    # The prior experience the years include (or, for full-time study, leave out): the basis shown.
+    prior: list[dict] = field(default_factory=list)
 
 
 async def worker_eligibility(
     *, scope: Scope, worker_id: int, today: date, worker: Worker | None = None, year: int | None = None
 ) -> Eligibility:
     """Eligibility by the catalogue's rules (rows, so an edited rule changes the answer), counted to the
-    next cut-off date in whole calendar years (rules.years_to_cutoff); five queries whatever the worker's history
-    (four when the worker row, read in the viewer's scope, is given). A worker out of `scope`: DoesNotExist."""
+    next cut-off date in whole calendar years (rules.years_to_cutoff); six queries whatever the worker's history
+    (five when the worker row, read in the viewer's scope, is given). A worker out of `scope`: DoesNotExist."""
     if worker is None or worker.id != worker_id:
         worker = await worker_get(scope=scope, worker_id=worker_id)
     exam_year, cutoff = await eligibility_exam(today=today, year=year)
     rule_rows = await eligibility_rules()
     certificates = await Certificate.filter(worker_id=worker.id).order_by("obtained_on").values("level", "obtained_on")
+    prior = await (
+        PriorExperience.filter(worker_id=worker.id)
+        .order_by("start_on", "id")
+        .values("employer", "start_on", "end_on", "kind")
+    )
+    for row in prior:
+        row["counted"] = str(row["kind"]) in COUNTED_EXPERIENCE
     days, days_since = await social_work_days(
         worker_id=worker.id, cutoff=cutoff, since=[c["obtained_on"] for c in certificates]
     )
@@ -485,4 +494,5 @@ async def worker_eligibility(
         social_work_major=bool(worker.social_work_major),
         levels=levels,
         rule_count=len(rule_rows),
+        prior=prior,
     )

@@ -1,6 +1,8 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
+from tortoise.fields.base import OnDelete
+from talent.people.models import ExperienceKind
 from talent.certification.defaults import correct_catalogue
 
 
@@ -29,5 +31,21 @@ class Migration(migrations.Migration):
             name='source_year',
             field=fields.SmallIntField(null=True),
         ),
+        ops.CreateModel(
+            name='PriorExperience',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='prior_experiences', on_delete=OnDelete.CASCADE)),
+                ('employer', fields.CharField(max_length=100)),
+                ('start_on', fields.DateField()),
+                ('end_on', fields.DateField()),
+                ('kind', fields.CharEnumField(default=ExperienceKind.SOCIAL_WORK, description='SOCIAL_WORK: social_work\nCOMMUNITY: community\nSTUDY: study', enum_type=ExperienceKind, max_length=16)),
+                ('note', fields.CharField(default='', max_length=255)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'prior_experiences', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Social work a worker did before (or beside) their spells in Talent: at another employer, from, to'},
+            bases=['Model'],
+        ),
+    
         ops.RunPython(correct_exam_catalogue, ops.RunPython.noop),
     ]

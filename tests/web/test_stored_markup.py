@@ -115,9 +115,11 @@ def _route_of(patterns, url: str) -> str | None:
 def _skip(url: str) -> bool:
     path = urlsplit(url).path
     # Not HTML (spreadsheets, files, PDFs) or ends the session.
-    return path.startswith(("/static", "/logout")) or path.endswith(
-        ("/export", "/download", "/pdf", "/template", "/evidence", ".csv")
-    ) or re.search(r"/materials/[^/]+$", path) is not None
+    return (
+        path.startswith(("/static", "/logout"))
+        or path.endswith(("/export", "/download", "/pdf", "/template", "/evidence", ".csv"))
+        or re.search(r"/materials/[^/]+$", path) is not None
+    )
 
 
 async def _crawl(app, client, start: list[str]) -> tuple[dict[str, int], list[tuple[str, str]]]:
@@ -234,6 +236,8 @@ UNLINKED = {
     "/courses/certificates/{certificate_id}",  # the demo issues no completion certificates
     "/courses/{course_id}/sessions/{session_id}",  # the demo has no classroom sessions
     "/admin/exams/pass-lines/{line_id}",  # the demo keeps the national pass lines (no regional ones)
+    "/api/v1/workers/{worker_no}/eligibility",  # an API answer: JSON, no page links to it
+    "/workers/{worker_id}/experience/{experience_id}",  # the demo records no prior experience
 }
 
 
@@ -249,5 +253,3 @@ async def _login_as_demo(client, username: str) -> None:
     token = await ensure_csrf(client)
     r = await client.post("/login", data={"csrf_token": token, "username": username, "password": DEMO_PASSWORD})
     assert r.status_code == 303, (username, r.status_code)
-
-
