@@ -97,7 +97,7 @@ class CertificateSql:
         return (
             "(CASE"
             f" WHEN {self.column('registered_on')} IS NULL THEN"
-            f" (CASE WHEN {self.column('obtained_on')} >= {first_from} THEN 'unregistered' ELSE 'lapsed' END)"
+            f" (CASE WHEN {self.column('obtained_on')} >= {first_from} THEN 'unregistered' ELSE 'first_overdue' END)"
             f" WHEN {expiry} < {date_literal(today, self.pg)} THEN 'lapsed'"
             f" WHEN {expiry} <= {renewal_from} THEN (CASE WHEN {short} THEN 'ce_shortfall' ELSE 'renewal_open' END)"
             f" WHEN {expiry} < {last_year_from} AND {short} THEN 'ce_shortfall'"

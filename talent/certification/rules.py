@@ -25,6 +25,10 @@ class CertStatus(Coded):
     REGISTERED = "registered", N_("Registered")
     RENEWAL_OPEN = "renewal_open", N_("Renewal window open")
     CE_SHORTFALL = "ce_shortfall", N_("CE shortfall")
+    # A certificate never registered within the first-registration window: the certificate does not lapse, its
+    # first registration is overdue (逾期未首次登记).
+    FIRST_OVERDUE = "first_overdue", N_("First registration overdue")
+    # A registration whose period ended without re-registration (再登记).
     LAPSED = "lapsed", N_("Lapsed")
 
 
@@ -128,12 +132,13 @@ def registration_status(
     rules: LevelRules,
     today: date,
 ) -> CertStatus:
-    """none / unregistered / registered / renewal_open / ce_shortfall / lapsed for one certificate."""
+    """none / unregistered / first_overdue / registered / renewal_open / ce_shortfall / lapsed for one
+    certificate."""
     if obtained_on is None:
         return CertStatus.NONE
     t = Thresholds.of(rules, today)
     if registered_on is None:
-        return CertStatus.UNREGISTERED if obtained_on >= t.first_registration_from else CertStatus.LAPSED
+        return CertStatus.UNREGISTERED if obtained_on >= t.first_registration_from else CertStatus.FIRST_OVERDUE
     expiry = effective_expiry(registered_on, expires_on, rules)
     short = Decimal(str(ce_hours)) < rules.ce_hours_per_period
     if expiry < today:

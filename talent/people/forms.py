@@ -9,7 +9,7 @@ from talent.web.forms import Field
 
 WORKER_FIELDS = [
     Field("worker_no", N_("Worker number"), required=True, max_length=32),
-    Field("name", N_("Name"), required=True, max_length=50),
+    Field("name", N_("Full name"), required=True, max_length=50),
     Field("gender", N_("Gender"), kind="choice", choices=choices(Gender)),
     Field("birth_date", N_("Date of birth"), kind="date"),
     Field("education", N_("Education"), kind="choice", choices=choices(Education)),

@@ -225,11 +225,12 @@ async def test_a_renewal_with_one_tenth_of_an_hour_too_few_is_refused(w):
 #  - renewal_open from 2026-03-30 (expiry ≤ today + 3 months) through 2026-06-30; lapsed from 2026-07-01;
 #  - with less than 72 h, the last year of the period starts 2025-07-01 (expiry < today + 12 months:
 #    2026-06-30 < 2026-07-01); on 2025-06-30 the expiry equals today + 12 months, not yet the last year.
-# Obtained 2023-06-10 and never registered: unregistered through 2024-06-10, lapsed from 2024-06-11.
+# Obtained 2023-06-10 and never registered: unregistered through 2024-06-10, first registration overdue from
+# 2024-06-11 (the certificate itself does not lapse; issue 16).
 STATUS_DAYS = [
     # (today, registered_on, ce_hours, expected)
     (date(2024, 6, 10), None, 0, "unregistered"),
-    (date(2024, 6, 11), None, 0, "lapsed"),
+    (date(2024, 6, 11), None, 0, "first_overdue"),
     (date(2026, 3, 29), date(2023, 7, 1), 72, "registered"),
     (date(2026, 3, 30), date(2023, 7, 1), 72, "renewal_open"),
     (date(2026, 6, 30), date(2023, 7, 1), 72, "renewal_open"),
