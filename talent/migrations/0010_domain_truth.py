@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 from tortoise.fields.base import OnDelete
 from talent.people.models import ExperienceKind
+from talent.places.models import StationKind
 from talent.certification.defaults import correct_catalogue
 
 
@@ -47,5 +48,20 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
     
+        ops.AddField(
+            model_name='Station',
+            name='kind',
+            field=fields.CharEnumField(default=StationKind.TOWNSHIP_STATION, db_index=True, description='COUNTY_CENTRE: county_centre\nTOWNSHIP_STATION: township_station\nVILLAGE_ROOM: village_room', db_default='township_station', enum_type=StationKind, max_length=20),
+        ),
+        ops.AddField(
+            model_name='Station',
+            name='parent',
+            field=fields.ForeignKeyField('models.Station', source_field='parent_id', null=True, db_constraint=True, to_field='id', related_name='rooms', on_delete=OnDelete.RESTRICT),
+        ),
+        # AddField creates the column but not its index: the one generate_schemas makes.
+        ops.RunSQL(
+            ['CREATE INDEX "idx_stations_kind_truth" ON "stations" ("kind")'],
+            reverse_sql=['DROP INDEX "idx_stations_kind_truth"'],
+        ),
         ops.RunPython(correct_exam_catalogue, ops.RunPython.noop),
     ]

@@ -232,7 +232,6 @@ async def test_the_crawls_of_all_accounts_together_reach_every_page_route(app, c
 # Reached by a typed address only (or by data the small demo has none of); each is visited by the walks in
 # tests/web/test_route_walk.py and its package's tests.
 UNLINKED = {
-    "/certificates/workers/{worker_id}/certificates/{certificate_id}/register",  # no registration due in the demo
     "/courses/certificates/{certificate_id}",  # the demo issues no completion certificates
     "/courses/{course_id}/sessions/{session_id}",  # the demo has no classroom sessions
     "/admin/exams/pass-lines/{line_id}",  # the demo keeps the national pass lines (no regional ones)
