@@ -63,5 +63,15 @@ class Migration(migrations.Migration):
             ['CREATE INDEX "idx_stations_kind_truth" ON "stations" ("kind")'],
             reverse_sql=['DROP INDEX "idx_stations_kind_truth"'],
         ),
+        ops.AddField(
+            model_name='StationTier',
+            name='major_or_certificate',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.AddField(
+            model_name='StationTier',
+            name='related_major_accepted',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
         ops.RunPython(correct_exam_catalogue, ops.RunPython.noop),
     ]

@@ -55,6 +55,18 @@ TIER_FIELDS = [
     Field("min_education", N_("Minimum education"), kind="choice", choices=choices(Education)),
     Field("major_required", N_("Social-work major required"), kind="bool"),
     Field("certificate_required", N_("Certificate required at recruitment"), kind="bool"),
+    Field(
+        "related_major_accepted",
+        N_("A related major also qualifies"),
+        kind="bool",
+        help=N_("Sociology, psychology, management and the like count as the major."),
+    ),
+    Field(
+        "major_or_certificate",
+        N_("Major or certificate: either one suffices"),
+        kind="bool",
+        help=N_("With both requirements ticked, a candidate needs only one of them."),
+    ),
     Field("notes", N_("Notes"), kind="textarea", max_length=2000),
 ]
 

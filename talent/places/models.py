@@ -77,6 +77,11 @@ class StationTier(Model):
     min_education = fields.CharEnumField(Education, max_length=16, null=True)
     major_required = fields.BooleanField(default=False)
     certificate_required = fields.BooleanField(default=False)
+    # Issue 16: a related major (sociology, psychology, …) counts as the major, and "major OR certificate":
+    # with both required flags set, either one qualifies (Guangdong 双百: social work or a related major, or the
+    # assistant certificate). places.rules.recruitment_qualifies reads them.
+    related_major_accepted = fields.BooleanField(default=False, db_default=False)
+    major_or_certificate = fields.BooleanField(default=False, db_default=False)
     notes = fields.TextField(default="")
 
     class Meta:

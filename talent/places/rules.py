@@ -85,3 +85,25 @@ def station_network_problem(
     if parent["kind"] != StationKind.TOWNSHIP_STATION or parent["region_id"] != region_id:
         return "parent_code", N_("Choose a township station of the same township.")
     return None
+
+
+# ── recruitment conditions of a tier ──────────────────────────────────────────────────────────────────────────
+
+
+def recruitment_qualifies(
+    *,
+    major: str,
+    certificate: bool,
+    major_required: bool,
+    certificate_required: bool,
+    related_major_accepted: bool = False,
+    major_or_certificate: bool = False,
+) -> bool:
+    """Does a candidate meet a tier's major and certificate conditions? `major`: "social_work", "related"
+    (sociology, psychology, …) or "other". The major condition is met by a social-work major, or a related one
+    where the tier accepts it; with major_or_certificate and both conditions set, either one suffices
+    (Guangdong 双百: 社会工作、社会学、心理学等相关专业大专以上学历，或取得助理社会工作师以上证书)."""
+    has_major = major == "social_work" or (related_major_accepted and major == "related")
+    if major_required and certificate_required and major_or_certificate:
+        return has_major or certificate
+    return (has_major or not major_required) and (certificate or not certificate_required)

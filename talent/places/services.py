@@ -49,6 +49,8 @@ TIER_FIELDS = [
     "min_education",
     "major_required",
     "certificate_required",
+    "related_major_accepted",
+    "major_or_certificate",
     "notes",
 ]
 STATION_FIELDS = [
@@ -175,6 +177,8 @@ def _tier_values(
     major_required: bool,
     certificate_required: bool,
     notes: str,
+    related_major_accepted: bool = False,
+    major_or_certificate: bool = False,
 ) -> dict:
     if min_certified > min_fulltime:
         raise ServiceError("min_certified", N_("Cannot exceed the minimum full-time workers."))
@@ -188,6 +192,8 @@ def _tier_values(
         "min_education": Education(min_education) if min_education else None,
         "major_required": major_required,
         "certificate_required": certificate_required,
+        "related_major_accepted": related_major_accepted,
+        "major_or_certificate": major_or_certificate,
         "notes": notes,
     }
 

@@ -141,3 +141,56 @@ async def test_a_room_whose_station_is_elsewhere_or_unknown_is_reported_and_noth
     assert not outcome.ok
     assert [(p[0], p[1]) for p in problems(outcome)] == [(2, "parent_code"), (3, "parent_code")]
     assert not await Station.filter(code__in=["R7", "R8", "S8"]).exists()
+
+
+# ── a tier's recruitment conditions: "social work OR a related major OR a certificate" ───────────────────────
+
+
+@pytest.mark.parametrize(
+    ("major", "certificate", "qualifies"),
+    [
+        ("social_work", False, True),
+        ("related", False, True),  # sociology or psychology: accepted by this tier
+        ("other", True, True),  # another major with the assistant certificate
+        ("other", False, False),
+    ],
+)
+def test_a_double_hundred_tier_takes_social_work_or_a_related_major_or_a_certificate(major, certificate, qualifies):
+    from talent.places.rules import recruitment_qualifies
+
+    # Guangdong 双百: 大专 or above in social work, sociology, psychology or a related major, or the certificate.
+    tier = {"major_required": True, "certificate_required": True, "related_major_accepted": True}
+    assert recruitment_qualifies(major=major, certificate=certificate, major_or_certificate=True, **tier) is qualifies
+    # Without "either one suffices" both are needed, as before.
+    assert recruitment_qualifies(major="social_work", certificate=False, **tier) is False
+    assert recruitment_qualifies(major="related", certificate=True, **tier) is True
+    assert (
+        recruitment_qualifies(major="related", certificate=True, **{**tier, "related_major_accepted": False}) is False
+    )
+
+
+async def test_a_bureau_sets_the_either_or_condition_on_a_tier(client, w):
+    from talent.places.models import StationTier
+
+    await login(client, "bureau")
+    response = await post(
+        client,
+        "/stations/tiers",
+        {
+            "name": "双百示例",
+            "region_code": "320102",
+            "min_fulltime": "3",
+            "min_certified": "0",
+            "major_required": "1",
+            "certificate_required": "1",
+            "related_major_accepted": "1",
+            "major_or_certificate": "1",
+            "max_age": "40",
+            "min_education": "associate",
+        },
+    )
+    assert response.status_code == 303, text_of(response.text)[-300:]
+    tier = await StationTier.get(name="双百示例")
+    assert tier.related_major_accepted and tier.major_or_certificate
+    page = text_of((await client.get(f"/stations/tiers/{tier.id}")).text)
+    assert "Major or certificate: either one suffices Yes" in page
