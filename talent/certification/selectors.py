@@ -408,14 +408,15 @@ async def eligibility_cutoff(*, today: date) -> date:
 async def eligibility_exam(*, today: date, year: int | None = None) -> tuple[int, date]:
     """The exam year eligibility is computed for and its cut-off: `year` when given (its catalogue cut-off,
     else 31 December of it, the notices' default), else the next exam (the first exam year whose exam is
-    today or later), else this year."""
+    today or later); when the catalogue holds none, this year, or next year once this year's exam is past."""
     if year is not None:
         row = await ExamYear.filter(year=year).first()
         return year, row.cutoff_on if row is not None else date(year, 12, 31)
     upcoming = await ExamYear.filter(exam_on__gte=today).order_by("exam_on").first()
     if upcoming is not None:
         return upcoming.year, upcoming.cutoff_on
-    return today.year, date(today.year, 12, 31)
+    year = today.year + 1 if await ExamYear.filter(year=today.year).exists() else today.year
+    return year, date(year, 12, 31)
 
 
 async def social_work_days(*, worker_id: int, cutoff: date, since: Iterable[date] = ()) -> tuple[int, dict]:

@@ -360,7 +360,7 @@ async def exam_years(w):
         (date(2026, 6, 12), date(2026, 5, 31)),  # the day before the 2026 exam: 2026's cut-off
         (date(2026, 6, 13), date(2026, 5, 31)),  # the exam day itself: still 2026's
         (date(2026, 6, 14), date(2027, 5, 31)),  # the day after: the next exam's
-        (date(2027, 6, 13), date(2027, 12, 31)),  # no exam ahead: 31 December of this year
+        (date(2027, 6, 13), date(2028, 12, 31)),  # this year's exam is past and none is ahead: next year's 31 December
     ],
 )
 async def test_the_cut_off_is_that_of_the_first_exam_on_or_after_today(w, exam_years, today, cutoff):

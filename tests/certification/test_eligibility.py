@@ -2,7 +2,7 @@
 national rules, years of social work counted in SQL to the cut-off date (overlaps once, unfinished spells
 to the cut-off, nothing after it), rules and cut-offs as catalogue data, and the two pages that show it."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -128,8 +128,9 @@ async def test_the_cut_off_is_the_next_exams_else_the_end_of_this_year(w):
     assert await selectors.eligibility_cutoff(today=TODAY) == date(2026, 12, 31)
     await ExamYear.filter(year=2026).update(cutoff_on=date(2026, 8, 31))
     assert await selectors.eligibility_cutoff(today=TODAY) == date(2026, 8, 31)
-    # After the last exam year the catalogue holds: 31 December of this year.
-    assert await selectors.eligibility_cutoff(today=date(2026, 11, 27)) == date(2026, 12, 31)
+    # After the last exam year the catalogue holds (2026's exam is past): 31 December of next year, the cut-off
+    # of the next sitting by the notices' rule.
+    assert await selectors.eligibility_cutoff(today=date(2026, 11, 27)) == date(2027, 12, 31)
     await ExamYear.create(year=2027, exam_on=date(2027, 6, 12), cutoff_on=date(2027, 5, 31))
     assert await selectors.eligibility_cutoff(today=date(2026, 11, 27)) == date(2027, 5, 31)
 
@@ -231,9 +232,16 @@ async def test_eligibility_costs_the_same_queries_with_one_spell_or_many(w):
 # ── the pages ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
+async def _one_year_before_the_cut_off() -> date:
+    """The first day of the one calendar year that ends on today's cut-off (whatever today is): a spell from
+    it counts exactly one year."""
+    cutoff = await selectors.eligibility_cutoff(today=local_today())
+    return cutoff.replace(year=cutoff.year - 1) + timedelta(days=1)
+
+
 async def test_the_worker_sees_what_they_may_sit_on_the_exam_prep_home(client, w):
     worker = await _worker(w, "bachelor", major=True)
-    await _spell(w, worker, local_today().replace(month=1, day=1))
+    await _spell(w, worker, await _one_year_before_the_cut_off())
     await login(client, "worker")
     response = await client.get("/exam-prep")
     assert response.status_code == 200
@@ -241,14 +249,13 @@ async def test_the_worker_sees_what_they_may_sit_on_the_exam_prep_home(client, w
     assert "Eligibility for the national exam" in page
     assert 'data-level="assistant" data-eligible="yes"' in response.text
     assert 'data-level="intermediate" data-eligible="no"' in response.text
-    # A spell since 1 January counts a year to the cut-off (31 December: no exam is seeded after this year's);
-    # a social-work bachelor needs 3 for intermediate.
+    # A spell of exactly one year to the cut-off; a social-work bachelor needs 3 for intermediate.
     assert "needs 2 more years of social work" in page
 
 
 async def test_staff_see_a_workers_eligibility_on_the_worker_page(client, w):
     worker = await _worker(w, "bachelor", major=False)
-    await _spell(w, worker, local_today().replace(month=1, day=1))
+    await _spell(w, worker, await _one_year_before_the_cut_off())
     await login(client, "hr")
     response = await client.get(f"/workers/{worker.id}")
     assert response.status_code == 200
