@@ -10,6 +10,21 @@ its tier. Every 30 days each full-time worker leaves with a probability that giv
 (more in the first year, less for incubated workers); a leaver's post is refilled after two weeks to three
 months, sometimes by a colleague transferring from another station of the county the day after leaving
 (exit_type=transfer), sometimes by a former worker coming back. A worker's spells never overlap.
+
+The station network (issue 16): each street has one township (street) station (乡镇（街道）社工站) and the other
+"stations" are village (community) rooms (村（社区）社工室) under it, so the small demo's 玄武区 has 7 township
+stations for its 7 streets (and 13 rooms). The tiers 1.0 / 2.0 / 3.0 are illustrative and say so in their notes.
+
+Distributions and their basis:
+- Turnover: about 17 % of full-time workers leave a year (DESIGN: about one in five leaves every year in the
+  large cities), more in the first year.
+- Exam results: a certificate holder usually failed before (none 15 %, one earlier sitting 35 %, two 30 %,
+  three 20 %, each with every subject failed, possibly before joining a station); a worker without a
+  certificate sits in four years of five (from two years before joining) and passes each subject with
+  probability 0.3 but never the whole level. A pass scores 60 plus an exponential tail (mean 7, at most 90); a
+  fail is normal around 48 (sd 8). On the small demo that gives a subject pass rate of about 32 % and about
+  24 % of sittings passing the whole level (county scale: 32 % and 20 %), close to the one candidate in five
+  who passes nationally (DESIGN: "the national certificate is passed by roughly one candidate in five").
 """
 
 from __future__ import annotations
@@ -110,6 +125,8 @@ class StationRow:
     address: str
     target_ft: int
     pt_slots: int
+    kind: str = "township_station"
+    parent: str | None = None  # a village (community) room's township station (its code)
     started: bool = False
     active: list = field(default_factory=list)
     fills: list = field(default_factory=list)
@@ -214,10 +231,24 @@ class Plan:
         return None if offset is None else self.origin + timedelta(days=offset)
 
 
+# Plainly illustrative tiers (issue 16): no province publishes these; the notes say so. A bureau replaces them
+# with its own programme's (e.g. Guangdong's 双百 programme: about 3 workers a station, age 40 or under in
+# principle, 大专 or above in social work or a related major, or the assistant certificate).
+ILLUSTRATIVE = "【演示用示例等级，非任何省份的正式标准】"
 TIER_NORMS = [
     # name, min full-time, min certified, min level, max age, min education, major, certificate, notes
-    ("1.0", 1, 0, None, 45, "associate", False, False, "基础型社工站：至少 1 名专职社工。"),
-    ("2.0", 2, 1, "assistant", 45, "associate", False, False, "标准化社工站：至少 2 名专职社工，其中 1 名持证。"),
+    ("1.0", 1, 0, None, 45, "associate", False, False, ILLUSTRATIVE + "基础型社工站：至少 1 名专职社工。"),
+    (
+        "2.0",
+        2,
+        1,
+        "assistant",
+        45,
+        "associate",
+        False,
+        False,
+        ILLUSTRATIVE + "标准化社工站：至少 2 名专职社工，其中 1 名持证。",
+    ),
     (
         "3.0",
         3,
@@ -227,7 +258,7 @@ TIER_NORMS = [
         "bachelor",
         False,
         True,
-        "示范型社工站：至少 3 名专职社工，其中 2 名持证；新进人员须持证。",
+        ILLUSTRATIVE + "示范型社工站：至少 3 名专职社工，其中 2 名持证；新进人员须持证。",
     ),
 ]
 TARGET_FT = {"1.0": (2, 3), "2.0": (3, 5), "3.0": (5, 8)}
@@ -459,6 +490,9 @@ class _Planner:
                     if name not in communities:
                         communities.append(name)
                 for k, community in enumerate([None, *communities], 1):
+                    kind, parent = "township_station", None
+                    if community is not None:
+                        kind, parent = "village_room", f"ST{street.code}-01"
                     if community is None:
                         tier = _weighted(rng, [("3.0", 0.3), ("2.0", 0.5), ("1.0", 0.2)])
                         name = f"{street.name}社会工作服务站"
@@ -481,6 +515,8 @@ class _Planner:
                         address=f"{city_short}{spec.name}{rng.choice(data.ROADS)}{rng.randint(1, 399)}号",
                         target_ft=max(1, round(rng.randint(lo, hi) * self.staff_factor)),
                         pt_slots=1 if rng.random() < 0.3 else 0,
+                        kind=kind,
+                        parent=parent,
                     )
                     plan.stations.append(st)
                     county_stations.append(st)
@@ -788,13 +824,29 @@ class _Planner:
             return max(earlier) if earlier else None
 
         def add(worker: WorkerRow, year: int, day: int, code: str, pass_mark: int, passed: bool) -> None:
-            score = rng.uniform(pass_mark, pass_mark + 26) if passed else rng.uniform(pass_mark - 24, pass_mark - 0.5)
+            # Scores: a pass lands a little above the line (60 + an exponential tail, mean 7 points, at most
+            # 90); a fail is normal around 48 (sd 8), at least 15 and at most half a point below the line.
+            if passed:
+                score = min(pass_mark + rng.expovariate(1 / 7), 90.0)
+            else:
+                score = min(max(rng.gauss(pass_mark - 12, 8), 15.0), pass_mark - 0.5)
             score = round(score * 2) / 2  # whole or half points
             plan.results.append(ResultRow(worker.no, year, code, score, pass_mark, region_at(worker, day)))
 
+        def sittings_between(first: int, last: int) -> list[tuple[int, int]]:
+            return sorted((d, y) for d, y in sat.items() if first <= d <= last)
+
+        def fail_sitting(worker: WorkerRow, level: str, day: int, year: int, never: str) -> None:
+            """A sitting without the level: each subject passes with probability 0.3, but `never` (one subject
+            the worker keeps failing) never does, so no carry-over window adds up to a pass."""
+            for code, mark in subjects[level]:
+                add(worker, year, day, code, mark, code != never and rng.random() < 0.3)
+
         certified: set[str] = set()
+        held: dict[str, dict[str, int]] = {}  # worker → level → the day obtained
         for cert in plan.certificates:
             certified.add(cert.worker)
+            held.setdefault(cert.worker, {})[cert.level] = cert.obtained
             if cert.level == "senior":
                 continue  # a senior certificate follows a provincial review: no carry-over from results here
             sitting = sitting_before(cert.obtained)
@@ -811,17 +863,29 @@ class _Planner:
                     add(worker, year, day, code, mark, True)
                     if carry:
                         add(worker, earlier[1], earlier[0], code, mark, False)
+            # Most who pass failed before: one or two earlier sittings, outside the carry-over window
+            # (every subject of those sittings failed, so no earlier window could add up to a pass).
+            tries = _weighted(rng, [(0, 0.15), (1, 0.35), (2, 0.3), (3, 0.2)])
+            # (They may have sat before joining a station, while in other social work.)
+            before = sittings_between(worker.spells[0].start - 3 * 365, day - 1)
+            window = 1 if cert.level == "assistant" else 2
+            for f_day, f_year in before[: max(0, len(before) - window)][-tries:] if tries else []:
+                for code, mark in subjects[cert.level]:
+                    add(worker, f_year, f_day, code, mark, False)
+        # Workers without a certificate (and assistant holders aiming at intermediate) sit and mostly fail:
+        # each sits in four years of five while employed.
         for worker in plan.workers:
-            if worker.no in certified or worker.current is None or rng.random() > 0.3:
+            if worker.current is None:
                 continue
-            sitting = sitting_before(HISTORY_DAYS)
-            if sitting is None or sitting[0] < worker.spells[0].start:
+            mine = held.get(worker.no, {})
+            if "intermediate" in mine or "senior" in mine:
                 continue
-            day, year = sitting
-            codes = subjects["assistant"]
-            failed = rng.randrange(len(codes))
-            for i, (code, mark) in enumerate(codes):
-                add(worker, year, day, code, mark, i != failed and rng.random() < 0.6)
+            level = "intermediate" if "assistant" in mine else "assistant"
+            since = mine["assistant"] + 1 if "assistant" in mine else worker.spells[0].start - 2 * 365
+            never = rng.choice(subjects[level])[0]
+            for day, year in sittings_between(since, HISTORY_DAYS):
+                if rng.random() < 0.8:
+                    fail_sitting(worker, level, day, year, never)
 
 
 def build_plan(scale: str = "small", seed: int = 2026, today: date | None = None, progress=None) -> Plan:
@@ -948,25 +1012,27 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         "Station tiers",
     )
     tier_ids = {(r, n): i for r, n, i in await StationTier.all().values_list("region_id", "name", "id")}
-    station_ids = await _bulk(
-        Station,
-        [
-            Station(
-                code=s.code,
-                name=s.name,
-                region_id=region_ids[s.region],
-                region_path=s.region_path,
-                organisation_id=org_ids[s.org],
-                tier_id=tier_ids[(region_ids[s.province], s.tier)],
-                opened_on=day(s.opened),
-                address=s.address,
-            )
-            for s in plan.stations
-        ],
-        progress,
-        "Stations",
-        key="code",
+
+    def station_of(s: StationRow, parent_ids: dict) -> Station:
+        return Station(
+            code=s.code,
+            name=s.name,
+            region_id=region_ids[s.region],
+            region_path=s.region_path,
+            organisation_id=org_ids[s.org],
+            tier_id=tier_ids[(region_ids[s.province], s.tier)],
+            opened_on=day(s.opened),
+            address=s.address,
+            kind=s.kind,
+            parent_id=parent_ids[s.parent] if s.parent else None,
+        )
+
+    # Township stations first, then the village (community) rooms under them.
+    township_ids = await _bulk(
+        Station, [station_of(s, {}) for s in plan.stations if s.parent is None], progress, "Stations", key="code"
     )
+    await _bulk(Station, [station_of(s, township_ids) for s in plan.stations if s.parent], progress, "Village rooms")
+    station_ids = dict(await Station.all().values_list("code", "id"))
     worker_ids = await _bulk(
         Worker,
         [

@@ -27,7 +27,7 @@ USER_CREATE_FIELDS = [
     new_password("password", N_("Password")),
 ]
 
-USER_EDIT_FIELDS = [*_PROFILE, Field("is_active", N_("Active"), kind="bool")]
+USER_EDIT_FIELDS = [*_PROFILE, Field("is_active", N_("Enabled"), kind="bool")]
 
 PASSWORD_RESET_FIELDS = [
     new_password(

@@ -53,7 +53,7 @@ async def _registration_sql(area: Area, on: date) -> tuple[str, dict[str, str]]:
         "certificates": "1 = 1",
         "valid": valid,
         "renewal_open": f"{valid} AND {expiry} <= (CASE c.level {renewal_from} END)",
-        "expired": f"{status} = 'lapsed'",
+        "expired": f"{status} IN ('lapsed', 'first_overdue')",
         "ce_short": f"{valid} AND {cert.ce_hours()} < {cert.required_hours()}",
         "unregistered": f"{status} = 'unregistered'",
     }

@@ -14,6 +14,7 @@ class Entity(Coded):
     STATION = "station", N_("Station")
     WORKER = "worker", N_("Worker")
     SPELL = "spell", N_("Employment spell")
+    PRIOR_EXPERIENCE = "prior_experience", N_("Prior experience")
     CERTIFICATE = "certificate", N_("Certificate")
     USER = "user", N_("Account")
     DEMO = "demo", N_("Demo data")

@@ -65,20 +65,109 @@ SUBJECTS = [
     ),
 ]
 
-# Exam sittings: mid-June weekends; years of social work are counted to 31 December of the exam year.
+# Exam sittings (the first day of each; the exam runs over a weekend) as the annual notice of the Ministry of
+# Human Resources and Social Security's general office on the year's professional qualification exams
+# (人力资源社会保障部办公厅关于YYYY年度专业技术人员职业资格考试工作计划及有关事项的通知) set them; 2020 and 2021
+# were moved to the autumn by the pandemic. Years of social work are counted to 31 December of the exam year
+# (the notices: 从事社会工作年限的计算截止日期为考试报名年度当年12月31日).
 EXAM_DATES = {
+    2019: date(2019, 6, 22),  # 6/22–23
+    2020: date(2020, 10, 31),  # 10/31–11/1
+    2021: date(2021, 10, 16),  # 10/16–17
+    2022: date(2022, 6, 18),  # 6/18–19, 人社厅发〔2022〕3号
+    2023: date(2023, 6, 10),  # 6/10–11
+    2024: date(2024, 6, 15),  # 6/15–16
+    2025: date(2025, 5, 24),  # 5/24–25
+    2026: date(2026, 5, 23),  # 5/23–24
+}
+EXAM_NOTICE = "人力资源社会保障部办公厅关于{year}年度专业技术人员职业资格考试工作计划及有关事项的通知"
+
+# The dates the catalogue once held by mistake (migration 0010 corrects a row still holding one).
+WRONG_EXAM_DATES = {
     2019: date(2019, 6, 15),
     2020: date(2020, 11, 7),
     2021: date(2021, 6, 19),
-    2022: date(2022, 6, 18),
-    2023: date(2023, 6, 10),
-    2024: date(2024, 6, 15),
     2025: date(2025, 6, 14),
     2026: date(2026, 6, 13),
 }
 
-# level, min education, social-work major (None = any), min years of social work, certificate held first, note
+# Where the eligibility routes come from. The assistant and intermediate routes are those of
+# 《社会工作者职业水平评价暂行规定》(国人部发〔2006〕71号) as the current national exam notice states them
+# (社会工作专业本科应届毕业生, "including those who already hold a social-work bachelor's degree or higher");
+# the senior route is that of 《高级社会工作师评价办法》(人社部规〔2018〕2号), restated by the same notice.
+NOTICE = "2025年度社会工作者职业资格考试报名通知（国人部发〔2006〕71号）"
+SENIOR_NOTICE = "2025年度社会工作者职业资格考试报名通知（人社部规〔2018〕2号）"
+NOTICE_YEAR = 2025
+
+# level, min education, social-work major (None = any), min years of social work, certificate held first
+# (the years then count from its date), the route as the notice words it, source document, source year.
+# An education is "at least" the minimum; a social-work rule also admits a higher social-work degree.
 ELIGIBILITY = [
+    ("assistant", "secondary", None, 4, None, "取得高中或者中专学历，从事社会工作满4年", NOTICE, NOTICE_YEAR),
+    ("assistant", "associate", True, 2, None, "取得社会工作专业大专学历，从事社会工作满2年", NOTICE, NOTICE_YEAR),
+    (
+        "assistant",
+        "bachelor",
+        True,
+        0,
+        None,
+        "社会工作专业本科应届毕业生（包括已取得社会工作专业本科及以上学历、学位的人员）",
+        NOTICE,
+        NOTICE_YEAR,
+    ),
+    ("assistant", "associate", None, 4, None, "取得其他专业大专学历，从事社会工作满4年", NOTICE, NOTICE_YEAR),
+    ("assistant", "bachelor", None, 2, None, "取得其他专业本科及以上学历，从事社会工作满2年", NOTICE, NOTICE_YEAR),
+    (
+        "intermediate",
+        "secondary",
+        None,
+        6,
+        "assistant",
+        "取得高中或者中专学历，并取得助理社会工作师证书后，从事社会工作满6年",
+        NOTICE,
+        NOTICE_YEAR,
+    ),
+    (
+        "intermediate",
+        "associate",
+        True,
+        4,
+        None,
+        "取得社会工作专业大专及以上学历或学位，从事社会工作满4年",
+        NOTICE,
+        NOTICE_YEAR,
+    ),
+    ("intermediate", "bachelor", True, 3, None, "取得社会工作专业大学本科学历，从事社会工作满3年", NOTICE, NOTICE_YEAR),
+    ("intermediate", "master", True, 1, None, "取得社会工作专业硕士学位，从事社会工作满1年", NOTICE, NOTICE_YEAR),
+    ("intermediate", "doctorate", True, 0, None, "取得社会工作专业博士学位", NOTICE, NOTICE_YEAR),
+    (
+        "intermediate",
+        "associate",
+        None,
+        6,
+        None,
+        "取得其他专业大专及以上学历或学位，从事社会工作年限相应增加2年（大专6年）",
+        NOTICE,
+        NOTICE_YEAR,
+    ),
+    ("intermediate", "bachelor", None, 5, None, "其他专业本科，从事社会工作满5年（3年+2年）", NOTICE, NOTICE_YEAR),
+    ("intermediate", "master", None, 3, None, "其他专业硕士，从事社会工作满3年（1年+2年）", NOTICE, NOTICE_YEAR),
+    ("intermediate", "doctorate", None, 2, None, "其他专业博士，从事社会工作满2年（0年+2年）", NOTICE, NOTICE_YEAR),
+    (
+        "senior",
+        "bachelor",
+        None,
+        5,
+        "intermediate",
+        "具有本科及以上学历（或学士及以上学位），取得社会工作师资格后从事社会工作满5年",
+        SENIOR_NOTICE,
+        NOTICE_YEAR,
+    ),
+]
+
+# The rows the catalogue seeded before (level, education, major, years, certificate, note): migration 0010
+# replaces each that still stands unedited.
+WRONG_ELIGIBILITY = [
     ("assistant", "secondary", None, 4, None, "高中或中专，从事社会工作满4年"),
     ("assistant", "associate", True, 0, None, "社会工作专业大专及以上"),
     ("assistant", "associate", None, 2, None, "其他专业大专及以上，从事社会工作满2年"),
@@ -92,6 +181,10 @@ ELIGIBILITY = [
     ("intermediate", "doctorate", None, 2, None, "其他专业博士，从事社会工作满2年"),
     ("senior", None, None, 5, "intermediate", "取得社会工作师证书后从事社会工作满5年"),
 ]
+
+
+def _has(model, field: str) -> bool:
+    return field in model._meta.fields_map
 
 
 async def seed_catalogue(get_model: Callable[[str], type]) -> int:
@@ -134,11 +227,13 @@ async def seed_catalogue(get_model: Callable[[str], type]) -> int:
     year_model = get_model("ExamYear")
     for year, exam_on in EXAM_DATES.items():
         if not await year_model.filter(year=year).exists():
-            await year_model.create(year=year, exam_on=exam_on, cutoff_on=date(year, 12, 31))
+            extra = {"note": EXAM_NOTICE.format(year=year)}
+            await year_model.create(year=year, exam_on=exam_on, cutoff_on=date(year, 12, 31), **extra)
             added += 1
     rule_model = get_model("EligibilityRule")
-    if not await rule_model.all().exists():
-        for level, education, major, years, requires, note in ELIGIBILITY:
+    # The historical model of migration 0003 has no source yet: migration 0010 adds the routes then.
+    if _has(rule_model, "source") and not await rule_model.all().exists():
+        for level, education, major, years, requires, note, source, source_year in ELIGIBILITY:
             await rule_model.create(
                 level=level,
                 min_education=education,
@@ -146,6 +241,45 @@ async def seed_catalogue(get_model: Callable[[str], type]) -> int:
                 min_years=years,
                 requires_level=requires,
                 note=note,
+                source=source,
+                source_year=source_year,
             )
             added += 1
     return added
+
+
+async def correct_catalogue(get_model: Callable[[str], type]) -> None:
+    """Migration 0010: replace the wrongly seeded eligibility rows and exam dates that nobody has edited since,
+    give the national rows their source, and add the routes that were missing."""
+    rule_model = get_model("EligibilityRule")
+    for level, education, major, years, requires, note in WRONG_ELIGIBILITY:
+        await rule_model.filter(
+            level=level,
+            min_education=education,
+            social_work_major=major,
+            min_years=years,
+            requires_level=requires,
+            note=note,
+        ).delete()
+    for level, education, major, years, requires, note, source, source_year in ELIGIBILITY:
+        found = rule_model.filter(
+            level=level, min_education=education, social_work_major=major, requires_level=requires
+        )
+        if await found.exists():
+            await found.filter(note=note, source="").update(source=source, source_year=source_year)
+        else:
+            await rule_model.create(
+                level=level,
+                min_education=education,
+                social_work_major=major,
+                min_years=years,
+                requires_level=requires,
+                note=note,
+                source=source,
+                source_year=source_year,
+            )
+    year_model = get_model("ExamYear")
+    for year, wrong in WRONG_EXAM_DATES.items():
+        await year_model.filter(year=year, exam_on=wrong).update(exam_on=EXAM_DATES[year])
+    for year in EXAM_DATES:
+        await year_model.filter(year=year, note="").update(note=EXAM_NOTICE.format(year=year))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from talent.certification.rules import LevelRules, Thresholds
+from talent.people.models import COUNTED_EXPERIENCE
 
 DEFAULT_RULES = LevelRules()
 
@@ -96,7 +97,7 @@ class CertificateSql:
         return (
             "(CASE"
             f" WHEN {self.column('registered_on')} IS NULL THEN"
-            f" (CASE WHEN {self.column('obtained_on')} >= {first_from} THEN 'unregistered' ELSE 'lapsed' END)"
+            f" (CASE WHEN {self.column('obtained_on')} >= {first_from} THEN 'unregistered' ELSE 'first_overdue' END)"
             f" WHEN {expiry} < {date_literal(today, self.pg)} THEN 'lapsed'"
             f" WHEN {expiry} <= {renewal_from} THEN (CASE WHEN {short} THEN 'ce_shortfall' ELSE 'renewal_open' END)"
             f" WHEN {expiry} < {last_year_from} AND {short} THEN 'ce_shortfall'"
@@ -105,7 +106,8 @@ class CertificateSql:
 
 
 def social_work_days_sql(*, worker_id: int, cutoff: date, since: date | None, pg: bool) -> str:
-    """A scalar subquery, rules.social_work_days: the days covered by the worker's employment spells between
+    """A scalar subquery, rules.social_work_days: the days covered by the worker's employment spells and counted
+    prior experience (_periods) between
     `since` (or their start) and `cutoff`, both inclusive. An unfinished spell runs to the cut-off, a spell
     starting after it counts nothing, and days two spells share count once: each spell, in order of start, adds
     only the days after the latest end of the spells before it (a running MAX window)."""
@@ -122,6 +124,18 @@ def social_work_days_sql(*, worker_id: int, cutoff: date, since: date | None, pg
         " AS prev FROM ("
         f" SELECT {start} AS s,"
         f" CASE WHEN sp.end_on IS NULL OR sp.end_on > {hi} THEN {hi} ELSE sp.end_on END AS e"
-        f" FROM employment_spells sp WHERE sp.worker_id = {int(worker_id)} AND sp.start_on <= {hi}{after_lo}"
+        f" FROM ({_periods(worker_id)}) sp WHERE sp.start_on <= {hi}{after_lo}"
         ") c) o)"
+    )
+
+
+def _periods(worker_id: int) -> str:
+    """The worker's periods of social work: employment spells and prior experience of a counted kind
+    (people.models.COUNTED_EXPERIENCE; full-time study is not)."""
+    kinds = ", ".join(f"'{kind}'" for kind in COUNTED_EXPERIENCE)
+    return (
+        f"SELECT e.start_on, e.end_on FROM employment_spells e WHERE e.worker_id = {int(worker_id)}"
+        " UNION ALL"
+        f" SELECT p.start_on, p.end_on FROM prior_experiences p WHERE p.worker_id = {int(worker_id)}"
+        f" AND p.kind IN ({kinds})"
     )

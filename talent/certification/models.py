@@ -113,8 +113,10 @@ class PassLine(Model):
 
 
 class EligibilityRule(Model):
-    """Who may sit a level: education × social-work major or not × years of social work by the cut-off
-    (or a lower certificate held for so many years). A worker is eligible when any rule of the level holds."""
+    """Who may sit a level (a route of the exam notice): education × social-work major or not × years of social
+    work by the cut-off (for a route that requires a lower certificate first, the years since that
+    certificate's date). A worker is eligible when any rule of the level holds. Seeded from
+    defaults.ELIGIBILITY, each row with its source document and year."""
 
     id = fields.IntField(primary_key=True)
     level = fields.CharEnumField(CertLevel, max_length=16, db_index=True)
@@ -122,7 +124,11 @@ class EligibilityRule(Model):
     social_work_major = fields.BooleanField(null=True)  # None: any major
     min_years = fields.SmallIntField(default=0)
     requires_level = fields.CharEnumField(CertLevel, max_length=16, null=True)
+    # The route as the notice words it.
     note = fields.CharField(max_length=255, default="")
+    # The document the route comes from, and the year of that document (a province's rule names its own).
+    source = fields.CharField(max_length=255, default="", db_default="")
+    source_year = fields.SmallIntField(null=True)
 
     class Meta:
         table = "exam_eligibility_rules"

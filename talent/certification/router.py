@@ -112,7 +112,7 @@ async def certificate_export(
 
     headers = [
         _("Worker no."),
-        _("Name"),
+        _("Full name"),
         _("Highest level"),
         _("Certificate number"),
         _("Registration expires"),

@@ -25,6 +25,10 @@ class CertStatus(Coded):
     REGISTERED = "registered", N_("Registered")
     RENEWAL_OPEN = "renewal_open", N_("Renewal window open")
     CE_SHORTFALL = "ce_shortfall", N_("CE shortfall")
+    # A certificate never registered within the first-registration window: the certificate does not lapse, its
+    # first registration is overdue (逾期未首次登记).
+    FIRST_OVERDUE = "first_overdue", N_("First registration overdue")
+    # A registration whose period ended without re-registration (再登记).
     LAPSED = "lapsed", N_("Lapsed")
 
 
@@ -128,12 +132,13 @@ def registration_status(
     rules: LevelRules,
     today: date,
 ) -> CertStatus:
-    """none / unregistered / registered / renewal_open / ce_shortfall / lapsed for one certificate."""
+    """none / unregistered / first_overdue / registered / renewal_open / ce_shortfall / lapsed for one
+    certificate."""
     if obtained_on is None:
         return CertStatus.NONE
     t = Thresholds.of(rules, today)
     if registered_on is None:
-        return CertStatus.UNREGISTERED if obtained_on >= t.first_registration_from else CertStatus.LAPSED
+        return CertStatus.UNREGISTERED if obtained_on >= t.first_registration_from else CertStatus.FIRST_OVERDUE
     expiry = effective_expiry(registered_on, expires_on, rules)
     short = Decimal(str(ce_hours)) < rules.ce_hours_per_period
     if expiry < today:
@@ -230,8 +235,10 @@ class Rule:
     social_work_major: bool | None = None  # None: any major
     min_years: int = 0
     requires_level: str | None = None  # a certificate held first; min_years then counts from obtaining it
-    note: str = ""
+    note: str = ""  # the route as the notice words it
     id: int | None = None
+    source: str = ""  # the document the route comes from
+    source_year: int | None = None
 
     @classmethod
     def of(cls, row) -> "Rule":
@@ -243,6 +250,8 @@ class Rule:
             requires_level=row.requires_level,
             note=row.note,
             id=row.id,
+            source=getattr(row, "source", ""),
+            source_year=getattr(row, "source_year", None),
         )
 
 
@@ -309,8 +318,9 @@ def eligibility_for(
     the catalogue's order (fewest years) is named. Otherwise the nearest rule is named with the years
     missing, or the certificate missing when only certificate rules fit.
 
-    Worked example: a bachelor in social work with 0 years may sit assistant ("associate, social work,
-    0 years") but not intermediate: the nearest rule, "bachelor, social work, 3 years", misses 3 years.
+    Worked example (national defaults): a bachelor in social work with 0 years may sit assistant ("bachelor,
+    social work, 0 years") but not intermediate: the nearest rule, "bachelor, social work, 3 years", misses
+    3 years. An associate in social work with 0 years may sit nothing yet: "associate, social work, 2 years".
     """
     held_by_level = {h.level: h for h in held}
     years = Decimal(years)

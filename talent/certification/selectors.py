@@ -49,7 +49,7 @@ from talent.certification.rules import (
 from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, paginate
 from talent.people.access import spells_q, workers_q
-from talent.people.models import EmploymentSpell, Worker
+from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on
 from talent.places.access import regions_q
 from talent.places.models import CertLevel, Region
@@ -402,8 +402,21 @@ async def region_by_code(*, scope: Scope, code: str) -> Region | None:
 async def eligibility_cutoff(*, today: date) -> date:
     """The day years of social work are counted to: the cut-off of the next exam (the first exam year whose
     exam is today or later), else 31 December of this year."""
+    return (await eligibility_exam(today=today))[1]
+
+
+async def eligibility_exam(*, today: date, year: int | None = None) -> tuple[int, date]:
+    """The exam year eligibility is computed for and its cut-off: `year` when given (its catalogue cut-off,
+    else 31 December of it, the notices' default), else the next exam (the first exam year whose exam is
+    today or later); when the catalogue holds none, this year, or next year once this year's exam is past."""
+    if year is not None:
+        row = await ExamYear.filter(year=year).first()
+        return year, row.cutoff_on if row is not None else date(year, 12, 31)
     upcoming = await ExamYear.filter(exam_on__gte=today).order_by("exam_on").first()
-    return upcoming.cutoff_on if upcoming is not None else date(today.year, 12, 31)
+    if upcoming is not None:
+        return upcoming.year, upcoming.cutoff_on
+    year = today.year + 1 if await ExamYear.filter(year=today.year).exists() else today.year
+    return year, date(year, 12, 31)
 
 
 async def social_work_days(*, worker_id: int, cutoff: date, since: Iterable[date] = ()) -> tuple[int, dict]:
@@ -428,23 +441,33 @@ class Eligibility:
     cutoff: date
     days: int
     years: Decimal
+    year: int  # the exam year
     education: str | None
     social_work_major: bool
     levels: list[LevelEligibility]
     rule_count: int
+    # The prior experience the years include (or, for full-time study, leave out): the basis shown.
+    prior: list[dict] = field(default_factory=list)
 
 
 async def worker_eligibility(
-    *, scope: Scope, worker_id: int, today: date, worker: Worker | None = None
+    *, scope: Scope, worker_id: int, today: date, worker: Worker | None = None, year: int | None = None
 ) -> Eligibility:
     """Eligibility by the catalogue's rules (rows, so an edited rule changes the answer), counted to the
-    next cut-off date in whole calendar years (rules.years_to_cutoff); five queries whatever the worker's history
-    (four when the worker row, read in the viewer's scope, is given). A worker out of `scope`: DoesNotExist."""
+    next cut-off date in whole calendar years (rules.years_to_cutoff); six queries whatever the worker's history
+    (five when the worker row, read in the viewer's scope, is given). A worker out of `scope`: DoesNotExist."""
     if worker is None or worker.id != worker_id:
         worker = await worker_get(scope=scope, worker_id=worker_id)
-    cutoff = await eligibility_cutoff(today=today)
+    exam_year, cutoff = await eligibility_exam(today=today, year=year)
     rule_rows = await eligibility_rules()
     certificates = await Certificate.filter(worker_id=worker.id).order_by("obtained_on").values("level", "obtained_on")
+    prior = await (
+        PriorExperience.filter(worker_id=worker.id)
+        .order_by("start_on", "id")
+        .values("employer", "start_on", "end_on", "kind")
+    )
+    for row in prior:
+        row["counted"] = str(row["kind"]) in COUNTED_EXPERIENCE
     days, days_since = await social_work_days(
         worker_id=worker.id, cutoff=cutoff, since=[c["obtained_on"] for c in certificates]
     )
@@ -467,8 +490,10 @@ async def worker_eligibility(
         cutoff=cutoff,
         days=days,
         years=years_of(days),
+        year=exam_year,
         education=worker.education,
         social_work_major=bool(worker.social_work_major),
         levels=levels,
         rule_count=len(rule_rows),
+        prior=prior,
     )

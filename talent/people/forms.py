@@ -2,14 +2,14 @@ from dataclasses import replace
 
 from talent.core.codes import choices
 from talent.core.i18n import N_
-from talent.people.models import ExitReason, ExitType, Gender, Source
+from talent.people.models import ExitReason, ExitType, ExperienceKind, Gender, Source
 from talent.places.forms import station_lookup
 from talent.places.models import Education
 from talent.web.forms import Field
 
 WORKER_FIELDS = [
     Field("worker_no", N_("Worker number"), required=True, max_length=32),
-    Field("name", N_("Name"), required=True, max_length=50),
+    Field("name", N_("Full name"), required=True, max_length=50),
     Field("gender", N_("Gender"), kind="choice", choices=choices(Gender)),
     Field("birth_date", N_("Date of birth"), kind="date"),
     Field("education", N_("Education"), kind="choice", choices=choices(Education)),
@@ -85,4 +85,19 @@ SPELL_FIELDS = [
     Field("exit_type", N_("Exit type"), kind="choice", choices=choices(ExitType)),
     Field("exit_reason", N_("Exit reason"), kind="choice", choices=choices(ExitReason)),
     Field("exit_note", N_("Note"), max_length=255),
+]
+
+PRIOR_FIELDS = [
+    Field("employer", N_("Employer"), required=True, max_length=100),
+    Field("start_on", N_("From"), kind="date", required=True),
+    Field("end_on", N_("To"), kind="date", required=True),
+    Field(
+        "kind",
+        N_("Kind"),
+        kind="choice",
+        required=True,
+        choices=choices(ExperienceKind),
+        help=N_("Time during full-time study is recorded but not counted as years of social work."),
+    ),
+    Field("note", N_("Note"), max_length=255),
 ]

@@ -89,3 +89,36 @@ class EmploymentSpell(Model):
     class Meta:
         table = "employment_spells"
         ordering = ["-start_on", "-id"]
+
+
+class ExperienceKind(Coded):
+    """What a prior experience was. The exam notices count all social work, before and after the degree, but
+    not the time of full-time study (全日制学历报考人员未毕业期间经历不计入工作年限)."""
+
+    SOCIAL_WORK = "social_work", N_("Social work post")  # a social-work post at another employer
+    COMMUNITY = "community", N_("Village or community work")  # 村（社区）工作
+    STUDY = "study", N_("During full-time study (not counted)")  # placements, internships, volunteering
+
+
+# The kinds whose days count as years of social work (rules.counts_as_social_work, and the SQL of
+# certification.expressions.social_work_days_sql).
+COUNTED_EXPERIENCE = (ExperienceKind.SOCIAL_WORK.value, ExperienceKind.COMMUNITY.value)
+
+
+class PriorExperience(Model):
+    """Social work a worker did before (or beside) their spells in Talent: at another employer, from, to
+    (both included). Its days count towards the years of social work once, where they overlap a spell or each
+    other (the union of the periods), unless done during full-time study."""
+
+    id = fields.IntField(primary_key=True)
+    worker = fields.ForeignKeyField("models.Worker", related_name="prior_experiences", on_delete=fields.CASCADE)
+    employer = fields.CharField(max_length=100)
+    start_on = fields.DateField()
+    end_on = fields.DateField()
+    kind = fields.CharEnumField(ExperienceKind, max_length=16, default=ExperienceKind.SOCIAL_WORK)
+    note = fields.CharField(max_length=255, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "prior_experiences"
+        ordering = ["-start_on", "-id"]

@@ -13,7 +13,14 @@ from talent.core.codes import choices
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.people import selectors, services
-from talent.people.forms import EXIT_FIELDS, SPELL_FIELDS, TRANSFER_FIELDS, WORKER_FIELDS, worker_create_fields
+from talent.people.forms import (
+    EXIT_FIELDS,
+    PRIOR_FIELDS,
+    SPELL_FIELDS,
+    TRANSFER_FIELDS,
+    WORKER_FIELDS,
+    worker_create_fields,
+)
 from talent.people.models import Source
 from talent.web import exports
 from talent.web.auth import Allowed, CurrentViewer, Viewer
@@ -137,6 +144,7 @@ async def _detail_context(viewer: Viewer, worker) -> dict:
     return {
         "worker": worker,
         "spells": spells,
+        "prior_experiences": await selectors.worker_prior_experiences(worker=worker),
         "has_active": any(s.end_on is None for s in spells),
         "can_edit": viewer.can(Permission.WORKERS_EDIT),
         # A worker sees their own numbers; staff who may see them, everyone's.
@@ -257,3 +265,70 @@ async def spell_create(request: Request, viewer: Editing, worker_id: Id) -> Resp
     ):
         return flash(see_other(request, f"/workers/{worker.id}"), _("Spell added."))
     return _spell_page(request, form, worker, status_code=422)
+
+
+# --- prior experience (employer, from, to, kind): counted in the years of social work -------------------------
+
+PRIOR_KEYS = [f.name for f in PRIOR_FIELDS]
+
+
+def _prior_page(request, form, worker, action, experience=None, status_code=200) -> Response:
+    context = {"form": form, "worker": worker, "action": action, "experience": experience}
+    return form_page(request, "people/prior_form.html", context, status_code, fragment="people/_prior_form.html")
+
+
+@router.get("/{worker_id}/experience/new")
+async def prior_new(request: Request, viewer: Editing, worker_id: Id) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    form = Form.initial(PRIOR_FIELDS, {"kind": "social_work"})
+    return _prior_page(request, form, worker, f"/workers/{worker.id}/experience/new")
+
+
+@router.post("/{worker_id}/experience/new")
+async def prior_create(request: Request, viewer: Editing, worker_id: Id) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    form = await Form.posted(PRIOR_FIELDS, request)
+    if await form.run(
+        lambda cleaned: services.prior_experience_create(
+            actor=viewer.user, scope=viewer.scope, worker=worker, **cleaned
+        )
+    ):
+        return flash(see_other(request, f"/workers/{worker.id}#prior"), _("Prior experience added."))
+    return _prior_page(request, form, worker, f"/workers/{worker.id}/experience/new", status_code=422)
+
+
+@router.get("/{worker_id}/experience/{experience_id}")
+async def prior_edit(request: Request, viewer: Editing, worker_id: Id, experience_id: Id) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    experience = await selectors.prior_experience_get(
+        scope=viewer.scope, worker_id=worker.id, experience_id=experience_id
+    )
+    form = Form.initial(PRIOR_FIELDS, {k: getattr(experience, k) for k in PRIOR_KEYS})
+    return _prior_page(request, form, worker, f"/workers/{worker.id}/experience/{experience.id}", experience)
+
+
+@router.post("/{worker_id}/experience/{experience_id}")
+async def prior_update(request: Request, viewer: Editing, worker_id: Id, experience_id: Id) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    experience = await selectors.prior_experience_get(
+        scope=viewer.scope, worker_id=worker.id, experience_id=experience_id
+    )
+    form = await Form.posted(PRIOR_FIELDS, request)
+    if await form.run(
+        lambda cleaned: services.prior_experience_update(
+            actor=viewer.user, scope=viewer.scope, worker=worker, experience=experience, **cleaned
+        )
+    ):
+        return flash(see_other(request, f"/workers/{worker.id}#prior"), _("Saved."))
+    action = f"/workers/{worker.id}/experience/{experience.id}"
+    return _prior_page(request, form, worker, action, experience, status_code=422)
+
+
+@router.post("/{worker_id}/experience/{experience_id}/delete")
+async def prior_delete(request: Request, viewer: Editing, worker_id: Id, experience_id: Id) -> Response:
+    worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
+    experience = await selectors.prior_experience_get(
+        scope=viewer.scope, worker_id=worker.id, experience_id=experience_id
+    )
+    await services.prior_experience_delete(actor=viewer.user, scope=viewer.scope, worker=worker, experience=experience)
+    return flash(see_other(request, f"/workers/{worker.id}#prior"), _("Prior experience deleted."))

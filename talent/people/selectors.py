@@ -16,7 +16,7 @@ from talent.core.access import Scope
 from talent.core.export import keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.people.access import spells_q, workers_q
-from talent.people.models import EmploymentSpell, Source, Worker
+from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
 
 STATUSES = ("active", "left", "all")
@@ -165,5 +165,17 @@ async def worker_audit_scope(worker_id: int) -> dict:
 
 
 async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker:
-    """The worker with this number if in scope; DoesNotExist (→ 404) otherwise."""
-    return await Worker.filter(workers_q(scope)).get(worker_no=worker_no)
+    """The worker with this number if in scope (the same scoped queryset as the worker page); DoesNotExist
+    (→ 404) otherwise, whether the number is unknown or out of scope."""
+    return await Worker.filter(workers_q(scope)).get(worker_no=worker_no.strip())
+
+
+async def worker_prior_experiences(*, worker: Worker) -> list[PriorExperience]:
+    """The prior experience of a worker read in the viewer's scope (worker_get), latest first."""
+    return await PriorExperience.filter(worker_id=worker.id).order_by("-start_on", "-id")
+
+
+async def prior_experience_get(*, scope: Scope, worker_id: int, experience_id: int) -> PriorExperience:
+    """One prior experience of a worker in scope; DoesNotExist (→ 404) otherwise."""
+    worker = await worker_get(scope=scope, worker_id=worker_id)
+    return await PriorExperience.get(id=experience_id, worker_id=worker.id)

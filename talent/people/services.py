@@ -20,7 +20,16 @@ from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.people.access import spells_q
-from talent.people.models import EmploymentSpell, ExitReason, ExitType, Gender, Source, Worker
+from talent.people.models import (
+    EmploymentSpell,
+    ExitReason,
+    ExitType,
+    ExperienceKind,
+    Gender,
+    PriorExperience,
+    Source,
+    Worker,
+)
 from talent.people.rules import clean_id_number, clean_phone, overlapping
 from talent.people.selectors import worker_jurisdictions
 from talent.places.models import Education, Station
@@ -352,3 +361,69 @@ async def spell_transfer(
         )
         await SPELL.created(actor, new, summary, action=Action.TRANSFER, **_audit_scope(target), also=[old.station])
     return new
+
+
+# --- prior experience ------------------------------------------------------------------------------------
+
+PRIOR_AUDIT_FIELDS = ["worker_id", "employer", "start_on", "end_on", "kind", "note"]
+PRIOR = Audited(Entity.PRIOR_EXPERIENCE, PRIOR_AUDIT_FIELDS)
+
+
+def _prior_values(*, employer: str, start_on: date | None, end_on: date | None, kind: str | None, note: str = ""):
+    employer = (employer or "").strip()
+    if not employer:
+        raise ServiceError("employer", N_("Enter the employer."))
+    if start_on is None:
+        raise ServiceError("start_on", N_("Enter the first day."))
+    if end_on is None:
+        raise ServiceError("end_on", N_("Enter the last day."))
+    if end_on < start_on:
+        raise ServiceError("end_on", N_("The last day cannot be before the first day."))
+    return {
+        "employer": employer,
+        "start_on": start_on,
+        "end_on": end_on,
+        "kind": _enum(ExperienceKind, kind) or ExperienceKind.SOCIAL_WORK,
+        "note": (note or "").strip(),
+    }
+
+
+async def _worker_where(scope: Scope, worker: Worker) -> dict:
+    """Where a change to the worker's own records is filed: the actor's latest station of the worker, and
+    every other jurisdiction that sees them (as worker_update)."""
+    latest = (
+        await EmploymentSpell.filter(spells_q(scope), worker_id=worker.id)
+        .select_related("station")
+        .order_by("-start_on", "-id")
+        .first()
+    )
+    everywhere = (await worker_jurisdictions([worker.id])).get(worker.id, [])
+    return {**_audit_scope(latest.station if latest else None), "also": everywhere}
+
+
+async def prior_experience_create(*, actor: User, scope: Scope, worker: Worker, **fields) -> PriorExperience:
+    """Record social work the worker did elsewhere (employer, from, to, kind). `worker` was read in scope."""
+    values = _prior_values(**fields)
+    where = await _worker_where(scope, worker)
+    async with in_transaction():
+        experience = await PriorExperience.create(worker=worker, **values)
+        summary = f"{worker.worker_no} {worker.name}: {values['employer']}"
+        await PRIOR.created(actor, experience, summary, **where)
+    return experience
+
+
+async def prior_experience_update(
+    *, actor: User, scope: Scope, worker: Worker, experience: PriorExperience, **fields
+) -> PriorExperience:
+    values = _prior_values(**fields)
+    where = await _worker_where(scope, worker)
+    async with in_transaction():
+        summary = f"{worker.worker_no} {worker.name}: {values['employer']}"
+        await PRIOR.update(actor, experience, values, summary, **where)
+    return experience
+
+
+async def prior_experience_delete(*, actor: User, scope: Scope, worker: Worker, experience: PriorExperience) -> None:
+    where = await _worker_where(scope, worker)
+    async with in_transaction():
+        await PRIOR.delete(actor, experience, f"{worker.worker_no} {worker.name}: {experience.employer}", **where)

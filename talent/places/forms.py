@@ -1,6 +1,6 @@
 from talent.core.codes import choices
 from talent.core.i18n import N_
-from talent.places.models import CertLevel, Education, RegionLevel
+from talent.places.models import CertLevel, Education, RegionLevel, StationKind
 from talent.web.forms import Field
 
 
@@ -18,8 +18,8 @@ def organisation_lookup(label: str, **options) -> Field:
     )
 
 
-def station_lookup(label: str = N_("Station code"), **options) -> Field:
-    return Field("station_code", label, kind="lookup", max_length=32, lookup_url="/stations/suggest", **options)
+def station_lookup(label: str = N_("Station code"), name: str = "station_code", **options) -> Field:
+    return Field(name, label, kind="lookup", max_length=32, lookup_url="/stations/suggest", **options)
 
 
 REGION_CREATE_FIELDS = [
@@ -55,6 +55,18 @@ TIER_FIELDS = [
     Field("min_education", N_("Minimum education"), kind="choice", choices=choices(Education)),
     Field("major_required", N_("Social-work major required"), kind="bool"),
     Field("certificate_required", N_("Certificate required at recruitment"), kind="bool"),
+    Field(
+        "related_major_accepted",
+        N_("A related major also qualifies"),
+        kind="bool",
+        help=N_("Sociology, psychology, management and the like count as the major."),
+    ),
+    Field(
+        "major_or_certificate",
+        N_("Major or certificate: either one suffices"),
+        kind="bool",
+        help=N_("With both requirements ticked, a candidate needs only one of them."),
+    ),
     Field("notes", N_("Notes"), kind="textarea", max_length=2000),
 ]
 
@@ -64,7 +76,23 @@ def station_fields(tier_choices: list[tuple[str, str]]) -> list[Field]:
     return [
         Field("code", N_("Station code"), required=True, max_length=32),
         Field("name", N_("Name"), required=True, max_length=200),
-        region_lookup(label=N_("Township / street code"), required=True, level="township"),
+        Field(
+            "kind",
+            N_("Kind"),
+            kind="choice",
+            choices=choices(StationKind),
+            help=N_("Empty: a township (street) station."),
+        ),
+        region_lookup(
+            label=N_("Township / street code"),
+            required=True,
+            help=N_("A county guidance centre: the county or district code."),
+        ),
+        station_lookup(
+            N_("Township station (for a village room)"),
+            name="parent_code",
+            help=N_("A village (community) room sits under the station of its township."),
+        ),
         organisation_lookup(N_("Operating organisation")),
         Field("tier", N_("Tier"), kind="choice", choices=tier_choices),
         Field("opened_on", N_("Opened on"), kind="date"),

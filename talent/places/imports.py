@@ -21,11 +21,23 @@ from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
 from talent.imports.framework import Context, Counts, Kind, Plan, register
 from talent.places.access import can_write_under, organisations_q, region_editable, stations_q, tiers_q
-from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
-from talent.places.rules import LEVELS, check_region_code, is_child_level, within
+from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
+from talent.places.rules import LEVELS, check_region_code, is_child_level, station_network_problem, within
 from talent.places.services import ORGANISATION, REGION, STATION, STATION_FIELDS
 
 # Chinese words accepted for a region level besides the codes (DESIGN §3).
+STATION_KIND_WORDS = {
+    "县级社会工作指导中心": "county_centre",
+    "社会工作指导中心": "county_centre",
+    "指导中心": "county_centre",
+    "乡镇（街道）社工站": "township_station",
+    "乡镇(街道)社工站": "township_station",
+    "社工站": "township_station",
+    "村（社区）社工室": "village_room",
+    "村(社区)社工室": "village_room",
+    "社工室": "village_room",
+}
+
 REGION_LEVEL_WORDS = {
     "省": "province",
     "市": "city",
@@ -55,6 +67,10 @@ STATIONS = KindSpec(
         Column("organisation", "运营机构", max_length=200),
         Column("tier", "站点等级", max_length=100),
         Column("opened_on", "建站日期", "date"),
+        # Optional (issue 16): the station's kind in the county–township–village network, and for a village
+        # (community) room the code of its township station. Empty kind: a township station.
+        Column("kind", "站点类型", "enum", enum=StationKind, words=STATION_KIND_WORDS),
+        Column("parent_code", "所属社工站编码", max_length=32),
     ],
     ("code",),
 )
@@ -225,8 +241,10 @@ class StationsKind(Kind):
     permission = Permission.STATIONS_EDIT
     title = N_("Stations")
     note = N_(
-        "The region is a township or street in your jurisdiction. An organisation that does not exist yet is "
-        "created; the tier may be left empty."
+        "The region is a township or street in your jurisdiction (a county guidance centre: its county or "
+        "district). An organisation that does not exist yet is created; the tier may be left empty. Kind and "
+        "parent station are optional: a village (community) room names the code of its township station, which "
+        "may be in the same file."
     )
     example = {
         "code": "S-320102001-01",
@@ -282,11 +300,37 @@ class StationsKind(Kind):
             s["code"]: s
             for s in await fetch_by(
                 lambda chunk: Station.filter(code__in=list(chunk)).values(
-                    "id", "code", "name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on"
+                    "id",
+                    "code",
+                    "name",
+                    "region_id",
+                    "region_path",
+                    "organisation_id",
+                    "tier_id",
+                    "opened_on",
+                    "kind",
+                    "parent_id",
+                    "parent__code",
                 ),
                 [r.code for r in rows],
             )
         }
+        # Parent stations: in the importer's scope already, or township stations of this very file.
+        parent_codes = list({r.parent_code for r in rows if getattr(r, "parent_code", None)})
+        parents = {
+            p["code"]: {"kind": p["kind"], "region_id": p["region_id"], "id": p["id"]}
+            for p in await fetch_by(
+                lambda chunk: Station.filter(stations_q(scope), code__in=list(chunk)).values(
+                    "id", "code", "kind", "region_id"
+                ),
+                parent_codes,
+            )
+        }
+        pending: dict[str, str] = {}  # a room's code → its parent's code, a station of this file
+        for r in rows:
+            region = regions.get(r.region_code)
+            if region is not None and (getattr(r, "kind", None) or StationKind.TOWNSHIP_STATION) == "township_station":
+                parents.setdefault(r.code, {"kind": "township_station", "region_id": region["id"]})
         visible = set()
         if not scope.is_admin and existing:
             visible = set(
@@ -303,8 +347,24 @@ class StationsKind(Kind):
             if region is None or not can_write_under(scope, region["path"]):
                 ctx.problem(row.row, "region_code", row.region_code, _no_region())
                 continue
-            if region["level"] != RegionLevel.TOWNSHIP:
-                ctx.problem(row.row, "region_code", row.region_code, _("A station belongs to a township or street."))
+            current = existing.get(row.code)
+            kind = str(row.kind or "") if "kind" in ctx.present else ""
+            kind = kind or (str(current["kind"]) if current else StationKind.TOWNSHIP_STATION.value)
+            parent_code = (row.parent_code or "") if "parent_code" in ctx.present else ""
+            if "parent_code" not in ctx.present and current is not None:
+                parent_code = current["parent__code"] or ""
+            if parent_code and parent_code not in parents:
+                ctx.problem(row.row, "parent_code", parent_code, _("No station with this code in your scope."))
+                continue
+            problem = station_network_problem(
+                kind=kind,
+                region_level=region["level"],
+                region_id=region["id"],
+                parent=parents.get(parent_code) if parent_code else None,
+            )
+            if problem is not None or parent_code == row.code:
+                field, msgid = problem or ("parent_code", N_("Choose a township station of the same township."))
+                ctx.problem(row.row, field, getattr(row, field, "") or "", msgid.tr())
                 continue
             tier_id = None
             if row.tier:
@@ -331,8 +391,11 @@ class StationsKind(Kind):
                 "organisation_id": org_id,
                 "tier_id": tier_id,
                 "opened_on": row.opened_on,
+                "kind": kind,
+                "parent_id": parents[parent_code].get("id") if parent_code else None,
             }
-            current = existing.get(row.code)
+            if parent_code and after["parent_id"] is None:
+                pending[row.code] = parent_code
             if current is None:
                 plan.creates.append((row, after))
                 continue
@@ -343,11 +406,13 @@ class StationsKind(Kind):
                 if column not in ctx.present:
                     after[key] = current[key]
             before = {k: current[k] for k in after}
+            before["kind"] = str(current["kind"])
             if before == after and not (row.organisation and org_id is None and "organisation" in ctx.present):
                 plan.unchanged += 1
                 continue
             plan.updates.append((current["id"], before, after, row))
         plan.extra["new_orgs"] = list(new_orgs)
+        plan.extra["pending_parents"] = pending
         return plan
 
     async def write(self, ctx: Context, plan: Plan) -> Counts:
@@ -381,7 +446,18 @@ class StationsKind(Kind):
             if after["organisation_id"] is None and row.organisation:
                 after["organisation_id"] = org_ids[row.organisation]
 
+        pending = plan.extra.get("pending_parents", {})
+
+        async def with_parent_ids(afters: list[dict]) -> None:
+            """The parent_id of a room whose township station comes in this same file (written before it)."""
+            codes = [pending[a["code"]] for a in afters if a["code"] in pending]
+            ids = await ids_by(Station, "code", codes) if codes else {}
+            for a in afters:
+                if a["code"] in pending:
+                    a["parent_id"] = ids.get(pending[a["code"]])
+
         async def create(batch: list) -> list[dict]:
+            await with_parent_ids([after for _row, after in batch])
             await insert_rows(Station, [{**after, "address": ""} for _row, after in batch])
             ids = await ids_by(Station, "code", [after["code"] for _row, after in batch])
             empty = dict.fromkeys(STATION_FIELDS)
@@ -397,9 +473,10 @@ class StationsKind(Kind):
                 for _row, after in batch
             ]
 
-        fields = ["name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on"]
+        fields = ["name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on", "kind", "parent_id"]
 
         async def update(batch: list) -> list[dict]:
+            await with_parent_ids([after for _sid, _b, after, _r in batch])
             await Station.bulk_update(
                 [Station(id=sid, code=after["code"], **{k: after[k] for k in fields}) for sid, _b, after, _r in batch],
                 fields,
@@ -419,7 +496,12 @@ class StationsKind(Kind):
                 for sid, before, after, _r in batch
             ]
 
-        await ctx.write_batches(plan, plan.creates, create)
+        # Rooms after the other stations, so a township station of the same file exists when its rooms are written.
+        is_room = [pair[1]["kind"] == StationKind.VILLAGE_ROOM for pair in plan.creates]
+        await ctx.write_batches(
+            plan, [pair for pair, room in zip(plan.creates, is_room, strict=True) if not room], create
+        )
+        await ctx.write_batches(plan, [pair for pair, room in zip(plan.creates, is_room, strict=True) if room], create)
         await ctx.write_batches(plan, plan.updates, update)
         return self.counts(plan)
 
@@ -448,6 +530,8 @@ def station_row(s: Station) -> list[Any]:
         s.organisation.name if s.organisation else "",
         s.tier.name if s.tier else "",
         s.opened_on,
+        s.kind.value if hasattr(s.kind, "value") else s.kind,
+        s.parent.code if s.parent_id and s.parent else "",
     ]
 
 
@@ -464,7 +548,7 @@ async def region_rows() -> AsyncIterator[list[Any]]:
 
 
 async def station_rows() -> AsyncIterator[list[Any]]:
-    async for s in batched(Station.all().select_related("region", "organisation", "tier")):
+    async for s in batched(Station.all().select_related("region", "organisation", "tier", "parent")):
         yield station_row(s)
 
 

@@ -77,6 +77,11 @@ class StationTier(Model):
     min_education = fields.CharEnumField(Education, max_length=16, null=True)
     major_required = fields.BooleanField(default=False)
     certificate_required = fields.BooleanField(default=False)
+    # Issue 16: a related major (sociology, psychology, …) counts as the major, and "major OR certificate":
+    # with both required flags set, either one qualifies (Guangdong 双百: social work or a related major, or the
+    # assistant certificate). places.rules.recruitment_qualifies reads them.
+    related_major_accepted = fields.BooleanField(default=False, db_default=False)
+    major_or_certificate = fields.BooleanField(default=False, db_default=False)
     notes = fields.TextField(default="")
 
     class Meta:
@@ -86,6 +91,16 @@ class StationTier(Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StationKind(Coded):
+    """The county–township–village network of social work stations (民政部 "乡镇（街道）社会工作服务站" building:
+    a county guidance centre, a station in every township or street, rooms in villages and communities under
+    them). Reports may count township stations alone; norms apply per kind."""
+
+    COUNTY_CENTRE = "county_centre", N_("County social work guidance centre")  # 县级社会工作指导中心
+    TOWNSHIP_STATION = "township_station", N_("Township (street) station")  # 乡镇（街道）社工站
+    VILLAGE_ROOM = "village_room", N_("Village (community) room")  # 村（社区）社工室，under a station
 
 
 class Station(Model):
@@ -101,6 +116,12 @@ class Station(Model):
     tier = fields.ForeignKeyField("models.StationTier", null=True, related_name="stations", on_delete=fields.RESTRICT)
     opened_on = fields.DateField(null=True)
     address = fields.CharField(max_length=255, default="")
+    # db_default: the columns are added to tables that already hold stations (all of them township stations).
+    kind = fields.CharEnumField(
+        StationKind, max_length=20, default=StationKind.TOWNSHIP_STATION, db_default="township_station", db_index=True
+    )
+    # A village (community) room's township station; empty for the other kinds.
+    parent = fields.ForeignKeyField("models.Station", null=True, related_name="rooms", on_delete=fields.RESTRICT)
 
     class Meta:
         table = "stations"

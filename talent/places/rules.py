@@ -9,7 +9,7 @@ import all check a code here, so they refuse the same codes with the same messag
 
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
-from talent.places.models import RegionLevel
+from talent.places.models import RegionLevel, StationKind
 
 LEVELS = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
 CODE_LENGTHS = {
@@ -54,3 +54,56 @@ def next_level(level: RegionLevel | str) -> RegionLevel | None:
     """The level of a region's children (None below a township)."""
     index = LEVELS.index(RegionLevel(level)) + 1
     return LEVELS[index] if index < len(LEVELS) else None
+
+
+# ── the station network: where each kind sits ─────────────────────────────────────────────────────────────
+
+KIND_REGION_LEVEL = {
+    StationKind.COUNTY_CENTRE: RegionLevel.COUNTY,
+    StationKind.TOWNSHIP_STATION: RegionLevel.TOWNSHIP,
+    StationKind.VILLAGE_ROOM: RegionLevel.TOWNSHIP,
+}
+
+
+def station_network_problem(
+    *, kind: str, region_level: str, region_id: int, parent: dict | None
+) -> tuple[str, str] | None:
+    """(field, msgid) of what is wrong with a station's place in the network, or None. A county centre sits in a
+    county or district, a township station in a township or street, both without a parent; a village (community)
+    room sits under a township station of its own township. `parent`: the parent station's kind and region_id."""
+    kind = StationKind(kind)
+    if region_level != KIND_REGION_LEVEL[kind]:
+        if kind == StationKind.COUNTY_CENTRE:
+            return "region_code", N_("A county guidance centre belongs to a county or district.")
+        return "region_code", N_("A station belongs to a township or street.")
+    if kind != StationKind.VILLAGE_ROOM:
+        if parent is not None:
+            return "parent_code", N_("Only a village (community) room sits under a station.")
+        return None
+    if parent is None:
+        return "parent_code", N_("A village (community) room needs the township station it belongs to.")
+    if parent["kind"] != StationKind.TOWNSHIP_STATION or parent["region_id"] != region_id:
+        return "parent_code", N_("Choose a township station of the same township.")
+    return None
+
+
+# ── recruitment conditions of a tier ──────────────────────────────────────────────────────────────────────────
+
+
+def recruitment_qualifies(
+    *,
+    major: str,
+    certificate: bool,
+    major_required: bool,
+    certificate_required: bool,
+    related_major_accepted: bool = False,
+    major_or_certificate: bool = False,
+) -> bool:
+    """Does a candidate meet a tier's major and certificate conditions? `major`: "social_work", "related"
+    (sociology, psychology, …) or "other". The major condition is met by a social-work major, or a related one
+    where the tier accepts it; with major_or_certificate and both conditions set, either one suffices
+    (Guangdong 双百: 社会工作、社会学、心理学等相关专业大专以上学历，或取得助理社会工作师以上证书)."""
+    has_major = major == "social_work" or (related_major_accepted and major == "related")
+    if major_required and certificate_required and major_or_certificate:
+        return has_major or certificate
+    return (has_major or not major_required) and (certificate or not certificate_required)

@@ -23,7 +23,8 @@ class RegionOut(BaseModel):
 
 
 class StationOut(BaseModel):
-    """A station as the stations kind's columns and the API name it (organisation and tier by name)."""
+    """A station as the stations kind's columns and the API name it (organisation and tier by name; kind is
+    county_centre, township_station or village_room; parent_code the township station a village room is under)."""
 
     code: str
     name: str
@@ -31,10 +32,12 @@ class StationOut(BaseModel):
     organisation: str | None
     tier: str | None
     opened_on: date | None
+    kind: str
+    parent_code: str | None
 
     @classmethod
     def of(cls, station: Station) -> "StationOut":
-        """`station` with its region, organisation and tier fetched."""
+        """`station` with its region, organisation, tier and parent station fetched."""
         return cls(
             code=station.code,
             name=station.name,
@@ -42,4 +45,6 @@ class StationOut(BaseModel):
             organisation=station.organisation.name if station.organisation else None,
             tier=station.tier.name if station.tier else None,
             opened_on=station.opened_on,
+            kind=station.kind,
+            parent_code=station.parent.code if station.parent_id else None,
         )

@@ -13,7 +13,7 @@ from talent.core.access import Scope
 from talent.core.export import keyset_batches, keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.places.access import organisations_q, regions_q, stations_q, tiers_q
-from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
+from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
 
 SUGGEST_LIMIT = 20
@@ -206,6 +206,8 @@ async def tier_station_count(*, scope: Scope, tier: StationTier) -> int:
 
 # ── stations ─────────────────────────────────────────────────────────────────────────────────────
 
+STATION_KINDS = tuple(k.value for k in StationKind)
+
 STATION_SORTS = {
     "code": "code",
     "name": "name",
@@ -216,9 +218,16 @@ STATION_SORTS = {
 
 
 def _station_filtered(
-    *, scope: Scope, params: ListParams, tier_id: int | None = None, organisation_id: int | None = None
+    *,
+    scope: Scope,
+    params: ListParams,
+    tier_id: int | None = None,
+    organisation_id: int | None = None,
+    kind: str = "",
 ):
-    qs = Station.filter(stations_q(scope)).select_related("region", "organisation", "tier")
+    qs = Station.filter(stations_q(scope)).select_related("region", "organisation", "tier", "parent")
+    if kind in STATION_KINDS:
+        qs = qs.filter(kind=kind)
     if tier_id:
         qs = qs.filter(tier_id=tier_id)
     if organisation_id:
@@ -229,10 +238,15 @@ def _station_filtered(
 
 
 def station_export(
-    *, scope: Scope, params: ListParams, tier_id: int | None = None, organisation_id: int | None = None
+    *,
+    scope: Scope,
+    params: ListParams,
+    tier_id: int | None = None,
+    organisation_id: int | None = None,
+    kind: str = "",
 ) -> AsyncIterator[Station]:
     """Every station of the filtered list (all pages) in the list's order, read in keyset batches."""
-    qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id)
+    qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind)
     return keyset_rows(qs, order_for(params, STATION_SORTS, "code"))
 
 
@@ -243,11 +257,12 @@ async def station_list(
     tier_id: int | None = None,
     organisation_id: int | None = None,
     today: date | None = None,
+    kind: str = "",
 ) -> Page:
     """One page of stations. Who works there is people's business: the page adds each station's head count
     (talent.staffing.selectors.add_headcounts). `today` is not used; it stays until tests/exports stops
-    passing it."""
-    qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id)
+    passing it. `kind`: one kind of the network only (township stations alone, say)."""
+    qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind)
     return await paginate(qs, params, STATION_SORTS, default="code")
 
 
@@ -264,7 +279,11 @@ async def station_filter_options(*, scope: Scope) -> dict:
 
 
 async def station_get(*, scope: Scope, station_id: int) -> Station:
-    return await Station.filter(stations_q(scope)).select_related("region", "organisation", "tier").get(id=station_id)
+    return (
+        await Station.filter(stations_q(scope))
+        .select_related("region", "organisation", "tier", "parent")
+        .get(id=station_id)
+    )
 
 
 async def station_for_code(*, scope: Scope, code: str) -> Station | None:
@@ -279,3 +298,9 @@ async def station_suggest(*, scope: Scope, term: str) -> list[dict]:
     if term:
         qs = qs.filter(Q(code__icontains=term) | Q(name__icontains=term))
     return await qs.order_by("code").limit(SUGGEST_LIMIT).values("code", "name")
+
+
+def township_stations_q(scope: Scope) -> Q:
+    """Township (street) stations in scope alone: what a report that counts "stations" counts (a county centre
+    and the village rooms under a station are not stations of their own)."""
+    return stations_q(scope) & Q(kind=StationKind.TOWNSHIP_STATION)

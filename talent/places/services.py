@@ -21,8 +21,17 @@ from talent.places.access import (
     station_editable,
     tier_editable,
 )
-from talent.places.models import CertLevel, Education, Organisation, Region, RegionLevel, Station, StationTier
-from talent.places.rules import check_region_code, is_child_level
+from talent.places.models import (
+    CertLevel,
+    Education,
+    Organisation,
+    Region,
+    RegionLevel,
+    Station,
+    StationKind,
+    StationTier,
+)
+from talent.places.rules import check_region_code, is_child_level, station_network_problem
 
 # The actor is the signed-in account (talent.accounts.models.User), or None for the system; only its id and
 # username are read (by the audit log), so places need not import the accounts package that sits above them.
@@ -40,9 +49,22 @@ TIER_FIELDS = [
     "min_education",
     "major_required",
     "certificate_required",
+    "related_major_accepted",
+    "major_or_certificate",
     "notes",
 ]
-STATION_FIELDS = ["code", "name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on", "address"]
+STATION_FIELDS = [
+    "code",
+    "name",
+    "region_id",
+    "region_path",
+    "organisation_id",
+    "tier_id",
+    "opened_on",
+    "address",
+    "kind",
+    "parent_id",
+]
 REGION = Audited(Entity.REGION, REGION_FIELDS)
 ORGANISATION = Audited(Entity.ORGANISATION, ORGANISATION_FIELDS)
 TIER = Audited(Entity.TIER, TIER_FIELDS)
@@ -155,6 +177,8 @@ def _tier_values(
     major_required: bool,
     certificate_required: bool,
     notes: str,
+    related_major_accepted: bool = False,
+    major_or_certificate: bool = False,
 ) -> dict:
     if min_certified > min_fulltime:
         raise ServiceError("min_certified", N_("Cannot exceed the minimum full-time workers."))
@@ -168,6 +192,8 @@ def _tier_values(
         "min_education": Education(min_education) if min_education else None,
         "major_required": major_required,
         "certificate_required": certificate_required,
+        "related_major_accepted": related_major_accepted,
+        "major_or_certificate": major_or_certificate,
         "notes": notes,
     }
 
@@ -218,9 +244,18 @@ def _station_summary(station: dict) -> str:
     return f"{station['code']} {station['name']}"
 
 
-def _check_station_region(scope: Scope, region: Region) -> None:
-    if region.level != RegionLevel.TOWNSHIP:
-        raise ServiceError("region_code", N_("A station belongs to a township or street."))
+def _check_station_region(scope: Scope, values: dict, station_id: int | None = None) -> None:
+    region, parent = values["region"], values["parent"]
+    if parent is not None and station_id is not None and parent.id == station_id:
+        raise ServiceError("parent_code", N_("Choose a township station of the same township."))
+    problem = station_network_problem(
+        kind=values["kind"],
+        region_level=region.level,
+        region_id=region.id,
+        parent={"kind": parent.kind, "region_id": parent.region_id} if parent is not None else None,
+    )
+    if problem is not None:
+        raise ServiceError(*problem)
     if not can_write_under(scope, region.path):
         raise ServiceError("region_code", N_("Choose a region inside your own."))
 
@@ -234,9 +269,14 @@ def _station_values(
     tier: StationTier | None = None,
     opened_on: date | None = None,
     address: str = "",
+    kind: str | None = None,
+    parent: Station | None = None,
 ) -> dict:
-    """A station's fields as station_create and station_update take them; its region path is its township's."""
+    """A station's fields as station_create and station_update take them; its region path is its township's (a
+    county centre's, its county's). `parent`: a village room's township station, read in the actor's scope."""
     return {
+        "kind": StationKind(kind) if kind else StationKind.TOWNSHIP_STATION,
+        "parent": parent,
         "code": code,
         "name": name,
         "region": region,
@@ -251,7 +291,7 @@ def _station_values(
 async def station_create(*, actor: Actor, scope: Scope, **fields) -> Station:
     """Open a station (`fields`: see _station_values)."""
     values = _station_values(**fields)
-    _check_station_region(scope, values["region"])
+    _check_station_region(scope, values)
     async with in_transaction():
         if await Station.filter(code=values["code"]).exists():
             raise ServiceError("code", N_("A station with this code already exists."))
@@ -266,7 +306,9 @@ async def station_update(*, actor: Actor, scope: Scope, station: Station, **fiel
     if not station_editable(scope, station):
         raise _forbidden()
     values = _station_values(**fields)
-    _check_station_region(scope, values["region"])
+    _check_station_region(scope, values, station.id)
+    if values["kind"] != StationKind.TOWNSHIP_STATION and await Station.filter(parent_id=station.id).exists():
+        raise ServiceError("kind", N_("Village rooms sit under this station: it stays a township station."))
     async with in_transaction():
         if await Station.filter(code=values["code"]).exclude(id=station.id).exists():
             raise ServiceError("code", N_("A station with this code already exists."))

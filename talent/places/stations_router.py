@@ -3,16 +3,19 @@
 /stations/export, /stations/suggest and /stations/new are declared before /stations/{station_id}; the
 organisations and tiers routers (/stations/organisations…, /stations/tiers…) are included before this one."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
 from talent.core.clock import local_today
+from talent.core.codes import choices
 from talent.core.i18n import gettext as _
 from talent.places import selectors, services
 from talent.places.access import is_writer, station_editable
 from talent.places.forms import station_fields
-from talent.places.models import Station
+from talent.places.models import Station, StationKind
 from talent.places.pages import (
     edit_page,
     editable,
@@ -40,11 +43,12 @@ def stations_crumb() -> tuple[str, str]:
     return ("/stations", _("Stations"))
 
 
-def _station_filters(params, tier: str, organisation: str) -> tuple[int | None, int | None]:
+def _station_filters(params, tier: str, organisation: str, kind: str = "") -> tuple[int | None, int | None, str]:
     tier_id = int_or_none(tier)
     organisation_id = int_or_none(organisation)
-    params.extra = {"tier": str(tier_id or ""), "organisation": str(organisation_id or "")}
-    return tier_id, organisation_id
+    kind = kind if kind in selectors.STATION_KINDS else ""
+    params.extra = {"tier": str(tier_id or ""), "organisation": str(organisation_id or ""), "kind": kind}
+    return tier_id, organisation_id, kind
 
 
 @router.get("/stations")
@@ -54,10 +58,11 @@ async def station_list(
     params: Listing,
     tier: str = "",
     organisation: str = "",
+    kind: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    tier_id, organisation_id = _station_filters(params, tier, organisation)
+    tier_id, organisation_id, kind = _station_filters(params, tier, organisation, kind)
     page = await selectors.station_list(
-        scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id
+        scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
     await staffing.add_headcounts(page.items, today=local_today())
     filter_options = await selectors.station_filter_options(scope=viewer.scope)
@@ -68,6 +73,8 @@ async def station_list(
             "page": page,
             "tier_id": tier_id,
             "organisation_id": organisation_id,
+            "kind": kind,
+            "kinds": choices(StationKind),
             "can_create": is_writer(viewer.scope),
             **filter_options,
         },
@@ -82,11 +89,12 @@ async def station_export(
     fmt: ExportFormat = "xlsx",
     tier: str = "",
     organisation: str = "",
+    kind: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     """The filtered station list (every page), in the columns of the stations import."""
-    tier_id, organisation_id = _station_filters(params, tier, organisation)
+    tier_id, organisation_id, kind = _station_filters(params, tier, organisation, kind)
     stations = selectors.station_export(
-        scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id
+        scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
     return exports.respond(fmt, "stations", exports.kind_headers("stations"), exports.station_rows(stations))
 
@@ -114,6 +122,11 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     tier = None
     if cleaned.get("tier"):
         tier = await selectors.tier_get(scope=viewer.scope, tier_id=int(cleaned["tier"]))
+    parent = None
+    if cleaned.get("parent_code"):
+        parent = await selectors.station_for_code(scope=viewer.scope, code=cleaned["parent_code"])
+        if parent is None:
+            form.add_error("parent_code", _("No station with this code in your scope."))
     if form.errors:
         return None
     return {
@@ -124,6 +137,8 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
         "tier": tier,
         "opened_on": cleaned["opened_on"],
         "address": cleaned["address"] or "",
+        "kind": cleaned.get("kind") or "township_station",
+        "parent": parent,
     }
 
 
@@ -190,6 +205,8 @@ async def station_edit(request: Request, viewer: Allowed(Permission.STATIONS_EDI
         "tier": str(station.tier_id or ""),
         "opened_on": station.opened_on.isoformat() if station.opened_on else "",
         "address": station.address,
+        "kind": station.kind,
+        "parent_code": station.parent.code if station.parent else "",
     }
     return _edit_page(request, Form.initial(await _fields(viewer), initial), station)
 

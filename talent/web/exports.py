@@ -159,7 +159,7 @@ async def user_rows(users: AsyncIterable) -> AsyncIterator[tuple]:
             label(u.role),
             scope,
             u.last_login_at,
-            _("Active") if u.is_active else _("Inactive"),
+            _("Enabled") if u.is_active else _("Disabled"),
         )
 
 

@@ -127,7 +127,7 @@ def test_hr_finds_a_worker_records_an_exit_switches_to_english_and_signs_out(pag
     page.locator('form[action="/language"] button[name=locale][value=en]').click()
     page.wait_for_url(worker_url)
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("#spells-h")).to_have_text("Employment")
+    expect(page.locator("#spells-h")).to_have_text("Employment history")
     expect(page.locator("button#logout")).to_have_text("Sign out")
     expect(page.locator('form[action="/language"] button[value=en]')).to_have_attribute("aria-pressed", "true")
 

@@ -225,11 +225,12 @@ async def test_a_renewal_with_one_tenth_of_an_hour_too_few_is_refused(w):
 #  - renewal_open from 2026-03-30 (expiry ≤ today + 3 months) through 2026-06-30; lapsed from 2026-07-01;
 #  - with less than 72 h, the last year of the period starts 2025-07-01 (expiry < today + 12 months:
 #    2026-06-30 < 2026-07-01); on 2025-06-30 the expiry equals today + 12 months, not yet the last year.
-# Obtained 2023-06-10 and never registered: unregistered through 2024-06-10, lapsed from 2024-06-11.
+# Obtained 2023-06-10 and never registered: unregistered through 2024-06-10, first registration overdue from
+# 2024-06-11 (the certificate itself does not lapse; issue 16).
 STATUS_DAYS = [
     # (today, registered_on, ce_hours, expected)
     (date(2024, 6, 10), None, 0, "unregistered"),
-    (date(2024, 6, 11), None, 0, "lapsed"),
+    (date(2024, 6, 11), None, 0, "first_overdue"),
     (date(2026, 3, 29), date(2023, 7, 1), 72, "registered"),
     (date(2026, 3, 30), date(2023, 7, 1), 72, "renewal_open"),
     (date(2026, 6, 30), date(2023, 7, 1), 72, "renewal_open"),
@@ -346,8 +347,9 @@ async def test_a_score_equal_to_the_pass_line_passes_and_one_tenth_below_fails(w
 
 @pytest.fixture
 async def exam_years(w):
-    """2026: exam 2026-06-13, cut-off moved to 2026-05-31; 2027: exam 2027-06-12, cut-off 2027-05-31."""
-    await ExamYear.filter(year=2026).update(cutoff_on=date(2026, 5, 31))
+    """A province's calendar made up for these tests (not the national dates): 2026: exam 2026-06-13, cut-off
+    2026-05-31; 2027: exam 2027-06-12, cut-off 2027-05-31."""
+    await ExamYear.filter(year=2026).update(exam_on=date(2026, 6, 13), cutoff_on=date(2026, 5, 31))
     await ExamYear.filter(year=2027).delete()
     await ExamYear.create(year=2027, exam_on=date(2027, 6, 12), cutoff_on=date(2027, 5, 31))
 
@@ -358,7 +360,7 @@ async def exam_years(w):
         (date(2026, 6, 12), date(2026, 5, 31)),  # the day before the 2026 exam: 2026's cut-off
         (date(2026, 6, 13), date(2026, 5, 31)),  # the exam day itself: still 2026's
         (date(2026, 6, 14), date(2027, 5, 31)),  # the day after: the next exam's
-        (date(2027, 6, 13), date(2027, 12, 31)),  # no exam ahead: 31 December of this year
+        (date(2027, 6, 13), date(2028, 12, 31)),  # this year's exam is past and none is ahead: next year's 31 December
     ],
 )
 async def test_the_cut_off_is_that_of_the_first_exam_on_or_after_today(w, exam_years, today, cutoff):
@@ -399,14 +401,14 @@ async def test_a_spell_ending_on_the_day_the_next_starts_counts_that_day_once(w,
 @pytest.mark.parametrize(
     ("start", "eligible"),
     [
-        # Other-major associate degree: assistant after 2 years of social work. Cut-off 2026-05-31.
+        # Other-major bachelor: assistant after 2 years of social work. Cut-off 2026-05-31.
         (date(2024, 6, 1), True),  # 2024-06-01 … 2026-05-31 = 730 days = two full years
         (date(2024, 5, 25), True),
         (date(2024, 6, 8), False),  # a week short: 723 days = 1.98 years
     ],
 )
 async def test_eligibility_to_sit_needs_the_years_by_the_cut_off(w, exam_years, start, eligible):
-    worker = await _fresh_worker([(start, None)], education="associate", social_work_major=False)
+    worker = await _fresh_worker([(start, None)], education="bachelor", social_work_major=False)
     # Today is the day after the cut-off but before the exam: the years are still counted to 2026-05-31.
     result = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=date(2026, 6, 10))
     assistant = next(level for level in result.levels if level.level == "assistant")
@@ -414,10 +416,10 @@ async def test_eligibility_to_sit_needs_the_years_by_the_cut_off(w, exam_years, 
 
 
 async def test_one_day_short_of_the_years_by_the_cut_off_is_not_eligible(w, exam_years):
-    # Other-major associate degree: 2 years for assistant. Two full years to the cut-off 2026-05-31 start on
+    # Other-major bachelor: 2 years for assistant. Two full years to the cut-off 2026-05-31 start on
     # 2024-06-01 (730 days, eligible above); starting 2024-06-02 gives 729 days, one day short. Years are counted
     # as calendar years back from the cut-off (rules.years_to_cutoff), not as days / 365.25, which read 2.00.
-    worker = await _fresh_worker([(date(2024, 6, 2), None)], education="associate", social_work_major=False)
+    worker = await _fresh_worker([(date(2024, 6, 2), None)], education="bachelor", social_work_major=False)
     result = await selectors.worker_eligibility(scope=ADMIN, worker_id=worker.id, today=date(2026, 6, 10))
     assert result.days == 729
     assert next(level for level in result.levels if level.level == "assistant").eligible is False

@@ -2,7 +2,7 @@
 national rules, years of social work counted in SQL to the cut-off date (overlaps once, unfinished spells
 to the cut-off, nothing after it), rules and cut-offs as catalogue data, and the two pages that show it."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,11 +20,21 @@ from tests.querycount import count_queries
 
 ADMIN = Scope(user_id=0, role=Role.ADMIN)
 
-# The seeded 2026 exam is on 2026-06-13 with its cut-off on 2026-12-31: on this day that is the next exam.
+# The seeded 2026 exam is on 2026-05-23 with its cut-off on 2026-12-31: on this day that is the next exam.
 TODAY = date(2026, 3, 2)
 NATIONAL = [
-    Rule(level=lv, min_education=edu, social_work_major=major, min_years=years, requires_level=req, note=note, id=i)
-    for i, (lv, edu, major, years, req, note) in enumerate(ELIGIBILITY, 1)
+    Rule(
+        level=lv,
+        min_education=edu,
+        social_work_major=major,
+        min_years=years,
+        requires_level=req,
+        note=note,
+        id=i,
+        source=source,
+        source_year=source_year,
+    )
+    for i, (lv, edu, major, years, req, note, source, source_year) in enumerate(ELIGIBILITY, 1)
 ]
 
 
@@ -37,9 +47,9 @@ def _by_level(results) -> dict:
 
 def test_a_social_work_bachelor_with_no_years_may_sit_assistant_but_needs_3_years_for_intermediate():
     result = _by_level(eligibility_for(education="bachelor", social_work_major=True, years=Decimal(0), rules=NATIONAL))
-    # Assistant: "associate or higher, social-work major, 0 years" admits a bachelor at once.
+    # Assistant: "social-work bachelor or higher, 0 years" (本科应届毕业生, including graduates) admits at once.
     assert result["assistant"].eligible
-    assert (result["assistant"].rule.min_education, result["assistant"].rule.min_years) == ("associate", 0)
+    assert (result["assistant"].rule.min_education, result["assistant"].rule.min_years) == ("bachelor", 0)
     # Intermediate: the nearest rule is "bachelor, social-work major, 3 years" (not the 4-year associate one).
     assert not result["intermediate"].eligible
     assert result["intermediate"].years_missing == Decimal(3)
@@ -54,7 +64,7 @@ def test_an_other_major_bachelor_needs_5_years_for_intermediate():
     assert not four["intermediate"].eligible
     assert four["intermediate"].years_missing == Decimal(1)
     assert four["intermediate"].rule.min_years == 5 and four["intermediate"].rule.social_work_major is None
-    # Assistant: "associate or higher, any major, 2 years" admits with 4 years.
+    # Assistant: "bachelor or higher, any major, 2 years" admits with 4 years.
     assert four["assistant"].eligible and four["assistant"].rule.min_years == 2
     five = _by_level(eligibility_for(education="bachelor", social_work_major=False, years=Decimal(5), rules=NATIONAL))
     assert five["intermediate"].eligible and five["intermediate"].rule.min_years == 5
@@ -82,7 +92,10 @@ def test_without_a_fitting_rule_nothing_is_named_and_secondary_school_needs_4_ye
     assert result["assistant"].no_rule_fits and result["intermediate"].no_rule_fits
     result = _by_level(eligibility_for(education="secondary", social_work_major=True, years=Decimal(3), rules=NATIONAL))
     assert not result["assistant"].eligible and result["assistant"].years_missing == Decimal(1)
-    assert result["intermediate"].no_rule_fits
+    # Intermediate from 高中/中专 goes through the assistant certificate first (then 6 years after it).
+    assert not result["intermediate"].eligible and result["intermediate"].level_missing == "assistant"
+    # Senior asks for a bachelor's degree or higher: no senior route fits secondary school.
+    assert result["senior"].no_rule_fits
 
 
 def test_years_are_days_over_365_25_to_a_hundredth():
@@ -115,8 +128,9 @@ async def test_the_cut_off_is_the_next_exams_else_the_end_of_this_year(w):
     assert await selectors.eligibility_cutoff(today=TODAY) == date(2026, 12, 31)
     await ExamYear.filter(year=2026).update(cutoff_on=date(2026, 8, 31))
     assert await selectors.eligibility_cutoff(today=TODAY) == date(2026, 8, 31)
-    # After the last exam year the catalogue holds: 31 December of this year.
-    assert await selectors.eligibility_cutoff(today=date(2026, 11, 27)) == date(2026, 12, 31)
+    # After the last exam year the catalogue holds (2026's exam is past): 31 December of next year, the cut-off
+    # of the next sitting by the notices' rule.
+    assert await selectors.eligibility_cutoff(today=date(2026, 11, 27)) == date(2027, 12, 31)
     await ExamYear.create(year=2027, exam_on=date(2027, 6, 12), cutoff_on=date(2027, 5, 31))
     assert await selectors.eligibility_cutoff(today=date(2026, 11, 27)) == date(2027, 5, 31)
 
@@ -218,9 +232,16 @@ async def test_eligibility_costs_the_same_queries_with_one_spell_or_many(w):
 # ── the pages ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
+async def _one_year_before_the_cut_off() -> date:
+    """The first day of the one calendar year that ends on today's cut-off (whatever today is): a spell from
+    it counts exactly one year."""
+    cutoff = await selectors.eligibility_cutoff(today=local_today())
+    return cutoff.replace(year=cutoff.year - 1) + timedelta(days=1)
+
+
 async def test_the_worker_sees_what_they_may_sit_on_the_exam_prep_home(client, w):
     worker = await _worker(w, "bachelor", major=True)
-    await _spell(w, worker, local_today().replace(month=1, day=1))
+    await _spell(w, worker, await _one_year_before_the_cut_off())
     await login(client, "worker")
     response = await client.get("/exam-prep")
     assert response.status_code == 200
@@ -228,14 +249,13 @@ async def test_the_worker_sees_what_they_may_sit_on_the_exam_prep_home(client, w
     assert "Eligibility for the national exam" in page
     assert 'data-level="assistant" data-eligible="yes"' in response.text
     assert 'data-level="intermediate" data-eligible="no"' in response.text
-    # A spell since 1 January counts a year to the cut-off (31 December: no exam is seeded after this year's);
-    # a social-work bachelor needs 3 for intermediate.
+    # A spell of exactly one year to the cut-off; a social-work bachelor needs 3 for intermediate.
     assert "needs 2 more years of social work" in page
 
 
 async def test_staff_see_a_workers_eligibility_on_the_worker_page(client, w):
     worker = await _worker(w, "bachelor", major=False)
-    await _spell(w, worker, local_today().replace(month=1, day=1))
+    await _spell(w, worker, await _one_year_before_the_cut_off())
     await login(client, "hr")
     response = await client.get(f"/workers/{worker.id}")
     assert response.status_code == 200

@@ -165,7 +165,7 @@ async def test_expiry_ce_hours_and_status_agree_in_sql_and_python_on_every_bound
             compared += 1
     # Every status occurs somewhere on the grid, so no branch of the CASE goes untested.
     statuses = {_python(case, today)[2] for case in cases for today in days}
-    assert statuses == {"unregistered", "registered", "renewal_open", "ce_shortfall", "lapsed"}
+    assert statuses == {"unregistered", "first_overdue", "registered", "renewal_open", "ce_shortfall", "lapsed"}
     assert compared == len(days) * len(cases)
 
 

@@ -35,7 +35,7 @@ def test_month_arithmetic_clamps_to_the_end_of_the_month():
     [
         # Obtained 2023-06-10, never registered: first registration allowed until 2024-06-10.
         (date(2024, 6, 10), None, 0, "unregistered"),
-        (date(2024, 6, 11), None, 0, "lapsed"),
+        (date(2024, 6, 11), None, 0, "first_overdue"),
         # Registered 2024-01-01 → valid through 2026-12-31. Early in the period: registered even with 0 h.
         (date(2025, 1, 1), date(2024, 1, 1), 0, "registered"),
         # Last year of the period (expiry before 2027-01-01 + … ): 40 h < 90 → shortfall; 90 h → registered.

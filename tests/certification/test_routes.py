@@ -201,3 +201,17 @@ async def test_an_admin_edits_the_catalogue_and_the_history_is_in_the_audit_log(
     assert await PassLine.all().count() == 0
     await login(client, "bureau")
     assert (await client.get("/admin/exams")).status_code == 403
+
+
+async def test_results_before_2025_carry_the_exams_old_name_and_later_ones_do_not(client):
+    """Since 2025 the exam is the 社会工作者职业资格考试; a result of 2024 or before is marked with the name it had
+    then (职业水平考试), so the history reads as it was (issue 16)."""
+    w = await world()
+    subject = await ExamSubject.get(code="A-ZH")
+    for year in (2024, 2025):
+        await ExamResult.create(worker=w["workers"][0], year=year, subject=subject, score=70, pass_mark=60, passed=True)
+    await login(client, "hr")
+    response = await client.get(f"/certificates/workers/{w['workers'][0].id}", headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 200
+    assert response.text.count("data-old-name") == 1
+    assert "时称社会工作者职业水平考试" in response.text and "社会工作者职业资格考试成绩" in response.text

@@ -90,15 +90,15 @@ async def test_the_account_export_is_for_admins_and_lists_the_filtered_accounts(
     rows = csv_rows(response)
     assert rows[0] == ["Username", "Name", "Role", "Scope", "Last sign-in (UTC)", "Status"]
     assert rows[1:] == [
-        ["bureau", "县局", "Civil-affairs bureau", "玄武区", "", "Inactive"],
-        ["citybureau", "", "Civil-affairs bureau", "南京市", "", "Active"],
+        ["bureau", "县局", "Civil-affairs bureau", "玄武区", "", "Disabled"],
+        ["citybureau", "", "Civil-affairs bureau", "南京市", "", "Enabled"],
     ]
     # Sorted by last sign-in, most recent first: only admin has signed in.
     rows = xlsx_rows(await client.get("/admin/users/export", params={"sort": "-last_login"}))
     assert len(rows) == 1 + 6
     # Where the never-signed-in accounts (NULL) go is the database's choice; the signed-in admin has a time.
     admin_row = next(r for r in rows[1:] if r[0] == "admin")
-    assert isinstance(admin_row[4], datetime) and admin_row[5] == "Active"
+    assert isinstance(admin_row[4], datetime) and admin_row[5] == "Enabled"
     for role in ("citybureau", "hr", "supervisor"):
         client.cookies.delete("talent_session")
         await login(client, role)

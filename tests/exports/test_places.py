@@ -41,8 +41,8 @@ async def test_stations_export_in_the_import_columns_within_scope_and_filters(cl
     rows = csv_rows(await client.get("/stations/export", params={"format": "csv"}))
     assert rows[0] == headers_of("stations")
     assert rows[1:] == [
-        ["S1", "社工站1", "320102001", "玄武社工服务中心", "2.0", "2021-05-01"],
-        ["S2", "社工站2", "320102001", "玄武社工服务中心", "2.0", ""],
+        ["S1", "社工站1", "320102001", "玄武社工服务中心", "2.0", "2021-05-01", "township_station", ""],
+        ["S2", "社工站2", "320102001", "玄武社工服务中心", "2.0", "", "township_station", ""],
     ]
     rows = csv_rows(await client.get("/stations/export", params={"format": "csv", "q": "站2"}))
     assert [r[0] for r in rows[1:]] == ["S2"]

@@ -634,6 +634,7 @@ async def seed(w: dict) -> Seeded:
         "tier_id": w["tier"].id,
         "station_id": s1.id,
         "worker_id": w1.id,
+        "worker_no": w1.worker_no,
         "spell_id": spell_w1.id,
         "user_id": users["hr"].id,
         "certificate_id": cert_w1.id,
@@ -679,6 +680,7 @@ async def seed(w: dict) -> Seeded:
     def bundle_ids(b: dict) -> dict:
         return {
             "worker_id": b["worker"].id,
+            "worker_no": b["worker"].worker_no,
             "spell_id": b["spell"].id,
             "certificate_id": b["certificate"].id,
             "credit_id": b["credit"].id,

@@ -46,7 +46,7 @@ from tests.web.test_route_walk import _login_as, fill
 RECORD_PARAMS = (
     "region_id", "organisation_id", "tier_id", "station_id", "worker_id", "spell_id", "user_id", "certificate_id",
     "credit_id", "attempt_id", "course_id", "lesson_id", "material_id", "version_id", "session_id", "question_id",
-    "job_id",
+    "job_id", "worker_no",
 )  # fmt: skip
 # GET routes outside the OpenAPI description.
 EXTRA_GETS = ("/openapi.json", "/docs")

@@ -115,9 +115,11 @@ def _route_of(patterns, url: str) -> str | None:
 def _skip(url: str) -> bool:
     path = urlsplit(url).path
     # Not HTML (spreadsheets, files, PDFs) or ends the session.
-    return path.startswith(("/static", "/logout")) or path.endswith(
-        ("/export", "/download", "/pdf", "/template", "/evidence", ".csv")
-    ) or re.search(r"/materials/[^/]+$", path) is not None
+    return (
+        path.startswith(("/static", "/logout"))
+        or path.endswith(("/export", "/download", "/pdf", "/template", "/evidence", ".csv"))
+        or re.search(r"/materials/[^/]+$", path) is not None
+    )
 
 
 async def _crawl(app, client, start: list[str]) -> tuple[dict[str, int], list[tuple[str, str]]]:
@@ -231,10 +233,10 @@ async def test_the_crawls_of_all_accounts_together_reach_every_page_route(app, c
 # Reached by a typed address only (or by data the small demo has none of); each is visited by the walks in
 # tests/web/test_route_walk.py and its package's tests.
 UNLINKED = {
-    "/certificates/workers/{worker_id}/certificates/{certificate_id}/register",  # no registration due in the demo
     "/courses/certificates/{certificate_id}",  # the demo issues no completion certificates
     "/courses/{course_id}/sessions/{session_id}",  # the demo has no classroom sessions
     "/admin/exams/pass-lines/{line_id}",  # the demo keeps the national pass lines (no regional ones)
+    "/workers/{worker_id}/experience/{experience_id}",  # the demo records no prior experience
 }
 
 
@@ -250,5 +252,3 @@ async def _login_as_demo(client, username: str) -> None:
     token = await ensure_csrf(client)
     r = await client.post("/login", data={"csrf_token": token, "username": username, "password": DEMO_PASSWORD})
     assert r.status_code == 303, (username, r.status_code)
-
-

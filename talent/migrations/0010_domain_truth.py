@@ -1,0 +1,77 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise import fields
+from tortoise.fields.base import OnDelete
+from talent.people.models import ExperienceKind
+from talent.places.models import StationKind
+from talent.certification.defaults import correct_catalogue
+
+
+async def correct_exam_catalogue(apps, schema_editor):
+    """Issue 16: the eligibility routes and exam dates of the published notices, each route with its source."""
+    await correct_catalogue(lambda name: apps.get_model("models", name))
+
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0009_api_tokens')]
+
+    initial = False
+
+    operations = [
+        ops.AlterModelOptions(
+            name='EligibilityRule',
+            options={'table': 'exam_eligibility_rules', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Who may sit a level (a route of the exam notice): education × social-work major or not × years of social'},
+        ),
+        ops.AddField(
+            model_name='EligibilityRule',
+            name='source',
+            field=fields.CharField(default='', db_default='', max_length=255),
+        ),
+        ops.AddField(
+            model_name='EligibilityRule',
+            name='source_year',
+            field=fields.SmallIntField(null=True),
+        ),
+        ops.CreateModel(
+            name='PriorExperience',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='prior_experiences', on_delete=OnDelete.CASCADE)),
+                ('employer', fields.CharField(max_length=100)),
+                ('start_on', fields.DateField()),
+                ('end_on', fields.DateField()),
+                ('kind', fields.CharEnumField(default=ExperienceKind.SOCIAL_WORK, description='SOCIAL_WORK: social_work\nCOMMUNITY: community\nSTUDY: study', enum_type=ExperienceKind, max_length=16)),
+                ('note', fields.CharField(default='', max_length=255)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'prior_experiences', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Social work a worker did before (or beside) their spells in Talent: at another employer, from, to'},
+            bases=['Model'],
+        ),
+    
+        ops.AddField(
+            model_name='Station',
+            name='kind',
+            field=fields.CharEnumField(default=StationKind.TOWNSHIP_STATION, db_index=True, description='COUNTY_CENTRE: county_centre\nTOWNSHIP_STATION: township_station\nVILLAGE_ROOM: village_room', db_default='township_station', enum_type=StationKind, max_length=20),
+        ),
+        ops.AddField(
+            model_name='Station',
+            name='parent',
+            field=fields.ForeignKeyField('models.Station', source_field='parent_id', null=True, db_constraint=True, to_field='id', related_name='rooms', on_delete=OnDelete.RESTRICT),
+        ),
+        # AddField creates the column but not its index: the one generate_schemas makes.
+        ops.RunSQL(
+            ['CREATE INDEX "idx_stations_kind_truth" ON "stations" ("kind")'],
+            reverse_sql=['DROP INDEX "idx_stations_kind_truth"'],
+        ),
+        ops.AddField(
+            model_name='StationTier',
+            name='major_or_certificate',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.AddField(
+            model_name='StationTier',
+            name='related_major_accepted',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.RunPython(correct_exam_catalogue, ops.RunPython.noop),
+    ]
