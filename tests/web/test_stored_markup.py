@@ -234,6 +234,8 @@ UNLINKED = {
     "/courses/certificates/{certificate_id}",  # the demo issues no completion certificates
     "/courses/{course_id}/sessions/{session_id}",  # the demo has no classroom sessions
     "/admin/exams/pass-lines/{line_id}",  # the demo keeps the national pass lines (no regional ones)
+    "/api/v1/reports/supervision-coverage",  # JSON answers, asked for by address (tests/cohorts/test_api.py)
+    "/api/v1/reports/cohort-outcomes",
 }
 
 
