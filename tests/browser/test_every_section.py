@@ -1,7 +1,8 @@
 """Every section's main page, as every role, in both languages, at desk (1280 px) and phone (390 px) width: the
 body never scrolls sideways, no element reaches past the window, each navigation entry stays on one line, and
-axe-core (injected by this test only) finds no serious or critical accessibility violation. Screenshots of each
-go to $TALENT_SCREENSHOT_DIR when set (else the test's temporary folder) to be looked at."""
+axe-core (injected by this test only) finds no serious or critical accessibility violation (run in Chinese at
+desk width and in English at phone width, which covers both languages and both layouts at half the cost).
+Screenshots of each go to $TALENT_SCREENSHOT_DIR when it is set, to be looked at."""
 
 import os
 from pathlib import Path
@@ -21,6 +22,7 @@ SECTIONS = """() => [...new Set([...document.querySelectorAll('#nav-sections a[h
 # Navigation entries whose text wraps onto a second line.
 WRAPPED_NAV = """() => [...document.querySelectorAll('#nav-sections > li > a, #account-menu, #bell')]
   .filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 44).map(a => a.textContent.trim())"""
+AXE_PASSES = {("zh-CN", 1280), ("en-GB", 390)}
 AXE_RUN = """async () => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}});
   return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
@@ -29,9 +31,11 @@ AXE_RUN = """async () => {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_section_fits_both_widths_in_both_languages_and_passes_axe(browser, live_server, tmp_path, role):
-    shots = Path(os.environ.get("TALENT_SCREENSHOT_DIR") or tmp_path) / "sections"
-    shots.mkdir(parents=True, exist_ok=True)
+def test_every_section_fits_both_widths_in_both_languages_and_passes_axe(browser, live_server, role):
+    folder = os.environ.get("TALENT_SCREENSHOT_DIR")
+    shots = Path(folder) / "sections" if folder else None
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     visited = 0
     for locale in ("zh-CN", "en-GB"):
@@ -45,11 +49,11 @@ def test_every_section_fits_both_widths_in_both_languages_and_passes_axe(browser
                 sign_in(page, role)
                 sections = page.evaluate(SECTIONS) + ["/me"]
                 for href in sections:
-                    page.goto(href)
-                    page.wait_for_load_state("networkidle")
+                    page.goto(href, wait_until="load")
                     where = f"{role} {locale} {width}px {href}"
                     name = f"{role}-{locale}-{width}-{href.strip('/').replace('/', '_') or 'home'}.png"
-                    page.screenshot(path=str(shots / name), full_page=True)
+                    if shots:
+                        page.screenshot(path=str(shots / name), full_page=True)
                     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                     if overflow > 0:
                         problems.append(f"{where}: scrolls sideways by {overflow}px: {page.evaluate(WIDE_ELEMENTS)}")
@@ -59,8 +63,9 @@ def test_every_section_fits_both_widths_in_both_languages_and_passes_axe(browser
                             problems.append(f"{where}: navigation entries wrap: {wrapped}")
                         if page.evaluate("document.querySelector('nav.navbar').getBoundingClientRect().height") > 72:
                             problems.append(f"{where}: the navigation takes more than one line")
-                    page.evaluate(AXE)
-                    problems += [f"{where}: {v}" for v in page.evaluate(AXE_RUN)]
+                    if (locale, width) in AXE_PASSES:
+                        page.evaluate(AXE)
+                        problems += [f"{where}: {v}" for v in page.evaluate(AXE_RUN)]
                     visited += 1
                 if width < 992:
                     # The phone menu, opened: every entry on one line, nothing past the edge.
