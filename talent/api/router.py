@@ -36,7 +36,8 @@ class Paged(BaseModel, Generic[T]):
 
 
 def _params(q: str, page: int, per_page: int) -> ListParams:
-    return ListParams(q=q.strip(), page=page, per_page=per_page)
+    # Control characters (a NUL above all, which PostgreSQL refuses in text) can be in no stored value.
+    return ListParams(q="".join(c for c in q if c.isprintable()).strip(), page=page, per_page=per_page)
 
 
 def _paged(page: Page, items: list) -> dict:
@@ -94,6 +95,8 @@ async def api_workers(
 @router.get("/workers/{worker_no}", response_model=WorkerOut)
 async def api_worker(viewer: Allowed(Permission.WORKERS_VIEW), worker_no: str) -> WorkerOut:
     """One worker the caller may see; 404 otherwise."""
+    if not worker_no.isprintable():
+        raise HTTPException(404)
     try:
         worker = await people_selectors.worker_by_no(scope=viewer.scope, worker_no=worker_no[:32])
     except DoesNotExist:

@@ -89,3 +89,14 @@ async def test_the_workers_list_costs_the_same_queries_for_2_and_40_workers(clie
     async with count_queries() as many:
         body = (await client.get("/api/v1/workers?per_page=100")).json()
     assert body["total"] == 40 and many.count == few.count
+
+
+async def test_control_characters_in_a_worker_number_or_a_search_are_no_error(client):
+    await world()
+    await login(client, "bureau")
+    assert (await client.get("/api/v1/workers/W1%00")).status_code == 404
+    search = await client.get("/api/v1/workers?q=W1%00")
+    # Refused as bad input by the request guard, or searched without the NUL: never a server error.
+    assert search.status_code in (200, 400, 422)
+    if search.status_code == 200:
+        assert [w["worker_no"] for w in search.json()["items"]] == ["W1"]
