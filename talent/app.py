@@ -64,9 +64,9 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from courses.router import router as courses_router
     from talent.accounts.router import router as accounts_router
     from talent.accounts.tokens_router import router as tokens_router
+    from talent.admin.router import router as admin_router
     from talent.analytics.api import router as reports_api_router
     from talent.analytics.router import router as reports_router
-    from talent.admin.router import router as admin_router
     from talent.api.router import router as api_router
     from talent.audit.router import router as audit_router
     from talent.certification.admin_router import router as exams_admin_router

@@ -37,7 +37,13 @@ MENUS: dict[str, tuple[Msgid, str]] = {
     "development": (N_("Development"), "diagram-3"),
     "admin": (N_("Manage"), "gear"),
 }
-ICONS = {"/": "house", "/workers/{worker_id}": "person-circle", "/certificates": "award", "/pay": "cash-stack", "/reports": "bar-chart"}
+ICONS = {
+    "/": "house",
+    "/workers/{worker_id}": "person-circle",
+    "/certificates": "award",
+    "/pay": "cash-stack",
+    "/reports": "bar-chart",
+}
 
 
 @dataclass
