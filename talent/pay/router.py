@@ -597,6 +597,16 @@ async def worker_pay_page(request: Request, viewer: Allowed(Permission.PAY_VIEW)
     return _record_page(request, viewer, worker, history, form, now=now, today=today)
 
 
+def _record_values(c: dict) -> dict:
+    """A salary record form's cleaned values as the services take them (empty allowances and note: none)."""
+    return {
+        "effective_from": c["effective_from"],
+        "monthly_base": c["monthly_base"],
+        "monthly_allowances": c["monthly_allowances"] or 0,
+        "note": c["note"] or "",
+    }
+
+
 @router.post("/pay/workers/{worker_id}/salaries")
 async def salary_create(request: Request, viewer: Allowed(Permission.PAY_SALARIES_EDIT), worker_id: Id) -> Response:
     worker = await selectors.worker_in_scope(scope=viewer.scope, worker_id=worker_id)
@@ -607,10 +617,7 @@ async def salary_create(request: Request, viewer: Allowed(Permission.PAY_SALARIE
             actor=viewer.user,
             scope=viewer.scope,
             worker=worker,
-            effective_from=c["effective_from"],
-            monthly_base=c["monthly_base"],
-            monthly_allowances=c["monthly_allowances"] or 0,
-            note=c["note"] or "",
+            **_record_values(c),
         )
 
     if await form.run(create):
@@ -649,10 +656,7 @@ async def salary_update(request: Request, viewer: Allowed(Permission.PAY_SALARIE
             actor=viewer.user,
             scope=viewer.scope,
             record=record,
-            effective_from=c["effective_from"],
-            monthly_base=c["monthly_base"],
-            monthly_allowances=c["monthly_allowances"] or 0,
-            note=c["note"] or "",
+            **_record_values(c),
         )
 
     if await form.run(update):
