@@ -22,8 +22,10 @@ run: install
 migrate: install
 	$(BIN)/talent migrate
 
+# The suite runs on every core (one database per worker); PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n auto --dist loadfile
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
