@@ -55,12 +55,14 @@ class Course(Model):
     ends_on = fields.DateField(null=True)
     # Classroom and blended courses: attended sessions ÷ sessions must reach this share (percent).
     attendance_threshold = fields.SmallIntField(default=80)
-    region = fields.ForeignKeyField("models.Region", null=True, related_name="courses", on_delete=fields.RESTRICT)
+    region = fields.ForeignKeyField(
+        "models.Region", null=True, related_name="courses", on_delete=fields.RESTRICT, db_index=True
+    )
     # Copied from the region ("" for national courses) so scope filters need no join.
     region_path = fields.CharField(max_length=255, default="", db_index=True)
     status = fields.CharEnumField(CourseStatus, max_length=16, default=CourseStatus.DRAFT, db_index=True)
     created_by = fields.ForeignKeyField(
-        "models.User", null=True, related_name="courses_created", on_delete=fields.SET_NULL
+        "models.User", null=True, related_name="courses_created", on_delete=fields.SET_NULL, db_index=True
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -85,7 +87,7 @@ class Course(Model):
 
 class Lesson(Model):
     id = fields.IntField(primary_key=True)
-    course = fields.ForeignKeyField("courses.Course", related_name="lessons", on_delete=fields.CASCADE)
+    course = fields.ForeignKeyField("courses.Course", related_name="lessons", on_delete=fields.CASCADE, db_index=True)
     position = fields.IntField(default=1)
     title = fields.CharField(max_length=200)
     body = fields.TextField(default="")  # Markdown

@@ -21,12 +21,14 @@ SEATED = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 class Enrolment(Model):
     id = fields.IntField(primary_key=True)
     course = fields.ForeignKeyField("courses.Course", related_name="enrolments", on_delete=fields.CASCADE)
-    worker = fields.ForeignKeyField("models.Worker", related_name="enrolments", on_delete=fields.RESTRICT)
+    worker = fields.ForeignKeyField(
+        "models.Worker", related_name="enrolments", on_delete=fields.RESTRICT, db_index=True
+    )
     status = fields.CharEnumField(EnrolmentStatus, max_length=16, db_index=True)
     # Place on the waitlist (1 = next to be promoted); empty unless waitlisted.
     position = fields.IntField(null=True)
     enrolled_by = fields.ForeignKeyField(
-        "models.User", null=True, related_name="enrolments_made", on_delete=fields.SET_NULL
+        "models.User", null=True, related_name="enrolments_made", on_delete=fields.SET_NULL, db_index=True
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     enrolled_at = fields.DatetimeField(null=True)
@@ -34,7 +36,7 @@ class Enrolment(Model):
     completed_at = fields.DatetimeField(null=True)
     # "Continue where you left off".
     last_lesson = fields.ForeignKeyField(
-        "courses.Lesson", null=True, related_name="last_seen_by", on_delete=fields.SET_NULL
+        "courses.Lesson", null=True, related_name="last_seen_by", on_delete=fields.SET_NULL, db_index=True
     )
 
     class Meta:
@@ -47,7 +49,7 @@ class Enrolment(Model):
 class LessonProgress(Model):
     id = fields.IntField(primary_key=True)
     enrolment = fields.ForeignKeyField("courses.Enrolment", related_name="progress", on_delete=fields.CASCADE)
-    lesson = fields.ForeignKeyField("courses.Lesson", related_name="progress", on_delete=fields.CASCADE)
+    lesson = fields.ForeignKeyField("courses.Lesson", related_name="progress", on_delete=fields.CASCADE, db_index=True)
     done_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

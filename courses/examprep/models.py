@@ -47,7 +47,7 @@ class Question(Model):
     region_path = fields.CharField(max_length=255, default="", db_index=True)
     version = fields.IntField(default=1)  # number of the current version
     created_by = fields.ForeignKeyField(
-        "models.User", null=True, related_name="examprep_questions", on_delete=fields.SET_NULL
+        "models.User", null=True, related_name="examprep_questions", on_delete=fields.SET_NULL, db_index=True
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -73,7 +73,7 @@ class QuestionVersion(Model):
     explanation = fields.TextField(default="")
     note = fields.CharField(max_length=255, default="")  # the change note
     created_by = fields.ForeignKeyField(
-        "models.User", null=True, related_name="examprep_versions", on_delete=fields.SET_NULL
+        "models.User", null=True, related_name="examprep_versions", on_delete=fields.SET_NULL, db_index=True
     )
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -89,8 +89,12 @@ class Answer(Model):
 
     id = fields.BigIntField(primary_key=True)
     worker = fields.ForeignKeyField("models.Worker", related_name="examprep_answers", on_delete=fields.RESTRICT)
-    question = fields.ForeignKeyField("examprep.Question", related_name="answers", on_delete=fields.CASCADE)
-    version = fields.ForeignKeyField("examprep.QuestionVersion", related_name="answers", on_delete=fields.CASCADE)
+    question = fields.ForeignKeyField(
+        "examprep.Question", related_name="answers", on_delete=fields.CASCADE, db_index=True
+    )
+    version = fields.ForeignKeyField(
+        "examprep.QuestionVersion", related_name="answers", on_delete=fields.CASCADE, db_index=True
+    )
     source = fields.CharEnumField(AnswerSource, max_length=16)
     response = fields.TextField(default="")  # chosen letters, or a case answer's text
     correct = fields.BooleanField(null=True)  # empty while a case answer is not yet self-marked
@@ -107,7 +111,9 @@ class NotebookEntry(Model):
 
     id = fields.IntField(primary_key=True)
     worker = fields.ForeignKeyField("models.Worker", related_name="examprep_notebook", on_delete=fields.RESTRICT)
-    question = fields.ForeignKeyField("examprep.Question", related_name="notebook_entries", on_delete=fields.CASCADE)
+    question = fields.ForeignKeyField(
+        "examprep.Question", related_name="notebook_entries", on_delete=fields.CASCADE, db_index=True
+    )
     box = fields.SmallIntField(default=1)
     due_on = fields.DateField()
     wrong_count = fields.IntField(default=1)
@@ -158,9 +164,11 @@ class AttemptItem(Model):
     id = fields.BigIntField(primary_key=True)
     attempt = fields.ForeignKeyField("examprep.MockAttempt", related_name="items", on_delete=fields.CASCADE)
     position = fields.SmallIntField()
-    question = fields.ForeignKeyField("examprep.Question", related_name="attempt_items", on_delete=fields.RESTRICT)
+    question = fields.ForeignKeyField(
+        "examprep.Question", related_name="attempt_items", on_delete=fields.RESTRICT, db_index=True
+    )
     version = fields.ForeignKeyField(
-        "examprep.QuestionVersion", related_name="attempt_items", on_delete=fields.RESTRICT
+        "examprep.QuestionVersion", related_name="attempt_items", on_delete=fields.RESTRICT, db_index=True
     )
     kind = fields.CharEnumField(Kind, max_length=16)
     points = fields.DecimalField(max_digits=5, decimal_places=1)

@@ -14,7 +14,7 @@ class MaterialKind(Coded):
 
 class Material(Model):
     id = fields.IntField(primary_key=True)
-    course = fields.ForeignKeyField("courses.Course", related_name="materials", on_delete=fields.CASCADE)
+    course = fields.ForeignKeyField("courses.Course", related_name="materials", on_delete=fields.CASCADE, db_index=True)
     title = fields.CharField(max_length=200)
     kind = fields.CharEnumField(MaterialKind, max_length=8)
     # The number of the newest version, the one learners get.
@@ -40,7 +40,7 @@ class MaterialVersion(Model):
     url = fields.CharField(max_length=1000, default="")
     change_note = fields.CharField(max_length=255, default="")
     uploaded_by = fields.ForeignKeyField(
-        "models.User", null=True, related_name="material_versions", on_delete=fields.SET_NULL
+        "models.User", null=True, related_name="material_versions", on_delete=fields.SET_NULL, db_index=True
     )
     created_at = fields.DatetimeField(auto_now_add=True)
 

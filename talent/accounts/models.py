@@ -12,11 +12,15 @@ class User(Model):
     role = fields.CharEnumField(Role, max_length=16)
     # The scope: which one applies depends on the role (bureau → region, hr → organisation,
     # worker → worker record; a supervisor's scope is their station assignments).
-    region = fields.ForeignKeyField("models.Region", null=True, related_name="users", on_delete=fields.RESTRICT)
-    organisation = fields.ForeignKeyField(
-        "models.Organisation", null=True, related_name="users", on_delete=fields.RESTRICT
+    region = fields.ForeignKeyField(
+        "models.Region", null=True, related_name="users", on_delete=fields.RESTRICT, db_index=True
     )
-    worker = fields.ForeignKeyField("models.Worker", null=True, related_name="users", on_delete=fields.RESTRICT)
+    organisation = fields.ForeignKeyField(
+        "models.Organisation", null=True, related_name="users", on_delete=fields.RESTRICT, db_index=True
+    )
+    worker = fields.ForeignKeyField(
+        "models.Worker", null=True, related_name="users", on_delete=fields.RESTRICT, db_index=True
+    )
     locale = fields.CharField(max_length=8, null=True)
     # Where `talent remind` e-mails notifications; empty: in-app only.
     email = fields.CharField(max_length=254, default="", db_default="")
@@ -37,7 +41,7 @@ class Session(Model):
     """A server-side login session: the cookie holds a random token whose SHA-256 is the key."""
 
     id = fields.CharField(max_length=64, primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="sessions", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField("models.User", related_name="sessions", on_delete=fields.CASCADE, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_seen_at = fields.DatetimeField()
     expires_at = fields.DatetimeField(db_index=True)
@@ -68,7 +72,7 @@ class ApiToken(Model):
     (`prefix`) to tell tokens apart in the list. Revoking sets `revoked_at`; a revoked token never answers."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="api_tokens", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField("models.User", related_name="api_tokens", on_delete=fields.CASCADE, db_index=True)
     name = fields.CharField(max_length=100)
     token_hash = fields.CharField(max_length=64, unique=True)
     prefix = fields.CharField(max_length=12)

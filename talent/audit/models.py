@@ -76,7 +76,9 @@ class AuditEntry(Model):
 
     id = fields.BigIntField(primary_key=True)
     at = fields.DatetimeField(auto_now_add=True, db_index=True)
-    actor = fields.ForeignKeyField("models.User", null=True, related_name="audit_entries", on_delete=fields.SET_NULL)
+    actor = fields.ForeignKeyField(
+        "models.User", null=True, related_name="audit_entries", on_delete=fields.SET_NULL, db_index=True
+    )
     actor_name = fields.CharField(max_length=100, default="")
     action = fields.CharField(max_length=32)
     entity = fields.CharField(max_length=32, db_index=True)
@@ -100,7 +102,9 @@ class AuditJurisdiction(Model):
     first, these rows the others. Written with the entry, never changed."""
 
     id = fields.BigIntField(primary_key=True)
-    entry = fields.ForeignKeyField("models.AuditEntry", related_name="jurisdictions", on_delete=fields.CASCADE)
+    entry = fields.ForeignKeyField(
+        "models.AuditEntry", related_name="jurisdictions", on_delete=fields.CASCADE, db_index=True
+    )
     region_path = fields.CharField(max_length=255, default="", db_index=True)
     organisation_id = fields.IntField(null=True, db_index=True)
 

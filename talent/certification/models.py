@@ -102,7 +102,9 @@ class PassLine(Model):
     id = fields.IntField(primary_key=True)
     subject = fields.ForeignKeyField("models.ExamSubject", related_name="pass_lines", on_delete=fields.CASCADE)
     year = fields.SmallIntField(null=True)
-    region = fields.ForeignKeyField("models.Region", null=True, related_name="pass_lines", on_delete=fields.RESTRICT)
+    region = fields.ForeignKeyField(
+        "models.Region", null=True, related_name="pass_lines", on_delete=fields.RESTRICT, db_index=True
+    )
     pass_mark = fields.DecimalField(max_digits=5, decimal_places=1)
     note = fields.CharField(max_length=255, default="")
 
@@ -141,7 +143,9 @@ class ExamResult(Model):
     id = fields.IntField(primary_key=True)
     worker = fields.ForeignKeyField("models.Worker", related_name="exam_results", on_delete=fields.RESTRICT)
     year = fields.SmallIntField(db_index=True)
-    subject = fields.ForeignKeyField("models.ExamSubject", related_name="results", on_delete=fields.RESTRICT)
+    subject = fields.ForeignKeyField(
+        "models.ExamSubject", related_name="results", on_delete=fields.RESTRICT, db_index=True
+    )
     score = fields.DecimalField(max_digits=5, decimal_places=1)
     pass_mark = fields.DecimalField(max_digits=5, decimal_places=1)
     passed = fields.BooleanField()
@@ -189,7 +193,9 @@ class Registration(Model):
     """One registration period of a certificate (first registration or a renewal), kept as history."""
 
     id = fields.IntField(primary_key=True)
-    certificate = fields.ForeignKeyField("models.Certificate", related_name="registrations", on_delete=fields.CASCADE)
+    certificate = fields.ForeignKeyField(
+        "models.Certificate", related_name="registrations", on_delete=fields.CASCADE, db_index=True
+    )
     kind = fields.CharEnumField(RegistrationKind, max_length=16)
     registered_on = fields.DateField()
     expires_on = fields.DateField()

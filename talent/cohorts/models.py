@@ -28,11 +28,11 @@ class Cohort(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=100)
     kind = fields.CharEnumField(CohortKind, max_length=32, db_index=True)
-    region = fields.ForeignKeyField("models.Region", related_name="cohorts", on_delete=fields.RESTRICT)
+    region = fields.ForeignKeyField("models.Region", related_name="cohorts", on_delete=fields.RESTRICT, db_index=True)
     # The region's path, copied: a bureau's cohorts are one prefix match.
     region_path = fields.CharField(max_length=255, db_index=True)
     organisation = fields.ForeignKeyField(
-        "models.Organisation", null=True, related_name="cohorts", on_delete=fields.RESTRICT
+        "models.Organisation", null=True, related_name="cohorts", on_delete=fields.RESTRICT, db_index=True
     )
     start_on = fields.DateField()
     end_on = fields.DateField()
@@ -51,8 +51,12 @@ class Cohort(Model):
 class CohortMember(Model):
     id = fields.IntField(primary_key=True)
     cohort = fields.ForeignKeyField("cohorts.Cohort", related_name="members", on_delete=fields.CASCADE)
-    worker = fields.ForeignKeyField("models.Worker", related_name="cohort_memberships", on_delete=fields.RESTRICT)
-    mentor = fields.ForeignKeyField("models.Supervisor", null=True, related_name="mentees", on_delete=fields.SET_NULL)
+    worker = fields.ForeignKeyField(
+        "models.Worker", related_name="cohort_memberships", on_delete=fields.RESTRICT, db_index=True
+    )
+    mentor = fields.ForeignKeyField(
+        "models.Supervisor", null=True, related_name="mentees", on_delete=fields.SET_NULL, db_index=True
+    )
     joined_on = fields.DateField()
 
     class Meta:
@@ -66,14 +70,16 @@ class Milestone(Model):
     hours earned from the cohort's start (hours), or a custom one ticked off per member."""
 
     id = fields.IntField(primary_key=True)
-    cohort = fields.ForeignKeyField("cohorts.Cohort", related_name="milestones", on_delete=fields.CASCADE)
+    cohort = fields.ForeignKeyField(
+        "cohorts.Cohort", related_name="milestones", on_delete=fields.CASCADE, db_index=True
+    )
     kind = fields.CharEnumField(MilestoneKind, max_length=16)
     title = fields.CharField(max_length=200)
     due_on = fields.DateField()
     # A course of the learning side (courses.Course); an id, not a foreign key: the platform does not depend on it.
     course_id = fields.IntField(null=True)
     subject = fields.ForeignKeyField(
-        "models.ExamSubject", null=True, related_name="milestones", on_delete=fields.RESTRICT
+        "models.ExamSubject", null=True, related_name="milestones", on_delete=fields.RESTRICT, db_index=True
     )
     hours = fields.DecimalField(max_digits=6, decimal_places=1, null=True)
 
@@ -88,7 +94,9 @@ class MilestoneMark(Model):
 
     id = fields.IntField(primary_key=True)
     milestone = fields.ForeignKeyField("cohorts.Milestone", related_name="marks", on_delete=fields.CASCADE)
-    member = fields.ForeignKeyField("cohorts.CohortMember", related_name="marks", on_delete=fields.CASCADE)
+    member = fields.ForeignKeyField(
+        "cohorts.CohortMember", related_name="marks", on_delete=fields.CASCADE, db_index=True
+    )
     done_on = fields.DateField()
 
     class Meta:

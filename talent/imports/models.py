@@ -19,7 +19,7 @@ class ImportJob(Model):
 
     id = fields.IntField(primary_key=True)
     kind = fields.CharField(max_length=32)
-    user = fields.ForeignKeyField("models.User", related_name="import_jobs", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField("models.User", related_name="import_jobs", on_delete=fields.CASCADE, db_index=True)
     file_name = fields.CharField(max_length=255)
     # The upload lives in the storage directory under its SHA-256, never under the user's file name.
     file_sha256 = fields.CharField(max_length=64)

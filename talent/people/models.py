@@ -76,8 +76,8 @@ class EmploymentSpell(Model):
     """Worker × station. end_on is the last working day, empty while the spell is active."""
 
     id = fields.IntField(primary_key=True)
-    worker = fields.ForeignKeyField("models.Worker", related_name="spells", on_delete=fields.RESTRICT)
-    station = fields.ForeignKeyField("models.Station", related_name="spells", on_delete=fields.RESTRICT)
+    worker = fields.ForeignKeyField("models.Worker", related_name="spells", on_delete=fields.RESTRICT, db_index=True)
+    station = fields.ForeignKeyField("models.Station", related_name="spells", on_delete=fields.RESTRICT, db_index=True)
     start_on = fields.DateField(db_index=True)
     end_on = fields.DateField(null=True, db_index=True)
     full_time = fields.BooleanField(default=True)
@@ -111,7 +111,9 @@ class PriorExperience(Model):
     other (the union of the periods), unless done during full-time study."""
 
     id = fields.IntField(primary_key=True)
-    worker = fields.ForeignKeyField("models.Worker", related_name="prior_experiences", on_delete=fields.CASCADE)
+    worker = fields.ForeignKeyField(
+        "models.Worker", related_name="prior_experiences", on_delete=fields.CASCADE, db_index=True
+    )
     employer = fields.CharField(max_length=100)
     start_on = fields.DateField()
     end_on = fields.DateField()

@@ -35,7 +35,9 @@ class Region(Model):
     code = fields.CharField(max_length=12, unique=True)
     name = fields.CharField(max_length=100)
     level = fields.CharEnumField(RegionLevel, max_length=16)
-    parent = fields.ForeignKeyField("models.Region", null=True, related_name="children", on_delete=fields.RESTRICT)
+    parent = fields.ForeignKeyField(
+        "models.Region", null=True, related_name="children", on_delete=fields.RESTRICT, db_index=True
+    )
     # Materialised path of codes ("320000/320100/320102/"): a subtree is one prefix query on an index.
     path = fields.CharField(max_length=255, unique=True)
     depth = fields.SmallIntField(default=0)
@@ -54,7 +56,9 @@ class Organisation(Model):
     credit_code = fields.CharField(max_length=32, default="")
     contact = fields.CharField(max_length=100, default="")
     phone = fields.CharField(max_length=32, default="")
-    region = fields.ForeignKeyField("models.Region", null=True, related_name="organisations", on_delete=fields.RESTRICT)
+    region = fields.ForeignKeyField(
+        "models.Region", null=True, related_name="organisations", on_delete=fields.RESTRICT, db_index=True
+    )
 
     class Meta:
         table = "organisations"
@@ -107,13 +111,15 @@ class Station(Model):
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=32, unique=True)
     name = fields.CharField(max_length=200)
-    region = fields.ForeignKeyField("models.Region", related_name="stations", on_delete=fields.RESTRICT)
+    region = fields.ForeignKeyField("models.Region", related_name="stations", on_delete=fields.RESTRICT, db_index=True)
     # Copied from the region so scope filters need no join; kept in step by the services.
     region_path = fields.CharField(max_length=255, db_index=True)
     organisation = fields.ForeignKeyField(
-        "models.Organisation", null=True, related_name="stations", on_delete=fields.RESTRICT
+        "models.Organisation", null=True, related_name="stations", on_delete=fields.RESTRICT, db_index=True
     )
-    tier = fields.ForeignKeyField("models.StationTier", null=True, related_name="stations", on_delete=fields.RESTRICT)
+    tier = fields.ForeignKeyField(
+        "models.StationTier", null=True, related_name="stations", on_delete=fields.RESTRICT, db_index=True
+    )
     opened_on = fields.DateField(null=True)
     address = fields.CharField(max_length=255, default="")
     # db_default: the columns are added to tables that already hold stations (all of them township stations).
@@ -121,7 +127,9 @@ class Station(Model):
         StationKind, max_length=20, default=StationKind.TOWNSHIP_STATION, db_default="township_station", db_index=True
     )
     # A village (community) room's township station; empty for the other kinds.
-    parent = fields.ForeignKeyField("models.Station", null=True, related_name="rooms", on_delete=fields.RESTRICT)
+    parent = fields.ForeignKeyField(
+        "models.Station", null=True, related_name="rooms", on_delete=fields.RESTRICT, db_index=True
+    )
 
     class Meta:
         table = "stations"

@@ -42,7 +42,9 @@ class Supervisor(Model):
     level = fields.CharField(max_length=32, default="")
     cert_level = fields.CharEnumField(CertLevel, max_length=16, null=True)
     # The home region (whose bureau keeps the profile); empty for the national pool.
-    region = fields.ForeignKeyField("models.Region", null=True, related_name="supervisors", on_delete=fields.RESTRICT)
+    region = fields.ForeignKeyField(
+        "models.Region", null=True, related_name="supervisors", on_delete=fields.RESTRICT, db_index=True
+    )
     bio = fields.TextField(default="")
     active = fields.BooleanField(default=True)
 
@@ -68,8 +70,12 @@ class Assignment(Model):
     active primary supervisor on any day (talent.supervision.services enforces it)."""
 
     id = fields.IntField(primary_key=True)
-    supervisor = fields.ForeignKeyField("models.Supervisor", related_name="assignments", on_delete=fields.CASCADE)
-    station = fields.ForeignKeyField("models.Station", related_name="assignments", on_delete=fields.RESTRICT)
+    supervisor = fields.ForeignKeyField(
+        "models.Supervisor", related_name="assignments", on_delete=fields.CASCADE, db_index=True
+    )
+    station = fields.ForeignKeyField(
+        "models.Station", related_name="assignments", on_delete=fields.RESTRICT, db_index=True
+    )
     start_on = fields.DateField()
     end_on = fields.DateField(null=True)
     is_primary = fields.BooleanField(default=True)
@@ -83,8 +89,12 @@ class SupervisionSession(Model):
     credited to the CE ledger as "supervision:<id>"."""
 
     id = fields.IntField(primary_key=True)
-    supervisor = fields.ForeignKeyField("models.Supervisor", related_name="sessions", on_delete=fields.RESTRICT)
-    station = fields.ForeignKeyField("models.Station", related_name="supervision_sessions", on_delete=fields.RESTRICT)
+    supervisor = fields.ForeignKeyField(
+        "models.Supervisor", related_name="sessions", on_delete=fields.RESTRICT, db_index=True
+    )
+    station = fields.ForeignKeyField(
+        "models.Station", related_name="supervision_sessions", on_delete=fields.RESTRICT, db_index=True
+    )
     held_on = fields.DateField(db_index=True)
     hours = fields.DecimalField(max_digits=4, decimal_places=1)
     format = fields.CharEnumField(SessionFormat, max_length=16)
@@ -99,7 +109,9 @@ class SupervisionSession(Model):
 class SessionAttendee(Model):
     id = fields.IntField(primary_key=True)
     session = fields.ForeignKeyField("models.SupervisionSession", related_name="attendees", on_delete=fields.CASCADE)
-    worker = fields.ForeignKeyField("models.Worker", related_name="supervision_attended", on_delete=fields.RESTRICT)
+    worker = fields.ForeignKeyField(
+        "models.Worker", related_name="supervision_attended", on_delete=fields.RESTRICT, db_index=True
+    )
 
     class Meta:
         table = "supervision_attendees"
