@@ -254,7 +254,7 @@ def ce(report: dict):
 def retention(report: dict):
     headers = [
         N_("Group"),
-        N_("Workers followed"),
+        N_("Spells followed"),
         N_("Separations"),
         N_("Retained at 1 year"),
         N_("Retained at 2 years"),
