@@ -12,6 +12,7 @@ small data; this script prints it on the large one).
 
 import argparse
 import asyncio
+import io
 import re
 import sys
 import time
@@ -119,6 +120,18 @@ async def bench_area(conn, pg: bool, username: str, today: date, repeat: int) ->
     async with count_queries() as counter:
         await reports.full_report(area, dates, "")
     print(f"{username:<12} {'whole page data':<16} {1000 * t_full:>12.1f} {'':>18}  {counter.count} queries")
+    # The yearly report's files from the same data (no query of their own): the PDF and the workbook.
+    from talent.analytics import pdf, tables
+
+    yearly = await reports.full_report(area, dates, "level")
+
+    async def build_files():
+        tables.workbook(yearly, io.BytesIO())
+        name = area.region.name if area.region else "-"
+        return pdf.yearly_pdf(yearly, region_name=name, year=today.year, on=today, start=d0, end=d1, generated=today)
+
+    t_files, body = await best(build_files, max(1, repeat // 2))
+    print(f"{username:<12} {'yearly pdf+xlsx':<16} {1000 * t_files:>12.1f} {'':>18}  {len(body) // 1024} KiB PDF")
 
 
 async def run(db_url: str, repeat: int) -> None:

@@ -14,8 +14,9 @@ TURNOVER = N_(
     " involuntary rates use the same denominator."
 )
 RETENTION = N_(
-    "Retention: Kaplan–Meier survival of tenure in the region, from the first full-time start there to the first"
-    " separation there, censored on the report day for workers still there."
+    "Retention: Kaplan–Meier survival of tenure spells in the region, from a full-time start there to the next"
+    " separation there (a worker who comes back starts a new spell), censored on the report day for spells still"
+    " running."
 )
 ATTRITION = N_(
     "First-year attrition = workers first hired into the region in the period whose tenure there ended within 365"

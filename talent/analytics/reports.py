@@ -24,6 +24,7 @@ from talent.analytics.workforce import (
     staffing_summary,
     totals,
 )
+from talent.cohorts.models import CohortKind
 from talent.core.i18n import N_
 from talent.people.models import Source
 from talent.places.models import CertLevel
@@ -56,6 +57,8 @@ async def _group_labels(area: Area, group_by: str) -> dict[str, str]:
         return {lv.value: lv.label.tr() for lv in CertLevel} | {"none": N_("No certificate").tr()}
     if group_by == "source":
         return {s.value: s.label.tr() for s in Source}
+    if group_by == "cohort":
+        return {k.value: k.label.tr() for k in CohortKind} | {"none": N_("Not in a cohort").tr()}
     if group_by == "region":
         return {r.code: r.name for r in await child_regions(area)} | {"": N_("Directly in this region").tr()}
     return {"all": N_("Everyone").tr()}

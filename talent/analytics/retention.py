@@ -1,15 +1,25 @@
 """Retention: Kaplan–Meier survival of tenure in a region, by group, with censoring (DESIGN §1 "Measures").
 
-A worker's tenure in the area runs from their first full-time start there to their first separation there (a
-spell end that `separations_qs` counts: a transfer followed within 31 days by a spell inside the area is no
-end), censored at the report date while they are still there. A worker who left and came back is followed
-until the first separation only. The SQL returns, per group and tenure length, the number of workers and of
-separations; the product-limit estimate is computed from those few aggregate rows.
+The curve follows tenure spells, not workers: a spell of tenure in the area runs from a full-time start there
+to the next separation there (a spell end that `separations_qs` counts: a transfer followed within 31 days by a
+spell inside the area is no end), censored at the report date while it lasts. A worker who left and came back
+starts a new spell at risk with the first start after the separation (re-hires are followed again, as the
+issue asks; counting only the first spell would drop every returner's second tenure). Starts that fall inside
+a running spell (a transfer inside the area, a second station at once) continue it. The SQL returns, per group
+and tenure length, the number of spells and of separations; the product-limit estimate is computed from those
+few aggregate rows. First-year attrition keeps to each worker's first spell (DESIGN §1: "hires whose first
+spell in R ended within 365 days").
 
 Groups: certificate level (the highest held on the report date, or none), source (incubated, introduced, …),
-child region (of the station of the first spell). GROUPS is the extension point: a domain that knows another
-grouping (cohort kind, pay compliance) adds an entry (a function returning a SQL expression over the tenure
-row `x` with its `worker_id`, `first_on`, and the workers row `w`).
+child region (of the station where the spell began), cohort kind (of the incubation cohorts the worker joined
+by the report date; a worker in both kinds counts under external introduction; none outside cohorts). Each
+group is a function returning a SQL expression over the spell row `x` (`worker_id`, `first_on`) and the
+workers row `w`.
+
+Pay status is not a group here: the pay package's status (talent.pay.rules.PaySql) is an expression fixed to
+one day, while a curve needs each spell's status at its own start or end; a status on the report day would put
+every leaver under "no salary record". The pay package answers the question its own way: 12-month retention
+by the pay status a year earlier (talent.pay.selectors.retention_by_status, on the pay pages).
 """
 
 from collections.abc import Callable
@@ -32,7 +42,7 @@ NONE = "none"
 @dataclass
 class Curve:
     group: str
-    at_risk: int = 0  # workers followed
+    at_risk: int = 0  # spells of tenure followed
     events: int = 0  # separations observed
     points: list[dict] = field(default_factory=list)  # [{days, survival}], a step at every separation
 
@@ -88,8 +98,20 @@ async def _region_expr(area: Area, on: date, pg: bool) -> str:
     return f"(CASE {whens} ELSE '' END)" if whens else "''"
 
 
-GROUPS: dict[str, Callable] = {"level": _level_expr, "source": _source_expr, "region": _region_expr}
-# Pay compliance and cohort kind are added here by the domains that know them (an extension point).
+async def _cohort_expr(area: Area, on: date, pg: bool) -> str:
+    # The kind codes sort 'external_introduction' < 'internal_incubation': MIN prefers external introduction.
+    return (
+        "(SELECT COALESCE(MIN(co.kind), 'none') FROM cohort_members m JOIN cohorts co ON co.id = m.cohort_id"
+        f" WHERE m.worker_id = x.worker_id AND m.joined_on <= {date_literal(on, pg)})"
+    )
+
+
+GROUPS: dict[str, Callable] = {
+    "level": _level_expr,
+    "source": _source_expr,
+    "region": _region_expr,
+    "cohort": _cohort_expr,
+}
 RETENTION_GROUPS = GROUPS
 
 
@@ -99,7 +121,8 @@ def area_stations_sql(area: Area) -> str:
 
 def tenure_sql(area: Area, on: date) -> str:
     """One row per worker followed in the area up to `on`: worker_id, first_on (first full-time start there),
-    exit_on (the first separation there on or before `on`, NULL while still there)."""
+    exit_on (the first separation there on or before `on`, NULL while still there): each worker's first spell,
+    which first-year attrition counts."""
     followed = EmploymentSpell.filter(area.spells(), Q(full_time=True), start_on__lte=on).values("id")
     separations = separations_qs(area, EARLIEST, on).values("id")
     # Two grouped subqueries joined on the worker (a correlated subquery per worker re-ran the separations rule
@@ -113,8 +136,34 @@ def tenure_sql(area: Area, on: date) -> str:
     )
 
 
+def spells_sql(area: Area, on: date) -> str:
+    """One row per spell of tenure in the area up to `on`: worker_id, first_on (its first full-time start),
+    exit_on (the separation ending it, on or before `on`; NULL while it lasts). A spell's starts are the
+    full-time starts after the same latest separation (`after`, NULL before the first one)."""
+    followed = EmploymentSpell.filter(area.spells(), Q(full_time=True), start_on__lte=on).values("id")
+    separations = separations_qs(area, EARLIEST, on).values("id")
+    ends = (
+        "(SELECT e.worker_id AS worker_id, e.end_on AS end_on FROM employment_spells e"
+        f" WHERE e.id IN ({separations.sql(params_inline=True)}))"
+    )
+    starts = (
+        "SELECT s.worker_id AS worker_id, s.start_on AS start_on, MAX(e.end_on) AS after"
+        f" FROM employment_spells s LEFT JOIN {ends} e ON e.worker_id = s.worker_id AND e.end_on < s.start_on"
+        f" WHERE s.id IN ({followed.sql(params_inline=True)}) GROUP BY s.id, s.worker_id, s.start_on"
+    )
+    spells = (
+        f"SELECT p.worker_id AS worker_id, MIN(p.start_on) AS first_on FROM ({starts}) p GROUP BY p.worker_id, p.after"
+    )
+    return (
+        "SELECT q.worker_id AS worker_id, q.first_on AS first_on, MIN(e.end_on) AS exit_on"
+        f" FROM ({spells}) q LEFT JOIN {ends} e ON e.worker_id = q.worker_id AND e.end_on >= q.first_on"
+        " GROUP BY q.worker_id, q.first_on"
+    )
+
+
 async def retention(area: Area, on: date, group_by: str = "") -> list[Curve]:
-    """Kaplan–Meier curves of tenure in the area up to `on`, one per group (one curve 'all' without grouping)."""
+    """Kaplan–Meier curves of tenure spells in the area up to `on`, one per group (one curve 'all' without
+    grouping); `at_risk` counts spells (a returner's second tenure is a second one)."""
     pg = is_postgres()
     group_sql = await GROUPS[group_by](area, on, pg) if group_by in GROUPS else "'all'"
     on_sql = date_literal(on, pg)
@@ -123,7 +172,7 @@ async def retention(area: Area, on: date, group_by: str = "") -> list[Curve]:
         f" SELECT {group_sql} AS g,"
         f" {days_between(f'COALESCE(x.exit_on, {on_sql})', 'x.first_on', pg)} + 1 AS days,"
         " CASE WHEN x.exit_on IS NULL THEN 0 ELSE 1 END AS event"
-        f" FROM ({tenure_sql(area, on)}) x JOIN workers w ON w.id = x.worker_id) y GROUP BY y.g, y.days"
+        f" FROM ({spells_sql(area, on)}) x JOIN workers w ON w.id = x.worker_id) y GROUP BY y.g, y.days"
     )
     rows = await fetch_all(EmploymentSpell, sql)
     by_group: dict[str, list[tuple[int, int, int]]] = {}

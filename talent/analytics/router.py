@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from talent.analytics import formulas, lists, reports, tables
+from talent.analytics import formulas, lists, pdf, reports, tables
 from talent.analytics.area import area_for, region_chain
 from talent.analytics.params import ReportDates, report_dates
 from talent.analytics.retention import RETENTION_GROUPS
@@ -78,6 +78,38 @@ async def reports_yearly_workbook(
     name = f"yearly-report-{area.key or 'all'}-{chosen}.xlsx"
     return Response(
         buffer.getvalue(), media_type=XLSX_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/reports/yearly/pdf")
+async def reports_yearly_pdf(
+    request: Request, viewer: Allowed(Permission.REPORTS), region: Text = "", year: Text = ""
+) -> Response:
+    """The yearly region report as a PDF: cover page, every table of the workbook with its formula note, and the
+    trends as charts."""
+    dates, chosen = _year_dates(year)
+    area = await area_for(viewer.scope, region)
+    if area is None:
+        return render_error(request, 404)
+    report = await reports.full_report(area, dates, "level")
+    body = pdf.yearly_pdf(
+        report,
+        region_name=area.region.name if area.region else N_("Whole scope").tr(),
+        year=chosen,
+        on=dates.on,
+        start=dates.start,
+        end=dates.end,
+        generated=local_today(),
+    )
+    name = f"yearly-report-{area.key or 'all'}-{chosen}.pdf"
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
     )
 
 

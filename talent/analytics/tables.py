@@ -1,15 +1,101 @@
-"""The report's tables as (headers, rows) for the exports: the same numbers as the page, in the viewer's
-language, rates as fractions rounded to 4 places."""
+"""The report's tables as (headers, rows) for the exports, the yearly workbook and the yearly PDF: the same
+numbers as the page (each cell read from the report dict, never computed again), in the viewer's language, rates
+as fractions rounded to 4 places (a `Rate`, which keeps the exact value for the PDF's percentages)."""
 
 from collections.abc import AsyncIterator, Iterable
 
+from talent.analytics import formulas
 from talent.core.export import neutralise
 from talent.core.i18n import N_
 from talent.people.models import ExitReason, ExitType
+from talent.places.models import CertLevel
 
 
-def _rate(value) -> float | str:
-    return round(value, 4) if value is not None else ""
+class Rate(float):
+    """A rate cell: the fraction rounded to 4 places (what a spreadsheet gets), with the exact value kept so the
+    PDF prints the percentage the page prints (rounding once)."""
+
+    exact: float
+
+    def __new__(cls, value: float) -> "Rate":
+        rate = super().__new__(cls, round(value, 4))
+        rate.exact = value
+        return rate
+
+
+def _rate(value) -> Rate | str:
+    return Rate(value) if value is not None else ""
+
+
+def _yes_no(met) -> str:
+    return "" if met is None else (N_("Yes") if met else N_("No")).tr()
+
+
+def _measure_rows(pairs) -> tuple[list[str], list[tuple]]:
+    return [N_("Measure").tr(), N_("Value").tr()], [(label.tr(), value) for label, value in pairs]
+
+
+def headcount(report: dict):
+    """Headcount and certification by level on the report day."""
+    cert = report["certification"]
+    pairs = [
+        (N_("Full-time workers"), cert["headcount"]),
+        (N_("Certified"), cert["certified"]),
+        (N_("Certification rate"), _rate(cert["rate"])),
+    ]
+    pairs += [(level.label, cert["by_level"].get(level.value, 0)) for level in CertLevel]
+    return _measure_rows(pairs)
+
+
+def turnover(report: dict):
+    """Turnover over the period, by kind, and first-year attrition."""
+    t = report["turnover"]
+    attrition = t["first_year_attrition"]
+    return _measure_rows(
+        [
+            (N_("Separations"), t["separations"]),
+            (N_("Voluntary"), t["voluntary"]),
+            (N_("Involuntary"), t["involuntary"]),
+            (N_("Average headcount"), round(t["average_headcount"], 2)),
+            (N_("Turnover rate"), _rate(t["rate"])),
+            (N_("Voluntary turnover rate"), _rate(t["voluntary_rate"])),
+            (N_("Involuntary turnover rate"), _rate(t["involuntary_rate"])),
+            (N_("Hires in the period"), attrition["hires"]),
+            (N_("Of whom left within a year"), attrition["left"]),
+            (N_("First-year attrition"), _rate(attrition["rate"])),
+        ]
+    )
+
+
+def registration(report: dict):
+    """Registration status counts (not exclusive) and CE compliance in all."""
+    reg, ce_totals = report["ce"]["registration"], report["ce"]["totals"]
+    return _measure_rows(
+        [
+            (N_("Certificates"), reg["certificates"]),
+            (N_("Valid"), reg["valid"]),
+            (N_("Renewal window open"), reg["renewal_open"]),
+            (N_("CE short"), reg["ce_short"]),
+            (N_("Expired"), reg["expired"]),
+            (N_("Awaiting first registration"), reg["unregistered"]),
+            (N_("Registered"), ce_totals["registered"]),
+            (N_("On track"), ce_totals["on_track"]),
+            (N_("CE compliance"), _rate(ce_totals["rate"])),
+        ]
+    )
+
+
+def staffing_summary(report: dict):
+    """Stations, those with a tier, those meeting it, and the compliance rate."""
+    totals = report["staffing"]["totals"]
+    return _measure_rows(
+        [
+            (N_("Stations"), totals["stations"]),
+            (N_("Stations with a tier"), totals["tiered"]),
+            (N_("Stations meeting their tier"), totals["met"]),
+            (N_("Staffing compliance"), _rate(totals["rate"])),
+        ]
+    )
 
 
 def children(report: dict):
@@ -69,7 +155,7 @@ def stations(report: dict):
             _rate(r["rate"]),
             r["separations"],
             _rate(r["turnover_rate"]),
-            "" if r["met"] is None else (N_("Yes") if r["met"] else N_("No")).tr(),
+            _yes_no(r["met"]),
         )
         for r in report.get("stations", [])
     ]
@@ -150,7 +236,7 @@ def staffing(report: dict):
             r["headcount"],
             r["certified"],
             r["at_level"] if r["at_level"] is not None else "",
-            "" if r["met"] is None else (N_("Yes") if r["met"] else N_("No")).tr(),
+            _yes_no(r["met"]),
         )
         for r in report["staffing"]["stations"]
     ]
@@ -168,28 +254,24 @@ def ce(report: dict):
 def retention(report: dict):
     headers = [
         N_("Group"),
-        N_("Workers followed"),
+        N_("Spells followed"),
         N_("Separations"),
         N_("Retained at 1 year"),
         N_("Retained at 2 years"),
     ]
     rows = [
-        (g["group"], g["at_risk"], g["events"], _rate(_survival(g, 365)), _rate(_survival(g, 730)))
+        (g.get("label", g["group"]), g["at_risk"], g["events"], _rate(g["survival_365"]), _rate(g["survival_730"]))
         for g in report["retention"]["groups"]
     ]
     return [h.tr() for h in headers], rows
 
 
-def _survival(group: dict, days: int) -> float:
-    value = 1.0
-    for point in group["points"]:
-        if point["days"] > days:
-            break
-        value = point["survival"]
-    return value
-
-
+# The single tables a report page offers for download, and (all of them, in this order) the yearly report's.
 TABLES = {
+    "headcount": headcount,
+    "turnover": turnover,
+    "registration": registration,
+    "staffing-summary": staffing_summary,
     "children": children,
     "stations": stations,
     "exit-reasons": exit_reasons,
@@ -208,6 +290,10 @@ async def aiter_rows(rows: Iterable) -> AsyncIterator:
 
 
 SHEET_TITLES = {
+    "headcount": N_("Headcount and certification"),
+    "turnover": N_("Turnover and attrition"),
+    "registration": N_("Registrations and CE"),
+    "staffing-summary": N_("Staffing compliance"),
     "children": N_("By region"),
     "stations": N_("By station and level"),
     "exit-reasons": N_("Exit reasons"),
@@ -220,19 +306,53 @@ SHEET_TITLES = {
 }
 
 
-def workbook(report: dict, target) -> None:
-    """The yearly report as one workbook, one sheet per table (cells neutralised as every export's are)."""
-    from openpyxl import Workbook
+# The sentence(s) saying how each table's figures are computed (under each table of the PDF, below each sheet).
+NOTES = {
+    "headcount": (formulas.HEADCOUNT, formulas.CERTIFICATION),
+    "turnover": (formulas.TURNOVER, formulas.ATTRITION),
+    "registration": (formulas.REGISTRATION, formulas.CE),
+    "staffing-summary": (formulas.STAFFING,),
+    "children": (formulas.CERTIFICATION, formulas.TURNOVER),
+    "stations": (formulas.CERTIFICATION, formulas.TURNOVER),
+    "exit-reasons": (formulas.EXIT_REASONS,),
+    "pass-rates": (formulas.PASS_RATE,),
+    "certification-series": (formulas.CERTIFICATION,),
+    "turnover-series": (formulas.TURNOVER,),
+    "staffing": (formulas.STAFFING,),
+    "ce": (formulas.CE,),
+    "retention": (formulas.RETENTION,),
+}
 
-    book = Workbook(write_only=True)
+
+def note(key: str) -> str:
+    return " ".join(formula.tr() for formula in NOTES[key])
+
+
+def yearly_tables(report: dict) -> list[tuple[str, list[str], list[tuple]]]:
+    """(key, headers, rows) of every table of the yearly report, in order: by region where the area has child
+    regions, by station otherwise."""
+    out = []
     for key, build in TABLES.items():
         if key == "children" and "children" not in report or key == "stations" and "stations" not in report:
             continue
         headers, rows = build(report)
+        out.append((key, headers, rows))
+    return out
+
+
+def workbook(report: dict, target) -> None:
+    """The yearly report as one workbook, one sheet per table with localised headers, the formula note two rows
+    below the table (cells neutralised as every export's are)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for key, headers, rows in yearly_tables(report):
         # Sheet titles may not hold []:*?/\\ and have at most 31 characters.
         title = "".join(c for c in SHEET_TITLES[key].tr() if c not in "[]:*?/\\\\")[:31]
         sheet = book.create_sheet(title=title)
         sheet.append([neutralise(h) for h in headers])
         for row in rows:
             sheet.append([neutralise(v) for v in row])
+        sheet.append([])
+        sheet.append([neutralise(note(key))])
     book.save(target)

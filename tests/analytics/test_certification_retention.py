@@ -8,7 +8,8 @@ from talent.analytics.measures import TOTAL, certification, certification_series
 from talent.analytics.periods import months_back
 from talent.analytics.retention import first_year_attrition, kaplan_meier, retention
 from talent.certification.models import Certificate
-from talent.people.models import Worker
+from talent.cohorts.models import Cohort, CohortMember
+from talent.people.models import EmploymentSpell, Worker
 from tests.analytics.data import area_of, build
 
 
@@ -68,11 +69,15 @@ async def test_retention_follows_tenure_in_the_region_with_transfers_inside_it_c
     w = await build()
     city = await area_of(w, "citybureau")
     (curve,) = await retention(city, date(2024, 12, 31))
-    # Tenure from the first full-time start in the city to the first separation, censored on 31 Dec 2024:
+    # Spells of tenure in the city, from a full-time start to the next separation, censored on 31 Dec 2024:
     # W1 2022-01-01 →, censored: 1096 days (365 + 365 + 366).  W2: the transfer inside the city continues: 1096.
-    # W3 → 2024-06-30: 912 days (730 + 181, + the first day).  W4 → 2024-05-31 (45-day gap: a separation): 882.
-    # W5 2024-02-01 → 2024-10-15: 258.   KM: 258: 1 − 1/5 = 0.8; 882: × (1 − 1/4) = 0.6; 912: × (1 − 1/3) = 0.4.
-    assert (curve.group, curve.at_risk, curve.events) == ("all", 5, 3)
+    # W3 → 2024-06-30: 912 days (730 + 181, + the first day), and back at S4 on 1 Sep: a second spell, censored
+    # after 122 days (29 + 31 + 30 + 31, + the first day).  W4 → 2024-05-31 (45-day gap: a separation): 882, and
+    # at S1 from 15 Jul: a second spell, censored after 170 days (16 + 31 + 31 + 30 + 31 + 30, + 1).
+    # W5 2024-02-01 → 2024-10-15: 258.  Seven spells, three separations; the two returners' spells leave the risk
+    # set at 122 and 170, before any separation: KM 258: 1 − 1/5 = 0.8; 882: × (1 − 1/4) = 0.6; 912: × (1 − 1/3)
+    # = 0.4.
+    assert (curve.group, curve.at_risk, curve.events) == ("all", 7, 3)
     assert curve.points == [
         {"days": 0, "survival": 1.0},
         {"days": 258, "survival": 0.8},
@@ -80,6 +85,50 @@ async def test_retention_follows_tenure_in_the_region_with_transfers_inside_it_c
         {"days": 912, "survival": pytest.approx(0.4)},
     ]
     assert curve.survival_at(365) == 0.8
+
+
+async def test_a_returner_s_second_spell_is_followed_and_can_end_in_a_separation(db):
+    w = await build()
+    w3 = w["workers"][2]
+    # W3 leaves again on 2024-11-30, 91 days into the second spell (30 + 31 + 30).
+    await EmploymentSpell.filter(worker=w3, start_on=date(2024, 9, 1)).update(
+        end_on=date(2024, 11, 30), exit_type="voluntary", exit_reason="pay"
+    )
+    city = await area_of(w, "citybureau")
+    (curve,) = await retention(city, date(2024, 12, 31))
+    # Spells: 91 (event), 170 (censored), 258, 882, 912 (events), 1096 ×2 (censored): seven, four separations.
+    # KM 91: 1 − 1/7 = 6/7; 258: × (1 − 1/5) = 24/35; 882: × (1 − 1/4) = 18/35; 912: × (1 − 1/3) = 12/35.
+    assert (curve.at_risk, curve.events) == (7, 4)
+    assert [p["days"] for p in curve.points] == [0, 91, 258, 882, 912]
+    assert [p["survival"] for p in curve.points[1:]] == [
+        pytest.approx(6 / 7),
+        pytest.approx(24 / 35),
+        pytest.approx(18 / 35),
+        pytest.approx(12 / 35),
+    ]
+
+
+async def test_retention_by_cohort_kind(db):
+    w = await build()
+    region = w["regions"]["city"]
+    cohort = await Cohort.create(
+        name="2024 孵化",
+        kind="internal_incubation",
+        region=region,
+        region_path=region.path,
+        start_on=date(2023, 1, 1),
+        end_on=date(2025, 12, 31),
+    )
+    w1, w2, w3 = w["workers"][:3]
+    for worker in (w1, w3):
+        await CohortMember.create(cohort=cohort, worker=worker, joined_on=date(2023, 1, 1))
+    # W2 joins after the report day: not counted as a member on 31 Dec 2024.
+    await CohortMember.create(cohort=cohort, worker=w2, joined_on=date(2025, 1, 1))
+    area = await area_of(w, "citybureau")
+    curves = {c.group: (c.at_risk, c.events) for c in await retention(area, date(2024, 12, 31), "cohort")}
+    # Internal incubation: W1 (censored) and W3's two spells (912 a separation, 122 censored) → 3 spells, 1
+    # separation; outside cohorts: W2, W4 ×2, W5 → 4 spells, 2 separations (W4's first, W5).
+    assert curves == {"internal_incubation": (3, 1), "none": (4, 2)}
 
 
 async def test_retention_by_source_and_by_certificate_level(db):
@@ -91,21 +140,23 @@ async def test_retention_by_source_and_by_certificate_level(db):
         await Worker.filter(id=worker.id).update(source="introduced")
     city = await area_of(w, "citybureau")
     curves = {c.group: c for c in await retention(city, date(2024, 12, 31), "source")}
-    # Incubated W1, W2: both censored → survival stays 1. Introduced W3 (912), W4 (882), W5 (258): 2/3, 1/3, 0.
+    # Incubated W1, W2: both censored → survival stays 1. Introduced W3 (912; back for 122), W4 (882; back for
+    # 170), W5 (258): five spells, the two censored ones before any separation → 2/3, 1/3, 0.
     assert (curves["incubated"].at_risk, curves["incubated"].events, curves["incubated"].survival_at(2000)) == (2, 0, 1)
+    assert curves["introduced"].at_risk == 5
     assert [p["survival"] for p in curves["introduced"].points] == [1.0, pytest.approx(2 / 3), pytest.approx(1 / 3), 0]
     by_level = {c.group: (c.at_risk, c.events) for c in await retention(city, date(2024, 12, 31), "level")}
-    # On 31 Dec: W1 intermediate, W2 assistant, W3 W4 W5 none.
-    assert by_level == {"assistant": (1, 0), "intermediate": (1, 0), "none": (3, 3)}
+    # On 31 Dec: W1 intermediate, W2 assistant, W3 W4 W5 none (W3 and W4 with two spells each).
+    assert by_level == {"assistant": (1, 0), "intermediate": (1, 0), "none": (5, 3)}
 
 
 async def test_retention_by_child_region(db):
     w = await build()
     city = await area_of(w, "citybureau")
     curves = {c.group: (c.at_risk, c.events) for c in await retention(city, date(2024, 12, 31), "region")}
-    # By the station of the first spell: county A W1 (S1), W2 (S2), W5 (S1) — W5 separated; county B W3, W4, both
-    # separated.
-    assert curves == {"320102": (3, 1), "320104": (2, 2)}
+    # By the station where each spell began: county A W1 (S1), W2 (S2), W5 (S1, separated), W4's second (S1);
+    # county B W3's first (S3) and W4's first (S4), both separated, and W3's second (S4).
+    assert curves == {"320102": (4, 1), "320104": (3, 2)}
 
 
 async def test_first_year_attrition_counts_hires_of_the_period_leaving_within_365_days(db):
