@@ -181,7 +181,7 @@ def exit_reasons_chart(headers: list[str], rows: list[tuple], font: str) -> Draw
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 110, 15, CHART_WIDTH - 130, height - 25
     chart.data = [[row[2] for row in reversed(rows)]]
-    chart.categoryAxis.categoryNames = [f"{row[0]} · {row[1]}".strip(" ·") for row in reversed(rows)]
+    chart.categoryAxis.categoryNames = [" / ".join(part for part in (row[0], row[1]) if part) for row in reversed(rows)]
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = PALETTE[1]
     _axis_font(font, chart.categoryAxis, chart.valueAxis)
@@ -206,7 +206,8 @@ def yearly_pdf(
         title=f"{title} {region_name} {year}",
         author="Talent",
     )
-    footer = f"{region_name} · {title} · {year}"
+    # STSong-Light has no middle dot (U+00B7): it printed as a missing-glyph box.
+    footer = f"{region_name}  |  {title}  |  {year}"
 
     def on_page(canvas, document) -> None:
         canvas.saveState()

@@ -27,6 +27,12 @@ def _rate(value) -> Rate | str:
     return Rate(value) if value is not None else ""
 
 
+def _level(code: str | None) -> str:
+    """A certificate level's name in the reader's language (the tier stores its code)."""
+    member = CertLevel._value2member_map_.get(code or "")
+    return member.label.tr() if member is not None else (code or "")
+
+
 def _yes_no(met) -> str:
     return "" if met is None else (N_("Yes") if met else N_("No")).tr()
 
@@ -232,7 +238,7 @@ def staffing(report: dict):
             r["tier"] or "",
             r["min_fulltime"] if r["min_fulltime"] is not None else "",
             r["min_certified"] if r["min_certified"] is not None else "",
-            r["min_level"] or "",
+            _level(r["min_level"]),
             r["headcount"],
             r["certified"],
             r["at_level"] if r["at_level"] is not None else "",
