@@ -953,6 +953,7 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
     from talent.audit.services import audit_record
     from talent.certification.models import CeCredit, Certificate, ExamResult, ExamSubject, Registration
     from talent.core.access import Role
+    from talent.core.bulk import fetch_by
     from talent.people.models import EmploymentSpell, Worker
     from talent.places.models import Organisation, Region, Station, StationTier
     from talent.supervision.models import Assignment, Supervisor
@@ -1088,9 +1089,11 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         progress,
         "Certificates",
     )
+    # In chunks: the national scale's ~95,000 numbers exceed asyncpg's 32,767 bind parameters in one IN list.
     certificate_ids = dict(
-        await Certificate.filter(number__in=[c.number for c in plan.certificates if c.periods]).values_list(
-            "number", "id"
+        await fetch_by(
+            lambda numbers: Certificate.filter(number__in=numbers).values_list("number", "id"),
+            (c.number for c in plan.certificates if c.periods),
         )
     )
     await _bulk(
@@ -1184,7 +1187,10 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         "Supervisors",
     )
     supervisor_ids = dict(
-        await Supervisor.filter(name__in=[s.name for s in plan.supervisors]).values_list("name", "id")
+        await fetch_by(
+            lambda names: Supervisor.filter(name__in=names).values_list("name", "id"),
+            (s.name for s in plan.supervisors),
+        )
     )
     await _bulk(
         Assignment,
