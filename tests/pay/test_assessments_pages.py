@@ -143,3 +143,23 @@ async def test_a_bureau_sets_performance_steps_on_its_standard(client, setup):
     assert response.status_code == 303
     detail = text_of((await client.get(response.headers["location"])).text)
     assert "Excellent" in detail and "400.00" in detail and "150.00" in detail
+
+
+async def test_the_page_of_the_day_proposes_on_new_years_day_and_on_the_day_a_certificate_is_obtained(client, setup):
+    from tests.pay.helpers import certificate
+
+    w1, w2, *_rest = setup["workers"]
+    await Assessment.create(worker=w1, year=2025, grade="excellent")
+    await certificate(w2, "assistant", date(2026, 1, 5))
+    for today, expected in (
+        (date(2025, 12, 31), "0"),  # the 2025 assessment counts from 2026; no certificate yet
+        (date(2026, 1, 1), "1"),  # W1: 4000 + 300
+        (date(2026, 1, 4), "1"),
+        (date(2026, 1, 5), "2"),  # W2: assistant band min 4200 > 4000: base raised to 4200
+    ):
+        with time_machine.travel(today, tick=False):
+            client.cookies.clear()
+            await login(client, "hr")
+            page = await client.get("/pay/changes")
+        assert f'<strong id="changes-count">{expected}</strong>' in page.text, today
+    assert "4,200.00" in page.text and "4,300.00" in page.text
