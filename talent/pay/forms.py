@@ -8,7 +8,7 @@ from talent.core.codes import choices
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
-from talent.pay.models import PayLevel
+from talent.pay.models import Grade, PayLevel
 from talent.pay.rules import Band
 from talent.pay.services import AllowanceIn, band_in
 from talent.places.forms import region_lookup
@@ -34,7 +34,18 @@ STANDARD_FIELDS = [
         help=N_("For example the region's average wage of 2025."),
     ),
     Field("notes", N_("Notes"), kind="textarea", max_length=4000),
+    # Performance steps (rules: proposed pay change): the monthly raise of base pay for last year's grade.
+    Field(
+        "step_excellent",
+        N_("Performance step for Excellent (yuan per month)"),
+        kind="decimal",
+        help=N_("Proposed as a raise of base pay from January after a yearly assessment of this grade."),
+    ),
+    Field("step_competent", N_("Performance step for Competent (yuan per month)"), kind="decimal"),
+    Field("step_basically_competent", N_("Performance step for Basically competent (yuan per month)"), kind="decimal"),
+    Field("step_incompetent", N_("Performance step for Incompetent (yuan per month)"), kind="decimal"),
 ]
+STEP_FIELDS = {g.value: f"step_{g.value}" for g in Grade}
 
 NEW_VERSION_FIELDS = [
     Field("effective_from", N_("Effective from"), kind="date", required=True),
@@ -162,3 +173,16 @@ def parse_allowances(rows: list[AllowanceRow]) -> list[AllowanceIn]:
 
 def grid_error(exc: ServiceError) -> str:
     return exc.message or _("Some of what was sent is not valid.")
+
+
+def steps_of(standard) -> dict[str, str]:
+    """A standard's performance steps as the form's initial values."""
+    return {STEP_FIELDS[s.grade.value]: str(s.amount) for s in getattr(standard, "steps", [])}
+
+
+ASSESSMENT_FIELDS = [
+    Field("worker_no", N_("Worker no."), required=True, max_length=32),
+    Field("year", N_("Year"), kind="int", required=True),
+    Field("grade", N_("Grade"), kind="choice", choices=choices(Grade), required=True),
+    Field("note", N_("Note"), max_length=255),
+]

@@ -1,5 +1,6 @@
-"""The `salaries` spreadsheet kind (DESIGN §3: worker_no, effective_from, monthly_base, monthly_allowances) and
-its export rows; the module registers the kind when imported (talent.domains names it).
+"""The `salaries` spreadsheet kind (DESIGN §3: worker_no, effective_from, monthly_base, monthly_allowances) and the
+`assessments` kind (worker_no, year, grade: a code or its Chinese word), with their export rows; the module
+registers both kinds when imported (talent.domains names it).
 
 A row is identified by worker and effective date (a worker's record from that date is created or updated). The
 worker is looked up in the importer's scope (people.access.workers_q): a number outside it is "not found". The
@@ -13,14 +14,15 @@ from talent.audit.models import Action
 from talent.audit.services import jsonable
 from talent.core.access import Permission
 from talent.core.bulk import fetch_by, ids_by, insert_rows, values_in
+from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
 from talent.imports.framework import Context, Counts, Kind, Plan, register
-from talent.pay.models import SalaryRecord
+from talent.pay.models import GRADE_WORDS, Assessment, Grade, SalaryRecord
 from talent.pay.rules import money
-from talent.pay.services import RECORD
+from talent.pay.services import ASSESSMENT, RECORD, check_year
 from talent.people.access import workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import worker_jurisdictions
@@ -194,6 +196,136 @@ async def salary_rows(size: int = 2000) -> AsyncIterator[list[Any]]:
         )
         for _id, worker_no, effective_from, base, allowances in batch:
             yield [worker_no, effective_from, base, allowances]
+        if len(batch) < size:
+            return
+        last_id = batch[-1][0]
+
+
+# ── yearly assessments ───────────────────────────────────────────────────────────────────────────
+
+ASSESSMENTS = KindSpec(
+    "assessments",
+    [
+        Column("worker_no", "工号", required=True, max_length=32),
+        Column("year", "考核年度", "int", required=True),
+        Column("grade", "考核等次", "enum", required=True, enum=Grade, words=GRADE_WORDS),
+    ],
+    ("worker_no", "year"),
+)
+
+
+class AssessmentsKind(Kind):
+    spec = ASSESSMENTS
+    permission = Permission.PAY_SALARIES_EDIT
+    title = N_("Yearly assessments")
+    note = N_(
+        "One row per worker and year; the grade is excellent, competent, basically_competent or incompetent "
+        "(or 优秀, 合格, 基本合格, 不合格). A worker's assessment of the same year is changed."
+    )
+    example = {"worker_no": "W2024001", "year": "2025", "grade": "优秀"}
+
+    async def validate(self, ctx: Context, rows: list) -> Plan:
+        scope = ctx.scope
+        plan = Plan()
+        numbers = [r.worker_no for r in rows]
+        if scope.is_admin:
+            workers = await ids_by(Worker, "worker_no", numbers)
+        else:
+            workers = dict(
+                await fetch_by(
+                    lambda chunk: Worker.filter(workers_q(scope), worker_no__in=list(chunk)).values_list(
+                        "worker_no", "id"
+                    ),
+                    numbers,
+                )
+            )
+        existing = {
+            (r["worker_id"], r["year"]): r
+            for r in await values_in(
+                Assessment, "worker_id", list(workers.values()), ["id", "worker_id", "year", "grade"]
+            )
+        }
+        today = local_today()
+        for row in rows:
+            worker_id = workers.get(row.worker_no)
+            if worker_id is None:
+                ctx.problem(row.row, "worker_no", row.worker_no, _("No worker with this number in your scope."))
+                continue
+            try:
+                check_year(row.year, today)
+            except ServiceError as exc:
+                ctx.problem(row.row, "year", row.year, exc.message)
+                continue
+            grade = Grade(getattr(row.grade, "value", row.grade)).value
+            current = existing.get((worker_id, row.year))
+            after = {"worker_id": worker_id, "year": row.year, "grade": grade}
+            if current is None:
+                plan.creates.append((row, after))
+            elif Grade(current["grade"]).value == grade:
+                plan.unchanged += 1
+            else:
+                plan.updates.append((current["id"], {"grade": Grade(current["grade"]).value}, after, row))
+        return plan
+
+    async def write(self, ctx: Context, plan: Plan) -> Counts:
+        async def create(batch: list) -> list[dict]:
+            await insert_rows(Assessment, [{**after, "note": ""} for _row, after in batch])
+            worker_ids = list({after["worker_id"] for _row, after in batch})
+            ids = {
+                (r["worker_id"], r["year"]): r["id"]
+                for r in await values_in(Assessment, "worker_id", worker_ids, ["id", "worker_id", "year"])
+            }
+            where = await worker_jurisdictions(worker_ids)
+            return [
+                ASSESSMENT.entry(
+                    ctx.actor,
+                    Action.CREATE,
+                    ids[(after["worker_id"], after["year"])],
+                    f"{row.worker_no} {row.year}",
+                    after=jsonable({**after, "note": ""}),
+                    **_filed(where.get(after["worker_id"])),
+                )
+                for row, after in batch
+            ]
+
+        async def update(batch: list) -> list[dict]:
+            await Assessment.bulk_update(
+                [Assessment(id=aid, grade=after["grade"]) for aid, _b, after, _r in batch], ["grade"]
+            )
+            where = await worker_jurisdictions([after["worker_id"] for _i, _b, after, _r in batch])
+            return [
+                ASSESSMENT.entry(
+                    ctx.actor,
+                    Action.UPDATE,
+                    aid,
+                    f"{row.worker_no} {row.year}",
+                    before=before,
+                    after={"grade": after["grade"]},
+                    **_filed(where.get(after["worker_id"])),
+                )
+                for aid, before, after, row in batch
+            ]
+
+        await ctx.write_batches(plan, plan.creates, create)
+        await ctx.write_batches(plan, plan.updates, update)
+        return plan.counts()
+
+
+register(AssessmentsKind())
+
+
+async def assessment_rows(size: int = 2000) -> AsyncIterator[list[Any]]:
+    """Every yearly assessment in the kind's columns (grade as its code), in keyset batches by id."""
+    last_id = 0
+    while True:
+        batch = (
+            await Assessment.filter(id__gt=last_id)
+            .order_by("id")
+            .limit(size)
+            .values_list("id", "worker__worker_no", "year", "grade")
+        )
+        for _id, worker_no, year, grade in batch:
+            yield [worker_no, year, getattr(grade, "value", grade)]
         if len(batch) < size:
             return
         last_id = batch[-1][0]

@@ -109,3 +109,83 @@ class SalaryRecord(Model):
         table = "pay_salary_records"
         ordering = ["-effective_from", "-id"]
         unique_together = (("worker", "effective_from"),)
+
+
+class Grade(Coded):
+    """The yearly assessment (年度考核) of a worker, best first."""
+
+    EXCELLENT = "excellent", N_("Excellent")
+    COMPETENT = "competent", N_("Competent")
+    BASICALLY_COMPETENT = "basically_competent", N_("Basically competent")
+    INCOMPETENT = "incompetent", N_("Incompetent")
+
+
+# The Chinese words of the grades, accepted on import besides the codes.
+GRADE_WORDS = {"优秀": "excellent", "合格": "competent", "基本合格": "basically_competent", "不合格": "incompetent"}
+
+
+class PerformanceStep(Model):
+    """A standard's performance step: the monthly raise of base pay a worker earns by a yearly assessment of
+    `grade` (proposed from the January after the assessment year)."""
+
+    id = fields.IntField(primary_key=True)
+    standard = fields.ForeignKeyField("pay.SalaryStandard", related_name="steps", on_delete=fields.CASCADE)
+    grade = fields.CharEnumField(Grade, max_length=24)
+    amount = fields.DecimalField(**MONEY)
+
+    class Meta:
+        table = "pay_performance_steps"
+        ordering = ["standard_id", "id"]
+        unique_together = (("standard", "grade"),)
+
+
+class Assessment(Model):
+    """A worker's yearly assessment, recorded by HR: one per worker per year."""
+
+    id = fields.IntField(primary_key=True)
+    worker = fields.ForeignKeyField("models.Worker", related_name="pay_assessments", on_delete=fields.RESTRICT)
+    year = fields.SmallIntField()
+    grade = fields.CharEnumField(Grade, max_length=24)
+    note = fields.CharField(max_length=255, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "pay_assessments"
+        ordering = ["-year", "worker_id"]
+        unique_together = (("worker", "year"),)
+        indexes = (("year", "grade"),)
+
+
+class ChangeReason(Coded):
+    """Why a pay change is proposed."""
+
+    CERTIFICATE = "certificate", N_("New certificate")
+    ASSESSMENT = "assessment", N_("Yearly assessment")
+    UPLIFT = "uplift", N_("Yearly uplift of the standard")
+
+
+class Outcome(Coded):
+    ACCEPTED = "accepted", N_("Accepted")
+    DISMISSED = "dismissed", N_("Dismissed")
+
+
+class ChangeDecision(Model):
+    """HR's decision on one reason of a proposed pay change: the certificate level reached (`key` the level), the
+    assessment of a year (`key` the year) or the uplift of a standard (`key` its id). A decided reason is not
+    proposed again."""
+
+    id = fields.IntField(primary_key=True)
+    worker = fields.ForeignKeyField("models.Worker", related_name="pay_decisions", on_delete=fields.CASCADE)
+    reason = fields.CharEnumField(ChangeReason, max_length=16)
+    key = fields.CharField(max_length=32)
+    outcome = fields.CharEnumField(Outcome, max_length=16)
+    salary_record = fields.ForeignKeyField(
+        "pay.SalaryRecord", null=True, related_name="decisions", on_delete=fields.SET_NULL
+    )
+    decided_on = fields.DateField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "pay_change_decisions"
+        ordering = ["-id"]
+        unique_together = (("worker", "reason", "key"),)

@@ -19,12 +19,14 @@ from talent.pay import selectors, services, simulator
 from talent.pay.access import standard_region_allowed, standard_writer
 from talent.pay.forms import (
     ALLOWANCE_KEYS,
+    ASSESSMENT_FIELDS,
     BAND_KEYS,
     EXTRA_ROWS,
     LEVEL_CHOICES,
     NEW_VERSION_FIELDS,
     RECORD_FIELDS,
     STANDARD_FIELDS,
+    STEP_FIELDS,
     AllowanceRow,
     BandRow,
     allowance_rows_of,
@@ -32,8 +34,9 @@ from talent.pay.forms import (
     parse_allowances,
     parse_bands,
     posted_rows,
+    steps_of,
 )
-from talent.pay.models import SalaryStandard, StandardStatus
+from talent.pay.models import Grade, SalaryStandard, StandardStatus
 from talent.pay.rules import STATUSES
 from talent.places.pages import region_from_form
 from talent.places.selectors import region_for_code
@@ -306,6 +309,7 @@ async def _posted_standard(viewer: Viewer, request: Request) -> tuple[Form, list
                 "notes": c["notes"] or "",
                 "bands": parsed_bands,
                 "allowances": parsed_allowances,
+                "steps": {grade: c[name] for grade, name in STEP_FIELDS.items()},
             }
     return form, bands, allowances, grid_errors, values
 
@@ -398,6 +402,7 @@ async def standard_edit(request: Request, viewer: Allowed(Permission.PAY_STANDAR
     standard = await _draft_for_edit(viewer, standard_id)
     initial = {f.name: getattr(standard, f.name, None) for f in STANDARD_FIELDS if f.name != "region_code"}
     initial["region_code"] = standard.region.code
+    initial.update(steps_of(standard))
     url = f"/pay/standards/{standard.id}"
     return _standard_form(
         request,
@@ -723,3 +728,140 @@ async def pay_retention(
         "labels": {s.value: s.label for s in STATUSES},
     }
     return render(request, "pay/retention.html", context, fragment="pay/_retention.html")
+
+
+# ── proposed pay changes ──────────────────────────────────────────────────────────────────────────
+
+PROPOSAL_FORMULA = N_(
+    "A change is proposed from the latest salary record (base B, allowances A) when, since it took effect, the "
+    "worker reached a higher certificate level whose allowance or band minimum is higher; or last year's "
+    "assessment has a performance step in the standard and the record is older than this January; or the "
+    "standard applying has an uplift and the record is older than the standard. Proposed base = B × (1 + uplift) "
+    "+ step; proposed allowances = A × (1 + uplift) + the rise of the certificate allowance; with a new "
+    "certificate the base is raised further to the band minimum. Accepted or dismissed reasons are not proposed "
+    "again."
+)
+
+
+@router.get("/pay/changes")
+async def proposal_list(
+    request: Request,
+    viewer: Allowed(Permission.PAY_SALARIES_EDIT),
+    params: Listing,
+    on: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
+    day = _day(on)
+    params.extra = {"on": day.isoformat()}
+    totals, page = await selectors.proposals(scope=viewer.scope, on=day, params=params)
+    context = {"totals": totals, "page": page, "day": day, "formula": PROPOSAL_FORMULA.tr(), "crumbs": [pay_crumb()]}
+    return render(request, "pay/changes.html", context, fragment="pay/_changes.html")
+
+
+async def _decided(request: Request, viewer: Viewer, worker_id: int, accept: bool) -> Response:
+    data = await request.form()
+    day = _day(str(data.get("on") or ""))
+    back = f"/pay/changes?on={day.isoformat()}"
+    try:
+        if accept:
+            await services.pay_change_accept(actor=viewer.user, scope=viewer.scope, worker_id=worker_id, on=day)
+        else:
+            await services.pay_change_dismiss(actor=viewer.user, scope=viewer.scope, worker_id=worker_id, on=day)
+    except ServiceError as exc:
+        return flash(see_other(request, back), exc.message, "danger")
+    return flash(see_other(request, back), _("Salary recorded.") if accept else _("Dismissed."))
+
+
+@router.post("/pay/changes/{worker_id}/accept")
+async def proposal_accept(request: Request, viewer: Allowed(Permission.PAY_SALARIES_EDIT), worker_id: Id) -> Response:
+    return await _decided(request, viewer, worker_id, accept=True)
+
+
+@router.post("/pay/changes/{worker_id}/dismiss")
+async def proposal_dismiss(request: Request, viewer: Allowed(Permission.PAY_SALARIES_EDIT), worker_id: Id) -> Response:
+    return await _decided(request, viewer, worker_id, accept=False)
+
+
+# ── yearly assessments ────────────────────────────────────────────────────────────────────────────
+
+
+def _year(value: str, default: int) -> int:
+    return int(value) if value.isdigit() and 1990 <= int(value) <= 2100 else default
+
+
+async def _assessment_page(
+    request: Request, viewer: Viewer, params, year: int, grade: str, form: Form, status_code: int = 200
+) -> Response:
+    params.extra = {"year": str(year), "grade": grade}
+    page = await selectors.assessment_list(scope=viewer.scope, params=params, year=year, grade=grade)
+    counts = await selectors.assessment_counts(scope=viewer.scope, year=year)
+    context = {
+        "page": page,
+        "counts": counts,
+        "year": year,
+        "grade": grade,
+        "grades": list(Grade),
+        "form": form,
+        "can_edit": viewer.can(Permission.PAY_SALARIES_EDIT),
+        "crumbs": [pay_crumb()],
+    }
+    return render(
+        request,
+        "pay/assessments.html",
+        context,
+        fragment="pay/_assessment_form.html" if status_code == 422 else "pay/_assessments.html",
+        status_code=status_code,
+    )
+
+
+@router.get("/pay/assessments")
+async def assessment_list(
+    request: Request,
+    viewer: Allowed(Permission.PAY_VIEW),
+    params: Listing,
+    year: Annotated[str, Query(max_length=4)] = "",
+    grade: Annotated[str, Query(max_length=24)] = "",
+) -> Response:
+    last_year = local_today().year - 1
+    chosen = _year(year, last_year)
+    grade = grade if grade in {g.value for g in Grade} else ""
+    form = Form.initial(ASSESSMENT_FIELDS, {"year": chosen})
+    return await _assessment_page(request, viewer, params, chosen, grade, form)
+
+
+@router.post("/pay/assessments")
+async def assessment_save(request: Request, viewer: Allowed(Permission.PAY_SALARIES_EDIT), params: Listing) -> Response:
+    form = await Form.posted(ASSESSMENT_FIELDS, request)
+
+    async def save(c: dict):
+        worker = await selectors.worker_by_no(scope=viewer.scope, worker_no=c["worker_no"])
+        if worker is None:
+            raise ServiceError("worker_no", N_("No worker with this number in your scope."))
+        return await services.assessment_save(
+            actor=viewer.user, scope=viewer.scope, worker=worker, year=c["year"], grade=c["grade"], note=c["note"] or ""
+        )
+
+    if saved := await form.run(save):
+        return flash(see_other(request, f"/pay/assessments?year={saved.year}"), _("Saved."))
+    year = form.cleaned.get("year") or local_today().year - 1
+    return await _assessment_page(request, viewer, params, _year(str(year), local_today().year - 1), "", form, 422)
+
+
+@router.post("/pay/assessments/{assessment_id}/delete")
+async def assessment_delete(
+    request: Request, viewer: Allowed(Permission.PAY_SALARIES_EDIT), assessment_id: Id
+) -> Response:
+    assessment = await selectors.assessment_get(scope=viewer.scope, assessment_id=assessment_id)
+    await services.assessment_delete(actor=viewer.user, scope=viewer.scope, assessment=assessment)
+    return flash(see_other(request, f"/pay/assessments?year={assessment.year}"), _("Deleted."))
+
+
+@router.get("/pay/assessments/export")
+async def assessment_export(
+    viewer: Allowed(Permission.PAY_VIEW),
+    fmt: ExportFormat = "xlsx",
+    year: Annotated[str, Query(max_length=4)] = "",
+) -> Response:
+    """The assessments in scope in the `assessments` spreadsheet kind's columns (codes: re-imports unchanged)."""
+    chosen = _year(year, 0) or None
+    rows = selectors.assessment_export(scope=viewer.scope, year=chosen)
+    return exports.respond(fmt, f"assessments-{chosen or 'all'}", exports.kind_headers("assessments"), rows)

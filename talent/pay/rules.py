@@ -17,12 +17,22 @@ Definitions (shown on the pages next to the figures):
   specific region enclosing the station; among one region's, the latest effective, then the latest published.
 - **Back pay** of a standard published after its effective date: the monthly shortfall × whole months from
   the effective date to d.
+- **Proposed pay change** on d, for a worker with a salary record and an applicable standard, from the latest
+  record (base B, allowances A, effective from r); each reason counts until HR accepts or dismisses it:
+  - *new certificate*: the level on d is above the level on r, and the standard's allowance for the new level
+    less that for the old one (Δ) is positive, or B + A + Δ is below the band minimum;
+  - *yearly assessment*: the worker's assessment of the year before d's year has a grade with a performance step
+    in the standard, and r is before 1 January of d's year;
+  - *yearly uplift*: the standard has an uplift percentage u and r is before the standard's effective date.
+  Proposed base = B × (1 + u ÷ 100) (uplift only) + step (assessment only); proposed allowances = A × (1 + u ÷ 100)
+  + Δ (certificate only); with a certificate, the base is raised further to reach the band minimum. Each product is
+  rounded to the fen. Shown when the proposed pay is above the current.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from talent.certification.expressions import date_literal
 from talent.core.codes import Coded
@@ -223,10 +233,21 @@ class PaySql:
     def level(self, worker: str) -> str:
         """The highest certificate level obtained on or before day (the level codes sort lowest first), or
         'none'."""
+        return self.level_on(worker, self.d)
+
+    @staticmethod
+    def level_on(worker: str, day: str) -> str:
+        """The same on the day of an SQL expression `day` (a column or a literal)."""
         return (
             f"COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = {worker}"
-            f" AND c.obtained_on <= {self.d}), 'none')"
+            f" AND c.obtained_on <= {day}), 'none')"
         )
+
+    @staticmethod
+    def level_rank(level: str) -> str:
+        """A level's place in PayLevel, lowest first (so 'none' ranks below 'assistant', which it sorts after)."""
+        whens = " ".join(f"WHEN '{lv.value}' THEN {i}" for i, lv in enumerate(LEVELS))
+        return f"(CASE {level} {whens} ELSE 0 END)"
 
     def pay(self, worker: str) -> str:
         """Base + allowances of the latest salary record effective on or before day (NULL without one)."""
@@ -258,3 +279,50 @@ class PaySql:
     def shortfall(pay: str, floor: str, band_min: str) -> str:
         target = f"(CASE WHEN {band_min} IS NOT NULL AND {band_min} > {floor} THEN {band_min} ELSE {floor} END)"
         return f"(CASE WHEN {pay} IS NULL OR {pay} >= {target} THEN 0 ELSE {target} - {pay} END)"
+
+
+# ── proposed pay changes (Python mirror of the proposals' SQL) ─────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Proposal:
+    base: Decimal
+    allowances: Decimal
+    reasons: tuple[str, ...]
+
+    @property
+    def pay(self) -> Decimal:
+        return self.base + self.allowances
+
+
+def proposed_pay(
+    *,
+    base: Decimal,
+    allowances: Decimal,
+    new_level: bool = False,
+    allowance_raise: Decimal = ZERO,
+    band_min: Decimal | None = None,
+    step: Decimal = ZERO,
+    uplift_pct: Decimal = ZERO,
+) -> Proposal | None:
+    """The change proposed (rules: proposed pay change) given which reasons are pending: `new_level` (a higher
+    certificate since the record) with the allowance difference and the new band minimum, a performance `step` of
+    the last assessment, an `uplift_pct` of the standard not yet applied. None when nothing would rise."""
+    by_cert = new_level and (
+        allowance_raise > 0 or (band_min is not None and base + allowances + max(allowance_raise, ZERO) < band_min)
+    )
+    reasons = tuple(
+        r for r, on in (("certificate", by_cert), ("assessment", step > 0), ("uplift", uplift_pct > 0)) if on
+    )
+    if not reasons:
+        return None
+    factor = 1 + uplift_pct / 100
+    new_base = (base * factor).quantize(CENT, ROUND_HALF_UP) + step
+    new_allowances = (allowances * factor).quantize(CENT, ROUND_HALF_UP) + (
+        max(allowance_raise, ZERO) if by_cert else ZERO
+    )
+    if by_cert and band_min is not None and new_base + new_allowances < band_min:
+        new_base = band_min - new_allowances
+    if new_base + new_allowances <= base + allowances:
+        return None
+    return Proposal(new_base, new_allowances, reasons)

@@ -7,12 +7,25 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
 
+from talent.certification.expressions import date_literal
 from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.pay.access import readable_salary_records, readable_standards, station_ids_sql
-from talent.pay.models import PayLevel, SalaryAllowance, SalaryBand, SalaryRecord, SalaryStandard, StandardStatus
+from talent.pay.models import (
+    Assessment,
+    ChangeReason,
+    Grade,
+    PayLevel,
+    PerformanceStep,
+    SalaryAllowance,
+    SalaryBand,
+    SalaryRecord,
+    SalaryStandard,
+    StandardStatus,
+)
 from talent.pay.rules import CENT, STATUSES, PaySql, PayStatus, whole_months
 from talent.people.access import workers_q
 from talent.people.models import EmploymentSpell, Worker
@@ -37,7 +50,7 @@ async def standard_list(*, scope: Scope, params: ListParams, status: str = "") -
 async def standard_get(*, scope: Scope, standard_id: int) -> SalaryStandard:
     """The standard (404 out of scope) with its region, bands (by level, years) and allowances."""
     standard = await (await readable_standards(scope)).select_related("region").get(id=standard_id)
-    await standard.fetch_related("bands", "allowances")
+    await standard.fetch_related("bands", "allowances", "steps")
     standard.sorted_bands = sorted(standard.bands, key=lambda b: (list(PayLevel).index(b.level), b.years_from))
     return standard
 
@@ -79,6 +92,7 @@ async def standard_diff(*, old: SalaryStandard, new: SalaryStandard) -> list[Dif
     ]
     bands = await SalaryBand.filter(standard_id__in=[old.id, new.id])
     allowances = await SalaryAllowance.filter(standard_id__in=[old.id, new.id])
+    steps = await PerformanceStep.filter(standard_id__in=[old.id, new.id])
 
     def keyed(rows, key, value, sid):
         return {key(r): value(r) for r in rows if r.standard_id == sid}
@@ -92,6 +106,7 @@ async def standard_diff(*, old: SalaryStandard, new: SalaryStandard) -> list[Dif
     for what, rows, key, value in (
         ("band", bands, band_key, band_value),
         ("allowance", allowances, lambda a: (a.name, a.level or ""), lambda a: a.amount),
+        ("step", steps, lambda s: (list(Grade).index(s.grade), s.grade), lambda s: s.amount),
     ):
         before, after = keyed(rows, key, value, old.id), keyed(rows, key, value, new.id)
         for k in sorted(set(before) | set(after), key=str):
@@ -129,7 +144,7 @@ async def applying_standard(*, standard_id: int) -> SalaryStandard:
     """A published standard with its bands and allowances, for the worker it applies to ("My pay": the id comes
     from the worker's own compliance row, never from the request)."""
     standard = await SalaryStandard.filter(status=StandardStatus.PUBLISHED).select_related("region").get(id=standard_id)
-    await standard.fetch_related("bands", "allowances")
+    await standard.fetch_related("bands", "allowances", "steps")
     standard.sorted_bands = sorted(standard.bands, key=lambda b: (list(PayLevel).index(b.level), b.years_from))
     return standard
 
@@ -515,3 +530,196 @@ async def retention_by_status(*, scope: Scope, on: date, region: Region | None =
         if status in found
     ]
     return start, lines
+
+
+# ── proposed pay changes ──────────────────────────────────────────────────────────────────────────
+
+
+def _proposals(sql: PaySql, stations: str) -> str:
+    """The workforce's WITH clauses continued to `pc`: one row per worker in `stations` with a pay change proposed
+    on the day (rules: proposed pay change), its reasons (by_cert, by_assess, by_uplift) and amounts."""
+    num = sql.num
+    year = sql.day.year - 1
+    jan = date_literal(date(sql.day.year, 1, 1), sql.pg)
+    rank = PaySql.level_rank
+
+    def undecided(reason: str, key: str) -> str:
+        return (
+            f"NOT EXISTS (SELECT 1 FROM pay_change_decisions dc WHERE dc.worker_id = p2.worker_id"
+            f" AND dc.reason = '{reason}' AND dc.key = {key})"
+        )
+
+    def allowance(level: str) -> str:
+        return (
+            f"COALESCE((SELECT SUM({num('a.amount')}) FROM pay_allowances a WHERE a.standard_id = p1.standard_id"
+            f" AND a.level = {level}), 0)"
+        )
+
+    factor = "(1 + (CASE WHEN p3.by_uplift = 1 THEN p3.uplift_pct ELSE 0 END) / 100.0)"
+    return f"""{_workforce(sql, stations)}, lr AS MATERIALIZED (
+  SELECT cw.worker_id, cw.station_id, cw.standard_id, cw.level, cw.bmin, cw.pay, r.effective_from AS rec_from,
+    {num("r.monthly_base")} AS base, {num("r.monthly_allowances")} AS allow
+  FROM cw JOIN pay_salary_records r ON r.worker_id = cw.worker_id AND r.effective_from = (SELECT MAX(r2.effective_from)
+    FROM pay_salary_records r2 WHERE r2.worker_id = cw.worker_id AND r2.effective_from <= {sql.d})
+  WHERE cw.standard_id IS NOT NULL
+), p1 AS MATERIALIZED (
+  SELECT lr.*, {PaySql.level_on("lr.worker_id", "lr.rec_from")} AS old_level, {num("s.uplift_pct")} AS uplift_pct,
+    s.effective_from AS std_from,
+    (SELECT g.grade FROM pay_assessments g WHERE g.worker_id = lr.worker_id AND g.year = {int(year)}) AS grade
+  FROM lr JOIN pay_standards s ON s.id = lr.standard_id
+), p2 AS MATERIALIZED (
+  SELECT p1.*, {allowance("p1.level")} - {allowance("p1.old_level")} AS allow_raise,
+    COALESCE((SELECT {num("ps.amount")} FROM pay_performance_steps ps WHERE ps.standard_id = p1.standard_id
+      AND ps.grade = p1.grade), 0) AS step
+  FROM p1
+), p3 AS (
+  SELECT p2.*,
+    CASE WHEN {rank("p2.level")} > {rank("p2.old_level")} AND (p2.allow_raise > 0 OR (p2.bmin IS NOT NULL
+      AND p2.pay + (CASE WHEN p2.allow_raise > 0 THEN p2.allow_raise ELSE 0 END) < p2.bmin))
+      AND {undecided("certificate", "p2.level")} THEN 1 ELSE 0 END AS by_cert,
+    CASE WHEN p2.step > 0 AND p2.rec_from < {jan} AND {undecided("assessment", f"'{int(year)}'")}
+      THEN 1 ELSE 0 END AS by_assess,
+    CASE WHEN p2.uplift_pct > 0 AND p2.rec_from < p2.std_from
+      AND {undecided("uplift", "CAST(p2.standard_id AS VARCHAR(32))")} THEN 1 ELSE 0 END AS by_uplift
+  FROM p2
+), p4 AS (
+  SELECT p3.*,
+    ROUND(p3.base * {factor}, 2) + (CASE WHEN p3.by_assess = 1 THEN p3.step ELSE 0 END) AS base1,
+    ROUND(p3.allow * {factor}, 2)
+      + (CASE WHEN p3.by_cert = 1 AND p3.allow_raise > 0 THEN p3.allow_raise ELSE 0 END) AS new_allow
+  FROM p3 WHERE p3.by_cert + p3.by_assess + p3.by_uplift > 0
+), p5 AS (
+  SELECT p4.*, CASE WHEN p4.by_cert = 1 AND p4.bmin IS NOT NULL AND p4.base1 + p4.new_allow < p4.bmin
+    THEN p4.bmin - p4.new_allow ELSE p4.base1 END AS new_base
+  FROM p4
+), pc AS (
+  SELECT p5.*, p5.new_base + p5.new_allow - p5.base - p5.allow AS increase FROM p5
+  WHERE p5.new_base + p5.new_allow > p5.base + p5.allow
+)"""
+
+
+PROPOSAL_COLUMNS = (
+    "pc.worker_id, w.worker_no, w.name, st.code AS station_code, st.name AS station_name, pc.standard_id,"
+    " pc.level, pc.old_level, pc.rec_from, pc.base, pc.allow, pc.new_base, pc.new_allow, pc.increase, pc.by_cert,"
+    " pc.by_assess, pc.by_uplift, pc.grade, pc.step, pc.uplift_pct, pc.allow_raise, pc.bmin"
+)
+PROPOSAL_SORTS = {"increase": "pc.increase", "worker_no": "w.worker_no", "name": "w.name", "station": "st.code"}
+
+
+@dataclass
+class ProposalTotals:
+    on: date
+    year: int
+    workers: int = 0
+    monthly_raise: Decimal = Decimal("0.00")
+
+
+def _proposal_row(row: dict) -> dict:
+    for key in ("base", "allow", "new_base", "new_allow", "increase", "step", "allow_raise", "bmin"):
+        row[key] = _opt_money(row.get(key))
+    row["uplift_pct"] = None if row.get("uplift_pct") is None else Decimal(str(row["uplift_pct"])).quantize(CENT)
+    row["pay"] = row["base"] + row["allow"]
+    row["new_pay"] = row["new_base"] + row["new_allow"]
+    row["level"] = PayLevel(row["level"])
+    row["old_level"] = PayLevel(row["old_level"])
+    row["grade"] = Grade(row["grade"]) if row.get("grade") else None
+    for key in ("by_cert", "by_assess", "by_uplift"):
+        row[key] = bool(row[key])
+    if isinstance(row.get("rec_from"), str):
+        row["rec_from"] = date.fromisoformat(row["rec_from"][:10])
+    row["reasons"] = [
+        reason
+        for reason, on in (
+            (ChangeReason.CERTIFICATE, row["by_cert"]),
+            (ChangeReason.ASSESSMENT, row["by_assess"]),
+            (ChangeReason.UPLIFT, row["by_uplift"]),
+        )
+        if on
+    ]
+    return row
+
+
+async def proposals(*, scope: Scope, on: date, params: ListParams) -> tuple[ProposalTotals, Page]:
+    """The pay changes proposed on `on` for the workers in scope (rules: proposed pay change): their count and
+    monthly total, and one page of them with current and proposed pay and the reasons. Two statements."""
+    sql = PaySql(on, _pg())
+    base = _proposals(sql, station_ids_sql(scope))
+    totals = (await fetch_all(SalaryStandard, f"{base} SELECT COUNT(*) AS n, SUM(pc.increase) AS total FROM pc"))[0]
+    result = ProposalTotals(
+        on=on, year=on.year - 1, workers=int(totals["n"] or 0), monthly_raise=_money(totals["total"])
+    )
+    order = order_for(params, PROPOSAL_SORTS, "-increase")
+    order_sql = ", ".join(
+        f"{o.lstrip('-')}{' DESC' if o.startswith('-') else ''}" for o in order if o.lstrip("-") != "id"
+    )
+    order_sql += ", pc.worker_id"
+    if params.page > 1 and (params.page - 1) * params.per_page >= result.workers:
+        params.page = max(1, -(-result.workers // params.per_page))
+    rows = await fetch_all(
+        SalaryStandard,
+        f"{base} SELECT {PROPOSAL_COLUMNS} FROM pc JOIN workers w ON w.id = pc.worker_id"
+        f" JOIN stations st ON st.id = pc.station_id ORDER BY {order_sql}"
+        f" LIMIT {int(params.per_page)} OFFSET {int((params.page - 1) * params.per_page)}",
+    )
+    return result, Page(items=[_proposal_row(r) for r in rows], total=result.workers, params=params)
+
+
+async def proposal_for(*, scope: Scope, worker_id: int, on: date) -> dict | None:
+    """The pay change proposed on `on` for one worker in scope, or None."""
+    sql = PaySql(on, _pg())
+    rows = await fetch_all(
+        SalaryStandard,
+        f"{_proposals(sql, station_ids_sql(scope))} SELECT {PROPOSAL_COLUMNS} FROM pc"
+        " JOIN workers w ON w.id = pc.worker_id JOIN stations st ON st.id = pc.station_id"
+        f" WHERE pc.worker_id = {int(worker_id)}",
+    )
+    return _proposal_row(rows[0]) if rows else None
+
+
+# ── yearly assessments ────────────────────────────────────────────────────────────────────────────
+
+ASSESSMENT_SORTS = {"year": "year", "worker_no": "worker__worker_no", "name": "worker__name", "grade": "grade"}
+
+
+def readable_assessments(scope: Scope):
+    return Assessment.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
+
+
+async def assessment_list(*, scope: Scope, params: ListParams, year: int | None = None, grade: str = "") -> Page:
+    """The yearly assessments of the workers in scope (of `year`, of `grade`), with each worker."""
+    qs = readable_assessments(scope).select_related("worker")
+    if year:
+        qs = qs.filter(year=year)
+    if grade in {g.value for g in Grade}:
+        qs = qs.filter(grade=grade)
+    if params.q:
+        qs = qs.filter(Q(worker__name__icontains=params.q) | Q(worker__worker_no__icontains=params.q))
+    return await paginate(qs, params, ASSESSMENT_SORTS, default="worker_no")
+
+
+async def assessment_counts(*, scope: Scope, year: int) -> dict[str, int]:
+    """How many workers in scope got each grade in `year`: one grouped statement."""
+    rows = (
+        await readable_assessments(scope)
+        .filter(year=year)
+        .annotate(n=Count("id"))
+        .group_by("grade")
+        .values("grade", "n")
+    )
+    found = {str(getattr(r["grade"], "value", r["grade"])): r["n"] for r in rows}
+    return {g.value: found.get(g.value, 0) for g in Grade}
+
+
+async def assessment_get(*, scope: Scope, assessment_id: int) -> Assessment:
+    return await readable_assessments(scope).select_related("worker").get(id=assessment_id)
+
+
+async def assessment_export(*, scope: Scope, year: int | None = None):
+    """The assessments in scope in the `assessments` kind's columns, by year and worker number."""
+    qs = readable_assessments(scope)
+    if year:
+        qs = qs.filter(year=year)
+    for worker_no, year_, grade in await qs.order_by("year", "worker__worker_no").values_list(
+        "worker__worker_no", "year", "grade"
+    ):
+        yield worker_no, year_, getattr(grade, "value", grade)

@@ -13,12 +13,26 @@ from tortoise.transactions import in_transaction
 from talent.audit.models import Action, Entity
 from talent.audit.services import Audited
 from talent.core.access import Scope
-from talent.core.clock import now_utc
+from talent.core.clock import local_today, now_utc
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.pay.access import salary_records_q, standard_region_allowed, standard_writer
-from talent.pay.models import PayLevel, SalaryAllowance, SalaryBand, SalaryRecord, SalaryStandard, StandardStatus
+from talent.pay.models import (
+    Assessment,
+    ChangeDecision,
+    ChangeReason,
+    Grade,
+    Outcome,
+    PayLevel,
+    PerformanceStep,
+    SalaryAllowance,
+    SalaryBand,
+    SalaryRecord,
+    SalaryStandard,
+    StandardStatus,
+)
 from talent.pay.rules import CENT, Band, check_bands, default_mid, money
+from talent.pay.selectors import proposal_for
 from talent.people.access import workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import worker_jurisdictions
@@ -42,6 +56,9 @@ STANDARD_FIELDS = [
 ]
 RECORD_FIELDS = ["worker_id", "effective_from", "monthly_base", "monthly_allowances", "note"]
 STANDARD = Audited(Entity.SALARY_STANDARD, STANDARD_FIELDS)
+# Not (yet) members of audit.models.Entity, which pay does not own: the audit log shows these codes as they are.
+AUDIT_ASSESSMENT = "pay_assessment"
+AUDIT_PAY_CHANGE = "pay_change"
 RECORD = Audited(Entity.SALARY_RECORD, RECORD_FIELDS)
 
 
@@ -63,10 +80,11 @@ def _forbidden() -> ServiceError:
     return ServiceError("__all__", N_("You may not change records outside your region."))
 
 
-def _snapshot_lines(bands: list[Band], allowances: list[AllowanceIn]) -> dict:
+def _snapshot_lines(bands: list[Band], allowances: list[AllowanceIn], steps: dict[str, Decimal]) -> dict:
     return {
         "bands": [[b.level, b.years_from, b.years_to, str(b.min_pay), str(b.mid_pay), str(b.max_pay)] for b in bands],
         "allowances": [[a.name, a.level, str(a.amount)] for a in allowances],
+        "steps": {g: str(steps[g]) for g in (grade.value for grade in Grade) if g in steps},
     }
 
 
@@ -132,17 +150,26 @@ async def _write_lines(standard: SalaryStandard, bands: list[Band], allowances: 
 
 
 async def standard_create(
-    *, actor: Actor, scope: Scope, bands: list[Band], allowances: list[AllowanceIn], **fields
+    *,
+    actor: Actor,
+    scope: Scope,
+    bands: list[Band],
+    allowances: list[AllowanceIn],
+    steps: dict | None = None,
+    **fields,
 ) -> SalaryStandard:
-    """A new draft standard for `region` (the bureau's own region or one below it)."""
+    """A new draft standard for `region` (the bureau's own region or one below it), with its performance steps by
+    assessment grade (`steps`, monthly yuan)."""
     values = _values(**fields)
     if not standard_writer(scope) or not standard_region_allowed(scope, values["region_path"]):
         raise ServiceError("region_code", N_("Choose a region inside your own."))
     bands = check_bands(bands)
     allowances = _allowances(allowances)
+    steps = steps_in(steps)
     async with in_transaction():
         standard = await SalaryStandard.create(**values, status=StandardStatus.DRAFT)
         await _write_lines(standard, bands, allowances)
+        await _write_steps(standard, steps)
         await STANDARD.created(
             actor,
             standard,
@@ -160,7 +187,14 @@ def _editable(scope: Scope, standard: SalaryStandard) -> None:
 
 
 async def standard_update(
-    *, actor: Actor, scope: Scope, standard: SalaryStandard, bands: list[Band], allowances: list[AllowanceIn], **fields
+    *,
+    actor: Actor,
+    scope: Scope,
+    standard: SalaryStandard,
+    bands: list[Band],
+    allowances: list[AllowanceIn],
+    steps: dict | None = None,
+    **fields,
 ) -> SalaryStandard:
     """Change a draft (a published standard is immutable)."""
     _editable(scope, standard)
@@ -169,6 +203,7 @@ async def standard_update(
         raise ServiceError("region_code", N_("Choose a region inside your own."))
     bands = check_bands(bands)
     allowances = _allowances(allowances)
+    steps = steps_in(steps)
     async with in_transaction():
         fresh = await SalaryStandard.select_for_update().get(id=standard.id)
         if fresh.status != StandardStatus.DRAFT:
@@ -178,7 +213,8 @@ async def standard_update(
         before_lines = await _lines_of(standard)
         await STANDARD.update(actor, standard, values, standard.title, region_path=standard.region_path)
         await _write_lines(standard, bands, allowances)
-        after_lines = _snapshot_lines(bands, allowances)
+        await _write_steps(standard, steps)
+        after_lines = _snapshot_lines(bands, allowances, steps)
         if before_lines != after_lines:
             await STANDARD.record(
                 actor,
@@ -202,7 +238,7 @@ async def _lines_of(standard: SalaryStandard) -> dict:
         AllowanceIn(a.name, a.level.value if a.level else None, a.amount)
         for a in await SalaryAllowance.filter(standard_id=standard.id).order_by("id")
     ]
-    return _snapshot_lines(bands, allowances)
+    return _snapshot_lines(bands, allowances, await _steps_of(standard.id))
 
 
 async def enclosing_floor(*, region_path: str, on: date) -> tuple[Decimal, SalaryStandard] | None:
@@ -310,6 +346,7 @@ async def standard_new_version(
             for a in await SalaryAllowance.filter(standard_id=source.id).order_by("id")
         ]
         await _write_lines(copy, bands, allowances)
+        await _write_steps(copy, {g: _uplifted(a, pct) for g, a in (await _steps_of(source.id)).items()})
         await STANDARD.created(actor, copy, copy.title, action=Action.NEW_VERSION, region_path=copy.region_path)
     return copy
 
@@ -402,3 +439,143 @@ async def salary_record_delete(*, actor: Actor, scope: Scope, record: SalaryReco
         if not await SalaryRecord.filter(salary_records_q(scope), id=record.id).exists():
             raise ServiceError("__all__", N_("You may not change records outside your region."))
         await RECORD.delete(actor, record, record.effective_from.isoformat(), **await _where(record.worker_id))
+
+
+# ── performance steps of a standard ─────────────────────────────────────────────────────────────────
+
+
+def steps_in(steps: dict | None) -> dict[str, Decimal]:
+    """A standard's performance steps by grade as typed: amounts checked; an empty or zero step is none."""
+    out = {}
+    for grade, amount in (steps or {}).items():
+        if amount in (None, ""):
+            continue
+        value = money(amount, f"step_{Grade(grade).value}")
+        if value > 0:
+            out[Grade(grade).value] = value
+    return out
+
+
+async def _write_steps(standard: SalaryStandard, steps: dict[str, Decimal]) -> None:
+    await PerformanceStep.filter(standard_id=standard.id).delete()
+    await PerformanceStep.bulk_create(
+        [PerformanceStep(standard_id=standard.id, grade=g, amount=a) for g, a in steps.items()]
+    )
+
+
+async def _steps_of(standard_id: int) -> dict[str, Decimal]:
+    return {s.grade.value: s.amount for s in await PerformanceStep.filter(standard_id=standard_id).order_by("id")}
+
+
+# ── yearly assessments ──────────────────────────────────────────────────────────────────────────────
+
+ASSESSMENT = Audited(AUDIT_ASSESSMENT, ["worker_id", "year", "grade", "note"])
+DECISION = Audited(AUDIT_PAY_CHANGE, ["worker_id", "reason", "key", "outcome", "salary_record_id", "decided_on"])
+FIRST_YEAR = 1990
+
+
+def check_year(year: int, today: date) -> int:
+    """An assessment year: from 1990 to the current year (a year is assessed at its end or later)."""
+    if not isinstance(year, int) or not FIRST_YEAR <= year <= today.year:
+        raise ServiceError("year", N_("Enter a year from 1990 to this year."))
+    return year
+
+
+async def assessment_save(
+    *, actor: Actor, scope: Scope, worker: Worker, year: int, grade: str, note: str = ""
+) -> Assessment:
+    """Record a worker's assessment of `year` (one per worker per year: a second one for the year changes it)."""
+    year = check_year(year, local_today())
+    try:
+        grade = Grade(grade)
+    except ValueError:
+        raise ServiceError("grade", N_("Choose one of the options.")) from None
+    values = {"grade": grade, "note": (note or "").strip()[:255]}
+    async with in_transaction():
+        if not await Worker.filter(id=worker.id).filter(id__in=_reach(scope)).exists():
+            raise ServiceError("worker_no", N_("No worker with this number in your scope."))
+        where = await _where(worker.id)
+        summary = f"{worker.worker_no} {year}"
+        current = await Assessment.select_for_update().filter(worker_id=worker.id, year=year).first()
+        if current is None:
+            current = await Assessment.create(worker_id=worker.id, year=year, **values)
+            await ASSESSMENT.created(actor, current, summary, **where)
+        else:
+            await ASSESSMENT.update(actor, current, values, summary, only_changed=True, **where)
+    return current
+
+
+async def assessment_delete(*, actor: Actor, scope: Scope, assessment: Assessment) -> None:
+    async with in_transaction():
+        if not await Assessment.filter(id=assessment.id, worker_id__in=_reach(scope)).exists():
+            raise _forbidden()
+        worker = await Worker.get(id=assessment.worker_id)
+        await ASSESSMENT.delete(
+            actor, assessment, f"{worker.worker_no} {assessment.year}", **await _where(assessment.worker_id)
+        )
+
+
+# ── proposed pay changes ────────────────────────────────────────────────────────────────────────────
+
+
+def _decision_keys(proposal: dict) -> list[tuple[ChangeReason, str]]:
+    keys = []
+    if proposal["by_cert"]:
+        keys.append((ChangeReason.CERTIFICATE, proposal["level"].value))
+    if proposal["by_assess"]:
+        keys.append((ChangeReason.ASSESSMENT, str(proposal["on"].year - 1)))
+    if proposal["by_uplift"]:
+        keys.append((ChangeReason.UPLIFT, str(proposal["standard_id"])))
+    return keys
+
+
+async def _pending(scope: Scope, worker_id: int, on: date) -> dict:
+    proposal = await proposal_for(scope=scope, worker_id=worker_id, on=on)
+    if proposal is None:
+        raise ServiceError("__all__", N_("No pay change is proposed for this worker any more."))
+    proposal["on"] = on
+    return proposal
+
+
+async def _decide(
+    actor: Actor, proposal: dict, outcome: Outcome, on: date, record: SalaryRecord | None, where: dict
+) -> None:
+    for reason, key in _decision_keys(proposal):
+        decision = await ChangeDecision.create(
+            worker_id=proposal["worker_id"],
+            reason=reason,
+            key=key,
+            outcome=outcome,
+            salary_record_id=record.id if record else None,
+            decided_on=on,
+        )
+        await DECISION.created(
+            actor, decision, f"{proposal['worker_no']} {reason.value} {key}", action=outcome.value, **where
+        )
+
+
+async def pay_change_accept(*, actor: Actor, scope: Scope, worker_id: int, on: date) -> SalaryRecord:
+    """Accept the pay change proposed on `on` for a worker in scope: a salary record from `on` with the proposed
+    base and allowances (through salary_record_create), and each of its reasons marked accepted."""
+    async with in_transaction():
+        proposal = await _pending(scope, worker_id, on)
+        worker = await Worker.get(id=worker_id)
+        note = "; ".join(reason.label.tr() for reason in proposal["reasons"])
+        record = await salary_record_create(
+            actor=actor,
+            scope=scope,
+            worker=worker,
+            effective_from=on,
+            monthly_base=proposal["new_base"],
+            monthly_allowances=proposal["new_allow"],
+            note=note,
+        )
+        await _decide(actor, proposal, Outcome.ACCEPTED, on, record, await _where(worker_id))
+    return record
+
+
+async def pay_change_dismiss(*, actor: Actor, scope: Scope, worker_id: int, on: date) -> None:
+    """Dismiss the pay change proposed on `on` for a worker in scope: its reasons are not proposed again."""
+    async with in_transaction():
+        proposal = await _pending(scope, worker_id, on)
+        await _decide(actor, proposal, Outcome.DISMISSED, on, None, await _where(worker_id))

@@ -1,0 +1,165 @@
+"""Yearly assessments and pay changes through HTTP and spreadsheets: the `assessments` kind in codes or Chinese words
+with an export that re-imports unchanged; HR's list and form; the proposals page, its accept and dismiss buttons,
+and a query count that does not grow with the workers; performance steps on the standard's form and page."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from talent.audit.models import AuditEntry
+from talent.imports.framework import get_kind, run
+from talent.pay.models import Assessment, PerformanceStep, SalaryRecord
+from tests.conftest import login, post, text_of
+from tests.factories import world
+from tests.pay.helpers import ADMIN, band, hire, salary, standard
+from tests.querycount import count_queries
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(date(2026, 3, 1), tick=False):
+        yield
+
+
+@pytest.fixture
+async def setup(db):
+    w = await world()
+    await standard(
+        w["regions"]["county_a"],
+        date(2025, 1, 1),
+        3600,
+        [band("none", 0, None, 3600, 4400), band("assistant", 0, None, 4200, 5200)],
+        steps={"excellent": Decimal(300)},
+        title="玄武区社工薪酬标准",
+    )
+    for worker in w["workers"]:
+        await salary(worker, date(2022, 1, 1), 4000)
+    return w
+
+
+def _csv(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "assessments.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_assessments_import_in_codes_or_chinese_words_and_export_back_unchanged(client, setup, tmp_path):
+    path = _csv(tmp_path, "工号,考核年度,考核等次\nW1,2025,优秀\nW2,2025,basically_competent\nW3,2024,不合格\n")
+    outcome = await run(get_kind("assessments"), path, scope=ADMIN, actor=None, dry_run=False)
+    assert outcome.ok, outcome.report()
+    grades = {(a.worker_id, a.year): a.grade.value for a in await Assessment.all()}
+    w1, w2, w3, _w4 = setup["workers"]
+    assert grades == {(w1.id, 2025): "excellent", (w2.id, 2025): "basically_competent", (w3.id, 2024): "incompetent"}
+    assert await AuditEntry.filter(entity="pay_assessment", action="create").count() == 3
+    await login(client, "admin")
+    exported = await client.get("/pay/assessments/export?year=2025&format=csv")
+    lines = exported.text.lstrip("\ufeff").strip().splitlines()
+    assert lines[1:] == ["W1,2025,excellent", "W2,2025,basically_competent"]
+    again = _csv(tmp_path, exported.text.lstrip("\ufeff"))
+    outcome = await run(get_kind("assessments"), again, scope=ADMIN, actor=None, dry_run=False)
+    assert outcome.ok and (outcome.counts.created, outcome.counts.updated, outcome.counts.unchanged) == (0, 0, 2)
+
+
+async def test_a_bad_grade_a_future_year_or_a_worker_out_of_scope_refuses_the_file(setup, tmp_path):
+    from talent.core.access import Role, Scope
+
+    hr = Scope(user_id=1, role=Role.HR, organisation_id=setup["stations"][0].organisation_id)
+    path = _csv(tmp_path, "worker_no,year,grade\nW1,2025,优良\nW2,2027,excellent\nW3,2025,excellent\n")
+    outcome = await run(get_kind("assessments"), path, scope=hr, actor=None, dry_run=False)
+    assert not outcome.ok
+    assert {(p.row, p.column) for p in outcome.problems} == {(2, "grade"), (3, "year"), (4, "worker_no")}
+    assert not await Assessment.exists()
+
+
+async def test_hr_records_an_assessment_and_sees_the_pay_change_proposed(client, setup):
+    await login(client, "hr")
+    bad = await post(client, "/pay/assessments", {"worker_no": "W3", "year": "2025", "grade": "excellent"})
+    assert bad.status_code == 422 and not await Assessment.exists()  # W3 is another organisation's
+    ok = await post(client, "/pay/assessments", {"worker_no": "W1", "year": "2025", "grade": "excellent"})
+    assert ok.status_code == 303
+    listing = text_of((await client.get("/pay/assessments?year=2025")).text)
+    assert "工作者1" in listing and "Excellent" in listing
+    page = await client.get("/pay/changes?on=2026-03-01")
+    text = text_of(page.text)
+    # W1: base 4000 + step 300 for excellent = 4300; W2 (no assessment) nothing; W3/W4 another organisation's.
+    assert "工作者1" in text and "4,300.00" in text and "工作者2" not in text and "工作者3" not in text
+    assert '<strong id="changes-count">1</strong>' in page.text
+
+
+async def test_accepting_and_dismissing_through_the_page(client, setup):
+    w1, w2, *_rest = setup["workers"]
+    await Assessment.create(worker=w1, year=2025, grade="excellent")
+    await Assessment.create(worker=w2, year=2025, grade="excellent")
+    await login(client, "hr")
+    accepted = await post(client, f"/pay/changes/{w1.id}/accept", {"on": "2026-03-01"})
+    assert accepted.status_code == 303
+    record = await SalaryRecord.get(worker=w1, effective_from=date(2026, 3, 1))
+    assert record.monthly_base == Decimal("4300.00")
+    dismissed = await post(client, f"/pay/changes/{w2.id}/dismiss", {"on": "2026-03-01"})
+    assert dismissed.status_code == 303 and await SalaryRecord.filter(worker=w2).count() == 1
+    page = await client.get("/pay/changes?on=2026-03-01")
+    assert '<strong id="changes-count">0</strong>' in page.text
+    # Out of scope: W3's worker id is not HR's; the page says so and writes nothing.
+    await post(client, f"/pay/changes/{setup['workers'][2].id}/accept", {"on": "2026-03-01"})
+    assert await SalaryRecord.filter(worker=setup["workers"][2]).count() == 1
+
+
+async def test_the_proposals_page_costs_the_same_queries_with_more_workers(client, setup):
+    await login(client, "hr")
+    await Assessment.create(worker=setup["workers"][0], year=2025, grade="excellent")
+    await client.get("/pay/changes")
+    async with count_queries() as small:
+        await client.get("/pay/changes")
+    for i in range(20):
+        w = await hire(f"X{i}", setup["stations"][i % 2], date(2023, 1, 1))
+        await salary(w, date(2023, 1, 1), 3800 + 10 * i)
+        await Assessment.create(worker=w, year=2025, grade="excellent")
+    async with count_queries() as big:
+        page = await client.get("/pay/changes")
+    assert big.count == small.count
+    assert '<strong id="changes-count">21</strong>' in page.text
+
+
+async def test_a_bureau_sets_performance_steps_on_its_standard(client, setup):
+    await login(client, "bureau")
+    form = {
+        "title": "玄武区2026年标准",
+        "region_code": "320102",
+        "effective_from": "2026-07-01",
+        "floor": "3800",
+        "step_excellent": "400",
+        "step_competent": "-5",
+        "band-0-level": "none",
+        "band-0-years_from": "0",
+        "band-0-min_pay": "3800",
+        "band-0-max_pay": "4600",
+    }
+    bad = await post(client, "/pay/standards", form)
+    assert bad.status_code == 422 and not await PerformanceStep.filter(amount=400).exists()
+    response = await post(client, "/pay/standards", {**form, "step_competent": "150"})
+    assert response.status_code == 303
+    detail = text_of((await client.get(response.headers["location"])).text)
+    assert "Excellent" in detail and "400.00" in detail and "150.00" in detail
+
+
+async def test_the_page_of_the_day_proposes_on_new_years_day_and_on_the_day_a_certificate_is_obtained(client, setup):
+    from tests.pay.helpers import certificate
+
+    w1, w2, *_rest = setup["workers"]
+    await Assessment.create(worker=w1, year=2025, grade="excellent")
+    await certificate(w2, "assistant", date(2026, 1, 5))
+    for today, expected in (
+        (date(2025, 12, 31), "0"),  # the 2025 assessment counts from 2026; no certificate yet
+        (date(2026, 1, 1), "1"),  # W1: 4000 + 300
+        (date(2026, 1, 4), "1"),
+        (date(2026, 1, 5), "2"),  # W2: assistant band min 4200 > 4000: base raised to 4200
+    ):
+        with time_machine.travel(today, tick=False):
+            client.cookies.clear()
+            await login(client, "hr")
+            page = await client.get("/pay/changes")
+        assert f'<strong id="changes-count">{expected}</strong>' in page.text, today
+    assert "4,200.00" in page.text and "4,300.00" in page.text
