@@ -41,6 +41,8 @@ class Entity(Coded):
     COHORT = "cohort", N_("Cohort")
     COHORT_MEMBER = "cohort_member", N_("Cohort member")
     MILESTONE = "milestone", N_("Cohort milestone")
+    PAY_ASSESSMENT = "pay_assessment", N_("Yearly assessment")
+    PAY_CHANGE = "pay_change", N_("Proposed pay change")
 
 
 class Action(Coded):
@@ -69,6 +71,8 @@ class Action(Coded):
     COMPLETE = "complete", N_("Completed")
     REVOKE = "revoke", N_("Revoked")
     NEW_VERSION = "new_version", N_("New version")
+    ACCEPTED = "accepted", N_("Accepted")
+    DISMISSED = "dismissed", N_("Dismissed")
 
 
 class AuditEntry(Model):

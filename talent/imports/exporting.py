@@ -20,6 +20,7 @@ ROWS = {
     "certificates": "talent.certification.imports:certificate_rows",
     "questions": "courses.examprep.imports:question_rows",
     "salaries": "talent.pay.imports:salary_rows",
+    "assessments": "talent.pay.imports:assessment_rows",
     "cohort_members": "talent.cohorts.imports:cohort_member_rows",
     "supervisors": "talent.supervision.imports:supervisor_rows",
     "assignments": "talent.supervision.imports:assignment_rows",

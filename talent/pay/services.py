@@ -56,9 +56,6 @@ STANDARD_FIELDS = [
 ]
 RECORD_FIELDS = ["worker_id", "effective_from", "monthly_base", "monthly_allowances", "note"]
 STANDARD = Audited(Entity.SALARY_STANDARD, STANDARD_FIELDS)
-# Not (yet) members of audit.models.Entity, which pay does not own: the audit log shows these codes as they are.
-AUDIT_ASSESSMENT = "pay_assessment"
-AUDIT_PAY_CHANGE = "pay_change"
 RECORD = Audited(Entity.SALARY_RECORD, RECORD_FIELDS)
 
 
@@ -469,8 +466,8 @@ async def _steps_of(standard_id: int) -> dict[str, Decimal]:
 
 # ── yearly assessments ──────────────────────────────────────────────────────────────────────────────
 
-ASSESSMENT = Audited(AUDIT_ASSESSMENT, ["worker_id", "year", "grade", "note"])
-DECISION = Audited(AUDIT_PAY_CHANGE, ["worker_id", "reason", "key", "outcome", "salary_record_id", "decided_on"])
+ASSESSMENT = Audited(Entity.PAY_ASSESSMENT, ["worker_id", "year", "grade", "note"])
+DECISION = Audited(Entity.PAY_CHANGE, ["worker_id", "reason", "key", "outcome", "salary_record_id", "decided_on"])
 FIRST_YEAR = 1990
 
 

@@ -20,7 +20,10 @@ NAV: list[tuple[str, Msgid, Permission, str]] = [
     ("/stations", N_("Stations"), Permission.STATIONS_VIEW, "records"),
     ("/regions", N_("Regions"), Permission.REGIONS_VIEW, "records"),
     ("/reports", N_("Reports"), Permission.REPORTS, ""),
-    ("/pay", N_("Pay"), Permission.PAY_VIEW, ""),
+    ("/pay", N_("Pay compliance"), Permission.PAY_VIEW, "pay"),
+    ("/pay/standards", N_("Salary standards"), Permission.PAY_VIEW, "pay"),
+    ("/pay/changes", N_("Pay changes proposed"), Permission.PAY_SALARIES_EDIT, "pay"),
+    ("/pay/assessments", N_("Yearly assessments"), Permission.PAY_VIEW, "pay"),
     ("/pay/my", N_("My pay"), Permission.PAY_OWN, ""),
     ("/cohorts/mine", N_("My cohort"), Permission.MY_COHORT, ""),
     ("/supervision/mine", N_("My supervision"), Permission.SUPERVISION_MINE, ""),
@@ -34,6 +37,7 @@ NAV: list[tuple[str, Msgid, Permission, str]] = [
 MENUS: dict[str, tuple[Msgid, str]] = {
     "learning": (N_("Learning"), "mortarboard"),
     "records": (N_("Records"), "people"),
+    "pay": (N_("Pay"), "cash-stack"),
     "development": (N_("Development"), "diagram-3"),
     "admin": (N_("Manage"), "gear"),
 }
