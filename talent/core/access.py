@@ -169,7 +169,8 @@ def roles_with(permission: Permission) -> frozenset[Role]:
 @dataclass(frozen=True)
 class Scope:
     """Which records a signed-in user's role reaches: a bureau its region's subtree (region_path), HR its
-    organisation, a supervisor the stations of its active assignments, a worker its own record. Plain data;
+    organisation, a supervisor the stations of its active assignments (station_ids) and the workers it mentors
+    that day (worker_ids: its mentees, read-only, without their colleagues), a worker its own record. Plain data;
     each domain turns it into row filters (its access.py)."""
 
     user_id: int
@@ -178,6 +179,7 @@ class Scope:
     organisation_id: int | None = None
     worker_id: int | None = None
     station_ids: frozenset[int] = field(default_factory=frozenset)
+    worker_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_admin(self) -> bool:

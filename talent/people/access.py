@@ -1,7 +1,9 @@
 """Which workers and employment spells a viewer reaches: the one row filter of each, used by every page,
 export, import and report. A worker is reached through any of their spells (current or past) at a station in
 scope, or, while they have no spell at all, by the jurisdiction that registered them; a worker account reaches
-only its own record."""
+only its own record. A supervisor also reaches the workers it mentors that day (scope.worker_ids) with their
+spells — the mentee, not the mentee's station or colleagues — read-only like every worker it reaches (the
+permission table gives a supervisor no edit and no unmasked personal data)."""
 
 from tortoise.expressions import Q, Subquery
 
@@ -18,7 +20,10 @@ def spells_q(scope: Scope, prefix: str = "") -> Q:
         return Q()
     if scope.role == Role.WORKER:
         return Q(**{f"{prefix}worker_id": scope.worker_id or 0})
-    return Q(**{f"{prefix}station_id__in": station_ids(scope)})
+    q = Q(**{f"{prefix}station_id__in": station_ids(scope)})
+    if scope.role == Role.SUPERVISOR and scope.worker_ids:
+        q |= Q(**{f"{prefix}worker_id__in": sorted(scope.worker_ids)})
+    return q
 
 
 def registered_here(scope: Scope) -> Q | None:
@@ -50,6 +55,8 @@ def workers_q(scope: Scope) -> Q:
     if scope.role == Role.WORKER:
         return Q(id=scope.worker_id or 0)
     spelled = EmploymentSpell.filter(station_id__in=station_ids(scope)).values("worker_id")
+    if scope.role == Role.SUPERVISOR and scope.worker_ids:
+        return Q(id__in=Union(spelled, Worker.filter(id__in=sorted(scope.worker_ids)).values("id")))
     unplaced = unplaced_workers(scope)
     if unplaced is None:
         return Q(id__in=Subquery(spelled))

@@ -4,6 +4,11 @@ An assignment runs from start_on to end_on, its last day; an open one (no end_on
 iff start_on ≤ d ≤ end_on (or no end_on) — the same reading as an employment spell (DESIGN §1). "One station, one
 supervisor": two primary assignments of a station may not share a day. Coverage of a set of stations on day d =
 stations with an active primary assignment on d ÷ stations (DESIGN §1 "Cohorts and supervision").
+
+A supervisor mentors a cohort member (talent.cohorts: the member's `mentor`) from the day the member joined the
+cohort (joined_on, never before the cohort's start) to the cohort's last day (end_on), both included; on those days
+the member is the supervisor's mentee and in its scope. The Q below is written on the member, read from the
+supervisor through the reverse relation ("mentees__"), so this package needs no import of cohorts.
 """
 
 from datetime import date
@@ -32,6 +37,13 @@ def active_on(day: date, prefix: str = "") -> Q:
 
 def is_active_on(start_on: date, end_on: date | None, day: date) -> bool:
     return overlaps(start_on, end_on, day, day)
+
+
+def mentoring_on(day: date, prefix: str = "") -> Q:
+    """Cohort members mentored on day d: joined_on ≤ d ≤ the cohort's end_on (and the cohort has started)."""
+    return Q(
+        **{f"{prefix}joined_on__lte": day, f"{prefix}cohort__start_on__lte": day, f"{prefix}cohort__end_on__gte": day}
+    )
 
 
 def primary_on(day: date, prefix: str = "") -> Q:
