@@ -163,6 +163,7 @@ async def scope_for(user: User, *, today) -> Scope:
         worker_id=user.worker_id if user.role == Role.WORKER else None,
         station_ids=station_ids,
         worker_ids=worker_ids,
+        today=today,
     )
 
 

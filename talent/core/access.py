@@ -8,6 +8,7 @@ Access is decided in exactly two ways, both from here:
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from talent.core.i18n import N_, Msgid
@@ -170,8 +171,9 @@ def roles_with(permission: Permission) -> frozenset[Role]:
 class Scope:
     """Which records a signed-in user's role reaches: a bureau its region's subtree (region_path), HR its
     organisation, a supervisor the stations of its active assignments (station_ids) and the workers it mentors
-    that day (worker_ids: its mentees, read-only, without their colleagues), a worker its own record. Plain data;
-    each domain turns it into row filters (its access.py)."""
+    that day (worker_ids: its mentees with their spells of that day, read-only, without their colleagues or their
+    past elsewhere), a worker its own record. `today` is the day the scope was read for. Plain data; each domain
+    turns it into row filters (its access.py)."""
 
     user_id: int
     role: Role
@@ -180,6 +182,7 @@ class Scope:
     worker_id: int | None = None
     station_ids: frozenset[int] = field(default_factory=frozenset)
     worker_ids: frozenset[int] = field(default_factory=frozenset)
+    today: date | None = None
 
     @property
     def is_admin(self) -> bool:

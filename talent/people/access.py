@@ -1,15 +1,17 @@
 """Which workers and employment spells a viewer reaches: the one row filter of each, used by every page,
 export, import and report. A worker is reached through any of their spells (current or past) at a station in
 scope, or, while they have no spell at all, by the jurisdiction that registered them; a worker account reaches
-only its own record. A supervisor also reaches the workers it mentors that day (scope.worker_ids) with their
-spells — the mentee, not the mentee's station or colleagues — read-only like every worker it reaches (the
-permission table gives a supervisor no edit and no unmasked personal data)."""
+only its own record. A supervisor also reaches the workers it mentors that day (scope.worker_ids) and their spells
+active that day (where the mentee works now; not their past at other stations, nor their station's records or
+colleagues), read-only like every worker it reaches (the permission table gives a supervisor no edit and no
+unmasked personal data)."""
 
 from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
 from talent.core.sql import Union
 from talent.people.models import EmploymentSpell, Worker
+from talent.people.rules import active_on
 from talent.places.access import station_ids
 
 
@@ -21,8 +23,8 @@ def spells_q(scope: Scope, prefix: str = "") -> Q:
     if scope.role == Role.WORKER:
         return Q(**{f"{prefix}worker_id": scope.worker_id or 0})
     q = Q(**{f"{prefix}station_id__in": station_ids(scope)})
-    if scope.role == Role.SUPERVISOR and scope.worker_ids:
-        q |= Q(**{f"{prefix}worker_id__in": sorted(scope.worker_ids)})
+    if scope.role == Role.SUPERVISOR and scope.worker_ids and scope.today is not None:
+        q |= Q(**{f"{prefix}worker_id__in": sorted(scope.worker_ids)}) & active_on(scope.today, prefix)
     return q
 
 

@@ -157,6 +157,11 @@ async def _mentee(w):
     mentor = await Supervisor.get(name="督导甲")
     w3 = w["workers"][2]
     await CohortMember.create(cohort=cohort, worker=w3, mentor=mentor, joined_on=date(2026, 3, 2))
+    # W3's past at S2 (organisation A, not the supervisor's station): not the mentor's to read.
+    await EmploymentSpell.create(
+        worker=w3, station=w["stations"][1], start_on=date(2019, 1, 1), end_on=date(2021, 12, 31),
+        exit_type="voluntary", exit_reason="pay", exit_note="旧站离职备注",
+    )  # fmt: skip
     # W5, W3's colleague at S3 (and a cohort member without a mentor): never the supervisor's.
     colleague = await Worker.create(
         worker_no="W5", name="同站同事五", phone="13900001111", id_number="320104198802023456"
@@ -205,7 +210,9 @@ async def test_a_supervisor_reads_their_mentees_page_and_list_row_but_no_colleag
     assert station.status_code == 404
     if mentored:
         assert page.status_code == 200
+        # The mentee's current station (their spell of the day), not their past one at S2 with its exit note.
         assert "工作者3" in page.text and "社工站3" in page.text
+        assert "社工站2" not in page.text and "旧站离职备注" not in page.text
         # Read-only, personal data masked as for a station's worker (talent.core.masking): the ID number's first
         # and last 4 of 18 characters with 10 stars between, the phone's first 3 and last 4 of 11 digits.
         assert "3201**********1234" in page.text and "138****5678" in page.text
