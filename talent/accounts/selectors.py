@@ -14,7 +14,7 @@ from talent.core.export import keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.places.models import Region
 from talent.settings import get_settings
-from talent.supervision.selectors import assigned_station_ids
+from talent.supervision.selectors import assigned_station_ids, mentee_worker_ids
 
 
 @cache
@@ -151,8 +151,10 @@ async def user_by_username(*, username: str) -> User | None:
 async def scope_for(user: User, *, today) -> Scope:
     """The records the user's role reaches (talent.core.access.Scope); `user.region` must be loaded."""
     station_ids: frozenset[int] = frozenset()
+    worker_ids: frozenset[int] = frozenset()
     if user.role == Role.SUPERVISOR:
         station_ids = await assigned_station_ids(user_id=user.id, today=today)
+        worker_ids = await mentee_worker_ids(user_id=user.id, today=today)
     return Scope(
         user_id=user.id,
         role=user.role,
@@ -160,6 +162,8 @@ async def scope_for(user: User, *, today) -> Scope:
         organisation_id=user.organisation_id if user.role == Role.HR else None,
         worker_id=user.worker_id if user.role == Role.WORKER else None,
         station_ids=station_ids,
+        worker_ids=worker_ids,
+        today=today,
     )
 
 

@@ -5,9 +5,8 @@ needed).
 - A mentor is within reach of a member when the member's station (active on the day) lies in the mentor's home
   region, or is one of the stations the mentor is assigned to on that day, or the mentor belongs to the national
   pool (no home region).
-- A supervision session credits each attendee at most its own length in CE hours (SUPERVISION_CE below, a
-  default: provinces that count supervision differently change it here); a session credits a worker once
-  ("supervision:<id>" in the CE ledger).
+- A supervision session credits each attendee at most its own length in CE hours (the rule and its source:
+  talent.supervision.rules.SUPERVISION_CE); a session credits a worker once ("supervision:<id>" in the CE ledger).
 - Milestone progress: a course milestone is met when the member's enrolment in the course is completed; a subject
   milestone when the member has a passed result of the subject; a CE-hours milestone when the member's CE credits
   earned from the cohort's start up to today add up to the hours; a custom one when it is ticked off. A milestone
@@ -19,23 +18,12 @@ needed).
   12-month retention). Simplification: a transfer to another station counts as leaving the first spell.
 """
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
-
-
-@dataclass(frozen=True)
-class SessionCeRule:
-    counts: bool = True
-    # At most this share of the session's hours is credited to each attendee.
-    max_share: Decimal = Decimal("1")
-    source: str = "Illustrative default: a supervision session counts at most its own length per attendee."
-
-
-SUPERVISION_CE = SessionCeRule()
+from talent.supervision.rules import SUPERVISION_CE, SessionCeRule
 
 
 def check_session_ce(hours: Decimal, ce_hours: Decimal, rule: SessionCeRule = SUPERVISION_CE) -> None:

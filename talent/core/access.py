@@ -8,6 +8,7 @@ Access is decided in exactly two ways, both from here:
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from talent.core.i18n import N_, Msgid
@@ -169,8 +170,10 @@ def roles_with(permission: Permission) -> frozenset[Role]:
 @dataclass(frozen=True)
 class Scope:
     """Which records a signed-in user's role reaches: a bureau its region's subtree (region_path), HR its
-    organisation, a supervisor the stations of its active assignments, a worker its own record. Plain data;
-    each domain turns it into row filters (its access.py)."""
+    organisation, a supervisor the stations of its active assignments (station_ids) and the workers it mentors
+    that day (worker_ids: its mentees with their spells of that day, read-only, without their colleagues or their
+    past elsewhere), a worker its own record. `today` is the day the scope was read for. Plain data; each domain
+    turns it into row filters (its access.py)."""
 
     user_id: int
     role: Role
@@ -178,6 +181,8 @@ class Scope:
     organisation_id: int | None = None
     worker_id: int | None = None
     station_ids: frozenset[int] = field(default_factory=frozenset)
+    worker_ids: frozenset[int] = field(default_factory=frozenset)
+    today: date | None = None
 
     @property
     def is_admin(self) -> bool:

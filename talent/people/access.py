@@ -1,13 +1,17 @@
 """Which workers and employment spells a viewer reaches: the one row filter of each, used by every page,
 export, import and report. A worker is reached through any of their spells (current or past) at a station in
 scope, or, while they have no spell at all, by the jurisdiction that registered them; a worker account reaches
-only its own record."""
+only its own record. A supervisor also reaches the workers it mentors that day (scope.worker_ids) and their spells
+active that day (where the mentee works now; not their past at other stations, nor their station's records or
+colleagues), read-only like every worker it reaches (the permission table gives a supervisor no edit and no
+unmasked personal data)."""
 
 from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
 from talent.core.sql import Union
 from talent.people.models import EmploymentSpell, Worker
+from talent.people.rules import active_on
 from talent.places.access import station_ids
 
 
@@ -18,7 +22,10 @@ def spells_q(scope: Scope, prefix: str = "") -> Q:
         return Q()
     if scope.role == Role.WORKER:
         return Q(**{f"{prefix}worker_id": scope.worker_id or 0})
-    return Q(**{f"{prefix}station_id__in": station_ids(scope)})
+    q = Q(**{f"{prefix}station_id__in": station_ids(scope)})
+    if scope.role == Role.SUPERVISOR and scope.worker_ids and scope.today is not None:
+        q |= Q(**{f"{prefix}worker_id__in": sorted(scope.worker_ids)}) & active_on(scope.today, prefix)
+    return q
 
 
 def registered_here(scope: Scope) -> Q | None:
@@ -50,6 +57,8 @@ def workers_q(scope: Scope) -> Q:
     if scope.role == Role.WORKER:
         return Q(id=scope.worker_id or 0)
     spelled = EmploymentSpell.filter(station_id__in=station_ids(scope)).values("worker_id")
+    if scope.role == Role.SUPERVISOR and scope.worker_ids:
+        return Q(id__in=Union(spelled, Worker.filter(id__in=sorted(scope.worker_ids)).values("id")))
     unplaced = unplaced_workers(scope)
     if unplaced is None:
         return Q(id__in=Subquery(spelled))

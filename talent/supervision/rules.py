@@ -4,12 +4,42 @@ An assignment runs from start_on to end_on, its last day; an open one (no end_on
 iff start_on ≤ d ≤ end_on (or no end_on) — the same reading as an employment spell (DESIGN §1). "One station, one
 supervisor": two primary assignments of a station may not share a day. Coverage of a set of stations on day d =
 stations with an active primary assignment on d ÷ stations (DESIGN §1 "Cohorts and supervision").
+
+A supervision session credits each attendee at most `max_share` of its own length in CE hours, and nothing where
+supervision does not count (SessionCeRule; the default, SUPERVISION_CE, names its source document). Provinces that
+count supervision differently need the rule as a row of their region (see SessionCeRule); until that table exists
+the default below is the rule everywhere.
+
+A supervisor mentors a cohort member (talent.cohorts: the member's `mentor`) from the day the member joined the
+cohort (joined_on, never before the cohort's start) to the cohort's last day (end_on), both included; on those days
+the member is the supervisor's mentee and in its scope. The Q below is written on the member, read from the
+supervisor through the reverse relation ("mentees__"), so this package needs no import of cohorts.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from tortoise.expressions import Q
+
+# The national rule on CE time (《社会工作者继续教育办法》, 民发〔2009〕123号): training attended with a certificate
+# of completion counts at its actual length (按实际培训时间计算). Supervision is not named there; the default reads
+# a session as training of its actual length, which a province may narrow or switch off.
+CE_SOURCE = "《社会工作者继续教育办法》（民发〔2009〕123号）：参加培训按实际培训时间计算；督导按其实际时长类推"
+
+
+@dataclass(frozen=True)
+class SessionCeRule:
+    """How supervision sessions earn CE hours: whether they count at all, and at most which share of a session's
+    own hours each attendee is credited; `source` names the document the rule comes from. The shape of the row
+    a table of rules per region and effective date would hold (like certification's EligibilityRule)."""
+
+    counts: bool = True
+    max_share: Decimal = Decimal("1")
+    source: str = CE_SOURCE
+
+
+SUPERVISION_CE = SessionCeRule()
 
 
 def overlapping(start_on: date, end_on: date | None, prefix: str = "") -> Q:
@@ -32,6 +62,13 @@ def active_on(day: date, prefix: str = "") -> Q:
 
 def is_active_on(start_on: date, end_on: date | None, day: date) -> bool:
     return overlaps(start_on, end_on, day, day)
+
+
+def mentoring_on(day: date, prefix: str = "") -> Q:
+    """Cohort members mentored on day d: joined_on ≤ d ≤ the cohort's end_on (and the cohort has started)."""
+    return Q(
+        **{f"{prefix}joined_on__lte": day, f"{prefix}cohort__start_on__lte": day, f"{prefix}cohort__end_on__gte": day}
+    )
 
 
 def primary_on(day: date, prefix: str = "") -> Q:

@@ -13,7 +13,7 @@ from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.supervision.access import readable_assignments, readable_supervisors, supervisors_q
 from talent.supervision.models import Assignment, Supervisor, SupervisorExpertise
-from talent.supervision.rules import active_on, coverage_rate, primary_on
+from talent.supervision.rules import active_on, coverage_rate, mentoring_on, primary_on
 
 
 async def assigned_station_ids(*, user_id: int, today: date) -> frozenset[int]:
@@ -21,6 +21,15 @@ async def assigned_station_ids(*, user_id: int, today: date) -> frozenset[int]:
     start_on to end_on, or on while end_on is empty): a supervisor's scope."""
     ids = await Assignment.filter(active_on(today), supervisor__user_id=user_id).values_list("station_id", flat=True)
     return frozenset(ids)
+
+
+async def mentee_worker_ids(*, user_id: int, today: date) -> frozenset[int]:
+    """The workers the supervisor signed in as `user_id` mentors on `today` (rules.mentoring_on): the other half of
+    a supervisor's scope. Read through the reverse relation of cohorts' members, in one query."""
+    ids = await Supervisor.filter(mentoring_on(today, "mentees__"), user_id=user_id).values_list(
+        "mentees__worker_id", flat=True
+    )
+    return frozenset(i for i in ids if i is not None)
 
 
 # ── the expert pool ──────────────────────────────────────────────────────────────────────────────

@@ -3,7 +3,8 @@
 DESIGN §1 and talent.accounts.scope: HR sees the workers with any spell — current or past — at a station its
 organisation operates, a bureau those with any spell in its region's subtree; a worker who has left stays in
 their scope (their history is still theirs to keep). A supervisor sees the stations with an active assignment:
-start_on ≤ today ≤ end_on (or no end_on), both ends included.
+start_on ≤ today ≤ end_on (or no end_on), both ends included, and the workers it mentors: from the day the
+member joined the cohort to the cohort's last day, both included (talent.supervision.rules.mentoring_on).
 
 The viewer's day comes from a clock set with time_machine (tick=False, 09:00 in Nanjing) or an explicit
 `today=`, never from the day the suite runs.
@@ -125,3 +126,98 @@ async def test_a_supervisor_sees_a_station_from_the_assignments_first_to_its_las
         worker = await client.get(f"/workers/{w['workers'][0].id}")
     assert station.status_code == (200 if assigned else 404)
     assert worker.status_code == (200 if assigned else 404)
+
+
+# --- a supervisor sees the workers they mentor, from the member's first to the cohort's last day ---------------
+
+# The mentee W3 works at S3 (organisation B, county B), a station the supervisor 督导甲 is not assigned to (their
+# only assignment is S1). W3 joined the cohort (2026-03-01 … 2026-06-30) on 2026-03-02, with 督导甲 as mentor:
+# mentored from 2026-03-02 (joined_on) to 2026-06-30 (the cohort's end_on), both included (supervision.rules).
+MENTORING = [
+    (date(2026, 3, 1), False),  # the day before W3 joined (the cohort has already started)
+    (date(2026, 3, 2), True),  # the day W3 joined: the first day
+    (date(2026, 6, 30), True),  # the cohort's last day
+    (date(2026, 7, 1), False),  # the day after
+]
+
+
+async def _mentee(w):
+    from talent.cohorts.models import Cohort, CohortMember
+    from talent.supervision.models import Supervisor
+
+    county_b = w["regions"]["county_b"]
+    cohort = await Cohort.create(
+        name="秦淮孵化一期",
+        kind="internal_incubation",
+        region=county_b,
+        region_path=county_b.path,
+        start_on=date(2026, 3, 1),
+        end_on=date(2026, 6, 30),
+    )
+    mentor = await Supervisor.get(name="督导甲")
+    w3 = w["workers"][2]
+    await CohortMember.create(cohort=cohort, worker=w3, mentor=mentor, joined_on=date(2026, 3, 2))
+    # W3's past at S2 (organisation A, not the supervisor's station): not the mentor's to read.
+    await EmploymentSpell.create(
+        worker=w3, station=w["stations"][1], start_on=date(2019, 1, 1), end_on=date(2021, 12, 31),
+        exit_type="voluntary", exit_reason="pay", exit_note="旧站离职备注",
+    )  # fmt: skip
+    # W5, W3's colleague at S3 (and a cohort member without a mentor): never the supervisor's.
+    colleague = await Worker.create(
+        worker_no="W5", name="同站同事五", phone="13900001111", id_number="320104198802023456"
+    )
+    await EmploymentSpell.create(worker=colleague, station=w["stations"][2], start_on=date(2022, 1, 1), full_time=True)
+    await CohortMember.create(cohort=cohort, worker=colleague, joined_on=date(2026, 3, 2))
+    return w3, colleague
+
+
+@pytest.mark.parametrize(("today", "mentored"), MENTORING)
+async def test_a_supervisors_scope_holds_their_mentee_from_joining_to_the_cohorts_last_day(db, today, mentored):
+    w = await world()
+    w3, colleague = await _mentee(w)
+    scope = await scope_for(w["users"]["supervisor"], today=today)
+    assert (w3.id in scope.worker_ids) is mentored
+    visible = set(await Worker.filter(workers_q(scope)).values_list("worker_no", flat=True))
+    # W1 at S1 (the assigned station) always; W3 on the mentored days only; W5 (W3's colleague), W2 and W4 never.
+    assert visible == ({"W1", "W3"} if mentored else {"W1"})
+    assert colleague.id not in scope.worker_ids
+    # The mentee's own spell, not their station: S3 stays out of the supervisor's stations.
+    assert not await Station.filter(stations_q(scope), id=w["stations"][2].id).exists()
+
+
+@pytest.mark.parametrize(("today", "mentored"), MENTORING)
+async def test_a_supervisor_reads_their_mentees_page_and_list_row_but_no_colleague(client, db, today, mentored):
+    w = await world()
+    w3, colleague = await _mentee(w)
+    with time_machine.travel(at(today), tick=False):
+        await login(client, "supervisor")
+        listing = await client.get("/workers")
+        everyone = await client.get("/workers", params={"status": "all", "q": "W"})
+        page = await client.get(f"/workers/{w3.id}")
+        other = await client.get(f"/workers/{colleague.id}")
+        station = await client.get(f"/stations/{w['stations'][2].id}")
+        edit = await client.get(f"/workers/{w3.id}/edit")
+    assert listing.status_code == 200
+    # The active list: W3 (工作者3) is listed with their current station S3 on the mentored days only.
+    assert (f'href="/workers/{w3.id}"' in listing.text) is mentored
+    assert ("工作者3" in listing.text) is mentored
+    assert (f'href="/workers/{w3.id}"' in everyone.text) is mentored
+    assert f'href="/workers/{w["workers"][0].id}"' in listing.text  # W1 at the assigned station S1
+    for text in (listing.text, everyone.text, page.text):
+        assert "同站同事五" not in text and "W5" not in text
+        assert "工作者4" not in text
+    assert other.status_code == 404
+    assert station.status_code == 404
+    if mentored:
+        assert page.status_code == 200
+        # The mentee's current station (their spell of the day), not their past one at S2 with its exit note.
+        assert "工作者3" in page.text and "社工站3" in page.text
+        assert "社工站2" not in page.text and "旧站离职备注" not in page.text
+        # Read-only, personal data masked as for a station's worker (talent.core.masking): the ID number's first
+        # and last 4 of 18 characters with 10 stars between, the phone's first 3 and last 4 of 11 digits.
+        assert "3201**********1234" in page.text and "138****5678" in page.text
+        assert "320102199001011234" not in page.text and "13812345678" not in page.text
+        assert f'href="/workers/{w3.id}/edit"' not in page.text
+        assert edit.status_code == 403
+    else:
+        assert page.status_code == 404

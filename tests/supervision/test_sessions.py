@@ -11,9 +11,11 @@ import time_machine
 
 from talent.certification.models import CeCredit, CeSource
 from talent.cohorts import services
+from talent.cohorts.rules import check_session_ce
 from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
 from talent.supervision.models import SessionAttendee, SupervisionSession
+from talent.supervision.rules import SUPERVISION_CE, SessionCeRule
 from tests.conftest import login, post
 from tests.factories import world
 from tests.querycount import count_queries
@@ -181,3 +183,24 @@ async def test_choosing_a_station_shows_its_workers_on_the_chosen_day(client, db
     # A station that is not theirs is not offered, whatever the address says.
     other = await client.get("/supervision/sessions/new", params={"station_code": "S3"})
     assert "工作者3" not in other.text and w
+
+
+def test_the_ce_rule_of_sessions_is_data_with_a_default_that_names_its_source():
+    # The default credits at most the session's own length (民发〔2009〕123号: training counts at its actual time):
+    # a 2-hour session credits up to 2 hours; 2.5 is refused.
+    assert SUPERVISION_CE.counts and SUPERVISION_CE.max_share == Decimal("1")
+    assert "民发〔2009〕123号" in SUPERVISION_CE.source
+    check_session_ce(Decimal("2"), Decimal("2"))
+    with pytest.raises(ServiceError) as refused:
+        check_session_ce(Decimal("2"), Decimal("2.5"))
+    assert refused.value.field == "ce_hours"
+    # A province crediting half a session: 2 hours × 0.5 = 1 hour at most, so 1 passes and 1.5 is refused.
+    half = SessionCeRule(max_share=Decimal("0.5"), source="某省民政厅通知（示例）")
+    check_session_ce(Decimal("2"), Decimal("1"), half)
+    with pytest.raises(ServiceError):
+        check_session_ce(Decimal("2"), Decimal("1.5"), half)
+    # A province where supervision earns no CE hours: any credit is refused, none is fine.
+    none = SessionCeRule(counts=False)
+    check_session_ce(Decimal("2"), Decimal("0"), none)
+    with pytest.raises(ServiceError):
+        check_session_ce(Decimal("2"), Decimal("0.5"), none)

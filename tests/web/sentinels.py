@@ -36,6 +36,22 @@ On top of tests.factories.world() this seeds:
   UNPLACED (when Worker has registered_region_path) workers without any spell, registered by the FAR
           county / by organisation B in county B: seen only by the jurisdiction that registered them.
 
+Supervision and cohorts add to those groups: FAR and NEAR each get a supervisor of the pool (name,
+institution, biography, expertise tag) assigned to their station, a supervision session there (topics; their
+worker attends) and a cohort of their region (name, description, a milestone) with their worker as a member
+mentored by that supervisor; SIB gets a county-A supervisor assigned to the SIB station, a session there and a
+county-A cohort of the SIB worker (outside S1's supervisor's and W1's scope only). Two more groups:
+
+  MENTEE  a worker at a county-B station whom S1's supervisor mentors in a running city cohort: the
+          supervisor reaches the mentee (and the mentee's own station and cohort), county A's bureau, HR of A
+          and W1 do not.
+  MATE    the mentee's colleague at that station, a member of the same cohort without a mentor, attending with
+          the mentee a session another supervisor held there: outside everyone's scope but the city bureau's —
+          mentoring a worker opens neither their station nor their colleagues nor the sessions they attend.
+
+In scope of every walked role: a county-A cohort with W1 as a member mentored by S1's supervisor (督导甲), and a
+session 督导甲 held at S1 that W1 attended.
+
 Sentinel workers are also enrolled in the in-scope course (and marked present at its session), so the
 course's learner list and attendance roster must filter them out.
 """
@@ -54,11 +70,21 @@ from courses.materials.models import Material, MaterialKind, MaterialVersion
 from talent.accounts import services as account_services
 from talent.audit.services import audit_record
 from talent.certification.models import CeCredit, Certificate, ExamResult, ExamSubject
+from talent.cohorts.models import Cohort, CohortKind, CohortMember, Milestone, MilestoneKind
 from talent.core.access import Role
+from talent.core.clock import local_today
 from talent.imports.models import ImportJob, ImportStatus
 from talent.notifications.models import Notification
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Worker
 from talent.places.models import CertLevel, Organisation, RegionLevel, Station, StationTier
+from talent.supervision.models import (
+    Assignment,
+    SessionAttendee,
+    SessionFormat,
+    SupervisionSession,
+    Supervisor,
+    SupervisorExpertise,
+)
 from tests.factories import PASSWORD, region
 
 TOKEN = "zqxsnt"  # in every marker: a search for it finds any sentinel a list can find
@@ -68,6 +94,7 @@ ALL = frozenset(WALKED_ROLES)
 LOCAL = frozenset({"bureau", "hr", "supervisor", "worker"})  # everyone but the city bureau
 NOT_W1 = frozenset({"bureau", "hr", "supervisor"})  # W1's own history is W1's to see
 CLOSE = frozenset({"supervisor", "worker"})  # S1's supervisor and W1 only
+NOT_MENTOR = frozenset({"bureau", "hr", "worker"})  # all of county A but S1's supervisor, who mentors the record
 
 PASS_RATES = "/certificates/pass-rates"
 
@@ -189,6 +216,68 @@ async def _worker_bundle(
         "credit": credit,
         "attempt": attempt,
     }
+
+
+async def _supervisor(seeded: Seeded, group: str, hidden: frozenset, *, region_obj, station: Station) -> Supervisor:
+    """A supervisor of the pool based in `region_obj`, with an expertise tag, assigned to `station` since 2020."""
+    g = f"{TOKEN.upper()}-{group.upper()}"
+    supervisor = await Supervisor.create(
+        name=_m(seeded, f"{g}-SUPERVISOR", group, "supervisor name", hidden),
+        affiliation=_m(seeded, f"{g}-INSTITUTION", group, "supervisor institution", hidden),
+        affiliation_type="university",
+        bio=_m(seeded, f"{g}-BIOGRAPHY", group, "supervisor biography", hidden),
+        region=region_obj,
+    )
+    await SupervisorExpertise.create(
+        supervisor=supervisor, tag=_m(seeded, f"{g}-EXPERTISE", group, "supervisor expertise tag", hidden)
+    )
+    await Assignment.create(supervisor=supervisor, station=station, start_on=date(2020, 1, 1))
+    return supervisor
+
+
+async def _session(
+    supervisor: Supervisor, station: Station, topics: str, attendees: list[Worker]
+) -> SupervisionSession:
+    session = await SupervisionSession.create(
+        supervisor=supervisor,
+        station=station,
+        held_on=local_today() - timedelta(days=7),
+        hours=Decimal("2"),
+        format=SessionFormat.ON_SITE,
+        topics=topics,
+    )
+    await SessionAttendee.bulk_create([SessionAttendee(session_id=session.id, worker_id=w.id) for w in attendees])
+    return session
+
+
+async def _cohort(
+    seeded: Seeded, group: str, hidden: frozenset, *, region_obj, organisation=None, members: list[tuple], plain=False
+) -> tuple[Cohort, list[CohortMember]]:
+    """A cohort of `region_obj` running today (from 30 days ago to 300 days on), with a custom milestone and
+    `members` as (worker, mentor or None). `plain`: in-scope names, no markers."""
+    g = f"{TOKEN.upper()}-{group.upper()}"
+    today = local_today()
+    cohort = await Cohort.create(
+        name=f"In-scope cohort {group}" if plain else _m(seeded, f"{g}-COHORT", group, "cohort name", hidden),
+        kind=CohortKind.INTERNAL,
+        region=region_obj,
+        region_path=region_obj.path,
+        organisation=organisation,
+        start_on=today - timedelta(days=30),
+        end_on=today + timedelta(days=300),
+        description="" if plain else _m(seeded, f"{g}-GOALS", group, "cohort description", hidden),
+    )
+    await Milestone.create(
+        cohort=cohort,
+        kind=MilestoneKind.CUSTOM,
+        title="In-scope milestone" if plain else _m(seeded, f"{g}-MILESTONE", group, "cohort milestone", hidden),
+        due_on=today + timedelta(days=60),
+    )
+    rows = [
+        await CohortMember.create(cohort=cohort, worker=worker, mentor=mentor, joined_on=cohort.start_on)
+        for worker, mentor in members
+    ]
+    return cohort, rows
 
 
 async def _question(*, subject: str, topic: str, stem: str, region_path: str, options: list[str]) -> Question:
@@ -626,6 +715,74 @@ async def seed(w: dict) -> Seeded:
             )  # fmt: skip
             unplaced[group] = {"worker_id": worker.id, "certificate_id": certificate.id}
 
+    # ── supervision and cohorts ──────────────────────────────────────────────────────────────────────
+    mentor = await Supervisor.get(name="督导甲")  # S1's supervisor (tests.factories.world), the walked one
+    _, (member_w1,) = await _cohort(
+        s,
+        "INSCOPE",
+        frozenset(),
+        region_obj=regions["county_a"],
+        plain=True,
+        organisation=w["orgs"][0],
+        members=[(w1, mentor)],
+    )
+    session_w1 = await _session(mentor, s1, "In-scope supervision topics", [w1])
+    far_sup = await _supervisor(s, "FAR", ALL, region_obj=far_county, station=far_station)
+    far_session = await _session(
+        far_sup, far_station, _m(s, f"{T}-FAR-TOPICS", "FAR", "session topics", ALL), [far["worker"]]
+    )
+    far_cohort, (far_member,) = await _cohort(
+        s, "FAR", ALL, region_obj=far_county, organisation=far_org, members=[(far["worker"], far_sup)]
+    )
+    near_sup = await _supervisor(s, "NEAR", LOCAL, region_obj=regions["county_b"], station=near_station)
+    near_session = await _session(
+        near_sup, near_station, _m(s, f"{T}-NEAR-TOPICS", "NEAR", "session topics", LOCAL), [near["worker"]]
+    )
+    near_cohort, (near_member,) = await _cohort(
+        s, "NEAR", LOCAL, region_obj=regions["county_b"], organisation=near_org, members=[(near["worker"], near_sup)]
+    )
+    sib_sup = await _supervisor(s, "SIB", CLOSE, region_obj=regions["county_a"], station=sib_station)
+    sib_session = await _session(
+        sib_sup, sib_station, _m(s, f"{T}-SIB-TOPICS", "SIB", "session topics", CLOSE), [sib["worker"]]
+    )
+    sib_cohort, (sib_member,) = await _cohort(
+        s, "SIB", CLOSE, region_obj=regions["county_a"], organisation=w["orgs"][0], members=[(sib["worker"], sib_sup)]
+    )
+    # MENTEE and MATE: S1's supervisor mentors a county-B worker; their colleague stays out of reach.
+    mentee_station = await Station.create(
+        code=_m(s, f"{T}-MENTEE-STCODE", "MENTEE", "station code (the mentee's)", NOT_MENTOR),
+        name=_m(s, f"{T}-MENTEE-STATION", "MENTEE", "station (the mentee's)", NOT_MENTOR),
+        region=near_street,
+        region_path=near_street.path,
+        organisation=near_org,
+        tier=near_tier,
+    )
+    mentee = await Worker.create(
+        worker_no=_m(s, f"{T}-MENTEE-WNO", "MENTEE", "worker_no (mentee)", NOT_MENTOR),
+        name=_m(s, f"{T}-MENTEE-WORKER", "MENTEE", "worker name (mentee)", NOT_MENTOR),
+        phone="13700000001",
+    )
+    mate = await Worker.create(
+        worker_no=_m(s, f"{T}-MATE-WNO", "MATE", "worker_no (the mentee's colleague)", LOCAL),
+        name=_m(s, f"{T}-MATE-WORKER", "MATE", "worker name (the mentee's colleague)", LOCAL),
+        phone=_m(s, "13700000002", "MATE", "worker phone (the mentee's colleague)", LOCAL),
+    )
+    for worker in (mentee, mate):
+        await EmploymentSpell.create(worker=worker, station=mentee_station, start_on=date(2022, 3, 1), full_time=True)
+    mate_session = await _session(
+        near_sup,
+        mentee_station,
+        _m(s, f"{T}-MATE-TOPICS", "MATE", "session topics (at the mentee's station)", LOCAL),
+        [mentee, mate],
+    )
+    mentee_cohort, (mentee_member, mate_member) = await _cohort(
+        s,
+        "MENTEE",
+        NOT_MENTOR,
+        region_obj=regions["city"],  # a city programme: its region and organisation are the mentor's to read
+        members=[(mentee, mentor), (mate, None)],
+    )
+
     # ── ids ──────────────────────────────────────────────────────────────────────────────────────────
     spell_w1 = await EmploymentSpell.get(worker=w1, station=s1)
     common = {
@@ -650,6 +807,10 @@ async def seed(w: dict) -> Seeded:
         "code": completion_w1.code,
         "subject": "A-ZH",
         "kind": "workers",
+        "supervisor_id": mentor.id,
+        "cohort_id": member_w1.cohort_id,
+        "member_id": member_w1.id,
+        "supervision_session_id": session_w1.id,
     }
     for role in WALKED_ROLES:
         s.inscope[role] = {**common, "job_id": own_jobs.get(role, 999999)}
@@ -670,9 +831,13 @@ async def seed(w: dict) -> Seeded:
             moved_ids, sib_ids, {"region_id": regions["city"].id}, {"region_id": regions["county_b"].id},
             {"organisation_id": cross_org.id}, {"organisation_id": near_org.id}, {"station_id": near_station.id},
             {"tier_id": near_tier.id}, {"course_id": nc["course"].id, "session_id": nc["session"].id},
+            {"supervisor_id": near_sup.id}, {"cohort_id": mentee_cohort.id, "member_id": mate_member.id},
+            {"supervision_session_id": mate_session.id},
         ],
         "hr": [moved_ids, sib_ids, {"station_id": sib_station.id}],
-        "supervisor": [moved_ids],
+        "supervisor": [
+            moved_ids, {"worker_id": mentee.id}, {"cohort_id": mentee_cohort.id, "member_id": mentee_member.id},
+        ],
         "worker": [],
         "admin": [moved_ids, sib_ids, {"organisation_id": cross_org.id}],
     }  # fmt: skip
@@ -708,6 +873,10 @@ async def seed(w: dict) -> Seeded:
             "question_id": far_q.id,
             "job_id": far_job.id,
             "user_id": far_user.id,
+            "supervisor_id": far_sup.id,
+            "supervision_session_id": far_session.id,
+            "cohort_id": far_cohort.id,
+            "member_id": far_member.id,
         },
         "PEER": {"job_id": peer_job.id, "user_id": peer.id},
         "GLOBAL": course_ids(natdraft),
@@ -719,17 +888,42 @@ async def seed(w: dict) -> Seeded:
             **bundle_ids(near),
             **course_ids(nc),
             "question_id": near_q.id,
+            "supervisor_id": near_sup.id,
+            "supervision_session_id": near_session.id,
+            "cohort_id": near_cohort.id,
+            "member_id": near_member.id,
         },
         "CITYDRAFT": course_ids(citydraft),
         "PAST": {"organisation_id": past_org.id, "station_id": past_station.id},
         "MOVED": {"station_id": moved_station.id},
-        "SIB": {"station_id": sib_station.id, **bundle_ids(sib)},
+        "SIB": {
+            "station_id": sib_station.id,
+            **bundle_ids(sib),
+            "supervisor_id": sib_sup.id,
+            "supervision_session_id": sib_session.id,
+            "cohort_id": sib_cohort.id,
+            "member_id": sib_member.id,
+        },
+        "MENTEE": {
+            "station_id": mentee_station.id,
+            "worker_id": mentee.id,
+            "cohort_id": mentee_cohort.id,
+            "member_id": mentee_member.id,
+        },
+        "MATE": {
+            "worker_id": mate.id,
+            "worker_no": mate.worker_no,
+            "supervision_session_id": mate_session.id,
+            # Not the cohort: the supervisor reads the mentee's cohort, only not this member of it.
+            "member_id": mate_member.id,
+        },
         "CROSS": {"station_id": cross_far.id},
         **unplaced,
     }
     hidden_by_group = {
         "FAR": ALL, "PEER": ALL, "GLOBAL": ALL, "NEAR": LOCAL, "CITYDRAFT": LOCAL, "MOVED": LOCAL,
         "PAST": NOT_W1, "SIB": CLOSE, "CROSS": ALL, "UNPLACEDFAR": ALL, "UNPLACEDNEAR": LOCAL,
+        "MENTEE": NOT_MENTOR, "MATE": LOCAL,
     }  # fmt: skip
     s.hidden_groups = {
         role: [g for g, hidden in hidden_by_group.items() if role in hidden and g in s.sentinel_ids]
@@ -755,7 +949,9 @@ async def seed(w: dict) -> Seeded:
         "hidden_courses": {"FAR": fc["course"].id, "NEAR": nc["course"].id, "GLOBAL": natdraft["course"].id},
     }
     s.region_codes = {"FAR": far_street.code, "NEAR": near_street.code, "FAR_COUNTY": far_county.code}
-    s.station_codes = {"FAR": far_station.code, "NEAR": near_station.code, "SIB": sib_station.code}
+    s.station_codes = {
+        "FAR": far_station.code, "NEAR": near_station.code, "SIB": sib_station.code, "MENTEE": mentee_station.code,
+    }  # fmt: skip
     s.all_station_codes = {
         "FAR": far_station.code, "NEAR": near_station.code, "SIB": sib_station.code, "MOVED": moved_station.code,
         "PAST": past_station.code, "CROSS": cross_far.code,

@@ -46,7 +46,7 @@ from tests.web.test_route_walk import _login_as, fill
 RECORD_PARAMS = (
     "region_id", "organisation_id", "tier_id", "station_id", "worker_id", "spell_id", "user_id", "certificate_id",
     "credit_id", "attempt_id", "course_id", "lesson_id", "material_id", "version_id", "session_id", "question_id",
-    "job_id", "worker_no",
+    "job_id", "worker_no", "supervisor_id", "cohort_id", "member_id",
 )  # fmt: skip
 # GET routes outside the OpenAPI description.
 EXTRA_GETS = ("/openapi.json", "/docs")
@@ -73,11 +73,18 @@ def _params(path: str) -> list[str]:
     return [m.split(":")[0] for m in re.findall(r"\{([^}]+)\}", path)]
 
 
-def fill_path(path: str, ids: dict) -> str:
-    # /courses/certificates/{certificate_id} is a completion certificate, not a national one.
+def route_ids(path: str, ids: dict) -> dict:
+    """The ids as the route reads them: /courses/certificates/{certificate_id} is a completion certificate, not a
+    national one; /supervision/sessions/{session_id} a supervision session, not a classroom one."""
     if path.startswith("/courses/certificates/"):
         ids = {**ids, "certificate_id": ids.get("completion_id", 999999)}
-    return fill(path, ids)
+    if path.startswith("/supervision/sessions/"):
+        ids = {**ids, "session_id": ids.get("supervision_session_id", 999999)}
+    return ids
+
+
+def fill_path(path: str, ids: dict) -> str:
+    return fill(path, route_ids(path, ids))
 
 
 def _is_download(path: str) -> bool:
@@ -262,9 +269,9 @@ async def walk_sentinel_ids(walk: Walk, app, ids: dict, groups: list[str], *, ex
         if not names or path.startswith("/verify/"):
             continue
         for group in groups:
-            gids = walk.seeded.sentinel_ids[group]
-            if path.startswith("/courses/certificates/"):
-                gids = {**gids, "certificate_id": gids.get("completion_id", 999999)}
+            gids = route_ids(path, walk.seeded.sentinel_ids[group])
+            if path.startswith("/supervision/sessions/") and "supervision_session_id" not in gids:
+                continue
             if not any(n in gids for n in names):
                 continue
             sentinel_only = {**ids, **{n: gids.get(n, 999999) for n in names}}
