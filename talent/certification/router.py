@@ -16,6 +16,7 @@ from talent.core.codes import choices
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.core.storage import UPLOADS
+from talent.places import selectors as places
 from talent.places.models import CertLevel
 from talent.web import uploads
 from talent.web.auth import Allowed
@@ -36,15 +37,46 @@ def _printable(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()
 
 
-def _filters(level: str, status: str, station: str) -> tuple[str, str, str]:
-    level = level if level in (*selectors.LEVEL_ORDER, "none") else ""
-    status = status if status in STATUSES else ""
-    return level, status, _printable(station)
-
-
 Level = Annotated[str, Query(max_length=16)]
 Status = Annotated[str, Query(max_length=16)]
 Station = Annotated[str, Query(max_length=32)]
+Flag = Annotated[str, Query(max_length=8)]
+Days = Annotated[str, Query(max_length=8)]
+
+
+def _on(value: str) -> bool:
+    return value in ("1", "on", "true", "yes")
+
+
+def _days(value: str) -> int | None:
+    value = value.strip()
+    if not value.isdigit() or len(value) > 4:
+        return None
+    return min(int(value), selectors.EXPIRING_MAX_DAYS)
+
+
+def _filters(
+    level: str, status: str, station: str, expiring: str = "", renewal_open: str = "", ce_short: str = "",
+    expired: str = "",
+) -> selectors.ListFilters:  # fmt: skip
+    """The list's filters from the query string: unknown values are dropped rather than refused."""
+    return selectors.ListFilters(
+        level=level if level in (*selectors.LEVEL_ORDER, "none") else "",
+        status=status if status in STATUSES else "",
+        station_code=_printable(station),
+        expiring_days=_days(expiring),
+        renewal_open=_on(renewal_open),
+        ce_short=_on(ce_short),
+        expired=_on(expired),
+    )
+
+
+def _query(filters: selectors.ListFilters) -> dict[str, str]:
+    """The filters as the query string carries them (the pager's, the sort links' and the export's)."""
+    values = {"level": filters.level, "status": filters.status, "station": filters.station_code}
+    values["expiring"] = "" if filters.expiring_days is None else str(filters.expiring_days)
+    values.update({name: "1" if on else "" for name, on in filters.flags.items()})
+    return values
 
 
 @router.get("")
@@ -55,24 +87,27 @@ async def certificate_list(
     level: Level = "",
     status: Status = "",
     station: Station = "",
+    expiring: Days = "",
+    renewal_open: Flag = "",
+    ce_short: Flag = "",
+    expired: Flag = "",
 ) -> Response:
     if viewer.can(Permission.OWN_RECORD):
         # A worker's certificate page is their own.
         return see_other(request, f"/certificates/workers/{viewer.user.worker_id or 0}")
-    level, status, station = _filters(level, status, station)
+    filters = _filters(level, status, station, expiring, renewal_open, ce_short, expired)
     params.q = _printable(params.q)
-    params.extra = {"level": level, "status": status, "station": station}
-    page = await selectors.certificate_list(
-        scope=viewer.scope, params=params, today=local_today(), level=level, status=status, station_code=station
-    )
+    params.extra = _query(filters)
+    page = await selectors.certificate_list(scope=viewer.scope, params=params, today=local_today(), filters=filters)
+    station_obj = await places.station_for_code(scope=viewer.scope, code=filters.station_code)
     return render(
         request,
         "certification/list.html",
         {
             "page": page,
-            "level": level,
-            "status": status,
-            "station": station,
+            "filters": filters,
+            "station": filters.station_code,
+            "station_obj": station_obj,
             "levels": [*choices(CertLevel), (CertStatus.NONE.value, CertStatus.NONE.label)],
             "statuses": choices(CertStatus),
             "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),
@@ -90,18 +125,22 @@ async def certificate_export(
     level: Level = "",
     status: Status = "",
     station: Station = "",
+    expiring: Days = "",
+    renewal_open: Flag = "",
+    ce_short: Flag = "",
+    expired: Flag = "",
     fmt: ExportFormat = "xlsx",
 ) -> Response:
-    level, status, station = _filters(level, status, station)
-    rows = selectors.certificate_export_rows(
-        scope=viewer.scope, today=local_today(), q=_printable(q), level=level, status=status, station_code=station
-    )
+    filters = _filters(level, status, station, expiring, renewal_open, ce_short, expired)
+    rows = selectors.certificate_export_rows(scope=viewer.scope, today=local_today(), q=_printable(q), filters=filters)
 
     async def cells():
         async for row in rows:
             yield (
                 row["worker_no"],
                 row["name"],
+                row["station_code"],
+                row["station_name"],
                 label(row["cert_level"]),
                 row["cert_number"] or "",
                 row["cert_expires"],
@@ -113,6 +152,8 @@ async def certificate_export(
     headers = [
         _("Worker no."),
         _("Full name"),
+        _("Station code"),
+        _("Station"),
         _("Highest level"),
         _("Certificate number"),
         _("Registration expires"),
@@ -315,12 +356,34 @@ async def pass_rates(
     viewer: Allowed(Permission.PASS_RATES),
     region: Annotated[str, Query(max_length=12)] = "",
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    subject: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     region_obj = await selectors.region_by_code(scope=viewer.scope, code=_printable(region))
-    rows = await selectors.pass_rates(scope=viewer.scope, region_path=region_obj.path if region_obj else "", year=year)
+    subject_obj = await selectors.subject_by_code(_printable(subject))
+    rows = await selectors.pass_rates(
+        scope=viewer.scope,
+        region_path=region_obj.path if region_obj else "",
+        year=year,
+        subject_code=subject_obj.code if subject_obj else "",
+    )
+    context = {
+        "rows": rows,
+        "region": region_obj,
+        "region_code": _printable(region),
+        "year": year,
+        "subject": subject_obj,
+        "subject_code": _printable(subject),
+    }
+    return render(request, "certification/pass_rates.html", context, fragment="certification/_pass_rates.html")
+
+
+@router.get("/subjects/suggest")
+async def subject_suggest(
+    request: Request, viewer: Allowed(Permission.PICKERS), q: Annotated[str, Query(max_length=100)] = "",
+    subject: Annotated[str, Query(max_length=100)] = "",
+) -> Response:  # fmt: skip
+    """Options for a subject picker: code, and the name beside it; the typed text comes as `q` or `subject`."""
+    rows = await selectors.subject_suggest(term=_printable(q or subject))
     return render(
-        request,
-        "certification/pass_rates.html",
-        {"rows": rows, "region": region_obj, "region_code": _printable(region), "year": year},
-        fragment="certification/_pass_rates.html",
+        request, "places/_options.html", {"options": [(r["code"], f"{r['name']} ({r['code']})") for r in rows]}
     )

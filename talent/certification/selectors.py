@@ -13,14 +13,14 @@ A fresh test database built from the models has no catalogue: call
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.query_utils import Prefetch
 
-from talent.certification.expressions import CertificateSql, social_work_days_sql
+from talent.certification.expressions import CertificateSql, date_literal, social_work_days_sql
 from talent.certification.models import (
     CeCredit,
     Certificate,
@@ -40,6 +40,7 @@ from talent.certification.rules import (
     LevelEligibility,
     LevelRules,
     Rule,
+    Thresholds,
     eligibility_for,
     first_registration_deadline,
     renewal_opens,
@@ -86,6 +87,18 @@ async def subject_by_code(code: str) -> ExamSubject | None:
     if not code:
         return None
     return await ExamSubject.get_or_none(code=code.strip().upper())
+
+
+SUBJECT_SUGGEST_LIMIT = 20
+
+
+async def subject_suggest(*, term: str, limit: int = SUBJECT_SUGGEST_LIMIT) -> list[dict]:
+    """Subjects (national reference data, the same for every viewer) whose code starts with or whose name holds
+    `term`, in the catalogue's order, at most `limit`: one query."""
+    qs = ExamSubject.all()
+    if term:
+        qs = qs.filter(Q(code__istartswith=term) | Q(name__icontains=term) | Q(name_en__icontains=term))
+    return await qs.order_by("position", "code").limit(limit).values("code", "name")
 
 
 async def subjects(level: CertLevel | str | None = None) -> list[ExamSubject]:
@@ -169,6 +182,29 @@ async def pass_mark_for(*, subject: ExamSubject, year: int, region_path: str = "
 
 LEVEL_ORDER = ("assistant", "intermediate", "senior")
 LIST_SORTS = {"worker_no": "worker_no", "name": "name", "level": "cert_level", "expires": "cert_expires"}
+# Sorts over a column that may be blank (no certificate, never registered): the list orders by a key that puts the
+# blanks last whichever the direction, the same on SQLite (NULL first ascending) and PostgreSQL (NULL last).
+_BLANK_LAST_SORTS = {"level": "cert_level_key", "expires": "cert_expires_key"}
+EXPIRING_MAX_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """The certificate list's filters. Each one set narrows the list, and they combine: a registration expiring in
+    75 days with too few CE hours is found under `renewal_open`, under `ce_short` and under both at once. The
+    flags read the worker's highest certificate, as the status badge does; `status` is that badge (one per row)."""
+
+    level: str = ""
+    status: str = ""
+    station_code: str = ""
+    expiring_days: int | None = None  # the registration ends between today and today + N days
+    renewal_open: bool = False  # the renewal window is open (the registration ends within the level's window)
+    ce_short: bool = False  # the CE hours are short, where the status would say so (the period's last year)
+    expired: bool = False  # the registration period has ended
+
+    @property
+    def flags(self) -> dict[str, bool]:
+        return {"renewal_open": self.renewal_open, "ce_short": self.ce_short, "expired": self.expired}
 
 
 async def level_rules_map() -> dict[str, LevelRules]:
@@ -195,16 +231,58 @@ def _top_certificate(expression: str) -> str:
     )
 
 
+def _per_level(sql: CertificateSql, values: Mapping[str, str], default: str) -> str:
+    whens = " ".join(f"WHEN '{level}' THEN {value}" for level, value in values.items())
+    return f"(CASE {sql.column('level')} {whens} ELSE {default} END)"
+
+
+def _flag_conditions(sql: CertificateSql, today: date, expiring_days: int | None) -> dict[str, str]:
+    """Each filter flag as a condition over one certificate row, with the thresholds the status uses
+    (rules.Thresholds), so a row whose badge says "CE shortfall" or "renewal window open" has the flag too."""
+    default = Thresholds.of(LevelRules(), today)
+    thresholds = {level: Thresholds.of(r, today) for level, r in sql.rules.items()}
+
+    def by_level(name: str) -> str:
+        values = {level: date_literal(getattr(t, name), sql.pg) for level, t in thresholds.items()}
+        return _per_level(sql, values, date_literal(getattr(default, name), sql.pg))
+
+    registered, expiry = f"{sql.column('registered_on')} IS NOT NULL", sql.expiry()
+    current = f"{registered} AND {expiry} >= {date_literal(today, sql.pg)}"
+    renewal = f"{expiry} <= {by_level('renewal_from')}"
+    last_year = f"{expiry} < {date_literal(default.last_year_from, sql.pg)}"
+    conditions = {
+        "renewal_open": f"{current} AND {renewal}",
+        "ce_short": f"{current} AND ({renewal} OR {last_year}) AND {sql.ce_hours()} < {sql.required_hours()}",
+        "expired": f"{registered} AND {expiry} < {date_literal(today, sql.pg)}",
+    }
+    if expiring_days is not None:
+        until = date_literal(today + timedelta(days=expiring_days), sql.pg)
+        conditions["expiring"] = f"{current} AND {expiry} <= {until}"
+    return conditions
+
+
+def _flag(condition: str) -> RawSQL:
+    return RawSQL(f"COALESCE({_top_certificate(f'CASE WHEN {condition} THEN 1 ELSE 0 END')}, 0)")
+
+
+def _blank_last_key(expression: str, descending: bool, last_high: str, last_low: str) -> RawSQL:
+    """`expression` with a blank replaced by a value past every other in the sort's direction."""
+    return RawSQL(f"COALESCE({expression}, {last_low if descending else last_high})")
+
+
 async def certificate_queryset(
-    *, scope: Scope, today: date, q: str = "", level: str = "", status: str = "", station_code: str = ""
+    *, scope: Scope, today: date, q: str = "", filters: ListFilters | None = None, sort: str = "", **legacy
 ):
     """Workers in scope with an active spell in scope, each annotated with their highest certificate:
     cert_level, cert_number, cert_expires, cert_ce (CE hours in the current period) and cert_status, all
-    computed in SQL (correlated subqueries, so a page costs the same few queries whatever the rows)."""
+    computed in SQL (correlated subqueries, so a page costs the same few queries whatever the rows). `filters`
+    (ListFilters) narrow it; `sort` (a list sort key, "-" for descending) adds the blanks-last key it needs.
+    `level`, `status` and `station_code` may also be given as keywords."""
+    filters = filters or ListFilters(**legacy)
     sql = await certificate_sql()
     current = EmploymentSpell.filter(spells_q(scope), active_on(today))
-    if station_code:
-        current = current.filter(station__code=station_code)
+    if filters.station_code:
+        current = current.filter(station__code=filters.station_code)
     qs = Worker.filter(workers_q(scope), id__in=Subquery(current.values("worker_id")))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
@@ -215,12 +293,27 @@ async def certificate_queryset(
         cert_ce=RawSQL(_top_certificate(sql.ce_hours())),
         cert_status=RawSQL(f"COALESCE({_top_certificate(sql.status(today))}, 'none')"),
     )
-    if level in LEVEL_ORDER:
-        qs = qs.filter(cert_level=level)
-    elif level == "none":
+    if filters.level in LEVEL_ORDER:
+        qs = qs.filter(cert_level=filters.level)
+    elif filters.level == "none":
         qs = qs.filter(cert_status="none")
-    if status in STATUSES:
-        qs = qs.filter(cert_status=status)
+    if filters.status in STATUSES:
+        qs = qs.filter(cert_status=filters.status)
+    conditions = _flag_conditions(sql, today, filters.expiring_days)
+    wanted = [name for name, on in filters.flags.items() if on]
+    if filters.expiring_days is not None:
+        wanted.append("expiring")
+    for name in wanted:
+        qs = qs.annotate(**{f"flag_{name}": _flag(conditions[name])}).filter(**{f"flag_{name}": 1})
+    key = sort.lstrip("-")
+    if key in _BLANK_LAST_SORTS:
+        descending = sort.startswith("-")
+        if key == "level":
+            expression, high, low = _top_certificate("c.level"), "'zzzz'", "''"
+        else:
+            expression = _top_certificate(sql.expiry())
+            high, low = date_literal(date(9999, 12, 31), sql.pg), date_literal(date(1, 1, 1), sql.pg)
+        qs = qs.annotate(**{_BLANK_LAST_SORTS[key]: _blank_last_key(expression, descending, high, low)})
     return qs, sql.rules
 
 
@@ -244,32 +337,59 @@ def clean_row(row: dict, rules: Mapping[str, LevelRules]) -> dict:
     return row
 
 
+async def _add_stations(scope: Scope, today: date, rows: list[dict]) -> None:
+    """Sets `station_code` and `station_name` on each row: the station of the worker's current spell in scope (the
+    latest started, when they hold two), from one query for all the rows."""
+    ids = [row["id"] for row in rows]
+    spells = []
+    if ids:
+        spells = await (
+            EmploymentSpell.filter(spells_q(scope), active_on(today), worker_id__in=ids)
+            .order_by("start_on", "id")
+            .values("worker_id", "station__code", "station__name")
+        )
+    stations = {s["worker_id"]: (s["station__code"], s["station__name"]) for s in spells}
+    for row in rows:
+        row["station_code"], row["station_name"] = stations.get(row["id"], ("", ""))
+
+
 LIST_VALUES = ("id", "worker_no", "name", "cert_level", "cert_number", "cert_expires", "cert_ce", "cert_status")
 
 
 async def certificate_list(
-    *, scope: Scope, params: ListParams, today: date, level: str = "", status: str = "", station_code: str = ""
+    *,
+    scope: Scope,
+    params: ListParams,
+    today: date,
+    level: str = "",
+    status: str = "",
+    station_code: str = "",
+    filters: ListFilters | None = None,
 ) -> Page:
-    qs, rules = await certificate_queryset(
-        scope=scope, today=today, q=params.q, level=level, status=status, station_code=station_code
-    )
-    page = await paginate(qs, params, LIST_SORTS, default="worker_no", values=LIST_VALUES)
+    """One page of the list, each row with its current station; blanks sort last in either direction."""
+    filters = filters or ListFilters(level=level, status=status, station_code=station_code)
+    key = params.sort.lstrip("-")
+    sort = params.sort if key in LIST_SORTS else ""
+    qs, rules = await certificate_queryset(scope=scope, today=today, q=params.q, filters=filters, sort=sort)
+    sorts = {**LIST_SORTS, **_BLANK_LAST_SORTS}
+    page = await paginate(qs, params, sorts, default="worker_no", values=LIST_VALUES)
     page.items = [clean_row(row, rules) for row in page.items]
+    await _add_stations(scope, today, page.items)
     return page
 
 
 async def certificate_export_rows(
-    *, scope: Scope, today: date, q: str = "", level: str = "", status: str = "", station_code: str = "", size=1000
+    *, scope: Scope, today: date, q: str = "", filters: ListFilters | None = None, size=1000, **legacy
 ):
-    """Every row of the filtered list, in keyset batches by worker id (bounded memory)."""
-    qs, rules = await certificate_queryset(
-        scope=scope, today=today, q=q, level=level, status=status, station_code=station_code
-    )
+    """Every row of the filtered list with its current station, in keyset batches by worker id (bounded memory)."""
+    qs, rules = await certificate_queryset(scope=scope, today=today, q=q, filters=filters or ListFilters(**legacy))
     last_id = 0
     while True:
         batch = await qs.filter(id__gt=last_id).order_by("id").limit(size).values(*LIST_VALUES)
-        for row in batch:
-            yield clean_row(row, rules)
+        rows = [clean_row(row, rules) for row in batch]
+        await _add_stations(scope, today, rows)
+        for row in rows:
+            yield row
         if len(batch) < size:
             return
         last_id = batch[-1]["id"]
@@ -361,19 +481,23 @@ async def certificate_get(*, scope: Scope, worker_id: int, certificate_id: int) 
     return await Certificate.filter(worker_id=worker.id).select_related("worker").get(id=certificate_id)
 
 
-async def pass_rates(*, scope: Scope, region_path: str = "", year: int | None = None) -> list[dict]:
-    """Sat, passed and pass rate per subject and year, for results sat in the region (a path prefix)
-    inside the viewer's scope, aggregated in SQL."""
+async def pass_rates(
+    *, scope: Scope, region_path: str = "", year: int | None = None, subject_code: str = ""
+) -> list[dict]:
+    """Sat, passed and pass rate per subject (code and name) and year, for results sat in the region (a path
+    prefix) inside the viewer's scope, of one subject when `subject_code` is given, aggregated in SQL."""
     qs = ExamResult.filter(worker_id__in=_workers_in(scope))
     if region_path:
         qs = qs.filter(region_path__startswith=region_path)
     if year:
         qs = qs.filter(year=year)
+    if subject_code:
+        qs = qs.filter(subject__code=subject_code)
     rows = (
         await qs.annotate(sat=Count("id"), passed_count=Sum(RawSQL("CASE WHEN passed THEN 1 ELSE 0 END")))
-        .group_by("year", "subject__code", "subject__position")
+        .group_by("year", "subject__code", "subject__name", "subject__position")
         .order_by("-year", "subject__position")
-        .values("year", "subject__code", "sat", "passed_count")
+        .values("year", "subject__code", "subject__name", "sat", "passed_count")
     )
     for row in rows:
         row["passed_count"] = int(row["passed_count"] or 0)

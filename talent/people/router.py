@@ -22,6 +22,7 @@ from talent.people.forms import (
     worker_create_fields,
 )
 from talent.people.models import Source
+from talent.places import selectors as places
 from talent.web import exports
 from talent.web.auth import Allowed, CurrentViewer, Viewer
 from talent.web.forms import Form
@@ -63,6 +64,7 @@ async def worker_list(
             "page": page,
             "status": status,
             "station": station,
+            "station_obj": await places.station_for_code(scope=viewer.scope, code=station),
             "source": source,
             "statuses": STATUS_CHOICES,
             "sources": choices(Source),

@@ -14,7 +14,7 @@ from talent.web.errors import Forbidden
 from talent.web.forms import Form
 from talent.web.templating import flash, form_page, render, see_other
 
-LOOKUP_PARAMS = ("q", "parent_code", "region_code", "organisation", "station", "station_code")
+LOOKUP_PARAMS = ("q", "parent_code", "region_code", "region", "organisation", "station", "station_code")
 
 
 def term(request: Request) -> str:

@@ -267,15 +267,21 @@ async def station_list(
 
 
 async def station_filter_options(*, scope: Scope) -> dict:
-    """Tiers and organisations used by stations in scope, for the list filters (two queries)."""
+    """Tiers used by stations in scope, for the list's tier filter (one query). Organisations are many (hundreds
+    nationally): the list picks one with the organisation picker (organisation_suggest) instead of a <select>."""
     in_scope = Station.filter(stations_q(scope))
     tiers = await StationTier.filter(id__in=Subquery(in_scope.values("tier_id"))).order_by("name").values("id", "name")
-    orgs = (
-        await Organisation.filter(id__in=Subquery(Station.filter(stations_q(scope)).values("organisation_id")))
-        .order_by("name")
-        .values("id", "name")
-    )
-    return {"tiers": tiers, "organisations": orgs}
+    return {"tiers": tiers}
+
+
+async def organisation_filter(*, scope: Scope, value: str) -> Organisation | None:
+    """The organisation a list filter names, in scope: by id (links) or by its name (the picker); None otherwise."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit() and len(value) < 10:
+        return await _visible_organisations(scope).filter(id=int(value)).first()
+    return await _visible_organisations(scope).filter(name=value).first()
 
 
 async def station_get(*, scope: Scope, station_id: int) -> Station:

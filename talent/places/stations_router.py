@@ -15,7 +15,7 @@ from talent.core.i18n import gettext as _
 from talent.places import selectors, services
 from talent.places.access import is_writer, station_editable
 from talent.places.forms import station_fields
-from talent.places.models import Station, StationKind
+from talent.places.models import Organisation, Station, StationKind
 from talent.places.pages import (
     edit_page,
     editable,
@@ -43,12 +43,22 @@ def stations_crumb() -> tuple[str, str]:
     return ("/stations", _("Stations"))
 
 
-def _station_filters(params, tier: str, organisation: str, kind: str = "") -> tuple[int | None, int | None, str]:
+def _printable(value: str) -> str:
+    return "".join(ch for ch in value if ch.isprintable()).strip()
+
+
+def _station_filters(params, tier: str, organisation: Organisation | None, typed: str, kind: str = ""):
+    """The list's filters. An organisation typed but not found in scope matches no station (id -1), rather than
+    being dropped: the list then says so instead of showing every station."""
     tier_id = int_or_none(tier)
-    organisation_id = int_or_none(organisation)
+    organisation_id = organisation.id if organisation else (-1 if typed.strip() else None)
     kind = kind if kind in selectors.STATION_KINDS else ""
-    params.extra = {"tier": str(tier_id or ""), "organisation": str(organisation_id or ""), "kind": kind}
+    chosen = organisation.name if organisation else typed.strip()
+    params.extra = {"tier": str(tier_id or ""), "organisation": chosen, "kind": kind}
     return tier_id, organisation_id, kind
+
+
+Organisation_ = Annotated[str, Query(max_length=200)]
 
 
 @router.get("/stations")
@@ -57,10 +67,12 @@ async def station_list(
     viewer: Allowed(Permission.STATIONS_VIEW),
     params: Listing,
     tier: str = "",
-    organisation: str = "",
+    organisation: Organisation_ = "",
     kind: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    tier_id, organisation_id, kind = _station_filters(params, tier, organisation, kind)
+    organisation = _printable(organisation)
+    chosen = await selectors.organisation_filter(scope=viewer.scope, value=organisation)
+    tier_id, organisation_id, kind = _station_filters(params, tier, chosen, organisation, kind)
     page = await selectors.station_list(
         scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
@@ -72,7 +84,8 @@ async def station_list(
         {
             "page": page,
             "tier_id": tier_id,
-            "organisation_id": organisation_id,
+            "organisation": chosen,
+            "organisation_typed": organisation,
             "kind": kind,
             "kinds": choices(StationKind),
             "can_create": is_writer(viewer.scope),
@@ -88,11 +101,13 @@ async def station_export(
     params: Listing,
     fmt: ExportFormat = "xlsx",
     tier: str = "",
-    organisation: str = "",
+    organisation: Organisation_ = "",
     kind: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     """The filtered station list (every page), in the columns of the stations import."""
-    tier_id, organisation_id, kind = _station_filters(params, tier, organisation, kind)
+    organisation = _printable(organisation)
+    chosen = await selectors.organisation_filter(scope=viewer.scope, value=organisation)
+    tier_id, organisation_id, kind = _station_filters(params, tier, chosen, organisation, kind)
     stations = selectors.station_export(
         scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
