@@ -758,6 +758,8 @@ async def proposal_list(
 
 
 async def _decided(request: Request, viewer: Viewer, worker_id: int, accept: bool) -> Response:
+    # A worker outside the viewer's reach is not found (404), like every other record, not "no change proposed".
+    await selectors.worker_in_scope(scope=viewer.scope, worker_id=worker_id)
     data = await request.form()
     day = _day(str(data.get("on") or ""))
     back = f"/pay/changes?on={day.isoformat()}"
