@@ -42,7 +42,10 @@ _CERTIFICATES = Job(
 _REPORTS = Job(
     N_("Read the figures"),
     (
-        N_("The home page shows headcount, certification and separations for your scope; each card opens the list it counts."),
+        N_(
+            "The home page shows headcount, certification and separations for your scope; each card opens the list it "
+            "counts."
+        ),
         N_("Reports break the figures down by region and period and export them."),
     ),
     (("/", N_("Dashboard")), ("/reports", N_("Reports"))),
@@ -50,33 +53,55 @@ _REPORTS = Job(
 
 GUIDES: dict[Role, Guide] = {
     Role.WORKER: Guide(
-        N_("As a social worker you take courses, prepare for the national exam, and see your certificates, pay, cohort and mentor. Your home page shows what to do next."),
+        N_(
+            "As a social worker you take courses, prepare for the national exam, and see your certificates, pay, "
+            "cohort and mentor. Your home page shows what to do next."
+        ),
         (
             Job(
                 N_("Take a course"),
                 (
                     N_("Open My learning to see the courses you are enrolled in and those open to you."),
                     N_("Open a course and follow its lessons in order; mark each lesson done at its end."),
-                    N_("When every required lesson is done the course is completed: its CE hours are credited and you can print the completion certificate."),
+                    N_(
+                        "When every required lesson is done the course is completed: its CE hours are credited and you "
+                        "can print the completion certificate."
+                    ),
                 ),
                 (("/courses/my", N_("My learning")), ("/", N_("Home"))),
             ),
             Job(
                 N_("Prepare for the exam"),
                 (
-                    N_("In Exam prep, practise questions by subject and topic; each answer shows the right one and an explanation."),
-                    N_("Questions you answer wrongly go into your notebook and come back for review: practise what is due each day."),
+                    N_(
+                        "In Exam prep, practise questions by subject and topic; each answer shows the right one and an "
+                        "explanation."
+                    ),
+                    N_(
+                        "Questions you answer wrongly go into your notebook and come back for review: practise what is "
+                        "due each day."
+                    ),
                     N_("Take a mock exam under exam conditions, then read your readiness per subject."),
                 ),
-                (("/exam-prep", N_("Exam prep")), ("/exam-prep/notebook", N_("Notebook")), ("/exam-prep/mock", N_("Mock exams"))),
+                (
+                    ("/exam-prep", N_("Exam prep")),
+                    ("/exam-prep/notebook", N_("Notebook")),
+                    ("/exam-prep/mock", N_("Mock exams")),
+                ),
             ),
             Job(
                 N_("Keep your registration valid"),
                 (
-                    N_("Your certificates page shows each certificate's registration, when it expires and your CE hours this period."),
+                    N_(
+                        "Your certificates page shows each certificate's registration, when it expires and your CE "
+                        "hours this period."
+                    ),
                     N_("Earn the CE hours you are short of by completing courses before your registration expires."),
                 ),
-                (("/certificates/workers/{worker_id}", N_("My certificates")), ("/workers/{worker_id}", N_("My record"))),
+                (
+                    ("/certificates/workers/{worker_id}", N_("My certificates")),
+                    ("/workers/{worker_id}", N_("My record")),
+                ),
             ),
             Job(
                 N_("See your pay, cohort and mentor"),
@@ -89,7 +114,10 @@ GUIDES: dict[Role, Guide] = {
         ),
     ),
     Role.BUREAU: Guide(
-        N_("As a civil-affairs bureau you manage the stations, workers, training, certification and pay of your region and the regions below it."),
+        N_(
+            "As a civil-affairs bureau you manage the stations, workers, training, certification and pay of your "
+            "region and the regions below it."
+        ),
         (
             _RECORD_WORKERS,
             _CERTIFICATES,
@@ -97,7 +125,10 @@ GUIDES: dict[Role, Guide] = {
                 N_("Run training"),
                 (
                     N_("Create a course under Courses, add its lessons and materials, then publish it."),
-                    N_("Enrol workers or let them enrol themselves; for classroom courses, schedule sessions and take attendance."),
+                    N_(
+                        "Enrol workers or let them enrol themselves; for classroom courses, schedule sessions and take "
+                        "attendance."
+                    ),
                     N_("Keep the question bank of your region for exam preparation."),
                 ),
                 (("/courses", N_("Courses")), ("/exam-prep/bank", N_("Question bank"))),
@@ -129,7 +160,10 @@ GUIDES: dict[Role, Guide] = {
             Job(
                 N_("Record salaries"),
                 (
-                    N_("Open a worker's pay page from Pay compliance and record their salary with the date it applies from."),
+                    N_(
+                        "Open a worker's pay page from Pay compliance and record their salary with the date it applies "
+                        "from."
+                    ),
                     N_("Proposed pay changes list the rises the standards and assessments call for."),
                 ),
                 (("/pay", N_("Pay compliance")), ("/pay/changes", N_("Pay changes proposed"))),
@@ -144,7 +178,10 @@ GUIDES: dict[Role, Guide] = {
                 N_("Record supervision sessions"),
                 (
                     N_("Open My supervision to see your stations and mentees."),
-                    N_("Record each session with its date, the workers who attended and notes; the calendar shows them by month."),
+                    N_(
+                        "Record each session with its date, the workers who attended and notes; the calendar shows "
+                        "them by month."
+                    ),
                 ),
                 (("/supervision/mine", N_("My supervision")), ("/supervision/sessions", N_("Sessions"))),
             ),
@@ -160,12 +197,18 @@ GUIDES: dict[Role, Guide] = {
         ),
     ),
     Role.ADMIN: Guide(
-        N_("As an administrator you keep the accounts, the exam catalogue and the reference data, and see every region."),
+        N_(
+            "As an administrator you keep the accounts, the exam catalogue and the reference data, and see every "
+            "region."
+        ),
         (
             Job(
                 N_("Manage accounts"),
                 (
-                    N_("Under Administration, create an account for each user with its role and scope: a region, an organisation or a worker."),
+                    N_(
+                        "Under Administration, create an account for each user with its role and scope: a region, an "
+                        "organisation or a worker."
+                    ),
                     N_("Deactivate the accounts of people who leave; the audit log records every change."),
                 ),
                 (("/admin", N_("Administration")), ("/audit", N_("Audit log"))),
@@ -173,7 +216,10 @@ GUIDES: dict[Role, Guide] = {
             Job(
                 N_("Keep the exam catalogue"),
                 (
-                    N_("Exam subjects, papers, exam dates, pass lines and eligibility rules are data: edit them when a notice changes them."),
+                    N_(
+                        "Exam subjects, papers, exam dates, pass lines and eligibility rules are data: edit them when "
+                        "a notice changes them."
+                    ),
                 ),
                 (("/admin/exams", N_("Exams")),),
             ),
