@@ -68,7 +68,7 @@ GUIDES: dict[Role, Guide] = {
                         "can print the completion certificate."
                     ),
                 ),
-                (("/courses/my", N_("My learning")), ("/", N_("Home"))),
+                (("/courses/my", N_("My learning")), ("/", N_("Dashboard"))),
             ),
             Job(
                 N_("Prepare for the exam"),
