@@ -189,3 +189,15 @@ async def test_staff_still_get_the_figures_dashboard(client):
     await login(client, "bureau")
     page = text_of((await client.get("/")).text)
     assert "Figures for your scope" in page and "Continue my course" not in page
+
+
+async def test_a_certificate_never_registered_in_time_says_its_first_registration_is_overdue(client):
+    w = await world()
+    # Assistant certificate obtained 2023-06-01, never registered: its first-registration window (months after
+    # the certificate, from the catalogue) closed long before 2026-05-13.
+    await Certificate.create(worker=w["workers"][0], level="assistant", number="A-1", obtained_on=date(2023, 6, 1))
+    await login(client, "worker")
+    with time_machine.travel(NOON, tick=False):
+        page = text_of((await client.get("/")).text)
+    assert "First registration overdue" in page and "First registration was due by" in page
+    assert "register now." in page
