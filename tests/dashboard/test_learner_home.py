@@ -8,7 +8,7 @@ import time_machine
 
 from courses.catalog.models import Lesson
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
-from courses.examprep.models import NotebookEntry
+from courses.examprep.models import AttemptStatus, MockAttempt, NotebookEntry
 from talent.accounts import services as account_services
 from talent.certification.models import CeCredit, Certificate, ExamYear
 from talent.cohorts.models import Cohort, CohortMember
@@ -96,8 +96,25 @@ async def test_a_worker_home_shows_what_to_do_next_with_a_link_to_each(client):
     # 2026-05-13 → 2026-05-23: 10 days.
     assert '<p class="stat mb-1" id="exam-days">10</p>' in response.text
     assert "Days to the 2026 exam on" in page
-    # Readiness: A-ZH has questions for the worker but no answers yet.
+    # Readiness: A-ZH has questions for the worker but no answers or mocks yet.
     assert 'href="/exam-prep/readiness/A-ZH"' in response.text and "Not enough practice yet" in page
+    # One handed-in A-ZH mock scoring 72 of 100 (no case answers left unmarked): with no topic answers the
+    # expected score is the mock's alone, 100 × 0.72 = 72.0, above the pass mark of 60 → on track.
+    await MockAttempt.create(
+        worker=worker,
+        subject="A-ZH",
+        seed=1,
+        status=AttemptStatus.SUBMITTED,
+        started_at=NOON - timedelta(hours=3),
+        deadline_at=NOON - timedelta(hours=1),
+        finished_at=NOON - timedelta(hours=2),
+        full_marks=Decimal(100),
+        pass_mark=Decimal(60),
+        score=Decimal(72),
+    )
+    with time_machine.travel(NOON, tick=False):
+        page = text_of((await client.get("/")).text)
+    assert "72.0 / 100 On track" in page
     # CE: 40 hours of the intermediate level's 90 this period → 50 short.
     assert "CE hours this period: 40.0 / 90" in page and "50.0 hours short" in page
     assert "Registration expires on" in page
