@@ -76,6 +76,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.cohorts.router import router as cohorts_router
     from talent.dashboard.router import router as dashboard_router
     from talent.domains import load as load_domains
+    from talent.help.router import router as help_router
     from talent.imports.router import router as imports_router
     from talent.notifications.router import router as notifications_router
     from talent.pay.router import router as pay_router
@@ -98,6 +99,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         accounts_router,
         tokens_router,
         dashboard_router,
+        help_router,
         regions_router,
         # Before the stations router: /stations/{station_id} would take /stations/organisations and /stations/tiers.
         organisations_router,

@@ -45,6 +45,7 @@ def load() -> None:
     for module in MODULES:
         importlib.import_module(module)
     plug_learning()
+    plug_learner_home()
 
 
 def plug_learning() -> None:
@@ -60,5 +61,39 @@ def plug_learning() -> None:
             courses=readable_courses,
             completions=lambda: Enrolment.filter(status=EnrolmentStatus.COMPLETED),
             enrol=enrolment_bulk,
+        )
+    )
+
+
+def plug_learner_home() -> None:
+    """Give a worker's home (talent.dashboard.learning) what it shows of the learning side: the course to
+    continue, reviews due in the notebook and readiness per exam subject."""
+    from courses.catalog.models import Lesson
+    from courses.enrolment.models import EnrolmentStatus, LessonProgress
+    from courses.enrolment.selectors import my_learning, progress
+    from courses.examprep.access import worker_reach
+    from courses.examprep.selectors import bank_subject_counts, notebook_due_count, readiness_for
+    from talent.dashboard.learning import LearnerSide, plug
+
+    async def last_touched(worker_id: int) -> int | None:
+        return (
+            await LessonProgress.filter(enrolment__worker_id=worker_id, enrolment__status=EnrolmentStatus.ENROLLED)
+            .order_by("-done_at", "-id")
+            .first()
+            .values_list("enrolment_id", flat=True)
+        )
+
+    async def bank_counts(*, worker_id: int, today) -> dict[str, int]:
+        return await bank_subject_counts(reach=await worker_reach(worker_id=worker_id, today=today))
+
+    plug(
+        LearnerSide(
+            current=my_learning,
+            last_touched=last_touched,
+            lessons=lambda course_id: Lesson.filter(course_id=course_id).order_by("position", "id"),
+            progress=progress,
+            reviews_due=notebook_due_count,
+            bank_counts=bank_counts,
+            readiness=readiness_for,
         )
     )

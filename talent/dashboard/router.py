@@ -1,21 +1,32 @@
+from datetime import UTC, datetime
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
 from talent.core.clock import local_today
-from talent.dashboard.selectors import dashboard_attention, dashboard_figures, dashboard_regions, year_to
+from talent.dashboard.selectors import (
+    dashboard_attention,
+    dashboard_figures,
+    dashboard_regions,
+    learner_home,
+    year_to,
+)
 from talent.web.auth import Allowed
-from talent.web.templating import render, see_other
+from talent.web.templating import render
 
 router = APIRouter(tags=["dashboard"])
 
 
 @router.get("/")
 async def dashboard(request: Request, viewer: Allowed(Permission.DASHBOARD)) -> Response:
-    if viewer.can(Permission.OWN_RECORD):
-        # A worker's home is their own record.
-        return see_other(request, f"/workers/{viewer.user.worker_id}")
     today = local_today()
+    if viewer.can(Permission.OWN_RECORD):
+        # A worker's home is where they learn and what needs doing; their record is "My record".
+        home = await learner_home(
+            scope=viewer.scope, worker_id=viewer.user.worker_id or 0, today=today, now=datetime.now(UTC)
+        )
+        return render(request, "dashboard/learner.html", {**home, "today": today})
     context = {
         "figures": await dashboard_figures(scope=viewer.scope, today=today),
         "regions": await dashboard_regions(scope=viewer.scope, today=today),

@@ -1,13 +1,21 @@
 """The dashboard's figures: each is a measure of talent.analytics over the viewer's scope, and each card links
 to the list of exactly the rows it counts (talent.analytics.lists; the stations card to the stations list)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from talent.analytics.area import Area, area_for, child_regions
 from talent.analytics.measures import TOTAL, certification, separations_qs
 from talent.analytics.reports import children_overview
 from talent.analytics.workforce import registration_counts
+from talent.certification.for_examprep import exam_papers
+from talent.certification.models import ExamYear
+from talent.certification.selectors import worker_certificates
+from talent.cohorts.models import CohortMember
+from talent.cohorts.selectors import my_memberships
 from talent.core.access import Scope
+from talent.dashboard import learning
+from talent.pay.selectors import worker_pay
 from talent.places.access import readable_stations
 
 
@@ -44,3 +52,104 @@ async def dashboard_regions(*, scope: Scope, today: date) -> dict:
 async def dashboard_attention(*, scope: Scope, today: date) -> dict[str, int]:
     area = await area_for(scope) or Area(scope)
     return await registration_counts(area, today)
+
+
+# ── a worker's home ────────────────────────────────────────────────────────────────────────────────────────
+
+
+async def next_exam(*, today: date) -> dict | None:
+    """The next exam sitting of the catalogue (talent.certification's exam years): the first whose exam is today
+    or later, with the days left (0 on the day itself); None when the catalogue holds none. One query."""
+    row = await ExamYear.filter(exam_on__gte=today).order_by("exam_on").first()
+    if row is None:
+        return None
+    return {"year": row.year, "exam_on": row.exam_on, "days": (row.exam_on - today).days}
+
+
+async def continue_course(*, worker_id: int, today: date) -> dict | None:
+    """The enrolment to continue: of the worker's enrolled courses, the one whose lesson they finished last (else
+    the latest enrolment), with its progress and the lesson to go on with (None when every lesson is done).
+    A fixed number of queries whatever the worker's courses and lessons; None without the learning side or an
+    enrolled course."""
+    side = learning.side()
+    if side is None:
+        return None
+    mine = await side.current(worker_id=worker_id, today=today)
+    enrolled = [e for e in mine["current"] if str(getattr(e.status, "value", e.status)) == "enrolled"]
+    if not enrolled:
+        return {"enrolment": None, "waitlisted": len(mine["current"]), "hours_year": mine["hours_year"]}
+    touched = await side.last_touched(worker_id)
+    enrolment = next((e for e in enrolled if e.id == touched), None) or max(enrolled, key=lambda e: e.id)
+    lessons = await side.lessons(enrolment.course_id)
+    progress = await side.progress(enrolment=enrolment, lessons=lessons)
+    return {
+        "enrolment": enrolment,
+        "course": enrolment.course,
+        "percent": enrolment.percent,
+        "done": enrolment.done,
+        "required": enrolment.required,
+        "resume": progress["resume"],
+        "others": len(enrolled) - 1,
+        "waitlisted": len(mine["current"]) - len(enrolled),
+        "hours_year": mine["hours_year"],
+    }
+
+
+async def exam_readiness(*, worker_id: int, today: date, now: datetime) -> list[dict]:
+    """Readiness per exam subject that has a paper and questions the worker may draw, in catalogue order:
+    [{"subject": ExamSubject, "readiness": Readiness}]. Fixed queries (the subjects, the bank, readiness's)."""
+    side = learning.side()
+    if side is None:
+        return []
+    counts = await side.bank_counts(worker_id=worker_id, today=today)
+    subjects = [s for s in await exam_papers() if counts.get(s.code)]
+    readiness = await side.readiness(worker_id=worker_id, subjects=subjects, now=now)
+    return [{"subject": s, "readiness": readiness[s.code]} for s in subjects]
+
+
+async def reviews_due(*, worker_id: int, today: date) -> int | None:
+    side = learning.side()
+    return None if side is None else await side.reviews_due(worker_id=worker_id, today=today)
+
+
+def _short(cert) -> dict:
+    """What a certificate is short of today: CE hours against the period's requirement (registered ones), or
+    the first registration by its deadline."""
+    required = Decimal(cert.rules.ce_hours_per_period)
+    hours = cert.ce_hours or Decimal(0)
+    return {
+        "ce_required": required,
+        "ce_short": max(required - hours, Decimal(0)) if cert.registered_on else None,
+    }
+
+
+async def registration_status(*, scope: Scope, worker_id: int, today: date) -> list[dict]:
+    """The worker's certificates, highest level first, each with its status, expiry, CE hours this period and
+    what is short (talent.certification.selectors.worker_certificates; fixed queries)."""
+    certificates = await worker_certificates(scope=scope, worker_id=worker_id, today=today)
+    return [{"cert": c, **_short(c)} for c in certificates]
+
+
+async def my_cohort(*, worker_id: int) -> CohortMember | None:
+    """The worker's latest cohort membership, with its cohort and mentor (talent.cohorts; one query)."""
+    memberships = await my_memberships(worker_id=worker_id)
+    return memberships[0] if memberships else None
+
+
+async def my_pay(*, worker_id: int, today: date) -> dict | None:
+    """The worker's pay row today (talent.pay.selectors.worker_pay) when a salary is recorded, else None."""
+    row = await worker_pay(worker_id=worker_id, on=today)
+    return row if row and row["pay"] is not None else None
+
+
+async def learner_home(*, scope: Scope, worker_id: int, today: date, now: datetime) -> dict:
+    """Everything a worker's home shows, each from its own package's reads; a fixed number of queries."""
+    return {
+        "course": await continue_course(worker_id=worker_id, today=today),
+        "due": await reviews_due(worker_id=worker_id, today=today),
+        "readiness": await exam_readiness(worker_id=worker_id, today=today, now=now),
+        "exam": await next_exam(today=today),
+        "certificates": await registration_status(scope=scope, worker_id=worker_id, today=today),
+        "member": await my_cohort(worker_id=worker_id),
+        "pay": await my_pay(worker_id=worker_id, today=today),
+    }

@@ -56,14 +56,6 @@ async def test_the_dashboard_page_shows_the_rate_and_costs_the_same_queries_for_
     assert few.count == many.count
 
 
-async def test_a_worker_is_sent_to_their_own_record(client):
-    w = await world()
-    await login(client, "worker")
-    response = await client.get("/")
-    assert response.status_code == 303
-    assert response.headers["location"] == f"/workers/{w['workers'][0].id}"
-
-
 CARD = re.compile(
     r'<a class="card h-100 text-decoration-none" href="([^"]+)">.*?<div class="stat">([\d,]+)</div>', re.S
 )
