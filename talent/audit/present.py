@@ -162,6 +162,8 @@ FIELD_LABELS: dict[str, Msgid] = {
     "year": N_("Year"),
 }
 
+_ORDER = {field: i for i, field in enumerate(FIELD_LABELS)}
+
 # A field whose name means something else in one kind of record.
 ENTITY_FIELD_LABELS: dict[tuple[str, str], Msgid] = {
     (Entity.ENROLMENT, "position"): N_("Place on the waiting list"),
@@ -324,7 +326,11 @@ def show_value(entity: str, field: str, value: Any, names: dict[str, dict[int, s
 def _changes(e, names) -> list[Change]:
     before = e.before if isinstance(e.before, dict) else None
     after = e.after if isinstance(e.after, dict) else None
-    fields = list(after or before or {})
+    # jsonb keeps no key order (PostgreSQL sorts keys by length): the records referred to first, then the
+    # fields in the map's order, alike on every database.
+    fields = sorted(
+        after or before or {}, key=lambda f: (reference_kind(e.entity, f) is None, _ORDER.get(f, len(_ORDER)), f)
+    )
     return [
         Change(
             field_label(e.entity, field),

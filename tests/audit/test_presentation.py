@@ -95,14 +95,14 @@ async def test_an_enrolment_names_its_course_and_worker_for_a_reader_who_sees_bo
     assert await changes(client, "zh_CN", entity="enrolment") == [
         f"课程：{course.title}",
         f"社工：{worker.name}",
-        "状态：已报名",
         "候补排位：—",
+        "状态：已报名",
     ]
     assert await changes(client, "en", entity="enrolment") == [
         f"Course: {course.title}",
         f"Worker: {worker.name}",
-        "Status: Enrolled",
         "Place on the waiting list: —",
+        "Status: Enrolled",
     ]
     assert await records(client, "zh_CN", entity="enrolment") == [f"{course.title} · {worker.name}"]
 
