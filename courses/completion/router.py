@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
+from courses.completion import pages as _audit_names  # noqa: F401  (registers the audit log's names)
 from courses.completion import selectors, services
 from courses.completion.pdf import certificate_pdf
 from courses.pages import Author, CourseReader

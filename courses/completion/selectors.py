@@ -67,7 +67,7 @@ async def certificate_by_code(*, code: str) -> CompletionCertificate | None:
     # Codes are URL-safe base64 (secrets.token_urlsafe); anything else (NUL included) matches nothing.
     if not CODE_RE.fullmatch(code or ""):
         return None
-    return await CompletionCertificate.filter(code=code).select_related("course", "worker").first()
+    return await CompletionCertificate.filter(code=code).select_related("course", "course__region", "worker").first()
 
 
 async def certificate_get(*, scope: Scope, certificate_id: int) -> CompletionCertificate:
@@ -75,4 +75,4 @@ async def certificate_get(*, scope: Scope, certificate_id: int) -> CompletionCer
     qs = CompletionCertificate.all()
     if not scope.is_admin:
         qs = qs.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
-    return await qs.select_related("course", "worker").get(id=certificate_id)
+    return await qs.select_related("course", "course__region", "worker").get(id=certificate_id)

@@ -1,8 +1,11 @@
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from talent.audit import pages as _platform_names  # noqa: F401  (registers the platform's codes and names)
+from talent.audit.present import lines
 from talent.audit.selectors import audit_export, audit_list
 from talent.core.access import Permission
 from talent.web import exports
@@ -45,6 +48,7 @@ async def audit_page(
 ) -> Response:
     _audit_filters(params, entity, entity_id)
     page = await audit_list(scope=viewer.scope, params=params, entity=entity, entity_id=entity_id)
+    page = replace(page, items=await lines(viewer.scope, page.items))
     return render(
         request,
         "audit/page.html",

@@ -140,7 +140,8 @@ async def test_an_enrolment_into_another_regions_course_is_read_by_the_workers_h
     await login(client, "citybureau")
     response = await post(client, f"/courses/{course.id}/enrolments", {"worker_nos": "W1"})
     assert response.status_code == 303
-    summary = f"course {course.id} · worker {w['workers'][0].id}"
+    # The log names the course and the worker (both within HR A's and the bureaus' reach), not their ids.
+    summary = f"{course.title} · {w['workers'][0].name}"
     for username in ("hr", "bureau", "citybureau"):
         assert summary in await audit_text(client, username, entity="enrolment"), username
     for username in ("hrb", "hrc"):

@@ -1,0 +1,47 @@
+"""What the learning side's records are called in the audit log (talent.audit.present): its codes, and courses,
+enrolments and completion certificates by name, read through the viewer's scope (a course they may open, a worker
+they may see; anything else stays "#id"). Imported by the completion router, so the app registers it."""
+
+from tortoise.expressions import Subquery
+
+from courses.catalog.access import readable_courses
+from courses.catalog.models import Category, CourseStatus, Delivery
+from courses.completion.models import CompletionCertificate
+from courses.enrolment.models import Enrolment, EnrolmentStatus
+from courses.examprep.models import Kind
+from talent.audit.models import Entity
+from talent.audit.present import register_codes, register_namer
+from talent.core.access import Scope
+from talent.core.clock import local_today
+from talent.people.access import readable_workers
+from talent.places.models import CertLevel
+
+register_codes(Entity.COURSE, category=Category, target_level=CertLevel, delivery=Delivery, status=CourseStatus)
+register_codes(Entity.QUESTION, kind=Kind)
+register_codes(Entity.ENROLMENT, status=EnrolmentStatus)
+
+
+async def course_names(scope: Scope, ids: list[int]) -> dict[int, str]:
+    courses = await readable_courses(scope, local_today())
+    return dict(await courses.filter(id__in=ids).values_list("id", "title"))
+
+
+def _learner_course_namer(model):
+    """Names "course title · worker name" of enrolments or certificates whose course and worker are both in
+    reach: one query."""
+
+    async def names(scope: Scope, ids: list[int]) -> dict[int, str]:
+        courses = await readable_courses(scope, local_today())
+        rows = await model.filter(
+            id__in=ids,
+            course_id__in=Subquery(courses.values("id")),
+            worker_id__in=Subquery(readable_workers(scope).values("id")),
+        ).values_list("id", "course__title", "worker__name")
+        return {i: f"{title} · {name}" for i, title, name in rows}
+
+    return names
+
+
+register_namer("course", course_names)
+register_namer("enrolment", _learner_course_namer(Enrolment))
+register_namer("course_certificate", _learner_course_namer(CompletionCertificate))

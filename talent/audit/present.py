@@ -1,0 +1,368 @@
+"""How the audit log shows an entry in the reader's language: field names by their label (one map for every
+Audited declaration of the codebase: a test checks it covers them all), coded values by their label, ids of
+referenced records by the record's name where the reader may see it ("#id" otherwise), dates in the locale's one
+format.
+
+This module knows no domain (every domain writes the log, so the log may not import them back): the code enums
+and the name look-ups are registered by the layers above (talent.audit.pages for the platform, the learning side
+for its own), one query per kind of record and page."""
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from talent.audit.models import Entity
+from talent.core.access import Scope
+from talent.core.i18n import N_, Msgid, format_date, format_local
+
+# field name → its label. Every field an Audited(...) declaration lists, and those other entries write.
+FIELD_LABELS: dict[str, Msgid] = {
+    "active": N_("Active"),
+    "address": N_("Address"),
+    "affiliation": N_("Affiliation"),
+    "affiliation_type": N_("Affiliation type"),
+    "attendance_threshold": N_("Attendance threshold"),
+    "benchmark": N_("Benchmark"),
+    "benchmark_label": N_("Benchmark name"),
+    "bio": N_("Profile"),
+    "birth_date": N_("Date of birth"),
+    "capacity": N_("Places"),
+    "carry_over_years": N_("Years a passed subject carries over"),
+    "category": N_("Category"),
+    "change_note": N_("Change note"),
+    "ce_hours": N_("CE hours"),
+    "ce_hours_per_period": N_("CE hours per registration period"),
+    "cert_level": N_("Certificate level"),
+    "certificate_required": N_("Certificate required"),
+    "code": N_("Code"),
+    "cohort_id": N_("Cohort"),
+    "contact": N_("Contact person"),
+    "count": N_("Number of questions"),
+    "course_id": N_("Course"),
+    "credit_code": N_("Unified social credit code"),
+    "cutoff_on": N_("Cut-off date"),
+    "decided_on": N_("Decided on"),
+    "delivery": N_("Delivery"),
+    "difficulty": N_("Difficulty"),
+    "display_name": N_("Display name"),
+    "document_no": N_("Document number"),
+    "due_on": N_("Due on"),
+    "earned_on": N_("Earned on"),
+    "education": N_("Education"),
+    "effective_from": N_("Effective from"),
+    "email": N_("Email"),
+    "employer": N_("Employer"),
+    "end_on": N_("End date"),
+    "ends_on": N_("Ends on"),
+    "enrol_closes_on": N_("Enrolment closes on"),
+    "enrol_opens_on": N_("Enrolment opens on"),
+    "evidence_name": N_("Evidence file"),
+    "evidence_sha256": N_("Evidence checksum"),
+    "evidence_size": N_("Evidence size (bytes)"),
+    "evidence_type": N_("Evidence file type"),
+    "exam_on": N_("Exam date"),
+    "exam_year": N_("Exam year"),
+    "exit_note": N_("Exit note"),
+    "exit_reason": N_("Exit reason"),
+    "exit_type": N_("Exit type"),
+    "file_name": N_("File name"),
+    "failed_sign_ins_cleared": N_("Failed sign-ins cleared"),
+    "first_registration_months": N_("Months to first registration"),
+    "floor": N_("Pay floor"),
+    "format": N_("Format"),
+    "full_marks": N_("Full marks"),
+    "full_time": N_("Full-time"),
+    "gender": N_("Gender"),
+    "goal_ce_hours": N_("Goal: CE hours"),
+    "goal_cert_rate": N_("Goal: certification rate"),
+    "goal_retention": N_("Goal: retention"),
+    "grade": N_("Grade"),
+    "held_on": N_("Held on"),
+    "hours": N_("Hours"),
+    "id_number": N_("ID number"),
+    "is_active": N_("Active"),
+    "is_primary": N_("Primary"),
+    "joined_on": N_("Joined on"),
+    "key": N_("Reason detail"),
+    "kind": N_("Kind"),
+    "level": N_("Level"),
+    "major_or_certificate": N_("Major or certificate"),
+    "major_required": N_("Major required"),
+    "max_age": N_("Maximum age"),
+    "mentor_id": N_("Mentor"),
+    "min_certified": N_("Minimum certified workers"),
+    "min_education": N_("Minimum education"),
+    "min_fulltime": N_("Minimum full-time workers"),
+    "min_level": N_("Minimum certificate level"),
+    "min_years": N_("Minimum years"),
+    "minutes": N_("Minutes"),
+    "monthly_allowances": N_("Monthly allowances"),
+    "monthly_base": N_("Monthly base pay"),
+    "name": N_("Name"),
+    "name_en": N_("English name"),
+    "note": N_("Note"),
+    "notes": N_("Notes"),
+    "number": N_("Certificate number"),
+    "obtained_on": N_("Obtained on"),
+    "opened_on": N_("Opened on"),
+    "organisation_id": N_("Organisation"),
+    "outcome": N_("Outcome"),
+    "parent_id": N_("Parent"),
+    "pass_mark": N_("Pass mark"),
+    "passed": N_("Passed"),
+    "path": N_("Region path"),
+    "phone": N_("Phone"),
+    "place": N_("Place"),
+    "points": N_("Points"),
+    "position": N_("Position"),
+    "previous_id": N_("Previous standard"),
+    "reason": N_("Reason"),
+    "region_id": N_("Region"),
+    "region_path": N_("Region path"),
+    "registered_on": N_("Registered on"),
+    "registration_expires_on": N_("Registration expires on"),
+    "registration_valid_years": N_("Years a registration is valid"),
+    "related_major_accepted": N_("Related major accepted"),
+    "renewal_window_months": N_("Renewal window (months)"),
+    "required": N_("Required"),
+    "review_required": N_("Review required"),
+    "review_valid_years": N_("Years a review is valid"),
+    "role": N_("Role"),
+    "salary_record_id": N_("Salary record"),
+    "score": N_("Score"),
+    "sha256": N_("Checksum"),
+    "size": N_("Size (bytes)"),
+    "social_work_major": N_("Social work major"),
+    "source": N_("Source"),
+    "source_ref": N_("Source reference"),
+    "start_on": N_("Start date"),
+    "starts_at": N_("Starts at"),
+    "starts_on": N_("Starts on"),
+    "station_id": N_("Station"),
+    "status": N_("Status"),
+    "subject": N_("Subject"),
+    "subject_id": N_("Subject"),
+    "supervisor_id": N_("Supervisor"),
+    "tags": N_("Expertise"),
+    "target_level": N_("Target level"),
+    "tier_id": N_("Station tier"),
+    "title": N_("Title"),
+    "topic": N_("Topic"),
+    "trainer": N_("Trainer"),
+    "url": N_("Link"),
+    "uplift_pct": N_("Uplift (%)"),
+    "username": N_("Username"),
+    "version": N_("Version"),
+    "worker_id": N_("Worker"),
+    "worker_no": N_("Worker number"),
+    "worker_nos": N_("Worker numbers"),
+    "year": N_("Year"),
+}
+
+_ORDER = {field: i for i, field in enumerate(FIELD_LABELS)}
+
+# A field whose name means something else in one kind of record.
+ENTITY_FIELD_LABELS: dict[tuple[str, str], Msgid] = {
+    (Entity.ENROLMENT, "position"): N_("Place on the waiting list"),
+    (Entity.LESSON, "position"): N_("Order"),
+    (Entity.SUPERVISOR, "level"): N_("Supervisor grade"),
+}
+
+# A field that holds the id of another record → the kind of record (a key of NAMERS). A field whose name alone
+# does not say it (a region's or a station's parent) is named by (entity, field).
+REFERENCES: dict[str, str] = {
+    "worker_id": "worker",
+    "course_id": "course",
+    "station_id": "station",
+    "region_id": "region",
+    "organisation_id": "organisation",
+    "tier_id": "tier",
+    "subject_id": "subject",
+    "supervisor_id": "supervisor",
+    "mentor_id": "supervisor",
+    "cohort_id": "cohort",
+}
+ENTITY_REFERENCES: dict[tuple[str, str], str] = {
+    (Entity.REGION, "parent_id"): "region",
+    (Entity.STATION, "parent_id"): "station",
+}
+# An entry's own record (its entity_id) → the kind of record that names it.
+RECORDS: dict[str, str] = {
+    Entity.WORKER: "worker",
+    Entity.COURSE: "course",
+    Entity.STATION: "station",
+    Entity.REGION: "region",
+    Entity.ORGANISATION: "organisation",
+    Entity.TIER: "tier",
+    Entity.EXAM_SUBJECT: "subject",
+    Entity.SUPERVISOR: "supervisor",
+    Entity.COHORT: "cohort",
+    Entity.ENROLMENT: "enrolment",
+    Entity.COURSE_CERTIFICATE: "course_certificate",
+}
+# (entity, field) → the enum of the codes the field holds; registered by the layers that know the enums.
+CODES: dict[tuple[str, str], type[Enum]] = {}
+# kind of record → async (scope, ids) → {id: name}, reading only records the viewer may see, in one query.
+Namer = Callable[[Scope, list[int]], Awaitable[dict[int, str]]]
+NAMERS: dict[str, Namer] = {}
+
+
+def register_codes(entity: str, **fields: type[Enum]) -> None:
+    for field, enum in fields.items():
+        CODES[(entity, field)] = enum
+
+
+def register_namer(kind: str, namer: Namer) -> None:
+    NAMERS[kind] = namer
+
+
+# Summaries written by the learning side name a course and a worker by id: "course 3 · worker 121".
+RAW_SUMMARY = re.compile(r"\bcourse (\d+) · worker (\d+)")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str | None  # None: the entry holds no "before" (a creation)
+    after: str | None  # None: the entry holds no "after" (a deletion)
+
+
+@dataclass(frozen=True)
+class Line:
+    """An entry as the reader sees it."""
+
+    at: datetime
+    actor_name: str
+    action: str
+    entity: str
+    entity_id: str
+    record: str  # the record's name, or "#id"
+    summary: str
+    changes: list[Change]
+
+
+def field_label(entity: str, field: str) -> str:
+    msgid = ENTITY_FIELD_LABELS.get((entity, field)) or FIELD_LABELS.get(field)
+    return msgid.tr() if msgid is not None else field
+
+
+def reference_kind(entity: str, field: str) -> str | None:
+    return ENTITY_REFERENCES.get((entity, field)) or REFERENCES.get(field)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _references(entries) -> dict[str, set[int]]:
+    """The ids of the records each kind of namer is asked for, over the page."""
+    wanted: dict[str, set[int]] = {}
+    for e in entries:
+        kind = RECORDS.get(e.entity)
+        if kind and (i := _int(e.entity_id)) is not None:
+            wanted.setdefault(kind, set()).add(i)
+        for values in (e.before, e.after):
+            for field, value in (values or {}).items() if isinstance(values, dict) else ():
+                kind = reference_kind(e.entity, field)
+                if kind and (i := _int(value)) is not None:
+                    wanted.setdefault(kind, set()).add(i)
+        for course_id, worker_id in RAW_SUMMARY.findall(e.summary or ""):
+            wanted.setdefault("course", set()).add(int(course_id))
+            wanted.setdefault("worker", set()).add(int(worker_id))
+    return wanted
+
+
+async def names_for(scope: Scope, entries) -> dict[str, dict[int, str]]:
+    """{kind: {id: name}} of every record the page's entries refer to that the viewer may see: one query per
+    kind of record, however many entries."""
+    names: dict[str, dict[int, str]] = {}
+    for kind, ids in sorted(_references(entries).items()):
+        namer = NAMERS.get(kind)
+        names[kind] = await namer(scope, sorted(ids)) if namer else {}
+    return names
+
+
+def _named(names: dict[str, dict[int, str]], kind: str, value: Any) -> str:
+    i = _int(value)
+    return names.get(kind, {}).get(i) or f"#{value}"
+
+
+def show_value(entity: str, field: str, value: Any, names: dict[str, dict[int, str]]) -> str:
+    if value is None or value == "":
+        return "—"
+    enum = CODES.get((entity, field))
+    if enum is not None:
+        member = enum._value2member_map_.get(value)
+        msgid = getattr(member, "label", None)
+        return msgid.tr() if isinstance(msgid, Msgid) else str(value)
+    kind = reference_kind(entity, field)
+    if kind is not None:
+        return _named(names, kind, value)
+    if isinstance(value, bool):
+        return N_("Yes").tr() if value else N_("No").tr()
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return format_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        try:
+            return format_local(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _changes(e, names) -> list[Change]:
+    before = e.before if isinstance(e.before, dict) else None
+    after = e.after if isinstance(e.after, dict) else None
+    # jsonb keeps no key order (PostgreSQL sorts keys by length): the records referred to first, then the
+    # fields in the map's order, alike on every database.
+    fields = sorted(
+        after or before or {}, key=lambda f: (reference_kind(e.entity, f) is None, _ORDER.get(f, len(_ORDER)), f)
+    )
+    return [
+        Change(
+            field_label(e.entity, field),
+            show_value(e.entity, field, before.get(field), names) if before is not None else None,
+            show_value(e.entity, field, after.get(field), names) if after is not None else None,
+        )
+        for field in fields
+    ]
+
+
+def _summary(summary: str, names) -> str:
+    return RAW_SUMMARY.sub(
+        lambda m: f"{_named(names, 'course', m.group(1))} · {_named(names, 'worker', m.group(2))}", summary or ""
+    )
+
+
+def line(e, names: dict[str, dict[int, str]]) -> Line:
+    kind = RECORDS.get(e.entity)
+    record = _named(names, kind, e.entity_id) if kind else f"#{e.entity_id}"
+    return Line(
+        at=e.at,
+        actor_name=e.actor_name,
+        action=e.action,
+        entity=e.entity,
+        entity_id=e.entity_id,
+        record=record,
+        summary=_summary(e.summary, names),
+        changes=_changes(e, names),
+    )
+
+
+async def lines(scope: Scope, entries) -> list[Line]:
+    """The entries as the reader sees them (see the module)."""
+    names = await names_for(scope, entries)
+    return [line(e, names) for e in entries]

@@ -1,0 +1,161 @@
+"""The audit log reads in the reader's language: field names by their label, coded values by their label, the
+records an entry refers to by their names where the reader may see them elsewhere ("#id" where not), and the page
+makes as many queries for many entries as for few."""
+
+import html
+import importlib
+import pkgutil
+import re
+
+import courses
+import talent
+from talent.audit.models import AuditEntry, Entity
+from talent.audit.present import FIELD_LABELS, NAMERS, RECORDS, REFERENCES
+from talent.audit.services import Audited
+from talent.people.models import Worker
+from talent.places.models import Station
+from tests.conftest import login, post
+from tests.courses.helpers import make_course
+from tests.factories import world
+from tests.querycount import count_queries
+
+
+def _audited_declarations() -> list[Audited]:
+    found = []
+    for package in (talent, courses):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if ".migrations" in info.name or info.name.endswith(("live_app", "__main__")):
+                continue
+            module = importlib.import_module(info.name)
+            found += [v for v in vars(module).values() if isinstance(v, Audited)]
+    return found
+
+
+def test_every_field_of_every_audited_declaration_has_a_label():
+    declarations = _audited_declarations()
+    assert len(declarations) > 30  # every domain's (places, people, certification, courses, pay, …)
+    missing = sorted({f"{d.entity}.{f}" for d in declarations for f in d.fields if f not in FIELD_LABELS})
+    assert missing == []
+
+
+def test_every_kind_of_record_the_log_names_has_a_namer_once_the_app_is_built(app):
+    assert set(REFERENCES.values()) | set(RECORDS.values()) <= set(NAMERS)
+
+
+async def changes(client, locale: str, **params) -> list[str]:
+    """The "Change" column's lines, as read (tags dropped, no spaces added)."""
+    client.cookies.set("talent_lang", locale)
+    response = await client.get("/audit", params=params)
+    assert response.status_code == 200
+    found = re.findall(r'<div class="audit-change">(.*?)</div>', response.text)
+    return [html.unescape(re.sub(r"<[^>]+>", "", m)) for m in found]
+
+
+async def records(client, locale: str, **params) -> list[str]:
+    client.cookies.set("talent_lang", locale)
+    response = await client.get("/audit", params=params)
+    return [html.unescape(m) for m in re.findall(r'<span class="audit-record">(.*?)</span>', response.text)]
+
+
+async def test_a_course_entry_shows_field_names_and_codes_in_the_readers_language(client):
+    w = await world()
+    # Created (with its fields after) and published (status before and after) by the county bureau.
+    course = await make_course(w, author="bureau", category="policy")
+    await login(client, "admin")
+
+    english = await changes(client, "en", entity="course")
+    assert "Status: Draft → Published" in english
+    assert "Category: Policy" in english
+    assert "Delivery: Online" in english
+    assert "Region: 玄武区" in english  # region_id named by the region (the admin reaches every region)
+    assert "CE hours: 8.0" in english
+    assert not [line for line in english if re.search(r"status:|category:|_id", line)]
+
+    chinese = await changes(client, "zh_CN", entity="course")
+    assert "状态：草稿 → 已发布" in chinese
+    assert "类别：政策法规" in chinese
+    assert "行政区划：玄武区" in chinese
+    assert not [line for line in chinese if re.search(r"[A-Za-z_]+:", line)]
+    # The record is named by its title, not numbered.
+    assert await records(client, "zh_CN", entity="course") == [course.title, course.title]
+
+
+async def test_an_enrolment_names_its_course_and_worker_for_a_reader_who_sees_both(client):
+    w = await world()
+    course = await make_course(w, author="bureau")
+    await login(client, "bureau")
+    response = await post(client, f"/courses/{course.id}/enrolments", {"worker_nos": "W1"})
+    assert response.status_code == 303
+    worker = w["workers"][0]
+    client.cookies.set("talent_lang", "zh_CN")
+    page = html.unescape((await client.get("/audit", params={"entity": "enrolment"})).text)
+    # Summary written as "course 3 · worker 121", read as the course's title and the worker's name.
+    assert f"{course.title} · {worker.name}" in page
+    assert f"course {course.id} · worker {worker.id}" not in page
+    assert await changes(client, "zh_CN", entity="enrolment") == [
+        f"课程：{course.title}",
+        f"社工：{worker.name}",
+        "候补排位：—",
+        "状态：已报名",
+    ]
+    assert await changes(client, "en", entity="enrolment") == [
+        f"Course: {course.title}",
+        f"Worker: {worker.name}",
+        "Place on the waiting list: —",
+        "Status: Enrolled",
+    ]
+    assert await records(client, "zh_CN", entity="enrolment") == [f"{course.title} · {worker.name}"]
+
+
+async def test_a_record_out_of_the_readers_reach_stays_a_number(client):
+    w = await world()
+    worker = w["workers"][0]  # W1 at S1, organisation A
+    s3 = await Station.get(code="S3")  # organisation B's
+    await login(client, "citybureau")
+    response = await post(
+        client,
+        f"/workers/{worker.id}/transfer",
+        {"end_on": "2025-03-31", "exit_reason": "career", "station_code": "S3", "full_time": "1"},
+    )
+    assert response.status_code == 303
+    # The city bureau reaches both stations: the new spell names S3.
+    assert f"Station: {s3.name}" in await changes(client, "en", entity="spell")
+    # HR of organisation A reads the transfer (it touched its station) but may not see organisation B's station:
+    # the entry names it "#id", never by the name HR A could not read elsewhere.
+    await login(client, "hr")
+    hr_lines = await changes(client, "en", entity="spell")
+    assert f"Station: #{s3.id}" in hr_lines
+    assert not [line for line in hr_lines if s3.name in line]
+    assert f"Worker: {worker.name}" in hr_lines  # its own worker, named
+
+
+async def add_entries(client, w, first: int, n: int) -> None:
+    """n courses (created, published), each with an enrolment, and a change to every worker: entries of every kind
+    the page names (courses, regions, enrolments, workers, stations)."""
+    for i in range(first, first + n):
+        course = await make_course(w, author="bureau", title=f"课程{i}")
+        assert (await post(client, f"/courses/{course.id}/enrolments", {"worker_nos": "W1"})).status_code == 303
+    station = await Station.get(code="S1")
+    for worker in await Worker.all():
+        await AuditEntry.create(
+            action="update", entity=Entity.WORKER, entity_id=str(worker.id), region_path=w["regions"]["county_a"].path,
+            before={"gender": None, "station_id": None}, after={"gender": "female", "station_id": station.id},
+        )  # fmt: skip
+
+
+async def test_the_audit_page_makes_as_many_queries_for_many_entries_as_for_few(client):
+    w = await world()
+    await login(client, "bureau")
+    await add_entries(client, w, 0, 1)
+    few_entries = await AuditEntry.all().count()
+    async with count_queries() as few:
+        assert (await client.get("/audit")).status_code == 200
+    await add_entries(client, w, 1, 5)
+    many_entries = await AuditEntry.all().count()
+    async with count_queries() as many:
+        response = await client.get("/audit")
+    assert response.status_code == 200
+    assert many_entries >= 2 * few_entries
+    assert many.count == few.count
+    page = html.unescape(response.text)
+    assert "性别：— → 女" in await changes(client, "zh_CN") and "课程4 · 工作者1" in page
