@@ -35,7 +35,8 @@ async def audit_export_file(
     """The filtered audit log (every page) as .xlsx or .csv."""
     _audit_filters(params, entity, entity_id)
     entries = audit_export(scope=viewer.scope, params=params, entity=entity, entity_id=entity_id)
-    return exports.respond(fmt, "audit", exports.headers(exports.AUDIT_HEADERS), exports.audit_rows(entries))
+    rows = exports.audit_rows(viewer.scope, entries)
+    return exports.respond(fmt, "audit", exports.headers(exports.AUDIT_HEADERS), rows)
 
 
 @router.get("")

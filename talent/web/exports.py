@@ -16,7 +16,7 @@ from starlette.responses import StreamingResponse
 
 from talent.core.clock import local_today
 from talent.core.export import XLSX_TYPE, csv_chunks, xlsx_chunks
-from talent.core.i18n import N_, Msgid, get_locale, set_locale
+from talent.core.i18n import N_, Msgid, colon, get_locale, set_locale
 from talent.core.i18n import gettext as _
 from talent.imports.framework import get_kind
 from talent.people.schemas import WorkerOut
@@ -118,29 +118,62 @@ async def tier_rows(tiers: AsyncIterable) -> AsyncIterator[tuple]:
         )
 
 
-AUDIT_HEADERS = [N_("When (UTC)"), N_("Who"), N_("Action"), N_("Record"), N_("ID"), N_("Summary"), N_("Change")]
+AUDIT_HEADERS = [
+    N_("When (UTC)"),
+    N_("Who"),
+    N_("Action"),
+    N_("Record"),
+    N_("ID"),
+    N_("Name"),
+    N_("Summary"),
+    N_("Change"),
+]
 
 
-def _change(entry) -> str:
-    """The page's "Change" column as text: `field: before → after`, one per line."""
-    before = entry.before if isinstance(entry.before, dict) else {}
-    after = entry.after if isinstance(entry.after, dict) else {}
-    if after:
-        lines = []
-        for key, value in after.items():
-            new = "—" if value is None else value
-            if entry.before:
-                old = before.get(key)
-                lines.append(f"{key}: {'—' if old is None else old} → {new}")
-            else:
-                lines.append(f"{key}: {new}")
-        return "\n".join(lines)
-    return "\n".join(f"{key}: {value}" for key, value in before.items())
+AUDIT_BATCH = 500  # entries named per look-up: one query per kind of record referred to, per batch
 
 
-async def audit_rows(entries: AsyncIterable) -> AsyncIterator[tuple]:
+def _change_text(changes) -> str:
+    """The page's "Change" column as text: `field: before → after`, one per line, in the reader's language."""
+    out, sep = [], colon()
+    for c in changes:
+        if c.before is not None and c.after is not None:
+            out.append(f"{c.label}{sep}{c.before or '—'} → {c.after or '—'}")
+        else:
+            value = c.after if c.after is not None else c.before
+            out.append(f"{c.label}{sep}{value or '—'}")
+    return "\n".join(out)
+
+
+async def audit_rows(scope, entries: AsyncIterable) -> AsyncIterator[tuple]:
+    """The rows as the page shows them: field names and coded values in the reader's language, records named where
+    the reader may see them (talent.audit.present), named a batch at a time."""
+    from talent.audit.present import lines
+
+    batch: list = []
+
+    async def flush():
+        for line in await lines(scope, batch):
+            yield (
+                line.at,
+                line.actor_name,
+                action_label(line.action),
+                entity_label(line.entity),
+                line.entity_id,
+                line.record,
+                line.summary,
+                _change_text(line.changes),
+            )
+
     async for e in entries:
-        yield (e.at, e.actor_name, action_label(e.action), entity_label(e.entity), e.entity_id, e.summary, _change(e))
+        batch.append(e)
+        if len(batch) >= AUDIT_BATCH:
+            async for row in flush():
+                yield row
+            batch = []
+    if batch:
+        async for row in flush():
+            yield row
 
 
 USER_HEADERS = [N_("Username"), N_("Name"), N_("Role"), N_("Scope"), N_("Last sign-in (UTC)"), N_("Status")]

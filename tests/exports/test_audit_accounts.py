@@ -43,12 +43,14 @@ async def test_the_audit_export_holds_the_entries_in_scope_with_their_change_neu
     assert response.status_code == 200
     assert attachment_name(response).startswith("audit-") and attachment_name(response).endswith(".csv")
     rows = csv_rows(response)
-    assert rows[0] == ["When (UTC)", "Who", "Action", "Record", "ID", "Summary", "Change"]
+    assert rows[0] == ["When (UTC)", "Who", "Action", "Record", "ID", "Name", "Summary", "Change"]
     assert len(rows) == 2
-    when, who, action, record, entity_id, summary, change = rows[1]
+    when, who, action, record, entity_id, name, summary, change = rows[1]
     assert datetime.fromisoformat(when).year == datetime.now(UTC).year
     assert [who, action, record, entity_id, summary] == ["admin", "Changed", "Station", str(w["stations"][0].id), "S1"]
-    assert change == "name: 旧名 → =1+1"
+    # The station is in HR's organisation: named, as on the page; field names read as the page shows them.
+    assert name == "社工站1"
+    assert change == "Name: 旧名 → =1+1"
 
 
 async def test_the_audit_export_follows_the_search_and_type_filter_in_chinese(client):
@@ -58,10 +60,10 @@ async def test_the_audit_export_follows_the_search_and_type_filter_in_chinese(cl
     client.cookies.set("talent_lang", "zh_CN")
     rows = xlsx_rows(await client.get("/audit/export", params={"entity": "station", "q": "S3"}))
     assert rows[0][1:4] == ["操作人", "操作", "记录"]
-    assert len(rows) == 2 and rows[1][5] == "S3"
+    assert len(rows) == 2 and rows[1][6] == "S3"
     assert isinstance(rows[1][0], datetime)  # a real date-time cell (UTC, no time zone)
     # Labels in the viewer's language, produced while the file streams.
-    assert rows[1][2:4] == ["新建", "社工站"] and rows[1][6] == "code: S3"
+    assert rows[1][2:4] == ["新建", "社工站"] and rows[1][5] == "社工站3" and rows[1][7] == "编码：S3"
 
 
 async def test_a_formula_in_an_audit_change_is_neutralised_when_it_starts_the_cell(client):
@@ -69,7 +71,7 @@ async def test_a_formula_in_an_audit_change_is_neutralised_when_it_starts_the_ce
     await audit_record(actor=None, action="create", entity="worker", entity_id=1, summary="@SUM(A1)")
     await login(client, "admin")
     rows = csv_rows(await client.get("/audit/export", params={"format": "csv", "q": "SUM"}))
-    assert rows[1][5] == "'@SUM(A1)"
+    assert rows[1][6] == "'@SUM(A1)"
     assert w
 
 
