@@ -42,7 +42,7 @@ def check_session_ce(hours: Decimal, ce_hours: Decimal, rule=SUPERVISION_CE) -> 
             "ce_hours",
             N_("At most %(n)s CE hours: the rule here credits %(share)s of a session's hours (%(source)s)."),
             n=str(ceiling),
-            share=str(rule.max_share),
+            share=f"{format(Decimal(rule.max_share * 100).normalize(), 'f')}%",
             source=rule.source,
         )
 
