@@ -138,6 +138,18 @@ async def test_a_province_crediting_half_a_session_through_the_session_form(clie
     }
     with _on(date(2026, 6, 1)):
         await login(client, "supervisor")
+        # The form tells which rule applies at the station on the chosen day: the national one the day before,
+        # Jiangsu's on its first day.
+        day_before = await client.get(
+            "/supervision/sessions/new", params={"station_code": "S1", "held_on": "2026-02-28"}
+        )
+        hint = text_of(day_before.text.split('id="ce-rule"', 1)[1].split("</p>", 1)[0])
+        assert "100.0%" in hint and "民发〔2009〕123号" in hint
+        first_day = await client.get(
+            "/supervision/sessions/new", params={"station_code": "S1", "held_on": "2026-03-01"}
+        )
+        hint = text_of(first_day.text.split('id="ce-rule"', 1)[1].split("</p>", 1)[0])
+        assert "50.0%" in hint and "江苏省民政厅" in hint
         refused = await post(client, "/supervision/sessions", form | {"ce_hours": "2"}, headers={"HX-Request": "true"})
         assert refused.status_code == 422
         assert "1.5" in text_of(refused.text) and "江苏省民政厅" in text_of(refused.text)
@@ -164,7 +176,8 @@ async def test_a_bureau_lists_and_adds_rules_only_inside_its_region(client, db):
         await login(client, "bureau")  # 玄武区
         page = text_of((await client.get("/supervision/ce-rules")).text)
         # The national default and Jiangsu's rule apply here and are shown; 秦淮区's is another county's.
-        assert "民发〔2009〕123号" in page and "江苏省民政厅" in page and "50%" in page
+        # Jiangsu's row shows its share as a percentage (0.5 → 50.0%), the national default's 1 as 100.0%.
+        assert "民发〔2009〕123号" in page and "江苏省民政厅" in page and "50.0%" in page and "100.0%" in page
         assert "秦淮区哨兵规则" not in page
         outside = await post(
             client,
