@@ -38,6 +38,7 @@ class Entity(Coded):
     SUPERVISOR = "supervisor", N_("Supervisor")
     ASSIGNMENT = "assignment", N_("Supervisor assignment")
     SUPERVISION_SESSION = "supervision_session", N_("Supervision session")
+    SESSION_CE_RULE = "session_ce_rule", N_("CE rule of supervision sessions")
     COHORT = "cohort", N_("Cohort")
     COHORT_MEMBER = "cohort_member", N_("Cohort member")
     MILESTONE = "milestone", N_("Cohort milestone")

@@ -1,19 +1,30 @@
 """Which cohorts, members and supervision sessions a viewer reaches: the one row filter of each.
 
 - cohorts: an admin all; a bureau those of its region's subtree; HR those of its organisation and those with a
-  member working at one of its stations; a supervisor those where they mentor a member; a worker those they
-  belong to.
-- members: of the cohorts above; HR, a supervisor and a worker see only the members they reach otherwise
-  (HR: workers at its stations; a supervisor: their mentees and the workers at their stations; a worker: self).
+  member working at one of its stations; a supervisor those where they mentor a member on the scope's day
+  (talent.supervision.rules.mentoring_on: from the member's joined_on to the cohort's last day); a worker those
+  they belong to.
+- members: of the cohorts above; HR and a worker see only the members they reach otherwise (HR: workers at its
+  stations; a worker: self); a supervisor the members they mentor that day, and in those cohorts the members
+  working at their stations. Once a cohort has ended its members are nobody's mentees, so its pages close to
+  the supervisor; a member joining later is not yet theirs.
 """
 
 from tortoise.expressions import Q, Subquery
 
 from talent.cohorts.models import Cohort, CohortMember
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, Union
+from talent.core.clock import local_today
+from talent.core.sql import NOTHING
 from talent.people.access import workers_q
-from talent.people.models import Worker
+from talent.people.models import EmploymentSpell, Worker
+from talent.places.access import station_ids
+from talent.supervision.rules import mentoring_on
+
+
+def _mentored_by(scope: Scope):
+    """The supervisor's members on the scope's day (rules.mentoring_on)."""
+    return CohortMember.filter(mentoring_on(scope.today or local_today()), mentor__user_id=scope.user_id)
 
 
 def cohorts_q(scope: Scope) -> Q:
@@ -26,7 +37,7 @@ def cohorts_q(scope: Scope) -> Q:
             members = CohortMember.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
             return Q(organisation_id=scope.organisation_id) | Q(id__in=Subquery(members.values("cohort_id")))
         case Role.SUPERVISOR:
-            return Q(id__in=Subquery(CohortMember.filter(mentor__user_id=scope.user_id).values("cohort_id")))
+            return Q(id__in=Subquery(_mentored_by(scope).values("cohort_id")))
         case Role.WORKER if scope.worker_id:
             return Q(id__in=Subquery(CohortMember.filter(worker_id=scope.worker_id).values("cohort_id")))
     return NOTHING
@@ -41,10 +52,12 @@ def members_q(scope: Scope) -> Q:
     cohorts = Subquery(Cohort.filter(cohorts_q(scope)).values("id"))
     if scope.role in (Role.ADMIN, Role.BUREAU):
         return Q(cohort_id__in=cohorts)
-    reached = Worker.filter(workers_q(scope)).values("id")
     if scope.role == Role.SUPERVISOR:
-        mentees = CohortMember.filter(mentor__user_id=scope.user_id).values("worker_id")
-        return Q(cohort_id__in=cohorts, worker_id__in=Union(reached, mentees))
+        stationed = EmploymentSpell.filter(station_id__in=station_ids(scope)).values("worker_id")
+        return Q(id__in=Subquery(_mentored_by(scope).values("id"))) | Q(
+            cohort_id__in=cohorts, worker_id__in=Subquery(stationed)
+        )
+    reached = Worker.filter(workers_q(scope)).values("id")
     return Q(cohort_id__in=cohorts, worker_id__in=Subquery(reached))
 
 

@@ -68,9 +68,11 @@ async def _session_page(
     )
     day = form.cleaned.get("held_on") if isinstance(form.cleaned.get("held_on"), date) else local_today()
     workers = await selectors.station_workers(station_id=station.id, day=day) if station else []
+    ce_rule = await supervision_selectors.session_ce_rule(region_path=station.region_path, on=day) if station else None
     context = {
         "form": form,
         "workers": workers,
+        "ce_rule": ce_rule,
         "checked": checked,
         "station": station,
         "page_title": _("Log a supervision session"),

@@ -5,8 +5,10 @@ needed).
 - A mentor is within reach of a member when the member's station (active on the day) lies in the mentor's home
   region, or is one of the stations the mentor is assigned to on that day, or the mentor belongs to the national
   pool (no home region).
-- A supervision session credits each attendee at most its own length in CE hours (the rule and its source:
-  talent.supervision.rules.SUPERVISION_CE); a session credits a worker once ("supervision:<id>" in the CE ledger).
+- A supervision session credits each attendee at most the share of its own length in CE hours that the rule of
+  its station's region on its day allows (talent.supervision.rules.ce_ceiling; the rules are rows of
+  supervision.models.SessionCeRule, the default SUPERVISION_CE); a session credits a worker once
+  ("supervision:<id>" in the CE ledger).
 - Milestone progress: a course milestone is met when the member's enrolment in the course is completed; a subject
   milestone when the member has a passed result of the subject; a CE-hours milestone when the member's CE credits
   earned from the cohort's start up to today add up to the hours; a custom one when it is ticked off. A milestone
@@ -23,16 +25,26 @@ from decimal import Decimal
 
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
-from talent.supervision.rules import SUPERVISION_CE, SessionCeRule
+from talent.supervision.rules import SUPERVISION_CE, ce_ceiling
 
 
-def check_session_ce(hours: Decimal, ce_hours: Decimal, rule: SessionCeRule = SUPERVISION_CE) -> None:
+def check_session_ce(hours: Decimal, ce_hours: Decimal, rule=SUPERVISION_CE) -> None:
+    """`rule`: a supervision.models.SessionCeRule row or rules.CeRule (counts, max_share, source)."""
     if ce_hours < 0:
         raise ServiceError("ce_hours", N_("Must be at least %(n)s."), n=0)
     if ce_hours and not rule.counts:
         raise ServiceError("ce_hours", N_("Supervision sessions earn no CE hours here."))
-    if ce_hours > hours * rule.max_share:
-        raise ServiceError("ce_hours", N_("At most the session's own hours (%(n)s)."), n=str(hours * rule.max_share))
+    ceiling = ce_ceiling(hours, rule.counts, rule.max_share)
+    if ce_hours > ceiling:
+        if Decimal(rule.max_share) >= 1:
+            raise ServiceError("ce_hours", N_("At most the session's own hours (%(n)s)."), n=str(ceiling))
+        raise ServiceError(
+            "ce_hours",
+            N_("At most %(n)s CE hours: the rule here credits %(share)s of a session's hours (%(source)s)."),
+            n=str(ceiling),
+            share=f"{format(Decimal(rule.max_share * 100).normalize(), 'f')}%",
+            source=rule.source,
+        )
 
 
 def check_cohort_dates(start_on: date | None, end_on: date | None) -> None:

@@ -18,6 +18,7 @@ from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
 from talent.supervision.access import readable_sessions
 from talent.supervision.models import SessionAttendee, SupervisionSession
+from talent.supervision.rules import mentoring_on
 
 # ── supervision sessions ─────────────────────────────────────────────────────────────────────────
 
@@ -101,20 +102,23 @@ async def station_workers(*, station_id: int, day: date) -> list[dict]:
 # ── mentees ──────────────────────────────────────────────────────────────────────────────────────
 
 
-def _running_cohorts(today: date) -> Subquery:
-    return Subquery(Cohort.filter(start_on__lte=today, end_on__gte=today).values("id"))
+def _mentored(today: date) -> Q:
+    """Members mentored on `today` (talent.supervision.rules.mentoring_on): joined on or before today, in a cohort
+    that has started and not ended; a member joining later is no mentee yet, one of an ended cohort no more."""
+    return mentoring_on(today)
 
 
 async def mentee_count(*, scope: Scope, supervisor_id: int, today: date) -> int:
-    """Members of running cohorts mentored by the supervisor, among the members the viewer sees."""
-    return await readable_members(scope).filter(mentor_id=supervisor_id, cohort_id__in=_running_cohorts(today)).count()
+    """Members the supervisor mentors on `today`, among the members the viewer sees."""
+    return await readable_members(scope).filter(_mentored(today), mentor_id=supervisor_id).count()
 
 
 async def mentee_loads(*, supervisor_ids: list[int], today: date) -> dict[int, int]:
+    """Per supervisor, the members they mentor on `today`: one grouped query."""
     if not supervisor_ids:
         return {}
     rows = (
-        await CohortMember.filter(mentor_id__in=supervisor_ids, cohort_id__in=_running_cohorts(today))
+        await CohortMember.filter(_mentored(today), mentor_id__in=supervisor_ids)
         .annotate(n=Count("id"))
         .group_by("mentor_id")
         .values("mentor_id", "n")
@@ -123,9 +127,9 @@ async def mentee_loads(*, supervisor_ids: list[int], today: date) -> dict[int, i
 
 
 async def my_mentees(*, user_id: int, today: date) -> list[CohortMember]:
-    """Members of running cohorts whose mentor is the supervisor signed in as `user_id`."""
+    """Members the supervisor signed in as `user_id` mentors on `today`."""
     return (
-        await CohortMember.filter(mentor__user_id=user_id, cohort_id__in=_running_cohorts(today))
+        await CohortMember.filter(_mentored(today), mentor__user_id=user_id)
         .select_related("worker", "cohort")
         .order_by("cohort__name", "worker__worker_no")
     )

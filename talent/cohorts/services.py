@@ -34,6 +34,7 @@ from talent.places.models import Organisation, Region, Station
 from talent.supervision.access import readable_supervisors
 from talent.supervision.models import Assignment, SessionAttendee, SessionFormat, SupervisionSession, Supervisor
 from talent.supervision.rules import active_on as assignment_active_on
+from talent.supervision.selectors import session_ce_rule
 
 Actor = Model | None
 
@@ -81,7 +82,8 @@ async def session_log(
     ce_hours: Decimal | None = None,
     today: date,
 ) -> SupervisionSession:
-    """Log a session held by the signed-in supervisor at a station of theirs; credit `ce_hours` to each attendee."""
+    """Log a session held by the signed-in supervisor at a station of theirs; credit `ce_hours` to each attendee,
+    at most what the CE rule of the station's region on `held_on` allows (supervision.selectors.session_ce_rule)."""
     if scope.role != Role.SUPERVISOR:
         raise ServiceError("__all__", N_("Only a supervisor logs their sessions."))
     supervisor = await Supervisor.filter(user_id=scope.user_id).first()
@@ -94,7 +96,8 @@ async def session_log(
     if hours is None or not Decimal("0.5") <= hours <= Decimal("24"):
         raise ServiceError("hours", N_("Enter between 0.5 and 24 hours."))
     ce_hours = Decimal(ce_hours or 0).quantize(Decimal("0.1"))
-    check_session_ce(hours, ce_hours)
+    if ce_hours < 0:
+        raise ServiceError("ce_hours", N_("Must be at least %(n)s."), n=0)
     session_format = chosen(SessionFormat, format, "format")
     station = await Station.filter(stations_q(scope), code=(station_code or "").strip()).first()
     if (
@@ -104,6 +107,8 @@ async def session_log(
         ).exists()
     ):
         raise ServiceError("station_code", N_("Not one of your stations on that day."))
+    # The CE rule of the most specific region enclosing the station, in force on the session's day.
+    check_session_ce(hours, ce_hours, await session_ce_rule(region_path=station.region_path, on=held_on))
     ids = list(dict.fromkeys(int(i) for i in attendee_ids))
     if len(ids) > MAX_ATTENDEES:
         raise ServiceError("attendees", N_("At most %(n)s attendees."), n=MAX_ATTENDEES)

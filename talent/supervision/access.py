@@ -6,6 +6,9 @@ export and report of supervision (and by talent.cohorts for sessions and mentors
   ever assigned to its organisation's stations; a supervisor their own profile; a worker none.
 - assignments and sessions: those at the stations in the viewer's scope (places.access.stations_q); a supervisor
   also sees all of their own.
+- CE rules of sessions: an admin all; a bureau the national ones, those of the regions above it (which apply in its
+  region until it has its own) and those of its subtree; nobody else. A bureau adds rules only inside its region,
+  an admin anywhere (places.access.can_write_under).
 """
 
 from tortoise.expressions import Q, Subquery
@@ -14,7 +17,7 @@ from talent.core.access import Role, Scope
 from talent.core.sql import NOTHING, Union
 from talent.places.access import station_ids
 from talent.places.rules import ancestor_paths, within
-from talent.supervision.models import Assignment, SupervisionSession, Supervisor
+from talent.supervision.models import Assignment, SessionCeRule, SupervisionSession, Supervisor
 
 
 def supervisors_q(scope: Scope) -> Q:
@@ -81,3 +84,18 @@ def sessions_q(scope: Scope) -> Q:
 
 def readable_sessions(scope: Scope):
     return SupervisionSession.filter(sessions_q(scope))
+
+
+def ce_rules_q(scope: Scope) -> Q:
+    match scope.role:
+        case Role.ADMIN:
+            return Q()
+        case Role.BUREAU if scope.region_path:
+            return Q(region_path__in=["", *ancestor_paths(scope.region_path)]) | Q(
+                region_path__startswith=scope.region_path
+            )
+    return NOTHING
+
+
+def readable_ce_rules(scope: Scope):
+    return SessionCeRule.filter(ce_rules_q(scope))

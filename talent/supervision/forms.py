@@ -37,3 +37,23 @@ ASSIGNMENT_FIELDS = [
 ]
 
 END_FIELDS = [Field("end_on", N_("Last day"), kind="date", required=True)]
+
+CE_RULE_FIELDS = [
+    region_lookup(help=N_("Empty for the national rule (admins only).")),
+    Field("effective_from", N_("In force from"), kind="date", required=True),
+    Field("counts", N_("Supervision sessions earn CE hours"), kind="bool"),
+    Field(
+        "max_share",
+        N_("Share of a session's hours credited at most"),
+        kind="decimal",
+        help=N_("Between 0 and 1: 1 credits a session's full length, 0.5 half of it."),
+    ),
+    Field(
+        "source",
+        N_("Source document"),
+        kind="textarea",
+        required=True,
+        max_length=2000,
+        help=N_("The document and article the rule comes from, e.g. a provincial civil-affairs notice."),
+    ),
+]

@@ -5,6 +5,8 @@ Sessions are recorded here (a session belongs to a supervisor and a station), bu
 a session's attendees are workers and may earn CE hours, and this package sits below people and certification
 (accounts reads a supervisor's stations from it to build the scope)."""
 
+from decimal import Decimal
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -116,3 +118,27 @@ class SessionAttendee(Model):
     class Meta:
         table = "supervision_attendees"
         unique_together = (("session", "worker"),)
+
+
+class SessionCeRule(Model):
+    """How supervision sessions earn CE hours in a region from a day on (talent.supervision.rules): whether they
+    count at all, and at most which share of a session's own hours each attendee is credited; `source` names the
+    document the rule comes from. The rule applying to a session is that of the most specific region enclosing its
+    station in force on the day it was held (region_path "" = national). A rule is never changed once added (a
+    province that changes its mind adds a rule from a later day); adding one is audited. The migration seeds the
+    national default (talent.supervision.defaults)."""
+
+    id = fields.IntField(primary_key=True)
+    region = fields.ForeignKeyField(
+        "models.Region", null=True, related_name="session_ce_rules", on_delete=fields.RESTRICT, db_index=True
+    )
+    region_path = fields.CharField(max_length=255, default="", db_index=True)
+    effective_from = fields.DateField()
+    counts = fields.BooleanField(default=True)
+    max_share = fields.DecimalField(max_digits=4, decimal_places=3, default=Decimal("1"))
+    source = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "supervision_ce_rules"
+        unique_together = (("region_path", "effective_from"),)

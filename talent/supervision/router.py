@@ -11,12 +11,14 @@ from talent.cohorts import selectors as cohort_selectors
 from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.codes import choices
+from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
+from talent.places.access import can_write_under
 from talent.places.pages import edit_page, new_page, region_from_form, saved
 from talent.places.selectors import region_for_code
 from talent.supervision import selectors, services
 from talent.supervision.access import may_assign, supervisor_editable
-from talent.supervision.forms import ASSIGNMENT_FIELDS, END_FIELDS, SUPERVISOR_FIELDS
+from talent.supervision.forms import ASSIGNMENT_FIELDS, CE_RULE_FIELDS, END_FIELDS, SUPERVISOR_FIELDS
 from talent.supervision.models import Affiliation, Supervisor
 from talent.web.auth import Allowed, Viewer
 from talent.web.errors import Forbidden
@@ -257,6 +259,76 @@ async def uncovered(
     page = await selectors.uncovered_stations(scope=viewer.scope, region=place, today=local_today(), params=params)
     context = {"page": page, "region": place}
     return render(request, "supervision/uncovered.html", context, fragment="supervision/_uncovered.html")
+
+
+# ── the CE rule of sessions ──────────────────────────────────────────────────────────────────────
+
+CE_RULES = "/supervision/ce-rules"
+
+
+def ce_rules_crumb() -> tuple[str, str]:
+    return (CE_RULES, _("CE rules of supervision"))
+
+
+@router.get(CE_RULES)
+async def ce_rule_list(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), params: Listing) -> Response:
+    page = await selectors.ce_rule_list(scope=viewer.scope, params=params)
+    today = local_today()
+    # A rule not yet in force may be withdrawn by whoever may add it; one in force is kept.
+    withdrawable = {
+        r.id for r in page.items if r.effective_from > today and can_write_under(viewer.scope, r.region_path)
+    }
+    context = {"page": page, "may_add": may_assign(viewer.scope), "withdrawable": withdrawable}
+    return render(request, "supervision/ce_rules.html", context, fragment="supervision/_ce_rules.html")
+
+
+def _new_rule_page(request: Request, form: Form, status_code: int = 200) -> Response:
+    return new_page(request, form, ce_rules_crumb(), _("New CE rule of supervision"), status_code=status_code)
+
+
+@router.get(f"{CE_RULES}/new")
+async def ce_rule_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+    _may_keep_pool(viewer)
+    initial = {"counts": True, "max_share": "1"}
+    if viewer.scope.region_path:
+        place = await selectors.coverage_region(scope=viewer.scope)
+        initial["region_code"] = place.code if place else ""
+    return _new_rule_page(request, Form.initial(CE_RULE_FIELDS, initial))
+
+
+@router.post(CE_RULES)
+async def ce_rule_create(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+    _may_keep_pool(viewer)
+    form = await Form.posted(CE_RULE_FIELDS, request)
+
+    async def create(cleaned: dict):
+        region = await region_from_form(viewer.scope, form)
+        if form.errors:
+            return None
+        return await services.session_ce_rule_create(
+            actor=viewer.user,
+            scope=viewer.scope,
+            region=region,
+            effective_from=cleaned["effective_from"],
+            counts=cleaned["counts"],
+            max_share=cleaned["max_share"],
+            source=cleaned["source"],
+        )
+
+    if await form.run(create):
+        return saved(request, CE_RULES)
+    return _new_rule_page(request, form, status_code=422)
+
+
+@router.post(CE_RULES + "/{rule_id}/delete")
+async def ce_rule_delete(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), rule_id: Id) -> Response:
+    _may_keep_pool(viewer)
+    rule = await selectors.ce_rule_get(scope=viewer.scope, rule_id=rule_id)
+    try:
+        await services.session_ce_rule_delete(actor=viewer.user, scope=viewer.scope, rule=rule, today=local_today())
+    except ServiceError as exc:
+        return flash(see_other(request, CE_RULES), exc.message, "danger")
+    return flash(see_other(request, CE_RULES), _("Rule withdrawn."))
 
 
 # ── a supervisor's own page ──────────────────────────────────────────────────────────────────────

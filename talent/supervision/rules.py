@@ -5,10 +5,12 @@ iff start_on ≤ d ≤ end_on (or no end_on) — the same reading as an employme
 supervisor": two primary assignments of a station may not share a day. Coverage of a set of stations on day d =
 stations with an active primary assignment on d ÷ stations (DESIGN §1 "Cohorts and supervision").
 
-A supervision session credits each attendee at most `max_share` of its own length in CE hours, and nothing where
-supervision does not count (SessionCeRule; the default, SUPERVISION_CE, names its source document). Provinces that
-count supervision differently need the rule as a row of their region (see SessionCeRule); until that table exists
-the default below is the rule everywhere.
+A supervision session credits each attendee at most `max_share` of its own length in CE hours (ce_ceiling), and
+nothing where supervision does not count. The rule is data (models.SessionCeRule, one row per region and effective
+day, each naming its source document): a session uses the rule of the most specific region enclosing its station
+in force on the day it was held (region_path "" = national; the same choice as a pay standard's,
+selectors.session_ce_rule). The migration seeds the national default, SUPERVISION_CE below; where no row applies
+(a session before the default's day) the default is the rule.
 
 A supervisor mentors a cohort member (talent.cohorts: the member's `mentor`) from the day the member joined the
 cohort (joined_on, never before the cohort's start) to the cohort's last day (end_on), both included; on those days
@@ -18,7 +20,7 @@ supervisor through the reverse relation ("mentees__"), so this package needs no 
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from tortoise.expressions import Q
 
@@ -28,18 +30,30 @@ from tortoise.expressions import Q
 CE_SOURCE = "《社会工作者继续教育办法》（民发〔2009〕123号）：参加培训按实际培训时间计算；督导按其实际时长类推"
 
 
+# The day the national default is seeded from: the year the document was issued (sessions are not logged so early).
+CE_EFFECTIVE_FROM = date(2009, 1, 1)
+
+
 @dataclass(frozen=True)
-class SessionCeRule:
-    """How supervision sessions earn CE hours: whether they count at all, and at most which share of a session's
-    own hours each attendee is credited; `source` names the document the rule comes from. The shape of the row
-    a table of rules per region and effective date would hold (like certification's EligibilityRule)."""
+class CeRule:
+    """The terms of a models.SessionCeRule row without the row: whether sessions count at all, at most which share
+    of a session's own hours each attendee is credited, and the document it comes from."""
 
     counts: bool = True
     max_share: Decimal = Decimal("1")
     source: str = CE_SOURCE
 
 
-SUPERVISION_CE = SessionCeRule()
+SUPERVISION_CE = CeRule()
+
+
+def ce_ceiling(hours: Decimal, counts: bool, max_share: Decimal) -> Decimal:
+    """The most CE hours a session of `hours` may credit each attendee under a rule: nothing where supervision does
+    not count, else hours × max_share, rounded down to the tenth of an hour the ledger keeps (a 3-hour session
+    at a share of 0.5 credits at most 1.5)."""
+    if not counts:
+        return Decimal("0")
+    return (Decimal(hours) * Decimal(max_share)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
 
 
 def overlapping(start_on: date, end_on: date | None, prefix: str = "") -> Q:

@@ -11,9 +11,10 @@ from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, paginate
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
-from talent.supervision.access import readable_assignments, readable_supervisors, supervisors_q
-from talent.supervision.models import Assignment, Supervisor, SupervisorExpertise
-from talent.supervision.rules import active_on, coverage_rate, mentoring_on, primary_on
+from talent.places.rules import ancestor_paths
+from talent.supervision.access import readable_assignments, readable_ce_rules, readable_supervisors, supervisors_q
+from talent.supervision.models import Assignment, SessionCeRule, Supervisor, SupervisorExpertise
+from talent.supervision.rules import SUPERVISION_CE, CeRule, active_on, coverage_rate, mentoring_on, primary_on
 
 
 async def assigned_station_ids(*, user_id: int, today: date) -> frozenset[int]:
@@ -252,3 +253,34 @@ async def uncovered_stations(*, scope: Scope, region: Region | None, today: date
     if params.q:
         qs = qs.filter(Q(code__icontains=params.q) | Q(name__icontains=params.q))
     return await paginate(qs, params, UNCOVERED_SORTS, default="code")
+
+
+# ── the CE rule of sessions ──────────────────────────────────────────────────────────────────────
+
+
+async def session_ce_rule(*, region_path: str, on: date) -> SessionCeRule | CeRule:
+    """The rule crediting CE hours for a session held on `on` at a station whose region path is `region_path`: of
+    the rules of the regions enclosing it (the national one, path "", included) in force on `on`, the most specific
+    region's latest (the same choice as pay.selectors.standard_applying); the default when none is."""
+    rule = (
+        await SessionCeRule.filter(region_path__in=["", *ancestor_paths(region_path)], effective_from__lte=on)
+        .order_by("-region_path", "-effective_from", "-id")
+        .first()
+    )
+    return rule or SUPERVISION_CE
+
+
+CE_RULE_SORTS = {"region": "region_path", "effective": "effective_from"}
+
+
+async def ce_rule_list(*, scope: Scope, params: ListParams) -> Page:
+    """The rules the viewer sees with their regions, by region then latest first."""
+    qs = readable_ce_rules(scope).select_related("region")
+    if params.q:
+        qs = qs.filter(Q(source__icontains=params.q) | Q(region__name__icontains=params.q) | Q(region__code=params.q))
+    return await paginate(qs, params, CE_RULE_SORTS, default="region")
+
+
+async def ce_rule_get(*, scope: Scope, rule_id: int) -> SessionCeRule:
+    """A rule the viewer sees, with its region (404 otherwise)."""
+    return await readable_ce_rules(scope).select_related("region").get(id=rule_id)

@@ -1,9 +1,11 @@
-"""Writes of supervision: supervisor profiles (the expert pool) and assignments to stations. Each function runs in
-one transaction and records an audit entry. A bureau keeps the profiles of its region's subtree and assigns
-supervisors to the stations of its subtree; "one station, one supervisor": a station never has two primary
-assignments sharing a day (checked here, under a lock on the station row)."""
+"""Writes of supervision: supervisor profiles (the expert pool), assignments to stations and the CE rules of
+sessions. Each function runs in one transaction and records an audit entry. A bureau keeps the profiles of its
+region's subtree, assigns supervisors to the stations of its subtree and adds CE rules inside its region; "one
+station, one supervisor": a station never has two primary assignments sharing a day (checked here, under a lock
+on the station row)."""
 
 from datetime import date
+from decimal import Decimal
 
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -16,7 +18,8 @@ from talent.core.i18n import N_
 from talent.places.access import can_write_under, stations_q
 from talent.places.models import CertLevel, Region, Station
 from talent.supervision.access import may_assign, readable_supervisors, supervisor_editable
-from talent.supervision.models import Affiliation, Assignment, Supervisor, SupervisorExpertise
+from talent.supervision.defaults import seed_session_ce_rules
+from talent.supervision.models import Affiliation, Assignment, SessionCeRule, Supervisor, SupervisorExpertise
 from talent.supervision.rules import overlapping, parse_tags
 
 Actor = Model | None
@@ -25,6 +28,7 @@ SUPERVISOR_FIELDS = ["name", "affiliation_type", "affiliation", "level", "cert_l
 ASSIGNMENT_FIELDS = ["supervisor_id", "station_id", "start_on", "end_on", "is_primary"]
 SUPERVISOR = Audited(Entity.SUPERVISOR, [*SUPERVISOR_FIELDS, "tags"])
 ASSIGNMENT = Audited(Entity.ASSIGNMENT, ASSIGNMENT_FIELDS)
+CE_RULE = Audited(Entity.SESSION_CE_RULE, ["region_path", "effective_from", "counts", "max_share", "source"])
 MAX_TAGS = 12
 
 
@@ -196,3 +200,70 @@ async def assignment_end(*, actor: Actor, scope: Scope, assignment: Assignment, 
             organisation_id=assignment.station.organisation_id,
         )
     return assignment
+
+
+# ── the CE rule of sessions ──────────────────────────────────────────────────────────────────────
+
+
+async def session_ce_rules_seed() -> int:
+    """Add the national default rule if there is no national rule (idempotent; the migration seeds real
+    databases)."""
+    async with in_transaction():
+        return await seed_session_ce_rules({"SessionCeRule": SessionCeRule}.__getitem__)
+
+
+def _rule_summary(region: Region | None, effective_from: date) -> str:
+    return f"{region.code if region else '—'} · {effective_from.isoformat()}"
+
+
+async def session_ce_rule_create(
+    *,
+    actor: Actor,
+    scope: Scope,
+    region: Region | None,
+    effective_from: date,
+    counts: bool,
+    max_share: Decimal | None,
+    source: str,
+) -> SessionCeRule:
+    """Add the rule of `region` (None: national, admins only) from `effective_from` on. A bureau adds rules only
+    inside its own region. A rule is never edited: a region changes its rule by adding one from a later day, and
+    one region has at most one rule taking effect on a day. Where supervision does not count, max_share is 0."""
+    path = region.path if region else ""
+    if not can_write_under(scope, path):
+        raise ServiceError("region_code", N_("Choose a region inside your own."))
+    if effective_from is None:
+        raise ServiceError("effective_from", N_("This field is required."))
+    source = (source or "").strip()
+    if not source:
+        raise ServiceError("source", N_("Name the document the rule comes from."))
+    if counts:
+        if max_share is None or not Decimal("0") < Decimal(max_share) <= Decimal("1"):
+            raise ServiceError("max_share", N_("Enter a share above 0 and at most 1, e.g. 0.5."))
+        share = Decimal(max_share).quantize(Decimal("0.001"))
+    else:
+        share = Decimal("0")
+    async with in_transaction():
+        if await SessionCeRule.filter(region_path=path, effective_from=effective_from).exists():
+            raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
+        rule = await SessionCeRule.create(
+            region=region,
+            region_path=path,
+            effective_from=effective_from,
+            counts=bool(counts),
+            max_share=share,
+            source=source[:2000],
+        )
+        await CE_RULE.created(actor, rule, _rule_summary(region, effective_from), region_path=path)
+    return rule
+
+
+async def session_ce_rule_delete(*, actor: Actor, scope: Scope, rule: SessionCeRule, today: date) -> None:
+    """Withdraw a rule that has not yet taken effect (`rule.region` loaded); a rule in force is kept, since sessions
+    were credited under it."""
+    if not can_write_under(scope, rule.region_path):
+        raise _forbidden()
+    if rule.effective_from <= today:
+        raise ServiceError("__all__", N_("A rule in force is kept: add a rule from a later day instead."))
+    async with in_transaction():
+        await CE_RULE.delete(actor, rule, _rule_summary(rule.region, rule.effective_from), region_path=rule.region_path)

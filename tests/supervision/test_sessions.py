@@ -15,7 +15,7 @@ from talent.cohorts.rules import check_session_ce
 from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
 from talent.supervision.models import SessionAttendee, SupervisionSession
-from talent.supervision.rules import SUPERVISION_CE, SessionCeRule
+from talent.supervision.rules import SUPERVISION_CE, CeRule
 from tests.conftest import login, post
 from tests.factories import world
 from tests.querycount import count_queries
@@ -195,12 +195,12 @@ def test_the_ce_rule_of_sessions_is_data_with_a_default_that_names_its_source():
         check_session_ce(Decimal("2"), Decimal("2.5"))
     assert refused.value.field == "ce_hours"
     # A province crediting half a session: 2 hours × 0.5 = 1 hour at most, so 1 passes and 1.5 is refused.
-    half = SessionCeRule(max_share=Decimal("0.5"), source="某省民政厅通知（示例）")
+    half = CeRule(max_share=Decimal("0.5"), source="某省民政厅通知（示例）")
     check_session_ce(Decimal("2"), Decimal("1"), half)
     with pytest.raises(ServiceError):
         check_session_ce(Decimal("2"), Decimal("1.5"), half)
     # A province where supervision earns no CE hours: any credit is refused, none is fine.
-    none = SessionCeRule(counts=False)
+    none = CeRule(counts=False)
     check_session_ce(Decimal("2"), Decimal("0"), none)
     with pytest.raises(ServiceError):
         check_session_ce(Decimal("2"), Decimal("0.5"), none)
