@@ -333,7 +333,9 @@ async def certificate_queryset(
             expression, high, low = _top_certificate("c.level"), "'zzzz'", "''"
         else:
             expression = _top_certificate(sql.expiry())
-            high, low = date_literal(date(9999, 12, 31), sql.pg), date_literal(date(1, 1, 1), sql.pg)
+            # Not date.max/date.min: asyncpg sends those as ±infinity, so a pager cursor holding one would pass
+            # every row.
+            high, low = date_literal(date(9999, 12, 30), sql.pg), date_literal(date(1, 1, 2), sql.pg)
         qs = qs.annotate(**{_BLANK_LAST_SORTS[key]: _blank_last_key(expression, descending, high, low)})
     return qs, sql.rules
 
