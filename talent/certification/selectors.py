@@ -47,7 +47,9 @@ from talent.certification.rules import (
     years_of,
     years_to_cutoff,
 )
+from talent.core import export
 from talent.core.access import Scope
+from talent.core.export import cursor_batches, is_postgres
 from talent.core.pagination import ListParams, Page, paginate
 from talent.core.sql import Unordered
 from talent.people.access import spells_q, workers_q
@@ -414,17 +416,29 @@ async def certificate_list(
 
 
 async def certificate_export_rows(
-    *, scope: Scope, today: date, q: str = "", filters: ListFilters | None = None, size=1000, **legacy
+    *, scope: Scope, today: date, q: str = "", filters: ListFilters | None = None, size=None, **legacy
 ):
-    """Every row of the filtered list with its current station, in keyset batches by worker id (bounded memory)."""
+    """Every row of the filtered list with its current station, by worker id, in batches of `size` (bounded
+    memory): on PostgreSQL one query for the file, read through a server-side cursor; elsewhere keyset batches on
+    the id (the primary key's index). Each batch's stations are one more query (`worker_id IN (batch ids)`)."""
     qs, rules = await certificate_queryset(scope=scope, today=today, q=q, filters=filters or ListFilters(**legacy))
-    last_id = 0
-    while True:
-        batch = await qs.filter(id__gt=last_id).order_by("id").limit(size).values(*LIST_VALUES)
+    if is_postgres(qs):
+        batches = cursor_batches(qs.order_by("id").values(*LIST_VALUES), size)
+    else:
+        batches = _keyset_values(qs, size or export.BATCH_SIZE)
+    async for batch in batches:
         rows = [clean_row(row, rules) for row in batch]
         await _add_stations(scope, today, rows)
         for row in rows:
             yield row
+
+
+async def _keyset_values(qs, size: int):
+    last_id = 0
+    while True:
+        batch = await qs.filter(id__gt=last_id).order_by("id").limit(size).values(*LIST_VALUES)
+        if batch:
+            yield batch
         if len(batch) < size:
             return
         last_id = batch[-1]["id"]

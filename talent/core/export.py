@@ -129,3 +129,25 @@ async def keyset_rows(queryset, order: Sequence[str], size: int | None = None) -
     async for batch in keyset_batches(queryset, order, size):
         for item in batch:
             yield item
+
+
+def is_postgres(queryset) -> bool:
+    return queryset.model._meta.db.capabilities.dialect == "postgres"
+
+
+async def cursor_batches(queryset, size: int | None = None) -> AsyncIterator[list[dict]]:
+    """A values queryset's rows as dicts from ONE query on PostgreSQL: a server-side cursor (DECLARE … in a
+    transaction of its own on a pooled asyncpg connection, or the request's transaction when one is open), fetched
+    `size` rows per round trip, so memory holds one batch and the filter runs once for the whole file. The cursor
+    and its connection are released when the iteration ends or is closed (a client that goes away)."""
+    size = size or BATCH_SIZE
+    queryset._choose_db_if_not_chosen()
+    queryset._make_query()
+    sql, params = queryset.query.get_parameterized_sql()
+    async with queryset._db.acquire_connection() as connection:
+        async with connection.transaction():
+            cursor = await connection.cursor(sql, *params)
+            while batch := await cursor.fetch(size):
+                yield [dict(record) for record in batch]
+                if len(batch) < size:
+                    return
