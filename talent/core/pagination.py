@@ -17,7 +17,7 @@ from math import ceil
 from typing import Any
 from urllib.parse import urlencode
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
 from talent.settings import get_settings
@@ -187,18 +187,32 @@ def order_for(params: ListParams, sorts: dict[str, str], default: str) -> list[s
     return [("-" if desc else "") + column, "-id" if desc else "id"]
 
 
+def cursor_safe(qs: QuerySet, column: str) -> bool:
+    """May a page of `qs` sorted by `column` be addressed by cursor? A column of the model's own table, or a
+    per-row annotation (a subquery or raw SQL): its value is on every fetched row and can be compared in WHERE. Not
+    a related model's column (the row holds no value for it unless joined in) nor an aggregate (HAVING, not
+    WHERE): those lists keep page numbers only."""
+    if column in qs.model._meta.db_fields:
+        return True
+    annotation = qs._annotations.get(column)
+    return annotation is not None and isinstance(annotation, Subquery | RawSQL)
+
+
 async def paginate(
     qs: QuerySet, params: ListParams, sorts: dict[str, str], default: str, values: tuple[str, ...] | None = None
 ) -> Page:
-    """One page of `qs` in the whitelisted sort, with the total. Three shapes, the same two queries each: a cursor
+    """One page of `qs` in the whitelisted sort, with the total: two queries whatever the depth. A cursor
     (`after`/`before`, from the pager) reads from the cursor's row in the sort's index; a bare page number reads
-    with OFFSET (and a page past the end answers the last page). With `values`, items are dicts of those fields
-    (the sort column and id are added for the cursors)."""
+    with OFFSET (a page past the end answers the last page). A sort that cannot take a cursor (cursor_safe) keeps
+    page numbers only. With `values`, items are dicts of those fields (the sort column and id are added for the
+    cursors)."""
     total = await qs.count()
     order = order_for(params, sorts, default)
-    if values:
+    keyed = cursor_safe(qs, order[0].lstrip("-"))
+    if values and keyed:
         values = tuple(dict.fromkeys((*values, "id", order[0].lstrip("-"))))
-    after, before = decode_cursor(params.after), decode_cursor(params.before)
+    after = decode_cursor(params.after) if keyed else None
+    before = decode_cursor(params.before) if keyed and after is None else None
     if after is not None or before is not None:
         if after is not None:
             window = qs.filter(after_q(qs, order, *after)).order_by(*order)
@@ -206,7 +220,7 @@ async def paginate(
             window = qs.filter(after_q(qs, reverse_order(order), *before)).order_by(*reverse_order(order))
         window = window.limit(params.per_page)
         items = list(await (window.values(*values) if values else window))
-        if before is not None and after is None:
+        if before is not None:
             items.reverse()
         if items or params.page == 1:
             return Page(items=items, total=total, params=params, order=order)
@@ -216,4 +230,4 @@ async def paginate(
         params.page = max(1, ceil(total / params.per_page))
     window = qs.order_by(*order).offset((params.page - 1) * params.per_page).limit(params.per_page)
     items = await (window.values(*values) if values else window)
-    return Page(items=list(items), total=total, params=params, order=order)
+    return Page(items=list(items), total=total, params=params, order=order if keyed else ())

@@ -65,3 +65,23 @@ async def test_a_stale_cursor_past_the_end_falls_back_to_the_page_number(db):
     page = await paginate(Worker.all(), ListParams(sort="name", page=2, per_page=2, after=after_last), SORTS, "name")
     # Page 2 of 5 rows by name at 2 a page: 名2, 名3.
     assert [w.name for w in page.items] == ["名2", "名3"]
+
+
+async def test_a_sort_by_a_related_column_or_an_aggregate_keeps_page_numbers_only(db):
+    from tortoise.functions import Count
+
+    from talent.core.pagination import cursor_safe
+    from talent.people.models import EmploymentSpell
+
+    for i in range(4):
+        await Worker.create(worker_no=f"K{i}", name=f"名{i}")
+    # A related model's column is not on the fetched row; an aggregate filters in HAVING: no cursor for either.
+    assert not cursor_safe(EmploymentSpell.all(), "worker__name")
+    assert not cursor_safe(Worker.annotate(n=Count("spells")), "n")
+    assert cursor_safe(Worker.all(), "name") and cursor_safe(Worker.all(), "birth_date")
+    sorts = {"spells": "n", "name": "name"}
+    stale = encode_cursor(0, 10**9)  # would select nothing if it were used
+    params = ListParams(sort="spells", page=2, per_page=3, after=stale)
+    page = await paginate(Worker.annotate(n=Count("spells")), params, sorts, "name")
+    # 4 workers at 3 a page, page 2 by number: one row, and the pager links carry no cursor.
+    assert len(page.items) == 1 and page.prev_cursor == "" and "after" not in page.prev_url()
