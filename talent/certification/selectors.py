@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tortoise.expressions import Q, RawSQL, Subquery
+from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count, Sum
 from tortoise.query_utils import Prefetch
 
@@ -47,8 +47,11 @@ from talent.certification.rules import (
     years_of,
     years_to_cutoff,
 )
+from talent.core import export
 from talent.core.access import Scope
+from talent.core.export import cursor_batches, is_postgres
 from talent.core.pagination import ListParams, Page, paginate
+from talent.core.sql import Unordered
 from talent.people.access import spells_q, workers_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on
@@ -270,29 +273,49 @@ def _blank_last_key(expression: str, descending: bool, last_high: str, last_low:
     return RawSQL(f"COALESCE({expression}, {last_low if descending else last_high})")
 
 
+def _with_columns(qs, sql: CertificateSql, today: date, names=None):
+    """`qs` (of Worker) annotated with the columns of the worker's highest certificate, all of them or `names`."""
+    columns = {
+        "cert_level": lambda: RawSQL(_top_certificate("c.level")),
+        "cert_number": lambda: RawSQL(_top_certificate("c.number")),
+        "cert_expires": lambda: RawSQL(_top_certificate(sql.expiry())),
+        "cert_ce": lambda: RawSQL(_top_certificate(sql.ce_hours())),
+        "cert_status": lambda: RawSQL(f"COALESCE({_top_certificate(sql.status(today))}, 'none')"),
+    }
+    return qs.annotate(**{name: make() for name, make in columns.items() if names is None or name in names})
+
+
 async def certificate_queryset(
-    *, scope: Scope, today: date, q: str = "", filters: ListFilters | None = None, sort: str = "", **legacy
+    *,
+    scope: Scope,
+    today: date,
+    q: str = "",
+    filters: ListFilters | None = None,
+    sort: str = "",
+    columns: bool = True,
+    sql: CertificateSql | None = None,
+    **legacy,
 ):
     """Workers in scope with an active spell in scope, each annotated with their highest certificate:
     cert_level, cert_number, cert_expires, cert_ce (CE hours in the current period) and cert_status, all
-    computed in SQL (correlated subqueries, so a page costs the same few queries whatever the rows). `filters`
-    (ListFilters) narrow it; `sort` (a list sort key, "-" for descending) adds the blanks-last key it needs.
-    `level`, `status` and `station_code` may also be given as keywords."""
+    computed in SQL (correlated subqueries). `filters` (ListFilters) narrow it; `sort` (a list sort key, "-" for
+    descending) adds the blanks-last key it needs. With `columns=False` only the columns the filters need are
+    annotated (a list's page query, which reads the columns for the rows shown afterwards). `level`, `status` and
+    `station_code` may also be given as keywords."""
     filters = filters or ListFilters(**legacy)
-    sql = await certificate_sql()
+    sql = sql or await certificate_sql()
     current = EmploymentSpell.filter(spells_q(scope), active_on(today))
     if filters.station_code:
         current = current.filter(station__code=filters.station_code)
-    qs = Worker.filter(workers_q(scope), id__in=Subquery(current.values("worker_id")))
+    qs = Worker.filter(workers_q(scope), id__in=Unordered(current.values("worker_id")))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
-    qs = qs.annotate(
-        cert_level=RawSQL(_top_certificate("c.level")),
-        cert_number=RawSQL(_top_certificate("c.number")),
-        cert_expires=RawSQL(_top_certificate(sql.expiry())),
-        cert_ce=RawSQL(_top_certificate(sql.ce_hours())),
-        cert_status=RawSQL(f"COALESCE({_top_certificate(sql.status(today))}, 'none')"),
-    )
+    needed = None
+    if not columns:
+        needed = {"cert_level"} if filters.level in LEVEL_ORDER else set()
+        if filters.level == "none" or filters.status in STATUSES:
+            needed.add("cert_status")
+    qs = _with_columns(qs, sql, today, needed)
     if filters.level in LEVEL_ORDER:
         qs = qs.filter(cert_level=filters.level)
     elif filters.level == "none":
@@ -312,7 +335,9 @@ async def certificate_queryset(
             expression, high, low = _top_certificate("c.level"), "'zzzz'", "''"
         else:
             expression = _top_certificate(sql.expiry())
-            high, low = date_literal(date(9999, 12, 31), sql.pg), date_literal(date(1, 1, 1), sql.pg)
+            # Not date.max/date.min: asyncpg sends those as ±infinity, so a pager cursor holding one would pass
+            # every row.
+            high, low = date_literal(date(9999, 12, 30), sql.pg), date_literal(date(1, 1, 2), sql.pg)
         qs = qs.annotate(**{_BLANK_LAST_SORTS[key]: _blank_last_key(expression, descending, high, low)})
     return qs, sql.rules
 
@@ -366,30 +391,54 @@ async def certificate_list(
     station_code: str = "",
     filters: ListFilters | None = None,
 ) -> Page:
-    """One page of the list, each row with its current station; blanks sort last in either direction."""
+    """One page of the list, each row with its current station; blanks sort last in either direction. Five
+    queries whatever the page size or depth: the level rules, the count, the page's ids (computing only the
+    columns its filters and sort need), the certificate columns of the rows shown (`id IN (page ids)`), and their
+    stations."""
     filters = filters or ListFilters(level=level, status=status, station_code=station_code)
     key = params.sort.lstrip("-")
     sort = params.sort if key in LIST_SORTS else ""
-    qs, rules = await certificate_queryset(scope=scope, today=today, q=params.q, filters=filters, sort=sort)
+    sql = await certificate_sql()
+    qs, rules = await certificate_queryset(
+        scope=scope, today=today, q=params.q, filters=filters, sort=sort, columns=False, sql=sql
+    )
     sorts = {**LIST_SORTS, **_BLANK_LAST_SORTS}
-    page = await paginate(qs, params, sorts, default="worker_no", values=LIST_VALUES)
-    page.items = [clean_row(row, rules) for row in page.items]
+    page = await paginate(qs, params, sorts, default="worker_no", values=("id",))
+    ids = [row["id"] for row in page.items]
+    rows = {}
+    if ids:
+        shown = _with_columns(Worker.filter(id__in=ids), sql, today)
+        rows = {row["id"]: row for row in await shown.values(*LIST_VALUES)}
+    # Each item keeps the page query's sort key too (the pager's cursors read it).
+    page.items = [clean_row({**item, **rows[item["id"]]}, rules) for item in page.items if item["id"] in rows]
     await _add_stations(scope, today, page.items)
     return page
 
 
 async def certificate_export_rows(
-    *, scope: Scope, today: date, q: str = "", filters: ListFilters | None = None, size=1000, **legacy
+    *, scope: Scope, today: date, q: str = "", filters: ListFilters | None = None, size=None, **legacy
 ):
-    """Every row of the filtered list with its current station, in keyset batches by worker id (bounded memory)."""
+    """Every row of the filtered list with its current station, by worker id, in batches of `size` (bounded
+    memory): on PostgreSQL one query for the file, read through a server-side cursor; elsewhere keyset batches on
+    the id (the primary key's index). Each batch's stations are one more query (`worker_id IN (batch ids)`)."""
     qs, rules = await certificate_queryset(scope=scope, today=today, q=q, filters=filters or ListFilters(**legacy))
-    last_id = 0
-    while True:
-        batch = await qs.filter(id__gt=last_id).order_by("id").limit(size).values(*LIST_VALUES)
+    if is_postgres(qs):
+        batches = cursor_batches(qs.order_by("id").values(*LIST_VALUES), size)
+    else:
+        batches = _keyset_values(qs, size or export.BATCH_SIZE)
+    async for batch in batches:
         rows = [clean_row(row, rules) for row in batch]
         await _add_stations(scope, today, rows)
         for row in rows:
             yield row
+
+
+async def _keyset_values(qs, size: int):
+    last_id = 0
+    while True:
+        batch = await qs.filter(id__gt=last_id).order_by("id").limit(size).values(*LIST_VALUES)
+        if batch:
+            yield batch
         if len(batch) < size:
             return
         last_id = batch[-1]["id"]
@@ -438,9 +487,9 @@ async def ce_hours_between(*, worker_id: int, start: date, end: date) -> Decimal
     return Decimal(str(total or 0))
 
 
-def _workers_in(scope: Scope) -> Subquery:
+def _workers_in(scope: Scope) -> Unordered:
     """Ids of the workers the viewer reaches, for `worker_id__in`: a row of a worker out of scope is not found."""
-    return Subquery(Worker.filter(workers_q(scope)).values("id"))
+    return Unordered(Worker.filter(workers_q(scope)).values("id"))
 
 
 async def ce_ledger(*, scope: Scope, worker_id: int, limit: int = 200) -> list[CeCredit]:

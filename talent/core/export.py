@@ -15,6 +15,8 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from talent.core.pagination import after_q, sort_value
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 64 * 1024
 
@@ -104,30 +106,13 @@ async def batched(queryset, size: int = 2000) -> AsyncIterator[Any]:
 BATCH_SIZE = 1000
 
 
-def _sort_value(item: Any, path: str) -> Any:
-    """The value of an ordering path ("name", "region__name", an annotation) on a fetched row."""
-    for part in path.split("__"):
-        if item is None:
-            return None
-        item = getattr(item, part, None)
-    return item
-
-
-def _nulls_first(queryset, descending: bool) -> bool:
-    """Where the database puts NULLs: SQLite sorts them lowest, PostgreSQL highest."""
-    smallest = queryset.model._meta.db.capabilities.dialect == "sqlite"
-    return smallest != descending
-
-
 async def keyset_batches(queryset, order: Sequence[str], size: int | None = None) -> AsyncIterator[list[Any]]:
     """The queryset's rows in `order` (a column, then the id tie-breaker, as talent.core.pagination.order_for
     gives), fetched `size` rows per query; each next query starts after the last row seen (keyset, not
     OFFSET), so memory holds one batch and the number of queries is rows / size + 1 at most."""
     size = size or BATCH_SIZE
     column = order[0].lstrip("-")
-    descending = order[0].startswith("-")
-    op = "lt" if descending else "gt"
-    tie_breaker = "-id" if descending else "id"
+    tie_breaker = "-id" if order[0].startswith("-") else "id"
     ordered = queryset.order_by(tie_breaker) if column == "id" else queryset.order_by(order[0], tie_breaker)
     after: Q | None = None
     while True:
@@ -137,23 +122,32 @@ async def keyset_batches(queryset, order: Sequence[str], size: int | None = None
         if len(batch) < size:
             return
         last = batch[-1]
-        after_id = Q(**{f"id__{op}": last.id})
-        if column == "id":
-            after = after_id
-            continue
-        value = _sort_value(last, column)
-        nulls_first = _nulls_first(queryset, descending)
-        if value is None:
-            after = Q(**{f"{column}__isnull": True}) & after_id
-            if nulls_first:
-                after = after | Q(**{f"{column}__isnull": False})
-        else:
-            after = Q(**{f"{column}__{op}": value}) | (Q(**{column: value}) & after_id)
-            if not nulls_first:
-                after = after | Q(**{f"{column}__isnull": True})
+        after = after_q(queryset, order, sort_value(last, column), last.id)
 
 
 async def keyset_rows(queryset, order: Sequence[str], size: int | None = None) -> AsyncIterator[Any]:
     async for batch in keyset_batches(queryset, order, size):
         for item in batch:
             yield item
+
+
+def is_postgres(queryset) -> bool:
+    return queryset.model._meta.db.capabilities.dialect == "postgres"
+
+
+async def cursor_batches(queryset, size: int | None = None) -> AsyncIterator[list[dict]]:
+    """A values queryset's rows as dicts from ONE query on PostgreSQL: a server-side cursor (DECLARE … in a
+    transaction of its own on a pooled asyncpg connection, or the request's transaction when one is open), fetched
+    `size` rows per round trip, so memory holds one batch and the filter runs once for the whole file. The cursor
+    and its connection are released when the iteration ends or is closed (a client that goes away)."""
+    size = size or BATCH_SIZE
+    queryset._choose_db_if_not_chosen()
+    queryset._make_query()
+    sql, params = queryset.query.get_parameterized_sql()
+    async with queryset._db.acquire_connection() as connection:
+        async with connection.transaction():
+            cursor = await connection.cursor(sql, *params)
+            while batch := await cursor.fetch(size):
+                yield [dict(record) for record in batch]
+                if len(batch) < size:
+                    return

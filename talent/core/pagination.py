@@ -1,10 +1,23 @@
-"""List parameters shared by every list: search, sort, page; and one paginate() for all."""
+"""List parameters shared by every list: search, sort, page; and one paginate() for all.
 
+Pages are numbered, and an old `?page=N` link always answers (OFFSET). The pager's own links also carry a cursor
+(`after=` the last row's sort key and id for "next", `before=` the first row's for "previous"), so walking a list
+page by page never skips rows with OFFSET however deep it goes: the database starts at the cursor in the sort's
+index. The page number beside a cursor only labels the page.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from math import ceil
 from typing import Any
 from urllib.parse import urlencode
 
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
 from talent.settings import get_settings
@@ -19,8 +32,11 @@ class ListParams:
     page: int = 1
     per_page: int = 25
     extra: dict[str, str] | None = None
+    after: str = ""  # cursor: the page starts after this row (see encode_cursor)
+    before: str = ""  # cursor: the page ends before this row
 
     def url(self, **changes: Any) -> str:
+        """This list's URL with `changes`; a cursor (after=, before=) only when given among the changes."""
         values = {"q": self.q, "sort": self.sort, "page": self.page, "per_page": self.per_page}
         values.update(self.extra or {})
         values.update(changes)
@@ -36,11 +52,107 @@ class ListParams:
         return self.url(sort=("-" + key) if self.sort == key else key, page=1)
 
 
+def encode_cursor(value: Any, row_id: int) -> str:
+    """A row's place in a sorted list (its sort value and id) as an opaque URL-safe token."""
+    if isinstance(value, datetime):
+        tagged = ["t", value.isoformat()]
+    elif isinstance(value, date):
+        tagged = ["d", value.isoformat()]
+    elif isinstance(value, Decimal):
+        tagged = ["m", str(value)]
+    elif value is None or isinstance(value, str | int | float) and not isinstance(value, bool):
+        tagged = ["v", value]
+    else:
+        tagged = ["v", str(getattr(value, "value", value))]
+    raw = json.dumps([*tagged, row_id], separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> tuple[Any, int] | None:
+    """(sort value, id) of a cursor, or None for anything encode_cursor did not make."""
+    if not token:
+        return None
+    try:
+        tag, value, row_id = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if not isinstance(row_id, int) or isinstance(row_id, bool):
+            return None
+        match tag:
+            case "d":
+                return date.fromisoformat(value), row_id
+            case "t":
+                return datetime.fromisoformat(value), row_id
+            case "m":
+                return Decimal(value), row_id
+            case "v" if value is None or isinstance(value, str | int | float):
+                return value, row_id
+    except (ValueError, TypeError, binascii.Error, ArithmeticError):
+        return None
+    return None
+
+
+def sort_value(item: Any, path: str) -> Any:
+    """The value of an ordering path ("name", "region__name", an annotation) on a fetched row or values dict."""
+    if isinstance(item, dict):
+        return item.get(path)
+    for part in path.split("__"):
+        if item is None:
+            return None
+        item = getattr(item, part, None)
+    return item
+
+
+def nulls_first(queryset, descending: bool) -> bool:
+    """Where the database puts NULLs: SQLite sorts them lowest, PostgreSQL highest."""
+    smallest = queryset.model._meta.db.capabilities.dialect == "sqlite"
+    return smallest != descending
+
+
+def after_q(queryset, order: Sequence[str], value: Any, row_id: int) -> Q:
+    """The rows that come after the row (value, row_id) in `order` (a column, then the id tie-breaker, as
+    order_for gives): the keyset condition, NULLs placed where the database sorts them."""
+    column = order[0].lstrip("-")
+    descending = order[0].startswith("-")
+    op = "lt" if descending else "gt"
+    after_id = Q(**{f"id__{op}": row_id})
+    if column == "id":
+        return after_id
+    first = nulls_first(queryset, descending)
+    if value is None:
+        after = Q(**{f"{column}__isnull": True}) & after_id
+        return after | Q(**{f"{column}__isnull": False}) if first else after
+    after = Q(**{f"{column}__{op}": value}) | (Q(**{column: value}) & after_id)
+    return after if first else after | Q(**{f"{column}__isnull": True})
+
+
+def reverse_order(order: Sequence[str]) -> list[str]:
+    return [key[1:] if key.startswith("-") else "-" + key for key in order]
+
+
 @dataclass
 class Page:
     items: list[Any]
     total: int
     params: ListParams
+    order: Sequence[str] = ()  # the ordering the page was read in (order_for), for its cursors
+
+    def _cursor(self, item: Any) -> str:
+        if not self.order:
+            return ""
+        return encode_cursor(sort_value(item, self.order[0].lstrip("-")), sort_value(item, "id"))
+
+    @property
+    def next_cursor(self) -> str:
+        return self._cursor(self.items[-1]) if self.items and self.has_next else ""
+
+    @property
+    def prev_cursor(self) -> str:
+        return self._cursor(self.items[0]) if self.items and self.has_prev else ""
+
+    def next_url(self) -> str:
+        return self.params.url(page=self.params.page + 1, after=self.next_cursor)
+
+    def prev_url(self) -> str:
+        return self.params.url(page=self.params.page - 1, before=self.prev_cursor)
 
     @property
     def pages(self) -> int:
@@ -75,13 +187,47 @@ def order_for(params: ListParams, sorts: dict[str, str], default: str) -> list[s
     return [("-" if desc else "") + column, "-id" if desc else "id"]
 
 
+def cursor_safe(qs: QuerySet, column: str) -> bool:
+    """May a page of `qs` sorted by `column` be addressed by cursor? A column of the model's own table, or a
+    per-row annotation (a subquery or raw SQL): its value is on every fetched row and can be compared in WHERE. Not
+    a related model's column (the row holds no value for it unless joined in) nor an aggregate (HAVING, not
+    WHERE): those lists keep page numbers only."""
+    if column in qs.model._meta.db_fields:
+        return True
+    annotation = qs._annotations.get(column)
+    return annotation is not None and isinstance(annotation, Subquery | RawSQL)
+
+
 async def paginate(
     qs: QuerySet, params: ListParams, sorts: dict[str, str], default: str, values: tuple[str, ...] | None = None
 ) -> Page:
+    """One page of `qs` in the whitelisted sort, with the total: two queries whatever the depth. A cursor
+    (`after`/`before`, from the pager) reads from the cursor's row in the sort's index; a bare page number reads
+    with OFFSET (a page past the end answers the last page). A sort that cannot take a cursor (cursor_safe) keeps
+    page numbers only. With `values`, items are dicts of those fields (the sort column and id are added for the
+    cursors)."""
     total = await qs.count()
-    ordered = qs.order_by(*order_for(params, sorts, default))
+    order = order_for(params, sorts, default)
+    keyed = cursor_safe(qs, order[0].lstrip("-"))
+    if values and keyed:
+        values = tuple(dict.fromkeys((*values, "id", order[0].lstrip("-"))))
+    after = decode_cursor(params.after) if keyed else None
+    before = decode_cursor(params.before) if keyed and after is None else None
+    if after is not None or before is not None:
+        if after is not None:
+            window = qs.filter(after_q(qs, order, *after)).order_by(*order)
+        else:
+            window = qs.filter(after_q(qs, reverse_order(order), *before)).order_by(*reverse_order(order))
+        window = window.limit(params.per_page)
+        items = list(await (window.values(*values) if values else window))
+        if before is not None:
+            items.reverse()
+        if items or params.page == 1:
+            return Page(items=items, total=total, params=params, order=order)
+        # A stale cursor past either end: fall back to the page number.
+    params.after = params.before = ""
     if params.page > 1 and (params.page - 1) * params.per_page >= total:
         params.page = max(1, ceil(total / params.per_page))
-    window = ordered.offset((params.page - 1) * params.per_page).limit(params.per_page)
+    window = qs.order_by(*order).offset((params.page - 1) * params.per_page).limit(params.per_page)
     items = await (window.values(*values) if values else window)
-    return Page(items=list(items), total=total, params=params)
+    return Page(items=list(items), total=total, params=params, order=order if keyed else ())

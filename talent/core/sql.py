@@ -2,10 +2,23 @@
 
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import Term
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 # A filter that matches nothing (a role with no reach).
 NOTHING = Q(id__in=[])
+
+
+class Unordered(Subquery):
+    """A subquery for an `__in` filter without the model's default ordering (Meta.ordering, which Tortoise adds
+    even after `.order_by()` with no keys): an ORDER BY inside `IN (…)` means nothing, and it stops PostgreSQL
+    from flattening the subquery into a semi-join. A subquery with a LIMIT keeps its ordering (it picks rows)."""
+
+    def get_sql(self, ctx: SqlContext) -> str:
+        self.query._choose_db_if_not_chosen()
+        self.query._make_query()
+        if self.query._limit is None:
+            self.query.query._orderbys = []
+        return self.query.query.get_parameterized_sql(ctx)[0]
 
 
 class Union(Term):
@@ -25,3 +38,24 @@ class Union(Term):
             query.query._orderbys = []
             parts.append(query.query.get_sql(ctx.copy(subquery=False)))
         return "(" + " UNION ".join(parts) + ")"
+
+
+def next_prefix(prefix: str) -> str:
+    """The smallest string above every string that starts with `prefix` ("32/3201/" → "32/32010"): the prefix with
+    its last character incremented (a last character at the top of Unicode is dropped first)."""
+    stem = prefix.rstrip("\U0010ffff")
+    if not stem:
+        return ""
+    return stem[:-1] + chr(ord(stem[-1]) + 1)
+
+
+def under(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, as a range on the column (`field >= prefix AND field < next_prefix`): a btree
+    index serves it and both planners estimate it from the column's statistics, where Tortoise's `__startswith`
+    writes `CAST(field AS VARCHAR) LIKE 'prefix%'`, which neither can. Exact under a bytewise collation (SQLite's
+    BINARY, PostgreSQL's "C" and "C.UTF-8", which the project's databases use); an empty prefix matches every row."""
+    if not prefix:
+        return Q()
+    upper = next_prefix(prefix)
+    q = Q(**{f"{field}__gte": prefix})
+    return q & Q(**{f"{field}__lt": upper}) if upper else q

@@ -6,10 +6,10 @@ active that day (where the mentee works now; not their past at other stations, n
 colleagues), read-only like every worker it reaches (the permission table gives a supervisor no edit and no
 unmasked personal data)."""
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import Union
+from talent.core.sql import Union, Unordered, under
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on
 from talent.places.access import station_ids
@@ -33,7 +33,7 @@ def registered_here(scope: Scope) -> Q | None:
     role that registers nobody."""
     match scope.role:
         case Role.BUREAU if scope.region_path:
-            return Q(registered_region_path__startswith=scope.region_path)
+            return under("registered_region_path", scope.region_path)
         case Role.HR if scope.organisation_id:
             return Q(registered_organisation_id=scope.organisation_id)
     return None
@@ -61,7 +61,7 @@ def workers_q(scope: Scope) -> Q:
         return Q(id__in=Union(spelled, Worker.filter(id__in=sorted(scope.worker_ids)).values("id")))
     unplaced = unplaced_workers(scope)
     if unplaced is None:
-        return Q(id__in=Subquery(spelled))
+        return Q(id__in=Unordered(spelled))
     return Q(id__in=Union(spelled, unplaced))
 
 

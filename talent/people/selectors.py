@@ -9,12 +9,13 @@ about another organisation's stations leaks into a list or a page.
 from collections.abc import AsyncIterator
 from datetime import date
 
-from tortoise.expressions import Q, RawSQL, Subquery
+from tortoise.expressions import Q, RawSQL
 from tortoise.query_utils import Prefetch
 
 from talent.core.access import Scope
 from talent.core.export import keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
+from talent.core.sql import Unordered
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
@@ -35,7 +36,7 @@ def _worker_filtered(
     qs = Worker.filter(workers_q(scope))
     if params.q:
         qs = qs.filter(Q(name__icontains=params.q) | Q(worker_no__icontains=params.q))
-    active_ids = Subquery(current.values("worker_id"))
+    active_ids = Unordered(current.values("worker_id"))
     if status == "active":
         qs = qs.filter(id__in=active_ids)
     elif status == "left":
@@ -44,7 +45,7 @@ def _worker_filtered(
         at_station = EmploymentSpell.filter(spells_q(scope), station__code=station_code)
         if status == "active":
             at_station = at_station.filter(active_on(today))
-        qs = qs.filter(id__in=Subquery(at_station.values("worker_id")))
+        qs = qs.filter(id__in=Unordered(at_station.values("worker_id")))
     if source in {s.value for s in Source}:
         qs = qs.filter(source=source)
     return qs
@@ -60,23 +61,23 @@ def _with_since(qs, scope: Scope, today: date):
         .limit(1)
         .values("start_on")
     )
-    return qs.annotate(since=Subquery(since))
+    return qs.annotate(since=Unordered(since))
 
 
 async def worker_list(*, scope: Scope, params: ListParams, today: date, **filters) -> Page:
     """Workers in scope (`filters`: status, station_code, source, as _worker_filtered takes them); each item
-    carries `current` (its active in-scope spells, station included) and `since` (the start of the latest active
-    spell). Three queries whatever the page size."""
+    carries `current` (its active in-scope spells, station included, latest first) and `since` (the start of the
+    latest active spell). Three queries whatever the page size or depth: the count, the page, and the shown rows'
+    current spells (`worker_id IN (page ids)`), from which `since` is read, so "since" is computed for the rows
+    shown only. Sorting by it is the one case that computes it in SQL, for the sort."""
     qs = _worker_filtered(scope=scope, params=params, today=today, **filters)
+    if order_for(params, SORTS, "worker_no")[0].lstrip("-") == "since":
+        qs = _with_since(qs, scope, today)
     current = _current_spells(scope, today)
-    qs = _with_since(qs, scope, today).prefetch_related(
-        Prefetch("spells", queryset=current.order_by("-start_on"), to_attr="current")
-    )
+    qs = qs.prefetch_related(Prefetch("spells", queryset=current.order_by("-start_on", "-id"), to_attr="current"))
     page = await paginate(qs, params, SORTS, default="worker_no")
     for worker in page.items:
-        # SQLite hands a subquery's date back as text; PostgreSQL as a date.
-        if isinstance(worker.since, str):
-            worker.since = date.fromisoformat(worker.since)
+        worker.since = worker.current[0].start_on if worker.current else None
     return page
 
 

@@ -2,10 +2,10 @@
 every page, export, import and report of places uses, and which of them the viewer may change (the services
 enforce it, the pages ask it to show or refuse an edit form). See talent.core.access for the scope itself."""
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING
+from talent.core.sql import NOTHING, Unordered, under
 from talent.places.models import Organisation, Region, Station, StationTier
 from talent.places.rules import ancestor_paths, within
 
@@ -18,7 +18,7 @@ def stations_q(scope: Scope, prefix: str = "") -> Q:
         case Role.ADMIN:
             return Q()
         case Role.BUREAU if scope.region_path:
-            return Q(**{f"{prefix}region_path__startswith": scope.region_path})
+            return under(f"{prefix}region_path", scope.region_path)
         case Role.HR if scope.organisation_id:
             return Q(**{f"{prefix}organisation_id": scope.organisation_id})
         case Role.SUPERVISOR:
@@ -26,9 +26,9 @@ def stations_q(scope: Scope, prefix: str = "") -> Q:
     return Q(**{f"{prefix}id__in": []})
 
 
-def station_ids(scope: Scope) -> Subquery:
+def station_ids(scope: Scope) -> Unordered:
     """The ids of the stations in scope, as a subquery for `station_id__in`."""
-    return Subquery(Station.filter(stations_q(scope)).values("id"))
+    return Unordered(Station.filter(stations_q(scope)).values("id"))
 
 
 def regions_q(scope: Scope) -> Q:
@@ -36,7 +36,7 @@ def regions_q(scope: Scope) -> Q:
         case Role.ADMIN:
             return Q()
         case Role.BUREAU if scope.region_path:
-            return Q(path__startswith=scope.region_path)
+            return under("path", scope.region_path)
     return NOTHING
 
 
@@ -46,8 +46,8 @@ def organisations_q(scope: Scope) -> Q:
         case Role.ADMIN:
             return Q()
         case Role.BUREAU if scope.region_path:
-            operating = Subquery(Station.filter(region_path__startswith=scope.region_path).values("organisation_id"))
-            return Q(region__path__startswith=scope.region_path) | Q(id__in=operating)
+            operating = Unordered(Station.filter(under("region_path", scope.region_path)).values("organisation_id"))
+            return under("region__path", scope.region_path) | Q(id__in=operating)
         case Role.HR if scope.organisation_id:
             return Q(id=scope.organisation_id)
     return NOTHING
@@ -59,7 +59,7 @@ def tiers_q(scope: Scope) -> Q:
         return Q()
     if scope.role == Role.BUREAU and scope.region_path:
         ancestors = ancestor_paths(scope.region_path)
-        return Q(region_id=None) | Q(region__path__in=ancestors) | Q(region__path__startswith=scope.region_path)
+        return Q(region_id=None) | Q(region__path__in=ancestors) | under("region__path", scope.region_path)
     return NOTHING
 
 

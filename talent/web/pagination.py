@@ -14,8 +14,12 @@ def list_params(
     sort: Annotated[str, Query(max_length=40)] = "",
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     per_page: Annotated[int | None, Query(ge=1, le=MAX_PAGE_SIZE)] = None,
+    after: Annotated[str, Query(max_length=400)] = "",
+    before: Annotated[str, Query(max_length=400)] = "",
 ) -> ListParams:
-    return ListParams(q=q.strip(), sort=sort, page=page, per_page=per_page or get_settings().page_size)
+    """`after`/`before` are the pager's cursors (talent.core.pagination); a malformed one is ignored."""
+    per_page = per_page or get_settings().page_size
+    return ListParams(q=q.strip(), sort=sort, page=page, per_page=per_page, after=after, before=before)
 
 
 Listing = Annotated[ListParams, Depends(list_params)]

@@ -1,0 +1,101 @@
+"""The scope's prefix match as a range on the materialised path (talent.core.sql.under) selects exactly the rows
+Tortoise's `__startswith` (a LIKE) selects, on both databases, including paths that share a prefix without being
+inside each other ("32/3201/" and "32/32010/"); and an `IN (…)` subquery carries no ORDER BY."""
+
+import random
+
+import pytest
+from tortoise.expressions import Subquery
+
+from talent.core.sql import Unordered, next_prefix, under
+from talent.people.models import EmploymentSpell, Worker
+
+PATHS = [
+    "",
+    "32/",
+    "32/3201/",
+    "32/3201/320102/",
+    "32/3201/320102/320102001/",
+    "32/32010/",
+    "32/32010/320100/",
+    "32/3202/",
+    "32/320/",
+    "3/",
+    "33/",
+    "320/",
+    "32/3201",  # no trailing slash: a prefix of "32/3201/" and "32/32010/" alike
+    "32/3201/~/",
+    "32/3201/\u4e2d/",  # beyond ASCII: still inside "32/3201/"
+]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "upper"),
+    [
+        ("32/3201/", "32/32010"),  # "/" + 1 = "0": "32/32010/" is not below "32/3201/"
+        ("32/", "320"),
+        ("9", ":"),
+        ("a\U0010ffff", "b"),  # the top code point cannot grow: the character before it does
+        ("\U0010ffff", ""),
+    ],
+)
+def test_the_next_prefix_is_the_prefix_with_its_last_character_incremented(prefix, upper):
+    assert next_prefix(prefix) == upper
+
+
+async def _paths_under(prefix: str, how: str) -> list[str]:
+    q = under("registered_region_path", prefix) if how == "range" else None
+    qs = Worker.filter(q) if q is not None else Worker.filter(registered_region_path__startswith=prefix)
+    return sorted(await qs.values_list("registered_region_path", flat=True))
+
+
+async def test_the_range_selects_the_same_workers_as_the_like_for_every_prefix_of_the_table(db):
+    for i, path in enumerate(PATHS):
+        await Worker.create(worker_no=f"P{i}", name=f"路径{i}", registered_region_path=path)
+    for prefix in [*PATHS[1:], "32/3201/320102/320102001/", "4/"]:
+        expected = await _paths_under(prefix, "like")
+        assert await _paths_under(prefix, "range") == expected, prefix
+    # Worked example: under "32/3201/" are the region, its county, street and two odd children (4 paths, the
+    # region included); "32/32010/…", "32/3201" and "32/320/" are not.
+    assert await _paths_under("32/3201/", "range") == [
+        "32/3201/",
+        "32/3201/320102/",
+        "32/3201/320102/320102001/",
+        "32/3201/~/",
+        "32/3201/\u4e2d/",
+    ]
+
+
+async def test_the_range_agrees_with_the_like_on_random_paths_sharing_prefixes(db):
+    rng = random.Random(11)
+    digits = "0123456789"
+    paths = set()
+    while len(paths) < 120:
+        parts = ["".join(rng.choice(digits[:3]) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 4))]
+        paths.add("/".join(parts) + "/")
+    for i, path in enumerate(sorted(paths)):
+        await Worker.create(worker_no=f"R{i}", name=f"随机{i}", registered_region_path=path)
+    for prefix in sorted(paths)[::3]:
+        assert await _paths_under(prefix, "range") == await _paths_under(prefix, "like"), prefix
+
+
+async def test_the_range_is_written_without_like_or_cast(db):
+    sql = Worker.filter(under("registered_region_path", "32/3201/")).sql()
+    assert "LIKE" not in sql.upper() and "CAST" not in sql.upper()
+    assert ">=" in sql and "<" in sql
+
+
+async def test_an_empty_prefix_matches_everything(db):
+    assert "WHERE" not in Worker.filter(under("registered_region_path", "")).sql().upper()
+
+
+async def test_an_in_subquery_has_no_default_ordering_but_a_limited_one_keeps_its_order(db):
+    # EmploymentSpell's Meta.ordering is ["-start_on", "-id"]; Tortoise adds it to every query without one.
+    def inner(qs) -> str:  # the text inside `IN (…)` (the outer query has its own ORDER BY after it)
+        return Worker.filter(id__in=Unordered(qs)).sql().split(" IN ", 1)[1].rsplit(")", 1)[0].upper()
+
+    assert "ORDER BY" not in inner(EmploymentSpell.all().values("worker_id"))
+    # Tortoise's own Subquery keeps the default ordering (what Unordered is for).
+    plain = Worker.filter(id__in=Subquery(EmploymentSpell.all().values("worker_id"))).sql()
+    assert "ORDER BY" in plain.split(" IN ", 1)[1].rsplit(")", 1)[0].upper()
+    assert "ORDER BY" in inner(EmploymentSpell.all().order_by("-start_on").limit(3).values("worker_id"))
