@@ -132,6 +132,8 @@ FIELD_LABELS: dict[str, Msgid] = {
     "review_valid_years": N_("Years a review is valid"),
     "role": N_("Role"),
     "salary_record_id": N_("Salary record"),
+    "counts": N_("Counts as continuing education"),
+    "max_share": N_("Largest share of the session credited"),
     "score": N_("Score"),
     "sha256": N_("Checksum"),
     "size": N_("Size (bytes)"),

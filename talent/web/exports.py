@@ -14,6 +14,7 @@ from urllib.parse import quote
 from fastapi import Query
 from starlette.responses import StreamingResponse
 
+from talent.audit.present import lines
 from talent.core.clock import local_today
 from talent.core.export import XLSX_TYPE, csv_chunks, xlsx_chunks
 from talent.core.i18n import N_, Msgid, colon, get_locale, set_locale
@@ -148,8 +149,6 @@ def _change_text(changes) -> str:
 async def audit_rows(scope, entries: AsyncIterable) -> AsyncIterator[tuple]:
     """The rows as the page shows them: field names and coded values in the reader's language, records named where
     the reader may see them (talent.audit.present), named a batch at a time."""
-    from talent.audit.present import lines
-
     batch: list = []
 
     async def flush():
