@@ -132,24 +132,9 @@ class SalariesKind(Kind):
 
     async def write(self, ctx: Context, plan: Plan) -> Counts:
         async def create(batch: list) -> list[dict]:
-            await insert_rows(SalaryRecord, [{**after, "note": ""} for _row, after in batch])
-            worker_ids = list({after["worker_id"] for _row, after in batch})
-            ids = {
-                (r["worker_id"], r["effective_from"]): r["id"]
-                for r in await values_in(SalaryRecord, "worker_id", worker_ids, ["id", "worker_id", "effective_from"])
-            }
-            where = await worker_jurisdictions(worker_ids)
-            return [
-                RECORD.entry(
-                    ctx.actor,
-                    Action.CREATE,
-                    ids[(after["worker_id"], after["effective_from"])],
-                    f"{row.worker_no} {row.effective_from.isoformat()}",
-                    after=jsonable({**after, "note": ""}),
-                    **_filed(where.get(after["worker_id"])),
-                )
-                for row, after in batch
-            ]
+            return await _created(
+                ctx, batch, SalaryRecord, RECORD, "effective_from", lambda row: row.effective_from.isoformat()
+            )
 
         async def update(batch: list) -> list[dict]:
             await SalaryRecord.bulk_update(
@@ -214,6 +199,29 @@ ASSESSMENTS = KindSpec(
 )
 
 
+async def _created(ctx: Context, batch: list, model, audited, key: str, describe) -> list[dict]:
+    """Insert a batch of a worker's yearly or dated rows (unique on worker and `key`), and the audit entries of
+    their creation, filed in each worker's jurisdictions; shared by the salary and assessment kinds."""
+    await insert_rows(model, [{**after, "note": ""} for _row, after in batch])
+    worker_ids = list({after["worker_id"] for _row, after in batch})
+    ids = {
+        (r["worker_id"], r[key]): r["id"]
+        for r in await values_in(model, "worker_id", worker_ids, ["id", "worker_id", key])
+    }
+    where = await worker_jurisdictions(worker_ids)
+    return [
+        audited.entry(
+            ctx.actor,
+            Action.CREATE,
+            ids[(after["worker_id"], after[key])],
+            f"{row.worker_no} {describe(row)}",
+            after=jsonable({**after, "note": ""}),
+            **_filed(where.get(after["worker_id"])),
+        )
+        for row, after in batch
+    ]
+
+
 class AssessmentsKind(Kind):
     spec = ASSESSMENTS
     permission = Permission.PAY_SALARIES_EDIT
@@ -269,24 +277,7 @@ class AssessmentsKind(Kind):
 
     async def write(self, ctx: Context, plan: Plan) -> Counts:
         async def create(batch: list) -> list[dict]:
-            await insert_rows(Assessment, [{**after, "note": ""} for _row, after in batch])
-            worker_ids = list({after["worker_id"] for _row, after in batch})
-            ids = {
-                (r["worker_id"], r["year"]): r["id"]
-                for r in await values_in(Assessment, "worker_id", worker_ids, ["id", "worker_id", "year"])
-            }
-            where = await worker_jurisdictions(worker_ids)
-            return [
-                ASSESSMENT.entry(
-                    ctx.actor,
-                    Action.CREATE,
-                    ids[(after["worker_id"], after["year"])],
-                    f"{row.worker_no} {row.year}",
-                    after=jsonable({**after, "note": ""}),
-                    **_filed(where.get(after["worker_id"])),
-                )
-                for row, after in batch
-            ]
+            return await _created(ctx, batch, Assessment, ASSESSMENT, "year", lambda row: str(row.year))
 
         async def update(batch: list) -> list[dict]:
             await Assessment.bulk_update(
