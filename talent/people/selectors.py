@@ -13,7 +13,7 @@ from tortoise.expressions import Q, RawSQL
 from tortoise.query_utils import Prefetch
 
 from talent.core.access import Scope
-from talent.core.export import keyset_rows
+from talent.core.export import list_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import Unordered
 from talent.people.access import spells_q, workers_q
@@ -81,13 +81,18 @@ async def worker_list(*, scope: Scope, params: ListParams, today: date, **filter
     return page
 
 
+# The columns of the workers kind (talent.people.schemas.WorkerOut) and the keyset's key.
+EXPORT_FIELDS = ("id", "worker_no", "name", "gender", "birth_date", "education", "social_work_major", "source", "phone", "id_number")
+
+
 def worker_export(*, scope: Scope, params: ListParams, today: date, **filters) -> AsyncIterator[Worker]:
-    """Every worker of the filtered list (all pages) in the list's order, read in keyset batches."""
+    """Every worker of the filtered list (all pages) in the list's order, in the export's columns: one streamed
+    query on PostgreSQL, keyset batches on SQLite (talent.core.export.list_rows)."""
     qs = _worker_filtered(scope=scope, params=params, today=today, **filters)
     order = order_for(params, SORTS, "worker_no")
     if order[0].lstrip("-") == "since":
         qs = _with_since(qs, scope, today)
-    return keyset_rows(qs, order)
+    return list_rows(qs, order, EXPORT_FIELDS)
 
 
 async def worker_get(*, scope: Scope, worker_id: int) -> Worker:

@@ -31,7 +31,7 @@ async def _export_queries(client, url: str) -> tuple[int, object]:
     return counter.count, response
 
 
-async def test_a_3000_worker_export_sends_one_query_per_batch_not_per_row(client, monkeypatch):
+async def test_a_3000_worker_export_sends_one_query_per_batch_not_per_row(client, monkeypatch, is_postgres):
     await world()
     monkeypatch.setattr(writers, "BATCH_SIZE", 500)
     await login(client, "admin")
@@ -43,15 +43,17 @@ async def test_a_3000_worker_export_sends_one_query_per_batch_not_per_row(client
     rows = csv_rows(response)
     assert len(rows) == 1 + 3004
     assert rows[1][0] == "B00000" and rows[-1][0] == "W4"
-    # 4 rows fit one batch of 500 (a short batch ends the walk); 3004 rows take ceil(3004 / 500) = 7 batches.
-    assert many - few == 7 - 1
+    # SQLite: 4 rows fit one batch of 500 (a short batch ends the walk); 3004 rows take ceil(3004 / 500) = 7
+    # batches. PostgreSQL: one query for the whole file, read through a server-side cursor (past Tortoise's client,
+    # so not counted here), whatever the number of rows.
+    assert many - few == (0 if is_postgres else 7 - 1)
     # The same walk for .xlsx: 3004 data rows, one header.
     many_xlsx, response = await _export_queries(client, "/workers/export?status=all")
     assert many_xlsx == many
     assert len(xlsx_rows(response)) == 1 + 3004
 
 
-async def test_the_worker_rows_are_fetched_lazily_one_batch_at_a_time(db, monkeypatch):
+async def test_the_worker_rows_are_fetched_lazily_one_batch_at_a_time(db, monkeypatch, is_postgres):
     await world()
     monkeypatch.setattr(writers, "BATCH_SIZE", 2)
     rows = people_selectors.worker_export(
@@ -59,11 +61,12 @@ async def test_the_worker_rows_are_fetched_lazily_one_batch_at_a_time(db, monkey
     )
     async with count_queries() as counter:
         first = await anext(rows)
-        assert counter.count == 1  # only the first batch has been read
+        # SQLite: only the first batch has been read; PostgreSQL: the cursor's first fetch (not counted here).
+        assert counter.count == (0 if is_postgres else 1)
         rest = [w async for w in rows]
-    # 4 workers in batches of 2: [W1, W2], [W3, W4], then an empty batch ends the walk.
+    # 4 workers in batches of 2: [W1, W2], [W3, W4], then an empty batch ends the SQLite walk.
     assert [first.worker_no] + [w.worker_no for w in rest] == ["W1", "W2", "W3", "W4"]
-    assert counter.count == 3
+    assert counter.count == (0 if is_postgres else 3)
 
 
 async def _varied_world() -> dict:
