@@ -176,6 +176,22 @@ async def test_migrating_a_fresh_database_builds_the_same_schema_as_the_models(t
         assert by_migrations[name]["fks"] == by_models[name]["fks"], name
 
 
+async def test_every_foreign_key_column_leads_an_index_of_the_migrated_schema(tmp_path):
+    # Issue 11: a foreign key without an index made one correlated subquery scan a whole table per row
+    # (employment_spells.worker_id). A column leads an index when it is the index's first column (a composite
+    # (worker_id, effective_from) serves lookups by worker_id alone).
+    async with _fresh_database_url(tmp_path, "fk") as url:
+        await _apply_migrations(url)
+        schema = await _schema(url)
+    unindexed = sorted(
+        f"{name}.{column}"
+        for name, table in schema.items()
+        for column, _target, _on_delete in table["fks"]
+        if not any(columns[0] == column for columns, _unique, _pk in table["indexes"])
+    )
+    assert unindexed == []
+
+
 async def test_after_migrating_nothing_is_pending(tmp_path):
     from talent.app import pending_migrations
 

@@ -31,7 +31,9 @@ class SalaryStandard(Model):
     never changed: a correction or a yearly uplift is a new standard copied from it (`previous`)."""
 
     id = fields.IntField(primary_key=True)
-    region = fields.ForeignKeyField("models.Region", related_name="pay_standards", on_delete=fields.RESTRICT)
+    region = fields.ForeignKeyField(
+        "models.Region", related_name="pay_standards", on_delete=fields.RESTRICT, db_index=True
+    )
     # Copied from the region: the applicable standard is found by comparing paths (no join).
     region_path = fields.CharField(max_length=255, db_index=True)
     title = fields.CharField(max_length=200)
@@ -44,7 +46,7 @@ class SalaryStandard(Model):
     benchmark = fields.DecimalField(null=True, **MONEY)
     benchmark_label = fields.CharField(max_length=100, default="")
     previous = fields.ForeignKeyField(
-        "pay.SalaryStandard", null=True, related_name="versions", on_delete=fields.SET_NULL
+        "pay.SalaryStandard", null=True, related_name="versions", on_delete=fields.SET_NULL, db_index=True
     )
     uplift_pct = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
     notes = fields.TextField(default="")
@@ -83,7 +85,9 @@ class SalaryAllowance(Model):
     """A monthly allowance of a standard: for a certificate level (level set), or a named other one."""
 
     id = fields.IntField(primary_key=True)
-    standard = fields.ForeignKeyField("pay.SalaryStandard", related_name="allowances", on_delete=fields.CASCADE)
+    standard = fields.ForeignKeyField(
+        "pay.SalaryStandard", related_name="allowances", on_delete=fields.CASCADE, db_index=True
+    )
     name = fields.CharField(max_length=100)
     level = fields.CharEnumField(PayLevel, max_length=16, null=True)
     amount = fields.DecimalField(**MONEY)
@@ -180,7 +184,7 @@ class ChangeDecision(Model):
     key = fields.CharField(max_length=32)
     outcome = fields.CharEnumField(Outcome, max_length=16)
     salary_record = fields.ForeignKeyField(
-        "pay.SalaryRecord", null=True, related_name="decisions", on_delete=fields.SET_NULL
+        "pay.SalaryRecord", null=True, related_name="decisions", on_delete=fields.SET_NULL, db_index=True
     )
     decided_on = fields.DateField()
     created_at = fields.DatetimeField(auto_now_add=True)
