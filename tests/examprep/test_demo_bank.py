@@ -111,7 +111,7 @@ async def test_the_demo_worker_is_not_shown_as_likely_to_pass(db):
     """Issue 16: the demo's simulated answers were right 70 % of the time regardless of the item, which put the
     demo worker's mock at 62 of 100 and readiness at 64 — "likely to pass" where about one candidate in five
     passes. talent/demo.py now answers by kind and difficulty (talent.demo._exam_prep): for seed 2026 the mock
-    scores in the 50s and readiness sits below the pass mark of 60."""
+    scores 49.5 of 100 and readiness 49.9, below the pass mark of 60."""
     from courses.examprep.models import MockAttempt
     from courses.examprep.selectors import readiness_for
     from talent.accounts.models import User
