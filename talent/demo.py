@@ -1439,7 +1439,14 @@ async def _courses(plan: Plan) -> dict[str, int]:
 
 async def _exam_prep(plan: Plan) -> dict[str, int]:
     """The demo question bank (courses.examprep.services.demo_bank_load), and for the demo worker a few practice
-    answers and one handed-in mock exam, through the exam-prep services."""
+    answers and one handed-in mock exam, through the exam-prep services.
+
+    The worker answers like a typical candidate, who fails (about one in five passes nationally; see the exam
+    results above): a single choice is right with a chance that falls with the item's difficulty (70, 55, 40 %);
+    a multiple choice is exactly right less often (45, 30, 20 %), and otherwise is as often a cautious partial
+    answer (some right options only: half marks per option) as a wrong one. Over an 80-item paper that scores in
+    the 40s–50s, below the pass mark of 60, so readiness does not promise a pass the bank's items would not give.
+    """
     from courses.examprep.models import AttemptItem, Question, QuestionVersion
     from courses.examprep.services import demo_bank_load as load_demo_bank
     from courses.examprep.services import mock_save_answer, mock_start, mock_submit, practice_answer
@@ -1452,12 +1459,22 @@ async def _exam_prep(plan: Plan) -> dict[str, int]:
         return {"questions": added}
     rng = random.Random(plan.seed * 7919 + 53)
 
-    def respond(answer: str, options: int) -> list[str]:
-        if rng.random() < 0.7:
-            return list(answer)
-        letters = [chr(ord("A") + i) for i in range(options)]
+    single_right = {1: 0.7, 2: 0.55, 3: 0.4}
+    multiple_right = {1: 0.45, 2: 0.3, 3: 0.2}
+
+    def respond(question: Question, version: QuestionVersion) -> list[str]:
+        answer = version.answer
+        letters = [chr(ord("A") + i) for i in range(len(version.options))]
         wrong = [letter for letter in letters if letter not in answer] or letters
-        return [rng.choice(wrong)]
+        if question.kind == "single":
+            return list(answer) if rng.random() < single_right.get(question.difficulty, 0.55) else [rng.choice(wrong)]
+        roll = rng.random()
+        exact = multiple_right.get(question.difficulty, 0.3)
+        if roll < exact:
+            return list(answer)
+        if roll < exact + (1 - exact) / 2:
+            return rng.sample(list(answer), rng.randint(1, max(1, len(answer) - 1)))
+        return [rng.choice(list(answer)), rng.choice(wrong)]
 
     now = datetime.combine(plan.today - timedelta(days=2), time(12, 0), tzinfo=UTC)  # 20:00 in Nanjing
     practice = await Question.filter(subject="A-ZH", kind="single", region_path="").order_by("id").limit(8)
@@ -1467,19 +1484,19 @@ async def _exam_prep(plan: Plan) -> dict[str, int]:
             worker_id=me.worker_id,
             question_id=question.id,
             version_id=version.id,
-            choices=respond(version.answer, len(version.options)),
+            choices=respond(question, version),
             now=now + timedelta(minutes=2 * i),
         )
     start = now - timedelta(days=3)
     attempt = await mock_start(worker_id=me.worker_id, subject="A-ZH", now=start, seed=plan.seed)
-    items = await AttemptItem.filter(attempt_id=attempt.id).select_related("version").order_by("position")
+    items = await AttemptItem.filter(attempt_id=attempt.id).select_related("question", "version").order_by("position")
     for i, item in enumerate(items):
         if item.kind in ("single", "multiple") and rng.random() < 0.95:
             await mock_save_answer(
                 worker_id=me.worker_id,
                 attempt_id=attempt.id,
                 question_id=item.question_id,
-                choices=respond(item.version.answer, len(item.version.options)),
+                choices=respond(item.question, item.version),
                 now=start + timedelta(seconds=60 * (i + 1)),
             )
     await mock_submit(worker_id=me.worker_id, attempt_id=attempt.id, now=start + timedelta(minutes=100))
