@@ -48,6 +48,13 @@ ORGANISATION_FIELDS = [
 TIER_FIELDS = [
     Field("name", N_("Name"), required=True, max_length=100, help=N_("For example 1.0, 2.0 or a programme batch.")),
     region_lookup(help=N_("The region that set this tier; empty for a national tier.")),
+    Field(
+        "station_kind",
+        N_("For stations of kind"),
+        kind="choice",
+        choices=choices(StationKind),
+        help=N_("Empty: township (street) stations. A station is held only to a tier of its own kind."),
+    ),
     Field("min_fulltime", N_("Minimum full-time workers"), kind="int", required=True, min_value=0, max_value=999),
     Field("min_certified", N_("Minimum certified workers"), kind="int", required=True, min_value=0, max_value=999),
     Field("min_level", N_("Minimum certificate level"), kind="choice", choices=choices(CertLevel)),
