@@ -265,7 +265,17 @@ TIER_NORMS = [
 ]
 # Norms apply per kind (issue 16): the village (community) rooms have a tier of their own, as illustrative.
 ROOM_TIER = "社工室"
-ROOM_NORM = (ROOM_TIER, 1, 0, None, 45, "associate", False, False, ILLUSTRATIVE + "村（社区）社工室：至少 1 名专职社工。")
+ROOM_NORM = (
+    ROOM_TIER,
+    1,
+    0,
+    None,
+    45,
+    "associate",
+    False,
+    False,
+    ILLUSTRATIVE + "村（社区）社工室：至少 1 名专职社工。",
+)
 TARGET_FT = {"1.0": (2, 3), "2.0": (3, 5), "3.0": (5, 8)}
 
 

@@ -377,12 +377,18 @@ class StationsKind(Kind):
             tier_id = None
             if row.tier:
                 named = tiers.get(row.tier, [])
-                of_kind = [(tid, path) for tid, path, tier_kind in named if tier_applies(station_kind=kind, tier_kind=tier_kind)]
+                of_kind = [
+                    (tid, path)
+                    for tid, path, tier_kind in named
+                    if tier_applies(station_kind=kind, tier_kind=tier_kind)
+                ]
                 candidates = [(len(path), tid) for tid, path in of_kind if region["path"].startswith(path)] or [
                     (0, tid) for tid, _path in of_kind
                 ]
                 if not candidates:
-                    message = TIER_OF_ANOTHER_KIND.tr() if named else _("No station tier with this name that you may use.")
+                    message = (
+                        TIER_OF_ANOTHER_KIND.tr() if named else _("No station tier with this name that you may use.")
+                    )
                     ctx.problem(row.row, "tier", row.tier, message)
                     continue
                 tier_id = max(candidates)[1]
