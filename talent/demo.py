@@ -13,7 +13,8 @@ months, sometimes by a colleague transferring from another station of the county
 
 The station network (issue 16): each street has one township (street) station (乡镇（街道）社工站) and the other
 "stations" are village (community) rooms (村（社区）社工室) under it, so the small demo's 玄武区 has 7 township
-stations for its 7 streets (and 13 rooms). The tiers 1.0 / 2.0 / 3.0 are illustrative and say so in their notes.
+stations for its 7 streets (and 13 rooms). The tiers 1.0 / 2.0 / 3.0 (township stations) and 社工室 (village rooms:
+norms apply per kind) are illustrative and say so in their notes.
 
 Distributions and their basis:
 - Turnover: about 17 % of full-time workers leave a year (DESIGN: about one in five leaves every year in the
@@ -109,6 +110,7 @@ class TierRow:
     major_required: bool
     certificate_required: bool
     notes: str
+    station_kind: str = "township_station"
 
 
 @dataclass(eq=False)
@@ -261,6 +263,19 @@ TIER_NORMS = [
         ILLUSTRATIVE + "示范型社工站：至少 3 名专职社工，其中 2 名持证；新进人员须持证。",
     ),
 ]
+# Norms apply per kind (issue 16): the village (community) rooms have a tier of their own, as illustrative.
+ROOM_TIER = "社工室"
+ROOM_NORM = (
+    ROOM_TIER,
+    1,
+    0,
+    None,
+    45,
+    "associate",
+    False,
+    False,
+    ILLUSTRATIVE + "村（社区）社工室：至少 1 名专职社工。",
+)
 TARGET_FT = {"1.0": (2, 3), "2.0": (3, 5), "3.0": (5, 8)}
 
 
@@ -442,6 +457,7 @@ class _Planner:
                 provinces[spec.province[0]] = self.add_region(*spec.province, "province", None)
                 for norm in TIER_NORMS:
                     plan.tiers.append(TierRow(spec.province[0], *norm))
+                plan.tiers.append(TierRow(spec.province[0], *ROOM_NORM, station_kind="village_room"))
             if spec.city[0] not in cities:
                 cities[spec.city[0]] = self.add_region(*spec.city, "city", provinces[spec.province[0]])
             county = self.add_region(spec.code, spec.name, "county", cities[spec.city[0]])
@@ -502,6 +518,8 @@ class _Planner:
                         name = f"{street.name}{community}社会工作室"
                         opened = rng.randrange(2 * STEP, 36 * STEP)
                     lo, hi = TARGET_FT[tier]
+                    # A room is staffed as the drawn level says (the draws stay as they were), under its own tier.
+                    tier = tier if community is None else ROOM_TIER
                     st = StationRow(
                         code=f"ST{street.code}-{k:02d}",
                         name=name,
@@ -1006,6 +1024,7 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
                 major_required=t.major_required,
                 certificate_required=t.certificate_required,
                 notes=t.notes,
+                station_kind=t.station_kind,
             )
             for t in plan.tiers
         ],

@@ -41,7 +41,11 @@ async def test_the_small_demo_builds_one_county_of_about_20_stations_and_80_curr
     assert await Region.get(code="320102").values_list("name", flat=True) == "玄武区"
     assert await Station.all().count() == 20
     assert 2 <= await Organisation.all().count() <= 3
-    assert sorted(await StationTier.all().values_list("name", flat=True)) == ["1.0", "2.0", "3.0"]
+    assert sorted(await StationTier.all().values_list("name", flat=True)) == ["1.0", "2.0", "3.0", "社工室"]
+    # Norms apply per kind (issue 16): every station's tier is of its own kind, the rooms' the room tier.
+    tiers = await Station.all().values_list("kind", "tier__station_kind", "tier__name")
+    assert all(kind == tier_kind for kind, tier_kind, _name in tiers)
+    assert {name for kind, _tk, name in tiers if kind == "village_room"} == {"社工室"}
     # Nobody has two open spells, so counting workers with an open spell counts the current staff.
     active = await Worker.filter(spells__end_on__isnull=True).distinct().count()
     assert 60 <= active <= 100

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 
 from talent.analytics import reports
 from talent.analytics.area import area_for
-from talent.analytics.params import report_dates
+from talent.analytics.params import kind_valid, report_dates
 from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.web.auth import ApiAllowed
@@ -20,11 +20,11 @@ router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Text = Annotated[str, Query(max_length=20)]
 
 
-async def _prepare(request, viewer, region: str, on: str = "", start: str = "", end: str = ""):
+async def _prepare(request, viewer, region: str, on: str = "", start: str = "", end: str = "", kind: str = ""):
     dates, valid = report_dates(local_today(), on, start, end)
-    if not valid:
+    if not valid or not kind_valid(kind):
         return None, None, render_error(request, 422)
-    area = await area_for(viewer.scope, region)
+    area = await area_for(viewer.scope, region, kind)
     if area is None:
         return None, None, render_error(request, 404)
     return area, dates, None
@@ -63,10 +63,11 @@ async def retention(
 
 @router.get("/staffing")
 async def staffing(
-    request: Request, viewer: ApiAllowed(Permission.REPORTS), region: Text = "", on: Text = ""
+    request: Request, viewer: ApiAllowed(Permission.REPORTS), region: Text = "", on: Text = "", kind: Text = ""
 ) -> Response:
-    """Per-station staffing against the tier's norms, and totals."""
-    area, dates, error = await _prepare(request, viewer, region, on)
+    """Per-station staffing against the norms of the station's kind, and totals, of township stations unless
+    `kind` names another kind (county_centre, village_room) or `all`; `by_kind`: the whole network per kind."""
+    area, dates, error = await _prepare(request, viewer, region, on, kind=kind)
     return error or JSONResponse(await reports.staffing_report(area, dates.on))
 
 

@@ -11,15 +11,19 @@ from dataclasses import dataclass
 from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
-from talent.places.access import readable_regions, stations_q
-from talent.places.models import Region, Station
-from talent.places.rules import ancestor_paths
+from talent.places.access import readable_regions, station_kind_q, stations_q
+from talent.places.models import Region, Station, StationKind
+from talent.places.rules import ancestor_paths, counted_kind
 
 
 @dataclass(frozen=True)
 class Area:
     scope: Scope
     region: Region | None = None  # None: the whole scope
+    # The kind of station a count of stations counts (places.rules.counted_kind): township stations unless a
+    # report asks for "all" or another kind. The workforce measures (headcount, turnover, …) count every worker of
+    # the network whatever it is; only counts of stations and their staffing against norms read this.
+    kind: str = StationKind.TOWNSHIP_STATION.value
 
     @property
     def path(self) -> str:
@@ -31,6 +35,10 @@ class Area:
         path condition is always there (LIKE '' || '%' for the whole scope), so a join to stations exists for
         grouping expressions."""
         return stations_q(self.scope, prefix=prefix) & Q(**{f"{prefix}region_path__startswith": self.path})
+
+    def counted_stations(self) -> Q:
+        """Filter on Station: the area's stations of the kind counted (the one rule, places.access.station_kind_q)."""
+        return self.stations() & station_kind_q(self.kind)
 
     def spells(self) -> Q:
         """Filter on EmploymentSpell: spells at the area's stations."""
@@ -44,19 +52,21 @@ class Area:
         return self.region.code if self.region is not None else ""
 
 
-async def area_for(scope: Scope, code: str = "") -> Area | None:
+async def area_for(scope: Scope, code: str = "", kind: str = "") -> Area | None:
     """The area of a report: the region with this code inside the viewer's scope, or the viewer's whole scope
-    when no code is given. None (→ 404) for a code the scope does not reach, whatever exists elsewhere."""
+    when no code is given. None (→ 404) for a code the scope does not reach, whatever exists elsewhere. `kind`:
+    the stations counted (a kind's code or "all"; anything else, township stations)."""
     code = (code or "").strip()
+    kind = counted_kind(kind)
     if not code:
         if scope.role == Role.BUREAU and scope.region_path:
             region = await Region.filter(path=scope.region_path).first()
-            return Area(scope, region)
-        return Area(scope, None)
+            return Area(scope, region, kind)
+        return Area(scope, None, kind)
     if len(code) > 12 or not code.isascii() or not code.isdigit():
         return None
     region = await readable_regions(scope).filter(code=code).first()
-    return Area(scope, region) if region is not None else None
+    return Area(scope, region, kind) if region is not None else None
 
 
 async def child_regions(area: Area) -> list[Region]:

@@ -32,7 +32,12 @@ CE = N_(
 )
 STAFFING = N_(
     "Staffing compliance = stations meeting their tier's norms (full-time workers, certified workers, workers at"
-    " the minimum level) ÷ stations with a tier."
+    " the minimum level) ÷ stations with a tier of their own kind. Township (street) stations are counted unless"
+    " another kind is chosen."
+)
+KINDS = N_(
+    "Per kind of station of the whole network: stations, full-time workers active on the day (a worker counts in"
+    " each kind they work at), stations with a tier of their kind and those meeting it."
 )
 PASS_RATE = N_("Exam pass rate = results that passed the line that applied ÷ results recorded, per subject and year.")
 EXIT_REASONS = N_("Separations in the period by exit type and coded reason.")

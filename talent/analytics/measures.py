@@ -18,7 +18,7 @@ from talent.analytics.sql import FollowedTransfers, is_postgres, safe_path
 from talent.certification.for_people import certified_worker_ids
 from talent.people.models import EmploymentSpell, ExitType
 from talent.people.rules import active_on
-from talent.places.models import CertLevel, Region
+from talent.places.models import CertLevel, Region, StationKind
 
 LEVELS = [level.value for level in CertLevel]  # lowest first
 
@@ -64,6 +64,11 @@ class Grouping:
     @classmethod
     def stations(cls) -> "Grouping":
         return cls(field_name="station_id")
+
+    @classmethod
+    def station_kinds(cls) -> "Grouping":
+        """Per kind of station of the network (a worker counts in each kind they work at)."""
+        return cls(cases=tuple((k.value, Q(station__kind=k.value)) for k in StationKind))
 
 
 TOTAL = ""

@@ -4,6 +4,8 @@ the default applies on pages, 422 in the API)."""
 from dataclasses import dataclass
 from datetime import date
 
+from talent.places.rules import counted_kind
+
 MAX_YEARS = 10
 GRAINS = ("month", "quarter", "year")
 
@@ -51,3 +53,9 @@ def report_dates(
         valid = False
         first, last = date(day.year, 1, 1), day
     return ReportDates(day, first, last, grain if grain in GRAINS else "month"), valid
+
+
+def kind_valid(value: str | None) -> bool:
+    """Does a `kind` query value name what a report can count (empty: the default, township stations)? The API
+    answers 422 otherwise; a page falls back to the default."""
+    return not (value or "").strip() or counted_kind(value) == value.strip()

@@ -1,6 +1,7 @@
 """The reports the pages, the exports and the JSON API all show: each builds one plain dict from the measures,
 so a page and an API answer for the same area and dates carry the same numbers (DESIGN §3)."""
 
+from dataclasses import replace
 from datetime import date
 
 from talent.analytics import formulas
@@ -27,7 +28,8 @@ from talent.analytics.workforce import (
 from talent.cohorts.models import CohortKind
 from talent.core.i18n import N_
 from talent.people.models import Source
-from talent.places.models import CertLevel
+from talent.places.models import CertLevel, StationKind
+from talent.places.rules import ALL_KINDS
 
 MAX_STATIONS = 500
 
@@ -85,17 +87,53 @@ async def retention_report(area: Area, on: date, group_by: str = "") -> dict:
     }
 
 
+def kind_label(kind: str) -> str:
+    """What a report counts as stations, in the reader's language."""
+    return N_("All kinds of station").tr() if kind == ALL_KINDS else StationKind(kind).label.tr()
+
+
+EMPTY_SUMMARY = {"stations": 0, "tiered": 0, "met": 0}
+
+
+async def kinds_overview(area: Area, on: date) -> list[dict]:
+    """One row per kind of station of the network, whatever kind the report counts: stations, full-time workers
+    and certified ones on d, stations with a tier of their kind and those meeting it; two statements."""
+    every = replace(area, kind=ALL_KINDS)
+    staff = await staffing_summary(every, on, by_kind=True)
+    cert = await certification(every, on, Grouping.station_kinds())
+    rows = []
+    for kind in StationKind:
+        s, c = staff.get(kind.value, EMPTY_SUMMARY), cert.get(kind.value)
+        rows.append(
+            {
+                "kind": kind.value,
+                "label": kind.label.tr(),
+                "stations": s["stations"],
+                "headcount": c.headcount if c else 0,
+                "certified": c.certified if c else 0,
+                "tiered": s["tiered"],
+                "met": s["met"],
+            }
+        )
+    return rows
+
+
 async def staffing_report(area: Area, on: date) -> dict:
+    """Staffing of the stations of the kind the area counts (township stations unless asked otherwise) against
+    the norms of their kind, with their totals, and the whole network per kind (`by_kind`)."""
     rows = await staffing(area, on, limit=MAX_STATIONS)
-    summary = (await staffing_summary(area, on)).get(TOTAL, {"stations": 0, "tiered": 0, "met": 0})
+    summary = (await staffing_summary(area, on)).get(TOTAL, EMPTY_SUMMARY)
     return {
         "region": _region(area),
         "on": on.isoformat(),
+        "kind": area.kind,
+        "kind_label": kind_label(area.kind),
         "formula": formulas.STAFFING.tr(),
         "stations": [
             {
                 "station": r["code"],
                 "name": r["name"],
+                "kind": r["kind"],
                 "tier": r["tier"],
                 "min_fulltime": r["min_fulltime"],
                 "min_certified": r["min_certified"],
@@ -109,6 +147,7 @@ async def staffing_report(area: Area, on: date) -> dict:
         ],
         "truncated": summary["stations"] > len(rows),
         "totals": {**summary, "rate": summary["met"] / summary["tiered"] if summary["tiered"] else None},
+        "by_kind": await kinds_overview(area, on),
     }
 
 

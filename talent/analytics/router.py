@@ -17,7 +17,8 @@ from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.export import XLSX_TYPE
 from talent.core.i18n import N_
-from talent.places.models import CertLevel
+from talent.places.models import CertLevel, StationKind
+from talent.places.rules import ALL_KINDS
 from talent.web.auth import Allowed
 from talent.web.exports import ExportFormat, respond
 from talent.web.pagination import Listing
@@ -25,16 +26,29 @@ from talent.web.templating import render, render_error
 
 router = APIRouter(tags=["reports"])
 
+# The report's station-kind filter: township stations (the default, as a province counts its 社工站), every kind of
+# the network, or one other kind.
+KIND_CHOICES = [
+    (StationKind.TOWNSHIP_STATION.value, StationKind.TOWNSHIP_STATION.label),
+    (ALL_KINDS, N_("All kinds of station")),
+    (StationKind.COUNTY_CENTRE.value, StationKind.COUNTY_CENTRE.label),
+    (StationKind.VILLAGE_ROOM.value, StationKind.VILLAGE_ROOM.label),
+]
+
 Text = Annotated[str, Query(max_length=20)]
 
 
-async def _context(request: Request, viewer, region: str, dates: ReportDates, group: str) -> dict | None:
-    area = await area_for(viewer.scope, region)
+async def _context(
+    request: Request, viewer, region: str, dates: ReportDates, group: str, kind: str = ""
+) -> dict | None:
+    area = await area_for(viewer.scope, region, kind)
     if area is None:
         return None
     group = group if group in RETENTION_GROUPS else ""
     return {
         "area": area,
+        "kinds": KIND_CHOICES,
+        "station_kinds": {k.value: k.label for k in StationKind},
         "chain": await region_chain(area),
         "dates": dates,
         "group": group,
@@ -55,9 +69,10 @@ async def reports_home(
     to: Text = "",
     group: Text = "",
     grain: Text = "",
+    kind: Text = "",
 ) -> Response:
     dates, _valid = report_dates(local_today(), on, from_, to, grain)
-    ctx = await _context(request, viewer, region, dates, group)
+    ctx = await _context(request, viewer, region, dates, group, kind)
     if ctx is None:
         return render_error(request, 404)
     return render(request, "analytics/page.html", ctx, fragment="analytics/_fragment.html")
@@ -65,11 +80,11 @@ async def reports_home(
 
 @router.get("/reports/yearly/export")
 async def reports_yearly_workbook(
-    request: Request, viewer: Allowed(Permission.REPORTS), region: Text = "", year: Text = ""
+    request: Request, viewer: Allowed(Permission.REPORTS), region: Text = "", year: Text = "", kind: Text = ""
 ) -> Response:
     """The yearly region report as an .xlsx workbook, one sheet per table."""
     dates, chosen = _year_dates(year)
-    area = await area_for(viewer.scope, region)
+    area = await area_for(viewer.scope, region, kind)
     if area is None:
         return render_error(request, 404)
     report = await reports.full_report(area, dates, "level")
@@ -83,12 +98,12 @@ async def reports_yearly_workbook(
 
 @router.get("/reports/yearly/pdf")
 async def reports_yearly_pdf(
-    request: Request, viewer: Allowed(Permission.REPORTS), region: Text = "", year: Text = ""
+    request: Request, viewer: Allowed(Permission.REPORTS), region: Text = "", year: Text = "", kind: Text = ""
 ) -> Response:
     """The yearly region report as a PDF: cover page, every table of the workbook with its formula note, and the
     trends as charts."""
     dates, chosen = _year_dates(year)
-    area = await area_for(viewer.scope, region)
+    area = await area_for(viewer.scope, region, kind)
     if area is None:
         return render_error(request, 404)
     report = await reports.full_report(area, dates, "level")
@@ -132,11 +147,12 @@ async def reports_export(
     to: Text = "",
     group: Text = "",
     grain: Text = "",
+    kind: Text = "",
 ) -> Response:
     if table not in tables.TABLES:
         return render_error(request, 404)
     dates, _valid = report_dates(local_today(), on, from_, to, grain)
-    area = await area_for(viewer.scope, region)
+    area = await area_for(viewer.scope, region, kind)
     if area is None:
         return render_error(request, 404)
     report = await reports.full_report(area, dates, group if group in RETENTION_GROUPS else "")
@@ -146,12 +162,12 @@ async def reports_export(
 
 @router.get("/reports/yearly")
 async def reports_yearly(
-    request: Request, viewer: Allowed(Permission.REPORTS), region: Text = "", year: Text = ""
+    request: Request, viewer: Allowed(Permission.REPORTS), region: Text = "", year: Text = "", kind: Text = ""
 ) -> Response:
     """The yearly region report: the year's figures, tables and charts on one printable page."""
     today = local_today()
     dates, chosen = _year_dates(year)
-    ctx = await _context(request, viewer, region, dates, "level")
+    ctx = await _context(request, viewer, region, dates, "level", kind)
     if ctx is None:
         return render_error(request, 404)
     ctx["year"] = chosen

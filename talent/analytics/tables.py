@@ -8,7 +8,7 @@ from talent.analytics import formulas
 from talent.core.export import neutralise
 from talent.core.i18n import N_
 from talent.people.models import ExitReason, ExitType
-from talent.places.models import CertLevel
+from talent.places.models import CertLevel, StationKind
 
 
 class Rate(float):
@@ -96,12 +96,30 @@ def staffing_summary(report: dict):
     totals = report["staffing"]["totals"]
     return _measure_rows(
         [
+            (N_("Stations counted"), report["staffing"]["kind_label"]),
             (N_("Stations"), totals["stations"]),
             (N_("Stations with a tier"), totals["tiered"]),
             (N_("Stations meeting their tier"), totals["met"]),
             (N_("Staffing compliance"), _rate(totals["rate"])),
         ]
     )
+
+
+def kinds(report: dict):
+    """The whole network per kind of station: stations, headcount, certified, norms met."""
+    headers = [
+        N_("Station kind"),
+        N_("Stations"),
+        N_("Headcount"),
+        N_("Certified"),
+        N_("Stations with a tier"),
+        N_("Stations meeting their tier"),
+    ]
+    rows = [
+        (r["label"], r["stations"], r["headcount"], r["certified"], r["tiered"], r["met"])
+        for r in report["staffing"]["by_kind"]
+    ]
+    return [h.tr() for h in headers], rows
 
 
 def children(report: dict):
@@ -222,6 +240,7 @@ def staffing(report: dict):
     headers = [
         N_("Code"),
         N_("Station"),
+        N_("Station kind"),
         N_("Tier"),
         N_("Minimum full-time"),
         N_("Minimum certified"),
@@ -235,6 +254,7 @@ def staffing(report: dict):
         (
             r["station"],
             r["name"],
+            StationKind(r["kind"]).label.tr(),
             r["tier"] or "",
             r["min_fulltime"] if r["min_fulltime"] is not None else "",
             r["min_certified"] if r["min_certified"] is not None else "",
@@ -278,6 +298,7 @@ TABLES = {
     "turnover": turnover,
     "registration": registration,
     "staffing-summary": staffing_summary,
+    "kinds": kinds,
     "children": children,
     "stations": stations,
     "exit-reasons": exit_reasons,
@@ -300,6 +321,7 @@ SHEET_TITLES = {
     "turnover": N_("Turnover and attrition"),
     "registration": N_("Registrations and CE"),
     "staffing-summary": N_("Staffing compliance"),
+    "kinds": N_("By station kind"),
     "children": N_("By region"),
     "stations": N_("By station and level"),
     "exit-reasons": N_("Exit reasons"),
@@ -318,6 +340,7 @@ NOTES = {
     "turnover": (formulas.TURNOVER, formulas.ATTRITION),
     "registration": (formulas.REGISTRATION, formulas.CE),
     "staffing-summary": (formulas.STAFFING,),
+    "kinds": (formulas.KINDS,),
     "children": (formulas.CERTIFICATION, formulas.TURNOVER),
     "stations": (formulas.CERTIFICATION, formulas.TURNOVER),
     "exit-reasons": (formulas.EXIT_REASONS,),

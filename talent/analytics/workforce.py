@@ -138,8 +138,9 @@ def totals(rows: list[dict], keys: tuple[str, ...]) -> dict:
 
 
 def _staffing_sql(area: Area, on: date, pg: bool) -> str:
-    """Per station of the area: its tier's norms and its counts on d (full-time workers; certified; at or above
-    each level), as one statement; `met` is rules.staffing_met in SQL."""
+    """Per station of the kind the area counts: its tier's norms and its counts on d (full-time workers;
+    certified; at or above each level), as one statement; `met` is rules.staffing_met in SQL. A tier of another
+    kind of station is joined as no tier at all (places.rules.tier_applies: norms apply per kind)."""
     counts = spells_of(area, active_on(on))
     cert_cols = []
     for i, level in enumerate(LEVELS):
@@ -157,7 +158,7 @@ def _staffing_sql(area: Area, on: date, pg: bool) -> str:
     at_level = " ".join(f"WHEN '{level}' THEN COALESCE(x.ge{i}, 0)" for i, level in enumerate(LEVELS))
     stations = _stations_sql(area)
     return (
-        "SELECT st.id AS station_id, st.code AS code, st.name AS name, st.region_path AS region_path,"
+        "SELECT st.id AS station_id, st.code AS code, st.name AS name, st.region_path AS region_path, st.kind AS kind,"
         " t.name AS tier, t.min_fulltime AS min_fulltime, t.min_certified AS min_certified, t.min_level AS min_level,"
         " COALESCE(x.hc, 0) AS headcount, COALESCE(x.ge0, 0) AS certified,"
         f" (CASE t.min_level {at_level} END) AS at_level,"
@@ -165,14 +166,14 @@ def _staffing_sql(area: Area, on: date, pg: bool) -> str:
         " WHEN COALESCE(x.hc, 0) >= t.min_fulltime AND COALESCE(x.ge0, 0) >= t.min_certified"
         f" AND (t.min_level IS NULL OR (CASE t.min_level {at_level} END) >="
         " (CASE WHEN t.min_certified > 1 THEN t.min_certified ELSE 1 END)) THEN 1 ELSE 0 END AS met"
-        " FROM stations st LEFT JOIN station_tiers t ON t.id = st.tier_id"
+        " FROM stations st LEFT JOIN station_tiers t ON t.id = st.tier_id AND t.station_kind = st.kind"
         f" LEFT JOIN ({inner}) x ON x.station_id = st.id"
         f" WHERE st.id IN ({stations})"
     )
 
 
 def _stations_sql(area: Area) -> str:
-    return Station.filter(area.stations()).values("id").sql(params_inline=True)
+    return Station.filter(area.counted_stations()).values("id").sql(params_inline=True)
 
 
 async def staffing(area: Area, on: date, limit: int = 500) -> list[dict]:
@@ -186,13 +187,18 @@ async def staffing(area: Area, on: date, limit: int = 500) -> list[dict]:
     return rows
 
 
-async def staffing_summary(area: Area, on: date, children: list[Region] | None = None) -> dict[str, dict]:
-    """Stations, stations with a tier, and those meeting it: in all ('') or per child region, one statement."""
+async def staffing_summary(
+    area: Area, on: date, children: list[Region] | None = None, *, by_kind: bool = False
+) -> dict[str, dict]:
+    """Stations (of the kind the area counts), stations with a tier of their kind, and those meeting it: in all
+    (''), per child region, or per kind of station (`by_kind`: keyed by the kind's code); one statement."""
     pg = is_postgres()
     group = "''"
     if children:
         whens = " ".join(f"WHEN s.region_path LIKE '{r.path}%' THEN '{r.code}'" for r in children if safe_path(r.path))
         group = f"(CASE {whens} ELSE '' END)"
+    elif by_kind:
+        group = "s.kind"
     # Grouped by a column of a derived table: PostgreSQL refuses a constant ('' without children) in GROUP BY.
     sql = (
         "SELECT t.g AS g, COUNT(*) AS stations, SUM(CASE WHEN t.met IS NULL THEN 0 ELSE 1 END) AS tiered,"

@@ -27,7 +27,7 @@ from talent.supervision.access import readable_supervisors
 from talent.supervision.models import Affiliation, SessionFormat
 
 register_codes(Entity.REGION, level=RegionLevel)
-register_codes(Entity.TIER, min_level=CertLevel, min_education=Education)
+register_codes(Entity.TIER, min_level=CertLevel, min_education=Education, station_kind=StationKind)
 register_codes(Entity.STATION, kind=StationKind)
 register_codes(Entity.WORKER, gender=Gender, education=Education, source=Source)
 register_codes(Entity.SPELL, exit_type=ExitType, exit_reason=ExitReason)

@@ -143,6 +143,7 @@ FIELD_LABELS: dict[str, Msgid] = {
     "start_on": N_("Start date"),
     "starts_at": N_("Starts at"),
     "starts_on": N_("Starts on"),
+    "station_kind": N_("For stations of kind"),
     "station_id": N_("Station"),
     "status": N_("Status"),
     "subject": N_("Subject"),

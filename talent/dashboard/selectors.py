@@ -1,5 +1,6 @@
 """The dashboard's figures: each is a measure of talent.analytics over the viewer's scope, and each card links
-to the list of exactly the rows it counts (talent.analytics.lists; the stations card to the stations list)."""
+to the list of exactly the rows it counts (talent.analytics.lists; the stations card to the list of township
+stations)."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -16,7 +17,8 @@ from talent.cohorts.selectors import my_memberships
 from talent.core.access import Scope
 from talent.dashboard import learning
 from talent.pay.selectors import worker_pay
-from talent.places.access import readable_stations
+from talent.places.models import Station
+from talent.places.selectors import township_stations_q
 
 
 def year_to(today: date) -> date:
@@ -29,7 +31,8 @@ async def dashboard_figures(*, scope: Scope, today: date) -> dict:
     area = await area_for(scope) or Area(scope)
     cert = (await certification(area, today))[TOTAL]
     return {
-        "stations": await readable_stations(scope).count(),
+        # Township (street) stations, as a province counts its 社工站: the county centre and village rooms are not.
+        "stations": await Station.filter(township_stations_q(scope)).count(),
         "headcount": cert.headcount,
         "certified": cert.certified,
         "exits_12m": await separations_qs(area, year_to(today), today).count(),

@@ -7,7 +7,7 @@ from tortoise.expressions import Q
 from talent.core.access import Role, Scope
 from talent.core.sql import NOTHING, Unordered, under
 from talent.places.models import Organisation, Region, Station, StationTier
-from talent.places.rules import ancestor_paths, within
+from talent.places.rules import ALL_KINDS, ancestor_paths, within
 
 
 def stations_q(scope: Scope, prefix: str = "") -> Q:
@@ -24,6 +24,14 @@ def stations_q(scope: Scope, prefix: str = "") -> Q:
         case Role.SUPERVISOR:
             return Q(**{f"{prefix}id__in": list(scope.station_ids)})
     return Q(**{f"{prefix}id__in": []})
+
+
+def station_kind_q(kind: str, prefix: str = "") -> Q:
+    """Filter on Station (or through `prefix`) by the kind a report counts (places.rules.counted_kind's value):
+    every kind for "all", else that kind alone. The one place the rule is written for every count of stations."""
+    if kind == ALL_KINDS:
+        return Q()
+    return Q(**{f"{prefix}kind": kind})
 
 
 def station_ids(scope: Scope) -> Unordered:

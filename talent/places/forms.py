@@ -22,6 +22,11 @@ def station_lookup(label: str = N_("Station code"), name: str = "station_code", 
     return Field(name, label, kind="lookup", max_length=32, lookup_url="/stations/suggest", **options)
 
 
+def station_kind_choice(name: str, label: str, help: str) -> Field:
+    """A kind of station of the network, empty meaning a township (street) station (the services' default)."""
+    return Field(name, label, kind="choice", choices=choices(StationKind), help=help)
+
+
 REGION_CREATE_FIELDS = [
     region_lookup("parent_code", N_("Parent region code"), help=N_("Empty only for a province.")),
     Field("level", N_("Level"), kind="choice", required=True, choices=choices(RegionLevel)),
@@ -48,6 +53,11 @@ ORGANISATION_FIELDS = [
 TIER_FIELDS = [
     Field("name", N_("Name"), required=True, max_length=100, help=N_("For example 1.0, 2.0 or a programme batch.")),
     region_lookup(help=N_("The region that set this tier; empty for a national tier.")),
+    station_kind_choice(
+        "station_kind",
+        N_("For stations of kind"),
+        N_("Empty: township (street) stations. A station is held only to a tier of its own kind."),
+    ),
     Field("min_fulltime", N_("Minimum full-time workers"), kind="int", required=True, min_value=0, max_value=999),
     Field("min_certified", N_("Minimum certified workers"), kind="int", required=True, min_value=0, max_value=999),
     Field("min_level", N_("Minimum certificate level"), kind="choice", choices=choices(CertLevel)),
@@ -76,13 +86,7 @@ def station_fields(tier_choices: list[tuple[str, str]]) -> list[Field]:
     return [
         Field("code", N_("Station code"), required=True, max_length=32),
         Field("name", N_("Name"), required=True, max_length=200),
-        Field(
-            "kind",
-            N_("Kind"),
-            kind="choice",
-            choices=choices(StationKind),
-            help=N_("Empty: a township (street) station."),
-        ),
+        station_kind_choice("kind", N_("Kind"), N_("Empty: a township (street) station.")),
         region_lookup(
             label=N_("Township / street code"),
             required=True,

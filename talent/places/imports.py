@@ -22,7 +22,15 @@ from talent.imports.columns import Column, KindSpec
 from talent.imports.framework import Context, Counts, Kind, Plan, register
 from talent.places.access import can_write_under, organisations_q, region_editable, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
-from talent.places.rules import LEVELS, check_region_code, is_child_level, station_network_problem, within
+from talent.places.rules import (
+    LEVELS,
+    TIER_OF_ANOTHER_KIND,
+    check_region_code,
+    is_child_level,
+    station_network_problem,
+    tier_applies,
+    within,
+)
 from talent.places.services import ORGANISATION, REGION, STATION, STATION_FIELDS
 
 # Chinese words accepted for a region level besides the codes (DESIGN §3).
@@ -286,16 +294,16 @@ class StationsKind(Kind):
                 )
             )
         )
-        tiers: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        tiers: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         tier_names = list({r.tier for r in rows if r.tier})
         if tier_names:
             for t in await fetch_by(
                 lambda chunk: StationTier.filter(tiers_q(scope), name__in=list(chunk)).values(
-                    "id", "name", "region__path"
+                    "id", "name", "region__path", "station_kind"
                 ),
                 tier_names,
             ):
-                tiers[t["name"]].append((t["id"], t["region__path"] or ""))
+                tiers[t["name"]].append((t["id"], t["region__path"] or "", str(t["station_kind"])))
         existing = {
             s["code"]: s
             for s in await fetch_by(
@@ -368,11 +376,20 @@ class StationsKind(Kind):
                 continue
             tier_id = None
             if row.tier:
-                candidates = [
-                    (len(path), tid) for tid, path in tiers.get(row.tier, []) if region["path"].startswith(path)
-                ] or [(0, tid) for tid, _path in tiers.get(row.tier, [])]
+                named = tiers.get(row.tier, [])
+                of_kind = [
+                    (tid, path)
+                    for tid, path, tier_kind in named
+                    if tier_applies(station_kind=kind, tier_kind=tier_kind)
+                ]
+                candidates = [(len(path), tid) for tid, path in of_kind if region["path"].startswith(path)] or [
+                    (0, tid) for tid, _path in of_kind
+                ]
                 if not candidates:
-                    ctx.problem(row.row, "tier", row.tier, _("No station tier with this name that you may use."))
+                    message = (
+                        TIER_OF_ANOTHER_KIND.tr() if named else _("No station tier with this name that you may use.")
+                    )
+                    ctx.problem(row.row, "tier", row.tier, message)
                     continue
                 tier_id = max(candidates)[1]
             org_id = None

@@ -68,6 +68,16 @@ class Organisation(Model):
         return self.name
 
 
+class StationKind(Coded):
+    """The county–township–village network of social work stations (民政部 "乡镇（街道）社会工作服务站" building:
+    a county guidance centre, a station in every township or street, rooms in villages and communities under
+    them). Reports may count township stations alone; norms apply per kind."""
+
+    COUNTY_CENTRE = "county_centre", N_("County social work guidance centre")  # 县级社会工作指导中心
+    TOWNSHIP_STATION = "township_station", N_("Township (street) station")  # 乡镇（街道）社工站
+    VILLAGE_ROOM = "village_room", N_("Village (community) room")  # 村（社区）社工室，under a station
+
+
 class StationTier(Model):
     """A programme level with its staffing norms, every norm is data a bureau edits."""
 
@@ -87,6 +97,11 @@ class StationTier(Model):
     related_major_accepted = fields.BooleanField(default=False, db_default=False)
     major_or_certificate = fields.BooleanField(default=False, db_default=False)
     notes = fields.TextField(default="")
+    # Norms apply per kind of station (issue 16): a station is checked only against a tier of its own kind
+    # (places.rules.tier_applies); the tiers that existed before were written for township stations.
+    station_kind = fields.CharEnumField(
+        StationKind, max_length=20, default=StationKind.TOWNSHIP_STATION, db_default="township_station"
+    )
 
     class Meta:
         table = "station_tiers"
@@ -95,16 +110,6 @@ class StationTier(Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class StationKind(Coded):
-    """The county–township–village network of social work stations (民政部 "乡镇（街道）社会工作服务站" building:
-    a county guidance centre, a station in every township or street, rooms in villages and communities under
-    them). Reports may count township stations alone; norms apply per kind."""
-
-    COUNTY_CENTRE = "county_centre", N_("County social work guidance centre")  # 县级社会工作指导中心
-    TOWNSHIP_STATION = "township_station", N_("Township (street) station")  # 乡镇（街道）社工站
-    VILLAGE_ROOM = "village_room", N_("Village (community) room")  # 村（社区）社工室，under a station
 
 
 class Station(Model):

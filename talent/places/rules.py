@@ -87,6 +87,29 @@ def station_network_problem(
     return None
 
 
+# Which stations a report counts (issue 16): township (street) stations by default, as a province counts its
+# 社工站; "all" counts the whole network; or one kind. Norms apply per kind: a tier is for one kind of station.
+ALL_KINDS = "all"
+STATION_KIND_VALUES = tuple(k.value for k in StationKind)
+
+
+def counted_kind(value: str | None) -> str:
+    """The station kind a report counts from a query value: a kind's code or "all"; anything else (empty
+    included) means township stations."""
+    value = (value or "").strip()
+    return value if value == ALL_KINDS or value in STATION_KIND_VALUES else StationKind.TOWNSHIP_STATION.value
+
+
+def tier_applies(*, station_kind: str, tier_kind: str) -> bool:
+    """Are a tier's norms a station's? Only a tier written for the station's own kind is (a village room is not
+    held to a township station's norms); a station with a tier of another kind has no norm to meet."""
+    return StationKind(station_kind) == StationKind(tier_kind)
+
+
+# The form, the service and the stations import refuse a tier of another kind with the same words.
+TIER_OF_ANOTHER_KIND = N_("This tier's norms are for another kind of station.")
+
+
 # ── recruitment conditions of a tier ──────────────────────────────────────────────────────────────────────────
 
 

@@ -12,7 +12,7 @@ from tortoise.functions import Count
 from talent.core.access import Scope
 from talent.core.export import keyset_batches, keyset_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.places.access import organisations_q, regions_q, stations_q, tiers_q
+from talent.places.access import organisations_q, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
 
@@ -66,11 +66,19 @@ async def region_detail(*, scope: Scope, region: Region) -> dict:
         else []
     )
     children = await Region.filter(regions_q(scope), parent_id=region.id).order_by("code")
-    station_count = await Station.filter(stations_q(scope), region_path__startswith=region.path).count()
+    rows = (
+        await Station.filter(stations_q(scope), region_path__startswith=region.path)
+        .annotate(n=Count("id"))
+        .group_by("kind")
+        .values("kind", "n")
+    )
+    counts = {str(r["kind"]): r["n"] for r in rows}
     return {
         "ancestors": [(a, a.id in visible_ids) for a in ancestors],
         "children": children,
-        "station_count": station_count,
+        # Township stations are "the stations" of a region; the other kinds of the network are counted beside them.
+        "station_count": counts.get(StationKind.TOWNSHIP_STATION.value, 0),
+        "kind_counts": [(kind, counts.get(kind.value, 0)) for kind in StationKind],
     }
 
 
@@ -195,9 +203,18 @@ async def tier_get(*, scope: Scope, tier_id: int) -> StationTier:
 
 
 async def tier_choices(*, scope: Scope) -> list[tuple[str, str]]:
-    """Visible tiers as (id, "name · region") for a select."""
-    rows = await StationTier.filter(tiers_q(scope)).order_by("name", "id").values("id", "name", "region__name")
-    return [(str(r["id"]), r["name"] + (f" · {r['region__name']}" if r["region__name"] else "")) for r in rows]
+    """Visible tiers as (id, "name · region · kind") for a select (the kind named where it is not a township
+    station's: a station takes only a tier of its own kind)."""
+    rows = await (
+        StationTier.filter(tiers_q(scope)).order_by("name", "id").values("id", "name", "region__name", "station_kind")
+    )
+
+    def text(r: dict) -> str:
+        kind = StationKind(r["station_kind"])
+        parts = [r["name"], r["region__name"], kind.label.tr() if kind != StationKind.TOWNSHIP_STATION else ""]
+        return " · ".join(p for p in parts if p)
+
+    return [(str(r["id"]), text(r)) for r in rows]
 
 
 async def tier_station_count(*, scope: Scope, tier: StationTier) -> int:
@@ -309,4 +326,4 @@ async def station_suggest(*, scope: Scope, term: str) -> list[dict]:
 def township_stations_q(scope: Scope) -> Q:
     """Township (street) stations in scope alone: what a report that counts "stations" counts (a county centre
     and the village rooms under a station are not stations of their own)."""
-    return stations_q(scope) & Q(kind=StationKind.TOWNSHIP_STATION)
+    return stations_q(scope) & station_kind_q(StationKind.TOWNSHIP_STATION.value)

@@ -31,7 +31,13 @@ from talent.places.models import (
     StationKind,
     StationTier,
 )
-from talent.places.rules import check_region_code, is_child_level, station_network_problem
+from talent.places.rules import (
+    TIER_OF_ANOTHER_KIND,
+    check_region_code,
+    is_child_level,
+    station_network_problem,
+    tier_applies,
+)
 
 # The actor is the signed-in account (talent.accounts.models.User), or None for the system; only its id and
 # username are read (by the audit log), so places need not import the accounts package that sits above them.
@@ -52,6 +58,7 @@ TIER_FIELDS = [
     "related_major_accepted",
     "major_or_certificate",
     "notes",
+    "station_kind",
 ]
 STATION_FIELDS = [
     "code",
@@ -179,7 +186,10 @@ def _tier_values(
     notes: str,
     related_major_accepted: bool = False,
     major_or_certificate: bool = False,
+    station_kind: StationKind | str | None = None,
 ) -> dict:
+    """A tier's fields as tier_create and tier_update take them; `station_kind`: the kind of station its norms
+    are for (empty: township stations)."""
     if min_certified > min_fulltime:
         raise ServiceError("min_certified", N_("Cannot exceed the minimum full-time workers."))
     return {
@@ -195,6 +205,7 @@ def _tier_values(
         "related_major_accepted": related_major_accepted,
         "major_or_certificate": major_or_certificate,
         "notes": notes,
+        "station_kind": StationKind(station_kind) if station_kind else StationKind.TOWNSHIP_STATION,
     }
 
 
@@ -225,6 +236,8 @@ async def tier_update(*, actor: Actor, scope: Scope, tier: StationTier, **values
     region = data["region"]
     if not can_write_under(scope, region.path if region else ""):
         raise ServiceError("region_code", N_("Choose a region inside your own."))
+    if data["station_kind"] != tier.station_kind and await Station.filter(tier_id=tier.id).exists():
+        raise ServiceError("station_kind", N_("Stations use this tier: its kind of station stays."))
     async with in_transaction():
         await _check_tier_name(data["name"], region, exclude_id=tier.id)
         await TIER.update(actor, tier, data, data["name"], region_path=region.path if region else "")
@@ -256,6 +269,9 @@ def _check_station_region(scope: Scope, values: dict, station_id: int | None = N
     )
     if problem is not None:
         raise ServiceError(*problem)
+    tier = values["tier"]
+    if tier is not None and not tier_applies(station_kind=values["kind"], tier_kind=tier.station_kind):
+        raise ServiceError("tier", TIER_OF_ANOTHER_KIND)
     if not can_write_under(scope, region.path):
         raise ServiceError("region_code", N_("Choose a region inside your own."))
 

@@ -12,6 +12,7 @@ from talent.people.access import spells_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on
 from talent.places.models import Station
+from talent.places.rules import tier_applies
 
 
 async def add_headcounts(stations: list[Station], *, today: date) -> None:
@@ -45,14 +46,15 @@ async def station_staff(*, scope: Scope, station: Station, today: date) -> dict:
 
 
 async def station_compliance(*, station: Station, today: date) -> list[dict]:
-    """Staffing of the station on `today` against its tier's norms; one COUNT per figure.
+    """Staffing of the station on `today` against its tier's norms; one COUNT per figure. A tier of another kind
+    of station is no norm of this one (places.rules.tier_applies): no checks.
 
     headcount  = active full-time workers (a spell with start_on ≤ today ≤ end_on, or no end_on)
     certified  = those of them holding a certificate obtained on or before today
     at level   = those holding a certificate of the tier's minimum level or higher (when the tier sets one)
     """
     tier = station.tier
-    if tier is None:
+    if tier is None or not tier_applies(station_kind=station.kind, tier_kind=tier.station_kind):
         return []
     active_ids = Subquery(
         EmploymentSpell.filter(active_on(today), station_id=station.id, full_time=True).values("worker_id")

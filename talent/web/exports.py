@@ -101,6 +101,9 @@ TIER_HEADERS = [
     N_("Min. education"),
     N_("Social-work major"),
     N_("Certificate"),
+    N_("Related major also qualifies"),
+    N_("Major or certificate"),
+    N_("For stations of kind"),
 ]
 
 
@@ -116,6 +119,9 @@ async def tier_rows(tiers: AsyncIterable) -> AsyncIterator[tuple]:
             label(t.min_education),
             _yes_no(t.major_required),
             _yes_no(t.certificate_required),
+            _yes_no(t.related_major_accepted),
+            _yes_no(t.major_or_certificate),
+            label(t.station_kind),
         )
 
 

@@ -121,8 +121,9 @@ async def test_the_yearly_workbook_has_one_sheet_per_table(client, db):
     r = await client.get("/reports/yearly/export", params={"year": "2024"})
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     book = load_workbook(io.BytesIO(r.content))
-    # Four summary tables, by region (a city has counties), and the eight tables of the page.
-    assert "By region" in book.sheetnames and "Exit reasons" in book.sheetnames and len(book.sheetnames) == 12
+    # Four summary tables, by station kind, by region (a city has counties), and the eight tables of the page.
+    assert "By region" in book.sheetnames and "Exit reasons" in book.sheetnames and len(book.sheetnames) == 13
+    assert "By station kind" in book.sheetnames
     assert "By station and level" not in book.sheetnames
     rows = list(book["By region"].values)
     # 2024 in the city: county A and county B (tests/analytics/test_turnover.py: 2 + 2 separations); a blank row,

@@ -116,16 +116,18 @@ async def test_tiers_export_their_norms_with_labels_in_the_viewers_language(clie
     await login(client, "bureau")
     rows = csv_rows(await client.get("/stations/tiers/export", params={"format": "csv"}))
     assert rows[0][:4] == ["Name", "Region", "Min. full-time", "Min. certified"]
+    # The last three columns: a related major also qualifies, major or certificate, the kind of station.
     assert rows[1:] == [
-        ["2.0", "National", "2", "1", "", "", "", "No", "No"],
-        ["3.0", "玄武区", "3", "2", "Social worker (intermediate)", "40", "Bachelor", "Yes", "No"],
+        ["2.0", "National", "2", "1", "", "", "", "No", "No", "No", "No", "Township (street) station"],
+        ["3.0", "玄武区", "3", "2", "Social worker (intermediate)", "40", "Bachelor", "Yes", "No", "No", "No"]
+        + ["Township (street) station"],
     ]
     rows = csv_rows(await client.get("/stations/tiers/export", params={"format": "csv", "q": "3."}))
     assert [r[0] for r in rows[1:]] == ["3.0"]
     client.cookies.set("talent_lang", "zh_CN")
     rows = xlsx_rows(await client.get("/stations/tiers/export", params={"q": "3."}))
     assert rows[0][:5] == ["名称", "行政区划", "最低全职人数", "最低持证人数", "最低证书等级"]
-    assert rows[1] == ["3.0", "玄武区", 3, 2, "社会工作师", 40, "本科", "是", "否"]
+    assert rows[1] == ["3.0", "玄武区", 3, 2, "社会工作师", 40, "本科", "是", "否", "否", "否", "乡镇（街道）社工站"]
     client.cookies.delete("talent_session")
     await login(client, "hr")
     assert (await client.get("/stations/tiers/export")).status_code == 403
