@@ -43,3 +43,49 @@ document.addEventListener("DOMContentLoaded", () => {
       .catch(() => {});
   });
 });
+
+// Tables on a phone: a table wider than its scroll box is shown as stacked rows, one card per row with each
+// cell's column name beside it (talent.css, below 576 px), so no column is pushed off-screen. Grids that read
+// across (a cohort's progress grid, the calendar) say data-no-stack. Without this file the box scrolls sideways.
+const PHONE = window.matchMedia("(max-width: 575.98px)");
+function stackTable(table) {
+  const headers = Array.from(table.querySelectorAll(":scope > thead > tr:last-child > th"));
+  if (!headers.length) return;
+  const labels = [];
+  headers.forEach((th) => {
+    for (let i = 0; i < (th.colSpan || 1); i += 1) labels.push(th.textContent.replace(/[▲▼]/g, "").trim());
+  });
+  table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr").forEach((row) => {
+    let column = 0;
+    Array.from(row.children).forEach((cell) => {
+      if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", labels[column] || "");
+      column += cell.colSpan || 1;
+      // One box for the cell's content, so several elements (badges, lines of a change) stay together
+      // beside the label.
+      if (cell.childNodes.length && !cell.querySelector(":scope > .stack-value")) {
+        const value = document.createElement("div");
+        value.className = "stack-value";
+        value.append(...cell.childNodes);
+        cell.append(value);
+      }
+    });
+  });
+  // display:block drops a table's semantics in some browsers: the roles keep rows, cells and headers announced.
+  table.setAttribute("role", "table");
+  table.querySelectorAll(":scope > thead, :scope > tbody, :scope > tfoot").forEach((g) => g.setAttribute("role", "rowgroup"));
+  table.querySelectorAll(":scope > * > tr").forEach((r) => r.setAttribute("role", "row"));
+  table.querySelectorAll(":scope > thead > tr > th").forEach((c) => c.setAttribute("role", "columnheader"));
+  table.querySelectorAll(":scope > tbody > tr > *, :scope > tfoot > tr > *").forEach((c) => {
+    c.setAttribute("role", c.tagName === "TH" ? "rowheader" : "cell");
+  });
+  table.classList.add("table-stack");
+}
+function stackWideTables() {
+  if (!PHONE.matches) return;
+  document.querySelectorAll(".table-responsive > table:not(.table-stack):not([data-no-stack])").forEach((table) => {
+    const box = table.parentElement;
+    if (box.scrollWidth > box.clientWidth + 1) stackTable(table);
+  });
+}
+document.addEventListener("DOMContentLoaded", stackWideTables);
+document.addEventListener("htmx:after:swap", stackWideTables);
