@@ -12,12 +12,18 @@ document.addEventListener("htmx:after:swap", (event) => {
 function pickedNote(input) {
   return input.id ? document.getElementById(input.id + "-picked") : null;
 }
+// The suggestion reads "name (code)"; beside the code only the name is shown, as the server renders it.
+function pickedName(option, value) {
+  const text = option.textContent.trim();
+  const suffix = " (" + value + ")";
+  return text.endsWith(suffix) ? text.slice(0, -suffix.length) : text;
+}
 function showPicked(input) {
   const note = pickedNote(input);
   const value = input.value.trim();
   if (!note || !input.list) return;
   const option = Array.from(input.list.options).find((o) => o.value === value);
-  if (option) note.textContent = option.textContent;
+  if (option) note.textContent = pickedName(option, value);
   else if (!value) note.textContent = "";
 }
 document.addEventListener("input", (event) => {
@@ -38,15 +44,16 @@ document.addEventListener("DOMContentLoaded", () => {
         const list = document.createElement("datalist");
         list.innerHTML = html;
         const option = Array.from(list.querySelectorAll("option")).find((o) => o.value === input.value.trim());
-        if (option) note.textContent = option.textContent;
+        if (option) note.textContent = pickedName(option, input.value.trim());
       })
       .catch(() => {});
   });
 });
 
-// Tables on a phone: a table wider than its scroll box is shown as stacked rows, one card per row with each
-// cell's column name beside it (talent.css, below 576 px), so no column is pushed off-screen. Grids that read
-// across (a cohort's progress grid, the calendar) say data-no-stack. Without this file the box scrolls sideways.
+// Tables on a phone: a table of four columns or more, or wider than its scroll box, is shown as stacked rows,
+// one card per row with each cell's column name beside it (talent.css, below 576 px), so no column is pushed
+// off-screen. Grids that read across (a cohort's progress grid, the calendar) say data-no-stack. Without this
+// file the box scrolls sideways.
 const PHONE = window.matchMedia("(max-width: 575.98px)");
 function stackTable(table) {
   const headers = Array.from(table.querySelectorAll(":scope > thead > tr:last-child > th"));
@@ -83,8 +90,10 @@ function stackTable(table) {
 function stackWideTables() {
   if (!PHONE.matches) return;
   document.querySelectorAll(".table-responsive > table:not(.table-stack):not([data-no-stack])").forEach((table) => {
+    // Four columns or more squeeze words onto one or two letters a line even when the table fits.
     const box = table.parentElement;
-    if (box.scrollWidth > box.clientWidth + 1) stackTable(table);
+    const shown = Array.from(table.querySelectorAll(":scope > thead > tr:last-child > th")).filter((th) => th.getClientRects().length);
+    if (shown.length >= 4 || box.scrollWidth > box.clientWidth + 1) stackTable(table);
   });
 }
 document.addEventListener("DOMContentLoaded", stackWideTables);
