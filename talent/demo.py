@@ -1369,7 +1369,8 @@ async def _courses(plan: Plan) -> dict[str, int]:
         ends_on=today + 21 * days,
     )
     sessions = []
-    for offset, title in zip((-21, -7, 7, 21), data.WORKSHOP_SESSIONS, strict=True):
+    # The third session is tomorrow, so the reminders the demo runs (_reminders) remind its learners of it.
+    for offset, title in zip((-21, -7, 1, 21), data.WORKSHOP_SESSIONS, strict=True):
         sessions.append(
             await session_create(
                 actor=bureau,
@@ -1382,9 +1383,11 @@ async def _courses(plan: Plan) -> dict[str, int]:
                 trainer="南京师范大学社会工作系 督导",
             )
         )
-    await enrolment_bulk(
-        actor=bureau, scope=scope, course=workshop, today=today, worker_nos=rng.sample(learners, min(25, len(learners)))
-    )
+    # The demo worker takes one of the seats (the same draws as without, so the rest of the demo is unchanged):
+    # the worker's bell then has the session of tomorrow in it.
+    seats = rng.sample(learners, min(25, len(learners)))
+    seats[-1] = plan.worker_no
+    await enrolment_bulk(actor=bureau, scope=scope, course=workshop, today=today, worker_nos=seats)
     seated = await Enrolment.filter(course_id=workshop.id).order_by("id")
     for session in sessions[:2]:
         for enrolment in seated:
@@ -1574,4 +1577,18 @@ async def load_demo(
                 written["counts"].update(await _courses(plan))
                 written["counts"].update(await _exam_prep(plan))
             written["counts"].update(await demo_contribute(scale=scale, seed=seed, today=plan.today))
+        written["counts"].update(await _reminders(plan.today, fixed=today is not None))
     return _result_table(plan, written)
+
+
+async def _reminders(today: date, *, fixed: bool) -> dict[str, int]:
+    """What `talent remind` would create on the demo's day (no e-mail), so the demo accounts' bells have
+    something in them before anyone sets up cron. A fixed day (tests) runs at 09:00 local time that day."""
+    from talent.core.clock import local_zone
+    from talent.domains import load as load_domains
+    from talent.notifications.services import reminders_create
+
+    load_domains()
+    now = datetime.combine(today, time(9), tzinfo=local_zone()).astimezone(UTC) if fixed else datetime.now(UTC)
+    created = await reminders_create(now=now, today=today)
+    return {"reminders": sum(created.values())}

@@ -372,3 +372,20 @@ def test_the_demo_bank_has_no_absurd_distractors_and_keys_the_functions_of_socia
     item = next(q for q in bank if q.stem == "社会工作对社会的功能包括（ ）。")
     chosen = {item.options["ABCDE".index(letter)] for letter in item.answer}
     assert chosen == {"维持社会秩序", "促进社会和谐"}
+
+
+async def test_the_demo_runs_the_reminders_so_the_demo_accounts_bells_have_content(client):
+    from talent.notifications.models import Notification
+
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    # The worker sits in the workshop whose third session is tomorrow at 09:30 (within the 48-hour window of
+    # the session reminders); HR is reminded of the registrations of its organisation's workers.
+    kinds = {
+        username: set(await Notification.filter(user__username=username).values_list("kind", flat=True))
+        for username in ("worker", "hr")
+    }
+    assert kinds["worker"] == {"course_session"}
+    assert kinds["hr"] & {"registration_expiry", "ce_shortfall"}
+    await login(client, "worker", DEMO_PASSWORD)
+    bell = await client.get("/notifications")
+    assert "个案工作实务工作坊" in bell.text and "介入技巧演练" in bell.text

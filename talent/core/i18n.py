@@ -12,6 +12,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_time as _babel_time
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _babel_decimal
 from babel.numbers import format_percent as _babel_percent
@@ -131,7 +132,15 @@ def format_date(value: date | datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return _babel_datetime(local_time(value), format="short" if format == "medium" else format, locale=get_locale())
+        local = local_time(value)
+        if format != "medium":
+            return _babel_datetime(local, format=format, locale=get_locale())
+        # The day as every date on the page shows it (medium), then the time without seconds, joined the
+        # locale's way: "Mar 1, 2026, 8:00 AM", "2026年3月1日 08:00".
+        locale = Locale.parse(get_locale())
+        joined = str(locale.datetime_formats["medium"])
+        day = _babel_date(local.date(), format="medium", locale=locale)
+        return joined.replace("{1}", day).replace("{0}", _babel_time(local.time(), format="short", locale=locale))
     return _babel_date(value, format=format, locale=get_locale())
 
 

@@ -59,6 +59,7 @@ async def supervisor_list(
         "expertise": expertise,
         "kind": kind,
         "region": place,
+        "region_typed": region.strip(),
         "affiliations": choices(Affiliation),
     }
     return render(request, "supervision/supervisors.html", context, fragment="supervision/_supervisors.html")

@@ -2,9 +2,15 @@
 body never scrolls sideways, no element reaches past the window, each navigation entry stays on one line, and
 axe-core (injected by this test only) finds no serious or critical accessibility violation (run in Chinese at
 desk width and in English at phone width, which covers both languages and both layouts at half the cost).
-Screenshots of each go to $TALENT_SCREENSHOT_DIR when it is set, to be looked at."""
+Screenshots of each go to $TALENT_SCREENSHOT_DIR when it is set, to be looked at.
+
+The same checks run on the pages users land on from those sections though the navigation does not list them
+(a worker's page, a cohort, a report's drill-down list, /pay/changes, /help, …), and at phone width no table
+scrolls sideways inside its box: a list too wide for the phone is shown as stacked rows (static/js/talent.js);
+only grids that read across (data-no-stack) scroll."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -30,12 +36,89 @@ AXE_RUN = """async () => {
 }"""
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_section_fits_both_widths_in_both_languages_and_passes_axe(browser, live_server, role):
+# Table boxes that scroll sideways at phone width although their table may be stacked.
+SCROLLED_TABLES = """() => [...document.querySelectorAll('.table-responsive')]
+  .filter(box => box.scrollWidth > box.clientWidth + 1 && !box.querySelector(':scope > table[data-no-stack]'))
+  .map(box => (box.querySelector('th') || box).textContent.trim().slice(0, 30))"""
+# Pages reached from the sections, per role: a path, or (a page, the pattern of the first link on it to follow).
+LANDINGS = {
+    "admin": ["/help", "/admin/users", "/admin/exams", "/pay/changes", ("/supervision", r"^/supervision/supervisors/\d+$")],
+    "bureau": [
+        "/help",
+        "/pay/retention",
+        "/supervision/coverage",
+        ("/reports", r"^/reports/list/\w+\?"),
+        ("/cohorts", r"^/cohorts/\d+$"),
+        ("/workers", r"^/workers/\d+$"),
+        ("/pay", r"^/pay/workers/\d+$"),
+    ],
+    "citybureau": ["/help", ("/reports", r"^/reports\?region=\d+"), "/supervision/coverage"],
+    "hr": [
+        "/help",
+        "/pay/changes",
+        "/pay/retention",
+        ("/cohorts", r"^/cohorts/\d+$"),
+        ("/certificates", r"^/certificates/workers/\d+$"),
+        ("/", r"^/reports/list/\w+\?"),
+    ],
+    "supervisor": [
+        "/help",
+        "/supervision/sessions",
+        "/supervision/sessions/calendar",
+        ("/supervision/mine", r"^/supervision/sessions/\d+$"),
+        ("/supervision/mine", r"^/cohorts/\d+$"),
+    ],
+    "worker": [
+        "/help",
+        "/notifications",
+        "/exam-prep/notebook",
+        ("/exam-prep", r"^/exam-prep/readiness/[\w-]+$"),
+        ("/courses/my", r"^/courses/\d+$"),
+        ("/", r"^/certificates/workers/\d+$"),
+    ],
+}
+LINKS = "() => [...document.querySelectorAll('main a[href]')].map(a => a.getAttribute('href'))"
+
+
+def _shots(sub: str) -> Path | None:
     folder = os.environ.get("TALENT_SCREENSHOT_DIR")
-    shots = Path(folder) / "sections" if folder else None
+    if not folder:
+        return None
+    shots = Path(folder) / sub
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
+def _check(page, shots: Path | None, role: str, locale: str, width: int, href: str) -> list[str]:
+    """The problems of the page open in `page`: sideways scroll, wrapped navigation, tables scrolling on a phone,
+    and (in AXE_PASSES) serious or critical axe violations. A screenshot goes to `shots`."""
+    where = f"{role} {locale} {width}px {href}"
+    problems: list[str] = []
     if shots:
-        shots.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", href.strip("/")) or "home"
+        page.screenshot(path=str(shots / f"{role}-{locale}-{width}-{name}.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        problems.append(f"{where}: scrolls sideways by {overflow}px: {page.evaluate(WIDE_ELEMENTS)}")
+    if width > 992:
+        wrapped = page.evaluate(WRAPPED_NAV)
+        if wrapped:
+            problems.append(f"{where}: navigation entries wrap: {wrapped}")
+        if page.evaluate("document.querySelector('nav.navbar').getBoundingClientRect().height") > 72:
+            problems.append(f"{where}: the navigation takes more than one line")
+    else:
+        scrolled = page.evaluate(SCROLLED_TABLES)
+        if scrolled:
+            problems.append(f"{where}: tables scroll sideways instead of stacking: {scrolled}")
+    if (locale, width) in AXE_PASSES:
+        page.evaluate(AXE)
+        problems += [f"{where}: {v}" for v in page.evaluate(AXE_RUN)]
+    return problems
+
+
+def _visit(browser, live_server, role: str, hrefs, sub: str) -> tuple[int, list[str]]:
+    """Every page `hrefs(page)` names, signed in as `role`, in both languages at both widths."""
+    shots = _shots(sub)
     problems: list[str] = []
     visited = 0
     for locale in ("zh-CN", "en-GB"):
@@ -47,25 +130,12 @@ def test_every_section_fits_both_widths_in_both_languages_and_passes_axe(browser
                 page = context.new_page()
                 watch(page)
                 sign_in(page, role)
-                sections = page.evaluate(SECTIONS) + ["/me"]
-                for href in sections:
-                    page.goto(href, wait_until="load")
-                    where = f"{role} {locale} {width}px {href}"
-                    name = f"{role}-{locale}-{width}-{href.strip('/').replace('/', '_') or 'home'}.png"
-                    if shots:
-                        page.screenshot(path=str(shots / name), full_page=True)
-                    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                    if overflow > 0:
-                        problems.append(f"{where}: scrolls sideways by {overflow}px: {page.evaluate(WIDE_ELEMENTS)}")
-                    if width > 992:
-                        wrapped = page.evaluate(WRAPPED_NAV)
-                        if wrapped:
-                            problems.append(f"{where}: navigation entries wrap: {wrapped}")
-                        if page.evaluate("document.querySelector('nav.navbar').getBoundingClientRect().height") > 72:
-                            problems.append(f"{where}: the navigation takes more than one line")
-                    if (locale, width) in AXE_PASSES:
-                        page.evaluate(AXE)
-                        problems += [f"{where}: {v}" for v in page.evaluate(AXE_RUN)]
+                for href in hrefs(page):
+                    response = page.goto(href, wait_until="load")
+                    if response is None or response.status != 200:
+                        problems.append(f"{role} {locale} {width}px {href}: status {response and response.status}")
+                        continue
+                    problems += _check(page, shots, role, locale, width, href)
                     visited += 1
                 if width < 992:
                     # The phone menu, opened: every entry on one line, nothing past the edge.
@@ -79,5 +149,38 @@ def test_every_section_fits_both_widths_in_both_languages_and_passes_axe(browser
                     problems.append(f"{role} {locale} {width}px: script errors {errors[:3]}")
             finally:
                 context.close()
+    return visited, problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_section_fits_both_widths_in_both_languages_and_passes_axe(browser, live_server, role):
+    visited, problems = _visit(browser, live_server, role, lambda page: page.evaluate(SECTIONS) + ["/me"], "sections")
     assert visited >= 8, visited
+    assert not problems, "\n".join(problems)
+
+
+def _landings(role: str):
+    """The landing pages of `role`, the links followed found once (the same records in every language)."""
+    found: list[str] = []
+
+    def hrefs(page) -> list[str]:
+        if not found:
+            for landing in LANDINGS[role]:
+                if isinstance(landing, str):
+                    found.append(landing)
+                    continue
+                start, pattern = landing
+                page.goto(start, wait_until="load")
+                link = next((h for h in page.evaluate(LINKS) if re.search(pattern, h)), None)
+                assert link, f"{role}: no link like {pattern} on {start}"
+                found.append(link)
+        return found
+
+    return hrefs
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_pages_users_land_on_from_the_sections_fit_both_widths_and_pass_axe(browser, live_server, role):
+    visited, problems = _visit(browser, live_server, role, _landings(role), "landings")
+    assert visited == 4 * len(LANDINGS[role]), visited
     assert not problems, "\n".join(problems)

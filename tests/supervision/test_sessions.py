@@ -3,6 +3,7 @@ the day and earn CE hours through the certification domain's ledger (once per se
 
 world(): 督导甲 (account "supervisor") is assigned to S1 since 2020-01-01; W1 works at S1, W3 at S3, since 2022."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -122,6 +123,16 @@ async def test_the_session_pages_log_show_and_scope_sessions(client, db):
         assert "哨兵议题" in detail.text and "工作者1" in detail.text
         calendar = await client.get("/supervision/sessions/calendar", params={"month": "2026-05"})
         assert calendar.status_code == 200 and "社工站1" in calendar.text
+        # The week's day names are the locale's (a "Sat" msgid is the column of those who sat an exam).
+        assert re.findall(r'<th scope="col">([^<]*)</th>', calendar.text)[:7] == [
+            "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
+        ]
+        in_chinese = await client.get(
+            "/supervision/sessions/calendar", params={"month": "2026-05"}, headers={"Accept-Language": "zh-CN"}
+        )
+        assert re.findall(r'<th scope="col">([^<]*)</th>', in_chinese.text)[:7] == [
+            "周一", "周二", "周三", "周四", "周五", "周六", "周日"
+        ]
     session = await SupervisionSession.get(topics="哨兵议题")
     client.cookies.clear()
     await login(client, "bureau")  # county A: S1 is in its region

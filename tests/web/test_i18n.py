@@ -234,8 +234,8 @@ async def test_concurrent_requests_in_different_languages_never_mix(client, app)
 
 async def test_concurrent_signed_in_pages_format_dates_in_their_own_language(app):
     # Two users without a language setting, each browser asking for a different language; /me shows the
-    # last sign-in time through format_date, which differs between the locales (e.g. "2026/3/1 08:00"
-    # in Chinese and "3/1/26, 8:00 AM" in English).
+    # last sign-in time through format_date, which differs between the locales (e.g. "2026年3月1日 08:00"
+    # in Chinese and "Mar 1, 2026, 8:00 AM" in English).
     await world()
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50002))
     async with (

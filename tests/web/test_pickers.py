@@ -131,3 +131,34 @@ async def test_a_bureau_cannot_pick_another_countys_organisation_on_the_stations
     page = await client.get("/stations", params={"organisation": "秦淮社工服务中心"})
     assert re.findall(r'<a href="/stations/\d+">(S\d)</a>', page.text) == []
     assert "No organisation with this name in your scope." in page.text
+
+
+@pytest.mark.parametrize("url", ["/pay", "/pay/retention", "/supervision"])
+async def test_the_region_filters_of_pay_and_supervision_are_pickers_naming_the_code(w, client, url):
+    # The bureau of 玄武区 (320102): its own street 梅园新村街道 is named beside the code; 秦淮区 is not its own.
+    await login(client, "bureau")
+    page = await client.get(url, params={"region": "320102001"})
+    assert re.search(r'<input type="text"[^>]*name="region" value="320102001"[^>]*list="region-options"', page.text)
+    assert 'id="region-picked" data-picked>梅园新村街道</div>' in page.text
+    outside = await client.get(url, params={"region": "320104"})
+    assert "No region with this code in your scope." in outside.text
+    fragment = await client.get(url, params={"region": "320102001"}, headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text
+    assert 'id="region-picked" data-picked hx-swap-oob="true">梅园新村街道</div>' in fragment.text
+
+
+def test_no_template_asks_for_a_place_or_subject_code_in_a_bare_text_input():
+    # A filter or form field for a region, station, organisation or subject is the picker macro (or a form's
+    # lookup field): a plain input here would make people type codes with nothing to pick from.
+    from pathlib import Path
+
+    bare = re.compile(
+        r'<input(?![^>]*type="(?:hidden|date|number|checkbox|radio)")[^>]*'
+        r'name="(?:region|region_code|parent_code|station|station_code|organisation|subject|subject_code)"'
+    )
+    found = [
+        str(path)
+        for path in Path("templates").rglob("*.html")
+        if path.name != "_picker.html" and bare.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
