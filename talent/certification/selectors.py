@@ -24,6 +24,7 @@ from talent.certification.expressions import CertificateSql, date_literal, socia
 from talent.certification.models import (
     CeCredit,
     CeCreditRule,
+    CeSource,
     CeYearlyRule,
     Certificate,
     EligibilityRule,
@@ -36,6 +37,7 @@ from talent.certification.models import (
     Registration,
 )
 from talent.certification.rules import (
+    CE_CREDIT_DEFAULTS,
     STATUSES,
     YEARLY_DEFAULT,
     CapRule,
@@ -46,6 +48,7 @@ from talent.certification.rules import (
     Rule,
     Thresholds,
     eligibility_for,
+    capped,
     ce_caps,
     first_registration_deadline,
     period_ce_hours,
@@ -299,6 +302,34 @@ async def worker_yearly_ce(*, scope: Scope, worker_id: int, today: date):
         .values_list("source", "total")
     )
     return yearly_ce([(start, Decimal(str(total or 0)), str(kind)) for kind, total in rows], today.year, rule)
+
+
+@dataclass(frozen=True)
+class CapInForce:
+    """The cap of one kind of credit for a region on a day, with the rule row it comes from (None: the default)."""
+
+    kind: CeSource
+    max_hours: Decimal | None
+    rule: CeCreditRule | None
+    source: str
+
+
+async def ce_caps_in_force(*, region_path: str, on: date) -> list[CapInForce]:
+    """Each kind's cap for a registration period beginning on `on` in the region at `region_path` ("" national),
+    with the rule deciding it (rules.ce_caps, which the status and the page read alike)."""
+    rows = await CeCreditRule.filter(region_path__in=["", *ancestor_paths(region_path)], effective_from__lte=on)
+    out = []
+    for kind, (default, source) in CE_CREDIT_DEFAULTS.items():
+        winners = ranked([r for r in rows if r.kind == kind], region_path, on)
+        rule = winners[0] if winners else None
+        cap = (None if rule.max_hours is None else Decimal(str(rule.max_hours))) if rule else default
+        out.append(CapInForce(CeSource(kind), cap, rule, rule.source if rule else source))
+    return out
+
+
+async def region_of_path(*, path: str) -> Region | None:
+    """The region at `path` (a bureau's own), None for "" (national)."""
+    return await Region.filter(path=path).first() if path else None
 
 
 def ce_rules_q(scope: Scope) -> Q:
@@ -581,7 +612,28 @@ async def worker_certificates(*, scope: Scope, worker_id: int, today: date) -> l
         cert.status = CertStatus(cert.status)
         cert.renewal_opens = renewal_opens(cert.expiry, r.renewal_window_months) if cert.expiry else None
         cert.registration_deadline = first_registration_deadline(cert.obtained_on, r.first_registration_months)
+        cert.ce_kinds = await _ce_kinds(worker_id, cert.registered_on, cert.expiry) if cert.registered_on else []
     return certificates
+
+
+@dataclass(frozen=True)
+class CeKindLine:
+    """One kind of credit in a period: the hours recorded, its cap (None: none) and the hours counted."""
+
+    kind: CeSource
+    recorded: Decimal
+    cap: Decimal | None
+    counted: Decimal
+
+
+async def _ce_kinds(worker_id: int, start: date, end: date) -> list[CeKindLine]:
+    """The kinds with hours recorded in the period, with what each counts (the breakdown of ce_hours)."""
+    _total, recorded, caps = await period_ce(worker_id=worker_id, start=start, end=end)
+    return [
+        CeKindLine(CeSource(kind), recorded[kind], caps.get(kind), capped(recorded[kind], caps.get(kind)))
+        for kind in CE_CREDIT_DEFAULTS
+        if kind in recorded
+    ]
 
 
 async def ce_hours_between(*, worker_id: int, start: date, end: date) -> Decimal:
