@@ -81,7 +81,9 @@ def _yearly_page(request: Request, form: Form, status_code: int = 200) -> Respon
 @router.get("/new")
 async def ce_credit_rule_new(request: Request, viewer: Keeper) -> Response:
     _writer(viewer)
-    return _credit_page(request, Form.initial(CE_CREDIT_RULE_FIELDS, {"kind": "course", **await _initial_region(viewer)}))
+    return _credit_page(
+        request, Form.initial(CE_CREDIT_RULE_FIELDS, {"kind": "course", **await _initial_region(viewer)})
+    )
 
 
 @router.post("")

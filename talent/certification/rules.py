@@ -178,9 +178,7 @@ def capped(hours: Decimal, cap: Decimal | None) -> Decimal:
     return hours if cap is None or hours < cap else Decimal(cap)
 
 
-def period_ce_by_kind(
-    credits: Iterable[tuple], registered_on: date | None, expiry: date | None
-) -> dict[str, Decimal]:
+def period_ce_by_kind(credits: Iterable[tuple], registered_on: date | None, expiry: date | None) -> dict[str, Decimal]:
     """Hours recorded per kind in the period, from its first day to its last, both included. A credit is
     (earned_on, hours) or (earned_on, hours, kind); a credit without a kind is a course."""
     totals: dict[str, Decimal] = {}
@@ -210,9 +208,14 @@ def period_ce_hours(
 
 # --- the professional-technical staff's yearly CE (models.CeYearlyRule) -------------------------------------
 
-# 《专业技术人员继续教育规定》（人力资源社会保障部令第25号，2015年10月1日起施行）第八条：专业技术人员参加继续教育的时间，
-# 每年累计应不少于90学时，其中，专业科目一般不少于总学时的三分之二 (⅔ × 90 = 60). Off by default: a region switches it on.
-YEARLY_SOURCE = "《专业技术人员继续教育规定》（人力资源社会保障部令第25号）第八条：每年累计不少于90学时，专业科目一般不少于总学时的三分之二"
+# 《专业技术人员继续教育规定》（人力资源社会保障部令第25号，2015年10月1日起施行）第八条：
+# 专业技术人员参加继续教育的时间，每年累计应不少于90学时，其中，专业科目一般不少于总学时的三分之二
+# (⅔ × 90 = 60). Off by default: a region switches it on. (The article's wording was checked against published
+# restatements; the day it took effect was not found there and is as we know it.)
+YEARLY_SOURCE = (
+    "《专业技术人员继续教育规定》（人力资源社会保障部令第25号）第八条："
+    "每年累计不少于90学时，专业科目一般不少于总学时的三分之二"
+)
 YEARLY_FROM = date(2015, 10, 1)
 
 

@@ -24,9 +24,9 @@ from talent.certification.expressions import CertificateSql, date_literal, socia
 from talent.certification.models import (
     CeCredit,
     CeCreditRule,
+    Certificate,
     CeSource,
     CeYearlyRule,
-    Certificate,
     EligibilityRule,
     ExamLevel,
     ExamResult,
@@ -47,9 +47,9 @@ from talent.certification.rules import (
     LevelRules,
     Rule,
     Thresholds,
-    eligibility_for,
     capped,
     ce_caps,
+    eligibility_for,
     first_registration_deadline,
     period_ce_hours,
     ranked,
@@ -242,7 +242,9 @@ async def certificate_sql(row: str = "c") -> CertificateSql:
 async def ce_cap_rules() -> tuple[CapRule, ...]:
     """Every CE credit rule (one row per region, kind and day: a small table)."""
     rows = await CeCreditRule.all().values_list("region_path", "kind", "effective_from", "max_hours")
-    return tuple(CapRule(path, str(kind), day, None if cap is None else Decimal(str(cap))) for path, kind, day, cap in rows)
+    return tuple(
+        CapRule(path, str(kind), day, None if cap is None else Decimal(str(cap))) for path, kind, day, cap in rows
+    )
 
 
 async def worker_region_path(*, worker_id: int) -> str:
@@ -338,7 +340,9 @@ def ce_rules_q(scope: Scope) -> Q:
     if scope.is_admin:
         return Q()
     if scope.region_path:
-        return Q(region_path__in=["", *ancestor_paths(scope.region_path)]) | Q(region_path__startswith=scope.region_path)
+        return Q(region_path__in=["", *ancestor_paths(scope.region_path)]) | Q(
+            region_path__startswith=scope.region_path
+        )
     return Q(id__in=[])
 
 
@@ -353,7 +357,9 @@ async def ce_credit_rule_list(*, scope: Scope, params: ListParams) -> Page:
 
 
 async def ce_yearly_rule_list(*, scope: Scope) -> list[CeYearlyRule]:
-    return await CeYearlyRule.filter(ce_rules_q(scope)).select_related("region").order_by("region_path", "-effective_from")
+    return (
+        await CeYearlyRule.filter(ce_rules_q(scope)).select_related("region").order_by("region_path", "-effective_from")
+    )
 
 
 async def ce_credit_rule_get(*, scope: Scope, rule_id: int) -> CeCreditRule:

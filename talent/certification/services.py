@@ -22,10 +22,10 @@ from talent.certification import defaults
 from talent.certification.models import (
     CeCredit,
     CeCreditRule,
-    CeYearlyRule,
     Certificate,
     CertSource,
     CeSource,
+    CeYearlyRule,
     EligibilityRule,
     ExamLevel,
     ExamResult,
@@ -649,7 +649,11 @@ async def ce_credit_rule_create(
         if await CeCreditRule.filter(region_path=path, kind=kind_value, effective_from=effective_from).exists():
             raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
         rule = await CeCreditRule.create(
-            region=region, region_path=path, kind=kind_value, effective_from=effective_from, max_hours=max_hours,
+            region=region,
+            region_path=path,
+            kind=kind_value,
+            effective_from=effective_from,
+            max_hours=max_hours,
             source=source,
         )
         summary = _ce_rule_summary(region, effective_from, kind_value.value)
@@ -672,8 +676,10 @@ async def ce_yearly_rule_create(
     its hours a year and the professional hours among them. Never edited; one per region and day."""
     path, source = _ce_rule_place(scope, region, effective_from, source)
     yearly = _points(yearly_hours, "yearly_hours") if applies else Decimal(yearly_hours or 90)
-    professional = _points(professional_hours, "professional_hours", positive=False) if applies else Decimal(
-        professional_hours or 60
+    professional = (
+        _points(professional_hours, "professional_hours", positive=False)
+        if applies
+        else Decimal(professional_hours or 60)
     )
     if professional > yearly:
         raise ServiceError("professional_hours", N_("The professional hours cannot exceed the hours a year."))
@@ -681,8 +687,13 @@ async def ce_yearly_rule_create(
         if await CeYearlyRule.filter(region_path=path, effective_from=effective_from).exists():
             raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
         rule = await CeYearlyRule.create(
-            region=region, region_path=path, effective_from=effective_from, applies=bool(applies),
-            yearly_hours=yearly, professional_hours=professional, source=source,
+            region=region,
+            region_path=path,
+            effective_from=effective_from,
+            applies=bool(applies),
+            yearly_hours=yearly,
+            professional_hours=professional,
+            source=source,
         )
         summary = _ce_rule_summary(region, effective_from, "on" if applies else "off")
         await CE_YEARLY_RULE.created(actor, rule, summary, region_path=path)
@@ -699,4 +710,6 @@ async def ce_rule_withdraw(*, actor, scope: Scope, rule: CeCreditRule | CeYearly
     audited = CE_CREDIT_RULE if isinstance(rule, CeCreditRule) else CE_YEARLY_RULE
     what = rule.kind.value if isinstance(rule, CeCreditRule) else ("on" if rule.applies else "off")
     async with in_transaction():
-        await audited.delete(actor, rule, _ce_rule_summary(rule.region, rule.effective_from, what), region_path=rule.region_path)
+        await audited.delete(
+            actor, rule, _ce_rule_summary(rule.region, rule.effective_from, what), region_path=rule.region_path
+        )
