@@ -71,6 +71,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
     from talent.audit.router import router as audit_router
     from talent.certification.admin_router import router as exams_admin_router
     from talent.certification.api_router import router as certification_api_router
+    from talent.certification.ce_rules_router import router as ce_rules_router
     from talent.certification.router import router as certification_router
     from talent.cohorts.api import router as cohorts_api_router
     from talent.cohorts.router import router as cohorts_router
@@ -109,6 +110,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         imports_router,
         courses_router,
         certification_router,
+        ce_rules_router,
         pay_router,
         certification_api_router,
         exams_admin_router,

@@ -26,6 +26,8 @@ class Entity(Coded):
     EXAM_YEAR = "exam_year", N_("Exam year")
     PASS_LINE = "pass_line", N_("Pass line")
     ELIGIBILITY_RULE = "eligibility_rule", N_("Eligibility rule")
+    CE_CREDIT_RULE = "ce_credit_rule", N_("CE credit rule")
+    CE_YEARLY_RULE = "ce_yearly_rule", N_("Yearly CE rule")
     COURSE = "course", N_("Course")
     LESSON = "lesson", N_("Lesson")
     ENROLMENT = "enrolment", N_("Enrolment")

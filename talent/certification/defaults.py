@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from talent.certification.rules import CE_CREDIT_DEFAULTS, CE_MEASURES_FROM, YEARLY_DEFAULT, YEARLY_FROM
+
 # level: carry-over years, review required, review valid years, first registration months,
 # registration valid years, renewal window months, CE hours per period
 LEVELS = [
@@ -283,3 +285,30 @@ async def correct_catalogue(get_model: Callable[[str], type]) -> None:
         await year_model.filter(year=year, exam_on=wrong).update(exam_on=EXAM_DATES[year])
     for year in EXAM_DATES:
         await year_model.filter(year=year, note="").update(note=EXAM_NOTICE.format(year=year))
+
+
+async def seed_ce_rules(get_model: Callable[[str], type]) -> int:
+    """Migration 0013: the national CE credit rules (rules.CE_CREDIT_DEFAULTS, one per kind from the measures' day)
+    and the yearly rule, off (rules.YEARLY_DEFAULT), each added only where no national row of it exists, so an
+    admin's rules are never overridden. Returns how many rows were added."""
+    added = 0
+    credit_model = get_model("CeCreditRule")
+    for kind, (cap, source) in CE_CREDIT_DEFAULTS.items():
+        if not await credit_model.filter(region_path="", kind=kind).exists():
+            await credit_model.create(
+                region_id=None, region_path="", kind=kind, effective_from=CE_MEASURES_FROM, max_hours=cap, source=source
+            )
+            added += 1
+    yearly_model = get_model("CeYearlyRule")
+    if not await yearly_model.filter(region_path="").exists():
+        await yearly_model.create(
+            region_id=None,
+            region_path="",
+            effective_from=YEARLY_FROM,
+            applies=YEARLY_DEFAULT.applies,
+            yearly_hours=YEARLY_DEFAULT.yearly_hours,
+            professional_hours=YEARLY_DEFAULT.professional_hours,
+            source=YEARLY_DEFAULT.source,
+        )
+        added += 1
+    return added

@@ -15,11 +15,12 @@ grid of dated cases on the test database (SQLite, and PostgreSQL in CI) and asse
 from date objects, never from user text.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from talent.certification.rules import LevelRules, Thresholds
+from talent.certification.rules import CE_CREDIT_DEFAULTS, CapRule, LevelRules, Thresholds
 from talent.people.models import COUNTED_EXPERIENCE
 
 DEFAULT_RULES = LevelRules()
@@ -38,6 +39,8 @@ class CertificateSql:
     rules: Mapping[str, LevelRules]
     pg: bool
     row: str = "c"
+    # Every models.CeCreditRule row (a small table, read once with the level rules), inlined like them.
+    caps: Sequence[CapRule] = ()
 
     def column(self, name: str) -> str:
         return f'{self.row}."{name}"'
@@ -72,14 +75,53 @@ class CertificateSql:
         return f"COALESCE({self.column('registration_expires_on')}, {fallback})"
 
     def ce_hours(self) -> str:
-        """rules.period_ce_hours: hours credited to the worker from the period's first day to its last, both
-        included; 0 before a first registration."""
+        """rules.period_ce_hours: each kind's hours credited to the worker from the period's first day to its last,
+        both included, at most the kind's cap (rules.ce_caps, the rule in force on the period's first day for the
+        worker's region); 0 before a first registration. One pass over the worker's credits sums every kind at
+        once (t), the worker's region is read once (wp), and the caps are inlined as CASEs over both."""
+        kinds = list(CE_CREDIT_DEFAULTS)
+        sums = ", ".join(
+            f"COALESCE(SUM(CASE WHEN e.source = '{kind}' THEN e.hours ELSE 0 END), 0) AS k_{kind}" for kind in kinds
+        )
+        regional = any(rule.region_path for rule in self.caps)
+        region = f", (SELECT {self.worker_region_path()} AS p) wp" if regional else ""
+        counted = " + ".join(self._capped(f"t.k_{kind}", self._cap(kind, "wp.p")) for kind in kinds)
         period = (
-            "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e"
+            f"(SELECT {counted} FROM (SELECT {sums} FROM ce_credits e"
             f" WHERE e.worker_id = {self.column('worker_id')}"
-            f" AND e.earned_on >= {self.column('registered_on')} AND e.earned_on <= {self.expiry()})"
+            f" AND e.earned_on >= {self.column('registered_on')} AND e.earned_on <= {self.expiry()}) t{region})"
         )
         return f"(CASE WHEN {self.column('registered_on')} IS NULL THEN 0 ELSE {period} END)"
+
+    def worker_region_path(self) -> str:
+        """selectors.worker_region_path: the region of the worker's latest spell's station, else the region that
+        registered the worker."""
+        worker = self.column("worker_id")
+        return (
+            "COALESCE((SELECT st.region_path FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+            f" WHERE sp.worker_id = {worker} ORDER BY sp.start_on DESC, sp.id DESC LIMIT 1),"
+            f" (SELECT w.registered_region_path FROM workers w WHERE w.id = {worker}), '')"
+        )
+
+    def _cap(self, kind: str, path: str) -> str:
+        """rules.ce_caps for one kind: the rules in the order the first applying one wins."""
+        rows = sorted(
+            (r for r in self.caps if r.kind == kind), key=lambda r: (len(r.region_path), r.effective_from), reverse=True
+        )
+        whens = []
+        for rule in rows:
+            condition = f"{self.column('registered_on')} >= {date_literal(rule.effective_from, self.pg)}"
+            if rule.region_path:
+                quoted = rule.region_path.replace("'", "''")
+                condition = f"substr({path}, 1, {len(rule.region_path)}) = '{quoted}' AND {condition}"
+            whens.append(f"WHEN {condition} THEN {_hours(rule.max_hours)}")
+        default = _hours(CE_CREDIT_DEFAULTS[kind][0])
+        return f"(CASE {' '.join(whens)} ELSE {default} END)" if whens else default
+
+    @staticmethod
+    def _capped(hours: str, cap: str) -> str:
+        """rules.capped: no cap (NULL) or fewer hours than the cap counts the hours, else the cap."""
+        return f"(CASE WHEN {cap} IS NULL OR {hours} < {cap} THEN {hours} ELSE {cap} END)"
 
     def status(self, today: date) -> str:
         """rules.registration_status as one CASE: the same comparisons with the same thresholds."""
@@ -103,6 +145,11 @@ class CertificateSql:
             f" WHEN {expiry} < {last_year_from} AND {short} THEN 'ce_shortfall'"
             " ELSE 'registered' END)"
         )
+
+
+def _hours(value: Decimal | None) -> str:
+    """A cap as a literal: a number formatted from a Decimal, or a typed NULL for none."""
+    return "CAST(NULL AS NUMERIC)" if value is None else format(Decimal(value), "f")
 
 
 def social_work_days_sql(*, worker_id: int, cutoff: date, since: date | None, pg: bool) -> str:

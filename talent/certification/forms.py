@@ -116,3 +116,45 @@ ELIGIBILITY_FIELDS = [
     Field("min_years", N_("Years of social work"), kind="int", required=True, min_value=0, max_value=50),
     Field("note", N_("Note"), max_length=255),
 ]
+
+# --- what counts toward CE, per region (admin, bureau) ---
+
+_RULE_REGION = region_lookup(help=N_("Empty for the national rule (admins only)."))
+_RULE_FROM = Field("effective_from", N_("In force from"), kind="date", required=True)
+_RULE_SOURCE = Field(
+    "source",
+    N_("Source document"),
+    kind="textarea",
+    required=True,
+    max_length=2000,
+    help=N_("The document and article the rule comes from, e.g. a provincial civil-affairs notice."),
+)
+
+CE_CREDIT_RULE_FIELDS = [
+    _RULE_REGION,
+    Field("kind", N_("Kind of credit"), kind="choice", required=True, choices=choices(CeSource)),
+    _RULE_FROM,
+    Field(
+        "max_hours",
+        N_("Most hours counted a registration period"),
+        kind="decimal",
+        max_length=8,
+        help=N_("Empty: no cap (every hour counts). 0: this kind does not count."),
+    ),
+    _RULE_SOURCE,
+]
+
+CE_YEARLY_RULE_FIELDS = [
+    _RULE_REGION,
+    _RULE_FROM,
+    Field("applies", N_("Certified workers also need the yearly CE hours"), kind="bool"),
+    Field("yearly_hours", N_("Hours a year"), kind="decimal", max_length=8),
+    Field(
+        "professional_hours",
+        N_("Of them in professional subjects"),
+        kind="decimal",
+        max_length=8,
+        help=N_("Every kind of credit but public-subject training is professional."),
+    ),
+    _RULE_SOURCE,
+]

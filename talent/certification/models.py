@@ -213,6 +213,10 @@ class CeSource(Coded):
     SUPERVISION = "supervision", N_("Supervision")
     EXTERNAL = "external", N_("External training")  # outside training, with evidence
     DEGREE = "degree", N_("Degree study")
+    # A social-work publication or research project (论著、课题): counted only where a province says so.
+    PUBLICATION = "publication", N_("Publication or research")
+    # Public-subject training (公需科目) of the professional-technical staff's yearly CE: not social-work CE.
+    PUBLIC = "public", N_("Public-subject training")
     OTHER = "other", N_("Other")
 
 
@@ -244,3 +248,53 @@ class CeCredit(Model):
         table = "ce_credits"
         ordering = ["-earned_on", "-id"]
         unique_together = (("worker", "source_ref"),)
+
+
+class CeCreditRule(Model):
+    """How much of one kind of CE credit (CeSource) counts toward a registration period's required hours in a region
+    from a day on: at most `max_hours` per period (None: no cap, 0: the kind does not count); `source` names the
+    document. The rule of a period is, per kind, that of the most specific region enclosing the worker's region in
+    force on the period's first day (talent.certification.rules.CeCaps); a region's row overrides the national one
+    (region_path "") for its kind only. A rule is never changed once added (a region adds one from a later day);
+    adding one is audited. Migration 0013 seeds the national defaults (talent.certification.ce_defaults)."""
+
+    id = fields.IntField(primary_key=True)
+    region = fields.ForeignKeyField(
+        "models.Region", null=True, related_name="ce_credit_rules", on_delete=fields.RESTRICT, db_index=True
+    )
+    region_path = fields.CharField(max_length=255, default="", db_index=True)
+    kind = fields.CharEnumField(CeSource, max_length=16)
+    effective_from = fields.DateField()
+    max_hours = fields.DecimalField(max_digits=6, decimal_places=1, null=True)
+    source = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "ce_credit_rules"
+        ordering = ["region_path", "kind", "-effective_from"]
+        unique_together = (("region_path", "kind", "effective_from"),)
+
+
+class CeYearlyRule(Model):
+    """Whether a region also holds its certified workers to the professional-technical staff's yearly CE
+    (《专业技术人员继续教育规定》): at least `yearly_hours` a calendar year, of them at least `professional_hours`
+    in professional subjects (every kind but public-subject training). Off unless a region switches it on; the
+    rule of a worker is that of the most specific region enclosing theirs in force on the day. Never changed once
+    added; adding one is audited."""
+
+    id = fields.IntField(primary_key=True)
+    region = fields.ForeignKeyField(
+        "models.Region", null=True, related_name="ce_yearly_rules", on_delete=fields.RESTRICT, db_index=True
+    )
+    region_path = fields.CharField(max_length=255, default="", db_index=True)
+    effective_from = fields.DateField()
+    applies = fields.BooleanField(default=True)
+    yearly_hours = fields.DecimalField(max_digits=5, decimal_places=1, default=90)
+    professional_hours = fields.DecimalField(max_digits=5, decimal_places=1, default=60)
+    source = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "ce_yearly_rules"
+        ordering = ["region_path", "-effective_from"]
+        unique_together = (("region_path", "effective_from"),)

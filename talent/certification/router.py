@@ -176,6 +176,7 @@ async def _worker_context(viewer, worker) -> dict:
         "results": await selectors.worker_results(scope=scope, worker_id=worker.id),
         "ledger": await selectors.ce_ledger(scope=scope, worker_id=worker.id),
         "ledger_total": await selectors.ce_ledger_total(scope=scope, worker_id=worker.id),
+        "yearly_ce": await selectors.worker_yearly_ce(scope=scope, worker_id=worker.id, today=today),
         "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),
         "today": today,
     }

@@ -113,14 +113,150 @@ class Thresholds:
         )
 
 
-def period_ce_hours(
-    credits: Iterable[tuple[date, Decimal]], registered_on: date | None, expiry: date | None
-) -> Decimal:
-    """CE hours of the current registration period: the credits (earned_on, hours) earned from its first day to
-    its last, both included; nothing before a first registration."""
+# --- what counts toward a period's CE hours (models.CeCreditRule) -------------------------------------------
+
+# The national CE measures: 《社会工作者继续教育办法》（民发〔2009〕123号，民政部 2009年9月7日印发，
+# www.gov.cn/zwgk/2009-09/11/content_1415343.htm). Per registration period (3 years) an assistant needs at least 72
+# hours, an intermediate or senior social worker 90 (ExamLevel.ce_hours_per_period). Its counting rule: training
+# with a certificate of completion counts at its actual length (按实际培训时间计算); a social-work degree earned counts
+# 90 hours once (取得学历或者学位的，一次性记90小时), degree study without the degree the hours of the courses passed.
+# It names neither supervision nor publications; the provincial civil-affairs departments organise CE in their region
+# (第五条), so a province's rule overrides a kind's national default.
+CE_MEASURES = "《社会工作者继续教育办法》（民发〔2009〕123号）"
+CE_MEASURES_FROM = date(2009, 9, 7)
+
+# kind: (cap per period (None: none, 0: does not count), the measures' wording)
+CE_CREDIT_DEFAULTS: dict[str, tuple[Decimal | None, str]] = {
+    "course": (None, f"{CE_MEASURES}：参加社会工作培训并取得合格证明的，按实际培训时间计算"),
+    "external": (None, f"{CE_MEASURES}：参加社会工作培训并取得合格证明的，按实际培训时间计算"),
+    "supervision": (None, f"{CE_MEASURES}未列督导；按培训的实际时间类推（督导课时另见督导继续教育规则）"),
+    "degree": (
+        Decimal(90),
+        f"{CE_MEASURES}：取得社会工作专业学历或者学位的，一次性记90小时；未取得的按考试合格的专业课程实际授课时间计算",
+    ),
+    "publication": (Decimal(0), f"{CE_MEASURES}未列论著、课题；由省级民政部门规定（第五条）"),
+    "public": (Decimal(0), f"{CE_MEASURES}只计社会工作专业继续教育；公需科目不计入"),
+    "other": (None, f"{CE_MEASURES}：其他经认定的社会工作专业继续教育按实际时间计算"),
+}
+CE_KINDS = tuple(CE_CREDIT_DEFAULTS)
+
+
+@dataclass(frozen=True)
+class CapRule:
+    """One models.CeCreditRule row without the row."""
+
+    region_path: str
+    kind: str
+    effective_from: date
+    max_hours: Decimal | None
+
+
+def encloses(region_path: str, path: str) -> bool:
+    """A rule of `region_path` ("" national) applies to a worker of region `path` (paths end with "/")."""
+    return path.startswith(region_path)
+
+
+def ranked(rules: Iterable, path: str, on: date) -> list:
+    """The rules (anything with region_path and effective_from) applying to region `path` on day `on`, the one that
+    wins first: the most specific enclosing region's, then the latest (the choice of supervision.selectors)."""
+    fitting = [r for r in rules if encloses(r.region_path, path) and r.effective_from <= on]
+    return sorted(fitting, key=lambda r: (len(r.region_path), r.effective_from), reverse=True)
+
+
+def ce_caps(rules: Iterable[CapRule], path: str, on: date) -> dict[str, Decimal | None]:
+    """Each kind's cap for a period beginning on `on` of a worker of region `path`: the winning rule's, the national
+    default where no rule applies."""
+    rules = list(rules)
+    caps = {}
+    for kind, (default, _source) in CE_CREDIT_DEFAULTS.items():
+        winners = ranked([r for r in rules if r.kind == kind], path, on)
+        caps[kind] = winners[0].max_hours if winners else default
+    return caps
+
+
+def capped(hours: Decimal, cap: Decimal | None) -> Decimal:
+    return hours if cap is None or hours < cap else Decimal(cap)
+
+
+def period_ce_by_kind(credits: Iterable[tuple], registered_on: date | None, expiry: date | None) -> dict[str, Decimal]:
+    """Hours recorded per kind in the period, from its first day to its last, both included. A credit is
+    (earned_on, hours) or (earned_on, hours, kind); a credit without a kind is a course."""
+    totals: dict[str, Decimal] = {}
     if registered_on is None or expiry is None:
-        return Decimal(0)
-    return sum((Decimal(hours) for day, hours in credits if registered_on <= day <= expiry), Decimal(0))
+        return totals
+    for day, hours, *kind in credits:
+        if registered_on <= day <= expiry:
+            key = kind[0] if kind else "course"
+            totals[key] = totals.get(key, Decimal(0)) + Decimal(hours)
+    return totals
+
+
+def period_ce_hours(
+    credits: Iterable[tuple],
+    registered_on: date | None,
+    expiry: date | None,
+    caps: Mapping[str, Decimal | None] | None = None,
+) -> Decimal:
+    """CE hours of the current registration period: each kind's hours earned from its first day to its last, both
+    included, at most the kind's cap (`caps`; none given: no caps); nothing before a first registration.
+
+    Worked example (a province capping training at 60): 100 h of courses and 20 h of supervision count
+    min(100, 60) + 20 = 80 h, enough for an assistant's 72."""
+    by_kind = period_ce_by_kind(credits, registered_on, expiry)
+    return sum((capped(hours, (caps or {}).get(kind)) for kind, hours in by_kind.items()), Decimal(0))
+
+
+# --- the professional-technical staff's yearly CE (models.CeYearlyRule) -------------------------------------
+
+# 《专业技术人员继续教育规定》（人力资源社会保障部令第25号，2015年10月1日起施行）第八条：
+# 专业技术人员参加继续教育的时间，每年累计应不少于90学时，其中，专业科目一般不少于总学时的三分之二
+# (⅔ × 90 = 60). Off by default: a region switches it on. (The article's wording was checked against published
+# restatements; the day it took effect was not found there and is as we know it.)
+YEARLY_SOURCE = (
+    "《专业技术人员继续教育规定》（人力资源社会保障部令第25号）第八条："
+    "每年累计不少于90学时，专业科目一般不少于总学时的三分之二"
+)
+YEARLY_FROM = date(2015, 10, 1)
+
+
+@dataclass(frozen=True)
+class YearlyRule:
+    """The terms of a models.CeYearlyRule row without the row."""
+
+    applies: bool = False
+    yearly_hours: Decimal = Decimal(90)
+    professional_hours: Decimal = Decimal(60)
+    source: str = YEARLY_SOURCE
+
+
+YEARLY_DEFAULT = YearlyRule()
+
+
+@dataclass(frozen=True)
+class YearlyCe:
+    """A worker's CE hours of one calendar year against the yearly rule."""
+
+    year: int
+    hours: Decimal
+    professional: Decimal
+    rule: YearlyRule
+
+    @property
+    def met(self) -> bool:
+        return self.hours >= self.rule.yearly_hours and self.professional >= self.rule.professional_hours
+
+
+def yearly_ce(credits: Iterable[tuple], year: int, rule) -> YearlyCe:
+    """The hours of `year` (1 January to 31 December) and of them the professional ones (every kind but public-subject
+    training), uncapped. E.g. 70 h of courses and 25 h of public subjects: 95 h ≥ 90 but 70 professional ≥ 60: met."""
+    hours = professional = Decimal(0)
+    for day, amount, *kind in credits:
+        if day.year == year:
+            hours += Decimal(amount)
+            if (kind[0] if kind else "course") != "public":
+                professional += Decimal(amount)
+    terms = YearlyRule(rule.applies, Decimal(rule.yearly_hours), Decimal(rule.professional_hours), rule.source)
+    return YearlyCe(year=year, hours=hours, professional=professional, rule=terms)
 
 
 def registration_status(

@@ -23,7 +23,10 @@ from tortoise.query_utils import Prefetch
 from talent.certification.expressions import CertificateSql, date_literal, social_work_days_sql
 from talent.certification.models import (
     CeCredit,
+    CeCreditRule,
     Certificate,
+    CeSource,
+    CeYearlyRule,
     EligibilityRule,
     ExamLevel,
     ExamResult,
@@ -34,16 +37,24 @@ from talent.certification.models import (
     Registration,
 )
 from talent.certification.rules import (
+    CE_CREDIT_DEFAULTS,
     STATUSES,
+    YEARLY_DEFAULT,
+    CapRule,
     CertStatus,
     Held,
     LevelEligibility,
     LevelRules,
     Rule,
     Thresholds,
+    capped,
+    ce_caps,
     eligibility_for,
     first_registration_deadline,
+    period_ce_hours,
+    ranked,
     renewal_opens,
+    yearly_ce,
     years_of,
     years_to_cutoff,
 )
@@ -221,8 +232,142 @@ def _is_postgres(model=Certificate) -> bool:
 
 
 async def certificate_sql(row: str = "c") -> CertificateSql:
-    """The certification rules as SQL on this database, with the catalogue's level rules of now."""
-    return CertificateSql(rules=await level_rules_map(), pg=_is_postgres(), row=row)
+    """The certification rules as SQL on this database, with the catalogue's level rules and CE caps of now."""
+    return CertificateSql(rules=await level_rules_map(), pg=_is_postgres(), row=row, caps=await ce_cap_rules())
+
+
+# ── what counts toward CE (CeCreditRule) and the yearly rule (CeYearlyRule) ───────────────────────────
+
+
+async def ce_cap_rules() -> tuple[CapRule, ...]:
+    """Every CE credit rule (one row per region, kind and day: a small table)."""
+    rows = await CeCreditRule.all().values_list("region_path", "kind", "effective_from", "max_hours")
+    return tuple(
+        CapRule(path, str(kind), day, None if cap is None else Decimal(str(cap))) for path, kind, day, cap in rows
+    )
+
+
+async def worker_region_path(*, worker_id: int) -> str:
+    """The region whose CE rules hold for a worker (CertificateSql.worker_region_path): that of the station of their
+    latest spell, else the region that registered them."""
+    spell = (
+        await EmploymentSpell.filter(worker_id=worker_id)
+        .order_by("-start_on", "-id")
+        .first()
+        .values_list("station__region_path", flat=True)
+    )
+    if spell is not None:
+        return spell
+    return await Worker.filter(id=worker_id).first().values_list("registered_region_path", flat=True) or ""
+
+
+async def _credit_sums(worker_id: int, start: date, end: date) -> list[tuple[date, Decimal, str]]:
+    """The worker's credits earned in [start, end], summed per kind in SQL, as (start, hours, kind) credits."""
+    rows = (
+        await CeCredit.filter(worker_id=worker_id, earned_on__gte=start, earned_on__lte=end)
+        .annotate(total=Sum("hours"))
+        .group_by("source")
+        .values_list("source", "total")
+    )
+    return [(start, Decimal(str(total or 0)), str(kind)) for kind, total in rows]
+
+
+async def period_ce(*, worker_id: int, start: date, end: date) -> tuple[Decimal, dict, dict]:
+    """The CE hours of a registration period [start, end] as the status counts them (rules.period_ce_hours: each
+    kind capped by the rule of the worker's region in force on `start`), with the hours recorded per kind and the
+    caps. The Python mirror of CertificateSql.ce_hours, read by the services before a renewal."""
+    credits = await _credit_sums(worker_id, start, end)
+    caps = ce_caps(await ce_cap_rules(), await worker_region_path(worker_id=worker_id), start)
+    recorded = {kind: hours for _day, hours, kind in credits}
+    return period_ce_hours(credits, start, end, caps), recorded, caps
+
+
+async def yearly_rule(*, region_path: str, on: date):
+    """The yearly CE rule of a region on a day (most specific region, then latest); off by default."""
+    rules = await CeYearlyRule.filter(region_path__in=["", *ancestor_paths(region_path)], effective_from__lte=on)
+    winners = ranked(rules, region_path, on)
+    return winners[0] if winners else YEARLY_DEFAULT
+
+
+async def worker_yearly_ce(*, scope: Scope, worker_id: int, today: date):
+    """This calendar year's CE of a worker in scope against the yearly rule of their region, or None where the
+    rule is off (rules.yearly_ce)."""
+    rule = await yearly_rule(region_path=await worker_region_path(worker_id=worker_id), on=today)
+    if not rule.applies:
+        return None
+    start = date(today.year, 1, 1)
+    rows = (
+        await CeCredit.filter(worker_id=worker_id, worker_id__in=_workers_in(scope), earned_on__gte=start)
+        .filter(earned_on__lte=date(today.year, 12, 31))
+        .annotate(total=Sum("hours"))
+        .group_by("source")
+        .values_list("source", "total")
+    )
+    return yearly_ce([(start, Decimal(str(total or 0)), str(kind)) for kind, total in rows], today.year, rule)
+
+
+@dataclass(frozen=True)
+class CapInForce:
+    """The cap of one kind of credit for a region on a day, with the rule row it comes from (None: the default)."""
+
+    kind: CeSource
+    max_hours: Decimal | None
+    rule: CeCreditRule | None
+    source: str
+
+
+async def ce_caps_in_force(*, region_path: str, on: date) -> list[CapInForce]:
+    """Each kind's cap for a registration period beginning on `on` in the region at `region_path` ("" national),
+    with the rule deciding it (rules.ce_caps, which the status and the page read alike)."""
+    rows = await CeCreditRule.filter(region_path__in=["", *ancestor_paths(region_path)], effective_from__lte=on)
+    out = []
+    for kind, (default, source) in CE_CREDIT_DEFAULTS.items():
+        winners = ranked([r for r in rows if r.kind == kind], region_path, on)
+        rule = winners[0] if winners else None
+        cap = (None if rule.max_hours is None else Decimal(str(rule.max_hours))) if rule else default
+        out.append(CapInForce(CeSource(kind), cap, rule, rule.source if rule else source))
+    return out
+
+
+async def region_of_path(*, path: str) -> Region | None:
+    """The region at `path` (a bureau's own), None for "" (national)."""
+    return await Region.filter(path=path).first() if path else None
+
+
+def ce_rules_q(scope: Scope) -> Q:
+    """The CE rules a viewer reads: an admin all; a bureau the national ones, those of the regions enclosing its
+    own and those inside it (as supervision.access.ce_rules_q)."""
+    if scope.is_admin:
+        return Q()
+    if scope.region_path:
+        return Q(region_path__in=["", *ancestor_paths(scope.region_path)]) | Q(
+            region_path__startswith=scope.region_path
+        )
+    return Q(id__in=[])
+
+
+CE_CREDIT_RULE_SORTS = {"region": "region_path", "kind": "kind", "effective": "effective_from"}
+
+
+async def ce_credit_rule_list(*, scope: Scope, params: ListParams) -> Page:
+    qs = CeCreditRule.filter(ce_rules_q(scope)).select_related("region")
+    if params.q:
+        qs = qs.filter(Q(source__icontains=params.q) | Q(region__name__icontains=params.q) | Q(region__code=params.q))
+    return await paginate(qs, params, CE_CREDIT_RULE_SORTS, default="region")
+
+
+async def ce_yearly_rule_list(*, scope: Scope) -> list[CeYearlyRule]:
+    return (
+        await CeYearlyRule.filter(ce_rules_q(scope)).select_related("region").order_by("region_path", "-effective_from")
+    )
+
+
+async def ce_credit_rule_get(*, scope: Scope, rule_id: int) -> CeCreditRule:
+    return await CeCreditRule.filter(ce_rules_q(scope)).select_related("region").get(id=rule_id)
+
+
+async def ce_yearly_rule_get(*, scope: Scope, rule_id: int) -> CeYearlyRule:
+    return await CeYearlyRule.filter(ce_rules_q(scope)).select_related("region").get(id=rule_id)
 
 
 def _top_certificate(expression: str) -> str:
@@ -473,7 +618,28 @@ async def worker_certificates(*, scope: Scope, worker_id: int, today: date) -> l
         cert.status = CertStatus(cert.status)
         cert.renewal_opens = renewal_opens(cert.expiry, r.renewal_window_months) if cert.expiry else None
         cert.registration_deadline = first_registration_deadline(cert.obtained_on, r.first_registration_months)
+        cert.ce_kinds = await _ce_kinds(worker_id, cert.registered_on, cert.expiry) if cert.registered_on else []
     return certificates
+
+
+@dataclass(frozen=True)
+class CeKindLine:
+    """One kind of credit in a period: the hours recorded, its cap (None: none) and the hours counted."""
+
+    kind: CeSource
+    recorded: Decimal
+    cap: Decimal | None
+    counted: Decimal
+
+
+async def _ce_kinds(worker_id: int, start: date, end: date) -> list[CeKindLine]:
+    """The kinds with hours recorded in the period, with what each counts (the breakdown of ce_hours)."""
+    _total, recorded, caps = await period_ce(worker_id=worker_id, start=start, end=end)
+    return [
+        CeKindLine(CeSource(kind), recorded[kind], caps.get(kind), capped(recorded[kind], caps.get(kind)))
+        for kind in CE_CREDIT_DEFAULTS
+        if kind in recorded
+    ]
 
 
 async def ce_hours_between(*, worker_id: int, start: date, end: date) -> Decimal:

@@ -21,9 +21,11 @@ from talent.audit.services import Audited
 from talent.certification import defaults
 from talent.certification.models import (
     CeCredit,
+    CeCreditRule,
     Certificate,
     CertSource,
     CeSource,
+    CeYearlyRule,
     EligibilityRule,
     ExamLevel,
     ExamResult,
@@ -44,15 +46,17 @@ from talent.certification.rules import (
     renewal_allowed,
     renewal_opens,
 )
-from talent.certification.selectors import ce_hours_between, pass_mark_for, subject_by_code
+from talent.certification.selectors import pass_mark_for, period_ce, subject_by_code
 from talent.core.access import Scope
 from talent.core.errors import ServiceError, chosen
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.core.storage import UPLOADS
 from talent.core.uploads import upload_check
 from talent.people.access import workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on, worker_audit_scope
+from talent.places.access import can_write_under
 from talent.places.models import CertLevel, Region
 
 _MODELS = {
@@ -283,7 +287,7 @@ async def _register(*, actor, certificate: Certificate, worker: Worker, on: date
         kind, start, hours = RegistrationKind.FIRST, on, Decimal(0)
     else:
         kind, start = RegistrationKind.RENEWAL, expiry + timedelta(days=1)
-        hours = await ce_hours_between(worker_id=worker.id, start=certificate.registered_on, end=expiry)
+        hours, _recorded, _caps = await period_ce(worker_id=worker.id, start=certificate.registered_on, end=expiry)
     registration = await Registration.create(
         certificate_id=certificate.id,
         kind=kind,
@@ -323,7 +327,7 @@ async def certificate_register(*, actor, certificate: Certificate, on: date) -> 
                 _("Renewal opens on %(date)s, %(months)s months before the registration expires.")
                 % {"date": opens.isoformat(), "months": rules.renewal_window_months},
             )
-        hours = await ce_hours_between(worker_id=worker.id, start=certificate.registered_on, end=expiry)
+        hours, _recorded, _caps = await period_ce(worker_id=worker.id, start=certificate.registered_on, end=expiry)
         if hours < rules.ce_hours_per_period:
             raise ServiceError(
                 "registered_on",
@@ -589,3 +593,123 @@ async def eligibility_rule_update(*, actor, rule: EligibilityRule, min_years: in
         {"min_years": min_years, "note": note or ""},
         f"{rule.level.value} {rule.note}"[:255],
     )
+
+
+# --- what counts toward CE (CeCreditRule) and the yearly rule (CeYearlyRule) ---------------------------------
+
+CE_CREDIT_RULE = Audited(Entity.CE_CREDIT_RULE, ["region_path", "kind", "effective_from", "max_hours", "source"])
+CE_YEARLY_RULE = Audited(
+    Entity.CE_YEARLY_RULE, ["region_path", "effective_from", "applies", "yearly_hours", "professional_hours", "source"]
+)
+_CE_RULE_MODELS = {"CeCreditRule": CeCreditRule, "CeYearlyRule": CeYearlyRule}
+
+
+async def ce_rules_seed() -> int:
+    """Add the national CE rules that are missing (idempotent; migration 0013 seeds real databases)."""
+    async with in_transaction():
+        return await defaults.seed_ce_rules(_CE_RULE_MODELS.__getitem__)
+
+
+def _ce_rule_place(scope: Scope, region: Region | None, effective_from: date | None, source: str) -> tuple[str, str]:
+    """The checks every CE rule shares: a region the viewer may write under, a day, a named document."""
+    path = region.path if region else ""
+    if not can_write_under(scope, path):
+        raise ServiceError("region_code", N_("Choose a region inside your own."))
+    if effective_from is None:
+        raise ServiceError("effective_from", N_("This field is required."))
+    source = (source or "").strip()
+    if not source:
+        raise ServiceError("source", N_("Name the document the rule comes from."))
+    return path, source[:2000]
+
+
+def _ce_rule_summary(region: Region | None, effective_from: date, what: str) -> str:
+    return f"{region.code if region else '—'} · {what} · {effective_from.isoformat()}"
+
+
+async def ce_credit_rule_create(
+    *,
+    actor,
+    scope: Scope,
+    region: Region | None,
+    kind: str,
+    effective_from: date,
+    max_hours: Decimal | None,
+    source: str,
+) -> CeCreditRule:
+    """Add the rule of one kind of CE credit for `region` (None: national, admins only) from `effective_from` on: at
+    most `max_hours` a registration period (None: no cap, 0: the kind does not count). A rule is never edited: a
+    region changes it by adding one from a later day; one region has at most one rule of a kind taking effect on a
+    day."""
+    path, source = _ce_rule_place(scope, region, effective_from, source)
+    kind_value = chosen(CeSource, kind, "kind")
+    if max_hours is not None:
+        max_hours = _points(max_hours, "max_hours", positive=False)
+    async with in_transaction():
+        if await CeCreditRule.filter(region_path=path, kind=kind_value, effective_from=effective_from).exists():
+            raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
+        rule = await CeCreditRule.create(
+            region=region,
+            region_path=path,
+            kind=kind_value,
+            effective_from=effective_from,
+            max_hours=max_hours,
+            source=source,
+        )
+        summary = _ce_rule_summary(region, effective_from, kind_value.value)
+        await CE_CREDIT_RULE.created(actor, rule, summary, region_path=path)
+    return rule
+
+
+async def ce_yearly_rule_create(
+    *,
+    actor,
+    scope: Scope,
+    region: Region | None,
+    effective_from: date,
+    applies: bool,
+    yearly_hours: Decimal | None,
+    professional_hours: Decimal | None,
+    source: str,
+) -> CeYearlyRule:
+    """Switch the professional-technical staff's yearly CE on (or off) for `region` from `effective_from` on, with
+    its hours a year and the professional hours among them. Never edited; one per region and day."""
+    path, source = _ce_rule_place(scope, region, effective_from, source)
+    yearly = _points(yearly_hours, "yearly_hours") if applies else Decimal(yearly_hours or 90)
+    professional = (
+        _points(professional_hours, "professional_hours", positive=False)
+        if applies
+        else Decimal(professional_hours or 60)
+    )
+    if professional > yearly:
+        raise ServiceError("professional_hours", N_("The professional hours cannot exceed the hours a year."))
+    async with in_transaction():
+        if await CeYearlyRule.filter(region_path=path, effective_from=effective_from).exists():
+            raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
+        rule = await CeYearlyRule.create(
+            region=region,
+            region_path=path,
+            effective_from=effective_from,
+            applies=bool(applies),
+            yearly_hours=yearly,
+            professional_hours=professional,
+            source=source,
+        )
+        summary = _ce_rule_summary(region, effective_from, "on" if applies else "off")
+        await CE_YEARLY_RULE.created(actor, rule, summary, region_path=path)
+    return rule
+
+
+async def ce_rule_withdraw(*, actor, scope: Scope, rule: CeCreditRule | CeYearlyRule, today: date) -> None:
+    """Withdraw a CE rule that has not yet taken effect (`rule.region` loaded); one in force is kept, since periods
+    were counted under it."""
+    if not can_write_under(scope, rule.region_path):
+        raise ServiceError("__all__", N_("Choose a region inside your own."))
+    if rule.effective_from <= today:
+        raise ServiceError("__all__", N_("A rule in force is kept: add a rule from a later day instead."))
+    audited = CE_CREDIT_RULE if isinstance(rule, CeCreditRule) else CE_YEARLY_RULE
+    what = rule.kind.value if isinstance(rule, CeCreditRule) else ("on" if rule.applies else "off")
+    async with in_transaction():
+        await audited.delete(
+            actor, rule, _ce_rule_summary(rule.region, rule.effective_from, what), region_path=rule.region_path
+        )

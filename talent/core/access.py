@@ -60,6 +60,8 @@ class Permission(StrEnum):
     CERTIFICATES_EDIT = "certificates.edit"
     PASS_RATES = "certificates.pass_rates"
     EXAM_CATALOGUE = "exams.catalogue"
+    # What counts toward CE and how much, per region (admins nationally, a bureau in its region).
+    CE_RULES = "certificates.ce_rules"
     COURSES_VIEW = "courses.view"
     COURSES_AUTHOR = "courses.author"
     # The staff side of a course: every version of its materials, learner counts.
@@ -126,6 +128,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.CERTIFICATES_EDIT: EDITORS,
     Permission.PASS_RATES: STAFF,
     Permission.EXAM_CATALOGUE: ADMIN,
+    Permission.CE_RULES: REGION_EDITORS,
     Permission.COURSES_VIEW: ALL,
     Permission.COURSES_AUTHOR: REGION_EDITORS,
     Permission.COURSES_STAFF: STAFF,

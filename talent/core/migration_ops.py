@@ -29,3 +29,18 @@ class IndexForeignKey(ops.AlterField):
         model = old_state.apps.get_model(f"{app_label}.{self.model_name}")
         name = state_editor._generate_index_name("idx", model, [self._column(model, self.name)])
         await state_editor._run_sql(f'DROP INDEX "{name}"')
+
+
+class DescribeField(ops.AlterField):
+    """Record a field change the database cannot see, such as a member added to the enum of a CharEnumField (its
+    description lists the members; the column, a varchar, stays as it is). The migration state changes as with
+    AlterField, the database not at all: AlterField would rebuild a SQLite table and drop its indexes."""
+
+    def describe(self) -> str:
+        return f"Describe field {self.name} on {self.model_name}"
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None) -> None:
+        return None
+
+    async def database_backward(self, app_label, old_state, new_state, state_editor=None) -> None:
+        return None

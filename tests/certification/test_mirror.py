@@ -17,11 +17,12 @@ from decimal import Decimal
 import pytest
 from tortoise.expressions import RawSQL
 
-from talent.certification import selectors
+from talent.certification import selectors, services
 from talent.certification.expressions import CertificateSql, social_work_days_sql
-from talent.certification.models import CeCredit, Certificate, ExamLevel
+from talent.certification.models import CeCredit, CeCreditRule, Certificate, ExamLevel
 from talent.certification.rules import (
     add_months,
+    ce_caps,
     days_of_years,
     effective_expiry,
     period_ce_hours,
@@ -32,6 +33,7 @@ from talent.certification.rules import (
 )
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Organisation, Region, RegionLevel, Station
+from tests.factories import world
 
 # (level, obtained_on, registered_on, stored last day: "period" = rules.period_end, None = a legacy row)
 CERTIFICATES = [
@@ -206,3 +208,69 @@ def test_n_calendar_years_to_the_cut_off_are_reached_on_their_first_day_and_not_
         assert years_to_cutoff(days, cutoff) == years
         if years:
             assert years - 1 < years_to_cutoff(days - 1, cutoff) < years
+
+
+# CE caps: the national defaults (degree 90, publication and public subjects 0, the rest uncapped), Jiangsu capping
+# courses at 60 from 2025-03-01, 玄武区 capping them at 30 from 2025-09-01 and counting publications up to 8 from the
+# same day. Certificates registered on the day before and the first day of each, in 玄武区, in 秦淮区 (Jiangsu's cap
+# only) and for a worker without a spell registered in 玄武区 (its region decides). Credits of every kind, some of
+# them over their caps.
+CAPPED_CREDITS = [("course", "100"), ("supervision", "20"), ("degree", "95"), ("publication", "10"), ("public", "6")]
+CAP_DAYS = [date(2025, 2, 28), date(2025, 3, 1), date(2025, 8, 31), date(2025, 9, 1)]
+
+
+async def test_capped_ce_hours_agree_in_sql_and_python_across_regions_and_effective_days(levels):
+    w = await world()
+    await services.ce_rules_seed()
+    province, county_a = w["regions"]["province"], w["regions"]["county_a"]
+    for region, kind, day, cap in [
+        (province, "course", date(2025, 3, 1), Decimal(60)),
+        (county_a, "course", date(2025, 9, 1), Decimal(30)),
+        (county_a, "publication", date(2025, 9, 1), Decimal(8)),
+    ]:
+        await CeCreditRule.create(
+            region=region, region_path=region.path, kind=kind, effective_from=day, max_hours=cap, source="示例"
+        )
+    # (the station of the worker's spell, or None: no spell, registered in 玄武区)
+    places = [(w["stations"][0], county_a.path), (w["stations"][2], province.path), (None, county_a.path)]
+    cases = []
+    for n, ((station, registered_path), registered_on) in enumerate((p, d) for p in places for d in CAP_DAYS):
+        worker = await Worker.create(worker_no=f"C{n}", name=f"工作者C{n}", registered_region_path=registered_path)
+        if station is not None:
+            await EmploymentSpell.create(worker=worker, station=station, start_on=date(2022, 1, 1))
+        expiry = period_end(registered_on, levels["assistant"].registration_valid_years)
+        cert = await Certificate.create(
+            worker=worker,
+            level="assistant",
+            number=f"CAP-{n}",
+            obtained_on=date(2024, 6, 1),
+            registered_on=registered_on,
+            registration_expires_on=expiry,
+        )
+        credits = [(registered_on, Decimal(hours), kind) for kind, hours in CAPPED_CREDITS]
+        for day, hours, kind in credits:
+            await CeCredit.create(worker=worker, hours=hours, source=kind, earned_on=day)
+        path = station.region_path if station else registered_path
+        cases.append((cert, path, credits))
+    sql = await selectors.certificate_sql("c")
+    assert any(rule.region_path for rule in sql.caps)
+    rows = {
+        row["id"]: row["ce"]
+        for row in await Certificate._meta.db.execute_query_dict(
+            f"SELECT c.id AS id, {sql.ce_hours()} AS ce FROM certificates c WHERE c.number LIKE 'CAP-%'"
+        )
+    }
+    seen = set()
+    for cert, path, credits in cases:
+        expected = period_ce_hours(
+            credits, cert.registered_on, cert.registration_expires_on, ce_caps(sql.caps, path, cert.registered_on)
+        )
+        assert Decimal(str(rows[cert.id])).quantize(Decimal("0.1")) == expected, (path, cert.registered_on)
+        python, _recorded, _caps = await selectors.period_ce(
+            worker_id=cert.worker_id, start=cert.registered_on, end=cert.registration_expires_on
+        )
+        assert python == expected, (path, cert.registered_on)
+        seen.add(expected)
+    # Hand-derived: national 100 + 20 + 90 + 0 + 0 = 210 (periods from 2025-02-28); Jiangsu's course cap from
+    # 2025-03-01: 60 + 20 + 90 = 170; 玄武区 from 2025-09-01: 30 + 20 + 90 + 8 = 148.
+    assert seen == {Decimal(210), Decimal(170), Decimal(148)}

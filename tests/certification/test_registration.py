@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from talent.certification import services
+from talent.certification import selectors, services
 from talent.certification.models import Registration
 from talent.certification.rules import LevelRules, add_months, period_end, registration_status
 from talent.core.clock import local_today
@@ -94,7 +94,7 @@ async def test_renewal_is_accepted_only_in_the_three_months_before_expiry_with_t
     # CE in the period [2023-07-01, 2026-06-30]: 40 + 30 = 70 h (the 2023-06-30 block is before the period).
     for hours, day in [(40, date(2024, 5, 1)), (30, date(2025, 5, 1)), (50, date(2023, 6, 30))]:
         await services.ce_credit_add(actor=hr, worker=worker, hours=Decimal(hours), source="course", earned_on=day)
-    assert await services.ce_hours_between(
+    assert await selectors.ce_hours_between(
         worker_id=worker.id, start=date(2023, 7, 1), end=date(2026, 6, 30)
     ) == Decimal("70")
     with pytest.raises(ServiceError) as exc:
