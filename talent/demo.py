@@ -1543,9 +1543,16 @@ def _result_table(plan: Plan, written: dict):
 
 
 async def load_demo(
-    *, scale: str = "small", seed: int = 2026, if_empty: bool = False, console=None, today: date | None = None
+    *,
+    scale: str = "small",
+    seed: int = 2026,
+    if_empty: bool = False,
+    console=None,
+    today: date | None = None,
+    fraction: float = 1.0,
 ):
-    """Load the demo; returns a rich renderable listing the accounts, or None if `if_empty` and data exists."""
+    """Load the demo; returns a rich renderable listing the accounts, or None if `if_empty` and data exists.
+    `fraction`: build_plan's (a smaller national-shaped demo, for tests)."""
     from tortoise.transactions import in_transaction
 
     from talent.core.errors import ServiceError
@@ -1557,7 +1564,7 @@ async def load_demo(
         return None
     with _progress(console) as progress:
         task = progress.add_task("Planning history", total=STEPS)
-        plan = build_plan(scale, seed, today, progress=lambda n: progress.advance(task, n))
+        plan = build_plan(scale, seed, today, progress=lambda n: progress.advance(task, n), fraction=fraction)
         codes = [r.code for r in plan.regions if r.level != "township"]
         if (
             await Region.filter(code__in=codes).exists()
@@ -1571,5 +1578,7 @@ async def load_demo(
             if scale != "national":
                 written["counts"].update(await _courses(plan))
                 written["counts"].update(await _exam_prep(plan))
-            written["counts"].update(await demo_contribute(scale=scale, seed=seed, today=plan.today))
+            written["counts"].update(
+                await demo_contribute(scale=scale, seed=seed, today=plan.today, progress=progress)
+            )
     return _result_table(plan, written)
