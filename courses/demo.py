@@ -25,14 +25,21 @@ from courses.catalog.models import Course, CourseStatus, Lesson
 from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from courses.examprep import rules
-from courses.examprep.models import Answer, AnswerSource, AttemptItem, AttemptStatus, MockAttempt, NotebookEntry
-from courses.examprep.models import QuestionVersion
+from courses.examprep.models import (
+    Answer,
+    AnswerSource,
+    AttemptItem,
+    AttemptStatus,
+    MockAttempt,
+    NotebookEntry,
+    QuestionVersion,
+)
 from courses.examprep.services import demo_bank_load
 from talent.audit.models import Action, Entity
 from talent.audit.services import audit_entry, audit_record_many
 from talent.certification.for_courses import course_ref
 from talent.certification.for_examprep import exam_papers
-from talent.certification.models import CeCredit, CeSource, Certificate
+from talent.certification.models import CeCredit, Certificate, CeSource
 from talent.core.bulk import insert_rows, reserve_ids
 from talent.people.models import EmploymentSpell
 from talent.places.models import Region, RegionLevel
@@ -78,8 +85,10 @@ class Tenure:
 async def _tenures() -> dict[str, list[Tenure]]:
     """county code → the workers who ever worked there (worker order). One query."""
     by_county: dict[str, dict[int, Tenure]] = defaultdict(dict)
-    rows = await EmploymentSpell.all().order_by("worker_id", "start_on").values_list(
-        "worker_id", "start_on", "end_on", "station__region_path", "station__organisation_id"
+    rows = (
+        await EmploymentSpell.all()
+        .order_by("worker_id", "start_on")
+        .values_list("worker_id", "start_on", "end_on", "station__region_path", "station__organisation_id")
     )
     for worker_id, start, end, path, org in rows:
         county = path.split("/")[2]
@@ -340,7 +349,9 @@ class _Practice:
         for _ in range(rng.randint(2, 12)):
             at = _at(first + timedelta(days=rng.randrange(days)), rng)
             for i, version in enumerate(rng.sample(pool, min(len(pool), rng.randint(5, 20)))):
-                events.append((at + timedelta(seconds=40 * i), version, self.respond(version, skill), AnswerSource.PRACTICE))
+                events.append(
+                    (at + timedelta(seconds=40 * i), version, self.respond(version, skill), AnswerSource.PRACTICE)
+                )
             skill = min(0.92, skill + 0.01)
         for attempt_id in attempt_ids or ():
             events += self.mock(worker_id, attempt_id, subject, first + timedelta(days=rng.randrange(days)), skill)

@@ -1578,7 +1578,5 @@ async def load_demo(
             if scale != "national":
                 written["counts"].update(await _courses(plan))
                 written["counts"].update(await _exam_prep(plan))
-            written["counts"].update(
-                await demo_contribute(scale=scale, seed=seed, today=plan.today, progress=progress)
-            )
+            written["counts"].update(await demo_contribute(scale=scale, seed=seed, today=plan.today, progress=progress))
     return _result_table(plan, written)

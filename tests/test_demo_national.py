@@ -15,7 +15,7 @@ from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from courses.examprep.models import Answer, AttemptItem, AttemptStatus, MockAttempt, NotebookEntry
 from talent.audit.models import AuditEntry
-from talent.certification.models import CeCredit, CeSource, Certificate, ExamResult, Registration
+from talent.certification.models import CeCredit, Certificate, CeSource, ExamResult, Registration
 from talent.cohorts.models import Cohort
 from talent.demo import load_demo
 from talent.pay.models import SalaryRecord
@@ -54,7 +54,6 @@ async def test_a_reduced_national_demo_holds_every_kind_of_record_in_sane_propor
             SupervisionSession,
         )
     }
-    print("COUNTS", workers, counties, counts)
     assert all(counts.values()), counts  # every kind of record is there
     if is_postgres:
         # Each of these went in (and their keys were looked up) in numbers one statement could not bind.
@@ -81,9 +80,8 @@ async def test_a_reduced_national_demo_holds_every_kind_of_record_in_sane_propor
     ):
         assert done[enrolment_id] == lessons[course_id]
     # Seats: every course's counter is its enrolled and completed learners.
-    assert await Course.all().values_list("seats_taken", flat=True) and sum(
-        await Course.all().values_list("seats_taken", flat=True)
-    ) == await Enrolment.filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED]).count()
+    seated = await Enrolment.filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED]).count()
+    assert sum(await Course.all().values_list("seats_taken", flat=True)) == seated
     # Mock exams: handed in, scored, each with its paper.
     assert await MockAttempt.filter(status=AttemptStatus.SUBMITTED).count() == counts["MockAttempt"]
     assert await MockAttempt.filter(score__isnull=True).count() == 0
