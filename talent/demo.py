@@ -977,6 +977,36 @@ async def _stream(model, rows, progress, label: str, total: int | None) -> int:
     return written
 
 
+async def _worker_accounts(plan: Plan, worker_ids: dict[str, int], password_hash: str, progress) -> int:
+    """At the national scale, an account for every worker in post in the last two years (they practise, enrol and
+    get reminders through it), named by worker number, with the demo password. The other scales have the demo's
+    one worker account only."""
+    from talent.accounts.models import User
+    from talent.core.access import Role
+
+    if plan.scale != "national":
+        return 0
+    since = HISTORY_DAYS - 730
+    recent = [
+        w
+        for w in plan.workers
+        if w.no != plan.worker_no and (w.current is not None or (w.spells[-1].end or 0) >= since)
+    ]
+    rows = (
+        {
+            "username": w.no.lower(),
+            "display_name": w.name,
+            "password_hash": password_hash,
+            "role": Role.WORKER,
+            "worker_id": worker_ids[w.no],
+            "email": "",
+            "is_active": True,
+        }
+        for w in recent
+    )
+    return await _stream(User, rows, progress, "Worker accounts", len(recent))
+
+
 async def _write(plan: Plan, progress) -> dict[str, int]:
     from talent.accounts.models import User
     from talent.accounts.passwords import hash_password
@@ -1204,6 +1234,7 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         users[username] = await User.create(
             username=username, display_name=display, password_hash=password_hash, role=role, **scope
         )
+    worker_accounts = await _worker_accounts(plan, worker_ids, password_hash, progress)
     demo_user = users.get("supervisor")
     await _bulk(
         Supervisor,
@@ -1255,6 +1286,7 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         "supervisors": len(plan.supervisors),
         "assignments": sum(len(s.assignments) for s in plan.supervisors),
         "accounts": sum(1 for u in users.values() if u is not None),
+        "worker_accounts": worker_accounts,
     }
     await audit_record(
         actor=None,

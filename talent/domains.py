@@ -28,7 +28,7 @@ REMINDERS = (
 # written: each has `async def demo_contribute(*, scale: str, seed: int, today: date) -> dict[str, int]`, reads
 # the rows it builds on from the database, writes its own in bulk (inside the demo's transaction) and returns
 # counts for the summary table. A new domain adds its module here instead of growing talent/demo.py.
-DEMO = ("courses.demo", "talent.pay.demo", "talent.cohorts.demo")
+DEMO = ("courses.demo", "talent.certification.demo", "talent.pay.demo", "talent.cohorts.demo")
 MODULES = IMPORT_KINDS + REMINDERS
 
 

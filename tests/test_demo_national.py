@@ -14,10 +14,12 @@ from courses.catalog.models import Course, Lesson
 from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from courses.examprep.models import Answer, AttemptItem, AttemptStatus, MockAttempt, NotebookEntry
+from talent.accounts.models import User
 from talent.audit.models import AuditEntry
 from talent.certification.models import CeCredit, Certificate, CeSource, ExamResult, Registration
 from talent.cohorts.models import Cohort
 from talent.demo import load_demo
+from talent.notifications.models import Notification
 from talent.pay.models import SalaryRecord
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, RegionLevel
@@ -52,6 +54,7 @@ async def test_a_reduced_national_demo_holds_every_kind_of_record_in_sane_propor
             SalaryRecord,
             Cohort,
             SupervisionSession,
+            Notification,
         )
     }
     assert all(counts.values()), counts  # every kind of record is there
@@ -82,6 +85,11 @@ async def test_a_reduced_national_demo_holds_every_kind_of_record_in_sane_propor
     # Seats: every course's counter is its enrolled and completed learners.
     seated = await Enrolment.filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED]).count()
     assert sum(await Course.all().values_list("seats_taken", flat=True)) == seated
+    # Workers in post in the last two years have accounts; their registration expiry reminders reached them.
+    assert (
+        await User.filter(role="worker").count() >= await Worker.filter(spells__end_on__isnull=True).distinct().count()
+    )
+    assert await Notification.filter(user__worker_id__isnull=True).count() == 0
     # Mock exams: handed in, scored, each with its paper.
     assert await MockAttempt.filter(status=AttemptStatus.SUBMITTED).count() == counts["MockAttempt"]
     assert await MockAttempt.filter(score__isnull=True).count() == 0
