@@ -482,7 +482,7 @@ async def _exam_prep(rng: random.Random, today: date, tenures: dict[str, list[Te
     bank, papers = await _bank()
     if not bank:
         return {}
-    certified = set(await Certificate.all().distinct().values_list("worker_id", flat=True))
+    certified = set(await Certificate.all().order_by("worker_id").distinct().values_list("worker_id", flat=True))
     since = today - timedelta(days=730)
     learners: list[tuple[int, date, date]] = []
     for county in sorted(tenures):
