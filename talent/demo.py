@@ -175,7 +175,7 @@ class CertRow:
     periods: list[tuple[str, int, int, float]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)  # a million at the national scale
 class CeRow:
     worker: str
     hours: float
@@ -184,7 +184,7 @@ class CeRow:
     note: str
 
 
-@dataclass
+@dataclass(slots=True)  # a million at the national scale
 class ResultRow:
     worker: str
     year: int
@@ -219,6 +219,11 @@ class Plan:
     ce_credits: list[CeRow] = field(default_factory=list)
     results: list[ResultRow] = field(default_factory=list)
     supervisors: list[SupervisorRow] = field(default_factory=list)
+    # The CE ledger as (worker, hours, first day, last day) per registration period; `ce_blocks` expands one into
+    # its rows. The small and county scales also keep the rows themselves (ce_credits); the national scale
+    # expands them while writing, so its million rows never sit in memory at once.
+    ce_periods: list[tuple[str, int, int, int]] = field(default_factory=list)
+    fraction: float = 1.0  # share of the synthetic counties kept (the national scale's tests build fewer)
     county: str = ""
     city: str = ""
     hr_org: str = ""
@@ -284,13 +289,13 @@ def _weighted(rng: random.Random, pairs: list[tuple[Any, float]]) -> Any:
 
 
 class _Planner:
-    def __init__(self, scale: str, seed: int, today: date, progress=None) -> None:
+    def __init__(self, scale: str, seed: int, today: date, progress=None, fraction: float = 1.0) -> None:
         from faker import Faker
 
         self.rng = random.Random(seed)
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(seed)
-        self.plan = Plan(scale=scale, seed=seed, today=today)
+        self.plan = Plan(scale=scale, seed=seed, today=today, fraction=fraction)
         self.progress = progress
         self.staff_factor = 0.6 if scale == "national" else 1.0
         self.phones: set[str] = set()
@@ -383,7 +388,8 @@ class _Planner:
         ]
         specs[0].stations += total - sum(s.stations for s in specs)
         if scale == "national":
-            specs += self.synthetic_counties()
+            synthetic = self.synthetic_counties()  # all drawn, so a fraction keeps the same first counties
+            specs += synthetic[: max(1, round(len(synthetic) * self.plan.fraction))]
         return specs
 
     def synthetic_counties(self) -> list[CountySpec]:
@@ -766,7 +772,6 @@ class _Planner:
         plan = self.plan
         rng = random.Random(plan.seed * 7919 + 17)
         rules = {level: (valid, ce) for level, _c, _r, _ry, _fm, valid, _w, ce in LEVELS}
-        ledger = plan.scale != "national"  # the national scale keeps its size: no ledger rows
         today = HISTORY_DAYS
         for cert in plan.certificates:
             if cert.registered is None:
@@ -779,47 +784,38 @@ class _Planner:
                     elapsed = (today - start) / (end - start)
                     hours = round(required * elapsed * rng.uniform(0.55, 1.45))
                     cert.periods.append((kind, start, end, previous_hours))
-                    if ledger:
-                        self.ce_blocks(cert.worker, hours, start, today)
+                    self.ce_period(cert.worker, hours, start, today)
                     break
                 renewed = rng.random() < 0.85
                 hours = required + rng.randint(0, 30) if renewed else rng.randint(10, required - 10)
                 cert.periods.append((kind, start, end, previous_hours))
-                if ledger:
-                    self.ce_blocks(cert.worker, hours, start, end)
+                self.ce_period(cert.worker, hours, start, end)
                 if not renewed:
                     break  # lapsed at `end`
                 kind, start, previous_hours = "renewal", end + 1, float(hours)
             cert.registered, cert.expires = cert.periods[-1][1], cert.periods[-1][2]
-        if not ledger:
-            return
         # A renewal records the hours credited in the period before; the ledger is the worker's (a holder of
-        # two levels earns for both), so count it from the ledger rather than from one certificate's blocks.
-        earned: dict[str, list[tuple[int, float]]] = {}
-        for credit in plan.ce_credits:
-            earned.setdefault(credit.worker, []).append((credit.earned, credit.hours))
+        # two levels earns for both), so count it from the ledger rather than from one certificate's blocks:
+        # one worker's ledger at a time, expanded from the periods.
+        periods: dict[str, list[tuple[str, int, int, int]]] = {}
+        for period in plan.ce_periods:
+            periods.setdefault(period[0], []).append(period)
         for cert in plan.certificates:
-            rows = earned.get(cert.worker, [])
+            rows = [(c.earned, c.hours) for p in periods.get(cert.worker, ()) for c in ce_blocks(plan.seed, *p)]
             cert.periods = cert.periods[:1] + [
                 (kind, start, end, sum(h for day, h in rows if before[1] <= day <= before[2]))
                 for before, (kind, start, end, _h) in zip(cert.periods, cert.periods[1:], strict=False)
             ]
 
-    def ce_blocks(self, worker: str, hours: int, start: int, end: int) -> None:
-        """Split `hours` into a few ledger rows earned between `start` and `end`."""
-        rng = random.Random(f"{self.plan.seed}:{worker}:{start}:{hours}")
-        left = hours
-        while left > 0:
-            block = min(left, rng.choice([4, 6, 8, 12, 16, 24]))
-            source, note = rng.choice(data.CE_ACTIVITIES)
-            self.plan.ce_credits.append(CeRow(worker, float(block), source, rng.randint(start, max(start, end)), note))
-            left -= block
+    def ce_period(self, worker: str, hours: int, start: int, end: int) -> None:
+        """The ledger of one period; the rows themselves are kept except at the national scale."""
+        self.plan.ce_periods.append((worker, hours, start, end))
+        if self.plan.scale != "national":
+            self.plan.ce_credits.extend(ce_blocks(self.plan.seed, worker, hours, start, end))
 
     def exam_results(self) -> None:
         """Passing results behind the certificates of the exam years the catalogue knows (consistent with the
         carry-over rule), a failed first try for some, and failed attempts by some uncertified workers."""
-        if self.plan.scale == "national":
-            return
         from talent.certification.defaults import EXAM_DATES, SUBJECTS
 
         plan = self.plan
@@ -906,11 +902,27 @@ class _Planner:
                     fail_sitting(worker, level, day, year, never)
 
 
-def build_plan(scale: str = "small", seed: int = 2026, today: date | None = None, progress=None) -> Plan:
-    """Plan the whole demo in memory; the same arguments always give the same plan."""
+def ce_blocks(seed: int, worker: str, hours: int, start: int, end: int) -> list[CeRow]:
+    """Split `hours` into a few ledger rows earned between `start` and `end` (the same rows for the same
+    arguments: their own random stream)."""
+    rng = random.Random(f"{seed}:{worker}:{start}:{hours}")
+    rows, left = [], hours
+    while left > 0:
+        block = min(left, rng.choice([4, 6, 8, 12, 16, 24]))
+        source, note = rng.choice(data.CE_ACTIVITIES)
+        rows.append(CeRow(worker, float(block), source, rng.randint(start, max(start, end)), note))
+        left -= block
+    return rows
+
+
+def build_plan(
+    scale: str = "small", seed: int = 2026, today: date | None = None, progress=None, fraction: float = 1.0
+) -> Plan:
+    """Plan the whole demo in memory; the same arguments always give the same plan. `fraction` keeps that share
+    of the national scale's synthetic counties (tests build a smaller demo of the national shape)."""
     if scale not in ("small", "county", "national"):
         raise ValueError(f"unknown scale {scale!r}")
-    planner = _Planner(scale, seed, today or date.today(), progress)
+    planner = _Planner(scale, seed, today or date.today(), progress, fraction)
     specs = planner.counties()
     planner.places(specs)
     planner.history()
@@ -965,13 +977,61 @@ async def _bulk(model, objects: list, progress, label: str, key: str | None = No
     return dict(await model.all().values_list(key, "id")) if key else {}
 
 
+async def _stream(model, rows, progress, label: str, total: int | None) -> int:
+    """Insert plain dicts of field values (a generator is consumed a chunk at a time, so memory stays bounded)
+    with talent.core.bulk.insert_rows, under every driver's parameter limit; the bar advances per chunk.
+    Returns how many rows went in."""
+    from talent.core.bulk import insert_rows
+
+    task = progress.add_task(label, total=total)
+    written = 0
+
+    async def advance(done: int) -> None:
+        nonlocal written
+        progress.advance(task, done - written)
+        written = done
+
+    await insert_rows(model, rows, progress=advance)
+    return written
+
+
+async def _worker_accounts(plan: Plan, worker_ids: dict[str, int], password_hash: str, progress) -> int:
+    """At the national scale, an account for every worker in post in the last two years (they practise, enrol and
+    get reminders through it), named by worker number, with the demo password. The other scales have the demo's
+    one worker account only."""
+    from talent.accounts.models import User
+    from talent.core.access import Role
+
+    if plan.scale != "national":
+        return 0
+    since = HISTORY_DAYS - 730
+    recent = [
+        w
+        for w in plan.workers
+        if w.no != plan.worker_no and (w.current is not None or (w.spells[-1].end or 0) >= since)
+    ]
+    rows = (
+        {
+            "username": w.no.lower(),
+            "display_name": w.name,
+            "password_hash": password_hash,
+            "role": Role.WORKER,
+            "worker_id": worker_ids[w.no],
+            "email": "",
+            "is_active": True,
+        }
+        for w in recent
+    )
+    return await _stream(User, rows, progress, "Worker accounts", len(recent))
+
+
 async def _write(plan: Plan, progress) -> dict[str, int]:
     from talent.accounts.models import User
     from talent.accounts.passwords import hash_password
     from talent.audit.services import audit_record
     from talent.certification.models import CeCredit, Certificate, ExamResult, ExamSubject, Registration
     from talent.core.access import Role
-    from talent.core.bulk import fetch_by
+    from talent.core.bulk import fetch_by, ids_by
     from talent.people.models import EmploymentSpell, Worker
     from talent.places.models import Organisation, Region, Station, StationTier
     from talent.supervision.models import Assignment, Supervisor
@@ -1108,62 +1168,66 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         progress,
         "Certificates",
     )
-    # In chunks: the national scale's ~95,000 numbers exceed asyncpg's 32,767 bind parameters in one IN list.
-    certificate_ids = dict(
-        await fetch_by(
-            lambda numbers: Certificate.filter(number__in=numbers).values_list("number", "id"),
-            (c.number for c in plan.certificates if c.periods),
-        )
-    )
-    await _bulk(
+    # ids_by looks them up in chunks: the national scale's ~100,000 numbers exceed asyncpg's 32,767 bind parameters.
+    certificate_ids = await ids_by(Certificate, "number", (c.number for c in plan.certificates if c.periods))
+    await _stream(
         Registration,
-        [
-            Registration(
-                certificate_id=certificate_ids[c.number],
-                kind=kind,
-                registered_on=day(start),
-                expires_on=day(end),
-                ce_hours=Decimal(str(hours)),
-            )
+        (
+            {
+                "certificate_id": certificate_ids[c.number],
+                "kind": kind,
+                "registered_on": day(start),
+                "expires_on": day(end),
+                "ce_hours": Decimal(str(hours)),
+            }
             for c in plan.certificates
             for kind, start, end, hours in c.periods
-        ],
+        ),
         progress,
         "Registrations",
+        sum(len(c.periods) for c in plan.certificates),
     )
-    await _bulk(
+    # The national ledger is expanded period by period as it is written (in the order planned, not by day).
+    ledger = (
+        sorted(plan.ce_credits, key=lambda c: (c.earned, c.worker))
+        if plan.scale != "national"
+        else (c for period in plan.ce_periods for c in ce_blocks(plan.seed, *period))
+    )
+    ce_rows = await _stream(
         CeCredit,
-        [
-            CeCredit(
-                worker_id=worker_ids[c.worker],
-                hours=Decimal(str(c.hours)),
-                source=c.source,
-                earned_on=day(c.earned),
-                note=c.note,
-            )
-            for c in sorted(plan.ce_credits, key=lambda c: (c.earned, c.worker))
-        ],
+        (
+            {
+                "worker_id": worker_ids[c.worker],
+                "hours": Decimal(str(c.hours)),
+                "source": c.source,
+                "earned_on": day(c.earned),
+                "note": c.note,
+            }
+            for c in ledger
+        ),
         progress,
         "CE credits",
+        len(plan.ce_credits) or None,
     )
     subject_ids = dict(await ExamSubject.all().values_list("code", "id"))
-    await _bulk(
+    results = await _stream(
         ExamResult,
-        [
-            ExamResult(
-                worker_id=worker_ids[r.worker],
-                year=r.year,
-                subject_id=subject_ids[r.subject],
-                score=Decimal(str(r.score)),
-                pass_mark=Decimal(r.pass_mark),
-                passed=r.score >= r.pass_mark,
-                region_path=r.region_path,
-            )
+        (
+            {
+                "worker_id": worker_ids[r.worker],
+                "year": r.year,
+                "subject_id": subject_ids[r.subject],
+                "score": Decimal(str(r.score)),
+                "pass_mark": Decimal(r.pass_mark),
+                "passed": r.score >= r.pass_mark,
+                "region_path": r.region_path,
+            }
             for r in plan.results
             if r.subject in subject_ids
-        ],
+        ),
         progress,
         "Exam results",
+        len(plan.results),
     )
 
     # The demo accounts; an account that already exists (say, from create-admin) is left as it is.
@@ -1189,6 +1253,7 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         users[username] = await User.create(
             username=username, display_name=display, password_hash=password_hash, role=role, **scope
         )
+    worker_accounts = await _worker_accounts(plan, worker_ids, password_hash, progress)
     demo_user = users.get("supervisor")
     await _bulk(
         Supervisor,
@@ -1235,11 +1300,12 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         "spells": len(plan.spells),
         "certificates": len(plan.certificates),
         "registrations": sum(len(c.periods) for c in plan.certificates),
-        "ce_credits": len(plan.ce_credits),
-        "exam_results": len(plan.results),
+        "ce_credits": ce_rows,
+        "exam_results": results,
         "supervisors": len(plan.supervisors),
         "assignments": sum(len(s.assignments) for s in plan.supervisors),
         "accounts": sum(1 for u in users.values() if u is not None),
+        "worker_accounts": worker_accounts,
     }
     await audit_record(
         actor=None,
@@ -1548,9 +1614,16 @@ def _result_table(plan: Plan, written: dict):
 
 
 async def load_demo(
-    *, scale: str = "small", seed: int = 2026, if_empty: bool = False, console=None, today: date | None = None
+    *,
+    scale: str = "small",
+    seed: int = 2026,
+    if_empty: bool = False,
+    console=None,
+    today: date | None = None,
+    fraction: float = 1.0,
 ):
-    """Load the demo; returns a rich renderable listing the accounts, or None if `if_empty` and data exists."""
+    """Load the demo; returns a rich renderable listing the accounts, or None if `if_empty` and data exists.
+    `fraction`: build_plan's (a smaller national-shaped demo, for tests)."""
     from tortoise.transactions import in_transaction
 
     from talent.core.errors import ServiceError
@@ -1562,7 +1635,7 @@ async def load_demo(
         return None
     with _progress(console) as progress:
         task = progress.add_task("Planning history", total=STEPS)
-        plan = build_plan(scale, seed, today, progress=lambda n: progress.advance(task, n))
+        plan = build_plan(scale, seed, today, progress=lambda n: progress.advance(task, n), fraction=fraction)
         codes = [r.code for r in plan.regions if r.level != "township"]
         if (
             await Region.filter(code__in=codes).exists()
@@ -1576,8 +1649,9 @@ async def load_demo(
             if scale != "national":
                 written["counts"].update(await _courses(plan))
                 written["counts"].update(await _exam_prep(plan))
-            written["counts"].update(await demo_contribute(scale=scale, seed=seed, today=plan.today))
-        written["counts"].update(await _reminders(plan.today, fixed=today is not None))
+            written["counts"].update(await demo_contribute(scale=scale, seed=seed, today=plan.today, progress=progress))
+        if scale != "national":  # the national scale writes its reminders in bulk (talent.certification.demo)
+            written["counts"].update(await _reminders(plan.today, fixed=today is not None))
     return _result_table(plan, written)
 
 

@@ -7,6 +7,7 @@ names those modules, and `load()` imports them; the app (talent.app.create_app) 
 """
 
 import importlib
+import inspect
 
 # Modules that register spreadsheet kinds with talent.imports.framework.register.
 IMPORT_KINDS = (
@@ -27,16 +28,19 @@ REMINDERS = (
 # written: each has `async def demo_contribute(*, scale: str, seed: int, today: date) -> dict[str, int]`, reads
 # the rows it builds on from the database, writes its own in bulk (inside the demo's transaction) and returns
 # counts for the summary table. A new domain adds its module here instead of growing talent/demo.py.
-DEMO = ("talent.pay.demo", "talent.cohorts.demo")
+DEMO = ("courses.demo", "talent.certification.demo", "talent.pay.demo", "talent.cohorts.demo")
 MODULES = IMPORT_KINDS + REMINDERS
 
 
-async def demo_contribute(*, scale: str, seed: int, today) -> dict[str, int]:
-    """Let every domain of DEMO add its demo data, in the order listed; their counts, merged."""
+async def demo_contribute(*, scale: str, seed: int, today, progress=None) -> dict[str, int]:
+    """Let every domain of DEMO add its demo data, in the order listed; their counts, merged. A module whose
+    function takes `progress` (a rich Progress) shows its own bars."""
     counts: dict[str, int] = {}
     plug_learning()
     for module in DEMO:
-        counts.update(await importlib.import_module(module).demo_contribute(scale=scale, seed=seed, today=today))
+        contribute = importlib.import_module(module).demo_contribute
+        extra = {"progress": progress} if "progress" in inspect.signature(contribute).parameters else {}
+        counts.update(await contribute(scale=scale, seed=seed, today=today, **extra))
     return counts
 
 
