@@ -13,7 +13,7 @@ from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.places.access import can_write_under, is_writer
-from talent.places.pages import region_from_form, saved
+from talent.places.pages import regional_rule_posted
 from talent.web.auth import Allowed
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
@@ -89,25 +89,16 @@ async def ce_credit_rule_new(request: Request, viewer: Keeper) -> Response:
 @router.post("")
 async def ce_credit_rule_create(request: Request, viewer: Keeper) -> Response:
     _writer(viewer)
-    form = await Form.posted(CE_CREDIT_RULE_FIELDS, request)
-
-    async def create(cleaned: dict):
-        region = await region_from_form(viewer.scope, form)
-        if form.errors:
-            return None
-        return await services.ce_credit_rule_create(
-            actor=viewer.user,
-            scope=viewer.scope,
-            region=region,
-            kind=cleaned["kind"],
-            effective_from=cleaned["effective_from"],
-            max_hours=cleaned["max_hours"],
-            source=cleaned["source"],
-        )
-
-    if await form.run(create):
-        return saved(request, RULES)
-    return _credit_page(request, form, status_code=422)
+    names = ("kind", "effective_from", "max_hours", "source")
+    return await regional_rule_posted(
+        request,
+        viewer,
+        CE_CREDIT_RULE_FIELDS,
+        services.ce_credit_rule_create,
+        names,
+        done=RULES,
+        again=lambda form: _credit_page(request, form, status_code=422),
+    )
 
 
 @router.get("/yearly/new")
@@ -120,26 +111,16 @@ async def ce_yearly_rule_new(request: Request, viewer: Keeper) -> Response:
 @router.post("/yearly")
 async def ce_yearly_rule_create(request: Request, viewer: Keeper) -> Response:
     _writer(viewer)
-    form = await Form.posted(CE_YEARLY_RULE_FIELDS, request)
-
-    async def create(cleaned: dict):
-        region = await region_from_form(viewer.scope, form)
-        if form.errors:
-            return None
-        return await services.ce_yearly_rule_create(
-            actor=viewer.user,
-            scope=viewer.scope,
-            region=region,
-            effective_from=cleaned["effective_from"],
-            applies=cleaned["applies"],
-            yearly_hours=cleaned["yearly_hours"],
-            professional_hours=cleaned["professional_hours"],
-            source=cleaned["source"],
-        )
-
-    if await form.run(create):
-        return saved(request, RULES)
-    return _yearly_page(request, form, status_code=422)
+    names = ("effective_from", "applies", "yearly_hours", "professional_hours", "source")
+    return await regional_rule_posted(
+        request,
+        viewer,
+        CE_YEARLY_RULE_FIELDS,
+        services.ce_yearly_rule_create,
+        names,
+        done=RULES,
+        again=lambda form: _yearly_page(request, form, status_code=422),
+    )
 
 
 async def _withdraw(request: Request, viewer, rule) -> Response:

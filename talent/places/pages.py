@@ -75,6 +75,23 @@ def saved(request: Request, url: str) -> Response:
     return flash(see_other(request, url), _("Saved."))
 
 
+async def regional_rule_posted(
+    request: Request, viewer: Viewer, fields: list, create, names: tuple[str, ...], *, done: str, again
+) -> Response:
+    """The create endpoint of an effective-dated regional rule (CE credit caps, the yearly CE rule, CE per
+    supervision session): bind the posted form, resolve its region code inside the viewer's scope, call the service
+    `create` with the actor, scope, region and the cleaned `names`; saved → `done`, else `again(form)` (422)."""
+    form = await Form.posted(fields, request)
+
+    async def run(cleaned: dict):
+        values = await with_region(viewer.scope, form, {name: cleaned[name] for name in names})
+        return values and await create(actor=viewer.user, scope=viewer.scope, **values)
+
+    if await form.run(run):
+        return saved(request, done)
+    return again(form)
+
+
 def int_or_none(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 

@@ -14,7 +14,7 @@ from talent.core.codes import choices
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.places.access import can_write_under
-from talent.places.pages import edit_page, new_page, region_from_form, saved
+from talent.places.pages import edit_page, new_page, region_from_form, regional_rule_posted, saved
 from talent.places.selectors import region_for_code
 from talent.supervision import selectors, services
 from talent.supervision.access import may_assign, supervisor_editable
@@ -300,25 +300,16 @@ async def ce_rule_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_E
 @router.post(CE_RULES)
 async def ce_rule_create(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
     _may_keep_pool(viewer)
-    form = await Form.posted(CE_RULE_FIELDS, request)
-
-    async def create(cleaned: dict):
-        region = await region_from_form(viewer.scope, form)
-        if form.errors:
-            return None
-        return await services.session_ce_rule_create(
-            actor=viewer.user,
-            scope=viewer.scope,
-            region=region,
-            effective_from=cleaned["effective_from"],
-            counts=cleaned["counts"],
-            max_share=cleaned["max_share"],
-            source=cleaned["source"],
-        )
-
-    if await form.run(create):
-        return saved(request, CE_RULES)
-    return _new_rule_page(request, form, status_code=422)
+    names = ("effective_from", "counts", "max_share", "source")
+    return await regional_rule_posted(
+        request,
+        viewer,
+        CE_RULE_FIELDS,
+        services.session_ce_rule_create,
+        names,
+        done=CE_RULES,
+        again=lambda form: _new_rule_page(request, form, status_code=422),
+    )
 
 
 @router.post(CE_RULES + "/{rule_id}/delete")
