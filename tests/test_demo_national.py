@@ -9,6 +9,7 @@ parameters), so a write that is not chunked fails on PostgreSQL. (SQLite's limit
 
 from datetime import date
 
+import pytest
 from tortoise.functions import Count
 
 from courses.catalog.models import Course, Lesson
@@ -25,6 +26,7 @@ from talent.pay.models import SalaryRecord
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, RegionLevel
 from talent.supervision.models import SupervisionSession
+from tests.conftest import PG_URL
 
 TODAY = date(2026, 11, 27)
 LIMIT = 32_767  # asyncpg's bind parameters per statement
@@ -52,6 +54,9 @@ MODELS = (
 )
 
 
+# PostgreSQL only: asyncpg's 32,767 bind parameters is the limit the issue names, and the SQLite this project runs on
+# (Debian's, 250,000) would not fail an unchunked write at this size; the build costs minutes of CI time there.
+@pytest.mark.skipif(not PG_URL, reason="the bind-parameter limit under test is PostgreSQL's")
 async def test_a_reduced_national_demo_holds_every_kind_of_record_in_sane_proportions(db):
     await load_demo(scale="national", seed=2026, today=TODAY, fraction=0.02)
     counties = await Region.filter(level=RegionLevel.COUNTY).count()
