@@ -82,7 +82,18 @@ async def worker_list(*, scope: Scope, params: ListParams, today: date, **filter
 
 
 # The columns of the workers kind (talent.people.schemas.WorkerOut) and the keyset's key.
-EXPORT_FIELDS = ("id", "worker_no", "name", "gender", "birth_date", "education", "social_work_major", "source", "phone", "id_number")
+EXPORT_FIELDS = (
+    "id",
+    "worker_no",
+    "name",
+    "gender",
+    "birth_date",
+    "education",
+    "social_work_major",
+    "source",
+    "phone",
+    "id_number",
+)
 
 
 def worker_export(*, scope: Scope, params: ListParams, today: date, **filters) -> AsyncIterator[Worker]:

@@ -42,7 +42,13 @@ SCROLLED_TABLES = """() => [...document.querySelectorAll('.table-responsive')]
   .map(box => (box.querySelector('th') || box).textContent.trim().slice(0, 30))"""
 # Pages reached from the sections, per role: a path, or (a page, the pattern of the first link on it to follow).
 LANDINGS = {
-    "admin": ["/help", "/admin/users", "/admin/exams", "/pay/changes", ("/supervision", r"^/supervision/supervisors/\d+$")],
+    "admin": [
+        "/help",
+        "/admin/users",
+        "/admin/exams",
+        "/pay/changes",
+        ("/supervision", r"^/supervision/supervisors/\d+$"),
+    ],
     "bureau": [
         "/help",
         "/pay/retention",
