@@ -58,6 +58,7 @@ from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on, worker_audit_scope
 from talent.places.access import can_write_under
 from talent.places.models import CertLevel, Region
+from talent.places.services import regional_rule_add
 
 _MODELS = {
     "ExamLevel": ExamLevel,
@@ -646,9 +647,9 @@ async def ce_credit_rule_create(
     if max_hours is not None:
         max_hours = _points(max_hours, "max_hours", positive=False)
     async with in_transaction():
-        if await CeCreditRule.filter(region_path=path, kind=kind_value, effective_from=effective_from).exists():
-            raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
-        rule = await CeCreditRule.create(
+        rule = await regional_rule_add(
+            CeCreditRule,
+            unique_on={"region_path": path, "kind": kind_value, "effective_from": effective_from},
             region=region,
             region_path=path,
             kind=kind_value,
@@ -684,9 +685,9 @@ async def ce_yearly_rule_create(
     if professional > yearly:
         raise ServiceError("professional_hours", N_("The professional hours cannot exceed the hours a year."))
     async with in_transaction():
-        if await CeYearlyRule.filter(region_path=path, effective_from=effective_from).exists():
-            raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
-        rule = await CeYearlyRule.create(
+        rule = await regional_rule_add(
+            CeYearlyRule,
+            unique_on={"region_path": path, "effective_from": effective_from},
             region=region,
             region_path=path,
             effective_from=effective_from,

@@ -330,3 +330,12 @@ async def station_update(*, actor: Actor, scope: Scope, station: Station, **fiel
             raise ServiceError("code", N_("A station with this code already exists."))
         await STATION.update(actor, station, values, _station_summary(values), **_filed_under(values))
     return station
+
+
+async def regional_rule_add(model: type[Model], *, unique_on: dict, **values) -> Model:
+    """Create an effective-dated regional rule row (CE credit caps, the yearly CE rule, CE per supervision session)
+    inside the caller's transaction, refusing a second one of the same region (and `unique_on`'s other keys) taking
+    effect on the same day: such rules are never edited, a region changes one by adding one from a later day."""
+    if await model.filter(**unique_on).exists():
+        raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
+    return await model.create(**values)

@@ -17,6 +17,7 @@ from talent.core.errors import ServiceError, chosen
 from talent.core.i18n import N_
 from talent.places.access import can_write_under, stations_q
 from talent.places.models import CertLevel, Region, Station
+from talent.places.services import regional_rule_add
 from talent.supervision.access import may_assign, readable_supervisors, supervisor_editable
 from talent.supervision.defaults import seed_session_ce_rules
 from talent.supervision.models import Affiliation, Assignment, SessionCeRule, Supervisor, SupervisorExpertise
@@ -244,9 +245,9 @@ async def session_ce_rule_create(
     else:
         share = Decimal("0")
     async with in_transaction():
-        if await SessionCeRule.filter(region_path=path, effective_from=effective_from).exists():
-            raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
-        rule = await SessionCeRule.create(
+        rule = await regional_rule_add(
+            SessionCeRule,
+            unique_on={"region_path": path, "effective_from": effective_from},
             region=region,
             region_path=path,
             effective_from=effective_from,
