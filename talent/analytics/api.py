@@ -56,7 +56,7 @@ async def turnover(
 async def retention(
     request: Request, viewer: ApiAllowed(Permission.REPORTS), region: Text = "", on: Text = "", group_by: Text = ""
 ) -> Response:
-    """Kaplan–Meier curves by group (level, source, region): groups of {group, at_risk, events, points}."""
+    """Kaplan–Meier curves by group (level, source, region, cohort, pay): groups of {group, at_risk, events, points}."""
     area, dates, error = await _prepare(request, viewer, region, on)
     return error or JSONResponse(await reports.retention_report(area, dates.on, group_by))
 

@@ -27,6 +27,7 @@ from talent.analytics.workforce import (
 )
 from talent.cohorts.models import CohortKind
 from talent.core.i18n import N_
+from talent.pay.rules import PayStatus
 from talent.people.models import Source
 from talent.places.models import CertLevel, StationKind
 from talent.places.rules import ALL_KINDS
@@ -63,6 +64,8 @@ async def _group_labels(area: Area, group_by: str) -> dict[str, str]:
         return {k.value: k.label.tr() for k in CohortKind} | {"none": N_("Not in a cohort").tr()}
     if group_by == "region":
         return {r.code: r.name for r in await child_regions(area)} | {"": N_("Directly in this region").tr()}
+    if group_by == "pay":
+        return {s.value: s.label.tr() for s in PayStatus} | {"uncovered": N_("No standard applies").tr()}
     return {"all": N_("Everyone").tr()}
 
 

@@ -16,10 +16,10 @@ by the report date; a worker in both kinds counts under external introduction; n
 group is a function returning a SQL expression over the spell row `x` (`worker_id`, `first_on`) and the
 workers row `w`.
 
-Pay status is not a group here: the pay package's status (talent.pay.rules.PaySql) is an expression fixed to
-one day, while a curve needs each spell's status at its own start or end; a status on the report day would put
-every leaver under "no salary record". The pay package answers the question its own way: 12-month retention
-by the pay status a year earlier (talent.pay.selectors.retention_by_status, on the pay pages).
+Pay compliance (talent.pay.rules: status on a day) is judged per spell on its last day followed: the separation
+day for a spell that ended, the report day for one still running, at the area's station of the spell's latest
+full-time start by then. A status on the report day for every spell would put each leaver under "no salary
+record"; on the last day each leaver is judged on the pay they left with.
 """
 
 from collections.abc import Callable
@@ -31,6 +31,7 @@ from tortoise.expressions import Q
 from talent.analytics.area import Area, child_regions
 from talent.analytics.measures import LEVELS, separations_qs
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
+from talent.pay.rules import PaySql
 from talent.people.models import EmploymentSpell
 from talent.places.models import Station
 from talent.rawsql import fetch_all
@@ -106,11 +107,16 @@ async def _cohort_expr(area: Area, on: date, pg: bool) -> str:
     )
 
 
+async def _pay_expr(area: Area, on: date, pg: bool) -> str:
+    return "x.pay_status"  # a column of with_pay_status, which `retention` reads for this group
+
+
 GROUPS: dict[str, Callable] = {
     "level": _level_expr,
     "source": _source_expr,
     "region": _region_expr,
     "cohort": _cohort_expr,
+    "pay": _pay_expr,
 }
 RETENTION_GROUPS = GROUPS
 
@@ -161,18 +167,50 @@ def spells_sql(area: Area, on: date) -> str:
     )
 
 
+def with_pay_status(spells: str, area: Area, on: date, pg: bool) -> str:
+    """WITH clauses ending in `ps`: the rows of `spells` (worker_id, first_on, exit_on) with `pay_status`,
+    talent.pay's status on the spell's last day followed (`last_on`), at the area station of the worker's latest
+    full-time start by then, or 'uncovered' where no published standard applies there. One clause per step, as
+    each reads the columns of the one before (nested, they overflowed SQLite's parser)."""
+    pay = PaySql(on, pg, day_sql="y.last_on")
+    station = (
+        "(SELECT st.region_path FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        " WHERE sp.worker_id = y.worker_id AND sp.full_time AND sp.start_on <= y.last_on"
+        f" AND sp.station_id IN ({area_stations_sql(area)}) ORDER BY sp.start_on DESC, sp.id DESC LIMIT 1)"
+    )
+    first_start = "(SELECT MIN(f.start_on) FROM employment_spells f WHERE f.worker_id = y.worker_id)"
+    status = PaySql.status("y.pay", "y.floor", "y.bmin", "y.bmax")
+    return (
+        f"WITH p0 AS ({spells}),"
+        f" p1 AS (SELECT y.*, COALESCE(y.exit_on, {date_literal(on, pg)}) AS last_on FROM p0 y),"
+        f" p2 AS (SELECT y.*, {station} AS region_path, {pay.level('y.worker_id')} AS level,"
+        f" {pay.pay('y.worker_id')} AS pay, {first_start} AS first_start FROM p1 y),"
+        f" p3 AS (SELECT y.*, {pay.years('y.first_start')} AS years,"
+        f" {pay.applicable('y.region_path')} AS standard_id FROM p2 y),"
+        f" p4 AS (SELECT y.*, {pay.num('s.floor')} AS floor, {pay.num('b.min_pay')} AS bmin,"
+        f" {pay.num('b.max_pay')} AS bmax FROM p3 y LEFT JOIN pay_standards s ON s.id = y.standard_id"
+        " LEFT JOIN pay_bands b ON b.standard_id = y.standard_id AND b.level = y.level AND b.years_from <= y.years"
+        " AND (b.years_to IS NULL OR y.years < b.years_to)),"
+        " ps AS (SELECT y.worker_id AS worker_id, y.first_on AS first_on, y.exit_on AS exit_on,"
+        f" CASE WHEN y.standard_id IS NULL THEN 'uncovered' ELSE {status} END AS pay_status FROM p4 y) "
+    )
+
+
 async def retention(area: Area, on: date, group_by: str = "") -> list[Curve]:
     """Kaplan–Meier curves of tenure spells in the area up to `on`, one per group (one curve 'all' without
     grouping); `at_risk` counts spells (a returner's second tenure is a second one)."""
     pg = is_postgres()
     group_sql = await GROUPS[group_by](area, on, pg) if group_by in GROUPS else "'all'"
     on_sql = date_literal(on, pg)
+    ctes, spells = "", f"({spells_sql(area, on)})"
+    if group_by == "pay":
+        ctes, spells = with_pay_status(spells_sql(area, on), area, on, pg), "ps"
     sql = (
-        "SELECT y.g AS g, y.days AS days, COUNT(*) AS n, SUM(y.event) AS d FROM ("
+        f"{ctes}SELECT y.g AS g, y.days AS days, COUNT(*) AS n, SUM(y.event) AS d FROM ("
         f" SELECT {group_sql} AS g,"
         f" {days_between(f'COALESCE(x.exit_on, {on_sql})', 'x.first_on', pg)} + 1 AS days,"
         " CASE WHEN x.exit_on IS NULL THEN 0 ELSE 1 END AS event"
-        f" FROM ({spells_sql(area, on)}) x JOIN workers w ON w.id = x.worker_id) y GROUP BY y.g, y.days"
+        f" FROM {spells} x JOIN workers w ON w.id = x.worker_id) y GROUP BY y.g, y.days"
     )
     rows = await fetch_all(EmploymentSpell, sql)
     by_group: dict[str, list[tuple[int, int, int]]] = {}

@@ -204,14 +204,17 @@ def penetration(pay: Decimal | None, band: Band | None) -> Decimal | None:
 @dataclass(frozen=True)
 class PaySql:
     """The rules above as SQL expressions for SQLite or PostgreSQL; `day` is inlined as a date literal formatted
-    from a date object (never from user text)."""
+    from a date object (never from user text). `day_sql`, when given, is an SQL date expression used instead (a
+    column of the row, so each row is judged on its own day: retention groups spells by the status on their last
+    day)."""
 
     day: date
     pg: bool
+    day_sql: str = ""
 
     @property
     def d(self) -> str:
-        return date_literal(self.day, self.pg)
+        return self.day_sql or date_literal(self.day, self.pg)
 
     def num(self, column: str) -> str:
         """A money column as a number: SQLite keeps Decimal as text, and text compares as text."""
@@ -219,15 +222,14 @@ class PaySql:
 
     def years(self, first_start: str) -> str:
         """years_of_service: the year difference, less one before the anniversary in day's year."""
-        md = f"'{self.day:%m-%d}'"
         if self.pg:
             return (
-                f"({self.day.year} - CAST(EXTRACT(YEAR FROM {first_start}) AS INTEGER)"
-                f" - CASE WHEN to_char({first_start}, 'MM-DD') > {md} THEN 1 ELSE 0 END)"
+                f"(CAST(EXTRACT(YEAR FROM {self.d}) AS INTEGER) - CAST(EXTRACT(YEAR FROM {first_start}) AS INTEGER)"
+                f" - CASE WHEN to_char({first_start}, 'MM-DD') > to_char({self.d}, 'MM-DD') THEN 1 ELSE 0 END)"
             )
         return (
-            f"({self.day.year} - CAST(strftime('%Y', {first_start}) AS INTEGER)"
-            f" - CASE WHEN strftime('%m-%d', {first_start}) > {md} THEN 1 ELSE 0 END)"
+            f"(CAST(strftime('%Y', {self.d}) AS INTEGER) - CAST(strftime('%Y', {first_start}) AS INTEGER)"
+            f" - CASE WHEN strftime('%m-%d', {first_start}) > strftime('%m-%d', {self.d}) THEN 1 ELSE 0 END)"
         )
 
     def level(self, worker: str) -> str:

@@ -46,6 +46,20 @@ async def test_sibling_regions_sum_to_the_city_and_a_region_outside_the_scope_is
     assert r.json()["headcount"] == 3 and r.json()["region"]["code"] == "320102"
 
 
+async def test_retention_by_pay_compliance_answers_with_labels_and_the_page_shows_the_same_groups(client, db):
+    await build()
+    await login(client, "citybureau")
+    r = await client.get("/api/v1/reports/retention", params={"on": "2024-12-31", "group_by": "pay"})
+    body = r.json()
+    # No published standard: the seven spells of tenure (three separations) are all "uncovered".
+    assert body["group_by"] == "pay"
+    assert [(g["group"], g["label"], g["at_risk"], g["events"]) for g in body["groups"]] == [
+        ("uncovered", "No standard applies", 7, 3)
+    ]
+    page = await client.get("/reports", params={"on": "2024-12-31", "group": "pay"}, headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "No standard applies" in page.text
+
+
 async def test_bad_dates_are_refused_with_422(client, db):
     await build()
     await login(client, "citybureau")

@@ -11,6 +11,7 @@ from talent.certification.models import Certificate
 from talent.cohorts.models import Cohort, CohortMember
 from talent.people.models import EmploymentSpell, Worker
 from tests.analytics.data import area_of, build
+from tests.pay.helpers import bands_all, salary, standard
 
 
 async def certificates(w: dict) -> None:
@@ -174,3 +175,35 @@ async def test_first_year_attrition_counts_hires_of_the_period_leaving_within_36
     # County B: W2 (S3 from 10 April, still there) → 0 of 1.
     b = await first_year_attrition(county_b, date(2024, 1, 1), day, day)
     assert (b.hires, b.left) == (1, 0)
+
+
+async def test_retention_by_pay_compliance_judges_each_spell_on_its_last_day_at_its_last_station(db):
+    w = await build()
+    w1, w2, w3, w4, w5, _w6 = w["workers"]
+    # The city's standard: floor 3,000, a "no certificate" band 3,000–4,000; county B's, more specific: floor
+    # 3,800, band 3,800–4,800. Nobody here holds a certificate, so every worker is held to the "none" band.
+    await standard(w["regions"]["city"], date(2022, 1, 1), 3000, bands_all(3000, 4000))
+    await standard(w["regions"]["county_b"], date(2022, 1, 1), 3800, bands_all(3800, 4800))
+    await salary(w1, date(2022, 1, 1), 3500)
+    await salary(w2, date(2022, 1, 1), 3500)
+    await salary(w3, date(2022, 1, 1), 2900)
+    await salary(w3, date(2024, 7, 1), 4000)  # the day after W3 left: not what W3 left with
+    await salary(w5, date(2024, 2, 1), 4200)
+    city = await area_of(w, "citybureau")
+    curves = {c.group: (c.at_risk, c.events) for c in await retention(city, date(2024, 12, 31), "pay")}
+    # W1 at S1 (county A, the city's standard) on 31 Dec: 3,500 → within band, censored.
+    # W2 moved from S2 (county A) to S3 (county B): judged at S3 on 31 Dec, 3,500 < 3,800 → below floor, censored
+    # (at S2 it would have been within band).
+    # W3's first spell ends 30 Jun 2024 at S3: 2,900 that day → below floor, a separation; the second spell at S4
+    # on 31 Dec: 4,000 ≥ 3,800 and ≤ 4,800 → within band, censored.
+    # W4 has no salary record: both spells (the first a separation) → no record.
+    # W5 leaves S1 on 15 Oct 2024 on 4,200 > 4,000 → above band, a separation.
+    assert curves == {"within_band": (2, 0), "below_floor": (2, 1), "no_record": (2, 1), "above_band": (1, 1)}
+
+
+async def test_retention_by_pay_compliance_counts_spells_no_standard_covers_as_uncovered(db):
+    w = await build()
+    city = await area_of(w, "citybureau")
+    curves = {c.group: (c.at_risk, c.events) for c in await retention(city, date(2024, 12, 31), "pay")}
+    # No published standard anywhere: all seven spells of tenure, three of them ended by a separation.
+    assert curves == {"uncovered": (7, 3)}
