@@ -30,7 +30,7 @@ from tortoise.expressions import Q
 
 from talent.analytics.area import Area, child_regions
 from talent.analytics.measures import LEVELS, separations_qs
-from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
+from talent.analytics.sql import date_literal, days_between, inline_sql, is_postgres, safe_path
 from talent.pay.rules import PaySql
 from talent.people.models import EmploymentSpell
 from talent.places.models import Station
@@ -122,7 +122,7 @@ RETENTION_GROUPS = GROUPS
 
 
 def area_stations_sql(area: Area) -> str:
-    return Station.filter(area.stations()).values("id").sql(params_inline=True)
+    return inline_sql(Station.filter(area.stations()).values("id"))
 
 
 def _separation_after(worker: str, condition: str, separations: str, pick: str) -> str:
@@ -140,11 +140,11 @@ def tenure_sql(area: Area, on: date) -> str:
     exit_on (the first separation there on or before `on`, NULL while still there): each worker's first spell,
     which first-year attrition counts."""
     followed = EmploymentSpell.filter(area.spells(), Q(full_time=True), start_on__lte=on).values("id")
-    separations = separations_qs(area, EARLIEST, on).values("id").sql(params_inline=True)
+    separations = inline_sql(separations_qs(area, EARLIEST, on).values("id"))
     return (
         "SELECT s.worker_id AS worker_id, MIN(s.start_on) AS first_on,"
         f" {_separation_after('s.worker_id', '1 = 1', separations, 'MIN')} AS exit_on FROM employment_spells s"
-        f" WHERE s.id IN ({followed.sql(params_inline=True)}) GROUP BY s.worker_id"
+        f" WHERE s.id IN ({inline_sql(followed)}) GROUP BY s.worker_id"
     )
 
 
@@ -153,11 +153,11 @@ def spells_sql(area: Area, on: date) -> str:
     exit_on (the separation ending it, on or before `on`; NULL while it lasts). A spell's starts are the
     full-time starts after the same latest separation (`after`, NULL before the first one)."""
     followed = EmploymentSpell.filter(area.spells(), Q(full_time=True), start_on__lte=on).values("id")
-    separations = separations_qs(area, EARLIEST, on).values("id").sql(params_inline=True)
+    separations = inline_sql(separations_qs(area, EARLIEST, on).values("id"))
     starts = (
         "SELECT s.worker_id AS worker_id, s.start_on AS start_on,"
         f" {_separation_after('s.worker_id', 'e.end_on < s.start_on', separations, 'MAX')} AS after"
-        f" FROM employment_spells s WHERE s.id IN ({followed.sql(params_inline=True)})"
+        f" FROM employment_spells s WHERE s.id IN ({inline_sql(followed)})"
     )
     spells = (
         f"SELECT p.worker_id AS worker_id, MIN(p.start_on) AS first_on FROM ({starts}) p GROUP BY p.worker_id, p.after"

@@ -74,6 +74,17 @@ class FollowedTransfers(Term):
         return "(" + followed_transfers_sql(stations, self.pg, self.same_group, ending) + ")"
 
 
+def inline_sql(query) -> str:
+    """A `.values()` query's statement with its parameters inlined (dates and codes the measures formatted, never
+    user text), for an `IN (…)` list or a derived table of hand-built SQL; without the model's default ordering,
+    which there only costs a sort (SQLite) or stops the subquery from being flattened (PostgreSQL)."""
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    if query._limit is None:
+        query.query._orderbys = []
+    return query.query.get_sql()
+
+
 def safe_path(path: str) -> bool:
     """Region paths are administrative codes (ASCII digits, checked where regions are written) joined by '/':
     safe to write into a statement as a literal."""

@@ -14,7 +14,7 @@ from tortoise.functions import Count, Sum
 
 from talent.analytics.area import Area
 from talent.analytics.measures import LEVELS, spells_of
-from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
+from talent.analytics.sql import date_literal, days_between, inline_sql, is_postgres, safe_path
 from talent.certification.for_people import levels_at_or_above
 from talent.certification.models import ExamResult
 from talent.certification.rules import Thresholds
@@ -29,11 +29,11 @@ REGISTRATION_KEYS = ("certificates", "valid", "renewal_open", "expired", "ce_sho
 
 
 def _activespells_of_sql(area: Area, on: date) -> str:
-    return spells_of(area, active_on(on)).values("id").sql(params_inline=True)
+    return inline_sql(spells_of(area, active_on(on)).values("id"))
 
 
 def _active_workers_sql(area: Area, on: date) -> str:
-    return spells_of(area, active_on(on)).values("worker_id").sql(params_inline=True)
+    return inline_sql(spells_of(area, active_on(on)).values("worker_id"))
 
 
 async def _registration_sql(area: Area, on: date) -> tuple[str, dict[str, str]]:
@@ -152,7 +152,7 @@ def _staffing_sql(area: Area, on: date, pg: bool) -> str:
     inner = (
         "SELECT sp.station_id AS station_id, COUNT(DISTINCT sp.worker_id) AS hc, "
         + ", ".join(cert_cols)
-        + f" FROM employment_spells sp WHERE sp.id IN ({counts.values('id').sql(params_inline=True)})"
+        + f" FROM employment_spells sp WHERE sp.id IN ({inline_sql(counts.values('id'))})"
         " GROUP BY sp.station_id"
     )
     at_level = " ".join(f"WHEN '{level}' THEN COALESCE(x.ge{i}, 0)" for i, level in enumerate(LEVELS))
@@ -173,7 +173,7 @@ def _staffing_sql(area: Area, on: date, pg: bool) -> str:
 
 
 def _stations_sql(area: Area) -> str:
-    return Station.filter(area.counted_stations()).values("id").sql(params_inline=True)
+    return inline_sql(Station.filter(area.counted_stations()).values("id"))
 
 
 async def staffing(area: Area, on: date, limit: int = 500) -> list[dict]:
