@@ -8,6 +8,8 @@ from talent.places.models import CertLevel
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+from talent.core.migration_ops import foreign_key
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0002_imports_and_ce_ledger')]
 
@@ -33,10 +35,10 @@ class Migration(migrations.Migration):
                 ('starts_on', fields.DateField(null=True)),
                 ('ends_on', fields.DateField(null=True)),
                 ('attendance_threshold', fields.SmallIntField(default=80)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_constraint=True, to_field='id', related_name='courses', on_delete=OnDelete.RESTRICT)),
+                foreign_key('region', 'models.Region', 'courses', OnDelete.RESTRICT, null=True),
                 ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
                 ('status', fields.CharEnumField(default=CourseStatus.DRAFT, db_index=True, description='DRAFT: draft\nPUBLISHED: published\nARCHIVED: archived', enum_type=CourseStatus, max_length=16)),
-                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='courses_created', on_delete=OnDelete.SET_NULL)),
+                foreign_key('created_by', 'models.User', 'courses_created', OnDelete.SET_NULL, null=True),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('published_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
@@ -48,7 +50,7 @@ class Migration(migrations.Migration):
             name='ClassSession',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('course', fields.ForeignKeyField('courses.Course', source_field='course_id', db_constraint=True, to_field='id', related_name='sessions', on_delete=OnDelete.CASCADE)),
+                foreign_key('course', 'courses.Course', 'sessions', OnDelete.CASCADE),
                 ('title', fields.CharField(default='', max_length=200)),
                 ('starts_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
                 ('minutes', fields.IntField(default=120)),
@@ -63,7 +65,7 @@ class Migration(migrations.Migration):
             name='Lesson',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('course', fields.ForeignKeyField('courses.Course', source_field='course_id', db_constraint=True, to_field='id', related_name='lessons', on_delete=OnDelete.CASCADE)),
+                foreign_key('course', 'courses.Course', 'lessons', OnDelete.CASCADE),
                 ('position', fields.IntField(default=1)),
                 ('title', fields.CharField(max_length=200)),
                 ('body', fields.TextField(default='', unique=False)),
@@ -78,16 +80,16 @@ class Migration(migrations.Migration):
             name='Enrolment',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('course', fields.ForeignKeyField('courses.Course', source_field='course_id', db_constraint=True, to_field='id', related_name='enrolments', on_delete=OnDelete.CASCADE)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='enrolments', on_delete=OnDelete.RESTRICT)),
+                foreign_key('course', 'courses.Course', 'enrolments', OnDelete.CASCADE),
+                foreign_key('worker', 'models.Worker', 'enrolments', OnDelete.RESTRICT),
                 ('status', fields.CharEnumField(db_index=True, description='ENROLLED: enrolled\nWAITLISTED: waitlisted\nWITHDRAWN: withdrawn\nCOMPLETED: completed', enum_type=EnrolmentStatus, max_length=16)),
                 ('position', fields.IntField(null=True)),
-                ('enrolled_by', fields.ForeignKeyField('models.User', source_field='enrolled_by_id', null=True, db_constraint=True, to_field='id', related_name='enrolments_made', on_delete=OnDelete.SET_NULL)),
+                foreign_key('enrolled_by', 'models.User', 'enrolments_made', OnDelete.SET_NULL, null=True),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('enrolled_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('withdrawn_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('completed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('last_lesson', fields.ForeignKeyField('courses.Lesson', source_field='last_lesson_id', null=True, db_constraint=True, to_field='id', related_name='last_seen_by', on_delete=OnDelete.SET_NULL)),
+                foreign_key('last_lesson', 'courses.Lesson', 'last_seen_by', OnDelete.SET_NULL, null=True),
             ],
             options={'table': 'course_enrolments', 'app': 'courses', 'unique_together': (('course', 'worker'),), 'pk_attr': 'id'},
             bases=['Model'],
@@ -96,9 +98,9 @@ class Migration(migrations.Migration):
             name='Attendance',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('session', fields.ForeignKeyField('courses.ClassSession', source_field='session_id', db_constraint=True, to_field='id', related_name='attendance', on_delete=OnDelete.CASCADE)),
-                ('enrolment', fields.ForeignKeyField('courses.Enrolment', source_field='enrolment_id', db_constraint=True, to_field='id', related_name='attendance', on_delete=OnDelete.CASCADE)),
-                ('marked_by', fields.ForeignKeyField('models.User', source_field='marked_by_id', null=True, db_constraint=True, to_field='id', related_name='attendance_marked', on_delete=OnDelete.SET_NULL)),
+                foreign_key('session', 'courses.ClassSession', 'attendance', OnDelete.CASCADE),
+                foreign_key('enrolment', 'courses.Enrolment', 'attendance', OnDelete.CASCADE),
+                foreign_key('marked_by', 'models.User', 'attendance_marked', OnDelete.SET_NULL, null=True),
                 ('marked_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'course_attendance', 'app': 'courses', 'unique_together': (('session', 'enrolment'),), 'pk_attr': 'id', 'table_description': 'A row means the learner was present (absence is the lack of a row).'},
@@ -109,8 +111,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('enrolment', fields.OneToOneField('courses.Enrolment', source_field='enrolment_id', db_constraint=True, to_field='id', related_name='certificate', on_delete=OnDelete.RESTRICT)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='course_certificates', on_delete=OnDelete.RESTRICT)),
-                ('course', fields.ForeignKeyField('courses.Course', source_field='course_id', db_constraint=True, to_field='id', related_name='certificates', on_delete=OnDelete.RESTRICT)),
+                foreign_key('worker', 'models.Worker', 'course_certificates', OnDelete.RESTRICT),
+                foreign_key('course', 'courses.Course', 'certificates', OnDelete.RESTRICT),
                 ('code', fields.CharField(unique=True, max_length=64)),
                 ('hours', fields.DecimalField(max_digits=5, decimal_places=1)),
                 ('issued_on', fields.DateField()),
@@ -124,8 +126,8 @@ class Migration(migrations.Migration):
             name='LessonProgress',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('enrolment', fields.ForeignKeyField('courses.Enrolment', source_field='enrolment_id', db_constraint=True, to_field='id', related_name='progress', on_delete=OnDelete.CASCADE)),
-                ('lesson', fields.ForeignKeyField('courses.Lesson', source_field='lesson_id', db_constraint=True, to_field='id', related_name='progress', on_delete=OnDelete.CASCADE)),
+                foreign_key('enrolment', 'courses.Enrolment', 'progress', OnDelete.CASCADE),
+                foreign_key('lesson', 'courses.Lesson', 'progress', OnDelete.CASCADE),
                 ('done_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'course_lesson_progress', 'app': 'courses', 'unique_together': (('enrolment', 'lesson'),), 'pk_attr': 'id'},
@@ -135,7 +137,7 @@ class Migration(migrations.Migration):
             name='Material',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('course', fields.ForeignKeyField('courses.Course', source_field='course_id', db_constraint=True, to_field='id', related_name='materials', on_delete=OnDelete.CASCADE)),
+                foreign_key('course', 'courses.Course', 'materials', OnDelete.CASCADE),
                 ('title', fields.CharField(max_length=200)),
                 ('kind', fields.CharEnumField(description='FILE: file\nLINK: link', enum_type=MaterialKind, max_length=8)),
                 ('current_no', fields.IntField(default=0)),
@@ -148,7 +150,7 @@ class Migration(migrations.Migration):
             name='MaterialVersion',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('material', fields.ForeignKeyField('courses.Material', source_field='material_id', db_constraint=True, to_field='id', related_name='versions', on_delete=OnDelete.CASCADE)),
+                foreign_key('material', 'courses.Material', 'versions', OnDelete.CASCADE),
                 ('number', fields.IntField()),
                 ('file_name', fields.CharField(default='', max_length=255)),
                 ('size', fields.BigIntField(default=0)),
@@ -156,7 +158,7 @@ class Migration(migrations.Migration):
                 ('content_type', fields.CharField(default='', max_length=100)),
                 ('url', fields.CharField(default='', max_length=1000)),
                 ('change_note', fields.CharField(default='', max_length=255)),
-                ('uploaded_by', fields.ForeignKeyField('models.User', source_field='uploaded_by_id', null=True, db_constraint=True, to_field='id', related_name='material_versions', on_delete=OnDelete.SET_NULL)),
+                foreign_key('uploaded_by', 'models.User', 'material_versions', OnDelete.SET_NULL, null=True),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'course_material_versions', 'app': 'courses', 'unique_together': (('material', 'number'),), 'pk_attr': 'id'},

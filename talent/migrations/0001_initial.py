@@ -8,6 +8,8 @@ from talent.places.models import CertLevel, Education, RegionLevel
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+from talent.core.migration_ops import foreign_key
+
 class Migration(migrations.Migration):
     initial = True
 
@@ -30,7 +32,7 @@ class Migration(migrations.Migration):
                 ('code', fields.CharField(unique=True, max_length=12)),
                 ('name', fields.CharField(max_length=100)),
                 ('level', fields.CharEnumField(description='PROVINCE: province\nCITY: city\nCOUNTY: county\nTOWNSHIP: township', enum_type=RegionLevel, max_length=16)),
-                ('parent', fields.ForeignKeyField('models.Region', source_field='parent_id', null=True, db_constraint=True, to_field='id', related_name='children', on_delete=OnDelete.RESTRICT)),
+                foreign_key('parent', 'models.Region', 'children', OnDelete.RESTRICT, null=True),
                 ('path', fields.CharField(unique=True, max_length=255)),
                 ('depth', fields.SmallIntField(default=0)),
             ],
@@ -45,7 +47,7 @@ class Migration(migrations.Migration):
                 ('credit_code', fields.CharField(default='', max_length=32)),
                 ('contact', fields.CharField(default='', max_length=100)),
                 ('phone', fields.CharField(default='', max_length=32)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_constraint=True, to_field='id', related_name='organisations', on_delete=OnDelete.RESTRICT)),
+                foreign_key('region', 'models.Region', 'organisations', OnDelete.RESTRICT, null=True),
             ],
             options={'table': 'organisations', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
@@ -55,7 +57,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('name', fields.CharField(max_length=100)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_constraint=True, to_field='id', related_name='tiers', on_delete=OnDelete.RESTRICT)),
+                foreign_key('region', 'models.Region', 'tiers', OnDelete.RESTRICT, null=True),
                 ('min_fulltime', fields.SmallIntField(default=1)),
                 ('min_certified', fields.SmallIntField(default=0)),
                 ('min_level', fields.CharEnumField(null=True, description='ASSISTANT: assistant\nINTERMEDIATE: intermediate\nSENIOR: senior', enum_type=CertLevel, max_length=16)),
@@ -74,10 +76,10 @@ class Migration(migrations.Migration):
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('code', fields.CharField(unique=True, max_length=32)),
                 ('name', fields.CharField(max_length=200)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', db_constraint=True, to_field='id', related_name='stations', on_delete=OnDelete.RESTRICT)),
+                foreign_key('region', 'models.Region', 'stations', OnDelete.RESTRICT),
                 ('region_path', fields.CharField(db_index=True, max_length=255)),
-                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', null=True, db_constraint=True, to_field='id', related_name='stations', on_delete=OnDelete.RESTRICT)),
-                ('tier', fields.ForeignKeyField('models.StationTier', source_field='tier_id', null=True, db_constraint=True, to_field='id', related_name='stations', on_delete=OnDelete.RESTRICT)),
+                foreign_key('organisation', 'models.Organisation', 'stations', OnDelete.RESTRICT, null=True),
+                foreign_key('tier', 'models.StationTier', 'stations', OnDelete.RESTRICT, null=True),
                 ('opened_on', fields.DateField(null=True)),
                 ('address', fields.CharField(default='', max_length=255)),
             ],
@@ -106,7 +108,7 @@ class Migration(migrations.Migration):
             name='Certificate',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='certificates', on_delete=OnDelete.RESTRICT)),
+                foreign_key('worker', 'models.Worker', 'certificates', OnDelete.RESTRICT),
                 ('level', fields.CharEnumField(description='ASSISTANT: assistant\nINTERMEDIATE: intermediate\nSENIOR: senior', enum_type=CertLevel, max_length=16)),
                 ('number', fields.CharField(unique=True, max_length=64)),
                 ('obtained_on', fields.DateField()),
@@ -119,8 +121,8 @@ class Migration(migrations.Migration):
             name='EmploymentSpell',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='spells', on_delete=OnDelete.RESTRICT)),
-                ('station', fields.ForeignKeyField('models.Station', source_field='station_id', db_constraint=True, to_field='id', related_name='spells', on_delete=OnDelete.RESTRICT)),
+                foreign_key('worker', 'models.Worker', 'spells', OnDelete.RESTRICT),
+                foreign_key('station', 'models.Station', 'spells', OnDelete.RESTRICT),
                 ('start_on', fields.DateField(db_index=True)),
                 ('end_on', fields.DateField(null=True, db_index=True)),
                 ('full_time', fields.BooleanField(default=True)),
@@ -140,9 +142,9 @@ class Migration(migrations.Migration):
                 ('display_name', fields.CharField(default='', max_length=100)),
                 ('password_hash', fields.CharField(max_length=255)),
                 ('role', fields.CharEnumField(description='ADMIN: admin\nBUREAU: bureau\nHR: hr\nSUPERVISOR: supervisor\nWORKER: worker', enum_type=Role, max_length=16)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_constraint=True, to_field='id', related_name='users', on_delete=OnDelete.RESTRICT)),
-                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', null=True, db_constraint=True, to_field='id', related_name='users', on_delete=OnDelete.RESTRICT)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', null=True, db_constraint=True, to_field='id', related_name='users', on_delete=OnDelete.RESTRICT)),
+                foreign_key('region', 'models.Region', 'users', OnDelete.RESTRICT, null=True),
+                foreign_key('organisation', 'models.Organisation', 'users', OnDelete.RESTRICT, null=True),
+                foreign_key('worker', 'models.Worker', 'users', OnDelete.RESTRICT, null=True),
                 ('locale', fields.CharField(null=True, max_length=8)),
                 ('is_active', fields.BooleanField(default=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
@@ -157,7 +159,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
-                ('actor', fields.ForeignKeyField('models.User', source_field='actor_id', null=True, db_constraint=True, to_field='id', related_name='audit_entries', on_delete=OnDelete.SET_NULL)),
+                foreign_key('actor', 'models.User', 'audit_entries', OnDelete.SET_NULL, null=True),
                 ('actor_name', fields.CharField(default='', max_length=100)),
                 ('action', fields.CharField(max_length=32)),
                 ('entity', fields.CharField(db_index=True, max_length=32)),
@@ -175,7 +177,7 @@ class Migration(migrations.Migration):
             name='Session',
             fields=[
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
-                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='sessions', on_delete=OnDelete.CASCADE)),
+                foreign_key('user', 'models.User', 'sessions', OnDelete.CASCADE),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('last_seen_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('expires_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
@@ -203,8 +205,8 @@ class Migration(migrations.Migration):
             name='Assignment',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('supervisor', fields.ForeignKeyField('models.Supervisor', source_field='supervisor_id', db_constraint=True, to_field='id', related_name='assignments', on_delete=OnDelete.CASCADE)),
-                ('station', fields.ForeignKeyField('models.Station', source_field='station_id', db_constraint=True, to_field='id', related_name='assignments', on_delete=OnDelete.RESTRICT)),
+                foreign_key('supervisor', 'models.Supervisor', 'assignments', OnDelete.CASCADE),
+                foreign_key('station', 'models.Station', 'assignments', OnDelete.RESTRICT),
                 ('start_on', fields.DateField()),
                 ('end_on', fields.DateField(null=True)),
             ],

@@ -7,6 +7,8 @@ from talent.imports.models import ImportStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+from talent.core.migration_ops import foreign_key
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0001_initial')]
 
@@ -17,7 +19,7 @@ class Migration(migrations.Migration):
             name='CeCredit',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='ce_credits', on_delete=OnDelete.RESTRICT)),
+                foreign_key('worker', 'models.Worker', 'ce_credits', OnDelete.RESTRICT),
                 ('hours', fields.DecimalField(max_digits=6, decimal_places=1)),
                 ('source', fields.CharEnumField(description='COURSE: course\nSUPERVISION: supervision\nEXTERNAL: external\nDEGREE: degree\nOTHER: other', enum_type=CeSource, max_length=16)),
                 ('source_ref', fields.CharField(null=True, max_length=64)),
@@ -33,7 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('kind', fields.CharField(max_length=32)),
-                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='import_jobs', on_delete=OnDelete.CASCADE)),
+                foreign_key('user', 'models.User', 'import_jobs', OnDelete.CASCADE),
                 ('file_name', fields.CharField(max_length=255)),
                 ('file_sha256', fields.CharField(max_length=64)),
                 ('file_size', fields.BigIntField(default=0)),

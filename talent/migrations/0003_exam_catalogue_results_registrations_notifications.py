@@ -10,6 +10,8 @@ from talent.certification.defaults import seed_catalogue
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import UniqueConstraint
 
+from talent.core.migration_ops import foreign_key
+
 async def seed_exam_catalogue(apps, schema_editor):
     """The exam catalogue's defaults (DESIGN §1), through the historical models."""
     await seed_catalogue(lambda name: apps.get_model("models", name))
@@ -72,9 +74,9 @@ class Migration(migrations.Migration):
             name='ExamResult',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='exam_results', on_delete=OnDelete.RESTRICT)),
+                foreign_key('worker', 'models.Worker', 'exam_results', OnDelete.RESTRICT),
                 ('year', fields.SmallIntField(db_index=True)),
-                ('subject', fields.ForeignKeyField('models.ExamSubject', source_field='subject_id', db_constraint=True, to_field='id', related_name='results', on_delete=OnDelete.RESTRICT)),
+                foreign_key('subject', 'models.ExamSubject', 'results', OnDelete.RESTRICT),
                 ('score', fields.DecimalField(max_digits=5, decimal_places=1)),
                 ('pass_mark', fields.DecimalField(max_digits=5, decimal_places=1)),
                 ('passed', fields.BooleanField()),
@@ -100,7 +102,7 @@ class Migration(migrations.Migration):
             name='Notification',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='notifications', on_delete=OnDelete.CASCADE)),
+                foreign_key('user', 'models.User', 'notifications', OnDelete.CASCADE),
                 ('kind', fields.CharField(max_length=32)),
                 ('text', fields.CharField(max_length=255)),
                 ('params', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
@@ -117,7 +119,7 @@ class Migration(migrations.Migration):
             name='PaperSection',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('subject', fields.ForeignKeyField('models.ExamSubject', source_field='subject_id', db_constraint=True, to_field='id', related_name='sections', on_delete=OnDelete.CASCADE)),
+                foreign_key('subject', 'models.ExamSubject', 'sections', OnDelete.CASCADE),
                 ('kind', fields.CharEnumField(description='SINGLE: single\nMULTIPLE: multiple\nCASE: case\nPROGRAMME: programme\nESSAY: essay', enum_type=QuestionKind, max_length=16)),
                 ('count', fields.SmallIntField()),
                 ('points', fields.DecimalField(max_digits=5, decimal_places=1)),
@@ -130,9 +132,9 @@ class Migration(migrations.Migration):
             name='PassLine',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('subject', fields.ForeignKeyField('models.ExamSubject', source_field='subject_id', db_constraint=True, to_field='id', related_name='pass_lines', on_delete=OnDelete.CASCADE)),
+                foreign_key('subject', 'models.ExamSubject', 'pass_lines', OnDelete.CASCADE),
                 ('year', fields.SmallIntField(null=True)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_constraint=True, to_field='id', related_name='pass_lines', on_delete=OnDelete.RESTRICT)),
+                foreign_key('region', 'models.Region', 'pass_lines', OnDelete.RESTRICT, null=True),
                 ('pass_mark', fields.DecimalField(max_digits=5, decimal_places=1)),
                 ('note', fields.CharField(default='', max_length=255)),
             ],
@@ -143,7 +145,7 @@ class Migration(migrations.Migration):
             name='Registration',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('certificate', fields.ForeignKeyField('models.Certificate', source_field='certificate_id', db_constraint=True, to_field='id', related_name='registrations', on_delete=OnDelete.CASCADE)),
+                foreign_key('certificate', 'models.Certificate', 'registrations', OnDelete.CASCADE),
                 ('kind', fields.CharEnumField(description='FIRST: first\nRENEWAL: renewal', enum_type=RegistrationKind, max_length=16)),
                 ('registered_on', fields.DateField()),
                 ('expires_on', fields.DateField()),

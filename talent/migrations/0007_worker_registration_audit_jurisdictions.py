@@ -3,6 +3,8 @@ from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+from talent.core.migration_ops import foreign_key, foreign_key_field
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0006_import_job_touched_at')]
 
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
             name='AuditJurisdiction',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('entry', fields.ForeignKeyField('models.AuditEntry', source_field='entry_id', db_constraint=True, to_field='id', related_name='jurisdictions', on_delete=OnDelete.CASCADE)),
+                foreign_key('entry', 'models.AuditEntry', 'jurisdictions', OnDelete.CASCADE),
                 ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
                 ('organisation_id', fields.IntField(null=True, db_index=True)),
             ],
@@ -23,7 +25,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Worker',
             name='registered_organisation',
-            field=fields.ForeignKeyField('models.Organisation', source_field='registered_organisation_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='registered_workers', on_delete=OnDelete.SET_NULL),
+            field=foreign_key_field('registered_organisation', 'models.Organisation', 'registered_workers', OnDelete.SET_NULL, null=True, db_index=True),
         ),
         ops.AddField(
             model_name='Worker',

@@ -5,6 +5,8 @@ from talent.supervision.models import Affiliation, SessionFormat
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+from talent.core.migration_ops import foreign_key, foreign_key_field
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0007_worker_registration_audit_jurisdictions')]
 
@@ -15,8 +17,8 @@ class Migration(migrations.Migration):
             name='SupervisionSession',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('supervisor', fields.ForeignKeyField('models.Supervisor', source_field='supervisor_id', db_constraint=True, to_field='id', related_name='sessions', on_delete=OnDelete.RESTRICT)),
-                ('station', fields.ForeignKeyField('models.Station', source_field='station_id', db_constraint=True, to_field='id', related_name='supervision_sessions', on_delete=OnDelete.RESTRICT)),
+                foreign_key('supervisor', 'models.Supervisor', 'sessions', OnDelete.RESTRICT),
+                foreign_key('station', 'models.Station', 'supervision_sessions', OnDelete.RESTRICT),
                 ('held_on', fields.DateField(db_index=True)),
                 ('hours', fields.DecimalField(max_digits=4, decimal_places=1)),
                 ('format', fields.CharEnumField(description='INDIVIDUAL: individual\nGROUP: group\nON_SITE: on_site\nREMOTE: remote', enum_type=SessionFormat, max_length=16)),
@@ -31,8 +33,8 @@ class Migration(migrations.Migration):
             name='SessionAttendee',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('session', fields.ForeignKeyField('models.SupervisionSession', source_field='session_id', db_constraint=True, to_field='id', related_name='attendees', on_delete=OnDelete.CASCADE)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='supervision_attended', on_delete=OnDelete.RESTRICT)),
+                foreign_key('session', 'models.SupervisionSession', 'attendees', OnDelete.CASCADE),
+                foreign_key('worker', 'models.Worker', 'supervision_attended', OnDelete.RESTRICT),
             ],
             options={'table': 'supervision_attendees', 'app': 'models', 'unique_together': (('session', 'worker'),), 'pk_attr': 'id'},
             bases=['Model'],
@@ -41,7 +43,7 @@ class Migration(migrations.Migration):
             name='SupervisorExpertise',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('supervisor', fields.ForeignKeyField('models.Supervisor', source_field='supervisor_id', db_constraint=True, to_field='id', related_name='expertise', on_delete=OnDelete.CASCADE)),
+                foreign_key('supervisor', 'models.Supervisor', 'expertise', OnDelete.CASCADE),
                 ('tag', fields.CharField(db_index=True, max_length=32)),
             ],
             options={'table': 'supervisor_expertise', 'app': 'models', 'unique_together': (('supervisor', 'tag'),), 'pk_attr': 'id', 'table_description': 'One expertise tag of a supervisor (儿童保护, 社区治理 …): searched and counted as a facet.'},
@@ -74,6 +76,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Supervisor',
             name='region',
-            field=fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_constraint=True, to_field='id', related_name='supervisors', on_delete=OnDelete.RESTRICT),
+            field=foreign_key_field('region', 'models.Region', 'supervisors', OnDelete.RESTRICT, null=True),
         ),
     ]

@@ -3,6 +3,8 @@ from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+from talent.core.migration_ops import foreign_key
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0008_supervision_pool_sessions')]
 
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
             name='ApiToken',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='api_tokens', on_delete=OnDelete.CASCADE)),
+                foreign_key('user', 'models.User', 'api_tokens', OnDelete.CASCADE),
                 ('name', fields.CharField(max_length=100)),
                 ('token_hash', fields.CharField(unique=True, max_length=64)),
                 ('prefix', fields.CharField(max_length=12)),

@@ -6,6 +6,8 @@ from talent.people.models import ExperienceKind
 from talent.places.models import StationKind
 from talent.certification.defaults import correct_catalogue
 
+from talent.core.migration_ops import foreign_key, foreign_key_field
+
 
 async def correct_exam_catalogue(apps, schema_editor):
     """Issue 16: the eligibility routes and exam dates of the published notices, each route with its source."""
@@ -36,7 +38,7 @@ class Migration(migrations.Migration):
             name='PriorExperience',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='prior_experiences', on_delete=OnDelete.CASCADE)),
+                foreign_key('worker', 'models.Worker', 'prior_experiences', OnDelete.CASCADE),
                 ('employer', fields.CharField(max_length=100)),
                 ('start_on', fields.DateField()),
                 ('end_on', fields.DateField()),
@@ -56,7 +58,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Station',
             name='parent',
-            field=fields.ForeignKeyField('models.Station', source_field='parent_id', null=True, db_constraint=True, to_field='id', related_name='rooms', on_delete=OnDelete.RESTRICT),
+            field=foreign_key_field('parent', 'models.Station', 'rooms', OnDelete.RESTRICT, null=True),
         ),
         # AddField creates the column but not its index: the one generate_schemas makes.
         ops.RunSQL(

@@ -5,6 +5,8 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from talent.supervision.defaults import seed_session_ce_rules
 
+from talent.core.migration_ops import foreign_key
+
 
 async def seed_national_rule(apps, schema_editor):
     """Issue 14: the CE rule of supervision sessions becomes data, seeded with the national default."""
@@ -20,7 +22,7 @@ class Migration(migrations.Migration):
             name='SessionCeRule',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='session_ce_rules', on_delete=OnDelete.RESTRICT)),
+                foreign_key('region', 'models.Region', 'session_ce_rules', OnDelete.RESTRICT, null=True, db_index=True),
                 ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
                 ('effective_from', fields.DateField()),
                 ('counts', fields.BooleanField(default=True)),

@@ -4,7 +4,8 @@ from talent.certification.models import CeSource
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from talent.certification.defaults import seed_ce_rules
-from talent.core.migration_ops import DescribeField
+
+from talent.core.migration_ops import DescribeField, foreign_key
 
 
 async def seed_national_ce_rules(apps, schema_editor):
@@ -26,7 +27,7 @@ class Migration(migrations.Migration):
             name='CeCreditRule',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='ce_credit_rules', on_delete=OnDelete.RESTRICT)),
+                foreign_key('region', 'models.Region', 'ce_credit_rules', OnDelete.RESTRICT, null=True, db_index=True),
                 ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
                 ('kind', fields.CharEnumField(description='COURSE: course\nSUPERVISION: supervision\nEXTERNAL: external\nDEGREE: degree\nPUBLICATION: publication\nPUBLIC: public\nOTHER: other', enum_type=CeSource, max_length=16)),
                 ('effective_from', fields.DateField()),
@@ -41,7 +42,7 @@ class Migration(migrations.Migration):
             name='CeYearlyRule',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='ce_yearly_rules', on_delete=OnDelete.RESTRICT)),
+                foreign_key('region', 'models.Region', 'ce_yearly_rules', OnDelete.RESTRICT, null=True, db_index=True),
                 ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
                 ('effective_from', fields.DateField()),
                 ('applies', fields.BooleanField(default=True)),

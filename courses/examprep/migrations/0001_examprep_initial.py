@@ -7,6 +7,8 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
+from talent.core.migration_ops import foreign_key
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0003_exam_catalogue_results_registrations_notifications')]
 
@@ -17,7 +19,7 @@ class Migration(migrations.Migration):
             name='MockAttempt',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='examprep_attempts', on_delete=OnDelete.RESTRICT)),
+                foreign_key('worker', 'models.Worker', 'examprep_attempts', OnDelete.RESTRICT),
                 ('subject', fields.CharField(max_length=16)),
                 ('seed', fields.BigIntField()),
                 ('status', fields.CharEnumField(default=AttemptStatus.IN_PROGRESS, description='IN_PROGRESS: in_progress\nSUBMITTED: submitted\nEXPIRED: expired', enum_type=AttemptStatus, max_length=16)),
@@ -44,7 +46,7 @@ class Migration(migrations.Migration):
                 ('is_active', fields.BooleanField(default=True)),
                 ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
                 ('version', fields.IntField(default=1)),
-                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='examprep_questions', on_delete=OnDelete.SET_NULL)),
+                foreign_key('created_by', 'models.User', 'examprep_questions', OnDelete.SET_NULL, null=True),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
@@ -55,8 +57,8 @@ class Migration(migrations.Migration):
             name='NotebookEntry',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='examprep_notebook', on_delete=OnDelete.RESTRICT)),
-                ('question', fields.ForeignKeyField('examprep.Question', source_field='question_id', db_constraint=True, to_field='id', related_name='notebook_entries', on_delete=OnDelete.CASCADE)),
+                foreign_key('worker', 'models.Worker', 'examprep_notebook', OnDelete.RESTRICT),
+                foreign_key('question', 'examprep.Question', 'notebook_entries', OnDelete.CASCADE),
                 ('box', fields.SmallIntField(default=1)),
                 ('due_on', fields.DateField()),
                 ('wrong_count', fields.IntField(default=1)),
@@ -70,7 +72,7 @@ class Migration(migrations.Migration):
             name='QuestionVersion',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('question', fields.ForeignKeyField('examprep.Question', source_field='question_id', db_constraint=True, to_field='id', related_name='versions', on_delete=OnDelete.CASCADE)),
+                foreign_key('question', 'examprep.Question', 'versions', OnDelete.CASCADE),
                 ('number', fields.IntField()),
                 ('is_current', fields.BooleanField(default=True)),
                 ('stem', fields.TextField(unique=False)),
@@ -80,7 +82,7 @@ class Migration(migrations.Migration):
                 ('rubric', fields.TextField(default='', unique=False)),
                 ('explanation', fields.TextField(default='', unique=False)),
                 ('note', fields.CharField(default='', max_length=255)),
-                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='examprep_versions', on_delete=OnDelete.SET_NULL)),
+                foreign_key('created_by', 'models.User', 'examprep_versions', OnDelete.SET_NULL, null=True),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'examprep_question_versions', 'app': 'examprep', 'unique_together': (('question', 'number'),), 'indexes': [Index(fields=['question_id', 'is_current'])], 'pk_attr': 'id', 'table_description': 'One wording of a question. Editing adds a version, and attempts keep pointing at the one they used.'},
@@ -90,9 +92,9 @@ class Migration(migrations.Migration):
             name='Answer',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='examprep_answers', on_delete=OnDelete.RESTRICT)),
-                ('question', fields.ForeignKeyField('examprep.Question', source_field='question_id', db_constraint=True, to_field='id', related_name='answers', on_delete=OnDelete.CASCADE)),
-                ('version', fields.ForeignKeyField('examprep.QuestionVersion', source_field='version_id', db_constraint=True, to_field='id', related_name='answers', on_delete=OnDelete.CASCADE)),
+                foreign_key('worker', 'models.Worker', 'examprep_answers', OnDelete.RESTRICT),
+                foreign_key('question', 'examprep.Question', 'answers', OnDelete.CASCADE),
+                foreign_key('version', 'examprep.QuestionVersion', 'answers', OnDelete.CASCADE),
                 ('source', fields.CharEnumField(description='PRACTICE: practice\nREVIEW: review\nMOCK: mock', enum_type=AnswerSource, max_length=16)),
                 ('response', fields.TextField(default='', unique=False)),
                 ('correct', fields.BooleanField(null=True)),
@@ -105,10 +107,10 @@ class Migration(migrations.Migration):
             name='AttemptItem',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('attempt', fields.ForeignKeyField('examprep.MockAttempt', source_field='attempt_id', db_constraint=True, to_field='id', related_name='items', on_delete=OnDelete.CASCADE)),
+                foreign_key('attempt', 'examprep.MockAttempt', 'items', OnDelete.CASCADE),
                 ('position', fields.SmallIntField()),
-                ('question', fields.ForeignKeyField('examprep.Question', source_field='question_id', db_constraint=True, to_field='id', related_name='attempt_items', on_delete=OnDelete.RESTRICT)),
-                ('version', fields.ForeignKeyField('examprep.QuestionVersion', source_field='version_id', db_constraint=True, to_field='id', related_name='attempt_items', on_delete=OnDelete.RESTRICT)),
+                foreign_key('question', 'examprep.Question', 'attempt_items', OnDelete.RESTRICT),
+                foreign_key('version', 'examprep.QuestionVersion', 'attempt_items', OnDelete.RESTRICT),
                 ('kind', fields.CharEnumField(description='SINGLE: single\nMULTIPLE: multiple\nCASE: case', enum_type=Kind, max_length=16)),
                 ('points', fields.DecimalField(max_digits=5, decimal_places=1)),
                 ('response', fields.TextField(default='', unique=False)),

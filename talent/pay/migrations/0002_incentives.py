@@ -5,6 +5,8 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
+from talent.core.migration_ops import foreign_key
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0010_domain_truth'), ('pay', '0001_pay_initial')]
 
@@ -15,7 +17,7 @@ class Migration(migrations.Migration):
             name='Assessment',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='pay_assessments', on_delete=OnDelete.RESTRICT)),
+                foreign_key('worker', 'models.Worker', 'pay_assessments', OnDelete.RESTRICT),
                 ('year', fields.SmallIntField()),
                 ('grade', fields.CharEnumField(description='EXCELLENT: excellent\nCOMPETENT: competent\nBASICALLY_COMPETENT: basically_competent\nINCOMPETENT: incompetent', enum_type=Grade, max_length=24)),
                 ('note', fields.CharField(default='', max_length=255)),
@@ -28,11 +30,11 @@ class Migration(migrations.Migration):
             name='ChangeDecision',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('worker', fields.ForeignKeyField('models.Worker', source_field='worker_id', db_constraint=True, to_field='id', related_name='pay_decisions', on_delete=OnDelete.CASCADE)),
+                foreign_key('worker', 'models.Worker', 'pay_decisions', OnDelete.CASCADE),
                 ('reason', fields.CharEnumField(description='CERTIFICATE: certificate\nASSESSMENT: assessment\nUPLIFT: uplift', enum_type=ChangeReason, max_length=16)),
                 ('key', fields.CharField(max_length=32)),
                 ('outcome', fields.CharEnumField(description='ACCEPTED: accepted\nDISMISSED: dismissed', enum_type=Outcome, max_length=16)),
-                ('salary_record', fields.ForeignKeyField('pay.SalaryRecord', source_field='salary_record_id', null=True, db_constraint=True, to_field='id', related_name='decisions', on_delete=OnDelete.SET_NULL)),
+                foreign_key('salary_record', 'pay.SalaryRecord', 'decisions', OnDelete.SET_NULL, null=True),
                 ('decided_on', fields.DateField()),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
@@ -43,7 +45,7 @@ class Migration(migrations.Migration):
             name='PerformanceStep',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('standard', fields.ForeignKeyField('pay.SalaryStandard', source_field='standard_id', db_constraint=True, to_field='id', related_name='steps', on_delete=OnDelete.CASCADE)),
+                foreign_key('standard', 'pay.SalaryStandard', 'steps', OnDelete.CASCADE),
                 ('grade', fields.CharEnumField(description='EXCELLENT: excellent\nCOMPETENT: competent\nBASICALLY_COMPETENT: basically_competent\nINCOMPETENT: incompetent', enum_type=Grade, max_length=24)),
                 ('amount', fields.DecimalField(max_digits=12, decimal_places=2)),
             ],
