@@ -1,15 +1,18 @@
-"""Migration operations and field builders written once for every app's migrations.
+"""Migration operations and builders written once for every app's migrations.
 
-The operations: the ones Tortoise gets wrong on SQLite (IndexForeignKey, DescribeField). The builders: every foreign
-key in these migrations is the same `fields.ForeignKeyField(to, source_field='<name>_id', db_constraint=True,
-to_field='id', related_name=..., on_delete=...)`, and the generated long form spelt it out ~150 times (9 lines each
-where formatted), so the duplicate finder counted ~50 pairs of places in migrations. The builders return the very
-field and operation objects the long form did (tests/core/test_migration_ops.py compares them), so a migration
-written with them does exactly what it did before, and makemigrations sees no change.
+The operations: the ones Tortoise gets wrong on SQLite (IndexForeignKey, DescribeField). The builders: makemigrations
+spells out the same things again and again (every foreign key as `fields.ForeignKeyField(to, source_field='<name>_id',
+db_constraint=True, to_field='id', related_name=..., on_delete=...)`, 9 lines each where formatted; every table as
+ops.CreateModel with its generated `id`, its options and bases=['Model']), so the duplicate finder counted ~50 pairs of
+places in the migrations. The builders return the very field and operation objects the long form did
+(tests/core/test_migration_ops.py compares them), so a migration written with them does exactly what it did before,
+makemigrations sees no change, and each table still shows its fields.
 """
 
+from typing import Any
+
 from tortoise import fields
-from tortoise.fields.base import OnDelete
+from tortoise.fields.base import Field, OnDelete
 from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.migrations import operations as ops
 
@@ -94,3 +97,29 @@ def index_foreign_key(
         name=name,
         field=foreign_key_field(name, to, related_name, on_delete, null=null, db_index=True),
     )
+
+
+def create_model(
+    name: str,
+    *,
+    app: str,
+    table: str,
+    fields: list[tuple[str, Field]],
+    pk: type[Field] | None = fields.IntField,
+    unique_together: tuple[tuple[str, ...], ...] | None = None,
+    indexes: list[Any] | None = None,
+    description: str | None = None,
+) -> ops.CreateModel:
+    """ops.CreateModel as makemigrations writes it: a generated `id` primary key of the class `pk` first (pk=None:
+    `fields` holds the primary key itself), then `fields`; the options in the generated order; bases=['Model']."""
+    if pk is not None:
+        fields = [("id", pk(generated=True, primary_key=True, unique=True, db_index=True)), *fields]
+    options: dict[str, Any] = {"table": table, "app": app}
+    if unique_together is not None:
+        options["unique_together"] = unique_together
+    if indexes is not None:
+        options["indexes"] = indexes
+    options["pk_attr"] = "id"
+    if description is not None:
+        options["table_description"] = description
+    return ops.CreateModel(name=name, fields=fields, options=options, bases=["Model"])

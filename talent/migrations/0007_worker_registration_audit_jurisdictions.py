@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
-from talent.core.migration_ops import foreign_key, foreign_key_field
+from talent.core.migration_ops import create_model, foreign_key, foreign_key_field
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0006_import_job_touched_at')]
@@ -11,17 +11,11 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.CreateModel(
-            name='AuditJurisdiction',
-            fields=[
-                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                foreign_key('entry', 'models.AuditEntry', 'jurisdictions', OnDelete.CASCADE),
-                ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
-                ('organisation_id', fields.IntField(null=True, db_index=True)),
-            ],
-            options={'table': 'audit_jurisdictions', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A further jurisdiction an entry is filed under. A change that touches records of several jurisdictions'},
-            bases=['Model'],
-        ),
+        create_model('AuditJurisdiction', app='models', table='audit_jurisdictions', pk=fields.BigIntField, description='A further jurisdiction an entry is filed under. A change that touches records of several jurisdictions', fields=[
+            foreign_key('entry', 'models.AuditEntry', 'jurisdictions', OnDelete.CASCADE),
+            ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
+            ('organisation_id', fields.IntField(null=True, db_index=True)),
+        ]),
         ops.AddField(
             model_name='Worker',
             name='registered_organisation',

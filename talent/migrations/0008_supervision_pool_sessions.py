@@ -5,7 +5,7 @@ from talent.supervision.models import Affiliation, SessionFormat
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
-from talent.core.migration_ops import foreign_key, foreign_key_field
+from talent.core.migration_ops import create_model, foreign_key, foreign_key_field
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0007_worker_registration_audit_jurisdictions')]
@@ -13,42 +13,24 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.CreateModel(
-            name='SupervisionSession',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                foreign_key('supervisor', 'models.Supervisor', 'sessions', OnDelete.RESTRICT),
-                foreign_key('station', 'models.Station', 'supervision_sessions', OnDelete.RESTRICT),
-                ('held_on', fields.DateField(db_index=True)),
-                ('hours', fields.DecimalField(max_digits=4, decimal_places=1)),
-                ('format', fields.CharEnumField(description='INDIVIDUAL: individual\nGROUP: group\nON_SITE: on_site\nREMOTE: remote', enum_type=SessionFormat, max_length=16)),
-                ('topics', fields.TextField(default='', unique=False)),
-                ('ce_hours', fields.DecimalField(default=0, max_digits=4, decimal_places=1)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'supervision_sessions', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A supervision session held at a station. Its attendees may earn CE hours (`ce_hours` each, 0 for none),'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='SessionAttendee',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                foreign_key('session', 'models.SupervisionSession', 'attendees', OnDelete.CASCADE),
-                foreign_key('worker', 'models.Worker', 'supervision_attended', OnDelete.RESTRICT),
-            ],
-            options={'table': 'supervision_attendees', 'app': 'models', 'unique_together': (('session', 'worker'),), 'pk_attr': 'id'},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='SupervisorExpertise',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                foreign_key('supervisor', 'models.Supervisor', 'expertise', OnDelete.CASCADE),
-                ('tag', fields.CharField(db_index=True, max_length=32)),
-            ],
-            options={'table': 'supervisor_expertise', 'app': 'models', 'unique_together': (('supervisor', 'tag'),), 'pk_attr': 'id', 'table_description': 'One expertise tag of a supervisor (儿童保护, 社区治理 …): searched and counted as a facet.'},
-            bases=['Model'],
-        ),
+        create_model('SupervisionSession', app='models', table='supervision_sessions', description='A supervision session held at a station. Its attendees may earn CE hours (`ce_hours` each, 0 for none),', fields=[
+            foreign_key('supervisor', 'models.Supervisor', 'sessions', OnDelete.RESTRICT),
+            foreign_key('station', 'models.Station', 'supervision_sessions', OnDelete.RESTRICT),
+            ('held_on', fields.DateField(db_index=True)),
+            ('hours', fields.DecimalField(max_digits=4, decimal_places=1)),
+            ('format', fields.CharEnumField(description='INDIVIDUAL: individual\nGROUP: group\nON_SITE: on_site\nREMOTE: remote', enum_type=SessionFormat, max_length=16)),
+            ('topics', fields.TextField(default='', unique=False)),
+            ('ce_hours', fields.DecimalField(default=0, max_digits=4, decimal_places=1)),
+            ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+        ]),
+        create_model('SessionAttendee', app='models', table='supervision_attendees', unique_together=(('session', 'worker'),), fields=[
+            foreign_key('session', 'models.SupervisionSession', 'attendees', OnDelete.CASCADE),
+            foreign_key('worker', 'models.Worker', 'supervision_attended', OnDelete.RESTRICT),
+        ]),
+        create_model('SupervisorExpertise', app='models', table='supervisor_expertise', unique_together=(('supervisor', 'tag'),), description='One expertise tag of a supervisor (儿童保护, 社区治理 …): searched and counted as a facet.', fields=[
+            foreign_key('supervisor', 'models.Supervisor', 'expertise', OnDelete.CASCADE),
+            ('tag', fields.CharField(db_index=True, max_length=32)),
+        ]),
         ops.AlterModelOptions(
             name='Assignment',
             options={'table': 'supervision_assignments', 'app': 'models', 'pk_attr': 'id', 'table_description': "A supervisor assigned to a station for a period, which is the supervisor's scope. A station has at most one"},

@@ -6,7 +6,7 @@ from talent.people.models import ExperienceKind
 from talent.places.models import StationKind
 from talent.certification.defaults import correct_catalogue
 
-from talent.core.migration_ops import foreign_key, foreign_key_field
+from talent.core.migration_ops import create_model, foreign_key, foreign_key_field
 
 
 async def correct_exam_catalogue(apps, schema_editor):
@@ -34,21 +34,15 @@ class Migration(migrations.Migration):
             name='source_year',
             field=fields.SmallIntField(null=True),
         ),
-        ops.CreateModel(
-            name='PriorExperience',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                foreign_key('worker', 'models.Worker', 'prior_experiences', OnDelete.CASCADE),
-                ('employer', fields.CharField(max_length=100)),
-                ('start_on', fields.DateField()),
-                ('end_on', fields.DateField()),
-                ('kind', fields.CharEnumField(default=ExperienceKind.SOCIAL_WORK, description='SOCIAL_WORK: social_work\nCOMMUNITY: community\nSTUDY: study', enum_type=ExperienceKind, max_length=16)),
-                ('note', fields.CharField(default='', max_length=255)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'prior_experiences', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Social work a worker did before (or beside) their spells in Talent: at another employer, from, to'},
-            bases=['Model'],
-        ),
+        create_model('PriorExperience', app='models', table='prior_experiences', description='Social work a worker did before (or beside) their spells in Talent: at another employer, from, to', fields=[
+            foreign_key('worker', 'models.Worker', 'prior_experiences', OnDelete.CASCADE),
+            ('employer', fields.CharField(max_length=100)),
+            ('start_on', fields.DateField()),
+            ('end_on', fields.DateField()),
+            ('kind', fields.CharEnumField(default=ExperienceKind.SOCIAL_WORK, description='SOCIAL_WORK: social_work\nCOMMUNITY: community\nSTUDY: study', enum_type=ExperienceKind, max_length=16)),
+            ('note', fields.CharField(default='', max_length=255)),
+            ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+        ]),
     
         ops.AddField(
             model_name='Station',
