@@ -101,28 +101,10 @@ class Migration(migrations.Migration):
             ('ce_hours', fields.DecimalField(default=0, max_digits=6, decimal_places=1)),
             ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
         ]),
-        ops.AlterModelOptions(
-            name='Certificate',
-            options={'table': 'certificates', 'app': 'models', 'unique_together': (('worker', 'level'),), 'pk_attr': 'id', 'table_description': 'A national social-work certificate held by a worker, with its current registration.'},
-        ),
-        ops.AddField(
-            model_name='Certificate',
-            name='exam_year',
-            field=fields.SmallIntField(null=True),
-        ),
-        ops.AddField(
-            model_name='Certificate',
-            name='registration_expires_on',
-            field=fields.DateField(null=True),
-        ),
-        ops.AddField(
-            model_name='Certificate',
-            name='source',
-            field=fields.CharEnumField(default=CertSource.RECORDED, description='EXAM: exam\nRECORDED: recorded', enum_type=CertSource, max_length=16),
-        ),
-        ops.AddConstraint(
-            model_name='Certificate',
-            constraint=UniqueConstraint(fields=('worker', 'level'), name=None),
-        ),
+        ops.AlterModelOptions(name='Certificate', options={'table': 'certificates', 'app': 'models', 'unique_together': (('worker', 'level'),), 'pk_attr': 'id', 'table_description': 'A national social-work certificate held by a worker, with its current registration.'}),
+        ops.AddField(model_name='Certificate', name='exam_year', field=fields.SmallIntField(null=True)),
+        ops.AddField(model_name='Certificate', name='registration_expires_on', field=fields.DateField(null=True)),
+        ops.AddField(model_name='Certificate', name='source', field=fields.CharEnumField(default=CertSource.RECORDED, description='EXAM: exam\nRECORDED: recorded', enum_type=CertSource, max_length=16)),
+        ops.AddConstraint(model_name='Certificate', constraint=UniqueConstraint(fields=('worker', 'level'), name=None)),
         ops.RunPython(seed_exam_catalogue, ops.RunPython.noop),
     ]

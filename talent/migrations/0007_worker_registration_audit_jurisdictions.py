@@ -16,16 +16,8 @@ class Migration(migrations.Migration):
             ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
             ('organisation_id', fields.IntField(null=True, db_index=True)),
         ]),
-        ops.AddField(
-            model_name='Worker',
-            name='registered_organisation',
-            field=foreign_key_field('registered_organisation', 'models.Organisation', 'registered_workers', OnDelete.SET_NULL, null=True, db_index=True),
-        ),
-        ops.AddField(
-            model_name='Worker',
-            name='registered_region_path',
-            field=fields.CharField(default='', db_index=True, db_default='', max_length=255),
-        ),
+        ops.AddField(model_name='Worker', name='registered_organisation', field=foreign_key_field('registered_organisation', 'models.Organisation', 'registered_workers', OnDelete.SET_NULL, null=True, db_index=True)),
+        ops.AddField(model_name='Worker', name='registered_region_path', field=fields.CharField(default='', db_index=True, db_default='', max_length=255)),
         # AddField creates the columns but not their indexes: the same ones generate_schemas makes.
         ops.RunSQL(
             [

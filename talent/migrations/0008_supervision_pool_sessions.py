@@ -31,33 +31,10 @@ class Migration(migrations.Migration):
             foreign_key('supervisor', 'models.Supervisor', 'expertise', OnDelete.CASCADE),
             ('tag', fields.CharField(db_index=True, max_length=32)),
         ]),
-        ops.AlterModelOptions(
-            name='Assignment',
-            options={'table': 'supervision_assignments', 'app': 'models', 'pk_attr': 'id', 'table_description': "A supervisor assigned to a station for a period, which is the supervisor's scope. A station has at most one"},
-        ),
-        ops.AddField(
-            model_name='Assignment',
-            name='is_primary',
-            field=fields.BooleanField(default=True),
-        ),
-        ops.AddField(
-            model_name='Supervisor',
-            name='active',
-            field=fields.BooleanField(default=True),
-        ),
-        ops.AddField(
-            model_name='Supervisor',
-            name='affiliation_type',
-            field=fields.CharEnumField(default=Affiliation.ORGANISATION, description='UNIVERSITY: university\nORGANISATION: organisation\nEXTERNAL: external\nLOCAL: local', enum_type=Affiliation, max_length=16),
-        ),
-        ops.AddField(
-            model_name='Supervisor',
-            name='cert_level',
-            field=fields.CharEnumField(null=True, description='ASSISTANT: assistant\nINTERMEDIATE: intermediate\nSENIOR: senior', enum_type=CertLevel, max_length=16),
-        ),
-        ops.AddField(
-            model_name='Supervisor',
-            name='region',
-            field=foreign_key_field('region', 'models.Region', 'supervisors', OnDelete.RESTRICT, null=True),
-        ),
+        ops.AlterModelOptions(name='Assignment', options={'table': 'supervision_assignments', 'app': 'models', 'pk_attr': 'id', 'table_description': "A supervisor assigned to a station for a period, which is the supervisor's scope. A station has at most one"}),
+        ops.AddField(model_name='Assignment', name='is_primary', field=fields.BooleanField(default=True)),
+        ops.AddField(model_name='Supervisor', name='active', field=fields.BooleanField(default=True)),
+        ops.AddField(model_name='Supervisor', name='affiliation_type', field=fields.CharEnumField(default=Affiliation.ORGANISATION, description='UNIVERSITY: university\nORGANISATION: organisation\nEXTERNAL: external\nLOCAL: local', enum_type=Affiliation, max_length=16)),
+        ops.AddField(model_name='Supervisor', name='cert_level', field=fields.CharEnumField(null=True, description='ASSISTANT: assistant\nINTERMEDIATE: intermediate\nSENIOR: senior', enum_type=CertLevel, max_length=16)),
+        ops.AddField(model_name='Supervisor', name='region', field=foreign_key_field('region', 'models.Region', 'supervisors', OnDelete.RESTRICT, null=True)),
     ]

@@ -20,20 +20,9 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AlterModelOptions(
-            name='EligibilityRule',
-            options={'table': 'exam_eligibility_rules', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Who may sit a level (a route of the exam notice): education × social-work major or not × years of social'},
-        ),
-        ops.AddField(
-            model_name='EligibilityRule',
-            name='source',
-            field=fields.CharField(default='', db_default='', max_length=255),
-        ),
-        ops.AddField(
-            model_name='EligibilityRule',
-            name='source_year',
-            field=fields.SmallIntField(null=True),
-        ),
+        ops.AlterModelOptions(name='EligibilityRule', options={'table': 'exam_eligibility_rules', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Who may sit a level (a route of the exam notice): education × social-work major or not × years of social'}),
+        ops.AddField(model_name='EligibilityRule', name='source', field=fields.CharField(default='', db_default='', max_length=255)),
+        ops.AddField(model_name='EligibilityRule', name='source_year', field=fields.SmallIntField(null=True)),
         create_model('PriorExperience', app='models', table='prior_experiences', description='Social work a worker did before (or beside) their spells in Talent: at another employer, from, to', fields=[
             foreign_key('worker', 'models.Worker', 'prior_experiences', OnDelete.CASCADE),
             ('employer', fields.CharField(max_length=100)),
@@ -44,30 +33,14 @@ class Migration(migrations.Migration):
             ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
         ]),
     
-        ops.AddField(
-            model_name='Station',
-            name='kind',
-            field=fields.CharEnumField(default=StationKind.TOWNSHIP_STATION, db_index=True, description='COUNTY_CENTRE: county_centre\nTOWNSHIP_STATION: township_station\nVILLAGE_ROOM: village_room', db_default='township_station', enum_type=StationKind, max_length=20),
-        ),
-        ops.AddField(
-            model_name='Station',
-            name='parent',
-            field=foreign_key_field('parent', 'models.Station', 'rooms', OnDelete.RESTRICT, null=True),
-        ),
+        ops.AddField(model_name='Station', name='kind', field=fields.CharEnumField(default=StationKind.TOWNSHIP_STATION, db_index=True, description='COUNTY_CENTRE: county_centre\nTOWNSHIP_STATION: township_station\nVILLAGE_ROOM: village_room', db_default='township_station', enum_type=StationKind, max_length=20)),
+        ops.AddField(model_name='Station', name='parent', field=foreign_key_field('parent', 'models.Station', 'rooms', OnDelete.RESTRICT, null=True)),
         # AddField creates the column but not its index: the one generate_schemas makes.
         ops.RunSQL(
             ['CREATE INDEX "idx_stations_kind_truth" ON "stations" ("kind")'],
             reverse_sql=['DROP INDEX "idx_stations_kind_truth"'],
         ),
-        ops.AddField(
-            model_name='StationTier',
-            name='major_or_certificate',
-            field=fields.BooleanField(default=False, db_default=False),
-        ),
-        ops.AddField(
-            model_name='StationTier',
-            name='related_major_accepted',
-            field=fields.BooleanField(default=False, db_default=False),
-        ),
+        ops.AddField(model_name='StationTier', name='major_or_certificate', field=fields.BooleanField(default=False, db_default=False)),
+        ops.AddField(model_name='StationTier', name='related_major_accepted', field=fields.BooleanField(default=False, db_default=False)),
         ops.RunPython(correct_exam_catalogue, ops.RunPython.noop),
     ]

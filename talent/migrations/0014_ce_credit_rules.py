@@ -43,10 +43,6 @@ class Migration(migrations.Migration):
             ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
         ]),
         # Two kinds added to CeSource (publication, public): the varchar column is unchanged.
-        DescribeField(
-            model_name='CeCredit',
-            name='source',
-            field=fields.CharEnumField(description='COURSE: course\nSUPERVISION: supervision\nEXTERNAL: external\nDEGREE: degree\nPUBLICATION: publication\nPUBLIC: public\nOTHER: other', enum_type=CeSource, max_length=16),
-        ),
+        DescribeField(model_name='CeCredit', name='source', field=fields.CharEnumField(description='COURSE: course\nSUPERVISION: supervision\nEXTERNAL: external\nDEGREE: degree\nPUBLICATION: publication\nPUBLIC: public\nOTHER: other', enum_type=CeSource, max_length=16)),
         ops.RunPython(seed_national_ce_rules, ops.RunPython.noop),
     ]
