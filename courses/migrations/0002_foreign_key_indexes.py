@@ -1,9 +1,7 @@
 from tortoise import migrations
-from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
-from tortoise import fields
 
-from talent.core.migration_ops import IndexForeignKey
+from talent.core.migration_ops import index_foreign_key
 
 class Migration(migrations.Migration):
     dependencies = [('courses', '0001_initial'), ('models', '0011_foreign_key_indexes')]
@@ -11,74 +9,18 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        IndexForeignKey(
-            model_name='Attendance',
-            name='enrolment',
-            field=fields.ForeignKeyField('courses.Enrolment', source_field='enrolment_id', db_index=True, db_constraint=True, to_field='id', related_name='attendance', on_delete=OnDelete.CASCADE),
-        ),
-        IndexForeignKey(
-            model_name='Attendance',
-            name='marked_by',
-            field=fields.ForeignKeyField('models.User', source_field='marked_by_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='attendance_marked', on_delete=OnDelete.SET_NULL),
-        ),
-        IndexForeignKey(
-            model_name='ClassSession',
-            name='course',
-            field=fields.ForeignKeyField('courses.Course', source_field='course_id', db_index=True, db_constraint=True, to_field='id', related_name='sessions', on_delete=OnDelete.CASCADE),
-        ),
-        IndexForeignKey(
-            model_name='CompletionCertificate',
-            name='course',
-            field=fields.ForeignKeyField('courses.Course', source_field='course_id', db_index=True, db_constraint=True, to_field='id', related_name='certificates', on_delete=OnDelete.RESTRICT),
-        ),
-        IndexForeignKey(
-            model_name='CompletionCertificate',
-            name='worker',
-            field=fields.ForeignKeyField('models.Worker', source_field='worker_id', db_index=True, db_constraint=True, to_field='id', related_name='course_certificates', on_delete=OnDelete.RESTRICT),
-        ),
-        IndexForeignKey(
-            model_name='Course',
-            name='created_by',
-            field=fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='courses_created', on_delete=OnDelete.SET_NULL),
-        ),
-        IndexForeignKey(
-            model_name='Course',
-            name='region',
-            field=fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='courses', on_delete=OnDelete.RESTRICT),
-        ),
-        IndexForeignKey(
-            model_name='Enrolment',
-            name='enrolled_by',
-            field=fields.ForeignKeyField('models.User', source_field='enrolled_by_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='enrolments_made', on_delete=OnDelete.SET_NULL),
-        ),
-        IndexForeignKey(
-            model_name='Enrolment',
-            name='last_lesson',
-            field=fields.ForeignKeyField('courses.Lesson', source_field='last_lesson_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='last_seen_by', on_delete=OnDelete.SET_NULL),
-        ),
-        IndexForeignKey(
-            model_name='Enrolment',
-            name='worker',
-            field=fields.ForeignKeyField('models.Worker', source_field='worker_id', db_index=True, db_constraint=True, to_field='id', related_name='enrolments', on_delete=OnDelete.RESTRICT),
-        ),
-        IndexForeignKey(
-            model_name='Lesson',
-            name='course',
-            field=fields.ForeignKeyField('courses.Course', source_field='course_id', db_index=True, db_constraint=True, to_field='id', related_name='lessons', on_delete=OnDelete.CASCADE),
-        ),
-        IndexForeignKey(
-            model_name='LessonProgress',
-            name='lesson',
-            field=fields.ForeignKeyField('courses.Lesson', source_field='lesson_id', db_index=True, db_constraint=True, to_field='id', related_name='progress', on_delete=OnDelete.CASCADE),
-        ),
-        IndexForeignKey(
-            model_name='Material',
-            name='course',
-            field=fields.ForeignKeyField('courses.Course', source_field='course_id', db_index=True, db_constraint=True, to_field='id', related_name='materials', on_delete=OnDelete.CASCADE),
-        ),
-        IndexForeignKey(
-            model_name='MaterialVersion',
-            name='uploaded_by',
-            field=fields.ForeignKeyField('models.User', source_field='uploaded_by_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='material_versions', on_delete=OnDelete.SET_NULL),
-        ),
+        index_foreign_key('Attendance', 'enrolment', 'courses.Enrolment', 'attendance', OnDelete.CASCADE),
+        index_foreign_key('Attendance', 'marked_by', 'models.User', 'attendance_marked', OnDelete.SET_NULL, null=True),
+        index_foreign_key('ClassSession', 'course', 'courses.Course', 'sessions', OnDelete.CASCADE),
+        index_foreign_key('CompletionCertificate', 'course', 'courses.Course', 'certificates', OnDelete.RESTRICT),
+        index_foreign_key('CompletionCertificate', 'worker', 'models.Worker', 'course_certificates', OnDelete.RESTRICT),
+        index_foreign_key('Course', 'created_by', 'models.User', 'courses_created', OnDelete.SET_NULL, null=True),
+        index_foreign_key('Course', 'region', 'models.Region', 'courses', OnDelete.RESTRICT, null=True),
+        index_foreign_key('Enrolment', 'enrolled_by', 'models.User', 'enrolments_made', OnDelete.SET_NULL, null=True),
+        index_foreign_key('Enrolment', 'last_lesson', 'courses.Lesson', 'last_seen_by', OnDelete.SET_NULL, null=True),
+        index_foreign_key('Enrolment', 'worker', 'models.Worker', 'enrolments', OnDelete.RESTRICT),
+        index_foreign_key('Lesson', 'course', 'courses.Course', 'lessons', OnDelete.CASCADE),
+        index_foreign_key('LessonProgress', 'lesson', 'courses.Lesson', 'progress', OnDelete.CASCADE),
+        index_foreign_key('Material', 'course', 'courses.Course', 'materials', OnDelete.CASCADE),
+        index_foreign_key('MaterialVersion', 'uploaded_by', 'models.User', 'material_versions', OnDelete.SET_NULL, null=True),
     ]

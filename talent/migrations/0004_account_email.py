@@ -8,10 +8,6 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
-            model_name='User',
-            name='email',
-            # db_default: the column is added to a table that may already hold accounts.
-            field=fields.CharField(default='', db_default='', max_length=254),
-        ),
+        # db_default: the column is added to a table that may already hold accounts.
+        ops.AddField(model_name='User', name='email', field=fields.CharField(default='', db_default='', max_length=254)),
     ]

@@ -8,24 +8,8 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
-            model_name='CeCredit',
-            name='evidence_name',
-            field=fields.CharField(null=True, max_length=200),
-        ),
-        ops.AddField(
-            model_name='CeCredit',
-            name='evidence_sha256',
-            field=fields.CharField(null=True, max_length=64),
-        ),
-        ops.AddField(
-            model_name='CeCredit',
-            name='evidence_size',
-            field=fields.IntField(null=True),
-        ),
-        ops.AddField(
-            model_name='CeCredit',
-            name='evidence_type',
-            field=fields.CharField(null=True, max_length=64),
-        ),
+        ops.AddField(model_name='CeCredit', name='evidence_name', field=fields.CharField(null=True, max_length=200)),
+        ops.AddField(model_name='CeCredit', name='evidence_sha256', field=fields.CharField(null=True, max_length=64)),
+        ops.AddField(model_name='CeCredit', name='evidence_size', field=fields.IntField(null=True)),
+        ops.AddField(model_name='CeCredit', name='evidence_type', field=fields.CharField(null=True, max_length=64)),
     ]

@@ -8,9 +8,5 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
-            model_name='ImportJob',
-            name='touched_at',
-            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
-        ),
+        ops.AddField(model_name='ImportJob', name='touched_at', field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
     ]

@@ -3,33 +3,21 @@ from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+from talent.core.migration_ops import create_model, foreign_key, foreign_key_field
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0006_import_job_touched_at')]
 
     initial = False
 
     operations = [
-        ops.CreateModel(
-            name='AuditJurisdiction',
-            fields=[
-                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('entry', fields.ForeignKeyField('models.AuditEntry', source_field='entry_id', db_constraint=True, to_field='id', related_name='jurisdictions', on_delete=OnDelete.CASCADE)),
-                ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
-                ('organisation_id', fields.IntField(null=True, db_index=True)),
-            ],
-            options={'table': 'audit_jurisdictions', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A further jurisdiction an entry is filed under. A change that touches records of several jurisdictions'},
-            bases=['Model'],
-        ),
-        ops.AddField(
-            model_name='Worker',
-            name='registered_organisation',
-            field=fields.ForeignKeyField('models.Organisation', source_field='registered_organisation_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='registered_workers', on_delete=OnDelete.SET_NULL),
-        ),
-        ops.AddField(
-            model_name='Worker',
-            name='registered_region_path',
-            field=fields.CharField(default='', db_index=True, db_default='', max_length=255),
-        ),
+        create_model('AuditJurisdiction', app='models', table='audit_jurisdictions', pk=fields.BigIntField, description='A further jurisdiction an entry is filed under. A change that touches records of several jurisdictions', fields=[
+            foreign_key('entry', 'models.AuditEntry', 'jurisdictions', OnDelete.CASCADE),
+            ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
+            ('organisation_id', fields.IntField(null=True, db_index=True)),
+        ]),
+        ops.AddField(model_name='Worker', name='registered_organisation', field=foreign_key_field('registered_organisation', 'models.Organisation', 'registered_workers', OnDelete.SET_NULL, null=True, db_index=True)),
+        ops.AddField(model_name='Worker', name='registered_region_path', field=fields.CharField(default='', db_index=True, db_default='', max_length=255)),
         # AddField creates the columns but not their indexes: the same ones generate_schemas makes.
         ops.RunSQL(
             [

@@ -1,7 +1,8 @@
 from tortoise import migrations
-from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+
+from talent.core.migration_ops import create_model, foreign_key
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0008_supervision_pool_sessions')]
@@ -9,19 +10,13 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.CreateModel(
-            name='ApiToken',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='api_tokens', on_delete=OnDelete.CASCADE)),
-                ('name', fields.CharField(max_length=100)),
-                ('token_hash', fields.CharField(unique=True, max_length=64)),
-                ('prefix', fields.CharField(max_length=12)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ('last_used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-            ],
-            options={'table': 'api_tokens', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A personal API token: read-only access to the JSON API (GET /api/v1/…) as its owner, scoped like them.'},
-            bases=['Model'],
-        ),
+        create_model('ApiToken', app='models', table='api_tokens', description='A personal API token: read-only access to the JSON API (GET /api/v1/…) as its owner, scoped like them.', fields=[
+            foreign_key('user', 'models.User', 'api_tokens', OnDelete.CASCADE),
+            ('name', fields.CharField(max_length=100)),
+            ('token_hash', fields.CharField(unique=True, max_length=64)),
+            ('prefix', fields.CharField(max_length=12)),
+            ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ('last_used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+        ]),
     ]

@@ -5,6 +5,8 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from talent.supervision.defaults import seed_session_ce_rules
 
+from talent.core.migration_ops import create_model, foreign_key
+
 
 async def seed_national_rule(apps, schema_editor):
     """Issue 14: the CE rule of supervision sessions becomes data, seeded with the national default."""
@@ -16,20 +18,14 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.CreateModel(
-            name='SessionCeRule',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='session_ce_rules', on_delete=OnDelete.RESTRICT)),
-                ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
-                ('effective_from', fields.DateField()),
-                ('counts', fields.BooleanField(default=True)),
-                ('max_share', fields.DecimalField(default=Decimal('1'), max_digits=4, decimal_places=3)),
-                ('source', fields.TextField(unique=False)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'supervision_ce_rules', 'app': 'models', 'unique_together': (('region_path', 'effective_from'),), 'pk_attr': 'id', 'table_description': 'How supervision sessions earn CE hours in a region from a day on (talent.supervision.rules): whether they'},
-            bases=['Model'],
-        ),
+        create_model('SessionCeRule', app='models', table='supervision_ce_rules', unique_together=(('region_path', 'effective_from'),), description='How supervision sessions earn CE hours in a region from a day on (talent.supervision.rules): whether they', fields=[
+            foreign_key('region', 'models.Region', 'session_ce_rules', OnDelete.RESTRICT, null=True, db_index=True),
+            ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
+            ('effective_from', fields.DateField()),
+            ('counts', fields.BooleanField(default=True)),
+            ('max_share', fields.DecimalField(default=Decimal('1'), max_digits=4, decimal_places=3)),
+            ('source', fields.TextField(unique=False)),
+            ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+        ]),
         ops.RunPython(seed_national_rule, ops.RunPython.noop),
     ]

@@ -9,9 +9,5 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
-            model_name='StationTier',
-            name='station_kind',
-            field=fields.CharEnumField(default=StationKind.TOWNSHIP_STATION, description='COUNTY_CENTRE: county_centre\nTOWNSHIP_STATION: township_station\nVILLAGE_ROOM: village_room', db_default='township_station', enum_type=StationKind, max_length=20),
-        ),
+        ops.AddField(model_name='StationTier', name='station_kind', field=fields.CharEnumField(default=StationKind.TOWNSHIP_STATION, description='COUNTY_CENTRE: county_centre\nTOWNSHIP_STATION: township_station\nVILLAGE_ROOM: village_room', db_default='township_station', enum_type=StationKind, max_length=20)),
     ]

@@ -4,7 +4,8 @@ from talent.certification.models import CeSource
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from talent.certification.defaults import seed_ce_rules
-from talent.core.migration_ops import DescribeField
+
+from talent.core.migration_ops import DescribeField, create_model, foreign_key
 
 
 async def seed_national_ce_rules(apps, schema_editor):
@@ -22,42 +23,26 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.CreateModel(
-            name='CeCreditRule',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='ce_credit_rules', on_delete=OnDelete.RESTRICT)),
-                ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
-                ('kind', fields.CharEnumField(description='COURSE: course\nSUPERVISION: supervision\nEXTERNAL: external\nDEGREE: degree\nPUBLICATION: publication\nPUBLIC: public\nOTHER: other', enum_type=CeSource, max_length=16)),
-                ('effective_from', fields.DateField()),
-                ('max_hours', fields.DecimalField(null=True, max_digits=6, decimal_places=1)),
-                ('source', fields.TextField(unique=False)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'ce_credit_rules', 'app': 'models', 'unique_together': (('region_path', 'kind', 'effective_from'),), 'pk_attr': 'id', 'table_description': "How much of one kind of CE credit (CeSource) counts toward a registration period's required hours in a region"},
-            bases=['Model'],
-        ),
-        ops.CreateModel(
-            name='CeYearlyRule',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('region', fields.ForeignKeyField('models.Region', source_field='region_id', null=True, db_index=True, db_constraint=True, to_field='id', related_name='ce_yearly_rules', on_delete=OnDelete.RESTRICT)),
-                ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
-                ('effective_from', fields.DateField()),
-                ('applies', fields.BooleanField(default=True)),
-                ('yearly_hours', fields.DecimalField(default=90, max_digits=5, decimal_places=1)),
-                ('professional_hours', fields.DecimalField(default=60, max_digits=5, decimal_places=1)),
-                ('source', fields.TextField(unique=False)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={'table': 'ce_yearly_rules', 'app': 'models', 'unique_together': (('region_path', 'effective_from'),), 'pk_attr': 'id', 'table_description': "Whether a region also holds its certified workers to the professional-technical staff's yearly CE"},
-            bases=['Model'],
-        ),
+        create_model('CeCreditRule', app='models', table='ce_credit_rules', unique_together=(('region_path', 'kind', 'effective_from'),), description="How much of one kind of CE credit (CeSource) counts toward a registration period's required hours in a region", fields=[
+            foreign_key('region', 'models.Region', 'ce_credit_rules', OnDelete.RESTRICT, null=True, db_index=True),
+            ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
+            ('kind', fields.CharEnumField(description='COURSE: course\nSUPERVISION: supervision\nEXTERNAL: external\nDEGREE: degree\nPUBLICATION: publication\nPUBLIC: public\nOTHER: other', enum_type=CeSource, max_length=16)),
+            ('effective_from', fields.DateField()),
+            ('max_hours', fields.DecimalField(null=True, max_digits=6, decimal_places=1)),
+            ('source', fields.TextField(unique=False)),
+            ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+        ]),
+        create_model('CeYearlyRule', app='models', table='ce_yearly_rules', unique_together=(('region_path', 'effective_from'),), description="Whether a region also holds its certified workers to the professional-technical staff's yearly CE", fields=[
+            foreign_key('region', 'models.Region', 'ce_yearly_rules', OnDelete.RESTRICT, null=True, db_index=True),
+            ('region_path', fields.CharField(default='', db_index=True, max_length=255)),
+            ('effective_from', fields.DateField()),
+            ('applies', fields.BooleanField(default=True)),
+            ('yearly_hours', fields.DecimalField(default=90, max_digits=5, decimal_places=1)),
+            ('professional_hours', fields.DecimalField(default=60, max_digits=5, decimal_places=1)),
+            ('source', fields.TextField(unique=False)),
+            ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+        ]),
         # Two kinds added to CeSource (publication, public): the varchar column is unchanged.
-        DescribeField(
-            model_name='CeCredit',
-            name='source',
-            field=fields.CharEnumField(description='COURSE: course\nSUPERVISION: supervision\nEXTERNAL: external\nDEGREE: degree\nPUBLICATION: publication\nPUBLIC: public\nOTHER: other', enum_type=CeSource, max_length=16),
-        ),
+        DescribeField(model_name='CeCredit', name='source', field=fields.CharEnumField(description='COURSE: course\nSUPERVISION: supervision\nEXTERNAL: external\nDEGREE: degree\nPUBLICATION: publication\nPUBLIC: public\nOTHER: other', enum_type=CeSource, max_length=16)),
         ops.RunPython(seed_national_ce_rules, ops.RunPython.noop),
     ]

@@ -8,9 +8,5 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
-            model_name='AttemptItem',
-            name='self_score',
-            field=fields.DecimalField(null=True, max_digits=5, decimal_places=1),
-        ),
+        ops.AddField(model_name='AttemptItem', name='self_score', field=fields.DecimalField(null=True, max_digits=5, decimal_places=1)),
     ]

@@ -1,9 +1,10 @@
 from tortoise import migrations
-from tortoise.migrations import operations as ops
 from talent.pay.models import PayLevel, StandardStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
+
+from talent.core.migration_ops import create_model, foreign_key
 
 
 class Migration(migrations.Migration):
@@ -12,164 +13,43 @@ class Migration(migrations.Migration):
     initial = True
 
     operations = [
-        ops.CreateModel(
-            name="SalaryRecord",
-            fields=[
-                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                (
-                    "worker",
-                    fields.ForeignKeyField(
-                        "models.Worker",
-                        source_field="worker_id",
-                        db_constraint=True,
-                        to_field="id",
-                        related_name="salary_records",
-                        on_delete=OnDelete.RESTRICT,
-                    ),
-                ),
-                ("effective_from", fields.DateField()),
-                ("monthly_base", fields.DecimalField(max_digits=12, decimal_places=2)),
-                ("monthly_allowances", fields.DecimalField(default=0, max_digits=12, decimal_places=2)),
-                ("note", fields.CharField(default="", max_length=255)),
-                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
-            ],
-            options={
-                "table": "pay_salary_records",
-                "app": "pay",
-                "unique_together": (("worker", "effective_from"),),
-                "pk_attr": "id",
-                "table_description": "A worker's monthly pay from `effective_from` on: pay on day d is the latest record effective on or",
-            },
-            bases=["Model"],
-        ),
-        ops.CreateModel(
-            name="SalaryStandard",
-            fields=[
-                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                (
-                    "region",
-                    fields.ForeignKeyField(
-                        "models.Region",
-                        source_field="region_id",
-                        db_constraint=True,
-                        to_field="id",
-                        related_name="pay_standards",
-                        on_delete=OnDelete.RESTRICT,
-                    ),
-                ),
-                ("region_path", fields.CharField(db_index=True, max_length=255)),
-                ("title", fields.CharField(max_length=200)),
-                ("document_no", fields.CharField(default="", max_length=100)),
-                ("effective_from", fields.DateField()),
-                (
-                    "status",
-                    fields.CharEnumField(
-                        default=StandardStatus.DRAFT,
-                        description="DRAFT: draft\nPUBLISHED: published",
-                        enum_type=StandardStatus,
-                        max_length=16,
-                    ),
-                ),
-                ("floor", fields.DecimalField(max_digits=12, decimal_places=2)),
-                ("benchmark", fields.DecimalField(null=True, max_digits=12, decimal_places=2)),
-                ("benchmark_label", fields.CharField(default="", max_length=100)),
-                (
-                    "previous",
-                    fields.ForeignKeyField(
-                        "pay.SalaryStandard",
-                        source_field="previous_id",
-                        null=True,
-                        db_constraint=True,
-                        to_field="id",
-                        related_name="versions",
-                        on_delete=OnDelete.SET_NULL,
-                    ),
-                ),
-                ("uplift_pct", fields.DecimalField(null=True, max_digits=6, decimal_places=2)),
-                ("notes", fields.TextField(default="", unique=False)),
-                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ("published_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-            ],
-            options={
-                "table": "pay_standards",
-                "app": "pay",
-                "indexes": [Index(fields=["status", "effective_from"])],
-                "pk_attr": "id",
-                "table_description": "A salary standard for full-time station workers, issued by the bureau of `region`. A published standard is",
-            },
-            bases=["Model"],
-        ),
-        ops.CreateModel(
-            name="SalaryAllowance",
-            fields=[
-                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                (
-                    "standard",
-                    fields.ForeignKeyField(
-                        "pay.SalaryStandard",
-                        source_field="standard_id",
-                        db_constraint=True,
-                        to_field="id",
-                        related_name="allowances",
-                        on_delete=OnDelete.CASCADE,
-                    ),
-                ),
-                ("name", fields.CharField(max_length=100)),
-                (
-                    "level",
-                    fields.CharEnumField(
-                        null=True,
-                        description="NONE: none\nASSISTANT: assistant\nINTERMEDIATE: intermediate\nSENIOR: senior",
-                        enum_type=PayLevel,
-                        max_length=16,
-                    ),
-                ),
-                ("amount", fields.DecimalField(max_digits=12, decimal_places=2)),
-            ],
-            options={
-                "table": "pay_allowances",
-                "app": "pay",
-                "pk_attr": "id",
-                "table_description": "A monthly allowance of a standard: for a certificate level (level set), or a named other one.",
-            },
-            bases=["Model"],
-        ),
-        ops.CreateModel(
-            name="SalaryBand",
-            fields=[
-                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                (
-                    "standard",
-                    fields.ForeignKeyField(
-                        "pay.SalaryStandard",
-                        source_field="standard_id",
-                        db_constraint=True,
-                        to_field="id",
-                        related_name="bands",
-                        on_delete=OnDelete.CASCADE,
-                    ),
-                ),
-                (
-                    "level",
-                    fields.CharEnumField(
-                        description="NONE: none\nASSISTANT: assistant\nINTERMEDIATE: intermediate\nSENIOR: senior",
-                        enum_type=PayLevel,
-                        max_length=16,
-                    ),
-                ),
-                ("years_from", fields.SmallIntField(default=0)),
-                ("years_to", fields.SmallIntField(null=True)),
-                ("min_pay", fields.DecimalField(max_digits=12, decimal_places=2)),
-                ("mid_pay", fields.DecimalField(max_digits=12, decimal_places=2)),
-                ("max_pay", fields.DecimalField(max_digits=12, decimal_places=2)),
-            ],
-            options={
-                "table": "pay_bands",
-                "app": "pay",
-                "indexes": [Index(fields=["standard_id", "level", "years_from"])],
-                "pk_attr": "id",
-                "table_description": "Certificate level × years of service [years_from, years_to) → monthly min / mid / max (total monthly",
-            },
-            bases=["Model"],
-        ),
+        create_model("SalaryRecord", app="pay", table="pay_salary_records", unique_together=(("worker", "effective_from"),), description="A worker's monthly pay from `effective_from` on: pay on day d is the latest record effective on or", fields=[
+            foreign_key("worker", "models.Worker", "salary_records", OnDelete.RESTRICT),
+            ("effective_from", fields.DateField()),
+            ("monthly_base", fields.DecimalField(max_digits=12, decimal_places=2)),
+            ("monthly_allowances", fields.DecimalField(default=0, max_digits=12, decimal_places=2)),
+            ("note", fields.CharField(default="", max_length=255)),
+            ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+        ]),
+        create_model("SalaryStandard", app="pay", table="pay_standards", indexes=[Index(fields=["status", "effective_from"])], description="A salary standard for full-time station workers, issued by the bureau of `region`. A published standard is", fields=[
+            foreign_key("region", "models.Region", "pay_standards", OnDelete.RESTRICT),
+            ("region_path", fields.CharField(db_index=True, max_length=255)),
+            ("title", fields.CharField(max_length=200)),
+            ("document_no", fields.CharField(default="", max_length=100)),
+            ("effective_from", fields.DateField()),
+            ("status", fields.CharEnumField(default=StandardStatus.DRAFT, description="DRAFT: draft\nPUBLISHED: published", enum_type=StandardStatus, max_length=16)),
+            ("floor", fields.DecimalField(max_digits=12, decimal_places=2)),
+            ("benchmark", fields.DecimalField(null=True, max_digits=12, decimal_places=2)),
+            ("benchmark_label", fields.CharField(default="", max_length=100)),
+            foreign_key("previous", "pay.SalaryStandard", "versions", OnDelete.SET_NULL, null=True),
+            ("uplift_pct", fields.DecimalField(null=True, max_digits=6, decimal_places=2)),
+            ("notes", fields.TextField(default="", unique=False)),
+            ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ("published_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+        ]),
+        create_model("SalaryAllowance", app="pay", table="pay_allowances", description="A monthly allowance of a standard: for a certificate level (level set), or a named other one.", fields=[
+            foreign_key("standard", "pay.SalaryStandard", "allowances", OnDelete.CASCADE),
+            ("name", fields.CharField(max_length=100)),
+            ("level", fields.CharEnumField(null=True, description="NONE: none\nASSISTANT: assistant\nINTERMEDIATE: intermediate\nSENIOR: senior", enum_type=PayLevel, max_length=16)),
+            ("amount", fields.DecimalField(max_digits=12, decimal_places=2)),
+        ]),
+        create_model("SalaryBand", app="pay", table="pay_bands", indexes=[Index(fields=["standard_id", "level", "years_from"])], description="Certificate level × years of service [years_from, years_to) → monthly min / mid / max (total monthly", fields=[
+            foreign_key("standard", "pay.SalaryStandard", "bands", OnDelete.CASCADE),
+            ("level", fields.CharEnumField(description="NONE: none\nASSISTANT: assistant\nINTERMEDIATE: intermediate\nSENIOR: senior", enum_type=PayLevel, max_length=16)),
+            ("years_from", fields.SmallIntField(default=0)),
+            ("years_to", fields.SmallIntField(null=True)),
+            ("min_pay", fields.DecimalField(max_digits=12, decimal_places=2)),
+            ("mid_pay", fields.DecimalField(max_digits=12, decimal_places=2)),
+            ("max_pay", fields.DecimalField(max_digits=12, decimal_places=2)),
+        ]),
     ]
