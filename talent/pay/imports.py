@@ -13,7 +13,7 @@ from typing import Any
 from talent.audit.models import Action
 from talent.audit.services import jsonable
 from talent.core.access import Permission
-from talent.core.bulk import fetch_by, ids_by, insert_rows, values_in
+from talent.core.bulk import insert_rows, values_in
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
@@ -23,9 +23,8 @@ from talent.imports.framework import Context, Counts, Kind, Plan, register
 from talent.pay.models import GRADE_WORDS, Assessment, Grade, SalaryRecord
 from talent.pay.rules import money
 from talent.pay.services import ASSESSMENT, RECORD, check_year
-from talent.people.access import workers_q
-from talent.people.models import EmploymentSpell, Worker
-from talent.people.selectors import worker_jurisdictions
+from talent.people.models import EmploymentSpell
+from talent.people.selectors import worker_ids_by_number, worker_jurisdictions
 
 SALARIES = KindSpec(
     "salaries",
@@ -59,17 +58,7 @@ class SalariesKind(Kind):
         scope = ctx.scope
         plan = Plan()
         numbers = [r.worker_no for r in rows]
-        if scope.is_admin:
-            workers = await ids_by(Worker, "worker_no", numbers)
-        else:
-            workers = dict(
-                await fetch_by(
-                    lambda chunk: Worker.filter(workers_q(scope), worker_no__in=list(chunk)).values_list(
-                        "worker_no", "id"
-                    ),
-                    numbers,
-                )
-            )
+        workers = await worker_ids_by_number(scope=scope, numbers=numbers)
         ids = list(workers.values())
         first_hire: dict[int, Any] = {}
         for s in await values_in(EmploymentSpell, "worker_id", ids, ["worker_id", "start_on"]):
@@ -236,17 +225,7 @@ class AssessmentsKind(Kind):
         scope = ctx.scope
         plan = Plan()
         numbers = [r.worker_no for r in rows]
-        if scope.is_admin:
-            workers = await ids_by(Worker, "worker_no", numbers)
-        else:
-            workers = dict(
-                await fetch_by(
-                    lambda chunk: Worker.filter(workers_q(scope), worker_no__in=list(chunk)).values_list(
-                        "worker_no", "id"
-                    ),
-                    numbers,
-                )
-            )
+        workers = await worker_ids_by_number(scope=scope, numbers=numbers)
         existing = {
             (r["worker_id"], r["year"]): r
             for r in await values_in(

@@ -13,6 +13,7 @@ from tortoise.expressions import Q, RawSQL
 from tortoise.query_utils import Prefetch
 
 from talent.core.access import Scope
+from talent.core.bulk import fetch_by, ids_by
 from talent.core.export import list_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import Unordered
@@ -142,6 +143,19 @@ async def worker_suggest(*, scope: Scope, q: str, limit: int = 20) -> list[dict]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
     return await qs.order_by("worker_no").limit(limit).values("worker_no", "name")
+
+
+async def worker_ids_by_number(*, scope: Scope, numbers: list[str]) -> dict[str, int]:
+    """worker_no → id of the workers with these numbers the scope sees (every one for an admin), in chunked
+    queries: an import treats a number outside the importer's scope as one nobody has."""
+    if scope.is_admin:
+        return await ids_by(Worker, "worker_no", numbers)
+    return dict(
+        await fetch_by(
+            lambda chunk: Worker.filter(workers_q(scope), worker_no__in=list(chunk)).values_list("worker_no", "id"),
+            numbers,
+        )
+    )
 
 
 async def worker_jurisdictions(worker_ids) -> dict[int, list[tuple[str, int | None]]]:
