@@ -29,6 +29,7 @@ from talent.certification.models import ExamSubject
 from talent.core.access import Scope
 from talent.core.clock import local_time
 from talent.core.export import batched
+from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, paginate
 
 READINESS_DAYS = 90
@@ -46,12 +47,7 @@ async def _reach_or_read(reach: Sequence[str] | None, worker_id: int, today: dat
 
 def _bank_query(*, scope: Scope, q: str, subject: str, kind: str, topic: str):
     qs = QuestionVersion.filter(visible(scope, "question__"), is_current=True).select_related("question")
-    if subject:
-        qs = qs.filter(question__subject=subject)
-    if kind:
-        qs = qs.filter(question__kind=kind)
-    if topic:
-        qs = qs.filter(question__topic=topic)
+    qs = filtered_by_given(qs, question__subject=subject, question__kind=kind, question__topic=topic)
     if q:
         qs = qs.filter(Q(stem__icontains=q) | Q(question__topic__icontains=q))
     return qs

@@ -31,6 +31,7 @@ from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
 from talent.places.access import organisations_q, stations_q
 from talent.places.models import Organisation, Region, Station
+from talent.places.services import station_audit_scope
 from talent.supervision.access import readable_supervisors
 from talent.supervision.models import Assignment, SessionAttendee, SessionFormat, SupervisionSession, Supervisor
 from talent.supervision.rules import active_on as assignment_active_on
@@ -133,8 +134,7 @@ async def session_log(
             actor,
             session,
             f"{supervisor.name} · {station.code} · {held_on.isoformat()} · {len(ids)}",
-            region_path=station.region_path,
-            organisation_id=station.organisation_id,
+            **station_audit_scope(station),
         )
         if ce_hours > 0:
             for worker in workers:

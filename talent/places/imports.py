@@ -307,19 +307,7 @@ class StationsKind(Kind):
         existing = {
             s["code"]: s
             for s in await fetch_by(
-                lambda chunk: Station.filter(code__in=list(chunk)).values(
-                    "id",
-                    "code",
-                    "name",
-                    "region_id",
-                    "region_path",
-                    "organisation_id",
-                    "tier_id",
-                    "opened_on",
-                    "kind",
-                    "parent_id",
-                    "parent__code",
-                ),
+                lambda chunk: Station.filter(code__in=list(chunk)).values("id", *STATION_FIELDS, "parent__code"),
                 [r.code for r in rows],
             )
         }

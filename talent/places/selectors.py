@@ -11,6 +11,7 @@ from tortoise.functions import Count
 
 from talent.core.access import Scope
 from talent.core.export import keyset_batches, keyset_rows
+from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.places.access import organisations_q, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
@@ -245,10 +246,7 @@ def _station_filtered(
     qs = Station.filter(stations_q(scope)).select_related("region", "organisation", "tier", "parent")
     if kind in STATION_KINDS:
         qs = qs.filter(kind=kind)
-    if tier_id:
-        qs = qs.filter(tier_id=tier_id)
-    if organisation_id:
-        qs = qs.filter(organisation_id=organisation_id)
+    qs = filtered_by_given(qs, tier_id=tier_id, organisation_id=organisation_id)
     if params.q:
         qs = qs.filter(Q(code__icontains=params.q) | Q(name__icontains=params.q))
     return qs
