@@ -12,8 +12,16 @@ from decimal import Decimal
 from talent.certification.rules import CE_CREDIT_DEFAULTS, CE_MEASURES_FROM, YEARLY_DEFAULT, YEARLY_FROM
 from talent.core.seeding import national_rule_seed
 
-# level: carry-over years, review required, review valid years, first registration months,
-# registration valid years, renewal window months, CE hours per period
+# An exam level's rules (what an admin edits), in the order of LEVELS' rows after the level.
+LEVEL_FIELDS = (
+    "carry_over_years",
+    "review_required",
+    "review_valid_years",
+    "first_registration_months",
+    "registration_valid_years",
+    "renewal_window_months",
+    "ce_hours_per_period",
+)
 LEVELS = [
     ("assistant", 1, False, 0, 12, 3, 3, 72),
     ("intermediate", 2, False, 0, 12, 3, 3, 90),
@@ -22,6 +30,8 @@ LEVELS = [
 
 _CHOICE = [("single", 60, "1"), ("multiple", 20, "2")]
 
+# A subject's own fields (what an admin edits), in the order of SUBJECTS' rows after the code and level.
+SUBJECT_FIELDS = ("name", "name_en", "minutes", "full_marks", "pass_mark")
 # code, level, Chinese name, English name, minutes, full marks, pass mark, sections (kind, count, points)
 SUBJECTS = [
     (
@@ -179,34 +189,19 @@ async def seed_catalogue(get_model: Callable[[str], type]) -> int:
     """Add every default row that is missing; returns how many rows were added."""
     added = 0
     level_model = get_model("ExamLevel")
-    for position, (level, carry, review, review_years, first_months, valid_years, window, ce) in enumerate(LEVELS):
-        if not await level_model.filter(level=level).exists():
-            await level_model.create(
-                level=level,
-                carry_over_years=carry,
-                review_required=review,
-                review_valid_years=review_years,
-                first_registration_months=first_months,
-                registration_valid_years=valid_years,
-                renewal_window_months=window,
-                ce_hours_per_period=ce,
-                position=position,
-            )
+    for position, row in enumerate(LEVELS):
+        values = dict(zip(("level", *LEVEL_FIELDS), row, strict=True))
+        if not await level_model.filter(level=values["level"]).exists():
+            await level_model.create(**values, position=position)
             added += 1
     subject_model, section_model = get_model("ExamSubject"), get_model("PaperSection")
-    for position, (code, level, name, name_en, minutes, full, pass_mark, sections) in enumerate(SUBJECTS):
-        if await subject_model.filter(code=code).exists():
+    for position, (*row, sections) in enumerate(SUBJECTS):
+        values = dict(zip(("code", "level", *SUBJECT_FIELDS), row, strict=True))
+        if await subject_model.filter(code=values["code"]).exists():
             continue
-        subject = await subject_model.create(
-            code=code,
-            level=level,
-            name=name,
-            name_en=name_en,
-            minutes=minutes,
-            full_marks=Decimal(full),
-            pass_mark=Decimal(pass_mark),
-            position=position,
-        )
+        for marks in ("full_marks", "pass_mark"):
+            values[marks] = Decimal(values[marks])
+        subject = await subject_model.create(**values, position=position)
         for i, (kind, count, points) in enumerate(sections):
             await section_model.create(
                 subject_id=subject.id, kind=kind, count=count, points=Decimal(points), position=i

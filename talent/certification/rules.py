@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from talent.core.attrs import attrs_of
 from talent.core.codes import Coded
 from talent.core.i18n import N_
 
@@ -373,13 +374,8 @@ class Rule:
     @classmethod
     def of(cls, row) -> "Rule":
         return cls(
-            level=row.level,
-            min_education=row.min_education,
-            social_work_major=row.social_work_major,
+            **attrs_of(row, "level", "min_education", "social_work_major", "requires_level", "note", "id"),
             min_years=int(row.min_years),
-            requires_level=row.requires_level,
-            note=row.note,
-            id=row.id,
             source=getattr(row, "source", ""),
             source_year=getattr(row, "source_year", None),
         )

@@ -425,16 +425,8 @@ async def ce_credit_add(
 
 # --- exam catalogue edits (admins); the audit log keeps the history -------------------------------------
 
-LEVEL_FIELDS = [
-    "carry_over_years",
-    "review_required",
-    "review_valid_years",
-    "first_registration_months",
-    "registration_valid_years",
-    "renewal_window_months",
-    "ce_hours_per_period",
-]
-SUBJECT_FIELDS = ["name", "name_en", "minutes", "full_marks", "pass_mark"]
+LEVEL_FIELDS = list(defaults.LEVEL_FIELDS)
+SUBJECT_FIELDS = list(defaults.SUBJECT_FIELDS)
 SECTION_FIELDS = ["count", "points"]
 YEAR_FIELDS = ["year", "exam_on", "cutoff_on", "note"]
 PASS_LINE_FIELDS = ["subject_id", "year", "region_id", "pass_mark", "note"]

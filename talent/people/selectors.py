@@ -82,9 +82,9 @@ async def worker_list(*, scope: Scope, params: ListParams, today: date, **filter
     return page
 
 
-# The columns of the workers kind (talent.people.schemas.WorkerOut) and the keyset's key.
-EXPORT_FIELDS = (
-    "id",
+# A worker's own fields: the columns of the workers kind (talent.people.schemas.WorkerOut), and what the audit
+# entries of a worker hold (services.WORKER).
+WORKER_COLUMNS = (
     "worker_no",
     "name",
     "gender",
@@ -95,6 +95,8 @@ EXPORT_FIELDS = (
     "phone",
     "id_number",
 )
+# The export's fields: the columns and the keyset's key.
+EXPORT_FIELDS = ("id", *WORKER_COLUMNS)
 
 
 def worker_export(*, scope: Scope, params: ListParams, today: date, **filters) -> AsyncIterator[Worker]:

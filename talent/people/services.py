@@ -31,22 +31,12 @@ from talent.people.models import (
     Worker,
 )
 from talent.people.rules import clean_id_number, clean_phone, overlapping
-from talent.people.selectors import worker_jurisdictions
+from talent.people.selectors import WORKER_COLUMNS, worker_jurisdictions
 from talent.places.models import Education, Station
 from talent.places.selectors import station_for_code
 from talent.places.services import station_audit_scope
 
-WORKER_AUDIT_FIELDS = [
-    "worker_no",
-    "name",
-    "gender",
-    "birth_date",
-    "education",
-    "social_work_major",
-    "source",
-    "phone",
-    "id_number",
-]
+WORKER_AUDIT_FIELDS = list(WORKER_COLUMNS)
 SPELL_AUDIT_FIELDS = [
     "worker_id",
     "station_id",
