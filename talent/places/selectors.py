@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 from datetime import date
 
 from tortoise.expressions import Q, Subquery
-from tortoise.functions import Count
 
 from talent.core.access import Scope
+from talent.core.aggregate import count_by
 from talent.core.export import keyset_batches, keyset_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
@@ -67,13 +67,8 @@ async def region_detail(*, scope: Scope, region: Region) -> dict:
         else []
     )
     children = await Region.filter(regions_q(scope), parent_id=region.id).order_by("code")
-    rows = (
-        await Station.filter(stations_q(scope), region_path__startswith=region.path)
-        .annotate(n=Count("id"))
-        .group_by("kind")
-        .values("kind", "n")
-    )
-    counts = {str(r["kind"]): r["n"] for r in rows}
+    by_kind = await count_by(Station.filter(stations_q(scope), region_path__startswith=region.path), "kind")
+    counts = {str(kind): n for kind, n in by_kind.items()}
     return {
         "ancestors": [(a, a.id in visible_ids) for a in ancestors],
         "children": children,
@@ -120,13 +115,8 @@ async def _add_station_counts(scope: Scope, organisations: list[Organisation]) -
     """Sets `station_count` (stations in scope) on each organisation, from one aggregate query."""
     counts: dict[int, int] = {}
     if organisations:
-        rows = (
-            await Station.filter(stations_q(scope), organisation_id__in=[o.id for o in organisations])
-            .annotate(n=Count("id"))
-            .group_by("organisation_id")
-            .values("organisation_id", "n")
-        )
-        counts = {r["organisation_id"]: r["n"] for r in rows}
+        in_scope = Station.filter(stations_q(scope), organisation_id__in=[o.id for o in organisations])
+        counts = await count_by(in_scope, "organisation_id")
     for org in organisations:
         org.station_count = counts.get(org.id, 0)
 
