@@ -242,32 +242,19 @@ def _station_filtered(
     return qs
 
 
-def station_export(
-    *,
-    scope: Scope,
-    params: ListParams,
-    tier_id: int | None = None,
-    organisation_id: int | None = None,
-    kind: str = "",
-) -> AsyncIterator[Station]:
-    """Every station of the filtered list (all pages) in the list's order, read in keyset batches."""
-    qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind)
+def station_export(*, scope: Scope, params: ListParams, **filters) -> AsyncIterator[Station]:
+    """Every station of the filtered list (all pages; _station_filtered's filters) in the list's order, read in
+    keyset batches."""
+    qs = _station_filtered(scope=scope, params=params, **filters)
     return keyset_rows(qs, order_for(params, STATION_SORTS, "code"))
 
 
-async def station_list(
-    *,
-    scope: Scope,
-    params: ListParams,
-    tier_id: int | None = None,
-    organisation_id: int | None = None,
-    today: date | None = None,
-    kind: str = "",
-) -> Page:
-    """One page of stations. Who works there is people's business: the page adds each station's head count
+async def station_list(*, scope: Scope, params: ListParams, today: date | None = None, **filters) -> Page:
+    """One page of stations (_station_filtered's filters: a tier, an organisation, one kind of the network such as
+    township stations alone). Who works there is people's business: the page adds each station's head count
     (talent.staffing.selectors.add_headcounts). `today` is not used; it stays until tests/exports stops
-    passing it. `kind`: one kind of the network only (township stations alone, say)."""
-    qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind)
+    passing it."""
+    qs = _station_filtered(scope=scope, params=params, **filters)
     return await paginate(qs, params, STATION_SORTS, default="code")
 
 
