@@ -12,7 +12,6 @@ through talent.pay (selectors / simulator, as the page and the API call them), s
 import argparse
 import asyncio
 import sys
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from tortoise import Tortoise  # noqa: E402
 
+from bench.reports import best as best_of  # noqa: E402
 from talent.core.access import Role, Scope  # noqa: E402
 from talent.db import is_postgres, tortoise_config  # noqa: E402
 
@@ -32,9 +32,9 @@ def lit(day: date, pg: bool) -> str:
     return f"DATE '{day.isoformat()}'" if pg else f"'{day.isoformat()}'"
 
 
-def raw_compliance(day: date, pg: bool, prefix: str = "") -> str:
-    """Headcount, counts by status and the shortfall total, written out by hand in one statement."""
-    d = lit(day, pg)
+def _terms(day: date, pg: bool):
+    """The pieces both statements use: the day as a literal, a numeric column as a number, and the full years since
+    a worker's first start (x.first_start) on the day."""
     num = (lambda c: c) if pg else (lambda c: f"CAST({c} AS REAL)")
     years = (
         f"({day.year} - CAST(EXTRACT(YEAR FROM x.first_start) AS INTEGER) - CASE WHEN to_char(x.first_start, 'MM-DD')"
@@ -43,6 +43,12 @@ def raw_compliance(day: date, pg: bool, prefix: str = "") -> str:
         else f"({day.year} - CAST(strftime('%Y', x.first_start) AS INTEGER) - CASE WHEN strftime('%m-%d',"
         f" x.first_start) > '{day:%m-%d}' THEN 1 ELSE 0 END)"
     )
+    return lit(day, pg), num, years
+
+
+def raw_compliance(day: date, pg: bool, prefix: str = "") -> str:
+    """Headcount, counts by status and the shortfall total, written out by hand in one statement."""
+    d, num, years = _terms(day, pg)
     where = f" AND st.region_path LIKE '{prefix}%'" if prefix else ""
     return f"""
 WITH a AS (
@@ -86,15 +92,7 @@ SELECT COUNT(*) AS headcount, SUM(CASE WHEN status = 'below_floor' THEN 1 ELSE 0
 
 def raw_simulation(day: date, pg: bool, standard_id: int, prefix: str, floor: Decimal) -> str:
     """The draft's monthly cost, written by hand: every worker lifted to max(floor, draft band min)."""
-    d = lit(day, pg)
-    num = (lambda c: c) if pg else (lambda c: f"CAST({c} AS REAL)")
-    years = (
-        f"({day.year} - CAST(EXTRACT(YEAR FROM x.first_start) AS INTEGER) - CASE WHEN to_char(x.first_start, 'MM-DD')"
-        f" > '{day:%m-%d}' THEN 1 ELSE 0 END)"
-        if pg
-        else f"({day.year} - CAST(strftime('%Y', x.first_start) AS INTEGER) - CASE WHEN strftime('%m-%d',"
-        f" x.first_start) > '{day:%m-%d}' THEN 1 ELSE 0 END)"
-    )
+    d, num, years = _terms(day, pg)
     return f"""
 WITH a AS (
   SELECT sp.worker_id FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
@@ -119,13 +117,8 @@ SELECT COUNT(*) AS headcount, SUM(CASE WHEN t.pay IS NOT NULL AND t.pay < t.targ
 
 
 async def best(repeat: int, fn):
-    await fn()
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = await fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+    await fn()  # the warm-up run
+    return await best_of(fn, repeat)
 
 
 def money(value) -> Decimal:

@@ -107,6 +107,12 @@ class _Courses:
         self.rows: dict[str, list] = defaultdict(list)
         self.counts: dict[str, int] = defaultdict(int)
 
+    def audited(self, action: Action, entity: Entity, entity_id: int, summary: str, **values) -> None:
+        """Plan the audit entry of a change the demo makes (no actor: the system made it)."""
+        self.rows["audit"].append(
+            audit_entry(actor=None, action=action, entity=entity, entity_id=entity_id, summary=summary, **values)
+        )
+
     def county(self, region: Region, tenures: list[Tenure], course_ids: Iterator[int], lesson_ids: Iterator[int]):
         """Plan one county's courses; their learners are planned once enrolment ids are reserved."""
         rng, today = self.rng, self.today
@@ -140,16 +146,8 @@ class _Courses:
                     "published_at": published,
                 }
             )
-            self.rows["audit"].append(
-                audit_entry(
-                    actor=None,
-                    action=Action.CREATE,
-                    entity=Entity.COURSE,
-                    entity_id=course_id,
-                    summary=f"{region.name}{starts.year}年{title}"[:255],
-                    region_path=region.path,
-                )
-            )
+            summary = f"{region.name}{starts.year}年{title}"[:255]
+            self.audited(Action.CREATE, Entity.COURSE, course_id, summary, region_path=region.path)
             lessons = []
             for position in range(1, n_lessons + 1):
                 lesson_id = next(lesson_ids)
@@ -245,18 +243,15 @@ class _Courses:
                 "note": course["title"][:255],
             }
         )
-        self.rows["audit"].append(
-            audit_entry(
-                actor=None,
-                action=Action.COMPLETE,
-                entity=Entity.ENROLMENT,
-                entity_id=enrolment_id,
-                summary=f"course {course['id']} · worker {tenure.worker_id} · {hours} h",
-                before={"status": "enrolled"},
-                after={"status": "completed", "ce_hours": str(hours)},
-                region_path=tenure.region_path,
-                organisation_id=tenure.organisation_id,
-            )
+        self.audited(
+            Action.COMPLETE,
+            Entity.ENROLMENT,
+            enrolment_id,
+            f"course {course['id']} · worker {tenure.worker_id} · {hours} h",
+            before={"status": "enrolled"},
+            after={"status": "completed", "ce_hours": str(hours)},
+            region_path=tenure.region_path,
+            organisation_id=tenure.organisation_id,
         )
 
     async def flush(self, progress) -> None:

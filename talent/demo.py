@@ -31,12 +31,13 @@ Distributions and their basis:
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from talent import demo_data as data
+from talent.core.attrs import attrs_of
 
 DEMO_PASSWORD = "talent-demo-2026"
 STEP = 30  # days per simulation step
@@ -1025,6 +1026,11 @@ async def _worker_accounts(plan: Plan, worker_ids: dict[str, int], password_hash
     return await _stream(User, rows, progress, "Worker accounts", len(recent))
 
 
+def _columns(row, *not_columns: str) -> dict:
+    """A plan row's fields that are columns of its model by the same name: all but `not_columns`."""
+    return {f.name: getattr(row, f.name) for f in fields(row) if f.name not in not_columns}
+
+
 async def _write(plan: Plan, progress) -> dict[str, int]:
     from talent.accounts.models import User
     from talent.accounts.passwords import hash_password
@@ -1042,17 +1048,7 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         rows = [r for r in plan.regions if r.level == level]
         await _bulk(
             Region,
-            [
-                Region(
-                    code=r.code,
-                    name=r.name,
-                    level=r.level,
-                    parent_id=region_ids.get(r.parent) if r.parent else None,
-                    path=r.path,
-                    depth=r.depth,
-                )
-                for r in rows
-            ],
+            [Region(**_columns(r, "parent"), parent_id=region_ids.get(r.parent) if r.parent else None) for r in rows],
             progress,
             f"Regions ({level})",
         )
@@ -1060,34 +1056,14 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
 
     org_ids = await _bulk(
         Organisation,
-        [
-            Organisation(
-                name=o.name, credit_code=o.credit_code, contact=o.contact, phone=o.phone, region_id=region_ids[o.region]
-            )
-            for o in plan.orgs
-        ],
+        [Organisation(**_columns(o, "region"), region_id=region_ids[o.region]) for o in plan.orgs],
         progress,
         "Organisations",
         key="name",
     )
     await _bulk(
         StationTier,
-        [
-            StationTier(
-                region_id=region_ids[t.region],
-                name=t.name,
-                min_fulltime=t.min_fulltime,
-                min_certified=t.min_certified,
-                min_level=t.min_level,
-                max_age=t.max_age,
-                min_education=t.min_education,
-                major_required=t.major_required,
-                certificate_required=t.certificate_required,
-                notes=t.notes,
-                station_kind=t.station_kind,
-            )
-            for t in plan.tiers
-        ],
+        [StationTier(**_columns(t, "region"), region_id=region_ids[t.region]) for t in plan.tiers],
         progress,
         "Station tiers",
     )
@@ -1117,15 +1093,10 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         Worker,
         [
             Worker(
+                **attrs_of(w, "name", "gender", "education", "source", "phone", "id_number"),
                 worker_no=w.no,
-                name=w.name,
-                gender=w.gender,
                 birth_date=day(w.birth),
-                education=w.education,
                 social_work_major=w.major,
-                source=w.source,
-                phone=w.phone,
-                id_number=w.id_number,
             )
             for w in plan.workers
         ],
@@ -1137,14 +1108,11 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         EmploymentSpell,
         [
             EmploymentSpell(
+                **attrs_of(s, "full_time", "position", "exit_type", "exit_reason"),
                 worker_id=worker_ids[s.worker.no],
                 station_id=station_ids[s.station.code],
                 start_on=day(s.start),
                 end_on=day(s.end),
-                full_time=s.full_time,
-                position=s.position,
-                exit_type=s.exit_type,
-                exit_reason=s.exit_reason,
                 exit_note=s.note,
             )
             for s in sorted(plan.spells, key=lambda s: (s.start, s.worker.no))

@@ -3,12 +3,12 @@
 from datetime import datetime
 
 from tortoise.expressions import Subquery
-from tortoise.functions import Count
 
 from courses.catalog.models import Course
 from courses.classroom.models import Attendance, ClassSession
 from courses.enrolment.models import SEATED, Enrolment, EnrolmentStatus
 from talent.core.access import Scope
+from talent.core.aggregate import count_by
 from talent.people.access import workers_q
 from talent.people.models import Worker
 
@@ -42,13 +42,7 @@ async def roster(*, scope: Scope, course: Course, session: ClassSession) -> list
 async def sessions_attended(*, enrolments: list[Enrolment]) -> dict[int, int]:
     """Sessions attended per enrolment (the enrolments of a learners page, read through the viewer's scope),
     counted in SQL."""
-    rows = await (
-        Attendance.filter(enrolment_id__in=[e.id for e in enrolments] or [0])
-        .annotate(n=Count("id"))
-        .group_by("enrolment_id")
-        .values("enrolment_id", "n")
-    )
-    return {r["enrolment_id"]: r["n"] for r in rows}
+    return await count_by(Attendance.filter(enrolment_id__in=[e.id for e in enrolments] or [0]), "enrolment_id")
 
 
 async def upcoming_sessions(*, worker_id: int, since: datetime, limit: int = 10) -> list[ClassSession]:

@@ -11,6 +11,7 @@ from courses.catalog.models import Course, Lesson
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from talent.certification.models import CeCredit
 from talent.core.access import Scope
+from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, paginate
 from talent.people.access import workers_q
 from talent.people.models import Worker
@@ -90,20 +91,10 @@ async def my_learning(*, worker_id: int, today: date) -> dict:
         .order_by("status", "-id")
     )
     course_ids = [e.course_id for e in current]
-    done_rows = await (
-        LessonProgress.filter(enrolment_id__in=[e.id for e in current] or [0], lesson__required=True)
-        .annotate(n=Count("id"))
-        .group_by("enrolment_id")
-        .values("enrolment_id", "n")
+    done = await count_by(
+        LessonProgress.filter(enrolment_id__in=[e.id for e in current] or [0], lesson__required=True), "enrolment_id"
     )
-    done = {r["enrolment_id"]: r["n"] for r in done_rows}
-    required_rows = await (
-        Lesson.filter(course_id__in=course_ids or [0], required=True)
-        .annotate(n=Count("id"))
-        .group_by("course_id")
-        .values("course_id", "n")
-    )
-    required = {r["course_id"]: r["n"] for r in required_rows}
+    required = await count_by(Lesson.filter(course_id__in=course_ids or [0], required=True), "course_id")
     for e in current:
         e.done = done.get(e.id, 0)
         e.required = required.get(e.course_id, 0)

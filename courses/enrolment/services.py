@@ -30,9 +30,8 @@ from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, Worker
-from talent.people.selectors import worker_jurisdictions
-from talent.places.access import stations_q
-from talent.places.models import Station
+from talent.people.rules import active_on, check_worker_request
+from talent.people.selectors import worker_jurisdictions, workers_at_station, workers_numbered
 
 MAX_BULK = 500
 HOLDING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED, EnrolmentStatus.COMPLETED)
@@ -43,14 +42,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _active(day: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}start_on__lte": day}) & (Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": day}))
-
-
 def eligible_workers(course: Course, day: date, scope: Scope | None = None) -> Q:
     """Workers with an active spell at a station inside the course's region (a filter on Worker); with a
     scope, only spells the viewer sees count (a worker's own, or at a station in a staff member's scope)."""
-    spells = EmploymentSpell.filter(_active(day), station__region_path__startswith=course.region_path)
+    spells = EmploymentSpell.filter(active_on(day), station__region_path__startswith=course.region_path)
     if scope is not None:
         spells = spells.filter(spells_q(scope))
     return Q(id__in=Subquery(spells.values("worker_id")))
@@ -152,30 +147,12 @@ async def enrolment_bulk(
     if not scope.can(Permission.LEARNERS_MANAGE):
         raise ServiceError("__all__", N_("You may not enrol workers."))
     numbers = list(dict.fromkeys(n.strip() for n in worker_nos if n and n.strip()))
-    if not station_code and not numbers:
-        raise ServiceError("worker_nos", N_("Give a station or at least one worker number."))
-    if len(numbers) > MAX_BULK:
-        raise ServiceError("worker_nos", N_("At most %(n)s worker numbers at a time."), n=MAX_BULK)
-    in_scope = Worker.filter(workers_q(scope))
+    check_worker_request(station_code, numbers, MAX_BULK)
     ids: dict[int, str] = {}
     if station_code:
-        station = await Station.filter(stations_q(scope), code=station_code).first()
-        if station is None:
-            raise ServiceError("station_code", N_("No station with this code in your scope."))
-        at_station = EmploymentSpell.filter(_active(today), station_id=station.id).values("worker_id")
-        rows = await in_scope.filter(id__in=Subquery(at_station)).values("id", "worker_no")
-        ids.update({r["id"]: r["worker_no"] for r in rows})
+        ids.update(await workers_at_station(scope=scope, station_code=station_code, today=today))
     if numbers:
-        rows = await in_scope.filter(worker_no__in=numbers).values("id", "worker_no")
-        found = {r["worker_no"] for r in rows}
-        missing = [n for n in numbers if n not in found]
-        if missing:
-            raise ServiceError(
-                "worker_nos",
-                N_("Not found in your scope: %(list)s. Nothing was saved."),
-                list=", ".join(missing[:20]),
-            )
-        ids.update({r["id"]: r["worker_no"] for r in rows})
+        ids.update(await workers_numbered(scope=scope, numbers=numbers))
     eligible = set(
         await Worker.filter(eligible_workers(course, today, scope), id__in=list(ids)).values_list("id", flat=True)
     )

@@ -27,8 +27,10 @@ from courses.examprep.models import (
 )
 from talent.certification.models import ExamSubject
 from talent.core.access import Scope
+from talent.core.aggregate import count_by
 from talent.core.clock import local_time
 from talent.core.export import batched
+from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, paginate
 
 READINESS_DAYS = 90
@@ -46,12 +48,7 @@ async def _reach_or_read(reach: Sequence[str] | None, worker_id: int, today: dat
 
 def _bank_query(*, scope: Scope, q: str, subject: str, kind: str, topic: str):
     qs = QuestionVersion.filter(visible(scope, "question__"), is_current=True).select_related("question")
-    if subject:
-        qs = qs.filter(question__subject=subject)
-    if kind:
-        qs = qs.filter(question__kind=kind)
-    if topic:
-        qs = qs.filter(question__topic=topic)
+    qs = filtered_by_given(qs, question__subject=subject, question__kind=kind, question__topic=topic)
     if q:
         qs = qs.filter(Q(stem__icontains=q) | Q(question__topic__icontains=q))
     return qs
@@ -403,17 +400,10 @@ async def readiness_for(
         worker_id=worker_id, answered_at__gte=since, correct__not_isnull=True, question__subject__in=codes
     )
     keys = ("question__subject", "question__topic")
-    answered = await answers.annotate(n=Count("id")).group_by(*keys).values(*keys, "n")
-    right = await answers.filter(correct=True).annotate(n=Count("id")).group_by(*keys).values(*keys, "n")
-    sizes = (
-        await Question.filter(subject__in=codes, is_active=True, region_path__in=reach)
-        .annotate(n=Count("id"))
-        .group_by("subject", "topic")
-        .values("subject", "topic", "n")
-    )
-    answered_by = {(r["question__subject"], r["question__topic"]): r["n"] for r in answered}
-    right_by = {(r["question__subject"], r["question__topic"]): r["n"] for r in right}
-    size_by = {(r["subject"], r["topic"]): r["n"] for r in sizes}
+    answered_by = await count_by(answers, *keys)
+    right_by = await count_by(answers.filter(correct=True), *keys)
+    questions = Question.filter(subject__in=codes, is_active=True, region_path__in=reach)
+    size_by = await count_by(questions, "subject", "topic")
     out = {}
     for subject in subjects:
         percents = [

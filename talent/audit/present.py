@@ -16,6 +16,7 @@ from typing import Any
 
 from talent.audit.models import Entity
 from talent.core.access import Scope
+from talent.core.attrs import attrs_of
 from talent.core.i18n import N_, Msgid, format_date, format_local
 
 # field name → its label. Every field an Audited(...) declaration lists, and those other entries write.
@@ -358,11 +359,7 @@ def line(e, names: dict[str, dict[int, str]]) -> Line:
     kind = RECORDS.get(e.entity)
     record = _named(names, kind, e.entity_id) if kind else f"#{e.entity_id}"
     return Line(
-        at=e.at,
-        actor_name=e.actor_name,
-        action=e.action,
-        entity=e.entity,
-        entity_id=e.entity_id,
+        **attrs_of(e, "at", "actor_name", "action", "entity", "entity_id"),
         record=record,
         summary=_summary(e.summary, names),
         changes=_changes(e, names),

@@ -5,6 +5,7 @@ from tortoise.expressions import Q
 from talent.audit.models import AuditEntry, AuditJurisdiction
 from talent.core.access import Role, Scope
 from talent.core.export import keyset_rows
+from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import NOTHING, Union
 
@@ -31,11 +32,7 @@ def _scope_filter(scope: Scope) -> Q:
 
 
 def _audit_filtered(*, scope: Scope, params: ListParams, entity: str = "", entity_id: str = ""):
-    qs = AuditEntry.filter(_scope_filter(scope))
-    if entity:
-        qs = qs.filter(entity=entity)
-    if entity_id:
-        qs = qs.filter(entity_id=entity_id)
+    qs = filtered_by_given(AuditEntry.filter(_scope_filter(scope)), entity=entity, entity_id=entity_id)
     if params.q:
         qs = qs.filter(Q(summary__icontains=params.q) | Q(actor_name__icontains=params.q))
     return qs

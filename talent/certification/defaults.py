@@ -10,9 +10,18 @@ from datetime import date
 from decimal import Decimal
 
 from talent.certification.rules import CE_CREDIT_DEFAULTS, CE_MEASURES_FROM, YEARLY_DEFAULT, YEARLY_FROM
+from talent.core.seeding import national_rule_seed
 
-# level: carry-over years, review required, review valid years, first registration months,
-# registration valid years, renewal window months, CE hours per period
+# An exam level's rules (what an admin edits), in the order of LEVELS' rows after the level.
+LEVEL_FIELDS = (
+    "carry_over_years",
+    "review_required",
+    "review_valid_years",
+    "first_registration_months",
+    "registration_valid_years",
+    "renewal_window_months",
+    "ce_hours_per_period",
+)
 LEVELS = [
     ("assistant", 1, False, 0, 12, 3, 3, 72),
     ("intermediate", 2, False, 0, 12, 3, 3, 90),
@@ -21,6 +30,8 @@ LEVELS = [
 
 _CHOICE = [("single", 60, "1"), ("multiple", 20, "2")]
 
+# A subject's own fields (what an admin edits), in the order of SUBJECTS' rows after the code and level.
+SUBJECT_FIELDS = ("name", "name_en", "minutes", "full_marks", "pass_mark")
 # code, level, Chinese name, English name, minutes, full marks, pass mark, sections (kind, count, points)
 SUBJECTS = [
     (
@@ -101,70 +112,40 @@ NOTICE = "2025年度社会工作者职业资格考试报名通知（国人部发
 SENIOR_NOTICE = "2025年度社会工作者职业资格考试报名通知（人社部规〔2018〕2号）"
 NOTICE_YEAR = 2025
 
-# level, min education, social-work major (None = any), min years of social work, certificate held first
-# (the years then count from its date), the route as the notice words it, source document, source year.
-# An education is "at least" the minimum; a social-work rule also admits a higher social-work degree.
-ELIGIBILITY = [
-    ("assistant", "secondary", None, 4, None, "取得高中或者中专学历，从事社会工作满4年", NOTICE, NOTICE_YEAR),
-    ("assistant", "associate", True, 2, None, "取得社会工作专业大专学历，从事社会工作满2年", NOTICE, NOTICE_YEAR),
-    (
-        "assistant",
-        "bachelor",
-        True,
-        0,
-        None,
-        "社会工作专业本科应届毕业生（包括已取得社会工作专业本科及以上学历、学位的人员）",
-        NOTICE,
-        NOTICE_YEAR,
-    ),
-    ("assistant", "associate", None, 4, None, "取得其他专业大专学历，从事社会工作满4年", NOTICE, NOTICE_YEAR),
-    ("assistant", "bachelor", None, 2, None, "取得其他专业本科及以上学历，从事社会工作满2年", NOTICE, NOTICE_YEAR),
-    (
-        "intermediate",
-        "secondary",
-        None,
-        6,
-        "assistant",
-        "取得高中或者中专学历，并取得助理社会工作师证书后，从事社会工作满6年",
-        NOTICE,
-        NOTICE_YEAR,
-    ),
-    (
-        "intermediate",
-        "associate",
-        True,
-        4,
-        None,
-        "取得社会工作专业大专及以上学历或学位，从事社会工作满4年",
-        NOTICE,
-        NOTICE_YEAR,
-    ),
-    ("intermediate", "bachelor", True, 3, None, "取得社会工作专业大学本科学历，从事社会工作满3年", NOTICE, NOTICE_YEAR),
-    ("intermediate", "master", True, 1, None, "取得社会工作专业硕士学位，从事社会工作满1年", NOTICE, NOTICE_YEAR),
-    ("intermediate", "doctorate", True, 0, None, "取得社会工作专业博士学位", NOTICE, NOTICE_YEAR),
-    (
-        "intermediate",
-        "associate",
-        None,
-        6,
-        None,
-        "取得其他专业大专及以上学历或学位，从事社会工作年限相应增加2年（大专6年）",
-        NOTICE,
-        NOTICE_YEAR,
-    ),
-    ("intermediate", "bachelor", None, 5, None, "其他专业本科，从事社会工作满5年（3年+2年）", NOTICE, NOTICE_YEAR),
-    ("intermediate", "master", None, 3, None, "其他专业硕士，从事社会工作满3年（1年+2年）", NOTICE, NOTICE_YEAR),
-    ("intermediate", "doctorate", None, 2, None, "其他专业博士，从事社会工作满2年（0年+2年）", NOTICE, NOTICE_YEAR),
-    (
-        "senior",
-        "bachelor",
-        None,
-        5,
-        "intermediate",
-        "具有本科及以上学历（或学士及以上学位），取得社会工作师资格后从事社会工作满5年",
-        SENIOR_NOTICE,
-        NOTICE_YEAR,
-    ),
+# By level: min education, social-work major (None = any), min years of social work, certificate held first
+# (the years then count from its date), the route as the notice words it; ELIGIBILITY adds each route's level,
+# source document and source year, in this order. An education is "at least" the minimum; a social-work rule
+# also admits a higher social-work degree.
+_ROUTES = {
+    "assistant": [
+        ("secondary", None, 4, None, "取得高中或者中专学历，从事社会工作满4年"),
+        ("associate", True, 2, None, "取得社会工作专业大专学历，从事社会工作满2年"),
+        ("bachelor", True, 0, None, "社会工作专业本科应届毕业生（包括已取得社会工作专业本科及以上学历、学位的人员）"),
+        ("associate", None, 4, None, "取得其他专业大专学历，从事社会工作满4年"),
+        ("bachelor", None, 2, None, "取得其他专业本科及以上学历，从事社会工作满2年"),
+    ],
+    "intermediate": [
+        ("secondary", None, 6, "assistant", "取得高中或者中专学历，并取得助理社会工作师证书后，从事社会工作满6年"),
+        ("associate", True, 4, None, "取得社会工作专业大专及以上学历或学位，从事社会工作满4年"),
+        ("bachelor", True, 3, None, "取得社会工作专业大学本科学历，从事社会工作满3年"),
+        ("master", True, 1, None, "取得社会工作专业硕士学位，从事社会工作满1年"),
+        ("doctorate", True, 0, None, "取得社会工作专业博士学位"),
+        ("associate", None, 6, None, "取得其他专业大专及以上学历或学位，从事社会工作年限相应增加2年（大专6年）"),
+        ("bachelor", None, 5, None, "其他专业本科，从事社会工作满5年（3年+2年）"),
+        ("master", None, 3, None, "其他专业硕士，从事社会工作满3年（1年+2年）"),
+        ("doctorate", None, 2, None, "其他专业博士，从事社会工作满2年（0年+2年）"),
+    ],
+}
+# The senior route (of the 2018 measures, restated by the notice).
+_SENIOR_ROUTE = (
+    "bachelor",
+    None,
+    5,
+    "intermediate",
+    "具有本科及以上学历（或学士及以上学位），取得社会工作师资格后从事社会工作满5年",
+)
+ELIGIBILITY = [(level, *route, NOTICE, NOTICE_YEAR) for level, routes in _ROUTES.items() for route in routes] + [
+    ("senior", *_SENIOR_ROUTE, SENIOR_NOTICE, NOTICE_YEAR)
 ]
 
 # The rows the catalogue seeded before (level, education, major, years, certificate, note): migration 0010
@@ -189,38 +170,38 @@ def _has(model, field: str) -> bool:
     return field in model._meta.fields_map
 
 
+def _rule_fields(level, education, major, years, requires, note, *source) -> dict:
+    """An eligibility rule's fields from an ELIGIBILITY row (or a WRONG_ELIGIBILITY one, which has no source)."""
+    fields = {
+        "level": level,
+        "min_education": education,
+        "social_work_major": major,
+        "min_years": years,
+        "requires_level": requires,
+        "note": note,
+    }
+    if source:
+        fields["source"], fields["source_year"] = source
+    return fields
+
+
 async def seed_catalogue(get_model: Callable[[str], type]) -> int:
     """Add every default row that is missing; returns how many rows were added."""
     added = 0
     level_model = get_model("ExamLevel")
-    for position, (level, carry, review, review_years, first_months, valid_years, window, ce) in enumerate(LEVELS):
-        if not await level_model.filter(level=level).exists():
-            await level_model.create(
-                level=level,
-                carry_over_years=carry,
-                review_required=review,
-                review_valid_years=review_years,
-                first_registration_months=first_months,
-                registration_valid_years=valid_years,
-                renewal_window_months=window,
-                ce_hours_per_period=ce,
-                position=position,
-            )
+    for position, row in enumerate(LEVELS):
+        values = dict(zip(("level", *LEVEL_FIELDS), row, strict=True))
+        if not await level_model.filter(level=values["level"]).exists():
+            await level_model.create(**values, position=position)
             added += 1
     subject_model, section_model = get_model("ExamSubject"), get_model("PaperSection")
-    for position, (code, level, name, name_en, minutes, full, pass_mark, sections) in enumerate(SUBJECTS):
-        if await subject_model.filter(code=code).exists():
+    for position, (*row, sections) in enumerate(SUBJECTS):
+        values = dict(zip(("code", "level", *SUBJECT_FIELDS), row, strict=True))
+        if await subject_model.filter(code=values["code"]).exists():
             continue
-        subject = await subject_model.create(
-            code=code,
-            level=level,
-            name=name,
-            name_en=name_en,
-            minutes=minutes,
-            full_marks=Decimal(full),
-            pass_mark=Decimal(pass_mark),
-            position=position,
-        )
+        for marks in ("full_marks", "pass_mark"):
+            values[marks] = Decimal(values[marks])
+        subject = await subject_model.create(**values, position=position)
         for i, (kind, count, points) in enumerate(sections):
             await section_model.create(
                 subject_id=subject.id, kind=kind, count=count, points=Decimal(points), position=i
@@ -235,17 +216,8 @@ async def seed_catalogue(get_model: Callable[[str], type]) -> int:
     rule_model = get_model("EligibilityRule")
     # The historical model of migration 0003 has no source yet: migration 0010 adds the routes then.
     if _has(rule_model, "source") and not await rule_model.all().exists():
-        for level, education, major, years, requires, note, source, source_year in ELIGIBILITY:
-            await rule_model.create(
-                level=level,
-                min_education=education,
-                social_work_major=major,
-                min_years=years,
-                requires_level=requires,
-                note=note,
-                source=source,
-                source_year=source_year,
-            )
+        for route in ELIGIBILITY:
+            await rule_model.create(**_rule_fields(*route))
             added += 1
     return added
 
@@ -254,32 +226,17 @@ async def correct_catalogue(get_model: Callable[[str], type]) -> None:
     """Migration 0010: replace the wrongly seeded eligibility rows and exam dates that nobody has edited since,
     give the national rows their source, and add the routes that were missing."""
     rule_model = get_model("EligibilityRule")
-    for level, education, major, years, requires, note in WRONG_ELIGIBILITY:
-        await rule_model.filter(
-            level=level,
-            min_education=education,
-            social_work_major=major,
-            min_years=years,
-            requires_level=requires,
-            note=note,
-        ).delete()
-    for level, education, major, years, requires, note, source, source_year in ELIGIBILITY:
+    for wrong in WRONG_ELIGIBILITY:
+        await rule_model.filter(**_rule_fields(*wrong)).delete()
+    for route in ELIGIBILITY:
+        level, education, major, _years, requires, note, source, source_year = route
         found = rule_model.filter(
             level=level, min_education=education, social_work_major=major, requires_level=requires
         )
         if await found.exists():
             await found.filter(note=note, source="").update(source=source, source_year=source_year)
         else:
-            await rule_model.create(
-                level=level,
-                min_education=education,
-                social_work_major=major,
-                min_years=years,
-                requires_level=requires,
-                note=note,
-                source=source,
-                source_year=source_year,
-            )
+            await rule_model.create(**_rule_fields(*route))
     year_model = get_model("ExamYear")
     for year, wrong in WRONG_EXAM_DATES.items():
         await year_model.filter(year=year, exam_on=wrong).update(exam_on=EXAM_DATES[year])
@@ -294,21 +251,14 @@ async def seed_ce_rules(get_model: Callable[[str], type]) -> int:
     added = 0
     credit_model = get_model("CeCreditRule")
     for kind, (cap, source) in CE_CREDIT_DEFAULTS.items():
-        if not await credit_model.filter(region_path="", kind=kind).exists():
-            await credit_model.create(
-                region_id=None, region_path="", kind=kind, effective_from=CE_MEASURES_FROM, max_hours=cap, source=source
-            )
-            added += 1
-    yearly_model = get_model("CeYearlyRule")
-    if not await yearly_model.filter(region_path="").exists():
-        await yearly_model.create(
-            region_id=None,
-            region_path="",
-            effective_from=YEARLY_FROM,
-            applies=YEARLY_DEFAULT.applies,
-            yearly_hours=YEARLY_DEFAULT.yearly_hours,
-            professional_hours=YEARLY_DEFAULT.professional_hours,
-            source=YEARLY_DEFAULT.source,
+        added += await national_rule_seed(
+            credit_model, match={"kind": kind}, effective_from=CE_MEASURES_FROM, max_hours=cap, source=source
         )
-        added += 1
-    return added
+    return added + await national_rule_seed(
+        get_model("CeYearlyRule"),
+        effective_from=YEARLY_FROM,
+        applies=YEARLY_DEFAULT.applies,
+        yearly_hours=YEARLY_DEFAULT.yearly_hours,
+        professional_hours=YEARLY_DEFAULT.professional_hours,
+        source=YEARLY_DEFAULT.source,
+    )

@@ -10,7 +10,7 @@ from tortoise.models import Model
 
 from talent.core.codes import Coded
 from talent.core.i18n import N_
-from talent.places.models import CertLevel, Education
+from talent.places.models import CertLevel, Education, RegionalRule
 
 
 class QuestionKind(Coded):
@@ -250,7 +250,7 @@ class CeCredit(Model):
         unique_together = (("worker", "source_ref"),)
 
 
-class CeCreditRule(Model):
+class CeCreditRule(RegionalRule):
     """How much of one kind of CE credit (CeSource) counts toward a registration period's required hours in a region
     from a day on: at most `max_hours` per period (None: no cap, 0: the kind does not count); `source` names the
     document. The rule of a period is, per kind, that of the most specific region enclosing the worker's region in
@@ -258,16 +258,11 @@ class CeCreditRule(Model):
     (region_path "") for its kind only. A rule is never changed once added (a region adds one from a later day);
     adding one is audited. Migration 0013 seeds the national defaults (talent.certification.ce_defaults)."""
 
-    id = fields.IntField(primary_key=True)
     region = fields.ForeignKeyField(
         "models.Region", null=True, related_name="ce_credit_rules", on_delete=fields.RESTRICT, db_index=True
     )
-    region_path = fields.CharField(max_length=255, default="", db_index=True)
     kind = fields.CharEnumField(CeSource, max_length=16)
-    effective_from = fields.DateField()
     max_hours = fields.DecimalField(max_digits=6, decimal_places=1, null=True)
-    source = fields.TextField()
-    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "ce_credit_rules"
@@ -275,24 +270,19 @@ class CeCreditRule(Model):
         unique_together = (("region_path", "kind", "effective_from"),)
 
 
-class CeYearlyRule(Model):
+class CeYearlyRule(RegionalRule):
     """Whether a region also holds its certified workers to the professional-technical staff's yearly CE
     (《专业技术人员继续教育规定》): at least `yearly_hours` a calendar year, of them at least `professional_hours`
     in professional subjects (every kind but public-subject training). Off unless a region switches it on; the
     rule of a worker is that of the most specific region enclosing theirs in force on the day. Never changed once
     added; adding one is audited."""
 
-    id = fields.IntField(primary_key=True)
     region = fields.ForeignKeyField(
         "models.Region", null=True, related_name="ce_yearly_rules", on_delete=fields.RESTRICT, db_index=True
     )
-    region_path = fields.CharField(max_length=255, default="", db_index=True)
-    effective_from = fields.DateField()
     applies = fields.BooleanField(default=True)
     yearly_hours = fields.DecimalField(max_digits=5, decimal_places=1, default=90)
     professional_hours = fields.DecimalField(max_digits=5, decimal_places=1, default=60)
-    source = fields.TextField()
-    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "ce_yearly_rules"

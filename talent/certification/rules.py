@@ -9,10 +9,11 @@ compared with a threshold computed from today" (Thresholds), so the SQL compares
 
 import calendar
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from talent.core.attrs import attrs_of
 from talent.core.codes import Coded
 from talent.core.i18n import N_
 
@@ -59,16 +60,10 @@ class LevelRules:
 
     @classmethod
     def of(cls, level) -> "LevelRules":
+        """The rules an exam level row holds (each field is one of its columns); the defaults without a row."""
         if level is None:
             return cls()
-        return cls(
-            carry_over_years=level.carry_over_years,
-            review_required=level.review_required,
-            first_registration_months=level.first_registration_months,
-            registration_valid_years=level.registration_valid_years,
-            renewal_window_months=level.renewal_window_months,
-            ce_hours_per_period=level.ce_hours_per_period,
-        )
+        return cls(**{f.name: getattr(level, f.name) for f in fields(cls)})
 
 
 def level_passed_in(subject_codes: Iterable[str], passes: Mapping[str, Iterable[int]], window: int) -> int | None:
@@ -379,13 +374,8 @@ class Rule:
     @classmethod
     def of(cls, row) -> "Rule":
         return cls(
-            level=row.level,
-            min_education=row.min_education,
-            social_work_major=row.social_work_major,
+            **attrs_of(row, "level", "min_education", "social_work_major", "requires_level", "note", "id"),
             min_years=int(row.min_years),
-            requires_level=row.requires_level,
-            note=row.note,
-            id=row.id,
             source=getattr(row, "source", ""),
             source_year=getattr(row, "source_year", None),
         )

@@ -61,6 +61,7 @@ from talent.certification.rules import (
 from talent.core import export
 from talent.core.access import Scope
 from talent.core.export import cursor_batches, is_postgres
+from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, paginate
 from talent.core.sql import Unordered
 from talent.people.access import spells_q, workers_q
@@ -701,13 +702,12 @@ async def pass_rates(
 ) -> list[dict]:
     """Sat, passed and pass rate per subject (code and name) and year, for results sat in the region (a path
     prefix) inside the viewer's scope, of one subject when `subject_code` is given, aggregated in SQL."""
-    qs = ExamResult.filter(worker_id__in=_workers_in(scope))
-    if region_path:
-        qs = qs.filter(region_path__startswith=region_path)
-    if year:
-        qs = qs.filter(year=year)
-    if subject_code:
-        qs = qs.filter(subject__code=subject_code)
+    qs = filtered_by_given(
+        ExamResult.filter(worker_id__in=_workers_in(scope)),
+        region_path__startswith=region_path,
+        year=year,
+        subject__code=subject_code,
+    )
     rows = (
         await qs.annotate(sat=Count("id"), passed_count=Sum(RawSQL("CASE WHEN passed THEN 1 ELSE 0 END")))
         .group_by("year", "subject__code", "subject__name", "subject__position")

@@ -58,7 +58,7 @@ from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on, worker_audit_scope
 from talent.places.access import can_write_under
 from talent.places.models import CertLevel, Region
-from talent.places.services import regional_rule_add
+from talent.places.services import regional_rule_add, regional_rule_check
 
 _MODELS = {
     "ExamLevel": ExamLevel,
@@ -425,16 +425,8 @@ async def ce_credit_add(
 
 # --- exam catalogue edits (admins); the audit log keeps the history -------------------------------------
 
-LEVEL_FIELDS = [
-    "carry_over_years",
-    "review_required",
-    "review_valid_years",
-    "first_registration_months",
-    "registration_valid_years",
-    "renewal_window_months",
-    "ce_hours_per_period",
-]
-SUBJECT_FIELDS = ["name", "name_en", "minutes", "full_marks", "pass_mark"]
+LEVEL_FIELDS = list(defaults.LEVEL_FIELDS)
+SUBJECT_FIELDS = list(defaults.SUBJECT_FIELDS)
 SECTION_FIELDS = ["count", "points"]
 YEAR_FIELDS = ["year", "exam_on", "cutoff_on", "note"]
 PASS_LINE_FIELDS = ["subject_id", "year", "region_id", "pass_mark", "note"]
@@ -611,19 +603,6 @@ async def ce_rules_seed() -> int:
         return await defaults.seed_ce_rules(_CE_RULE_MODELS.__getitem__)
 
 
-def _ce_rule_place(scope: Scope, region: Region | None, effective_from: date | None, source: str) -> tuple[str, str]:
-    """The checks every CE rule shares: a region the viewer may write under, a day, a named document."""
-    path = region.path if region else ""
-    if not can_write_under(scope, path):
-        raise ServiceError("region_code", N_("Choose a region inside your own."))
-    if effective_from is None:
-        raise ServiceError("effective_from", N_("This field is required."))
-    source = (source or "").strip()
-    if not source:
-        raise ServiceError("source", N_("Name the document the rule comes from."))
-    return path, source[:2000]
-
-
 def _ce_rule_summary(region: Region | None, effective_from: date, what: str) -> str:
     return f"{region.code if region else '—'} · {what} · {effective_from.isoformat()}"
 
@@ -642,24 +621,21 @@ async def ce_credit_rule_create(
     most `max_hours` a registration period (None: no cap, 0: the kind does not count). A rule is never edited: a
     region changes it by adding one from a later day; one region has at most one rule of a kind taking effect on a
     day."""
-    path, source = _ce_rule_place(scope, region, effective_from, source)
+    source = regional_rule_check(scope, region, effective_from, source)
     kind_value = chosen(CeSource, kind, "kind")
     if max_hours is not None:
         max_hours = _points(max_hours, "max_hours", positive=False)
-    async with in_transaction():
-        rule = await regional_rule_add(
-            CeCreditRule,
-            unique_on={"region_path": path, "kind": kind_value, "effective_from": effective_from},
-            region=region,
-            region_path=path,
-            kind=kind_value,
-            effective_from=effective_from,
-            max_hours=max_hours,
-            source=source,
-        )
-        summary = _ce_rule_summary(region, effective_from, kind_value.value)
-        await CE_CREDIT_RULE.created(actor, rule, summary, region_path=path)
-    return rule
+    return await regional_rule_add(
+        CeCreditRule,
+        actor=actor,
+        audited=CE_CREDIT_RULE,
+        summary=_ce_rule_summary(region, effective_from, kind_value.value),
+        region=region,
+        effective_from=effective_from,
+        key={"kind": kind_value},
+        max_hours=max_hours,
+        source=source,
+    )
 
 
 async def ce_yearly_rule_create(
@@ -675,7 +651,7 @@ async def ce_yearly_rule_create(
 ) -> CeYearlyRule:
     """Switch the professional-technical staff's yearly CE on (or off) for `region` from `effective_from` on, with
     its hours a year and the professional hours among them. Never edited; one per region and day."""
-    path, source = _ce_rule_place(scope, region, effective_from, source)
+    source = regional_rule_check(scope, region, effective_from, source)
     yearly = _points(yearly_hours, "yearly_hours") if applies else Decimal(yearly_hours or 90)
     professional = (
         _points(professional_hours, "professional_hours", positive=False)
@@ -684,21 +660,18 @@ async def ce_yearly_rule_create(
     )
     if professional > yearly:
         raise ServiceError("professional_hours", N_("The professional hours cannot exceed the hours a year."))
-    async with in_transaction():
-        rule = await regional_rule_add(
-            CeYearlyRule,
-            unique_on={"region_path": path, "effective_from": effective_from},
-            region=region,
-            region_path=path,
-            effective_from=effective_from,
-            applies=bool(applies),
-            yearly_hours=yearly,
-            professional_hours=professional,
-            source=source,
-        )
-        summary = _ce_rule_summary(region, effective_from, "on" if applies else "off")
-        await CE_YEARLY_RULE.created(actor, rule, summary, region_path=path)
-    return rule
+    return await regional_rule_add(
+        CeYearlyRule,
+        actor=actor,
+        audited=CE_YEARLY_RULE,
+        summary=_ce_rule_summary(region, effective_from, "on" if applies else "off"),
+        region=region,
+        effective_from=effective_from,
+        applies=bool(applies),
+        yearly_hours=yearly,
+        professional_hours=professional,
+        source=source,
+    )
 
 
 async def ce_rule_withdraw(*, actor, scope: Scope, rule: CeCreditRule | CeYearlyRule, today: date) -> None:

@@ -13,6 +13,7 @@ from talent.cohorts.learning import learning
 from talent.cohorts.models import Cohort, CohortMember, Milestone, MilestoneKind, MilestoneMark
 from talent.cohorts.rules import is_overdue
 from talent.core.access import Scope
+from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, paginate
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
@@ -42,13 +43,7 @@ async def session_list(*, scope: Scope, params: ListParams, supervisor_id: int |
 async def attendee_counts(session_ids: list[int]) -> dict[int, int]:
     if not session_ids:
         return {}
-    rows = (
-        await SessionAttendee.filter(session_id__in=session_ids)
-        .annotate(n=Count("id"))
-        .group_by("session_id")
-        .values("session_id", "n")
-    )
-    return {r["session_id"]: r["n"] for r in rows}
+    return await count_by(SessionAttendee.filter(session_id__in=session_ids), "session_id")
 
 
 async def session_get(*, scope: Scope, session_id: int) -> SupervisionSession:
@@ -117,13 +112,7 @@ async def mentee_loads(*, supervisor_ids: list[int], today: date) -> dict[int, i
     """Per supervisor, the members they mentor on `today`: one grouped query."""
     if not supervisor_ids:
         return {}
-    rows = (
-        await CohortMember.filter(_mentored(today), mentor_id__in=supervisor_ids)
-        .annotate(n=Count("id"))
-        .group_by("mentor_id")
-        .values("mentor_id", "n")
-    )
-    return {r["mentor_id"]: r["n"] for r in rows}
+    return await count_by(CohortMember.filter(_mentored(today), mentor_id__in=supervisor_ids), "mentor_id")
 
 
 async def my_mentees(*, user_id: int, today: date) -> list[CohortMember]:
@@ -148,15 +137,7 @@ async def cohort_list(*, scope: Scope, params: ListParams, kind: str = "") -> Pa
         qs = qs.filter(Q(name__icontains=params.q) | Q(region__name__icontains=params.q))
     page = await paginate(qs, params, COHORT_SORTS, default="-start_on")
     ids = [c.id for c in page.items]
-    rows = (
-        await CohortMember.filter(members_q(scope), cohort_id__in=ids)
-        .annotate(n=Count("id"))
-        .group_by("cohort_id")
-        .values("cohort_id", "n")
-        if ids
-        else []
-    )
-    counts = {r["cohort_id"]: r["n"] for r in rows}
+    counts = await count_by(CohortMember.filter(members_q(scope), cohort_id__in=ids), "cohort_id") if ids else {}
     for c in page.items:
         c.member_count = counts.get(c.id, 0)
     return page
@@ -298,14 +279,8 @@ async def milestone_counts(*, scope: Scope, cohort: Cohort, milestones: list[Mil
     course = [m for m in milestones if m.kind == MilestoneKind.COURSE]
     side = learning()
     if course and side is not None:
-        rows = await (
-            side.completions()
-            .filter(course_id__in=[m.course_id for m in course], worker_id__in=members)
-            .annotate(n=Count("id"))
-            .group_by("course_id")
-            .values("course_id", "n")
-        )
-        counts = {r["course_id"]: r["n"] for r in rows}
+        completed = side.completions().filter(course_id__in=[m.course_id for m in course], worker_id__in=members)
+        counts = await count_by(completed, "course_id")
         for m in course:
             out[m.id] = counts.get(m.course_id, 0)
     subject = [m for m in milestones if m.kind == MilestoneKind.SUBJECT]
@@ -333,14 +308,9 @@ async def milestone_counts(*, scope: Scope, cohort: Cohort, milestones: list[Mil
             )
     custom = [m.id for m in milestones if m.kind == MilestoneKind.CUSTOM]
     if custom:
-        rows = (
-            await MilestoneMark.filter(milestone_id__in=custom, member_id__in=member_ids)
-            .annotate(n=Count("id"))
-            .group_by("milestone_id")
-            .values("milestone_id", "n")
+        out.update(
+            await count_by(MilestoneMark.filter(milestone_id__in=custom, member_id__in=member_ids), "milestone_id")
         )
-        for r in rows:
-            out[r["milestone_id"]] = r["n"]
     return out
 
 

@@ -26,11 +26,13 @@ from talent.cohorts.rules import check_cohort_dates, check_due, check_session_ce
 from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError, chosen
 from talent.core.i18n import N_
-from talent.people.access import workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
+from talent.people.rules import check_worker_request
+from talent.people.selectors import workers_at_station, workers_numbered
 from talent.places.access import organisations_q, stations_q
 from talent.places.models import Organisation, Region, Station
+from talent.places.services import station_audit_scope
 from talent.supervision.access import readable_supervisors
 from talent.supervision.models import Assignment, SessionAttendee, SessionFormat, SupervisionSession, Supervisor
 from talent.supervision.rules import active_on as assignment_active_on
@@ -133,8 +135,7 @@ async def session_log(
             actor,
             session,
             f"{supervisor.name} · {station.code} · {held_on.isoformat()} · {len(ids)}",
-            region_path=station.region_path,
-            organisation_id=station.organisation_id,
+            **station_audit_scope(station),
         )
         if ce_hours > 0:
             for worker in workers:
@@ -294,20 +295,10 @@ async def members_add(
     twice = sorted({n for n in typed if typed.count(n) > 1})
     if twice:
         raise ServiceError("worker_nos", N_("Given twice: %(list)s. Nothing was saved."), list=", ".join(twice[:20]))
-    if not typed and not station_code:
-        raise ServiceError("worker_nos", N_("Give a station or at least one worker number."))
-    if len(typed) > MAX_MEMBERS_AT_ONCE:
-        raise ServiceError("worker_nos", N_("At most %(n)s worker numbers at a time."), n=MAX_MEMBERS_AT_ONCE)
-    in_scope = Worker.filter(workers_q(scope))
+    check_worker_request(station_code, typed, MAX_MEMBERS_AT_ONCE)
     numbers: dict[int, str] = {}
     if typed:
-        rows = await in_scope.filter(worker_no__in=typed).values("id", "worker_no")
-        missing = sorted(set(typed) - {r["worker_no"] for r in rows})
-        if missing:
-            raise ServiceError(
-                "worker_nos", N_("Not found in your scope: %(list)s. Nothing was saved."), list=", ".join(missing[:20])
-            )
-        numbers.update({r["id"]: r["worker_no"] for r in rows})
+        numbers.update(await workers_numbered(scope=scope, numbers=sorted(typed)))
         already = await CohortMember.filter(cohort_id=cohort.id, worker_id__in=list(numbers)).values_list(
             "worker__worker_no", flat=True
         )
@@ -319,21 +310,17 @@ async def members_add(
             )
     skipped: list[str] = []
     if station_code:
-        station = await Station.filter(stations_q(scope), code=station_code.strip()).first()
-        if station is None:
-            raise ServiceError("station_code", N_("No station with this code in your scope."))
-        at_station = EmploymentSpell.filter(spell_active_on(today), station_id=station.id).values("worker_id")
-        rows = await in_scope.filter(id__in=Subquery(at_station)).values("id", "worker_no")
+        at_station = await workers_at_station(scope=scope, station_code=station_code.strip(), today=today)
         members = set(
-            await CohortMember.filter(cohort_id=cohort.id, worker_id__in=[r["id"] for r in rows]).values_list(
+            await CohortMember.filter(cohort_id=cohort.id, worker_id__in=list(at_station)).values_list(
                 "worker_id", flat=True
             )
         )
-        for r in rows:
-            if r["id"] in members:
-                skipped.append(r["worker_no"])
+        for worker_id, worker_no in at_station.items():
+            if worker_id in members:
+                skipped.append(worker_no)
             else:
-                numbers.setdefault(r["id"], r["worker_no"])
+                numbers.setdefault(worker_id, worker_no)
     mentor = await _mentor(scope, mentor_id)
     await _check_reach(mentor, list(numbers), today, numbers)
     async with in_transaction():

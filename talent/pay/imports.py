@@ -13,7 +13,7 @@ from typing import Any
 from talent.audit.models import Action
 from talent.audit.services import jsonable
 from talent.core.access import Permission
-from talent.core.bulk import fetch_by, ids_by, insert_rows, values_in
+from talent.core.bulk import insert_rows, values_in
 from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
@@ -23,9 +23,8 @@ from talent.imports.framework import Context, Counts, Kind, Plan, register
 from talent.pay.models import GRADE_WORDS, Assessment, Grade, SalaryRecord
 from talent.pay.rules import money
 from talent.pay.services import ASSESSMENT, RECORD, check_year
-from talent.people.access import workers_q
-from talent.people.models import EmploymentSpell, Worker
-from talent.people.selectors import worker_jurisdictions
+from talent.people.models import EmploymentSpell
+from talent.people.selectors import worker_ids_by_number, worker_jurisdictions
 
 SALARIES = KindSpec(
     "salaries",
@@ -59,17 +58,7 @@ class SalariesKind(Kind):
         scope = ctx.scope
         plan = Plan()
         numbers = [r.worker_no for r in rows]
-        if scope.is_admin:
-            workers = await ids_by(Worker, "worker_no", numbers)
-        else:
-            workers = dict(
-                await fetch_by(
-                    lambda chunk: Worker.filter(workers_q(scope), worker_no__in=list(chunk)).values_list(
-                        "worker_no", "id"
-                    ),
-                    numbers,
-                )
-            )
+        workers = await worker_ids_by_number(scope=scope, numbers=numbers)
         ids = list(workers.values())
         first_hire: dict[int, Any] = {}
         for s in await values_in(EmploymentSpell, "worker_id", ids, ["worker_id", "start_on"]):
@@ -137,22 +126,7 @@ class SalariesKind(Kind):
             )
 
         async def update(batch: list) -> list[dict]:
-            await SalaryRecord.bulk_update(
-                [SalaryRecord(id=rid, **{k: after[k] for k in FIELDS}) for rid, _b, after, _r in batch], list(FIELDS)
-            )
-            where = await worker_jurisdictions([after["worker_id"] for _i, _b, after, _r in batch])
-            return [
-                RECORD.entry(
-                    ctx.actor,
-                    Action.UPDATE,
-                    rid,
-                    f"{row.worker_no} {row.effective_from.isoformat()}",
-                    before=before,
-                    after=jsonable({k: after[k] for k in FIELDS}),
-                    **_filed(where.get(after["worker_id"])),
-                )
-                for rid, before, after, row in batch
-            ]
+            return await _updated(ctx, batch, SalaryRecord, RECORD, FIELDS, lambda row: row.effective_from.isoformat())
 
         await ctx.write_batches(plan, plan.creates, create)
         await ctx.write_batches(plan, plan.updates, update)
@@ -169,21 +143,23 @@ def _filed(places: list | None) -> dict:
 register(SalariesKind())
 
 
-async def salary_rows(size: int = 2000) -> AsyncIterator[list[Any]]:
-    """Every salary record in the kind's columns (`talent export salaries`), in keyset batches by id."""
+async def _by_id(model, fields: tuple[str, ...], size: int) -> AsyncIterator[tuple]:
+    """(id, *fields) of every row of `model`, in keyset batches of `size` by id (an export's rows)."""
     last_id = 0
     while True:
-        batch = (
-            await SalaryRecord.filter(id__gt=last_id)
-            .order_by("id")
-            .limit(size)
-            .values_list("id", "worker__worker_no", "effective_from", "monthly_base", "monthly_allowances")
-        )
-        for _id, worker_no, effective_from, base, allowances in batch:
-            yield [worker_no, effective_from, base, allowances]
+        batch = await model.filter(id__gt=last_id).order_by("id").limit(size).values_list("id", *fields)
+        for row in batch:
+            yield row
         if len(batch) < size:
             return
         last_id = batch[-1][0]
+
+
+async def salary_rows(size: int = 2000) -> AsyncIterator[list[Any]]:
+    """Every salary record in the kind's columns (`talent export salaries`), in keyset batches by id."""
+    fields = ("worker__worker_no", "effective_from", "monthly_base", "monthly_allowances")
+    async for _id, *row in _by_id(SalaryRecord, fields, size):
+        yield row
 
 
 # ── yearly assessments ───────────────────────────────────────────────────────────────────────────
@@ -222,6 +198,27 @@ async def _created(ctx: Context, batch: list, model, audited, key: str, describe
     ]
 
 
+async def _updated(ctx: Context, batch: list, model, audited, fields: tuple[str, ...], describe) -> list[dict]:
+    """Write a batch of changes to a worker's yearly or dated rows (their `fields`), and the audit entries of the
+    changes, filed in each worker's jurisdictions; shared by the salary and assessment kinds."""
+    await model.bulk_update(
+        [model(id=rid, **{k: after[k] for k in fields}) for rid, _b, after, _r in batch], list(fields)
+    )
+    where = await worker_jurisdictions([after["worker_id"] for _i, _b, after, _r in batch])
+    return [
+        audited.entry(
+            ctx.actor,
+            Action.UPDATE,
+            rid,
+            f"{row.worker_no} {describe(row)}",
+            before=before,
+            after=jsonable({k: after[k] for k in fields}),
+            **_filed(where.get(after["worker_id"])),
+        )
+        for rid, before, after, row in batch
+    ]
+
+
 class AssessmentsKind(Kind):
     spec = ASSESSMENTS
     permission = Permission.PAY_SALARIES_EDIT
@@ -236,17 +233,7 @@ class AssessmentsKind(Kind):
         scope = ctx.scope
         plan = Plan()
         numbers = [r.worker_no for r in rows]
-        if scope.is_admin:
-            workers = await ids_by(Worker, "worker_no", numbers)
-        else:
-            workers = dict(
-                await fetch_by(
-                    lambda chunk: Worker.filter(workers_q(scope), worker_no__in=list(chunk)).values_list(
-                        "worker_no", "id"
-                    ),
-                    numbers,
-                )
-            )
+        workers = await worker_ids_by_number(scope=scope, numbers=numbers)
         existing = {
             (r["worker_id"], r["year"]): r
             for r in await values_in(
@@ -280,22 +267,7 @@ class AssessmentsKind(Kind):
             return await _created(ctx, batch, Assessment, ASSESSMENT, "year", lambda row: str(row.year))
 
         async def update(batch: list) -> list[dict]:
-            await Assessment.bulk_update(
-                [Assessment(id=aid, grade=after["grade"]) for aid, _b, after, _r in batch], ["grade"]
-            )
-            where = await worker_jurisdictions([after["worker_id"] for _i, _b, after, _r in batch])
-            return [
-                ASSESSMENT.entry(
-                    ctx.actor,
-                    Action.UPDATE,
-                    aid,
-                    f"{row.worker_no} {row.year}",
-                    before=before,
-                    after={"grade": after["grade"]},
-                    **_filed(where.get(after["worker_id"])),
-                )
-                for aid, before, after, row in batch
-            ]
+            return await _updated(ctx, batch, Assessment, ASSESSMENT, ("grade",), lambda row: str(row.year))
 
         await ctx.write_batches(plan, plan.creates, create)
         await ctx.write_batches(plan, plan.updates, update)
@@ -307,16 +279,5 @@ register(AssessmentsKind())
 
 async def assessment_rows(size: int = 2000) -> AsyncIterator[list[Any]]:
     """Every yearly assessment in the kind's columns (grade as its code), in keyset batches by id."""
-    last_id = 0
-    while True:
-        batch = (
-            await Assessment.filter(id__gt=last_id)
-            .order_by("id")
-            .limit(size)
-            .values_list("id", "worker__worker_no", "year", "grade")
-        )
-        for _id, worker_no, year, grade in batch:
-            yield [worker_no, year, getattr(grade, "value", grade)]
-        if len(batch) < size:
-            return
-        last_id = batch[-1][0]
+    async for _id, worker_no, year, grade in _by_id(Assessment, ("worker__worker_no", "year", "grade"), size):
+        yield [worker_no, year, getattr(grade, "value", grade)]

@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
-from tortoise.functions import Count
 
 from talent.certification.expressions import date_literal
 from talent.core.access import Scope
+from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.pay.access import readable_salary_records, readable_standards, station_ids_sql
 from talent.pay.models import (
@@ -699,14 +699,8 @@ async def assessment_list(*, scope: Scope, params: ListParams, year: int | None 
 
 async def assessment_counts(*, scope: Scope, year: int) -> dict[str, int]:
     """How many workers in scope got each grade in `year`: one grouped statement."""
-    rows = (
-        await readable_assessments(scope)
-        .filter(year=year)
-        .annotate(n=Count("id"))
-        .group_by("grade")
-        .values("grade", "n")
-    )
-    found = {str(getattr(r["grade"], "value", r["grade"])): r["n"] for r in rows}
+    counts = await count_by(readable_assessments(scope).filter(year=year), "grade")
+    found = {str(getattr(grade, "value", grade)): n for grade, n in counts.items()}
     return {g.value: found.get(g.value, 0) for g in Grade}
 
 

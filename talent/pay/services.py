@@ -2,7 +2,7 @@
 from it) and salary records. Each function is one transaction with its audit entry; a broken rule raises
 ServiceError(field, msgid) and writes nothing."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -127,20 +127,7 @@ def _allowances(allowances: list[AllowanceIn]) -> list[AllowanceIn]:
 async def _write_lines(standard: SalaryStandard, bands: list[Band], allowances: list[AllowanceIn]) -> None:
     await SalaryBand.filter(standard_id=standard.id).delete()
     await SalaryAllowance.filter(standard_id=standard.id).delete()
-    await SalaryBand.bulk_create(
-        [
-            SalaryBand(
-                standard_id=standard.id,
-                level=b.level,
-                years_from=b.years_from,
-                years_to=b.years_to,
-                min_pay=b.min_pay,
-                mid_pay=b.mid_pay,
-                max_pay=b.max_pay,
-            )
-            for b in bands
-        ]
-    )
+    await SalaryBand.bulk_create([SalaryBand(standard_id=standard.id, **asdict(b)) for b in bands])
     await SalaryAllowance.bulk_create(
         [SalaryAllowance(standard_id=standard.id, name=a.name, level=a.level, amount=a.amount) for a in allowances]
     )

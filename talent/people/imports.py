@@ -24,7 +24,7 @@ from talent.imports.framework import Context, Counts, Kind, Plan, register
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, ExitReason, ExitType, Gender, Source, Worker
 from talent.people.rules import clean_id_number, clean_phone, overlaps
-from talent.people.selectors import worker_jurisdictions
+from talent.people.selectors import worker_ids_by_number, worker_jurisdictions
 from talent.people.services import SPELL, WORKER, WORKER_AUDIT_FIELDS, registered_by
 from talent.places.access import stations_q
 from talent.places.imports import actor_audit_scope, filed_at_station
@@ -275,18 +275,7 @@ class EmploymentKind(Kind):
         # Worker and station are both looked up inside the importer's scope: a worker employed (or registered)
         # elsewhere is as unknown here as a number nobody has, so a row cannot pull them into this jurisdiction.
         numbers = [r.worker_no for r in rows]
-        if scope.is_admin:
-            workers = await ids_by(Worker, "worker_no", numbers)
-        else:
-            workers = {
-                no: wid
-                for no, wid in await fetch_by(
-                    lambda chunk: Worker.filter(workers_q(scope), worker_no__in=list(chunk)).values_list(
-                        "worker_no", "id"
-                    ),
-                    numbers,
-                )
-            }
+        workers = await worker_ids_by_number(scope=scope, numbers=numbers)
         stations = {
             s["code"]: s
             for s in await fetch_by(

@@ -5,6 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from talent.core.attrs import attrs_of
 from talent.core.masking import mask_id, mask_phone
 from talent.people.models import Worker
 
@@ -25,13 +26,8 @@ class WorkerOut(BaseModel):
     @classmethod
     def of(cls, worker: Worker, *, sensitive: bool) -> "WorkerOut":
         return cls(
-            worker_no=worker.worker_no,
-            name=worker.name,
-            gender=worker.gender,
-            birth_date=worker.birth_date,
-            education=worker.education,
+            **attrs_of(worker, "worker_no", "name", "gender", "birth_date", "education", "source"),
             social_work_major=bool(worker.social_work_major),
-            source=worker.source,
             phone=worker.phone if sensitive else mask_phone(worker.phone),
             id_number=worker.id_number if sensitive else mask_id(worker.id_number),
         )

@@ -9,16 +9,21 @@ about another organisation's stations leaks into a list or a page.
 from collections.abc import AsyncIterator
 from datetime import date
 
-from tortoise.expressions import Q, RawSQL
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.query_utils import Prefetch
 
 from talent.core.access import Scope
+from talent.core.bulk import fetch_by, ids_by
+from talent.core.errors import ServiceError
 from talent.core.export import list_rows
+from talent.core.i18n import N_
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import Unordered
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
+from talent.places.access import stations_q
+from talent.places.models import Station
 
 STATUSES = ("active", "left", "all")
 SORTS = {"worker_no": "worker_no", "name": "name", "start": "since"}
@@ -81,9 +86,9 @@ async def worker_list(*, scope: Scope, params: ListParams, today: date, **filter
     return page
 
 
-# The columns of the workers kind (talent.people.schemas.WorkerOut) and the keyset's key.
-EXPORT_FIELDS = (
-    "id",
+# A worker's own fields: the columns of the workers kind (talent.people.schemas.WorkerOut), and what the audit
+# entries of a worker hold (services.WORKER).
+WORKER_COLUMNS = (
     "worker_no",
     "name",
     "gender",
@@ -94,6 +99,8 @@ EXPORT_FIELDS = (
     "phone",
     "id_number",
 )
+# The export's fields: the columns and the keyset's key.
+EXPORT_FIELDS = ("id", *WORKER_COLUMNS)
 
 
 def worker_export(*, scope: Scope, params: ListParams, today: date, **filters) -> AsyncIterator[Worker]:
@@ -142,6 +149,43 @@ async def worker_suggest(*, scope: Scope, q: str, limit: int = 20) -> list[dict]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
     return await qs.order_by("worker_no").limit(limit).values("worker_no", "name")
+
+
+async def worker_ids_by_number(*, scope: Scope, numbers: list[str]) -> dict[str, int]:
+    """worker_no → id of the workers with these numbers the scope sees (every one for an admin), in chunked
+    queries: an import treats a number outside the importer's scope as one nobody has."""
+    if scope.is_admin:
+        return await ids_by(Worker, "worker_no", numbers)
+    return dict(
+        await fetch_by(
+            lambda chunk: Worker.filter(workers_q(scope), worker_no__in=list(chunk)).values_list("worker_no", "id"),
+            numbers,
+        )
+    )
+
+
+async def workers_at_station(*, scope: Scope, station_code: str, today: date) -> dict[int, str]:
+    """id → worker_no of the workers in scope with a spell active on `today` at the station (in scope) with this
+    code, for a write that takes a whole station; ServiceError when no such station is in scope."""
+    station = await Station.filter(stations_q(scope), code=station_code).first()
+    if station is None:
+        raise ServiceError("station_code", N_("No station with this code in your scope."))
+    at_station = EmploymentSpell.filter(active_on(today), station_id=station.id).values("worker_id")
+    rows = await Worker.filter(workers_q(scope), id__in=Subquery(at_station)).values("id", "worker_no")
+    return {r["id"]: r["worker_no"] for r in rows}
+
+
+async def workers_numbered(*, scope: Scope, numbers: list[str]) -> dict[int, str]:
+    """id → worker_no of the workers in scope with these numbers, for a write that takes a list of them;
+    ServiceError naming (in `numbers`' order) those not found, so that nothing is saved."""
+    rows = await Worker.filter(workers_q(scope), worker_no__in=numbers).values("id", "worker_no")
+    found = {r["worker_no"] for r in rows}
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        raise ServiceError(
+            "worker_nos", N_("Not found in your scope: %(list)s. Nothing was saved."), list=", ".join(missing[:20])
+        )
+    return {r["id"]: r["worker_no"] for r in rows}
 
 
 async def worker_jurisdictions(worker_ids) -> dict[int, list[tuple[str, int | None]]]:

@@ -31,21 +31,12 @@ from talent.people.models import (
     Worker,
 )
 from talent.people.rules import clean_id_number, clean_phone, overlapping
-from talent.people.selectors import worker_jurisdictions
+from talent.people.selectors import WORKER_COLUMNS, worker_jurisdictions
 from talent.places.models import Education, Station
 from talent.places.selectors import station_for_code
+from talent.places.services import station_audit_scope
 
-WORKER_AUDIT_FIELDS = [
-    "worker_no",
-    "name",
-    "gender",
-    "birth_date",
-    "education",
-    "social_work_major",
-    "source",
-    "phone",
-    "id_number",
-]
+WORKER_AUDIT_FIELDS = list(WORKER_COLUMNS)
 SPELL_AUDIT_FIELDS = [
     "worker_id",
     "station_id",
@@ -140,12 +131,6 @@ async def _lock_worker(worker_id: int) -> None:
     await Worker.filter(id=worker_id).select_for_update().first()
 
 
-def _audit_scope(station: Station | None) -> dict:
-    if station is None:
-        return {"region_path": "", "organisation_id": None}
-    return {"region_path": station.region_path, "organisation_id": station.organisation_id}
-
-
 def _enum(enum, value):
     return enum(value) if value not in (None, "") else None
 
@@ -202,13 +187,13 @@ async def worker_create(
     try:
         async with in_transaction():
             worker = await Worker.create(**values, **registered_by(scope))
-            await WORKER.created(actor, worker, f"{worker.worker_no} {worker.name}", **_audit_scope(station))
+            await WORKER.created(actor, worker, f"{worker.worker_no} {worker.name}", **station_audit_scope(station))
             if station is not None:
                 spell = await EmploymentSpell.create(
                     worker=worker, station=station, start_on=start_on, full_time=full_time, position=position or ""
                 )
                 summary = f"{worker.worker_no} {worker.name} → {station.code}"
-                await SPELL.created(actor, spell, summary, action=Action.HIRE, **_audit_scope(station))
+                await SPELL.created(actor, spell, summary, action=Action.HIRE, **station_audit_scope(station))
     except IntegrityError:
         # A concurrent create took the number between the check and the insert.
         raise ServiceError("worker_no", N_("This worker number is taken.")) from None
@@ -220,19 +205,11 @@ async def worker_update(*, actor: User, scope: Scope, worker: Worker, **fields) 
     values = _worker_values(**fields)
     if await Worker.filter(worker_no=values["worker_no"]).exclude(id=worker.id).exists():
         raise ServiceError("worker_no", N_("This worker number is taken."))
-    latest = (
-        await EmploymentSpell.filter(spells_q(scope), worker_id=worker.id)
-        .select_related("station")
-        .order_by("-start_on", "-id")
-        .first()
-    )
-    # Filed under the actor's latest station of the worker, and under every other jurisdiction that sees them.
-    everywhere = (await worker_jurisdictions([worker.id])).get(worker.id, [])
+    where = await _worker_where(scope, worker)
     try:
         async with in_transaction():
             summary = f"{values['worker_no']} {values['name']}"
-            where = _audit_scope(latest.station if latest else None)
-            await WORKER.update(actor, worker, values, summary, **where, also=everywhere)
+            await WORKER.update(actor, worker, values, summary, **where)
     except IntegrityError:
         raise ServiceError("worker_no", N_("This worker number is taken.")) from None
     return worker
@@ -271,7 +248,7 @@ async def spell_hire(
             exit_note=(exit_note or "") if end_on else "",
         )
         summary = f"{worker.worker_no} {worker.name} → {station.code}"
-        await SPELL.created(actor, spell, summary, action=Action.HIRE, **_audit_scope(station))
+        await SPELL.created(actor, spell, summary, action=Action.HIRE, **station_audit_scope(station))
     return spell
 
 
@@ -303,7 +280,13 @@ async def spell_exit(
         values = _exit_values(end_on, ExitType(exit_type), exit_reason, exit_note)
         summary = f"{station.code} {end_on.isoformat()}"
         await SPELL.update(
-            actor, spell, values, summary, action=Action.EXIT, update_fields=list(values), **_audit_scope(station)
+            actor,
+            spell,
+            values,
+            summary,
+            action=Action.EXIT,
+            update_fields=list(values),
+            **station_audit_scope(station),
         )
     return spell
 
@@ -351,7 +334,7 @@ async def spell_transfer(
             summary,
             action=Action.TRANSFER,
             update_fields=list(values),
-            **_audit_scope(old.station),
+            **station_audit_scope(old.station),
             also=[target],
         )
         # Checked after the old spell is closed, inside the transaction: a refusal rolls both back.
@@ -359,7 +342,9 @@ async def spell_transfer(
         new = await EmploymentSpell.create(
             worker=worker, station=target, start_on=start_on, full_time=full_time, position=position or ""
         )
-        await SPELL.created(actor, new, summary, action=Action.TRANSFER, **_audit_scope(target), also=[old.station])
+        await SPELL.created(
+            actor, new, summary, action=Action.TRANSFER, **station_audit_scope(target), also=[old.station]
+        )
     return new
 
 
@@ -389,8 +374,8 @@ def _prior_values(*, employer: str, start_on: date | None, end_on: date | None, 
 
 
 async def _worker_where(scope: Scope, worker: Worker) -> dict:
-    """Where a change to the worker's own records is filed: the actor's latest station of the worker, and
-    every other jurisdiction that sees them (as worker_update)."""
+    """Where a change to the worker or their own records is filed: the actor's latest station of the worker, and
+    every other jurisdiction that sees them."""
     latest = (
         await EmploymentSpell.filter(spells_q(scope), worker_id=worker.id)
         .select_related("station")
@@ -398,7 +383,7 @@ async def _worker_where(scope: Scope, worker: Worker) -> dict:
         .first()
     )
     everywhere = (await worker_jurisdictions([worker.id])).get(worker.id, [])
-    return {**_audit_scope(latest.station if latest else None), "also": everywhere}
+    return {**station_audit_scope(latest.station if latest else None), "also": everywhere}
 
 
 async def prior_experience_create(*, actor: User, scope: Scope, worker: Worker, **fields) -> PriorExperience:

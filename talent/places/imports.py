@@ -207,17 +207,7 @@ class RegionsKind(Kind):
             ]
             await insert_rows(Region, [{**v, "depth": v["path"].count("/") - 1} for v in values])
             ids.update(await ids_by(Region, "code", [v["code"] for v in values]))
-            return [
-                REGION.entry(
-                    ctx.actor,
-                    Action.CREATE,
-                    ids[v["code"]],
-                    f"{v['code']} {v['name']}",
-                    after=jsonable(v),
-                    region_path=v["path"],
-                )
-                for v in values
-            ]
+            return _created_by_code(ctx, REGION, ids, [(v, {"region_path": v["path"]}) for v in values])
 
         async def update(batch: list) -> list[dict]:
             await Region.bulk_update([Region(id=rid, name=after["name"]) for rid, _b, after, _row in batch], ["name"])
@@ -307,19 +297,7 @@ class StationsKind(Kind):
         existing = {
             s["code"]: s
             for s in await fetch_by(
-                lambda chunk: Station.filter(code__in=list(chunk)).values(
-                    "id",
-                    "code",
-                    "name",
-                    "region_id",
-                    "region_path",
-                    "organisation_id",
-                    "tier_id",
-                    "opened_on",
-                    "kind",
-                    "parent_id",
-                    "parent__code",
-                ),
+                lambda chunk: Station.filter(code__in=list(chunk)).values("id", *STATION_FIELDS, "parent__code"),
                 [r.code for r in rows],
             )
         }
@@ -478,17 +456,8 @@ class StationsKind(Kind):
             await insert_rows(Station, [{**after, "address": ""} for _row, after in batch])
             ids = await ids_by(Station, "code", [after["code"] for _row, after in batch])
             empty = dict.fromkeys(STATION_FIELDS)
-            return [
-                STATION.entry(
-                    ctx.actor,
-                    Action.CREATE,
-                    ids[after["code"]],
-                    f"{after['code']} {after['name']}",
-                    after=jsonable({**empty, **after, "address": ""}),
-                    **filed_at_station(after),
-                )
-                for _row, after in batch
-            ]
+            created = [({**empty, **after, "address": ""}, filed_at_station(after)) for _row, after in batch]
+            return _created_by_code(ctx, STATION, ids, created)
 
         fields = ["name", "region_id", "region_path", "organisation_id", "tier_id", "opened_on", "kind", "parent_id"]
 
@@ -521,6 +490,22 @@ class StationsKind(Kind):
         await ctx.write_batches(plan, [pair for pair, room in zip(plan.creates, is_room, strict=True) if room], create)
         await ctx.write_batches(plan, plan.updates, update)
         return self.counts(plan)
+
+
+def _created_by_code(ctx: Context, audited, ids: dict[str, int], created: list[tuple[dict, dict]]) -> list[dict]:
+    """The audit entries of the regions or stations a batch inserted, each (its values, where it is filed), named by
+    code and name."""
+    return [
+        audited.entry(
+            ctx.actor,
+            Action.CREATE,
+            ids[after["code"]],
+            f"{after['code']} {after['name']}",
+            after=jsonable(after),
+            **filed,
+        )
+        for after, filed in created
+    ]
 
 
 def filed_at_station(station: dict) -> dict:

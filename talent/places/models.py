@@ -142,3 +142,19 @@ class Station(Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegionalRule(Model):
+    """The fields every effective-dated regional rule shares (the CE credit caps, the yearly CE rule, CE per
+    supervision session): the region it holds in, as a path ("" = national), the day it takes effect from, and the
+    document it comes from. The rule of a day is that of the most specific region in force on it; a rule is never
+    changed once added. Each rule adds its own foreign key to its region (its own related name) and its values."""
+
+    id = fields.IntField(primary_key=True)
+    region_path = fields.CharField(max_length=255, default="", db_index=True)
+    effective_from = fields.DateField()
+    source = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True

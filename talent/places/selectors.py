@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from datetime import date
 
 from tortoise.expressions import Q, Subquery
-from tortoise.functions import Count
 
 from talent.core.access import Scope
+from talent.core.aggregate import count_by
 from talent.core.export import keyset_batches, keyset_rows
+from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.places.access import organisations_q, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
@@ -66,13 +67,8 @@ async def region_detail(*, scope: Scope, region: Region) -> dict:
         else []
     )
     children = await Region.filter(regions_q(scope), parent_id=region.id).order_by("code")
-    rows = (
-        await Station.filter(stations_q(scope), region_path__startswith=region.path)
-        .annotate(n=Count("id"))
-        .group_by("kind")
-        .values("kind", "n")
-    )
-    counts = {str(r["kind"]): r["n"] for r in rows}
+    by_kind = await count_by(Station.filter(stations_q(scope), region_path__startswith=region.path), "kind")
+    counts = {str(kind): n for kind, n in by_kind.items()}
     return {
         "ancestors": [(a, a.id in visible_ids) for a in ancestors],
         "children": children,
@@ -119,13 +115,8 @@ async def _add_station_counts(scope: Scope, organisations: list[Organisation]) -
     """Sets `station_count` (stations in scope) on each organisation, from one aggregate query."""
     counts: dict[int, int] = {}
     if organisations:
-        rows = (
-            await Station.filter(stations_q(scope), organisation_id__in=[o.id for o in organisations])
-            .annotate(n=Count("id"))
-            .group_by("organisation_id")
-            .values("organisation_id", "n")
-        )
-        counts = {r["organisation_id"]: r["n"] for r in rows}
+        in_scope = Station.filter(stations_q(scope), organisation_id__in=[o.id for o in organisations])
+        counts = await count_by(in_scope, "organisation_id")
     for org in organisations:
         org.station_count = counts.get(org.id, 0)
 
@@ -245,41 +236,25 @@ def _station_filtered(
     qs = Station.filter(stations_q(scope)).select_related("region", "organisation", "tier", "parent")
     if kind in STATION_KINDS:
         qs = qs.filter(kind=kind)
-    if tier_id:
-        qs = qs.filter(tier_id=tier_id)
-    if organisation_id:
-        qs = qs.filter(organisation_id=organisation_id)
+    qs = filtered_by_given(qs, tier_id=tier_id, organisation_id=organisation_id)
     if params.q:
         qs = qs.filter(Q(code__icontains=params.q) | Q(name__icontains=params.q))
     return qs
 
 
-def station_export(
-    *,
-    scope: Scope,
-    params: ListParams,
-    tier_id: int | None = None,
-    organisation_id: int | None = None,
-    kind: str = "",
-) -> AsyncIterator[Station]:
-    """Every station of the filtered list (all pages) in the list's order, read in keyset batches."""
-    qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind)
+def station_export(*, scope: Scope, params: ListParams, **filters) -> AsyncIterator[Station]:
+    """Every station of the filtered list (all pages; _station_filtered's filters) in the list's order, read in
+    keyset batches."""
+    qs = _station_filtered(scope=scope, params=params, **filters)
     return keyset_rows(qs, order_for(params, STATION_SORTS, "code"))
 
 
-async def station_list(
-    *,
-    scope: Scope,
-    params: ListParams,
-    tier_id: int | None = None,
-    organisation_id: int | None = None,
-    today: date | None = None,
-    kind: str = "",
-) -> Page:
-    """One page of stations. Who works there is people's business: the page adds each station's head count
+async def station_list(*, scope: Scope, params: ListParams, today: date | None = None, **filters) -> Page:
+    """One page of stations (_station_filtered's filters: a tier, an organisation, one kind of the network such as
+    township stations alone). Who works there is people's business: the page adds each station's head count
     (talent.staffing.selectors.add_headcounts). `today` is not used; it stays until tests/exports stops
-    passing it. `kind`: one kind of the network only (township stations alone, say)."""
-    qs = _station_filtered(scope=scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind)
+    passing it."""
+    qs = _station_filtered(scope=scope, params=params, **filters)
     return await paginate(qs, params, STATION_SORTS, default="code")
 
 

@@ -43,6 +43,15 @@ from talent.places.rules import (
 # username are read (by the audit log), so places need not import the accounts package that sits above them.
 Actor = Model | None
 
+
+def station_audit_scope(station: Station | None) -> dict:
+    """Where the audit entries about a station, or about a record at it (a spell, an assignment, a supervision
+    session), are filed: its township and the organisation that operates it; none for no station."""
+    if station is None:
+        return {"region_path": "", "organisation_id": None}
+    return {"region_path": station.region_path, "organisation_id": station.organisation_id}
+
+
 REGION_FIELDS = ["code", "name", "level", "parent_id", "path"]
 ORGANISATION_FIELDS = ["name", "credit_code", "contact", "phone", "region_id"]
 TIER_FIELDS = [
@@ -332,10 +341,38 @@ async def station_update(*, actor: Actor, scope: Scope, station: Station, **fiel
     return station
 
 
-async def regional_rule_add(model: type[Model], *, unique_on: dict, **values) -> Model:
-    """Create an effective-dated regional rule row (CE credit caps, the yearly CE rule, CE per supervision session)
-    inside the caller's transaction, refusing a second one of the same region (and `unique_on`'s other keys) taking
-    effect on the same day: such rules are never edited, a region changes one by adding one from a later day."""
-    if await model.filter(**unique_on).exists():
-        raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
-    return await model.create(**values)
+def regional_rule_check(scope: Scope, region: Region | None, effective_from: date | None, source: str) -> str:
+    """The checks every effective-dated regional rule (CE credit caps, the yearly CE rule, CE per supervision session)
+    shares: a region the actor may write under (None: national), a day, a named document. Returns the document."""
+    if not can_write_under(scope, region.path if region else ""):
+        raise ServiceError("region_code", N_("Choose a region inside your own."))
+    if effective_from is None:
+        raise ServiceError("effective_from", N_("This field is required."))
+    source = (source or "").strip()
+    if not source:
+        raise ServiceError("source", N_("Name the document the rule comes from."))
+    return source[:2000]
+
+
+async def regional_rule_add(
+    model: type[Model],
+    *,
+    actor: Actor,
+    audited: Audited,
+    summary: str,
+    region: Region | None,
+    effective_from: date,
+    key: dict | None = None,
+    **values,
+) -> Model:
+    """Add an effective-dated regional rule of `region` from `effective_from` on, and its audit entry, in one
+    transaction, refusing a second one of the same region (and `key`, e.g. its kind) taking effect on the same day:
+    such rules are never edited, a region changes one by adding one from a later day."""
+    path = region.path if region else ""
+    key = key or {}
+    async with in_transaction():
+        if await model.filter(region_path=path, **key, effective_from=effective_from).exists():
+            raise ServiceError("effective_from", N_("This region already has a rule taking effect on that day."))
+        rule = await model.create(region=region, region_path=path, effective_from=effective_from, **key, **values)
+        await audited.created(actor, rule, summary, region_path=path)
+    return rule

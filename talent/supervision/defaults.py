@@ -6,20 +6,16 @@ admin's rules."""
 
 from collections.abc import Callable
 
+from talent.core.seeding import national_rule_seed
 from talent.supervision.rules import CE_EFFECTIVE_FROM, SUPERVISION_CE
 
 
 async def seed_session_ce_rules(get_model: Callable[[str], type]) -> int:
     """Add the national default rule unless a national rule exists; returns how many rows were added."""
-    rule_model = get_model("SessionCeRule")
-    if await rule_model.filter(region_path="").exists():
-        return 0
-    await rule_model.create(
-        region_id=None,
-        region_path="",
+    return await national_rule_seed(
+        get_model("SessionCeRule"),
         effective_from=CE_EFFECTIVE_FROM,
         counts=SUPERVISION_CE.counts,
         max_share=SUPERVISION_CE.max_share,
         source=SUPERVISION_CE.source,
     )
-    return 1

@@ -12,7 +12,7 @@ from tortoise.models import Model
 
 from talent.core.codes import Coded
 from talent.core.i18n import N_
-from talent.places.models import CertLevel
+from talent.places.models import CertLevel, RegionalRule
 
 
 class Affiliation(Coded):
@@ -120,7 +120,7 @@ class SessionAttendee(Model):
         unique_together = (("session", "worker"),)
 
 
-class SessionCeRule(Model):
+class SessionCeRule(RegionalRule):
     """How supervision sessions earn CE hours in a region from a day on (talent.supervision.rules): whether they
     count at all, and at most which share of a session's own hours each attendee is credited; `source` names the
     document the rule comes from. The rule applying to a session is that of the most specific region enclosing its
@@ -128,16 +128,11 @@ class SessionCeRule(Model):
     province that changes its mind adds a rule from a later day); adding one is audited. The migration seeds the
     national default (talent.supervision.defaults)."""
 
-    id = fields.IntField(primary_key=True)
     region = fields.ForeignKeyField(
         "models.Region", null=True, related_name="session_ce_rules", on_delete=fields.RESTRICT, db_index=True
     )
-    region_path = fields.CharField(max_length=255, default="", db_index=True)
-    effective_from = fields.DateField()
     counts = fields.BooleanField(default=True)
     max_share = fields.DecimalField(max_digits=4, decimal_places=3, default=Decimal("1"))
-    source = fields.TextField()
-    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "supervision_ce_rules"

@@ -1,9 +1,10 @@
 """The rules of supervision, each written once as a SQL expression (a Q on Assignment) with its Python mirror.
 
 An assignment runs from start_on to end_on, its last day; an open one (no end_on) runs on. It is active on day d
-iff start_on ≤ d ≤ end_on (or no end_on) — the same reading as an employment spell (DESIGN §1). "One station, one
-supervisor": two primary assignments of a station may not share a day. Coverage of a set of stations on day d =
-stations with an active primary assignment on d ÷ stations (DESIGN §1 "Cohorts and supervision").
+iff start_on ≤ d ≤ end_on (or no end_on) — the same reading as an employment spell (DESIGN §1): both are periods
+of talent.core.periods, whose rules (overlapping, active_on and their mirrors) are the assignments'. "One station,
+one supervisor": two primary assignments of a station may not share a day. Coverage of a set of stations on day
+d = stations with an active primary assignment on d ÷ stations (DESIGN §1 "Cohorts and supervision").
 
 A supervision session credits each attendee at most `max_share` of its own length in CE hours (ce_ceiling), and
 nothing where supervision does not count. The rule is data (models.SessionCeRule, one row per region and effective
@@ -23,6 +24,11 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from tortoise.expressions import Q
+
+from talent.core.periods import active_on
+from talent.core.periods import is_active_on as is_active_on
+from talent.core.periods import overlapping as overlapping
+from talent.core.periods import overlaps as overlaps
 
 # The national rule on CE time (《社会工作者继续教育办法》, 民发〔2009〕123号): training attended with a certificate
 # of completion counts at its actual length (按实际培训时间计算). Supervision is not named there; the default reads
@@ -54,28 +60,6 @@ def ce_ceiling(hours: Decimal, counts: bool, max_share: Decimal) -> Decimal:
     if not counts:
         return Decimal("0")
     return (Decimal(hours) * Decimal(max_share)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
-
-
-def overlapping(start_on: date, end_on: date | None, prefix: str = "") -> Q:
-    """Assignments sharing at least one day with [start_on, end_on] (end_on None: open)."""
-    q = Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": start_on})
-    if end_on is not None:
-        q &= Q(**{f"{prefix}start_on__lte": end_on})
-    return q
-
-
-def overlaps(start_on: date, end_on: date | None, other_start: date, other_end: date | None) -> bool:
-    """The Python mirror of `overlapping`."""
-    return (other_end is None or other_end >= start_on) and (end_on is None or other_start <= end_on)
-
-
-def active_on(day: date, prefix: str = "") -> Q:
-    """Assignments active on day d: start_on ≤ d ≤ end_on (or no end_on)."""
-    return overlapping(day, day, prefix)
-
-
-def is_active_on(start_on: date, end_on: date | None, day: date) -> bool:
-    return overlaps(start_on, end_on, day, day)
 
 
 def mentoring_on(day: date, prefix: str = "") -> Q:

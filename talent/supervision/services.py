@@ -17,7 +17,7 @@ from talent.core.errors import ServiceError, chosen
 from talent.core.i18n import N_
 from talent.places.access import can_write_under, stations_q
 from talent.places.models import CertLevel, Region, Station
-from talent.places.services import regional_rule_add
+from talent.places.services import regional_rule_add, regional_rule_check, station_audit_scope
 from talent.supervision.access import may_assign, readable_supervisors, supervisor_editable
 from talent.supervision.defaults import seed_session_ce_rules
 from talent.supervision.models import Affiliation, Assignment, SessionCeRule, Supervisor, SupervisorExpertise
@@ -177,8 +177,7 @@ async def assignment_create(
             actor,
             assignment,
             f"{supervisor.name} → {station.code}",
-            region_path=station.region_path,
-            organisation_id=station.organisation_id,
+            **station_audit_scope(station),
         )
     return assignment
 
@@ -197,8 +196,7 @@ async def assignment_end(*, actor: Actor, scope: Scope, assignment: Assignment, 
             assignment,
             {"end_on": end_on},
             f"{assignment.station.code} ends {end_on.isoformat()}",
-            region_path=assignment.station.region_path,
-            organisation_id=assignment.station.organisation_id,
+            **station_audit_scope(assignment.station),
         )
     return assignment
 
@@ -230,33 +228,24 @@ async def session_ce_rule_create(
     """Add the rule of `region` (None: national, admins only) from `effective_from` on. A bureau adds rules only
     inside its own region. A rule is never edited: a region changes its rule by adding one from a later day, and
     one region has at most one rule taking effect on a day. Where supervision does not count, max_share is 0."""
-    path = region.path if region else ""
-    if not can_write_under(scope, path):
-        raise ServiceError("region_code", N_("Choose a region inside your own."))
-    if effective_from is None:
-        raise ServiceError("effective_from", N_("This field is required."))
-    source = (source or "").strip()
-    if not source:
-        raise ServiceError("source", N_("Name the document the rule comes from."))
+    source = regional_rule_check(scope, region, effective_from, source)
     if counts:
         if max_share is None or not Decimal("0") < Decimal(max_share) <= Decimal("1"):
             raise ServiceError("max_share", N_("Enter a share above 0 and at most 1, e.g. 0.5."))
         share = Decimal(max_share).quantize(Decimal("0.001"))
     else:
         share = Decimal("0")
-    async with in_transaction():
-        rule = await regional_rule_add(
-            SessionCeRule,
-            unique_on={"region_path": path, "effective_from": effective_from},
-            region=region,
-            region_path=path,
-            effective_from=effective_from,
-            counts=bool(counts),
-            max_share=share,
-            source=source[:2000],
-        )
-        await CE_RULE.created(actor, rule, _rule_summary(region, effective_from), region_path=path)
-    return rule
+    return await regional_rule_add(
+        SessionCeRule,
+        actor=actor,
+        audited=CE_RULE,
+        summary=_rule_summary(region, effective_from),
+        region=region,
+        effective_from=effective_from,
+        counts=bool(counts),
+        max_share=share,
+        source=source,
+    )
 
 
 async def session_ce_rule_delete(*, actor: Actor, scope: Scope, rule: SessionCeRule, today: date) -> None:

@@ -1,0 +1,36 @@
+"""Periods of days from start_on to end_on, both included, as employment spells and supervisors' assignments hold
+them: end_on is the last day, and an open period (no end_on) runs on forever. Each rule is written once as a SQL
+expression (a Q on the period's model) with its Python mirror, which the imports use on rows not yet stored and
+the tests hold against the SQL.
+
+A period is active on day d iff start_on ≤ d ≤ end_on (or no end_on) — DESIGN §1 — which is the period
+overlapping the one-day period [d, d].
+"""
+
+from datetime import date
+
+from tortoise.expressions import Q
+
+
+def overlapping(start_on: date, end_on: date | None, prefix: str = "") -> Q:
+    """Periods sharing at least one day with [start_on, end_on] (end_on None: open, forever). `prefix` filters
+    through a relation to the periods (e.g. "spells__" from Worker)."""
+    q = Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": start_on})
+    if end_on is not None:
+        q &= Q(**{f"{prefix}start_on__lte": end_on})
+    return q
+
+
+def overlaps(start_on: date, end_on: date | None, other_start: date, other_end: date | None) -> bool:
+    """The Python mirror of `overlapping`: do [start_on, end_on] and [other_start, other_end] share a day?"""
+    return (other_end is None or other_end >= start_on) and (end_on is None or other_start <= end_on)
+
+
+def active_on(day: date, prefix: str = "") -> Q:
+    """Periods active on day d: start_on ≤ d ≤ end_on (or no end_on), i.e. overlapping [d, d]."""
+    return overlapping(day, day, prefix)
+
+
+def is_active_on(start_on: date, end_on: date | None, day: date) -> bool:
+    """The Python mirror of `active_on`."""
+    return overlaps(start_on, end_on, day, day)
