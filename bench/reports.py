@@ -140,7 +140,7 @@ def average_headcount_cte(x: Ctx, group: str) -> str:
         " THEN sp.worker_id END) AS h"
         " FROM months m JOIN employment_spells sp ON sp.start_on <= m.m_last"
         " AND (sp.end_on IS NULL OR sp.end_on >= m.m_first) JOIN stations st ON st.id = sp.station_id"
-        f" WHERE sp.full_time AND {x.in_area('st')} GROUP BY {group}, m.m_first)"
+        f" WHERE sp.full_time AND {x.in_area('st')} GROUP BY 1, 2)"
     )
 
 
