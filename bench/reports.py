@@ -60,12 +60,9 @@ class Ctx:
     def d(self, day: date) -> str:
         return f"DATE '{day.isoformat()}'" if self.pg else f"'{day.isoformat()}'"
 
-    def in_area(self, alias: str, column: str = "region_path") -> str:
-        """The row's region path lies under the area's: a range, so the path index serves it."""
-        if not self.path:
-            return "1 = 1"
-        upper = self.path[:-1] + chr(ord(self.path[-1]) + 1)
-        return f"{alias}.{column} >= '{self.path}' AND {alias}.{column} < '{upper}'"
+    def in_area(self, alias: str) -> str:
+        """The row's region path lies under the area's."""
+        return under(f"{alias}.region_path", self.path)
 
     def plus(self, column: str, days: int) -> str:
         return f"({column} + {days})" if self.pg else f"date({column}, '+{days} days')"
@@ -73,16 +70,25 @@ class Ctx:
     def days(self, later: str, earlier: str) -> str:
         return f"({later} - {earlier})" if self.pg else f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
-    def child(self, alias: str) -> str:
-        """The path of the area's child region a station lies in (its first path segment below the area's); the
-        area's own path for a station directly in the area's region."""
+    def child(self, path: str) -> str:
+        """The path of the area's child region a region path (`path`, an SQL expression) lies in: its first segment
+        below the area's; the area's own path for a station directly in the area's region."""
         n = len(self.path)
         find = "strpos" if self.pg else "instr"
-        return f"substr({alias}.region_path, 1, {n} + {find}(substr({alias}.region_path, {n + 1}), '/'))"
+        return f"substr({path}, 1, {n} + {find}(substr({path}, {n + 1}), '/'))"
 
     def child_code(self, g: str) -> str:
         """A child path (from `child`) as the child region's code; '' for the area's own region."""
         return f"(CASE WHEN {g} = '{self.path}' THEN '' ELSE (SELECT r.code FROM regions r WHERE r.path = {g}) END)"
+
+
+def under(column: str, path: str) -> str:
+    """`column` (a region path) lies under `path` ('' = anywhere): a range, so a path index serves it (paths are
+    digits and '/', safe as literals)."""
+    if not path:
+        return "1 = 1"
+    upper = path[:-1] + chr(ord(path[-1]) + 1)
+    return f"{column} >= '{path}' AND {column} < '{upper}'"
 
 
 def active(sp: str, day: str) -> str:
@@ -171,7 +177,6 @@ def tenure_ctes(x: Ctx, on: date) -> str:
 
 
 def headcount_sql(x: Ctx) -> str:
-    # headcount(R, d): full-time workers active on d at stations in R's subtree, each worker once.
     return (
         "SELECT COUNT(DISTINCT sp.worker_id) AS n FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
         f" WHERE {x.in_area('st')} AND {active('sp', x.d(x.on))}"
@@ -179,8 +184,6 @@ def headcount_sql(x: Ctx) -> str:
 
 
 def certification_sql(x: Ctx, group: str = "''", key: str = "a.g") -> str:
-    # certification(R, d) per group: headcount; certified = workers holding a certificate obtained on or before d;
-    # per level, workers whose highest such certificate is of that level. A worker counts once in each group.
     from talent.analytics.measures import LEVELS
 
     per_level = ", ".join(f"SUM(CASE WHEN t.top = {i + 1} THEN 1 ELSE 0 END) AS l{i}" for i in range(len(LEVELS)))
@@ -195,8 +198,6 @@ def certification_sql(x: Ctx, group: str = "''", key: str = "a.g") -> str:
 
 
 def turnover_sql(x: Ctx, group: str = "''", same_group: str | None = "", key: str = "u.g") -> str:
-    # turnover(R, from, to) per group: separations (voluntary, involuntary) ÷ average headcount, the mean over the
-    # months touched of (headcount on the first day + on the last) ÷ 2.
     from talent.analytics.periods import months_touched
 
     n_months = len(months_touched(x.d0, x.d1))
@@ -213,13 +214,10 @@ def turnover_sql(x: Ctx, group: str = "''", same_group: str | None = "", key: st
 
 
 def separations_count_sql(x: Ctx) -> str:
-    # separations(R, from, to): full-time spells ending in the period, except a transfer followed within 31 days by a
-    # spell at another station of R.
     return f"SELECT COUNT(*) AS n FROM ({separations_sql(x, x.d0, x.d1)}) s"
 
 
 def exit_reasons_sql(x: Ctx) -> str:
-    # Separations in the period by exit type and coded reason, most frequent first.
     return (
         f"SELECT s.exit_type AS exit_type, s.exit_reason AS exit_reason, COUNT(*) AS n"
         f" FROM ({separations_sql(x, x.d0, x.d1)}) s GROUP BY s.exit_type, s.exit_reason"
@@ -228,8 +226,6 @@ def exit_reasons_sql(x: Ctx) -> str:
 
 
 def attrition_sql(x: Ctx) -> str:
-    # first-year attrition: hires (first full-time start in R in the period) whose first tenure in R ended, by the
-    # period's end, within 365 days of that start.
     return (
         f"{tenure_ctes(x, x.d1)} SELECT COUNT(*) AS hires,"
         f" SUM(CASE WHEN exit_on IS NOT NULL AND {x.days('exit_on', 'first_on')} < 365 THEN 1 ELSE 0 END) AS left_"
@@ -238,10 +234,6 @@ def attrition_sql(x: Ctx) -> str:
 
 
 def retention_sql(x: Ctx, group_by: str) -> str:
-    # Retention (Kaplan–Meier input): per group and tenure length in days (to the separation, or to the report day
-    # for a running tenure, + 1), the spells of tenure and the separations among them. Groups: the highest
-    # certificate level held on the day; the worker's source; the kinds of the cohorts joined by the day
-    # (external introduction first); the child region of the station of the tenure's first start.
     day = x.d(x.on)
     groups = {
         "": "'all'",
@@ -250,7 +242,7 @@ def retention_sql(x: Ctx, group_by: str) -> str:
         "source": "w.source",
         "cohort": "(SELECT COALESCE(MIN(co.kind), 'none') FROM cohort_members m JOIN cohorts co ON co.id = m.cohort_id"
         f" WHERE m.worker_id = t.worker_id AND m.joined_on <= {day})",
-        "region": x.child_code(x.child("t").replace("t.region_path", "t.first_path")),
+        "region": x.child_code(x.child("t.first_path")),
     }
     join = " JOIN workers w ON w.id = t.worker_id" if group_by == "source" else ""
     return (
@@ -262,8 +254,6 @@ def retention_sql(x: Ctx, group_by: str) -> str:
 
 
 def certification_series_sql(x: Ctx) -> str:
-    # certification rate at each month's end of the last twelve months (the last: the day): headcount, and workers
-    # certified by that day (their first certificate obtained on or before it).
     from talent.analytics.periods import months_back
 
     days = values_cte("days", "day", [(x.d(d),) for d in months_back(x.on, 12)])
@@ -279,8 +269,6 @@ def certification_series_sql(x: Ctx) -> str:
 
 
 def turnover_series_sql(x: Ctx, grain: str) -> str:
-    # turnover per month (quarter, year) of the period: separations ending in each piece (voluntary, involuntary),
-    # and the mean of (first-day + last-day headcount) ÷ 2 over the months the piece touches.
     from talent.analytics.periods import split
 
     periods = values_cte("periods", "p_start, p_end", [(x.d(p.start), x.d(p.end)) for p in split(x.d0, x.d1, grain)])
@@ -328,18 +316,14 @@ def staffing_stations_sql(x: Ctx, kind: str) -> str:
 
 
 def staffing_list_sql(x: Ctx) -> str:
-    # Staffing per station of the kind counted (township stations): tier, full-time workers, certified, workers at
-    # the tier's level or above, met = all of the tier's norms reached (None without a tier of the station's kind).
     return f"{staffing_stations_sql(x, x.area.kind)} SELECT * FROM s ORDER BY s.code LIMIT 500"
 
 
 def staffing_summary_sql(x: Ctx, by: str) -> str:
-    # Staffing summary: stations of the kind counted, those with a tier of their own kind, those meeting it; in all,
-    # per child region, or (every kind counted) per kind of station.
     from talent.places.rules import ALL_KINDS
 
     kind = ALL_KINDS if by == "kind" else x.area.kind
-    group = {"": "''", "child": x.child("s"), "kind": "s.kind"}[by]
+    group = {"": "''", "child": x.child("s.region_path"), "kind": "s.kind"}[by]
     key = x.child_code("z.g") if by == "child" else "z.g"
     return (
         f"{staffing_stations_sql(x, kind)}, z AS (SELECT {group} AS g, COUNT(*) AS stations,"
@@ -349,10 +333,6 @@ def staffing_summary_sql(x: Ctx, by: str) -> str:
 
 
 def registration_sql(x: Ctx) -> str:
-    # Registration status counts of the certificates (obtained by d) of the active full-time workers: valid
-    # (registered, period's last day ≥ d); renewal_open (valid, last day within the renewal window); expired (lapsed,
-    # or never registered within the first-registration window); ce_short (valid, period CE hours < required);
-    # unregistered (awaiting a first registration). Not exclusive.
     from talent.certification.rules import Thresholds
 
     cert, day = x.cert, x.d(x.on)
@@ -381,9 +361,6 @@ def registration_sql(x: Ctx) -> str:
 
 
 def ce_sql(x: Ctx) -> str:
-    # CE compliance per station of the worker's active full-time spell on d: registered certificates (period
-    # running on d) and those on track: CE hours from the period's first day to d × the period's days ≥ required
-    # hours × the days elapsed.
     cert, day = x.cert, x.d(x.on)
     return (
         "WITH a AS (SELECT sp.station_id AS station_id, sp.worker_id AS worker_id FROM employment_spells sp"
@@ -404,18 +381,14 @@ def ce_sql(x: Ctx) -> str:
 
 
 def pass_rates_sql(x: Ctx) -> str:
-    # Exam pass rate per year and subject: results sat in R by workers in the viewer's scope (a worker with a spell
-    # at a station in scope, or registered in scope with no spell yet), and those passed.
     in_scope = ""
     if x.scope_path is not None:
-        lo = x.scope_path
-        hi = lo[:-1] + chr(ord(lo[-1]) + 1)
         in_scope = (
             " AND (EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
-            f" WHERE sp.worker_id = r.worker_id AND st.region_path >= '{lo}' AND st.region_path < '{hi}')"
+            f" WHERE sp.worker_id = r.worker_id AND {under('st.region_path', x.scope_path)})"
             " OR (NOT EXISTS (SELECT 1 FROM employment_spells sp WHERE sp.worker_id = r.worker_id)"
             " AND EXISTS (SELECT 1 FROM workers w WHERE w.id = r.worker_id"
-            f" AND w.registered_region_path >= '{lo}' AND w.registered_region_path < '{hi}')))"
+            f" AND {under('w.registered_region_path', x.scope_path)})))"
         )
     return (
         "SELECT r.year AS year, s.code AS subject, COUNT(*) AS sat, SUM(CASE WHEN r.passed THEN 1 ELSE 0 END) AS passed"
@@ -455,6 +428,13 @@ class Run:
     def area(self):
         return self.x.area
 
+    @property
+    def every(self):
+        """The area counting every kind of station (the whole network's table per kind)."""
+        from talent.places.rules import ALL_KINDS
+
+        return replace(self.x.area, kind=ALL_KINDS)
+
 
 def _cert(figures: dict) -> dict:
     from talent.analytics.measures import LEVELS
@@ -464,7 +444,7 @@ def _cert(figures: dict) -> dict:
     }
 
 
-def _cert_rows(rows: list[dict]) -> dict:
+def _cert_rows(u: "Run", rows: list[dict]) -> dict:
     from talent.analytics.measures import LEVELS
 
     return {
@@ -483,7 +463,7 @@ def _turn(figures: dict) -> dict:
     )
 
 
-def _turn_rows(rows: list[dict]) -> dict:
+def _turn_rows(u: "Run", rows: list[dict]) -> dict:
     return nonzero(
         {
             str(r["g"] if r["g"] is not None else ""): (int(r["n"]), int(r["vol"]), int(r["invol"]), rounded(r["avg"]))
@@ -518,7 +498,7 @@ def _staffing_row(r: dict) -> tuple:
     return (r["code"], r["tier"], int(r["headcount"]), int(r["certified"]), at_level, met)
 
 
-def _summary_rows(rows: list[dict]) -> dict:
+def _summary_rows(u: "Run", rows: list[dict]) -> dict:
     return {(r["g"] or ""): (int(r["stations"]), int(r["tiered"] or 0), int(r["met"] or 0)) for r in rows}
 
 
@@ -527,178 +507,217 @@ def _summary(groups: dict) -> dict:
 
 
 def twins() -> list[Twin]:
+    """Every measure the reports page and the API compute, with its definition (DESIGN §1 "Measures")."""
     from talent.analytics import measures, retention, workforce
     from talent.analytics.measures import Grouping
     from talent.analytics.periods import months_back
-    from talent.places.rules import ALL_KINDS
 
-    every = lambda run: replace(run.area, kind=ALL_KINDS)  # noqa: E731 — the whole network, every kind counted
+    m, r, w = measures, retention, workforce
     out = [
-        Twin(
-            "headcount",
-            lambda run: measures.headcount(run.area, run.x.on),
-            lambda run: headcount_sql(run.x),
-            lambda run, rows: int(rows[0]["n"]),
-        ),
+        # headcount(R, d): full-time workers active on d at stations in R's subtree, each worker once.
+        Twin("headcount", lambda u: m.headcount(u.area, u.x.on), lambda u: headcount_sql(u.x), _first("n")),
+        # certification(R, d): headcount; certified = those holding a certificate obtained on or before d; per level,
+        # those whose highest such certificate is of that level. In all, per child region (the drill-down table),
+        # per station (the lowest level) and per kind of station of the whole network (a worker counts once in each
+        # group they work in).
         Twin(
             "certification",
-            lambda run: _async(_cert, measures.certification(run.area, run.x.on)),
-            lambda run: certification_sql(run.x),
-            lambda run, rows: _cert_rows(rows),
+            lambda u: _async(_cert, m.certification(u.area, u.x.on)),
+            lambda u: certification_sql(u.x),
+            _cert_rows,
         ),
         Twin(
             "cert by child",
-            lambda run: _async(_cert, measures.certification(run.area, run.x.on, Grouping.child_regions(run.children))),
-            lambda run: certification_sql(run.x, run.x.child("st"), run.x.child_code("a.g")),
-            lambda run, rows: _cert_rows(rows),
+            lambda u: _async(_cert, m.certification(u.area, u.x.on, Grouping.child_regions(u.children))),
+            lambda u: certification_sql(u.x, u.x.child("st.region_path"), u.x.child_code("a.g")),
+            _cert_rows,
             "children",
         ),
         Twin(
             "cert by station",
-            lambda run: _async(_cert, measures.certification(run.area, run.x.on, Grouping.stations())),
-            lambda run: certification_sql(run.x, "st.id"),
-            lambda run, rows: _cert_rows(rows),
+            lambda u: _async(_cert, m.certification(u.area, u.x.on, Grouping.stations())),
+            lambda u: certification_sql(u.x, "st.id"),
+            _cert_rows,
             "stations",
         ),
         Twin(
             "cert by kind",
-            lambda run: _async(_cert, measures.certification(every(run), run.x.on, Grouping.station_kinds())),
-            lambda run: certification_sql(run.x, "st.kind"),
-            lambda run, rows: _cert_rows(rows),
+            lambda u: _async(_cert, m.certification(u.every, u.x.on, Grouping.station_kinds())),
+            lambda u: certification_sql(u.x, "st.kind"),
+            _cert_rows,
         ),
+        # The certification series: headcount and certified at each month's end of the last twelve months (the last
+        # point is the day itself).
         Twin(
             "cert series",
-            lambda run: _async(
-                lambda cs: [(c.on, c.headcount, c.certified) for c in cs],
-                measures.certification_series(run.area, months_back(run.x.on, 12)),
-            ),
-            lambda run: certification_series_sql(run.x),
-            lambda run, rows: _series_rows(run, rows),
+            lambda u: _async(_series, m.certification_series(u.area, months_back(u.x.on, 12))),
+            lambda u: certification_series_sql(u.x),
+            _series_rows,
         ),
+        # separations(R, from, to): full-time spells at stations in R ending in the period, except a transfer whose
+        # worker starts at another station of R within 31 days.
         Twin(
             "separations",
-            lambda run: measures.separations_qs(run.area, run.x.d0, run.x.d1).count(),
-            lambda run: separations_count_sql(run.x),
-            lambda run, rows: int(rows[0]["n"]),
+            lambda u: m.separations_qs(u.area, u.x.d0, u.x.d1).count(),
+            lambda u: separations_count_sql(u.x),
+            _first("n"),
         ),
+        # turnover(R, from, to) = separations (and the voluntary, involuntary ones) ÷ average headcount, the mean over
+        # the months the period touches of (headcount on the first day + on the last) ÷ 2. In all, per child region
+        # (a move to another child region is a separation of the row) and per station (every transfer is one).
         Twin(
             "turnover",
-            lambda run: _async(_turn, measures.turnover(run.area, run.x.d0, run.x.d1)),
-            lambda run: turnover_sql(run.x),
-            lambda run, rows: _turn_rows(rows),
+            lambda u: _async(_turn, m.turnover(u.area, u.x.d0, u.x.d1)),
+            lambda u: turnover_sql(u.x),
+            _turn_rows,
         ),
         Twin(
             "turnover by child",
-            lambda run: _async(
-                _turn, measures.turnover(run.area, run.x.d0, run.x.d1, Grouping.child_regions(run.children))
+            lambda u: _async(_turn, m.turnover(u.area, u.x.d0, u.x.d1, Grouping.child_regions(u.children))),
+            lambda u: turnover_sql(
+                u.x,
+                u.x.child("st.region_path"),
+                f"{u.x.child('st.region_path')} = {u.x.child('sb.region_path')}",
+                u.x.child_code("u.g"),
             ),
-            lambda run: turnover_sql(
-                run.x, run.x.child("st"), f"{run.x.child('st')} = {run.x.child('sb')}", run.x.child_code("u.g")
-            ),
-            lambda run, rows: _turn_rows(rows),
+            _turn_rows,
             "children",
         ),
         Twin(
             "turnover by stn",
-            lambda run: _async(_turn, measures.turnover(run.area, run.x.d0, run.x.d1, Grouping.stations())),
-            lambda run: turnover_sql(run.x, "st.id", None),
-            lambda run, rows: _turn_rows(rows),
+            lambda u: _async(_turn, m.turnover(u.area, u.x.d0, u.x.d1, Grouping.stations())),
+            lambda u: turnover_sql(u.x, "st.id", None),
+            _turn_rows,
             "stations",
         ),
+        # The turnover series: turnover per month of the period (the first and last months may be partial; each
+        # month's average headcount is its own first and last day's).
         Twin(
             "turnover series",
-            lambda run: _async(
-                lambda ts: [
-                    (t.start, t.separations, t.voluntary, t.involuntary, rounded(t.average_headcount)) for t in ts
-                ],
-                measures.turnover_series(run.area, run.x.d0, run.x.d1, "month"),
-            ),
-            lambda run: turnover_series_sql(run.x, "month"),
-            lambda run, rows: [
-                (_day(r["p_start"]), int(r["n"]), int(r["vol"]), int(r["invol"]), rounded(r["avg"])) for r in rows
-            ],
+            lambda u: _async(_turn_series, m.turnover_series(u.area, u.x.d0, u.x.d1, "month")),
+            lambda u: turnover_series_sql(u.x, "month"),
+            _turn_series_rows,
         ),
+        # Exit reasons: the period's separations by exit type and coded reason, most frequent first.
         Twin(
             "exit reasons",
-            lambda run: measures.exit_reasons(run.area, run.x.d0, run.x.d1),
-            lambda run: exit_reasons_sql(run.x),
-            lambda run, rows: [
-                {"exit_type": r["exit_type"] or "", "exit_reason": r["exit_reason"] or "", "n": int(r["n"])}
-                for r in rows
-            ],
+            lambda u: m.exit_reasons(u.area, u.x.d0, u.x.d1),
+            lambda u: exit_reasons_sql(u.x),
+            _reason_rows,
         ),
+        # first-year attrition: hires (a worker's first full-time start in R falls in the period) whose first tenure
+        # in R ended, as known at the period's end, within 365 days of that start; and the hires.
         Twin(
             "first-year attr.",
-            lambda run: _async(
-                lambda a: (a.hires, a.left), retention.first_year_attrition(run.area, run.x.d0, run.x.d1, run.x.d1)
-            ),
-            lambda run: attrition_sql(run.x),
-            lambda run, rows: (int(rows[0]["hires"]), int(rows[0]["left_"] or 0)),
+            lambda u: _async(lambda a: (a.hires, a.left), r.first_year_attrition(u.area, u.x.d0, u.x.d1, u.x.d1)),
+            lambda u: attrition_sql(u.x),
+            lambda u, rows: (int(rows[0]["hires"]), int(rows[0]["left_"] or 0)),
         ),
     ]
+    # Retention: Kaplan–Meier survival of tenure spells in R (from a full-time start there to the next separation
+    # there; a returner starts a new spell), censored on the day. Compared as the curves (spells at risk, events,
+    # points) built from the twin's rows: per group and tenure length in days, spells and separations. Groups: all;
+    # the highest certificate level held on the day (or none); the worker's source; the cohort kinds joined by the
+    # day (external introduction first; none); the child region of the tenure's first station.
     for group_by in ("", "level", "source", "cohort", "region"):
         out.append(
             Twin(
                 f"retention {group_by or 'all'}",
-                lambda run, g=group_by: _async(_curves, retention.retention(run.area, run.x.on, g)),
-                lambda run, g=group_by: retention_sql(run.x, g),
+                lambda u, g=group_by: _async(_curves, r.retention(u.area, u.x.on, g)),
+                lambda u, g=group_by: retention_sql(u.x, g),
                 _curve_rows(group_by),
             )
         )
     out += [
+        # Registration status of the certificates (obtained by d) of the active full-time workers, not exclusive:
+        # valid (registered, the period's last day ≥ d); renewal_open (valid, the last day within the renewal
+        # window); expired (lapsed, or never registered within the first-registration window); ce_short (valid, the
+        # period's CE hours below the required); unregistered (awaiting a first registration).
         Twin(
             "registrations",
-            lambda run: _async(
-                lambda r: tuple(r[k] for k in workforce.REGISTRATION_KEYS),
-                workforce.registration_counts(run.area, run.x.on),
-            ),
-            lambda run: registration_sql(run.x),
-            lambda run, rows: tuple(int(rows[0][k] or 0) for k in workforce.REGISTRATION_KEYS),
+            lambda u: _async(_registration, w.registration_counts(u.area, u.x.on)),
+            lambda u: registration_sql(u.x),
+            lambda u, rows: tuple(int(rows[0][k] or 0) for k in w.REGISTRATION_KEYS),
         ),
+        # CE compliance per station of the worker's active full-time spell on d: registered certificates (period
+        # running on d), and those on track: CE hours from the period's first day to d × the period's days ≥ the
+        # required hours × the days elapsed.
         Twin(
             "ce compliance",
-            lambda run: _async(
-                lambda rows: [(r["station"], r["registered"], r["on_track"]) for r in rows],
-                workforce.ce_compliance(run.area, run.x.on),
-            ),
-            lambda run: ce_sql(run.x),
-            lambda run, rows: [(r["code"], int(r["registered"]), int(r["on_track"] or 0)) for r in rows],
+            lambda u: _async(_ce, w.ce_compliance(u.area, u.x.on)),
+            lambda u: ce_sql(u.x),
+            lambda u, rows: [(r["code"], int(r["registered"]), int(r["on_track"] or 0)) for r in rows],
         ),
+        # Staffing per station of the kind counted (township stations), the first 500 by code: its tier (one of its
+        # own kind), full-time workers on d, certified, at the tier's level or above, met = full-time ≥ the minimum,
+        # certified ≥ the minimum and (with a minimum level) at that level ≥ max(minimum certified, 1).
         Twin(
             "staffing",
-            lambda run: _async(lambda rows: [_staffing_row(r) for r in rows], workforce.staffing(run.area, run.x.on)),
-            lambda run: staffing_list_sql(run.x),
-            lambda run, rows: [_staffing_row(r) for r in rows],
+            lambda u: _async(lambda rows: [_staffing_row(r) for r in rows], w.staffing(u.area, u.x.on)),
+            lambda u: staffing_list_sql(u.x),
+            lambda u, rows: [_staffing_row(r) for r in rows],
         ),
+        # Staffing summary: those stations, those with a tier and those meeting it; in all, per child region, and
+        # per kind of station over every kind of the network.
         Twin(
             "staffing summary",
-            lambda run: _async(_summary, workforce.staffing_summary(run.area, run.x.on)),
-            lambda run: staffing_summary_sql(run.x, ""),
-            lambda run, rows: _summary_rows(rows),
+            lambda u: _async(_summary, w.staffing_summary(u.area, u.x.on)),
+            lambda u: staffing_summary_sql(u.x, ""),
+            _summary_rows,
         ),
         Twin(
             "staffing by child",
-            lambda run: _async(_summary, workforce.staffing_summary(run.area, run.x.on, run.children)),
-            lambda run: staffing_summary_sql(run.x, "child"),
-            lambda run, rows: _summary_rows(rows),
+            lambda u: _async(_summary, w.staffing_summary(u.area, u.x.on, u.children)),
+            lambda u: staffing_summary_sql(u.x, "child"),
+            _summary_rows,
             "children",
         ),
         Twin(
             "staffing by kind",
-            lambda run: _async(_summary, workforce.staffing_summary(every(run), run.x.on, by_kind=True)),
-            lambda run: staffing_summary_sql(run.x, "kind"),
-            lambda run, rows: _summary_rows(rows),
+            lambda u: _async(_summary, w.staffing_summary(u.every, u.x.on, by_kind=True)),
+            lambda u: staffing_summary_sql(u.x, "kind"),
+            _summary_rows,
         ),
+        # Exam pass rate per year and subject: results sat in R by workers in the viewer's scope (a spell at a
+        # station in scope, or registered there with no spell yet), and those that passed.
         Twin(
             "pass rates",
-            lambda run: _async(
-                lambda ps: sorted((p.year, p.subject, p.sat, p.passed) for p in ps), workforce.pass_rates(run.area)
-            ),
-            lambda run: pass_rates_sql(run.x),
-            lambda run, rows: sorted((int(r["year"]), r["subject"], int(r["sat"]), int(r["passed"])) for r in rows),
+            lambda u: _async(lambda ps: sorted((p.year, p.subject, p.sat, p.passed) for p in ps), w.pass_rates(u.area)),
+            lambda u: pass_rates_sql(u.x),
+            lambda u, rows: sorted((int(r["year"]), r["subject"], int(r["sat"]), int(r["passed"])) for r in rows),
         ),
     ]
     return out
+
+
+def _first(column: str):
+    return lambda u, rows: int(rows[0][column] or 0)
+
+
+def _series(figures) -> list:
+    return [(c.on, c.headcount, c.certified) for c in figures]
+
+
+def _turn_series(figures) -> list:
+    return [(t.start, t.separations, t.voluntary, t.involuntary, rounded(t.average_headcount)) for t in figures]
+
+
+def _turn_series_rows(u: "Run", rows: list[dict]) -> list:
+    return [(_day(r["p_start"]), int(r["n"]), int(r["vol"]), int(r["invol"]), rounded(r["avg"])) for r in rows]
+
+
+def _reason_rows(u: "Run", rows: list[dict]) -> list:
+    return [{"exit_type": r["exit_type"] or "", "exit_reason": r["exit_reason"] or "", "n": int(r["n"])} for r in rows]
+
+
+def _registration(counts: dict) -> tuple:
+    from talent.analytics.workforce import REGISTRATION_KEYS
+
+    return tuple(counts[k] for k in REGISTRATION_KEYS)
+
+
+def _ce(rows: list[dict]) -> list:
+    return [(r["station"], r["registered"], r["on_track"]) for r in rows]
 
 
 async def _async(shape, awaitable):
@@ -709,11 +728,11 @@ def _day(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _series_rows(run: Run, rows: list[dict]) -> list:
+def _series_rows(u: Run, rows: list[dict]) -> list:
     from talent.analytics.periods import months_back
 
     by_day = {_day(r["day"]): (int(r["headcount"]), int(r["certified"])) for r in rows}
-    return [(day, *by_day.get(day, (0, 0))) for day in months_back(run.x.on, 12)]
+    return [(day, *by_day.get(day, (0, 0))) for day in months_back(u.x.on, 12)]
 
 
 # ── the run ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -722,24 +741,18 @@ def _series_rows(run: Run, rows: list[dict]) -> list:
 AREA_NAMES = {"bureau": "county", "citybureau": "city", "admin": "all"}
 
 
-async def bench_area(conn, pg: bool, username: str, today: date, repeat: int, only: str) -> None:
-    from talent.accounts.models import User
-    from talent.accounts.selectors import scope_for
+async def bench_area(conn, pg: bool, label: str, scope, area, today: date, repeat: int, only: str) -> None:
     from talent.analytics import pdf, reports, tables
-    from talent.analytics.area import area_for, child_regions
+    from talent.analytics.area import child_regions
     from talent.analytics.params import report_dates
     from talent.analytics.retention import retention
     from talent.certification.selectors import certificate_sql
     from tests.querycount import count_queries
 
-    user = await User.get(username=username).select_related("region")
-    scope = await scope_for(user, today=today)
-    area = await area_for(scope)
     dates, _ok = report_dates(today)
     d0, d1 = dates.start, dates.end
-    x = Ctx(pg, area, today, d0, d1, scope.region_path if not scope.is_admin else None, await certificate_sql("c"))
+    x = Ctx(pg, area, today, d0, d1, None if scope.is_admin else scope.region_path, await certificate_sql("c"))
     run = Run(x, await child_regions(area))
-    label = AREA_NAMES.get(username, username)
 
     for twin in twins():
         if only and only not in twin.name:
@@ -752,9 +765,12 @@ async def bench_area(conn, pg: bool, username: str, today: date, repeat: int, on
         mine = twin.shape(run, rows)
         equal = "yes" if got == mine else f"NO\n    selector {got}\n    twin     {mine}"
         ratio = t_sel / t_raw if t_raw else float("inf")
-        print(f"{label:<7} {twin.name:<18} {1000 * t_sel:>11.1f} {1000 * t_raw:>10.1f} {ratio:>6.2f}  {equal}")
+        print(f"{label:<8} {twin.name:<18} {1000 * t_sel:>11.1f} {1000 * t_raw:>10.1f} {ratio:>6.2f}  {equal}")
+    if only:
+        return
+    # Retention by pay compliance reads talent.pay's rules (PaySql) per spell: no hand-written twin yet.
     t_sel, _ = await best(lambda: retention(area, today, "pay"), repeat)
-    print(f"{label:<7} {'retention pay':<18} {1000 * t_sel:>11.1f} {'—':>10} {'—':>6}  (no twin: talent.pay's rules)")
+    print(f"{label:<8} {'retention pay':<18} {1000 * t_sel:>11.1f} {'—':>10} {'—':>6}  (no twin)")
 
     # End to end: the page's data and each API answer, with their statement counts.
     answers = [
@@ -769,7 +785,7 @@ async def bench_area(conn, pg: bool, username: str, today: date, repeat: int, on
         t, _ = await best(fn, max(1, repeat // 2))
         async with count_queries() as counter:
             await fn()
-        print(f"{label:<7} {name:<18} {1000 * t:>11.1f} {'':>17}  {counter.count} queries")
+        print(f"{label:<8} {name:<18} {1000 * t:>11.1f} {'':>17}  {counter.count} queries")
     # The yearly report's files from the same data (no query of their own): the PDF and the workbook.
     yearly = await reports.full_report(area, dates, "level")
 
@@ -779,10 +795,31 @@ async def bench_area(conn, pg: bool, username: str, today: date, repeat: int, on
         return pdf.yearly_pdf(yearly, region_name=name, year=today.year, on=today, start=d0, end=d1, generated=today)
 
     t_files, body = await best(build_files, max(1, repeat // 2))
-    print(f"{label:<7} {'yearly pdf+xlsx':<18} {1000 * t_files:>11.1f} {'':>17}  {len(body) // 1024} KiB PDF")
+    print(f"{label:<8} {'yearly pdf+xlsx':<18} {1000 * t_files:>11.1f} {'':>17}  {len(body) // 1024} KiB PDF")
 
 
-async def run(db_url: str, repeat: int, users: list[str], only: str) -> None:
+async def areas(usernames: list[str], today: date) -> list[tuple[str, object, object]]:
+    """(label, scope, area) per viewer's report home, then the first viewer's drill-down to its lowest region (the
+    per-station table, which the page shows where there is no child region)."""
+    from talent.accounts.models import User
+    from talent.accounts.selectors import scope_for
+    from talent.analytics.area import area_for, child_regions
+
+    out = []
+    for username in usernames:
+        user = await User.get(username=username).select_related("region")
+        scope = await scope_for(user, today=today)
+        out.append((AREA_NAMES.get(username, username), scope, await area_for(scope)))
+    label, scope, area = out[0]
+    drilled = area
+    while children := await child_regions(drilled):
+        drilled = await area_for(scope, children[0].code)
+    if drilled is not area:
+        out.append((drilled.region.level.value, scope, drilled))
+    return out
+
+
+async def run(db_url: str, repeat: int, users: list[str], only: str, analyze: bool) -> None:
     from tortoise.connection import get_connection
     from tortoise.context import TortoiseContext
 
@@ -795,10 +832,17 @@ async def run(db_url: str, repeat: int, users: list[str], only: str) -> None:
         conn = get_connection("default")
         pg = conn.capabilities.dialect == "postgres"
         today = date.today()
-        print(f"database: {conn.capabilities.dialect}; day {today}; best of {repeat}")
-        print(f"{'area':<7} {'measure':<18} {'selector ms':>11} {'raw SQL ms':>10} {'ratio':>6}  equal")
-        for username in users:
-            await bench_area(conn, pg, username, today, repeat, only)
+        if pg and analyze:
+            # A freshly loaded demo has no planner statistics until autovacuum gets to it (and it may be off):
+            # every plan would be chosen blind.
+            await conn.execute_script("ANALYZE")
+        print(
+            f"database: {conn.capabilities.dialect}{' (analyzed)' if pg and analyze else ''}; day {today};"
+            f" best of {repeat}"
+        )
+        print(f"{'area':<8} {'measure':<18} {'selector ms':>11} {'raw SQL ms':>10} {'ratio':>6}  equal")
+        for label, scope, area in await areas(users, today):
+            await bench_area(conn, pg, label, scope, area, today, repeat, only)
 
 
 def main() -> None:
@@ -807,10 +851,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--users", default="bureau,citybureau,admin", help="the viewers (comma-separated)")
     parser.add_argument("--only", default="", help="only the measures whose name contains this")
+    parser.add_argument("--no-analyze", action="store_true", help="PostgreSQL: do not ANALYZE first")
     args = parser.parse_args()
     from talent.settings import get_settings
 
-    asyncio.run(run(args.db or get_settings().database_url, args.repeat, args.users.split(","), args.only))
+    url = args.db or get_settings().database_url
+    asyncio.run(run(url, args.repeat, args.users.split(","), args.only, not args.no_analyze))
 
 
 if __name__ == "__main__":
