@@ -278,12 +278,12 @@ def turnover_series_sql(x: Ctx, grain: str) -> str:
         " sc AS (SELECT p.p_start AS p_start, COUNT(s.end_on) AS n,"
         " SUM(CASE WHEN s.exit_type = 'voluntary' THEN 1 ELSE 0 END) AS vol,"
         " SUM(CASE WHEN s.exit_type = 'involuntary' THEN 1 ELSE 0 END) AS invol"
-        " FROM periods p LEFT JOIN s ON s.end_on >= p.p_start AND s.end_on <= p.p_end GROUP BY p.p_start)"
-        " SELECT p.p_start AS p_start, sc.n AS n, COALESCE(sc.vol, 0) AS vol, COALESCE(sc.invol, 0) AS invol,"
-        " COALESCE((SELECT SUM(m.h) FROM months mm JOIN heads m ON m.m_first = mm.m_first"
-        " WHERE mm.m_last >= p.p_start AND mm.m_first <= p.p_end), 0)"
-        " / (2.0 * (SELECT COUNT(*) FROM months mm WHERE mm.m_last >= p.p_start AND mm.m_first <= p.p_end)) AS avg"
-        " FROM periods p JOIN sc ON sc.p_start = p.p_start ORDER BY p.p_start"
+        " FROM periods p LEFT JOIN s ON s.end_on >= p.p_start AND s.end_on <= p.p_end GROUP BY p.p_start),"
+        " pa AS (SELECT p.p_start AS p_start, COALESCE(SUM(h.h), 0) / (2.0 * COUNT(*)) AS avg FROM periods p"
+        " JOIN months mm ON mm.m_last >= p.p_start AND mm.m_first <= p.p_end"
+        " LEFT JOIN heads h ON h.m_first = mm.m_first GROUP BY p.p_start)"
+        " SELECT sc.p_start AS p_start, sc.n AS n, COALESCE(sc.vol, 0) AS vol, COALESCE(sc.invol, 0) AS invol,"
+        " pa.avg AS avg FROM sc JOIN pa ON pa.p_start = sc.p_start ORDER BY sc.p_start"
     )
 
 
@@ -332,31 +332,69 @@ def staffing_summary_sql(x: Ctx, by: str) -> str:
     )
 
 
+def ce_hours_sql(x: Ctx) -> tuple[str, str]:
+    """certification.rules.period_ce_hours over the certificates `r` (with `id`, `worker_id`, `registered_on`,
+    `expiry`, `valid`): a clause `k` summing each kind's credits of the period per valid certificate in one join,
+    and the expression of the capped total over `r` and `k` (the caps of the catalogue, regional ones first)."""
+    from decimal import Decimal
+
+    from talent.certification.rules import CE_CREDIT_DEFAULTS
+
+    def number(value: Decimal | None) -> str:
+        return "CAST(NULL AS NUMERIC)" if value is None else format(Decimal(value), "f")
+
+    regional = any(rule.region_path for rule in x.cert.caps)
+    path = replace(x.cert, row="r").worker_region_path() if regional else "''"
+    sums, total = [], []
+    for kind, (default, _wording) in CE_CREDIT_DEFAULTS.items():
+        sums.append(f"SUM(CASE WHEN e.source = '{kind}' THEN e.hours ELSE 0 END) AS k_{kind}")
+        rules = sorted(
+            (r for r in x.cert.caps if r.kind == kind),
+            key=lambda r: (len(r.region_path), r.effective_from),
+            reverse=True,
+        )
+        whens = []
+        for rule in rules:
+            region = (
+                f"substr({path}, 1, {len(rule.region_path)}) = '{rule.region_path}' AND " if rule.region_path else ""
+            )
+            when = f"r.registered_on >= {x.d(rule.effective_from)} THEN {number(rule.max_hours)}"
+            whens.append(f"WHEN {region}{when}")
+        cap = f"(CASE {' '.join(whens)} ELSE {number(default)} END)" if whens else number(default)
+        hours = f"COALESCE(k.k_{kind}, 0)"
+        total.append(f"(CASE WHEN {cap} IS NULL OR {hours} < {cap} THEN {hours} ELSE {cap} END)")
+    clause = (
+        f"k AS (SELECT r.id AS id, {', '.join(sums)} FROM r JOIN ce_credits e ON e.worker_id = r.worker_id"
+        " AND e.earned_on >= r.registered_on AND e.earned_on <= r.expiry WHERE r.valid = 1 GROUP BY r.id)"
+    )
+    return clause, "(" + " + ".join(total) + ")"
+
+
 def registration_sql(x: Ctx) -> str:
+    """Each certificate's expiry computed once; the CE hours only for the valid ones, summed in one join."""
     from talent.certification.rules import Thresholds
 
     cert, day = x.cert, x.d(x.on)
     by_level = {level: Thresholds.of(rules, x.on) for level, rules in cert.rules.items()}
     first_from = " ".join(f"WHEN '{lv}' THEN {x.d(t.first_registration_from)}" for lv, t in by_level.items())
     renewal_from = " ".join(f"WHEN '{lv}' THEN {x.d(t.renewal_from)}" for lv, t in by_level.items())
-    rows = replace(cert, row="r")
+    k, hours = ce_hours_sql(x)
     return (
         "WITH a AS (SELECT DISTINCT sp.worker_id AS worker_id FROM employment_spells sp"
         f" JOIN stations st ON st.id = sp.station_id WHERE {x.in_area('st')} AND {active('sp', day)}),"
-        " c1 AS (SELECT c.worker_id AS worker_id, c.level AS level, c.obtained_on AS obtained_on,"
-        " c.registered_on AS registered_on, c.registration_expires_on AS registration_expires_on,"
-        f" {cert.expiry()} AS expiry FROM certificates c WHERE c.obtained_on <= {day}"
-        " AND c.worker_id IN (SELECT worker_id FROM a)),"
+        " c1 AS (SELECT c.id AS id, c.worker_id AS worker_id, c.level AS level, c.obtained_on AS obtained_on,"
+        f" c.registered_on AS registered_on, {cert.expiry()} AS expiry, {cert.required_hours()} AS required"
+        f" FROM certificates c WHERE c.obtained_on <= {day} AND c.worker_id IN (SELECT worker_id FROM a)),"
         " r AS (SELECT c1.*, CASE WHEN c1.registered_on IS NOT NULL AND c1.registered_on <= "
-        f"{day} AND c1.expiry >= {day} THEN 1 ELSE 0 END AS valid FROM c1)"
+        f"{day} AND c1.expiry >= {day} THEN 1 ELSE 0 END AS valid FROM c1), {k}"
         " SELECT COUNT(*) AS certificates, SUM(r.valid) AS valid,"
         f" SUM(CASE WHEN r.valid = 1 AND r.expiry <= (CASE r.level {renewal_from} END) THEN 1 ELSE 0 END)"
         " AS renewal_open,"
         f" SUM(CASE WHEN r.registered_on IS NULL AND r.obtained_on < (CASE r.level {first_from} END) THEN 1"
         f" WHEN r.registered_on IS NOT NULL AND r.expiry < {day} THEN 1 ELSE 0 END) AS expired,"
-        f" SUM(CASE WHEN r.valid = 1 AND {rows.ce_hours()} < {rows.required_hours()} THEN 1 ELSE 0 END) AS ce_short,"
+        f" SUM(CASE WHEN r.valid = 1 AND {hours} < r.required THEN 1 ELSE 0 END) AS ce_short,"
         f" SUM(CASE WHEN r.registered_on IS NULL AND r.obtained_on >= (CASE r.level {first_from} END) THEN 1 ELSE 0"
-        " END) AS unregistered FROM r"
+        " END) AS unregistered FROM r LEFT JOIN k ON k.id = r.id"
     )
 
 
@@ -384,11 +422,11 @@ def pass_rates_sql(x: Ctx) -> str:
     in_scope = ""
     if x.scope_path is not None:
         in_scope = (
-            " AND (EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
-            f" WHERE sp.worker_id = r.worker_id AND {under('st.region_path', x.scope_path)})"
-            " OR (NOT EXISTS (SELECT 1 FROM employment_spells sp WHERE sp.worker_id = r.worker_id)"
-            " AND EXISTS (SELECT 1 FROM workers w WHERE w.id = r.worker_id"
-            f" AND {under('w.registered_region_path', x.scope_path)})))"
+            " AND r.worker_id IN (SELECT sp.worker_id FROM employment_spells sp JOIN stations st"
+            f" ON st.id = sp.station_id WHERE {under('st.region_path', x.scope_path)}"
+            " UNION SELECT w.id FROM workers w WHERE"
+            f" {under('w.registered_region_path', x.scope_path)}"
+            " AND NOT EXISTS (SELECT 1 FROM employment_spells sp WHERE sp.worker_id = w.id))"
         )
     return (
         "SELECT r.year AS year, s.code AS subject, COUNT(*) AS sat, SUM(CASE WHEN r.passed THEN 1 ELSE 0 END) AS passed"
