@@ -184,6 +184,7 @@ def headcount_sql(x: Ctx) -> str:
 
 
 def certification_sql(x: Ctx, group: str = "''", key: str = "a.g") -> str:
+    """The active workers per group once (`a`), each one's highest level held once (`t`), then one count per column."""
     from talent.analytics.measures import LEVELS
 
     per_level = ", ".join(f"SUM(CASE WHEN t.top = {i + 1} THEN 1 ELSE 0 END) AS l{i}" for i in range(len(LEVELS)))
@@ -198,6 +199,7 @@ def certification_sql(x: Ctx, group: str = "''", key: str = "a.g") -> str:
 
 
 def turnover_sql(x: Ctx, group: str = "''", same_group: str | None = "", key: str = "u.g") -> str:
+    """Separations counted per group, headcounts per group and month, joined on the group."""
     from talent.analytics.periods import months_touched
 
     n_months = len(months_touched(x.d0, x.d1))
@@ -234,6 +236,7 @@ def attrition_sql(x: Ctx) -> str:
 
 
 def retention_sql(x: Ctx, group_by: str) -> str:
+    """The tenures of `tenure_ctes`, each with its group, length and whether it ended."""
     day = x.d(x.on)
     groups = {
         "": "'all'",
@@ -254,6 +257,7 @@ def retention_sql(x: Ctx, group_by: str) -> str:
 
 
 def certification_series_sql(x: Ctx) -> str:
+    """The active workers on each day, and each one's first certificate day once."""
     from talent.analytics.periods import months_back
 
     days = values_cte("days", "day", [(x.d(d),) for d in months_back(x.on, 12)])
@@ -399,6 +403,8 @@ def registration_sql(x: Ctx) -> str:
 
 
 def ce_sql(x: Ctx) -> str:
+    """The running registrations of the active workers once, their credits since the period began in one grouped
+    join, then one row per station of an active spell (a worker active at two stations counts at both)."""
     cert, day = x.cert, x.d(x.on)
     return (
         "WITH a AS (SELECT sp.station_id AS station_id, sp.worker_id AS worker_id FROM employment_spells sp"
@@ -874,10 +880,12 @@ async def run(db_url: str, repeat: int, users: list[str], only: str, analyze: bo
             # A freshly loaded demo has no planner statistics until autovacuum gets to it (and it may be off):
             # every plan would be chosen blind.
             await conn.execute_script("ANALYZE")
-        print(
-            f"database: {conn.capabilities.dialect}{' (analyzed)' if pg and analyze else ''}; day {today};"
-            f" best of {repeat}"
-        )
+        notes = ""
+        if pg:
+            # PostgreSQL compiles a statement priced over jit_above_cost: seconds for a large plan on any data size.
+            jit = (await conn.execute_query_dict("SELECT current_setting('jit') AS jit"))[0]["jit"]
+            notes = f" (analyzed first: {'yes' if analyze else 'no'}; jit {jit})"
+        print(f"database: {conn.capabilities.dialect}{notes}; day {today}; best of {repeat}")
         print(f"{'area':<8} {'measure':<18} {'selector ms':>11} {'raw SQL ms':>10} {'ratio':>6}  equal")
         for label, scope, area in await areas(users, today):
             await bench_area(conn, pg, label, scope, area, today, repeat, only)
