@@ -276,8 +276,9 @@ def turnover_series_sql(x: Ctx, grain: str) -> str:
     from talent.analytics.periods import split
 
     periods = values_cte("periods", "p_start, p_end", [(x.d(p.start), x.d(p.end)) for p in split(x.d0, x.d1, grain)])
+    heads = average_headcount_cte(x, "''")
     return (
-        f"WITH {periods}, {months_cte(x, x.d0, x.d1)}, {average_headcount_cte(x, chr(39) * 2)},"
+        f"WITH {periods}, {months_cte(x, x.d0, x.d1)}, {heads},"
         f" s AS ({separations_sql(x, x.d0, x.d1)}),"
         " sc AS (SELECT p.p_start AS p_start, COUNT(s.end_on) AS n,"
         " SUM(CASE WHEN s.exit_type = 'voluntary' THEN 1 ELSE 0 END) AS vol,"
