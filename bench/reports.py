@@ -130,24 +130,37 @@ def separations_sql(x: Ctx, start: date, end: date, group: str = "''", same_grou
     )
 
 
-def months_cte(x: Ctx, start: date, end: date) -> str:
+def headcount_days(x: Ctx) -> list[date]:
+    """The days the period's average headcount reads: each month touched, its first and its last."""
     from talent.analytics.periods import months_touched
 
-    return values_cte("months", "m_first, m_last", [(x.d(m.start), x.d(m.end)) for m in months_touched(start, end)])
+    return sorted({d for m in months_touched(x.d0, x.d1) for d in (m.start, m.end)})
 
 
-def average_headcount_cte(x: Ctx, group: str) -> str:
-    """heads(g, m_first, h): per group and month touched, headcount on its first day + on its last (over `months`)."""
-    return (
-        f"heads AS (SELECT {group} AS g, m.m_first AS m_first,"
-        " COUNT(DISTINCT CASE WHEN sp.start_on <= m.m_first AND (sp.end_on IS NULL OR sp.end_on >= m.m_first)"
-        " THEN sp.worker_id END)"
-        " + COUNT(DISTINCT CASE WHEN sp.start_on <= m.m_last AND (sp.end_on IS NULL OR sp.end_on >= m.m_last)"
-        " THEN sp.worker_id END) AS h"
-        " FROM months m JOIN employment_spells sp ON sp.start_on <= m.m_last"
-        " AND (sp.end_on IS NULL OR sp.end_on >= m.m_first) JOIN stations st ON st.id = sp.station_id"
-        f" WHERE sp.full_time AND {x.in_area('st')} GROUP BY 1, 2)"
+def headcounts_sql(x: Ctx, group: str) -> str:
+    """Per group, the headcount on each of `headcount_days` (columns h0, h1, …) in one pass over the spells that
+    overlap the period (a join of days to spells read the spells once per month)."""
+    days = headcount_days(x)
+    columns = ", ".join(
+        f"COUNT(DISTINCT CASE WHEN {active('sp', x.d(day))} THEN sp.worker_id END) AS h{i}"
+        for i, day in enumerate(days)
     )
+    return (
+        f"SELECT {group} AS g, {columns} FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.full_time AND {x.in_area('st')} AND sp.start_on <= {x.d(days[-1])}"
+        f" AND (sp.end_on IS NULL OR sp.end_on >= {x.d(days[0])}) GROUP BY 1"
+    )
+
+
+def average_of(x: Ctx, start: date, end: date, row: str) -> str:
+    """The mean over the months [start, end] touches of (first-day + last-day headcount) ÷ 2, from the columns of
+    `headcounts_sql` in `row`."""
+    from talent.analytics.periods import months_touched
+
+    index = {day: i for i, day in enumerate(headcount_days(x))}
+    months = months_touched(start, end)
+    total = " + ".join(f"{row}.h{index[m.start]} + {row}.h{index[m.end]}" for m in months)
+    return f"({total}) / (2.0 * {len(months)})"
 
 
 def tenure_ctes(x: Ctx, on: date) -> str:
@@ -199,16 +212,12 @@ def certification_sql(x: Ctx, group: str = "''", key: str = "a.g") -> str:
 
 
 def turnover_sql(x: Ctx, group: str = "''", same_group: str | None = "", key: str = "u.g") -> str:
-    """Separations counted per group, headcounts per group and month, joined on the group."""
-    from talent.analytics.periods import months_touched
-
-    n_months = len(months_touched(x.d0, x.d1))
+    """Separations counted per group, headcounts per group on the days the average reads, joined on the group."""
     return (
-        f"WITH {months_cte(x, x.d0, x.d1)}, {average_headcount_cte(x, group)},"
-        f" s AS ({separations_sql(x, x.d0, x.d1, group, same_group)}),"
+        f"WITH s AS ({separations_sql(x, x.d0, x.d1, group, same_group)}),"
         " sc AS (SELECT s.g AS g, COUNT(*) AS n, SUM(CASE WHEN s.exit_type = 'voluntary' THEN 1 ELSE 0 END) AS vol,"
         " SUM(CASE WHEN s.exit_type = 'involuntary' THEN 1 ELSE 0 END) AS invol FROM s GROUP BY s.g),"
-        f" hc AS (SELECT heads.g AS g, SUM(heads.h) / (2.0 * {n_months}) AS avg FROM heads GROUP BY heads.g),"
+        f" h AS ({headcounts_sql(x, group)}), hc AS (SELECT h.g AS g, {average_of(x, x.d0, x.d1, 'h')} AS avg FROM h),"
         " u AS (SELECT g FROM sc UNION SELECT g FROM hc)"
         f" SELECT {key} AS g, COALESCE(sc.n, 0) AS n, COALESCE(sc.vol, 0) AS vol, COALESCE(sc.invol, 0) AS invol,"
         " COALESCE(hc.avg, 0) AS avg FROM u LEFT JOIN sc ON sc.g = u.g LEFT JOIN hc ON hc.g = u.g"
@@ -257,38 +266,48 @@ def retention_sql(x: Ctx, group_by: str) -> str:
 
 
 def certification_series_sql(x: Ctx) -> str:
-    """The active workers on each day, and each one's first certificate day once."""
+    """One pass over the spells overlapping the series with each worker's first certificate day (read once): per
+    day, the active workers and those certified by then; one row per day."""
     from talent.analytics.periods import months_back
 
-    days = values_cte("days", "day", [(x.d(d),) for d in months_back(x.on, 12)])
+    days = months_back(x.on, 12)
+    columns = ", ".join(
+        f"COUNT(DISTINCT CASE WHEN {active('sp', x.d(d))} THEN sp.worker_id END) AS h{i},"
+        f" COUNT(DISTINCT CASE WHEN {active('sp', x.d(d))} AND f.first_on <= {x.d(d)} THEN sp.worker_id END) AS c{i}"
+        for i, d in enumerate(days)
+    )
+    pick = " ".join(f"WHEN {x.d(d)} THEN r.h{i}" for i, d in enumerate(days))
+    pick_c = " ".join(f"WHEN {x.d(d)} THEN r.c{i}" for i, d in enumerate(days))
     return (
-        f"WITH {days}, a AS (SELECT DISTINCT d.day AS day, sp.worker_id AS worker_id FROM days d"
-        " JOIN employment_spells sp ON sp.start_on <= d.day AND (sp.end_on IS NULL OR sp.end_on >= d.day)"
-        f" JOIN stations st ON st.id = sp.station_id WHERE sp.full_time AND {x.in_area('st')}),"
+        f"WITH {values_cte('days', 'day', [(x.d(d),) for d in days])},"
         " f AS (SELECT c.worker_id AS worker_id, MIN(c.obtained_on) AS first_on FROM certificates c"
-        " WHERE c.worker_id IN (SELECT worker_id FROM a) GROUP BY c.worker_id)"
-        " SELECT a.day AS day, COUNT(*) AS headcount, COUNT(CASE WHEN f.first_on <= a.day THEN 1 END) AS certified"
-        " FROM a LEFT JOIN f ON f.worker_id = a.worker_id GROUP BY a.day"
+        " GROUP BY c.worker_id),"
+        f" r AS (SELECT {columns} FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        " LEFT JOIN f ON f.worker_id = sp.worker_id"
+        f" WHERE sp.full_time AND {x.in_area('st')} AND sp.start_on <= {x.d(days[-1])}"
+        f" AND (sp.end_on IS NULL OR sp.end_on >= {x.d(days[0])}))"
+        f" SELECT d.day AS day, CASE d.day {pick} END AS headcount, CASE d.day {pick_c} END AS certified"
+        " FROM days d CROSS JOIN r"
     )
 
 
 def turnover_series_sql(x: Ctx, grain: str) -> str:
+    """Separations counted per piece of the period; the headcounts on every day the averages read in one row."""
     from talent.analytics.periods import split
 
-    periods = values_cte("periods", "p_start, p_end", [(x.d(p.start), x.d(p.end)) for p in split(x.d0, x.d1, grain)])
-    heads = average_headcount_cte(x, "''")
+    pieces = split(x.d0, x.d1, grain)
+    periods = values_cte("periods", "p_start, p_end", [(x.d(p.start), x.d(p.end)) for p in pieces])
+    average = " ".join(f"WHEN {x.d(p.start)} THEN {average_of(x, p.start, p.end, 'h')}" for p in pieces)
+    empty = headcounts_sql(x, "''")
     return (
-        f"WITH {periods}, {months_cte(x, x.d0, x.d1)}, {heads},"
-        f" s AS ({separations_sql(x, x.d0, x.d1)}),"
+        f"WITH {periods}, s AS ({separations_sql(x, x.d0, x.d1)}),"
         " sc AS (SELECT p.p_start AS p_start, COUNT(s.end_on) AS n,"
         " SUM(CASE WHEN s.exit_type = 'voluntary' THEN 1 ELSE 0 END) AS vol,"
         " SUM(CASE WHEN s.exit_type = 'involuntary' THEN 1 ELSE 0 END) AS invol"
         " FROM periods p LEFT JOIN s ON s.end_on >= p.p_start AND s.end_on <= p.p_end GROUP BY p.p_start),"
-        " pa AS (SELECT p.p_start AS p_start, COALESCE(SUM(h.h), 0) / (2.0 * COUNT(*)) AS avg FROM periods p"
-        " JOIN months mm ON mm.m_last >= p.p_start AND mm.m_first <= p.p_end"
-        " LEFT JOIN heads h ON h.m_first = mm.m_first GROUP BY p.p_start)"
+        f" h AS ({empty})"
         " SELECT sc.p_start AS p_start, sc.n AS n, COALESCE(sc.vol, 0) AS vol, COALESCE(sc.invol, 0) AS invol,"
-        " pa.avg AS avg FROM sc JOIN pa ON pa.p_start = sc.p_start ORDER BY sc.p_start"
+        f" COALESCE(CASE sc.p_start {average} END, 0) AS avg FROM sc LEFT JOIN h ON 1 = 1 ORDER BY sc.p_start"
     )
 
 
