@@ -5,6 +5,7 @@ counts.
 
     talent demo --scale county            # into the database below (TALENT_DATABASE_URL)
     .venv/bin/python bench/reports.py [--db sqlite:///path.sqlite3 | postgres://…] [--repeat 5]
+        [--only WORD] [--users bureau,citybureau,admin] [--no-analyze]
 
 Each figure is the best of --repeat runs (the machine is shared); the goal (DESIGN §4) is a ratio ≤ 1.5. A twin
 whose answer differs from the selector's prints `NO` and both answers. The query count of the page must not depend
