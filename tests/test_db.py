@@ -1,0 +1,21 @@
+"""The database connection's settings: PostgreSQL runs without JIT compilation (talent.db.connection_config)."""
+
+import pytest
+from tortoise.connection import get_connection
+
+from talent.db import connection_config
+
+
+def test_a_postgresql_url_asks_for_jit_off_and_a_sqlite_url_for_the_project_s_engine():
+    pg = connection_config("postgres://postgres@127.0.0.1:5432/talent")
+    assert pg["credentials"]["server_settings"] == {"jit": "off"}
+    assert pg["credentials"]["database"] == "talent"
+    sqlite = connection_config("sqlite:///tmp/x.sqlite3?busy_timeout=10000")
+    assert sqlite["engine"] == "talent.sqlite_engine"
+
+
+async def test_the_running_postgresql_connection_has_jit_off(db, is_postgres):
+    if not is_postgres:
+        pytest.skip("a PostgreSQL setting")
+    _count, rows = await get_connection("default").execute_query("SHOW jit")
+    assert rows[0]["jit"] == "off"
