@@ -14,11 +14,12 @@ from tortoise.functions import Count
 
 from talent.analytics.area import Area
 from talent.analytics.periods import months_touched, split
-from talent.analytics.sql import FollowedTransfers, is_postgres, safe_path
-from talent.certification.for_people import certified_worker_ids
+from talent.analytics.sql import FollowedTransfers, date_literal, inline_sql, is_postgres, safe_path
+from talent.certification.for_people import certified_worker_ids, first_certified_sql
 from talent.people.models import EmploymentSpell, ExitType
 from talent.people.rules import active_on
 from talent.places.models import CertLevel, Region, StationKind
+from talent.rawsql import fetch_all
 
 LEVELS = [level.value for level in CertLevel]  # lowest first
 
@@ -272,27 +273,49 @@ class Certification:
         }
 
 
-def _certified_when(on: date, level: str | None = None) -> Count:
-    return _distinct_workers_when(Q(worker_id__in=certified_worker_ids(on, level)))
+async def _certified_counts(qs, grouping: Grouping | None, days: list[date], levels: list[str | None]) -> dict:
+    """{group: {"h{i}": headcount on days[i], "c{i}_{j}": workers active on days[i] holding a certificate of
+    levels[j] or higher obtained by then}} over the spells of `qs`, in one statement: each spell row carries its
+    worker's first-certificate days (for_people.first_certified_sql), computed once (MATERIALIZED), and the counts
+    compare them with each day."""
+    pg = is_postgres()
+    flags = {f"a{i}": Case(When(active_on(day), then=Value(1)), default=Value(0)) for i, day in enumerate(days)}
+    rows = qs.annotate(g=grouping.expression() if grouping else Value(TOTAL), **flags)
+    rows = rows.values("worker_id", "g", *flags)
+    firsts = ", ".join(f"{first_certified_sql('x.worker_id', level)} AS f{j}" for j, level in enumerate(levels))
+    counts = []
+    for i, day in enumerate(days):
+        counts.append(f"COUNT(DISTINCT CASE WHEN z.a{i} = 1 THEN z.worker_id END) AS h{i}")
+        for j in range(len(levels)):
+            when = f"z.a{i} = 1 AND z.f{j} <= {date_literal(day, pg)}"
+            counts.append(f"COUNT(DISTINCT CASE WHEN {when} THEN z.worker_id END) AS c{i}_{j}")
+    sql = (
+        f"WITH z AS MATERIALIZED (SELECT x.*, {firsts} FROM ({inline_sql(rows)}) x)"
+        f" SELECT z.g AS g, {', '.join(counts)} FROM z GROUP BY z.g"
+    )
+    out = {}
+    for row in await fetch_all(EmploymentSpell, sql):
+        key = row.pop("g")
+        out[str(key) if key is not None else TOTAL] = row
+    if grouping is None:
+        out.setdefault(TOTAL, {})  # no spell at all: the figures are zeros, as for any empty area
+    return out
 
 
 async def certification(area: Area, on: date, grouping: Grouping | None = None) -> dict[str, Certification]:
     """certification rate(R, d) = active full-time workers holding a certificate obtained on or before d ÷
     headcount(R, d); per level, the count of workers whose highest such certificate is of that level."""
-    aggregates = {"hc": Count("worker_id", distinct=True)}
     # At or above each level (at or above the lowest = certified at all); the highest-level counts are the
     # differences of neighbours.
-    for i, level in enumerate(LEVELS):
-        aggregates[f"ge{i}"] = _certified_when(on, level)
-    rows = await _grouped(spells_of(area, active_on(on)), grouping, **aggregates)
+    rows = await _certified_counts(spells_of(area, active_on(on)), grouping, [on], LEVELS)
     out = {}
     for key, row in rows.items():
-        at_or_above = [int(row.get(f"ge{i}") or 0) for i in range(len(LEVELS))] + [0]
+        at_or_above = [int(row.get(f"c0_{j}") or 0) for j in range(len(LEVELS))] + [0]
         out[key] = Certification(
             on,
-            headcount=int(row.get("hc") or 0),
+            headcount=int(row.get("h0") or 0),
             certified=at_or_above[0],
-            by_level={level: at_or_above[i] - at_or_above[i + 1] for i, level in enumerate(LEVELS)},
+            by_level={level: at_or_above[j] - at_or_above[j + 1] for j, level in enumerate(LEVELS)},
         )
     return out
 
@@ -303,13 +326,9 @@ async def certification_series(area: Area, days: list[date]) -> list[Certificati
     if not days:
         return []
     qs = spells_of(area, Q(end_on=None) | Q(end_on__gte=days[0]), start_on__lte=days[-1])
-    aggregates = {}
-    for i, day in enumerate(days):
-        aggregates[f"h{i}"] = _distinct_workers_when(active_on(day))
-        aggregates[f"c{i}"] = _distinct_workers_when(active_on(day) & Q(worker_id__in=certified_worker_ids(day)))
-    row = (await _grouped(qs, None, **aggregates))[TOTAL]
+    row = (await _certified_counts(qs, None, days, [None])).get(TOTAL, {})
     return [
-        Certification(day, headcount=int(row.get(f"h{i}") or 0), certified=int(row.get(f"c{i}") or 0))
+        Certification(day, headcount=int(row.get(f"h{i}") or 0), certified=int(row.get(f"c{i}_0") or 0))
         for i, day in enumerate(days)
     ]
 
