@@ -3,6 +3,8 @@ for the viewer's region and every rule the viewer reads, and the yearly rule of 
 admin adds national rules, a bureau rules of its region. A rule is never edited: a region adds one from a later
 day, and withdraws one that has not yet taken effect."""
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -13,7 +15,7 @@ from talent.core.clock import local_today
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.places.access import can_write_under, is_writer
-from talent.places.pages import regional_rule_posted
+from talent.places.pages import record_posted, rule_values
 from talent.web.auth import Allowed
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
@@ -89,15 +91,9 @@ async def ce_credit_rule_new(request: Request, viewer: Keeper) -> Response:
 @router.post("")
 async def ce_credit_rule_create(request: Request, viewer: Keeper) -> Response:
     _writer(viewer)
-    names = ("kind", "effective_from", "max_hours", "source")
-    return await regional_rule_posted(
-        request,
-        viewer,
-        CE_CREDIT_RULE_FIELDS,
-        services.ce_credit_rule_create,
-        names,
-        done=RULES,
-        again=lambda form: _credit_page(request, form, status_code=422),
+    again = partial(_credit_page, request, status_code=422)
+    return await record_posted(
+        request, viewer, CE_CREDIT_RULE_FIELDS, rule_values, services.ce_credit_rule_create, done=RULES, again=again
     )
 
 
@@ -111,15 +107,9 @@ async def ce_yearly_rule_new(request: Request, viewer: Keeper) -> Response:
 @router.post("/yearly")
 async def ce_yearly_rule_create(request: Request, viewer: Keeper) -> Response:
     _writer(viewer)
-    names = ("effective_from", "applies", "yearly_hours", "professional_hours", "source")
-    return await regional_rule_posted(
-        request,
-        viewer,
-        CE_YEARLY_RULE_FIELDS,
-        services.ce_yearly_rule_create,
-        names,
-        done=RULES,
-        again=lambda form: _yearly_page(request, form, status_code=422),
+    again = partial(_yearly_page, request, status_code=422)
+    return await record_posted(
+        request, viewer, CE_YEARLY_RULE_FIELDS, rule_values, services.ce_yearly_rule_create, done=RULES, again=again
     )
 
 

@@ -3,6 +3,7 @@
 import calendar
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -21,7 +22,7 @@ from talent.core.clock import local_today
 from talent.core.codes import choices
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
-from talent.places.pages import edit_page, new_page, region_from_form, saved
+from talent.places.pages import edit_page, new_page, record_posted, region_from_form, saved
 from talent.supervision import selectors as supervision_selectors
 from talent.web.auth import Allowed, Viewer
 from talent.web.errors import Forbidden
@@ -202,27 +203,29 @@ def _runner(viewer: Viewer) -> None:
         raise Forbidden()
 
 
+def _url(cohort: Cohort) -> str:
+    return f"/cohorts/{cohort.id}"
+
+
+def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
+    return new_page(request, form, cohorts_crumb(), _("New cohort"), status_code)
+
+
 @router.get("/cohorts/new")
 async def cohort_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)) -> Response:
     _runner(viewer)
     initial = {"kind": CohortKind.INTERNAL.value, "start_on": local_today()}
     region = await supervision_selectors.coverage_region(scope=viewer.scope)
     initial["region_code"] = region.code if region else ""
-    return new_page(request, Form.initial(COHORT_FIELDS, initial), cohorts_crumb(), _("New cohort"))
+    return _new_page(request, Form.initial(COHORT_FIELDS, initial))
 
 
 @router.post("/cohorts")
 async def cohort_create(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)) -> Response:
     _runner(viewer)
-    form = await Form.posted(COHORT_FIELDS, request)
-
-    async def create(cleaned: dict) -> Cohort | None:
-        values = await _cohort_values(viewer, form, cleaned)
-        return values and await services.cohort_create(actor=viewer.user, scope=viewer.scope, **values)
-
-    if cohort := await form.run(create):
-        return saved(request, f"/cohorts/{cohort.id}")
-    return new_page(request, form, cohorts_crumb(), _("New cohort"), status_code=422)
+    again = partial(_new_page, request, status_code=422)
+    create = services.cohort_create
+    return await record_posted(request, viewer, COHORT_FIELDS, _cohort_values, create, done=_url, again=again)
 
 
 @router.get("/cohorts/mine")
@@ -284,7 +287,7 @@ async def _runnable(viewer: Viewer, cohort_id: int) -> Cohort:
 
 
 def _edit_page(request: Request, form: Form, cohort: Cohort, status_code: int = 200) -> Response:
-    return edit_page(request, form, cohorts_crumb(), f"/cohorts/{cohort.id}", cohort.name, status_code)
+    return edit_page(request, form, cohorts_crumb(), _url(cohort), cohort.name, status_code)
 
 
 @router.get("/cohorts/{cohort_id}/edit")
@@ -299,15 +302,11 @@ async def cohort_edit(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)
 @router.post("/cohorts/{cohort_id}")
 async def cohort_update(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
     cohort = await _runnable(viewer, cohort_id)
-    form = await Form.posted(COHORT_FIELDS, request)
-
-    async def update(cleaned: dict):
-        values = await _cohort_values(viewer, form, cleaned)
-        return values and await services.cohort_update(actor=viewer.user, scope=viewer.scope, cohort=cohort, **values)
-
-    if await form.run(update):
-        return saved(request, f"/cohorts/{cohort.id}")
-    return _edit_page(request, form, cohort, status_code=422)
+    again = partial(_edit_page, request, cohort=cohort, status_code=422)
+    update = services.cohort_update
+    return await record_posted(
+        request, viewer, COHORT_FIELDS, _cohort_values, update, cohort=cohort, done=_url(cohort), again=again
+    )
 
 
 # ── members ──────────────────────────────────────────────────────────────────────────────────────

@@ -3,6 +3,8 @@
 Under /stations/organisations; this router is included before the stations router, whose /stations/{station_id}
 would otherwise take the path."""
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -12,7 +14,7 @@ from talent.places import selectors, services
 from talent.places.access import is_writer, organisation_editable
 from talent.places.forms import ORGANISATION_FIELDS
 from talent.places.models import Organisation
-from talent.places.pages import edit_page, editable, new_page, options, saved, term, with_region, writer_only
+from talent.places.pages import edit_page, editable, new_page, options, record_posted, term, with_region, writer_only
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
@@ -59,6 +61,10 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     return await with_region(viewer.scope, form, values)
 
 
+def _url(org: Organisation) -> str:
+    return f"/stations/organisations/{org.id}"
+
+
 def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
     return new_page(request, form, orgs_crumb(), _("New organisation"), status_code)
 
@@ -72,15 +78,10 @@ async def organisation_new(request: Request, viewer: Allowed(Permission.ORGANISA
 @router.post("/stations/organisations")
 async def organisation_create(request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT)) -> Response:
     writer_only(viewer)
-    form = await Form.posted(ORGANISATION_FIELDS, request)
-
-    async def create(cleaned: dict) -> Organisation | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.organisation_create(actor=viewer.user, scope=viewer.scope, **values)
-
-    if org := await form.run(create):
-        return saved(request, f"/stations/organisations/{org.id}")
-    return _new_page(request, form, status_code=422)
+    again = partial(_new_page, request, status_code=422)
+    return await record_posted(
+        request, viewer, ORGANISATION_FIELDS, _values, services.organisation_create, done=_url, again=again
+    )
 
 
 @router.get("/stations/organisations/{organisation_id}")
@@ -102,7 +103,7 @@ async def _editable_org(viewer: Viewer, organisation_id: int) -> Organisation:
 
 
 def _edit_page(request: Request, form: Form, org: Organisation, status_code: int = 200) -> Response:
-    return edit_page(request, form, orgs_crumb(), f"/stations/organisations/{org.id}", org.name, status_code)
+    return edit_page(request, form, orgs_crumb(), _url(org), org.name, status_code)
 
 
 @router.get("/stations/organisations/{organisation_id}/edit")
@@ -125,14 +126,8 @@ async def organisation_update(
     request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT), organisation_id: Id
 ) -> Response:
     org = await _editable_org(viewer, organisation_id)
-    form = await Form.posted(ORGANISATION_FIELDS, request)
-
-    async def update(cleaned: dict) -> Organisation | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.organisation_update(
-            actor=viewer.user, scope=viewer.scope, organisation=org, **values
-        )
-
-    if await form.run(update):
-        return saved(request, f"/stations/organisations/{org.id}")
-    return _edit_page(request, form, org, status_code=422)
+    again = partial(_edit_page, request, org=org, status_code=422)
+    update = services.organisation_update
+    return await record_posted(
+        request, viewer, ORGANISATION_FIELDS, _values, update, organisation=org, done=_url(org), again=again
+    )

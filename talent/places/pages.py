@@ -10,6 +10,7 @@ from talent.places import selectors
 from talent.places.access import is_writer
 from talent.places.models import Region
 from talent.web.auth import Viewer
+from talent.web.crud import form_saved
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
 from talent.web.templating import flash, form_page, render, see_other
@@ -75,21 +76,24 @@ def saved(request: Request, url: str) -> Response:
     return flash(see_other(request, url), _("Saved."))
 
 
-async def regional_rule_posted(
-    request: Request, viewer: Viewer, fields: list, create, names: tuple[str, ...], *, done: str, again
-) -> Response:
-    """The create endpoint of an effective-dated regional rule (CE credit caps, the yearly CE rule, CE per
-    supervision session): bind the posted form, resolve its region code inside the viewer's scope, call the service
-    `create` with the actor, scope, region and the cleaned `names`; saved → `done`, else `again(form)` (422)."""
+async def record_posted(request: Request, viewer: Viewer, fields: list, values, service, *, done, again, **record):
+    """The create or update endpoint of a record typed with a region code: bind the posted `fields`, turn them into
+    the service's keyword arguments with `values(viewer, form, cleaned)` (None when a typed code is unknown: a field
+    error), call `service` with the actor, the scope, those and `record` (the one an update changes); saved → `done`
+    (a url, or one of what the service returned), else `again(form)` (422)."""
     form = await Form.posted(fields, request)
 
     async def run(cleaned: dict):
-        values = await with_region(viewer.scope, form, {name: cleaned[name] for name in names})
-        return values and await create(actor=viewer.user, scope=viewer.scope, **values)
+        kwargs = await values(viewer, form, cleaned)
+        return kwargs and await service(actor=viewer.user, scope=viewer.scope, **record, **kwargs)
 
-    if await form.run(run):
-        return saved(request, done)
-    return again(form)
+    return await form_saved(request, form, run, done=done, again=again)
+
+
+async def rule_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
+    """An effective-dated regional rule's (CE credit caps, the yearly CE rule, CE per supervision session): every
+    field as typed, and the region of the code."""
+    return await with_region(viewer.scope, form, {name: v for name, v in cleaned.items() if name != "region_code"})
 
 
 def int_or_none(value: str) -> int | None:

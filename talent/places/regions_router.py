@@ -2,6 +2,8 @@
 
 /regions/export, /regions/suggest and /regions/new are declared before /regions/{region_id}."""
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -12,10 +14,11 @@ from talent.places import selectors, services
 from talent.places.access import region_editable
 from talent.places.forms import REGION_CREATE_FIELDS, REGION_EDIT_FIELDS
 from talent.places.models import Region, RegionLevel
-from talent.places.pages import edit_page, editable, new_page, options, region_from_form, saved, term
+from talent.places.pages import edit_page, editable, new_page, options, record_posted, region_from_form, term
 from talent.places.rules import next_level
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
+from talent.web.crud import form_saved
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
 from talent.web.pagination import Listing, code_filter
@@ -62,6 +65,10 @@ async def region_suggest(request: Request, viewer: Allowed(Permission.PICKERS), 
     return options(request, [(r["code"], f"{r['name']} ({r['code']})") for r in rows])
 
 
+def _url(region: Region) -> str:
+    return f"/regions/{region.id}"
+
+
 def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
     return new_page(request, form, regions_crumb(), _("New region"), status_code)
 
@@ -76,26 +83,20 @@ async def region_new(request: Request, viewer: Allowed(Permission.REGIONS_EDIT),
     return _new_page(request, Form.initial(REGION_CREATE_FIELDS, initial))
 
 
+async def _new_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
+    """The service's keyword arguments, or None when the typed parent code is unknown (a field error)."""
+    parent = await region_from_form(viewer.scope, form, "parent_code")
+    if form.errors:
+        return None
+    return {"code": cleaned["code"], "name": cleaned["name"], "level": RegionLevel(cleaned["level"]), "parent": parent}
+
+
 @router.post("/regions")
 async def region_create(request: Request, viewer: Allowed(Permission.REGIONS_EDIT)) -> Response:
-    form = await Form.posted(REGION_CREATE_FIELDS, request)
-
-    async def create(cleaned: dict) -> Region | None:
-        parent = await region_from_form(viewer.scope, form, "parent_code")
-        if form.errors:
-            return None
-        return await services.region_create(
-            actor=viewer.user,
-            scope=viewer.scope,
-            code=cleaned["code"],
-            name=cleaned["name"],
-            level=RegionLevel(cleaned["level"]),
-            parent=parent,
-        )
-
-    if region := await form.run(create):
-        return saved(request, f"/regions/{region.id}")
-    return _new_page(request, form, status_code=422)
+    again = partial(_new_page, request, status_code=422)
+    return await record_posted(
+        request, viewer, REGION_CREATE_FIELDS, _new_values, services.region_create, done=_url, again=again
+    )
 
 
 @router.get("/regions/{region_id}")
@@ -116,7 +117,7 @@ async def _editable_region(viewer: Viewer, region_id: int) -> Region:
 
 def _edit_page(request: Request, form: Form, region: Region, status_code: int = 200) -> Response:
     title = _("Edit %(name)s (%(code)s)") % {"name": region.name, "code": region.code}
-    return edit_page(request, form, regions_crumb(), f"/regions/{region.id}", region.name, status_code, title)
+    return edit_page(request, form, regions_crumb(), _url(region), region.name, status_code, title)
 
 
 @router.get("/regions/{region_id}/edit")
@@ -129,10 +130,10 @@ async def region_edit(request: Request, viewer: Allowed(Permission.REGIONS_EDIT)
 async def region_update(request: Request, viewer: Allowed(Permission.REGIONS_EDIT), region_id: Id) -> Response:
     region = await _editable_region(viewer, region_id)
     form = await Form.posted(REGION_EDIT_FIELDS, request)
-    if await form.run(
-        lambda cleaned: services.region_update(
-            actor=viewer.user, scope=viewer.scope, region=region, name=cleaned["name"]
-        )
-    ):
-        return saved(request, f"/regions/{region.id}")
-    return _edit_page(request, form, region, status_code=422)
+
+    def update(cleaned: dict):
+        return services.region_update(actor=viewer.user, scope=viewer.scope, region=region, name=cleaned["name"])
+
+    return await form_saved(
+        request, form, update, done=_url(region), again=partial(_edit_page, request, region=region, status_code=422)
+    )

@@ -3,6 +3,7 @@
 /stations/export, /stations/suggest and /stations/new are declared before /stations/{station_id}; the
 organisations and tiers routers (/stations/organisations…, /stations/tiers…) are included before this one."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -22,8 +23,8 @@ from talent.places.pages import (
     int_or_none,
     new_page,
     options,
+    record_posted,
     region_from_form,
-    saved,
     term,
     writer_only,
 )
@@ -157,6 +158,10 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     }
 
 
+def _url(station: Station) -> str:
+    return f"/stations/{station.id}"
+
+
 def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
     return new_page(request, form, stations_crumb(), _("New station"), status_code)
 
@@ -170,15 +175,9 @@ async def station_new(request: Request, viewer: Allowed(Permission.STATIONS_EDIT
 @router.post("/stations")
 async def station_create(request: Request, viewer: Allowed(Permission.STATIONS_EDIT)) -> Response:
     writer_only(viewer)
-    form = await Form.posted(await _fields(viewer), request)
-
-    async def create(cleaned: dict) -> Station | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.station_create(actor=viewer.user, scope=viewer.scope, **values)
-
-    if station := await form.run(create):
-        return saved(request, f"/stations/{station.id}")
-    return _new_page(request, form, status_code=422)
+    again = partial(_new_page, request, status_code=422)
+    fields = await _fields(viewer)
+    return await record_posted(request, viewer, fields, _values, services.station_create, done=_url, again=again)
 
 
 @router.get("/stations/{station_id}")
@@ -206,7 +205,7 @@ async def _editable_station(viewer: Viewer, station_id: int) -> Station:
 
 
 def _edit_page(request: Request, form: Form, station: Station, status_code: int = 200) -> Response:
-    return edit_page(request, form, stations_crumb(), f"/stations/{station.id}", station.name, status_code)
+    return edit_page(request, form, stations_crumb(), _url(station), station.name, status_code)
 
 
 @router.get("/stations/{station_id}/edit")
@@ -229,14 +228,8 @@ async def station_edit(request: Request, viewer: Allowed(Permission.STATIONS_EDI
 @router.post("/stations/{station_id}")
 async def station_update(request: Request, viewer: Allowed(Permission.STATIONS_EDIT), station_id: Id) -> Response:
     station = await _editable_station(viewer, station_id)
-    form = await Form.posted(await _fields(viewer), request)
-
-    async def update(cleaned: dict) -> Station | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.station_update(
-            actor=viewer.user, scope=viewer.scope, station=station, **values
-        )
-
-    if await form.run(update):
-        return saved(request, f"/stations/{station.id}")
-    return _edit_page(request, form, station, status_code=422)
+    again = partial(_edit_page, request, station=station, status_code=422)
+    fields = await _fields(viewer)
+    return await record_posted(
+        request, viewer, fields, _values, services.station_update, station=station, done=_url(station), again=again
+    )

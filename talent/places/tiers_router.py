@@ -3,6 +3,8 @@
 Under /stations/tiers; this router is included before the stations router, whose /stations/{station_id} would
 otherwise take the path."""
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -12,7 +14,7 @@ from talent.places import selectors, services
 from talent.places.access import tier_editable
 from talent.places.forms import TIER_FIELDS
 from talent.places.models import StationTier
-from talent.places.pages import edit_page, editable, new_page, saved, with_region, writer_only
+from talent.places.pages import edit_page, editable, new_page, record_posted, with_region, writer_only
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
@@ -43,6 +45,10 @@ async def tier_export(viewer: Allowed(Permission.TIERS_VIEW), params: Listing, f
     return exports.respond(fmt, "tiers", exports.headers(exports.TIER_HEADERS), rows)
 
 
+def _url(tier: StationTier) -> str:
+    return f"/stations/tiers/{tier.id}"
+
+
 def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
     return new_page(request, form, tiers_crumb(), _("New station tier"), status_code)
 
@@ -62,15 +68,8 @@ async def tier_new(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) -> 
 @router.post("/stations/tiers")
 async def tier_create(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) -> Response:
     writer_only(viewer)
-    form = await Form.posted(TIER_FIELDS, request)
-
-    async def create(cleaned: dict) -> StationTier | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.tier_create(actor=viewer.user, scope=viewer.scope, **values)
-
-    if tier := await form.run(create):
-        return saved(request, f"/stations/tiers/{tier.id}")
-    return _new_page(request, form, status_code=422)
+    again = partial(_new_page, request, status_code=422)
+    return await record_posted(request, viewer, TIER_FIELDS, _values, services.tier_create, done=_url, again=again)
 
 
 @router.get("/stations/tiers/{tier_id}")
@@ -90,7 +89,7 @@ async def _editable_tier(viewer: Viewer, tier_id: int) -> StationTier:
 
 
 def _edit_page(request: Request, form: Form, tier: StationTier, status_code: int = 200) -> Response:
-    return edit_page(request, form, tiers_crumb(), f"/stations/tiers/{tier.id}", tier.name, status_code)
+    return edit_page(request, form, tiers_crumb(), _url(tier), tier.name, status_code)
 
 
 @router.get("/stations/tiers/{tier_id}/edit")
@@ -104,12 +103,7 @@ async def tier_edit(request: Request, viewer: Allowed(Permission.TIERS_EDIT), ti
 @router.post("/stations/tiers/{tier_id}")
 async def tier_update(request: Request, viewer: Allowed(Permission.TIERS_EDIT), tier_id: Id) -> Response:
     tier = await _editable_tier(viewer, tier_id)
-    form = await Form.posted(TIER_FIELDS, request)
-
-    async def update(cleaned: dict) -> StationTier | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.tier_update(actor=viewer.user, scope=viewer.scope, tier=tier, **values)
-
-    if await form.run(update):
-        return saved(request, f"/stations/tiers/{tier.id}")
-    return _edit_page(request, form, tier, status_code=422)
+    again = partial(_edit_page, request, tier=tier, status_code=422)
+    return await record_posted(
+        request, viewer, TIER_FIELDS, _values, services.tier_update, tier=tier, done=_url(tier), again=again
+    )

@@ -2,6 +2,7 @@
 assignments of supervisors to stations, coverage per region with the uncovered stations, and a supervisor's own
 page. Sessions and mentees are talent.cohorts' (its router adds /supervision/sessions and the mentees here)."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -14,7 +15,7 @@ from talent.core.codes import choices
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.places.access import can_write_under
-from talent.places.pages import edit_page, new_page, region_from_form, regional_rule_posted, saved
+from talent.places.pages import edit_page, new_page, record_posted, region_from_form, rule_values
 from talent.places.selectors import region_for_code
 from talent.supervision import selectors, services
 from talent.supervision.access import may_assign, supervisor_editable
@@ -82,6 +83,14 @@ async def _profile_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | N
     return {name: cleaned[name] for name in PROFILE_VALUES} | {"region": region}
 
 
+def _url(supervisor: Supervisor) -> str:
+    return f"/supervision/supervisors/{supervisor.id}"
+
+
+def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
+    return new_page(request, form, pool_crumb(), _("New supervisor"), status_code)
+
+
 @router.get("/supervision/supervisors/new")
 async def supervisor_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
     _may_keep_pool(viewer)
@@ -89,21 +98,15 @@ async def supervisor_new(request: Request, viewer: Allowed(Permission.SUPERVISOR
     if viewer.scope.region_path:
         place = await selectors.coverage_region(scope=viewer.scope)
         initial["region_code"] = place.code if place else ""
-    return new_page(request, Form.initial(SUPERVISOR_FIELDS, initial), pool_crumb(), _("New supervisor"))
+    return _new_page(request, Form.initial(SUPERVISOR_FIELDS, initial))
 
 
 @router.post("/supervision/supervisors")
 async def supervisor_create(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
     _may_keep_pool(viewer)
-    form = await Form.posted(SUPERVISOR_FIELDS, request)
-
-    async def create(cleaned: dict) -> Supervisor | None:
-        values = await _profile_values(viewer, form, cleaned)
-        return values and await services.supervisor_create(actor=viewer.user, scope=viewer.scope, **values)
-
-    if supervisor := await form.run(create):
-        return saved(request, f"/supervision/supervisors/{supervisor.id}")
-    return new_page(request, form, pool_crumb(), _("New supervisor"), status_code=422)
+    again = partial(_new_page, request, status_code=422)
+    create = services.supervisor_create
+    return await record_posted(request, viewer, SUPERVISOR_FIELDS, _profile_values, create, done=_url, again=again)
 
 
 @router.get("/supervision/supervisors/{supervisor_id}")
@@ -148,8 +151,7 @@ async def _editable(viewer: Viewer, supervisor_id: int) -> Supervisor:
 
 
 def _edit_page(request: Request, form: Form, supervisor: Supervisor, status_code: int = 200) -> Response:
-    url = f"/supervision/supervisors/{supervisor.id}"
-    return edit_page(request, form, pool_crumb(), url, supervisor.name, status_code)
+    return edit_page(request, form, pool_crumb(), _url(supervisor), supervisor.name, status_code)
 
 
 @router.get("/supervision/supervisors/{supervisor_id}/edit")
@@ -168,17 +170,11 @@ async def supervisor_update(
     request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
 ) -> Response:
     supervisor = await _editable(viewer, supervisor_id)
-    form = await Form.posted(SUPERVISOR_FIELDS, request)
-
-    async def update(cleaned: dict) -> Supervisor | None:
-        values = await _profile_values(viewer, form, cleaned)
-        return values and await services.supervisor_update(
-            actor=viewer.user, scope=viewer.scope, supervisor=supervisor, **values
-        )
-
-    if await form.run(update):
-        return saved(request, f"/supervision/supervisors/{supervisor.id}")
-    return _edit_page(request, form, supervisor, status_code=422)
+    again = partial(_edit_page, request, supervisor=supervisor, status_code=422)
+    update, url = services.supervisor_update, _url(supervisor)
+    return await record_posted(
+        request, viewer, SUPERVISOR_FIELDS, _profile_values, update, supervisor=supervisor, done=url, again=again
+    )
 
 
 # ── assignments ──────────────────────────────────────────────────────────────────────────────────
@@ -300,15 +296,9 @@ async def ce_rule_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_E
 @router.post(CE_RULES)
 async def ce_rule_create(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
     _may_keep_pool(viewer)
-    names = ("effective_from", "counts", "max_share", "source")
-    return await regional_rule_posted(
-        request,
-        viewer,
-        CE_RULE_FIELDS,
-        services.session_ce_rule_create,
-        names,
-        done=CE_RULES,
-        again=lambda form: _new_rule_page(request, form, status_code=422),
+    again = partial(_new_rule_page, request, status_code=422)
+    return await record_posted(
+        request, viewer, CE_RULE_FIELDS, rule_values, services.session_ce_rule_create, done=CE_RULES, again=again
     )
 
 
