@@ -3,7 +3,6 @@
 import calendar
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -21,8 +20,9 @@ from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.codes import choices
 from talent.core.errors import ServiceError
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
-from talent.places.pages import edit_page, new_page, record_posted, region_from_form, saved
+from talent.places.pages import RecordPages, region_from_form, saved
 from talent.supervision import selectors as supervision_selectors
 from talent.web.auth import Allowed, Viewer
 from talent.web.errors import Forbidden
@@ -169,8 +169,7 @@ async def session_detail(request: Request, viewer: Allowed(Permission.SESSIONS_V
 # ── cohorts ──────────────────────────────────────────────────────────────────────────────────────
 
 
-def cohorts_crumb() -> tuple[str, str]:
-    return ("/cohorts", _("Cohorts"))
+COHORTS = RecordPages("/cohorts", N_("Cohorts"), N_("New cohort"))
 
 
 @router.get("/cohorts")
@@ -203,29 +202,19 @@ def _runner(viewer: Viewer) -> None:
         raise Forbidden()
 
 
-def _url(cohort: Cohort) -> str:
-    return f"/cohorts/{cohort.id}"
-
-
-def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return new_page(request, form, cohorts_crumb(), _("New cohort"), status_code)
-
-
 @router.get("/cohorts/new")
 async def cohort_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)) -> Response:
     _runner(viewer)
     initial = {"kind": CohortKind.INTERNAL.value, "start_on": local_today()}
     region = await supervision_selectors.coverage_region(scope=viewer.scope)
     initial["region_code"] = region.code if region else ""
-    return _new_page(request, Form.initial(COHORT_FIELDS, initial))
+    return COHORTS.new(request, Form.initial(COHORT_FIELDS, initial))
 
 
 @router.post("/cohorts")
 async def cohort_create(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)) -> Response:
     _runner(viewer)
-    again = partial(_new_page, request, status_code=422)
-    create = services.cohort_create
-    return await record_posted(request, viewer, COHORT_FIELDS, _cohort_values, create, done=_url, again=again)
+    return await COHORTS.create(request, viewer, COHORT_FIELDS, _cohort_values, services.cohort_create)
 
 
 @router.get("/cohorts/mine")
@@ -286,27 +275,19 @@ async def _runnable(viewer: Viewer, cohort_id: int) -> Cohort:
     return cohort
 
 
-def _edit_page(request: Request, form: Form, cohort: Cohort, status_code: int = 200) -> Response:
-    return edit_page(request, form, cohorts_crumb(), _url(cohort), cohort.name, status_code)
-
-
 @router.get("/cohorts/{cohort_id}/edit")
 async def cohort_edit(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
     cohort = await _runnable(viewer, cohort_id)
     initial = {name: getattr(cohort, name) for name in COHORT_VALUES if name != "organisation"}
     initial["organisation"] = cohort.organisation.name if cohort.organisation else ""
     initial["region_code"] = cohort.region.code
-    return _edit_page(request, Form.initial(COHORT_FIELDS, initial), cohort)
+    return COHORTS.edit(request, Form.initial(COHORT_FIELDS, initial), cohort)
 
 
 @router.post("/cohorts/{cohort_id}")
 async def cohort_update(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
     cohort = await _runnable(viewer, cohort_id)
-    again = partial(_edit_page, request, cohort=cohort, status_code=422)
-    update = services.cohort_update
-    return await record_posted(
-        request, viewer, COHORT_FIELDS, _cohort_values, update, cohort=cohort, done=_url(cohort), again=again
-    )
+    return await COHORTS.update(request, viewer, COHORT_FIELDS, _cohort_values, services.cohort_update, cohort=cohort)
 
 
 # ── members ──────────────────────────────────────────────────────────────────────────────────────
@@ -323,7 +304,7 @@ def _members_page(request: Request, cohort: Cohort, form: Form, status_code: int
         "back": f"/cohorts/{cohort.id}",
         "page_title": _("Add members"),
         "heading": _("Add members to %(name)s") % {"name": cohort.name},
-        "crumbs": [cohorts_crumb(), (f"/cohorts/{cohort.id}", cohort.name)],
+        "crumbs": [COHORTS.crumb(), (COHORTS.record_url(cohort), cohort.name)],
         "fragment": "cohorts/_member_form.html",
     }
     return form_page(request, "layouts/form_page.html", context, status_code, fragment="cohorts/_member_form.html")
@@ -445,7 +426,7 @@ def _milestone_page(request: Request, cohort: Cohort, form: Form, status_code: i
         "back": f"/cohorts/{cohort.id}",
         "page_title": _("New milestone"),
         "heading": _("New milestone of %(name)s") % {"name": cohort.name},
-        "crumbs": [cohorts_crumb(), (f"/cohorts/{cohort.id}", cohort.name)],
+        "crumbs": [COHORTS.crumb(), (COHORTS.record_url(cohort), cohort.name)],
         "fragment": "cohorts/_milestone_form.html",
         "cohort": cohort,
     }

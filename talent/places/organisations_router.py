@@ -3,18 +3,16 @@
 Under /stations/organisations; this router is included before the stations router, whose /stations/{station_id}
 would otherwise take the path."""
 
-from functools import partial
-
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
-from talent.core.i18n import gettext as _
+from talent.core.i18n import N_
 from talent.places import selectors, services
 from talent.places.access import is_writer, organisation_editable
 from talent.places.forms import ORGANISATION_FIELDS
 from talent.places.models import Organisation
-from talent.places.pages import edit_page, editable, new_page, options, record_posted, term, with_region, writer_only
+from talent.places.pages import RecordPages, editable, options, term, with_region, writer_only
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
@@ -25,9 +23,7 @@ from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
-
-def orgs_crumb() -> tuple[str, str]:
-    return ("/stations/organisations", _("Organisations"))
+ORGANISATIONS = RecordPages("/stations/organisations", N_("Organisations"), N_("New organisation"))
 
 
 @router.get("/stations/organisations")
@@ -61,27 +57,16 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     return await with_region(viewer.scope, form, values)
 
 
-def _url(org: Organisation) -> str:
-    return f"/stations/organisations/{org.id}"
-
-
-def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return new_page(request, form, orgs_crumb(), _("New organisation"), status_code)
-
-
 @router.get("/stations/organisations/new")
 async def organisation_new(request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT)) -> Response:
     writer_only(viewer)
-    return _new_page(request, Form.initial(ORGANISATION_FIELDS))
+    return ORGANISATIONS.new(request, Form.initial(ORGANISATION_FIELDS))
 
 
 @router.post("/stations/organisations")
 async def organisation_create(request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT)) -> Response:
     writer_only(viewer)
-    again = partial(_new_page, request, status_code=422)
-    return await record_posted(
-        request, viewer, ORGANISATION_FIELDS, _values, services.organisation_create, done=_url, again=again
-    )
+    return await ORGANISATIONS.create(request, viewer, ORGANISATION_FIELDS, _values, services.organisation_create)
 
 
 @router.get("/stations/organisations/{organisation_id}")
@@ -102,10 +87,6 @@ async def _editable_org(viewer: Viewer, organisation_id: int) -> Organisation:
     return editable(org, organisation_editable(viewer.scope, org))
 
 
-def _edit_page(request: Request, form: Form, org: Organisation, status_code: int = 200) -> Response:
-    return edit_page(request, form, orgs_crumb(), _url(org), org.name, status_code)
-
-
 @router.get("/stations/organisations/{organisation_id}/edit")
 async def organisation_edit(
     request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT), organisation_id: Id
@@ -118,7 +99,7 @@ async def organisation_edit(
         "contact": org.contact,
         "phone": org.phone,
     }
-    return _edit_page(request, Form.initial(ORGANISATION_FIELDS, initial), org)
+    return ORGANISATIONS.edit(request, Form.initial(ORGANISATION_FIELDS, initial), org)
 
 
 @router.post("/stations/organisations/{organisation_id}")
@@ -126,8 +107,5 @@ async def organisation_update(
     request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT), organisation_id: Id
 ) -> Response:
     org = await _editable_org(viewer, organisation_id)
-    again = partial(_edit_page, request, org=org, status_code=422)
     update = services.organisation_update
-    return await record_posted(
-        request, viewer, ORGANISATION_FIELDS, _values, update, organisation=org, done=_url(org), again=again
-    )
+    return await ORGANISATIONS.update(request, viewer, ORGANISATION_FIELDS, _values, update, organisation=org)

@@ -1,10 +1,14 @@
 """Web helpers the four places routers share (regions, organisations, tiers, stations): lookup options, the one
 form page (new and edit), who may write, and resolving a typed region code."""
 
+from dataclasses import dataclass
+from functools import partial
+
 from fastapi import Request
 from starlette.responses import Response
 
 from talent.core.access import Scope
+from talent.core.i18n import Msgid
 from talent.core.i18n import gettext as _
 from talent.places import selectors
 from talent.places.access import is_writer
@@ -50,6 +54,41 @@ def edit_page(
     """The form of the record at `url` called `name`, below its list page `crumb`; it posts to the record's url."""
     title = title or _("Edit %(name)s") % {"name": name}
     return _form(request, form, title, url, [crumb, (url, name)], status_code)
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    """The form pages of one kind of named record: its list page at `url` called `name` (the breadcrumb), each record
+    at `records`/<id> (`url` unless told), and the title of a new one."""
+
+    url: str
+    name: Msgid
+    new_title: Msgid
+    records: str = ""
+
+    def crumb(self) -> tuple[str, str]:
+        return (self.url, self.name.tr())
+
+    def record_url(self, record) -> str:
+        return f"{self.records or self.url}/{record.id}"
+
+    def new(self, request: Request, form: Form, status_code: int = 200) -> Response:
+        return new_page(request, form, self.crumb(), self.new_title.tr(), status_code)
+
+    def edit(self, request: Request, form: Form, record, status_code: int = 200, title=None) -> Response:
+        return edit_page(request, form, self.crumb(), self.record_url(record), record.name, status_code, title)
+
+    async def create(self, request: Request, viewer: Viewer, fields: list, values, service) -> Response:
+        """The new record's post (record_posted): saved → its page, else the new form again."""
+        again = partial(self.new, request, status_code=422)
+        return await record_posted(request, viewer, fields, values, service, done=self.record_url, again=again)
+
+    async def update(self, request: Request, viewer: Viewer, fields: list, values, service, **record) -> Response:
+        """A record's edit post (record_posted); `record` is the one keyword argument naming it to `service`."""
+        (changed,) = record.values()
+        again = partial(self.edit, request, record=changed, status_code=422)
+        url = self.record_url(changed)
+        return await record_posted(request, viewer, fields, values, service, done=url, again=again, **record)
 
 
 def writer_only(viewer: Viewer) -> None:

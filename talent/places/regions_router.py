@@ -9,12 +9,13 @@ from starlette.responses import Response
 
 from talent.core.access import Permission
 from talent.core.codes import choices
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.places import selectors, services
 from talent.places.access import region_editable
 from talent.places.forms import REGION_CREATE_FIELDS, REGION_EDIT_FIELDS
 from talent.places.models import Region, RegionLevel
-from talent.places.pages import edit_page, editable, new_page, options, record_posted, region_from_form, term
+from talent.places.pages import RecordPages, editable, options, region_from_form, term
 from talent.places.rules import next_level
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
@@ -27,9 +28,7 @@ from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
-
-def regions_crumb() -> tuple[str, str]:
-    return ("/regions", _("Regions"))
+REGIONS = RecordPages("/regions", N_("Regions"), N_("New region"))
 
 
 @router.get("/regions")
@@ -65,14 +64,6 @@ async def region_suggest(request: Request, viewer: Allowed(Permission.PICKERS), 
     return options(request, [(r["code"], f"{r['name']} ({r['code']})") for r in rows])
 
 
-def _url(region: Region) -> str:
-    return f"/regions/{region.id}"
-
-
-def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return new_page(request, form, regions_crumb(), _("New region"), status_code)
-
-
 @router.get("/regions/new")
 async def region_new(request: Request, viewer: Allowed(Permission.REGIONS_EDIT), parent: str = "") -> Response:
     initial = {}
@@ -80,7 +71,7 @@ async def region_new(request: Request, viewer: Allowed(Permission.REGIONS_EDIT),
     if parent_region is not None:
         initial["parent_code"] = parent_region.code
         initial["level"] = next_level(parent_region.level)
-    return _new_page(request, Form.initial(REGION_CREATE_FIELDS, initial))
+    return REGIONS.new(request, Form.initial(REGION_CREATE_FIELDS, initial))
 
 
 async def _new_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
@@ -93,10 +84,7 @@ async def _new_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
 
 @router.post("/regions")
 async def region_create(request: Request, viewer: Allowed(Permission.REGIONS_EDIT)) -> Response:
-    again = partial(_new_page, request, status_code=422)
-    return await record_posted(
-        request, viewer, REGION_CREATE_FIELDS, _new_values, services.region_create, done=_url, again=again
-    )
+    return await REGIONS.create(request, viewer, REGION_CREATE_FIELDS, _new_values, services.region_create)
 
 
 @router.get("/regions/{region_id}")
@@ -117,7 +105,7 @@ async def _editable_region(viewer: Viewer, region_id: int) -> Region:
 
 def _edit_page(request: Request, form: Form, region: Region, status_code: int = 200) -> Response:
     title = _("Edit %(name)s (%(code)s)") % {"name": region.name, "code": region.code}
-    return edit_page(request, form, regions_crumb(), _url(region), region.name, status_code, title)
+    return REGIONS.edit(request, form, region, status_code, title)
 
 
 @router.get("/regions/{region_id}/edit")
@@ -134,6 +122,5 @@ async def region_update(request: Request, viewer: Allowed(Permission.REGIONS_EDI
     def update(cleaned: dict):
         return services.region_update(actor=viewer.user, scope=viewer.scope, region=region, name=cleaned["name"])
 
-    return await form_saved(
-        request, form, update, done=_url(region), again=partial(_edit_page, request, region=region, status_code=422)
-    )
+    again = partial(_edit_page, request, region=region, status_code=422)
+    return await form_saved(request, form, update, done=REGIONS.record_url(region), again=again)

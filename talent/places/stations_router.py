@@ -3,7 +3,6 @@
 /stations/export, /stations/suggest and /stations/new are declared before /stations/{station_id}; the
 organisations and tiers routers (/stations/organisations…, /stations/tiers…) are included before this one."""
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -12,18 +11,17 @@ from starlette.responses import Response
 from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.codes import choices
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.places import selectors, services
 from talent.places.access import is_writer, station_editable
 from talent.places.forms import station_fields
 from talent.places.models import Organisation, Station, StationKind
 from talent.places.pages import (
-    edit_page,
+    RecordPages,
     editable,
     int_or_none,
-    new_page,
     options,
-    record_posted,
     region_from_form,
     term,
     writer_only,
@@ -39,9 +37,7 @@ from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
-
-def stations_crumb() -> tuple[str, str]:
-    return ("/stations", _("Stations"))
+STATIONS = RecordPages("/stations", N_("Stations"), N_("New station"))
 
 
 def _printable(value: str) -> str:
@@ -158,26 +154,16 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     }
 
 
-def _url(station: Station) -> str:
-    return f"/stations/{station.id}"
-
-
-def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return new_page(request, form, stations_crumb(), _("New station"), status_code)
-
-
 @router.get("/stations/new")
 async def station_new(request: Request, viewer: Allowed(Permission.STATIONS_EDIT)) -> Response:
     writer_only(viewer)
-    return _new_page(request, Form.initial(await _fields(viewer)))
+    return STATIONS.new(request, Form.initial(await _fields(viewer)))
 
 
 @router.post("/stations")
 async def station_create(request: Request, viewer: Allowed(Permission.STATIONS_EDIT)) -> Response:
     writer_only(viewer)
-    again = partial(_new_page, request, status_code=422)
-    fields = await _fields(viewer)
-    return await record_posted(request, viewer, fields, _values, services.station_create, done=_url, again=again)
+    return await STATIONS.create(request, viewer, await _fields(viewer), _values, services.station_create)
 
 
 @router.get("/stations/{station_id}")
@@ -204,10 +190,6 @@ async def _editable_station(viewer: Viewer, station_id: int) -> Station:
     return editable(station, station_editable(viewer.scope, station))
 
 
-def _edit_page(request: Request, form: Form, station: Station, status_code: int = 200) -> Response:
-    return edit_page(request, form, stations_crumb(), _url(station), station.name, status_code)
-
-
 @router.get("/stations/{station_id}/edit")
 async def station_edit(request: Request, viewer: Allowed(Permission.STATIONS_EDIT), station_id: Id) -> Response:
     station = await _editable_station(viewer, station_id)
@@ -222,14 +204,11 @@ async def station_edit(request: Request, viewer: Allowed(Permission.STATIONS_EDI
         "kind": station.kind,
         "parent_code": station.parent.code if station.parent else "",
     }
-    return _edit_page(request, Form.initial(await _fields(viewer), initial), station)
+    return STATIONS.edit(request, Form.initial(await _fields(viewer), initial), station)
 
 
 @router.post("/stations/{station_id}")
 async def station_update(request: Request, viewer: Allowed(Permission.STATIONS_EDIT), station_id: Id) -> Response:
     station = await _editable_station(viewer, station_id)
-    again = partial(_edit_page, request, station=station, status_code=422)
     fields = await _fields(viewer)
-    return await record_posted(
-        request, viewer, fields, _values, services.station_update, station=station, done=_url(station), again=again
-    )
+    return await STATIONS.update(request, viewer, fields, _values, services.station_update, station=station)

@@ -3,18 +3,16 @@
 Under /stations/tiers; this router is included before the stations router, whose /stations/{station_id} would
 otherwise take the path."""
 
-from functools import partial
-
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
-from talent.core.i18n import gettext as _
+from talent.core.i18n import N_
 from talent.places import selectors, services
 from talent.places.access import tier_editable
 from talent.places.forms import TIER_FIELDS
 from talent.places.models import StationTier
-from talent.places.pages import edit_page, editable, new_page, record_posted, with_region, writer_only
+from talent.places.pages import RecordPages, editable, with_region, writer_only
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
@@ -25,12 +23,11 @@ from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
+TIERS = RecordPages("/stations/tiers", N_("Station tiers"), N_("New station tier"))
+
+
 # The form's fields that go to the services as they are (the region is typed as a code and looked up).
 TIER_VALUES = [f.name for f in TIER_FIELDS if f.name != "region_code"]
-
-
-def tiers_crumb() -> tuple[str, str]:
-    return ("/stations/tiers", _("Station tiers"))
 
 
 @router.get("/stations/tiers")
@@ -45,14 +42,6 @@ async def tier_export(viewer: Allowed(Permission.TIERS_VIEW), params: Listing, f
     return exports.respond(fmt, "tiers", exports.headers(exports.TIER_HEADERS), rows)
 
 
-def _url(tier: StationTier) -> str:
-    return f"/stations/tiers/{tier.id}"
-
-
-def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return new_page(request, form, tiers_crumb(), _("New station tier"), status_code)
-
-
 async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     """The service's keyword arguments, or None when the typed region code is unknown (a field error)."""
     values = {name: cleaned[name] for name in TIER_VALUES}
@@ -62,14 +51,13 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
 @router.get("/stations/tiers/new")
 async def tier_new(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) -> Response:
     writer_only(viewer)
-    return _new_page(request, Form.initial(TIER_FIELDS, {"min_fulltime": 1, "min_certified": 0}))
+    return TIERS.new(request, Form.initial(TIER_FIELDS, {"min_fulltime": 1, "min_certified": 0}))
 
 
 @router.post("/stations/tiers")
 async def tier_create(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) -> Response:
     writer_only(viewer)
-    again = partial(_new_page, request, status_code=422)
-    return await record_posted(request, viewer, TIER_FIELDS, _values, services.tier_create, done=_url, again=again)
+    return await TIERS.create(request, viewer, TIER_FIELDS, _values, services.tier_create)
 
 
 @router.get("/stations/tiers/{tier_id}")
@@ -88,22 +76,15 @@ async def _editable_tier(viewer: Viewer, tier_id: int) -> StationTier:
     return editable(tier, tier_editable(viewer.scope, tier))
 
 
-def _edit_page(request: Request, form: Form, tier: StationTier, status_code: int = 200) -> Response:
-    return edit_page(request, form, tiers_crumb(), _url(tier), tier.name, status_code)
-
-
 @router.get("/stations/tiers/{tier_id}/edit")
 async def tier_edit(request: Request, viewer: Allowed(Permission.TIERS_EDIT), tier_id: Id) -> Response:
     tier = await _editable_tier(viewer, tier_id)
     initial = {name: getattr(tier, name) for name in TIER_VALUES}
     initial["region_code"] = tier.region.code if tier.region else ""
-    return _edit_page(request, Form.initial(TIER_FIELDS, initial), tier)
+    return TIERS.edit(request, Form.initial(TIER_FIELDS, initial), tier)
 
 
 @router.post("/stations/tiers/{tier_id}")
 async def tier_update(request: Request, viewer: Allowed(Permission.TIERS_EDIT), tier_id: Id) -> Response:
     tier = await _editable_tier(viewer, tier_id)
-    again = partial(_edit_page, request, tier=tier, status_code=422)
-    return await record_posted(
-        request, viewer, TIER_FIELDS, _values, services.tier_update, tier=tier, done=_url(tier), again=again
-    )
+    return await TIERS.update(request, viewer, TIER_FIELDS, _values, services.tier_update, tier=tier)

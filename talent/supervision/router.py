@@ -13,9 +13,10 @@ from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.codes import choices
 from talent.core.errors import ServiceError
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.places.access import can_write_under
-from talent.places.pages import edit_page, new_page, record_posted, region_from_form, rule_values
+from talent.places.pages import RecordPages, new_page, record_posted, region_from_form, rule_values
 from talent.places.selectors import region_for_code
 from talent.supervision import selectors, services
 from talent.supervision.access import may_assign, supervisor_editable
@@ -34,8 +35,7 @@ Code = Annotated[str, Query(max_length=32)]
 RegionCode = Annotated[str, Query(max_length=12)]
 
 
-def pool_crumb() -> tuple[str, str]:
-    return ("/supervision", _("Supervisors"))
+SUPERVISORS = RecordPages("/supervision", N_("Supervisors"), N_("New supervisor"), "/supervision/supervisors")
 
 
 @router.get("/supervision")
@@ -83,14 +83,6 @@ async def _profile_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | N
     return {name: cleaned[name] for name in PROFILE_VALUES} | {"region": region}
 
 
-def _url(supervisor: Supervisor) -> str:
-    return f"/supervision/supervisors/{supervisor.id}"
-
-
-def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return new_page(request, form, pool_crumb(), _("New supervisor"), status_code)
-
-
 @router.get("/supervision/supervisors/new")
 async def supervisor_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
     _may_keep_pool(viewer)
@@ -98,15 +90,14 @@ async def supervisor_new(request: Request, viewer: Allowed(Permission.SUPERVISOR
     if viewer.scope.region_path:
         place = await selectors.coverage_region(scope=viewer.scope)
         initial["region_code"] = place.code if place else ""
-    return _new_page(request, Form.initial(SUPERVISOR_FIELDS, initial))
+    return SUPERVISORS.new(request, Form.initial(SUPERVISOR_FIELDS, initial))
 
 
 @router.post("/supervision/supervisors")
 async def supervisor_create(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
     _may_keep_pool(viewer)
-    again = partial(_new_page, request, status_code=422)
     create = services.supervisor_create
-    return await record_posted(request, viewer, SUPERVISOR_FIELDS, _profile_values, create, done=_url, again=again)
+    return await SUPERVISORS.create(request, viewer, SUPERVISOR_FIELDS, _profile_values, create)
 
 
 @router.get("/supervision/supervisors/{supervisor_id}")
@@ -150,10 +141,6 @@ async def _editable(viewer: Viewer, supervisor_id: int) -> Supervisor:
     return supervisor
 
 
-def _edit_page(request: Request, form: Form, supervisor: Supervisor, status_code: int = 200) -> Response:
-    return edit_page(request, form, pool_crumb(), _url(supervisor), supervisor.name, status_code)
-
-
 @router.get("/supervision/supervisors/{supervisor_id}/edit")
 async def supervisor_edit(
     request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
@@ -162,7 +149,7 @@ async def supervisor_edit(
     initial = {name: getattr(supervisor, name) for name in PROFILE_VALUES if name != "expertise"}
     initial["expertise"] = "、".join(t.tag for t in supervisor.expertise)
     initial["region_code"] = supervisor.region.code if supervisor.region else ""
-    return _edit_page(request, Form.initial(SUPERVISOR_FIELDS, initial), supervisor)
+    return SUPERVISORS.edit(request, Form.initial(SUPERVISOR_FIELDS, initial), supervisor)
 
 
 @router.post("/supervision/supervisors/{supervisor_id}")
@@ -170,11 +157,8 @@ async def supervisor_update(
     request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
 ) -> Response:
     supervisor = await _editable(viewer, supervisor_id)
-    again = partial(_edit_page, request, supervisor=supervisor, status_code=422)
-    update, url = services.supervisor_update, _url(supervisor)
-    return await record_posted(
-        request, viewer, SUPERVISOR_FIELDS, _profile_values, update, supervisor=supervisor, done=url, again=again
-    )
+    update = services.supervisor_update
+    return await SUPERVISORS.update(request, viewer, SUPERVISOR_FIELDS, _profile_values, update, supervisor=supervisor)
 
 
 # ── assignments ──────────────────────────────────────────────────────────────────────────────────
