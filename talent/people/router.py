@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from talent.certification import selectors as certification_selectors
@@ -44,16 +44,29 @@ def _printable(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()
 
 
-@router.get("")
-async def worker_list(
-    request: Request,
-    viewer: Viewing,
+def _list_filters(
     params: Listing,
     status: Annotated[str, Query(max_length=10)] = "active",
     station: Annotated[str, Query(max_length=32)] = "",
     source: Annotated[str, Query(max_length=16)] = "",
-) -> Response:
-    status, station, source = _list_filters(params, status, station, source)
+) -> tuple[str, str, str]:
+    """The list's filters (status, station code, source), cleaned the same way for the page and its export."""
+    status = status if status in selectors.STATUSES else "active"
+    params.q = _printable(params.q)
+    station = _printable(station)
+    source = source if source in {s.value for s in Source} else ""
+    params.extra = {"status": "" if status == "active" else status, "station": station, "source": source}
+    return status, station, source
+
+
+# The list's `params` are the same object as the page's (FastAPI resolves a dependency once per request): the
+# filters go into its query string.
+ListFilters = Annotated[tuple[str, str, str], Depends(_list_filters)]
+
+
+@router.get("")
+async def worker_list(request: Request, viewer: Viewing, filters: ListFilters, params: Listing) -> Response:
+    status, station, source = filters
     page = await selectors.worker_list(
         scope=viewer.scope, params=params, today=local_today(), status=status, station_code=station, source=source
     )
@@ -74,27 +87,15 @@ async def worker_list(
     )
 
 
-def _list_filters(params, status: str, station: str, source: str) -> tuple[str, str, str]:
-    """The list's filters, cleaned the same way for the page and its export."""
-    status = status if status in selectors.STATUSES else "active"
-    params.q = _printable(params.q)
-    station = _printable(station)
-    source = source if source in {s.value for s in Source} else ""
-    params.extra = {"status": "" if status == "active" else status, "station": station, "source": source}
-    return status, station, source
-
-
 @router.get("/export")
 async def worker_export(
     viewer: Viewing,
+    filters: ListFilters,
     params: Listing,
     fmt: exports.ExportFormat = "xlsx",
-    status: Annotated[str, Query(max_length=10)] = "active",
-    station: Annotated[str, Query(max_length=32)] = "",
-    source: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     """The filtered list (every page) as .xlsx or .csv, in the columns of the workers import."""
-    status, station, source = _list_filters(params, status, station, source)
+    status, station, source = filters
     workers = selectors.worker_export(
         scope=viewer.scope, params=params, today=local_today(), status=status, station_code=station, source=source
     )
