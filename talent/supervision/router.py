@@ -23,6 +23,7 @@ from talent.supervision.access import may_assign, supervisor_editable
 from talent.supervision.forms import ASSIGNMENT_FIELDS, CE_RULE_FIELDS, END_FIELDS, SUPERVISOR_FIELDS
 from talent.supervision.models import Affiliation, Supervisor
 from talent.web.auth import Allowed, Viewer
+from talent.web.crud import outcome, page_with_form, post_form
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
 from talent.web.pagination import Listing
@@ -125,12 +126,8 @@ async def _detail(request: Request, viewer: Viewer, supervisor: Supervisor, form
         "form": form,
         "action": f"/supervision/supervisors/{supervisor.id}/assignments",
     }
-    return render(
-        request,
-        "supervision/supervisor_detail.html",
-        context,
-        fragment="supervision/_assign_form.html" if status_code == 422 else None,
-        status_code=status_code,
+    return page_with_form(
+        request, "supervision/supervisor_detail.html", context, "supervision/_assign_form.html", status_code
     )
 
 
@@ -171,22 +168,11 @@ async def assignment_create(
     supervisor = await selectors.supervisor_get(scope=viewer.scope, supervisor_id=supervisor_id)
     if not may_assign(viewer.scope):
         raise Forbidden()
-    form = await Form.posted(ASSIGNMENT_FIELDS, request)
-
-    async def create(cleaned: dict):
-        return await services.assignment_create(
-            actor=viewer.user,
-            scope=viewer.scope,
-            supervisor_id=supervisor.id,
-            station_code=cleaned["station_code"],
-            start_on=cleaned["start_on"],
-            end_on=cleaned["end_on"],
-            is_primary=cleaned["is_primary"],
-        )
-
-    if await form.run(create):
-        return flash(see_other(request, f"/supervision/supervisors/{supervisor.id}"), _("Assigned."))
-    return await _detail(request, viewer, supervisor, form, status_code=422)
+    create = services.assignment_create
+    form, assigned = await post_form(request, viewer, ASSIGNMENT_FIELDS, create, supervisor_id=supervisor.id)
+    again = partial(_detail, request, viewer, supervisor, status_code=422)
+    url = SUPERVISORS.record_url(supervisor)
+    return await outcome(request, form, assigned, done=url, again=again, message=_("Assigned."))
 
 
 @router.post("/supervision/assignments/{assignment_id}/end")
@@ -194,15 +180,9 @@ async def assignment_end(
     request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), assignment_id: Id
 ) -> Response:
     assignment = await selectors.assignment_get(scope=viewer.scope, assignment_id=assignment_id)
-    form = await Form.posted(END_FIELDS, request)
-
-    async def end(cleaned: dict):
-        return await services.assignment_end(
-            actor=viewer.user, scope=viewer.scope, assignment=assignment, end_on=cleaned["end_on"]
-        )
-
+    form, ended = await post_form(request, viewer, END_FIELDS, services.assignment_end, assignment=assignment)
     url = f"/supervision/supervisors/{assignment.supervisor_id}"
-    if await form.run(end):
+    if ended:
         return flash(see_other(request, url), _("Assignment ended."))
     return flash(see_other(request, url), next(iter(form.errors.values())), "danger")
 
