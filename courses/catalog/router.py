@@ -30,6 +30,7 @@ from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.web.auth import Viewer
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, render, see_other
@@ -85,7 +86,7 @@ async def course_list(
         mine = await enrolment_selectors.my_enrolments(
             worker_id=viewer.user.worker_id, course_ids=[c.id for c in page.items]
         )
-    return render(
+    return list_page(
         request,
         "courses/catalog.html",
         {
@@ -101,7 +102,6 @@ async def course_list(
             "can_create": viewer.can(Permission.COURSES_AUTHOR),
             "is_author_role": viewer.can(Permission.COURSES_AUTHOR),
         },
-        fragment="courses/_catalog.html",
     )
 
 

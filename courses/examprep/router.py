@@ -30,6 +30,7 @@ from talent.web.auth import Allowed, Viewer
 from talent.web.errors import Forbidden
 from talent.web.exports import export_response
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, is_htmx, render, see_other
@@ -228,7 +229,7 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
     page = await selectors.notebook_list(
         worker_id=worker_id, params=params, subject=spec.code if spec else "", today=today, reach=reach
     )
-    return render(
+    return list_page(
         request,
         "examprep/notebook.html",
         {
@@ -239,7 +240,6 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
             "due": await selectors.notebook_due_count(worker_id=worker_id, today=today, reach=reach),
             "due_topics": await selectors.notebook_due_topics(worker_id=worker_id, today=today, reach=reach),
         },
-        fragment="examprep/_notebook.html",
     )
 
 
@@ -262,12 +262,7 @@ async def mock_list(request: Request, viewer: WorkerViewer, params: Listing) -> 
     page = await selectors.attempt_list(worker_id=viewer.user.worker_id, params=params, now=now)
     counts = await selectors.bank_subject_counts(reach=await _reach(viewer, now))
     subjects = await _subjects_in_bank(counts)
-    return render(
-        request,
-        "examprep/mocks.html",
-        {"page": page, "subjects": subjects, "error": ""},
-        fragment="examprep/_mocks.html",
-    )
+    return list_page(request, "examprep/mocks.html", {"page": page, "subjects": subjects, "error": ""})
 
 
 @router.post("/mock")
@@ -439,7 +434,7 @@ async def bank_list(
     kind = kind if kind in {k.value for k in Kind} else ""
     params.extra = {"subject": spec.code if spec else "", "kind": kind}
     page = await selectors.bank_list(scope=viewer.scope, params=params, subject=spec.code if spec else "", kind=kind)
-    return render(
+    return list_page(
         request,
         "examprep/bank.html",
         {
@@ -449,7 +444,6 @@ async def bank_list(
             "subjects": await exam_papers(),
             "kinds": choices(Kind),
         },
-        fragment="examprep/_bank.html",
     )
 
 

@@ -12,6 +12,7 @@ from talent.core.i18n import gettext as _
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, render, see_other
@@ -73,12 +74,7 @@ async def user_export(
 async def user_list(request: Request, viewer: ManagesAccounts, params: Listing, role: str = "") -> Response:
     role = code_filter(params, "role", role, Role)
     page = await account_selectors.user_list(params=params, role=role)
-    return render(
-        request,
-        "admin/users.html",
-        {"page": page, "role": role, "roles": choices(Role)},
-        fragment="admin/_users.html",
-    )
+    return list_page(request, "admin/users.html", {"page": page, "role": role, "roles": choices(Role)})
 
 
 def _form_page(request, form, *, title, action, user=None, status_code=200):

@@ -19,9 +19,10 @@ from talent.places.pages import record_posted, rule_values
 from talent.web.auth import Allowed
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
-from talent.web.templating import flash, form_page, render, see_other
+from talent.web.templating import flash, form_page, see_other
 
 RULES = "/certificates/ce-rules"
 router = APIRouter(prefix=RULES, tags=["certification"])
@@ -58,7 +59,7 @@ async def ce_rule_list(request: Request, viewer: Keeper, params: Listing) -> Res
         "withdrawable": withdrawable(page.items),
         "yearly_withdrawable": withdrawable(yearly),
     }
-    return render(request, "certification/ce_rules.html", context, fragment="certification/_ce_rules.html")
+    return list_page(request, "certification/ce_rules.html", context)
 
 
 async def _initial_region(viewer) -> dict:

@@ -23,6 +23,7 @@ from talent.web.auth import Allowed
 from talent.web.exports import ExportFormat, respond
 from talent.web.forms import Form
 from talent.web.labels import label
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, render, see_other
@@ -92,7 +93,7 @@ async def certificate_list(request: Request, viewer: Viewer, filters: Filters, p
     params.extra = _query(filters)
     page = await selectors.certificate_list(scope=viewer.scope, params=params, today=local_today(), filters=filters)
     station_obj = await places.station_for_code(scope=viewer.scope, code=filters.station_code)
-    return render(
+    return list_page(
         request,
         "certification/list.html",
         {
@@ -104,7 +105,6 @@ async def certificate_list(request: Request, viewer: Viewer, filters: Filters, p
             "statuses": choices(CertStatus),
             "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),
         },
-        fragment="certification/_list.html",
     )
 
 
@@ -360,7 +360,7 @@ async def pass_rates(
         "subject": subject_obj,
         "subject_code": _printable(subject),
     }
-    return render(request, "certification/pass_rates.html", context, fragment="certification/_pass_rates.html")
+    return list_page(request, "certification/pass_rates.html", context)
 
 
 @router.get("/subjects/suggest")

@@ -27,7 +27,8 @@ from talent.supervision import selectors as supervision_selectors
 from talent.web.auth import Allowed, Viewer
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
-from talent.web.pagination import Listing
+from talent.web.pages import list_page
+from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, render, see_other
 
@@ -47,7 +48,7 @@ async def session_list(
 ) -> Response:
     params.extra = {"supervisor": str(supervisor) if supervisor else ""}
     page = await selectors.session_list(scope=viewer.scope, params=params, supervisor_id=supervisor)
-    return render(request, "supervision/sessions.html", {"page": page}, fragment="supervision/_sessions.html")
+    return list_page(request, "supervision/sessions.html", {"page": page})
 
 
 async def _my_station_choices(viewer: Viewer) -> list[tuple[str, str]]:
@@ -176,11 +177,10 @@ COHORTS = RecordPages("/cohorts", N_("Cohorts"), N_("New cohort"))
 async def cohort_list(
     request: Request, viewer: Allowed(Permission.COHORTS_VIEW), params: Listing, kind: Code = ""
 ) -> Response:
-    kind = kind if kind in {k.value for k in CohortKind} else ""
-    params.extra = {"kind": kind}
+    kind = code_filter(params, "kind", kind, CohortKind)
     page = await selectors.cohort_list(scope=viewer.scope, params=params, kind=kind)
     context = {"page": page, "kind": kind, "kinds": choices(CohortKind)}
-    return render(request, "cohorts/cohorts.html", context, fragment="cohorts/_cohorts.html")
+    return list_page(request, "cohorts/cohorts.html", context)
 
 
 COHORT_VALUES = [f.name for f in COHORT_FIELDS if f.name != "region_code"]

@@ -47,7 +47,8 @@ from talent.web.crud import outcome, page_with_form, post_form
 from talent.web.errors import Forbidden
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
-from talent.web.pagination import Listing
+from talent.web.pages import list_page
+from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, render, see_other
 
@@ -120,7 +121,7 @@ async def compliance_page(
         "formula": FORMULAS.tr(),
         "export_query": f"on={day.isoformat()}&region={chosen.code if chosen else ''}&status={status or 'below'}",
     }
-    return render(request, "pay/compliance.html", context, fragment="pay/_compliance.html")
+    return list_page(request, "pay/compliance.html", context)
 
 
 @router.get("/pay/export")
@@ -215,11 +216,10 @@ async def standard_list(
     params: Listing,
     status: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
-    status = status if status in {s.value for s in StandardStatus} else ""
-    params.extra = {"status": status}
+    status = code_filter(params, "status", status, StandardStatus)
     page = await selectors.standard_list(scope=viewer.scope, params=params, status=status)
     context = {"page": page, "status": status, "writer": _writer(viewer)}
-    return render(request, "pay/standards.html", context, fragment="pay/_standards.html")
+    return list_page(request, "pay/standards.html", context)
 
 
 def _writer(viewer: Viewer) -> bool:
@@ -563,7 +563,7 @@ async def standard_simulate(
         "result": result,
         "crumbs": [pay_crumb(), standards_crumb(), (url, standard.title)],
     }
-    return render(request, "pay/simulate.html", context, fragment="pay/_simulate.html")
+    return list_page(request, "pay/simulate.html", context)
 
 
 # ── salary records ────────────────────────────────────────────────────────────────────────────────
@@ -701,7 +701,7 @@ async def pay_retention(
         "formula": RETENTION_FORMULA.tr(),
         "labels": {s.value: s.label for s in STATUSES},
     }
-    return render(request, "pay/retention.html", context, fragment="pay/_retention.html")
+    return list_page(request, "pay/retention.html", context)
 
 
 # ── proposed pay changes ──────────────────────────────────────────────────────────────────────────
@@ -728,7 +728,7 @@ async def proposal_list(
     params.extra = {"on": day.isoformat()}
     totals, page = await selectors.proposals(scope=viewer.scope, on=day, params=params)
     context = {"totals": totals, "page": page, "day": day, "formula": PROPOSAL_FORMULA.tr(), "crumbs": [pay_crumb()]}
-    return render(request, "pay/changes.html", context, fragment="pay/_changes.html")
+    return list_page(request, "pay/changes.html", context)
 
 
 async def _decided(request: Request, viewer: Viewer, worker_id: int, accept: bool) -> Response:

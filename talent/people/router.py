@@ -26,6 +26,7 @@ from talent.places import selectors as places
 from talent.web import exports
 from talent.web.auth import Allowed, CurrentViewer, Viewer
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, is_htmx, render, see_other
@@ -70,7 +71,7 @@ async def worker_list(request: Request, viewer: Viewing, filters: ListFilters, p
     page = await selectors.worker_list(
         scope=viewer.scope, params=params, today=local_today(), status=status, station_code=station, source=source
     )
-    return render(
+    return list_page(
         request,
         "people/workers.html",
         {
@@ -83,7 +84,6 @@ async def worker_list(request: Request, viewer: Viewing, filters: ListFilters, p
             "sources": choices(Source),
             "can_edit": viewer.can(Permission.WORKERS_EDIT),
         },
-        fragment="people/_workers.html",
     )
 
 

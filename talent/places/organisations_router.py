@@ -17,6 +17,7 @@ from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import render
@@ -29,12 +30,7 @@ ORGANISATIONS = RecordPages("/stations/organisations", N_("Organisations"), N_("
 @router.get("/stations/organisations")
 async def organisation_list(request: Request, viewer: Allowed(Permission.ORGANISATIONS_VIEW), params: Listing):
     page = await selectors.organisation_list(scope=viewer.scope, params=params)
-    return render(
-        request,
-        "places/organisations.html",
-        {"page": page, "can_create": is_writer(viewer.scope)},
-        fragment="places/_organisations.html",
-    )
+    return list_page(request, "places/organisations.html", {"page": page, "can_create": is_writer(viewer.scope)})
 
 
 @router.get("/stations/organisations/export")

@@ -22,6 +22,7 @@ from talent.web.auth import Allowed, Viewer
 from talent.web.crud import form_saved
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
 from talent.web.templating import render
@@ -37,12 +38,7 @@ async def region_list(
 ) -> Response:
     level = code_filter(params, "level", level, RegionLevel)
     page = await selectors.region_list(scope=viewer.scope, params=params, level=level)
-    return render(
-        request,
-        "places/regions.html",
-        {"page": page, "level": level, "levels": choices(RegionLevel)},
-        fragment="places/_regions.html",
-    )
+    return list_page(request, "places/regions.html", {"page": page, "level": level, "levels": choices(RegionLevel)})
 
 
 @router.get("/regions/export")

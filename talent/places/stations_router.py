@@ -31,6 +31,7 @@ from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import render
@@ -75,7 +76,7 @@ async def station_list(
     )
     await staffing.add_headcounts(page.items, today=local_today())
     filter_options = await selectors.station_filter_options(scope=viewer.scope)
-    return render(
+    return list_page(
         request,
         "places/stations.html",
         {
@@ -88,7 +89,6 @@ async def station_list(
             "can_create": is_writer(viewer.scope),
             **filter_options,
         },
-        fragment="places/_stations.html",
     )
 
 

@@ -17,6 +17,7 @@ from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import render
@@ -33,7 +34,7 @@ TIER_VALUES = [f.name for f in TIER_FIELDS if f.name != "region_code"]
 @router.get("/stations/tiers")
 async def tier_list(request: Request, viewer: Allowed(Permission.TIERS_VIEW), params: Listing) -> Response:
     page = await selectors.tier_list(scope=viewer.scope, params=params)
-    return render(request, "places/tiers.html", {"page": page}, fragment="places/_tiers.html")
+    return list_page(request, "places/tiers.html", {"page": page})
 
 
 @router.get("/stations/tiers/export")

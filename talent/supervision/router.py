@@ -26,6 +26,7 @@ from talent.web.auth import Allowed, Viewer
 from talent.web.crud import outcome, page_with_form, post_form
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
@@ -64,7 +65,7 @@ async def supervisor_list(
         "region_typed": region.strip(),
         "affiliations": choices(Affiliation),
     }
-    return render(request, "supervision/supervisors.html", context, fragment="supervision/_supervisors.html")
+    return list_page(request, "supervision/supervisors.html", context)
 
 
 # ── profiles ─────────────────────────────────────────────────────────────────────────────────────
@@ -219,7 +220,7 @@ async def uncovered(
     params.extra = {"region": place.code if place else ""}
     page = await selectors.uncovered_stations(scope=viewer.scope, region=place, today=local_today(), params=params)
     context = {"page": page, "region": place}
-    return render(request, "supervision/uncovered.html", context, fragment="supervision/_uncovered.html")
+    return list_page(request, "supervision/uncovered.html", context)
 
 
 # ── the CE rule of sessions ──────────────────────────────────────────────────────────────────────
@@ -240,7 +241,7 @@ async def ce_rule_list(request: Request, viewer: Allowed(Permission.SUPERVISORS_
         r.id for r in page.items if r.effective_from > today and can_write_under(viewer.scope, r.region_path)
     }
     context = {"page": page, "may_add": may_assign(viewer.scope), "withdrawable": withdrawable}
-    return render(request, "supervision/ce_rules.html", context, fragment="supervision/_ce_rules.html")
+    return list_page(request, "supervision/ce_rules.html", context)
 
 
 def _new_rule_page(request: Request, form: Form, status_code: int = 200) -> Response:
