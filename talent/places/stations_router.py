@@ -5,7 +5,7 @@ organisations and tiers routers (/stations/organisations…, /stations/tiers…)
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
@@ -45,32 +45,40 @@ def _printable(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()
 
 
-def _station_filters(params, tier: str, organisation: Organisation | None, typed: str, kind: str = ""):
-    """The list's filters. An organisation typed but not found in scope matches no station (id -1), rather than
-    being dropped: the list then says so instead of showing every station."""
-    tier_id = int_or_none(tier)
-    organisation_id = organisation.id if organisation else (-1 if typed.strip() else None)
-    kind = kind if kind in selectors.STATION_KINDS else ""
-    chosen = organisation.name if organisation else typed.strip()
-    params.extra = {"tier": str(tier_id or ""), "organisation": chosen, "kind": kind}
-    return tier_id, organisation_id, kind
-
-
 Organisation_ = Annotated[str, Query(max_length=200)]
+
+
+def _typed(
+    tier: str = "", organisation: Organisation_ = "", kind: Annotated[str, Query(max_length=20)] = ""
+) -> tuple[str, str, str]:
+    """The list's filters as the query string has them (the page's and the export's)."""
+    return tier, _printable(organisation), kind
+
+
+Typed = Annotated[tuple[str, str, str], Depends(_typed)]
+
+
+async def _station_filters(
+    viewer: Viewer, params, typed: tuple[str, str, str]
+) -> tuple[Organisation | None, int | None, int | None, str]:
+    """The list's filters: the organisation typed, found in scope, and the ids and kind to filter by. An
+    organisation typed but not found in scope matches no station (id -1), rather than being dropped: the list then
+    says so instead of showing every station."""
+    tier, typed_name, kind = typed
+    organisation = await selectors.organisation_filter(scope=viewer.scope, value=typed_name)
+    tier_id = int_or_none(tier)
+    organisation_id = organisation.id if organisation else (-1 if typed_name.strip() else None)
+    kind = kind if kind in selectors.STATION_KINDS else ""
+    chosen = organisation.name if organisation else typed_name.strip()
+    params.extra = {"tier": str(tier_id or ""), "organisation": chosen, "kind": kind}
+    return organisation, tier_id, organisation_id, kind
 
 
 @router.get("/stations")
 async def station_list(
-    request: Request,
-    viewer: Allowed(Permission.STATIONS_VIEW),
-    params: Listing,
-    tier: str = "",
-    organisation: Organisation_ = "",
-    kind: Annotated[str, Query(max_length=20)] = "",
+    request: Request, viewer: Allowed(Permission.STATIONS_VIEW), typed: Typed, params: Listing
 ) -> Response:
-    organisation = _printable(organisation)
-    chosen = await selectors.organisation_filter(scope=viewer.scope, value=organisation)
-    tier_id, organisation_id, kind = _station_filters(params, tier, chosen, organisation, kind)
+    chosen, tier_id, organisation_id, kind = await _station_filters(viewer, params, typed)
     page = await selectors.station_list(
         scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
@@ -83,7 +91,7 @@ async def station_list(
             "page": page,
             "tier_id": tier_id,
             "organisation": chosen,
-            "organisation_typed": organisation,
+            "organisation_typed": typed[1],
             "kind": kind,
             "kinds": choices(StationKind),
             "can_create": is_writer(viewer.scope),
@@ -94,17 +102,10 @@ async def station_list(
 
 @router.get("/stations/export")
 async def station_export(
-    viewer: Allowed(Permission.STATIONS_VIEW),
-    params: Listing,
-    fmt: ExportFormat = "xlsx",
-    tier: str = "",
-    organisation: Organisation_ = "",
-    kind: Annotated[str, Query(max_length=20)] = "",
+    viewer: Allowed(Permission.STATIONS_VIEW), typed: Typed, params: Listing, fmt: ExportFormat = "xlsx"
 ) -> Response:
     """The filtered station list (every page), in the columns of the stations import."""
-    organisation = _printable(organisation)
-    chosen = await selectors.organisation_filter(scope=viewer.scope, value=organisation)
-    tier_id, organisation_id, kind = _station_filters(params, tier, chosen, organisation, kind)
+    _chosen, tier_id, organisation_id, kind = await _station_filters(viewer, params, typed)
     stations = selectors.station_export(
         scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
