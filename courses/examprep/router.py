@@ -7,7 +7,7 @@ scored as expired by the worker's next post (handing it in, or starting another 
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
 from courses.examprep import selectors, services
@@ -16,6 +16,7 @@ from courses.examprep.forms import question_fields, service_arguments
 from courses.examprep.imports import QUESTIONS, question_row
 from courses.examprep.models import AttemptStatus, Kind
 from courses.examprep.rules import OPTION_KEYS
+from courses.pages import ForWorker
 from talent.certification import selectors as certification
 from talent.certification.for_examprep import exam_paper, exam_papers, exam_subject
 from talent.core.access import Permission
@@ -27,7 +28,6 @@ from talent.core.i18n import gettext as _
 from talent.core.pagination import ListParams
 from talent.settings import get_settings
 from talent.web.auth import Allowed, Viewer
-from talent.web.errors import Forbidden
 from talent.web.exports import export_response
 from talent.web.forms import Form
 from talent.web.pages import list_page
@@ -42,14 +42,7 @@ ShortText = Annotated[str, Query(max_length=100)]
 BankViewer = Allowed(Permission.QUESTION_BANK)
 
 
-async def _worker(viewer: Allowed(Permission.EXAM_PREP)) -> Viewer:
-    # A worker account whose worker record is gone has nothing to practise with.
-    if not viewer.user.worker_id:
-        raise Forbidden()
-    return viewer
-
-
-WorkerViewer = Annotated[Viewer, Depends(_worker)]
+WorkerViewer = ForWorker(Permission.EXAM_PREP)
 
 
 def _now() -> datetime:
