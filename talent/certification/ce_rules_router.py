@@ -12,17 +12,16 @@ from talent.certification import selectors, services
 from talent.certification.forms import CE_CREDIT_RULE_FIELDS, CE_YEARLY_RULE_FIELDS
 from talent.core.access import Permission
 from talent.core.clock import local_today
-from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.places.access import can_write_under, is_writer
-from talent.places.pages import record_posted, rule_values
+from talent.places.pages import record_posted, rule_values, rule_withdrawn
 from talent.web.auth import Allowed
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
-from talent.web.templating import flash, form_page, see_other
+from talent.web.templating import form_page
 
 RULES = "/certificates/ce-rules"
 router = APIRouter(prefix=RULES, tags=["certification"])
@@ -115,11 +114,7 @@ async def ce_yearly_rule_create(request: Request, viewer: Keeper) -> Response:
 
 
 async def _withdraw(request: Request, viewer, rule) -> Response:
-    try:
-        await services.ce_rule_withdraw(actor=viewer.user, scope=viewer.scope, rule=rule, today=local_today())
-    except ServiceError as exc:
-        return flash(see_other(request, RULES), exc.message, "danger")
-    return flash(see_other(request, RULES), _("Rule withdrawn."))
+    return await rule_withdrawn(request, viewer, services.ce_rule_withdraw, rule, RULES)
 
 
 @router.post("/{rule_id}/delete")

@@ -8,6 +8,8 @@ from fastapi import Request
 from starlette.responses import Response
 
 from talent.core.access import Scope
+from talent.core.clock import local_today
+from talent.core.errors import ServiceError
 from talent.core.i18n import Msgid
 from talent.core.i18n import gettext as _
 from talent.places import selectors
@@ -133,6 +135,16 @@ async def rule_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     """An effective-dated regional rule's (CE credit caps, the yearly CE rule, CE per supervision session): every
     field as typed, and the region of the code."""
     return await with_region(viewer.scope, form, {name: v for name, v in cleaned.items() if name != "region_code"})
+
+
+async def rule_withdrawn(request: Request, viewer: Viewer, withdraw, rule, done: str) -> Response:
+    """The withdraw endpoint of an effective-dated regional rule: the service `withdraw` as of today, then back to
+    `done` with a message, or with its refusal (a rule already in force)."""
+    try:
+        await withdraw(actor=viewer.user, scope=viewer.scope, rule=rule, today=local_today())
+    except ServiceError as exc:
+        return flash(see_other(request, done), exc.message, "danger")
+    return flash(see_other(request, done), _("Rule withdrawn."))
 
 
 def int_or_none(value: str) -> int | None:

@@ -12,11 +12,10 @@ from talent.cohorts import selectors as cohort_selectors
 from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.codes import choices
-from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.places.access import can_write_under
-from talent.places.pages import RecordPages, new_page, record_posted, region_from_form, rule_values
+from talent.places.pages import RecordPages, new_page, record_posted, region_from_form, rule_values, rule_withdrawn
 from talent.places.selectors import region_for_code
 from talent.supervision import selectors, services
 from talent.supervision.access import may_assign, supervisor_editable
@@ -271,11 +270,7 @@ async def ce_rule_create(request: Request, viewer: Allowed(Permission.SUPERVISOR
 async def ce_rule_delete(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), rule_id: Id) -> Response:
     _may_keep_pool(viewer)
     rule = await selectors.ce_rule_get(scope=viewer.scope, rule_id=rule_id)
-    try:
-        await services.session_ce_rule_delete(actor=viewer.user, scope=viewer.scope, rule=rule, today=local_today())
-    except ServiceError as exc:
-        return flash(see_other(request, CE_RULES), exc.message, "danger")
-    return flash(see_other(request, CE_RULES), _("Rule withdrawn."))
+    return await rule_withdrawn(request, viewer, services.session_ce_rule_delete, rule, CE_RULES)
 
 
 # ── a supervisor's own page ──────────────────────────────────────────────────────────────────────
