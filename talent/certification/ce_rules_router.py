@@ -80,6 +80,14 @@ def _yearly_page(request: Request, form: Form, status_code: int = 200) -> Respon
     return _form_page(request, form, _("New yearly CE rule"), f"{RULES}/yearly", status_code)
 
 
+async def _created(request: Request, viewer, fields: list, create, page) -> Response:
+    """A new rule's post: the service `create` on the posted `fields`, back to the rules; else its form `page`
+    again (422)."""
+    _writer(viewer)
+    again = partial(page, request, status_code=422)
+    return await record_posted(request, viewer, fields, rule_values, create, done=RULES, again=again)
+
+
 @router.get("/new")
 async def ce_credit_rule_new(request: Request, viewer: Keeper) -> Response:
     _writer(viewer)
@@ -90,11 +98,7 @@ async def ce_credit_rule_new(request: Request, viewer: Keeper) -> Response:
 
 @router.post("")
 async def ce_credit_rule_create(request: Request, viewer: Keeper) -> Response:
-    _writer(viewer)
-    again = partial(_credit_page, request, status_code=422)
-    return await record_posted(
-        request, viewer, CE_CREDIT_RULE_FIELDS, rule_values, services.ce_credit_rule_create, done=RULES, again=again
-    )
+    return await _created(request, viewer, CE_CREDIT_RULE_FIELDS, services.ce_credit_rule_create, _credit_page)
 
 
 @router.get("/yearly/new")
@@ -106,11 +110,7 @@ async def ce_yearly_rule_new(request: Request, viewer: Keeper) -> Response:
 
 @router.post("/yearly")
 async def ce_yearly_rule_create(request: Request, viewer: Keeper) -> Response:
-    _writer(viewer)
-    again = partial(_yearly_page, request, status_code=422)
-    return await record_posted(
-        request, viewer, CE_YEARLY_RULE_FIELDS, rule_values, services.ce_yearly_rule_create, done=RULES, again=again
-    )
+    return await _created(request, viewer, CE_YEARLY_RULE_FIELDS, services.ce_yearly_rule_create, _yearly_page)
 
 
 async def _withdraw(request: Request, viewer, rule) -> Response:
