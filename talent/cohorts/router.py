@@ -170,7 +170,7 @@ async def session_detail(request: Request, viewer: Allowed(Permission.SESSIONS_V
 # ── cohorts ──────────────────────────────────────────────────────────────────────────────────────
 
 
-COHORTS = RecordPages("/cohorts", N_("Cohorts"), N_("New cohort"))
+COHORTS = RecordPages("/cohorts", N_("Cohorts"), N_("New cohort"), selectors.cohort_get, may_run)
 
 
 @router.get("/cohorts")
@@ -268,16 +268,9 @@ async def _course_titles(viewer: Viewer, milestones) -> dict[int, str]:
     return {r["id"]: r["title"] for r in rows}
 
 
-async def _runnable(viewer: Viewer, cohort_id: int) -> Cohort:
-    cohort = await selectors.cohort_get(scope=viewer.scope, cohort_id=cohort_id)
-    if not may_run(viewer.scope, cohort):
-        raise Forbidden()
-    return cohort
-
-
 @router.get("/cohorts/{cohort_id}/edit")
 async def cohort_edit(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     initial = {name: getattr(cohort, name) for name in COHORT_VALUES if name != "organisation"}
     initial["organisation"] = cohort.organisation.name if cohort.organisation else ""
     initial["region_code"] = cohort.region.code
@@ -286,7 +279,7 @@ async def cohort_edit(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)
 
 @router.post("/cohorts/{cohort_id}")
 async def cohort_update(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return await COHORTS.update(request, viewer, COHORT_FIELDS, _cohort_values, services.cohort_update, cohort=cohort)
 
 
@@ -312,7 +305,7 @@ def _members_page(request: Request, cohort: Cohort, form: Form, status_code: int
 
 @router.get("/cohorts/{cohort_id}/members/new")
 async def member_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return _members_page(request, cohort, Form.initial(member_fields(await _mentor_choices(viewer))))
 
 
@@ -326,7 +319,7 @@ def _int(value) -> int | None:
 
 @router.post("/cohorts/{cohort_id}/members")
 async def member_add(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     form = await Form.posted(member_fields(await _mentor_choices(viewer)), request)
 
     async def add(cleaned: dict):
@@ -378,7 +371,7 @@ async def _member_page(request, viewer, cohort, member, form: Form | None, statu
 async def member_mentor(
     request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, member_id: Id
 ) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     member = await selectors.member_get(scope=viewer.scope, cohort=cohort, member_id=member_id)
     form = await Form.posted(mentor_fields(await _mentor_choices(viewer)), request)
 
@@ -396,7 +389,7 @@ async def member_mentor(
 async def member_remove(
     request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, member_id: Id
 ) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     member = await selectors.member_get(scope=viewer.scope, cohort=cohort, member_id=member_id)
     await services.member_remove(actor=viewer.user, scope=viewer.scope, member=member)
     return flash(see_other(request, f"/cohorts/{cohort.id}"), _("Member removed."))
@@ -435,13 +428,13 @@ def _milestone_page(request: Request, cohort: Cohort, form: Form, status_code: i
 
 @router.get("/cohorts/{cohort_id}/milestones/new")
 async def milestone_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return _milestone_page(request, cohort, Form.initial(await _milestone_fields(viewer), {"due_on": cohort.end_on}))
 
 
 @router.post("/cohorts/{cohort_id}/milestones")
 async def milestone_create(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     fields = await _milestone_fields(viewer)
     form = await Form.posted(fields, request)
     titles = dict(form["course"].choices)
@@ -470,7 +463,7 @@ async def milestone_create(request: Request, viewer: Allowed(Permission.COHORTS_
 async def milestone_delete(
     request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, milestone_id: Id
 ) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     milestone = await selectors.milestone_get(cohort=cohort, milestone_id=milestone_id)
     await services.milestone_delete(actor=viewer.user, scope=viewer.scope, cohort=cohort, milestone=milestone)
     return flash(see_other(request, f"/cohorts/{cohort.id}"), _("Milestone deleted."))
@@ -481,7 +474,7 @@ async def mark_set(
     request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, milestone_id: Id, member_id: Id
 ) -> Response:
     """Tick a custom milestone off for a member (or undo it); htmx swaps the grid's cell in place."""
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     milestone = await selectors.milestone_get(cohort=cohort, milestone_id=milestone_id)
     member = await selectors.member_get(scope=viewer.scope, cohort=cohort, member_id=member_id)
     posted = await request.form()
@@ -516,7 +509,7 @@ async def mark_set(
 
 @router.get("/cohorts/{cohort_id}/enrol")
 async def enrol_form(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return await _enrol_page(request, viewer, cohort, None)
 
 
@@ -532,7 +525,7 @@ async def _enrol_page(request, viewer, cohort, error: str | None, status_code: i
 
 @router.post("/cohorts/{cohort_id}/enrol")
 async def enrol(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     side = learning()
     posted = await request.form()
     course_id = _int(posted.get("course"))

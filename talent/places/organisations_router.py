@@ -11,8 +11,7 @@ from talent.core.i18n import N_
 from talent.places import selectors, services
 from talent.places.access import is_writer, organisation_editable
 from talent.places.forms import ORGANISATION_FIELDS
-from talent.places.models import Organisation
-from talent.places.pages import RecordPages, editable, options, term, with_region, writer_only
+from talent.places.pages import RecordPages, options, term, with_region, writer_only
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
@@ -24,7 +23,13 @@ from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
-ORGANISATIONS = RecordPages("/stations/organisations", N_("Organisations"), N_("New organisation"))
+ORGANISATIONS = RecordPages(
+    "/stations/organisations",
+    N_("Organisations"),
+    N_("New organisation"),
+    selectors.organisation_get,
+    organisation_editable,
+)
 
 
 @router.get("/stations/organisations")
@@ -71,23 +76,15 @@ async def organisation_detail(
 ) -> Response:
     org = await selectors.organisation_get(scope=viewer.scope, organisation_id=organisation_id)
     stations = await selectors.organisation_stations(scope=viewer.scope, organisation=org)
-    return render(
-        request,
-        "places/organisation_detail.html",
-        {"org": org, "stations": stations, "editable": organisation_editable(viewer.scope, org)},
-    )
-
-
-async def _editable_org(viewer: Viewer, organisation_id: int) -> Organisation:
-    org = await selectors.organisation_get(scope=viewer.scope, organisation_id=organisation_id)
-    return editable(org, organisation_editable(viewer.scope, org))
+    context = {"org": org, "stations": stations, "editable": organisation_editable(viewer.scope, org)}
+    return render(request, "places/organisation_detail.html", context)
 
 
 @router.get("/stations/organisations/{organisation_id}/edit")
 async def organisation_edit(
     request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT), organisation_id: Id
 ) -> Response:
-    org = await _editable_org(viewer, organisation_id)
+    org = await ORGANISATIONS.to_edit(viewer, organisation_id=organisation_id)
     initial = {
         "name": org.name,
         "region_code": org.region.code if org.region else "",
@@ -102,6 +99,6 @@ async def organisation_edit(
 async def organisation_update(
     request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT), organisation_id: Id
 ) -> Response:
-    org = await _editable_org(viewer, organisation_id)
+    org = await ORGANISATIONS.to_edit(viewer, organisation_id=organisation_id)
     update = services.organisation_update
     return await ORGANISATIONS.update(request, viewer, ORGANISATION_FIELDS, _values, update, organisation=org)

@@ -1,8 +1,10 @@
 """Web helpers the four places routers share (regions, organisations, tiers, stations): lookup options, the one
 form page (new and edit), who may write, and resolving a typed region code."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from fastapi import Request
 from starlette.responses import Response
@@ -61,11 +63,14 @@ def edit_page(
 @dataclass(frozen=True)
 class RecordPages:
     """The form pages of one kind of named record: its list page at `url` called `name` (the breadcrumb), each record
-    at `records`/<id> (`url` unless told), and the title of a new one."""
+    at `records`/<id> (`url` unless told), and the title of a new one; `get(scope=, **ids)` reads a record in a scope
+    and `may_edit(scope, record)` says whether that scope may change it."""
 
     url: str
     name: Msgid
     new_title: Msgid
+    get: Callable[..., Awaitable]
+    may_edit: Callable[[Scope, Any], bool]
     records: str = ""
 
     def crumb(self) -> tuple[str, str]:
@@ -73,6 +78,12 @@ class RecordPages:
 
     def record_url(self, record) -> str:
         return f"{self.records or self.url}/{record.id}"
+
+    async def to_edit(self, viewer: Viewer, **ids):
+        """The record `ids` name, read in the viewer's scope (404 outside it), when the viewer may change it (else
+        403)."""
+        record = await self.get(scope=viewer.scope, **ids)
+        return editable(record, self.may_edit(viewer.scope, record))
 
     def new(self, request: Request, form: Form, status_code: int = 200) -> Response:
         return new_page(request, form, self.crumb(), self.new_title.tr(), status_code)

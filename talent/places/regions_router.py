@@ -15,7 +15,7 @@ from talent.places import selectors, services
 from talent.places.access import region_editable
 from talent.places.forms import REGION_CREATE_FIELDS, REGION_EDIT_FIELDS
 from talent.places.models import Region, RegionLevel
-from talent.places.pages import RecordPages, editable, options, region_from_form, term
+from talent.places.pages import RecordPages, options, region_from_form, term
 from talent.places.rules import next_level
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
@@ -29,7 +29,12 @@ from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
-REGIONS = RecordPages("/regions", N_("Regions"), N_("New region"))
+
+def _region_editable(scope, region: Region) -> bool:
+    return region_editable(scope, region.path)
+
+
+REGIONS = RecordPages("/regions", N_("Regions"), N_("New region"), selectors.region_get, _region_editable)
 
 
 @router.get("/regions")
@@ -87,16 +92,8 @@ async def region_create(request: Request, viewer: Allowed(Permission.REGIONS_EDI
 async def region_detail(request: Request, viewer: Allowed(Permission.REGIONS_VIEW), region_id: Id) -> Response:
     region = await selectors.region_get(scope=viewer.scope, region_id=region_id)
     detail = await selectors.region_detail(scope=viewer.scope, region=region)
-    return render(
-        request,
-        "places/region_detail.html",
-        {"region": region, "editable": region_editable(viewer.scope, region.path), **detail},
-    )
-
-
-async def _editable_region(viewer: Viewer, region_id: int) -> Region:
-    region = await selectors.region_get(scope=viewer.scope, region_id=region_id)
-    return editable(region, region_editable(viewer.scope, region.path))
+    context = {"region": region, "editable": region_editable(viewer.scope, region.path), **detail}
+    return render(request, "places/region_detail.html", context)
 
 
 def _edit_page(request: Request, form: Form, region: Region, status_code: int = 200) -> Response:
@@ -106,13 +103,13 @@ def _edit_page(request: Request, form: Form, region: Region, status_code: int = 
 
 @router.get("/regions/{region_id}/edit")
 async def region_edit(request: Request, viewer: Allowed(Permission.REGIONS_EDIT), region_id: Id) -> Response:
-    region = await _editable_region(viewer, region_id)
+    region = await REGIONS.to_edit(viewer, region_id=region_id)
     return _edit_page(request, Form.initial(REGION_EDIT_FIELDS, {"name": region.name}), region)
 
 
 @router.post("/regions/{region_id}")
 async def region_update(request: Request, viewer: Allowed(Permission.REGIONS_EDIT), region_id: Id) -> Response:
-    region = await _editable_region(viewer, region_id)
+    region = await REGIONS.to_edit(viewer, region_id=region_id)
     form = await Form.posted(REGION_EDIT_FIELDS, request)
 
     def update(cleaned: dict):

@@ -16,10 +16,9 @@ from talent.core.i18n import gettext as _
 from talent.places import selectors, services
 from talent.places.access import is_writer, station_editable
 from talent.places.forms import station_fields
-from talent.places.models import Organisation, Station, StationKind
+from talent.places.models import Organisation, StationKind
 from talent.places.pages import (
     RecordPages,
-    editable,
     int_or_none,
     options,
     region_from_form,
@@ -38,7 +37,7 @@ from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
-STATIONS = RecordPages("/stations", N_("Stations"), N_("New station"))
+STATIONS = RecordPages("/stations", N_("Stations"), N_("New station"), selectors.station_get, station_editable)
 
 
 def _printable(value: str) -> str:
@@ -173,27 +172,19 @@ async def station_detail(request: Request, viewer: Allowed(Permission.STATIONS_V
     today = local_today()
     staff = await staffing.station_staff(scope=viewer.scope, station=station, today=today)
     compliance = await staffing.station_compliance(station=station, today=today)
-    return render(
-        request,
-        "places/station_detail.html",
-        {
-            "station": station,
-            "today": today,
-            "compliance": compliance,
-            "editable": station_editable(viewer.scope, station),
-            **staff,
-        },
-    )
-
-
-async def _editable_station(viewer: Viewer, station_id: int) -> Station:
-    station = await selectors.station_get(scope=viewer.scope, station_id=station_id)
-    return editable(station, station_editable(viewer.scope, station))
+    context = {
+        "station": station,
+        "today": today,
+        "compliance": compliance,
+        "editable": station_editable(viewer.scope, station),
+        **staff,
+    }
+    return render(request, "places/station_detail.html", context)
 
 
 @router.get("/stations/{station_id}/edit")
 async def station_edit(request: Request, viewer: Allowed(Permission.STATIONS_EDIT), station_id: Id) -> Response:
-    station = await _editable_station(viewer, station_id)
+    station = await STATIONS.to_edit(viewer, station_id=station_id)
     initial = {
         "code": station.code,
         "name": station.name,
@@ -210,6 +201,6 @@ async def station_edit(request: Request, viewer: Allowed(Permission.STATIONS_EDI
 
 @router.post("/stations/{station_id}")
 async def station_update(request: Request, viewer: Allowed(Permission.STATIONS_EDIT), station_id: Id) -> Response:
-    station = await _editable_station(viewer, station_id)
+    station = await STATIONS.to_edit(viewer, station_id=station_id)
     fields = await _fields(viewer)
     return await STATIONS.update(request, viewer, fields, _values, services.station_update, station=station)

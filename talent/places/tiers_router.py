@@ -11,8 +11,7 @@ from talent.core.i18n import N_
 from talent.places import selectors, services
 from talent.places.access import tier_editable
 from talent.places.forms import TIER_FIELDS
-from talent.places.models import StationTier
-from talent.places.pages import RecordPages, editable, with_region, writer_only
+from talent.places.pages import RecordPages, with_region, writer_only
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
@@ -24,7 +23,7 @@ from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
-TIERS = RecordPages("/stations/tiers", N_("Station tiers"), N_("New station tier"))
+TIERS = RecordPages("/stations/tiers", N_("Station tiers"), N_("New station tier"), selectors.tier_get, tier_editable)
 
 
 # The form's fields that go to the services as they are (the region is typed as a code and looked up).
@@ -65,21 +64,13 @@ async def tier_create(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) 
 async def tier_detail(request: Request, viewer: Allowed(Permission.TIERS_VIEW), tier_id: Id) -> Response:
     tier = await selectors.tier_get(scope=viewer.scope, tier_id=tier_id)
     count = await selectors.tier_station_count(scope=viewer.scope, tier=tier)
-    return render(
-        request,
-        "places/tier_detail.html",
-        {"tier": tier, "station_count": count, "editable": tier_editable(viewer.scope, tier)},
-    )
-
-
-async def _editable_tier(viewer: Viewer, tier_id: int) -> StationTier:
-    tier = await selectors.tier_get(scope=viewer.scope, tier_id=tier_id)
-    return editable(tier, tier_editable(viewer.scope, tier))
+    context = {"tier": tier, "station_count": count, "editable": tier_editable(viewer.scope, tier)}
+    return render(request, "places/tier_detail.html", context)
 
 
 @router.get("/stations/tiers/{tier_id}/edit")
 async def tier_edit(request: Request, viewer: Allowed(Permission.TIERS_EDIT), tier_id: Id) -> Response:
-    tier = await _editable_tier(viewer, tier_id)
+    tier = await TIERS.to_edit(viewer, tier_id=tier_id)
     initial = {name: getattr(tier, name) for name in TIER_VALUES}
     initial["region_code"] = tier.region.code if tier.region else ""
     return TIERS.edit(request, Form.initial(TIER_FIELDS, initial), tier)
@@ -87,5 +78,5 @@ async def tier_edit(request: Request, viewer: Allowed(Permission.TIERS_EDIT), ti
 
 @router.post("/stations/tiers/{tier_id}")
 async def tier_update(request: Request, viewer: Allowed(Permission.TIERS_EDIT), tier_id: Id) -> Response:
-    tier = await _editable_tier(viewer, tier_id)
+    tier = await TIERS.to_edit(viewer, tier_id=tier_id)
     return await TIERS.update(request, viewer, TIER_FIELDS, _values, services.tier_update, tier=tier)

@@ -36,7 +36,14 @@ Code = Annotated[str, Query(max_length=32)]
 RegionCode = Annotated[str, Query(max_length=12)]
 
 
-SUPERVISORS = RecordPages("/supervision", N_("Supervisors"), N_("New supervisor"), "/supervision/supervisors")
+SUPERVISORS = RecordPages(
+    "/supervision",
+    N_("Supervisors"),
+    N_("New supervisor"),
+    selectors.supervisor_get,
+    supervisor_editable,
+    "/supervision/supervisors",
+)
 
 
 @router.get("/supervision")
@@ -131,18 +138,11 @@ async def _detail(request: Request, viewer: Viewer, supervisor: Supervisor, form
     )
 
 
-async def _editable(viewer: Viewer, supervisor_id: int) -> Supervisor:
-    supervisor = await selectors.supervisor_get(scope=viewer.scope, supervisor_id=supervisor_id)
-    if not supervisor_editable(viewer.scope, supervisor):
-        raise Forbidden()
-    return supervisor
-
-
 @router.get("/supervision/supervisors/{supervisor_id}/edit")
 async def supervisor_edit(
     request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
 ) -> Response:
-    supervisor = await _editable(viewer, supervisor_id)
+    supervisor = await SUPERVISORS.to_edit(viewer, supervisor_id=supervisor_id)
     initial = {name: getattr(supervisor, name) for name in PROFILE_VALUES if name != "expertise"}
     initial["expertise"] = "、".join(t.tag for t in supervisor.expertise)
     initial["region_code"] = supervisor.region.code if supervisor.region else ""
@@ -153,7 +153,7 @@ async def supervisor_edit(
 async def supervisor_update(
     request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
 ) -> Response:
-    supervisor = await _editable(viewer, supervisor_id)
+    supervisor = await SUPERVISORS.to_edit(viewer, supervisor_id=supervisor_id)
     update = services.supervisor_update
     return await SUPERVISORS.update(request, viewer, SUPERVISOR_FIELDS, _profile_values, update, supervisor=supervisor)
 
