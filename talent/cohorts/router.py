@@ -34,6 +34,9 @@ from talent.web.templating import flash, form_page, render, see_other
 
 router = APIRouter(tags=["cohorts"])
 
+# Who runs cohorts: their members, milestones and marks (_runner and cohorts.access.may_run say which cohorts).
+Runner = Allowed(Permission.COHORTS_EDIT)
+
 Code = Annotated[str, Query(max_length=32)]
 
 # ── supervision sessions ─────────────────────────────────────────────────────────────────────────
@@ -203,7 +206,7 @@ def _runner(viewer: Viewer) -> None:
 
 
 @router.get("/cohorts/new")
-async def cohort_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)) -> Response:
+async def cohort_new(request: Request, viewer: Runner) -> Response:
     _runner(viewer)
     initial = {"kind": CohortKind.INTERNAL.value, "start_on": local_today()}
     region = await supervision_selectors.coverage_region(scope=viewer.scope)
@@ -212,7 +215,7 @@ async def cohort_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT))
 
 
 @router.post("/cohorts")
-async def cohort_create(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)) -> Response:
+async def cohort_create(request: Request, viewer: Runner) -> Response:
     _runner(viewer)
     return await COHORTS.create(request, viewer, COHORT_FIELDS, _cohort_values, services.cohort_create)
 
@@ -269,7 +272,7 @@ async def _course_titles(viewer: Viewer, milestones) -> dict[int, str]:
 
 
 @router.get("/cohorts/{cohort_id}/edit")
-async def cohort_edit(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
+async def cohort_edit(request: Request, viewer: Runner, cohort_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     initial = {name: getattr(cohort, name) for name in COHORT_VALUES if name != "organisation"}
     initial["organisation"] = cohort.organisation.name if cohort.organisation else ""
@@ -278,7 +281,7 @@ async def cohort_edit(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)
 
 
 @router.post("/cohorts/{cohort_id}")
-async def cohort_update(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
+async def cohort_update(request: Request, viewer: Runner, cohort_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return await COHORTS.update(request, viewer, COHORT_FIELDS, _cohort_values, services.cohort_update, cohort=cohort)
 
@@ -290,21 +293,24 @@ async def _mentor_choices(viewer: Viewer) -> list[tuple[str, str]]:
     return await supervision_selectors.supervisor_choices(scope=viewer.scope)
 
 
+def _below_cohort(
+    request: Request, cohort: Cohort, form: Form, status_code: int, part: str, fragment: str, context: dict
+) -> Response:
+    """A form page below a cohort's (where Back leads), its form the `fragment` posting to the cohort's `part`;
+    `context`: the page's title and heading, and more."""
+    url = COHORTS.record_url(cohort)
+    context |= {"form": form, "action": f"{url}/{part}", "back": url, "fragment": fragment}
+    context["crumbs"] = [COHORTS.crumb(), (url, cohort.name)]
+    return form_page(request, "layouts/form_page.html", context, status_code, fragment=fragment)
+
+
 def _members_page(request: Request, cohort: Cohort, form: Form, status_code: int = 200) -> Response:
-    context = {
-        "form": form,
-        "action": f"/cohorts/{cohort.id}/members",
-        "back": f"/cohorts/{cohort.id}",
-        "page_title": _("Add members"),
-        "heading": _("Add members to %(name)s") % {"name": cohort.name},
-        "crumbs": [COHORTS.crumb(), (COHORTS.record_url(cohort), cohort.name)],
-        "fragment": "cohorts/_member_form.html",
-    }
-    return form_page(request, "layouts/form_page.html", context, status_code, fragment="cohorts/_member_form.html")
+    context = {"page_title": _("Add members"), "heading": _("Add members to %(name)s") % {"name": cohort.name}}
+    return _below_cohort(request, cohort, form, status_code, "members", "cohorts/_member_form.html", context)
 
 
 @router.get("/cohorts/{cohort_id}/members/new")
-async def member_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
+async def member_new(request: Request, viewer: Runner, cohort_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return _members_page(request, cohort, Form.initial(member_fields(await _mentor_choices(viewer))))
 
@@ -318,7 +324,7 @@ def _int(value) -> int | None:
 
 
 @router.post("/cohorts/{cohort_id}/members")
-async def member_add(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
+async def member_add(request: Request, viewer: Runner, cohort_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     form = await Form.posted(member_fields(await _mentor_choices(viewer)), request)
 
@@ -368,9 +374,7 @@ async def _member_page(request, viewer, cohort, member, form: Form | None, statu
 
 
 @router.post("/cohorts/{cohort_id}/members/{member_id}/mentor")
-async def member_mentor(
-    request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, member_id: Id
-) -> Response:
+async def member_mentor(request: Request, viewer: Runner, cohort_id: Id, member_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     member = await selectors.member_get(scope=viewer.scope, cohort=cohort, member_id=member_id)
     form = await Form.posted(mentor_fields(await _mentor_choices(viewer)), request)
@@ -386,9 +390,7 @@ async def member_mentor(
 
 
 @router.post("/cohorts/{cohort_id}/members/{member_id}/remove")
-async def member_remove(
-    request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, member_id: Id
-) -> Response:
+async def member_remove(request: Request, viewer: Runner, cohort_id: Id, member_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     member = await selectors.member_get(scope=viewer.scope, cohort=cohort, member_id=member_id)
     await services.member_remove(actor=viewer.user, scope=viewer.scope, member=member)
@@ -413,27 +415,19 @@ async def _milestone_fields(viewer: Viewer):
 
 
 def _milestone_page(request: Request, cohort: Cohort, form: Form, status_code: int = 200) -> Response:
-    context = {
-        "form": form,
-        "action": f"/cohorts/{cohort.id}/milestones",
-        "back": f"/cohorts/{cohort.id}",
-        "page_title": _("New milestone"),
-        "heading": _("New milestone of %(name)s") % {"name": cohort.name},
-        "crumbs": [COHORTS.crumb(), (COHORTS.record_url(cohort), cohort.name)],
-        "fragment": "cohorts/_milestone_form.html",
-        "cohort": cohort,
-    }
-    return form_page(request, "layouts/form_page.html", context, status_code, fragment="cohorts/_milestone_form.html")
+    heading = _("New milestone of %(name)s") % {"name": cohort.name}
+    context = {"page_title": _("New milestone"), "heading": heading, "cohort": cohort}
+    return _below_cohort(request, cohort, form, status_code, "milestones", "cohorts/_milestone_form.html", context)
 
 
 @router.get("/cohorts/{cohort_id}/milestones/new")
-async def milestone_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
+async def milestone_new(request: Request, viewer: Runner, cohort_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return _milestone_page(request, cohort, Form.initial(await _milestone_fields(viewer), {"due_on": cohort.end_on}))
 
 
 @router.post("/cohorts/{cohort_id}/milestones")
-async def milestone_create(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
+async def milestone_create(request: Request, viewer: Runner, cohort_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     fields = await _milestone_fields(viewer)
     form = await Form.posted(fields, request)
@@ -460,9 +454,7 @@ async def milestone_create(request: Request, viewer: Allowed(Permission.COHORTS_
 
 
 @router.post("/cohorts/{cohort_id}/milestones/{milestone_id}/delete")
-async def milestone_delete(
-    request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, milestone_id: Id
-) -> Response:
+async def milestone_delete(request: Request, viewer: Runner, cohort_id: Id, milestone_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     milestone = await selectors.milestone_get(cohort=cohort, milestone_id=milestone_id)
     await services.milestone_delete(actor=viewer.user, scope=viewer.scope, cohort=cohort, milestone=milestone)
@@ -470,9 +462,7 @@ async def milestone_delete(
 
 
 @router.post("/cohorts/{cohort_id}/milestones/{milestone_id}/members/{member_id}")
-async def mark_set(
-    request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, milestone_id: Id, member_id: Id
-) -> Response:
+async def mark_set(request: Request, viewer: Runner, cohort_id: Id, milestone_id: Id, member_id: Id) -> Response:
     """Tick a custom milestone off for a member (or undo it); htmx swaps the grid's cell in place."""
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     milestone = await selectors.milestone_get(cohort=cohort, milestone_id=milestone_id)
@@ -508,7 +498,7 @@ async def mark_set(
 
 
 @router.get("/cohorts/{cohort_id}/enrol")
-async def enrol_form(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
+async def enrol_form(request: Request, viewer: Runner, cohort_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return await _enrol_page(request, viewer, cohort, None)
 
@@ -524,7 +514,7 @@ async def _enrol_page(request, viewer, cohort, error: str | None, status_code: i
 
 
 @router.post("/cohorts/{cohort_id}/enrol")
-async def enrol(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
+async def enrol(request: Request, viewer: Runner, cohort_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     side = learning()
     posted = await request.form()

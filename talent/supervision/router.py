@@ -32,6 +32,9 @@ from talent.web.templating import flash, render, see_other
 
 router = APIRouter(tags=["supervision"])
 
+# Who keeps the expert pool's profiles and CE rules (_may_keep_pool: and a region of their own, or the country).
+PoolKeeper = Allowed(Permission.SUPERVISORS_EDIT)
+
 Code = Annotated[str, Query(max_length=32)]
 RegionCode = Annotated[str, Query(max_length=12)]
 
@@ -92,7 +95,7 @@ async def _profile_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | N
 
 
 @router.get("/supervision/supervisors/new")
-async def supervisor_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+async def supervisor_new(request: Request, viewer: PoolKeeper) -> Response:
     _may_keep_pool(viewer)
     initial = {"active": True, "affiliation_type": Affiliation.UNIVERSITY.value}
     if viewer.scope.region_path:
@@ -102,7 +105,7 @@ async def supervisor_new(request: Request, viewer: Allowed(Permission.SUPERVISOR
 
 
 @router.post("/supervision/supervisors")
-async def supervisor_create(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+async def supervisor_create(request: Request, viewer: PoolKeeper) -> Response:
     _may_keep_pool(viewer)
     create = services.supervisor_create
     return await SUPERVISORS.create(request, viewer, SUPERVISOR_FIELDS, _profile_values, create)
@@ -139,9 +142,7 @@ async def _detail(request: Request, viewer: Viewer, supervisor: Supervisor, form
 
 
 @router.get("/supervision/supervisors/{supervisor_id}/edit")
-async def supervisor_edit(
-    request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
-) -> Response:
+async def supervisor_edit(request: Request, viewer: PoolKeeper, supervisor_id: Id) -> Response:
     supervisor = await SUPERVISORS.to_edit(viewer, supervisor_id=supervisor_id)
     initial = {name: getattr(supervisor, name) for name in PROFILE_VALUES if name != "expertise"}
     initial["expertise"] = "、".join(t.tag for t in supervisor.expertise)
@@ -150,9 +151,7 @@ async def supervisor_edit(
 
 
 @router.post("/supervision/supervisors/{supervisor_id}")
-async def supervisor_update(
-    request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
-) -> Response:
+async def supervisor_update(request: Request, viewer: PoolKeeper, supervisor_id: Id) -> Response:
     supervisor = await SUPERVISORS.to_edit(viewer, supervisor_id=supervisor_id)
     update = services.supervisor_update
     return await SUPERVISORS.update(request, viewer, SUPERVISOR_FIELDS, _profile_values, update, supervisor=supervisor)
@@ -232,7 +231,7 @@ def ce_rules_crumb() -> tuple[str, str]:
 
 
 @router.get(CE_RULES)
-async def ce_rule_list(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), params: Listing) -> Response:
+async def ce_rule_list(request: Request, viewer: PoolKeeper, params: Listing) -> Response:
     page = await selectors.ce_rule_list(scope=viewer.scope, params=params)
     today = local_today()
     # A rule not yet in force may be withdrawn by whoever may add it; one in force is kept.
@@ -248,7 +247,7 @@ def _new_rule_page(request: Request, form: Form, status_code: int = 200) -> Resp
 
 
 @router.get(f"{CE_RULES}/new")
-async def ce_rule_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+async def ce_rule_new(request: Request, viewer: PoolKeeper) -> Response:
     _may_keep_pool(viewer)
     initial = {"counts": True, "max_share": "1"}
     if viewer.scope.region_path:
@@ -258,7 +257,7 @@ async def ce_rule_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_E
 
 
 @router.post(CE_RULES)
-async def ce_rule_create(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+async def ce_rule_create(request: Request, viewer: PoolKeeper) -> Response:
     _may_keep_pool(viewer)
     again = partial(_new_rule_page, request, status_code=422)
     return await record_posted(
@@ -267,7 +266,7 @@ async def ce_rule_create(request: Request, viewer: Allowed(Permission.SUPERVISOR
 
 
 @router.post(CE_RULES + "/{rule_id}/delete")
-async def ce_rule_delete(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), rule_id: Id) -> Response:
+async def ce_rule_delete(request: Request, viewer: PoolKeeper, rule_id: Id) -> Response:
     _may_keep_pool(viewer)
     rule = await selectors.ce_rule_get(scope=viewer.scope, rule_id=rule_id)
     return await rule_withdrawn(request, viewer, services.session_ce_rule_delete, rule, CE_RULES)
