@@ -208,9 +208,12 @@ def _runner(viewer: Viewer) -> None:
 @router.get("/cohorts/new")
 async def cohort_new(request: Request, viewer: Runner) -> Response:
     _runner(viewer)
-    initial = {"kind": CohortKind.INTERNAL.value, "start_on": local_today()}
     region = await supervision_selectors.coverage_region(scope=viewer.scope)
-    initial["region_code"] = region.code if region else ""
+    initial = {
+        "kind": CohortKind.INTERNAL.value,
+        "start_on": local_today(),
+        "region_code": region.code if region else "",
+    }
     return COHORTS.new(request, Form.initial(COHORT_FIELDS, initial))
 
 
