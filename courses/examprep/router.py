@@ -7,7 +7,7 @@ scored as expired by the worker's next post (handing it in, or starting another 
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
 from courses.examprep import selectors, services
@@ -414,25 +414,28 @@ async def mock_submit(request: Request, viewer: WorkerViewer, attempt_id: Id) ->
 # ── the question bank (admin, bureau) ──────────────────────────────────────────────────────────────────────
 
 
-@bank_router.get("")
-async def bank_list(
-    request: Request,
-    viewer: BankViewer,
-    params: Listing,
-    subject: ShortText = "",
-    kind: ShortText = "",
-) -> Response:
-    params.q = _printable(params.q)
+async def _bank_filters(subject: ShortText = "", kind: ShortText = "") -> tuple[str, str]:
+    """The bank's filters, for its list and its export: the code of a subject of the catalogue, and a kind of
+    question (else none)."""
     spec = await _subject_or_none(subject)
-    kind = kind if kind in {k.value for k in Kind} else ""
-    params.extra = {"subject": spec.code if spec else "", "kind": kind}
-    page = await selectors.bank_list(scope=viewer.scope, params=params, subject=spec.code if spec else "", kind=kind)
+    return (spec.code if spec else ""), (kind if kind in {k.value for k in Kind} else "")
+
+
+BankFilters = Annotated[tuple[str, str], Depends(_bank_filters)]
+
+
+@bank_router.get("")
+async def bank_list(request: Request, viewer: BankViewer, filters: BankFilters, params: Listing) -> Response:
+    params.q = _printable(params.q)
+    subject, kind = filters
+    params.extra = {"subject": subject, "kind": kind}
+    page = await selectors.bank_list(scope=viewer.scope, params=params, subject=subject, kind=kind)
     return list_page(
         request,
         "examprep/bank.html",
         {
             "page": page,
-            "subject": spec.code if spec else "",
+            "subject": subject,
             "kind": kind,
             "subjects": await exam_papers(),
             "kinds": choices(Kind),
@@ -444,20 +447,14 @@ async def bank_list(
 async def bank_export(
     request: Request,
     viewer: BankViewer,
+    filters: BankFilters,
     q: ShortText = "",
-    subject: ShortText = "",
-    kind: ShortText = "",
     fmt: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
 ) -> Response:
     """The questions of the list's current search as a `questions` spreadsheet (headers in the user's
     language), which imports back unchanged."""
-    spec = await _subject_or_none(subject)
-    versions = selectors.bank_export_versions(
-        scope=viewer.scope,
-        q=_printable(q),
-        subject=spec.code if spec else "",
-        kind=kind if kind in {k.value for k in Kind} else "",
-    )
+    subject, kind = filters
+    versions = selectors.bank_export_versions(scope=viewer.scope, q=_printable(q), subject=subject, kind=kind)
 
     async def rows():
         async for version in versions:
