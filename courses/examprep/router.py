@@ -430,17 +430,8 @@ async def bank_list(request: Request, viewer: BankViewer, filters: BankFilters, 
     subject, kind = filters
     params.extra = {"subject": subject, "kind": kind}
     page = await selectors.bank_list(scope=viewer.scope, params=params, subject=subject, kind=kind)
-    return list_page(
-        request,
-        "examprep/bank.html",
-        {
-            "page": page,
-            "subject": subject,
-            "kind": kind,
-            "subjects": await exam_papers(),
-            "kinds": choices(Kind),
-        },
-    )
+    context = {"page": page, "subject": subject, "kind": kind, "subjects": await exam_papers(), "kinds": choices(Kind)}
+    return list_page(request, "examprep/bank.html", context)
 
 
 @bank_router.get("/export")
