@@ -18,14 +18,19 @@ Author = Allowed(Permission.COURSES_AUTHOR)
 LearnerManager = Allowed(Permission.LEARNERS_MANAGE)
 
 
-async def _learner(viewer: Allowed(Permission.LEARN)) -> Viewer:
-    # A worker account whose worker record is gone has nothing to learn with.
-    if not viewer.user.worker_id:
-        raise Forbidden()
-    return viewer
+def ForWorker(permission: Permission):  # noqa: N802 — reads as a type in signatures, as Allowed does
+    """Allowed(permission), for an account that acts as a worker: one whose worker record is gone has nothing to
+    learn or practise with (403)."""
+
+    async def as_worker(viewer: Allowed(permission)) -> Viewer:
+        if not viewer.user.worker_id:
+            raise Forbidden()
+        return viewer
+
+    return Annotated[Viewer, Depends(as_worker)]
 
 
-Learner = Annotated[Viewer, Depends(_learner)]
+Learner = ForWorker(Permission.LEARN)
 Staff = Allowed(Permission.COURSES_STAFF)
 
 

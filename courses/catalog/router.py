@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from courses.catalog import selectors, services
@@ -30,6 +30,7 @@ from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.web.auth import Viewer
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, render, see_other
@@ -40,10 +41,7 @@ COURSE_KEYS = [f.name for f in COURSE_FIELDS if f.name != "region_code"]
 LESSON_KEYS = [f.name for f in LESSON_FIELDS]
 
 
-@router.get("")
-async def course_list(
-    request: Request,
-    viewer: CourseReader,
+def _filters(
     params: Listing,
     category: Annotated[str, Query(max_length=20)] = "",
     level: Annotated[str, Query(max_length=20)] = "",
@@ -51,8 +49,9 @@ async def course_list(
     region: Annotated[str, Query(max_length=12)] = "",
     open: Annotated[str, Query(max_length=1)] = "",
     status: Annotated[str, Query(max_length=12)] = "",
-) -> Response:
-    params.q = printable(params.q)
+) -> selectors.CatalogFilters:
+    """The catalogue's filters: an unknown value is no filter. Its `params` are the page's (FastAPI resolves a
+    dependency once per request), whose links carry them."""
     filters = selectors.CatalogFilters(
         category=category if category in dict(CATEGORY_CHOICES) else "",
         level=level if level in dict(LEVEL_CHOICES) else "",
@@ -69,6 +68,17 @@ async def course_list(
         "open": "1" if filters.open_only else "",
         "status": filters.status,
     }
+    return filters
+
+
+@router.get("")
+async def course_list(
+    request: Request,
+    viewer: CourseReader,
+    filters: Annotated[selectors.CatalogFilters, Depends(_filters)],
+    params: Listing,
+) -> Response:
+    params.q = printable(params.q)
     today = local_today()
     page = await selectors.course_list(scope=viewer.scope, params=params, filters=filters, today=today)
     mine = {}
@@ -76,7 +86,7 @@ async def course_list(
         mine = await enrolment_selectors.my_enrolments(
             worker_id=viewer.user.worker_id, course_ids=[c.id for c in page.items]
         )
-    return render(
+    return list_page(
         request,
         "courses/catalog.html",
         {
@@ -92,7 +102,6 @@ async def course_list(
             "can_create": viewer.can(Permission.COURSES_AUTHOR),
             "is_author_role": viewer.can(Permission.COURSES_AUTHOR),
         },
-        fragment="courses/_catalog.html",
     )
 
 

@@ -14,6 +14,7 @@ from talent.core.clock import local_zone
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
+from talent.web.crud import post_form
 from talent.web.forms import Form
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, is_htmx, render, see_other
@@ -42,22 +43,16 @@ def _starts_at(cleaned: dict) -> datetime:
     return local.astimezone(UTC)
 
 
+def _values(c: dict) -> dict:
+    """A session form's cleaned values as the service takes them: the start in UTC, empty texts as none."""
+    texts = {name: c.get(name) or "" for name in ("place", "title", "trainer")}
+    return {"starts_at": _starts_at(c), "minutes": c.get("minutes"), **texts}
+
+
 @router.post("/{course_id}/sessions")
 async def session_create(request: Request, viewer: Author, course_id: Id) -> Response:
     course = await authored_course(viewer, course_id)
-    form = await Form.posted(SESSION_FIELDS, request)
-    session = await form.run(
-        lambda c: services.session_create(
-            actor=viewer.user,
-            scope=viewer.scope,
-            course=course,
-            starts_at=_starts_at(c),
-            minutes=c.get("minutes"),
-            place=c.get("place") or "",
-            title=c.get("title") or "",
-            trainer=c.get("trainer") or "",
-        )
-    )
+    form, session = await post_form(request, viewer, SESSION_FIELDS, services.session_create, _values, course=course)
     if session is not None:
         return flash(see_other(request, f"/courses/{course.id}#sessions"), _("Session added."))
     return _session_page(request, form, course, status_code=422)

@@ -22,6 +22,7 @@ from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.core.pagination import ListParams
 from talent.web.auth import Viewer
+from talent.web.crud import post_form
 from talent.web.forms import Form
 from talent.web.pagination import Listing
 from talent.web.params import Id
@@ -154,20 +155,19 @@ def _numbers(raw: str | None) -> list[str]:
     return [n for n in re.split(r"[\s,，;；]+", raw or "") if n]
 
 
+def _bulk_values(c: dict) -> dict:
+    """The bulk form's cleaned values as the service takes them: the numbers split, no station as none."""
+    return {
+        "today": local_today(),
+        "station_code": c.get("station_code") or "",
+        "worker_nos": _numbers(c.get("worker_nos")),
+    }
+
+
 @router.post("/{course_id}/enrolments")
 async def bulk_enrol(request: Request, viewer: LearnerManager, course_id: Id) -> Response:
     course = await course_of(viewer, course_id)
-    form = await Form.posted(BULK_FIELDS, request)
-    result = await form.run(
-        lambda c: services.enrolment_bulk(
-            actor=viewer.user,
-            scope=viewer.scope,
-            course=course,
-            today=local_today(),
-            station_code=c.get("station_code") or "",
-            worker_nos=_numbers(c.get("worker_nos")),
-        )
-    )
+    form, result = await post_form(request, viewer, BULK_FIELDS, services.enrolment_bulk, _bulk_values, course=course)
     if result is not None:
         message = _("Enrolled: %(e)s; waitlisted: %(w)s; already holding a place: %(s)s.") % {
             "e": result["enrolled"],

@@ -16,6 +16,7 @@ from courses.examprep.forms import question_fields, service_arguments
 from courses.examprep.imports import QUESTIONS, question_row
 from courses.examprep.models import AttemptStatus, Kind
 from courses.examprep.rules import OPTION_KEYS
+from courses.pages import ForWorker
 from talent.certification import selectors as certification
 from talent.certification.for_examprep import exam_paper, exam_papers, exam_subject
 from talent.core.access import Permission
@@ -27,9 +28,9 @@ from talent.core.i18n import gettext as _
 from talent.core.pagination import ListParams
 from talent.settings import get_settings
 from talent.web.auth import Allowed, Viewer
-from talent.web.errors import Forbidden
 from talent.web.exports import export_response
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, is_htmx, render, see_other
@@ -41,14 +42,7 @@ ShortText = Annotated[str, Query(max_length=100)]
 BankViewer = Allowed(Permission.QUESTION_BANK)
 
 
-async def _worker(viewer: Allowed(Permission.EXAM_PREP)) -> Viewer:
-    # A worker account whose worker record is gone has nothing to practise with.
-    if not viewer.user.worker_id:
-        raise Forbidden()
-    return viewer
-
-
-WorkerViewer = Annotated[Viewer, Depends(_worker)]
+WorkerViewer = ForWorker(Permission.EXAM_PREP)
 
 
 def _now() -> datetime:
@@ -228,7 +222,7 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
     page = await selectors.notebook_list(
         worker_id=worker_id, params=params, subject=spec.code if spec else "", today=today, reach=reach
     )
-    return render(
+    return list_page(
         request,
         "examprep/notebook.html",
         {
@@ -239,7 +233,6 @@ async def notebook(request: Request, viewer: WorkerViewer, params: Listing, subj
             "due": await selectors.notebook_due_count(worker_id=worker_id, today=today, reach=reach),
             "due_topics": await selectors.notebook_due_topics(worker_id=worker_id, today=today, reach=reach),
         },
-        fragment="examprep/_notebook.html",
     )
 
 
@@ -262,12 +255,7 @@ async def mock_list(request: Request, viewer: WorkerViewer, params: Listing) -> 
     page = await selectors.attempt_list(worker_id=viewer.user.worker_id, params=params, now=now)
     counts = await selectors.bank_subject_counts(reach=await _reach(viewer, now))
     subjects = await _subjects_in_bank(counts)
-    return render(
-        request,
-        "examprep/mocks.html",
-        {"page": page, "subjects": subjects, "error": ""},
-        fragment="examprep/_mocks.html",
-    )
+    return list_page(request, "examprep/mocks.html", {"page": page, "subjects": subjects, "error": ""})
 
 
 @router.post("/mock")
@@ -426,51 +414,38 @@ async def mock_submit(request: Request, viewer: WorkerViewer, attempt_id: Id) ->
 # ── the question bank (admin, bureau) ──────────────────────────────────────────────────────────────────────
 
 
-@bank_router.get("")
-async def bank_list(
-    request: Request,
-    viewer: BankViewer,
-    params: Listing,
-    subject: ShortText = "",
-    kind: ShortText = "",
-) -> Response:
-    params.q = _printable(params.q)
+async def _bank_filters(subject: ShortText = "", kind: ShortText = "") -> tuple[str, str]:
+    """The bank's filters, for its list and its export: the code of a subject of the catalogue, and a kind of
+    question (else none)."""
     spec = await _subject_or_none(subject)
-    kind = kind if kind in {k.value for k in Kind} else ""
-    params.extra = {"subject": spec.code if spec else "", "kind": kind}
-    page = await selectors.bank_list(scope=viewer.scope, params=params, subject=spec.code if spec else "", kind=kind)
-    return render(
-        request,
-        "examprep/bank.html",
-        {
-            "page": page,
-            "subject": spec.code if spec else "",
-            "kind": kind,
-            "subjects": await exam_papers(),
-            "kinds": choices(Kind),
-        },
-        fragment="examprep/_bank.html",
-    )
+    return (spec.code if spec else ""), (kind if kind in {k.value for k in Kind} else "")
+
+
+BankFilters = Annotated[tuple[str, str], Depends(_bank_filters)]
+
+
+@bank_router.get("")
+async def bank_list(request: Request, viewer: BankViewer, filters: BankFilters, params: Listing) -> Response:
+    params.q = _printable(params.q)
+    subject, kind = filters
+    params.extra = {"subject": subject, "kind": kind}
+    page = await selectors.bank_list(scope=viewer.scope, params=params, subject=subject, kind=kind)
+    context = {"page": page, "subject": subject, "kind": kind, "subjects": await exam_papers(), "kinds": choices(Kind)}
+    return list_page(request, "examprep/bank.html", context)
 
 
 @bank_router.get("/export")
 async def bank_export(
     request: Request,
     viewer: BankViewer,
+    filters: BankFilters,
     q: ShortText = "",
-    subject: ShortText = "",
-    kind: ShortText = "",
     fmt: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
 ) -> Response:
     """The questions of the list's current search as a `questions` spreadsheet (headers in the user's
     language), which imports back unchanged."""
-    spec = await _subject_or_none(subject)
-    versions = selectors.bank_export_versions(
-        scope=viewer.scope,
-        q=_printable(q),
-        subject=spec.code if spec else "",
-        kind=kind if kind in {k.value for k in Kind} else "",
-    )
+    subject, kind = filters
+    versions = selectors.bank_export_versions(scope=viewer.scope, q=_printable(q), subject=subject, kind=kind)
 
     async def rows():
         async for version in versions:

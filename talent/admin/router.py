@@ -12,6 +12,7 @@ from talent.core.i18n import gettext as _
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, render, see_other
@@ -73,12 +74,7 @@ async def user_export(
 async def user_list(request: Request, viewer: ManagesAccounts, params: Listing, role: str = "") -> Response:
     role = code_filter(params, "role", role, Role)
     page = await account_selectors.user_list(params=params, role=role)
-    return render(
-        request,
-        "admin/users.html",
-        {"page": page, "role": role, "roles": choices(Role)},
-        fragment="admin/_users.html",
-    )
+    return list_page(request, "admin/users.html", {"page": page, "role": role, "roles": choices(Role)})
 
 
 def _form_page(request, form, *, title, action, user=None, status_code=200):
@@ -104,21 +100,23 @@ async def _resolve_scope(viewer: Viewer, form: Form) -> dict | None:
     return None if form.errors else ids
 
 
+async def _account_values(viewer, form: Form, cleaned: dict) -> dict | None:
+    """What the new and edit account forms give the services alike: the email, name and role, and the scope's
+    records (None when one typed is unknown: a field error)."""
+    if (ids := await _resolve_scope(viewer, form)) is None:
+        return None
+    values = {"email": cleaned["email"] or "", "display_name": cleaned["display_name"] or ""}
+    return {**values, "role": Role(cleaned["role"]), **ids}
+
+
 @router.post("/users")
 async def user_create(request: Request, viewer: ManagesAccounts) -> Response:
     form = await Form.posted(USER_CREATE_FIELDS, request)
 
     async def create(cleaned: dict):
-        if (ids := await _resolve_scope(viewer, form)) is None:
-            return None
-        return await account_services.user_create(
-            actor=viewer.user,
-            email=cleaned["email"] or "",
-            username=cleaned["username"],
-            password=cleaned["password"],
-            role=Role(cleaned["role"]),
-            display_name=cleaned["display_name"] or "",
-            **ids,
+        values = await _account_values(viewer, form, cleaned)
+        return values and await account_services.user_create(
+            actor=viewer.user, username=cleaned["username"], password=cleaned["password"], **values
         )
 
     if user := await form.run(create):
@@ -160,16 +158,9 @@ async def user_update(request: Request, viewer: ManagesAccounts, user_id: Id) ->
     form = await Form.posted(USER_EDIT_FIELDS, request)
 
     async def update(cleaned: dict):
-        if (ids := await _resolve_scope(viewer, form)) is None:
-            return None
-        return await account_services.user_update(
-            actor=viewer.user,
-            user=user,
-            email=cleaned["email"] or "",
-            display_name=cleaned["display_name"] or "",
-            role=Role(cleaned["role"]),
-            is_active=cleaned["is_active"],
-            **ids,
+        values = await _account_values(viewer, form, cleaned)
+        return values and await account_services.user_update(
+            actor=viewer.user, user=user, is_active=cleaned["is_active"], **values
         )
 
     if await form.run(update):

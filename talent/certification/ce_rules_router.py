@@ -3,6 +3,8 @@ for the viewer's region and every rule the viewer reads, and the yearly rule of 
 admin adds national rules, a bureau rules of its region. A rule is never edited: a region adds one from a later
 day, and withdraws one that has not yet taken effect."""
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -10,16 +12,16 @@ from talent.certification import selectors, services
 from talent.certification.forms import CE_CREDIT_RULE_FIELDS, CE_YEARLY_RULE_FIELDS
 from talent.core.access import Permission
 from talent.core.clock import local_today
-from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.places.access import can_write_under, is_writer
-from talent.places.pages import regional_rule_posted
+from talent.places.pages import record_posted, rule_values, rule_withdrawn
 from talent.web.auth import Allowed
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
-from talent.web.templating import flash, form_page, render, see_other
+from talent.web.templating import form_page
 
 RULES = "/certificates/ce-rules"
 router = APIRouter(prefix=RULES, tags=["certification"])
@@ -56,7 +58,7 @@ async def ce_rule_list(request: Request, viewer: Keeper, params: Listing) -> Res
         "withdrawable": withdrawable(page.items),
         "yearly_withdrawable": withdrawable(yearly),
     }
-    return render(request, "certification/ce_rules.html", context, fragment="certification/_ce_rules.html")
+    return list_page(request, "certification/ce_rules.html", context)
 
 
 async def _initial_region(viewer) -> dict:
@@ -78,6 +80,14 @@ def _yearly_page(request: Request, form: Form, status_code: int = 200) -> Respon
     return _form_page(request, form, _("New yearly CE rule"), f"{RULES}/yearly", status_code)
 
 
+async def _created(request: Request, viewer, fields: list, create, page) -> Response:
+    """A new rule's post: the service `create` on the posted `fields`, back to the rules; else its form `page`
+    again (422)."""
+    _writer(viewer)
+    again = partial(page, request, status_code=422)
+    return await record_posted(request, viewer, fields, rule_values, create, done=RULES, again=again)
+
+
 @router.get("/new")
 async def ce_credit_rule_new(request: Request, viewer: Keeper) -> Response:
     _writer(viewer)
@@ -88,17 +98,7 @@ async def ce_credit_rule_new(request: Request, viewer: Keeper) -> Response:
 
 @router.post("")
 async def ce_credit_rule_create(request: Request, viewer: Keeper) -> Response:
-    _writer(viewer)
-    names = ("kind", "effective_from", "max_hours", "source")
-    return await regional_rule_posted(
-        request,
-        viewer,
-        CE_CREDIT_RULE_FIELDS,
-        services.ce_credit_rule_create,
-        names,
-        done=RULES,
-        again=lambda form: _credit_page(request, form, status_code=422),
-    )
+    return await _created(request, viewer, CE_CREDIT_RULE_FIELDS, services.ce_credit_rule_create, _credit_page)
 
 
 @router.get("/yearly/new")
@@ -110,25 +110,11 @@ async def ce_yearly_rule_new(request: Request, viewer: Keeper) -> Response:
 
 @router.post("/yearly")
 async def ce_yearly_rule_create(request: Request, viewer: Keeper) -> Response:
-    _writer(viewer)
-    names = ("effective_from", "applies", "yearly_hours", "professional_hours", "source")
-    return await regional_rule_posted(
-        request,
-        viewer,
-        CE_YEARLY_RULE_FIELDS,
-        services.ce_yearly_rule_create,
-        names,
-        done=RULES,
-        again=lambda form: _yearly_page(request, form, status_code=422),
-    )
+    return await _created(request, viewer, CE_YEARLY_RULE_FIELDS, services.ce_yearly_rule_create, _yearly_page)
 
 
 async def _withdraw(request: Request, viewer, rule) -> Response:
-    try:
-        await services.ce_rule_withdraw(actor=viewer.user, scope=viewer.scope, rule=rule, today=local_today())
-    except ServiceError as exc:
-        return flash(see_other(request, RULES), exc.message, "danger")
-    return flash(see_other(request, RULES), _("Rule withdrawn."))
+    return await rule_withdrawn(request, viewer, services.ce_rule_withdraw, rule, RULES)
 
 
 @router.post("/{rule_id}/delete")

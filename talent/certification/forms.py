@@ -2,7 +2,7 @@ from talent.certification.models import CeSource
 from talent.core.codes import choices
 from talent.core.i18n import N_
 from talent.people.forms import worker_lookup
-from talent.places.forms import region_lookup
+from talent.places.forms import RULE_FROM, RULE_REGION, RULE_SOURCE, region_lookup
 from talent.places.models import CertLevel
 from talent.web.forms import Field
 
@@ -119,21 +119,10 @@ ELIGIBILITY_FIELDS = [
 
 # --- what counts toward CE, per region (admin, bureau) ---
 
-_RULE_REGION = region_lookup(help=N_("Empty for the national rule (admins only)."))
-_RULE_FROM = Field("effective_from", N_("In force from"), kind="date", required=True)
-_RULE_SOURCE = Field(
-    "source",
-    N_("Source document"),
-    kind="textarea",
-    required=True,
-    max_length=2000,
-    help=N_("The document and article the rule comes from, e.g. a provincial civil-affairs notice."),
-)
-
 CE_CREDIT_RULE_FIELDS = [
-    _RULE_REGION,
+    RULE_REGION,
     Field("kind", N_("Kind of credit"), kind="choice", required=True, choices=choices(CeSource)),
-    _RULE_FROM,
+    RULE_FROM,
     Field(
         "max_hours",
         N_("Most hours counted a registration period"),
@@ -141,12 +130,12 @@ CE_CREDIT_RULE_FIELDS = [
         max_length=8,
         help=N_("Empty: no cap (every hour counts). 0: this kind does not count."),
     ),
-    _RULE_SOURCE,
+    RULE_SOURCE,
 ]
 
 CE_YEARLY_RULE_FIELDS = [
-    _RULE_REGION,
-    _RULE_FROM,
+    RULE_REGION,
+    RULE_FROM,
     Field("applies", N_("Certified workers also need the yearly CE hours"), kind="bool"),
     Field("yearly_hours", N_("Hours a year"), kind="decimal", max_length=8),
     Field(
@@ -156,5 +145,5 @@ CE_YEARLY_RULE_FIELDS = [
         max_length=8,
         help=N_("Every kind of credit but public-subject training is professional."),
     ),
-    _RULE_SOURCE,
+    RULE_SOURCE,
 ]

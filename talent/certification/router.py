@@ -4,7 +4,7 @@ direct certificate records, registration and renewal, CE credits, and pass rates
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from talent.certification import selectors, services
@@ -23,6 +23,7 @@ from talent.web.auth import Allowed
 from talent.web.exports import ExportFormat, respond
 from talent.web.forms import Form
 from talent.web.labels import label
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, render, see_other
@@ -56,10 +57,11 @@ def _days(value: str) -> int | None:
 
 
 def _filters(
-    level: str, status: str, station: str, expiring: str = "", renewal_open: str = "", ce_short: str = "",
-    expired: str = "",
+    level: Level = "", status: Status = "", station: Station = "", expiring: Days = "", renewal_open: Flag = "",
+    ce_short: Flag = "", expired: Flag = "",
 ) -> selectors.ListFilters:  # fmt: skip
-    """The list's filters from the query string: unknown values are dropped rather than refused."""
+    """The list's filters from the query string (the list's and the export's): unknown values are dropped rather
+    than refused."""
     return selectors.ListFilters(
         level=level if level in (*selectors.LEVEL_ORDER, "none") else "",
         status=status if status in STATUSES else "",
@@ -79,28 +81,19 @@ def _query(filters: selectors.ListFilters) -> dict[str, str]:
     return values
 
 
+Filters = Annotated[selectors.ListFilters, Depends(_filters)]
+
+
 @router.get("")
-async def certificate_list(
-    request: Request,
-    viewer: Viewer,
-    params: Listing,
-    level: Level = "",
-    status: Status = "",
-    station: Station = "",
-    expiring: Days = "",
-    renewal_open: Flag = "",
-    ce_short: Flag = "",
-    expired: Flag = "",
-) -> Response:
+async def certificate_list(request: Request, viewer: Viewer, filters: Filters, params: Listing) -> Response:
     if viewer.can(Permission.OWN_RECORD):
         # A worker's certificate page is their own.
         return see_other(request, f"/certificates/workers/{viewer.user.worker_id or 0}")
-    filters = _filters(level, status, station, expiring, renewal_open, ce_short, expired)
     params.q = _printable(params.q)
     params.extra = _query(filters)
     page = await selectors.certificate_list(scope=viewer.scope, params=params, today=local_today(), filters=filters)
     station_obj = await places.station_for_code(scope=viewer.scope, code=filters.station_code)
-    return render(
+    return list_page(
         request,
         "certification/list.html",
         {
@@ -112,7 +105,6 @@ async def certificate_list(
             "statuses": choices(CertStatus),
             "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),
         },
-        fragment="certification/_list.html",
     )
 
 
@@ -121,17 +113,10 @@ async def certificate_export(
     request: Request,
     # The list of every worker in scope: for those who see worker lists (a worker has only their own page).
     viewer: Allowed(Permission.WORKERS_VIEW),
+    filters: Filters,
     q: Annotated[str, Query(max_length=100)] = "",
-    level: Level = "",
-    status: Status = "",
-    station: Station = "",
-    expiring: Days = "",
-    renewal_open: Flag = "",
-    ce_short: Flag = "",
-    expired: Flag = "",
     fmt: ExportFormat = "xlsx",
 ) -> Response:
-    filters = _filters(level, status, station, expiring, renewal_open, ce_short, expired)
     rows = selectors.certificate_export_rows(scope=viewer.scope, today=local_today(), q=_printable(q), filters=filters)
 
     async def cells():
@@ -375,7 +360,7 @@ async def pass_rates(
         "subject": subject_obj,
         "subject_code": _printable(subject),
     }
-    return render(request, "certification/pass_rates.html", context, fragment="certification/_pass_rates.html")
+    return list_page(request, "certification/pass_rates.html", context)
 
 
 @router.get("/subjects/suggest")

@@ -3,6 +3,7 @@
 from talent.cohorts.models import CohortKind, MilestoneKind
 from talent.core.codes import choices
 from talent.core.i18n import N_
+from talent.people.forms import worker_numbers
 from talent.places.forms import organisation_lookup, region_lookup, station_lookup
 from talent.supervision.models import SessionFormat
 from talent.web.forms import Field
@@ -51,13 +52,7 @@ COHORT_FIELDS = [
 def member_fields(mentor_choices: list[tuple[str, str]]) -> list[Field]:
     """Adding members: by number and/or a station's workers, with one mentor for all."""
     return [
-        Field(
-            "worker_nos",
-            N_("Worker numbers"),
-            kind="textarea",
-            max_length=20000,
-            help=N_("One or more, separated by spaces, commas or new lines."),
-        ),
+        worker_numbers(N_("One or more, separated by spaces, commas or new lines.")),
         station_lookup(
             N_("Or every worker of a station"), help=N_("Its workers active today; those already members are skipped.")
         ),

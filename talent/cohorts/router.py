@@ -20,17 +20,22 @@ from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.codes import choices
 from talent.core.errors import ServiceError
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
-from talent.places.pages import edit_page, new_page, region_from_form, saved
+from talent.places.pages import RecordPages, region_from_form, saved
 from talent.supervision import selectors as supervision_selectors
 from talent.web.auth import Allowed, Viewer
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
-from talent.web.pagination import Listing
+from talent.web.pages import list_page
+from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, render, see_other
 
 router = APIRouter(tags=["cohorts"])
+
+# Who runs cohorts: their members, milestones and marks (_runner and cohorts.access.may_run say which cohorts).
+Runner = Allowed(Permission.COHORTS_EDIT)
 
 Code = Annotated[str, Query(max_length=32)]
 
@@ -46,7 +51,7 @@ async def session_list(
 ) -> Response:
     params.extra = {"supervisor": str(supervisor) if supervisor else ""}
     page = await selectors.session_list(scope=viewer.scope, params=params, supervisor_id=supervisor)
-    return render(request, "supervision/sessions.html", {"page": page}, fragment="supervision/_sessions.html")
+    return list_page(request, "supervision/sessions.html", {"page": page})
 
 
 async def _my_station_choices(viewer: Viewer) -> list[tuple[str, str]]:
@@ -168,19 +173,17 @@ async def session_detail(request: Request, viewer: Allowed(Permission.SESSIONS_V
 # ── cohorts ──────────────────────────────────────────────────────────────────────────────────────
 
 
-def cohorts_crumb() -> tuple[str, str]:
-    return ("/cohorts", _("Cohorts"))
+COHORTS = RecordPages("/cohorts", N_("Cohorts"), N_("New cohort"), selectors.cohort_get, may_run)
 
 
 @router.get("/cohorts")
 async def cohort_list(
     request: Request, viewer: Allowed(Permission.COHORTS_VIEW), params: Listing, kind: Code = ""
 ) -> Response:
-    kind = kind if kind in {k.value for k in CohortKind} else ""
-    params.extra = {"kind": kind}
+    kind = code_filter(params, "kind", kind, CohortKind)
     page = await selectors.cohort_list(scope=viewer.scope, params=params, kind=kind)
     context = {"page": page, "kind": kind, "kinds": choices(CohortKind)}
-    return render(request, "cohorts/cohorts.html", context, fragment="cohorts/_cohorts.html")
+    return list_page(request, "cohorts/cohorts.html", context)
 
 
 COHORT_VALUES = [f.name for f in COHORT_FIELDS if f.name != "region_code"]
@@ -203,26 +206,21 @@ def _runner(viewer: Viewer) -> None:
 
 
 @router.get("/cohorts/new")
-async def cohort_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)) -> Response:
+async def cohort_new(request: Request, viewer: Runner) -> Response:
     _runner(viewer)
-    initial = {"kind": CohortKind.INTERNAL.value, "start_on": local_today()}
     region = await supervision_selectors.coverage_region(scope=viewer.scope)
-    initial["region_code"] = region.code if region else ""
-    return new_page(request, Form.initial(COHORT_FIELDS, initial), cohorts_crumb(), _("New cohort"))
+    initial = {
+        "kind": CohortKind.INTERNAL.value,
+        "start_on": local_today(),
+        "region_code": region.code if region else "",
+    }
+    return COHORTS.new(request, Form.initial(COHORT_FIELDS, initial))
 
 
 @router.post("/cohorts")
-async def cohort_create(request: Request, viewer: Allowed(Permission.COHORTS_EDIT)) -> Response:
+async def cohort_create(request: Request, viewer: Runner) -> Response:
     _runner(viewer)
-    form = await Form.posted(COHORT_FIELDS, request)
-
-    async def create(cleaned: dict) -> Cohort | None:
-        values = await _cohort_values(viewer, form, cleaned)
-        return values and await services.cohort_create(actor=viewer.user, scope=viewer.scope, **values)
-
-    if cohort := await form.run(create):
-        return saved(request, f"/cohorts/{cohort.id}")
-    return new_page(request, form, cohorts_crumb(), _("New cohort"), status_code=422)
+    return await COHORTS.create(request, viewer, COHORT_FIELDS, _cohort_values, services.cohort_create)
 
 
 @router.get("/cohorts/mine")
@@ -276,38 +274,19 @@ async def _course_titles(viewer: Viewer, milestones) -> dict[int, str]:
     return {r["id"]: r["title"] for r in rows}
 
 
-async def _runnable(viewer: Viewer, cohort_id: int) -> Cohort:
-    cohort = await selectors.cohort_get(scope=viewer.scope, cohort_id=cohort_id)
-    if not may_run(viewer.scope, cohort):
-        raise Forbidden()
-    return cohort
-
-
-def _edit_page(request: Request, form: Form, cohort: Cohort, status_code: int = 200) -> Response:
-    return edit_page(request, form, cohorts_crumb(), f"/cohorts/{cohort.id}", cohort.name, status_code)
-
-
 @router.get("/cohorts/{cohort_id}/edit")
-async def cohort_edit(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+async def cohort_edit(request: Request, viewer: Runner, cohort_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     initial = {name: getattr(cohort, name) for name in COHORT_VALUES if name != "organisation"}
     initial["organisation"] = cohort.organisation.name if cohort.organisation else ""
     initial["region_code"] = cohort.region.code
-    return _edit_page(request, Form.initial(COHORT_FIELDS, initial), cohort)
+    return COHORTS.edit(request, Form.initial(COHORT_FIELDS, initial), cohort)
 
 
 @router.post("/cohorts/{cohort_id}")
-async def cohort_update(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
-    form = await Form.posted(COHORT_FIELDS, request)
-
-    async def update(cleaned: dict):
-        values = await _cohort_values(viewer, form, cleaned)
-        return values and await services.cohort_update(actor=viewer.user, scope=viewer.scope, cohort=cohort, **values)
-
-    if await form.run(update):
-        return saved(request, f"/cohorts/{cohort.id}")
-    return _edit_page(request, form, cohort, status_code=422)
+async def cohort_update(request: Request, viewer: Runner, cohort_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
+    return await COHORTS.update(request, viewer, COHORT_FIELDS, _cohort_values, services.cohort_update, cohort=cohort)
 
 
 # ── members ──────────────────────────────────────────────────────────────────────────────────────
@@ -317,22 +296,25 @@ async def _mentor_choices(viewer: Viewer) -> list[tuple[str, str]]:
     return await supervision_selectors.supervisor_choices(scope=viewer.scope)
 
 
+def _below_cohort(
+    request: Request, cohort: Cohort, form: Form, status_code: int, part: str, fragment: str, context: dict
+) -> Response:
+    """A form page below a cohort's (where Back leads), its form the `fragment` posting to the cohort's `part`;
+    `context`: the page's title and heading, and more."""
+    url = COHORTS.record_url(cohort)
+    context |= {"form": form, "action": f"{url}/{part}", "back": url, "fragment": fragment}
+    context["crumbs"] = [COHORTS.crumb(), (url, cohort.name)]
+    return form_page(request, "layouts/form_page.html", context, status_code, fragment=fragment)
+
+
 def _members_page(request: Request, cohort: Cohort, form: Form, status_code: int = 200) -> Response:
-    context = {
-        "form": form,
-        "action": f"/cohorts/{cohort.id}/members",
-        "back": f"/cohorts/{cohort.id}",
-        "page_title": _("Add members"),
-        "heading": _("Add members to %(name)s") % {"name": cohort.name},
-        "crumbs": [cohorts_crumb(), (f"/cohorts/{cohort.id}", cohort.name)],
-        "fragment": "cohorts/_member_form.html",
-    }
-    return form_page(request, "layouts/form_page.html", context, status_code, fragment="cohorts/_member_form.html")
+    context = {"page_title": _("Add members"), "heading": _("Add members to %(name)s") % {"name": cohort.name}}
+    return _below_cohort(request, cohort, form, status_code, "members", "cohorts/_member_form.html", context)
 
 
 @router.get("/cohorts/{cohort_id}/members/new")
-async def member_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+async def member_new(request: Request, viewer: Runner, cohort_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return _members_page(request, cohort, Form.initial(member_fields(await _mentor_choices(viewer))))
 
 
@@ -345,8 +327,8 @@ def _int(value) -> int | None:
 
 
 @router.post("/cohorts/{cohort_id}/members")
-async def member_add(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+async def member_add(request: Request, viewer: Runner, cohort_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     form = await Form.posted(member_fields(await _mentor_choices(viewer)), request)
 
     async def add(cleaned: dict):
@@ -395,10 +377,8 @@ async def _member_page(request, viewer, cohort, member, form: Form | None, statu
 
 
 @router.post("/cohorts/{cohort_id}/members/{member_id}/mentor")
-async def member_mentor(
-    request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, member_id: Id
-) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+async def member_mentor(request: Request, viewer: Runner, cohort_id: Id, member_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     member = await selectors.member_get(scope=viewer.scope, cohort=cohort, member_id=member_id)
     form = await Form.posted(mentor_fields(await _mentor_choices(viewer)), request)
 
@@ -413,10 +393,8 @@ async def member_mentor(
 
 
 @router.post("/cohorts/{cohort_id}/members/{member_id}/remove")
-async def member_remove(
-    request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, member_id: Id
-) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+async def member_remove(request: Request, viewer: Runner, cohort_id: Id, member_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     member = await selectors.member_get(scope=viewer.scope, cohort=cohort, member_id=member_id)
     await services.member_remove(actor=viewer.user, scope=viewer.scope, member=member)
     return flash(see_other(request, f"/cohorts/{cohort.id}"), _("Member removed."))
@@ -440,28 +418,20 @@ async def _milestone_fields(viewer: Viewer):
 
 
 def _milestone_page(request: Request, cohort: Cohort, form: Form, status_code: int = 200) -> Response:
-    context = {
-        "form": form,
-        "action": f"/cohorts/{cohort.id}/milestones",
-        "back": f"/cohorts/{cohort.id}",
-        "page_title": _("New milestone"),
-        "heading": _("New milestone of %(name)s") % {"name": cohort.name},
-        "crumbs": [cohorts_crumb(), (f"/cohorts/{cohort.id}", cohort.name)],
-        "fragment": "cohorts/_milestone_form.html",
-        "cohort": cohort,
-    }
-    return form_page(request, "layouts/form_page.html", context, status_code, fragment="cohorts/_milestone_form.html")
+    heading = _("New milestone of %(name)s") % {"name": cohort.name}
+    context = {"page_title": _("New milestone"), "heading": heading, "cohort": cohort}
+    return _below_cohort(request, cohort, form, status_code, "milestones", "cohorts/_milestone_form.html", context)
 
 
 @router.get("/cohorts/{cohort_id}/milestones/new")
-async def milestone_new(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+async def milestone_new(request: Request, viewer: Runner, cohort_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return _milestone_page(request, cohort, Form.initial(await _milestone_fields(viewer), {"due_on": cohort.end_on}))
 
 
 @router.post("/cohorts/{cohort_id}/milestones")
-async def milestone_create(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+async def milestone_create(request: Request, viewer: Runner, cohort_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     fields = await _milestone_fields(viewer)
     form = await Form.posted(fields, request)
     titles = dict(form["course"].choices)
@@ -487,21 +457,17 @@ async def milestone_create(request: Request, viewer: Allowed(Permission.COHORTS_
 
 
 @router.post("/cohorts/{cohort_id}/milestones/{milestone_id}/delete")
-async def milestone_delete(
-    request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, milestone_id: Id
-) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+async def milestone_delete(request: Request, viewer: Runner, cohort_id: Id, milestone_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     milestone = await selectors.milestone_get(cohort=cohort, milestone_id=milestone_id)
     await services.milestone_delete(actor=viewer.user, scope=viewer.scope, cohort=cohort, milestone=milestone)
     return flash(see_other(request, f"/cohorts/{cohort.id}"), _("Milestone deleted."))
 
 
 @router.post("/cohorts/{cohort_id}/milestones/{milestone_id}/members/{member_id}")
-async def mark_set(
-    request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id, milestone_id: Id, member_id: Id
-) -> Response:
+async def mark_set(request: Request, viewer: Runner, cohort_id: Id, milestone_id: Id, member_id: Id) -> Response:
     """Tick a custom milestone off for a member (or undo it); htmx swaps the grid's cell in place."""
-    cohort = await _runnable(viewer, cohort_id)
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     milestone = await selectors.milestone_get(cohort=cohort, milestone_id=milestone_id)
     member = await selectors.member_get(scope=viewer.scope, cohort=cohort, member_id=member_id)
     posted = await request.form()
@@ -535,8 +501,8 @@ async def mark_set(
 
 
 @router.get("/cohorts/{cohort_id}/enrol")
-async def enrol_form(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+async def enrol_form(request: Request, viewer: Runner, cohort_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     return await _enrol_page(request, viewer, cohort, None)
 
 
@@ -551,8 +517,8 @@ async def _enrol_page(request, viewer, cohort, error: str | None, status_code: i
 
 
 @router.post("/cohorts/{cohort_id}/enrol")
-async def enrol(request: Request, viewer: Allowed(Permission.COHORTS_EDIT), cohort_id: Id) -> Response:
-    cohort = await _runnable(viewer, cohort_id)
+async def enrol(request: Request, viewer: Runner, cohort_id: Id) -> Response:
+    cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     side = learning()
     posted = await request.form()
     course_id = _int(posted.get("course"))

@@ -10,6 +10,7 @@ from talent.core.i18n import gettext as _
 from talent.notifications import selectors, services
 from talent.notifications.text import message
 from talent.web.auth import Allowed
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
@@ -25,12 +26,7 @@ async def notification_list(
     unread_only = unread == "1"
     params.extra = {"unread": "1" if unread_only else ""}
     page = await selectors.notification_list(user_id=viewer.user.id, params=params, unread_only=unread_only)
-    return render(
-        request,
-        "notifications/list.html",
-        {"page": page, "message": message, "unread": unread_only},
-        fragment="notifications/_list.html",
-    )
+    return list_page(request, "notifications/list.html", {"page": page, "message": message, "unread": unread_only})
 
 
 @router.get("/bell")

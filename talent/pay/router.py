@@ -4,6 +4,7 @@ a worker's salary history and records, and "My pay"; and the JSON report /api/v1
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -42,10 +43,12 @@ from talent.places.pages import region_from_form
 from talent.places.selectors import region_for_code
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
+from talent.web.crud import outcome, page_with_form, post_form
 from talent.web.errors import Forbidden
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
-from talent.web.pagination import Listing
+from talent.web.pages import list_page
+from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, render, see_other
 
@@ -118,7 +121,7 @@ async def compliance_page(
         "formula": FORMULAS.tr(),
         "export_query": f"on={day.isoformat()}&region={chosen.code if chosen else ''}&status={status or 'below'}",
     }
-    return render(request, "pay/compliance.html", context, fragment="pay/_compliance.html")
+    return list_page(request, "pay/compliance.html", context)
 
 
 @router.get("/pay/export")
@@ -213,11 +216,10 @@ async def standard_list(
     params: Listing,
     status: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
-    status = status if status in {s.value for s in StandardStatus} else ""
-    params.extra = {"status": status}
+    status = code_filter(params, "status", status, StandardStatus)
     page = await selectors.standard_list(scope=viewer.scope, params=params, status=status)
     context = {"page": page, "status": status, "writer": _writer(viewer)}
-    return render(request, "pay/standards.html", context, fragment="pay/_standards.html")
+    return list_page(request, "pay/standards.html", context)
 
 
 def _writer(viewer: Viewer) -> bool:
@@ -487,6 +489,11 @@ def _version_page(request: Request, form: Form, standard: SalaryStandard, status
     return form_page(request, "pay/version_form.html", context, status_code)
 
 
+def _version_values(c: dict) -> dict:
+    """A new version's cleaned values as the service takes them (empty title and document number: none)."""
+    return {**c, "title": c["title"] or "", "document_no": c["document_no"] or ""}
+
+
 @router.get("/pay/standards/{standard_id}/new-version")
 async def standard_version_new(
     request: Request, viewer: Allowed(Permission.PAY_STANDARDS_EDIT), standard_id: Id
@@ -511,22 +518,10 @@ async def standard_version_create(
     standard = await selectors.standard_get(scope=viewer.scope, standard_id=standard_id)
     if not _editable(viewer, standard):
         raise Forbidden()
-    form = await Form.posted(NEW_VERSION_FIELDS, request)
-
-    async def create(c: dict):
-        return await services.standard_new_version(
-            actor=viewer.user,
-            scope=viewer.scope,
-            source=standard,
-            effective_from=c["effective_from"],
-            uplift_pct=c["uplift_pct"],
-            title=c["title"] or "",
-            document_no=c["document_no"] or "",
-        )
-
-    if copy := await form.run(create):
-        return flash(see_other(request, f"/pay/standards/{copy.id}"), _("Saved."))
-    return _version_page(request, form, standard, 422)
+    create = services.standard_new_version
+    form, copy = await post_form(request, viewer, NEW_VERSION_FIELDS, create, _version_values, source=standard)
+    again = partial(_version_page, request, standard=standard, status_code=422)
+    return await outcome(request, form, copy, done=lambda copy: f"/pay/standards/{copy.id}", again=again)
 
 
 # ── simulator ─────────────────────────────────────────────────────────────────────────────────────
@@ -568,7 +563,7 @@ async def standard_simulate(
         "result": result,
         "crumbs": [pay_crumb(), standards_crumb(), (url, standard.title)],
     }
-    return render(request, "pay/simulate.html", context, fragment="pay/_simulate.html")
+    return list_page(request, "pay/simulate.html", context)
 
 
 # ── salary records ────────────────────────────────────────────────────────────────────────────────
@@ -583,13 +578,7 @@ def _record_page(request: Request, viewer: Viewer, worker, history, form: Form, 
         "crumbs": [pay_crumb()],
         **more,
     }
-    return render(
-        request,
-        "pay/worker.html",
-        context,
-        fragment="pay/_record_form.html" if status_code == 422 else None,
-        status_code=status_code,
-    )
+    return page_with_form(request, "pay/worker.html", context, "pay/_record_form.html", status_code)
 
 
 @router.get("/pay/workers/{worker_id}")
@@ -615,17 +604,10 @@ def _record_values(c: dict) -> dict:
 @router.post("/pay/workers/{worker_id}/salaries")
 async def salary_create(request: Request, viewer: Allowed(Permission.PAY_SALARIES_EDIT), worker_id: Id) -> Response:
     worker = await selectors.worker_in_scope(scope=viewer.scope, worker_id=worker_id)
-    form = await Form.posted(RECORD_FIELDS, request)
-
-    async def create(c: dict):
-        return await services.salary_record_create(
-            actor=viewer.user,
-            scope=viewer.scope,
-            worker=worker,
-            **_record_values(c),
-        )
-
-    if await form.run(create):
+    form, saved = await post_form(
+        request, viewer, RECORD_FIELDS, services.salary_record_create, _record_values, worker=worker
+    )
+    if saved:
         return flash(see_other(request, f"/pay/workers/{worker.id}"), _("Saved."))
     history = await selectors.salary_history(scope=viewer.scope, worker_id=worker.id)
     return _record_page(request, viewer, worker, history, form, 422, now=None, today=local_today())
@@ -654,19 +636,11 @@ async def salary_edit(request: Request, viewer: Allowed(Permission.PAY_SALARIES_
 @router.post("/pay/salaries/{record_id}")
 async def salary_update(request: Request, viewer: Allowed(Permission.PAY_SALARIES_EDIT), record_id: Id) -> Response:
     record = await selectors.salary_record_get(scope=viewer.scope, record_id=record_id)
-    form = await Form.posted(RECORD_FIELDS, request)
-
-    async def update(c: dict):
-        return await services.salary_record_update(
-            actor=viewer.user,
-            scope=viewer.scope,
-            record=record,
-            **_record_values(c),
-        )
-
-    if await form.run(update):
-        return flash(see_other(request, f"/pay/workers/{record.worker_id}"), _("Saved."))
-    return _edit_record_page(request, form, record, 422)
+    form, saved = await post_form(
+        request, viewer, RECORD_FIELDS, services.salary_record_update, _record_values, record=record
+    )
+    again = partial(_edit_record_page, request, record=record, status_code=422)
+    return await outcome(request, form, saved, done=f"/pay/workers/{record.worker_id}", again=again)
 
 
 @router.post("/pay/salaries/{record_id}/delete")
@@ -727,7 +701,7 @@ async def pay_retention(
         "formula": RETENTION_FORMULA.tr(),
         "labels": {s.value: s.label for s in STATUSES},
     }
-    return render(request, "pay/retention.html", context, fragment="pay/_retention.html")
+    return list_page(request, "pay/retention.html", context)
 
 
 # ── proposed pay changes ──────────────────────────────────────────────────────────────────────────
@@ -754,7 +728,7 @@ async def proposal_list(
     params.extra = {"on": day.isoformat()}
     totals, page = await selectors.proposals(scope=viewer.scope, on=day, params=params)
     context = {"totals": totals, "page": page, "day": day, "formula": PROPOSAL_FORMULA.tr(), "crumbs": [pay_crumb()]}
-    return render(request, "pay/changes.html", context, fragment="pay/_changes.html")
+    return list_page(request, "pay/changes.html", context)
 
 
 async def _decided(request: Request, viewer: Viewer, worker_id: int, accept: bool) -> Response:

@@ -32,6 +32,11 @@ def worker_lookup(label: str, **options) -> Field:
     return Field("worker_no", label, kind="lookup", max_length=32, lookup_url="/workers/suggest", **options)
 
 
+def worker_numbers(help: str) -> Field:
+    """Many workers at once, their numbers typed or pasted into a text area."""
+    return Field("worker_nos", N_("Worker numbers"), kind="textarea", max_length=20000, help=help)
+
+
 HIRE_FIELDS = [
     _STATION,
     Field("start_on", N_("Start date"), kind="date"),

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from talent.certification import selectors as certification_selectors
@@ -25,7 +25,9 @@ from talent.people.models import Source
 from talent.places import selectors as places
 from talent.web import exports
 from talent.web.auth import Allowed, CurrentViewer, Viewer
+from talent.web.crud import post_form
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, form_page, is_htmx, render, see_other
@@ -44,20 +46,33 @@ def _printable(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()
 
 
-@router.get("")
-async def worker_list(
-    request: Request,
-    viewer: Viewing,
+def _list_filters(
     params: Listing,
     status: Annotated[str, Query(max_length=10)] = "active",
     station: Annotated[str, Query(max_length=32)] = "",
     source: Annotated[str, Query(max_length=16)] = "",
-) -> Response:
-    status, station, source = _list_filters(params, status, station, source)
+) -> tuple[str, str, str]:
+    """The list's filters (status, station code, source), cleaned the same way for the page and its export."""
+    status = status if status in selectors.STATUSES else "active"
+    params.q = _printable(params.q)
+    station = _printable(station)
+    source = source if source in {s.value for s in Source} else ""
+    params.extra = {"status": "" if status == "active" else status, "station": station, "source": source}
+    return status, station, source
+
+
+# The list's `params` are the same object as the page's (FastAPI resolves a dependency once per request): the
+# filters go into its query string.
+ListFilters = Annotated[tuple[str, str, str], Depends(_list_filters)]
+
+
+@router.get("")
+async def worker_list(request: Request, viewer: Viewing, filters: ListFilters, params: Listing) -> Response:
+    status, station, source = filters
     page = await selectors.worker_list(
         scope=viewer.scope, params=params, today=local_today(), status=status, station_code=station, source=source
     )
-    return render(
+    return list_page(
         request,
         "people/workers.html",
         {
@@ -70,31 +85,18 @@ async def worker_list(
             "sources": choices(Source),
             "can_edit": viewer.can(Permission.WORKERS_EDIT),
         },
-        fragment="people/_workers.html",
     )
-
-
-def _list_filters(params, status: str, station: str, source: str) -> tuple[str, str, str]:
-    """The list's filters, cleaned the same way for the page and its export."""
-    status = status if status in selectors.STATUSES else "active"
-    params.q = _printable(params.q)
-    station = _printable(station)
-    source = source if source in {s.value for s in Source} else ""
-    params.extra = {"status": "" if status == "active" else status, "station": station, "source": source}
-    return status, station, source
 
 
 @router.get("/export")
 async def worker_export(
     viewer: Viewing,
+    filters: ListFilters,
     params: Listing,
     fmt: exports.ExportFormat = "xlsx",
-    status: Annotated[str, Query(max_length=10)] = "active",
-    station: Annotated[str, Query(max_length=32)] = "",
-    source: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     """The filtered list (every page) as .xlsx or .csv, in the columns of the workers import."""
-    status, station, source = _list_filters(params, status, station, source)
+    status, station, source = filters
     workers = selectors.worker_export(
         scope=viewer.scope, params=params, today=local_today(), status=status, station_code=station, source=source
     )
@@ -133,10 +135,8 @@ async def worker_new(request: Request, viewer: Editing) -> Response:
 
 @router.post("")
 async def worker_create(request: Request, viewer: Editing) -> Response:
-    form = await Form.posted(_create_fields(viewer), request)
-    if worker := await form.run(
-        lambda cleaned: services.worker_create(actor=viewer.user, scope=viewer.scope, **cleaned)
-    ):
+    form, worker = await post_form(request, viewer, _create_fields(viewer), services.worker_create)
+    if worker:
         return flash(see_other(request, f"/workers/{worker.id}"), _("Worker created."))
     return _worker_form_page(request, form, title=_("New worker"), action="/workers", status_code=422)
 
@@ -177,10 +177,8 @@ async def worker_edit(request: Request, viewer: Editing, worker_id: Id) -> Respo
 @router.post("/{worker_id}")
 async def worker_update(request: Request, viewer: Editing, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
-    form = await Form.posted(WORKER_FIELDS, request)
-    if await form.run(
-        lambda cleaned: services.worker_update(actor=viewer.user, scope=viewer.scope, worker=worker, **cleaned)
-    ):
+    form, done = await post_form(request, viewer, WORKER_FIELDS, services.worker_update, worker=worker)
+    if done:
         return flash(see_other(request, f"/workers/{worker.id}"), _("Saved."))
     return _worker_form_page(
         request, form, title=worker.name, action=f"/workers/{worker.id}", worker=worker, status_code=422
@@ -203,10 +201,8 @@ async def spell_exit_form(request: Request, viewer: Editing, worker_id: Id, spel
 async def spell_exit(request: Request, viewer: Editing, worker_id: Id, spell_id: Id) -> Response:
     spell = await selectors.spell_get(scope=viewer.scope, worker_id=worker_id, spell_id=spell_id)
     worker = spell.worker
-    form = await Form.posted(EXIT_FIELDS, request)
-    if await form.run(
-        lambda cleaned: services.spell_exit(actor=viewer.user, scope=viewer.scope, spell=spell, **cleaned)
-    ):
+    form, done = await post_form(request, viewer, EXIT_FIELDS, services.spell_exit, spell=spell)
+    if done:
         notice = _("Exit recorded.")
         if is_htmx(request):
             # The form sits inside the spells table: re-render the whole section in its place.
@@ -238,10 +234,8 @@ async def transfer_form(request: Request, viewer: Editing, worker_id: Id) -> Res
 @router.post("/{worker_id}/transfer")
 async def transfer(request: Request, viewer: Editing, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
-    form = await Form.posted(TRANSFER_FIELDS, request)
-    if await form.run(
-        lambda cleaned: services.spell_transfer(actor=viewer.user, scope=viewer.scope, worker=worker, **cleaned)
-    ):
+    form, done = await post_form(request, viewer, TRANSFER_FIELDS, services.spell_transfer, worker=worker)
+    if done:
         return flash(see_other(request, f"/workers/{worker.id}"), _("Transfer recorded."))
     current = await selectors.active_spell(scope=viewer.scope, worker_id=worker.id)
     return _transfer_page(request, form, worker, current, status_code=422)
@@ -261,10 +255,8 @@ async def spell_new(request: Request, viewer: Editing, worker_id: Id) -> Respons
 @router.post("/{worker_id}/spells/new")
 async def spell_create(request: Request, viewer: Editing, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
-    form = await Form.posted(SPELL_FIELDS, request)
-    if await form.run(
-        lambda cleaned: services.spell_hire(actor=viewer.user, scope=viewer.scope, worker=worker, **cleaned)
-    ):
+    form, done = await post_form(request, viewer, SPELL_FIELDS, services.spell_hire, worker=worker)
+    if done:
         return flash(see_other(request, f"/workers/{worker.id}"), _("Spell added."))
     return _spell_page(request, form, worker, status_code=422)
 
@@ -289,12 +281,8 @@ async def prior_new(request: Request, viewer: Editing, worker_id: Id) -> Respons
 @router.post("/{worker_id}/experience/new")
 async def prior_create(request: Request, viewer: Editing, worker_id: Id) -> Response:
     worker = await selectors.worker_get(scope=viewer.scope, worker_id=worker_id)
-    form = await Form.posted(PRIOR_FIELDS, request)
-    if await form.run(
-        lambda cleaned: services.prior_experience_create(
-            actor=viewer.user, scope=viewer.scope, worker=worker, **cleaned
-        )
-    ):
+    form, done = await post_form(request, viewer, PRIOR_FIELDS, services.prior_experience_create, worker=worker)
+    if done:
         return flash(see_other(request, f"/workers/{worker.id}#prior"), _("Prior experience added."))
     return _prior_page(request, form, worker, f"/workers/{worker.id}/experience/new", status_code=422)
 
@@ -315,12 +303,10 @@ async def prior_update(request: Request, viewer: Editing, worker_id: Id, experie
     experience = await selectors.prior_experience_get(
         scope=viewer.scope, worker_id=worker.id, experience_id=experience_id
     )
-    form = await Form.posted(PRIOR_FIELDS, request)
-    if await form.run(
-        lambda cleaned: services.prior_experience_update(
-            actor=viewer.user, scope=viewer.scope, worker=worker, experience=experience, **cleaned
-        )
-    ):
+    form, done = await post_form(
+        request, viewer, PRIOR_FIELDS, services.prior_experience_update, worker=worker, experience=experience
+    )
+    if done:
         return flash(see_other(request, f"/workers/{worker.id}#prior"), _("Saved."))
     action = f"/workers/{worker.id}/experience/{experience.id}"
     return _prior_page(request, form, worker, action, experience, status_code=422)

@@ -27,6 +27,19 @@ def station_kind_choice(name: str, label: str, help: str) -> Field:
     return Field(name, label, kind="choice", choices=choices(StationKind), help=help)
 
 
+# The fields every effective-dated regional rule has (CE credit caps, the yearly CE rule, CE per supervision session):
+# the region (none: national), the first day in force, and the document it comes from.
+RULE_REGION = region_lookup(help=N_("Empty for the national rule (admins only)."))
+RULE_FROM = Field("effective_from", N_("In force from"), kind="date", required=True)
+RULE_SOURCE = Field(
+    "source",
+    N_("Source document"),
+    kind="textarea",
+    required=True,
+    max_length=2000,
+    help=N_("The document and article the rule comes from, e.g. a provincial civil-affairs notice."),
+)
+
 REGION_CREATE_FIELDS = [
     region_lookup("parent_code", N_("Parent region code"), help=N_("Empty only for a province.")),
     Field("level", N_("Level"), kind="choice", required=True, choices=choices(RegionLevel)),

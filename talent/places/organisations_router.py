@@ -7,36 +7,35 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
-from talent.core.i18n import gettext as _
+from talent.core.i18n import N_
 from talent.places import selectors, services
 from talent.places.access import is_writer, organisation_editable
 from talent.places.forms import ORGANISATION_FIELDS
-from talent.places.models import Organisation
-from talent.places.pages import edit_page, editable, new_page, options, saved, term, with_region, writer_only
+from talent.places.pages import RecordPages, options, term, with_region, writer_only
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
-
-def orgs_crumb() -> tuple[str, str]:
-    return ("/stations/organisations", _("Organisations"))
+ORGANISATIONS = RecordPages(
+    "/stations/organisations",
+    N_("Organisations"),
+    N_("New organisation"),
+    selectors.organisation_get,
+    organisation_editable,
+)
 
 
 @router.get("/stations/organisations")
 async def organisation_list(request: Request, viewer: Allowed(Permission.ORGANISATIONS_VIEW), params: Listing):
     page = await selectors.organisation_list(scope=viewer.scope, params=params)
-    return render(
-        request,
-        "places/organisations.html",
-        {"page": page, "can_create": is_writer(viewer.scope)},
-        fragment="places/_organisations.html",
-    )
+    return list_page(request, "places/organisations.html", {"page": page, "can_create": is_writer(viewer.scope)})
 
 
 @router.get("/stations/organisations/export")
@@ -59,28 +58,16 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     return await with_region(viewer.scope, form, values)
 
 
-def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return new_page(request, form, orgs_crumb(), _("New organisation"), status_code)
-
-
 @router.get("/stations/organisations/new")
 async def organisation_new(request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT)) -> Response:
     writer_only(viewer)
-    return _new_page(request, Form.initial(ORGANISATION_FIELDS))
+    return ORGANISATIONS.new(request, Form.initial(ORGANISATION_FIELDS))
 
 
 @router.post("/stations/organisations")
 async def organisation_create(request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT)) -> Response:
     writer_only(viewer)
-    form = await Form.posted(ORGANISATION_FIELDS, request)
-
-    async def create(cleaned: dict) -> Organisation | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.organisation_create(actor=viewer.user, scope=viewer.scope, **values)
-
-    if org := await form.run(create):
-        return saved(request, f"/stations/organisations/{org.id}")
-    return _new_page(request, form, status_code=422)
+    return await ORGANISATIONS.create(request, viewer, ORGANISATION_FIELDS, _values, services.organisation_create)
 
 
 @router.get("/stations/organisations/{organisation_id}")
@@ -89,27 +76,15 @@ async def organisation_detail(
 ) -> Response:
     org = await selectors.organisation_get(scope=viewer.scope, organisation_id=organisation_id)
     stations = await selectors.organisation_stations(scope=viewer.scope, organisation=org)
-    return render(
-        request,
-        "places/organisation_detail.html",
-        {"org": org, "stations": stations, "editable": organisation_editable(viewer.scope, org)},
-    )
-
-
-async def _editable_org(viewer: Viewer, organisation_id: int) -> Organisation:
-    org = await selectors.organisation_get(scope=viewer.scope, organisation_id=organisation_id)
-    return editable(org, organisation_editable(viewer.scope, org))
-
-
-def _edit_page(request: Request, form: Form, org: Organisation, status_code: int = 200) -> Response:
-    return edit_page(request, form, orgs_crumb(), f"/stations/organisations/{org.id}", org.name, status_code)
+    context = {"org": org, "stations": stations, "editable": organisation_editable(viewer.scope, org)}
+    return render(request, "places/organisation_detail.html", context)
 
 
 @router.get("/stations/organisations/{organisation_id}/edit")
 async def organisation_edit(
     request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT), organisation_id: Id
 ) -> Response:
-    org = await _editable_org(viewer, organisation_id)
+    org = await ORGANISATIONS.to_edit(viewer, organisation_id=organisation_id)
     initial = {
         "name": org.name,
         "region_code": org.region.code if org.region else "",
@@ -117,22 +92,13 @@ async def organisation_edit(
         "contact": org.contact,
         "phone": org.phone,
     }
-    return _edit_page(request, Form.initial(ORGANISATION_FIELDS, initial), org)
+    return ORGANISATIONS.edit(request, Form.initial(ORGANISATION_FIELDS, initial), org)
 
 
 @router.post("/stations/organisations/{organisation_id}")
 async def organisation_update(
     request: Request, viewer: Allowed(Permission.ORGANISATIONS_EDIT), organisation_id: Id
 ) -> Response:
-    org = await _editable_org(viewer, organisation_id)
-    form = await Form.posted(ORGANISATION_FIELDS, request)
-
-    async def update(cleaned: dict) -> Organisation | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.organisation_update(
-            actor=viewer.user, scope=viewer.scope, organisation=org, **values
-        )
-
-    if await form.run(update):
-        return saved(request, f"/stations/organisations/{org.id}")
-    return _edit_page(request, form, org, status_code=422)
+    org = await ORGANISATIONS.to_edit(viewer, organisation_id=organisation_id)
+    update = services.organisation_update
+    return await ORGANISATIONS.update(request, viewer, ORGANISATION_FIELDS, _values, update, organisation=org)

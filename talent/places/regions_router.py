@@ -2,22 +2,27 @@
 
 /regions/export, /regions/suggest and /regions/new are declared before /regions/{region_id}."""
 
+from functools import partial
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
 from talent.core.codes import choices
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.places import selectors, services
 from talent.places.access import region_editable
 from talent.places.forms import REGION_CREATE_FIELDS, REGION_EDIT_FIELDS
 from talent.places.models import Region, RegionLevel
-from talent.places.pages import edit_page, editable, new_page, options, region_from_form, saved, term
+from talent.places.pages import RecordPages, options, region_from_form, term
 from talent.places.rules import next_level
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
+from talent.web.crud import form_saved
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
 from talent.web.templating import render
@@ -25,8 +30,11 @@ from talent.web.templating import render
 router = APIRouter(tags=["places"])
 
 
-def regions_crumb() -> tuple[str, str]:
-    return ("/regions", _("Regions"))
+def _region_editable(scope, region: Region) -> bool:
+    return region_editable(scope, region.path)
+
+
+REGIONS = RecordPages("/regions", N_("Regions"), N_("New region"), selectors.region_get, _region_editable)
 
 
 @router.get("/regions")
@@ -35,12 +43,7 @@ async def region_list(
 ) -> Response:
     level = code_filter(params, "level", level, RegionLevel)
     page = await selectors.region_list(scope=viewer.scope, params=params, level=level)
-    return render(
-        request,
-        "places/regions.html",
-        {"page": page, "level": level, "levels": choices(RegionLevel)},
-        fragment="places/_regions.html",
-    )
+    return list_page(request, "places/regions.html", {"page": page, "level": level, "levels": choices(RegionLevel)})
 
 
 @router.get("/regions/export")
@@ -62,10 +65,6 @@ async def region_suggest(request: Request, viewer: Allowed(Permission.PICKERS), 
     return options(request, [(r["code"], f"{r['name']} ({r['code']})") for r in rows])
 
 
-def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return new_page(request, form, regions_crumb(), _("New region"), status_code)
-
-
 @router.get("/regions/new")
 async def region_new(request: Request, viewer: Allowed(Permission.REGIONS_EDIT), parent: str = "") -> Response:
     initial = {}
@@ -73,66 +72,48 @@ async def region_new(request: Request, viewer: Allowed(Permission.REGIONS_EDIT),
     if parent_region is not None:
         initial["parent_code"] = parent_region.code
         initial["level"] = next_level(parent_region.level)
-    return _new_page(request, Form.initial(REGION_CREATE_FIELDS, initial))
+    return REGIONS.new(request, Form.initial(REGION_CREATE_FIELDS, initial))
+
+
+async def _new_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
+    """The service's keyword arguments, or None when the typed parent code is unknown (a field error)."""
+    parent = await region_from_form(viewer.scope, form, "parent_code")
+    if form.errors:
+        return None
+    return {"code": cleaned["code"], "name": cleaned["name"], "level": RegionLevel(cleaned["level"]), "parent": parent}
 
 
 @router.post("/regions")
 async def region_create(request: Request, viewer: Allowed(Permission.REGIONS_EDIT)) -> Response:
-    form = await Form.posted(REGION_CREATE_FIELDS, request)
-
-    async def create(cleaned: dict) -> Region | None:
-        parent = await region_from_form(viewer.scope, form, "parent_code")
-        if form.errors:
-            return None
-        return await services.region_create(
-            actor=viewer.user,
-            scope=viewer.scope,
-            code=cleaned["code"],
-            name=cleaned["name"],
-            level=RegionLevel(cleaned["level"]),
-            parent=parent,
-        )
-
-    if region := await form.run(create):
-        return saved(request, f"/regions/{region.id}")
-    return _new_page(request, form, status_code=422)
+    return await REGIONS.create(request, viewer, REGION_CREATE_FIELDS, _new_values, services.region_create)
 
 
 @router.get("/regions/{region_id}")
 async def region_detail(request: Request, viewer: Allowed(Permission.REGIONS_VIEW), region_id: Id) -> Response:
     region = await selectors.region_get(scope=viewer.scope, region_id=region_id)
     detail = await selectors.region_detail(scope=viewer.scope, region=region)
-    return render(
-        request,
-        "places/region_detail.html",
-        {"region": region, "editable": region_editable(viewer.scope, region.path), **detail},
-    )
-
-
-async def _editable_region(viewer: Viewer, region_id: int) -> Region:
-    region = await selectors.region_get(scope=viewer.scope, region_id=region_id)
-    return editable(region, region_editable(viewer.scope, region.path))
+    context = {"region": region, "editable": region_editable(viewer.scope, region.path), **detail}
+    return render(request, "places/region_detail.html", context)
 
 
 def _edit_page(request: Request, form: Form, region: Region, status_code: int = 200) -> Response:
     title = _("Edit %(name)s (%(code)s)") % {"name": region.name, "code": region.code}
-    return edit_page(request, form, regions_crumb(), f"/regions/{region.id}", region.name, status_code, title)
+    return REGIONS.edit(request, form, region, status_code, title)
 
 
 @router.get("/regions/{region_id}/edit")
 async def region_edit(request: Request, viewer: Allowed(Permission.REGIONS_EDIT), region_id: Id) -> Response:
-    region = await _editable_region(viewer, region_id)
+    region = await REGIONS.to_edit(viewer, region_id=region_id)
     return _edit_page(request, Form.initial(REGION_EDIT_FIELDS, {"name": region.name}), region)
 
 
 @router.post("/regions/{region_id}")
 async def region_update(request: Request, viewer: Allowed(Permission.REGIONS_EDIT), region_id: Id) -> Response:
-    region = await _editable_region(viewer, region_id)
+    region = await REGIONS.to_edit(viewer, region_id=region_id)
     form = await Form.posted(REGION_EDIT_FIELDS, request)
-    if await form.run(
-        lambda cleaned: services.region_update(
-            actor=viewer.user, scope=viewer.scope, region=region, name=cleaned["name"]
-        )
-    ):
-        return saved(request, f"/regions/{region.id}")
-    return _edit_page(request, form, region, status_code=422)
+
+    def update(cleaned: dict):
+        return services.region_update(actor=viewer.user, scope=viewer.scope, region=region, name=cleaned["name"])
+
+    again = partial(_edit_page, request, region=region, status_code=422)
+    return await form_saved(request, form, update, done=REGIONS.record_url(region), again=again)

@@ -5,25 +5,23 @@ organisations and tiers routers (/stations/organisations…, /stations/tiers…)
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.codes import choices
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.places import selectors, services
 from talent.places.access import is_writer, station_editable
 from talent.places.forms import station_fields
-from talent.places.models import Organisation, Station, StationKind
+from talent.places.models import Organisation, StationKind
 from talent.places.pages import (
-    edit_page,
-    editable,
+    RecordPages,
     int_or_none,
-    new_page,
     options,
     region_from_form,
-    saved,
     term,
     writer_only,
 )
@@ -32,82 +30,81 @@ from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
-
-def stations_crumb() -> tuple[str, str]:
-    return ("/stations", _("Stations"))
+STATIONS = RecordPages("/stations", N_("Stations"), N_("New station"), selectors.station_get, station_editable)
 
 
 def _printable(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()
 
 
-def _station_filters(params, tier: str, organisation: Organisation | None, typed: str, kind: str = ""):
-    """The list's filters. An organisation typed but not found in scope matches no station (id -1), rather than
-    being dropped: the list then says so instead of showing every station."""
-    tier_id = int_or_none(tier)
-    organisation_id = organisation.id if organisation else (-1 if typed.strip() else None)
-    kind = kind if kind in selectors.STATION_KINDS else ""
-    chosen = organisation.name if organisation else typed.strip()
-    params.extra = {"tier": str(tier_id or ""), "organisation": chosen, "kind": kind}
-    return tier_id, organisation_id, kind
-
-
 Organisation_ = Annotated[str, Query(max_length=200)]
+
+
+def _typed(
+    tier: str = "", organisation: Organisation_ = "", kind: Annotated[str, Query(max_length=20)] = ""
+) -> tuple[str, str, str]:
+    """The list's filters as the query string has them (the page's and the export's)."""
+    return tier, _printable(organisation), kind
+
+
+Typed = Annotated[tuple[str, str, str], Depends(_typed)]
+
+
+async def _station_filters(
+    viewer: Viewer, params, typed: tuple[str, str, str]
+) -> tuple[Organisation | None, int | None, int | None, str]:
+    """The list's filters: the organisation typed, found in scope, and the ids and kind to filter by. An
+    organisation typed but not found in scope matches no station (id -1), rather than being dropped: the list then
+    says so instead of showing every station."""
+    tier, typed_name, kind = typed
+    organisation = await selectors.organisation_filter(scope=viewer.scope, value=typed_name)
+    tier_id = int_or_none(tier)
+    organisation_id = organisation.id if organisation else (-1 if typed_name.strip() else None)
+    kind = kind if kind in selectors.STATION_KINDS else ""
+    chosen = organisation.name if organisation else typed_name.strip()
+    params.extra = {"tier": str(tier_id or ""), "organisation": chosen, "kind": kind}
+    return organisation, tier_id, organisation_id, kind
 
 
 @router.get("/stations")
 async def station_list(
-    request: Request,
-    viewer: Allowed(Permission.STATIONS_VIEW),
-    params: Listing,
-    tier: str = "",
-    organisation: Organisation_ = "",
-    kind: Annotated[str, Query(max_length=20)] = "",
+    request: Request, viewer: Allowed(Permission.STATIONS_VIEW), typed: Typed, params: Listing
 ) -> Response:
-    organisation = _printable(organisation)
-    chosen = await selectors.organisation_filter(scope=viewer.scope, value=organisation)
-    tier_id, organisation_id, kind = _station_filters(params, tier, chosen, organisation, kind)
+    chosen, tier_id, organisation_id, kind = await _station_filters(viewer, params, typed)
     page = await selectors.station_list(
         scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
     await staffing.add_headcounts(page.items, today=local_today())
     filter_options = await selectors.station_filter_options(scope=viewer.scope)
-    return render(
+    return list_page(
         request,
         "places/stations.html",
         {
             "page": page,
             "tier_id": tier_id,
             "organisation": chosen,
-            "organisation_typed": organisation,
+            "organisation_typed": typed[1],
             "kind": kind,
             "kinds": choices(StationKind),
             "can_create": is_writer(viewer.scope),
             **filter_options,
         },
-        fragment="places/_stations.html",
     )
 
 
 @router.get("/stations/export")
 async def station_export(
-    viewer: Allowed(Permission.STATIONS_VIEW),
-    params: Listing,
-    fmt: ExportFormat = "xlsx",
-    tier: str = "",
-    organisation: Organisation_ = "",
-    kind: Annotated[str, Query(max_length=20)] = "",
+    viewer: Allowed(Permission.STATIONS_VIEW), typed: Typed, params: Listing, fmt: ExportFormat = "xlsx"
 ) -> Response:
     """The filtered station list (every page), in the columns of the stations import."""
-    organisation = _printable(organisation)
-    chosen = await selectors.organisation_filter(scope=viewer.scope, value=organisation)
-    tier_id, organisation_id, kind = _station_filters(params, tier, chosen, organisation, kind)
+    _chosen, tier_id, organisation_id, kind = await _station_filters(viewer, params, typed)
     stations = selectors.station_export(
         scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
@@ -157,28 +154,16 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
     }
 
 
-def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return new_page(request, form, stations_crumb(), _("New station"), status_code)
-
-
 @router.get("/stations/new")
 async def station_new(request: Request, viewer: Allowed(Permission.STATIONS_EDIT)) -> Response:
     writer_only(viewer)
-    return _new_page(request, Form.initial(await _fields(viewer)))
+    return STATIONS.new(request, Form.initial(await _fields(viewer)))
 
 
 @router.post("/stations")
 async def station_create(request: Request, viewer: Allowed(Permission.STATIONS_EDIT)) -> Response:
     writer_only(viewer)
-    form = await Form.posted(await _fields(viewer), request)
-
-    async def create(cleaned: dict) -> Station | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.station_create(actor=viewer.user, scope=viewer.scope, **values)
-
-    if station := await form.run(create):
-        return saved(request, f"/stations/{station.id}")
-    return _new_page(request, form, status_code=422)
+    return await STATIONS.create(request, viewer, await _fields(viewer), _values, services.station_create)
 
 
 @router.get("/stations/{station_id}")
@@ -187,31 +172,19 @@ async def station_detail(request: Request, viewer: Allowed(Permission.STATIONS_V
     today = local_today()
     staff = await staffing.station_staff(scope=viewer.scope, station=station, today=today)
     compliance = await staffing.station_compliance(station=station, today=today)
-    return render(
-        request,
-        "places/station_detail.html",
-        {
-            "station": station,
-            "today": today,
-            "compliance": compliance,
-            "editable": station_editable(viewer.scope, station),
-            **staff,
-        },
-    )
-
-
-async def _editable_station(viewer: Viewer, station_id: int) -> Station:
-    station = await selectors.station_get(scope=viewer.scope, station_id=station_id)
-    return editable(station, station_editable(viewer.scope, station))
-
-
-def _edit_page(request: Request, form: Form, station: Station, status_code: int = 200) -> Response:
-    return edit_page(request, form, stations_crumb(), f"/stations/{station.id}", station.name, status_code)
+    context = {
+        "station": station,
+        "today": today,
+        "compliance": compliance,
+        "editable": station_editable(viewer.scope, station),
+        **staff,
+    }
+    return render(request, "places/station_detail.html", context)
 
 
 @router.get("/stations/{station_id}/edit")
 async def station_edit(request: Request, viewer: Allowed(Permission.STATIONS_EDIT), station_id: Id) -> Response:
-    station = await _editable_station(viewer, station_id)
+    station = await STATIONS.to_edit(viewer, station_id=station_id)
     initial = {
         "code": station.code,
         "name": station.name,
@@ -223,20 +196,11 @@ async def station_edit(request: Request, viewer: Allowed(Permission.STATIONS_EDI
         "kind": station.kind,
         "parent_code": station.parent.code if station.parent else "",
     }
-    return _edit_page(request, Form.initial(await _fields(viewer), initial), station)
+    return STATIONS.edit(request, Form.initial(await _fields(viewer), initial), station)
 
 
 @router.post("/stations/{station_id}")
 async def station_update(request: Request, viewer: Allowed(Permission.STATIONS_EDIT), station_id: Id) -> Response:
-    station = await _editable_station(viewer, station_id)
-    form = await Form.posted(await _fields(viewer), request)
-
-    async def update(cleaned: dict) -> Station | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.station_update(
-            actor=viewer.user, scope=viewer.scope, station=station, **values
-        )
-
-    if await form.run(update):
-        return saved(request, f"/stations/{station.id}")
-    return _edit_page(request, form, station, status_code=422)
+    station = await STATIONS.to_edit(viewer, station_id=station_id)
+    fields = await _fields(viewer)
+    return await STATIONS.update(request, viewer, fields, _values, services.station_update, station=station)

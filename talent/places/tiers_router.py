@@ -7,44 +7,39 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
-from talent.core.i18n import gettext as _
+from talent.core.i18n import N_
 from talent.places import selectors, services
 from talent.places.access import tier_editable
 from talent.places.forms import TIER_FIELDS
-from talent.places.models import StationTier
-from talent.places.pages import edit_page, editable, new_page, saved, with_region, writer_only
+from talent.places.pages import RecordPages, with_region, writer_only
 from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import render
 
 router = APIRouter(tags=["places"])
 
+TIERS = RecordPages("/stations/tiers", N_("Station tiers"), N_("New station tier"), selectors.tier_get, tier_editable)
+
+
 # The form's fields that go to the services as they are (the region is typed as a code and looked up).
 TIER_VALUES = [f.name for f in TIER_FIELDS if f.name != "region_code"]
-
-
-def tiers_crumb() -> tuple[str, str]:
-    return ("/stations/tiers", _("Station tiers"))
 
 
 @router.get("/stations/tiers")
 async def tier_list(request: Request, viewer: Allowed(Permission.TIERS_VIEW), params: Listing) -> Response:
     page = await selectors.tier_list(scope=viewer.scope, params=params)
-    return render(request, "places/tiers.html", {"page": page}, fragment="places/_tiers.html")
+    return list_page(request, "places/tiers.html", {"page": page})
 
 
 @router.get("/stations/tiers/export")
 async def tier_export(viewer: Allowed(Permission.TIERS_VIEW), params: Listing, fmt: ExportFormat = "xlsx") -> Response:
     rows = exports.tier_rows(selectors.tier_export(scope=viewer.scope, params=params))
     return exports.respond(fmt, "tiers", exports.headers(exports.TIER_HEADERS), rows)
-
-
-def _new_page(request: Request, form: Form, status_code: int = 200) -> Response:
-    return new_page(request, form, tiers_crumb(), _("New station tier"), status_code)
 
 
 async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
@@ -56,60 +51,32 @@ async def _values(viewer: Viewer, form: Form, cleaned: dict) -> dict | None:
 @router.get("/stations/tiers/new")
 async def tier_new(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) -> Response:
     writer_only(viewer)
-    return _new_page(request, Form.initial(TIER_FIELDS, {"min_fulltime": 1, "min_certified": 0}))
+    return TIERS.new(request, Form.initial(TIER_FIELDS, {"min_fulltime": 1, "min_certified": 0}))
 
 
 @router.post("/stations/tiers")
 async def tier_create(request: Request, viewer: Allowed(Permission.TIERS_EDIT)) -> Response:
     writer_only(viewer)
-    form = await Form.posted(TIER_FIELDS, request)
-
-    async def create(cleaned: dict) -> StationTier | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.tier_create(actor=viewer.user, scope=viewer.scope, **values)
-
-    if tier := await form.run(create):
-        return saved(request, f"/stations/tiers/{tier.id}")
-    return _new_page(request, form, status_code=422)
+    return await TIERS.create(request, viewer, TIER_FIELDS, _values, services.tier_create)
 
 
 @router.get("/stations/tiers/{tier_id}")
 async def tier_detail(request: Request, viewer: Allowed(Permission.TIERS_VIEW), tier_id: Id) -> Response:
     tier = await selectors.tier_get(scope=viewer.scope, tier_id=tier_id)
     count = await selectors.tier_station_count(scope=viewer.scope, tier=tier)
-    return render(
-        request,
-        "places/tier_detail.html",
-        {"tier": tier, "station_count": count, "editable": tier_editable(viewer.scope, tier)},
-    )
-
-
-async def _editable_tier(viewer: Viewer, tier_id: int) -> StationTier:
-    tier = await selectors.tier_get(scope=viewer.scope, tier_id=tier_id)
-    return editable(tier, tier_editable(viewer.scope, tier))
-
-
-def _edit_page(request: Request, form: Form, tier: StationTier, status_code: int = 200) -> Response:
-    return edit_page(request, form, tiers_crumb(), f"/stations/tiers/{tier.id}", tier.name, status_code)
+    context = {"tier": tier, "station_count": count, "editable": tier_editable(viewer.scope, tier)}
+    return render(request, "places/tier_detail.html", context)
 
 
 @router.get("/stations/tiers/{tier_id}/edit")
 async def tier_edit(request: Request, viewer: Allowed(Permission.TIERS_EDIT), tier_id: Id) -> Response:
-    tier = await _editable_tier(viewer, tier_id)
+    tier = await TIERS.to_edit(viewer, tier_id=tier_id)
     initial = {name: getattr(tier, name) for name in TIER_VALUES}
     initial["region_code"] = tier.region.code if tier.region else ""
-    return _edit_page(request, Form.initial(TIER_FIELDS, initial), tier)
+    return TIERS.edit(request, Form.initial(TIER_FIELDS, initial), tier)
 
 
 @router.post("/stations/tiers/{tier_id}")
 async def tier_update(request: Request, viewer: Allowed(Permission.TIERS_EDIT), tier_id: Id) -> Response:
-    tier = await _editable_tier(viewer, tier_id)
-    form = await Form.posted(TIER_FIELDS, request)
-
-    async def update(cleaned: dict) -> StationTier | None:
-        values = await _values(viewer, form, cleaned)
-        return values and await services.tier_update(actor=viewer.user, scope=viewer.scope, tier=tier, **values)
-
-    if await form.run(update):
-        return saved(request, f"/stations/tiers/{tier.id}")
-    return _edit_page(request, form, tier, status_code=422)
+    tier = await TIERS.to_edit(viewer, tier_id=tier_id)
+    return await TIERS.update(request, viewer, TIER_FIELDS, _values, services.tier_update, tier=tier)

@@ -2,7 +2,7 @@
 
 from talent.core.codes import choices
 from talent.core.i18n import N_
-from talent.places.forms import region_lookup, station_lookup
+from talent.places.forms import RULE_FROM, RULE_REGION, RULE_SOURCE, region_lookup, station_lookup
 from talent.places.models import CertLevel
 from talent.supervision.models import Affiliation
 from talent.web.forms import Field
@@ -39,8 +39,8 @@ ASSIGNMENT_FIELDS = [
 END_FIELDS = [Field("end_on", N_("Last day"), kind="date", required=True)]
 
 CE_RULE_FIELDS = [
-    region_lookup(help=N_("Empty for the national rule (admins only).")),
-    Field("effective_from", N_("In force from"), kind="date", required=True),
+    RULE_REGION,
+    RULE_FROM,
     Field("counts", N_("Supervision sessions earn CE hours"), kind="bool"),
     Field(
         "max_share",
@@ -48,12 +48,5 @@ CE_RULE_FIELDS = [
         kind="decimal",
         help=N_("Between 0 and 1: 1 credits a session's full length, 0.5 half of it."),
     ),
-    Field(
-        "source",
-        N_("Source document"),
-        kind="textarea",
-        required=True,
-        max_length=2000,
-        help=N_("The document and article the rule comes from, e.g. a provincial civil-affairs notice."),
-    ),
+    RULE_SOURCE,
 ]

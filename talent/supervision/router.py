@@ -2,6 +2,7 @@
 assignments of supervisors to stations, coverage per region with the uncovered stations, and a supervisor's own
 page. Sessions and mentees are talent.cohorts' (its router adds /supervision/sessions and the mentees here)."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -11,30 +12,41 @@ from talent.cohorts import selectors as cohort_selectors
 from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.core.codes import choices
-from talent.core.errors import ServiceError
+from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.places.access import can_write_under
-from talent.places.pages import edit_page, new_page, region_from_form, regional_rule_posted, saved
+from talent.places.pages import RecordPages, new_page, record_posted, region_from_form, rule_values, rule_withdrawn
 from talent.places.selectors import region_for_code
 from talent.supervision import selectors, services
 from talent.supervision.access import may_assign, supervisor_editable
 from talent.supervision.forms import ASSIGNMENT_FIELDS, CE_RULE_FIELDS, END_FIELDS, SUPERVISOR_FIELDS
 from talent.supervision.models import Affiliation, Supervisor
 from talent.web.auth import Allowed, Viewer
+from talent.web.crud import outcome, page_with_form, post_form
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
+from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.templating import flash, render, see_other
 
 router = APIRouter(tags=["supervision"])
 
+# Who keeps the expert pool's profiles and CE rules (_may_keep_pool: and a region of their own, or the country).
+PoolKeeper = Allowed(Permission.SUPERVISORS_EDIT)
+
 Code = Annotated[str, Query(max_length=32)]
 RegionCode = Annotated[str, Query(max_length=12)]
 
 
-def pool_crumb() -> tuple[str, str]:
-    return ("/supervision", _("Supervisors"))
+SUPERVISORS = RecordPages(
+    "/supervision",
+    N_("Supervisors"),
+    N_("New supervisor"),
+    selectors.supervisor_get,
+    supervisor_editable,
+    "/supervision/supervisors",
+)
 
 
 @router.get("/supervision")
@@ -62,7 +74,7 @@ async def supervisor_list(
         "region_typed": region.strip(),
         "affiliations": choices(Affiliation),
     }
-    return render(request, "supervision/supervisors.html", context, fragment="supervision/_supervisors.html")
+    return list_page(request, "supervision/supervisors.html", context)
 
 
 # ── profiles ─────────────────────────────────────────────────────────────────────────────────────
@@ -83,27 +95,20 @@ async def _profile_values(viewer: Viewer, form: Form, cleaned: dict) -> dict | N
 
 
 @router.get("/supervision/supervisors/new")
-async def supervisor_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+async def supervisor_new(request: Request, viewer: PoolKeeper) -> Response:
     _may_keep_pool(viewer)
     initial = {"active": True, "affiliation_type": Affiliation.UNIVERSITY.value}
     if viewer.scope.region_path:
         place = await selectors.coverage_region(scope=viewer.scope)
         initial["region_code"] = place.code if place else ""
-    return new_page(request, Form.initial(SUPERVISOR_FIELDS, initial), pool_crumb(), _("New supervisor"))
+    return SUPERVISORS.new(request, Form.initial(SUPERVISOR_FIELDS, initial))
 
 
 @router.post("/supervision/supervisors")
-async def supervisor_create(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+async def supervisor_create(request: Request, viewer: PoolKeeper) -> Response:
     _may_keep_pool(viewer)
-    form = await Form.posted(SUPERVISOR_FIELDS, request)
-
-    async def create(cleaned: dict) -> Supervisor | None:
-        values = await _profile_values(viewer, form, cleaned)
-        return values and await services.supervisor_create(actor=viewer.user, scope=viewer.scope, **values)
-
-    if supervisor := await form.run(create):
-        return saved(request, f"/supervision/supervisors/{supervisor.id}")
-    return new_page(request, form, pool_crumb(), _("New supervisor"), status_code=422)
+    create = services.supervisor_create
+    return await SUPERVISORS.create(request, viewer, SUPERVISOR_FIELDS, _profile_values, create)
 
 
 @router.get("/supervision/supervisors/{supervisor_id}")
@@ -131,54 +136,25 @@ async def _detail(request: Request, viewer: Viewer, supervisor: Supervisor, form
         "form": form,
         "action": f"/supervision/supervisors/{supervisor.id}/assignments",
     }
-    return render(
-        request,
-        "supervision/supervisor_detail.html",
-        context,
-        fragment="supervision/_assign_form.html" if status_code == 422 else None,
-        status_code=status_code,
+    return page_with_form(
+        request, "supervision/supervisor_detail.html", context, "supervision/_assign_form.html", status_code
     )
 
 
-async def _editable(viewer: Viewer, supervisor_id: int) -> Supervisor:
-    supervisor = await selectors.supervisor_get(scope=viewer.scope, supervisor_id=supervisor_id)
-    if not supervisor_editable(viewer.scope, supervisor):
-        raise Forbidden()
-    return supervisor
-
-
-def _edit_page(request: Request, form: Form, supervisor: Supervisor, status_code: int = 200) -> Response:
-    url = f"/supervision/supervisors/{supervisor.id}"
-    return edit_page(request, form, pool_crumb(), url, supervisor.name, status_code)
-
-
 @router.get("/supervision/supervisors/{supervisor_id}/edit")
-async def supervisor_edit(
-    request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
-) -> Response:
-    supervisor = await _editable(viewer, supervisor_id)
+async def supervisor_edit(request: Request, viewer: PoolKeeper, supervisor_id: Id) -> Response:
+    supervisor = await SUPERVISORS.to_edit(viewer, supervisor_id=supervisor_id)
     initial = {name: getattr(supervisor, name) for name in PROFILE_VALUES if name != "expertise"}
     initial["expertise"] = "、".join(t.tag for t in supervisor.expertise)
     initial["region_code"] = supervisor.region.code if supervisor.region else ""
-    return _edit_page(request, Form.initial(SUPERVISOR_FIELDS, initial), supervisor)
+    return SUPERVISORS.edit(request, Form.initial(SUPERVISOR_FIELDS, initial), supervisor)
 
 
 @router.post("/supervision/supervisors/{supervisor_id}")
-async def supervisor_update(
-    request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), supervisor_id: Id
-) -> Response:
-    supervisor = await _editable(viewer, supervisor_id)
-    form = await Form.posted(SUPERVISOR_FIELDS, request)
-
-    async def update(cleaned: dict) -> Supervisor | None:
-        values = await _profile_values(viewer, form, cleaned)
-        return values and await services.supervisor_update(
-            actor=viewer.user, scope=viewer.scope, supervisor=supervisor, **values
-        )
-
-    if await form.run(update):
-        return saved(request, f"/supervision/supervisors/{supervisor.id}")
-    return _edit_page(request, form, supervisor, status_code=422)
+async def supervisor_update(request: Request, viewer: PoolKeeper, supervisor_id: Id) -> Response:
+    supervisor = await SUPERVISORS.to_edit(viewer, supervisor_id=supervisor_id)
+    update = services.supervisor_update
+    return await SUPERVISORS.update(request, viewer, SUPERVISOR_FIELDS, _profile_values, update, supervisor=supervisor)
 
 
 # ── assignments ──────────────────────────────────────────────────────────────────────────────────
@@ -191,22 +167,11 @@ async def assignment_create(
     supervisor = await selectors.supervisor_get(scope=viewer.scope, supervisor_id=supervisor_id)
     if not may_assign(viewer.scope):
         raise Forbidden()
-    form = await Form.posted(ASSIGNMENT_FIELDS, request)
-
-    async def create(cleaned: dict):
-        return await services.assignment_create(
-            actor=viewer.user,
-            scope=viewer.scope,
-            supervisor_id=supervisor.id,
-            station_code=cleaned["station_code"],
-            start_on=cleaned["start_on"],
-            end_on=cleaned["end_on"],
-            is_primary=cleaned["is_primary"],
-        )
-
-    if await form.run(create):
-        return flash(see_other(request, f"/supervision/supervisors/{supervisor.id}"), _("Assigned."))
-    return await _detail(request, viewer, supervisor, form, status_code=422)
+    create = services.assignment_create
+    form, assigned = await post_form(request, viewer, ASSIGNMENT_FIELDS, create, supervisor_id=supervisor.id)
+    again = partial(_detail, request, viewer, supervisor, status_code=422)
+    url = SUPERVISORS.record_url(supervisor)
+    return await outcome(request, form, assigned, done=url, again=again, message=_("Assigned."))
 
 
 @router.post("/supervision/assignments/{assignment_id}/end")
@@ -214,15 +179,9 @@ async def assignment_end(
     request: Request, viewer: Allowed(Permission.SUPERVISION_COVERAGE), assignment_id: Id
 ) -> Response:
     assignment = await selectors.assignment_get(scope=viewer.scope, assignment_id=assignment_id)
-    form = await Form.posted(END_FIELDS, request)
-
-    async def end(cleaned: dict):
-        return await services.assignment_end(
-            actor=viewer.user, scope=viewer.scope, assignment=assignment, end_on=cleaned["end_on"]
-        )
-
+    form, ended = await post_form(request, viewer, END_FIELDS, services.assignment_end, assignment=assignment)
     url = f"/supervision/supervisors/{assignment.supervisor_id}"
-    if await form.run(end):
+    if ended:
         return flash(see_other(request, url), _("Assignment ended."))
     return flash(see_other(request, url), next(iter(form.errors.values())), "danger")
 
@@ -259,7 +218,7 @@ async def uncovered(
     params.extra = {"region": place.code if place else ""}
     page = await selectors.uncovered_stations(scope=viewer.scope, region=place, today=local_today(), params=params)
     context = {"page": page, "region": place}
-    return render(request, "supervision/uncovered.html", context, fragment="supervision/_uncovered.html")
+    return list_page(request, "supervision/uncovered.html", context)
 
 
 # ── the CE rule of sessions ──────────────────────────────────────────────────────────────────────
@@ -272,7 +231,7 @@ def ce_rules_crumb() -> tuple[str, str]:
 
 
 @router.get(CE_RULES)
-async def ce_rule_list(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), params: Listing) -> Response:
+async def ce_rule_list(request: Request, viewer: PoolKeeper, params: Listing) -> Response:
     page = await selectors.ce_rule_list(scope=viewer.scope, params=params)
     today = local_today()
     # A rule not yet in force may be withdrawn by whoever may add it; one in force is kept.
@@ -280,7 +239,7 @@ async def ce_rule_list(request: Request, viewer: Allowed(Permission.SUPERVISORS_
         r.id for r in page.items if r.effective_from > today and can_write_under(viewer.scope, r.region_path)
     }
     context = {"page": page, "may_add": may_assign(viewer.scope), "withdrawable": withdrawable}
-    return render(request, "supervision/ce_rules.html", context, fragment="supervision/_ce_rules.html")
+    return list_page(request, "supervision/ce_rules.html", context)
 
 
 def _new_rule_page(request: Request, form: Form, status_code: int = 200) -> Response:
@@ -288,7 +247,7 @@ def _new_rule_page(request: Request, form: Form, status_code: int = 200) -> Resp
 
 
 @router.get(f"{CE_RULES}/new")
-async def ce_rule_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+async def ce_rule_new(request: Request, viewer: PoolKeeper) -> Response:
     _may_keep_pool(viewer)
     initial = {"counts": True, "max_share": "1"}
     if viewer.scope.region_path:
@@ -298,29 +257,19 @@ async def ce_rule_new(request: Request, viewer: Allowed(Permission.SUPERVISORS_E
 
 
 @router.post(CE_RULES)
-async def ce_rule_create(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT)) -> Response:
+async def ce_rule_create(request: Request, viewer: PoolKeeper) -> Response:
     _may_keep_pool(viewer)
-    names = ("effective_from", "counts", "max_share", "source")
-    return await regional_rule_posted(
-        request,
-        viewer,
-        CE_RULE_FIELDS,
-        services.session_ce_rule_create,
-        names,
-        done=CE_RULES,
-        again=lambda form: _new_rule_page(request, form, status_code=422),
+    again = partial(_new_rule_page, request, status_code=422)
+    return await record_posted(
+        request, viewer, CE_RULE_FIELDS, rule_values, services.session_ce_rule_create, done=CE_RULES, again=again
     )
 
 
 @router.post(CE_RULES + "/{rule_id}/delete")
-async def ce_rule_delete(request: Request, viewer: Allowed(Permission.SUPERVISORS_EDIT), rule_id: Id) -> Response:
+async def ce_rule_delete(request: Request, viewer: PoolKeeper, rule_id: Id) -> Response:
     _may_keep_pool(viewer)
     rule = await selectors.ce_rule_get(scope=viewer.scope, rule_id=rule_id)
-    try:
-        await services.session_ce_rule_delete(actor=viewer.user, scope=viewer.scope, rule=rule, today=local_today())
-    except ServiceError as exc:
-        return flash(see_other(request, CE_RULES), exc.message, "danger")
-    return flash(see_other(request, CE_RULES), _("Rule withdrawn."))
+    return await rule_withdrawn(request, viewer, services.session_ce_rule_delete, rule, CE_RULES)
 
 
 # ── a supervisor's own page ──────────────────────────────────────────────────────────────────────
