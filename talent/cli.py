@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from talent.db import tortoise_config
+from talent.db import statistics_refresh, tortoise_config
 
 app = typer.Typer(
     help="Talent: training, certification, pay and retention of township social workers.",
@@ -228,6 +228,8 @@ def remind() -> None:
     recovered = run_with_db(jobs_recover)
     if recovered:
         console.print(f"Marked {recovered} interrupted import job(s) as failed.")
+    # The reports' plans depend on the planners' statistics being current (talent.db.statistics_refresh).
+    run_with_db(statistics_refresh)
     if counts["mail"].error:
         raise typer.Exit(1)
 

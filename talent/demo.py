@@ -38,6 +38,7 @@ from typing import Any
 
 from talent import demo_data as data
 from talent.core.attrs import attrs_of
+from talent.db import statistics_refresh
 
 DEMO_PASSWORD = "talent-demo-2026"
 STEP = 30  # days per simulation step
@@ -1620,6 +1621,7 @@ async def load_demo(
             written["counts"].update(await demo_contribute(scale=scale, seed=seed, today=plan.today, progress=progress))
         if scale != "national":  # the national scale writes its reminders in bulk (talent.certification.demo)
             written["counts"].update(await _reminders(plan.today, fixed=today is not None))
+        await statistics_refresh()
     return _result_table(plan, written)
 
 

@@ -19,3 +19,19 @@ async def test_the_running_postgresql_connection_has_jit_off(db, is_postgres):
         pytest.skip("a PostgreSQL setting")
     _count, rows = await get_connection("default").execute_query("SHOW jit")
     assert rows[0]["jit"] == "off"
+
+
+async def test_refreshing_statistics_gives_sqlite_s_planner_the_table_sizes(db, is_postgres):
+    # PostgreSQL keeps its statistics across the suite's table resets, so only SQLite can show the before.
+    if is_postgres:
+        pytest.skip("SQLite's sqlite_stat1")
+    from talent.db import statistics_refresh
+    from tests.factories import world
+
+    await world()
+    conn = get_connection("default")
+    has_stats = "SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'"
+    assert (await conn.execute_query_dict(has_stats))[0]["n"] == 0
+    await statistics_refresh()
+    rows = await conn.execute_query_dict("SELECT stat FROM sqlite_stat1 WHERE tbl = 'employment_spells'")
+    assert rows and rows[0]["stat"]
