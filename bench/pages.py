@@ -1,25 +1,38 @@
-"""Benchmark: the worker and certificate lists, their sorts, a deep page, a search, a filter and both exports, signed
-in as each demo role, through the ASGI app in this process (so the time is the server's), on the database given by
-TALENT_DATABASE_URL (or --url).
+"""Benchmark: every page of the navigation, signed in as each demo role, with each of its sorts and filters, a search,
+a deep page (by number, then the pager's cursor from there) and its exports, through the ASGI app in this process (so
+the time is the server's), on the database given by TALENT_DATABASE_URL (or --url).
 
     TALENT_DATABASE_URL=sqlite:///path/county.sqlite3 .venv/bin/python bench/pages.py [--repeat 3] [--deep 1000]
+        [--roles admin,hr] [--scale-compare sqlite:///path/small.sqlite3] [--markdown]
 
 The database must hold a demo (`talent migrate && talent demo --scale county`; the demo accounts' password is
-talent.demo.DEMO_PASSWORD). Each measurement is the best of --repeat runs after one warm-up run. Printed per page:
-the role, the URL, the status, the server time, the number of SQL statements, and the bytes sent. A role that may
-not open a page shows its 403 (or redirect), which is part of the picture. Don't run it on the national demo on a
-shared machine: some of these pages take minutes there before issue 11.
+talent.demo.DEMO_PASSWORD). The pages are found, not listed: the navigation the role's permissions open
+(talent.web.nav.NAV), then on each page the links its own HTML offers (sort headers, the search form's selects, the
+export links, the pager's "next"). Each measurement is the best of --repeat runs after one warm-up run.
+
+Printed per page: the role, the URL, the status, the server time, the number of SQL statements (and, with
+--scale-compare, the count on the second database: the goal is that they are equal), and for a list the time of its
+hand-written twin (bench/pages_sql.py: the same rows, same order, same page, plus the total the pager shows) and the
+ratio page / twin (goal ≤ 1.5). The twin's row ids are checked against the ids the page links to ("ok"), or only the
+number of rows where a row has no link ("n ok"). Pages that are not lists print "-".
+
+Don't run it on the national demo on a shared machine without --roles: some pages take long there.
 """
 
 import argparse
 import asyncio
 import os
+import re
 import sys
 import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import httpx  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
@@ -27,23 +40,137 @@ from tortoise import Tortoise  # noqa: E402
 from talent.db import tortoise_config  # noqa: E402
 from tests.querycount import count_queries  # noqa: E402
 
-ROLES = ("admin", "citybureau", "bureau", "hr", "supervisor")
+ROLES = ("admin", "citybureau", "bureau", "hr", "supervisor", "worker")
+# A search term per list that matches some rows of the demo (else "a").
+SEARCH = {
+    "/workers": "W32",
+    "/certificates": "W32",
+    "/stations": "1",
+    "/audit": "worker",
+    "/admin/users": "hr",
+}
+# Lists one click under a navigation entry (its own sub-navigation), benched like the entries themselves when the
+# role may open them.
+SUBPAGES = (
+    "/admin/users",
+    "/stations/organisations",
+    "/stations/tiers",
+    "/supervision/coverage",
+    "/supervision/coverage/uncovered",
+    "/supervision/sessions",
+    "/pay/retention",
+    "/reports/yearly",
+    "/notifications",
+)
+OPTIONS_PER_FILTER = 2
 
 
-def pages(deep: int) -> list[str]:
-    return [
-        "/workers",
-        "/workers?sort=-name",
-        "/workers?sort=start",
-        f"/workers?page={deep}",
-        f"/workers?page={deep}&sort=start",
-        "/workers?q=W32",
-        "/certificates",
-        "/certificates?level=none",
-        f"/certificates?page={deep}&sort=-expires",
-        "/workers/export?format=csv",
-        "/certificates/export?format=csv",
-    ]
+class Links(HTMLParser):
+    """What a page offers to click: sort headers, the search form (its selects and whether it has `q`), export links,
+    the pager's next link, and the rows of its table (each row's first link to a record, `/thing/<id>`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sorts: list[str] = []
+        self.exports: list[str] = []
+        self.next: str = ""
+        self.search = False
+        self.selects: dict[str, list[tuple[str, bool]]] = {}
+        self.rows: list[int | None] = []
+        self._in_form = self._in_tbody = False
+        self._select = ""
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        a = dict(attrs)
+        if tag == "form" and a.get("role") == "search":
+            self._in_form = True
+        elif tag == "input" and self._in_form and a.get("name") == "q":
+            self.search = True
+        elif tag == "select" and self._in_form and a.get("name"):
+            self._select = a["name"]
+            self.selects[self._select] = []
+        elif tag == "option" and self._select:
+            self.selects[self._select].append((a.get("value") or "", "selected" in a))
+        elif tag == "tbody":
+            self._in_tbody = True
+        elif tag == "tr" and self._in_tbody:
+            self.rows.append(None)
+        elif tag == "a" and a.get("href"):
+            self._link(a)
+
+    def _link(self, a: dict) -> None:
+        href = a["href"]
+        if "sort-link" in (a.get("class") or ""):
+            self.sorts.append(href)
+        elif a.get("rel") == "next":
+            self.next = href
+        elif "/export" in href and href.startswith("/"):
+            self.exports.append(href)
+        if self._in_tbody and self.rows and self.rows[-1] is None:
+            match = re.fullmatch(r"/[\w/-]*?/(\d+)", urlsplit(href).path)
+            if match:
+                self.rows[-1] = int(match.group(1))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = ""
+        elif tag == "tbody":
+            self._in_tbody = False
+
+
+def links_of(html: str) -> Links:
+    parser = Links()
+    parser.feed(html)
+    return parser
+
+
+def pager_total(html: str) -> int:
+    """The total the pager shows ("1–25 of 1,234"), 0 when the page has no pager."""
+    match = re.search(r"\d[\d,]*–\d[\d,]* of (\d[\d,]*)", html)
+    return int(match.group(1).replace(",", "")) if match else 0
+
+
+def with_query(path: str, **params: str | int) -> str:
+    return f"{path}?{urlencode(params)}"
+
+
+def variants(path: str, html: str, deep: int, per_page: int) -> list[tuple[str, str]]:
+    """(kind, URL) of every variant a page offers: its sorts, one URL per filter value (up to OPTIONS_PER_FILTER of
+    each select), a search, a deep page by number (the last but one when the list is shorter), and its exports. The
+    cursor page follows from the deep page's response (see run_role)."""
+    links = links_of(html)
+    found = [("sort", urljoin(path, href)) for href in dict.fromkeys(links.sorts)]
+    for name, options in links.selects.items():
+        values = [value for value, selected in options if value and not selected][:OPTIONS_PER_FILTER]
+        found += [("filter", with_query(path, **{name: value})) for value in values]
+    if links.search:
+        found.append(("search", with_query(path, q=SEARCH.get(path, "a"))))
+    pages = -(-pager_total(html) // per_page)
+    if pages > 2:
+        found.append(("deep", with_query(path, page=min(deep, pages - 1))))
+    found += [("export", href) for href in dict.fromkeys(links.exports)]
+    return found
+
+
+@dataclass
+class Result:
+    role: str
+    kind: str
+    url: str
+    status: int = 0
+    seconds: float = 0.0
+    queries: int = 0
+    size: int = 0
+    twin: float | None = None
+    check: str = "-"
+    other_queries: int | None = None
+    html: str = field(default="", repr=False)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.seconds / self.twin if self.twin else None
 
 
 async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> bool:
@@ -55,48 +182,183 @@ async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> bo
     return response.status_code == 303
 
 
-async def measure(client: httpx.AsyncClient, url: str, repeat: int) -> tuple[int, float, int, int]:
-    await client.get(url)  # warm-up (and the session's first touch)
-    best, statements, status, size = float("inf"), 0, 0, 0
+async def measure(client: httpx.AsyncClient, result: Result, repeat: int) -> Result:
+    await client.get(result.url)  # warm-up (and the session's first touch)
+    best = float("inf")
     for _ in range(repeat):
         async with count_queries() as counter:
             start = time.perf_counter()
-            response = await client.get(url)
+            response = await client.get(result.url)
             elapsed = time.perf_counter() - start
-        status, size = response.status_code, len(response.content)
+        result.status, result.size = response.status_code, len(response.content)
         if elapsed < best:
-            best, statements = elapsed, counter.count
-    return status, best, statements, size
+            best, result.queries = elapsed, counter.count
+            is_html = response.headers.get("content-type", "").startswith("text/html")
+            result.html = response.text if is_html else ""
+    result.seconds = best
+    return result
 
 
-async def main() -> None:
+async def nav_paths(role: str) -> tuple[list[str], object]:
+    """The navigation's addresses the role opens (as the page's menu shows them), and the demo account."""
+    from talent.accounts.models import User
+    from talent.core.access import can
+    from talent.web.nav import NAV
+
+    user = await User.get(username=role).prefetch_related("region")
+    worker_id = str(user.worker_id or 0)
+    paths = [
+        href.replace("{worker_id}", worker_id) for href, _label, permission, _menu in NAV if can(user.role, permission)
+    ]
+    return paths, user
+
+
+async def run_role(client: httpx.AsyncClient, role: str, args, twins) -> list[Result]:
+    """Every page the role's navigation opens, each followed by its variants."""
+    from talent.settings import get_settings
+
+    per_page = get_settings().page_size
+    paths, user = await nav_paths(role)
+    results: list[Result] = []
+    for path in [*paths, *SUBPAGES]:
+        landing = await measure(client, Result(role, "page", path), args.repeat)
+        if path in SUBPAGES and path not in paths and landing.status != 200:
+            continue  # a sub-page the role may not open: not part of its picture
+        results.append(landing)
+        report(await twins.check(user, landing), args)
+        if landing.status != 200:
+            continue
+        for kind, url in variants(path, landing.html, args.deep, per_page):
+            result = await measure(client, Result(role, kind, url), args.repeat)
+            results.append(result)
+            report(await twins.check(user, result), args)
+            following = links_of(result.html).next if kind == "deep" else ""
+            if following:
+                cursor = await measure(client, Result(role, "cursor", urljoin(path, following)), args.repeat)
+                results.append(cursor)
+                report(await twins.check(user, cursor), args)
+    return results
+
+
+HEADER = ("role", "kind", "page", "status", "seconds", "queries", "twin", "ratio", "rows")
+
+
+def report(result: Result, args) -> None:
+    if args.markdown:
+        return
+    twin = f"{result.twin:.4f}" if result.twin is not None else "-"
+    ratio = f"{result.ratio:.2f}" if result.ratio is not None else "-"
+    print(
+        f"{result.role:<10} {result.kind:<6} {result.url[:70]:<70} {result.status:>4} {result.seconds:>8.4f}"
+        f" {result.queries:>4} {twin:>8} {ratio:>6} {result.check}",
+        flush=True,
+    )
+
+
+def markdown(results: list[Result], compare: bool) -> None:
+    """One table row per page, for the README."""
+    head = ["role", "page", "status", "ms", "queries"]
+    head += ["queries (2nd db)"] if compare else []
+    head += ["twin ms", "ratio", "rows"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for r in results:
+        cells = [r.role, f"`{r.url}`", str(r.status), f"{r.seconds * 1000:.1f}", str(r.queries)]
+        if compare:
+            differs = r.other_queries is not None and r.other_queries != r.queries
+            cells.append(
+                f"**{r.other_queries}**" if differs else str(r.other_queries if r.other_queries is not None else "-")
+            )
+        cells += [f"{r.twin * 1000:.1f}" if r.twin is not None else "-", f"{r.ratio:.2f}" if r.ratio else "-", r.check]
+        print("| " + " | ".join(cells) + " |")
+
+
+def summary(results: list[Result], compare: bool) -> None:
+    ratios = sorted((r for r in results if r.ratio is not None), key=lambda r: r.ratio, reverse=True)
+    print(f"\n{len(results)} pages; {len(ratios)} with a twin; worst ratios:")
+    for r in ratios[:10]:
+        print(f"  {r.ratio:6.2f}  {r.role:<10} {r.url}  ({r.seconds:.4f}s vs {r.twin:.4f}s, {r.check})")
+    mismatched = [r for r in results if r.check.startswith("NO")]
+    for r in mismatched:
+        print(f"  rows differ: {r.role} {r.url}: {r.check}")
+    if compare:
+        differing = [r for r in results if r.other_queries is not None and r.other_queries != r.queries]
+        print(f"query counts differing between the two databases: {len(differing)}")
+        for r in differing:
+            print(f"  {r.role:<10} {r.url}  {r.queries} here, {r.other_queries} there")
+
+
+async def app_client(url: str):
+    await Tortoise.init(config=tortoise_config(url))
+    from talent.app import create_app
+
+    app = create_app(manage_db=False)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    return transport
+
+
+async def run(url: str, args, roles: list[str]) -> list[Result]:
+    import pages_sql
+    from talent.demo import DEMO_PASSWORD
+
+    transport = await app_client(url)
+    twins = pages_sql.Twins(repeat=args.repeat)
+    results: list[Result] = []
+    try:
+        for role in roles:
+            headers = {"Accept-Language": "en"}
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as client:
+                if not await sign_in(client, role, DEMO_PASSWORD):
+                    print(f"{role:<10} (cannot sign in: no such demo account?)")
+                    continue
+                results += await run_role(client, role, args, twins)
+    finally:
+        await Tortoise.close_connections()
+    return results
+
+
+async def counts_on(url: str, results: list[Result]) -> None:
+    """The query count of each measured URL on a second database (same roles, same URLs; a cursor taken from the
+    first database's rows is still a valid cursor there, if not the same page)."""
+    from talent.demo import DEMO_PASSWORD
+
+    transport = await app_client(url)
+    try:
+        for role in dict.fromkeys(r.role for r in results):
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                if not await sign_in(client, role, DEMO_PASSWORD):
+                    continue
+                for result in (r for r in results if r.role == role):
+                    await client.get(result.url)
+                    async with count_queries() as counter:
+                        await client.get(result.url)
+                    result.other_queries = counter.count
+    finally:
+        await Tortoise.close_connections()
+
+
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default=os.environ.get("TALENT_DATABASE_URL", ""))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--deep", type=int, default=1000)
     parser.add_argument("--roles", default=",".join(ROLES))
+    parser.add_argument("--scale-compare", metavar="URL2", default="", help="a second database (the small demo)")
+    parser.add_argument("--markdown", action="store_true", help="print one markdown table at the end")
     args = parser.parse_args()
     if not args.url:
         parser.error("set TALENT_DATABASE_URL or --url")
-    await Tortoise.init(config=tortoise_config(args.url))
-    from talent.app import create_app
-    from talent.demo import DEMO_PASSWORD
-
-    app = create_app(manage_db=False)
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    print(f"{'role':<11} {'page':<42} {'status':>6} {'seconds':>8} {'queries':>7} {'bytes':>9}")
-    try:
-        for role in args.roles.split(","):
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                if not await sign_in(client, role, DEMO_PASSWORD):
-                    print(f"{role:<11} (cannot sign in: no such demo account?)")
-                    continue
-                for url in pages(args.deep):
-                    status, seconds, queries, size = await measure(client, url, args.repeat)
-                    print(f"{role:<11} {url:<42} {status:>6} {seconds:>8.3f} {queries:>7} {size:>9}", flush=True)
-    finally:
-        await Tortoise.close_connections()
+    if not args.markdown:
+        print(
+            f"{'role':<10} {'kind':<6} {'page':<70} {'code':>4} {'seconds':>8} {'sql':>4} {'twin':>8} {'ratio':>6} rows"
+        )
+    results = asyncio.run(run(args.url, args, args.roles.split(",")))
+    if args.scale_compare:
+        asyncio.run(counts_on(args.scale_compare, results))
+    if args.markdown:
+        markdown(results, bool(args.scale_compare))
+    summary(results, bool(args.scale_compare))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

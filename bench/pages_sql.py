@@ -1,0 +1,402 @@
+"""Hand-written twins of the list pages for bench/pages.py: for each list (keyed by its URL path), the best SQL one
+would write by hand for the rows the page shows — the same rows, in the same order, on the same page, with the columns
+the page shows and the total its pager shows — on SQLite and PostgreSQL. A twin reads the page's query string (sort,
+filters, search, page number or `after=` cursor) and returns None for a combination it does not cover (the bench then
+prints "-").
+
+Scope is written out per role as the pages apply it (talent.*.access): a bureau its region's subtree (a range on the
+path), HR its organisation's stations, a supervisor its assigned stations and its mentees, a worker itself.
+"""
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import parse_qsl, urlsplit
+
+from talent.core.access import Role, Scope
+from talent.core.pagination import decode_cursor
+from talent.core.sql import next_prefix
+
+
+@dataclass
+class Ctx:
+    """One twin's statement under construction: the viewer's scope, the dialect, and the bound values (`:name`)."""
+
+    scope: Scope
+    pg: bool
+    today: date
+    per_page: int
+    query: dict[str, str]
+    values: dict[str, object] = field(default_factory=dict)
+
+    def p(self, value) -> str:
+        """A placeholder bound to `value` (a date as text on SQLite, which stores dates so)."""
+        name = f"v{len(self.values)}"
+        self.values[name] = value.isoformat() if isinstance(value, date) and not self.pg else value
+        return f":{name}"
+
+    def like(self, columns: tuple[str, ...], text: str) -> str:
+        """Any of `columns` contains `text`, case-insensitively (Latin letters; the demo's names are CJK or ASCII)."""
+        pattern = self.p(f"%{text}%")
+        op = "ILIKE" if self.pg else "LIKE"
+        return "(" + " OR ".join(f"{c} {op} {pattern}" for c in columns) + ")"
+
+    def under(self, column: str, prefix: str) -> str:
+        return f"{column} >= {self.p(prefix)} AND {column} < {self.p(next_prefix(prefix))}"
+
+    def stations(self, st: str) -> str:
+        """Stations (alias `st`) in scope (talent.places.access.stations_q)."""
+        s = self.scope
+        if s.role == Role.ADMIN:
+            return "TRUE"
+        if s.role == Role.BUREAU and s.region_path:
+            return self.under(f"{st}.region_path", s.region_path)
+        if s.role == Role.HR and s.organisation_id:
+            return f"{st}.organisation_id = {self.p(s.organisation_id)}"
+        if s.role == Role.SUPERVISOR and s.station_ids:
+            return f"{st}.id IN ({', '.join(str(i) for i in sorted(s.station_ids))})"
+        return "FALSE"
+
+    def active(self, sp: str) -> str:
+        d = self.p(self.today)
+        return f"{sp}.start_on <= {d} AND ({sp}.end_on IS NULL OR {sp}.end_on >= {d})"
+
+    def spells(self, sp: str, st: str) -> str:
+        """Spells (alias `sp`, its station joined as `st`) in scope (talent.people.access.spells_q)."""
+        s = self.scope
+        if s.role == Role.ADMIN:
+            return "TRUE"
+        if s.role == Role.WORKER:
+            return f"{sp}.worker_id = {self.p(s.worker_id or 0)}"
+        q = self.stations(st)
+        if s.role == Role.SUPERVISOR and s.worker_ids:
+            mentees = ", ".join(str(i) for i in sorted(s.worker_ids))
+            q = f"({q} OR ({sp}.worker_id IN ({mentees}) AND {self.active(sp)}))"
+        return q
+
+    def workers(self, w: str) -> str:
+        """Workers (alias `w`) in scope (talent.people.access.workers_q)."""
+        s = self.scope
+        if s.role == Role.ADMIN:
+            return "TRUE"
+        if s.role == Role.WORKER:
+            return f"{w}.id = {self.p(s.worker_id or 0)}"
+        spelled = (
+            f"EXISTS (SELECT 1 FROM employment_spells x JOIN stations xs ON xs.id = x.station_id"
+            f" WHERE x.worker_id = {w}.id AND {self.stations('xs')})"
+        )
+        unspelled = f"NOT EXISTS (SELECT 1 FROM employment_spells y WHERE y.worker_id = {w}.id)"
+        if s.role == Role.SUPERVISOR and s.worker_ids:
+            return f"({spelled} OR {w}.id IN ({', '.join(str(i) for i in sorted(s.worker_ids))}))"
+        if s.role == Role.BUREAU and s.region_path:
+            return f"({spelled} OR ({self.under(f'{w}.registered_region_path', s.region_path)} AND {unspelled}))"
+        if s.role == Role.HR and s.organisation_id:
+            org = self.p(s.organisation_id)
+            return f"({spelled} OR ({w}.registered_organisation_id = {org} AND {unspelled}))"
+        return spelled
+
+    def window(self, sorts: dict[str, str], default: str, alias: str = "t") -> tuple[str, str, str] | None:
+        """(keyset condition or "TRUE", ORDER BY, LIMIT/OFFSET) of the page asked for: `sorts` maps a public sort key
+        to its SQL expression over the inner query's table (alias `alias`), the id breaks ties. None for a `before=`
+        cursor (the bench never asks for one)."""
+        sort = self.query.get("sort", "") or default
+        key = sort.lstrip("-")
+        if key not in sorts:
+            sort, key = default, default.lstrip("-")
+        desc = sort.startswith("-")
+        expression, direction = sorts[key], "DESC" if desc else "ASC"
+        order = f"{expression} {direction}, {alias}.id {direction}"
+        if self.query.get("before"):
+            return None
+        cursor = decode_cursor(self.query.get("after", ""))
+        if cursor is not None:
+            value, row_id = cursor
+            op = "<" if desc else ">"
+            v = self.p(value)
+            keyset = f"({expression} {op} {v} OR ({expression} = {v} AND {alias}.id {op} {self.p(row_id)}))"
+            return keyset, order, f"LIMIT {self.per_page}"
+        page = max(1, int(self.query.get("page", "1") or 1))
+        return "TRUE", order, f"LIMIT {self.per_page} OFFSET {(page - 1) * self.per_page}"
+
+
+Statements = tuple[str, str]  # (the page's rows, ids first; the total)
+Build = Callable[[Ctx], Statements | None]
+TWINS: dict[str, Build] = {}
+
+
+def twin(path: str):
+    def register(build: Build) -> Build:
+        TWINS[path] = build
+        return build
+
+    return register
+
+
+def only(ctx: Ctx, *names: str) -> bool:
+    """Whether the query string holds nothing but `names` and the paging keys (else the twin does not cover it)."""
+    return set(ctx.query) <= {*names, "sort", "page", "after", "per_page"}
+
+
+def paged(ctx: Ctx, inner_from: str, where: list[str], sorts: dict[str, str], default: str, columns: str):
+    """The two statements of a paged list: the page's ids read in the sort's order from `inner_from` (alias t) under
+    `where`, then `columns` for those rows only (alias t again, the inner query's columns); and the total."""
+    window = ctx.window(sorts, default)
+    if window is None:
+        return None
+    keyset, order, limit = window
+    condition = " AND ".join(where) or "TRUE"
+    inner = f"SELECT t.* FROM {inner_from} WHERE {condition} AND {keyset} ORDER BY {order} {limit}"
+    rows = f"SELECT t.id, {columns} FROM ({inner}) t ORDER BY {order}"
+    return rows, f"SELECT COUNT(*) FROM {inner_from} WHERE {condition}"
+
+
+# ── workers ───────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _current_spell(ctx: Ctx, w: str, column: str) -> str:
+    """`column` (of sp, st) of the worker's latest-started active spell in scope."""
+    return (
+        f"(SELECT {column} FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.worker_id = {w}.id AND {ctx.active('sp')} AND {ctx.spells('sp', 'st')}"
+        " ORDER BY sp.start_on DESC, sp.id DESC LIMIT 1)"
+    )
+
+
+@twin("/workers")
+def workers(ctx: Ctx) -> Statements | None:
+    if not only(ctx, "status", "source", "q"):
+        return None
+    status = ctx.query.get("status") or "active"
+    active_here = (
+        f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.worker_id = t.id AND {ctx.active('sp')} AND {ctx.spells('sp', 'st')})"
+    )
+    where = {"active": [active_here], "left": [ctx.workers("t"), f"NOT {active_here}"]}.get(status, [ctx.workers("t")])
+    if ctx.query.get("source"):
+        where.append(f"t.source = {ctx.p(ctx.query['source'])}")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.name", "t.worker_no"), ctx.query["q"]))
+    sorts = {"worker_no": "t.worker_no", "name": "t.name", "start": _current_spell(ctx, "t", "sp.start_on")}
+    columns = (
+        "t.worker_no, t.name, t.gender, t.source, t.phone,"
+        f" {_current_spell(ctx, 't', 'st.name')}, {_current_spell(ctx, 't', 'st.code')},"
+        f" {_current_spell(ctx, 't', 'sp.start_on')}"
+    )
+    return paged(ctx, "workers t", where, sorts, "worker_no", columns)
+
+
+# ── certificates ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _top_certificate(column: str) -> str:
+    return (
+        f"(SELECT {column} FROM certificates c WHERE c.worker_id = t.id"
+        " ORDER BY c.level DESC, c.obtained_on DESC, c.id DESC LIMIT 1)"
+    )
+
+
+@twin("/certificates")
+def certificates(ctx: Ctx) -> Statements | None:
+    """The rows and their highest certificate (level, number, obtained, registered, expiry) and station; not the CE
+    hours of the period nor the status the page derives from them (the status filter is not covered)."""
+    if not only(ctx, "level", "q"):
+        return None
+    where = [
+        f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.worker_id = t.id AND {ctx.active('sp')} AND {ctx.spells('sp', 'st')})"
+    ]
+    level = ctx.query.get("level", "")
+    if level == "none":
+        where.append("NOT EXISTS (SELECT 1 FROM certificates c WHERE c.worker_id = t.id)")
+    elif level:
+        where.append(f"{_top_certificate('c.level')} = {ctx.p(level)}")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.name", "t.worker_no"), ctx.query["q"]))
+    desc = ctx.query.get("sort", "").startswith("-")
+    blank_level = "''" if desc else "'zzzz'"
+    blank_day = ctx.p(date(1, 1, 2) if desc else date(9999, 12, 30))
+    sorts = {
+        "worker_no": "t.worker_no",
+        "name": "t.name",
+        "level": f"COALESCE({_top_certificate('c.level')}, {blank_level})",
+        "expires": f"COALESCE({_top_certificate('c.registration_expires_on')}, {blank_day})",
+    }
+    columns = ", ".join(
+        [
+            "t.worker_no",
+            "t.name",
+            *(_top_certificate(f"c.{c}") for c in ("level", "number", "obtained_on", "registration_expires_on")),
+            _current_spell(ctx, "t", "st.code"),
+            _current_spell(ctx, "t", "st.name"),
+        ]
+    )
+    return paged(ctx, "workers t", where, sorts, "worker_no", columns)
+
+
+# ── places ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@twin("/stations")
+def stations(ctx: Ctx) -> Statements | None:
+    """Stations with their township, organisation, tier and head count (workers on an active spell)."""
+    if not only(ctx, "kind", "tier", "q"):
+        return None
+    where = [ctx.stations("t")]
+    if ctx.query.get("kind"):
+        where.append(f"t.kind = {ctx.p(ctx.query['kind'])}")
+    if ctx.query.get("tier"):
+        where.append(f"t.tier_id = {ctx.p(int(ctx.query['tier']))}")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.code", "t.name"), ctx.query["q"]))
+    sorts = {
+        "code": "t.code",
+        "name": "t.name",
+        "township": "(SELECT r.name FROM regions r WHERE r.id = t.region_id)",
+        "organisation": "(SELECT o.name FROM organisations o WHERE o.id = t.organisation_id)",
+        "tier": "(SELECT x.name FROM station_tiers x WHERE x.id = t.tier_id)",
+    }
+    columns = (
+        "t.code, t.name, t.kind, (SELECT r.name FROM regions r WHERE r.id = t.region_id),"
+        " (SELECT o.name FROM organisations o WHERE o.id = t.organisation_id),"
+        " (SELECT x.name FROM station_tiers x WHERE x.id = t.tier_id),"
+        f" (SELECT COUNT(DISTINCT sp.worker_id) FROM employment_spells sp WHERE sp.station_id = t.id"
+        f" AND {ctx.active('sp')})"
+    )
+    return paged(ctx, "stations t", where, sorts, "code", columns)
+
+
+@twin("/regions")
+def regions(ctx: Ctx) -> Statements | None:
+    if not only(ctx, "level", "q"):
+        return None
+    s = ctx.scope
+    where = ["TRUE" if s.role == Role.ADMIN else ctx.under("t.path", s.region_path) if s.region_path else "FALSE"]
+    if ctx.query.get("level"):
+        where.append(f"t.level = {ctx.p(ctx.query['level'])}")
+    if ctx.query.get("q"):
+        op = "ILIKE" if ctx.pg else "LIKE"
+        where.append(f"(t.name {op} {ctx.p('%' + ctx.query['q'] + '%')} OR {ctx.under('t.code', ctx.query['q'])})")
+    sorts = {"code": "t.code", "name": "t.name", "level": "t.depth", "path": "t.path"}
+    columns = "t.code, t.name, t.level, t.path, (SELECT p.name FROM regions p WHERE p.id = t.parent_id)"
+    return paged(ctx, "regions t", where, sorts, "path", columns)
+
+
+# ── audit and accounts ────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@twin("/audit")
+def audit(ctx: Ctx) -> Statements | None:
+    if not only(ctx, "entity", "entity_id", "q"):
+        return None
+    s = ctx.scope
+    if s.role == Role.ADMIN:
+        where = ["TRUE"]
+    else:
+        if s.role == Role.BUREAU and s.region_path:
+            mine, theirs = ctx.under("region_path", s.region_path), ctx.under("j.region_path", s.region_path)
+        elif s.role == Role.HR and s.organisation_id:
+            org = ctx.p(s.organisation_id)
+            mine, theirs = f"organisation_id = {org}", f"j.organisation_id = {org}"
+        else:
+            return None
+        where = [
+            f"t.id IN (SELECT id FROM audit_entries WHERE {mine}"
+            f" UNION SELECT j.entry_id FROM audit_jurisdictions j WHERE {theirs})"
+        ]
+    for name in ("entity", "entity_id"):
+        if ctx.query.get(name):
+            where.append(f"t.{name} = {ctx.p(ctx.query[name])}")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.summary", "t.actor_name"), ctx.query["q"]))
+    sorts = {"at": "t.id", "entity": "t.entity", "action": "t.action", "actor": "t.actor_name"}
+    columns = "t.at, t.actor_name, t.action, t.entity, t.entity_id, t.summary"
+    return paged(ctx, "audit_entries t", where, sorts, "-at", columns)
+
+
+@twin("/admin/users")
+def users(ctx: Ctx) -> Statements | None:
+    if not only(ctx, "role", "q"):
+        return None
+    where = []
+    if ctx.query.get("role"):
+        where.append(f"t.role = {ctx.p(ctx.query['role'])}")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.username", "t.display_name"), ctx.query["q"]))
+    sorts = {"username": "t.username", "name": "t.display_name", "role": "t.role", "last_login": "t.last_login_at"}
+    columns = (
+        "t.username, t.display_name, t.role, t.last_login_at, (SELECT r.name FROM regions r WHERE r.id = t.region_id),"
+        " (SELECT o.name FROM organisations o WHERE o.id = t.organisation_id),"
+        " (SELECT w.name FROM workers w WHERE w.id = t.worker_id)"
+    )
+    return paged(ctx, "users t", where, sorts, "username", columns)
+
+
+# ── running them ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def bind(sql: str, values: dict, pg: bool) -> tuple[str, list]:
+    """`:name` placeholders as the driver's ($n on PostgreSQL, ? on SQLite), with the values in their order."""
+    order: list = []
+
+    def placeholder(match: re.Match) -> str:
+        order.append(values[match.group(1)])
+        return f"${len(order)}" if pg else "?"
+
+    sql = re.sub(r":(v\d+)\b", placeholder, sql)
+    return sql, order
+
+
+class Twins:
+    """Runs the twin of a measured page and fills in its time and the row check (bench/pages.Result)."""
+
+    def __init__(self, repeat: int) -> None:
+        self.repeat = repeat
+        self.scopes: dict[int, Scope] = {}
+
+    async def scope(self, user) -> Scope:
+        from talent.accounts.selectors import scope_for
+        from talent.core.clock import local_today
+
+        if user.id not in self.scopes:
+            self.scopes[user.id] = await scope_for(user, today=local_today())
+        return self.scopes[user.id]
+
+    async def check(self, user, result):
+        from tortoise import Tortoise
+
+        from talent.settings import get_settings
+
+        parts = urlsplit(result.url)
+        build = TWINS.get(parts.path)
+        if build is None or result.status != 200 or result.kind == "export":
+            return result
+        conn = Tortoise.get_connection("default")
+        pg = conn.capabilities.dialect == "postgres"
+        scope = await self.scope(user)
+        ctx = Ctx(scope, pg, scope.today, get_settings().page_size, dict(parse_qsl(parts.query)))
+        statements = build(ctx)
+        if statements is None:
+            return result
+        best, rows = float("inf"), []
+        for _ in range(self.repeat + 1):  # the first run warms the cache, as the page's did
+            start = time.perf_counter()
+            for sql in statements:
+                _, found = await conn.execute_query(*bind(sql, ctx.values, pg))
+                rows = rows if sql is not statements[0] else found
+            best = min(best, time.perf_counter() - start)
+        result.twin = best
+        result.check = compare([row[0] for row in rows], result.html)
+        return result
+
+
+def compare(ids: list[int], html: str) -> str:
+    """ "ok" when the page links its rows to the twin's ids in the same order; "n ok" when its rows have no link but
+    their number agrees; "NO …" otherwise."""
+    from pages import links_of
+
+    shown = links_of(html).rows
+    if shown and all(i is not None for i in shown):
+        return "ok" if shown == ids else f"NO page {shown[:3]}… twin {ids[:3]}… ({len(shown)} vs {len(ids)})"
+    return "n ok" if len(shown) == len(ids) else f"NO {len(shown)} rows vs {len(ids)}"
