@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -299,6 +299,7 @@ async def app_client(url: str):
 
 async def run(url: str, args, roles: list[str]) -> list[Result]:
     import pages_sql
+
     from talent.demo import DEMO_PASSWORD
 
     transport = await app_client(url)
@@ -318,8 +319,8 @@ async def run(url: str, args, roles: list[str]) -> list[Result]:
 
 
 async def counts_on(url: str, results: list[Result]) -> None:
-    """The query count of each measured URL on a second database (same roles, same URLs; a cursor taken from the
-    first database's rows is still a valid cursor there, if not the same page)."""
+    """The query count of each measured URL on a second database (same roles, same URLs). A cursor page is the
+    second database's own: the "next" link of its deep page (none when that list is too short there)."""
     from talent.demo import DEMO_PASSWORD
 
     transport = await app_client(url)
@@ -328,11 +329,19 @@ async def counts_on(url: str, results: list[Result]) -> None:
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
                 if not await sign_in(client, role, DEMO_PASSWORD):
                     continue
+                following = ""
                 for result in (r for r in results if r.role == role):
-                    await client.get(result.url)
+                    target = result.url
+                    if result.kind == "cursor":
+                        if not following:
+                            continue
+                        target = urljoin(urlsplit(result.url).path, following)
+                    await client.get(target)
                     async with count_queries() as counter:
-                        await client.get(result.url)
+                        response = await client.get(target)
                     result.other_queries = counter.count
+                    if result.kind == "deep":
+                        following = links_of(response.text).next
     finally:
         await Tortoise.close_connections()
 

@@ -333,6 +333,75 @@ def users(ctx: Ctx) -> Statements | None:
     return paged(ctx, "users t", where, sorts, "username", columns)
 
 
+# ── pay, cohorts, notifications ───────────────────────────────────────────────────────────────────────────────────
+
+
+@twin("/pay/assessments")
+def assessments(ctx: Ctx) -> Statements | None:
+    """The year's assessments (last year's unless asked) of the workers in scope, with each worker."""
+    if not only(ctx, "year", "grade", "q"):
+        return None
+    year = ctx.query.get("year", "")
+    year = int(year) if year.isdigit() else ctx.today.year - 1
+    where = [
+        f"t.year = {ctx.p(year)}",
+        f"t.worker_id IN (SELECT w.id FROM workers w WHERE {ctx.workers('w')})",
+    ]
+    if ctx.query.get("grade"):
+        where.append(f"t.grade = {ctx.p(ctx.query['grade'])}")
+    worker = "(SELECT w.{} FROM workers w WHERE w.id = t.worker_id)"
+    if ctx.query.get("q"):
+        where.append(
+            f"t.worker_id IN (SELECT w.id FROM workers w WHERE {ctx.like(('w.name', 'w.worker_no'), ctx.query['q'])})"
+        )
+    sorts = {
+        "year": "t.year",
+        "worker_no": worker.format("worker_no"),
+        "name": worker.format("name"),
+        "grade": "t.grade",
+    }
+    columns = f"t.year, t.grade, t.note, {worker.format('worker_no')}, {worker.format('name')}"
+    return paged(ctx, "pay_assessments t", where, sorts, "worker_no", columns)
+
+
+@twin("/cohorts")
+def cohorts(ctx: Ctx) -> Statements | None:
+    """Cohorts with their region, organisation and member count (an admin's or a bureau's: every member of a
+    readable cohort counts; below a bureau the page counts only the members the viewer reaches, not covered)."""
+    s = ctx.scope
+    if not only(ctx, "kind", "q") or s.role not in (Role.ADMIN, Role.BUREAU):
+        return None
+    where = ["TRUE" if s.role == Role.ADMIN else ctx.under("t.region_path", s.region_path or "")]
+    if ctx.query.get("kind"):
+        where.append(f"t.kind = {ctx.p(ctx.query['kind'])}")
+    if ctx.query.get("q"):
+        text = ctx.query["q"]
+        in_region = f"t.region_id IN (SELECT r.id FROM regions r WHERE {ctx.like(('r.name',), text)})"
+        where.append(f"({ctx.like(('t.name',), text)} OR {in_region})")
+    sorts = {"name": "t.name", "kind": "t.kind", "start_on": "t.start_on", "region": "t.region_path"}
+    columns = (
+        "t.name, t.kind, t.start_on, t.end_on, (SELECT r.name FROM regions r WHERE r.id = t.region_id),"
+        " (SELECT o.name FROM organisations o WHERE o.id = t.organisation_id),"
+        " (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = t.id)"
+    )
+    return paged(ctx, "cohorts t", where, sorts, "-start_on", columns)
+
+
+@twin("/notifications")
+def notifications(ctx: Ctx) -> Statements | None:
+    if not only(ctx):
+        return None
+    where = [f"t.user_id = {ctx.p(ctx.scope.user_id)}"]
+    return paged(
+        ctx,
+        "notifications t",
+        where,
+        {"created": "t.created_at"},
+        "-created",
+        "t.kind, t.text, t.link, t.created_at, t.read_at",
+    )
+
+
 # ── running them ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -379,24 +448,26 @@ class Twins:
         statements = build(ctx)
         if statements is None:
             return result
-        best, rows = float("inf"), []
+        best, answers = float("inf"), []
         for _ in range(self.repeat + 1):  # the first run warms the cache, as the page's did
             start = time.perf_counter()
-            for sql in statements:
-                _, found = await conn.execute_query(*bind(sql, ctx.values, pg))
-                rows = rows if sql is not statements[0] else found
+            answers = [(await conn.execute_query(*bind(sql, ctx.values, pg)))[1] for sql in statements]
             best = min(best, time.perf_counter() - start)
+        rows, total = answers
         result.twin = best
-        result.check = compare([row[0] for row in rows], result.html)
+        result.check = compare([row[0] for row in rows], list(total[0])[0], result.html)
         return result
 
 
-def compare(ids: list[int], html: str) -> str:
-    """ "ok" when the page links its rows to the twin's ids in the same order; "n ok" when its rows have no link but
-    their number agrees; "NO …" otherwise."""
-    from pages import links_of
+def compare(ids: list[int], total: int, html: str) -> str:
+    """The row check: "ok" when the page links its rows to the twin's ids in the same order; "n ok" when its table
+    rows have no link but their number agrees; "total ok" for a list that is not a table when the pager's total
+    agrees; "NO …" otherwise."""
+    from pages import links_of, pager_total
 
     shown = links_of(html).rows
     if shown and all(i is not None for i in shown):
         return "ok" if shown == ids else f"NO page {shown[:3]}… twin {ids[:3]}… ({len(shown)} vs {len(ids)})"
-    return "n ok" if len(shown) == len(ids) else f"NO {len(shown)} rows vs {len(ids)}"
+    if shown:
+        return "n ok" if len(shown) == len(ids) else f"NO {len(shown)} rows vs {len(ids)}"
+    return "total ok" if pager_total(html) == total else f"NO total {pager_total(html)} vs {total}"
