@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 from talent.core.access import Role, Scope
 from talent.core.pagination import decode_cursor
 from talent.core.sql import next_prefix
+from talent.places.rules import ancestor_paths
 
 
 @dataclass
@@ -283,6 +284,34 @@ def regions(ctx: Ctx) -> Statements | None:
     return paged(ctx, "regions t", where, sorts, "path", columns)
 
 
+@twin("/stations/organisations")
+def organisations(ctx: Ctx) -> Statements | None:
+    """Organisations with their region and their stations in scope (a bureau's: of its region, or operating a
+    station in it; HR its own)."""
+    s = ctx.scope
+    if not only(ctx, "q"):
+        return None
+    if s.role == Role.ADMIN:
+        where = ["TRUE"]
+    elif s.role == Role.BUREAU and s.region_path:
+        where = [
+            f"(t.region_id IN (SELECT r.id FROM regions r WHERE {ctx.under('r.path', s.region_path)})"
+            f" OR t.id IN (SELECT st.organisation_id FROM stations st WHERE {ctx.stations('st')}))"
+        ]
+    elif s.role == Role.HR and s.organisation_id:
+        where = [f"t.id = {ctx.p(s.organisation_id)}"]
+    else:
+        return None
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.name", "t.credit_code"), ctx.query["q"]))
+    region = "(SELECT r.name FROM regions r WHERE r.id = t.region_id)"
+    columns = (
+        f"t.name, t.credit_code, t.contact, {region},"
+        f" (SELECT COUNT(*) FROM stations st WHERE st.organisation_id = t.id AND {ctx.stations('st')})"
+    )
+    return paged(ctx, "organisations t", where, {"name": "t.name", "region": region}, "name", columns)
+
+
 # ── audit and accounts ────────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -362,6 +391,32 @@ def assessments(ctx: Ctx) -> Statements | None:
     }
     columns = f"t.year, t.grade, t.note, {worker.format('worker_no')}, {worker.format('name')}"
     return paged(ctx, "pay_assessments t", where, sorts, "worker_no", columns)
+
+
+@twin("/pay/standards")
+def standards(ctx: Ctx) -> Statements | None:
+    """Standards with their region: an admin's all; a bureau's of its subtree, and the published ones above it (HR's
+    reach, through its stations' regions, is not covered)."""
+    s = ctx.scope
+    if not only(ctx, "status", "q") or s.role not in (Role.ADMIN, Role.BUREAU):
+        return None
+    if s.role == Role.ADMIN:
+        where = ["TRUE"]
+    else:
+        above = [p for p in ancestor_paths(s.region_path) if p != s.region_path]
+        listed = ", ".join(ctx.p(p) for p in above) or "NULL"
+        published_above = f"t.region_path IN ({listed}) AND t.status = 'published'"
+        where = [f"({ctx.under('t.region_path', s.region_path or '')} OR ({published_above}))"]
+    if ctx.query.get("status"):
+        where.append(f"t.status = {ctx.p(ctx.query['status'])}")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.title", "t.document_no"), ctx.query["q"]))
+    sorts = {"effective": "t.effective_from", "title": "t.title", "region": "t.region_path", "floor": "t.floor"}
+    columns = (
+        "t.title, t.document_no, t.effective_from, t.status, t.floor,"
+        " (SELECT r.name FROM regions r WHERE r.id = t.region_id)"
+    )
+    return paged(ctx, "pay_standards t", where, sorts, "-effective", columns)
 
 
 @twin("/cohorts")
