@@ -3,7 +3,7 @@ a deep page (by number, then the pager's cursor from there) and its exports, thr
 the time is the server's), on the database given by TALENT_DATABASE_URL (or --url).
 
     TALENT_DATABASE_URL=sqlite:///path/county.sqlite3 .venv/bin/python bench/pages.py [--repeat 3] [--deep 1000]
-        [--roles admin,hr] [--scale-compare sqlite:///path/small.sqlite3] [--markdown]
+        [--roles admin,hr] [--scale-compare sqlite:///path/small.sqlite3] [--markdown pages|all]
 
 The database must hold a demo (`talent migrate && talent demo --scale county`; the demo accounts' password is
 talent.demo.DEMO_PASSWORD). The pages are found, not listed: the navigation the role's permissions open
@@ -21,11 +21,12 @@ Don't run it on the national demo on a shared machine without --roles: some page
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -244,19 +245,19 @@ HEADER = ("role", "kind", "page", "status", "seconds", "queries", "twin", "ratio
 
 
 def report(result: Result, args) -> None:
-    if args.markdown:
-        return
+    """One line per measured URL as it is measured (to stderr when the markdown table is stdout's)."""
     twin = f"{result.twin:.4f}" if result.twin is not None else "-"
     ratio = f"{result.ratio:.2f}" if result.ratio is not None else "-"
     print(
         f"{result.role:<10} {result.kind:<6} {result.url[:70]:<70} {result.status:>4} {result.seconds:>8.4f}"
         f" {result.queries:>4} {twin:>8} {ratio:>6} {result.check}",
+        file=sys.stderr if args.markdown else sys.stdout,
         flush=True,
     )
 
 
-def markdown(results: list[Result], compare: bool) -> None:
-    """One table row per page, for the README."""
+def markdown_all(results: list[Result], compare: bool) -> None:
+    """One table row per measured URL and role."""
     head = ["role", "page", "status", "ms", "queries"]
     head += ["queries (2nd db)"] if compare else []
     head += ["twin ms", "ratio", "rows"]
@@ -265,11 +266,52 @@ def markdown(results: list[Result], compare: bool) -> None:
     for r in results:
         cells = [r.role, f"`{r.url}`", str(r.status), f"{r.seconds * 1000:.1f}", str(r.queries)]
         if compare:
-            differs = r.other_queries is not None and r.other_queries != r.queries
-            cells.append(
-                f"**{r.other_queries}**" if differs else str(r.other_queries if r.other_queries is not None else "-")
-            )
+            cells.append(other_cell(r))
         cells += [f"{r.twin * 1000:.1f}" if r.twin is not None else "-", f"{r.ratio:.2f}" if r.ratio else "-", r.check]
+        print("| " + " | ".join(cells) + " |")
+
+
+def other_cell(r: Result) -> str:
+    if r.other_queries is None:
+        return "-"
+    return f"**{r.other_queries}**" if r.other_queries != r.queries else str(r.other_queries)
+
+
+def span(values: list) -> str:
+    values = sorted(set(values))
+    return "-" if not values else str(values[0]) if len(values) == 1 else f"{values[0]}–{values[-1]}"
+
+
+def markdown_pages(results: list[Result], compare: bool) -> None:
+    """One table row per page (its path), over every role and variant: the roles that opened it, how many URLs were
+    measured, the slowest (and which), the query counts, the worst ratio to the twin and whether its rows agreed."""
+    head = ["page", "roles", "URLs", "slowest ms", "slowest URL", "queries"]
+    head += ["differs on 2nd db"] if compare else []
+    head += ["worst ratio", "rows"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    by_path: dict[str, list[Result]] = {}
+    for r in results:
+        by_path.setdefault(urlsplit(r.url).path, []).append(r)
+    for path, rows in by_path.items():
+        slowest = max(rows, key=lambda r: r.seconds)
+        roles = ", ".join(dict.fromkeys(r.role for r in rows if r.status == 200)) or "-"
+        cells = [
+            f"`{path}`",
+            roles,
+            str(len(rows)),
+            f"{slowest.seconds * 1000:.0f}",
+            f"`{slowest.url}` ({slowest.role})",
+        ]
+        cells.append(span([r.queries for r in rows if r.status == 200]))
+        if compare:
+            differing = [r for r in rows if r.other_queries is not None and r.other_queries != r.queries]
+            cells.append(", ".join(f"{r.role} `{r.url}` {r.queries}/{r.other_queries}" for r in differing) or "no")
+        ratios = [r for r in rows if r.ratio is not None]
+        worst = max(ratios, key=lambda r: r.ratio) if ratios else None
+        cells.append(f"{worst.ratio:.2f}" if worst else "-")
+        checks = [r.check for r in rows if r.twin is not None]
+        cells.append("-" if not checks else "all agree" if not any(c.startswith("NO") for c in checks) else "DIFFER")
         print("| " + " | ".join(cells) + " |")
 
 
@@ -346,6 +388,15 @@ async def counts_on(url: str, results: list[Result]) -> None:
         await Tortoise.close_connections()
 
 
+def save(results: list[Result], path: str) -> None:
+    rows = [{k: v for k, v in asdict(r).items() if k != "html"} for r in results]
+    Path(path).write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+
+
+def load(path: str) -> list[Result]:
+    return [Result(**row) for row in json.loads(Path(path).read_text())]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default=os.environ.get("TALENT_DATABASE_URL", ""))
@@ -353,19 +404,33 @@ def main() -> None:
     parser.add_argument("--deep", type=int, default=1000)
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--scale-compare", metavar="URL2", default="", help="a second database (the small demo)")
-    parser.add_argument("--markdown", action="store_true", help="print one markdown table at the end")
+    parser.add_argument(
+        "--markdown",
+        choices=("pages", "all"),
+        help="print a markdown table at the end: one row per page (path), or one per URL and role",
+    )
+    parser.add_argument("--json", metavar="PATH", help="save the results (to print their table later with --load)")
+    parser.add_argument("--load", metavar="PATH", help="measure nothing: summarise the results saved with --json")
     args = parser.parse_args()
+    if args.load:
+        results = load(args.load)
+        compare = any(r.other_queries is not None for r in results)
+        (markdown_pages if args.markdown != "all" else markdown_all)(results, compare)
+        summary(results, compare)
+        return
     if not args.url:
         parser.error("set TALENT_DATABASE_URL or --url")
-    if not args.markdown:
-        print(
-            f"{'role':<10} {'kind':<6} {'page':<70} {'code':>4} {'seconds':>8} {'sql':>4} {'twin':>8} {'ratio':>6} rows"
-        )
+    print(
+        f"{'role':<10} {'kind':<6} {'page':<70} {'code':>4} {'seconds':>8} {'sql':>4} {'twin':>8} {'ratio':>6} rows",
+        file=sys.stderr if args.markdown else sys.stdout,
+    )
     results = asyncio.run(run(args.url, args, args.roles.split(",")))
     if args.scale_compare:
         asyncio.run(counts_on(args.scale_compare, results))
+    if args.json:
+        save(results, args.json)
     if args.markdown:
-        markdown(results, bool(args.scale_compare))
+        (markdown_pages if args.markdown == "pages" else markdown_all)(results, bool(args.scale_compare))
     summary(results, bool(args.scale_compare))
 
 
