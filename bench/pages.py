@@ -277,6 +277,12 @@ def other_cell(r: Result) -> str:
     return f"**{r.other_queries}**" if r.other_queries != r.queries else str(r.other_queries)
 
 
+def short(url: str, width: int = 48) -> str:
+    """The query string of a URL (its path is the row's), cut to `width`."""
+    query = urlsplit(url).query
+    return "?" + (query if len(query) <= width else query[: width - 1] + "…") if query else "(bare)"
+
+
 def span(values: list) -> str:
     values = sorted(set(values))
     return "-" if not values else str(values[0]) if len(values) == 1 else f"{values[0]}–{values[-1]}"
@@ -301,7 +307,7 @@ def markdown_pages(results: list[Result], compare: bool) -> None:
             roles,
             str(len(rows)),
             f"{slowest.seconds * 1000:.0f}",
-            f"`{slowest.url}` ({slowest.role})",
+            f"`{short(slowest.url)}` ({slowest.role})",
         ]
         cells.append(span([r.queries for r in rows if r.status == 200]))
         if compare:
