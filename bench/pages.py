@@ -21,11 +21,14 @@ Don't run it on the national demo on a shared machine without --roles: some page
 
 import argparse
 import asyncio
+import contextvars
+import functools
 import json
 import os
 import re
 import sys
 import time
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -164,6 +167,7 @@ class Result:
     seconds: float = 0.0
     queries: int = 0
     size: int = 0
+    sql_seconds: float = 0.0  # of `seconds`, the time spent waiting on the database
     twin: float | None = None
     check: str = "-"
     other_queries: int | None = None
@@ -172,6 +176,53 @@ class Result:
     @property
     def ratio(self) -> float | None:
         return self.seconds / self.twin if self.twin else None
+
+    @property
+    def sql_ratio(self) -> float | None:
+        """The page's SQL time over the twin's: what the ratio tends to when the data dwarfs the request's fixed
+        cost (session, templates), as on the national demo."""
+        return self.sql_seconds / self.twin if self.twin else None
+
+
+_depth = contextvars.ContextVar("pages_sql_clock_depth", default=0)
+
+
+@asynccontextmanager
+async def sql_clock():
+    """The seconds spent inside the database clients' execute methods (as tests/querycount.py counts them: a
+    method delegating to another counts once), in `clock["seconds"]`."""
+    from tortoise.backends.asyncpg.client import AsyncpgDBClient
+    from tortoise.backends.sqlite.client import SqliteClient
+
+    from tests.querycount import _METHODS
+
+    clock = {"seconds": 0.0}
+    originals = []
+
+    def timed(original):
+        @functools.wraps(original)
+        async def wrapper(self, *args, **kwargs):
+            token = _depth.set(_depth.get() + 1)
+            start = time.perf_counter()
+            try:
+                return await original(self, *args, **kwargs)
+            finally:
+                if _depth.get() == 1:
+                    clock["seconds"] += time.perf_counter() - start
+                _depth.reset(token)
+
+        return wrapper
+
+    for cls in (SqliteClient, AsyncpgDBClient):
+        for name in _METHODS:
+            if (original := cls.__dict__.get(name)) is not None:
+                originals.append((cls, name, original))
+                setattr(cls, name, timed(original))
+    try:
+        yield clock
+    finally:
+        for cls, name, original in originals:
+            setattr(cls, name, original)
 
 
 async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> bool:
@@ -187,13 +238,13 @@ async def measure(client: httpx.AsyncClient, result: Result, repeat: int) -> Res
     await client.get(result.url)  # warm-up (and the session's first touch)
     best = float("inf")
     for _ in range(repeat):
-        async with count_queries() as counter:
+        async with count_queries() as counter, sql_clock() as clock:
             start = time.perf_counter()
             response = await client.get(result.url)
             elapsed = time.perf_counter() - start
         result.status, result.size = response.status_code, len(response.content)
         if elapsed < best:
-            best, result.queries = elapsed, counter.count
+            best, result.queries, result.sql_seconds = elapsed, counter.count, clock["seconds"]
             is_html = response.headers.get("content-type", "").startswith("text/html")
             result.html = response.text if is_html else ""
     result.seconds = best
@@ -241,16 +292,16 @@ async def run_role(client: httpx.AsyncClient, role: str, args, twins) -> list[Re
     return results
 
 
-HEADER = ("role", "kind", "page", "status", "seconds", "queries", "twin", "ratio", "rows")
+def fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
 
 
 def report(result: Result, args) -> None:
     """One line per measured URL as it is measured (to stderr when the markdown table is stdout's)."""
-    twin = f"{result.twin:.4f}" if result.twin is not None else "-"
-    ratio = f"{result.ratio:.2f}" if result.ratio is not None else "-"
+    r = result
     print(
-        f"{result.role:<10} {result.kind:<6} {result.url[:70]:<70} {result.status:>4} {result.seconds:>8.4f}"
-        f" {result.queries:>4} {twin:>8} {ratio:>6} {result.check}",
+        f"{r.role:<10} {r.kind:<6} {r.url[:70]:<70} {r.status:>4} {r.seconds:>8.4f} {r.sql_seconds:>8.4f}"
+        f" {r.queries:>4} {fmt(r.twin, '.4f'):>8} {fmt(r.ratio, '.2f'):>7} {fmt(r.sql_ratio, '.2f'):>7} {r.check}",
         file=sys.stderr if args.markdown else sys.stdout,
         flush=True,
     )
@@ -258,16 +309,18 @@ def report(result: Result, args) -> None:
 
 def markdown_all(results: list[Result], compare: bool) -> None:
     """One table row per measured URL and role."""
-    head = ["role", "page", "status", "ms", "queries"]
+    head = ["role", "page", "status", "ms", "SQL ms", "queries"]
     head += ["queries (2nd db)"] if compare else []
-    head += ["twin ms", "ratio", "rows"]
+    head += ["twin ms", "ratio", "SQL ratio", "rows"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in results:
-        cells = [r.role, f"`{r.url}`", str(r.status), f"{r.seconds * 1000:.1f}", str(r.queries)]
+        cells = [r.role, f"`{r.url}`", str(r.status), f"{r.seconds * 1000:.1f}", f"{r.sql_seconds * 1000:.1f}"]
+        cells.append(str(r.queries))
         if compare:
             cells.append(other_cell(r))
-        cells += [f"{r.twin * 1000:.1f}" if r.twin is not None else "-", f"{r.ratio:.2f}" if r.ratio else "-", r.check]
+        twin_ms = r.twin * 1000 if r.twin is not None else None
+        cells += [fmt(twin_ms, ".1f"), fmt(r.ratio, ".2f"), fmt(r.sql_ratio, ".2f"), r.check]
         print("| " + " | ".join(cells) + " |")
 
 
@@ -293,7 +346,7 @@ def markdown_pages(results: list[Result], compare: bool) -> None:
     measured, the slowest (and which), the query counts, the worst ratio to the twin and whether its rows agreed."""
     head = ["page", "roles", "URLs", "slowest ms", "slowest URL", "queries"]
     head += ["differs on 2nd db"] if compare else []
-    head += ["worst ratio", "rows"]
+    head += ["worst ratio", "worst SQL ratio", "rows"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     by_path: dict[str, list[Result]] = {}
@@ -316,6 +369,7 @@ def markdown_pages(results: list[Result], compare: bool) -> None:
         ratios = [r for r in rows if r.ratio is not None]
         worst = max(ratios, key=lambda r: r.ratio) if ratios else None
         cells.append(f"{worst.ratio:.2f}" if worst else "-")
+        cells.append(fmt(max((r.sql_ratio for r in ratios), default=None), ".2f"))
         checks = [r.check for r in rows if r.twin is not None]
         cells.append("-" if not checks else "all agree" if not any(c.startswith("NO") for c in checks) else "DIFFER")
         print("| " + " | ".join(cells) + " |")
@@ -323,9 +377,14 @@ def markdown_pages(results: list[Result], compare: bool) -> None:
 
 def summary(results: list[Result], compare: bool) -> None:
     ratios = sorted((r for r in results if r.ratio is not None), key=lambda r: r.ratio, reverse=True)
-    print(f"\n{len(results)} pages; {len(ratios)} with a twin; worst ratios:")
+    print(
+        f"\n{len(results)} pages; {len(ratios)} with a twin; worst ratios (server time, then SQL time, over the twin):"
+    )
     for r in ratios[:10]:
-        print(f"  {r.ratio:6.2f}  {r.role:<10} {r.url}  ({r.seconds:.4f}s vs {r.twin:.4f}s, {r.check})")
+        print(
+            f"  {r.ratio:7.2f} {r.sql_ratio:7.2f}  {r.role:<10} {r.url}"
+            f"  ({r.seconds:.4f}s, in SQL {r.sql_seconds:.4f}s, twin {r.twin:.4f}s, {r.check})"
+        )
     mismatched = [r for r in results if r.check.startswith("NO")]
     for r in mismatched:
         print(f"  rows differ: {r.role} {r.url}: {r.check}")
@@ -427,7 +486,8 @@ def main() -> None:
     if not args.url:
         parser.error("set TALENT_DATABASE_URL or --url")
     print(
-        f"{'role':<10} {'kind':<6} {'page':<70} {'code':>4} {'seconds':>8} {'sql':>4} {'twin':>8} {'ratio':>6} rows",
+        f"{'role':<10} {'kind':<6} {'page':<70} {'code':>4} {'seconds':>8} {'in SQL':>8} {'stmt':>4} {'twin':>8}"
+        f" {'ratio':>7} {'SQL rat':>7} rows",
         file=sys.stderr if args.markdown else sys.stdout,
     )
     results = asyncio.run(run(args.url, args, args.roles.split(",")))

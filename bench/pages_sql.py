@@ -140,16 +140,17 @@ def only(ctx: Ctx, *names: str) -> bool:
     return set(ctx.query) <= {*names, "sort", "page", "after", "per_page"}
 
 
-def paged(ctx: Ctx, inner_from: str, where: list[str], sorts: dict[str, str], default: str, columns: str):
+def paged(ctx: Ctx, inner_from: str, where: list[str], sorts: dict[str, str], default: str, columns: str, link="t.id"):
     """The two statements of a paged list: the page's ids read in the sort's order from `inner_from` (alias t) under
-    `where`, then `columns` for those rows only (alias t again, the inner query's columns); and the total."""
+    `where`, then `columns` for those rows only (alias t again, the inner query's columns); and the total. The first
+    column is `link`, the id the page links each row to (the row check compares them)."""
     window = ctx.window(sorts, default)
     if window is None:
         return None
     keyset, order, limit = window
     condition = " AND ".join(where) or "TRUE"
     inner = f"SELECT t.* FROM {inner_from} WHERE {condition} AND {keyset} ORDER BY {order} {limit}"
-    rows = f"SELECT t.id, {columns} FROM ({inner}) t ORDER BY {order}"
+    rows = f"SELECT {link}, {columns} FROM ({inner}) t ORDER BY {order}"
     return rows, f"SELECT COUNT(*) FROM {inner_from} WHERE {condition}"
 
 
@@ -390,7 +391,7 @@ def assessments(ctx: Ctx) -> Statements | None:
         "grade": "t.grade",
     }
     columns = f"t.year, t.grade, t.note, {worker.format('worker_no')}, {worker.format('name')}"
-    return paged(ctx, "pay_assessments t", where, sorts, "worker_no", columns)
+    return paged(ctx, "pay_assessments t", where, sorts, "worker_no", columns, link="t.worker_id")
 
 
 @twin("/pay/standards")
