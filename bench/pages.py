@@ -30,6 +30,7 @@ import sys
 import time
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -67,6 +68,8 @@ SUBPAGES = (
     "/notifications",
 )
 OPTIONS_PER_FILTER = 2
+NUMBER = 90  # the value tried in a number filter (the certificates' "expiring within N days")
+PICK_TERMS = ("ST", "社", "1", "a")  # typed into a picker until it suggests something (station codes, names)
 
 
 class Links(HTMLParser):
@@ -80,6 +83,9 @@ class Links(HTMLParser):
         self.next: str = ""
         self.search = False
         self.selects: dict[str, list[tuple[str, bool]]] = {}
+        self.checks: list[tuple[str, str]] = []  # (name, value) of the search form's checkboxes
+        self.numbers: list[str] = []  # its number inputs
+        self.pickers: dict[str, str] = {}  # its pickers: name → the address suggesting values
         self.rows: list[int | None] = []
         self._in_form = self._in_tbody = False
         self._select = ""
@@ -88,8 +94,8 @@ class Links(HTMLParser):
         a = dict(attrs)
         if tag == "form" and a.get("role") == "search":
             self._in_form = True
-        elif tag == "input" and self._in_form and a.get("name") == "q":
-            self.search = True
+        elif tag == "input" and self._in_form and a.get("name"):
+            self._input(a)
         elif tag == "select" and self._in_form and a.get("name"):
             self._select = a["name"]
             self.selects[self._select] = []
@@ -101,6 +107,17 @@ class Links(HTMLParser):
             self.rows.append(None)
         elif tag == "a" and a.get("href"):
             self._link(a)
+
+    def _input(self, a: dict) -> None:
+        name, kind = a["name"], a.get("type", "text")
+        if name == "q":
+            self.search = True
+        elif kind == "checkbox":
+            self.checks.append((name, a.get("value") or "1"))
+        elif kind == "number":
+            self.numbers.append(name)
+        elif kind == "text" and a.get("hx-get"):
+            self.pickers[name] = a["hx-get"]
 
     def _link(self, a: dict) -> None:
         href = a["href"]
@@ -140,15 +157,21 @@ def with_query(path: str, **params: str | int) -> str:
     return f"{path}?{urlencode(params)}"
 
 
-def variants(path: str, html: str, deep: int, per_page: int) -> list[tuple[str, str]]:
-    """(kind, URL) of every variant a page offers: its sorts, one URL per filter value (up to OPTIONS_PER_FILTER of
-    each select), a search, a deep page by number (the last but one when the list is shorter), and its exports. The
-    cursor page follows from the deep page's response (see run_role)."""
+async def variants(client: httpx.AsyncClient, path: str, html: str, deep: int, per_page: int) -> list[tuple[str, str]]:
+    """(kind, URL) of every variant a page offers: its sorts; one URL per filter value (up to OPTIONS_PER_FILTER of
+    each select), per checkbox, per number input (NUMBER) and per picker (the first value it suggests); a search; a
+    deep page by number (the last but one when the list is shorter); and its exports. The cursor page follows from
+    the deep page's response (see run_role)."""
     links = links_of(html)
     found = [("sort", urljoin(path, href)) for href in dict.fromkeys(links.sorts)]
     for name, options in links.selects.items():
         values = [value for value, selected in options if value and not selected][:OPTIONS_PER_FILTER]
         found += [("filter", with_query(path, **{name: value})) for value in values]
+    found += [("filter", with_query(path, **{name: value})) for name, value in links.checks]
+    found += [("filter", with_query(path, **{name: NUMBER})) for name in links.numbers]
+    for name, suggest in links.pickers.items():
+        if value := await suggested(client, suggest):
+            found.append(("filter", with_query(path, **{name: value})))
     if links.search:
         found.append(("search", with_query(path, q=SEARCH.get(path, "a"))))
     pages = -(-pager_total(html) // per_page)
@@ -156,6 +179,15 @@ def variants(path: str, html: str, deep: int, per_page: int) -> list[tuple[str, 
         found.append(("deep", with_query(path, page=min(deep, pages - 1))))
     found += [("export", href) for href in dict.fromkeys(links.exports)]
     return found
+
+
+async def suggested(client: httpx.AsyncClient, suggest: str) -> str:
+    """The first value a picker's suggestions offer for one of PICK_TERMS ("" when none does)."""
+    for text in PICK_TERMS:
+        response = await client.get(with_query(suggest, q=text))
+        if match := re.search(r'<option value="([^"]+)"', response.text):
+            return html_unescape(match.group(1))
+    return ""
 
 
 @dataclass
@@ -280,7 +312,7 @@ async def run_role(client: httpx.AsyncClient, role: str, args, twins) -> list[Re
         report(await twins.check(user, landing), args)
         if landing.status != 200:
             continue
-        for kind, url in variants(path, landing.html, args.deep, per_page):
+        for kind, url in await variants(client, path, landing.html, args.deep, per_page):
             result = await measure(client, Result(role, kind, url), args.repeat)
             results.append(result)
             report(await twins.check(user, result), args)

@@ -166,9 +166,18 @@ def _current_spell(ctx: Ctx, w: str, column: str) -> str:
     )
 
 
+def _at_station(ctx: Ctx, code: str, active: bool) -> str:
+    """The worker (t) has a spell in scope (`active` that day) at the station with this code."""
+    day = f" AND {ctx.active('sp')}" if active else ""
+    return (
+        f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.worker_id = t.id AND st.code = {ctx.p(code)}{day} AND {ctx.spells('sp', 'st')})"
+    )
+
+
 @twin("/workers")
 def workers(ctx: Ctx) -> Statements | None:
-    if not only(ctx, "status", "source", "q"):
+    if not only(ctx, "status", "source", "station", "q"):
         return None
     status = ctx.query.get("status") or "active"
     active_here = (
@@ -176,6 +185,8 @@ def workers(ctx: Ctx) -> Statements | None:
         f" WHERE sp.worker_id = t.id AND {ctx.active('sp')} AND {ctx.spells('sp', 'st')})"
     )
     where = {"active": [active_here], "left": [ctx.workers("t"), f"NOT {active_here}"]}.get(status, [ctx.workers("t")])
+    if ctx.query.get("station"):
+        where.append(_at_station(ctx, ctx.query["station"], active=status == "active"))
     if ctx.query.get("source"):
         where.append(f"t.source = {ctx.p(ctx.query['source'])}")
     if ctx.query.get("q"):
@@ -203,12 +214,14 @@ def _top_certificate(column: str) -> str:
 def certificates(ctx: Ctx) -> Statements | None:
     """The rows and their highest certificate (level, number, obtained, registered, expiry) and station; not the CE
     hours of the period nor the status the page derives from them (the status filter is not covered)."""
-    if not only(ctx, "level", "q"):
+    if not only(ctx, "level", "station", "q"):
         return None
     where = [
         f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
         f" WHERE sp.worker_id = t.id AND {ctx.active('sp')} AND {ctx.spells('sp', 'st')})"
     ]
+    if ctx.query.get("station"):
+        where = [_at_station(ctx, ctx.query["station"], active=True)]
     level = ctx.query.get("level", "")
     if level == "none":
         where.append("NOT EXISTS (SELECT 1 FROM certificates c WHERE c.worker_id = t.id)")
