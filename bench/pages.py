@@ -203,6 +203,7 @@ class Result:
     twin: float | None = None
     check: str = "-"
     other_queries: int | None = None
+    pattern: str = ""  # a navigation entry's NAV address, when it names the account's own record
     html: str = field(default="", repr=False)
 
     @property
@@ -283,18 +284,20 @@ async def measure(client: httpx.AsyncClient, result: Result, repeat: int) -> Res
     return result
 
 
-async def nav_paths(role: str) -> tuple[list[str], object]:
-    """The navigation's addresses the role opens (as the page's menu shows them), and the demo account."""
+async def nav_paths(role: str) -> tuple[dict[str, str], object]:
+    """The navigation's addresses the role opens (as the page's menu shows them, each with its NAV pattern, such as
+    "/workers/{worker_id}"), and the demo account."""
     from talent.accounts.models import User
     from talent.core.access import can
     from talent.web.nav import NAV
 
     user = await User.get(username=role).prefetch_related("region")
-    worker_id = str(user.worker_id or 0)
-    paths = [
-        href.replace("{worker_id}", worker_id) for href, _label, permission, _menu in NAV if can(user.role, permission)
-    ]
+    paths = {own_path(href, user): href for href, _label, permission, _menu in NAV if can(user.role, permission)}
     return paths, user
+
+
+def own_path(pattern: str, user) -> str:
+    return pattern.replace("{worker_id}", str(user.worker_id or 0))
 
 
 async def run_role(client: httpx.AsyncClient, role: str, args, twins) -> list[Result]:
@@ -305,7 +308,7 @@ async def run_role(client: httpx.AsyncClient, role: str, args, twins) -> list[Re
     paths, user = await nav_paths(role)
     results: list[Result] = []
     for path in [*paths, *SUBPAGES]:
-        landing = await measure(client, Result(role, "page", path), args.repeat)
+        landing = await measure(client, Result(role, "page", path, pattern=paths.get(path, "")), args.repeat)
         if path in SUBPAGES and path not in paths and landing.status != 200:
             continue  # a sub-page the role may not open: not part of its picture
         results.append(landing)
@@ -469,8 +472,9 @@ async def counts_on(url: str, results: list[Result]) -> None:
                 if not await sign_in(client, role, DEMO_PASSWORD):
                     continue
                 following = ""
+                _paths, user = await nav_paths(role)
                 for result in (r for r in results if r.role == role):
-                    target = result.url
+                    target = own_path(result.pattern, user) if "{" in result.pattern else result.url
                     if result.kind == "cursor":
                         if not following:
                             continue
