@@ -154,6 +154,11 @@ def paged(ctx: Ctx, inner_from: str, where: list[str], sorts: dict[str, str], de
     return rows, f"SELECT COUNT(*) FROM {inner_from} WHERE {condition}"
 
 
+# The name of the row's (t) region and organisation, for the lists that show them.
+REGION = "(SELECT r.name FROM regions r WHERE r.id = t.region_id)"
+ORGANISATION = "(SELECT o.name FROM organisations o WHERE o.id = t.organisation_id)"
+
+
 # ── workers ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -268,13 +273,12 @@ def stations(ctx: Ctx) -> Statements | None:
     sorts = {
         "code": "t.code",
         "name": "t.name",
-        "township": "(SELECT r.name FROM regions r WHERE r.id = t.region_id)",
-        "organisation": "(SELECT o.name FROM organisations o WHERE o.id = t.organisation_id)",
+        "township": REGION,
+        "organisation": ORGANISATION,
         "tier": "(SELECT x.name FROM station_tiers x WHERE x.id = t.tier_id)",
     }
     columns = (
-        "t.code, t.name, t.kind, (SELECT r.name FROM regions r WHERE r.id = t.region_id),"
-        " (SELECT o.name FROM organisations o WHERE o.id = t.organisation_id),"
+        f"t.code, t.name, t.kind, {REGION}, {ORGANISATION},"
         " (SELECT x.name FROM station_tiers x WHERE x.id = t.tier_id),"
         f" (SELECT COUNT(DISTINCT sp.worker_id) FROM employment_spells sp WHERE sp.station_id = t.id"
         f" AND {ctx.active('sp')})"
@@ -318,12 +322,11 @@ def organisations(ctx: Ctx) -> Statements | None:
         return None
     if ctx.query.get("q"):
         where.append(ctx.like(("t.name", "t.credit_code"), ctx.query["q"]))
-    region = "(SELECT r.name FROM regions r WHERE r.id = t.region_id)"
     columns = (
-        f"t.name, t.credit_code, t.contact, {region},"
+        f"t.name, t.credit_code, t.contact, {REGION},"
         f" (SELECT COUNT(*) FROM stations st WHERE st.organisation_id = t.id AND {ctx.stations('st')})"
     )
-    return paged(ctx, "organisations t", where, {"name": "t.name", "region": region}, "name", columns)
+    return paged(ctx, "organisations t", where, {"name": "t.name", "region": REGION}, "name", columns)
 
 
 # ── audit and accounts ────────────────────────────────────────────────────────────────────────────────────────────
@@ -369,8 +372,7 @@ def users(ctx: Ctx) -> Statements | None:
         where.append(ctx.like(("t.username", "t.display_name"), ctx.query["q"]))
     sorts = {"username": "t.username", "name": "t.display_name", "role": "t.role", "last_login": "t.last_login_at"}
     columns = (
-        "t.username, t.display_name, t.role, t.last_login_at, (SELECT r.name FROM regions r WHERE r.id = t.region_id),"
-        " (SELECT o.name FROM organisations o WHERE o.id = t.organisation_id),"
+        f"t.username, t.display_name, t.role, t.last_login_at, {REGION}, {ORGANISATION},"
         " (SELECT w.name FROM workers w WHERE w.id = t.worker_id)"
     )
     return paged(ctx, "users t", where, sorts, "username", columns)
@@ -426,10 +428,7 @@ def standards(ctx: Ctx) -> Statements | None:
     if ctx.query.get("q"):
         where.append(ctx.like(("t.title", "t.document_no"), ctx.query["q"]))
     sorts = {"effective": "t.effective_from", "title": "t.title", "region": "t.region_path", "floor": "t.floor"}
-    columns = (
-        "t.title, t.document_no, t.effective_from, t.status, t.floor,"
-        " (SELECT r.name FROM regions r WHERE r.id = t.region_id)"
-    )
+    columns = f"t.title, t.document_no, t.effective_from, t.status, t.floor, {REGION}"
     return paged(ctx, "pay_standards t", where, sorts, "-effective", columns)
 
 
@@ -449,8 +448,7 @@ def cohorts(ctx: Ctx) -> Statements | None:
         where.append(f"({ctx.like(('t.name',), text)} OR {in_region})")
     sorts = {"name": "t.name", "kind": "t.kind", "start_on": "t.start_on", "region": "t.region_path"}
     columns = (
-        "t.name, t.kind, t.start_on, t.end_on, (SELECT r.name FROM regions r WHERE r.id = t.region_id),"
-        " (SELECT o.name FROM organisations o WHERE o.id = t.organisation_id),"
+        f"t.name, t.kind, t.start_on, t.end_on, {REGION}, {ORGANISATION},"
         " (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = t.id)"
     )
     return paged(ctx, "cohorts t", where, sorts, "-start_on", columns)
