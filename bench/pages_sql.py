@@ -140,6 +140,11 @@ def only(ctx: Ctx, *names: str) -> bool:
     return set(ctx.query) <= {*names, "sort", "page", "after", "per_page"}
 
 
+def equal(ctx: Ctx, *names: str) -> list[str]:
+    """The list's filters by an exact value: `t.<name> = value` for each of `names` the query string sets."""
+    return [f"t.{name} = {ctx.p(ctx.query[name])}" for name in names if ctx.query.get(name)]
+
+
 def paged(ctx: Ctx, inner_from: str, where: list[str], sorts: dict[str, str], default: str, columns: str, link="t.id"):
     """The two statements of a paged list: the page's ids read in the sort's order from `inner_from` (alias t) under
     `where`, then `columns` for those rows only (alias t again, the inner query's columns); and the total. The first
@@ -192,8 +197,7 @@ def workers(ctx: Ctx) -> Statements | None:
     where = {"active": [active_here], "left": [ctx.workers("t"), f"NOT {active_here}"]}.get(status, [ctx.workers("t")])
     if ctx.query.get("station"):
         where.append(_at_station(ctx, ctx.query["station"], active=status == "active"))
-    if ctx.query.get("source"):
-        where.append(f"t.source = {ctx.p(ctx.query['source'])}")
+    where += equal(ctx, "source")
     if ctx.query.get("q"):
         where.append(ctx.like(("t.name", "t.worker_no"), ctx.query["q"]))
     sorts = {"worker_no": "t.worker_no", "name": "t.name", "start": _current_spell(ctx, "t", "sp.start_on")}
@@ -264,8 +268,7 @@ def stations(ctx: Ctx) -> Statements | None:
     if not only(ctx, "kind", "tier", "q"):
         return None
     where = [ctx.stations("t")]
-    if ctx.query.get("kind"):
-        where.append(f"t.kind = {ctx.p(ctx.query['kind'])}")
+    where += equal(ctx, "kind")
     if ctx.query.get("tier"):
         where.append(f"t.tier_id = {ctx.p(int(ctx.query['tier']))}")
     if ctx.query.get("q"):
@@ -292,8 +295,7 @@ def regions(ctx: Ctx) -> Statements | None:
         return None
     s = ctx.scope
     where = ["TRUE" if s.role == Role.ADMIN else ctx.under("t.path", s.region_path) if s.region_path else "FALSE"]
-    if ctx.query.get("level"):
-        where.append(f"t.level = {ctx.p(ctx.query['level'])}")
+    where += equal(ctx, "level")
     if ctx.query.get("q"):
         op = "ILIKE" if ctx.pg else "LIKE"
         where.append(f"(t.name {op} {ctx.p('%' + ctx.query['q'] + '%')} OR {ctx.under('t.code', ctx.query['q'])})")
@@ -351,9 +353,7 @@ def audit(ctx: Ctx) -> Statements | None:
             f"t.id IN (SELECT id FROM audit_entries WHERE {mine}"
             f" UNION SELECT j.entry_id FROM audit_jurisdictions j WHERE {theirs})"
         ]
-    for name in ("entity", "entity_id"):
-        if ctx.query.get(name):
-            where.append(f"t.{name} = {ctx.p(ctx.query[name])}")
+    where += equal(ctx, "entity", "entity_id")
     if ctx.query.get("q"):
         where.append(ctx.like(("t.summary", "t.actor_name"), ctx.query["q"]))
     sorts = {"at": "t.id", "entity": "t.entity", "action": "t.action", "actor": "t.actor_name"}
@@ -365,9 +365,7 @@ def audit(ctx: Ctx) -> Statements | None:
 def users(ctx: Ctx) -> Statements | None:
     if not only(ctx, "role", "q"):
         return None
-    where = []
-    if ctx.query.get("role"):
-        where.append(f"t.role = {ctx.p(ctx.query['role'])}")
+    where = equal(ctx, "role")
     if ctx.query.get("q"):
         where.append(ctx.like(("t.username", "t.display_name"), ctx.query["q"]))
     sorts = {"username": "t.username", "name": "t.display_name", "role": "t.role", "last_login": "t.last_login_at"}
@@ -392,8 +390,7 @@ def assessments(ctx: Ctx) -> Statements | None:
         f"t.year = {ctx.p(year)}",
         f"t.worker_id IN (SELECT w.id FROM workers w WHERE {ctx.workers('w')})",
     ]
-    if ctx.query.get("grade"):
-        where.append(f"t.grade = {ctx.p(ctx.query['grade'])}")
+    where += equal(ctx, "grade")
     worker = "(SELECT w.{} FROM workers w WHERE w.id = t.worker_id)"
     if ctx.query.get("q"):
         where.append(
@@ -423,8 +420,7 @@ def standards(ctx: Ctx) -> Statements | None:
         listed = ", ".join(ctx.p(p) for p in above) or "NULL"
         published_above = f"t.region_path IN ({listed}) AND t.status = 'published'"
         where = [f"({ctx.under('t.region_path', s.region_path or '')} OR ({published_above}))"]
-    if ctx.query.get("status"):
-        where.append(f"t.status = {ctx.p(ctx.query['status'])}")
+    where += equal(ctx, "status")
     if ctx.query.get("q"):
         where.append(ctx.like(("t.title", "t.document_no"), ctx.query["q"]))
     sorts = {"effective": "t.effective_from", "title": "t.title", "region": "t.region_path", "floor": "t.floor"}
@@ -440,8 +436,7 @@ def cohorts(ctx: Ctx) -> Statements | None:
     if not only(ctx, "kind", "q") or s.role not in (Role.ADMIN, Role.BUREAU):
         return None
     where = ["TRUE" if s.role == Role.ADMIN else ctx.under("t.region_path", s.region_path or "")]
-    if ctx.query.get("kind"):
-        where.append(f"t.kind = {ctx.p(ctx.query['kind'])}")
+    where += equal(ctx, "kind")
     if ctx.query.get("q"):
         text = ctx.query["q"]
         in_region = f"t.region_id IN (SELECT r.id FROM regions r WHERE {ctx.like(('r.name',), text)})"
