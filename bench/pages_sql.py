@@ -376,6 +376,32 @@ def users(ctx: Ctx) -> Statements | None:
     return paged(ctx, "users t", where, sorts, "username", columns)
 
 
+@twin("/supervision/sessions")
+def sessions(ctx: Ctx) -> Statements | None:
+    """Sessions held at stations in scope (a supervisor's: also all of its own), with supervisor, station and the
+    number of attendees."""
+    s = ctx.scope
+    if not only(ctx, "q"):
+        return None
+    in_scope = f"t.station_id IN (SELECT st.id FROM stations st WHERE {ctx.stations('st')})"
+    if s.role == Role.SUPERVISOR:
+        own = f"t.supervisor_id IN (SELECT v.id FROM supervisors v WHERE v.user_id = {ctx.p(s.user_id)})"
+        in_scope = f"({in_scope} OR {own})"
+    where = [in_scope]
+    if ctx.query.get("q"):
+        text = ctx.query["q"]
+        stations = f"SELECT st.id FROM stations st WHERE {ctx.like(('st.name',), text)} OR st.code = {ctx.p(text)}"
+        where.append(f"({ctx.like(('t.topics',), text)} OR t.station_id IN ({stations}))")
+    station = "(SELECT st.{} FROM stations st WHERE st.id = t.station_id)"
+    supervisor = "(SELECT v.name FROM supervisors v WHERE v.id = t.supervisor_id)"
+    sorts = {"held_on": "t.held_on", "station": station.format("code"), "supervisor": supervisor, "hours": "t.hours"}
+    columns = (
+        f"t.held_on, t.hours, t.format, t.topics, {supervisor}, {station.format('code')}, {station.format('name')},"
+        " (SELECT COUNT(*) FROM supervision_attendees a WHERE a.session_id = t.id)"
+    )
+    return paged(ctx, "supervision_sessions t", where, sorts, "-held_on", columns)
+
+
 # ── pay, cohorts, notifications ───────────────────────────────────────────────────────────────────────────────────
 
 
