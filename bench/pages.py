@@ -153,6 +153,18 @@ def pager_total(html: str) -> int:
     return int(match.group(1).replace(",", "")) if match else 0
 
 
+def filled(html: str) -> bool:
+    """Whether a page lists something: table rows or a pager's total (an empty list may send fewer statements,
+    reading nothing for its rows, which is not the query count growing with the data)."""
+    return bool(links_of(html).rows) or pager_total(html) > 0
+
+
+def empty_note(r) -> str:
+    if r.other_filled is None or r.filled == r.other_filled:
+        return ""
+    return " (empty here)" if not r.filled else " (empty there)"
+
+
 def with_query(path: str, **params: str | int) -> str:
     return f"{path}?{urlencode(params)}"
 
@@ -204,6 +216,8 @@ class Result:
     check: str = "-"
     other_queries: int | None = None
     pattern: str = ""  # a navigation entry's NAV address, when it names the account's own record
+    filled: bool = False  # whether the page listed anything (a list's rows, a pager's total)
+    other_filled: bool | None = None
     html: str = field(default="", repr=False)
 
     @property
@@ -280,6 +294,7 @@ async def measure(client: httpx.AsyncClient, result: Result, repeat: int) -> Res
             best, result.queries, result.sql_seconds = elapsed, counter.count, clock["seconds"]
             is_html = response.headers.get("content-type", "").startswith("text/html")
             result.html = response.text if is_html else ""
+            result.filled = filled(result.html)
     result.seconds = best
     return result
 
@@ -400,7 +415,8 @@ def markdown_pages(results: list[Result], compare: bool) -> None:
         cells.append(span([r.queries for r in rows if r.status == 200]))
         if compare:
             differing = [r for r in rows if r.other_queries is not None and r.other_queries != r.queries]
-            cells.append(", ".join(f"{r.role} `{r.url}` {r.queries}/{r.other_queries}" for r in differing) or "no")
+            shown = [f"{r.role} `{short(r.url, 24)}` {r.queries}/{r.other_queries}{empty_note(r)}" for r in differing]
+            cells.append("no" if not shown else f"{len(shown)}: " + ", ".join(shown[:2]) + (", …" if shown[2:] else ""))
         ratios = [r for r in rows if r.ratio is not None]
         worst = max(ratios, key=lambda r: r.ratio) if ratios else None
         cells.append(f"{worst.ratio:.2f}" if worst else "-")
@@ -427,7 +443,7 @@ def summary(results: list[Result], compare: bool) -> None:
         differing = [r for r in results if r.other_queries is not None and r.other_queries != r.queries]
         print(f"query counts differing between the two databases: {len(differing)}")
         for r in differing:
-            print(f"  {r.role:<10} {r.url}  {r.queries} here, {r.other_queries} there")
+            print(f"  {r.role:<10} {r.url}  {r.queries} here, {r.other_queries} there{empty_note(r)}")
 
 
 async def app_client(url: str):
@@ -483,6 +499,7 @@ async def counts_on(url: str, results: list[Result]) -> None:
                     async with count_queries() as counter:
                         response = await client.get(target)
                     result.other_queries = counter.count
+                    result.other_filled = filled(response.text)
                     if result.kind == "deep":
                         following = links_of(response.text).next
     finally:
