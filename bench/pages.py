@@ -3,18 +3,21 @@ a deep page (by number, then the pager's cursor from there) and its exports, thr
 the time is the server's), on the database given by TALENT_DATABASE_URL (or --url).
 
     TALENT_DATABASE_URL=sqlite:///path/county.sqlite3 .venv/bin/python bench/pages.py [--repeat 3] [--deep 1000]
-        [--roles admin,hr] [--scale-compare sqlite:///path/small.sqlite3] [--markdown pages|all]
+        [--roles admin,hr] [--scale-compare sqlite:///path/small.sqlite3] [--markdown pages|all] [--json out.json]
+    .venv/bin/python bench/pages.py --load out.json [--markdown all]
 
 The database must hold a demo (`talent migrate && talent demo --scale county`; the demo accounts' password is
 talent.demo.DEMO_PASSWORD). The pages are found, not listed: the navigation the role's permissions open
-(talent.web.nav.NAV), then on each page the links its own HTML offers (sort headers, the search form's selects, the
-export links, the pager's "next"). Each measurement is the best of --repeat runs after one warm-up run.
+(talent.web.nav.NAV) and the lists one click under it (SUBPAGES), then on each page what its own HTML offers (sort
+headers; the search form's selects, checkboxes, number inputs and pickers; the export links; the pager's "next").
+Each measurement is the best of --repeat runs after one warm-up run.
 
-Printed per page: the role, the URL, the status, the server time, the number of SQL statements (and, with
---scale-compare, the count on the second database: the goal is that they are equal), and for a list the time of its
-hand-written twin (bench/pages_sql.py: the same rows, same order, same page, plus the total the pager shows) and the
-ratio page / twin (goal ≤ 1.5). The twin's row ids are checked against the ids the page links to ("ok"), or only the
-number of rows where a row has no link ("n ok"). Pages that are not lists print "-".
+Printed per URL: the role, the status, the server time, the part of it spent in SQL, the number of SQL statements
+(with --scale-compare, also the count on the second database: the goal is that they are equal), and for a list the
+time of its hand-written twin (bench/pages_sql.py: the same rows, same order, same page, plus the total the pager
+shows), the ratio page / twin (goal ≤ 1.5) and the SQL ratio (the page's SQL time / twin: what the ratio tends to when
+the data dwarfs the request's fixed cost). The twin's row ids are checked against the ids the page links to ("ok"),
+or the number of rows ("n ok"), or the pager's total ("total ok"). Pages that are not lists print "-".
 
 Don't run it on the national demo on a shared machine without --roles: some pages take long there.
 """
