@@ -1,0 +1,561 @@
+"""Hand-written twins of the list pages for bench/pages.py: for each list (keyed by its URL path), the best SQL one
+would write by hand for the rows the page shows — the same rows, in the same order, on the same page, with the columns
+the page shows and the total its pager shows — on SQLite and PostgreSQL. A twin reads the page's query string (sort,
+filters, search, page number or `after=` cursor) and returns None for a combination it does not cover (the bench then
+prints "-").
+
+Scope is written out per role as the pages apply it (talent.*.access): a bureau its region's subtree (a range on the
+path), HR its organisation's stations, a supervisor its assigned stations and its mentees, a worker itself.
+"""
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import parse_qsl, urlsplit
+
+from talent.core.access import Role, Scope
+from talent.core.pagination import decode_cursor
+from talent.core.sql import next_prefix
+from talent.places.rules import ancestor_paths
+
+
+@dataclass
+class Ctx:
+    """One twin's statement under construction: the viewer's scope, the dialect, and the bound values (`:name`)."""
+
+    scope: Scope
+    pg: bool
+    today: date
+    per_page: int
+    query: dict[str, str]
+    values: dict[str, object] = field(default_factory=dict)
+
+    def p(self, value) -> str:
+        """A placeholder bound to `value` (a date as text on SQLite, which stores dates so)."""
+        name = f"v{len(self.values)}"
+        self.values[name] = value.isoformat() if isinstance(value, date) and not self.pg else value
+        return f":{name}"
+
+    def like(self, columns: tuple[str, ...], text: str) -> str:
+        """Any of `columns` contains `text`, case-insensitively (Latin letters; the demo's names are CJK or ASCII)."""
+        pattern = self.p(f"%{text}%")
+        op = "ILIKE" if self.pg else "LIKE"
+        return "(" + " OR ".join(f"{c} {op} {pattern}" for c in columns) + ")"
+
+    def under(self, column: str, prefix: str) -> str:
+        return f"{column} >= {self.p(prefix)} AND {column} < {self.p(next_prefix(prefix))}"
+
+    def stations(self, st: str) -> str:
+        """Stations (alias `st`) in scope (talent.places.access.stations_q)."""
+        s = self.scope
+        if s.role == Role.ADMIN:
+            return "TRUE"
+        if s.role == Role.BUREAU and s.region_path:
+            return self.under(f"{st}.region_path", s.region_path)
+        if s.role == Role.HR and s.organisation_id:
+            return f"{st}.organisation_id = {self.p(s.organisation_id)}"
+        if s.role == Role.SUPERVISOR and s.station_ids:
+            return f"{st}.id IN ({', '.join(str(i) for i in sorted(s.station_ids))})"
+        return "FALSE"
+
+    def active(self, sp: str) -> str:
+        d = self.p(self.today)
+        return f"{sp}.start_on <= {d} AND ({sp}.end_on IS NULL OR {sp}.end_on >= {d})"
+
+    def spells(self, sp: str, st: str) -> str:
+        """Spells (alias `sp`, its station joined as `st`) in scope (talent.people.access.spells_q)."""
+        s = self.scope
+        if s.role == Role.ADMIN:
+            return "TRUE"
+        if s.role == Role.WORKER:
+            return f"{sp}.worker_id = {self.p(s.worker_id or 0)}"
+        q = self.stations(st)
+        if s.role == Role.SUPERVISOR and s.worker_ids:
+            mentees = ", ".join(str(i) for i in sorted(s.worker_ids))
+            q = f"({q} OR ({sp}.worker_id IN ({mentees}) AND {self.active(sp)}))"
+        return q
+
+    def workers(self, w: str) -> str:
+        """Workers (alias `w`) in scope (talent.people.access.workers_q)."""
+        s = self.scope
+        if s.role == Role.ADMIN:
+            return "TRUE"
+        if s.role == Role.WORKER:
+            return f"{w}.id = {self.p(s.worker_id or 0)}"
+        spelled = (
+            f"EXISTS (SELECT 1 FROM employment_spells x JOIN stations xs ON xs.id = x.station_id"
+            f" WHERE x.worker_id = {w}.id AND {self.stations('xs')})"
+        )
+        unspelled = f"NOT EXISTS (SELECT 1 FROM employment_spells y WHERE y.worker_id = {w}.id)"
+        if s.role == Role.SUPERVISOR and s.worker_ids:
+            return f"({spelled} OR {w}.id IN ({', '.join(str(i) for i in sorted(s.worker_ids))}))"
+        if s.role == Role.BUREAU and s.region_path:
+            return f"({spelled} OR ({self.under(f'{w}.registered_region_path', s.region_path)} AND {unspelled}))"
+        if s.role == Role.HR and s.organisation_id:
+            org = self.p(s.organisation_id)
+            return f"({spelled} OR ({w}.registered_organisation_id = {org} AND {unspelled}))"
+        return spelled
+
+    def window(self, sorts: dict[str, str], default: str, alias: str = "t") -> tuple[str, str, str] | None:
+        """(keyset condition or "TRUE", ORDER BY, LIMIT/OFFSET) of the page asked for: `sorts` maps a public sort key
+        to its SQL expression over the inner query's table (alias `alias`), the id breaks ties. None for a `before=`
+        cursor (the bench never asks for one)."""
+        sort = self.query.get("sort", "") or default
+        key = sort.lstrip("-")
+        if key not in sorts:
+            sort, key = default, default.lstrip("-")
+        desc = sort.startswith("-")
+        expression, direction = sorts[key], "DESC" if desc else "ASC"
+        order = f"{expression} {direction}, {alias}.id {direction}"
+        if self.query.get("before"):
+            return None
+        cursor = decode_cursor(self.query.get("after", ""))
+        if cursor is not None:
+            value, row_id = cursor
+            op = "<" if desc else ">"
+            v = self.p(value)
+            keyset = f"({expression} {op} {v} OR ({expression} = {v} AND {alias}.id {op} {self.p(row_id)}))"
+            return keyset, order, f"LIMIT {self.per_page}"
+        page = max(1, int(self.query.get("page", "1") or 1))
+        return "TRUE", order, f"LIMIT {self.per_page} OFFSET {(page - 1) * self.per_page}"
+
+
+Statements = tuple[str, str]  # (the page's rows, ids first; the total)
+Build = Callable[[Ctx], Statements | None]
+TWINS: dict[str, Build] = {}
+
+
+def twin(path: str):
+    def register(build: Build) -> Build:
+        TWINS[path] = build
+        return build
+
+    return register
+
+
+def only(ctx: Ctx, *names: str) -> bool:
+    """Whether the query string holds nothing but `names` and the paging keys (else the twin does not cover it)."""
+    return set(ctx.query) <= {*names, "sort", "page", "after", "per_page"}
+
+
+def equal(ctx: Ctx, *names: str) -> list[str]:
+    """The list's filters by an exact value: `t.<name> = value` for each of `names` the query string sets."""
+    return [f"t.{name} = {ctx.p(ctx.query[name])}" for name in names if ctx.query.get(name)]
+
+
+def paged(ctx: Ctx, inner_from: str, where: list[str], sorts: dict[str, str], default: str, columns: str, link="t.id"):
+    """The two statements of a paged list: the page's ids read in the sort's order from `inner_from` (alias t) under
+    `where`, then `columns` for those rows only (alias t again, the inner query's columns); and the total. The first
+    column is `link`, the id the page links each row to (the row check compares them)."""
+    window = ctx.window(sorts, default)
+    if window is None:
+        return None
+    keyset, order, limit = window
+    condition = " AND ".join(where) or "TRUE"
+    inner = f"SELECT t.* FROM {inner_from} WHERE {condition} AND {keyset} ORDER BY {order} {limit}"
+    rows = f"SELECT {link}, {columns} FROM ({inner}) t ORDER BY {order}"
+    return rows, f"SELECT COUNT(*) FROM {inner_from} WHERE {condition}"
+
+
+# The name of the row's (t) region and organisation, for the lists that show them.
+REGION = "(SELECT r.name FROM regions r WHERE r.id = t.region_id)"
+ORGANISATION = "(SELECT o.name FROM organisations o WHERE o.id = t.organisation_id)"
+
+
+# ── workers ───────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _current_spell(ctx: Ctx, w: str, column: str) -> str:
+    """`column` (of sp, st) of the worker's latest-started active spell in scope."""
+    return (
+        f"(SELECT {column} FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.worker_id = {w}.id AND {ctx.active('sp')} AND {ctx.spells('sp', 'st')}"
+        " ORDER BY sp.start_on DESC, sp.id DESC LIMIT 1)"
+    )
+
+
+def _at_station(ctx: Ctx, code: str, active: bool) -> str:
+    """The worker (t) has a spell in scope (`active` that day) at the station with this code."""
+    day = f" AND {ctx.active('sp')}" if active else ""
+    return (
+        f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.worker_id = t.id AND st.code = {ctx.p(code)}{day} AND {ctx.spells('sp', 'st')})"
+    )
+
+
+@twin("/workers")
+def workers(ctx: Ctx) -> Statements | None:
+    if not only(ctx, "status", "source", "station", "q"):
+        return None
+    status = ctx.query.get("status") or "active"
+    active_here = (
+        f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.worker_id = t.id AND {ctx.active('sp')} AND {ctx.spells('sp', 'st')})"
+    )
+    where = {"active": [active_here], "left": [ctx.workers("t"), f"NOT {active_here}"]}.get(status, [ctx.workers("t")])
+    if ctx.query.get("station"):
+        where.append(_at_station(ctx, ctx.query["station"], active=status == "active"))
+    where += equal(ctx, "source")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.name", "t.worker_no"), ctx.query["q"]))
+    sorts = {"worker_no": "t.worker_no", "name": "t.name", "start": _current_spell(ctx, "t", "sp.start_on")}
+    columns = (
+        "t.worker_no, t.name, t.gender, t.source, t.phone,"
+        f" {_current_spell(ctx, 't', 'st.name')}, {_current_spell(ctx, 't', 'st.code')},"
+        f" {_current_spell(ctx, 't', 'sp.start_on')}"
+    )
+    return paged(ctx, "workers t", where, sorts, "worker_no", columns)
+
+
+# ── certificates ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _top_certificate(column: str) -> str:
+    return (
+        f"(SELECT {column} FROM certificates c WHERE c.worker_id = t.id"
+        " ORDER BY c.level DESC, c.obtained_on DESC, c.id DESC LIMIT 1)"
+    )
+
+
+@twin("/certificates")
+def certificates(ctx: Ctx) -> Statements | None:
+    """The rows and their highest certificate (level, number, obtained, registered, expiry) and station; not the CE
+    hours of the period nor the status the page derives from them (the status filter is not covered)."""
+    if not only(ctx, "level", "station", "q"):
+        return None
+    where = [
+        f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.worker_id = t.id AND {ctx.active('sp')} AND {ctx.spells('sp', 'st')})"
+    ]
+    if ctx.query.get("station"):
+        where = [_at_station(ctx, ctx.query["station"], active=True)]
+    level = ctx.query.get("level", "")
+    if level == "none":
+        where.append("NOT EXISTS (SELECT 1 FROM certificates c WHERE c.worker_id = t.id)")
+    elif level:
+        where.append(f"{_top_certificate('c.level')} = {ctx.p(level)}")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.name", "t.worker_no"), ctx.query["q"]))
+    desc = ctx.query.get("sort", "").startswith("-")
+    blank_level = "''" if desc else "'zzzz'"
+    blank_day = ctx.p(date(1, 1, 2) if desc else date(9999, 12, 30))
+    sorts = {
+        "worker_no": "t.worker_no",
+        "name": "t.name",
+        "level": f"COALESCE({_top_certificate('c.level')}, {blank_level})",
+        "expires": f"COALESCE({_top_certificate('c.registration_expires_on')}, {blank_day})",
+    }
+    columns = ", ".join(
+        [
+            "t.worker_no",
+            "t.name",
+            *(_top_certificate(f"c.{c}") for c in ("level", "number", "obtained_on", "registration_expires_on")),
+            _current_spell(ctx, "t", "st.code"),
+            _current_spell(ctx, "t", "st.name"),
+        ]
+    )
+    return paged(ctx, "workers t", where, sorts, "worker_no", columns)
+
+
+# ── places ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@twin("/stations")
+def stations(ctx: Ctx) -> Statements | None:
+    """Stations with their township, organisation, tier and head count (workers on an active spell)."""
+    if not only(ctx, "kind", "tier", "q"):
+        return None
+    where = [ctx.stations("t")]
+    where += equal(ctx, "kind")
+    if ctx.query.get("tier"):
+        where.append(f"t.tier_id = {ctx.p(int(ctx.query['tier']))}")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.code", "t.name"), ctx.query["q"]))
+    sorts = {
+        "code": "t.code",
+        "name": "t.name",
+        "township": REGION,
+        "organisation": ORGANISATION,
+        "tier": "(SELECT x.name FROM station_tiers x WHERE x.id = t.tier_id)",
+    }
+    columns = (
+        f"t.code, t.name, t.kind, {REGION}, {ORGANISATION},"
+        " (SELECT x.name FROM station_tiers x WHERE x.id = t.tier_id),"
+        f" (SELECT COUNT(DISTINCT sp.worker_id) FROM employment_spells sp WHERE sp.station_id = t.id"
+        f" AND {ctx.active('sp')})"
+    )
+    return paged(ctx, "stations t", where, sorts, "code", columns)
+
+
+@twin("/regions")
+def regions(ctx: Ctx) -> Statements | None:
+    if not only(ctx, "level", "q"):
+        return None
+    s = ctx.scope
+    where = ["TRUE" if s.role == Role.ADMIN else ctx.under("t.path", s.region_path) if s.region_path else "FALSE"]
+    where += equal(ctx, "level")
+    if ctx.query.get("q"):
+        op = "ILIKE" if ctx.pg else "LIKE"
+        where.append(f"(t.name {op} {ctx.p('%' + ctx.query['q'] + '%')} OR {ctx.under('t.code', ctx.query['q'])})")
+    sorts = {"code": "t.code", "name": "t.name", "level": "t.depth", "path": "t.path"}
+    columns = "t.code, t.name, t.level, t.path, (SELECT p.name FROM regions p WHERE p.id = t.parent_id)"
+    return paged(ctx, "regions t", where, sorts, "path", columns)
+
+
+@twin("/stations/organisations")
+def organisations(ctx: Ctx) -> Statements | None:
+    """Organisations with their region and their stations in scope (a bureau's: of its region, or operating a
+    station in it; HR its own)."""
+    s = ctx.scope
+    if not only(ctx, "q"):
+        return None
+    if s.role == Role.ADMIN:
+        where = ["TRUE"]
+    elif s.role == Role.BUREAU and s.region_path:
+        where = [
+            f"(t.region_id IN (SELECT r.id FROM regions r WHERE {ctx.under('r.path', s.region_path)})"
+            f" OR t.id IN (SELECT st.organisation_id FROM stations st WHERE {ctx.stations('st')}))"
+        ]
+    elif s.role == Role.HR and s.organisation_id:
+        where = [f"t.id = {ctx.p(s.organisation_id)}"]
+    else:
+        return None
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.name", "t.credit_code"), ctx.query["q"]))
+    columns = (
+        f"t.name, t.credit_code, t.contact, {REGION},"
+        f" (SELECT COUNT(*) FROM stations st WHERE st.organisation_id = t.id AND {ctx.stations('st')})"
+    )
+    return paged(ctx, "organisations t", where, {"name": "t.name", "region": REGION}, "name", columns)
+
+
+# ── audit and accounts ────────────────────────────────────────────────────────────────────────────────────────────
+
+
+@twin("/audit")
+def audit(ctx: Ctx) -> Statements | None:
+    if not only(ctx, "entity", "entity_id", "q"):
+        return None
+    s = ctx.scope
+    if s.role == Role.ADMIN:
+        where = ["TRUE"]
+    else:
+        if s.role == Role.BUREAU and s.region_path:
+            mine, theirs = ctx.under("region_path", s.region_path), ctx.under("j.region_path", s.region_path)
+        elif s.role == Role.HR and s.organisation_id:
+            org = ctx.p(s.organisation_id)
+            mine, theirs = f"organisation_id = {org}", f"j.organisation_id = {org}"
+        else:
+            return None
+        where = [
+            f"t.id IN (SELECT id FROM audit_entries WHERE {mine}"
+            f" UNION SELECT j.entry_id FROM audit_jurisdictions j WHERE {theirs})"
+        ]
+    where += equal(ctx, "entity", "entity_id")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.summary", "t.actor_name"), ctx.query["q"]))
+    sorts = {"at": "t.id", "entity": "t.entity", "action": "t.action", "actor": "t.actor_name"}
+    columns = "t.at, t.actor_name, t.action, t.entity, t.entity_id, t.summary"
+    return paged(ctx, "audit_entries t", where, sorts, "-at", columns)
+
+
+@twin("/admin/users")
+def users(ctx: Ctx) -> Statements | None:
+    if not only(ctx, "role", "q"):
+        return None
+    where = equal(ctx, "role")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.username", "t.display_name"), ctx.query["q"]))
+    sorts = {"username": "t.username", "name": "t.display_name", "role": "t.role", "last_login": "t.last_login_at"}
+    columns = (
+        f"t.username, t.display_name, t.role, t.last_login_at, {REGION}, {ORGANISATION},"
+        " (SELECT w.name FROM workers w WHERE w.id = t.worker_id)"
+    )
+    return paged(ctx, "users t", where, sorts, "username", columns)
+
+
+@twin("/supervision/sessions")
+def sessions(ctx: Ctx) -> Statements | None:
+    """Sessions held at stations in scope (a supervisor's: also all of its own), with supervisor, station and the
+    number of attendees."""
+    s = ctx.scope
+    if not only(ctx, "q"):
+        return None
+    in_scope = f"t.station_id IN (SELECT st.id FROM stations st WHERE {ctx.stations('st')})"
+    if s.role == Role.SUPERVISOR:
+        own = f"t.supervisor_id IN (SELECT v.id FROM supervisors v WHERE v.user_id = {ctx.p(s.user_id)})"
+        in_scope = f"({in_scope} OR {own})"
+    where = [in_scope]
+    if ctx.query.get("q"):
+        text = ctx.query["q"]
+        stations = f"SELECT st.id FROM stations st WHERE {ctx.like(('st.name',), text)} OR st.code = {ctx.p(text)}"
+        where.append(f"({ctx.like(('t.topics',), text)} OR t.station_id IN ({stations}))")
+    station = "(SELECT st.{} FROM stations st WHERE st.id = t.station_id)"
+    supervisor = "(SELECT v.name FROM supervisors v WHERE v.id = t.supervisor_id)"
+    sorts = {"held_on": "t.held_on", "station": station.format("code"), "supervisor": supervisor, "hours": "t.hours"}
+    columns = (
+        f"t.held_on, t.hours, t.format, t.topics, {supervisor}, {station.format('code')}, {station.format('name')},"
+        " (SELECT COUNT(*) FROM supervision_attendees a WHERE a.session_id = t.id)"
+    )
+    return paged(ctx, "supervision_sessions t", where, sorts, "-held_on", columns)
+
+
+# ── pay, cohorts, notifications ───────────────────────────────────────────────────────────────────────────────────
+
+
+@twin("/pay/assessments")
+def assessments(ctx: Ctx) -> Statements | None:
+    """The year's assessments (last year's unless asked) of the workers in scope, with each worker."""
+    if not only(ctx, "year", "grade", "q"):
+        return None
+    year = ctx.query.get("year", "")
+    year = int(year) if year.isdigit() else ctx.today.year - 1
+    where = [
+        f"t.year = {ctx.p(year)}",
+        f"t.worker_id IN (SELECT w.id FROM workers w WHERE {ctx.workers('w')})",
+    ]
+    where += equal(ctx, "grade")
+    worker = "(SELECT w.{} FROM workers w WHERE w.id = t.worker_id)"
+    if ctx.query.get("q"):
+        where.append(
+            f"t.worker_id IN (SELECT w.id FROM workers w WHERE {ctx.like(('w.name', 'w.worker_no'), ctx.query['q'])})"
+        )
+    sorts = {
+        "year": "t.year",
+        "worker_no": worker.format("worker_no"),
+        "name": worker.format("name"),
+        "grade": "t.grade",
+    }
+    columns = f"t.year, t.grade, t.note, {worker.format('worker_no')}, {worker.format('name')}"
+    return paged(ctx, "pay_assessments t", where, sorts, "worker_no", columns, link="t.worker_id")
+
+
+@twin("/pay/standards")
+def standards(ctx: Ctx) -> Statements | None:
+    """Standards with their region: an admin's all; a bureau's of its subtree, and the published ones above it (HR's
+    reach, through its stations' regions, is not covered)."""
+    s = ctx.scope
+    if not only(ctx, "status", "q") or s.role not in (Role.ADMIN, Role.BUREAU):
+        return None
+    if s.role == Role.ADMIN:
+        where = ["TRUE"]
+    else:
+        above = [p for p in ancestor_paths(s.region_path) if p != s.region_path]
+        listed = ", ".join(ctx.p(p) for p in above) or "NULL"
+        published_above = f"t.region_path IN ({listed}) AND t.status = 'published'"
+        where = [f"({ctx.under('t.region_path', s.region_path or '')} OR ({published_above}))"]
+    where += equal(ctx, "status")
+    if ctx.query.get("q"):
+        where.append(ctx.like(("t.title", "t.document_no"), ctx.query["q"]))
+    sorts = {"effective": "t.effective_from", "title": "t.title", "region": "t.region_path", "floor": "t.floor"}
+    columns = f"t.title, t.document_no, t.effective_from, t.status, t.floor, {REGION}"
+    return paged(ctx, "pay_standards t", where, sorts, "-effective", columns)
+
+
+@twin("/cohorts")
+def cohorts(ctx: Ctx) -> Statements | None:
+    """Cohorts with their region, organisation and member count (an admin's or a bureau's: every member of a
+    readable cohort counts; below a bureau the page counts only the members the viewer reaches, not covered)."""
+    s = ctx.scope
+    if not only(ctx, "kind", "q") or s.role not in (Role.ADMIN, Role.BUREAU):
+        return None
+    where = ["TRUE" if s.role == Role.ADMIN else ctx.under("t.region_path", s.region_path or "")]
+    where += equal(ctx, "kind")
+    if ctx.query.get("q"):
+        text = ctx.query["q"]
+        in_region = f"t.region_id IN (SELECT r.id FROM regions r WHERE {ctx.like(('r.name',), text)})"
+        where.append(f"({ctx.like(('t.name',), text)} OR {in_region})")
+    sorts = {"name": "t.name", "kind": "t.kind", "start_on": "t.start_on", "region": "t.region_path"}
+    columns = (
+        f"t.name, t.kind, t.start_on, t.end_on, {REGION}, {ORGANISATION},"
+        " (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = t.id)"
+    )
+    return paged(ctx, "cohorts t", where, sorts, "-start_on", columns)
+
+
+@twin("/notifications")
+def notifications(ctx: Ctx) -> Statements | None:
+    if not only(ctx):
+        return None
+    where = [f"t.user_id = {ctx.p(ctx.scope.user_id)}"]
+    return paged(
+        ctx,
+        "notifications t",
+        where,
+        {"created": "t.created_at"},
+        "-created",
+        "t.kind, t.text, t.link, t.created_at, t.read_at",
+    )
+
+
+# ── running them ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def bind(sql: str, values: dict, pg: bool) -> tuple[str, list]:
+    """`:name` placeholders as the driver's ($n on PostgreSQL, ? on SQLite), with the values in their order."""
+    order: list = []
+
+    def placeholder(match: re.Match) -> str:
+        order.append(values[match.group(1)])
+        return f"${len(order)}" if pg else "?"
+
+    sql = re.sub(r":(v\d+)\b", placeholder, sql)
+    return sql, order
+
+
+class Twins:
+    """Runs the twin of a measured page and fills in its time and the row check (bench/pages.Result)."""
+
+    def __init__(self, repeat: int) -> None:
+        self.repeat = repeat
+        self.scopes: dict[int, Scope] = {}
+
+    async def scope(self, user) -> Scope:
+        from talent.accounts.selectors import scope_for
+        from talent.core.clock import local_today
+
+        if user.id not in self.scopes:
+            self.scopes[user.id] = await scope_for(user, today=local_today())
+        return self.scopes[user.id]
+
+    async def check(self, user, result):
+        from tortoise import Tortoise
+
+        from talent.settings import get_settings
+
+        parts = urlsplit(result.url)
+        build = TWINS.get(parts.path)
+        if build is None or result.status != 200 or result.kind == "export":
+            return result
+        conn = Tortoise.get_connection("default")
+        pg = conn.capabilities.dialect == "postgres"
+        scope = await self.scope(user)
+        ctx = Ctx(scope, pg, scope.today, get_settings().page_size, dict(parse_qsl(parts.query)))
+        statements = build(ctx)
+        if statements is None:
+            return result
+        best, answers = float("inf"), []
+        for _ in range(self.repeat + 1):  # the first run warms the cache, as the page's did
+            start = time.perf_counter()
+            answers = [(await conn.execute_query(*bind(sql, ctx.values, pg)))[1] for sql in statements]
+            best = min(best, time.perf_counter() - start)
+        rows, total = answers
+        result.twin = best
+        result.check = compare([row[0] for row in rows], list(total[0])[0], result.html)
+        return result
+
+
+def compare(ids: list[int], total: int, html: str) -> str:
+    """The row check: "ok" when the page links its rows to the twin's ids in the same order; "n ok" when its table
+    rows have no link but their number agrees; "total ok" for a list that is not a table when the pager's total
+    agrees; "NO …" otherwise."""
+    from pages import links_of, pager_total
+
+    shown = links_of(html).rows
+    if shown and all(i is not None for i in shown):
+        return "ok" if shown == ids else f"NO page {shown[:3]}… twin {ids[:3]}… ({len(shown)} vs {len(ids)})"
+    if shown:
+        return "n ok" if len(shown) == len(ids) else f"NO {len(shown)} rows vs {len(ids)}"
+    return "total ok" if pager_total(html) == total else f"NO total {pager_total(html)} vs {total}"
