@@ -15,7 +15,7 @@ from tortoise.functions import Count, Sum
 from talent.analytics.area import Area
 from talent.analytics.measures import LEVELS, spells_of
 from talent.analytics.sql import date_literal, days_between, inline_sql, is_postgres, safe_path
-from talent.certification.for_people import levels_at_or_above
+from talent.certification.for_people import first_certified_sql
 from talent.certification.models import ExamResult
 from talent.certification.rules import Thresholds
 from talent.certification.selectors import certificate_sql
@@ -144,11 +144,9 @@ def _staffing_sql(area: Area, on: date, pg: bool) -> str:
     counts = spells_of(area, active_on(on))
     cert_cols = []
     for i, level in enumerate(LEVELS):
-        certified = (
-            f"SELECT c.worker_id FROM certificates c WHERE c.obtained_on <= {date_literal(on, pg)}"
-            " AND c.level IN (" + ", ".join(f"'{lv}'" for lv in levels_at_or_above(level)) + ")"
-        )
-        cert_cols.append(f"COUNT(DISTINCT CASE WHEN sp.worker_id IN ({certified}) THEN sp.worker_id END) AS ge{i}")
+        # Looked up per worker counted (measures.certification does the same), not an IN list of every certificate.
+        certified = f"{first_certified_sql('sp.worker_id', level)} <= {date_literal(on, pg)}"
+        cert_cols.append(f"COUNT(DISTINCT CASE WHEN {certified} THEN sp.worker_id END) AS ge{i}")
     inner = (
         "SELECT sp.station_id AS station_id, COUNT(DISTINCT sp.worker_id) AS hc, "
         + ", ".join(cert_cols)
