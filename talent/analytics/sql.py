@@ -66,11 +66,14 @@ class FollowedTransfers(Term):
         query.query._orderbys = []
         # As talent.core.sql.Union does: the inner query's parameters join the outer statement's.
         stations = query.query.get_sql(ctx.copy(subquery=False))
-        # Only the spells the outer query can count are looked at (the period's ends).
-        ending = ""
+        # Correlated with the outer spell (`employment_spells`, the table of the query this filters): each
+        # transfer is checked through the worker index on its own, where the list of every followed transfer of
+        # the area was built by walking every spell of its stations (separations of a whole province: 4.1 s
+        # against 0.5 s for the same count written with EXISTS).
+        ending = ' AND a.id = "employment_spells"."id"'
         if self.start is not None and self.end is not None:
             first, last = date_literal(self.start, self.pg), date_literal(self.end, self.pg)
-            ending = f" AND a.end_on >= {first} AND a.end_on <= {last}"
+            ending += f" AND a.end_on >= {first} AND a.end_on <= {last}"
         return "(" + followed_transfers_sql(stations, self.pg, self.same_group, ending) + ")"
 
 
