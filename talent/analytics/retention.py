@@ -89,13 +89,8 @@ async def _source_expr(area: Area, on: date, pg: bool) -> str:
 
 async def _region_expr(area: Area, on: date, pg: bool) -> str:
     children = await child_regions(area)
-    first_path = (
-        "(SELECT st.region_path FROM employment_spells f JOIN stations st ON st.id = f.station_id"
-        " WHERE f.worker_id = x.worker_id AND f.start_on = x.first_on AND f.full_time"
-        f" AND f.station_id IN ({area_stations_sql(area)}) ORDER BY f.id LIMIT 1)"
-    )
     # Region codes are digits (checked where regions are written), so the paths are safe literals.
-    whens = " ".join(f"WHEN {first_path} LIKE '{r.path}%' THEN '{r.code}'" for r in children if safe_path(r.path))
+    whens = " ".join(f"WHEN x.first_path LIKE '{r.path}%' THEN '{r.code}'" for r in children if safe_path(r.path))
     return f"(CASE {whens} ELSE '' END)" if whens else "''"
 
 
@@ -125,51 +120,33 @@ def area_stations_sql(area: Area) -> str:
     return inline_sql(Station.filter(area.stations()).values("id"))
 
 
-def _separation_after(worker: str, condition: str, separations: str, pick: str) -> str:
-    """`pick` (MIN or MAX) of the end days of the worker's separations meeting `condition` (over `e`): a
-    correlated lookup through the spells' worker index; joining a derived table of separations instead had no
-    index to use and compared every spell with every separation (over 8 minutes on the national demo). The unary
-    plus keeps SQLite from driving the lookup from the list of separations (probing the worker index once per
-    separation, for every spell) instead of the worker's few spells; PostgreSQL reads it as the same value."""
+def tenure_ctes(area: Area, on: date) -> str:
+    """WITH clauses ending in `tenure(worker_id, k, first_on, first_path, exit_on)`: each worker's spells of
+    tenure in the area up to `on`, numbered k from 0 (k = 0 is the first spell, which first-year attrition counts).
+    The worker's full-time starts there and separations there (up to `on`) form one stream by day, a start before
+    a separation of the same day; a start belongs to the tenure numbered by the separations before it, and that
+    tenure ends with the next separation. One pass with window functions: matching each start with its
+    separations through joins or per-row lookups cost the national demo's province 5–10 times as much."""
+    followed = EmploymentSpell.filter(area.spells(), Q(full_time=True), start_on__lte=on)
+    starts = inline_sql(followed.values("worker_id", "start_on", "id", path="station__region_path"))
+    ends = inline_sql(separations_qs(area, EARLIEST, on).values("worker_id", "end_on"))
     return (
-        f"(SELECT {pick}(e.end_on) FROM employment_spells e WHERE e.worker_id = {worker} AND {condition}"
-        f" AND +e.id IN ({separations}))"
+        "WITH ev AS (SELECT f.worker_id AS worker_id, f.start_on AS day, 0 AS is_sep, f.id AS id, f.path AS path"
+        f" FROM ({starts}) f UNION ALL SELECT s.worker_id, s.end_on, 1, 0, '' FROM ({ends}) s),"
+        " numbered AS (SELECT ev.*, SUM(ev.is_sep) OVER (PARTITION BY ev.worker_id ORDER BY ev.day, ev.is_sep"
+        " ROWS UNBOUNDED PRECEDING) - ev.is_sep AS k FROM ev),"
+        " firsts AS (SELECT n.*, ROW_NUMBER() OVER (PARTITION BY n.worker_id, n.k, n.is_sep ORDER BY n.day, n.id)"
+        " AS kn FROM numbered n),"
+        " tenure AS (SELECT f.worker_id AS worker_id, f.k AS k, MIN(CASE WHEN f.is_sep = 0 THEN f.day END) AS first_on,"
+        " MAX(CASE WHEN f.is_sep = 0 AND f.kn = 1 THEN f.path END) AS first_path,"
+        " MIN(CASE WHEN f.is_sep = 1 THEN f.day END) AS exit_on"
+        " FROM firsts f GROUP BY f.worker_id, f.k HAVING MIN(CASE WHEN f.is_sep = 0 THEN f.day END) IS NOT NULL)"
     )
 
 
-def tenure_sql(area: Area, on: date) -> str:
-    """One row per worker followed in the area up to `on`: worker_id, first_on (first full-time start there),
-    exit_on (the first separation there on or before `on`, NULL while still there): each worker's first spell,
-    which first-year attrition counts."""
-    followed = EmploymentSpell.filter(area.spells(), Q(full_time=True), start_on__lte=on).values("id")
-    separations = inline_sql(separations_qs(area, EARLIEST, on).values("id"))
-    return (
-        "SELECT s.worker_id AS worker_id, MIN(s.start_on) AS first_on,"
-        f" {_separation_after('s.worker_id', '1 = 1', separations, 'MIN')} AS exit_on FROM employment_spells s"
-        f" WHERE s.id IN ({inline_sql(followed)}) GROUP BY s.worker_id"
-    )
-
-
-def spells_sql(area: Area, on: date) -> str:
-    """One row per spell of tenure in the area up to `on`: worker_id, first_on (its first full-time start),
-    exit_on (the separation ending it, on or before `on`; NULL while it lasts). A spell's starts are the
-    full-time starts after the same latest separation (`after`, NULL before the first one)."""
-    followed = EmploymentSpell.filter(area.spells(), Q(full_time=True), start_on__lte=on).values("id")
-    separations = inline_sql(separations_qs(area, EARLIEST, on).values("id"))
-    starts = (
-        "SELECT s.worker_id AS worker_id, s.start_on AS start_on,"
-        f" {_separation_after('s.worker_id', 'e.end_on < s.start_on', separations, 'MAX')} AS after"
-        f" FROM employment_spells s WHERE s.id IN ({inline_sql(followed)})"
-    )
-    spells = (
-        f"SELECT p.worker_id AS worker_id, MIN(p.start_on) AS first_on FROM ({starts}) p GROUP BY p.worker_id, p.after"
-    )
-    exit_on = _separation_after("q.worker_id", "e.end_on >= q.first_on", separations, "MIN")
-    return f"SELECT q.worker_id AS worker_id, q.first_on AS first_on, {exit_on} AS exit_on FROM ({spells}) q"
-
-
-def with_pay_status(spells: str, area: Area, on: date, pg: bool) -> str:
-    """WITH clauses ending in `ps`: the rows of `spells` (worker_id, first_on, exit_on) with `pay_status`,
+def with_pay_status(source: str, area: Area, on: date, pg: bool) -> str:
+    """More WITH clauses (after a comma) ending in `ps`: the rows of the clause `source` (worker_id, first_on,
+    exit_on) with `pay_status`,
     talent.pay's status on the spell's last day followed (`last_on`), at the area station of the worker's latest
     full-time start by then, or 'uncovered' where no published standard applies there. One clause per step, as
     each reads the columns of the one before (nested, they overflowed SQLite's parser)."""
@@ -182,7 +159,7 @@ def with_pay_status(spells: str, area: Area, on: date, pg: bool) -> str:
     first_start = "(SELECT MIN(f.start_on) FROM employment_spells f WHERE f.worker_id = y.worker_id)"
     status = PaySql.status("y.pay", "y.floor", "y.bmin", "y.bmax")
     return (
-        f"WITH p0 AS ({spells}),"
+        f", p0 AS (SELECT worker_id, first_on, exit_on FROM {source}),"
         f" p1 AS (SELECT y.*, COALESCE(y.exit_on, {date_literal(on, pg)}) AS last_on FROM p0 y),"
         f" p2 AS MATERIALIZED (SELECT y.*, {station} AS region_path, {pay.level('y.worker_id')} AS level,"
         f" {pay.pay('y.worker_id')} AS pay, {first_start} AS first_start FROM p1 y),"
@@ -203,11 +180,11 @@ async def retention(area: Area, on: date, group_by: str = "") -> list[Curve]:
     pg = is_postgres()
     group_sql = await GROUPS[group_by](area, on, pg) if group_by in GROUPS else "'all'"
     on_sql = date_literal(on, pg)
-    ctes, spells = "", f"({spells_sql(area, on)})"
+    ctes, spells = tenure_ctes(area, on), "tenure"
     if group_by == "pay":
-        ctes, spells = with_pay_status(spells_sql(area, on), area, on, pg), "ps"
+        ctes, spells = ctes + with_pay_status("tenure", area, on, pg), "ps"
     sql = (
-        f"{ctes}SELECT y.g AS g, y.days AS days, COUNT(*) AS n, SUM(y.event) AS d FROM ("
+        f"{ctes} SELECT y.g AS g, y.days AS days, COUNT(*) AS n, SUM(y.event) AS d FROM ("
         f" SELECT {group_sql} AS g,"
         f" {days_between(f'COALESCE(x.exit_on, {on_sql})', 'x.first_on', pg)} + 1 AS days,"
         " CASE WHEN x.exit_on IS NULL THEN 0 ELSE 1 END AS event"
@@ -242,9 +219,10 @@ async def first_year_attrition(area: Area, start: date, end: date, on: date) -> 
     pg = is_postgres()
     within = f"{days_between('x.exit_on', 'x.first_on', pg)} < 365"
     sql = (
-        f"SELECT COUNT(*) AS hires, SUM(CASE WHEN x.exit_on IS NOT NULL AND {within} THEN 1 ELSE 0 END) AS left_"
-        f" FROM ({tenure_sql(area, on)}) x"
-        f" WHERE x.first_on >= {date_literal(start, pg)} AND x.first_on <= {date_literal(end, pg)}"
+        f"{tenure_ctes(area, on)} SELECT COUNT(*) AS hires,"
+        f" SUM(CASE WHEN x.exit_on IS NOT NULL AND {within} THEN 1 ELSE 0 END) AS left_"
+        f" FROM tenure x WHERE x.k = 0"
+        f" AND x.first_on >= {date_literal(start, pg)} AND x.first_on <= {date_literal(end, pg)}"
     )
     row = (await fetch_all(EmploymentSpell, sql))[0]
     return Attrition(hires=int(row["hires"] or 0), left=int(row["left_"] or 0))
