@@ -1,0 +1,32 @@
+"""Edges of the places and people row filters that mutation testing found untested: the readable querysets
+each domain keeps in its access.py, read as the viewer of each role."""
+
+from talent.core.access import Role, Scope
+from talent.people.access import readable_spells
+from talent.places.access import readable_stations, readable_tiers
+from talent.places.models import StationTier
+from tests.factories import world
+
+
+async def test_an_hr_account_reads_the_stations_of_its_organisation_only(db):
+    w = await world()
+    hr = Scope(user_id=1, role=Role.HR, organisation_id=w["orgs"][0].id)
+    # Organisation A runs S1 and S2; S3 and S4 are organisation B's.
+    assert sorted(await readable_stations(hr).values_list("code", flat=True)) == ["S1", "S2"]
+
+
+async def test_a_bureau_reads_national_tiers_and_its_own_but_not_another_countys(db):
+    w = await world()
+    own = await StationTier.create(name="玄武标准", region=w["regions"]["county_a"])
+    await StationTier.create(name="秦淮标准", region=w["regions"]["county_b"])
+    bureau = Scope(user_id=1, role=Role.BUREAU, region_path=w["regions"]["county_a"].path)
+    # The world's tier "2.0" has no region (national); county B's tier is outside county A.
+    assert sorted(await readable_tiers(bureau).values_list("id", flat=True)) == sorted([w["tier"].id, own.id])
+
+
+async def test_a_worker_reads_their_own_spells_only(db):
+    w = await world()
+    me = w["workers"][0]
+    worker = Scope(user_id=1, role=Role.WORKER, worker_id=me.id)
+    # Each of the four workers has one spell; the worker's own is the one at S1.
+    assert await readable_spells(worker).values_list("worker_id", flat=True) == [me.id]
