@@ -27,3 +27,14 @@ async def test_a_worker_reaches_the_stations_of_spells_active_today_only(db):
     assert paths == [w["stations"][0].region_path]
     # A worker account with no worker record reaches nothing (not worker id 1's stations).
     assert await station_paths(Scope(user_id=1, role=Role.WORKER, worker_id=None), today) == []
+
+
+async def test_a_spell_ending_today_still_gives_a_worker_its_stations_courses(db):
+    w = await world()
+    today = date(2026, 12, 1)
+    worker = w["workers"][0]
+    second = w["stations"][2]  # county B: a second spell whose last working day is today
+    await EmploymentSpell.create(worker=worker, station=second, start_on=date(2020, 1, 1), end_on=today)
+    paths = await station_paths(Scope(user_id=1, role=Role.WORKER, worker_id=worker.id), today)
+    # The open spell at S1 (county A's street) and the spell at S3 (county B's street) ending today.
+    assert paths == sorted([w["stations"][0].region_path, second.region_path])
