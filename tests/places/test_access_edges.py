@@ -30,3 +30,14 @@ async def test_a_worker_reads_their_own_spells_only(db):
     worker = Scope(user_id=1, role=Role.WORKER, worker_id=me.id)
     # Each of the four workers has one spell; the worker's own is the one at S1.
     assert await readable_spells(worker).values_list("worker_id", flat=True) == [me.id]
+
+
+async def test_an_organisation_without_a_region_is_changed_by_an_admin_only(db):
+    from talent.places.access import organisation_editable
+    from talent.places.models import Organisation
+
+    w = await world()
+    national = await Organisation.create(name="全国性社会组织", region=None)
+    assert organisation_editable(Scope(user_id=1, role=Role.ADMIN), national) is True
+    bureau = Scope(user_id=1, role=Role.BUREAU, region_path=w["regions"]["county_a"].path)
+    assert organisation_editable(bureau, national) is False
