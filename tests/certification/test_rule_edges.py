@@ -40,3 +40,102 @@ def test_a_credit_without_a_kind_is_a_course_and_is_held_to_the_course_cap():
     assert period_ce_by_kind(credits, start, end) == {"course": Decimal(100), "supervision": Decimal(20)}
     # A province capping courses at 60: min(100, 60) + 20 = 80 hours.
     assert period_ce_hours(credits, start, end, {"course": Decimal(60)}) == Decimal(80)
+
+
+def test_a_catalogue_row_becomes_a_rule_with_every_field_and_defaults_for_a_row_without_a_source():
+    from types import SimpleNamespace
+
+    from talent.certification.rules import Rule
+
+    row = SimpleNamespace(
+        level="intermediate",
+        min_education="bachelor",
+        social_work_major=True,
+        min_years=Decimal("3"),
+        requires_level="assistant",
+        note="本科，社会工作专业，3年",
+        id=7,
+        source="人社部发〔2018〕1号",
+        source_year=2018,
+    )
+    assert Rule.of(row) == Rule(
+        level="intermediate",
+        min_education="bachelor",
+        social_work_major=True,
+        min_years=3,
+        requires_level="assistant",
+        note="本科，社会工作专业，3年",
+        id=7,
+        source="人社部发〔2018〕1号",
+        source_year=2018,
+    )
+    bare = SimpleNamespace(**{k: v for k, v in vars(row).items() if k not in ("source", "source_year")})
+    assert (Rule.of(bare).source, Rule.of(bare).source_year) == ("", None)
+
+
+def test_a_level_row_gives_its_own_rules_and_no_level_the_defaults():
+    from types import SimpleNamespace
+
+    from talent.certification.rules import LevelRules
+
+    level = SimpleNamespace(
+        carry_over_years=2,
+        review_required=True,
+        first_registration_months=6,
+        registration_valid_years=5,
+        renewal_window_months=4,
+        ce_hours_per_period=72,
+    )
+    assert LevelRules.of(level) == LevelRules(2, True, 6, 5, 4, 72)
+    assert LevelRules.of(None) == LevelRules(1, False, 12, 3, 3, 90)
+
+
+def test_the_thresholds_of_a_day_are_months_away_from_it():
+    from talent.certification.rules import LevelRules, Thresholds
+
+    today = date(2026, 5, 31)
+    t = Thresholds.of(LevelRules(first_registration_months=6, renewal_window_months=4), today)
+    # 6 months back: 2025-11-30 (31 November clamps to the 30th); 4 months on: 2026-09-30; 12 months on: 2027-05-31.
+    assert t == Thresholds(today, date(2025, 11, 30), date(2026, 9, 30), date(2027, 5, 31))
+
+
+def test_the_rule_of_the_nearest_region_wins_then_the_latest_and_one_starting_on_the_day_counts():
+    from talent.certification.rules import CapRule, ranked
+
+    on = date(2026, 1, 1)
+    national_old = CapRule("", "course", date(2020, 1, 1), Decimal(50))
+    national_new = CapRule("", "course", on, Decimal(40))  # in force from the day itself
+    province = CapRule("32/", "course", date(2019, 1, 1), Decimal(60))
+    later = CapRule("32/", "course", date(2026, 1, 2), Decimal(70))  # not yet in force
+    elsewhere = CapRule("33/", "course", date(2019, 1, 1), Decimal(80))  # another province
+    rules = [national_old, later, elsewhere, national_new, province]
+    assert ranked(rules, "32/3201/", on) == [province, national_new, national_old]
+
+
+def test_years_to_a_cutoff_are_whole_calendar_years_plus_the_share_of_the_next():
+    from talent.certification.rules import years_to_cutoff
+
+    cutoff = date(2026, 5, 31)
+    assert years_to_cutoff(0, cutoff) == 0
+    # 2025-06-01 … 2026-05-31 is 365 days: exactly one year.
+    assert years_to_cutoff(365, cutoff) == 1
+    # 2024-06-01 … 2026-05-31 is 730 days (29 February 2025 does not exist; 2024's is before June): 2 years.
+    assert years_to_cutoff(730, cutoff) == 2
+    # One day short of two years: 1 + 364/365 (the second year back has 365 days).
+    assert years_to_cutoff(729, cutoff) == 1 + Decimal(364) / Decimal(365)
+
+
+def test_the_certificate_sql_names_only_the_certificates_own_columns_as_the_schema_spells_them():
+    """PostgreSQL compares quoted names case by case (SQLite does not): the SQL must quote the columns exactly."""
+    import re
+
+    from talent.certification.expressions import CertificateSql
+    from talent.certification.models import Certificate
+    from talent.certification.rules import CapRule, LevelRules
+
+    caps = [CapRule("32/", "course", date(2020, 1, 1), Decimal(60))]  # a regional rule reads the worker's region
+    sql = CertificateSql(rules={"assistant": LevelRules()}, pg=False, caps=caps).status(date(2026, 12, 1))
+    quoted = set(re.findall(r'c\."([^"]+)"', sql))
+    assert quoted == {"level", "obtained_on", "registered_on", "registration_expires_on", "worker_id"}
+    meta = Certificate._meta
+    assert quoted <= set(meta.fields_db_projection.values()) | {f"{fk}_id" for fk in meta.fk_fields}
