@@ -139,3 +139,18 @@ def test_the_certificate_sql_names_only_the_certificates_own_columns_as_the_sche
     assert quoted == {"level", "obtained_on", "registered_on", "registration_expires_on", "worker_id"}
     meta = Certificate._meta
     assert quoted <= set(meta.fields_db_projection.values()) | {f"{fk}_id" for fk in meta.fk_fields}
+
+
+def test_part_of_the_first_year_back_is_a_share_of_its_own_length_in_a_leap_year():
+    from talent.certification.rules import years_to_cutoff
+
+    # 2023-06-01 … 2024-05-31 holds 29 February 2024: 366 days, so 183 days are exactly half a year.
+    assert years_to_cutoff(183, date(2024, 5, 31)) == Decimal("0.5")
+
+
+def test_years_shown_round_half_a_hundredth_up():
+    from talent.certification.rules import years_of
+
+    # 1.82625 / 365.25 = 0.005 exactly: half up gives 0.01 (half to even would give 0.00).
+    assert years_of(Decimal("1.82625")) == Decimal("0.01")
+    assert years_of(None) == Decimal("0.00")

@@ -41,3 +41,26 @@ async def test_an_organisation_without_a_region_is_changed_by_an_admin_only(db):
     assert organisation_editable(Scope(user_id=1, role=Role.ADMIN), national) is True
     bureau = Scope(user_id=1, role=Role.BUREAU, region_path=w["regions"]["county_a"].path)
     assert organisation_editable(bureau, national) is False
+
+
+def test_only_admins_and_bureaus_with_a_region_write_places_and_a_bureau_only_under_its_region():
+    from talent.places.access import can_write_under, is_writer, region_editable
+
+    admin = Scope(user_id=1, role=Role.ADMIN)
+    bureau = Scope(user_id=1, role=Role.BUREAU, region_path="32/3201/")
+    no_region = Scope(user_id=1, role=Role.BUREAU, region_path=None)
+    hr = Scope(user_id=1, role=Role.HR, region_path="32/3201/", organisation_id=1)  # a region, yet not a writer
+    assert [is_writer(s) for s in (admin, bureau, no_region, hr)] == [True, True, False, False]
+    assert can_write_under(admin, "") and can_write_under(bureau, "32/3201/320102/")
+    assert not can_write_under(bureau, "32/3202/") and not can_write_under(bureau, "")
+    assert not can_write_under(hr, "32/3201/320102/")
+    # A bureau renames the regions below its own, not its own.
+    assert region_editable(bureau, "32/3201/320102/") and not region_editable(bureau, "32/3201/")
+    assert not region_editable(hr, "32/3201/320102/") and region_editable(admin, "32/")
+
+
+def test_no_region_has_no_enclosing_regions():
+    from talent.places.rules import ancestor_paths
+
+    assert ancestor_paths(None) == [] and ancestor_paths("") == []
+    assert ancestor_paths("32/3201/320102/") == ["32/", "32/3201/", "32/3201/320102/"]
