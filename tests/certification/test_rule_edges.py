@@ -154,3 +154,29 @@ def test_years_shown_round_half_a_hundredth_up():
     # 1.82625 / 365.25 = 0.005 exactly: half up gives 0.01 (half to even would give 0.00).
     assert years_of(Decimal("1.82625")) == Decimal("0.01")
     assert years_of(None) == Decimal("0.00")
+
+
+def test_eligibility_names_the_first_admitting_rule_the_nearest_one_the_missing_certificate_or_nothing():
+    from talent.certification.rules import Held, LevelEligibility, Rule, eligibility_for
+
+    sw_bachelor = Rule("assistant", min_education="bachelor", social_work_major=True, min_years=0, id=1)
+    associate = Rule("assistant", min_education="associate", min_years=0)  # no id yet: ordered as id 0
+    any_four = Rule("assistant", min_years=4, id=3)
+    after_assistant = Rule("intermediate", requires_level="assistant", min_years=2, id=4)
+    sw_bachelor_three = Rule("intermediate", min_education="bachelor", social_work_major=True, min_years=3, id=5)
+    after_intermediate = Rule("senior", requires_level="intermediate", min_years=5, id=6)
+    masters_only = Rule("supervisor", min_education="master", min_years=0, id=7)
+    rules = [sw_bachelor, associate, any_four, after_assistant, sw_bachelor_three, after_intermediate, masters_only]
+    held = [Held("assistant", date(2026, 1, 1), Decimal("0.5"))]
+
+    result = eligibility_for(education="bachelor", social_work_major=True, years=Decimal("2.5"), held=held, rules=rules)
+    assert result == [
+        # Two rules of 0 years admit; the one without an id (ordered as 0) comes before id 1.
+        LevelEligibility("assistant", True, rule=associate, held=True),
+        # 2 − 0.5 years since the assistant certificate = 1.5 missing; 3 − 2.5 = 0.5 missing: the nearest.
+        LevelEligibility("intermediate", False, rule=sw_bachelor_three, years_missing=Decimal("0.5"), held=False),
+        # The only senior rule needs an intermediate certificate first.
+        LevelEligibility("senior", False, level_missing="intermediate", held=False),
+        # A level beyond the three, whose one rule wants a master's degree: no rule fits a bachelor.
+        LevelEligibility("supervisor", False, held=False),
+    ]
