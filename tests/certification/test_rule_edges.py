@@ -180,3 +180,20 @@ def test_eligibility_names_the_first_admitting_rule_the_nearest_one_the_missing_
         # A level beyond the three, whose one rule wants a master's degree: no rule fits a bachelor.
         LevelEligibility("supervisor", False, held=False),
     ]
+
+
+def test_postgresql_gets_every_date_of_the_certificate_sql_as_a_typed_date_literal():
+    """Inside a CASE an untyped '2026-…' makes the CASE text on PostgreSQL, and date >= text fails there."""
+    import re
+
+    from talent.certification.expressions import CertificateSql, social_work_days_sql
+    from talent.certification.rules import CapRule, LevelRules
+
+    caps = [CapRule("32/", "course", date(2020, 1, 1), Decimal(60))]
+    rules = {"assistant": LevelRules(first_registration_months=6)}
+    for pg in (True, False):
+        status = CertificateSql(rules=rules, pg=pg, caps=caps).status(date(2026, 12, 1))
+        days = social_work_days_sql(worker_id=1, cutoff=date(2026, 5, 31), since=date(2020, 1, 1), pg=pg)
+        for sql in (status, days):
+            dates = re.findall(r"(DATE )?'\d{4}-\d\d-\d\d'", sql)
+            assert dates and all(bool(typed) is pg for typed in dates)
