@@ -22,19 +22,19 @@ async def test_a_supervisor_reads_its_stations_workers_and_its_mentees_with_thei
     w = await world()
     s1, s3 = w["stations"][0], w["stations"][2]
     mentee = w["workers"][2]  # works at S3, a station the supervisor is not assigned to
-    past = await EmploymentSpell.create(
-        worker=mentee, station=w["stations"][3], start_on=date(2018, 1, 1), end_on=date(2021, 12, 31)
-    )
+    s4 = w["stations"][3]
+    past = await EmploymentSpell.create(worker=mentee, station=s4, start_on=date(2018, 1, 1), end_on=date(2021, 12, 31))
+    tomorrow = await EmploymentSpell.create(worker=mentee, station=s4, start_on=date(2026, 12, 2))  # not yet
     supervisor = Scope(
         user_id=1, role=Role.SUPERVISOR, station_ids=frozenset({s1.id}), worker_ids=frozenset({mentee.id}), today=TODAY
     )
     # W1 works at S1 (assigned); W3 is a mentee; W2 (S2) and W4 (S4) are neither.
     assert sorted(await readable_workers(supervisor).values_list("worker_no", flat=True)) == ["W1", "W3"]
-    # S1's spell, and the mentee's spell of the day at S3 — not the mentee's past spell at S4.
+    # S1's spell, and the mentee's spell of the day at S3 — not the mentee's past or next spell at S4.
     spells = set(await readable_spells(supervisor).values_list("id", flat=True))
     at_s1 = await EmploymentSpell.get(station_id=s1.id)
     today_at_s3 = await EmploymentSpell.get(station_id=s3.id, worker_id=mentee.id)
-    assert spells == {at_s1.id, today_at_s3.id} and past.id not in spells
+    assert spells == {at_s1.id, today_at_s3.id} and not {past.id, tomorrow.id} & spells
 
 
 async def test_a_supervisor_read_for_no_day_reaches_no_mentee_spell(db):
