@@ -38,3 +38,21 @@ async def test_a_spell_ending_today_still_gives_a_worker_its_stations_courses(db
     paths = await station_paths(Scope(user_id=1, role=Role.WORKER, worker_id=worker.id), today)
     # The open spell at S1 (county A's street) and the spell at S3 (county B's street) ending today.
     assert paths == sorted([w["stations"][0].region_path, second.region_path])
+
+
+async def test_a_course_kept_open_by_an_enrolment_is_the_enrolled_workers_only(db):
+    from courses.catalog.access import readable_courses
+    from courses.enrolment.models import Enrolment, EnrolmentStatus
+    from talent.people.models import Worker
+    from tests.courses.helpers import make_course
+
+    w = await world()
+    first = await Worker.get(id=1)  # "no worker record" must not read as worker id 1
+    assert first.id == w["workers"][0].id
+    elsewhere = await make_course(w, author="admin", region="320104")  # county B: not first's county (A)
+    await Enrolment.create(course=elsewhere, worker=first, status=EnrolmentStatus.ENROLLED)
+    today = date(2026, 12, 1)
+    enrolled = Scope(user_id=1, role=Role.WORKER, worker_id=first.id)
+    orphan = Scope(user_id=1, role=Role.WORKER, worker_id=None)
+    assert elsewhere.id in await (await readable_courses(enrolled, today)).values_list("id", flat=True)
+    assert await (await readable_courses(orphan, today)).count() == 0
