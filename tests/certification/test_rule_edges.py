@@ -197,3 +197,13 @@ def test_postgresql_gets_every_date_of_the_certificate_sql_as_a_typed_date_liter
         for sql in (status, days):
             dates = re.findall(r"(DATE )?'\d{4}-\d\d-\d\d'", sql)
             assert dates and all(bool(typed) is pg for typed in dates)
+            assert "None" not in sql  # no missing value was formatted into the statement
+
+
+def test_a_quote_in_a_cap_rules_region_path_stays_inside_its_sql_literal():
+    from talent.certification.expressions import CertificateSql
+    from talent.certification.rules import CapRule
+
+    caps = [CapRule("32'/", "course", date(2020, 1, 1), Decimal(60))]
+    sql = CertificateSql(rules={}, pg=False, caps=caps).ce_hours()
+    assert "= '32''/'" in sql  # the quote doubled: the literal is still 32'/
