@@ -207,3 +207,26 @@ def test_a_quote_in_a_cap_rules_region_path_stays_inside_its_sql_literal():
     caps = [CapRule("32'/", "course", date(2020, 1, 1), Decimal(60))]
     sql = CertificateSql(rules={}, pg=False, caps=caps).ce_hours()
     assert "= '32''/'" in sql  # the quote doubled: the literal is still 32'/
+
+
+def test_eligibility_says_a_level_is_held_whether_or_not_a_rule_admits_to_it():
+    from talent.certification.rules import Held, LevelEligibility, Rule, eligibility_for
+
+    any_four = Rule("assistant", min_years=4, id=1)
+    after_intermediate = Rule("senior", requires_level="intermediate", min_years=5, id=2)
+    masters_only = Rule("supervisor", min_education="master", min_years=0, id=3)
+    held = [Held(level, date(2025, 1, 1), Decimal(0)) for level in ("assistant", "senior", "supervisor")]
+
+    result = eligibility_for(
+        education="bachelor",
+        social_work_major=True,
+        years=Decimal(1),
+        held=held,
+        rules=[any_four, after_intermediate, masters_only],
+    )
+    assert result == [
+        LevelEligibility("assistant", False, rule=any_four, years_missing=Decimal(3), held=True),  # 4 − 1
+        LevelEligibility("intermediate", False, held=False),  # no rule for it at all
+        LevelEligibility("senior", False, level_missing="intermediate", held=True),
+        LevelEligibility("supervisor", False, held=True),  # its one rule wants a master's degree
+    ]
