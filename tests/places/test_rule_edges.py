@@ -75,3 +75,12 @@ def test_each_misplaced_station_is_refused_on_its_field_with_its_own_message():
         "parent_code",
         "Choose a township station of the same township.",
     )
+
+
+def test_a_report_counts_the_kind_asked_for_all_kinds_or_else_township_stations():
+    from talent.places.rules import counted_kind
+
+    assert counted_kind(" all ") == "all"
+    assert counted_kind("village_room") == "village_room" and counted_kind("county_centre") == "county_centre"
+    # Nothing, an empty value or an unknown kind: township (street) stations, as a province counts its 社工站.
+    assert counted_kind(None) == counted_kind("") == counted_kind("bogus") == "township_station"
