@@ -64,3 +64,15 @@ def test_no_region_has_no_enclosing_regions():
 
     assert ancestor_paths(None) == [] and ancestor_paths("") == []
     assert ancestor_paths("32/3201/320102/") == ["32/", "32/3201/", "32/3201/320102/"]
+
+
+async def test_a_report_of_one_kind_counts_those_stations_and_of_all_kinds_every_station(db):
+    from talent.places.access import station_kind_q
+    from talent.places.models import Station
+
+    w = await world()  # four township stations
+    street_a = w["regions"]["street_a"]
+    room = {"kind": "village_room", "parent": w["stations"][0]}
+    await Station.create(code="R1", name="社工室1", region=street_a, region_path=street_a.path, **room)
+    assert await Station.filter(station_kind_q("village_room")).values_list("code", flat=True) == ["R1"]
+    assert await Station.filter(station_kind_q("all")).count() == 5
