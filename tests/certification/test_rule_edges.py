@@ -230,3 +230,25 @@ def test_eligibility_says_a_level_is_held_whether_or_not_a_rule_admits_to_it():
         LevelEligibility("senior", False, level_missing="intermediate", held=True),
         LevelEligibility("supervisor", False, held=True),  # its one rule wants a master's degree
     ]
+
+
+async def test_without_any_cap_rule_row_the_sql_counts_each_kind_at_its_national_default(db):
+    from talent.certification import selectors, services
+    from talent.certification.models import CeCredit, CeCreditRule, Certificate
+    from talent.core.access import Role, Scope
+    from tests.factories import world
+
+    w = await world()
+    await services.catalogue_seed()  # the levels; no CE rule rows: the defaults of rules.CE_CREDIT_DEFAULTS hold
+    assert await CeCreditRule.all().count() == 0
+    worker, registered_on = w["workers"][0], date(2025, 6, 1)
+    await Certificate.create(
+        worker=worker, level="assistant", number="W1-a", obtained_on=date(2024, 6, 1), registered_on=registered_on
+    )
+    for kind, hours in (("course", 50), ("public", 30), ("degree", 120)):
+        await CeCredit.create(worker=worker, hours=Decimal(hours), source=kind, earned_on=registered_on)
+    [cert] = await selectors.worker_certificates(
+        scope=Scope(user_id=0, role=Role.ADMIN), worker_id=worker.id, today=date(2026, 1, 10)
+    )
+    # Courses uncapped 50 + public subjects 0 (they do not count) + a degree once at 90 = 140.
+    assert cert.ce_hours == Decimal(140)
