@@ -56,3 +56,24 @@ async def test_a_course_kept_open_by_an_enrolment_is_the_enrolled_workers_only(d
     orphan = Scope(user_id=1, role=Role.WORKER, worker_id=None)
     assert elsewhere.id in await (await readable_courses(enrolled, today)).values_list("id", flat=True)
     assert await (await readable_courses(orphan, today)).count() == 0
+
+
+async def test_drafts_are_seen_by_their_authors_side_only_not_below_nor_by_an_enrolled_worker(db):
+    from courses.catalog.access import readable_courses
+    from courses.catalog.models import Course, CourseStatus
+    from courses.enrolment.models import Enrolment, EnrolmentStatus
+    from tests.courses.helpers import make_course
+
+    w = await world()
+    today = date(2026, 12, 1)
+    city_draft = await make_course(w, author="citybureau", region="320100", lessons=0)  # no lessons: a draft
+    assert city_draft.status == CourseStatus.DRAFT
+    county_bureau = Scope(user_id=1, role=Role.BUREAU, region_path=w["regions"]["county_a"].path)
+    assert city_draft.id not in await (await readable_courses(county_bureau, today)).values_list("id", flat=True)
+
+    worker = w["workers"][0]
+    elsewhere = await make_course(w, author="admin", region="320104")  # county B: open to worker 1 by enrolment
+    await Enrolment.create(course=elsewhere, worker=worker, status=EnrolmentStatus.ENROLLED)
+    await Course.filter(id=elsewhere.id).update(status=CourseStatus.DRAFT)  # taken back to a draft
+    mine = Scope(user_id=1, role=Role.WORKER, worker_id=worker.id)
+    assert elsewhere.id not in await (await readable_courses(mine, today)).values_list("id", flat=True)
