@@ -44,3 +44,22 @@ async def test_a_supervisor_read_for_no_day_reaches_no_mentee_spell(db):
     assert await readable_spells(undated).count() == 0
     # The mentee is still reached as a worker (workers_q does not need the day).
     assert await readable_workers(undated).values_list("id", flat=True) == [mentee.id]
+
+
+async def test_the_spell_filters_also_read_through_a_workers_spells(db):
+    from talent.people.access import spells_q
+    from talent.people.models import Worker
+    from talent.people.rules import active_on
+
+    w = await world()
+    left = await Worker.create(worker_no="W9", name="离职者", phone="13812345678", id_number="")
+    await EmploymentSpell.create(
+        worker=left, station=w["stations"][0], start_on=date(2020, 1, 1), end_on=date(2025, 12, 31)
+    )
+    # Every world worker has an open spell since 2022; W9's only spell ended in 2025.
+    active = await Worker.filter(active_on(TODAY, "spells__")).distinct().values_list("worker_no", flat=True)
+    assert sorted(active) == ["W1", "W2", "W3", "W4"]
+    mentee = w["workers"][2]
+    supervisor = Scope(user_id=1, role=Role.SUPERVISOR, worker_ids=frozenset({mentee.id}), today=TODAY)
+    reached = await Worker.filter(spells_q(supervisor, "spells__")).distinct().values_list("worker_no", flat=True)
+    assert reached == ["W3"]  # the mentee through its spell of the day; no station is assigned
