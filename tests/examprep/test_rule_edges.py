@@ -113,3 +113,10 @@ async def test_a_spell_starting_tomorrow_does_not_yet_widen_a_workers_reach(db):
     await EmploymentSpell.create(worker=worker, station=station, start_on=today + timedelta(days=1))
     reach = await worker_reach(worker_id=worker.id, today=today)
     assert station.region_path not in reach and w["stations"][0].region_path in reach
+
+
+def test_the_weakest_topics_are_at_most_three_even_when_four_have_enough_answers():
+    topics = [_topic("甲", 4, 0), _topic("乙", 4, 1), _topic("丙", 4, 2), _topic("丁", 4, 3)]
+    result = readiness(mock_percents=[], topics=topics, full_marks=Decimal(100), pass_mark=Decimal(60))
+    # Accuracies 0, 0.25, 0.5, 0.75: the three lowest, lowest first; 丁 is not among them.
+    assert [t.topic for t in result.weakest] == ["甲", "乙", "丙"]

@@ -1,0 +1,65 @@
+"""Edges of the worker and spell row filters that mutation testing found untested: a worker account without a
+worker record, and a supervisor's mentees (reached with their spells of the day only)."""
+
+from datetime import date
+
+from talent.core.access import Role, Scope
+from talent.people.access import readable_spells, readable_workers
+from talent.people.models import EmploymentSpell
+from tests.factories import world
+
+TODAY = date(2026, 12, 1)
+
+
+async def test_a_worker_account_without_a_worker_record_reads_no_worker_and_no_spell(db):
+    await world()  # four workers with ids from 1: "no record" must not read as worker 1
+    orphan = Scope(user_id=1, role=Role.WORKER, worker_id=None)
+    assert await readable_workers(orphan).count() == 0
+    assert await readable_spells(orphan).count() == 0
+
+
+async def test_a_supervisor_reads_its_stations_workers_and_its_mentees_with_their_spells_of_the_day(db):
+    w = await world()
+    s1, s3 = w["stations"][0], w["stations"][2]
+    mentee = w["workers"][2]  # works at S3, a station the supervisor is not assigned to
+    s4 = w["stations"][3]
+    past = await EmploymentSpell.create(worker=mentee, station=s4, start_on=date(2018, 1, 1), end_on=date(2021, 12, 31))
+    tomorrow = await EmploymentSpell.create(worker=mentee, station=s4, start_on=date(2026, 12, 2))  # not yet
+    supervisor = Scope(
+        user_id=1, role=Role.SUPERVISOR, station_ids=frozenset({s1.id}), worker_ids=frozenset({mentee.id}), today=TODAY
+    )
+    # W1 works at S1 (assigned); W3 is a mentee; W2 (S2) and W4 (S4) are neither.
+    assert sorted(await readable_workers(supervisor).values_list("worker_no", flat=True)) == ["W1", "W3"]
+    # S1's spell, and the mentee's spell of the day at S3 — not the mentee's past or next spell at S4.
+    spells = set(await readable_spells(supervisor).values_list("id", flat=True))
+    at_s1 = await EmploymentSpell.get(station_id=s1.id)
+    today_at_s3 = await EmploymentSpell.get(station_id=s3.id, worker_id=mentee.id)
+    assert spells == {at_s1.id, today_at_s3.id} and not {past.id, tomorrow.id} & spells
+
+
+async def test_a_supervisor_read_for_no_day_reaches_no_mentee_spell(db):
+    w = await world()
+    mentee = w["workers"][2]
+    undated = Scope(user_id=1, role=Role.SUPERVISOR, worker_ids=frozenset({mentee.id}), today=None)
+    assert await readable_spells(undated).count() == 0
+    # The mentee is still reached as a worker (workers_q does not need the day).
+    assert await readable_workers(undated).values_list("id", flat=True) == [mentee.id]
+
+
+async def test_the_spell_filters_also_read_through_a_workers_spells(db):
+    from talent.people.access import spells_q
+    from talent.people.models import Worker
+    from talent.people.rules import active_on
+
+    w = await world()
+    left = await Worker.create(worker_no="W9", name="离职者", phone="13812345678", id_number="")
+    await EmploymentSpell.create(
+        worker=left, station=w["stations"][0], start_on=date(2020, 1, 1), end_on=date(2025, 12, 31)
+    )
+    # Every world worker has an open spell since 2022; W9's only spell ended in 2025.
+    active = await Worker.filter(active_on(TODAY, "spells__")).distinct().values_list("worker_no", flat=True)
+    assert sorted(active) == ["W1", "W2", "W3", "W4"]
+    mentee = w["workers"][2]
+    supervisor = Scope(user_id=1, role=Role.SUPERVISOR, worker_ids=frozenset({mentee.id}), today=TODAY)
+    reached = await Worker.filter(spells_q(supervisor, "spells__")).distinct().values_list("worker_no", flat=True)
+    assert reached == ["W3"]  # the mentee through its spell of the day; no station is assigned
