@@ -242,8 +242,9 @@ class Change:
 
 @dataclass(frozen=True)
 class Line:
-    """An entry as the reader sees it."""
+    """An entry as the reader sees it (with the entry's id, which the list's cursor reads)."""
 
+    id: int
     at: datetime
     actor_name: str
     action: str
@@ -359,7 +360,7 @@ def line(e, names: dict[str, dict[int, str]]) -> Line:
     kind = RECORDS.get(e.entity)
     record = _named(names, kind, e.entity_id) if kind else f"#{e.entity_id}"
     return Line(
-        **attrs_of(e, "at", "actor_name", "action", "entity", "entity_id"),
+        **attrs_of(e, "id", "at", "actor_name", "action", "entity", "entity_id"),
         record=record,
         summary=_summary(e.summary, names),
         changes=_changes(e, names),

@@ -159,3 +159,20 @@ async def test_the_audit_page_makes_as_many_queries_for_many_entries_as_for_few(
     assert many.count == few.count
     page = html.unescape(response.text)
     assert "性别：— → 女" in await changes(client, "zh_CN") and "课程4 · 工作者1" in page
+
+
+async def test_the_audit_pager_links_to_the_next_entries_by_a_cursor_on_the_last_entry_shown(client):
+    w = await world()
+    await login(client, "bureau")
+    await add_entries(client, w, 0, 3)
+    shown = (await client.get("/audit", params={"per_page": 2})).text
+    link = re.search(r'href="([^"]*after=([^"&]+)[^"]*)"', html.unescape(shown))
+    assert link is not None
+    from talent.core.pagination import decode_cursor
+
+    # The default order is newest first by id: the cursor is the second-newest entry's id (it was null before the
+    # page's rows became display lines, and deep pages fell back to OFFSET).
+    newest = await AuditEntry.all().order_by("-id").limit(3).values_list("id", flat=True)
+    assert decode_cursor(link.group(2)) == (newest[1], newest[1])
+    following = await client.get(link.group(1))
+    assert following.status_code == 200 and following.text != shown
