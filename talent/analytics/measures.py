@@ -14,9 +14,9 @@ from tortoise.functions import Count
 
 from talent.analytics.area import Area
 from talent.analytics.periods import months_touched, split
-from talent.analytics.sql import FollowedTransfers, date_literal, inline_sql, is_postgres, safe_path
+from talent.analytics.sql import FollowedTransfers, date_literal, is_postgres, safe_path
 from talent.certification.for_people import certified_worker_ids, first_certified_sql
-from talent.core.sql import Unordered
+from talent.core.sql import Unordered, inline_sql
 from talent.people.models import EmploymentSpell, ExitType
 from talent.people.rules import active_on
 from talent.places.models import CertLevel, Region, StationKind

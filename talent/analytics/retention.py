@@ -30,7 +30,8 @@ from tortoise.expressions import Q
 
 from talent.analytics.area import Area, child_regions
 from talent.analytics.measures import LEVELS, separations_qs
-from talent.analytics.sql import date_literal, days_between, inline_sql, is_postgres, safe_path
+from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
+from talent.core.sql import inline_sql
 from talent.pay.rules import PaySql
 from talent.people.models import EmploymentSpell
 from talent.places.models import Station

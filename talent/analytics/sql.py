@@ -5,6 +5,7 @@ used by separations, turnover, first-year attrition and retention alike."""
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import Term
 
+from talent.core.sql import unordered
 from talent.people.models import EmploymentSpell
 from talent.places.models import Station
 
@@ -60,12 +61,8 @@ class FollowedTransfers(Term):
         self.start, self.end = start, end
 
     def get_sql(self, ctx: SqlContext) -> str:
-        query = Station.filter(self.stations_q).values("id")
-        query._choose_db_if_not_chosen()
-        query._make_query()
-        query.query._orderbys = []
         # As talent.core.sql.Union does: the inner query's parameters join the outer statement's.
-        stations = query.query.get_sql(ctx.copy(subquery=False))
+        stations = unordered(Station.filter(self.stations_q).values("id")).get_sql(ctx.copy(subquery=False))
         # Correlated with the outer spell (`employment_spells`, the table of the query this filters): each
         # transfer is checked through the worker index on its own, where the list of every followed transfer of
         # the area was built by walking every spell of its stations (separations of a whole province: 4.1 s
@@ -75,17 +72,6 @@ class FollowedTransfers(Term):
             first, last = date_literal(self.start, self.pg), date_literal(self.end, self.pg)
             ending += f" AND a.end_on >= {first} AND a.end_on <= {last}"
         return "(" + followed_transfers_sql(stations, self.pg, self.same_group, ending) + ")"
-
-
-def inline_sql(query) -> str:
-    """A `.values()` query's statement with its parameters inlined (dates and codes the measures formatted, never
-    user text), for an `IN (…)` list or a derived table of hand-built SQL; without the model's default ordering,
-    which there only costs a sort (SQLite) or stops the subquery from being flattened (PostgreSQL)."""
-    query._choose_db_if_not_chosen()
-    query._make_query()
-    if query._limit is None:
-        query.query._orderbys = []
-    return query.query.get_sql()
 
 
 def safe_path(path: str) -> bool:

@@ -14,11 +14,12 @@ from tortoise.functions import Count, Sum
 
 from talent.analytics.area import Area
 from talent.analytics.measures import LEVELS, spells_of
-from talent.analytics.sql import date_literal, days_between, inline_sql, is_postgres, safe_path
+from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
 from talent.certification.for_people import first_certified_sql
 from talent.certification.models import ExamResult
 from talent.certification.rules import Thresholds
 from talent.certification.selectors import certificate_sql
+from talent.core.sql import inline_sql
 from talent.people.access import readable_workers
 from talent.people.models import EmploymentSpell
 from talent.people.rules import active_on

@@ -8,17 +8,31 @@ from tortoise.expressions import Q, Subquery
 NOTHING = Q(id__in=[])
 
 
+def unordered(query):
+    """The pypika statement of a Tortoise query without the model's default ordering (Meta.ordering, which Tortoise
+    adds even after `.order_by()` with no keys), for embedding: inside `IN (…)`, a derived table or a compound
+    SELECT an ORDER BY means nothing and costs a sort or a flattening. A query with a LIMIT keeps its ordering (it
+    picks rows)."""
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    if query._limit is None:
+        query.query._orderbys = []
+    return query.query
+
+
+def inline_sql(query) -> str:
+    """`unordered(query)` as text with its parameters inlined (dates and codes the code formatted, never user text),
+    for hand-built SQL."""
+    return unordered(query).get_sql()
+
+
 class Unordered(Subquery):
     """A subquery for an `__in` filter without the model's default ordering (Meta.ordering, which Tortoise adds
     even after `.order_by()` with no keys): an ORDER BY inside `IN (…)` means nothing, and it stops PostgreSQL
     from flattening the subquery into a semi-join. A subquery with a LIMIT keeps its ordering (it picks rows)."""
 
     def get_sql(self, ctx: SqlContext) -> str:
-        self.query._choose_db_if_not_chosen()
-        self.query._make_query()
-        if self.query._limit is None:
-            self.query.query._orderbys = []
-        return self.query.query.get_parameterized_sql(ctx)[0]
+        return unordered(self.query).get_parameterized_sql(ctx)[0]
 
 
 class Union(Term):
@@ -32,11 +46,8 @@ class Union(Term):
     def get_sql(self, ctx: SqlContext) -> str:
         parts = []
         for query in self.queries:
-            query._choose_db_if_not_chosen()
-            query._make_query()
             # A model's default ordering would put ORDER BY inside the compound SELECT (an SQLite syntax error).
-            query.query._orderbys = []
-            parts.append(query.query.get_sql(ctx.copy(subquery=False)))
+            parts.append(unordered(query).get_sql(ctx.copy(subquery=False)))
         return "(" + " UNION ".join(parts) + ")"
 
 
