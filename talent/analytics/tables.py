@@ -279,7 +279,7 @@ def ce(report: dict):
 
 def retention(report: dict):
     headers = [
-        N_("Group"),
+        N_("Retention group"),
         N_("Spells followed"),
         N_("Separations"),
         N_("Retained at 1 year"),
