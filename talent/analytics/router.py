@@ -155,7 +155,8 @@ async def reports_export(
     area = await area_for(viewer.scope, region, kind)
     if area is None:
         return render_error(request, 404)
-    report = await reports.full_report(area, dates, group if group in RETENTION_GROUPS else "")
+    group = group if group in RETENTION_GROUPS else ""
+    report = await reports.full_report(area, dates, group, parts=(tables.PART[table],))
     headers, rows = tables.TABLES[table](report)
     return respond(fmt, f"report-{table}-{area.key or 'all'}", headers, tables.aiter_rows(rows))
 

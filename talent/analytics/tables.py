@@ -311,6 +311,25 @@ TABLES = {
 }
 
 
+# The report part (reports.PARTS) each table reads: a single table's export builds only that.
+PART = {
+    "headcount": "certification",
+    "turnover": "turnover",
+    "registration": "ce",
+    "staffing-summary": "staffing",
+    "kinds": "staffing",
+    "children": "children",
+    "stations": "stations",
+    "exit-reasons": "turnover",
+    "pass-rates": "pass_rates",
+    "certification-series": "series",
+    "turnover-series": "series",
+    "staffing": "staffing",
+    "ce": "ce",
+    "retention": "retention",
+}
+
+
 async def aiter_rows(rows: Iterable) -> AsyncIterator:
     for row in rows:
         yield row
