@@ -27,7 +27,7 @@
         options: {
           animation: false,
           maintainAspectRatio: false,
-          scales: { x: { type: "linear", title: { display: true, text: "days" } }, y: { ...yPercent, max: 100 } },
+          scales: { x: { type: "linear", title: { display: true, text: spec.x_title || "" } }, y: { ...yPercent, max: 100 } },
         },
       };
     } else {
