@@ -32,6 +32,8 @@ _depth = contextvars.ContextVar("querycount_depth", default=0)
 class Counter:
     def __init__(self) -> None:
         self.statements: list[str] = []
+        # Of them, the statements streamed a batch at a time (an export's rows).
+        self.streamed: list[str] = []
 
     @property
     def count(self) -> int:
@@ -57,6 +59,8 @@ async def count_queries():
                     try:
                         if _depth.get() == 1:
                             counter.statements.append(query)
+                            if orig.__name__ == "execute_stream":
+                                counter.streamed.append(query)
                         return await orig(self, query, *args, **kwargs)
                     finally:
                         _depth.reset(token)
@@ -69,6 +73,7 @@ async def count_queries():
 
     async def counted_cursor(db, query, *args):
         counter.statements.append(query)
+        counter.streamed.append(query)
         async with aclosing(cursor_records(db, query, *args)) as batches:
             async for batch in batches:
                 yield batch
