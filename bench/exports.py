@@ -4,7 +4,9 @@ warm-up: seconds, the part spent in SQL (the execute methods tests/querycount.py
 its opening, not its fetches), the number of SQL statements, the rows written and the file's size.
 
     TALENT_DATABASE_URL=sqlite:///path/national.sqlite3 .venv/bin/python bench/exports.py [--repeat 2]
-        [--paths /workers/export?format=csv,...]
+        [--paths /workers/export?format=csv,...] [--save DIR]
+
+--save writes each file to DIR (named after its address), to compare two versions' files.
 
 Signing in writes a session: run it on a copy of a shared demo database, not on the database itself.
 """
@@ -29,7 +31,7 @@ from tests.querycount import count_queries  # noqa: E402
 PATHS = ("/workers/export?format=csv", "/certificates/export?format=csv", "/stations/export?format=csv")
 
 
-async def run(url: str, paths: list[str], repeat: int, role: str) -> None:
+async def run(url: str, paths: list[str], repeat: int, role: str, save: str = "") -> None:
     from talent.demo import DEMO_PASSWORD
 
     transport = await app_client(url)
@@ -50,6 +52,9 @@ async def run(url: str, paths: list[str], repeat: int, role: str) -> None:
                     if best is None or elapsed < best[0]:
                         best = (elapsed, clock["seconds"], counter.count, response)
                 elapsed, sql, count, response = best
+                if save:
+                    name = path.strip("/").replace("/", "_").replace("?", "_").replace("&", "_").replace("=", "-")
+                    (Path(save) / name).write_bytes(response.content)
                 rows = response.content.count(b"\n") - 1 if "csv" in response.headers.get("content-type", "") else "-"
                 print(
                     f"{path:<40} {response.status_code:>6} {elapsed:>8.2f} {sql:>7.2f} {count:>6} {rows:>9} "
@@ -65,10 +70,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--role", default="admin")
     parser.add_argument("--paths", default=",".join(PATHS))
+    parser.add_argument("--save", default="")
     args = parser.parse_args()
     if not args.url:
         sys.exit("give --url or TALENT_DATABASE_URL")
-    asyncio.run(run(args.url, args.paths.split(","), args.repeat, args.role))
+    if args.save:
+        Path(args.save).mkdir(parents=True, exist_ok=True)
+    asyncio.run(run(args.url, args.paths.split(","), args.repeat, args.role, args.save))
 
 
 if __name__ == "__main__":
