@@ -109,3 +109,14 @@ async def test_an_export_from_a_file_database_is_one_statement_whatever_its_rows
     assert batch_per_row == one_batch
     assert (many.count, len(many.streamed)) == (few.count, 1)
     assert all(_closed(stream) for stream in streams) and len(streams) == 3
+
+
+async def test_an_export_inside_a_transaction_reads_the_transaction_s_rows(file_db, streams, monkeypatch):
+    monkeypatch.setattr(writers, "BATCH_SIZE", 2)
+    async with asyncio.timeout(5), in_transaction():
+        await Worker.create(worker_no="W0", name="未提交")
+        # The transaction's own connection (not one of the export's own, which would not see W0) and no wait for
+        # the lock the transaction holds.
+        assert [w.worker_no async for w in _worker_export()] == ["W0", "W1", "W2", "W3", "W4"]
+    (stream,) = streams
+    assert stream._own is None
