@@ -241,10 +241,7 @@ _depth = contextvars.ContextVar("pages_sql_clock_depth", default=0)
 async def sql_clock():
     """The seconds spent inside the database clients' execute methods (as tests/querycount.py counts them: a
     method delegating to another counts once), in `clock["seconds"]`."""
-    from tortoise.backends.asyncpg.client import AsyncpgDBClient
-    from tortoise.backends.sqlite.client import SqliteClient
-
-    from tests.querycount import _METHODS
+    from tests.querycount import _CLASSES, _METHODS
 
     clock = {"seconds": 0.0}
     originals = []
@@ -263,7 +260,7 @@ async def sql_clock():
 
         return wrapper
 
-    for cls in (SqliteClient, AsyncpgDBClient):
+    for cls in _CLASSES:
         for name in _METHODS:
             if (original := cls.__dict__.get(name)) is not None:
                 originals.append((cls, name, original))

@@ -10,17 +10,90 @@ BEGIN IMMEDIATE can itself fail, when the busy timeout runs out while another pr
 Tortoise's transaction context does not expect its BEGIN to fail: it would keep the connection's lock and
 leave the transaction installed as the current connection, so every later query of the process would wait
 forever for that lock. ImmediateTransactionContext gives both back before passing the error on.
+
+It also streams one statement's rows a batch at a time (execute_stream, for the exports), without holding the
+process's one connection for the whole download.
 """
 
+import asyncio
 import contextlib
 import sqlite3
+from collections.abc import Sequence
 
-from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionContext, SqliteTransactionWrapper
+import aiosqlite
+from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.backends.sqlite.client import (
+    SqliteClient,
+    SqliteTransactionContext,
+    SqliteTransactionWrapper,
+    translate_exceptions,
+)
 from tortoise.connection import get_connections
-from tortoise.exceptions import TransactionManagementError
+from tortoise.exceptions import OperationalError, TransactionManagementError
 
 
-class ImmediateTransactionWrapper(SqliteTransactionWrapper):
+class RowStream:
+    """The rows of one statement being run, fetched `size` at a time; close() ends the statement and, when the
+    stream has a connection of its own, closes it."""
+
+    def __init__(
+        self, cursor: aiosqlite.Cursor, *, own: aiosqlite.Connection | None = None, lock: asyncio.Lock | None = None
+    ):
+        self._cursor = cursor
+        self._own = own
+        self._lock = lock
+
+    async def fetch(self, size: int) -> Sequence[sqlite3.Row]:
+        try:
+            if self._lock is None:
+                return await self._cursor.fetchmany(size)
+            async with self._lock:
+                return await self._cursor.fetchmany(size)
+        except sqlite3.OperationalError as exc:
+            raise OperationalError(exc) from exc
+
+    async def close(self) -> None:
+        try:
+            await self._cursor.close()
+        finally:
+            if self._own is not None:
+                await self._own.close()
+
+
+class StreamingMixin:
+    """execute_stream(query, values) → RowStream: the statement runs once, its rows are read by the caller a batch
+    at a time (memory holds one batch). Counted like the other execute_* methods by tests/querycount.py."""
+
+    @translate_exceptions
+    async def execute_stream(self, query: str, values: list | None = None) -> RowStream:
+        query = query.replace("\x00", "'||CHAR(0)||'")
+        self.log.debug("%s: %s", query, values)
+        if isinstance(self, TransactionalDBClient) or self.filename == ":memory:":
+            # Inside a transaction the rows must be the transaction's own, so they come from its connection (its
+            # wrapper's lock is private to it). In a ":memory:" database (the tests) a second connection would
+            # open an empty database of its own, so the process's connection runs the statement too; the lock is
+            # taken per fetch only, so other requests' queries run between batches (and may see each other's
+            # effects mid-file: acceptable for tests, never for a served file database, which takes the branch
+            # below).
+            async with self.acquire_connection() as connection:
+                cursor = await connection.execute(query, values)
+            return RowStream(cursor, lock=self._lock)
+        # A file database: a connection of the download's own, read only. In WAL mode its statement reads one
+        # consistent snapshot and neither waits for the writers nor blocks them, and the process's connection
+        # (and its lock, which transactions hold) stays free for the other requests while the file streams.
+        connection = await aiosqlite.connect(self.filename, isolation_level=None)
+        try:
+            connection.row_factory = sqlite3.Row
+            for pragma in (f"busy_timeout={int(self.pragmas.get('busy_timeout', 0))}", "query_only=ON"):
+                await (await connection.execute(f"PRAGMA {pragma}")).close()
+            cursor = await connection.execute(query, values)
+        except BaseException:
+            await connection.close()
+            raise
+        return RowStream(cursor, own=connection)
+
+
+class ImmediateTransactionWrapper(StreamingMixin, SqliteTransactionWrapper):
     async def begin(self) -> None:
         try:
             await self._connection.commit()
@@ -54,7 +127,7 @@ class ImmediateTransactionContext(SqliteTransactionContext):
         return self.connection
 
 
-class ImmediateSqliteClient(SqliteClient):
+class ImmediateSqliteClient(StreamingMixin, SqliteClient):
     def _in_transaction(self) -> SqliteTransactionContext:
         return ImmediateTransactionContext(ImmediateTransactionWrapper(self), self._lock)
 

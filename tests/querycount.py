@@ -7,18 +7,33 @@ assert counter.count == 5
 
 import contextvars
 import functools
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.sqlite.client import SqliteClient
 
-_METHODS = ("execute_query", "execute_query_dict", "execute_insert", "execute_many", "execute_script")
+from talent.core import export
+from talent.sqlite_engine import StreamingMixin
+
+# execute_stream: the one statement of an export streamed on SQLite (talent.sqlite_engine), counted when it starts.
+_METHODS = (
+    "execute_query",
+    "execute_query_dict",
+    "execute_insert",
+    "execute_many",
+    "execute_script",
+    "execute_stream",
+)
+# The classes that define them (a subclass's override is found through its base's method only when it calls it).
+_CLASSES = (SqliteClient, StreamingMixin, AsyncpgDBClient)
 _depth = contextvars.ContextVar("querycount_depth", default=0)
 
 
 class Counter:
     def __init__(self) -> None:
         self.statements: list[str] = []
+        # Of them, the statements streamed a batch at a time (an export's rows).
+        self.streamed: list[str] = []
 
     @property
     def count(self) -> int:
@@ -29,7 +44,7 @@ class Counter:
 async def count_queries():
     counter = Counter()
     originals = []
-    for cls in (SqliteClient, AsyncpgDBClient):
+    for cls in _CLASSES:
         for name in _METHODS:
             original = cls.__dict__.get(name)
             if original is None:
@@ -44,6 +59,8 @@ async def count_queries():
                     try:
                         if _depth.get() == 1:
                             counter.statements.append(query)
+                            if orig.__name__ == "execute_stream":
+                                counter.streamed.append(query)
                         return await orig(self, query, *args, **kwargs)
                     finally:
                         _depth.reset(token)
@@ -51,8 +68,20 @@ async def count_queries():
                 return wrapper
 
             setattr(cls, name, make(original))
+    # An export's statement on PostgreSQL runs through a server-side cursor, past the client's methods.
+    cursor_records = export.cursor_records
+
+    async def counted_cursor(db, query, *args):
+        counter.statements.append(query)
+        counter.streamed.append(query)
+        async with aclosing(cursor_records(db, query, *args)) as batches:
+            async for batch in batches:
+                yield batch
+
+    export.cursor_records = counted_cursor
     try:
         yield counter
     finally:
+        export.cursor_records = cursor_records
         for cls, name, original in originals:
             setattr(cls, name, original)

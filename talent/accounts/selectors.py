@@ -10,7 +10,7 @@ from talent import rawsql
 from talent.accounts import throttling
 from talent.accounts.models import LoginAttempt, Session, User
 from talent.core.access import Role, Scope
-from talent.core.export import keyset_rows
+from talent.core.export import list_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.places.models import Region
 from talent.settings import get_settings
@@ -184,8 +184,8 @@ async def user_list(*, params: ListParams, role: str = "") -> Page:
 
 
 def user_export(*, params: ListParams, role: str = "") -> AsyncIterator[User]:
-    """Every account of the filtered list (all pages) in the list's order, read in keyset batches."""
-    return keyset_rows(_user_filtered(params=params, role=role), order_for(params, USER_SORTS, "username"))
+    """Every account of the filtered list (all pages) in the list's order: one streamed statement."""
+    return list_rows(_user_filtered(params=params, role=role), order_for(params, USER_SORTS, "username"))
 
 
 async def user_get(*, scope: Scope, user_id: int) -> User:

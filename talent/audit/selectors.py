@@ -4,7 +4,7 @@ from tortoise.expressions import Q
 
 from talent.audit.models import AuditEntry, AuditJurisdiction
 from talent.core.access import Role, Scope
-from talent.core.export import keyset_rows
+from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import NOTHING, Union
@@ -46,6 +46,6 @@ async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", enti
 def audit_export(
     *, scope: Scope, params: ListParams, entity: str = "", entity_id: str = ""
 ) -> AsyncIterator[AuditEntry]:
-    """Every entry of the filtered log (all pages) in the list's order, read in keyset batches."""
+    """Every entry of the filtered log (all pages) in the list's order: one streamed statement."""
     qs = _audit_filtered(scope=scope, params=params, entity=entity, entity_id=entity_id)
-    return keyset_rows(qs, order_for(params, SORTS, "-at"))
+    return list_rows(qs, order_for(params, SORTS, "-at"))

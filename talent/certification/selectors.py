@@ -11,7 +11,8 @@ A fresh test database built from the models has no catalogue: call
 `await talent.certification.services.catalogue_seed()` first (idempotent; migration 0003 seeds real databases).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -58,9 +59,8 @@ from talent.certification.rules import (
     years_of,
     years_to_cutoff,
 )
-from talent.core import export
 from talent.core.access import Scope
-from talent.core.export import cursor_batches, is_postgres
+from talent.core.export import statement_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, paginate
 from talent.core.sql import Unordered
@@ -564,30 +564,45 @@ async def certificate_list(
 async def certificate_export_rows(
     *, scope: Scope, today: date, q: str = "", filters: ListFilters | None = None, size=None, **legacy
 ):
-    """Every row of the filtered list with its current station, by worker id, in batches of `size` (bounded
-    memory): on PostgreSQL one query for the file, read through a server-side cursor; elsewhere keyset batches on
-    the id (the primary key's index). Each batch's stations are one more query (`worker_id IN (batch ids)`)."""
+    """Every row of the filtered list with its current station, by worker id, from TWO statements for the whole
+    file, each read `size` rows at a time (talent.core.export.statement_batches: bounded memory, the filter runs
+    once): the rows, and the current spells in scope by worker id (_current_stations), merged as both go."""
     qs, rules = await certificate_queryset(scope=scope, today=today, q=q, filters=filters or ListFilters(**legacy))
-    if is_postgres(qs):
-        batches = cursor_batches(qs.order_by("id").values(*LIST_VALUES), size)
-    else:
-        batches = _keyset_values(qs, size or export.BATCH_SIZE)
-    async for batch in batches:
-        rows = [clean_row(row, rules) for row in batch]
-        await _add_stations(scope, today, rows)
-        for row in rows:
-            yield row
+    stations = _current_stations(scope, today, size)
+    station = None  # the first station not yet passed (worker ids ascending in both)
+    rows = statement_batches(qs.order_by("id").values(*LIST_VALUES), size)
+    try:
+        async for batch in rows:
+            for row in batch:
+                row = clean_row(row, rules)
+                while station is not False and (station is None or station[0] < row["id"]):
+                    station = await anext(stations, False)
+                here = station and station[0] == row["id"]
+                row["station_code"], row["station_name"] = station[1:] if here else ("", "")
+                yield row
+    finally:
+        # Both statements end now when the download stops early (the client went away), not when collected.
+        await rows.aclose()
+        await stations.aclose()
 
 
-async def _keyset_values(qs, size: int):
-    last_id = 0
-    while True:
-        batch = await qs.filter(id__gt=last_id).order_by("id").limit(size).values(*LIST_VALUES)
-        if batch:
-            yield batch
-        if len(batch) < size:
-            return
-        last_id = batch[-1]["id"]
+async def _current_stations(scope: Scope, today: date, size=None) -> AsyncIterator[tuple[int, str, str]]:
+    """(worker id, station code, station name) of each worker's current spell in scope, by worker id: the latest
+    started when they hold two, as _add_stations picks."""
+    spells = (
+        EmploymentSpell.filter(spells_q(scope), active_on(today))
+        .order_by("worker_id", "start_on", "id")
+        .values("worker_id", "station__code", "station__name")
+    )
+    last = None
+    async with aclosing(statement_batches(spells, size)) as batches:
+        async for batch in batches:
+            for spell in batch:
+                if last is not None and spell["worker_id"] != last[0]:
+                    yield last
+                last = (spell["worker_id"], spell["station__code"], spell["station__name"])
+    if last is not None:
+        yield last
 
 
 async def worker_get(*, scope: Scope, worker_id: int) -> Worker:

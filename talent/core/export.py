@@ -7,16 +7,16 @@ line; XLSX is written by openpyxl's write-only mode into a spooled temporary fil
 import csv
 import io
 import tempfile
+import types
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from contextlib import aclosing
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from types import SimpleNamespace
 from typing import Any
 
-from tortoise.expressions import Q
-
-from talent.core.pagination import after_q, sort_value
+from tortoise.queryset import ValuesQuery
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 64 * 1024
@@ -103,7 +103,7 @@ async def batched(queryset, size: int = 2000) -> AsyncIterator[Any]:
         last_id = batch[-1].id
 
 
-# Rows per keyset query of a list export; read at call time so tests can make it small.
+# Rows per fetch of a list export's statement (memory holds one batch); read at call time so tests can make it small.
 BATCH_SIZE = 1000
 
 
@@ -113,64 +113,129 @@ def _ordered(queryset, order: Sequence[str]):
     return queryset.order_by(tie_breaker) if order[0].lstrip("-") == "id" else queryset.order_by(order[0], tie_breaker)
 
 
-async def keyset_batches(queryset, order: Sequence[str], size: int | None = None) -> AsyncIterator[list[Any]]:
-    """The queryset's rows in `order` (a column, then the id tie-breaker, as talent.core.pagination.order_for
-    gives), fetched `size` rows per query; each next query starts after the last row seen (keyset, not
-    OFFSET), so memory holds one batch and the number of queries is rows / size + 1 at most."""
-    size = size or BATCH_SIZE
-    column = order[0].lstrip("-")
+async def list_rows(queryset, order: Sequence[str], fields: Sequence[str] | None = None) -> AsyncIterator[Any]:
+    """Every row of a list in the list's order, for an export, from ONE statement for the whole file (the filter
+    runs once), read a batch at a time (statement_batches). With `fields`, each row is a namespace of those
+    values; without, a model instance (with its select_related relations)."""
     ordered = _ordered(queryset, order)
-    after: Q | None = None
-    while True:
-        batch = list(await (ordered.filter(after) if after is not None else ordered).limit(size))
-        if batch:
-            yield batch
-        if len(batch) < size:
-            return
-        last = batch[-1]
-        after = after_q(queryset, order, sort_value(last, column), last.id)
-
-
-async def keyset_rows(queryset, order: Sequence[str], size: int | None = None) -> AsyncIterator[Any]:
-    async for batch in keyset_batches(queryset, order, size):
-        for item in batch:
-            yield item
-
-
-def is_postgres(queryset) -> bool:
-    return queryset.model._meta.db.capabilities.dialect == "postgres"
-
-
-async def list_rows(queryset, order: Sequence[str], fields: Sequence[str]) -> AsyncIterator[Any]:
-    """Every row of a list in the list's order, each with `fields` as attributes, for an export. PostgreSQL: ONE
-    query for the whole file through a server-side cursor (the filter runs once); SQLite: keyset batches (a
-    cursor would hold SQLite's only connection for the whole download)."""
-    if not is_postgres(queryset):
-        async for item in keyset_rows(queryset, order):
-            yield item
+    if fields:
+        column = order[0].lstrip("-")
+        # The sort key among the values, so an annotation is ordered by its alias (Tortoise writes an annotation's
+        # subquery into ORDER BY without brackets when it is not selected).
+        keys = (*fields, column) if column not in fields else fields
+        async with aclosing(statement_batches(ordered.values(*keys))) as batches:
+            async for batch in batches:
+                for row in batch:
+                    yield SimpleNamespace(**row)
         return
-    column = order[0].lstrip("-")
-    # The sort key among the values, so an annotation is ordered by its alias (Tortoise writes an annotation's
-    # subquery into ORDER BY without brackets when it is not selected).
-    keys = (*fields, column) if column not in fields else fields
-    async for batch in cursor_batches(_ordered(queryset, order).values(*keys)):
-        for row in batch:
-            yield SimpleNamespace(**row)
+    # aclosing: a download that stops early (the client went away) ends the statement now, not when collected.
+    async with aclosing(statement_batches(ordered)) as batches:
+        async for batch in batches:
+            for item in batch:
+                yield item
 
 
-async def cursor_batches(queryset, size: int | None = None) -> AsyncIterator[list[dict]]:
-    """A values queryset's rows as dicts from ONE query on PostgreSQL: a server-side cursor (DECLARE … in a
-    transaction of its own on a pooled asyncpg connection, or the request's transaction when one is open), fetched
-    `size` rows per round trip, so memory holds one batch and the filter runs once for the whole file. The cursor
-    and its connection are released when the iteration ends or is closed (a client that goes away)."""
+async def statement_batches(queryset, size: int | None = None) -> AsyncIterator[list[Any]]:
+    """A queryset's rows from ONE statement, `size` at a time: model instances (select_related included, as
+    awaiting the queryset builds them), or dicts for a values queryset (converted as awaiting it converts them).
+    PostgreSQL reads them through a server-side cursor (cursor_records); SQLite through the client's
+    execute_stream (talent.sqlite_engine: a read-only connection of the download's own on a file database).
+    Memory holds one batch, and what the statement holds is released when the iteration ends or is closed."""
     size = size or BATCH_SIZE
     queryset._choose_db_if_not_chosen()
     queryset._make_query()
+    db = queryset._db
     sql, params = queryset.query.get_parameterized_sql()
-    async with queryset._db.acquire_connection() as connection:
+    if db.capabilities.dialect == "postgres":
+        raw = cursor_records(db, sql, params, size)
+    elif hasattr(db, "execute_stream"):
+        raw = _stream_rows(db, sql, params, size)
+    else:  # a SQLite client without streaming (a nested transaction's): the statement's rows all at once
+        raw = _all_rows(queryset)
+    convert = _values_converter(queryset) if isinstance(queryset, ValuesQuery) else _instances_builder(queryset)
+    try:
+        async for batch in raw:
+            yield await convert(batch)
+    finally:
+        await raw.aclose()
+
+
+async def _stream_rows(db, sql: str, params: list, size: int) -> AsyncIterator[Sequence[Any]]:
+    stream = await db.execute_stream(sql, params)
+    try:
+        while batch := await stream.fetch(size):
+            yield batch
+            if len(batch) < size:
+                return
+    finally:
+        await stream.close()
+
+
+async def _all_rows(queryset) -> AsyncIterator[Sequence[Any]]:
+    yield (await queryset._db.execute_query(*queryset.query.get_parameterized_sql()))[1]
+
+
+async def cursor_records(db, sql: str, params: list, size: int) -> AsyncIterator[Sequence[Any]]:
+    """A server-side cursor (DECLARE … in a transaction of its own on a pooled asyncpg connection, or the
+    request's transaction when one is open), fetched `size` rows per round trip. It runs past Tortoise's client
+    methods: tests/querycount.py counts it by this function's name."""
+    async with db.acquire_connection() as connection:
         async with connection.transaction():
             cursor = await connection.cursor(sql, *params)
             while batch := await cursor.fetch(size):
-                yield [dict(record) for record in batch]
+                yield batch
                 if len(batch) < size:
                     return
+
+
+def _values_converter(queryset):
+    """What ValuesQuery._execute does to its rows: each value through its field's to_python_value."""
+    columns = [
+        (alias, func)
+        for alias, field_name in queryset._fields_for_select.items()
+        if not isinstance(func := queryset.resolve_to_python_value(queryset.model, field_name), types.LambdaType)
+    ]
+
+    async def convert(batch: Sequence[Any]) -> list[dict]:
+        rows = [dict(row) for row in batch]
+        for row in rows:
+            for alias, func in columns:
+                row[alias] = func(row[alias])
+        return rows
+
+    return convert
+
+
+class _Fetched:
+    """Stands in for the client in front of the executor: its first execute_query returns rows already fetched;
+    anything else (a prefetch's queries) goes to the client."""
+
+    def __init__(self, db, rows: Sequence[Any]) -> None:
+        self._db, self._rows = db, rows
+
+    async def execute_query(self, query: str, values: list | None = None):
+        if self._rows is None:
+            return await self._db.execute_query(query, values)
+        rows, self._rows = self._rows, None
+        return len(rows), rows
+
+    def __getattr__(self, name: str):
+        return getattr(self._db, name)
+
+
+def _instances_builder(queryset):
+    """Model instances from a batch of rows, built by Tortoise's executor as awaiting the queryset builds them
+    (select_related relations, annotations, prefetches)."""
+
+    async def convert(batch: Sequence[Any]) -> list[Any]:
+        executor = queryset._db.executor_class(
+            model=queryset.model,
+            db=queryset._db,
+            prefetch_map=queryset._prefetch_map,
+            prefetch_queries=queryset._prefetch_queries,
+            select_related_idx=queryset._select_related_idx,
+        )
+        executor.db = _Fetched(queryset._db, batch)
+        return await executor.execute_select("", None, custom_fields=list(queryset._annotations.keys()))
+
+    return convert

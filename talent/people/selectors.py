@@ -99,13 +99,13 @@ WORKER_COLUMNS = (
     "phone",
     "id_number",
 )
-# The export's fields: the columns and the keyset's key.
+# The export's fields: the columns and the id (the order's tie-breaker).
 EXPORT_FIELDS = ("id", *WORKER_COLUMNS)
 
 
 def worker_export(*, scope: Scope, params: ListParams, today: date, **filters) -> AsyncIterator[Worker]:
     """Every worker of the filtered list (all pages) in the list's order, in the export's columns: one streamed
-    query on PostgreSQL, keyset batches on SQLite (talent.core.export.list_rows)."""
+    statement (talent.core.export.list_rows)."""
     qs = _worker_filtered(scope=scope, params=params, today=today, **filters)
     order = order_for(params, SORTS, "worker_no")
     if order[0].lstrip("-") == "since":

@@ -10,7 +10,7 @@ from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
-from talent.core.export import keyset_batches, keyset_rows
+from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.places.access import organisations_q, regions_q, station_kind_q, stations_q, tiers_q
@@ -41,9 +41,9 @@ async def region_list(*, scope: Scope, params: ListParams, level: str = "") -> P
 
 
 def region_export(*, scope: Scope, params: ListParams, level: str = "") -> AsyncIterator[Region]:
-    """Every region of the filtered list (all pages) in the list's order, read in keyset batches."""
+    """Every region of the filtered list (all pages) in the list's order: one streamed statement."""
     qs = _region_filtered(scope=scope, params=params, level=level)
-    return keyset_rows(qs, order_for(params, REGION_SORTS, "path"))
+    return list_rows(qs, order_for(params, REGION_SORTS, "path"))
 
 
 async def region_get(*, scope: Scope, region_id: int) -> Region:
@@ -130,12 +130,14 @@ async def organisation_list(*, scope: Scope, params: ListParams) -> Page:
 
 
 async def organisation_export(*, scope: Scope, params: ListParams) -> AsyncIterator[Organisation]:
-    """Every organisation of the filtered list with its `station_count`: two queries per keyset batch."""
+    """Every organisation of the filtered list with its `station_count`: two statements whatever the number of
+    rows, the counts of every organisation in scope (one aggregate, a number per organisation), then the list's
+    rows streamed."""
+    counts = await count_by(Station.filter(stations_q(scope), organisation_id__not_isnull=True), "organisation_id")
     qs = _organisation_filtered(scope=scope, params=params)
-    async for batch in keyset_batches(qs, order_for(params, ORGANISATION_SORTS, "name")):
-        await _add_station_counts(scope, batch)
-        for org in batch:
-            yield org
+    async for org in list_rows(qs, order_for(params, ORGANISATION_SORTS, "name")):
+        org.station_count = counts.get(org.id, 0)
+        yield org
 
 
 async def organisation_get(*, scope: Scope, organisation_id: int) -> Organisation:
@@ -186,7 +188,7 @@ async def tier_list(*, scope: Scope, params: ListParams) -> Page:
 
 
 def tier_export(*, scope: Scope, params: ListParams) -> AsyncIterator[StationTier]:
-    return keyset_rows(_tier_filtered(scope=scope, params=params), order_for(params, TIER_SORTS, "name"))
+    return list_rows(_tier_filtered(scope=scope, params=params), order_for(params, TIER_SORTS, "name"))
 
 
 async def tier_get(*, scope: Scope, tier_id: int) -> StationTier:
@@ -243,10 +245,10 @@ def _station_filtered(
 
 
 def station_export(*, scope: Scope, params: ListParams, **filters) -> AsyncIterator[Station]:
-    """Every station of the filtered list (all pages; _station_filtered's filters) in the list's order, read in
-    keyset batches."""
+    """Every station of the filtered list (all pages; _station_filtered's filters) in the list's order: one
+    streamed statement."""
     qs = _station_filtered(scope=scope, params=params, **filters)
-    return keyset_rows(qs, order_for(params, STATION_SORTS, "code"))
+    return list_rows(qs, order_for(params, STATION_SORTS, "code"))
 
 
 async def station_list(*, scope: Scope, params: ListParams, today: date | None = None, **filters) -> Page:

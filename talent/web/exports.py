@@ -2,8 +2,8 @@
 
 Workers, regions and stations export exactly the columns of their import kind (talent/imports/columns.py), with
 English codes, ISO dates and yes/no, so a downloaded list re-imports unchanged. Other lists export the columns
-their page shows. Rows arrive from the domain selectors' keyset-batched iterators; every cell passes through
-writers.neutralise when it is written.
+their page shows. Rows arrive from the domain selectors' iterators, each list's rows from one statement read a batch
+at a time (talent.core.export.list_rows); every cell passes through writers.neutralise when it is written.
 """
 
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
