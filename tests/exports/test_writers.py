@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from talent.core.export import _cell, csv_chunks
+from talent.core.export import _cell, _csv_text, csv_chunks
+from talent.people.models import Source
 from talent.web.exports import export_format, file_name
 
 
@@ -36,3 +37,17 @@ async def test_csv_starts_with_a_bom_and_neutralises_headers_and_cells():
 def test_file_names_are_ascii_with_the_date_and_unknown_formats_are_xlsx():
     assert file_name("workers", datetime(2026, 11, 27).date()) == "workers-2026-11-27"
     assert export_format("csv") == "csv" and export_format("pdf") == "xlsx" and export_format("") == "xlsx"
+
+
+CELLS = ["", "社工站1", "=1+1", "+cmd", "-2", "@x", "\tx", "a=b", 0, -3, 10**20, None, True, False, 1.5]
+
+
+@pytest.mark.parametrize("value", CELLS)
+def test_a_csv_cell_is_the_cell_written_as_text_whatever_path_it_takes(value):
+    # The text and integer fast path of _csv_text answers as the general one does: the neutralised cell, as text.
+    cell = _cell(value)
+    assert _csv_text(value) == (cell if isinstance(cell, str) else str(cell))
+
+
+def test_a_subclass_of_text_takes_the_general_path():
+    assert _csv_text(Source.INCUBATED) == "incubated"
