@@ -2,7 +2,7 @@
 
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import Term
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 
 # A filter that matches nothing (a role with no reach).
 NOTHING = Q(id__in=[])
@@ -24,6 +24,14 @@ def inline_sql(query) -> str:
     """`unordered(query)` as text with its parameters inlined (dates and codes the code formatted, never user text),
     for hand-built SQL."""
     return unordered(query).get_sql()
+
+
+def exists(query) -> RawSQL:
+    """`EXISTS (query)` as an annotation to filter on (`.annotate(used=exists(q)).filter(used=True)`), `query`
+    correlated with the outer row through RawSQL (Tortoise has no OuterRef): the inner table is probed through its
+    index once per outer row, where `IN (query)` reads every inner row first (the tiers in use: one probe per tier
+    instead of a scan of every station of the country)."""
+    return RawSQL(f"EXISTS ({inline_sql(query)})")
 
 
 class Unordered(Subquery):

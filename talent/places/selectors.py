@@ -6,13 +6,14 @@ Lists paginate with a sort whitelist; counts are SQL aggregates (one query per f
 from collections.abc import AsyncIterator
 from datetime import date
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
+from talent.core.sql import exists
 from talent.places.access import organisations_q, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
@@ -263,8 +264,8 @@ async def station_list(*, scope: Scope, params: ListParams, today: date | None =
 async def station_filter_options(*, scope: Scope) -> dict:
     """Tiers used by stations in scope, for the list's tier filter (one query). Organisations are many (hundreds
     nationally): the list picks one with the organisation picker (organisation_suggest) instead of a <select>."""
-    in_scope = Station.filter(stations_q(scope))
-    tiers = await StationTier.filter(id__in=Subquery(in_scope.values("tier_id"))).order_by("name").values("id", "name")
+    used = Station.filter(stations_q(scope), tier_id=RawSQL('"station_tiers"."id"')).values("id")
+    tiers = await StationTier.annotate(used=exists(used)).filter(used=True).order_by("name").values("id", "name")
     return {"tiers": tiers}
 
 
