@@ -7,14 +7,14 @@ from talent.core.access import Role, Scope
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import NOTHING, Union
+from talent.core.sql import NOTHING, Union, under
 
 SORTS = {"at": "id", "entity": "entity", "action": "action", "actor": "actor_name"}
 
 
 def _jurisdiction(scope: Scope) -> Q | None:
     if scope.role == Role.BUREAU and scope.region_path:
-        return Q(region_path__startswith=scope.region_path)
+        return under("region_path", scope.region_path)
     if scope.role == Role.HR and scope.organisation_id:
         return Q(organisation_id=scope.organisation_id)
     return None

@@ -63,7 +63,7 @@ from talent.core.access import Scope
 from talent.core.export import statement_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import Unordered
+from talent.core.sql import Unordered, under
 from talent.people.access import spells_q, workers_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on
@@ -341,9 +341,7 @@ def ce_rules_q(scope: Scope) -> Q:
     if scope.is_admin:
         return Q()
     if scope.region_path:
-        return Q(region_path__in=["", *ancestor_paths(scope.region_path)]) | Q(
-            region_path__startswith=scope.region_path
-        )
+        return Q(region_path__in=["", *ancestor_paths(scope.region_path)]) | Q(under("region_path", scope.region_path))
     return Q(id__in=[])
 
 
@@ -718,8 +716,7 @@ async def pass_rates(
     """Sat, passed and pass rate per subject (code and name) and year, for results sat in the region (a path
     prefix) inside the viewer's scope, of one subject when `subject_code` is given, aggregated in SQL."""
     qs = filtered_by_given(
-        ExamResult.filter(worker_id__in=_workers_in(scope)),
-        region_path__startswith=region_path,
+        ExamResult.filter(under("region_path", region_path or ""), worker_id__in=_workers_in(scope)),
         year=year,
         subject__code=subject_code,
     )

@@ -15,7 +15,7 @@ from tortoise.expressions import Q, Subquery
 from talent.cohorts.models import Cohort, CohortMember
 from talent.core.access import Role, Scope
 from talent.core.clock import local_today
-from talent.core.sql import NOTHING
+from talent.core.sql import NOTHING, under
 from talent.people.access import workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.access import station_ids
@@ -32,7 +32,7 @@ def cohorts_q(scope: Scope) -> Q:
         case Role.ADMIN:
             return Q()
         case Role.BUREAU if scope.region_path:
-            return Q(region_path__startswith=scope.region_path)
+            return under("region_path", scope.region_path)
         case Role.HR if scope.organisation_id:
             members = CohortMember.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
             return Q(organisation_id=scope.organisation_id) | Q(id__in=Subquery(members.values("cohort_id")))

@@ -282,5 +282,3 @@ async def reserve_ids(model, count: int) -> list[int]:
     rows = await conn.execute_query_dict(f"SELECT COALESCE(MAX({_quote(column)}), 0) AS top FROM {_quote(table)}")
     top = int(rows[0]["top"])
     return list(range(top + 1, top + 1 + count))
-
-

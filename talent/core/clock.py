@@ -28,7 +28,5 @@ def local_time(value: datetime) -> datetime:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(local_zone())
 
 
-
-
 def now_utc() -> datetime:
     return datetime.now(UTC)

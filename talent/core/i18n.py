@@ -36,7 +36,7 @@ def get_locale() -> str:
     """The request's locale; outside a request (CLI, services in tests) the configured default."""
     locale = _current.get()
     if locale is None:
-            locale = get_settings().default_locale
+        locale = get_settings().default_locale
     return locale
 
 

@@ -26,7 +26,6 @@ def clean_file_name(name: str | None) -> str:
     return name
 
 
-
 async def upload_check(upload, *, kinds: Collection[str] | None = None, types_text: str = ALLOWED_TEXT) -> tuple:
     """Check an upload (a clean name, the size limit, content of an allowed kind that agrees with the name)
     and leave it in a temporary file: returns (temp path, {file_name, size, sha256, content_type}). The
@@ -52,5 +51,3 @@ async def upload_check(upload, *, kinds: Collection[str] | None = None, types_te
             % {"types": types_text},
         )
     return temp, {"file_name": name, "size": size, "sha256": sha256, "content_type": kind.content_type}
-
-

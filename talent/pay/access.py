@@ -7,7 +7,7 @@ a worker none here (their own standard is shown on "My pay"). Salary records fol
 from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING
+from talent.core.sql import NOTHING, under
 from talent.pay.models import SalaryRecord, SalaryStandard, StandardStatus
 from talent.people.access import workers_q
 from talent.people.models import Worker
@@ -23,9 +23,7 @@ async def standards_q(scope: Scope) -> Q:
             return Q()
         case Role.BUREAU if scope.region_path:
             above = [p for p in ancestor_paths(scope.region_path) if p != scope.region_path]
-            return Q(region_path__startswith=scope.region_path) | Q(
-                region_path__in=above, status=StandardStatus.PUBLISHED
-            )
+            return under("region_path", scope.region_path) | Q(region_path__in=above, status=StandardStatus.PUBLISHED)
         case Role.HR if scope.organisation_id:
             paths = (
                 await Station.filter(stations_q(scope))
@@ -70,7 +68,7 @@ def station_ids_sql(scope: Scope, region_path: str = "") -> str:
     what a user typed, and pypika quotes them."""
     qs = Station.filter(stations_q(scope))
     if region_path:
-        qs = qs.filter(region_path__startswith=region_path)
+        qs = qs.filter(under("region_path", region_path))
     qs = qs.values("id")
     qs._choose_db_if_not_chosen()
     qs._make_query()

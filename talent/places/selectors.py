@@ -13,7 +13,7 @@ from talent.core.aggregate import count_by
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import exists
+from talent.core.sql import exists, under
 from talent.places.access import organisations_q, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
@@ -31,7 +31,7 @@ def _region_filtered(*, scope: Scope, params: ListParams, level: str = ""):
     if level:
         qs = qs.filter(level=level)
     if params.q:
-        qs = qs.filter(Q(name__icontains=params.q) | Q(code__startswith=params.q))
+        qs = qs.filter(Q(name__icontains=params.q) | under("code", params.q))
     return qs
 
 
@@ -68,7 +68,7 @@ async def region_detail(*, scope: Scope, region: Region) -> dict:
         else []
     )
     children = await Region.filter(regions_q(scope), parent_id=region.id).order_by("code")
-    by_kind = await count_by(Station.filter(stations_q(scope), region_path__startswith=region.path), "kind")
+    by_kind = await count_by(Station.filter(stations_q(scope), under("region_path", region.path)), "kind")
     counts = {str(kind): n for kind, n in by_kind.items()}
     return {
         "ancestors": [(a, a.id in visible_ids) for a in ancestors],
@@ -82,14 +82,14 @@ async def region_detail(*, scope: Scope, region: Region) -> dict:
 async def region_suggest(*, scope: Scope, term: str) -> list[dict]:
     qs = Region.filter(regions_q(scope))
     if term:
-        qs = qs.filter(Q(name__icontains=term) | Q(code__startswith=term))
+        qs = qs.filter(Q(name__icontains=term) | under("code", term))
     return await qs.order_by("path").limit(SUGGEST_LIMIT).values("code", "name")
 
 
 async def township_suggest(*, scope: Scope, term: str) -> list[dict]:
     qs = Region.filter(regions_q(scope), level=RegionLevel.TOWNSHIP)
     if term:
-        qs = qs.filter(Q(name__icontains=term) | Q(code__startswith=term))
+        qs = qs.filter(Q(name__icontains=term) | under("code", term))
     return await qs.order_by("path").limit(SUGGEST_LIMIT).values("code", "name")
 
 

@@ -14,7 +14,7 @@ export and report of supervision (and by talent.cohorts for sessions and mentors
 from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, Union
+from talent.core.sql import NOTHING, Union, under
 from talent.places.access import station_ids
 from talent.places.rules import ancestor_paths, within
 from talent.supervision.models import Assignment, SessionCeRule, SupervisionSession, Supervisor
@@ -27,10 +27,10 @@ def supervisors_q(scope: Scope) -> Q:
         case Role.BUREAU if scope.region_path:
             pool = Supervisor.filter(
                 Q(region_id=None)
-                | Q(region__path__startswith=scope.region_path)
+                | under("region__path", scope.region_path)
                 | Q(region__path__in=ancestor_paths(scope.region_path))
             ).values("id")
-            assigned = Assignment.filter(station__region_path__startswith=scope.region_path).values("supervisor_id")
+            assigned = Assignment.filter(under("station__region_path", scope.region_path)).values("supervisor_id")
             return Q(id__in=Union(pool, assigned))
         case Role.HR if scope.organisation_id:
             assigned = Assignment.filter(station__organisation_id=scope.organisation_id).values("supervisor_id")
@@ -92,7 +92,7 @@ def ce_rules_q(scope: Scope) -> Q:
             return Q()
         case Role.BUREAU if scope.region_path:
             return Q(region_path__in=["", *ancestor_paths(scope.region_path)]) | Q(
-                region_path__startswith=scope.region_path
+                under("region_path", scope.region_path)
             )
     return NOTHING
 

@@ -9,6 +9,7 @@ from tortoise.functions import Count
 from talent import rawsql
 from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, paginate
+from talent.core.sql import under
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -55,8 +56,8 @@ def _supervisor_filtered(*, scope: Scope, params: ListParams, expertise: str, re
         qs = qs.filter(affiliation_type=kind)
     if region is not None:
         # Based in the region, or assigned (at some time) to a station inside it.
-        working = Assignment.filter(station__region_path__startswith=region.path).values("supervisor_id")
-        qs = qs.filter(Q(region__path__startswith=region.path) | Q(id__in=Subquery(working)))
+        working = Assignment.filter(under("station__region_path", region.path)).values("supervisor_id")
+        qs = qs.filter(under("region__path", region.path) | Q(id__in=Subquery(working)))
     return qs
 
 
@@ -200,7 +201,7 @@ async def coverage(*, scope: Scope, region: Region | None, today: date) -> dict:
         children = await rawsql.fetch_all(Station, COVERAGE_SQL.format(where="r.parent_id IS NULL"), true, day)
     else:
         children = await rawsql.fetch_all(Station, COVERAGE_SQL.format(where="r.parent_id = $3"), true, day, region.id)
-        in_scope = in_scope.filter(region_path__startswith=region.path)
+        in_scope = in_scope.filter(under("region_path", region.path))
     totals = await in_scope.annotate(n=Count("id"), covered=Count("id", _filter=Q(id__in=_covered(today)))).values(
         "n", "covered"
     )
@@ -229,7 +230,7 @@ async def region_loads(*, scope: Scope, region: Region | None, today: date, limi
     (one grouped query)."""
     qs = Assignment.filter(active_on(today), station_id__in=Subquery(Station.filter(stations_q(scope)).values("id")))
     if region is not None:
-        qs = qs.filter(station__region_path__startswith=region.path)
+        qs = qs.filter(under("station__region_path", region.path))
     return (
         await qs.annotate(
             stations=Count("station_id", distinct=True),
@@ -249,7 +250,7 @@ async def uncovered_stations(*, scope: Scope, region: Region | None, today: date
     """Stations in the region (and the viewer's scope) without an active primary supervisor on `today`."""
     qs = Station.filter(stations_q(scope)).exclude(id__in=_covered(today)).select_related("region", "organisation")
     if region is not None:
-        qs = qs.filter(region_path__startswith=region.path)
+        qs = qs.filter(under("region_path", region.path))
     if params.q:
         qs = qs.filter(Q(code__icontains=params.q) | Q(name__icontains=params.q))
     return await paginate(qs, params, UNCOVERED_SORTS, default="code")
