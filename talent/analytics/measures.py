@@ -9,16 +9,13 @@ report costs the same number of queries however many rows it shows.
 from dataclasses import dataclass, field
 from datetime import date
 
-from tortoise.expressions import Case, F, Q, Value, When
-from tortoise.functions import Count
-
 from talent.analytics.area import Area
-from talent.analytics.periods import months_touched, split
-from talent.analytics.sql import FollowedTransfers, date_literal, is_postgres, safe_path
-from talent.certification.for_people import certified_worker_ids, first_certified_sql
-from talent.core.sql import Unordered, inline_sql
+from talent.analytics.periods import Period, months_touched, split
+from talent.analytics.sql import date_literal, followed_transfer_sql, is_postgres, safe_path
+from talent.certification.for_people import first_certified_aggregate, first_certified_sql
+from talent.core.sql import RawSubquery
 from talent.people.models import EmploymentSpell, ExitType
-from talent.people.rules import active_on
+from talent.people.rules import active_on_sql, overlapping_sql
 from talent.places.models import CertLevel, Region, StationKind
 from talent.rawsql import fetch_all
 
@@ -27,32 +24,49 @@ LEVELS = [level.value for level in CertLevel]  # lowest first
 
 @dataclass(frozen=True)
 class Grouping:
-    """How a measure splits its figure: a list of (key, filter on spells) checked in order (a spell matching
-    none falls in ''), or a spell field (`station_id`)."""
+    """How a measure splits its figure: SQL conditions over the spell `sp` and its station `st`, checked in order,
+    one per key (a spell matching none falls in ''), or a column whose value is the key (`sp.station_id`)."""
 
-    cases: tuple[tuple[str, Q], ...] = ()
-    field_name: str = ""
+    keys: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    column: str = ""
     # Child regions' paths (safe literals: digits and '/'), so a transfer counts as "inside" only within the
-    # same child region (see sql.followed_transfers_sql).
+    # same child region (see sql.followed_transfer_sql).
     paths: tuple[str, ...] = ()
 
-    def expression(self):
-        if self.field_name:
-            return F(self.field_name)
-        whens = [When(q, then=Value(key)) for key, q in self.cases]
-        return Case(*whens, default=Value(""))
+    def sql(self) -> str:
+        """The group of a row: the column, or the index of the first condition met (-1: none)."""
+        if self.column:
+            return self.column
+        whens = " ".join(f"WHEN {c} THEN {i}" for i, c in enumerate(self.conditions))
+        return f"(CASE {whens} ELSE -1 END)" if whens else "-1"
+
+    def key(self, value) -> str:
+        if value is None:
+            return TOTAL
+        if self.column:
+            return str(value)
+        index = int(value)
+        return self.keys[index] if 0 <= index < len(self.keys) else TOTAL
+
+    @property
+    def reads_station(self) -> bool:
+        return "st." in self.sql()
 
     @classmethod
     def child_regions(cls, regions: list[Region]) -> "Grouping":
+        # Region codes are digits (checked where regions are written): the paths are safe literals.
+        regions = [r for r in regions if safe_path(r.path)]
         return cls(
-            cases=tuple((r.code, Q(station__region_path__startswith=r.path)) for r in regions),
-            paths=tuple(r.path for r in regions if safe_path(r.path)),
+            keys=tuple(r.code for r in regions),
+            conditions=tuple(f"st.region_path LIKE '{r.path}%'" for r in regions),
+            paths=tuple(r.path for r in regions),
         )
 
     def same_group_sql(self) -> str:
         """SQL over the stations `sa` (ending spell) and `sb` (next spell): both in the same group. Per station
         no move is inside; per child region, both stations under the same child; otherwise no restriction."""
-        if self.field_name == "station_id":
+        if self.column == "sp.station_id":
             return "1 = 0"
         if self.paths:
 
@@ -65,40 +79,46 @@ class Grouping:
 
     @classmethod
     def stations(cls) -> "Grouping":
-        return cls(field_name="station_id")
+        return cls(column="sp.station_id")
 
     @classmethod
     def station_kinds(cls) -> "Grouping":
         """Per kind of station of the network (a worker counts in each kind they work at)."""
-        return cls(cases=tuple((k.value, Q(station__kind=k.value)) for k in StationKind))
+        kinds = [k.value for k in StationKind]
+        return cls(keys=tuple(kinds), conditions=tuple(f"st.kind = '{k}'" for k in kinds))
+
+    @classmethod
+    def periods(cls, periods: list[Period], pg: bool) -> "Grouping":
+        """Per period of the spell's last day."""
+        return cls(
+            keys=tuple(p.key for p in periods),
+            conditions=tuple(
+                f"sp.end_on >= {date_literal(p.start, pg)} AND sp.end_on <= {date_literal(p.end, pg)}" for p in periods
+            ),
+        )
 
 
 TOTAL = ""
 
 
-def spells_of(area: Area, *filters: Q, **kwargs):
-    return EmploymentSpell.filter(area.spells(), *filters, full_time=True, **kwargs)
+def population_sql(area: Area, grouping: Grouping | None = None) -> str:
+    """` FROM … WHERE …` over the full-time spells `sp` at the area's stations (joined to their station `st` when
+    the grouping reads it); conditions follow with AND."""
+    join = " JOIN stations st ON st.id = sp.station_id" if grouping is not None and grouping.reads_station else ""
+    return f" FROM employment_spells sp{join} WHERE sp.full_time AND sp.station_id IN ({area.stations_sql})"
 
 
-async def _grouped(qs, grouping: Grouping | None, **aggregates) -> dict[str, dict]:
-    """Run `aggregates` over `qs`, once in all or once per group; {group key: {name: value}} ('' = all)."""
-    names = list(aggregates)
-    # The rows are chosen by a subquery planned on its own, then aggregated: joined to stations for the grouping
-    # and aggregated in one statement, SQLite drove a county's separations from the country's year of spell ends
-    # (157 ms; 1 ms chosen first).
-    # (The path condition keeps the join to stations the grouping expressions read; Tortoise adds none for them.)
-    qs = EmploymentSpell.filter(id__in=Unordered(qs.values("id")), station__region_path__gte="")
+async def _grouped(area: Area, grouping: Grouping | None, columns: str, where: str) -> dict[str, dict]:
+    """One statement: `columns` (aggregates over `sp`) over the area's spells meeting `where`, in all or per
+    group; {group key: row} ('' = all)."""
     if grouping is None:
-        # Every spell counted is full-time: grouping by that column makes one row, and keeps Tortoise from
-        # grouping by every column when the statement joins stations.
-        rows = await qs.annotate(**aggregates).group_by("full_time").values(*names)
-        return {TOTAL: rows[0] if rows else dict.fromkeys(names, 0)}
-    rows = await qs.annotate(g=grouping.expression()).annotate(**aggregates).group_by("g").values("g", *names)
-    return {str(row.pop("g")) if row["g"] is not None else TOTAL: row for row in rows}
-
-
-def _distinct_workers_when(q: Q) -> Count:
-    return Count(Case(When(q, then=F("worker_id")), default=None), distinct=True)
+        sql = f"SELECT {columns}{population_sql(area)} AND {where}"
+        return {TOTAL: (await fetch_all(EmploymentSpell, sql))[0]}
+    sql = f"SELECT {grouping.sql()} AS g, {columns}{population_sql(area, grouping)} AND {where} GROUP BY 1"
+    out = {}
+    for row in await fetch_all(EmploymentSpell, sql):
+        out[grouping.key(row.pop("g"))] = row
+    return out
 
 
 # ── headcount ───────────────────────────────────────────────────────────────────────────────────────────
@@ -114,9 +134,13 @@ async def headcounts(area: Area, days: list[date], grouping: Grouping | None = N
     days = sorted(set(days))
     if not days:
         return {}
-    qs = spells_of(area, Q(end_on=None) | Q(end_on__gte=days[0]), start_on__lte=days[-1])
-    aggregates = {f"h{i}": _distinct_workers_when(active_on(day)) for i, day in enumerate(days)}
-    rows = await _grouped(qs, grouping, **aggregates)
+    pg = is_postgres()
+    literals = [date_literal(day, pg) for day in days]
+    columns = ", ".join(
+        f"COUNT(DISTINCT CASE WHEN {active_on_sql('sp', d)} THEN sp.worker_id END) AS h{i}"
+        for i, d in enumerate(literals)
+    )
+    rows = await _grouped(area, grouping, columns, overlapping_sql("sp", literals[0], literals[-1]))
     return {key: {day: int(row.get(f"h{i}") or 0) for i, day in enumerate(days)} for key, row in rows.items()}
 
 
@@ -135,16 +159,46 @@ def average_of(counts: dict[date, int], start: date, end: date) -> float:
 # ── separations and turnover ────────────────────────────────────────────────────────────────────────────
 
 
-def separations_qs(area: Area, start: date, end: date, grouping: "Grouping | None" = None):
-    """separations(R, from, to): full-time spells at stations in R ending in [from, to], except a transfer whose
-    worker starts at another station inside R within 31 days (inside the spell's own group when grouped)."""
+def separations_sql(area: Area, start: date, end: date, grouping: Grouping | None = None) -> str:
+    """separations(R, from, to) as ` FROM … WHERE …` over the spells `sp`: full-time spells at stations in R ending
+    in [from, to], except a transfer whose worker starts at another station inside R within 31 days (inside the
+    spell's own group when grouped). The counts and the list of the spells counted both read this text."""
+    pg = is_postgres()
     same_group = grouping.same_group_sql() if grouping is not None else ""
-    followed = FollowedTransfers(area.stations(), is_postgres(), same_group, start, end)
-    return spells_of(area, ~(Q(exit_type=ExitType.TRANSFER) & Q(id__in=followed)), end_on__gte=start, end_on__lte=end)
+    followed = followed_transfer_sql("sp", area.stations_sql, pg, same_group)
+    return (
+        f"{population_sql(area, grouping)} AND sp.end_on >= {date_literal(start, pg)}"
+        f" AND sp.end_on <= {date_literal(end, pg)} AND NOT (sp.exit_type = 'transfer' AND {followed})"
+    )
 
 
-def _kind_count(kind: str) -> Count:
-    return Count(Case(When(Q(exit_type=kind), then=F("worker_id")), default=None))  # one per spell
+def separations_qs(area: Area, start: date, end: date):
+    """The spells `separations` counts, as a queryset (for the lists a dashboard card opens)."""
+    return EmploymentSpell.filter(id__in=RawSubquery(f"SELECT sp.id{separations_sql(area, start, end)}"))
+
+
+async def separations(area: Area, start: date, end: date) -> int:
+    """The number of separations in [start, end] (one statement)."""
+    rows = await fetch_all(EmploymentSpell, f"SELECT COUNT(*) AS n{separations_sql(area, start, end)}")
+    return int(rows[0]["n"] or 0)
+
+
+# Per spell counted: all, voluntary, involuntary.
+_KIND_COUNTS = (
+    "COUNT(*) AS n,"
+    f" SUM(CASE WHEN sp.exit_type = '{ExitType.VOLUNTARY.value}' THEN 1 ELSE 0 END) AS voluntary,"
+    f" SUM(CASE WHEN sp.exit_type = '{ExitType.INVOLUNTARY.value}' THEN 1 ELSE 0 END) AS involuntary"
+)
+
+
+async def _separation_counts(area: Area, start: date, end: date, grouping: Grouping | None) -> dict[str, dict]:
+    """The separations of [start, end] counted in all or per group (`grouping`, which also decides which moves are
+    inside: Grouping.same_group_sql)."""
+    if grouping is None:
+        sql = f"SELECT {_KIND_COUNTS}{separations_sql(area, start, end)}"
+        return {TOTAL: (await fetch_all(EmploymentSpell, sql))[0]}
+    sql = f"SELECT {grouping.sql()} AS g, {_KIND_COUNTS}{separations_sql(area, start, end, grouping)} GROUP BY 1"
+    return {grouping.key(row.pop("g")): row for row in await fetch_all(EmploymentSpell, sql)}
 
 
 @dataclass
@@ -188,13 +242,7 @@ class Turnover:
 async def turnover(area: Area, start: date, end: date, grouping: Grouping | None = None) -> dict[str, Turnover]:
     """turnover rate(R, from, to) = separations ÷ average headcount (voluntary and involuntary over the same
     denominator); two statements however many groups."""
-    counted = await _grouped(
-        separations_qs(area, start, end, grouping),
-        grouping,
-        n=Count("id"),
-        voluntary=_kind_count(ExitType.VOLUNTARY),
-        involuntary=_kind_count(ExitType.INVOLUNTARY),
-    )
+    counted = await _separation_counts(area, start, end, grouping)
     heads = await headcounts(area, average_headcount_days(start, end), grouping)
     out = {}
     for key in set(counted) | set(heads):
@@ -214,14 +262,10 @@ async def turnover_series(area: Area, start: date, end: date, by: str) -> list[T
     """Turnover per month, quarter or year of [start, end] (two statements: separations by period, and the
     headcounts of every month touched)."""
     periods = split(start, end, by)
-    cases = tuple((p.key, Q(end_on__gte=p.start, end_on__lte=p.end)) for p in periods)
-    counted = await _grouped(
-        separations_qs(area, start, end),
-        Grouping(cases=cases),
-        n=Count("id"),
-        voluntary=_kind_count(ExitType.VOLUNTARY),
-        involuntary=_kind_count(ExitType.INVOLUNTARY),
-    )
+    # Grouped by the period of the spell's end; which moves are inside is the whole area's rule (no same_group).
+    by_period = Grouping.periods(periods, is_postgres())
+    sql = f"SELECT {by_period.sql()} AS g, {_KIND_COUNTS}{separations_sql(area, start, end)} GROUP BY 1"
+    counted = {by_period.key(row.pop("g")): row for row in await fetch_all(EmploymentSpell, sql)}
     heads = (await headcounts(area, average_headcount_days(start, end))).get(TOTAL, {})
     out = []
     for p in periods:
@@ -241,13 +285,12 @@ async def turnover_series(area: Area, start: date, end: date, by: str) -> list[T
 
 async def exit_reasons(area: Area, start: date, end: date) -> list[dict]:
     """Separations in [start, end] by exit type and coded reason, most frequent first."""
-    rows = (
-        await separations_qs(area, start, end)
-        .annotate(n=Count("id"))
-        .group_by("exit_type", "exit_reason")
-        .order_by("-n", "exit_type", "exit_reason")
-        .values("exit_type", "exit_reason", "n")
+    sql = (
+        f"SELECT sp.exit_type AS exit_type, sp.exit_reason AS exit_reason, COUNT(*) AS n"
+        f"{separations_sql(area, start, end)} GROUP BY sp.exit_type, sp.exit_reason"
+        " ORDER BY n DESC, sp.exit_type, sp.exit_reason"
     )
+    rows = await fetch_all(EmploymentSpell, sql)
     return [{"exit_type": r["exit_type"] or "", "exit_reason": r["exit_reason"] or "", "n": r["n"]} for r in rows]
 
 
@@ -279,30 +322,46 @@ class Certification:
         }
 
 
-async def _certified_counts(qs, grouping: Grouping | None, days: list[date], levels: list[str | None]) -> dict:
+async def _certified_counts(
+    area: Area, grouping: Grouping | None, days: list[date], levels: list[str | None]
+) -> dict[str, dict]:
     """{group: {"h{i}": headcount on days[i], "c{i}_{j}": workers active on days[i] holding a certificate of
-    levels[j] or higher obtained by then}} over the spells of `qs`, in one statement: each spell row carries its
-    worker's first-certificate days (for_people.first_certified_sql), computed once (MATERIALIZED), and the counts
-    compare them with each day."""
+    levels[j] or higher obtained by then}} over the area's spells, in one statement: the distinct (group, worker,
+    days active) rows, each joined once to its worker's certificates for the first-certificate days
+    (for_people.first_certified_aggregate), and the counts compare those with each day."""
     pg = is_postgres()
-    flags = {f"a{i}": Case(When(active_on(day), then=Value(1)), default=Value(0)) for i, day in enumerate(days)}
-    rows = qs.annotate(g=grouping.expression() if grouping else Value(TOTAL), **flags)
-    rows = rows.values("worker_id", "g", *flags)
-    firsts = ", ".join(f"{first_certified_sql('x.worker_id', level)} AS f{j}" for j, level in enumerate(levels))
+    literals = [date_literal(day, pg) for day in days]
+    single = len(days) == 1
+    if single:
+        # Only the spells active on the day: one row per (group, worker), so plain counts count workers.
+        where, flags = active_on_sql("sp", literals[0]), ""
+    else:
+        where = overlapping_sql("sp", literals[0], literals[-1])
+        flags = "".join(
+            f", CASE WHEN {active_on_sql('sp', d)} THEN 1 ELSE 0 END AS a{i}" for i, d in enumerate(literals)
+        )
+    firsts = ", ".join(f"{first_certified_aggregate('c', level)} AS f{j}" for j, level in enumerate(levels))
+    keys = "x.g, x.worker_id" + "".join(f", x.a{i}" for i in range(len(days)) if not single)
     counts = []
-    for i, day in enumerate(days):
+    for i, day in enumerate(literals):
+        if single:
+            counts.append(f"COUNT(*) AS h{i}")
+            counts += [f"COUNT(CASE WHEN z.f{j} <= {day} THEN 1 END) AS c{i}_{j}" for j in range(len(levels))]
+            continue
         counts.append(f"COUNT(DISTINCT CASE WHEN z.a{i} = 1 THEN z.worker_id END) AS h{i}")
         for j in range(len(levels)):
-            when = f"z.a{i} = 1 AND z.f{j} <= {date_literal(day, pg)}"
+            when = f"z.a{i} = 1 AND z.f{j} <= {day}"
             counts.append(f"COUNT(DISTINCT CASE WHEN {when} THEN z.worker_id END) AS c{i}_{j}")
+    group = grouping.sql() if grouping is not None else "-1"
     sql = (
-        f"WITH z AS MATERIALIZED (SELECT x.*, {firsts} FROM ({inline_sql(rows)}) x)"
-        f" SELECT z.g AS g, {', '.join(counts)} FROM z GROUP BY z.g"
+        f"WITH x AS (SELECT DISTINCT {group} AS g, sp.worker_id AS worker_id{flags}{population_sql(area, grouping)}"
+        f" AND {where}), z AS (SELECT {keys}, {firsts} FROM x LEFT JOIN certificates c ON c.worker_id = x.worker_id"
+        f" GROUP BY {keys}) SELECT z.g AS g, {', '.join(counts)} FROM z GROUP BY z.g"
     )
     out = {}
     for row in await fetch_all(EmploymentSpell, sql):
-        key = row.pop("g")
-        out[str(key) if key is not None else TOTAL] = row
+        value = row.pop("g")
+        out[grouping.key(value) if grouping is not None else TOTAL] = row
     if grouping is None:
         out.setdefault(TOTAL, {})  # no spell at all: the figures are zeros, as for any empty area
     return out
@@ -313,7 +372,7 @@ async def certification(area: Area, on: date, grouping: Grouping | None = None) 
     headcount(R, d); per level, the count of workers whose highest such certificate is of that level."""
     # At or above each level (at or above the lowest = certified at all); the highest-level counts are the
     # differences of neighbours.
-    rows = await _certified_counts(spells_of(area, active_on(on)), grouping, [on], LEVELS)
+    rows = await _certified_counts(area, grouping, [on], LEVELS)
     out = {}
     for key, row in rows.items():
         at_or_above = [int(row.get(f"c0_{j}") or 0) for j in range(len(LEVELS))] + [0]
@@ -331,8 +390,7 @@ async def certification_series(area: Area, days: list[date]) -> list[Certificati
     days = sorted(set(days))
     if not days:
         return []
-    qs = spells_of(area, Q(end_on=None) | Q(end_on__gte=days[0]), start_on__lte=days[-1])
-    row = (await _certified_counts(qs, None, days, [None])).get(TOTAL, {})
+    row = (await _certified_counts(area, None, days, [None])).get(TOTAL, {})
     return [
         Certification(day, headcount=int(row.get(f"h{i}") or 0), certified=int(row.get(f"c{i}_0") or 0))
         for i, day in enumerate(days)
@@ -341,8 +399,12 @@ async def certification_series(area: Area, days: list[date]) -> list[Certificati
 
 def certified_on_qs(area: Area, on: date, level: str | None = None):
     """The spells counted as certified on `on` (for the lists a dashboard card opens)."""
-    return spells_of(area, active_on(on), Q(worker_id__in=certified_worker_ids(on, level)))
+    certified = f"{first_certified_sql('sp.worker_id', level)} <= {date_literal(on, is_postgres())}"
+    return active_qs(area, on, certified)
 
 
-def active_qs(area: Area, on: date):
-    return spells_of(area, active_on(on))
+def active_qs(area: Area, on: date, condition: str = ""):
+    """The spells counted in the headcount on `on` (and meeting `condition`, SQL over `sp`), as a queryset, chosen
+    by the same text as the figures."""
+    where = active_on_sql("sp", date_literal(on, is_postgres())) + (f" AND {condition}" if condition else "")
+    return EmploymentSpell.filter(id__in=RawSubquery(f"SELECT sp.id{population_sql(area)} AND {where}"))

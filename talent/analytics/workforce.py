@@ -13,7 +13,7 @@ from tortoise.expressions import Case, Q, RawSQL, Subquery, Value, When
 from tortoise.functions import Count, Sum
 
 from talent.analytics.area import Area
-from talent.analytics.measures import LEVELS, spells_of
+from talent.analytics.measures import LEVELS, population_sql
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
 from talent.certification.for_people import first_certified_sql
 from talent.certification.models import ExamResult
@@ -22,19 +22,24 @@ from talent.certification.selectors import certificate_sql
 from talent.core.sql import inline_sql
 from talent.people.access import readable_workers
 from talent.people.models import EmploymentSpell
-from talent.people.rules import active_on
+from talent.people.rules import active_on_sql
 from talent.places.models import Region, Station
 from talent.rawsql import fetch_all
 
 REGISTRATION_KEYS = ("certificates", "valid", "renewal_open", "expired", "ce_short", "unregistered")
 
 
+def _active_sql(area: Area, on: date, column: str) -> str:
+    """`column` of the spells counted in the headcount on `on` (measures.population_sql, people.rules.active_on)."""
+    return f"SELECT sp.{column}{population_sql(area)} AND {active_on_sql('sp', date_literal(on, is_postgres()))}"
+
+
 def _activespells_of_sql(area: Area, on: date) -> str:
-    return inline_sql(spells_of(area, active_on(on)).values("id"))
+    return _active_sql(area, on, "id")
 
 
 def _active_workers_sql(area: Area, on: date) -> str:
-    return inline_sql(spells_of(area, active_on(on)).values("worker_id"))
+    return _active_sql(area, on, "worker_id")
 
 
 async def _registration_sql(area: Area, on: date) -> tuple[str, dict[str, str]]:
@@ -142,7 +147,6 @@ def _staffing_sql(area: Area, on: date, pg: bool) -> str:
     """Per station of the kind the area counts: its tier's norms and its counts on d (full-time workers;
     certified; at or above each level), as one statement; `met` is rules.staffing_met in SQL. A tier of another
     kind of station is joined as no tier at all (places.rules.tier_applies: norms apply per kind)."""
-    counts = spells_of(area, active_on(on))
     cert_cols = []
     for i, level in enumerate(LEVELS):
         # Looked up per worker counted (measures.certification does the same), not an IN list of every certificate.
@@ -151,7 +155,7 @@ def _staffing_sql(area: Area, on: date, pg: bool) -> str:
     inner = (
         "SELECT sp.station_id AS station_id, COUNT(DISTINCT sp.worker_id) AS hc, "
         + ", ".join(cert_cols)
-        + f" FROM employment_spells sp WHERE sp.id IN ({inline_sql(counts.values('id'))})"
+        + f" FROM employment_spells sp WHERE sp.id IN ({_activespells_of_sql(area, on)})"
         " GROUP BY sp.station_id"
     )
     at_level = " ".join(f"WHEN '{level}' THEN COALESCE(x.ge{i}, 0)" for i, level in enumerate(LEVELS))

@@ -35,6 +35,18 @@ class Unordered(Subquery):
         return unordered(self.query).get_parameterized_sql(ctx)[0]
 
 
+class RawSubquery(Term):
+    """A subquery written as SQL text (its values inlined by the code that formatted them, never user text), for
+    an `__in` filter: a list whose rows are chosen by the same statement text as the figure counting them."""
+
+    def __init__(self, sql: str) -> None:
+        super().__init__()
+        self.sql = sql
+
+    def get_sql(self, ctx: SqlContext) -> str:
+        return f"({self.sql})"
+
+
 class Union(Term):
     """`(SELECT … UNION SELECT …)` of one-column queries, for an `__in` filter: one subquery the planner can
     turn into a semi-join, where an OR of two IN-subqueries makes it read the whole outer table."""
