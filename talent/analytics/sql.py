@@ -38,22 +38,14 @@ def _followed(a: str, b: str, stations_sql: str, pg: bool) -> str:
     )
 
 
-def followed_transfers_sql(stations_sql: str, pg: bool, same_group: str = "", ending: str = "") -> str:
-    """Ids of spells ending in a transfer whose worker starts a spell at another station of `stations_sql` (a
-    subquery of station ids) from the last working day to TRANSFER_DAYS days after it. `same_group` (SQL over
-    the two spells' stations `sa` and `sb`) narrows "inside" to the ending spell's own group: a county's row of
-    a city report counts a move to the neighbouring county as a separation, as the county's own report does."""
-    return (
-        "SELECT a.id FROM employment_spells a JOIN employment_spells b ON b.worker_id = a.worker_id"
-        " JOIN stations sa ON sa.id = a.station_id JOIN stations sb ON sb.id = b.station_id"
-        f" WHERE {_followed('a', 'b', stations_sql, pg)}" + (f" AND {same_group}" if same_group else "") + ending
-    )
-
-
 def followed_transfer_sql(spell: str, stations_sql: str, pg: bool, same_group: str = "") -> str:
-    """The same rule as an EXISTS over the spell row `spell` of the enclosing statement: true when that spell is a
-    followed transfer. Checked per spell through the worker index (a list of every followed transfer of the area
-    walked every spell of its stations: a whole province's separations took 4.1 s against 0.5 s)."""
+    """True when the spell row `spell` of the enclosing statement ends in a transfer whose worker starts a spell at
+    another station of `stations_sql` (a subquery of station ids) from the last working day to TRANSFER_DAYS days
+    after it. `same_group` (SQL over the two spells' stations `sa` and `sb`) narrows "inside" to the ending spell's
+    own group: a county's row of a city report counts a move to the neighbouring county as a separation, as the
+    county's own report does. An EXISTS checked per spell through the worker index (a list of every followed
+    transfer of the area walked every spell of its stations: a whole province's separations took 4.1 s against
+    0.5 s)."""
     joins = ""
     if same_group:
         joins = f" JOIN stations sb ON sb.id = b.station_id JOIN stations sa ON sa.id = {spell}.station_id"
