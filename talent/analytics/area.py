@@ -13,6 +13,8 @@ from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
 from talent.core.sql import inline_sql, under
+from talent.people.access import workers_q
+from talent.people.models import Worker
 from talent.places.access import readable_regions, station_kind_q, stations_q
 from talent.places.models import Region, Station, StationKind
 from talent.places.rules import ancestor_paths, counted_kind
@@ -57,6 +59,12 @@ class Area:
         return _stations_sql(self.scope, self.path, "", _dialect())
 
     @property
+    def workers_sql(self) -> str:
+        """The ids of the workers the viewer reaches (talent.people.access.workers_q) as a subquery's text, rendered
+        once per scope as `stations_sql` is."""
+        return _workers_sql(self.scope, _dialect())
+
+    @property
     def counted_stations_sql(self) -> str:
         """`counted_stations()` as SQL text (a subquery of station ids), rendered once as `stations_sql` is."""
         return _stations_sql(self.scope, self.path, self.kind, _dialect())
@@ -78,6 +86,11 @@ def _stations_sql(scope: Scope, path: str, kind: str, dialect: str) -> str:
     if kind:
         q &= station_kind_q(kind)
     return inline_sql(Station.filter(q).values("id"))
+
+
+@lru_cache(maxsize=512)
+def _workers_sql(scope: Scope, dialect: str) -> str:
+    return inline_sql(Worker.filter(workers_q(scope)).values("id"))
 
 
 def _stations_q(scope: Scope, path: str, prefix: str = "") -> Q:

@@ -9,21 +9,16 @@ region filters from Area; the SQL here only composes them.
 from dataclasses import dataclass
 from datetime import date
 
-from tortoise.expressions import Case, Q, RawSQL, Subquery, Value, When
-from tortoise.functions import Count, Sum
-
 from talent.analytics.area import Area
 from talent.analytics.measures import LEVELS, population_sql
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
 from talent.certification.for_people import first_certified_sql
-from talent.certification.models import ExamResult
 from talent.certification.rules import Thresholds
 from talent.certification.selectors import certificate_sql
-from talent.core.sql import inline_sql
-from talent.people.access import readable_workers
+from talent.core.sql import under_sql
 from talent.people.models import EmploymentSpell
 from talent.people.rules import active_on_sql
-from talent.places.models import Region, Station
+from talent.places.models import Region
 from talent.rawsql import fetch_all
 
 REGISTRATION_KEYS = ("certificates", "valid", "renewal_open", "expired", "ce_short", "unregistered")
@@ -176,7 +171,7 @@ def _staffing_sql(area: Area, on: date, pg: bool) -> str:
 
 
 def _stations_sql(area: Area) -> str:
-    return inline_sql(Station.filter(area.counted_stations()).values("id"))
+    return area.counted_stations_sql
 
 
 async def staffing(area: Area, on: date, limit: int = 500) -> list[dict]:
@@ -234,22 +229,22 @@ class PassRate:
 async def pass_rates(area: Area, year: int | None = None, children: list[Region] | None = None) -> list[PassRate]:
     """Exam results sat in the area (the result's region) by workers in scope: sat, passed, rate per year and
     subject (and child region when given); one statement."""
-    qs = ExamResult.filter(
-        Q(worker_id__in=Subquery(readable_workers(area.scope).values("id"))), region_path__startswith=area.path
-    )
+    where = f"r.worker_id IN ({area.workers_sql})"
+    if area.path:
+        where += f" AND {under_sql('r.region_path', area.path)}"
     if year:
-        qs = qs.filter(year=year)
-    qs = qs.annotate(sat=Count("id"), passed_n=Sum(RawSQL('CASE WHEN "exam_results"."passed" THEN 1 ELSE 0 END')))
+        where += f" AND r.year = {int(year)}"
+    group = "''"
     if children:
-        group = Case(
-            *[When(Q(region_path__startswith=r.path), then=Value(r.code)) for r in children], default=Value("")
-        )
-        qs = qs.annotate(g=group)
-        rows = await qs.group_by("year", "subject__code", "g").values("year", "subject__code", "g", "sat", "passed_n")
-    else:
-        rows = await qs.group_by("year", "subject__code").values("year", "subject__code", "sat", "passed_n")
-    out = [
-        PassRate(int(r["year"]), r["subject__code"], r.get("g") or "", int(r["sat"]), int(r["passed_n"] or 0))
-        for r in rows
-    ]
+        # Region codes are digits (checked where regions are written): the paths and codes are safe literals.
+        whens = " ".join(f"WHEN r.region_path LIKE '{c.path}%' THEN '{c.code}'" for c in children if safe_path(c.path))
+        group = f"(CASE {whens} ELSE '' END)" if whens else "''"
+    sql = (
+        "SELECT x.year AS year, x.subject AS subject, x.g AS g, COUNT(*) AS sat, SUM(x.passed) AS passed FROM"
+        f" (SELECT r.year AS year, s.code AS subject, {group} AS g, CASE WHEN r.passed THEN 1 ELSE 0 END AS passed"
+        f" FROM exam_results r JOIN exam_subjects s ON s.id = r.subject_id WHERE {where}) x"
+        " GROUP BY x.year, x.subject, x.g"
+    )
+    rows = await fetch_all(EmploymentSpell, sql)
+    out = [PassRate(int(r["year"]), r["subject"], r["g"] or "", int(r["sat"]), int(r["passed"] or 0)) for r in rows]
     return sorted(out, key=lambda p: (-p.year, p.subject, p.group))
