@@ -101,11 +101,12 @@ class Grouping:
 TOTAL = ""
 
 
-def population_sql(area: Area, grouping: Grouping | None = None) -> str:
-    """` FROM … WHERE …` over the full-time spells `sp` at the area's stations (joined to their station `st` when
-    the grouping reads it); conditions follow with AND."""
+def population_sql(area: Area, grouping: Grouping | None = None, counted: bool = False) -> str:
+    """` FROM … WHERE …` over the full-time spells `sp` at the area's stations (`counted`: only those of the kind
+    the area counts), joined to their station `st` when the grouping reads it; conditions follow with AND."""
     join = " JOIN stations st ON st.id = sp.station_id" if grouping is not None and grouping.reads_station else ""
-    return f" FROM employment_spells sp{join} WHERE sp.full_time AND sp.station_id IN ({area.stations_sql})"
+    stations = area.counted_stations_sql if counted else area.stations_sql
+    return f" FROM employment_spells sp{join} WHERE sp.full_time AND sp.station_id IN ({stations})"
 
 
 async def _grouped(area: Area, grouping: Grouping | None, columns: str, where: str) -> dict[str, dict]:
@@ -322,13 +323,14 @@ class Certification:
         }
 
 
-async def _certified_counts(
-    area: Area, grouping: Grouping | None, days: list[date], levels: list[str | None]
-) -> dict[str, dict]:
-    """{group: {"h{i}": headcount on days[i], "c{i}_{j}": workers active on days[i] holding a certificate of
-    levels[j] or higher obtained by then}} over the area's spells, in one statement: the distinct (group, worker,
-    days active) rows, each joined once to its worker's certificates for the first-certificate days
-    (for_people.first_certified_aggregate), and the counts compare those with each day."""
+def certified_counts_sql(
+    area: Area, grouping: Grouping | None, days: list[date], levels: list[str | None], counted: bool = False
+) -> tuple[str, str]:
+    """(WITH clauses, the SELECT over them) giving per group `g`: "h{i}" = headcount on days[i], "c{i}_{j}" =
+    workers active on days[i] holding a certificate of levels[j] or higher obtained by then, over the area's
+    spells: the distinct (group, worker, days active) rows, each joined once to its worker's certificates for the
+    first-certificate days (for_people.first_certified_aggregate), and the counts compare those with each day.
+    `counted`: only the spells at stations of the kind the area counts (population_sql)."""
     pg = is_postgres()
     literals = [date_literal(day, pg) for day in days]
     single = len(days) == 1
@@ -353,13 +355,21 @@ async def _certified_counts(
             when = f"z.a{i} = 1 AND z.f{j} <= {day}"
             counts.append(f"COUNT(DISTINCT CASE WHEN {when} THEN z.worker_id END) AS c{i}_{j}")
     group = grouping.sql() if grouping is not None else "-1"
-    sql = (
-        f"WITH x AS (SELECT DISTINCT {group} AS g, sp.worker_id AS worker_id{flags}{population_sql(area, grouping)}"
+    ctes = (
+        f"x AS (SELECT DISTINCT {group} AS g, sp.worker_id AS worker_id{flags}{population_sql(area, grouping, counted)}"
         f" AND {where}), z AS (SELECT {keys}, {firsts} FROM x LEFT JOIN certificates c ON c.worker_id = x.worker_id"
-        f" GROUP BY {keys}) SELECT z.g AS g, {', '.join(counts)} FROM z GROUP BY z.g"
+        f" GROUP BY {keys})"
     )
+    return ctes, f"SELECT z.g AS g, {', '.join(counts)} FROM z GROUP BY z.g"
+
+
+async def _certified_counts(
+    area: Area, grouping: Grouping | None, days: list[date], levels: list[str | None]
+) -> dict[str, dict]:
+    """certified_counts_sql's rows by group key."""
+    ctes, select = certified_counts_sql(area, grouping, days, levels)
     out = {}
-    for row in await fetch_all(EmploymentSpell, sql):
+    for row in await fetch_all(EmploymentSpell, f"WITH {ctes} {select}"):
         value = row.pop("g")
         out[grouping.key(value) if grouping is not None else TOTAL] = row
     if grouping is None:

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from talent.analytics.area import Area
-from talent.analytics.measures import LEVELS, population_sql
+from talent.analytics.measures import LEVELS, Grouping, certified_counts_sql, population_sql
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
-from talent.certification.for_people import first_certified_sql
 from talent.certification.rules import Thresholds
 from talent.certification.selectors import certificate_sql
 from talent.core.sql import under_sql
@@ -138,46 +137,31 @@ def totals(rows: list[dict], keys: tuple[str, ...]) -> dict:
 # ── staffing against tiers ──────────────────────────────────────────────────────────────────────────────
 
 
-def _staffing_sql(area: Area, on: date, pg: bool) -> str:
-    """Per station of the kind the area counts: its tier's norms and its counts on d (full-time workers;
-    certified; at or above each level), as one statement; `met` is rules.staffing_met in SQL. A tier of another
-    kind of station is joined as no tier at all (places.rules.tier_applies: norms apply per kind)."""
-    cert_cols = []
-    for i, level in enumerate(LEVELS):
-        # Looked up per worker counted (measures.certification does the same), not an IN list of every certificate.
-        certified = f"{first_certified_sql('sp.worker_id', level)} <= {date_literal(on, pg)}"
-        cert_cols.append(f"COUNT(DISTINCT CASE WHEN {certified} THEN sp.worker_id END) AS ge{i}")
-    inner = (
-        "SELECT sp.station_id AS station_id, COUNT(DISTINCT sp.worker_id) AS hc, "
-        + ", ".join(cert_cols)
-        + f" FROM employment_spells sp WHERE sp.id IN ({_activespells_of_sql(area, on)})"
-        " GROUP BY sp.station_id"
-    )
-    at_level = " ".join(f"WHEN '{level}' THEN COALESCE(x.ge{i}, 0)" for i, level in enumerate(LEVELS))
-    stations = _stations_sql(area)
+def _staffing_sql(area: Area, on: date) -> str:
+    """WITH clauses ending in `s`: per station of the kind the area counts, its tier's norms and its counts on d
+    (full-time workers; certified; at or above each level: measures.certified_counts_sql per station); `met` is
+    rules.staffing_met in SQL. A tier of another kind of station is joined as no tier at all
+    (places.rules.tier_applies: norms apply per kind)."""
+    # Per station: only the spells at the stations listed matter.
+    ctes, counts = certified_counts_sql(area, Grouping.stations(), [on], LEVELS, counted=True)
+    at_level = " ".join(f"WHEN '{level}' THEN COALESCE(k.c0_{i}, 0)" for i, level in enumerate(LEVELS))
     return (
-        "SELECT st.id AS station_id, st.code AS code, st.name AS name, st.region_path AS region_path, st.kind AS kind,"
-        " t.name AS tier, t.min_fulltime AS min_fulltime, t.min_certified AS min_certified, t.min_level AS min_level,"
-        " COALESCE(x.hc, 0) AS headcount, COALESCE(x.ge0, 0) AS certified,"
-        f" (CASE t.min_level {at_level} END) AS at_level,"
+        f"WITH {ctes}, k AS ({counts}), s AS (SELECT st.id AS station_id, st.code AS code, st.name AS name,"
+        " st.region_path AS region_path, st.kind AS kind, t.name AS tier, t.min_fulltime AS min_fulltime,"
+        " t.min_certified AS min_certified, t.min_level AS min_level, COALESCE(k.h0, 0) AS headcount,"
+        f" COALESCE(k.c0_0, 0) AS certified, (CASE t.min_level {at_level} END) AS at_level,"
         " CASE WHEN t.id IS NULL THEN NULL"
-        " WHEN COALESCE(x.hc, 0) >= t.min_fulltime AND COALESCE(x.ge0, 0) >= t.min_certified"
+        " WHEN COALESCE(k.h0, 0) >= t.min_fulltime AND COALESCE(k.c0_0, 0) >= t.min_certified"
         f" AND (t.min_level IS NULL OR (CASE t.min_level {at_level} END) >="
         " (CASE WHEN t.min_certified > 1 THEN t.min_certified ELSE 1 END)) THEN 1 ELSE 0 END AS met"
         " FROM stations st LEFT JOIN station_tiers t ON t.id = st.tier_id AND t.station_kind = st.kind"
-        f" LEFT JOIN ({inner}) x ON x.station_id = st.id"
-        f" WHERE st.id IN ({stations})"
+        f" LEFT JOIN k ON k.g = st.id WHERE st.id IN ({area.counted_stations_sql}))"
     )
-
-
-def _stations_sql(area: Area) -> str:
-    return area.counted_stations_sql
 
 
 async def staffing(area: Area, on: date, limit: int = 500) -> list[dict]:
     """Per station: tier, norms, full-time workers, certified, at the tier's level, met (None without a tier)."""
-    pg = is_postgres()
-    sql = f"SELECT * FROM ({_staffing_sql(area, on, pg)}) s ORDER BY s.code LIMIT {int(limit)}"
+    sql = f"{_staffing_sql(area, on)} SELECT * FROM s ORDER BY s.code LIMIT {int(limit)}"
     rows = await fetch_all(EmploymentSpell, sql)
     for r in rows:
         r["met"] = None if r["met"] is None else bool(r["met"])
@@ -190,7 +174,6 @@ async def staffing_summary(
 ) -> dict[str, dict]:
     """Stations (of the kind the area counts), stations with a tier of their kind, and those meeting it: in all
     (''), per child region, or per kind of station (`by_kind`: keyed by the kind's code); one statement."""
-    pg = is_postgres()
     group = "''"
     if children:
         whens = " ".join(f"WHEN s.region_path LIKE '{r.path}%' THEN '{r.code}'" for r in children if safe_path(r.path))
@@ -199,9 +182,9 @@ async def staffing_summary(
         group = "s.kind"
     # Grouped by a column of a derived table: PostgreSQL refuses a constant ('' without children) in GROUP BY.
     sql = (
-        "SELECT t.g AS g, COUNT(*) AS stations, SUM(CASE WHEN t.met IS NULL THEN 0 ELSE 1 END) AS tiered,"
-        " SUM(CASE WHEN t.met = 1 THEN 1 ELSE 0 END) AS met"
-        f" FROM (SELECT {group} AS g, s.met AS met FROM ({_staffing_sql(area, on, pg)}) s) t GROUP BY t.g"
+        f"{_staffing_sql(area, on)} SELECT t.g AS g, COUNT(*) AS stations,"
+        " SUM(CASE WHEN t.met IS NULL THEN 0 ELSE 1 END) AS tiered, SUM(CASE WHEN t.met = 1 THEN 1 ELSE 0 END) AS met"
+        f" FROM (SELECT {group} AS g, s.met AS met FROM s) t GROUP BY t.g"
     )
     rows = await fetch_all(EmploymentSpell, sql)
     return {
