@@ -65,6 +65,11 @@ class Area:
         return _workers_sql(self.scope, _dialect())
 
     @property
+    def child_regions_sql(self) -> str:
+        """`child_regions` as a subquery's text (columns id, code, path), rendered once per scope and region."""
+        return _child_regions_sql(self.scope, self.region.id if self.region is not None else None, _dialect())
+
+    @property
     def counted_stations_sql(self) -> str:
         """`counted_stations()` as SQL text (a subquery of station ids), rendered once as `stations_sql` is."""
         return _stations_sql(self.scope, self.path, self.kind, _dialect())
@@ -86,6 +91,11 @@ def _stations_sql(scope: Scope, path: str, kind: str, dialect: str) -> str:
     if kind:
         q &= station_kind_q(kind)
     return inline_sql(Station.filter(q).values("id"))
+
+
+@lru_cache(maxsize=512)
+def _child_regions_sql(scope: Scope, region_id: int | None, dialect: str) -> str:
+    return inline_sql(_child_regions(scope, region_id).values("id", "code", "path"))
 
 
 @lru_cache(maxsize=512)
@@ -118,11 +128,11 @@ async def area_for(scope: Scope, code: str = "", kind: str = "") -> Area | None:
 
 async def child_regions(area: Area) -> list[Region]:
     """The regions one level below the area's region (the top regions of the scope without one), in scope."""
-    if area.region is not None:
-        qs = readable_regions(area.scope).filter(parent_id=area.region.id)
-    else:
-        qs = readable_regions(area.scope).filter(parent_id=None)
-    return await qs.order_by("code")
+    return await _child_regions(area.scope, area.region.id if area.region is not None else None).order_by("code")
+
+
+def _child_regions(scope: Scope, region_id: int | None):
+    return readable_regions(scope).filter(parent_id=region_id)
 
 
 async def region_chain(area: Area) -> list[Region]:

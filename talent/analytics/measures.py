@@ -101,12 +101,17 @@ class Grouping:
 TOTAL = ""
 
 
-def population_sql(area: Area, grouping: Grouping | None = None, counted: bool = False) -> str:
+def population_sql(area: Area, grouping: Grouping | None = None, counted: bool = False, station: bool = False) -> str:
     """` FROM … WHERE …` over the full-time spells `sp` at the area's stations (`counted`: only those of the kind
-    the area counts), joined to their station `st` when the grouping reads it; conditions follow with AND."""
-    join = " JOIN stations st ON st.id = sp.station_id" if grouping is not None and grouping.reads_station else ""
+    the area counts), joined to their station `st` when the grouping reads it (or `station`); conditions follow
+    with AND."""
+    station = station or (grouping is not None and grouping.reads_station)
+    join = " JOIN stations st ON st.id = sp.station_id" if station else ""
     stations = area.counted_stations_sql if counted else area.stations_sql
-    return f" FROM employment_spells sp{join} WHERE sp.full_time AND sp.station_id IN ({stations})"
+    # The area's stations first, then their spells through the station index (CROSS JOIN keeps that order in
+    # SQLite): with `station_id IN (…)` SQLite may drive from the end_on index instead and read every spell of the
+    # country ending in the period (a township's tenures: every separation since 1900).
+    return f" FROM ({stations}) ar CROSS JOIN employment_spells sp{join} WHERE sp.station_id = ar.id AND sp.full_time"
 
 
 async def _grouped(area: Area, grouping: Grouping | None, columns: str, where: str) -> dict[str, dict]:
