@@ -165,7 +165,7 @@ def average_of(counts: dict[date, int], start: date, end: date) -> float:
 # ── separations and turnover ────────────────────────────────────────────────────────────────────────────
 
 
-def separations_sql(area: Area, start: date, end: date, grouping: Grouping | None = None) -> str:
+def separations_sql(area: Area, start: date, end: date, grouping: Grouping | None = None, station: bool = False) -> str:
     """separations(R, from, to) as ` FROM … WHERE …` over the spells `sp`: full-time spells at stations in R ending
     in [from, to], except a transfer whose worker starts at another station inside R within 31 days (inside the
     spell's own group when grouped). The counts and the list of the spells counted both read this text."""
@@ -173,7 +173,7 @@ def separations_sql(area: Area, start: date, end: date, grouping: Grouping | Non
     same_group = grouping.same_group_sql() if grouping is not None else ""
     followed = followed_transfer_sql("sp", area.stations_sql, pg, same_group)
     return (
-        f"{population_sql(area, grouping)} AND sp.end_on >= {date_literal(start, pg)}"
+        f"{population_sql(area, grouping, station=station)} AND sp.end_on >= {date_literal(start, pg)}"
         f" AND sp.end_on <= {date_literal(end, pg)} AND NOT (sp.exit_type = 'transfer' AND {followed})"
     )
 
@@ -197,14 +197,36 @@ _KIND_COUNTS = (
 )
 
 
-async def _separation_counts(area: Area, start: date, end: date, grouping: Grouping | None) -> dict[str, dict]:
-    """The separations of [start, end] counted in all or per group (`grouping`, which also decides which moves are
-    inside: Grouping.same_group_sql)."""
-    if grouping is None:
-        sql = f"SELECT {_KIND_COUNTS}{separations_sql(area, start, end)}"
-        return {TOTAL: (await fetch_all(EmploymentSpell, sql))[0]}
-    sql = f"SELECT {grouping.sql()} AS g, {_KIND_COUNTS}{separations_sql(area, start, end, grouping)} GROUP BY 1"
-    return {grouping.key(row.pop("g")): row for row in await fetch_all(EmploymentSpell, sql)}
+async def _separations_and_headcounts(
+    area: Area, start: date, end: date, grouping: Grouping | None, by: Grouping | None
+) -> tuple[dict[str, dict], dict[str, dict[date, int]]]:
+    """The separations of [start, end] counted in all or per group of `by`, and the headcounts on the days the
+    average reads (average_headcount_days) in all or per group of `grouping` (which also decides which moves are
+    inside: Grouping.same_group_sql), in one statement: a UNION ALL of the two counts, told apart by `part` (a
+    round trip costs a township's whole count on PostgreSQL)."""
+    days = average_headcount_days(start, end)
+    pg = is_postgres()
+    literals = [date_literal(day, pg) for day in days]
+    # Columns named by the first SELECT of the union.
+    heads = ", ".join(f"COUNT(DISTINCT CASE WHEN {active_on_sql('sp', d)} THEN sp.worker_id END)" for d in literals)
+    nulls = ", ".join(f"NULL AS h{i}" for i in range(len(days)))
+    sql = (
+        f"SELECT 0 AS part, {by.sql() if by else '-1'} AS g, {_KIND_COUNTS}, {nulls}"
+        f"{separations_sql(area, start, end, grouping, station=by is not None and by.reads_station)}"
+        + (" GROUP BY 2" if by else "")
+        + f" UNION ALL SELECT 1, {grouping.sql() if grouping else '-1'}, NULL, NULL, NULL, {heads}"
+        f"{population_sql(area, grouping)} AND {overlapping_sql('sp', literals[0], literals[-1])}"
+        + (" GROUP BY 2" if grouping else "")
+    )
+    counted: dict[str, dict] = {}
+    counts: dict[str, dict[date, int]] = {}
+    for row in await fetch_all(EmploymentSpell, sql):
+        if int(row["part"]) == 0:
+            counted[by.key(row["g"]) if by else TOTAL] = row
+        else:
+            key = grouping.key(row["g"]) if grouping else TOTAL
+            counts[key] = {day: int(row[f"h{i}"] or 0) for i, day in enumerate(days)}
+    return counted, counts
 
 
 @dataclass
@@ -248,8 +270,7 @@ class Turnover:
 async def turnover(area: Area, start: date, end: date, grouping: Grouping | None = None) -> dict[str, Turnover]:
     """turnover rate(R, from, to) = separations ÷ average headcount (voluntary and involuntary over the same
     denominator); two statements however many groups."""
-    counted = await _separation_counts(area, start, end, grouping)
-    heads = await headcounts(area, average_headcount_days(start, end), grouping)
+    counted, heads = await _separations_and_headcounts(area, start, end, grouping, grouping)
     out = {}
     for key in set(counted) | set(heads):
         row = counted.get(key, {})
@@ -269,10 +290,10 @@ async def turnover_series(area: Area, start: date, end: date, by: str) -> list[T
     headcounts of every month touched)."""
     periods = split(start, end, by)
     # Grouped by the period of the spell's end; which moves are inside is the whole area's rule (no same_group).
-    by_period = Grouping.periods(periods, is_postgres())
-    sql = f"SELECT {by_period.sql()} AS g, {_KIND_COUNTS}{separations_sql(area, start, end)} GROUP BY 1"
-    counted = {by_period.key(row.pop("g")): row for row in await fetch_all(EmploymentSpell, sql)}
-    heads = (await headcounts(area, average_headcount_days(start, end))).get(TOTAL, {})
+    counted, counts = await _separations_and_headcounts(
+        area, start, end, None, Grouping.periods(periods, is_postgres())
+    )
+    heads = counts.get(TOTAL, {})
     out = []
     for p in periods:
         row = counted.get(p.key, {})
