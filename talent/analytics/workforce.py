@@ -12,6 +12,7 @@ from datetime import date
 from talent.analytics.area import Area
 from talent.analytics.measures import LEVELS, Grouping, certified_counts_sql, population_sql
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
+from talent.certification.expressions import credit_day_sql
 from talent.certification.rules import Thresholds
 from talent.certification.selectors import certificate_sql
 from talent.core.sql import under_sql
@@ -37,8 +38,10 @@ def _active_workers_sql(area: Area, on: date) -> str:
 
 
 async def _registration_sql(area: Area, on: date) -> tuple[str, dict[str, str]]:
-    """The certificates counted (a FROM … WHERE over `certificates c`) and each status's condition, shared by
-    the counts and by the lists they link to."""
+    """The certificates counted (` FROM (…) r`: each certificate's expiry, status, period CE hours and required
+    hours computed once, in a derived table) and each status's condition over `r`, shared by the counts and by
+    the lists they link to. Written out in every condition, the rule expressions made a statement PostgreSQL
+    took longer to plan than to run."""
     cert = await certificate_sql("c")
     pg = cert.pg
     day = date_literal(on, pg)
@@ -46,19 +49,22 @@ async def _registration_sql(area: Area, on: date) -> tuple[str, dict[str, str]]:
         f"WHEN '{level}' THEN {date_literal(Thresholds.of(rules, on).renewal_from, pg)}"
         for level, rules in cert.rules.items()
     )
-    expiry = cert.expiry()
-    valid = f"c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
-    status = cert.status(on)
+    valid = f"r.registered_on IS NOT NULL AND r.registered_on <= {day} AND r.expiry >= {day}"
     conditions = {
         "certificates": "1 = 1",
         "valid": valid,
-        "renewal_open": f"{valid} AND {expiry} <= (CASE c.level {renewal_from} END)",
-        "expired": f"{status} IN ('lapsed', 'first_overdue')",
-        "ce_short": f"{valid} AND {cert.ce_hours()} < {cert.required_hours()}",
-        "unregistered": f"{status} = 'unregistered'",
+        "renewal_open": f"{valid} AND r.expiry <= (CASE r.level {renewal_from} END)",
+        "expired": "r.status IN ('lapsed', 'first_overdue')",
+        "ce_short": f"{valid} AND r.hours < r.required",
+        "unregistered": "r.status = 'unregistered'",
     }
-    base = f" FROM certificates c WHERE c.obtained_on <= {day} AND c.worker_id IN ({_active_workers_sql(area, on)})"
-    return base, conditions
+    rows = (
+        "SELECT c.id AS id, c.level AS level, c.registered_on AS registered_on,"
+        f" {cert.expiry()} AS expiry, {cert.status(on)} AS status, {cert.ce_hours()} AS hours,"
+        f" {cert.required_hours()} AS required"
+        f" FROM certificates c WHERE c.obtained_on <= {day} AND c.worker_id IN ({_active_workers_sql(area, on)})"
+    )
+    return f" FROM ({rows}) r", conditions
 
 
 async def registration_counts(area: Area, on: date) -> dict[str, int]:
@@ -68,26 +74,26 @@ async def registration_counts(area: Area, on: date) -> dict[str, int]:
     valid = registered and the period's last day ≥ d; renewal_open = valid and the last day within the renewal
     window; expired = lapsed (registration ended, or never registered within the first-registration window);
     ce_short = valid and the period's CE hours below the required; unregistered = awaiting first registration."""
-    base, conditions = await _registration_sql(area, on)
+    rows, conditions = await _registration_sql(area, on)
     columns = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {key}" for key, cond in conditions.items())
-    row = (await fetch_all(EmploymentSpell, f"SELECT {columns}{base}"))[0]
+    row = (await fetch_all(EmploymentSpell, f"SELECT {columns}{rows}"))[0]
     return {key: int(row[key] or 0) for key in REGISTRATION_KEYS}
 
 
 async def registration_list(area: Area, on: date, key: str, *, offset: int, limit: int) -> tuple[list[dict], int]:
     """The certificates a registration count counts (the same conditions), a page of them by worker number, and
     their total."""
-    base, conditions = await _registration_sql(area, on)
-    where = f"{base} AND {conditions[key]}"
+    rows, conditions = await _registration_sql(area, on)
+    where = f"{rows} WHERE {conditions[key]}"
     total = (await fetch_all(EmploymentSpell, f"SELECT COUNT(*) AS n{where}"))[0]["n"]
-    rows = await fetch_all(
+    page = await fetch_all(
         EmploymentSpell,
         "SELECT c.id AS id, c.number AS number, c.level AS level, c.obtained_on AS obtained_on,"
         " c.registered_on AS registered_on, w.id AS worker_id, w.worker_no AS worker_no, w.name AS name"
-        f" FROM certificates c JOIN workers w ON w.id = c.worker_id WHERE c.id IN (SELECT c.id{where})"
+        f" FROM certificates c JOIN workers w ON w.id = c.worker_id WHERE c.id IN (SELECT r.id{where})"
         f" ORDER BY w.worker_no, c.id LIMIT {int(limit)} OFFSET {int(offset)}",
     )
-    return rows, int(total)
+    return page, int(total)
 
 
 # ── CE compliance ───────────────────────────────────────────────────────────────────────────────────────
@@ -101,9 +107,10 @@ async def ce_compliance(area: Area, on: date) -> list[dict]:
     pg = cert.pg
     day = date_literal(on, pg)
     expiry = cert.expiry()
+    earned = credit_day_sql("e", pg)
     hours = (
         "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e WHERE e.worker_id = c.worker_id"
-        f" AND e.earned_on >= c.registered_on AND e.earned_on <= {day})"
+        f" AND {earned} >= c.registered_on AND {earned} <= {day})"
     )
     period_days = f"({days_between(expiry, 'c.registered_on', pg)} + 1)"
     elapsed = f"({days_between(day, 'c.registered_on', pg)} + 1)"

@@ -30,6 +30,14 @@ def date_literal(day: date, pg: bool) -> str:
     return f"DATE '{day.isoformat()}'" if pg else f"'{day.isoformat()}'"
 
 
+def credit_day_sql(credit: str, pg: bool) -> str:
+    """The day of the CE credit row `credit`, for comparing with a certificate's period in a per-certificate
+    subquery. On PostgreSQL as an expression (`+ 0`), so the planner looks the credits up through the worker index:
+    priced on its column statistics (credits are stored in day order) the day index looked cheaper, and read every
+    credit of the period's years for each certificate (a county's registration counts: 56 ms against 3 ms)."""
+    return f"({credit}.earned_on + 0)" if pg else f"{credit}.earned_on"
+
+
 @dataclass(frozen=True)
 class CertificateSql:
     """The rules of one certificate row. `row` is how the statement names that row: an alias (`c` in a
@@ -86,10 +94,11 @@ class CertificateSql:
         regional = any(rule.region_path for rule in self.caps)
         region = f", (SELECT {self.worker_region_path()} AS p) wp" if regional else ""
         counted = " + ".join(self._capped(f"t.k_{kind}", self._cap(kind, "wp.p")) for kind in kinds)
+        earned = credit_day_sql("e", self.pg)
         period = (
             f"(SELECT {counted} FROM (SELECT {sums} FROM ce_credits e"
             f" WHERE e.worker_id = {self.column('worker_id')}"
-            f" AND e.earned_on >= {self.column('registered_on')} AND e.earned_on <= {self.expiry()}) t{region})"
+            f" AND {earned} >= {self.column('registered_on')} AND {earned} <= {self.expiry()}) t{region})"
         )
         return f"(CASE WHEN {self.column('registered_on')} IS NULL THEN 0 ELSE {period} END)"
 

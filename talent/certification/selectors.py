@@ -223,37 +223,30 @@ class ListFilters:
         return {"renewal_open": self.renewal_open, "ce_short": self.ce_short, "expired": self.expired}
 
 
-# The catalogue reads of `certificate_sql` as fixed statements: every report measure reading certificates asks for
-# them, and through the ORM the two small tables cost more than a county's whole measure (0.9 ms against 0.2).
-_LEVEL_RULES_SQL = "SELECT level, " + ", ".join(f.name for f in fields(LevelRules)) + " FROM exam_levels"
-_CAP_RULES_SQL = "SELECT region_path, kind, effective_from, max_hours FROM ce_credit_rules"
+# The catalogue reads as fixed statements: every report measure reading certificates asks for them, and through the
+# ORM the two small tables cost more than a county's whole measure (0.9 ms against 0.2).
+_LEVEL_COLUMNS = ("level", *(f.name for f in fields(LevelRules)))
+_CAP_COLUMNS = ("region_path", "kind", "effective_from", "max_hours")
+_LEVEL_RULES_SQL = f"SELECT {', '.join(_LEVEL_COLUMNS)} FROM exam_levels"
+_CAP_RULES_SQL = f"SELECT {', '.join(_CAP_COLUMNS)} FROM ce_credit_rules"
+# Both in one round trip (`part` tells them apart), for certificate_sql.
+_CATALOGUE_SQL = (
+    f"SELECT 0 AS part, {', '.join(_LEVEL_COLUMNS)}, {', '.join(f'NULL AS {c}' for c in _CAP_COLUMNS)}"
+    f" FROM exam_levels UNION ALL SELECT 1, {', '.join('NULL' for _ in _LEVEL_COLUMNS)}, {', '.join(_CAP_COLUMNS)}"
+    " FROM ce_credit_rules"
+)
 
 
-async def level_rules_map() -> dict[str, LevelRules]:
-    """Rules per level value; a level without a row gets the defaults."""
-    rows = {}
-    for row in await fetch_all(ExamLevel, _LEVEL_RULES_SQL):
-        level = row.pop("level")
-        row["review_required"] = bool(row["review_required"])  # SQLite gives the boolean back as 0 or 1
-        rows[str(level)] = LevelRules(**row)
-    return {level: rows.get(level, LevelRules()) for level in LEVEL_ORDER}
+def _level_rules(rows: list[dict]) -> dict[str, LevelRules]:
+    out = {}
+    for row in rows:
+        values = {name: row[name] for name in _LEVEL_COLUMNS[1:]}
+        values["review_required"] = bool(values["review_required"])  # SQLite gives the boolean back as 0 or 1
+        out[str(row["level"])] = LevelRules(**values)
+    return {level: out.get(level, LevelRules()) for level in LEVEL_ORDER}
 
 
-def _is_postgres(model=Certificate) -> bool:
-    return model._meta.db.capabilities.dialect == "postgres"
-
-
-async def certificate_sql(row: str = "c") -> CertificateSql:
-    """The certification rules as SQL on this database, with the catalogue's level rules and CE caps of now."""
-    return CertificateSql(rules=await level_rules_map(), pg=_is_postgres(), row=row, caps=await ce_cap_rules())
-
-
-# ── what counts toward CE (CeCreditRule) and the yearly rule (CeYearlyRule) ───────────────────────────
-
-
-async def ce_cap_rules() -> tuple[CapRule, ...]:
-    """Every CE credit rule (one row per region, kind and day: a small table)."""
-    rows = await fetch_all(CeCreditRule, _CAP_RULES_SQL)
+def _cap_rules(rows: list[dict]) -> tuple[CapRule, ...]:
     # Each value as the ORM reads its column (SQLite gives back text for dates and decimals).
     day, cap = (CeCreditRule._meta.fields_map[name].to_python_value for name in ("effective_from", "max_hours"))
     return tuple(
@@ -265,6 +258,31 @@ async def ce_cap_rules() -> tuple[CapRule, ...]:
         )
         for r in rows
     )
+
+
+async def level_rules_map() -> dict[str, LevelRules]:
+    """Rules per level value; a level without a row gets the defaults."""
+    return _level_rules(await fetch_all(ExamLevel, _LEVEL_RULES_SQL))
+
+
+def _is_postgres(model=Certificate) -> bool:
+    return model._meta.db.capabilities.dialect == "postgres"
+
+
+async def certificate_sql(row: str = "c") -> CertificateSql:
+    """The certification rules as SQL on this database, with the catalogue's level rules and CE caps of now."""
+    rows = await fetch_all(ExamLevel, _CATALOGUE_SQL)
+    levels = _level_rules([r for r in rows if int(r["part"]) == 0])
+    caps = _cap_rules([r for r in rows if int(r["part"]) == 1])
+    return CertificateSql(rules=levels, pg=_is_postgres(), row=row, caps=caps)
+
+
+# ── what counts toward CE (CeCreditRule) and the yearly rule (CeYearlyRule) ───────────────────────────
+
+
+async def ce_cap_rules() -> tuple[CapRule, ...]:
+    """Every CE credit rule (one row per region, kind and day: a small table)."""
+    return _cap_rules(await fetch_all(CeCreditRule, _CAP_RULES_SQL))
 
 
 async def worker_region_path(*, worker_id: int) -> str:
