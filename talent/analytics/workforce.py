@@ -6,15 +6,15 @@ required hours; Thresholds: the renewal window), the active-spell rule from tale
 region filters from Area; the SQL here only composes them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from talent.analytics.area import Area
 from talent.analytics.measures import LEVELS, Grouping, certified_counts_sql, population_sql
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
-from talent.certification.expressions import credit_day_sql
+from talent.certification.expressions import CertificateSql, credit_day_sql
 from talent.certification.rules import Thresholds
-from talent.certification.selectors import certificate_sql
+from talent.certification.selectors import certificate_sql, with_certificate_sql
 from talent.core.sql import under_sql
 from talent.people.models import EmploymentSpell
 from talent.people.rules import active_on_sql
@@ -37,12 +37,32 @@ def _active_workers_sql(area: Area, on: date) -> str:
     return _active_sql(area, on, "worker_id")
 
 
-async def _registration_sql(area: Area, on: date) -> tuple[str, dict[str, str]]:
-    """The certificates counted (` FROM (…) r`: each certificate's expiry, status, period CE hours and required
-    hours computed once, in a derived table) and each status's condition over `r`, shared by the counts and by
+# The rule columns of `_registration_sql` per catalogue read and day: the same text for every area, and building
+# it (thresholds, caps, the status CASE) cost as much as a township's count. Keyed by the identity of the
+# catalogue's rules (with_certificate_sql keeps one per read; the entry holds it, so the id is not reused).
+_RULE_COLUMNS: dict[tuple[int, int, bool, date], tuple[object, object, str, str]] = {}
+
+
+def _rule_columns(cert: CertificateSql, on: date) -> tuple[str, str]:
+    """(each certificate's expiry, period CE hours and required hours as columns of `c`; its status over those
+    columns in `r0`)."""
+    key = (id(cert.rules), id(cert.caps), cert.pg, on)
+    hit = _RULE_COLUMNS.get(key)
+    if hit is not None and hit[0] is cert.rules and hit[1] is cert.caps:
+        return hit[2], hit[3]
+    columns = f"{cert.expiry()} AS expiry, {cert.ce_hours()} AS hours, {cert.required_hours()} AS required"
+    status = replace(cert, row="r0").status(on, expiry="r0.expiry", hours="r0.hours")
+    if len(_RULE_COLUMNS) > 64:
+        _RULE_COLUMNS.clear()
+    _RULE_COLUMNS[key] = (cert.rules, cert.caps, columns, status)
+    return columns, status
+
+
+def _registration_sql(area: Area, on: date, cert: CertificateSql) -> tuple[str, dict[str, str]]:
+    """The certificates counted (` FROM (…) r`: each certificate's expiry, period CE hours, required hours and
+    status computed once, in a derived table) and each status's condition over `r`, shared by the counts and by
     the lists they link to. Written out in every condition, the rule expressions made a statement PostgreSQL
     took longer to plan than to run."""
-    cert = await certificate_sql("c")
     pg = cert.pg
     day = date_literal(on, pg)
     renewal_from = " ".join(
@@ -58,13 +78,15 @@ async def _registration_sql(area: Area, on: date) -> tuple[str, dict[str, str]]:
         "ce_short": f"{valid} AND r.hours < r.required",
         "unregistered": "r.status = 'unregistered'",
     }
-    rows = (
-        "SELECT c.id AS id, c.level AS level, c.registered_on AS registered_on,"
-        f" {cert.expiry()} AS expiry, {cert.status(on)} AS status, {cert.ce_hours()} AS hours,"
-        f" {cert.required_hours()} AS required"
-        f" FROM certificates c WHERE c.obtained_on <= {day} AND c.worker_id IN ({_active_workers_sql(area, on)})"
+    columns, status = _rule_columns(cert, on)
+    # Materialized: each certificate's CE hours summed once, where SQLite flattened the derived table and summed
+    # them again in every condition reading them.
+    rules = (
+        "SELECT c.id AS id, c.level AS level, c.obtained_on AS obtained_on, c.registered_on AS registered_on,"
+        f" {columns} FROM certificates c"
+        f" WHERE c.obtained_on <= {day} AND c.worker_id IN ({_active_workers_sql(area, on)})"
     )
-    return f" FROM ({rows}) r", conditions
+    return f" FROM (WITH r0 AS MATERIALIZED ({rules}) SELECT r0.*, {status} AS status FROM r0) r", conditions
 
 
 async def registration_counts(area: Area, on: date) -> dict[str, int]:
@@ -74,16 +96,20 @@ async def registration_counts(area: Area, on: date) -> dict[str, int]:
     valid = registered and the period's last day ≥ d; renewal_open = valid and the last day within the renewal
     window; expired = lapsed (registration ended, or never registered within the first-registration window);
     ce_short = valid and the period's CE hours below the required; unregistered = awaiting first registration."""
-    rows, conditions = await _registration_sql(area, on)
-    columns = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {key}" for key, cond in conditions.items())
-    row = (await fetch_all(EmploymentSpell, f"SELECT {columns}{rows}"))[0]
+
+    def statement(cert: CertificateSql, check: str) -> str:
+        rows, conditions = _registration_sql(area, on, cert)
+        columns = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {key}" for key, cond in conditions.items())
+        return f"SELECT {columns}, {check}{rows}"
+
+    row = (await with_certificate_sql(statement))[0]
     return {key: int(row[key] or 0) for key in REGISTRATION_KEYS}
 
 
 async def registration_list(area: Area, on: date, key: str, *, offset: int, limit: int) -> tuple[list[dict], int]:
     """The certificates a registration count counts (the same conditions), a page of them by worker number, and
     their total."""
-    rows, conditions = await _registration_sql(area, on)
+    rows, conditions = _registration_sql(area, on, await certificate_sql("c"))
     where = f"{rows} WHERE {conditions[key]}"
     total = (await fetch_all(EmploymentSpell, f"SELECT COUNT(*) AS n{where}"))[0]["n"]
     page = await fetch_all(
@@ -103,28 +129,30 @@ async def ce_compliance(area: Area, on: date) -> list[dict]:
     """Per station (of the worker's active full-time spell on d): registered certificates (registration period
     running on d) and those on track (rules.ce_on_track: hours from the period's first day to d ≥ required ×
     elapsed share of the period). One statement."""
-    cert = await certificate_sql("c")
-    pg = cert.pg
-    day = date_literal(on, pg)
-    expiry = cert.expiry()
-    earned = credit_day_sql("e", pg)
-    hours = (
-        "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e WHERE e.worker_id = c.worker_id"
-        f" AND {earned} >= c.registered_on AND {earned} <= {day})"
-    )
-    period_days = f"({days_between(expiry, 'c.registered_on', pg)} + 1)"
-    elapsed = f"({days_between(day, 'c.registered_on', pg)} + 1)"
-    on_track = f"{hours} * {period_days} >= {cert.required_hours()} * {elapsed}"
-    sql = (
-        "SELECT sp.station_id AS station_id, st.code AS code, st.name AS name, COUNT(*) AS registered,"
-        f" SUM(CASE WHEN {on_track} THEN 1 ELSE 0 END) AS on_track"
-        " FROM certificates c JOIN employment_spells sp ON sp.worker_id = c.worker_id"
-        " JOIN stations st ON st.id = sp.station_id"
-        f" WHERE sp.id IN ({_activespells_of_sql(area, on)})"
-        f" AND c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
-        " GROUP BY sp.station_id, st.code, st.name ORDER BY st.code"
-    )
-    rows = await fetch_all(EmploymentSpell, sql)
+
+    def statement(cert: CertificateSql, check: str) -> str:
+        pg = cert.pg
+        day = date_literal(on, pg)
+        expiry = cert.expiry()
+        earned = credit_day_sql("e", pg)
+        hours = (
+            "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e WHERE e.worker_id = c.worker_id"
+            f" AND {earned} >= c.registered_on AND {earned} <= {day})"
+        )
+        period_days = f"({days_between(expiry, 'c.registered_on', pg)} + 1)"
+        elapsed = f"({days_between(day, 'c.registered_on', pg)} + 1)"
+        on_track = f"{hours} * {period_days} >= {cert.required_hours()} * {elapsed}"
+        return (
+            "SELECT sp.station_id AS station_id, st.code AS code, st.name AS name, COUNT(*) AS registered,"
+            f" SUM(CASE WHEN {on_track} THEN 1 ELSE 0 END) AS on_track, {check}"
+            " FROM certificates c JOIN employment_spells sp ON sp.worker_id = c.worker_id"
+            " JOIN stations st ON st.id = sp.station_id"
+            f" WHERE sp.id IN ({_activespells_of_sql(area, on)})"
+            f" AND c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
+            " GROUP BY sp.station_id, st.code, st.name ORDER BY st.code"
+        )
+
+    rows = await with_certificate_sql(statement)
     return [
         {
             "station": r["code"],

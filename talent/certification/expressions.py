@@ -132,8 +132,10 @@ class CertificateSql:
         """rules.capped: no cap (NULL) or fewer hours than the cap counts the hours, else the cap."""
         return f"(CASE WHEN {cap} IS NULL OR {hours} < {cap} THEN {hours} ELSE {cap} END)"
 
-    def status(self, today: date) -> str:
-        """rules.registration_status as one CASE: the same comparisons with the same thresholds."""
+    def status(self, today: date, expiry: str = "", hours: str = "") -> str:
+        """rules.registration_status as one CASE: the same comparisons with the same thresholds. `expiry` and
+        `hours`: SQL already holding this row's expiry() and ce_hours() (columns of a derived table), so a statement
+        reading them too computes each once."""
         thresholds = {level: Thresholds.of(r, today) for level, r in self.rules.items()}
         first_from = self._by_level(
             {level: date_literal(t.first_registration_from, self.pg) for level, t in thresholds.items()},
@@ -144,7 +146,7 @@ class CertificateSql:
             date_literal(Thresholds.of(DEFAULT_RULES, today).renewal_from, self.pg),
         )
         last_year_from = date_literal(Thresholds.of(DEFAULT_RULES, today).last_year_from, self.pg)
-        expiry, short = self.expiry(), f"{self.ce_hours()} < {self.required_hours()}"
+        expiry, short = expiry or self.expiry(), f"{hours or self.ce_hours()} < {self.required_hours()}"
         return (
             "(CASE"
             f" WHEN {self.column('registered_on')} IS NULL THEN"
