@@ -7,7 +7,7 @@ built from the one row filter of stations (talent.places.access.stations_q) and 
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from tortoise.expressions import Q, Subquery
 
@@ -52,24 +52,25 @@ class Area:
     def station_ids(self) -> Subquery:
         return Subquery(Station.filter(self.stations()).values("id"))
 
-    @property
+    @cached_property
     def stations_sql(self) -> str:
         """`stations()` as SQL text: a subquery of the area's station ids, for the measures' hand-built statements.
-        Rendered once per scope, region and dialect: the filter's resolution cost more than a county's statement."""
+        Rendered once per scope, region and dialect (and kept on the area: an Area lives for one request), as the
+        filter's resolution cost more than a county's statement."""
         return _stations_sql(self.scope, self.path, "", _dialect())
 
-    @property
+    @cached_property
     def workers_sql(self) -> str:
         """The ids of the workers the viewer reaches (talent.people.access.workers_q) as a subquery's text, rendered
         once per scope as `stations_sql` is."""
         return _workers_sql(self.scope, _dialect())
 
-    @property
+    @cached_property
     def child_regions_sql(self) -> str:
         """`child_regions` as a subquery's text (columns id, code, path), rendered once per scope and region."""
         return _child_regions_sql(self.scope, self.region.id if self.region is not None else None, _dialect())
 
-    @property
+    @cached_property
     def counted_stations_sql(self) -> str:
         """`counted_stations()` as SQL text (a subquery of station ids), rendered once as `stations_sql` is."""
         return _stations_sql(self.scope, self.path, self.kind, _dialect())

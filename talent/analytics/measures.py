@@ -8,6 +8,7 @@ report costs the same number of queries however many rows it shows.
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from talent.analytics.area import Area
 from talent.analytics.periods import Period, months_touched, split
@@ -16,7 +17,7 @@ from talent.certification.for_people import first_certified_aggregate, first_cer
 from talent.core.sql import RawSubquery
 from talent.people.models import EmploymentSpell, ExitType
 from talent.people.rules import active_on_sql, overlapping_sql
-from talent.places.models import CertLevel, Region, StationKind
+from talent.places.models import CertLevel, Region
 from talent.rawsql import fetch_all
 
 LEVELS = [level.value for level in CertLevel]  # lowest first
@@ -83,9 +84,9 @@ class Grouping:
 
     @classmethod
     def station_kinds(cls) -> "Grouping":
-        """Per kind of station of the network (a worker counts in each kind they work at)."""
-        kinds = [k.value for k in StationKind]
-        return cls(keys=tuple(kinds), conditions=tuple(f"st.kind = '{k}'" for k in kinds))
+        """Per kind of station of the network (a worker counts in each kind they work at; the column holds a
+        StationKind code)."""
+        return cls(column="st.kind")
 
     @classmethod
     def periods(cls, periods: list[Period], pg: bool) -> "Grouping":
@@ -141,13 +142,20 @@ async def headcounts(area: Area, days: list[date], grouping: Grouping | None = N
     if not days:
         return {}
     pg = is_postgres()
-    literals = [date_literal(day, pg) for day in days]
-    columns = ", ".join(
-        f"COUNT(DISTINCT CASE WHEN {active_on_sql('sp', d)} THEN sp.worker_id END) AS h{i}"
-        for i, d in enumerate(literals)
+    columns = _headcount_columns(tuple(days), pg, named=True)
+    rows = await _grouped(
+        area, grouping, columns, overlapping_sql("sp", date_literal(days[0], pg), date_literal(days[-1], pg))
     )
-    rows = await _grouped(area, grouping, columns, overlapping_sql("sp", literals[0], literals[-1]))
     return {key: {day: int(row.get(f"h{i}") or 0) for i, day in enumerate(days)} for key, row in rows.items()}
+
+
+@lru_cache(maxsize=256)
+def _headcount_columns(days: tuple[date, ...], pg: bool, named: bool) -> str:
+    """Per day, the workers with a spell active on it (`h{i}` when `named`): the same text for every area, kept."""
+    columns = (
+        f"COUNT(DISTINCT CASE WHEN {active_on_sql('sp', date_literal(day, pg))} THEN sp.worker_id END)" for day in days
+    )
+    return ", ".join(f"{c} AS h{i}" if named else c for i, c in enumerate(columns))
 
 
 def average_headcount_days(start: date, end: date) -> list[date]:
@@ -206,9 +214,9 @@ async def _separations_and_headcounts(
     round trip costs a township's whole count on PostgreSQL)."""
     days = average_headcount_days(start, end)
     pg = is_postgres()
-    literals = [date_literal(day, pg) for day in days]
+    literals = [date_literal(day, pg) for day in (days[0], days[-1])]
     # Columns named by the first SELECT of the union.
-    heads = ", ".join(f"COUNT(DISTINCT CASE WHEN {active_on_sql('sp', d)} THEN sp.worker_id END)" for d in literals)
+    heads = _headcount_columns(tuple(days), pg, named=False)
     nulls = ", ".join(f"NULL AS h{i}" for i in range(len(days)))
     sql = (
         f"SELECT 0 AS part, {by.sql() if by else '-1'} AS g, {_KIND_COUNTS}, {nulls}"
@@ -285,18 +293,23 @@ async def turnover(area: Area, start: date, end: date, grouping: Grouping | None
     return out
 
 
+@lru_cache(maxsize=64)
+def _periods(start: date, end: date, by: str, pg: bool) -> tuple[tuple[Period, ...], Grouping]:
+    """The pieces of [start, end] and the grouping by them (the same for every area: kept)."""
+    periods = tuple(split(start, end, by))
+    return periods, Grouping.periods(list(periods), pg)
+
+
 async def turnover_series(area: Area, start: date, end: date, by: str) -> list[Turnover]:
-    """Turnover per month, quarter or year of [start, end] (two statements: separations by period, and the
+    """Turnover per month, quarter or year of [start, end] (one statement: separations by period, and the
     headcounts of every month touched)."""
-    periods = split(start, end, by)
+    periods, by_period = _periods(start, end, by, is_postgres())
     # Grouped by the period of the spell's end; which moves are inside is the whole area's rule (no same_group).
-    counted, counts = await _separations_and_headcounts(
-        area, start, end, None, Grouping.periods(periods, is_postgres())
-    )
+    counted, counts = await _separations_and_headcounts(area, start, end, None, by_period)
     heads = counts.get(TOTAL, {})
     out = []
-    for p in periods:
-        row = counted.get(p.key, {})
+    for p, key in zip(periods, by_period.keys, strict=True):
+        row = counted.get(key, {})
         out.append(
             Turnover(
                 p.start,
