@@ -107,8 +107,12 @@ def population_sql(area: Area, grouping: Grouping | None = None, counted: bool =
     the area counts), joined to their station `st` when the grouping reads it (or `station`); conditions follow
     with AND."""
     station = station or (grouping is not None and grouping.reads_station)
+    return _population(area.counted_stations_sql if counted else area.stations_sql, station)
+
+
+def _population(stations: str, station: bool) -> str:
+    """population_sql over the station-id subquery `stations`."""
     join = " JOIN stations st ON st.id = sp.station_id" if station else ""
-    stations = area.counted_stations_sql if counted else area.stations_sql
     # The area's stations first, then their spells through the station index (CROSS JOIN keeps that order in
     # SQLite): with `station_id IN (…)` SQLite may drive from the end_on index instead and read every spell of the
     # country ending in the period (a township's tenures: every separation since 1900).
@@ -370,7 +374,16 @@ def certified_counts_sql(
     spells: the distinct (group, worker, days active) rows, each joined once to its worker's certificates for the
     first-certificate days (for_people.first_certified_aggregate), and the counts compare those with each day.
     `counted`: only the spells at stations of the kind the area counts (population_sql)."""
-    pg = is_postgres()
+    stations = area.counted_stations_sql if counted else area.stations_sql
+    return certified_counts_text(stations, grouping, tuple(days), tuple(levels), is_postgres())
+
+
+@lru_cache(maxsize=256)
+def certified_counts_text(
+    stations: str, grouping: Grouping | None, days: tuple[date, ...], levels: tuple[str | None, ...], pg: bool
+) -> tuple[str, str]:
+    """certified_counts_sql over the station-id subquery `stations`; kept (the same text for every call of a
+    page's area and day, and building it cost a township's count)."""
     literals = [date_literal(day, pg) for day in days]
     single = len(days) == 1
     if single:
@@ -395,7 +408,8 @@ def certified_counts_sql(
             counts.append(f"COUNT(DISTINCT CASE WHEN {when} THEN z.worker_id END) AS c{i}_{j}")
     group = grouping.sql() if grouping is not None else "-1"
     ctes = (
-        f"x AS (SELECT DISTINCT {group} AS g, sp.worker_id AS worker_id{flags}{population_sql(area, grouping, counted)}"
+        f"x AS (SELECT DISTINCT {group} AS g, sp.worker_id AS worker_id{flags}"
+        f"{_population(stations, grouping is not None and grouping.reads_station)}"
         f" AND {where}), z AS (SELECT {keys}, {firsts} FROM x LEFT JOIN certificates c ON c.worker_id = x.worker_id"
         f" GROUP BY {keys})"
     )

@@ -13,8 +13,8 @@ spell in R ended within 365 days").
 Groups: certificate level (the highest held on the report date, or none), source (incubated, introduced, …),
 child region (of the station where the spell began), cohort kind (of the incubation cohorts the worker joined
 by the report date; a worker in both kinds counts under external introduction; none outside cohorts). Each
-group is a function returning a SQL expression over the spell row `x` (`worker_id`, `first_on`) and the
-workers row `w`.
+group is a function returning a SQL expression over the spell row `x` (`worker_id`, `first_on`) and, for the
+source, the workers row `w`.
 
 Pay compliance (talent.pay.rules: status on a day) is judged per spell on its last day followed: the separation
 day for a spell that ended, the report day for one still running, at the area's station of the spell's latest
@@ -183,12 +183,14 @@ async def retention(area: Area, on: date, group_by: str = "") -> list[Curve]:
     ctes, spells = tenure_ctes(area, on), "tenure"
     if group_by == "pay":
         ctes, spells = ctes + with_pay_status("tenure", area, on, pg), "ps"
+    # Only the source group reads the worker's row (every tenure has its worker: the join drops none).
+    join = " JOIN workers w ON w.id = x.worker_id" if group_by == "source" else ""
     sql = (
         f"{ctes} SELECT y.g AS g, y.days AS days, COUNT(*) AS n, SUM(y.event) AS d FROM ("
         f" SELECT {group_sql} AS g,"
         f" {days_between(f'COALESCE(x.exit_on, {on_sql})', 'x.first_on', pg)} + 1 AS days,"
         " CASE WHEN x.exit_on IS NULL THEN 0 ELSE 1 END AS event"
-        f" FROM {spells} x JOIN workers w ON w.id = x.worker_id) y GROUP BY y.g, y.days"
+        f" FROM {spells} x{join}) y GROUP BY y.g, y.days"
     )
     rows = await fetch_all(EmploymentSpell, sql)
     by_group: dict[str, list[tuple[int, int, int]]] = {}

@@ -8,9 +8,10 @@ region filters from Area; the SQL here only composes them.
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from talent.analytics.area import Area
-from talent.analytics.measures import LEVELS, Grouping, certified_counts_sql, population_sql
+from talent.analytics.measures import LEVELS, Grouping, certified_counts_text, population_sql
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
 from talent.certification.expressions import CertificateSql, credit_day_sql
 from talent.certification.rules import Thresholds
@@ -37,32 +38,19 @@ def _active_workers_sql(area: Area, on: date) -> str:
     return _active_sql(area, on, "worker_id")
 
 
-# The rule columns of `_registration_sql` per catalogue read and day: the same text for every area, and building
-# it (thresholds, caps, the status CASE) cost as much as a township's count. Keyed by the identity of the
-# catalogue's rules (with_certificate_sql keeps one per read; the entry holds it, so the id is not reused).
-_RULE_COLUMNS: dict[tuple[int, int, bool, date], tuple[object, object, str, str]] = {}
+# The rule text of `_registration_sql` per catalogue read and day: the same for every area, and building it
+# (thresholds, caps, the status CASE) cost as much as a township's count. Keyed by the identity of the catalogue's
+# values (with_certificate_sql keeps them per read; the entry holds them, so the ids are not reused).
+_RULE_TEXT: dict[tuple[int, int, bool, date], tuple[object, object, str, str, dict[str, str]]] = {}
 
 
-def _rule_columns(cert: CertificateSql, on: date) -> tuple[str, str]:
+def _rule_text(cert: CertificateSql, on: date) -> tuple[str, str, dict[str, str]]:
     """(each certificate's expiry, period CE hours and required hours as columns of `c`; its status over those
-    columns in `r0`)."""
+    columns of `r0`; each count's condition over `r`)."""
     key = (id(cert.rules), id(cert.caps), cert.pg, on)
-    hit = _RULE_COLUMNS.get(key)
+    hit = _RULE_TEXT.get(key)
     if hit is not None and hit[0] is cert.rules and hit[1] is cert.caps:
-        return hit[2], hit[3]
-    columns = f"{cert.expiry()} AS expiry, {cert.ce_hours()} AS hours, {cert.required_hours()} AS required"
-    status = replace(cert, row="r0").status(on, expiry="r0.expiry", hours="r0.hours")
-    if len(_RULE_COLUMNS) > 64:
-        _RULE_COLUMNS.clear()
-    _RULE_COLUMNS[key] = (cert.rules, cert.caps, columns, status)
-    return columns, status
-
-
-def _registration_sql(area: Area, on: date, cert: CertificateSql) -> tuple[str, dict[str, str]]:
-    """The certificates counted (` FROM (…) r`: each certificate's expiry, period CE hours, required hours and
-    status computed once, in a derived table) and each status's condition over `r`, shared by the counts and by
-    the lists they link to. Written out in every condition, the rule expressions made a statement PostgreSQL
-    took longer to plan than to run."""
+        return hit[2], hit[3], hit[4]
     pg = cert.pg
     day = date_literal(on, pg)
     renewal_from = " ".join(
@@ -78,13 +66,26 @@ def _registration_sql(area: Area, on: date, cert: CertificateSql) -> tuple[str, 
         "ce_short": f"{valid} AND r.hours < r.required",
         "unregistered": "r.status = 'unregistered'",
     }
-    columns, status = _rule_columns(cert, on)
+    columns = f"{cert.expiry()} AS expiry, {cert.ce_hours()} AS hours, {cert.required_hours()} AS required"
+    status = replace(cert, row="r0").status(on, expiry="r0.expiry", hours="r0.hours")
+    if len(_RULE_TEXT) > 64:
+        _RULE_TEXT.clear()
+    _RULE_TEXT[key] = (cert.rules, cert.caps, columns, status, conditions)
+    return columns, status, conditions
+
+
+def _registration_sql(area: Area, on: date, cert: CertificateSql) -> tuple[str, dict[str, str]]:
+    """The certificates counted (` FROM (…) r`: each certificate's expiry, period CE hours, required hours and
+    status computed once, in a derived table) and each status's condition over `r`, shared by the counts and by
+    the lists they link to. Written out in every condition, the rule expressions made a statement PostgreSQL
+    took longer to plan than to run."""
+    columns, status, conditions = _rule_text(cert, on)
     # Materialized: each certificate's CE hours summed once, where SQLite flattened the derived table and summed
     # them again in every condition reading them.
     rules = (
         "SELECT c.id AS id, c.level AS level, c.obtained_on AS obtained_on, c.registered_on AS registered_on,"
         f" {columns} FROM certificates c"
-        f" WHERE c.obtained_on <= {day} AND c.worker_id IN ({_active_workers_sql(area, on)})"
+        f" WHERE c.obtained_on <= {date_literal(on, cert.pg)} AND c.worker_id IN ({_active_workers_sql(area, on)})"
     )
     return f" FROM (WITH r0 AS MATERIALIZED ({rules}) SELECT r0.*, {status} AS status FROM r0) r", conditions
 
@@ -173,12 +174,17 @@ def totals(rows: list[dict], keys: tuple[str, ...]) -> dict:
 
 
 def _staffing_sql(area: Area, on: date) -> str:
+    return _staffing_text(area.counted_stations_sql, on, is_postgres())
+
+
+@lru_cache(maxsize=128)
+def _staffing_text(counted_stations: str, on: date, pg: bool) -> str:
     """WITH clauses ending in `s`: per station of the kind the area counts, its tier's norms and its counts on d
     (full-time workers; certified; at or above each level: measures.certified_counts_sql per station); `met` is
     rules.staffing_met in SQL. A tier of another kind of station is joined as no tier at all
     (places.rules.tier_applies: norms apply per kind)."""
     # Per station: only the spells at the stations listed matter.
-    ctes, counts = certified_counts_sql(area, Grouping.stations(), [on], LEVELS, counted=True)
+    ctes, counts = certified_counts_text(counted_stations, Grouping.stations(), (on,), tuple(LEVELS), pg)
     at_level = " ".join(f"WHEN '{level}' THEN COALESCE(k.c0_{i}, 0)" for i, level in enumerate(LEVELS))
     return (
         f"WITH {ctes}, k AS ({counts}), s AS (SELECT st.id AS station_id, st.code AS code, st.name AS name,"
@@ -190,7 +196,7 @@ def _staffing_sql(area: Area, on: date) -> str:
         f" AND (t.min_level IS NULL OR (CASE t.min_level {at_level} END) >="
         " (CASE WHEN t.min_certified > 1 THEN t.min_certified ELSE 1 END)) THEN 1 ELSE 0 END AS met"
         " FROM stations st LEFT JOIN station_tiers t ON t.id = st.tier_id AND t.station_kind = st.kind"
-        f" LEFT JOIN k ON k.g = st.id WHERE st.id IN ({area.counted_stations_sql}))"
+        f" LEFT JOIN k ON k.g = st.id WHERE st.id IN ({counted_stations}))"
     )
 
 
