@@ -102,17 +102,19 @@ class Grouping:
 TOTAL = ""
 
 
-def population_sql(area: Area, grouping: Grouping | None = None, counted: bool = False, station: bool = False) -> str:
+def population_sql(
+    area: Area, grouping: Grouping | None = None, counted: bool = False, station: bool = False, joins: str = ""
+) -> str:
     """` FROM … WHERE …` over the full-time spells `sp` at the area's stations (`counted`: only those of the kind
-    the area counts), joined to their station `st` when the grouping reads it (or `station`); conditions follow
-    with AND."""
+    the area counts), joined to their station `st` when the grouping reads it (or `station`), then to `joins`;
+    conditions follow with AND."""
     station = station or (grouping is not None and grouping.reads_station)
-    return _population(area.counted_stations_sql if counted else area.stations_sql, station)
+    return _population(area.counted_stations_sql if counted else area.stations_sql, station, joins)
 
 
-def _population(stations: str, station: bool) -> str:
+def _population(stations: str, station: bool, joins: str = "") -> str:
     """population_sql over the station-id subquery `stations`."""
-    join = " JOIN stations st ON st.id = sp.station_id" if station else ""
+    join = (" JOIN stations st ON st.id = sp.station_id" if station else "") + joins
     # The area's stations first, then their spells through the station index (CROSS JOIN keeps that order in
     # SQLite): with `station_id IN (…)` SQLite may drive from the end_on index instead and read every spell of the
     # country ending in the period (a township's tenures: every separation since 1900).

@@ -30,10 +30,6 @@ def _active_sql(area: Area, on: date, column: str) -> str:
     return f"SELECT sp.{column}{population_sql(area)} AND {active_on_sql('sp', date_literal(on, is_postgres()))}"
 
 
-def _activespells_of_sql(area: Area, on: date) -> str:
-    return _active_sql(area, on, "id")
-
-
 def _active_workers_sql(area: Area, on: date) -> str:
     return _active_sql(area, on, "worker_id")
 
@@ -146,9 +142,8 @@ async def ce_compliance(area: Area, on: date) -> list[dict]:
         return (
             "SELECT sp.station_id AS station_id, st.code AS code, st.name AS name, COUNT(*) AS registered,"
             f" SUM(CASE WHEN {on_track} THEN 1 ELSE 0 END) AS on_track, {check}"
-            " FROM certificates c JOIN employment_spells sp ON sp.worker_id = c.worker_id"
-            " JOIN stations st ON st.id = sp.station_id"
-            f" WHERE sp.id IN ({_activespells_of_sql(area, on)})"
+            f"{population_sql(area, station=True, joins=' JOIN certificates c ON c.worker_id = sp.worker_id')}"
+            f" AND {active_on_sql('sp', day)}"
             f" AND c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
             " GROUP BY sp.station_id, st.code, st.name ORDER BY st.code"
         )
@@ -258,17 +253,21 @@ async def pass_rates(area: Area, year: int | None = None, children: list[Region]
         where += f" AND {under_sql('r.region_path', area.path)}"
     if year:
         where += f" AND r.year = {int(year)}"
-    group = "''"
-    if children:
-        # Region codes are digits (checked where regions are written): the paths and codes are safe literals.
-        whens = " ".join(f"WHEN r.region_path LIKE '{c.path}%' THEN '{c.code}'" for c in children if safe_path(c.path))
-        group = f"(CASE {whens} ELSE '' END)" if whens else "''"
-    sql = (
-        "SELECT x.year AS year, x.subject AS subject, x.g AS g, COUNT(*) AS sat, SUM(x.passed) AS passed FROM"
-        f" (SELECT r.year AS year, s.code AS subject, {group} AS g, CASE WHEN r.passed THEN 1 ELSE 0 END AS passed"
-        f" FROM exam_results r JOIN exam_subjects s ON s.id = r.subject_id WHERE {where}) x"
-        " GROUP BY x.year, x.subject, x.g"
+    passed = "SUM(CASE WHEN r.passed THEN 1 ELSE 0 END)"
+    results = f" FROM exam_results r JOIN exam_subjects s ON s.id = r.subject_id WHERE {where}"
+    whens = " ".join(
+        f"WHEN r.region_path LIKE '{c.path}%' THEN '{c.code}'" for c in children or [] if safe_path(c.path)
     )
+    if whens:
+        # Region codes are digits (checked where regions are written): the paths and codes are safe literals.
+        sql = (
+            "SELECT x.year AS year, x.subject AS subject, x.g AS g, COUNT(*) AS sat, SUM(x.passed) AS passed FROM"
+            f" (SELECT r.year AS year, s.code AS subject, (CASE {whens} ELSE '' END) AS g,"
+            f" CASE WHEN r.passed THEN 1 ELSE 0 END AS passed{results}) x GROUP BY x.year, x.subject, x.g"
+        )
+    else:
+        columns = f"r.year AS year, s.code AS subject, COUNT(*) AS sat, {passed} AS passed"
+        sql = f"SELECT {columns}{results} GROUP BY r.year, s.code"
     rows = await fetch_all(EmploymentSpell, sql)
-    out = [PassRate(int(r["year"]), r["subject"], r["g"] or "", int(r["sat"]), int(r["passed"] or 0)) for r in rows]
+    out = [PassRate(int(r["year"]), r["subject"], r.get("g") or "", int(r["sat"]), int(r["passed"] or 0)) for r in rows]
     return sorted(out, key=lambda p: (-p.year, p.subject, p.group))
