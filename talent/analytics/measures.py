@@ -35,6 +35,7 @@ class Grouping:
     # same child region (see sql.followed_transfer_sql).
     paths: tuple[str, ...] = ()
 
+    @lru_cache(maxsize=256)  # noqa: B019 (a grouping is a small value, equal ones share the text)
     def sql(self) -> str:
         """The group of a row: the column, or the index of the first condition met (-1: none)."""
         if self.column:
@@ -64,6 +65,7 @@ class Grouping:
             paths=tuple(r.path for r in regions),
         )
 
+    @lru_cache(maxsize=256)  # noqa: B019
     def same_group_sql(self) -> str:
         """SQL over the stations `sa` (ending spell) and `sb` (next spell): both in the same group. Per station
         no move is inside; per child region, both stations under the same child; otherwise no restriction."""
