@@ -141,7 +141,10 @@ async def _grouped(area: Area, grouping: Grouping | None, columns: str, where: s
 
 async def headcount(area: Area, on: date) -> int:
     """headcount(R, d): full-time workers active on d at stations in R's subtree (a worker counts once)."""
-    return (await headcounts(area, [on]))[TOTAL][on]
+    # `headcounts` for one day, written for it: the dashboard's and the API's single figure.
+    active = active_on_sql("sp", date_literal(on, is_postgres()))
+    sql = f"SELECT COUNT(DISTINCT sp.worker_id) AS n{population_sql(area)} AND {active}"
+    return int((await fetch_all(EmploymentSpell, sql))[0]["n"] or 0)
 
 
 async def headcounts(area: Area, days: list[date], grouping: Grouping | None = None) -> dict[str, dict[date, int]]:

@@ -14,8 +14,8 @@ from talent.analytics.area import Area
 from talent.analytics.measures import LEVELS, Grouping, certified_counts_text, population_sql
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
 from talent.certification.expressions import CertificateSql, credit_day_sql
-from talent.certification.rules import Thresholds
-from talent.certification.selectors import certificate_sql, with_certificate_sql
+from talent.certification.rules import CapRule, LevelRules, Thresholds
+from talent.certification.selectors import certificate_sql
 from talent.core.sql import under_sql
 from talent.people.models import EmploymentSpell
 from talent.people.rules import active_on_sql
@@ -34,19 +34,18 @@ def _active_workers_sql(area: Area, on: date) -> str:
     return _active_sql(area, on, "worker_id")
 
 
-# The rule text of `_registration_sql` per catalogue read and day: the same for every area, and building it
-# (thresholds, caps, the status CASE) cost as much as a township's count. Keyed by the identity of the catalogue's
-# values (with_certificate_sql keeps them per read; the entry holds them, so the ids are not reused).
-_RULE_TEXT: dict[tuple[int, int, bool, date], tuple[object, object, str, str, dict[str, str]]] = {}
-
-
 def _rule_text(cert: CertificateSql, on: date) -> tuple[str, str, dict[str, str]]:
     """(each certificate's expiry, period CE hours and required hours as columns of `c`; its status over those
-    columns of `r0`; each count's condition over `r`)."""
-    key = (id(cert.rules), id(cert.caps), cert.pg, on)
-    hit = _RULE_TEXT.get(key)
-    if hit is not None and hit[0] is cert.rules and hit[1] is cert.caps:
-        return hit[2], hit[3], hit[4]
+    columns of `r0`; each count's condition over `r`): the same text for every area on a day while the catalogue
+    holds, kept (building it — thresholds, caps, the status CASE — cost as much as a township's count)."""
+    return _rule_text_of(tuple(cert.rules.items()), tuple(cert.caps), cert.pg, on)
+
+
+@lru_cache(maxsize=64)
+def _rule_text_of(
+    rules: tuple[tuple[str, LevelRules], ...], caps: tuple[CapRule, ...], pg: bool, on: date
+) -> tuple[str, str, dict[str, str]]:
+    cert = CertificateSql(rules=dict(rules), pg=pg, row="c", caps=caps)
     pg = cert.pg
     day = date_literal(on, pg)
     renewal_from = " ".join(
@@ -64,9 +63,6 @@ def _rule_text(cert: CertificateSql, on: date) -> tuple[str, str, dict[str, str]
     }
     columns = f"{cert.expiry()} AS expiry, {cert.ce_hours()} AS hours, {cert.required_hours()} AS required"
     status = replace(cert, row="r0").status(on, expiry="r0.expiry", hours="r0.hours")
-    if len(_RULE_TEXT) > 64:
-        _RULE_TEXT.clear()
-    _RULE_TEXT[key] = (cert.rules, cert.caps, columns, status, conditions)
     return columns, status, conditions
 
 
@@ -93,13 +89,9 @@ async def registration_counts(area: Area, on: date) -> dict[str, int]:
     valid = registered and the period's last day ≥ d; renewal_open = valid and the last day within the renewal
     window; expired = lapsed (registration ended, or never registered within the first-registration window);
     ce_short = valid and the period's CE hours below the required; unregistered = awaiting first registration."""
-
-    def statement(cert: CertificateSql, check: str) -> str:
-        rows, conditions = _registration_sql(area, on, cert)
-        columns = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {key}" for key, cond in conditions.items())
-        return f"SELECT {columns}, {check}{rows}"
-
-    row = (await with_certificate_sql(statement))[0]
+    rows, conditions = _registration_sql(area, on, await certificate_sql("c"))
+    columns = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {key}" for key, cond in conditions.items())
+    row = (await fetch_all(EmploymentSpell, f"SELECT {columns}{rows}"))[0]
     return {key: int(row[key] or 0) for key in REGISTRATION_KEYS}
 
 
@@ -126,29 +118,27 @@ async def ce_compliance(area: Area, on: date) -> list[dict]:
     """Per station (of the worker's active full-time spell on d): registered certificates (registration period
     running on d) and those on track (rules.ce_on_track: hours from the period's first day to d ≥ required ×
     elapsed share of the period). One statement."""
-
-    def statement(cert: CertificateSql, check: str) -> str:
-        pg = cert.pg
-        day = date_literal(on, pg)
-        expiry = cert.expiry()
-        earned = credit_day_sql("e", pg)
-        hours = (
-            "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e WHERE e.worker_id = c.worker_id"
-            f" AND {earned} >= c.registered_on AND {earned} <= {day})"
-        )
-        period_days = f"({days_between(expiry, 'c.registered_on', pg)} + 1)"
-        elapsed = f"({days_between(day, 'c.registered_on', pg)} + 1)"
-        on_track = f"{hours} * {period_days} >= {cert.required_hours()} * {elapsed}"
-        return (
-            "SELECT sp.station_id AS station_id, st.code AS code, st.name AS name, COUNT(*) AS registered,"
-            f" SUM(CASE WHEN {on_track} THEN 1 ELSE 0 END) AS on_track, {check}"
-            f"{population_sql(area, station=True, joins=' JOIN certificates c ON c.worker_id = sp.worker_id')}"
-            f" AND {active_on_sql('sp', day)}"
-            f" AND c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
-            " GROUP BY sp.station_id, st.code, st.name ORDER BY st.code"
-        )
-
-    rows = await with_certificate_sql(statement)
+    cert = await certificate_sql("c")
+    pg = cert.pg
+    day = date_literal(on, pg)
+    expiry = cert.expiry()
+    earned = credit_day_sql("e", pg)
+    hours = (
+        "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e WHERE e.worker_id = c.worker_id"
+        f" AND {earned} >= c.registered_on AND {earned} <= {day})"
+    )
+    period_days = f"({days_between(expiry, 'c.registered_on', pg)} + 1)"
+    elapsed = f"({days_between(day, 'c.registered_on', pg)} + 1)"
+    on_track = f"{hours} * {period_days} >= {cert.required_hours()} * {elapsed}"
+    sql = (
+        "SELECT sp.station_id AS station_id, st.code AS code, st.name AS name, COUNT(*) AS registered,"
+        f" SUM(CASE WHEN {on_track} THEN 1 ELSE 0 END) AS on_track"
+        f"{population_sql(area, station=True, joins=' JOIN certificates c ON c.worker_id = sp.worker_id')}"
+        f" AND {active_on_sql('sp', day)}"
+        f" AND c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
+        " GROUP BY sp.station_id, st.code, st.name ORDER BY st.code"
+    )
+    rows = await fetch_all(EmploymentSpell, sql)
     return [
         {
             "station": r["code"],

@@ -11,10 +11,12 @@ A fresh test database built from the models has no catalogue: call
 `await talent.certification.services.catalogue_seed()` first (idempotent; migration 0003 seeds real databases).
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from types import MappingProxyType
 
 from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count, Sum
@@ -269,71 +271,22 @@ def _is_postgres(model=Certificate) -> bool:
     return model._meta.db.capabilities.dialect == "postgres"
 
 
-@dataclass(frozen=True)
-class _Catalogue:
-    fingerprint: str
-    rules: Mapping[str, LevelRules]
-    caps: tuple[CapRule, ...]
-
-
-# The last catalogue read, per dialect (the SQL differs). Only ever used through `with_certificate_sql`, whose
-# statement carries the catalogue's fingerprint and is run again on a fresh read when it differs: a cache another
-# process's edit cannot leave stale.
-_LAST: dict[bool, _Catalogue] = {}
-
-
-def _fingerprint_sql(pg: bool) -> str:
-    """A scalar subquery: every catalogue value certificate_sql reads, as one text (each row names its own key,
-    so equal texts are equal catalogues whatever order the rows come in)."""
-
-    def text(columns) -> str:
-        return " || ':' || ".join(f"COALESCE(CAST({c} AS TEXT), '')" for c in columns)
-
-    joined = "string_agg(x.v, ';')" if pg else "group_concat(x.v, ';')"
-    return (
-        f"(SELECT COALESCE({joined}, '') FROM (SELECT 'l:' || {text(_LEVEL_COLUMNS)} AS v FROM exam_levels"
-        f" UNION ALL SELECT 'c:' || {text(_CAP_COLUMNS)} FROM ce_credit_rules) x)"
-    )
-
-
-async def _read_catalogue(pg: bool) -> _Catalogue:
-    rows = await fetch_all(ExamLevel, f"SELECT q.*, {_fingerprint_sql(pg)} AS fingerprint FROM ({_CATALOGUE_SQL}) q")
-    fingerprint = str(rows[0]["fingerprint"]) if rows else ""
-    levels = _level_rules([r for r in rows if int(r["part"]) == 0])
-    catalogue = _Catalogue(fingerprint, levels, _cap_rules([r for r in rows if int(r["part"]) == 1]))
-    _LAST[pg] = catalogue
-    return catalogue
-
-
 async def certificate_sql(row: str = "c") -> CertificateSql:
-    """The certification rules as SQL on this database, with the catalogue's level rules and CE caps of now."""
-    pg = _is_postgres()
-    catalogue = await _read_catalogue(pg)
-    return CertificateSql(rules=catalogue.rules, pg=pg, row=row, caps=catalogue.caps)
+    """The certification rules as SQL on this database, with the catalogue's level rules and CE caps of now (read
+    on every call: one small statement)."""
+    rows = await fetch_all(ExamLevel, _CATALOGUE_SQL)
+    levels, caps = _catalogue(tuple(tuple(r.values()) for r in rows))
+    return CertificateSql(rules=levels, pg=_is_postgres(), row=row, caps=caps)
 
 
-async def with_certificate_sql(build: Callable[[CertificateSql, str], str], row: str = "c") -> list[dict]:
-    """The rows of the statement `build(sql, check)` makes from the certification rules: `check` is a column the
-    statement must select in every row (`… AS catalogue_`). The rules come from the last catalogue read, and the
-    column proves them current in the same statement; when it differs (or no row shows it), the catalogue is read
-    again and the statement rebuilt. A report's measure then costs one round trip, not two (the catalogue read
-    cost more than a township's count)."""
-    pg = _is_postgres()
-    catalogue = _LAST.get(pg) or await _read_catalogue(pg)
-    check = f"{_fingerprint_sql(pg)} AS catalogue_"
-    for _attempt in range(2):
-        sql = build(CertificateSql(rules=catalogue.rules, pg=pg, row=row, caps=catalogue.caps), check)
-        rows = await fetch_all(Certificate, sql)
-        seen = str(rows[0].pop("catalogue_")) if rows else None
-        for r in rows[1:]:
-            r.pop("catalogue_", None)
-        if seen == catalogue.fingerprint:
-            return rows
-        fresh = await _read_catalogue(pg)
-        if seen is None and fresh.fingerprint == catalogue.fingerprint:
-            return rows
-        catalogue = fresh
-    return rows
+@lru_cache(maxsize=16)
+def _catalogue(rows: tuple[tuple, ...]) -> tuple[Mapping[str, LevelRules], tuple[CapRule, ...]]:
+    """The rules the catalogue's rows hold, built once per distinct catalogue (converting the rows cost more than
+    reading them). Read-only: shared by every caller."""
+    names = ("part", *_LEVEL_COLUMNS, *_CAP_COLUMNS)
+    dicts = [dict(zip(names, r, strict=True)) for r in rows]
+    levels = _level_rules([r for r in dicts if int(r["part"]) == 0])
+    return MappingProxyType(levels), _cap_rules([r for r in dicts if int(r["part"]) == 1])
 
 
 # ── what counts toward CE (CeCreditRule) and the yearly rule (CeYearlyRule) ───────────────────────────

@@ -59,7 +59,7 @@ async def test_registration_status_counts_are_not_exclusive(db):
 
 
 async def test_the_counts_follow_a_catalogue_change_made_after_an_earlier_count(db):
-    # The catalogue of the earlier read is reused only while the statement shows it unchanged (with_certificate_sql).
+    # The rule text kept per catalogue (workforce._rule_text) follows the catalogue read on each call.
     w = await build()
     await registrations(w)
     city = await area_of(w, "citybureau")
