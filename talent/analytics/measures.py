@@ -104,14 +104,11 @@ class Grouping:
 TOTAL = ""
 
 
-def population_sql(
-    area: Area, grouping: Grouping | None = None, counted: bool = False, station: bool = False, joins: str = ""
-) -> str:
-    """` FROM … WHERE …` over the full-time spells `sp` at the area's stations (`counted`: only those of the kind
-    the area counts), joined to their station `st` when the grouping reads it (or `station`), then to `joins`;
-    conditions follow with AND."""
+def population_sql(area: Area, grouping: Grouping | None = None, station: bool = False, joins: str = "") -> str:
+    """` FROM … WHERE …` over the full-time spells `sp` at the area's stations, joined to their station `st` when
+    the grouping reads it (or `station`), then to `joins`; conditions follow with AND."""
     station = station or (grouping is not None and grouping.reads_station)
-    return _population(area.counted_stations_sql if counted else area.stations_sql, station, joins)
+    return _population(area.stations_sql, station, joins)
 
 
 def _population(stations: str, station: bool, joins: str = "") -> str:
@@ -374,23 +371,21 @@ class Certification:
 
 
 def certified_counts_sql(
-    area: Area, grouping: Grouping | None, days: list[date], levels: list[str | None], counted: bool = False
+    area: Area, grouping: Grouping | None, days: list[date], levels: list[str | None]
 ) -> tuple[str, str]:
     """(WITH clauses, the SELECT over them) giving per group `g`: "h{i}" = headcount on days[i], "c{i}_{j}" =
     workers active on days[i] holding a certificate of levels[j] or higher obtained by then, over the area's
     spells: the distinct (group, worker, days active) rows, each joined once to its worker's certificates for the
-    first-certificate days (for_people.first_certified_aggregate), and the counts compare those with each day.
-    `counted`: only the spells at stations of the kind the area counts (population_sql)."""
-    stations = area.counted_stations_sql if counted else area.stations_sql
-    return certified_counts_text(stations, grouping, tuple(days), tuple(levels), is_postgres())
+    first-certificate days (for_people.first_certified_aggregate), and the counts compare those with each day."""
+    return certified_counts_text(area.stations_sql, grouping, tuple(days), tuple(levels), is_postgres())
 
 
 @lru_cache(maxsize=256)
 def certified_counts_text(
     stations: str, grouping: Grouping | None, days: tuple[date, ...], levels: tuple[str | None, ...], pg: bool
 ) -> tuple[str, str]:
-    """certified_counts_sql over the station-id subquery `stations`; kept (the same text for every call of a
-    page's area and day, and building it cost a township's count)."""
+    """certified_counts_sql over the station-id subquery `stations` (staffing: the counted kind's stations); kept
+    (the same text for every call of a page's area and day, and building it cost a township's count)."""
     literals = [date_literal(day, pg) for day in days]
     single = len(days) == 1
     if single:
