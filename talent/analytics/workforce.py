@@ -15,7 +15,7 @@ from talent.analytics.measures import LEVELS, Grouping, certified_counts_text, p
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
 from talent.certification.expressions import CertificateSql, credit_day_sql
 from talent.certification.rules import CapRule, LevelRules, Thresholds
-from talent.certification.selectors import certificate_sql
+from talent.certification.selectors import certificate_sql, live_certificate_sql
 from talent.core.sql import under_sql
 from talent.people.models import EmploymentSpell
 from talent.people.rules import active_on_sql
@@ -117,8 +117,8 @@ async def registration_list(area: Area, on: date, key: str, *, offset: int, limi
 async def ce_compliance(area: Area, on: date) -> list[dict]:
     """Per station (of the worker's active full-time spell on d): registered certificates (registration period
     running on d) and those on track (rules.ce_on_track: hours from the period's first day to d ≥ required ×
-    elapsed share of the period). One statement."""
-    cert = await certificate_sql("c")
+    elapsed share of the period). One statement (the level rules it needs read by the statement itself)."""
+    cert = live_certificate_sql("c")
     pg = cert.pg
     day = date_literal(on, pg)
     expiry = cert.expiry()

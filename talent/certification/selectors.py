@@ -279,6 +279,12 @@ async def certificate_sql(row: str = "c") -> CertificateSql:
     return CertificateSql(rules=levels, pg=_is_postgres(), row=row, caps=caps)
 
 
+def live_certificate_sql(row: str = "c") -> CertificateSql:
+    """The level rules (valid years, required hours, expiry) read by the statement itself: no catalogue read
+    (CertificateSql.live; the caps and the status need `certificate_sql`)."""
+    return CertificateSql(rules={}, pg=_is_postgres(), row=row, live=True)
+
+
 @lru_cache(maxsize=16)
 def _catalogue(rows: tuple[tuple, ...]) -> tuple[Mapping[str, LevelRules], tuple[CapRule, ...]]:
     """The rules the catalogue's rows hold, built once per distinct catalogue (converting the rows cost more than
