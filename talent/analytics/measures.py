@@ -70,7 +70,7 @@ class Grouping:
         """SQL over the stations `sa` (ending spell) and `sb` (next spell): both in the same group. Per station
         no move is inside; per child region, both stations under the same child; otherwise no restriction."""
         if self.column == "sp.station_id":
-            return "1 = 0"
+            return NO_MOVE_INSIDE
         if self.paths:
 
             def which(alias: str) -> str:
@@ -102,6 +102,8 @@ class Grouping:
 
 
 TOTAL = ""
+# Grouping.same_group_sql per station: no move is inside the group, every transfer ending there is a separation.
+NO_MOVE_INSIDE = "1 = 0"
 
 
 def population_sql(area: Area, grouping: Grouping | None = None, station: bool = False, joins: str = "") -> str:
@@ -187,11 +189,14 @@ def separations_sql(area: Area, start: date, end: date, grouping: Grouping | Non
     spell's own group when grouped). The counts and the list of the spells counted both read this text."""
     pg = is_postgres()
     same_group = grouping.same_group_sql() if grouping is not None else ""
-    followed = followed_transfer_sql("sp", area.stations_sql, pg, same_group)
-    return (
+    sql = (
         f"{population_sql(area, grouping, station=station)} AND sp.end_on >= {date_literal(start, pg)}"
-        f" AND sp.end_on <= {date_literal(end, pg)} AND NOT (sp.exit_type = 'transfer' AND {followed})"
+        f" AND sp.end_on <= {date_literal(end, pg)}"
     )
+    if same_group == NO_MOVE_INSIDE:
+        return sql  # the transfer rule's condition could never hold: not written
+    followed = followed_transfer_sql("sp", area.stations_sql, pg, same_group)
+    return f"{sql} AND NOT (sp.exit_type = 'transfer' AND {followed})"
 
 
 def separations_qs(area: Area, start: date, end: date):
