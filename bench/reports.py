@@ -623,7 +623,7 @@ def twins() -> list[Twin]:
         # worker starts at another station of R within 31 days.
         Twin(
             "separations",
-            lambda u: m.separations_qs(u.area, u.x.d0, u.x.d1).count(),
+            lambda u: m.separations(u.area, u.x.d0, u.x.d1),
             lambda u: separations_count_sql(u.x),
             _first("n"),
         ),

@@ -7,11 +7,14 @@ built from the one row filter of stations (talent.places.access.stations_q) and 
 """
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
-from talent.core.sql import under
+from talent.core.sql import inline_sql, under
+from talent.people.access import workers_q
+from talent.people.models import Worker
 from talent.places.access import readable_regions, station_kind_q, stations_q
 from talent.places.models import Region, Station, StationKind
 from talent.places.rules import ancestor_paths, counted_kind
@@ -36,9 +39,7 @@ class Area:
         range on the path (talent.core.sql.under: an index serves it and the planners estimate it, which they could
         not for the LIKE Tortoise writes). A path condition is always there (`>= ''` for the whole scope), so a join
         to stations exists for grouping expressions."""
-        field = f"{prefix}region_path"
-        in_region = under(field, self.path) if self.path else Q(**{f"{field}__gte": ""})
-        return stations_q(self.scope, prefix=prefix) & in_region
+        return _stations_q(self.scope, self.path, prefix)
 
     def counted_stations(self) -> Q:
         """Filter on Station: the area's stations of the kind counted (the one rule, places.access.station_kind_q)."""
@@ -51,9 +52,62 @@ class Area:
     def station_ids(self) -> Subquery:
         return Subquery(Station.filter(self.stations()).values("id"))
 
+    @cached_property
+    def stations_sql(self) -> str:
+        """`stations()` as SQL text: a subquery of the area's station ids, for the measures' hand-built statements.
+        Rendered once per scope, region and dialect (and kept on the area: an Area lives for one request), as the
+        filter's resolution cost more than a county's statement."""
+        return _stations_sql(self.scope, self.path, "", _dialect())
+
+    @cached_property
+    def workers_sql(self) -> str:
+        """The ids of the workers the viewer reaches (talent.people.access.workers_q) as a subquery's text, rendered
+        once per scope as `stations_sql` is."""
+        return _workers_sql(self.scope, _dialect())
+
+    @cached_property
+    def child_regions_sql(self) -> str:
+        """`child_regions` as a subquery's text (columns id, code, path), rendered once per scope and region."""
+        return _child_regions_sql(self.scope, self.region.id if self.region is not None else None, _dialect())
+
+    @cached_property
+    def counted_stations_sql(self) -> str:
+        """`counted_stations()` as SQL text (a subquery of station ids), rendered once as `stations_sql` is."""
+        return _stations_sql(self.scope, self.path, self.kind, _dialect())
+
     @property
     def key(self) -> str:
         return self.region.code if self.region is not None else ""
+
+
+def _dialect() -> str:
+    return Station._meta.db.capabilities.dialect
+
+
+@lru_cache(maxsize=512)
+def _stations_sql(scope: Scope, path: str, kind: str, dialect: str) -> str:
+    """The text of the station-id subquery of an area (`kind` given: only the stations it counts). Everything it
+    depends on is in the key (the Area holds a Region row, which compares by id alone)."""
+    q = _stations_q(scope, path)
+    if kind:
+        q &= station_kind_q(kind)
+    return inline_sql(Station.filter(q).values("id"))
+
+
+@lru_cache(maxsize=512)
+def _child_regions_sql(scope: Scope, region_id: int | None, dialect: str) -> str:
+    return inline_sql(_child_regions(scope, region_id).values("id", "code", "path"))
+
+
+@lru_cache(maxsize=512)
+def _workers_sql(scope: Scope, dialect: str) -> str:
+    return inline_sql(Worker.filter(workers_q(scope)).values("id"))
+
+
+def _stations_q(scope: Scope, path: str, prefix: str = "") -> Q:
+    field = f"{prefix}region_path"
+    in_region = under(field, path) if path else Q(**{f"{field}__gte": ""})
+    return stations_q(scope, prefix=prefix) & in_region
 
 
 async def area_for(scope: Scope, code: str = "", kind: str = "") -> Area | None:
@@ -75,11 +129,11 @@ async def area_for(scope: Scope, code: str = "", kind: str = "") -> Area | None:
 
 async def child_regions(area: Area) -> list[Region]:
     """The regions one level below the area's region (the top regions of the scope without one), in scope."""
-    if area.region is not None:
-        qs = readable_regions(area.scope).filter(parent_id=area.region.id)
-    else:
-        qs = readable_regions(area.scope).filter(parent_id=None)
-    return await qs.order_by("code")
+    return await _child_regions(area.scope, area.region.id if area.region is not None else None).order_by("code")
+
+
+def _child_regions(scope: Scope, region_id: int | None):
+    return readable_regions(scope).filter(parent_id=region_id)
 
 
 async def region_chain(area: Area) -> list[Region]:

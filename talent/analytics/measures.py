@@ -8,18 +8,16 @@ report costs the same number of queries however many rows it shows.
 
 from dataclasses import dataclass, field
 from datetime import date
-
-from tortoise.expressions import Case, F, Q, Value, When
-from tortoise.functions import Count
+from functools import lru_cache
 
 from talent.analytics.area import Area
-from talent.analytics.periods import months_touched, split
-from talent.analytics.sql import FollowedTransfers, date_literal, is_postgres, safe_path
-from talent.certification.for_people import certified_worker_ids, first_certified_sql
-from talent.core.sql import Unordered, inline_sql
+from talent.analytics.periods import Period, months_touched, split
+from talent.analytics.sql import date_literal, followed_transfer_sql, is_postgres, safe_path
+from talent.certification.for_people import first_certified_aggregate, first_certified_sql
+from talent.core.sql import RawSubquery
 from talent.people.models import EmploymentSpell, ExitType
-from talent.people.rules import active_on
-from talent.places.models import CertLevel, Region, StationKind
+from talent.people.rules import active_on_sql, overlapping_sql
+from talent.places.models import CertLevel, Region
 from talent.rawsql import fetch_all
 
 LEVELS = [level.value for level in CertLevel]  # lowest first
@@ -27,33 +25,52 @@ LEVELS = [level.value for level in CertLevel]  # lowest first
 
 @dataclass(frozen=True)
 class Grouping:
-    """How a measure splits its figure: a list of (key, filter on spells) checked in order (a spell matching
-    none falls in ''), or a spell field (`station_id`)."""
+    """How a measure splits its figure: SQL conditions over the spell `sp` and its station `st`, checked in order,
+    one per key (a spell matching none falls in ''), or a column whose value is the key (`sp.station_id`)."""
 
-    cases: tuple[tuple[str, Q], ...] = ()
-    field_name: str = ""
+    keys: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    column: str = ""
     # Child regions' paths (safe literals: digits and '/'), so a transfer counts as "inside" only within the
-    # same child region (see sql.followed_transfers_sql).
+    # same child region (see sql.followed_transfer_sql).
     paths: tuple[str, ...] = ()
 
-    def expression(self):
-        if self.field_name:
-            return F(self.field_name)
-        whens = [When(q, then=Value(key)) for key, q in self.cases]
-        return Case(*whens, default=Value(""))
+    @lru_cache(maxsize=256)  # noqa: B019 (a grouping is a small value, equal ones share the text)
+    def sql(self) -> str:
+        """The group of a row: the column, or the index of the first condition met (-1: none)."""
+        if self.column:
+            return self.column
+        whens = " ".join(f"WHEN {c} THEN {i}" for i, c in enumerate(self.conditions))
+        return f"(CASE {whens} ELSE -1 END)" if whens else "-1"
+
+    def key(self, value) -> str:
+        if value is None:
+            return TOTAL
+        if self.column:
+            return str(value)
+        index = int(value)
+        return self.keys[index] if 0 <= index < len(self.keys) else TOTAL
+
+    @property
+    def reads_station(self) -> bool:
+        return "st." in self.sql()
 
     @classmethod
     def child_regions(cls, regions: list[Region]) -> "Grouping":
+        # Region codes are digits (checked where regions are written): the paths are safe literals.
+        regions = [r for r in regions if safe_path(r.path)]
         return cls(
-            cases=tuple((r.code, Q(station__region_path__startswith=r.path)) for r in regions),
-            paths=tuple(r.path for r in regions if safe_path(r.path)),
+            keys=tuple(r.code for r in regions),
+            conditions=tuple(f"st.region_path LIKE '{r.path}%'" for r in regions),
+            paths=tuple(r.path for r in regions),
         )
 
+    @lru_cache(maxsize=256)  # noqa: B019
     def same_group_sql(self) -> str:
         """SQL over the stations `sa` (ending spell) and `sb` (next spell): both in the same group. Per station
         no move is inside; per child region, both stations under the same child; otherwise no restriction."""
-        if self.field_name == "station_id":
-            return "1 = 0"
+        if self.column == "sp.station_id":
+            return NO_MOVE_INSIDE
         if self.paths:
 
             def which(alias: str) -> str:
@@ -65,40 +82,57 @@ class Grouping:
 
     @classmethod
     def stations(cls) -> "Grouping":
-        return cls(field_name="station_id")
+        return cls(column="sp.station_id")
 
     @classmethod
     def station_kinds(cls) -> "Grouping":
-        """Per kind of station of the network (a worker counts in each kind they work at)."""
-        return cls(cases=tuple((k.value, Q(station__kind=k.value)) for k in StationKind))
+        """Per kind of station of the network (a worker counts in each kind they work at; the column holds a
+        StationKind code)."""
+        return cls(column="st.kind")
+
+    @classmethod
+    def periods(cls, periods: list[Period], pg: bool) -> "Grouping":
+        """Per period of the spell's last day."""
+        return cls(
+            keys=tuple(p.key for p in periods),
+            conditions=tuple(
+                f"sp.end_on >= {date_literal(p.start, pg)} AND sp.end_on <= {date_literal(p.end, pg)}" for p in periods
+            ),
+        )
 
 
 TOTAL = ""
+# Grouping.same_group_sql per station: no move is inside the group, every transfer ending there is a separation.
+NO_MOVE_INSIDE = "1 = 0"
 
 
-def spells_of(area: Area, *filters: Q, **kwargs):
-    return EmploymentSpell.filter(area.spells(), *filters, full_time=True, **kwargs)
+def population_sql(area: Area, grouping: Grouping | None = None, station: bool = False, joins: str = "") -> str:
+    """` FROM … WHERE …` over the full-time spells `sp` at the area's stations, joined to their station `st` when
+    the grouping reads it (or `station`), then to `joins`; conditions follow with AND."""
+    station = station or (grouping is not None and grouping.reads_station)
+    return _population(area.stations_sql, station, joins)
 
 
-async def _grouped(qs, grouping: Grouping | None, **aggregates) -> dict[str, dict]:
-    """Run `aggregates` over `qs`, once in all or once per group; {group key: {name: value}} ('' = all)."""
-    names = list(aggregates)
-    # The rows are chosen by a subquery planned on its own, then aggregated: joined to stations for the grouping
-    # and aggregated in one statement, SQLite drove a county's separations from the country's year of spell ends
-    # (157 ms; 1 ms chosen first).
-    # (The path condition keeps the join to stations the grouping expressions read; Tortoise adds none for them.)
-    qs = EmploymentSpell.filter(id__in=Unordered(qs.values("id")), station__region_path__gte="")
+def _population(stations: str, station: bool, joins: str = "") -> str:
+    """population_sql over the station-id subquery `stations`."""
+    join = (" JOIN stations st ON st.id = sp.station_id" if station else "") + joins
+    # The area's stations first, then their spells through the station index (CROSS JOIN keeps that order in
+    # SQLite): with `station_id IN (…)` SQLite may drive from the end_on index instead and read every spell of the
+    # country ending in the period (a township's tenures: every separation since 1900).
+    return f" FROM ({stations}) ar CROSS JOIN employment_spells sp{join} WHERE sp.station_id = ar.id AND sp.full_time"
+
+
+async def _grouped(area: Area, grouping: Grouping | None, columns: str, where: str) -> dict[str, dict]:
+    """One statement: `columns` (aggregates over `sp`) over the area's spells meeting `where`, in all or per
+    group; {group key: row} ('' = all)."""
     if grouping is None:
-        # Every spell counted is full-time: grouping by that column makes one row, and keeps Tortoise from
-        # grouping by every column when the statement joins stations.
-        rows = await qs.annotate(**aggregates).group_by("full_time").values(*names)
-        return {TOTAL: rows[0] if rows else dict.fromkeys(names, 0)}
-    rows = await qs.annotate(g=grouping.expression()).annotate(**aggregates).group_by("g").values("g", *names)
-    return {str(row.pop("g")) if row["g"] is not None else TOTAL: row for row in rows}
-
-
-def _distinct_workers_when(q: Q) -> Count:
-    return Count(Case(When(q, then=F("worker_id")), default=None), distinct=True)
+        sql = f"SELECT {columns}{population_sql(area)} AND {where}"
+        return {TOTAL: (await fetch_all(EmploymentSpell, sql))[0]}
+    sql = f"SELECT {grouping.sql()} AS g, {columns}{population_sql(area, grouping)} AND {where} GROUP BY 1"
+    out = {}
+    for row in await fetch_all(EmploymentSpell, sql):
+        out[grouping.key(row.pop("g"))] = row
+    return out
 
 
 # ── headcount ───────────────────────────────────────────────────────────────────────────────────────────
@@ -106,7 +140,10 @@ def _distinct_workers_when(q: Q) -> Count:
 
 async def headcount(area: Area, on: date) -> int:
     """headcount(R, d): full-time workers active on d at stations in R's subtree (a worker counts once)."""
-    return (await headcounts(area, [on]))[TOTAL][on]
+    # `headcounts` for one day, written for it: the dashboard's and the API's single figure.
+    active = active_on_sql("sp", date_literal(on, is_postgres()))
+    sql = f"SELECT COUNT(DISTINCT sp.worker_id) AS n{population_sql(area)} AND {active}"
+    return int((await fetch_all(EmploymentSpell, sql))[0]["n"] or 0)
 
 
 async def headcounts(area: Area, days: list[date], grouping: Grouping | None = None) -> dict[str, dict[date, int]]:
@@ -114,10 +151,21 @@ async def headcounts(area: Area, days: list[date], grouping: Grouping | None = N
     days = sorted(set(days))
     if not days:
         return {}
-    qs = spells_of(area, Q(end_on=None) | Q(end_on__gte=days[0]), start_on__lte=days[-1])
-    aggregates = {f"h{i}": _distinct_workers_when(active_on(day)) for i, day in enumerate(days)}
-    rows = await _grouped(qs, grouping, **aggregates)
+    pg = is_postgres()
+    columns = _headcount_columns(tuple(days), pg, named=True)
+    rows = await _grouped(
+        area, grouping, columns, overlapping_sql("sp", date_literal(days[0], pg), date_literal(days[-1], pg))
+    )
     return {key: {day: int(row.get(f"h{i}") or 0) for i, day in enumerate(days)} for key, row in rows.items()}
+
+
+@lru_cache(maxsize=256)
+def _headcount_columns(days: tuple[date, ...], pg: bool, named: bool) -> str:
+    """Per day, the workers with a spell active on it (`h{i}` when `named`): the same text for every area, kept."""
+    columns = (
+        f"COUNT(DISTINCT CASE WHEN {active_on_sql('sp', date_literal(day, pg))} THEN sp.worker_id END)" for day in days
+    )
+    return ", ".join(f"{c} AS h{i}" if named else c for i, c in enumerate(columns))
 
 
 def average_headcount_days(start: date, end: date) -> list[date]:
@@ -135,16 +183,71 @@ def average_of(counts: dict[date, int], start: date, end: date) -> float:
 # ── separations and turnover ────────────────────────────────────────────────────────────────────────────
 
 
-def separations_qs(area: Area, start: date, end: date, grouping: "Grouping | None" = None):
-    """separations(R, from, to): full-time spells at stations in R ending in [from, to], except a transfer whose
-    worker starts at another station inside R within 31 days (inside the spell's own group when grouped)."""
+def separations_sql(area: Area, start: date, end: date, grouping: Grouping | None = None, station: bool = False) -> str:
+    """separations(R, from, to) as ` FROM … WHERE …` over the spells `sp`: full-time spells at stations in R ending
+    in [from, to], except a transfer whose worker starts at another station inside R within 31 days (inside the
+    spell's own group when grouped). The counts and the list of the spells counted both read this text."""
+    pg = is_postgres()
     same_group = grouping.same_group_sql() if grouping is not None else ""
-    followed = FollowedTransfers(area.stations(), is_postgres(), same_group, start, end)
-    return spells_of(area, ~(Q(exit_type=ExitType.TRANSFER) & Q(id__in=followed)), end_on__gte=start, end_on__lte=end)
+    sql = (
+        f"{population_sql(area, grouping, station=station)} AND sp.end_on >= {date_literal(start, pg)}"
+        f" AND sp.end_on <= {date_literal(end, pg)}"
+    )
+    if same_group == NO_MOVE_INSIDE:
+        return sql  # the transfer rule's condition could never hold: not written
+    followed = followed_transfer_sql("sp", area.stations_sql, pg, same_group)
+    return f"{sql} AND NOT (sp.exit_type = 'transfer' AND {followed})"
 
 
-def _kind_count(kind: str) -> Count:
-    return Count(Case(When(Q(exit_type=kind), then=F("worker_id")), default=None))  # one per spell
+def separations_qs(area: Area, start: date, end: date):
+    """The spells `separations` counts, as a queryset (for the lists a dashboard card opens)."""
+    return EmploymentSpell.filter(id__in=RawSubquery(f"SELECT sp.id{separations_sql(area, start, end)}"))
+
+
+async def separations(area: Area, start: date, end: date) -> int:
+    """The number of separations in [start, end] (one statement)."""
+    rows = await fetch_all(EmploymentSpell, f"SELECT COUNT(*) AS n{separations_sql(area, start, end)}")
+    return int(rows[0]["n"] or 0)
+
+
+# Per spell counted: all, voluntary, involuntary.
+_KIND_COUNTS = (
+    "COUNT(*) AS n,"
+    f" SUM(CASE WHEN sp.exit_type = '{ExitType.VOLUNTARY.value}' THEN 1 ELSE 0 END) AS voluntary,"
+    f" SUM(CASE WHEN sp.exit_type = '{ExitType.INVOLUNTARY.value}' THEN 1 ELSE 0 END) AS involuntary"
+)
+
+
+async def _separations_and_headcounts(
+    area: Area, start: date, end: date, grouping: Grouping | None, by: Grouping | None
+) -> tuple[dict[str, dict], dict[str, dict[date, int]]]:
+    """The separations of [start, end] counted in all or per group of `by`, and the headcounts on the days the
+    average reads (average_headcount_days) in all or per group of `grouping` (which also decides which moves are
+    inside: Grouping.same_group_sql), in one statement: a UNION ALL of the two counts, told apart by `part` (a
+    round trip costs a township's whole count on PostgreSQL)."""
+    days = average_headcount_days(start, end)
+    pg = is_postgres()
+    literals = [date_literal(day, pg) for day in (days[0], days[-1])]
+    # Columns named by the first SELECT of the union.
+    heads = _headcount_columns(tuple(days), pg, named=False)
+    nulls = ", ".join(f"NULL AS h{i}" for i in range(len(days)))
+    sql = (
+        f"SELECT 0 AS part, {by.sql() if by else '-1'} AS g, {_KIND_COUNTS}, {nulls}"
+        f"{separations_sql(area, start, end, grouping, station=by is not None and by.reads_station)}"
+        + (" GROUP BY 2" if by else "")
+        + f" UNION ALL SELECT 1, {grouping.sql() if grouping else '-1'}, NULL, NULL, NULL, {heads}"
+        f"{population_sql(area, grouping)} AND {overlapping_sql('sp', literals[0], literals[-1])}"
+        + (" GROUP BY 2" if grouping else "")
+    )
+    counted: dict[str, dict] = {}
+    counts: dict[str, dict[date, int]] = {}
+    for row in await fetch_all(EmploymentSpell, sql):
+        if int(row["part"]) == 0:
+            counted[by.key(row["g"]) if by else TOTAL] = row
+        else:
+            key = grouping.key(row["g"]) if grouping else TOTAL
+            counts[key] = {day: int(row[f"h{i}"] or 0) for i, day in enumerate(days)}
+    return counted, counts
 
 
 @dataclass
@@ -188,14 +291,7 @@ class Turnover:
 async def turnover(area: Area, start: date, end: date, grouping: Grouping | None = None) -> dict[str, Turnover]:
     """turnover rate(R, from, to) = separations ÷ average headcount (voluntary and involuntary over the same
     denominator); two statements however many groups."""
-    counted = await _grouped(
-        separations_qs(area, start, end, grouping),
-        grouping,
-        n=Count("id"),
-        voluntary=_kind_count(ExitType.VOLUNTARY),
-        involuntary=_kind_count(ExitType.INVOLUNTARY),
-    )
-    heads = await headcounts(area, average_headcount_days(start, end), grouping)
+    counted, heads = await _separations_and_headcounts(area, start, end, grouping, grouping)
     out = {}
     for key in set(counted) | set(heads):
         row = counted.get(key, {})
@@ -210,22 +306,23 @@ async def turnover(area: Area, start: date, end: date, grouping: Grouping | None
     return out
 
 
+@lru_cache(maxsize=64)
+def _periods(start: date, end: date, by: str, pg: bool) -> tuple[tuple[Period, ...], Grouping]:
+    """The pieces of [start, end] and the grouping by them (the same for every area: kept)."""
+    periods = tuple(split(start, end, by))
+    return periods, Grouping.periods(list(periods), pg)
+
+
 async def turnover_series(area: Area, start: date, end: date, by: str) -> list[Turnover]:
-    """Turnover per month, quarter or year of [start, end] (two statements: separations by period, and the
+    """Turnover per month, quarter or year of [start, end] (one statement: separations by period, and the
     headcounts of every month touched)."""
-    periods = split(start, end, by)
-    cases = tuple((p.key, Q(end_on__gte=p.start, end_on__lte=p.end)) for p in periods)
-    counted = await _grouped(
-        separations_qs(area, start, end),
-        Grouping(cases=cases),
-        n=Count("id"),
-        voluntary=_kind_count(ExitType.VOLUNTARY),
-        involuntary=_kind_count(ExitType.INVOLUNTARY),
-    )
-    heads = (await headcounts(area, average_headcount_days(start, end))).get(TOTAL, {})
+    periods, by_period = _periods(start, end, by, is_postgres())
+    # Grouped by the period of the spell's end; which moves are inside is the whole area's rule (no same_group).
+    counted, counts = await _separations_and_headcounts(area, start, end, None, by_period)
+    heads = counts.get(TOTAL, {})
     out = []
-    for p in periods:
-        row = counted.get(p.key, {})
+    for p, key in zip(periods, by_period.keys, strict=True):
+        row = counted.get(key, {})
         out.append(
             Turnover(
                 p.start,
@@ -241,13 +338,12 @@ async def turnover_series(area: Area, start: date, end: date, by: str) -> list[T
 
 async def exit_reasons(area: Area, start: date, end: date) -> list[dict]:
     """Separations in [start, end] by exit type and coded reason, most frequent first."""
-    rows = (
-        await separations_qs(area, start, end)
-        .annotate(n=Count("id"))
-        .group_by("exit_type", "exit_reason")
-        .order_by("-n", "exit_type", "exit_reason")
-        .values("exit_type", "exit_reason", "n")
+    sql = (
+        f"SELECT sp.exit_type AS exit_type, sp.exit_reason AS exit_reason, COUNT(*) AS n"
+        f"{separations_sql(area, start, end)} GROUP BY sp.exit_type, sp.exit_reason"
+        " ORDER BY n DESC, sp.exit_type, sp.exit_reason"
     )
+    rows = await fetch_all(EmploymentSpell, sql)
     return [{"exit_type": r["exit_type"] or "", "exit_reason": r["exit_reason"] or "", "n": r["n"]} for r in rows]
 
 
@@ -279,30 +375,63 @@ class Certification:
         }
 
 
-async def _certified_counts(qs, grouping: Grouping | None, days: list[date], levels: list[str | None]) -> dict:
-    """{group: {"h{i}": headcount on days[i], "c{i}_{j}": workers active on days[i] holding a certificate of
-    levels[j] or higher obtained by then}} over the spells of `qs`, in one statement: each spell row carries its
-    worker's first-certificate days (for_people.first_certified_sql), computed once (MATERIALIZED), and the counts
-    compare them with each day."""
-    pg = is_postgres()
-    flags = {f"a{i}": Case(When(active_on(day), then=Value(1)), default=Value(0)) for i, day in enumerate(days)}
-    rows = qs.annotate(g=grouping.expression() if grouping else Value(TOTAL), **flags)
-    rows = rows.values("worker_id", "g", *flags)
-    firsts = ", ".join(f"{first_certified_sql('x.worker_id', level)} AS f{j}" for j, level in enumerate(levels))
+def certified_counts_sql(
+    area: Area, grouping: Grouping | None, days: list[date], levels: list[str | None]
+) -> tuple[str, str]:
+    """(WITH clauses, the SELECT over them) giving per group `g`: "h{i}" = headcount on days[i], "c{i}_{j}" =
+    workers active on days[i] holding a certificate of levels[j] or higher obtained by then, over the area's
+    spells: the distinct (group, worker, days active) rows, each joined once to its worker's certificates for the
+    first-certificate days (for_people.first_certified_aggregate), and the counts compare those with each day."""
+    return certified_counts_text(area.stations_sql, grouping, tuple(days), tuple(levels), is_postgres())
+
+
+@lru_cache(maxsize=256)
+def certified_counts_text(
+    stations: str, grouping: Grouping | None, days: tuple[date, ...], levels: tuple[str | None, ...], pg: bool
+) -> tuple[str, str]:
+    """certified_counts_sql over the station-id subquery `stations` (staffing: the counted kind's stations); kept
+    (the same text for every call of a page's area and day, and building it cost a township's count)."""
+    literals = [date_literal(day, pg) for day in days]
+    single = len(days) == 1
+    if single:
+        # Only the spells active on the day: one row per (group, worker), so plain counts count workers.
+        where, flags = active_on_sql("sp", literals[0]), ""
+    else:
+        where = overlapping_sql("sp", literals[0], literals[-1])
+        flags = "".join(
+            f", CASE WHEN {active_on_sql('sp', d)} THEN 1 ELSE 0 END AS a{i}" for i, d in enumerate(literals)
+        )
+    firsts = ", ".join(f"{first_certified_aggregate('c', level)} AS f{j}" for j, level in enumerate(levels))
+    keys = "x.g, x.worker_id" + "".join(f", x.a{i}" for i in range(len(days)) if not single)
     counts = []
-    for i, day in enumerate(days):
+    for i, day in enumerate(literals):
+        if single:
+            counts.append(f"COUNT(*) AS h{i}")
+            counts += [f"COUNT(CASE WHEN z.f{j} <= {day} THEN 1 END) AS c{i}_{j}" for j in range(len(levels))]
+            continue
         counts.append(f"COUNT(DISTINCT CASE WHEN z.a{i} = 1 THEN z.worker_id END) AS h{i}")
         for j in range(len(levels)):
-            when = f"z.a{i} = 1 AND z.f{j} <= {date_literal(day, pg)}"
+            when = f"z.a{i} = 1 AND z.f{j} <= {day}"
             counts.append(f"COUNT(DISTINCT CASE WHEN {when} THEN z.worker_id END) AS c{i}_{j}")
-    sql = (
-        f"WITH z AS MATERIALIZED (SELECT x.*, {firsts} FROM ({inline_sql(rows)}) x)"
-        f" SELECT z.g AS g, {', '.join(counts)} FROM z GROUP BY z.g"
+    group = grouping.sql() if grouping is not None else "-1"
+    ctes = (
+        f"x AS (SELECT DISTINCT {group} AS g, sp.worker_id AS worker_id{flags}"
+        f"{_population(stations, grouping is not None and grouping.reads_station)}"
+        f" AND {where}), z AS (SELECT {keys}, {firsts} FROM x LEFT JOIN certificates c ON c.worker_id = x.worker_id"
+        f" GROUP BY {keys})"
     )
+    return ctes, f"SELECT z.g AS g, {', '.join(counts)} FROM z GROUP BY z.g"
+
+
+async def _certified_counts(
+    area: Area, grouping: Grouping | None, days: list[date], levels: list[str | None]
+) -> dict[str, dict]:
+    """certified_counts_sql's rows by group key."""
+    ctes, select = certified_counts_sql(area, grouping, days, levels)
     out = {}
-    for row in await fetch_all(EmploymentSpell, sql):
-        key = row.pop("g")
-        out[str(key) if key is not None else TOTAL] = row
+    for row in await fetch_all(EmploymentSpell, f"WITH {ctes} {select}"):
+        value = row.pop("g")
+        out[grouping.key(value) if grouping is not None else TOTAL] = row
     if grouping is None:
         out.setdefault(TOTAL, {})  # no spell at all: the figures are zeros, as for any empty area
     return out
@@ -313,7 +442,7 @@ async def certification(area: Area, on: date, grouping: Grouping | None = None) 
     headcount(R, d); per level, the count of workers whose highest such certificate is of that level."""
     # At or above each level (at or above the lowest = certified at all); the highest-level counts are the
     # differences of neighbours.
-    rows = await _certified_counts(spells_of(area, active_on(on)), grouping, [on], LEVELS)
+    rows = await _certified_counts(area, grouping, [on], LEVELS)
     out = {}
     for key, row in rows.items():
         at_or_above = [int(row.get(f"c0_{j}") or 0) for j in range(len(LEVELS))] + [0]
@@ -331,8 +460,7 @@ async def certification_series(area: Area, days: list[date]) -> list[Certificati
     days = sorted(set(days))
     if not days:
         return []
-    qs = spells_of(area, Q(end_on=None) | Q(end_on__gte=days[0]), start_on__lte=days[-1])
-    row = (await _certified_counts(qs, None, days, [None])).get(TOTAL, {})
+    row = (await _certified_counts(area, None, days, [None])).get(TOTAL, {})
     return [
         Certification(day, headcount=int(row.get(f"h{i}") or 0), certified=int(row.get(f"c{i}_0") or 0))
         for i, day in enumerate(days)
@@ -341,8 +469,12 @@ async def certification_series(area: Area, days: list[date]) -> list[Certificati
 
 def certified_on_qs(area: Area, on: date, level: str | None = None):
     """The spells counted as certified on `on` (for the lists a dashboard card opens)."""
-    return spells_of(area, active_on(on), Q(worker_id__in=certified_worker_ids(on, level)))
+    certified = f"{first_certified_sql('sp.worker_id', level)} <= {date_literal(on, is_postgres())}"
+    return active_qs(area, on, certified)
 
 
-def active_qs(area: Area, on: date):
-    return spells_of(area, active_on(on))
+def active_qs(area: Area, on: date, condition: str = ""):
+    """The spells counted in the headcount on `on` (and meeting `condition`, SQL over `sp`), as a queryset, chosen
+    by the same text as the figures."""
+    where = active_on_sql("sp", date_literal(on, is_postgres())) + (f" AND {condition}" if condition else "")
+    return EmploymentSpell.filter(id__in=RawSubquery(f"SELECT sp.id{population_sql(area)} AND {where}"))

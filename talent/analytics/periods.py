@@ -3,6 +3,7 @@
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 
 @dataclass(frozen=True, order=True)
@@ -22,12 +23,19 @@ def month_end(day: date) -> date:
 def months_touched(start: date, end: date) -> list[Period]:
     """Every whole calendar month sharing a day with [start, end]: 2024-01-15 … 2024-02-10 touches January
     and February."""
+    return list(_months_touched(start, end))
+
+
+@lru_cache(maxsize=256)
+def _months_touched(start: date, end: date) -> tuple[Period, ...]:
+    # Kept: the turnover measures ask for the same period's months on every call, and the calendar arithmetic
+    # cost a township's whole statement.
     out = []
     first = date(start.year, start.month, 1)
     while first <= end:
         out.append(Period(first, month_end(first)))
         first = month_end(first) + timedelta(days=1)
-    return out
+    return tuple(out)
 
 
 def split(start: date, end: date, by: str) -> list[Period]:

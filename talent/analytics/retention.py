@@ -13,8 +13,8 @@ spell in R ended within 365 days").
 Groups: certificate level (the highest held on the report date, or none), source (incubated, introduced, …),
 child region (of the station where the spell began), cohort kind (of the incubation cohorts the worker joined
 by the report date; a worker in both kinds counts under external introduction; none outside cohorts). Each
-group is a function returning a SQL expression over the spell row `x` (`worker_id`, `first_on`) and the
-workers row `w`.
+group is a function returning a SQL expression over the spell row `x` (`worker_id`, `first_on`) and, for the
+source, the workers row `w`.
 
 Pay compliance (talent.pay.rules: status on a day) is judged per spell on its last day followed: the separation
 day for a spell that ended, the report day for one still running, at the area's station of the spell's latest
@@ -26,15 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from tortoise.expressions import Q
-
-from talent.analytics.area import Area, child_regions
-from talent.analytics.measures import LEVELS, separations_qs
-from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
-from talent.core.sql import inline_sql
+from talent.analytics.area import Area
+from talent.analytics.measures import LEVELS, population_sql, separations_sql
+from talent.analytics.sql import date_literal, days_between, is_postgres
 from talent.pay.rules import PaySql
 from talent.people.models import EmploymentSpell
-from talent.places.models import Station
 from talent.rawsql import fetch_all
 
 EARLIEST = date(1900, 1, 1)
@@ -89,10 +85,11 @@ async def _source_expr(area: Area, on: date, pg: bool) -> str:
 
 
 async def _region_expr(area: Area, on: date, pg: bool) -> str:
-    children = await child_regions(area)
-    # Region codes are digits (checked where regions are written), so the paths are safe literals.
-    whens = " ".join(f"WHEN x.first_path LIKE '{r.path}%' THEN '{r.code}'" for r in children if safe_path(r.path))
-    return f"(CASE {whens} ELSE '' END)" if whens else "''"
+    # The child region (area.child_regions, in scope) whose subtree holds the path; '' for the area's own region.
+    return (
+        f"COALESCE((SELECT r.code FROM ({area.child_regions_sql}) r"
+        " WHERE x.first_path >= r.path AND x.first_path < r.path || '~'), '')"
+    )
 
 
 async def _cohort_expr(area: Area, on: date, pg: bool) -> str:
@@ -118,7 +115,7 @@ RETENTION_GROUPS = GROUPS
 
 
 def area_stations_sql(area: Area) -> str:
-    return inline_sql(Station.filter(area.stations()).values("id"))
+    return area.stations_sql
 
 
 def tenure_ctes(area: Area, on: date) -> str:
@@ -128,12 +125,14 @@ def tenure_ctes(area: Area, on: date) -> str:
     a separation of the same day; a start belongs to the tenure numbered by the separations before it, and that
     tenure ends with the next separation. One pass with window functions: matching each start with its
     separations through joins or per-row lookups cost the national demo's province 5–10 times as much."""
-    followed = EmploymentSpell.filter(area.spells(), Q(full_time=True), start_on__lte=on)
-    starts = inline_sql(followed.values("worker_id", "start_on", "id", path="station__region_path"))
-    ends = inline_sql(separations_qs(area, EARLIEST, on).values("worker_id", "end_on"))
+    pg = is_postgres()
+    starts = (
+        "SELECT sp.worker_id AS worker_id, sp.start_on AS day, 0 AS is_sep, sp.id AS id, st.region_path AS path"
+        f"{population_sql(area, station=True)} AND sp.start_on <= {date_literal(on, pg)}"
+    )
+    ends = f"SELECT sp.worker_id, sp.end_on, 1, 0, ''{separations_sql(area, EARLIEST, on)}"
     return (
-        "WITH ev AS (SELECT f.worker_id AS worker_id, f.start_on AS day, 0 AS is_sep, f.id AS id, f.path AS path"
-        f" FROM ({starts}) f UNION ALL SELECT s.worker_id, s.end_on, 1, 0, '' FROM ({ends}) s),"
+        f"WITH ev AS ({starts} UNION ALL {ends}),"
         " numbered AS (SELECT ev.*, SUM(ev.is_sep) OVER (PARTITION BY ev.worker_id ORDER BY ev.day, ev.is_sep"
         " ROWS UNBOUNDED PRECEDING) - ev.is_sep AS k FROM ev),"
         " firsts AS (SELECT n.*, ROW_NUMBER() OVER (PARTITION BY n.worker_id, n.k, n.is_sep ORDER BY n.day, n.id)"
@@ -184,12 +183,14 @@ async def retention(area: Area, on: date, group_by: str = "") -> list[Curve]:
     ctes, spells = tenure_ctes(area, on), "tenure"
     if group_by == "pay":
         ctes, spells = ctes + with_pay_status("tenure", area, on, pg), "ps"
+    # Only the source group reads the worker's row (every tenure has its worker: the join drops none).
+    join = " JOIN workers w ON w.id = x.worker_id" if group_by == "source" else ""
     sql = (
         f"{ctes} SELECT y.g AS g, y.days AS days, COUNT(*) AS n, SUM(y.event) AS d FROM ("
         f" SELECT {group_sql} AS g,"
         f" {days_between(f'COALESCE(x.exit_on, {on_sql})', 'x.first_on', pg)} + 1 AS days,"
         " CASE WHEN x.exit_on IS NULL THEN 0 ELSE 1 END AS event"
-        f" FROM {spells} x JOIN workers w ON w.id = x.worker_id) y GROUP BY y.g, y.days"
+        f" FROM {spells} x{join}) y GROUP BY y.g, y.days"
     )
     rows = await fetch_all(EmploymentSpell, sql)
     by_group: dict[str, list[tuple[int, int, int]]] = {}

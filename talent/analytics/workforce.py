@@ -6,60 +6,80 @@ required hours; Thresholds: the renewal window), the active-spell rule from tale
 region filters from Area; the SQL here only composes them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-
-from tortoise.expressions import Case, Q, RawSQL, Subquery, Value, When
-from tortoise.functions import Count, Sum
+from functools import lru_cache
 
 from talent.analytics.area import Area
-from talent.analytics.measures import LEVELS, spells_of
+from talent.analytics.measures import LEVELS, Grouping, certified_counts_text, population_sql
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
-from talent.certification.for_people import first_certified_sql
-from talent.certification.models import ExamResult
-from talent.certification.rules import Thresholds
-from talent.certification.selectors import certificate_sql
-from talent.core.sql import inline_sql
-from talent.people.access import readable_workers
+from talent.certification.expressions import CertificateSql, credit_day_sql
+from talent.certification.rules import CapRule, LevelRules, Thresholds
+from talent.certification.selectors import certificate_sql, live_certificate_sql
+from talent.core.sql import under_sql
 from talent.people.models import EmploymentSpell
-from talent.people.rules import active_on
-from talent.places.models import Region, Station
+from talent.people.rules import active_on_sql
+from talent.places.models import Region
 from talent.rawsql import fetch_all
 
 REGISTRATION_KEYS = ("certificates", "valid", "renewal_open", "expired", "ce_short", "unregistered")
 
 
-def _activespells_of_sql(area: Area, on: date) -> str:
-    return inline_sql(spells_of(area, active_on(on)).values("id"))
+def _active_sql(area: Area, on: date, column: str) -> str:
+    """`column` of the spells counted in the headcount on `on` (measures.population_sql, people.rules.active_on)."""
+    return f"SELECT sp.{column}{population_sql(area)} AND {active_on_sql('sp', date_literal(on, is_postgres()))}"
 
 
 def _active_workers_sql(area: Area, on: date) -> str:
-    return inline_sql(spells_of(area, active_on(on)).values("worker_id"))
+    return _active_sql(area, on, "worker_id")
 
 
-async def _registration_sql(area: Area, on: date) -> tuple[str, dict[str, str]]:
-    """The certificates counted (a FROM … WHERE over `certificates c`) and each status's condition, shared by
-    the counts and by the lists they link to."""
-    cert = await certificate_sql("c")
+def _rule_text(cert: CertificateSql, on: date) -> tuple[str, str, dict[str, str]]:
+    """(each certificate's expiry, period CE hours and required hours as columns of `c`; its status over those
+    columns of `r0`; each count's condition over `r`): the same text for every area on a day while the catalogue
+    holds, kept (building it — thresholds, caps, the status CASE — cost as much as a township's count)."""
+    return _rule_text_of(tuple(cert.rules.items()), tuple(cert.caps), cert.pg, on)
+
+
+@lru_cache(maxsize=64)
+def _rule_text_of(
+    rules: tuple[tuple[str, LevelRules], ...], caps: tuple[CapRule, ...], pg: bool, on: date
+) -> tuple[str, str, dict[str, str]]:
+    cert = CertificateSql(rules=dict(rules), pg=pg, row="c", caps=caps)
     pg = cert.pg
     day = date_literal(on, pg)
     renewal_from = " ".join(
         f"WHEN '{level}' THEN {date_literal(Thresholds.of(rules, on).renewal_from, pg)}"
         for level, rules in cert.rules.items()
     )
-    expiry = cert.expiry()
-    valid = f"c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
-    status = cert.status(on)
+    valid = f"r.registered_on IS NOT NULL AND r.registered_on <= {day} AND r.expiry >= {day}"
     conditions = {
         "certificates": "1 = 1",
         "valid": valid,
-        "renewal_open": f"{valid} AND {expiry} <= (CASE c.level {renewal_from} END)",
-        "expired": f"{status} IN ('lapsed', 'first_overdue')",
-        "ce_short": f"{valid} AND {cert.ce_hours()} < {cert.required_hours()}",
-        "unregistered": f"{status} = 'unregistered'",
+        "renewal_open": f"{valid} AND r.expiry <= (CASE r.level {renewal_from} END)",
+        "expired": "r.status IN ('lapsed', 'first_overdue')",
+        "ce_short": f"{valid} AND r.hours < r.required",
+        "unregistered": "r.status = 'unregistered'",
     }
-    base = f" FROM certificates c WHERE c.obtained_on <= {day} AND c.worker_id IN ({_active_workers_sql(area, on)})"
-    return base, conditions
+    columns = f"{cert.expiry()} AS expiry, {cert.ce_hours()} AS hours, {cert.required_hours()} AS required"
+    status = replace(cert, row="r0").status(on, expiry="r0.expiry", hours="r0.hours")
+    return columns, status, conditions
+
+
+def _registration_sql(area: Area, on: date, cert: CertificateSql) -> tuple[str, dict[str, str]]:
+    """The certificates counted (` FROM (…) r`: each certificate's expiry, period CE hours, required hours and
+    status computed once, in a derived table) and each status's condition over `r`, shared by the counts and by
+    the lists they link to. Written out in every condition, the rule expressions made a statement PostgreSQL
+    took longer to plan than to run."""
+    columns, status, conditions = _rule_text(cert, on)
+    # Materialized: each certificate's CE hours summed once, where SQLite flattened the derived table and summed
+    # them again in every condition reading them.
+    rules = (
+        "SELECT c.id AS id, c.level AS level, c.obtained_on AS obtained_on, c.registered_on AS registered_on,"
+        f" {columns} FROM certificates c"
+        f" WHERE c.obtained_on <= {date_literal(on, cert.pg)} AND c.worker_id IN ({_active_workers_sql(area, on)})"
+    )
+    return f" FROM (WITH r0 AS MATERIALIZED ({rules}) SELECT r0.*, {status} AS status FROM r0) r", conditions
 
 
 async def registration_counts(area: Area, on: date) -> dict[str, int]:
@@ -69,26 +89,26 @@ async def registration_counts(area: Area, on: date) -> dict[str, int]:
     valid = registered and the period's last day ≥ d; renewal_open = valid and the last day within the renewal
     window; expired = lapsed (registration ended, or never registered within the first-registration window);
     ce_short = valid and the period's CE hours below the required; unregistered = awaiting first registration."""
-    base, conditions = await _registration_sql(area, on)
+    rows, conditions = _registration_sql(area, on, await certificate_sql("c"))
     columns = ", ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {key}" for key, cond in conditions.items())
-    row = (await fetch_all(EmploymentSpell, f"SELECT {columns}{base}"))[0]
+    row = (await fetch_all(EmploymentSpell, f"SELECT {columns}{rows}"))[0]
     return {key: int(row[key] or 0) for key in REGISTRATION_KEYS}
 
 
 async def registration_list(area: Area, on: date, key: str, *, offset: int, limit: int) -> tuple[list[dict], int]:
     """The certificates a registration count counts (the same conditions), a page of them by worker number, and
     their total."""
-    base, conditions = await _registration_sql(area, on)
-    where = f"{base} AND {conditions[key]}"
+    rows, conditions = _registration_sql(area, on, await certificate_sql("c"))
+    where = f"{rows} WHERE {conditions[key]}"
     total = (await fetch_all(EmploymentSpell, f"SELECT COUNT(*) AS n{where}"))[0]["n"]
-    rows = await fetch_all(
+    page = await fetch_all(
         EmploymentSpell,
         "SELECT c.id AS id, c.number AS number, c.level AS level, c.obtained_on AS obtained_on,"
         " c.registered_on AS registered_on, w.id AS worker_id, w.worker_no AS worker_no, w.name AS name"
-        f" FROM certificates c JOIN workers w ON w.id = c.worker_id WHERE c.id IN (SELECT c.id{where})"
+        f" FROM certificates c JOIN workers w ON w.id = c.worker_id WHERE c.id IN (SELECT r.id{where})"
         f" ORDER BY w.worker_no, c.id LIMIT {int(limit)} OFFSET {int(offset)}",
     )
-    return rows, int(total)
+    return page, int(total)
 
 
 # ── CE compliance ───────────────────────────────────────────────────────────────────────────────────────
@@ -97,14 +117,15 @@ async def registration_list(area: Area, on: date, key: str, *, offset: int, limi
 async def ce_compliance(area: Area, on: date) -> list[dict]:
     """Per station (of the worker's active full-time spell on d): registered certificates (registration period
     running on d) and those on track (rules.ce_on_track: hours from the period's first day to d ≥ required ×
-    elapsed share of the period). One statement."""
-    cert = await certificate_sql("c")
+    elapsed share of the period). One statement (the level rules it needs read by the statement itself)."""
+    cert = live_certificate_sql("c")
     pg = cert.pg
     day = date_literal(on, pg)
     expiry = cert.expiry()
+    earned = credit_day_sql("e", pg)
     hours = (
         "(SELECT COALESCE(SUM(e.hours), 0) FROM ce_credits e WHERE e.worker_id = c.worker_id"
-        f" AND e.earned_on >= c.registered_on AND e.earned_on <= {day})"
+        f" AND {earned} >= c.registered_on AND {earned} <= {day})"
     )
     period_days = f"({days_between(expiry, 'c.registered_on', pg)} + 1)"
     elapsed = f"({days_between(day, 'c.registered_on', pg)} + 1)"
@@ -112,9 +133,8 @@ async def ce_compliance(area: Area, on: date) -> list[dict]:
     sql = (
         "SELECT sp.station_id AS station_id, st.code AS code, st.name AS name, COUNT(*) AS registered,"
         f" SUM(CASE WHEN {on_track} THEN 1 ELSE 0 END) AS on_track"
-        " FROM certificates c JOIN employment_spells sp ON sp.worker_id = c.worker_id"
-        " JOIN stations st ON st.id = sp.station_id"
-        f" WHERE sp.id IN ({_activespells_of_sql(area, on)})"
+        f"{population_sql(area, station=True, joins=' JOIN certificates c ON c.worker_id = sp.worker_id')}"
+        f" AND {active_on_sql('sp', day)}"
         f" AND c.registered_on IS NOT NULL AND c.registered_on <= {day} AND {expiry} >= {day}"
         " GROUP BY sp.station_id, st.code, st.name ORDER BY st.code"
     )
@@ -138,47 +158,36 @@ def totals(rows: list[dict], keys: tuple[str, ...]) -> dict:
 # ── staffing against tiers ──────────────────────────────────────────────────────────────────────────────
 
 
-def _staffing_sql(area: Area, on: date, pg: bool) -> str:
-    """Per station of the kind the area counts: its tier's norms and its counts on d (full-time workers;
-    certified; at or above each level), as one statement; `met` is rules.staffing_met in SQL. A tier of another
-    kind of station is joined as no tier at all (places.rules.tier_applies: norms apply per kind)."""
-    counts = spells_of(area, active_on(on))
-    cert_cols = []
-    for i, level in enumerate(LEVELS):
-        # Looked up per worker counted (measures.certification does the same), not an IN list of every certificate.
-        certified = f"{first_certified_sql('sp.worker_id', level)} <= {date_literal(on, pg)}"
-        cert_cols.append(f"COUNT(DISTINCT CASE WHEN {certified} THEN sp.worker_id END) AS ge{i}")
-    inner = (
-        "SELECT sp.station_id AS station_id, COUNT(DISTINCT sp.worker_id) AS hc, "
-        + ", ".join(cert_cols)
-        + f" FROM employment_spells sp WHERE sp.id IN ({inline_sql(counts.values('id'))})"
-        " GROUP BY sp.station_id"
-    )
-    at_level = " ".join(f"WHEN '{level}' THEN COALESCE(x.ge{i}, 0)" for i, level in enumerate(LEVELS))
-    stations = _stations_sql(area)
+def _staffing_sql(area: Area, on: date) -> str:
+    return _staffing_text(area.counted_stations_sql, on, is_postgres())
+
+
+@lru_cache(maxsize=128)
+def _staffing_text(counted_stations: str, on: date, pg: bool) -> str:
+    """WITH clauses ending in `s`: per station of the kind the area counts, its tier's norms and its counts on d
+    (full-time workers; certified; at or above each level: measures.certified_counts_sql per station); `met` is
+    rules.staffing_met in SQL. A tier of another kind of station is joined as no tier at all
+    (places.rules.tier_applies: norms apply per kind)."""
+    # Per station: only the spells at the stations listed matter.
+    ctes, counts = certified_counts_text(counted_stations, Grouping.stations(), (on,), tuple(LEVELS), pg)
+    at_level = " ".join(f"WHEN '{level}' THEN COALESCE(k.c0_{i}, 0)" for i, level in enumerate(LEVELS))
     return (
-        "SELECT st.id AS station_id, st.code AS code, st.name AS name, st.region_path AS region_path, st.kind AS kind,"
-        " t.name AS tier, t.min_fulltime AS min_fulltime, t.min_certified AS min_certified, t.min_level AS min_level,"
-        " COALESCE(x.hc, 0) AS headcount, COALESCE(x.ge0, 0) AS certified,"
-        f" (CASE t.min_level {at_level} END) AS at_level,"
+        f"WITH {ctes}, k AS ({counts}), s AS (SELECT st.id AS station_id, st.code AS code, st.name AS name,"
+        " st.region_path AS region_path, st.kind AS kind, t.name AS tier, t.min_fulltime AS min_fulltime,"
+        " t.min_certified AS min_certified, t.min_level AS min_level, COALESCE(k.h0, 0) AS headcount,"
+        f" COALESCE(k.c0_0, 0) AS certified, (CASE t.min_level {at_level} END) AS at_level,"
         " CASE WHEN t.id IS NULL THEN NULL"
-        " WHEN COALESCE(x.hc, 0) >= t.min_fulltime AND COALESCE(x.ge0, 0) >= t.min_certified"
+        " WHEN COALESCE(k.h0, 0) >= t.min_fulltime AND COALESCE(k.c0_0, 0) >= t.min_certified"
         f" AND (t.min_level IS NULL OR (CASE t.min_level {at_level} END) >="
         " (CASE WHEN t.min_certified > 1 THEN t.min_certified ELSE 1 END)) THEN 1 ELSE 0 END AS met"
         " FROM stations st LEFT JOIN station_tiers t ON t.id = st.tier_id AND t.station_kind = st.kind"
-        f" LEFT JOIN ({inner}) x ON x.station_id = st.id"
-        f" WHERE st.id IN ({stations})"
+        f" LEFT JOIN k ON k.g = st.id WHERE st.id IN ({counted_stations}))"
     )
-
-
-def _stations_sql(area: Area) -> str:
-    return inline_sql(Station.filter(area.counted_stations()).values("id"))
 
 
 async def staffing(area: Area, on: date, limit: int = 500) -> list[dict]:
     """Per station: tier, norms, full-time workers, certified, at the tier's level, met (None without a tier)."""
-    pg = is_postgres()
-    sql = f"SELECT * FROM ({_staffing_sql(area, on, pg)}) s ORDER BY s.code LIMIT {int(limit)}"
+    sql = f"{_staffing_sql(area, on)} SELECT * FROM s ORDER BY s.code LIMIT {int(limit)}"
     rows = await fetch_all(EmploymentSpell, sql)
     for r in rows:
         r["met"] = None if r["met"] is None else bool(r["met"])
@@ -191,7 +200,6 @@ async def staffing_summary(
 ) -> dict[str, dict]:
     """Stations (of the kind the area counts), stations with a tier of their kind, and those meeting it: in all
     (''), per child region, or per kind of station (`by_kind`: keyed by the kind's code); one statement."""
-    pg = is_postgres()
     group = "''"
     if children:
         whens = " ".join(f"WHEN s.region_path LIKE '{r.path}%' THEN '{r.code}'" for r in children if safe_path(r.path))
@@ -200,9 +208,9 @@ async def staffing_summary(
         group = "s.kind"
     # Grouped by a column of a derived table: PostgreSQL refuses a constant ('' without children) in GROUP BY.
     sql = (
-        "SELECT t.g AS g, COUNT(*) AS stations, SUM(CASE WHEN t.met IS NULL THEN 0 ELSE 1 END) AS tiered,"
-        " SUM(CASE WHEN t.met = 1 THEN 1 ELSE 0 END) AS met"
-        f" FROM (SELECT {group} AS g, s.met AS met FROM ({_staffing_sql(area, on, pg)}) s) t GROUP BY t.g"
+        f"{_staffing_sql(area, on)} SELECT t.g AS g, COUNT(*) AS stations,"
+        " SUM(CASE WHEN t.met IS NULL THEN 0 ELSE 1 END) AS tiered, SUM(CASE WHEN t.met = 1 THEN 1 ELSE 0 END) AS met"
+        f" FROM (SELECT {group} AS g, s.met AS met FROM s) t GROUP BY t.g"
     )
     rows = await fetch_all(EmploymentSpell, sql)
     return {
@@ -230,22 +238,26 @@ class PassRate:
 async def pass_rates(area: Area, year: int | None = None, children: list[Region] | None = None) -> list[PassRate]:
     """Exam results sat in the area (the result's region) by workers in scope: sat, passed, rate per year and
     subject (and child region when given); one statement."""
-    qs = ExamResult.filter(
-        Q(worker_id__in=Subquery(readable_workers(area.scope).values("id"))), region_path__startswith=area.path
-    )
+    where = f"r.worker_id IN ({area.workers_sql})"
+    if area.path:
+        where += f" AND {under_sql('r.region_path', area.path)}"
     if year:
-        qs = qs.filter(year=year)
-    qs = qs.annotate(sat=Count("id"), passed_n=Sum(RawSQL('CASE WHEN "exam_results"."passed" THEN 1 ELSE 0 END')))
-    if children:
-        group = Case(
-            *[When(Q(region_path__startswith=r.path), then=Value(r.code)) for r in children], default=Value("")
+        where += f" AND r.year = {int(year)}"
+    passed = "SUM(CASE WHEN r.passed THEN 1 ELSE 0 END)"
+    results = f" FROM exam_results r JOIN exam_subjects s ON s.id = r.subject_id WHERE {where}"
+    whens = " ".join(
+        f"WHEN r.region_path LIKE '{c.path}%' THEN '{c.code}'" for c in children or [] if safe_path(c.path)
+    )
+    if whens:
+        # Region codes are digits (checked where regions are written): the paths and codes are safe literals.
+        sql = (
+            "SELECT x.year AS year, x.subject AS subject, x.g AS g, COUNT(*) AS sat, SUM(x.passed) AS passed FROM"
+            f" (SELECT r.year AS year, s.code AS subject, (CASE {whens} ELSE '' END) AS g,"
+            f" CASE WHEN r.passed THEN 1 ELSE 0 END AS passed{results}) x GROUP BY x.year, x.subject, x.g"
         )
-        qs = qs.annotate(g=group)
-        rows = await qs.group_by("year", "subject__code", "g").values("year", "subject__code", "g", "sat", "passed_n")
     else:
-        rows = await qs.group_by("year", "subject__code").values("year", "subject__code", "sat", "passed_n")
-    out = [
-        PassRate(int(r["year"]), r["subject__code"], r.get("g") or "", int(r["sat"]), int(r["passed_n"] or 0))
-        for r in rows
-    ]
+        columns = f"r.year AS year, s.code AS subject, COUNT(*) AS sat, {passed} AS passed"
+        sql = f"SELECT {columns}{results} GROUP BY r.year, s.code"
+    rows = await fetch_all(EmploymentSpell, sql)
+    out = [PassRate(int(r["year"]), r["subject"], r.get("g") or "", int(r["sat"]), int(r["passed"] or 0)) for r in rows]
     return sorted(out, key=lambda p: (-p.year, p.subject, p.group))

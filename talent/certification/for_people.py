@@ -31,13 +31,24 @@ def certified_worker_ids(on: date, min_level: CertLevel | str | None = None) -> 
     return Subquery(qs.values("worker_id"))
 
 
+def _at_or_above_sql(certificate: str, min_level: CertLevel | str | None) -> str:
+    levels = ", ".join(f"'{code}'" for code in levels_at_or_above(min_level))
+    return f"{certificate}.level IN ({levels})"
+
+
 def first_certified_sql(worker: str, min_level: CertLevel | str | None = None) -> str:
     """The day the worker of SQL column `worker` first held a certificate (of `min_level` or higher): the earliest
     `obtained_on`, NULL without one. "Holds one obtained on or before d" (certified_worker_ids) is this day ≤ d;
     as a per-worker lookup through the certificates' worker index it costs a few rows per worker counted, where an
     `IN (certified_worker_ids(d))` reads every certificate of the country once per day asked."""
-    levels = ", ".join(f"'{code}'" for code in levels_at_or_above(min_level))
-    return f"(SELECT MIN(c.obtained_on) FROM certificates c WHERE c.worker_id = {worker} AND c.level IN ({levels}))"
+    held = _at_or_above_sql("c", min_level)
+    return f"(SELECT MIN(c.obtained_on) FROM certificates c WHERE c.worker_id = {worker} AND {held})"
+
+
+def first_certified_aggregate(certificate: str, min_level: CertLevel | str | None = None) -> str:
+    """`first_certified_sql` as an aggregate over the worker's certificates `certificate` (a statement joining
+    them on the worker and grouping per worker): one join serves every level, where a lookup runs per level."""
+    return f"MIN(CASE WHEN {_at_or_above_sql(certificate, min_level)} THEN {certificate}.obtained_on END)"
 
 
 async def levels_for(*, worker_ids: list[int], on: date) -> dict[int, CertLevel]:

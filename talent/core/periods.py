@@ -31,6 +31,19 @@ def active_on(day: date, prefix: str = "") -> Q:
     return overlapping(day, day, prefix)
 
 
+def overlapping_sql(alias: str, start_sql: str, end_sql: str | None) -> str:
+    """`overlapping` as SQL text over the period row `alias`, for hand-built statements (building a statement
+    through the ORM costs several times what a report's statement costs to run). `start_sql` and `end_sql` are
+    SQL date expressions (literals the caller formats); `end_sql` None: open."""
+    sql = f"({alias}.end_on IS NULL OR {alias}.end_on >= {start_sql})"
+    return sql if end_sql is None else f"{sql} AND {alias}.start_on <= {end_sql}"
+
+
+def active_on_sql(alias: str, day_sql: str) -> str:
+    """`active_on` as SQL text over the period row `alias` (`day_sql`: a SQL date expression)."""
+    return overlapping_sql(alias, day_sql, day_sql)
+
+
 def is_active_on(start_on: date, end_on: date | None, day: date) -> bool:
     """The Python mirror of `active_on`."""
     return overlaps(start_on, end_on, day, day)

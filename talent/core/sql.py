@@ -40,7 +40,24 @@ class Unordered(Subquery):
     from flattening the subquery into a semi-join. A subquery with a LIMIT keeps its ordering (it picks rows)."""
 
     def get_sql(self, ctx: SqlContext) -> str:
-        return unordered(self.query).get_parameterized_sql(ctx)[0]
+        query = unordered(self.query)
+        if ctx.parameterizer is None:
+            # Rendered as text (inline_sql): the values inline too, where a parameterizer of its own would leave
+            # placeholders without their values.
+            return query.get_sql(ctx)
+        return query.get_parameterized_sql(ctx)[0]
+
+
+class RawSubquery(Term):
+    """A subquery written as SQL text (its values inlined by the code that formatted them, never user text), for
+    an `__in` filter: a list whose rows are chosen by the same statement text as the figure counting them."""
+
+    def __init__(self, sql: str) -> None:
+        super().__init__()
+        self.sql = sql
+
+    def get_sql(self, ctx: SqlContext) -> str:
+        return f"({self.sql})"
 
 
 class Union(Term):
@@ -78,3 +95,12 @@ def under(field: str, prefix: str) -> Q:
     upper = next_prefix(prefix)
     q = Q(**{f"{field}__gte": prefix})
     return q & Q(**{f"{field}__lt": upper}) if upper else q
+
+
+def under_sql(column: str, prefix: str) -> str:
+    """`under` as SQL text over `column` (for hand-built statements): `prefix` is a region path (ASCII digits and
+    '/', checked where regions are written), safe as a literal; an empty prefix matches every row."""
+    if not prefix:
+        return "1 = 1"
+    upper = next_prefix(prefix)
+    return f"{column} >= '{prefix}' AND {column} < '{upper}'" if upper else f"{column} >= '{prefix}'"

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from talent.analytics.area import Area, area_for, child_regions
-from talent.analytics.measures import TOTAL, certification, separations_qs
+from talent.analytics.measures import TOTAL, certification, separations
 from talent.analytics.reports import children_overview
 from talent.analytics.workforce import registration_counts
 from talent.certification.for_examprep import exam_papers
@@ -35,7 +35,7 @@ async def dashboard_figures(*, scope: Scope, today: date) -> dict:
         "stations": await Station.filter(township_stations_q(scope)).count(),
         "headcount": cert.headcount,
         "certified": cert.certified,
-        "exits_12m": await separations_qs(area, year_to(today), today).count(),
+        "exits_12m": await separations(area, year_to(today), today),
     }
 
 

@@ -12,8 +12,10 @@ import re
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.periods import active_on as active_on
+from talent.core.periods import active_on_sql as active_on_sql
 from talent.core.periods import is_active_on as is_active_on
 from talent.core.periods import overlapping as overlapping
+from talent.core.periods import overlapping_sql as overlapping_sql
 from talent.core.periods import overlaps as overlaps
 
 ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")

@@ -9,7 +9,8 @@ import pytest
 from talent.analytics.area import child_regions
 from talent.analytics.rules import ce_on_track
 from talent.analytics.workforce import ce_compliance, pass_rates, registration_counts, staffing, staffing_summary
-from talent.certification.models import CeCredit, Certificate, ExamResult, ExamSubject
+from talent.certification.models import CeCredit, Certificate, ExamLevel, ExamResult, ExamSubject
+from talent.certification.rules import LevelRules
 from talent.places.models import Station
 from talent.staffing.selectors import station_compliance
 from tests.analytics.data import area_of, build
@@ -55,6 +56,21 @@ async def test_registration_status_counts_are_not_exclusive(db):
         "ce_short": 2,
         "unregistered": 1,
     }
+
+
+async def test_the_counts_follow_a_catalogue_change_made_after_an_earlier_count(db):
+    # The rule text kept per catalogue (workforce._rule_text) follows the catalogue read on each call.
+    w = await build()
+    await registrations(w)
+    city = await area_of(w, "citybureau")
+    assert (await registration_counts(city, DAY))["ce_short"] == 2
+    # Another process lowers the intermediate level's hours to 70: W3's 80 hours are no longer short.
+    level = await ExamLevel.get_or_none(level="intermediate")
+    if level is None:
+        await ExamLevel.create(level="intermediate", position=2, **vars(LevelRules(ce_hours_per_period=70)))
+    else:
+        await ExamLevel.filter(id=level.id).update(ce_hours_per_period=70)
+    assert (await registration_counts(city, DAY))["ce_short"] == 1
 
 
 async def test_ce_compliance_compares_hours_with_the_elapsed_share_of_the_period(db):
