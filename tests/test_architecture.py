@@ -199,3 +199,18 @@ def test_no_router_or_template_decides_access_by_role_name():
     for path in (ROOT / "templates").rglob("*.html"):
         offences += [f"{path.name}: {m.group(0)}" for m in ROLE_COMPARISON.finditer(path.read_text(encoding="utf-8"))]
     assert offences == []
+
+
+def test_no_region_subtree_is_written_as_a_like():
+    # A region's subtree is a range on the materialised path (talent.core.sql.under): Tortoise's `__startswith`
+    # writes CAST(path AS VARCHAR) LIKE 'p%', which no index serves and neither planner estimates (a county's audit
+    # page read the whole national log for its count). The demo builders may (they run once).
+    pattern = re.compile(r"path__i?startswith")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for name, path in _modules().items()
+        if not name.startswith(("talent.demo", "talent.cohorts.demo"))
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(text)
+    ]
+    assert not offenders, offenders

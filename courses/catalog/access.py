@@ -14,7 +14,7 @@ from tortoise.queryset import QuerySet
 
 from courses.catalog.models import Course, CourseStatus
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING
+from talent.core.sql import NOTHING, under
 from talent.people.models import EmploymentSpell
 from talent.places.access import stations_q
 from talent.places.models import Station
@@ -48,7 +48,7 @@ async def courses_q(scope: Scope, today: date) -> Q:
     if scope.role == Role.BUREAU:
         if not scope.region_path:
             return NOTHING
-        own = Q(region_path__startswith=scope.region_path)
+        own = under("region_path", scope.region_path)
         above = Q(region_path__in=_paths_above([scope.region_path]), status__in=list(LIVE))
         return own | above
     visible = Q(region_path__in=_paths_above(await station_paths(scope, today)), status__in=list(LIVE))

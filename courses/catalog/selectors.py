@@ -10,6 +10,7 @@ from courses.catalog.models import Category, Course, CourseStatus, Delivery, Les
 from courses.catalog.rules import open_on
 from talent.core.access import Permission, Scope
 from talent.core.pagination import ListParams, Page, paginate
+from talent.core.sql import under
 from talent.places.models import CertLevel, Region
 
 SORTS = {"title": "title", "hours": "ce_hours", "starts": "starts_on", "new": "id"}
@@ -43,7 +44,7 @@ async def course_list(*, scope: Scope, params: ListParams, filters: CatalogFilte
     if filters.delivery in {d.value for d in Delivery}:
         qs = qs.filter(delivery=filters.delivery)
     if filters.region:
-        qs = qs.filter(region_path__startswith=await _region_path(filters.region))
+        qs = qs.filter(under("region_path", await _region_path(filters.region)))
     if filters.open_only:
         qs = qs.filter(open_on(today))
     return await paginate(qs.select_related("region"), params, SORTS, default="-new")

@@ -28,6 +28,7 @@ from talent.audit.services import Audited
 from talent.core.access import Permission, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
+from talent.core.sql import under
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on, check_worker_request
@@ -45,7 +46,7 @@ def _now() -> datetime:
 def eligible_workers(course: Course, day: date, scope: Scope | None = None) -> Q:
     """Workers with an active spell at a station inside the course's region (a filter on Worker); with a
     scope, only spells the viewer sees count (a worker's own, or at a station in a staff member's scope)."""
-    spells = EmploymentSpell.filter(active_on(day), station__region_path__startswith=course.region_path)
+    spells = EmploymentSpell.filter(active_on(day), under("station__region_path", course.region_path))
     if scope is not None:
         spells = spells.filter(spells_q(scope))
     return Q(id__in=Subquery(spells.values("worker_id")))

@@ -15,7 +15,7 @@ from tortoise.queryset import QuerySet
 
 from courses.examprep.models import Question
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING
+from talent.core.sql import NOTHING, under
 from talent.people.models import EmploymentSpell
 from talent.places.rules import ancestor_paths
 
@@ -26,7 +26,7 @@ def editable(scope: Scope, prefix: str = "") -> Q:
     if scope.role == Role.ADMIN:
         return Q()
     if scope.role == Role.BUREAU and scope.region_path:
-        return Q(**{f"{prefix}region_path__startswith": scope.region_path})
+        return under(f"{prefix}region_path", scope.region_path)
     return NOTHING
 
 
