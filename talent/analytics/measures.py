@@ -110,16 +110,19 @@ def population_sql(area: Area, grouping: Grouping | None = None, station: bool =
     """` FROM … WHERE …` over the full-time spells `sp` at the area's stations, joined to their station `st` when
     the grouping reads it (or `station`), then to `joins`; conditions follow with AND."""
     station = station or (grouping is not None and grouping.reads_station)
-    return _population(area.stations_sql, station, joins)
+    return _population(area.stations_sql, station, joins, everywhere=area.scope.is_admin and area.region is None)
 
 
-def _population(stations: str, station: bool, joins: str = "") -> str:
-    """population_sql over the station-id subquery `stations`."""
+def _population(stations: str, station: bool, joins: str = "", everywhere: bool = False) -> str:
+    """population_sql over the station-id subquery `stations` (`everywhere`: it holds every station)."""
     join = (" JOIN stations st ON st.id = sp.station_id" if station else "") + joins
     # The area's stations first, then their spells through the station index (CROSS JOIN keeps that order in
     # SQLite): with `station_id IN (…)` SQLite may drive from the end_on index instead and read every spell of the
-    # country ending in the period (a township's tenures: every separation since 1900).
-    return f" FROM ({stations}) ar CROSS JOIN employment_spells sp{join} WHERE sp.station_id = ar.id AND sp.full_time"
+    # country ending in the period (a township's tenures: every separation since 1900). For every station of the
+    # country that order is the wrong one (the year's separations through the end_on index: 0.9 s station-first
+    # against 0.1 s), so the planner chooses there.
+    cross = "JOIN" if everywhere else "CROSS JOIN"
+    return f" FROM ({stations}) ar {cross} employment_spells sp{join} WHERE sp.station_id = ar.id AND sp.full_time"
 
 
 async def _grouped(area: Area, grouping: Grouping | None, columns: str, where: str) -> dict[str, dict]:
