@@ -121,8 +121,8 @@ def _population(stations: str, station: bool, joins: str = "", everywhere: bool 
     # country ending in the period (a township's tenures: every separation since 1900). For every station of the
     # country that order is the wrong one (the year's separations through the end_on index: 0.9 s station-first
     # against 0.1 s), so the planner chooses there.
-    cross = "JOIN" if everywhere else "CROSS JOIN"
-    return f" FROM ({stations}) ar {cross} employment_spells sp{join} WHERE sp.station_id = ar.id AND sp.full_time"
+    spells = "JOIN employment_spells sp ON sp.station_id = ar.id" if everywhere else "CROSS JOIN employment_spells sp"
+    return f" FROM ({stations}) ar {spells}{join} WHERE sp.station_id = ar.id AND sp.full_time"
 
 
 async def _grouped(area: Area, grouping: Grouping | None, columns: str, where: str) -> dict[str, dict]:
