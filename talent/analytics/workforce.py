@@ -175,7 +175,8 @@ def _staffing_text(counted_stations: str, on: date, pg: bool) -> str:
     # station it joined them to (a city's 56 stations: 20 ms against 5).
     return (
         f"WITH {ctes}, k AS MATERIALIZED ({counts}), s AS (SELECT st.id AS station_id, st.code AS code,"
-        " st.name AS name, st.region_path AS region_path, st.kind AS kind, t.name AS tier, t.min_fulltime AS min_fulltime,"
+        " st.name AS name, st.region_path AS region_path, st.kind AS kind, t.name AS tier,"
+        " t.min_fulltime AS min_fulltime,"
         " t.min_certified AS min_certified, t.min_level AS min_level, COALESCE(k.h0, 0) AS headcount,"
         f" COALESCE(k.c0_0, 0) AS certified, (CASE t.min_level {at_level} END) AS at_level,"
         " CASE WHEN t.id IS NULL THEN NULL"
