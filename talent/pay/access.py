@@ -7,7 +7,7 @@ a worker none here (their own standard is shown on "My pay"). Salary records fol
 from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, under
+from talent.core.sql import NOTHING, inline_sql, under
 from talent.pay.models import SalaryRecord, SalaryStandard, StandardStatus
 from talent.people.access import workers_q
 from talent.people.models import Worker
@@ -69,8 +69,4 @@ def station_ids_sql(scope: Scope, region_path: str = "") -> str:
     qs = Station.filter(stations_q(scope))
     if region_path:
         qs = qs.filter(under("region_path", region_path))
-    qs = qs.values("id")
-    qs._choose_db_if_not_chosen()
-    qs._make_query()
-    qs.query._orderbys = []
-    return "(" + qs.query.get_sql() + ")"
+    return "(" + inline_sql(qs.values("id")) + ")"
