@@ -15,7 +15,7 @@ from talent.analytics.periods import Period, months_touched, split
 from talent.analytics.sql import date_literal, followed_transfer_sql, is_postgres, safe_path
 from talent.certification.for_people import first_certified_aggregate, first_certified_sql
 from talent.core.sql import RawSubquery
-from talent.people.models import EmploymentSpell, ExitType
+from talent.people.models import EmploymentSpell, ExitReason, ExitType
 from talent.people.rules import active_on_sql, overlapping_sql
 from talent.places.models import CertLevel, Region
 from talent.rawsql import fetch_all
@@ -347,7 +347,19 @@ async def exit_reasons(area: Area, start: date, end: date) -> list[dict]:
         " ORDER BY n DESC, sp.exit_type, sp.exit_reason"
     )
     rows = await fetch_all(EmploymentSpell, sql)
-    return [{"exit_type": r["exit_type"] or "", "exit_reason": r["exit_reason"] or "", "n": r["n"]} for r in rows]
+    # As the ORM reads the columns: coded members (equal to their codes, and labelled in the reader's language).
+    return [
+        {
+            "exit_type": _coded(ExitType, r["exit_type"]),
+            "exit_reason": _coded(ExitReason, r["exit_reason"]),
+            "n": r["n"],
+        }
+        for r in rows
+    ]
+
+
+def _coded(enum, code):
+    return enum._value2member_map_.get(code or "", code or "")
 
 
 # ── certification ───────────────────────────────────────────────────────────────────────────────────────

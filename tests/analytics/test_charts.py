@@ -25,3 +25,15 @@ async def test_the_retention_chart_names_its_axis_in_the_readers_language(client
     assert english["x_title"] == "Days since the start of tenure"
     assert chinese["x_title"] == "自入职起的天数"
     assert chinese["curves"] and chinese["curves"][0]["points"][0] == {"days": 0, "survival": 1.0}
+
+
+async def test_the_exit_reasons_table_names_types_and_reasons_in_the_readers_language(client, db):
+    from talent.people.models import ExitType
+
+    await build()
+    await login(client, "citybureau")
+    html = (await client.get("/reports", params=PERIOD, headers={"Accept-Language": "zh-CN"})).text
+    table = html[html.index("chart-turnover") :]
+    # The city's 2024 separations include voluntary ones (tests/analytics/test_turnover.py).
+    assert f"<td>{ExitType.VOLUNTARY.label.tr()}</td>" in table or ExitType.VOLUNTARY.label.tr() in table
+    assert "<td>voluntary</td>" not in table
