@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from talent.analytics.area import Area, area_for, child_regions
+from talent.analytics.freshness import cached, scope_key
 from talent.analytics.measures import TOTAL, certification, separations
 from talent.analytics.reports import children_overview
 from talent.analytics.workforce import registration_counts
@@ -26,9 +27,26 @@ def year_to(today: date) -> date:
     return today - timedelta(days=364)
 
 
-async def dashboard_figures(*, scope: Scope, today: date) -> dict:
+async def staff_dashboard(*, scope: Scope, today: date) -> dict:
+    """Everything a staff dashboard shows, as JSON values: {"figures", "regions" (its level as a code),
+    "attention"}. Kept exact under the data version (talent.analytics.freshness): one statement while nothing it
+    reads has changed since the viewer's scope last computed it today; the whole country's took seconds a visit."""
+
+    async def compute() -> dict:
+        area = await area_for(scope) or Area(scope)
+        regions = await dashboard_regions(scope=scope, today=today, area=area)
+        return {
+            "figures": await dashboard_figures(scope=scope, today=today, area=area),
+            "regions": {**regions, "level": regions["level"].value if regions["level"] else None},
+            "attention": await dashboard_attention(scope=scope, today=today, area=area),
+        }
+
+    return await cached(key=f"dashboard:{scope_key(scope)}", day=today, compute=compute)
+
+
+async def dashboard_figures(*, scope: Scope, today: date, area: Area | None = None) -> dict:
     """Headline numbers for a staff dashboard (one SQL aggregate each, over the viewer's scope)."""
-    area = await area_for(scope) or Area(scope)
+    area = area or await area_for(scope) or Area(scope)
     cert = (await certification(area, today))[TOTAL]
     return {
         # Township (street) stations, as a province counts its 社工站: the county centre and village rooms are not.
@@ -39,10 +57,10 @@ async def dashboard_figures(*, scope: Scope, today: date) -> dict:
     }
 
 
-async def dashboard_regions(*, scope: Scope, today: date) -> dict:
+async def dashboard_regions(*, scope: Scope, today: date, area: Area | None = None) -> dict:
     """A bureau's (or an admin's) regions one level down, with their figures, and the level they are at: a city
     bureau sees its counties, a county bureau its townships; HR and supervisors get none."""
-    area = await area_for(scope) or Area(scope)
+    area = area or await area_for(scope) or Area(scope)
     if not (scope.is_admin or scope.region_path):
         return {"rows": [], "level": None}
     children = await child_regions(area)
@@ -52,8 +70,8 @@ async def dashboard_regions(*, scope: Scope, today: date) -> dict:
     return {"rows": overview["children"], "level": children[0].level}
 
 
-async def dashboard_attention(*, scope: Scope, today: date) -> dict[str, int]:
-    area = await area_for(scope) or Area(scope)
+async def dashboard_attention(*, scope: Scope, today: date, area: Area | None = None) -> dict[str, int]:
+    area = area or await area_for(scope) or Area(scope)
     return await registration_counts(area, today)
 
 

@@ -1,0 +1,54 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise import fields
+
+from talent.analytics.freshness import watch_install
+
+
+async def install_triggers(apps, schema_editor):
+    """Issue 11: the dashboard's figures are stored under a data version that triggers raise on every change to
+    the tables they read (talent.analytics.freshness), so they are exact without being computed on each visit."""
+    await watch_install(apps.get_model("models", "DataVersion")._meta.db)
+
+
+async def remove_triggers(apps, schema_editor):
+    # The tables go with the backward CreateModel; the triggers would raise a counter that no longer exists.
+    from talent.analytics.freshness import WATCHED
+
+    conn = apps.get_model("models", "DataVersion")._meta.db
+    for table in WATCHED:
+        if conn.capabilities.dialect == "postgres":
+            await conn.execute_script(f'DROP TRIGGER IF EXISTS talent_watch_{table} ON "{table}"')
+        else:
+            for op in ("insert", "update", "delete"):
+                await conn.execute_script(f"DROP TRIGGER IF EXISTS talent_watch_{table}_{op}")
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0014_ce_credit_rules')]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='DataVersion',
+            fields=[
+                ('name', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=32)),
+                ('version', fields.BigIntField(default=0)),
+            ],
+            options={'table': 'data_versions', 'app': 'models', 'pk_attr': 'name', 'table_description': 'A counter that database triggers raise in the transaction of every change to the tables a cached figure'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='FigureCache',
+            fields=[
+                ('key', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=191)),
+                ('version', fields.BigIntField()),
+                ('day', fields.DateField()),
+                ('payload', fields.TextField(unique=False)),
+                ('computed_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'figure_cache', 'app': 'models', 'pk_attr': 'key', 'table_description': "Figures computed for one viewer's scope and day under a data version (talent.analytics.freshness.cached):"},
+            bases=['Model'],
+        ),
+        ops.RunPython(install_triggers, remove_triggers),
+    ]

@@ -1,0 +1,157 @@
+"""The dashboard's figures are stored under a data version that triggers raise on every change to what they read
+(talent.analytics.freshness): served in one statement while nothing changed, computed again after any change, on
+another day, or for another scope; never stale."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
+
+from talent.accounts.selectors import scope_for
+from talent.analytics.freshness import WATCHED, cached, current_version
+from talent.certification.models import Certificate
+from talent.dashboard.selectors import staff_dashboard
+from talent.people import services as people
+from talent.places.models import CertLevel
+from tests.factories import world
+from tests.querycount import count_queries
+
+DAY = date(2026, 12, 1)
+ROLES = ("admin", "citybureau", "bureau", "hr", "supervisor")
+
+
+async def _scope(w, role: str, day: date = DAY):
+    user = w["users"][role]
+    await user.fetch_related("region", "organisation")
+    return await scope_for(user, today=day)
+
+
+async def test_a_second_visit_is_one_statement_and_the_same_figures(db):
+    w = await world()
+    scope = await _scope(w, "admin")
+    async with count_queries() as first:
+        computed = await staff_dashboard(scope=scope, today=DAY)
+    async with count_queries() as second:
+        served = await staff_dashboard(scope=scope, today=DAY)
+    # world(): 4 stations with one full-time worker each since 2022, no certificate, nobody left.
+    assert computed["figures"] == {"stations": 4, "headcount": 4, "certified": 0, "exits_12m": 0}
+    assert served == computed
+    assert first.count > 2 and second.count == 1
+
+
+async def test_a_change_through_a_service_is_counted_on_the_next_visit(db):
+    w = await world()
+    scope = await _scope(w, "bureau")
+    before = await staff_dashboard(scope=scope, today=DAY)
+    # County A holds S1 and S2, W1 and W2: headcount 2, certified 0. W1 obtains a certificate: certified 1.
+    await Certificate.create(
+        worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=date(2024, 1, 1)
+    )
+    after_certificate = await staff_dashboard(scope=scope, today=DAY)
+    # W2 leaves ten days before DAY: headcount 1 (W1), one separation in the last 12 months.
+    spell = await w["workers"][1].spells.all().first()
+    await people.spell_exit(
+        actor=w["users"]["admin"],
+        scope=await _scope(w, "admin"),
+        spell=spell,
+        end_on=DAY - timedelta(days=10),
+        exit_type="voluntary",
+        exit_reason="pay",
+    )
+    after_exit = await staff_dashboard(scope=scope, today=DAY)
+    assert (before["figures"]["headcount"], before["figures"]["certified"]) == (2, 0)
+    assert (after_certificate["figures"]["headcount"], after_certificate["figures"]["certified"]) == (2, 1)
+    assert after_exit["figures"] == {"stations": 2, "headcount": 1, "certified": 1, "exits_12m": 1}
+
+
+async def test_another_day_or_another_scope_computes_its_own_figures(db):
+    w = await world()
+    admin, bureau = await _scope(w, "admin"), await _scope(w, "bureau")
+    await staff_dashboard(scope=admin, today=DAY)
+    async with count_queries() as other_scope:
+        figures = await staff_dashboard(scope=bureau, today=DAY)
+    async with count_queries() as next_day:
+        await staff_dashboard(scope=admin, today=DAY + timedelta(days=1))
+    # The bureau's county holds 2 of the 4 stations: not the admin's stored figures.
+    assert figures["figures"]["stations"] == 2
+    assert other_scope.count > 1 and next_day.count > 1
+
+
+async def test_a_change_committed_while_figures_are_computed_is_not_hidden_by_them(db):
+    w = await world()
+
+    async def compute_then_change() -> dict:
+        figures = {"figures": {"headcount": 4}}
+        # A writer commits after the version was read and the figures computed: they must not be served again.
+        await Certificate.create(worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C9", obtained_on=DAY)
+        return figures
+
+    stale = await cached(key="t", day=DAY, compute=compute_then_change)
+
+    async def fresh() -> dict:
+        return {"figures": {"headcount": 5}}
+
+    assert stale == {"figures": {"headcount": 4}}
+    assert await cached(key="t", day=DAY, compute=fresh) == {"figures": {"headcount": 5}}
+
+
+@pytest.mark.parametrize("table", WATCHED)
+async def test_every_watched_table_raises_the_version_when_a_row_changes(db, table):
+    w = await world()
+    conn = get_connection("default")
+    # A row of every watched table: world() and the seeded catalogue fill most; a certificate is added here.
+    await Certificate.create(worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=DAY)
+    before = await current_version()
+    _n, rows = await conn.execute_query(f'SELECT COUNT(*) AS n FROM "{table}"')
+    if rows[0]["n"] == 0:
+        pytest.skip(f"{table} has no row here; the trigger check below covers it")
+    await conn.execute_script(f'UPDATE "{table}" SET id = id WHERE id = (SELECT MIN(id) FROM "{table}")')
+    assert await current_version() > before
+
+
+async def test_every_watched_table_has_its_trigger(db, is_postgres):
+    conn = get_connection("default")
+    if is_postgres:
+        _n, rows = await conn.execute_query("SELECT tgname AS name FROM pg_trigger WHERE tgname LIKE 'talent_watch_%'")
+        found = {r["name"] for r in rows}
+        assert found == {f"talent_watch_{t}" for t in WATCHED}
+    else:
+        _n, rows = await conn.execute_query("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        found = {r["name"] for r in rows}
+        assert found >= {f"talent_watch_{t}_{op}" for t in WATCHED for op in ("insert", "update", "delete")}
+
+
+async def test_every_table_the_dashboard_reads_is_watched(db):
+    # If a measure of the dashboard starts reading a table no trigger watches, a change there would leave stale
+    # figures served: the statements each role's dashboard sends name only watched tables.
+    w = await world()
+    await Certificate.create(
+        worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=date(2024, 1, 1)
+    )
+    tables = {m._meta.db_table for app in Tortoise.apps.values() for m in app.values()}
+    read: set[str] = set()
+    for role in ROLES:
+        scope = await _scope(w, role)  # the scope's own reads are in the cache key, not in the figures
+        async with count_queries() as counter:
+            await staff_dashboard(scope=scope, today=DAY)
+        for statement in counter.statements:
+            read |= {t for t in tables if re.search(rf'(?<![\w.])"?{re.escape(t)}"?(?!\w)', statement)}
+    assert "employment_spells" in read and "certificates" in read
+    assert read - set(WATCHED) - {"data_versions", "figure_cache"} == set()
+
+
+async def test_on_postgresql_a_transaction_raises_the_version_once_when_it_commits(db, is_postgres):
+    if not is_postgres:
+        pytest.skip("SQLite runs one writer at a time; its triggers raise the version per row")
+    w = await world()
+    before = await current_version()
+    async with in_transaction() as conn:
+        for worker in w["workers"]:
+            await conn.execute_query(f"UPDATE workers SET name = name WHERE id = {int(worker.id)}")
+        inside = (await conn.execute_query_dict("SELECT version FROM data_versions"))[0]["version"]
+    # Deferred to the commit: unchanged inside the transaction, one more after it, for four changed rows.
+    assert inside == before
+    assert await current_version() == before + 1
