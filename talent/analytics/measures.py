@@ -120,9 +120,13 @@ def _population(stations: str, station: bool, joins: str = "", everywhere: bool 
     # SQLite): with `station_id IN (…)` SQLite may drive from the end_on index instead and read every spell of the
     # country ending in the period (a township's tenures: every separation since 1900). For every station of the
     # country that order is the wrong one (the year's separations through the end_on index: 0.9 s station-first
-    # against 0.1 s), so the planner chooses there.
-    spells = "JOIN employment_spells sp ON sp.station_id = ar.id" if everywhere else "CROSS JOIN employment_spells sp"
-    return f" FROM ({stations}) ar {spells}{join} WHERE sp.station_id = ar.id AND sp.full_time"
+    # against 0.1 s).
+    if everywhere:
+        # Every station (an admin's whole scope: no condition on stations) holds every spell, station_id being a
+        # non-null foreign key, so the station ids are not read at all: reading them first cost SQLite the
+        # country's headcount 347 ms against 134 ms without them.
+        return f" FROM employment_spells sp{join} WHERE sp.full_time"
+    return f" FROM ({stations}) ar CROSS JOIN employment_spells sp{join} WHERE sp.station_id = ar.id AND sp.full_time"
 
 
 async def _grouped(area: Area, grouping: Grouping | None, columns: str, where: str) -> dict[str, dict]:
