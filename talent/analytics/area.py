@@ -30,6 +30,11 @@ class Area:
     kind: str = StationKind.TOWNSHIP_STATION.value
 
     @property
+    def everywhere(self) -> bool:
+        """Every station of the installation: an admin's whole scope (its measures need not list the stations)."""
+        return self.scope.is_admin and self.region is None
+
+    @property
     def path(self) -> str:
         """The region subtree's path prefix ('' = every region the scope reaches)."""
         return self.region.path if self.region is not None else ""

@@ -110,7 +110,7 @@ def population_sql(area: Area, grouping: Grouping | None = None, station: bool =
     """` FROM … WHERE …` over the full-time spells `sp` at the area's stations, joined to their station `st` when
     the grouping reads it (or `station`), then to `joins`; conditions follow with AND."""
     station = station or (grouping is not None and grouping.reads_station)
-    return _population(area.stations_sql, station, joins, everywhere=area.scope.is_admin and area.region is None)
+    return _population(area.stations_sql, station, joins, everywhere=area.everywhere)
 
 
 def _population(stations: str, station: bool, joins: str = "", everywhere: bool = False) -> str:
@@ -401,15 +401,22 @@ def certified_counts_sql(
     workers active on days[i] holding a certificate of levels[j] or higher obtained by then, over the area's
     spells: the distinct (group, worker, days active) rows, each joined once to its worker's certificates for the
     first-certificate days (for_people.first_certified_aggregate), and the counts compare those with each day."""
-    return certified_counts_text(area.stations_sql, grouping, tuple(days), tuple(levels), is_postgres())
+    days_, levels_ = tuple(days), tuple(levels)
+    return certified_counts_text(area.stations_sql, grouping, days_, levels_, is_postgres(), area.everywhere)
 
 
 @lru_cache(maxsize=256)
 def certified_counts_text(
-    stations: str, grouping: Grouping | None, days: tuple[date, ...], levels: tuple[str | None, ...], pg: bool
+    stations: str,
+    grouping: Grouping | None,
+    days: tuple[date, ...],
+    levels: tuple[str | None, ...],
+    pg: bool,
+    everywhere: bool = False,
 ) -> tuple[str, str]:
-    """certified_counts_sql over the station-id subquery `stations` (staffing: the counted kind's stations); kept
-    (the same text for every call of a page's area and day, and building it cost a township's count)."""
+    """certified_counts_sql over the station-id subquery `stations` (staffing: the counted kind's stations; for
+    `everywhere` see _population); kept (the same text for every call of a page's area and day, and building it
+    cost a township's count)."""
     literals = [date_literal(day, pg) for day in days]
     single = len(days) == 1
     if single:
@@ -435,7 +442,7 @@ def certified_counts_text(
     group = grouping.sql() if grouping is not None else "-1"
     ctes = (
         f"x AS (SELECT DISTINCT {group} AS g, sp.worker_id AS worker_id{flags}"
-        f"{_population(stations, grouping is not None and grouping.reads_station)}"
+        f"{_population(stations, grouping is not None and grouping.reads_station, everywhere=everywhere)}"
         f" AND {where}), z AS (SELECT {keys}, {firsts} FROM x LEFT JOIN certificates c ON c.worker_id = x.worker_id"
         f" GROUP BY {keys})"
     )

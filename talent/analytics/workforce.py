@@ -241,7 +241,9 @@ class PassRate:
 async def pass_rates(area: Area, year: int | None = None, children: list[Region] | None = None) -> list[PassRate]:
     """Exam results sat in the area (the result's region) by workers in scope: sat, passed, rate per year and
     subject (and child region when given); one statement."""
-    where = f"r.worker_id IN ({area.workers_sql})"
+    # An admin reaches every worker: results need no worker filter then (it cost the country's pass rates 287 ms
+    # on PostgreSQL against the twin's 163).
+    where = "1 = 1" if area.scope.is_admin else f"r.worker_id IN ({area.workers_sql})"
     if area.path:
         where += f" AND {under_sql('r.region_path', area.path)}"
     if year:
