@@ -86,10 +86,13 @@ async def _source_expr(area: Area, on: date, pg: bool) -> str:
 
 async def _region_expr(area: Area, on: date, pg: bool) -> str:
     # The child region (area.child_regions, in scope) whose subtree holds the path; '' for the area's own region.
-    return (
-        f"COALESCE((SELECT r.code FROM ({area.child_regions_sql}) r"
-        " WHERE x.first_path >= r.path AND x.first_path < r.path || '~'), '')"
-    )
+    # The child's path is the path cut after its first segment below the area's ("32/" in "32/3201/320102/" for
+    # the country), found through the path index; comparing each tenure with every child's range cost the
+    # country's retention by province 1.5 s on PostgreSQL against 0.95 s.
+    n = len(area.path)
+    find = "strpos" if pg else "instr"
+    child = f"substr(x.first_path, 1, {n} + {find}(substr(x.first_path, {n + 1}), '/'))"
+    return f"COALESCE((SELECT r.code FROM ({area.child_regions_sql}) r WHERE r.path = {child}), '')"
 
 
 async def _cohort_expr(area: Area, on: date, pg: bool) -> str:
