@@ -34,12 +34,17 @@ class Grouping:
     # Child regions' paths (safe literals: digits and '/'), so a transfer counts as "inside" only within the
     # same child region (see sql.followed_transfer_sql).
     paths: tuple[str, ...] = ()
+    # An expression whose value is one of `paths` for a row of that group (then it replaces the conditions).
+    path_of: str = ""
 
     @lru_cache(maxsize=256)  # noqa: B019 (a grouping is a small value, equal ones share the text)
     def sql(self) -> str:
         """The group of a row: the column, or the index of the first condition met (-1: none)."""
         if self.column:
             return self.column
+        if self.path_of and self.paths:
+            whens = " ".join(f"WHEN '{p}' THEN {i}" for i, p in enumerate(self.paths))
+            return f"(CASE {self.path_of} {whens} ELSE -1 END)"
         whens = " ".join(f"WHEN {c} THEN {i}" for i, c in enumerate(self.conditions))
         return f"(CASE {whens} ELSE -1 END)" if whens else "-1"
 
@@ -59,10 +64,19 @@ class Grouping:
     def child_regions(cls, regions: list[Region]) -> "Grouping":
         # Region codes are digits (checked where regions are written): the paths are safe literals.
         regions = [r for r in regions if safe_path(r.path)]
+        # Siblings share their parent's path: a station's child region is its path cut after the first segment
+        # below it ("32/3201/" in "32/3201/320102/"), computed once per row and compared for equality, where a LIKE
+        # per child cost a city's turnover by county 5.7 ms on PostgreSQL against its twin's 3.5.
+        parent = len(regions[0].path.rstrip("/").rpartition("/")[0] + "/") if regions else 0
+        if regions and "/" not in regions[0].path.rstrip("/"):
+            parent = 0
+        find = "strpos" if is_postgres() else "instr"
+        path_of = f"substr(st.region_path, 1, {parent} + {find}(substr(st.region_path, {parent + 1}), '/'))"
         return cls(
             keys=tuple(r.code for r in regions),
             conditions=tuple(f"st.region_path LIKE '{r.path}%'" for r in regions),
             paths=tuple(r.path for r in regions),
+            path_of=path_of,
         )
 
     @lru_cache(maxsize=256)  # noqa: B019
