@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from talent.analytics.area import Area
 from talent.analytics.periods import Period, months_touched, split
-from talent.analytics.sql import date_literal, followed_transfer_sql, is_postgres, safe_path
+from talent.analytics.sql import child_path_sql, date_literal, followed_transfer_sql, is_postgres, safe_path
 from talent.certification.for_people import first_certified_aggregate, first_certified_sql
 from talent.core.sql import RawSubquery
 from talent.people.models import EmploymentSpell, ExitReason, ExitType
@@ -64,19 +64,13 @@ class Grouping:
     def child_regions(cls, regions: list[Region]) -> "Grouping":
         # Region codes are digits (checked where regions are written): the paths are safe literals.
         regions = [r for r in regions if safe_path(r.path)]
-        # Siblings share their parent's path: a station's child region is its path cut after the first segment
-        # below it ("32/3201/" in "32/3201/320102/"), computed once per row and compared for equality, where a LIKE
-        # per child cost a city's turnover by county 5.7 ms on PostgreSQL against its twin's 3.5.
-        parent = len(regions[0].path.rstrip("/").rpartition("/")[0] + "/") if regions else 0
-        if regions and "/" not in regions[0].path.rstrip("/"):
-            parent = 0
-        find = "strpos" if is_postgres() else "instr"
-        path_of = f"substr(st.region_path, 1, {parent} + {find}(substr(st.region_path, {parent + 1}), '/'))"
+        # Siblings share their parent's path; each station's child region is found by its path (child_path_sql):
+        # the country's certification by province 385 → 334 ms on SQLite against a LIKE per province.
+        parent = regions[0].path.rstrip("/").rpartition("/")[0] if regions else ""
         return cls(
             keys=tuple(r.code for r in regions),
-            conditions=tuple(f"st.region_path LIKE '{r.path}%'" for r in regions),
             paths=tuple(r.path for r in regions),
-            path_of=path_of,
+            path_of=child_path_sql("st.region_path", parent + "/" if parent else "", is_postgres()),
         )
 
     @lru_cache(maxsize=256)  # noqa: B019
