@@ -17,15 +17,18 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
 
 from talent.analytics.models import DataVersion, FigureCache
 from talent.core.access import Scope
 from talent.rawsql import db_value, execute, fetch_all
 
 VERSION = "workforce"
-# The tables the cached figures read (the dashboard's measures: places, people, certificates, their registration
-# and CE, and the rules those measures apply).
-WATCHED = (
+# The tables the cached figures read: the dashboard's measures (places, people, certificates, their registration
+# and CE, and the rules those measures apply), and the reports' (exam results, pay for retention by pay status,
+# cohorts for retention by cohort kind).
+FIRST_WATCHED = (
     "regions",
     "organisations",
     "station_tiers",
@@ -39,6 +42,11 @@ WATCHED = (
     "ce_yearly_rules",
     "exam_levels",
 )
+# Each app's migration installs its own tables' triggers (models 0016, pay 0004, cohorts 0003).
+EXAM_WATCHED = ("exam_results", "exam_subjects")
+PAY_WATCHED = ("pay_standards", "pay_bands", "pay_salary_records")
+COHORT_WATCHED = ("cohorts", "cohort_members")
+WATCHED = FIRST_WATCHED + EXAM_WATCHED + PAY_WATCHED + COHORT_WATCHED
 
 _PG_FUNCTION = f"""CREATE OR REPLACE FUNCTION talent_data_changed() RETURNS trigger AS $$
 BEGIN
@@ -51,12 +59,12 @@ END
 $$ LANGUAGE plpgsql"""
 
 
-def watch_statements(dialect: str) -> list[str]:
-    """The DDL that makes every change to a WATCHED table raise the version (idempotent)."""
+def watch_statements(dialect: str, tables: tuple[str, ...] = WATCHED) -> list[str]:
+    """The DDL that makes every change to one of `tables` raise the version (idempotent)."""
     seed = f"INSERT INTO data_versions (name, version) VALUES ('{VERSION}', 0) ON CONFLICT (name) DO NOTHING"
     if dialect == "postgres":
         statements = [seed, _PG_FUNCTION]
-        for table in WATCHED:
+        for table in tables:
             trigger = f"talent_watch_{table}"
             statements += [
                 f'DROP TRIGGER IF EXISTS {trigger} ON "{table}"',
@@ -65,7 +73,7 @@ def watch_statements(dialect: str) -> list[str]:
             ]
         return statements
     statements = [seed]
-    for table in WATCHED:
+    for table in tables:
         for op in ("INSERT", "UPDATE", "DELETE"):
             statements.append(
                 f'CREATE TRIGGER IF NOT EXISTS talent_watch_{table}_{op.lower()} AFTER {op} ON "{table}"'
@@ -74,10 +82,67 @@ def watch_statements(dialect: str) -> list[str]:
     return statements
 
 
-async def watch_install(conn) -> None:
-    """Install the triggers on a connection whose schema holds the tables (migration 0015; the tests' schema)."""
-    for statement in watch_statements(conn.capabilities.dialect):
+async def watch_install(conn, tables: tuple[str, ...] = WATCHED) -> None:
+    """Install the triggers on a connection whose schema holds the tables (migrations 0015 and 0016, each with
+    the tables that exist by then; the tests' schema)."""
+    for statement in watch_statements(conn.capabilities.dialect, tables):
         await conn.execute_script(statement)
+
+
+# Coded members a cached value may hold, by class name: stored tagged and brought back as members, so a page prints
+# their labels (a bare code printed "voluntary" on a Chinese page once). A member of a class not registered here
+# refuses to be stored rather than coming back as a bare code.
+_CODED: dict[str, type[Enum]] = {}
+
+
+def register_coded(*classes: type[Enum]) -> None:
+    for cls in classes:
+        _CODED[cls.__name__] = cls
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        name = type(value).__name__
+        if _CODED.get(name) is not type(value):
+            raise TypeError(f"{name} is not registered with talent.analytics.freshness.register_coded")
+        return {"__coded__": name, "value": value.value}
+    if isinstance(value, dict):
+        if any(isinstance(k, Enum) for k in value):
+            raise TypeError("a cached dict's keys must be plain strings or numbers")
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _revive(obj: dict) -> Any:
+    if set(obj) == {"__coded__", "value"}:
+        return _CODED[obj["__coded__"]](obj["value"])
+    return obj
+
+
+def encode(value: Any) -> str:
+    """A cached value as JSON text: plain JSON values and registered coded members (anything else raises)."""
+    return json.dumps(_plain(value))
+
+
+def decode(text: str) -> Any:
+    return json.loads(text, object_hook=_revive)
+
+
+def key_of(*parts: Any) -> str:
+    """A cache key from its parts (a scope's key, a region code, dates …), short enough for the key column."""
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:40]
+
+
+async def watch_remove(conn, tables: tuple[str, ...]) -> None:
+    """Drop the triggers of `tables` (a migration going backward)."""
+    for table in tables:
+        if conn.capabilities.dialect == "postgres":
+            await conn.execute_script(f'DROP TRIGGER IF EXISTS talent_watch_{table} ON "{table}"')
+        else:
+            for op in ("insert", "update", "delete"):
+                await conn.execute_script(f"DROP TRIGGER IF EXISTS talent_watch_{table}_{op}")
 
 
 def scope_key(scope: Scope) -> str:
@@ -95,8 +160,9 @@ def scope_key(scope: Scope) -> str:
 
 async def cached(*, key: str, day: date, compute: Callable[[], Awaitable[dict]]) -> dict:
     """The figures stored under `key` for `day` at the current data version, else `compute()` (a dict of JSON
-    values) stored under the version read before it ran. One statement when current, two more than `compute`
-    otherwise. Without the version row (a database the migration has not reached) it only computes."""
+    values and registered coded members) stored under the version read before it ran. One statement when current,
+    two more than `compute` otherwise. Without the version row (a database the migration has not reached) it only
+    computes."""
     day_value = db_value(FigureCache, "day", day)
     rows = await fetch_all(
         FigureCache,
@@ -107,7 +173,7 @@ async def cached(*, key: str, day: date, compute: Callable[[], Awaitable[dict]])
         day_value,
     )
     if rows and rows[0]["payload"] is not None:
-        return json.loads(rows[0]["payload"])
+        return decode(rows[0]["payload"])
     figures = await compute()
     if rows:
         await execute(
@@ -118,7 +184,7 @@ async def cached(*, key: str, day: date, compute: Callable[[], Awaitable[dict]])
             key,
             rows[0]["version"],
             day_value,
-            json.dumps(figures),
+            encode(figures),
             db_value(FigureCache, "computed_at", datetime.now(UTC)),
         )
     return figures

@@ -6,6 +6,7 @@ from datetime import date
 
 from talent.analytics import formulas
 from talent.analytics.area import Area, child_regions
+from talent.analytics.freshness import cached, key_of, register_coded, scope_key
 from talent.analytics.measures import (
     TOTAL,
     Grouping,
@@ -28,7 +29,7 @@ from talent.analytics.workforce import (
 from talent.cohorts.models import CohortKind
 from talent.core.i18n import N_
 from talent.pay.rules import PayStatus
-from talent.people.models import Source
+from talent.people.models import ExitReason, ExitType, Source
 from talent.places.models import CertLevel, StationKind
 from talent.places.rules import ALL_KINDS
 
@@ -247,6 +248,20 @@ async def full_report(area: Area, dates, group_by: str = "", parts: tuple[str, .
         else:
             report["stations"] = await stations_overview(area, on, start, end)
     return report
+
+
+# The exit reasons table holds these members; a cached report brings them back as members (their labels).
+register_coded(ExitType, ExitReason)
+
+
+async def page_report(area: Area, dates, group_by: str, today: date) -> dict:
+    """full_report for the reports pages (the page, the yearly report and its files), kept exact under the data
+    version (talent.analytics.freshness): served in one statement while nothing it reads has changed today; the
+    whole country's took 5.7 s on PostgreSQL and 11 s on SQLite a visit."""
+    key = key_of(
+        "report", scope_key(area.scope), area.key, area.kind, dates.on, dates.start, dates.end, dates.grain, group_by
+    )
+    return await cached(key=f"report:{key}", day=today, compute=lambda: full_report(area, dates, group_by))
 
 
 async def _pass_rates(area: Area) -> list[dict]:

@@ -2,26 +2,19 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 
-from talent.analytics.freshness import watch_install
+from talent.analytics.freshness import FIRST_WATCHED, watch_install, watch_remove
 
 
 async def install_triggers(apps, schema_editor):
     """Issue 11: the dashboard's figures are stored under a data version that triggers raise on every change to
     the tables they read (talent.analytics.freshness), so they are exact without being computed on each visit."""
-    await watch_install(apps.get_model("models", "DataVersion")._meta.db)
+    await watch_install(apps.get_model("models", "DataVersion")._meta.db, FIRST_WATCHED)
 
 
 async def remove_triggers(apps, schema_editor):
     # The tables go with the backward CreateModel; the triggers would raise a counter that no longer exists.
-    from talent.analytics.freshness import WATCHED
+    await watch_remove(apps.get_model("models", "DataVersion")._meta.db, FIRST_WATCHED)
 
-    conn = apps.get_model("models", "DataVersion")._meta.db
-    for table in WATCHED:
-        if conn.capabilities.dialect == "postgres":
-            await conn.execute_script(f'DROP TRIGGER IF EXISTS talent_watch_{table} ON "{table}"')
-        else:
-            for op in ("insert", "update", "delete"):
-                await conn.execute_script(f"DROP TRIGGER IF EXISTS talent_watch_{table}_{op}")
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0014_ce_credit_rules')]

@@ -11,7 +11,11 @@ from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from talent.accounts.selectors import scope_for
+from talent.analytics.area import area_for
 from talent.analytics.freshness import WATCHED, cached, current_version
+from talent.analytics.params import report_dates
+from talent.analytics.reports import page_report
+from talent.analytics.retention import RETENTION_GROUPS
 from talent.certification.models import Certificate
 from talent.dashboard.selectors import staff_dashboard
 from talent.people import services as people
@@ -124,23 +128,27 @@ async def test_every_watched_table_has_its_trigger(db, is_postgres):
         assert found >= {f"talent_watch_{t}_{op}" for t in WATCHED for op in ("insert", "update", "delete")}
 
 
-async def test_every_table_the_dashboard_reads_is_watched(db):
-    # If a measure of the dashboard starts reading a table no trigger watches, a change there would leave stale
-    # figures served: the statements each role's dashboard sends name only watched tables.
+async def test_every_table_the_dashboard_and_the_reports_read_is_watched(db):
+    # If a measure starts reading a table no trigger watches, a change there would leave stale figures served: the
+    # statements of each role's dashboard and reports page (every retention group) name only watched tables.
     w = await world()
     await Certificate.create(
         worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=date(2024, 1, 1)
     )
     tables = {m._meta.db_table for app in Tortoise.apps.values() for m in app.values()}
     read: set[str] = set()
+    dates, _valid = report_dates(DAY)
     for role in ROLES:
         scope = await _scope(w, role)  # the scope's own reads are in the cache key, not in the figures
+        area = await area_for(scope)
         async with count_queries() as counter:
             await staff_dashboard(scope=scope, today=DAY)
+            for group in ("", *RETENTION_GROUPS):
+                await page_report(area, dates, group, DAY)
         for statement in counter.statements:
             read |= {t for t in tables if re.search(rf'(?<![\w.])"?{re.escape(t)}"?(?!\w)', statement)}
-    assert "employment_spells" in read and "certificates" in read
-    assert read - set(WATCHED) - {"data_versions", "figure_cache"} == set()
+    assert {"employment_spells", "certificates", "exam_results", "pay_salary_records", "cohorts"} <= read
+    assert sorted(read - set(WATCHED) - {"data_versions", "figure_cache"}) == []
 
 
 async def test_on_postgresql_a_transaction_raises_the_version_once_when_it_commits(db, is_postgres):
