@@ -2,46 +2,48 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 
-from talent.analytics.freshness import FIRST_WATCHED, watch_install, watch_remove
-
-
-async def install_triggers(apps, schema_editor):
-    """Issue 11: the dashboard's figures are stored under a data version that triggers raise on every change to
-    the tables they read (talent.analytics.freshness), so they are exact without being computed on each visit."""
-    await watch_install(apps.get_model("models", "DataVersion")._meta.db, FIRST_WATCHED)
-
-
-async def remove_triggers(apps, schema_editor):
-    # The tables go with the backward CreateModel; the triggers would raise a counter that no longer exists.
-    await watch_remove(apps.get_model("models", "DataVersion")._meta.db, FIRST_WATCHED)
+from talent.analytics.freshness import FIRST_WATCHED
+from talent.core.migration_ops import watch_tables
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0014_ce_credit_rules')]
+    dependencies = [("models", "0014_ce_credit_rules")]
 
     initial = False
 
     operations = [
         ops.CreateModel(
-            name='DataVersion',
+            name="DataVersion",
             fields=[
-                ('name', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=32)),
-                ('version', fields.BigIntField(default=0)),
+                ("name", fields.CharField(primary_key=True, unique=True, db_index=True, max_length=32)),
+                ("version", fields.BigIntField(default=0)),
             ],
-            options={'table': 'data_versions', 'app': 'models', 'pk_attr': 'name', 'table_description': 'A counter that database triggers raise in the transaction of every change to the tables a cached figure'},
-            bases=['Model'],
+            options={
+                "table": "data_versions",
+                "app": "models",
+                "pk_attr": "name",
+                "table_description": "A counter that database triggers raise in the transaction of every change to the tables a cached figure",
+            },
+            bases=["Model"],
         ),
         ops.CreateModel(
-            name='FigureCache',
+            name="FigureCache",
             fields=[
-                ('key', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=191)),
-                ('version', fields.BigIntField()),
-                ('day', fields.DateField()),
-                ('payload', fields.TextField(unique=False)),
-                ('computed_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ("key", fields.CharField(primary_key=True, unique=True, db_index=True, max_length=191)),
+                ("version", fields.BigIntField()),
+                ("day", fields.DateField()),
+                ("payload", fields.TextField(unique=False)),
+                ("computed_at", fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'figure_cache', 'app': 'models', 'pk_attr': 'key', 'table_description': "Figures computed for one viewer's scope and day under a data version (talent.analytics.freshness.cached):"},
-            bases=['Model'],
+            options={
+                "table": "figure_cache",
+                "app": "models",
+                "pk_attr": "key",
+                "table_description": "Figures computed for one viewer's scope and day under a data version (talent.analytics.freshness.cached):",
+            },
+            bases=["Model"],
         ),
-        ops.RunPython(install_triggers, remove_triggers),
+        # Issue 11: the dashboard's figures are stored under a data version that triggers raise on every change to
+        # the tables they read (talent.analytics.freshness), so they are exact without being computed on each visit.
+        watch_tables(FIRST_WATCHED),
     ]
