@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
+from tortoise.migrations import operations as ops
+
 from talent.analytics.models import DataVersion, FigureCache
 from talent.core.access import Scope
 from talent.rawsql import db_value, execute, fetch_all
@@ -143,6 +145,19 @@ async def watch_remove(conn, tables: tuple[str, ...]) -> None:
         else:
             for op in ("insert", "update", "delete"):
                 await conn.execute_script(f"DROP TRIGGER IF EXISTS talent_watch_{table}_{op}")
+
+
+def watch_tables(tables: tuple[str, ...]) -> ops.RunPython:
+    """The migration operation that installs the triggers on `tables` and drops them going backward; each app's
+    migration watches its own tables once they exist."""
+
+    async def install(apps, schema_editor) -> None:
+        await watch_install(apps.get_model("models", "DataVersion")._meta.db, tables)
+
+    async def remove(apps, schema_editor) -> None:
+        await watch_remove(apps.get_model("models", "DataVersion")._meta.db, tables)
+
+    return ops.RunPython(install, remove)
 
 
 def scope_key(scope: Scope) -> str:

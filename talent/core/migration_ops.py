@@ -123,17 +123,3 @@ def create_model(
     if description is not None:
         options["table_description"] = description
     return ops.CreateModel(name=name, fields=fields, options=options, bases=["Model"])
-
-
-def watch_tables(tables: tuple[str, ...]) -> ops.RunPython:
-    """The RunPython that installs the data-version triggers on `tables` (talent.analytics.freshness), and drops
-    them going backward; each app's migration watches its own tables once they exist."""
-    from talent.analytics.freshness import watch_install, watch_remove
-
-    async def install(apps, schema_editor) -> None:
-        await watch_install(apps.get_model("models", "DataVersion")._meta.db, tables)
-
-    async def remove(apps, schema_editor) -> None:
-        await watch_remove(apps.get_model("models", "DataVersion")._meta.db, tables)
-
-    return ops.RunPython(install, remove)

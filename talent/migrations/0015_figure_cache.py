@@ -2,8 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 
-from talent.analytics.freshness import FIRST_WATCHED
-from talent.core.migration_ops import watch_tables
+from talent.analytics.freshness import FIRST_WATCHED, watch_tables
 
 
 class Migration(migrations.Migration):

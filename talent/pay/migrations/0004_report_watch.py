@@ -1,7 +1,6 @@
 from tortoise import migrations
 
-from talent.analytics.freshness import PAY_WATCHED
-from talent.core.migration_ops import watch_tables
+from talent.analytics.freshness import PAY_WATCHED, watch_tables
 
 
 class Migration(migrations.Migration):
