@@ -5,8 +5,9 @@ Every change to a table in WATCHED raises the counter `data_versions.version` in
 database triggers, so no write path can forget it (the ORM, raw SQL, imports, the demo loader). `cached` serves
 figures stored under the current version for the same scope and day, and otherwise computes them and stores them
 under the version it read *before* computing: a change committed meanwhile has raised the version already, so
-figures that might have missed it are never served. The triggers are installed by migration 0015 (and by the
-tests' schema on SQLite); tests/analytics/test_freshness.py checks that every table the dashboard reads is watched.
+figures that might have missed it are never served. The triggers are installed by the migrations (models 0015 and
+0016, pay 0004, cohorts 0003; watch_tables) and by the tests' schema on SQLite; tests/analytics/test_freshness.py
+checks that every table the dashboard and the reports read is watched.
 
 On PostgreSQL the trigger is a deferred constraint trigger: it runs at commit, once per transaction (a
 transaction-local setting remembers it ran), so the counter's row lock is the last lock a writer takes and two
@@ -162,7 +163,7 @@ def watch_tables(tables: tuple[str, ...]) -> ops.RunPython:
 
 def scope_key(scope: Scope) -> str:
     """What decides which rows a scope reaches, as a short stable key (the day is kept beside it)."""
-    parts = (
+    return key_of(
         str(getattr(scope.role, "value", scope.role)),
         scope.region_path or "",
         scope.organisation_id or "",
@@ -170,7 +171,6 @@ def scope_key(scope: Scope) -> str:
         sorted(scope.station_ids),
         sorted(scope.worker_ids),
     )
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
 
 
 async def cached(*, key: str, day: date, compute: Callable[[], Awaitable[dict]]) -> dict:

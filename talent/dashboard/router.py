@@ -6,7 +6,6 @@ from starlette.responses import Response
 from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.dashboard.selectors import learner_home, staff_dashboard, year_to
-from talent.places.models import RegionLevel
 from talent.web.auth import Allowed
 from talent.web.templating import render
 
@@ -22,11 +21,8 @@ async def dashboard(request: Request, viewer: Allowed(Permission.DASHBOARD)) -> 
             scope=viewer.scope, worker_id=viewer.user.worker_id or 0, today=today, now=datetime.now(UTC)
         )
         return render(request, "dashboard/learner.html", {**home, "today": today})
-    figures = await staff_dashboard(scope=viewer.scope, today=today)
-    level = figures["regions"]["level"]
     context = {
-        **figures,
-        "regions": {**figures["regions"], "level": RegionLevel(level) if level else None},
+        **await staff_dashboard(scope=viewer.scope, today=today),
         "today": today,
         "year_from": year_to(today),
     }

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from talent.analytics.area import Area, area_for, child_regions
-from talent.analytics.freshness import cached, scope_key
+from talent.analytics.freshness import cached, register_coded, scope_key
 from talent.analytics.measures import TOTAL, certification, separations
 from talent.analytics.reports import children_overview
 from talent.analytics.workforce import registration_counts
@@ -18,8 +18,11 @@ from talent.cohorts.selectors import my_memberships
 from talent.core.access import Scope
 from talent.dashboard import learning
 from talent.pay.selectors import worker_pay
-from talent.places.models import Station
+from talent.places.models import RegionLevel, Station
 from talent.places.selectors import township_stations_q
+
+# The regions table's level comes back from the stored figures as a member (its label).
+register_coded(RegionLevel)
 
 
 def year_to(today: date) -> date:
@@ -28,16 +31,16 @@ def year_to(today: date) -> date:
 
 
 async def staff_dashboard(*, scope: Scope, today: date) -> dict:
-    """Everything a staff dashboard shows, as JSON values: {"figures", "regions" (its level as a code),
-    "attention"}. Kept exact under the data version (talent.analytics.freshness): one statement while nothing it
-    reads has changed since the viewer's scope last computed it today; the whole country's took seconds a visit."""
+    """Everything a staff dashboard shows: {"figures", "regions", "attention"}. Kept exact under the data version
+    (talent.analytics.freshness): one statement while nothing it reads has changed since the viewer's scope last
+    computed it today; the whole country's took seconds a visit."""
 
     async def compute() -> dict:
         area = await area_for(scope) or Area(scope)
         regions = await dashboard_regions(scope=scope, today=today, area=area)
         return {
             "figures": await dashboard_figures(scope=scope, today=today, area=area),
-            "regions": {**regions, "level": regions["level"].value if regions["level"] else None},
+            "regions": regions,
             "attention": await dashboard_attention(scope=scope, today=today, area=area),
         }
 
