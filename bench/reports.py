@@ -256,13 +256,63 @@ def retention_sql(x: Ctx, group_by: str) -> str:
         "cohort": "(SELECT COALESCE(MIN(co.kind), 'none') FROM cohort_members m JOIN cohorts co ON co.id = m.cohort_id"
         f" WHERE m.worker_id = t.worker_id AND m.joined_on <= {day})",
         "region": x.child_code(x.child("t.first_path")),
+        "pay": "t.pay_status",
     }
     join = " JOIN workers w ON w.id = t.worker_id" if group_by == "source" else ""
+    source = "tenure"
+    more = ""
+    if group_by == "pay":
+        more, source = pay_status_ctes(x), "tp"
     return (
-        f"{tenure_ctes(x, x.on)}, y AS (SELECT {groups[group_by]} AS g,"
+        f"{tenure_ctes(x, x.on)}{more}, y AS (SELECT {groups[group_by]} AS g,"
         f" {x.days(f'COALESCE(t.exit_on, {day})', 't.first_on')} + 1 AS days,"
-        f" CASE WHEN t.exit_on IS NULL THEN 0 ELSE 1 END AS event FROM tenure t{join})"
+        f" CASE WHEN t.exit_on IS NULL THEN 0 ELSE 1 END AS event FROM {source} t{join})"
         " SELECT y.g AS g, y.days AS days, COUNT(*) AS n, SUM(y.event) AS d FROM y GROUP BY y.g, y.days"
+    )
+
+
+def pay_status_ctes(x: Ctx) -> str:
+    """More WITH clauses ending in `tp`: each tenure with its pay status on its last day followed (the exit day, or
+    the report day while it runs), at the area's station of the worker's latest full-time start by then: the
+    salary record then in force against the floor and the band of the standard applying there (the most specific
+    enclosing region's latest published one), for the worker's highest level and years of service then."""
+    money = (lambda c: c) if x.pg else (lambda c: f"CAST({c} AS REAL)")
+    if x.pg:
+        years = (
+            "(CAST(EXTRACT(YEAR FROM q.last_on) AS INTEGER) - CAST(EXTRACT(YEAR FROM q.first_start) AS INTEGER)"
+            " - CASE WHEN to_char(q.first_start, 'MM-DD') > to_char(q.last_on, 'MM-DD') THEN 1 ELSE 0 END)"
+        )
+    else:
+        years = (
+            "(CAST(strftime('%Y', q.last_on) AS INTEGER) - CAST(strftime('%Y', q.first_start) AS INTEGER)"
+            " - CASE WHEN strftime('%m-%d', q.first_start) > strftime('%m-%d', q.last_on) THEN 1 ELSE 0 END)"
+        )
+    return (
+        f", q0 AS (SELECT t.worker_id, t.first_on, t.exit_on, COALESCE(t.exit_on, {x.d(x.on)}) AS last_on"
+        " FROM tenure t),"
+        " q1 AS MATERIALIZED (SELECT q.*,"
+        " (SELECT st.region_path FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.worker_id = q.worker_id AND sp.full_time AND sp.start_on <= q.last_on AND {x.in_area('st')}"
+        " ORDER BY sp.start_on DESC, sp.id DESC LIMIT 1) AS rp,"
+        " COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = q.worker_id"
+        " AND c.obtained_on <= q.last_on), 'none') AS lvl,"
+        f" (SELECT {money('r.monthly_base')} + {money('r.monthly_allowances')} FROM pay_salary_records r"
+        " WHERE r.worker_id = q.worker_id AND r.effective_from <= q.last_on ORDER BY r.effective_from DESC LIMIT 1)"
+        " AS pay,"
+        " (SELECT MIN(f.start_on) FROM employment_spells f WHERE f.worker_id = q.worker_id) AS first_start"
+        " FROM q0 q),"
+        f" q2 AS MATERIALIZED (SELECT q.*, {years} AS yrs,"
+        " (SELECT a.id FROM pay_standards a WHERE a.status = 'published' AND a.effective_from <= q.last_on"
+        " AND substr(q.rp, 1, length(a.region_path)) = a.region_path"
+        " ORDER BY a.region_path DESC, a.effective_from DESC, a.published_at DESC, a.id DESC LIMIT 1) AS sid"
+        " FROM q1 q),"
+        f" q3 AS (SELECT q.*, {money('s.floor')} AS floor, {money('b.min_pay')} AS bmin, {money('b.max_pay')} AS bmax"
+        " FROM q2 q LEFT JOIN pay_standards s ON s.id = q.sid LEFT JOIN pay_bands b ON b.standard_id = q.sid"
+        " AND b.level = q.lvl AND b.years_from <= q.yrs AND (b.years_to IS NULL OR q.yrs < b.years_to)),"
+        " tp AS (SELECT q.worker_id, q.first_on, q.exit_on, CASE WHEN q.sid IS NULL THEN 'uncovered'"
+        " WHEN q.pay IS NULL THEN 'no_record' WHEN q.pay < q.floor THEN 'below_floor'"
+        " WHEN q.bmin IS NULL THEN 'within_band' WHEN q.pay < q.bmin THEN 'below_band'"
+        " WHEN q.pay <= q.bmax THEN 'within_band' ELSE 'above_band' END AS pay_status FROM q3 q)"
     )
 
 
@@ -683,8 +733,9 @@ def twins() -> list[Twin]:
     # there; a returner starts a new spell), censored on the day. Compared as the curves (spells at risk, events,
     # points) built from the twin's rows: per group and tenure length in days, spells and separations. Groups: all;
     # the highest certificate level held on the day (or none); the worker's source; the cohort kinds joined by the
-    # day (external introduction first; none); the child region of the tenure's first station.
-    for group_by in ("", "level", "source", "cohort", "region"):
+    # day (external introduction first; none); the child region of the tenure's first station; the pay status on the
+    # tenure's last day followed (pay_status_ctes).
+    for group_by in ("", "level", "source", "cohort", "region", "pay"):
         out.append(
             Twin(
                 f"retention {group_by or 'all'}",
