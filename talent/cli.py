@@ -218,6 +218,7 @@ def remind() -> None:
     SMTP server could not be used."""
     from talent.accounts.services import sessions_purge
     from talent.domains import load as load_domains
+    from talent.figures.freshness import figures_prune
     from talent.imports.services import jobs_recover
     from talent.notifications.services import remind_main
 
@@ -228,6 +229,8 @@ def remind() -> None:
     recovered = run_with_db(jobs_recover)
     if recovered:
         console.print(f"Marked {recovered} interrupted import job(s) as failed.")
+    # Stored figures of an earlier data version are never served again.
+    run_with_db(figures_prune)
     # The reports' plans depend on the planners' statistics being current (talent.db.statistics_refresh).
     run_with_db(statistics_refresh)
     if counts["mail"].error:

@@ -14,7 +14,7 @@ MODEL_MODULES = [
     "talent.supervision.models",
     "talent.imports.models",
     "talent.notifications.models",
-    "talent.analytics.models",
+    "talent.figures.models",
 ]
 MIGRATIONS_MODULE = "talent.migrations"
 # The learning side is its own Tortoise app with its own migration chain, so it can grow independently;

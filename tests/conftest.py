@@ -179,10 +179,10 @@ async def db(pg_worker_database):
             from talent.certification.services import catalogue_seed
 
             await catalogue_seed()
-            # Migration 0015 installs the data-version triggers (talent.analytics.freshness); so does this schema.
+            # Migration 0015 installs the data-version triggers (talent.figures.freshness); so does this schema.
             from tortoise.connection import get_connection
 
-            from talent.analytics.freshness import watch_install
+            from talent.figures.freshness import watch_install
 
             await watch_install(get_connection("default"))
             yield ctx

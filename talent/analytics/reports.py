@@ -6,7 +6,6 @@ from datetime import date
 
 from talent.analytics import formulas
 from talent.analytics.area import Area, child_regions
-from talent.analytics.freshness import cached, key_of, register_coded, scope_key
 from talent.analytics.measures import (
     TOTAL,
     Grouping,
@@ -28,6 +27,7 @@ from talent.analytics.workforce import (
 )
 from talent.cohorts.models import CohortKind
 from talent.core.i18n import N_
+from talent.figures.freshness import cached, key_of, register_coded, scope_key
 from talent.pay.rules import PayStatus
 from talent.people.models import ExitReason, ExitType, Source
 from talent.places.models import CertLevel, StationKind
@@ -256,7 +256,7 @@ register_coded(ExitType, ExitReason)
 
 async def page_report(area: Area, dates, group_by: str, today: date) -> dict:
     """full_report for the reports pages (the page, the yearly report and its files), kept exact under the data
-    version (talent.analytics.freshness): served in one statement while nothing it reads has changed today; the
+    version (talent.figures.freshness): served in one statement while nothing it reads has changed today; the
     whole country's took 5.7 s on PostgreSQL and 11 s on SQLite a visit."""
     key = key_of(
         "report", scope_key(area.scope), area.key, area.kind, dates.on, dates.start, dates.end, dates.grain, group_by

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from talent.analytics.area import Area, area_for, child_regions
-from talent.analytics.freshness import cached, register_coded, scope_key
 from talent.analytics.measures import TOTAL, certification, separations
 from talent.analytics.reports import children_overview
 from talent.analytics.workforce import registration_counts
@@ -17,6 +16,7 @@ from talent.cohorts.models import CohortMember
 from talent.cohorts.selectors import my_memberships
 from talent.core.access import Scope
 from talent.dashboard import learning
+from talent.figures.freshness import cached, register_coded, scope_key
 from talent.pay.selectors import worker_pay
 from talent.places.models import RegionLevel, Station
 from talent.places.selectors import township_stations_q
@@ -32,7 +32,7 @@ def year_to(today: date) -> date:
 
 async def staff_dashboard(*, scope: Scope, today: date) -> dict:
     """Everything a staff dashboard shows: {"figures", "regions", "attention"}. Kept exact under the data version
-    (talent.analytics.freshness): one statement while nothing it reads has changed since the viewer's scope last
+    (talent.figures.freshness): one statement while nothing it reads has changed since the viewer's scope last
     computed it today; the whole country's took seconds a visit."""
 
     async def compute() -> dict:

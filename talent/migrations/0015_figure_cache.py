@@ -2,7 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 
-from talent.analytics.freshness import FIRST_WATCHED, watch_tables
+from talent.figures.freshness import FIRST_WATCHED, watch_tables
 
 
 class Migration(migrations.Migration):
@@ -38,11 +38,11 @@ class Migration(migrations.Migration):
                 "table": "figure_cache",
                 "app": "models",
                 "pk_attr": "key",
-                "table_description": "Figures computed for one viewer's scope and day under a data version (talent.analytics.freshness.cached):",
+                "table_description": "Figures computed for one viewer's scope and day under a data version (talent.figures.freshness.cached):",
             },
             bases=["Model"],
         ),
         # Issue 11: the dashboard's figures are stored under a data version that triggers raise on every change to
-        # the tables they read (talent.analytics.freshness), so they are exact without being computed on each visit.
+        # the tables they read (talent.figures.freshness), so they are exact without being computed on each visit.
         watch_tables(FIRST_WATCHED),
     ]

@@ -13,6 +13,7 @@ from talent.certification.expressions import date_literal
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, order_for, paginate
+from talent.figures.freshness import cached_rows
 from talent.pay.access import readable_salary_records, readable_standards, station_ids_sql
 from talent.pay.models import (
     Assessment,
@@ -278,28 +279,31 @@ async def compliance_summary(*, scope: Scope, on: date, region: Region | None = 
     base = _workforce(sql, station_ids_sql(scope, region.path if region else ""))
     summary = Summary(on=on)
     if group_by not in GROUPS:
-        rows = await fetch_all(SalaryStandard, f"{base} SELECT {_counts_sql()} FROM cw")
+        rows = await cached_rows(SalaryStandard, f"{base} SELECT {_counts_sql()} FROM cw", day=on)
         _fill(summary, rows[0] if rows else {})
         return summary
     if group_by == "region":
         key = _child_key(pg, len(region.path) if region else 0)
-        grouped = await fetch_all(
+        grouped = await cached_rows(
             SalaryStandard,
             f"{base}, g AS (SELECT {key} AS gkey, cw.* FROM cw) SELECT g.gkey, r.name AS gname, r.code AS gcode,"
             f" {_counts_sql()} FROM g LEFT JOIN regions r ON r.path = g.gkey GROUP BY g.gkey, r.name, r.code"
             " ORDER BY g.gkey",
+            day=on,
         )
     elif group_by == "station":
-        grouped = await fetch_all(
+        grouped = await cached_rows(
             SalaryStandard,
             f"{base}, g AS (SELECT station_id AS gkey, cw.* FROM cw) SELECT g.gkey, s.name AS gname, s.code AS gcode,"
             f" {_counts_sql()} FROM g JOIN stations s ON s.id = g.gkey GROUP BY g.gkey, s.name, s.code"
             f" ORDER BY s.code LIMIT {MAX_GROUPS}",
+            day=on,
         )
     elif group_by == "level":
-        grouped = await fetch_all(
+        grouped = await cached_rows(
             SalaryStandard,
             f"{base}, g AS (SELECT level AS gkey, cw.* FROM cw) SELECT g.gkey, {_counts_sql()} FROM g GROUP BY g.gkey",
+            day=on,
         )
         order = [lv.value for lv in PayLevel]
         grouped = sorted(grouped, key=lambda r: order.index(r["gkey"]) if r["gkey"] in order else 99)
@@ -318,7 +322,7 @@ async def compliance_summary(*, scope: Scope, on: date, region: Region | None = 
     summary.counts = {s.value: summary.counts.get(s.value, 0) for s in STATUSES}
     if len(grouped) >= MAX_GROUPS:  # cut short: the whole needs its own statement
         summary.truncated = True
-        rows = await fetch_all(SalaryStandard, f"{base} SELECT {_counts_sql()} FROM cw")
+        rows = await cached_rows(SalaryStandard, f"{base} SELECT {_counts_sql()} FROM cw", day=on)
         _fill(summary, rows[0] if rows else {})
     return summary
 
@@ -374,7 +378,7 @@ async def compliance_rows(
     sql = PaySql(on, _pg())
     base = _workforce(sql, station_ids_sql(scope, region.path if region else ""))
     where = _row_filter(status)
-    total = (await fetch_all(SalaryStandard, f"{base} SELECT COUNT(*) AS n FROM cw WHERE {where}"))[0]["n"]
+    total = (await cached_rows(SalaryStandard, f"{base} SELECT COUNT(*) AS n FROM cw WHERE {where}", day=on))[0]["n"]
     order = order_for(params, ROW_SORTS, "-shortfall")
     # order_for maps the public key through ROW_SORTS (a whitelist) and adds "id" as the tie-breaker.
     order_sql = ", ".join(
@@ -384,11 +388,12 @@ async def compliance_rows(
     per_page = params.per_page
     if params.page > 1 and (params.page - 1) * per_page >= total:
         params.page = max(1, -(-total // per_page))
-    rows = await fetch_all(
+    rows = await cached_rows(
         SalaryStandard,
         f"{base} SELECT {ROW_COLUMNS} FROM cw JOIN workers w ON w.id = cw.worker_id"
         f" JOIN stations st ON st.id = cw.station_id WHERE {where} ORDER BY {order_sql}"
         f" LIMIT {int(per_page)} OFFSET {int((params.page - 1) * per_page)}",
+        day=on,
     )
     return Page(items=[_row(r) for r in rows], total=int(total), params=params)
 
@@ -644,7 +649,9 @@ async def proposals(*, scope: Scope, on: date, params: ListParams) -> tuple[Prop
     monthly total, and one page of them with current and proposed pay and the reasons. Two statements."""
     sql = PaySql(on, _pg())
     base = _proposals(sql, station_ids_sql(scope))
-    totals = (await fetch_all(SalaryStandard, f"{base} SELECT COUNT(*) AS n, SUM(pc.increase) AS total FROM pc"))[0]
+    totals = (
+        await cached_rows(SalaryStandard, f"{base} SELECT COUNT(*) AS n, SUM(pc.increase) AS total FROM pc", day=on)
+    )[0]
     result = ProposalTotals(
         on=on, year=on.year - 1, workers=int(totals["n"] or 0), monthly_raise=_money(totals["total"])
     )
@@ -655,11 +662,12 @@ async def proposals(*, scope: Scope, on: date, params: ListParams) -> tuple[Prop
     order_sql += ", pc.worker_id"
     if params.page > 1 and (params.page - 1) * params.per_page >= result.workers:
         params.page = max(1, -(-result.workers // params.per_page))
-    rows = await fetch_all(
+    rows = await cached_rows(
         SalaryStandard,
         f"{base} SELECT {PROPOSAL_COLUMNS} FROM pc JOIN workers w ON w.id = pc.worker_id"
         f" JOIN stations st ON st.id = pc.station_id ORDER BY {order_sql}"
         f" LIMIT {int(params.per_page)} OFFSET {int((params.page - 1) * params.per_page)}",
+        day=on,
     )
     return result, Page(items=[_proposal_row(r) for r in rows], total=result.workers, params=params)
 

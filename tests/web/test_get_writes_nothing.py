@@ -10,7 +10,7 @@ from tests.courses.helpers import make_course
 from tests.web.test_route_walk import ROLES, SESSION_ENDING, _login_as, _sides, all_routes, fill
 
 # Written by signing in and by using a session, on any request; the dashboard stores its figures
-# (talent.analytics.freshness), and the data version they are stored under must not move on a GET.
+# (talent.figures.freshness), and the data version they are stored under must not move on a GET.
 BOOKKEEPING = {"Session", "LoginAttempt", "FigureCache"}
 
 

@@ -1,6 +1,6 @@
 from tortoise import migrations
 
-from talent.analytics.freshness import COHORT_WATCHED, watch_tables
+from talent.figures.freshness import COHORT_WATCHED, watch_tables
 
 
 class Migration(migrations.Migration):

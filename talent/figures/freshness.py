@@ -6,7 +6,7 @@ database triggers, so no write path can forget it (the ORM, raw SQL, imports, th
 figures stored under the current version for the same scope and day, and otherwise computes them and stores them
 under the version it read *before* computing: a change committed meanwhile has raised the version already, so
 figures that might have missed it are never served. The triggers are installed by the migrations (models 0015 and
-0016, pay 0004, cohorts 0003; watch_tables) and by the tests' schema on SQLite; tests/analytics/test_freshness.py
+0016, pay 0004 and 0005, cohorts 0003; watch_tables) and by the tests' schema on SQLite; tests/figures/test_freshness.py
 checks that every table the dashboard and the reports read is watched.
 
 On PostgreSQL the trigger is a deferred constraint trigger: it runs at commit, once per transaction (a
@@ -18,13 +18,14 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from tortoise.migrations import operations as ops
 
-from talent.analytics.models import DataVersion, FigureCache
 from talent.core.access import Scope
+from talent.figures.models import DataVersion, FigureCache
 from talent.rawsql import db_value, execute, fetch_all
 
 VERSION = "workforce"
@@ -45,11 +46,13 @@ FIRST_WATCHED = (
     "ce_yearly_rules",
     "exam_levels",
 )
-# Each app's migration installs its own tables' triggers (models 0016, pay 0004, cohorts 0003).
+# Each app's migration installs its own tables' triggers (models 0016, pay 0004 and 0005, cohorts 0003).
 EXAM_WATCHED = ("exam_results", "exam_subjects")
 PAY_WATCHED = ("pay_standards", "pay_bands", "pay_salary_records")
 COHORT_WATCHED = ("cohorts", "cohort_members")
-WATCHED = FIRST_WATCHED + EXAM_WATCHED + PAY_WATCHED + COHORT_WATCHED
+# The pay lists' rows (pay 0005): the proposed changes read these too.
+PAY_LIST_WATCHED = ("pay_allowances", "pay_performance_steps", "pay_assessments", "pay_change_decisions")
+WATCHED = FIRST_WATCHED + EXAM_WATCHED + PAY_WATCHED + COHORT_WATCHED + PAY_LIST_WATCHED
 
 _PG_FUNCTION = f"""CREATE OR REPLACE FUNCTION talent_data_changed() RETURNS trigger AS $$
 BEGIN
@@ -104,10 +107,18 @@ def register_coded(*classes: type[Enum]) -> None:
 
 
 def _plain(value: Any) -> Any:
+    # A statement's rows hold amounts and days (PostgreSQL returns numeric as Decimal, dates as dates): tagged, so
+    # they come back as they went in (a float would lose the fen, a string would compare as text).
+    if isinstance(value, Decimal):
+        return {"__decimal__": str(value)}
+    if isinstance(value, datetime):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, date):
+        return {"__date__": value.isoformat()}
     if isinstance(value, Enum):
         name = type(value).__name__
         if _CODED.get(name) is not type(value):
-            raise TypeError(f"{name} is not registered with talent.analytics.freshness.register_coded")
+            raise TypeError(f"{name} is not registered with talent.figures.freshness.register_coded")
         return {"__coded__": name, "value": value.value}
     if isinstance(value, dict):
         if any(isinstance(k, Enum) for k in value):
@@ -118,14 +129,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_TAGS: dict[str, Callable[[str], Any]] = {
+    "__decimal__": Decimal,
+    "__datetime__": datetime.fromisoformat,
+    "__date__": date.fromisoformat,
+}
+
+
 def _revive(obj: dict) -> Any:
     if set(obj) == {"__coded__", "value"}:
         return _CODED[obj["__coded__"]](obj["value"])
+    if len(obj) == 1 and (tag := next(iter(obj))) in _TAGS:
+        return _TAGS[tag](obj[tag])
     return obj
 
 
 def encode(value: Any) -> str:
-    """A cached value as JSON text: plain JSON values and registered coded members (anything else raises)."""
+    """A cached value as JSON text: plain JSON values, decimals, dates and registered coded members (anything else
+    raises)."""
     return json.dumps(_plain(value))
 
 
@@ -203,6 +224,27 @@ async def cached(*, key: str, day: date, compute: Callable[[], Awaitable[dict]])
             db_value(FigureCache, "computed_at", datetime.now(UTC)),
         )
     return figures
+
+
+async def cached_rows(model, sql: str, *, day: date) -> list[dict]:
+    """The rows of one read-only statement over watched tables (`fetch_all(model, sql)`), kept under the data version
+    as `cached` keeps figures. The statement's text is the key: the day, the scope's stations, the filter, the order
+    and the page are literals in it, so two requests share rows only when they ask the same question. For lists
+    whose every row aggregates the whole scope (a country's pay compliance: about 1.3 s a statement)."""
+
+    async def compute() -> dict:
+        return {"rows": await fetch_all(model, sql)}
+
+    return (await cached(key=key_of("rows", sql), day=day, compute=compute))["rows"]
+
+
+async def figures_prune() -> int:
+    """Delete the figures stored under an earlier version (never served again: the version only rises); the daily
+    `talent remind` run calls it. The number deleted."""
+    version = await current_version()
+    if version is None:
+        return 0
+    return await FigureCache.filter(version__lt=version).delete()
 
 
 async def current_version() -> int | None:

@@ -4,7 +4,7 @@ from tortoise.models import Model
 
 class DataVersion(Model):
     """A counter that database triggers raise in the transaction of every change to the tables a cached figure
-    reads (talent.analytics.freshness.WATCHED): a figure stored under one version is exact while it is current."""
+    reads (talent.figures.freshness.WATCHED): a figure stored under one version is exact while it is current."""
 
     name = fields.CharField(max_length=32, primary_key=True)
     version = fields.BigIntField(default=0)
@@ -14,7 +14,7 @@ class DataVersion(Model):
 
 
 class FigureCache(Model):
-    """Figures computed for one viewer's scope and day under a data version (talent.analytics.freshness.cached):
+    """Figures computed for one viewer's scope and day under a data version (talent.figures.freshness.cached):
     served while the version and the day are current, computed again otherwise. Not a record: never audited."""
 
     key = fields.CharField(max_length=191, primary_key=True)

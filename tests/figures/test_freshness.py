@@ -1,9 +1,10 @@
 """The dashboard's figures are stored under a data version that triggers raise on every change to what they read
-(talent.analytics.freshness): served in one statement while nothing changed, computed again after any change, on
+(talent.figures.freshness): served in one statement while nothing changed, computed again after any change, on
 another day, or for another scope; never stale."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from tortoise import Tortoise
@@ -12,12 +13,14 @@ from tortoise.transactions import in_transaction
 
 from talent.accounts.selectors import scope_for
 from talent.analytics.area import area_for
-from talent.analytics.freshness import WATCHED, cached, current_version
 from talent.analytics.params import report_dates
 from talent.analytics.reports import page_report
 from talent.analytics.retention import RETENTION_GROUPS
 from talent.certification.models import Certificate
+from talent.core.pagination import ListParams
 from talent.dashboard.selectors import staff_dashboard
+from talent.figures.freshness import WATCHED, cached, current_version, decode, encode
+from talent.pay import selectors as pay
 from talent.people import services as people
 from talent.places.models import CertLevel
 from tests.factories import world
@@ -102,6 +105,14 @@ async def test_a_change_committed_while_figures_are_computed_is_not_hidden_by_th
     assert await cached(key="t", day=DAY, compute=fresh) == {"figures": {"headcount": 5}}
 
 
+def test_stored_rows_come_back_with_their_amounts_and_days():
+    # PostgreSQL returns numeric as Decimal and dates as dates: read back from JSON they must be the same values
+    # (a float loses the fen; a string compares as text against a date).
+    row = {"pay": Decimal("4012.35"), "since": date(2023, 1, 31), "at": datetime(2026, 12, 1, 8, 30), "n": 3}
+    assert decode(encode([row])) == [row]
+    assert isinstance(decode(encode(Decimal("0.10"))), Decimal) and str(decode(encode(Decimal("0.10")))) == "0.10"
+
+
 @pytest.mark.parametrize("table", WATCHED)
 async def test_every_watched_table_raises_the_version_when_a_row_changes(db, table):
     w = await world()
@@ -128,9 +139,10 @@ async def test_every_watched_table_has_its_trigger(db, is_postgres):
         assert found >= {f"talent_watch_{t}_{op}" for t in WATCHED for op in ("insert", "update", "delete")}
 
 
-async def test_every_table_the_dashboard_and_the_reports_read_is_watched(db):
+async def test_every_table_the_dashboard_the_reports_and_the_pay_lists_read_is_watched(db):
     # If a measure starts reading a table no trigger watches, a change there would leave stale figures served: the
-    # statements of each role's dashboard and reports page (every retention group) name only watched tables.
+    # statements of each role's dashboard, reports page (every retention group) and pay lists (compliance in every
+    # grouping, its rows, the proposed changes) name only watched tables.
     w = await world()
     await Certificate.create(
         worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=date(2024, 1, 1)
@@ -145,9 +157,14 @@ async def test_every_table_the_dashboard_and_the_reports_read_is_watched(db):
             await staff_dashboard(scope=scope, today=DAY)
             for group in ("", *RETENTION_GROUPS):
                 await page_report(area, dates, group, DAY)
+            for group in ("", *pay.GROUPS):
+                await pay.compliance_summary(scope=scope, on=DAY, group_by=group)
+            await pay.compliance_rows(scope=scope, on=DAY, params=ListParams())
+            await pay.proposals(scope=scope, on=DAY, params=ListParams())
         for statement in counter.statements:
             read |= {t for t in tables if re.search(rf'(?<![\w.])"?{re.escape(t)}"?(?!\w)', statement)}
     assert {"employment_spells", "certificates", "exam_results", "pay_salary_records", "cohorts"} <= read
+    assert {"pay_assessments", "pay_change_decisions", "pay_allowances", "pay_performance_steps"} <= read
     assert sorted(read - set(WATCHED) - {"data_versions", "figure_cache"}) == []
 
 
