@@ -19,7 +19,8 @@ from talent.analytics.retention import RETENTION_GROUPS
 from talent.certification.models import Certificate
 from talent.core.pagination import ListParams
 from talent.dashboard.selectors import staff_dashboard
-from talent.figures.freshness import WATCHED, cached, current_version, decode, encode
+from talent.figures.freshness import WATCHED, cached, current_version, decode, encode, figures_prune
+from talent.figures.models import FigureCache
 from talent.pay import selectors as pay
 from talent.people import services as people
 from talent.places.models import CertLevel
@@ -180,3 +181,17 @@ async def test_on_postgresql_a_transaction_raises_the_version_once_when_it_commi
     # Deferred to the commit: unchanged inside the transaction, one more after it, for four changed rows.
     assert inside == before
     assert await current_version() == before + 1
+
+
+async def test_pruning_keeps_only_the_figures_of_the_current_version(db):
+    w = await world()
+
+    async def figures() -> dict:
+        return {"n": 1}
+
+    await cached(key="old", day=DAY, compute=figures)
+    await Certificate.create(worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=DAY)
+    await cached(key="new", day=DAY, compute=figures)
+    # "old" was stored under the version before the certificate, "new" under the current one.
+    assert await figures_prune() == 1
+    assert await FigureCache.all().values_list("key", flat=True) == ["new"]
