@@ -861,7 +861,6 @@ async def bench_area(conn, pg: bool, label: str, scope, area, today: date, repea
     from talent.analytics import pdf, reports, tables
     from talent.analytics.area import child_regions
     from talent.analytics.params import report_dates
-    from talent.analytics.retention import retention
     from talent.certification.selectors import certificate_sql
     from tests.querycount import count_queries
 
@@ -884,9 +883,6 @@ async def bench_area(conn, pg: bool, label: str, scope, area, today: date, repea
         print(f"{label:<8} {twin.name:<18} {1000 * t_sel:>11.1f} {1000 * t_raw:>10.1f} {ratio:>6.2f}  {equal}")
     if only:
         return
-    # Retention by pay compliance reads talent.pay's rules (PaySql) per spell: no hand-written twin yet.
-    t_sel, _ = await best(lambda: retention(area, today, "pay"), repeat)
-    print(f"{label:<8} {'retention pay':<18} {1000 * t_sel:>11.1f} {'—':>10} {'—':>6}  (no twin)")
 
     # End to end: the page's data and each API answer, with their statement counts.
     answers = [
