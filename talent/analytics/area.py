@@ -13,7 +13,7 @@ from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
 from talent.core.sql import inline_sql, under
-from talent.people.access import workers_q
+from talent.people.access import worker_id_queries
 from talent.people.models import Worker
 from talent.places.access import readable_regions, station_kind_q, stations_q
 from talent.places.models import Region, Station, StationKind
@@ -66,8 +66,8 @@ class Area:
 
     @cached_property
     def workers_sql(self) -> str:
-        """The ids of the workers the viewer reaches (talent.people.access.workers_q) as a subquery's text, rendered
-        once per scope as `stations_sql` is."""
+        """The ids of the workers the viewer reaches (the UNION of talent.people.access.worker_id_queries) as a
+        subquery's text, rendered once per scope as `stations_sql` is."""
         return _workers_sql(self.scope, _dialect())
 
     @cached_property
@@ -106,7 +106,10 @@ def _child_regions_sql(scope: Scope, region_id: int | None, dialect: str) -> str
 
 @lru_cache(maxsize=512)
 def _workers_sql(scope: Scope, dialect: str) -> str:
-    return inline_sql(Worker.filter(workers_q(scope)).values("id"))
+    queries = worker_id_queries(scope)
+    if queries is None:
+        return inline_sql(Worker.all().values("id"))
+    return " UNION ".join(inline_sql(q) for q in queries)
 
 
 def _stations_q(scope: Scope, path: str, prefix: str = "") -> Q:

@@ -49,6 +49,21 @@ def unplaced_workers(scope: Scope):
     return Worker.filter(registered, spells__id__isnull=True).values("id")
 
 
+def worker_id_queries(scope: Scope) -> list | None:
+    """The ids of the workers the viewer reaches as one-column values queries whose union is the set (None: every
+    worker, for an admin). workers_q filters on them; a hand-written statement tests its worker column against
+    their UNION directly (wrapped in a `workers` lookup, a city's pass rates probed the workers once per worker)."""
+    if scope.role == Role.ADMIN:
+        return None
+    if scope.role == Role.WORKER:
+        return [Worker.filter(id=scope.worker_id or 0).values("id")]
+    spelled = EmploymentSpell.filter(station_id__in=station_ids(scope)).values("worker_id")
+    if scope.role == Role.SUPERVISOR and scope.worker_ids:
+        return [spelled, Worker.filter(id__in=sorted(scope.worker_ids)).values("id")]
+    unplaced = unplaced_workers(scope)
+    return [spelled] if unplaced is None else [spelled, unplaced]
+
+
 def workers_q(scope: Scope) -> Q:
     """Filter on Worker. One `id IN (… UNION …)` subquery rather than a join (a worker with several spells is
     still one row) or an OR of two subqueries (which the planner can only answer by reading every worker)."""
@@ -56,13 +71,8 @@ def workers_q(scope: Scope) -> Q:
         return Q()
     if scope.role == Role.WORKER:
         return Q(id=scope.worker_id or 0)
-    spelled = EmploymentSpell.filter(station_id__in=station_ids(scope)).values("worker_id")
-    if scope.role == Role.SUPERVISOR and scope.worker_ids:
-        return Q(id__in=Union(spelled, Worker.filter(id__in=sorted(scope.worker_ids)).values("id")))
-    unplaced = unplaced_workers(scope)
-    if unplaced is None:
-        return Q(id__in=Unordered(spelled))
-    return Q(id__in=Union(spelled, unplaced))
+    queries = worker_id_queries(scope)
+    return Q(id__in=Union(*queries)) if len(queries) > 1 else Q(id__in=Unordered(queries[0]))
 
 
 def readable_workers(scope: Scope):
