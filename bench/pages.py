@@ -10,7 +10,8 @@ The database must hold a demo (`talent migrate && talent demo --scale county`; t
 talent.demo.DEMO_PASSWORD). The pages are found, not listed: the navigation the role's permissions open
 (talent.web.nav.NAV) and the lists one click under it (SUBPAGES), then on each page what its own HTML offers (sort
 headers; the search form's selects, checkboxes, number inputs and pickers; the export links; the pager's "next").
-Each measurement is the best of --repeat runs after one warm-up run.
+Each measurement is the best of --repeat runs after one warm-up run (with --slow S, a URL whose first visit takes
+over S seconds is measured by that visit alone, and its statement count is that visit's on both databases).
 
 Printed per URL: the role, the status, the first visit's time (the warm-up: a page that keeps its figures under the
 data version computes them then, talent.figures), the server time (the best visit after it), the part of it spent in
@@ -220,6 +221,7 @@ class Result:
     # The warm-up visit: for a page that keeps its figures under the data version (talent.figures), the visit that
     # computes them; `seconds` is then the visit that reads them back.
     first_seconds: float = 0.0
+    once: bool = False  # measured on the first visit alone (--slow): its count is the first visit's too
     twin: float | None = None
     check: str = "-"
     other_queries: int | None = None
@@ -286,22 +288,28 @@ async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> bo
     return response.status_code == 303
 
 
-async def measure(client: httpx.AsyncClient, result: Result, repeat: int) -> Result:
-    start = time.perf_counter()
-    await client.get(result.url)  # warm-up (and the session's first touch)
-    result.first_seconds = time.perf_counter() - start
+async def measure(client: httpx.AsyncClient, result: Result, repeat: int, slow: float = 0.0) -> Result:
+    """The first visit (the warm-up), then the best of `repeat` more; a first visit slower than `slow` seconds
+    (when given) is the measurement itself (`once`): a whole country's export is not worth three runs."""
     best = float("inf")
-    for _ in range(repeat):
+    for visit in range(repeat + 1):
         async with count_queries() as counter, sql_clock() as clock:
             start = time.perf_counter()
             response = await client.get(result.url)
             elapsed = time.perf_counter() - start
+        if visit == 0:
+            result.first_seconds = elapsed
+            result.once = bool(slow) and elapsed > slow
+            if not result.once:
+                continue
         result.status, result.size = response.status_code, len(response.content)
         if elapsed < best:
             best, result.queries, result.sql_seconds = elapsed, counter.count, clock["seconds"]
             is_html = response.headers.get("content-type", "").startswith("text/html")
             result.html = response.text if is_html else ""
             result.filled = filled(result.html)
+        if result.once:
+            break
     result.seconds = best
     return result
 
@@ -330,7 +338,7 @@ async def run_role(client: httpx.AsyncClient, role: str, args, twins) -> list[Re
     paths, user = await nav_paths(role)
     results: list[Result] = []
     for path in [*paths, *SUBPAGES]:
-        landing = await measure(client, Result(role, "page", path, pattern=paths.get(path, "")), args.repeat)
+        landing = await measure(client, Result(role, "page", path, pattern=paths.get(path, "")), args.repeat, args.slow)
         if path in SUBPAGES and path not in paths and landing.status != 200:
             continue  # a sub-page the role may not open: not part of its picture
         results.append(landing)
@@ -338,12 +346,12 @@ async def run_role(client: httpx.AsyncClient, role: str, args, twins) -> list[Re
         if landing.status != 200:
             continue
         for kind, url in await variants(client, path, landing.html, args.deep, per_page):
-            result = await measure(client, Result(role, kind, url), args.repeat)
+            result = await measure(client, Result(role, kind, url), args.repeat, args.slow)
             results.append(result)
             report(await twins.check(user, result), args)
             following = links_of(result.html).next if kind == "deep" else ""
             if following:
-                cursor = await measure(client, Result(role, "cursor", urljoin(path, following)), args.repeat)
+                cursor = await measure(client, Result(role, "cursor", urljoin(path, following)), args.repeat, args.slow)
                 results.append(cursor)
                 report(await twins.check(user, cursor), args)
     return results
@@ -504,7 +512,8 @@ async def counts_on(url: str, results: list[Result]) -> None:
                         if not following:
                             continue
                         target = urljoin(urlsplit(result.url).path, following)
-                    await client.get(target)
+                    if not result.once:  # counted as it was measured: the first visit, or one after it
+                        await client.get(target)
                     async with count_queries() as counter:
                         response = await client.get(target)
                     result.other_queries = counter.count
@@ -529,6 +538,9 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get("TALENT_DATABASE_URL", ""))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--deep", type=int, default=1000)
+    parser.add_argument(
+        "--slow", type=float, default=0.0, help="seconds: a first visit slower than this is measured once (0: never)"
+    )
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--scale-compare", metavar="URL2", default="", help="a second database (the small demo)")
     parser.add_argument(
