@@ -448,17 +448,27 @@ def certified_counts_text(
             when = f"z.a{i} = 1 AND z.f{j} <= {day}"
             counts.append(f"COUNT(DISTINCT CASE WHEN {when} THEN z.worker_id END) AS c{i}_{j}")
     group = grouping.sql() if grouping is not None else "-1"
-    # Each counted worker's first-certificate days once (`f`), then joined to their rows: grouping the join by
-    # every key of `x` (a flag per day of a series) cost the country's series half again its twin on PostgreSQL.
-    # The whole country reads every certificate (no worker list to test each against).
-    counted = "" if everywhere else " WHERE c.worker_id IN (SELECT x.worker_id FROM x)"
-    f_columns = ", ".join(f"f.f{j} AS f{j}" for j in range(len(levels)))
-    ctes = (
+    population = (
         f"x AS (SELECT DISTINCT {group} AS g, sp.worker_id AS worker_id{flags}"
         f"{_population(stations, grouping is not None and grouping.reads_station, everywhere=everywhere)}"
-        f" AND {where}), f AS (SELECT c.worker_id AS worker_id, {firsts} FROM certificates c{counted}"
-        f" GROUP BY c.worker_id), z AS (SELECT {keys}, {f_columns} FROM x LEFT JOIN f ON f.worker_id = x.worker_id)"
+        f" AND {where})"
     )
+    if single:
+        # One row per (group, worker): their certificates joined and grouped by those two keys.
+        ctes = (
+            f"{population}, z AS (SELECT {keys}, {firsts} FROM x LEFT JOIN certificates c ON c.worker_id = x.worker_id"
+            f" GROUP BY {keys})"
+        )
+    else:
+        # A series: each counted worker's first-certificate days once (`f`), then joined to their rows (grouping the
+        # join by every key of `x`, a flag per day, cost the country's series half again its twin on PostgreSQL).
+        # The whole country reads every certificate (no worker list to test each against).
+        counted = "" if everywhere else " WHERE c.worker_id IN (SELECT x.worker_id FROM x)"
+        f_columns = ", ".join(f"f.f{j} AS f{j}" for j in range(len(levels)))
+        ctes = (
+            f"{population}, f AS (SELECT c.worker_id AS worker_id, {firsts} FROM certificates c{counted}"
+            f" GROUP BY c.worker_id), z AS (SELECT {keys}, {f_columns} FROM x LEFT JOIN f ON f.worker_id = x.worker_id)"
+        )
     return ctes, f"SELECT z.g AS g, {', '.join(counts)} FROM z GROUP BY z.g"
 
 
