@@ -32,6 +32,8 @@ _depth = contextvars.ContextVar("querycount_depth", default=0)
 class Counter:
     def __init__(self) -> None:
         self.statements: list[str] = []
+        # Each statement's parameters (None without), to run a statement again (the benches' explain scripts).
+        self.params: list = []
         # Of them, the statements streamed a batch at a time (an export's rows).
         self.streamed: list[str] = []
 
@@ -59,6 +61,7 @@ async def count_queries():
                     try:
                         if _depth.get() == 1:
                             counter.statements.append(query)
+                            counter.params.append(args[0] if args else None)
                             if orig.__name__ == "execute_stream":
                                 counter.streamed.append(query)
                         return await orig(self, query, *args, **kwargs)
@@ -73,6 +76,7 @@ async def count_queries():
 
     async def counted_cursor(db, query, *args):
         counter.statements.append(query)
+        counter.params.append(args[0] if args else None)
         counter.streamed.append(query)
         async with aclosing(cursor_records(db, query, *args)) as batches:
             async for batch in batches:
