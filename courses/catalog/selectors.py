@@ -10,7 +10,7 @@ from courses.catalog.models import Category, Course, CourseStatus, Delivery, Les
 from courses.catalog.rules import open_on
 from talent.core.access import Permission, Scope
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import under
+from talent.core.sql import icontains, under
 from talent.places.models import CertLevel, Region
 
 SORTS = {"title": "title", "hours": "ce_hours", "starts": "starts_on", "new": "id"}
@@ -36,7 +36,7 @@ async def course_list(*, scope: Scope, params: ListParams, filters: CatalogFilte
     else:
         qs = qs.filter(status=CourseStatus.PUBLISHED)
     if params.q:
-        qs = qs.filter(Q(title__icontains=params.q) | Q(summary__icontains=params.q))
+        qs = qs.filter(icontains("title", params.q) | icontains("summary", params.q))
     if filters.category in {c.value for c in Category}:
         qs = qs.filter(category=filters.category)
     if filters.level in {c.value for c in CertLevel}:

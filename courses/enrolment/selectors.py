@@ -4,7 +4,7 @@ upcoming sessions are the classroom's: courses.classroom.selectors.)"""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Subquery
 from tortoise.functions import Count, Sum
 
 from courses.catalog.models import Course, Lesson
@@ -13,6 +13,7 @@ from talent.certification.models import CeCredit
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, paginate
+from talent.core.sql import icontains
 from talent.people.access import workers_q
 from talent.people.models import Worker
 
@@ -66,7 +67,7 @@ async def course_enrolments(*, scope: Scope, course: Course, params: ListParams,
     if status in STATUS_FILTERS and status:
         qs = qs.filter(status=status)
     if params.q:
-        qs = qs.filter(Q(worker__name__icontains=params.q) | Q(worker__worker_no__icontains=params.q))
+        qs = qs.filter(icontains("worker__name", params.q) | icontains("worker__worker_no", params.q))
     return await paginate(qs.select_related("worker"), params, SORTS, default="worker_no")
 
 

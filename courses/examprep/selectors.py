@@ -32,6 +32,7 @@ from talent.core.clock import local_time
 from talent.core.export import batched
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, paginate
+from talent.core.sql import icontains
 
 READINESS_DAYS = 90
 BANK_SORTS = {"subject": "question__subject", "topic": "question__topic", "kind": "question__kind", "id": "question_id"}
@@ -50,7 +51,7 @@ def _bank_query(*, scope: Scope, q: str, subject: str, kind: str, topic: str):
     qs = QuestionVersion.filter(visible(scope, "question__"), is_current=True).select_related("question")
     qs = filtered_by_given(qs, question__subject=subject, question__kind=kind, question__topic=topic)
     if q:
-        qs = qs.filter(Q(stem__icontains=q) | Q(question__topic__icontains=q))
+        qs = qs.filter(icontains("stem", q) | icontains("question__topic", q))
     return qs
 
 
@@ -206,7 +207,7 @@ async def notebook_list(
     if due_only:
         qs = qs.filter(due_on__lte=today)
     if params.q:
-        qs = qs.filter(question__topic__icontains=params.q)
+        qs = qs.filter(icontains("question__topic", params.q))
     return await paginate(qs, params, NOTEBOOK_SORTS, default="due")
 
 

@@ -12,6 +12,7 @@ from talent.accounts.models import LoginAttempt, Session, User
 from talent.core.access import Role, Scope
 from talent.core.export import list_rows
 from talent.core.pagination import ListParams, Page, order_for, paginate
+from talent.core.sql import icontains
 from talent.places.models import Region
 from talent.settings import get_settings
 from talent.supervision.selectors import assigned_station_ids, mentee_worker_ids
@@ -173,7 +174,7 @@ USER_SORTS = {"username": "username", "name": "display_name", "role": "role", "l
 def _user_filtered(*, params: ListParams, role: str = ""):
     qs = User.all().select_related("region", "organisation", "worker")
     if params.q:
-        qs = qs.filter(Q(username__icontains=params.q) | Q(display_name__icontains=params.q))
+        qs = qs.filter(icontains("username", params.q) | icontains("display_name", params.q))
     if role:
         qs = qs.filter(role=role)
     return qs

@@ -11,6 +11,7 @@ from talent.analytics.area import Area
 from talent.analytics.measures import active_qs, certified_on_qs, separations_qs
 from talent.analytics.workforce import registration_list
 from talent.core.pagination import ListParams, Page, paginate
+from talent.core.sql import icontains
 from talent.people.models import Worker
 from talent.places.models import CertLevel
 
@@ -27,7 +28,7 @@ def measure_workers_qs(area: Area, measure: str, on: date):
 async def measure_workers(*, area: Area, measure: str, on: date, params: ListParams) -> Page:
     qs = measure_workers_qs(area, measure, on)
     if params.q:
-        qs = qs.filter(name__icontains=params.q) if not params.q.isascii() else qs.filter(worker_no__icontains=params.q)
+        qs = qs.filter(icontains("worker_no" if params.q.isascii() else "name", params.q))
     return await paginate(qs, params, WORKER_SORTS, "worker_no", values=("id", "worker_no", "name", "source"))
 
 

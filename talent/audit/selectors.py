@@ -7,7 +7,7 @@ from talent.core.access import Role, Scope
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import NOTHING, Union, under
+from talent.core.sql import NOTHING, Union, icontains, under
 
 SORTS = {"at": "id", "entity": "entity", "action": "action", "actor": "actor_name"}
 
@@ -34,7 +34,7 @@ def _scope_filter(scope: Scope) -> Q:
 def _audit_filtered(*, scope: Scope, params: ListParams, entity: str = "", entity_id: str = ""):
     qs = filtered_by_given(AuditEntry.filter(_scope_filter(scope)), entity=entity, entity_id=entity_id)
     if params.q:
-        qs = qs.filter(Q(summary__icontains=params.q) | Q(actor_name__icontains=params.q))
+        qs = qs.filter(icontains("summary", params.q) | icontains("actor_name", params.q))
     return qs
 
 

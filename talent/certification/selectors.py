@@ -65,7 +65,7 @@ from talent.core.access import Scope
 from talent.core.export import statement_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import Unordered, under
+from talent.core.sql import Unordered, icontains, under
 from talent.people.access import spells_q, workers_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on
@@ -115,7 +115,7 @@ async def subject_suggest(*, term: str, limit: int = SUBJECT_SUGGEST_LIMIT) -> l
     `term`, in the catalogue's order, at most `limit`: one query."""
     qs = ExamSubject.all()
     if term:
-        qs = qs.filter(Q(code__istartswith=term) | Q(name__icontains=term) | Q(name_en__icontains=term))
+        qs = qs.filter(Q(code__istartswith=term) | icontains("name", term) | icontains("name_en", term))
     return await qs.order_by("position", "code").limit(limit).values("code", "name")
 
 
@@ -406,7 +406,7 @@ CE_CREDIT_RULE_SORTS = {"region": "region_path", "kind": "kind", "effective": "e
 async def ce_credit_rule_list(*, scope: Scope, params: ListParams) -> Page:
     qs = CeCreditRule.filter(ce_rules_q(scope)).select_related("region")
     if params.q:
-        qs = qs.filter(Q(source__icontains=params.q) | Q(region__name__icontains=params.q) | Q(region__code=params.q))
+        qs = qs.filter(icontains("source", params.q) | icontains("region__name", params.q) | Q(region__code=params.q))
     return await paginate(qs, params, CE_CREDIT_RULE_SORTS, default="region")
 
 
@@ -508,7 +508,7 @@ async def certificate_queryset(
         current = current.filter(station__code=filters.station_code)
     qs = Worker.filter(workers_q(scope), id__in=Unordered(current.values("worker_id")))
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
+        qs = qs.filter(icontains("name", q) | icontains("worker_no", q))
     needed = None
     if not columns:
         needed = {"cert_level"} if filters.level in LEVEL_ORDER else set()

@@ -15,6 +15,7 @@ from talent.cohorts.rules import is_overdue
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, paginate
+from talent.core.sql import icontains
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
 from talent.supervision.access import readable_sessions
@@ -32,7 +33,7 @@ async def session_list(*, scope: Scope, params: ListParams, supervisor_id: int |
     if supervisor_id is not None:
         qs = qs.filter(supervisor_id=supervisor_id)
     if params.q:
-        qs = qs.filter(Q(topics__icontains=params.q) | Q(station__name__icontains=params.q) | Q(station__code=params.q))
+        qs = qs.filter(icontains("topics", params.q) | icontains("station__name", params.q) | Q(station__code=params.q))
     page = await paginate(qs, params, SESSION_SORTS, default="-held_on")
     counts = await attendee_counts([s.id for s in page.items])
     for s in page.items:
@@ -134,7 +135,7 @@ async def cohort_list(*, scope: Scope, params: ListParams, kind: str = "") -> Pa
     if kind:
         qs = qs.filter(kind=kind)
     if params.q:
-        qs = qs.filter(Q(name__icontains=params.q) | Q(region__name__icontains=params.q))
+        qs = qs.filter(icontains("name", params.q) | icontains("region__name", params.q))
     page = await paginate(qs, params, COHORT_SORTS, default="-start_on")
     ids = [c.id for c in page.items]
     counts = await count_by(CohortMember.filter(members_q(scope), cohort_id__in=ids), "cohort_id") if ids else {}
@@ -158,7 +159,7 @@ async def member_page(*, scope: Scope, cohort: Cohort, params: ListParams) -> Pa
     """A page of the cohort's members the viewer sees, with worker and mentor."""
     qs = readable_members(scope).filter(cohort_id=cohort.id).select_related("worker", "mentor")
     if params.q:
-        qs = qs.filter(Q(worker__worker_no__icontains=params.q) | Q(worker__name__icontains=params.q))
+        qs = qs.filter(icontains("worker__worker_no", params.q) | icontains("worker__name", params.q))
     return await paginate(qs, params, MEMBER_SORTS, default="worker_no")
 
 

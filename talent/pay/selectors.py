@@ -13,6 +13,7 @@ from talent.certification.expressions import date_literal
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, order_for, paginate
+from talent.core.sql import icontains
 from talent.figures.freshness import cached_rows
 from talent.pay.access import readable_salary_records, readable_standards, station_ids_sql
 from talent.pay.models import (
@@ -42,7 +43,7 @@ STANDARD_SORTS = {"effective": "effective_from", "title": "title", "region": "re
 async def standard_list(*, scope: Scope, params: ListParams, status: str = "") -> Page:
     qs = (await readable_standards(scope)).select_related("region")
     if params.q:
-        qs = qs.filter(Q(title__icontains=params.q) | Q(document_no__icontains=params.q))
+        qs = qs.filter(icontains("title", params.q) | icontains("document_no", params.q))
     if status in {s.value for s in StandardStatus}:
         qs = qs.filter(status=status)
     return await paginate(qs, params, STANDARD_SORTS, default="-effective")
@@ -701,7 +702,7 @@ async def assessment_list(*, scope: Scope, params: ListParams, year: int | None 
     if grade in {g.value for g in Grade}:
         qs = qs.filter(grade=grade)
     if params.q:
-        qs = qs.filter(Q(worker__name__icontains=params.q) | Q(worker__worker_no__icontains=params.q))
+        qs = qs.filter(icontains("worker__name", params.q) | icontains("worker__worker_no", params.q))
     return await paginate(qs, params, ASSESSMENT_SORTS, default="worker_no")
 
 

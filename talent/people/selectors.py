@@ -9,7 +9,7 @@ about another organisation's stations leaks into a list or a page.
 from collections.abc import AsyncIterator
 from datetime import date
 
-from tortoise.expressions import Q, RawSQL, Subquery
+from tortoise.expressions import RawSQL, Subquery
 from tortoise.query_utils import Prefetch
 
 from talent.core.access import Scope
@@ -18,7 +18,7 @@ from talent.core.errors import ServiceError
 from talent.core.export import list_rows
 from talent.core.i18n import N_
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import Unordered
+from talent.core.sql import Unordered, icontains
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
@@ -40,7 +40,7 @@ def _worker_filtered(
     current = _current_spells(scope, today)
     qs = Worker.filter(workers_q(scope))
     if params.q:
-        qs = qs.filter(Q(name__icontains=params.q) | Q(worker_no__icontains=params.q))
+        qs = qs.filter(icontains("name", params.q) | icontains("worker_no", params.q))
     active_ids = Unordered(current.values("worker_id"))
     if status == "active":
         qs = qs.filter(id__in=active_ids)
@@ -147,7 +147,7 @@ async def active_spell(*, scope: Scope, worker_id: int) -> EmploymentSpell | Non
 async def worker_suggest(*, scope: Scope, q: str, limit: int = 20) -> list[dict]:
     qs = Worker.filter(workers_q(scope))
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(worker_no__icontains=q))
+        qs = qs.filter(icontains("name", q) | icontains("worker_no", q))
     return await qs.order_by("worker_no").limit(limit).values("worker_no", "name")
 
 

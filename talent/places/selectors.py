@@ -13,7 +13,7 @@ from talent.core.aggregate import count_by
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import exists, under
+from talent.core.sql import exists, icontains, under
 from talent.places.access import organisations_q, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
@@ -31,7 +31,7 @@ def _region_filtered(*, scope: Scope, params: ListParams, level: str = ""):
     if level:
         qs = qs.filter(level=level)
     if params.q:
-        qs = qs.filter(Q(name__icontains=params.q) | under("code", params.q))
+        qs = qs.filter(icontains("name", params.q) | under("code", params.q))
     return qs
 
 
@@ -82,14 +82,14 @@ async def region_detail(*, scope: Scope, region: Region) -> dict:
 async def region_suggest(*, scope: Scope, term: str) -> list[dict]:
     qs = Region.filter(regions_q(scope))
     if term:
-        qs = qs.filter(Q(name__icontains=term) | under("code", term))
+        qs = qs.filter(icontains("name", term) | under("code", term))
     return await qs.order_by("path").limit(SUGGEST_LIMIT).values("code", "name")
 
 
 async def township_suggest(*, scope: Scope, term: str) -> list[dict]:
     qs = Region.filter(regions_q(scope), level=RegionLevel.TOWNSHIP)
     if term:
-        qs = qs.filter(Q(name__icontains=term) | under("code", term))
+        qs = qs.filter(icontains("name", term) | under("code", term))
     return await qs.order_by("path").limit(SUGGEST_LIMIT).values("code", "name")
 
 
@@ -108,7 +108,7 @@ def _visible_organisations(scope: Scope):
 def _organisation_filtered(*, scope: Scope, params: ListParams):
     qs = _visible_organisations(scope).select_related("region")
     if params.q:
-        qs = qs.filter(Q(name__icontains=params.q) | Q(credit_code__icontains=params.q))
+        qs = qs.filter(icontains("name", params.q) | icontains("credit_code", params.q))
     return qs
 
 
@@ -154,7 +154,7 @@ async def organisation_for_name(*, scope: Scope, name: str) -> Organisation | No
 async def organisation_suggest(*, scope: Scope, term: str) -> list[dict]:
     qs = _visible_organisations(scope)
     if term:
-        qs = qs.filter(name__icontains=term)
+        qs = qs.filter(icontains("name", term))
     return await qs.order_by("name").limit(SUGGEST_LIMIT).values("name")
 
 
@@ -180,7 +180,7 @@ TIER_SORTS = {
 def _tier_filtered(*, scope: Scope, params: ListParams):
     qs = StationTier.filter(tiers_q(scope)).select_related("region")
     if params.q:
-        qs = qs.filter(name__icontains=params.q)
+        qs = qs.filter(icontains("name", params.q))
     return qs
 
 
@@ -241,7 +241,7 @@ def _station_filtered(
         qs = qs.filter(kind=kind)
     qs = filtered_by_given(qs, tier_id=tier_id, organisation_id=organisation_id)
     if params.q:
-        qs = qs.filter(Q(code__icontains=params.q) | Q(name__icontains=params.q))
+        qs = qs.filter(icontains("code", params.q) | icontains("name", params.q))
     return qs
 
 
@@ -297,7 +297,7 @@ async def station_for_code(*, scope: Scope, code: str) -> Station | None:
 async def station_suggest(*, scope: Scope, term: str) -> list[dict]:
     qs = Station.filter(stations_q(scope))
     if term:
-        qs = qs.filter(Q(code__icontains=term) | Q(name__icontains=term))
+        qs = qs.filter(icontains("code", term) | icontains("name", term))
     return await qs.order_by("code").limit(SUGGEST_LIMIT).values("code", "name")
 
 

@@ -9,7 +9,7 @@ from tortoise.functions import Count
 from talent import rawsql
 from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import under
+from talent.core.sql import icontains, under
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -43,11 +43,11 @@ SUPERVISOR_SORTS = {"name": "name", "affiliation": "affiliation", "level": "leve
 def _supervisor_filtered(*, scope: Scope, params: ListParams, expertise: str, region: Region | None, kind: str):
     qs = readable_supervisors(scope).select_related("region")
     if params.q:
-        tagged = SupervisorExpertise.filter(tag__icontains=params.q).values("supervisor_id")
+        tagged = SupervisorExpertise.filter(icontains("tag", params.q)).values("supervisor_id")
         qs = qs.filter(
-            Q(name__icontains=params.q)
-            | Q(affiliation__icontains=params.q)
-            | Q(bio__icontains=params.q)
+            icontains("name", params.q)
+            | icontains("affiliation", params.q)
+            | icontains("bio", params.q)
             | Q(id__in=Subquery(tagged))
         )
     if expertise:
@@ -252,7 +252,7 @@ async def uncovered_stations(*, scope: Scope, region: Region | None, today: date
     if region is not None:
         qs = qs.filter(under("region_path", region.path))
     if params.q:
-        qs = qs.filter(Q(code__icontains=params.q) | Q(name__icontains=params.q))
+        qs = qs.filter(icontains("code", params.q) | icontains("name", params.q))
     return await paginate(qs, params, UNCOVERED_SORTS, default="code")
 
 
@@ -278,7 +278,7 @@ async def ce_rule_list(*, scope: Scope, params: ListParams) -> Page:
     """The rules the viewer sees with their regions, by region then latest first."""
     qs = readable_ce_rules(scope).select_related("region")
     if params.q:
-        qs = qs.filter(Q(source__icontains=params.q) | Q(region__name__icontains=params.q) | Q(region__code=params.q))
+        qs = qs.filter(icontains("source", params.q) | icontains("region__name", params.q) | Q(region__code=params.q))
     return await paginate(qs, params, CE_RULE_SORTS, default="region")
 
 

@@ -7,7 +7,7 @@ import random
 import pytest
 from tortoise.expressions import Subquery
 
-from talent.core.sql import Unordered, next_prefix, under
+from talent.core.sql import Unordered, icontains, next_prefix, under
 from talent.people.models import EmploymentSpell, Worker
 
 PATHS = [
@@ -99,3 +99,20 @@ async def test_an_in_subquery_has_no_default_ordering_but_a_limited_one_keeps_it
     plain = Worker.filter(id__in=Subquery(EmploymentSpell.all().values("worker_id"))).sql()
     assert "ORDER BY" in plain.split(" IN ", 1)[1].rsplit(")", 1)[0].upper()
     assert "ORDER BY" in inner(EmploymentSpell.all().order_by("-start_on").limit(3).values("worker_id"))
+
+
+async def test_a_search_ignores_the_case_of_latin_letters_and_matches_chinese_as_written(db):
+    # icontains: SQLite's LIKE ignores ASCII case by itself; PostgreSQL's needs ILIKE's equivalent. Both databases
+    # must answer alike: "w3" finds W3201…; "ab" finds "AB站" and "ab"; a Chinese term matches only itself.
+    for no, name in (("W3201", "张三"), ("X0001", "AB站"), ("X0002", "ab"), ("X0003", "李四")):
+        await Worker.create(worker_no=no, name=name)
+
+    async def found(field: str, text: str) -> list[str]:
+        return sorted(await Worker.filter(icontains(field, text)).values_list("worker_no", flat=True))
+
+    assert await found("worker_no", "w3") == ["W3201"]
+    assert await found("name", "ab") == ["X0001", "X0002"]
+    assert await found("name", "AB") == ["X0001", "X0002"]
+    assert await found("name", "张") == ["W3201"]
+    # The text is matched as written, never as a pattern: "%" and "_" are literal.
+    assert await found("name", "%") == [] and await found("name", "_") == []
