@@ -27,16 +27,32 @@ def usernames_sqlite(path: Path) -> list[str]:
         return [row[0] for row in conn.execute("SELECT username FROM users ORDER BY username")]
 
 
-@pytest.fixture
-def sqlite_env(tmp_path) -> dict:
-    env = {
+def _env(root: Path) -> dict:
+    return {
         **os.environ,
-        "TALENT_DATABASE_URL": f"sqlite://{tmp_path / 'db' / 'talent.sqlite3'}",
-        "TALENT_STORAGE_DIR": str(tmp_path / "storage"),
+        "TALENT_DATABASE_URL": f"sqlite://{root / 'db' / 'talent.sqlite3'}",
+        "TALENT_STORAGE_DIR": str(root / "storage"),
         "TALENT_DEFAULT_LOCALE": "en",
     }
+
+
+@pytest.fixture(scope="module")
+def migrated_template(tmp_path_factory) -> Path:
+    # Migrated and with its first admin once per module (the command takes some 20 s on a slow machine); each test
+    # works on its own copy.
+    root = tmp_path_factory.mktemp("template")
+    env = _env(root)
     assert talent(env, "migrate").returncode == 0
     assert talent(env, "create-admin", "first", "--password", PASSWORD).returncode == 0
+    return root / "db" / "talent.sqlite3"
+
+
+@pytest.fixture
+def sqlite_env(tmp_path, migrated_template) -> dict:
+    env = _env(tmp_path)
+    (tmp_path / "db").mkdir()
+    with sqlite3.connect(migrated_template) as source, sqlite3.connect(tmp_path / "db" / "talent.sqlite3") as copy:
+        source.backup(copy)
     blob = tmp_path / "storage" / "materials" / "ab" / "cd" / ("ab" * 32)
     blob.parent.mkdir(parents=True)
     blob.write_bytes(b"%PDF-1.7 evidence")
