@@ -6,8 +6,8 @@ database triggers, so no write path can forget it (the ORM, raw SQL, imports, th
 figures stored under the current version for the same scope and day, and otherwise computes them and stores them
 under the version it read *before* computing: a change committed meanwhile has raised the version already, so
 figures that might have missed it are never served. The triggers are installed by the migrations (models 0015 and
-0016, pay 0004 and 0005, cohorts 0003; watch_tables) and by the tests' schema on SQLite; tests/figures/test_freshness.py
-checks that every table the dashboard and the reports read is watched.
+0016, pay 0004 and 0005, cohorts 0003; watch_tables) and by the tests' schema on SQLite;
+tests/figures/test_freshness.py checks that every table the dashboard, the reports and the pay lists read is watched.
 
 On PostgreSQL the trigger is a deferred constraint trigger: it runs at commit, once per transaction (a
 transaction-local setting remembers it ran), so the counter's row lock is the last lock a writer takes and two
@@ -196,9 +196,9 @@ def scope_key(scope: Scope) -> str:
 
 async def cached(*, key: str, day: date, compute: Callable[[], Awaitable[dict]]) -> dict:
     """The figures stored under `key` for `day` at the current data version, else `compute()` (a dict of JSON
-    values and registered coded members) stored under the version read before it ran. One statement when current,
-    two more than `compute` otherwise. Without the version row (a database the migration has not reached) it only
-    computes."""
+    values, decimals, days and registered coded members) stored under the version read before it ran. One statement
+    when current, two more than `compute` otherwise. Without the version row (a database the migration has not
+    reached) it only computes."""
     day_value = db_value(FigureCache, "day", day)
     rows = await fetch_all(
         FigureCache,
