@@ -28,12 +28,15 @@ Don't run it on the national demo on a shared machine without --roles: some page
 import argparse
 import asyncio
 import contextvars
+import csv
 import functools
+import io
 import json
 import os
 import re
 import sys
 import time
+import zipfile
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from html import unescape as html_unescape
@@ -228,6 +231,7 @@ class Result:
     pattern: str = ""  # a navigation entry's NAV address, when it names the account's own record
     filled: bool = False  # whether the page listed anything (a list's rows, a pager's total)
     other_filled: bool | None = None
+    rows: int | None = None  # an export's data rows (the file's rows but its header)
     html: str = field(default="", repr=False)
 
     @property
@@ -288,6 +292,31 @@ async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> bo
     return response.status_code == 303
 
 
+ROW_TAG = re.compile(rb"<row[ >/]")
+
+
+def file_rows(response: httpx.Response) -> int | None:
+    """The data rows of an exported file (its rows but the header): a CSV's records, or the `<row` elements of an
+    XLSX's one sheet, read from its XML without loading a workbook."""
+    kind = response.headers.get("content-type", "")
+    if kind.startswith("text/csv"):
+        return sum(1 for _ in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))) - 1
+    if "spreadsheetml" in kind:
+        with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+            sheet = next((n for n in book.namelist() if n.startswith("xl/worksheets/sheet")), None)
+            if sheet is None:
+                return None
+            count, tail = 0, b""
+            with book.open(sheet) as xml:
+                # A tail shorter than the pattern carries no whole match: none is counted twice across chunks.
+                while chunk := xml.read(1 << 20):
+                    data = tail + chunk
+                    count += len(ROW_TAG.findall(data))
+                    tail = data[-4:]
+            return count - 1
+    return None
+
+
 async def measure(client: httpx.AsyncClient, result: Result, repeat: int, slow: float = 0.0) -> Result:
     """The first visit (the warm-up), then the best of `repeat` more; a first visit slower than `slow` seconds
     (when given) is the measurement itself (`once`): a whole country's export is not worth three runs."""
@@ -308,6 +337,8 @@ async def measure(client: httpx.AsyncClient, result: Result, repeat: int, slow: 
             is_html = response.headers.get("content-type", "").startswith("text/html")
             result.html = response.text if is_html else ""
             result.filled = filled(result.html)
+            if result.kind == "export" and response.status_code == 200:
+                result.rows = file_rows(response)
         if result.once:
             break
     result.seconds = best
@@ -337,15 +368,22 @@ async def run_role(client: httpx.AsyncClient, role: str, args, twins) -> list[Re
     per_page = get_settings().page_size
     paths, user = await nav_paths(role)
     results: list[Result] = []
+    only_paths = set(filter(None, args.paths.split(",")))
+    kinds = set(filter(None, args.kinds.split(",")))
     for path in [*paths, *SUBPAGES]:
+        if only_paths and path not in only_paths:
+            continue
         landing = await measure(client, Result(role, "page", path, pattern=paths.get(path, "")), args.repeat, args.slow)
         if path in SUBPAGES and path not in paths and landing.status != 200:
             continue  # a sub-page the role may not open: not part of its picture
-        results.append(landing)
-        report(await twins.check(user, landing), args)
+        if not kinds or "page" in kinds:
+            results.append(landing)
+            report(await twins.check(user, landing), args)
         if landing.status != 200:
             continue
         for kind, url in await variants(client, path, landing.html, args.deep, per_page):
+            if kinds and kind not in kinds and not (kind == "deep" and "cursor" in kinds):
+                continue
             result = await measure(client, Result(role, kind, url), args.repeat, args.slow)
             results.append(result)
             report(await twins.check(user, result), args)
@@ -542,6 +580,10 @@ def main() -> None:
         "--slow", type=float, default=0.0, help="seconds: a first visit slower than this is measured once (0: never)"
     )
     parser.add_argument("--roles", default=",".join(ROLES))
+    parser.add_argument("--paths", default="", help="only these navigation paths (comma-separated), e.g. /workers")
+    parser.add_argument(
+        "--kinds", default="", help="only these kinds of URL (comma-separated: page sort filter search deep export)"
+    )
     parser.add_argument("--scale-compare", metavar="URL2", default="", help="a second database (the small demo)")
     parser.add_argument(
         "--markdown",
