@@ -12,12 +12,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from talent.audit.models import Entity
 from talent.core.access import Scope
 from talent.core.attrs import attrs_of
-from talent.core.i18n import N_, Msgid, format_date, format_local
+from talent.core.i18n import N_, Msgid, format_date, format_local, get_locale
 
 # field name → its label. Every field an Audited(...) declaration lists, and those other entries write.
 FIELD_LABELS: dict[str, Msgid] = {
@@ -256,10 +257,18 @@ class Line:
 
 
 def field_label(entity: str, field: str) -> str:
+    return _field_label(entity, field, get_locale())
+
+
+# An export names the fields of hundreds of thousands of entries: each label is translated once per locale (the
+# maps and the catalogs are fixed while the app runs).
+@lru_cache(maxsize=4096)
+def _field_label(entity: str, field: str, _locale: str) -> str:
     msgid = ENTITY_FIELD_LABELS.get((entity, field)) or FIELD_LABELS.get(field)
     return msgid.tr() if msgid is not None else field
 
 
+@lru_cache(maxsize=4096)
 def reference_kind(entity: str, field: str) -> str | None:
     return ENTITY_REFERENCES.get((entity, field)) or REFERENCES.get(field)
 
