@@ -214,3 +214,18 @@ def test_no_region_subtree_is_written_as_a_like():
         if pattern.search(text)
     ]
     assert not offenders, offenders
+
+
+def test_no_subquery_carries_the_models_default_ordering():
+    # An `__in` subquery is written through talent.core.sql.Unordered: Tortoise's Subquery keeps the model's
+    # Meta.ordering, and PostgreSQL then sorts the subquery's rows instead of flattening it into a semi-join (a
+    # city's audit export sorted its workers by number once per batch of entries it named).
+    pattern = re.compile(r"(?<![\w.])Subquery\(")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for name, path in MODULES.items()
+        if name != "talent.core.sql"
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(text)
+    ]
+    assert not offenders, offenders

@@ -9,12 +9,12 @@ published courses of the regions above it. Drafts are seen only by their authors
 
 from datetime import date
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from courses.catalog.models import Course, CourseStatus
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, under
+from talent.core.sql import NOTHING, Unordered, under
 from talent.people.models import EmploymentSpell
 from talent.places.access import stations_q
 from talent.places.models import Station
@@ -56,7 +56,7 @@ async def courses_q(scope: Scope, today: date) -> Q:
         # A course the worker is (or was) enrolled in stays open to them after a transfer. Read through the
         # `enrolments` relation the enrolment package declares on Course, so the catalog (below enrolment)
         # need not import it.
-        mine = Subquery(Course.filter(enrolments__worker_id=scope.worker_id or 0).values("id"))
+        mine = Unordered(Course.filter(enrolments__worker_id=scope.worker_id or 0).values("id"))
         visible = visible | Q(id__in=mine, status__in=list(LIVE))
     return visible
 

@@ -2,13 +2,12 @@
 
 from datetime import datetime
 
-from tortoise.expressions import Subquery
-
 from courses.catalog.models import Course
 from courses.classroom.models import Attendance, ClassSession
 from courses.enrolment.models import SEATED, Enrolment, EnrolmentStatus
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
+from talent.core.sql import Unordered
 from talent.people.access import workers_q
 from talent.people.models import Worker
 
@@ -23,7 +22,7 @@ async def session_get(*, course: Course, session_id: int) -> ClassSession:
 
 async def roster(*, scope: Scope, course: Course, session: ClassSession) -> list[Enrolment]:
     """Learners holding a seat whose worker is in the viewer's scope, each with `present`. Two queries."""
-    in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
+    in_scope = Unordered(Worker.filter(workers_q(scope)).values("id"))
     rows = await (
         Enrolment.filter(course_id=course.id, status__in=list(SEATED), worker_id__in=in_scope)
         .select_related("worker")
@@ -47,7 +46,7 @@ async def sessions_attended(*, enrolments: list[Enrolment]) -> dict[int, int]:
 
 async def upcoming_sessions(*, worker_id: int, since: datetime, limit: int = 10) -> list[ClassSession]:
     """The next sessions of the courses the worker holds a seat on (enrolled, not yet completed), from `since`."""
-    seated = Subquery(Enrolment.filter(worker_id=worker_id, status=EnrolmentStatus.ENROLLED).values("course_id"))
+    seated = Unordered(Enrolment.filter(worker_id=worker_id, status=EnrolmentStatus.ENROLLED).values("course_id"))
     return await (
         ClassSession.filter(course_id__in=seated, starts_at__gte=since)
         .select_related("course")

@@ -5,7 +5,6 @@ attendance through attendance_record here and then evaluates, in one transaction
 
 from datetime import datetime
 
-from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from courses.catalog.access import can_author
@@ -20,6 +19,7 @@ from talent.audit.services import Audited
 from talent.core.access import Permission, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
+from talent.core.sql import Unordered
 from talent.people.access import workers_q
 from talent.people.models import Worker
 
@@ -55,7 +55,7 @@ async def attendance_record(
     when there is one. Returns the learner's enrolment."""
     if not scope.can(Permission.LEARNERS_MANAGE):
         raise ServiceError("__all__", N_("You may not take attendance."))
-    in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
+    in_scope = Unordered(Worker.filter(workers_q(scope)).values("id"))
     enrolment = await Enrolment.filter(
         id=enrolment_id, course_id=course.id, worker_id__in=in_scope, status__in=list(SEATED)
     ).first()

@@ -2,8 +2,6 @@
 enrolments and completion certificates by name, read through the viewer's scope (a course they may open, a worker
 they may see; anything else stays "#id"). Imported by the completion router, so the app registers it."""
 
-from tortoise.expressions import Subquery
-
 from courses.catalog.access import readable_courses
 from courses.catalog.models import Category, CourseStatus, Delivery
 from courses.completion.models import CompletionCertificate
@@ -13,6 +11,7 @@ from talent.audit.models import Entity
 from talent.audit.present import register_codes, register_namer
 from talent.core.access import Scope
 from talent.core.clock import local_today
+from talent.core.sql import Unordered
 from talent.people.access import readable_workers
 from talent.places.models import CertLevel
 
@@ -34,8 +33,8 @@ def _learner_course_namer(model):
         courses = await readable_courses(scope, local_today())
         rows = await model.filter(
             id__in=ids,
-            course_id__in=Subquery(courses.values("id")),
-            worker_id__in=Subquery(readable_workers(scope).values("id")),
+            course_id__in=Unordered(courses.values("id")),
+            worker_id__in=Unordered(readable_workers(scope).values("id")),
         ).values_list("id", "course__title", "worker__name")
         return {i: f"{title} · {name}" for i, title, name in rows}
 

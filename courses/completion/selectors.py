@@ -3,13 +3,12 @@ verification by code, and scoped lookups."""
 
 import re
 
-from tortoise.expressions import Subquery
-
 from courses.catalog.models import Course, Lesson
 from courses.classroom.models import Attendance, ClassSession
 from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from talent.core.access import Scope
+from talent.core.sql import Unordered
 from talent.people.access import workers_q
 from talent.people.models import Worker
 
@@ -74,5 +73,5 @@ async def certificate_get(*, scope: Scope, certificate_id: int) -> CompletionCer
     """A certificate the viewer may see: their own (a worker), or a worker's in the viewer's scope."""
     qs = CompletionCertificate.all()
     if not scope.is_admin:
-        qs = qs.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
+        qs = qs.filter(worker_id__in=Unordered(Worker.filter(workers_q(scope)).values("id")))
     return await qs.select_related("course", "course__region", "worker").get(id=certificate_id)

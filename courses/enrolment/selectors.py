@@ -4,7 +4,6 @@ upcoming sessions are the classroom's: courses.classroom.selectors.)"""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tortoise.expressions import Subquery
 from tortoise.functions import Count, Sum
 
 from courses.catalog.models import Course, Lesson
@@ -13,7 +12,7 @@ from talent.certification.models import CeCredit
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import icontains
+from talent.core.sql import Unordered, icontains
 from talent.people.access import workers_q
 from talent.people.models import Worker
 
@@ -30,7 +29,7 @@ async def enrolment_of(*, course: Course, worker_id: int | None) -> Enrolment | 
 
 async def enrolment_get(*, scope: Scope, course: Course, enrolment_id: int) -> Enrolment:
     """An enrolment of the course whose worker is in the viewer's scope; DoesNotExist otherwise."""
-    in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
+    in_scope = Unordered(Worker.filter(workers_q(scope)).values("id"))
     return (
         await Enrolment.filter(course_id=course.id, worker_id__in=in_scope)
         .select_related("worker")
@@ -62,7 +61,7 @@ async def progress(*, enrolment: Enrolment | None, lessons: list[Lesson]) -> dic
 
 async def course_enrolments(*, scope: Scope, course: Course, params: ListParams, status: str = "") -> Page:
     """Learners of a course the viewer may see (HR: their organisation's workers)."""
-    in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
+    in_scope = Unordered(Worker.filter(workers_q(scope)).values("id"))
     qs = Enrolment.filter(course_id=course.id, worker_id__in=in_scope)
     if status in STATUS_FILTERS and status:
         qs = qs.filter(status=status)

@@ -15,7 +15,7 @@ lesson_progress_add here and then evaluates, in one transaction.
 
 from datetime import UTC, date, datetime
 
-from tortoise.expressions import F, Q, Subquery
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from courses.catalog import services as catalog
@@ -28,7 +28,7 @@ from talent.audit.services import Audited
 from talent.core.access import Permission, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
-from talent.core.sql import under
+from talent.core.sql import Unordered, under
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on, check_worker_request
@@ -49,7 +49,7 @@ def eligible_workers(course: Course, day: date, scope: Scope | None = None) -> Q
     spells = EmploymentSpell.filter(active_on(day), under("station__region_path", course.region_path))
     if scope is not None:
         spells = spells.filter(spells_q(scope))
-    return Q(id__in=Subquery(spells.values("worker_id")))
+    return Q(id__in=Unordered(spells.values("worker_id")))
 
 
 async def learner_audit_scope(course: Course, worker_ids) -> dict[int, dict]:

@@ -13,8 +13,6 @@ nor mentioned: the row adds the question to the importer's own bank.
 from collections.abc import AsyncIterator
 from typing import Any
 
-from tortoise.expressions import Subquery
-
 from courses.examprep import services
 from courses.examprep.access import can_edit, home_bank, import_reach
 from courses.examprep.models import Question, QuestionVersion
@@ -25,6 +23,7 @@ from talent.core.bulk import fetch_by
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
+from talent.core.sql import Unordered
 from talent.imports.columns import Column, KindSpec
 from talent.imports.framework import Context, Counts, Kind, Plan, register
 
@@ -81,7 +80,7 @@ class QuestionsKind(Kind):
         codes = {s.code for s in await exam_papers()}
         stems = [r.stem.strip() for r in rows if r.stem]
         home = home_bank(ctx.scope)
-        reach = Subquery(Question.filter(import_reach(ctx.scope)).values("id"))
+        reach = Unordered(Question.filter(import_reach(ctx.scope)).values("id"))
         existing: dict[tuple[str, str], Any] = {}
         for version in await fetch_by(
             lambda chunk: (

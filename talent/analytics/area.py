@@ -12,7 +12,7 @@ from functools import cached_property, lru_cache
 from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
-from talent.core.sql import inline_sql, under
+from talent.core.sql import Unordered, inline_sql, under
 from talent.people.access import worker_id_queries
 from talent.people.models import Worker
 from talent.places.access import readable_regions, station_kind_q, stations_q
@@ -55,7 +55,7 @@ class Area:
         return self.stations(prefix="station__")
 
     def station_ids(self) -> Subquery:
-        return Subquery(Station.filter(self.stations()).values("id"))
+        return Unordered(Station.filter(self.stations()).values("id"))
 
     @cached_property
     def stations_sql(self) -> str:

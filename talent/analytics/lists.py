@@ -5,13 +5,11 @@ never a second definition)."""
 from datetime import date
 from math import ceil
 
-from tortoise.expressions import Subquery
-
 from talent.analytics.area import Area
 from talent.analytics.measures import active_qs, certified_on_qs, separations_qs
 from talent.analytics.workforce import registration_list
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import icontains
+from talent.core.sql import Unordered, icontains
 from talent.people.models import Worker
 from talent.places.models import CertLevel
 
@@ -22,7 +20,7 @@ SPELL_SORTS = {"end_on": "end_on", "worker_no": "worker__worker_no"}
 
 def measure_workers_qs(area: Area, measure: str, on: date):
     spells = certified_on_qs(area, on) if measure == "certified" else active_qs(area, on)
-    return Worker.filter(id__in=Subquery(spells.values("worker_id")))
+    return Worker.filter(id__in=Unordered(spells.values("worker_id")))
 
 
 async def measure_workers(*, area: Area, measure: str, on: date, params: ListParams) -> Page:

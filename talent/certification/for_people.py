@@ -8,6 +8,7 @@ from tortoise.expressions import Subquery
 
 from talent.certification.models import Certificate
 from talent.core.access import Scope
+from talent.core.sql import Unordered
 from talent.people.access import workers_q
 from talent.people.models import Worker
 from talent.places.models import CertLevel
@@ -28,7 +29,7 @@ def certified_worker_ids(on: date, min_level: CertLevel | str | None = None) -> 
     qs = Certificate.filter(obtained_on__lte=on)
     if min_level:
         qs = qs.filter(level__in=levels_at_or_above(min_level))
-    return Subquery(qs.values("worker_id"))
+    return Unordered(qs.values("worker_id"))
 
 
 def _at_or_above_sql(certificate: str, min_level: CertLevel | str | None) -> str:
@@ -68,5 +69,5 @@ async def levels_for(*, worker_ids: list[int], on: date) -> dict[int, CertLevel]
 
 async def certificates_of(*, scope: Scope, worker_id: int) -> list[Certificate]:
     """The certificates of a worker the viewer may see (none for a worker out of scope), latest first."""
-    in_scope = Subquery(Worker.filter(workers_q(scope)).values("id"))
+    in_scope = Unordered(Worker.filter(workers_q(scope)).values("id"))
     return await Certificate.filter(worker_id=worker_id, worker_id__in=in_scope).order_by("-obtained_on", "-id")

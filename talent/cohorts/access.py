@@ -10,12 +10,12 @@
   the supervisor; a member joining later is not yet theirs.
 """
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 
 from talent.cohorts.models import Cohort, CohortMember
 from talent.core.access import Role, Scope
 from talent.core.clock import local_today
-from talent.core.sql import NOTHING, under
+from talent.core.sql import NOTHING, Unordered, under
 from talent.people.access import workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.access import station_ids
@@ -34,12 +34,12 @@ def cohorts_q(scope: Scope) -> Q:
         case Role.BUREAU if scope.region_path:
             return under("region_path", scope.region_path)
         case Role.HR if scope.organisation_id:
-            members = CohortMember.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
-            return Q(organisation_id=scope.organisation_id) | Q(id__in=Subquery(members.values("cohort_id")))
+            members = CohortMember.filter(worker_id__in=Unordered(Worker.filter(workers_q(scope)).values("id")))
+            return Q(organisation_id=scope.organisation_id) | Q(id__in=Unordered(members.values("cohort_id")))
         case Role.SUPERVISOR:
-            return Q(id__in=Subquery(_mentored_by(scope).values("cohort_id")))
+            return Q(id__in=Unordered(_mentored_by(scope).values("cohort_id")))
         case Role.WORKER if scope.worker_id:
-            return Q(id__in=Subquery(CohortMember.filter(worker_id=scope.worker_id).values("cohort_id")))
+            return Q(id__in=Unordered(CohortMember.filter(worker_id=scope.worker_id).values("cohort_id")))
     return NOTHING
 
 
@@ -49,16 +49,16 @@ def readable_cohorts(scope: Scope):
 
 def members_q(scope: Scope) -> Q:
     """Filter on CohortMember: of readable cohorts; below a bureau, only the members the viewer reaches."""
-    cohorts = Subquery(Cohort.filter(cohorts_q(scope)).values("id"))
+    cohorts = Unordered(Cohort.filter(cohorts_q(scope)).values("id"))
     if scope.role in (Role.ADMIN, Role.BUREAU):
         return Q(cohort_id__in=cohorts)
     if scope.role == Role.SUPERVISOR:
         stationed = EmploymentSpell.filter(station_id__in=station_ids(scope)).values("worker_id")
-        return Q(id__in=Subquery(_mentored_by(scope).values("id"))) | Q(
-            cohort_id__in=cohorts, worker_id__in=Subquery(stationed)
+        return Q(id__in=Unordered(_mentored_by(scope).values("id"))) | Q(
+            cohort_id__in=cohorts, worker_id__in=Unordered(stationed)
         )
     reached = Worker.filter(workers_q(scope)).values("id")
-    return Q(cohort_id__in=cohorts, worker_id__in=Subquery(reached))
+    return Q(cohort_id__in=cohorts, worker_id__in=Unordered(reached))
 
 
 def readable_members(scope: Scope):

@@ -4,7 +4,7 @@ Every getter takes the viewer's scope; aggregates are SQL and a page's query cou
 from datetime import date
 from decimal import Decimal
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 from tortoise.functions import Count, Max, Min, Sum
 
 from talent.certification.models import CeCredit, ExamResult
@@ -15,7 +15,7 @@ from talent.cohorts.rules import is_overdue
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import icontains
+from talent.core.sql import Unordered, icontains
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
 from talent.supervision.access import readable_sessions
@@ -92,7 +92,7 @@ async def session_calendar(*, scope: Scope, user_id: int, first: date, last: dat
 async def station_workers(*, station_id: int, day: date) -> list[dict]:
     """Workers active at the station on `day`, for a session's attendee list."""
     spells = EmploymentSpell.filter(spell_active_on(day), station_id=station_id).values("worker_id")
-    return await Worker.filter(id__in=Subquery(spells)).order_by("worker_no").values("id", "worker_no", "name")
+    return await Worker.filter(id__in=Unordered(spells)).order_by("worker_no").values("id", "worker_no", "name")
 
 
 # ── mentees ──────────────────────────────────────────────────────────────────────────────────────
@@ -274,8 +274,8 @@ async def ce_hours_since(*, workers: list[int], since: date, until: date) -> dic
 async def milestone_counts(*, scope: Scope, cohort: Cohort, milestones: list[Milestone], today: date) -> dict[int, int]:
     """Per milestone, how many of the members the viewer sees have met it (one query per milestone kind present,
     plus one per CE-hours milestone; none grows with the members)."""
-    members = Subquery(readable_members(scope).filter(cohort_id=cohort.id).values("worker_id"))
-    member_ids = Subquery(readable_members(scope).filter(cohort_id=cohort.id).values("id"))
+    members = Unordered(readable_members(scope).filter(cohort_id=cohort.id).values("worker_id"))
+    member_ids = Unordered(readable_members(scope).filter(cohort_id=cohort.id).values("id"))
     out = {m.id: 0 for m in milestones}
     course = [m for m in milestones if m.kind == MilestoneKind.COURSE]
     side = learning()
@@ -305,7 +305,7 @@ async def milestone_counts(*, scope: Scope, cohort: Cohort, milestones: list[Mil
                 .values("worker_id")
             )
             out[m.id] = (
-                await readable_members(scope).filter(cohort_id=cohort.id, worker_id__in=Subquery(reached)).count()
+                await readable_members(scope).filter(cohort_id=cohort.id, worker_id__in=Unordered(reached)).count()
             )
     custom = [m.id for m in milestones if m.kind == MilestoneKind.CUSTOM]
     if custom:

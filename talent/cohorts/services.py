@@ -12,7 +12,7 @@ a broken rule raises ServiceError and nothing is written.
 from datetime import date
 from decimal import Decimal
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -26,7 +26,7 @@ from talent.cohorts.rules import check_cohort_dates, check_due, check_session_ce
 from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError, chosen
 from talent.core.i18n import N_
-from talent.core.sql import under
+from talent.core.sql import Unordered, under
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
 from talent.people.rules import check_worker_request
@@ -250,7 +250,7 @@ def reach_q(mentor: Supervisor, day: date) -> Q:
         return spell_active_on(day)
     assigned = Assignment.filter(assignment_active_on(day), supervisor_id=mentor.id).values("station_id")
     return spell_active_on(day) & (
-        under("station__region_path", mentor.region.path) | Q(station_id__in=Subquery(assigned))
+        under("station__region_path", mentor.region.path) | Q(station_id__in=Unordered(assigned))
     )
 
 

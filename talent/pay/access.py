@@ -4,10 +4,10 @@ them. A bureau reads the standards of its region's subtree and the published one
 a worker none here (their own standard is shown on "My pay"). Salary records follow the workers
 (people.access.workers_q)."""
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, inline_sql, under
+from talent.core.sql import NOTHING, Unordered, inline_sql, under
 from talent.pay.models import SalaryRecord, SalaryStandard, StandardStatus
 from talent.people.access import workers_q
 from talent.people.models import Worker
@@ -54,7 +54,7 @@ def salary_records_q(scope: Scope) -> Q:
     """Filter on SalaryRecord: the records of the workers the viewer reaches."""
     if scope.is_admin:
         return Q()
-    return Q(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
+    return Q(worker_id__in=Unordered(Worker.filter(workers_q(scope)).values("id")))
 
 
 def readable_salary_records(scope: Scope):

@@ -7,13 +7,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 
 from talent.certification.expressions import date_literal
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import icontains
+from talent.core.sql import Unordered, icontains
 from talent.figures.freshness import cached_rows
 from talent.pay.access import readable_salary_records, readable_standards, station_ids_sql
 from talent.pay.models import (
@@ -691,7 +691,7 @@ ASSESSMENT_SORTS = {"year": "year", "worker_no": "worker__worker_no", "name": "w
 
 
 def readable_assessments(scope: Scope):
-    return Assessment.filter(worker_id__in=Subquery(Worker.filter(workers_q(scope)).values("id")))
+    return Assessment.filter(worker_id__in=Unordered(Worker.filter(workers_q(scope)).values("id")))
 
 
 async def assessment_list(*, scope: Scope, params: ListParams, year: int | None = None, grade: str = "") -> Page:

@@ -16,6 +16,7 @@ from talent.core.access import Scope
 from talent.core.clock import local_today, now_utc
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
+from talent.core.sql import Unordered
 from talent.pay.access import salary_records_q, standard_region_allowed, standard_writer
 from talent.pay.models import (
     Assessment,
@@ -391,7 +392,7 @@ async def salary_record_create(
 
 def _reach(scope: Scope) -> Subquery:
     """The ids of the workers the viewer reaches (people.access.workers_q)."""
-    return Subquery(Worker.filter(workers_q(scope)).values("id"))
+    return Unordered(Worker.filter(workers_q(scope)).values("id"))
 
 
 async def salary_record_update(

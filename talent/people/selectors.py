@@ -9,7 +9,7 @@ about another organisation's stations leaks into a list or a page.
 from collections.abc import AsyncIterator
 from datetime import date
 
-from tortoise.expressions import RawSQL, Subquery
+from tortoise.expressions import RawSQL
 from tortoise.query_utils import Prefetch
 
 from talent.core.access import Scope
@@ -171,7 +171,7 @@ async def workers_at_station(*, scope: Scope, station_code: str, today: date) ->
     if station is None:
         raise ServiceError("station_code", N_("No station with this code in your scope."))
     at_station = EmploymentSpell.filter(active_on(today), station_id=station.id).values("worker_id")
-    rows = await Worker.filter(workers_q(scope), id__in=Subquery(at_station)).values("id", "worker_no")
+    rows = await Worker.filter(workers_q(scope), id__in=Unordered(at_station)).values("id", "worker_no")
     return {r["id"]: r["worker_no"] for r in rows}
 
 

@@ -6,14 +6,14 @@ Lists paginate with a sort whitelist; counts are SQL aggregates (one query per f
 from collections.abc import AsyncIterator
 from datetime import date
 
-from tortoise.expressions import Q, RawSQL, Subquery
+from tortoise.expressions import Q, RawSQL
 
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import exists, icontains, under
+from talent.core.sql import Unordered, exists, icontains, under
 from talent.places.access import organisations_q, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
@@ -102,7 +102,7 @@ def _visible_organisations(scope: Scope):
     # The scope filter may join stations (one row per station); an id subquery keeps each organisation once.
     if scope.is_admin:
         return Organisation.all()
-    return Organisation.filter(id__in=Subquery(Organisation.filter(organisations_q(scope)).values("id")))
+    return Organisation.filter(id__in=Unordered(Organisation.filter(organisations_q(scope)).values("id")))
 
 
 def _organisation_filtered(*, scope: Scope, params: ListParams):

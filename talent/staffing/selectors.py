@@ -3,11 +3,12 @@ SQL aggregates (one query per figure, never one per row)."""
 
 from datetime import date
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from talent.certification.for_people import certified_worker_ids, levels_for
 from talent.core.access import Scope
+from talent.core.sql import Unordered
 from talent.people.access import spells_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on
@@ -56,7 +57,7 @@ async def station_compliance(*, station: Station, today: date) -> list[dict]:
     tier = station.tier
     if tier is None or not tier_applies(station_kind=station.kind, tier_kind=tier.station_kind):
         return []
-    active_ids = Subquery(
+    active_ids = Unordered(
         EmploymentSpell.filter(active_on(today), station_id=station.id, full_time=True).values("worker_id")
     )
     headcount = await Worker.filter(id__in=active_ids).count()

@@ -11,10 +11,10 @@ export and report of supervision (and by talent.cohorts for sessions and mentors
   an admin anywhere (places.access.can_write_under).
 """
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, Union, under
+from talent.core.sql import NOTHING, Union, Unordered, under
 from talent.places.access import station_ids
 from talent.places.rules import ancestor_paths, within
 from talent.supervision.models import Assignment, SessionCeRule, SupervisionSession, Supervisor
@@ -34,7 +34,7 @@ def supervisors_q(scope: Scope) -> Q:
             return Q(id__in=Union(pool, assigned))
         case Role.HR if scope.organisation_id:
             assigned = Assignment.filter(station__organisation_id=scope.organisation_id).values("supervisor_id")
-            return Q(id__in=Subquery(assigned))
+            return Q(id__in=Unordered(assigned))
         case Role.SUPERVISOR:
             return Q(user_id=scope.user_id)
     return NOTHING

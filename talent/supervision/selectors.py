@@ -9,7 +9,7 @@ from tortoise.functions import Count
 from talent import rawsql
 from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import icontains, under
+from talent.core.sql import Unordered, icontains, under
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -48,16 +48,16 @@ def _supervisor_filtered(*, scope: Scope, params: ListParams, expertise: str, re
             icontains("name", params.q)
             | icontains("affiliation", params.q)
             | icontains("bio", params.q)
-            | Q(id__in=Subquery(tagged))
+            | Q(id__in=Unordered(tagged))
         )
     if expertise:
-        qs = qs.filter(id__in=Subquery(SupervisorExpertise.filter(tag=expertise).values("supervisor_id")))
+        qs = qs.filter(id__in=Unordered(SupervisorExpertise.filter(tag=expertise).values("supervisor_id")))
     if kind:
         qs = qs.filter(affiliation_type=kind)
     if region is not None:
         # Based in the region, or assigned (at some time) to a station inside it.
         working = Assignment.filter(under("station__region_path", region.path)).values("supervisor_id")
-        qs = qs.filter(under("region__path", region.path) | Q(id__in=Subquery(working)))
+        qs = qs.filter(under("region__path", region.path) | Q(id__in=Unordered(working)))
     return qs
 
 
@@ -96,7 +96,7 @@ async def expertise_facets(*, scope: Scope, limit: int = 40) -> list[tuple[str, 
     """The most common expertise tags among the supervisors the viewer sees, with their counts."""
     rows = (
         await SupervisorExpertise.filter(
-            supervisor_id__in=Subquery(Supervisor.filter(supervisors_q(scope)).values("id"))
+            supervisor_id__in=Unordered(Supervisor.filter(supervisors_q(scope)).values("id"))
         )
         .annotate(n=Count("id"))
         .group_by("tag")
@@ -222,13 +222,13 @@ async def coverage(*, scope: Scope, region: Region | None, today: date) -> dict:
 
 
 def _covered(today: date) -> Subquery:
-    return Subquery(Assignment.filter(primary_on(today)).values("station_id"))
+    return Unordered(Assignment.filter(primary_on(today)).values("station_id"))
 
 
 async def region_loads(*, scope: Scope, region: Region | None, today: date, limit: int = 20) -> list[dict]:
     """The supervisors working in the region on `today`, busiest first: stations assigned and those as primary
     (one grouped query)."""
-    qs = Assignment.filter(active_on(today), station_id__in=Subquery(Station.filter(stations_q(scope)).values("id")))
+    qs = Assignment.filter(active_on(today), station_id__in=Unordered(Station.filter(stations_q(scope)).values("id")))
     if region is not None:
         qs = qs.filter(under("station__region_path", region.path))
     return (
