@@ -15,7 +15,7 @@ from talent.audit.services import audit_record_many, jsonable
 from talent.core.access import Permission
 from talent.core.bulk import fetch_by, ids_by, insert_rows
 from talent.core.errors import ServiceError
-from talent.core.export import batched
+from talent.core.export import list_rows
 from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.imports.columns import Column, KindSpec
@@ -31,6 +31,7 @@ from talent.places.rules import (
     tier_applies,
     within,
 )
+from talent.places.selectors import REGION_VALUES, STATION_VALUES
 from talent.places.services import ORGANISATION, REGION, STATION, STATION_FIELDS
 
 # Chinese words accepted for a region level besides the codes (DESIGN §3).
@@ -82,7 +83,6 @@ STATIONS = KindSpec(
     ],
     ("code",),
 )
-EXPORT_BATCH = 2000  # regions read per query by the export (core.export.batched reads as many)
 
 
 # Every reference in a row is resolved inside the importer's scope (DESIGN §1, §4): a code or number that
@@ -517,40 +517,34 @@ def filed_at_station(station: dict) -> dict:
 # ── exports (`talent export regions|stations`): the kinds' own columns, so an export imports back unchanged ──
 
 
-def region_row(r: Region) -> list[Any]:
-    """A region in the regions kind's columns (its parent loaded): also the row of the region list's export."""
-    return [r.code, r.name, r.level, r.parent.code if r.parent else ""]
+def region_row(r) -> list[Any]:
+    """A region in the regions kind's columns, from its REGION_VALUES: also the row of the region list's export."""
+    return [r.code, r.name, r.level, r.parent__code or ""]
 
 
-def station_row(s: Station) -> list[Any]:
-    """A station in the stations kind's columns (region, organisation and tier loaded): also the row of the
-    station list's export."""
+def station_row(s) -> list[Any]:
+    """A station in the stations kind's columns, from its STATION_VALUES: also the row of the station list's
+    export."""
     return [
         s.code,
         s.name,
-        s.region.code,
-        s.organisation.name if s.organisation else "",
-        s.tier.name if s.tier else "",
+        s.region__code,
+        s.organisation__name or "",
+        s.tier__name or "",
         s.opened_on,
         s.kind.value if hasattr(s.kind, "value") else s.kind,
-        s.parent.code if s.parent_id and s.parent else "",
+        s.parent__code or "",
     ]
 
 
 async def region_rows() -> AsyncIterator[list[Any]]:
     # In path order, so a parent always comes before its children (the import needs that).
-    last = ""
-    while True:
-        batch = await Region.filter(path__gt=last).order_by("path").limit(EXPORT_BATCH).select_related("parent")
-        if not batch:
-            return
-        for r in batch:
-            yield region_row(r)
-        last = batch[-1].path
+    async for r in list_rows(Region.all(), ["path"], REGION_VALUES):
+        yield region_row(r)
 
 
 async def station_rows() -> AsyncIterator[list[Any]]:
-    async for s in batched(Station.all().select_related("region", "organisation", "tier", "parent")):
+    async for s in list_rows(Station.all(), ["id"], STATION_VALUES):
         yield station_row(s)
 
 

@@ -5,6 +5,7 @@ Lists paginate with a sort whitelist; counts are SQL aggregates (one query per f
 
 from collections.abc import AsyncIterator
 from datetime import date
+from typing import Any
 
 from tortoise.expressions import Q, RawSQL
 
@@ -41,10 +42,26 @@ async def region_list(*, scope: Scope, params: ListParams, level: str = "") -> P
     )
 
 
-def region_export(*, scope: Scope, params: ListParams, level: str = "") -> AsyncIterator[Region]:
+# What a row of each kind's export reads, as values (the file's columns, and the id the list's order ends on): a
+# country's stations read as model instances with their four related rows cost five times the SQL and the file.
+REGION_VALUES = ("id", "code", "name", "level", "parent__code")
+STATION_VALUES = (
+    "id",
+    "code",
+    "name",
+    "region__code",
+    "organisation__name",
+    "tier__name",
+    "opened_on",
+    "kind",
+    "parent__code",
+)
+
+
+def region_export(*, scope: Scope, params: ListParams, level: str = "") -> AsyncIterator[Any]:
     """Every region of the filtered list (all pages) in the list's order: one streamed statement."""
     qs = _region_filtered(scope=scope, params=params, level=level)
-    return list_rows(qs, order_for(params, REGION_SORTS, "path"))
+    return list_rows(qs, order_for(params, REGION_SORTS, "path"), REGION_VALUES)
 
 
 async def region_get(*, scope: Scope, region_id: int) -> Region:
@@ -245,11 +262,11 @@ def _station_filtered(
     return qs
 
 
-def station_export(*, scope: Scope, params: ListParams, **filters) -> AsyncIterator[Station]:
+def station_export(*, scope: Scope, params: ListParams, **filters) -> AsyncIterator[Any]:
     """Every station of the filtered list (all pages; _station_filtered's filters) in the list's order: one
     streamed statement."""
     qs = _station_filtered(scope=scope, params=params, **filters)
-    return list_rows(qs, order_for(params, STATION_SORTS, "code"))
+    return list_rows(qs, order_for(params, STATION_SORTS, "code"), STATION_VALUES)
 
 
 async def station_list(*, scope: Scope, params: ListParams, today: date | None = None, **filters) -> Page:
