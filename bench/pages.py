@@ -19,8 +19,10 @@ SQL, the number of SQL statements (with --scale-compare, also the count on the s
 they are equal), and for a list the time of its hand-written twin (bench/pages_sql.py: the same rows, same order,
 same page, plus the total the pager shows), the ratio page / twin (goal ≤ 1.5) and the SQL ratio (the page's SQL
 time / twin: what the ratio tends to when the data dwarfs the request's fixed cost). The twin's row ids are checked
-against the ids the page links to ("ok"), or the number of rows ("n ok"), or the pager's total ("total ok"). Pages
-that are not lists print "-".
+against the ids the page links to ("ok"), or the number of rows ("n ok"), or the pager's total ("total ok"). An
+export of a list with a twin is compared with that twin run for every row of the filtered list in one statement and
+written by the same writer in the same format (its columns are the list's, not every column of the file); its row
+check compares the file's rows ("n ok"). Pages that are not lists print "-". --paths and --kinds measure a part.
 
 Don't run it on the national demo on a shared machine without --roles: some pages take long there.
 """
