@@ -281,9 +281,17 @@ async def station_list(*, scope: Scope, params: ListParams, today: date | None =
 async def station_filter_options(*, scope: Scope) -> dict:
     """Tiers used by stations in scope, for the list's tier filter (one query). Organisations are many (hundreds
     nationally): the list picks one with the organisation picker (organisation_suggest) instead of a <select>."""
-    used = Station.filter(stations_q(scope), tier_id=RawSQL('"station_tiers"."id"')).values("id")
-    tiers = await StationTier.annotate(used=exists(used)).filter(used=True).order_by("name").values("id", "name")
-    return {"tiers": tiers}
+    in_scope = stations_q(scope)
+    if in_scope == Q():
+        # The whole country: each tier stops at its first station (124 index probes, where reading the stations'
+        # tiers would read all 36,822).
+        used = Station.filter(tier_id=RawSQL('"station_tiers"."id"')).values("id")
+        tiers = StationTier.annotate(used=exists(used)).filter(used=True)
+    else:
+        # An area: its stations' tiers (a city's 150 stations by the path index), where asking each tier for a
+        # station in the area read every station of every tier on SQLite (4.6 ms of a 12 ms page).
+        tiers = StationTier.filter(id__in=Unordered(Station.filter(in_scope).values("tier_id")))
+    return {"tiers": await tiers.order_by("name").values("id", "name")}
 
 
 async def organisation_filter(*, scope: Scope, value: str) -> Organisation | None:
