@@ -9,6 +9,7 @@ import re
 
 import courses
 import talent
+from courses.enrolment.models import Enrolment, EnrolmentStatus
 from talent.audit.models import AuditEntry, Entity
 from talent.audit.present import FIELD_LABELS, NAMERS, RECORDS, REFERENCES
 from talent.audit.services import Audited
@@ -127,6 +128,28 @@ async def test_a_record_out_of_the_readers_reach_stays_a_number(client):
     assert f"Station: #{s3.id}" in hr_lines
     assert not [line for line in hr_lines if s3.name in line]
     assert f"Worker: {worker.name}" in hr_lines  # its own worker, named
+
+
+async def test_an_enrolment_whose_worker_is_out_of_reach_stays_a_number_though_its_course_is_in_reach(client):
+    w = await world()
+    course = await make_course(w, author="bureau")  # county A's course
+    far = w["workers"][2]  # W3 at S3, county B
+    enrolment = await Enrolment.create(course=course, worker=far, status=EnrolmentStatus.ENROLLED)
+    await AuditEntry.create(
+        action="create", entity=Entity.ENROLMENT, entity_id=str(enrolment.id),
+        summary=f"course {course.id} · worker {far.id}", region_path=w["regions"]["county_a"].path,
+    )  # fmt: skip
+    # County A's bureau reads the entry (filed under county A) and its course, not the worker of county B.
+    await login(client, "bureau")
+    assert await records(client, "en", entity="enrolment", entity_id=str(enrolment.id)) == [f"#{enrolment.id}"]
+    client.cookies.set("talent_lang", "en")
+    page = html.unescape((await client.get("/audit", params={"entity": "enrolment"})).text)
+    assert far.name not in page
+    assert f"{course.title} · #{far.id}" in page
+    # The city bureau reaches both: the record is named.
+    await login(client, "citybureau")
+    named = await records(client, "en", entity="enrolment", entity_id=str(enrolment.id))
+    assert named == [f"{course.title} · {far.name}"]
 
 
 async def add_entries(client, w, first: int, n: int) -> None:
