@@ -8,13 +8,14 @@ from datetime import date
 from typing import Any
 
 from tortoise.expressions import Q, RawSQL
+from tortoise.functions import Count
 
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import Unordered, exists, icontains, under
+from talent.core.sql import Unordered, exists, icontains, inline_sql, under
 from talent.places.access import organisations_q, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
@@ -147,15 +148,19 @@ async def organisation_list(*, scope: Scope, params: ListParams) -> Page:
     return page
 
 
-async def organisation_export(*, scope: Scope, params: ListParams) -> AsyncIterator[Organisation]:
-    """Every organisation of the filtered list with its `station_count`: two statements whatever the number of
-    rows, the counts of every organisation in scope (one aggregate, a number per organisation), then the list's
-    rows streamed."""
-    counts = await count_by(Station.filter(stations_q(scope), organisation_id__not_isnull=True), "organisation_id")
-    qs = _organisation_filtered(scope=scope, params=params)
-    async for org in list_rows(qs, order_for(params, ORGANISATION_SORTS, "name")):
-        org.station_count = counts.get(org.id, 0)
-        yield org
+# The organisations file's columns as values, with each organisation's stations in scope counted by a correlated
+# subquery (an index probe per organisation), where counting every station in scope first and building model
+# instances cost a country's file 12 times its SQL on SQLite (171 against 14 ms).
+ORGANISATION_VALUES = ("id", "name", "region__name", "contact", "phone", "station_count")
+
+
+def organisation_export(*, scope: Scope, params: ListParams) -> AsyncIterator[Any]:
+    """Every organisation of the filtered list (all pages) in the list's order with its `station_count` (its
+    stations in scope): one streamed statement."""
+    stations = Station.filter(stations_q(scope), organisation_id=RawSQL('"organisations"."id"'))
+    count = RawSQL(f"({inline_sql(stations.annotate(n=Count('id')).values('n'))})")
+    qs = _organisation_filtered(scope=scope, params=params).annotate(station_count=count)
+    return list_rows(qs, order_for(params, ORGANISATION_SORTS, "name"), ORGANISATION_VALUES)
 
 
 async def organisation_get(*, scope: Scope, organisation_id: int) -> Organisation:

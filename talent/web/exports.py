@@ -88,7 +88,7 @@ ORGANISATION_HEADERS = [N_("Name"), N_("Region"), N_("Contact"), N_("Phone"), N_
 
 async def organisation_rows(organisations: AsyncIterable) -> AsyncIterator[tuple]:
     async for o in organisations:
-        yield (o.name, o.region.name if o.region else "", o.contact, o.phone, o.station_count)
+        yield (o.name, o.region__name or "", o.contact, o.phone, o.station_count)
 
 
 TIER_HEADERS = [

@@ -3,7 +3,7 @@
 from datetime import date
 
 from talent.core.clock import local_today
-from talent.places.models import CertLevel, Education, StationTier
+from talent.places.models import CertLevel, Education, Station, StationTier
 from tests.conftest import login
 from tests.exports.conftest import headers_of
 from tests.exports.helpers import attachment_name, csv_rows, xlsx_rows
@@ -99,6 +99,16 @@ async def test_organisations_export_their_visible_columns_with_station_counts_in
     assert rows[0] == ["名称", "行政区划", "联系人", "电话", "社工站"]
     # HR sees only its own organisation.
     assert [r[0] for r in rows[1:]] == ["玄武社工服务中心"] and rows[1][4] == 2
+
+
+async def test_a_county_bureau_exports_an_outside_organisation_with_only_its_stations_in_the_county(client):
+    w = await world()
+    street_a, org_b = w["regions"]["street_a"], w["orgs"][1]
+    await Station.create(code="S5", name="社工站5", region=street_a, region_path=street_a.path, organisation=org_b)
+    await login(client, "bureau")  # county A
+    rows = csv_rows(await client.get("/stations/organisations/export", params={"format": "csv", "sort": "region"}))
+    # Org A runs S1 and S2 in county A; org B runs S3 and S4 in county B and S5 in county A: one in reach.
+    assert [(r[0], r[4]) for r in rows[1:]] == [("玄武社工服务中心", "2"), ("秦淮社工服务中心", "1")]
 
 
 async def test_tiers_export_their_norms_with_labels_in_the_viewers_language(client):
