@@ -222,6 +222,7 @@ NAMERS: dict[str, Namer] = {}
 def register_codes(entity: str, **fields: type[Enum]) -> None:
     for field, enum in fields.items():
         CODES[(entity, field)] = enum
+    _coded_or_referred.cache_clear()
 
 
 def register_namer(kind: str, namer: Namer) -> None:
@@ -313,70 +314,82 @@ def _named(names: dict[str, dict[int, str]], kind: str, value: Any) -> str:
     return names.get(kind, {}).get(i) or f"#{value}"
 
 
+@lru_cache(maxsize=4096)
+def _coded_or_referred(entity: str, field: str) -> tuple[type[Enum] | None, str | None]:
+    """The enum of the codes the field holds, and the kind of record it refers to (each None when not): asked once
+    per field of a kind of record, not once per value of an export's hundreds of thousands of entries."""
+    return CODES.get((entity, field)), reference_kind(entity, field)
+
+
 def show_value(entity: str, field: str, value: Any, names: dict[str, dict[int, str]]) -> str:
     if value is None or value == "":
         return "—"
-    enum = CODES.get((entity, field))
+    enum, kind = _coded_or_referred(entity, field)
     if enum is not None:
         member = enum._value2member_map_.get(value)
         msgid = getattr(member, "label", None)
         return msgid.tr() if isinstance(msgid, Msgid) else str(value)
-    kind = reference_kind(entity, field)
     if kind is not None:
         return _named(names, kind, value)
     if isinstance(value, bool):
         return N_("Yes").tr() if value else N_("No").tr()
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if isinstance(value, str) and ISO_DATE.match(value):
-        try:
-            return format_date(date.fromisoformat(value))
-        except ValueError:
-            return value
-    if isinstance(value, str) and ISO_DATETIME.match(value):
-        try:
-            return format_local(datetime.fromisoformat(value))
-        except ValueError:
-            return value
+    if isinstance(value, str) and value[:1].isdigit():
+        if ISO_DATE.match(value):
+            try:
+                return format_date(date.fromisoformat(value))
+            except ValueError:
+                return value
+        if ISO_DATETIME.match(value):
+            try:
+                return format_local(datetime.fromisoformat(value))
+            except ValueError:
+                return value
     return str(value)
 
 
-def _changes(e, names) -> list[Change]:
+@lru_cache(maxsize=4096)
+def _field_order(entity: str, fields: tuple[str, ...]) -> tuple[str, ...]:
+    # jsonb keeps no key order (PostgreSQL sorts keys by length): the records referred to first, then the fields in
+    # the map's order, alike on every database. Entries of a kind hold the same fields: sorted once per shape.
+    return tuple(sorted(fields, key=lambda f: (reference_kind(entity, f) is None, _ORDER.get(f, len(_ORDER)), f)))
+
+
+def _changes(e, names, locale: str) -> list[Change]:
     before = e.before if isinstance(e.before, dict) else None
     after = e.after if isinstance(e.after, dict) else None
-    # jsonb keeps no key order (PostgreSQL sorts keys by length): the records referred to first, then the
-    # fields in the map's order, alike on every database.
-    fields = sorted(
-        after or before or {}, key=lambda f: (reference_kind(e.entity, f) is None, _ORDER.get(f, len(_ORDER)), f)
-    )
     return [
         Change(
-            field_label(e.entity, field),
+            _field_label(e.entity, field, locale),
             show_value(e.entity, field, before.get(field), names) if before is not None else None,
             show_value(e.entity, field, after.get(field), names) if after is not None else None,
         )
-        for field in fields
+        for field in _field_order(e.entity, tuple(after or before or ()))
     ]
 
 
 def _summary(summary: str, names) -> str:
+    if " · worker " not in (summary or ""):
+        return summary or ""
     return RAW_SUMMARY.sub(
         lambda m: f"{_named(names, 'course', m.group(1))} · {_named(names, 'worker', m.group(2))}", summary or ""
     )
 
 
-def line(e, names: dict[str, dict[int, str]]) -> Line:
+def line(e, names: dict[str, dict[int, str]], locale: str | None = None) -> Line:
     kind = RECORDS.get(e.entity)
     record = _named(names, kind, e.entity_id) if kind else f"#{e.entity_id}"
     return Line(
         **attrs_of(e, "id", "at", "actor_name", "action", "entity", "entity_id"),
         record=record,
         summary=_summary(e.summary, names),
-        changes=_changes(e, names),
+        changes=_changes(e, names, locale or get_locale()),
     )
 
 
 async def lines(scope: Scope, entries) -> list[Line]:
     """The entries as the reader sees them (see the module)."""
     names = await names_for(scope, entries)
-    return [line(e, names) for e in entries]
+    locale = get_locale()
+    return [line(e, names, locale) for e in entries]

@@ -16,6 +16,7 @@ from enum import Enum
 from types import SimpleNamespace
 from typing import Any
 
+from tortoise.fields import DatetimeField
 from tortoise.queryset import ValuesQuery
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -197,10 +198,26 @@ async def cursor_records(db, sql: str, params: list, size: int) -> AsyncIterator
                     return
 
 
+def _iso_first(to_python):
+    """A datetime field's to_python_value fed `datetime.fromisoformat`'s reading of SQLite's text: Tortoise parses
+    it with iso8601, which cost a whole country's audit export (729,902 entries) a seventh of its time; the standard
+    parser reads the same ISO text several times faster, and the field still applies its time zone."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                pass  # not ISO: the field's own parser says what it is
+        return to_python(value)
+
+    return convert
+
+
 def _values_converter(queryset):
     """What ValuesQuery._execute does to its rows: each value through its field's to_python_value."""
     columns = [
-        (alias, func)
+        (alias, _iso_first(func) if isinstance(getattr(func, "__self__", None), DatetimeField) else func)
         for alias, field_name in queryset._fields_for_select.items()
         if not isinstance(func := queryset.resolve_to_python_value(queryset.model, field_name), types.LambdaType)
     ]
