@@ -257,10 +257,6 @@ class Line:
     changes: list[Change]
 
 
-def field_label(entity: str, field: str) -> str:
-    return _field_label(entity, field, get_locale())
-
-
 # An export names the fields of hundreds of thousands of entries: each label is translated once per locale (the
 # maps and the catalogs are fixed while the app runs).
 @lru_cache(maxsize=4096)
@@ -370,21 +366,22 @@ def _changes(e, names, locale: str) -> list[Change]:
 
 
 def _summary(summary: str, names) -> str:
-    if " · worker " not in (summary or ""):
-        return summary or ""
+    summary = summary or ""
+    if " · worker " not in summary:  # most summaries name no course and worker by id: no scan by the pattern
+        return summary
     return RAW_SUMMARY.sub(
-        lambda m: f"{_named(names, 'course', m.group(1))} · {_named(names, 'worker', m.group(2))}", summary or ""
+        lambda m: f"{_named(names, 'course', m.group(1))} · {_named(names, 'worker', m.group(2))}", summary
     )
 
 
-def line(e, names: dict[str, dict[int, str]], locale: str | None = None) -> Line:
+def line(e, names: dict[str, dict[int, str]], locale: str) -> Line:
     kind = RECORDS.get(e.entity)
     record = _named(names, kind, e.entity_id) if kind else f"#{e.entity_id}"
     return Line(
         **attrs_of(e, "id", "at", "actor_name", "action", "entity", "entity_id"),
         record=record,
         summary=_summary(e.summary, names),
-        changes=_changes(e, names, locale or get_locale()),
+        changes=_changes(e, names, locale),
     )
 
 

@@ -156,19 +156,14 @@ async def audit_rows(scope, entries: AsyncIterable) -> AsyncIterator[tuple]:
     """The rows as the page shows them: field names and coded values in the reader's language, records named where
     the reader may see them (talent.audit.present), named a batch at a time."""
     batch: list = []
-    # The file is in one language: each action's and kind's label is translated once, not once per entry.
-    actions: dict[str, str] = {}
-    entities: dict[str, str] = {}
 
     async def flush():
         for line in await lines(scope, batch):
-            action = actions.get(line.action) or actions.setdefault(line.action, action_label(line.action))
-            entity = entities.get(line.entity) or entities.setdefault(line.entity, entity_label(line.entity))
             yield (
                 line.at,
                 line.actor_name,
-                action,
-                entity,
+                action_label(line.action),
+                entity_label(line.entity),
                 line.entity_id,
                 line.record,
                 line.summary,

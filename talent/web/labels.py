@@ -2,9 +2,10 @@
 .Coded, and Role), so one filter serves them all. Data is never translated: a plain value is shown as it is."""
 
 from enum import Enum
+from functools import lru_cache
 
 from talent.audit.models import Action, Entity
-from talent.core.i18n import Msgid
+from talent.core.i18n import Msgid, get_locale
 
 
 def label(value) -> str:
@@ -19,14 +20,17 @@ def label(value) -> str:
     return str(value)
 
 
-def _code_label(enum: type[Enum], value: str) -> str:
+# An audit export labels the action and kind of hundreds of thousands of entries: each code's label is translated
+# once per locale (the enums and the catalogs are fixed while the app runs).
+@lru_cache(maxsize=1024)
+def _code_label(enum: type[Enum], value: str, _locale: str) -> str:
     member = enum._value2member_map_.get(value)
     return label(member) if member is not None else value
 
 
 def entity_label(value: str) -> str:
-    return _code_label(Entity, value)
+    return _code_label(Entity, value, get_locale())
 
 
 def action_label(value: str) -> str:
-    return _code_label(Action, value)
+    return _code_label(Action, value, get_locale())
