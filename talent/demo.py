@@ -1621,7 +1621,7 @@ async def load_demo(
             written["counts"].update(await demo_contribute(scale=scale, seed=seed, today=plan.today, progress=progress))
         if scale != "national":  # the national scale writes its reminders in bulk (talent.certification.demo)
             written["counts"].update(await _reminders(plan.today, fixed=today is not None))
-        await statistics_refresh()
+        await statistics_refresh(vacuum=True)
     return _result_table(plan, written)
 
 

@@ -9,6 +9,12 @@ from tortoise.expressions import Q, RawSQL, Subquery
 NOTHING = Q(id__in=[])
 
 
+def unconditional(q: Q) -> bool:
+    """Whether a filter has no condition at all (an admin's reach): a probe of it is always true, so a caller may
+    leave it out. A negated filter counts as a condition (conservative)."""
+    return not q.filters and not getattr(q, "_is_negated", False) and all(map(unconditional, q.children))
+
+
 def unordered(query):
     """The pypika statement of a Tortoise query without the model's default ordering (Meta.ordering, which Tortoise
     adds even after `.order_by()` with no keys), for embedding: inside `IN (…)`, a derived table or a compound
