@@ -13,7 +13,7 @@ from talent.audit.models import Entity
 from talent.audit.present import register_codes, register_namer
 from talent.core.access import Scope
 from talent.core.clock import local_today
-from talent.core.sql import exists, unconditional
+from talent.core.sql import scalar
 from talent.people.access import workers_q
 from talent.people.models import Worker
 from talent.places.models import CertLevel
@@ -35,20 +35,18 @@ def _learner_course_namer(model):
     table = model._meta.db_table
 
     async def names(scope: Scope, ids: list[int]) -> dict[int, str]:
-        rows = model.filter(id__in=ids)
-        # Each row's course and worker probed in reach (EXISTS), not matched against every course and worker in
-        # reach (IN): for the admin, SQLite read the country's 184,287 workers into a table for each batch of an
-        # audit export (178 of its 217 s). A reach with no condition (the admin's) is not probed at all: on
-        # PostgreSQL the course probe became a hashed scan of every course per batch.
-        for column, related, reach in (
-            ("course_id", Course, await courses_q(scope, local_today())),
-            ("worker_id", Worker, workers_q(scope)),
-        ):
-            if not unconditional(reach):
-                probe = related.filter(reach, id=RawSQL(f'"{table}"."{column}"')).values("id")
-                rows = rows.annotate(**{f"{column}_ok": exists(probe)}).filter(**{f"{column}_ok": True})
-        rows = await rows.values_list("id", "course__title", "worker__name")
-        return {i: f"{title} · {name}" for i, title, name in rows}
+        # The course's title and the worker's name each read by a scalar subquery that also tests the reach: NULL
+        # when out of it. A probe of the related row per entry, where a join or an `IN (reach)` let the planner read
+        # every course or worker first (for the admin, SQLite read the country's 184,287 workers into a table for
+        # each batch of an audit export, 178 of its 217 s; PostgreSQL hashed all 27,320 courses).
+        course = Course.filter(await courses_q(scope, local_today()), id=RawSQL(f'"{table}"."course_id"'))
+        worker = Worker.filter(workers_q(scope), id=RawSQL(f'"{table}"."worker_id"'))
+        rows = await (
+            model.filter(id__in=ids)
+            .annotate(course_title=scalar(course.values("title")), worker_name=scalar(worker.values("name")))
+            .values_list("id", "course_title", "worker_name")
+        )
+        return {i: f"{title} · {name}" for i, title, name in rows if title is not None and name is not None}
 
     return names
 

@@ -9,12 +9,6 @@ from tortoise.expressions import Q, RawSQL, Subquery
 NOTHING = Q(id__in=[])
 
 
-def unconditional(q: Q) -> bool:
-    """Whether a filter has no condition at all (an admin's reach): a probe of it is always true, so a caller may
-    leave it out. A negated filter counts as a condition (conservative)."""
-    return not q.filters and not getattr(q, "_is_negated", False) and all(map(unconditional, q.children))
-
-
 def unordered(query):
     """The pypika statement of a Tortoise query without the model's default ordering (Meta.ordering, which Tortoise
     adds even after `.order_by()` with no keys), for embedding: inside `IN (…)`, a derived table or a compound
@@ -39,6 +33,13 @@ def exists(query) -> RawSQL:
     index once per outer row, where `IN (query)` reads every inner row first (the tiers in use: one probe per tier
     instead of a scan of every station of the country)."""
     return RawSQL(f"EXISTS ({inline_sql(query)})")
+
+
+def scalar(query) -> RawSQL:
+    """`(query)`, a one-column one-row subquery correlated like `exists`, as an annotation: a column of a related
+    row read by an index probe per outer row. A join lets the planner hash the whole related table instead
+    (PostgreSQL hashed the country's 27,320 courses to name 500 enrolments: 8 ms a batch against 1.6 ms)."""
+    return RawSQL(f"({inline_sql(query)})")
 
 
 class Unordered(Subquery):

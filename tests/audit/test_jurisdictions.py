@@ -142,7 +142,6 @@ async def test_an_enrolment_into_another_regions_course_is_read_by_the_workers_h
     assert response.status_code == 303
     # The log names the course and the worker (both within HR A's and the bureaus' reach), not their ids.
     summary = f"{course.title} · {w['workers'][0].name}"
-    # The admin reaches every course and worker, so its namer does not probe them at all.
     for username in ("admin", "hr", "bureau", "citybureau"):
         assert summary in await audit_text(client, username, entity="enrolment"), username
     for username in ("hrb", "hrc"):

@@ -152,6 +152,22 @@ async def test_an_enrolment_whose_worker_is_out_of_reach_stays_a_number_though_i
     assert named == [f"{course.title} · {far.name}"]
 
 
+async def test_an_enrolment_whose_course_is_out_of_reach_stays_a_number_though_its_worker_is_in_reach(client):
+    w = await world()
+    course = await make_course(w, author="citybureau", region="320104")  # county B's course
+    near = w["workers"][0]  # W1 at S1, county A
+    enrolment = await Enrolment.create(course=course, worker=near, status=EnrolmentStatus.ENROLLED)
+    await AuditEntry.create(
+        action="create", entity=Entity.ENROLMENT, entity_id=str(enrolment.id),
+        summary=f"course {course.id} · worker {near.id}", region_path=w["regions"]["county_a"].path,
+    )  # fmt: skip
+    # County A's bureau reads the entry and its own worker, not county B's course (a sibling county's, not above it).
+    await login(client, "bureau")
+    assert await records(client, "en", entity="enrolment", entity_id=str(enrolment.id)) == [f"#{enrolment.id}"]
+    await login(client, "citybureau")
+    named = await records(client, "en", entity="enrolment", entity_id=str(enrolment.id))
+    assert named == [f"{course.title} · {near.name}"]
+
 async def add_entries(client, w, first: int, n: int) -> None:
     """n courses (created, published), each with an enrolment, and a change to every worker: entries of every kind
     the page names (courses, regions, enrolments, workers, stations)."""

@@ -5,9 +5,9 @@ inside each other ("32/3201/" and "32/32010/"); and an `IN (…)` subquery carri
 import random
 
 import pytest
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Subquery
 
-from talent.core.sql import NOTHING, Unordered, icontains, next_prefix, unconditional, under
+from talent.core.sql import Unordered, icontains, next_prefix, under
 from talent.people.models import EmploymentSpell, Worker
 
 PATHS = [
@@ -116,14 +116,3 @@ async def test_a_search_ignores_the_case_of_latin_letters_and_matches_chinese_as
     assert await found("name", "张") == ["W3201"]
     # The text is matched as written, never as a pattern: "%" and "_" are literal.
     assert await found("name", "%") == [] and await found("name", "_") == []
-
-
-def test_only_a_filter_without_any_condition_is_unconditional():
-    # The admin's reach (Q()) and combinations of it may be left out of a probe; anything that can drop a row may not.
-    assert unconditional(Q())
-    assert unconditional(Q() & Q())
-    assert not unconditional(NOTHING)
-    assert not unconditional(Q(id=1))
-    assert not unconditional(Q() & Q(id=1))
-    assert not unconditional(Q() | Q(Q(id=1)))
-    assert not unconditional(~Q())
