@@ -168,6 +168,7 @@ async def test_an_enrolment_whose_course_is_out_of_reach_stays_a_number_though_i
     named = await records(client, "en", entity="enrolment", entity_id=str(enrolment.id))
     assert named == [f"{course.title} · {near.name}"]
 
+
 async def add_entries(client, w, first: int, n: int) -> None:
     """n courses (created, published), each with an enrolment, and a change to every worker: entries of every kind
     the page names (courses, regions, enrolments, workers, stations)."""
