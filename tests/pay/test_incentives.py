@@ -17,6 +17,7 @@ from talent.pay.models import Assessment, ChangeDecision, SalaryRecord
 from talent.pay.rules import proposed_pay
 from tests.factories import world
 from tests.pay.helpers import ADMIN, band, certificate, salary, standard
+from tests.querycount import count_queries
 
 
 def _at(day: date):
@@ -130,6 +131,27 @@ async def test_an_uplift_and_an_assessment_combine_and_agree_with_the_python_rul
     assert mirror.pay == rows["W2"]["new_pay"]
     totals, _page = await selectors.proposals(scope=county["hr"], on=date(2026, 7, 1), params=ListParams())
     assert (totals.workers, totals.monthly_raise) == (2, Decimal("705.00"))  # 515 + 190
+
+
+async def test_every_page_carries_the_count_and_total_and_a_page_past_the_end_shows_the_last(county):
+    w1, w2 = county["workers"][:2]
+    for w in (w1, w2):
+        await Assessment.create(worker=w, year=2025, grade="excellent")
+    on = date(2026, 1, 1)
+    seen = []
+    for number in (1, 2, 5):
+        async with count_queries() as counter:
+            totals, page = await selectors.proposals(
+                scope=county["hr"], on=on, params=ListParams(per_page=1, page=number)
+            )
+        # Each an excellent step of 300 on the base (W1 3800 → 4100, W2 4000 → 4300): 2 workers, 600 a month.
+        assert (totals.workers, totals.monthly_raise, page.total) == (2, Decimal("600.00"), 2)
+        seen.append(([r["worker_no"] for r in page.items], page.params.page, counter.count))
+    # Equal increases in worker order; page 5 of 2 shows the last page.
+    assert [s[:2] for s in seen] == [(["W1"], 1), (["W2"], 2), (["W2"], 2)]
+    # A page and its totals are one statement, with the figure store's read before it and write after it. Past the
+    # end: that, the totals' own statement (read, compute, write), then the last page read back from the store.
+    assert [s[2] for s in seen] == [3, 3, 3 + 3 + 1]
 
 
 async def test_accepting_records_the_salary_and_the_reason_is_not_proposed_again(county):
