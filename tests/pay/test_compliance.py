@@ -123,6 +123,17 @@ async def test_the_below_filter_lists_below_floor_and_below_band_by_shortfall(st
     assert [r["worker_no"] for r in rows] == ["W1", "W2"]
 
 
+async def test_each_page_of_the_rows_carries_the_filtered_total_and_a_page_past_the_end_shows_the_last(staffed):
+    # Below floor or band: W1 (short 500), then W2 (short 200), one to a page.
+    shown = []
+    for number in (1, 2, 9):
+        params = ListParams(per_page=1, page=number)
+        page = await selectors.compliance_rows(scope=ADMIN, on=ON, params=params, status="below")
+        shown.append(([r["worker_no"] for r in page.items], page.total, params.page))
+    assert shown == [(["W1"], 2, 1), (["W2"], 2, 2), (["W2"], 2, 2)]
+    assert not {"n"} & set(page.items[0])  # the window's total is not a column of the row
+
+
 def test_whole_months_count_from_the_effective_day():
     assert whole_months(date(2026, 1, 1), date(2026, 7, 1)) == 6
     assert whole_months(date(2026, 1, 15), date(2026, 7, 14)) == 5
