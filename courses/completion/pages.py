@@ -23,9 +23,9 @@ register_codes(Entity.QUESTION, kind=Kind)
 register_codes(Entity.ENROLMENT, status=EnrolmentStatus)
 
 
-async def course_names(scope: Scope, ids: list[int]) -> dict[int, str]:
+async def course_names(scope: Scope, ids: list[int]):
     courses = await readable_courses(scope, local_today())
-    return dict(await courses.filter(id__in=ids).values_list("id", "title"))
+    return courses.filter(id__in=ids).values(i="id", label="title")
 
 
 def _learner_course_namer(model):
@@ -34,19 +34,16 @@ def _learner_course_namer(model):
 
     table = model._meta.db_table
 
-    async def names(scope: Scope, ids: list[int]) -> dict[int, str]:
+    async def names(scope: Scope, ids: list[int]):
         # The course's title and the worker's name each read by a scalar subquery that also tests the reach: NULL
-        # when out of it. A probe of the related row per entry, where a join or an `IN (reach)` let the planner read
-        # every course or worker first (for the admin, SQLite read the country's 184,287 workers into a table for
-        # each batch of an audit export, 178 of its 217 s; PostgreSQL hashed all 27,320 courses).
+        # when out of it, and so the label (SQL's || gives NULL with a NULL side). A probe of the related row per
+        # entry, where a join or an `IN (reach)` let the planner read every course or worker first (for the admin,
+        # SQLite read the country's 184,287 workers into a table for each batch of an audit export, 178 of its
+        # 217 s; PostgreSQL hashed all 27,320 courses).
         course = Course.filter(await courses_q(scope, local_today()), id=RawSQL(f'"{table}"."course_id"'))
         worker = Worker.filter(workers_q(scope), id=RawSQL(f'"{table}"."worker_id"'))
-        rows = await (
-            model.filter(id__in=ids)
-            .annotate(course_title=scalar(course.values("title")), worker_name=scalar(worker.values("name")))
-            .values_list("id", "course_title", "worker_name")
-        )
-        return {i: f"{title} · {name}" for i, title, name in rows if title is not None and name is not None}
+        label = f"{scalar(course.values('title')).sql} || ' · ' || {scalar(worker.values('name')).sql}"
+        return model.filter(id__in=ids).annotate(label=RawSQL(label)).values(i="id", label="label")
 
     return names
 

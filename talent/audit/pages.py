@@ -45,10 +45,10 @@ register_codes(Entity.PAY_CHANGE, reason=ChangeReason, outcome=Outcome)
 
 
 def _namer(readable, field: str = "name"):
-    """A namer over a scoped queryset factory: one query for all the ids asked."""
+    """A namer over a scoped queryset factory: the ids asked that the viewer reaches, with their `field`."""
 
-    async def names(scope: Scope, ids: list[int]) -> dict[int, str]:
-        return dict(await readable(scope).filter(id__in=ids).values_list("id", field))
+    async def names(scope: Scope, ids: list[int]):
+        return readable(scope).filter(id__in=ids).values(i="id", label=field)
 
     return names
 

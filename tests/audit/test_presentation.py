@@ -201,6 +201,29 @@ async def test_the_audit_page_makes_as_many_queries_for_many_entries_as_for_few(
     assert "性别：— → 女" in await changes(client, "zh_CN") and "课程4 · 工作者1" in page
 
 
+async def test_the_audit_page_names_one_kind_of_record_with_as_many_queries_as_five(client):
+    w = await world()
+    await login(client, "bureau")
+    client.cookies.set("talent_lang", "zh_CN")
+    worker = w["workers"][0]
+    await AuditEntry.create(
+        action="update", entity=Entity.WORKER, entity_id=str(worker.id), region_path=w["regions"]["county_a"].path,
+        before={"gender": None}, after={"gender": "female"},
+    )  # fmt: skip
+    async with count_queries() as one_kind:
+        page = html.unescape((await client.get("/audit")).text)
+    assert worker.name in page
+    await add_entries(client, w, 0, 1)  # courses, regions, enrolments, workers and stations
+    async with count_queries() as five_kinds:
+        assert (await client.get("/audit")).status_code == 200
+    station = await Station.get(code="S1")
+    assert "课程0 · 工作者1" in await records(client, "zh_CN", entity="enrolment")
+    assert f"社工站：— → {station.name}" in await changes(client, "zh_CN", entity="worker")
+    # Every kind's names come from one statement (UNION ALL), not one statement per kind.
+    assert five_kinds.count == one_kind.count
+    assert sum(" UNION ALL " in statement for statement in five_kinds.statements) == 1
+
+
 async def test_the_audit_pager_links_to_the_next_entries_by_a_cursor_on_the_last_entry_shown(client):
     w = await world()
     await login(client, "bureau")
