@@ -328,18 +328,31 @@ def _coded_or_referred(entity: str, field: str) -> tuple[type[Enum] | None, str 
     return CODES.get((entity, field)), reference_kind(entity, field)
 
 
-def show_value(entity: str, field: str, value: Any, names: dict[str, dict[int, str]]) -> str:
+@lru_cache(maxsize=4096)
+def _code_text(enum: type[Enum], value: str | int, _locale: str) -> str:
+    """A code's label in the locale: translated once per code and locale, not once per value of an export."""
+    member = enum._value2member_map_.get(value)
+    msgid = getattr(member, "label", None)
+    return msgid.tr() if isinstance(msgid, Msgid) else str(value)
+
+
+@lru_cache(maxsize=8)
+def _yes_no(value: bool, _locale: str) -> str:
+    return N_("Yes").tr() if value else N_("No").tr()
+
+
+def show_value(entity: str, field: str, value: Any, names: dict[str, dict[int, str]], locale: str) -> str:
     if value is None or value == "":
         return "—"
     enum, kind = _coded_or_referred(entity, field)
     if enum is not None:
-        member = enum._value2member_map_.get(value)
-        msgid = getattr(member, "label", None)
-        return msgid.tr() if isinstance(msgid, Msgid) else str(value)
+        if isinstance(value, str | int):
+            return _code_text(enum, value, locale)
+        return str(value)
     if kind is not None:
         return _named(names, kind, value)
     if isinstance(value, bool):
-        return N_("Yes").tr() if value else N_("No").tr()
+        return _yes_no(value, locale)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, str) and value[:1].isdigit():
@@ -369,8 +382,8 @@ def _changes(e, names, locale: str) -> list[Change]:
     return [
         Change(
             _field_label(e.entity, field, locale),
-            show_value(e.entity, field, before.get(field), names) if before is not None else None,
-            show_value(e.entity, field, after.get(field), names) if after is not None else None,
+            show_value(e.entity, field, before.get(field), names, locale) if before is not None else None,
+            show_value(e.entity, field, after.get(field), names, locale) if after is not None else None,
         )
         for field in _field_order(e.entity, tuple(after or before or ()))
     ]
