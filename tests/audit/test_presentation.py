@@ -130,15 +130,21 @@ async def test_a_record_out_of_the_readers_reach_stays_a_number(client):
     assert f"Worker: {worker.name}" in hr_lines  # its own worker, named
 
 
+async def _enrolled_in_county_a(w, course, worker) -> Enrolment:
+    """An enrolment and its log entry, filed under county A (so county A's bureau reads the entry)."""
+    enrolment = await Enrolment.create(course=course, worker=worker, status=EnrolmentStatus.ENROLLED)
+    await AuditEntry.create(
+        action="create", entity=Entity.ENROLMENT, entity_id=str(enrolment.id),
+        summary=f"course {course.id} · worker {worker.id}", region_path=w["regions"]["county_a"].path,
+    )  # fmt: skip
+    return enrolment
+
+
 async def test_an_enrolment_whose_worker_is_out_of_reach_stays_a_number_though_its_course_is_in_reach(client):
     w = await world()
     course = await make_course(w, author="bureau")  # county A's course
     far = w["workers"][2]  # W3 at S3, county B
-    enrolment = await Enrolment.create(course=course, worker=far, status=EnrolmentStatus.ENROLLED)
-    await AuditEntry.create(
-        action="create", entity=Entity.ENROLMENT, entity_id=str(enrolment.id),
-        summary=f"course {course.id} · worker {far.id}", region_path=w["regions"]["county_a"].path,
-    )  # fmt: skip
+    enrolment = await _enrolled_in_county_a(w, course, far)
     # County A's bureau reads the entry (filed under county A) and its course, not the worker of county B.
     await login(client, "bureau")
     assert await records(client, "en", entity="enrolment", entity_id=str(enrolment.id)) == [f"#{enrolment.id}"]
@@ -156,11 +162,7 @@ async def test_an_enrolment_whose_course_is_out_of_reach_stays_a_number_though_i
     w = await world()
     course = await make_course(w, author="citybureau", region="320104")  # county B's course
     near = w["workers"][0]  # W1 at S1, county A
-    enrolment = await Enrolment.create(course=course, worker=near, status=EnrolmentStatus.ENROLLED)
-    await AuditEntry.create(
-        action="create", entity=Entity.ENROLMENT, entity_id=str(enrolment.id),
-        summary=f"course {course.id} · worker {near.id}", region_path=w["regions"]["county_a"].path,
-    )  # fmt: skip
+    enrolment = await _enrolled_in_county_a(w, course, near)
     # County A's bureau reads the entry and its own worker, not county B's course (a sibling county's, not above it).
     await login(client, "bureau")
     assert await records(client, "en", entity="enrolment", entity_id=str(enrolment.id)) == [f"#{enrolment.id}"]
