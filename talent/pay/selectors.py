@@ -435,8 +435,8 @@ async def _page_and_totals(
         if params.page > 1:
             aggregates = ", ".join(f"{aggregate} AS {name}" for name, aggregate in totals.items())
             found = (await cached_rows(SalaryStandard, f"{base} SELECT {aggregates} FROM {totals_from}", day=day))[0]
+            params.page = max(1, -(-int(found["n"] or 0) // params.per_page))
             if found["n"]:
-                params.page = -(-int(found["n"]) // params.per_page)
                 rows = await page_rows()
     return [{k: v for k, v in row.items() if k not in totals} for row in rows], found
 

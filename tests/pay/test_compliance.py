@@ -132,6 +132,10 @@ async def test_each_page_of_the_rows_carries_the_filtered_total_and_a_page_past_
         shown.append(([r["worker_no"] for r in page.items], page.total, params.page))
     assert shown == [(["W1"], 2, 1), (["W2"], 2, 2), (["W2"], 2, 2)]
     assert not {"n"} & set(page.items[0])  # the window's total is not a column of the row
+    # A page past the end of an empty list (nobody hired yet) is the first page.
+    params = ListParams(per_page=1, page=9)
+    page = await selectors.compliance_rows(scope=ADMIN, on=date(2000, 1, 1), params=params)
+    assert (page.items, page.total, params.page) == ([], 0, 1)
 
 
 def test_whole_months_count_from_the_effective_day():
