@@ -71,6 +71,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
+        # The templates are compiled once per process (talent.web.templating), so an edited one restarts it.
+        reload_includes=["*.py", "*.html"] if reload else None,
         workers=None if reload else workers,
         proxy_headers=True,
     )

@@ -41,7 +41,7 @@ COURSE_KEYS = [f.name for f in COURSE_FIELDS if f.name != "region_code"]
 LESSON_KEYS = [f.name for f in LESSON_FIELDS]
 
 
-def _filters(
+async def _filters(
     params: Listing,
     category: Annotated[str, Query(max_length=20)] = "",
     level: Annotated[str, Query(max_length=20)] = "",

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 ENTITIES = ["region", "organisation", "tier", "station", "worker", "spell", "certificate", "user"]
 
 
-def _audit_filters(
+async def _audit_filters(
     params: Listing,
     entity: Annotated[str, Query(max_length=32)] = "",
     entity_id: Annotated[str, Query(max_length=64)] = "",

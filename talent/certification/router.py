@@ -56,7 +56,7 @@ def _days(value: str) -> int | None:
     return min(int(value), selectors.EXPIRING_MAX_DAYS)
 
 
-def _filters(
+async def _filters(
     level: Level = "", status: Status = "", station: Station = "", expiring: Days = "", renewal_open: Flag = "",
     ce_short: Flag = "", expired: Flag = "",
 ) -> selectors.ListFilters:  # fmt: skip

@@ -46,7 +46,7 @@ def _printable(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable()).strip()
 
 
-def _list_filters(
+async def _list_filters(
     params: Listing,
     status: Annotated[str, Query(max_length=10)] = "active",
     station: Annotated[str, Query(max_length=32)] = "",

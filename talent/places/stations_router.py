@@ -47,7 +47,7 @@ def _printable(value: str) -> str:
 Organisation_ = Annotated[str, Query(max_length=200)]
 
 
-def _typed(
+async def _typed(
     tier: str = "", organisation: Organisation_ = "", kind: Annotated[str, Query(max_length=20)] = ""
 ) -> tuple[str, str, str]:
     """The list's filters as the query string has them (the page's and the export's)."""

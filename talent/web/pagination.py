@@ -9,7 +9,7 @@ from talent.core.pagination import MAX_PAGE_SIZE, ListParams
 from talent.settings import get_settings
 
 
-def list_params(
+async def list_params(
     q: Annotated[str, Query(max_length=100)] = "",
     sort: Annotated[str, Query(max_length=40)] = "",
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
