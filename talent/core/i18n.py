@@ -141,7 +141,21 @@ def format_date(value: date | datetime | None, format: str = "medium") -> str:
         joined = str(locale.datetime_formats["medium"])
         day = _babel_date(local.date(), format="medium", locale=locale)
         return joined.replace("{1}", day).replace("{0}", _babel_time(local.time(), format="short", locale=locale))
-    return _babel_date(value, format=format, locale=get_locale())
+    return _day_text(value, format, get_locale())
+
+
+# A list shows the same few days and counts on row after row and page after page; Babel builds each text anew
+# (tens of microseconds: a page of workers spent a millisecond there). Dates and numbers are immutable values and
+# the text depends on nothing else, so each (value, format, locale) is formatted once.
+@lru_cache(maxsize=8192)
+def _day_text(value: date, format: str, locale: str) -> str:
+    return _babel_date(value, format=format, locale=locale)
+
+
+@lru_cache(maxsize=8192)
+def _number_text(value: int | float | Decimal, digits: int, locale: str) -> str:
+    fmt = "#,##0" + ("." + "0" * digits if digits else "")
+    return _babel_decimal(value, format=fmt, locale=locale)
 
 
 def colon() -> str:
@@ -152,8 +166,7 @@ def colon() -> str:
 def format_number(value: int | float | Decimal | None, digits: int = 0) -> str:
     if value is None:
         return ""
-    fmt = "#,##0" + ("." + "0" * digits if digits else "")
-    return _babel_decimal(value, format=fmt, locale=get_locale())
+    return _number_text(value, digits, get_locale())
 
 
 def format_percent(value: float | None, digits: int = 1) -> str:
