@@ -15,9 +15,9 @@ from tortoise.expressions import Q
 from talent.cohorts.models import Cohort, CohortMember
 from talent.core.access import Role, Scope
 from talent.core.clock import local_today
-from talent.core.sql import NOTHING, Unordered, under
-from talent.people.access import workers_q
-from talent.people.models import EmploymentSpell, Worker
+from talent.core.sql import NOTHING, Unordered, reach, under
+from talent.people.access import reached_worker_ids
+from talent.people.models import EmploymentSpell
 from talent.places.access import station_ids
 from talent.supervision.rules import mentoring_on
 
@@ -34,13 +34,23 @@ def cohorts_q(scope: Scope) -> Q:
         case Role.BUREAU if scope.region_path:
             return under("region_path", scope.region_path)
         case Role.HR if scope.organisation_id:
-            members = CohortMember.filter(worker_id__in=Unordered(Worker.filter(workers_q(scope)).values("id")))
-            return Q(organisation_id=scope.organisation_id) | Q(id__in=Unordered(members.values("cohort_id")))
+            return Q(organisation_id=scope.organisation_id) | Q(id__in=_cohorts_of_reached_workers(scope))
         case Role.SUPERVISOR:
             return Q(id__in=Unordered(_mentored_by(scope).values("cohort_id")))
         case Role.WORKER if scope.worker_id:
             return Q(id__in=Unordered(CohortMember.filter(worker_id=scope.worker_id).values("cohort_id")))
     return NOTHING
+
+
+@reach
+def _cohorts_of_reached_workers(scope: Scope):
+    return CohortMember.filter(worker_id__in=reached_worker_ids(scope)).values("cohort_id")
+
+
+@reach
+def _readable_cohort_ids(scope: Scope):
+    # Not for a supervisor: its cohorts depend on the day (mentoring_on), which a reach may not read.
+    return Cohort.filter(cohorts_q(scope)).values("id")
 
 
 def readable_cohorts(scope: Scope):
@@ -49,16 +59,16 @@ def readable_cohorts(scope: Scope):
 
 def members_q(scope: Scope) -> Q:
     """Filter on CohortMember: of readable cohorts; below a bureau, only the members the viewer reaches."""
-    cohorts = Unordered(Cohort.filter(cohorts_q(scope)).values("id"))
-    if scope.role in (Role.ADMIN, Role.BUREAU):
-        return Q(cohort_id__in=cohorts)
     if scope.role == Role.SUPERVISOR:
+        cohorts = Unordered(Cohort.filter(cohorts_q(scope)).values("id"))
         stationed = EmploymentSpell.filter(station_id__in=station_ids(scope)).values("worker_id")
         return Q(id__in=Unordered(_mentored_by(scope).values("id"))) | Q(
             cohort_id__in=cohorts, worker_id__in=Unordered(stationed)
         )
-    reached = Worker.filter(workers_q(scope)).values("id")
-    return Q(cohort_id__in=cohorts, worker_id__in=Unordered(reached))
+    cohorts = _readable_cohort_ids(scope)
+    if scope.role in (Role.ADMIN, Role.BUREAU):
+        return Q(cohort_id__in=cohorts)
+    return Q(cohort_id__in=cohorts, worker_id__in=reached_worker_ids(scope))
 
 
 def readable_members(scope: Scope):

@@ -1,5 +1,7 @@
 """SQL pieces Tortoise's query builder lacks, in one place."""
 
+import functools
+
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import Term
 from tortoise.connection import connections
@@ -25,6 +27,11 @@ def inline_sql(query) -> str:
     """`unordered(query)` as text with its parameters inlined (dates and codes the code formatted, never user text),
     for hand-built SQL."""
     return unordered(query).get_sql()
+
+
+def dialect() -> str:
+    """The default connection's SQL dialect ("sqlite", "postgres"): part of the key of SQL text kept for reuse."""
+    return connections.get("default").capabilities.dialect
 
 
 def exists(query) -> RawSQL:
@@ -66,6 +73,27 @@ class RawSubquery(Term):
 
     def get_sql(self, ctx: SqlContext) -> str:
         return f"({self.sql})"
+
+
+def reach(build):
+    """Decorates `build(scope)`, which returns the one-column values query (or a list of them, for their UNION) of
+    the ids a scope reaches: the decorated function returns it as a `RawSubquery` for an `__in` filter, its text
+    written once per scope and dialect, the scope's values (a region path, ids) inlined. Through Tortoise a reach's
+    nested subqueries cost more to write than to run, on every statement of every page that filters by it (a city's
+    workers: a millisecond a statement). `build` must read nothing but the scope (not the clock, not the data)."""
+
+    @functools.lru_cache(maxsize=4096)
+    def text(scope, _dialect: str) -> str:
+        built = build(scope)
+        queries = built if isinstance(built, list | tuple) else [built]
+        return " UNION ".join(inline_sql(query) for query in queries)
+
+    @functools.wraps(build)
+    def subquery(scope) -> RawSubquery:
+        return RawSubquery(text(scope, dialect()))
+
+    subquery.text = text
+    return subquery
 
 
 class Union(Term):

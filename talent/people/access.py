@@ -9,7 +9,7 @@ unmasked personal data)."""
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import Union, Unordered, under
+from talent.core.sql import reach, under
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on
 from talent.places.access import station_ids
@@ -71,8 +71,13 @@ def workers_q(scope: Scope) -> Q:
         return Q()
     if scope.role == Role.WORKER:
         return Q(id=scope.worker_id or 0)
-    queries = worker_id_queries(scope)
-    return Q(id__in=Union(*queries)) if len(queries) > 1 else Q(id__in=Unordered(queries[0]))
+    return Q(id__in=reached_worker_ids(scope))
+
+
+@reach
+def reached_worker_ids(scope: Scope):
+    """The ids of the workers a non-admin viewer reaches (the UNION of worker_id_queries), as a subquery."""
+    return worker_id_queries(scope)
 
 
 def readable_workers(scope: Scope):

@@ -5,7 +5,7 @@ enforce it, the pages ask it to show or refuse an edit form). See talent.core.ac
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, Unordered, under
+from talent.core.sql import NOTHING, reach, under
 from talent.places.models import Organisation, Region, Station, StationTier
 from talent.places.rules import ALL_KINDS, ancestor_paths, within
 
@@ -34,9 +34,10 @@ def station_kind_q(kind: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}kind": kind})
 
 
-def station_ids(scope: Scope) -> Unordered:
+@reach
+def station_ids(scope: Scope):
     """The ids of the stations in scope, as a subquery for `station_id__in`."""
-    return Unordered(Station.filter(stations_q(scope)).values("id"))
+    return Station.filter(stations_q(scope)).values("id")
 
 
 def regions_q(scope: Scope) -> Q:
@@ -54,11 +55,15 @@ def organisations_q(scope: Scope) -> Q:
         case Role.ADMIN:
             return Q()
         case Role.BUREAU if scope.region_path:
-            operating = Unordered(Station.filter(under("region_path", scope.region_path)).values("organisation_id"))
-            return under("region__path", scope.region_path) | Q(id__in=operating)
+            return under("region__path", scope.region_path) | Q(id__in=_operating_organisations(scope))
         case Role.HR if scope.organisation_id:
             return Q(id=scope.organisation_id)
     return NOTHING
+
+
+@reach
+def _operating_organisations(scope: Scope):
+    return Station.filter(under("region_path", scope.region_path)).values("organisation_id")
 
 
 def tiers_q(scope: Scope) -> Q:

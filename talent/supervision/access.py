@@ -14,7 +14,7 @@ export and report of supervision (and by talent.cohorts for sessions and mentors
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, Union, Unordered, under
+from talent.core.sql import NOTHING, reach, under
 from talent.places.access import station_ids
 from talent.places.rules import ancestor_paths, within
 from talent.supervision.models import Assignment, SessionCeRule, SupervisionSession, Supervisor
@@ -25,19 +25,26 @@ def supervisors_q(scope: Scope) -> Q:
         case Role.ADMIN:
             return Q()
         case Role.BUREAU if scope.region_path:
-            pool = Supervisor.filter(
-                Q(region_id=None)
-                | under("region__path", scope.region_path)
-                | Q(region__path__in=ancestor_paths(scope.region_path))
-            ).values("id")
-            assigned = Assignment.filter(under("station__region_path", scope.region_path)).values("supervisor_id")
-            return Q(id__in=Union(pool, assigned))
+            return Q(id__in=_reached_supervisor_ids(scope))
         case Role.HR if scope.organisation_id:
-            assigned = Assignment.filter(station__organisation_id=scope.organisation_id).values("supervisor_id")
-            return Q(id__in=Unordered(assigned))
+            return Q(id__in=_reached_supervisor_ids(scope))
         case Role.SUPERVISOR:
             return Q(user_id=scope.user_id)
     return NOTHING
+
+
+@reach
+def _reached_supervisor_ids(scope: Scope):
+    """A bureau's pool (national, above and inside its region) and those assigned in its subtree; HR those assigned
+    to its organisation's stations."""
+    if scope.role == Role.HR:
+        return Assignment.filter(station__organisation_id=scope.organisation_id).values("supervisor_id")
+    pool = Supervisor.filter(
+        Q(region_id=None)
+        | under("region__path", scope.region_path)
+        | Q(region__path__in=ancestor_paths(scope.region_path))
+    ).values("id")
+    return [pool, Assignment.filter(under("station__region_path", scope.region_path)).values("supervisor_id")]
 
 
 def readable_supervisors(scope: Scope):
