@@ -1,13 +1,15 @@
 """The scope's prefix match as a range on the materialised path (talent.core.sql.under) selects exactly the rows
 Tortoise's `__startswith` (a LIKE) selects, on both databases, including paths that share a prefix without being
-inside each other ("32/3201/" and "32/32010/"); and an `IN (…)` subquery carries no ORDER BY."""
+inside each other ("32/3201/" and "32/32010/"); an `IN (…)` subquery carries no ORDER BY; and a scope's reach is written
+once and selects what its query selects."""
 
 import random
 
 import pytest
 from tortoise.expressions import Subquery
 
-from talent.core.sql import Unordered, icontains, next_prefix, under
+from talent.core.access import Role, Scope
+from talent.core.sql import Unordered, icontains, next_prefix, reach, under
 from talent.people.models import EmploymentSpell, Worker
 
 PATHS = [
@@ -116,3 +118,40 @@ async def test_a_search_ignores_the_case_of_latin_letters_and_matches_chinese_as
     assert await found("name", "张") == ["W3201"]
     # The text is matched as written, never as a pattern: "%" and "_" are literal.
     assert await found("name", "%") == [] and await found("name", "_") == []
+
+
+async def test_a_reach_is_written_once_per_scope_and_selects_what_its_query_selects(db):
+    built = []
+
+    @reach
+    def registered_in(scope: Scope):
+        built.append(scope)
+        return Worker.filter(under("registered_region_path", scope.region_path)).values("id")
+
+    here = Scope(user_id=1, role=Role.BUREAU, region_path="32/3201/")
+    elsewhere = Scope(user_id=2, role=Role.BUREAU, region_path="32/3202/")
+    inside = await Worker.create(worker_no="R1", name="甲", registered_region_path="32/3201/320102/")
+    outside = await Worker.create(worker_no="R2", name="乙", registered_region_path="32/3202/")
+
+    assert await Worker.filter(id__in=registered_in(here)).values_list("id", flat=True) == [inside.id]
+    assert await Worker.filter(id__in=registered_in(here)).count() == 1
+    assert await Worker.filter(id__in=registered_in(elsewhere)).values_list("id", flat=True) == [outside.id]
+    # Two statements for `here`, one for `elsewhere`: each scope's text was built once.
+    assert built == [here, elsewhere]
+    # The scope's values are in the text (inlined), so no statement's parameters depend on the cache.
+    assert "'32/3201/'" in Worker.filter(id__in=registered_in(here)).sql()
+
+
+async def test_a_reach_of_several_queries_is_their_union(db):
+    @reach
+    def two(scope: Scope):
+        return [Worker.filter(worker_no="U1").values("id"), Worker.filter(worker_no="U2").values("id")]
+
+    first = await Worker.create(worker_no="U1", name="甲")
+    second = await Worker.create(worker_no="U2", name="乙")
+    await Worker.create(worker_no="U3", name="丙")
+
+    found = await Worker.filter(id__in=two(Scope(user_id=1, role=Role.HR, organisation_id=1))).values_list(
+        "id", flat=True
+    )
+    assert sorted(found) == sorted([first.id, second.id])
