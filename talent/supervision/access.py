@@ -14,8 +14,9 @@ export and report of supervision (and by talent.cohorts for sessions and mentors
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, reach, under
+from talent.core.sql import NOTHING, Unordered, reach, under
 from talent.places.access import station_ids
+from talent.places.models import Region
 from talent.places.rules import ancestor_paths, within
 from talent.supervision.models import Assignment, SessionCeRule, SupervisionSession, Supervisor
 
@@ -39,12 +40,14 @@ def _reached_supervisor_ids(scope: Scope):
     to its organisation's stations."""
     if scope.role == Role.HR:
         return Assignment.filter(station__organisation_id=scope.organisation_id).values("supervisor_id")
-    pool = Supervisor.filter(
-        Q(region_id=None)
-        | under("region__path", scope.region_path)
-        | Q(region__path__in=ancestor_paths(scope.region_path))
-    ).values("id")
-    return [pool, Assignment.filter(under("station__region_path", scope.region_path)).values("supervisor_id")]
+    # Each part by its own index: an OR across the join to regions made PostgreSQL hash the country's regions and
+    # read every supervisor, and the join to stations every assignment (a city's supervisors list: 11 ms to count).
+    regions = Region.filter(under("path", scope.region_path) | Q(path__in=ancestor_paths(scope.region_path)))
+    return [
+        Supervisor.filter(region_id=None).values("id"),
+        Supervisor.filter(region_id__in=Unordered(regions.values("id"))).values("id"),
+        Assignment.filter(station_id__in=station_ids(scope)).values("supervisor_id"),
+    ]
 
 
 def readable_supervisors(scope: Scope):
