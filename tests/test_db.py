@@ -6,19 +6,21 @@ from tortoise.connection import get_connection
 from talent.db import connection_config
 
 
-def test_a_postgresql_url_asks_for_jit_off_and_a_sqlite_url_for_the_project_s_engine():
+def test_a_postgresql_url_asks_for_jit_off_and_custom_plans_and_a_sqlite_url_for_the_project_s_engine():
     pg = connection_config("postgres://postgres@127.0.0.1:5432/talent")
-    assert pg["credentials"]["server_settings"] == {"jit": "off"}
+    assert pg["credentials"]["server_settings"] == {"jit": "off", "plan_cache_mode": "force_custom_plan"}
     assert pg["credentials"]["database"] == "talent"
     sqlite = connection_config("sqlite:///tmp/x.sqlite3?busy_timeout=10000")
     assert sqlite["engine"] == "talent.sqlite_engine"
 
 
-async def test_the_running_postgresql_connection_has_jit_off(db, is_postgres):
+async def test_the_running_postgresql_connection_has_jit_off_and_plans_each_run_with_its_values(db, is_postgres):
     if not is_postgres:
         pytest.skip("a PostgreSQL setting")
     _count, rows = await get_connection("default").execute_query("SHOW jit")
     assert rows[0]["jit"] == "off"
+    _count, rows = await get_connection("default").execute_query("SHOW plan_cache_mode")
+    assert rows[0]["plan_cache_mode"] == "force_custom_plan"
 
 
 async def test_refreshing_statistics_gives_sqlite_s_planner_the_table_sizes(db, is_postgres):
