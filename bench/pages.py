@@ -11,7 +11,9 @@ talent.demo.DEMO_PASSWORD). The pages are found, not listed: the navigation the 
 (talent.web.nav.NAV) and the lists one click under it (SUBPAGES), then on each page what its own HTML offers (sort
 headers; the search form's selects, checkboxes, number inputs and pickers; the export links; the pager's "next").
 Each measurement is the best of --repeat runs after one warm-up run (with --slow S, a URL whose first visit takes
-over S seconds is measured by that visit alone, and its statement count is that visit's on both databases).
+over S seconds is measured by that visit alone, and its statement count is that visit's on both databases; with
+--warm N, N more visits after the warm-up are not measured: N ≥ 5 runs every statement past PostgreSQL's five runs
+of a prepared statement, as on a list a user keeps visiting).
 
 Printed per URL: the role, the status, the first visit's time (the warm-up: a page that keeps its figures under the
 data version computes them then, talent.figures), the server time (the best visit after it), the part of it spent in
@@ -319,11 +321,16 @@ def file_rows(response: httpx.Response) -> int | None:
     return None
 
 
-async def measure(client: httpx.AsyncClient, result: Result, repeat: int, slow: float = 0.0) -> Result:
-    """The first visit (the warm-up), then the best of `repeat` more; a first visit slower than `slow` seconds
-    (when given) is the measurement itself (`once`): a whole country's export is not worth three runs."""
+async def measure(client: httpx.AsyncClient, result: Result, repeat: int, slow: float = 0.0, warm: int = 0) -> Result:
+    """The first visit (the warm-up), `warm` more visits not measured, then the best of `repeat` more; a first visit
+    slower than `slow` seconds (when given) is the measurement itself (`once`): a whole country's export is not worth
+    three runs. With `warm` ≥ 5 every statement has run more than five times, as on a list a user keeps visiting
+    (PostgreSQL may then plan a prepared statement generically: talent.db asks for custom plans)."""
     best = float("inf")
     for visit in range(repeat + 1):
+        if visit == 1:
+            for _ in range(warm):
+                await client.get(result.url)
         async with count_queries() as counter, sql_clock() as clock:
             start = time.perf_counter()
             response = await client.get(result.url)
@@ -375,7 +382,9 @@ async def run_role(client: httpx.AsyncClient, role: str, args, twins) -> list[Re
     for path in [*paths, *SUBPAGES]:
         if only_paths and path not in only_paths:
             continue
-        landing = await measure(client, Result(role, "page", path, pattern=paths.get(path, "")), args.repeat, args.slow)
+        landing = await measure(
+            client, Result(role, "page", path, pattern=paths.get(path, "")), args.repeat, args.slow, args.warm
+        )
         if path in SUBPAGES and path not in paths and landing.status != 200:
             continue  # a sub-page the role may not open: not part of its picture
         if not kinds or "page" in kinds:
@@ -386,12 +395,14 @@ async def run_role(client: httpx.AsyncClient, role: str, args, twins) -> list[Re
         for kind, url in await variants(client, path, landing.html, args.deep, per_page):
             if kinds and kind not in kinds and not (kind == "deep" and "cursor" in kinds):
                 continue
-            result = await measure(client, Result(role, kind, url), args.repeat, args.slow)
+            result = await measure(client, Result(role, kind, url), args.repeat, args.slow, args.warm)
             results.append(result)
             report(await twins.check(user, result), args)
             following = links_of(result.html).next if kind == "deep" else ""
             if following:
-                cursor = await measure(client, Result(role, "cursor", urljoin(path, following)), args.repeat, args.slow)
+                cursor = await measure(
+                    client, Result(role, "cursor", urljoin(path, following)), args.repeat, args.slow, args.warm
+                )
                 results.append(cursor)
                 report(await twins.check(user, cursor), args)
     return results
@@ -580,6 +591,9 @@ def main() -> None:
     parser.add_argument("--deep", type=int, default=1000)
     parser.add_argument(
         "--slow", type=float, default=0.0, help="seconds: a first visit slower than this is measured once (0: never)"
+    )
+    parser.add_argument(
+        "--warm", type=int, default=0, help="visits of each URL after the first and before those measured"
     )
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--paths", default="", help="only these navigation paths (comma-separated), e.g. /workers")
