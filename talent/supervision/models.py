@@ -84,6 +84,10 @@ class Assignment(Model):
 
     class Meta:
         table = "supervision_assignments"
+        # A region's supervisors are those assigned to its stations: with (station, supervisor) in one index,
+        # PostgreSQL probes a city's 150 stations (index only) where it had read all 32,277 assignments of the
+        # country into a hash join (a city's supervisors list: 6.1 → 1.7 ms, EXPLAIN ANALYZE).
+        indexes = (("station_id", "supervisor_id"),)
 
 
 class SupervisionSession(Model):

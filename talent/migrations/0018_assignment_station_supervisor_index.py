@@ -1,0 +1,18 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+# A region's supervisors include those assigned to its stations: probing a city's stations through (station,
+# supervisor) instead of hashing every assignment of the country (talent.supervision.access).
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0017_region_path_statistics')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='Assignment',
+            index=Index(fields=['station_id', 'supervisor_id']),
+        ),
+    ]
