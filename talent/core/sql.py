@@ -92,7 +92,6 @@ def reach(build):
     def subquery(scope) -> RawSubquery:
         return RawSubquery(text(scope, dialect()))
 
-    subquery.text = text
     return subquery
 
 
