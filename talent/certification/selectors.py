@@ -13,7 +13,7 @@ A fresh test database built from the models has no catalogue: call
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import aclosing
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -62,10 +62,10 @@ from talent.certification.rules import (
     years_to_cutoff,
 )
 from talent.core.access import Scope
-from talent.core.export import statement_batches
+from talent.core.export import sql_batches, statement_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import Unordered, icontains, under
+from talent.core.sql import Unordered, icontains, under, unordered
 from talent.people.access import spells_q, workers_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on
@@ -472,16 +472,41 @@ def _blank_last_key(expression: str, descending: bool, last_high: str, last_low:
     return RawSQL(f"COALESCE({expression}, {last_low if descending else last_high})")
 
 
-def _with_columns(qs, sql: CertificateSql, today: date, names=None):
-    """`qs` (of Worker) annotated with the columns of the worker's highest certificate, all of them or `names`."""
+def _with_columns(qs, sql: CertificateSql, today: date, names: set[str]):
+    """`qs` (of Worker) annotated with the columns `names` of the worker's highest certificate that a filter or a
+    sort needs (the rows shown read every column once, by _rows_sql)."""
     columns = {
         "cert_level": lambda: RawSQL(_top_certificate("c.level")),
-        "cert_number": lambda: RawSQL(_top_certificate("c.number")),
-        "cert_expires": lambda: RawSQL(_top_certificate(sql.expiry())),
-        "cert_ce": lambda: RawSQL(_top_certificate(sql.ce_hours())),
         "cert_status": lambda: RawSQL(f"COALESCE({_top_certificate(sql.status(today))}, 'none')"),
     }
-    return qs.annotate(**{name: make() for name, make in columns.items() if names is None or name in names})
+    return qs.annotate(**{name: make() for name, make in columns.items() if name in names})
+
+
+def _rows_sql(sql: CertificateSql, today: date, ids: str) -> str:
+    """The statement of the rows shown (id, worker_no, name, cert_level, cert_number, cert_expires, cert_ce,
+    cert_status) of the workers whose ids `ids` (SQL: a list or a subquery) gives, by worker id: each worker's
+    highest certificate found once, its expiry and period CE hours computed once (a materialised derived table),
+    its status over those columns. Written as a column each (a correlated
+    subquery per column, the status repeating expiry and hours), a row found its certificate five times and summed
+    its CE credits three times: the whole country's file 1.8 → 1.5 s of SQL on PostgreSQL, 1.26 → 1.05 s on
+    SQLite (a throwaway timing script, the same rows)."""
+    cert = replace(sql, row="c")
+    top = (
+        "(SELECT c2.id FROM certificates c2 WHERE c2.worker_id = w.id"
+        " ORDER BY c2.level DESC, c2.obtained_on DESC, c2.id DESC LIMIT 1)"
+    )
+    found = (
+        "SELECT w.id AS id, w.worker_no AS worker_no, w.name AS name, c.id AS certificate_id, c.level AS level,"
+        " c.number AS number, c.obtained_on AS obtained_on, c.registered_on AS registered_on,"
+        f" {cert.expiry()} AS expiry, {cert.ce_hours()} AS hours"
+        f" FROM workers w LEFT JOIN certificates c ON c.id = {top} WHERE w.id IN ({ids})"
+    )
+    status = replace(sql, row="r0").status(today, expiry="r0.expiry", hours="r0.hours")
+    return (
+        f"WITH r0 AS MATERIALIZED ({found}) SELECT r0.id AS id, r0.worker_no AS worker_no, r0.name AS name,"
+        " r0.level AS cert_level, r0.number AS cert_number, r0.expiry AS cert_expires, r0.hours AS cert_ce,"
+        f" CASE WHEN r0.certificate_id IS NULL THEN 'none' ELSE {status} END AS cert_status FROM r0 ORDER BY r0.id"
+    )
 
 
 async def certificate_queryset(
@@ -491,16 +516,13 @@ async def certificate_queryset(
     q: str = "",
     filters: ListFilters | None = None,
     sort: str = "",
-    columns: bool = True,
     sql: CertificateSql | None = None,
     **legacy,
 ):
-    """Workers in scope with an active spell in scope, each annotated with their highest certificate:
-    cert_level, cert_number, cert_expires, cert_ce (CE hours in the current period) and cert_status, all
-    computed in SQL (correlated subqueries). `filters` (ListFilters) narrow it; `sort` (a list sort key, "-" for
-    descending) adds the blanks-last key it needs. With `columns=False` only the columns the filters need are
-    annotated (a list's page query, which reads the columns for the rows shown afterwards). `level`, `status` and
-    `station_code` may also be given as keywords."""
+    """Workers in scope with an active spell in scope, annotated with the columns of their highest certificate
+    that the filters need (cert_level, cert_status: correlated subqueries), narrowed by `filters` (ListFilters);
+    `sort` (a list sort key, "-" for descending) adds the blanks-last key it needs. The rows shown are read by
+    _rows_sql for the ids this chooses. `level`, `status` and `station_code` may also be given as keywords."""
     filters = filters or ListFilters(**legacy)
     sql = sql or await certificate_sql()
     current = EmploymentSpell.filter(spells_q(scope), active_on(today))
@@ -509,11 +531,9 @@ async def certificate_queryset(
     qs = Worker.filter(workers_q(scope), id__in=Unordered(current.values("worker_id")))
     if q:
         qs = qs.filter(icontains("name", q) | icontains("worker_no", q))
-    needed = None
-    if not columns:
-        needed = {"cert_level"} if filters.level in LEVEL_ORDER else set()
-        if filters.level == "none" or filters.status in STATUSES:
-            needed.add("cert_status")
+    needed = {"cert_level"} if filters.level in LEVEL_ORDER else set()
+    if filters.level == "none" or filters.status in STATUSES:
+        needed.add("cert_status")
     qs = _with_columns(qs, sql, today, needed)
     if filters.level in LEVEL_ORDER:
         qs = qs.filter(cert_level=filters.level)
@@ -577,9 +597,6 @@ async def _add_stations(scope: Scope, today: date, rows: list[dict]) -> None:
         row["station_code"], row["station_name"] = stations.get(row["id"], ("", ""))
 
 
-LIST_VALUES = ("id", "worker_no", "name", "cert_level", "cert_number", "cert_expires", "cert_ce", "cert_status")
-
-
 async def certificate_list(
     *,
     scope: Scope,
@@ -598,16 +615,13 @@ async def certificate_list(
     key = params.sort.lstrip("-")
     sort = params.sort if key in LIST_SORTS else ""
     sql = await certificate_sql()
-    qs, rules = await certificate_queryset(
-        scope=scope, today=today, q=params.q, filters=filters, sort=sort, columns=False, sql=sql
-    )
+    qs, rules = await certificate_queryset(scope=scope, today=today, q=params.q, filters=filters, sort=sort, sql=sql)
     sorts = {**LIST_SORTS, **_BLANK_LAST_SORTS}
     page = await paginate(qs, params, sorts, default="worker_no", values=("id",))
-    ids = [row["id"] for row in page.items]
+    ids = ", ".join(str(int(row["id"])) for row in page.items)
     rows = {}
     if ids:
-        shown = _with_columns(Worker.filter(id__in=ids), sql, today)
-        rows = {row["id"]: row for row in await shown.values(*LIST_VALUES)}
+        rows = {row["id"]: row for row in await fetch_all(Worker, _rows_sql(sql, today, ids))}
     # Each item keeps the page query's sort key too (the pager's cursors read it).
     page.items = [clean_row({**item, **rows[item["id"]]}, rules) for item in page.items if item["id"] in rows]
     await _add_stations(scope, today, page.items)
@@ -618,12 +632,17 @@ async def certificate_export_rows(
     *, scope: Scope, today: date, q: str = "", filters: ListFilters | None = None, size=None, **legacy
 ):
     """Every row of the filtered list with its current station, by worker id, from TWO statements for the whole
-    file, each read `size` rows at a time (talent.core.export.statement_batches: bounded memory, the filter runs
-    once): the rows, and the current spells in scope by worker id (_current_stations), merged as both go."""
-    qs, rules = await certificate_queryset(scope=scope, today=today, q=q, filters=filters or ListFilters(**legacy))
+    file, each read `size` rows at a time (talent.core.export.sql_batches: bounded memory, the filter runs once):
+    the rows (_rows_sql over the filtered ids), and the current spells in scope by worker id (_current_stations),
+    merged as both go."""
+    sql = await certificate_sql()
+    qs, rules = await certificate_queryset(
+        scope=scope, today=today, q=q, filters=filters or ListFilters(**legacy), sql=sql
+    )
+    ids, params = unordered(qs.values("id")).get_parameterized_sql()
     stations = _current_stations(scope, today, size)
     station = None  # the first station not yet passed (worker ids ascending in both)
-    rows = statement_batches(qs.order_by("id").values(*LIST_VALUES), size)
+    rows = sql_batches(Worker._meta.db, _rows_sql(sql, today, ids), params, size)
     try:
         async for batch in rows:
             for row in batch:

@@ -151,23 +151,37 @@ async def statement_batches(queryset, size: int | None = None) -> AsyncIterator[
     PostgreSQL reads them through a server-side cursor (cursor_records); SQLite through the client's
     execute_stream (talent.sqlite_engine: a read-only connection of the download's own on a file database).
     Memory holds one batch, and what the statement holds is released when the iteration ends or is closed."""
-    size = size or BATCH_SIZE
     queryset._choose_db_if_not_chosen()
     queryset._make_query()
-    db = queryset._db
     sql, params = queryset.query.get_parameterized_sql()
-    if db.capabilities.dialect == "postgres":
-        raw = cursor_records(db, sql, params, size)
-    elif hasattr(db, "execute_stream"):
-        raw = _stream_rows(db, sql, params, size)
-    else:  # a SQLite client without streaming (a nested transaction's): the statement's rows all at once
-        raw = _all_rows(queryset)
+    raw = _raw_batches(queryset._db, sql, params, size or BATCH_SIZE)
     convert = _values_converter(queryset) if isinstance(queryset, ValuesQuery) else _instances_builder(queryset)
     try:
         async for batch in raw:
             yield await convert(batch)
     finally:
         await raw.aclose()
+
+
+async def sql_batches(db, sql: str, params: Sequence[Any] = (), size: int | None = None) -> AsyncIterator[list[dict]]:
+    """A hand-written statement's rows as dicts (the database's own values: SQLite's dates are text), `size` at a
+    time, streamed as statement_batches streams a queryset's. `sql` uses the client's placeholders (what a
+    queryset's get_parameterized_sql wrote) for `params`."""
+    raw = _raw_batches(db, sql, list(params), size or BATCH_SIZE)
+    try:
+        async for batch in raw:
+            yield [dict(row) for row in batch]
+    finally:
+        await raw.aclose()
+
+
+def _raw_batches(db, sql: str, params: list, size: int) -> AsyncIterator[Sequence[Any]]:
+    if db.capabilities.dialect == "postgres":
+        return cursor_records(db, sql, params, size)
+    if hasattr(db, "execute_stream"):
+        return _stream_rows(db, sql, params, size)
+    # A SQLite client without streaming (a nested transaction's): the statement's rows all at once.
+    return _all_rows(db, sql, params)
 
 
 async def _stream_rows(db, sql: str, params: list, size: int) -> AsyncIterator[Sequence[Any]]:
@@ -181,8 +195,8 @@ async def _stream_rows(db, sql: str, params: list, size: int) -> AsyncIterator[S
         await stream.close()
 
 
-async def _all_rows(queryset) -> AsyncIterator[Sequence[Any]]:
-    yield (await queryset._db.execute_query(*queryset.query.get_parameterized_sql()))[1]
+async def _all_rows(db, sql: str, params: list) -> AsyncIterator[Sequence[Any]]:
+    yield (await db.execute_query(sql, params))[1]
 
 
 async def cursor_records(db, sql: str, params: list, size: int) -> AsyncIterator[Sequence[Any]]:
