@@ -16,7 +16,7 @@ from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import Unordered, exists, icontains, inline_sql, under
-from talent.places.access import organisations_q, regions_q, station_kind_q, stations_q, tiers_q
+from talent.places.access import readable_organisations, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
 
@@ -116,15 +116,8 @@ async def township_suggest(*, scope: Scope, term: str) -> list[dict]:
 ORGANISATION_SORTS = {"name": "name", "region": "region__name"}
 
 
-def _visible_organisations(scope: Scope):
-    # The scope filter may join stations (one row per station); an id subquery keeps each organisation once.
-    if scope.is_admin:
-        return Organisation.all()
-    return Organisation.filter(id__in=Unordered(Organisation.filter(organisations_q(scope)).values("id")))
-
-
 def _organisation_filtered(*, scope: Scope, params: ListParams):
-    qs = _visible_organisations(scope).select_related("region")
+    qs = readable_organisations(scope).select_related("region")
     if params.q:
         qs = qs.filter(icontains("name", params.q) | icontains("credit_code", params.q))
     return qs
@@ -164,17 +157,17 @@ def organisation_export(*, scope: Scope, params: ListParams) -> AsyncIterator[An
 
 
 async def organisation_get(*, scope: Scope, organisation_id: int) -> Organisation:
-    return await _visible_organisations(scope).select_related("region").get(id=organisation_id)
+    return await readable_organisations(scope).select_related("region").get(id=organisation_id)
 
 
 async def organisation_for_name(*, scope: Scope, name: str) -> Organisation | None:
     if not name:
         return None
-    return await _visible_organisations(scope).filter(name=name).first()
+    return await readable_organisations(scope).filter(name=name).first()
 
 
 async def organisation_suggest(*, scope: Scope, term: str) -> list[dict]:
-    qs = _visible_organisations(scope)
+    qs = readable_organisations(scope)
     if term:
         qs = qs.filter(icontains("name", term))
     return await qs.order_by("name").limit(SUGGEST_LIMIT).values("name")
@@ -305,8 +298,8 @@ async def organisation_filter(*, scope: Scope, value: str) -> Organisation | Non
     if not value:
         return None
     if value.isdigit() and len(value) < 10:
-        return await _visible_organisations(scope).filter(id=int(value)).first()
-    return await _visible_organisations(scope).filter(name=value).first()
+        return await readable_organisations(scope).filter(id=int(value)).first()
+    return await readable_organisations(scope).filter(name=value).first()
 
 
 async def station_get(*, scope: Scope, station_id: int) -> Station:
