@@ -390,7 +390,6 @@ async def compliance_rows(
         base=base,
         columns=ROW_COLUMNS,
         rows_from=f"cw JOIN workers w ON w.id = cw.worker_id JOIN stations st ON st.id = cw.station_id WHERE {where}",
-        totals_from=f"cw WHERE {where}",
         totals={"n": "COUNT(*)"},
         order_sql=order_sql,
         params=params,
@@ -404,7 +403,6 @@ async def _page_and_totals(
     base: str,
     columns: str,
     rows_from: str,
-    totals_from: str,
     totals: dict[str, str],
     order_sql: str,
     params: ListParams,
@@ -413,32 +411,24 @@ async def _page_and_totals(
     """One page of a list whose every row is costly to compute (the WITH clauses `base`), and aggregates over all
     its rows (`totals`: name → aggregate, the count named "n"), in one statement kept under the data version: the
     aggregates are window functions beside the page's rows, so `base` runs once, not once for the totals and again
-    for the page (the country's pay lists: 2.4–3.0 s a run). A page past the end has no row to carry them: the
-    totals are asked alone (`totals_from`), and the last page is read instead. `params.page` is set to the page
-    shown."""
-
-    async def page_rows() -> list[dict]:
-        windows = ", ".join(f"{aggregate} OVER () AS {name}" for name, aggregate in totals.items())
-        offset = (params.page - 1) * params.per_page
-        return await cached_rows(
-            SalaryStandard,
-            f"{base} SELECT {columns}, {windows} FROM {rows_from} ORDER BY {order_sql}"
-            f" LIMIT {int(params.per_page)} OFFSET {int(offset)}",
-            day=day,
-        )
-
-    rows = await page_rows()
-    if rows:
-        found = {name: rows[0][name] for name in totals}
-    else:
-        found = dict.fromkeys(totals, 0)
-        if params.page > 1:
-            aggregates = ", ".join(f"{aggregate} AS {name}" for name, aggregate in totals.items())
-            found = (await cached_rows(SalaryStandard, f"{base} SELECT {aggregates} FROM {totals_from}", day=day))[0]
-            params.page = max(1, -(-int(found["n"] or 0) // params.per_page))
-            if found["n"]:
-                rows = await page_rows()
-    return [{k: v for k, v in row.items() if k not in totals} for row in rows], found
+    for the page (the country's pay lists: 2.4–3.0 s a run). The page is chosen by row number in the same
+    statement, a page past the end answering the last page (as paginate does), so no page needs a second
+    statement. `params.page` is set to the page shown."""
+    per_page, page = int(params.per_page), int(params.page)
+    windows = ", ".join(f"{aggregate} OVER () AS {name}" for name, aggregate in totals.items())
+    last = f"((x.n + {per_page} - 1) / {per_page})"
+    shown = f"(CASE WHEN {page} <= {last} THEN {page} ELSE {last} END)"
+    rows = await cached_rows(
+        SalaryStandard,
+        f"{base} SELECT * FROM (SELECT {columns}, {windows}, ROW_NUMBER() OVER (ORDER BY {order_sql}) AS row_no"
+        f" FROM {rows_from}) x WHERE x.row_no > ({shown} - 1) * {per_page} AND x.row_no <= {shown} * {per_page}"
+        " ORDER BY x.row_no",
+        day=day,
+    )
+    found = {name: rows[0][name] for name in totals} if rows else dict.fromkeys(totals, 0)
+    params.page = (int(rows[0]["row_no"]) - 1) // per_page + 1 if rows else 1
+    hidden = {*totals, "row_no"}
+    return [{k: v for k, v in row.items() if k not in hidden} for row in rows], found
 
 
 async def compliance_export(*, scope: Scope, on: date, region: Region | None = None, status: str = "below"):
@@ -700,7 +690,6 @@ async def proposals(*, scope: Scope, on: date, params: ListParams) -> tuple[Prop
         base=_proposals(sql, station_ids_sql(scope)),
         columns=PROPOSAL_COLUMNS,
         rows_from="pc JOIN workers w ON w.id = pc.worker_id JOIN stations st ON st.id = pc.station_id",
-        totals_from="pc",
         totals={"n": "COUNT(*)", "total": "SUM(pc.increase)"},
         order_sql=order_sql + ", pc.worker_id",
         params=params,
