@@ -119,14 +119,7 @@ class CertificateSql:
         return f"(CASE WHEN {self.column('registered_on')} IS NULL THEN 0 ELSE {period} END)"
 
     def worker_region_path(self) -> str:
-        """selectors.worker_region_path: the region of the worker's latest spell's station, else the region that
-        registered the worker."""
-        worker = self.column("worker_id")
-        return (
-            "COALESCE((SELECT st.region_path FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
-            f" WHERE sp.worker_id = {worker} ORDER BY sp.start_on DESC, sp.id DESC LIMIT 1),"
-            f" (SELECT w.registered_region_path FROM workers w WHERE w.id = {worker}), '')"
-        )
+        return worker_region_path_sql(self.column("worker_id"))
 
     def _cap(self, kind: str, path: str) -> str:
         """rules.ce_caps for one kind: the rules in the order the first applying one wins."""
@@ -173,6 +166,16 @@ class CertificateSql:
             f" WHEN {expiry} < {last_year_from} AND {short} THEN 'ce_shortfall'"
             " ELSE 'registered' END)"
         )
+
+
+def worker_region_path_sql(worker: str) -> str:
+    """selectors.worker_region_path: the region of the station of the worker `worker` (SQL) holds in their latest
+    spell, else the region that registered the worker, else ''."""
+    return (
+        "COALESCE((SELECT st.region_path FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE sp.worker_id = {worker} ORDER BY sp.start_on DESC, sp.id DESC LIMIT 1),"
+        f" (SELECT w.registered_region_path FROM workers w WHERE w.id = {worker}), '')"
+    )
 
 
 def _hours(value: Decimal | None) -> str:

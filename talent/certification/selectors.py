@@ -21,9 +21,13 @@ from types import MappingProxyType
 
 from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count, Sum
-from tortoise.query_utils import Prefetch
 
-from talent.certification.expressions import CertificateSql, date_literal, social_work_days_sql
+from talent.certification.expressions import (
+    CertificateSql,
+    date_literal,
+    social_work_days_sql,
+    worker_region_path_sql,
+)
 from talent.certification.models import (
     CeCredit,
     CeCreditRule,
@@ -64,7 +68,7 @@ from talent.certification.rules import (
 from talent.core.access import Scope
 from talent.core.export import sql_batches, statement_batches
 from talent.core.filters import filtered_by_given
-from talent.core.pagination import ListParams, Page, paginate
+from talent.core.pagination import ListParams, Page, attach, paginate
 from talent.core.sql import Unordered, icontains, under, unordered
 from talent.people.access import spells_q, workers_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
@@ -305,16 +309,9 @@ async def ce_cap_rules() -> tuple[CapRule, ...]:
 
 async def worker_region_path(*, worker_id: int) -> str:
     """The region whose CE rules hold for a worker (CertificateSql.worker_region_path): that of the station of their
-    latest spell, else the region that registered them."""
-    spell = (
-        await EmploymentSpell.filter(worker_id=worker_id)
-        .order_by("-start_on", "-id")
-        .first()
-        .values_list("station__region_path", flat=True)
-    )
-    if spell is not None:
-        return spell
-    return await Worker.filter(id=worker_id).first().values_list("registered_region_path", flat=True) or ""
+    latest spell, else the region that registered them. One statement either way."""
+    rows = await fetch_all(Worker, f"SELECT {worker_region_path_sql('$1')} AS p", worker_id)
+    return rows[0]["p"] or ""
 
 
 async def _credit_sums(worker_id: int, start: date, end: date) -> list[tuple[date, Decimal, str]]:
@@ -586,14 +583,11 @@ def clean_row(row: dict, rules: Mapping[str, LevelRules]) -> dict:
 async def _add_stations(scope: Scope, today: date, rows: list[dict]) -> None:
     """Sets `station_code` and `station_name` on each row: the station of the worker's current spell in scope (the
     latest started, when they hold two), from one query for all the rows."""
-    ids = [row["id"] for row in rows]
-    spells = []
-    if ids:
-        spells = await (
-            EmploymentSpell.filter(spells_q(scope), active_on(today), worker_id__in=ids)
-            .order_by("start_on", "id")
-            .values("worker_id", "station__code", "station__name")
-        )
+    spells = await (
+        EmploymentSpell.filter(spells_q(scope), active_on(today), worker_id__in=[row["id"] for row in rows])
+        .order_by("start_on", "id")
+        .values("worker_id", "station__code", "station__name")
+    )
     stations = {s["worker_id"]: (s["station__code"], s["station__name"]) for s in spells}
     for row in rows:
         row["station_code"], row["station_name"] = stations.get(row["id"], ("", ""))
@@ -620,10 +614,9 @@ async def certificate_list(
     qs, rules = await certificate_queryset(scope=scope, today=today, q=params.q, filters=filters, sort=sort, sql=sql)
     sorts = {**LIST_SORTS, **_BLANK_LAST_SORTS}
     page = await paginate(qs, params, sorts, default="worker_no", values=("id",))
-    ids = ", ".join(str(int(row["id"])) for row in page.items)
-    rows = {}
-    if ids:
-        rows = {row["id"]: row for row in await fetch_all(Worker, _rows_sql(sql, today, ids))}
+    # An empty page asks too (IN (NULL) finds nothing): the same statements whatever the page holds.
+    ids = ", ".join(str(int(row["id"])) for row in page.items) or "NULL"
+    rows = {row["id"]: row for row in await fetch_all(Worker, _rows_sql(sql, today, ids))}
     # Each item keeps the page query's sort key too (the pager's cursors read it).
     page.items = [clean_row({**item, **rows[item["id"]]}, rules) for item in page.items if item["id"] in rows]
     await _add_stations(scope, today, page.items)
@@ -697,9 +690,9 @@ async def worker_certificates(*, scope: Scope, worker_id: int, today: date) -> l
     certificates = await (
         Certificate.filter(worker_id=worker_id, worker_id__in=_workers_in(scope))
         .annotate(expiry=RawSQL(sql.expiry()), ce_hours=RawSQL(sql.ce_hours()), status=RawSQL(sql.status(today)))
-        .prefetch_related(Prefetch("registrations", queryset=Registration.all().order_by("-registered_on")))
         .order_by("-level", "-obtained_on")
     )
+    await attach(certificates, Registration.all().order_by("-registered_on"), key="certificate_id", to_attr="history")
     for cert in certificates:
         r = sql.rules.get(cert.level, LevelRules())
         cert.rules = r
@@ -708,7 +701,9 @@ async def worker_certificates(*, scope: Scope, worker_id: int, today: date) -> l
         cert.status = CertStatus(cert.status)
         cert.renewal_opens = renewal_opens(cert.expiry, r.renewal_window_months) if cert.expiry else None
         cert.registration_deadline = first_registration_deadline(cert.obtained_on, r.first_registration_months)
-        cert.ce_kinds = await _ce_kinds(worker_id, cert.registered_on, cert.expiry) if cert.registered_on else []
+    kinds = await _ce_kinds(worker_id, {c.id: (c.registered_on, c.expiry) for c in certificates if c.registered_on})
+    for cert in certificates:
+        cert.ce_kinds = kinds.get(cert.id, [])
     return certificates
 
 
@@ -722,14 +717,35 @@ class CeKindLine:
     counted: Decimal
 
 
-async def _ce_kinds(worker_id: int, start: date, end: date) -> list[CeKindLine]:
-    """The kinds with hours recorded in the period, with what each counts (the breakdown of ce_hours)."""
-    _total, recorded, caps = await period_ce(worker_id=worker_id, start=start, end=end)
-    return [
-        CeKindLine(CeSource(kind), recorded[kind], caps.get(kind), capped(recorded[kind], caps.get(kind)))
-        for kind in CE_CREDIT_DEFAULTS
-        if kind in recorded
-    ]
+async def _ce_kinds(worker_id: int, periods: Mapping[int, tuple[date, date]]) -> dict[int, list[CeKindLine]]:
+    """Per certificate id, the kinds with hours recorded in its period (`periods`: id → first and last day), with
+    what each counts (the breakdown of ce_hours, as period_ce computes it): three statements for every period of
+    the worker (the cap rules, the worker's region, the hours per period and kind), asked even for none."""
+    rules = await ce_cap_rules()
+    region = await worker_region_path(worker_id=worker_id)
+    pg = _is_postgres()
+    # An empty period (first day after the last) stands in for none, so the statement is the same.
+    spans = periods.items() or [(0, (date(1, 1, 2), date(1, 1, 1)))]
+    values = ", ".join(f"({int(cid)}, {date_literal(s, pg)}, {date_literal(e, pg)})" for cid, (s, e) in spans)
+    rows = await fetch_all(
+        CeCredit,
+        f"WITH p(certificate_id, s, e) AS (VALUES {values}) SELECT p.certificate_id AS certificate_id,"
+        " e.source AS source, SUM(CAST(e.hours AS NUMERIC)) AS total FROM p JOIN ce_credits e ON e.worker_id = $1"
+        " AND e.earned_on >= p.s AND e.earned_on <= p.e GROUP BY p.certificate_id, e.source",
+        worker_id,
+    )
+    recorded: dict[int, dict[str, Decimal]] = {cid: {} for cid in periods}
+    for row in rows:
+        recorded[row["certificate_id"]][str(row["source"])] = Decimal(str(row["total"] or 0))
+    kinds = {}
+    for cid, (start, _end) in periods.items():
+        caps = ce_caps(rules, region, start)
+        kinds[cid] = [
+            CeKindLine(CeSource(kind), hours, caps.get(kind), capped(hours, caps.get(kind)))
+            for kind in CE_CREDIT_DEFAULTS
+            if (hours := recorded[cid].get(kind)) is not None
+        ]
+    return kinds
 
 
 async def ce_hours_between(*, worker_id: int, start: date, end: date) -> Decimal:

@@ -42,8 +42,6 @@ async def session_list(*, scope: Scope, params: ListParams, supervisor_id: int |
 
 
 async def attendee_counts(session_ids: list[int]) -> dict[int, int]:
-    if not session_ids:
-        return {}
     return await count_by(SessionAttendee.filter(session_id__in=session_ids), "session_id")
 
 
@@ -111,8 +109,6 @@ async def mentee_count(*, scope: Scope, supervisor_id: int, today: date) -> int:
 
 async def mentee_loads(*, supervisor_ids: list[int], today: date) -> dict[int, int]:
     """Per supervisor, the members they mentor on `today`: one grouped query."""
-    if not supervisor_ids:
-        return {}
     return await count_by(CohortMember.filter(_mentored(today), mentor_id__in=supervisor_ids), "mentor_id")
 
 
@@ -138,7 +134,7 @@ async def cohort_list(*, scope: Scope, params: ListParams, kind: str = "") -> Pa
         qs = qs.filter(icontains("name", params.q) | icontains("region__name", params.q))
     page = await paginate(qs, params, COHORT_SORTS, default="-start_on")
     ids = [c.id for c in page.items]
-    counts = await count_by(CohortMember.filter(members_q(scope), cohort_id__in=ids), "cohort_id") if ids else {}
+    counts = await count_by(CohortMember.filter(members_q(scope), cohort_id__in=ids), "cohort_id")
     for c in page.items:
         c.member_count = counts.get(c.id, 0)
     return page

@@ -245,3 +245,15 @@ async def _rows(qs: QuerySet, window: QuerySet, order: Sequence[str], values: tu
     if qs._select_related and not qs._annotations:
         return list(await qs.filter(id__in=Unordered(window.values("id"))).order_by(*order))
     return list(await window)
+
+
+async def attach(items: Sequence[Any], queryset: QuerySet, *, key: str, to_attr: str) -> None:
+    """Sets `to_attr` on each of a page's `items` to the list of its rows of `queryset` (those whose `key` holds the
+    item's id), in the queryset's order: one statement, asked even for an empty page. Tortoise's prefetch_related
+    skips its statement when there is no item, so a list's statements would differ between an empty page and a full
+    one (the goal is the same statements whatever the data)."""
+    grouped: dict[Any, list] = {item.id: [] for item in items}
+    for row in await queryset.filter(**{f"{key}__in": list(grouped)}):
+        grouped[getattr(row, key)].append(row)
+    for item in items:
+        setattr(item, to_attr, grouped[item.id])

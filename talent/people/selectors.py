@@ -10,14 +10,13 @@ from collections.abc import AsyncIterator
 from datetime import date
 
 from tortoise.expressions import RawSQL
-from tortoise.query_utils import Prefetch
 
 from talent.core.access import Scope
 from talent.core.bulk import fetch_by, ids_by
 from talent.core.errors import ServiceError
 from talent.core.export import list_rows
 from talent.core.i18n import N_
-from talent.core.pagination import ListParams, Page, order_for, paginate
+from talent.core.pagination import ListParams, Page, attach, order_for, paginate
 from talent.core.sql import Unordered, icontains
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
@@ -82,9 +81,9 @@ async def worker_list(*, scope: Scope, params: ListParams, today: date, **filter
     qs = _worker_filtered(scope=scope, params=params, today=today, **filters)
     if order_for(params, SORTS, "worker_no")[0].lstrip("-") == "since":
         qs = _with_since(qs, scope, today)
-    current = _current_spells(scope, today)
-    qs = qs.prefetch_related(Prefetch("spells", queryset=current.order_by("-start_on", "-id"), to_attr="current"))
     page = await paginate(qs, params, SORTS, default="worker_no")
+    current = _current_spells(scope, today).order_by("-start_on", "-id")
+    await attach(page.items, current, key="worker_id", to_attr="current")
     for worker in page.items:
         worker.since = worker.current[0].start_on if worker.current else None
     return page

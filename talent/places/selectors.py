@@ -125,10 +125,8 @@ def _organisation_filtered(*, scope: Scope, params: ListParams):
 
 async def _add_station_counts(scope: Scope, organisations: list[Organisation]) -> None:
     """Sets `station_count` (stations in scope) on each organisation, from one aggregate query."""
-    counts: dict[int, int] = {}
-    if organisations:
-        in_scope = Station.filter(stations_q(scope), organisation_id__in=[o.id for o in organisations])
-        counts = await count_by(in_scope, "organisation_id")
+    in_scope = Station.filter(stations_q(scope), organisation_id__in=[o.id for o in organisations])
+    counts = await count_by(in_scope, "organisation_id")
     for org in organisations:
         org.station_count = counts.get(org.id, 0)
 

@@ -8,7 +8,7 @@ from tortoise.functions import Count
 
 from talent import rawsql
 from talent.core.access import Scope
-from talent.core.pagination import ListParams, Page, paginate
+from talent.core.pagination import ListParams, Page, attach, paginate
 from talent.core.sql import Unordered, icontains, under
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
@@ -72,7 +72,8 @@ async def supervisor_list(
 ) -> Page:
     """A page of supervisors with their expertise and `load` (stations assigned on `today`): three queries."""
     qs = _supervisor_filtered(scope=scope, params=params, expertise=expertise, region=region, kind=kind)
-    page = await paginate(qs.prefetch_related("expertise"), params, SUPERVISOR_SORTS, default="name")
+    page = await paginate(qs, params, SUPERVISOR_SORTS, default="name")
+    await attach(page.items, SupervisorExpertise.all().order_by("tag"), key="supervisor_id", to_attr="tags_shown")
     loads = await station_loads(supervisor_ids=[s.id for s in page.items], today=today)
     for supervisor in page.items:
         supervisor.load = loads.get(supervisor.id, 0)
@@ -81,8 +82,6 @@ async def supervisor_list(
 
 async def station_loads(*, supervisor_ids: list[int], today: date) -> dict[int, int]:
     """Per supervisor, the stations assigned to them on `today` (one grouped query)."""
-    if not supervisor_ids:
-        return {}
     rows = (
         await Assignment.filter(active_on(today), supervisor_id__in=supervisor_ids)
         .annotate(n=Count("station_id", distinct=True))
