@@ -243,7 +243,11 @@ async def _rows(qs: QuerySet, window: QuerySet, order: Sequence[str], values: tu
     if values:
         return list(await window.values(*values))
     if qs._select_related and not qs._annotations:
-        return list(await qs.filter(id__in=Unordered(window.values("id"))).order_by(*order))
+        # The ids were chosen under qs's filters: the rows statement reads them by id alone (a bureau's supervisors
+        # had their reach's union tested twice in it).
+        rows = qs._clone()
+        rows._q_objects = []
+        return list(await rows.filter(id__in=Unordered(window.values("id"))).order_by(*order))
     return list(await window)
 
 
