@@ -314,24 +314,33 @@ async def worker_region_path(*, worker_id: int) -> str:
     return rows[0]["p"] or ""
 
 
-async def _credit_sums(worker_id: int, start: date, end: date) -> list[tuple[date, Decimal, str]]:
-    """The worker's credits earned in [start, end], summed per kind in SQL, as (start, hours, kind) credits."""
-    rows = (
-        await CeCredit.filter(worker_id=worker_id, earned_on__gte=start, earned_on__lte=end)
-        .annotate(total=Sum("hours"))
-        .group_by("source")
-        .values_list("source", "total")
+async def _recorded_hours(worker_id: int, periods: Mapping[int, tuple[date, date]]) -> dict[int, dict[str, Decimal]]:
+    """Per key of `periods` (key → first and last day, both included), the hours credited to the worker in that
+    period per kind, summed in SQL: one statement for every period, asked even for none (an empty period stands in,
+    so the statement is the same)."""
+    pg = _is_postgres()
+    spans = periods.items() or [(0, (date(1, 1, 2), date(1, 1, 1)))]
+    values = ", ".join(f"({int(key)}, {date_literal(s, pg)}, {date_literal(e, pg)})" for key, (s, e) in spans)
+    rows = await fetch_all(
+        CeCredit,
+        f"WITH p(period, s, e) AS (VALUES {values}) SELECT p.period AS period, e.source AS source,"
+        " SUM(CAST(e.hours AS NUMERIC)) AS total FROM p JOIN ce_credits e ON e.worker_id = $1"
+        " AND e.earned_on >= p.s AND e.earned_on <= p.e GROUP BY p.period, e.source",
+        worker_id,
     )
-    return [(start, Decimal(str(total or 0)), str(kind)) for kind, total in rows]
+    recorded: dict[int, dict[str, Decimal]] = {key: {} for key in periods}
+    for row in rows:
+        recorded[row["period"]][str(row["source"])] = Decimal(str(row["total"] or 0))
+    return recorded
 
 
 async def period_ce(*, worker_id: int, start: date, end: date) -> tuple[Decimal, dict, dict]:
     """The CE hours of a registration period [start, end] as the status counts them (rules.period_ce_hours: each
     kind capped by the rule of the worker's region in force on `start`), with the hours recorded per kind and the
     caps. The Python mirror of CertificateSql.ce_hours, read by the services before a renewal."""
-    credits = await _credit_sums(worker_id, start, end)
+    recorded = (await _recorded_hours(worker_id, {0: (start, end)}))[0]
     caps = ce_caps(await ce_cap_rules(), await worker_region_path(worker_id=worker_id), start)
-    recorded = {kind: hours for _day, hours, kind in credits}
+    credits = [(start, hours, kind) for kind, hours in recorded.items()]
     return period_ce_hours(credits, start, end, caps), recorded, caps
 
 
@@ -496,10 +505,9 @@ def _rows_sql(sql: CertificateSql, today: date, ids: str, station: str) -> str:
     cert_status, station_code, station_name) of the workers whose ids `ids` (SQL: a list or a subquery) gives, by
     worker id, with the station `station` (_current_station_sql) chooses: each worker's highest certificate found
     once, its expiry and period CE hours computed once (a materialised derived table), its status over those
-    columns. Written as a column each (a correlated
-    subquery per column, the status repeating expiry and hours), a row found its certificate five times and summed
-    its CE credits three times: the whole country's file 1.8 → 1.5 s of SQL on PostgreSQL, 1.26 → 1.05 s on
-    SQLite (a throwaway timing script, the same rows)."""
+    columns. Written as a column each (a correlated subquery per column, the status repeating expiry and hours), a
+    row found its certificate five times and summed its CE credits three times: the whole country's file 1.8 → 1.5 s
+    of SQL on PostgreSQL, 1.26 → 1.05 s on SQLite (a throwaway timing script, the same rows)."""
     cert = replace(sql, row="c")
     top = (
         "(SELECT c2.id FROM certificates c2 WHERE c2.worker_id = w.id"
@@ -694,20 +702,7 @@ async def _ce_kinds(worker_id: int, periods: Mapping[int, tuple[date, date]]) ->
     the worker (the cap rules, the worker's region, the hours per period and kind), asked even for none."""
     rules = await ce_cap_rules()
     region = await worker_region_path(worker_id=worker_id)
-    pg = _is_postgres()
-    # An empty period (first day after the last) stands in for none, so the statement is the same.
-    spans = periods.items() or [(0, (date(1, 1, 2), date(1, 1, 1)))]
-    values = ", ".join(f"({int(cid)}, {date_literal(s, pg)}, {date_literal(e, pg)})" for cid, (s, e) in spans)
-    rows = await fetch_all(
-        CeCredit,
-        f"WITH p(certificate_id, s, e) AS (VALUES {values}) SELECT p.certificate_id AS certificate_id,"
-        " e.source AS source, SUM(CAST(e.hours AS NUMERIC)) AS total FROM p JOIN ce_credits e ON e.worker_id = $1"
-        " AND e.earned_on >= p.s AND e.earned_on <= p.e GROUP BY p.certificate_id, e.source",
-        worker_id,
-    )
-    recorded: dict[int, dict[str, Decimal]] = {cid: {} for cid in periods}
-    for row in rows:
-        recorded[row["certificate_id"]][str(row["source"])] = Decimal(str(row["total"] or 0))
+    recorded = await _recorded_hours(worker_id, periods)
     kinds = {}
     for cid, (start, _end) in periods.items():
         caps = ce_caps(rules, region, start)
