@@ -61,7 +61,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
 
     from courses.examprep.router import bank_router as examprep_bank_router
     from courses.examprep.router import router as examprep_router
-    from courses.router import router as courses_router
+    from courses.router import routers as courses_routers
     from talent.accounts.router import router as accounts_router
     from talent.accounts.tokens_router import router as tokens_router
     from talent.admin.router import router as admin_router
@@ -108,7 +108,7 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
         stations_router,
         people_router,
         imports_router,
-        courses_router,
+        *courses_routers,
         certification_router,
         ce_rules_router,
         pay_router,

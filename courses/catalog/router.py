@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from courses.catalog import selectors, services
@@ -33,9 +33,10 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, form_page, render, see_other
 
-router = APIRouter(prefix="/courses", tags=["courses"])
+router = Router(prefix="/courses", tags=["courses"])
 
 COURSE_KEYS = [f.name for f in COURSE_FIELDS if f.name != "region_code"]
 LESSON_KEYS = [f.name for f in LESSON_FIELDS]

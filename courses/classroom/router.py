@@ -3,7 +3,7 @@
 import re
 from datetime import UTC, datetime, time
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from courses.classroom import selectors, services
@@ -17,9 +17,10 @@ from talent.core.i18n import gettext as _
 from talent.web.crud import post_form
 from talent.web.forms import Form
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, form_page, is_htmx, render, see_other
 
-router = APIRouter(prefix="/courses", tags=["courses"])
+router = Router(prefix="/courses", tags=["courses"])
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 

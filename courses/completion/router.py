@@ -3,7 +3,7 @@ verification page /verify/{code} (no sign-in; masked name)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 from starlette.responses import Response
 
 from courses.completion import pages as _audit_names  # noqa: F401  (registers the audit log's names)
@@ -13,10 +13,11 @@ from courses.pages import Author, CourseReader
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, render, see_other
 
-router = APIRouter(prefix="/courses/certificates", tags=["courses"])
-verify_router = APIRouter(tags=["courses"])
+router = Router(prefix="/courses/certificates", tags=["courses"])
+verify_router = Router(tags=["courses"])
 
 
 def verify_url(request: Request, code: str) -> str:

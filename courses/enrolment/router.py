@@ -5,7 +5,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
 from courses.catalog import selectors as catalog_selectors
@@ -26,9 +26,10 @@ from talent.web.crud import post_form
 from talent.web.forms import Form
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, is_htmx, render, see_other
 
-router = APIRouter(prefix="/courses", tags=["courses"])
+router = Router(prefix="/courses", tags=["courses"])
 # Sessions that started up to this long ago still show as upcoming (one running now is still "next").
 UPCOMING_GRACE = timedelta(hours=3)
 

@@ -7,7 +7,7 @@ scored as expired by the worker's next post (handing it in, or starting another 
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
 from courses.examprep import selectors, services
@@ -33,10 +33,11 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, form_page, is_htmx, render, see_other
 
-router = APIRouter(prefix="/exam-prep", tags=["examprep"])
-bank_router = APIRouter(prefix="/exam-prep/bank", tags=["examprep"])
+router = Router(prefix="/exam-prep", tags=["examprep"])
+bank_router = Router(prefix="/exam-prep/bank", tags=["examprep"])
 
 ShortText = Annotated[str, Query(max_length=100)]
 BankViewer = Allowed(Permission.QUESTION_BANK)

@@ -1,6 +1,6 @@
 """Materials: add (upload or link), new versions, history (staff), and downloads as attachments."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
 from courses.catalog.access import can_author
@@ -13,9 +13,10 @@ from talent.core.storage import UPLOADS
 from talent.web import uploads
 from talent.web.forms import Form
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, render, see_other
 
-router = APIRouter(prefix="/courses", tags=["courses"])
+router = Router(prefix="/courses", tags=["courses"])
 # Upload refusals name the file input (or the link), which are no fields of the form: so these posts map a
 # ServiceError themselves rather than through Form.run (which would move it to the form-wide message).
 UPLOAD_FIELDS = ("file", "url")

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from talent.accounts import selectors, services, tokens
@@ -13,10 +13,11 @@ from talent.core.i18n import gettext as _
 from talent.settings import get_settings
 from talent.web.auth import SESSION_COOKIE, CurrentViewer, MaybeViewer
 from talent.web.forms import Form as BoundForm
+from talent.web.routing import Router
 from talent.web.security import LANG_COOKIE
 from talent.web.templating import flash, render, safe_next, see_other
 
-router = APIRouter(tags=["accounts"])
+router = Router(tags=["accounts"])
 
 
 def _client_ip(request: Request) -> str:

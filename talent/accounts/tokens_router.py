@@ -1,6 +1,6 @@
 """/me's personal API tokens: create (the secret shown once, on the page that answers the form), revoke."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from talent.accounts import tokens
@@ -11,9 +11,10 @@ from talent.core.i18n import gettext as _
 from talent.web.auth import Allowed
 from talent.web.forms import Form as BoundForm
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, see_other
 
-router = APIRouter(tags=["accounts"])
+router = Router(tags=["accounts"])
 
 
 @router.post("/me/tokens")

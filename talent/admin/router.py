@@ -1,4 +1,4 @@
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from talent.accounts import selectors as account_selectors
@@ -15,9 +15,10 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, form_page, render, see_other
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+router = Router(prefix="/admin", tags=["admin"])
 
 ManagesAccounts = Allowed(Permission.ACCOUNTS)
 

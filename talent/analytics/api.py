@@ -4,7 +4,7 @@ carries its `formula` and the counted inputs. The numbers come from talent.analy
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.responses import JSONResponse, Response
 
 from talent.analytics import reports
@@ -13,9 +13,10 @@ from talent.analytics.params import kind_valid, report_dates
 from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.web.auth import ApiAllowed
+from talent.web.routing import Router
 from talent.web.templating import render_error
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+router = Router(prefix="/api/v1/reports", tags=["reports"])
 
 Text = Annotated[str, Query(max_length=20)]
 

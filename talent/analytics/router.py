@@ -6,7 +6,7 @@ import io
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
 from talent.analytics import formulas, lists, pdf, reports, tables
@@ -22,9 +22,10 @@ from talent.places.rules import ALL_KINDS
 from talent.web.auth import Allowed
 from talent.web.exports import ExportFormat, respond
 from talent.web.pagination import Listing
+from talent.web.routing import Router
 from talent.web.templating import render, render_error
 
-router = APIRouter(tags=["reports"])
+router = Router(tags=["reports"])
 
 # The report's station-kind filter: township stations (the default, as a province counts its 社工站), every kind of
 # the network, or one other kind.

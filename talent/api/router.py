@@ -4,7 +4,7 @@ domains' read models (talent.<domain>.schemas). Out of scope is "not found", as 
 from datetime import date
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import HTTPException, Query
 from pydantic import BaseModel
 from tortoise.exceptions import DoesNotExist
 
@@ -18,8 +18,9 @@ from talent.people.schemas import WorkerListItem, WorkerOut
 from talent.places import selectors as places_selectors
 from talent.places.schemas import RegionOut, StationOut
 from talent.web.auth import Allowed
+from talent.web.routing import Router
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = Router(prefix="/api/v1", tags=["api"])
 
 T = TypeVar("T")
 MAX_PER_PAGE = 200

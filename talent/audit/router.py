@@ -1,7 +1,7 @@
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from talent.audit import pages as _platform_names  # noqa: F401  (registers the platform's codes and names)
@@ -11,11 +11,12 @@ from talent.core.access import Permission
 from talent.web import exports
 from talent.web.auth import Allowed
 from talent.web.pagination import Listing
+from talent.web.routing import Router
 from talent.web.templating import render
 
 AuditViewer = Allowed(Permission.AUDIT_VIEW)
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = Router(prefix="/audit", tags=["audit"])
 
 ENTITIES = ["region", "organisation", "tier", "station", "worker", "spell", "certificate", "user"]
 

@@ -4,7 +4,7 @@ Every edit is audited; the audit log is the history."""
 
 from dataclasses import dataclass, replace
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from talent.audit.models import Entity
@@ -23,9 +23,10 @@ from talent.web.auth import Allowed
 from talent.web.forms import Form
 from talent.web.labels import label
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, form_page, render, see_other
 
-router = APIRouter(prefix="/admin/exams", tags=["admin"])
+router = Router(prefix="/admin/exams", tags=["admin"])
 HOME = "/admin/exams"
 AdminViewer = Allowed(Permission.EXAM_CATALOGUE)
 

@@ -8,7 +8,7 @@ like an unknown one. The numbers are those of the worker page's eligibility sect
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 from starlette.responses import JSONResponse, Response
 
 from talent.certification import selectors
@@ -18,8 +18,9 @@ from talent.core.i18n import gettext as _
 from talent.people.selectors import worker_by_no
 from talent.places.models import CertLevel
 from talent.web.auth import CurrentViewer
+from talent.web.routing import Router
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = Router(prefix="/api/v1", tags=["api"])
 
 LEVELS = ("assistant", "intermediate", "senior")
 

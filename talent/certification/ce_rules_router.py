@@ -5,7 +5,7 @@ day, and withdraws one that has not yet taken effect."""
 
 from functools import partial
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from talent.certification import selectors, services
@@ -21,10 +21,11 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import form_page
 
 RULES = "/certificates/ce-rules"
-router = APIRouter(prefix=RULES, tags=["certification"])
+router = Router(prefix=RULES, tags=["certification"])
 Keeper = Allowed(Permission.CE_RULES)
 
 

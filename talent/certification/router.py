@@ -4,7 +4,7 @@ direct certificate records, registration and renewal, CE credits, and pass rates
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from talent.certification import selectors, services
@@ -26,9 +26,10 @@ from talent.web.labels import label
 from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, form_page, render, see_other
 
-router = APIRouter(prefix="/certificates", tags=["certification"])
+router = Router(prefix="/certificates", tags=["certification"])
 
 Viewer = Allowed(Permission.CERTIFICATES_VIEW)
 Editor = Allowed(Permission.CERTIFICATES_EDIT)

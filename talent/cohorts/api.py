@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 
 from talent.cohorts import outcomes as cohort_outcomes
@@ -18,8 +18,9 @@ from talent.core.i18n import N_
 from talent.supervision import selectors as supervision_selectors
 from talent.web.auth import Allowed
 from talent.web.errors import Forbidden
+from talent.web.routing import Router
 
-router = APIRouter(tags=["reports"])
+router = Router(tags=["reports"])
 
 COVERAGE_FORMULA = N_("coverage = stations with an active primary supervisor on the day ÷ stations")
 

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
 from talent.certification.selectors import subjects
@@ -30,9 +30,10 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, form_page, render, see_other
 
-router = APIRouter(tags=["cohorts"])
+router = Router(tags=["cohorts"])
 
 # Who runs cohorts: their members, milestones and marks (_runner and cohorts.access.may_run say which cohorts).
 Runner = Allowed(Permission.COHORTS_EDIT)

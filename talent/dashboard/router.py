@@ -1,15 +1,16 @@
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
 from talent.core.clock import local_today
 from talent.dashboard.selectors import learner_home, staff_dashboard, year_to
 from talent.web.auth import Allowed
+from talent.web.routing import Router
 from talent.web.templating import render
 
-router = APIRouter(tags=["dashboard"])
+router = Router(tags=["dashboard"])
 
 
 @router.get("/")

@@ -1,12 +1,13 @@
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
 from talent.help.guides import address, guide_for
 from talent.web.auth import Allowed
+from talent.web.routing import Router
 from talent.web.templating import render
 
-router = APIRouter(tags=["help"])
+router = Router(tags=["help"])
 
 
 @router.get("/help")

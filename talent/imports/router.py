@@ -5,7 +5,7 @@ Fixed paths (/imports/jobs/…) are declared before /imports/{kind}.
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import HTTPException, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
@@ -22,9 +22,10 @@ from talent.web.auth import Allowed, Viewer
 from talent.web.errors import Forbidden
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, render, see_other
 
-router = APIRouter(prefix="/imports", tags=["imports"])
+router = Router(prefix="/imports", tags=["imports"])
 Importer = Allowed(Permission.IMPORTS)
 
 ERRORS_PER_PAGE = 50

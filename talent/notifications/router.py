@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
@@ -13,9 +13,10 @@ from talent.web.auth import Allowed
 from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, render, see_other
 
-router = APIRouter(prefix="/notifications", tags=["notifications"])
+router = Router(prefix="/notifications", tags=["notifications"])
 Reader = Allowed(Permission.NOTIFICATIONS)
 
 

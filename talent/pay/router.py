@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.responses import JSONResponse, Response
 from tortoise.exceptions import DoesNotExist
 
@@ -50,9 +50,10 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, form_page, render, see_other
 
-router = APIRouter(tags=["pay"])
+router = Router(tags=["pay"])
 
 FORMULAS = N_(
     "Pay = monthly base + monthly allowances of the latest salary record effective on the day. Compa-ratio = pay ÷ "

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from talent.certification import selectors as certification_selectors
@@ -30,9 +30,10 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, form_page, is_htmx, render, see_other
 
-router = APIRouter(prefix="/workers", tags=["people"])
+router = Router(prefix="/workers", tags=["people"])
 
 Viewing = Allowed(Permission.WORKERS_VIEW)
 Editing = Allowed(Permission.WORKERS_EDIT)

@@ -3,7 +3,7 @@
 Under /stations/organisations; this router is included before the stations router, whose /stations/{station_id}
 would otherwise take the path."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
@@ -19,9 +19,10 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import render
 
-router = APIRouter(tags=["places"])
+router = Router(tags=["places"])
 
 ORGANISATIONS = RecordPages(
     "/stations/organisations",

@@ -4,7 +4,7 @@
 
 from functools import partial
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
@@ -25,9 +25,10 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing, code_filter
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import render
 
-router = APIRouter(tags=["places"])
+router = Router(tags=["places"])
 
 
 def _region_editable(scope, region: Region) -> bool:

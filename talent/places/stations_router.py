@@ -5,7 +5,7 @@ organisations and tiers routers (/stations/organisations…, /stations/tiers…)
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from talent.core.access import Permission
@@ -33,9 +33,10 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import render
 
-router = APIRouter(tags=["places"])
+router = Router(tags=["places"])
 
 STATIONS = RecordPages("/stations", N_("Stations"), N_("New station"), selectors.station_get, station_editable)
 

@@ -5,7 +5,7 @@ page. Sessions and mentees are talent.cohorts' (its router adds /supervision/ses
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.responses import Response
 
 from talent.cohorts import selectors as cohort_selectors
@@ -28,9 +28,10 @@ from talent.web.forms import Form
 from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
+from talent.web.routing import Router
 from talent.web.templating import flash, render, see_other
 
-router = APIRouter(tags=["supervision"])
+router = Router(tags=["supervision"])
 
 # Who keeps the expert pool's profiles and CE rules (_may_keep_pool: and a region of their own, or the country).
 PoolKeeper = Allowed(Permission.SUPERVISORS_EDIT)

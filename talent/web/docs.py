@@ -1,10 +1,11 @@
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import JSONResponse, Response
 
 from talent.web.auth import CurrentViewer
+from talent.web.routing import Router
 from talent.web.templating import render
 
-router = APIRouter(tags=["docs"], include_in_schema=False)
+router = Router(tags=["docs"], include_in_schema=False)
 
 
 @router.get("/docs")

@@ -1,8 +1,9 @@
-from fastapi import APIRouter
 from starlette.responses import JSONResponse
 from tortoise.connection import get_connection
 
-router = APIRouter(tags=["health"])
+from talent.web.routing import Router
+
+router = Router(tags=["health"])
 
 
 @router.get("/healthz")
