@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import httpx  # noqa: E402
-from pages import app_client, sign_in, sql_clock  # noqa: E402
+from pages import SERVER_CLOCK, app_client, sign_in, sql_clock  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 
 from tests.querycount import count_queries  # noqa: E402
@@ -46,9 +45,8 @@ async def run(url: str, paths: list[str], repeat: int, role: str, save: str = ""
                 best = None
                 for _ in range(repeat):
                     async with count_queries() as counter, sql_clock() as clock:
-                        start = time.perf_counter()
                         response = await client.get(path)
-                        elapsed = time.perf_counter() - start
+                        elapsed = SERVER_CLOCK["seconds"]
                     if best is None or elapsed < best[0]:
                         best = (elapsed, clock["seconds"], counter.count, response)
                 elapsed, sql, count, response = best
