@@ -15,7 +15,7 @@ from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import icontains
 from talent.places.models import Region
 from talent.settings import get_settings
-from talent.supervision.selectors import assigned_station_ids, mentee_worker_ids
+from talent.supervision.selectors import supervisor_reach
 
 
 @cache
@@ -154,8 +154,7 @@ async def scope_for(user: User, *, today) -> Scope:
     station_ids: frozenset[int] = frozenset()
     worker_ids: frozenset[int] = frozenset()
     if user.role == Role.SUPERVISOR:
-        station_ids = await assigned_station_ids(user_id=user.id, today=today)
-        worker_ids = await mentee_worker_ids(user_id=user.id, today=today)
+        station_ids, worker_ids = await supervisor_reach(user_id=user.id, today=today)
     return Scope(
         user_id=user.id,
         role=user.role,

@@ -9,7 +9,7 @@ from tortoise.functions import Count
 from talent import rawsql
 from talent.core.access import Scope
 from talent.core.pagination import ListParams, Page, attach, paginate
-from talent.core.sql import Unordered, icontains, under
+from talent.core.sql import Unordered, icontains, inline_sql, under
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -18,20 +18,24 @@ from talent.supervision.models import Assignment, SessionCeRule, Supervisor, Sup
 from talent.supervision.rules import SUPERVISION_CE, CeRule, active_on, coverage_rate, mentoring_on, primary_on
 
 
-async def assigned_station_ids(*, user_id: int, today: date) -> frozenset[int]:
-    """The stations the supervisor signed in as `user_id` is assigned to on `today` (an assignment runs from
-    start_on to end_on, or on while end_on is empty): a supervisor's scope."""
-    ids = await Assignment.filter(active_on(today), supervisor__user_id=user_id).values_list("station_id", flat=True)
-    return frozenset(ids)
-
-
-async def mentee_worker_ids(*, user_id: int, today: date) -> frozenset[int]:
-    """The workers the supervisor signed in as `user_id` mentors on `today` (rules.mentoring_on): the other half of
-    a supervisor's scope. Read through the reverse relation of cohorts' members, in one query."""
-    ids = await Supervisor.filter(mentoring_on(today, "mentees__"), user_id=user_id).values_list(
-        "mentees__worker_id", flat=True
+async def supervisor_reach(*, user_id: int, today: date) -> tuple[frozenset[int], frozenset[int]]:
+    """A supervisor's scope on `today`, in one statement: the stations the supervisor signed in as `user_id` is
+    assigned to (an assignment runs from start_on to end_on, or on while end_on is empty) and the workers they mentor
+    (rules.mentoring_on, through the reverse relation of cohorts' members). Read on every request a supervisor makes,
+    so the two halves are one UNION ALL rather than a statement each."""
+    stations = Assignment.filter(active_on(today), supervisor__user_id=user_id).values("station_id")
+    mentees = Supervisor.filter(mentoring_on(today, "mentees__"), user_id=user_id).values("mentees__worker_id")
+    sql = (
+        f"SELECT 0 AS mentee, s.* FROM ({inline_sql(stations)}) s"
+        f" UNION ALL SELECT 1, m.* FROM ({inline_sql(mentees)}) m"
     )
-    return frozenset(i for i in ids if i is not None)
+    station_ids: set[int] = set()
+    worker_ids: set[int] = set()
+    for row in await rawsql.fetch_all(Assignment, sql):
+        mentee, i = row.values()
+        if i is not None:
+            (worker_ids if mentee else station_ids).add(i)
+    return frozenset(station_ids), frozenset(worker_ids)
 
 
 # ── the expert pool ──────────────────────────────────────────────────────────────────────────────

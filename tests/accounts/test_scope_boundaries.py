@@ -24,6 +24,7 @@ from talent.places.models import Station
 from talent.supervision.models import Assignment
 from tests.conftest import login
 from tests.factories import world
+from tests.querycount import count_queries
 
 NANJING = ZoneInfo("Asia/Shanghai")
 LEFT_ON = date(2026, 3, 31)
@@ -175,7 +176,11 @@ async def _mentee(w):
 async def test_a_supervisors_scope_holds_their_mentee_from_joining_to_the_cohorts_last_day(db, today, mentored):
     w = await world()
     w3, colleague = await _mentee(w)
-    scope = await scope_for(w["users"]["supervisor"], today=today)
+    async with count_queries() as counter:
+        scope = await scope_for(w["users"]["supervisor"], today=today)
+    # Read on each of the supervisor's requests: the stations and the mentees in one statement.
+    assert counter.count == 1
+    assert scope.station_ids == {w["stations"][0].id}
     assert (w3.id in scope.worker_ids) is mentored
     visible = set(await Worker.filter(workers_q(scope)).values_list("worker_no", flat=True))
     # W1 at S1 (the assigned station) always; W3 on the mentored days only; W5 (W3's colleague), W2 and W4 never.
