@@ -3,13 +3,14 @@
 import pytest
 from tortoise.connection import get_connection
 
-from talent.db import connection_config
+from talent.db import connection_config, keep_session
 
 
 def test_a_postgresql_url_asks_for_jit_off_and_custom_plans_and_a_sqlite_url_for_the_project_s_engine():
     pg = connection_config("postgres://postgres@127.0.0.1:5432/talent")
     assert pg["credentials"]["server_settings"] == {"jit": "off", "plan_cache_mode": "force_custom_plan"}
     assert pg["credentials"]["database"] == "talent"
+    assert pg["credentials"]["reset"] is keep_session
     sqlite = connection_config("sqlite:///tmp/x.sqlite3?busy_timeout=10000")
     assert sqlite["engine"] == "talent.sqlite_engine"
 
@@ -21,6 +22,26 @@ async def test_the_running_postgresql_connection_has_jit_off_and_plans_each_run_
     assert rows[0]["jit"] == "off"
     _count, rows = await get_connection("default").execute_query("SHOW plan_cache_mode")
     assert rows[0]["plan_cache_mode"] == "force_custom_plan"
+
+
+async def test_a_statement_is_one_round_trip_the_pool_sends_no_reset_of_its_own(db, is_postgres, monkeypatch):
+    if not is_postgres:
+        pytest.skip("asyncpg's pool")
+    import asyncpg
+
+    resets = []
+
+    async def reset(self, *, timeout=None):  # the default's statement (RESET ALL and the rest)
+        resets.append(self)
+
+    monkeypatch.setattr(asyncpg.connection.Connection, "reset", reset)
+    await get_connection("default").execute_query("SELECT 1")
+    assert resets == []
+    # A transaction left open is still rolled back before the connection goes back to the pool.
+    async with get_connection("default")._pool.acquire() as connection:
+        await connection.execute("BEGIN")
+    async with get_connection("default")._pool.acquire() as connection:
+        assert not connection.is_in_transaction()
 
 
 async def test_refreshing_statistics_gives_sqlite_s_planner_the_table_sizes(db, is_postgres):
