@@ -280,32 +280,41 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _references(entries) -> dict[str, set[int]]:
-    """The ids of the records each kind of namer is asked for, over the page."""
-    wanted: dict[str, set[int]] = {}
-    for e in entries:
-        kind = RECORDS.get(e.entity)
-        if kind and (i := _int(e.entity_id)) is not None:
-            wanted.setdefault(kind, set()).add(i)
-        for values in (e.before, e.after):
-            for field, value in (values or {}).items() if isinstance(values, dict) else ():
-                kind = reference_kind(e.entity, field)
-                if kind and (i := _int(value)) is not None:
-                    wanted.setdefault(kind, set()).add(i)
-        for course_id, worker_id in RAW_SUMMARY.findall(e.summary or ""):
-            wanted.setdefault("course", set()).add(int(course_id))
-            wanted.setdefault("worker", set()).add(int(worker_id))
-    return wanted
+# The columns add_references reads of an entry.
+REFERENCE_FIELDS = ("id", "entity", "entity_id", "before", "after", "summary")
+
+
+def add_references(wanted: dict[str, set[int]], e) -> None:
+    """Add the ids of the records entry `e` refers to, by the kind of namer asked for them, to `wanted`."""
+    kind = RECORDS.get(e.entity)
+    if kind and (i := _int(e.entity_id)) is not None:
+        wanted.setdefault(kind, set()).add(i)
+    for values in (e.before, e.after):
+        for field, value in (values or {}).items() if isinstance(values, dict) else ():
+            kind = reference_kind(e.entity, field)
+            if kind and (i := _int(value)) is not None:
+                wanted.setdefault(kind, set()).add(i)
+    for course_id, worker_id in RAW_SUMMARY.findall(e.summary or ""):
+        wanted.setdefault("course", set()).add(int(course_id))
+        wanted.setdefault("worker", set()).add(int(worker_id))
 
 
 async def names_for(scope: Scope, entries) -> dict[str, dict[int, str]]:
-    """{kind: {id: name}} of every record the page's entries refer to that the viewer may see: one statement, the
-    kinds' queries joined by UNION ALL, however many entries and kinds of record (a page names as many kinds as
-    its entries touch: one statement each had made the page's count depend on its data)."""
-    wanted = sorted(_references(entries).items())
-    names: dict[str, dict[int, str]] = {kind: {} for kind, _ids in wanted}
+    """{kind: {id: name}} of every record the entries refer to that the viewer may see (names_of)."""
+    wanted: dict[str, set[int]] = {}
+    for e in entries:
+        add_references(wanted, e)
+    return await names_of(scope, wanted)
+
+
+async def names_of(scope: Scope, wanted: dict[str, set[int]]) -> dict[str, dict[int, str]]:
+    """{kind: {id: name}} of the `wanted` records that the viewer may see: one statement, the kinds' queries joined
+    by UNION ALL, however many ids and kinds of record (a page names as many kinds as its entries touch: one
+    statement each had made the page's count depend on its data)."""
+    ordered = sorted(wanted.items())
+    names: dict[str, dict[int, str]] = {kind: {} for kind, _ids in ordered}
     parts = []
-    for kind, ids in wanted:
+    for kind, ids in ordered:
         if kind in NAMERS:
             query = inline_sql(await NAMERS[kind](scope, sorted(ids)))
             parts.append(f"SELECT '{kind}' AS kind, q.i AS i, q.label AS label FROM ({query}) q")

@@ -44,8 +44,12 @@ async def audit_export_file(
 ) -> Response:
     """The filtered audit log (every page) as .xlsx or .csv."""
     entity, entity_id = filters
-    entries = audit_export(scope=viewer.scope, params=params, entity=entity, entity_id=entity_id)
-    rows = exports.audit_rows(viewer.scope, entries)
+    rows = exports.audit_rows(
+        viewer.scope,
+        lambda fields, upto: audit_export(
+            scope=viewer.scope, params=params, entity=entity, entity_id=entity_id, fields=fields, upto=upto
+        ),
+    )
     return exports.respond(fmt, "audit", exports.headers(exports.AUDIT_HEADERS), rows)
 
 

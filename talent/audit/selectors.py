@@ -1,4 +1,4 @@
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from tortoise.expressions import Q
@@ -49,7 +49,18 @@ async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", enti
 EXPORT_FIELDS = ("id", "at", "actor_name", "action", "entity", "entity_id", "summary", "before", "after")
 
 
-def audit_export(*, scope: Scope, params: ListParams, entity: str = "", entity_id: str = "") -> AsyncIterator[Any]:
-    """Every entry of the filtered log (all pages) in the list's order: one streamed statement."""
+def audit_export(
+    *,
+    scope: Scope,
+    params: ListParams,
+    entity: str = "",
+    entity_id: str = "",
+    fields: Sequence[str] | None = None,
+    upto: int | None = None,
+) -> AsyncIterator[Any]:
+    """Every entry of the filtered log (all pages) in the list's order, with `fields` (EXPORT_FIELDS by default),
+    up to entry id `upto` when given (the log only grows: a reading as of an earlier one): one streamed statement."""
     qs = _audit_filtered(scope=scope, params=params, entity=entity, entity_id=entity_id)
-    return list_rows(qs, order_for(params, SORTS, "-at"), EXPORT_FIELDS)
+    if upto is not None:
+        qs = qs.filter(id__lte=upto)
+    return list_rows(qs, order_for(params, SORTS, "-at"), fields or EXPORT_FIELDS)

@@ -6,7 +6,7 @@ their page shows. Rows arrive from the domain selectors' iterators, each list's 
 at a time (talent.core.export.list_rows); every cell passes through writers.neutralise when it is written.
 """
 
-from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fastapi import Query
 from starlette.responses import StreamingResponse
 
-from talent.audit.present import lines
+from talent.audit.present import REFERENCE_FIELDS, add_references, line, names_of
 from talent.core.clock import local_today
 from talent.core.export import XLSX_TYPE, csv_chunks, xlsx_chunks
 from talent.core.i18n import N_, Msgid, colon, get_locale, set_locale
@@ -137,9 +137,6 @@ AUDIT_HEADERS = [
 ]
 
 
-AUDIT_BATCH = 500  # entries named per look-up: one query per kind of record referred to, per batch
-
-
 def _change_text(changes) -> str:
     """The page's "Change" column as text: `field: before → after`, one per line, in the reader's language."""
     out, sep = [], colon()
@@ -152,33 +149,35 @@ def _change_text(changes) -> str:
     return "\n".join(out)
 
 
-async def audit_rows(scope, entries: AsyncIterable) -> AsyncIterator[tuple]:
+async def audit_rows(
+    scope, entries: Callable[[Sequence[str] | None, int | None], AsyncIterable]
+) -> AsyncIterator[tuple]:
     """The rows as the page shows them: field names and coded values in the reader's language, records named where
-    the reader may see them (talent.audit.present), named a batch at a time."""
-    batch: list = []
-
-    async def flush():
-        for line in await lines(scope, batch):
-            yield (
-                line.at,
-                line.actor_name,
-                action_label(line.action),
-                entity_label(line.entity),
-                line.entity_id,
-                line.record,
-                line.summary,
-                _change_text(line.changes),
-            )
-
-    async for e in entries:
-        batch.append(e)
-        if len(batch) >= AUDIT_BATCH:
-            async for row in flush():
-                yield row
-            batch = []
-    if batch:
-        async for row in flush():
-            yield row
+    the reader may see them (talent.audit.present). The log is read twice, each time by one streamed statement:
+    first the references of every entry, then the entries, named from one look-up of all the references between
+    the two. Naming a batch at a time sent a statement per 500 entries, so the count grew with the log; memory
+    holds the ids and names of the records referred to, not the entries. `entries(fields, upto)` reads the log
+    with those fields up to that entry id: the second reading stops at the last entry of the first, so an entry
+    written between the two is not exported unnamed."""
+    wanted: dict[str, set[int]] = {}
+    last = 0
+    async for e in entries(REFERENCE_FIELDS, None):
+        add_references(wanted, e)
+        last = max(last, e.id)
+    names = await names_of(scope, wanted)
+    locale = get_locale()
+    async for e in entries(None, last):
+        entry = line(e, names, locale)
+        yield (
+            entry.at,
+            entry.actor_name,
+            action_label(entry.action),
+            entity_label(entry.entity),
+            entry.entity_id,
+            entry.record,
+            entry.summary,
+            _change_text(entry.changes),
+        )
 
 
 USER_HEADERS = [N_("Username"), N_("Name"), N_("Role"), N_("Scope"), N_("Last sign-in (UTC)"), N_("Status")]
