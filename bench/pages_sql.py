@@ -8,6 +8,7 @@ Scope is written out per role as the pages apply it (talent.*.access): a bureau 
 path), HR its organisation's stations, a supervisor its assigned stations and its mentees, a worker itself.
 """
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -33,6 +34,9 @@ class Ctx:
     values: dict[str, object] = field(default_factory=dict)
     # An export's twin: every row of the filtered list in its order (no page, no cursor).
     all_rows: bool = False
+    # The certification rules as SQL (talent.certification.expressions.CertificateSql, from the catalogue), for the
+    # certificate list's status and flags: the rule the twin applies is the page's, the statement around it the twin's.
+    cert: object = None
 
     def p(self, value) -> str:
         """A placeholder bound to `value` (a date as text on SQLite, which stores dates so)."""
@@ -223,11 +227,51 @@ def _top_certificate(column: str) -> str:
     )
 
 
+# The shape of the status and flag filters: "semi", the certificates meeting the condition that are their worker's
+# highest, joined to the workers (the best on PostgreSQL); "probe", a correlated EXISTS of such a certificate for
+# each worker (the best on SQLite, which reads a whole IN subquery first). BENCH_CERTIFICATE_SHAPE picks one for
+# both databases, to measure one against the other.
+HIGHEST = "NOT EXISTS (SELECT 1 FROM certificates h WHERE h.worker_id = c.worker_id AND h.level > c.level)"
+
+
+def _top_meets(ctx: Ctx, condition: str) -> str:
+    """The worker (t)'s highest certificate meets `condition` (SQL over `c`)."""
+    shape = os.environ.get("BENCH_CERTIFICATE_SHAPE") or ("semi" if ctx.pg else "probe")
+    if shape == "probe":
+        return f"EXISTS (SELECT 1 FROM certificates c WHERE c.worker_id = t.id AND {condition} AND {HIGHEST})"
+    return f"t.id IN (SELECT c.worker_id FROM certificates c WHERE {condition} AND {HIGHEST})"
+
+
+def _certificate_conditions(ctx: Ctx) -> list[str] | None:
+    """The status and flag filters as conditions on t; None when the catalogue was not read."""
+    from talent.certification.rules import STATUSES
+    from talent.certification.selectors import flag_conditions
+
+    status = ctx.query.get("status", "")
+    flags = [name for name in ("renewal_open", "ce_short", "expired") if ctx.query.get(name)]
+    expiring = ctx.query.get("expiring", "")
+    if status == "none":
+        return ["NOT EXISTS (SELECT 1 FROM certificates c WHERE c.worker_id = t.id)"]
+    if not (status or flags or expiring):
+        return []
+    if ctx.cert is None:
+        return None
+    days = min(int(expiring), 3660) if expiring.isdigit() else None
+    conditions = flag_conditions(ctx.cert, ctx.today, days)
+    where = [_top_meets(ctx, conditions[name]) for name in flags + (["expiring"] if days is not None else [])]
+    if status in STATUSES:
+        where.append(_top_meets(ctx, ctx.cert.status_is(ctx.today, status)))
+    elif status:
+        return None
+    return where
+
+
 @twin("/certificates")
 def certificates(ctx: Ctx) -> Statements | None:
     """The rows and their highest certificate (level, number, obtained, registered, expiry) and station; not the CE
-    hours of the period nor the status the page derives from them (the status filter is not covered)."""
-    if not only(ctx, "level", "station", "q"):
+    hours of the period nor the status the page shows for them. The status and flag filters apply the page's rule
+    (its SQL, talent.certification.expressions) to each worker's highest certificate."""
+    if not only(ctx, "level", "station", "q", "status", "renewal_open", "ce_short", "expired", "expiring"):
         return None
     where = [
         f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
@@ -240,6 +284,10 @@ def certificates(ctx: Ctx) -> Statements | None:
         where.append("NOT EXISTS (SELECT 1 FROM certificates c WHERE c.worker_id = t.id)")
     elif level:
         where.append(f"{_top_certificate('c.level')} = {ctx.p(level)}")
+    conditions = _certificate_conditions(ctx)
+    if conditions is None:
+        return None
+    where += conditions
     if ctx.query.get("q"):
         where.append(ctx.like(("t.name", "t.worker_no"), ctx.query["q"]))
     desc = ctx.query.get("sort", "").startswith("-")
@@ -515,6 +563,7 @@ class Twins:
     def __init__(self, repeat: int) -> None:
         self.repeat = repeat
         self.scopes: dict[int, Scope] = {}
+        self.cert = None
 
     async def scope(self, user) -> Scope:
         from talent.accounts.selectors import scope_for
@@ -523,6 +572,16 @@ class Twins:
         if user.id not in self.scopes:
             self.scopes[user.id] = await scope_for(user, today=local_today())
         return self.scopes[user.id]
+
+    async def certificate_sql(self, path: str):
+        """The certification rules as SQL for the certificate list's twin (read once), else None."""
+        if not path.startswith("/certificates"):
+            return None
+        if self.cert is None:
+            from talent.certification.selectors import certificate_sql
+
+            self.cert = await certificate_sql()
+        return self.cert
 
     async def check(self, user, result):
         from tortoise import Tortoise
@@ -539,6 +598,7 @@ class Twins:
         pg = conn.capabilities.dialect == "postgres"
         scope = await self.scope(user)
         ctx = Ctx(scope, pg, scope.today, get_settings().page_size, dict(parse_qsl(parts.query)))
+        ctx.cert = await self.certificate_sql(parts.path)
         statements = build(ctx)
         if statements is None:
             return result
@@ -573,6 +633,7 @@ class Twins:
         pg = conn.capabilities.dialect == "postgres"
         scope = await self.scope(user)
         ctx = Ctx(scope, pg, scope.today, get_settings().page_size, query, all_rows=True)
+        ctx.cert = await self.certificate_sql(parts.path)
         statements = build(ctx)
         if statements is None:
             return result

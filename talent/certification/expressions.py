@@ -141,21 +141,26 @@ class CertificateSql:
         """rules.capped: no cap (NULL) or fewer hours than the cap counts the hours, else the cap."""
         return f"(CASE WHEN {cap} IS NULL OR {hours} < {cap} THEN {hours} ELSE {cap} END)"
 
+    def _thresholds(self, today: date) -> tuple[str, str, str]:
+        """rules.Thresholds as SQL over the row's level: (first registration from, renewal from, last year from)."""
+        thresholds = {level: Thresholds.of(r, today) for level, r in self.rules.items()}
+        default = Thresholds.of(DEFAULT_RULES, today)
+        first_from = self._by_level(
+            {level: date_literal(t.first_registration_from, self.pg) for level, t in thresholds.items()},
+            date_literal(default.first_registration_from, self.pg),
+        )
+        renewal_from = self._by_level(
+            {level: date_literal(t.renewal_from, self.pg) for level, t in thresholds.items()},
+            date_literal(default.renewal_from, self.pg),
+        )
+        return first_from, renewal_from, date_literal(default.last_year_from, self.pg)
+
     def status(self, today: date, expiry: str = "", hours: str = "") -> str:
         """rules.registration_status as one CASE: the same comparisons with the same thresholds. `expiry` and
         `hours`: SQL already holding this row's expiry() and ce_hours() (columns of a derived table), so a statement
         reading them too computes each once."""
         self._needs_read()
-        thresholds = {level: Thresholds.of(r, today) for level, r in self.rules.items()}
-        first_from = self._by_level(
-            {level: date_literal(t.first_registration_from, self.pg) for level, t in thresholds.items()},
-            date_literal(Thresholds.of(DEFAULT_RULES, today).first_registration_from, self.pg),
-        )
-        renewal_from = self._by_level(
-            {level: date_literal(t.renewal_from, self.pg) for level, t in thresholds.items()},
-            date_literal(Thresholds.of(DEFAULT_RULES, today).renewal_from, self.pg),
-        )
-        last_year_from = date_literal(Thresholds.of(DEFAULT_RULES, today).last_year_from, self.pg)
+        first_from, renewal_from, last_year_from = self._thresholds(today)
         expiry, short = expiry or self.expiry(), f"{hours or self.ce_hours()} < {self.required_hours()}"
         return (
             "(CASE"
@@ -166,6 +171,30 @@ class CertificateSql:
             f" WHEN {expiry} < {last_year_from} AND {short} THEN 'ce_shortfall'"
             " ELSE 'registered' END)"
         )
+
+    def status_is(self, today: date, code: str) -> str:
+        """`status(today) = code`, led by the columns' own conditions that status needs for that code (never a
+        sum of CE hours): a planner estimates those from the columns' statistics and tests them first, so the
+        hours are summed only for a registration the code may fit. Testing the CASE alone, PostgreSQL summed the
+        hours of every registration in the country to find the certificates never registered, and guessed one
+        row where there were thousands. `code` is a rules.CertStatus value (the caller's, never the request's)."""
+        first_from, renewal_from, last_year_from = self._thresholds(today)
+        registered, expiry, day = self.column("registered_on"), self.expiry(), date_literal(today, self.pg)
+        guards = {
+            "unregistered": f"{registered} IS NULL AND {self.column('obtained_on')} >= {first_from}",
+            "first_overdue": f"{registered} IS NULL AND {self.column('obtained_on')} < {first_from}",
+            "lapsed": f"{registered} IS NOT NULL AND {expiry} < {day}",
+            "renewal_open": f"{registered} IS NOT NULL AND {expiry} >= {day} AND {expiry} <= {renewal_from}",
+            "ce_shortfall": (
+                f"{registered} IS NOT NULL AND {expiry} >= {day}"
+                f" AND ({expiry} <= {renewal_from} OR {expiry} < {last_year_from})"
+            ),
+            "registered": f"{registered} IS NOT NULL AND {expiry} >= {day}",
+        }
+        guard = guards[code]
+        if code in ("unregistered", "first_overdue", "lapsed"):
+            return f"({guard})"  # decided by the columns alone
+        return f"({guard} AND {self.status(today)} = '{code}')"
 
 
 def worker_region_path_sql(worker: str) -> str:

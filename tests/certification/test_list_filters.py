@@ -132,3 +132,15 @@ async def test_the_registered_badge_and_filter_read_registered_not_registration_
     assert '<option value="registered" >已登记</option>' in page.text
     assert re.search(r'<span class="badge [^"]+">已登记</span>', page.text)
     assert "注册" not in page.text
+
+
+async def test_the_level_status_and_flags_read_the_workers_highest_certificate_only(w):
+    """W3 also passes the intermediate exam (2026-06-01, not registered: within the 12 months of a first
+    registration → unregistered). Their highest certificate is now the intermediate one: the lapsed assistant
+    registration below it no longer puts them under "lapsed", "expired" or the level "assistant"."""
+    await Certificate.create(worker=w["workers"][2], level="intermediate", number="I-W3", obtained_on=date(2026, 6, 1))
+    assert await _numbers(w, status="lapsed") == []
+    assert await _numbers(w, expired=True) == []
+    assert await _numbers(w, level="assistant") == []
+    assert await _numbers(w, level="intermediate") == ["W1", "W2", "W3"]
+    assert await _numbers(w, status="unregistered") == ["W3"]

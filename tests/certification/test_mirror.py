@@ -171,6 +171,22 @@ async def test_expiry_ce_hours_and_status_agree_in_sql_and_python_on_every_bound
     assert compared == len(days) * len(cases)
 
 
+async def test_each_status_filter_finds_exactly_the_certificates_of_that_status_on_every_boundary_day(levels):
+    """CertificateSql.status_is leads the CASE with column conditions of its own (the certificate list's status
+    filter): on every boundary day each code selects exactly the rows rules.registration_status gives that code."""
+    cases = await _grid(levels)
+    pg = Certificate._meta.db.capabilities.dialect == "postgres"
+    sql = CertificateSql(rules=levels, pg=pg, row="c")
+    codes = ("unregistered", "first_overdue", "registered", "renewal_open", "ce_shortfall", "lapsed")
+    for today in sorted(set().union(*(_boundary_days(case) for case in cases))):
+        for code in codes:
+            found = await Certificate._meta.db.execute_query_dict(
+                f"SELECT c.id AS id FROM certificates c WHERE {sql.status_is(today, code)}"
+            )
+            expected = {case["cert"].id for case in cases if _python(case, today)[2] == code}
+            assert {row["id"] for row in found} == expected, (today, code)
+
+
 # (start_on, end_on) of one worker's spells: overlapping, touching, enclosed, open, after the cut-off.
 SPELLS = [
     (date(2016, 3, 1), date(2017, 2, 28)),
