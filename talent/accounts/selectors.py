@@ -2,6 +2,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.functions import Count, Max
@@ -171,7 +172,7 @@ USER_SORTS = {"username": "username", "name": "display_name", "role": "role", "l
 
 
 def _user_filtered(*, params: ListParams, role: str = ""):
-    qs = User.all().select_related("region", "organisation", "worker")
+    qs = User.all()
     if params.q:
         qs = qs.filter(icontains("username", params.q) | icontains("display_name", params.q))
     if role:
@@ -180,12 +181,30 @@ def _user_filtered(*, params: ListParams, role: str = ""):
 
 
 async def user_list(*, params: ListParams, role: str = "") -> Page:
-    return await paginate(_user_filtered(params=params, role=role), params, USER_SORTS, default="username")
+    qs = _user_filtered(params=params, role=role).select_related("region", "organisation", "worker")
+    return await paginate(qs, params, USER_SORTS, default="username")
 
 
-def user_export(*, params: ListParams, role: str = "") -> AsyncIterator[User]:
-    """Every account of the filtered list (all pages) in the list's order: one streamed statement."""
-    return list_rows(_user_filtered(params=params, role=role), order_for(params, USER_SORTS, "username"))
+# What the export shows of an account (talent.web.exports.user_rows reads these): values, not model instances,
+# whose building was two thirds of a whole country's file (125,782 accounts: 10.7 s on PostgreSQL).
+USER_EXPORT_FIELDS = (
+    "id",
+    "username",
+    "display_name",
+    "role",
+    "last_login_at",
+    "is_active",
+    "region__name",
+    "organisation__name",
+    "worker__name",
+)
+
+
+def user_export(*, params: ListParams, role: str = "") -> AsyncIterator[Any]:
+    """Every account of the filtered list (all pages) in the list's order, as USER_EXPORT_FIELDS: one streamed
+    statement."""
+    qs = _user_filtered(params=params, role=role)
+    return list_rows(qs, order_for(params, USER_SORTS, "username"), USER_EXPORT_FIELDS)
 
 
 async def user_get(*, scope: Scope, user_id: int) -> User:

@@ -184,20 +184,12 @@ USER_HEADERS = [N_("Username"), N_("Name"), N_("Role"), N_("Scope"), N_("Last si
 
 
 async def user_rows(users: AsyncIterable) -> AsyncIterator[tuple]:
+    """An account's row from accounts.selectors.USER_EXPORT_FIELDS: its scope is its region, else its organisation,
+    else its worker."""
+    enabled, disabled = _("Enabled"), _("Disabled")
     async for u in users:
-        scope = (
-            u.region.name
-            if u.region
-            else (u.organisation.name if u.organisation else (u.worker.name if u.worker else ""))
-        )
-        yield (
-            u.username,
-            u.display_name,
-            label(u.role),
-            scope,
-            u.last_login_at,
-            _("Enabled") if u.is_active else _("Disabled"),
-        )
+        scope = next((n for n in (u.region__name, u.organisation__name, u.worker__name) if n is not None), "")
+        yield (u.username, u.display_name, label(u.role), scope, u.last_login_at, enabled if u.is_active else disabled)
 
 
 def headers(msgids: Sequence[Msgid]) -> list[str]:
