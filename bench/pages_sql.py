@@ -78,9 +78,13 @@ class Ctx:
         if s.role == Role.WORKER:
             return f"{sp}.worker_id = {self.p(s.worker_id or 0)}"
         q = self.stations(st)
-        if s.role == Role.SUPERVISOR and s.worker_ids:
-            mentees = ", ".join(str(i) for i in sorted(s.worker_ids))
-            q = f"({q} OR ({sp}.worker_id IN ({mentees}) AND {self.active(sp)}))"
+        if s.role == Role.SUPERVISOR:
+            # The spell's own station id, not the joined station's: an index scan of the spells for those stations
+            # (through the join, PostgreSQL tested the whole country's spells).
+            q = f"{sp}.station_id IN ({', '.join(str(i) for i in sorted(s.station_ids))})" if s.station_ids else "FALSE"
+            if s.worker_ids:
+                mentees = ", ".join(str(i) for i in sorted(s.worker_ids))
+                q = f"({q} OR ({sp}.worker_id IN ({mentees}) AND {self.active(sp)}))"
         return q
 
     def workers(self, w: str) -> str:
