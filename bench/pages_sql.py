@@ -94,13 +94,20 @@ class Ctx:
             return "TRUE"
         if s.role == Role.WORKER:
             return f"{w}.id = {self.p(s.worker_id or 0)}"
+        if s.role == Role.SUPERVISOR:
+            # The workers of the stations' spells and the mentees, one small set the planner joins by index: an
+            # EXISTS per worker inside an OR is tested for every worker of the country.
+            stations = ", ".join(str(i) for i in sorted(s.station_ids)) or "NULL"
+            mentees = ", ".join(str(i) for i in sorted(s.worker_ids)) or "NULL"
+            return (
+                f"{w}.id IN (SELECT x.worker_id FROM employment_spells x WHERE x.station_id IN ({stations})"
+                f" UNION SELECT m.id FROM workers m WHERE m.id IN ({mentees}))"
+            )
         spelled = (
             f"EXISTS (SELECT 1 FROM employment_spells x JOIN stations xs ON xs.id = x.station_id"
             f" WHERE x.worker_id = {w}.id AND {self.stations('xs')})"
         )
         unspelled = f"NOT EXISTS (SELECT 1 FROM employment_spells y WHERE y.worker_id = {w}.id)"
-        if s.role == Role.SUPERVISOR and s.worker_ids:
-            return f"({spelled} OR {w}.id IN ({', '.join(str(i) for i in sorted(s.worker_ids))}))"
         if s.role == Role.BUREAU and s.region_path:
             return f"({spelled} OR ({self.under(f'{w}.registered_region_path', s.region_path)} AND {unspelled}))"
         if s.role == Role.HR and s.organisation_id:
