@@ -103,17 +103,20 @@ class Ctx:
                 f"{w}.id IN (SELECT x.worker_id FROM employment_spells x WHERE x.station_id IN ({stations})"
                 f" UNION SELECT m.id FROM workers m WHERE m.id IN ({mentees}))"
             )
+        # The workers of the spells in scope and those the jurisdiction registered who have no spell, one set (an
+        # EXISTS inside an OR is tested for every worker of the country).
         spelled = (
-            f"EXISTS (SELECT 1 FROM employment_spells x JOIN stations xs ON xs.id = x.station_id"
-            f" WHERE x.worker_id = {w}.id AND {self.stations('xs')})"
+            "SELECT x.worker_id FROM employment_spells x JOIN stations xs ON xs.id = x.station_id"
+            f" WHERE {self.stations('xs')}"
         )
-        unspelled = f"NOT EXISTS (SELECT 1 FROM employment_spells y WHERE y.worker_id = {w}.id)"
+        unspelled = "NOT EXISTS (SELECT 1 FROM employment_spells y WHERE y.worker_id = u.id)"
         if s.role == Role.BUREAU and s.region_path:
-            return f"({spelled} OR ({self.under(f'{w}.registered_region_path', s.region_path)} AND {unspelled}))"
-        if s.role == Role.HR and s.organisation_id:
-            org = self.p(s.organisation_id)
-            return f"({spelled} OR ({w}.registered_organisation_id = {org} AND {unspelled}))"
-        return spelled
+            registered = self.under("u.registered_region_path", s.region_path)
+        elif s.role == Role.HR and s.organisation_id:
+            registered = f"u.registered_organisation_id = {self.p(s.organisation_id)}"
+        else:
+            return f"{w}.id IN ({spelled})"
+        return f"{w}.id IN ({spelled} UNION SELECT u.id FROM workers u WHERE {registered} AND {unspelled})"
 
     def window(self, sorts: dict[str, str], default: str, alias: str = "t") -> tuple[str, str, str] | None:
         """(keyset condition or "TRUE", ORDER BY, LIMIT/OFFSET) of the page asked for: `sorts` maps a public sort key
@@ -199,8 +202,18 @@ def _at_station(ctx: Ctx, code: str, active: bool) -> str:
     """The worker (t) has a spell in scope (`active` that day) at the station with this code."""
     day = f" AND {ctx.active('sp')}" if active else ""
     return (
-        f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
-        f" WHERE sp.worker_id = t.id AND st.code = {ctx.p(code)}{day} AND {ctx.spells('sp', 'st')})"
+        f"t.id IN (SELECT sp.worker_id FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE st.code = {ctx.p(code)}{day} AND {ctx.spells('sp', 'st')})"
+    )
+
+
+def _active_workers(ctx: Ctx) -> str:
+    """The worker (t) has an active spell in scope, as the set of such spells' workers: SQLite reads that set once
+    and looks the workers up by id, where an EXISTS is tested for every worker of the country (a city's certificate
+    twin: 0.3–0.8 s on the national demo); PostgreSQL plans both as the same semi-join."""
+    return (
+        f"t.id IN (SELECT sp.worker_id FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+        f" WHERE {ctx.active('sp')} AND {ctx.spells('sp', 'st')})"
     )
 
 
@@ -213,7 +226,9 @@ def workers(ctx: Ctx) -> Statements | None:
         f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
         f" WHERE sp.worker_id = t.id AND {ctx.active('sp')} AND {ctx.spells('sp', 'st')})"
     )
-    where = {"active": [active_here], "left": [ctx.workers("t"), f"NOT {active_here}"]}.get(status, [ctx.workers("t")])
+    where = {"active": [_active_workers(ctx)], "left": [ctx.workers("t"), f"NOT {active_here}"]}.get(
+        status, [ctx.workers("t")]
+    )
     if ctx.query.get("station"):
         where.append(_at_station(ctx, ctx.query["station"], active=status == "active"))
     where += equal(ctx, "source")
@@ -284,10 +299,7 @@ def certificates(ctx: Ctx) -> Statements | None:
     (its SQL, talent.certification.expressions) to each worker's highest certificate."""
     if not only(ctx, "level", "station", "q", "status", "renewal_open", "ce_short", "expired", "expiring"):
         return None
-    where = [
-        f"EXISTS (SELECT 1 FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
-        f" WHERE sp.worker_id = t.id AND {ctx.active('sp')} AND {ctx.spells('sp', 'st')})"
-    ]
+    where = [_active_workers(ctx)]
     if ctx.query.get("station"):
         where = [_at_station(ctx, ctx.query["station"], active=True)]
     level = ctx.query.get("level", "")
