@@ -75,6 +75,17 @@ class RawSubquery(Term):
         return f"({self.sql})"
 
 
+def lacking(table: str, query, column: str) -> RawSubquery:
+    """The ids of `table` that no row of the one-column values `query` names in `column`, for an `id__in` filter:
+    a NOT EXISTS standing alone in the subquery's WHERE, which PostgreSQL makes an anti-join from whichever side is
+    smaller. Tortoise writes neither form that planner can join: `exclude(id__in=…)` is a NOT IN it applies as a
+    filter over every row of the table, an annotation's `EXISTS (…) = false` a test row by row. For PostgreSQL:
+    SQLite reads an `IN` subquery whole first (every row of `table`). `query`'s values are inlined (inline_sql)."""
+    return RawSubquery(
+        f"SELECT t.id FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM ({inline_sql(query)}) a WHERE a.{column} = t.id)"
+    )
+
+
 def reach(build):
     """Decorates `build(scope)`, which returns the one-column values query (or a list of them, for their UNION) of
     the ids a scope reaches: the decorated function returns it as a `RawSubquery` for an `__in` filter, its text

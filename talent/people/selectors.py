@@ -17,7 +17,7 @@ from talent.core.errors import ServiceError
 from talent.core.export import list_rows
 from talent.core.i18n import N_
 from talent.core.pagination import ListParams, Page, attach, order_for, paginate
-from talent.core.sql import RawSubquery, Unordered, dialect, icontains, inline_sql
+from talent.core.sql import Unordered, dialect, icontains, lacking
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
@@ -48,13 +48,9 @@ def _worker_filtered(
     if status == "active":
         qs = qs.filter(id__in=active_ids)
     elif status == "left" and dialect() == "postgres":
-        # PostgreSQL makes a NOT IN a filter over every worker of the country (or a subplan scanned per row when
-        # the current workers do not fit its memory), and an annotation's `EXISTS (…) = false` likewise; the workers
-        # with no current spell in scope, as a subquery, it joins by anti-join from whichever side is smaller: a
-        # supervisor's list 30 → 1 ms of SQL. The subquery's values are the scope's and the day, never the request's.
-        current_sql = inline_sql(current.values("worker_id"))
-        idle = f"SELECT w.id FROM workers w WHERE NOT EXISTS (SELECT 1 FROM ({current_sql}) a WHERE a.worker_id = w.id)"
-        qs = qs.filter(id__in=RawSubquery(idle))
+        # An anti-join (core.sql.lacking), where the NOT IN below was a filter over every worker of the country: a
+        # supervisor's list 30 → 1 ms of SQL. Its values are the scope's and the day, never the request's.
+        qs = qs.filter(id__in=lacking("workers", current.values("worker_id"), "worker_id"))
     elif status == "left":
         # SQLite reads a NOT IN's few current workers once and probes them per row; the subquery above it would
         # read the whole country's workers first.
