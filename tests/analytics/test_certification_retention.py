@@ -207,3 +207,15 @@ async def test_retention_by_pay_compliance_counts_spells_no_standard_covers_as_u
     curves = {c.group: (c.at_risk, c.events) for c in await retention(city, date(2024, 12, 31), "pay")}
     # No published standard anywhere: all seven spells of tenure, three of them ended by a separation.
     assert curves == {"uncovered": (7, 3)}
+
+
+async def test_a_worker_with_two_spells_active_on_a_day_counts_once_in_the_certification_series(db):
+    w = await build()
+    await certificates(w)
+    s3, w1 = w["stations"][2], w["workers"][0]
+    # W1 (certified, at S1 throughout) holds a second full-time post at S3 through June and July 2024.
+    await EmploymentSpell.create(worker=w1, station=s3, start_on=date(2024, 6, 1), end_on=date(2024, 7, 31))
+    city = await area_of(w, "citybureau")
+    series = await certification_series(city, [date(2024, 6, 30), date(2024, 7, 31)])
+    # As without the second post: 30 Jun 2 of 4, 31 Jul 2 of 4 (W1 once each day).
+    assert [(c.headcount, c.certified) for c in series] == [(4, 2), (4, 2)]

@@ -112,3 +112,22 @@ async def test_each_child_row_of_a_city_equals_the_childs_own_report(db):
     # Per station nothing is inside: W2's and W4's transfers both count at their stations.
     stations = await turnover(city, *year, Grouping.stations())
     assert sum(t.separations for t in stations.values()) == 4
+
+
+async def test_a_worker_with_two_spells_active_on_a_day_counts_once_in_every_headcount(db):
+    w = await build()
+    s3, w1 = w["stations"][2], w["workers"][0]
+    # W1 (at S1 throughout) also holds a second full-time post at S3 from 1 Jun to 31 Jul 2024: two spells
+    # active on every day of June and July, in two counties of the city.
+    await EmploymentSpell.create(worker=w1, station=s3, start_on=date(2024, 6, 1), end_on=date(2024, 7, 31))
+    city = await area_of(w, "citybureau")
+    days = [date(2024, 6, 1), date(2024, 6, 30), date(2024, 7, 1), date(2024, 7, 31)]
+    # 1 Jun and 30 Jun: W1 W2 W3 W5 = 4 (W1 once); 1 Jul: W1 W2 W5 = 3; 31 Jul: + W4 back at S1 = 4.
+    assert (await headcounts(city, days))[TOTAL] == dict(zip(days, [4, 4, 3, 4], strict=True))
+    # Per county W1 counts in each (county A at S1, county B at S3): 1 Jun, A: W1 W5 = 2, B: W1 W2 W3 = 3.
+    children = await child_regions(city)
+    by_county = await headcounts(city, days[:1], Grouping.child_regions(children))
+    assert (by_county["320102"][days[0]], by_county["320104"][days[0]]) == (2, 3)
+    # The turnover's average headcount reads the same days: June (4 + 4) ÷ 2 = 4, July (3 + 4) ÷ 2 = 3.5 → 3.75,
+    # as without the second post (test_turnover_over_a_period_touching_part_of_two_months).
+    assert (await turnover(city, date(2024, 6, 15), date(2024, 7, 10)))[TOTAL].average_headcount == 3.75
