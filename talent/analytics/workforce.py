@@ -248,21 +248,19 @@ async def pass_rates(area: Area, year: int | None = None, children: list[Region]
         where += f" AND {under_sql('r.region_path', area.path)}"
     if year:
         where += f" AND r.year = {int(year)}"
-    passed = "SUM(CASE WHEN r.passed THEN 1 ELSE 0 END)"
-    results = f" FROM exam_results r JOIN exam_subjects s ON s.id = r.subject_id WHERE {where}"
     whens = " ".join(
         f"WHEN r.region_path LIKE '{c.path}%' THEN '{c.code}'" for c in children or [] if safe_path(c.path)
     )
-    if whens:
-        # Region codes are digits (checked where regions are written): the paths and codes are safe literals.
-        sql = (
-            "SELECT x.year AS year, x.subject AS subject, x.g AS g, COUNT(*) AS sat, SUM(x.passed) AS passed FROM"
-            f" (SELECT r.year AS year, s.code AS subject, (CASE {whens} ELSE '' END) AS g,"
-            f" CASE WHEN r.passed THEN 1 ELSE 0 END AS passed{results}) x GROUP BY x.year, x.subject, x.g"
-        )
-    else:
-        columns = f"r.year AS year, s.code AS subject, COUNT(*) AS sat, {passed} AS passed"
-        sql = f"SELECT {columns}{results} GROUP BY r.year, s.code"
+    # Region codes are digits (checked where regions are written): the paths and codes are safe literals.
+    group = f", (CASE {whens} ELSE '' END) AS g" if whens else ""
+    # Counted per subject id, then named: joined to the subjects first, SQLite scanned the results once per subject
+    # (the country's pass rates 3.0 s, 0.2 s counted first over the index of year, subject and passed).
+    sql = (
+        f"SELECT x.year AS year, s.code AS subject{', x.g AS g' if whens else ''}, x.sat AS sat, x.passed AS passed"
+        f" FROM (SELECT r.year AS year, r.subject_id AS subject_id{group}, COUNT(*) AS sat,"
+        f" SUM(CASE WHEN r.passed THEN 1 ELSE 0 END) AS passed FROM exam_results r WHERE {where}"
+        f" GROUP BY r.year, r.subject_id{', 3' if whens else ''}) x JOIN exam_subjects s ON s.id = x.subject_id"
+    )
     rows = await fetch_all(EmploymentSpell, sql)
     out = [PassRate(int(r["year"]), r["subject"], r.get("g") or "", int(r["sat"]), int(r["passed"] or 0)) for r in rows]
     return sorted(out, key=lambda p: (-p.year, p.subject, p.group))

@@ -783,18 +783,29 @@ async def pass_rates(
 ) -> list[dict]:
     """Sat, passed and pass rate per subject (code and name) and year, for results sat in the region (a path
     prefix) inside the viewer's scope, of one subject when `subject_code` is given, aggregated in SQL."""
-    qs = filtered_by_given(
-        ExamResult.filter(under("region_path", region_path or ""), worker_id__in=_workers_in(scope)),
-        year=year,
-        subject__code=subject_code,
+    results = ExamResult.filter(under("region_path", region_path or ""))
+    if not scope.is_admin:
+        # An admin reaches every worker: testing each result's worker against all of them cost SQLite the country's
+        # pass rates 1.0 s of 1.2.
+        results = results.filter(worker_id__in=_workers_in(scope))
+    if subject_code:
+        results = results.filter(subject_id__in=Unordered(ExamSubject.filter(code=subject_code).values("id")))
+    counted = (
+        filtered_by_given(results, year=year)
+        .annotate(sat=Count("id"), passed_count=Sum(RawSQL("CASE WHEN passed THEN 1 ELSE 0 END")))
+        .group_by("year", "subject_id")
+        .values("year", "subject_id", "sat", "passed_count")
     )
-    rows = (
-        await qs.annotate(sat=Count("id"), passed_count=Sum(RawSQL("CASE WHEN passed THEN 1 ELSE 0 END")))
-        .group_by("year", "subject__code", "subject__name", "subject__position")
-        .order_by("-year", "subject__position")
-        .values("year", "subject__code", "subject__name", "sat", "passed_count")
+    # Counted per subject id, then named: joined to the subjects first, SQLite scanned the results once per subject
+    # (the country's 1,030,260 results: 2.0 s, 0.1 s counted first over the index of year, subject and passed).
+    rows = await fetch_all(
+        ExamResult,
+        "SELECT x.year AS year, s.code AS subject__code, s.name AS subject__name, x.sat AS sat,"
+        f" x.passed_count AS passed_count FROM ({inline_sql(counted)}) x JOIN exam_subjects s ON s.id = x.subject_id"
+        " ORDER BY x.year DESC, s.position, s.id",
     )
     for row in rows:
+        row["sat"] = int(row["sat"])
         row["passed_count"] = int(row["passed_count"] or 0)
         row["rate"] = row["passed_count"] / row["sat"] if row["sat"] else None
     return rows
