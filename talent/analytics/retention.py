@@ -118,21 +118,35 @@ def area_stations_sql(area: Area) -> str:
     return area.stations_sql
 
 
-def tenure_ctes(area: Area, on: date) -> str:
+def tenure_ctes(area: Area, on: date, hired: tuple[date, date] | None = None) -> str:
     """WITH clauses ending in `tenure(worker_id, k, first_on, first_path, exit_on)`: each worker's spells of
     tenure in the area up to `on`, numbered k from 0 (k = 0 is the first spell, which first-year attrition counts).
     The worker's full-time starts there and separations there (up to `on`) form one stream by day, a start before
     a separation of the same day; a start belongs to the tenure numbered by the separations before it, and that
     tenure ends with the next separation. One pass with window functions: matching each start with its
-    separations through joins or per-row lookups cost the national demo's province 5–10 times as much."""
+    separations through joins or per-row lookups cost the national demo's province 5–10 times as much.
+
+    `hired` (first, last day): only the workers whose first full-time start in the area (up to `on`) falls in that
+    period, the only ones whose first tenure (k = 0) starts then; their streams are whole, so their tenures are
+    exactly those of every worker's. First-year attrition reads no one else: the country's 1.9 s → 0.34 s on
+    SQLite, 0.64 → 0.27 s on PostgreSQL."""
     pg = is_postgres()
+    on_sql = date_literal(on, pg)
+    hires, only = "", ""
+    if hired is not None:
+        first, last = (date_literal(day, pg) for day in hired)
+        hires = (
+            f"h AS (SELECT sp.worker_id AS worker_id{population_sql(area)} AND sp.start_on <= {on_sql}"
+            f" GROUP BY sp.worker_id HAVING MIN(sp.start_on) >= {first} AND MIN(sp.start_on) <= {last}), "
+        )
+        only = " AND sp.worker_id IN (SELECT h.worker_id FROM h)"
     starts = (
         "SELECT sp.worker_id AS worker_id, sp.start_on AS day, 0 AS is_sep, sp.id AS id, st.region_path AS path"
-        f"{population_sql(area, station=True)} AND sp.start_on <= {date_literal(on, pg)}"
+        f"{population_sql(area, station=True)}{only} AND sp.start_on <= {on_sql}"
     )
-    ends = f"SELECT sp.worker_id, sp.end_on, 1, 0, ''{separations_sql(area, EARLIEST, on)}"
+    ends = f"SELECT sp.worker_id, sp.end_on, 1, 0, ''{separations_sql(area, EARLIEST, on)}{only}"
     return (
-        f"WITH ev AS ({starts} UNION ALL {ends}),"
+        f"WITH {hires}ev AS ({starts} UNION ALL {ends}),"
         " numbered AS (SELECT ev.*, SUM(ev.is_sep) OVER (PARTITION BY ev.worker_id ORDER BY ev.day, ev.is_sep"
         " ROWS UNBOUNDED PRECEDING) - ev.is_sep AS k FROM ev),"
         " firsts AS (SELECT n.*, ROW_NUMBER() OVER (PARTITION BY n.worker_id, n.k, n.is_sep ORDER BY n.day, n.id)"
@@ -225,7 +239,7 @@ async def first_year_attrition(area: Area, start: date, end: date, on: date) -> 
     pg = is_postgres()
     within = f"{days_between('x.exit_on', 'x.first_on', pg)} < 365"
     sql = (
-        f"{tenure_ctes(area, on)} SELECT COUNT(*) AS hires,"
+        f"{tenure_ctes(area, on, hired=(start, end))} SELECT COUNT(*) AS hires,"
         f" SUM(CASE WHEN x.exit_on IS NOT NULL AND {within} THEN 1 ELSE 0 END) AS left_"
         f" FROM tenure x WHERE x.k = 0"
         f" AND x.first_on >= {date_literal(start, pg)} AND x.first_on <= {date_literal(end, pg)}"
