@@ -26,6 +26,7 @@ from talent.analytics.workforce import (
     totals,
 )
 from talent.cohorts.models import CohortKind
+from talent.core.concurrency import gather_reads
 from talent.core.i18n import N_
 from talent.figures.freshness import cached, key_of, register_coded, scope_key
 from talent.pay.rules import PayStatus
@@ -241,13 +242,18 @@ async def full_report(area: Area, dates, group_by: str = "", parts: tuple[str, .
         "series": lambda: series_report(area, on, start, end, dates.grain),
         "pass_rates": lambda: _pass_rates(area),
     }
-    report = {part: await build() for part, build in builders.items() if part in parts}
-    if "children" in parts or "stations" in parts:
+
+    async def rows() -> dict:
         if await child_regions(area):
-            report["children"] = (await children_overview(area, on, start, end))["children"]
-        else:
-            report["stations"] = await stations_overview(area, on, start, end)
-    return report
+            return {"children": (await children_overview(area, on, start, end))["children"]}
+        return {"stations": await stations_overview(area, on, start, end)}
+
+    chosen = [part for part in builders if part in parts]
+    with_rows = "children" in parts or "stations" in parts
+    # The parts read independently: on PostgreSQL two at a time (settings.read_concurrency).
+    results = await gather_reads([builders[part] for part in chosen] + ([rows] if with_rows else []))
+    report = dict(zip(chosen, results, strict=False))
+    return report | results[-1] if with_rows else report
 
 
 # The exit reasons table holds these members; a cached report brings them back as members (their labels).
