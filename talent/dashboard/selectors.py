@@ -15,6 +15,7 @@ from talent.certification.selectors import worker_certificates
 from talent.cohorts.models import CohortMember
 from talent.cohorts.selectors import my_memberships
 from talent.core.access import Scope
+from talent.core.concurrency import gather_reads
 from talent.dashboard import learning
 from talent.figures.freshness import cached, register_coded, scope_key
 from talent.pay.selectors import worker_pay
@@ -37,12 +38,15 @@ async def staff_dashboard(*, scope: Scope, today: date) -> dict:
 
     async def compute() -> dict:
         area = await area_for(scope) or Area(scope)
-        regions = await dashboard_regions(scope=scope, today=today, area=area)
-        return {
-            "figures": await dashboard_figures(scope=scope, today=today, area=area),
-            "regions": regions,
-            "attention": await dashboard_attention(scope=scope, today=today, area=area),
-        }
+        # Independent reads: on PostgreSQL two at a time (settings.read_concurrency).
+        regions, figures, attention = await gather_reads(
+            [
+                lambda: dashboard_regions(scope=scope, today=today, area=area),
+                lambda: dashboard_figures(scope=scope, today=today, area=area),
+                lambda: dashboard_attention(scope=scope, today=today, area=area),
+            ]
+        )
+        return {"figures": figures, "regions": regions, "attention": attention}
 
     return await cached(key=f"dashboard:{scope_key(scope)}", day=today, compute=compute)
 
