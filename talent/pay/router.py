@@ -107,8 +107,9 @@ async def compliance_page(
     chosen = await _region(viewer.scope, region or _own_region_code(viewer))
     group = group if group in selectors.GROUPS else ("region" if viewer.can(Permission.REGIONS_VIEW) else "station")
     status = status if status in {s.value for s in STATUSES} | {"below", "uncovered"} else ""
-    summary = await selectors.compliance_summary(scope=viewer.scope, on=day, region=chosen, group_by=group)
-    page = await selectors.compliance_rows(scope=viewer.scope, on=day, params=params, region=chosen, status=status)
+    summary, page = await selectors.compliance_overview(
+        scope=viewer.scope, on=day, params=params, region=chosen, group_by=group, status=status
+    )
     params.extra = {"on": day.isoformat(), "region": chosen.code if chosen else "", "group": group, "status": status}
     context = {
         "summary": summary,

@@ -12,6 +12,7 @@ from tortoise.expressions import Q
 from talent.certification.expressions import date_literal
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
+from talent.core.concurrency import gather_reads
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import Unordered, icontains
 from talent.figures.freshness import cached_rows
@@ -369,6 +370,21 @@ ROW_COLUMNS = (
     "cw.worker_id, w.worker_no, w.name, st.code AS station_code, st.name AS station_name, cw.standard_id,"
     " cw.level, cw.years, cw.first_start, cw.pay, cw.floor, cw.bmin, cw.bmid, cw.bmax, cw.status, cw.shortfall"
 )
+
+
+async def compliance_overview(
+    *, scope: Scope, on: date, params: ListParams, region: Region | None, group_by: str, status: str
+) -> tuple[Summary, Page]:
+    """/pay's summary and page of rows: two independent reads, computed at once on PostgreSQL (gather_reads; each
+    a statement over the whole workforce in scope when not stored: the country's first visit 5.0 s one after the
+    other)."""
+    summary, page = await gather_reads(
+        [
+            lambda: compliance_summary(scope=scope, on=on, region=region, group_by=group_by),
+            lambda: compliance_rows(scope=scope, on=on, params=params, region=region, status=status),
+        ]
+    )
+    return summary, page
 
 
 async def compliance_rows(
