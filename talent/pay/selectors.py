@@ -296,9 +296,12 @@ async def compliance_summary(*, scope: Scope, on: date, region: Region | None = 
     elif group_by == "station":
         grouped = await cached_rows(
             SalaryStandard,
-            f"{base}, g AS (SELECT station_id AS gkey, cw.* FROM cw) SELECT g.gkey, s.name AS gname, s.code AS gcode,"
-            f" {_counts_sql()} FROM g JOIN stations s ON s.id = g.gkey GROUP BY g.gkey, s.name, s.code"
-            f" ORDER BY s.code LIMIT {MAX_GROUPS}",
+            # Every station's counts first (MATERIALIZED), then the first by code: grouped under the ORDER BY …
+            # LIMIT, PostgreSQL walked the stations in code order and scanned the whole workforce for each (the
+            # country's: 512 scans of 82,875 rows, 5.9 s against 2.4 s).
+            f"{base}, g AS MATERIALIZED (SELECT cw.station_id AS gkey, s.name AS gname, s.code AS gcode,"
+            f" {_counts_sql()} FROM cw JOIN stations s ON s.id = cw.station_id GROUP BY cw.station_id, s.name, s.code)"
+            f" SELECT g.* FROM g ORDER BY g.gcode LIMIT {MAX_GROUPS}",
             day=on,
         )
     elif group_by == "level":
