@@ -137,19 +137,6 @@ def _population(stations: str, station: bool, joins: str = "", everywhere: bool 
     return f" FROM ({stations}) ar CROSS JOIN employment_spells sp{join} WHERE sp.station_id = ar.id AND sp.full_time"
 
 
-async def _grouped(area: Area, grouping: Grouping | None, columns: str, where: str) -> dict[str, dict]:
-    """One statement: `columns` (aggregates over `sp`) over the area's spells meeting `where`, in all or per
-    group; {group key: row} ('' = all)."""
-    if grouping is None:
-        sql = f"SELECT {columns}{population_sql(area)} AND {where}"
-        return {TOTAL: (await fetch_all(EmploymentSpell, sql))[0]}
-    sql = f"SELECT {grouping.sql()} AS g, {columns}{population_sql(area, grouping)} AND {where} GROUP BY 1"
-    out = {}
-    for row in await fetch_all(EmploymentSpell, sql):
-        out[grouping.key(row.pop("g"))] = row
-    return out
-
-
 # ── headcount ───────────────────────────────────────────────────────────────────────────────────────────
 
 
