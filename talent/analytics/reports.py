@@ -23,6 +23,7 @@ from talent.analytics.workforce import (
     registration_counts,
     staffing,
     staffing_summary,
+    staffing_table,
     totals,
 )
 from talent.cohorts.models import CohortKind
@@ -126,8 +127,7 @@ async def kinds_overview(area: Area, on: date) -> list[dict]:
 async def staffing_report(area: Area, on: date) -> dict:
     """Staffing of the stations of the kind the area counts (township stations unless asked otherwise) against
     the norms of their kind, with their totals, and the whole network per kind (`by_kind`)."""
-    rows = await staffing(area, on, limit=MAX_STATIONS)
-    summary = (await staffing_summary(area, on)).get(TOTAL, EMPTY_SUMMARY)
+    rows, summary = await staffing_table(area, on, limit=MAX_STATIONS)
     return {
         "region": _region(area),
         "on": on.isoformat(),

@@ -8,9 +8,17 @@ import pytest
 
 from talent.analytics.area import child_regions
 from talent.analytics.rules import ce_on_track
-from talent.analytics.workforce import ce_compliance, pass_rates, registration_counts, staffing, staffing_summary
+from talent.analytics.workforce import (
+    ce_compliance,
+    pass_rates,
+    registration_counts,
+    staffing,
+    staffing_summary,
+    staffing_table,
+)
 from talent.certification.models import CeCredit, Certificate, ExamLevel, ExamResult, ExamSubject
 from talent.certification.rules import LevelRules
+from talent.people.models import EmploymentSpell
 from talent.places.models import Station
 from talent.staffing.selectors import station_compliance
 from tests.analytics.data import area_of, build
@@ -86,6 +94,19 @@ async def test_ce_compliance_compares_hours_with_the_elapsed_share_of_the_period
     assert not ce_on_track(hours=80, required=90, registered_on=date(2021, 8, 1), expiry=date(2024, 7, 31), day=DAY)
 
 
+async def test_a_worker_holding_two_posts_counts_at_both_stations_with_the_hours_summed_once(db):
+    w = await build()
+    await registrations(w)
+    w3 = w["workers"][2]
+    # W3 (S3, 80 hours, 87.5 needed: not on track, see above) also holds a full-time post at S1 from 1 June 2024:
+    # the registration counts at both stations, and at neither is it on track. Summed over both posts, W3's hours
+    # would read 160 and be on track twice. S1 also has W1 (on track).
+    await EmploymentSpell.create(worker=w3, station=w["stations"][0], start_on=date(2024, 6, 1))
+    city = await area_of(w, "citybureau")
+    rows = await ce_compliance(city, DAY)
+    assert [(r["station"], r["registered"], r["on_track"]) for r in rows] == [("S1", 2, 1), ("S3", 1, 0)]
+
+
 async def test_staffing_against_tiers_agrees_with_the_station_page_and_sums_by_child_region(db):
     w = await build()
     await registrations(w)
@@ -108,6 +129,18 @@ async def test_staffing_against_tiers_agrees_with_the_station_page_and_sums_by_c
         "320102": {"stations": 2, "tiered": 2, "met": 1},
         "320104": {"stations": 2, "tiered": 2, "met": 1},
     }
+
+
+async def test_the_staffing_totals_count_every_station_beyond_the_rows_shown(db):
+    w = await build()
+    await registrations(w)
+    city = await area_of(w, "citybureau")
+    # The city's four stations (S1 S3 met, S2 S4 not, all four tiered), shown two at a time by code: the totals
+    # still count all four, as the summary does.
+    rows, totals = await staffing_table(city, DAY, limit=2)
+    assert [r["code"] for r in rows] == ["S1", "S2"]
+    assert totals == {"stations": 4, "tiered": 4, "met": 2} == (await staffing_summary(city, DAY))[""]
+    assert "all_stations" not in rows[0]
 
 
 async def test_a_minimum_level_needs_that_many_workers_at_the_level_or_above(db):
