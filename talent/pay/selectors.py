@@ -188,6 +188,9 @@ def _workforce(sql: PaySql, stations: str, standard: str | None = None) -> str:
     service, band, pay, status and monthly shortfall."""
     num = sql.num
     picked = standard if standard is not None else sql.applicable("p.region_path")
+    # fs joins the workforce to its workers' spells: as `worker_id IN (SELECT … FROM ws)`, PostgreSQL guessed the
+    # distinct workers of ws at 200 (its default for a CTE's column) and looked up each worker's spells by index,
+    # 82,947 times for the whole country (540 ms of the statement's 1.9 s; joined, a hash join: 170 ms).
     return f"""WITH ws AS (
   SELECT sp.worker_id, sp.station_id, st.region_path, st.organisation_id
   FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
@@ -196,8 +199,8 @@ def _workforce(sql: PaySql, stations: str, standard: str | None = None) -> str:
 ), pk AS MATERIALIZED (
   SELECT p.region_path, {picked} AS standard_id FROM (SELECT DISTINCT region_path FROM ws) p
 ), fs AS (
-  SELECT f.worker_id, MIN(f.start_on) AS first_start FROM employment_spells f
-  WHERE f.worker_id IN (SELECT worker_id FROM ws) GROUP BY f.worker_id
+  SELECT ws.worker_id, MIN(f.start_on) AS first_start FROM ws JOIN employment_spells f ON f.worker_id = ws.worker_id
+  GROUP BY ws.worker_id
 ), w1 AS MATERIALIZED (
   SELECT ws.worker_id, ws.station_id, ws.region_path, ws.organisation_id, pk.standard_id,
     {sql.level("ws.worker_id")} AS level, fs.first_start, {sql.pay("ws.worker_id")} AS pay
