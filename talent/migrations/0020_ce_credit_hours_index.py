@@ -1,0 +1,17 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+# A registration's CE hours per kind over its period (talent.certification.expressions) read from this index alone.
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0019_exam_result_pass_rate_index')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='CeCredit',
+            index=Index(fields=['worker_id', 'earned_on', 'source', 'hours']),
+        ),
+    ]
