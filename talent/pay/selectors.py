@@ -252,6 +252,10 @@ class Summary:
         return self.counts.get(status, 0) / covered if covered else None
 
 
+# The names of the aggregates _counts_sql computes (the keys _fill reads).
+COUNT_NAMES = ("headcount", *(f"n_{s.value}" for s in STATUSES), "uncovered", "shortfall")
+
+
 def _counts_sql() -> str:
     parts = [f"SUM(CASE WHEN status = '{s.value}' THEN 1 ELSE 0 END) AS n_{s.value}" for s in STATUSES]
     return ", ".join(
@@ -275,44 +279,55 @@ GROUPS = ("region", "station", "level")
 MAX_GROUPS = 500  # station rows shown at most (a national admin has tens of thousands: choose a region first)
 
 
+def _grouped_sql(pg: bool, region: Region | None, group_by: str) -> str:
+    """More WITH clauses (after a comma) ending in `gq`: one row per group of the workforce `cw` (gkey, gname,
+    gcode, the counts of _counts_sql), numbered in the order shown (gord)."""
+    if group_by == "region":
+        key = _child_key(pg, len(region.path) if region else 0)
+        return (
+            f", g AS (SELECT {key} AS gkey, cw.* FROM cw), gq AS (SELECT g.gkey AS gkey, r.name AS gname,"
+            f" r.code AS gcode, {_counts_sql()}, ROW_NUMBER() OVER (ORDER BY g.gkey) AS gord"
+            " FROM g LEFT JOIN regions r ON r.path = g.gkey GROUP BY g.gkey, r.name, r.code)"
+        )
+    if group_by == "station":
+        # Every station's counts first (MATERIALIZED), then the first by code: grouped under the ORDER BY … LIMIT,
+        # PostgreSQL walked the stations in code order and scanned the whole workforce for each (the country's:
+        # 512 scans of 82,875 rows, 5.9 s against 2.4 s).
+        return (
+            ", g AS MATERIALIZED (SELECT cw.station_id AS gkey, s.name AS gname, s.code AS gcode,"
+            f" {_counts_sql()} FROM cw JOIN stations s ON s.id = cw.station_id GROUP BY cw.station_id, s.name, s.code),"
+            f" gq AS (SELECT g.*, ROW_NUMBER() OVER (ORDER BY g.gcode) AS gord FROM g ORDER BY g.gcode"
+            f" LIMIT {MAX_GROUPS})"
+        )
+    # level: named and ordered in Python (_summary_of)
+    return (
+        ", g AS (SELECT level AS gkey, cw.* FROM cw), gq AS (SELECT g.gkey AS gkey, '' AS gname, '' AS gcode,"
+        f" {_counts_sql()}, 0 AS gord FROM g GROUP BY g.gkey)"
+    )
+
+
 async def compliance_summary(*, scope: Scope, on: date, region: Region | None = None, group_by: str = "") -> Summary:
     """Counts by status, headcount, workers no standard covers and the total monthly shortfall on `on`, for the
     workers in scope (inside `region` if given); with `group_by` (region: the regions one level below; station;
     level) the same per group. Two statements at most."""
     pg = _pg()
-    sql = PaySql(on, pg)
-    base = _workforce(sql, station_ids_sql(scope, region.path if region else ""))
-    summary = Summary(on=on)
+    base = _workforce(PaySql(on, pg), station_ids_sql(scope, region.path if region else ""))
     if group_by not in GROUPS:
         rows = await cached_rows(SalaryStandard, f"{base} SELECT {_counts_sql()} FROM cw", day=on)
+        summary = Summary(on=on)
         _fill(summary, rows[0] if rows else {})
         return summary
-    if group_by == "region":
-        key = _child_key(pg, len(region.path) if region else 0)
-        grouped = await cached_rows(
-            SalaryStandard,
-            f"{base}, g AS (SELECT {key} AS gkey, cw.* FROM cw) SELECT g.gkey, r.name AS gname, r.code AS gcode,"
-            f" {_counts_sql()} FROM g LEFT JOIN regions r ON r.path = g.gkey GROUP BY g.gkey, r.name, r.code"
-            " ORDER BY g.gkey",
-            day=on,
-        )
-    elif group_by == "station":
-        grouped = await cached_rows(
-            SalaryStandard,
-            # Every station's counts first (MATERIALIZED), then the first by code: grouped under the ORDER BY …
-            # LIMIT, PostgreSQL walked the stations in code order and scanned the whole workforce for each (the
-            # country's: 512 scans of 82,875 rows, 5.9 s against 2.4 s).
-            f"{base}, g AS MATERIALIZED (SELECT cw.station_id AS gkey, s.name AS gname, s.code AS gcode,"
-            f" {_counts_sql()} FROM cw JOIN stations s ON s.id = cw.station_id GROUP BY cw.station_id, s.name, s.code)"
-            f" SELECT g.* FROM g ORDER BY g.gcode LIMIT {MAX_GROUPS}",
-            day=on,
-        )
-    elif group_by == "level":
-        grouped = await cached_rows(
-            SalaryStandard,
-            f"{base}, g AS (SELECT level AS gkey, cw.* FROM cw) SELECT g.gkey, {_counts_sql()} FROM g GROUP BY g.gkey",
-            day=on,
-        )
+    grouped = await cached_rows(
+        SalaryStandard, f"{base}{_grouped_sql(pg, region, group_by)} SELECT * FROM gq ORDER BY gord", day=on
+    )
+    return await _summary_of(grouped, base=base, on=on, group_by=group_by)
+
+
+async def _summary_of(grouped: list[dict], *, base: str, on: date, group_by: str) -> Summary:
+    """The summary of the groups' rows (gq's), the whole their sum; one more statement for the whole when the groups
+    were cut short (MAX_GROUPS)."""
+    summary = Summary(on=on)
+    if group_by == "level":
         order = [lv.value for lv in PayLevel]
         grouped = sorted(grouped, key=lambda r: order.index(r["gkey"]) if r["gkey"] in order else 99)
         for row in grouped:
@@ -378,19 +393,48 @@ ROW_COLUMNS = (
 )
 
 
+# The columns of a page of compliance_rows, as _page_sql selects them (ROW_COLUMNS, the count, the row number).
+ROW_NAMES = (
+    "worker_id", "worker_no", "name", "station_code", "station_name", "standard_id", "level", "years", "first_start",
+    "pay", "floor", "bmin", "bmid", "bmax", "status", "shortfall", "n", "row_no",
+)  # fmt: skip
+GROUP_NAMES = ("gkey", "gname", "gcode", *COUNT_NAMES)
+
+
 async def compliance_overview(
     *, scope: Scope, on: date, params: ListParams, region: Region | None, group_by: str, status: str
 ) -> tuple[Summary, Page]:
-    """/pay's summary and page of rows: two independent reads, computed at once on PostgreSQL (gather_reads; each
-    a statement over the whole workforce in scope when not stored: the country's first visit 5.0 s one after the
-    other)."""
-    summary, page = await gather_reads(
-        [
-            lambda: compliance_summary(scope=scope, on=on, region=region, group_by=group_by),
-            lambda: compliance_rows(scope=scope, on=on, params=params, region=region, status=status),
-        ]
+    """/pay's summary per group and page of rows in one statement kept under the data version: both read the whole
+    workforce in scope (_workforce's WITH clauses), computed once for the two where two statements computed it
+    each (the country's first visit: two statements of 1.5–2.5 s, in turn on SQLite). The groups' rows come first
+    (part 1, in their order), then the page's (part 2), each part's columns empty in the other's rows."""
+    if group_by not in GROUPS:
+        return await gather_reads(
+            [
+                lambda: compliance_summary(scope=scope, on=on, region=region, group_by=group_by),
+                lambda: compliance_rows(scope=scope, on=on, params=params, region=region, status=status),
+            ]
+        )
+    pg = _pg()
+    base = _workforce(PaySql(on, pg), station_ids_sql(scope, region.path if region else ""))
+    query = _rows_query(params, status)
+    groups = ", ".join(f"gq.{name} AS g_{name}" for name in GROUP_NAMES)
+    rows = ", ".join(f"pq.{name} AS {name}" for name in ROW_NAMES)
+    no_groups = ", ".join(f"NULL AS g_{name}" for name in GROUP_NAMES)
+    no_rows = ", ".join(f"NULL AS {name}" for name in ROW_NAMES)
+    found = await cached_rows(
+        SalaryStandard,
+        f"{base}{_grouped_sql(pg, region, group_by)}, pq AS ({_page_sql(**query)})"
+        f" SELECT 1 AS part, gq.gord AS ord, {groups}, {no_rows} FROM gq"
+        f" UNION ALL SELECT 2 AS part, pq.row_no AS ord, {no_groups}, {rows} FROM pq ORDER BY 1, 2",
+        day=on,
     )
-    return summary, page
+    grouped = [{name: r[f"g_{name}"] for name in GROUP_NAMES} for r in found if r["part"] == 1]
+    page_rows, totals = _page_of(
+        [{name: r[name] for name in ROW_NAMES} for r in found if r["part"] == 2], query["totals"], params
+    )
+    summary = await _summary_of(grouped, base=base, on=on, group_by=group_by)
+    return summary, Page(items=[_row(r) for r in page_rows], total=int(totals["n"] or 0), params=params)
 
 
 async def compliance_rows(
@@ -399,25 +443,51 @@ async def compliance_rows(
     """One page of the workers in scope on `on` with their pay, band, status, compa-ratio, penetration and
     shortfall (filter `status`: a status, 'below' for below floor or band, 'uncovered'). One statement
     (_page_and_totals)."""
-    sql = PaySql(on, _pg())
-    base = _workforce(sql, station_ids_sql(scope, region.path if region else ""))
-    where = _row_filter(status)
+    base = _workforce(PaySql(on, _pg()), station_ids_sql(scope, region.path if region else ""))
+    rows, totals = await _page_and_totals(base=base, **_rows_query(params, status), day=on)
+    return Page(items=[_row(r) for r in rows], total=int(totals["n"] or 0), params=params)
+
+
+def _rows_query(params: ListParams, status: str) -> dict:
+    """_page_sql's arguments for a page of the workforce `cw` (compliance_rows)."""
     order = order_for(params, ROW_SORTS, "-shortfall")
     # order_for maps the public key through ROW_SORTS (a whitelist) and adds "id" as the tie-breaker.
     order_sql = ", ".join(
         f"{o.lstrip('-')}{' DESC' if o.startswith('-') else ''}" for o in order if o.lstrip("-") != "id"
     )
     order_sql += ", cw.worker_id" + (" DESC" if params.sort.startswith("-") else "")
-    rows, totals = await _page_and_totals(
-        base=base,
-        columns=ROW_COLUMNS,
-        rows_from=f"cw JOIN workers w ON w.id = cw.worker_id JOIN stations st ON st.id = cw.station_id WHERE {where}",
-        totals={"n": "COUNT(*)"},
-        order_sql=order_sql,
-        params=params,
-        day=on,
+    return {
+        "columns": ROW_COLUMNS,
+        "rows_from": "cw JOIN workers w ON w.id = cw.worker_id JOIN stations st ON st.id = cw.station_id"
+        f" WHERE {_row_filter(status)}",
+        "totals": {"n": "COUNT(*)"},
+        "order_sql": order_sql,
+        "params": params,
+    }
+
+
+def _page_sql(*, columns: str, rows_from: str, totals: dict[str, str], order_sql: str, params: ListParams) -> str:
+    """The SELECT (after the WITH clauses it reads) of one page of a list and aggregates over all its rows
+    (`totals`: name → aggregate, the count named "n"): the aggregates are window functions beside the page's rows,
+    and the page is chosen by row number (row_no), a page past the end answering the last page (as paginate
+    does)."""
+    per_page, page = int(params.per_page), int(params.page)
+    windows = ", ".join(f"{aggregate} OVER () AS {name}" for name, aggregate in totals.items())
+    last = f"((x.n + {per_page} - 1) / {per_page})"
+    shown = f"(CASE WHEN {page} <= {last} THEN {page} ELSE {last} END)"
+    return (
+        f"SELECT * FROM (SELECT {columns}, {windows}, ROW_NUMBER() OVER (ORDER BY {order_sql}) AS row_no"
+        f" FROM {rows_from}) x WHERE x.row_no > ({shown} - 1) * {per_page} AND x.row_no <= {shown} * {per_page}"
     )
-    return Page(items=[_row(r) for r in rows], total=int(totals["n"] or 0), params=params)
+
+
+def _page_of(rows: list[dict], totals: dict[str, str], params: ListParams) -> tuple[list[dict], dict]:
+    """_page_sql's rows (in row_no order) without the aggregates, and the aggregates; `params.page` is set to the
+    page shown."""
+    found = {name: rows[0][name] for name in totals} if rows else dict.fromkeys(totals, 0)
+    params.page = (int(rows[0]["row_no"]) - 1) // int(params.per_page) + 1 if rows else 1
+    hidden = {*totals, "row_no"}
+    return [{k: v for k, v in row.items() if k not in hidden} for row in rows], found
 
 
 async def _page_and_totals(
@@ -431,26 +501,11 @@ async def _page_and_totals(
     day: date,
 ) -> tuple[list[dict], dict]:
     """One page of a list whose every row is costly to compute (the WITH clauses `base`), and aggregates over all
-    its rows (`totals`: name → aggregate, the count named "n"), in one statement kept under the data version: the
-    aggregates are window functions beside the page's rows, so `base` runs once, not once for the totals and again
-    for the page (the country's pay lists: 2.4–3.0 s a run). The page is chosen by row number in the same
-    statement, a page past the end answering the last page (as paginate does), so no page needs a second
-    statement. `params.page` is set to the page shown."""
-    per_page, page = int(params.per_page), int(params.page)
-    windows = ", ".join(f"{aggregate} OVER () AS {name}" for name, aggregate in totals.items())
-    last = f"((x.n + {per_page} - 1) / {per_page})"
-    shown = f"(CASE WHEN {page} <= {last} THEN {page} ELSE {last} END)"
-    rows = await cached_rows(
-        SalaryStandard,
-        f"{base} SELECT * FROM (SELECT {columns}, {windows}, ROW_NUMBER() OVER (ORDER BY {order_sql}) AS row_no"
-        f" FROM {rows_from}) x WHERE x.row_no > ({shown} - 1) * {per_page} AND x.row_no <= {shown} * {per_page}"
-        " ORDER BY x.row_no",
-        day=day,
-    )
-    found = {name: rows[0][name] for name in totals} if rows else dict.fromkeys(totals, 0)
-    params.page = (int(rows[0]["row_no"]) - 1) // per_page + 1 if rows else 1
-    hidden = {*totals, "row_no"}
-    return [{k: v for k, v in row.items() if k not in hidden} for row in rows], found
+    its rows, in one statement kept under the data version (_page_sql): `base` runs once, not once for the totals
+    and again for the page (the country's pay lists: 2.4–3.0 s a run), and no page needs a second statement."""
+    page_sql = _page_sql(columns=columns, rows_from=rows_from, totals=totals, order_sql=order_sql, params=params)
+    rows = await cached_rows(SalaryStandard, f"{base} {page_sql} ORDER BY x.row_no", day=day)
+    return _page_of(rows, totals, params)
 
 
 async def compliance_export(*, scope: Scope, on: date, region: Region | None = None, status: str = "below"):

@@ -159,3 +159,25 @@ async def test_back_pay_of_a_retroactive_uplift_is_the_shortfall_times_the_month
     assert result.rows[0]["worker_no"] == "W7" and result.rows[0]["back_pay"] == Decimal("900.00")
     on_time = await standard(w["regions"]["county_b"], date(2026, 5, 1), 4000, published_on=date(2026, 5, 1))
     assert await selectors.back_pay(scope=ADMIN, standard=on_time) is None
+
+
+@pytest.mark.parametrize("group_by", ["region", "station", "level"])
+@pytest.mark.parametrize(
+    ("status", "page", "day"),
+    [("", 1, ON), ("below", 2, ON), ("below", 9, ON), ("uncovered", 1, ON), ("", 9, date(2000, 1, 1))],
+)
+async def test_the_overview_in_one_statement_agrees_with_the_summary_and_the_rows_apart(
+    staffed, group_by, status, page, day
+):
+    # /pay's summary and page read in one statement (compliance_overview) against the two apart: every group, the
+    # whole, the page's rows, its total and the page shown, on a filtered page, a page past the end, a filter no
+    # one meets (no one is uncovered) and a day before anyone was hired.
+    region = staffed["regions"]["city"] if group_by == "region" else None
+    one, apart = ListParams(per_page=1, page=page), ListParams(per_page=1, page=page)
+    summary, rows = await selectors.compliance_overview(
+        scope=ADMIN, on=day, params=one, region=region, group_by=group_by, status=status
+    )
+    assert summary == await selectors.compliance_summary(scope=ADMIN, on=day, region=region, group_by=group_by)
+    expected = await selectors.compliance_rows(scope=ADMIN, on=day, params=apart, region=region, status=status)
+    assert (rows.items, rows.total, one.page) == (expected.items, expected.total, apart.page)
+    assert summary.groups or day != ON
