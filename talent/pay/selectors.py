@@ -190,7 +190,9 @@ def _workforce(sql: PaySql, stations: str, standard: str | None = None) -> str:
     picked = standard if standard is not None else sql.applicable("p.region_path")
     # fs joins the workforce to its workers' spells: as `worker_id IN (SELECT … FROM ws)`, PostgreSQL guessed the
     # distinct workers of ws at 200 (its default for a CTE's column) and looked up each worker's spells by index,
-    # 82,947 times for the whole country (540 ms of the statement's 1.9 s; joined, a hash join: 170 ms).
+    # 82,947 times for the whole country (540 ms of the statement's 1.9 s; joined, a hash join: 170 ms). w2 computes
+    # each worker's years of service once: inlined, the band join computed them (two dates formatted as text) for
+    # every candidate band of the worker's standard and level (/pay?group=station for the country: 2.3–2.4 s → 1.8–2.1).
     return f"""WITH ws AS (
   SELECT sp.worker_id, sp.station_id, st.region_path, st.organisation_id
   FROM employment_spells sp JOIN stations st ON st.id = sp.station_id
@@ -205,7 +207,7 @@ def _workforce(sql: PaySql, stations: str, standard: str | None = None) -> str:
   SELECT ws.worker_id, ws.station_id, ws.region_path, ws.organisation_id, pk.standard_id,
     {sql.level("ws.worker_id")} AS level, fs.first_start, {sql.pay("ws.worker_id")} AS pay
   FROM ws LEFT JOIN pk ON pk.region_path = ws.region_path LEFT JOIN fs ON fs.worker_id = ws.worker_id
-), w2 AS (
+), w2 AS MATERIALIZED (
   SELECT w1.*, {sql.years("w1.first_start")} AS years FROM w1
 ), w3 AS MATERIALIZED (
   SELECT w2.*, {num("s.floor")} AS floor, {num("b.min_pay")} AS bmin, {num("b.mid_pay")} AS bmid,
