@@ -395,11 +395,9 @@ ROW_COLUMNS = (
 )
 
 
-# The columns of a page of compliance_rows, as _page_sql selects them (ROW_COLUMNS, the count, the row number).
-ROW_NAMES = (
-    "worker_id", "worker_no", "name", "station_code", "station_name", "standard_id", "level", "years", "first_start",
-    "pay", "floor", "bmin", "bmid", "bmax", "status", "shortfall", "n", "row_no",
-)  # fmt: skip
+# The columns of a page of compliance_rows, as _page_sql selects them: ROW_COLUMNS by the names they come out
+# under ("st.code AS station_code" → station_code, "cw.level" → level), the count, the row number.
+ROW_NAMES = (*(c.split(" AS ")[-1].split(".")[-1].strip() for c in ROW_COLUMNS.split(",")), "n", "row_no")
 GROUP_NAMES = ("gkey", "gname", "gcode", *COUNT_NAMES)
 
 
