@@ -13,7 +13,7 @@ from talent.audit.models import Entity
 from talent.audit.present import register_codes, register_namer
 from talent.core.access import Scope
 from talent.core.clock import local_today
-from talent.core.sql import scalar
+from talent.core.sql import IntList, scalar
 from talent.people.access import workers_q
 from talent.people.models import Worker
 from talent.places.models import CertLevel
@@ -23,7 +23,7 @@ register_codes(Entity.QUESTION, kind=Kind)
 register_codes(Entity.ENROLMENT, status=EnrolmentStatus)
 
 
-async def course_names(scope: Scope, ids: list[int]):
+async def course_names(scope: Scope, ids: IntList):
     courses = await readable_courses(scope, local_today())
     return courses.filter(id__in=ids).values(i="id", label="title")
 
@@ -34,7 +34,7 @@ def _learner_course_namer(model):
 
     table = model._meta.db_table
 
-    async def names(scope: Scope, ids: list[int]):
+    async def names(scope: Scope, ids: IntList):
         # The course's title and the worker's name each read by a scalar subquery that also tests the reach: NULL
         # when out of it, and so the label (SQL's || gives NULL with a NULL side). A probe of the related row per
         # entry, where a join or an `IN (reach)` let the planner read every course or worker first (for the admin,

