@@ -7,6 +7,7 @@ This module knows no domain (every domain writes the log, so the log may not imp
 and the name look-ups are registered by the layers above (talent.audit.pages for the platform, the learning side
 for its own), one query per kind of record and page."""
 
+import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -282,19 +283,36 @@ def _int(value: Any) -> int | None:
 
 # The columns add_references reads of an entry.
 REFERENCE_FIELDS = ("id", "entity", "entity_id", "before", "after", "summary")
+# The same for text_references: the documents as their JSON text (talent.audit.selectors.JSON_TEXT).
+TEXT_REFERENCE_FIELDS = ("id", "entity", "entity_id", "before_text", "after_text", "summary")
+# A key that may name a record, as JSON writes it ("worker_id"): a document whose text holds none refers to nothing.
+_REFERENCE_KEY = re.compile(
+    "|".join(re.escape(f'"{k}"') for k in sorted({*REFERENCES, *(f for _e, f in ENTITY_REFERENCES)}))
+)
 
 
 def add_references(wanted: dict[str, set[int]], e) -> None:
     """Add the ids of the records entry `e` refers to, by the kind of namer asked for them, to `wanted`."""
-    kind = RECORDS.get(e.entity)
-    if kind and (i := _int(e.entity_id)) is not None:
+    _add(wanted, e.entity, e.entity_id, (e.before, e.after), e.summary)
+
+
+def add_text_references(wanted: dict[str, set[int]], e) -> None:
+    """add_references for an entry read with TEXT_REFERENCE_FIELDS: a document is decoded only when its text holds
+    a key that may name a record (the whole national demo's log decoded 1.4 million documents to find 13)."""
+    documents = (json.loads(t) if t and _REFERENCE_KEY.search(t) else None for t in (e.before_text, e.after_text))
+    _add(wanted, e.entity, e.entity_id, documents, e.summary)
+
+
+def _add(wanted: dict[str, set[int]], entity: str, entity_id: str, documents, summary: str | None) -> None:
+    kind = RECORDS.get(entity)
+    if kind and (i := _int(entity_id)) is not None:
         wanted.setdefault(kind, set()).add(i)
-    for values in (e.before, e.after):
+    for values in documents:
         for field, value in (values or {}).items() if isinstance(values, dict) else ():
-            kind = reference_kind(e.entity, field)
+            kind = reference_kind(entity, field)
             if kind and (i := _int(value)) is not None:
                 wanted.setdefault(kind, set()).add(i)
-    for course_id, worker_id in RAW_SUMMARY.findall(e.summary or ""):
+    for course_id, worker_id in RAW_SUMMARY.findall(summary or ""):
         wanted.setdefault("course", set()).add(int(course_id))
         wanted.setdefault("worker", set()).add(int(worker_id))
 

@@ -1,7 +1,7 @@
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
 
 from talent.audit.models import AuditEntry, AuditJurisdiction
 from talent.core.access import Role, Scope
@@ -47,6 +47,8 @@ async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", enti
 # What the export shows of an entry (talent.audit.present reads these): rows as values, not model instances, which
 # cost as much again per entry of a whole country's log.
 EXPORT_FIELDS = ("id", "at", "actor_name", "action", "entity", "entity_id", "summary", "before", "after")
+# Fields an export may ask for besides the model's: an entry's documents as their JSON text, not decoded.
+JSON_TEXT = {"before_text": RawSQL('"audit_entries"."before"'), "after_text": RawSQL('"audit_entries"."after"')}
 
 
 def audit_export(
@@ -58,9 +60,12 @@ def audit_export(
     fields: Sequence[str] | None = None,
     upto: int | None = None,
 ) -> AsyncIterator[Any]:
-    """Every entry of the filtered log (all pages) in the list's order, with `fields` (EXPORT_FIELDS by default),
-    up to entry id `upto` when given (the log only grows: a reading as of an earlier one): one streamed statement."""
+    """Every entry of the filtered log (all pages) in the list's order, with `fields` (EXPORT_FIELDS by default;
+    JSON_TEXT's too), up to entry id `upto` when given (the log only grows: a reading as of an earlier one): one
+    streamed statement."""
+    fields = fields or EXPORT_FIELDS
     qs = _audit_filtered(scope=scope, params=params, entity=entity, entity_id=entity_id)
+    qs = qs.annotate(**{name: sql for name, sql in JSON_TEXT.items() if name in fields})
     if upto is not None:
         qs = qs.filter(id__lte=upto)
-    return list_rows(qs, order_for(params, SORTS, "-at"), fields or EXPORT_FIELDS)
+    return list_rows(qs, order_for(params, SORTS, "-at"), fields)

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fastapi import Query
 from starlette.responses import StreamingResponse
 
-from talent.audit.present import REFERENCE_FIELDS, add_references, line, names_of
+from talent.audit.present import TEXT_REFERENCE_FIELDS, add_text_references, line, names_of
 from talent.core.clock import local_today
 from talent.core.export import XLSX_TYPE, csv_chunks, xlsx_chunks
 from talent.core.i18n import N_, Msgid, colon, get_locale, set_locale
@@ -161,8 +161,8 @@ async def audit_rows(
     written between the two is not exported unnamed."""
     wanted: dict[str, set[int]] = {}
     last = 0
-    async for e in entries(REFERENCE_FIELDS, None):
-        add_references(wanted, e)
+    async for e in entries(TEXT_REFERENCE_FIELDS, None):
+        add_text_references(wanted, e)
         last = max(last, e.id)
     names = await names_of(scope, wanted)
     locale = get_locale()

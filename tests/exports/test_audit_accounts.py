@@ -53,6 +53,44 @@ async def test_the_audit_export_holds_the_entries_in_scope_with_their_change_neu
     assert change == "Name: 旧名 → =1+1"
 
 
+async def test_the_audit_export_names_the_records_a_change_refers_to_and_leaves_other_values_as_written(client):
+    # The export's first reading decodes a document only when its text holds a key that may name a record: a
+    # reference in either document is named, and a document without one keeps its values (a value that merely
+    # mentions such a key's text is not a reference).
+    w = await world()
+    admin, street_a = w["users"]["admin"], w["regions"]["street_a"]
+    s0, s1 = w["stations"][0], w["stations"][1]
+    await audit_record(
+        actor=admin,
+        action="transfer",
+        entity="spell",
+        entity_id=1,
+        summary="T1",
+        before={"station_id": s0.id, "note": "moved"},
+        after={"station_id": s1.id, "note": 'see "station_id"'},
+        region_path=street_a.path,
+    )
+    await audit_record(
+        actor=admin,
+        action="update",
+        entity="region",
+        entity_id=street_a.id,
+        summary="R1",
+        after={"parent_id": w["regions"]["county_a"].id},
+        region_path=street_a.path,
+    )
+    await audit_record(actor=admin, action="update", entity="tier", entity_id=1, summary="N1", after={"name": "一级"})
+    await login(client, "admin")
+    rows = {r[6]: r for r in csv_rows(await client.get("/audit/export", params={"format": "csv"}))[1:]}
+    assert rows["T1"][7].splitlines() == [
+        f"Station: {s0.name} → {s1.name}",
+        'Note: moved → see "station_id"',
+    ]
+    assert rows["R1"][5] == street_a.name
+    assert rows["R1"][7] == f"Parent: {w['regions']['county_a'].name}"
+    assert rows["N1"][7] == "Name: 一级"
+
+
 async def test_the_audit_export_follows_the_search_and_type_filter_in_chinese(client):
     w = await world()
     await _entries(w)
