@@ -19,7 +19,7 @@ from typing import Any
 from talent.audit.models import AuditEntry, Entity
 from talent.core.access import Scope
 from talent.core.attrs import attrs_of
-from talent.core.i18n import N_, Msgid, format_date, format_local, get_locale
+from talent.core.i18n import N_, Msgid, colon, format_date, format_local, get_locale
 from talent.core.sql import IntList, inline_sql
 from talent.rawsql import fetch_all
 
@@ -285,6 +285,8 @@ def _int(value: Any) -> int | None:
 REFERENCE_FIELDS = ("id", "entity", "entity_id", "before", "after", "summary")
 # The same for text_references: the documents as their JSON text (talent.audit.selectors.JSON_TEXT).
 TEXT_REFERENCE_FIELDS = ("id", "entity", "entity_id", "before_text", "after_text", "summary")
+# What an export shows of an entry (record_name, summary_text, text_changes_text), its documents as JSON text.
+TEXT_FIELDS = ("id", "at", "actor_name", "action", "entity", "entity_id", "summary", "before_text", "after_text")
 # A key that may name a record, as JSON writes it ("worker_id"): a document whose text holds none refers to nothing.
 _REFERENCE_KEY = re.compile(
     "|".join(re.escape(f'"{k}"') for k in sorted({*REFERENCES, *(f for _e, f in ENTITY_REFERENCES)}))
@@ -404,16 +406,51 @@ def _field_order(entity: str, fields: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _changes(e, names, locale: str) -> list[Change]:
-    before = e.before if isinstance(e.before, dict) else None
-    after = e.after if isinstance(e.after, dict) else None
+    return _changes_of(e.entity, e.before, e.after, names, locale)
+
+
+def _changes_of(entity: str, before, after, names, locale: str) -> list[Change]:
+    before = before if isinstance(before, dict) else None
+    after = after if isinstance(after, dict) else None
     return [
         Change(
-            _field_label(e.entity, field, locale),
-            show_value(e.entity, field, before.get(field), names, locale) if before is not None else None,
-            show_value(e.entity, field, after.get(field), names, locale) if after is not None else None,
+            _field_label(entity, field, locale),
+            show_value(entity, field, before.get(field), names, locale) if before is not None else None,
+            show_value(entity, field, after.get(field), names, locale) if after is not None else None,
         )
-        for field in _field_order(e.entity, tuple(after or before or ()))
+        for field in _field_order(entity, tuple(after or before or ()))
     ]
+
+
+def changes_text(changes: list[Change]) -> str:
+    """The page's "Change" column as text: `field: before → after`, one per line, in the reader's language."""
+    out, sep = [], colon()
+    for c in changes:
+        if c.before is not None and c.after is not None:
+            out.append(f"{c.label}{sep}{c.before or '—'} → {c.after or '—'}")
+        else:
+            value = c.after if c.after is not None else c.before
+            out.append(f"{c.label}{sep}{value or '—'}")
+    return "\n".join(out)
+
+
+def _decoded(text: str | None):
+    return json.loads(text) if text else None
+
+
+def text_changes_text(e, names: dict[str, dict[int, str]], locale: str) -> str:
+    """changes_text of an entry read with its documents as JSON text (TEXT_FIELDS). Documents that hold no key that
+    may name a record read the same whatever the names: their text is kept per kind of record, documents and locale
+    (a log repeats its status changes: the national demo's 702,568 enrolment entries hold two pairs of documents)."""
+    before, after = e.before_text, e.after_text
+    if (before and _REFERENCE_KEY.search(before)) or (after and _REFERENCE_KEY.search(after)):
+        return changes_text(_changes_of(e.entity, _decoded(before), _decoded(after), names, locale))
+    return _plain_changes_text(e.entity, before, after, locale)
+
+
+@lru_cache(maxsize=4096)
+def _plain_changes_text(entity: str, before: str | None, after: str | None, locale: str) -> str:
+    return changes_text(_changes_of(entity, _decoded(before), _decoded(after), {}, locale))
 
 
 def _summary(summary: str, names) -> str:
@@ -425,12 +462,20 @@ def _summary(summary: str, names) -> str:
     )
 
 
-def line(e, names: dict[str, dict[int, str]], locale: str) -> Line:
+def record_name(e, names: dict[str, dict[int, str]]) -> str:
+    """The name of the entry's own record, or "#id"."""
     kind = RECORDS.get(e.entity)
-    record = _named(names, kind, e.entity_id) if kind else f"#{e.entity_id}"
+    return _named(names, kind, e.entity_id) if kind else f"#{e.entity_id}"
+
+
+def summary_text(e, names: dict[str, dict[int, str]]) -> str:
+    return _summary(e.summary, names)
+
+
+def line(e, names: dict[str, dict[int, str]], locale: str) -> Line:
     return Line(
         **attrs_of(e, "id", "at", "actor_name", "action", "entity", "entity_id"),
-        record=record,
+        record=record_name(e, names),
         summary=_summary(e.summary, names),
         changes=_changes(e, names, locale),
     )

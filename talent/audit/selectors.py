@@ -44,10 +44,8 @@ async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", enti
     return await paginate(qs, params, SORTS, default="-at")
 
 
-# What the export shows of an entry (talent.audit.present reads these): rows as values, not model instances, which
-# cost as much again per entry of a whole country's log.
-EXPORT_FIELDS = ("id", "at", "actor_name", "action", "entity", "entity_id", "summary", "before", "after")
-# Fields an export may ask for besides the model's: an entry's documents as their JSON text, not decoded.
+# Fields an export may ask for besides the model's: an entry's documents as their JSON text, not decoded (what an
+# export shows of an entry is read by talent.audit.present: TEXT_REFERENCE_FIELDS, then TEXT_FIELDS).
 JSON_TEXT = {"before_text": RawSQL('"audit_entries"."before"'), "after_text": RawSQL('"audit_entries"."after"')}
 
 
@@ -55,15 +53,14 @@ def audit_export(
     *,
     scope: Scope,
     params: ListParams,
+    fields: Sequence[str],
     entity: str = "",
     entity_id: str = "",
-    fields: Sequence[str] | None = None,
     upto: int | None = None,
 ) -> AsyncIterator[Any]:
-    """Every entry of the filtered log (all pages) in the list's order, with `fields` (EXPORT_FIELDS by default;
-    JSON_TEXT's too), up to entry id `upto` when given (the log only grows: a reading as of an earlier one): one
-    streamed statement."""
-    fields = fields or EXPORT_FIELDS
+    """Every entry of the filtered log (all pages) in the list's order, as values of `fields` (the model's and
+    JSON_TEXT's), up to entry id `upto` when given (the log only grows: a reading as of an earlier one): one streamed
+    statement. Values, not model instances, which cost as much again per entry of a whole country's log."""
     qs = _audit_filtered(scope=scope, params=params, entity=entity, entity_id=entity_id)
     qs = qs.annotate(**{name: sql for name, sql in JSON_TEXT.items() if name in fields})
     if upto is not None:

@@ -14,10 +14,18 @@ from urllib.parse import quote
 from fastapi import Query
 from starlette.responses import StreamingResponse
 
-from talent.audit.present import TEXT_REFERENCE_FIELDS, add_text_references, line, names_of
+from talent.audit.present import (
+    TEXT_FIELDS,
+    TEXT_REFERENCE_FIELDS,
+    add_text_references,
+    names_of,
+    record_name,
+    summary_text,
+    text_changes_text,
+)
 from talent.core.clock import local_today
 from talent.core.export import XLSX_TYPE, csv_chunks, xlsx_chunks
-from talent.core.i18n import N_, Msgid, colon, get_locale, set_locale
+from talent.core.i18n import N_, Msgid, get_locale, set_locale
 from talent.core.i18n import gettext as _
 from talent.imports.framework import get_kind
 from talent.people.schemas import WorkerOut
@@ -137,18 +145,6 @@ AUDIT_HEADERS = [
 ]
 
 
-def _change_text(changes) -> str:
-    """The page's "Change" column as text: `field: before → after`, one per line, in the reader's language."""
-    out, sep = [], colon()
-    for c in changes:
-        if c.before is not None and c.after is not None:
-            out.append(f"{c.label}{sep}{c.before or '—'} → {c.after or '—'}")
-        else:
-            value = c.after if c.after is not None else c.before
-            out.append(f"{c.label}{sep}{value or '—'}")
-    return "\n".join(out)
-
-
 async def audit_rows(
     scope, entries: Callable[[Sequence[str] | None, int | None], AsyncIterable]
 ) -> AsyncIterator[tuple]:
@@ -166,17 +162,16 @@ async def audit_rows(
         last = max(last, e.id)
     names = await names_of(scope, wanted)
     locale = get_locale()
-    async for e in entries(None, last):
-        entry = line(e, names, locale)
+    async for e in entries(TEXT_FIELDS, last):
         yield (
-            entry.at,
-            entry.actor_name,
-            action_label(entry.action),
-            entity_label(entry.entity),
-            entry.entity_id,
-            entry.record,
-            entry.summary,
-            _change_text(entry.changes),
+            e.at,
+            e.actor_name,
+            action_label(e.action),
+            entity_label(e.entity),
+            e.entity_id,
+            record_name(e, names),
+            summary_text(e, names),
+            text_changes_text(e, names, locale),
         )
 
 

@@ -89,6 +89,11 @@ async def test_the_audit_export_names_the_records_a_change_refers_to_and_leaves_
     assert rows["R1"][5] == street_a.name
     assert rows["R1"][7] == f"Parent: {w['regions']['county_a'].name}"
     assert rows["N1"][7] == "Name: 一级"
+    # A change that names no record is kept as text per locale: the same documents read in Chinese are in Chinese.
+    client.cookies.set("talent_lang", "zh_CN")
+    rows = {r[6]: r for r in csv_rows(await client.get("/audit/export", params={"format": "csv"}))[1:]}
+    assert rows["N1"][7] == "名称：一级"
+    assert rows["T1"][7].splitlines()[0] == f"社工站：{s0.name} → {s1.name}"
 
 
 async def test_the_audit_export_follows_the_search_and_type_filter_in_chinese(client):

@@ -10,6 +10,7 @@ from talent.accounts import selectors as account_selectors
 from talent.accounts.models import User
 from talent.audit import selectors as audit_selectors
 from talent.audit.models import AuditEntry
+from talent.audit.present import TEXT_FIELDS
 from talent.audit.services import audit_record
 from talent.core import export as writers
 from talent.core.access import Scope
@@ -205,7 +206,7 @@ async def test_the_export_matches_the_list_order_for_every_sort_with_nulls_and_t
         (places.ORGANISATION_SORTS, places.organisation_list, {}, places.organisation_export, {}),
         (places.TIER_SORTS, places.tier_list, {}, places.tier_export, {}),
         (people.SORTS, people.worker_list, {"today": today, "status": "all"}, people.worker_export, None),
-        (audit.SORTS, audit.audit_list, {}, audit.audit_export, {}),
+        (audit.SORTS, audit.audit_list, {}, audit.audit_export, {"fields": TEXT_FIELDS}),
     ]
     for sorts, list_fn, list_kwargs, export_fn, export_kwargs in cases:
         export_kwargs = list_kwargs if export_kwargs is None else export_kwargs
