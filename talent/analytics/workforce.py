@@ -15,8 +15,7 @@ from talent.analytics.measures import LEVELS, Grouping, certified_counts_text, p
 from talent.analytics.sql import date_literal, days_between, is_postgres, safe_path
 from talent.certification.expressions import CertificateSql, credit_day_sql
 from talent.certification.rules import CapRule, LevelRules, Thresholds
-from talent.certification.selectors import certificate_sql, live_certificate_sql
-from talent.core.sql import under_sql
+from talent.certification.selectors import certificate_sql, live_certificate_sql, pass_rate_counts
 from talent.people.models import EmploymentSpell
 from talent.people.rules import active_on_sql
 from talent.places.models import Region
@@ -258,27 +257,9 @@ class PassRate:
 
 async def pass_rates(area: Area, year: int | None = None, children: list[Region] | None = None) -> list[PassRate]:
     """Exam results sat in the area (the result's region) by workers in scope: sat, passed, rate per year and
-    subject (and child region when given); one statement."""
-    # An admin reaches every worker: results need no worker filter then (it cost the country's pass rates 287 ms
-    # on PostgreSQL against the twin's 163).
-    where = "1 = 1" if area.scope.is_admin else f"r.worker_id IN ({area.workers_sql})"
-    if area.path:
-        where += f" AND {under_sql('r.region_path', area.path)}"
-    if year:
-        where += f" AND r.year = {int(year)}"
-    whens = " ".join(
-        f"WHEN r.region_path LIKE '{c.path}%' THEN '{c.code}'" for c in children or [] if safe_path(c.path)
+    subject (and child region when given); one statement (certification.selectors.pass_rate_counts)."""
+    rows = await pass_rate_counts(
+        scope=area.scope, region_path=area.path, year=year, groups=[(c.path, c.code) for c in children or []]
     )
-    # Region codes are digits (checked where regions are written): the paths and codes are safe literals.
-    group = f", (CASE {whens} ELSE '' END) AS g" if whens else ""
-    # Counted per subject id, then named: joined to the subjects first, SQLite scanned the results once per subject
-    # (the country's pass rates 3.0 s, 0.2 s counted first over the index of year, subject and passed).
-    sql = (
-        f"SELECT x.year AS year, s.code AS subject{', x.g AS g' if whens else ''}, x.sat AS sat, x.passed AS passed"
-        f" FROM (SELECT r.year AS year, r.subject_id AS subject_id{group}, COUNT(*) AS sat,"
-        f" SUM(CASE WHEN r.passed THEN 1 ELSE 0 END) AS passed FROM exam_results r WHERE {where}"
-        f" GROUP BY r.year, r.subject_id{', 3' if whens else ''}) x JOIN exam_subjects s ON s.id = x.subject_id"
-    )
-    rows = await fetch_all(EmploymentSpell, sql)
-    out = [PassRate(int(r["year"]), r["subject"], r.get("g") or "", int(r["sat"]), int(r["passed"] or 0)) for r in rows]
+    out = [PassRate(r["year"], r["subject__code"], r["group"], r["sat"], r["passed_count"]) for r in rows]
     return sorted(out, key=lambda p: (-p.year, p.subject, p.group))
