@@ -17,7 +17,7 @@ from talent.people.access import worker_id_queries
 from talent.people.models import Worker
 from talent.places.access import readable_regions, station_kind_q, stations_q
 from talent.places.models import Region, Station, StationKind
-from talent.places.rules import ancestor_paths, counted_kind
+from talent.places.rules import ALL_KINDS, ancestor_paths, counted_kind
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,11 @@ class Area:
     def everywhere(self) -> bool:
         """Every station of the installation: an admin's whole scope (its measures need not list the stations)."""
         return self.scope.is_admin and self.region is None
+
+    @property
+    def counts_everywhere(self) -> bool:
+        """`everywhere`, counting every kind of station: its counted stations are every station too."""
+        return self.everywhere and self.kind == ALL_KINDS
 
     @property
     def path(self) -> str:

@@ -1,12 +1,13 @@
 """Registration status counts, CE compliance, staffing against tiers and exam pass rates on the data set of
 tests/analytics/data.py, on 30 June 2024 (W1 W5 at S1, W2 W3 at S3; S2 and S4 empty)."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from talent.analytics.area import child_regions
+from talent.analytics.area import Area, child_regions
 from talent.analytics.rules import ce_on_track
 from talent.analytics.workforce import (
     ce_compliance,
@@ -20,6 +21,7 @@ from talent.certification.models import CeCredit, Certificate, ExamLevel, ExamRe
 from talent.certification.rules import LevelRules
 from talent.people.models import EmploymentSpell
 from talent.places.models import Station
+from talent.places.rules import ALL_KINDS
 from talent.staffing.selectors import station_compliance
 from tests.analytics.data import area_of, build
 
@@ -141,6 +143,47 @@ async def test_the_staffing_totals_count_every_station_beyond_the_rows_shown(db)
     assert [r["code"] for r in rows] == ["S1", "S2"]
     assert totals == {"stations": 4, "tiered": 4, "met": 2} == (await staffing_summary(city, DAY))[""]
     assert "all_stations" not in rows[0]
+
+
+async def test_the_whole_network_of_every_kind_is_counted_alike_without_the_list_of_its_stations(db, monkeypatch):
+    # An admin's every station of every kind (Area.counts_everywhere) reads the spells and stations without testing
+    # them against the list of stations; the list's form must give the same rows and totals.
+    w = await build()
+    await registrations(w)
+    street = w["regions"]["street_a"]
+    room = await Station.create(
+        code="V1",
+        name="村社工室",
+        kind="village_room",
+        region=street,
+        region_path=street.path,
+        organisation=w["orgs"][0],
+    )
+    await EmploymentSpell.create(worker=w["workers"][5], station=room, start_on=date(2024, 1, 1))
+    everywhere = replace(await area_of(w, "admin"), kind=ALL_KINDS)
+    assert everywhere.counts_everywhere
+    rows, totals = await staffing_table(everywhere, DAY)
+    by_kind = await staffing_summary(everywhere, DAY, by_kind=True)
+    # S1–S4 as in the city (S1 S3 met); V1 has no tier, and W6 full-time there, holding a senior certificate.
+    assert [(r["code"], r["headcount"], r["certified"], r["met"]) for r in rows] == [
+        ("S1", 2, 2, True),
+        ("S2", 0, 0, False),
+        ("S3", 2, 2, True),
+        ("S4", 0, 0, False),
+        ("V1", 1, 1, None),
+    ]
+    assert totals == {"stations": 5, "tiered": 4, "met": 2}
+    assert by_kind == {
+        "township_station": {"stations": 4, "tiered": 4, "met": 2},
+        "village_room": {"stations": 1, "tiered": 0, "met": 0},
+    }
+    # Counting township stations only, the admin's list is still read: the village room is not among them.
+    townships = await area_of(w, "admin")
+    assert not townships.counts_everywhere
+    assert (await staffing_table(townships, DAY))[1] == {"stations": 4, "tiered": 4, "met": 2}
+    monkeypatch.setattr(Area, "counts_everywhere", property(lambda self: False))
+    assert await staffing_table(everywhere, DAY) == (rows, totals)
+    assert await staffing_summary(everywhere, DAY, by_kind=True) == by_kind
 
 
 async def test_a_minimum_level_needs_that_many_workers_at_the_level_or_above(db):
