@@ -801,7 +801,7 @@ async def pass_rate_counts(
         results = results.filter(subject_id__in=Unordered(ExamSubject.filter(code=subject_code).values("id")))
     keys: tuple[str, ...] = ("year", "subject_id")
     if groups:
-        whens = (When(region_path__startswith=path, then=Value(code)) for path, code in groups)
+        whens = (When(under("region_path", path), then=Value(code)) for path, code in groups)
         results, keys = results.annotate(g=Case(*whens, default=Value(""))), (*keys, "g")
     counted = (
         filtered_by_given(results, year=year)
