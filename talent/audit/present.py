@@ -281,9 +281,7 @@ def _int(value: Any) -> int | None:
         return None
 
 
-# The columns add_references reads of an entry.
-REFERENCE_FIELDS = ("id", "entity", "entity_id", "before", "after", "summary")
-# The same for text_references: the documents as their JSON text (talent.audit.selectors.JSON_TEXT).
+# The columns add_text_references reads of an entry: the documents as their JSON text (audit.selectors.JSON_TEXT).
 TEXT_REFERENCE_FIELDS = ("id", "entity", "entity_id", "before_text", "after_text", "summary")
 # What an export shows of an entry (record_name, summary_text, text_changes_text), its documents as JSON text.
 TEXT_FIELDS = ("id", "at", "actor_name", "action", "entity", "entity_id", "summary", "before_text", "after_text")
@@ -301,8 +299,17 @@ def add_references(wanted: dict[str, set[int]], e) -> None:
 def add_text_references(wanted: dict[str, set[int]], e) -> None:
     """add_references for an entry read with TEXT_REFERENCE_FIELDS: a document is decoded only when its text holds
     a key that may name a record (the whole national demo's log decoded 1.4 million documents to find 13)."""
-    documents = (json.loads(t) if t and _REFERENCE_KEY.search(t) else None for t in (e.before_text, e.after_text))
+    documents = (_decoded(t) if _may_refer(t) else None for t in (e.before_text, e.after_text))
     _add(wanted, e.entity, e.entity_id, documents, e.summary)
+
+
+def _may_refer(text: str | None) -> bool:
+    """Whether a document's JSON text holds a key that may name a record."""
+    return bool(text) and _REFERENCE_KEY.search(text) is not None
+
+
+def _decoded(text: str | None):
+    return json.loads(text) if text else None
 
 
 def _add(wanted: dict[str, set[int]], entity: str, entity_id: str, documents, summary: str | None) -> None:
@@ -434,16 +441,12 @@ def changes_text(changes: list[Change]) -> str:
     return "\n".join(out)
 
 
-def _decoded(text: str | None):
-    return json.loads(text) if text else None
-
-
 def text_changes_text(e, names: dict[str, dict[int, str]], locale: str) -> str:
     """changes_text of an entry read with its documents as JSON text (TEXT_FIELDS). Documents that hold no key that
     may name a record read the same whatever the names: their text is kept per kind of record, documents and locale
     (a log repeats its status changes: the national demo's 702,568 enrolment entries hold two pairs of documents)."""
     before, after = e.before_text, e.after_text
-    if (before and _REFERENCE_KEY.search(before)) or (after and _REFERENCE_KEY.search(after)):
+    if _may_refer(before) or _may_refer(after):
         return changes_text(_changes_of(e.entity, _decoded(before), _decoded(after), names, locale))
     return _plain_changes_text(e.entity, before, after, locale)
 
@@ -476,7 +479,7 @@ def line(e, names: dict[str, dict[int, str]], locale: str) -> Line:
     return Line(
         **attrs_of(e, "id", "at", "actor_name", "action", "entity", "entity_id"),
         record=record_name(e, names),
-        summary=_summary(e.summary, names),
+        summary=summary_text(e, names),
         changes=_changes(e, names, locale),
     )
 

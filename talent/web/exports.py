@@ -145,9 +145,7 @@ AUDIT_HEADERS = [
 ]
 
 
-async def audit_rows(
-    scope, entries: Callable[[Sequence[str] | None, int | None], AsyncIterable]
-) -> AsyncIterator[tuple]:
+async def audit_rows(scope, entries: Callable[[Sequence[str], int | None], AsyncIterable]) -> AsyncIterator[tuple]:
     """The rows as the page shows them: field names and coded values in the reader's language, records named where
     the reader may see them (talent.audit.present). The log is read twice, each time by one streamed statement:
     first the references of every entry, then the entries, named from one look-up of all the references between
