@@ -7,7 +7,7 @@ Screenshots of each go to $TALENT_SCREENSHOT_DIR when it is set, to be looked at
 The same checks run on the pages users land on from those sections though the navigation does not list them
 (a worker's page, a cohort, a report's drill-down list, /pay/changes, /help, …), and at phone width no table
 scrolls sideways inside its box: a list too wide for the phone is shown as stacked rows (static/js/talent.js);
-only grids that read across (data-no-stack) scroll."""
+only grids that read across (data-no-stack) scroll, and no table's caption is squeezed narrower than half its box."""
 
 import os
 import re
@@ -40,6 +40,11 @@ AXE_RUN = """async () => {
 SCROLLED_TABLES = """() => [...document.querySelectorAll('.table-responsive')]
   .filter(box => box.scrollWidth > box.clientWidth + 1 && !box.querySelector(':scope > table[data-no-stack]'))
   .map(box => (box.querySelector('th') || box).textContent.trim().slice(0, 30))"""
+# Table captions squeezed narrower than half their box (a stacked table's caption left a table caption stood one
+# Chinese character a line).
+SQUEEZED_CAPTIONS = """() => [...document.querySelectorAll('.table-responsive caption')]
+  .filter(c => c.textContent.trim() && c.getBoundingClientRect().width < c.closest('.table-responsive').clientWidth / 2)
+  .map(c => c.textContent.trim().slice(0, 30))"""
 # Pages reached from the sections, per role: a path, or (a page, the pattern of the first link on it to follow).
 LANDINGS = {
     "admin": [
@@ -47,6 +52,7 @@ LANDINGS = {
         "/admin/users",
         "/admin/exams",
         "/pay/changes",
+        "/certificates/pass-rates",
         ("/supervision", r"^/supervision/supervisors/\d+$"),
     ],
     "bureau": [
@@ -116,6 +122,9 @@ def _check(page, shots: Path | None, role: str, locale: str, width: int, href: s
         scrolled = page.evaluate(SCROLLED_TABLES)
         if scrolled:
             problems.append(f"{where}: tables scroll sideways instead of stacking: {scrolled}")
+    squeezed = page.evaluate(SQUEEZED_CAPTIONS)
+    if squeezed:
+        problems.append(f"{where}: table captions squeezed: {squeezed}")
     if (locale, width) in AXE_PASSES:
         page.evaluate(AXE)
         problems += [f"{where}: {v}" for v in page.evaluate(AXE_RUN)]
