@@ -87,17 +87,15 @@ def plug_learner_home() -> None:
             .values_list("enrolment_id", flat=True)
         )
 
-    async def bank_counts(*, worker_id: int, today) -> dict[str, int]:
-        return await bank_subject_counts(reach=await worker_reach(worker_id=worker_id, today=today))
-
     plug(
         LearnerSide(
             current=my_learning,
             last_touched=last_touched,
             lessons=lambda course_id: Lesson.filter(course_id=course_id).order_by("position", "id"),
             progress=progress,
+            reach=worker_reach,
             reviews_due=notebook_due_count,
-            bank_counts=bank_counts,
+            bank_counts=bank_subject_counts,
             readiness=readiness_for,
         )
     )

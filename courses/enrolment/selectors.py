@@ -4,6 +4,7 @@ upcoming sessions are the classroom's: courses.classroom.selectors.)"""
 from datetime import date, timedelta
 from decimal import Decimal
 
+from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
 from courses.catalog.models import Course, Lesson
@@ -99,10 +100,18 @@ async def my_learning(*, worker_id: int, today: date) -> dict:
         e.percent = round(100 * e.done / e.required) if e.required else 0
     year_start = date(today.year, 1, 1)
     three_years = today - timedelta(days=3 * 365)
-    sums = await CeCredit.filter(worker_id=worker_id, earned_on__gte=year_start).annotate(h=Sum("hours")).values("h")
-    sums3 = await CeCredit.filter(worker_id=worker_id, earned_on__gte=three_years).annotate(h=Sum("hours")).values("h")
+    # Both sums in one reading of the worker's credits since the earlier of the two days.
+    sums = (
+        await CeCredit.filter(worker_id=worker_id, earned_on__gte=min(year_start, three_years))
+        .annotate(
+            year=Sum("hours", _filter=Q(earned_on__gte=year_start)),
+            three=Sum("hours", _filter=Q(earned_on__gte=three_years)),
+        )
+        .values("year", "three")
+    )
+    row = sums[0] if sums else {}
     return {
         "current": current,
-        "hours_year": Decimal(str(sums[0]["h"] or 0)) if sums else Decimal("0"),
-        "hours_3y": Decimal(str(sums3[0]["h"] or 0)) if sums3 else Decimal("0"),
+        "hours_year": Decimal(str(row.get("year") or 0)),
+        "hours_3y": Decimal(str(row.get("three") or 0)),
     }

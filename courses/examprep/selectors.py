@@ -381,7 +381,7 @@ def _unmarked_points_sql() -> RawSQL:
 async def readiness_for(
     *, worker_id: int, subjects: list[ExamSubject], now: datetime, reach: Sequence[str] | None = None
 ) -> dict[str, rules.Readiness]:
-    """Readiness for several subjects in four queries (five when the worker's reach is not given): recent
+    """Readiness for several subjects in three queries (four when the worker's reach is not given): recent
     scored mocks, answers and right answers by subject × topic over the last 90 days, and the topic sizes of
     the bank within the worker's reach. A mock's result leaves out the case answers not yet self-marked (their
     points are neither scored nor counted in its full marks)."""
@@ -401,8 +401,14 @@ async def readiness_for(
         worker_id=worker_id, answered_at__gte=since, correct__not_isnull=True, question__subject__in=codes
     )
     keys = ("question__subject", "question__topic")
-    answered_by = await count_by(answers, *keys)
-    right_by = await count_by(answers.filter(correct=True), *keys)
+    # Answered and right in one reading of the answers.
+    rows = (
+        await answers.annotate(n=Count("id"), right=Count("id", _filter=Q(correct=True)))
+        .group_by(*keys)
+        .values(*keys, "n", "right")
+    )
+    answered_by = {(r[keys[0]], r[keys[1]]): r["n"] for r in rows}
+    right_by = {(r[keys[0]], r[keys[1]]): r["right"] for r in rows if r["right"]}
     questions = Question.filter(subject__in=codes, is_active=True, region_path__in=reach)
     size_by = await count_by(questions, "subject", "topic")
     out = {}

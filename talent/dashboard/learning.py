@@ -6,9 +6,11 @@ import (README "Architecture"): the composition root (talent.domains.plug_learne
 - `last_touched(worker_id)`: the id of the enrolled enrolment whose lesson the worker last finished, or None;
 - `lessons(course_id)`: a queryset of a course's lessons in order;
 - `progress(enrolment=, lessons=)`: courses.enrolment.selectors.progress (its `resume` is the lesson to go on with);
-- `reviews_due(worker_id=, today=)`: notebook entries due today;
-- `bank_counts(worker_id=, today=)`: questions per subject the worker may draw;
-- `readiness(worker_id=, subjects=, now=)`: courses.examprep.selectors.readiness_for.
+- `reach(worker_id=, today=)`: the region paths whose questions the worker draws today (read once per home and
+  given to the three below);
+- `reviews_due(worker_id=, today=, reach=)`: notebook entries due today;
+- `bank_counts(reach=)`: questions per subject the worker may draw;
+- `readiness(worker_id=, subjects=, now=, reach=)`: courses.examprep.selectors.readiness_for.
 """
 
 from collections.abc import Awaitable, Callable
@@ -22,6 +24,7 @@ class LearnerSide:
     last_touched: Callable[[int], Awaitable[int | None]]
     lessons: Callable[[int], Any]
     progress: Callable[..., Awaitable[dict]]
+    reach: Callable[..., Awaitable[list[str]]]
     reviews_due: Callable[..., Awaitable[int]]
     bank_counts: Callable[..., Awaitable[dict[str, int]]]
     readiness: Callable[..., Awaitable[dict]]

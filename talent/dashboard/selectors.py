@@ -123,21 +123,22 @@ async def continue_course(*, worker_id: int, today: date) -> dict | None:
     }
 
 
-async def exam_readiness(*, worker_id: int, today: date, now: datetime) -> list[dict]:
-    """Readiness per exam subject that has a paper and questions the worker may draw, in catalogue order:
-    [{"subject": ExamSubject, "readiness": Readiness}]. Fixed queries (the subjects, the bank, readiness's)."""
+async def exam_readiness(*, worker_id: int, now: datetime, reach: list[str]) -> list[dict]:
+    """Readiness per exam subject that has a paper and questions the worker may draw (within `reach`, the
+    learning side's `reach`), in catalogue order: [{"subject": ExamSubject, "readiness": Readiness}]. Fixed
+    queries (the subjects, the bank, readiness's)."""
     side = learning.side()
     if side is None:
         return []
-    counts = await side.bank_counts(worker_id=worker_id, today=today)
+    counts = await side.bank_counts(reach=reach)
     subjects = [s for s in await exam_papers() if counts.get(s.code)]
-    readiness = await side.readiness(worker_id=worker_id, subjects=subjects, now=now)
+    readiness = await side.readiness(worker_id=worker_id, subjects=subjects, now=now, reach=reach)
     return [{"subject": s, "readiness": readiness[s.code]} for s in subjects]
 
 
-async def reviews_due(*, worker_id: int, today: date) -> int | None:
+async def reviews_due(*, worker_id: int, today: date, reach: list[str]) -> int | None:
     side = learning.side()
-    return None if side is None else await side.reviews_due(worker_id=worker_id, today=today)
+    return None if side is None else await side.reviews_due(worker_id=worker_id, today=today, reach=reach)
 
 
 def _short(cert) -> dict:
@@ -172,10 +173,13 @@ async def my_pay(*, worker_id: int, today: date) -> dict | None:
 
 async def learner_home(*, scope: Scope, worker_id: int, today: date, now: datetime) -> dict:
     """Everything a worker's home shows, each from its own package's reads; a fixed number of queries."""
+    side = learning.side()
+    # The questions the worker may draw today bound the reviews due, the bank and readiness alike: read once.
+    reach = await side.reach(worker_id=worker_id, today=today) if side else []
     return {
         "course": await continue_course(worker_id=worker_id, today=today),
-        "due": await reviews_due(worker_id=worker_id, today=today),
-        "readiness": await exam_readiness(worker_id=worker_id, today=today, now=now),
+        "due": await reviews_due(worker_id=worker_id, today=today, reach=reach),
+        "readiness": await exam_readiness(worker_id=worker_id, now=now, reach=reach),
         "exam": await next_exam(today=today),
         "certificates": await registration_status(scope=scope, worker_id=worker_id, today=today),
         "member": await my_cohort(worker_id=worker_id),

@@ -1,13 +1,16 @@
 """Enrolment rules: once per worker, inside the window, capacity then waitlist, withdrawal promotes, scope."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from courses.catalog.models import Course
 from courses.enrolment import services
 from courses.enrolment.models import Enrolment, EnrolmentStatus
+from courses.enrolment.selectors import my_learning
 from talent.audit.models import AuditEntry
+from talent.certification.models import CeCredit
 from talent.core.errors import ServiceError
 from tests.conftest import login, post
 from tests.courses.helpers import TODAY, make_course, more_workers, scope_of
@@ -194,3 +197,23 @@ async def test_staff_bulk_form_refuses_bad_input_with_422_and_keeps_it(client):
     # A worker may not open the learners page at all.
     await login(client, "worker")
     assert (await client.get(f"/courses/{course.id}/enrolments")).status_code == 403
+
+
+async def test_my_learning_sums_ce_hours_this_calendar_year_and_over_the_last_three_years_of_days(db):
+    w = await world()
+    worker = w["workers"][0]
+    today = date(2026, 3, 10)
+    # "This year" starts on 1 January; "the last three years" is today less 3 × 365 days: 2023-03-11 (2024 is a
+    # leap year, so it is a day short of three calendar years).
+    for earned_on, hours in (
+        (date(2026, 1, 1), "1"),  # this year and the three years
+        (date(2025, 12, 31), "2"),  # the three years only
+        (date(2023, 3, 11), "4"),  # the three years' first day
+        (date(2023, 3, 10), "8"),  # the day before: neither
+    ):
+        await CeCredit.create(worker=worker, hours=Decimal(hours), source="course", earned_on=earned_on)
+    mine = await my_learning(worker_id=worker.id, today=today)
+    assert mine["hours_year"] == Decimal("1")
+    assert mine["hours_3y"] == Decimal("7")  # 1 + 2 + 4
+    other = await my_learning(worker_id=w["workers"][1].id, today=today)
+    assert other["hours_year"] == other["hours_3y"] == Decimal("0")
