@@ -32,6 +32,9 @@ class User(Model):
     class Meta:
         table = "users"
         ordering = ["username"]
+        # The account list's role filter (in username order) and its sorts, each with the id that breaks ties
+        # (125,782 accounts in the national demo: each sort read and ordered them all).
+        indexes = (("role", "username"), ("role", "id"), ("display_name", "id"), ("last_login_at", "id"))
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -100,6 +100,9 @@ class AuditEntry(Model):
     class Meta:
         table = "audit_entries"
         ordering = ["-id"]
+        # The list's sorts by action and by actor, and a record's history (entity and id, newest first), each
+        # read in order from an index: the national demo's 729,902 entries were sorted whole for each.
+        indexes = (("action", "id"), ("actor_name", "id"), ("entity", "entity_id", "id"))
 
 
 class AuditJurisdiction(Model):

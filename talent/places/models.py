@@ -45,6 +45,8 @@ class Region(Model):
     class Meta:
         table = "regions"
         ordering = ["path"]
+        # The region list's sorts by name and by level (depth), with the id that breaks ties.
+        indexes = (("name", "id"), ("depth", "id"))
 
     def __str__(self) -> str:
         return self.name
@@ -139,6 +141,8 @@ class Station(Model):
     class Meta:
         table = "stations"
         ordering = ["code"]
+        # The station list's sort by name, with the id that breaks ties.
+        indexes = (("name", "id"),)
 
     def __str__(self) -> str:
         return self.name
