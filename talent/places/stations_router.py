@@ -34,7 +34,7 @@ from talent.web.pages import list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.routing import Router
-from talent.web.templating import render
+from talent.web.templating import is_htmx, render
 
 router = Router(tags=["places"])
 
@@ -83,7 +83,9 @@ async def station_list(
         scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
     await staffing.add_headcounts(page.items, today=local_today())
-    filter_options = await selectors.station_filter_options(scope=viewer.scope)
+    # The filters' tier options belong to the form, which a sort, a page or a filter asked by htmx keeps: only a
+    # whole page reads them.
+    filter_options = {} if is_htmx(request) else await selectors.station_filter_options(scope=viewer.scope)
     return list_page(
         request,
         "places/stations.html",
