@@ -30,7 +30,7 @@ from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.web.auth import Viewer
 from talent.web.forms import Form
-from talent.web.pages import list_page
+from talent.web.pages import form_options, list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.routing import Router
@@ -87,6 +87,10 @@ async def course_list(
         mine = await enrolment_selectors.my_enrolments(
             worker_id=viewer.user.worker_id, course_ids=[c.id for c in page.items]
         )
+
+    async def regions() -> dict:
+        return {"regions": await selectors.region_choices(scope=viewer.scope, today=today)}
+
     return list_page(
         request,
         "courses/catalog.html",
@@ -95,7 +99,7 @@ async def course_list(
             "chosen": filters,
             "mine": mine,
             "today": today,
-            "regions": await selectors.region_choices(scope=viewer.scope, today=today),
+            **await form_options(request, regions),
             "categories": CATEGORY_CHOICES,
             "levels": LEVEL_CHOICES,
             "deliveries": DELIVERY_CHOICES,

@@ -30,7 +30,7 @@ from talent.settings import get_settings
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import export_response
 from talent.web.forms import Form
-from talent.web.pages import list_page
+from talent.web.pages import form_options, list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.routing import Router
@@ -431,8 +431,12 @@ async def bank_list(request: Request, viewer: BankViewer, filters: BankFilters, 
     subject, kind = filters
     params.extra = {"subject": subject, "kind": kind}
     page = await selectors.bank_list(scope=viewer.scope, params=params, subject=subject, kind=kind)
-    context = {"page": page, "subject": subject, "kind": kind, "subjects": await exam_papers(), "kinds": choices(Kind)}
-    return list_page(request, "examprep/bank.html", context)
+
+    async def subjects() -> dict:
+        return {"subjects": await exam_papers()}
+
+    context = {"page": page, "subject": subject, "kind": kind, "kinds": choices(Kind)}
+    return list_page(request, "examprep/bank.html", {**context, **await form_options(request, subjects)})
 
 
 @bank_router.get("/export")

@@ -30,11 +30,11 @@ from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
-from talent.web.pages import list_page
+from talent.web.pages import form_options, list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.routing import Router
-from talent.web.templating import is_htmx, render
+from talent.web.templating import render
 
 router = Router(tags=["places"])
 
@@ -83,9 +83,7 @@ async def station_list(
         scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
     await staffing.add_headcounts(page.items, today=local_today())
-    # The filters' tier options belong to the form, which a sort, a page or a filter asked by htmx keeps: only a
-    # whole page reads them.
-    filter_options = {} if is_htmx(request) else await selectors.station_filter_options(scope=viewer.scope)
+    filter_options = await form_options(request, lambda: selectors.station_filter_options(scope=viewer.scope))
     return list_page(
         request,
         "places/stations.html",

@@ -25,7 +25,7 @@ from talent.web.auth import Allowed, Viewer
 from talent.web.crud import outcome, page_with_form, post_form
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
-from talent.web.pages import list_page
+from talent.web.pages import form_options, list_page
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.routing import Router
@@ -65,10 +65,13 @@ async def supervisor_list(
     page = await selectors.supervisor_list(
         scope=viewer.scope, params=params, today=local_today(), expertise=expertise, region=place, kind=kind
     )
-    facets = await selectors.expertise_facets(scope=viewer.scope)
+
+    async def facets() -> dict:
+        return {"facets": await selectors.expertise_facets(scope=viewer.scope)}
+
     context = {
         "page": page,
-        "facets": facets,
+        **await form_options(request, facets),
         "expertise": expertise,
         "kind": kind,
         "region": place,

@@ -1,13 +1,20 @@
 """A page htmx refreshes in place: its filters, sort links, pager or polling ask for the same URL again."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Request
 from starlette.responses import Response
 
-from talent.web.templating import form_page
+from talent.web.templating import form_page, is_htmx
 
 
 def list_page(request: Request, template: str, context: dict[str, Any]) -> Response:
     """`template` whole, or to htmx its results alone: the fragment `_<name>` beside the template."""
     return form_page(request, template, context)
+
+
+async def form_options(request: Request, read: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    """What only the list's form shows (its filters' options from the database): read for a whole page; a sort, a
+    page or a filter asked by htmx swaps the results alone and keeps the form, so it is not read then."""
+    return {} if is_htmx(request) else await read()

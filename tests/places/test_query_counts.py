@@ -71,21 +71,3 @@ async def test_the_organisation_and_tier_lists_query_counts_do_not_grow_with_row
     await _more_stations(w, 5)
     assert await _queries(client, "/stations/organisations?per_page=50") == orgs_few
     assert await _queries(client, "/stations/tiers?per_page=50") == tiers_few
-
-
-async def test_the_station_list_reads_its_tier_options_for_the_whole_page_only(client):
-    # A sort, a page or a filter asked by htmx swaps the results and keeps the form with its tier options.
-    w = await world()
-    await login(client, "hr")
-    await client.get("/stations")
-    async with count_queries() as whole:
-        page = await client.get("/stations")
-    assert f'<option value="{w["tier"].id}"' in page.text
-    await client.get("/stations", headers={"HX-Request": "true"})
-    async with count_queries() as fragment:
-        results = await client.get("/stations", headers={"HX-Request": "true"})
-    assert results.status_code == 200
-    assert "S1" in results.text and "<select" not in results.text
-    # The one statement the whole page adds is the options' read (the rows name their tiers by a join).
-    added = [sql for sql in whole.statements if sql not in fragment.statements]
-    assert len(added) == 1 and 'FROM "station_tiers"' in added[0] and fragment.count == whole.count - 1
