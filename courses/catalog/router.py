@@ -87,10 +87,6 @@ async def course_list(
         mine = await enrolment_selectors.my_enrolments(
             worker_id=viewer.user.worker_id, course_ids=[c.id for c in page.items]
         )
-
-    async def regions() -> dict:
-        return {"regions": await selectors.region_choices(scope=viewer.scope, today=today)}
-
     return list_page(
         request,
         "courses/catalog.html",
@@ -99,7 +95,7 @@ async def course_list(
             "chosen": filters,
             "mine": mine,
             "today": today,
-            **await form_options(request, regions),
+            **await form_options(request, regions=lambda: selectors.region_choices(scope=viewer.scope, today=today)),
             "categories": CATEGORY_CHOICES,
             "levels": LEVEL_CHOICES,
             "deliveries": DELIVERY_CHOICES,

@@ -431,12 +431,8 @@ async def bank_list(request: Request, viewer: BankViewer, filters: BankFilters, 
     subject, kind = filters
     params.extra = {"subject": subject, "kind": kind}
     page = await selectors.bank_list(scope=viewer.scope, params=params, subject=subject, kind=kind)
-
-    async def subjects() -> dict:
-        return {"subjects": await exam_papers()}
-
     context = {"page": page, "subject": subject, "kind": kind, "kinds": choices(Kind)}
-    return list_page(request, "examprep/bank.html", {**context, **await form_options(request, subjects)})
+    return list_page(request, "examprep/bank.html", {**context, **await form_options(request, subjects=exam_papers)})
 
 
 @bank_router.get("/export")

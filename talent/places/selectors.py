@@ -274,9 +274,10 @@ async def station_list(*, scope: Scope, params: ListParams, today: date | None =
     return await paginate(qs, params, STATION_SORTS, default="code")
 
 
-async def station_filter_options(*, scope: Scope) -> dict:
-    """Tiers used by stations in scope, for the list's tier filter (one query). Organisations are many (hundreds
-    nationally): the list picks one with the organisation picker (organisation_suggest) instead of a <select>."""
+async def station_tier_options(*, scope: Scope) -> list[dict]:
+    """Tiers used by stations in scope ({"id", "name"} by name), for the list's tier filter (one query).
+    Organisations are many (hundreds nationally): the list picks one with the organisation picker
+    (organisation_suggest) instead of a <select>."""
     in_scope = stations_q(scope)
     if in_scope == Q():
         # The whole country: each tier stops at its first station (124 index probes, where reading the stations'
@@ -287,7 +288,7 @@ async def station_filter_options(*, scope: Scope) -> dict:
         # An area: its stations' tiers (a city's 150 stations by the path index), where asking each tier for a
         # station in the area read every station of every tier on SQLite (4.6 ms of a 12 ms page).
         tiers = StationTier.filter(id__in=Unordered(Station.filter(in_scope).values("tier_id")))
-    return {"tiers": await tiers.order_by("name").values("id", "name")}
+    return await tiers.order_by("name").values("id", "name")
 
 
 async def organisation_filter(*, scope: Scope, value: str) -> Organisation | None:

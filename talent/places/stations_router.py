@@ -83,7 +83,6 @@ async def station_list(
         scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
     await staffing.add_headcounts(page.items, today=local_today())
-    filter_options = await form_options(request, lambda: selectors.station_filter_options(scope=viewer.scope))
     return list_page(
         request,
         "places/stations.html",
@@ -95,7 +94,7 @@ async def station_list(
             "kind": kind,
             "kinds": choices(StationKind),
             "can_create": is_writer(viewer.scope),
-            **filter_options,
+            **await form_options(request, tiers=lambda: selectors.station_tier_options(scope=viewer.scope)),
         },
     )
 

@@ -65,13 +65,9 @@ async def supervisor_list(
     page = await selectors.supervisor_list(
         scope=viewer.scope, params=params, today=local_today(), expertise=expertise, region=place, kind=kind
     )
-
-    async def facets() -> dict:
-        return {"facets": await selectors.expertise_facets(scope=viewer.scope)}
-
     context = {
         "page": page,
-        **await form_options(request, facets),
+        **await form_options(request, facets=lambda: selectors.expertise_facets(scope=viewer.scope)),
         "expertise": expertise,
         "kind": kind,
         "region": place,

@@ -14,7 +14,8 @@ def list_page(request: Request, template: str, context: dict[str, Any]) -> Respo
     return form_page(request, template, context)
 
 
-async def form_options(request: Request, read: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
-    """What only the list's form shows (its filters' options from the database): read for a whole page; a sort, a
-    page or a filter asked by htmx swaps the results alone and keeps the form, so it is not read then."""
-    return {} if is_htmx(request) else await read()
+async def form_options(request: Request, **reads: Callable[[], Awaitable[Any]]) -> dict[str, Any]:
+    """What only the list's form shows (its filters' options from the database), each name given the result of its
+    read: read for a whole page; a sort, a page or a filter asked by htmx swaps the results alone and keeps the
+    form, so they are not read then."""
+    return {} if is_htmx(request) else {name: await read() for name, read in reads.items()}

@@ -4,7 +4,7 @@ from datetime import date
 
 from talent.accounts.selectors import scope_for
 from talent.places.models import Station, StationTier
-from talent.places.selectors import station_filter_options
+from talent.places.selectors import station_tier_options
 from tests.factories import world
 
 
@@ -19,7 +19,7 @@ async def test_the_tier_filter_offers_the_tiers_used_in_scope_only(db):
         user = w["users"][username]
         await user.fetch_related("region")
         scope = await scope_for(user, today=date(2026, 1, 1))
-        return [t["name"] for t in (await station_filter_options(scope=scope))["tiers"]]
+        return [t["name"] for t in await station_tier_options(scope=scope)]
 
     assert await offered("admin") == ["2.0", "3.0"]  # by name; the unused tier is not offered
     assert await offered("citybureau") == ["2.0", "3.0"]
