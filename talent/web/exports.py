@@ -23,6 +23,7 @@ from talent.audit.present import (
     summary_text,
     text_changes_text,
 )
+from talent.core.access import Role
 from talent.core.clock import local_today
 from talent.core.export import XLSX_TYPE, csv_chunks, xlsx_chunks
 from talent.core.i18n import N_, Msgid, get_locale, set_locale
@@ -180,9 +181,10 @@ async def user_rows(users: AsyncIterable) -> AsyncIterator[tuple]:
     """An account's row from accounts.selectors.USER_EXPORT_FIELDS: its scope is its region, else its organisation,
     else its worker."""
     enabled, disabled = _("Enabled"), _("Disabled")
+    roles = {role: label(role) for role in Role}  # translated once per file, not once per account
     async for u in users:
         scope = next((n for n in (u.region__name, u.organisation__name, u.worker__name) if n is not None), "")
-        yield (u.username, u.display_name, label(u.role), scope, u.last_login_at, enabled if u.is_active else disabled)
+        yield (u.username, u.display_name, roles[u.role], scope, u.last_login_at, enabled if u.is_active else disabled)
 
 
 def headers(msgids: Sequence[Msgid]) -> list[str]:

@@ -138,6 +138,11 @@ async def test_the_account_export_is_for_admins_and_lists_the_filtered_accounts(
         ["bureau", "县局", "Civil-affairs bureau", "玄武区", "", "Disabled"],
         ["citybureau", "", "Civil-affairs bureau", "南京市", "", "Enabled"],
     ]
+    # The labels in the reader's language, produced while the file streams.
+    client.cookies.set("talent_lang", "zh_CN")
+    rows = csv_rows(await client.get("/admin/users/export", params={"format": "csv", "role": "bureau"}))
+    assert rows[1][2:] == ["民政局", "玄武区", "", "停用"]
+    client.cookies.delete("talent_lang")
     # Sorted by last sign-in, most recent first: only admin has signed in.
     rows = xlsx_rows(await client.get("/admin/users/export", params={"sort": "-last_login"}))
     assert len(rows) == 1 + 6
