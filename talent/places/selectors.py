@@ -8,10 +8,9 @@ from datetime import date
 from typing import Any
 
 from tortoise.expressions import Q, RawSQL
-from tortoise.functions import Count
 
 from talent.core.access import Scope
-from talent.core.aggregate import count_by
+from talent.core.aggregate import count_by, count_rows
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
@@ -149,7 +148,7 @@ def organisation_export(*, scope: Scope, params: ListParams) -> AsyncIterator[An
     """Every organisation of the filtered list (all pages) in the list's order with its `station_count` (its
     stations in scope): one streamed statement."""
     stations = Station.filter(stations_q(scope), organisation_id=RawSQL('"organisations"."id"'))
-    count = RawSQL(f"({inline_sql(stations.annotate(n=Count('id')).values('n'))})")
+    count = RawSQL(f"({inline_sql(stations.annotate(n=count_rows()).values('n'))})")
     qs = _organisation_filtered(scope=scope, params=params).annotate(station_count=count)
     return list_rows(qs, order_for(params, ORGANISATION_SORTS, "name"), ORGANISATION_VALUES)
 
