@@ -623,12 +623,13 @@ def year_before(day: date) -> date:
 async def retention_by_status(*, scope: Scope, on: date, region: Region | None = None) -> tuple[date, list]:
     """12-month retention by pay status: the full-time workers active a year before `on` at stations in scope
     (inside `region`), grouped by their pay status that day; stayed = still active on `on` at a station of the same
-    stations (a move inside the region is no loss). One statement."""
+    stations (a move inside the region is no loss). One statement, kept under the data version (cached_rows): a
+    country's took 1.1 s on PostgreSQL on every visit."""
     start = year_before(on)
     stations = station_ids_sql(scope, region.path if region else "")
     base = _workforce(PaySql(start, _pg()), stations)
     end = PaySql(on, _pg()).d
-    rows = await fetch_all(
+    rows = await cached_rows(
         SalaryStandard,
         f"""{base}, kept AS (
   SELECT cw.status, CASE WHEN EXISTS (SELECT 1 FROM employment_spells s2 WHERE s2.worker_id = cw.worker_id
@@ -636,6 +637,7 @@ async def retention_by_status(*, scope: Scope, on: date, region: Region | None =
     THEN 1 ELSE 0 END AS stayed
   FROM cw
 ) SELECT status, COUNT(*) AS at_risk, SUM(stayed) AS stayed FROM kept GROUP BY status""",
+        day=on,
     )
     found = {r["status"]: r for r in rows}
     order = [s.value for s in STATUSES] + ["uncovered"]

@@ -162,6 +162,7 @@ async def test_every_table_the_dashboard_the_reports_and_the_pay_lists_read_is_w
                 await pay.compliance_summary(scope=scope, on=DAY, group_by=group)
             await pay.compliance_rows(scope=scope, on=DAY, params=ListParams())
             await pay.proposals(scope=scope, on=DAY, params=ListParams())
+            await pay.retention_by_status(scope=scope, on=DAY)
         for statement in counter.statements:
             read |= {t for t in tables if re.search(rf'(?<![\w.])"?{re.escape(t)}"?(?!\w)', statement)}
     assert {"employment_spells", "certificates", "exam_results", "pay_salary_records", "cohorts"} <= read

@@ -7,6 +7,7 @@ from talent.people.models import EmploymentSpell
 from tests.conftest import login
 from tests.factories import world
 from tests.pay.helpers import ADMIN, salary, standard
+from tests.querycount import count_queries
 
 
 async def test_workers_below_the_floor_a_year_ago_left_more_often(db):
@@ -29,6 +30,23 @@ async def test_workers_below_the_floor_a_year_ago_left_more_often(db):
     assert by["below_floor"].turnover == 0.5
     assert (by["within_band"].at_risk, by["within_band"].stayed) == (1, 1)
     assert (by["no_record"].at_risk, by["no_record"].stayed) == (1, 1)
+
+
+async def test_retention_is_kept_until_a_spell_changes_and_then_counted_again(db):
+    """A country's retention took 1.1 s on every visit: it is kept under the data version (talent.figures). Year to
+    2026-03-01, no standard: the four workers are "uncovered" (no standard covers them), all stayed; W2 leaving on 2025-09-30 makes it 4 at
+    risk, 3 stayed."""
+    w = await world()
+    on = date(2026, 3, 1)
+    _start, lines = await selectors.retention_by_status(scope=ADMIN, on=on)
+    assert [(line.status, line.at_risk, line.stayed) for line in lines] == [("uncovered", 4, 4)]
+    async with count_queries() as again:
+        _start, kept = await selectors.retention_by_status(scope=ADMIN, on=on)
+    # One statement reads the version and the stored rows; the spells are not read again.
+    assert kept == lines and again.count == 1 and "employment_spells" not in again.statements[0]
+    await EmploymentSpell.filter(worker_id=w["workers"][1].id).update(end_on=date(2025, 9, 30))
+    _start, lines = await selectors.retention_by_status(scope=ADMIN, on=on)
+    assert [(line.status, line.at_risk, line.stayed) for line in lines] == [("uncovered", 4, 3)]
 
 
 async def test_the_retention_page_shows_the_table_to_a_bureau(client, db):
