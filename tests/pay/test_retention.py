@@ -34,8 +34,8 @@ async def test_workers_below_the_floor_a_year_ago_left_more_often(db):
 
 async def test_retention_is_kept_until_a_spell_changes_and_then_counted_again(db):
     """A country's retention took 1.1 s on every visit: it is kept under the data version (talent.figures). Year to
-    2026-03-01, no standard: the four workers are "uncovered" (no standard covers them), all stayed; W2 leaving on 2025-09-30 makes it 4 at
-    risk, 3 stayed."""
+    2026-03-01, no standard: the four workers are "uncovered" (no standard covers them), all stayed; W2 leaving on
+    2025-09-30 makes it 4 at risk, 3 stayed."""
     w = await world()
     on = date(2026, 3, 1)
     _start, lines = await selectors.retention_by_status(scope=ADMIN, on=on)
