@@ -58,6 +58,10 @@ class CertificateSql:
         return f'{self.row}."{name}"'
 
     def _by_level(self, values: Mapping[str, str], default: str) -> str:
+        if all(value == default for value in values.values()):
+            # Every level alike (the national catalogue's valid years, say): the CASE would only lengthen the
+            # statement, which SQLite compiles on every request, and an expiry repeats it several times.
+            return default
         whens = " ".join(f"WHEN '{level}' THEN {value}" for level, value in values.items())
         return f"(CASE {self.column('level')} {whens} ELSE {default} END)"
 
@@ -132,13 +136,17 @@ class CertificateSql:
             if rule.region_path:
                 quoted = rule.region_path.replace("'", "''")
                 condition = f"substr({path}, 1, {len(rule.region_path)}) = '{quoted}' AND {condition}"
-            whens.append(f"WHEN {condition} THEN {_hours(rule.max_hours)}")
+            whens.append((condition, _hours(rule.max_hours)))
         default = _hours(CE_CREDIT_DEFAULTS[kind][0])
-        return f"(CASE {' '.join(whens)} ELSE {default} END)" if whens else default
+        if all(value == default for _condition, value in whens):
+            return default  # every rule gives the default (no cap, say): which one applies changes nothing
+        return f"(CASE {' '.join(f'WHEN {c} THEN {v}' for c, v in whens)} ELSE {default} END)"
 
     @staticmethod
     def _capped(hours: str, cap: str) -> str:
         """rules.capped: no cap (NULL) or fewer hours than the cap counts the hours, else the cap."""
+        if cap == NO_CAP:
+            return hours
         return f"(CASE WHEN {cap} IS NULL OR {hours} < {cap} THEN {hours} ELSE {cap} END)"
 
     def _thresholds(self, today: date) -> tuple[str, str, str]:
@@ -207,9 +215,12 @@ def worker_region_path_sql(worker: str) -> str:
     )
 
 
+NO_CAP = "CAST(NULL AS NUMERIC)"
+
+
 def _hours(value: Decimal | None) -> str:
     """A cap as a literal: a number formatted from a Decimal, or a typed NULL for none."""
-    return "CAST(NULL AS NUMERIC)" if value is None else format(Decimal(value), "f")
+    return NO_CAP if value is None else format(Decimal(value), "f")
 
 
 def social_work_days_sql(*, worker_id: int, cutoff: date, since: date | None, pg: bool) -> str:

@@ -134,7 +134,9 @@ def test_the_certificate_sql_names_only_the_certificates_own_columns_as_the_sche
     from talent.certification.rules import CapRule, LevelRules
 
     caps = [CapRule("32/", "course", date(2020, 1, 1), Decimal(60))]  # a regional rule reads the worker's region
-    sql = CertificateSql(rules={"assistant": LevelRules()}, pg=False, caps=caps).status(date(2026, 12, 1))
+    # A level whose rules differ from the defaults: the rules are then chosen by the row's level.
+    rules = {"assistant": LevelRules(), "senior": LevelRules(registration_valid_years=5)}
+    sql = CertificateSql(rules=rules, pg=False, caps=caps).status(date(2026, 12, 1))
     quoted = set(re.findall(r'c\."([^"]+)"', sql))
     assert quoted == {"level", "obtained_on", "registered_on", "registration_expires_on", "worker_id"}
     meta = Certificate._meta
@@ -253,3 +255,23 @@ async def test_without_any_cap_rule_row_the_sql_counts_each_kind_at_its_national
     )
     # Courses uncapped 50 + public subjects 0 (they do not count) + a degree once at 90 = 140.
     assert cert.ce_hours == Decimal(140)
+
+
+def test_a_rule_every_level_shares_is_written_once_and_a_cap_no_rule_sets_is_not_tested():
+    """SQLite compiles the certificate statements on every request and an expiry appears several times in a status:
+    a value every level shares is the literal, not a CASE over the level, and a kind whose every rule leaves it
+    uncapped counts its hours as they are. A level that differs brings the CASE back."""
+    from talent.certification.expressions import CertificateSql
+    from talent.certification.rules import CE_KINDS, CapRule, LevelRules
+
+    uncapped = [CapRule("", "course", date(2009, 9, 7), None)]  # the national course rule: no cap
+    same = CertificateSql(rules={level: LevelRules() for level in ("assistant", "senior")}, pg=False, caps=uncapped)
+    assert "CASE" not in same.expiry() and "'+' || 3 || ' years'" in same.expiry()
+    hours = same.ce_hours()
+    assert "IS NULL OR t.k_course" not in hours and "t.k_course" in hours
+    assert "IS NULL OR t.k_degree" in hours  # degree keeps its cap of 90 hours (CE_CREDIT_DEFAULTS)
+    assert all(f"t.k_{kind}" in hours for kind in CE_KINDS)
+    differs = CertificateSql(
+        rules={"assistant": LevelRules(), "senior": LevelRules(registration_valid_years=5)}, pg=False
+    ).expiry()
+    assert "WHEN 'senior' THEN 5" in differs
