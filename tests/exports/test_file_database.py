@@ -1,14 +1,17 @@
 """On a SQLite file database (as served) an export's statement runs on a read-only connection of its own: the
 process's connection stays free for other requests' transactions while the file streams, the rows are the
-statement's snapshot, and the connection is closed when the rows end or the download stops early. (The other tests
-run in ":memory:", where the statement shares the process's connection.)"""
+statement's snapshot, and the statement ends when the rows end or the download stops early, giving the connection
+back for the next download (at most two are kept; closing the client closes them). (The other tests run in
+":memory:", where the statement shares the process's connection.)"""
 
 import asyncio
 import functools
 
 import httpx
 import pytest
+from tortoise import Tortoise
 from tortoise.context import TortoiseContext
+from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
 from talent.core import export as writers
@@ -63,8 +66,13 @@ def _worker_export():
     )
 
 
-def _closed(stream: RowStream) -> bool:
-    return stream._own is not None and stream._own._connection is None
+def _ended(stream: RowStream) -> bool:
+    """The statement ended and its connection of its own was given back (kept for the next download, or closed)."""
+    return stream._own is not None and stream.ended
+
+
+def _open(connection) -> bool:
+    return connection._connection is not None
 
 
 async def test_a_transaction_commits_while_an_export_streams_and_the_file_holds_the_snapshot(
@@ -81,7 +89,7 @@ async def test_a_transaction_commits_while_an_export_streams_and_the_file_holds_
     rest = [w.worker_no async for w in rows]
     # The statement reads the snapshot it started on: the worker added meanwhile is in the next file, not this one.
     assert [first.worker_no, *rest] == ["W1", "W2", "W3", "W4"]
-    assert _closed(stream)
+    assert _ended(stream)
     assert [w.worker_no async for w in _worker_export()] == ["W0", "W1", "W2", "W3", "W4"]
 
 
@@ -90,9 +98,9 @@ async def test_a_download_that_stops_early_closes_its_connection(file_db, stream
     rows = _worker_export()
     await anext(rows)
     (stream,) = streams
-    assert not _closed(stream)
+    assert not _ended(stream)
     await rows.aclose()  # the client went away
-    assert _closed(stream)
+    assert _ended(stream)
 
 
 async def test_an_export_from_a_file_database_is_one_statement_whatever_its_rows(file_db, streams, monkeypatch):
@@ -112,7 +120,7 @@ async def test_an_export_from_a_file_database_is_one_statement_whatever_its_rows
     assert [row[0] for row in batch_per_row[1:]] == ["W1", "W2", "W3", "W4"]
     assert batch_per_row == one_batch
     assert (many.count, len(many.streamed)) == (few.count, 1)
-    assert all(_closed(stream) for stream in streams) and len(streams) == 3
+    assert all(_ended(stream) for stream in streams) and len(streams) == 3
 
 
 async def test_an_export_inside_a_transaction_reads_the_transaction_s_rows(file_db, streams, monkeypatch):
@@ -124,3 +132,41 @@ async def test_an_export_inside_a_transaction_reads_the_transaction_s_rows(file_
         assert [w.worker_no async for w in _worker_export()] == ["W0", "W1", "W2", "W3", "W4"]
     (stream,) = streams
     assert stream._own is None
+
+
+async def test_the_next_download_reads_the_latest_commit_on_the_connection_the_last_one_gave_back(file_db, streams):
+    """Opening a connection cost a download about 5 ms (its thread, the schema, a cold cache): one is kept."""
+    assert [w.worker_no async for w in _worker_export()] == ["W1", "W2", "W3", "W4"]
+    async with in_transaction():
+        await Worker.create(worker_no="W0", name="新来")
+    assert [w.worker_no async for w in _worker_export()] == ["W0", "W1", "W2", "W3", "W4"]
+    first, second = streams
+    assert second._own is first._own and _open(first._own)
+
+
+async def test_downloads_at_once_each_have_a_connection_and_two_are_kept_until_the_client_closes(
+    file_db, streams, monkeypatch
+):
+    monkeypatch.setattr(writers, "BATCH_SIZE", 1)
+    running = [_worker_export() for _ in range(3)]
+    assert [(await anext(rows)).worker_no for rows in running] == ["W1"] * 3
+    connections = [stream._own for stream in streams]
+    assert len({id(c) for c in connections}) == 3
+    for rows in running:
+        assert [w.worker_no async for w in rows] == ["W2", "W3", "W4"]
+    assert all(_ended(stream) for stream in streams)
+    readers = Tortoise.get_connection("default").readers()
+    assert len(readers.idle) == 2 and sum(_open(c) for c in connections) == 2
+    await Tortoise.get_connection("default").close()
+    assert readers.idle == [] and not any(_open(c) for c in connections)
+
+
+async def test_a_statement_that_fails_closes_its_connection_instead_of_keeping_it(file_db, streams):
+    client = Tortoise.get_connection("default")
+    with pytest.raises(OperationalError):
+        await client.execute_stream("SELECT * FROM no_such_table")
+    assert client.readers().idle == []
+    stream = await client.execute_stream("SELECT worker_no FROM workers ORDER BY worker_no")
+    assert [row[0] for row in await stream.fetch(10)] == ["W1", "W2", "W3", "W4"]
+    await stream.close()
+    assert client.readers().idle == [stream._own]
