@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from talent.analytics.area import Area
 from talent.analytics.periods import Period, months_touched, split
-from talent.analytics.sql import child_path_sql, date_literal, followed_transfer_sql, is_postgres, safe_path
+from talent.analytics.sql import date_literal, followed_transfer_sql, is_postgres, safe_path
 from talent.certification.for_people import first_certified_aggregate, first_certified_sql
-from talent.core.sql import RawSubquery
+from talent.core.sql import RawSubquery, child_path_sql
 from talent.people.models import EmploymentSpell, ExitReason, ExitType
 from talent.people.rules import active_on_sql, overlapping_sql
 from talent.places.models import CertLevel, Region

@@ -28,7 +28,8 @@ from datetime import date
 
 from talent.analytics.area import Area
 from talent.analytics.measures import LEVELS, population_sql, separations_sql
-from talent.analytics.sql import child_path_sql, date_literal, days_between, is_postgres
+from talent.analytics.sql import date_literal, days_between, is_postgres
+from talent.core.sql import child_path_sql
 from talent.pay.rules import PaySql
 from talent.people.models import EmploymentSpell
 from talent.rawsql import fetch_all

@@ -58,16 +58,6 @@ def followed_transfer_sql(spell: str, stations_sql: str, pg: bool, same_group: s
     return f"EXISTS (SELECT 1 FROM employment_spells b WHERE {_followed(spell, 'b', stations_sql, pg)}{inside})"
 
 
-def child_path_sql(column: str, parent: str, pg: bool) -> str:
-    """The path of the region one level below the region at `parent` that the path in `column` lies in: the path
-    cut after its first segment below `parent` ("32/3201/" for "32/3201/320102/" under "32/"); `parent` itself for
-    a path equal to it. One expression per row, compared for equality with the children's paths (an index on the
-    paths serves it), where a LIKE or a range per child cost a report grouped by province a comparison per province."""
-    n = len(parent)
-    find = "strpos" if pg else "instr"
-    return f"substr({column}, 1, {n} + {find}(substr({column}, {n + 1}), '/'))"
-
-
 def safe_path(path: str) -> bool:
     """Region paths are administrative codes (ASCII digits, checked where regions are written) joined by '/':
     safe to write into a statement as a literal."""

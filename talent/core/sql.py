@@ -175,3 +175,13 @@ def under_sql(column: str, prefix: str) -> str:
         return "1 = 1"
     upper = next_prefix(prefix)
     return f"{column} >= '{prefix}' AND {column} < '{upper}'" if upper else f"{column} >= '{prefix}'"
+
+
+def child_path_sql(column: str, parent: str, pg: bool) -> str:
+    """The path of the region one level below the region at `parent` that the path in `column` lies in: the path
+    cut after its first segment below `parent` ("32/3201/" for "32/3201/320102/" under "32/"); `parent` itself for
+    a path equal to it. One expression per row, compared for equality with the children's paths (an index on the
+    paths serves it), where a LIKE or a range per child cost a report grouped by province a comparison per province."""
+    n = len(parent)
+    find = "strpos" if pg else "instr"
+    return f"substr({column}, 1, {n} + {find}(substr({column}, {n + 1}), '/'))"

@@ -3,13 +3,14 @@ supervisor's own stations. Every getter takes the viewer's scope; aggregates are
 
 from datetime import date
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.functions import Count
 
 from talent import rawsql
 from talent.core.access import Scope
+from talent.core.aggregate import count_rows
 from talent.core.pagination import ListParams, Page, attach, paginate
-from talent.core.sql import Unordered, icontains, inline_sql, under
+from talent.core.sql import Unordered, child_path_sql, icontains, inline_sql, next_prefix, under
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -181,15 +182,22 @@ async def coverage_region(*, scope: Scope, code: str = "") -> Region | None:
     return None
 
 
+# Each station in the region counted under its child region, found by the station's path cut one level below the
+# region's (child_path_sql) and looked up by the children's paths: joining the children to the stations by
+# `s.region_path LIKE r.path || '%'` tested every station against every child (the country's provinces: 100 ms on
+# PostgreSQL). A station at the region itself belongs to no child, as before.
 COVERAGE_SQL = """
-SELECT r.id AS id, r.code AS code, r.name AS name, COUNT(s.id) AS stations,
-       COALESCE(SUM(CASE WHEN EXISTS (
-           SELECT 1 FROM supervision_assignments a
-           WHERE a.station_id = s.id AND a.is_primary = $1 AND a.start_on <= $2
-             AND (a.end_on IS NULL OR a.end_on >= $2)) THEN 1 ELSE 0 END), 0) AS covered
-FROM regions r JOIN stations s ON s.region_path LIKE r.path || '%'
+SELECT r.id AS id, r.code AS code, r.name AS name, x.stations AS stations, x.covered AS covered
+FROM (
+  SELECT {child} AS p, COUNT(*) AS stations,
+         COALESCE(SUM(CASE WHEN EXISTS (
+             SELECT 1 FROM supervision_assignments a
+             WHERE a.station_id = s.id AND a.is_primary = $1 AND a.start_on <= $2
+               AND (a.end_on IS NULL OR a.end_on >= $2)) THEN 1 ELSE 0 END), 0) AS covered
+  FROM stations s WHERE {stations}
+  GROUP BY {child}
+) x JOIN regions r ON r.path = x.p
 WHERE {where}
-GROUP BY r.id, r.code, r.name
 ORDER BY r.code
 """
 
@@ -200,14 +208,28 @@ async def coverage(*, scope: Scope, region: Region | None, today: date) -> dict:
     true = rawsql.db_value(Assignment, "is_primary", True)
     day = rawsql.db_value(Assignment, "start_on", today)
     in_scope = Station.filter(stations_q(scope))
+    pg = Station._meta.db.capabilities.dialect == "postgres"
     if region is None:
-        children = await rawsql.fetch_all(Station, COVERAGE_SQL.format(where="r.parent_id IS NULL"), true, day)
+        sql = COVERAGE_SQL.format(
+            child=child_path_sql("s.region_path", "", pg), stations="1 = 1", where="r.parent_id IS NULL"
+        )
+        children = await rawsql.fetch_all(Station, sql, true, day)
     else:
-        children = await rawsql.fetch_all(Station, COVERAGE_SQL.format(where="r.parent_id = $3"), true, day, region.id)
+        subtree = "s.region_path >= $4 AND s.region_path < $5"
+        sql = COVERAGE_SQL.format(
+            child=child_path_sql("s.region_path", region.path, pg), stations=subtree, where="r.parent_id = $3"
+        )
+        children = await rawsql.fetch_all(Station, sql, true, day, region.id, region.path, next_prefix(region.path))
         in_scope = in_scope.filter(under("region_path", region.path))
-    totals = await in_scope.annotate(n=Count("id"), covered=Count("id", _filter=Q(id__in=_covered(today)))).values(
-        "n", "covered"
-    )
+    if region is None and not scope.region_path:
+        # The whole country: the active primary assignments read once, not probed for each of its stations.
+        covered = Count("id", _filter=Q(id__in=_covered(today)))
+    else:
+        # An area: each station asks for its own primary assignment (an index probe), where `id IN (…)` read the
+        # country's active primary assignments first for a city's 150 stations (10 ms on SQLite).
+        primary = Assignment.filter(primary_on(today), station_id=RawSQL('"stations"."id"')).values("id")
+        covered = RawSQL(f"SUM(CASE WHEN EXISTS ({inline_sql(primary)}) THEN 1 ELSE 0 END)")
+    totals = await in_scope.annotate(n=count_rows(), covered=covered).values("n", "covered")
     total_stations = int(totals[0]["n"] or 0) if totals else 0
     total_covered = int(totals[0]["covered"] or 0) if totals else 0
     rows = [

@@ -14,6 +14,7 @@ from talent.audit.models import AuditEntry
 from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
 from talent.core.pagination import ListParams
+from talent.places.models import Station
 from talent.supervision import selectors, services
 from talent.supervision.models import Assignment, Supervisor, SupervisorExpertise
 from talent.supervision.rules import coverage_rate, is_active_on, overlaps, parse_tags
@@ -194,6 +195,21 @@ async def test_coverage_worked_example_per_region_with_the_uncovered_stations(db
     before = await selectors.coverage(scope=admin(w), region=None, today=date(2019, 12, 31))
     assert (before["stations"], before["covered"]) == (4, 0)
     assert [r["code"] for r in before["children"]] == ["320000"]
+
+
+async def test_a_station_of_the_region_itself_counts_in_its_total_and_under_no_child(db):
+    """A station placed at the city itself (a city centre): the city's 5 stations, still 1 covered; its counties keep
+    2 each. Above, the country counts all 5 under the province, where the city's path begins."""
+    w = await world()
+    city = w["regions"]["city"]
+    await Station.create(code="C0", name="市中心站", region=city, region_path=city.path)
+    today = date(2026, 6, 1)
+    figures = await selectors.coverage(scope=bureau(w, "citybureau"), region=city, today=today)
+    assert (figures["stations"], figures["covered"]) == (5, 1)
+    assert {r["code"]: r["stations"] for r in figures["children"]} == {"320102": 2, "320104": 2}
+    country = await selectors.coverage(scope=admin(w), region=None, today=today)
+    assert (country["stations"], country["covered"]) == (5, 1)
+    assert [(r["code"], r["stations"], r["covered"]) for r in country["children"]] == [("320000", 5, 1)]
 
 
 async def test_supervisor_load_in_a_region_counts_stations_and_primaries(db):
