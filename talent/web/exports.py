@@ -183,7 +183,9 @@ async def user_rows(users: AsyncIterable) -> AsyncIterator[tuple]:
     enabled, disabled = _("Enabled"), _("Disabled")
     roles = {role: label(role) for role in Role}  # translated once per file, not once per account
     async for u in users:
-        scope = next((n for n in (u.region__name, u.organisation__name, u.worker__name) if n is not None), "")
+        scope = u.region__name
+        if scope is None:
+            scope = u.organisation__name if u.organisation__name is not None else u.worker__name or ""
         yield (u.username, u.display_name, roles[u.role], scope, u.last_login_at, enabled if u.is_active else disabled)
 
 

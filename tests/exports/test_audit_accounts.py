@@ -149,6 +149,9 @@ async def test_the_account_export_is_for_admins_and_lists_the_filtered_accounts(
     # Where the never-signed-in accounts (NULL) go is the database's choice; the signed-in admin has a time.
     admin_row = next(r for r in rows[1:] if r[0] == "admin")
     assert isinstance(admin_row[4], datetime) and admin_row[5] == "Enabled"
+    # The scope: the region, else the organisation, else the worker, else nothing (the admin's empty cell).
+    scopes = {r[0]: r[3] for r in rows[1:]}
+    assert (scopes["hr"], scopes["worker"], scopes["admin"]) == (w["orgs"][0].name, w["workers"][0].name, "")
     for role in ("citybureau", "hr", "supervisor"):
         client.cookies.delete("talent_session")
         await login(client, role)
