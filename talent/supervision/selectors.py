@@ -10,7 +10,7 @@ from talent import rawsql
 from talent.core.access import Scope
 from talent.core.aggregate import count_rows
 from talent.core.pagination import ListParams, Page, attach, paginate
-from talent.core.sql import Unordered, child_path_sql, icontains, inline_sql, next_prefix, under
+from talent.core.sql import Unordered, child_path_sql, dialect, icontains, inline_sql, next_prefix, under
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -208,7 +208,7 @@ async def coverage(*, scope: Scope, region: Region | None, today: date) -> dict:
     true = rawsql.db_value(Assignment, "is_primary", True)
     day = rawsql.db_value(Assignment, "start_on", today)
     in_scope = Station.filter(stations_q(scope))
-    pg = Station._meta.db.capabilities.dialect == "postgres"
+    pg = dialect() == "postgres"
     if region is None:
         sql = COVERAGE_SQL.format(
             child=child_path_sql("s.region_path", "", pg), stations="1 = 1", where="r.parent_id IS NULL"
