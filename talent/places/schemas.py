@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from talent.places.models import Region, Station
+from talent.places.models import Region
 
 
 class RegionOut(BaseModel):
@@ -36,15 +36,15 @@ class StationOut(BaseModel):
     parent_code: str | None
 
     @classmethod
-    def of(cls, station: Station) -> "StationOut":
-        """`station` with its region, organisation, tier and parent station fetched."""
+    def of(cls, row: dict) -> "StationOut":
+        """A row of the stations list (places.selectors.STATION_ROW)."""
         return cls(
-            code=station.code,
-            name=station.name,
-            region_code=station.region.code,
-            organisation=station.organisation.name if station.organisation else None,
-            tier=station.tier.name if station.tier else None,
-            opened_on=station.opened_on,
-            kind=station.kind,
-            parent_code=station.parent.code if station.parent_id else None,
+            code=row["code"],
+            name=row["name"],
+            region_code=row["region__code"],
+            organisation=row["organisation__name"],
+            tier=row["tier__name"],
+            opened_on=row["opened_on"],
+            kind=row["kind"],
+            parent_code=row["parent__code"],
         )

@@ -16,18 +16,18 @@ from talent.places.models import Station
 from talent.places.rules import tier_applies
 
 
-async def add_headcounts(stations: list[Station], *, today: date) -> None:
-    """Sets `headcount` (workers active on `today` in a full-time spell) on each station, from one aggregate
-    query."""
+async def add_headcounts(stations: list[dict], *, today: date) -> None:
+    """Sets `headcount` (workers active on `today` in a full-time spell) on each station row (a dict with its "id",
+    as the stations list reads them), from one aggregate query."""
     rows = (
-        await EmploymentSpell.filter(active_on(today), station_id__in=[s.id for s in stations], full_time=True)
+        await EmploymentSpell.filter(active_on(today), station_id__in=[s["id"] for s in stations], full_time=True)
         .annotate(n=Count("worker_id", distinct=True))
         .group_by("station_id")
         .values("station_id", "n")
     )
     counts = {r["station_id"]: r["n"] for r in rows}
     for station in stations:
-        station.headcount = counts.get(station.id, 0)
+        station["headcount"] = counts.get(station["id"], 0)
 
 
 async def station_staff(*, scope: Scope, station: Station, today: date) -> dict:

@@ -23,6 +23,17 @@ async def test_the_station_list_searches_filters_and_answers_htmx_with_the_fragm
     assert sorted_desc.text.index(">S4<") < sorted_desc.text.index(">S1<")
 
 
+async def test_a_station_row_shows_its_township_organisation_tier_and_full_time_head_count(client):
+    w = await world()
+    await Station.filter(code="S2").update(tier_id=None)
+    await login(client, "admin")
+    rows = text_of((await client.get("/stations")).text)
+    street = w["regions"]["street_a"].name
+    # S1: one worker on a full-time spell since 2022 (the world's), its tier "2.0"; S2 has no tier.
+    assert f"S1 社工站1 {street} 玄武社工服务中心 2.0 1 " in rows
+    assert f"S2 社工站2 {street} 玄武社工服务中心 — 1 " in rows
+
+
 async def test_a_bureau_creates_a_station_and_it_is_audited(client):
     w = await world()
     await login(client, "bureau")

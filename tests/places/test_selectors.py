@@ -7,7 +7,7 @@ from tests.places.helpers import scope_of
 
 async def _codes(scope) -> list[str]:
     page = await selectors.station_list(scope=scope, params=ListParams())
-    return [s.code for s in page.items]
+    return [s["code"] for s in page.items]
 
 
 async def test_a_county_bureau_does_not_see_the_other_countys_stations(db):
