@@ -1,7 +1,7 @@
 from talent.accounts.models import Session, User
 from talent.audit.models import AuditEntry
 from talent.core.access import Role
-from tests.conftest import login, post
+from tests.conftest import login, post, text_of
 from tests.factories import world
 from tests.querycount import count_queries
 
@@ -105,6 +105,18 @@ async def test_the_account_list_searches_and_filters_by_role(client):
     assert "citybureau" in response.text and ">hr<" not in response.text
     by_role = await client.get("/admin/users?role=worker")
     assert ">worker</a>" in by_role.text and ">hr</a>" not in by_role.text
+
+
+async def test_an_account_row_shows_its_role_its_scope_and_whether_it_is_enabled(client):
+    w = await world()
+    await User.filter(username="hr").update(is_active=False)
+    await login(client, "admin")
+    rows = text_of((await client.get("/admin/users")).text)
+    county, org, worker = w["regions"]["county_a"].name, w["orgs"][0].name, w["workers"][0].name
+    # A bureau's scope is its region, HR's its organisation, a worker's own record; an admin's none.
+    assert f" bureau Civil-affairs bureau {county} Enabled " in rows
+    assert f" hr HR {org} Disabled " in rows
+    assert f" worker Social worker {worker} Enabled " in rows
 
 
 async def test_an_admin_sets_and_clears_an_accounts_email_address_in_the_user_form(client):

@@ -221,7 +221,7 @@ async def test_the_export_matches_the_list_order_for_every_sort_with_nulls_and_t
         sort = direction + key
         page = await account_selectors.user_list(params=ListParams(sort=sort, per_page=100))
         walked = [u.id async for u in account_selectors.user_export(params=ListParams(sort=sort))]
-        assert walked == [u.id for u in page.items], ("user_list", sort)
+        assert walked == [u["id"] for u in page.items], ("user_list", sort)
 
 
 async def test_a_list_exports_values_are_those_the_orm_gives_enum_members_times_and_nulls_alike(db, monkeypatch):
