@@ -85,3 +85,40 @@ async def test_a_sort_by_a_related_column_or_an_aggregate_keeps_page_numbers_onl
     page = await paginate(Worker.annotate(n=Count("spells")), params, sorts, "name")
     # 4 workers at 3 a page, page 2 by number: one row, and the pager links carry no cursor.
     assert len(page.items) == 1 and page.prev_cursor == "" and "after" not in page.prev_url()
+
+
+@pytest.mark.parametrize("sort", ["org", "-org", "township", "-township"])
+async def test_a_small_list_sorted_by_a_related_column_reads_it_by_a_probe_in_the_joins_order(db, monkeypatch, sort):
+    from talent.core import pagination
+    from talent.places.models import Station
+    from tests.factories import world
+    from tests.querycount import count_queries
+
+    w = await world()
+    street = w["regions"]["street_a"]
+    # Ties and blanks: three more stations of the first organisation's street, two of them without an organisation.
+    for code, org in (("T1", None), ("T2", w["orgs"][0]), ("T3", None)):
+        await Station.create(code=code, name=code, region=street, region_path=street.path, organisation=org)
+    sorts = {"org": "organisation__name", "township": "region__name", "code": "code"}
+
+    async def pages(limit: int) -> tuple[list[list[str]], list[list[str]], list[str]]:
+        monkeypatch.setattr(pagination, "PROBED_SORT_MAX_ROWS", limit)
+        models, values = [], []
+        async with count_queries() as counter:
+            for n in (1, 2, 3):  # 7 stations at 3 a page: 3, 3, 1
+                params = ListParams(sort=sort, page=n, per_page=3)
+                page = await paginate(Station.all().select_related("organisation"), params, sorts, "code")
+                models.append([s.code for s in page.items])
+                page = await paginate(Station.all(), params, sorts, "code", values=("id", "code", sort_column))
+                values.append([s["code"] for s in page.items])
+        return models, values, counter.statements
+
+    sort_column = sorts[sort.lstrip("-")]
+    joined_models, joined_values, joined_sql = await pages(0)
+    probed_models, probed_values, probed_sql = await pages(100)
+    assert sorted(code for page in joined_models for code in page) == ["S1", "S2", "S3", "S4", "T1", "T2", "T3"]
+    assert [len(p) for p in joined_models] == [3, 3, 1]
+    assert probed_models == joined_models and probed_values == joined_values == joined_models
+    # The window of each page ordered by the probe, in both shapes (3 pages × 2); joined: none.
+    assert not any("ORDER BY (SELECT" in sql for sql in joined_sql)
+    assert sum("ORDER BY (SELECT" in sql for sql in probed_sql) == 6
