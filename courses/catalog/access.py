@@ -14,6 +14,7 @@ from tortoise.queryset import QuerySet
 
 from courses.catalog.models import Course, CourseStatus
 from talent.core.access import Role, Scope
+from talent.core.memo import once
 from talent.core.sql import NOTHING, Unordered, under
 from talent.people.models import EmploymentSpell
 from talent.places.access import stations_q
@@ -31,7 +32,12 @@ def _paths_above(paths) -> list[str]:
 
 
 async def station_paths(scope: Scope, today: date) -> list[str]:
-    """Region paths of the stations the viewer works at (a worker: active spells) or looks after."""
+    """Region paths of the stations the viewer works at (a worker: active spells) or looks after; read once per
+    request (a course list and its filters, the audit log's course and enrolment names each ask)."""
+    return await once(("station_paths", scope, today), lambda: _station_paths(scope, today))
+
+
+async def _station_paths(scope: Scope, today: date) -> list[str]:
     if scope.role == Role.WORKER:
         qs = EmploymentSpell.filter(Q(end_on=None) | Q(end_on__gte=today), worker_id=scope.worker_id or 0)
         qs = qs.filter(start_on__lte=today)

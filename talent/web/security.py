@@ -12,6 +12,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from talent.core.i18n import LOCALES, negotiate, set_locale
+from talent.core.memo import request_memo
 from talent.settings import get_settings
 
 CSRF_COOKIE = "talent_csrf"
@@ -72,7 +73,8 @@ class WebMiddleware:
     For every HTTP request it: picks the locale from the language cookie or Accept-Language (the
     auth dependency later prefers the user's own setting); makes sure the visitor has a CSRF cookie and
     works out the CSRF token; limits the request body while it streams in (Content-Length may be absent or
-    lie); and adds the security and caching headers to the response.
+    lie); opens a memo for a reading request's repeated reads (talent.core.memo); and adds the security and
+    caching headers to the response.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -163,7 +165,11 @@ class WebMiddleware:
             elif message["type"] == "http.response.start":
                 await _refuse(send_with_headers, refused)
 
-        await self.app(scope, checked_receive, send_or_refuse)
+        if scope["method"] in ("GET", "HEAD"):
+            with request_memo():
+                await self.app(scope, checked_receive, send_or_refuse)
+        else:
+            await self.app(scope, checked_receive, send_or_refuse)
 
 
 def _strict_decode(src: bytes | bytearray, codec: str) -> str:

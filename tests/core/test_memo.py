@@ -1,0 +1,68 @@
+"""A read asked twice within one reading request is computed once (talent.core.memo); a request that writes, and
+code outside a request, compute every time."""
+
+from courses.catalog.access import station_paths
+from talent.core.access import Role, Scope
+from talent.core.clock import local_today
+from talent.core.memo import once, request_memo
+from talent.web.security import WebMiddleware
+from tests.conftest import login
+from tests.factories import world
+from tests.querycount import count_queries
+
+
+async def test_once_computes_a_key_once_within_a_memo_and_every_time_outside_one():
+    calls = []
+
+    async def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert [await once("k", compute), await once("k", compute)] == [1, 2]
+    with request_memo():
+        assert [await once("k", compute), await once("k", compute), await once("other", compute)] == [3, 3, 4]
+    with request_memo():  # the next request starts empty
+        assert await once("k", compute) == 5
+
+
+async def test_the_middleware_keeps_a_memo_for_a_get_and_none_for_a_post():
+    computed: list[str] = []
+
+    async def app(scope, receive, send):
+        for _ in range(2):
+            await once("question", lambda: _note(computed, scope["method"]))
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        pass
+
+    for method in ("GET", "POST"):
+        scope = {"type": "http", "method": method, "path": "/", "headers": [], "query_string": b""}
+        await WebMiddleware(app)(scope, receive, send)
+    assert computed == ["GET", "POST", "POST"]
+
+
+async def _note(computed: list[str], method: str) -> None:
+    computed.append(method)
+
+
+async def test_an_hrs_course_list_reads_its_station_paths_once(client):
+    await world()
+    await login(client, "hr")
+    async with count_queries() as counter:
+        assert (await client.get("/courses")).status_code == 200
+    # The list and its filters both ask for the courses the viewer reaches: the stations' paths are read once.
+    assert sum('DISTINCT "region_path"' in sql for sql in counter.statements) == 1
+
+
+async def test_station_paths_outside_a_request_read_the_stations_each_time(db):
+    w = await world()
+    scope = Scope(user_id=1, role=Role.HR, organisation_id=w["orgs"][0].id)
+    async with count_queries() as counter:
+        first = await station_paths(scope, local_today())
+        second = await station_paths(scope, local_today())
+    assert first == second == [w["regions"]["street_a"].path] and counter.count == 2
