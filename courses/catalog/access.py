@@ -15,7 +15,7 @@ from tortoise.queryset import QuerySet
 from courses.catalog.models import Course, CourseStatus
 from talent.core.access import Role, Scope
 from talent.core.memo import once
-from talent.core.sql import NOTHING, Unordered, under
+from talent.core.sql import NOTHING, Union, under
 from talent.people.models import EmploymentSpell
 from talent.places.access import stations_q
 from talent.places.models import Station
@@ -57,14 +57,17 @@ async def courses_q(scope: Scope, today: date) -> Q:
         own = under("region_path", scope.region_path)
         above = Q(region_path__in=_paths_above([scope.region_path]), status__in=list(LIVE))
         return own | above
-    visible = Q(region_path__in=_paths_above(await station_paths(scope, today)), status__in=list(LIVE))
+    above = _paths_above(await station_paths(scope, today))
     if scope.role == Role.WORKER:
         # A course the worker is (or was) enrolled in stays open to them after a transfer. Read through the
         # `enrolments` relation the enrolment package declares on Course, so the catalog (below enrolment)
-        # need not import it.
-        mine = Unordered(Course.filter(enrolments__worker_id=scope.worker_id or 0).values("id"))
-        visible = visible | Q(id__in=mine, status__in=list(LIVE))
-    return visible
+        # need not import it. One set of ids, the region's courses and the worker's: as an OR of the two tests,
+        # PostgreSQL read and tested every course of the country (a worker's course list on the national demo:
+        # its regions filter 11.7 → 0.17 ms, its count 3.0 → 0.28 ms, EXPLAIN ANALYZE).
+        mine = Course.filter(enrolments__worker_id=scope.worker_id or 0).values("id")
+        reach = Union(Course.filter(region_path__in=above).values("id"), mine)
+        return Q(id__in=reach, status__in=list(LIVE))
+    return Q(region_path__in=above, status__in=list(LIVE))
 
 
 async def readable_courses(scope: Scope, today: date) -> QuerySet[Course]:
