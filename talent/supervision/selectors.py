@@ -10,7 +10,7 @@ from talent import rawsql
 from talent.core.access import Scope
 from talent.core.aggregate import count_rows
 from talent.core.pagination import ListParams, Page, attach, paginate
-from talent.core.sql import Unordered, child_path_sql, dialect, icontains, inline_sql, next_prefix, under
+from talent.core.sql import Unordered, child_path_sql, dialect, icontains, inline_sql, lacking, next_prefix, under
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -273,7 +273,17 @@ UNCOVERED_SORTS = {"code": "code", "name": "name", "region": "region_path"}
 
 async def uncovered_stations(*, scope: Scope, region: Region | None, today: date, params: ListParams) -> Page:
     """Stations in the region (and the viewer's scope) without an active primary supervisor on `today`."""
-    qs = Station.filter(stations_q(scope)).exclude(id__in=_covered(today)).select_related("region", "organisation")
+    qs = Station.filter(stations_q(scope)).select_related("region", "organisation")
+    if dialect() == "postgres":
+        # An anti-join (core.sql.lacking), where the NOT IN below tested each station against every primary
+        # assignment of the country, hashed first: a county's count 8.7 ms of SQL (EXPLAIN ANALYZE, national demo).
+        # Its values are the day's, never the request's.
+        covered = Assignment.filter(primary_on(today)).values("station_id")
+        qs = qs.filter(id__in=lacking("stations", covered, "station_id"))
+    else:
+        # SQLite reads a NOT IN's assignments once and probes them per station; the subquery above would read
+        # every station of the country first.
+        qs = qs.exclude(id__in=_covered(today))
     if region is not None:
         qs = qs.filter(under("region_path", region.path))
     if params.q:
