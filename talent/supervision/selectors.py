@@ -48,7 +48,13 @@ SUPERVISOR_SORTS = {"name": "name", "affiliation": "affiliation", "level": "leve
 def _supervisor_filtered(*, scope: Scope, params: ListParams, expertise: str, region: Region | None, kind: str):
     qs = readable_supervisors(scope).select_related("region")
     if params.q:
-        tagged = SupervisorExpertise.filter(icontains("tag", params.q)).values("supervisor_id")
+        tagged = SupervisorExpertise.filter(icontains("tag", params.q))
+        if not scope.is_admin:
+            # The tags of the supervisors in reach alone: tested against every tag of the country, the search made
+            # PostgreSQL test every supervisor too before keeping the few in reach (an HR's search on the national
+            # demo, EXPLAIN ANALYZE: its count 13.6 → 0.12 ms, its rows 9.3 → 0.28 ms).
+            tagged = tagged.filter(supervisor_id__in=Unordered(readable_supervisors(scope).values("id")))
+        tagged = tagged.values("supervisor_id")
         qs = qs.filter(
             icontains("name", params.q)
             | icontains("affiliation", params.q)

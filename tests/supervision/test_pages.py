@@ -34,6 +34,22 @@ async def test_the_pool_lists_a_bureaus_supervisors_and_never_another_countys(cl
     assert (await client.get(f"/supervision/supervisors/{hidden.id}")).status_code == 404
 
 
+async def test_a_search_finds_a_supervisor_in_reach_by_an_expertise_tag_and_never_one_out_of_reach(client, db):
+    w = await world()
+    await _based(w, "县甲哨兵督导", "county_a", tags=("青少年司法社工",))
+    await _based(w, "县乙哨兵督导", "county_b", tags=("青少年司法社工",))
+    for role, shown, hidden in (
+        ("bureau", ["县甲哨兵督导"], ["县乙哨兵督导"]),
+        ("admin", ["县甲哨兵督导", "县乙哨兵督导"], []),
+    ):
+        await login(client, role)
+        # Neither name, affiliation nor profile holds "司法": the tag alone finds them.
+        found = text_of((await client.get("/supervision", params={"q": "司法"})).text)
+        assert all(name in found for name in shown) and not any(name in found for name in hidden), role
+        assert "督导甲" not in found
+        client.cookies.clear()
+
+
 async def test_a_bureau_creates_a_profile_and_assigns_it_and_a_clash_comes_back_on_the_form(client, db):
     w = await world()
     await login(client, "bureau")
