@@ -102,6 +102,18 @@ def lacking(table: str, query, column: str) -> RawSubquery:
     )
 
 
+def not_named_by(table: str, query, column: str) -> Q:
+    """A filter on `table`'s rows: those whose id no row of the one-column values `query` names in `column` (the
+    workers without a current spell, the stations without a primary supervisor). On PostgreSQL an anti-join
+    (`lacking`), where a NOT IN is a filter testing every row of the table against the whole subquery; on SQLite the
+    NOT IN, which reads the subquery's rows once and probes them per row (under `IN`, `lacking` would read every row
+    of `table` first). `query`'s values are inlined on PostgreSQL: pass the scope's and the day's, never the
+    request's."""
+    if dialect() == "postgres":
+        return Q(id__in=lacking(table, query, column))
+    return ~Q(id__in=Unordered(query))
+
+
 def reach(build):
     """Decorates `build(scope)`, which returns the one-column values query (or a list of them, for their UNION) of
     the ids a scope reaches: the decorated function returns it as a `RawSubquery` for an `__in` filter, its text

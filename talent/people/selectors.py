@@ -17,7 +17,7 @@ from talent.core.errors import ServiceError
 from talent.core.export import list_rows
 from talent.core.i18n import N_
 from talent.core.pagination import ListParams, Page, attach, order_for, paginate
-from talent.core.sql import Unordered, dialect, icontains, lacking
+from talent.core.sql import Unordered, icontains, not_named_by
 from talent.people.access import spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
@@ -47,14 +47,10 @@ def _worker_filtered(
     active_ids = Unordered(current.values("worker_id"))
     if status == "active":
         qs = qs.filter(id__in=active_ids)
-    elif status == "left" and dialect() == "postgres":
-        # An anti-join (core.sql.lacking), where the NOT IN below was a filter over every worker of the country: a
-        # supervisor's list 30 → 1 ms of SQL. Its values are the scope's and the day, never the request's.
-        qs = qs.filter(id__in=lacking("workers", current.values("worker_id"), "worker_id"))
     elif status == "left":
-        # SQLite reads a NOT IN's few current workers once and probes them per row; the subquery above it would
-        # read the whole country's workers first.
-        qs = qs.exclude(id__in=active_ids)
+        # On PostgreSQL an anti-join, where a NOT IN was a filter over every worker of the country: a supervisor's
+        # list 30 → 1 ms of SQL.
+        qs = qs.filter(not_named_by("workers", current.values("worker_id"), "worker_id"))
     if station_code:
         at_station = EmploymentSpell.filter(spells_q(scope), station__code=station_code)
         if status == "active":

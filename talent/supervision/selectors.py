@@ -3,14 +3,14 @@ supervisor's own stations. Every getter takes the viewer's scope; aggregates are
 
 from datetime import date
 
-from tortoise.expressions import Q, RawSQL, Subquery
+from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count
 
 from talent import rawsql
 from talent.core.access import Scope
 from talent.core.aggregate import count_rows
 from talent.core.pagination import ListParams, Page, attach, paginate
-from talent.core.sql import Unordered, child_path_sql, dialect, icontains, inline_sql, lacking, next_prefix, under
+from talent.core.sql import Unordered, child_path_sql, dialect, icontains, inline_sql, next_prefix, not_named_by, under
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -229,7 +229,7 @@ async def coverage(*, scope: Scope, region: Region | None, today: date) -> dict:
         in_scope = in_scope.filter(under("region_path", region.path))
     if region is None and not scope.region_path:
         # The whole country: the active primary assignments read once, not probed for each of its stations.
-        covered = Count("id", _filter=Q(id__in=_covered(today)))
+        covered = Count("id", _filter=Q(id__in=Unordered(_covered_ids(today))))
     else:
         # An area: each station asks for its own primary assignment (an index probe), where `id IN (…)` read the
         # country's active primary assignments first for a city's 150 stations (10 ms on SQLite).
@@ -252,8 +252,9 @@ async def coverage(*, scope: Scope, region: Region | None, today: date) -> dict:
     }
 
 
-def _covered(today: date) -> Subquery:
-    return Unordered(Assignment.filter(primary_on(today)).values("station_id"))
+def _covered_ids(today: date):
+    """The stations with an active primary supervisor on `today`, as values of `station_id`."""
+    return Assignment.filter(primary_on(today)).values("station_id")
 
 
 async def region_loads(*, scope: Scope, region: Region | None, today: date, limit: int = 20) -> list[dict]:
@@ -279,17 +280,10 @@ UNCOVERED_SORTS = {"code": "code", "name": "name", "region": "region_path"}
 
 async def uncovered_stations(*, scope: Scope, region: Region | None, today: date, params: ListParams) -> Page:
     """Stations in the region (and the viewer's scope) without an active primary supervisor on `today`."""
-    qs = Station.filter(stations_q(scope)).select_related("region", "organisation")
-    if dialect() == "postgres":
-        # An anti-join (core.sql.lacking), where the NOT IN below tested each station against every primary
-        # assignment of the country, hashed first: a county's count 8.7 ms of SQL (EXPLAIN ANALYZE, national demo).
-        # Its values are the day's, never the request's.
-        covered = Assignment.filter(primary_on(today)).values("station_id")
-        qs = qs.filter(id__in=lacking("stations", covered, "station_id"))
-    else:
-        # SQLite reads a NOT IN's assignments once and probes them per station; the subquery above would read
-        # every station of the country first.
-        qs = qs.exclude(id__in=_covered(today))
+    # On PostgreSQL an anti-join, where a NOT IN tested each station against every primary assignment of the
+    # country, hashed first: a county's count 8.7 → 0.06 ms of SQL (EXPLAIN ANALYZE, national demo).
+    uncovered = not_named_by("stations", _covered_ids(today), "station_id")
+    qs = Station.filter(stations_q(scope), uncovered).select_related("region", "organisation")
     if region is not None:
         qs = qs.filter(under("region_path", region.path))
     if params.q:
