@@ -12,6 +12,7 @@ from functools import cached_property, lru_cache
 from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
+from talent.core.memo import once
 from talent.core.sql import Unordered, inline_sql, under
 from talent.people.access import worker_id_queries
 from talent.people.models import Worker
@@ -141,8 +142,13 @@ async def area_for(scope: Scope, code: str = "", kind: str = "") -> Area | None:
 
 
 async def child_regions(area: Area) -> list[Region]:
-    """The regions one level below the area's region (the top regions of the scope without one), in scope."""
-    return await _child_regions(area.scope, area.region.id if area.region is not None else None).order_by("code")
+    """The regions one level below the area's region (the top regions of the scope without one), in scope; read
+    once per request (a report's rows ask whether there are any, then read them)."""
+    region_id = area.region.id if area.region is not None else None
+    return await once(
+        ("child_regions", area.scope, region_id),
+        lambda: _child_regions(area.scope, region_id).order_by("code"),
+    )
 
 
 def _child_regions(scope: Scope, region_id: int | None):

@@ -6,6 +6,8 @@ from talent.core.access import Role, Scope
 from talent.core.clock import local_today
 from talent.core.memo import once, request_memo
 from talent.web.security import WebMiddleware
+from tests.analytics.data import build
+from tests.analytics.test_pages import PERIOD
 from tests.conftest import login
 from tests.factories import world
 from tests.querycount import count_queries
@@ -66,3 +68,13 @@ async def test_station_paths_outside_a_request_read_the_stations_each_time(db):
         first = await station_paths(scope, local_today())
         second = await station_paths(scope, local_today())
     assert first == second == [w["regions"]["street_a"].path] and counter.count == 2
+
+
+async def test_a_report_export_reads_the_bureaus_child_regions_once(client):
+    await build()
+    await login(client, "citybureau")
+    async with count_queries() as counter:
+        r = await client.get("/reports/children/export", params={**PERIOD, "format": "csv"})
+    assert r.status_code == 200 and "玄武区" in r.content.decode("utf-8-sig")
+    # Whether the city has districts, then their rows: both ask for its child regions, read once.
+    assert sum('"parent_id"=' in sql and 'FROM "regions"' in sql for sql in counter.statements) == 1
