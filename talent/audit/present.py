@@ -218,7 +218,8 @@ RECORDS: dict[str, str] = {
 # (entity, field) → the enum of the codes the field holds; registered by the layers that know the enums.
 CODES: dict[tuple[str, str], type[Enum]] = {}
 # kind of record → async (scope, ids) → a query of the records among `ids` (for an `id__in` filter) the viewer may
-# see, as values `i` (the id) and `label` (the name); not run: names_for runs every kind's in one statement.
+# see, as values `i` (the id) and `label` (the name), or its SQL text; not run: names_for runs every kind's in one
+# statement.
 Namer = Callable[[Scope, IntList], Awaitable[Any]]
 NAMERS: dict[str, Namer] = {}
 
@@ -281,14 +282,16 @@ def _int(value: Any) -> int | None:
         return None
 
 
-# The columns add_text_references reads of an entry: the documents as their JSON text (audit.selectors.JSON_TEXT).
-TEXT_REFERENCE_FIELDS = ("id", "entity", "entity_id", "before_text", "after_text", "summary")
+# The columns add_text_references reads of an entry: each document as its JSON text when it holds a key that may
+# name a record, else NULL (audit.selectors.JSON_TEXT: the database tests the keys, and the other documents, most
+# of a log, are neither sent nor decoded).
+TEXT_REFERENCE_FIELDS = ("id", "entity", "entity_id", "referring_before", "referring_after", "summary")
 # What an export shows of an entry (record_name, summary_text, text_changes_text), its documents as JSON text.
 TEXT_FIELDS = ("id", "at", "actor_name", "action", "entity", "entity_id", "summary", "before_text", "after_text")
-# A key that may name a record, as JSON writes it ("worker_id"): a document whose text holds none refers to nothing.
-_REFERENCE_KEY = re.compile(
-    "|".join(re.escape(f'"{k}"') for k in sorted({*REFERENCES, *(f for _e, f in ENTITY_REFERENCES)}))
-)
+# The keys that may name a record: a document that holds none refers to nothing.
+REFERENCE_KEYS = tuple(sorted({*REFERENCES, *(f for _e, f in ENTITY_REFERENCES)}))
+# One of them as JSON writes it ("worker_id"), found in a document's text.
+_REFERENCE_KEY = re.compile("|".join(re.escape(f'"{k}"') for k in REFERENCE_KEYS))
 
 
 def add_references(wanted: dict[str, set[int]], e) -> None:
@@ -297,10 +300,9 @@ def add_references(wanted: dict[str, set[int]], e) -> None:
 
 
 def add_text_references(wanted: dict[str, set[int]], e) -> None:
-    """add_references for an entry read with TEXT_REFERENCE_FIELDS: a document is decoded only when its text holds
-    a key that may name a record (the whole national demo's log decoded 1.4 million documents to find 13)."""
-    documents = (_decoded(t) if _may_refer(t) else None for t in (e.before_text, e.after_text))
-    _add(wanted, e.entity, e.entity_id, documents, e.summary)
+    """add_references for an entry read with TEXT_REFERENCE_FIELDS: only the documents that may name a record come
+    (the whole national demo's log holds 1.4 million documents, 13 of which name one)."""
+    _add(wanted, e.entity, e.entity_id, (_decoded(e.referring_before), _decoded(e.referring_after)), e.summary)
 
 
 def _may_refer(text: str | None) -> bool:
@@ -321,7 +323,9 @@ def _add(wanted: dict[str, set[int]], entity: str, entity_id: str, documents, su
             kind = reference_kind(entity, field)
             if kind and (i := _int(value)) is not None:
                 wanted.setdefault(kind, set()).add(i)
-    for course_id, worker_id in RAW_SUMMARY.findall(summary or ""):
+    if not summary or " · worker " not in summary:  # as _summary: most summaries name no course and worker by id
+        return
+    for course_id, worker_id in RAW_SUMMARY.findall(summary):
         wanted.setdefault("course", set()).add(int(course_id))
         wanted.setdefault("worker", set()).add(int(worker_id))
 
@@ -343,7 +347,8 @@ async def names_of(scope: Scope, wanted: dict[str, set[int]]) -> dict[str, dict[
     parts = []
     for kind, ids in ordered:
         if kind in NAMERS:
-            query = inline_sql(await NAMERS[kind](scope, IntList(sorted(ids))))
+            query = await NAMERS[kind](scope, IntList(sorted(ids)))
+            query = query if isinstance(query, str) else inline_sql(query)
             parts.append(f"SELECT '{kind}' AS kind, q.i AS i, q.label AS label FROM ({query}) q")
     if parts:
         for row in await fetch_all(AuditEntry, " UNION ALL ".join(parts)):

@@ -4,11 +4,12 @@ from typing import Any
 from tortoise.expressions import Q, RawSQL
 
 from talent.audit.models import AuditEntry, AuditJurisdiction
+from talent.audit.present import REFERENCE_KEYS
 from talent.core.access import Role, Scope
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import NOTHING, Union, icontains, under
+from talent.core.sql import NOTHING, Union, dialect, icontains, under
 
 SORTS = {"at": "id", "entity": "entity", "action": "action", "actor": "actor_name"}
 
@@ -44,9 +45,26 @@ async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", enti
     return await paginate(qs, params, SORTS, default="-at")
 
 
-# Fields an export may ask for besides the model's: an entry's documents as their JSON text, not decoded (what an
-# export shows of an entry is read by talent.audit.present: TEXT_REFERENCE_FIELDS, then TEXT_FIELDS).
-JSON_TEXT = {"before_text": RawSQL('"audit_entries"."before"'), "after_text": RawSQL('"audit_entries"."after"')}
+def _referring(column: str) -> str:
+    """A document's JSON text when it holds a key that may name a record (present.REFERENCE_KEYS), else NULL: on
+    PostgreSQL by the document's own key test (jsonb `?|`, its top-level keys, the ones present reads), on SQLite
+    by the keys' text in the JSON."""
+    if dialect() == "postgres":
+        keys = ", ".join(f"'{key}'" for key in REFERENCE_KEYS)
+        return f"CASE WHEN {column} ?| ARRAY[{keys}] THEN {column} END"
+    found = " OR ".join(f"instr({column}, '\"{key}\"') > 0" for key in REFERENCE_KEYS)
+    return f"CASE WHEN {found} THEN {column} END"
+
+
+# Fields an export may ask for besides the model's: an entry's documents as their JSON text, not decoded, and as
+# that text only when they may name a record (what an export shows of an entry is read by talent.audit.present:
+# TEXT_REFERENCE_FIELDS, then TEXT_FIELDS).
+JSON_TEXT = {
+    "before_text": lambda: RawSQL('"audit_entries"."before"'),
+    "after_text": lambda: RawSQL('"audit_entries"."after"'),
+    "referring_before": lambda: RawSQL(_referring('"audit_entries"."before"')),
+    "referring_after": lambda: RawSQL(_referring('"audit_entries"."after"')),
+}
 
 
 def audit_export(
@@ -62,7 +80,7 @@ def audit_export(
     JSON_TEXT's), up to entry id `upto` when given (the log only grows: a reading as of an earlier one): one streamed
     statement. Values, not model instances, which cost as much again per entry of a whole country's log."""
     qs = _audit_filtered(scope=scope, params=params, entity=entity, entity_id=entity_id)
-    qs = qs.annotate(**{name: sql for name, sql in JSON_TEXT.items() if name in fields})
+    qs = qs.annotate(**{name: sql() for name, sql in JSON_TEXT.items() if name in fields})
     if upto is not None:
         qs = qs.filter(id__lte=upto)
     return list_rows(qs, order_for(params, SORTS, "-at"), fields)

@@ -7,16 +7,20 @@ import importlib
 import pkgutil
 import re
 
+import pytest
+
 import courses
 import talent
+from courses.completion import pages as completion_pages
 from courses.enrolment.models import Enrolment, EnrolmentStatus
 from talent.audit.models import AuditEntry, Entity
-from talent.audit.present import FIELD_LABELS, NAMERS, RECORDS, REFERENCES
+from talent.audit.present import FIELD_LABELS, NAMERS, RECORDS, REFERENCES, names_of
 from talent.audit.services import Audited
+from talent.core.access import Role, Scope
 from talent.people.models import Worker
 from talent.places.models import Station
 from tests.conftest import login, post
-from tests.courses.helpers import make_course
+from tests.courses.helpers import make_course, scope_of
 from tests.factories import world
 from tests.querycount import count_queries
 
@@ -241,3 +245,26 @@ async def test_the_audit_pager_links_to_the_next_entries_by_a_cursor_on_the_last
     assert decode_cursor(link.group(2)) == (newest[1], newest[1])
     following = await client.get(link.group(1))
     assert following.status_code == 200 and following.text != shown
+
+
+@pytest.mark.parametrize("joined", [False, True], ids=["probed", "joined"])
+async def test_enrolments_are_named_for_the_readers_who_see_their_course_and_worker_probed_or_joined(
+    db, monkeypatch, joined
+):
+    # Many ids are named by a join on PostgreSQL (JOINED_NAMES_MIN; SQLite always probes): the same names, and the
+    # same silence where the reader may not see the course or the worker.
+    if joined:
+        monkeypatch.setattr(completion_pages, "JOINED_NAMES_MIN", 0)
+    w = await world()
+    course = await make_course(w, author="bureau")  # county A's
+    w1, w3 = w["workers"][0], w["workers"][2]  # county A's worker, county B's
+    mine = await Enrolment.create(course=course, worker=w1, status=EnrolmentStatus.ENROLLED)
+    theirs = await Enrolment.create(course=course, worker=w3, status=EnrolmentStatus.ENROLLED)
+    wanted = {"enrolment": {mine.id, theirs.id}}
+    users = w["users"]
+    admin = await names_of(await scope_of(users["admin"]), wanted)
+    assert admin["enrolment"] == {mine.id: f"{course.title} · {w1.name}", theirs.id: f"{course.title} · {w3.name}"}
+    county_a = await names_of(await scope_of(users["bureau"]), wanted)
+    assert county_a["enrolment"] == {mine.id: f"{course.title} · {w1.name}"}  # county B's worker: out of reach
+    hr_b = Scope(user_id=0, role=Role.HR, organisation_id=w["orgs"][1].id)
+    assert (await names_of(hr_b, wanted))["enrolment"] == {}  # county A's course: out of reach
