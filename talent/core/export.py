@@ -67,7 +67,7 @@ async def csv_chunks(headers: Sequence[str], rows: AsyncIterable[Sequence[Any]])
     buffer.write("\ufeff")
     writer.writerow([_csv_text(h) for h in headers])
     async for row in rows:
-        writer.writerow([_csv_text(v) for v in row])
+        writer.writerow(map(_csv_text, row))
         if buffer.tell() >= CHUNK:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
