@@ -39,6 +39,13 @@ async def fetch_all(model: type[Model], sql: str, *values: Any) -> list[dict]:
     return await conn.execute_query_dict(_for_dialect(sql, conn.capabilities.dialect), list(values))
 
 
+async def fetch_rows(model: type[Model], sql: str, *values: Any) -> list:
+    """fetch_all's rows as the driver gives them, read by position (asyncpg's Record, sqlite3's Row), without a
+    dict each: for a statement of hundreds of thousands of rows (the names of a whole audit log's records)."""
+    conn = model._meta.db
+    return (await conn.execute_query(_for_dialect(sql, conn.capabilities.dialect), list(values)))[1]
+
+
 def columns(model: type[Model], alias: str) -> str:
     """`alias.col AS alias__col, …` for every column of the model, so joined rows split back per model."""
     return ", ".join(f"{alias}.{col} AS {alias}__{col}" for col in sorted(model._meta.db_fields))

@@ -21,7 +21,7 @@ from talent.core.access import Scope
 from talent.core.attrs import attrs_of
 from talent.core.i18n import N_, Msgid, colon, format_date, format_local, get_locale
 from talent.core.sql import IntList, inline_sql
-from talent.rawsql import fetch_all
+from talent.rawsql import fetch_rows
 
 # field name → its label. Every field an Audited(...) declaration lists, and those other entries write.
 FIELD_LABELS: dict[str, Msgid] = {
@@ -351,9 +351,9 @@ async def names_of(scope: Scope, wanted: dict[str, set[int]]) -> dict[str, dict[
             query = query if isinstance(query, str) else inline_sql(query)
             parts.append(f"SELECT '{kind}' AS kind, q.i AS i, q.label AS label FROM ({query}) q")
     if parts:
-        for row in await fetch_all(AuditEntry, " UNION ALL ".join(parts)):
-            if row["label"] is not None:  # out of reach (a learner-course namer's label)
-                names[row["kind"]][int(row["i"])] = row["label"]
+        for kind, i, label in await fetch_rows(AuditEntry, " UNION ALL ".join(parts)):
+            if label is not None:  # out of reach (a learner-course namer's label)
+                names[kind][int(i)] = label
     return names
 
 
