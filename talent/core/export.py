@@ -18,6 +18,7 @@ from typing import Any
 
 from tortoise.fields import DatetimeField
 from tortoise.queryset import ValuesQuery
+from tortoise.timezone import get_default_timezone, get_use_tz
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 64 * 1024
@@ -215,7 +216,10 @@ async def cursor_records(db, sql: str, params: list, size: int) -> AsyncIterator
 def _iso_first(to_python):
     """A datetime field's to_python_value fed `datetime.fromisoformat`'s reading of SQLite's text: Tortoise parses
     it with iso8601, which cost a whole country's audit export (729,902 entries) a seventh of its time; the standard
-    parser reads the same ISO text several times faster, and the field still applies its time zone."""
+    parser reads the same ISO text several times faster, and the field still applies its time zone. A time already
+    in UTC, when that is the zone the ORM gives times in (the app's setting), is given as it is: the field's own
+    conversion to the same zone cost 0.66 µs a value (asyncpg's times and SQLite's "+00:00" text are in UTC)."""
+    keep_utc = get_use_tz() and str(get_default_timezone()) == "UTC"
 
     def convert(value: Any) -> Any:
         if isinstance(value, str):
@@ -223,6 +227,8 @@ def _iso_first(to_python):
                 value = datetime.fromisoformat(value)
             except ValueError:
                 pass  # not ISO: the field's own parser says what it is
+        if keep_utc and value.__class__ is datetime and value.tzinfo is UTC:
+            return value
         return to_python(value)
 
     return convert
