@@ -51,7 +51,7 @@ def _learner_course_namer(model):
             return (
                 f"SELECT e.id AS i, c.title || ' · ' || w.name AS label FROM {table} e"
                 " JOIN courses c ON c.id = e.course_id JOIN workers w ON w.id = e.worker_id"
-                f" WHERE e.id IN ({','.join(map(str, ids.values))}) AND c.id IN ({courses}) AND w.id IN ({workers})"
+                f" WHERE e.id IN {ids.sql} AND c.id IN ({courses}) AND w.id IN ({workers})"
             )
         # The course's title and the worker's name each read by a scalar subquery that also tests the reach: NULL
         # when out of it, and so the label (SQL's || gives NULL with a NULL side). A probe of the related row per

@@ -33,11 +33,18 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def _naive_utc(value: datetime) -> datetime:
+    """Spreadsheets have no time zones (openpyxl refuses aware datetimes): times are written in UTC."""
+    zone = value.tzinfo
+    if zone is None:
+        return value
+    return value.replace(tzinfo=None) if zone is UTC else value.astimezone(UTC).replace(tzinfo=None)
+
+
 def _cell(value: Any) -> Any:
     value = neutralise(value)
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        # Spreadsheets have no time zones (openpyxl refuses aware datetimes): times are written in UTC.
-        value = value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, datetime):
+        value = _naive_utc(value)
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, bool):
@@ -56,10 +63,7 @@ def _csv_text(value: Any) -> str:
     if value is None:
         return ""
     if kind is datetime:  # an audit log's times: 1.86 → 1.37 µs a cell
-        zone = value.tzinfo
-        if zone is not None:
-            value = value.replace(tzinfo=None) if zone is UTC else value.astimezone(UTC).replace(tzinfo=None)
-        return value.isoformat()
+        return _naive_utc(value).isoformat()
     value = _cell(value)
     if isinstance(value, datetime | date):
         return value.isoformat()

@@ -87,8 +87,13 @@ class IntList(Term):
     def __bool__(self) -> bool:
         return bool(self.values)
 
-    def get_sql(self, ctx: SqlContext) -> str:
+    @property
+    def sql(self) -> str:
+        """`(1,2,3)`, for hand-written SQL too."""
         return "(" + ",".join(map(str, self.values)) + ")"
+
+    def get_sql(self, ctx: SqlContext) -> str:
+        return self.sql
 
 
 def lacking(table: str, query, column: str) -> RawSubquery:
