@@ -5,7 +5,8 @@ they may see; anything else stays "#id"). Imported by the completion router, so 
 from tortoise.expressions import RawSQL
 
 from courses.catalog.access import courses_q, readable_courses
-from courses.catalog.models import Category, Course, CourseStatus, Delivery
+from courses.catalog.models import Category, Course, CourseStatus, Delivery, Lesson
+from courses.classroom.models import ClassSession
 from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus
 from courses.examprep.models import Kind
@@ -13,7 +14,7 @@ from talent.audit.models import Entity
 from talent.audit.present import register_codes, register_namer
 from talent.core.access import Scope
 from talent.core.clock import local_today
-from talent.core.sql import IntList, dialect, inline_sql, scalar
+from talent.core.sql import IntList, Unordered, dialect, inline_sql, scalar
 from talent.people.access import workers_q
 from talent.people.models import Worker
 from talent.places.models import CertLevel
@@ -66,6 +67,19 @@ def _learner_course_namer(model):
     return names
 
 
+def _course_part_namer(model):
+    """Names (titles) of a course's lessons or classroom sessions, for the readers who may open the course."""
+
+    async def names(scope: Scope, ids: IntList):
+        reach = await courses_q(scope, local_today())
+        courses = Unordered(Course.filter(reach).values("id"))
+        return model.filter(id__in=ids, course_id__in=courses).values(i="id", label="title")
+
+    return names
+
+
 register_namer("course", course_names)
+register_namer("lesson", _course_part_namer(Lesson))
+register_namer("class_session", _course_part_namer(ClassSession))
 register_namer("enrolment", _learner_course_namer(Enrolment))
 register_namer("course_certificate", _learner_course_namer(CompletionCertificate))

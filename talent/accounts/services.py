@@ -10,7 +10,7 @@ from talent.accounts import selectors, throttling
 from talent.accounts.email import email_normalise
 from talent.accounts.models import LoginAttempt, Session, User
 from talent.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, password_weakness, verify_password
-from talent.audit.models import Action, Entity
+from talent.audit.models import SYSTEM_ACTOR, Action, Entity
 from talent.audit.services import Audited
 from talent.core.access import Role
 from talent.core.errors import ServiceError
@@ -221,6 +221,9 @@ async def user_create(
     _check_password(password, user_inputs=[username, display_name])
     email = _checked_email(email)
     _check_scope_fields(role, region_id, organisation_id, worker_id)
+    if username.casefold() == SYSTEM_ACTOR:
+        # The audit log names what no account did "system": an account of that name would pass for it.
+        raise ServiceError("username", N_("This username is reserved."))
     if await User.filter(username=username).exists():
         raise ServiceError("username", N_("This username is taken."))
     hashed = await hash_password(password)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -76,6 +78,16 @@ class Action(Coded):
     NEW_VERSION = "new_version", N_("New version")
     ACCEPTED = "accepted", N_("Accepted")
     DISMISSED = "dismissed", N_("Dismissed")
+
+
+# The actor_name of an entry no account wrote (the command line, the demo, the scheduler's reminders): shown in the
+# reader's language (talent.audit.present.actor_text), and no account may take the name (accounts.services).
+SYSTEM_ACTOR = "system"
+
+
+def actor_name_of(actor: Any) -> str:
+    """What an entry written by `actor` (an account, or None) records as its author's name."""
+    return (getattr(actor, "username", "") or SYSTEM_ACTOR)[:100]
 
 
 class AuditEntry(Model):

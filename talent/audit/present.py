@@ -16,7 +16,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from talent.audit.models import AuditEntry, Entity
+from talent.audit.models import SYSTEM_ACTOR, AuditEntry, Entity
 from talent.core.access import Scope
 from talent.core.attrs import attrs_of
 from talent.core.i18n import N_, Msgid, colon, format_date, format_local, get_locale
@@ -41,6 +41,7 @@ FIELD_LABELS: dict[str, Msgid] = {
     "ce_hours": N_("CE hours"),
     "ce_hours_per_period": N_("CE hours per registration period"),
     "cert_level": N_("Certificate level"),
+    "certificate_id": N_("Certificate"),
     "certificate_required": N_("Certificate required"),
     "code": N_("Code"),
     "cohort_id": N_("Cohort"),
@@ -181,6 +182,22 @@ ENTITY_FIELD_LABELS: dict[tuple[str, str], Msgid] = {
     (Entity.ENROLMENT, "position"): N_("Place on the waiting list"),
     (Entity.LESSON, "position"): N_("Order"),
     (Entity.SUPERVISOR, "level"): N_("Supervisor grade"),
+    (Entity.ENROLMENT, "certificate_id"): N_("Completion certificate"),
+    # The demo's one entry counts what it loaded.
+    (Entity.DEMO, "regions"): N_("Regions"),
+    (Entity.DEMO, "organisations"): N_("Organisations"),
+    (Entity.DEMO, "stations"): N_("Stations"),
+    (Entity.DEMO, "workers"): N_("Workers"),
+    (Entity.DEMO, "active_workers"): N_("Current workers"),
+    (Entity.DEMO, "spells"): N_("Employment spells"),
+    (Entity.DEMO, "certificates"): N_("Certificates"),
+    (Entity.DEMO, "registrations"): N_("Registrations"),
+    (Entity.DEMO, "exam_results"): N_("Exam results"),
+    (Entity.DEMO, "ce_credits"): N_("CE credits"),
+    (Entity.DEMO, "supervisors"): N_("Supervisors"),
+    (Entity.DEMO, "assignments"): N_("Supervisor assignments"),
+    (Entity.DEMO, "accounts"): N_("Accounts"),
+    (Entity.DEMO, "worker_accounts"): N_("Worker accounts"),
 }
 
 # A field that holds the id of another record → the kind of record (a key of NAMERS). A field whose name alone
@@ -214,6 +231,8 @@ RECORDS: dict[str, str] = {
     Entity.COHORT: "cohort",
     Entity.ENROLMENT: "enrolment",
     Entity.COURSE_CERTIFICATE: "course_certificate",
+    Entity.LESSON: "lesson",
+    Entity.CLASS_SESSION: "class_session",
 }
 # (entity, field) → the enum of the codes the field holds; registered by the layers that know the enums.
 CODES: dict[tuple[str, str], type[Enum]] = {}
@@ -234,8 +253,16 @@ def register_namer(kind: str, namer: Namer) -> None:
     NAMERS[kind] = namer
 
 
-# Summaries written by the learning side name a course and a worker by id: "course 3 · worker 121".
+# Summaries written by the learning side name a course and a worker by id: "course 3 · worker 121"; a learner's
+# lesson done or attendance names the lesson or the classroom session alone: "lesson 8", "session 2" (the entry's
+# record is the enrolment). The latter read as the record's title, else as its kind and "#id".
 RAW_SUMMARY = re.compile(r"\bcourse (\d+) · worker (\d+)")
+RECORD_SUMMARY = re.compile(r"(lesson|session) (\d+)")
+# The word a RECORD_SUMMARY starts with → the kind of record (a key of NAMERS) and its entity (whose label shows).
+SUMMARY_RECORDS: dict[str, tuple[str, str]] = {
+    "lesson": ("lesson", Entity.LESSON),
+    "session": ("class_session", Entity.CLASS_SESSION),
+}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
@@ -323,7 +350,12 @@ def _add(wanted: dict[str, set[int]], entity: str, entity_id: str, documents, su
             kind = reference_kind(entity, field)
             if kind and (i := _int(value)) is not None:
                 wanted.setdefault(kind, set()).add(i)
-    if not summary or " · worker " not in summary:  # as _summary: most summaries name no course and worker by id
+    if not summary:
+        return
+    if summary[0] in "ls" and (m := RECORD_SUMMARY.fullmatch(summary)):
+        wanted.setdefault(SUMMARY_RECORDS[m[1]][0], set()).add(int(m[2]))
+        return
+    if " · worker " not in summary:  # as _summary: most summaries name no course and worker by id
         return
     for course_id, worker_id in RAW_SUMMARY.findall(summary):
         wanted.setdefault("course", set()).add(int(course_id))
@@ -461,8 +493,17 @@ def _plain_changes_text(entity: str, before: str | None, after: str | None, loca
     return changes_text(_changes_of(entity, _decoded(before), _decoded(after), {}, locale))
 
 
+@lru_cache(maxsize=64)
+def _kind_label(entity: str, _locale: str) -> str:
+    return Entity(entity).label.tr()
+
+
 def _summary(summary: str, names) -> str:
     summary = summary or ""
+    if summary[:1] in ("l", "s") and (m := RECORD_SUMMARY.fullmatch(summary)):
+        kind, entity = SUMMARY_RECORDS[m[1]]
+        name = names.get(kind, {}).get(int(m[2]))
+        return name if name else f"{_kind_label(entity, get_locale())} #{m[2]}"
     if " · worker " not in summary:  # most summaries name no course and worker by id: no scan by the pattern
         return summary
     return RAW_SUMMARY.sub(
@@ -480,9 +521,20 @@ def summary_text(e, names: dict[str, dict[int, str]]) -> str:
     return _summary(e.summary, names)
 
 
+@lru_cache(maxsize=8)
+def _system_actor(_locale: str) -> str:
+    return N_("System").tr()
+
+
+def actor_text(name: str, locale: str) -> str:
+    """Who wrote an entry: the account's username, or "System" in the reader's language for what no account did."""
+    return _system_actor(locale) if name == SYSTEM_ACTOR else name
+
+
 def line(e, names: dict[str, dict[int, str]], locale: str) -> Line:
     return Line(
-        **attrs_of(e, "id", "at", "actor_name", "action", "entity", "entity_id"),
+        **attrs_of(e, "id", "at", "action", "entity", "entity_id"),
+        actor_name=actor_text(e.actor_name, locale),
         record=record_name(e, names),
         summary=summary_text(e, names),
         changes=_changes(e, names, locale),

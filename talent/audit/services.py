@@ -13,7 +13,7 @@ from typing import Any
 
 from tortoise.models import Model
 
-from talent.audit.models import Action, AuditEntry, AuditJurisdiction
+from talent.audit.models import Action, AuditEntry, AuditJurisdiction, actor_name_of
 from talent.core.bulk import WRITE_BATCH, batches, insert_rows, reserve_ids
 
 Jurisdiction = tuple[str, int | None]  # (region path, organisation id)
@@ -76,7 +76,7 @@ def audit_entry(
         after = {k: after[k] for k in changed}
     return {
         "actor_id": getattr(actor, "id", None),
-        "actor_name": (getattr(actor, "username", "") or "system")[:100],
+        "actor_name": actor_name_of(actor),
         "action": action,
         "entity": entity,
         "entity_id": str(entity_id),

@@ -28,6 +28,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from talent.audit.models import actor_name_of
 from talent.audit.services import audit_record_many
 from talent.core.access import Permission, Role, Scope, can
 from talent.core.bulk import FETCH_CHUNK, WRITE_BATCH, chunks  # noqa: F401 — the kinds' batch sizes
@@ -84,7 +85,7 @@ class Context:
 
     @property
     def actor_name(self) -> str:
-        return (getattr(self.actor, "username", "") or "system")[:100]
+        return actor_name_of(self.actor)
 
     async def write_batches(self, plan: "Plan", items: list, write: Callable[[list], Awaitable[list[dict]]]) -> None:
         """Write `items` (some of the plan's) in batches of WRITE_BATCH: `write(batch)` stores the batch's rows and

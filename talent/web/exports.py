@@ -17,6 +17,7 @@ from starlette.responses import StreamingResponse
 from talent.audit.present import (
     TEXT_FIELDS,
     TEXT_REFERENCE_FIELDS,
+    actor_text,
     add_text_references,
     names_of,
     record_name,
@@ -166,7 +167,7 @@ async def audit_rows(scope, entries: Callable[[Sequence[str], int | None], Async
     async for e in entries(TEXT_FIELDS, last):
         yield (
             e.at,
-            e.actor_name,
+            actor_text(e.actor_name, locale),
             action_label(e.action),
             entity_label(e.entity),
             e.entity_id,

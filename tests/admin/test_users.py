@@ -40,6 +40,19 @@ async def test_a_bureau_account_without_a_region_is_refused_and_nothing_is_writt
     assert await User.all().count() == before
 
 
+async def test_the_name_the_audit_log_gives_to_what_no_account_did_cannot_be_taken_by_an_account(client):
+    await world()
+    await login(client, "admin")
+    before = await User.all().count()
+    for username in ("system", "System"):
+        response = await post(
+            client, "/admin/users", {"username": username, "role": "admin", "password": "long-enough-pass"}
+        )
+        assert response.status_code == 422
+        assert "This username is reserved." in response.text
+    assert await User.all().count() == before
+
+
 async def test_an_unknown_region_code_is_a_field_error(client):
     await world()
     await login(client, "admin")

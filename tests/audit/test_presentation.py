@@ -6,21 +6,26 @@ import html
 import importlib
 import pkgutil
 import re
+from datetime import UTC, date, datetime
 
 import pytest
 
 import courses
 import talent
+from courses.catalog.models import Lesson
+from courses.classroom.models import ClassSession
 from courses.completion import pages as completion_pages
 from courses.enrolment.models import Enrolment, EnrolmentStatus
-from talent.audit.models import AuditEntry, Entity
-from talent.audit.present import FIELD_LABELS, NAMERS, RECORDS, REFERENCES, names_of
+from talent.audit.models import SYSTEM_ACTOR, AuditEntry, Entity
+from talent.audit.present import ENTITY_FIELD_LABELS, FIELD_LABELS, NAMERS, RECORDS, REFERENCES, names_of
 from talent.audit.services import Audited
 from talent.core.access import Role, Scope
+from talent.demo import load_demo
 from talent.people.models import Worker
 from talent.places.models import Station
 from tests.conftest import login, post
 from tests.courses.helpers import make_course, scope_of
+from tests.exports.helpers import csv_rows
 from tests.factories import world
 from tests.querycount import count_queries
 
@@ -173,6 +178,62 @@ async def test_an_enrolment_whose_course_is_out_of_reach_stays_a_number_though_i
     await login(client, "citybureau")
     named = await records(client, "en", entity="enrolment", entity_id=str(enrolment.id))
     assert named == [f"{course.title} · {near.name}"]
+
+
+async def _learners_entries(w, course, worker) -> tuple[Lesson, ClassSession]:
+    """A lesson done and an attendance of `worker` in `course`, as the learning side writes them (no account: the
+    system), filed under county A."""
+    lesson = await Lesson.filter(course_id=course.id).first()
+    starts_at = datetime(2026, 11, 13, 1, 30, tzinfo=UTC)
+    session = await ClassSession.create(course=course, title="接案与预估", starts_at=starts_at)
+    enrolment = await Enrolment.create(course=course, worker=worker, status=EnrolmentStatus.ENROLLED)
+    for action, summary in (("lesson_done", f"lesson {lesson.id}"), ("present", f"session {session.id}")):
+        await AuditEntry.create(
+            action=action, entity=Entity.ENROLMENT, entity_id=str(enrolment.id), summary=summary,
+            actor_name=SYSTEM_ACTOR, region_path=w["regions"]["county_a"].path,
+        )  # fmt: skip
+    return lesson, session
+
+
+async def test_a_lesson_done_and_an_attendance_read_as_their_titles_and_the_system_in_the_readers_language(client):
+    w = await world()
+    lesson, session = await _learners_entries(w, await make_course(w, author="bureau"), w["workers"][0])
+    await login(client, "bureau")
+    for locale, system in (("en", "System"), ("zh_CN", "系统")):
+        client.cookies.set("talent_lang", locale)
+        page = html.unescape((await client.get("/audit", params={"entity": "enrolment"})).text)
+        # Written as "lesson 8" and "session 2", read as the lesson's and the session's titles.
+        assert lesson.title in page and "接案与预估" in page
+        assert not re.search(r"\b(lesson|session) \d", page)
+        assert re.findall(r"<td>(System|系统|system)</td>", page) == [system, system]
+    rows = csv_rows(await client.get("/audit/export", params={"format": "csv", "entity": "enrolment"}))
+    assert {(r[1], r[6]) for r in rows[1:]} == {("系统", lesson.title), ("系统", "接案与预估")}
+
+
+async def test_a_lesson_and_a_session_of_a_course_out_of_the_readers_reach_read_as_their_kind_and_number(client):
+    w = await world()
+    course = await make_course(w, author="citybureau", region="320104")  # county B's course
+    lesson, session = await _learners_entries(w, course, w["workers"][0])
+    # County A's bureau reads the entries (filed under county A), not county B's course, nor so its parts.
+    await login(client, "bureau")
+    client.cookies.set("talent_lang", "en")
+    page = html.unescape((await client.get("/audit", params={"entity": "enrolment"})).text)
+    assert f"Lesson #{lesson.id}" in page and f"Classroom session #{session.id}" in page
+    assert lesson.title not in page and "接案与预估" not in page
+    # The city bureau reaches the course.
+    await login(client, "citybureau")
+    page = html.unescape((await client.get("/audit", params={"entity": "enrolment"})).text)
+    assert lesson.title in page and "接案与预估" in page
+
+
+async def test_every_field_the_demos_log_writes_has_a_label(db):
+    # The declarations' fields are checked above; this reads what the services actually write, documents passed
+    # whole included (a completion's certificate id, the demo's counts).
+    await load_demo(scale="small", seed=2026, today=date(2026, 11, 27))
+    documents = await AuditEntry.all().values_list("entity", "before", "after")
+    keys = {(entity, key) for entity, *docs in documents for doc in docs if isinstance(doc, dict) for key in doc}
+    assert len(keys) > 60
+    assert sorted(k for k in keys if k[1] not in FIELD_LABELS and k not in ENTITY_FIELD_LABELS) == []
 
 
 async def add_entries(client, w, first: int, n: int) -> None:
