@@ -424,6 +424,8 @@ def show_value(entity: str, field: str, value: Any, names: dict[str, dict[int, s
         return str(value)
     if kind is not None:
         return _named(names, kind, value)
+    if field.endswith("_id") and isinstance(value, int):  # a record the log does not name (a completion's certificate)
+        return f"#{value}"
     if isinstance(value, bool):
         return _yes_no(value, locale)
     if isinstance(value, list):

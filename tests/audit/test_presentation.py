@@ -17,7 +17,16 @@ from courses.classroom.models import ClassSession
 from courses.completion import pages as completion_pages
 from courses.enrolment.models import Enrolment, EnrolmentStatus
 from talent.audit.models import SYSTEM_ACTOR, AuditEntry, Entity
-from talent.audit.present import ENTITY_FIELD_LABELS, FIELD_LABELS, NAMERS, RECORDS, REFERENCES, names_of
+from talent.audit.present import (
+    ENTITY_FIELD_LABELS,
+    FIELD_LABELS,
+    NAMERS,
+    RECORDS,
+    REFERENCES,
+    Change,
+    _changes_of,
+    names_of,
+)
 from talent.audit.services import Audited
 from talent.core.access import Role, Scope
 from talent.demo import load_demo
@@ -234,6 +243,12 @@ async def test_every_field_the_demos_log_writes_has_a_label(db):
     keys = {(entity, key) for entity, *docs in documents for doc in docs if isinstance(doc, dict) for key in doc}
     assert len(keys) > 60
     assert sorted(k for k in keys if k[1] not in FIELD_LABELS and k not in ENTITY_FIELD_LABELS) == []
+    # A record the log does not name reads as one, "#id", not as a bare number.
+    completion = await AuditEntry.filter(entity="enrolment", action="complete").first()
+    (change,) = [
+        c for c in _changes_of("enrolment", completion.before, completion.after, {}, "en") if "cert" in c.label
+    ]
+    assert change == Change("Completion certificate", "—", f"#{completion.after['certificate_id']}")
 
 
 async def add_entries(client, w, first: int, n: int) -> None:
