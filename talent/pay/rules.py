@@ -253,9 +253,15 @@ class PaySql:
 
     def pay(self, worker: str) -> str:
         """Base + allowances of the latest salary record effective on or before day (NULL without one)."""
+        return self._latest_record(worker, f"{self.num('r.monthly_base')} + {self.num('r.monthly_allowances')}")
+
+    def record(self, worker: str) -> str:
+        """The id of the salary record `pay` reads (NULL without one)."""
+        return self._latest_record(worker, "r.id")
+
+    def _latest_record(self, worker: str, value: str) -> str:
         return (
-            f"(SELECT {self.num('r.monthly_base')} + {self.num('r.monthly_allowances')} FROM pay_salary_records r"
-            f" WHERE r.worker_id = {worker} AND r.effective_from <= {self.d}"
+            f"(SELECT {value} FROM pay_salary_records r WHERE r.worker_id = {worker} AND r.effective_from <= {self.d}"
             " ORDER BY r.effective_from DESC LIMIT 1)"
         )
 
