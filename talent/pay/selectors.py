@@ -679,12 +679,6 @@ def _proposals(sql: PaySql, stations: str) -> str:
             f" AND dc.reason = '{reason}' AND dc.key = {key})"
         )
 
-    def allowance(level: str) -> str:
-        return (
-            f"COALESCE((SELECT SUM({num('a.amount')}) FROM pay_allowances a WHERE a.standard_id = p1.standard_id"
-            f" AND a.level = {level}), 0)"
-        )
-
     factor = "(1 + (CASE WHEN p3.by_uplift = 1 THEN p3.uplift_pct ELSE 0 END) / 100.0)"
     return f"""{_workforce(sql, stations, record=True)}, lr AS (
   SELECT cw.worker_id, cw.station_id, cw.standard_id, cw.level, cw.bmin, cw.pay, cw.rec_from, cw.base, cw.allow
@@ -694,11 +688,14 @@ def _proposals(sql: PaySql, stations: str) -> str:
     s.effective_from AS std_from,
     (SELECT g.grade FROM pay_assessments g WHERE g.worker_id = lr.worker_id AND g.year = {int(year)}) AS grade
   FROM lr JOIN pay_standards s ON s.id = lr.standard_id
+), al AS (
+  SELECT a.standard_id, a.level, SUM({num("a.amount")}) AS amount FROM pay_allowances a GROUP BY a.standard_id, a.level
 ), p2 AS MATERIALIZED (
-  SELECT p1.*, {allowance("p1.level")} - {allowance("p1.old_level")} AS allow_raise,
+  SELECT p1.*, COALESCE(an.amount, 0) - COALESCE(ao.amount, 0) AS allow_raise,
     COALESCE((SELECT {num("ps.amount")} FROM pay_performance_steps ps WHERE ps.standard_id = p1.standard_id
       AND ps.grade = p1.grade), 0) AS step
-  FROM p1
+  FROM p1 LEFT JOIN al an ON an.standard_id = p1.standard_id AND an.level = p1.level
+  LEFT JOIN al ao ON ao.standard_id = p1.standard_id AND ao.level = p1.old_level
 ), p3 AS (
   SELECT p2.*,
     CASE WHEN {rank("p2.level")} > {rank("p2.old_level")} AND (p2.allow_raise > 0 OR (p2.bmin IS NOT NULL

@@ -82,6 +82,22 @@ async def test_a_new_certificate_proposes_its_allowance_and_band_from_the_day_it
     assert (mirror.base, mirror.allowances, mirror.reasons) == (Decimal(4000), Decimal(200), ("certificate",))
 
 
+async def test_a_higher_certificate_raises_the_allowance_by_the_difference_between_the_two_levels(county):
+    w2 = county["workers"][1]
+    await certificate(w2, "assistant", date(2024, 6, 1))
+    await salary(w2, date(2025, 1, 1), 4600, 200)  # paid as an assistant: 4800, inside the assistant band
+    await certificate(w2, "intermediate", date(2026, 5, 20))
+    row = (await _proposed(county["hr"], date(2026, 5, 20)))["W2"]
+    # Allowance: intermediate 400 − assistant 200 = +200 (not the whole 400) → 4600 + 400 = 5000, inside the
+    # intermediate band (4600–5800): the base stays; an increase of 200.
+    assert (row["old_level"].value, row["level"].value) == ("assistant", "intermediate")
+    assert (row["new_base"], row["new_allow"], row["increase"]) == (
+        Decimal("4600.00"),
+        Decimal("400.00"),
+        Decimal("200.00"),
+    )
+
+
 async def test_a_certificate_that_raises_nothing_proposes_nothing(county):
     w2 = county["workers"][1]
     await salary(w2, date(2025, 1, 1), 5000, 200)  # 5200: above the assistant band min already
