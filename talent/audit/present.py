@@ -9,6 +9,7 @@ for its own), one query per kind of record and page."""
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -321,15 +322,18 @@ REFERENCE_KEYS = tuple(sorted({*REFERENCES, *(f for _e, f in ENTITY_REFERENCES)}
 _REFERENCE_KEY = re.compile("|".join(re.escape(f'"{k}"') for k in REFERENCE_KEYS))
 
 
-def add_references(wanted: dict[str, set[int]], e) -> None:
+def add_references(wanted: defaultdict[str, set[int]], e) -> None:
     """Add the ids of the records entry `e` refers to, by the kind of namer asked for them, to `wanted`."""
     _add(wanted, e.entity, e.entity_id, (e.before, e.after), e.summary)
 
 
-def add_text_references(wanted: dict[str, set[int]], e) -> None:
+def add_text_references(wanted: defaultdict[str, set[int]], e) -> None:
     """add_references for an entry read with TEXT_REFERENCE_FIELDS: only the documents that may name a record come
-    (the whole national demo's log holds 1.4 million documents, 13 of which name one)."""
-    _add(wanted, e.entity, e.entity_id, (_decoded(e.referring_before), _decoded(e.referring_after)), e.summary)
+    (the whole national demo's log holds 1.4 million documents, 13 of which name one), so most entries have none to
+    decode."""
+    before, after = e.referring_before, e.referring_after
+    documents = (_decoded(before), _decoded(after)) if before or after else ()
+    _add(wanted, e.entity, e.entity_id, documents, e.summary)
 
 
 def _may_refer(text: str | None) -> bool:
@@ -341,30 +345,35 @@ def _decoded(text: str | None):
     return json.loads(text) if text else None
 
 
-def _add(wanted: dict[str, set[int]], entity: str, entity_id: str, documents, summary: str | None) -> None:
+def _add(wanted: defaultdict[str, set[int]], entity: str, entity_id: str, documents, summary: str | None) -> None:
     kind = RECORDS.get(entity)
     if kind and (i := _int(entity_id)) is not None:
-        wanted.setdefault(kind, set()).add(i)
+        wanted[kind].add(i)
     for values in documents:
         for field, value in (values or {}).items() if isinstance(values, dict) else ():
             kind = reference_kind(entity, field)
             if kind and (i := _int(value)) is not None:
-                wanted.setdefault(kind, set()).add(i)
+                wanted[kind].add(i)
     if not summary:
         return
     if summary[0] in "ls" and (m := RECORD_SUMMARY.fullmatch(summary)):
-        wanted.setdefault(SUMMARY_RECORDS[m[1]][0], set()).add(int(m[2]))
+        wanted[SUMMARY_RECORDS[m[1]][0]].add(int(m[2]))
         return
     if " · worker " not in summary:  # as _summary: most summaries name no course and worker by id
         return
     for course_id, worker_id in RAW_SUMMARY.findall(summary):
-        wanted.setdefault("course", set()).add(int(course_id))
-        wanted.setdefault("worker", set()).add(int(worker_id))
+        wanted["course"].add(int(course_id))
+        wanted["worker"].add(int(worker_id))
+
+
+def wanted_ids() -> defaultdict[str, set[int]]:
+    """The ids of the records entries refer to, by kind of namer, as add_references collects them."""
+    return defaultdict(set)
 
 
 async def names_for(scope: Scope, entries) -> dict[str, dict[int, str]]:
     """{kind: {id: name}} of every record the entries refer to that the viewer may see (names_of)."""
-    wanted: dict[str, set[int]] = {}
+    wanted = wanted_ids()
     for e in entries:
         add_references(wanted, e)
     return await names_of(scope, wanted)

@@ -23,6 +23,7 @@ from talent.audit.present import (
     record_name,
     summary_text,
     text_changes_text,
+    wanted_ids,
 )
 from talent.core.access import Role
 from talent.core.clock import local_today
@@ -157,7 +158,7 @@ async def audit_rows(scope, entries: Callable[[Sequence[str], int | None], Async
     holds the ids and names of the records referred to, not the entries. `entries(fields, upto)` reads the log
     with those fields up to that entry id: the second reading stops at the last entry of the first, so an entry
     written between the two is not exported unnamed."""
-    wanted: dict[str, set[int]] = {}
+    wanted = wanted_ids()
     last = 0
     async for e in entries(TEXT_REFERENCE_FIELDS, None):
         add_text_references(wanted, e)
