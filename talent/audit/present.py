@@ -8,6 +8,7 @@ and the name look-ups are registered by the layers above (talent.audit.pages for
 for its own), one query per kind of record and page."""
 
 import json
+import os
 import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -320,6 +321,10 @@ TEXT_FIELDS = ("id", "at", "actor_name", "action", "entity", "entity_id", "summa
 REFERENCE_KEYS = tuple(sorted({*REFERENCES, *(f for _e, f in ENTITY_REFERENCES)}))
 # One of them as JSON writes it ("worker_id"), found in a document's text.
 _REFERENCE_KEY = re.compile("|".join(re.escape(f'"{k}"') for k in REFERENCE_KEYS))
+# The keys' common ending ("_id"): a document without it as JSON writes it (`_id"`) holds none of them, found by one
+# substring search (most documents of a log: a status, hours) before the pattern's.
+REFERENCE_KEYS_END = os.path.commonprefix([key[::-1] for key in REFERENCE_KEYS])[::-1]
+_KEYS_END_TEXT = f'{REFERENCE_KEYS_END}"'
 
 
 def add_references(wanted: defaultdict[str, set[int]], e) -> None:
@@ -338,7 +343,7 @@ def add_text_references(wanted: defaultdict[str, set[int]], e) -> None:
 
 def _may_refer(text: str | None) -> bool:
     """Whether a document's JSON text holds a key that may name a record."""
-    return bool(text) and _REFERENCE_KEY.search(text) is not None
+    return bool(text) and _KEYS_END_TEXT in text and _REFERENCE_KEY.search(text) is not None
 
 
 def _decoded(text: str | None):

@@ -1,11 +1,10 @@
-import os
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from tortoise.expressions import Q, RawSQL
 
 from talent.audit.models import AuditEntry, AuditJurisdiction
-from talent.audit.present import REFERENCE_KEYS
+from talent.audit.present import REFERENCE_KEYS, REFERENCE_KEYS_END
 from talent.core.access import Role, Scope
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
@@ -46,9 +45,6 @@ async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", enti
     return await paginate(qs, params, SORTS, default="-at")
 
 
-_KEYS_END = os.path.commonprefix([key[::-1] for key in REFERENCE_KEYS])[::-1]
-
-
 def _referring(column: str) -> str:
     """A document's JSON text when it holds a key that may name a record (present.REFERENCE_KEYS), else NULL: on
     PostgreSQL by the document's own key test (jsonb `?|`, its top-level keys, the ones present reads), on SQLite
@@ -59,7 +55,7 @@ def _referring(column: str) -> str:
     found = " OR ".join(f"instr({column}, '\"{key}\"') > 0" for key in REFERENCE_KEYS)
     # The keys' common ending ("_id") searched first: most documents lack it and are passed over by one search, not
     # one per key (the national log's 1.46 million documents: 1.34 → 0.63 s to read the references).
-    return f"CASE WHEN instr({column}, '{_KEYS_END}\"') > 0 AND ({found}) THEN {column} END"
+    return f"CASE WHEN instr({column}, '{REFERENCE_KEYS_END}\"') > 0 AND ({found}) THEN {column} END"
 
 
 # Fields an export may ask for besides the model's: an entry's documents as their JSON text, not decoded, and as
