@@ -50,10 +50,16 @@ async def certification_report(area: Area, on: date) -> dict:
 
 
 async def turnover_report(area: Area, start: date, end: date) -> dict:
-    figure = (await turnover(area, start, end))[TOTAL]
+    figures, reasons, attrition = await gather_reads(
+        [
+            lambda: turnover(area, start, end),
+            lambda: exit_reasons(area, start, end),
+            lambda: first_year_attrition(area, start, end, end),
+        ]
+    )
+    figure = figures[TOTAL]
     out = {"region": _region(area), "formula": formulas.TURNOVER.tr(), **figure.as_dict()}
-    out["exit_reasons"] = await exit_reasons(area, start, end)
-    attrition = await first_year_attrition(area, start, end, end)
+    out["exit_reasons"] = reasons
     out["first_year_attrition"] = {"hires": attrition.hires, "left": attrition.left, "rate": attrition.rate}
     return out
 
@@ -105,8 +111,12 @@ async def kinds_overview(area: Area, on: date) -> list[dict]:
     """One row per kind of station of the network, whatever kind the report counts: stations, full-time workers
     and certified ones on d, stations with a tier of their kind and those meeting it; two statements."""
     every = replace(area, kind=ALL_KINDS)
-    staff = await staffing_summary(every, on, by_kind=True)
-    cert = await certification(every, on, Grouping.station_kinds())
+    staff, cert = await gather_reads(
+        [
+            lambda: staffing_summary(every, on, by_kind=True),
+            lambda: certification(every, on, Grouping.station_kinds()),
+        ]
+    )
     rows = []
     for kind in StationKind:
         s, c = staff.get(kind.value, EMPTY_SUMMARY), cert.get(kind.value)
@@ -127,7 +137,9 @@ async def kinds_overview(area: Area, on: date) -> list[dict]:
 async def staffing_report(area: Area, on: date) -> dict:
     """Staffing of the stations of the kind the area counts (township stations unless asked otherwise) against
     the norms of their kind, with their totals, and the whole network per kind (`by_kind`)."""
-    rows, summary = await staffing_table(area, on, limit=MAX_STATIONS)
+    (rows, summary), by_kind = await gather_reads(
+        [lambda: staffing_table(area, on, limit=MAX_STATIONS), lambda: kinds_overview(area, on)]
+    )
     return {
         "region": _region(area),
         "on": on.isoformat(),
@@ -152,12 +164,12 @@ async def staffing_report(area: Area, on: date) -> dict:
         ],
         "truncated": summary["stations"] > len(rows),
         "totals": {**summary, "rate": summary["met"] / summary["tiered"] if summary["tiered"] else None},
-        "by_kind": await kinds_overview(area, on),
+        "by_kind": by_kind,
     }
 
 
 async def ce_report(area: Area, on: date) -> dict:
-    rows = await ce_compliance(area, on)
+    rows, registration = await gather_reads([lambda: ce_compliance(area, on), lambda: registration_counts(area, on)])
     total = totals(rows, ("registered", "on_track"))
     total["rate"] = total["on_track"] / total["registered"] if total["registered"] else None
     return {
@@ -166,7 +178,7 @@ async def ce_report(area: Area, on: date) -> dict:
         "formula": formulas.CE.tr(),
         "stations": rows,
         "totals": total,
-        "registration": await registration_counts(area, on),
+        "registration": registration,
     }
 
 
@@ -175,9 +187,13 @@ async def children_overview(area: Area, on: date, start: date, end: date) -> dic
     turnover rate, stations meeting their tier; four statements whatever the number of rows."""
     children = await child_regions(area)
     grouping = Grouping.child_regions(children)
-    cert = await certification(area, on, grouping)
-    turn = await turnover(area, start, end, grouping)
-    staff = await staffing_summary(area, on, children)
+    cert, turn, staff = await gather_reads(
+        [
+            lambda: certification(area, on, grouping),
+            lambda: turnover(area, start, end, grouping),
+            lambda: staffing_summary(area, on, children),
+        ]
+    )
     rows = []
     for region in children:
         c, t, s = cert.get(region.code), turn.get(region.code), staff.get(region.code, {})
@@ -200,9 +216,13 @@ async def children_overview(area: Area, on: date, start: date, end: date) -> dic
 async def stations_overview(area: Area, on: date, start: date, end: date) -> list[dict]:
     """One row per station of the area (the lowest level of the drill-down, and HR's and a supervisor's view):
     tier, headcount, certified per level, rate, separations, turnover rate, norms met; four statements."""
-    rows = await staffing(area, on, limit=MAX_STATIONS)
-    cert = await certification(area, on, Grouping.stations())
-    turn = await turnover(area, start, end, Grouping.stations())
+    rows, cert, turn = await gather_reads(
+        [
+            lambda: staffing(area, on, limit=MAX_STATIONS),
+            lambda: certification(area, on, Grouping.stations()),
+            lambda: turnover(area, start, end, Grouping.stations()),
+        ]
+    )
     out = []
     for r in rows:
         key = str(r["station_id"])

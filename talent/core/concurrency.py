@@ -9,6 +9,7 @@ connection, which serves one statement at a time, and SQLite has one connection:
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from typing import TypeVar
 
 from tortoise.backends.base.client import TransactionalDBClient
@@ -17,6 +18,9 @@ from tortoise.connection import connections
 from talent.settings import get_settings
 
 T = TypeVar("T")
+# Set inside a call that gather_reads runs alongside others: a report's part reads its own statements at once when it
+# is read alone (a table's export), one after another inside the page's gathering, which holds the limit already.
+_gathered: ContextVar[bool] = ContextVar("talent_gathered_read", default=False)
 
 
 def overlapping_allowed() -> bool:
@@ -27,14 +31,16 @@ def overlapping_allowed() -> bool:
 
 async def gather_reads(calls: Sequence[Callable[[], Awaitable[T]]], *, limit: int | None = None) -> list[T]:
     """The results of `calls` (each a function returning an awaitable that only reads), in their order: at most
-    `limit` (settings.read_concurrency) running at once where statements may overlap, else one after another."""
+    `limit` (settings.read_concurrency) running at once where statements may overlap, else one after another (and
+    inside another gathering's call, so that the limit holds for the whole request)."""
     limit = get_settings().read_concurrency if limit is None else limit
-    if limit <= 1 or len(calls) <= 1 or not overlapping_allowed():
+    if limit <= 1 or len(calls) <= 1 or _gathered.get() or not overlapping_allowed():
         return [await call() for call in calls]
     gate = asyncio.Semaphore(limit)
 
     async def run(call: Callable[[], Awaitable[T]]) -> T:
         async with gate:
+            _gathered.set(True)  # in this call's own task: its nested gatherings run in turn
             return await call()
 
     return list(await asyncio.gather(*(run(call) for call in calls)))

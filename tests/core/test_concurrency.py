@@ -50,3 +50,18 @@ async def test_a_limit_of_one_runs_the_reads_in_turn(db):
     state, calls = overlap_probe()
     assert await gather_reads(calls, limit=1) == [3, 1, 2, 5]
     assert state["most"] == 1
+
+
+async def test_reads_gathered_inside_a_gathered_read_run_in_turn_so_the_limit_holds_for_the_whole_request(
+    db, is_postgres
+):
+    state, calls = overlap_probe()
+    # Two parts read at once, each gathering two reads of its own (a report part read on the page): were the inner
+    # gatherings to overlap too, four would run at once.
+    parts = [lambda: gather_reads(calls[:2], limit=2), lambda: gather_reads(calls[2:], limit=2)]
+    assert await gather_reads(parts, limit=2) == [[3, 1], [2, 5]]
+    assert state["most"] == (2 if is_postgres else 1)
+    # A part read alone gathers its own reads at once (a table's export).
+    state["most"] = 0
+    assert await parts[0]() == [3, 1]
+    assert state["most"] == (2 if is_postgres else 1)
