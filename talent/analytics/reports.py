@@ -300,8 +300,9 @@ async def _pass_rates(area: Area) -> list[dict]:
 async def series_report(area: Area, on: date, start: date, end: date, grain: str = "month") -> dict:
     """The trend charts' data: the certification rate at each month's end of the last twelve months, and turnover
     per month (or quarter, year) of the period."""
-    cert = await certification_series(area, months_back(on, 12))
-    turn = await turnover_series(area, start, end, grain)
+    cert, turn = await gather_reads(
+        [lambda: certification_series(area, months_back(on, 12)), lambda: turnover_series(area, start, end, grain)]
+    )
     return {
         "certification": [c.as_dict() for c in cert],
         "turnover": [t.as_dict() for t in turn],
