@@ -80,8 +80,8 @@ class Action(Coded):
     DISMISSED = "dismissed", N_("Dismissed")
 
 
-# The actor_name of an entry no account wrote (the command line, the demo, the scheduler's reminders): shown in the
-# reader's language (talent.audit.present.actor_text), and no account may take the name (accounts.services).
+# The actor_name of an entry no account wrote (the command line, the demo): shown in the reader's language
+# (talent.audit.present.actor_text), and no account may take the name (accounts.services).
 SYSTEM_ACTOR = "system"
 
 

@@ -260,6 +260,13 @@ def register_namer(kind: str, namer: Namer) -> None:
 # record is the enrolment). The latter read as the record's title, else as its kind and "#id".
 RAW_SUMMARY = re.compile(r"\bcourse (\d+) · worker (\d+)")
 RECORD_SUMMARY = re.compile(r"(lesson|session) (\d+)")
+
+
+def _record_summary(summary: str) -> re.Match | None:
+    """A summary that names a lesson or a session alone, matched (most summaries start with neither letter)."""
+    return RECORD_SUMMARY.fullmatch(summary) if summary[:1] in ("l", "s") else None
+
+
 # The word a RECORD_SUMMARY starts with → the kind of record (a key of NAMERS) and its entity (whose label shows).
 SUMMARY_RECORDS: dict[str, tuple[str, str]] = {
     "lesson": ("lesson", Entity.LESSON),
@@ -361,7 +368,7 @@ def _add(wanted: defaultdict[str, set[int]], entity: str, entity_id: str, docume
                 wanted[kind].add(i)
     if not summary:
         return
-    if summary[0] in "ls" and (m := RECORD_SUMMARY.fullmatch(summary)):
+    if m := _record_summary(summary):
         wanted[SUMMARY_RECORDS[m[1]][0]].add(int(m[2]))
         return
     if " · worker " not in summary:  # as _summary: most summaries name no course and worker by id
@@ -509,17 +516,12 @@ def _plain_changes_text(entity: str, before: str | None, after: str | None, loca
     return changes_text(_changes_of(entity, _decoded(before), _decoded(after), {}, locale))
 
 
-@lru_cache(maxsize=64)
-def _kind_label(entity: str, _locale: str) -> str:
-    return Entity(entity).label.tr()
-
-
 def _summary(summary: str, names) -> str:
     summary = summary or ""
-    if summary[:1] in ("l", "s") and (m := RECORD_SUMMARY.fullmatch(summary)):
+    if m := _record_summary(summary):
         kind, entity = SUMMARY_RECORDS[m[1]]
         name = names.get(kind, {}).get(int(m[2]))
-        return name if name else f"{_kind_label(entity, get_locale())} #{m[2]}"
+        return name if name else f"{_code_text(Entity, entity, get_locale())} #{m[2]}"
     if " · worker " not in summary:  # most summaries name no course and worker by id: no scan by the pattern
         return summary
     return RAW_SUMMARY.sub(
