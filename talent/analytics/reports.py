@@ -280,14 +280,38 @@ async def full_report(area: Area, dates, group_by: str = "", parts: tuple[str, .
 register_coded(ExitType, ExitReason)
 
 
-async def page_report(area: Area, dates, group_by: str, today: date) -> dict:
+async def page_report(area: Area, dates, group_by: str, today: date, *, listed: int | None) -> dict:
     """full_report for the reports pages (the page, the yearly report and its files), kept exact under the data
     version (talent.figures.freshness): served in one statement while nothing it reads has changed today; the
-    whole country's took 5.7 s on PostgreSQL and 11 s on SQLite a visit."""
+    whole country's took 5.7 s on PostgreSQL and 11 s on SQLite a visit. A page lists the first `listed` stations
+    of the CE table (None: every one, for the yearly files), and only those are kept: the country's 24,131 rows were
+    3.9 MB of its 4.1 MB, decoded on every visit to show 500."""
     key = key_of(
-        "report", scope_key(area.scope), area.key, area.kind, dates.on, dates.start, dates.end, dates.grain, group_by
+        "report",
+        scope_key(area.scope),
+        area.key,
+        area.kind,
+        dates.on,
+        dates.start,
+        dates.end,
+        dates.grain,
+        group_by,
+        listed,
     )
-    return await cached(key=f"report:{key}", day=today, compute=lambda: full_report(area, dates, group_by))
+
+    async def compute() -> dict:
+        return _listed(await full_report(area, dates, group_by), listed)
+
+    return await cached(key=f"report:{key}", day=today, compute=compute)
+
+
+def _listed(report: dict, listed: int | None) -> dict:
+    """The report with its CE table cut to the first `listed` stations (its totals are the whole area's)."""
+    ce = report["ce"]
+    ce["truncated"] = listed is not None and len(ce["stations"]) > listed
+    if ce["truncated"]:
+        ce["stations"] = ce["stations"][:listed]
+    return report
 
 
 async def _pass_rates(area: Area) -> list[dict]:

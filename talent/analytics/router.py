@@ -53,7 +53,8 @@ async def _context(
         "chain": await region_chain(area),
         "dates": dates,
         "group": group,
-        "report": await reports.page_report(area, dates, group, local_today()),
+        "report": await reports.page_report(area, dates, group, local_today(), listed=reports.MAX_STATIONS),
+        "listed": reports.MAX_STATIONS,
         "formulas": formulas,
         "level_labels": {lv.value: lv.label for lv in CertLevel},
         "today": local_today(),
@@ -88,7 +89,7 @@ async def reports_yearly_workbook(
     area = await area_for(viewer.scope, region, kind)
     if area is None:
         return render_error(request, 404)
-    report = await reports.page_report(area, dates, "level", local_today())
+    report = await reports.page_report(area, dates, "level", local_today(), listed=None)
     buffer = io.BytesIO()
     tables.workbook(report, buffer)
     name = f"yearly-report-{area.key or 'all'}-{chosen}.xlsx"
@@ -107,7 +108,7 @@ async def reports_yearly_pdf(
     area = await area_for(viewer.scope, region, kind)
     if area is None:
         return render_error(request, 404)
-    report = await reports.page_report(area, dates, "level", local_today())
+    report = await reports.page_report(area, dates, "level", local_today(), listed=None)
     body = pdf.yearly_pdf(
         report,
         region_name=area.region.name if area.region else N_("Whole scope").tr(),

@@ -161,3 +161,40 @@ async def test_odd_parameters_fall_back_to_the_defaults_and_never_fail(client, d
         assert r.status_code in (200, 404), params
     assert (await client.get("/reports/yearly", params={"year": "²⁰²⁴"})).status_code == 200
     assert (await client.get("/reports/list/headcount", params={"on": "nonsense", "page": 99})).status_code == 200
+
+
+async def test_a_report_lists_the_first_stations_of_its_ce_table_and_its_yearly_workbook_every_one(
+    client, db, monkeypatch
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from talent.analytics import reports
+    from talent.certification.models import Certificate
+    from talent.figures.models import FigureCache
+
+    w = await build()
+    # Registered certificates at three stations on 1 August 2024: W1 at S1, W3 at S4 (back on 1 September: not
+    # yet), W2 at S3 since 10 April, W4 at S1 since 15 July: the CE table lists S1 and S3, one row each.
+    for worker, number in ((w["workers"][0], "A1"), (w["workers"][1], "A2"), (w["workers"][3], "A4")):
+        await Certificate.create(
+            worker=worker,
+            level="assistant",
+            number=number,
+            obtained_on=date(2023, 6, 1),
+            registered_on=date(2023, 7, 1),
+        )
+    monkeypatch.setattr(reports, "MAX_STATIONS", 1)
+    await login(client, "citybureau")
+    r = await client.get("/reports", params=PERIOD)
+    ce = r.text.split('id="h-ce"', 1)[1]
+    assert "The first 1 stations are listed; the download has every station." in text_of(ce)
+    assert "社工站1" in ce and "社工站3" not in ce
+    # Only the stations shown are kept with the page's figures; the totals are the whole area's (3 registered).
+    stored = (await FigureCache.all().values_list("payload", flat=True))[0]
+    assert "社工站3" not in stored.split('"ce"', 1)[1]
+    assert '"registered": 3' in stored
+    book = load_workbook(io.BytesIO((await client.get("/reports/yearly/export", params={"year": "2024"})).content))
+    codes = [row[0] for row in book["CE compliance by station"].iter_rows(values_only=True)]
+    assert "S1" in codes and "S3" in codes
