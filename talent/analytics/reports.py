@@ -134,11 +134,12 @@ async def kinds_overview(area: Area, on: date) -> list[dict]:
     return rows
 
 
-async def staffing_report(area: Area, on: date) -> dict:
+async def staffing_report(area: Area, on: date, listed: int | None = None) -> dict:
     """Staffing of the stations of the kind the area counts (township stations unless asked otherwise) against
-    the norms of their kind, with their totals, and the whole network per kind (`by_kind`)."""
+    the norms of their kind, the first `listed` by code (None: every one), with the totals of all of them, and the
+    whole network per kind (`by_kind`)."""
     (rows, summary), by_kind = await gather_reads(
-        [lambda: staffing_table(area, on, limit=MAX_STATIONS), lambda: kinds_overview(area, on)]
+        [lambda: staffing_table(area, on, limit=listed), lambda: kinds_overview(area, on)]
     )
     return {
         "region": _region(area),
@@ -168,15 +169,19 @@ async def staffing_report(area: Area, on: date) -> dict:
     }
 
 
-async def ce_report(area: Area, on: date) -> dict:
+async def ce_report(area: Area, on: date, listed: int | None = None) -> dict:
+    """CE compliance per station, the first `listed` by code (None: every one), with the totals of all of them,
+    and the registrations needing action."""
     rows, registration = await gather_reads([lambda: ce_compliance(area, on), lambda: registration_counts(area, on)])
     total = totals(rows, ("registered", "on_track"))
     total["rate"] = total["on_track"] / total["registered"] if total["registered"] else None
+    truncated = listed is not None and len(rows) > listed
     return {
         "region": _region(area),
         "on": on.isoformat(),
         "formula": formulas.CE.tr(),
-        "stations": rows,
+        "stations": rows[:listed] if truncated else rows,
+        "truncated": truncated,
         "totals": total,
         "registration": registration,
     }
@@ -249,15 +254,18 @@ async def stations_overview(area: Area, on: date, start: date, end: date) -> lis
 PARTS = ("certification", "turnover", "staffing", "ce", "retention", "series", "pass_rates", "children", "stations")
 
 
-async def full_report(area: Area, dates, group_by: str = "", parts: tuple[str, ...] = PARTS) -> dict:
+async def full_report(
+    area: Area, dates, group_by: str = "", parts: tuple[str, ...] = PARTS, listed: int | None = None
+) -> dict:
     """Everything the reports page shows for an area (or only `parts` of it), from the measures above (a fixed
-    number of statements). An area with child regions has "children", one without "stations"."""
+    number of statements). An area with child regions has "children", one without "stations". The staffing and CE
+    tables hold the first `listed` stations (None: every one; the totals are always every station's)."""
     on, start, end = dates.on, dates.start, dates.end
     builders = {
         "certification": lambda: certification_report(area, on),
         "turnover": lambda: turnover_report(area, start, end),
-        "staffing": lambda: staffing_report(area, on),
-        "ce": lambda: ce_report(area, on),
+        "staffing": lambda: staffing_report(area, on, listed),
+        "ce": lambda: ce_report(area, on, listed),
         "retention": lambda: retention_report(area, on, group_by),
         "series": lambda: series_report(area, on, start, end, dates.grain),
         "pass_rates": lambda: _pass_rates(area),
@@ -284,8 +292,8 @@ async def page_report(area: Area, dates, group_by: str, today: date, *, listed: 
     """full_report for the reports pages (the page, the yearly report and its files), kept exact under the data
     version (talent.figures.freshness): served in one statement while nothing it reads has changed today; the
     whole country's took 5.7 s on PostgreSQL and 11 s on SQLite a visit. A page lists the first `listed` stations
-    of the CE table (None: every one, for the yearly files), and only those are kept: the country's 24,131 rows were
-    3.9 MB of its 4.1 MB, decoded on every visit to show 500."""
+    of its staffing and CE tables (None: every one, for the yearly files), and only those are kept: the country's
+    24,131 CE rows were 3.9 MB of its 4.1 MB, decoded on every visit to show 500."""
     key = key_of(
         "report",
         scope_key(area.scope),
@@ -299,19 +307,9 @@ async def page_report(area: Area, dates, group_by: str, today: date, *, listed: 
         listed,
     )
 
-    async def compute() -> dict:
-        return _listed(await full_report(area, dates, group_by), listed)
-
-    return await cached(key=f"report:{key}", day=today, compute=compute)
-
-
-def _listed(report: dict, listed: int | None) -> dict:
-    """The report with its CE table cut to the first `listed` stations (its totals are the whole area's)."""
-    ce = report["ce"]
-    ce["truncated"] = listed is not None and len(ce["stations"]) > listed
-    if ce["truncated"]:
-        ce["stations"] = ce["stations"][:listed]
-    return report
+    return await cached(
+        key=f"report:{key}", day=today, compute=lambda: full_report(area, dates, group_by, listed=listed)
+    )
 
 
 async def _pass_rates(area: Area) -> list[dict]:

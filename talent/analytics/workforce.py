@@ -198,14 +198,15 @@ async def staffing(area: Area, on: date, limit: int = 500) -> list[dict]:
     return (await staffing_table(area, on, limit))[0]
 
 
-async def staffing_table(area: Area, on: date, limit: int = 500) -> tuple[list[dict], dict]:
-    """staffing's rows (the first `limit` by code) and the totals of every station counted, shown or not
-    (staffing_summary's keys); one statement: the totals are windows over all the stations, taken before the
+async def staffing_table(area: Area, on: date, limit: int | None = 500) -> tuple[list[dict], dict]:
+    """staffing's rows (the first `limit` by code; None: every one) and the totals of every station counted, shown
+    or not (staffing_summary's keys); one statement: the totals are windows over all the stations, taken before the
     LIMIT, where a statement of their own computed every station's counts a second time."""
     sql = (
         f"{_staffing_sql(area, on)} SELECT s.*, COUNT(*) OVER () AS all_stations,"
         " SUM(CASE WHEN s.met IS NULL THEN 0 ELSE 1 END) OVER () AS all_tiered,"
-        f" SUM(CASE WHEN s.met = 1 THEN 1 ELSE 0 END) OVER () AS all_met FROM s ORDER BY s.code LIMIT {int(limit)}"
+        " SUM(CASE WHEN s.met = 1 THEN 1 ELSE 0 END) OVER () AS all_met FROM s ORDER BY s.code"
+        + ("" if limit is None else f" LIMIT {int(limit)}")
     )
     rows = await fetch_all(EmploymentSpell, sql)
     first = rows[0] if rows else {}

@@ -163,9 +163,10 @@ async def test_odd_parameters_fall_back_to_the_defaults_and_never_fail(client, d
     assert (await client.get("/reports/list/headcount", params={"on": "nonsense", "page": 99})).status_code == 200
 
 
-async def test_a_report_lists_the_first_stations_of_its_ce_table_and_its_yearly_workbook_every_one(
+async def test_a_report_page_lists_the_first_stations_of_its_station_tables_and_their_downloads_every_one(
     client, db, monkeypatch
 ):
+    import csv
     import io
 
     from openpyxl import load_workbook
@@ -195,6 +196,17 @@ async def test_a_report_lists_the_first_stations_of_its_ce_table_and_its_yearly_
     stored = (await FigureCache.all().values_list("payload", flat=True))[0]
     assert "社工站3" not in stored.split('"ce"', 1)[1]
     assert '"registered": 3' in stored
+    # The staffing table: the city's four township stations, the first listed.
+    staffing = r.text.split('id="h-staffing"', 1)[1].split('id="h-ce"', 1)[0]
+    assert "The first 1 stations are listed; the download has every station." in text_of(staffing)
+    assert "社工站1" in staffing and "社工站2" not in staffing
+    assert "社工站2" not in stored.split('"staffing"', 1)[1].split('"ce"', 1)[0]
+    for table, codes in (("staffing", {"S1", "S2", "S3", "S4"}), ("ce", {"S1", "S3"})):
+        body = (await client.get(f"/reports/{table}/export", params={**PERIOD, "format": "csv"})).content
+        assert {row[0] for row in csv.reader(io.StringIO(body.decode("utf-8-sig")))} - {"Code"} == codes, table
     book = load_workbook(io.BytesIO((await client.get("/reports/yearly/export", params={"year": "2024"})).content))
-    codes = [row[0] for row in book["CE compliance by station"].iter_rows(values_only=True)]
-    assert "S1" in codes and "S3" in codes
+    for sheet, codes in (
+        ("Staffing against tiers", {"S1", "S2", "S3", "S4"}),
+        ("CE compliance by station", {"S1", "S3"}),
+    ):
+        assert codes <= {row[0] for row in book[sheet].iter_rows(values_only=True)}, sheet
