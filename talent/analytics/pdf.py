@@ -189,6 +189,16 @@ def exit_reasons_chart(headers: list[str], rows: list[tuple], font: str) -> Draw
     return drawing
 
 
+def _note(report: dict, key: str) -> str:
+    """A table's formula note, and for a station table the printed report cuts (reports.page_report's `listed`)
+    where to find every station."""
+    text = note(key)
+    if key in ("staffing", "ce") and report[key].get("truncated"):
+        listed = format_number(len(report[key]["stations"]))
+        text += " " + _("The first %(n)s stations are listed; the yearly workbook has every station.", n=listed)
+    return text
+
+
 def yearly_pdf(
     report: dict, *, region_name: str, year: int, on: date, start: date, end: date, generated: date
 ) -> bytes:
@@ -251,6 +261,10 @@ def yearly_pdf(
         if chart is not None:
             block += [chart, Spacer(1, 3 * mm)]
         story.append(KeepTogether(block))
-        story += [_table(headers, rows, styles), Spacer(1, 1.5 * mm), Paragraph(escape(note(key)), styles["note"])]
+        story += [
+            _table(headers, rows, styles),
+            Spacer(1, 1.5 * mm),
+            Paragraph(escape(_note(report, key)), styles["note"]),
+        ]
     doc.build(story, onFirstPage=lambda canvas, document: None, onLaterPages=on_page)
     return buffer.getvalue()

@@ -108,7 +108,9 @@ async def reports_yearly_pdf(
     area = await area_for(viewer.scope, region, kind)
     if area is None:
         return render_error(request, 404)
-    report = await reports.page_report(area, dates, "level", local_today(), listed=None)
+    # Printed, the station tables stop at the page's length (a country's run to 60,000 rows); the workbook has them
+    # whole. The page's figures serve it: the yearly page and its PDF share one stored report.
+    report = await reports.page_report(area, dates, "level", local_today(), listed=reports.MAX_STATIONS)
     body = pdf.yearly_pdf(
         report,
         region_name=area.region.name if area.region else N_("Whole scope").tr(),

@@ -103,3 +103,20 @@ async def test_the_year_picker_chooses_the_report_year(client, db):
 def test_a_rate_cell_is_rounded_for_the_spreadsheet_and_exact_for_the_pdf():
     rate = Rate(0.123449)
     assert rate == 0.1234 and rate.exact == 0.123449
+
+
+async def test_the_printed_report_lists_the_first_stations_and_sends_the_reader_to_the_workbook(
+    client, db, monkeypatch
+):
+    from talent.analytics import reports
+
+    await build()
+    monkeypatch.setattr(reports, "MAX_STATIONS", 1)
+    with time_machine.travel(TODAY, tick=False):
+        await login(client, "citybureau")
+        pdf = await client.get("/reports/yearly/pdf", params={"year": "2024"})
+    text = " ".join(pdf_text(pdf.content).split())
+    # The city's four township stations: the staffing table prints S1 alone and says where the others are.
+    assert "The first 1 stations are listed; the yearly workbook has every station." in text
+    staffing = text.split("Staffing against tiers", 2)[-1]
+    assert "社工站1" in staffing and "社工站2" not in staffing
