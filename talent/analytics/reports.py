@@ -28,7 +28,7 @@ from talent.analytics.workforce import (
 )
 from talent.cohorts.models import CohortKind
 from talent.core.concurrency import gather_reads
-from talent.core.i18n import N_
+from talent.core.i18n import N_, get_locale
 from talent.figures.freshness import cached, key_of, register_coded, scope_key
 from talent.pay.rules import PayStatus
 from talent.people.models import ExitReason, ExitType, Source
@@ -134,13 +134,14 @@ async def kinds_overview(area: Area, on: date) -> list[dict]:
     return rows
 
 
-async def staffing_report(area: Area, on: date, listed: int | None = None) -> dict:
+async def staffing_report(area: Area, on: date, listed: int | None = None, attention: bool = False) -> dict:
     """Staffing of the stations of the kind the area counts (township stations unless asked otherwise) against
-    the norms of their kind, the first `listed` by code (None: every one), with the totals of all of them, and the
-    whole network per kind (`by_kind`)."""
+    the norms of their kind, the first `listed` by code (None: every one; `attention`: only those below their
+    norms), with the totals of all of them, and the whole network per kind (`by_kind`)."""
     (rows, summary), by_kind = await gather_reads(
-        [lambda: staffing_table(area, on, limit=listed), lambda: kinds_overview(area, on)]
+        [lambda: staffing_table(area, on, limit=listed, unmet=attention), lambda: kinds_overview(area, on)]
     )
+    shown = summary["tiered"] - summary["met"] if attention else summary["stations"]
     return {
         "region": _region(area),
         "on": on.isoformat(),
@@ -163,18 +164,20 @@ async def staffing_report(area: Area, on: date, listed: int | None = None) -> di
             }
             for r in rows
         ],
-        "truncated": summary["stations"] > len(rows),
+        "truncated": shown > len(rows),
         "totals": {**summary, "rate": summary["met"] / summary["tiered"] if summary["tiered"] else None},
         "by_kind": by_kind,
     }
 
 
-async def ce_report(area: Area, on: date, listed: int | None = None) -> dict:
-    """CE compliance per station, the first `listed` by code (None: every one), with the totals of all of them,
-    and the registrations needing action."""
+async def ce_report(area: Area, on: date, listed: int | None = None, attention: bool = False) -> dict:
+    """CE compliance per station, the first `listed` by code (None: every one; `attention`: only those with a
+    registered certificate off track), with the totals of all of them, and the registrations needing action."""
     rows, registration = await gather_reads([lambda: ce_compliance(area, on), lambda: registration_counts(area, on)])
     total = totals(rows, ("registered", "on_track"))
     total["rate"] = total["on_track"] / total["registered"] if total["registered"] else None
+    if attention:
+        rows = [r for r in rows if r["on_track"] < r["registered"]]
     truncated = listed is not None and len(rows) > listed
     return {
         "region": _region(area),
@@ -255,17 +258,23 @@ PARTS = ("certification", "turnover", "staffing", "ce", "retention", "series", "
 
 
 async def full_report(
-    area: Area, dates, group_by: str = "", parts: tuple[str, ...] = PARTS, listed: int | None = None
+    area: Area,
+    dates,
+    group_by: str = "",
+    parts: tuple[str, ...] = PARTS,
+    listed: int | None = None,
+    attention: bool = False,
 ) -> dict:
     """Everything the reports page shows for an area (or only `parts` of it), from the measures above (a fixed
     number of statements). An area with child regions has "children", one without "stations". The staffing and CE
-    tables hold the first `listed` stations (None: every one; the totals are always every station's)."""
+    tables hold the first `listed` stations (None: every one; the totals are always every station's), with
+    `attention` only those needing action (below their tier's norms; a registered certificate off track)."""
     on, start, end = dates.on, dates.start, dates.end
     builders = {
         "certification": lambda: certification_report(area, on),
         "turnover": lambda: turnover_report(area, start, end),
-        "staffing": lambda: staffing_report(area, on, listed),
-        "ce": lambda: ce_report(area, on, listed),
+        "staffing": lambda: staffing_report(area, on, listed, attention),
+        "ce": lambda: ce_report(area, on, listed, attention),
         "retention": lambda: retention_report(area, on, group_by),
         "series": lambda: series_report(area, on, start, end, dates.grain),
         "pass_rates": lambda: _pass_rates(area),
@@ -288,14 +297,19 @@ async def full_report(
 register_coded(ExitType, ExitReason)
 
 
-async def page_report(area: Area, dates, group_by: str, today: date, *, listed: int | None) -> dict:
+async def page_report(
+    area: Area, dates, group_by: str, today: date, *, listed: int | None, attention: bool = False
+) -> dict:
     """full_report for the reports pages (the page, the yearly report and its files), kept exact under the data
     version (talent.figures.freshness): served in one statement while nothing it reads has changed today; the
     whole country's took 5.7 s on PostgreSQL and 11 s on SQLite a visit. A page lists the first `listed` stations
     of its staffing and CE tables (None: every one, for the yearly files), and only those are kept: the country's
     24,131 CE rows were 3.9 MB of its 4.1 MB, decoded on every visit to show 500."""
+    # The report holds labels in the reader's language (the station kinds, the retention groups, the formulas the
+    # yearly files print): it is kept per language, or a Chinese reader was served the English of the first visit.
     key = key_of(
         "report",
+        get_locale(),
         scope_key(area.scope),
         area.key,
         area.kind,
@@ -305,10 +319,13 @@ async def page_report(area: Area, dates, group_by: str, today: date, *, listed: 
         dates.grain,
         group_by,
         listed,
+        attention,
     )
 
     return await cached(
-        key=f"report:{key}", day=today, compute=lambda: full_report(area, dates, group_by, listed=listed)
+        key=f"report:{key}",
+        day=today,
+        compute=lambda: full_report(area, dates, group_by, listed=listed, attention=attention),
     )
 
 

@@ -37,10 +37,13 @@ KIND_CHOICES = [
 ]
 
 Text = Annotated[str, Query(max_length=20)]
+# The query value of the report's "only stations needing action" box: its station tables and their downloads list
+# the stations below their tier's norms and those with a registered certificate off track.
+ATTENTION = "1"
 
 
 async def _context(
-    request: Request, viewer, region: str, dates: ReportDates, group: str, kind: str = ""
+    request: Request, viewer, region: str, dates: ReportDates, group: str, kind: str = "", attention: bool = False
 ) -> dict | None:
     area = await area_for(viewer.scope, region, kind)
     if area is None:
@@ -53,7 +56,10 @@ async def _context(
         "chain": await region_chain(area),
         "dates": dates,
         "group": group,
-        "report": await reports.page_report(area, dates, group, local_today(), listed=reports.MAX_STATIONS),
+        "report": await reports.page_report(
+            area, dates, group, local_today(), listed=reports.MAX_STATIONS, attention=attention
+        ),
+        "attention": attention,
         "listed": reports.MAX_STATIONS,
         "formulas": formulas,
         "level_labels": {lv.value: lv.label for lv in CertLevel},
@@ -72,9 +78,10 @@ async def reports_home(
     group: Text = "",
     grain: Text = "",
     kind: Text = "",
+    attention: Text = "",
 ) -> Response:
     dates, _valid = report_dates(local_today(), on, from_, to, grain)
-    ctx = await _context(request, viewer, region, dates, group, kind)
+    ctx = await _context(request, viewer, region, dates, group, kind, attention == ATTENTION)
     if ctx is None:
         return render_error(request, 404)
     return render(request, "analytics/page.html", ctx, fragment="analytics/_fragment.html")
@@ -152,6 +159,7 @@ async def reports_export(
     group: Text = "",
     grain: Text = "",
     kind: Text = "",
+    attention: Text = "",
 ) -> Response:
     if table not in tables.TABLES:
         return render_error(request, 404)
@@ -160,7 +168,9 @@ async def reports_export(
     if area is None:
         return render_error(request, 404)
     group = group if group in RETENTION_GROUPS else ""
-    report = await reports.full_report(area, dates, group, parts=(tables.PART[table],))
+    report = await reports.full_report(
+        area, dates, group, parts=(tables.PART[table],), attention=attention == ATTENTION
+    )
     headers, rows = tables.TABLES[table](report)
     return respond(fmt, f"report-{table}-{area.key or 'all'}", headers, tables.aiter_rows(rows))
 

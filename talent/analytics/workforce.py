@@ -198,14 +198,19 @@ async def staffing(area: Area, on: date, limit: int = 500) -> list[dict]:
     return (await staffing_table(area, on, limit))[0]
 
 
-async def staffing_table(area: Area, on: date, limit: int | None = 500) -> tuple[list[dict], dict]:
-    """staffing's rows (the first `limit` by code; None: every one) and the totals of every station counted, shown
-    or not (staffing_summary's keys); one statement: the totals are windows over all the stations, taken before the
-    LIMIT, where a statement of their own computed every station's counts a second time."""
+async def staffing_table(
+    area: Area, on: date, limit: int | None = 500, *, unmet: bool = False
+) -> tuple[list[dict], dict]:
+    """staffing's rows (the first `limit` by code; None: every one; `unmet`: only the stations below their tier's
+    norms) and the totals of every station counted, shown or not (staffing_summary's keys); one statement: the
+    totals are windows over all the stations, taken before the LIMIT, where a statement of their own computed every
+    station's counts a second time. The stations below their norms are read first when only they are asked for, so
+    the first row carries the totals even when none is below (a WHERE would leave no row to carry them)."""
+    order = "CASE WHEN s.met = 0 THEN 0 ELSE 1 END, s.code" if unmet else "s.code"
     sql = (
         f"{_staffing_sql(area, on)} SELECT s.*, COUNT(*) OVER () AS all_stations,"
         " SUM(CASE WHEN s.met IS NULL THEN 0 ELSE 1 END) OVER () AS all_tiered,"
-        " SUM(CASE WHEN s.met = 1 THEN 1 ELSE 0 END) OVER () AS all_met FROM s ORDER BY s.code"
+        f" SUM(CASE WHEN s.met = 1 THEN 1 ELSE 0 END) OVER () AS all_met FROM s ORDER BY {order}"
         + ("" if limit is None else f" LIMIT {int(limit)}")
     )
     rows = await fetch_all(EmploymentSpell, sql)
@@ -216,6 +221,8 @@ async def staffing_table(area: Area, on: date, limit: int | None = 500) -> tuple
             del r[key]
         r["met"] = None if r["met"] is None else bool(r["met"])
         r["at_level"] = None if r["min_level"] is None else int(r["at_level"] or 0)
+    if unmet:
+        rows = [r for r in rows if r["met"] is False]
     return rows, summary
 
 

@@ -210,3 +210,39 @@ async def test_a_report_page_lists_the_first_stations_of_its_station_tables_and_
         ("CE compliance by station", {"S1", "S3"}),
     ):
         assert codes <= {row[0] for row in book[sheet].iter_rows(values_only=True)}, sheet
+
+
+async def test_a_bureau_can_list_only_the_stations_needing_action_and_download_them(client, db):
+    from tests.analytics.test_workforce import registrations
+
+    w = await build()
+    await registrations(w)
+    await login(client, "citybureau")
+    # On 30 June 2024 (tests/analytics/test_workforce.py): S2 and S4 are below the tier's norms, S1 and S3 meet
+    # them; W1's certificate (S1) is on track for CE, W3's (S3) is not.
+    day = {"on": "2024-06-30", "from": "2024-01-01", "to": "2024-06-30"}
+    every = await client.get("/reports", params=day)
+    needing = await client.get("/reports", params={**day, "attention": "1"})
+    for r, staffed, ce in ((every, {"1", "2", "3", "4"}, {"1", "3"}), (needing, {"2", "4"}, {"3"})):
+        staffing = r.text.split('id="h-staffing"', 1)[1].split('id="h-ce"', 1)[0]
+        listed = r.text.split('id="h-ce"', 1)[1]
+        assert {n for n in "1234" if f"社工站{n}" in staffing} == staffed
+        assert {n for n in "1234" if f"社工站{n}" in listed} == ce
+        # The figures count every station whatever is listed.
+        assert "2 of 4 stations with a tier." in text_of(r.text) and "1 of 2 registered certificates" in text_of(r.text)
+    assert "Only the stations below their tier" in text_of(needing.text) and "attention=1" in needing.text
+    assert "Only the stations below their tier" not in text_of(every.text)
+    for table, codes in (("staffing", {"S2", "S4"}), ("ce", {"S3"})):
+        body = (await client.get(f"/reports/{table}/export", params={**day, "attention": "1", "format": "csv"})).text
+        assert {line.split(",")[0] for line in body.lstrip("\ufeff").splitlines()[1:]} == codes, table
+
+
+async def test_a_report_read_in_english_first_is_read_in_chinese_by_a_chinese_reader(client, db):
+    await build()
+    await login(client, "citybureau")
+    english = await client.get("/reports", params=PERIOD, headers={"Accept-Language": "en"})
+    chinese = await client.get("/reports", params=PERIOD, headers={"Accept-Language": "zh-CN"})
+    # The stations counted (the staffing figure's note) and the station kinds' table are labels the report holds.
+    assert "Township (street) station" in text_of(english.text)
+    assert "Township (street) station" not in text_of(chinese.text)
+    assert "乡镇（街道）社工站" in text_of(chinese.text)

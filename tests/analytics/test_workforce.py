@@ -19,7 +19,7 @@ from talent.analytics.workforce import (
 )
 from talent.certification.models import CeCredit, Certificate, ExamLevel, ExamResult, ExamSubject
 from talent.certification.rules import LevelRules
-from talent.people.models import EmploymentSpell
+from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Station
 from talent.places.rules import ALL_KINDS
 from talent.staffing.selectors import station_compliance
@@ -143,6 +143,26 @@ async def test_the_staffing_totals_count_every_station_beyond_the_rows_shown(db)
     assert [r["code"] for r in rows] == ["S1", "S2"]
     assert totals == {"stations": 4, "tiered": 4, "met": 2} == (await staffing_summary(city, DAY))[""]
     assert "all_stations" not in rows[0]
+
+
+async def test_the_stations_below_their_norms_are_listed_alone_with_the_totals_of_every_station(db):
+    w = await build()
+    await registrations(w)
+    city = await area_of(w, "citybureau")
+    # S2 and S4 are below the tier's norms (2 full-time, 1 certified) on 30 June; the first of them alone with a
+    # limit of one; the totals count all four stations either way.
+    rows, totals = await staffing_table(city, DAY, limit=None, unmet=True)
+    assert [r["code"] for r in rows] == ["S2", "S4"] and all(r["met"] is False for r in rows)
+    assert totals == {"stations": 4, "tiered": 4, "met": 2}
+    rows, totals = await staffing_table(city, DAY, limit=1, unmet=True)
+    assert [r["code"] for r in rows] == ["S2"] and totals == {"stations": 4, "tiered": 4, "met": 2}
+    # Two certified full-time workers more at S2 and S4: none is below, and the totals are still read.
+    for i, station in ((7, w["stations"][1]), (8, w["stations"][3]), (9, w["stations"][1]), (10, w["stations"][3])):
+        worker = await Worker.create(worker_no=f"W{i}", name=f"工作者{i}")
+        await EmploymentSpell.create(worker=worker, station=station, start_on=date(2024, 1, 1))
+        await Certificate.create(worker=worker, level="assistant", number=f"A{i}", obtained_on=date(2023, 6, 1))
+    rows, totals = await staffing_table(city, DAY, limit=None, unmet=True)
+    assert rows == [] and totals == {"stations": 4, "tiered": 4, "met": 4}
 
 
 async def test_the_whole_network_of_every_kind_is_counted_alike_without_the_list_of_its_stations(db, monkeypatch):
