@@ -124,7 +124,6 @@ CERTIFICATE_FIELDS = [
     "source",
     "exam_year",
 ]
-REGISTRATION_FIELDS = ["certificate_id", "kind", "registered_on", "expires_on", "ce_hours"]
 CE_FIELDS = ["worker_id", "hours", "source", "source_ref", "earned_on", "note"]
 RESULT = Audited(Entity.EXAM_RESULT, RESULT_FIELDS)
 CERTIFICATE = Audited(Entity.CERTIFICATE, CERTIFICATE_FIELDS)
