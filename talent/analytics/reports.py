@@ -28,7 +28,7 @@ from talent.analytics.workforce import (
 )
 from talent.cohorts.models import CohortKind
 from talent.core.concurrency import gather_reads
-from talent.core.i18n import N_, get_locale
+from talent.core.i18n import N_
 from talent.figures.freshness import cached, key_of, register_coded, scope_key
 from talent.pay.rules import PayStatus
 from talent.people.models import ExitReason, ExitType, Source
@@ -64,7 +64,8 @@ async def turnover_report(area: Area, start: date, end: date) -> dict:
     return out
 
 
-async def _group_labels(area: Area, group_by: str) -> dict[str, str]:
+def _worded_labels(group_by: str) -> dict[str, str]:
+    """The retention groups' labels that are words in the reader's language (a child region's is its name)."""
     if group_by == "level":
         return {lv.value: lv.label.tr() for lv in CertLevel} | {"none": N_("No certificate").tr()}
     if group_by == "source":
@@ -72,10 +73,16 @@ async def _group_labels(area: Area, group_by: str) -> dict[str, str]:
     if group_by == "cohort":
         return {k.value: k.label.tr() for k in CohortKind} | {"none": N_("Not in a cohort").tr()}
     if group_by == "region":
-        return {r.code: r.name for r in await child_regions(area)} | {"": N_("Directly in this region").tr()}
+        return {"": N_("Directly in this region").tr()}
     if group_by == "pay":
         return {s.value: s.label.tr() for s in PayStatus} | {"uncovered": N_("No standard applies").tr()}
     return {"all": N_("Everyone").tr()}
+
+
+async def _group_labels(area: Area, group_by: str) -> dict[str, str]:
+    if group_by == "region":
+        return {r.code: r.name for r in await child_regions(area)} | _worded_labels(group_by)
+    return _worded_labels(group_by)
 
 
 async def retention_report(area: Area, on: date, group_by: str = "") -> dict:
@@ -305,11 +312,8 @@ async def page_report(
     whole country's took 5.7 s on PostgreSQL and 11 s on SQLite a visit. A page lists the first `listed` stations
     of its staffing and CE tables (None: every one, for the yearly files), and only those are kept: the country's
     24,131 CE rows were 3.9 MB of its 4.1 MB, decoded on every visit to show 500."""
-    # The report holds labels in the reader's language (the station kinds, the retention groups, the formulas the
-    # yearly files print): it is kept per language, or a Chinese reader was served the English of the first visit.
     key = key_of(
         "report",
-        get_locale(),
         scope_key(area.scope),
         area.key,
         area.kind,
@@ -322,11 +326,40 @@ async def page_report(
         attention,
     )
 
-    return await cached(
+    report = await cached(
         key=f"report:{key}",
         day=today,
         compute=lambda: full_report(area, dates, group_by, listed=listed, attention=attention),
     )
+    return _in_language(report, area)
+
+
+# The formula each part states (the API's "formula").
+_FORMULAS = {
+    "certification": formulas.CERTIFICATION,
+    "turnover": formulas.TURNOVER,
+    "staffing": formulas.STAFFING,
+    "ce": formulas.CE,
+    "retention": formulas.RETENTION,
+}
+
+
+def _in_language(report: dict, area: Area) -> dict:
+    """A stored report's words put in the reader's language at each reading: the report is stored once for every
+    language (its numbers and names are the same in all), where the words of the first visit's language were
+    served to every reader (a Chinese page showed the station kinds in English)."""
+    for part, formula in _FORMULAS.items():
+        if part in report:
+            report[part]["formula"] = formula.tr()
+    if "staffing" in report:
+        report["staffing"]["kind_label"] = kind_label(area.kind)
+        for row in report["staffing"]["by_kind"]:
+            row["label"] = StationKind(row["kind"]).label.tr()
+    if "retention" in report:
+        words = _worded_labels(report["retention"]["group_by"])
+        for group in report["retention"]["groups"]:
+            group["label"] = words.get(group["group"], group["label"])
+    return report
 
 
 async def _pass_rates(area: Area) -> list[dict]:

@@ -237,12 +237,22 @@ async def test_a_bureau_can_list_only_the_stations_needing_action_and_download_t
         assert {line.split(",")[0] for line in body.lstrip("\ufeff").splitlines()[1:]} == codes, table
 
 
-async def test_a_report_read_in_english_first_is_read_in_chinese_by_a_chinese_reader(client, db):
+async def test_a_report_stored_in_english_is_read_in_chinese_by_a_chinese_reader(client, db):
+    from talent.figures.models import FigureCache
+
     await build()
     await login(client, "citybureau")
     english = await client.get("/reports", params=PERIOD, headers={"Accept-Language": "en"})
     chinese = await client.get("/reports", params=PERIOD, headers={"Accept-Language": "zh-CN"})
-    # The stations counted (the staffing figure's note) and the station kinds' table are labels the report holds.
-    assert "Township (street) station" in text_of(english.text)
-    assert "Township (street) station" not in text_of(chinese.text)
+    # The stations counted (the staffing figure's note), the station kinds' table and the retention group
+    # ("Everyone") are words the report holds; one report is stored for both languages.
+    assert "Township (street) station" in text_of(english.text) and "Everyone" in text_of(english.text)
+    assert "Township (street) station" not in text_of(chinese.text) and "Everyone" not in text_of(chinese.text)
     assert "乡镇（街道）社工站" in text_of(chinese.text)
+    assert await FigureCache.all().count() == 1
+    # A retention group that is a child region is named by the region, the one directly in it in the reader's words.
+    by_region = {**PERIOD, "group": "region"}
+    await client.get("/reports", params=by_region, headers={"Accept-Language": "en"})
+    chinese = (await client.get("/reports", params=by_region, headers={"Accept-Language": "zh-CN"})).text
+    retention = text_of(chinese.split('id="h-retention"', 1)[1].split('id="h-exits"', 1)[0])
+    assert "玄武区" in retention and "秦淮区" in retention
