@@ -141,14 +141,13 @@ async def kinds_overview(area: Area, on: date) -> list[dict]:
     return rows
 
 
-async def staffing_report(area: Area, on: date, listed: int | None = None, attention: bool = False) -> dict:
+async def staffing_report(area: Area, on: date, attention: bool = False) -> dict:
     """Staffing of the stations of the kind the area counts (township stations unless asked otherwise) against
-    the norms of their kind, the first `listed` by code (None: every one; `attention`: only those below their
-    norms), with the totals of all of them, and the whole network per kind (`by_kind`)."""
+    the norms of their kind, by code (`attention`: only those below their norms), with the totals of all of them,
+    and the whole network per kind (`by_kind`)."""
     (rows, summary), by_kind = await gather_reads(
-        [lambda: staffing_table(area, on, limit=listed, unmet=attention), lambda: kinds_overview(area, on)]
+        [lambda: staffing_table(area, on, limit=None, unmet=attention), lambda: kinds_overview(area, on)]
     )
-    shown = summary["tiered"] - summary["met"] if attention else summary["stations"]
     return {
         "region": _region(area),
         "on": on.isoformat(),
@@ -171,27 +170,26 @@ async def staffing_report(area: Area, on: date, listed: int | None = None, atten
             }
             for r in rows
         ],
-        "truncated": shown > len(rows),
+        "truncated": False,
         "totals": {**summary, "rate": summary["met"] / summary["tiered"] if summary["tiered"] else None},
         "by_kind": by_kind,
     }
 
 
-async def ce_report(area: Area, on: date, listed: int | None = None, attention: bool = False) -> dict:
-    """CE compliance per station, the first `listed` by code (None: every one; `attention`: only those with a
-    registered certificate off track), with the totals of all of them, and the registrations needing action."""
+async def ce_report(area: Area, on: date, attention: bool = False) -> dict:
+    """CE compliance per station by code (`attention`: only those with a registered certificate off track), with
+    the totals of all of them, and the registrations needing action."""
     rows, registration = await gather_reads([lambda: ce_compliance(area, on), lambda: registration_counts(area, on)])
     total = totals(rows, ("registered", "on_track"))
     total["rate"] = total["on_track"] / total["registered"] if total["registered"] else None
     if attention:
         rows = [r for r in rows if r["on_track"] < r["registered"]]
-    truncated = listed is not None and len(rows) > listed
     return {
         "region": _region(area),
         "on": on.isoformat(),
         "formula": formulas.CE.tr(),
-        "stations": rows[:listed] if truncated else rows,
-        "truncated": truncated,
+        "stations": rows,
+        "truncated": False,
         "totals": total,
         "registration": registration,
     }
@@ -269,19 +267,18 @@ async def full_report(
     dates,
     group_by: str = "",
     parts: tuple[str, ...] = PARTS,
-    listed: int | None = None,
     attention: bool = False,
 ) -> dict:
     """Everything the reports page shows for an area (or only `parts` of it), from the measures above (a fixed
     number of statements). An area with child regions has "children", one without "stations". The staffing and CE
-    tables hold the first `listed` stations (None: every one; the totals are always every station's), with
-    `attention` only those needing action (below their tier's norms; a registered certificate off track)."""
+    tables hold every station (with `attention` those needing action: below their tier's norms, a registered
+    certificate off track); their totals are every station's."""
     on, start, end = dates.on, dates.start, dates.end
     builders = {
         "certification": lambda: certification_report(area, on),
         "turnover": lambda: turnover_report(area, start, end),
-        "staffing": lambda: staffing_report(area, on, listed, attention),
-        "ce": lambda: ce_report(area, on, listed, attention),
+        "staffing": lambda: staffing_report(area, on, attention),
+        "ce": lambda: ce_report(area, on, attention),
         "retention": lambda: retention_report(area, on, group_by),
         "series": lambda: series_report(area, on, start, end, dates.grain),
         "pass_rates": lambda: _pass_rates(area),
@@ -310,8 +307,10 @@ async def page_report(
     """full_report for the reports pages (the page, the yearly report and its files), kept exact under the data
     version (talent.figures.freshness): served in one statement while nothing it reads has changed today; the
     whole country's took 5.7 s on PostgreSQL and 11 s on SQLite a visit. A page lists the first `listed` stations
-    of its staffing and CE tables (None: every one, for the yearly files), and only those are kept: the country's
-    24,131 CE rows were 3.9 MB of its 4.1 MB, decoded on every visit to show 500."""
+    of its staffing and CE tables (None: every one, for the yearly workbook). The whole report is kept, and the
+    page's cut of it beside it, computed from it: a page's visit decodes only the rows it lists (the country's
+    24,131 CE rows were 3.9 MB of its 4.1 MB, decoded on every visit to show 500), and the workbook after the page
+    computes nothing again."""
     key = key_of(
         "report",
         scope_key(area.scope),
@@ -322,16 +321,29 @@ async def page_report(
         dates.end,
         dates.grain,
         group_by,
-        listed,
         attention,
     )
 
-    report = await cached(
-        key=f"report:{key}",
-        day=today,
-        compute=lambda: full_report(area, dates, group_by, listed=listed, attention=attention),
-    )
+    async def whole() -> dict:
+        return await cached(
+            key=f"report:{key}", day=today, compute=lambda: full_report(area, dates, group_by, attention=attention)
+        )
+
+    async def cut() -> dict:
+        return _cut(await whole(), listed)
+
+    report = await (whole() if listed is None else cached(key=f"report:{key}:{listed}", day=today, compute=cut))
     return _in_language(report, area)
+
+
+def _cut(report: dict, listed: int) -> dict:
+    """The report with its staffing and CE tables cut to their first `listed` stations (their totals stay every
+    station's)."""
+    for part in ("staffing", "ce"):
+        stations = report[part]["stations"]
+        report[part]["truncated"] = len(stations) > listed
+        report[part]["stations"] = stations[:listed]
+    return report
 
 
 # The formula each part states (the API's "formula").
