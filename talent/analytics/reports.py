@@ -21,7 +21,6 @@ from talent.analytics.workforce import (
     ce_compliance,
     pass_rates,
     registration_counts,
-    staffing,
     staffing_summary,
     staffing_table,
     totals,
@@ -226,12 +225,13 @@ async def children_overview(area: Area, on: date, start: date, end: date) -> dic
     return {"children": rows}
 
 
-async def stations_overview(area: Area, on: date, start: date, end: date) -> list[dict]:
+async def stations_overview(area: Area, on: date, start: date, end: date, attention: bool = False) -> list[dict]:
     """One row per station of the area (the lowest level of the drill-down, and HR's and a supervisor's view):
-    tier, headcount, certified per level, rate, separations, turnover rate, norms met; four statements."""
-    rows, cert, turn = await gather_reads(
+    tier, headcount, certified per level, rate, separations, turnover rate, norms met; four statements. With
+    `attention`, only the stations below their tier's norms."""
+    (rows, _totals), cert, turn = await gather_reads(
         [
-            lambda: staffing(area, on, limit=MAX_STATIONS),
+            lambda: staffing_table(area, on, limit=MAX_STATIONS, unmet=attention),
             lambda: certification(area, on, Grouping.stations()),
             lambda: turnover(area, start, end, Grouping.stations()),
         ]
@@ -287,7 +287,7 @@ async def full_report(
     async def rows() -> dict:
         if await child_regions(area):
             return {"children": (await children_overview(area, on, start, end))["children"]}
-        return {"stations": await stations_overview(area, on, start, end)}
+        return {"stations": await stations_overview(area, on, start, end, attention)}
 
     chosen = [part for part in builders if part in parts]
     with_rows = "children" in parts or "stations" in parts

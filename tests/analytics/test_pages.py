@@ -237,6 +237,12 @@ async def test_a_bureau_can_list_only_the_stations_needing_action_and_download_t
     for table, codes in (("staffing", {"S2", "S4"}), ("ce", {"S3"})):
         body = (await client.get(f"/reports/{table}/export", params={**day, "attention": "1", "format": "csv"})).text
         assert {line.split(",")[0] for line in body.lstrip("\ufeff").splitlines()[1:]} == codes, table
+    # HR's organisation (S1, S2: no child regions) reads its stations by level: S2 alone is below the norms.
+    await login(client, "hr")
+    for params, shown in ((day, {"1", "2"}), ({**day, "attention": "1"}, {"2"})):
+        html = (await client.get("/reports", params=params)).text
+        by_station = html.split('id="h-stations"', 1)[1].split('id="h-action"', 1)[0]
+        assert {n for n in "12" if f"社工站{n}" in by_station} == shown
 
 
 async def test_a_report_stored_in_english_is_read_in_chinese_by_a_chinese_reader(client, db):
