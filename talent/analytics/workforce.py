@@ -193,15 +193,11 @@ def _staffing_text(counted_stations: str, on: date, pg: bool, everywhere: bool =
     )
 
 
-async def staffing(area: Area, on: date, limit: int = 500) -> list[dict]:
-    """Per station: tier, norms, full-time workers, certified, at the tier's level, met (None without a tier)."""
-    return (await staffing_table(area, on, limit))[0]
-
-
 async def staffing_table(
     area: Area, on: date, limit: int | None = 500, *, unmet: bool = False
 ) -> tuple[list[dict], dict]:
-    """staffing's rows (the first `limit` by code; None: every one; `unmet`: only the stations below their tier's
+    """Per station: tier, norms, full-time workers, certified, at the tier's level, met (None without a tier): the
+    rows (the first `limit` by code; None: every one; `unmet`: only the stations below their tier's
     norms) and the totals of every station counted, shown or not (staffing_summary's keys); one statement: the
     totals are windows over all the stations, taken before the LIMIT, where a statement of their own computed every
     station's counts a second time. The stations below their norms are read first when only they are asked for, so

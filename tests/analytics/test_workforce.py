@@ -13,7 +13,6 @@ from talent.analytics.workforce import (
     ce_compliance,
     pass_rates,
     registration_counts,
-    staffing,
     staffing_summary,
     staffing_table,
 )
@@ -113,7 +112,7 @@ async def test_staffing_against_tiers_agrees_with_the_station_page_and_sums_by_c
     w = await build()
     await registrations(w)
     city = await area_of(w, "citybureau")
-    rows = {r["code"]: r for r in await staffing(city, DAY)}
+    rows = {r["code"]: r for r in (await staffing_table(city, DAY))[0]}
     # Tier 2.0: at least 2 full-time, 1 certified. S1: W1 W5, W1 certified → met. S2: nobody → not.
     # S3: W2 W3, both certified → met. S4: nobody → not.
     assert {code: (r["headcount"], r["certified"], r["met"]) for code, r in rows.items()} == {
@@ -213,7 +212,7 @@ async def test_a_minimum_level_needs_that_many_workers_at_the_level_or_above(db)
     tier.min_level = "intermediate"
     await tier.save()
     city = await area_of(w, "citybureau")
-    rows = {r["code"]: r for r in await staffing(city, DAY)}
+    rows = {r["code"]: r for r in (await staffing_table(city, DAY))[0]}
     # S1: W1 assistant, W5 assistant → 0 at intermediate or above: not met. S3: W3 intermediate → 1 ≥ 1: met.
     assert (rows["S1"]["at_level"], rows["S1"]["met"]) == (0, False)
     assert (rows["S3"]["at_level"], rows["S3"]["met"]) == (1, True)
