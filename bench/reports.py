@@ -776,7 +776,7 @@ def twins() -> list[Twin]:
         # certified ≥ the minimum and (with a minimum level) at that level ≥ max(minimum certified, 1).
         Twin(
             "staffing",
-            lambda u: _async(lambda rows: [_staffing_row(r) for r in rows], w.staffing(u.area, u.x.on)),
+            lambda u: _async(lambda table: [_staffing_row(r) for r in table[0]], w.staffing_table(u.area, u.x.on)),
             lambda u: staffing_list_sql(u.x),
             lambda u, rows: [_staffing_row(r) for r in rows],
         ),
