@@ -2,6 +2,7 @@
 (talent.figures.freshness): served in one statement while nothing changed, computed again after any change, on
 another day, or for another scope; never stale."""
 
+import asyncio
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,11 +20,13 @@ from talent.analytics.retention import RETENTION_GROUPS
 from talent.certification.models import Certificate
 from talent.core.pagination import ListParams
 from talent.dashboard.selectors import staff_dashboard
+from talent.figures import freshness
 from talent.figures.freshness import WATCHED, cached, current_version, decode, encode, figures_prune
 from talent.figures.models import FigureCache
 from talent.pay import selectors as pay
 from talent.people import services as people
 from talent.places.models import CertLevel
+from tests.conftest import login
 from tests.factories import world
 from tests.querycount import count_queries
 
@@ -104,6 +107,122 @@ async def test_a_change_committed_while_figures_are_computed_is_not_hidden_by_th
 
     assert stale == {"figures": {"headcount": 4}}
     assert await cached(key="t", day=DAY, compute=fresh) == {"figures": {"headcount": 5}}
+
+
+async def _until(condition) -> None:
+    """Let the other tasks run (their statements too) until `condition()` holds."""
+    for _ in range(5000):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("the condition never held")
+
+
+def _waiting(n: int):
+    """Whether `n` requests are waiting for the one computation under way."""
+    return lambda: [flight.waiting for flight in freshness._computing.values()] == [n]
+
+
+FIGURES = {"figures": {"pay": Decimal("3500.50"), "on": DAY}}
+
+
+async def test_requests_asking_for_figures_being_computed_wait_for_them_and_they_are_computed_once(db):
+    await world()
+    started, release, runs = asyncio.Event(), asyncio.Event(), []
+
+    async def compute() -> dict:
+        runs.append(1)
+        started.set()
+        await release.wait()
+        return {"figures": {"pay": Decimal("3500.50"), "on": DAY}}
+
+    first = asyncio.create_task(cached(key="t", day=DAY, compute=compute))
+    await started.wait()
+    others = [asyncio.create_task(cached(key="t", day=DAY, compute=compute)) for _ in range(2)]
+    await _until(_waiting(2))
+    release.set()
+    results = [await first, await others[0], await others[1]]
+    assert len(runs) == 1
+    assert results == [FIGURES, FIGURES, FIGURES]
+    # The waiting requests read the stored text, as a later visit would: none shares another's objects.
+    assert results[1]["figures"] is not results[0]["figures"] and results[1]["figures"] is not results[2]["figures"]
+    assert freshness._computing == {}
+
+
+@pytest.mark.parametrize("ending", ["cancelled", "failed"])
+async def test_a_request_waiting_for_a_computation_that_ends_without_figures_computes_them_itself(db, ending):
+    await world()
+    started, release, runs = asyncio.Event(), asyncio.Event(), []
+
+    async def first_compute() -> dict:
+        runs.append("first")
+        started.set()
+        await release.wait()
+        raise ValueError("the statement failed")
+
+    async def second_compute() -> dict:
+        runs.append("second")
+        return {"figures": {"pay": Decimal("3500.50"), "on": DAY}}
+
+    first = asyncio.create_task(cached(key="t", day=DAY, compute=first_compute))
+    await started.wait()
+    second = asyncio.create_task(cached(key="t", day=DAY, compute=second_compute))
+    await _until(_waiting(1))
+    if ending == "cancelled":  # the first request's client went away
+        first.cancel()
+    else:
+        release.set()
+    assert await second == FIGURES
+    with pytest.raises(asyncio.CancelledError if ending == "cancelled" else ValueError):
+        await first
+    assert runs == ["first", "second"]
+    # The second request stored them: the next visit reads them.
+    async with count_queries() as later:
+        assert await cached(key="t", day=DAY, compute=first_compute) == FIGURES
+    assert later.count == 1 and runs == ["first", "second"]
+
+
+async def test_a_waiting_request_that_is_cancelled_leaves_the_computation_to_finish(db):
+    await world()
+    started, release, runs = asyncio.Event(), asyncio.Event(), []
+
+    async def compute() -> dict:
+        runs.append(1)
+        started.set()
+        await release.wait()
+        return {"figures": {"pay": Decimal("3500.50"), "on": DAY}}
+
+    first = asyncio.create_task(cached(key="t", day=DAY, compute=compute))
+    await started.wait()
+    second = asyncio.create_task(cached(key="t", day=DAY, compute=compute))
+    await _until(_waiting(1))
+    second.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await second
+    release.set()
+    assert await first == FIGURES
+    assert len(runs) == 1 and freshness._computing == {}
+
+
+async def test_two_visits_at_once_after_a_change_compute_the_dashboard_once(client):
+    w = await world()
+    await login(client, "admin")
+    await client.get("/")
+    await Certificate.create(worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=DAY)
+    async with count_queries() as computed:
+        alone = await client.get("/")
+    async with count_queries() as stored:
+        await client.get("/")
+    await Certificate.create(worker=w["workers"][1], level=CertLevel.ASSISTANT, number="C2", obtained_on=DAY)
+    async with count_queries() as together:
+        first, second = await asyncio.gather(client.get("/"), client.get("/"))
+    # One visit computes the figures; the other reads them as a visit after it would, whether it waited for them or
+    # came after they were stored.
+    assert together.count == computed.count + stored.count
+    assert computed.count > stored.count
+    # 2 of world()'s 4 full-time workers certified: 50.0% on both pages (25.0% before the second certificate).
+    assert "25.0%" in alone.text
+    assert "50.0%" in first.text and "50.0%" in second.text
 
 
 def test_stored_rows_come_back_with_their_amounts_and_days():
