@@ -31,6 +31,8 @@ from tortoise.backends.sqlite.client import (
 from tortoise.connection import get_connections
 from tortoise.exceptions import OperationalError, TransactionManagementError
 
+from talent.core.concurrency import in_gathered_read
+
 
 class RowStream:
     """The rows of one statement being run, fetched `size` at a time; close() ends the statement and, when the
@@ -127,9 +129,61 @@ async def _close_quietly(connection: aiosqlite.Connection) -> None:
         await connection.close()
 
 
+class _Reader:
+    """A read-only connection of the readers' for one statement: given back after it, closed if it failed."""
+
+    def __init__(self, readers: "Readers") -> None:
+        self._readers = readers
+
+    async def __aenter__(self) -> aiosqlite.Connection:
+        self._connection = await self._readers.take()
+        return self._connection
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            await self._readers.give_back(self._connection)
+        else:
+            await _close_quietly(self._connection)
+
+
+# The statements a gathered read may send to a reader: those that only read (a gathered read may still store what
+# it computed, talent.figures' cached_rows: that goes to the process's connection).
+_READS = ("SELECT", "WITH")
+
+
 class StreamingMixin:
     """execute_stream(query, values) → RowStream: the statement runs once, its rows are read by the caller a batch
-    at a time (memory holds one batch). Counted like the other execute_* methods by tests/querycount.py."""
+    at a time (memory holds one batch). Counted like the other execute_* methods by tests/querycount.py.
+
+    Inside a read that talent.core.concurrency.gather_reads runs alongside others, a SELECT of a file database runs
+    on a reader (execute_query, execute_query_dict), so two of a report's statements run at once, each on its own
+    connection and thread."""
+
+    def reads_apart(self) -> bool:
+        """Whether statements may run on readers: a file database, outside a transaction."""
+        return not isinstance(self, TransactionalDBClient) and self.filename != ":memory:"
+
+    def _apart(self, query: str) -> bool:
+        return in_gathered_read() and self.reads_apart() and query.lstrip()[:6].upper().startswith(_READS)
+
+    @translate_exceptions
+    async def execute_query(self, query: str, values: list | None = None) -> tuple[int, Sequence[dict]]:
+        if not self._apart(query):
+            return await super().execute_query(query, values)
+        query = query.replace("\x00", "'||CHAR(0)||'")
+        self.log.debug("%s: %s", query, values)
+        async with _Reader(self.readers()) as connection:
+            rows = await connection.execute_fetchall(query, values)
+        return len(rows), rows
+
+    @translate_exceptions
+    async def execute_query_dict(self, query: str, values: list | None = None) -> list[dict]:
+        if not self._apart(query):
+            return await super().execute_query_dict(query, values)
+        query = query.replace("\x00", "'||CHAR(0)||'")
+        self.log.debug("%s: %s", query, values)
+        async with _Reader(self.readers()) as connection:
+            return list(map(dict, await connection.execute_fetchall(query, values)))
 
     @translate_exceptions
     async def execute_stream(self, query: str, values: list | None = None) -> RowStream:

@@ -1,10 +1,13 @@
-"""Independent reads of one request run at once on PostgreSQL.
+"""Independent reads of one request run at once.
 
 A report is a few dozen aggregate statements over the whole area, each independent of the others; one after
 another the whole country's /reports waited 6.4–7.1 s on PostgreSQL, two at a time 3.7–4.0 s on two cores
 (a throwaway script, cProfile on, alternated). Each statement outside a transaction takes its own connection
-from the pool, so reads can overlap there. Inside a transaction every statement shares the transaction's one
-connection, which serves one statement at a time, and SQLite has one connection: both run the reads in turn.
+from the pool, so reads can overlap there. A SQLite file database sends a gathered read's SELECTs to a read-only
+connection of their own (talent.sqlite_engine: the downloads' readers; sqlite3 lets go of the interpreter while a
+statement runs), where the process's one connection ran them in turn. Inside a transaction every statement shares
+the transaction's one connection, which serves one statement at a time, and an in-memory SQLite database (the
+tests) has one connection: both run the reads in turn.
 """
 
 import asyncio
@@ -24,9 +27,20 @@ _gathered: ContextVar[bool] = ContextVar("talent_gathered_read", default=False)
 
 
 def overlapping_allowed() -> bool:
-    """Whether statements sent now may overlap: PostgreSQL's pool, outside a transaction."""
+    """Whether statements sent now may overlap: outside a transaction, PostgreSQL's pool or a SQLite file
+    database's readers."""
     conn = connections.get("default")
-    return conn.capabilities.dialect == "postgres" and not isinstance(conn, TransactionalDBClient)
+    if isinstance(conn, TransactionalDBClient):
+        return False
+    if conn.capabilities.dialect == "postgres":
+        return True
+    reads_apart = getattr(conn, "reads_apart", None)
+    return reads_apart is not None and reads_apart()
+
+
+def in_gathered_read() -> bool:
+    """Whether the statement being sent belongs to a read gather_reads runs alongside others."""
+    return _gathered.get()
 
 
 async def gather_reads(calls: Sequence[Callable[[], Awaitable[T]]], *, limit: int | None = None) -> list[T]:

@@ -1,5 +1,6 @@
 """talent.core.concurrency.gather_reads: reads overlap on PostgreSQL's pool, and run in turn inside a transaction
-and on SQLite, with their results in the order asked."""
+and on SQLite's in-memory database (the tests' one connection), with their results in the order asked (a SQLite
+file database: tests/core/test_concurrency_sqlite_file.py)."""
 
 import asyncio
 
