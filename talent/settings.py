@@ -36,8 +36,9 @@ class Settings(BaseSettings):
     login_slowdown_base_seconds: int = 2
     login_slowdown_max_seconds: int = 60
     page_size: int = 25
-    # Independent statements of one report run this many at once on PostgreSQL, each on its own pooled connection
-    # (talent.core.concurrency.gather_reads); 1 runs them one after another. Keep it below the pool's five.
+    # Independent statements of one report run this many at once, each on its own pooled connection on PostgreSQL
+    # and on a read-only connection of its own on a SQLite file database (talent.core.concurrency.gather_reads); 1
+    # runs them one after another. Keep it below PostgreSQL's pool of five.
     read_concurrency: int = 2
     storage_dir: Path = ROOT / "var" / "storage"
     import_max_bytes: int = 20 * 1024 * 1024

@@ -291,7 +291,7 @@ async def full_report(
 
     chosen = [part for part in builders if part in parts]
     with_rows = "children" in parts or "stations" in parts
-    # The parts read independently: on PostgreSQL two at a time (settings.read_concurrency).
+    # The parts read independently: two at a time (settings.read_concurrency), in turn inside a transaction.
     results = await gather_reads([builders[part] for part in chosen] + ([rows] if with_rows else []))
     report = dict(zip(chosen, results, strict=False))
     return report | results[-1] if with_rows else report

@@ -38,7 +38,7 @@ async def staff_dashboard(*, scope: Scope, today: date) -> dict:
 
     async def compute() -> dict:
         area = await area_for(scope) or Area(scope)
-        # Independent reads: on PostgreSQL two at a time (settings.read_concurrency).
+        # Independent reads: two at a time (settings.read_concurrency), in turn inside a transaction.
         regions, figures, attention = await gather_reads(
             [
                 lambda: dashboard_regions(scope=scope, today=today, area=area),
