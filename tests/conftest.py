@@ -4,6 +4,7 @@ cloned from a migrated template when TALENT_TEST_DATABASE_URL is set."""
 import asyncio
 import os
 import re
+from contextlib import asynccontextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 # Cheap hashing parameters, for tests only; set before any settings object exists.
@@ -186,6 +187,23 @@ async def db(pg_worker_database):
 
             await watch_install(get_connection("default"))
             yield ctx
+
+
+@asynccontextmanager
+async def file_database(path):
+    """A SQLite file database at `path` (as served: downloads and gathered reads get connections of their own, where
+    the other tests' ":memory:" has one), with the schema, the exam catalogue and the data-version triggers."""
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(f"sqlite:///{path}"), _create_db=True)
+        await ctx.generate_schemas(safe=False)
+        from tortoise.connection import get_connection
+
+        from talent.certification.services import catalogue_seed
+        from talent.figures.freshness import watch_install
+
+        await catalogue_seed()
+        await watch_install(get_connection("default"))
+        yield ctx
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ figures are those of the same reads in turn, and what a gathered read stores goe
 from datetime import date
 
 import pytest
-from tortoise.context import TortoiseContext
 from tortoise.transactions import in_transaction
 
 from talent.accounts.models import User
@@ -16,13 +15,12 @@ from talent.analytics.params import report_dates
 from talent.analytics.reports import full_report
 from talent.core.concurrency import gather_reads
 from talent.core.pagination import ListParams
-from talent.db import tortoise_config
 from talent.demo import load_demo
 from talent.figures.models import FigureCache
 from talent.pay.selectors import compliance_overview
 from talent.settings import get_settings
 from talent.sqlite_engine import Readers
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, file_database
 from tests.core.test_concurrency import overlap_probe
 from tests.querycount import count_queries
 
@@ -34,14 +32,7 @@ TODAY = date(2026, 11, 27)
 
 @pytest.fixture
 async def file_db(tmp_path):
-    async with TortoiseContext() as ctx:
-        await ctx.init(config=tortoise_config(f"sqlite:///{tmp_path / 'talent.sqlite3'}"), _create_db=True)
-        await ctx.generate_schemas(safe=False)
-        from talent.certification.services import catalogue_seed
-        from talent.figures.freshness import watch_install
-
-        await catalogue_seed()
-        await watch_install(ctx.connections.get("default"))
+    async with file_database(tmp_path / "talent.sqlite3") as ctx:
         await load_demo(scale="small", seed=2026, today=TODAY)
         yield ctx
 

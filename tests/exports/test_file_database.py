@@ -10,7 +10,6 @@ import functools
 import httpx
 import pytest
 from tortoise import Tortoise
-from tortoise.context import TortoiseContext
 from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
@@ -18,11 +17,10 @@ from talent.core import export as writers
 from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.pagination import ListParams
-from talent.db import tortoise_config
 from talent.people import selectors as people_selectors
 from talent.people.models import Worker
 from talent.sqlite_engine import RowStream, StreamingMixin
-from tests.conftest import PG_URL, login
+from tests.conftest import PG_URL, file_database, login
 from tests.exports.helpers import csv_rows
 from tests.factories import world
 from tests.querycount import count_queries
@@ -34,12 +32,7 @@ pytestmark = pytest.mark.skipif(bool(PG_URL), reason="a SQLite file database")
 
 @pytest.fixture
 async def file_db(tmp_path):
-    async with TortoiseContext() as ctx:
-        await ctx.init(config=tortoise_config(f"sqlite:///{tmp_path / 'talent.sqlite3'}"), _create_db=True)
-        await ctx.generate_schemas(safe=False)
-        from talent.certification.services import catalogue_seed
-
-        await catalogue_seed()
+    async with file_database(tmp_path / "talent.sqlite3") as ctx:
         await world()
         yield ctx
 

@@ -126,23 +126,38 @@ def _waiting(n: int):
 FIGURES = {"figures": {"pay": Decimal("3500.50"), "on": DAY}}
 
 
-async def test_requests_asking_for_figures_being_computed_wait_for_them_and_they_are_computed_once(db):
-    await world()
-    started, release, runs = asyncio.Event(), asyncio.Event(), []
+class Held:
+    """A computation of FIGURES that, once started, waits to be released (then answers, or raises `error`)."""
 
-    async def compute() -> dict:
-        runs.append(1)
-        started.set()
-        await release.wait()
+    def __init__(self, name: str, runs: list[str], error: Exception | None = None) -> None:
+        self.name, self.runs, self.error = name, runs, error
+        self.started, self.released = asyncio.Event(), asyncio.Event()
+
+    async def __call__(self) -> dict:
+        self.runs.append(self.name)
+        self.started.set()
+        await self.released.wait()
+        if self.error is not None:
+            raise self.error
         return {"figures": {"pay": Decimal("3500.50"), "on": DAY}}
 
-    first = asyncio.create_task(cached(key="t", day=DAY, compute=compute))
-    await started.wait()
+    async def start(self) -> asyncio.Task:
+        """The first request, computing: returned once its computation has started."""
+        task = asyncio.create_task(cached(key="t", day=DAY, compute=self))
+        await self.started.wait()
+        return task
+
+
+async def test_requests_asking_for_figures_being_computed_wait_for_them_and_they_are_computed_once(db):
+    await world()
+    runs: list[str] = []
+    compute = Held("first", runs)
+    first = await compute.start()
     others = [asyncio.create_task(cached(key="t", day=DAY, compute=compute)) for _ in range(2)]
     await _until(_waiting(2))
-    release.set()
+    compute.released.set()
     results = [await first, await others[0], await others[1]]
-    assert len(runs) == 1
+    assert runs == ["first"]
     assert results == [FIGURES, FIGURES, FIGURES]
     # The waiting requests read the stored text, as a later visit would: none shares another's objects.
     assert results[1]["figures"] is not results[0]["figures"] and results[1]["figures"] is not results[2]["figures"]
@@ -152,56 +167,39 @@ async def test_requests_asking_for_figures_being_computed_wait_for_them_and_they
 @pytest.mark.parametrize("ending", ["cancelled", "failed"])
 async def test_a_request_waiting_for_a_computation_that_ends_without_figures_computes_them_itself(db, ending):
     await world()
-    started, release, runs = asyncio.Event(), asyncio.Event(), []
-
-    async def first_compute() -> dict:
-        runs.append("first")
-        started.set()
-        await release.wait()
-        raise ValueError("the statement failed")
-
-    async def second_compute() -> dict:
-        runs.append("second")
-        return {"figures": {"pay": Decimal("3500.50"), "on": DAY}}
-
-    first = asyncio.create_task(cached(key="t", day=DAY, compute=first_compute))
-    await started.wait()
-    second = asyncio.create_task(cached(key="t", day=DAY, compute=second_compute))
+    runs: list[str] = []
+    failing, succeeding = Held("first", runs, ValueError("the statement failed")), Held("second", runs)
+    succeeding.released.set()
+    first = await failing.start()
+    second = asyncio.create_task(cached(key="t", day=DAY, compute=succeeding))
     await _until(_waiting(1))
     if ending == "cancelled":  # the first request's client went away
         first.cancel()
     else:
-        release.set()
+        failing.released.set()
     assert await second == FIGURES
     with pytest.raises(asyncio.CancelledError if ending == "cancelled" else ValueError):
         await first
     assert runs == ["first", "second"]
     # The second request stored them: the next visit reads them.
     async with count_queries() as later:
-        assert await cached(key="t", day=DAY, compute=first_compute) == FIGURES
+        assert await cached(key="t", day=DAY, compute=failing) == FIGURES
     assert later.count == 1 and runs == ["first", "second"]
 
 
 async def test_a_waiting_request_that_is_cancelled_leaves_the_computation_to_finish(db):
     await world()
-    started, release, runs = asyncio.Event(), asyncio.Event(), []
-
-    async def compute() -> dict:
-        runs.append(1)
-        started.set()
-        await release.wait()
-        return {"figures": {"pay": Decimal("3500.50"), "on": DAY}}
-
-    first = asyncio.create_task(cached(key="t", day=DAY, compute=compute))
-    await started.wait()
+    runs: list[str] = []
+    compute = Held("first", runs)
+    first = await compute.start()
     second = asyncio.create_task(cached(key="t", day=DAY, compute=compute))
     await _until(_waiting(1))
     second.cancel()
     with pytest.raises(asyncio.CancelledError):
         await second
-    release.set()
+    compute.released.set()
     assert await first == FIGURES
-    assert len(runs) == 1 and freshness._computing == {}
+    assert runs == ["first"] and freshness._computing == {}
 
 
 async def test_two_visits_at_once_after_a_change_compute_the_dashboard_once(client):
