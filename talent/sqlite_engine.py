@@ -166,24 +166,24 @@ class StreamingMixin:
     def _apart(self, query: str) -> bool:
         return in_gathered_read() and self.reads_apart() and query.lstrip()[:6].upper().startswith(_READS)
 
+    async def _reader_rows(self, query: str, values: list | None) -> Sequence[sqlite3.Row]:
+        query = query.replace("\x00", "'||CHAR(0)||'")
+        self.log.debug("%s: %s", query, values)
+        async with _Reader(self.readers()) as connection:
+            return await connection.execute_fetchall(query, values)
+
     @translate_exceptions
     async def execute_query(self, query: str, values: list | None = None) -> tuple[int, Sequence[dict]]:
         if not self._apart(query):
             return await super().execute_query(query, values)
-        query = query.replace("\x00", "'||CHAR(0)||'")
-        self.log.debug("%s: %s", query, values)
-        async with _Reader(self.readers()) as connection:
-            rows = await connection.execute_fetchall(query, values)
+        rows = await self._reader_rows(query, values)
         return len(rows), rows
 
     @translate_exceptions
     async def execute_query_dict(self, query: str, values: list | None = None) -> list[dict]:
         if not self._apart(query):
             return await super().execute_query_dict(query, values)
-        query = query.replace("\x00", "'||CHAR(0)||'")
-        self.log.debug("%s: %s", query, values)
-        async with _Reader(self.readers()) as connection:
-            return list(map(dict, await connection.execute_fetchall(query, values)))
+        return list(map(dict, await self._reader_rows(query, values)))
 
     @translate_exceptions
     async def execute_stream(self, query: str, values: list | None = None) -> RowStream:
