@@ -7,7 +7,12 @@ computation shared by every visit; about the number of visits when each computes
 statements each run sent.
 
     TALENT_DATABASE_URL=postgres://…/national .venv/bin/python bench/figures.py [--at-once 4] [--repeat 2]
-        [--paths /reports,/] [--roles admin]
+        [--paths /reports,/] [--roles admin] [--after pay_salary_records,ce_credits]
+
+With --after TABLES it measures instead the visit that follows a change to one row of each table (the row's id set
+to itself: the triggers count it as a change), the figures stored before it: the seconds and statements of that
+visit (one statement and the session's when the page's figures do not read the table, its whole computation when
+they do).
 
 Emptying the figure store and signing in write to the database: run it on a demo database of its own.
 """
@@ -42,6 +47,40 @@ async def _cold(clients: list[httpx.AsyncClient], path: str) -> tuple[float, int
         responses = await asyncio.gather(*(client.get(path) for client in clients))
         seconds = time.perf_counter() - start
     return seconds, counter.count, {r.status_code for r in responses}
+
+
+async def _after_change(client: httpx.AsyncClient, path: str, table: str) -> tuple[float, int, int]:
+    """One visit of `path` after a change to `table`, its figures stored before: (seconds, statements, status)."""
+    from tortoise.connection import get_connection
+
+    await client.get(path)
+    await get_connection("default").execute_script(
+        f'UPDATE "{table}" SET id = id WHERE id = (SELECT MIN(id) FROM "{table}")'
+    )
+    async with count_queries() as counter:
+        start = time.perf_counter()
+        response = await client.get(path)
+        seconds = time.perf_counter() - start
+    return seconds, counter.count, response.status_code
+
+
+async def run_after(url: str, paths: list[str], roles: list[str], tables: list[str], repeat: int) -> None:
+    from talent.demo import DEMO_PASSWORD
+
+    transport = await app_client(url)
+    print(f"{'role':<10} {'page':<18} {'after a change to':<22} {'seconds':>8} {'statements':>10}")
+    try:
+        for role in roles:
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=None) as client:
+                if not await sign_in(client, role, DEMO_PASSWORD):
+                    raise SystemExit(f"cannot sign in as {role}")
+                for path in paths:
+                    for table in tables:
+                        runs = [await _after_change(client, path, table) for _ in range(repeat)]
+                        seconds, count, status = min(runs)
+                        print(f"{role:<10} {path:<18} {table:<22} {seconds:8.3f} {count:>10}  [{status}]")
+    finally:
+        await Tortoise.close_connections()
 
 
 async def run(url: str, paths: list[str], roles: list[str], at_once: int, repeat: int) -> None:
@@ -80,9 +119,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs of each (the best is printed)")
     parser.add_argument("--paths", default=",".join(PATHS))
     parser.add_argument("--roles", default="admin")
+    parser.add_argument("--after", default="", help="tables: measure the visit after a change to each")
     args = parser.parse_args()
     if not args.url:
         raise SystemExit("give --url or TALENT_DATABASE_URL")
+    if args.after:
+        tables = args.after.split(",")
+        asyncio.run(run_after(args.url, args.paths.split(","), args.roles.split(","), tables, args.repeat))
+        return
     asyncio.run(run(args.url, args.paths.split(","), args.roles.split(","), args.at_once, args.repeat))
 
 

@@ -327,3 +327,37 @@ async def test_upgrading_a_database_that_holds_accounts_and_workers_keeps_them(t
                 "SELECT worker_no, registered_region_path FROM workers"
             )
             assert workers == [{"worker_no": "W-OLD", "registered_region_path": ""}]
+
+
+class _Undo(Exception):
+    """Rolls back what a test wrote to the shared migrated database."""
+
+
+async def test_the_migrated_triggers_raise_a_changed_tables_version_and_the_version_of_every_change(migrated_url):
+    from tortoise.connection import get_connection
+    from tortoise.transactions import in_transaction
+
+    from talent.figures.freshness import VERSION, WATCHED
+
+    async def versions(conn) -> dict[str, int]:
+        return {
+            r["name"]: r["version"] for r in await conn.execute_query_dict("SELECT name, version FROM data_versions")
+        }
+
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(migrated_url))
+        before = await versions(get_connection("default"))
+        with pytest.raises(_Undo):
+            async with in_transaction() as conn:
+                # exam_subjects holds the national catalogue the migrations load.
+                await conn.execute_script(
+                    "UPDATE exam_subjects SET id = id WHERE id = (SELECT MIN(id) FROM exam_subjects)"
+                )
+                if is_postgres(migrated_url):
+                    await conn.execute_script("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred triggers run now
+                after = await versions(conn)
+                raise _Undo()
+    assert set(before) == {VERSION, *WATCHED}
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {VERSION, "exam_subjects"}
+    assert after[VERSION] == before[VERSION] + 1 and after["exam_subjects"] == before["exam_subjects"] + 1

@@ -17,13 +17,18 @@ from talent.cohorts.selectors import my_memberships
 from talent.core.access import Scope
 from talent.core.concurrency import gather_reads
 from talent.dashboard import learning
-from talent.figures.freshness import cached, register_coded, scope_key
+from talent.figures.freshness import FIRST_WATCHED, cached, register_coded, scope_key
 from talent.pay.selectors import worker_pay
 from talent.places.models import RegionLevel, Station
 from talent.places.selectors import township_stations_q
 
 # The regions table's level comes back from the stored figures as a member (its label).
 register_coded(RegionLevel)
+
+
+# The tables the staff dashboard's figures read (tests/figures/test_freshness.py checks it): the places, the people,
+# their certificates, registrations and CE, and the rules those measures apply.
+DASHBOARD_READS = FIRST_WATCHED
 
 
 def year_to(today: date) -> date:
@@ -48,7 +53,8 @@ async def staff_dashboard(*, scope: Scope, today: date) -> dict:
         )
         return {"figures": figures, "regions": regions, "attention": attention}
 
-    return await cached(key=f"dashboard:{scope_key(scope)}", day=today, compute=compute)
+    # The workforce's tables: exam results, pay and cohorts changed leave the dashboard as it was.
+    return await cached(key=f"dashboard:{scope_key(scope)}", day=today, compute=compute, reads=DASHBOARD_READS)
 
 
 async def dashboard_figures(*, scope: Scope, today: date, area: Area | None = None) -> dict:

@@ -1,32 +1,40 @@
 """Figures kept exact without computing them on every visit (issue 11: the whole country's dashboard aggregates
 93,351 workers, 1.5 s on PostgreSQL and 4.7 s on SQLite, on each visit).
 
-Every change to a table in WATCHED raises the counter `data_versions.version` in the same transaction, by
-database triggers, so no write path can forget it (the ORM, raw SQL, imports, the demo loader). `cached` serves
-figures stored under the current version for the same scope and day, and otherwise computes them and stores them
-under the version it read *before* computing: a change committed meanwhile has raised the version already, so
-figures that might have missed it are never served. The triggers are installed by the migrations (models 0015 and
-0016, pay 0004 and 0005, cohorts 0003; watch_tables) and by the tests' schema on SQLite;
-tests/figures/test_freshness.py checks that every table the dashboard, the reports and the pay lists read is watched.
+Every change to a table in WATCHED raises, in the same transaction and by database triggers (so no write path can
+forget it: the ORM, raw SQL, imports, the demo loader), that table's counter in `data_versions` (its row is named
+after the table) and the counter of every change (`VERSION`). `cached` serves figures stored under the current
+version of the tables they read (`reads`: the sum of those tables' counters, which only rise, so it rises with
+any change to one of them) for the same scope and day, and otherwise computes them and stores them under the
+version it read *before* computing: a change committed meanwhile has raised the version already, so figures that
+might have missed it are never served. A change to a table the figures do not read leaves them served: a month's
+salary records leave the dashboard as it was, a worker's CE hours the pay lists. The triggers are installed by the
+migrations (models 0015, 0016 and 0022, pay 0004 to 0006, cohorts 0003 and 0004: watch_tables, rewatch_tables)
+and by the tests' schema on SQLite; tests/figures/test_freshness.py checks that every table the dashboard, the
+reports and the pay lists read is watched and among the tables each says it reads.
 
-On PostgreSQL the trigger is a deferred constraint trigger: it runs at commit, once per transaction (a
-transaction-local setting remembers it ran), so the counter's row lock is the last lock a writer takes and two
-writers cannot deadlock on it. SQLite has one writer at a time and row triggers only.
+On PostgreSQL the trigger is a deferred constraint trigger: it runs at commit, once per table and transaction
+(transaction-local settings remember it ran), and takes the lock of the counter of every change first, then its
+table's: counters' row locks are the last locks a writer takes, every writer takes them in that order, and two
+writers cannot deadlock on them. SQLite has one writer at a time and row triggers only.
 """
 
 import asyncio
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from tortoise.migrations import operations as ops
 
 from talent.core.access import Scope
+from talent.core.clock import local_today
 from talent.figures.models import DataVersion, FigureCache
 from talent.rawsql import db_value, execute, fetch_all
 
@@ -56,11 +64,19 @@ COHORT_WATCHED = ("cohorts", "cohort_members")
 PAY_LIST_WATCHED = ("pay_allowances", "pay_performance_steps", "pay_assessments", "pay_change_decisions")
 WATCHED = FIRST_WATCHED + EXAM_WATCHED + PAY_WATCHED + COHORT_WATCHED + PAY_LIST_WATCHED
 
+# Names the triggers write to and `cached` reads (`data_versions.name`): table names, quoted as SQL literals.
+_TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
 _PG_FUNCTION = f"""CREATE OR REPLACE FUNCTION talent_data_changed() RETURNS trigger AS $$
 BEGIN
-  IF current_setting('talent.data_changed', true) IS DISTINCT FROM 'on' THEN
-    PERFORM set_config('talent.data_changed', 'on', true);
-    UPDATE data_versions SET version = version + 1 WHERE name = '{VERSION}';
+  IF current_setting('talent.changed_' || TG_TABLE_NAME, true) IS DISTINCT FROM 'on' THEN
+    PERFORM set_config('talent.changed_' || TG_TABLE_NAME, 'on', true);
+    IF current_setting('talent.data_changed', true) IS DISTINCT FROM 'on' THEN
+      PERFORM set_config('talent.data_changed', 'on', true);
+      UPDATE data_versions SET version = version + 1 WHERE name = '{VERSION}';
+    END IF;
+    INSERT INTO data_versions (name, version) VALUES (TG_TABLE_NAME, 1)
+      ON CONFLICT (name) DO UPDATE SET version = data_versions.version + 1;
   END IF;
   RETURN NULL;
 END
@@ -68,8 +84,11 @@ $$ LANGUAGE plpgsql"""
 
 
 def watch_statements(dialect: str, tables: tuple[str, ...] = WATCHED) -> list[str]:
-    """The DDL that makes every change to one of `tables` raise the version (idempotent)."""
-    seed = f"INSERT INTO data_versions (name, version) VALUES ('{VERSION}', 0) ON CONFLICT (name) DO NOTHING"
+    """The DDL that makes every change to one of `tables` raise its table's version and VERSION (idempotent: it
+    replaces what an earlier install made)."""
+    assert all(_TABLE_NAME.match(t) for t in tables), tables
+    rows = ", ".join(f"('{name}', 0)" for name in (VERSION, *tables))
+    seed = f"INSERT INTO data_versions (name, version) VALUES {rows} ON CONFLICT (name) DO NOTHING"
     if dialect == "postgres":
         statements = [seed, _PG_FUNCTION]
         for table in tables:
@@ -83,10 +102,13 @@ def watch_statements(dialect: str, tables: tuple[str, ...] = WATCHED) -> list[st
     statements = [seed]
     for table in tables:
         for op in ("INSERT", "UPDATE", "DELETE"):
-            statements.append(
-                f'CREATE TRIGGER IF NOT EXISTS talent_watch_{table}_{op.lower()} AFTER {op} ON "{table}"'
-                f" BEGIN UPDATE data_versions SET version = version + 1 WHERE name = '{VERSION}'; END"
-            )
+            trigger = f"talent_watch_{table}_{op.lower()}"
+            statements += [
+                f"DROP TRIGGER IF EXISTS {trigger}",
+                # One statement a row: SQLite's triggers run per row (a demo's or an import's millions).
+                f'CREATE TRIGGER {trigger} AFTER {op} ON "{table}"'
+                f" BEGIN UPDATE data_versions SET version = version + 1 WHERE name IN ('{VERSION}', '{table}'); END",
+            ]
     return statements
 
 
@@ -184,6 +206,24 @@ def watch_tables(tables: tuple[str, ...]) -> ops.RunPython:
     return ops.RunPython(install, remove)
 
 
+def rewatch_tables(tables: tuple[str, ...], *, forget_figures: bool = False) -> ops.RunPython:
+    """The migration operation that installs this module's triggers again on tables an earlier migration watched
+    (with each table's own version since models 0022, pay 0006 and cohorts 0004), and empties the figure store when
+    asked (figures stored under an earlier kind of version must not be compared with the new). Going backward it
+    leaves them: they still raise the version of every change, all that earlier code reads."""
+
+    async def install(apps, schema_editor) -> None:
+        conn = apps.get_model("models", "DataVersion")._meta.db
+        await watch_install(conn, tables)
+        if forget_figures:
+            await conn.execute_script("DELETE FROM figure_cache")
+
+    async def keep(apps, schema_editor) -> None:
+        pass
+
+    return ops.RunPython(install, keep)
+
+
 def scope_key(scope: Scope) -> str:
     """What decides which rows a scope reaches, as a short stable key (the day is kept beside it)."""
     return key_of(
@@ -212,23 +252,40 @@ class _Flight:
 _computing: dict[tuple[str, int, date], _Flight] = {}
 
 
-async def cached(*, key: str, day: date, compute: Callable[[], Awaitable[dict]]) -> dict:
-    """The figures stored under `key` for `day` at the current data version, else `compute()` (a dict of JSON
-    values, decimals, days and registered coded members) stored under the version read before it ran. One statement
-    when current, two more than `compute` otherwise; one when the same figures are being computed in this process
-    (under the same version: what that computation stores is what this request would have), whose result it reads
-    as a later visit would (decoded anew: no caller shares the computing request's objects). Without the version
-    row (a database the migration has not reached) it only computes."""
-    day_value = db_value(FigureCache, "day", day)
-    rows = await fetch_all(
-        FigureCache,
-        "SELECT v.version AS version, c.payload AS payload FROM data_versions v"
+@lru_cache(maxsize=256)
+def reads_of(sql: str) -> tuple[str, ...]:
+    """The watched tables a statement names (its text, quoted or not): what `cached_rows` says it reads."""
+    return tuple(t for t in WATCHED if re.search(rf'(?<![\w.])"?{t}"?(?!\w)', sql))
+
+
+@lru_cache(maxsize=64)
+def _version_sql(reads: tuple[str, ...]) -> str:
+    """The statement that reads the version of `reads` (the sum of their counters, NULL without any counter) and
+    the figures stored under it."""
+    assert reads and all(_TABLE_NAME.match(t) for t in reads), reads
+    names = ", ".join(f"'{t}'" for t in sorted(set(reads)))
+    return (
+        "SELECT v.version AS version, c.payload AS payload"
+        f" FROM (SELECT CAST(SUM(version) AS BIGINT) AS version FROM data_versions WHERE name IN ({names})) v"
         " LEFT JOIN figure_cache c ON c.key = $1 AND c.version = v.version AND c.day = $2"
-        f" WHERE v.name = '{VERSION}'",
-        key,
-        day_value,
     )
-    if not rows:
+
+
+async def cached(
+    *, key: str, day: date, compute: Callable[[], Awaitable[dict]], reads: tuple[str, ...] = WATCHED
+) -> dict:
+    """The figures stored under `key` for `day` at the current version of the tables they read (`reads`, watched
+    tables: every one unless the caller says fewer), else `compute()` (a dict of JSON values, decimals, days and
+    registered coded members) stored under the version read before it ran. One statement when current, two more
+    than `compute` otherwise; one when the same figures are being computed in this process (under the same
+    version: what that computation stores is what this request would have), whose result it reads as a later visit
+    would (decoded anew: no caller shares the computing request's objects). Without the versions (a database the
+    migration has not reached) it only computes."""
+    if not reads:  # reads nothing that changes: nothing to keep it under
+        return await compute()
+    day_value = db_value(FigureCache, "day", day)
+    rows = await fetch_all(FigureCache, _version_sql(tuple(reads)), key, day_value)
+    if not rows or rows[0]["version"] is None:
         return await compute()
     if rows[0]["payload"] is not None:
         return decode(rows[0]["payload"])
@@ -268,26 +325,26 @@ async def cached(*, key: str, day: date, compute: Callable[[], Awaitable[dict]])
 
 
 async def cached_rows(model, sql: str, *, day: date) -> list[dict]:
-    """The rows of one read-only statement over watched tables (`fetch_all(model, sql)`), kept under the data version
-    as `cached` keeps figures. The statement's text is the key: the day, the scope's stations, the filter, the order
-    and the page are literals in it, so two requests share rows only when they ask the same question. For lists
-    whose every row aggregates the whole scope (a country's pay compliance: about 1.3 s a statement)."""
+    """The rows of one read-only statement over watched tables (`fetch_all(model, sql)`), kept under the version of
+    the tables it names as `cached` keeps figures. The statement's text is the key: the day, the scope's stations,
+    the filter, the order and the page are literals in it, so two requests share rows only when they ask the same
+    question. For lists whose every row aggregates the whole scope (a country's pay compliance: about 1.3 s a
+    statement)."""
 
     async def compute() -> dict:
         return {"rows": await fetch_all(model, sql)}
 
-    return (await cached(key=key_of("rows", sql), day=day, compute=compute))["rows"]
+    return (await cached(key=key_of("rows", sql), day=day, compute=compute, reads=reads_of(sql)))["rows"]
 
 
-async def figures_prune() -> int:
-    """Delete the figures stored under an earlier version (never served again: the version only rises); the daily
-    `talent remind` run calls it. The number deleted."""
-    version = await current_version()
-    if version is None:
-        return 0
-    return await FigureCache.filter(version__lt=version).delete()
+async def figures_prune(*, today: date | None = None) -> int:
+    """Delete the figures stored for an earlier day (never served again: figures are served on their own day; a
+    key's figures of an earlier version today are replaced by its next computation); the daily `talent remind` run
+    calls it. The number deleted."""
+    return await FigureCache.filter(day__lt=today or local_today()).delete()
 
 
 async def current_version() -> int | None:
+    """The counter of every change to a watched table (None before the migration)."""
     row = await DataVersion.filter(name=VERSION).first()
     return row.version if row else None

@@ -17,13 +17,14 @@ from talent.analytics.area import area_for
 from talent.analytics.params import report_dates
 from talent.analytics.reports import MAX_STATIONS, page_report
 from talent.analytics.retention import RETENTION_GROUPS
-from talent.certification.models import Certificate
+from talent.certification.models import CeCredit, Certificate
 from talent.core.pagination import ListParams
-from talent.dashboard.selectors import staff_dashboard
+from talent.dashboard.selectors import DASHBOARD_READS, staff_dashboard
 from talent.figures import freshness
-from talent.figures.freshness import WATCHED, cached, current_version, decode, encode, figures_prune
+from talent.figures.freshness import WATCHED, cached, current_version, decode, encode, figures_prune, reads_of
 from talent.figures.models import FigureCache
 from talent.pay import selectors as pay
+from talent.pay.models import SalaryRecord
 from talent.people import services as people
 from talent.places.models import CertLevel
 from tests.conftest import login
@@ -231,18 +232,28 @@ def test_stored_rows_come_back_with_their_amounts_and_days():
     assert isinstance(decode(encode(Decimal("0.10"))), Decimal) and str(decode(encode(Decimal("0.10")))) == "0.10"
 
 
+async def _version_of(name: str) -> int:
+    rows = await get_connection("default").execute_query_dict(
+        f"SELECT version FROM data_versions WHERE name = '{name}'"
+    )
+    return rows[0]["version"]
+
+
 @pytest.mark.parametrize("table", WATCHED)
-async def test_every_watched_table_raises_the_version_when_a_row_changes(db, table):
+async def test_every_watched_table_raises_its_version_and_the_version_of_every_change_when_a_row_changes(db, table):
     w = await world()
     conn = get_connection("default")
     # A row of every watched table: world() and the seeded catalogue fill most; a certificate is added here.
     await Certificate.create(worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=DAY)
-    before = await current_version()
+    before, own_before = await current_version(), await _version_of(table)
     _n, rows = await conn.execute_query(f'SELECT COUNT(*) AS n FROM "{table}"')
     if rows[0]["n"] == 0:
         pytest.skip(f"{table} has no row here; the trigger check below covers it")
+    others = {t: await _version_of(t) for t in WATCHED if t != table}
     await conn.execute_script(f'UPDATE "{table}" SET id = id WHERE id = (SELECT MIN(id) FROM "{table}")')
     assert await current_version() > before
+    assert await _version_of(table) > own_before
+    assert {t: await _version_of(t) for t in WATCHED if t != table} == others
 
 
 async def test_every_watched_table_has_its_trigger(db, is_postgres):
@@ -255,6 +266,18 @@ async def test_every_watched_table_has_its_trigger(db, is_postgres):
         _n, rows = await conn.execute_query("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         found = {r["name"] for r in rows}
         assert found >= {f"talent_watch_{t}_{op}" for t in WATCHED for op in ("insert", "update", "delete")}
+
+
+def _tables_read(statements: list[str], tables: set[str]) -> set[str]:
+    """The tables `statements` name, but for the statement that reads the versions (it names the tables the figures
+    are kept under, not what they read)."""
+    return {
+        t
+        for statement in statements
+        if "FROM data_versions" not in statement
+        for t in tables
+        if re.search(rf'(?<![\w.])"?{re.escape(t)}"?(?!\w)', statement)
+    }
 
 
 async def test_every_table_the_dashboard_the_reports_and_the_pay_lists_read_is_watched(db):
@@ -280,36 +303,141 @@ async def test_every_table_the_dashboard_the_reports_and_the_pay_lists_read_is_w
             await pay.compliance_rows(scope=scope, on=DAY, params=ListParams())
             await pay.proposals(scope=scope, on=DAY, params=ListParams())
             await pay.retention_by_status(scope=scope, on=DAY)
-        for statement in counter.statements:
-            read |= {t for t in tables if re.search(rf'(?<![\w.])"?{re.escape(t)}"?(?!\w)', statement)}
+        read |= _tables_read(counter.statements, tables)
     assert {"employment_spells", "certificates", "exam_results", "pay_salary_records", "cohorts"} <= read
     assert {"pay_assessments", "pay_change_decisions", "pay_allowances", "pay_performance_steps"} <= read
     assert sorted(read - set(WATCHED) - {"data_versions", "figure_cache"}) == []
 
 
-async def test_on_postgresql_a_transaction_raises_the_version_once_when_it_commits(db, is_postgres):
+async def test_on_postgresql_a_transaction_raises_the_versions_once_when_it_commits(db, is_postgres):
     if not is_postgres:
-        pytest.skip("SQLite runs one writer at a time; its triggers raise the version per row")
+        pytest.skip("SQLite runs one writer at a time; its triggers raise the versions per row")
     w = await world()
-    before = await current_version()
+    before, workers_before, stations_before = (
+        await current_version(),
+        await _version_of("workers"),
+        await _version_of("stations"),
+    )
     async with in_transaction() as conn:
         for worker in w["workers"]:
             await conn.execute_query(f"UPDATE workers SET name = name WHERE id = {int(worker.id)}")
-        inside = (await conn.execute_query_dict("SELECT version FROM data_versions"))[0]["version"]
-    # Deferred to the commit: unchanged inside the transaction, one more after it, for four changed rows.
-    assert inside == before
+        await conn.execute_query("UPDATE stations SET name = name")
+        inside = (
+            await conn.execute_query_dict(f"SELECT version FROM data_versions WHERE name = '{freshness.VERSION}'")
+        )[0]
+    # Deferred to the commit: unchanged inside the transaction, one more after it, for four changed workers and
+    # four stations; each table's own version once.
+    assert inside["version"] == before
     assert await current_version() == before + 1
+    assert (await _version_of("workers"), await _version_of("stations")) == (workers_before + 1, stations_before + 1)
 
 
-async def test_pruning_keeps_only_the_figures_of_the_current_version(db):
+async def test_on_postgresql_two_writers_changing_two_tables_in_opposite_orders_commit_without_a_deadlock(
+    db, is_postgres
+):
+    # Each writer takes the version of every change before its tables' versions. Were they taken table by table,
+    # the first writer (workers, then stations) would hold the workers' version and wait for the stations' while
+    # the second (stations, then workers) held the stations' and waited for the version of every change, which the
+    # first holds: PostgreSQL ends one of them with a deadlock.
+    if not is_postgres:
+        pytest.skip("SQLite runs one writer at a time")
     w = await world()
+    a, b = w["workers"][0].id, w["workers"][1].id
+    s1, s2 = w["stations"][0].id, w["stations"][1].id
+    first_counted = asyncio.Event()
+
+    async def waiting_for_a_lock() -> bool:
+        rows = await get_connection("default").execute_query_dict(
+            "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return rows[0]["n"] > 0
+
+    async def first() -> None:
+        async with in_transaction() as conn:
+            await conn.execute_query(f"UPDATE workers SET name = name WHERE id = {a}")
+            # Its deferred trigger runs now rather than at commit: it holds the versions it took until then.
+            await conn.execute_script("SET CONSTRAINTS talent_watch_workers IMMEDIATE")
+            first_counted.set()
+            for _ in range(5000):  # until the second writer waits for what this one holds
+                if await waiting_for_a_lock():
+                    break
+                await asyncio.sleep(0.001)
+            await conn.execute_query(f"UPDATE stations SET name = name WHERE id = {s1}")
+
+    async def second() -> None:
+        await first_counted.wait()
+        async with in_transaction() as conn:
+            await conn.execute_query(f"UPDATE stations SET name = name WHERE id = {s2}")
+            await conn.execute_script("SET CONSTRAINTS talent_watch_stations IMMEDIATE")
+            await conn.execute_query(f"UPDATE workers SET name = name WHERE id = {b}")
+
+    before = await current_version()
+    await asyncio.gather(first(), second())
+    assert await current_version() == before + 2
+
+
+async def test_pruning_deletes_the_figures_of_earlier_days(db):
+    await world()
 
     async def figures() -> dict:
         return {"n": 1}
 
-    await cached(key="old", day=DAY, compute=figures)
+    await cached(key="yesterday", day=DAY - timedelta(days=1), compute=figures)
+    await cached(key="today", day=DAY, compute=figures)
+    # Figures are served on their own day only: yesterday's never again.
+    assert await figures_prune(today=DAY) == 1
+    assert await FigureCache.all().values_list("key", flat=True) == ["today"]
+
+
+async def test_a_change_to_a_table_the_figures_do_not_read_leaves_them_served(db):
+    w = await world()
+    scope = await _scope(w, "admin")
+    dashboard = await staff_dashboard(scope=scope, today=DAY)
+
+    async def pay_rows() -> dict:
+        page = await pay.compliance_rows(scope=scope, on=DAY, params=ListParams())
+        return {r["worker_id"]: r["pay"] for r in page.items}
+
+    # A salary record: read by the pay lists, not by the dashboard (W1 paid 4,000.00 a month from DAY).
+    await SalaryRecord.create(worker=w["workers"][0], effective_from=DAY, monthly_base=Decimal("4000"))
+    async with count_queries() as dashboard_visit:
+        assert await staff_dashboard(scope=scope, today=DAY) == dashboard
+    paid = await pay_rows()
+    # A CE credit: read by the dashboard, not by the pay lists.
+    await CeCredit.create(worker=w["workers"][0], hours=Decimal("6"), source="external", earned_on=DAY)
+    async with count_queries() as pay_visit:
+        assert await pay_rows() == paid
+    assert dashboard_visit.count == 1 and pay_visit.count == 1
+    assert paid[w["workers"][0].id] == Decimal("4000")
+    # A certificate: read by both, both computed again.
     await Certificate.create(worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=DAY)
-    await cached(key="new", day=DAY, compute=figures)
-    # "old" was stored under the version before the certificate, "new" under the current one.
-    assert await figures_prune() == 1
-    assert await FigureCache.all().values_list("key", flat=True) == ["new"]
+    async with count_queries() as after:
+        assert (await staff_dashboard(scope=scope, today=DAY))["figures"]["certified"] == 1
+        await pay_rows()
+    assert after.count > 3
+
+
+def test_a_statement_reads_the_watched_tables_it_names():
+    assert reads_of('SELECT 1 FROM "workers" w JOIN employment_spells sp ON sp.worker_id = w.id') == (
+        "workers",
+        "employment_spells",
+    )
+    # Not a column, another table's name or a qualified name that ends like one.
+    assert reads_of("SELECT w.stations_count FROM pay_workers w, x.workers") == ()
+
+
+async def test_the_dashboard_reads_only_the_tables_it_is_kept_under(db):
+    # If the dashboard starts reading a table it does not say it reads, a change there would leave it stale.
+    w = await world()
+    await Certificate.create(
+        worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=date(2024, 1, 1)
+    )
+    tables = {m._meta.db_table for app in Tortoise.apps.values() for m in app.values()}
+    read: set[str] = set()
+    for role in ROLES:
+        scope = await _scope(w, role)
+        async with count_queries() as counter:
+            await staff_dashboard(scope=scope, today=DAY)
+        read |= _tables_read(counter.statements, tables)
+    assert {"employment_spells", "certificates", "ce_credits", "stations"} <= read
+    assert sorted(read - set(DASHBOARD_READS) - {"data_versions", "figure_cache"}) == []

@@ -1,0 +1,13 @@
+from tortoise import migrations
+
+from talent.figures.freshness import COHORT_WATCHED, rewatch_tables
+
+
+class Migration(migrations.Migration):
+    """The cohorts' watched tables with a version each (as models 0022 does for its own)."""
+
+    dependencies = [("cohorts", "0003_report_watch"), ("models", "0022_figure_versions_per_table")]
+
+    initial = False
+
+    operations = [rewatch_tables(COHORT_WATCHED)]
