@@ -28,7 +28,7 @@ from talent.analytics.workforce import (
 from talent.cohorts.models import CohortKind
 from talent.core.concurrency import gather_reads
 from talent.core.i18n import N_
-from talent.figures.freshness import cached, key_of, register_coded, scope_key
+from talent.figures.freshness import PAY_LIST_WATCHED, WATCHED, cached, key_of, register_coded, scope_key
 from talent.pay.rules import PayStatus
 from talent.people.models import ExitReason, ExitType, Source
 from talent.places.models import CertLevel, StationKind
@@ -301,6 +301,14 @@ async def full_report(
 register_coded(ExitType, ExitReason)
 
 
+# The tables the reports read (tests/figures/test_freshness.py checks it): every watched table but the
+# organisations, the registrations' history, the yearly CE rules and the pay lists' own (allowances, performance
+# steps, assessments, decisions), whose changes leave the reports as they were.
+REPORT_READS = tuple(
+    t for t in WATCHED if t not in ("organisations", "certificate_registrations", "ce_yearly_rules", *PAY_LIST_WATCHED)
+)
+
+
 async def page_report(
     area: Area, dates, group_by: str, today: date, *, listed: int | None, attention: bool = False
 ) -> dict:
@@ -326,13 +334,19 @@ async def page_report(
 
     async def whole() -> dict:
         return await cached(
-            key=f"report:{key}", day=today, compute=lambda: full_report(area, dates, group_by, attention=attention)
+            key=f"report:{key}",
+            day=today,
+            compute=lambda: full_report(area, dates, group_by, attention=attention),
+            reads=REPORT_READS,
         )
 
     async def cut() -> dict:
         return _cut(await whole(), listed)
 
-    report = await (whole() if listed is None else cached(key=f"report:{key}:{listed}", day=today, compute=cut))
+    if listed is None:
+        report = await whole()
+    else:
+        report = await cached(key=f"report:{key}:{listed}", day=today, compute=cut, reads=REPORT_READS)
     return _in_language(report, area)
 
 

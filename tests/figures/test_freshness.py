@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 from talent.accounts.selectors import scope_for
 from talent.analytics.area import area_for
 from talent.analytics.params import report_dates
-from talent.analytics.reports import MAX_STATIONS, page_report
+from talent.analytics.reports import MAX_STATIONS, REPORT_READS, page_report
 from talent.analytics.retention import RETENTION_GROUPS
 from talent.certification.models import CeCredit, Certificate
 from talent.core.pagination import ListParams
@@ -26,6 +26,7 @@ from talent.figures.models import FigureCache
 from talent.pay import selectors as pay
 from talent.pay.models import SalaryRecord
 from talent.people import services as people
+from talent.people.models import Worker
 from talent.places.models import CertLevel
 from tests.conftest import login
 from tests.factories import world
@@ -398,8 +399,10 @@ async def test_a_change_to_a_table_the_figures_do_not_read_leaves_them_served(db
         page = await pay.compliance_rows(scope=scope, on=DAY, params=ListParams())
         return {r["worker_id"]: r["pay"] for r in page.items}
 
-    # A salary record: read by the pay lists, not by the dashboard (W1 paid 4,000.00 a month from DAY).
+    # A salary record: read by the pay lists, not by the dashboard (W1 paid 4,000.00 a month from DAY); a worker's
+    # phone number: read by neither.
     await SalaryRecord.create(worker=w["workers"][0], effective_from=DAY, monthly_base=Decimal("4000"))
+    await Worker.filter(id=w["workers"][1].id).update(phone="13900000000")
     async with count_queries() as dashboard_visit:
         assert await staff_dashboard(scope=scope, today=DAY) == dashboard
     paid = await pay_rows()
@@ -426,18 +429,40 @@ def test_a_statement_reads_the_watched_tables_it_names():
     assert reads_of("SELECT w.stations_count FROM pay_workers w, x.workers") == ()
 
 
-async def test_the_dashboard_reads_only_the_tables_it_is_kept_under(db):
-    # If the dashboard starts reading a table it does not say it reads, a change there would leave it stale.
+def _dashboard(scope, area, dates):
+    return staff_dashboard(scope=scope, today=DAY)
+
+
+async def _reports(scope, area, dates):
+    for group in ("", *RETENTION_GROUPS):
+        for attention in (False, True):
+            await page_report(area, dates, group, DAY, listed=MAX_STATIONS, attention=attention)
+    await page_report(area, dates, "", DAY, listed=None)  # the yearly workbook's
+
+
+@pytest.mark.parametrize(
+    ("figures", "reads", "some"),
+    [
+        (_dashboard, DASHBOARD_READS, {"employment_spells", "certificates", "ce_credits", "stations"}),
+        (_reports, REPORT_READS, {"workers", "exam_results", "pay_salary_records", "cohort_members"}),
+    ],
+    ids=["dashboard", "reports"],
+)
+async def test_figures_read_only_the_tables_they_are_kept_under(db, figures, reads, some):
+    # If figures start reading a table they do not say they read, a change there would leave them stale: each
+    # role's statements (but the one reading the versions) name only tables among `reads`.
     w = await world()
     await Certificate.create(
         worker=w["workers"][0], level=CertLevel.ASSISTANT, number="C1", obtained_on=date(2024, 1, 1)
     )
     tables = {m._meta.db_table for app in Tortoise.apps.values() for m in app.values()}
+    dates, _valid = report_dates(DAY)
     read: set[str] = set()
     for role in ROLES:
         scope = await _scope(w, role)
+        area = await area_for(scope)
         async with count_queries() as counter:
-            await staff_dashboard(scope=scope, today=DAY)
+            await figures(scope, area, dates)
         read |= _tables_read(counter.statements, tables)
-    assert {"employment_spells", "certificates", "ce_credits", "stations"} <= read
-    assert sorted(read - set(DASHBOARD_READS) - {"data_versions", "figure_cache"}) == []
+    assert some <= read
+    assert sorted(read - set(reads) - {"data_versions", "figure_cache"}) == []
