@@ -105,9 +105,12 @@ def watch_statements(dialect: str, tables: tuple[str, ...] = WATCHED) -> list[st
             trigger = f"talent_watch_{table}_{op.lower()}"
             statements += [
                 f"DROP TRIGGER IF EXISTS {trigger}",
-                # One statement a row: SQLite's triggers run per row (a demo's or an import's millions).
-                f'CREATE TRIGGER {trigger} AFTER {op} ON "{table}"'
-                f" BEGIN UPDATE data_versions SET version = version + 1 WHERE name IN ('{VERSION}', '{table}'); END",
+                # SQLite's triggers run per row (a demo's or an import's millions): two updates by the key, where
+                # one with `name IN (…)` took 0.80 s against 0.45 s to insert 300,000 rows (0.31 s with the counter
+                # of every change alone; throwaway script).
+                f'CREATE TRIGGER {trigger} AFTER {op} ON "{table}" BEGIN'
+                f" UPDATE data_versions SET version = version + 1 WHERE name = '{VERSION}';"
+                f" UPDATE data_versions SET version = version + 1 WHERE name = '{table}'; END",
             ]
     return statements
 
