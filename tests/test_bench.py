@@ -43,3 +43,17 @@ async def test_every_report_measure_of_the_bench_runs_and_equals_its_hand_writte
     names = {name for _area, name, _equal in measures}
     assert len(names) == len(bench.twins()) and {area for area, *_ in measures} == {"county", "city", "all", "township"}
     assert "yearly pdf+xlsx" in text
+
+
+async def test_the_figures_bench_measures_the_visit_after_a_change(client, db):
+    from tests.conftest import login
+    from tests.factories import world
+
+    await world()
+    await login(client, "admin")
+    bench = _bench("figures")
+    # The dashboard does not read the workers' records: the visit after a change to one reads its stored figures
+    # (the session's statement and the version's); it reads the stations, so a change there computes them again.
+    _seconds, served, status = await bench._after_change(client, "/", "workers")
+    _seconds, computed, _status = await bench._after_change(client, "/", "stations")
+    assert status == 200 and served == 2 and computed > served
