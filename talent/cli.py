@@ -231,7 +231,7 @@ def remind() -> None:
     recovered = run_with_db(jobs_recover)
     if recovered:
         console.print(f"Marked {recovered} interrupted import job(s) as failed.")
-    # Stored figures of an earlier data version are never served again.
+    # Stored figures of an earlier day are never served again.
     run_with_db(figures_prune)
     # The reports' plans depend on the planners' statistics being current (talent.db.statistics_refresh).
     run_with_db(statistics_refresh)
