@@ -908,9 +908,7 @@ async def bench_area(conn, pg: bool, label: str, scope, area, today: date, repea
     # The yearly report's files from the same data (no query of their own), as the app builds them: the workbook
     # from the whole report, the PDF from the page's cut (its first reports.MAX_STATIONS stations).
     yearly = await reports.full_report(area, dates, "level")
-    listed = reports._cut(
-        {**yearly, "staffing": dict(yearly["staffing"]), "ce": dict(yearly["ce"])}, reports.MAX_STATIONS
-    )
+    listed = {**yearly, **{part: reports._cut(yearly[part], reports.MAX_STATIONS) for part in ("staffing", "ce")}}
 
     async def build_files():
         tables.workbook(yearly, io.BytesIO())

@@ -20,10 +20,11 @@ writers cannot deadlock on them. SQLite has one writer at a time and row trigger
 """
 
 import asyncio
+import functools
 import hashlib
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -35,6 +36,7 @@ from tortoise.migrations import operations as ops
 
 from talent.core.access import Scope
 from talent.core.clock import local_today
+from talent.core.concurrency import gather_reads
 from talent.figures.models import DataVersion, FigureCache
 from talent.rawsql import db_value, execute, fetch_all
 
@@ -261,16 +263,16 @@ def reads_of(sql: str) -> tuple[str, ...]:
     return tuple(t for t in WATCHED if re.search(rf'(?<![\w.])"?{t}"?(?!\w)', sql))
 
 
-@lru_cache(maxsize=64)
-def _version_sql(reads: tuple[str, ...]) -> str:
+@lru_cache(maxsize=256)
+def _version_sql(reads: tuple[str, ...], key: str = "$1", day: str = "$2") -> str:
     """The statement that reads the version of `reads` (the sum of their counters, NULL without any counter) and
-    the figures stored under it."""
+    the figures stored under it for the key and the day bound at the placeholders `key` and `day`."""
     assert reads and all(_TABLE_NAME.match(t) for t in reads), reads
     names = ", ".join(f"'{t}'" for t in sorted(set(reads)))
     return (
         "SELECT v.version AS version, c.payload AS payload"
         f" FROM (SELECT CAST(SUM(version) AS BIGINT) AS version FROM data_versions WHERE name IN ({names})) v"
-        " LEFT JOIN figure_cache c ON c.key = $1 AND c.version = v.version AND c.day = $2"
+        f" LEFT JOIN figure_cache c ON c.key = {key} AND c.version = v.version AND c.day = {day}"
     )
 
 
@@ -292,7 +294,13 @@ async def cached(
         return await compute()
     if rows[0]["payload"] is not None:
         return decode(rows[0]["payload"])
-    version = rows[0]["version"]
+    return await _kept(key, rows[0]["version"], day, day_value, compute)
+
+
+async def _kept(key: str, version: int, day: date, day_value: Any, compute: Callable[[], Awaitable[Any]]) -> Any:
+    """Figures not stored under the current `version`: computed and stored under it, or, when this process is
+    computing them already, read from that computation as a later visit would (decoded anew: no caller shares the
+    computing request's objects)."""
     flight = (key, version, day)
     while (running := _computing.get(flight)) is not None:
         running.waiting += 1
@@ -325,6 +333,46 @@ async def cached(
         del _computing[flight]
         running.text.set_result(text)
     return figures
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Figures for `cached_many`: stored under `key`, computed by `compute`, kept under the tables in `reads`."""
+
+    key: str
+    compute: Callable[[], Awaitable[Any]]
+    reads: tuple[str, ...] = WATCHED
+
+
+async def cached_many(*, day: date, figures: Sequence[Kept]) -> list[Any]:
+    """`cached` for several figures at once, in their order: one statement reads the version of each one's tables
+    and what is stored under it for `day`; those not current are computed (two at a time: gather_reads) and stored
+    each under its version. For figures made of parts that read different tables (a report's: a CE credit has its
+    CE table computed again and leaves its other tables served), served together in one statement."""
+    day_value = db_value(FigureCache, "day", day)
+    kept = [(i, f) for i, f in enumerate(figures) if f.reads]
+    rows: dict[int, dict] = {}
+    if kept:
+        sql = " UNION ALL ".join(
+            f"SELECT {i} AS n, x.version AS version, x.payload AS payload"
+            f" FROM ({_version_sql(tuple(f.reads), f'${i + 2}', '$1')}) x"
+            for i, f in kept
+        )
+        values = [day_value] + [f.key for f in figures]
+        rows = {int(row["n"]): row for row in await fetch_all(FigureCache, sql, *values)}
+    results: list[Any] = [None] * len(figures)
+    pending: list[tuple[int, Callable[[], Awaitable[Any]]]] = []
+    for i, f in enumerate(figures):
+        row = rows.get(i)
+        if row is None or row["version"] is None:  # reads nothing that changes, or before the migration
+            pending.append((i, f.compute))
+        elif row["payload"] is not None:
+            results[i] = decode(row["payload"])
+        else:
+            pending.append((i, functools.partial(_kept, f.key, row["version"], day, day_value, f.compute)))
+    for (i, _call), value in zip(pending, await gather_reads([call for _i, call in pending]), strict=True):
+        results[i] = value
+    return results
 
 
 async def cached_rows(model, sql: str, *, day: date) -> list[dict]:

@@ -13,9 +13,10 @@ from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from talent.accounts.selectors import scope_for
+from talent.analytics import reports
 from talent.analytics.area import area_for
 from talent.analytics.params import report_dates
-from talent.analytics.reports import MAX_STATIONS, REPORT_READS, page_report
+from talent.analytics.reports import MAX_STATIONS, PART_READS, REPORT_READS, RETENTION_READS, full_report, page_report
 from talent.analytics.retention import RETENTION_GROUPS
 from talent.certification.models import CeCredit, Certificate
 from talent.core.pagination import ListParams
@@ -468,3 +469,86 @@ async def test_figures_read_only_the_tables_they_are_kept_under(db, figures, rea
     read = await _read_by(figures)
     assert some <= read
     assert sorted(read - set(reads) - {"data_versions", "figure_cache"}) == []
+
+
+def _report_part(part: str, group: str):
+    async def figures(scope, area, dates) -> None:
+        for attention in (False, True):
+            await full_report(area, dates, group, ("stations",) if part == "rows" else (part,), attention)
+
+    return figures
+
+
+@pytest.mark.parametrize(
+    ("part", "group"), [*((p, "") for p in PART_READS), *(("retention", g) for g in RETENTION_READS)]
+)
+async def test_each_part_of_a_report_reads_the_tables_it_is_kept_under(db, part, group):
+    # A report's parts are kept apart, each under its tables (page_report): a part reading a table it does not say
+    # it reads would be served stale after a change there. Each role's statements name exactly its tables.
+    reads = RETENTION_READS[group] if part == "retention" else PART_READS[part]
+    read = await _read_by(_report_part(part, group))
+    assert sorted(read - {"data_versions", "figure_cache"}) == sorted(reads)
+
+
+async def _stored_versions() -> dict[str, int]:
+    return dict(await FigureCache.all().values_list("key", "version"))
+
+
+async def _report_as_computed(area, dates, group: str) -> dict:
+    """The page's report computed afresh, cut and worded as page_report serves it."""
+    report = await full_report(area, dates, group)
+    for part in ("staffing", "ce"):
+        report[part] = reports._cut(report[part], MAX_STATIONS)
+    return reports._in_language(report, area)
+
+
+async def test_a_change_has_only_the_parts_of_a_report_that_read_its_table_computed_again(db):
+    w = await world()
+    await Certificate.create(
+        worker=w["workers"][0],
+        level=CertLevel.ASSISTANT,
+        number="C1",
+        obtained_on=date(2024, 1, 1),
+        registered_on=date(2024, 2, 1),
+    )
+    area = await area_for(await _scope(w, "citybureau"))
+    dates, _valid = report_dates(DAY)
+    first = await page_report(area, dates, "", DAY, listed=MAX_STATIONS)
+    assert first["ce"]["totals"] == {"registered": 1, "on_track": 0, "rate": 0.0}
+    stored = await _stored_versions()
+    # Eight parts; the staffing and CE tables whole and as the page's cut.
+    assert len(stored) == 10 and len([k for k in stored if k.startswith("report:ce:")]) == 2
+    # A CE credit: the CE table, whole and cut, computed again; the seven other parts served. The report is the one
+    # computed afresh: the worker's 200 hours put the certificate on track.
+    await CeCredit.create(worker=w["workers"][0], hours=Decimal("200"), source="external", earned_on=DAY)
+    async with count_queries() as visit:
+        served = await page_report(area, dates, "", DAY, listed=MAX_STATIONS)
+    now = await _stored_versions()
+    assert {k for k in stored if now[k] != stored[k]} == {k for k in stored if k.startswith("report:ce:")}
+    assert served == await _report_as_computed(area, dates, "")
+    assert served["ce"]["totals"]["on_track"] == 1
+    # One statement reads the ten, the CE table's are computed and stored.
+    assert "FROM data_versions" in visit.statements[0] and visit.count < 10
+    # Another retention grouping: its curve alone computed, under its own key.
+    ungrouped = {k for k in now if k.startswith("report:retention:")}
+    await page_report(area, dates, "level", DAY, listed=MAX_STATIONS)
+    added = set(await _stored_versions()) - set(now)
+    assert len(added) == 1 and next(iter(added)).startswith("report:retention:")
+    # A salary record: the retention by pay status alone computed again (no other part reads the pay tables), not
+    # the retention by level.
+    await page_report(area, dates, "pay", DAY, listed=MAX_STATIONS)
+    stored = await _stored_versions()
+    by_pay = set(stored) - set(now) - added
+    await SalaryRecord.create(worker=w["workers"][0], effective_from=DAY, monthly_base=Decimal("4000"))
+    await page_report(area, dates, "pay", DAY, listed=MAX_STATIONS)
+    await page_report(area, dates, "level", DAY, listed=MAX_STATIONS)
+    now = await _stored_versions()
+    assert len(by_pay) == 1 and {k for k in stored if now[k] != stored[k]} == by_pay
+    ungrouped |= by_pay
+    # A change to a table every part reads (the stations): every part computed again.
+    stored = await _stored_versions()
+    await get_connection("default").execute_query("UPDATE stations SET name = name")
+    await page_report(area, dates, "level", DAY, listed=MAX_STATIONS)
+    now = await _stored_versions()
+    # Every part of this visit (the retention by level among them), not the retentions it did not ask for.
+    assert {k for k in stored if now[k] != stored[k]} == set(stored) - ungrouped
