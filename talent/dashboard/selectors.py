@@ -15,9 +15,8 @@ from talent.certification.selectors import worker_certificates
 from talent.cohorts.models import CohortMember
 from talent.cohorts.selectors import my_memberships
 from talent.core.access import Scope
-from talent.core.concurrency import gather_reads
 from talent.dashboard import learning
-from talent.figures.freshness import cached, register_coded, scope_key
+from talent.figures.freshness import Kept, cached_many, register_coded, scope_key
 from talent.pay.selectors import worker_pay
 from talent.places.models import RegionLevel, Station
 from talent.places.selectors import township_stations_q
@@ -26,20 +25,18 @@ from talent.places.selectors import township_stations_q
 register_coded(RegionLevel)
 
 
-# The tables the staff dashboard's figures read (tests/figures/test_freshness.py checks it): the places, the spells,
-# the certificates with their CE and the rules those measures apply. Not the workers' own records (an HR's
-# everyday edits: a phone number, a name), the organisations, exam results, pay or cohorts: a change there leaves
-# the dashboard as it was.
-DASHBOARD_READS = (
-    "regions",
-    "station_tiers",
-    "stations",
-    "employment_spells",
-    "certificates",
-    "ce_credits",
-    "ce_credit_rules",
-    "exam_levels",
-)
+# The tables each part of the staff dashboard reads (tests/figures/test_freshness.py checks them), the area's
+# regions among them: each part is kept under its own, so a CE credit has the registrations needing attention computed
+# again and leaves the headline figures and the regions' table served. None reads the workers' own records (an HR's
+# everyday edits: a phone number, a name), the organisations, exam results, pay or cohorts: a change there leaves the
+# dashboard as it was.
+_PLACES = ("regions", "stations", "employment_spells", "certificates")
+DASHBOARD_PART_READS: dict[str, tuple[str, ...]] = {
+    "figures": _PLACES,
+    "regions": ("station_tiers", *_PLACES),
+    "attention": ("ce_credits", "ce_credit_rules", "exam_levels", *_PLACES),
+}
+DASHBOARD_READS = tuple(sorted({t for reads in DASHBOARD_PART_READS.values() for t in reads}))
 
 
 def year_to(today: date) -> date:
@@ -49,22 +46,25 @@ def year_to(today: date) -> date:
 
 async def staff_dashboard(*, scope: Scope, today: date) -> dict:
     """Everything a staff dashboard shows: {"figures", "regions", "attention"}. Kept exact under the data version
-    (talent.figures.freshness): one statement while nothing it reads has changed since the viewer's scope last
-    computed it today; the whole country's took seconds a visit."""
+    (talent.figures.freshness) part by part, each under the tables it reads: one statement while nothing they read
+    has changed since the viewer's scope last computed them today (the whole country's took seconds a visit); after
+    a change, the parts that read its table computed again (two at a time)."""
 
-    async def compute() -> dict:
-        area = await area_for(scope) or Area(scope)
-        # Independent reads: two at a time (settings.read_concurrency), in turn inside a transaction.
-        regions, figures, attention = await gather_reads(
-            [
-                lambda: dashboard_regions(scope=scope, today=today, area=area),
-                lambda: dashboard_figures(scope=scope, today=today, area=area),
-                lambda: dashboard_attention(scope=scope, today=today, area=area),
-            ]
-        )
-        return {"figures": figures, "regions": regions, "attention": attention}
+    def part(name: str, build) -> Kept:
+        async def compute():
+            return await build(scope=scope, today=today, area=await area_for(scope) or Area(scope))
 
-    return await cached(key=f"dashboard:{scope_key(scope)}", day=today, compute=compute, reads=DASHBOARD_READS)
+        return Kept(f"dashboard:{name}:{scope_key(scope)}", compute, DASHBOARD_PART_READS[name])
+
+    figures, regions, attention = await cached_many(
+        day=today,
+        figures=[
+            part("figures", dashboard_figures),
+            part("regions", dashboard_regions),
+            part("attention", dashboard_attention),
+        ],
+    )
+    return {"figures": figures, "regions": regions, "attention": attention}
 
 
 async def dashboard_figures(*, scope: Scope, today: date, area: Area | None = None) -> dict:

@@ -20,7 +20,8 @@ from talent.analytics.reports import MAX_STATIONS, PART_READS, REPORT_READS, RET
 from talent.analytics.retention import RETENTION_GROUPS
 from talent.certification.models import CeCredit, Certificate
 from talent.core.pagination import ListParams
-from talent.dashboard.selectors import DASHBOARD_READS, staff_dashboard
+from talent.dashboard import selectors as dashboard
+from talent.dashboard.selectors import DASHBOARD_PART_READS, DASHBOARD_READS, staff_dashboard
 from talent.figures import freshness
 from talent.figures.freshness import WATCHED, cached, current_version, decode, encode, figures_prune, reads_of
 from talent.figures.models import FigureCache
@@ -552,3 +553,32 @@ async def test_a_change_has_only_the_parts_of_a_report_that_read_its_table_compu
     now = await _stored_versions()
     # Every part of this visit (the retention by level among them), not the retentions it did not ask for.
     assert {k for k in stored if now[k] != stored[k]} == set(stored) - ungrouped
+
+
+def _dashboard_part(name: str):
+    async def figures(scope, area, dates) -> None:
+        await getattr(dashboard, f"dashboard_{name}")(scope=scope, today=DAY)
+
+    return figures
+
+
+@pytest.mark.parametrize("part", list(DASHBOARD_PART_READS))
+async def test_each_part_of_the_dashboard_reads_the_tables_it_is_kept_under(db, part):
+    # As a report's parts: each role's statements (the area's among them) name exactly the part's tables.
+    read = await _read_by(_dashboard_part(part))
+    assert sorted(read - {"data_versions", "figure_cache"}) == sorted(DASHBOARD_PART_READS[part])
+
+
+async def test_a_ce_credit_has_only_the_dashboards_registrations_needing_attention_computed_again(db):
+    w = await world()
+    scope = await _scope(w, "citybureau")
+    await staff_dashboard(scope=scope, today=DAY)
+    stored = await _stored_versions()
+    assert sorted(k.split(":")[1] for k in stored) == ["attention", "figures", "regions"]
+    await CeCredit.create(worker=w["workers"][0], hours=Decimal("6"), source="external", earned_on=DAY)
+    async with count_queries() as visit:
+        await staff_dashboard(scope=scope, today=DAY)
+    now = await _stored_versions()
+    assert [k.split(":")[1] for k in stored if now[k] != stored[k]] == ["attention"]
+    # One statement reads the three; the other two are not computed.
+    assert "FROM data_versions" in visit.statements[0] and visit.count < 6
