@@ -31,13 +31,19 @@ async def _prepare(request, viewer, region: str, on: str = "", start: str = "", 
     return area, dates, None
 
 
+async def _part(area, dates, part: str, group_by: str = "") -> dict:
+    """A part of the report as the pages keep it (reports.report_parts): the same numbers, served from the store
+    while nothing it reads has changed."""
+    return (await reports.report_parts(area, dates, group_by, local_today(), (part,)))[part]
+
+
 @router.get("/certification")
 async def certification(
     request: Request, viewer: ApiAllowed(Permission.REPORTS), region: Text = "", on: Text = ""
 ) -> Response:
     """headcount, certified, rate and by_level (counts of the highest level held) on `on`."""
     area, dates, error = await _prepare(request, viewer, region, on)
-    return error or JSONResponse(await reports.certification_report(area, dates.on))
+    return error or JSONResponse(await _part(area, dates, "certification"))
 
 
 @router.get("/turnover")
@@ -50,7 +56,7 @@ async def turnover(
 ) -> Response:
     """separations, voluntary, involuntary, average_headcount and the three rates over [from, to]."""
     area, dates, error = await _prepare(request, viewer, region, "", from_, to)
-    return error or JSONResponse(await reports.turnover_report(area, dates.start, dates.end))
+    return error or JSONResponse(await _part(area, dates, "turnover"))
 
 
 @router.get("/retention")
@@ -59,7 +65,7 @@ async def retention(
 ) -> Response:
     """Kaplan–Meier curves by group (level, source, region, cohort, pay): groups of {group, at_risk, events, points}."""
     area, dates, error = await _prepare(request, viewer, region, on)
-    return error or JSONResponse(await reports.retention_report(area, dates.on, group_by))
+    return error or JSONResponse(await _part(area, dates, "retention", group_by))
 
 
 @router.get("/staffing")
@@ -69,11 +75,11 @@ async def staffing(
     """Per-station staffing against the norms of the station's kind, and totals, of township stations unless
     `kind` names another kind (county_centre, village_room) or `all`; `by_kind`: the whole network per kind."""
     area, dates, error = await _prepare(request, viewer, region, on, kind=kind)
-    return error or JSONResponse(await reports.staffing_report(area, dates.on))
+    return error or JSONResponse(await _part(area, dates, "staffing"))
 
 
 @router.get("/ce")
 async def ce(request: Request, viewer: ApiAllowed(Permission.REPORTS), region: Text = "", on: Text = "") -> Response:
     """Per-station CE compliance of registered certificates, totals, and registration status counts."""
     area, dates, error = await _prepare(request, viewer, region, on)
-    return error or JSONResponse(await reports.ce_report(area, dates.on))
+    return error or JSONResponse(await _part(area, dates, "ce"))

@@ -331,6 +331,55 @@ REPORT_READS = tuple(sorted({t for reads in (*PART_READS.values(), *RETENTION_RE
 _CUT = ("staffing", "ce")
 
 
+# The parts page_report keeps: full_report's, the children's and the stations' rows as one ("rows": an area has
+# one or the other).
+KEPT_PARTS = ("certification", "turnover", "staffing", "ce", "retention", "series", "pass_rates", "rows")
+
+
+def _kept_part(area: Area, dates, group_by: str, attention: bool, part: str) -> Kept:
+    """One part of the report, whole, under the tables it reads and keyed by the parameters it depends on besides
+    the area (full_report's builders)."""
+    on, start, end = dates.on, dates.start, dates.end
+    # As retention_report reads it: an unknown grouping is everyone's, not a key of its own for each word asked.
+    group_by = group_by if group_by in RETENTION_GROUPS else ""
+    params = {
+        "certification": (on,),
+        "turnover": (start, end),
+        "staffing": (on, attention),
+        "ce": (on, attention),
+        "retention": (on, group_by),
+        "series": (on, start, end, dates.grain),
+        "pass_rates": (),
+        "rows": (on, start, end, attention),
+    }[part]
+
+    async def compute():
+        report = await full_report(area, dates, group_by, ("stations",) if part == "rows" else (part,), attention)
+        return report if part == "rows" else report[part]
+
+    reads = RETENTION_READS.get(group_by, RETENTION_READS[""]) if part == "retention" else PART_READS[part]
+    return Kept(f"report:{part}:{key_of(scope_key(area.scope), area.key, area.kind, *params)}", compute, reads)
+
+
+def _cut_part(kept: Kept, today: date, listed: int) -> Kept:
+    """A staffing or CE table cut to `listed` stations, computed from the whole one (stored beside it)."""
+
+    async def compute():
+        return _cut(await cached(key=kept.key, day=today, compute=kept.compute, reads=kept.reads), listed)
+
+    return Kept(f"{kept.key}:{listed}", compute, kept.reads)
+
+
+async def _kept_report(area: Area, parts: list[str], figures: list[Kept], today: date) -> dict:
+    report: dict = {}
+    for part, value in zip(parts, await cached_many(day=today, figures=figures), strict=True):
+        if part == "rows":
+            report |= value
+        else:
+            report[part] = value
+    return _in_language(report, area)
+
+
 async def page_report(
     area: Area, dates, group_by: str, today: date, *, listed: int | None, attention: bool = False
 ) -> dict:
@@ -342,45 +391,21 @@ async def page_report(
     (None: every one, for the yearly workbook). Those tables are kept whole, and the page's cut of them beside them,
     computed from them: a page's visit decodes only the rows it lists (the country's 24,131 CE rows were 3.9 MB of
     its 4.1 MB, decoded on every visit to show 500), and the workbook after the page computes nothing again."""
-    on, start, end = dates.on, dates.start, dates.end
-    # What each part depends on besides the area (talent.analytics.reports.full_report's builders).
-    params = {
-        "certification": (on,),
-        "turnover": (start, end),
-        "staffing": (on, attention),
-        "ce": (on, attention),
-        "retention": (on, group_by),
-        "series": (on, start, end, dates.grain),
-        "pass_rates": (),
-        "rows": (on, start, end, attention),
-    }
-    where = (scope_key(area.scope), area.key, area.kind)
+    figures = []
+    for part in KEPT_PARTS:
+        kept = _kept_part(area, dates, group_by, attention, part)
+        figures.append(_cut_part(kept, today, listed) if part in _CUT and listed is not None else kept)
+    return await _kept_report(area, list(KEPT_PARTS), figures, today)
 
-    def whole(part: str) -> Kept:
-        async def compute():
-            report = await full_report(area, dates, group_by, ("stations",) if part == "rows" else (part,), attention)
-            return report if part == "rows" else report[part]
 
-        reads = RETENTION_READS.get(group_by, RETENTION_READS[""]) if part == "retention" else PART_READS[part]
-        return Kept(f"report:{part}:{key_of(*where, *params[part])}", compute, reads)
-
-    def cut(part: str) -> Kept:
-        kept = whole(part)
-
-        async def compute():
-            return _cut(await cached(key=kept.key, day=today, compute=kept.compute, reads=kept.reads), listed)
-
-        return Kept(f"{kept.key}:{listed}", compute, kept.reads)
-
-    parts = list(params)
-    figures = [cut(p) if p in _CUT and listed is not None else whole(p) for p in parts]
-    report: dict = {}
-    for part, value in zip(parts, await cached_many(day=today, figures=figures), strict=True):
-        if part == "rows":
-            report |= value
-        else:
-            report[part] = value
-    return _in_language(report, area)
+async def report_parts(
+    area: Area, dates, group_by: str, today: date, parts: tuple[str, ...], *, attention: bool = False
+) -> dict:
+    """full_report(…, parts) as the pages keep it (page_report's parts whole, "children" and "stations" its rows):
+    a table's download and the report API served from what the page stored, or computed and stored for it."""
+    kept = list(dict.fromkeys("rows" if p in ("children", "stations") else p for p in parts))
+    figures = [_kept_part(area, dates, group_by, attention, part) for part in kept]
+    return await _kept_report(area, kept, figures, today)
 
 
 def _cut(part: dict, listed: int) -> dict:

@@ -168,8 +168,8 @@ async def reports_export(
     if area is None:
         return render_error(request, 404)
     group = group if group in RETENTION_GROUPS else ""
-    report = await reports.full_report(
-        area, dates, group, parts=(tables.PART[table],), attention=attention == ATTENTION
+    report = await reports.report_parts(
+        area, dates, group, local_today(), (tables.PART[table],), attention=attention == ATTENTION
     )
     headers, rows = tables.TABLES[table](report)
     return respond(fmt, f"report-{table}-{area.key or 'all'}", headers, tables.aiter_rows(rows))

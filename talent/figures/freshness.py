@@ -353,12 +353,13 @@ async def cached_many(*, day: date, figures: Sequence[Kept]) -> list[Any]:
     kept = [(i, f) for i, f in enumerate(figures) if f.reads]
     rows: dict[int, dict] = {}
     if kept:
+        # The day bound once ($1), each key after it in the order of `kept` (a placeholder left unused is refused).
         sql = " UNION ALL ".join(
             f"SELECT {i} AS n, x.version AS version, x.payload AS payload"
-            f" FROM ({_version_sql(tuple(f.reads), f'${i + 2}', '$1')}) x"
-            for i, f in kept
+            f" FROM ({_version_sql(tuple(f.reads), f'${j + 2}', '$1')}) x"
+            for j, (i, f) in enumerate(kept)
         )
-        values = [day_value] + [f.key for f in figures]
+        values = [day_value, *(f.key for _i, f in kept)]
         rows = {int(row["n"]): row for row in await fetch_all(FigureCache, sql, *values)}
     results: list[Any] = [None] * len(figures)
     pending: list[tuple[int, Callable[[], Awaitable[Any]]]] = []

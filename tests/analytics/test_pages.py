@@ -63,6 +63,33 @@ async def test_the_page_prints_the_numbers_the_api_returns(client, db):
     assert rate in page
 
 
+async def test_the_tables_downloads_and_the_api_read_the_parts_the_page_stored(client, db):
+    from talent.figures.models import FigureCache
+
+    await build()
+    await login(client, "citybureau")
+    await client.get("/reports", params=PERIOD)
+    stored = await FigureCache.all().count()
+    for url, params in (
+        ("/reports/children/export", {**PERIOD, "format": "csv"}),
+        ("/reports/turnover-series/export", {**PERIOD, "format": "csv"}),
+        ("/reports/retention/export", {**PERIOD, "format": "csv"}),
+        ("/api/v1/reports/turnover", {"from": PERIOD["from"], "to": PERIOD["to"]}),
+        ("/api/v1/reports/certification", {"on": PERIOD["on"]}),
+    ):
+        async with count_queries() as visit:
+            r = await client.get(url, params=params)
+        assert r.status_code == 200, url
+        # One statement reads what the page stored; no other reads the spells (nothing computed again or stored).
+        assert sum("FROM data_versions" in q for q in visit.statements) == 1, url
+        assert not any("employment_spells" in q for q in visit.statements if "FROM data_versions" not in q), url
+    assert await FigureCache.all().count() == stored
+    # The API's numbers are the page's (tests/analytics/test_turnover.py: 3 separations in the city in 2024).
+    assert (await client.get("/api/v1/reports/turnover", params={"from": "2024-01-01", "to": "2024-12-31"})).json()[
+        "separations"
+    ] == 3
+
+
 async def test_exports_carry_the_tables(client, db):
     await build()
     await login(client, "citybureau")

@@ -582,3 +582,29 @@ async def test_a_ce_credit_has_only_the_dashboards_registrations_needing_attenti
     assert [k.split(":")[1] for k in stored if now[k] != stored[k]] == ["attention"]
     # One statement reads the three; the other two are not computed.
     assert "FROM data_versions" in visit.statements[0] and visit.count < 6
+
+
+async def test_figures_kept_together_are_served_by_one_statement_and_computed_again_apart(db):
+    w = await world()
+    computed: list[str] = []
+
+    def kept(name: str, reads: tuple[str, ...]) -> freshness.Kept:
+        async def compute() -> dict:
+            computed.append(name)
+            return {"name": name, "on": DAY}
+
+        return freshness.Kept(f"test:{name}", compute, reads)
+
+    figures = [kept("places", ("stations",)), kept("always", ()), kept("people", ("workers", "employment_spells"))]
+    first = await freshness.cached_many(day=DAY, figures=figures)
+    assert first == [{"name": n, "on": DAY} for n in ("places", "always", "people")] and len(computed) == 3
+    async with count_queries() as served:
+        assert await freshness.cached_many(day=DAY, figures=figures) == first
+    # The figures that read nothing are computed on each call; the other two read back by one statement.
+    assert served.count == 1 and computed[3:] == ["always"]
+    await Worker.filter(id=w["workers"][0].id).update(phone="13900000001")
+    assert await freshness.cached_many(day=DAY, figures=figures) == first
+    assert computed[4:] == ["always", "people"]
+    # Another day: each computed again.
+    await freshness.cached_many(day=DAY + timedelta(days=1), figures=figures)
+    assert sorted(computed[6:]) == ["always", "people", "places"]
