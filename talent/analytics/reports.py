@@ -357,7 +357,7 @@ def _kept_part(area: Area, dates, group_by: str, attention: bool, part: str) -> 
         report = await full_report(area, dates, group_by, ("stations",) if part == "rows" else (part,), attention)
         return report if part == "rows" else report[part]
 
-    reads = RETENTION_READS.get(group_by, RETENTION_READS[""]) if part == "retention" else PART_READS[part]
+    reads = RETENTION_READS[group_by] if part == "retention" else PART_READS[part]
     return Kept(f"report:{part}:{key_of(scope_key(area.scope), area.key, area.kind, *params)}", compute, reads)
 
 

@@ -167,7 +167,6 @@ async def reports_export(
     area = await area_for(viewer.scope, region, kind)
     if area is None:
         return render_error(request, 404)
-    group = group if group in RETENTION_GROUPS else ""
     report = await reports.report_parts(
         area, dates, group, local_today(), (tables.PART[table],), attention=attention == ATTENTION
     )

@@ -264,7 +264,7 @@ def reads_of(sql: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=256)
-def _version_sql(reads: tuple[str, ...], key: str = "$1", day: str = "$2") -> str:
+def _version_sql(reads: tuple[str, ...], key: str, day: str) -> str:
     """The statement that reads the version of `reads` (the sum of their counters, NULL without any counter) and
     the figures stored under it for the key and the day bound at the placeholders `key` and `day`."""
     assert reads and all(_TABLE_NAME.match(t) for t in reads), reads
@@ -281,20 +281,12 @@ async def cached(
 ) -> dict:
     """The figures stored under `key` for `day` at the current version of the tables they read (`reads`, watched
     tables: every one unless the caller says fewer), else `compute()` (a dict of JSON values, decimals, days and
-    registered coded members) stored under the version read before it ran. One statement when current, two more
-    than `compute` otherwise; one when the same figures are being computed in this process (under the same
-    version: what that computation stores is what this request would have), whose result it reads as a later visit
-    would (decoded anew: no caller shares the computing request's objects). Without the versions (a database the
-    migration has not reached) it only computes."""
-    if not reads:  # reads nothing that changes: nothing to keep it under
-        return await compute()
-    day_value = db_value(FigureCache, "day", day)
-    rows = await fetch_all(FigureCache, _version_sql(tuple(reads)), key, day_value)
-    if not rows or rows[0]["version"] is None:
-        return await compute()
-    if rows[0]["payload"] is not None:
-        return decode(rows[0]["payload"])
-    return await _kept(key, rows[0]["version"], day, day_value, compute)
+    registered coded members) stored under the version read before it ran: cached_many's one figure. One statement
+    when current, two more than `compute` otherwise; one when the same figures are being computed in this process
+    (under the same version: what that computation stores is what this request would have), whose result it reads
+    as a later visit would (decoded anew: no caller shares the computing request's objects). Without the versions (a
+    database the migration has not reached) it only computes."""
+    return (await cached_many(day=day, figures=[Kept(key, compute, tuple(reads))]))[0]
 
 
 async def _kept(key: str, version: int, day: date, day_value: Any, compute: Callable[[], Awaitable[Any]]) -> Any:
