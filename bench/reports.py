@@ -294,25 +294,50 @@ def pay_status_ctes(x: Ctx) -> str:
             "(CAST(strftime('%Y', q.last_on) AS INTEGER) - CAST(strftime('%Y', q.first_start) AS INTEGER)"
             " - CASE WHEN strftime('%m-%d', q.first_start) > strftime('%m-%d', q.last_on) THEN 1 ELSE 0 END)"
         )
+    if x.pg:
+        # Every tenure's starts ranked at once (hash joins), and each ranked table joined once: PostgreSQL has no
+        # index on a WITH clause, so a subquery per row would scan it.
+        stations = (
+            " qs AS MATERIALIZED (SELECT z.worker_id, z.k, z.rp FROM (SELECT q.worker_id, q.k, st.region_path AS rp,"
+            " ROW_NUMBER() OVER (PARTITION BY q.worker_id, q.k ORDER BY sp.start_on DESC, sp.id DESC) AS r"
+            " FROM q0 q JOIN employment_spells sp ON sp.worker_id = q.worker_id AND sp.full_time"
+            f" AND sp.start_on <= q.last_on JOIN stations st ON st.id = sp.station_id WHERE {x.in_area('st')}) z"
+            " WHERE z.r = 1),"
+        )
+        rp, rp_join = "s.rp", " LEFT JOIN qs s ON s.worker_id = q.worker_id AND s.k = q.k"
+        sid, sid_join = "w.sid", " LEFT JOIN qw w ON w.rp = q.rp AND w.last_on = q.last_on"
+    else:
+        # SQLite joins by nested loops: a subquery per row (an index search, or an automatic index on the clause).
+        station_in_area = (
+            "(SELECT st.region_path FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
+            f" WHERE sp.worker_id = q.worker_id AND sp.full_time AND sp.start_on <= q.last_on AND {x.in_area('st')}"
+            " ORDER BY sp.start_on DESC, sp.id DESC LIMIT 1)"
+        )
+        stations, rp, rp_join = "", station_in_area, ""
+        sid, sid_join = "(SELECT w.sid FROM qw w WHERE w.rp = q.rp AND w.last_on = q.last_on)", ""
     return (
-        f", q0 AS (SELECT t.worker_id, t.first_on, t.exit_on, COALESCE(t.exit_on, {x.d(x.on)}) AS last_on"
-        " FROM tenure t),"
-        " q1 AS MATERIALIZED (SELECT q.*,"
-        " (SELECT st.region_path FROM employment_spells sp JOIN stations st ON st.id = sp.station_id"
-        f" WHERE sp.worker_id = q.worker_id AND sp.full_time AND sp.start_on <= q.last_on AND {x.in_area('st')}"
-        " ORDER BY sp.start_on DESC, sp.id DESC LIMIT 1) AS rp,"
+        f", q0 AS MATERIALIZED (SELECT t.worker_id, t.k, t.first_on, t.exit_on,"
+        f" COALESCE(t.exit_on, {x.d(x.on)}) AS last_on FROM tenure t),"
+        f"{stations}"
+        f" q1 AS MATERIALIZED (SELECT q.*, {rp} AS rp,"
         " COALESCE((SELECT MAX(c.level) FROM certificates c WHERE c.worker_id = q.worker_id"
         " AND c.obtained_on <= q.last_on), 'none') AS lvl,"
         f" (SELECT {money('r.monthly_base')} + {money('r.monthly_allowances')} FROM pay_salary_records r"
         " WHERE r.worker_id = q.worker_id AND r.effective_from <= q.last_on ORDER BY r.effective_from DESC LIMIT 1)"
         " AS pay,"
         " (SELECT MIN(f.start_on) FROM employment_spells f WHERE f.worker_id = q.worker_id) AS first_start"
-        " FROM q0 q),"
-        f" q2 AS MATERIALIZED (SELECT q.*, {years} AS yrs,"
-        " (SELECT a.id FROM pay_standards a WHERE a.status = 'published' AND a.effective_from <= q.last_on"
-        " AND substr(q.rp, 1, length(a.region_path)) = a.region_path"
-        " ORDER BY a.region_path DESC, a.effective_from DESC, a.published_at DESC, a.id DESC LIMIT 1) AS sid"
-        " FROM q1 q),"
+        f" FROM q0 q{rp_join}),"
+        # The standards published for a region enclosing each path the tenures end at, then the one applying on
+        # each (path, last day): the most specific region's, the latest effective, the latest published.
+        " qc AS MATERIALIZED (SELECT p.rp, a.id, a.region_path, a.effective_from, a.published_at"
+        " FROM (SELECT DISTINCT rp FROM q1 WHERE rp IS NOT NULL) p JOIN pay_standards a ON a.status = 'published'"
+        " AND substr(p.rp, 1, length(a.region_path)) = a.region_path),"
+        " qw AS MATERIALIZED (SELECT z.rp, z.last_on, z.id AS sid FROM (SELECT d.rp, d.last_on, c.id,"
+        " ROW_NUMBER() OVER (PARTITION BY d.rp, d.last_on"
+        " ORDER BY c.region_path DESC, c.effective_from DESC, c.published_at DESC, c.id DESC) AS r"
+        " FROM (SELECT DISTINCT rp, last_on FROM q1) d JOIN qc c ON c.rp = d.rp AND c.effective_from <= d.last_on) z"
+        " WHERE z.r = 1),"
+        f" q2 AS MATERIALIZED (SELECT q.*, {years} AS yrs, {sid} AS sid FROM q1 q{sid_join}),"
         f" q3 AS (SELECT q.*, {money('s.floor')} AS floor, {money('b.min_pay')} AS bmin, {money('b.max_pay')} AS bmax"
         " FROM q2 q LEFT JOIN pay_standards s ON s.id = q.sid LEFT JOIN pay_bands b ON b.standard_id = q.sid"
         " AND b.level = q.lvl AND b.years_from <= q.yrs AND (b.years_to IS NULL OR q.yrs < b.years_to)),"

@@ -11,7 +11,7 @@ from talent.certification.models import Certificate
 from talent.cohorts.models import Cohort, CohortMember
 from talent.people.models import EmploymentSpell, Worker
 from tests.analytics.data import area_of, build
-from tests.pay.helpers import bands_all, salary, standard
+from tests.pay.helpers import bands_all, certificate, salary, standard
 
 
 async def certificates(w: dict) -> None:
@@ -199,6 +199,36 @@ async def test_retention_by_pay_compliance_judges_each_spell_on_its_last_day_at_
     # W4 has no salary record: both spells (the first a separation) → no record.
     # W5 leaves S1 on 15 Oct 2024 on 4,200 > 4,000 → above band, a separation.
     assert curves == {"within_band": (2, 0), "below_floor": (2, 1), "no_record": (2, 1), "above_band": (1, 1)}
+
+
+async def test_retention_by_pay_compliance_takes_the_standard_in_force_on_the_last_day_and_the_level_then(db):
+    w = await build()
+    w1, w2, w3, _w4, w5, _w6 = w["workers"]
+    regions = w["regions"]
+    # The city's standards: from 2022 floor 3,000 ("none" band 3,000–4,000); from 15 Oct 2024, W5's last day,
+    # floor 4,500 with bands none 4,500–5,000, assistant 4,700–5,200, intermediate 4,900–5,400. County B's own
+    # standard (floor 5,000) takes effect on 1 Jan 2025, after the report day: it applies to nobody.
+    await standard(regions["city"], date(2022, 1, 1), 3000, bands_all(3000, 4000))
+    await standard(regions["city"], date(2024, 10, 15), 4500, bands_all(4500, 5000))
+    await standard(regions["county_b"], date(2025, 1, 1), 5000, bands_all(5000, 6000))
+    await certificate(w1, "intermediate", date(2024, 7, 1))
+    await salary(w1, date(2022, 1, 1), 4700)
+    await salary(w2, date(2022, 1, 1), 4800)
+    await salary(w3, date(2022, 1, 1), 2900)
+    await salary(w3, date(2024, 7, 1), 4000)
+    await salary(w5, date(2024, 2, 1), 4200)
+    city = await area_of(w, "citybureau")
+    curves = {c.group: (c.at_risk, c.events) for c in await retention(city, date(2024, 12, 31), "pay")}
+    # W1 on 31 Dec, intermediate since July: 4,700 ≥ the floor 4,500 but < the intermediate band's 4,900 → below
+    # band, censored (held to the "none" band it would be within).
+    # W2 at S3 (county B) on 31 Dec: 4,800 within the "none" band 4,500–5,000, censored (by county B's 2025
+    # standard it would be below its floor).
+    # W3's first spell ends 30 Jun: 2,900 < the 2022 floor 3,000 → below floor, a separation; the second on 31 Dec:
+    # 4,000 < 4,500 → below floor, censored.
+    # W4 has no salary record: two spells, the first a separation → no record.
+    # W5 leaves on 15 Oct, the day the 2024 standard takes effect: 4,200 < 4,500 → below floor, a separation (by
+    # the 2022 standard the day before it would be above band).
+    assert curves == {"below_band": (1, 0), "within_band": (1, 0), "below_floor": (3, 2), "no_record": (2, 1)}
 
 
 async def test_retention_by_pay_compliance_counts_spells_no_standard_covers_as_uncovered(db):
