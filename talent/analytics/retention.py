@@ -29,7 +29,7 @@ from datetime import date
 from talent.analytics.area import Area
 from talent.analytics.measures import LEVELS, population_sql, separations_sql
 from talent.analytics.sql import date_literal, days_between, is_postgres
-from talent.core.sql import child_path_sql
+from talent.core.sql import child_path_sql, looked_up
 from talent.pay.rules import PaySql
 from talent.people.models import EmploymentSpell
 from talent.rawsql import fetch_all
@@ -171,7 +171,7 @@ def with_pay_status(source: str, area: Area, on: date, pg: bool) -> str:
     5.2 → 3.7 s on SQLite, with the station below)."""
     pay = PaySql(on, pg, day_sql="y.last_on")
     stations, station, station_join = _tenure_station(area, pg)
-    standard, standard_join = _looked_up(pg, "pw", "id", "t.region_path = y.region_path AND t.day = y.last_on")
+    standard, standard_join = looked_up(pg, "pw", "id", "t.region_path = y.region_path AND t.day = y.last_on")
     first_start = "(SELECT MIN(f.start_on) FROM employment_spells f WHERE f.worker_id = y.worker_id)"
     status = PaySql.status("y.pay", "y.floor", "y.bmin", "y.bmax")
     return (
@@ -207,7 +207,7 @@ def _tenure_station(area: Area, pg: bool) -> tuple[str, str, str]:
             " AND sp.start_on <= y.last_on JOIN stations st ON st.id = sp.station_id"
             f" WHERE st.id IN ({area_stations_sql(area)})) z WHERE z.r = 1),"
         )
-        return (ranked, *_looked_up(pg, "pst", "region_path", "t.worker_id = y.worker_id AND t.k = y.k"))
+        return (ranked, *looked_up(pg, "pst", "region_path", "t.worker_id = y.worker_id AND t.k = y.k"))
     # The area's stations tested per spell of the worker (a scalar subquery no planner turns into a join): as an
     # IN, a planner that misjudged the area's stations at one row probed each one's spells for every tenure.
     in_area = f"(SELECT COUNT(*) FROM ({area_stations_sql(area)}) a WHERE a.id = sp.station_id) > 0"
@@ -217,16 +217,6 @@ def _tenure_station(area: Area, pg: bool) -> tuple[str, str, str]:
         f" AND {in_area} ORDER BY sp.start_on DESC, sp.id DESC LIMIT 1)"
     )
     return "", station, ""
-
-
-def _looked_up(pg: bool, clause: str, column: str, match: str) -> tuple[str, str]:
-    """(expression, join) reading `column` of the row of WITH clause `clause` (as `t`) that `match`es row `y`, at
-    most one. PostgreSQL hash-joins the clause once (a subquery would scan it per row: it has no index); SQLite
-    indexes a clause for a subquery of each row but, misjudging p1's rows as few, scanned the whole clause for
-    each row of a join (minutes for the country)."""
-    if pg:
-        return f"t.{column}", f" LEFT JOIN {clause} t ON {match}"
-    return f"(SELECT t.{column} FROM {clause} t WHERE {match})", ""
 
 
 async def retention(area: Area, on: date, group_by: str = "") -> list[Curve]:

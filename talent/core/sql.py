@@ -202,3 +202,14 @@ def child_path_sql(column: str, parent: str, pg: bool) -> str:
     n = len(parent)
     find = "strpos" if pg else "instr"
     return f"substr({column}, 1, {n} + {find}(substr({column}, {n + 1}), '/'))"
+
+
+def looked_up(pg: bool, clause: str, column: str, match: str) -> tuple[str, str]:
+    """(expression, join) reading `column` of the row of WITH clause `clause` (as `t`) that `match`es the row
+    being built, at most one. PostgreSQL hash-joins the clause once (a subquery would scan it per row: a WITH
+    clause has no index); SQLite indexes a clause for a subquery of each row, but as a join's right side, having
+    misjudged the rows on the left as few, it scanned the whole clause for each (minutes for the country's
+    retention by pay status)."""
+    if pg:
+        return f"t.{column}", f" LEFT JOIN {clause} t ON {match}"
+    return f"(SELECT t.{column} FROM {clause} t WHERE {match})", ""
