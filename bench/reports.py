@@ -268,6 +268,19 @@ def retention_sql(x: Ctx, group_by: str) -> str:
     join = " JOIN workers w ON w.id = t.worker_id" if group_by == "source" else ""
     source = "tenure"
     more = ""
+    if x.pg and group_by == "cohort":
+        # PostgreSQL: every tenure's worker's kind at once, hashed and joined (a probe per tenure is slower there).
+        more = (
+            ", gc AS (SELECT v.worker_id, MIN(co.kind) AS kind FROM (SELECT DISTINCT worker_id FROM tenure) v"
+            " JOIN cohort_members m ON m.worker_id = v.worker_id JOIN cohorts co ON co.id = m.cohort_id"
+            f" WHERE m.joined_on <= {day} GROUP BY v.worker_id)"
+        )
+        groups["cohort"], join = "COALESCE(gc.kind, 'none')", " LEFT JOIN gc ON gc.worker_id = t.worker_id"
+    if x.pg and group_by == "region":
+        # PostgreSQL: the child regions hashed and joined by the tenure's child path.
+        g = x.child("t.first_path")
+        groups["region"] = f"(CASE WHEN {g} = '{x.path}' THEN '' ELSE gr.code END)"
+        join = f" LEFT JOIN regions gr ON gr.path = {g}"
     if group_by == "pay":
         more, source = pay_status_ctes(x), "tp"
     return (

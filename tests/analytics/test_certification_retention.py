@@ -132,6 +132,32 @@ async def test_retention_by_cohort_kind(db):
     assert curves == {"internal_incubation": (3, 1), "none": (4, 2)}
 
 
+async def test_retention_by_cohort_kind_counts_a_worker_of_both_kinds_under_external_introduction(db):
+    w = await build()
+    region = w["regions"]["city"]
+    kinds = ("internal_incubation", "external_introduction")
+    incubation, introduction = [
+        await Cohort.create(
+            name=kind,
+            kind=kind,
+            region=region,
+            region_path=region.path,
+            start_on=date(2023, 1, 1),
+            end_on=date(2025, 12, 31),
+        )
+        for kind in kinds
+    ]
+    w1, _w2, w3 = w["workers"][:3]
+    await CohortMember.create(cohort=incubation, worker=w1, joined_on=date(2023, 1, 1))
+    await CohortMember.create(cohort=incubation, worker=w3, joined_on=date(2023, 1, 1))
+    await CohortMember.create(cohort=introduction, worker=w3, joined_on=date(2023, 6, 1))
+    area = await area_of(w, "citybureau")
+    curves = {c.group: (c.at_risk, c.events) for c in await retention(area, date(2024, 12, 31), "cohort")}
+    # W1 is in the incubation cohort alone: 1 spell, censored. W3 is in both: external introduction, its two spells
+    # (the first a separation). Outside cohorts: W2, W4 ×2, W5 → 4 spells, 2 separations.
+    assert curves == {"internal_incubation": (1, 0), "external_introduction": (2, 1), "none": (4, 2)}
+
+
 async def test_retention_by_source_and_by_certificate_level(db):
     w = await build()
     await certificates(w)
