@@ -285,21 +285,21 @@ class PaySql:
 
     @staticmethod
     def applicable_each(name: str, pairs: str) -> str:
-        """WITH clauses (each followed by a comma) ending in `name`(region_path, day, id): for each distinct
+        """More WITH clauses (each after a comma) ending in `name`(region_path, day, id): for each distinct
         (region_path, day) of the WITH clause `pairs` (columns region_path and day), the standard `applicable`
         chooses there that day; pairs no standard covers are left out. The standards covering each distinct path
         are found first (`name`_c: a country's tenures end at 11,332 paths, a few standards each), then ranked per
         pair: a lookup among every standard per tenure cost the country's retention by pay status 2.7 of its 6
         seconds on PostgreSQL. Materialised clauses: SQLite, inlining them, looked among every standard per pair."""
         return (
-            f" {name}_c AS MATERIALIZED (SELECT c.region_path AS covered, a.id AS id, a.region_path AS region_path,"
+            f", {name}_c AS MATERIALIZED (SELECT c.region_path AS covered, a.id AS id, a.region_path AS region_path,"
             " a.effective_from AS effective_from, a.published_at AS published_at FROM (SELECT DISTINCT region_path"
             f" FROM {pairs} WHERE region_path IS NOT NULL) c JOIN pay_standards a ON {_covers('c.region_path')}),"
             f" {name} AS MATERIALIZED (SELECT z.region_path AS region_path, z.day AS day, z.id AS id FROM ("
             "SELECT q.region_path AS region_path, q.day AS day, a.id AS id,"
             f" ROW_NUMBER() OVER (PARTITION BY q.region_path, q.day ORDER BY {_APPLIES_FIRST}) AS r"
             f" FROM (SELECT DISTINCT region_path, day FROM {pairs}) q JOIN {name}_c a ON a.covered = q.region_path"
-            " AND a.effective_from <= q.day) z WHERE z.r = 1),"
+            " AND a.effective_from <= q.day) z WHERE z.r = 1)"
         )
 
     @staticmethod

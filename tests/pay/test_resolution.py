@@ -58,6 +58,24 @@ async def test_the_most_specific_published_standard_in_force_applies_on_each_bou
         assert await _sql_pick(station.region_path, day, is_postgres) == ids[expected], (station.code, day)
 
 
+async def test_the_standards_of_many_paths_and_days_at_once_are_each_ones_applying(timeline, is_postgres):
+    w, ids = timeline
+    # Every case above in one statement (PaySql.applicable_each, as the retention by pay status reads it): the same
+    # standard for each (station path, day) as applicable's, none where none applies.
+    pairs = " UNION ALL ".join(
+        f"SELECT '{w['stations'][index].region_path}' AS region_path, {PaySql(day, is_postgres).d} AS day"
+        for index, day, _expected in CASES
+    )
+    rows = await fetch_all(
+        SalaryStandard,
+        f"WITH pairs AS ({pairs}){PaySql.applicable_each('picked', 'pairs')} SELECT region_path, day, id FROM picked",
+    )
+    picked = {(r["region_path"], str(r["day"])[:10]): r["id"] for r in rows}
+    for index, day, expected in CASES:
+        station = w["stations"][index]
+        assert picked.get((station.region_path, day.isoformat())) == ids[expected], (station.code, day)
+
+
 async def test_a_worker_gets_the_standard_of_the_station_of_their_spell_that_day(timeline):
     w, ids = timeline
     found, station = await selectors.standard_for_worker(worker_id=w["workers"][0].id, on=date(2025, 8, 1))
