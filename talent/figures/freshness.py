@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
@@ -289,10 +289,60 @@ async def cached(
     return (await cached_many(day=day, figures=[Kept(key, compute, tuple(reads))]))[0]
 
 
+# Figures being computed by another process (a server of several workers) are marked in the store by an empty
+# payload under their key, version and day (a claim): a process that finds them claimed waits for them, reading the
+# store every POLL seconds, where each process computed them again (the country's report: 2.5 s on PostgreSQL,
+# as many times over as the processes its visitors reached). A claim older than CLAIM_LEASE is taken over (its
+# process may have died computing); a computation that ends without figures withdraws its claim.
+CLAIMED = ""
+CLAIM_LEASE = timedelta(minutes=2)
+POLL = 0.05
+
+_CLAIM = (
+    f"INSERT INTO figure_cache (key, version, day, payload, computed_at) VALUES ($1, $2, $3, '{CLAIMED}', $4)"
+    " ON CONFLICT (key) DO UPDATE SET version = excluded.version, day = excluded.day, payload = excluded.payload,"
+    " computed_at = excluded.computed_at WHERE figure_cache.version <> excluded.version"
+    f" OR figure_cache.day <> excluded.day OR (figure_cache.payload = '{CLAIMED}' AND figure_cache.computed_at < $5)"
+    # The row claimed, if it was: a driver's count of an insert's rows is not to be trusted (Tortoise reads the
+    # object id of asyncpg's "INSERT 0 1" as the count).
+    " RETURNING key"
+)
+_STORED = "SELECT payload FROM figure_cache WHERE key = $1 AND version = $2 AND day = $3"
+_STORE = (
+    "INSERT INTO figure_cache (key, version, day, payload, computed_at) VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (key) DO UPDATE SET version = excluded.version, day = excluded.day,"
+    " payload = excluded.payload, computed_at = excluded.computed_at"
+)
+_WITHDRAW = f"DELETE FROM figure_cache WHERE key = $1 AND version = $2 AND day = $3 AND payload = '{CLAIMED}'"
+
+
+def _now() -> Any:
+    return datetime.now(UTC)
+
+
+async def _claimed_elsewhere(key: str, version: int, day_value: Any) -> str | None:
+    """None once this process has claimed the figures (it computes them); the stored text when another process
+    computed them first (waited for while that process's claim lasts)."""
+    while True:
+        now = _now()
+        stamp = functools.partial(db_value, FigureCache, "computed_at")
+        if await fetch_all(FigureCache, _CLAIM, key, version, day_value, stamp(now), stamp(now - CLAIM_LEASE)):
+            return None
+        rows = await fetch_all(FigureCache, _STORED, key, version, day_value)
+        while rows and rows[0]["payload"] == CLAIMED:
+            await asyncio.sleep(POLL)
+            rows = await fetch_all(FigureCache, _STORED, key, version, day_value)
+            if rows and rows[0]["payload"] == CLAIMED and _now() - now > CLAIM_LEASE:
+                break  # claimed too long: take it over
+        if rows and rows[0]["payload"] != CLAIMED:
+            return rows[0]["payload"]
+        # The claim was withdrawn (its computation ended without figures), replaced or left to lapse: claim again.
+
+
 async def _kept(key: str, version: int, day: date, day_value: Any, compute: Callable[[], Awaitable[Any]]) -> Any:
-    """Figures not stored under the current `version`: computed and stored under it, or, when this process is
-    computing them already, read from that computation as a later visit would (decoded anew: no caller shares the
-    computing request's objects)."""
+    """Figures not stored under the current `version`: computed and stored under it, or, when this process or
+    another (a claim in the store) is computing them already, read from that computation as a later visit would
+    (decoded anew: no caller shares the computing request's objects)."""
     flight = (key, version, day)
     while (running := _computing.get(flight)) is not None:
         running.waiting += 1
@@ -308,19 +358,19 @@ async def _kept(key: str, version: int, day: date, day_value: Any, compute: Call
     running = _computing[flight] = _Flight(asyncio.get_running_loop().create_future())
     text = None
     try:
-        figures = await compute()
-        text = encode(figures)
-        await execute(
-            FigureCache,
-            "INSERT INTO figure_cache (key, version, day, payload, computed_at) VALUES ($1, $2, $3, $4, $5)"
-            " ON CONFLICT (key) DO UPDATE SET version = excluded.version, day = excluded.day,"
-            " payload = excluded.payload, computed_at = excluded.computed_at",
-            key,
-            version,
-            day_value,
-            text,
-            db_value(FigureCache, "computed_at", datetime.now(UTC)),
-        )
+        if (text := await _claimed_elsewhere(key, version, day_value)) is not None:
+            return decode(text)
+        try:
+            figures = await compute()
+            text = encode(figures)
+            stamp = db_value(FigureCache, "computed_at", _now())
+            await execute(FigureCache, _STORE, key, version, day_value, text, stamp)
+        except BaseException:
+            text = None
+            # Shielded: withdrawn even when this request is being cancelled, so that other processes need not wait
+            # for the claim to lapse.
+            await asyncio.shield(execute(FigureCache, _WITHDRAW, key, version, day_value))
+            raise
     finally:
         del _computing[flight]
         running.text.set_result(text)
@@ -359,7 +409,7 @@ async def cached_many(*, day: date, figures: Sequence[Kept]) -> list[Any]:
         row = rows.get(i)
         if row is None or row["version"] is None:  # reads nothing that changes, or before the migration
             pending.append((i, f.compute))
-        elif row["payload"] is not None:
+        elif row["payload"] is not None and row["payload"] != CLAIMED:
             results[i] = decode(row["payload"])
         else:
             pending.append((i, functools.partial(_kept, f.key, row["version"], day, day_value, f.compute)))

@@ -4,7 +4,7 @@ another day, or for another scope; never stale."""
 
 import asyncio
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -30,6 +30,7 @@ from talent.pay.models import SalaryRecord
 from talent.people import services as people
 from talent.people.models import Worker
 from talent.places.models import CertLevel
+from talent.rawsql import fetch_all
 from tests.conftest import login
 from tests.factories import world
 from tests.querycount import count_queries
@@ -204,6 +205,62 @@ async def test_a_waiting_request_that_is_cancelled_leaves_the_computation_to_fin
     compute.released.set()
     assert await first == FIGURES
     assert runs == ["first"] and freshness._computing == {}
+
+
+async def _claim_as_another_process(minutes_ago: int = 0) -> None:
+    """What another server process writes when it starts computing figure "t" of DAY under the current version of
+    every watched table (freshness.cached's default): its claim, an empty payload."""
+    names = ", ".join(f"'{t}'" for t in WATCHED)
+    version = (await fetch_all(FigureCache, f"SELECT SUM(version) AS v FROM data_versions WHERE name IN ({names})"))[0][
+        "v"
+    ]
+    await FigureCache.create(key="t", version=int(version), day=DAY, payload=freshness.CLAIMED)
+    at = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+    await FigureCache.filter(key="t").update(computed_at=at)
+
+
+async def test_figures_another_process_is_computing_are_waited_for_and_not_computed_again(db):
+    await world()
+    runs: list[str] = []
+    await _claim_as_another_process()
+    compute = Held("here", runs)
+    compute.released.set()
+    here = asyncio.create_task(cached(key="t", day=DAY, compute=compute))
+    for _ in range(5):  # a few rounds of reading the store: the claim is still there
+        await asyncio.sleep(freshness.POLL)
+    assert not here.done() and runs == []
+    # The other process stores its figures: this request reads them, computing nothing.
+    await FigureCache.filter(key="t").update(payload=encode(FIGURES))
+    assert await here == FIGURES and runs == []
+
+
+async def test_a_claim_older_than_the_lease_is_taken_over(db):
+    await world()
+    runs: list[str] = []
+    # A process that claimed the figures longer ago than the lease (it may have died computing them).
+    await _claim_as_another_process(minutes_ago=int(freshness.CLAIM_LEASE.total_seconds() // 60) + 1)
+    compute = Held("here", runs)
+    compute.released.set()
+    assert await cached(key="t", day=DAY, compute=compute) == FIGURES
+    assert runs == ["here"] and decode((await FigureCache.get(key="t")).payload) == FIGURES
+
+
+@pytest.mark.parametrize("ending", ["cancelled", "failed"])
+async def test_a_computation_that_ends_without_figures_withdraws_its_claim(db, ending):
+    await world()
+    runs: list[str] = []
+    failing = Held("first", runs, ValueError("the statement failed"))
+    first = await failing.start()
+    # While it computes, the store holds its claim (other processes wait for it).
+    assert (await FigureCache.get(key="t")).payload == freshness.CLAIMED
+    if ending == "cancelled":
+        first.cancel()
+    else:
+        failing.released.set()
+    with pytest.raises(asyncio.CancelledError if ending == "cancelled" else ValueError):
+        await first
+    # Withdrawn: another process computes them at once instead of waiting for the lease to lapse.
+    assert not await FigureCache.filter(key="t").exists()
 
 
 async def test_two_visits_at_once_after_a_change_compute_the_dashboard_once(client):
@@ -580,8 +637,9 @@ async def test_a_ce_credit_has_only_the_dashboards_registrations_needing_attenti
         await staff_dashboard(scope=scope, today=DAY)
     now = await _stored_versions()
     assert [k.split(":")[1] for k in stored if now[k] != stored[k]] == ["attention"]
-    # One statement reads the three; the other two are not computed.
-    assert "FROM data_versions" in visit.statements[0] and visit.count < 6
+    # One statement reads the three; the other two are not computed (each would add its statements, its claim and
+    # its store to the attention's).
+    assert "FROM data_versions" in visit.statements[0] and visit.count < 7
 
 
 async def test_figures_kept_together_are_served_by_one_statement_and_computed_again_apart(db):

@@ -165,9 +165,9 @@ async def test_every_page_carries_the_count_and_total_and_a_page_past_the_end_sh
         seen.append(([r["worker_no"] for r in page.items], page.params.page, counter.count))
     # Equal increases in worker order; page 5 of 2 shows the last page.
     assert [s[:2] for s in seen] == [(["W1"], 1), (["W2"], 2), (["W2"], 2)]
-    # A page and its totals are one statement, with the figure store's read before it and write after it; past the
-    # end too (the statement chooses the last page).
-    assert [s[2] for s in seen] == [3, 3, 3]
+    # A page and its totals are one statement, with the figure store's read and claim before it and write after it;
+    # past the end too (the statement chooses the last page).
+    assert [s[2] for s in seen] == [4, 4, 4]
 
 
 async def test_accepting_records_the_salary_and_the_reason_is_not_proposed_again(county):
