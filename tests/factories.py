@@ -3,6 +3,7 @@
 from datetime import date
 
 from talent.accounts import services as account_services
+from talent.cohorts.models import Cohort
 from talent.core.access import Role
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Organisation, Region, RegionLevel, Station, StationTier
@@ -83,3 +84,10 @@ async def world() -> dict:
         "workers": workers,
         "users": users,
     }
+
+
+async def cohort(region: Region, name: str, kind: str, start_on: date, end_on: date) -> Cohort:
+    """A cohort of `kind` run by `region` from `start_on` to `end_on`."""
+    return await Cohort.create(
+        name=name, kind=kind, region=region, region_path=region.path, start_on=start_on, end_on=end_on
+    )

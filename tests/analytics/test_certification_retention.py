@@ -11,6 +11,7 @@ from talent.certification.models import Certificate
 from talent.cohorts.models import Cohort, CohortMember
 from talent.people.models import EmploymentSpell, Worker
 from tests.analytics.data import area_of, build
+from tests.factories import cohort
 from tests.pay.helpers import bands_all, certificate, salary, standard
 
 
@@ -135,18 +136,9 @@ async def test_retention_by_cohort_kind(db):
 async def test_retention_by_cohort_kind_counts_a_worker_of_both_kinds_under_external_introduction(db):
     w = await build()
     region = w["regions"]["city"]
-    kinds = ("internal_incubation", "external_introduction")
-    incubation, introduction = [
-        await Cohort.create(
-            name=kind,
-            kind=kind,
-            region=region,
-            region_path=region.path,
-            start_on=date(2023, 1, 1),
-            end_on=date(2025, 12, 31),
-        )
-        for kind in kinds
-    ]
+    start, end = date(2023, 1, 1), date(2025, 12, 31)
+    incubation = await cohort(region, "孵化", "internal_incubation", start, end)
+    introduction = await cohort(region, "引进", "external_introduction", start, end)
     w1, _w2, w3 = w["workers"][:3]
     await CohortMember.create(cohort=incubation, worker=w1, joined_on=date(2023, 1, 1))
     await CohortMember.create(cohort=incubation, worker=w3, joined_on=date(2023, 1, 1))

@@ -10,7 +10,7 @@ from talent.cohorts.outcomes import compare
 from talent.cohorts.rules import left_in_first_year, retained
 from talent.people.models import EmploymentSpell, Worker
 from tests.conftest import login
-from tests.factories import world
+from tests.factories import cohort, world
 
 ON = date(2026, 6, 1)
 
@@ -27,15 +27,7 @@ def test_retention_at_12_months_counts_365_days_of_the_first_spell_on_the_bounda
 
 
 async def _cohort(w, name, kind):
-    region = w["regions"]["county_a"]
-    return await Cohort.create(
-        name=name,
-        kind=kind,
-        region=region,
-        region_path=region.path,
-        start_on=date(2022, 1, 1),
-        end_on=date(2022, 12, 31),
-    )
+    return await cohort(w["regions"]["county_a"], name, kind, date(2022, 1, 1), date(2022, 12, 31))
 
 
 async def test_outcomes_worked_example_against_the_other_kind_and_workers_outside_cohorts(db, client):

@@ -8,20 +8,12 @@ from talent.cohorts.models import Cohort, CohortMember, Milestone
 from talent.people.models import EmploymentSpell, Worker
 from talent.supervision.models import Supervisor
 from tests.conftest import login, post, text_of
-from tests.factories import world
+from tests.factories import cohort, world
 from tests.querycount import count_queries
 
 
 async def _cohort(w, name="玄武孵化班", county="county_a", kind="internal_incubation") -> Cohort:
-    region = w["regions"][county]
-    return await Cohort.create(
-        name=name,
-        kind=kind,
-        region=region,
-        region_path=region.path,
-        start_on=date(2026, 1, 1),
-        end_on=date(2026, 12, 31),
-    )
+    return await cohort(w["regions"][county], name, kind, date(2026, 1, 1), date(2026, 12, 31))
 
 
 async def test_a_bureau_runs_a_cohort_from_the_pages(client, db):
