@@ -316,8 +316,12 @@ _STORE = (
 _WITHDRAW = f"DELETE FROM figure_cache WHERE key = $1 AND version = $2 AND day = $3 AND payload = '{CLAIMED}'"
 
 
-def _now() -> Any:
+def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _stamp(at: datetime) -> Any:
+    return db_value(FigureCache, "computed_at", at)
 
 
 async def _claimed_elsewhere(key: str, version: int, day_value: Any) -> str | None:
@@ -325,8 +329,7 @@ async def _claimed_elsewhere(key: str, version: int, day_value: Any) -> str | No
     computed them first (waited for while that process's claim lasts)."""
     while True:
         now = _now()
-        stamp = functools.partial(db_value, FigureCache, "computed_at")
-        if await fetch_all(FigureCache, _CLAIM, key, version, day_value, stamp(now), stamp(now - CLAIM_LEASE)):
+        if await fetch_all(FigureCache, _CLAIM, key, version, day_value, _stamp(now), _stamp(now - CLAIM_LEASE)):
             return None
         rows = await fetch_all(FigureCache, _STORED, key, version, day_value)
         while rows and rows[0]["payload"] == CLAIMED:
@@ -363,8 +366,7 @@ async def _kept(key: str, version: int, day: date, day_value: Any, compute: Call
         try:
             figures = await compute()
             text = encode(figures)
-            stamp = db_value(FigureCache, "computed_at", _now())
-            await execute(FigureCache, _STORE, key, version, day_value, text, stamp)
+            await execute(FigureCache, _STORE, key, version, day_value, text, _stamp(_now()))
         except BaseException:
             text = None
             # Shielded: withdrawn even when this request is being cancelled, so that other processes need not wait
