@@ -11,7 +11,7 @@ from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus
 from courses.examprep.models import Kind
 from talent.audit.models import Entity
-from talent.audit.present import register_codes, register_namer
+from talent.audit.present import Ids, register_codes, register_namer
 from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.sql import IntList, Unordered, dialect, inline_sql, scalar
@@ -24,7 +24,7 @@ register_codes(Entity.QUESTION, kind=Kind)
 register_codes(Entity.ENROLMENT, status=EnrolmentStatus)
 
 
-async def course_names(scope: Scope, ids: IntList):
+async def course_names(scope: Scope, ids: Ids):
     courses = await readable_courses(scope, local_today())
     return courses.filter(id__in=ids).values(i="id", label="title")
 
@@ -40,19 +40,21 @@ def _learner_course_namer(model):
 
     table = model._meta.db_table
 
-    async def names(scope: Scope, ids: IntList):
+    async def names(scope: Scope, ids: Ids):
         reach = await courses_q(scope, local_today())
-        if len(ids.values) > JOINED_NAMES_MIN and dialect() == "postgres":
+        many = not isinstance(ids, IntList) or len(ids.values) > JOINED_NAMES_MIN
+        if many and dialect() == "postgres":
             # Most of the table (an audit export of the whole log: 702,568 of the national demo's 982,379
             # enrolments): the related tables hashed once and joined, where a probe per row cost twice as long
-            # (EXPLAIN ANALYZE 1.1 s against 2.2 s). SQLite keeps the probes: it read the reach under `IN` into a
+            # (EXPLAIN ANALYZE 1.1 s against 2.2 s); ids chosen by a subquery of the log (names_in_log) are joined
+            # too, the planner seeing how many. SQLite keeps the probes: it read the reach under `IN` into a
             # table and took minutes over the joins.
             courses = inline_sql(Course.filter(reach).values("id"))
             workers = inline_sql(Worker.filter(workers_q(scope)).values("id"))
             return (
                 f"SELECT e.id AS i, c.title || ' · ' || w.name AS label FROM {table} e"
                 " JOIN courses c ON c.id = e.course_id JOIN workers w ON w.id = e.worker_id"
-                f" WHERE e.id IN {ids.sql} AND c.id IN ({courses}) AND w.id IN ({workers})"
+                f" WHERE e.id IN {ids.get_sql(None)} AND c.id IN ({courses}) AND w.id IN ({workers})"
             )
         # The course's title and the worker's name each read by a scalar subquery that also tests the reach: NULL
         # when out of it, and so the label (SQL's || gives NULL with a NULL side). A probe of the related row per
@@ -70,7 +72,7 @@ def _learner_course_namer(model):
 def _course_part_namer(model):
     """Names (titles) of a course's lessons or classroom sessions, for the readers who may open the course."""
 
-    async def names(scope: Scope, ids: IntList):
+    async def names(scope: Scope, ids: Ids):
         reach = await courses_q(scope, local_today())
         courses = Unordered(Course.filter(reach).values("id"))
         return model.filter(id__in=ids, course_id__in=courses).values(i="id", label="title")

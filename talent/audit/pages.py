@@ -4,12 +4,11 @@ see elsewhere (a record out of reach stays "#id"). The learning side registers i
 """
 
 from talent.audit.models import Entity
-from talent.audit.present import register_codes, register_namer
+from talent.audit.present import Ids, register_codes, register_namer
 from talent.certification.models import CertSource, CeSource, ExamSubject
 from talent.cohorts.access import readable_cohorts
 from talent.cohorts.models import CohortKind, MilestoneKind
 from talent.core.access import Role, Scope
-from talent.core.sql import IntList
 from talent.pay.models import ChangeReason, Grade, Outcome, StandardStatus
 from talent.people.access import readable_workers
 from talent.people.models import ExitReason, ExitType, ExperienceKind, Gender, Source
@@ -48,7 +47,7 @@ register_codes(Entity.PAY_CHANGE, reason=ChangeReason, outcome=Outcome)
 def _namer(readable, field: str = "name"):
     """A namer over a scoped queryset factory: the ids asked that the viewer reaches, with their `field`."""
 
-    async def names(scope: Scope, ids: IntList):
+    async def names(scope: Scope, ids: Ids):
         return readable(scope).filter(id__in=ids).values(i="id", label=field)
 
     return names

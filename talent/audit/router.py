@@ -6,7 +6,7 @@ from starlette.responses import Response
 
 from talent.audit import pages as _platform_names  # noqa: F401  (registers the platform's codes and names)
 from talent.audit.present import lines
-from talent.audit.selectors import audit_export, audit_list
+from talent.audit.selectors import AuditLogExport, audit_list
 from talent.core.access import Permission
 from talent.web import exports
 from talent.web.auth import Allowed
@@ -44,12 +44,8 @@ async def audit_export_file(
 ) -> Response:
     """The filtered audit log (every page) as .xlsx or .csv."""
     entity, entity_id = filters
-    rows = exports.audit_rows(
-        viewer.scope,
-        lambda fields, upto: audit_export(
-            scope=viewer.scope, params=params, entity=entity, entity_id=entity_id, fields=fields, upto=upto
-        ),
-    )
+    log = AuditLogExport(scope=viewer.scope, params=params, entity=entity, entity_id=entity_id)
+    rows = exports.audit_rows(viewer.scope, log)
     return exports.respond(fmt, "audit", exports.headers(exports.AUDIT_HEADERS), rows)
 
 

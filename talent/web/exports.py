@@ -6,7 +6,7 @@ their page shows. Rows arrive from the domain selectors' iterators, each list's 
 at a time (talent.core.export.list_rows); every cell passes through writers.neutralise when it is written.
 """
 
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -16,10 +16,9 @@ from starlette.responses import StreamingResponse
 
 from talent.audit.present import (
     TEXT_FIELDS,
-    TEXT_REFERENCE_FIELDS,
     actor_text,
-    add_text_references,
-    names_of,
+    add_document_references,
+    names_in_log,
     record_name,
     summary_text,
     text_changes_text,
@@ -150,22 +149,25 @@ AUDIT_HEADERS = [
 ]
 
 
-async def audit_rows(scope, entries: Callable[[Sequence[str], int | None], AsyncIterable]) -> AsyncIterator[tuple]:
+async def audit_rows(scope, log) -> AsyncIterator[tuple]:
     """The rows as the page shows them: field names and coded values in the reader's language, records named where
-    the reader may see them (talent.audit.present). The log is read twice, each time by one streamed statement:
-    first the references of every entry, then the entries, named from one look-up of all the references between
-    the two. Naming a batch at a time sent a statement per 500 entries, so the count grew with the log; memory
-    holds the ids and names of the records referred to, not the entries. `entries(fields, upto)` reads the log
-    with those fields up to that entry id: the second reading stops at the last entry of the first, so an entry
-    written between the two is not exported unnamed."""
+    the reader may see them (talent.audit.present). `log` is the filtered log (audit.selectors.AuditLogExport),
+    read in three statements whatever its size: the references its entries' documents hold (few: most documents
+    hold none) with the log's last id; every name, each entry's own record and those its summary names chosen by
+    the naming statement from the log itself (names_in_log); the entries, streamed. Memory holds the ids and names
+    of the records referred to, not the entries. Every reading stops at the last id of the first, so an entry
+    written meanwhile is not exported unnamed."""
     wanted = wanted_ids()
     last = 0
-    async for e in entries(TEXT_REFERENCE_FIELDS, None):
-        add_text_references(wanted, e)
-        last = max(last, e.id)
-    names = await names_of(scope, wanted)
+    async for batch in log.document_references():
+        for row in batch:
+            if row["entity"] is None:
+                last = int(row["id"] or 0)
+            else:
+                add_document_references(wanted, row["entity"], row["referring_before"], row["referring_after"])
+    names = await names_in_log(scope, wanted, *log.entries_sql(last))
     locale = get_locale()
-    async for e in entries(TEXT_FIELDS, last):
+    async for e in log.entries(TEXT_FIELDS, last):
         yield (
             e.at,
             actor_text(e.actor_name, locale),

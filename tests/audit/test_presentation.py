@@ -16,6 +16,9 @@ from courses.catalog.models import Lesson
 from courses.classroom.models import ClassSession
 from courses.completion import pages as completion_pages
 from courses.enrolment.models import Enrolment, EnrolmentStatus
+from talent.accounts.models import User
+from talent.accounts.selectors import scope_for
+from talent.audit import selectors as audit_selectors
 from talent.audit.models import SYSTEM_ACTOR, AuditEntry, Entity
 from talent.audit.present import (
     ENTITY_FIELD_LABELS,
@@ -25,13 +28,17 @@ from talent.audit.present import (
     REFERENCES,
     Change,
     _changes_of,
+    changes_text,
+    lines,
     names_of,
 )
 from talent.audit.services import Audited
 from talent.core.access import Role, Scope
+from talent.core.pagination import ListParams
 from talent.demo import load_demo
 from talent.people.models import Worker
 from talent.places.models import Station
+from talent.web import exports
 from tests.conftest import login, post
 from tests.courses.helpers import make_course, scope_of
 from tests.exports.helpers import csv_rows
@@ -344,3 +351,46 @@ async def test_enrolments_are_named_for_the_readers_who_see_their_course_and_wor
     assert county_a["enrolment"] == {mine.id: f"{course.title} · {w1.name}"}  # county B's worker: out of reach
     hr_b = Scope(user_id=0, role=Role.HR, organisation_id=w["orgs"][1].id)
     assert (await names_of(hr_b, wanted))["enrolment"] == {}  # county A's course: out of reach
+
+
+async def test_an_export_names_each_entry_as_the_page_does_though_the_database_reads_the_ids_from_the_log(app):
+    """The export's naming statement reads the ids of the entries' own records and of their summaries from the log
+    itself (names_in_log); the page collects them in Python (names_of). Over the small demo's log, plus entries
+    whose ids or summaries are not what the learning side writes, every row reads the same in both, for a reader
+    of the whole country and for a county's; and for the log of one kind of record whose documents name no course,
+    worker or lesson, where the summaries alone name them (the demo's enrolments name theirs in their documents
+    too). The app registers every kind's namer."""
+    await load_demo(scale="small", seed=2026, today=date(2026, 11, 27))
+    enrolment = await AuditEntry.filter(entity="enrolment", summary__startswith="course ").first()
+    lesson = await AuditEntry.filter(entity="enrolment", summary__startswith="lesson ").first()
+    words = enrolment.summary.split()  # course 3 · worker 97 …
+    course_id, worker_id = words[1], words[4]
+    odd = [
+        ("enrolment", "abc", "course x · worker y"),  # no number: "#abc", the summary as written
+        ("worker", "99999999999999999999", "lesson 12345678901234567890"),  # more digits than an id holds
+        ("enrolment", enrolment.entity_id, f"Lesson {enrolment.entity_id}"),  # the pattern is case-sensitive
+        ("station", "", "session "),
+        ("supervision_session", "1", f"course {course_id} · worker {worker_id} · 8.0 h"),
+        ("supervision_session", "2", lesson.summary),
+    ]
+    for entity, entity_id, summary in odd:
+        await AuditEntry.create(
+            action="update", entity=entity, entity_id=entity_id, summary=summary, region_path=enrolment.region_path
+        )
+    for username, entity in (("admin", ""), ("bureau", ""), ("admin", "supervision_session")):
+        user = await User.get(username=username).prefetch_related("region")
+        scope = await scope_for(user, today=date(2026, 11, 27))
+        entries = await audit_selectors._audit_filtered(scope=scope, params=ListParams(), entity=entity).order_by("-id")
+        page = await lines(scope, entries)
+        log = audit_selectors.AuditLogExport(scope=scope, params=ListParams(), entity=entity)
+        rows = [row async for row in exports.audit_rows(scope, log)]
+        assert [(r[4], r[5], r[6], r[7]) for r in rows] == [
+            (line.entity_id, line.record, line.summary, changes_text(line.changes)) for line in page
+        ]
+        summaries = {r[6] for r in rows}
+        if entity:  # named from their summaries alone, by the titles and the name
+            assert len(rows) == 3 + 2  # the demo's sessions and ours
+            assert not [text for text in summaries if "#" in text or text in (odd[4][2], lesson.summary)]
+        else:
+            assert len(rows) > 100
+            assert ("abc", "#abc", "course x · worker y") in {(r[4], r[5], r[6]) for r in rows}
