@@ -90,32 +90,42 @@ def audit_export(
 
 @dataclass(frozen=True)
 class AuditLogExport:
-    """The filtered log (all pages) as an export reads it (talent.web.exports.audit_rows): the references of its
-    entries' documents with the log's last id, then its entries as SQL for the statement that names what they refer
-    to, then its entries, all up to that id."""
+    """The filtered log (all pages) as an export reads it (talent.web.exports.audit_rows): the references its
+    entries hold with the log's last id, then the entries up to that id (and for a large log, the entries as SQL for
+    the statement that names what they refer to)."""
 
     scope: Scope
     params: ListParams
     entity: str = ""
     entity_id: str = ""
 
+    @property
+    def large(self) -> bool:
+        """An administrator's log not searched: as large as the table (729,902 entries in the national demo), its
+        parts found by the table's own indexes, so that the naming statement reads its references itself
+        (present.names_in_log); a log in a jurisdiction's bounds sends them in a first reading."""
+        return self.scope.role == Role.ADMIN and not self.params.q
+
     def _filtered(self):
         return _audit_filtered(scope=self.scope, params=self.params, entity=self.entity, entity_id=self.entity_id)
 
-    def document_references(self) -> AsyncIterator[list[dict]]:
-        """The entries whose documents may name a record (id, entity, referring_before, referring_after: their JSON
-        text), then one row of the last entry id of the whole log (entity NULL; id NULL when it is empty): one
-        streamed statement. A whole country's log holds 13 such documents among 1.4 million."""
+    def references(self) -> AsyncIterator[list[dict]]:
+        """The references the entries hold (id, entity, entity_id, summary, referring_before, referring_after: the
+        documents' JSON text when they may name a record, else NULL), then one row of the last entry id of the
+        whole log (entity NULL; id NULL when it is empty): one streamed statement. Of a large log, only the entries
+        whose documents may name a record, without their own record and summary (the national demo's whole log:
+        13 of 729,902 entries)."""
         qs = self._filtered().annotate(
             referring_before=JSON_TEXT["referring_before"](), referring_after=JSON_TEXT["referring_after"]()
         )
-        columns = qs.values("id", "entity", "referring_before", "referring_after")
+        columns = qs.values("id", "entity", "entity_id", "summary", "referring_before", "referring_after")
         sql, values = unordered(columns).get_parameterized_sql()
-        sql = (
-            "SELECT d.id, d.entity, d.referring_before, d.referring_after"
-            f" FROM ({sql}) d WHERE d.referring_before IS NOT NULL OR d.referring_after IS NOT NULL"
-            ' UNION ALL SELECT MAX(id), NULL, NULL, NULL FROM "audit_entries"'
-        )
+        if self.large:
+            sql = (
+                "SELECT d.id, d.entity, NULL AS entity_id, NULL AS summary, d.referring_before, d.referring_after"
+                f" FROM ({sql}) d WHERE d.referring_before IS NOT NULL OR d.referring_after IS NOT NULL"
+            )
+        sql += ' UNION ALL SELECT MAX(id), NULL, NULL, NULL, NULL, NULL FROM "audit_entries"'
         return sql_batches(AuditEntry._meta.db, sql, values)
 
     def entries_sql(self, upto: int) -> tuple[str, list]:

@@ -17,8 +17,9 @@ from starlette.responses import StreamingResponse
 from talent.audit.present import (
     TEXT_FIELDS,
     actor_text,
-    add_document_references,
+    add_row_references,
     names_in_log,
+    names_of,
     record_name,
     summary_text,
     text_changes_text,
@@ -152,20 +153,23 @@ AUDIT_HEADERS = [
 async def audit_rows(scope, log) -> AsyncIterator[tuple]:
     """The rows as the page shows them: field names and coded values in the reader's language, records named where
     the reader may see them (talent.audit.present). `log` is the filtered log (audit.selectors.AuditLogExport),
-    read in three statements whatever its size: the references its entries' documents hold (few: most documents
-    hold none) with the log's last id; every name, each entry's own record and those its summary names chosen by
-    the naming statement from the log itself (names_in_log); the entries, streamed. Memory holds the ids and names
-    of the records referred to, not the entries. Every reading stops at the last id of the first, so an entry
-    written meanwhile is not exported unnamed."""
+    read in three statements whatever its size: the references its entries hold, with the log's last id; every
+    name; the entries, streamed. A large log's naming statement reads the ids of the entries' own records and of
+    those their summaries name from the log itself (names_in_log), and only its documents' references are sent
+    first. Memory holds the ids and names of the records referred to, not the entries. Every reading stops at the
+    last id of the first, so an entry written meanwhile is not exported unnamed."""
     wanted = wanted_ids()
     last = 0
-    async for batch in log.document_references():
+    async for batch in log.references():
         for row in batch:
             if row["entity"] is None:
                 last = int(row["id"] or 0)
             else:
-                add_document_references(wanted, row["entity"], row["referring_before"], row["referring_after"])
-    names = await names_in_log(scope, wanted, *log.entries_sql(last))
+                add_row_references(wanted, row)
+    if log.large:
+        names = await names_in_log(scope, wanted, *log.entries_sql(last))
+    else:
+        names = await names_of(scope, wanted)
     locale = get_locale()
     async for e in log.entries(TEXT_FIELDS, last):
         yield (
