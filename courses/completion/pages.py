@@ -46,8 +46,8 @@ def _learner_course_namer(model):
         if many and dialect() == "postgres":
             # Most of the table (an audit export of the whole log: 702,568 of the national demo's 982,379
             # enrolments): the related tables hashed once and joined, where a probe per row cost twice as long
-            # (EXPLAIN ANALYZE 1.1 s against 2.2 s); ids chosen by a subquery of the log (names_in_log) are joined
-            # too, the planner seeing how many. SQLite keeps the probes: it read the reach under `IN` into a
+            # (EXPLAIN ANALYZE 1.1 s against 2.2 s); so are the ids names_in_log chooses by a subquery of an
+            # administrator's whole log. SQLite keeps the probes: it read the reach under `IN` into a
             # table and took minutes over the joins.
             courses = inline_sql(Course.filter(reach).values("id"))
             workers = inline_sql(Worker.filter(workers_q(scope)).values("id"))

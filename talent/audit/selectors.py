@@ -60,7 +60,7 @@ def _referring(column: str) -> str:
 
 
 # Fields an export may ask for besides the model's: an entry's documents as their JSON text, not decoded, and as
-# that text only when they may name a record (AuditLogExport.document_references, then present.TEXT_FIELDS).
+# that text only when they may name a record (AuditLogExport.references, then present.TEXT_FIELDS).
 JSON_TEXT = {
     "before_text": lambda: RawSQL('"audit_entries"."before"'),
     "after_text": lambda: RawSQL('"audit_entries"."after"'),
@@ -114,7 +114,7 @@ class AuditLogExport:
         documents' JSON text when they may name a record, else NULL), then one row of the last entry id of the
         whole log (entity NULL; id NULL when it is empty): one streamed statement. Of a large log, only the entries
         whose documents may name a record, without their own record and summary (the national demo's whole log:
-        13 of 729,902 entries)."""
+        12 of 729,902 entries)."""
         qs = self._filtered().annotate(
             referring_before=JSON_TEXT["referring_before"](), referring_after=JSON_TEXT["referring_after"]()
         )

@@ -152,8 +152,8 @@ LIST_EXPORTS = [
     ("/regions/export?format=csv", 1),
     ("/stations/organisations/export?format=csv", 1),
     ("/stations/tiers/export?format=csv", 1),
-    # The log streamed twice: the references in the entries' documents, then the entries; named between the two
-    # by one statement that reads the log's other references itself.
+    # The log streamed twice: the references its entries hold (of an administrator's whole log, its documents'
+    # alone: the naming statement reads the others itself), then the entries; named between the two.
     ("/audit/export?format=csv", 2),
     ("/admin/users/export?format=csv", 1),
 ]
