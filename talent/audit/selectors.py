@@ -102,7 +102,7 @@ class AuditLogExport:
     @property
     def large(self) -> bool:
         """An administrator's log not searched: as large as the table (729,902 entries in the national demo), its
-        parts found by the table's own indexes, so that the naming statement reads its references itself
+        parts found by the table's own indexes, so that the naming statements read its references themselves
         (present.names_in_log); a log in a jurisdiction's bounds sends them in a first reading."""
         return self.scope.role == Role.ADMIN and not self.params.q
 

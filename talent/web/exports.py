@@ -153,11 +153,12 @@ AUDIT_HEADERS = [
 async def audit_rows(scope, log) -> AsyncIterator[tuple]:
     """The rows as the page shows them: field names and coded values in the reader's language, records named where
     the reader may see them (talent.audit.present). `log` is the filtered log (audit.selectors.AuditLogExport),
-    read in three statements whatever its size: the references its entries hold, with the log's last id; every
-    name; the entries, streamed. A large log's naming statement reads the ids of the entries' own records and of
-    those their summaries name from the log itself (names_in_log), and only its documents' references are sent
-    first. Memory holds the ids and names of the records referred to, not the entries. Every reading stops at the
-    last id of the first, so an entry written meanwhile is not exported unnamed."""
+    read in three statements whatever its size (four for a large log): the references its entries hold, with the
+    log's last id; every name; the entries, streamed. A large log's two naming statements, read at once, read the
+    ids of the entries' own records and of those their summaries name from the log itself (names_in_log), and only
+    its documents' references are sent first. Memory holds the ids and names of the records referred to, not the
+    entries. Every reading stops at the last id of the first, so an entry written meanwhile is not exported
+    unnamed."""
     wanted = wanted_ids()
     last = 0
     async for batch in log.references():

@@ -354,7 +354,7 @@ async def test_enrolments_are_named_for_the_readers_who_see_their_course_and_wor
 
 
 async def test_an_export_names_each_entry_as_the_page_does_though_the_database_reads_the_ids_from_the_log(app):
-    """The export's naming statement reads the ids of the entries' own records and of their summaries from the log
+    """The export's naming statements read the ids of the entries' own records and of their summaries from the log
     itself (names_in_log); the page collects them in Python (names_of). Over the small demo's log, plus entries
     whose ids or summaries are not what the learning side writes, every row reads the same in both, for a reader
     of the whole country and for a county's; and for the log of one kind of record whose documents name no course,

@@ -107,7 +107,7 @@ async def test_an_entry_written_between_the_two_readings_of_the_log_is_not_expor
             return super().entries(fields, upto)
 
     rows = exports.audit_rows(admin, Log(scope=admin, params=ListParams()))
-    first = await anext(rows)  # the log is named: the station by the naming statement
+    first = await anext(rows)  # the log is named: the station by the naming statements
     await audit_record(actor=None, action="update", entity="station", entity_id=w["stations"][1].id, summary="新")
     rest = [row async for row in rows]
     summaries = [first[6], *(r[6] for r in rest)]
@@ -153,7 +153,7 @@ LIST_EXPORTS = [
     ("/stations/organisations/export?format=csv", 1),
     ("/stations/tiers/export?format=csv", 1),
     # The log streamed twice: the references its entries hold (of an administrator's whole log, its documents'
-    # alone: the naming statement reads the others itself), then the entries; named between the two.
+    # alone: the naming statements read the others themselves), then the entries; named between the two.
     ("/audit/export?format=csv", 2),
     ("/admin/users/export?format=csv", 1),
 ]
