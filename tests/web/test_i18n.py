@@ -11,12 +11,15 @@ import html
 import re
 import secrets
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import httpx
 import pytest
+from babel.numbers import format_decimal
+from babel.numbers import format_percent as babel_percent
 
 from talent.accounts.models import User
-from talent.core.i18n import format_date, format_number, gettext, negotiate, set_locale
+from talent.core.i18n import format_date, format_number, format_percent, gettext, negotiate, set_locale
 from talent.settings import Settings
 from tests.conftest import login, post
 from tests.factories import world
@@ -91,6 +94,39 @@ def test_dates_and_numbers_follow_the_active_locale():
     assert zh == "2026年3月1日"
     assert en == "Mar 1, 2026"
     assert in_locale("en", format_number, 1234567) == "1,234,567"
+
+
+# Halves at the last digit shown (Babel rounds half to even on the decimal text), negatives, thousands, Decimals.
+NUMBERS = [
+    0,
+    1,
+    -1,
+    0.5,
+    1.5,
+    2.5,
+    0.125,
+    0.135,
+    0.0005,
+    0.9995,
+    1234567.891,
+    -0.004,
+    Decimal("0.115"),
+    Decimal("2.675"),
+]
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_numbers_and_percentages_read_as_babel_writes_them(locale):
+    """The platform keeps Babel's parsed patterns and locales between values (talent.core.i18n._babel_number): each
+    text is still the one Babel's own functions write, in both languages, however it rounds."""
+    for value in NUMBERS:
+        for digits in (0, 1, 2):
+            pattern = "#,##0" + ("." + "0" * digits if digits else "")
+            assert in_locale(locale, format_number, value, digits) == format_decimal(value, pattern, locale=locale)
+            percent = "#,##0." + "0" * digits + "%"
+            assert in_locale(locale, format_percent, value, digits) == babel_percent(value, percent, locale=locale)
+    assert in_locale(locale, format_percent, 0.125, 1) == "12.5%"
+    assert in_locale(locale, format_percent, None) == "—"
 
 
 def test_an_unknown_locale_falls_back_to_chinese():
