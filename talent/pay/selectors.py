@@ -2,6 +2,7 @@
 and compliance, back pay and the simulator, each computed by one SQL statement over the workforce (talent.pay
 .rules.PaySql), so a page costs the same few queries at any scale."""
 
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from talent.certification.expressions import date_literal
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.concurrency import gather_reads
+from talent.core.export import sql_batches
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import Unordered, icontains
 from talent.figures.freshness import cached_rows
@@ -522,16 +524,19 @@ async def _page_and_totals(
 
 
 async def compliance_export(*, scope: Scope, on: date, region: Region | None = None, status: str = "below"):
-    """Every row of the filtered list (the list's columns), by worker number."""
+    """Every row of the filtered list (the list's columns), by worker number, from one statement read a batch at a
+    time (talent.core.export.sql_batches): memory holds a batch, where the whole file's rows were read at once (the
+    national demo's workers within their bands: 72,505 rows, the download's process at 260 MB against 181 MB)."""
     sql = PaySql(on, _pg())
     base = _workforce(sql, station_ids_sql(scope, region.path if region else ""))
-    rows = await fetch_all(
-        SalaryStandard,
+    statement = (
         f"{base} SELECT {ROW_COLUMNS} FROM cw JOIN workers w ON w.id = cw.worker_id"
-        f" JOIN stations st ON st.id = cw.station_id WHERE {_row_filter(status)} ORDER BY w.worker_no",
+        f" JOIN stations st ON st.id = cw.station_id WHERE {_row_filter(status)} ORDER BY w.worker_no"
     )
-    for row in rows:
-        yield _row(row)
+    async with aclosing(sql_batches(SalaryStandard._meta.db, statement)) as batches:
+        async for batch in batches:
+            for row in batch:
+                yield _row(row)
 
 
 async def worker_pay(*, worker_id: int, on: date, scope: Scope | None = None) -> dict | None:

@@ -6,12 +6,14 @@ from decimal import Decimal
 
 import pytest
 
+from talent.core import export as writers
 from talent.core.access import Role, Scope
 from talent.core.pagination import ListParams
 from talent.pay import selectors
 from talent.pay.rules import whole_months, years_of_service
 from tests.factories import world
 from tests.pay.helpers import ADMIN, band, certificate, hire, salary, standard
+from tests.querycount import count_queries
 
 ON = date(2026, 3, 1)
 
@@ -121,6 +123,23 @@ async def test_the_below_filter_lists_below_floor_and_below_band_by_shortfall(st
     assert [r["worker_no"] for r in page.items] == ["W1", "W2"]  # 500, then 200
     rows = [r async for r in selectors.compliance_export(scope=ADMIN, on=ON)]
     assert [r["worker_no"] for r in rows] == ["W1", "W2"]
+
+
+async def test_the_export_reads_its_rows_from_one_statement_a_batch_at_a_time(staffed, monkeypatch):
+    """The same rows in the same order from one streamed statement whether they fit one batch or take one each."""
+    statuses = ("below", "within_band", "")
+    async with count_queries() as few:
+        whole = [
+            [r["worker_no"] async for r in selectors.compliance_export(scope=ADMIN, on=ON, status=s)] for s in statuses
+        ]
+    monkeypatch.setattr(writers, "BATCH_SIZE", 1)
+    async with count_queries() as many:
+        each = [
+            [r["worker_no"] async for r in selectors.compliance_export(scope=ADMIN, on=ON, status=s)] for s in statuses
+        ]
+    assert each == whole
+    assert whole[0] == ["W1", "W2"] and len(whole[2]) > 2
+    assert many.count == few.count == len(many.streamed) == len(few.streamed) == len(statuses)
 
 
 async def test_each_page_of_the_rows_carries_the_filtered_total_and_a_page_past_the_end_shows_the_last(staffed):
