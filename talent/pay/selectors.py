@@ -14,7 +14,7 @@ from talent.certification.expressions import date_literal
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.concurrency import gather_reads
-from talent.core.export import sql_batches
+from talent.core.export import sql_batches, statement_batches
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import Unordered, icontains
 from talent.figures.freshness import cached_rows
@@ -837,11 +837,14 @@ async def assessment_get(*, scope: Scope, assessment_id: int) -> Assessment:
 
 
 async def assessment_export(*, scope: Scope, year: int | None = None):
-    """The assessments in scope in the `assessments` kind's columns, by year and worker number."""
+    """The assessments in scope in the `assessments` kind's columns, by year and worker number: one statement read a
+    batch at a time (talent.core.export.statement_batches), as the other exports, not every row at once."""
     qs = readable_assessments(scope)
     if year:
         qs = qs.filter(year=year)
-    for worker_no, year_, grade in await qs.order_by("year", "worker__worker_no").values_list(
-        "worker__worker_no", "year", "grade"
-    ):
-        yield worker_no, year_, getattr(grade, "value", grade)
+    rows = qs.order_by("year", "worker__worker_no").values("worker__worker_no", "year", "grade")
+    async with aclosing(statement_batches(rows)) as batches:
+        async for batch in batches:
+            for row in batch:
+                grade = row["grade"]
+                yield row["worker__worker_no"], row["year"], getattr(grade, "value", grade)

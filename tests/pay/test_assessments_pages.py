@@ -63,6 +63,41 @@ async def test_assessments_import_in_codes_or_chinese_words_and_export_back_unch
     assert outcome.ok and (outcome.counts.created, outcome.counts.updated, outcome.counts.unchanged) == (0, 0, 2)
 
 
+async def test_the_assessments_export_reads_its_rows_from_one_statement_a_batch_at_a_time(client, setup, monkeypatch):
+    """The same file from one streamed statement whether its rows fit one batch or take one each."""
+    from talent.core import export as writers
+
+    w1, w2, w3, w4 = setup["workers"]
+    await Assessment.bulk_create(
+        [
+            Assessment(worker=w, year=y, grade=g)
+            for w, y, g in (
+                (w2, 2025, "excellent"),
+                (w1, 2025, "competent"),
+                (w3, 2024, "incompetent"),
+                (w4, 2025, "competent"),
+            )
+        ]
+    )
+    await login(client, "admin")
+    url = "/pay/assessments/export?format=csv"
+    await client.get(url)  # warm-up: the session touch and the like happen once
+    async with count_queries() as few:
+        whole = (await client.get(url)).text
+    monkeypatch.setattr(writers, "BATCH_SIZE", 1)
+    async with count_queries() as many:
+        each = (await client.get(url)).text
+    assert each == whole
+    # By year, then worker number.
+    assert whole.lstrip("\ufeff").strip().splitlines()[1:] == [
+        "W3,2024,incompetent",
+        "W1,2025,competent",
+        "W2,2025,excellent",
+        "W4,2025,competent",
+    ]
+    assert many.count == few.count and len(many.streamed) == len(few.streamed) == 1
+
+
 async def test_a_bad_grade_a_future_year_or_a_worker_out_of_scope_refuses_the_file(setup, tmp_path):
     from talent.core.access import Role, Scope
 
