@@ -241,7 +241,7 @@ RECORDS: dict[str, str] = {
 CODES: dict[tuple[str, str], type[Enum]] = {}
 # kind of record → async (scope, ids) → a query of the records among `ids` (for an `id__in` filter: a list, or a
 # subquery of the log that names them, names_in_log) the viewer may see, as values `i` (the id) and `label` (the
-# name), or its SQL text; not run: names_of runs every kind's in one statement.
+# name), or its SQL text; not run: names_of and names_in_log run the kinds' queries joined by UNION ALL.
 Ids = IntList | RawSubquery
 Namer = Callable[[Scope, Ids], Awaitable[Any]]
 NAMERS: dict[str, Namer] = {}

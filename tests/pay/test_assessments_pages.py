@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from talent.audit.models import AuditEntry
+from talent.core import export as writers
 from talent.imports.framework import get_kind, run
 from talent.pay.models import Assessment, PerformanceStep, SalaryRecord
 from tests.conftest import login, post, text_of
@@ -65,8 +66,6 @@ async def test_assessments_import_in_codes_or_chinese_words_and_export_back_unch
 
 async def test_the_assessments_export_reads_its_rows_from_one_statement_a_batch_at_a_time(client, setup, monkeypatch):
     """The same file from one streamed statement whether its rows fit one batch or take one each."""
-    from talent.core import export as writers
-
     w1, w2, w3, w4 = setup["workers"]
     await Assessment.bulk_create(
         [
