@@ -22,7 +22,7 @@ from talent.certification.models import CeCredit, Certificate, CeSource, ExamRes
 from talent.cohorts.models import Cohort
 from talent.demo import load_demo
 from talent.notifications.models import Notification
-from talent.pay.models import SalaryRecord
+from talent.pay.models import Assessment, PerformanceStep, SalaryRecord
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, RegionLevel
 from talent.supervision.models import SupervisionSession
@@ -48,6 +48,8 @@ MODELS = (
     AttemptItem,
     AuditEntry,
     SalaryRecord,
+    PerformanceStep,
+    Assessment,
     Cohort,
     SupervisionSession,
     Notification,

@@ -2,7 +2,9 @@
 county over the years of the demo's history — one county standard an uplift published months after it took
 effect (so back pay shows), and next year's uplift as a draft — and a salary record for every worker at their
 hire and at each 1 January and 1 July after it, with a realistic spread: most within their band, some below it
-(more among the uncertified), a few below the floor. Deterministic from the seed; written in bulk.
+(more among the uncertified), a few below the floor. Each standard pays a performance step for an excellent or
+competent yearly assessment, and every worker in post at the end of each of the last three years has that year's
+assessment (about 15 % excellent, a few below competent). Deterministic from the seed; written in bulk.
 
 Illustrative figures (not any real bureau's document): a province floor of 2,600 yuan a month rising about
 5 % a year, city and county floors above it, in line with the local minimum-wage and average-wage levels of the
@@ -16,7 +18,17 @@ from decimal import Decimal
 from talent.accounts.models import User
 from talent.certification.models import Certificate
 from talent.core.bulk import insert_rows
-from talent.pay.models import PayLevel, SalaryAllowance, SalaryBand, SalaryRecord, SalaryStandard, StandardStatus
+from talent.pay.models import (
+    Assessment,
+    Grade,
+    PayLevel,
+    PerformanceStep,
+    SalaryAllowance,
+    SalaryBand,
+    SalaryRecord,
+    SalaryStandard,
+    StandardStatus,
+)
 from talent.pay.rules import years_of_service
 from talent.people.models import EmploymentSpell
 from talent.places.models import Region, RegionLevel
@@ -38,6 +50,20 @@ ALLOWANCES = (
 )
 LEVEL_ALLOWANCE = {"none": 0, "assistant": 200, "intermediate": 400, "senior": 600}
 LEVEL_FACTOR = {"none": 1.14, "assistant": 1.30, "intermediate": 1.45, "senior": 1.62}
+# The monthly raise of base pay a yearly assessment earns, as a share of the floor (no step below competent).
+STEP_SHARE = {Grade.EXCELLENT: 0.08, Grade.COMPETENT: 0.04}
+# How a year's assessments fall: the excellent grade is usually capped near 15 % of those assessed.
+GRADE_WEIGHTS = (
+    (Grade.EXCELLENT, 0.15),
+    (Grade.COMPETENT, 0.75),
+    (Grade.BASICALLY_COMPETENT, 0.07),
+    (Grade.INCOMPETENT, 0.03),
+)
+GRADE_NOTES = {
+    Grade.BASICALLY_COMPETENT: "考核后已约谈，制定改进计划。",
+    Grade.INCOMPETENT: "年度考核不合格，已书面告知本人。",
+}
+ASSESSED_YEARS = 3
 
 
 def _yuan(value: float) -> Decimal:
@@ -45,7 +71,7 @@ def _yuan(value: float) -> Decimal:
     return (Decimal(value) / TEN).quantize(Decimal(1)) * TEN
 
 
-def _lines(standard_id: int, floor: Decimal) -> tuple[list[SalaryBand], list[SalaryAllowance]]:
+def _lines(standard_id: int, floor: Decimal) -> tuple[list[SalaryBand], list[SalaryAllowance], list[PerformanceStep]]:
     bands = []
     for level, shapes in SHAPE.items():
         for (start, end), (low, high) in zip(YEARS, shapes, strict=True):
@@ -65,7 +91,11 @@ def _lines(standard_id: int, floor: Decimal) -> tuple[list[SalaryBand], list[Sal
         SalaryAllowance(standard_id=standard_id, name=name, level=level, amount=Decimal(amount))
         for level, name, amount in ALLOWANCES
     ]
-    return bands, allowances
+    steps = [
+        PerformanceStep(standard_id=standard_id, grade=grade, amount=_yuan(float(floor) * share))
+        for grade, share in STEP_SHARE.items()
+    ]
+    return bands, allowances, steps
 
 
 async def _chain(region: Region, title: str, steps: list[tuple], document: str) -> list[SalaryStandard]:
@@ -88,9 +118,10 @@ async def _chain(region: Region, title: str, steps: list[tuple], document: str) 
             notes="演示数据：数额为示例，非真实文件。",
             published_at=published_at,
         )
-        bands, allowances = _lines(standard.id, floor)
+        bands, allowances, steps = _lines(standard.id, floor)
         await SalaryBand.bulk_create(bands)
         await SalaryAllowance.bulk_create(allowances)
+        await PerformanceStep.bulk_create(steps)
         made.append(standard)
     return made
 
@@ -159,14 +190,35 @@ async def demo_contribute(*, scale: str, seed: int, today: date) -> dict[str, in
                 "区民发",
             )
         )
-    records = await _salaries(rng, today, y0)
-    return {"salary_standards": standards, "salary_records": records}
-
-
-async def _salaries(rng: random.Random, today: date, y0: int) -> int:
     spells: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     for worker_id, start_on, end_on in await EmploymentSpell.all().values_list("worker_id", "start_on", "end_on"):
         spells[worker_id].append((start_on, end_on))
+    records = await _salaries(rng, spells, today, y0)
+    # Their own generator, so that adding them left every salary record as it was.
+    assessments = await _assessments(random.Random(seed * 11 + 5), spells, today)
+    return {"salary_standards": standards, "salary_records": records, "assessments": assessments}
+
+
+async def _assessments(rng: random.Random, spells: dict[int, list[tuple[date, date | None]]], today: date) -> int:
+    """Each of the last ASSESSED_YEARS full years, a grade for every worker in post on 1 December of it."""
+    grades, weights = zip(*GRADE_WEIGHTS, strict=True)
+    count = [0]
+
+    def rows():
+        for year in range(today.year - ASSESSED_YEARS, today.year):
+            december = date(year, 12, 1)
+            for worker_id in sorted(spells):
+                if not any(s <= december and (e is None or e >= december) for s, e in spells[worker_id]):
+                    continue
+                (grade,) = rng.choices(grades, weights)
+                count[0] += 1
+                yield {"worker_id": worker_id, "year": year, "grade": grade, "note": GRADE_NOTES.get(grade, "")}
+
+    await insert_rows(Assessment, rows())
+    return count[0]
+
+
+async def _salaries(rng: random.Random, spells: dict[int, list[tuple[date, date | None]]], today: date, y0: int) -> int:
     certificates: dict[int, list[tuple[date, str]]] = defaultdict(list)
     for worker_id, level, obtained_on in await Certificate.all().values_list("worker_id", "level", "obtained_on"):
         certificates[worker_id].append((obtained_on, str(getattr(level, "value", level))))
