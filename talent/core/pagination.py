@@ -21,6 +21,7 @@ from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.queryset import QuerySet
 
+from talent.core.concurrency import gather_reads
 from talent.core.sql import Unordered, scalar
 from talent.settings import get_settings
 
@@ -201,33 +202,52 @@ def cursor_safe(qs: QuerySet, column: str) -> bool:
 
 
 async def paginate(
-    qs: QuerySet, params: ListParams, sorts: dict[str, str], default: str, values: tuple[str, ...] | None = None
+    qs: QuerySet,
+    params: ListParams,
+    sorts: dict[str, str],
+    default: str,
+    values: tuple[str, ...] | None = None,
+    total: int | None = None,
 ) -> Page:
-    """One page of `qs` in the whitelisted sort, with the total: two queries whatever the depth. A cursor
-    (`after`/`before`, from the pager) reads from the cursor's row in the sort's index; a bare page number reads
-    with OFFSET (a page past the end answers the last page). A sort that cannot take a cursor (cursor_safe) keeps
-    page numbers only. With `values`, items are dicts of those fields (the sort column and id are added for the
-    cursors)."""
-    total = await qs.count()
+    """One page of `qs` in the whitelisted sort, with the total: two queries whatever the depth (one when the caller
+    passes `total`, the number of rows of `qs`, read with figures it shows anyway). A cursor (`after`/`before`, from
+    the pager) reads from the cursor's row in the sort's index; a bare page number reads with OFFSET (a page past
+    the end answers the last page). A sort that cannot take a cursor (cursor_safe) keeps page numbers only. With
+    `values`, items are dicts of those fields (the sort column and id are added for the cursors).
+
+    The total and the page are read at once (gather_reads: two connections of PostgreSQL's pool, a SQLite file's
+    reader beside its connection) wherever the page does not depend on the total: a cursor's page, and the first
+    page in a sort by the model's own column. A numbered page past the first needs the total first (a page past
+    the end answers the last one), and so does a sort by a related row's column (_probed chooses by the total)."""
     order = order_for(params, sorts, default)
     keyed = cursor_safe(qs, order[0].lstrip("-"))
     if values and keyed:
         values = tuple(dict.fromkeys((*values, "id", order[0].lstrip("-"))))
     after = decode_cursor(params.after) if keyed else None
     before = decode_cursor(params.before) if keyed and after is None else None
+
+    async def counted() -> int:
+        return total if total is not None else await qs.count()
+
     if after is not None or before is not None:
         if after is not None:
             window = qs.filter(after_q(qs, order, *after)).order_by(*order)
         else:
             window = qs.filter(after_q(qs, reverse_order(order), *before)).order_by(*reverse_order(order))
         window = window.limit(params.per_page)
-        items = await _rows(qs, window, order if after is not None else reverse_order(order), values)
+        window_order = order if after is not None else reverse_order(order)
+        total, items = await gather_reads([counted, lambda: _rows(qs, window, window_order, values)])
         if before is not None:
             items.reverse()
         if items or params.page == 1:
             return Page(items=items, total=total, params=params, order=order)
         # A stale cursor past either end: fall back to the page number.
     params.after = params.before = ""
+    if params.page == 1 and not _related_sort(qs, order):
+        window = qs.order_by(*order).limit(params.per_page)
+        total, items = await gather_reads([counted, lambda: _rows(qs, window, order, values)])
+        return Page(items=items, total=total, params=params, order=order if keyed else ())
+    total = await counted()
     if params.page > 1 and (params.page - 1) * params.per_page >= total:
         params.page = max(1, ceil(total / params.per_page))
     ordered, window_order = _probed(qs, order, total)
@@ -243,6 +263,13 @@ async def paginate(
 # every station of the country made its sort by tier 18 → 168 ms (seventeenth session).
 PROBED_SORT_MAX_ROWS = 500
 _PROBE_KEY = "_probed_sort_key"
+
+
+def _related_sort(qs: QuerySet, order: Sequence[str]) -> bool:
+    """Whether `order` sorts by the column of a row a foreign key of the model refers to ("region__name"), which
+    _probed may read by a probe per row, depending on the total."""
+    relation, _, field = order[0].lstrip("-").partition("__")
+    return bool(field) and isinstance(qs.model._meta.fields_map.get(relation), ForeignKeyFieldInstance)
 
 
 def _probed(qs: QuerySet, order: Sequence[str], total: int) -> tuple[QuerySet, list[str]]:

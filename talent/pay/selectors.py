@@ -813,16 +813,24 @@ def readable_assessments(scope: Scope):
     return Assessment.filter(worker_id__in=Unordered(Worker.filter(workers_q(scope)).values("id")))
 
 
-async def assessment_list(*, scope: Scope, params: ListParams, year: int | None = None, grade: str = "") -> Page:
-    """The yearly assessments of the workers in scope (of `year`, of `grade`), with each worker."""
+async def assessment_list(
+    *, scope: Scope, params: ListParams, year: int | None = None, grade: str = "", counts: dict[str, int] | None = None
+) -> Page:
+    """The yearly assessments of the workers in scope (of `year`, of `grade`), with each worker. `counts`: the year's
+    counts by grade (assessment_counts), when the page shows them: without a search they are the list's total too,
+    which is then not counted again (for the country's 92,958 assessments of a year, a second scan of them)."""
     qs = readable_assessments(scope).select_related("worker")
     if year:
         qs = qs.filter(year=year)
-    if grade in {g.value for g in Grade}:
+    graded = grade in {g.value for g in Grade}
+    if graded:
         qs = qs.filter(grade=grade)
     if params.q:
         qs = qs.filter(icontains("worker__name", params.q) | icontains("worker__worker_no", params.q))
-    return await paginate(qs, params, ASSESSMENT_SORTS, default="worker_no")
+    total = None
+    if counts is not None and year and not params.q:
+        total = counts.get(grade, 0) if graded else sum(counts.values())
+    return await paginate(qs, params, ASSESSMENT_SORTS, default="worker_no", total=total)
 
 
 async def assessment_counts(*, scope: Scope, year: int) -> dict[str, int]:

@@ -122,3 +122,32 @@ async def test_a_small_list_sorted_by_a_related_column_reads_it_by_a_probe_in_th
     # The window of each page ordered by the probe, in both shapes (3 pages × 2); joined: none.
     assert not any("ORDER BY (SELECT" in sql for sql in joined_sql)
     assert sum("ORDER BY (SELECT" in sql for sql in probed_sql) == 6
+
+
+async def test_the_total_and_the_rows_are_read_at_once_where_the_page_does_not_depend_on_the_total(db, monkeypatch):
+    # gather_reads runs them on two connections where it may (tests/core/test_concurrency.py); here each gathering
+    # is noted. The first page and a cursor's page need no total to choose their rows; a numbered page past the first
+    # does (past the end it answers the last page), and so does a sort by a related row's column (_probed).
+    from talent.core import pagination
+    from talent.places.models import Station
+    from tests.factories import world
+
+    await world()
+    gathered = []
+
+    async def noted(calls, **_kwargs):
+        gathered.append(len(calls))
+        return [await call() for call in calls]
+
+    monkeypatch.setattr(pagination, "gather_reads", noted)
+    sorts = {"code": "code", "org": "organisation__name"}
+
+    async def read(**params) -> list[int]:
+        gathered.clear()
+        page = await paginate(Station.all(), ListParams(per_page=2, **params), sorts, "code")
+        return gathered[:] if page.items else ["empty"]
+
+    first = await paginate(Station.all(), ListParams(per_page=2), sorts, "code")
+    assert await read() == [2] and await read(sort="-code") == [2]
+    assert await read(page=2, after=first.next_cursor) == [2]
+    assert await read(page=2) == [] and await read(sort="org") == []

@@ -123,6 +123,34 @@ async def test_hr_records_an_assessment_and_sees_the_pay_change_proposed(client,
     assert '<strong id="changes-count">1</strong>' in page.text
 
 
+async def test_the_assessments_list_takes_its_total_from_the_grade_counts_unless_searching(client, setup):
+    workers = setup["workers"]
+    for worker, year, grade in (
+        (0, 2025, "competent"),
+        (1, 2025, "excellent"),
+        (3, 2025, "competent"),
+        (2, 2024, "incompetent"),
+    ):
+        await Assessment.create(worker=workers[worker], year=year, grade=grade)
+    await login(client, "admin")
+    await client.get("/pay/assessments?year=2025")  # warm-up
+    # 2025: W1 and W4 competent, W2 excellent (W3's is 2024's): 3 in all, 2 competent; a search for W2 finds 1.
+    pages = {}
+    for url, total in (
+        ("", 3),
+        ("&grade=competent", 2),
+        ("&grade=senior", 3),
+        ("&q=W2", 1),
+        ("&q=W2&grade=competent", 0),
+    ):
+        async with count_queries() as counted:
+            page = text_of((await client.get(f"/pay/assessments?year=2025{url}")).text)
+        assert (f"1–{total} of {total}" in page) if total else ("No assessments recorded for this year." in page), url
+        pages[url] = counted.count
+    # The grade counts are read for the page anyway: without a search they are its total, not counted again.
+    assert pages[""] == pages["&grade=competent"] == pages["&q=W2"] - 1 == pages["&q=W2&grade=competent"] - 1
+
+
 async def test_accepting_and_dismissing_through_the_page(client, setup):
     w1, w2, *_rest = setup["workers"]
     await Assessment.create(worker=w1, year=2025, grade="excellent")
