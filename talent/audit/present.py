@@ -88,7 +88,7 @@ FIELD_LABELS: dict[str, Msgid] = {
     "goal_ce_hours": N_("Goal: CE hours"),
     "goal_cert_rate": N_("Goal: certification rate"),
     "goal_retention": N_("Goal: retention"),
-    "grade": N_("Grade"),
+    "grade": N_("Assessment grade"),
     "held_on": N_("Held on"),
     "hours": N_("Hours"),
     "id_number": N_("ID number"),

@@ -183,6 +183,6 @@ def steps_of(standard) -> dict[str, str]:
 ASSESSMENT_FIELDS = [
     Field("worker_no", N_("Worker no."), required=True, max_length=32),
     Field("year", N_("Year"), kind="int", required=True),
-    Field("grade", N_("Grade"), kind="choice", choices=choices(Grade), required=True),
+    Field("grade", N_("Assessment grade"), kind="choice", choices=choices(Grade), required=True),
     Field("note", N_("Note"), max_length=255),
 ]

@@ -63,3 +63,12 @@ async def test_hr_sees_last_years_demo_assessments_of_their_organisations_worker
     # Another employer's worker is not on HR's page.
     other = await theirs.filter(grade=Grade.EXCELLENT).select_related("worker").first()
     assert other.worker.worker_no not in page
+
+
+async def test_the_assessments_page_names_its_columns_in_chinese_as_hr_writes_them(client):
+    # "Grade" alone is the supervisors' 督导级别; an assessment's is its 考核等次, and a worker's name is 姓名.
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    await login(client, "hr", "talent-demo-2026")
+    page = text_of((await client.get("/pay/assessments?year=2025", headers={"Accept-Language": "zh-CN"})).text)
+    assert "考核等次" in page and "姓名" in page
+    assert "督导级别" not in page and "名称" not in page
