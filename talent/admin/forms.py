@@ -8,7 +8,7 @@ from talent.web.forms import Field
 
 # What an account is and sees, the same when it is created and when it is edited.
 _PROFILE = [
-    Field("display_name", N_("Name"), max_length=100),
+    Field("display_name", N_("Full name"), max_length=100),
     Field(
         "email",
         N_("E-mail address"),

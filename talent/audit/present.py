@@ -185,6 +185,9 @@ ENTITY_FIELD_LABELS: dict[tuple[str, str], Msgid] = {
     (Entity.ENROLMENT, "position"): N_("Place on the waiting list"),
     (Entity.LESSON, "position"): N_("Order"),
     (Entity.SUPERVISOR, "level"): N_("Supervisor grade"),
+    # A person's name is 姓名 in Chinese, a place's or a thing's 名称 (the shared "Name").
+    (Entity.WORKER, "name"): N_("Full name"),
+    (Entity.SUPERVISOR, "name"): N_("Full name"),
     (Entity.ENROLMENT, "certificate_id"): N_("Completion certificate"),
     # The demo's one entry counts what it loaded.
     (Entity.DEMO, "regions"): N_("Regions"),

@@ -139,7 +139,7 @@ async def compliance_export(
     status = status if status in {s.value for s in STATUSES} | {"below", "uncovered"} else "below"
     headers = [
         N_("Worker no."),
-        N_("Name"),
+        N_("Full name"),
         N_("Station code"),
         N_("Certificate level"),
         N_("Years of service"),

@@ -8,7 +8,7 @@ from talent.supervision.models import Affiliation
 from talent.web.forms import Field
 
 SUPERVISOR_FIELDS = [
-    Field("name", N_("Name"), required=True, max_length=50),
+    Field("name", N_("Full name"), required=True, max_length=50),
     Field("affiliation_type", N_("Affiliation"), kind="choice", required=True, choices=choices(Affiliation)),
     Field(
         "affiliation",

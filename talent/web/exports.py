@@ -185,7 +185,7 @@ async def audit_rows(scope, log) -> AsyncIterator[tuple]:
         )
 
 
-USER_HEADERS = [N_("Username"), N_("Name"), N_("Role"), N_("Scope"), N_("Last sign-in (UTC)"), N_("Status")]
+USER_HEADERS = [N_("Username"), N_("Full name"), N_("Role"), N_("Scope"), N_("Last sign-in (UTC)"), N_("Status")]
 
 
 async def user_rows(users: AsyncIterable) -> AsyncIterator[tuple]:

@@ -2,6 +2,7 @@
 records an entry refers to by their names where the reader may see them elsewhere ("#id" where not), and the page
 makes as many queries for many entries as for few."""
 
+import contextvars
 import html
 import importlib
 import pkgutil
@@ -34,6 +35,7 @@ from talent.audit.present import (
 )
 from talent.audit.services import Audited
 from talent.core.access import Role, Scope
+from talent.core.i18n import set_locale
 from talent.core.pagination import ListParams
 from talent.demo import load_demo
 from talent.people.models import Worker
@@ -394,3 +396,20 @@ async def test_an_export_names_each_entry_as_the_page_does_though_the_database_r
         else:
             assert len(rows) > 100
             assert ("abc", "#abc", "course x · worker y") in {(r[4], r[5], r[6]) for r in rows}
+
+
+def test_a_persons_name_is_labelled_full_name_and_a_places_name_name():
+    # Chinese tells them apart: 姓名 for a worker's or a supervisor's name, 名称 for a station's.
+    def labels() -> dict:
+        set_locale("zh_CN")
+        return {
+            entity: _changes_of(entity, None, {"name": "x"}, {}, "zh_CN")[0].label
+            for entity in (Entity.WORKER, Entity.SUPERVISOR, Entity.STATION)
+        }
+
+    # In a context of its own: the locale set here ends with it.
+    assert contextvars.copy_context().run(labels) == {
+        Entity.WORKER: "姓名",
+        Entity.SUPERVISOR: "姓名",
+        Entity.STATION: "名称",
+    }

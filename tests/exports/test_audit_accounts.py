@@ -133,7 +133,7 @@ async def test_the_account_export_is_for_admins_and_lists_the_filtered_accounts(
     response = await client.get("/admin/users/export", params={"format": "csv", "role": "bureau"})
     assert attachment_name(response).startswith("accounts-")
     rows = csv_rows(response)
-    assert rows[0] == ["Username", "Name", "Role", "Scope", "Last sign-in (UTC)", "Status"]
+    assert rows[0] == ["Username", "Full name", "Role", "Scope", "Last sign-in (UTC)", "Status"]
     assert rows[1:] == [
         ["bureau", "县局", "Civil-affairs bureau", "玄武区", "", "Disabled"],
         ["citybureau", "", "Civil-affairs bureau", "南京市", "", "Enabled"],
