@@ -567,8 +567,11 @@ def _changes(e, names, locale: str) -> list[Change]:
 
 
 def _changes_of(entity: str, before, after, names, locale: str) -> list[Change]:
+    """The entry's fields as the reader sees them. A record created or deleted (one side only) lists the fields it
+    held, not the ones it left empty: a CE credit's creation listed four empty lines of evidence among its six."""
     before = before if isinstance(before, dict) else None
     after = after if isinstance(after, dict) else None
+    one_side = after if before is None else before if after is None else None
     return [
         Change(
             _field_label(entity, field, locale),
@@ -576,6 +579,7 @@ def _changes_of(entity: str, before, after, names, locale: str) -> list[Change]:
             show_value(entity, field, after.get(field), names, locale) if after is not None else None,
         )
         for field in _field_order(entity, tuple(after or before or ()))
+        if one_side is None or one_side[field] not in (None, "", [])
     ]
 
 

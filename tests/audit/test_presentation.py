@@ -32,6 +32,7 @@ from talent.audit.present import (
     changes_text,
     lines,
     names_of,
+    show_value,
 )
 from talent.audit.services import Audited
 from talent.core.access import Role, Scope
@@ -123,13 +124,11 @@ async def test_an_enrolment_names_its_course_and_worker_for_a_reader_who_sees_bo
     assert await changes(client, "zh_CN", entity="enrolment") == [
         f"课程：{course.title}",
         f"社工：{worker.name}",
-        "候补排位：—",
         "状态：已报名",
     ]
     assert await changes(client, "en", entity="enrolment") == [
         f"Course: {course.title}",
         f"Worker: {worker.name}",
-        "Place on the waiting list: —",
         "Status: Enrolled",
     ]
     assert await records(client, "zh_CN", entity="enrolment") == [f"{course.title} · {worker.name}"]
@@ -413,3 +412,15 @@ def test_a_persons_name_is_labelled_full_name_and_a_places_name_name():
         Entity.SUPERVISOR: "姓名",
         Entity.STATION: "名称",
     }
+
+
+def test_a_record_created_or_deleted_lists_the_fields_it_held_and_a_change_shows_a_field_emptied():
+    # No phone, note or tags: a creation lists the name, the major ("No") and the hours (0), not three dashes.
+    held = {"name": "张三", "phone": None, "note": "", "tags": [], "social_work_major": False, "hours": 0}
+    created = _changes_of(Entity.WORKER, None, held, {}, "en")
+    assert sorted(c.after for c in created) == sorted(["张三", "0", show_value(Entity.WORKER, "x", False, {}, "en")])
+    deleted = _changes_of(Entity.WORKER, held, None, {}, "en")
+    assert [c.before for c in deleted] == [c.after for c in created]
+    # An update shows what was emptied, from its value to a dash.
+    emptied = _changes_of(Entity.WORKER, {"phone": "139"}, {"phone": None}, {}, "en")
+    assert [(c.before, c.after) for c in emptied] == [("139", "—")]
