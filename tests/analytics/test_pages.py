@@ -1,7 +1,9 @@
 """The reports pages: each staff role's home, drill-down by child region (full page and htmx fragment), the
 page's figures equal to the API's, exports, the yearly report, and a constant number of queries."""
 
+import re
 from datetime import date
+from pathlib import Path
 
 from talent.people.models import EmploymentSpell, Worker
 from tests.analytics.data import build
@@ -302,3 +304,16 @@ async def test_a_report_stored_in_english_is_read_in_chinese_by_a_chinese_reader
     chinese = (await client.get("/reports", params=by_region, headers={"Accept-Language": "zh-CN"})).text
     retention = text_of(chinese.split('id="h-retention"', 1)[1].split('id="h-exits"', 1)[0])
     assert "玄武区" in retention and "秦淮区" in retention
+
+
+async def test_the_reports_station_tables_scroll_inside_the_page_with_their_column_names_in_view(client, db):
+    # Up to reports.MAX_STATIONS rows each: a province's report was tens of thousands of pixels long.
+    await build()
+    await login(client, "citybureau")
+    r = await client.get("/reports", params={**PERIOD, "region": "320102001"})
+    boxes = re.findall(r'<div class="table-responsive table-scroll" tabindex="0"><table[^>]*>\s*<thead>', r.text)
+    assert len(boxes) == 3  # by station and level, staffing against tiers, CE by station
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "talent.css").read_text()
+    assert re.search(r"\.table-scroll \{ max-height: [^;]+; overflow-y: auto; \}", css)
+    assert re.search(r"\.table-scroll > \.table > thead th \{ position: sticky; top: 0;", css)
+    assert re.search(r"@media print \{ \.table-scroll \{ max-height: none; overflow: visible; \} \}", css)
