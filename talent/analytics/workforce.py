@@ -256,6 +256,7 @@ class PassRate:
     group: str
     sat: int
     passed: int
+    name: str = ""  # the subject's name in the catalogue (subject is its code)
 
     @property
     def rate(self) -> float | None:
@@ -268,5 +269,8 @@ async def pass_rates(area: Area, year: int | None = None, children: list[Region]
     rows = await pass_rate_counts(
         scope=area.scope, region_path=area.path, year=year, groups=[(c.path, c.code) for c in children or []]
     )
-    out = [PassRate(r["year"], r["subject__code"], r["group"], r["sat"], r["passed_count"]) for r in rows]
+    out = [
+        PassRate(r["year"], r["subject__code"], r["group"], r["sat"], r["passed_count"], r["subject__name"])
+        for r in rows
+    ]
     return sorted(out, key=lambda p: (-p.year, p.subject, p.group))

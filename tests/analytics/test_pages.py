@@ -5,6 +5,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from talent.certification.models import ExamResult, ExamSubject
 from talent.people.models import EmploymentSpell, Worker
 from tests.analytics.data import build
 from tests.conftest import login, text_of
@@ -317,3 +318,14 @@ async def test_the_reports_station_tables_scroll_inside_the_page_with_their_colu
     assert re.search(r"\.table-scroll \{ max-height: [^;]+; overflow-y: auto; \}", css)
     assert re.search(r"\.table-scroll > \.table > thead th \{ position: sticky; top: 0;", css)
     assert re.search(r"@media print \{ \.table-scroll \{ max-height: none; overflow: visible; \} \}", css)
+
+
+async def test_the_reports_pass_rates_name_each_subject_beside_its_code(client, db):
+    w = await build()
+    subject = await ExamSubject.get(code="A-ZH")
+    await ExamResult.create(
+        worker=w["workers"][0], year=2024, subject=subject, score=65, pass_mark=60, passed=True, region_path="320000/"
+    )
+    await login(client, "admin")
+    page = text_of((await client.get("/reports", params=PERIOD)).text)
+    assert f"2024 {subject.name} A-ZH 1 1 100.0%" in page
