@@ -33,7 +33,7 @@ from talent.core.i18n import gettext as _
 from talent.imports.framework import get_kind
 from talent.people.schemas import WorkerOut
 from talent.places.imports import region_row, station_row
-from talent.web.labels import action_label, entity_label, label
+from talent.web.labels import account_scope, action_label, entity_label, label
 
 FORMATS = ("xlsx", "csv")
 # The `format` query parameter of every /export route (named `fmt` in Python).
@@ -189,15 +189,19 @@ USER_HEADERS = [N_("Username"), N_("Full name"), N_("Role"), N_("Scope"), N_("La
 
 
 async def user_rows(users: AsyncIterable) -> AsyncIterator[tuple]:
-    """An account's row from accounts.selectors.USER_EXPORT_FIELDS: its scope is its region, else its organisation,
-    else its worker."""
+    """An account's row from accounts.selectors.USER_EXPORT_FIELDS, its scope worded as the list words it
+    (labels.account_scope)."""
     enabled, disabled = _("Enabled"), _("Disabled")
     roles = {role: label(role) for role in Role}  # translated once per file, not once per account
     async for u in users:
-        scope = u.region__name
-        if scope is None:
-            scope = u.organisation__name if u.organisation__name is not None else u.worker__name or ""
-        yield (u.username, u.display_name, roles[u.role], scope, u.last_login_at, enabled if u.is_active else disabled)
+        yield (
+            u.username,
+            u.display_name,
+            roles[u.role],
+            account_scope(u),
+            u.last_login_at,
+            enabled if u.is_active else disabled,
+        )
 
 
 def headers(msgids: Sequence[Msgid]) -> list[str]:

@@ -16,7 +16,7 @@ from talent.core import i18n
 from talent.core.i18n import gettext as _
 from talent.core.i18n import lazy
 from talent.core.masking import mask_id, mask_phone
-from talent.web.labels import action_label, entity_label, label
+from talent.web.labels import account_scope, action_label, entity_label, label
 from talent.web.markdown import render_markdown
 from talent.web.nav import nav_items, nav_menu
 
@@ -46,6 +46,7 @@ def _template_gettext(__string: str, **variables) -> Markup:
 
 env.globals["_"] = _template_gettext
 env.globals.update(
+    account_scope=account_scope,
     colon=i18n.colon,
     format_date=i18n.format_date,
     format_local=i18n.format_local,

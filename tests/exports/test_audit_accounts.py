@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from talent.accounts.models import User
 from talent.audit.services import audit_record
-from tests.conftest import login
+from tests.conftest import login, text_of
 from tests.exports.helpers import attachment_name, csv_rows, xlsx_rows
 from tests.factories import world
 
@@ -149,9 +149,16 @@ async def test_the_account_export_is_for_admins_and_lists_the_filtered_accounts(
     # Where the never-signed-in accounts (NULL) go is the database's choice; the signed-in admin has a time.
     admin_row = next(r for r in rows[1:] if r[0] == "admin")
     assert isinstance(admin_row[4], datetime) and admin_row[5] == "Enabled"
-    # The scope: the region, else the organisation, else the worker, else nothing (the admin's empty cell).
+    # The scope: the region, else the organisation, else the worker; every region for the administrator and the
+    # stations assigned to them for a supervisor (both had an empty cell).
     scopes = {r[0]: r[3] for r in rows[1:]}
-    assert (scopes["hr"], scopes["worker"], scopes["admin"]) == (w["orgs"][0].name, w["workers"][0].name, "")
+    assert (scopes["hr"], scopes["worker"]) == (w["orgs"][0].name, w["workers"][0].name)
+    assert (scopes["admin"], scopes["supervisor"]) == ("All regions", "Stations assigned to them")
+    # The list says the same, in the reader's language.
+    client.cookies.set("talent_lang", "zh_CN")
+    page = text_of((await client.get("/admin/users")).text)
+    assert "全部行政区划" in page and "所督导的社工站" in page
+    client.cookies.delete("talent_lang")
     for role in ("citybureau", "hr", "supervisor"):
         client.cookies.delete("talent_session")
         await login(client, role)
