@@ -64,6 +64,13 @@ async def test_a_reduced_national_demo_holds_every_kind_of_record_in_sane_propor
     counties = await Region.filter(level=RegionLevel.COUNTY).count()
     counts = {model: await model.all().count() for model in MODELS}
     assert all(counts.values()), counts  # every kind of record is there
+    # Cohorts and supervision sessions all over the country, not in the demo county alone: the pages that list them
+    # are measured at scale.
+    cohort_counties = len(set(await Cohort.all().values_list("region_id", flat=True)))
+    assert cohort_counties >= counties * 0.5, (cohort_counties, counties)
+    paths = await SupervisionSession.all().distinct().values_list("station__region_path", flat=True)
+    session_counties = {"/".join(path.split("/")[:3]) for path in paths}
+    assert len(session_counties) >= counties * 0.5, (len(session_counties), counties)
     # Each of these went in as more values than one statement can bind: a write that is not chunked fails.
     for model in (Worker, CeCredit, ExamResult, Enrolment, LessonProgress, Answer, AuditEntry):
         assert counts[model] * len(model._meta.db_fields) > LIMIT, (model, counts[model])

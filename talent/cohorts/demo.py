@@ -4,13 +4,14 @@ writes in bulk, deterministic from the seed.
 - Supervisor profiles completed from what the core demo wrote: affiliation type (from the institution's name),
   home county (of their first station), expertise tags (from the bio's "擅长…"), a certificate level.
 - "One station, one supervisor": an assignment overlapping an earlier primary one of its station becomes assisting.
-- Per county (the first twelve; the demo county alone at the national scale): an internal incubation cohort of
-  the last two years' incubated hires and an external introduction cohort of the introduced ones, with a mentor
-  each (a supervisor of their station, else one of their county), milestones of every kind, a few custom ones
-  ticked off. The demo worker belongs to their county's internal cohort.
-- Supervision sessions over the last half year at the stations of the demo county's supervisors; the demo
-  supervisor's latest sessions credit CE hours to their attendees through the sessions' service (and so through
-  certification's ledger service).
+- Per county (the first twelve; every county at the national scale, 1,366): an internal incubation cohort of the
+  last two years' incubated hires and an external introduction cohort of the introduced ones (at most forty each),
+  with a mentor each (a supervisor of their station, else one of their county), milestones of every kind, a few
+  custom ones ticked off. The demo worker belongs to their county's internal cohort.
+- Supervision sessions over the last half year at the stations of the supervisors' current assignments (the demo
+  county's; the whole country's at the national scale, so that the sessions' pages are measured at scale); the
+  demo supervisor's latest sessions credit CE hours to their attendees through the sessions' service (and so
+  through certification's ledger service).
 """
 
 import random
@@ -26,6 +27,7 @@ from talent.cohorts.learning import learning
 from talent.cohorts.models import Cohort, CohortKind, CohortMember, Milestone, MilestoneKind, MilestoneMark
 from talent.core.access import Role, Scope
 from talent.core.bulk import insert_rows
+from talent.core.sql import under
 from talent.people.models import EmploymentSpell, Source
 from talent.places.models import Region
 from talent.supervision.models import (
@@ -104,11 +106,10 @@ async def _profiles(rng: random.Random) -> int:
 
 
 async def _counties(scale: str) -> list[Region]:
-    bureau = await User.filter(username="bureau").select_related("region").first()
-    home = bureau.region if bureau and bureau.region else None
-    if scale == "national" and home is not None:
-        return [home]
-    return await Region.filter(level="county").order_by("code").limit(12)
+    counties = Region.filter(level="county").order_by("code")
+    if scale == "national":
+        return await counties
+    return await counties.limit(12)
 
 
 async def _cohorts(rng: random.Random, scale: str, today: date) -> dict[str, int]:
@@ -125,7 +126,7 @@ async def _cohorts(rng: random.Random, scale: str, today: date) -> dict[str, int
     start = (today - timedelta(days=270)).replace(day=1)
     end = date(start.year + 2, start.month, 1) - timedelta(days=1)
     for county in await _counties(scale):
-        active = EmploymentSpell.filter(station__region_path__startswith=county.path, full_time=True)
+        active = EmploymentSpell.filter(under("station__region_path", county.path), full_time=True)
         hires = await active.filter(start_on__gte=today - timedelta(days=730), start_on__lte=today).values(
             "worker_id", "station_id", "worker__source", "start_on"
         )
@@ -138,7 +139,7 @@ async def _cohorts(rng: random.Random, scale: str, today: date) -> dict[str, int
             continue
         mentors = dict(
             await Assignment.filter(
-                station__region_path__startswith=county.path, end_on=None, is_primary=True
+                under("station__region_path", county.path), end_on=None, is_primary=True
             ).values_list("station_id", "supervisor_id")
         )
         local = await Supervisor.filter(region_id=county.id).order_by("id").values_list("id", flat=True)
@@ -223,18 +224,19 @@ async def _cohorts(rng: random.Random, scale: str, today: date) -> dict[str, int
     return counts
 
 
-async def _sessions(rng: random.Random, today: date) -> dict[str, int]:
+async def _sessions(rng: random.Random, scale: str, today: date) -> dict[str, int]:
     bureau = await User.filter(username="bureau").select_related("region").first()
     if bureau is None or bureau.region is None:
         return {"supervision_sessions": 0}
-    path = bureau.region.path
+    # The whole country's assignments at the national scale (31,035 in the national demo): "" is every path.
+    path = "" if scale == "national" else bureau.region.path
     assignments = (
-        await Assignment.filter(station__region_path__startswith=path, end_on=None)
+        await Assignment.filter(under("station__region_path", path), end_on=None)
         .order_by("id")
         .values("supervisor_id", "station_id", "start_on")
     )
     spells = (
-        await EmploymentSpell.filter(station__region_path__startswith=path, end_on=None)
+        await EmploymentSpell.filter(under("station__region_path", path), end_on=None)
         .order_by("id")
         .values("station_id", "worker_id", "start_on")
     )
@@ -308,5 +310,5 @@ async def demo_contribute(*, scale: str, seed: int, today: date) -> dict[str, in
     rng = random.Random(seed * 7919 + 14)
     counts = {"supervisor_expertise_tags": await _profiles(rng)}
     counts.update(await _cohorts(rng, scale, today))
-    counts.update(await _sessions(rng, today))
+    counts.update(await _sessions(rng, scale, today))
     return counts
