@@ -25,6 +25,13 @@ class Role(StrEnum):
     def label(self) -> Msgid:
         return ROLE_LABELS[self]
 
+    @property
+    def unbound_reach(self) -> Msgid | None:
+        """What an account of the role reaches without a region, an organisation or a worker record of its own, in
+        words (the accounts list's scope): everything for an administrator, the stations assigned to a supervisor;
+        None for the roles whose reach is that record."""
+        return UNBOUND_REACH.get(self)
+
 
 ROLE_LABELS = {
     Role.ADMIN: N_("Administrator"),
@@ -33,6 +40,7 @@ ROLE_LABELS = {
     Role.SUPERVISOR: N_("Supervisor"),
     Role.WORKER: N_("Social worker"),
 }
+UNBOUND_REACH = {Role.ADMIN: N_("All regions"), Role.SUPERVISOR: N_("Stations assigned to them")}
 
 
 class Permission(StrEnum):

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from talent.audit.models import Action, Entity
 from talent.core.access import Role
-from talent.core.i18n import N_, Msgid, get_locale
+from talent.core.i18n import Msgid, get_locale
 
 
 def label(value) -> str:
@@ -39,16 +39,13 @@ def action_label(value: str) -> str:
 
 def account_scope(account) -> str:
     """What an account reaches, in words (the accounts list and its export; `account` a dict or namespace of
-    accounts.selectors.USER_EXPORT_FIELDS): its region, else its organisation, else its worker record; every region
-    for an administrator, and for a supervisor without either the stations assigned to them, where both read as
-    blank."""
+    accounts.selectors.USER_EXPORT_FIELDS): its region, else its organisation, else its worker record, else what
+    its role reaches without one (Role.unbound_reach: every region, a supervisor's assigned stations), where those
+    read as blank."""
     get = account.get if isinstance(account, dict) else lambda name: getattr(account, name, None)
     for field in ("region__name", "organisation__name", "worker__name"):
         if get(field):
             return get(field)
     role = get("role")
-    if role == Role.ADMIN:
-        return N_("All regions").tr()
-    if role == Role.SUPERVISOR:
-        return N_("Stations assigned to them").tr()
-    return ""
+    reach = Role(role).unbound_reach if role else None
+    return reach.tr() if reach is not None else ""
