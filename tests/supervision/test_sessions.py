@@ -15,7 +15,7 @@ from talent.cohorts import services
 from talent.cohorts.rules import check_session_ce
 from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
-from talent.supervision.models import SessionAttendee, SupervisionSession
+from talent.supervision.models import SessionAttendee, SupervisionSession, Supervisor
 from talent.supervision.rules import SUPERVISION_CE, CeRule
 from tests.conftest import login, post
 from tests.factories import world
@@ -125,13 +125,25 @@ async def test_the_session_pages_log_show_and_scope_sessions(client, db):
         assert calendar.status_code == 200 and "社工站1" in calendar.text
         # The week's day names are the locale's (a "Sat" msgid is the column of those who sat an exam).
         assert re.findall(r'<th scope="col">([^<]*)</th>', calendar.text)[:7] == [
-            "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
+            "Mon",
+            "Tue",
+            "Wed",
+            "Thu",
+            "Fri",
+            "Sat",
+            "Sun",
         ]
         in_chinese = await client.get(
             "/supervision/sessions/calendar", params={"month": "2026-05"}, headers={"Accept-Language": "zh-CN"}
         )
         assert re.findall(r'<th scope="col">([^<]*)</th>', in_chinese.text)[:7] == [
-            "周一", "周二", "周三", "周四", "周五", "周六", "周日"
+            "周一",
+            "周二",
+            "周三",
+            "周四",
+            "周五",
+            "周六",
+            "周日",
         ]
     session = await SupervisionSession.get(topics="哨兵议题")
     client.cookies.clear()
@@ -215,3 +227,22 @@ def test_the_ce_rule_of_sessions_is_data_with_a_default_that_names_its_source():
     check_session_ce(Decimal("2"), Decimal("0"), none)
     with pytest.raises(ServiceError):
         check_session_ce(Decimal("2"), Decimal("0.5"), none)
+
+
+async def test_a_supervisor_reads_the_sessions_at_their_stations_and_their_own_elsewhere_and_no_others(client, db):
+    # Their stations' sessions by anyone, and their own wherever held (a station since handed over); not another
+    # supervisor's at another station. One subquery of ids (a UNION), where an OR over the join read every session.
+    w = await world()
+    mine = await Supervisor.get(user_id=w["users"]["supervisor"].id)
+    other = await Supervisor.create(name="督导乙")
+    s1, s2 = w["stations"][0], w["stations"][2]
+    common = {"held_on": date(2026, 5, 20), "hours": Decimal(2), "format": "on_site", "ce_hours": Decimal(0)}
+    theirs_here = await SupervisionSession.create(supervisor=other, station=s1, topics="他人在本站", **common)
+    mine_there = await SupervisionSession.create(supervisor=mine, station=s2, topics="本人在他站", **common)
+    theirs_there = await SupervisionSession.create(supervisor=other, station=s2, topics="他人在他站", **common)
+    await login(client, "supervisor")
+    listed = (await client.get("/supervision/sessions")).text
+    assert set(map(int, re.findall(r'href="/supervision/sessions/(\d+)"', listed))) == {theirs_here.id, mine_there.id}
+    for session, topic in ((theirs_here, "他人在本站"), (mine_there, "本人在他站")):
+        assert topic in (await client.get(f"/supervision/sessions/{session.id}")).text
+    assert (await client.get(f"/supervision/sessions/{theirs_there.id}")).status_code == 404
