@@ -444,7 +444,15 @@ def _in_language(report: dict, area: Area) -> dict:
 
 async def _pass_rates(area: Area) -> list[dict]:
     return [
-        {"year": p.year, "subject": p.subject, "name": p.name, "sat": p.sat, "passed": p.passed, "rate": p.rate}
+        {
+            "year": p.year,
+            "subject": p.subject,
+            "name": p.name,
+            "name_en": p.name_en,
+            "sat": p.sat,
+            "passed": p.passed,
+            "rate": p.rate,
+        }
         for p in await pass_rates(area, None)
     ]
 

@@ -257,6 +257,7 @@ class PassRate:
     sat: int
     passed: int
     name: str = ""  # the subject's name in the catalogue (subject is its code)
+    name_en: str = ""
 
     @property
     def rate(self) -> float | None:
@@ -270,7 +271,15 @@ async def pass_rates(area: Area, year: int | None = None, children: list[Region]
         scope=area.scope, region_path=area.path, year=year, groups=[(c.path, c.code) for c in children or []]
     )
     out = [
-        PassRate(r["year"], r["subject__code"], r["group"], r["sat"], r["passed_count"], r["subject__name"])
+        PassRate(
+            r["year"],
+            r["subject__code"],
+            r["group"],
+            r["sat"],
+            r["passed_count"],
+            r["subject__name"],
+            r["subject__name_en"],
+        )
         for r in rows
     ]
     return sorted(out, key=lambda p: (-p.year, p.subject, p.group))

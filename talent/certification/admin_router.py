@@ -180,7 +180,7 @@ async def year_update(request: Request, viewer: AdminViewer, year_id: Id) -> Res
 
 
 async def _line_fields():
-    options = [(s.code, f"{s.code} {s.name}") for s in await selectors.subjects()]
+    options = [(s.code, f"{s.code} {s.title}") for s in await selectors.subjects()]
     return [replace(f, choices=options) if f.name == "subject" else f for f in PASS_LINE_FIELDS]
 
 

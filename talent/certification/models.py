@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from talent.core.codes import Coded
-from talent.core.i18n import N_
+from talent.core.i18n import N_, localised
 from talent.places.models import CertLevel, Education, RegionalRule
 
 
@@ -59,6 +59,11 @@ class ExamSubject(Model):
     class Meta:
         table = "exam_subjects"
         ordering = ["position", "code"]
+
+    @property
+    def title(self) -> str:
+        """The subject's name in the reader's language."""
+        return localised(self.name, self.name_en)
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -15,6 +15,7 @@ from talent.core.clock import local_today
 from talent.core.codes import choices
 from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
+from talent.core.i18n import localised
 from talent.core.storage import UPLOADS
 from talent.places import selectors as places
 from talent.places.models import CertLevel
@@ -291,7 +292,7 @@ async def ce_evidence(request: Request, viewer: Viewer, worker_id: Id, credit_id
 
 async def _result_fields():
     subjects = await selectors.subjects()
-    options = [(s.code, f"{s.code} {s.name}") for s in subjects]
+    options = [(s.code, f"{s.code} {s.title}") for s in subjects]
     return [replace(f, choices=options) if f.name == "subject" else f for f in RESULT_FIELDS]
 
 
@@ -372,5 +373,7 @@ async def subject_suggest(
     """Options for a subject picker: code, and the name beside it; the typed text comes as `q` or `subject`."""
     rows = await selectors.subject_suggest(term=_printable(q or subject))
     return render(
-        request, "places/_options.html", {"options": [(r["code"], f"{r['name']} ({r['code']})") for r in rows]}
+        request,
+        "places/_options.html",
+        {"options": [(r["code"], f"{localised(r['name'], r['name_en'])} ({r['code']})") for r in rows]},
     )

@@ -120,7 +120,7 @@ async def subject_suggest(*, term: str, limit: int = SUBJECT_SUGGEST_LIMIT) -> l
     qs = ExamSubject.all()
     if term:
         qs = qs.filter(Q(code__istartswith=term) | icontains("name", term) | icontains("name_en", term))
-    return await qs.order_by("position", "code").limit(limit).values("code", "name")
+    return await qs.order_by("position", "code").limit(limit).values("code", "name", "name_en")
 
 
 async def subjects(level: CertLevel | str | None = None) -> list[ExamSubject]:
@@ -789,9 +789,9 @@ async def pass_rate_counts(
     """Sat and passed per year, subject and group of the exam results sat in the region (a path prefix) by workers
     in the viewer's scope, of one subject when `subject_code` is given: one statement, aggregated in SQL. `groups`
     are (region path, code) pairs: a result sat under a path is counted under its code, any other under "" (none
-    given: every result under ""). Rows: year, subject__code, subject__name, group, sat, passed_count, latest year
-    first, then the subjects in their catalogue order. The one count of pass rates: the certificates' page and the
-    reports (talent.analytics.workforce.pass_rates) read it."""
+    given: every result under ""). Rows: year, subject__code, subject__name, subject__name_en, group, sat,
+    passed_count, latest year first, then the subjects in their catalogue order. The one count of pass rates: the
+    certificates' page and the reports (talent.analytics.workforce.pass_rates) read it."""
     results = ExamResult.filter(under("region_path", region_path or ""))
     if not scope.is_admin:
         # An admin reaches every worker: testing each result's worker against all of them cost SQLite the country's
@@ -814,7 +814,8 @@ async def pass_rate_counts(
     # (the country's 1,030,260 results: the admin's page 3.15 → 0.32 s with the index of year, subject and passed).
     rows = await fetch_all(
         ExamResult,
-        f"SELECT x.year AS year, s.code AS subject__code, s.name AS subject__name, {group} AS grp, x.sat AS sat,"
+        f"SELECT x.year AS year, s.code AS subject__code, s.name AS subject__name, s.name_en AS subject__name_en,"
+        f" {group} AS grp, x.sat AS sat,"
         f" x.passed_count AS passed_count FROM ({inline_sql(counted)}) x JOIN exam_subjects s ON s.id = x.subject_id"
         f" ORDER BY x.year DESC, s.position, s.id{', x.g' if groups else ''}",
     )

@@ -415,7 +415,7 @@ async def _course_choices(viewer: Viewer) -> list[tuple[str, str]]:
 
 
 async def _milestone_fields(viewer: Viewer):
-    return milestone_fields(await _course_choices(viewer), [(s.code, f"{s.code} {s.name}") for s in await subjects()])
+    return milestone_fields(await _course_choices(viewer), [(s.code, f"{s.code} {s.title}") for s in await subjects()])
 
 
 def _milestone_page(request: Request, cohort: Cohort, form: Form, status_code: int = 200) -> Response:

@@ -183,6 +183,14 @@ def colon() -> str:
     return "：" if get_locale().startswith("zh") else ": "
 
 
+def localised(name: str, name_en: str | None) -> str:
+    """A reference record's name in the reader's language: its English name on English pages where it has one,
+    else its (Chinese) name, the one every record has."""
+    if name_en and not get_locale().startswith("zh"):
+        return name_en
+    return name
+
+
 def format_number(value: int | float | Decimal | None, digits: int = 0) -> str:
     if value is None:
         return ""

@@ -50,6 +50,7 @@ env.globals.update(
     colon=i18n.colon,
     format_local=i18n.format_local,
     get_locale=i18n.get_locale,
+    localised=i18n.localised,
     LOCALES=i18n.LOCALES,
     LOCALE_NAMES=i18n.LOCALE_NAMES,
 )

@@ -328,4 +328,4 @@ async def test_the_reports_pass_rates_name_each_subject_beside_its_code(client, 
     )
     await login(client, "admin")
     page = text_of((await client.get("/reports", params=PERIOD)).text)
-    assert f"2024 {subject.name} A-ZH 1 1 100.0%" in page
+    assert f"2024 {subject.name_en} A-ZH 1 1 100.0%" in page

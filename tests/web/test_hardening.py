@@ -160,10 +160,13 @@ async def test_a_multipart_form_field_that_is_not_utf8_is_refused(client):
     await login(client, "admin")
     boundary = "talentboundary"
     parts = [("csrf_token", csrf_of(client).encode()), ("name", b"\xff\xfe\xe5\xbc"), ("min_fulltime", b"1")]
-    body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value + b"\r\n"
-        for name, value in parts
-    ) + f"--{boundary}--\r\n".encode()
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value + b"\r\n"
+            for name, value in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
     response = await client.post(
         "/stations/tiers", content=body, headers={"content-type": f"multipart/form-data; boundary={boundary}"}
     )
