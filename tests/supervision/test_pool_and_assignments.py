@@ -10,12 +10,14 @@ from decimal import Decimal
 
 import pytest
 
+from talent.accounts.selectors import scope_for
 from talent.audit.models import AuditEntry
 from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
 from talent.core.pagination import ListParams
 from talent.places.models import Station
 from talent.supervision import selectors, services
+from talent.supervision.access import readable_assignments
 from talent.supervision.models import Assignment, Supervisor, SupervisorExpertise
 from talent.supervision.rules import coverage_rate, is_active_on, overlaps, parse_tags
 from tests.factories import world
@@ -220,3 +222,22 @@ async def test_supervisor_load_in_a_region_counts_stations_and_primaries(db):
         await Assignment.create(supervisor=helper, station=station, start_on=date(2025, 1, 1), is_primary=False)
     rows = await selectors.region_loads(scope=admin(w), region=w["regions"]["county_a"], today=date(2026, 6, 1))
     assert [(r["supervisor__name"], r["stations"], r["primary"]) for r in rows] == [("协助", 2, 0), ("督导甲", 1, 1)]
+
+
+async def test_a_supervisor_reads_the_assignments_at_their_stations_and_their_own_elsewhere_and_no_others(db):
+    # Their stations' assignments, whoever holds them, and their own wherever (a station handed over in 2025); not
+    # another supervisor's at another station. One subquery of ids (a UNION), as for sessions.
+    w = await world()
+    user = w["users"]["supervisor"]
+    mine = await Supervisor.get(user_id=user.id)
+    other = await Supervisor.create(name="督导乙")
+    s1, s2 = w["stations"][0], w["stations"][2]
+    theirs_here = await Assignment.create(supervisor=other, station=s1, start_on=date(2026, 1, 1), is_primary=False)
+    mine_there = await Assignment.create(
+        supervisor=mine, station=s2, start_on=date(2025, 1, 1), end_on=date(2025, 12, 31), is_primary=False
+    )
+    theirs_there = await Assignment.create(supervisor=other, station=s2, start_on=date(2026, 1, 1), is_primary=False)
+    scope = await scope_for(user, today=date(2026, 6, 1))
+    assert s1.id in scope.station_ids and s2.id not in scope.station_ids
+    seen = set(await readable_assignments(scope).values_list("id", flat=True))
+    assert {theirs_here.id, mine_there.id} <= seen and theirs_there.id not in seen
