@@ -4,11 +4,12 @@ see elsewhere (a record out of reach stays "#id"). The learning side registers i
 """
 
 from talent.audit.models import Entity
-from talent.audit.present import Ids, register_codes, register_namer
-from talent.certification.models import CertSource, CeSource, ExamSubject
+from talent.audit.present import Ids, register_codes, register_namer, register_summary
+from talent.certification.models import CertSource, CeSource, ExamSubject, QuestionKind
 from talent.cohorts.access import readable_cohorts
 from talent.cohorts.models import CohortKind, MilestoneKind
 from talent.core.access import Role, Scope
+from talent.core.i18n import N_
 from talent.pay.models import ChangeReason, Grade, Outcome, StandardStatus
 from talent.people.access import readable_workers
 from talent.people.models import ExitReason, ExitType, ExperienceKind, Gender, Source
@@ -42,6 +43,14 @@ register_codes(Entity.MILESTONE, kind=MilestoneKind)
 register_codes(Entity.SALARY_STANDARD, status=StandardStatus)
 register_codes(Entity.PAY_ASSESSMENT, grade=Grade)
 register_codes(Entity.PAY_CHANGE, reason=ChangeReason, outcome=Outcome)
+
+# The summaries that hold codes (as their services write them): worker, level, number of a certificate; worker,
+# hours, "h", kind of a CE credit; subject, question kind of a paper section; worker, reason, key of a pay decision
+# (a certificate level, a year or a standard id: only a level is a code).
+register_summary(Entity.CERTIFICATE, None, CertLevel, None)
+register_summary(Entity.CE_CREDIT, None, None, N_("CE hours"), CeSource)
+register_summary(Entity.PAPER_SECTION, None, QuestionKind)
+register_summary(Entity.PAY_CHANGE, None, ChangeReason, CertLevel)
 
 
 def _namer(readable, field: str = "name"):

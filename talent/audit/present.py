@@ -260,6 +260,38 @@ def register_namer(kind: str, namer: Namer) -> None:
     NAMERS[kind] = namer
 
 
+# entity → how its summaries read in the reader's language, word by word (register_summary). Summaries are stored
+# as written ("W3201020013 2.0 h supervision"): their codes and units are translated when read.
+SUMMARY_WORDS: dict[str, tuple[type[Enum] | Msgid | None, ...]] = {}
+
+
+def register_summary(entity: str, *words: type[Enum] | Msgid | None) -> None:
+    """The summaries of a kind of record, word by word (split at spaces): an enum shows the code in that place by
+    its label, a Msgid replaces the word in that place (a unit, such as "h"), None keeps it. A summary with another
+    number of words shows as stored."""
+    SUMMARY_WORDS[entity] = words
+
+
+@lru_cache(maxsize=64)
+def _word_text(msgid: Msgid, _locale: str) -> str:
+    return msgid.tr()
+
+
+def _reworded(summary: str, words: tuple[type[Enum] | Msgid | None, ...], locale: str) -> str:
+    found = summary.split(" ")
+    if len(found) != len(words):
+        return summary
+    out = []
+    for word, spec in zip(found, words, strict=True):
+        if spec is None:
+            out.append(word)
+        elif isinstance(spec, Msgid):
+            out.append(_word_text(spec, locale))
+        else:
+            out.append(_code_text(spec, word, locale))
+    return " ".join(out)
+
+
 # Summaries written by the learning side name a course and a worker by id: "course 3 · worker 121"; a learner's
 # lesson done or attendance names the lesson or the classroom session alone: "lesson 8", "session 2" (the entry's
 # record is the enrolment). The latter read as the record's title, else as its kind and "#id".
@@ -630,6 +662,9 @@ def record_name(e, names: dict[str, dict[int, str]]) -> str:
 
 
 def summary_text(e, names: dict[str, dict[int, str]]) -> str:
+    words = SUMMARY_WORDS.get(e.entity)
+    if words is not None and e.summary:
+        return _reworded(e.summary, words, get_locale())
     return _summary(e.summary, names)
 
 

@@ -130,7 +130,7 @@ async def test_a_certificate_recorded_by_one_organisation_is_read_by_the_other_t
     )
     assert response.status_code == 303
     for username in ("hr", "hrb"):
-        assert "W3 assistant C-W3" in await audit_text(client, username), username
+        assert "W3 Assistant social worker C-W3" in await audit_text(client, username), username
     assert "C-W3" not in await audit_text(client, "hrc")
 
 
