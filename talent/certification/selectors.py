@@ -633,7 +633,8 @@ async def certificate_list(
     sql = await certificate_sql()
     qs, rules = await certificate_queryset(scope=scope, today=today, q=params.q, filters=filters, sort=sort, sql=sql)
     sorts = {**LIST_SORTS, **_BLANK_LAST_SORTS}
-    page = await paginate(qs, params, sorts, default="worker_no", values=("id",))
+    # A jurisdiction's workers are sorted, not walked in the country's order (pagination._sorted).
+    page = await paginate(qs, params, sorts, default="worker_no", values=("id",), sort_rows=not scope.is_admin)
     # An empty page asks too (IN (NULL) finds nothing): the same statements whatever the page holds.
     ids = ", ".join(str(int(row["id"])) for row in page.items) or "NULL"
     shown = _rows_sql(sql, today, ids, _current_station_sql(scope, today))

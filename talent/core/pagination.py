@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tortoise.expressions import Q, RawSQL, Subquery
+from tortoise.fields import CharField, TextField
 from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.queryset import QuerySet
 
@@ -208,6 +209,7 @@ async def paginate(
     default: str,
     values: tuple[str, ...] | None = None,
     total: int | None = None,
+    sort_rows: bool = False,
 ) -> Page:
     """One page of `qs` in the whitelisted sort, with the total: two queries whatever the depth (one when the caller
     passes `total`, the number of rows of `qs`, read with figures it shows anyway). A cursor (`after`/`before`, from
@@ -218,7 +220,10 @@ async def paginate(
     The total and the page are read at once (gather_reads: two connections of PostgreSQL's pool, a SQLite file's
     reader beside its connection) wherever the page does not depend on the total: a cursor's page, and the first
     page in a sort by the model's own column. A numbered page past the first needs the total first (a page past
-    the end answers the last one), and so does a sort by a related row's column (_probed chooses by the total)."""
+    the end answers the last one), and so does a sort by a related row's column (_probed chooses by the total).
+
+    `sort_rows`: the filtered rows are few enough to sort (a jurisdiction's, not the country's), and the page is read
+    by sorting them, never by walking the sort column's index (_sorted)."""
     order = order_for(params, sorts, default)
     keyed = cursor_safe(qs, order[0].lstrip("-"))
     if values and keyed:
@@ -229,11 +234,12 @@ async def paginate(
     async def counted() -> int:
         return total if total is not None else await qs.count()
 
+    sorted_qs, sorted_order = _sorted(qs, order) if sort_rows else (qs, list(order))
     if after is not None or before is not None:
         if after is not None:
-            window = qs.filter(after_q(qs, order, *after)).order_by(*order)
+            window = sorted_qs.filter(after_q(qs, order, *after)).order_by(*sorted_order)
         else:
-            window = qs.filter(after_q(qs, reverse_order(order), *before)).order_by(*reverse_order(order))
+            window = sorted_qs.filter(after_q(qs, reverse_order(order), *before)).order_by(*reverse_order(sorted_order))
         window = window.limit(params.per_page)
         window_order = order if after is not None else reverse_order(order)
         total, items = await gather_reads([counted, lambda: _rows(qs, window, window_order, values)])
@@ -244,16 +250,36 @@ async def paginate(
         # A stale cursor past either end: fall back to the page number.
     params.after = params.before = ""
     if params.page == 1 and not _related_sort(qs, order):
-        window = qs.order_by(*order).limit(params.per_page)
+        window = sorted_qs.order_by(*sorted_order).limit(params.per_page)
         total, items = await gather_reads([counted, lambda: _rows(qs, window, order, values)])
         return Page(items=items, total=total, params=params, order=order if keyed else ())
     total = await counted()
     if params.page > 1 and (params.page - 1) * params.per_page >= total:
         params.page = max(1, ceil(total / params.per_page))
-    ordered, window_order = _probed(qs, order, total)
+    ordered, window_order = _probed(sorted_qs, sorted_order, total)
     window = ordered.order_by(*window_order).offset((params.page - 1) * params.per_page).limit(params.per_page)
     items = await _rows(qs, window, order, values)
     return Page(items=items, total=total, params=params, order=order if keyed else ())
+
+
+_SORTED_KEY = "_sorted_key"
+
+
+def _sorted(qs: QuerySet, order: Sequence[str]) -> tuple[QuerySet, list[str]]:
+    """`qs` and the ordering its page is read in so that the database sorts the filtered rows rather than walk the
+    sort column's index: a text column of the model's own table as an expression (`column || ''`, the same values
+    in the same order) that no index serves; any other order as it is. PostgreSQL walked the index of the workers'
+    numbers through every province before the viewer's, testing each worker against its scope, because worker
+    numbers follow the regions and it reckons the viewer's workers spread evenly: a province's first page of
+    workers by number, descending, 142 → 24 ms (the national demo's Jiangsu, 3,649 active of 184,287; a city's and
+    a county's unchanged, 1.1 and 0.4 ms; psql)."""
+    column = order[0].lstrip("-")
+    field = qs.model._meta.fields_map.get(column)
+    if column not in qs.model._meta.db_fields or not isinstance(field, CharField | TextField):
+        return qs, list(order)
+    key = RawSQL(f'"{qs.model._meta.db_table}"."{qs.model._meta.fields_db_projection[column]}" || \'\'')
+    descending = "-" if order[0].startswith("-") else ""
+    return qs.annotate(**{_SORTED_KEY: key}), [descending + _SORTED_KEY, *order[1:]]
 
 
 # Up to this many rows, a page sorted by a related row's column (a station's township) reads that column by a probe of

@@ -83,7 +83,8 @@ async def worker_list(*, scope: Scope, params: ListParams, today: date, **filter
     qs = _worker_filtered(scope=scope, params=params, today=today, **filters)
     if order_for(params, SORTS, "worker_no")[0].lstrip("-") == "since":
         qs = _with_since(qs, scope, today)
-    page = await paginate(qs, params, SORTS, default="worker_no")
+    # A jurisdiction's workers are sorted, not walked in the country's order (pagination._sorted).
+    page = await paginate(qs, params, SORTS, default="worker_no", sort_rows=not scope.is_admin)
     current = _current_spells(scope, today).order_by("-start_on", "-id")
     await attach(page.items, current, key="worker_id", to_attr="current")
     for worker in page.items:

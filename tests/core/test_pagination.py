@@ -1,6 +1,7 @@
 """Paging by cursor (the pager's links) reads the same pages as paging by number (old ?page=N links), forwards
 and backwards, in every direction of a sort over a column with blanks and ties, on both databases."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ import pytest
 
 from talent.core.pagination import ListParams, decode_cursor, encode_cursor, paginate
 from talent.people.models import Worker
+from tests.querycount import count_queries
 
 SORTS = {"born": "birth_date", "name": "name"}
 
@@ -23,16 +25,19 @@ def test_a_malformed_cursor_is_no_cursor(token):
     assert decode_cursor(token) is None
 
 
-async def _walk(sort: str, per_page: int, total_rows: int) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
+async def _walk(
+    sort: str, per_page: int, total_rows: int, sort_rows: bool = False
+) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
     """Pages by number, by following `after` cursors forwards, and by following `before` cursors back."""
     pages = -(-total_rows // per_page)
     by_number = []
     for n in range(1, pages + 1):
-        page = await paginate(Worker.all(), ListParams(sort=sort, page=n, per_page=per_page), SORTS, "name")
+        params = ListParams(sort=sort, page=n, per_page=per_page)
+        page = await paginate(Worker.all(), params, SORTS, "name", sort_rows=sort_rows)
         by_number.append([w.worker_no for w in page.items])
     forwards, params = [], ListParams(sort=sort, per_page=per_page)
     while True:
-        page = await paginate(Worker.all(), params, SORTS, "name")
+        page = await paginate(Worker.all(), params, SORTS, "name", sort_rows=sort_rows)
         forwards.append([w.worker_no for w in page.items])
         if not page.has_next:
             break
@@ -40,19 +45,20 @@ async def _walk(sort: str, per_page: int, total_rows: int) -> tuple[list[list[st
     backwards = [forwards[-1]]
     while page.has_prev:
         params = ListParams(sort=sort, per_page=per_page, page=params.page - 1, before=page.prev_cursor)
-        page = await paginate(Worker.all(), params, SORTS, "name")
+        page = await paginate(Worker.all(), params, SORTS, "name", sort_rows=sort_rows)
         backwards.insert(0, [w.worker_no for w in page.items])
     return by_number, forwards, backwards
 
 
+@pytest.mark.parametrize("sort_rows", [False, True])
 @pytest.mark.parametrize("sort", ["born", "-born", "name", "-name"])
-async def test_cursor_pages_are_the_numbered_pages_with_blanks_and_ties(db, sort):
+async def test_cursor_pages_are_the_numbered_pages_with_blanks_and_ties(db, sort, sort_rows):
     # 11 workers: birth dates with ties (3 on 1990-01-01) and 4 blanks; names with ties too. 11 rows at 3 a page
     # are 4 pages (3, 3, 3, 2).
     births = [date(1990, 1, 1)] * 3 + [None] * 4 + [date(1985, 5, 5), date(1999, 9, 9), date(1970, 1, 1), None]
     for i, born in enumerate(births):
         await Worker.create(worker_no=f"K{i:02d}", name=f"同名{i % 4}", birth_date=born)
-    by_number, forwards, backwards = await _walk(sort, 3, len(births))
+    by_number, forwards, backwards = await _walk(sort, 3, len(births), sort_rows)
     assert [len(p) for p in by_number] == [3, 3, 3, 2]
     assert forwards == by_number and backwards == by_number
     assert sorted(no for page in forwards for no in page) == sorted(f"K{i:02d}" for i in range(11))
@@ -151,3 +157,22 @@ async def test_the_total_and_the_rows_are_read_at_once_where_the_page_does_not_d
     assert await read() == [2] and await read(sort="-code") == [2]
     assert await read(page=2, after=first.next_cursor) == [2]
     assert await read(page=2) == [] and await read(sort="org") == []
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+async def test_a_list_read_by_sorting_its_rows_pages_as_the_index_does_and_orders_by_no_column_an_index_serves(
+    db, sort
+):
+    # A jurisdiction's list (sort_rows): the same pages, by number and by cursor, but the statement sorts by an
+    # expression of the column (`name || ''`), so that PostgreSQL sorts the filtered rows instead of walking the
+    # column's index through the whole country (a province's first page of workers: 142 → 24 ms).
+    for i, name in enumerate(["乙", "", "甲", "乙", "丙", "", "甲"]):
+        await Worker.create(worker_no=f"K{i:02d}", name=name)
+    assert await _walk(sort, 2, 7, sort_rows=True) == await _walk(sort, 2, 7)
+    async with count_queries() as counter:
+        await paginate(Worker.all(), ListParams(sort=sort, per_page=2), SORTS, "name", sort_rows=True)
+    page_sql = next(q for q in counter.statements if "LIMIT" in q)
+    assert "|| ''" in page_sql and re.search(r'ORDER BY "_sorted_key"( ASC| DESC)?,"id"', page_sql), page_sql
+    async with count_queries() as counter:
+        await paginate(Worker.all(), ListParams(sort=sort, per_page=2), SORTS, "name")
+    assert "|| ''" not in " ".join(counter.statements)
