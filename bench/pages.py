@@ -60,7 +60,7 @@ from talent.db import tortoise_config  # noqa: E402
 from talent.settings import get_settings  # noqa: E402
 from tests.querycount import count_queries  # noqa: E402
 
-ROLES = ("admin", "citybureau", "bureau", "hr", "supervisor", "worker")
+ROLES = ("admin", "provincebureau", "citybureau", "bureau", "hr", "supervisor", "worker")
 # A search term per list that matches some rows of the demo (else "a").
 SEARCH = {
     "/workers": "W32",

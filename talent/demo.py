@@ -1203,12 +1203,15 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
     password_hash = await hash_password(DEMO_PASSWORD)
     county = next(r for r in plan.regions if r.code == plan.county)
     city = next(r for r in plan.regions if r.code == plan.city)
+    province = next(r for r in plan.regions if r.code == city.parent)
     hr_org = next(o for o in plan.orgs if o.name == plan.hr_org)
     worker = next(w for w in plan.workers if w.no == plan.worker_no)
     wanted = [
         ("admin", Role.ADMIN, "系统管理员", {}),
         ("bureau", Role.BUREAU, f"{county.name}民政局", {"region_id": region_ids[county.code]}),
         ("citybureau", Role.BUREAU, f"{city.name}民政局", {"region_id": region_ids[city.code]}),
+        # A province's bureau (民政厅), the installation's widest jurisdiction below the administrator.
+        ("provincebureau", Role.BUREAU, f"{province.name}民政厅", {"region_id": region_ids[province.code]}),
         ("hr", Role.HR, f"{hr_org.contact}（人事）", {"organisation_id": org_ids[hr_org.name]}),
         ("supervisor", Role.SUPERVISOR, plan.supervisor, {}),
         ("worker", Role.WORKER, worker.name, {"worker_id": worker_ids[worker.no]}),
@@ -1293,6 +1296,7 @@ async def _write(plan: Plan, progress) -> dict[str, int]:
         "admin": "everything",
         "bureau": f"{county.name} {county.code}",
         "citybureau": f"{city.name} {city.code}",
+        "provincebureau": f"{province.name} {province.code}",
         "hr": hr_org.name,
         "supervisor": f"{assigned} assigned stations",
         "worker": f"own record {worker.no}",

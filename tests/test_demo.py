@@ -30,7 +30,7 @@ from talent.supervision.models import Assignment
 from tests.conftest import login
 
 TODAY = date(2026, 11, 27)
-USERNAMES = ["admin", "bureau", "citybureau", "hr", "supervisor", "worker"]
+USERNAMES = ["admin", "bureau", "citybureau", "provincebureau", "hr", "supervisor", "worker"]
 
 
 async def test_the_small_demo_builds_one_county_of_about_20_stations_and_80_current_workers(db):
@@ -96,6 +96,7 @@ async def test_every_demo_account_signs_in_with_the_demo_password(client):
     users = {u.username: u for u in await User.all().prefetch_related("region", "organisation")}
     assert users["admin"].role == Role.ADMIN
     assert users["bureau"].region.code == "320102" and users["citybureau"].region.code == "320100"
+    assert users["provincebureau"].region.code == "320000" and users["provincebureau"].role == Role.BUREAU
     assert all(users[name].display_name for name in USERNAMES)
 
 
@@ -266,7 +267,7 @@ async def test_an_existing_account_is_kept_and_the_rest_are_created(db):
 
     await services.user_create(actor=None, username="admin", password="my-own-password", role=Role.ADMIN)
     await load_demo(scale="small", seed=2026, today=TODAY)
-    assert await User.all().count() == 6
+    assert await User.all().count() == len(USERNAMES)
     assert await User.filter(username="admin", display_name="").exists()  # untouched
 
 
