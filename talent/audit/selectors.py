@@ -1,5 +1,6 @@
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from math import ceil
 from typing import Any
 
 from tortoise.expressions import Q, RawSQL
@@ -7,10 +8,12 @@ from tortoise.expressions import Q, RawSQL
 from talent.audit.models import AuditEntry, AuditJurisdiction
 from talent.audit.present import REFERENCE_KEYS, REFERENCE_KEYS_END
 from talent.core.access import Role, Scope
+from talent.core.concurrency import gather_reads
 from talent.core.export import list_rows, sql_batches
 from talent.core.filters import filtered_by_given
-from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import NOTHING, Union, dialect, icontains, under, unordered
+from talent.core.pagination import ListParams, Page, decode_cursor, order_for, paginate
+from talent.core.sql import NOTHING, RawSubquery, Union, dialect, icontains, inline_sql, under, unordered
+from talent.rawsql import fetch_all
 
 SORTS = {"at": "id", "entity": "entity", "action": "action", "actor": "actor_name"}
 
@@ -43,7 +46,59 @@ def _audit_filtered(*, scope: Scope, params: ListParams, entity: str = "", entit
 
 async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", entity_id: str = "") -> Page:
     qs = _audit_filtered(scope=scope, params=params, entity=entity, entity_id=entity_id)
+    order = order_for(params, SORTS, "-at")
+    union = _jurisdiction_union_sql(scope)
+    if union is not None and not (params.q or entity or entity_id) and order[0].lstrip("-") == "id":
+        return await _union_page(union, params, order)
     return await paginate(qs, params, SORTS, default="-at")
+
+
+def _jurisdiction_union_sql(scope: Scope) -> str | None:
+    """The ids of the entries filed under the viewer's jurisdiction (_scope_filter's union) as SQL, or None for a
+    viewer who reads the whole log or none of it."""
+    mine = _jurisdiction(scope)
+    if scope.role == Role.ADMIN or mine is None:
+        return None
+    first, further = AuditEntry.filter(mine).values("id"), AuditJurisdiction.filter(mine).values("entry_id")
+    return f"{inline_sql(first)} UNION {inline_sql(further)}"
+
+
+async def _union_page(union: str, params: ListParams, order: list[str]) -> Page:
+    """A page of a jurisdiction's whole log in time order (paginate's pages, cursors and total), the page's ids
+    chosen from the union of the jurisdiction's entry ids and counted there: with the entries tested against the
+    union, PostgreSQL walked the log's id index back through every later entry of the country (a province's
+    first page 110 → 25 ms, its count 47 → 20; a city's 5.3 → 1.2 and 3.2 → 0.9; psql, national demo)."""
+    per_page, descending = int(params.per_page), order[0].startswith("-")
+
+    async def counted() -> int:
+        return int((await fetch_all(AuditEntry, f"SELECT COUNT(*) AS n FROM ({union}) u"))[0]["n"])
+
+    async def window(after_id: int | None, desc: bool, offset: int = 0) -> list[AuditEntry]:
+        since = "" if after_id is None else f" WHERE u.id {'<' if desc else '>'} {int(after_id)}"
+        ids = f"SELECT u.id FROM ({union}) u{since} ORDER BY u.id{' DESC' if desc else ''} LIMIT {per_page}"
+        ids += f" OFFSET {int(offset)}" if offset else ""
+        return list(await AuditEntry.filter(id__in=RawSubquery(ids)).order_by("-id" if desc else "id"))
+
+    after, before = decode_cursor(params.after), decode_cursor(params.before)
+    if after is not None or before is not None:
+        backwards = after is None
+        total, items = await gather_reads(
+            [counted, lambda: window((after or before)[1], descending != backwards)]  # type: ignore[index]
+        )
+        if backwards:
+            items.reverse()
+        if items or params.page == 1:
+            return Page(items=items, total=total, params=params, order=order)
+        # A stale cursor past either end: the page number, as paginate.
+    params.after = params.before = ""
+    if params.page == 1:
+        total, items = await gather_reads([counted, lambda: window(None, descending)])
+        return Page(items=items, total=total, params=params, order=order)
+    total = await counted()
+    if (params.page - 1) * per_page >= total:
+        params.page = max(1, ceil(total / per_page))
+    items = await window(None, descending, (params.page - 1) * per_page)
+    return Page(items=items, total=total, params=params, order=order)
 
 
 def _referring(column: str) -> str:
