@@ -424,10 +424,24 @@ def audit(ctx: Ctx) -> Statements | None:
             mine, theirs = f"organisation_id = {org}", f"j.organisation_id = {org}"
         else:
             return None
-        where = [
-            f"t.id IN (SELECT id FROM audit_entries WHERE {mine}"
-            f" UNION SELECT j.entry_id FROM audit_jurisdictions j WHERE {theirs})"
-        ]
+        union = (
+            f"SELECT id FROM audit_entries WHERE {mine}"
+            f" UNION SELECT j.entry_id FROM audit_jurisdictions j WHERE {theirs}"
+        )
+        filtered = any(ctx.query.get(name) for name in ("entity", "entity_id", "q"))
+        if not filtered and (ctx.query.get("sort", "") or "-at").lstrip("-") == "at":
+            # The whole log in time order: the page's ids chosen from the union and the total counted there.
+            window = ctx.window({"at": "u.id"}, "-at", alias="u")
+            if window is None:
+                return None
+            keyset, order, limit = window
+            ids = f"SELECT u.id FROM ({union}) u WHERE {keyset} ORDER BY {order} {limit}"
+            rows = (
+                f"SELECT t.id, t.at, t.actor_name, t.action, t.entity, t.entity_id, t.summary FROM audit_entries t"
+                f" WHERE t.id IN ({ids}) ORDER BY {order.replace('u.id', 't.id')}"
+            )
+            return rows, f"SELECT COUNT(*) FROM ({union}) u"
+        where = [f"t.id IN ({union})"]
     where += equal(ctx, "entity", "entity_id")
     if ctx.query.get("q"):
         where.append(ctx.like(("t.summary", "t.actor_name"), ctx.query["q"]))
