@@ -118,17 +118,22 @@ class Ctx:
             return f"{w}.id IN ({spelled})"
         return f"{w}.id IN ({spelled} UNION SELECT u.id FROM workers u WHERE {registered} AND {unspelled})"
 
-    def window(self, sorts: dict[str, str], default: str, alias: str = "t") -> tuple[str, str, str] | None:
+    def window(
+        self, sorts: dict[str, str], default: str, alias: str = "t", sorted_text: tuple[str, ...] = ()
+    ) -> tuple[str, str, str] | None:
         """(keyset condition or "TRUE", ORDER BY, LIMIT/OFFSET) of the page asked for: `sorts` maps a public sort key
         to its SQL expression over the inner query's table (alias `alias`), the id breaks ties. None for a `before=`
-        cursor (the bench never asks for one)."""
+        cursor (the bench never asks for one). The keys in `sorted_text` are text columns that a jurisdiction's list
+        sorts as `column || ''`, so that the rows are sorted, not walked in the index's order through the country
+        (talent.core.pagination._sorted)."""
         sort = self.query.get("sort", "") or default
         key = sort.lstrip("-")
         if key not in sorts:
             sort, key = default, default.lstrip("-")
         desc = sort.startswith("-")
         expression, direction = sorts[key], "DESC" if desc else "ASC"
-        order = f"{expression} {direction}, {alias}.id {direction}"
+        ordered = f"({expression} || '')" if key in sorted_text else expression
+        order = f"{ordered} {direction}, {alias}.id {direction}"
         if self.all_rows:
             return "TRUE", order, ""
         if self.query.get("before"):
@@ -167,11 +172,20 @@ def equal(ctx: Ctx, *names: str) -> list[str]:
     return [f"t.{name} = {ctx.p(ctx.query[name])}" for name in names if ctx.query.get(name)]
 
 
-def paged(ctx: Ctx, inner_from: str, where: list[str], sorts: dict[str, str], default: str, columns: str, link="t.id"):
+def paged(
+    ctx: Ctx,
+    inner_from: str,
+    where: list[str],
+    sorts: dict[str, str],
+    default: str,
+    columns: str,
+    link="t.id",
+    sorted_text: tuple[str, ...] = (),
+):
     """The two statements of a paged list: the page's ids read in the sort's order from `inner_from` (alias t) under
     `where`, then `columns` for those rows only (alias t again, the inner query's columns); and the total. The first
     column is `link`, the id the page links each row to (the row check compares them)."""
-    window = ctx.window(sorts, default)
+    window = ctx.window(sorts, default, sorted_text=sorted_text)
     if window is None:
         return None
     keyset, order, limit = window
@@ -240,7 +254,12 @@ def workers(ctx: Ctx) -> Statements | None:
         f" {_current_spell(ctx, 't', 'st.name')}, {_current_spell(ctx, 't', 'st.code')},"
         f" {_current_spell(ctx, 't', 'sp.start_on')}"
     )
-    return paged(ctx, "workers t", where, sorts, "worker_no", columns)
+    return paged(ctx, "workers t", where, sorts, "worker_no", columns, sorted_text=_jurisdiction_text(ctx))
+
+
+def _jurisdiction_text(ctx: Ctx) -> tuple[str, ...]:
+    """The text sorts a jurisdiction's worker lists read by sorting their rows (as the pages do)."""
+    return () if ctx.scope.role == Role.ADMIN else ("worker_no", "name")
 
 
 # ── certificates ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -331,7 +350,7 @@ def certificates(ctx: Ctx) -> Statements | None:
             _current_spell(ctx, "t", "st.name"),
         ]
     )
-    return paged(ctx, "workers t", where, sorts, "worker_no", columns)
+    return paged(ctx, "workers t", where, sorts, "worker_no", columns, sorted_text=_jurisdiction_text(ctx))
 
 
 # ── places ────────────────────────────────────────────────────────────────────────────────────────────────────────
