@@ -11,8 +11,8 @@ from talent.cohorts.models import CohortKind, MilestoneKind
 from talent.core.access import Role, Scope
 from talent.core.i18n import N_
 from talent.pay.models import ChangeReason, Grade, Outcome, StandardStatus
-from talent.people.access import readable_workers
-from talent.people.models import ExitReason, ExitType, ExperienceKind, Gender, Source
+from talent.people.access import workers_among_q
+from talent.people.models import ExitReason, ExitType, ExperienceKind, Gender, Source, Worker
 from talent.places.access import organisations_q, regions_q, stations_q, tiers_q
 from talent.places.models import (
     CertLevel,
@@ -62,7 +62,12 @@ def _namer(readable, field: str = "name"):
     return names
 
 
-register_namer("worker", _namer(readable_workers))
+async def _worker_names(scope: Scope, ids: Ids):
+    # The reach asked for the named workers alone (people.access.workers_among_q), not computed whole.
+    return Worker.filter(workers_among_q(scope, ids)).values(i="id", label="name")
+
+
+register_namer("worker", _worker_names)
 register_namer("station", _namer(lambda scope: Station.filter(stations_q(scope))))
 register_namer("region", _namer(lambda scope: Region.filter(regions_q(scope))))
 register_namer("organisation", _namer(lambda scope: Organisation.filter(organisations_q(scope))))

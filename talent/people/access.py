@@ -9,7 +9,7 @@ unmasked personal data)."""
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import reach, under
+from talent.core.sql import Union, reach, under
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on
 from talent.places.access import station_ids
@@ -43,29 +43,42 @@ def registered_here(scope: Scope) -> Q | None:
     return None
 
 
-def unplaced_workers(scope: Scope):
+def unplaced_workers(scope: Scope, among=None):
     """Ids of the workers this jurisdiction registered who have no spell anywhere yet (a values query), or
-    None. Once a worker has a spell, only spells decide who sees them."""
+    None. Once a worker has a spell, only spells decide who sees them. `among`: of these ids only."""
     registered = registered_here(scope)
     if registered is None:
         return None
     # A LEFT JOIN … IS NULL: the planner reads it as an anti-join on the spells' worker index.
-    return Worker.filter(registered, spells__id__isnull=True).values("id")
+    workers = Worker.filter(registered, spells__id__isnull=True)
+    return (workers if among is None else workers.filter(id__in=among)).values("id")
 
 
-def worker_id_queries(scope: Scope) -> list | None:
+def worker_id_queries(scope: Scope, among=None) -> list | None:
     """The ids of the workers the viewer reaches as one-column values queries whose union is the set (None: every
     worker, for an admin). workers_q filters on them; a hand-written statement tests its worker column against
-    their UNION directly (wrapped in a `workers` lookup, a city's pass rates probed the workers once per worker)."""
+    their UNION directly (wrapped in a `workers` lookup, a city's pass rates probed the workers once per worker).
+    `among` (ids, or a subquery of them): each part of those workers only (workers_among_q)."""
     if scope.role == Role.ADMIN:
         return None
     if scope.role == Role.WORKER:
         return [Worker.filter(id=scope.worker_id or 0).values("id")]
-    spelled = EmploymentSpell.filter(station_id__in=station_ids(scope)).values("worker_id")
+    spelled = EmploymentSpell.filter(station_id__in=station_ids(scope))
+    spelled = (spelled if among is None else spelled.filter(worker_id__in=among)).values("worker_id")
     if scope.role == Role.SUPERVISOR and scope.worker_ids:
-        return [spelled, Worker.filter(id__in=sorted(scope.worker_ids)).values("id")]
-    unplaced = unplaced_workers(scope)
+        mentored = Worker.filter(id__in=sorted(scope.worker_ids))
+        return [spelled, (mentored if among is None else mentored.filter(id__in=among)).values("id")]
+    unplaced = unplaced_workers(scope, among)
     return [spelled] if unplaced is None else [spelled, unplaced]
+
+
+def workers_among_q(scope: Scope, ids) -> Q:
+    """workers_q for the workers of `ids` alone (the few a page names): each part of the reach asked for those ids,
+    so that the planner probes their spells by the workers' index instead of computing the jurisdiction's whole
+    reach first (the audit log's page of a province named 22 workers by hashing its 7,141: 48 ms)."""
+    if scope.role in (Role.ADMIN, Role.WORKER):
+        return workers_q(scope) & Q(id__in=ids)
+    return Q(id__in=Union(*worker_id_queries(scope, among=ids)))
 
 
 def workers_q(scope: Scope) -> Q:

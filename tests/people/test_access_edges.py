@@ -5,7 +5,7 @@ from datetime import date
 
 from talent.core.access import Role, Scope
 from talent.people.access import readable_spells, readable_workers
-from talent.people.models import EmploymentSpell
+from talent.people.models import EmploymentSpell, Worker
 from tests.factories import world
 
 TODAY = date(2026, 12, 1)
@@ -79,3 +79,34 @@ async def test_a_supervisors_spells_are_two_lists_of_ids_the_planner_can_probe_b
     )
     sql = readable_spells(supervisor).sql()
     assert sql.upper().count("SELECT") == 1
+
+
+async def test_the_reach_asked_for_a_few_workers_is_the_whole_reach_among_them(db):
+    # workers_among_q (the audit log's names of a page's workers): for every role, exactly the reached workers of
+    # the ids asked, by each part of the reach: a spell at a station in scope, registered here without any spell
+    # (W5, a county A registration), a supervisor's mentee; never an unreached one (W3, W4: county B).
+    from talent.people.access import workers_among_q
+
+    w = await world()
+    county_a = w["regions"]["county_a"].path
+    unplaced = await Worker.create(worker_no="W5", name="未入职", registered_region_path=county_a)
+    stranger = await Worker.create(worker_no="W6", name="他处登记", registered_region_path="999999/")
+    everyone = [*(x.id for x in w["workers"]), unplaced.id, stranger.id]
+    scopes = [
+        Scope(user_id=1, role=Role.ADMIN),
+        Scope(user_id=1, role=Role.BUREAU, region_path=county_a),
+        Scope(user_id=1, role=Role.BUREAU, region_path=w["regions"]["city"].path),
+        Scope(user_id=1, role=Role.HR, organisation_id=w["stations"][0].organisation_id),
+        Scope(
+            user_id=1, role=Role.SUPERVISOR, station_ids=frozenset({w["stations"][0].id}),
+            worker_ids=frozenset({w["workers"][2].id}), today=TODAY,
+        ),
+        Scope(user_id=1, role=Role.WORKER, worker_id=w["workers"][1].id),
+    ]  # fmt: skip
+    for scope in scopes:
+        reached = set(await readable_workers(scope).values_list("id", flat=True))
+        for asked in (everyone, everyone[1:4], [unplaced.id, stranger.id], []):
+            among = set(await Worker.filter(workers_among_q(scope, asked)).values_list("id", flat=True))
+            assert among == reached & set(asked), (scope.role, asked)
+    bureau = set(await Worker.filter(workers_among_q(scopes[1], everyone)).values_list("worker_no", flat=True))
+    assert {"W1", "W5"} <= bureau and not {"W3", "W4", "W6"} & bureau
