@@ -390,3 +390,16 @@ async def test_the_demo_runs_the_reminders_so_the_demo_accounts_bells_have_conte
     await login(client, "worker", DEMO_PASSWORD)
     bell = await client.get("/notifications")
     assert "个案工作实务工作坊" in bell.text and "介入技巧演练" in bell.text
+
+
+def test_the_national_demos_province_of_the_demo_accounts_holds_its_real_cities_only():
+    # The national demo invents cities for most provinces, but not for Jiangsu, where the demo accounts sit (its
+    # sixth city was a Faker name, 惠州市, on the province's dashboard): Nanjing and the cities of JIANGSU_CITIES,
+    # each under its own code.
+    from talent import demo_data
+    from talent.demo import _Planner
+
+    specs = _Planner("national", 2026, TODAY).synthetic_counties()
+    jiangsu = {spec.city for spec in specs if spec.province[0] == "320000"}
+    assert jiangsu == set(demo_data.JIANGSU_CITIES)
+    assert ("320700", "连云港市") in jiangsu and all(name != "惠州市" for _code, name in jiangsu)
