@@ -31,10 +31,17 @@ def _scope_filter(scope: Scope) -> Q:
     change that touched several (AuditJurisdiction)."""
     if scope.role == Role.ADMIN:
         return Q()
+    parts = _jurisdiction_ids(scope)
+    return NOTHING if parts is None else Q(id__in=Union(*parts))
+
+
+def _jurisdiction_ids(scope: Scope) -> tuple | None:
+    """The ids of the entries filed under a non-admin viewer's jurisdiction, first-hand and further, as two
+    one-column queries whose union is the set (None: the viewer has no jurisdiction)."""
     mine = _jurisdiction(scope)
     if mine is None:
-        return NOTHING
-    return Q(id__in=Union(AuditEntry.filter(mine).values("id"), AuditJurisdiction.filter(mine).values("entry_id")))
+        return None
+    return AuditEntry.filter(mine).values("id"), AuditJurisdiction.filter(mine).values("entry_id")
 
 
 def _audit_filtered(*, scope: Scope, params: ListParams, entity: str = "", entity_id: str = ""):
@@ -56,11 +63,8 @@ async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", enti
 def _jurisdiction_union_sql(scope: Scope) -> str | None:
     """The ids of the entries filed under the viewer's jurisdiction (_scope_filter's union) as SQL, or None for a
     viewer who reads the whole log or none of it."""
-    mine = _jurisdiction(scope)
-    if scope.role == Role.ADMIN or mine is None:
-        return None
-    first, further = AuditEntry.filter(mine).values("id"), AuditJurisdiction.filter(mine).values("entry_id")
-    return f"{inline_sql(first)} UNION {inline_sql(further)}"
+    parts = None if scope.role == Role.ADMIN else _jurisdiction_ids(scope)
+    return None if parts is None else " UNION ".join(inline_sql(part) for part in parts)
 
 
 async def _union_page(union: str, params: ListParams, order: list[str]) -> Page:
