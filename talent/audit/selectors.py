@@ -1,6 +1,5 @@
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from math import ceil
 from typing import Any
 
 from tortoise.expressions import Q, RawSQL
@@ -8,10 +7,9 @@ from tortoise.expressions import Q, RawSQL
 from talent.audit.models import AuditEntry, AuditJurisdiction
 from talent.audit.present import REFERENCE_KEYS, REFERENCE_KEYS_END
 from talent.core.access import Role, Scope
-from talent.core.concurrency import gather_reads
 from talent.core.export import list_rows, sql_batches
 from talent.core.filters import filtered_by_given
-from talent.core.pagination import ListParams, Page, decode_cursor, order_for, paginate
+from talent.core.pagination import ListParams, Page, order_for, paginate, read_page
 from talent.core.sql import NOTHING, RawSubquery, Union, dialect, icontains, inline_sql, under, unordered
 from talent.rawsql import fetch_all
 
@@ -68,10 +66,10 @@ def _jurisdiction_union_sql(scope: Scope) -> str | None:
 
 
 async def _union_page(union: str, params: ListParams, order: list[str]) -> Page:
-    """A page of a jurisdiction's whole log in time order (paginate's pages, cursors and total), the page's ids
-    chosen from the union of the jurisdiction's entry ids and counted there: with the entries tested against the
-    union, PostgreSQL walked the log's id index back through every later entry of the country (a province's
-    first page 110 → 25 ms, its count 47 → 20; a city's 5.3 → 1.2 and 3.2 → 0.9; psql, national demo)."""
+    """A page of a jurisdiction's whole log in time order (read_page: paginate's pages, cursors and total), the
+    page's ids chosen from the union of the jurisdiction's entry ids and counted there: with the entries tested
+    against the union, PostgreSQL walked the log's id index back through every later entry of the country (a
+    province's first page 110 → 25 ms, its count 47 → 20; a city's 5.3 → 1.2 and 3.2 → 0.9; psql, national demo)."""
     per_page, descending = int(params.per_page), order[0].startswith("-")
 
     async def counted() -> int:
@@ -83,26 +81,13 @@ async def _union_page(union: str, params: ListParams, order: list[str]) -> Page:
         ids += f" OFFSET {int(offset)}" if offset else ""
         return list(await AuditEntry.filter(id__in=RawSubquery(ids)).order_by("-id" if desc else "id"))
 
-    after, before = decode_cursor(params.after), decode_cursor(params.before)
-    if after is not None or before is not None:
-        backwards = after is None
-        total, items = await gather_reads(
-            [counted, lambda: window((after or before)[1], descending != backwards)]  # type: ignore[index]
-        )
-        if backwards:
-            items.reverse()
-        if items or params.page == 1:
-            return Page(items=items, total=total, params=params, order=order)
-        # A stale cursor past either end: the page number, as paginate.
-    params.after = params.before = ""
-    if params.page == 1:
-        total, items = await gather_reads([counted, lambda: window(None, descending)])
-        return Page(items=items, total=total, params=params, order=order)
-    total = await counted()
-    if (params.page - 1) * per_page >= total:
-        params.page = max(1, ceil(total / per_page))
-    items = await window(None, descending, (params.page - 1) * per_page)
-    return Page(items=items, total=total, params=params, order=order)
+    return await read_page(
+        params,
+        order,
+        count=counted,
+        from_cursor=lambda _value, row_id, backwards: window(row_id, descending != backwards),
+        numbered=lambda offset, _total: window(None, descending, offset),
+    )
 
 
 def _referring(column: str) -> str:

@@ -9,7 +9,7 @@ index. The page number beside a cursor only labels the page.
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -228,38 +228,69 @@ async def paginate(
     keyed = cursor_safe(qs, order[0].lstrip("-"))
     if values and keyed:
         values = tuple(dict.fromkeys((*values, "id", order[0].lstrip("-"))))
-    after = decode_cursor(params.after) if keyed else None
-    before = decode_cursor(params.before) if keyed and after is None else None
 
     async def counted() -> int:
         return total if total is not None else await qs.count()
 
     sorted_qs, sorted_order = _sorted(qs, order) if sort_rows else (qs, list(order))
-    if after is not None or before is not None:
-        if after is not None:
-            window = sorted_qs.filter(after_q(qs, order, *after)).order_by(*sorted_order)
-        else:
-            window = sorted_qs.filter(after_q(qs, reverse_order(order), *before)).order_by(*reverse_order(sorted_order))
-        window = window.limit(params.per_page)
-        window_order = order if after is not None else reverse_order(order)
-        total, items = await gather_reads([counted, lambda: _rows(qs, window, window_order, values)])
-        if before is not None:
+
+    async def from_cursor(value: Any, row_id: int, backwards: bool) -> list[Any]:
+        reading = reverse_order(order) if backwards else list(order)
+        window = sorted_qs.filter(after_q(qs, reading, value, row_id))
+        window = window.order_by(*(reverse_order(sorted_order) if backwards else sorted_order)).limit(params.per_page)
+        return await _rows(qs, window, reading, values)
+
+    async def numbered(offset: int, known: int | None) -> list[Any]:
+        ordered, window_order = (sorted_qs, sorted_order) if known is None else _probed(sorted_qs, sorted_order, known)
+        window = ordered.order_by(*window_order).limit(params.per_page)
+        return await _rows(qs, window.offset(offset) if offset else window, order, values)
+
+    return await read_page(
+        params,
+        order,
+        count=counted,
+        from_cursor=from_cursor if keyed else None,
+        numbered=numbered,
+        first_beside_count=not _related_sort(qs, order),
+    )
+
+
+async def read_page(
+    params: ListParams,
+    order: Sequence[str],
+    *,
+    count: Callable[[], Awaitable[int]],
+    from_cursor: Callable[[Any, int, bool], Awaitable[list[Any]]] | None,
+    numbered: Callable[[int, int | None], Awaitable[list[Any]]],
+    first_beside_count: bool = True,
+) -> Page:
+    """The pager's flow, for a list however its rows are read (paginate's querysets, or SQL of the list's own): a
+    cursor's page (`from_cursor(value, id, backwards)`: the rows after the cursor's row in `order`, or before it,
+    nearest first) beside the total (`count()`); a stale cursor past either end falls back to the page number. A
+    numbered page (`numbered(offset, total)`) is read beside the total on page 1 when `first_beside_count` (total
+    None), else after it, a page past the end answering the last page. Without `from_cursor` the list keeps page
+    numbers only, and its Page has no cursors."""
+    after = decode_cursor(params.after) if from_cursor else None
+    before = decode_cursor(params.before) if from_cursor and after is None else None
+    if from_cursor is not None and (after is not None or before is not None):
+        value, row_id = after or before  # type: ignore[misc]
+        backwards = after is None
+        total, items = await gather_reads([count, lambda: from_cursor(value, row_id, backwards)])
+        if backwards:
             items.reverse()
         if items or params.page == 1:
             return Page(items=items, total=total, params=params, order=order)
         # A stale cursor past either end: fall back to the page number.
     params.after = params.before = ""
-    if params.page == 1 and not _related_sort(qs, order):
-        window = sorted_qs.order_by(*sorted_order).limit(params.per_page)
-        total, items = await gather_reads([counted, lambda: _rows(qs, window, order, values)])
-        return Page(items=items, total=total, params=params, order=order if keyed else ())
-    total = await counted()
+    cursors = order if from_cursor else ()
+    if params.page == 1 and first_beside_count:
+        total, items = await gather_reads([count, lambda: numbered(0, None)])
+        return Page(items=items, total=total, params=params, order=cursors)
+    total = await count()
     if params.page > 1 and (params.page - 1) * params.per_page >= total:
         params.page = max(1, ceil(total / params.per_page))
-    ordered, window_order = _probed(sorted_qs, sorted_order, total)
-    window = ordered.order_by(*window_order).offset((params.page - 1) * params.per_page).limit(params.per_page)
-    items = await _rows(qs, window, order, values)
-    return Page(items=items, total=total, params=params, order=order if keyed else ())
+    items = await numbered((params.page - 1) * params.per_page, total)
+    return Page(items=items, total=total, params=params, order=cursors)
 
 
 _SORTED_KEY = "_sorted_key"
