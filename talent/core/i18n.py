@@ -4,7 +4,7 @@ Catalogs are the .po files under locale/, read once with Babel (no compile step 
 """
 
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -132,15 +132,26 @@ def format_date(value: date | datetime | None, format: str = "medium") -> str:
         return ""
     if isinstance(value, datetime):
         local = local_time(value)
-        locale = _babel_locale(get_locale())
         if format != "medium":
-            return _babel_datetime(local, format=format, locale=locale)
+            return _babel_datetime(local, format=format, locale=_babel_locale(get_locale()))
         # The day as every date on the page shows it (medium), then the time without seconds, joined the
-        # locale's way: "Mar 1, 2026, 8:00 AM", "2026年3月1日 08:00".
-        joined = str(locale.datetime_formats["medium"])
-        day = _babel_date(local.date(), format="medium", locale=locale)
-        return joined.replace("{1}", day).replace("{0}", _babel_time(local.time(), format="short", locale=locale))
+        # locale's way: "Mar 1, 2026, 8:00 AM", "2026年3月1日 08:00". Each part is formatted once per value, as the
+        # dates below: an audit page's 25 times took Babel about half a millisecond.
+        code = get_locale()
+        day = _day_text(local.date(), "medium", code)
+        return _datetime_pattern(code).replace("{1}", day).replace("{0}", _minute_text(local.hour, local.minute, code))
     return _day_text(value, format, get_locale())
+
+
+@lru_cache(maxsize=8)
+def _datetime_pattern(locale: str) -> str:
+    return str(_babel_locale(locale).datetime_formats["medium"])
+
+
+@lru_cache(maxsize=4096)
+def _minute_text(hour: int, minute: int, locale: str) -> str:
+    """A time of day in the locale's short form, which shows hours and minutes only."""
+    return _babel_time(time(hour, minute), format="short", locale=_babel_locale(locale))
 
 
 # A list shows the same few days and counts on row after row and page after page; Babel builds each text anew

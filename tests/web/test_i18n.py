@@ -10,15 +10,19 @@ import contextvars
 import html
 import re
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import httpx
 import pytest
+from babel import Locale
+from babel.dates import format_date as babel_date
+from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal
 from babel.numbers import format_percent as babel_percent
 
 from talent.accounts.models import User
+from talent.core.clock import local_time
 from talent.core.i18n import format_date, format_number, format_percent, gettext, negotiate, set_locale
 from talent.settings import Settings
 from tests.conftest import login, post
@@ -94,6 +98,24 @@ def test_dates_and_numbers_follow_the_active_locale():
     assert zh == "2026年3月1日"
     assert en == "Mar 1, 2026"
     assert in_locale("en", format_number, 1234567) == "1,234,567"
+
+
+def test_a_moment_reads_as_the_day_and_the_minute_babel_writes_in_the_readers_language():
+    # Every 7 minutes and 13 seconds over two days (the seconds vary; the short time shows none): the day in
+    # Babel's medium form and the time in its short form, joined by the locale's medium pattern, on the local clock.
+    # "2026-03-01 00:00 UTC" is "Mar 1, 2026, 8:00 AM" in English and "2026年3月1日 08:00" in Chinese.
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    moments = [start + timedelta(seconds=433 * i) for i in range(400)]
+    assert in_locale("en", format_date, start) == "Mar 1, 2026, 8:00\u202fAM"  # CLDR: a narrow no-break space
+    assert in_locale("zh_CN", format_date, start) == "2026年3月1日 08:00"
+    for code in ("en", "zh_CN"):
+        locale = Locale.parse(code)
+        for moment in moments:
+            local = local_time(moment)
+            day = babel_date(local.date(), format="medium", locale=locale)
+            minute = babel_time(local.time(), format="short", locale=locale)
+            expected = str(locale.datetime_formats["medium"]).replace("{1}", day).replace("{0}", minute)
+            assert in_locale(code, format_date, moment) == expected
 
 
 # Halves at the last digit shown (Babel rounds half to even on the decimal text), negatives, thousands, Decimals.
