@@ -39,6 +39,7 @@ from typing import Any
 from talent import demo_data as data
 from talent.core.attrs import attrs_of
 from talent.db import statistics_refresh
+from talent.demo_divisions import DIVISIONS
 
 DEMO_PASSWORD = "talent-demo-2026"
 STEP = 30  # days per simulation step
@@ -395,33 +396,15 @@ class _Planner:
         return specs
 
     def synthetic_counties(self) -> list[CountySpec]:
-        rng, fake = self.rng, self.fake
+        """The counties beyond Nanjing: the real cities and counties of every province (demo_divisions), each with
+        invented streets (a district's 街道, a county's 镇 and 乡) and a number of stations."""
+        rng = self.rng
         specs = []
         for pcode, pname in data.PROVINCES:
-            if pname.endswith("市"):  # a municipality: one "city" level holding many districts
-                cities = [(pcode[:2] + "0100", "市辖区")]
-                per_city = 16
-            else:
-                cities = []
-                names: set[str] = set()
-                if pcode == "320000":
-                    cities = list(data.JIANGSU_CITIES)
-                    names = {c[1] for c in cities}
-                while len(cities) < 6:
-                    name = fake.city_name() + "市"
-                    if name not in names and name != "南京市":
-                        names.add(name)
-                        cities.append((f"{pcode[:2]}{len(cities) + 1 + (1 if pcode == '320000' else 0):02d}00", name))
-                per_city = 8
-            for ccode, cname in cities:
-                used: set[str] = set()
-                for k in range(per_city):
-                    district = k < per_city // 2
-                    base = fake.district().rstrip("区县")
-                    name = base + ("区" if district else "县")
-                    if name in used:
-                        name = f"{base}{k + 1}{'区' if district else '县'}"
-                    used.add(name)
+            for ccode, cname, counties in DIVISIONS[pcode]:
+                for county in counties.split():
+                    code, name = county[:6], county[6:]
+                    district = name.endswith("区")
                     streets = []
                     street_names: set[str] = set()
                     for _ in range(rng.randint(7, 11)):
@@ -431,14 +414,7 @@ class _Planner:
                             street_names.add(sname)
                             streets.append((sname, []))
                     specs.append(
-                        CountySpec(
-                            (pcode, pname),
-                            (ccode, cname),
-                            f"{ccode[:4]}{k + 1:02d}",
-                            name,
-                            streets,
-                            rng.randint(22, 32),
-                        )
+                        CountySpec((pcode, pname), (ccode, cname), code, name, streets, rng.randint(22, 32))
                     )
         return specs
 

@@ -213,17 +213,6 @@ PROVINCES: list[tuple[str, str]] = [
     ("640000", "宁夏回族自治区"),
     ("650000", "新疆维吾尔自治区"),
 ]
-# Jiangsu's cities after Nanjing, by their codes in the national division codes (GB/T 2260, as the Ministry of
-# Civil Affairs publishes them): six, so that the province the demo accounts sit in holds no invented city (its
-# sixth was a Faker name, 惠州市 under 江苏省, on the national demo's province dashboard).
-JIANGSU_CITIES = [
-    ("320200", "无锡市"),
-    ("320300", "徐州市"),
-    ("320400", "常州市"),
-    ("320500", "苏州市"),
-    ("320600", "南通市"),
-    ("320700", "连云港市"),
-]
 TOWN_STEMS = (
     "城关 城东 城西 城南 城北 新华 人民 解放 东风 红旗 前进 太平 永丰 长安 新安 兴隆 和平 安定 民主 团结 "
     "白沙 清水 石桥 黄河 长江 青山 南山 北山 东湖 西湖 柳河 杨村 李庄 王集 马镇 高桥 大营 新集 双河 三里"

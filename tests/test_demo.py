@@ -392,14 +392,26 @@ async def test_the_demo_runs_the_reminders_so_the_demo_accounts_bells_have_conte
     assert "个案工作实务工作坊" in bell.text and "介入技巧演练" in bell.text
 
 
-def test_the_national_demos_province_of_the_demo_accounts_holds_its_real_cities_only():
-    # The national demo invents cities for most provinces, but not for Jiangsu, where the demo accounts sit (its
-    # sixth city was a Faker name, 惠州市, on the province's dashboard): Nanjing and the cities of JIANGSU_CITIES,
-    # each under its own code.
+def test_the_national_demos_cities_and_counties_are_real_each_under_its_province_and_city():
+    # The national demo's cities and counties are real divisions (talent.demo_divisions, by the Ministry's codes),
+    # where they were Faker names with codes made up from the province's: 惠州市 (Guangdong's) under 江苏省, and one
+    # province's city under another. Each city's code starts with its province's two digits and each county's with
+    # its city's four; no code repeats; each province holds 48 counties or more where it has them (Hainan, Qinghai
+    # and Ningxia have fewer in all), a municipality 16 districts; Jiangsu, where the demo accounts sit, holds
+    # 无锡市 to 淮安市 (320200–320800) after Nanjing, which NANJING_DISTRICTS builds.
     from talent import demo_data
     from talent.demo import _Planner
 
     specs = _Planner("national", 2026, TODAY).synthetic_counties()
+    assert {spec.province for spec in specs} == set(demo_data.PROVINCES)
+    for spec in specs:
+        assert spec.city[0][:2] == spec.province[0][:2] and spec.code[:4] == spec.city[0][:4], spec
+        assert spec.city[0].endswith("00") and not spec.code.endswith("00")
+    assert len({spec.code for spec in specs}) == len(specs)
+    counties = {province: sum(spec.province == province for spec in specs) for province in demo_data.PROVINCES}
+    assert counties[("110000", "北京市")] == 16 and counties[("460000", "海南省")] == 8
+    provinces = [(code, n) for (code, name), n in counties.items() if not name.endswith("市")]
+    assert all(n >= 48 for code, n in provinces if code not in ("460000", "630000", "640000"))
     jiangsu = {spec.city for spec in specs if spec.province[0] == "320000"}
-    assert jiangsu == set(demo_data.JIANGSU_CITIES)
+    assert {code for code, _name in jiangsu} == {f"320{n}00" for n in range(2, 9)}
     assert ("320700", "连云港市") in jiangsu and all(name != "惠州市" for _code, name in jiangsu)

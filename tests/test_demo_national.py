@@ -2,7 +2,7 @@
 (the CE ledger expanded while written, exam results, and the learning side in bulk: courses, enrolments, lesson
 progress, completions, practice answers, notebooks and mock exams).
 
-Already at this fraction (33 counties, 4,404 workers) the workers, CE credits, exam results, enrolments, lesson
+Already at this fraction (33 counties, 4,520 workers) the workers, CE credits, exam results, enrolments, lesson
 progress, answers and audit entries each go in as more values than one statement can bind (asyncpg: 32,767
 parameters), so a write that is not chunked fails on PostgreSQL. (SQLite's limit, SQLITE_MAX_VARIABLE_NUMBER, is
 32,766 by default and 250,000 in Debian's build.)"""
