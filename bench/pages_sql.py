@@ -428,6 +428,10 @@ def organisations(ctx: Ctx) -> Statements | None:
 # ── audit and accounts ────────────────────────────────────────────────────────────────────────────────────────────
 
 
+# The list's columns: its Change column shows each entry's documents, which the statement reads as they are stored.
+AUDIT_COLUMNS = "t.at, t.actor_name, t.action, t.entity, t.entity_id, t.summary, t.before, t.after"
+
+
 @twin("/audit")
 def audit(ctx: Ctx) -> Statements | None:
     if not only(ctx, "entity", "entity_id", "q"):
@@ -456,7 +460,7 @@ def audit(ctx: Ctx) -> Statements | None:
             keyset, order, limit = window
             ids = f"SELECT u.id FROM ({union}) u WHERE {keyset} ORDER BY {order} {limit}"
             rows = (
-                f"SELECT t.id, t.at, t.actor_name, t.action, t.entity, t.entity_id, t.summary FROM audit_entries t"
+                f"SELECT t.id, {AUDIT_COLUMNS} FROM audit_entries t"
                 f" WHERE t.id IN ({ids}) ORDER BY {order.replace('u.id', 't.id')}"
             )
             return rows, f"SELECT COUNT(*) FROM ({union}) u"
@@ -465,8 +469,7 @@ def audit(ctx: Ctx) -> Statements | None:
     if ctx.query.get("q"):
         where.append(ctx.like(("t.summary", "t.actor_name"), ctx.query["q"]))
     sorts = {"at": "t.id", "entity": "t.entity", "action": "t.action", "actor": "t.actor_name"}
-    columns = "t.at, t.actor_name, t.action, t.entity, t.entity_id, t.summary"
-    return paged(ctx, "audit_entries t", where, sorts, "-at", columns)
+    return paged(ctx, "audit_entries t", where, sorts, "-at", AUDIT_COLUMNS)
 
 
 @twin("/admin/users")
