@@ -12,7 +12,7 @@ from courses.enrolment.models import Enrolment, EnrolmentStatus
 from courses.examprep.models import Kind
 from talent.audit.models import Entity
 from talent.audit.present import Ids, register_codes, register_namer
-from talent.core.access import Scope
+from talent.core.access import Role, Scope
 from talent.core.clock import local_today
 from talent.core.sql import IntList, Unordered, dialect, inline_sql, scalar
 from talent.people.access import workers_q
@@ -32,6 +32,14 @@ async def course_names(scope: Scope, ids: Ids):
 # Above this many ids, a namer of enrolments or certificates joins their courses and workers (on PostgreSQL): the
 # probes cost about 3 µs an id, hashing the country's courses and workers about 80 ms.
 JOINED_NAMES_MIN = 20_000
+# Above this many ids, a jurisdiction's namer reads the workers it reaches once (see below).
+JOINED_REACH_MIN = 1_000
+
+
+def _bounded(scope: Scope) -> bool:
+    """A jurisdiction's reach (a bureau's, an organisation's, a supervisor's): workers of some stations, not the
+    country's (an administrator's) nor one (a worker's own)."""
+    return scope.role not in (Role.ADMIN, Role.WORKER)
 
 
 def _learner_course_namer(model):
@@ -55,6 +63,19 @@ def _learner_course_namer(model):
                 f"SELECT e.id AS i, c.title || ' · ' || w.name AS label FROM {table} e"
                 " JOIN courses c ON c.id = e.course_id JOIN workers w ON w.id = e.worker_id"
                 f" WHERE e.id IN {ids.get_sql(None)} AND c.id IN ({courses}) AND w.id IN ({workers})"
+            )
+        if _bounded(scope) and (not isinstance(ids, IntList) or len(ids.values) > JOINED_REACH_MIN):
+            # A jurisdiction's many ids (its audit export): the workers it reaches read once (MATERIALIZED) and
+            # joined, where a probe per row tested the worker against each part of the reach. A city's export names
+            # 2,841 enrolments: its naming statement 29 → 16.5 ms, its CSV 112–118 → 90–93 ms, the province's
+            # 1.12–1.15 → 0.95–0.98 s (PostgreSQL, national demo; SQLite 2–4 % faster). Joined without the fence,
+            # the planner still probed the reach per row (122 ms).
+            course = scalar(Course.filter(reach, id=RawSQL(f'"{table}"."course_id"')).values("title")).sql
+            workers = inline_sql(Worker.filter(workers_q(scope)).values("id", "name"))
+            return (
+                f'WITH w AS MATERIALIZED ({workers}) SELECT "{table}"."id" AS i, {course} || \' · \' || w.name'
+                f' AS label FROM "{table}" LEFT JOIN w ON w.id = "{table}"."worker_id"'
+                f' WHERE "{table}"."id" IN {ids.get_sql(None)}'
             )
         # The course's title and the worker's name each read by a scalar subquery that also tests the reach: NULL
         # when out of it, and so the label (SQL's || gives NULL with a NULL side). A probe of the related row per

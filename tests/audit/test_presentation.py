@@ -331,14 +331,15 @@ async def test_the_audit_pager_links_to_the_next_entries_by_a_cursor_on_the_last
     assert following.status_code == 200 and following.text != shown
 
 
-@pytest.mark.parametrize("joined", [False, True], ids=["probed", "joined"])
+@pytest.mark.parametrize("joined", ["", "JOINED_NAMES_MIN", "JOINED_REACH_MIN"], ids=["probed", "joined", "reach"])
 async def test_enrolments_are_named_for_the_readers_who_see_their_course_and_worker_probed_or_joined(
     db, monkeypatch, joined
 ):
-    # Many ids are named by a join on PostgreSQL (JOINED_NAMES_MIN; SQLite always probes): the same names, and the
-    # same silence where the reader may not see the course or the worker.
+    # Many ids are named by a join on PostgreSQL (JOINED_NAMES_MIN; SQLite always probes), and a jurisdiction's
+    # many ids by joining the workers it reaches, read once (JOINED_REACH_MIN, both databases): the same names, and
+    # the same silence where the reader may not see the course or the worker.
     if joined:
-        monkeypatch.setattr(completion_pages, "JOINED_NAMES_MIN", 0)
+        monkeypatch.setattr(completion_pages, joined, 0)
     w = await world()
     course = await make_course(w, author="bureau")  # county A's
     w1, w3 = w["workers"][0], w["workers"][2]  # county A's worker, county B's
