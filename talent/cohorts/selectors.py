@@ -18,6 +18,7 @@ from talent.core.pagination import ListParams, Page, paginate
 from talent.core.sql import Unordered, icontains
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
+from talent.places.models import Station
 from talent.supervision.access import readable_sessions
 from talent.supervision.models import SessionAttendee, SupervisionSession
 from talent.supervision.rules import mentoring_on
@@ -33,7 +34,11 @@ async def session_list(*, scope: Scope, params: ListParams, supervisor_id: int |
     if supervisor_id is not None:
         qs = qs.filter(supervisor_id=supervisor_id)
     if params.q:
-        qs = qs.filter(icontains("topics", params.q) | icontains("station__name", params.q) | Q(station__code=params.q))
+        # The stations named by the search as a subquery, not joined: through the join, the OR across two tables
+        # was tested on every session of the country walked in date order (the administrator's ?q=a, matching
+        # none: its page statement 247 → 89 ms, its count 92 → 51 ms, PostgreSQL, national demo, beside a CI run).
+        named = Station.filter(icontains("name", params.q) | Q(code=params.q)).values("id")
+        qs = qs.filter(icontains("topics", params.q) | Q(station_id__in=Unordered(named)))
     page = await paginate(qs, params, SESSION_SORTS, default="-held_on")
     counts = await attendee_counts([s.id for s in page.items])
     for s in page.items:

@@ -246,3 +246,21 @@ async def test_a_supervisor_reads_the_sessions_at_their_stations_and_their_own_e
     for session, topic in ((theirs_here, "他人在本站"), (mine_there, "本人在他站")):
         assert topic in (await client.get(f"/supervision/sessions/{session.id}")).text
     assert (await client.get(f"/supervision/sessions/{theirs_there.id}")).status_code == 404
+
+
+async def test_the_session_search_finds_sessions_by_topic_by_their_stations_name_and_by_its_exact_code(client, db):
+    w = await world()
+    first = await _log(w, topics="甲议题")
+    second = await _log(w, topics="乙议题", held_on=date(2026, 5, 21))
+    await login(client, "admin")
+
+    async def found(q: str) -> set[int]:
+        page = (await client.get("/supervision/sessions", params={"q": q})).text
+        return {s.id for s in (first, second) if f'href="/supervision/sessions/{s.id}"' in page}
+
+    assert await found("") == {first.id, second.id}
+    assert await found("甲") == {first.id}  # a topic
+    assert await found("社工站1") == {first.id, second.id}  # S1's name
+    assert await found("S1") == {first.id, second.id}  # S1's code, exactly
+    assert await found("S") == set()  # part of a code is not a code
+    assert await found("社工站3") == set()  # another station's name
