@@ -413,9 +413,7 @@ class _Planner:
                         if sname not in street_names:
                             street_names.add(sname)
                             streets.append((sname, []))
-                    specs.append(
-                        CountySpec((pcode, pname), (ccode, cname), code, name, streets, rng.randint(22, 32))
-                    )
+                    specs.append(CountySpec((pcode, pname), (ccode, cname), code, name, streets, rng.randint(22, 32)))
         return specs
 
     def add_region(self, code: str, name: str, level: str, parent: RegionRow | None) -> RegionRow:
