@@ -87,6 +87,13 @@ class Ctx:
                 q = f"({q} OR ({sp}.worker_id IN ({mentees}) AND {self.active(sp)}))"
         return q
 
+    def of_workers(self, column: str) -> str:
+        """Rows whose worker `column` is in scope (talent.people.access.of_reached_workers_q): every row for an
+        administrator, whose scope is every worker."""
+        if self.scope.role == Role.ADMIN:
+            return "TRUE"
+        return f"{column} IN (SELECT w.id FROM workers w WHERE {self.workers('w')})"
+
     def workers(self, w: str) -> str:
         """Workers (alias `w`) in scope (talent.people.access.workers_q)."""
         s = self.scope
@@ -525,7 +532,7 @@ def assessments(ctx: Ctx) -> Statements | None:
     year = int(year) if year.isdigit() else ctx.today.year - 1
     where = [
         f"t.year = {ctx.p(year)}",
-        f"t.worker_id IN (SELECT w.id FROM workers w WHERE {ctx.workers('w')})",
+        ctx.of_workers("t.worker_id"),
     ]
     where += equal(ctx, "grade")
     worker = "(SELECT w.{} FROM workers w WHERE w.id = t.worker_id)"

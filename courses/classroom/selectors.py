@@ -8,8 +8,7 @@ from courses.enrolment.models import SEATED, Enrolment, EnrolmentStatus
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.sql import Unordered
-from talent.people.access import workers_q
-from talent.people.models import Worker
+from talent.people.access import of_reached_workers_q
 
 
 async def course_sessions(*, course: Course) -> list[ClassSession]:
@@ -22,9 +21,8 @@ async def session_get(*, course: Course, session_id: int) -> ClassSession:
 
 async def roster(*, scope: Scope, course: Course, session: ClassSession) -> list[Enrolment]:
     """Learners holding a seat whose worker is in the viewer's scope, each with `present`. Two queries."""
-    in_scope = Unordered(Worker.filter(workers_q(scope)).values("id"))
     rows = await (
-        Enrolment.filter(course_id=course.id, status__in=list(SEATED), worker_id__in=in_scope)
+        Enrolment.filter(of_reached_workers_q(scope), course_id=course.id, status__in=list(SEATED))
         .select_related("worker")
         .order_by("worker__name", "id")
     )

@@ -19,9 +19,7 @@ from talent.audit.services import Audited
 from talent.core.access import Permission, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
-from talent.core.sql import Unordered
-from talent.people.access import workers_q
-from talent.people.models import Worker
+from talent.people.access import of_reached_workers_q
 
 SESSION_AUDIT_FIELDS = ["course_id", "title", "starts_at", "minutes", "place", "trainer"]
 SESSION = Audited(Entity.CLASS_SESSION, SESSION_AUDIT_FIELDS)
@@ -55,9 +53,8 @@ async def attendance_record(
     when there is one. Returns the learner's enrolment."""
     if not scope.can(Permission.LEARNERS_MANAGE):
         raise ServiceError("__all__", N_("You may not take attendance."))
-    in_scope = Unordered(Worker.filter(workers_q(scope)).values("id"))
     enrolment = await Enrolment.filter(
-        id=enrolment_id, course_id=course.id, worker_id__in=in_scope, status__in=list(SEATED)
+        of_reached_workers_q(scope), id=enrolment_id, course_id=course.id, status__in=list(SEATED)
     ).first()
     if enrolment is None or session.course_id != course.id:
         raise ServiceError("__all__", N_("This learner does not hold a seat on this course."))

@@ -8,9 +8,7 @@ from courses.classroom.models import Attendance, ClassSession
 from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from talent.core.access import Scope
-from talent.core.sql import Unordered
-from talent.people.access import workers_q
-from talent.people.models import Worker
+from talent.people.access import of_reached_workers_q
 
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -71,7 +69,5 @@ async def certificate_by_code(*, code: str) -> CompletionCertificate | None:
 
 async def certificate_get(*, scope: Scope, certificate_id: int) -> CompletionCertificate:
     """A certificate the viewer may see: their own (a worker), or a worker's in the viewer's scope."""
-    qs = CompletionCertificate.all()
-    if not scope.is_admin:
-        qs = qs.filter(worker_id__in=Unordered(Worker.filter(workers_q(scope)).values("id")))
+    qs = CompletionCertificate.filter(of_reached_workers_q(scope))
     return await qs.select_related("course", "course__region", "worker").get(id=certificate_id)

@@ -9,8 +9,7 @@ from tortoise.expressions import Subquery
 from talent.certification.models import Certificate
 from talent.core.access import Scope
 from talent.core.sql import Unordered
-from talent.people.access import workers_q
-from talent.people.models import Worker
+from talent.people.access import of_reached_workers_q
 from talent.places.models import CertLevel
 
 LEVEL_ORDER = list(CertLevel)  # lowest first, the order CertLevel declares
@@ -69,5 +68,4 @@ async def levels_for(*, worker_ids: list[int], on: date) -> dict[int, CertLevel]
 
 async def certificates_of(*, scope: Scope, worker_id: int) -> list[Certificate]:
     """The certificates of a worker the viewer may see (none for a worker out of scope), latest first."""
-    in_scope = Unordered(Worker.filter(workers_q(scope)).values("id"))
-    return await Certificate.filter(worker_id=worker_id, worker_id__in=in_scope).order_by("-obtained_on", "-id")
+    return await Certificate.filter(of_reached_workers_q(scope), worker_id=worker_id).order_by("-obtained_on", "-id")

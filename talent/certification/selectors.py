@@ -70,7 +70,7 @@ from talent.core.export import sql_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, attach, paginate
 from talent.core.sql import RawSubquery, Unordered, icontains, inline_sql, lacking, under, unordered
-from talent.people.access import spells_q, workers_q
+from talent.people.access import of_reached_workers_q, spells_q, workers_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on
 from talent.places.access import regions_q
@@ -359,7 +359,7 @@ async def worker_yearly_ce(*, scope: Scope, worker_id: int, today: date):
         return None
     start = date(today.year, 1, 1)
     rows = (
-        await CeCredit.filter(worker_id=worker_id, worker_id__in=_workers_in(scope), earned_on__gte=start)
+        await CeCredit.filter(of_reached_workers_q(scope), worker_id=worker_id, earned_on__gte=start)
         .filter(earned_on__lte=date(today.year, 12, 31))
         .annotate(total=Sum("hours"))
         .group_by("source")
@@ -678,7 +678,7 @@ async def worker_certificates(*, scope: Scope, worker_id: int, today: date) -> l
     `renewal_opens`, `registration_deadline` and its `registrations` history."""
     sql = await certificate_sql(row='"certificates"')
     certificates = await (
-        Certificate.filter(worker_id=worker_id, worker_id__in=_workers_in(scope))
+        Certificate.filter(of_reached_workers_q(scope), worker_id=worker_id)
         .annotate(expiry=RawSQL(sql.expiry()), ce_hours=RawSQL(sql.ce_hours()), status=RawSQL(sql.status(today)))
         .order_by("-level", "-obtained_on")
     )
@@ -736,14 +736,9 @@ async def ce_hours_between(*, worker_id: int, start: date, end: date) -> Decimal
     return Decimal(str(total or 0))
 
 
-def _workers_in(scope: Scope) -> Unordered:
-    """Ids of the workers the viewer reaches, for `worker_id__in`: a row of a worker out of scope is not found."""
-    return Unordered(Worker.filter(workers_q(scope)).values("id"))
-
-
 async def ce_ledger(*, scope: Scope, worker_id: int, limit: int = 200) -> list[CeCredit]:
     return (
-        await CeCredit.filter(worker_id=worker_id, worker_id__in=_workers_in(scope))
+        await CeCredit.filter(of_reached_workers_q(scope), worker_id=worker_id)
         .order_by("-earned_on", "-id")
         .limit(limit)
     )
@@ -752,7 +747,7 @@ async def ce_ledger(*, scope: Scope, worker_id: int, limit: int = 200) -> list[C
 async def ce_ledger_total(*, scope: Scope, worker_id: int) -> Decimal:
     """Every CE hour ever credited to the worker (not only the rows the ledger lists), summed in SQL."""
     rows = (
-        await CeCredit.filter(worker_id=worker_id, worker_id__in=_workers_in(scope))
+        await CeCredit.filter(of_reached_workers_q(scope), worker_id=worker_id)
         .annotate(total=Sum("hours"))
         .values("total")
     )
@@ -768,7 +763,7 @@ async def ce_evidence_get(*, scope: Scope, worker_id: int, credit_id: int) -> Ce
 
 async def worker_results(*, scope: Scope, worker_id: int) -> list[ExamResult]:
     return (
-        await ExamResult.filter(worker_id=worker_id, worker_id__in=_workers_in(scope))
+        await ExamResult.filter(of_reached_workers_q(scope), worker_id=worker_id)
         .select_related("subject")
         .order_by("-year", "subject__position")
     )
@@ -797,7 +792,7 @@ async def pass_rate_counts(
     if not scope.is_admin:
         # An admin reaches every worker: testing each result's worker against all of them cost SQLite the country's
         # counts 1,035 ms against 123 without.
-        results = results.filter(worker_id__in=_workers_in(scope))
+        results = results.filter(of_reached_workers_q(scope))
     if subject_code:
         results = results.filter(subject_id__in=Unordered(ExamSubject.filter(code=subject_code).values("id")))
     keys: tuple[str, ...] = ("year", "subject_id")

@@ -7,10 +7,9 @@ a worker none here (their own standard is shown on "My pay"). Salary records fol
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, Unordered, inline_sql, under
+from talent.core.sql import NOTHING, inline_sql, under
 from talent.pay.models import SalaryRecord, SalaryStandard, StandardStatus
-from talent.people.access import workers_q
-from talent.people.models import Worker
+from talent.people.access import of_reached_workers_q
 from talent.places.access import stations_q
 from talent.places.models import Station
 from talent.places.rules import ancestor_paths, within
@@ -52,9 +51,7 @@ def standard_region_allowed(scope: Scope, region_path: str) -> bool:
 
 def salary_records_q(scope: Scope) -> Q:
     """Filter on SalaryRecord: the records of the workers the viewer reaches."""
-    if scope.is_admin:
-        return Q()
-    return Q(worker_id__in=Unordered(Worker.filter(workers_q(scope)).values("id")))
+    return of_reached_workers_q(scope)
 
 
 def readable_salary_records(scope: Scope):

@@ -16,7 +16,7 @@ from talent.core.aggregate import count_by
 from talent.core.concurrency import gather_reads
 from talent.core.export import sql_batches, statement_batches
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import Unordered, icontains
+from talent.core.sql import icontains
 from talent.figures.freshness import cached_rows
 from talent.pay.access import readable_salary_records, readable_standards, station_ids_sql
 from talent.pay.models import (
@@ -32,7 +32,7 @@ from talent.pay.models import (
     StandardStatus,
 )
 from talent.pay.rules import CENT, STATUSES, PaySql, PayStatus, whole_months
-from talent.people.access import workers_q
+from talent.people.access import of_reached_workers_q, workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -810,7 +810,7 @@ ASSESSMENT_SORTS = {"year": "year", "worker_no": "worker__worker_no", "name": "w
 
 
 def readable_assessments(scope: Scope):
-    return Assessment.filter(worker_id__in=Unordered(Worker.filter(workers_q(scope)).values("id")))
+    return Assessment.filter(of_reached_workers_q(scope))
 
 
 async def assessment_list(

@@ -6,7 +6,6 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
-from tortoise.expressions import Subquery
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -16,7 +15,6 @@ from talent.core.access import Scope
 from talent.core.clock import local_today, now_utc
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
-from talent.core.sql import Unordered
 from talent.pay.access import salary_records_q, standard_region_allowed, standard_writer
 from talent.pay.models import (
     Assessment,
@@ -34,7 +32,7 @@ from talent.pay.models import (
 )
 from talent.pay.rules import CENT, Band, check_bands, default_mid, money
 from talent.pay.selectors import proposal_for
-from talent.people.access import workers_q
+from talent.people.access import of_reached_workers_q, workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import worker_jurisdictions
 from talent.places.models import Region
@@ -378,7 +376,7 @@ async def salary_record_create(
 ) -> SalaryRecord:
     values = _record_values(effective_from, monthly_base, monthly_allowances, note)
     async with in_transaction():
-        if not await Worker.filter(id=worker.id).filter(id__in=_reach(scope)).exists():
+        if not await Worker.filter(workers_q(scope), id=worker.id).exists():
             raise ServiceError("__all__", N_("No worker with this number in your scope."))
         await check_hired(worker.id, effective_from)
         if await SalaryRecord.filter(worker_id=worker.id, effective_from=effective_from).exists():
@@ -388,11 +386,6 @@ async def salary_record_create(
             actor, record, f"{worker.worker_no} {effective_from.isoformat()}", **await _where(worker.id)
         )
     return record
-
-
-def _reach(scope: Scope) -> Subquery:
-    """The ids of the workers the viewer reaches (people.access.workers_q)."""
-    return Unordered(Worker.filter(workers_q(scope)).values("id"))
 
 
 async def salary_record_update(
@@ -477,7 +470,7 @@ async def assessment_save(
         raise ServiceError("grade", N_("Choose one of the options.")) from None
     values = {"grade": grade, "note": (note or "").strip()[:255]}
     async with in_transaction():
-        if not await Worker.filter(id=worker.id).filter(id__in=_reach(scope)).exists():
+        if not await Worker.filter(workers_q(scope), id=worker.id).exists():
             raise ServiceError("worker_no", N_("No worker with this number in your scope."))
         where = await _where(worker.id)
         summary = f"{worker.worker_no} {year}"
@@ -492,7 +485,7 @@ async def assessment_save(
 
 async def assessment_delete(*, actor: Actor, scope: Scope, assessment: Assessment) -> None:
     async with in_transaction():
-        if not await Assessment.filter(id=assessment.id, worker_id__in=_reach(scope)).exists():
+        if not await Assessment.filter(of_reached_workers_q(scope), id=assessment.id).exists():
             raise _forbidden()
         worker = await Worker.get(id=assessment.worker_id)
         await ASSESSMENT.delete(

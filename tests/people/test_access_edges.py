@@ -110,3 +110,28 @@ async def test_the_reach_asked_for_a_few_workers_is_the_whole_reach_among_them(d
             assert among == reached & set(asked), (scope.role, asked)
     bureau = set(await Worker.filter(workers_among_q(scopes[1], everyone)).values_list("worker_no", flat=True))
     assert {"W1", "W5"} <= bureau and not {"W3", "W4", "W6"} & bureau
+
+
+async def test_the_rows_of_reached_workers_are_those_whose_worker_is_in_reach_and_for_an_administrator_all(db):
+    # of_reached_workers_q (assessments, salary records, certificates, enrolments…): for every role, a table's rows
+    # whose worker the viewer reaches; for an administrator no test at all (the SQL names no workers subquery),
+    # where `worker_id IN (SELECT id FROM workers)` semi-joined the country's workers.
+    from talent.certification.models import Certificate
+    from talent.people.access import of_reached_workers_q
+
+    w = await world()
+    county_a = w["regions"]["county_a"].path
+    for worker in w["workers"]:
+        await Certificate.create(worker=worker, level="assistant", number=f"C-{worker.worker_no}", obtained_on=TODAY)
+    scopes = [
+        Scope(user_id=1, role=Role.ADMIN),
+        Scope(user_id=1, role=Role.BUREAU, region_path=county_a),
+        Scope(user_id=1, role=Role.HR, organisation_id=w["stations"][0].organisation_id),
+        Scope(user_id=1, role=Role.WORKER, worker_id=w["workers"][1].id),
+    ]
+    for scope in scopes:
+        reached = set(await readable_workers(scope).values_list("id", flat=True))
+        rows = Certificate.filter(of_reached_workers_q(scope))
+        assert set(await rows.values_list("worker_id", flat=True)) == reached, scope.role
+        assert ("workers" in rows.sql()) == (scope.role != Role.ADMIN), scope.role
+    assert len(await Certificate.filter(of_reached_workers_q(scopes[0]))) == len(w["workers"])
