@@ -81,6 +81,13 @@ def workers_among_q(scope: Scope, ids) -> Q:
     return Q(id__in=Union(*worker_id_queries(scope, among=ids)))
 
 
+def reaches_a_jurisdiction(scope: Scope) -> bool:
+    """Whether the viewer reaches the workers of a jurisdiction (a bureau's region, an organisation's stations, a
+    supervisor's), not the country's (an administrator) nor one (a worker's own): a set worth reading once to join
+    many rows to it."""
+    return scope.role not in (Role.ADMIN, Role.WORKER)
+
+
 def of_reached_workers_q(scope: Scope, column: str = "worker_id") -> Q:
     """Filter on a table whose `column` names a worker: the rows of the workers the viewer reaches. None for an
     administrator, who reaches every worker (each row's worker exists): `worker_id IN (SELECT id FROM workers)`
