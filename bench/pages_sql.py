@@ -387,7 +387,8 @@ def stations(ctx: Ctx) -> Statements | None:
         f" (SELECT COUNT(DISTINCT sp.worker_id) FROM employment_spells sp WHERE sp.station_id = t.id"
         f" AND {ctx.active('sp')})"
     )
-    return paged(ctx, "stations t", where, sorts, "code", columns)
+    sorted_text = () if ctx.scope.role == Role.ADMIN else ("code", "name")  # as the page sorts them (sort_rows)
+    return paged(ctx, "stations t", where, sorts, "code", columns, sorted_text=sorted_text)
 
 
 @twin("/regions")

@@ -273,7 +273,9 @@ async def station_list(*, scope: Scope, params: ListParams, today: date | None =
     station's head count (talent.staffing.selectors.add_headcounts). `today` is not used; it stays until
     tests/exports stops passing it."""
     qs = _station_filtered(scope=scope, params=params, **filters)
-    return await paginate(qs, params, STATION_SORTS, default="code", values=STATION_ROW)
+    # A jurisdiction's stations sorted as rows (paginate's sort_rows), not by walking the code index through the
+    # country: the province's first page by code, descending, walked 26,063 stations (9.7 → 1.0 ms, psql).
+    return await paginate(qs, params, STATION_SORTS, default="code", values=STATION_ROW, sort_rows=not scope.is_admin)
 
 
 async def station_tier_options(*, scope: Scope) -> list[dict]:
@@ -289,7 +291,9 @@ async def station_tier_options(*, scope: Scope) -> list[dict]:
     else:
         # An area: its stations' tiers (a city's 150 stations by the path index), where asking each tier for a
         # station in the area read every station of every tier on SQLite (4.6 ms of a 12 ms page).
-        tiers = StationTier.filter(id__in=Unordered(Station.filter(in_scope).values("tier_id")))
+        # DISTINCT: the area's few tiers hashed once, where PostgreSQL probed each of the 124 tiers' stations
+        # through the country (a province's options 11.9 → 1.3 ms, psql).
+        tiers = StationTier.filter(id__in=Unordered(Station.filter(in_scope).distinct().values("tier_id")))
     return await tiers.order_by("name").values("id", "name")
 
 

@@ -1,3 +1,6 @@
+import html
+import re
+
 from talent.audit.models import AuditEntry
 from talent.places.models import Organisation, Region, Station, StationTier
 from tests.conftest import login, post, text_of
@@ -263,3 +266,20 @@ async def test_tiers_are_created_with_their_norms_and_invalid_norms_are_422(clie
         {"name": "玄武3.0", "region_code": "320102", "min_fulltime": "4", "min_certified": "2"},
     )
     assert response.status_code == 303 and (await StationTier.get(id=tier.id)).min_fulltime == 4
+
+
+async def test_a_citys_stations_page_by_page_in_each_text_sort_are_its_stations_in_that_order(client):
+    # A jurisdiction's list is read by sorting its rows (paginate's sort_rows), the administrator's by the index:
+    # walked one station a page, forwards by the pager's cursor, the city bureau sees its own stations (S1–S4 of the
+    # world) in the order of the sort, each once.
+    await world()
+    await login(client, "citybureau")
+    for sort, key, reverse in (("code", "code", False), ("-code", "code", True), ("-name", "name", True)):
+        expected = [s.code for s in sorted(await Station.all(), key=lambda s: (getattr(s, key), s.id), reverse=reverse)]
+        seen, url = [], f"/stations?sort={sort}&per_page=1"
+        while url:
+            page = (await client.get(url, headers=HTMX)).text
+            seen += re.findall(r">(S\d)<", page)
+            link = re.search(r'href="(\?[^"]*after=[^"]*)"', html.unescape(page))
+            url = f"/stations{link.group(1)}" if link else ""
+        assert seen == expected, sort
