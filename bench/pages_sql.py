@@ -518,7 +518,8 @@ def sessions(ctx: Ctx) -> Statements | None:
         f"t.held_on, t.hours, t.format, t.topics, {supervisor}, {station.format('code')}, {station.format('name')},"
         " (SELECT COUNT(*) FROM supervision_attendees a WHERE a.session_id = t.id)"
     )
-    return paged(ctx, "supervision_sessions t", where, sorts, "-held_on", columns)
+    sorted_text = () if s.role == Role.ADMIN else ("held_on",)  # as the page sorts them (sort_rows)
+    return paged(ctx, "supervision_sessions t", where, sorts, "-held_on", columns, sorted_text=sorted_text)
 
 
 # ── pay, cohorts, notifications ───────────────────────────────────────────────────────────────────────────────────

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tortoise.expressions import Q, RawSQL, Subquery
-from tortoise.fields import CharField, TextField
+from tortoise.fields import CharField, DateField, TextField
 from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.queryset import QuerySet
 
@@ -298,17 +298,21 @@ _SORTED_KEY = "_sorted_key"
 
 def _sorted(qs: QuerySet, order: Sequence[str]) -> tuple[QuerySet, list[str]]:
     """`qs` and the ordering its page is read in so that the database sorts the filtered rows rather than walk the
-    sort column's index: a text column of the model's own table as an expression (`column || ''`, the same values
-    in the same order) that no index serves; any other order as it is. PostgreSQL walked the index of the workers'
-    numbers through every province before the viewer's, testing each worker against its scope, because worker
-    numbers follow the regions and it reckons the viewer's workers spread evenly: a province's first page of
-    workers by number, descending, 142 → 24 ms (the national demo's Jiangsu, 3,649 active of 184,287; a city's and
-    a county's unchanged, 1.1 and 0.4 ms; psql)."""
+    sort column's index: a text or date column of the model's own table as an expression (`column || ''`, a date
+    `column + 0` on PostgreSQL: the same values in the same order) that no index serves; any other order as it is.
+    PostgreSQL walked the index of the workers' numbers through every province before the viewer's, testing each
+    worker against its scope, because worker numbers follow the regions and it reckons the viewer's workers spread
+    evenly: a province's first page of workers by number, descending, 142 → 24 ms (the national demo's Jiangsu,
+    3,649 active of 184,287; a city's and a county's unchanged, 1.1 and 0.4 ms; psql)."""
     column = order[0].lstrip("-")
     field = qs.model._meta.fields_map.get(column)
-    if column not in qs.model._meta.db_fields or not isinstance(field, CharField | TextField):
+    if column not in qs.model._meta.db_fields or not isinstance(field, CharField | TextField | DateField):
         return qs, list(order)
-    key = RawSQL(f'"{qs.model._meta.db_table}"."{qs.model._meta.fields_db_projection[column]}" || \'\'')
+    name = f'"{qs.model._meta.db_table}"."{qs.model._meta.fields_db_projection[column]}"'
+    # A date as a date plus no days on PostgreSQL; SQLite keeps dates as ISO text (a city's supervision sessions,
+    # newest first: PostgreSQL walked the dates' index back through the country's 109,064 sessions, 23 ms).
+    pg_date = isinstance(field, DateField) and qs.model._meta.db.capabilities.dialect == "postgres"
+    key = RawSQL(f"{name} + 0" if pg_date else f"{name} || ''")
     descending = "-" if order[0].startswith("-") else ""
     return qs.annotate(**{_SORTED_KEY: key}), [descending + _SORTED_KEY, *order[1:]]
 
