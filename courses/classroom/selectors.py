@@ -8,7 +8,7 @@ from courses.enrolment.models import SEATED, Enrolment, EnrolmentStatus
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.sql import Unordered
-from talent.people.access import of_reached_workers_q
+from talent.people.access import reached_rows_q
 
 
 async def course_sessions(*, course: Course) -> list[ClassSession]:
@@ -22,7 +22,7 @@ async def session_get(*, course: Course, session_id: int) -> ClassSession:
 async def roster(*, scope: Scope, course: Course, session: ClassSession) -> list[Enrolment]:
     """Learners holding a seat whose worker is in the viewer's scope, each with `present`. Two queries."""
     rows = await (
-        Enrolment.filter(of_reached_workers_q(scope), course_id=course.id, status__in=list(SEATED))
+        Enrolment.filter(reached_rows_q(scope, Enrolment, course_id=course.id), status__in=list(SEATED))
         .select_related("worker")
         .order_by("worker__name", "id")
     )

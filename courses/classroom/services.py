@@ -19,7 +19,7 @@ from talent.audit.services import Audited
 from talent.core.access import Permission, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
-from talent.people.access import of_reached_workers_q
+from talent.people.access import reached_rows_q
 
 SESSION_AUDIT_FIELDS = ["course_id", "title", "starts_at", "minutes", "place", "trainer"]
 SESSION = Audited(Entity.CLASS_SESSION, SESSION_AUDIT_FIELDS)
@@ -54,7 +54,7 @@ async def attendance_record(
     if not scope.can(Permission.LEARNERS_MANAGE):
         raise ServiceError("__all__", N_("You may not take attendance."))
     enrolment = await Enrolment.filter(
-        of_reached_workers_q(scope), id=enrolment_id, course_id=course.id, status__in=list(SEATED)
+        reached_rows_q(scope, Enrolment, id=enrolment_id, course_id=course.id), status__in=list(SEATED)
     ).first()
     if enrolment is None or session.course_id != course.id:
         raise ServiceError("__all__", N_("This learner does not hold a seat on this course."))

@@ -8,7 +8,7 @@ from courses.classroom.models import Attendance, ClassSession
 from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus, LessonProgress
 from talent.core.access import Scope
-from talent.people.access import of_reached_workers_q
+from talent.people.access import reached_rows_q
 
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -69,5 +69,5 @@ async def certificate_by_code(*, code: str) -> CompletionCertificate | None:
 
 async def certificate_get(*, scope: Scope, certificate_id: int) -> CompletionCertificate:
     """A certificate the viewer may see: their own (a worker), or a worker's in the viewer's scope."""
-    qs = CompletionCertificate.filter(of_reached_workers_q(scope))
-    return await qs.select_related("course", "course__region", "worker").get(id=certificate_id)
+    qs = CompletionCertificate.filter(reached_rows_q(scope, CompletionCertificate, id=certificate_id))
+    return await qs.select_related("course", "course__region", "worker").get()

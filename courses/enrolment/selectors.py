@@ -14,7 +14,7 @@ from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, paginate
 from talent.core.sql import icontains
-from talent.people.access import of_reached_workers_q
+from talent.people.access import reached_rows_q
 
 SORTS = {"worker_no": "worker__worker_no", "name": "worker__name", "status": "status", "position": "position"}
 STATUS_FILTERS = ("", *EnrolmentStatus)
@@ -30,9 +30,9 @@ async def enrolment_of(*, course: Course, worker_id: int | None) -> Enrolment | 
 async def enrolment_get(*, scope: Scope, course: Course, enrolment_id: int) -> Enrolment:
     """An enrolment of the course whose worker is in the viewer's scope; DoesNotExist otherwise."""
     return (
-        await Enrolment.filter(of_reached_workers_q(scope), course_id=course.id)
+        await Enrolment.filter(reached_rows_q(scope, Enrolment, course_id=course.id, id=enrolment_id))
         .select_related("worker")
-        .get(id=enrolment_id)
+        .get()
     )
 
 
@@ -60,7 +60,7 @@ async def progress(*, enrolment: Enrolment | None, lessons: list[Lesson]) -> dic
 
 async def course_enrolments(*, scope: Scope, course: Course, params: ListParams, status: str = "") -> Page:
     """Learners of a course the viewer may see (HR: their organisation's workers)."""
-    qs = Enrolment.filter(of_reached_workers_q(scope), course_id=course.id)
+    qs = Enrolment.filter(reached_rows_q(scope, Enrolment, course_id=course.id))
     if status in STATUS_FILTERS and status:
         qs = qs.filter(status=status)
     if params.q:

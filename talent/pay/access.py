@@ -9,7 +9,7 @@ from tortoise.expressions import Q
 from talent.core.access import Role, Scope
 from talent.core.sql import NOTHING, inline_sql, under
 from talent.pay.models import SalaryRecord, SalaryStandard, StandardStatus
-from talent.people.access import of_reached_workers_q
+from talent.people.access import of_reached_workers_q, reached_rows_q
 from talent.places.access import stations_q
 from talent.places.models import Station
 from talent.places.rules import ancestor_paths, within
@@ -49,9 +49,10 @@ def standard_region_allowed(scope: Scope, region_path: str) -> bool:
     return scope.is_admin or (scope.role == Role.BUREAU and within(region_path, scope.region_path))
 
 
-def salary_records_q(scope: Scope) -> Q:
-    """Filter on SalaryRecord: the records of the workers the viewer reaches."""
-    return of_reached_workers_q(scope)
+def salary_records_q(scope: Scope, **lookup) -> Q:
+    """Filter on SalaryRecord: the records of the workers the viewer reaches; with `lookup` (a record's id), those
+    matching it, the reach asked for their workers alone (people.access.reached_rows_q)."""
+    return reached_rows_q(scope, SalaryRecord, **lookup) if lookup else of_reached_workers_q(scope)
 
 
 def readable_salary_records(scope: Scope):

@@ -18,7 +18,7 @@ from talent.core.export import sql_batches, statement_batches
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import icontains
 from talent.figures.freshness import cached_rows
-from talent.pay.access import readable_salary_records, readable_standards, station_ids_sql
+from talent.pay.access import readable_salary_records, readable_standards, salary_records_q, station_ids_sql
 from talent.pay.models import (
     Assessment,
     ChangeReason,
@@ -32,7 +32,7 @@ from talent.pay.models import (
     StandardStatus,
 )
 from talent.pay.rules import CENT, STATUSES, PaySql, PayStatus, whole_months
-from talent.people.access import of_reached_workers_q, workers_q
+from talent.people.access import of_reached_workers_q, reached_rows_q, workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -173,7 +173,7 @@ async def salary_history(*, scope: Scope, worker_id: int) -> list[SalaryRecord]:
 
 
 async def salary_record_get(*, scope: Scope, record_id: int) -> SalaryRecord:
-    return await readable_salary_records(scope).select_related("worker").get(id=record_id)
+    return await SalaryRecord.filter(salary_records_q(scope, id=record_id)).select_related("worker").get()
 
 
 # ── compliance ────────────────────────────────────────────────────────────────────────────────────
@@ -841,7 +841,7 @@ async def assessment_counts(*, scope: Scope, year: int) -> dict[str, int]:
 
 
 async def assessment_get(*, scope: Scope, assessment_id: int) -> Assessment:
-    return await readable_assessments(scope).select_related("worker").get(id=assessment_id)
+    return await Assessment.filter(reached_rows_q(scope, Assessment, id=assessment_id)).select_related("worker").get()
 
 
 async def assessment_export(*, scope: Scope, year: int | None = None):

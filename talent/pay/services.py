@@ -32,7 +32,7 @@ from talent.pay.models import (
 )
 from talent.pay.rules import CENT, Band, check_bands, default_mid, money
 from talent.pay.selectors import proposal_for
-from talent.people.access import of_reached_workers_q, workers_q
+from talent.people.access import reached_rows_q, workers_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import worker_jurisdictions
 from talent.places.models import Region
@@ -400,7 +400,7 @@ async def salary_record_update(
 ) -> SalaryRecord:
     values = _record_values(effective_from, monthly_base, monthly_allowances, note)
     async with in_transaction():
-        if not await SalaryRecord.filter(salary_records_q(scope), id=record.id).exists():
+        if not await SalaryRecord.filter(salary_records_q(scope, id=record.id)).exists():
             raise ServiceError("__all__", N_("You may not change records outside your region."))
         await check_hired(record.worker_id, effective_from)
         clash = SalaryRecord.filter(worker_id=record.worker_id, effective_from=effective_from).exclude(id=record.id)
@@ -414,7 +414,7 @@ async def salary_record_update(
 
 async def salary_record_delete(*, actor: Actor, scope: Scope, record: SalaryRecord) -> None:
     async with in_transaction():
-        if not await SalaryRecord.filter(salary_records_q(scope), id=record.id).exists():
+        if not await SalaryRecord.filter(salary_records_q(scope, id=record.id)).exists():
             raise ServiceError("__all__", N_("You may not change records outside your region."))
         await RECORD.delete(actor, record, record.effective_from.isoformat(), **await _where(record.worker_id))
 
@@ -485,7 +485,7 @@ async def assessment_save(
 
 async def assessment_delete(*, actor: Actor, scope: Scope, assessment: Assessment) -> None:
     async with in_transaction():
-        if not await Assessment.filter(of_reached_workers_q(scope), id=assessment.id).exists():
+        if not await Assessment.filter(reached_rows_q(scope, Assessment, id=assessment.id)).exists():
             raise _forbidden()
         worker = await Worker.get(id=assessment.worker_id)
         await ASSESSMENT.delete(

@@ -91,10 +91,24 @@ def reaches_a_jurisdiction(scope: Scope) -> bool:
 def of_reached_workers_q(scope: Scope, column: str = "worker_id") -> Q:
     """Filter on a table whose `column` names a worker: the rows of the workers the viewer reaches. None for an
     administrator, who reaches every worker (each row's worker exists): `worker_id IN (SELECT id FROM workers)`
-    made PostgreSQL semi-join the country's 184,287 workers (the administrator's assessments of a year)."""
+    made PostgreSQL semi-join the country's 184,287 workers (the administrator's assessments of a year). For a
+    few rows chosen by other columns (one by its id, a course's learners), reached_rows_q."""
     if scope.role == Role.ADMIN:
         return Q()
     return Q(**{f"{column}__in": Unordered(Worker.filter(workers_q(scope)).values("id"))})
+
+
+def reached_rows_q(scope: Scope, model, **lookup) -> Q:
+    """Filter on `model` (a table whose worker_id names a worker): its rows matching `lookup` (a record's id, a
+    course's learners) whose worker the viewer reaches, the reach asked for those rows' workers alone. Chosen by
+    another column than the worker's, the rows gave PostgreSQL no bound on the reach's subquery, which it computed
+    whole: a province's (7,395 workers) for one course certificate, 27 ms, where asked for its worker it is 0.2;
+    a course's 56 learners 62 → 1.1 ms (EXPLAIN ANALYZE, national demo)."""
+    rows = Q(**lookup)
+    if not reaches_a_jurisdiction(scope):
+        return rows & of_reached_workers_q(scope)
+    workers = Unordered(model.filter(**lookup).values("worker_id"))
+    return rows & Q(worker_id__in=Union(*worker_id_queries(scope, among=workers)))
 
 
 def workers_q(scope: Scope) -> Q:

@@ -135,3 +135,43 @@ async def test_the_rows_of_reached_workers_are_those_whose_worker_is_in_reach_an
         assert set(await rows.values_list("worker_id", flat=True)) == reached, scope.role
         assert ("workers" in rows.sql()) == (scope.role != Role.ADMIN), scope.role
     assert len(await Certificate.filter(of_reached_workers_q(scopes[0]))) == len(w["workers"])
+
+
+async def test_rows_chosen_by_another_column_are_those_of_reached_workers_the_reach_asked_for_their_workers(db):
+    # reached_rows_q (a record by its id, a course's learners): for every role, the rows matching the lookup whose
+    # worker the viewer reaches, as of_reached_workers_q filters them; for a jurisdiction the reach's subquery is
+    # asked for the chosen rows' workers (its SQL reads the table a second time inside the reach), where a province
+    # computed its whole reach for one record.
+    from talent.certification.models import Certificate
+    from talent.people.access import of_reached_workers_q, reached_rows_q
+
+    w = await world()
+    certificates = [
+        await Certificate.create(worker=worker, level="assistant", number=f"C-{worker.worker_no}", obtained_on=TODAY)
+        for worker in w["workers"]
+    ]
+    s1 = w["stations"][0]
+    scopes = [
+        Scope(user_id=1, role=Role.ADMIN),
+        Scope(user_id=1, role=Role.BUREAU, region_path=w["regions"]["county_a"].path),
+        Scope(user_id=1, role=Role.HR, organisation_id=s1.organisation_id),
+        Scope(user_id=1, role=Role.WORKER, worker_id=w["workers"][1].id),
+        Scope(
+            user_id=1,
+            role=Role.SUPERVISOR,
+            station_ids=frozenset({s1.id}),
+            worker_ids=frozenset({w["workers"][2].id}),
+            today=TODAY,
+        ),
+    ]
+    for scope in scopes:
+        reached = set(await readable_workers(scope).values_list("id", flat=True))
+        assert reached and reached != {worker.id for worker in w["workers"]} or scope.role == Role.ADMIN
+        for c in certificates:
+            found = await Certificate.filter(reached_rows_q(scope, Certificate, id=c.id)).values_list("id", flat=True)
+            assert found == ([c.id] if c.worker_id in reached else []), (scope.role, c.worker_id)
+        rows = Certificate.filter(reached_rows_q(scope, Certificate, level="assistant"))
+        expected = Certificate.filter(of_reached_workers_q(scope), level="assistant")
+        assert sorted(await rows.values_list("id", flat=True)) == sorted(await expected.values_list("id", flat=True))
+        jurisdiction = scope.role not in (Role.ADMIN, Role.WORKER)
+        assert (rows.sql().count('FROM "certificates"') > 1) == jurisdiction, scope.role
