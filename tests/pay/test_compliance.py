@@ -11,6 +11,7 @@ from talent.core.access import Role, Scope
 from talent.core.pagination import ListParams
 from talent.pay import selectors
 from talent.pay.rules import whole_months, years_of_service
+from talent.people.models import Worker
 from tests.factories import world
 from tests.pay.helpers import ADMIN, band, certificate, hire, salary, standard
 from tests.querycount import count_queries
@@ -200,3 +201,20 @@ async def test_the_overview_in_one_statement_agrees_with_the_summary_and_the_row
     expected = await selectors.compliance_rows(scope=ADMIN, on=day, params=apart, region=region, status=status)
     assert (rows.items, rows.total, one.page) == (expected.items, expected.total, apart.page)
     assert summary.groups or day != ON
+
+
+async def test_a_workers_own_row_is_the_row_the_list_shows_of_them_and_none_out_of_scope_or_part_time(staffed):
+    # worker_pay chooses the worker in the workforce's first clause (where the country's workforce was computed
+    # for one worker): each row equals the list's, W6 (part-time) has none, and county B's bureau sees none of
+    # county A's workers.
+    page = await selectors.compliance_rows(scope=ADMIN, on=ON, params=ListParams(per_page=50, sort="worker_no"))
+    listed = {r["worker_no"]: r for r in page.items}
+    county_b = Scope(user_id=1, role=Role.BUREAU, region_path=staffed["regions"]["county_b"].path)
+    workers = {w.worker_no: w for w in await Worker.all()}
+    for no, worker in workers.items():
+        own = await selectors.worker_pay(worker_id=worker.id, on=ON, scope=ADMIN)
+        assert own == listed.get(no), no
+        assert own == await selectors.worker_pay(worker_id=worker.id, on=ON), no  # the worker's own page
+    w1, w3 = workers["W1"], workers["W3"]  # county A, county B
+    assert await selectors.worker_pay(worker_id=w1.id, on=ON, scope=county_b) is None
+    assert await selectors.worker_pay(worker_id=w3.id, on=ON, scope=county_b) == listed["W3"]

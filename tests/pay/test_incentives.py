@@ -227,3 +227,16 @@ async def test_an_assessment_is_one_per_worker_and_year_and_audited(county):
             )
     assert await Assessment.filter(worker=w1).count() == 1 and again.grade.value == "excellent"
     assert [e.action for e in await AuditEntry.filter(entity="pay_assessment").order_by("id")] == ["create", "update"]
+
+
+async def test_one_workers_proposal_is_the_row_the_list_proposes_for_them(county):
+    # proposal_for chooses the worker in the workforce's first clause: for each worker the list's row, or None.
+    w2 = county["workers"][1]
+    await Assessment.create(worker=w2, year=2025, grade="excellent")
+    on = date(2026, 1, 1)
+    rows = await _proposed(county["hr"], on)
+    assert set(rows) == {"W2"}
+    for worker in county["workers"]:
+        assert await selectors.proposal_for(scope=county["hr"], worker_id=worker.id, on=on) == rows.get(
+            worker.worker_no
+        ), worker.worker_no
