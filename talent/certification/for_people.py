@@ -4,13 +4,13 @@ never reads a certificate: the router of a page puts the two together."""
 
 from datetime import date
 
-from tortoise.expressions import Subquery
-
+from talent.certification.expressions import date_literal
 from talent.certification.models import Certificate
 from talent.core.access import Scope
-from talent.core.sql import Unordered
+from talent.core.sql import dialect, inline_sql
 from talent.people.access import of_reached_workers_q
 from talent.places.models import CertLevel
+from talent.rawsql import fetch_all
 
 LEVEL_ORDER = list(CertLevel)  # lowest first, the order CertLevel declares
 
@@ -22,15 +22,6 @@ def levels_at_or_above(level: CertLevel | str | None) -> list[str]:
     return [lv.value for lv in LEVEL_ORDER[LEVEL_ORDER.index(CertLevel(level)) :]]
 
 
-def certified_worker_ids(on: date, min_level: CertLevel | str | None = None) -> Subquery:
-    """Ids of the workers holding a certificate obtained on or before `on` (of `min_level` or higher, if given),
-    as a subquery for `id__in` / `worker_id__in`."""
-    qs = Certificate.filter(obtained_on__lte=on)
-    if min_level:
-        qs = qs.filter(level__in=levels_at_or_above(min_level))
-    return Unordered(qs.values("worker_id"))
-
-
 def _at_or_above_sql(certificate: str, min_level: CertLevel | str | None) -> str:
     levels = ", ".join(f"'{code}'" for code in levels_at_or_above(min_level))
     return f"{certificate}.level IN ({levels})"
@@ -38,9 +29,9 @@ def _at_or_above_sql(certificate: str, min_level: CertLevel | str | None) -> str
 
 def first_certified_sql(worker: str, min_level: CertLevel | str | None = None) -> str:
     """The day the worker of SQL column `worker` first held a certificate (of `min_level` or higher): the earliest
-    `obtained_on`, NULL without one. "Holds one obtained on or before d" (certified_worker_ids) is this day ≤ d;
-    as a per-worker lookup through the certificates' worker index it costs a few rows per worker counted, where an
-    `IN (certified_worker_ids(d))` reads every certificate of the country once per day asked."""
+    `obtained_on`, NULL without one. "Holds one obtained on or before d" is this day ≤ d; as a per-worker lookup
+    through the certificates' worker index it costs a few rows per worker counted, where `id IN (the workers of the
+    certificates obtained by d)` reads every certificate of the country once per day asked."""
     held = _at_or_above_sql("c", min_level)
     return f"(SELECT MIN(c.obtained_on) FROM certificates c WHERE c.worker_id = {worker} AND {held})"
 
@@ -49,6 +40,24 @@ def first_certified_aggregate(certificate: str, min_level: CertLevel | str | Non
     """`first_certified_sql` as an aggregate over the worker's certificates `certificate` (a statement joining
     them on the worker and grouping per worker): one join serves every level, where a lookup runs per level."""
     return f"MIN(CASE WHEN {_at_or_above_sql(certificate, min_level)} THEN {certificate}.obtained_on END)"
+
+
+async def certified_counts(*, worker_ids, on: date, min_level: CertLevel | str | None = None) -> dict[str, int]:
+    """Of the workers `worker_ids` (a one-column values query of their ids): how many (`headcount`), how many hold a
+    certificate obtained on or before `on` (`certified`) and how many one of `min_level` or higher (`at_level`,
+    0 without a level): one statement, each worker's first certificate read through the certificates' worker
+    index. As `id IN (the workers of the certificates obtained by on)`, SQLite read every certificate of the
+    country into a table for each count (a station page's two: 22 and 30 ms on the national demo)."""
+    day = date_literal(on, dialect() == "postgres")
+    first_any = first_certified_sql("w.id")
+    first_level = first_certified_sql("w.id", min_level) if min_level else "NULL"
+    rows = await fetch_all(
+        Certificate,
+        f"SELECT COUNT(*) AS headcount, COALESCE(SUM(CASE WHEN {first_any} <= {day} THEN 1 ELSE 0 END), 0)"
+        f" AS certified, COALESCE(SUM(CASE WHEN {first_level} <= {day} THEN 1 ELSE 0 END), 0) AS at_level"
+        f" FROM workers w WHERE w.id IN ({inline_sql(worker_ids)})",
+    )
+    return {key: int(value or 0) for key, value in rows[0].items()}
 
 
 async def levels_for(*, worker_ids: list[int], on: date) -> dict[int, CertLevel]:

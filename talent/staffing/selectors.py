@@ -3,14 +3,12 @@ SQL aggregates (one query per figure, never one per row)."""
 
 from datetime import date
 
-from tortoise.expressions import Q
 from tortoise.functions import Count
 
-from talent.certification.for_people import certified_worker_ids, levels_for
+from talent.certification.for_people import certified_counts, levels_for
 from talent.core.access import Scope
-from talent.core.sql import Unordered
 from talent.people.access import spells_q
-from talent.people.models import EmploymentSpell, Worker
+from talent.people.models import EmploymentSpell
 from talent.people.rules import active_on
 from talent.places.models import Station
 from talent.places.rules import tier_applies
@@ -45,7 +43,7 @@ async def station_staff(*, scope: Scope, station: Station, today: date) -> dict:
 
 
 async def station_compliance(*, station: Station, today: date) -> list[dict]:
-    """Staffing of the station on `today` against its tier's norms; one COUNT per figure. A tier of another kind
+    """Staffing of the station on `today` against its tier's norms, counted in one statement. A tier of another kind
     of station is no norm of this one (places.rules.tier_applies): no checks.
 
     headcount  = active full-time workers (a spell with start_on ≤ today ≤ end_on, or no end_on)
@@ -55,11 +53,9 @@ async def station_compliance(*, station: Station, today: date) -> list[dict]:
     tier = station.tier
     if tier is None or not tier_applies(station_kind=station.kind, tier_kind=tier.station_kind):
         return []
-    active_ids = Unordered(
-        EmploymentSpell.filter(active_on(today), station_id=station.id, full_time=True).values("worker_id")
-    )
-    headcount = await Worker.filter(id__in=active_ids).count()
-    certified = await Worker.filter(Q(id__in=active_ids) & Q(id__in=certified_worker_ids(today))).count()
+    active = EmploymentSpell.filter(active_on(today), station_id=station.id, full_time=True).values("worker_id")
+    counts = await certified_counts(worker_ids=active, on=today, min_level=tier.min_level)
+    headcount, certified = counts["headcount"], counts["certified"]
     checks = [
         {"key": "fulltime", "actual": headcount, "required": tier.min_fulltime, "met": headcount >= tier.min_fulltime},
         {
@@ -70,8 +66,7 @@ async def station_compliance(*, station: Station, today: date) -> list[dict]:
         },
     ]
     if tier.min_level:
-        level_ids = certified_worker_ids(today, tier.min_level)
-        at_level = await Worker.filter(Q(id__in=active_ids) & Q(id__in=level_ids)).count()
+        at_level = counts["at_level"]
         required = max(tier.min_certified, 1)
         checks.append(
             {

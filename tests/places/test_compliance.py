@@ -57,6 +57,27 @@ async def test_tier_compliance_worked_example(db):
     assert checks == {"fulltime": (4, 3, True), "certified": (2, 2, True), "level": (1, 2, False)}
 
 
+async def test_a_certificate_counts_from_the_day_it_is_obtained_and_a_worker_with_two_spells_once(db):
+    # The worked example with X11, full-time, intermediate obtained today, on two spells at S1 (a part-time one
+    # too): headcount 4 + 1 = 5, certified X5, X6, X11 = 3, at level X6, X11 = 2 ≥ 2 (met). The day before, X11's
+    # certificate is not yet held: certified 2, at level 1.
+    w, s1, today = await _example()
+    x11 = await _staff(s1, 11, cert=CertLevel.INTERMEDIATE, cert_on=today)
+    await EmploymentSpell.create(worker=x11, station=s1, start_on=date(2023, 1, 1), full_time=False)
+    station = await Station.get(id=s1.id).select_related("tier")
+
+    async def checks(day):
+        found = await selectors.station_compliance(station=station, today=day)
+        return {c["key"]: (c["actual"], c["met"]) for c in found}
+
+    assert await checks(today) == {"fulltime": (5, True), "certified": (3, True), "level": (2, True)}
+    assert await checks(today - timedelta(days=1)) == {
+        "fulltime": (5, True),
+        "certified": (2, True),
+        "level": (1, False),
+    }
+
+
 async def test_the_station_page_shows_staff_compliance_badges_and_history(client):
     w, s1, today = await _example()
     await login(client, "hr")
