@@ -82,6 +82,25 @@ async def test_outcomes_worked_example_against_the_other_kind_and_workers_outsid
     assert (await client.get(f"/cohorts/{internal.id}/outcomes")).status_code == 403
 
 
+async def test_the_other_kind_counts_the_members_of_its_cohorts_in_the_region_only(db):
+    """County A's internal cohort with W1. W2 (S2, county A, hired 2022-01-01) is a member of county B's external
+    cohort and W6 (S1, county A) of county A's: the other kind is W6 alone (1 hire); W3 (county B) is no hire of
+    county A whatever cohort it is in."""
+    w = await world()
+    w1, w2, w3 = w["workers"][:3]
+    w6 = await Worker.create(worker_no="W6", name="工作者6")
+    await EmploymentSpell.create(worker=w6, station=w["stations"][0], start_on=date(2022, 5, 1))
+    internal = await _cohort(w, "内部孵化", "internal_incubation")
+    external_a = await _cohort(w, "外部引进", "external_introduction")
+    external_b = await cohort(w["regions"]["county_b"], "秦淮引进", "external_introduction", ON, ON)
+    await CohortMember.create(cohort=internal, worker=w1, joined_on=date(2022, 1, 1))
+    await CohortMember.create(cohort=external_a, worker=w6, joined_on=date(2022, 5, 1))
+    for worker in (w2, w3):
+        await CohortMember.create(cohort=external_b, worker=worker, joined_on=date(2022, 1, 1))
+    figures = await compare(cohort=internal, on=ON)
+    assert (figures["cohort"].hires, figures["other"].hires) == (1, 1)
+
+
 async def test_the_sql_retention_counts_agree_with_the_python_rule_on_the_boundary_days(db):
     """First spells ending exactly 182/183, 364/365 and 729/730 days after their start: the SQL aggregate and
     talent.cohorts.rules.retained count the same members retained at 6, 12 and 24 months."""
