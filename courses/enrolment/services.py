@@ -29,7 +29,7 @@ from talent.core.access import Permission, Scope
 from talent.core.errors import ServiceError
 from talent.core.i18n import N_
 from talent.core.sql import Unordered, under
-from talent.people.access import spells_q, workers_q
+from talent.people.access import reached_worker_q, spells_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on, check_worker_request
 from talent.people.selectors import worker_jurisdictions, workers_at_station, workers_numbered
@@ -115,7 +115,7 @@ async def enrolment_enrol(*, actor: User, scope: Scope, course: Course, worker_i
             raise ServiceError("__all__", N_("You may enrol only yourself."))
     elif not scope.can(Permission.LEARNERS_MANAGE):
         raise ServiceError("__all__", N_("You may not enrol workers."))
-    elif not await Worker.filter(workers_q(scope), id=worker_id).exists():
+    elif not await Worker.filter(reached_worker_q(scope, id=worker_id)).exists():
         raise ServiceError("worker_nos", N_("This worker is not in your scope."))
     if not await Worker.filter(eligible_workers(course, today, scope), id=worker_id).exists():
         raise ServiceError("__all__", N_("This course is not offered at the worker's station."))

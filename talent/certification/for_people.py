@@ -8,7 +8,7 @@ from talent.certification.expressions import date_literal
 from talent.certification.models import Certificate
 from talent.core.access import Scope
 from talent.core.sql import dialect, inline_sql
-from talent.people.access import of_reached_workers_q
+from talent.people.access import of_reached_worker_q
 from talent.places.models import CertLevel
 from talent.rawsql import fetch_all
 
@@ -77,4 +77,4 @@ async def levels_for(*, worker_ids: list[int], on: date) -> dict[int, CertLevel]
 
 async def certificates_of(*, scope: Scope, worker_id: int) -> list[Certificate]:
     """The certificates of a worker the viewer may see (none for a worker out of scope), latest first."""
-    return await Certificate.filter(of_reached_workers_q(scope), worker_id=worker_id).order_by("-obtained_on", "-id")
+    return await Certificate.filter(of_reached_worker_q(scope, worker_id)).order_by("-obtained_on", "-id")

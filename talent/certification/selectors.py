@@ -70,7 +70,7 @@ from talent.core.export import sql_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, attach, paginate
 from talent.core.sql import RawSubquery, Unordered, icontains, inline_sql, lacking, under, unordered
-from talent.people.access import of_reached_workers_q, spells_q, workers_q
+from talent.people.access import of_reached_worker_q, of_reached_workers_q, reached_worker_q, spells_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on
 from talent.places.access import regions_q
@@ -359,7 +359,7 @@ async def worker_yearly_ce(*, scope: Scope, worker_id: int, today: date):
         return None
     start = date(today.year, 1, 1)
     rows = (
-        await CeCredit.filter(of_reached_workers_q(scope), worker_id=worker_id, earned_on__gte=start)
+        await CeCredit.filter(of_reached_worker_q(scope, worker_id), earned_on__gte=start)
         .filter(earned_on__lte=date(today.year, 12, 31))
         .annotate(total=Sum("hours"))
         .group_by("source")
@@ -663,13 +663,13 @@ async def certificate_export_rows(
 
 
 async def worker_get(*, scope: Scope, worker_id: int) -> Worker:
-    return await Worker.filter(workers_q(scope)).get(id=worker_id)
+    return await Worker.filter(reached_worker_q(scope, id=worker_id)).get()
 
 
 async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker | None:
     if not worker_no:
         return None
-    return await Worker.filter(workers_q(scope), worker_no=worker_no.strip()).first()
+    return await Worker.filter(reached_worker_q(scope, worker_no=worker_no.strip())).first()
 
 
 async def worker_certificates(*, scope: Scope, worker_id: int, today: date) -> list[Certificate]:
@@ -678,7 +678,7 @@ async def worker_certificates(*, scope: Scope, worker_id: int, today: date) -> l
     `renewal_opens`, `registration_deadline` and its `registrations` history."""
     sql = await certificate_sql(row='"certificates"')
     certificates = await (
-        Certificate.filter(of_reached_workers_q(scope), worker_id=worker_id)
+        Certificate.filter(of_reached_worker_q(scope, worker_id))
         .annotate(expiry=RawSQL(sql.expiry()), ce_hours=RawSQL(sql.ce_hours()), status=RawSQL(sql.status(today)))
         .order_by("-level", "-obtained_on")
     )
@@ -737,20 +737,12 @@ async def ce_hours_between(*, worker_id: int, start: date, end: date) -> Decimal
 
 
 async def ce_ledger(*, scope: Scope, worker_id: int, limit: int = 200) -> list[CeCredit]:
-    return (
-        await CeCredit.filter(of_reached_workers_q(scope), worker_id=worker_id)
-        .order_by("-earned_on", "-id")
-        .limit(limit)
-    )
+    return await CeCredit.filter(of_reached_worker_q(scope, worker_id)).order_by("-earned_on", "-id").limit(limit)
 
 
 async def ce_ledger_total(*, scope: Scope, worker_id: int) -> Decimal:
     """Every CE hour ever credited to the worker (not only the rows the ledger lists), summed in SQL."""
-    rows = (
-        await CeCredit.filter(of_reached_workers_q(scope), worker_id=worker_id)
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
+    rows = await CeCredit.filter(of_reached_worker_q(scope, worker_id)).annotate(total=Sum("hours")).values("total")
     total = rows[0]["total"] if rows else None
     return Decimal(str(total or 0))
 
@@ -763,7 +755,7 @@ async def ce_evidence_get(*, scope: Scope, worker_id: int, credit_id: int) -> Ce
 
 async def worker_results(*, scope: Scope, worker_id: int) -> list[ExamResult]:
     return (
-        await ExamResult.filter(of_reached_workers_q(scope), worker_id=worker_id)
+        await ExamResult.filter(of_reached_worker_q(scope, worker_id))
         .select_related("subject")
         .order_by("-year", "subject__position")
     )

@@ -53,7 +53,7 @@ from talent.core.i18n import N_
 from talent.core.i18n import gettext as _
 from talent.core.storage import UPLOADS
 from talent.core.uploads import upload_check
-from talent.people.access import workers_q
+from talent.people.access import reached_worker_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import active_on, worker_audit_scope
 from talent.places.access import can_write_under
@@ -249,7 +249,9 @@ async def certificate_record(
     existing = await Certificate.get_or_none(number=number)
     if existing is not None and existing.worker_id != worker.id:
         visible = (
-            await Worker.filter(workers_q(scope), id=existing.worker_id).values_list("id", flat=True) if scope else []
+            await Worker.filter(reached_worker_q(scope, id=existing.worker_id)).values_list("id", flat=True)
+            if scope
+            else []
         )
         raise ServiceError("number", number_clash(existing.worker_id, visible))
     same_level = await Certificate.filter(worker_id=worker.id, level=level_value).first()

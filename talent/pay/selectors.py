@@ -18,7 +18,7 @@ from talent.core.export import sql_batches, statement_batches
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import icontains
 from talent.figures.freshness import cached_rows
-from talent.pay.access import readable_salary_records, readable_standards, salary_records_q, station_ids_sql
+from talent.pay.access import readable_standards, salary_records_q, station_ids_sql
 from talent.pay.models import (
     Assessment,
     ChangeReason,
@@ -32,7 +32,7 @@ from talent.pay.models import (
     StandardStatus,
 )
 from talent.pay.rules import CENT, STATUSES, PaySql, PayStatus, whole_months
-from talent.people.access import of_reached_workers_q, reached_rows_q, workers_q
+from talent.people.access import of_reached_worker_q, of_reached_workers_q, reached_rows_q, reached_worker_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -158,18 +158,18 @@ async def applying_standard(*, standard_id: int) -> SalaryStandard:
 
 
 async def worker_in_scope(*, scope: Scope, worker_id: int) -> Worker:
-    return await Worker.filter(workers_q(scope)).get(id=worker_id)
+    return await Worker.filter(reached_worker_q(scope, id=worker_id)).get()
 
 
 async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker | None:
     if not worker_no:
         return None
-    return await Worker.filter(workers_q(scope), worker_no=worker_no.strip()).first()
+    return await Worker.filter(reached_worker_q(scope, worker_no=worker_no.strip())).first()
 
 
 async def salary_history(*, scope: Scope, worker_id: int) -> list[SalaryRecord]:
     """A worker's salary records, latest first (none for a worker out of scope)."""
-    return await readable_salary_records(scope).filter(worker_id=worker_id).order_by("-effective_from", "-id")
+    return await SalaryRecord.filter(of_reached_worker_q(scope, worker_id)).order_by("-effective_from", "-id")
 
 
 async def salary_record_get(*, scope: Scope, record_id: int) -> SalaryRecord:

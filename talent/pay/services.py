@@ -32,7 +32,7 @@ from talent.pay.models import (
 )
 from talent.pay.rules import CENT, Band, check_bands, default_mid, money
 from talent.pay.selectors import proposal_for
-from talent.people.access import reached_rows_q, workers_q
+from talent.people.access import reached_rows_q, reached_worker_q
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import worker_jurisdictions
 from talent.places.models import Region
@@ -376,7 +376,7 @@ async def salary_record_create(
 ) -> SalaryRecord:
     values = _record_values(effective_from, monthly_base, monthly_allowances, note)
     async with in_transaction():
-        if not await Worker.filter(workers_q(scope), id=worker.id).exists():
+        if not await Worker.filter(reached_worker_q(scope, id=worker.id)).exists():
             raise ServiceError("__all__", N_("No worker with this number in your scope."))
         await check_hired(worker.id, effective_from)
         if await SalaryRecord.filter(worker_id=worker.id, effective_from=effective_from).exists():
@@ -470,7 +470,7 @@ async def assessment_save(
         raise ServiceError("grade", N_("Choose one of the options.")) from None
     values = {"grade": grade, "note": (note or "").strip()[:255]}
     async with in_transaction():
-        if not await Worker.filter(workers_q(scope), id=worker.id).exists():
+        if not await Worker.filter(reached_worker_q(scope, id=worker.id)).exists():
             raise ServiceError("worker_no", N_("No worker with this number in your scope."))
         where = await _where(worker.id)
         summary = f"{worker.worker_no} {year}"

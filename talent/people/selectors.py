@@ -18,7 +18,7 @@ from talent.core.export import list_rows
 from talent.core.i18n import N_
 from talent.core.pagination import ListParams, Page, attach, order_for, paginate
 from talent.core.sql import Unordered, icontains, not_named_by
-from talent.people.access import spells_q, workers_q
+from talent.people.access import reached_worker_q, spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
 from talent.places.access import stations_q
@@ -121,7 +121,7 @@ def worker_export(*, scope: Scope, params: ListParams, today: date, **filters) -
 
 async def worker_get(*, scope: Scope, worker_id: int) -> Worker:
     """The worker if in scope; DoesNotExist (→ 404) otherwise."""
-    return await Worker.filter(workers_q(scope)).get(id=worker_id)
+    return await Worker.filter(reached_worker_q(scope, id=worker_id)).get()
 
 
 async def worker_spells(*, scope: Scope, worker_id: int) -> list[EmploymentSpell]:
@@ -234,7 +234,7 @@ async def worker_audit_scope(worker_id: int) -> dict:
 async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker:
     """The worker with this number if in scope (the same scoped queryset as the worker page); DoesNotExist
     (→ 404) otherwise, whether the number is unknown or out of scope."""
-    return await Worker.filter(workers_q(scope)).get(worker_no=worker_no.strip())
+    return await Worker.filter(reached_worker_q(scope, worker_no=worker_no.strip())).get()
 
 
 async def worker_prior_experiences(*, worker: Worker) -> list[PriorExperience]:

@@ -175,3 +175,33 @@ async def test_rows_chosen_by_another_column_are_those_of_reached_workers_the_re
         assert sorted(await rows.values_list("id", flat=True)) == sorted(await expected.values_list("id", flat=True))
         jurisdiction = scope.role not in (Role.ADMIN, Role.WORKER)
         assert (rows.sql().count('FROM "certificates"') > 1) == jurisdiction, scope.role
+
+
+async def test_one_worker_by_id_or_number_and_their_rows_are_found_exactly_when_the_viewer_reaches_them(db):
+    # reached_worker_q and of_reached_worker_q (a worker's page, their certificates, pay, CE): for every role, the
+    # worker (by id, by number) and their rows when reached, nothing otherwise, the reach asked for that worker.
+    from talent.certification.models import Certificate
+    from talent.people.access import of_reached_worker_q, reached_worker_q
+
+    w = await world()
+    for worker in w["workers"]:
+        await Certificate.create(worker=worker, level="assistant", number=f"C-{worker.worker_no}", obtained_on=TODAY)
+    s1 = w["stations"][0]
+    scopes = [
+        Scope(user_id=1, role=Role.ADMIN),
+        Scope(user_id=1, role=Role.BUREAU, region_path=w["regions"]["county_a"].path),
+        Scope(user_id=1, role=Role.HR, organisation_id=s1.organisation_id),
+        Scope(user_id=1, role=Role.WORKER, worker_id=w["workers"][1].id),
+        Scope(user_id=1, role=Role.SUPERVISOR, station_ids=frozenset({s1.id}), worker_ids=frozenset(), today=TODAY),
+    ]
+    for scope in scopes:
+        reached = set(await readable_workers(scope).values_list("id", flat=True))
+        assert reached and (reached != {worker.id for worker in w["workers"]}) == (scope.role != Role.ADMIN)
+        for worker in w["workers"]:
+            expected = [worker.id] if worker.id in reached else []
+            by_id = await Worker.filter(reached_worker_q(scope, id=worker.id)).values_list("id", flat=True)
+            by_no = await Worker.filter(reached_worker_q(scope, worker_no=worker.worker_no)).values_list(
+                "id", flat=True
+            )
+            rows = await Certificate.filter(of_reached_worker_q(scope, worker.id)).values_list("worker_id", flat=True)
+            assert (by_id, by_no, rows) == (expected, expected, expected), (scope.role, worker.worker_no)
