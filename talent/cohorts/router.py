@@ -293,8 +293,9 @@ async def cohort_update(request: Request, viewer: Runner, cohort_id: Id) -> Resp
 # ── members ──────────────────────────────────────────────────────────────────────────────────────
 
 
-async def _mentor_choices(viewer: Viewer) -> list[tuple[str, str]]:
-    return await supervision_selectors.supervisor_choices(scope=viewer.scope)
+async def _mentor_choices(viewer: Viewer, cohort: Cohort, keep: int | None = None) -> list[tuple[str, str]]:
+    """The mentors offered for the cohort's members: its region's pool, and the member's mentor (`keep`)."""
+    return await supervision_selectors.supervisor_choices(scope=viewer.scope, region_path=cohort.region_path, keep=keep)
 
 
 def _below_cohort(
@@ -316,7 +317,7 @@ def _members_page(request: Request, cohort: Cohort, form: Form, status_code: int
 @router.get("/cohorts/{cohort_id}/members/new")
 async def member_new(request: Request, viewer: Runner, cohort_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
-    return _members_page(request, cohort, Form.initial(member_fields(await _mentor_choices(viewer))))
+    return _members_page(request, cohort, Form.initial(member_fields(await _mentor_choices(viewer, cohort))))
 
 
 def _numbers(text: str | None) -> list[str]:
@@ -330,7 +331,7 @@ def _int(value) -> int | None:
 @router.post("/cohorts/{cohort_id}/members")
 async def member_add(request: Request, viewer: Runner, cohort_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
-    form = await Form.posted(member_fields(await _mentor_choices(viewer)), request)
+    form = await Form.posted(member_fields(await _mentor_choices(viewer, cohort)), request)
 
     async def add(cleaned: dict):
         return await services.members_add(
@@ -364,7 +365,8 @@ async def member_detail(
 async def _member_page(request, viewer, cohort, member, form: Form | None, status_code: int = 200) -> Response:
     runner = may_run(viewer.scope, cohort) and viewer.can(Permission.COHORTS_EDIT)
     if form is None and runner:
-        form = Form.initial(mentor_fields(await _mentor_choices(viewer)), {"mentor": member.mentor_id})
+        choices = await _mentor_choices(viewer, cohort, keep=member.mentor_id)
+        form = Form.initial(mentor_fields(choices), {"mentor": member.mentor_id})
     milestones = await selectors.milestones_of(cohort=cohort)
     cells = await selectors.progress(cohort=cohort, milestones=milestones, members=[member], today=local_today())
     context = {
@@ -381,7 +383,7 @@ async def _member_page(request, viewer, cohort, member, form: Form | None, statu
 async def member_mentor(request: Request, viewer: Runner, cohort_id: Id, member_id: Id) -> Response:
     cohort = await COHORTS.to_edit(viewer, cohort_id=cohort_id)
     member = await selectors.member_get(scope=viewer.scope, cohort=cohort, member_id=member_id)
-    form = await Form.posted(mentor_fields(await _mentor_choices(viewer)), request)
+    form = await Form.posted(mentor_fields(await _mentor_choices(viewer, cohort, keep=member.mentor_id)), request)
 
     async def set_mentor(cleaned: dict):
         return await services.member_set_mentor(

@@ -50,6 +50,16 @@ def _reached_supervisor_ids(scope: Scope):
     ]
 
 
+def region_pool_q(region_path: str) -> Q:
+    """Filter on Supervisor: the pool of the region at `region_path`, as that region's bureau reaches it (the
+    national pool, the region's own and those of the regions above it, those assigned to a station inside it);
+    every supervisor for the country (an empty path). A cohort's mentors are offered from its region's pool: an
+    administrator's form listed the country's 6,231 supervisors (425 KB a page, national demo)."""
+    if not region_path:
+        return Q()
+    return Q(id__in=_reached_supervisor_ids(Scope(user_id=0, role=Role.BUREAU, region_path=region_path)))
+
+
 def readable_supervisors(scope: Scope):
     return Supervisor.filter(supervisors_q(scope))
 

@@ -14,7 +14,13 @@ from talent.core.sql import Unordered, child_path_sql, dialect, icontains, inlin
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
-from talent.supervision.access import readable_assignments, readable_ce_rules, readable_supervisors, supervisors_q
+from talent.supervision.access import (
+    readable_assignments,
+    readable_ce_rules,
+    readable_supervisors,
+    region_pool_q,
+    supervisors_q,
+)
 from talent.supervision.models import Assignment, SessionCeRule, Supervisor, SupervisorExpertise
 from talent.supervision.rules import SUPERVISION_CE, CeRule, active_on, coverage_rate, mentoring_on, primary_on
 
@@ -131,11 +137,15 @@ async def supervisor_of_user(*, user_id: int) -> Supervisor | None:
     return await Supervisor.filter(user_id=user_id).select_related("region").prefetch_related("expertise").first()
 
 
-async def supervisor_choices(*, scope: Scope) -> list[tuple[str, str]]:
-    """Active supervisors the viewer sees, as (id, "name · institution") for a select."""
-    rows = (
-        await readable_supervisors(scope).filter(active=True).order_by("name", "id").values("id", "name", "affiliation")
-    )
+async def supervisor_choices(
+    *, scope: Scope, region_path: str | None = None, keep: int | None = None
+) -> list[tuple[str, str]]:
+    """Active supervisors the viewer sees, as (id, "name · institution") for a select; with `region_path`, of that
+    region's pool (access.region_pool_q), and supervisor `keep` (a member's mentor) wherever they are."""
+    qs = readable_supervisors(scope).filter(active=True)
+    if region_path is not None:
+        qs = qs.filter(region_pool_q(region_path) | Q(id=keep or 0))
+    rows = await qs.order_by("name", "id").values("id", "name", "affiliation")
     return [(str(r["id"]), r["name"] + (f" · {r['affiliation']}" if r["affiliation"] else "")) for r in rows]
 
 

@@ -128,3 +128,24 @@ async def test_the_cohort_page_sends_the_same_number_of_queries_for_10_and_500_m
     few = await queries()
     await grow(10, 500)
     assert await queries() == few
+
+
+async def test_the_mentors_offered_are_the_cohort_regions_pool_and_a_members_own_mentor(client, db):
+    # County A's cohort, as the administrator (who reads every supervisor): the county's own supervisor, the city's
+    # (a region above), 督导甲 of the national pool (assigned in county A); not county B's, except as the mentor a
+    # member already has.
+    w = await world()
+    r = w["regions"]
+    for name, region in (("县甲督导", r["county_a"]), ("市督导", r["city"]), ("县乙督导", r["county_b"])):
+        await Supervisor.create(name=name, region=region)
+    c = await _cohort(w)
+    await login(client, "admin")
+    offered = text_of((await client.get(f"/cohorts/{c.id}/members/new")).text)
+    assert all(name in offered for name in ("县甲督导", "市督导", "督导甲")) and "县乙督导" not in offered
+    far = await Supervisor.get(name="县乙督导")
+    member = await CohortMember.create(cohort=c, worker=w["workers"][0], joined_on=date(2026, 1, 1), mentor=far)
+    option = f'<option value="{far.id}"'
+    own = (await client.get(f"/cohorts/{c.id}/members/{member.id}")).text
+    assert option in own and "县甲督导" in own
+    other = await CohortMember.create(cohort=c, worker=w["workers"][1], joined_on=date(2026, 1, 1))
+    assert option not in (await client.get(f"/cohorts/{c.id}/members/{other.id}")).text
