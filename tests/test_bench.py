@@ -57,3 +57,18 @@ async def test_the_figures_bench_measures_the_visit_after_a_change(client, db):
     _seconds, served, status = await bench._after_change(client, "/", "workers")
     _seconds, computed, _status = await bench._after_change(client, "/", "stations")
     assert status == 200 and served == 2 and computed > served
+
+
+async def test_the_records_bench_follows_the_lists_to_their_records_and_measures_each_once(client, db):
+    await load_demo(scale="small", seed=2026, today=TODAY)
+    bench = _bench("records")
+    from talent.demo import DEMO_PASSWORD
+
+    assert await bench.sign_in(client, "citybureau", DEMO_PASSWORD)
+    with contextlib.redirect_stdout(io.StringIO()):
+        results = await bench.run_role(client, "citybureau", repeat=1)
+    urls = [r.url for r in results]
+    kinds = {bench.kind_of(url) for url in urls}
+    # A worker's page, a station's and a cohort's, each measured once, and no server error among them.
+    assert {"/workers/N", "/stations/N", "/cohorts/N"} <= kinds, sorted(kinds)
+    assert len(urls) == len(set(urls)) and all(r.status < 500 and r.queries > 0 for r in results)
