@@ -137,13 +137,10 @@ async def test_the_rows_of_reached_workers_are_those_whose_worker_is_in_reach_an
     assert len(await Certificate.filter(of_reached_workers_q(scopes[0]))) == len(w["workers"])
 
 
-async def test_rows_chosen_by_another_column_are_those_of_reached_workers_the_reach_asked_for_their_workers(db):
-    # reached_rows_q (a record by its id, a course's learners): for every role, the rows matching the lookup whose
-    # worker the viewer reaches, as of_reached_workers_q filters them; for a jurisdiction the reach's subquery is
-    # asked for the chosen rows' workers (its SQL reads the table a second time inside the reach), where a province
-    # computed its whole reach for one record.
+async def _every_role():
+    """The world with a certificate per worker, and a viewer of each role: the administrator, county A's bureau, S1's
+    organisation's HR, worker W2's account, and S1's supervisor mentoring W3."""
     from talent.certification.models import Certificate
-    from talent.people.access import of_reached_workers_q, reached_rows_q
 
     w = await world()
     certificates = [
@@ -164,6 +161,18 @@ async def test_rows_chosen_by_another_column_are_those_of_reached_workers_the_re
             today=TODAY,
         ),
     ]
+    return w, certificates, scopes
+
+
+async def test_rows_chosen_by_another_column_are_those_of_reached_workers_the_reach_asked_for_their_workers(db):
+    # reached_rows_q (a record by its id, a course's learners): for every role, the rows matching the lookup whose
+    # worker the viewer reaches, as of_reached_workers_q filters them; for a jurisdiction the reach's subquery is
+    # asked for the chosen rows' workers (its SQL reads the table a second time inside the reach), where a province
+    # computed its whole reach for one record.
+    from talent.certification.models import Certificate
+    from talent.people.access import of_reached_workers_q, reached_rows_q
+
+    w, certificates, scopes = await _every_role()
     for scope in scopes:
         reached = set(await readable_workers(scope).values_list("id", flat=True))
         assert reached and reached != {worker.id for worker in w["workers"]} or scope.role == Role.ADMIN
@@ -183,17 +192,7 @@ async def test_one_worker_by_id_or_number_and_their_rows_are_found_exactly_when_
     from talent.certification.models import Certificate
     from talent.people.access import of_reached_worker_q, reached_worker_q
 
-    w = await world()
-    for worker in w["workers"]:
-        await Certificate.create(worker=worker, level="assistant", number=f"C-{worker.worker_no}", obtained_on=TODAY)
-    s1 = w["stations"][0]
-    scopes = [
-        Scope(user_id=1, role=Role.ADMIN),
-        Scope(user_id=1, role=Role.BUREAU, region_path=w["regions"]["county_a"].path),
-        Scope(user_id=1, role=Role.HR, organisation_id=s1.organisation_id),
-        Scope(user_id=1, role=Role.WORKER, worker_id=w["workers"][1].id),
-        Scope(user_id=1, role=Role.SUPERVISOR, station_ids=frozenset({s1.id}), worker_ids=frozenset(), today=TODAY),
-    ]
+    w, _certificates, scopes = await _every_role()
     for scope in scopes:
         reached = set(await readable_workers(scope).values_list("id", flat=True))
         assert reached and (reached != {worker.id for worker in w["workers"]}) == (scope.role != Role.ADMIN)
