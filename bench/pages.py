@@ -14,7 +14,8 @@ headers; the search form's selects, checkboxes, number inputs and pickers; the e
 Each measurement is the best of --repeat runs after one warm-up run (with --slow S, a URL whose first visit takes
 over S seconds is measured by that visit alone, and its statement count is that visit's on both databases; with
 --warm N, N more visits after the warm-up are not measured: N ≥ 5 runs every statement past PostgreSQL's five runs
-of a prepared statement, as on a list a user keeps visiting).
+of a prepared statement, as on a list a user keeps visiting). The stored figures of each database (talent.figures)
+are emptied before it is measured or counted, so that a first visit computes them on both.
 
 Printed per URL: the role, the status, the first visit's time (the warm-up: a page that keeps its figures under the
 data version computes them then, talent.figures), the server time (the best visit after it), the part of it spent in
@@ -532,6 +533,16 @@ def server_timed(app):
     return timed_app
 
 
+async def empty_figure_store() -> None:
+    """Empty the database's stored figures (talent.figures), so that a first visit computes them on each database
+    measured: a URL measured by its first visit alone (--slow) is counted by its first visit on the second database
+    too, which read the figures a run before had stored there (the administrator's /reports: 42 statements on the
+    national demo, 2 on the small one, a difference of the stores, not of scale)."""
+    from talent.figures.models import FigureCache
+
+    await FigureCache.all().delete()
+
+
 async def app_client(url: str):
     # A session's sign-in time is refreshed on its first request after settings.session_touch_minutes (one UPDATE):
     # a slow page, such as the whole audit log's export, made the next URL's statement count one higher on
@@ -552,6 +563,7 @@ async def run(url: str, args, roles: list[str]) -> list[Result]:
     from talent.demo import DEMO_PASSWORD
 
     transport = await app_client(url)
+    await empty_figure_store()
     twins = pages_sql.Twins(repeat=args.repeat)
     results: list[Result] = []
     try:
@@ -573,6 +585,7 @@ async def counts_on(url: str, results: list[Result]) -> None:
     from talent.demo import DEMO_PASSWORD
 
     transport = await app_client(url)
+    await empty_figure_store()
     try:
         for role in dict.fromkeys(r.role for r in results):
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
