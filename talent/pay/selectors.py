@@ -34,6 +34,7 @@ from talent.pay.models import (
 from talent.pay.rules import CENT, STATUSES, PaySql, PayStatus, whole_months
 from talent.people.access import of_reached_worker_q, of_reached_workers_q, reached_rows_q, reached_worker_q
 from talent.people.models import EmploymentSpell, Worker
+from talent.people.selectors import worker_get as worker_in_scope  # noqa: F401  (the pay pages' worker)
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
 from talent.rawsql import fetch_all
@@ -155,10 +156,6 @@ async def applying_standard(*, standard_id: int) -> SalaryStandard:
 
 
 # ── salary records ────────────────────────────────────────────────────────────────────────────────
-
-
-async def worker_in_scope(*, scope: Scope, worker_id: int) -> Worker:
-    return await Worker.filter(reached_worker_q(scope, id=worker_id)).get()
 
 
 async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker | None:
