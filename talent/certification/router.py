@@ -17,6 +17,7 @@ from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.core.i18n import localised
 from talent.core.storage import UPLOADS
+from talent.people.selectors import worker_find_by_no
 from talent.places import selectors as places
 from talent.places.models import CertLevel
 from talent.web import uploads
@@ -315,7 +316,7 @@ async def result_create(request: Request, viewer: Editor) -> Response:
     form = await Form.posted(await _result_fields(), request)
 
     async def record(values):
-        worker = await selectors.worker_by_no(scope=viewer.scope, worker_no=values["worker_no"])
+        worker = await worker_find_by_no(scope=viewer.scope, worker_no=values["worker_no"])
         if worker is None:
             raise ServiceError("worker_no", _("No worker with this number in your scope."))
         _result, certificate = await services.result_record(

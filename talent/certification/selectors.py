@@ -70,7 +70,7 @@ from talent.core.export import sql_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, attach, paginate
 from talent.core.sql import RawSubquery, Unordered, icontains, inline_sql, lacking, under, unordered
-from talent.people.access import of_reached_worker_q, of_reached_workers_q, reached_worker_q, spells_q
+from talent.people.access import of_reached_worker_q, of_reached_workers_q, spells_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on, worker_get
 from talent.places.access import regions_q
@@ -660,12 +660,6 @@ async def certificate_export_rows(
         async for batch in batches:
             for row in batch:
                 yield clean_row(row, rules)
-
-
-async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker | None:
-    if not worker_no:
-        return None
-    return await Worker.filter(reached_worker_q(scope, worker_no=worker_no.strip())).first()
 
 
 async def worker_certificates(*, scope: Scope, worker_id: int, today: date) -> list[Certificate]:

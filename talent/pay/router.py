@@ -39,6 +39,7 @@ from talent.pay.forms import (
 )
 from talent.pay.models import Grade, SalaryStandard, StandardStatus
 from talent.pay.rules import STATUSES
+from talent.people.selectors import worker_find_by_no
 from talent.places.pages import region_from_form
 from talent.places.selectors import region_for_code
 from talent.web import exports
@@ -811,7 +812,7 @@ async def assessment_save(request: Request, viewer: Allowed(Permission.PAY_SALAR
     form = await Form.posted(ASSESSMENT_FIELDS, request)
 
     async def save(c: dict):
-        worker = await selectors.worker_by_no(scope=viewer.scope, worker_no=c["worker_no"])
+        worker = await worker_find_by_no(scope=viewer.scope, worker_no=c["worker_no"])
         if worker is None:
             raise ServiceError("worker_no", N_("No worker with this number in your scope."))
         return await services.assessment_save(

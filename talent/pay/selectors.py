@@ -32,8 +32,8 @@ from talent.pay.models import (
     StandardStatus,
 )
 from talent.pay.rules import CENT, STATUSES, PaySql, PayStatus, whole_months
-from talent.people.access import of_reached_worker_q, of_reached_workers_q, reached_rows_q, reached_worker_q
-from talent.people.models import EmploymentSpell, Worker
+from talent.people.access import of_reached_worker_q, of_reached_workers_q, reached_rows_q
+from talent.people.models import EmploymentSpell
 from talent.people.selectors import worker_get as worker_in_scope  # noqa: F401  (the pay pages' worker)
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -156,12 +156,6 @@ async def applying_standard(*, standard_id: int) -> SalaryStandard:
 
 
 # ── salary records ────────────────────────────────────────────────────────────────────────────────
-
-
-async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker | None:
-    if not worker_no:
-        return None
-    return await Worker.filter(reached_worker_q(scope, worker_no=worker_no.strip())).first()
 
 
 async def salary_history(*, scope: Scope, worker_id: int) -> list[SalaryRecord]:

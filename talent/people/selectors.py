@@ -237,6 +237,14 @@ async def worker_by_no(*, scope: Scope, worker_no: str) -> Worker:
     return await Worker.filter(reached_worker_q(scope, worker_no=worker_no.strip())).get()
 
 
+async def worker_find_by_no(*, scope: Scope, worker_no: str) -> Worker | None:
+    """worker_by_no for a form's field (a certificate's or a salary record's worker), which says "no such worker"
+    itself: None when the number is empty, unknown or out of scope."""
+    if not worker_no.strip():
+        return None
+    return await Worker.filter(reached_worker_q(scope, worker_no=worker_no.strip())).first()
+
+
 async def worker_prior_experiences(*, worker: Worker) -> list[PriorExperience]:
     """The prior experience of a worker read in the viewer's scope (worker_get), latest first."""
     return await PriorExperience.filter(worker_id=worker.id).order_by("-start_on", "-id")
