@@ -337,19 +337,34 @@ def _probed(qs: QuerySet, order: Sequence[str], total: int) -> tuple[QuerySet, l
     """`qs` and the ordering its page's window is read in: `order` itself, or, for a sort by a column of a row that a
     foreign key of the model refers to ("region__name") over at most PROBED_SORT_MAX_ROWS rows, that column as a
     correlated subquery (core.sql.scalar). Its values and order are the join's: the related row's column, NULL where
-    the key or the column is NULL."""
+    the key or the column is NULL. Over more rows, `qs` is joined as _inner joins it."""
     column = order[0].lstrip("-")
     relation, _, field = column.partition("__")
     fk = qs.model._meta.fields_map.get(relation)
-    if total > PROBED_SORT_MAX_ROWS or not field or "__" in field or not isinstance(fk, ForeignKeyFieldInstance):
+    if not field or "__" in field or not isinstance(fk, ForeignKeyFieldInstance):
         return qs, list(order)
     related = fk.related_model
+    if total > PROBED_SORT_MAX_ROWS:
+        return _inner(qs, relation, fk), list(order)
     if related._meta.db_table == qs.model._meta.db_table:
         return qs, list(order)  # a row's parent: the inner table's name would hide the outer one
     key = f'"{qs.model._meta.db_table}"."{qs.model._meta.fields_db_projection[fk.source_field]}"'
     probe = scalar(related.filter(**{related._meta.pk_attr: RawSQL(key)}).values(field))
     descending = "-" if order[0].startswith("-") else ""
     return qs.annotate(**{_PROBE_KEY: probe}), [descending + _PROBE_KEY, *order[1:]]
+
+
+def _inner(qs: QuerySet, relation: str, fk: ForeignKeyFieldInstance) -> QuerySet:
+    """`qs` joined to the related row it sorts by as PostgreSQL's planner may reorder the join: Tortoise joins a
+    sort's related row with LEFT OUTER JOIN, which PostgreSQL must read from the model's side, so a page of the
+    country's yearly assessments by worker number hashed all 184,287 workers and sorted 14,042 assessments (50 ms);
+    a key that cannot be NULL always finds its row, and a test that the row was found (strict, on the joined side)
+    turns the join into an inner one, which walks the workers' numbers and probes each one's assessment (1.1 ms;
+    EXPLAIN ANALYZE, national demo). A key that may be NULL keeps its rows without one: left as it is. SQLite keeps
+    its plan either way (it reads the filtered rows first and sorts them)."""
+    if fk.null:
+        return qs
+    return qs.filter(**{f"{relation}__{fk.related_model._meta.pk_attr}__isnull": False})
 
 
 async def _rows(qs: QuerySet, window: QuerySet, order: Sequence[str], values: tuple[str, ...] | None) -> list[Any]:

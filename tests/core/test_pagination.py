@@ -128,6 +128,12 @@ async def test_a_small_list_sorted_by_a_related_column_reads_it_by_a_probe_in_th
     # The window of each page ordered by the probe, in both shapes (3 pages × 2); joined: none.
     assert not any("ORDER BY (SELECT" in sql for sql in joined_sql)
     assert sum("ORDER BY (SELECT" in sql for sql in probed_sql) == 6
+    # Joined, a key that cannot be NULL (a station's township) has its row tested as found, which lets PostgreSQL
+    # join it inner (and read the related table first); a key that may be NULL (the organisation) is not tested: the
+    # stations without one are kept (T1, T3 above). Each window (3 pages × 2 shapes), joined only.
+    found = sum('"id" IS NULL' in sql for sql in joined_sql)
+    assert found == (6 if sort_column == "region__name" else 0)
+    assert not any('"id" IS NULL' in sql for sql in probed_sql)
 
 
 async def test_the_total_and_the_rows_are_read_at_once_where_the_page_does_not_depend_on_the_total(db, monkeypatch):
