@@ -157,7 +157,7 @@ class Assessment(Model):
         table = "pay_assessments"
         ordering = ["-year", "worker_id"]
         unique_together = (("worker", "year"),)
-        indexes = (("year", "grade"),)
+        indexes = (("year", "grade", "id"), ("year", "id"))
 
 
 class ChangeReason(Coded):
