@@ -61,14 +61,14 @@ class NavEntry:
     active: bool = False
 
 
-def _allowed(viewer) -> list[tuple[str, Msgid, str, str]]:
+def _allowed(viewer) -> tuple[tuple[str, Msgid, str, str], ...]:
     """(address, label, menu, icon key) of every entry the viewer may open, in NAV's order."""
     worker_id = str(viewer.user.worker_id or 0)
-    return [
+    return tuple(
         (href.replace("{worker_id}", worker_id), label, menu, href)
         for href, label, permission, menu in NAV
         if viewer.can(permission)
-    ]
+    )
 
 
 def _active(hrefs: list[str], path: str) -> str | None:
@@ -77,11 +77,20 @@ def _active(hrefs: list[str], path: str) -> str | None:
     return max(matches, key=len) if matches else None
 
 
+def nav_state(viewer, path: str) -> tuple[tuple[tuple[str, Msgid, str, str], ...], str | None]:
+    """What the menu shows, as a key: the entries the viewer may open, and the one the path is in."""
+    allowed = _allowed(viewer)
+    return allowed, _active([href for href, *_rest in allowed], path)
+
+
 def nav_menu(viewer, path: str) -> list[NavEntry]:
     if viewer is None:
         return []
-    allowed = _allowed(viewer)
-    active = _active([href for href, *_rest in allowed], path)
+    return menu_entries(*nav_state(viewer, path))
+
+
+def menu_entries(allowed: tuple[tuple[str, Msgid, str, str], ...], active: str | None) -> list[NavEntry]:
+    """The top-level entries of `allowed`, labelled in the current locale, `active` marked."""
     per_menu: dict[str, int] = {}
     for _href, _label, menu, _key in allowed:
         per_menu[menu] = per_menu.get(menu, 0) + 1
