@@ -106,7 +106,10 @@ def main() -> None:
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--slowest", type=int, default=40, help="how many of the slowest pages to list at the end")
-    parser.add_argument("--json", metavar="PATH", help="save every measurement (role, url, status, seconds, queries)")
+    parser.add_argument("--largest", type=int, default=10, help="how many of the largest pages (bytes) to list")
+    parser.add_argument(
+        "--json", metavar="PATH", help="save every measurement (role, url, status, seconds, queries, size)"
+    )
     args = parser.parse_args()
     if not args.url:
         parser.error("set TALENT_DATABASE_URL or --url")
@@ -117,11 +120,16 @@ def main() -> None:
     print(f"\n{len(results)} record pages ({len(by_kind)} kinds by role); the slowest:")
     for r in sorted(results, key=lambda r: r.seconds, reverse=True)[: args.slowest]:
         print(f"  {r.seconds * 1000:9.1f} ms {r.queries:>4} statements  {r.role:<14} {r.url}  ({r.status})")
+    # A page that grows with the country (a form offering every supervisor as a select's options) is slow to send
+    # and to use before it is slow to compute: the largest are listed apart from the slowest.
+    print("the largest:")
+    for r in sorted(results, key=lambda r: r.size, reverse=True)[: args.largest]:
+        print(f"  {r.size:>9,} bytes {r.seconds * 1000:9.1f} ms  {r.role:<14} {r.url}  ({r.status})")
     errors = [r for r in results if r.status >= 500]
     for r in errors:
         print(f"  server error: {r.role} {r.url}: {r.status}")
     if args.json:
-        keys = ("role", "url", "status", "seconds", "queries")
+        keys = ("role", "url", "status", "seconds", "queries", "size")
         rows = [{key: getattr(r, key) for key in keys} for r in results]
         Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1))
 
