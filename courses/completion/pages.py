@@ -15,7 +15,7 @@ from talent.audit.present import Ids, register_codes, register_namer
 from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.sql import IntList, Unordered, dialect, inline_sql, scalar
-from talent.people.access import reaches_a_jurisdiction, workers_q
+from talent.people.access import reaches_a_jurisdiction, workers_among_q, workers_q
 from talent.people.models import Worker
 from talent.places.models import CertLevel
 
@@ -76,8 +76,12 @@ def _learner_course_namer(model):
         # entry, where a join or an `IN (reach)` let the planner read every course or worker first (for the admin,
         # SQLite read the country's 184,287 workers into a table for each batch of an audit export, 178 of its
         # 217 s; PostgreSQL hashed all 27,320 courses).
+        # The reach is asked for these rows' workers alone (people.access.workers_among_q): whole, SQLite read a
+        # province's reach into a table for the statement (a province's /audit page: its names 17.4 → 2.8 ms, the
+        # page 38 → 27 ms; PostgreSQL's 1.1 ms either way).
         course = Course.filter(reach, id=RawSQL(f'"{table}"."course_id"'))
-        worker = Worker.filter(workers_q(scope), id=RawSQL(f'"{table}"."worker_id"'))
+        among = Unordered(model.filter(id__in=ids).values("worker_id"))
+        worker = Worker.filter(workers_among_q(scope, among), id=RawSQL(f'"{table}"."worker_id"'))
         label = f"{scalar(course.values('title')).sql} || ' · ' || {scalar(worker.values('name')).sql}"
         return model.filter(id__in=ids).annotate(label=RawSQL(label)).values(i="id", label="label")
 
