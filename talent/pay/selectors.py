@@ -16,7 +16,7 @@ from talent.core.aggregate import count_by
 from talent.core.concurrency import gather_reads
 from talent.core.export import sql_batches, statement_batches
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import icontains
+from talent.core.sql import Unordered, icontains
 from talent.figures.freshness import cached_rows
 from talent.pay.access import readable_standards, salary_records_q, station_ids_sql
 from talent.pay.models import (
@@ -33,7 +33,7 @@ from talent.pay.models import (
 )
 from talent.pay.rules import CENT, STATUSES, PaySql, PayStatus, whole_months
 from talent.people.access import of_reached_worker_q, of_reached_workers_q, reached_rows_q
-from talent.people.models import EmploymentSpell
+from talent.people.models import EmploymentSpell, Worker
 from talent.people.selectors import worker_get as worker_in_scope  # noqa: F401  (the pay pages' worker)
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -823,7 +823,11 @@ async def assessment_list(
     if graded:
         qs = qs.filter(grade=grade)
     if params.q:
-        qs = qs.filter(icontains("worker__name", params.q) | icontains("worker__worker_no", params.q))
+        # The workers searched first, then their assessments by the (worker, year) key, as one subquery: joined,
+        # each of the year's 92,958 assessments probed its worker to test the text (the administrator's ?q=a on
+        # SQLite, count and page: 39 + 34 → 29 + 25 ms, national demo).
+        found = Worker.filter(icontains("name", params.q) | icontains("worker_no", params.q)).values("id")
+        qs = qs.filter(worker_id__in=Unordered(found))
     total = None
     if counts is not None and year and not params.q:
         total = counts.get(grade, 0) if graded else sum(counts.values())

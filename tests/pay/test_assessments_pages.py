@@ -134,13 +134,15 @@ async def test_the_assessments_list_takes_its_total_from_the_grade_counts_unless
         await Assessment.create(worker=workers[worker], year=year, grade=grade)
     await login(client, "admin")
     await client.get("/pay/assessments?year=2025")  # warm-up
-    # 2025: W1 and W4 competent, W2 excellent (W3's is 2024's): 3 in all, 2 competent; a search for W2 finds 1.
+    # 2025: W1 and W4 competent, W2 excellent (W3's is 2024's): 3 in all, 2 competent; a search for W2, by number or
+    # by name, finds 1.
     pages = {}
     for url, total in (
         ("", 3),
         ("&grade=competent", 2),
         ("&grade=senior", 3),
         ("&q=W2", 1),
+        ("&q=%E5%B7%A5%E4%BD%9C%E8%80%852", 1),  # by name: 工作者2 (W2)
         ("&q=W2&grade=competent", 0),
     ):
         async with count_queries() as counted:
