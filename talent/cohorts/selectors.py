@@ -39,7 +39,11 @@ async def session_list(*, scope: Scope, params: ListParams, supervisor_id: int |
         # none: its page statement 247 → 89 ms, its count 92 → 51 ms, PostgreSQL, national demo, beside a CI run).
         named = Station.filter(icontains("name", params.q) | Q(code=params.q)).values("id")
         qs = qs.filter(icontains("topics", params.q) | Q(station_id__in=Unordered(named)))
-    page = await paginate(qs, params, SESSION_SORTS, default="-held_on", sort_rows=not scope.is_admin)
+    # A search's rows are sorted, not found by walking the dates' index: the administrator's search matching nothing
+    # tested all 109,064 sessions in date order (SQLite 174 → 26 ms, PostgreSQL 100 → 76 ms); one matching many
+    # (个案) costs more sorted (36 → 47 and 67 → 82 ms), a bound on the worst case (national demo).
+    sort_rows = not scope.is_admin or bool(params.q)
+    page = await paginate(qs, params, SESSION_SORTS, default="-held_on", sort_rows=sort_rows)
     counts = await attendee_counts([s.id for s in page.items])
     for s in page.items:
         s.attendee_count = counts.get(s.id, 0)

@@ -264,3 +264,22 @@ async def test_the_session_search_finds_sessions_by_topic_by_their_stations_name
     assert await found("S1") == {first.id, second.id}  # S1's code, exactly
     assert await found("S") == set()  # part of a code is not a code
     assert await found("社工站3") == set()  # another station's name
+
+
+async def test_the_administrators_search_reads_the_matching_sessions_sorted_newest_first_page_by_page(client, db):
+    # A search's rows are sorted (paginate's sort_rows), not found by walking the dates' index through every session
+    # of the country: three sessions matching "议题" on three days, one that does not; one a page, newest first.
+    w = await world()
+    days = (date(2026, 5, 20), date(2026, 5, 22), date(2026, 5, 21))
+    logged = [await _log(w, topics=f"议题{n}", held_on=day) for n, day in enumerate(days)]
+    await _log(w, topics="其他", held_on=date(2026, 5, 23))
+    await login(client, "admin")
+    expected = [s.id for s in sorted(logged, key=lambda s: s.held_on, reverse=True)]
+    seen = []
+    for page in (1, 2, 3):
+        async with count_queries() as counted:
+            html = (await client.get("/supervision/sessions", params={"q": "议题", "per_page": 1, "page": page})).text
+        seen += [int(i) for i in re.findall(r'href="/supervision/sessions/(\d+)"', html)]
+        window = next(sql for sql in counted.statements if "LIMIT" in sql)
+        assert "|| ''" in window or "+ 0" in window, window  # the date as an expression no index serves
+    assert seen == expected
