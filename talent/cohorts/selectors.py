@@ -8,7 +8,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count, Max, Min, Sum
 
 from talent.certification.models import CeCredit, ExamResult
-from talent.cohorts.access import cohorts_q, members_q, readable_cohorts, readable_members
+from talent.cohorts.access import cohorts_q, members_among_q, readable_cohorts, readable_members
 from talent.cohorts.learning import learning
 from talent.cohorts.models import Cohort, CohortMember, Milestone, MilestoneKind, MilestoneMark
 from talent.cohorts.rules import is_overdue
@@ -143,7 +143,7 @@ async def cohort_list(*, scope: Scope, params: ListParams, kind: str = "") -> Pa
         qs = qs.filter(icontains("name", params.q) | icontains("region__name", params.q))
     page = await paginate(qs, params, COHORT_SORTS, default="-start_on")
     ids = [c.id for c in page.items]
-    counts = await count_by(CohortMember.filter(members_q(scope), cohort_id__in=ids), "cohort_id")
+    counts = await count_by(CohortMember.filter(members_among_q(scope, ids)), "cohort_id")
     for c in page.items:
         c.member_count = counts.get(c.id, 0)
     return page

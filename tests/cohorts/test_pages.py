@@ -2,6 +2,7 @@
 (another county's sentinel never appears); the worker's own page; the cohort page's query count is the same for 10
 and 500 members."""
 
+import re
 from datetime import date
 
 from talent.cohorts.models import Cohort, CohortMember, Milestone
@@ -90,6 +91,23 @@ async def test_who_sees_which_cohort(client, db):
     mine = await client.get("/cohorts/mine")
     assert mine.status_code == 200 and "县甲哨兵班" in mine.text and "督导甲" in mine.text
     assert (await client.get("/cohorts")).status_code == 403
+
+
+async def test_the_cohorts_list_counts_the_members_each_reader_sees(client, db):
+    # County A's cohort holds W1 and W2 (organisation A's stations) and W3 (organisation B's, in county B). The
+    # county's bureau sees every member of a cohort it reads: 3; organisation A's HR the workers it reaches: 2.
+    w = await world()
+    a = await _cohort(w, "县甲计数班")
+    for worker in w["workers"][:3]:
+        await CohortMember.create(cohort=a, worker=worker, joined_on=date(2026, 1, 1))
+    counts = {}
+    for username in ("bureau", "hr"):
+        client.cookies.clear()
+        await login(client, username)
+        html = (await client.get("/cohorts")).text
+        row = re.search(r">县甲计数班</a>.*?<td class=\"text-end\">([^<]*)</td>", html, re.S)
+        counts[username] = row[1] if row else None
+    assert counts == {"bureau": "3", "hr": "2"}
 
 
 async def test_the_cohort_page_sends_the_same_number_of_queries_for_10_and_500_members(client, db):
