@@ -119,6 +119,16 @@ def not_named_by(table: str, query, column: str) -> Q:
     return ~Q(id__in=Unordered(query))
 
 
+def keyed_in(column: str, model, scope_q: Q) -> Q:
+    """A filter on rows whose `column`, a foreign key that cannot be NULL, names a row of `model` under `scope_q` (a
+    viewer's scope). None when `scope_q` filters nothing (an administrator's): each key names a row of `model`
+    anyway, and `IN (SELECT id FROM …)` only costs; SQLite read the whole table first (the administrator's
+    supervisors' expertise counts 5.2 ms, national demo)."""
+    if not scope_q.children and not scope_q.filters:
+        return Q()
+    return Q(**{f"{column}__in": Unordered(model.filter(scope_q).values("id"))})
+
+
 def reach(build):
     """Decorates `build(scope)`, which returns the one-column values query (or a list of them, for their UNION) of
     the ids a scope reaches: the decorated function returns it as a `RawSubquery` for an `__in` filter, its text

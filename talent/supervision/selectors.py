@@ -10,7 +10,17 @@ from talent import rawsql
 from talent.core.access import Scope
 from talent.core.aggregate import count_rows
 from talent.core.pagination import ListParams, Page, attach, paginate
-from talent.core.sql import Unordered, child_path_sql, dialect, icontains, inline_sql, next_prefix, not_named_by, under
+from talent.core.sql import (
+    Unordered,
+    child_path_sql,
+    dialect,
+    icontains,
+    inline_sql,
+    keyed_in,
+    next_prefix,
+    not_named_by,
+    under,
+)
 from talent.places.access import readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
@@ -111,9 +121,7 @@ async def station_loads(*, supervisor_ids: list[int], today: date) -> dict[int, 
 async def expertise_facets(*, scope: Scope, limit: int = 40) -> list[tuple[str, int]]:
     """The most common expertise tags among the supervisors the viewer sees, with their counts."""
     rows = (
-        await SupervisorExpertise.filter(
-            supervisor_id__in=Unordered(Supervisor.filter(supervisors_q(scope)).values("id"))
-        )
+        await SupervisorExpertise.filter(keyed_in("supervisor_id", Supervisor, supervisors_q(scope)))
         .annotate(n=Count("id"))
         .group_by("tag")
         .order_by("-n", "tag")
@@ -270,7 +278,7 @@ def _covered_ids(today: date):
 async def region_loads(*, scope: Scope, region: Region | None, today: date, limit: int = 20) -> list[dict]:
     """The supervisors working in the region on `today`, busiest first: stations assigned and those as primary
     (one grouped query)."""
-    qs = Assignment.filter(active_on(today), station_id__in=Unordered(Station.filter(stations_q(scope)).values("id")))
+    qs = Assignment.filter(active_on(today), keyed_in("station_id", Station, stations_q(scope)))
     if region is not None:
         qs = qs.filter(under("station__region_path", region.path))
     return (

@@ -6,10 +6,10 @@ once and selects what its query selects."""
 import random
 
 import pytest
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
-from talent.core.sql import IntList, Unordered, icontains, next_prefix, reach, under
+from talent.core.sql import IntList, Unordered, icontains, keyed_in, next_prefix, reach, under
 from talent.people.models import EmploymentSpell, Worker
 
 PATHS = [
@@ -167,3 +167,18 @@ async def test_a_literal_list_of_ids_selects_those_rows_and_an_empty_one_selects
     # Only integers are written: text that is not one is refused before it reaches the statement.
     with pytest.raises(ValueError):
         IntList(["1) OR (1=1"])
+
+
+async def test_keyed_in_keeps_the_rows_whose_key_is_in_scope_and_tests_nothing_for_a_scope_without_bounds(db):
+    from talent.places.models import Station
+    from tests.factories import world
+    from tests.querycount import count_queries
+
+    w = await world()  # one spell at each of S1–S4
+    s1 = w["stations"][0]
+    async with count_queries() as counted:
+        everyone = await EmploymentSpell.filter(keyed_in("station_id", Station, Q())).count()
+        first = await EmploymentSpell.filter(keyed_in("station_id", Station, Q(code="S1"))).values_list("station_id")
+    assert everyone == 4 and first == [(s1.id,)]
+    # No bounds (an administrator's scope): no subquery of the stations at all.
+    assert '"stations"' not in counted.statements[0] and '"stations"' in counted.statements[1]
