@@ -1,6 +1,7 @@
 """Reads of supervision: the expert pool, assignments, coverage ("one station, one supervisor") and a
 supervisor's own stations. Every getter takes the viewer's scope; aggregates are SQL."""
 
+import functools
 from datetime import date
 
 from tortoise.expressions import Q, RawSQL
@@ -35,20 +36,27 @@ from talent.supervision.models import Assignment, SessionCeRule, Supervisor, Sup
 from talent.supervision.rules import SUPERVISION_CE, CeRule, active_on, coverage_rate, mentoring_on, primary_on
 
 
+@functools.lru_cache(maxsize=1024)
+def _reach_sql(user_id: int, today: date, _dialect: str) -> str:
+    """supervisor_reach's statement, written once per supervisor and day (the id and the day inlined: numbers and a
+    date, never typed text): built through Tortoise on each request, it was a fifth of a supervisor's stations page
+    in the server (pyinstrument, national demo, PostgreSQL)."""
+    stations = Assignment.filter(active_on(today), supervisor__user_id=user_id).values("station_id")
+    mentees = Supervisor.filter(mentoring_on(today, "mentees__"), user_id=user_id).values("mentees__worker_id")
+    return (
+        f"SELECT 0 AS mentee, s.* FROM ({inline_sql(stations)}) s"
+        f" UNION ALL SELECT 1, m.* FROM ({inline_sql(mentees)}) m"
+    )
+
+
 async def supervisor_reach(*, user_id: int, today: date) -> tuple[frozenset[int], frozenset[int]]:
     """A supervisor's scope on `today`, in one statement: the stations the supervisor signed in as `user_id` is
     assigned to (an assignment runs from start_on to end_on, or on while end_on is empty) and the workers they mentor
     (rules.mentoring_on, through the reverse relation of cohorts' members). Read on every request a supervisor makes,
     so the two halves are one UNION ALL rather than a statement each."""
-    stations = Assignment.filter(active_on(today), supervisor__user_id=user_id).values("station_id")
-    mentees = Supervisor.filter(mentoring_on(today, "mentees__"), user_id=user_id).values("mentees__worker_id")
-    sql = (
-        f"SELECT 0 AS mentee, s.* FROM ({inline_sql(stations)}) s"
-        f" UNION ALL SELECT 1, m.* FROM ({inline_sql(mentees)}) m"
-    )
     station_ids: set[int] = set()
     worker_ids: set[int] = set()
-    for row in await rawsql.fetch_all(Assignment, sql):
+    for row in await rawsql.fetch_all(Assignment, _reach_sql(user_id, today, dialect())):
         mentee, i = row.values()
         if i is not None:
             (worker_ids if mentee else station_ids).add(i)
