@@ -116,6 +116,10 @@ async def test_hr_records_an_assessment_and_sees_the_pay_change_proposed(client,
     assert ok.status_code == 303
     listing = text_of((await client.get("/pay/assessments?year=2025")).text)
     assert "工作者1" in listing and "Excellent" in listing
+    # HR's search (a jurisdiction's: joined to the workers, where the administrator's searches them first).
+    for q, found in (("工作者1", True), ("W1", True), ("工作者3", False)):
+        searched = text_of((await client.get("/pay/assessments", params={"year": 2025, "q": q})).text)
+        assert ("工作者1" in searched) is found, q
     page = await client.get("/pay/changes?on=2026-03-01")
     text = text_of(page.text)
     # W1: base 4000 + step 300 for excellent = 4300; W2 (no assessment) nothing; W3/W4 another organisation's.
