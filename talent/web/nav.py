@@ -83,12 +83,6 @@ def nav_state(viewer, path: str) -> tuple[tuple[tuple[str, Msgid, str, str], ...
     return allowed, _active([href for href, *_rest in allowed], path)
 
 
-def nav_menu(viewer, path: str) -> list[NavEntry]:
-    if viewer is None:
-        return []
-    return menu_entries(*nav_state(viewer, path))
-
-
 def menu_entries(allowed: tuple[tuple[str, Msgid, str, str], ...], active: str | None) -> list[NavEntry]:
     """The top-level entries of `allowed`, labelled in the current locale, `active` marked."""
     per_menu: dict[str, int] = {}
