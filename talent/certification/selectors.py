@@ -524,20 +524,28 @@ def _rows_sql(sql: CertificateSql, today: date, ids: str, station: str) -> str:
         "(SELECT c2.id FROM certificates c2 WHERE c2.worker_id = w.id"
         " ORDER BY c2.level DESC, c2.obtained_on DESC, c2.id DESC LIMIT 1)"
     )
+    # The certificate and the station joined by the ids their subqueries chose, in a derived table of their own (a
+    # materialised one, which PostgreSQL does not fold back into the join): joined on the subqueries themselves,
+    # PostgreSQL hashed every station (or certificate) of the country whatever the rows. The statement fetched whole:
+    # a city's 380 rows 12.1 → 5.9 ms, a province's 3,763 98 → 84 ms, the country's 93,834 1.16 → 1.00 s.
+    chosen = (
+        f"SELECT w.id AS id, w.worker_no AS worker_no, w.name AS name, {top} AS certificate_id,"
+        f" {station} AS station_id FROM workers w WHERE w.id IN ({ids})"
+    )
     found = (
-        "SELECT w.id AS id, w.worker_no AS worker_no, w.name AS name, c.id AS certificate_id, c.level AS level,"
+        "SELECT w0.id AS id, w0.worker_no AS worker_no, w0.name AS name, c.id AS certificate_id, c.level AS level,"
         " c.number AS number, c.obtained_on AS obtained_on, c.registered_on AS registered_on,"
-        f" {cert.expiry()} AS expiry, {cert.ce_hours()} AS hours, st.code AS station_code, st.name AS station_name"
-        f" FROM workers w LEFT JOIN certificates c ON c.id = {top} LEFT JOIN stations st ON st.id = {station}"
-        f" WHERE w.id IN ({ids})"
+        f" {cert.expiry()} AS expiry, {cert.ce_hours()} AS hours, w0.station_id AS station_id"
+        " FROM w0 LEFT JOIN certificates c ON c.id = w0.certificate_id"
     )
     status = replace(sql, row="r0").status(today, expiry="r0.expiry", hours="r0.hours")
     return (
-        f"WITH r0 AS MATERIALIZED ({found}) SELECT r0.id AS id, r0.worker_no AS worker_no, r0.name AS name,"
+        f"WITH w0 AS MATERIALIZED ({chosen}), r0 AS MATERIALIZED ({found})"
+        " SELECT r0.id AS id, r0.worker_no AS worker_no, r0.name AS name,"
         " r0.level AS cert_level, r0.number AS cert_number, r0.expiry AS cert_expires, r0.hours AS cert_ce,"
         f" CASE WHEN r0.certificate_id IS NULL THEN 'none' ELSE {status} END AS cert_status,"
-        " COALESCE(r0.station_code, '') AS station_code, COALESCE(r0.station_name, '') AS station_name"
-        " FROM r0 ORDER BY r0.id"
+        " COALESCE(st.code, '') AS station_code, COALESCE(st.name, '') AS station_name"
+        " FROM r0 LEFT JOIN stations st ON st.id = r0.station_id ORDER BY r0.id"
     )
 
 

@@ -16,6 +16,8 @@ from talent.accounts.selectors import scope_for
 from talent.certification import selectors, services
 from talent.certification.models import CeCredit, Certificate
 from talent.core.pagination import ListParams
+from talent.people.models import EmploymentSpell
+from talent.places.models import Station
 from tests.conftest import login
 from tests.factories import world
 
@@ -122,6 +124,33 @@ async def test_the_export_has_the_station_code_and_name_and_keeps_the_filters(w,
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
     assert rows[0][:4] == ["Worker no.", "Full name", "Station code", "Station"]
     assert [row[:4] for row in rows[1:]] == [["W1", "工作者1", "S1", "社工站1"]]
+
+
+async def test_each_row_shows_the_workers_own_current_station_and_highest_certificate(w, client):
+    """Ids that are not the worker's: W1 left S1 on 2026-08-31 for a new station S9 (the fifth station, where W1 is
+    the first worker), W2 passed the senior exam (the fourth certificate, where W2 is the second worker). The list and
+    the export show S9 for W1 and W2's senior certificate: a row joined by the worker's id would show S1 and I-W2."""
+    w1, w2 = w["workers"][:2]
+    s1 = w["stations"][0]
+    s9 = await Station.create(
+        code="S9",
+        name="社工站9",
+        region_id=s1.region_id,
+        region_path=s1.region_path,
+        organisation_id=s1.organisation_id,
+    )
+    await EmploymentSpell.filter(worker=w1).update(end_on=date(2026, 8, 31))
+    await EmploymentSpell.create(worker=w1, station=s9, start_on=date(2026, 9, 1), full_time=True)
+    senior = await Certificate.create(worker=w2, level="senior", number="S-W2", obtained_on=date(2026, 6, 1))
+    assert (s9.id, senior.id) != (w1.id, w2.id)
+    await login(client, "admin")
+    with time_machine.travel(NOON, tick=False):
+        page = await client.get("/certificates", params={"sort": "worker_no"})
+        export = await client.get("/certificates/export", params={"format": "csv", "sort": "worker_no"})
+    rows = {row[0]: row for row in csv.reader(io.StringIO(export.text.lstrip("\ufeff")))}
+    assert rows["W1"][2:4] == ["S9", "社工站9"]
+    assert rows["W2"][2:4] == ["S2", "社工站2"] and "S-W2" in rows["W2"]
+    assert "社工站9" in page.text and "S-W2" in page.text and "I-W2" not in page.text
 
 
 async def test_the_registered_badge_and_filter_read_registered_not_registration_date(w, client):
