@@ -85,6 +85,8 @@ def connection_config(url: str) -> str | dict:
             # day" (93,351 rows) instead of the city's 150 stations, 6 → 32 ms a statement on the national demo.
             # Each run is planned with its values instead (what a statement's first runs get anyway).
             settings["plan_cache_mode"] = "force_custom_plan"
+            if cost := get_settings().pg_random_page_cost:
+                settings["random_page_cost"] = cost
             config["credentials"]["reset"] = keep_session
         return config
     return {**config, "engine": "talent.sqlite_engine"}

@@ -1,14 +1,21 @@
-"""The database connection's settings: PostgreSQL runs without JIT compilation (talent.db.connection_config)."""
+"""The database connection's settings: PostgreSQL runs without JIT compilation, plans each run with its values and
+prices a probe by index as memory and SSD do (talent.db.connection_config)."""
 
 import pytest
+from pydantic import ValidationError
 from tortoise.connection import get_connection
 
 from talent.db import connection_config, keep_session
+from talent.settings import Settings, get_settings
 
 
-def test_a_postgresql_url_asks_for_jit_off_and_custom_plans_and_a_sqlite_url_for_the_project_s_engine():
+def test_a_postgresql_url_asks_for_jit_off_custom_plans_and_cheap_probes_and_a_sqlite_url_for_the_project_s_engine():
     pg = connection_config("postgres://postgres@127.0.0.1:5432/talent")
-    assert pg["credentials"]["server_settings"] == {"jit": "off", "plan_cache_mode": "force_custom_plan"}
+    assert pg["credentials"]["server_settings"] == {
+        "jit": "off",
+        "plan_cache_mode": "force_custom_plan",
+        "random_page_cost": "1.1",
+    }
     assert pg["credentials"]["database"] == "talent"
     assert pg["credentials"]["reset"] is keep_session
     sqlite = connection_config("sqlite:///tmp/x.sqlite3?busy_timeout=10000")
@@ -22,6 +29,22 @@ async def test_the_running_postgresql_connection_has_jit_off_and_plans_each_run_
     assert rows[0]["jit"] == "off"
     _count, rows = await get_connection("default").execute_query("SHOW plan_cache_mode")
     assert rows[0]["plan_cache_mode"] == "force_custom_plan"
+    _count, rows = await get_connection("default").execute_query("SHOW random_page_cost")
+    assert rows[0]["random_page_cost"] == "1.1"
+
+
+def test_an_empty_random_page_cost_leaves_the_server_s_own_and_a_word_is_refused(monkeypatch):
+    monkeypatch.setenv("TALENT_PG_RANDOM_PAGE_COST", "")
+    get_settings.cache_clear()
+    try:
+        assert "random_page_cost" not in connection_config("postgres://u@h/d")["credentials"]["server_settings"]
+        monkeypatch.setenv("TALENT_PG_RANDOM_PAGE_COST", "cheap")
+        with pytest.raises(ValidationError):
+            Settings()
+        monkeypatch.setenv("TALENT_PG_RANDOM_PAGE_COST", "2")
+        assert Settings().pg_random_page_cost == "2"
+    finally:
+        get_settings.cache_clear()
 
 
 async def test_a_statement_is_one_round_trip_the_pool_sends_no_reset_of_its_own(db, is_postgres, monkeypatch):
