@@ -10,7 +10,7 @@ from talent.core.access import Role, Scope
 from talent.core.export import list_rows, sql_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate, read_page
-from talent.core.sql import NOTHING, RawSubquery, Union, dialect, icontains, inline_sql, under, unordered
+from talent.core.sql import NOTHING, RawSubquery, dialect, icontains, reach, under, unordered
 from talent.rawsql import fetch_all
 
 SORTS = {"at": "id", "entity": "entity", "action": "action", "actor": "actor_name"}
@@ -29,17 +29,16 @@ def _scope_filter(scope: Scope) -> Q:
     change that touched several (AuditJurisdiction)."""
     if scope.role == Role.ADMIN:
         return Q()
-    parts = _jurisdiction_ids(scope)
-    return NOTHING if parts is None else Q(id__in=Union(*parts))
+    return NOTHING if _jurisdiction(scope) is None else Q(id__in=_jurisdiction_ids(scope))
 
 
-def _jurisdiction_ids(scope: Scope) -> tuple | None:
-    """The ids of the entries filed under a non-admin viewer's jurisdiction, first-hand and further, as two
-    one-column queries whose union is the set (None: the viewer has no jurisdiction)."""
+@reach
+def _jurisdiction_ids(scope: Scope) -> list:
+    """The ids of the entries filed under a viewer's jurisdiction (one they have: _jurisdiction), first-hand and
+    further, as the union of two one-column queries; its text written once per scope (core.sql.reach), where
+    Tortoise built it for each page and export."""
     mine = _jurisdiction(scope)
-    if mine is None:
-        return None
-    return AuditEntry.filter(mine).values("id"), AuditJurisdiction.filter(mine).values("entry_id")
+    return [AuditEntry.filter(mine).values("id"), AuditJurisdiction.filter(mine).values("entry_id")]
 
 
 def _audit_filtered(*, scope: Scope, params: ListParams, entity: str = "", entity_id: str = ""):
@@ -61,8 +60,9 @@ async def audit_list(*, scope: Scope, params: ListParams, entity: str = "", enti
 def _jurisdiction_union_sql(scope: Scope) -> str | None:
     """The ids of the entries filed under the viewer's jurisdiction (_scope_filter's union) as SQL, or None for a
     viewer who reads the whole log or none of it."""
-    parts = None if scope.role == Role.ADMIN else _jurisdiction_ids(scope)
-    return None if parts is None else " UNION ".join(inline_sql(part) for part in parts)
+    if scope.role == Role.ADMIN or _jurisdiction(scope) is None:
+        return None
+    return _jurisdiction_ids(scope).sql
 
 
 async def _union_page(union: str, params: ListParams, order: list[str]) -> Page:
