@@ -26,6 +26,15 @@ def stations_q(scope: Scope, prefix: str = "") -> Q:
     return Q(**{f"{prefix}id__in": []})
 
 
+def holds_subtree(scope: Scope, path: str) -> bool:
+    """Whether stations_q(scope) holds every station under the region at `path` ("" the country): an
+    administrator's scope, or a bureau's at or above that region. A count over the subtree is then the count in
+    scope too."""
+    if scope.role == Role.ADMIN:
+        return True
+    return scope.role == Role.BUREAU and bool(scope.region_path) and path.startswith(scope.region_path)
+
+
 def station_kind_q(kind: str, prefix: str = "") -> Q:
     """Filter on Station (or through `prefix`) by the kind a report counts (places.rules.counted_kind's value):
     every kind for "all", else that kind alone. The one place the rule is written for every count of stations."""

@@ -22,7 +22,7 @@ from talent.core.sql import (
     not_named_by,
     under,
 )
-from talent.places.access import readable_regions, stations_q
+from talent.places.access import holds_subtree, readable_regions, stations_q
 from talent.places.models import Region, Station
 from talent.places.rules import ancestor_paths
 from talent.supervision.access import (
@@ -217,10 +217,12 @@ async def coverage_region(*, scope: Scope, code: str = "") -> Region | None:
 # Each station in the region counted under its child region, found by the station's path cut one level below the
 # region's (child_path_sql) and looked up by the children's paths: joining the children to the stations by
 # `s.region_path LIKE r.path || '%'` tested every station against every child (the country's provinces: 100 ms on
-# PostgreSQL). A station at the region itself belongs to no child, as before.
+# PostgreSQL). A station at the region itself belongs to no child, as before. The counts per child path are kept
+# (MATERIALIZED) so that, when the viewer's scope holds the whole subtree (places.access.holds_subtree), their sums
+# are the region's totals: a last row without a region (id NULL), where a second statement counted every station
+# of the subtree again.
 COVERAGE_SQL = """
-SELECT r.id AS id, r.code AS code, r.name AS name, x.stations AS stations, x.covered AS covered
-FROM (
+WITH x AS MATERIALIZED (
   SELECT {child} AS p, COUNT(*) AS stations,
          COALESCE(SUM(CASE WHEN EXISTS (
              SELECT 1 FROM supervision_assignments a
@@ -228,40 +230,56 @@ FROM (
                AND (a.end_on IS NULL OR a.end_on >= $2)) THEN 1 ELSE 0 END), 0) AS covered
   FROM stations s WHERE {stations}
   GROUP BY {child}
-) x JOIN regions r ON r.path = x.p
-WHERE {where}
-ORDER BY r.code
+)
+SELECT r.id AS id, r.code AS code, r.name AS name, x.stations AS stations, x.covered AS covered
+FROM x JOIN regions r ON r.path = x.p
+WHERE {where}{totals}
+ORDER BY code
 """
+COVERAGE_TOTALS = " UNION ALL SELECT NULL, NULL, NULL, COALESCE(SUM(x.stations), 0), COALESCE(SUM(x.covered), 0) FROM x"
 
 
 async def coverage(*, scope: Scope, region: Region | None, today: date) -> dict:
     """Coverage of the region (or the country) on `today` and of each child region: stations with an active
-    primary supervisor ÷ stations. Two queries. The viewer must reach the region (coverage_region)."""
+    primary supervisor ÷ stations. One query when the viewer's scope holds the whole region, else two. The viewer
+    must reach the region (coverage_region)."""
     true = rawsql.db_value(Assignment, "is_primary", True)
     day = rawsql.db_value(Assignment, "start_on", today)
     in_scope = Station.filter(stations_q(scope))
     pg = dialect() == "postgres"
+    whole = holds_subtree(scope, region.path if region is not None else "")
+    totals_sql = COVERAGE_TOTALS if whole else ""
     if region is None:
         sql = COVERAGE_SQL.format(
-            child=child_path_sql("s.region_path", "", pg), stations="1 = 1", where="r.parent_id IS NULL"
+            child=child_path_sql("s.region_path", "", pg),
+            stations="1 = 1",
+            where="r.parent_id IS NULL",
+            totals=totals_sql,
         )
-        children = await rawsql.fetch_all(Station, sql, true, day)
+        rows = await rawsql.fetch_all(Station, sql, true, day)
     else:
         subtree = "s.region_path >= $4 AND s.region_path < $5"
         sql = COVERAGE_SQL.format(
-            child=child_path_sql("s.region_path", region.path, pg), stations=subtree, where="r.parent_id = $3"
+            child=child_path_sql("s.region_path", region.path, pg),
+            stations=subtree,
+            where="r.parent_id = $3",
+            totals=totals_sql,
         )
-        children = await rawsql.fetch_all(Station, sql, true, day, region.id, region.path, next_prefix(region.path))
+        rows = await rawsql.fetch_all(Station, sql, true, day, region.id, region.path, next_prefix(region.path))
         in_scope = in_scope.filter(under("region_path", region.path))
-    if region is None and not scope.region_path:
+    children = [r for r in rows if r["id"] is not None]
+    if whole:
+        totals = [{"n": r["stations"], "covered": r["covered"]} for r in rows if r["id"] is None]
+    elif region is None and not scope.region_path:
         # The whole country: the active primary assignments read once, not probed for each of its stations.
         covered = Count("id", _filter=Q(id__in=Unordered(_covered_ids(today))))
+        totals = await in_scope.annotate(n=count_rows(), covered=covered).values("n", "covered")
     else:
         # An area: each station asks for its own primary assignment (an index probe), where `id IN (…)` read the
         # country's active primary assignments first for a city's 150 stations (10 ms on SQLite).
         primary = Assignment.filter(primary_on(today), station_id=RawSQL('"stations"."id"')).values("id")
         covered = RawSQL(f"SUM(CASE WHEN EXISTS ({inline_sql(primary)}) THEN 1 ELSE 0 END)")
-    totals = await in_scope.annotate(n=count_rows(), covered=covered).values("n", "covered")
+        totals = await in_scope.annotate(n=count_rows(), covered=covered).values("n", "covered")
     total_stations = int(totals[0]["n"] or 0) if totals else 0
     total_covered = int(totals[0]["covered"] or 0) if totals else 0
     rows = [

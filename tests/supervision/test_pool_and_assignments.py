@@ -21,6 +21,7 @@ from talent.supervision.access import readable_assignments
 from talent.supervision.models import Assignment, Supervisor, SupervisorExpertise
 from talent.supervision.rules import coverage_rate, is_active_on, overlaps, parse_tags
 from tests.factories import world
+from tests.querycount import count_queries
 
 
 def bureau(w, name="bureau") -> Scope:
@@ -212,6 +213,24 @@ async def test_a_station_of_the_region_itself_counts_in_its_total_and_under_no_c
     country = await selectors.coverage(scope=admin(w), region=None, today=today)
     assert (country["stations"], country["covered"]) == (5, 1)
     assert [(r["code"], r["stations"], r["covered"]) for r in country["children"]] == [("320000", 5, 1)]
+
+
+async def test_coverage_of_a_region_the_scope_holds_whole_is_one_statement_and_a_narrower_scope_counts_its_own(db):
+    """The city's bureau and the administrator hold every station of the region: the totals are the children's sums,
+    read by the same statement. A scope holding part of it (S1's organisation: S1 covered, S2 not) counts its own
+    stations in a second statement: 2 stations, 1 covered, where the city has 4."""
+    w = await world()
+    today = date(2026, 6, 1)
+    city = w["regions"]["city"]
+    for scope, region, statements, totals in (
+        (bureau(w, "citybureau"), city, 1, (4, 1)),
+        (admin(w), None, 1, (4, 1)),
+        (hr(w), city, 2, (2, 1)),
+    ):
+        async with count_queries() as counter:
+            figures = await selectors.coverage(scope=scope, region=region, today=today)
+        assert counter.count == statements, scope.role
+        assert (figures["stations"], figures["covered"]) == totals, scope.role
 
 
 async def test_supervisor_load_in_a_region_counts_stations_and_primaries(db):
