@@ -1,9 +1,10 @@
 """The main navigation: which sections the viewer's permissions open, grouped into menus so that it fits one line
 at desk width in both languages, and which one the current page is in."""
 
+import functools
 from dataclasses import dataclass, field
 
-from talent.core.access import Permission
+from talent.core.access import Permission, Role, can
 from talent.core.i18n import N_, Msgid
 
 # (address, label, permission, menu). Entries of one menu show as a dropdown when the viewer has two or more of
@@ -63,11 +64,17 @@ class NavEntry:
 
 def _allowed(viewer) -> tuple[tuple[str, Msgid, str, str], ...]:
     """(address, label, menu, icon key) of every entry the viewer may open, in NAV's order."""
-    worker_id = str(viewer.user.worker_id or 0)
+    return _allowed_to(viewer.user.role, str(viewer.user.worker_id or 0))
+
+
+# The entries depend on the role and the worker's id alone, and every page asks for them (twice on the help page):
+# asked once per role and worker, not each entry's permission on each request.
+@functools.lru_cache(maxsize=1024)
+def _allowed_to(role: Role, worker_id: str) -> tuple[tuple[str, Msgid, str, str], ...]:
     return tuple(
         (href.replace("{worker_id}", worker_id), label, menu, href)
         for href, label, permission, menu in NAV
-        if viewer.can(permission)
+        if can(role, permission)
     )
 
 
