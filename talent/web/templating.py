@@ -42,7 +42,16 @@ def _template_gettext(__string: str, **variables) -> Markup:
     """`_()` in templates, as the i18n extension's newstyle gettext does it (the translation is markup, the
     variables are escaped into it, and the text is always a format string) without its two context-passing
     calls around each message: a page says `_()` thirty to a hundred times."""
-    return Markup(i18n.gettext(__string)) % variables
+    if variables:
+        return Markup(i18n.gettext(__string)) % variables
+    return _template_message(__string, i18n.get_locale())
+
+
+@lru_cache(maxsize=8192)
+def _template_message(message: str, _locale: str) -> Markup:
+    """A message without variables as `_()` gives it, made once per locale (the catalogs are fixed while the app
+    runs): most of a page's messages are labels without variables."""
+    return Markup(i18n.gettext(message)) % {}
 
 
 env.globals["_"] = _template_gettext
