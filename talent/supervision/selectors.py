@@ -245,40 +245,31 @@ async def coverage(*, scope: Scope, region: Region | None, today: date) -> dict:
     must reach the region (coverage_region)."""
     true = rawsql.db_value(Assignment, "is_primary", True)
     day = rawsql.db_value(Assignment, "start_on", today)
-    in_scope = Station.filter(stations_q(scope))
     pg = dialect() == "postgres"
-    whole = holds_subtree(scope, region.path if region is not None else "")
-    totals_sql = COVERAGE_TOTALS if whole else ""
+    path = region.path if region is not None else ""
+    whole = holds_subtree(scope, path)
     if region is None:
-        sql = COVERAGE_SQL.format(
-            child=child_path_sql("s.region_path", "", pg),
-            stations="1 = 1",
-            where="r.parent_id IS NULL",
-            totals=totals_sql,
-        )
-        rows = await rawsql.fetch_all(Station, sql, true, day)
+        stations, where, values = "1 = 1", "r.parent_id IS NULL", []
     else:
-        subtree = "s.region_path >= $4 AND s.region_path < $5"
-        sql = COVERAGE_SQL.format(
-            child=child_path_sql("s.region_path", region.path, pg),
-            stations=subtree,
-            where="r.parent_id = $3",
-            totals=totals_sql,
-        )
-        rows = await rawsql.fetch_all(Station, sql, true, day, region.id, region.path, next_prefix(region.path))
-        in_scope = in_scope.filter(under("region_path", region.path))
+        stations, where = "s.region_path >= $4 AND s.region_path < $5", "r.parent_id = $3"
+        values = [region.id, region.path, next_prefix(region.path)]
+    sql = COVERAGE_SQL.format(
+        child=child_path_sql("s.region_path", path, pg),
+        stations=stations,
+        where=where,
+        totals=COVERAGE_TOTALS if whole else "",
+    )
+    rows = await rawsql.fetch_all(Station, sql, true, day, *values)
     children = [r for r in rows if r["id"] is not None]
     if whole:
         totals = [{"n": r["stations"], "covered": r["covered"]} for r in rows if r["id"] is None]
-    elif region is None and not scope.region_path:
-        # The whole country: the active primary assignments read once, not probed for each of its stations.
-        covered = Count("id", _filter=Q(id__in=Unordered(_covered_ids(today))))
-        totals = await in_scope.annotate(n=count_rows(), covered=covered).values("n", "covered")
     else:
-        # An area: each station asks for its own primary assignment (an index probe), where `id IN (…)` read the
-        # country's active primary assignments first for a city's 150 stations (10 ms on SQLite).
+        # A scope holding part of the region (no reader of coverage has one today): its stations counted again,
+        # each asking for its own primary assignment (an index probe), where `id IN (…)` read the country's active
+        # primary assignments first for a city's 150 stations (10 ms on SQLite).
         primary = Assignment.filter(primary_on(today), station_id=RawSQL('"stations"."id"')).values("id")
         covered = RawSQL(f"SUM(CASE WHEN EXISTS ({inline_sql(primary)}) THEN 1 ELSE 0 END)")
+        in_scope = Station.filter(stations_q(scope), under("region_path", path))
         totals = await in_scope.annotate(n=count_rows(), covered=covered).values("n", "covered")
     total_stations = int(totals[0]["n"] or 0) if totals else 0
     total_covered = int(totals[0]["covered"] or 0) if totals else 0
