@@ -11,7 +11,7 @@ from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus
 from courses.examprep.models import Kind
 from talent.audit.models import Entity
-from talent.audit.present import Ids, register_codes, register_namer
+from talent.audit.present import PAIR_SEPARATOR, Ids, register_codes, register_namer
 from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.sql import IntList, Unordered, dialect, inline_sql, scalar
@@ -54,7 +54,7 @@ def _learner_course_namer(model):
             courses = inline_sql(Course.filter(reach).values("id"))
             workers = inline_sql(Worker.filter(workers_q(scope)).values("id"))
             return (
-                f"SELECT e.id AS i, c.title || ' · ' || w.name AS label FROM {table} e"
+                f"SELECT e.id AS i, c.title || '{PAIR_SEPARATOR}' || w.name AS label FROM {table} e"
                 " JOIN courses c ON c.id = e.course_id JOIN workers w ON w.id = e.worker_id"
                 f" WHERE e.id IN {ids.get_sql(None)} AND c.id IN ({courses}) AND w.id IN ({workers})"
             )
@@ -67,8 +67,9 @@ def _learner_course_namer(model):
             course = scalar(Course.filter(reach, id=RawSQL(f'"{table}"."course_id"')).values("title")).sql
             workers = inline_sql(Worker.filter(workers_q(scope)).values("id", "name"))
             return (
-                f'WITH w AS MATERIALIZED ({workers}) SELECT "{table}"."id" AS i, {course} || \' · \' || w.name'
-                f' AS label FROM "{table}" LEFT JOIN w ON w.id = "{table}"."worker_id"'
+                f'WITH w AS MATERIALIZED ({workers}) SELECT "{table}"."id" AS i,'
+                f" {course} || '{PAIR_SEPARATOR}' || w.name AS label"
+                f' FROM "{table}" LEFT JOIN w ON w.id = "{table}"."worker_id"'
                 f' WHERE "{table}"."id" IN {ids.get_sql(None)}'
             )
         # The course's title and the worker's name each read by a scalar subquery that also tests the reach: NULL
@@ -82,7 +83,7 @@ def _learner_course_namer(model):
         course = Course.filter(reach, id=RawSQL(f'"{table}"."course_id"'))
         among = Unordered(model.filter(id__in=ids).values("worker_id"))
         worker = Worker.filter(workers_among_q(scope, among), id=RawSQL(f'"{table}"."worker_id"'))
-        label = f"{scalar(course.values('title')).sql} || ' · ' || {scalar(worker.values('name')).sql}"
+        label = f"{scalar(course.values('title')).sql} || '{PAIR_SEPARATOR}' || {scalar(worker.values('name')).sql}"
         return model.filter(id__in=ids).annotate(label=RawSQL(label)).values(i="id", label="label")
 
     return names

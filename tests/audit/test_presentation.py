@@ -29,8 +29,10 @@ from talent.audit.present import (
     REFERENCES,
     Change,
     _changes_of,
+    _summary_pair,
     changes_text,
     lines,
+    log_sources,
     names_of,
     show_value,
 )
@@ -38,9 +40,11 @@ from talent.audit.services import Audited
 from talent.core.access import Role, Scope
 from talent.core.i18n import set_locale
 from talent.core.pagination import ListParams
+from talent.core.sql import dialect
 from talent.demo import load_demo
 from talent.people.models import Worker
 from talent.places.models import Station
+from talent.rawsql import fetch_rows
 from talent.web import exports
 from tests.conftest import login, post
 from tests.courses.helpers import make_course, scope_of
@@ -195,6 +199,70 @@ async def test_an_enrolment_whose_course_is_out_of_reach_stays_a_number_though_i
     await login(client, "citybureau")
     named = await records(client, "en", entity="enrolment", entity_id=str(enrolment.id))
     assert named == [f"{course.title} · {near.name}"]
+
+
+async def _named_records(client, username: str) -> tuple[list[str], list[str], list[str]]:
+    """The records of the enrolments' entries on the page and in the CSV export as `username` reads them, and the
+    statements both sent that name an enrolment."""
+    await login(client, username)
+    async with count_queries() as counter:
+        page = await records(client, "en", entity="enrolment")
+        rows = csv_rows(await client.get("/audit/export", params={"format": "csv", "entity": "enrolment"}))
+    return page, [r[5] for r in rows[1:]], [s for s in counter.statements if "course_enrolments" in s]
+
+
+async def test_an_enrolments_entries_are_named_by_the_course_and_worker_their_summaries_name(client):
+    """An entry whose summary starts "course N · worker M" (as the learning side writes an enrolment's entries but
+    a lesson's or a session's) names its enrolment by those two names, which reading its summary asks for anyway: a
+    county's page and export name no enrolment for it. A lesson done names the same enrolment by the enrolment's
+    own namer. The administrator's export, whose naming statements read the ids from the log itself, reads the same
+    (and which ids it reads, the next test)."""
+    w = await world()
+    course = await make_course(w, author="bureau")
+    worker = w["workers"][0]
+    enrolment = await _enrolled_in_county_a(w, course, worker)
+    name = f"{course.title} · {worker.name}"
+    assert await _named_records(client, "bureau") == ([name], [name], [])
+    assert (await _named_records(client, "admin"))[:2] == ([name], [name])
+    lesson = await Lesson.filter(course_id=course.id).first()
+    await AuditEntry.create(
+        action="lesson_done", entity=Entity.ENROLMENT, entity_id=str(enrolment.id), summary=f"lesson {lesson.id}",
+        actor_name=SYSTEM_ACTOR, region_path=w["regions"]["county_a"].path,
+    )  # fmt: skip
+    page, exported, named = await _named_records(client, "bureau")
+    assert page == exported == [name, name]
+    assert len(named) == 2  # the page's naming statement and the export's
+    assert (await _named_records(client, "admin"))[:2] == ([name, name], [name, name])
+
+
+async def test_the_log_names_by_their_own_namer_the_enrolments_whose_entries_python_does_not_name_by_summary(db):
+    """The statement that reads an administrator's enrolments to name from the log (log_sources) passes over an
+    entry only where Python names it by its summary (_summary_pair): an id it passed over wrongly would read "#id"
+    in the export and its name on the page."""
+    summaries = [
+        "course 3 · worker 97 · 8.0 h",
+        "course 3 · worker 97: 重复",
+        "course 3 · worker 9",
+        "course 3x · worker 97",
+        "course  3 · worker 97",
+        "course 3 · worker x",
+        "course · worker 97",
+        "Course 3 · Worker 97",
+        " course 3 · worker 97",
+        "lesson 8",
+        "discourse 3 · worker 97",
+        "course 3 · worker ",
+        "",
+    ]
+    for i, summary in enumerate(summaries, start=1):
+        await AuditEntry.create(action="update", entity=Entity.ENROLMENT, entity_id=str(i), summary=summary)
+    own, _mentioned = log_sources(dialect() == "postgres")
+    log = "SELECT id, entity, entity_id, summary FROM audit_entries"
+    sql = f"WITH log AS ({log}) " + " UNION ALL ".join(own["enrolment"])
+    read = {int(row[0]) for row in await fetch_rows(AuditEntry, sql)}
+    by_namer = {i for i, summary in enumerate(summaries, start=1) if _summary_pair(Entity.ENROLMENT, summary) is None}
+    assert read == by_namer
+    assert by_namer == set(range(4, len(summaries) + 1))  # the first three are named by their summaries
 
 
 async def _learners_entries(w, course, worker) -> tuple[Lesson, ClassSession]:
