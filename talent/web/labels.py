@@ -42,10 +42,22 @@ def account_scope(account) -> str:
     accounts.selectors.USER_EXPORT_FIELDS): its region, else its organisation, else its worker record, else what
     its role reaches without one (Role.unbound_reach: every region, a supervisor's assigned stations), where those
     read as blank."""
-    get = account.get if isinstance(account, dict) else lambda name: getattr(account, name, None)
-    for field in ("region__name", "organisation__name", "worker__name"):
-        if get(field):
-            return get(field)
-    role = get("role")
-    reach = Role(role).unbound_reach if role else None
+    if isinstance(account, dict):
+        named = account.get("region__name") or account.get("organisation__name") or account.get("worker__name")
+        role = account.get("role")
+    else:
+        named = (
+            getattr(account, "region__name", None)
+            or getattr(account, "organisation__name", None)
+            or getattr(account, "worker__name", None)
+        )
+        role = getattr(account, "role", None)
+    return named or (_unbound_reach(role, get_locale()) if role else "")
+
+
+@lru_cache(maxsize=64)
+def _unbound_reach(role: str, _locale: str) -> str:
+    """What a role reaches without a region, an organisation or a worker, in the locale: translated once per role
+    and locale, not once per account of an export."""
+    reach = Role(role).unbound_reach
     return reach.tr() if reach is not None else ""
