@@ -62,6 +62,10 @@ def _csv_text(value: Any) -> str:
         return str(value)
     if value is None:
         return ""
+    if isinstance(value, Enum):  # a code (a region's level, a station's kind): its value, as neutralise writes it
+        value = value.value
+        if type(value) is str:
+            return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if kind is datetime:  # an audit log's times: 1.86 → 1.37 µs a cell
         if value.tzinfo is UTC:
             # The aware time's text without its "+00:00": the naive time's, without building it (0.37 µs a cell).
