@@ -305,7 +305,7 @@ def _record_summary(summary: str) -> re.Match | None:
 
 
 # An enrolment's or a course certificate's name: "course title · worker name" (the learning side's namers,
-# courses.completion.pages, write it in SQL; record_name writes it from the names of a pair summary's course and
+# courses.completion.pages, write it in SQL; _record_name writes it from the names of a pair summary's course and
 # worker).
 PAIR_SEPARATOR = " · "
 # The entities whose entries name their own record by the course and the worker their summary starts with ("course
@@ -374,7 +374,7 @@ def _int(value: Any) -> int | None:
         return None
 
 
-# What an export shows of an entry (record_name, summary_text, text_changes_text), its documents as JSON text.
+# What an export shows of an entry (record_and_summary, text_changes_text), its documents as JSON text.
 TEXT_FIELDS = ("id", "at", "actor_name", "action", "entity", "entity_id", "summary", "before_text", "after_text")
 # The keys that may name a record: a document that holds none refers to nothing.
 REFERENCE_KEYS = tuple(sorted({*REFERENCES, *(f for _e, f in ENTITY_REFERENCES)}))
@@ -685,24 +685,38 @@ def _summary(summary: str, names) -> str:
     )
 
 
-def record_name(e, names: dict[str, dict[int, str]]) -> str:
-    """The name of the entry's own record, or "#id": by its namer, or by its summary's course and worker (both in
-    the reader's reach, as the record's namer asks: NAMED_BY_SUMMARY)."""
+def record_and_summary(e, names: dict[str, dict[int, str]]) -> tuple[str, str]:
+    """The name of the entry's own record ("#id" where it is not named) and its summary as the reader reads it. A
+    summary that starts with a course and a worker (_summary_pair: most of a log's entries, its enrolments') is
+    matched once for both."""
+    pair = _summary_pair(e.entity, e.summary)
+    return _record_name(e, names, pair), _summary_text(e, names, pair)
+
+
+def _record_name(e, names: dict[str, dict[int, str]], pair: re.Match | None) -> str:
+    """By the record's namer, or by its summary's course and worker (both in the reader's reach, as the record's
+    namer asks: NAMED_BY_SUMMARY)."""
     kind = RECORDS.get(e.entity)
     if not kind or (i := _int(e.entity_id)) is None:
         return f"#{e.entity_id}"
-    if pair := _summary_pair(e.entity, e.summary):
+    if pair:
         course = names.get("course", {}).get(int(pair[1]))
         worker = names.get("worker", {}).get(int(pair[2]))
         return f"{course}{PAIR_SEPARATOR}{worker}" if course and worker else f"#{e.entity_id}"
     return names.get(kind, {}).get(i) or f"#{e.entity_id}"
 
 
-def summary_text(e, names: dict[str, dict[int, str]]) -> str:
+def _summary_text(e, names: dict[str, dict[int, str]], pair: re.Match | None) -> str:
     words = SUMMARY_WORDS.get(e.entity)
     if words is not None and e.summary:
         return _reworded(e.summary, words, get_locale())
-    return _summary(e.summary, names)
+    if pair is None:
+        return _summary(e.summary, names)
+    rest = e.summary[pair.end() :]
+    if " · worker " in rest:  # a second pair (the learning side writes one): every pair named, as _summary does
+        return _summary(e.summary, names)
+    # The pair at the start named as _summary's substitution names it, without scanning the summary again.
+    return f"{_named(names, 'course', pair[1])} · {_named(names, 'worker', pair[2])}{rest}"
 
 
 @lru_cache(maxsize=8)
@@ -716,11 +730,12 @@ def actor_text(name: str, locale: str) -> str:
 
 
 def line(e, names: dict[str, dict[int, str]], locale: str) -> Line:
+    record, summary = record_and_summary(e, names)
     return Line(
         **attrs_of(e, "id", "at", "action", "entity", "entity_id"),
         actor_name=actor_text(e.actor_name, locale),
-        record=record_name(e, names),
-        summary=summary_text(e, names),
+        record=record,
+        summary=summary,
         changes=_changes(e, names, locale),
     )
 

@@ -20,8 +20,7 @@ from talent.audit.present import (
     add_row_references,
     names_in_log,
     names_of,
-    record_name,
-    summary_text,
+    record_and_summary,
     text_changes_text,
     wanted_ids,
 )
@@ -179,8 +178,7 @@ async def audit_rows(scope, log) -> AsyncIterator[tuple]:
             action_label(e.action),
             entity_label(e.entity),
             e.entity_id,
-            record_name(e, names),
-            summary_text(e, names),
+            *record_and_summary(e, names),
             text_changes_text(e, names, locale),
         )
 

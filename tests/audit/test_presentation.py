@@ -8,6 +8,7 @@ import importlib
 import pkgutil
 import re
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -29,11 +30,13 @@ from talent.audit.present import (
     REFERENCES,
     Change,
     _changes_of,
+    _summary,
     _summary_pair,
     changes_text,
     lines,
     log_sources,
     names_of,
+    record_and_summary,
     show_value,
 )
 from talent.audit.services import Audited
@@ -263,6 +266,29 @@ async def test_the_log_names_by_their_own_namer_the_enrolments_whose_entries_pyt
     by_namer = {i for i, summary in enumerate(summaries, start=1) if _summary_pair(Entity.ENROLMENT, summary) is None}
     assert read == by_namer
     assert by_namer == set(range(4, len(summaries) + 1))  # the first three are named by their summaries
+
+
+PAIR_NAMES = {"course": {3: "伦理", 4: "督导"}, "worker": {97: "张三", 5: "李四"}}
+
+
+@pytest.mark.parametrize(
+    "summary, record",
+    [
+        ("course 3 · worker 97", "伦理 · 张三"),
+        ("course 3 · worker 97 · 8.0 h", "伦理 · 张三"),
+        ("course 3 · worker 97: 重复报名", "伦理 · 张三"),
+        ("course 3 · worker 97 · course 4 · worker 5", "伦理 · 张三"),
+        ("course 3 · worker 97course 4 · worker 5", "伦理 · 张三"),
+        ("course 3 · worker 98 · 8.0 h", "#12"),  # a worker out of reach: the record stays a number
+        ("course 30 · worker 5", "#12"),
+        ("lesson 8", "#12"),  # named by the enrolment's namer, which names nothing here
+    ],
+)
+def test_a_summary_matched_once_for_its_record_reads_as_the_general_path_reads_it(summary, record):
+    # record_and_summary matches a pair summary once for the record and the summary; the summary reads as _summary
+    # reads any summary (every "course N · worker M" named), whatever follows the first pair.
+    entry = SimpleNamespace(entity=Entity.ENROLMENT, entity_id="12", summary=summary)
+    assert record_and_summary(entry, PAIR_NAMES) == (record, _summary(summary, PAIR_NAMES))
 
 
 async def _learners_entries(w, course, worker) -> tuple[Lesson, ClassSession]:
