@@ -680,9 +680,12 @@ def _summary(summary: str, names) -> str:
         return name if name else f"{_code_text(Entity, entity, get_locale())} #{m[2]}"
     if " · worker " not in summary:  # most summaries name no course and worker by id: no scan by the pattern
         return summary
-    return RAW_SUMMARY.sub(
-        lambda m: f"{_named(names, 'course', m.group(1))} · {_named(names, 'worker', m.group(2))}", summary
-    )
+    return RAW_SUMMARY.sub(lambda m: _pair_text(m, names), summary)
+
+
+def _pair_text(pair: re.Match, names) -> str:
+    """A summary's "course N · worker M" (RAW_SUMMARY's match) as the reader reads it: each by its name, or "#id"."""
+    return f"{_named(names, 'course', pair[1])} · {_named(names, 'worker', pair[2])}"
 
 
 def record_and_summary(e, names: dict[str, dict[int, str]]) -> tuple[str, str]:
@@ -716,7 +719,7 @@ def _summary_text(e, names: dict[str, dict[int, str]], pair: re.Match | None) ->
     if " · worker " in rest:  # a second pair (the learning side writes one): every pair named, as _summary does
         return _summary(e.summary, names)
     # The pair at the start named as _summary's substitution names it, without scanning the summary again.
-    return f"{_named(names, 'course', pair[1])} · {_named(names, 'worker', pair[2])}{rest}"
+    return _pair_text(pair, names) + rest
 
 
 @lru_cache(maxsize=8)
