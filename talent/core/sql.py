@@ -3,7 +3,7 @@
 import functools
 
 from pypika_tortoise.context import SqlContext
-from pypika_tortoise.terms import Term
+from pypika_tortoise.terms import Parameterizer, Term
 from tortoise.connection import connections
 from tortoise.expressions import Q, RawSQL, Subquery
 
@@ -49,18 +49,43 @@ def scalar(query) -> RawSQL:
     return RawSQL(f"({inline_sql(query)})")
 
 
+# What marks a value's place in a subquery written once for several statements (Unordered): a character no SQL text
+# the code writes holds.
+_MARKER = "\x00"
+
+
+def _value_marker(n: int) -> str:
+    return f"{_MARKER}{n - 1}{_MARKER}"
+
+
 class Unordered(Subquery):
     """A subquery for an `__in` filter without the model's default ordering (Meta.ordering, which Tortoise adds
     even after `.order_by()` with no keys): an ORDER BY inside `IN (…)` means nothing, and it stops PostgreSQL
     from flattening the subquery into a semi-join. A subquery with a LIMIT keeps its ordering (it picks rows)."""
 
     def get_sql(self, ctx: SqlContext) -> str:
-        query = unordered(self.query)
         if ctx.parameterizer is None:
             # Rendered as text (inline_sql): the values inline too, where a parameterizer of its own would leave
             # placeholders without their values.
-            return query.get_sql(ctx)
-        return query.get_parameterized_sql(ctx)[0]
+            return unordered(self.query).get_sql(ctx)
+        # A list's count and its page share the filter's subquery: Tortoise wrote it once per statement (a county
+        # bureau's /workers: its active workers' subquery, twice a request). Written once per context, with markers
+        # for its values, which each statement then numbers as its own parameters.
+        key = ctx.copy(parameterizer=None)
+        if (written := self._written.get(key)) is None:
+            marked = Parameterizer(placeholder_factory=_value_marker)
+            text = unordered(self.query).get_sql(ctx.copy(parameterizer=marked))
+            written = self._written[key] = (text.split(_MARKER), marked.values)
+        parts, values = written
+        out = [parts[0]]
+        for i in range(1, len(parts), 2):
+            out.append(ctx.parameterizer.create_param(values[int(parts[i])]).get_sql(ctx))
+            out.append(parts[i + 1])
+        return "".join(out)
+
+    @functools.cached_property
+    def _written(self) -> dict:
+        return {}
 
 
 class RawSubquery(Term):

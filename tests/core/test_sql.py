@@ -182,3 +182,25 @@ async def test_keyed_in_keeps_the_rows_whose_key_is_in_scope_and_tests_nothing_f
     assert everyone == 4 and first == [(s1.id,)]
     # No bounds (an administrator's scope): no subquery of the stations at all.
     assert '"stations"' not in counted.statements[0] and '"stations"' in counted.statements[1]
+
+
+async def test_a_subquery_shared_by_two_statements_binds_its_values_in_each(db):
+    # A list's count and page share their filter's subquery (Unordered), written once and numbered per statement.
+    # Worked example: W1 and W2 registered under 32/3201/ (the subquery's range), W3 under 33/; the outer filters
+    # differ in where their own values come, before the subquery's (a name) and after it (a number), so each
+    # statement's parameters hold the subquery's two values in their own places.
+    for no, name, path in (("W1", "甲", "32/3201/1/"), ("W2", "乙", "32/3201/2/"), ("W3", "甲", "33/")):
+        await Worker.create(worker_no=no, name=name, registered_region_path=path)
+    shared = Unordered(Worker.filter(under("registered_region_path", "32/3201/")).values("id"))
+    named = Worker.filter(name="甲", id__in=shared)
+    numbered = Worker.filter(id__in=shared, worker_no__in=["W2", "W3"])
+    assert _parameters(named) == ["甲", "32/3201/", "32/32010"]
+    assert _parameters(numbered) == ["32/3201/", "32/32010", "W2", "W3"]
+    assert await named.values_list("worker_no", flat=True) == ["W1"]
+    assert await numbered.values_list("worker_no", flat=True) == ["W2"]
+    assert await Worker.filter(id__in=shared).count() == 2
+
+
+def _parameters(queryset) -> list:
+    queryset._make_query()
+    return queryset.query.get_parameterized_sql()[1]
