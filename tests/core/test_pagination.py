@@ -182,3 +182,33 @@ async def test_a_list_read_by_sorting_its_rows_pages_as_the_index_does_and_order
     async with count_queries() as counter:
         await paginate(Worker.all(), ListParams(sort=sort, per_page=2), SORTS, "name")
     assert "|| ''" not in " ".join(counter.statements)
+
+
+async def test_attach_gives_each_item_its_rows_in_the_querysets_order_as_values_made_into_objects(db):
+    from talent.core.pagination import attach
+    from talent.people.models import EmploymentSpell
+    from tests.factories import world
+
+    # world: W1 at S1, W2 at S2 since 2022-01-01. W1 also joins S3 on 2024-03-01, so W1 has two spells, the later
+    # first in "-start_on" order; W3's spells are not asked for (not an item); an item without rows gets [].
+    w = await world()
+    w1, w2, _w3, w4 = w["workers"]
+    await EmploymentSpell.create(worker=w1, station=w["stations"][2], start_on=date(2024, 3, 1), full_time=True)
+    await EmploymentSpell.filter(worker=w4).delete()
+    items = [w1, w2, w4]
+    spells = EmploymentSpell.all().order_by("-start_on", "-id")
+    async with count_queries() as counter:
+        await attach(items, spells, key="worker_id", to_attr="shown", values=("start_on", "station__code"), make=_pair)
+    assert counter.count == 1
+    assert [item.shown for item in items] == [
+        [(date(2024, 3, 1), "S3"), (date(2022, 1, 1), "S1")],
+        [(date(2022, 1, 1), "S2")],
+        [],
+    ]
+    # Without values: model instances, as before.
+    await attach(items, spells, key="worker_id", to_attr="read")
+    assert [s.station_id for s in w1.read] == [w["stations"][2].id, w["stations"][0].id]
+
+
+def _pair(row: dict) -> tuple:
+    return row["start_on"], row["station__code"]
