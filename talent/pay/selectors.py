@@ -804,6 +804,9 @@ async def proposal_for(*, scope: Scope, worker_id: int, on: date) -> dict | None
 # ── yearly assessments ────────────────────────────────────────────────────────────────────────────
 
 ASSESSMENT_SORTS = {"year": "year", "worker_no": "worker__worker_no", "name": "worker__name", "grade": "grade"}
+# A row of the list: the assessment and its worker's number and name, as values (an assessment and a worker instance
+# a row cost Tortoise about as much again as the page's statements).
+ASSESSMENT_ROW = ("id", "worker_id", "year", "grade", "note", "worker__worker_no", "worker__name")
 
 
 def readable_assessments(scope: Scope):
@@ -813,10 +816,11 @@ def readable_assessments(scope: Scope):
 async def assessment_list(
     *, scope: Scope, params: ListParams, year: int | None = None, grade: str = "", counts: dict[str, int] | None = None
 ) -> Page:
-    """The yearly assessments of the workers in scope (of `year`, of `grade`), with each worker. `counts`: the year's
-    counts by grade (assessment_counts), when the page shows them: without a search they are the list's total too,
-    which is then not counted again (for the country's 92,958 assessments of a year, a second scan of them)."""
-    qs = readable_assessments(scope).select_related("worker")
+    """The yearly assessments of the workers in scope (of `year`, of `grade`), each a dict of ASSESSMENT_ROW.
+    `counts`: the year's counts by grade (assessment_counts), when the page shows them: without a search they are the
+    list's total too, which is then not counted again (for the country's 92,958 assessments of a year, a second scan
+    of them)."""
+    qs = readable_assessments(scope)
     if year:
         qs = qs.filter(year=year)
     graded = grade in {g.value for g in Grade}
@@ -834,7 +838,7 @@ async def assessment_list(
     total = None
     if counts is not None and year and not params.q:
         total = counts.get(grade, 0) if graded else sum(counts.values())
-    return await paginate(qs, params, ASSESSMENT_SORTS, default="worker_no", total=total)
+    return await paginate(qs, params, ASSESSMENT_SORTS, default="worker_no", values=ASSESSMENT_ROW, total=total)
 
 
 async def assessment_counts(*, scope: Scope, year: int) -> dict[str, int]:
