@@ -26,11 +26,15 @@ from talent.supervision.rules import mentoring_on
 # ── supervision sessions ─────────────────────────────────────────────────────────────────────────
 
 SESSION_SORTS = {"held_on": "held_on", "station": "station__code", "supervisor": "supervisor__name", "hours": "hours"}
+# A row of the list, as values: a session, its supervisor and its station as instances cost Tortoise three instances a
+# row (about 0.6 ms a page).
+SESSION_ROW = ("id", "held_on", "hours", "format", "ce_hours", "supervisor__name", "station__name", "station__code")
 
 
 async def session_list(*, scope: Scope, params: ListParams, supervisor_id: int | None = None) -> Page:
-    """Sessions the viewer sees, latest first, with supervisor, station and the number of attendees."""
-    qs = readable_sessions(scope).select_related("supervisor", "station")
+    """Sessions the viewer sees, latest first, each a dict of SESSION_ROW and its number of attendees
+    (`attendee_count`)."""
+    qs = readable_sessions(scope)
     if supervisor_id is not None:
         qs = qs.filter(supervisor_id=supervisor_id)
     if params.q:
@@ -43,10 +47,10 @@ async def session_list(*, scope: Scope, params: ListParams, supervisor_id: int |
     # tested all 109,064 sessions in date order (SQLite 174 → 26 ms, PostgreSQL 100 → 76 ms); one matching many
     # (个案) costs more sorted (36 → 47 and 67 → 82 ms), a bound on the worst case (national demo).
     sort_rows = not scope.is_admin or bool(params.q)
-    page = await paginate(qs, params, SESSION_SORTS, default="-held_on", sort_rows=sort_rows)
-    counts = await attendee_counts([s.id for s in page.items])
+    page = await paginate(qs, params, SESSION_SORTS, default="-held_on", values=SESSION_ROW, sort_rows=sort_rows)
+    counts = await attendee_counts([s["id"] for s in page.items])
     for s in page.items:
-        s.attendee_count = counts.get(s.id, 0)
+        s["attendee_count"] = counts.get(s["id"], 0)
     return page
 
 
