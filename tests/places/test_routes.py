@@ -37,6 +37,19 @@ async def test_a_station_row_shows_its_township_organisation_tier_and_full_time_
     assert f"S2 社工站2 {street} 玄武社工服务中心 — 1 " in rows
 
 
+async def test_an_organisation_row_shows_its_region_contact_and_stations_in_scope(client):
+    w = await world()
+    await Organisation.create(name="无区域机构", contact="李四")
+    await login(client, "citybureau")
+    rows = text_of((await client.get("/stations/organisations")).text)
+    # Each world organisation runs two stations in the city (S1, S2 / S3, S4) and is registered in its county.
+    assert f"玄武社工服务中心 {w['regions']['county_a'].name} 2 " in rows
+    assert f"秦淮社工服务中心 {w['regions']['county_b'].name} 2 " in rows
+    await login(client, "admin")
+    # An organisation without a region shows a dash, and its contact; it runs no station.
+    assert "无区域机构 — 李四 0 " in text_of((await client.get("/stations/organisations?q=无区域")).text)
+
+
 async def test_a_bureau_creates_a_station_and_it_is_audited(client):
     w = await world()
     await login(client, "bureau")

@@ -31,7 +31,7 @@ async def test_hr_sees_only_its_own_organisations_stations_and_the_organisation_
     assert await _codes(scope) == ["S1", "S2"]
     assert await selectors.station_for_code(scope=scope, code="S4") is None
     orgs = await selectors.organisation_list(scope=scope, params=ListParams())
-    assert [(o.name, o.station_count) for o in orgs.items] == [("玄武社工服务中心", 2)]
+    assert [(o["name"], o["station_count"]) for o in orgs.items] == [("玄武社工服务中心", 2)]
     assert await selectors.organisation_for_name(scope=scope, name="秦淮社工服务中心") is None
     # HR is given no regions to browse; suggestions are empty rather than an error.
     assert await selectors.region_for_code(scope=scope, code="320102001") is None
@@ -78,5 +78,5 @@ async def test_a_bureau_sees_national_ancestor_and_own_tiers_but_not_a_sibling_c
 async def test_an_organisation_operating_two_stations_is_listed_once(db):
     w = await world()
     page = await selectors.organisation_list(scope=await scope_of(w["users"]["citybureau"]), params=ListParams())
-    assert [(o.name, o.station_count) for o in page.items] == [("玄武社工服务中心", 2), ("秦淮社工服务中心", 2)]
+    assert [(o["name"], o["station_count"]) for o in page.items] == [("玄武社工服务中心", 2), ("秦淮社工服务中心", 2)]
     assert page.total == 2
