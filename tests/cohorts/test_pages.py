@@ -110,6 +110,19 @@ async def test_the_cohorts_list_counts_the_members_each_reader_sees(client, db):
     assert counts == {"bureau": "3", "hr": "2"}
 
 
+async def test_a_cohort_row_shows_its_kind_region_organisation_and_dates(client, db):
+    w = await world()
+    await _cohort(w, "玄武区域班")
+    run_by_org = await _cohort(w, "玄武机构班")
+    run_by_org.organisation = w["orgs"][0]
+    await run_by_org.save()
+    await login(client, "bureau")
+    rows = text_of((await client.get("/cohorts")).text)
+    # Both in county A (玄武区); the second names the organisation that runs it under its name.
+    assert "玄武区域班 Internal incubation 玄武区 Jan 1, 2026 – Dec 31, 2026 0" in rows
+    assert "玄武机构班 玄武社工服务中心 Internal incubation 玄武区 Jan 1, 2026 – Dec 31, 2026 0" in rows
+
+
 async def test_the_cohort_page_sends_the_same_number_of_queries_for_10_and_500_members(client, db):
     w = await world()
     c = await _cohort(w)
