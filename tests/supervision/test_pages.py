@@ -34,6 +34,16 @@ async def test_the_pool_lists_a_bureaus_supervisors_and_never_another_countys(cl
     assert (await client.get(f"/supervision/supervisors/{hidden.id}")).status_code == 404
 
 
+async def test_a_pool_row_shows_the_affiliation_tags_region_and_stations_assigned_now(client, db):
+    w = await world()
+    await _based(w, "县甲行督导", "county_a", tags=("儿童保护", "社区矫正"))
+    await login(client, "bureau")
+    rows = text_of((await client.get("/supervision")).text)
+    # Based in county A with two tags (by tag), no station; 督导甲 of the world is in the national pool, assigned S1.
+    assert "县甲行督导 某大学 University 儿童保护 社区矫正 — 玄武区 0" in rows
+    assert "督导甲 — Social-work organisation — National pool 1" in rows
+
+
 async def test_a_search_finds_a_supervisor_in_reach_by_an_expertise_tag_and_never_one_out_of_reach(client, db):
     w = await world()
     await _based(w, "县甲哨兵督导", "county_a", tags=("青少年司法社工",))

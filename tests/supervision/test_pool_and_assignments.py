@@ -90,7 +90,7 @@ async def test_the_pool_a_viewer_sees_and_search_by_expertise_and_region(db):
 
     async def names(scope, **filters):
         page = await selectors.supervisor_list(scope=scope, params=ListParams(), today=today, **filters)
-        return sorted(s.name for s in page.items)
+        return sorted(s["name"] for s in page.items)
 
     # County A's bureau: its own, the city's above it and the national pool (督导甲) — not county B's.
     assert await names(bureau(w)) == sorted(["县A督导", "市督导", "督导甲"])
