@@ -4,8 +4,6 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from talent.places.models import Region
-
 
 class RegionOut(BaseModel):
     """A region as the regions kind's columns and the API name it."""
@@ -16,10 +14,9 @@ class RegionOut(BaseModel):
     parent_code: str | None
 
     @classmethod
-    def of(cls, region: Region) -> "RegionOut":
-        """`region` with its parent fetched."""
-        parent = region.parent
-        return cls(code=region.code, name=region.name, level=region.level, parent_code=parent.code if parent else None)
+    def of(cls, row: dict) -> "RegionOut":
+        """A row of the regions list (places.selectors.REGION_ROW)."""
+        return cls(code=row["code"], name=row["name"], level=row["level"], parent_code=row["parent__code"])
 
 
 class StationOut(BaseModel):

@@ -202,6 +202,10 @@ async def test_the_region_list_filters_by_level_and_searches_name_or_code(client
     await login(client, "citybureau")
     counties = text_of((await client.get("/regions?level=county", headers=HTMX)).text)
     assert "玄武区" in counties and "秦淮区" in counties and "梅园新村街道" not in counties
+    # Each row names its parent, the city's the province above the bureau's reach.
+    assert "320102 玄武区 County / district 南京市 " in counties
+    everything = text_of((await client.get("/regions", headers=HTMX)).text)
+    assert "320100 南京市 City 江苏省 " in everything and "梅园新村街道 Township / street 玄武区 " in everything
     found = text_of((await client.get("/regions?q=320104", headers=HTMX)).text)
     assert "秦淮区" in found and "玄武区" not in found
     assert "No regions match." in (await client.get("/regions?q=zzz")).text
