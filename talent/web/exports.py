@@ -123,7 +123,7 @@ async def tier_rows(tiers: AsyncIterable) -> AsyncIterator[tuple]:
     async for t in tiers:
         yield (
             t.name,
-            t.region.name if t.region else _("National"),
+            t.region__name or _("National"),
             t.min_fulltime,
             t.min_certified,
             label(t.min_level),

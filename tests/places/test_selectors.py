@@ -72,7 +72,7 @@ async def test_a_bureau_sees_national_ancestor_and_own_tiers_but_not_a_sibling_c
     await StationTier.create(name="玄武", region=w["regions"]["county_a"])
     await StationTier.create(name="秦淮", region=w["regions"]["county_b"])
     page = await selectors.tier_list(scope=await scope_of(w["users"]["bureau"]), params=ListParams())
-    assert sorted(t.name for t in page.items) == sorted(["2.0", "市级", "玄武"])
+    assert sorted(t["name"] for t in page.items) == sorted(["2.0", "市级", "玄武"])
 
 
 async def test_an_organisation_operating_two_stations_is_listed_once(db):
