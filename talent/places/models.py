@@ -80,6 +80,21 @@ class StationKind(Coded):
     VILLAGE_ROOM = "village_room", N_("Village (community) room")  # 村（社区）社工室，under a station
 
 
+# A tier's staffing and recruitment rules (its fields besides its name, region, kind and notes): what its form audits
+# and its list shows, in that order.
+TIER_RULES = (
+    "min_fulltime",
+    "min_certified",
+    "min_level",
+    "max_age",
+    "min_education",
+    "major_required",
+    "certificate_required",
+    "related_major_accepted",
+    "major_or_certificate",
+)
+
+
 class StationTier(Model):
     """A programme level with its staffing norms, every norm is data a bureau edits."""
 

@@ -16,7 +16,7 @@ from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
 from talent.core.sql import Unordered, exists, icontains, inline_sql, under
 from talent.places.access import readable_organisations, regions_q, station_kind_q, stations_q, tiers_q
-from talent.places.models import Organisation, Region, RegionLevel, Station, StationKind, StationTier
+from talent.places.models import TIER_RULES, Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
 
 SUGGEST_LIMIT = 20
@@ -202,21 +202,7 @@ TIER_SORTS = {
 
 # What the list and its export show of a tier, as values (a tier and its region as instances cost Tortoise two
 # instances a row).
-TIER_ROW = (
-    "id",
-    "name",
-    "region__name",
-    "station_kind",
-    "min_fulltime",
-    "min_certified",
-    "min_level",
-    "max_age",
-    "min_education",
-    "major_required",
-    "certificate_required",
-    "related_major_accepted",
-    "major_or_certificate",
-)
+TIER_ROW = ("id", "name", "region__name", "station_kind", *TIER_RULES)
 
 
 def _tier_filtered(*, scope: Scope, params: ListParams):

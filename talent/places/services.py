@@ -22,6 +22,7 @@ from talent.places.access import (
     tier_editable,
 )
 from talent.places.models import (
+    TIER_RULES,
     CertLevel,
     Education,
     Organisation,
@@ -54,21 +55,7 @@ def station_audit_scope(station: Station | None) -> dict:
 
 REGION_FIELDS = ["code", "name", "level", "parent_id", "path"]
 ORGANISATION_FIELDS = ["name", "credit_code", "contact", "phone", "region_id"]
-TIER_FIELDS = [
-    "name",
-    "region_id",
-    "min_fulltime",
-    "min_certified",
-    "min_level",
-    "max_age",
-    "min_education",
-    "major_required",
-    "certificate_required",
-    "related_major_accepted",
-    "major_or_certificate",
-    "notes",
-    "station_kind",
-]
+TIER_FIELDS = ["name", "region_id", *TIER_RULES, "notes", "station_kind"]
 STATION_FIELDS = [
     "code",
     "name",
