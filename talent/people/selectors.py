@@ -52,7 +52,7 @@ def _current(row: dict) -> CurrentSpell:
 
 
 def _current_spells(scope: Scope, today: date):
-    return EmploymentSpell.filter(spells_q(scope), active_on(today)).select_related("station")
+    return EmploymentSpell.filter(spells_q(scope), active_on(today))
 
 
 def _worker_filtered(
@@ -108,7 +108,7 @@ async def worker_list(*, scope: Scope, params: ListParams, today: date, **filter
         qs = _with_since(qs, scope, today)
     # A jurisdiction's workers are sorted, not walked in the country's order (pagination._sorted).
     page = await paginate(qs, params, SORTS, default="worker_no", sort_rows=not scope.is_admin)
-    current = EmploymentSpell.filter(spells_q(scope), active_on(today)).order_by("-start_on", "-id")
+    current = _current_spells(scope, today).order_by("-start_on", "-id")
     await attach(page.items, current, key="worker_id", to_attr="current", values=CURRENT_FIELDS, make=_current)
     for worker in page.items:
         worker.since = worker.current[0].start_on if worker.current else None
