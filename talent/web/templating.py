@@ -24,7 +24,26 @@ from talent.web.nav import menu_entries, nav_items, nav_state
 ROOT = Path(__file__).resolve().parent.parent.parent
 FLASH_COOKIE = "talent_flash"
 
-env = jinja2.Environment(
+# What a plain dict answers to as an attribute: its methods, never its keys (dict instances have no other).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class Environment(jinja2.Environment):
+    """Jinja's environment, reading `row.name` from a plain dict by its key without first failing to find the
+    attribute: Jinja's getattr tries the attribute first and catches the AttributeError, about a microsecond a
+    cell, and list rows are dicts (selectors return values). The same value as Jinja's for every name: a name a
+    dict has as an attribute (`items`, `get`) still goes to Jinja's own, which finds the method first."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+env = Environment(
     loader=jinja2.FileSystemLoader(str(ROOT / "templates")),
     autoescape=True,
     extensions=["jinja2.ext.i18n"],

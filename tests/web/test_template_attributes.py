@@ -1,0 +1,48 @@
+"""Templates read a dict row's keys as attributes (`row.name`) through talent.web.templating.Environment, which
+answers from the key first; every answer must be the one Jinja's own environment gives."""
+
+import jinja2
+import pytest
+
+from talent.web.templating import env
+
+# Each expression over `row`, read by ours and by Jinja's plain environment.
+EXPRESSIONS = (
+    "row.name",
+    "row.missing is defined",
+    "row.missing or '—'",
+    "row.items is callable",
+    "row.get('name')",
+    "row.keys() | list | length",
+    "row.nested.name",
+    "row.nested.missing is defined",
+    "obj.name",
+)
+
+
+class Named:
+    name = "an attribute"
+
+
+ROW = {"name": "王芳 <b>", "items": "a key named like a method", "keys": 3, "nested": {"name": "inner"}}
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_a_dict_row_reads_the_same_as_with_jinjas_own_environment(expression):
+    source = "{{ " + expression + " }}"
+    plain = jinja2.Environment(autoescape=True).from_string(source)
+    context = {"row": ROW, "obj": Named()}
+    assert env.from_string(source).render(context) == plain.render(context)
+
+
+def test_a_key_is_read_from_the_dict_and_escaped():
+    assert env.from_string("{{ row.name }}").render(row=ROW) == "王芳 &lt;b&gt;"
+
+
+def test_a_key_named_like_a_dict_method_still_gives_the_method():
+    # Jinja finds the attribute first: `row.items()` stays dict.items whatever the row holds.
+    assert env.from_string("{{ row.items() | list | length }}").render(row=ROW) == "4"
+
+
+def test_a_missing_key_is_undefined_not_none():
+    assert env.from_string("{{ row.missing is undefined }}|{{ row.missing }}|").render(row=ROW) == "True||"
