@@ -69,7 +69,7 @@ from talent.core.access import Scope
 from talent.core.export import sql_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, attach, paginate
-from talent.core.sql import RawSubquery, Unordered, icontains, inline_sql, lacking, under, unordered
+from talent.core.sql import RawSubquery, Unordered, dialect, icontains, inline_sql, lacking, under, unordered
 from talent.people.access import of_reached_worker_q, of_reached_workers_q, spells_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on, worker_get
@@ -499,9 +499,12 @@ def _blank_last_key(expression: str, descending: bool, last_high: str, last_low:
     return RawSQL(f"COALESCE({expression}, {last_low if descending else last_high})")
 
 
-def _current_station_sql(scope: Scope, today: date) -> str:
+@lru_cache(maxsize=1024)
+def _current_station_sql(scope: Scope, today: date, _dialect: str) -> str:
     """The station of the current spell in scope of the worker `w` (the outer row), the latest started when they
-    hold two: a correlated subquery, its values (the reach, the day) inlined."""
+    hold two: a correlated subquery, its values (the reach, the day) inlined. Written once per scope, day and
+    dialect: built through Tortoise on each request, it was a fifteenth of a county's /certificates in the server
+    (pyinstrument, small demo, SQLite)."""
     spell = (
         EmploymentSpell.filter(spells_q(scope), active_on(today), worker_id=RawSQL("w.id"))
         .order_by("-start_on", "-id")
@@ -645,7 +648,7 @@ async def certificate_list(
     page = await paginate(qs, params, sorts, default="worker_no", values=("id",), sort_rows=not scope.is_admin)
     # An empty page asks too (IN (NULL) finds nothing): the same statements whatever the page holds.
     ids = ", ".join(str(int(row["id"])) for row in page.items) or "NULL"
-    shown = _rows_sql(sql, today, ids, _current_station_sql(scope, today))
+    shown = _rows_sql(sql, today, ids, _current_station_sql(scope, today, dialect()))
     rows = {row["id"]: row for row in await fetch_all(Worker, shown)}
     # Each item keeps the page query's sort key too (the pager's cursors read it).
     page.items = [clean_row({**item, **rows[item["id"]]}, rules) for item in page.items if item["id"] in rows]
@@ -663,7 +666,7 @@ async def certificate_export_rows(
         scope=scope, today=today, q=q, filters=filters or ListFilters(**legacy), sql=sql
     )
     ids, params = unordered(qs.values("id")).get_parameterized_sql()
-    statement = _rows_sql(sql, today, ids, _current_station_sql(scope, today))
+    statement = _rows_sql(sql, today, ids, _current_station_sql(scope, today, dialect()))
     async with aclosing(sql_batches(Worker._meta.db, statement, params, size)) as batches:
         async for batch in batches:
             for row in batch:
