@@ -278,6 +278,22 @@ async def test_a_bureau_creates_a_question_and_an_invalid_one_is_refused_with_42
     assert (await client.get("/exam-prep/bank/999999")).status_code == 404
 
 
+async def test_the_bank_greys_a_question_not_in_use_and_marks_it_and_leaves_an_active_one_plain(client):
+    await world()
+    await make_question(stem="在用的题")
+    await make_question(stem="停用的题", active=False)
+    await login(client, "admin")
+    page = (await client.get("/exam-prep/bank")).text
+    rows = {
+        stem: row
+        for row in re.findall(r"<tr[^>]*>.*?</tr>", page, re.S)
+        for stem in ("在用的题", "停用的题")
+        if stem in row
+    }
+    assert rows["停用的题"].startswith('<tr class="text-body-secondary">') and "Not in use" in rows["停用的题"]
+    assert rows["在用的题"].startswith("<tr>") and "Not in use" not in rows["在用的题"]
+
+
 async def _worker_login_with_history(client, w, attempts: int, wrong: int):
     worker_id = w["workers"][0].id
     qs = await make_bank(singles=max(60, wrong), multiples=20)
