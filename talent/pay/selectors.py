@@ -44,13 +44,18 @@ from talent.rawsql import fetch_all
 STANDARD_SORTS = {"effective": "effective_from", "title": "title", "region": "region_path", "floor": "floor"}
 
 
+# A row of the standards list: values, not instances (Tortoise built two a row, the standard and its region).
+STANDARD_ROW = ("id", "title", "document_no", "region__name", "effective_from", "floor", "status")
+
+
 async def standard_list(*, scope: Scope, params: ListParams, status: str = "") -> Page:
-    qs = (await readable_standards(scope)).select_related("region")
+    """The salary standards the viewer may read (of `status`), each a dict of STANDARD_ROW."""
+    qs = await readable_standards(scope)
     if params.q:
         qs = qs.filter(icontains("title", params.q) | icontains("document_no", params.q))
     if status in {s.value for s in StandardStatus}:
         qs = qs.filter(status=status)
-    return await paginate(qs, params, STANDARD_SORTS, default="-effective")
+    return await paginate(qs, params, STANDARD_SORTS, default="-effective", values=STANDARD_ROW)
 
 
 async def standard_get(*, scope: Scope, standard_id: int) -> SalaryStandard:

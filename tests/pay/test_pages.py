@@ -2,6 +2,7 @@
 refuse bad input with 422 and write nothing, publishing after a confirmation, the JSON report with the page's
 numbers, and query counts that do not grow with the rows."""
 
+import re
 from datetime import date
 
 import pytest
@@ -54,6 +55,23 @@ async def test_a_bureau_sees_its_county_and_not_the_other(client, setup):
     assert "玄武区社工薪酬标准" in standards.text and "南京市社工薪酬指导标准" in standards.text  # the enclosing one
     detail = await client.get(f"/pay/standards/{setup['county_standard'].id}")
     assert detail.status_code == 200 and "4,400.00" in detail.text
+
+
+async def test_the_standards_list_names_each_standards_region_and_badges_a_draft_apart_from_a_published_one(
+    client, setup
+):
+    await standard(setup["regions"]["county_a"], date(2026, 7, 1), 3900, publish=False, title="玄武区草案")
+    await login(client, "bureau")
+    page = (await client.get("/pay/standards")).text
+    rows = {
+        t: r
+        for r in re.findall(r"<tr>.*?</tr>", page, re.S)
+        for t in ("玄武区草案", "南京市社工薪酬指导标准")
+        if t in r
+    }
+    assert "<td>玄武区</td>" in rows["玄武区草案"] and "<td>南京市</td>" in rows["南京市社工薪酬指导标准"]
+    assert 'class="badge text-bg-secondary">Draft<' in rows["玄武区草案"]
+    assert 'class="badge text-bg-success">Published<' in rows["南京市社工薪酬指导标准"]
 
 
 async def test_hr_reads_the_standards_of_its_stations_and_the_api_matches_the_page(client, setup):
