@@ -208,6 +208,13 @@ def format_number(value: int | float | Decimal | None, digits: int = 0) -> str:
     return _number_text(value, digits, get_locale())
 
 
+def format_money(value: int | float | Decimal | None) -> str:
+    """An amount of yuan to the fen, or a dash where there is none (a worker without a salary record)."""
+    if value is None:
+        return "—"
+    return _number_text(value, 2, get_locale())
+
+
 def format_percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"

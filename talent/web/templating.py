@@ -97,6 +97,9 @@ env.filters["mask_id"] = mask_id
 # filter; the administrator's national report writes some 2,500 numbers (4.6 against 1.8 ms, timeit).
 env.filters["format_date"] = i18n.format_date
 env.filters["format_number"] = i18n.format_number
+# A filter where the pay pages each defined a macro: a list of pay changes wrote eight amounts a row (a macro call
+# costs about 5 µs, a filter about 1).
+env.filters["format_money"] = i18n.format_money
 env.filters["format_percent"] = i18n.format_percent
 
 

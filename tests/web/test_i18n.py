@@ -23,7 +23,7 @@ from babel.numbers import format_percent as babel_percent
 
 from talent.accounts.models import User
 from talent.core.clock import local_time
-from talent.core.i18n import format_date, format_number, format_percent, gettext, negotiate, set_locale
+from talent.core.i18n import format_date, format_money, format_number, format_percent, gettext, negotiate, set_locale
 from talent.settings import Settings
 from tests.conftest import login, post
 from tests.factories import world
@@ -149,6 +149,15 @@ def test_numbers_and_percentages_read_as_babel_writes_them(locale):
             assert in_locale(locale, format_percent, value, digits) == babel_percent(value, percent, locale=locale)
     assert in_locale(locale, format_percent, 0.125, 1) == "12.5%"
     assert in_locale(locale, format_percent, None) == "—"
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_an_amount_of_money_reads_to_the_fen_and_none_as_a_dash(locale):
+    for value in NUMBERS:
+        assert in_locale(locale, format_money, value) == format_decimal(value, "#,##0.00", locale=locale)
+    assert in_locale(locale, format_money, Decimal("4400")) == "4,400.00"
+    assert in_locale(locale, format_money, 0) == "0.00"  # no pay is an amount, not a blank
+    assert in_locale(locale, format_money, None) == "—"
 
 
 def test_an_unknown_locale_falls_back_to_chinese():
