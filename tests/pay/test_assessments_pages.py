@@ -2,6 +2,7 @@
 with an export that re-imports unchanged; HR's list and form; the proposals page, its accept and dismiss buttons,
 and a query count that does not grow with the workers; performance steps on the standard's form and page."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ from talent.audit.models import AuditEntry
 from talent.core import export as writers
 from talent.imports.framework import get_kind, run
 from talent.pay.models import Assessment, PerformanceStep, SalaryRecord
-from tests.conftest import login, post, text_of
+from tests.conftest import csrf_of, login, post, text_of
 from tests.factories import world
 from tests.pay.helpers import ADMIN, band, hire, salary, standard
 from tests.querycount import count_queries
@@ -125,6 +126,23 @@ async def test_hr_records_an_assessment_and_sees_the_pay_change_proposed(client,
     # W1: base 4000 + step 300 for excellent = 4300; W2 (no assessment) nothing; W3/W4 another organisation's.
     assert "工作者1" in text and "4,300.00" in text and "工作者2" not in text and "工作者3" not in text
     assert '<strong id="changes-count">1</strong>' in page.text
+
+
+async def test_hr_deletes_an_assessment_after_a_confirmation_naming_the_worker_and_year(client, setup):
+    await login(client, "hr")
+    assert (
+        await post(client, "/pay/assessments", {"worker_no": "W1", "year": "2025", "grade": "excellent"})
+    ).status_code == 303
+    assessment = await Assessment.get()
+    listing = (await client.get("/pay/assessments?year=2025")).text
+    action = f"/pay/assessments/{assessment.id}/delete"
+    form = re.search(rf'<form method="post" action="{action}"[^>]*>', listing).group(0)
+    # htmx asks before it posts: the question names whose assessment of which year goes.
+    assert f'hx-post="{action}"' in form and 'hx-confirm="Delete the assessment of 工作者1 for 2025?"' in form
+    deleted = await client.post(action, data={"csrf_token": csrf_of(client)}, headers={"HX-Request": "true"})
+    assert deleted.status_code == 204 and deleted.headers["HX-Redirect"] == "/pay/assessments?year=2025"
+    assert not await Assessment.exists()
+    assert await AuditEntry.filter(entity="pay_assessment", action="delete", entity_id=str(assessment.id)).exists()
 
 
 async def test_the_assessments_list_takes_its_total_from_the_grade_counts_unless_searching(client, setup):
