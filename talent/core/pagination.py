@@ -23,7 +23,7 @@ from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.queryset import QuerySet
 
 from talent.core.concurrency import gather_reads
-from talent.core.sql import Unordered, scalar
+from talent.core.sql import Unordered, probed_values, scalar
 from talent.settings import get_settings
 
 MAX_PAGE_SIZE = 100
@@ -381,8 +381,8 @@ async def _rows(qs: QuerySet, window: QuerySet, order: Sequence[str], values: tu
         rows = qs._clone()
         rows._q_objects = []
         rows = rows.filter(id__in=Unordered(window.values("id"))).order_by(*order)
-        return list(await (rows.values(*values) if values else rows))
-    return list(await (window.values(*values) if values else window))
+        return await probed_values(rows, values) if values else list(await rows)
+    return await probed_values(window, values) if values else list(await window)
 
 
 async def attach(
@@ -405,7 +405,7 @@ async def attach(
     grouped: dict[Any, list] = {(item["id"] if dicts else item.id): [] for item in items}
     rows = queryset.filter(**{f"{key}__in": list(grouped)})
     if values:
-        for row in await rows.values(key, *values):
+        for row in await probed_values(rows, (key, *values)):
             grouped[row[key]].append(make(row) if make else row)
     else:
         for row in await rows:

@@ -1,11 +1,13 @@
 """SQL pieces Tortoise's query builder lacks, in one place."""
 
 import functools
+from collections.abc import Sequence
 
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import Parameterizer, Term
 from tortoise.connection import connections
 from tortoise.expressions import Q, RawSQL, Subquery
+from tortoise.fields.relational import ForeignKeyFieldInstance, RelationalField
 
 # A filter that matches nothing (a role with no reach).
 NOTHING = Q(id__in=[])
@@ -248,3 +250,56 @@ def looked_up(pg: bool, clause: str, column: str, match: str) -> tuple[str, str]
     if pg:
         return f"t.{column}", f" LEFT JOIN {clause} t ON {match}"
     return f"(SELECT t.{column} FROM {clause} t WHERE {match})", ""
+
+
+def _column(meta, name: str) -> str:
+    return meta.fields_map[name].source_field or name
+
+
+@functools.lru_cache(maxsize=1024)
+def _probes(model, values: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+    """`values` split into the model's own fields and the related rows' columns a probe reads: (own names, ((alias,
+    name, SQL of the probe), ...)). A name through one foreign key ("region__name") is probed; a longer path, a
+    reverse relation or a field of the model's own stays with Tortoise."""
+    meta = model._meta
+    own: list[str] = []
+    probes: list[tuple[str, str, str]] = []
+    for name in values:
+        relation, _, column = name.partition("__")
+        fk = meta.fields_map.get(relation) if column and "__" not in column else None
+        target = fk.related_model._meta if isinstance(fk, ForeignKeyFieldInstance) else None
+        if target is None or isinstance(target.fields_map.get(column, fk), RelationalField):
+            own.append(name)
+            continue
+        probe = (
+            f'(SELECT p."{_column(target, column)}" FROM "{target.db_table}" p'
+            f' WHERE p."{_column(target, fk.to_field)}" = "{meta.db_table}"."{fk.source_field}")'
+        )
+        probes.append((f"_probe{len(probes)}", name, probe))
+    return tuple(own), tuple(probes)
+
+
+async def probed_values(qs, values: Sequence[str]) -> list[dict]:
+    """`qs.values(*values)`, on PostgreSQL each related row's column ("region__name", through a foreign key) read by
+    a correlated subquery that probes the related table's key, not by a LEFT JOIN: for a page of rows the probes
+    cost the same index lookups as the joins' nested loops, and PostgreSQL plans them in a fraction of the time.
+    Each run of a statement is planned there (talent.db: custom plans): four joins took 0.8–0.95 ms to plan for
+    0.1 ms of running (a supervisor's five stations), four probes 0.20–0.24 ms (EXPLAIN, national demo); the
+    administrator's stations page, six columns of four related rows, 1.33 → 0.74 ms for 25 rows and 1.94 → 1.58 for
+    100. SQLite plans either in microseconds and runs the joins faster (100 stations: 0.38 against 0.53 ms): joins
+    there. For a page, not a whole table: a probe runs once per row."""
+    own, probes = _probes(qs.model, tuple(values)) if dialect() == "postgres" else (values, ())
+    if not probes:
+        return list(await qs.values(*values))
+    fields = qs.model._meta.fields_map
+    converters = []
+    for alias, name, probe in probes:
+        relation, _, column = name.partition("__")
+        converters.append((alias, name, fields[relation].related_model._meta.fields_map[column].to_python_value))
+        qs = qs.annotate(**{alias: RawSQL(probe)})
+    rows = await qs.values(*own, *(alias for alias, _n, _p in probes))
+    for row in rows:
+        for alias, name, convert in converters:
+            value = row.pop(alias)
+            row[name] = None if value is None else convert(value)
+    return list(rows)

@@ -204,3 +204,34 @@ async def test_a_subquery_shared_by_two_statements_binds_its_values_in_each(db):
 def _parameters(queryset) -> list:
     queryset._make_query()
     return queryset.query.get_parameterized_sql()[1]
+
+
+async def test_probed_values_read_the_same_related_columns_as_joined_values_and_probe_on_postgresql(db, is_postgres):
+    from datetime import date
+
+    from talent.core.sql import probed_values
+    from talent.places.models import Station, StationKind
+    from tests.factories import world
+    from tests.querycount import count_queries
+
+    w = await world()
+    s1 = w["stations"][0]
+    s1.opened_on = date(2019, 5, 4)
+    await s1.save()
+    # A village room under S1 (its parent's opening day: a date read through the key), beside stations without a
+    # parent (NULL through the key) or an organisation.
+    room = await Station.create(
+        code="R1", name="社区室", region=s1.region, region_path=s1.region_path, kind=StationKind.VILLAGE_ROOM, parent=s1
+    )
+    values = ("id", "code", "region__name", "region__level", "organisation__name", "parent__code", "parent__opened_on")
+    qs = Station.all().order_by("code")
+    async with count_queries() as counted:
+        probed = await probed_values(qs, values)
+    assert probed == list(await qs.values(*values))
+    by_code = {row["code"]: row for row in probed}
+    assert by_code["R1"]["parent__code"] == s1.code and by_code["R1"]["parent__opened_on"] == date(2019, 5, 4)
+    assert by_code["R1"]["organisation__name"] is None and by_code[s1.code]["parent__code"] is None
+    # A coded column comes back as its code's enum (what a template's `| label` reads), not as its text.
+    assert type(by_code[s1.code]["region__level"]) is type(s1.region.level) and room.id == by_code["R1"]["id"]
+    # PostgreSQL plans probes faster than joins; SQLite runs joins faster (talent.core.sql.probed_values).
+    assert (" JOIN " not in counted.statements[0]) is is_postgres
