@@ -37,11 +37,12 @@ COURSE = Audited(Entity.COURSE, COURSE_AUDIT_FIELDS)
 COURSE_STATUS = Audited(Entity.COURSE, ["status"])  # a status move's entry shows the status alone
 LESSON = Audited(Entity.LESSON, LESSON_AUDIT_FIELDS)
 
-# Allowed status moves.
+# Allowed status moves, in the order the course page offers them (tuples: a set's order changed from one process to
+# the next, and the buttons with it).
 TRANSITIONS = {
-    CourseStatus.DRAFT: {CourseStatus.PUBLISHED},
-    CourseStatus.PUBLISHED: {CourseStatus.ARCHIVED, CourseStatus.DRAFT},
-    CourseStatus.ARCHIVED: {CourseStatus.PUBLISHED},
+    CourseStatus.DRAFT: (CourseStatus.PUBLISHED,),
+    CourseStatus.PUBLISHED: (CourseStatus.ARCHIVED, CourseStatus.DRAFT),
+    CourseStatus.ARCHIVED: (CourseStatus.PUBLISHED,),
 }
 # The audit action of each move, by the status moved to.
 STATUS_ACTIONS = {

@@ -224,3 +224,13 @@ def test_markdown_drops_htmx_attributes_and_is_shown_where_htmx_does_not_act():
     assert "hx-get" not in html and "hx-post" not in html and "hx-trigger" not in html
     # Whatever a future sanitiser lets through, the container tells htmx to leave it alone.
     assert html.startswith('<div class="md" hx-ignore>')
+
+
+async def test_a_published_course_offers_archive_then_back_to_draft_in_every_process(client):
+    # The moves are an ordered tuple: from a set, their buttons swapped places from one server process to the next.
+    assert services.TRANSITIONS[CourseStatus.PUBLISHED] == (CourseStatus.ARCHIVED, CourseStatus.DRAFT)
+    w = await world()
+    course = await make_course(w)
+    await login(client, "bureau")
+    page = (await client.get(f"/courses/{course.id}")).text
+    assert page.index('id="status-archived"') < page.index('id="status-draft"')
