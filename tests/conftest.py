@@ -270,3 +270,8 @@ async def login(client: httpx.AsyncClient, username: str, password: str = PASSWO
 
 def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def rows_with(html: str, *texts: str) -> dict[str, str]:
+    """The table row (`<tr …>…</tr>`, as the page wrote it) holding each of `texts`, by text."""
+    return {text: row for row in re.findall(r"<tr[^>]*>.*?</tr>", html, re.S) for text in texts if text in row}

@@ -10,7 +10,7 @@ from courses.examprep import services
 from courses.examprep.models import AttemptItem, MockAttempt, NotebookEntry, Question, QuestionVersion
 from talent.accounts import services as account_services
 from talent.core.access import Role
-from tests.conftest import PASSWORD, csrf_of, login, post, text_of
+from tests.conftest import PASSWORD, csrf_of, login, post, rows_with, text_of
 from tests.examprep.conftest import make_bank, make_question
 from tests.factories import world
 from tests.querycount import count_queries
@@ -284,12 +284,7 @@ async def test_the_bank_greys_a_question_not_in_use_and_marks_it_and_leaves_an_a
     await make_question(stem="停用的题", active=False)
     await login(client, "admin")
     page = (await client.get("/exam-prep/bank")).text
-    rows = {
-        stem: row
-        for row in re.findall(r"<tr[^>]*>.*?</tr>", page, re.S)
-        for stem in ("在用的题", "停用的题")
-        if stem in row
-    }
+    rows = rows_with(page, "在用的题", "停用的题")
     assert rows["停用的题"].startswith('<tr class="text-body-secondary">') and "Not in use" in rows["停用的题"]
     assert rows["在用的题"].startswith("<tr>") and "Not in use" not in rows["在用的题"]
 

@@ -2,14 +2,13 @@
 refuse bad input with 422 and write nothing, publishing after a confirmation, the JSON report with the page's
 numbers, and query counts that do not grow with the rows."""
 
-import re
 from datetime import date
 
 import pytest
 import time_machine
 
 from talent.pay.models import SalaryRecord, SalaryStandard
-from tests.conftest import login, post, text_of
+from tests.conftest import login, post, rows_with, text_of
 from tests.factories import world
 from tests.pay.helpers import band, bands_all, certificate, salary, standard
 from tests.querycount import count_queries
@@ -63,12 +62,7 @@ async def test_the_standards_list_names_each_standards_region_and_badges_a_draft
     await standard(setup["regions"]["county_a"], date(2026, 7, 1), 3900, publish=False, title="玄武区草案")
     await login(client, "bureau")
     page = (await client.get("/pay/standards")).text
-    rows = {
-        t: r
-        for r in re.findall(r"<tr>.*?</tr>", page, re.S)
-        for t in ("玄武区草案", "南京市社工薪酬指导标准")
-        if t in r
-    }
+    rows = rows_with(page, "玄武区草案", "南京市社工薪酬指导标准")
     assert "<td>玄武区</td>" in rows["玄武区草案"] and "<td>南京市</td>" in rows["南京市社工薪酬指导标准"]
     assert 'class="badge text-bg-secondary">Draft<' in rows["玄武区草案"]
     assert 'class="badge text-bg-success">Published<' in rows["南京市社工薪酬指导标准"]
