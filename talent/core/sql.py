@@ -1,7 +1,7 @@
 """SQL pieces Tortoise's query builder lacks, in one place."""
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import Parameterizer, Term
@@ -257,13 +257,14 @@ def _column(meta, name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _probes(model, values: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+def _probes(model, values: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, str, str, Callable], ...]]:
     """`values` split into the model's own fields and the related rows' columns a probe reads: (own names, ((alias,
-    name, SQL of the probe), ...)). A name through one foreign key ("region__name") is probed; a longer path, a
-    reverse relation or a field of the model's own stays with Tortoise."""
+    name, SQL of the probe, the related field's converter to Python), ...)). A name through one foreign key
+    ("region__name") is probed; a longer path, a reverse relation or a field of the model's own stays with
+    Tortoise."""
     meta = model._meta
     own: list[str] = []
-    probes: list[tuple[str, str, str]] = []
+    probes: list[tuple[str, str, str, Callable]] = []
     for name in values:
         relation, _, column = name.partition("__")
         fk = meta.fields_map.get(relation) if column and "__" not in column else None
@@ -275,7 +276,7 @@ def _probes(model, values: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tupl
             f'(SELECT p."{_column(target, column)}" FROM "{target.db_table}" p'
             f' WHERE p."{_column(target, fk.to_field)}" = "{meta.db_table}"."{fk.source_field}")'
         )
-        probes.append((f"_probe{len(probes)}", name, probe))
+        probes.append((f"_probe{len(probes)}", name, probe, target.fields_map[column].to_python_value))
     return tuple(own), tuple(probes)
 
 
@@ -291,15 +292,10 @@ async def probed_values(qs, values: Sequence[str]) -> list[dict]:
     own, probes = _probes(qs.model, tuple(values)) if dialect() == "postgres" else (values, ())
     if not probes:
         return list(await qs.values(*values))
-    fields = qs.model._meta.fields_map
-    converters = []
-    for alias, name, probe in probes:
-        relation, _, column = name.partition("__")
-        converters.append((alias, name, fields[relation].related_model._meta.fields_map[column].to_python_value))
-        qs = qs.annotate(**{alias: RawSQL(probe)})
-    rows = await qs.values(*own, *(alias for alias, _n, _p in probes))
+    qs = qs.annotate(**{alias: RawSQL(probe) for alias, _name, probe, _convert in probes})
+    rows = await qs.values(*own, *(alias for alias, _name, _probe, _convert in probes))
     for row in rows:
-        for alias, name, convert in converters:
+        for alias, name, _probe, convert in probes:
             value = row.pop(alias)
             row[name] = None if value is None else convert(value)
     return list(rows)
