@@ -69,8 +69,8 @@ async def keep_session(connection) -> None:
 
 
 def connection_config(url: str) -> str | dict:
-    """PostgreSQL by URL, with JIT compilation off; SQLite through talent.sqlite_engine (transactions that begin
-    IMMEDIATE)."""
+    """PostgreSQL by URL, with JIT compilation off, through talent.pg_engine (asyncpg's client with a pool for fixed
+    statements); SQLite through talent.sqlite_engine (transactions that begin IMMEDIATE)."""
     from tortoise.backends.base.config_generator import expand_db_url
 
     config = expand_db_url(url)
@@ -88,6 +88,7 @@ def connection_config(url: str) -> str | dict:
             if cost := get_settings().pg_random_page_cost:
                 settings["random_page_cost"] = cost
             config["credentials"]["reset"] = keep_session
+            config["engine"] = "talent.pg_engine"
         return config
     return {**config, "engine": "talent.sqlite_engine"}
 

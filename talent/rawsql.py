@@ -11,6 +11,7 @@ import re
 from functools import cache
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 _PLACEHOLDER = re.compile(r"\$(\d+)")
@@ -35,7 +36,10 @@ async def execute(model: type[Model], sql: str, *values: Any) -> int:
 
 
 async def fetch_all(model: type[Model], sql: str, *values: Any) -> list[dict]:
-    conn = model._meta.db
+    return await _dicts(model._meta.db, sql, values)
+
+
+async def _dicts(conn: BaseDBAsyncClient, sql: str, values: tuple) -> list[dict]:
     return await conn.execute_query_dict(_for_dialect(sql, conn.capabilities.dialect), list(values))
 
 
@@ -44,6 +48,19 @@ async def fetch_rows(model: type[Model], sql: str, *values: Any) -> list:
     dict each: for a statement of hundreds of thousands of rows (the names of a whole audit log's records)."""
     conn = model._meta.db
     return (await conn.execute_query(_for_dialect(sql, conn.capabilities.dialect), list(values)))[1]
+
+
+async def fetch_fixed(model: type[Model], sql: str, *values: Any) -> list[dict]:
+    """fetch_all of a fixed statement whose one plan serves every value it is given (a row found by its primary key):
+    on PostgreSQL through the connections that plan it once (talent.pg_engine), where every other statement is
+    planned on each run. Inside a transaction, on the transaction's connection, which alone sees what it wrote."""
+    return await _dicts(fixed(model), sql, values)
+
+
+def fixed(model: type[Model]) -> BaseDBAsyncClient:
+    conn = model._meta.db
+    # A transaction's connection is not talent.pg_engine's client: it has no pool of fixed statements.
+    return getattr(conn, "fixed", conn)
 
 
 def columns(model: type[Model], alias: str) -> str:

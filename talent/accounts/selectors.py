@@ -30,10 +30,10 @@ def _session_sql() -> str:
 
 
 async def session_get(*, session_id: str, now: datetime) -> Session | None:
-    """The live session with its user and the user's region, for every signed-in request: one fixed
-    statement (see talent.rawsql), the same rows as
+    """The live session with its user and the user's region, for every signed-in request: one fixed statement, planned
+    once per connection on PostgreSQL (talent.rawsql.fetch_fixed), the same rows as
     Session.filter(id=…, expires_at__gt=now, user__is_active=True).select_related("user", "user__region")."""
-    rows = await rawsql.fetch_all(
+    rows = await rawsql.fetch_fixed(
         Session, _session_sql(), session_id, rawsql.db_value(Session, "expires_at", now), True
     )
     if not rows:

@@ -38,7 +38,7 @@ from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.concurrency import gather_reads
 from talent.figures.models import DataVersion, FigureCache
-from talent.rawsql import db_value, execute, fetch_all
+from talent.rawsql import db_value, execute, fetch_all, fetch_fixed
 
 VERSION = "workforce"
 # The tables the cached figures read: the dashboard's measures (places, people, certificates, their registration
@@ -404,7 +404,9 @@ async def cached_many(*, day: date, figures: Sequence[Kept]) -> list[Any]:
             for j, (i, f) in enumerate(kept)
         )
         values = [day_value, *(f.key for _i, f in kept)]
-        rows = {int(row["n"]): row for row in await fetch_all(FigureCache, sql, *values)}
+        # Planned once per connection (fetch_fixed): keys and versions found by their primary keys, whatever the day
+        # and the keys (a city's /reports: planned in 0.76 ms, run in 0.15, with custom plans).
+        rows = {int(row["n"]): row for row in await fetch_fixed(FigureCache, sql, *values)}
     results: list[Any] = [None] * len(figures)
     pending: list[tuple[int, Callable[[], Awaitable[Any]]]] = []
     for i, f in enumerate(figures):
