@@ -89,3 +89,18 @@ async def count_queries():
         export.cursor_records = cursor_records
         for cls, name, original in originals:
             setattr(cls, name, original)
+
+
+def statements_on(conn, monkeypatch) -> list[str]:
+    """The statements sent through one client object (a pool's, not every client's), as its execute_query and
+    execute_query_dict receive them, for the rest of the test."""
+    seen: list[str] = []
+    for name in ("execute_query", "execute_query_dict"):
+        original = getattr(conn, name)
+
+        async def spy(query, values=None, original=original):
+            seen.append(query)
+            return await original(query, values)
+
+        monkeypatch.setattr(conn, name, spy)
+    return seen

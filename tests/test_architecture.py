@@ -24,7 +24,7 @@ ROOTS = ("talent.app", "talent.cli", "talent.demo", "talent.demo_data", "talent.
 # Modules of the web layer inside a domain package (router.py, regions_router.py, api.py, forms.py): above
 # every domain.
 WEB_MODULES = {"api", "forms", "pages"}
-INFRASTRUCTURE = ("talent.settings", "talent.db", "talent.sqlite_engine", "talent.rawsql")
+INFRASTRUCTURE = ("talent.settings", "talent.db", "talent.sqlite_engine", "talent.pg_engine", "talent.rawsql")
 
 
 def _modules() -> dict[str, Path]:

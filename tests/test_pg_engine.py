@@ -68,3 +68,21 @@ async def test_the_fixed_pool_closes_with_the_app_s_client(db, is_postgres):
     assert fixed._pool is not None
     await app.close()
     assert fixed._pool is None and app._fixed is None
+
+
+async def test_a_stations_page_s_head_counts_are_read_through_the_pool_that_plans_once(db, monkeypatch):
+    # Found from the page's station ids (talent.staffing.selectors.add_headcounts): W1 at S1 and W2 at S2 full-time
+    # since 2022 (tests.factories.world), so one each; S3's W3 is not on the page.
+    from datetime import date
+
+    from talent.people.models import EmploymentSpell
+    from talent.staffing.selectors import add_headcounts
+    from tests.factories import world
+    from tests.querycount import statements_on
+
+    w = await world()
+    seen = statements_on(rawsql.fixed(EmploymentSpell), monkeypatch)
+    rows = [{"id": s.id} for s in w["stations"][:2]]
+    await add_headcounts(rows, today=date(2026, 12, 1))
+    assert [r["headcount"] for r in rows] == [1, 1]
+    assert len(seen) == 1 and "employment_spells" in seen[0]

@@ -24,6 +24,7 @@ from tortoise.queryset import QuerySet
 
 from talent.core.concurrency import gather_reads
 from talent.core.sql import Unordered, probed_values, scalar
+from talent.rawsql import fixed
 from talent.settings import get_settings
 
 MAX_PAGE_SIZE = 100
@@ -403,7 +404,10 @@ async def attach(
     instances or dicts (a page read as values)."""
     dicts = bool(items) and isinstance(items[0], dict)  # a page read as values (paginate's `values`)
     grouped: dict[Any, list] = {(item["id"] if dicts else item.id): [] for item in items}
-    rows = queryset.filter(**{f"{key}__in": list(grouped)})
+    # Planned once per connection on PostgreSQL (rawsql.fixed): found from the page's ids (at most a page) by the key's
+    # index, whatever the values, where planning each run cost more than running it (a county's current spells of
+    # its workers page: 1.71 → 0.53 ms a statement; a city's 1.18 → 0.44; the same rows; national demo).
+    rows = queryset.filter(**{f"{key}__in": list(grouped)}).using_db(fixed(queryset.model))
     if values:
         for row in await probed_values(rows, (key, *values)):
             grouped[row[key]].append(make(row) if make else row)

@@ -9,7 +9,7 @@ import pytest
 
 from talent.core.pagination import ListParams, decode_cursor, encode_cursor, paginate
 from talent.people.models import Worker
-from tests.querycount import count_queries
+from tests.querycount import count_queries, statements_on
 
 SORTS = {"born": "birth_date", "name": "name"}
 
@@ -212,3 +212,36 @@ async def test_attach_gives_each_item_its_rows_in_the_querysets_order_as_values_
 
 def _pair(row: dict) -> tuple:
     return row["start_on"], row["station__code"]
+
+
+async def test_attach_reads_through_the_pool_that_plans_once_and_inside_a_transaction_through_its_connection(
+    db, is_postgres, monkeypatch
+):
+    # On PostgreSQL attach's statement (rows found from the page's ids) runs on the pool of fixed statements
+    # (talent.pg_engine); inside a transaction it runs on the transaction's connection, which alone sees a spell
+    # written there and not yet committed.
+    from tortoise.connection import get_connection
+    from tortoise.transactions import in_transaction
+
+    from talent import rawsql
+    from talent.core.pagination import attach
+    from talent.people.models import EmploymentSpell
+    from tests.factories import world
+
+    w = await world()
+    w1 = w["workers"][0]
+    spells = EmploymentSpell.all().order_by("-start_on", "-id")
+    pool = rawsql.fixed(EmploymentSpell)
+    assert (pool is not get_connection("default")) == is_postgres
+    seen = statements_on(pool, monkeypatch)
+    await attach([w1], spells, key="worker_id", to_attr="shown", values=("start_on",), make=_pair_start)
+    await attach([w1], spells, key="worker_id", to_attr="read")
+    assert len(seen) == 2 and w1.shown == [date(2022, 1, 1)] and len(w1.read) == 1
+    async with in_transaction():
+        await EmploymentSpell.create(worker=w1, station=w["stations"][2], start_on=date(2024, 3, 1), full_time=True)
+        await attach([w1], spells, key="worker_id", to_attr="shown", values=("start_on",), make=_pair_start)
+    assert len(seen) == 2 and w1.shown == [date(2024, 3, 1), date(2022, 1, 1)]
+
+
+def _pair_start(row: dict) -> date:
+    return row["start_on"]
