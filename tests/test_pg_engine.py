@@ -66,6 +66,8 @@ async def test_the_fixed_pool_closes_with_the_app_s_client(db, is_postgres):
     fixed = app.fixed
     await fixed.execute_query("SELECT 1")
     assert fixed._pool is not None
+    # Two connections at most, one open to begin with: fewer than the app's pool of five.
+    assert (fixed._pool._minsize, fixed._pool._maxsize, app.pool_maxsize) == (1, 2, 5)
     await app.close()
     assert fixed._pool is None and app._fixed is None
 
