@@ -1,8 +1,9 @@
 """PostgreSQL through asyncpg, as Tortoise's asyncpg client, with a second pool for the few fixed statements whose one
 plan serves every value they are given (talent.rawsql.fixed: a session found by its primary key on every signed-in
-request, a page's related rows found from its ids). There PostgreSQL plans each of them once per connection (a generic plan), where the app's own
-pool plans every run of a statement with its values (talent.db.connection_config). The session statement planned in
-0.34 ms and ran in 0.05 ms (EXPLAIN ANALYZE of the prepared statement, national demo); planned generically, 0.01 ms.
+request, a page's related rows found from its ids). There PostgreSQL plans each of them once per connection (a
+generic plan), where the app's own pool plans every run of a statement with its values (talent.db.connection_config).
+The session statement planned in 0.34 ms and ran in 0.05 ms (EXPLAIN ANALYZE of the prepared statement, national
+demo); planned generically, 0.01 ms.
 """
 
 from typing import Any

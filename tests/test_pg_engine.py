@@ -1,7 +1,7 @@
-"""talent.pg_engine: PostgreSQL's client with a second pool, where the fixed statements of talent.rawsql.fetch_fixed
-(the session found on every signed-in request) are planned once per connection; every other statement is planned with
-its values. Through the fixed pool or not, a statement sees the same rows, and inside a transaction it is the
-transaction's."""
+"""talent.pg_engine: PostgreSQL's client with a second pool, where the fixed statements of talent.rawsql.fixed (the
+session found on every signed-in request, a page's rows found from its ids) are planned once per connection; every
+other statement is planned with its values. Through the fixed pool or not, a statement sees the same rows, and inside
+a transaction it is the transaction's."""
 
 import pytest
 from tortoise.connection import get_connection
