@@ -1,7 +1,10 @@
 """talent.pg_engine: PostgreSQL's client with a second pool, where the fixed statements of talent.rawsql.fixed (the
-session found on every signed-in request, a page's rows found from its ids) are planned once per connection; every
-other statement is planned with its values. Through the fixed pool or not, a statement sees the same rows, and inside
+session found on every signed-in request, a page's rows found from its ids) are planned once per connection; on the
+app's pool a statement with parameters is planned with their values on each run, one without any (its values written
+in: talent.core.sql.literal_date) once. Through the fixed pool or not, a statement sees the same rows, and inside
 a transaction it is the transaction's."""
+
+from datetime import date
 
 import pytest
 from tortoise.connection import get_connection
@@ -11,6 +14,9 @@ from talent import rawsql
 from talent.accounts import selectors, services
 from talent.accounts.models import Session, User
 from talent.core.access import Role
+from talent.core.periods import active_on
+from talent.core.sql import literal_count, under
+from talent.people.models import EmploymentSpell
 
 PASSWORD = "a long pass phrase 2026"
 
@@ -88,3 +94,32 @@ async def test_a_stations_page_s_head_counts_are_read_through_the_pool_that_plan
     await add_headcounts(rows, today=date(2026, 12, 1))
     assert [r["headcount"] for r in rows] == [1, 1]
     assert len(seen) == 1 and "employment_spells" in seen[0]
+
+
+async def test_the_app_s_pool_plans_a_statement_whose_values_are_written_in_once_and_a_bound_one_on_each_run(
+    db, is_postgres
+):
+    # Why a list's scope, day and page size are written into its statements (talent.core.sql.literal_date): the
+    # app's pool plans each run of a statement with parameters (custom plans, talent.db), but a statement without
+    # any keeps the one plan it was first given. Each statement is run three times on one connection.
+    if not is_postgres:
+        pytest.skip("PostgreSQL's plan cache")
+    day = date(2026, 12, 7)
+    written = EmploymentSpell.filter(active_on(day), under("station__region_path", "32/")).limit(literal_count(25))
+    bound = EmploymentSpell.filter(start_on__lte=day, end_on=None).limit(25)
+    plans = {}
+    async with get_connection("default").acquire_connection() as connection:
+        for name, queryset in (("written", written), ("bound", bound)):
+            queryset._make_query()
+            sql, values = queryset.query.get_parameterized_sql()
+            for _ in range(3):
+                await connection.fetch(sql, *values)
+            plans[name] = tuple(
+                await connection.fetchrow(
+                    "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1", sql
+                )
+            )
+            assert (name, len(values)) in {("written", 0), ("bound", 2)}
+    # (generic plans, custom plans): the written statement planned once and its plan reused on each of the three
+    # runs; the bound one planned on each run.
+    assert plans == {"written": (3, 0), "bound": (0, 3)}

@@ -23,7 +23,7 @@ from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.queryset import QuerySet
 
 from talent.core.concurrency import gather_reads
-from talent.core.sql import Unordered, probed_values, scalar
+from talent.core.sql import Unordered, literal_count, probed_values, scalar
 from talent.rawsql import fixed
 from talent.settings import get_settings
 
@@ -238,12 +238,14 @@ async def paginate(
     async def from_cursor(value: Any, row_id: int, backwards: bool) -> list[Any]:
         reading = reverse_order(order) if backwards else list(order)
         window = sorted_qs.filter(after_q(qs, reading, value, row_id))
-        window = window.order_by(*(reverse_order(sorted_order) if backwards else sorted_order)).limit(params.per_page)
+        window = window.order_by(*(reverse_order(sorted_order) if backwards else sorted_order)).limit(
+            literal_count(params.per_page)
+        )
         return await _rows(qs, window, reading, values)
 
     async def numbered(offset: int, known: int | None) -> list[Any]:
         ordered, window_order = (sorted_qs, sorted_order) if known is None else _probed(sorted_qs, sorted_order, known)
-        window = ordered.order_by(*window_order).limit(params.per_page)
+        window = ordered.order_by(*window_order).limit(literal_count(params.per_page))
         return await _rows(qs, window.offset(offset) if offset else window, order, values)
 
     return await read_page(

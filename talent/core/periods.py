@@ -11,13 +11,16 @@ from datetime import date
 
 from tortoise.expressions import Q
 
+from talent.core.sql import literal_date
+
 
 def overlapping(start_on: date, end_on: date | None, prefix: str = "") -> Q:
     """Periods sharing at least one day with [start_on, end_on] (end_on None: open, forever). `prefix` filters
     through a relation to the periods (e.g. "spells__" from Worker)."""
-    q = Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": start_on})
+    # The days are the code's (today, a report's period): written into the statement (literal_date).
+    q = Q(**{f"{prefix}end_on": None}) | Q(**{f"{prefix}end_on__gte": literal_date(start_on)})
     if end_on is not None:
-        q &= Q(**{f"{prefix}start_on__lte": end_on})
+        q &= Q(**{f"{prefix}start_on__lte": literal_date(end_on)})
     return q
 
 

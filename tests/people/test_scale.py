@@ -11,6 +11,7 @@ import pytest
 from talent.accounts.selectors import scope_for
 from talent.certification import services as cert_services
 from talent.certification.models import Certificate
+from talent.core.clock import local_today
 from talent.core.pagination import ListParams
 from talent.people import selectors
 from talent.people.models import EmploymentSpell, Worker
@@ -178,3 +179,21 @@ async def test_a_bureaus_lists_read_its_region_as_a_range_without_like(client, w
         sql = " ".join(counter.statements).upper()
         assert "LIKE" not in sql and 'PATH" AS VARCHAR' not in sql, url
         assert '"REGION_PATH">=' in sql.replace(" ", ""), url
+
+
+async def test_a_bureaus_lists_write_their_scope_day_and_page_size_into_the_statement_and_bind_the_search(client, w):
+    # A list filtered by nothing but the viewer's scope and the day has no parameter, so PostgreSQL plans it once
+    # per connection (talent.core.sql.literal_date); what the request typed is still bound, never written in.
+    await login(client, "citybureau")
+    for url in ("/workers", "/stations", "/regions"):
+        async with count_queries() as counter:
+            assert (await client.get(url)).status_code == 200
+        # The session's statement first; the count and the page next (the rows by the page's ids bind those ids).
+        count, page = counter.params[1:3]
+        assert (count or []) == [] and (page or []) == [], url
+    async with count_queries() as counter:
+        assert (await client.get("/workers?q=O'Brien")).status_code == 200
+    count_sql, page_sql = counter.statements[1:3]
+    assert "%O'Brien%" in counter.params[1] and "%O'Brien%" in counter.params[2]
+    assert "O'Brien" not in count_sql and "O''Brien" not in page_sql
+    assert f"'{local_today().isoformat()}'" in count_sql and "LIMIT 25" in page_sql
