@@ -45,6 +45,12 @@ def literal_date(day: date) -> Term | date:
     return ValueWrapper(day, allow_parametrize=False) if type(day) is date else day
 
 
+def literal_int(n: int) -> Term:
+    """An id of the viewer's scope (HR's organisation) written into the statement, as a scope's path is (`under`):
+    never an id the request typed."""
+    return ValueWrapper(int(n), allow_parametrize=False)
+
+
 def _literal_text(text: str) -> Term:
     """`text` written into the statement as a string literal (pypika doubles its quotes): for text the code wrote,
     such as a region's path, never the request's."""

@@ -11,7 +11,7 @@ import functools
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import IntList, RawSubquery, Union, Unordered, dialect, inline_sql, reach, under
+from talent.core.sql import IntList, RawSubquery, Union, Unordered, dialect, inline_sql, literal_int, reach, under
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on
 from talent.places.access import station_ids
@@ -28,8 +28,8 @@ def spells_q(scope: Scope, prefix: str = "") -> Q:
         # The assigned stations as their ids, not the stations subquery: inside an OR, PostgreSQL can only test a
         # subquery row by row (a hashed subplan over every spell of the country: 45 ms for a supervisor's count,
         # 450 ms for a page's ids), where two lists of ids are two index scans joined by a BitmapOr.
-        assigned = Q(**{f"{prefix}station_id__in": sorted(scope.station_ids)})
-        mentored = Q(**{f"{prefix}worker_id__in": sorted(scope.worker_ids)}) & active_on(scope.today, prefix)
+        assigned = Q(**{f"{prefix}station_id__in": IntList(sorted(scope.station_ids))})
+        mentored = Q(**{f"{prefix}worker_id__in": IntList(sorted(scope.worker_ids))}) & active_on(scope.today, prefix)
         return assigned | mentored
     return Q(**{f"{prefix}station_id__in": station_ids(scope)})
 
@@ -41,7 +41,7 @@ def registered_here(scope: Scope) -> Q | None:
         case Role.BUREAU if scope.region_path:
             return under("registered_region_path", scope.region_path)
         case Role.HR if scope.organisation_id:
-            return Q(registered_organisation_id=scope.organisation_id)
+            return Q(registered_organisation_id=literal_int(scope.organisation_id))
     return None
 
 

@@ -5,7 +5,7 @@ enforce it, the pages ask it to show or refuse an edit form). See talent.core.ac
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, Unordered, reach, under
+from talent.core.sql import NOTHING, IntList, Unordered, literal_int, reach, under
 from talent.places.models import Organisation, Region, Station, StationTier
 from talent.places.rules import ALL_KINDS, ancestor_paths, within
 
@@ -20,9 +20,9 @@ def stations_q(scope: Scope, prefix: str = "") -> Q:
         case Role.BUREAU if scope.region_path:
             return under(f"{prefix}region_path", scope.region_path)
         case Role.HR if scope.organisation_id:
-            return Q(**{f"{prefix}organisation_id": scope.organisation_id})
+            return Q(**{f"{prefix}organisation_id": literal_int(scope.organisation_id)})
         case Role.SUPERVISOR:
-            return Q(**{f"{prefix}id__in": list(scope.station_ids)})
+            return Q(**{f"{prefix}id__in": IntList(sorted(scope.station_ids))})
     return Q(**{f"{prefix}id__in": []})
 
 
@@ -66,7 +66,7 @@ def organisations_q(scope: Scope) -> Q:
         case Role.BUREAU if scope.region_path:
             return Q(id__in=_bureau_organisations(scope))
         case Role.HR if scope.organisation_id:
-            return Q(id=scope.organisation_id)
+            return Q(id=literal_int(scope.organisation_id))
     return NOTHING
 
 
