@@ -19,6 +19,7 @@ from talent.core.sql import Unordered, icontains
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
 from talent.places.models import Station
+from talent.rawsql import fixed
 from talent.supervision.access import readable_sessions
 from talent.supervision.models import SessionAttendee, SupervisionSession
 from talent.supervision.rules import mentoring_on
@@ -154,7 +155,8 @@ async def cohort_list(*, scope: Scope, params: ListParams, kind: str = "") -> Pa
         qs = qs.filter(icontains("name", params.q) | icontains("region__name", params.q))
     page = await paginate(qs, params, COHORT_SORTS, default="-start_on", values=COHORT_ROW)
     ids = [c["id"] for c in page.items]
-    counts = await count_by(CohortMember.filter(members_among_q(scope, ids)), "cohort_id")
+    # Found from the page's ids: planned once on PostgreSQL (rawsql.fixed).
+    counts = await count_by(CohortMember.filter(members_among_q(scope, ids)).using_db(fixed(CohortMember)), "cohort_id")
     for c in page.items:
         c["member_count"] = counts.get(c["id"], 0)
     return page

@@ -18,6 +18,7 @@ from talent.core.sql import Unordered, exists, icontains, inline_sql, under
 from talent.places.access import readable_organisations, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import TIER_RULES, Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
+from talent.rawsql import fixed
 
 SUGGEST_LIMIT = 20
 
@@ -131,7 +132,8 @@ def _organisation_filtered(*, scope: Scope, params: ListParams):
 async def _add_station_counts(scope: Scope, organisations: list[dict]) -> None:
     """Sets `station_count` (stations in scope) on each organisation, from one aggregate query."""
     in_scope = Station.filter(stations_q(scope), organisation_id__in=[o["id"] for o in organisations])
-    counts = await count_by(in_scope, "organisation_id")
+    # Found from the page's ids: planned once on PostgreSQL (rawsql.fixed; a city's 0.70 → 0.45 ms, national demo).
+    counts = await count_by(in_scope.using_db(fixed(Station)), "organisation_id")
     for org in organisations:
         org["station_count"] = counts.get(org["id"], 0)
 

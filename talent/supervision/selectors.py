@@ -18,6 +18,7 @@ from talent.core.sql import (
     icontains,
     inline_sql,
     keyed_in,
+    literal_count,
     next_prefix,
     not_named_by,
     under,
@@ -122,9 +123,11 @@ SUPERVISOR_ROW = ("id", "name", "active", "affiliation", "affiliation_type", "le
 
 
 async def station_loads(*, supervisor_ids: list[int], today: date) -> dict[int, int]:
-    """Per supervisor, the stations assigned to them on `today` (one grouped query)."""
+    """Per supervisor, the stations assigned to them on `today` (one grouped query, found from a page's ids on the
+    pool that plans once: rawsql.fixed)."""
     rows = (
         await Assignment.filter(active_on(today), supervisor_id__in=supervisor_ids)
+        .using_db(rawsql.fixed(Assignment))
         .annotate(n=Count("station_id", distinct=True))
         .group_by("supervisor_id")
         .values("supervisor_id", "n")
@@ -139,7 +142,7 @@ async def expertise_facets(*, scope: Scope, limit: int = 40) -> list[tuple[str, 
         .annotate(n=Count("id"))
         .group_by("tag")
         .order_by("-n", "tag")
-        .limit(limit)
+        .limit(literal_count(limit))
         .values("tag", "n")
     )
     return [(r["tag"], r["n"]) for r in rows]
