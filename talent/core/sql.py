@@ -251,13 +251,24 @@ def under(field: str, prefix: str) -> Q:
     index serves it and both planners estimate it from the column's statistics, where Tortoise's `__startswith`
     writes `CAST(field AS VARCHAR) LIKE 'prefix%'`, which neither can. Exact under a bytewise collation (SQLite's
     BINARY, PostgreSQL's "C" and "C.UTF-8", which the project's databases use); an empty prefix matches every row."""
+    # The bounds are written into the statement (a scope's path, a region's from the database: digits and '/'),
+    # so that a list filtered by its scope alone has no parameter and is planned once (literal_date). What the
+    # request typed goes through starts_with instead.
+    return _prefix_range(field, prefix, _literal_text)
+
+
+def starts_with(field: str, typed: str) -> Q:
+    """`under` for a prefix the request typed (a search of codes by their first digits): the same range, its bounds
+    bound as parameters, never written into the statement."""
+    return _prefix_range(field, typed, lambda text: text)
+
+
+def _prefix_range(field: str, prefix: str, value) -> Q:
     if not prefix:
         return Q()
-    # The bounds are written into the statement (a scope's path, a region's from the database: digits and '/'),
-    # so that a list filtered by its scope alone has no parameter and is planned once (literal_date).
     upper = next_prefix(prefix)
-    q = Q(**{f"{field}__gte": _literal_text(prefix)})
-    return q & Q(**{f"{field}__lt": _literal_text(upper)}) if upper else q
+    q = Q(**{f"{field}__gte": value(prefix)})
+    return q & Q(**{f"{field}__lt": value(upper)}) if upper else q
 
 
 def under_sql(column: str, prefix: str) -> str:

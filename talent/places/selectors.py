@@ -14,7 +14,7 @@ from talent.core.aggregate import count_by, count_rows
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import Unordered, exists, icontains, inline_sql, under
+from talent.core.sql import Unordered, exists, icontains, inline_sql, starts_with, under
 from talent.places.access import readable_organisations, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import TIER_RULES, Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
@@ -33,7 +33,7 @@ def _region_filtered(*, scope: Scope, params: ListParams, level: str = ""):
     if level:
         qs = qs.filter(level=level)
     if params.q:
-        qs = qs.filter(icontains("name", params.q) | under("code", params.q))
+        qs = qs.filter(icontains("name", params.q) | starts_with("code", params.q))
     return qs
 
 
@@ -106,14 +106,14 @@ async def region_detail(*, scope: Scope, region: Region) -> dict:
 async def region_suggest(*, scope: Scope, term: str) -> list[dict]:
     qs = Region.filter(regions_q(scope))
     if term:
-        qs = qs.filter(icontains("name", term) | under("code", term))
+        qs = qs.filter(icontains("name", term) | starts_with("code", term))
     return await qs.order_by("path").limit(SUGGEST_LIMIT).values("code", "name")
 
 
 async def township_suggest(*, scope: Scope, term: str) -> list[dict]:
     qs = Region.filter(regions_q(scope), level=RegionLevel.TOWNSHIP)
     if term:
-        qs = qs.filter(icontains("name", term) | under("code", term))
+        qs = qs.filter(icontains("name", term) | starts_with("code", term))
     return await qs.order_by("path").limit(SUGGEST_LIMIT).values("code", "name")
 
 

@@ -9,7 +9,7 @@ import pytest
 from tortoise.expressions import Q, Subquery
 
 from talent.core.access import Role, Scope
-from talent.core.sql import IntList, Unordered, icontains, keyed_in, next_prefix, reach, under
+from talent.core.sql import IntList, Unordered, icontains, keyed_in, next_prefix, reach, starts_with, under
 from talent.people.models import EmploymentSpell, Worker
 
 PATHS = [
@@ -238,3 +238,25 @@ async def test_probed_values_read_the_same_related_columns_as_joined_values_and_
     assert type(by_code[s1.code]["region__level"]) is type(s1.region.level) and room.id == by_code["R1"]["id"]
     # PostgreSQL plans probes faster than joins; SQLite runs joins faster (talent.core.sql.probed_values).
     assert (" JOIN " not in counted.statements[0]) is is_postgres
+
+
+async def test_a_scope_s_path_is_written_into_the_statement_and_a_typed_prefix_is_bound(db):
+    # under: a path the code holds (a scope's, a region's from the database) is part of the statement's text, so a
+    # list filtered by it alone has no parameter; starts_with: what the request typed (a search of codes by their
+    # first digits) is bound, its quote never in the text. Worked example: "32/" → the range ["32/", "320").
+    scoped = Worker.filter(under("registered_region_path", "32/"))
+    assert _parameters(scoped) == []
+    assert "'32/'" in scoped.sql() and "'320'" in scoped.sql()
+    typed = Worker.filter(starts_with("worker_no", "W3'"))
+    assert _parameters(typed) == ["W3'", "W3("]
+    typed._make_query()
+    assert "W3" not in typed.query.get_parameterized_sql()[0]
+
+
+async def test_a_typed_prefix_finds_the_codes_it_begins(db):
+    for no in ("W31", "W3", "W4", "X3"):
+        await Worker.create(worker_no=no, name=no)
+    assert sorted(await Worker.filter(starts_with("worker_no", "W3")).values_list("worker_no", flat=True)) == [
+        "W3",
+        "W31",
+    ]
