@@ -95,7 +95,7 @@ async def certificate_list(request: Request, viewer: Viewer, filters: Filters, p
     params.q = _printable(params.q)
     params.extra = _query(filters)
     page = await selectors.certificate_list(scope=viewer.scope, params=params, today=local_today(), filters=filters)
-    station_obj = await places.station_for_code(scope=viewer.scope, code=filters.station_code)
+    station_name = await places.station_name_for_code(scope=viewer.scope, code=filters.station_code)
     return list_page(
         request,
         "certification/list.html",
@@ -103,7 +103,7 @@ async def certificate_list(request: Request, viewer: Viewer, filters: Filters, p
             "page": page,
             "filters": filters,
             "station": filters.station_code,
-            "station_obj": station_obj,
+            "station_name": station_name,
             "levels": [*choices(CertLevel), (CertStatus.NONE.value, CertStatus.NONE.label)],
             "statuses": choices(CertStatus),
             "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),

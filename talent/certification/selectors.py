@@ -70,7 +70,7 @@ from talent.core.export import sql_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, attach, paginate
 from talent.core.sql import RawSubquery, Unordered, dialect, icontains, inline_sql, lacking, under, unordered
-from talent.people.access import of_reached_worker_q, of_reached_workers_q, spells_q
+from talent.people.access import of_reached_worker_q, of_reached_workers_q, spells_at_q, spells_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on, worker_get
 from talent.places.access import regions_q
@@ -568,9 +568,8 @@ async def certificate_queryset(
     given as keywords."""
     filters = filters or ListFilters(**legacy)
     sql = sql or await certificate_sql()
-    current = EmploymentSpell.filter(spells_q(scope), active_on(today))
-    if filters.station_code:
-        current = current.filter(station__code=filters.station_code)
+    at = spells_at_q(scope, filters.station_code) if filters.station_code else spells_q(scope)
+    current = EmploymentSpell.filter(at, active_on(today))
     # No workers_q beside it: a worker with a spell in scope is reached (people.access), and testing the reach's
     # union too cost a city's count and page statements a third of their time on PostgreSQL.
     qs = Worker.filter(id__in=Unordered(current.values("worker_id")))

@@ -80,7 +80,7 @@ async def worker_list(request: Request, viewer: Viewing, filters: ListFilters, p
             "page": page,
             "status": status,
             "station": station,
-            "station_obj": await places.station_for_code(scope=viewer.scope, code=station),
+            "station_name": await places.station_name_for_code(scope=viewer.scope, code=station),
             "source": source,
             "statuses": STATUS_CHOICES,
             "sources": choices(Source),

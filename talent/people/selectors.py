@@ -19,7 +19,7 @@ from talent.core.export import list_rows
 from talent.core.i18n import N_
 from talent.core.pagination import ListParams, Page, attach, order_for, paginate
 from talent.core.sql import Unordered, icontains, not_named_by
-from talent.people.access import reached_worker_q, spells_q, workers_q
+from talent.people.access import reached_worker_q, spells_at_q, spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
 from talent.places.access import stations_q
@@ -67,15 +67,15 @@ def _worker_filtered(
     qs = Worker.all() if by_spell else Worker.filter(workers_q(scope))
     if params.q:
         qs = qs.filter(icontains("name", params.q) | icontains("worker_no", params.q))
-    active_ids = Unordered(current.values("worker_id"))
-    if status == "active":
-        qs = qs.filter(id__in=active_ids)
+    if status == "active" and not station_code:
+        qs = qs.filter(id__in=Unordered(current.values("worker_id")))
     elif status == "left":
         # On PostgreSQL an anti-join, where a NOT IN was a filter over every worker of the country: a supervisor's
         # list 30 → 1 ms of SQL.
         qs = qs.filter(not_named_by("workers", current.values("worker_id"), "worker_id"))
     if station_code:
-        at_station = EmploymentSpell.filter(spells_q(scope), station__code=station_code)
+        # Active at the station: active in scope as well, so the active filter above is left out.
+        at_station = EmploymentSpell.filter(spells_at_q(scope, station_code))
         if status == "active":
             at_station = at_station.filter(active_on(today))
         qs = qs.filter(id__in=Unordered(at_station.values("worker_id")))

@@ -340,6 +340,14 @@ async def station_for_code(*, scope: Scope, code: str) -> Station | None:
     return await Station.filter(stations_q(scope), code=code).select_related("region", "organisation", "tier").first()
 
 
+async def station_name_for_code(*, scope: Scope, code: str) -> str:
+    """The name of the station with this code if the viewer may see it, else "" (a list's station filter names its
+    station: its name alone, not the station with its relations)."""
+    if not code:
+        return ""
+    return await Station.filter(stations_q(scope), code=code).first().values_list("name", flat=True) or ""
+
+
 async def station_suggest(*, scope: Scope, term: str) -> list[dict]:
     qs = Station.filter(stations_q(scope))
     if term:

@@ -207,3 +207,39 @@ async def test_one_worker_by_id_or_number_and_their_rows_are_found_exactly_when_
             )
             rows = await Certificate.filter(of_reached_worker_q(scope, worker.id)).values_list("worker_id", flat=True)
             assert (by_id, by_no, rows) == (expected, expected, expected), (scope.role, worker.worker_no)
+
+
+async def test_a_station_filter_reads_the_same_spells_as_the_scope_joined_to_the_station_by_code(db):
+    """spells_at_q puts the code into the scope's stations subquery (or beside a worker's or supervisor's own
+    spells): the old definition, spells_q joined to the station by code, is the oracle for every role and code."""
+    from talent.accounts.selectors import scope_for
+    from talent.people.access import spells_at_q, spells_q
+
+    w = await world()
+    mentee = w["workers"][2]  # at S3, which the supervisor is not assigned to
+    scopes = []
+    for name in ("admin", "bureau", "citybureau", "hr", "worker"):
+        user = w["users"][name]
+        await user.fetch_related("region")
+        scopes.append(await scope_for(user, today=TODAY))
+    s1 = w["stations"][0]
+    scopes.append(
+        Scope(
+            user_id=1,
+            role=Role.SUPERVISOR,
+            station_ids=frozenset({s1.id}),
+            worker_ids=frozenset({mentee.id}),
+            today=TODAY,
+        )
+    )
+    scopes.append(Scope(user_id=1, role=Role.SUPERVISOR, station_ids=frozenset({s1.id}), today=TODAY))
+    seen = 0
+    for scope in scopes:
+        for code in ("S1", "S2", "S3", "S4", "S9", "S1' OR '1'='1"):
+            expected = await EmploymentSpell.filter(spells_q(scope), station__code=code).values_list("id", flat=True)
+            got = await EmploymentSpell.filter(spells_at_q(scope, code)).values_list("id", flat=True)
+            assert sorted(got) == sorted(expected), (scope.role, code)
+            seen += len(got)
+    # Not an agreement on nothing: admin 4, county bureau 2, city 4, HR 2, worker 1, the supervisor with its
+    # mentee 2 (S1, and the mentee's spell at S3), without 1.
+    assert seen == 16

@@ -213,3 +213,18 @@ async def test_the_lists_write_the_scope_day_and_page_size_into_the_statement_an
         assert "%O'Brien%" in params and "Brien" not in sql
     texts = " ".join(counter.statements)
     assert f"'{local_today().isoformat()}'" in texts and "LIMIT 25" in texts
+
+
+@pytest.mark.parametrize("username", ["hr", "citybureau", "supervisor"])
+async def test_a_station_filter_reads_the_spells_once_with_the_code_among_the_scopes_stations(client, w, username):
+    # The station's code goes into the subquery of the stations in scope (people.access.spells_at_q), and the spells
+    # active at that station are the active filter too: no join of the spells to stations, no second subquery of
+    # the active spells beside them (HR's count of one station's workers 1.13 → 0.52 ms, PostgreSQL, national demo).
+    await login(client, username)
+    for url in ("/workers?station=S1", "/certificates?station=S1"):
+        async with count_queries() as counter:
+            response = await client.get(url)
+        assert response.status_code == 200 and "W1" in response.text, url
+        counted = [sql for sql in counter.statements if sql.upper().startswith("SELECT COUNT(")]
+        assert len(counted) == 1, url
+        assert counted[0].count("employment_spells") == 1 and "JOIN" not in counted[0].upper(), (url, counted[0])

@@ -16,6 +16,10 @@ async def test_a_county_bureau_does_not_see_the_other_countys_stations(db):
     assert await _codes(scope) == ["S1", "S2"]
     assert await selectors.station_for_code(scope=scope, code="S3") is None
     assert (await selectors.station_for_code(scope=scope, code="S1")).id == w["stations"][0].id
+    # A list's station filter names its station only when the viewer may see it.
+    assert await selectors.station_name_for_code(scope=scope, code="S1") == "社工站1"
+    assert await selectors.station_name_for_code(scope=scope, code="S3") == ""
+    assert await selectors.station_name_for_code(scope=scope, code="") == ""
     assert [r["code"] for r in await selectors.station_suggest(scope=scope, term="S")] == ["S1", "S2"]
 
 
