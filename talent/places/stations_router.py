@@ -82,7 +82,11 @@ async def station_list(
     page = await selectors.station_list(
         scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
     )
-    await staffing.add_headcounts(page.items, today=local_today())
+    options = await form_options(
+        request,
+        beside=[lambda: staffing.add_headcounts(page.items, today=local_today())],
+        tiers=lambda: selectors.station_tier_options(scope=viewer.scope),
+    )
     return list_page(
         request,
         "places/stations.html",
@@ -94,7 +98,7 @@ async def station_list(
             "kind": kind,
             "kinds": choices(StationKind),
             "can_create": is_writer(viewer.scope),
-            **await form_options(request, tiers=lambda: selectors.station_tier_options(scope=viewer.scope)),
+            **options,
         },
     )
 

@@ -31,3 +31,29 @@ async def test_a_sort_page_or_filter_asked_by_htmx_skips_the_reads_of_the_form_i
     # The fragment's statements are the page's, less the options' read(s).
     added = [sql for sql in whole.statements if sql not in fragment.statements]
     assert added and fragment.count == whole.count - len(added)
+
+
+def _request(htmx: bool):
+    from starlette.requests import Request
+
+    headers = [(b"hx-request", b"true")] if htmx else []
+    return Request({"type": "http", "method": "GET", "path": "/x", "headers": headers, "query_string": b""})
+
+
+async def test_the_reads_beside_the_options_run_for_every_request_and_at_once_with_them_on_postgresql(db, is_postgres):
+    from talent.web.pages import form_options
+    from tests.core.test_concurrency import overlap_probe
+
+    state, (three, one, two, _five) = overlap_probe()
+    beside_ran = []
+
+    async def beside() -> None:
+        beside_ran.append(await three())
+
+    options = await form_options(_request(htmx=False), beside=[beside], first=one, second=two)
+    assert options == {"first": 1, "second": 2} and beside_ran == [3]
+    # PostgreSQL: the page's further rows and its options two at a time (gather_reads); SQLite's one connection in turn.
+    assert state["most"] == (2 if is_postgres else 1)
+    # htmx keeps the form: its options are not read, what the results need still is.
+    assert await form_options(_request(htmx=True), beside=[beside], first=one) == {}
+    assert beside_ran == [3, 3]
