@@ -83,19 +83,10 @@ async def course_list(
     today = local_today()
     page = await selectors.course_list(scope=viewer.scope, params=params, filters=filters, today=today)
     mine = {}
-
-    async def read_mine() -> None:
-        mine.update(
-            await enrolment_selectors.my_enrolments(
-                worker_id=viewer.user.worker_id, course_ids=[c.id for c in page.items]
-            )
+    if viewer.can(Permission.LEARN):
+        mine = await enrolment_selectors.my_enrolments(
+            worker_id=viewer.user.worker_id, course_ids=[c.id for c in page.items]
         )
-
-    options = await form_options(
-        request,
-        beside=[read_mine] if viewer.can(Permission.LEARN) else [],
-        regions=lambda: selectors.region_choices(scope=viewer.scope, today=today),
-    )
     return list_page(
         request,
         "courses/catalog.html",
@@ -104,7 +95,7 @@ async def course_list(
             "chosen": filters,
             "mine": mine,
             "today": today,
-            **options,
+            **await form_options(request, regions=lambda: selectors.region_choices(scope=viewer.scope, today=today)),
             "categories": CATEGORY_CHOICES,
             "levels": LEVEL_CHOICES,
             "deliveries": DELIVERY_CHOICES,
