@@ -209,11 +209,13 @@ async def paginate(
     sorts: dict[str, str],
     default: str,
     values: tuple[str, ...] | None = None,
-    total: int | None = None,
+    total: int | Callable[[], Awaitable[int]] | None = None,
     sort_rows: bool = False,
+    related_by_probe: bool = False,
 ) -> Page:
     """One page of `qs` in the whitelisted sort, with the total: two queries whatever the depth (one when the caller
-    passes `total`, the number of rows of `qs`, read with figures it shows anyway). A cursor (`after`/`before`, from
+    passes `total`, the number of rows of `qs`, or a read of it that brings figures the page shows anyway, run where
+    the count would be). A cursor (`after`/`before`, from
     the pager) reads from the cursor's row in the sort's index; a bare page number reads with OFFSET (a page past
     the end answers the last page). A sort that cannot take a cursor (cursor_safe) keeps page numbers only. With
     `values`, items are dicts of those fields (the sort column and id are added for the cursors).
@@ -224,14 +226,21 @@ async def paginate(
     the end answers the last one), and so does a sort by a related row's column (_probed chooses by the total).
 
     `sort_rows`: the filtered rows are few enough to sort (a jurisdiction's, not the country's), and the page is read
-    by sorting them, never by walking the sort column's index (_sorted)."""
+    by sorting them, never by walking the sort column's index (_sorted).
+
+    `related_by_probe`: the filtered rows are few enough that a sort by a related row's column probes that row for
+    each of them whatever their number (_probed), so the first page does not wait for the total but is read beside
+    it (a city's yearly assessments by worker number: the grade counts that are its total, then the page, 2.2 + 2.9
+    ms of SQL in turn, national demo)."""
     order = order_for(params, sorts, default)
     keyed = cursor_safe(qs, order[0].lstrip("-"))
     if values and keyed:
         values = tuple(dict.fromkeys((*values, "id", order[0].lstrip("-"))))
 
     async def counted() -> int:
-        return total if total is not None else await qs.count()
+        if total is None:
+            return await qs.count()
+        return await total() if callable(total) else total
 
     sorted_qs, sorted_order = _sorted(qs, order) if sort_rows else (qs, list(order))
 
@@ -244,7 +253,12 @@ async def paginate(
         return await _rows(qs, window, reading, values)
 
     async def numbered(offset: int, known: int | None) -> list[Any]:
-        ordered, window_order = (sorted_qs, sorted_order) if known is None else _probed(sorted_qs, sorted_order, known)
+        if related_by_probe:
+            ordered, window_order = _probed(sorted_qs, sorted_order, 0)
+        elif known is None:
+            ordered, window_order = sorted_qs, sorted_order
+        else:
+            ordered, window_order = _probed(sorted_qs, sorted_order, known)
         window = ordered.order_by(*window_order).limit(literal_count(params.per_page))
         return await _rows(qs, window.offset(offset) if offset else window, order, values)
 
@@ -254,7 +268,7 @@ async def paginate(
         count=counted,
         from_cursor=from_cursor if keyed else None,
         numbered=numbered,
-        first_beside_count=not _related_sort(qs, order),
+        first_beside_count=related_by_probe or not _related_sort(qs, order),
     )
 
 

@@ -771,8 +771,7 @@ async def _assessment_page(
     request: Request, viewer: Viewer, params, year: int, grade: str, form: Form, status_code: int = 200
 ) -> Response:
     params.extra = {"year": str(year), "grade": grade}
-    counts = await selectors.assessment_counts(scope=viewer.scope, year=year)
-    page = await selectors.assessment_list(scope=viewer.scope, params=params, year=year, grade=grade, counts=counts)
+    counts, page = await selectors.assessment_page(scope=viewer.scope, params=params, year=year, grade=grade)
     context = {
         "page": page,
         "counts": counts,

@@ -2,6 +2,7 @@
 and compliance, back pay and the simulator, each computed by one SQL statement over the workforce (talent.pay
 .rules.PaySql), so a page costs the same few queries at any scale."""
 
+from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import date
@@ -808,6 +809,8 @@ async def proposal_for(*, scope: Scope, worker_id: int, on: date) -> dict | None
 
 # ── yearly assessments ────────────────────────────────────────────────────────────────────────────
 
+# The grade codes a list may be filtered by (the request's text is only compared with them).
+GRADES = frozenset(g.value for g in Grade)
 ASSESSMENT_SORTS = {"year": "year", "worker_no": "worker__worker_no", "name": "worker__name", "grade": "grade"}
 # A row of the list: the assessment and its worker's number and name, as values (an assessment and a worker instance
 # a row cost Tortoise about as much again as the page's statements).
@@ -819,17 +822,21 @@ def readable_assessments(scope: Scope):
 
 
 async def assessment_list(
-    *, scope: Scope, params: ListParams, year: int | None = None, grade: str = "", counts: dict[str, int] | None = None
+    *,
+    scope: Scope,
+    params: ListParams,
+    year: int | None = None,
+    grade: str = "",
+    total: Callable[[], Awaitable[int]] | None = None,
 ) -> Page:
     """The yearly assessments of the workers in scope (of `year`, of `grade`), each a dict of ASSESSMENT_ROW.
-    `counts`: the year's counts by grade (assessment_counts), when the page shows them: without a search they are the
-    list's total too, which is then not counted again (for the country's 92,958 assessments of a year, a second scan
-    of them)."""
+    `total`: a read of the list's total that the page makes anyway (assessment_page), run where the count would be.
+    A jurisdiction's assessments (a worker's a year) are few enough to sort by a probe of each one's worker
+    (paginate's related_by_probe), so the page is read beside the total, not after it."""
     qs = readable_assessments(scope)
     if year:
         qs = qs.filter(year=year)
-    graded = grade in {g.value for g in Grade}
-    if graded:
+    if grade in GRADES:
         qs = qs.filter(grade=grade)
     if params.q and scope.is_admin:
         # The country's: the workers searched first, then their assessments by the (worker, year) key, as one
@@ -840,10 +847,40 @@ async def assessment_list(
         qs = qs.filter(worker_id__in=Unordered(found))
     elif params.q:
         qs = qs.filter(icontains("worker__name", params.q) | icontains("worker__worker_no", params.q))
-    total = None
-    if counts is not None and year and not params.q:
-        total = counts.get(grade, 0) if graded else sum(counts.values())
-    return await paginate(qs, params, ASSESSMENT_SORTS, default="worker_no", values=ASSESSMENT_ROW, total=total)
+    return await paginate(
+        qs,
+        params,
+        ASSESSMENT_SORTS,
+        default="worker_no",
+        values=ASSESSMENT_ROW,
+        total=total,
+        related_by_probe=not scope.is_admin,
+    )
+
+
+async def assessment_page(
+    *, scope: Scope, params: ListParams, year: int, grade: str = ""
+) -> tuple[dict[str, int], Page]:
+    """The year's counts by grade (assessment_counts), which the page shows, and one page of its assessments
+    (assessment_list), read at once. Without a search the counts are the list's total too, which is then not counted
+    again (for the country's 92,958 assessments of a year, a second scan of them); with one, they are read beside
+    the list's count and page."""
+    if params.q:
+        counts, page = await gather_reads(
+            [
+                lambda: assessment_counts(scope=scope, year=year),
+                lambda: assessment_list(scope=scope, params=params, year=year, grade=grade),
+            ]
+        )
+        return counts, page
+    counts: dict[str, int] = {}
+
+    async def counted() -> int:
+        counts.update(await assessment_counts(scope=scope, year=year))
+        return counts[grade] if grade in GRADES else sum(counts.values())
+
+    page = await assessment_list(scope=scope, params=params, year=year, grade=grade, total=counted)
+    return counts, page
 
 
 async def assessment_counts(*, scope: Scope, year: int) -> dict[str, int]:

@@ -165,6 +165,54 @@ async def test_the_total_and_the_rows_are_read_at_once_where_the_page_does_not_d
     assert await read(page=2) == [] and await read(sort="org") == []
 
 
+async def test_a_few_rows_sorted_by_a_related_column_are_probed_whatever_their_number_and_read_beside_the_total(
+    db, monkeypatch
+):
+    # related_by_probe (a jurisdiction's yearly assessments): the probe even over PROBED_SORT_MAX_ROWS (0 here), so
+    # the first page needs no total and is read at once with it; a page past the first still waits for the total.
+    from talent.core import pagination
+    from talent.places.models import Station
+    from tests.factories import world
+
+    await world()  # four stations, S1–S4, of two organisations
+    gathered = []
+
+    async def noted(calls, **_kwargs):
+        gathered.append(len(calls))
+        return [await call() for call in calls]
+
+    monkeypatch.setattr(pagination, "gather_reads", noted)
+    monkeypatch.setattr(pagination, "PROBED_SORT_MAX_ROWS", 0)
+    sorts = {"code": "code", "org": "organisation__name"}
+    totals = []
+
+    async def total() -> int:  # a read the page makes anyway, standing for the count
+        totals.append(4)
+        return 4
+
+    async def read(page: int, **kwargs) -> tuple[list[str], list[int], list[str], int]:
+        gathered.clear()
+        async with count_queries() as counter:
+            got = await paginate(
+                Station.all(), ListParams(sort="org", page=page, per_page=3), sorts, "code", values=("code",), **kwargs
+            )
+        return [s["code"] for s in got.items], gathered[:], counter.statements, got.total
+
+    joined = await read(1)
+    probed = await read(1, related_by_probe=True)
+    assert probed[0] == joined[0] and len(probed[0]) == 3
+    assert joined[1] == [] and probed[1] == [2]
+    assert not any("ORDER BY (SELECT" in sql for sql in joined[2])
+    assert sum("ORDER BY (SELECT" in sql for sql in probed[2]) == 1
+    # The total given as a read: run where the count would be (beside the page), no COUNT of its own.
+    given = await read(1, related_by_probe=True, total=total)
+    assert given[1] == [2] and given[3] == 4 and totals == [4]
+    assert not any("COUNT(" in sql for sql in given[2]) and len(given[2]) == 1
+    second = await read(2, related_by_probe=True, total=total)
+    assert second[1] == [] and second[3] == 4 and len(second[0]) == 1 and totals == [4, 4]
+    assert sum("ORDER BY (SELECT" in sql for sql in second[2]) == 1
+
+
 @pytest.mark.parametrize("sort", ["name", "-name"])
 async def test_a_list_read_by_sorting_its_rows_pages_as_the_index_does_and_orders_by_no_column_an_index_serves(
     db, sort

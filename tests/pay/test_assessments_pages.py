@@ -250,3 +250,43 @@ async def test_the_page_of_the_day_proposes_on_new_years_day_and_on_the_day_a_ce
             page = await client.get("/pay/changes")
         assert f'<strong id="changes-count">{expected}</strong>' in page.text, today
     assert "4,200.00" in page.text and "4,300.00" in page.text
+
+
+async def test_a_jurisdictions_first_page_is_read_beside_the_grade_counts_that_are_its_total(setup, monkeypatch):
+    from talent.core import pagination
+    from talent.core.access import Role, Scope
+    from talent.core.pagination import ListParams
+    from talent.pay import selectors
+
+    w1, w2, w3, w4 = setup["workers"]
+    for worker, grade in ((w1, "competent"), (w2, "excellent"), (w3, "competent"), (w4, "competent")):
+        await Assessment.create(worker=worker, year=2025, grade=grade)
+    gathered = []
+
+    async def noted(calls, **_kwargs):
+        gathered.append(len(calls))
+        return [await call() for call in calls]
+
+    monkeypatch.setattr(pagination, "gather_reads", noted)
+    monkeypatch.setattr(selectors, "gather_reads", noted)
+    hr = Scope(user_id=1, role=Role.HR, organisation_id=setup["stations"][0].organisation_id)
+
+    async def read(scope, **params):
+        gathered.clear()
+        async with count_queries() as counted:
+            counts, page = await selectors.assessment_page(scope=scope, params=ListParams(**params), year=2025)
+        return counts, [row["worker__worker_no"] for row in page.items], page.total, gathered[:], counted.statements
+
+    # HR's organisation: W1 (competent) and W2 (excellent); W3 and W4 are another organisation's. The counts are
+    # its total: read at once with the page (two calls gathered), two statements in all, the window by a probe of
+    # each assessment's worker.
+    counts, rows, total, gathering, statements = await read(hr, sort="name")
+    assert counts["competent"] == counts["excellent"] == 1 and rows == ["W1", "W2"] and total == 2
+    assert gathering == [2] and len(statements) == 2 and "ORDER BY (SELECT" in statements[-1]
+    # The administrator's, the country's: the counts first (the total chooses the page's plan), then the page.
+    counts, rows, total, gathering, statements = await read(ADMIN, sort="name")
+    assert counts["competent"] == 3 and rows == ["W1", "W2", "W3", "W4"] and total == 4
+    assert gathering == [] and len(statements) == 2
+    # A search: the counts are not the total; they are read beside the list (its count, then its page).
+    counts, rows, total, gathering, statements = await read(hr, q="W2")
+    assert counts["competent"] == 1 and rows == ["W2"] and total == 1 and gathering[0] == 2 and len(statements) == 3
