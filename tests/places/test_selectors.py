@@ -79,6 +79,34 @@ async def test_a_bureau_sees_national_ancestor_and_own_tiers_but_not_a_sibling_c
     assert sorted(t["name"] for t in page.items) == sorted(["2.0", "市级", "玄武"])
 
 
+async def test_a_jurisdictions_organisations_sorted_by_region_are_read_beside_their_total(db, monkeypatch):
+    # A jurisdiction's few organisations: sorted by their region's name, each one's region is probed and the page
+    # read at once with the count (paginate's related_by_probe); the administrator's, the country's, wait for it.
+    from talent.core import pagination
+    from tests.querycount import count_queries
+
+    w = await world()
+    gathered = []
+
+    async def noted(calls, **_kwargs):
+        gathered.append(len(calls))
+        return [await call() for call in calls]
+
+    monkeypatch.setattr(pagination, "gather_reads", noted)
+    for role, together in (("citybureau", [2]), ("admin", [])):
+        gathered.clear()
+        async with count_queries() as counted:
+            page = await selectors.organisation_list(
+                scope=await scope_of(w["users"][role]), params=ListParams(sort="-region")
+            )
+        # By their regions' names, descending: 秦淮区 before 玄武区 (the opposite of the list's default, by name).
+        assert [o["name"] for o in page.items] == ["秦淮社工服务中心", "玄武社工服务中心"] and page.total == 2, role
+        assert gathered == together, role
+        # Both probe here (the administrator's two organisations are under PROBED_SORT_MAX_ROWS), but the
+        # administrator's only once its total is read.
+        assert any("ORDER BY (SELECT" in sql for sql in counted.statements), role
+
+
 async def test_an_organisation_operating_two_stations_is_listed_once(db):
     w = await world()
     page = await selectors.organisation_list(scope=await scope_of(w["users"]["citybureau"]), params=ListParams())
