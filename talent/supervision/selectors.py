@@ -108,9 +108,13 @@ async def supervisor_list(
 ) -> Page:
     """A page of supervisors, each a dict of SUPERVISOR_ROW with their expertise (`tags_shown`, dicts of the tag) and
     `load` (stations assigned on `today`): three queries. Values, not instances: Tortoise built a supervisor, a
-    region and each tag as an instance."""
+    region and each tag as an instance. A jurisdiction's supervisors are few (a province's at most 252 of the national
+    demo's 6,231): sorted by their region, each one's region is probed and the page read beside the total
+    (paginate's related_by_probe)."""
     qs = _supervisor_filtered(scope=scope, params=params, expertise=expertise, region=region, kind=kind)
-    page = await paginate(qs, params, SUPERVISOR_SORTS, default="name", values=SUPERVISOR_ROW)
+    page = await paginate(
+        qs, params, SUPERVISOR_SORTS, default="name", values=SUPERVISOR_ROW, related_by_probe=not scope.is_admin
+    )
     tags = SupervisorExpertise.all().order_by("tag")
     await attach(page.items, tags, key="supervisor_id", to_attr="tags_shown", values=("tag",))
     loads = await station_loads(supervisor_ids=[s["id"] for s in page.items], today=today)

@@ -20,6 +20,7 @@ from talent.supervision.models import Supervisor
 from tests.factories import world
 
 TODAY = date(2026, 6, 1)
+ADMIN = Scope(user_id=0, role=Role.ADMIN)
 
 
 def bureau(w) -> Scope:
@@ -77,6 +78,31 @@ async def test_members_singly_and_from_a_station_a_member_twice_is_refused_and_n
         await add(w, c, ["W3"])
     assert "W3" in err.value.message
     assert await CohortMember.filter(cohort_id=c.id).count() == 1
+
+
+async def test_a_cohorts_members_are_read_by_worker_number_beside_their_total(db, monkeypatch):
+    # A cohort's few members: sorted by their workers' numbers (the default) or names, each member's worker is probed
+    # and the page read at once with the count (paginate's related_by_probe), whoever looks.
+    from talent.core import pagination
+    from talent.core.pagination import ListParams
+    from tests.querycount import count_queries
+
+    w = await world()
+    c = await cohort(w)
+    await add(w, c, ["W2", "W1"])
+    gathered = []
+
+    async def noted(calls, **_kwargs):
+        gathered.append(len(calls))
+        return [await call() for call in calls]
+
+    monkeypatch.setattr(pagination, "gather_reads", noted)
+    for scope, sort, numbers in ((bureau(w), "", ["W1", "W2"]), (ADMIN, "-worker_no", ["W2", "W1"])):
+        gathered.clear()
+        async with count_queries() as counted:
+            page = await selectors.member_page(scope=scope, cohort=c, params=ListParams(sort=sort))
+        assert [m.worker.worker_no for m in page.items] == numbers and page.total == 2
+        assert gathered == [2] and any("ORDER BY (SELECT" in sql for sql in counted.statements)
 
 
 async def test_a_mentor_outside_reach_is_refused(db):

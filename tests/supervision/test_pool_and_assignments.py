@@ -107,6 +107,33 @@ async def test_the_pool_a_viewer_sees_and_search_by_expertise_and_region(db):
     assert b.id and city.id
 
 
+async def test_a_jurisdictions_supervisors_sorted_by_region_are_read_beside_their_total(db, monkeypatch):
+    # A jurisdiction's few supervisors: sorted by their region, each one's region is probed and the page read at once
+    # with the count (paginate's related_by_probe); the administrator's, the country's, wait for the total.
+    from talent.core import pagination
+
+    w = await world()
+    await _profile(w, admin(w), "县A督导", w["regions"]["county_a"], "儿童保护")
+    await _profile(w, admin(w), "市督导", w["regions"]["city"], "儿童保护")
+    gathered = []
+
+    async def noted(calls, **_kwargs):
+        gathered.append(len(calls))
+        return [await call() for call in calls]
+
+    monkeypatch.setattr(pagination, "gather_reads", noted)
+    for scope, together in ((bureau(w), [2]), (admin(w), [])):
+        gathered.clear()
+        page = await selectors.supervisor_list(scope=scope, params=ListParams(sort="region"), today=date(2026, 6, 1))
+        # County A's bureau: its own, the city's above it and the national pool (督导甲); the administrator all three.
+        assert sorted(s["name"] for s in page.items) == sorted(["县A督导", "市督导", "督导甲"]) and page.total == 3
+        # The city's path is a prefix of county A's: the city's supervisor first, by region, however the national
+        # pool's (no region) sorts on each database.
+        named = [s["name"] for s in page.items if s["name"] != "督导甲"]
+        assert named == ["市督导", "县A督导"], scope
+        assert gathered == together, scope
+
+
 async def _end_first(w, last_day: date) -> Assignment:
     first = await Assignment.get(station_id=w["stations"][0].id).select_related("station")
     return await services.assignment_end(actor=None, scope=admin(w), assignment=first, end_on=last_day)
