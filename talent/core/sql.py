@@ -3,7 +3,7 @@
 import functools
 from collections.abc import Callable, Sequence
 from datetime import date
-from enum import IntEnum
+from enum import Enum, IntEnum
 
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import Parameterizer, Term, ValueWrapper
@@ -46,9 +46,16 @@ def literal_date(day: date) -> Term | date:
 
 
 def literal_int(n: int) -> Term:
-    """An id of the viewer's scope (HR's organisation) written into the statement, as a scope's path is (`under`):
-    never an id the request typed."""
+    """An integer written into the statement: an id of the viewer's scope (HR's organisation), as a scope's path is
+    (`under`), or a number the code has checked against the few a page offers (a year of assessments, 1990–2100), one
+    statement text each. Never an id the request typed, which would make a statement text per record."""
     return _written(int(n))
+
+
+def literal_code(code: Enum) -> Term:
+    """A code of the code's own (an Enum member: the request's text is only ever compared with or converted to one)
+    written into the statement as its value, one statement text per code (a grade filter)."""
+    return _written(code.value)
 
 
 def _written(value) -> Term:

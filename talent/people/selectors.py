@@ -18,7 +18,7 @@ from talent.core.errors import ServiceError
 from talent.core.export import list_rows
 from talent.core.i18n import N_
 from talent.core.pagination import ListParams, Page, attach, order_for, paginate
-from talent.core.sql import Unordered, icontains, not_named_by
+from talent.core.sql import Unordered, icontains, literal_count, not_named_by
 from talent.people.access import reached_worker_q, spells_at_q, spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
@@ -91,7 +91,9 @@ def _with_since(qs, scope: Scope, today: date):
         _current_spells(scope, today)
         .filter(worker_id=RawSQL('"workers"."id"'))  # the outer row: Tortoise has no OuterRef
         .order_by("-start_on")
-        .limit(1)
+        # Written, not bound: the page's statement then has no parameter and is planned once per connection (a
+        # city's /workers?sort=start, 2.22 → 1.65 ms a run, asyncpg, national demo).
+        .limit(literal_count(1))
         .values("start_on")
     )
     return qs.annotate(since=Unordered(since))

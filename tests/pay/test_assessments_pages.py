@@ -290,3 +290,19 @@ async def test_a_jurisdictions_first_page_is_read_beside_the_grade_counts_that_a
     # A search: the counts are not the total; they are read beside the list (its count, then its page).
     counts, rows, total, gathering, statements = await read(hr, q="W2")
     assert counts["competent"] == 1 and rows == ["W2"] and total == 1 and gathering[0] == 2 and len(statements) == 3
+
+
+async def test_the_year_and_grade_are_written_into_the_counts_and_the_page_so_neither_has_a_parameter(client, setup):
+    # Both checked by the code (a year the page offers, a grade's own code): written in, the statements have no
+    # parameter and PostgreSQL plans each once per connection (talent.core.sql.literal_int, literal_code).
+    await Assessment.create(worker=setup["workers"][0], year=2024, grade="excellent")
+    await login(client, "hr")
+    await client.get("/pay/assessments?year=2024&grade=excellent")  # warm-up: the session touch
+    async with count_queries() as counter:
+        page = await client.get("/pay/assessments?year=2024&grade=excellent")
+    assert "工作者1" in text_of(page.text)
+    counts, rows = counter.statements[1:3]
+    assert not any(counter.params[1:3]), counter.params
+    # The counts are the year's, every grade; the page the year's excellent ones.
+    assert '"year"=2024' in counts and "excellent" not in counts
+    assert '"year"=2024' in rows and "\"grade\"='excellent'" in rows, rows

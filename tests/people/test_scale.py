@@ -184,7 +184,7 @@ async def test_a_bureaus_lists_read_its_region_as_a_range_without_like(client, w
 @pytest.mark.parametrize(
     ("username", "urls"),
     [
-        ("citybureau", ("/workers", "/stations", "/regions")),
+        ("citybureau", ("/workers", "/workers?sort=start", "/stations", "/regions")),
         ("hr", ("/workers", "/stations")),
         ("supervisor", ("/workers", "/stations")),
     ],
