@@ -10,12 +10,12 @@ from tortoise.functions import Count, Max, Min, Sum
 from talent.certification.models import CeCredit, ExamResult
 from talent.cohorts.access import cohorts_q, members_among_q, readable_cohorts, readable_members
 from talent.cohorts.learning import learning
-from talent.cohorts.models import Cohort, CohortMember, Milestone, MilestoneKind, MilestoneMark
+from talent.cohorts.models import Cohort, CohortKind, CohortMember, Milestone, MilestoneKind, MilestoneMark
 from talent.cohorts.rules import is_overdue
 from talent.core.access import Scope
 from talent.core.aggregate import count_by
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import Unordered, icontains
+from talent.core.sql import Unordered, icontains, literal_code
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
 from talent.places.models import Station
@@ -149,8 +149,8 @@ async def cohort_list(*, scope: Scope, params: ListParams, kind: str = "") -> Pa
     """A page of the cohorts the viewer reads, each a dict of COHORT_ROW with its members in the viewer's reach
     (`member_count`)."""
     qs = readable_cohorts(scope)
-    if kind:
-        qs = qs.filter(kind=kind)
+    if kind:  # a CohortKind's code (the router's code_filter)
+        qs = qs.filter(kind=literal_code(CohortKind(kind)))
     if params.q:
         qs = qs.filter(icontains("name", params.q) | icontains("region__name", params.q))
     page = await paginate(qs, params, COHORT_SORTS, default="-start_on", values=COHORT_ROW)

@@ -7,7 +7,7 @@ a worker none here (their own standard is shown on "My pay"). Salary records fol
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, inline_sql, under
+from talent.core.sql import NOTHING, TextList, inline_sql, literal_code, under
 from talent.pay.models import SalaryRecord, SalaryStandard, StandardStatus
 from talent.people.access import of_reached_workers_q, reached_rows_q
 from talent.places.access import stations_q
@@ -22,7 +22,10 @@ async def standards_q(scope: Scope) -> Q:
             return Q()
         case Role.BUREAU if scope.region_path:
             above = [p for p in ancestor_paths(scope.region_path) if p != scope.region_path]
-            return under("region_path", scope.region_path) | Q(region_path__in=above, status=StandardStatus.PUBLISHED)
+            # The enclosing paths and the status written in (TextList, literal_code): the count and the page keep no
+            # parameter and are planned once per connection.
+            published = Q(region_path__in=TextList(above), status=literal_code(StandardStatus.PUBLISHED))
+            return under("region_path", scope.region_path) | published
         case Role.HR if scope.organisation_id:
             paths = (
                 await Station.filter(stations_q(scope))
@@ -31,7 +34,7 @@ async def standards_q(scope: Scope) -> Q:
                 .values_list("region_path", flat=True)
             )
             enclosing = sorted({a for path in paths for a in ancestor_paths(path)})
-            return Q(region_path__in=enclosing, status=StandardStatus.PUBLISHED)
+            return Q(region_path__in=TextList(enclosing), status=literal_code(StandardStatus.PUBLISHED))
     return NOTHING
 
 

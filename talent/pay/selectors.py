@@ -55,7 +55,7 @@ async def standard_list(*, scope: Scope, params: ListParams, status: str = "") -
     if params.q:
         qs = qs.filter(icontains("title", params.q) | icontains("document_no", params.q))
     if status in {s.value for s in StandardStatus}:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status=literal_code(StandardStatus(status)))
     return await paginate(qs, params, STANDARD_SORTS, default="-effective", values=STANDARD_ROW)
 
 

@@ -18,7 +18,7 @@ from talent.core.errors import ServiceError
 from talent.core.export import list_rows
 from talent.core.i18n import N_
 from talent.core.pagination import ListParams, Page, attach, order_for, paginate
-from talent.core.sql import Unordered, icontains, literal_count, not_named_by
+from talent.core.sql import Unordered, icontains, literal_code, literal_count, not_named_by
 from talent.people.access import reached_worker_q, spells_at_q, spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
@@ -80,7 +80,7 @@ def _worker_filtered(
             at_station = at_station.filter(active_on(today))
         qs = qs.filter(id__in=Unordered(at_station.values("worker_id")))
     if source in {s.value for s in Source}:
-        qs = qs.filter(source=source)
+        qs = qs.filter(source=literal_code(Source(source)))
     return qs
 
 

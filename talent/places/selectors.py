@@ -14,7 +14,7 @@ from talent.core.aggregate import count_by, count_rows
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import Unordered, exists, icontains, inline_sql, starts_with, under
+from talent.core.sql import Unordered, exists, icontains, inline_sql, literal_code, starts_with, under
 from talent.places.access import readable_organisations, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import TIER_RULES, Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
@@ -30,8 +30,8 @@ REGION_SORTS = {"code": "code", "name": "name", "level": "depth", "path": "path"
 
 def _region_filtered(*, scope: Scope, params: ListParams, level: str = ""):
     qs = Region.filter(regions_q(scope))
-    if level:
-        qs = qs.filter(level=level)
+    if level:  # a RegionLevel's code (the router's code_filter)
+        qs = qs.filter(level=literal_code(RegionLevel(level)))
     if params.q:
         qs = qs.filter(icontains("name", params.q) | starts_with("code", params.q))
     return qs
@@ -275,7 +275,7 @@ def _station_filtered(
 ):
     qs = Station.filter(stations_q(scope)).select_related("region", "organisation", "tier", "parent")
     if kind in STATION_KINDS:
-        qs = qs.filter(kind=kind)
+        qs = qs.filter(kind=literal_code(StationKind(kind)))
     qs = filtered_by_given(qs, tier_id=tier_id, organisation_id=organisation_id)
     if params.q:
         qs = qs.filter(icontains("code", params.q) | icontains("name", params.q))

@@ -169,6 +169,19 @@ async def test_a_literal_list_of_ids_selects_those_rows_and_an_empty_one_selects
         IntList(["1) OR (1=1"])
 
 
+async def test_a_literal_list_of_text_selects_those_rows_quoted_and_an_empty_one_selects_none(db):
+    from talent.core.sql import TextList
+
+    await Worker.create(worker_no="T1", name="甲")
+    await Worker.create(worker_no="T'2", name="乙")  # a quote, doubled where it is written
+    await Worker.create(worker_no="T3", name="丙")
+    wanted = TextList(["T'2", "T1", "none"])
+    found = Worker.filter(worker_no__in=wanted)
+    assert sorted(await found.values_list("worker_no", flat=True)) == ["T'2", "T1"]
+    assert "IN ('T''2','T1','none')" in found.sql() and "$1" not in found.sql()
+    assert await Worker.filter(worker_no__in=TextList([])).count() == 0
+
+
 async def test_keyed_in_keeps_the_rows_whose_key_is_in_scope_and_tests_nothing_for_a_scope_without_bounds(db):
     from talent.places.models import Station
     from tests.factories import world

@@ -184,7 +184,21 @@ async def test_a_bureaus_lists_read_its_region_as_a_range_without_like(client, w
 @pytest.mark.parametrize(
     ("username", "urls"),
     [
-        ("citybureau", ("/workers", "/workers?sort=start", "/stations", "/regions")),
+        (
+            "citybureau",
+            (
+                "/workers",
+                "/workers?sort=start",
+                "/workers?source=incubated",
+                "/stations",
+                "/stations?kind=township_station",
+                "/regions",
+                "/regions?level=city",
+                "/pay/standards",
+                "/pay/standards?status=draft",
+                "/cohorts?kind=internal_incubation",
+            ),
+        ),
         ("hr", ("/workers", "/stations")),
         ("supervisor", ("/workers", "/stations")),
     ],
@@ -192,9 +206,10 @@ async def test_a_bureaus_lists_read_its_region_as_a_range_without_like(client, w
 async def test_the_lists_write_the_scope_day_and_page_size_into_the_statement_and_bind_the_search(
     client, w, username, urls
 ):
-    # A list filtered by nothing but the viewer's scope (a bureau's path, HR's organisation, a supervisor's stations)
-    # and the day has no parameter, so PostgreSQL plans it once per connection (talent.core.sql.literal_date); what
-    # the request typed is still bound, never written in.
+    # A list filtered by nothing but the viewer's scope (a bureau's path, HR's organisation, a supervisor's stations),
+    # the day and the codes of its filters (a kind, a source, a level, a status: checked against their Enum) has no
+    # parameter, so PostgreSQL plans it once per connection (talent.core.sql.literal_date, literal_code); what the
+    # request typed is still bound, never written in.
     await login(client, username)
     for url in urls:
         async with count_queries() as counter:
