@@ -15,13 +15,17 @@ from tortoise.queryset import QuerySet
 from courses.catalog.models import Course, CourseStatus
 from talent.core.access import Role, Scope
 from talent.core.memo import once
-from talent.core.sql import NOTHING, Union, under
+from talent.core.sql import NOTHING, TextList, Union, under
 from talent.people.models import EmploymentSpell
 from talent.places.access import stations_q
 from talent.places.models import Station
 from talent.places.rules import ancestor_paths
 
 LIVE = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)
+# The statuses and, for a jurisdiction, the enclosing paths are written into the statement (TextList): with no
+# parameter, a catalog's count and page are planned once per connection. A worker's paths and own enrolments stay
+# bound: one statement text per station's region would crowd out the connection's cache of prepared statements.
+_LIVE = TextList([status.value for status in LIVE])
 
 
 def _paths_above(paths) -> list[str]:
@@ -55,7 +59,7 @@ async def courses_q(scope: Scope, today: date) -> Q:
         if not scope.region_path:
             return NOTHING
         own = under("region_path", scope.region_path)
-        above = Q(region_path__in=_paths_above([scope.region_path]), status__in=list(LIVE))
+        above = Q(region_path__in=TextList(_paths_above([scope.region_path])), status__in=_LIVE)
         return own | above
     above = _paths_above(await station_paths(scope, today))
     if scope.role == Role.WORKER:
@@ -66,8 +70,8 @@ async def courses_q(scope: Scope, today: date) -> Q:
         # its regions filter 11.7 → 0.17 ms, its count 3.0 → 0.28 ms, EXPLAIN ANALYZE).
         mine = Course.filter(enrolments__worker_id=scope.worker_id or 0).values("id")
         reach = Union(Course.filter(region_path__in=above).values("id"), mine)
-        return Q(id__in=reach, status__in=list(LIVE))
-    return Q(region_path__in=above, status__in=list(LIVE))
+        return Q(id__in=reach, status__in=_LIVE)
+    return Q(region_path__in=TextList(above), status__in=_LIVE)
 
 
 async def readable_courses(scope: Scope, today: date) -> QuerySet[Course]:

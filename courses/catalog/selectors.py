@@ -10,7 +10,7 @@ from courses.catalog.models import Category, Course, CourseStatus, Delivery, Les
 from courses.catalog.rules import open_on
 from talent.core.access import Permission, Scope
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import icontains, under
+from talent.core.sql import icontains, literal_code, under
 from talent.places.models import CertLevel, Region
 
 SORTS = {"title": "title", "hours": "ce_hours", "starts": "starts_on", "new": "id"}
@@ -32,17 +32,19 @@ async def course_list(*, scope: Scope, params: ListParams, filters: CatalogFilte
     qs = await readable_courses(scope, today)
     if scope.can(Permission.COURSES_AUTHOR):
         if filters.status in {s.value for s in CourseStatus}:
-            qs = qs.filter(status=filters.status)
+            qs = qs.filter(status=literal_code(CourseStatus(filters.status)))
     else:
-        qs = qs.filter(status=CourseStatus.PUBLISHED)
+        qs = qs.filter(status=literal_code(CourseStatus.PUBLISHED))
     if params.q:
         qs = qs.filter(icontains("title", params.q) | icontains("summary", params.q))
+    # The filters' codes written in, each checked against its Enum (literal_code): the count and the page keep no
+    # parameter (courses.catalog.access) and are planned once per connection.
     if filters.category in {c.value for c in Category}:
-        qs = qs.filter(category=filters.category)
+        qs = qs.filter(category=literal_code(Category(filters.category)))
     if filters.level in {c.value for c in CertLevel}:
-        qs = qs.filter(Q(target_level=filters.level) | Q(target_level=None))
+        qs = qs.filter(Q(target_level=literal_code(CertLevel(filters.level))) | Q(target_level=None))
     if filters.delivery in {d.value for d in Delivery}:
-        qs = qs.filter(delivery=filters.delivery)
+        qs = qs.filter(delivery=literal_code(Delivery(filters.delivery)))
     if filters.region:
         qs = qs.filter(under("region_path", await _region_path(filters.region)))
     if filters.open_only:

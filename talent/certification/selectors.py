@@ -69,7 +69,17 @@ from talent.core.access import Scope
 from talent.core.export import sql_batches
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, attach, paginate
-from talent.core.sql import RawSubquery, Unordered, dialect, icontains, inline_sql, lacking, under, unordered
+from talent.core.sql import (
+    RawSubquery,
+    TextList,
+    Unordered,
+    dialect,
+    icontains,
+    inline_sql,
+    lacking,
+    under,
+    unordered,
+)
 from talent.people.access import of_reached_worker_q, of_reached_workers_q, spells_at_q, spells_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on, worker_get
@@ -402,7 +412,8 @@ def ce_rules_q(scope: Scope) -> Q:
     if scope.is_admin:
         return Q()
     if scope.region_path:
-        return Q(region_path__in=["", *ancestor_paths(scope.region_path)]) | Q(under("region_path", scope.region_path))
+        enclosing = TextList(["", *ancestor_paths(scope.region_path)])
+        return Q(region_path__in=enclosing) | Q(under("region_path", scope.region_path))
     return Q(id__in=[])
 
 

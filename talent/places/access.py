@@ -5,7 +5,7 @@ enforce it, the pages ask it to show or refuse an edit form). See talent.core.ac
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, IntList, Unordered, literal_int, reach, under
+from talent.core.sql import NOTHING, IntList, TextList, Unordered, literal_int, reach, under
 from talent.places.models import Organisation, Region, Station, StationTier
 from talent.places.rules import ALL_KINDS, ancestor_paths, within
 
@@ -87,7 +87,7 @@ def tiers_q(scope: Scope) -> Q:
         return Q()
     if scope.role == Role.BUREAU and scope.region_path:
         ancestors = ancestor_paths(scope.region_path)
-        return Q(region_id=None) | Q(region__path__in=ancestors) | under("region__path", scope.region_path)
+        return Q(region_id=None) | Q(region__path__in=TextList(ancestors)) | under("region__path", scope.region_path)
     return NOTHING
 
 

@@ -14,7 +14,7 @@ export and report of supervision (and by talent.cohorts for sessions and mentors
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, Union, Unordered, reach, under
+from talent.core.sql import NOTHING, TextList, Union, Unordered, reach, under
 from talent.places.access import station_ids
 from talent.places.models import Region
 from talent.places.rules import ancestor_paths, within
@@ -121,7 +121,7 @@ def ce_rules_q(scope: Scope) -> Q:
         case Role.ADMIN:
             return Q()
         case Role.BUREAU if scope.region_path:
-            return Q(region_path__in=["", *ancestor_paths(scope.region_path)]) | Q(
+            return Q(region_path__in=TextList(["", *ancestor_paths(scope.region_path)])) | Q(
                 under("region_path", scope.region_path)
             )
     return NOTHING

@@ -61,6 +61,29 @@ async def test_catalog_filters_by_category_level_delivery_region_and_open_window
     assert "Closed" not in await _titles(w, "worker", open_only=True)
 
 
+@pytest.mark.parametrize("user", ["bureau", "citybureau", "hr"])
+async def test_a_jurisdictions_catalog_filtered_by_its_codes_and_window_sends_its_count_and_page_without_parameters(
+    db, user
+):
+    # The reach's enclosing paths, the live statuses, the filters' codes and the day are written in (TextList,
+    # literal_code, literal_date): PostgreSQL plans each statement once per connection. HR's station paths are read
+    # first (one statement more).
+    w = await world()
+    await make_course(w, title="Ethics", category="ethics", target_level="assistant")
+    filters = {"category": "ethics", "level": "assistant", "delivery": "online", "open_only": True}
+    async with count_queries() as counter:
+        page = await selectors.course_list(
+            scope=await scope_of(w["users"][user]),
+            params=ListParams(),
+            filters=selectors.CatalogFilters(**filters),
+            today=TODAY,
+        )
+    assert [c.title for c in page.items] == ["Ethics"]
+    count, rows = counter.params[-2:]
+    assert not count and not rows, (counter.statements[-2:], counter.params[-2:])
+    assert "'ethics'" in counter.statements[-1] and f"'{TODAY.isoformat()}'" in counter.statements[-1]
+
+
 async def test_a_bureau_authors_only_inside_its_own_region(db):
     w = await world()
     bureau = w["users"]["bureau"]  # county A
