@@ -131,13 +131,14 @@ async def test_the_app_s_pool_plans_a_statement_whose_values_are_written_in_once
         ("/stations/organisations", 'SELECT "organisation_id" "organisation_id",COUNT(*) "n" FROM "stations"'),
         ("/cohorts", 'SELECT "cohort_id" "cohort_id",COUNT(*) "n" FROM "cohort_members"'),
         ("/supervision", 'SELECT "supervisor_id" "supervisor_id",COUNT(DISTINCT "station_id") "n"'),
+        ("/supervision/sessions", 'SELECT "session_id" "session_id",COUNT(*) "n" FROM "supervision_attendees"'),
     ],
 )
 async def test_a_list_s_counts_of_its_page_s_rows_are_read_through_the_pool_that_plans_once(
     client, monkeypatch, url, statement
 ):
     # Found from the page's ids whatever the values (an organisation's stations, a cohort's members, a supervisor's
-    # stations that day), as attach's rows are.
+    # stations that day, a session's attendees), as attach's rows are.
     from tests.conftest import login
     from tests.factories import world
     from tests.querycount import statements_on

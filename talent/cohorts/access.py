@@ -15,7 +15,7 @@ from tortoise.expressions import Q
 from talent.cohorts.models import Cohort, CohortMember
 from talent.core.access import Role, Scope
 from talent.core.clock import local_today
-from talent.core.sql import NOTHING, Unordered, reach, under
+from talent.core.sql import NOTHING, Unordered, literal_int, reach, under
 from talent.people.access import reached_worker_ids
 from talent.people.models import EmploymentSpell
 from talent.places.access import station_ids
@@ -34,7 +34,8 @@ def cohorts_q(scope: Scope) -> Q:
         case Role.BUREAU if scope.region_path:
             return under("region_path", scope.region_path)
         case Role.HR if scope.organisation_id:
-            return Q(organisation_id=scope.organisation_id) | Q(id__in=_cohorts_of_reached_workers(scope))
+            own = Q(organisation_id=literal_int(scope.organisation_id))  # written in, as HR's stations are
+            return own | Q(id__in=_cohorts_of_reached_workers(scope))
         case Role.SUPERVISOR:
             return Q(id__in=Unordered(_mentored_by(scope).values("cohort_id")))
         case Role.WORKER if scope.worker_id:

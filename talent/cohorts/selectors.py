@@ -56,7 +56,9 @@ async def session_list(*, scope: Scope, params: ListParams, supervisor_id: int |
 
 
 async def attendee_counts(session_ids: list[int]) -> dict[int, int]:
-    return await count_by(SessionAttendee.filter(session_id__in=session_ids), "session_id")
+    # Found from the page's ids: planned once on PostgreSQL (rawsql.fixed), where the app's pool planned every run.
+    attendees = SessionAttendee.filter(session_id__in=session_ids).using_db(fixed(SessionAttendee))
+    return await count_by(attendees, "session_id")
 
 
 async def session_get(*, scope: Scope, session_id: int) -> SupervisionSession:

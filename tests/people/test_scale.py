@@ -202,7 +202,7 @@ async def test_a_bureaus_lists_read_its_region_as_a_range_without_like(client, w
                 "/certificates/ce-rules",
             ),
         ),
-        ("hr", ("/workers", "/stations")),
+        ("hr", ("/workers", "/stations", "/cohorts")),
         ("supervisor", ("/workers", "/stations")),
     ],
 )
