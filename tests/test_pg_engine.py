@@ -148,3 +148,35 @@ async def test_a_list_s_counts_of_its_page_s_rows_are_read_through_the_pool_that
     seen = statements_on(rawsql.fixed(Session), monkeypatch)
     assert (await client.get(url)).status_code == 200
     assert any(sql.startswith(statement) for sql in seen), url
+
+
+async def test_a_region_or_station_found_by_its_unique_code_or_path_is_read_through_the_pool_that_plans_once(
+    db, monkeypatch, is_postgres
+):
+    # One plan serves every code or path (a unique index): the report's area, the pickers' names, the coverage
+    # page's region, the catalog's region filter. Nothing through the app's pool (on SQLite both are its one
+    # connection).
+    from courses.catalog.selectors import _region_path
+    from talent.analytics.area import area_for
+    from talent.certification import selectors as certification
+    from talent.places import selectors as places
+    from talent.places.models import Region
+    from talent.supervision.selectors import coverage_region
+    from tests.factories import world
+    from tests.places.helpers import scope_of
+    from tests.querycount import statements_on
+
+    w = await world()
+    city = await scope_of(w["users"]["citybureau"])
+    fixed = statements_on(rawsql.fixed(Region), monkeypatch)
+    app = statements_on(get_connection("default"), monkeypatch) if is_postgres else []
+    assert (await places.region_for_code(scope=city, code="320102")).name == "玄武区"
+    assert await places.station_name_for_code(scope=city, code="S1") == "社工站1"
+    assert (await certification.region_of_path(path="320000/320100/")).code == "320100"
+    assert (await certification.region_by_code(scope=city, code="320104")).code == "320104"
+    assert (await area_for(city)).region.code == "320100"
+    assert (await area_for(city, "320102")).region.code == "320102"
+    assert (await coverage_region(scope=city)).code == "320100"
+    assert (await coverage_region(scope=city, code="320104")).code == "320104"
+    assert await _region_path("320102") == "320000/320100/320102/"
+    assert len(fixed) == 9 and app == []

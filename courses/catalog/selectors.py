@@ -12,6 +12,7 @@ from talent.core.access import Permission, Scope
 from talent.core.pagination import ListParams, Page, paginate
 from talent.core.sql import icontains, literal_code, under
 from talent.places.models import CertLevel, Region
+from talent.rawsql import fixed
 
 SORTS = {"title": "title", "hours": "ce_hours", "starts": "starts_on", "new": "id"}
 
@@ -53,7 +54,8 @@ async def course_list(*, scope: Scope, params: ListParams, filters: CatalogFilte
 
 
 async def _region_path(code: str) -> str:
-    path = await Region.filter(code=code).values_list("path", flat=True)
+    # By its unique code: one plan serves every code (rawsql.fixed: planned once on PostgreSQL).
+    path = await Region.filter(code=code).using_db(fixed(Region)).values_list("path", flat=True)
     return path[0] if path else "none/"  # an unknown code matches nothing (paths are digits and slashes)
 
 

@@ -19,6 +19,7 @@ from talent.people.models import Worker
 from talent.places.access import readable_regions, station_kind_q, stations_q
 from talent.places.models import Region, Station, StationKind
 from talent.places.rules import ALL_KINDS, ancestor_paths, counted_kind
+from talent.rawsql import fixed
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,13 @@ async def area_for(scope: Scope, code: str = "", kind: str = "") -> Area | None:
     kind = counted_kind(kind)
     if not code:
         if scope.role == Role.BUREAU and scope.region_path:
-            region = await Region.filter(path=scope.region_path).first()
+            # By its unique path: one plan serves every path (rawsql.fixed: planned once on PostgreSQL).
+            region = await Region.filter(path=scope.region_path).using_db(fixed(Region)).first()
             return Area(scope, region, kind)
         return Area(scope, None, kind)
     if len(code) > 12 or not code.isascii() or not code.isdigit():
         return None
-    region = await readable_regions(scope).filter(code=code).first()
+    region = await readable_regions(scope).filter(code=code).using_db(fixed(Region)).first()
     return Area(scope, region, kind) if region is not None else None
 
 

@@ -86,7 +86,7 @@ from talent.people.selectors import active_on, worker_get
 from talent.places.access import regions_q
 from talent.places.models import CertLevel, Region
 from talent.places.rules import ancestor_paths
-from talent.rawsql import fetch_all
+from talent.rawsql import fetch_all, fixed
 
 
 @dataclass(frozen=True)
@@ -403,7 +403,8 @@ async def ce_caps_in_force(*, region_path: str, on: date) -> list[CapInForce]:
 
 async def region_of_path(*, path: str) -> Region | None:
     """The region at `path` (a bureau's own), None for "" (national)."""
-    return await Region.filter(path=path).first() if path else None
+    # By its unique path: one plan serves every path (rawsql.fixed: planned once on PostgreSQL).
+    return await Region.filter(path=path).using_db(fixed(Region)).first() if path else None
 
 
 def ce_rules_q(scope: Scope) -> Q:
@@ -848,7 +849,7 @@ async def region_by_code(*, scope: Scope, code: str) -> Region | None:
     """A region in the viewer's scope by code (None for an unknown or out-of-scope code)."""
     if not code:
         return None
-    return await Region.filter(regions_q(scope), code=code.strip()).first()
+    return await Region.filter(regions_q(scope), code=code.strip()).using_db(fixed(Region)).first()
 
 
 # --- eligibility to sit a level ---------------------------------------------------------------------------

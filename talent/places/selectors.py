@@ -79,7 +79,8 @@ async def region_get(*, scope: Scope, region_id: int) -> Region:
 async def region_for_code(*, scope: Scope, code: str) -> Region | None:
     if not code:
         return None
-    return await Region.filter(regions_q(scope), code=code).first()
+    # By its unique code: one plan serves every code (rawsql.fixed: planned once on PostgreSQL).
+    return await Region.filter(regions_q(scope), code=code).using_db(fixed(Region)).first()
 
 
 async def region_detail(*, scope: Scope, region: Region) -> dict:
@@ -349,7 +350,9 @@ async def station_name_for_code(*, scope: Scope, code: str) -> str:
     station: its name alone, not the station with its relations)."""
     if not code:
         return ""
-    return await Station.filter(stations_q(scope), code=code).first().values_list("name", flat=True) or ""
+    # By its unique code: one plan serves every code (rawsql.fixed: planned once on PostgreSQL).
+    station = Station.filter(stations_q(scope), code=code).using_db(fixed(Station))
+    return await station.first().values_list("name", flat=True) or ""
 
 
 async def station_suggest(*, scope: Scope, term: str) -> list[dict]:

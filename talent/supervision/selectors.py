@@ -221,9 +221,10 @@ async def coverage_region(*, scope: Scope, code: str = "") -> Region | None:
     """The region a coverage page is about: the typed code inside the viewer's scope, else the viewer's own region
     (a bureau), else None (the whole country, for an admin). Raises DoesNotExist for a code out of scope."""
     if code:
-        return await readable_regions(scope).get(code=code)
+        return await readable_regions(scope).filter(code=code).using_db(rawsql.fixed(Region)).get()
     if scope.region_path:
-        return await Region.get(path=scope.region_path)
+        # By its unique path: one plan serves every path (rawsql.fixed: planned once on PostgreSQL).
+        return await Region.filter(path=scope.region_path).using_db(rawsql.fixed(Region)).get()
     return None
 
 
