@@ -216,8 +216,9 @@ async def paginate(
     """One page of `qs` in the whitelisted sort, with the total: two queries whatever the depth (one when the caller
     passes `total`, the number of rows of `qs`, or a read of it that brings figures the page shows anyway, run where
     the count would be). A cursor (`after`/`before`, from the pager) reads from the cursor's row in the sort's index;
-    a bare page number reads with OFFSET (a page past the end answers the last page). A sort that cannot take a cursor (cursor_safe) keeps page numbers only. With
-    `values`, items are dicts of those fields (the sort column and id are added for the cursors).
+    a bare page number reads with OFFSET (a page past the end answers the last page). A sort that cannot take a
+    cursor (cursor_safe) keeps page numbers only. With `values`, items are dicts of those fields (the sort column and
+    id are added for the cursors).
 
     The total and the page are read at once (gather_reads: two connections of PostgreSQL's pool, a SQLite file's
     reader beside its connection) wherever the page does not depend on the total: a cursor's page, and the first
