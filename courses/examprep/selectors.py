@@ -32,7 +32,7 @@ from talent.core.clock import local_time
 from talent.core.export import batched
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import icontains
+from talent.core.sql import icontains, literal_bool
 
 READINESS_DAYS = 90
 BANK_SORTS = {"subject": "question__subject", "topic": "question__topic", "kind": "question__kind", "id": "question_id"}
@@ -48,7 +48,9 @@ async def _reach_or_read(reach: Sequence[str] | None, worker_id: int, today: dat
 
 
 def _bank_query(*, scope: Scope, q: str, subject: str, kind: str, topic: str):
-    qs = QuestionVersion.filter(visible(scope, "question__"), is_current=True).select_related("question")
+    # The flag written in (literal_bool): the unfiltered bank's count and page keep no parameter and are planned once
+    # per connection on PostgreSQL.
+    qs = QuestionVersion.filter(visible(scope, "question__"), is_current=literal_bool(True)).select_related("question")
     qs = filtered_by_given(qs, question__subject=subject, question__kind=kind, question__topic=topic)
     if q:
         qs = qs.filter(icontains("stem", q) | icontains("question__topic", q))

@@ -58,6 +58,12 @@ def literal_code(code: Enum) -> Term:
     return _written(code.value)
 
 
+def literal_bool(flag: bool) -> Term:
+    """A flag the code sets (a bank's current versions) written into the statement as TRUE or FALSE, which both
+    databases compare with a boolean column (SQLite's 1 and 0)."""
+    return _written(bool(flag))
+
+
 def _written(value) -> Term:
     """`value` written into the statement as a literal (pypika doubles a text's quotes): for values the code holds,
     such as a region's path, never the request's text."""

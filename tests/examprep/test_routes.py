@@ -327,6 +327,21 @@ async def test_the_bank_list_makes_the_same_number_of_queries_with_few_and_many_
     assert few.count == many.count
 
 
+async def test_the_unfiltered_bank_sends_its_count_and_page_without_parameters_and_finds_the_current_versions(client):
+    # The current versions' flag is written in (talent.core.sql.literal_bool): PostgreSQL plans both statements once
+    # per connection; on both databases TRUE finds the current wording only.
+    await world()
+    await login(client, "admin")
+    await make_bank(singles=2, multiples=1)
+    await client.get("/exam-prep/bank")  # warm-up: the session touch
+    async with count_queries() as counted:
+        page = await client.get("/exam-prep/bank")
+    assert page.status_code == 200 and "1–3 of 3" in text_of(page.text)
+    count, rows = counted.params[1:3]
+    assert not count and not rows, counted.statements[1:3]
+    assert '"is_current"=true' in counted.statements[2].replace(" ", "").lower()
+
+
 async def test_a_worker_account_without_a_worker_record_is_refused(client):
     await world()
     user = await account_services.user_create(
