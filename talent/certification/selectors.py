@@ -71,7 +71,6 @@ from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, attach, paginate
 from talent.core.sql import (
     RawSubquery,
-    TextList,
     Unordered,
     dialect,
     icontains,
@@ -83,7 +82,7 @@ from talent.core.sql import (
 from talent.people.access import of_reached_worker_q, of_reached_workers_q, spells_at_q, spells_q
 from talent.people.models import COUNTED_EXPERIENCE, EmploymentSpell, PriorExperience, Worker
 from talent.people.selectors import active_on, worker_get
-from talent.places.access import regions_q
+from talent.places.access import regional_rules_q, regions_q
 from talent.places.models import CertLevel, Region
 from talent.places.rules import ancestor_paths
 from talent.rawsql import fetch_all, fixed
@@ -407,22 +406,11 @@ async def region_of_path(*, path: str) -> Region | None:
     return await Region.filter(path=path).using_db(fixed(Region)).first() if path else None
 
 
-def ce_rules_q(scope: Scope) -> Q:
-    """The CE rules a viewer reads: an admin all; a bureau the national ones, those of the regions enclosing its
-    own and those inside it (as supervision.access.ce_rules_q)."""
-    if scope.is_admin:
-        return Q()
-    if scope.region_path:
-        enclosing = TextList(["", *ancestor_paths(scope.region_path)])
-        return Q(region_path__in=enclosing) | Q(under("region_path", scope.region_path))
-    return Q(id__in=[])
-
-
 CE_CREDIT_RULE_SORTS = {"region": "region_path", "kind": "kind", "effective": "effective_from"}
 
 
 async def ce_credit_rule_list(*, scope: Scope, params: ListParams) -> Page:
-    qs = CeCreditRule.filter(ce_rules_q(scope)).select_related("region")
+    qs = CeCreditRule.filter(regional_rules_q(scope)).select_related("region")
     if params.q:
         qs = qs.filter(icontains("source", params.q) | icontains("region__name", params.q) | Q(region__code=params.q))
     return await paginate(qs, params, CE_CREDIT_RULE_SORTS, default="region")
@@ -430,16 +418,18 @@ async def ce_credit_rule_list(*, scope: Scope, params: ListParams) -> Page:
 
 async def ce_yearly_rule_list(*, scope: Scope) -> list[CeYearlyRule]:
     return (
-        await CeYearlyRule.filter(ce_rules_q(scope)).select_related("region").order_by("region_path", "-effective_from")
+        await CeYearlyRule.filter(regional_rules_q(scope))
+        .select_related("region")
+        .order_by("region_path", "-effective_from")
     )
 
 
 async def ce_credit_rule_get(*, scope: Scope, rule_id: int) -> CeCreditRule:
-    return await CeCreditRule.filter(ce_rules_q(scope)).select_related("region").get(id=rule_id)
+    return await CeCreditRule.filter(regional_rules_q(scope)).select_related("region").get(id=rule_id)
 
 
 async def ce_yearly_rule_get(*, scope: Scope, rule_id: int) -> CeYearlyRule:
-    return await CeYearlyRule.filter(ce_rules_q(scope)).select_related("region").get(id=rule_id)
+    return await CeYearlyRule.filter(regional_rules_q(scope)).select_related("region").get(id=rule_id)
 
 
 def _top_certificate(expression: str) -> str:

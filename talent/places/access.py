@@ -81,6 +81,19 @@ def _bureau_organisations(scope: Scope):
     ]
 
 
+def regional_rules_q(scope: Scope) -> Q:
+    """Filter on a table of rules keyed by `region_path` ("" national): an admin reads all; a bureau the national
+    ones, those of the regions enclosing its own and those inside it (the CE rules of certification and of
+    supervision); anyone else none. The enclosing paths are written in (TextList): planned once per connection."""
+    if scope.role == Role.ADMIN:
+        return Q()
+    if scope.role == Role.BUREAU and scope.region_path:
+        return Q(region_path__in=TextList(["", *ancestor_paths(scope.region_path)])) | under(
+            "region_path", scope.region_path
+        )
+    return NOTHING
+
+
 def tiers_q(scope: Scope) -> Q:
     """National tiers (no region), and tiers of regions above or inside a bureau's region."""
     if scope.role == Role.ADMIN:

@@ -14,8 +14,8 @@ export and report of supervision (and by talent.cohorts for sessions and mentors
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, TextList, Union, Unordered, reach, under
-from talent.places.access import station_ids
+from talent.core.sql import NOTHING, Union, Unordered, reach, under
+from talent.places.access import regional_rules_q, station_ids
 from talent.places.models import Region
 from talent.places.rules import ancestor_paths, within
 from talent.supervision.models import Assignment, SessionCeRule, SupervisionSession, Supervisor
@@ -116,16 +116,5 @@ def readable_sessions(scope: Scope):
     return SupervisionSession.filter(sessions_q(scope))
 
 
-def ce_rules_q(scope: Scope) -> Q:
-    match scope.role:
-        case Role.ADMIN:
-            return Q()
-        case Role.BUREAU if scope.region_path:
-            return Q(region_path__in=TextList(["", *ancestor_paths(scope.region_path)])) | Q(
-                under("region_path", scope.region_path)
-            )
-    return NOTHING
-
-
 def readable_ce_rules(scope: Scope):
-    return SessionCeRule.filter(ce_rules_q(scope))
+    return SessionCeRule.filter(regional_rules_q(scope))
