@@ -8,7 +8,7 @@ compares exactly as the ORM stored it.
 """
 
 import re
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -17,9 +17,15 @@ from tortoise.models import Model
 _PLACEHOLDER = re.compile(r"\$(\d+)")
 
 
-@cache
 def _for_dialect(sql: str, dialect: str) -> str:
-    return _PLACEHOLDER.sub(r"?\1", sql) if dialect == "sqlite" else sql
+    return _sqlite_placeholders(sql) if dialect == "sqlite" else sql
+
+
+# Bounded: a statement may carry values written into its text (a day, a region's path), and a cache that kept every
+# text it saw grew with each of them for the life of the process.
+@lru_cache(maxsize=1024)
+def _sqlite_placeholders(sql: str) -> str:
+    return _PLACEHOLDER.sub(r"?\1", sql)
 
 
 def db_value(model: type[Model], field: str, value: Any) -> Any:

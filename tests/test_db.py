@@ -81,3 +81,14 @@ async def test_refreshing_statistics_gives_sqlite_s_planner_the_table_sizes(db, 
     await statistics_refresh()
     rows = await conn.execute_query_dict("SELECT stat FROM sqlite_stat1 WHERE tbl = 'employment_spells'")
     assert rows and rows[0]["stat"]
+
+
+def test_the_sqlite_placeholders_of_hand_written_statements_are_remembered_for_a_bounded_number_of_texts():
+    from talent import rawsql
+
+    rawsql._sqlite_placeholders.cache_clear()
+    # Texts with values written in (a page's ids, once): each a text of its own.
+    for n in range(3000):
+        assert rawsql._for_dialect(f"SELECT $1 WHERE id IN ({n})", "sqlite") == f"SELECT ?1 WHERE id IN ({n})"
+    assert rawsql._sqlite_placeholders.cache_info().currsize <= 1024
+    assert rawsql._for_dialect("SELECT $1", "postgres") == "SELECT $1"
