@@ -172,7 +172,7 @@ async def statement_batches(queryset, size: int | None = None) -> AsyncIterator[
     queryset._make_query()
     sql, params = queryset.query.get_parameterized_sql()
     raw = _raw_batches(queryset._db, sql, params, size or BATCH_SIZE)
-    convert = _values_converter(queryset) if isinstance(queryset, ValuesQuery) else _instances_builder(queryset)
+    convert = values_converter(queryset) if isinstance(queryset, ValuesQuery) else _instances_builder(queryset)
     try:
         async for batch in raw:
             yield await convert(batch)
@@ -272,8 +272,9 @@ def _converter(func):
     return func
 
 
-def _values_converter(queryset):
-    """What ValuesQuery._execute does to its rows: each value through its field's to_python_value."""
+def values_converter(queryset):
+    """What ValuesQuery._execute does to its rows (dicts, converted in place): each value through its field's
+    to_python_value. For a values queryset whose statement was made (_make_query)."""
     columns = [
         (alias, _converter(func))
         for alias, field_name in queryset._fields_for_select.items()

@@ -23,7 +23,8 @@ from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.queryset import QuerySet
 
 from talent.core.concurrency import gather_reads
-from talent.core.sql import Unordered, literal_count, probed_values, scalar
+from talent.core.export import values_converter
+from talent.core.sql import Unordered, literal_count, probed_values, scalar, unordered
 from talent.rawsql import fixed
 from talent.settings import get_settings
 
@@ -212,6 +213,7 @@ async def paginate(
     total: int | Callable[[], Awaitable[int]] | None = None,
     sort_rows: bool = False,
     related_by_probe: bool = False,
+    read: Callable[[QuerySet, Sequence[str], tuple[str, ...] | None], Awaitable[list[Any]]] | None = None,
 ) -> Page:
     """One page of `qs` in the whitelisted sort, with the total: two queries whatever the depth (one when the caller
     passes `total`, the number of rows of `qs`, or a read of it that brings figures the page shows anyway, run where
@@ -231,7 +233,12 @@ async def paginate(
     `related_by_probe`: the filtered rows are few enough that a sort by a related row's column probes that row for
     each of them whatever their number (_probed), so the first page does not wait for the total but is read beside
     it (a city's yearly assessments by worker number: the grade counts that are its total, then the page, 2.2 + 2.9
-    ms of SQL in turn, national demo)."""
+    ms of SQL in turn, national demo).
+
+    `read(window, order, values)`: the page's rows read by the caller from the window (`qs` filtered, ordered and
+    limited; `order` the order to give them back in, `values` the fields the pager needs of each), in one statement
+    of its own that computes the columns shown beside it (window_sql), where reading the ids first and the shown
+    rows after them took two round trips."""
     order = order_for(params, sorts, default)
     keyed = cursor_safe(qs, order[0].lstrip("-"))
     if values and keyed:
@@ -250,7 +257,7 @@ async def paginate(
         window = window.order_by(*(reverse_order(sorted_order) if backwards else sorted_order)).limit(
             literal_count(params.per_page)
         )
-        return await _rows(qs, window, reading, values)
+        return await (read(window, reading, values) if read else _rows(qs, window, reading, values))
 
     async def numbered(offset: int, known: int | None) -> list[Any]:
         if related_by_probe:
@@ -260,7 +267,8 @@ async def paginate(
         else:
             ordered, window_order = _probed(sorted_qs, sorted_order, known)
         window = ordered.order_by(*window_order).limit(literal_count(params.per_page))
-        return await _rows(qs, window.offset(offset) if offset else window, order, values)
+        window = window.offset(offset) if offset else window
+        return await (read(window, order, values) if read else _rows(qs, window, order, values))
 
     return await read_page(
         params,
@@ -400,6 +408,30 @@ async def _rows(qs: QuerySet, window: QuerySet, order: Sequence[str], values: tu
         rows = rows.filter(id__in=Unordered(window.values("id"))).order_by(*order)
         return await probed_values(rows, values) if values else list(await rows)
     return await probed_values(window, values) if values else list(await window)
+
+
+@dataclass(frozen=True)
+class WindowSql:
+    """A page's window written as SQL (window_sql)."""
+
+    sql: str  # selecting `columns`, with the client's placeholders for `params`
+    params: list[Any]
+    order_by: str  # the window's order over the derived table's columns
+    columns: tuple[str, ...]
+    convert: Callable[[Sequence[Any]], Awaitable[list[dict]]]  # rows → dicts, the window's values converted
+
+
+def window_sql(window: QuerySet, order: Sequence[str], values: Sequence[str] | None, alias: str = "p") -> WindowSql:
+    """A page's window (paginate's `read`) as SQL to embed in a statement of the caller's own, as the derived table
+    `alias`: selecting `values` and the order's columns, with the ORDER BY that gives its rows back in `order` (the
+    window's own ORDER BY picks the rows; a statement built around it keeps no order of its own), and the function
+    that converts the window's values of a row as awaiting the values query would (the sort key a cursor encodes:
+    SQLite's dates are text)."""
+    columns = tuple(dict.fromkeys((*(values or ()), *(key.lstrip("-") for key in order))))
+    query = window.values(*columns)
+    sql, params = unordered(query).get_parameterized_sql()
+    order_by = ", ".join(f'{alias}."{key.lstrip("-")}"' + (" DESC" if key.startswith("-") else "") for key in order)
+    return WindowSql(sql, params, order_by, columns, values_converter(query))
 
 
 async def attach(

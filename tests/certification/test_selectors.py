@@ -11,6 +11,7 @@ from talent.certification.models import CeCredit, Certificate
 from talent.core.access import Role, Scope
 from talent.core.pagination import ListParams
 from tests.factories import world
+from tests.querycount import count_queries
 
 ADMIN = Scope(user_id=0, role=Role.ADMIN)
 
@@ -92,6 +93,17 @@ async def test_a_worker_without_certificate_is_listed_as_none(w):
     rows = await _rows(w, user="bureau")
     assert {no: r["cert_status"] for no, r in rows.items()} == {"W1": "none", "W2": "none"}
     assert set(await _rows(w, level="none")) == {"W1", "W2", "W3", "W4"}
+
+
+async def test_a_page_of_the_list_is_read_with_its_rows_in_one_statement_after_the_rules_and_beside_the_count(w):
+    scope = await _scope(w["users"]["bureau"])
+    for sort in ("worker_no", "-name", "expires", "-level"):
+        async with count_queries() as counter:
+            page = await selectors.certificate_list(scope=scope, params=ListParams(sort=sort), today=TODAY)
+        # The level rules, the count, and the page: its window and the rows shown (station, status) at once.
+        assert counter.count == 3, (sort, counter.statements)
+        assert any("WITH p AS MATERIALIZED" in statement for statement in counter.statements)
+        assert {row["worker_no"]: row["station_code"] for row in page.items} == {"W1": "S1", "W2": "S2"}
 
 
 async def test_pass_rates_per_subject_and_year_for_a_region(w):

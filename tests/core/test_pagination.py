@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from talent.core.pagination import ListParams, decode_cursor, encode_cursor, paginate
+from talent.core.pagination import ListParams, decode_cursor, encode_cursor, paginate, window_sql
 from talent.people.models import Worker
+from talent.rawsql import fetch_all
 from tests.querycount import count_queries, statements_on
 
 SORTS = {"born": "birth_date", "name": "name"}
@@ -25,43 +26,76 @@ def test_a_malformed_cursor_is_no_cursor(token):
     assert decode_cursor(token) is None
 
 
+async def _window_read(window, order, values) -> list[dict]:
+    """A page read as a list with columns of its own reads it: the window and a column beside it in one statement."""
+    page = window_sql(window, order, values)
+    statement = (
+        f"WITH p AS ({page.sql}) SELECT p.*, w.worker_no AS shown_no FROM p JOIN workers w ON w.id = p.id"
+        f" ORDER BY {page.order_by}"
+    )
+    return await page.convert(await fetch_all(Worker, statement, *page.params))
+
+
+def _number(item) -> str:
+    return item["shown_no"] if isinstance(item, dict) else item.worker_no
+
+
 async def _walk(
-    sort: str, per_page: int, total_rows: int, sort_rows: bool = False
+    sort: str, per_page: int, total_rows: int, sort_rows: bool = False, read=None
 ) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
     """Pages by number, by following `after` cursors forwards, and by following `before` cursors back."""
     pages = -(-total_rows // per_page)
     by_number = []
     for n in range(1, pages + 1):
         params = ListParams(sort=sort, page=n, per_page=per_page)
-        page = await paginate(Worker.all(), params, SORTS, "name", sort_rows=sort_rows)
-        by_number.append([w.worker_no for w in page.items])
+        page = await paginate(Worker.all(), params, SORTS, "name", sort_rows=sort_rows, read=read)
+        by_number.append([_number(w) for w in page.items])
     forwards, params = [], ListParams(sort=sort, per_page=per_page)
     while True:
-        page = await paginate(Worker.all(), params, SORTS, "name", sort_rows=sort_rows)
-        forwards.append([w.worker_no for w in page.items])
+        page = await paginate(Worker.all(), params, SORTS, "name", sort_rows=sort_rows, read=read)
+        forwards.append([_number(w) for w in page.items])
         if not page.has_next:
             break
         params = ListParams(sort=sort, per_page=per_page, page=params.page + 1, after=page.next_cursor)
     backwards = [forwards[-1]]
     while page.has_prev:
         params = ListParams(sort=sort, per_page=per_page, page=params.page - 1, before=page.prev_cursor)
-        page = await paginate(Worker.all(), params, SORTS, "name", sort_rows=sort_rows)
-        backwards.insert(0, [w.worker_no for w in page.items])
+        page = await paginate(Worker.all(), params, SORTS, "name", sort_rows=sort_rows, read=read)
+        backwards.insert(0, [_number(w) for w in page.items])
     return by_number, forwards, backwards
+
+
+async def _blanks_and_ties() -> int:
+    # 11 workers: birth dates with ties (3 on 1990-01-01) and 4 blanks; names with ties too.
+    births = [date(1990, 1, 1)] * 3 + [None] * 4 + [date(1985, 5, 5), date(1999, 9, 9), date(1970, 1, 1), None]
+    for i, born in enumerate(births):
+        await Worker.create(worker_no=f"K{i:02d}", name=f"同名{i % 4}", birth_date=born)
+    return len(births)
 
 
 @pytest.mark.parametrize("sort_rows", [False, True])
 @pytest.mark.parametrize("sort", ["born", "-born", "name", "-name"])
 async def test_cursor_pages_are_the_numbered_pages_with_blanks_and_ties(db, sort, sort_rows):
-    # 11 workers: birth dates with ties (3 on 1990-01-01) and 4 blanks; names with ties too. 11 rows at 3 a page
-    # are 4 pages (3, 3, 3, 2).
-    births = [date(1990, 1, 1)] * 3 + [None] * 4 + [date(1985, 5, 5), date(1999, 9, 9), date(1970, 1, 1), None]
-    for i, born in enumerate(births):
-        await Worker.create(worker_no=f"K{i:02d}", name=f"同名{i % 4}", birth_date=born)
-    by_number, forwards, backwards = await _walk(sort, 3, len(births), sort_rows)
+    by_number, forwards, backwards = await _walk(sort, 3, await _blanks_and_ties(), sort_rows)
+    # 11 rows at 3 a page are 4 pages (3, 3, 3, 2).
     assert [len(p) for p in by_number] == [3, 3, 3, 2]
     assert forwards == by_number and backwards == by_number
     assert sorted(no for page in forwards for no in page) == sorted(f"K{i:02d}" for i in range(11))
+
+
+@pytest.mark.parametrize("sort_rows", [False, True])
+@pytest.mark.parametrize("sort", ["born", "-born", "name", "-name"])
+async def test_a_page_read_from_its_window_in_a_statement_of_its_own_is_the_page_paginate_reads(db, sort, sort_rows):
+    total = await _blanks_and_ties()
+    read = await _walk(sort, 3, total, sort_rows, read=_window_read)
+    assert read == await _walk(sort, 3, total, sort_rows)
+    # Each row's window values come back converted: a cursor on a birth date holds a date on both databases.
+    params = ListParams(sort=sort, per_page=total)
+    page = await paginate(Worker.all(), params, SORTS, "name", sort_rows=sort_rows, read=_window_read)
+    key = "birth_date" if sort.endswith("born") else "name"
+    kinds = [type(row[key]) for row in page.items if row[key] is not None]
+    # The 6 workers with a birth date (11 less 5 blanks), or all 11 names.
+    assert kinds == ([date] * 6 if key == "birth_date" else [str] * total)
 
 
 async def test_a_stale_cursor_past_the_end_falls_back_to_the_page_number(db):
