@@ -144,16 +144,22 @@ ORGANISATION_ROW = ("id", "name", "region__name", "contact", "phone")
 
 
 async def organisation_list(*, scope: Scope, params: ListParams) -> Page:
-    """One page of organisations, each a dict of ORGANISATION_ROW with `station_count` (its stations in scope) from
-    one aggregate query. A jurisdiction's organisations are few (a province's at most 144 of the national demo's
-    3,456): sorted by their region's name, each one's region is probed and the page read beside the total
-    (paginate's related_by_probe)."""
+    """One page of organisations, each a dict of ORGANISATION_VALUES (`station_count`: its stations in scope). A
+    jurisdiction's organisations are few (a province's at most 144 of the national demo's 3,456): each one's stations
+    are counted in the page's own statement (a probe of the stations' organisation index per organisation), read
+    beside the total, sorted by their region's name by a probe of each one's region (paginate's related_by_probe).
+    The country's are counted for the page's rows alone, by one aggregate statement after it."""
     qs = _organisation_filtered(scope=scope, params=params)
-    page = await paginate(
-        qs, params, ORGANISATION_SORTS, default="name", values=ORGANISATION_ROW, related_by_probe=not scope.is_admin
+    if scope.is_admin:
+        page = await paginate(qs, params, ORGANISATION_SORTS, default="name", values=ORGANISATION_ROW)
+        await _add_station_counts(scope, page.items)
+        return page
+    # Counted in the page's statement: its count after it was a round trip more (a city's /stations/organisations,
+    # national demo, PostgreSQL).
+    counted = qs.annotate(station_count=_station_count(scope))
+    return await paginate(
+        counted, params, ORGANISATION_SORTS, default="name", values=ORGANISATION_VALUES, related_by_probe=True
     )
-    await _add_station_counts(scope, page.items)
-    return page
 
 
 # The organisations file's columns as values, with each organisation's stations in scope counted by a correlated
@@ -162,12 +168,16 @@ async def organisation_list(*, scope: Scope, params: ListParams) -> Page:
 ORGANISATION_VALUES = (*ORGANISATION_ROW, "station_count")
 
 
+def _station_count(scope: Scope) -> RawSQL:
+    """The number of an organisation's stations in scope, as a correlated subquery of the organisations' row."""
+    stations = Station.filter(stations_q(scope), organisation_id=RawSQL('"organisations"."id"'))
+    return RawSQL(f"({inline_sql(stations.annotate(n=count_rows()).values('n'))})")
+
+
 def organisation_export(*, scope: Scope, params: ListParams) -> AsyncIterator[Any]:
     """Every organisation of the filtered list (all pages) in the list's order with its `station_count` (its
     stations in scope): one streamed statement."""
-    stations = Station.filter(stations_q(scope), organisation_id=RawSQL('"organisations"."id"'))
-    count = RawSQL(f"({inline_sql(stations.annotate(n=count_rows()).values('n'))})")
-    qs = _organisation_filtered(scope=scope, params=params).annotate(station_count=count)
+    qs = _organisation_filtered(scope=scope, params=params).annotate(station_count=_station_count(scope))
     return list_rows(qs, order_for(params, ORGANISATION_SORTS, "name"), ORGANISATION_VALUES)
 
 
