@@ -327,3 +327,26 @@ async def test_attach_reads_through_the_pool_that_plans_once_and_inside_a_transa
 
 def _pair_start(row: dict) -> date:
     return row["start_on"]
+
+
+@pytest.mark.parametrize("sort", ["name", "-born", "worker"])
+async def test_shown_columns_are_computed_in_the_pages_own_statement_for_its_rows(db, sort):
+    from tortoise.expressions import RawSQL
+
+    births = [date(1990, 1, 1), None, date(1985, 5, 5), date(1999, 9, 9)]
+    for i, born in enumerate(births):
+        await Worker.create(worker_no=f"K{i}", name=f"名{3 - i}", birth_date=born)
+    # A correlated count: the workers numbered up to the row's own (K<i> has i + 1).
+    upto = RawSQL('(SELECT COUNT(*) FROM "workers" x WHERE x."worker_no" <= "workers"."worker_no")')
+    sorts = {**SORTS, "worker": "worker_no"}
+    for values in (("id", "worker_no"), None):
+        params = ListParams(sort=sort, per_page=3)
+        plain = await paginate(Worker.all(), params, sorts, "name", values=values)
+        async with count_queries() as counted:
+            page = await paginate(Worker.all(), params, sorts, "name", values=values, shown={"upto": upto})
+        number = (lambda w: w["worker_no"]) if values else (lambda w: w.worker_no)
+        upto_of = (lambda w: w["upto"]) if values else (lambda w: w.upto)
+        # The same rows in the same order, each with its count, in two statements: the total and the page.
+        assert [number(w) for w in page.items] == [number(w) for w in plain.items], values
+        assert [upto_of(w) for w in page.items] == [int(number(w)[1:]) + 1 for w in page.items], values
+        assert counted.count == 2 and page.total == 4
