@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
+from pypika_tortoise.terms import Term
 from tortoise.expressions import Q, RawSQL
 
 from talent.core.access import Scope
@@ -290,15 +291,20 @@ def station_export(*, scope: Scope, params: ListParams, **filters) -> AsyncItera
     return list_rows(qs, order_for(params, STATION_SORTS, "code"), STATION_VALUES)
 
 
-async def station_list(*, scope: Scope, params: ListParams, today: date | None = None, **filters) -> Page:
+async def station_list(
+    *, scope: Scope, params: ListParams, today: date | None = None, shown: dict[str, Term] | None = None, **filters
+) -> Page:
     """One page of stations (_station_filtered's filters: a tier, an organisation, one kind of the network such as
-    township stations alone), each a dict of STATION_ROW. Who works there is people's business: the page adds each
-    station's head count (talent.staffing.selectors.add_headcounts). `today` is not used; it stays until
+    township stations alone), each a dict of STATION_ROW and of the columns `shown` names, computed for the page's
+    rows in its statement (paginate's shown). Who works there is people's business: the router asks for each
+    station's head count so (talent.staffing.selectors.headcount_column). `today` is not used; it stays until
     tests/exports stops passing it."""
     qs = _station_filtered(scope=scope, params=params, **filters)
     # A jurisdiction's stations sorted as rows (paginate's sort_rows), not by walking the code index through the
     # country: the province's first page by code, descending, walked 26,063 stations (9.7 → 1.0 ms, psql).
-    return await paginate(qs, params, STATION_SORTS, default="code", values=STATION_ROW, sort_rows=not scope.is_admin)
+    return await paginate(
+        qs, params, STATION_SORTS, default="code", values=STATION_ROW, sort_rows=not scope.is_admin, shown=shown
+    )
 
 
 async def station_tier_options(*, scope: Scope) -> list[dict]:

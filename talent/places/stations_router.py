@@ -80,13 +80,14 @@ async def station_list(
 ) -> Response:
     chosen, tier_id, organisation_id, kind = await _station_filters(viewer, params, typed)
     page = await selectors.station_list(
-        scope=viewer.scope, params=params, tier_id=tier_id, organisation_id=organisation_id, kind=kind
+        scope=viewer.scope,
+        params=params,
+        tier_id=tier_id,
+        organisation_id=organisation_id,
+        kind=kind,
+        shown={"headcount": staffing.headcount_column(today=local_today())},
     )
-    options = await form_options(
-        request,
-        beside=[lambda: staffing.add_headcounts(page.items, today=local_today())],
-        tiers=lambda: selectors.station_tier_options(scope=viewer.scope),
-    )
+    options = await form_options(request, tiers=lambda: selectors.station_tier_options(scope=viewer.scope))
     return list_page(
         request,
         "places/stations.html",

@@ -126,3 +126,29 @@ async def test_organisations_are_counted_in_the_pages_own_statement_for_its_rows
         assert counted.count == 2, (role, counted.statements)
         assert [(o["name"], o["station_count"]) for o in page.items] == [("玄武社工服务中心", 2)], role
         assert page.total == 2, role
+
+
+async def test_a_stations_page_counts_each_stations_current_full_time_workers_in_its_own_statement(db):
+    from datetime import date
+
+    from talent.people.models import EmploymentSpell, Worker
+    from talent.staffing.selectors import headcount_column
+    from tests.querycount import count_queries
+
+    w = await world()
+    s1, s2 = w["stations"][:2]
+    # tests.factories.world: W1–W4 full-time at S1–S4 since 2022. At S1 a second worker full-time with two spells (a
+    # worker counts once) and a third whose spell ended; at S2 one part-time: S1 2, S2 1, S3 1, S4 1 on 2026-12-01.
+    second, gone, part = [await Worker.create(worker_no=f"X{i}", name=f"另{i}") for i in range(3)]
+    for start in (date(2023, 1, 1), date(2024, 1, 1)):
+        await EmploymentSpell.create(worker=second, station=s1, start_on=start, full_time=True)
+    await EmploymentSpell.create(worker=gone, station=s1, start_on=date(2022, 1, 1), end_on=date(2026, 11, 30))
+    await EmploymentSpell.create(worker=part, station=s2, start_on=date(2022, 1, 1), full_time=False)
+    scope = await scope_of(w["users"]["admin"])
+    async with count_queries() as counted:
+        page = await selectors.station_list(
+            scope=scope, params=ListParams(), shown={"headcount": headcount_column(today=date(2026, 12, 1))}
+        )
+    assert {s["code"]: s["headcount"] for s in page.items} == {"S1": 2, "S2": 1, "S3": 1, "S4": 1}
+    # The total and the page, which counts them; the day written in, not bound.
+    assert counted.count == 2 and "2026-12-01" in counted.statements[-1]
