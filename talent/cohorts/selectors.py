@@ -3,6 +3,7 @@ Every getter takes the viewer's scope; aggregates are SQL and a page's query cou
 
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count, Max, Min, Sum
@@ -15,7 +16,7 @@ from talent.cohorts.rules import is_overdue
 from talent.core.access import Scope
 from talent.core.aggregate import count_by, count_rows
 from talent.core.pagination import ListParams, Page, paginate
-from talent.core.sql import Unordered, icontains, inline_sql, literal_code
+from talent.core.sql import Unordered, dialect, icontains, inline_sql, literal_code
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
 from talent.places.models import Station
@@ -50,11 +51,17 @@ async def session_list(*, scope: Scope, params: ListParams, supervisor_id: int |
     sort_rows = not scope.is_admin or bool(params.q)
     # Each session's attendees counted in the page's statement for its rows (paginate's shown), where a statement
     # after the page counted them for its ids.
-    attendees = SessionAttendee.filter(session_id=RawSQL('"supervision_sessions"."id"'))
-    counted = {"attendee_count": RawSQL(f"({inline_sql(attendees.annotate(n=count_rows()).values('n'))})")}
+    counted = {"attendee_count": RawSQL(_attendee_count_sql(dialect()))}
     return await paginate(
         qs, params, SESSION_SORTS, default="-held_on", values=SESSION_ROW, sort_rows=sort_rows, shown=counted
     )
+
+
+@cache
+def _attendee_count_sql(_dialect: str) -> str:
+    # Written once per dialect: the same text for every session list.
+    attendees = SessionAttendee.filter(session_id=RawSQL('"supervision_sessions"."id"'))
+    return f"({inline_sql(attendees.annotate(n=count_rows()).values('n'))})"
 
 
 async def session_get(*, scope: Scope, session_id: int) -> SupervisionSession:

@@ -5,6 +5,7 @@ Lists paginate with a sort whitelist; counts are SQL aggregates (one query per f
 
 from collections.abc import AsyncIterator
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from pypika_tortoise.terms import Term
@@ -15,7 +16,7 @@ from talent.core.aggregate import count_by, count_rows
 from talent.core.export import list_rows
 from talent.core.filters import filtered_by_given
 from talent.core.pagination import ListParams, Page, order_for, paginate
-from talent.core.sql import Unordered, exists, icontains, inline_sql, literal_code, starts_with, under
+from talent.core.sql import Unordered, dialect, exists, icontains, inline_sql, literal_code, starts_with, under
 from talent.places.access import readable_organisations, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import TIER_RULES, Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
@@ -161,8 +162,14 @@ ORGANISATION_VALUES = (*ORGANISATION_ROW, "station_count")
 
 def _station_count(scope: Scope) -> RawSQL:
     """The number of an organisation's stations in scope, as a correlated subquery of the organisations' row."""
+    return RawSQL(_station_count_sql(scope, dialect()))
+
+
+@lru_cache(maxsize=1024)
+def _station_count_sql(scope: Scope, _dialect: str) -> str:
+    # Written once per scope and dialect, not built through Tortoise on each request before the list's first statement.
     stations = Station.filter(stations_q(scope), organisation_id=RawSQL('"organisations"."id"'))
-    return RawSQL(f"({inline_sql(stations.annotate(n=count_rows()).values('n'))})")
+    return f"({inline_sql(stations.annotate(n=count_rows()).values('n'))})"
 
 
 def organisation_export(*, scope: Scope, params: ListParams) -> AsyncIterator[Any]:

@@ -2,13 +2,14 @@
 SQL aggregates (one query per figure, never one per row)."""
 
 from datetime import date
+from functools import lru_cache
 
 from tortoise.expressions import RawSQL
 from tortoise.functions import Count
 
 from talent.certification.for_people import certified_counts, levels_for
 from talent.core.access import Scope
-from talent.core.sql import inline_sql
+from talent.core.sql import dialect, inline_sql
 from talent.people.access import spells_q
 from talent.people.models import EmploymentSpell
 from talent.people.rules import active_on
@@ -21,8 +22,14 @@ def headcount_column(*, today: date) -> RawSQL:
     stations' row: a column the stations list computes for its page's rows in the page's own statement (paginate's
     shown), where a statement after the page counted them for its ids. The day is written into it (a statement
     without parameters is planned once per connection on PostgreSQL)."""
+    return RawSQL(_headcount_sql(today, dialect()))
+
+
+@lru_cache(maxsize=8)
+def _headcount_sql(today: date, _dialect: str) -> str:
+    # Written once a day and dialect: built through Tortoise on each request, it delayed the list's first statement.
     spells = EmploymentSpell.filter(active_on(today), full_time=True, station_id=RawSQL('"stations"."id"'))
-    return RawSQL(f"({inline_sql(spells.annotate(n=Count('worker_id', distinct=True)).values('n'))})")
+    return f"({inline_sql(spells.annotate(n=Count('worker_id', distinct=True)).values('n'))})"
 
 
 async def station_staff(*, scope: Scope, station: Station, today: date) -> dict:
