@@ -441,7 +441,8 @@ def window_sql(window: QuerySet, order: Sequence[str], values: Sequence[str] | N
     `alias`: selecting `values` and the order's columns, with the ORDER BY that gives its rows back in `order` (the
     window's own ORDER BY picks the rows; a statement built around it keeps no order of its own), and the function
     that converts the window's values of a row as awaiting the values query would (the sort key a cursor encodes:
-    SQLite's dates are text)."""
+    SQLite's dates are text). For a sort by the model's own column or an annotation (a related row's column would
+    be joined inside the window)."""
     columns = tuple(dict.fromkeys((*(values or ()), *(key.lstrip("-") for key in order))))
     query = window.values(*columns)
     sql, params = unordered(query).get_parameterized_sql()
