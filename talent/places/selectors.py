@@ -3,7 +3,7 @@
 Lists paginate with a sort whitelist; counts are SQL aggregates (one query per figure, never a query per row).
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -299,18 +299,31 @@ def station_export(*, scope: Scope, params: ListParams, **filters) -> AsyncItera
 
 
 async def station_list(
-    *, scope: Scope, params: ListParams, today: date | None = None, shown: dict[str, Term] | None = None, **filters
+    *,
+    scope: Scope,
+    params: ListParams,
+    today: date | None = None,
+    shown: dict[str, Term] | None = None,
+    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
+    **filters,
 ) -> Page:
     """One page of stations (_station_filtered's filters: a tier, an organisation, one kind of the network such as
     township stations alone), each a dict of STATION_ROW and of the columns `shown` names, computed for the page's
     rows in its statement (paginate's shown). Who works there is people's business: the router asks for each
-    station's head count so (talent.staffing.selectors.headcount_column). `today` is not used; it stays until
-    tests/exports stops passing it."""
+    station's head count so (talent.staffing.selectors.headcount_column). `beside`: the request's other reads,
+    read with the total (paginate's beside). `today` is not used; it stays until tests/exports stops passing it."""
     qs = _station_filtered(scope=scope, params=params, **filters)
     # A jurisdiction's stations sorted as rows (paginate's sort_rows), not by walking the code index through the
     # country: the province's first page by code, descending, walked 26,063 stations (9.7 → 1.0 ms, psql).
     return await paginate(
-        qs, params, STATION_SORTS, default="code", values=STATION_ROW, sort_rows=not scope.is_admin, shown=shown
+        qs,
+        params,
+        STATION_SORTS,
+        default="code",
+        values=STATION_ROW,
+        sort_rows=not scope.is_admin,
+        shown=shown,
+        beside=beside,
     )
 
 

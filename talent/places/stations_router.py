@@ -30,7 +30,7 @@ from talent.web import exports
 from talent.web.auth import Allowed, Viewer
 from talent.web.exports import ExportFormat
 from talent.web.forms import Form
-from talent.web.pages import form_options, list_page
+from talent.web.pages import list_page, option_reads
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.routing import Router
@@ -79,6 +79,8 @@ async def station_list(
     request: Request, viewer: Allowed(Permission.STATIONS_VIEW), typed: Typed, params: Listing
 ) -> Response:
     chosen, tier_id, organisation_id, kind = await _station_filters(viewer, params, typed)
+    # The form's options read beside the list's total, where after its page they waited for it.
+    reads = option_reads(request, tiers=lambda: selectors.station_tier_options(scope=viewer.scope))
     page = await selectors.station_list(
         scope=viewer.scope,
         params=params,
@@ -86,8 +88,9 @@ async def station_list(
         organisation_id=organisation_id,
         kind=kind,
         shown={"headcount": staffing.headcount_column(today=local_today())},
+        beside=list(reads.values()),
     )
-    options = await form_options(request, tiers=lambda: selectors.station_tier_options(scope=viewer.scope))
+    options = dict(zip(reads, page.beside, strict=True))
     return list_page(
         request,
         "places/stations.html",

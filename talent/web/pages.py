@@ -23,6 +23,12 @@ async def form_options(
     form, so they are not read then. `beside`: reads the page makes anyway once it has its rows (their head counts,
     the viewer's own enrolments), read at once with the options (gather_reads), where one after the other the page
     waited for each statement in turn (a city's stations list: its tiers after its head counts)."""
-    wanted = {} if is_htmx(request) else reads
+    wanted = option_reads(request, **reads)
     results = await gather_reads([*beside, *wanted.values()])
     return dict(zip(wanted, results[len(beside) :], strict=True))
+
+
+def option_reads(request: Request, **reads: Callable[[], Awaitable[Any]]) -> dict[str, Callable[[], Awaitable[Any]]]:
+    """The reads of form_options that this request wants (none when htmx swaps the results alone), for a list that
+    reads them beside its own total (paginate's `beside`); `dict(zip(reads, page.beside))` names their results."""
+    return {} if is_htmx(request) else reads

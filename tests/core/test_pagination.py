@@ -350,3 +350,36 @@ async def test_shown_columns_are_computed_in_the_pages_own_statement_for_its_row
         assert [number(w) for w in page.items] == [number(w) for w in plain.items], values
         assert [upto_of(w) for w in page.items] == [int(number(w)[1:]) + 1 for w in page.items], values
         assert counted.count == 2 and page.total == 4
+
+
+async def test_reads_beside_a_page_are_gathered_with_its_total_and_come_back_in_their_order(db, monkeypatch):
+    from talent.core import pagination
+
+    gathered = []
+
+    async def noted(calls, **_kwargs):
+        gathered.append(len(calls))
+        return [await call() for call in calls]
+
+    monkeypatch.setattr(pagination, "gather_reads", noted)
+    for i in range(5):
+        await Worker.create(worker_no=f"K{i}", name=f"名{i}")
+
+    async def one():
+        return "one"
+
+    async def two():
+        return 2
+
+    first = await paginate(Worker.all(), ListParams(sort="name", per_page=2), SORTS, "name", beside=[one, two])
+    # The first page: the total, the rows and both reads in one gathering.
+    assert first.beside == ["one", 2] and gathered == [4]
+    gathered.clear()
+    second = ListParams(sort="name", page=2, per_page=2)
+    page = await paginate(Worker.all(), second, SORTS, "name", beside=[one, two])
+    # A numbered page past the first: the reads with its total, then its rows (名2, 名3 of 5 at 2 a page).
+    assert page.beside == ["one", 2] and gathered == [3] and [w.name for w in page.items] == ["名2", "名3"]
+    gathered.clear()
+    after = ListParams(sort="name", page=2, per_page=2, after=first.next_cursor)
+    page = await paginate(Worker.all(), after, SORTS, "name", beside=[one, two])
+    assert page.beside == ["one", 2] and gathered == [4] and [w.name for w in page.items] == ["名2", "名3"]
