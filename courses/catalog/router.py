@@ -30,7 +30,7 @@ from talent.core.errors import ServiceError
 from talent.core.i18n import gettext as _
 from talent.web.auth import Viewer
 from talent.web.forms import Form
-from talent.web.pages import form_options, list_page
+from talent.web.pages import list_page, option_reads
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.routing import Router
@@ -81,7 +81,11 @@ async def course_list(
 ) -> Response:
     params.q = printable(params.q)
     today = local_today()
-    page = await selectors.course_list(scope=viewer.scope, params=params, filters=filters, today=today)
+    # The form's options read beside the list's total, where after its page they waited for it.
+    reads = option_reads(request, regions=lambda: selectors.region_choices(scope=viewer.scope, today=today))
+    page = await selectors.course_list(
+        scope=viewer.scope, params=params, filters=filters, today=today, beside=list(reads.values())
+    )
     mine = {}
     if viewer.can(Permission.LEARN):
         mine = await enrolment_selectors.my_enrolments(
@@ -95,7 +99,7 @@ async def course_list(
             "chosen": filters,
             "mine": mine,
             "today": today,
-            **await form_options(request, regions=lambda: selectors.region_choices(scope=viewer.scope, today=today)),
+            **dict(zip(reads, page.beside, strict=True)),
             "categories": CATEGORY_CHOICES,
             "levels": LEVEL_CHOICES,
             "deliveries": DELIVERY_CHOICES,

@@ -1,7 +1,9 @@
 """Reads of the catalog, always through the courses the viewer may open (courses.catalog.access)."""
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from tortoise.expressions import Q
 
@@ -27,9 +29,17 @@ class CatalogFilters:
     status: str = ""  # authors only
 
 
-async def course_list(*, scope: Scope, params: ListParams, filters: CatalogFilters, today: date) -> Page:
+async def course_list(
+    *,
+    scope: Scope,
+    params: ListParams,
+    filters: CatalogFilters,
+    today: date,
+    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
+) -> Page:
     """The catalog page. Learners see published courses only; authors may filter by status.
-    Query count is fixed: the visibility paths, the count, the page (region joined)."""
+    Query count is fixed: the visibility paths, the count, the page (region joined). `beside`: the request's other
+    reads, read with the total (paginate's beside)."""
     qs = await readable_courses(scope, today)
     if scope.can(Permission.COURSES_AUTHOR):
         if filters.status in {s.value for s in CourseStatus}:
@@ -50,7 +60,7 @@ async def course_list(*, scope: Scope, params: ListParams, filters: CatalogFilte
         qs = qs.filter(under("region_path", await _region_path(filters.region)))
     if filters.open_only:
         qs = qs.filter(open_on(today))
-    return await paginate(qs.select_related("region"), params, SORTS, default="-new")
+    return await paginate(qs.select_related("region"), params, SORTS, default="-new", beside=beside)
 
 
 async def _region_path(code: str) -> str:

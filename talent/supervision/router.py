@@ -25,7 +25,7 @@ from talent.web.auth import Allowed, Viewer
 from talent.web.crud import outcome, page_with_form, post_form
 from talent.web.errors import Forbidden
 from talent.web.forms import Form
-from talent.web.pages import form_options, list_page
+from talent.web.pages import list_page, option_reads
 from talent.web.pagination import Listing
 from talent.web.params import Id
 from talent.web.routing import Router
@@ -62,12 +62,20 @@ async def supervisor_list(
     kind = kind if kind in {a.value for a in Affiliation} else ""
     place = await region_for_code(scope=viewer.scope, code=region.strip())
     params.extra = {"expertise": expertise, "kind": kind, "region": place.code if place else ""}
+    # The form's options read beside the list's total, where after its page they waited for it.
+    reads = option_reads(request, facets=lambda: selectors.expertise_facets(scope=viewer.scope))
     page = await selectors.supervisor_list(
-        scope=viewer.scope, params=params, today=local_today(), expertise=expertise, region=place, kind=kind
+        scope=viewer.scope,
+        params=params,
+        today=local_today(),
+        expertise=expertise,
+        region=place,
+        kind=kind,
+        beside=list(reads.values()),
     )
     context = {
         "page": page,
-        **await form_options(request, facets=lambda: selectors.expertise_facets(scope=viewer.scope)),
+        **dict(zip(reads, page.beside, strict=True)),
         "expertise": expertise,
         "kind": kind,
         "region": place,

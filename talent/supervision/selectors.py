@@ -2,7 +2,9 @@
 supervisor's own stations. Every getter takes the viewer's scope; aggregates are SQL."""
 
 import functools
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
+from typing import Any
 
 from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count
@@ -105,15 +107,22 @@ async def supervisor_list(
     expertise: str = "",
     region: Region | None = None,
     kind: str = "",
+    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
 ) -> Page:
     """A page of supervisors, each a dict of SUPERVISOR_ROW with their expertise (`tags_shown`, dicts of the tag) and
     `load` (stations assigned on `today`): three queries. Values, not instances: Tortoise built a supervisor, a
     region and each tag as an instance. A jurisdiction's supervisors are few (a province's at most 252 of the national
     demo's 6,231): sorted by their region, each one's region is probed and the page read beside the total
-    (paginate's related_by_probe)."""
+    (paginate's related_by_probe). `beside`: the request's other reads, read with the total (paginate's beside)."""
     qs = _supervisor_filtered(scope=scope, params=params, expertise=expertise, region=region, kind=kind)
     page = await paginate(
-        qs, params, SUPERVISOR_SORTS, default="name", values=SUPERVISOR_ROW, related_by_probe=not scope.is_admin
+        qs,
+        params,
+        SUPERVISOR_SORTS,
+        default="name",
+        values=SUPERVISOR_ROW,
+        related_by_probe=not scope.is_admin,
+        beside=beside,
     )
     tags = SupervisorExpertise.all().order_by("tag")
     await attach(page.items, tags, key="supervisor_id", to_attr="tags_shown", values=("tag",))
