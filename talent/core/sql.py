@@ -1,6 +1,7 @@
 """SQL pieces Tortoise's query builder lacks, in one place."""
 
 import functools
+import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from enum import Enum, IntEnum
@@ -101,6 +102,27 @@ def scalar(query) -> RawSQL:
 # What marks a value's place in a subquery written once for several statements (Unordered): a character no SQL text
 # the code writes holds.
 _MARKER = "\x00"
+
+
+def json_rows_sql(select: str, columns: Sequence[str], order: str, sql_dialect: str) -> str:
+    """The rows of `select` (a SELECT correlated with the outer row, as inline_sql writes it) as one JSON array, a
+    column of the outer row: each row the value of its one column, or an array of its `columns`; in `order` (SQL
+    over the rows, named c). A list's page reads each row's few related rows so (a worker's current spells, a
+    supervisor's tags) in its own statement, where a statement after the page read them for its ids. PostgreSQL
+    orders inside its aggregate; SQLite (3.40 has no ORDER BY in an aggregate) aggregates an ordered derived table,
+    which it neither flattens into an aggregate query nor reorders. No row: NULL on PostgreSQL, [] on SQLite
+    (json_list reads both)."""
+    named = ", ".join(f'c."{column}"' for column in columns)
+    if sql_dialect == "postgres":
+        item = named if len(columns) == 1 else f"json_build_array({named})"
+        return f"(SELECT json_agg({item} ORDER BY {order}) FROM ({select}) c)"
+    item = named if len(columns) == 1 else f"json_array({named})"
+    return f"(SELECT json_group_array({item}) FROM (SELECT * FROM ({select}) c ORDER BY {order}) c)"
+
+
+def json_list(value: str | None) -> list:
+    """A json_rows_sql column as read: its rows as a list (dates as ISO text)."""
+    return json.loads(value) if value else []
 
 
 def _value_marker(n: int) -> str:

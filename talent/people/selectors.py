@@ -9,6 +9,7 @@ about another organisation's stations leaks into a list or a page.
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from tortoise.expressions import RawSQL
 
@@ -17,8 +18,18 @@ from talent.core.bulk import fetch_by, ids_by
 from talent.core.errors import ServiceError
 from talent.core.export import list_rows
 from talent.core.i18n import N_
-from talent.core.pagination import ListParams, Page, attach, order_for, paginate
-from talent.core.sql import Unordered, icontains, literal_code, literal_count, not_named_by
+from talent.core.pagination import ListParams, Page, order_for, paginate
+from talent.core.sql import (
+    Unordered,
+    dialect,
+    icontains,
+    inline_sql,
+    json_list,
+    json_rows_sql,
+    literal_code,
+    literal_count,
+    not_named_by,
+)
 from talent.people.access import reached_worker_q, spells_at_q, spells_q, workers_q
 from talent.people.models import EmploymentSpell, PriorExperience, Source, Worker
 from talent.people.rules import active_on  # certification and notifications still import it from here
@@ -37,18 +48,12 @@ class StationShown:
 
 @dataclass(frozen=True, slots=True)
 class CurrentSpell:
-    """A worker's active in-scope spell as the workers list shows it (its station and its start), read as values:
-    the list's 25 spells with their stations as model instances cost twice their values."""
+    """A worker's active in-scope spell as the workers list shows it (its station and its start), read as a JSON
+    column of the page's rows (_current_sql): the list's 25 spells with their stations as model instances cost twice
+    their values."""
 
     start_on: date
     station: StationShown
-
-
-CURRENT_FIELDS = ("start_on", "station__code", "station__name")
-
-
-def _current(row: dict) -> CurrentSpell:
-    return CurrentSpell(row["start_on"], StationShown(row["station__code"], row["station__name"]))
 
 
 def _current_spells(scope: Scope, today: date):
@@ -102,19 +107,42 @@ def _with_since(qs, scope: Scope, today: date):
 async def worker_list(*, scope: Scope, params: ListParams, today: date, **filters) -> Page:
     """Workers in scope (`filters`: status, station_code, source, as _worker_filtered takes them); each item
     carries `current` (its active in-scope spells as CurrentSpell, latest first) and `since` (the start of the
-    latest active spell). Three queries whatever the page size or depth: the count, the page, and the shown rows'
-    current spells (`worker_id IN (page ids)`), from which `since` is read, so "since" is computed for the rows
-    shown only. Sorting by it is the one case that computes it in SQL, for the sort."""
+    latest active spell). Two queries whatever the page size or depth: the count, and the page, whose rows carry
+    their current spells as a column (paginate's shown), from which `since` is read, so "since" is computed for the
+    rows shown only. Sorting by it is the one case that computes it in SQL, for the sort."""
     qs = _worker_filtered(scope=scope, params=params, today=today, **filters)
     if order_for(params, SORTS, "worker_no")[0].lstrip("-") == "since":
         qs = _with_since(qs, scope, today)
     # A jurisdiction's workers are sorted, not walked in the country's order (pagination._sorted).
-    page = await paginate(qs, params, SORTS, default="worker_no", sort_rows=not scope.is_admin)
-    current = _current_spells(scope, today).order_by("-start_on", "-id")
-    await attach(page.items, current, key="worker_id", to_attr="current", values=CURRENT_FIELDS, make=_current)
+    page = await paginate(
+        qs,
+        params,
+        SORTS,
+        default="worker_no",
+        sort_rows=not scope.is_admin,
+        shown={"current_spells": RawSQL(_current_sql(scope, today, dialect()))},
+    )
     for worker in page.items:
+        worker.current = _current_list(worker.current_spells)
         worker.since = worker.current[0].start_on if worker.current else None
     return page
+
+
+@lru_cache(maxsize=1024)
+def _current_sql(scope: Scope, today: date, sql_dialect: str) -> str:
+    """A worker's active in-scope spells (id, start, station code and name) as a JSON array, a correlated subquery of
+    the workers' row: the list reads them in its page's statement, where a statement after the page read them for
+    its ids (a round trip less). Written once per scope, day and dialect, as the stations' head counts are."""
+    spells = _current_spells(scope, today).filter(worker_id=RawSQL('"workers"."id"'))
+    columns = ("id", "start_on", "station__code", "station__name")
+    # The later spell first of two that start the same day.
+    return json_rows_sql(inline_sql(spells.values(*columns)), columns, 'c."start_on" DESC, c."id" DESC', sql_dialect)
+
+
+def _current_list(column: str | None) -> list[CurrentSpell]:
+    """_current_sql's array as CurrentSpell, latest start first."""
+    rows = json_list(column)
+    return [CurrentSpell(date.fromisoformat(start), StationShown(code, name)) for _, start, code, name in rows]
 
 
 # A worker's own fields: the columns of the workers kind (talent.people.schemas.WorkerOut), and what the audit

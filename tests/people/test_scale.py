@@ -86,7 +86,7 @@ async def test_the_lists_cost_the_same_queries_on_small_and_larger_data(client, 
     small = await _counts(client, WORKER_URLS + CERTIFICATE_URLS)
     await _grow(w, 60)
     assert await _counts(client, WORKER_URLS + CERTIFICATE_URLS) == small
-    # The worker list: count, page, the shown rows' current spells (and the session's reads), whatever the sort.
+    # The worker list: count and page with its rows' current spells (and the session's reads), whatever the sort.
     assert small["/workers"] == small["/workers?sort=start"] == small["/workers?page=2&per_page=2"]
 
 
@@ -103,6 +103,32 @@ async def test_since_is_the_start_of_the_latest_active_spell_of_each_row_shown(w
         "W3": date(2022, 1, 1),
         "W4": date(2022, 1, 1),
     }
+
+
+async def test_the_page_statement_carries_each_rows_current_spells_in_scope_latest_first(w):
+    # W2 holds S2 since 2022-01-01 and since 2024-03-01; a third spell at S3 (organisation B) also starts 2024-03-01
+    # and was created last, so it comes first of the two that day. L1's only spell ended. The administrator sees
+    # all three of W2's; HR of organisation A only the two at S2. The list costs the count and the page alone.
+    s3 = w["stations"][2]
+    s3.name = '站"3\\'  # JSON's quote and backslash come back as written
+    await s3.save()
+    await EmploymentSpell.create(worker=w["workers"][1], station=s3, start_on=date(2024, 3, 1))
+    shown = {}
+    for username in ("admin", "hr"):
+        scope = await scope_for(w["users"][username], today=date(2026, 1, 1))
+        async with count_queries() as counter:
+            page = await selectors.worker_list(scope=scope, params=ListParams(), today=date(2026, 1, 1), status="all")
+        assert counter.count == 2, counter.statements
+        shown[username] = {
+            x.worker_no: [(s.start_on, s.station.code, s.station.name) for s in x.current] for x in page.items
+        }
+    assert shown["admin"]["W2"] == [
+        (date(2024, 3, 1), "S3", '站"3\\'),
+        (date(2024, 3, 1), "S2", "社工站2"),
+        (date(2022, 1, 1), "S2", "社工站2"),
+    ]
+    assert shown["hr"]["W2"] == [(date(2024, 3, 1), "S2", "社工站2"), (date(2022, 1, 1), "S2", "社工站2")]
+    assert shown["admin"]["L1"] == shown["hr"]["L1"] == []
 
 
 async def test_sorting_by_since_puts_the_latest_start_first_descending(w):
