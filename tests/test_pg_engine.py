@@ -107,30 +107,6 @@ async def test_the_app_s_pool_plans_a_statement_whose_values_are_written_in_once
     assert plans == {"written": (3, 0), "bound": (0, 3)}
 
 
-@pytest.mark.parametrize(
-    ("url", "statement"),
-    [
-        ("/cohorts", 'SELECT "cohort_id" "cohort_id",COUNT(*) "n" FROM "cohort_members"'),
-        ("/supervision", 'SELECT "supervisor_id" "supervisor_id",COUNT(DISTINCT "station_id") "n"'),
-    ],
-)
-async def test_a_list_s_counts_of_its_page_s_rows_are_read_through_the_pool_that_plans_once(
-    client, monkeypatch, url, statement
-):
-    # Found from the page's ids whatever the values (a cohort's members, a supervisor's stations that day), as
-    # attach's rows are. An organisation's stations and a session's attendees are counted in the page's statement
-    # (paginate's shown), a station's workers too.
-    from tests.conftest import login
-    from tests.factories import world
-    from tests.querycount import statements_on
-
-    await world()
-    await login(client, "citybureau")
-    seen = statements_on(rawsql.fixed(Session), monkeypatch)
-    assert (await client.get(url)).status_code == 200
-    assert any(sql.startswith(statement) for sql in seen), url
-
-
 async def test_a_region_or_station_found_by_its_unique_code_or_path_is_read_through_the_pool_that_plans_once(
     db, monkeypatch, is_postgres
 ):

@@ -3,13 +3,13 @@ Every getter takes the viewer's scope; aggregates are SQL and a page's query cou
 
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count, Max, Min, Sum
 
 from talent.certification.models import CeCredit, ExamResult
-from talent.cohorts.access import cohorts_q, members_among_q, readable_cohorts, readable_members
+from talent.cohorts.access import cohorts_q, members_of_row_q, readable_cohorts, readable_members
 from talent.cohorts.learning import learning
 from talent.cohorts.models import Cohort, CohortKind, CohortMember, Milestone, MilestoneKind, MilestoneMark
 from talent.cohorts.rules import is_overdue
@@ -20,7 +20,6 @@ from talent.core.sql import Unordered, dialect, icontains, inline_sql, literal_c
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
 from talent.places.models import Station
-from talent.rawsql import fixed
 from talent.supervision.access import readable_sessions
 from talent.supervision.models import SessionAttendee, SupervisionSession
 from talent.supervision.rules import mentoring_on
@@ -152,19 +151,20 @@ COHORT_ROW = ("id", "name", "kind", "start_on", "end_on", "region__name", "organ
 
 async def cohort_list(*, scope: Scope, params: ListParams, kind: str = "") -> Page:
     """A page of the cohorts the viewer reads, each a dict of COHORT_ROW with its members in the viewer's reach
-    (`member_count`)."""
+    (`member_count`, a column of the page's statement: paginate's shown)."""
     qs = readable_cohorts(scope)
     if kind:  # a CohortKind's code (the router's code_filter)
         qs = qs.filter(kind=literal_code(CohortKind(kind)))
     if params.q:
         qs = qs.filter(icontains("name", params.q) | icontains("region__name", params.q))
-    page = await paginate(qs, params, COHORT_SORTS, default="-start_on", values=COHORT_ROW)
-    ids = [c["id"] for c in page.items]
-    # Found from the page's ids: planned once on PostgreSQL (rawsql.fixed).
-    counts = await count_by(CohortMember.filter(members_among_q(scope, ids)).using_db(fixed(CohortMember)), "cohort_id")
-    for c in page.items:
-        c["member_count"] = counts.get(c["id"], 0)
-    return page
+    shown = {"member_count": RawSQL(_member_count_sql(scope, dialect()))}
+    return await paginate(qs, params, COHORT_SORTS, default="-start_on", values=COHORT_ROW, shown=shown)
+
+
+@lru_cache(maxsize=1024)
+def _member_count_sql(scope: Scope, _dialect: str) -> str:
+    # Written once per scope and dialect, where a statement after the page counted the members of its ids.
+    return f"({inline_sql(CohortMember.filter(members_of_row_q(scope)).annotate(n=count_rows()).values('n'))})"
 
 
 async def cohort_get(*, scope: Scope, cohort_id: int) -> Cohort:

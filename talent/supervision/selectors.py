@@ -12,13 +12,15 @@ from tortoise.functions import Count
 from talent import rawsql
 from talent.core.access import Scope
 from talent.core.aggregate import count_rows
-from talent.core.pagination import ListParams, Page, attach, paginate
+from talent.core.pagination import ListParams, Page, paginate
 from talent.core.sql import (
     Unordered,
     child_path_sql,
     dialect,
     icontains,
     inline_sql,
+    json_list,
+    json_rows_sql,
     keyed_in,
     literal_count,
     next_prefix,
@@ -109,12 +111,14 @@ async def supervisor_list(
     kind: str = "",
     beside: Sequence[Callable[[], Awaitable[Any]]] = (),
 ) -> Page:
-    """A page of supervisors, each a dict of SUPERVISOR_ROW with their expertise (`tags_shown`, dicts of the tag) and
-    `load` (stations assigned on `today`): three queries. Values, not instances: Tortoise built a supervisor, a
-    region and each tag as an instance. A jurisdiction's supervisors are few (a province's at most 252 of the national
-    demo's 6,231): sorted by their region, each one's region is probed and the page read beside the total
-    (paginate's related_by_probe). `beside`: the request's other reads, read with the total (paginate's beside)."""
+    """A page of supervisors, each a dict of SUPERVISOR_ROW with their expertise (`tags_shown`, the tags in order) and
+    `load` (stations assigned on `today`), both columns of the page's statement (paginate's shown): two queries.
+    Values, not instances: Tortoise built a supervisor, a region and each tag as an instance. A jurisdiction's
+    supervisors are few (a province's at most 252 of the national demo's 6,231): sorted by their region, each one's
+    region is probed and the page read beside the total (paginate's related_by_probe). `beside`: the request's other
+    reads, read with the total (paginate's beside)."""
     qs = _supervisor_filtered(scope=scope, params=params, expertise=expertise, region=region, kind=kind)
+    tags_sql, load_sql = _shown_sql(today, dialect())
     page = await paginate(
         qs,
         params,
@@ -122,30 +126,26 @@ async def supervisor_list(
         default="name",
         values=SUPERVISOR_ROW,
         related_by_probe=not scope.is_admin,
+        shown={"tags_shown": RawSQL(tags_sql), "load": RawSQL(load_sql)},
         beside=beside,
     )
-    tags = SupervisorExpertise.all().order_by("tag")
-    await attach(page.items, tags, key="supervisor_id", to_attr="tags_shown", values=("tag",))
-    loads = await station_loads(supervisor_ids=[s["id"] for s in page.items], today=today)
     for supervisor in page.items:
-        supervisor["load"] = loads.get(supervisor["id"], 0)
+        supervisor["tags_shown"] = json_list(supervisor["tags_shown"])
     return page
 
 
 SUPERVISOR_ROW = ("id", "name", "active", "affiliation", "affiliation_type", "level", "cert_level", "region__name")
 
 
-async def station_loads(*, supervisor_ids: list[int], today: date) -> dict[int, int]:
-    """Per supervisor, the stations assigned to them on `today` (one grouped query, found from a page's ids on the
-    pool that plans once: rawsql.fixed)."""
-    rows = (
-        await Assignment.filter(active_on(today), supervisor_id__in=supervisor_ids)
-        .using_db(rawsql.fixed(Assignment))
-        .annotate(n=Count("station_id", distinct=True))
-        .group_by("supervisor_id")
-        .values("supervisor_id", "n")
-    )
-    return {r["supervisor_id"]: r["n"] for r in rows}
+@functools.lru_cache(maxsize=8)
+def _shown_sql(today: date, sql_dialect: str) -> tuple[str, str]:
+    """A supervisor's expertise tags (a JSON array, in the tags' order) and the stations assigned to it on `today`,
+    as correlated subqueries of the supervisors' row (the list's shown columns), where two statements after the page
+    read them for its ids. Written once a day and dialect."""
+    mine = RawSQL('"supervisors"."id"')
+    tags = inline_sql(SupervisorExpertise.filter(supervisor_id=mine).values("tag"))
+    stations = Assignment.filter(active_on(today), supervisor_id=mine).annotate(n=Count("station_id", distinct=True))
+    return json_rows_sql(tags, ("tag",), 'c."tag"', sql_dialect), f"({inline_sql(stations.values('n'))})"
 
 
 async def expertise_facets(*, scope: Scope, limit: int = 40) -> list[tuple[str, int]]:

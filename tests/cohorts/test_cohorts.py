@@ -16,8 +16,10 @@ from talent.cohorts import selectors, services
 from talent.cohorts.models import Cohort, CohortMember, Milestone
 from talent.core.access import Role, Scope
 from talent.core.errors import ServiceError
+from talent.core.pagination import ListParams
 from talent.supervision.models import Supervisor
 from tests.factories import world
+from tests.querycount import count_queries
 
 TODAY = date(2026, 6, 1)
 ADMIN = Scope(user_id=0, role=Role.ADMIN)
@@ -78,6 +80,25 @@ async def test_members_singly_and_from_a_station_a_member_twice_is_refused_and_n
         await add(w, c, ["W3"])
     assert "W3" in err.value.message
     assert await CohortMember.filter(cohort_id=c.id).count() == 1
+
+
+async def test_the_cohorts_list_counts_each_cohorts_members_in_its_page_statement(db):
+    # County A's cohorts: one holding W1 and W3 (W3 works in county B), one empty. The county's bureau sees every
+    # member of a cohort it reads (2 and 0); organisation A's HR reads the cohort holding a worker it reaches and
+    # counts those workers, W1 alone (1; the empty one it does not read). Each page costs its count and itself.
+    w = await world()
+    full = await cohort(w, name="满班")
+    await cohort(w, name="空班")
+    for worker in (w["workers"][0], w["workers"][2]):  # W3 added as the city might have
+        await CohortMember.create(cohort=full, worker=worker, joined_on=date(2026, 1, 1))
+    hr = Scope(user_id=w["users"]["hr"].id, role=Role.HR, organisation_id=w["orgs"][0].id)
+    counted = {}
+    for name, scope in (("bureau", bureau(w)), ("hr", hr)):
+        async with count_queries() as counter:
+            page = await selectors.cohort_list(scope=scope, params=ListParams())
+        assert counter.count == 2, counter.statements
+        counted[name] = {c["name"]: c["member_count"] for c in page.items}
+    assert counted == {"bureau": {"满班": 2, "空班": 0}, "hr": {"满班": 1}}
 
 
 async def test_a_cohorts_members_are_read_by_worker_number_beside_their_total(db, monkeypatch):

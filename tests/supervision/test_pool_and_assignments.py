@@ -107,6 +107,24 @@ async def test_the_pool_a_viewer_sees_and_search_by_expertise_and_region(db):
     assert b.id and city.id
 
 
+async def test_the_pools_page_reads_each_supervisors_tags_and_load_in_its_own_statement(db):
+    # On 2026-06-01 县A督导 is assigned S3 twice (one station: counted once) and S2 until that day (counted), S4 until
+    # the day before (not counted): load 2. 督导甲 holds S1 (load 1) and no tag. The tags in their order, though given
+    # the other way round; the page costs its count and itself.
+    w = await world()
+    a = await _profile(w, admin(w), "县A督导", w["regions"]["county_a"], "社区治理、儿童保护")
+    s1, s2, s3, s4 = w["stations"]
+    for station, start, end in ((s3, date(2026, 1, 1), None), (s3, date(2026, 2, 1), None)):
+        await Assignment.create(supervisor=a, station=station, start_on=start, end_on=end, is_primary=False)
+    await Assignment.create(supervisor=a, station=s2, start_on=date(2026, 1, 1), end_on=date(2026, 6, 1))
+    await Assignment.create(supervisor=a, station=s4, start_on=date(2026, 1, 1), end_on=date(2026, 5, 31))
+    async with count_queries() as counter:
+        page = await selectors.supervisor_list(scope=admin(w), params=ListParams(), today=date(2026, 6, 1))
+    assert counter.count == 2, counter.statements
+    shown = {s["name"]: (s["tags_shown"], s["load"]) for s in page.items}
+    assert shown == {"县A督导": (["儿童保护", "社区治理"], 2), "督导甲": ([], 1)}
+
+
 async def test_a_jurisdictions_supervisors_sorted_by_region_are_read_beside_their_total(db, monkeypatch):
     # A jurisdiction's few supervisors: sorted by their region, each one's region is probed and the page read at once
     # with the count (paginate's related_by_probe); the administrator's, the country's, wait for the total.
