@@ -425,6 +425,20 @@ async def test_the_audit_pager_links_to_the_next_entries_by_a_cursor_on_the_last
     assert following.status_code == 200 and following.text != shown
 
 
+async def test_each_page_is_named_by_its_own_ids_though_the_namers_statements_are_kept_per_reader(app):
+    # The namers' statement texts are kept per scope and day with a mark where a page's ids go (audit.pages._by_scope).
+    # County A's bureau names W1 on one page; W2, W3 (county B's: out of reach) and S1 on the next; no worker on a
+    # third (Tortoise's match-nothing test: `IN ()` is no SQL).
+    w = await world()
+    scope = await scope_of(w["users"]["bureau"])
+    w1, w2, w3 = w["workers"][:3]
+    s1 = w["stations"][0]
+    assert await names_of(scope, {"worker": {w1.id}}) == {"worker": {w1.id: w1.name}}
+    second = await names_of(scope, {"worker": {w2.id, w3.id}, "station": {s1.id}})
+    assert second == {"worker": {w2.id: w2.name}, "station": {s1.id: s1.name}}
+    assert await names_of(scope, {"worker": set()}) == {"worker": {}}
+
+
 @pytest.mark.parametrize("joined", ["", "JOINED_NAMES_MIN", "JOINED_REACH_MIN"], ids=["probed", "joined", "reach"])
 async def test_enrolments_are_named_for_the_readers_who_see_their_course_and_worker_probed_or_joined(
     db, monkeypatch, joined
