@@ -94,16 +94,21 @@ async def certificate_list(request: Request, viewer: Viewer, filters: Filters, p
         return see_other(request, f"/certificates/workers/{viewer.user.worker_id or 0}")
     params.q = _printable(params.q)
     params.extra = _query(filters)
-    page = await selectors.certificate_list(scope=viewer.scope, params=params, today=local_today(), filters=filters)
-    station_name = await places.station_name_for_code(scope=viewer.scope, code=filters.station_code)
+    # The filter's station named beside the list's total, where it was read after the page.
+    code = filters.station_code
+    named = {"station_name": lambda: places.station_name_for_code(scope=viewer.scope, code=code)} if code else {}
+    page = await selectors.certificate_list(
+        scope=viewer.scope, params=params, today=local_today(), filters=filters, beside=list(named.values())
+    )
     return list_page(
         request,
         "certification/list.html",
         {
             "page": page,
             "filters": filters,
-            "station": filters.station_code,
-            "station_name": station_name,
+            "station": code,
+            "station_name": "",
+            **dict(zip(named, page.beside, strict=True)),
             "levels": [*choices(CertLevel), (CertStatus.NONE.value, CertStatus.NONE.label)],
             "statuses": choices(CertStatus),
             "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),

@@ -11,13 +11,14 @@ A fresh test database built from the models has no catalogue: call
 `await talent.certification.services.catalogue_seed()` first (idempotent; migration 0003 seeds real databases).
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Any
 
 from tortoise.expressions import Case, Q, RawSQL, Value, When
 from tortoise.functions import Count, Sum
@@ -657,11 +658,12 @@ async def certificate_list(
     status: str = "",
     station_code: str = "",
     filters: ListFilters | None = None,
+    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
 ) -> Page:
     """One page of the list, each row with its current station; blanks sort last in either direction. Three
     statements whatever the page size or depth: the level rules, the count, and the page: its window (the ids,
     computing only the columns its filters and sort need) and the rows shown with their stations in one statement
-    (_rows_sql over the window)."""
+    (_rows_sql over the window). `beside`: the request's other reads, read with the total (paginate's beside)."""
     filters = filters or ListFilters(level=level, status=status, station_code=station_code)
     key = params.sort.lstrip("-")
     sort = params.sort if key in LIST_SORTS else ""
@@ -679,7 +681,7 @@ async def certificate_list(
 
     # A jurisdiction's workers are sorted, not walked in the country's order (pagination._sorted).
     return await paginate(
-        qs, params, sorts, default="worker_no", values=("id",), sort_rows=not scope.is_admin, read=read
+        qs, params, sorts, default="worker_no", values=("id",), sort_rows=not scope.is_admin, read=read, beside=beside
     )
 
 

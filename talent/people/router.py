@@ -70,8 +70,16 @@ ListFilters = Annotated[tuple[str, str, str], Depends(_list_filters)]
 @router.get("")
 async def worker_list(request: Request, viewer: Viewing, filters: ListFilters, params: Listing) -> Response:
     status, station, source = filters
+    # The filter's station named beside the list's total, where it was read after the page.
+    named = {"station_name": lambda: places.station_name_for_code(scope=viewer.scope, code=station)} if station else {}
     page = await selectors.worker_list(
-        scope=viewer.scope, params=params, today=local_today(), status=status, station_code=station, source=source
+        scope=viewer.scope,
+        params=params,
+        today=local_today(),
+        status=status,
+        station_code=station,
+        source=source,
+        beside=list(named.values()),
     )
     return list_page(
         request,
@@ -80,7 +88,8 @@ async def worker_list(request: Request, viewer: Viewing, filters: ListFilters, p
             "page": page,
             "status": status,
             "station": station,
-            "station_name": await places.station_name_for_code(scope=viewer.scope, code=station),
+            "station_name": "",
+            **dict(zip(named, page.beside, strict=True)),
             "source": source,
             "statuses": STATUS_CHOICES,
             "sources": choices(Source),

@@ -6,10 +6,11 @@ record. The spells and the "current station" a viewer sees are the ones at stati
 about another organisation's stations leaks into a list or a page.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from tortoise.expressions import RawSQL
 
@@ -104,12 +105,20 @@ def _with_since(qs, scope: Scope, today: date):
     return qs.annotate(since=Unordered(since))
 
 
-async def worker_list(*, scope: Scope, params: ListParams, today: date, **filters) -> Page:
+async def worker_list(
+    *,
+    scope: Scope,
+    params: ListParams,
+    today: date,
+    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
+    **filters,
+) -> Page:
     """Workers in scope (`filters`: status, station_code, source, as _worker_filtered takes them); each item
     carries `current` (its active in-scope spells as CurrentSpell, latest first) and `since` (the start of the
     latest active spell). Two queries whatever the page size or depth: the count, and the page, whose rows carry
     their current spells as a column (paginate's shown), from which `since` is read, so "since" is computed for the
-    rows shown only. Sorting by it is the one case that computes it in SQL, for the sort."""
+    rows shown only. Sorting by it is the one case that computes it in SQL, for the sort. `beside`: the request's
+    other reads, read with the total (paginate's beside)."""
     qs = _worker_filtered(scope=scope, params=params, today=today, **filters)
     if order_for(params, SORTS, "worker_no")[0].lstrip("-") == "since":
         qs = _with_since(qs, scope, today)
@@ -121,6 +130,7 @@ async def worker_list(*, scope: Scope, params: ListParams, today: date, **filter
         default="worker_no",
         sort_rows=not scope.is_admin,
         shown={"current_spells": RawSQL(_current_sql(scope, today, dialect()))},
+        beside=beside,
     )
     for worker in page.items:
         worker.current = _current_list(worker.current_spells)

@@ -272,3 +272,26 @@ async def test_a_station_filter_reads_the_spells_once_with_the_code_among_the_sc
         counted = [sql for sql in counter.statements if sql.upper().startswith("SELECT COUNT(")]
         assert len(counted) == 1, url
         assert counted[0].count("employment_spells") == 1 and "JOIN" not in counted[0].upper(), (url, counted[0])
+
+
+@pytest.mark.parametrize("path", ["/workers", "/certificates"])
+async def test_a_station_filters_name_is_read_beside_the_lists_total(client, w, monkeypatch, path):
+    # Its first page gathers the count, the rows and the station's name at once; a numbered page past it the count
+    # and the name, before its rows. Without a station, nothing is read for one.
+    from talent.core import pagination
+
+    gathered = []
+
+    async def noted(calls, **_kwargs):
+        gathered.append(len(calls))
+        return [await call() for call in calls]
+
+    monkeypatch.setattr(pagination, "gather_reads", noted)
+    await login(client, "hr")
+    for query, together in (("?station=S1", [3]), ("?station=S1&page=2&per_page=1", [2]), ("", [2])):
+        gathered.clear()
+        response = await client.get(path + query)
+        assert response.status_code == 200 and "W1" in response.text, query
+        note = re.search(r'id="station-picked" data-picked>([^<]*)</div>', response.text)
+        assert note and note[1] == ("社工站1" if query else ""), query  # the picker names the station filtered by
+        assert gathered == together, query
