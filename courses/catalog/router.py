@@ -83,9 +83,7 @@ async def course_list(
     today = local_today()
     # The form's options read beside the list's total, where after its page they waited for it.
     reads = option_reads(request, regions=lambda: selectors.region_choices(scope=viewer.scope, today=today))
-    page = await selectors.course_list(
-        scope=viewer.scope, params=params, filters=filters, today=today, beside=list(reads.values())
-    )
+    page = await selectors.course_list(scope=viewer.scope, params=params, filters=filters, today=today, beside=reads)
     mine = {}
     if viewer.can(Permission.LEARN):
         mine = await enrolment_selectors.my_enrolments(
@@ -99,7 +97,7 @@ async def course_list(
             "chosen": filters,
             "mine": mine,
             "today": today,
-            **dict(zip(reads, page.beside, strict=True)),
+            **page.beside,
             "categories": CATEGORY_CHOICES,
             "levels": LEVEL_CHOICES,
             "deliveries": DELIVERY_CHOICES,

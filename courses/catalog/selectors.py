@@ -1,6 +1,6 @@
 """Reads of the catalog, always through the courses the viewer may open (courses.catalog.access)."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,11 +35,11 @@ async def course_list(
     params: ListParams,
     filters: CatalogFilters,
     today: date,
-    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
+    beside: Mapping[str, Callable[[], Awaitable[Any]]] | None = None,
 ) -> Page:
     """The catalog page. Learners see published courses only; authors may filter by status.
     Query count is fixed: the visibility paths, the count, the page (region joined). `beside`: the request's other
-    reads, read with the total (paginate's beside)."""
+    reads by name, read with the total (paginate's beside)."""
     qs = await readable_courses(scope, today)
     if scope.can(Permission.COURSES_AUTHOR):
         if filters.status in {s.value for s in CourseStatus}:

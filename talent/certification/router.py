@@ -98,7 +98,7 @@ async def certificate_list(request: Request, viewer: Viewer, filters: Filters, p
     code = filters.station_code
     named = {"station_name": lambda: places.station_name_for_code(scope=viewer.scope, code=code)} if code else {}
     page = await selectors.certificate_list(
-        scope=viewer.scope, params=params, today=local_today(), filters=filters, beside=list(named.values())
+        scope=viewer.scope, params=params, today=local_today(), filters=filters, beside=named
     )
     return list_page(
         request,
@@ -107,8 +107,7 @@ async def certificate_list(request: Request, viewer: Viewer, filters: Filters, p
             "page": page,
             "filters": filters,
             "station": code,
-            "station_name": "",
-            **dict(zip(named, page.beside, strict=True)),
+            "station_name": page.beside.get("station_name", ""),
             "levels": [*choices(CertLevel), (CertStatus.NONE.value, CertStatus.NONE.label)],
             "statuses": choices(CertStatus),
             "can_edit": viewer.can(Permission.CERTIFICATES_EDIT),

@@ -658,7 +658,7 @@ async def certificate_list(
     status: str = "",
     station_code: str = "",
     filters: ListFilters | None = None,
-    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
+    beside: Mapping[str, Callable[[], Awaitable[Any]]] | None = None,
 ) -> Page:
     """One page of the list, each row with its current station; blanks sort last in either direction. Three
     statements whatever the page size or depth: the level rules, the count, and the page: its window (the ids,

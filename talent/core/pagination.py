@@ -9,7 +9,7 @@ index. The page number beside a cursor only labels the page.
 import base64
 import binascii
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -141,7 +141,7 @@ class Page:
     total: int
     params: ListParams
     order: Sequence[str] = ()  # the ordering the page was read in (order_for), for its cursors
-    beside: list[Any] = field(default_factory=list)  # the results of paginate's `beside` reads, in their order
+    beside: dict[str, Any] = field(default_factory=dict)  # the results of paginate's `beside` reads, by name
 
     def _cursor(self, item: Any) -> str:
         if not self.order:
@@ -217,7 +217,7 @@ async def paginate(
     related_by_probe: bool = False,
     read: Callable[[QuerySet, Sequence[str], tuple[str, ...] | None], Awaitable[list[Any]]] | None = None,
     shown: dict[str, Term] | None = None,
-    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
+    beside: Mapping[str, Callable[[], Awaitable[Any]]] | None = None,
 ) -> Page:
     """One page of `qs` in the whitelisted sort, with the total: two queries whatever the depth (one when the caller
     passes `total`, the number of rows of `qs`, or a read of it that brings figures the page shows anyway, run where
@@ -248,8 +248,8 @@ async def paginate(
     (read by id from the window, _rows), where a statement after the page read them for the page's ids: a round trip
     less, and nothing computed for a row the page does not show. With `values`, each item holds them too.
 
-    `beside`: reads the page's request makes anyway (its form's options), read at once with the total (read_page),
-    their results in the Page's `beside`."""
+    `beside`: reads the page's request makes anyway (its form's options) by name, read at once with the total
+    (read_page), their results in the Page's `beside` under the same names."""
     order = order_for(params, sorts, default)
     keyed = cursor_safe(qs, order[0].lstrip("-"))
     if values and keyed:
@@ -300,37 +300,42 @@ async def read_page(
     from_cursor: Callable[[Any, int, bool], Awaitable[list[Any]]] | None,
     numbered: Callable[[int, int | None], Awaitable[list[Any]]],
     first_beside_count: bool = True,
-    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
+    beside: Mapping[str, Callable[[], Awaitable[Any]]] | None = None,
 ) -> Page:
     """The pager's flow, for a list however its rows are read (paginate's querysets, or SQL of the list's own): a
     cursor's page (`from_cursor(value, id, backwards)`: the rows after the cursor's row in `order`, or before it,
     nearest first) beside the total (`count()`); a stale cursor past either end falls back to the page number. A
     numbered page (`numbered(offset, total)`) is read beside the total on page 1 when `first_beside_count` (total
     None), else after it, a page past the end answering the last page. Without `from_cursor` the list keeps page
-    numbers only, and its Page has no cursors. `beside`: other reads of the request (a form's options), gathered with
-    the total (gather_reads: they wait for a free connection, as the page's own reads do), where read after the page
-    they waited for it; their results in the Page's `beside`."""
+    numbers only, and its Page has no cursors. `beside`: other reads of the request by name (a form's options),
+    gathered with the total (gather_reads: they wait for a free connection, as the page's own reads do), where read
+    after the page they waited for it; their results in the Page's `beside` under the same names."""
+    names, reads = list(beside or {}), list((beside or {}).values())
+
+    def named(results: list[Any]) -> dict[str, Any]:
+        return dict(zip(names, results, strict=True))
+
     after = decode_cursor(params.after) if from_cursor else None
     before = decode_cursor(params.before) if from_cursor and after is None else None
     if from_cursor is not None and (after is not None or before is not None):
         value, row_id = after or before  # type: ignore[misc]
         backwards = after is None
-        total, items, *others = await gather_reads([count, lambda: from_cursor(value, row_id, backwards), *beside])
+        total, items, *others = await gather_reads([count, lambda: from_cursor(value, row_id, backwards), *reads])
         if backwards:
             items.reverse()
         if items or params.page == 1:
-            return Page(items=items, total=total, params=params, order=order, beside=others)
+            return Page(items=items, total=total, params=params, order=order, beside=named(others))
         # A stale cursor past either end: fall back to the page number (its other reads are read again below).
     params.after = params.before = ""
     cursors = order if from_cursor else ()
     if params.page == 1 and first_beside_count:
-        total, items, *others = await gather_reads([count, lambda: numbered(0, None), *beside])
-        return Page(items=items, total=total, params=params, order=cursors, beside=others)
-    total, *others = await gather_reads([count, *beside]) if beside else [await count()]
+        total, items, *others = await gather_reads([count, lambda: numbered(0, None), *reads])
+        return Page(items=items, total=total, params=params, order=cursors, beside=named(others))
+    total, *others = await gather_reads([count, *reads]) if reads else [await count()]
     if params.page > 1 and (params.page - 1) * params.per_page >= total:
         params.page = max(1, ceil(total / params.per_page))
     items = await numbered((params.page - 1) * params.per_page, total)
-    return Page(items=items, total=total, params=params, order=cursors, beside=others)
+    return Page(items=items, total=total, params=params, order=cursors, beside=named(others))
 
 
 _SORTED_KEY = "_sorted_key"

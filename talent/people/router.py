@@ -79,7 +79,7 @@ async def worker_list(request: Request, viewer: Viewing, filters: ListFilters, p
         status=status,
         station_code=station,
         source=source,
-        beside=list(named.values()),
+        beside=named,
     )
     return list_page(
         request,
@@ -88,8 +88,7 @@ async def worker_list(request: Request, viewer: Viewing, filters: ListFilters, p
             "page": page,
             "status": status,
             "station": station,
-            "station_name": "",
-            **dict(zip(named, page.beside, strict=True)),
+            "station_name": page.beside.get("station_name", ""),
             "source": source,
             "statuses": STATUS_CHOICES,
             "sources": choices(Source),

@@ -6,7 +6,7 @@ record. The spells and the "current station" a viewer sees are the ones at stati
 about another organisation's stations leaks into a list or a page.
 """
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -110,7 +110,7 @@ async def worker_list(
     scope: Scope,
     params: ListParams,
     today: date,
-    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
+    beside: Mapping[str, Callable[[], Awaitable[Any]]] | None = None,
     **filters,
 ) -> Page:
     """Workers in scope (`filters`: status, station_code, source, as _worker_filtered takes them); each item

@@ -3,7 +3,7 @@
 Lists paginate with a sort whitelist; counts are SQL aggregates (one query per figure, never a query per row).
 """
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -304,7 +304,7 @@ async def station_list(
     params: ListParams,
     today: date | None = None,
     shown: dict[str, Term] | None = None,
-    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
+    beside: Mapping[str, Callable[[], Awaitable[Any]]] | None = None,
     **filters,
 ) -> Page:
     """One page of stations (_station_filtered's filters: a tier, an organisation, one kind of the network such as

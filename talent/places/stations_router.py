@@ -88,9 +88,9 @@ async def station_list(
         organisation_id=organisation_id,
         kind=kind,
         shown={"headcount": staffing.headcount_column(today=local_today())},
-        beside=list(reads.values()),
+        beside=reads,
     )
-    options = dict(zip(reads, page.beside, strict=True))
+    options = page.beside
     return list_page(
         request,
         "places/stations.html",

@@ -71,11 +71,11 @@ async def supervisor_list(
         expertise=expertise,
         region=place,
         kind=kind,
-        beside=list(reads.values()),
+        beside=reads,
     )
     context = {
         "page": page,
-        **dict(zip(reads, page.beside, strict=True)),
+        **page.beside,
         "expertise": expertise,
         "kind": kind,
         "region": place,

@@ -2,7 +2,7 @@
 supervisor's own stations. Every getter takes the viewer's scope; aggregates are SQL."""
 
 import functools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -109,14 +109,14 @@ async def supervisor_list(
     expertise: str = "",
     region: Region | None = None,
     kind: str = "",
-    beside: Sequence[Callable[[], Awaitable[Any]]] = (),
+    beside: Mapping[str, Callable[[], Awaitable[Any]]] | None = None,
 ) -> Page:
     """A page of supervisors, each a dict of SUPERVISOR_ROW with their expertise (`tags_shown`, the tags in order) and
     `load` (stations assigned on `today`), both columns of the page's statement (paginate's shown): two queries.
     Values, not instances: Tortoise built a supervisor, a region and each tag as an instance. A jurisdiction's
     supervisors are few (a province's at most 252 of the national demo's 6,231): sorted by their region, each one's
     region is probed and the page read beside the total (paginate's related_by_probe). `beside`: the request's other
-    reads, read with the total (paginate's beside)."""
+    reads by name, read with the total (paginate's beside)."""
     qs = _supervisor_filtered(scope=scope, params=params, expertise=expertise, region=region, kind=kind)
     tags_sql, load_sql = _shown_sql(today, dialect())
     page = await paginate(

@@ -30,5 +30,5 @@ async def form_options(
 
 def option_reads(request: Request, **reads: Callable[[], Awaitable[Any]]) -> dict[str, Callable[[], Awaitable[Any]]]:
     """The reads of form_options that this request wants (none when htmx swaps the results alone), for a list that
-    reads them beside its own total (paginate's `beside`); `dict(zip(reads, page.beside))` names their results."""
+    reads them beside its own total (paginate's `beside`: their results in the page's `beside` by name)."""
     return {} if is_htmx(request) else reads

@@ -371,15 +371,24 @@ async def test_reads_beside_a_page_are_gathered_with_its_total_and_come_back_in_
     async def two():
         return 2
 
-    first = await paginate(Worker.all(), ListParams(sort="name", per_page=2), SORTS, "name", beside=[one, two])
+    reads = {"first": one, "second": two}
+    first = await paginate(Worker.all(), ListParams(sort="name", per_page=2), SORTS, "name", beside=reads)
     # The first page: the total, the rows and both reads in one gathering.
-    assert first.beside == ["one", 2] and gathered == [4]
+    assert first.beside == {"first": "one", "second": 2} and gathered == [4]
     gathered.clear()
     second = ListParams(sort="name", page=2, per_page=2)
-    page = await paginate(Worker.all(), second, SORTS, "name", beside=[one, two])
+    page = await paginate(Worker.all(), second, SORTS, "name", beside=reads)
     # A numbered page past the first: the reads with its total, then its rows (名2, 名3 of 5 at 2 a page).
-    assert page.beside == ["one", 2] and gathered == [3] and [w.name for w in page.items] == ["名2", "名3"]
+    assert (
+        page.beside == {"first": "one", "second": 2}
+        and gathered == [3]
+        and [w.name for w in page.items] == ["名2", "名3"]
+    )
     gathered.clear()
     after = ListParams(sort="name", page=2, per_page=2, after=first.next_cursor)
-    page = await paginate(Worker.all(), after, SORTS, "name", beside=[one, two])
-    assert page.beside == ["one", 2] and gathered == [4] and [w.name for w in page.items] == ["名2", "名3"]
+    page = await paginate(Worker.all(), after, SORTS, "name", beside=reads)
+    assert (
+        page.beside == {"first": "one", "second": 2}
+        and gathered == [4]
+        and [w.name for w in page.items] == ["名2", "名3"]
+    )
