@@ -40,20 +40,15 @@ def _request(htmx: bool):
     return Request({"type": "http", "method": "GET", "path": "/x", "headers": headers, "query_string": b""})
 
 
-async def test_the_reads_beside_the_options_run_for_every_request_and_at_once_with_them_on_postgresql(db, is_postgres):
+async def test_a_whole_page_reads_its_form_options_at_once_and_a_results_swap_by_htmx_reads_none(db, is_postgres):
     from talent.web.pages import form_options
     from tests.core.test_concurrency import overlap_probe
 
-    state, (three, one, two, _five) = overlap_probe()
-    beside_ran = []
-
-    async def beside() -> None:
-        beside_ran.append(await three())
-
-    options = await form_options(_request(htmx=False), beside=[beside], first=one, second=two)
-    assert options == {"first": 1, "second": 2} and beside_ran == [3]
-    # PostgreSQL: the page's further rows and its options two at a time (gather_reads); SQLite's one connection in turn.
+    state, (_three, one, two, _five) = overlap_probe()
+    assert await form_options(_request(htmx=False), first=one, second=two) == {"first": 1, "second": 2}
+    # PostgreSQL: two at a time (gather_reads); SQLite's one connection in turn.
     assert state["most"] == (2 if is_postgres else 1)
-    # htmx keeps the form: its options are not read, what the results need still is.
-    assert await form_options(_request(htmx=True), beside=[beside], first=one) == {}
-    assert beside_ran == [3, 3]
+    # htmx keeps the form: nothing is read.
+    state["most"] = 0
+    assert await form_options(_request(htmx=True), first=one) == {}
+    assert state["most"] == 0
