@@ -20,7 +20,7 @@ from talent.core.sql import Unordered, dialect, exists, icontains, inline_sql, l
 from talent.places.access import readable_organisations, regions_q, station_kind_q, stations_q, tiers_q
 from talent.places.models import TIER_RULES, Organisation, Region, RegionLevel, Station, StationKind, StationTier
 from talent.places.rules import ancestor_paths as _ancestor_paths
-from talent.rawsql import fixed
+from talent.rawsql import fetch_all, fixed
 
 SUGGEST_LIMIT = 20
 
@@ -331,6 +331,13 @@ async def station_tier_options(*, scope: Scope) -> list[dict]:
     """Tiers used by stations in scope ({"id", "name"} by name), for the list's tier filter (one query).
     Organisations are many (hundreds nationally): the list picks one with the organisation picker
     (organisation_suggest) instead of a <select>."""
+    return await fetch_all(StationTier, _tier_options_sql(scope, dialect()))
+
+
+@lru_cache(maxsize=1024)
+def _tier_options_sql(scope: Scope, _dialect: str) -> str:
+    """station_tier_options' statement, written once per scope and dialect: built through Tortoise it took 0.47 ms
+    of the read's 1.32 (HR's, national demo, PostgreSQL), on every visit of the stations list."""
     in_scope = stations_q(scope)
     if in_scope == Q():
         # The whole country: each tier stops at its first station (124 index probes, where reading the stations'
@@ -343,7 +350,7 @@ async def station_tier_options(*, scope: Scope) -> list[dict]:
         # DISTINCT: the area's few tiers hashed once, where PostgreSQL probed each of the 124 tiers' stations
         # through the country (a province's options 11.9 → 1.3 ms, psql).
         tiers = StationTier.filter(id__in=Unordered(Station.filter(in_scope).distinct().values("tier_id")))
-    return await tiers.order_by("name").values("id", "name")
+    return f'{inline_sql(tiers.values("id", "name"))} ORDER BY "name"'
 
 
 async def organisation_filter(*, scope: Scope, value: str) -> Organisation | None:

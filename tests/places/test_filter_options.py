@@ -11,7 +11,7 @@ from tests.factories import world
 async def test_the_tier_filter_offers_the_tiers_used_in_scope_only(db):
     w = await world()
     # S3 (organisation B, county B) moves to a tier of its own; a third tier is used by no station.
-    own = await StationTier.create(name="3.0", min_fulltime=3, min_certified=2)
+    own = await StationTier.create(name="1.0", min_fulltime=3, min_certified=2)
     await StationTier.create(name="unused", min_fulltime=1, min_certified=0)
     await Station.filter(id=w["stations"][2].id).update(tier_id=own.id)
 
@@ -21,7 +21,7 @@ async def test_the_tier_filter_offers_the_tiers_used_in_scope_only(db):
         scope = await scope_for(user, today=date(2026, 1, 1))
         return [t["name"] for t in await station_tier_options(scope=scope)]
 
-    assert await offered("admin") == ["2.0", "3.0"]  # by name; the unused tier is not offered
-    assert await offered("citybureau") == ["2.0", "3.0"]
+    assert await offered("admin") == ["1.0", "2.0"]  # by name, not as created; the unused tier is not offered
+    assert await offered("citybureau") == ["1.0", "2.0"]
     assert await offered("bureau") == ["2.0"]  # county A's stations S1, S2
     assert await offered("hr") == ["2.0"]  # organisation A's
