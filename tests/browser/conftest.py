@@ -7,10 +7,13 @@ failure. `playwright install` is never needed: Playwright launches the system Ch
 """
 
 import asyncio
+import fcntl
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -105,6 +108,29 @@ def _wait_until_healthy(base_url: str, proc: subprocess.Popen, log_path: Path) -
     )
 
 
+def _migrated_demo(env: dict[str, str]) -> None:
+    _run([str(BIN / "talent"), "migrate"], env, timeout=120)
+    _run([str(BIN / "talent"), "demo", "--scale", "small", "--seed", "1"], env, timeout=300)
+
+
+def _sqlite_demo_template() -> Path:
+    """A SQLite file migrated and loaded with the small demo (seed 1) by the commands, once per test run and shared
+    by its processes (pytest-xdist's run id; a lock lets one build it while the others wait): each server gets a
+    copy. Migrating and loading for each of the four servers cost about 40 s of CPU apiece on a slow machine
+    (`talent migrate` alone 26 s there)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or str(os.getpid())
+    root = Path(tempfile.gettempdir()) / f"talent_browser_demo_{run}"
+    root.mkdir(exist_ok=True)
+    path, done = root / "demo.sqlite3", root / "done"
+    with (root / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            path.unlink(missing_ok=True)
+            _migrated_demo(_server_env(f"sqlite://{path}"))
+            done.touch()
+    return path
+
+
 @contextmanager
 def running_server(tmp: Path, name: str, *, steps: Sequence[Sequence[str]] = (), env_extra=None) -> Iterator[str]:
     """Base URL of a `talent serve` on a fresh database (a temp SQLite file, or a new PostgreSQL database)
@@ -123,8 +149,11 @@ def running_server(tmp: Path, name: str, *, steps: Sequence[Sequence[str]] = (),
     log_path = tmp / "server.log"
     proc = None
     try:
-        _run([str(BIN / "talent"), "migrate"], env, timeout=120)
-        _run([str(BIN / "talent"), "demo", "--scale", "small", "--seed", "1"], env, timeout=300)
+        if pg_database:
+            _migrated_demo(env)
+        else:
+            with sqlite3.connect(_sqlite_demo_template()) as source, sqlite3.connect(tmp / (name + ".sqlite3")) as copy:
+                source.backup(copy)
         for step in steps:
             _run(list(step), env, timeout=120)
         port = _free_port()
