@@ -116,8 +116,8 @@ def _migrated_demo(env: dict[str, str]) -> None:
 def _sqlite_demo_template() -> Path:
     """A SQLite file migrated and loaded with the small demo (seed 1) by the commands, once per test run and shared
     by its processes (pytest-xdist's run id; a lock lets one build it while the others wait): each server gets a
-    copy. Migrating and loading for each of the four servers cost about 40 s of CPU apiece on a slow machine
-    (`talent migrate` alone 26 s there)."""
+    copy, where each of the four servers migrated and loaded its own (`talent migrate` alone took 26 s of CPU on a
+    slow machine)."""
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or str(os.getpid())
     root = Path(tempfile.gettempdir()) / f"talent_browser_demo_{run}"
     root.mkdir(exist_ok=True)
