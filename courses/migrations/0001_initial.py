@@ -1,4 +1,3 @@
-from tortoise import migrations
 from courses.catalog.models import Category, CourseStatus, Delivery
 from courses.enrolment.models import EnrolmentStatus
 from courses.materials.models import MaterialKind
@@ -8,8 +7,9 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 from talent.core.migration_ops import create_model, foreign_key
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0002_imports_and_ce_ledger')]
 
     initial = True

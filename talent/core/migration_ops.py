@@ -11,7 +11,7 @@ makemigrations sees no change, and each table still shows its fields.
 
 from typing import Any
 
-from tortoise import fields
+from tortoise import fields, migrations
 from tortoise.fields.base import Field, OnDelete
 from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.migrations import operations as ops
@@ -58,6 +58,38 @@ class DescribeField(ops.AlterField):
 
     async def database_backward(self, app_label, old_state, new_state, state_editor=None) -> None:
         return None
+
+
+class Migration(migrations.Migration):
+    """Every migration's base: Tortoise 1.1's Migration.apply copies the whole migration state (re-rendering every
+    model class) before each operation, for the operations that compare the schema before and after. Profiled on
+    SQLite, those copies were half of `talent migrate`'s 26 s from an empty database. The operations below read
+    only the state after them, so they run without the copy; any other operation still gets it. An operation that
+    did read the missing copy would fail on None, not run against a wrong state."""
+
+    async def apply(self, state, *, dry_run=False, schema_editor=None, collect_sql=False):
+        if dry_run or collect_sql or schema_editor is None:
+            return await super().apply(state, dry_run=dry_run, schema_editor=schema_editor, collect_sql=collect_sql)
+        supports_transactions = schema_editor.client.capabilities.supports_transactions
+        for operation in self.operations:
+            old_state = None if isinstance(operation, NEW_STATE_ONLY) else state.clone()
+            operation.state_forward(self.app_label, state)
+            await self._run_database_forward(operation, old_state, state, schema_editor, supports_transactions)
+        state.validate_relations_initialized()
+        return state
+
+
+# The operations whose database_forward reads only the state after them, or no state (Tortoise 1.1's source).
+NEW_STATE_ONLY = (
+    ops.CreateModel,
+    ops.AddField,
+    ops.AddIndex,
+    ops.AddConstraint,
+    ops.AlterModelOptions,
+    ops.RunSQL,
+    IndexForeignKey,
+    DescribeField,
+)
 
 
 def foreign_key_field(

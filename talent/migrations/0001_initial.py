@@ -1,4 +1,3 @@
-from tortoise import migrations
 import functools
 from json import dumps, loads
 from talent.core.access import Role
@@ -8,8 +7,9 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 from talent.core.migration_ops import create_model, foreign_key
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     initial = True
 
     operations = [

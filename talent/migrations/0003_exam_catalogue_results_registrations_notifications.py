@@ -11,13 +11,14 @@ from tortoise.indexes import Index
 from tortoise.migrations.constraints import UniqueConstraint
 
 from talent.core.migration_ops import create_model, foreign_key
+from talent.core import migration_ops
 
 async def seed_exam_catalogue(apps, schema_editor):
     """The exam catalogue's defaults (DESIGN §1), through the historical models."""
     await seed_catalogue(lambda name: apps.get_model("models", name))
 
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0002_imports_and_ce_ledger')]
 
     initial = False

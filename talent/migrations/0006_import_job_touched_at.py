@@ -1,8 +1,8 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0005_ce_evidence')]
 
     initial = False

@@ -1,11 +1,11 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 from talent.core.migration_ops import create_model, foreign_key, foreign_key_field
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0006_import_job_touched_at')]
 
     initial = False

@@ -1,4 +1,3 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from talent.places.models import CertLevel
 from talent.supervision.models import Affiliation, SessionFormat
@@ -6,8 +5,9 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 from talent.core.migration_ops import create_model, foreign_key, foreign_key_field
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0007_worker_registration_audit_jurisdictions')]
 
     initial = False

@@ -1,10 +1,10 @@
-from tortoise import migrations
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 from talent.core.migration_ops import create_model, foreign_key
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0008_supervision_pool_sessions')]
 
     initial = False

@@ -1,4 +1,3 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 from tortoise.fields.base import OnDelete
@@ -7,6 +6,7 @@ from talent.places.models import StationKind
 from talent.certification.defaults import correct_catalogue
 
 from talent.core.migration_ops import create_model, foreign_key, foreign_key_field
+from talent.core import migration_ops
 
 
 async def correct_exam_catalogue(apps, schema_editor):
@@ -14,7 +14,7 @@ async def correct_exam_catalogue(apps, schema_editor):
     await correct_catalogue(lambda name: apps.get_model("models", name))
 
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0009_api_tokens')]
 
     initial = False

@@ -1,4 +1,3 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from decimal import Decimal
 from tortoise.fields.base import OnDelete
@@ -6,13 +5,14 @@ from tortoise import fields
 from talent.supervision.defaults import seed_session_ce_rules
 
 from talent.core.migration_ops import create_model, foreign_key
+from talent.core import migration_ops
 
 
 async def seed_national_rule(apps, schema_editor):
     """Issue 14: the CE rule of supervision sessions becomes data, seeded with the national default."""
     await seed_session_ce_rules(lambda name: apps.get_model("models", name))
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0011_foreign_key_indexes')]
 
     initial = False

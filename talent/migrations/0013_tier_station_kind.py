@@ -1,9 +1,9 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from talent.places.models import StationKind
 from tortoise import fields
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0012_session_ce_rules')]
 
     initial = False

@@ -1,4 +1,3 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from talent.certification.models import CeSource
 from tortoise.fields.base import OnDelete
@@ -6,6 +5,7 @@ from tortoise import fields
 from talent.certification.defaults import seed_ce_rules
 
 from talent.core.migration_ops import DescribeField, create_model, foreign_key
+from talent.core import migration_ops
 
 
 async def seed_national_ce_rules(apps, schema_editor):
@@ -17,7 +17,7 @@ async def seed_national_ce_rules(apps, schema_editor):
     await seed_ce_rules(lambda name: apps.get_model("models", name))
 
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0013_tier_station_kind')]
 
     initial = False

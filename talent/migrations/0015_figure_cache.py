@@ -1,11 +1,11 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 
 from talent.figures.freshness import FIRST_WATCHED, watch_tables
+from talent.core import migration_ops
 
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [("models", "0014_ce_credit_rules")]
 
     initial = False

@@ -1,9 +1,9 @@
-from tortoise import migrations
 
 from talent.figures.freshness import EXAM_WATCHED, watch_tables
+from talent.core import migration_ops
 
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     """The reports pages keep their figures under the data version (talent.analytics.reports.page_report):
     the exam results and subjects its pass rates read raise the data version too."""
 

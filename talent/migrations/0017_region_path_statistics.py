@@ -1,5 +1,5 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+from talent.core import migration_ops
 
 # The region-path columns every scope and report filters by a range ("32/3201/" ≤ path < "32/32010"). PostgreSQL's
 # default histogram (100 buckets) put a city's 150 of 36,822 stations inside one bucket and estimated the range at
@@ -34,7 +34,7 @@ async def backward(apps, schema_editor) -> None:
     await _set(apps, -1)
 
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [("models", "0016_report_watch")]
 
     initial = False

@@ -1,10 +1,10 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
+from talent.core import migration_ops
 
 # A registration's CE hours per kind over its period (talent.certification.expressions) read from this index alone.
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0019_exam_result_pass_rate_index')]
 
     initial = False

@@ -1,11 +1,11 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
+from talent.core import migration_ops
 
 # Issue 11: the sorts and filters that the account, region, station and audit lists offer, each led by its column(s)
 # and ended by the id that breaks ties, so a page is read in order from an index instead of sorting the whole table.
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0020_ce_credit_hours_index')]
 
     initial = False

@@ -1,13 +1,26 @@
 """The migration builders in talent.core.migration_ops build the very objects the generated long form spelt out,
 so the migrations written with them do what they did before."""
 
+import importlib
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+from tortoise.migrations.schema_generator.state import State
+from tortoise.migrations.schema_generator.state_apps import StateApps
 
-from talent.core.migration_ops import IndexForeignKey, create_model, foreign_key, foreign_key_field, index_foreign_key
+from talent.core.migration_ops import (
+    IndexForeignKey,
+    Migration,
+    create_model,
+    foreign_key,
+    foreign_key_field,
+    index_foreign_key,
+)
 
 
 def _state(field) -> list:
@@ -180,3 +193,71 @@ def test_create_model_defaults_and_an_own_primary_key():
         fields=[("id", fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64))],
     )
     _same_create_model(built, own_key)
+
+
+class _Editor:
+    """What Migration.apply asks of a schema editor, recording the tables it would create."""
+
+    collect_sql = False
+    atomic_migration = True
+
+    def __init__(self) -> None:
+        self.client = SimpleNamespace(capabilities=SimpleNamespace(supports_transactions=False))
+        self.created: list[str] = []
+
+    async def create_model(self, model) -> None:
+        self.created.append(model._meta.db_table)
+
+
+def _empty_state() -> State:
+    return State(models={}, apps=StateApps())
+
+
+def _migration(*operations) -> Migration:
+    migration = Migration("0001_test", "models")
+    migration.operations = list(operations)
+    return migration
+
+
+async def test_an_operation_that_reads_only_the_state_after_it_runs_without_a_copy_of_the_state(monkeypatch):
+    copies = []
+    original = State.clone
+    monkeypatch.setattr(State, "clone", lambda state: copies.append(state) or original(state))
+    editor = _Editor()
+    table = create_model("Probe", app="models", table="probes", fields=[("name", fields.CharField(max_length=8))])
+
+    await _migration(table).apply(_empty_state(), schema_editor=editor)
+
+    assert editor.created == ["probes"]
+    assert copies == []
+
+
+async def test_an_operation_that_reads_the_state_before_it_still_gets_that_state():
+    # RunPython hands its code the models as they were before it; the table created by the operation before it
+    # is there, and the copy is not the state that goes on changing.
+    seen = []
+    state = _empty_state()
+    table = create_model("Probe", app="models", table="probes", fields=[("name", fields.CharField(max_length=8))])
+    look = ops.RunPython(lambda apps, editor: seen.append(apps))
+
+    await _migration(table, look).apply(state, schema_editor=_Editor())
+
+    assert len(seen) == 1
+    assert seen[0] is not state.apps
+    assert seen[0].get_model("models.Probe")._meta.db_table == "probes"
+
+
+def test_every_migration_applies_through_the_project_base_class():
+    # A migration written by makemigrations subclasses Tortoise's Migration and would copy the whole state before
+    # each of its operations again.
+    from talent.db import APPS
+
+    others = []
+    for _modules, package in APPS.values():
+        folder = Path(importlib.import_module(package).__file__).parent
+        for path in sorted(folder.glob("0*.py")):
+            module = importlib.import_module(f"{package}.{path.stem}")
+            if not issubclass(module.Migration, Migration):
+                others.append(f"{package}.{path.stem}")
+    assert len(list(APPS)) >= 5
+    assert others == []

@@ -1,4 +1,3 @@
-from tortoise import migrations
 import functools
 from courses.examprep.models import AnswerSource, AttemptStatus, Kind
 from json import dumps, loads
@@ -7,8 +6,9 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 from talent.core.migration_ops import create_model, foreign_key
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0003_exam_catalogue_results_registrations_notifications')]
 
     initial = True

@@ -1,8 +1,8 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('examprep', '0001_examprep_initial')]
 
     initial = False

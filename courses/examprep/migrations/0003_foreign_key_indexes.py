@@ -1,9 +1,9 @@
-from tortoise import migrations
 from tortoise.fields.base import OnDelete
 
 from talent.core.migration_ops import index_foreign_key
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('examprep', '0002_self_marking'), ('models', '0011_foreign_key_indexes')]
 
     initial = False

@@ -3,9 +3,10 @@ from tortoise.fields.base import OnDelete
 
 from talent.cohorts.models import CohortKind, MilestoneKind
 from talent.core.migration_ops import create_model, foreign_key
+from talent.core import migration_ops
 
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [("models", "0008_supervision_pool_sessions")]
 
     initial = True

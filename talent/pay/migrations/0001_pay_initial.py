@@ -1,13 +1,13 @@
-from tortoise import migrations
 from talent.pay.models import PayLevel, StandardStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
 from talent.core.migration_ops import create_model, foreign_key
+from talent.core import migration_ops
 
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [("models", "0007_worker_registration_audit_jurisdictions")]
 
     initial = True

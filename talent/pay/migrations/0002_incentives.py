@@ -1,12 +1,12 @@
-from tortoise import migrations
 from talent.pay.models import ChangeReason, Grade, Outcome
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
 from talent.core.migration_ops import create_model, foreign_key
+from talent.core import migration_ops
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('models', '0010_domain_truth'), ('pay', '0001_pay_initial')]
 
     initial = False

@@ -1,9 +1,9 @@
-from tortoise import migrations
 
 from talent.figures.freshness import PAY_LIST_WATCHED, watch_tables
+from talent.core import migration_ops
 
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     """The compliance and proposed-changes lists keep their rows under the data version
     (talent.figures.freshness.cached_rows): the allowances, performance steps, assessments and decisions the
     proposals read raise it too."""

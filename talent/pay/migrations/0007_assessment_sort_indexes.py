@@ -1,6 +1,6 @@
-from tortoise import migrations
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+from talent.core import migration_ops
 
 # Issue 11: the yearly assessments' sorts by year and by grade, within a year, read in order from an index ended by
 # the id that breaks ties. Sorted by year, PostgreSQL walked the primary key through the earlier years' 185,477
@@ -19,7 +19,7 @@ async def nothing(apps, schema_editor) -> None:
     return None
 
 
-class Migration(migrations.Migration):
+class Migration(migration_ops.Migration):
     dependencies = [('pay', '0006_versions_per_table')]
 
     initial = False
