@@ -50,9 +50,23 @@ async def _station_paths(scope: Scope, today: date) -> list[str]:
     return list(await stations.values_list("region_path", flat=True))
 
 
+async def course_reach_paths(scope: Scope, today: date) -> tuple[str, ...]:
+    """What courses_q reads for this viewer: the region paths of the stations they work at or look after (none for
+    an administrator or a bureau, whose reach their scope alone gives). With the scope, all courses_q_for needs: a
+    statement text written from the reach can be kept per scope and paths (the audit log's namers)."""
+    if scope.role in (Role.ADMIN, Role.BUREAU):
+        return ()
+    return tuple(await station_paths(scope, today))
+
+
 async def courses_q(scope: Scope, today: date) -> Q:
     """A filter on Course: the courses this viewer may open (one query for a worker's or staff member's
     station paths)."""
+    return courses_q_for(scope, await course_reach_paths(scope, today))
+
+
+def courses_q_for(scope: Scope, paths: tuple[str, ...]) -> Q:
+    """courses_q of the viewer whose course_reach_paths are `paths`."""
     if scope.role == Role.ADMIN:
         return Q()
     if scope.role == Role.BUREAU:
@@ -61,7 +75,7 @@ async def courses_q(scope: Scope, today: date) -> Q:
         own = under("region_path", scope.region_path)
         above = Q(region_path__in=TextList(_paths_above([scope.region_path])), status__in=_LIVE)
         return own | above
-    above = _paths_above(await station_paths(scope, today))
+    above = _paths_above(paths)
     if scope.role == Role.WORKER:
         # A course the worker is (or was) enrolled in stays open to them after a transfer. Read through the
         # `enrolments` relation the enrolment package declares on Course, so the catalog (below enrolment)

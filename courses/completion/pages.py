@@ -4,14 +4,14 @@ they may see; anything else stays "#id"). Imported by the completion router, so 
 
 from tortoise.expressions import RawSQL
 
-from courses.catalog.access import courses_q, readable_courses
+from courses.catalog.access import course_reach_paths, courses_q, courses_q_for
 from courses.catalog.models import Category, Course, CourseStatus, Delivery, Lesson
 from courses.classroom.models import ClassSession
 from courses.completion.models import CompletionCertificate
 from courses.enrolment.models import Enrolment, EnrolmentStatus
 from courses.examprep.models import Kind
 from talent.audit.models import Entity
-from talent.audit.present import PAIR_SEPARATOR, Ids, register_codes, register_namer
+from talent.audit.present import PAIR_SEPARATOR, Ids, kept_namer, register_codes, register_namer
 from talent.core.access import Scope
 from talent.core.clock import local_today
 from talent.core.sql import IntList, Unordered, dialect, inline_sql, scalar
@@ -24,9 +24,12 @@ register_codes(Entity.QUESTION, kind=Kind)
 register_codes(Entity.ENROLMENT, status=EnrolmentStatus)
 
 
-async def course_names(scope: Scope, ids: Ids):
-    courses = await readable_courses(scope, local_today())
-    return courses.filter(id__in=ids).values(i="id", label="title")
+# The learning side's namers are kept per scope, day and the station paths the viewer's courses hang on (read once
+# per request): built through Tortoise for each page, HR's /audit page spent about 3 ms writing them.
+course_names = kept_namer(
+    lambda scope, ids, paths: Course.filter(courses_q_for(scope, paths), id__in=ids).values(i="id", label="title"),
+    reach=course_reach_paths,
+)
 
 
 # Above this many ids, a namer of enrolments or certificates joins their courses and workers (on PostgreSQL): the
@@ -42,8 +45,24 @@ def _learner_course_namer(model):
 
     table = model._meta.db_table
 
+    def probed_names(scope: Scope, ids: Ids, paths: tuple[str, ...]):
+        # The course's title and the worker's name each read by a scalar subquery that also tests the reach: NULL
+        # when out of it, and so the label (SQL's || gives NULL with a NULL side). A probe of the related row per
+        # entry, where a join or an `IN (reach)` let the planner read every course or worker first (for the admin,
+        # SQLite read the country's 184,287 workers into a table for each batch of an audit export, 178 of its
+        # 217 s; PostgreSQL hashed all 27,320 courses).
+        # The reach is asked for these rows' workers alone (people.access.workers_among_q): whole, SQLite read a
+        # province's reach into a table for the statement (a province's /audit page: its names 17.4 → 2.8 ms, the
+        # page 38 → 27 ms; PostgreSQL's 1.1 ms either way).
+        course = Course.filter(courses_q_for(scope, paths), id=RawSQL(f'"{table}"."course_id"'))
+        among = Unordered(model.filter(id__in=ids).values("worker_id"))
+        worker = Worker.filter(workers_among_q(scope, among), id=RawSQL(f'"{table}"."worker_id"'))
+        label = f"{scalar(course.values('title')).sql} || '{PAIR_SEPARATOR}' || {scalar(worker.values('name')).sql}"
+        return model.filter(id__in=ids).annotate(label=RawSQL(label)).values(i="id", label="label")
+
+    probed = kept_namer(probed_names, reach=course_reach_paths)
+
     async def names(scope: Scope, ids: Ids):
-        reach = await courses_q(scope, local_today())
         many = not isinstance(ids, IntList) or len(ids.values) > JOINED_NAMES_MIN
         if many and dialect() == "postgres":
             # Most of the table (an audit export of the whole log: 702,568 of the national demo's 982,379
@@ -51,6 +70,7 @@ def _learner_course_namer(model):
             # (EXPLAIN ANALYZE 1.1 s against 2.2 s); so are the ids names_in_log chooses by a subquery of an
             # administrator's whole log. SQLite keeps the probes: it read the reach under `IN` into a
             # table and took minutes over the joins.
+            reach = await courses_q(scope, local_today())
             courses = inline_sql(Course.filter(reach).values("id"))
             workers = inline_sql(Worker.filter(workers_q(scope)).values("id"))
             return (
@@ -64,6 +84,7 @@ def _learner_course_namer(model):
             # 2,841 enrolments: its naming statement 29 → 16.5 ms, its CSV 112–118 → 90–93 ms, the province's
             # 1.12–1.15 → 0.95–0.98 s (PostgreSQL, national demo; SQLite 2–4 % faster). Joined without the fence,
             # the planner still probed the reach per row (122 ms).
+            reach = await courses_q(scope, local_today())
             course = scalar(Course.filter(reach, id=RawSQL(f'"{table}"."course_id"')).values("title")).sql
             workers = inline_sql(Worker.filter(workers_q(scope)).values("id", "name"))
             return (
@@ -72,19 +93,7 @@ def _learner_course_namer(model):
                 f' FROM "{table}" LEFT JOIN w ON w.id = "{table}"."worker_id"'
                 f' WHERE "{table}"."id" IN {ids.get_sql(None)}'
             )
-        # The course's title and the worker's name each read by a scalar subquery that also tests the reach: NULL
-        # when out of it, and so the label (SQL's || gives NULL with a NULL side). A probe of the related row per
-        # entry, where a join or an `IN (reach)` let the planner read every course or worker first (for the admin,
-        # SQLite read the country's 184,287 workers into a table for each batch of an audit export, 178 of its
-        # 217 s; PostgreSQL hashed all 27,320 courses).
-        # The reach is asked for these rows' workers alone (people.access.workers_among_q): whole, SQLite read a
-        # province's reach into a table for the statement (a province's /audit page: its names 17.4 → 2.8 ms, the
-        # page 38 → 27 ms; PostgreSQL's 1.1 ms either way).
-        course = Course.filter(reach, id=RawSQL(f'"{table}"."course_id"'))
-        among = Unordered(model.filter(id__in=ids).values("worker_id"))
-        worker = Worker.filter(workers_among_q(scope, among), id=RawSQL(f'"{table}"."worker_id"'))
-        label = f"{scalar(course.values('title')).sql} || '{PAIR_SEPARATOR}' || {scalar(worker.values('name')).sql}"
-        return model.filter(id__in=ids).annotate(label=RawSQL(label)).values(i="id", label="label")
+        return await probed(scope, ids)
 
     return names
 
@@ -92,12 +101,11 @@ def _learner_course_namer(model):
 def _course_part_namer(model):
     """Names (titles) of a course's lessons or classroom sessions, for the readers who may open the course."""
 
-    async def names(scope: Scope, ids: Ids):
-        reach = await courses_q(scope, local_today())
-        courses = Unordered(Course.filter(reach).values("id"))
+    def build(scope: Scope, ids: Ids, paths: tuple[str, ...]):
+        courses = Unordered(Course.filter(courses_q_for(scope, paths)).values("id"))
         return model.filter(id__in=ids, course_id__in=courses).values(i="id", label="title")
 
-    return names
+    return kept_namer(build, reach=course_reach_paths)
 
 
 register_namer("course", course_names)

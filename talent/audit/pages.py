@@ -3,17 +3,13 @@ each kind of record's name, read through the kind's own access filter, so the lo
 see elsewhere (a record out of reach stays "#id"). The learning side registers its own (courses.completion.pages).
 """
 
-import functools
-
 from talent.audit.models import Entity
-from talent.audit.present import Ids, register_codes, register_namer, register_summary
+from talent.audit.present import kept_namer, register_codes, register_namer, register_summary
 from talent.certification.models import CertSource, CeSource, ExamSubject, QuestionKind
 from talent.cohorts.access import readable_cohorts
 from talent.cohorts.models import CohortKind, MilestoneKind
-from talent.core.access import Role, Scope
-from talent.core.clock import local_today
+from talent.core.access import Role
 from talent.core.i18n import N_
-from talent.core.sql import IntList, RawSubquery, dialect, inline_sql
 from talent.pay.models import ChangeReason, Grade, Outcome, StandardStatus
 from talent.people.access import workers_among_q
 from talent.people.models import ExitReason, ExitType, ExperienceKind, Gender, Source, Worker
@@ -57,35 +53,13 @@ register_summary(Entity.PAPER_SECTION, None, QuestionKind)
 register_summary(Entity.PAY_CHANGE, None, ChangeReason, CertLevel)
 
 
-# Where the ids go in a namer's statement text kept per scope (_by_scope).
-_IDS = "__named_ids__"
-
-
-def _by_scope(build):
-    """A namer from `build(scope, ids)`, a query that depends on the viewer's scope and the day alone: its text is
-    written once per scope, day and dialect with a mark where the ids go, and each page's ids (integers, or a
-    subquery the log's code wrote) put in. Built through Tortoise for each page, a county's /audit page spent about
-    half a millisecond writing the statements that name its records."""
-
-    @functools.lru_cache(maxsize=1024)
-    def text(scope: Scope, _day, _dialect: str) -> str:
-        return inline_sql(build(scope, RawSubquery(_IDS)))
-
-    async def names(scope: Scope, ids: Ids):
-        if isinstance(ids, IntList) and not ids:
-            return build(scope, ids)  # Tortoise's match-nothing test, where `IN ()` is no SQL
-        return text(scope, local_today(), dialect()).replace(f"({_IDS})", ids.get_sql(None))
-
-    return names
-
-
 def _namer(readable, field: str = "name"):
     """A namer over a scoped queryset factory: the ids asked that the viewer reaches, with their `field`."""
-    return _by_scope(lambda scope, ids: readable(scope).filter(id__in=ids).values(i="id", label=field))
+    return kept_namer(lambda scope, ids: readable(scope).filter(id__in=ids).values(i="id", label=field))
 
 
 # The reach asked for the named workers alone (people.access.workers_among_q), not computed whole.
-_worker_names = _by_scope(lambda scope, ids: Worker.filter(workers_among_q(scope, ids)).values(i="id", label="name"))
+_worker_names = kept_namer(lambda scope, ids: Worker.filter(workers_among_q(scope, ids)).values(i="id", label="name"))
 
 
 register_namer("worker", _worker_names)

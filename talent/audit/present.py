@@ -11,7 +11,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -21,6 +21,7 @@ from typing import Any
 from talent.audit.models import SYSTEM_ACTOR, AuditEntry, Entity
 from talent.core.access import Scope
 from talent.core.attrs import attrs_of
+from talent.core.clock import local_today
 from talent.core.concurrency import gather_reads
 from talent.core.i18n import N_, Msgid, colon, format_date, format_local, get_locale
 from talent.core.sql import IntList, RawSubquery, dialect, inline_sql
@@ -258,6 +259,32 @@ def register_codes(entity: str, **fields: type[Enum]) -> None:
 
 def register_namer(kind: str, namer: Namer) -> None:
     NAMERS[kind] = namer
+
+
+# Where the ids go in a namer's statement text kept for reuse (kept_namer).
+_IDS = "__named_ids__"
+
+
+def kept_namer(build: Callable[..., Any], reach: Callable[[Scope, date], Awaitable[Hashable]] | None = None) -> Namer:
+    """A namer from `build(scope, ids)`, a query that depends on the viewer's scope and the day alone, or with `reach`
+    on what `reach(scope, day)` reads too (`build(scope, ids, read)`: the paths a staff member's courses hang on,
+    read once per request): its text is written once per scope, day, dialect and reading, with a mark where the ids
+    go, and each page's ids (integers, or a subquery the log's code wrote) put in. Built through Tortoise for each
+    page, a county's /audit page spent about half a millisecond writing the statements that name its platform
+    records, and HR's about 3 ms its courses, lessons and enrolments (small demo, PostgreSQL)."""
+
+    @lru_cache(maxsize=1024)
+    def text(scope: Scope, _day: date, _dialect: str, read: tuple) -> str:
+        return inline_sql(build(scope, RawSubquery(_IDS), *read))
+
+    async def names(scope: Scope, ids: Ids):
+        day = local_today()
+        read = (await reach(scope, day),) if reach else ()
+        if isinstance(ids, IntList) and not ids:
+            return build(scope, ids, *read)  # Tortoise's match-nothing test, where `IN ()` is no SQL
+        return text(scope, day, dialect(), read).replace(f"({_IDS})", ids.get_sql(None))
+
+    return names
 
 
 # entity → how its summaries read in the reader's language, word by word (register_summary). Summaries are stored

@@ -426,7 +426,7 @@ async def test_the_audit_pager_links_to_the_next_entries_by_a_cursor_on_the_last
 
 
 async def test_each_page_is_named_by_its_own_ids_though_the_namers_statements_are_kept_per_reader(app):
-    # The namers' statement texts are kept per scope and day with a mark where a page's ids go (audit.pages._by_scope).
+    # The namers' statement texts are kept per scope and day with a mark where a page's ids go (present.kept_namer).
     # County A's bureau names W1 on one page; W2, W3 (county B's: out of reach) and S1 on the next; no worker on a
     # third (Tortoise's match-nothing test: `IN ()` is no SQL).
     w = await world()
@@ -437,6 +437,30 @@ async def test_each_page_is_named_by_its_own_ids_though_the_namers_statements_ar
     second = await names_of(scope, {"worker": {w2.id, w3.id}, "station": {s1.id}})
     assert second == {"worker": {w2.id: w2.name}, "station": {s1.id: s1.name}}
     assert await names_of(scope, {"worker": set()}) == {"worker": {}}
+
+
+async def test_a_staff_members_courses_are_named_by_the_stations_they_look_after_now_though_the_statement_is_kept(db):
+    # The learning side's namers keep their text per scope, day and the station paths the reader's courses hang on
+    # (courses.catalog.access.course_reach_paths). County B's HR does not see county A's course, until its
+    # organisation takes on a station in county A's street: then the same reader, the same day, names the course
+    # and its lesson, where a text kept per scope and day alone would still name neither.
+    w = await world()
+    course = await make_course(w, author="bureau", lessons=1)  # county A's
+    lesson = await Lesson.get(course_id=course.id)
+    wanted = {"course": {course.id}, "lesson": {lesson.id}}
+    hr_b = Scope(user_id=0, role=Role.HR, organisation_id=w["orgs"][1].id)
+    assert await names_of(hr_b, wanted) == {"course": {}, "lesson": {}}
+
+    street_a = w["stations"][0]
+    await Station.create(
+        code="S5",
+        name="社工站5",
+        region_id=street_a.region_id,
+        region_path=street_a.region_path,
+        organisation=w["orgs"][1],
+        tier_id=street_a.tier_id,
+    )
+    assert await names_of(hr_b, wanted) == {"course": {course.id: course.title}, "lesson": {lesson.id: lesson.title}}
 
 
 @pytest.mark.parametrize("joined", ["", "JOINED_NAMES_MIN", "JOINED_REACH_MIN"], ids=["probed", "joined", "reach"])
