@@ -220,6 +220,20 @@ def context(browser, live_server):
     ctx.close()
 
 
+@contextmanager
+def watched_page(browser, base_url: str, *, locale: str, width: int, height: int) -> Iterator:
+    """A page in a fresh browser profile (`locale`, a `width` × `height` window, 10 s waits) whose errors are collected
+    (watch); the profile is closed afterwards."""
+    ctx = browser.new_context(base_url=base_url, locale=locale, viewport={"width": width, "height": height})
+    ctx.set_default_timeout(10_000)
+    try:
+        page = ctx.new_page()
+        watch(page)
+        yield page
+    finally:
+        ctx.close()
+
+
 def watch(page) -> None:
     """Collect script errors, console errors (CSP violations among them) and 4xx/5xx responses on the page."""
     errors: list[str] = []

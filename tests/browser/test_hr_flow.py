@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from talent.core.clock import local_today
-from tests.browser.conftest import sign_in, watch
+from tests.browser.conftest import sign_in, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -165,11 +165,7 @@ def test_the_workers_pages_fit_a_phone_and_a_desktop(browser, live_server, tmp_p
     review in $TALENT_SCREENSHOT_DIR (e.g. /tmp/shots) when set."""
     shots = Path(os.environ.get("TALENT_SCREENSHOT_DIR") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": width, "height": height})
-    context.set_default_timeout(10_000)
-    try:
-        page = context.new_page()
-        watch(page)
+    with watched_page(browser, live_server, locale="zh-CN", width=width, height=height) as page:
         sign_in(page, "bureau")
         for url, name in [("/workers", "workers"), (None, "worker")]:
             if url is None:
@@ -187,5 +183,3 @@ def test_the_workers_pages_fit_a_phone_and_a_desktop(browser, live_server, tmp_p
                 f"{name} page scrolls sideways by {overflow}px at {width}px: {page.evaluate(WIDE_ELEMENTS)}"
             )
         assert_no_js_errors(page)
-    finally:
-        context.close()

@@ -14,7 +14,7 @@ from tests.browser.conftest import (
     launched_chromium,
     running_server,
     sign_in,
-    watch,
+    watched_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -37,12 +37,8 @@ def chromium(course_server):
 
 @pytest.fixture
 def page(chromium, course_server):
-    ctx = chromium.new_context(base_url=course_server, locale="zh-CN", viewport={"width": 390, "height": 844})
-    ctx.set_default_timeout(10_000)
-    page = ctx.new_page()
-    watch(page)
-    yield page
-    ctx.close()
+    with watched_page(chromium, course_server, locale="zh-CN", width=390, height=844) as page:
+        yield page
 
 
 def test_a_worker_finds_a_course_enrols_opens_a_lesson_and_sees_progress_without_a_reload(page):

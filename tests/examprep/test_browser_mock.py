@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     running_server,
     sign_in,
     watch,
+    watched_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -34,12 +35,8 @@ def chromium(examprep_server):
 
 @pytest.fixture
 def page(chromium, examprep_server):
-    ctx = chromium.new_context(base_url=examprep_server, locale="en-GB", viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(10_000)
-    page = ctx.new_page()
-    watch(page)
-    yield page
-    ctx.close()
+    with watched_page(chromium, examprep_server, locale="en-GB", width=1280, height=900) as page:
+        yield page
 
 
 def test_a_worker_answers_three_questions_reloads_sees_them_kept_hands_in_and_sees_the_score(page):
@@ -110,11 +107,7 @@ def test_a_worker_takes_a_mock_exam_with_the_keyboard_alone(page):
 
 
 def test_on_a_phone_the_paper_shows_one_question_at_a_time(chromium, examprep_server):
-    ctx = chromium.new_context(base_url=examprep_server, locale="zh-CN", viewport={"width": 390, "height": 844})
-    ctx.set_default_timeout(10_000)
-    page = ctx.new_page()
-    watch(page)
-    try:
+    with watched_page(chromium, examprep_server, locale="zh-CN", width=390, height=844) as page:
         sign_in(page, "worker")
         page.goto("/exam-prep/mock")
         page.select_option("#mock-subject", "A-SW")
@@ -126,8 +119,6 @@ def test_on_a_phone_the_paper_shows_one_question_at_a_time(chromium, examprep_se
         assert visible.count() == 1 and visible.get_attribute("data-position") == "2"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         assert not page.js_errors, page.js_errors
-    finally:
-        ctx.close()
 
 
 COUNTDOWN_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "mock-countdown.js"
