@@ -1,5 +1,7 @@
-"""Migration operations and builders written once for every app's migrations.
+"""The base class, operations and builders written once for every app's migrations.
 
+The base class: Migration, which applies them without the state copies Tortoise makes for every operation (a
+migration written by makemigrations must be changed to subclass it; a test sees to that).
 The operations: the ones Tortoise gets wrong on SQLite (IndexForeignKey, DescribeField). The builders: makemigrations
 spells out the same things again and again (every foreign key as `fields.ForeignKeyField(to, source_field='<name>_id',
 db_constraint=True, to_field='id', related_name=..., on_delete=...)`, 9 lines each where formatted; every table as
