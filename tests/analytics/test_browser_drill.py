@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import launched_chromium, running_server, sign_in, watch
+from tests.browser.conftest import launched_chromium, running_server, sign_in, watched_page
 
 pytestmark = pytest.mark.browser
 IGNORED_CONSOLE = ("Failed to load resource",)
@@ -36,53 +36,49 @@ def _shot(page, name: str) -> None:
 
 
 def test_a_city_bureau_drills_down_to_a_township_and_comes_back_with_the_back_button(chromium, server):
-    ctx = chromium.new_context(base_url=server, locale="zh-CN", viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(15_000)
-    page = ctx.new_page()
-    watch(page)
-    sign_in(page, "citybureau")
-    page.goto("/reports")
-    page.wait_for_selector("#h-children")
-    page.wait_for_function("document.querySelector('canvas[data-chart=chart-cert]').width > 0")
-    _shot(page, "reports-city-1280-zh")
-    page.evaluate("window.__noReload = 'still here'")
-    city_url = page.url
-    # City → first county.
-    page.click("section[aria-labelledby=h-children] tbody a >> nth=0")
-    page.wait_for_url("**region=*")
-    county_url = page.url
-    page.wait_for_load_state("networkidle")
-    page.wait_for_selector("section[aria-labelledby=h-children] tbody a")
-    # County → first township: the lowest level lists stations.
-    page.click("section[aria-labelledby=h-children] tbody a >> nth=0")
-    page.wait_for_selector("#h-stations")
-    township_url = page.url
-    page.wait_for_load_state("networkidle")
-    assert len({city_url, county_url, township_url}) == 3
-    assert page.evaluate("window.__noReload") == "still here"  # htmx swapped, no page load
-    page.go_back()
-    page.wait_for_url(county_url)
-    page.wait_for_selector("#h-children")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_load_state("networkidle")
-    page.go_back()
-    page.wait_for_url(city_url)
-    page.wait_for_selector("#h-children")
-    page.wait_for_load_state("networkidle")
-    errors = [e for e in page.js_errors if not any(s in e for s in IGNORED_CONSOLE)]
-    assert errors == [], errors
-    assert [b for b in page.bad_responses if b[0] >= 500 or "/static/" in b[1]] == []
-    if os.environ.get("TALENT_SHOTS"):
-        phone = chromium.new_context(base_url=server, locale="en", viewport={"width": 390, "height": 844})
-        p2 = phone.new_page()
-        sign_in(p2, "citybureau")
-        p2.goto(township_url)
-        _shot(p2, "reports-township-390")
-        p2.goto("/")
-        _shot(p2, "dashboard-city-390")
-        phone.close()
-        page.goto("/")
-        _shot(page, "dashboard-city-1280-zh")
-        page.goto("/reports/yearly")
-        _shot(page, "yearly-1280-zh")
-    ctx.close()
+    with watched_page(chromium, server, locale="zh-CN", width=1280, height=900, wait_ms=15_000) as page:
+        sign_in(page, "citybureau")
+        page.goto("/reports")
+        page.wait_for_selector("#h-children")
+        page.wait_for_function("document.querySelector('canvas[data-chart=chart-cert]').width > 0")
+        _shot(page, "reports-city-1280-zh")
+        page.evaluate("window.__noReload = 'still here'")
+        city_url = page.url
+        # City → first county.
+        page.click("section[aria-labelledby=h-children] tbody a >> nth=0")
+        page.wait_for_url("**region=*")
+        county_url = page.url
+        page.wait_for_load_state("networkidle")
+        page.wait_for_selector("section[aria-labelledby=h-children] tbody a")
+        # County → first township: the lowest level lists stations.
+        page.click("section[aria-labelledby=h-children] tbody a >> nth=0")
+        page.wait_for_selector("#h-stations")
+        township_url = page.url
+        page.wait_for_load_state("networkidle")
+        assert len({city_url, county_url, township_url}) == 3
+        assert page.evaluate("window.__noReload") == "still here"  # htmx swapped, no page load
+        page.go_back()
+        page.wait_for_url(county_url)
+        page.wait_for_selector("#h-children")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle")
+        page.go_back()
+        page.wait_for_url(city_url)
+        page.wait_for_selector("#h-children")
+        page.wait_for_load_state("networkidle")
+        errors = [e for e in page.js_errors if not any(s in e for s in IGNORED_CONSOLE)]
+        assert errors == [], errors
+        assert [b for b in page.bad_responses if b[0] >= 500 or "/static/" in b[1]] == []
+        if os.environ.get("TALENT_SHOTS"):
+            phone = chromium.new_context(base_url=server, locale="en", viewport={"width": 390, "height": 844})
+            p2 = phone.new_page()
+            sign_in(p2, "citybureau")
+            p2.goto(township_url)
+            _shot(p2, "reports-township-390")
+            p2.goto("/")
+            _shot(p2, "dashboard-city-390")
+            phone.close()
+            page.goto("/")
+            _shot(page, "dashboard-city-1280-zh")
+            page.goto("/reports/yearly")
+            _shot(page, "yearly-1280-zh")

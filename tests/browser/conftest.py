@@ -211,21 +211,12 @@ def browser(live_server):
         yield chromium
 
 
-@pytest.fixture
-def context(browser, live_server):
-    """A fresh browser profile per test. It asks for Chinese first, like most of the platform's users."""
-    ctx = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(10_000)
-    yield ctx
-    ctx.close()
-
-
 @contextmanager
-def watched_page(browser, base_url: str, *, locale: str, width: int, height: int) -> Iterator:
-    """A page in a fresh browser profile (`locale`, a `width` × `height` window, 10 s waits) whose errors are collected
-    (watch); the profile is closed afterwards."""
+def watched_page(browser, base_url: str, *, locale: str, width: int, height: int, wait_ms: int = 10_000) -> Iterator:
+    """A page in a fresh browser profile (`locale`, a `width` × `height` window, waits of `wait_ms`) whose errors are
+    collected (watch); the profile is closed afterwards."""
     ctx = browser.new_context(base_url=base_url, locale=locale, viewport={"width": width, "height": height})
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(wait_ms)
     try:
         page = ctx.new_page()
         watch(page)
@@ -246,10 +237,10 @@ def watch(page) -> None:
 
 
 @pytest.fixture
-def page(context):
-    page = context.new_page()
-    watch(page)
-    yield page
+def page(browser, live_server):
+    """A page in a fresh browser profile per test. It asks for Chinese first, like most of the platform's users."""
+    with watched_page(browser, live_server, locale="zh-CN", width=1280, height=900) as page:
+        yield page
 
 
 def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
