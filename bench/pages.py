@@ -57,6 +57,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import httpx  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 
+from talent.core.collector import tuned_collector  # noqa: E402
 from talent.db import tortoise_config  # noqa: E402
 from talent.settings import get_settings  # noqa: E402
 from tests.querycount import count_queries  # noqa: E402
@@ -566,14 +567,16 @@ async def run(url: str, args, roles: list[str]) -> list[Result]:
     await empty_figure_store()
     twins = pages_sql.Twins(repeat=args.repeat)
     results: list[Result] = []
+    # The garbage collector as `talent serve`'s lifespan sets it (create_app(manage_db=False) runs none).
     try:
-        for role in roles:
-            headers = {"Accept-Language": "en"}
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as client:
-                if not await sign_in(client, role, DEMO_PASSWORD):
-                    print(f"{role:<10} (cannot sign in: no such demo account?)")
-                    continue
-                results += await run_role(client, role, args, twins)
+        with tuned_collector(get_settings().gc_young_threshold):
+            for role in roles:
+                headers = {"Accept-Language": "en"}
+                async with httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as client:
+                    if not await sign_in(client, role, DEMO_PASSWORD):
+                        print(f"{role:<10} (cannot sign in: no such demo account?)")
+                        continue
+                    results += await run_role(client, role, args, twins)
     finally:
         await Tortoise.close_connections()
     return results

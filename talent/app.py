@@ -7,7 +7,9 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from tortoise.contrib.fastapi import RegisterTortoise
 
+from talent.core.collector import tuned_collector
 from talent.db import tortoise_config
+from talent.settings import get_settings
 from talent.web.handlers import install_error_handlers
 from talent.web.security import WebMiddleware, csrf_protect, refuse_undecodable_multipart, reject_control_characters
 from talent.web.templating import ROOT
@@ -43,7 +45,8 @@ def create_app(*, manage_db: bool = True) -> FastAPI:
                 raise UnmigratedDatabase(
                     "The database is not migrated (pending: " + ", ".join(pending) + "). Run `talent migrate` first."
                 )
-            yield
+            with tuned_collector(get_settings().gc_young_threshold):
+                yield
 
     app = FastAPI(
         title="Talent",

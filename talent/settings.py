@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     login_slowdown_base_seconds: int = 2
     login_slowdown_max_seconds: int = 60
     page_size: int = 25
+    # Allocations between two young collections of the served process's garbage collector (talent.core.collector;
+    # Python's default is 700, about one collection a page); 0 leaves Python's settings alone.
+    gc_young_threshold: int = 10_000
     # Independent statements of one report run this many at once, each on its own pooled connection on PostgreSQL
     # and on a read-only connection of its own on a SQLite file database (talent.core.concurrency.gather_reads); 1
     # runs them one after another. Keep it below PostgreSQL's pool of five.

@@ -4,6 +4,7 @@ refuses to start on a database they have not been applied to.
 Runs on a temporary SQLite file, and also on a fresh PostgreSQL database when TALENT_TEST_DATABASE_URL is set.
 """
 
+import gc
 import importlib
 import uuid
 from contextlib import asynccontextmanager
@@ -14,6 +15,7 @@ from tortoise.context import TortoiseContext
 from tortoise.models import Model
 
 from talent.db import ALL_MODULES, is_postgres, tortoise_config
+from talent.settings import get_settings
 from tests.conftest import PG_URL, _admin, _with_database
 
 
@@ -283,9 +285,15 @@ async def test_the_app_starts_on_a_migrated_database(migrated_url, database_env)
     database_env(migrated_url)
     app = create_app()
     started = False
+    young = gc.get_threshold()[0]
     async with app.router.lifespan_context(app):
         started = True
+        # The served process's collector (talent.core.collector), set while the app runs and undone after.
+        assert gc.get_threshold()[0] == get_settings().gc_young_threshold != young
+        assert gc.get_freeze_count() > 0
     assert started
+    assert gc.get_threshold()[0] == young
+    assert gc.get_freeze_count() == 0
 
 
 async def test_upgrading_a_database_that_holds_accounts_and_workers_keeps_them(tmp_path):
