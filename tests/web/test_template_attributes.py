@@ -46,3 +46,26 @@ def test_a_key_named_like_a_dict_method_still_gives_the_method():
 
 def test_a_missing_key_is_undefined_not_none():
     assert env.from_string("{{ row.missing is undefined }}|{{ row.missing }}|").render(row=ROW) == "True||"
+
+
+# Templates whose globals are the environment's take talent.web.templating.Template's shorter path when a render
+# makes a context or imports a module; one with globals of its own takes Jinja's. Both must render as Jinja does.
+SOURCES = {
+    "lib.html": "{% macro hi() %}{{ greeting | default('no greeting') }} {{ site }}{% endmacro %}",
+    "page.html": "{% import 'lib.html' as lib %}{{ lib.hi() }} {{ greeting | default('-') }}{% include 'part.html' %}",
+    "part.html": "[{{ greeting | default('none') }} {{ site }}]",
+}
+
+
+@pytest.mark.parametrize("own_globals", [{}, {"greeting": "你好"}], ids=["environment's globals", "its own globals"])
+def test_imports_and_includes_see_the_globals_jinjas_own_template_sees(own_globals):
+    from talent.web.templating import Environment
+
+    ours, plain = (
+        kind(loader=jinja2.DictLoader(SOURCES), autoescape=True) for kind in (Environment, jinja2.Environment)
+    )
+    for environment in (ours, plain):
+        environment.globals["site"] = "talent"
+    rendered = [e.get_template("page.html", globals=own_globals).render() for e in (ours, plain)]
+    assert rendered[0] == rendered[1]
+    assert ("你好" in rendered[0]) == bool(own_globals)
