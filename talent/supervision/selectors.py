@@ -10,10 +10,12 @@ from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count
 
 from talent import rawsql
+from talent.cohorts.models import CohortMember
 from talent.core.access import Scope
 from talent.core.aggregate import count_rows
 from talent.core.pagination import ListParams, Page, paginate
 from talent.core.sql import (
+    RawSubquery,
     Unordered,
     child_path_sql,
     dialect,
@@ -47,7 +49,10 @@ def _reach_sql(user_id: int, today: date, _dialect: str) -> str:
     date, never typed text): built through Tortoise on each request, it was a fifth of a supervisor's stations page
     in the server (pyinstrument, national demo, PostgreSQL)."""
     stations = Assignment.filter(active_on(today), supervisor__user_id=user_id).values("station_id")
-    mentees = Supervisor.filter(mentoring_on(today, "mentees__"), user_id=user_id).values("mentees__worker_id")
+    # The members from the mentor's index, the supervisor's id found first: joined from the supervisor, SQLite built a
+    # Bloom filter over every cohort for each request (0.56 → 0.03 ms, national demo).
+    mentor = RawSubquery(inline_sql(Supervisor.filter(user_id=user_id).values("id")))
+    mentees = CohortMember.filter(mentoring_on(today), mentor_id__in=mentor).values("worker_id")
     return (
         f"SELECT 0 AS mentee, s.* FROM ({inline_sql(stations)}) s"
         f" UNION ALL SELECT 1, m.* FROM ({inline_sql(mentees)}) m"
