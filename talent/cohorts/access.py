@@ -19,12 +19,12 @@ from talent.core.sql import NOTHING, Unordered, literal_int, reach, under
 from talent.people.access import reached_worker_ids
 from talent.people.models import EmploymentSpell
 from talent.places.access import station_ids
-from talent.supervision.rules import mentoring_on
+from talent.supervision.access import mentored_by
 
 
 def _mentored_by(scope: Scope):
     """The supervisor's members on the scope's day (rules.mentoring_on)."""
-    return CohortMember.filter(mentoring_on(scope.today or local_today()), mentor__user_id=scope.user_id)
+    return mentored_by(scope.user_id, scope.today or local_today())
 
 
 def cohorts_q(scope: Scope) -> Q:

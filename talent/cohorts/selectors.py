@@ -20,7 +20,7 @@ from talent.core.sql import Unordered, dialect, icontains, inline_sql, literal_c
 from talent.people.models import EmploymentSpell, Worker
 from talent.people.rules import active_on as spell_active_on
 from talent.places.models import Station
-from talent.supervision.access import readable_sessions
+from talent.supervision.access import mentored_by, readable_sessions
 from talent.supervision.models import SessionAttendee, SupervisionSession
 from talent.supervision.rules import mentoring_on
 
@@ -133,7 +133,7 @@ async def mentee_loads(*, supervisor_ids: list[int], today: date) -> dict[int, i
 async def my_mentees(*, user_id: int, today: date) -> list[CohortMember]:
     """Members the supervisor signed in as `user_id` mentors on `today`."""
     return (
-        await CohortMember.filter(_mentored(today), mentor__user_id=user_id)
+        await mentored_by(user_id, today)
         .select_related("worker", "cohort")
         .order_by("cohort__name", "worker__worker_no")
     )

@@ -11,14 +11,17 @@ export and report of supervision (and by talent.cohorts for sessions and mentors
   an admin anywhere (places.access.can_write_under).
 """
 
+from datetime import date
+
 from tortoise.expressions import Q
 
 from talent.core.access import Role, Scope
-from talent.core.sql import NOTHING, Union, Unordered, reach, under
+from talent.core.sql import NOTHING, RawSubquery, Union, Unordered, inline_sql, reach, under
 from talent.places.access import regional_rules_q, station_ids
 from talent.places.models import Region
 from talent.places.rules import ancestor_paths, within
 from talent.supervision.models import Assignment, SessionCeRule, SupervisionSession, Supervisor
+from talent.supervision.rules import mentoring_on
 
 
 def supervisors_q(scope: Scope) -> Q:
@@ -118,3 +121,13 @@ def readable_sessions(scope: Scope):
 
 def readable_ce_rules(scope: Scope):
     return SessionCeRule.filter(regional_rules_q(scope))
+
+
+def mentored_by(user_id: int, day: date):
+    """The cohort members the supervisor signed in as `user_id` mentors on `day` (mentoring_on), as a queryset of the
+    members, read through the reverse relation's model (this package imports no cohorts). The supervisor's id is
+    chosen by a subquery, so the planner starts from the mentor's index: joined from the supervisor, SQLite built a
+    Bloom filter over every cohort (0.56 → 0.03 ms a statement, national demo)."""
+    members = Supervisor._meta.fields_map["mentees"].related_model
+    mentor = RawSubquery(inline_sql(Supervisor.filter(user_id=user_id).values("id")))
+    return members.filter(mentoring_on(day), mentor_id__in=mentor)
