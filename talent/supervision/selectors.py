@@ -17,6 +17,7 @@ from talent.core.sql import (
     Unordered,
     child_path_sql,
     dialect,
+    exists,
     icontains,
     inline_sql,
     json_list,
@@ -341,10 +342,17 @@ UNCOVERED_SORTS = {"code": "code", "name": "name", "region": "region_path"}
 
 async def uncovered_stations(*, scope: Scope, region: Region | None, today: date, params: ListParams) -> Page:
     """Stations in the region (and the viewer's scope) without an active primary supervisor on `today`."""
-    # On PostgreSQL an anti-join, where a NOT IN tested each station against every primary assignment of the
-    # country, hashed first: a county's count 8.7 → 0.06 ms of SQL (EXPLAIN ANALYZE, national demo).
-    uncovered = not_named_by("stations", _covered_ids(today), "station_id")
-    qs = Station.filter(stations_q(scope), uncovered).select_related("region", "organisation")
+    if dialect() == "postgres":
+        # An anti-join, where a NOT IN tested each station against every primary assignment of the country, hashed
+        # first: a county's count 8.7 → 0.06 ms of SQL (EXPLAIN ANALYZE, national demo).
+        qs = Station.filter(stations_q(scope), not_named_by("stations", _covered_ids(today), "station_id"))
+    else:
+        # Each station of the scope asks for its own primary assignment (an index probe), where the NOT IN read the
+        # country's assignments first: a county's count 9.4 → 0.04 ms, a province's 9.0 → 0.7 ms; the whole country's
+        # 12 → 17 ms (sqlite3, national demo).
+        primary = Assignment.filter(primary_on(today), station_id=RawSQL('"stations"."id"')).values("id")
+        qs = Station.filter(stations_q(scope)).annotate(covered=exists(primary)).filter(covered=False)
+    qs = qs.select_related("region", "organisation")
     if region is not None:
         qs = qs.filter(under("region_path", region.path))
     if params.q:
