@@ -248,11 +248,15 @@ async def test_a_supervisor_reads_the_sessions_at_their_stations_and_their_own_e
     assert (await client.get(f"/supervision/sessions/{theirs_there.id}")).status_code == 404
 
 
-async def test_the_session_search_finds_sessions_by_topic_by_their_stations_name_and_by_its_exact_code(client, db):
+@pytest.mark.parametrize("reader", ["admin", "bureau", "hr"])
+async def test_the_session_search_finds_sessions_by_topic_by_their_stations_name_and_by_its_exact_code(
+    client, db, reader
+):
+    # HR and a bureau search the names and codes of their scope's stations alone (S1 is in both scopes).
     w = await world()
     first = await _log(w, topics="甲议题")
     second = await _log(w, topics="乙议题", held_on=date(2026, 5, 21))
-    await login(client, "admin")
+    await login(client, reader)
 
     async def found(q: str) -> set[int]:
         page = (await client.get("/supervision/sessions", params={"q": q})).text
