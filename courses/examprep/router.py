@@ -22,6 +22,7 @@ from talent.certification.for_examprep import exam_paper, exam_papers, exam_subj
 from talent.core.access import Permission
 from talent.core.clock import local_time, local_today
 from talent.core.codes import choices
+from talent.core.concurrency import gather_panels
 from talent.core.errors import ServiceError
 from talent.core.i18n import get_locale
 from talent.core.i18n import gettext as _
@@ -89,19 +90,16 @@ async def home(request: Request, viewer: WorkerViewer) -> Response:
     today, reach = _today(now), await _reach(viewer, now)
     counts = await selectors.bank_subject_counts(reach=reach)
     subjects = await _subjects_in_bank(counts)
-    return render(
-        request,
-        "examprep/home.html",
-        {
-            "subjects": subjects,
-            "counts": counts,
-            "readiness": await selectors.readiness_for(worker_id=worker_id, subjects=subjects, now=now, reach=reach),
-            "due": await selectors.notebook_due_count(worker_id=worker_id, today=today, reach=reach),
-            "running": await selectors.attempt_in_progress(worker_id=worker_id, now=now),
-            "recent": await selectors.attempts_recent(worker_id=worker_id, now=now),
-            "eligibility": await certification.worker_eligibility(scope=viewer.scope, worker_id=worker_id, today=today),
-        },
-    )
+    # Independent panels (core.concurrency.gather_panels).
+    panels = {
+        "readiness": lambda: selectors.readiness_for(worker_id=worker_id, subjects=subjects, now=now, reach=reach),
+        "due": lambda: selectors.notebook_due_count(worker_id=worker_id, today=today, reach=reach),
+        "running": lambda: selectors.attempt_in_progress(worker_id=worker_id, now=now),
+        "recent": lambda: selectors.attempts_recent(worker_id=worker_id, now=now),
+        "eligibility": lambda: certification.worker_eligibility(scope=viewer.scope, worker_id=worker_id, today=today),
+    }
+    read = dict(zip(panels, await gather_panels(list(panels.values())), strict=True))
+    return render(request, "examprep/home.html", {"subjects": subjects, "counts": counts, **read})
 
 
 @router.get("/readiness/{subject}")

@@ -15,8 +15,7 @@ from talent.certification.selectors import worker_certificates
 from talent.cohorts.models import CohortMember
 from talent.cohorts.selectors import my_memberships
 from talent.core.access import Scope
-from talent.core.concurrency import gather_reads
-from talent.core.sql import dialect
+from talent.core.concurrency import gather_panels
 from talent.dashboard import learning
 from talent.figures.freshness import Kept, cached_many, register_coded, scope_key
 from talent.pay.selectors import worker_pay
@@ -194,10 +193,7 @@ async def learner_home(*, scope: Scope, worker_id: int, today: date, now: dateti
     side = learning.side()
     # The questions the worker may draw today bound the reviews due, the bank and readiness alike: read once.
     reach = await side.reach(worker_id=worker_id, today=today) if side else []
-    # The panels read independently of each other. On PostgreSQL they are gathered, two at a time (core.concurrency):
-    # one after another the home waited on two dozen statements in turn (national demo, 150 visits alternated three
-    # times: median 20.3–23.3 → 15.5–17.2 ms). On SQLite in turn: there each statement takes a fraction of a
-    # millisecond, less than handing it to a reader connection's thread (13.8–14.9 → 13.5–17.5 ms gathered).
+    # The panels read independently of each other (core.concurrency.gather_panels).
     panels = {
         "course": lambda: continue_course(worker_id=worker_id, today=today),
         "due": lambda: reviews_due(worker_id=worker_id, today=today, reach=reach),
@@ -207,5 +203,4 @@ async def learner_home(*, scope: Scope, worker_id: int, today: date, now: dateti
         "member": lambda: my_cohort(worker_id=worker_id),
         "pay": lambda: my_pay(worker_id=worker_id, today=today),
     }
-    limit = None if dialect() == "postgres" else 1
-    return dict(zip(panels, await gather_reads(list(panels.values()), limit=limit), strict=True))
+    return dict(zip(panels, await gather_panels(list(panels.values())), strict=True))

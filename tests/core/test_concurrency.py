@@ -6,7 +6,7 @@ import asyncio
 
 from tortoise.transactions import in_transaction
 
-from talent.core.concurrency import gather_reads
+from talent.core.concurrency import gather_panels, gather_reads
 from talent.people.models import Worker
 from talent.rawsql import fetch_all
 
@@ -65,4 +65,11 @@ async def test_reads_gathered_inside_a_gathered_read_run_in_turn_so_the_limit_ho
     # A part read alone gathers its own reads at once (a table's export).
     state["most"] = 0
     assert await parts[0]() == [3, 1]
+    assert state["most"] == (2 if is_postgres else 1)
+
+
+async def test_a_pages_panels_overlap_on_postgresql_and_come_back_in_order(db, is_postgres):
+    state, calls = overlap_probe()
+    assert await gather_panels(calls) == [3, 1, 2, 5]
+    # The settings' two at a time on PostgreSQL; SQLite's one connection: one after another.
     assert state["most"] == (2 if is_postgres else 1)

@@ -13,7 +13,7 @@ from talent.accounts.selectors import scope_for
 from talent.analytics.area import area_for
 from talent.analytics.params import report_dates
 from talent.analytics.reports import full_report
-from talent.core.concurrency import gather_reads
+from talent.core.concurrency import gather_panels, gather_reads
 from talent.core.pagination import ListParams
 from talent.demo import load_demo
 from talent.figures.models import FigureCache
@@ -60,6 +60,13 @@ async def test_reads_overlap_on_readers_at_most_limit_at_once(file_db, readers_t
     state, calls = overlap_probe()
     assert await gather_reads(calls, limit=2) == [3, 1, 2, 5]
     assert state["most"] == 2 and len(readers_taken) == 4
+
+
+async def test_a_pages_panels_run_in_turn_on_the_process_connection_of_a_file_database(file_db, readers_taken):
+    # Their statements take less than handing each to a reader connection's thread (core.concurrency.gather_panels).
+    state, calls = overlap_probe()
+    assert await gather_panels(calls) == [3, 1, 2, 5]
+    assert state["most"] == 1 and readers_taken == []
 
 
 async def test_a_report_on_a_sqlite_file_database_reads_its_parts_at_once_on_readers_with_the_same_figures(
