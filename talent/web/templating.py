@@ -37,7 +37,7 @@ class Template(jinja2.Template):
     from the importer's, one ChainMap lookup per global (13 µs). Both are done on the environment's dict instead, in
     C, with the same result (under 1 µs); a template with globals of its own takes Jinja's path."""
 
-    def _own_globals(self) -> dict | None:
+    def _environment_globals(self) -> dict | None:
         """The environment's globals when they are this template's whole globals, else None."""
         maps = getattr(self.globals, "maps", None)
         if maps is not None and len(maps) == 2 and not maps[0] and maps[1] is self.environment.globals:
@@ -45,13 +45,13 @@ class Template(jinja2.Template):
         return None
 
     def new_context(self, vars=None, shared=False, locals=None) -> jinja2.runtime.Context:
-        plain = self._own_globals()
+        plain = self._environment_globals()
         if plain is None:
             return super().new_context(vars, shared, locals)
         return jinja2.runtime.new_context(self.environment, self.name, self.blocks, vars, shared, plain, locals)
 
     def _get_default_module(self, ctx: jinja2.runtime.Context | None = None) -> jinja2.environment.TemplateModule:
-        plain = self._own_globals()
+        plain = self._environment_globals()
         if ctx is not None and plain is not None and not ctx.globals_keys - plain.keys():
             ctx = None  # nothing the cached module lacks: Jinja's path would return it
         return super()._get_default_module(ctx)
