@@ -98,8 +98,9 @@ async def home(request: Request, viewer: WorkerViewer) -> Response:
         "recent": lambda: selectors.attempts_recent(worker_id=worker_id, now=now),
         "eligibility": lambda: certification.worker_eligibility(scope=viewer.scope, worker_id=worker_id, today=today),
     }
-    read = dict(zip(panels, await gather_panels(list(panels.values())), strict=True))
-    return render(request, "examprep/home.html", {"subjects": subjects, "counts": counts, **read})
+    return render(
+        request, "examprep/home.html", {"subjects": subjects, "counts": counts, **await gather_panels(panels)}
+    )
 
 
 @router.get("/readiness/{subject}")

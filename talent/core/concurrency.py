@@ -11,7 +11,7 @@ tests) has one connection: both run the reads in turn.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import TypeVar
 
@@ -60,11 +60,12 @@ async def gather_reads(calls: Sequence[Callable[[], Awaitable[T]]], *, limit: in
     return list(await asyncio.gather(*(run(call) for call in calls)))
 
 
-async def gather_panels(calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
-    """gather_reads for the independent panels of one page, each a few short statements (a worker's home, their exam
-    preparation): gathered on PostgreSQL, whose round trips then overlap, and in turn on SQLite, where a statement of
-    a fraction of a millisecond costs less than handing it to a reader connection's thread. A worker's home on the
-    national demo (150 visits, alternated three times): PostgreSQL 20.3–23.3 → 15.5–17.2 ms gathered; SQLite
-    13.8–14.9 → 13.5–17.5 ms gathered, so not there."""
+async def gather_panels(panels: Mapping[str, Callable[[], Awaitable[T]]]) -> dict[str, T]:
+    """Each panel's result by its name: gather_reads for the independent panels of one page, each a few short
+    statements (a worker's home, their exam preparation). Gathered on PostgreSQL, whose round trips then overlap; in
+    turn on SQLite, where a statement of a fraction of a millisecond costs less than handing it to a reader
+    connection's thread. A worker's home on the national demo (150 visits, alternated three times): PostgreSQL
+    20.3–23.3 → 15.5–17.2 ms gathered; SQLite 13.8–14.9 → 13.5–17.5 ms gathered, so not there."""
     postgres = connections.get("default").capabilities.dialect == "postgres"
-    return await gather_reads(calls, limit=None if postgres else 1)
+    results = await gather_reads(list(panels.values()), limit=None if postgres else 1)
+    return dict(zip(panels, results, strict=True))

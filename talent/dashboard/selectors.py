@@ -203,4 +203,4 @@ async def learner_home(*, scope: Scope, worker_id: int, today: date, now: dateti
         "member": lambda: my_cohort(worker_id=worker_id),
         "pay": lambda: my_pay(worker_id=worker_id, today=today),
     }
-    return dict(zip(panels, await gather_panels(list(panels.values())), strict=True))
+    return await gather_panels(panels)

@@ -70,6 +70,6 @@ async def test_reads_gathered_inside_a_gathered_read_run_in_turn_so_the_limit_ho
 
 async def test_a_pages_panels_overlap_on_postgresql_and_come_back_in_order(db, is_postgres):
     state, calls = overlap_probe()
-    assert await gather_panels(calls) == [3, 1, 2, 5]
+    assert list((await gather_panels(dict(zip("abcd", calls, strict=True)))).values()) == [3, 1, 2, 5]
     # The settings' two at a time on PostgreSQL; SQLite's one connection: one after another.
     assert state["most"] == (2 if is_postgres else 1)

@@ -65,7 +65,7 @@ async def test_reads_overlap_on_readers_at_most_limit_at_once(file_db, readers_t
 async def test_a_pages_panels_run_in_turn_on_the_process_connection_of_a_file_database(file_db, readers_taken):
     # Their statements take less than handing each to a reader connection's thread (core.concurrency.gather_panels).
     state, calls = overlap_probe()
-    assert await gather_panels(calls) == [3, 1, 2, 5]
+    assert list((await gather_panels(dict(zip("abcd", calls, strict=True)))).values()) == [3, 1, 2, 5]
     assert state["most"] == 1 and readers_taken == []
 
 
