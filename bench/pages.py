@@ -33,7 +33,6 @@ Don't run it on the national demo on a shared machine without --roles: some page
 
 import argparse
 import asyncio
-import contextvars
 import csv
 import functools
 import io
@@ -43,7 +42,7 @@ import re
 import sys
 import time
 import zipfile
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from html import unescape as html_unescape
 from html.parser import HTMLParser
@@ -253,40 +252,69 @@ class Result:
         return self.sql_seconds / self.twin if self.twin else None
 
 
-_depth = contextvars.ContextVar("pages_sql_clock_depth", default=0)
-
-
 @asynccontextmanager
 async def sql_clock():
-    """The seconds spent inside the database clients' execute methods (as tests/querycount.py counts them: a
-    method delegating to another counts once), in `clock["seconds"]`."""
+    """The seconds during which at least one statement was running, in `clock["seconds"]`: from a database client's
+    execute method being entered to its return (as tests/querycount.py counts them), and each batch of an export's
+    streamed rows from being asked for to its arrival (a PostgreSQL server-side cursor's fetch, a SQLite RowStream's).
+
+    The union of those intervals, not their sum: two statements gathered at once (core.concurrency.gather_panels)
+    were each counted in full, so a page's time in SQL could exceed its own time; and the streamed batches, which
+    are most of an export's reading, were not counted at all."""
+    from talent.core import export
+    from talent.sqlite_engine import RowStream
     from tests.querycount import _CLASSES, _METHODS
 
     clock = {"seconds": 0.0}
-    originals = []
+    running = {"count": 0, "since": 0.0}
+
+    def enter() -> None:
+        if running["count"] == 0:
+            running["since"] = time.perf_counter()
+        running["count"] += 1
+
+    def leave() -> None:
+        running["count"] -= 1
+        if running["count"] == 0:
+            clock["seconds"] += time.perf_counter() - running["since"]
 
     def timed(original):
         @functools.wraps(original)
-        async def wrapper(self, *args, **kwargs):
-            token = _depth.set(_depth.get() + 1)
-            start = time.perf_counter()
+        async def wrapper(*args, **kwargs):
+            enter()
             try:
-                return await original(self, *args, **kwargs)
+                return await original(*args, **kwargs)
             finally:
-                if _depth.get() == 1:
-                    clock["seconds"] += time.perf_counter() - start
-                _depth.reset(token)
+                leave()
 
         return wrapper
 
+    cursor_records = export.cursor_records
+
+    async def timed_cursor(*args):
+        async with aclosing(cursor_records(*args)) as batches:
+            while True:
+                enter()
+                try:
+                    batch = await anext(batches)
+                except StopAsyncIteration:
+                    return
+                finally:
+                    leave()
+                yield batch
+
+    originals = [(RowStream, "fetch", RowStream.__dict__["fetch"])]
     for cls in _CLASSES:
         for name in _METHODS:
             if (original := cls.__dict__.get(name)) is not None:
                 originals.append((cls, name, original))
-                setattr(cls, name, timed(original))
+    for cls, name, original in originals:
+        setattr(cls, name, timed(original))
+    export.cursor_records = timed_cursor
     try:
         yield clock
     finally:
+        export.cursor_records = cursor_records
         for cls, name, original in originals:
             setattr(cls, name, original)
 

@@ -72,3 +72,48 @@ async def test_the_records_bench_follows_the_lists_to_their_records_and_measures
     # A worker's page, a station's and a cohort's, each measured once, and no server error among them.
     assert {"/workers/N", "/stations/N", "/cohorts/N"} <= kinds, sorted(kinds)
     assert len(urls) == len(set(urls)) and all(r.status < 500 and r.queries > 0 for r in results)
+
+
+async def test_the_pages_bench_counts_time_in_sql_once_while_statements_overlap_and_counts_streamed_batches(
+    monkeypatch,
+):
+    import asyncio
+
+    import tests.querycount
+    from talent.core import export
+
+    bench = _bench("pages")
+    now = [0.0]
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: now[0])
+    release = {name: asyncio.Event() for name in ("a", "b")}
+
+    class Client:
+        async def execute_query(self, query, values=None):
+            await release[query].wait()
+
+    async def batches(db, sql, params, size):
+        for _ in range(2):
+            now[0] += 1  # each batch takes a second to arrive
+            yield [1] * size
+
+    execute_query = Client.__dict__["execute_query"]
+    monkeypatch.setattr(tests.querycount, "_CLASSES", (Client,))
+    monkeypatch.setattr(export, "cursor_records", batches)
+    async with bench.sql_clock() as clock:
+        # Statement a runs from 0 to 2, statement b from 1 to 3: SQL was running for 3 seconds, not 2 + 2.
+        first = asyncio.create_task(Client().execute_query("a"))
+        await asyncio.sleep(0)
+        now[0] = 1
+        second = asyncio.create_task(Client().execute_query("b"))
+        await asyncio.sleep(0)
+        now[0] = 2
+        release["a"].set()
+        await first
+        now[0] = 3
+        release["b"].set()
+        await second
+        # Two batches of a second each, and ten seconds of writing the file between them that are not SQL's.
+        async for _batch in export.cursor_records(None, "SELECT", [], 2):
+            now[0] += 10
+    assert clock["seconds"] == 3 + 2
+    assert export.cursor_records is batches and Client.__dict__["execute_query"] is execute_query
