@@ -1,5 +1,8 @@
 """Templates read a dict row's keys as attributes (`row.name`) through talent.web.templating.Environment, which
-answers from the key first; every answer must be the one Jinja's own environment gives."""
+answers from the key first, and any other object's attributes by Jinja's rule written out; every answer must be the
+one Jinja's own environment gives."""
+
+from types import MappingProxyType
 
 import jinja2
 import pytest
@@ -17,11 +20,22 @@ EXPRESSIONS = (
     "row.nested.name",
     "row.nested.missing is defined",
     "obj.name",
+    "obj.missing is defined",
+    "obj.broken is defined",
+    "obj.missing or '—'",
+    "proxy.name",
+    "proxy.missing is defined",
+    "text.upper()",
+    "none_value.name is defined",
 )
 
 
 class Named:
     name = "an attribute"
+
+    @property
+    def broken(self):
+        raise AttributeError("a property that fails reads as missing")
 
 
 ROW = {"name": "王芳 <b>", "items": "a key named like a method", "keys": 3, "nested": {"name": "inner"}}
@@ -31,7 +45,7 @@ ROW = {"name": "王芳 <b>", "items": "a key named like a method", "keys": 3, "n
 def test_a_dict_row_reads_the_same_as_with_jinjas_own_environment(expression):
     source = "{{ " + expression + " }}"
     plain = jinja2.Environment(autoescape=True).from_string(source)
-    context = {"row": ROW, "obj": Named()}
+    context = {"row": ROW, "obj": Named(), "proxy": MappingProxyType(ROW), "text": "abc", "none_value": None}
     assert env.from_string(source).render(context) == plain.render(context)
 
 
