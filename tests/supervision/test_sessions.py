@@ -248,6 +248,30 @@ async def test_a_supervisor_reads_the_sessions_at_their_stations_and_their_own_e
     assert (await client.get(f"/supervision/sessions/{theirs_there.id}")).status_code == 404
 
 
+async def test_a_supervisors_search_names_each_readable_session_by_its_own_station_and_finds_no_others(client, db):
+    # Each session of the scope probes its own station (the search's subquery correlated with the session): their own
+    # session at a station handed over is found by that station's name and code; another supervisor's session
+    # there is not, though the name matches.
+    w = await world()
+    mine = await Supervisor.get(user_id=w["users"]["supervisor"].id)
+    other = await Supervisor.create(name="督导乙")
+    s1, s2 = w["stations"][0], w["stations"][2]
+    common = {"held_on": date(2026, 5, 20), "hours": Decimal(2), "format": "on_site", "ce_hours": Decimal(0)}
+    theirs_here = await SupervisionSession.create(supervisor=other, station=s1, topics="甲", **common)
+    mine_there = await SupervisionSession.create(supervisor=mine, station=s2, topics="乙", **common)
+    await SupervisionSession.create(supervisor=other, station=s2, topics="丙", **common)
+    await login(client, "supervisor")
+
+    async def found(q: str) -> set[int]:
+        page = (await client.get("/supervision/sessions", params={"q": q})).text
+        return set(map(int, re.findall(r'href="/supervision/sessions/(\d+)"', page)))
+
+    assert await found(s2.name) == {mine_there.id}
+    assert await found(s2.code) == {mine_there.id}
+    assert await found(s1.name) == {theirs_here.id}
+    assert await found("丙") == set()
+
+
 @pytest.mark.parametrize("reader", ["admin", "bureau", "hr"])
 async def test_the_session_search_finds_sessions_by_topic_by_their_stations_name_and_by_its_exact_code(
     client, db, reader
