@@ -504,13 +504,24 @@ def sessions(ctx: Ctx) -> Statements | None:
         return None
     in_scope = f"t.station_id IN (SELECT st.id FROM stations st WHERE {ctx.stations('st')})"
     if s.role == Role.SUPERVISOR:
-        own = f"t.supervisor_id IN (SELECT v.id FROM supervisors v WHERE v.user_id = {ctx.p(s.user_id)})"
-        in_scope = f"({in_scope} OR {own})"
+        # A union of ids, each part by its index: an OR of the two tests read every session of the country.
+        at_stations = f"SELECT u.id FROM supervision_sessions u WHERE {in_scope.replace('t.', 'u.', 1)}"
+        own = (
+            "SELECT u.id FROM supervision_sessions u"
+            f" WHERE u.supervisor_id IN (SELECT v.id FROM supervisors v WHERE v.user_id = {ctx.p(s.user_id)})"
+        )
+        in_scope = f"t.id IN ({at_stations} UNION {own})"
     where = [in_scope]
     if ctx.query.get("q"):
         text = ctx.query["q"]
-        stations = f"SELECT st.id FROM stations st WHERE {ctx.like(('st.name',), text)} OR st.code = {ctx.p(text)}"
-        where.append(f"({ctx.like(('t.topics',), text)} OR t.station_id IN ({stations}))")
+        named = f"({ctx.like(('st.name',), text)} OR st.code = {ctx.p(text)})"
+        if s.role == Role.ADMIN:
+            station_named = f"t.station_id IN (SELECT st.id FROM stations st WHERE {named})"
+        else:
+            # A scope's few sessions each probe their own station (a set of the named stations makes PostgreSQL
+            # test the text on every session of the country first).
+            station_named = f"EXISTS (SELECT 1 FROM stations st WHERE st.id = t.station_id AND {named})"
+        where.append(f"({ctx.like(('t.topics',), text)} OR {station_named})")
     station = "(SELECT st.{} FROM stations st WHERE st.id = t.station_id)"
     supervisor = "(SELECT v.name FROM supervisors v WHERE v.id = t.supervisor_id)"
     sorts = {"held_on": "t.held_on", "station": station.format("code"), "supervisor": supervisor, "hours": "t.hours"}
