@@ -550,8 +550,13 @@ def assessments(ctx: Ctx) -> Statements | None:
     where += equal(ctx, "grade")
     worker = "(SELECT w.{} FROM workers w WHERE w.id = t.worker_id)"
     if ctx.query.get("q"):
+        named = ctx.like(("w.name", "w.worker_no"), ctx.query["q"])
+        # The country's assessments test a set of the workers named; a jurisdiction's few each probe their own
+        # worker, where a set of the named made SQLite search all 184,287 workers first (about 55 ms).
         where.append(
-            f"t.worker_id IN (SELECT w.id FROM workers w WHERE {ctx.like(('w.name', 'w.worker_no'), ctx.query['q'])})"
+            f"t.worker_id IN (SELECT w.id FROM workers w WHERE {named})"
+            if ctx.scope.role == Role.ADMIN
+            else f"EXISTS (SELECT 1 FROM workers w WHERE w.id = t.worker_id AND {named})"
         )
     sorts = {
         "year": "t.year",
@@ -596,7 +601,14 @@ def cohorts(ctx: Ctx) -> Statements | None:
     where += equal(ctx, "kind")
     if ctx.query.get("q"):
         text = ctx.query["q"]
-        in_region = f"t.region_id IN (SELECT r.id FROM regions r WHERE {ctx.like(('r.name',), text)})"
+        named = ctx.like(("r.name",), text)
+        # A bureau's few cohorts each probe their own region (a set of every region named: PostgreSQL tested the
+        # text on every cohort of the country first); the country's test a set of the named regions.
+        in_region = (
+            f"t.region_id IN (SELECT r.id FROM regions r WHERE {named})"
+            if s.role == Role.ADMIN
+            else f"EXISTS (SELECT 1 FROM regions r WHERE r.id = t.region_id AND {named})"
+        )
         where.append(f"({ctx.like(('t.name',), text)} OR {in_region})")
     sorts = {"name": "t.name", "kind": "t.kind", "start_on": "t.start_on", "region": "t.region_path"}
     columns = (
