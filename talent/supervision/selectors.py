@@ -14,6 +14,7 @@ from talent.core.access import Scope
 from talent.core.aggregate import count_rows
 from talent.core.pagination import ListParams, Page, paginate
 from talent.core.sql import (
+    Union,
     Unordered,
     child_path_sql,
     dialect,
@@ -100,9 +101,13 @@ def _supervisor_filtered(*, scope: Scope, params: ListParams, expertise: str, re
     if kind:
         qs = qs.filter(affiliation_type=kind)
     if region is not None:
-        # Based in the region, or assigned (at some time) to a station inside it.
+        # Based in the region, or assigned (at some time) to a station inside it: one union of ids, each part read by
+        # its index. As an OR of the region's range and a set of the assigned, PostgreSQL tested both on every
+        # supervisor of the country (the administrator's ?region=320102: count 6.0 → 1.1 ms; SQLite 1.3 → 0.2 ms,
+        # national demo).
+        based = Supervisor.filter(under("region__path", region.path)).values("id")
         working = Assignment.filter(under("station__region_path", region.path)).values("supervisor_id")
-        qs = qs.filter(under("region__path", region.path) | Q(id__in=Unordered(working)))
+        qs = qs.filter(id__in=Union(based, working))
     return qs
 
 
