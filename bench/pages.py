@@ -17,16 +17,16 @@ over S seconds is measured by that visit alone, and its statement count is that 
 of a prepared statement, as on a list a user keeps visiting). The stored figures of each database (talent.figures)
 are emptied before it is measured or counted, so that a first visit computes them on both.
 
-Printed per URL: the role, the status, the first visit's time (the warm-up: a page that keeps its figures under the
-data version computes them then, talent.figures), the server time (the best visit after it), the part of it spent in
-SQL, the number of SQL statements (with --scale-compare, also the count on the second database: the goal is that
-they are equal), and for a list the time of its hand-written twin (bench/pages_sql.py: the same rows, same order,
-same page, plus the total the pager shows), the ratio page / twin (goal ≤ 1.5) and the SQL ratio (the page's SQL
-time / twin: what the ratio tends to when the data dwarfs the request's fixed cost). The twin's row ids are checked
-against the ids the page links to ("ok"), or the number of rows ("n ok"), or the pager's total ("total ok"). An
-export of a list with a twin is compared with that twin run for every row of the filtered list in one statement and
-written by the same writer in the same format (its columns are the list's, not every column of the file); its row
-check compares the file's rows ("n ok"). Pages that are not lists print "-". --paths and --kinds measure a part.
+Printed per URL: the role, the status, the first visit's time (the warm-up: a page that keeps its figures under the data
+version computes them then, talent.figures), the server time (the best visit after it), the part of it during which some
+SQL statement was running (sql_clock), the number of SQL statements (with --scale-compare, also the count on the second
+database: the goal is that they are equal), and for a list the time of its hand-written twin (bench/pages_sql.py: the
+same rows, same order, same page, plus the total the pager shows), the ratio page / twin (goal ≤ 1.5) and the SQL ratio
+(the page's SQL time / twin: what the ratio tends to when the data dwarfs the request's fixed cost). The twin's row ids
+are checked against the ids the page links to ("ok"), or the number of rows ("n ok"), or the pager's total ("total ok").
+An export of a list with a twin is compared with that twin run for every row of the filtered list in one statement and
+written by the same writer in the same format (its columns are the list's, not every column of the file); its row check
+compares the file's rows ("n ok"). Pages that are not lists print "-". --paths and --kinds measure a part.
 
 Don't run it on the national demo on a shared machine without --roles: some pages take long there.
 """

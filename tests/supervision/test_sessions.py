@@ -229,17 +229,25 @@ def test_the_ce_rule_of_sessions_is_data_with_a_default_that_names_its_source():
         check_session_ce(Decimal("2"), Decimal("0.5"), none)
 
 
+async def _three_sessions(w, *topics: str) -> list[SupervisionSession]:
+    """Another supervisor's session at the world supervisor's station S1, the supervisor's own at S3 (not theirs),
+    and the other's at S3, with these topics."""
+    mine = await Supervisor.get(user_id=w["users"]["supervisor"].id)
+    other = await Supervisor.create(name="督导乙")
+    s1, s3 = w["stations"][0], w["stations"][2]
+    common = {"held_on": date(2026, 5, 20), "hours": Decimal(2), "format": "on_site", "ce_hours": Decimal(0)}
+    held = ((other, s1), (mine, s3), (other, s3))
+    return [
+        await SupervisionSession.create(supervisor=by, station=at, topics=topic, **common)
+        for (by, at), topic in zip(held, topics, strict=True)
+    ]
+
+
 async def test_a_supervisor_reads_the_sessions_at_their_stations_and_their_own_elsewhere_and_no_others(client, db):
     # Their stations' sessions by anyone, and their own wherever held (a station since handed over); not another
     # supervisor's at another station. One subquery of ids (a UNION), where an OR over the join read every session.
     w = await world()
-    mine = await Supervisor.get(user_id=w["users"]["supervisor"].id)
-    other = await Supervisor.create(name="督导乙")
-    s1, s2 = w["stations"][0], w["stations"][2]
-    common = {"held_on": date(2026, 5, 20), "hours": Decimal(2), "format": "on_site", "ce_hours": Decimal(0)}
-    theirs_here = await SupervisionSession.create(supervisor=other, station=s1, topics="他人在本站", **common)
-    mine_there = await SupervisionSession.create(supervisor=mine, station=s2, topics="本人在他站", **common)
-    theirs_there = await SupervisionSession.create(supervisor=other, station=s2, topics="他人在他站", **common)
+    theirs_here, mine_there, theirs_there = await _three_sessions(w, "他人在本站", "本人在他站", "他人在他站")
     await login(client, "supervisor")
     listed = (await client.get("/supervision/sessions")).text
     assert set(map(int, re.findall(r'href="/supervision/sessions/(\d+)"', listed))) == {theirs_here.id, mine_there.id}
@@ -253,13 +261,8 @@ async def test_a_supervisors_search_names_each_readable_session_by_its_own_stati
     # session at a station handed over is found by that station's name and code; another supervisor's session
     # there is not, though the name matches.
     w = await world()
-    mine = await Supervisor.get(user_id=w["users"]["supervisor"].id)
-    other = await Supervisor.create(name="督导乙")
     s1, s2 = w["stations"][0], w["stations"][2]
-    common = {"held_on": date(2026, 5, 20), "hours": Decimal(2), "format": "on_site", "ce_hours": Decimal(0)}
-    theirs_here = await SupervisionSession.create(supervisor=other, station=s1, topics="甲", **common)
-    mine_there = await SupervisionSession.create(supervisor=mine, station=s2, topics="乙", **common)
-    await SupervisionSession.create(supervisor=other, station=s2, topics="丙", **common)
+    theirs_here, mine_there, _theirs_there = await _three_sessions(w, "甲", "乙", "丙")
     await login(client, "supervisor")
 
     async def found(q: str) -> set[int]:
