@@ -69,6 +69,7 @@ from talent.certification.rules import (
 from talent.core.access import Scope
 from talent.core.export import sql_batches
 from talent.core.filters import filtered_by_given
+from talent.core.memo import once
 from talent.core.pagination import ListParams, Page, WindowSql, attach, paginate, window_sql
 from talent.core.sql import (
     RawSubquery,
@@ -244,7 +245,6 @@ class ListFilters:
 _LEVEL_COLUMNS = ("level", *(f.name for f in fields(LevelRules)))
 _CAP_COLUMNS = ("region_path", "kind", "effective_from", "max_hours")
 _LEVEL_RULES_SQL = f"SELECT {', '.join(_LEVEL_COLUMNS)} FROM exam_levels"
-_CAP_RULES_SQL = f"SELECT {', '.join(_CAP_COLUMNS)} FROM ce_credit_rules"
 # Both in one round trip (`part` tells them apart), for certificate_sql.
 _CATALOGUE_SQL = (
     f"SELECT 0 AS part, {', '.join(_LEVEL_COLUMNS)}, {', '.join(f'NULL AS {c}' for c in _CAP_COLUMNS)}"
@@ -285,11 +285,17 @@ def _is_postgres(model=Certificate) -> bool:
     return model._meta.db.capabilities.dialect == "postgres"
 
 
+async def _catalogue_now() -> tuple[Mapping[str, LevelRules], tuple[CapRule, ...]]:
+    """The catalogue's level rules and CE caps of now: one small statement, read once per reading request
+    (talent.core.memo) for all who ask (a worker's home asks for the certificate rules in one panel and for the CE caps
+    in another, each a statement of its own before)."""
+    rows = await once(("certification_catalogue",), lambda: fetch_all(ExamLevel, _CATALOGUE_SQL))
+    return _catalogue(tuple(tuple(r.values()) for r in rows))
+
+
 async def certificate_sql(row: str = "c") -> CertificateSql:
-    """The certification rules as SQL on this database, with the catalogue's level rules and CE caps of now (read
-    on every call: one small statement)."""
-    rows = await fetch_all(ExamLevel, _CATALOGUE_SQL)
-    levels, caps = _catalogue(tuple(tuple(r.values()) for r in rows))
+    """The certification rules as SQL on this database, with the catalogue's level rules and CE caps of now."""
+    levels, caps = await _catalogue_now()
     return CertificateSql(rules=levels, pg=_is_postgres(), row=row, caps=caps)
 
 
@@ -313,8 +319,9 @@ def _catalogue(rows: tuple[tuple, ...]) -> tuple[Mapping[str, LevelRules], tuple
 
 
 async def ce_cap_rules() -> tuple[CapRule, ...]:
-    """Every CE credit rule (one row per region, kind and day: a small table)."""
-    return _cap_rules(await fetch_all(CeCreditRule, _CAP_RULES_SQL))
+    """Every CE credit rule (one row per region, kind and day: a small table), as the catalogue holds them."""
+    _levels, caps = await _catalogue_now()
+    return caps
 
 
 async def worker_region_path(*, worker_id: int) -> str:

@@ -6,6 +6,7 @@ its own. The web middleware opens a memo for each request that reads (GET, HEAD:
 a key's second asking from it. A request that writes keeps none (it may read what it wrote), and outside a request
 (the command line, services called by tests) every asking is computed."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,10 +28,14 @@ def request_memo() -> Iterator[None]:
 
 async def once(key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
     """`compute()`'s value, computed once per request for `key` (a tuple naming the question and its arguments),
-    computed every time outside a memo. The value is shared: callers must not change it."""
+    computed every time outside a memo. The value is shared: callers must not change it.
+
+    The memo holds the computation itself, so a second asking while the first is still reading (two panels of a page
+    gathered at once: talent.core.concurrency) waits for that reading instead of sending its own statement; which
+    panel asks first does not change the page's statements."""
     memo = _memo.get()
     if memo is None:
         return await compute()
     if key not in memo:
-        memo[key] = await compute()
-    return memo[key]
+        memo[key] = asyncio.ensure_future(compute())
+    return await memo[key]

@@ -1,6 +1,8 @@
 """A read asked twice within one reading request is computed once (talent.core.memo); a request that writes, and
 code outside a request, compute every time."""
 
+import asyncio
+
 from courses.catalog.access import station_paths
 from talent.core.access import Role, Scope
 from talent.core.clock import local_today
@@ -78,3 +80,27 @@ async def test_a_report_export_reads_the_bureaus_child_regions_once(client):
     assert r.status_code == 200 and "玄武区" in r.content.decode("utf-8-sig")
     # Whether the city has districts, then their rows: both ask for its child regions, read once.
     assert sum('"parent_id"=' in sql and 'FROM "regions"' in sql for sql in counter.statements) == 1
+
+
+async def test_a_key_asked_again_while_its_first_reading_runs_waits_for_that_reading():
+    # Two panels of a page gathered at once ask the same question: one reading, whichever asks first.
+    calls = []
+
+    async def compute():
+        calls.append(1)
+        await asyncio.sleep(0)  # still reading when the second asks
+        return len(calls)
+
+    with request_memo():
+        assert await asyncio.gather(once("k", compute), once("k", compute)) == [1, 1]
+    assert calls == [1]
+
+
+async def test_a_workers_home_reads_the_certification_catalogue_once(client):
+    # Its certificate panel asks for the certification rules, its CE panel for the CE caps: both are the catalogue's,
+    # read once (the panels are gathered on PostgreSQL, in turn on SQLite: either way one reading).
+    await world()
+    await login(client, "worker")
+    async with count_queries() as counter:
+        assert (await client.get("/")).status_code == 200
+    assert sum("FROM ce_credit_rules" in sql for sql in counter.statements) == 1
