@@ -54,13 +54,18 @@ async def _note(computed: list[str], method: str) -> None:
     computed.append(method)
 
 
-async def test_an_hrs_course_list_reads_its_station_paths_once(client):
+async def _statements_of_a_visit(client, role: str, url: str) -> list[str]:
     await world()
-    await login(client, "hr")
+    await login(client, role)
     async with count_queries() as counter:
-        assert (await client.get("/courses")).status_code == 200
+        assert (await client.get(url)).status_code == 200
+    return counter.statements
+
+
+async def test_an_hrs_course_list_reads_its_station_paths_once(client):
+    statements = await _statements_of_a_visit(client, "hr", "/courses")
     # The list and its filters both ask for the courses the viewer reaches: the stations' paths are read once.
-    assert sum('DISTINCT "region_path"' in sql for sql in counter.statements) == 1
+    assert sum('DISTINCT "region_path"' in sql for sql in statements) == 1
 
 
 async def test_station_paths_outside_a_request_read_the_stations_each_time(db):
@@ -99,8 +104,5 @@ async def test_a_key_asked_again_while_its_first_reading_runs_waits_for_that_rea
 async def test_a_workers_home_reads_the_certification_catalogue_once(client):
     # Its certificate panel asks for the certification rules, its CE panel for the CE caps: both are the catalogue's,
     # read once (the panels are gathered on PostgreSQL, in turn on SQLite: either way one reading).
-    await world()
-    await login(client, "worker")
-    async with count_queries() as counter:
-        assert (await client.get("/")).status_code == 200
-    assert sum("FROM ce_credit_rules" in sql for sql in counter.statements) == 1
+    statements = await _statements_of_a_visit(client, "worker", "/")
+    assert sum("FROM ce_credit_rules" in sql for sql in statements) == 1
