@@ -14,6 +14,7 @@ from talent import rawsql
 from talent.accounts import selectors, services
 from talent.accounts.models import Session, User
 from talent.core.access import Role
+from talent.core.clock import local_today
 from talent.core.periods import active_on
 from talent.core.sql import literal_count, under
 from talent.people.models import EmploymentSpell
@@ -45,6 +46,11 @@ async def test_sqlite_runs_the_fixed_statements_on_its_one_connection(db, is_pos
     assert rawsql.fixed(Session) is get_connection("default")
 
 
+async def _live(token: str):
+    key = services.token_key(token)
+    return await selectors.session_get(session_id=key, now=services.now_utc(), today=local_today())
+
+
 async def test_a_session_started_inside_an_open_transaction_is_found_there_by_the_fixed_statement(db):
     # The fixed pool's connections do not see what an open transaction wrote: inside one, the statement is the
     # transaction's (a session started and read back before the commit).
@@ -52,17 +58,17 @@ async def test_a_session_started_inside_an_open_transaction_is_found_there_by_th
     async with in_transaction() as tx:
         token = await services.session_create(user=user, ip="127.0.0.1", user_agent="test")
         assert rawsql.fixed(Session) is tx
-        session = await selectors.session_get(session_id=services.token_key(token), now=services.now_utc())
+        session = await _live(token)
         assert session is not None and session.user.username == "reader"
 
 
 async def test_the_session_read_through_the_fixed_pool_is_the_one_written_through_the_app_s_pool(db):
     user = await services.user_create(actor=None, username="writer", password=PASSWORD, role=Role.ADMIN)
     token = await services.session_create(user=user, ip="127.0.0.1", user_agent="test")
-    session = await selectors.session_get(session_id=services.token_key(token), now=services.now_utc())
+    session = await _live(token)
     assert session is not None and session.user.id == user.id and session.user.role == Role.ADMIN
     await User.filter(id=user.id).update(is_active=False)
-    assert await selectors.session_get(session_id=services.token_key(token), now=services.now_utc()) is None
+    assert await _live(token) is None
 
 
 async def test_the_fixed_pool_closes_with_the_app_s_client(db, is_postgres):

@@ -13,7 +13,7 @@ export and report of supervision (and by talent.cohorts for sessions and mentors
 
 from datetime import date
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
 
 from talent.core.access import Role, Scope
 from talent.core.sql import NOTHING, RawSubquery, Union, Unordered, inline_sql, reach, under
@@ -123,7 +123,7 @@ def readable_ce_rules(scope: Scope):
     return SessionCeRule.filter(regional_rules_q(scope))
 
 
-def mentored_by(user_id: int, day: date):
+def mentored_by(user_id: int | RawSQL, day: date):
     """The cohort members the supervisor signed in as `user_id` mentors on `day` (mentoring_on), as a queryset of the
     members, read through the reverse relation's model (this package imports no cohorts). The supervisor's id is
     chosen by a subquery, so the planner starts from the mentor's index: joined from the supervisor, SQLite built a

@@ -2,6 +2,7 @@
 supervisor's own stations. Every getter takes the viewer's scope; aggregates are SQL."""
 
 import functools
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import Any
@@ -44,19 +45,47 @@ from talent.supervision.models import Assignment, SessionCeRule, Supervisor, Sup
 from talent.supervision.rules import SUPERVISION_CE, CeRule, active_on, coverage_rate, primary_on
 
 
+def _reach_rows_sql(user: int | RawSQL, today: date) -> str:
+    """The stations (mentee 0) and the mentees (mentee 1) of the supervisor signed in as `user` (an id, or the outer
+    statement's column holding it) on `today`, as the columns mentee and station_id."""
+    stations = Assignment.filter(active_on(today), supervisor__user_id=user).values("station_id")
+    # The members read from the mentor's index, the supervisor's id found first: joined from the supervisor, SQLite
+    # built a Bloom filter over every cohort on each request (0.56 → 0.03 ms, national demo).
+    mentees = mentored_by(user, today).values("worker_id")
+    return (
+        f"SELECT 0 AS mentee, s.* FROM ({inline_sql(stations)}) s"
+        f" UNION ALL SELECT 1, m.* FROM ({inline_sql(mentees)}) m"
+    )
+
+
 @functools.lru_cache(maxsize=1024)
 def _reach_sql(user_id: int, today: date, _dialect: str) -> str:
     """supervisor_reach's statement, written once per supervisor and day (the id and the day inlined: numbers and a
     date, never typed text): built through Tortoise on each request, it was a fifth of a supervisor's stations page
     in the server (pyinstrument, national demo, PostgreSQL)."""
-    stations = Assignment.filter(active_on(today), supervisor__user_id=user_id).values("station_id")
-    # The members read from the mentor's index, the supervisor's id found first: joined from the supervisor, SQLite
-    # built a Bloom filter over every cohort on each request (0.56 → 0.03 ms, national demo).
-    mentees = mentored_by(user_id, today).values("worker_id")
-    return (
-        f"SELECT 0 AS mentee, s.* FROM ({inline_sql(stations)}) s"
-        f" UNION ALL SELECT 1, m.* FROM ({inline_sql(mentees)}) m"
-    )
+    return _reach_rows_sql(user_id, today)
+
+
+@functools.lru_cache(maxsize=16)
+def reach_column_sql(user_column: str, today: date, dialect: str) -> str:
+    """supervisor_reach's rows for the user whose id is the outer statement's `user_column` (a column the code names,
+    never typed text), as one scalar subquery: a JSON array of [mentee, id] pairs (reach_from_json reads it). A
+    column of the session's own statement (talent.accounts.selectors.session_get), so that a supervisor's request
+    does not wait for a round trip of its own for it."""
+    rows = _reach_rows_sql(RawSQL(user_column), today)
+    if dialect == "postgres":
+        return f"(SELECT json_agg(json_build_array(r.mentee, r.station_id)) FROM ({rows}) r)"
+    return f"(SELECT json_group_array(json_array(r.mentee, r.station_id)) FROM ({rows}) r)"
+
+
+def reach_from_json(text: str | None) -> tuple[frozenset[int], frozenset[int]]:
+    """supervisor_reach's answer from reach_column_sql's column (NULL or "[]" where the supervisor reaches none)."""
+    station_ids: set[int] = set()
+    worker_ids: set[int] = set()
+    for mentee, i in json.loads(text) if text else ():
+        if i is not None:
+            (worker_ids if mentee else station_ids).add(int(i))
+    return frozenset(station_ids), frozenset(worker_ids)
 
 
 async def supervisor_reach(*, user_id: int, today: date) -> tuple[frozenset[int], frozenset[int]]:

@@ -36,14 +36,16 @@ async def optional_viewer(request: Request) -> Viewer | None:
     if not token or len(token) > 100:
         return None
     session_id = services.token_key(token)
-    session = await selectors.session_get(session_id=session_id, now=services.now_utc())
-    if session is None:
+    today = local_today()  # one day for the session's reach and the scope
+    live = await selectors.session_get(session_id=session_id, now=services.now_utc(), today=today)
+    if live is None:
         return None
-    await services.session_touch(session=session)
-    user = session.user
+    await services.session_touch(session=live.session)
+    user = live.user
     if user.locale:
         set_locale(user.locale)
-    viewer = Viewer(user=user, session_id=session_id, scope=await selectors.scope_for(user, today=local_today()))
+    scope = await selectors.scope_for(user, today=today, reach=live.reach)
+    viewer = Viewer(user=user, session_id=session_id, scope=scope)
     request.state.viewer = viewer
     return viewer
 

@@ -8,10 +8,14 @@ from datetime import date
 
 import time_machine
 
+from talent.accounts import selectors as accounts
+from talent.accounts import services
 from talent.cohorts.models import Cohort, CohortMember
 from talent.supervision.models import Supervisor
+from talent.supervision.selectors import supervisor_reach
 from tests.conftest import login, text_of
 from tests.factories import world
+from tests.querycount import count_queries
 
 
 def _on(day: date):
@@ -103,3 +107,36 @@ async def test_a_supervisor_loses_a_past_mentees_pages_after_the_cohort_ends(cli
         await login(client, "citybureau")
         page = await client.get(f"/cohorts/{cohort.id}/members/{early.id}")
         assert page.status_code == 200 and "工作者4" in text_of(page.text)
+
+
+async def test_the_reach_read_with_the_session_is_the_supervisors_reach_on_each_boundary_day(db):
+    # The session's statement carries a supervisor's reach on the day (accounts.selectors.session_get): the same
+    # stations and mentees as supervisor_reach's own statement, on each day around W3's joining and the cohort's end.
+    w, _cohort, _mentor, late, early = await _setup()
+    user = w["users"]["supervisor"]
+    token = await services.session_create(user=user, ip="127.0.0.1", user_agent="test")
+    s1 = w["stations"][0].id
+    expected = {
+        date(2026, 2, 28): {early.worker_id},
+        date(2026, 3, 1): {early.worker_id, late.worker_id},
+        date(2026, 6, 30): {early.worker_id, late.worker_id},
+        date(2026, 7, 1): set(),
+    }
+    for day, mentees in expected.items():
+        with _on(day):
+            live = await accounts.session_get(session_id=services.token_key(token), now=services.now_utc(), today=day)
+        assert live is not None and live.reach == await supervisor_reach(user_id=user.id, today=day), day
+        assert live.reach == (frozenset({s1}), frozenset(mentees)), day
+
+
+async def test_a_supervisors_request_reads_its_reach_in_the_sessions_statement(client, db):
+    await _setup()
+    counts = {}
+    for role in ("hr", "supervisor"):
+        await login(client, role)
+        async with count_queries() as counter:
+            assert (await client.get("/help")).status_code == 200
+        counts[role] = counter.count
+        client.cookies.clear()
+    # No statement of its own for the reach: a supervisor's help page reads what HR's does.
+    assert counts["supervisor"] == counts["hr"]
