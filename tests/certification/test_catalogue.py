@@ -53,3 +53,22 @@ async def test_the_pass_line_of_the_most_specific_region_wins_then_the_year(db):
     # Outside the city: the national 2024 line, and in another year the subject's default (60).
     assert await selectors.pass_mark_for(subject=subject, year=2024, region_path="110000/") == 59
     assert await selectors.pass_mark_for(subject=subject, year=2023, region_path="110000/") == 60
+
+
+async def test_exam_preparation_reads_the_papers_in_catalogue_order_in_one_statement(db):
+    from talent.certification.for_examprep import exam_papers
+    from talent.certification.models import PaperSection
+    from tests.querycount import count_queries
+
+    await services.catalogue_seed()
+    # I-SW first in the catalogue, S-SW without a paper, and A-ZH's sections in the other order.
+    await ExamSubject.filter(code="I-SW").update(position=-1)
+    await PaperSection.filter(subject__code="S-SW").delete()
+    a_zh = await PaperSection.filter(subject__code="A-ZH").order_by("position")
+    await PaperSection.filter(id=a_zh[0].id).update(position=a_zh[1].position + 1)
+    async with count_queries() as counter:
+        papers = await exam_papers()
+    assert counter.count == 1
+    assert [s.code for s in papers] == ["I-SW", "A-ZH", "A-SW", "I-ZH", "I-FG"]
+    assert [(s.kind, s.count) for s in papers[1].paper.sections] == [("multiple", 20), ("single", 60)]
+    assert [(s.kind, s.count) for s in papers[0].paper.sections] == [("case", 4), ("programme", 1)]
