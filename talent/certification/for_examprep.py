@@ -35,11 +35,9 @@ async def exam_papers() -> list[ExamSubject]:
     for section in await PaperSection.all().select_related("subject").order_by(*order):
         subjects.setdefault(section.subject_id, section.subject)
         sections.setdefault(section.subject_id, []).append(section)
-    out = []
     for subject_id, subject in subjects.items():
         subject.paper = _paper(subject, sections[subject_id])
-        out.append(subject)
-    return out
+    return list(subjects.values())
 
 
 async def exam_subject(code: str) -> ExamSubject | None:

@@ -66,7 +66,6 @@ def _reach_sql(user_id: int, today: date, _dialect: str) -> str:
     return _reach_rows_sql(user_id, today)
 
 
-@functools.lru_cache(maxsize=16)
 def reach_column_sql(user_column: str, today: date, dialect: str) -> str:
     """supervisor_reach's rows for the user whose id is the outer statement's `user_column` (a column the code names,
     never typed text), as one scalar subquery: a JSON array of [mentee, id] pairs (reach_from_json reads it). A
@@ -78,14 +77,19 @@ def reach_column_sql(user_column: str, today: date, dialect: str) -> str:
     return f"(SELECT json_group_array(json_array(r.mentee, r.station_id)) FROM ({rows}) r)"
 
 
-def reach_from_json(text: str | None) -> tuple[frozenset[int], frozenset[int]]:
-    """supervisor_reach's answer from reach_column_sql's column (NULL or "[]" where the supervisor reaches none)."""
+def _reach_of(pairs) -> tuple[frozenset[int], frozenset[int]]:
+    """The stations and the mentees of the reach's (mentee, id) pairs."""
     station_ids: set[int] = set()
     worker_ids: set[int] = set()
-    for mentee, i in json.loads(text) if text else ():
+    for mentee, i in pairs:
         if i is not None:
             (worker_ids if mentee else station_ids).add(int(i))
     return frozenset(station_ids), frozenset(worker_ids)
+
+
+def reach_from_json(text: str | None) -> tuple[frozenset[int], frozenset[int]]:
+    """supervisor_reach's answer from reach_column_sql's column (NULL or "[]" where the supervisor reaches none)."""
+    return _reach_of(json.loads(text) if text else ())
 
 
 async def supervisor_reach(*, user_id: int, today: date) -> tuple[frozenset[int], frozenset[int]]:
@@ -93,13 +97,8 @@ async def supervisor_reach(*, user_id: int, today: date) -> tuple[frozenset[int]
     assigned to (an assignment runs from start_on to end_on, or on while end_on is empty) and the workers they mentor
     (rules.mentoring_on, through the reverse relation of cohorts' members). Read on every request a supervisor makes,
     so the two halves are one UNION ALL rather than a statement each."""
-    station_ids: set[int] = set()
-    worker_ids: set[int] = set()
-    for row in await rawsql.fetch_all(Assignment, _reach_sql(user_id, today, dialect())):
-        mentee, i = row.values()
-        if i is not None:
-            (worker_ids if mentee else station_ids).add(i)
-    return frozenset(station_ids), frozenset(worker_ids)
+    rows = await rawsql.fetch_all(Assignment, _reach_sql(user_id, today, dialect()))
+    return _reach_of(row.values() for row in rows)
 
 
 # ── the expert pool ──────────────────────────────────────────────────────────────────────────────
